@@ -1,0 +1,144 @@
+//! One error type for the whole crate, with stable codes shared by both standards.
+//!
+//! JavaScript sees [`ErrorCode::as_str`] as `error.code`. Messages are written for a help-desk
+//! admin and never contain plaintext, key material or passphrases.
+
+use core::fmt;
+
+/// Stable error codes. New codes may be added; existing ones never change meaning.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// An argument was of the wrong type or shape (JS boundary, empty input, ...).
+    BadInput,
+    /// The data is not a key, certificate or keyring format mailseal understands.
+    UnsupportedFormat,
+    /// The passphrase protecting an imported or exported key is wrong or missing.
+    BadPassphrase,
+    /// The password of a sealed keyring is wrong.
+    BadPassword,
+    /// A sealed keyring is truncated, altered or of an unknown version.
+    CorruptVault,
+    /// No key with the given id exists in the keyring.
+    KeyNotFound,
+    /// A private key was imported without its certificate.
+    CertificateMissing,
+    /// The operation needs a private key that the keyring does not hold.
+    NoPrivateKey,
+    /// A recipient has no usable encryption key.
+    RecipientKeyMissing,
+    /// The sender has no usable signing key.
+    SenderKeyMissing,
+    /// A message could not be parsed.
+    MalformedMessage,
+    /// Decryption failed. Deliberately opaque: no padding or key oracle.
+    DecryptionFailed,
+    /// The key or message uses an algorithm mailseal refuses or does not implement.
+    UnsupportedAlgorithm,
+    /// Input exceeds a safety limit (size, nesting, decompression).
+    TooLarge,
+    /// An internal invariant failed; a bug, reported instead of panicking.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable string JavaScript sees as `error.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadInput => "bad_input",
+            ErrorCode::UnsupportedFormat => "unsupported_format",
+            ErrorCode::BadPassphrase => "bad_passphrase",
+            ErrorCode::BadPassword => "bad_password",
+            ErrorCode::CorruptVault => "corrupt_vault",
+            ErrorCode::KeyNotFound => "key_not_found",
+            ErrorCode::CertificateMissing => "certificate_missing",
+            ErrorCode::NoPrivateKey => "no_private_key",
+            ErrorCode::RecipientKeyMissing => "recipient_key_missing",
+            ErrorCode::SenderKeyMissing => "sender_key_missing",
+            ErrorCode::MalformedMessage => "malformed_message",
+            ErrorCode::DecryptionFailed => "decryption_failed",
+            ErrorCode::UnsupportedAlgorithm => "unsupported_algorithm",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// Every code, for documentation and the TypeScript union.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::BadInput,
+        ErrorCode::UnsupportedFormat,
+        ErrorCode::BadPassphrase,
+        ErrorCode::BadPassword,
+        ErrorCode::CorruptVault,
+        ErrorCode::KeyNotFound,
+        ErrorCode::CertificateMissing,
+        ErrorCode::NoPrivateKey,
+        ErrorCode::RecipientKeyMissing,
+        ErrorCode::SenderKeyMissing,
+        ErrorCode::MalformedMessage,
+        ErrorCode::DecryptionFailed,
+        ErrorCode::UnsupportedAlgorithm,
+        ErrorCode::TooLarge,
+        ErrorCode::Internal,
+    ];
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A mailseal error: a stable [`ErrorCode`] and a human message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+}
+
+impl Error {
+    /// Builds an error. `message` must not contain secrets or content.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, message: message.into() }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The human message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub(crate) fn bad_input(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::BadInput, message)
+    }
+
+    pub(crate) fn unsupported_format(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::UnsupportedFormat, message)
+    }
+
+    pub(crate) fn bad_passphrase() -> Self {
+        Error::new(
+            ErrorCode::BadPassphrase,
+            "The passphrase is wrong or missing for this protected key.",
+        )
+    }
+
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Internal, message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result alias used throughout mailseal.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,51 @@
+//! Audit events: what happened, to which keys and addresses, never content.
+//!
+//! The keyring keeps the most recent ones ("Recent Logs" in a help desk) and they survive
+//! seal/unseal. An event holds no subject, body, passphrase or key material.
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::Time;
+
+/// One audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEvent {
+    /// When, RFC 3339.
+    pub time: String,
+    /// What: `import`, `remove`, `export_secret`, `protect`, `open`.
+    pub action: String,
+    /// `smime`, `pgp`, or absent for key management.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub method: Option<String>,
+    /// `ok` or `error`.
+    pub outcome: String,
+    /// The error code when `outcome` is `error`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub code: Option<String>,
+    /// Message-ID of the message concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub message_id: Option<String>,
+    /// E-mail addresses concerned.
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    /// Key ids (fingerprints) concerned.
+    #[serde(default)]
+    pub key_ids: Vec<String>,
+}
+
+impl AuditEvent {
+    /// A successful key-management event.
+    pub(crate) fn key_management(now: Time, action: &str, key_ids: &[String]) -> Self {
+        AuditEvent {
+            time: now.to_rfc3339(),
+            action: action.to_string(),
+            method: None,
+            outcome: "ok".to_string(),
+            code: None,
+            message_id: None,
+            addresses: Vec::new(),
+            key_ids: key_ids.to_vec(),
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! The keyring: every certificate and key mailseal knows, with lookups the engines need.
+//!
+//! - [`Keyring::import`] detects the format (X.509, PKCS#7, PKCS#12, PKCS#8/PKCS#1/SEC1 keys,
+//!   OpenPGP keys and keyrings) and merges re-imports instead of duplicating.
+//! - [`KeyInfo`] is the JS-facing summary, evaluated at an explicit [`Time`].
+//! - Lookups by e-mail address, PGP key id / fingerprint, CMS issuer+serial and subject key
+//!   identifier let the engines pick the right key among many.
+//! - [`Keyring::seal`] / [`Keyring::unseal`] keep the whole keyring encrypted at rest
+//!   (see [`vault`]).
+
+mod audit;
+mod import;
+pub(crate) mod openpgp;
+pub(crate) mod smime;
+mod vault;
+
+pub use audit::AuditEvent;
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::rng::Rng;
+use crate::time::Time;
+
+pub(crate) use openpgp::PgpEntry;
+pub(crate) use smime::SmimeEntry;
+
+/// Which standard a key belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyKind {
+    /// An X.509 certificate, with or without its private key.
+    Smime,
+    /// An OpenPGP transferable public or secret key.
+    Pgp,
+}
+
+/// A key's validity at the time it is evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyStatus {
+    /// Usable now.
+    Valid,
+    /// Past its expiry (X.509 notAfter, OpenPGP key expiration).
+    Expired,
+    /// Revoked by its owner (OpenPGP revocation signature).
+    Revoked,
+    /// Not valid yet (X.509 notBefore in the future, OpenPGP creation in the future).
+    NotYetValid,
+}
+
+/// What the keyring knows about one key, as JavaScript sees it.
+///
+/// `can_sign` / `can_encrypt` are what the key may be used for (key usage, extended key usage,
+/// OpenPGP key flags), independent of `has_secret` and of `status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyInfo {
+    /// Uppercase hex fingerprint: SHA-256 of the certificate DER, or the OpenPGP fingerprint.
+    pub id: String,
+    /// The standard.
+    pub kind: KeyKind,
+    /// Every e-mail address bound to the key, lowercase, sorted, unique.
+    pub emails: Vec<String>,
+    /// The private key is in the keyring.
+    pub has_secret: bool,
+    /// The key may make signatures.
+    pub can_sign: bool,
+    /// The key (or an OpenPGP subkey) may receive encrypted mail.
+    pub can_encrypt: bool,
+    /// Marked as a trust anchor (S/MIME CA) or vouched for by the admin (OpenPGP).
+    pub trusted: bool,
+    /// Creation / notBefore, RFC 3339.
+    pub created: String,
+    /// Expiry / notAfter, RFC 3339, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Validity at the evaluation time.
+    pub status: KeyStatus,
+    /// Key algorithm, e.g. `rsa2048`, `p256`, `ed25519`.
+    pub algorithm: String,
+    /// X.509 subject (RFC 4514) or the primary OpenPGP User ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// X.509 issuer (RFC 4514).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The certificate is a CA certificate (basicConstraints cA).
+    pub is_ca: bool,
+    /// X.509 serial number (hex) for S/MIME; OpenPGP key ids (primary and subkeys) for PGP.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub key_ids: Vec<String>,
+}
+
+/// Options for [`Keyring::import`].
+#[derive(Default)]
+pub struct ImportOptions {
+    /// Passphrase for protected PKCS#12, encrypted PKCS#8 or OpenPGP secret keys.
+    pub passphrase: Option<Zeroizing<String>>,
+    /// Mark imported CA certificates as S/MIME trust anchors / OpenPGP keys as vouched for.
+    pub trusted: bool,
+}
+
+impl core::fmt::Debug for ImportOptions {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("passphrase", &self.passphrase.as_ref().map(|_| "<redacted>"))
+            .field("trusted", &self.trusted)
+            .finish()
+    }
+}
+
+/// One key in the keyring.
+#[derive(Clone)]
+pub(crate) enum Entry {
+    Smime(SmimeEntry),
+    Pgp(PgpEntry),
+}
+
+impl Entry {
+    pub(crate) fn id(&self) -> String {
+        match self {
+            Entry::Smime(e) => e.id(),
+            Entry::Pgp(e) => e.id(),
+        }
+    }
+
+    pub(crate) fn info(&self, now: Time) -> KeyInfo {
+        match self {
+            Entry::Smime(e) => e.info(now),
+            Entry::Pgp(e) => e.info(now),
+        }
+    }
+
+    fn has_secret(&self) -> bool {
+        match self {
+            Entry::Smime(e) => e.has_secret(),
+            Entry::Pgp(e) => e.has_secret(),
+        }
+    }
+}
+
+/// The keyring. Holds secrets in memory (zeroized on drop); persist it with [`Keyring::seal`].
+#[derive(Clone, Default)]
+pub struct Keyring {
+    entries: Vec<Entry>,
+    log: Vec<AuditEvent>,
+}
+
+impl core::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Keyring")
+            .field("entries", &self.entries.len())
+            .field("log", &self.log.len())
+            .finish()
+    }
+}
+
+/// How many audit events the keyring keeps ("Recent Logs").
+pub const AUDIT_LOG_CAPACITY: usize = 500;
+
+impl Keyring {
+    /// An empty keyring. Nothing is trusted by default.
+    pub fn new() -> Self {
+        Keyring::default()
+    }
+
+    /// Detects the format of `data`, imports every key in it, and returns what was imported
+    /// (merged entries included), evaluated at `now`.
+    pub fn import(&mut self, data: &[u8], opts: &ImportOptions, now: Time) -> Result<Vec<KeyInfo>> {
+        let found = import::parse_any(data, opts, self)?;
+        let mut ids = Vec::with_capacity(found.len());
+        for entry in found {
+            ids.push(self.merge(entry));
+        }
+        ids.dedup();
+        self.record(AuditEvent::key_management(now, "import", &ids));
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.entry(id).map(|e| e.info(now)))
+            .collect())
+    }
+
+    /// Adds `entry`, or merges it into the entry with the same id. Returns the id.
+    fn merge(&mut self, entry: Entry) -> String {
+        let id = entry.id();
+        match self.entries.iter_mut().find(|e| e.id() == id) {
+            Some(existing) => match (existing, entry) {
+                (Entry::Smime(old), Entry::Smime(new)) => old.merge(new),
+                (Entry::Pgp(old), Entry::Pgp(new)) => old.merge(new),
+                // Same fingerprint string but different kinds cannot happen (lengths differ).
+                (_, _) => {}
+            },
+            None => self.entries.push(entry),
+        }
+        id
+    }
+
+    /// Every key, evaluated at `now`.
+    pub fn list(&self, now: Time) -> Vec<KeyInfo> {
+        self.entries.iter().map(|e| e.info(now)).collect()
+    }
+
+    /// One key by id (fingerprint, any case, colons and spaces ignored).
+    pub fn get(&self, id: &str, now: Time) -> Option<KeyInfo> {
+        self.entry(id).map(|e| e.info(now))
+    }
+
+    /// Removes a key; `true` when it was there.
+    pub fn remove(&mut self, id: &str, now: Time) -> bool {
+        let id = normalize_id(id);
+        let before = self.entries.len();
+        self.entries.retain(|e| e.id() != id);
+        let removed = self.entries.len() != before;
+        if removed {
+            self.record(AuditEvent::key_management(now, "remove", &[id]));
+        }
+        removed
+    }
+
+    /// The public part: an armored OpenPGP public key or a PEM certificate.
+    pub fn export_public(&self, id: &str) -> Result<String> {
+        match self.entry(id).ok_or_else(|| key_not_found(id))? {
+            Entry::Smime(e) => e.export_public(),
+            Entry::Pgp(e) => e.export_public(),
+        }
+    }
+
+    /// The secret key, protected by `passphrase`: an armored OpenPGP secret key (as bytes) or
+    /// a PKCS#12 file (PBES2 AES-256, HMAC-SHA-256) with the certificate and its known chain.
+    pub fn export_secret(
+        &mut self,
+        id: &str,
+        passphrase: &str,
+        rng: &mut dyn Rng,
+        now: Time,
+    ) -> Result<Vec<u8>> {
+        if passphrase.is_empty() {
+            return Err(Error::new(
+                ErrorCode::BadPassphrase,
+                "A passphrase is required to export a private key.",
+            ));
+        }
+        let entry = self.entry(id).ok_or_else(|| key_not_found(id))?;
+        if !entry.has_secret() {
+            return Err(Error::new(
+                ErrorCode::NoPrivateKey,
+                "The keyring holds no private key for this key.",
+            ));
+        }
+        let out = match entry {
+            Entry::Smime(e) => e.export_secret(passphrase, &self.chain_for(e), rng)?,
+            Entry::Pgp(e) => e.export_secret(passphrase, rng)?,
+        };
+        let id = entry.id();
+        self.record(AuditEvent::key_management(now, "export_secret", &[id]));
+        Ok(out)
+    }
+
+    /// Seals the whole keyring (secrets and recent log included) under `password`.
+    pub fn seal(&self, password: &str, rng: &mut dyn Rng) -> Result<Vec<u8>> {
+        vault::seal(self, password, rng)
+    }
+
+    /// Opens a keyring sealed by [`Keyring::seal`].
+    pub fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
+        vault::unseal(bytes, password)
+    }
+
+    /// Recent audit events, oldest first. No content, no key material.
+    pub fn recent_log(&self) -> &[AuditEvent] {
+        &self.log
+    }
+
+    /// Appends an audit event, keeping the most recent [`AUDIT_LOG_CAPACITY`].
+    pub fn record(&mut self, event: AuditEvent) {
+        self.log.push(event);
+        if self.log.len() > AUDIT_LOG_CAPACITY {
+            let excess = self.log.len() - AUDIT_LOG_CAPACITY;
+            self.log.drain(..excess);
+        }
+    }
+
+    // ---- lookups used by the engines -------------------------------------------------------
+
+    pub(crate) fn entry(&self, id: &str) -> Option<&Entry> {
+        let id = normalize_id(id);
+        self.entries.iter().find(|e| e.id() == id)
+    }
+
+    pub(crate) fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+
+    /// Keys bound to `address` (addr-spec, case-insensitive), valid ones first, newest first.
+    pub fn by_address(&self, address: &str, now: Time) -> Vec<KeyInfo> {
+        let wanted = address.trim().to_ascii_lowercase();
+        let mut found: Vec<KeyInfo> = self
+            .entries
+            .iter()
+            .map(|e| e.info(now))
+            .filter(|i| i.emails.iter().any(|m| *m == wanted))
+            .collect();
+        found.sort_by(|a, b| {
+            let valid = |i: &KeyInfo| i.status == KeyStatus::Valid;
+            valid(b).cmp(&valid(a)).then_with(|| b.created.cmp(&a.created))
+        });
+        found
+    }
+
+    /// S/MIME entries, for the CMS engine.
+    pub(crate) fn smime_entries(&self) -> impl Iterator<Item = &SmimeEntry> {
+        self.entries.iter().filter_map(|e| match e {
+            Entry::Smime(s) => Some(s),
+            Entry::Pgp(_) => None,
+        })
+    }
+
+    /// OpenPGP entries, for the OpenPGP engine.
+    pub(crate) fn pgp_entries(&self) -> impl Iterator<Item = &PgpEntry> {
+        self.entries.iter().filter_map(|e| match e {
+            Entry::Pgp(p) => Some(p),
+            Entry::Smime(_) => None,
+        })
+    }
+
+    /// The S/MIME certificate with this issuer and serial number (CMS IssuerAndSerialNumber).
+    pub(crate) fn smime_by_issuer_serial(
+        &self,
+        issuer_serial: &cms::cert::IssuerAndSerialNumber,
+    ) -> Option<&SmimeEntry> {
+        self.smime_entries().find(|e| e.matches_issuer_serial(issuer_serial))
+    }
+
+    /// The S/MIME certificate with this subject key identifier.
+    pub(crate) fn smime_by_ski(&self, ski: &[u8]) -> Option<&SmimeEntry> {
+        self.smime_entries().find(|e| e.subject_key_id().as_deref() == Some(ski))
+    }
+
+    /// The OpenPGP key whose primary key or a subkey has this 8-byte key id.
+    pub(crate) fn pgp_by_key_id(&self, key_id: &[u8; 8]) -> Option<&PgpEntry> {
+        self.pgp_entries().find(|e| e.has_key_id(key_id))
+    }
+
+    /// The OpenPGP key whose primary key or a subkey has this fingerprint.
+    pub(crate) fn pgp_by_fingerprint(&self, fingerprint: &[u8]) -> Option<&PgpEntry> {
+        self.pgp_entries().find(|e| e.has_fingerprint(fingerprint))
+    }
+
+    /// Certificates (leaf excluded) that chain `leaf` towards a root, from the keyring.
+    fn chain_for(&self, leaf: &SmimeEntry) -> Vec<x509_cert::Certificate> {
+        let mut chain = Vec::new();
+        let mut current = leaf.certificate().clone();
+        // Bounded walk: a keyring can hold a loop of cross-signed certificates.
+        for _ in 0..8 {
+            let issuer = &current.tbs_certificate.issuer;
+            if *issuer == current.tbs_certificate.subject {
+                break;
+            }
+            match self
+                .smime_entries()
+                .find(|e| e.certificate().tbs_certificate.subject == *issuer)
+            {
+                Some(next) => {
+                    current = next.certificate().clone();
+                    chain.push(current.clone());
+                }
+                None => break,
+            }
+        }
+        chain
+    }
+
+    pub(crate) fn insert_restored(&mut self, entries: Vec<Entry>, log: Vec<AuditEvent>) {
+        self.entries = entries;
+        self.log = log;
+    }
+
+    pub(crate) fn raw_entries(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+/// Uppercase hex with separators removed, so ids from gpg and openssl output match.
+pub(crate) fn normalize_id(id: &str) -> String {
+    id.chars()
+        .filter(|c| !matches!(c, ':' | ' ' | '-'))
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+fn key_not_found(id: &str) -> Error {
+    // The id is a public fingerprint, safe to repeat.
+    let shown: String = id.chars().take(80).collect();
+    Error::new(ErrorCode::KeyNotFound, format!("No key with id {shown} is in the keyring."))
+}

@@ -1,0 +1,441 @@
+//! S/MIME keyring entries: an X.509 certificate (RFC 5280), optionally with its private key.
+//!
+//! Private keys are held as typed RustCrypto keys (zeroized on drop) and stored as PKCS#8 in
+//! the sealed vault. Supported key types: RSA, EC P-256 and P-384.
+
+use const_oid::db::{rfc5280, rfc5912};
+use const_oid::ObjectIdentifier;
+use der::asn1::{Ia5String, PrintableString, Utf8StringRef};
+use der::{Decode, Encode};
+use pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use sha2::{Digest, Sha256};
+use spki::EncodePublicKey;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{
+    BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName, SubjectKeyIdentifier,
+};
+use x509_cert::Certificate;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::{KeyInfo, KeyKind, KeyStatus};
+use crate::rng::Rng;
+use crate::time::Time;
+
+/// PKCS#9 emailAddress attribute in a subject name.
+const EMAIL_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+
+/// A private key matching an S/MIME certificate.
+#[derive(Clone)]
+pub(crate) enum SmimeSecret {
+    Rsa(Box<rsa::RsaPrivateKey>),
+    P256(p256::SecretKey),
+    P384(p384::SecretKey),
+}
+
+impl SmimeSecret {
+    /// Decodes an unencrypted PKCS#8 PrivateKeyInfo.
+    pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self> {
+        let info = pkcs8::PrivateKeyInfo::try_from(der)
+            .map_err(|_| Error::unsupported_format("The private key could not be read."))?;
+        let alg = info.algorithm.oid;
+        if alg == rfc5912::RSA_ENCRYPTION {
+            let key = rsa::RsaPrivateKey::from_pkcs8_der(der)
+                .map_err(|_| Error::unsupported_format("The RSA private key could not be read."))?;
+            Ok(SmimeSecret::Rsa(Box::new(key)))
+        } else if alg == rfc5912::ID_EC_PUBLIC_KEY {
+            let curve = info
+                .algorithm
+                .parameters_oid()
+                .map_err(|_| Error::unsupported_format("The EC private key names no curve."))?;
+            Self::ec_from(curve, || p256::SecretKey::from_pkcs8_der(der), || {
+                p384::SecretKey::from_pkcs8_der(der)
+            })
+        } else {
+            Err(unsupported_key_algorithm(alg))
+        }
+    }
+
+    /// Decodes a PKCS#1 RSAPrivateKey (`BEGIN RSA PRIVATE KEY`).
+    pub(crate) fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
+        use rsa::pkcs1::DecodeRsaPrivateKey;
+        let key = rsa::RsaPrivateKey::from_pkcs1_der(der)
+            .map_err(|_| Error::unsupported_format("The RSA private key could not be read."))?;
+        Ok(SmimeSecret::Rsa(Box::new(key)))
+    }
+
+    /// Decodes a SEC1 ECPrivateKey (`BEGIN EC PRIVATE KEY`), which must name its curve.
+    pub(crate) fn from_sec1_der(der: &[u8]) -> Result<Self> {
+        let parsed = sec1::EcPrivateKey::from_der(der)
+            .map_err(|_| Error::unsupported_format("The EC private key could not be read."))?;
+        let curve = parsed
+            .parameters
+            .and_then(|p| p.named_curve())
+            .ok_or_else(|| Error::unsupported_format("The EC private key names no curve."))?;
+        Self::ec_from(curve, || p256::SecretKey::from_sec1_der(der), || {
+            p384::SecretKey::from_sec1_der(der)
+        })
+    }
+
+    fn ec_from<E1, E2>(
+        curve: ObjectIdentifier,
+        p256: impl FnOnce() -> core::result::Result<p256::SecretKey, E1>,
+        p384: impl FnOnce() -> core::result::Result<p384::SecretKey, E2>,
+    ) -> Result<Self> {
+        let bad = || Error::unsupported_format("The EC private key could not be read.");
+        if curve == rfc5912::SECP_256_R_1 {
+            p256().map(SmimeSecret::P256).map_err(|_| bad())
+        } else if curve == rfc5912::SECP_384_R_1 {
+            p384().map(SmimeSecret::P384).map_err(|_| bad())
+        } else {
+            Err(Error::new(
+                ErrorCode::UnsupportedAlgorithm,
+                format!("The elliptic curve {curve} is not supported (P-256 and P-384 are)."),
+            ))
+        }
+    }
+
+    /// PKCS#8 DER, for the vault and for PKCS#12 export.
+    pub(crate) fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let doc = match self {
+            SmimeSecret::Rsa(k) => k.to_pkcs8_der(),
+            SmimeSecret::P256(k) => k.to_pkcs8_der(),
+            SmimeSecret::P384(k) => k.to_pkcs8_der(),
+        }
+        .map_err(|_| Error::internal("The private key could not be encoded."))?;
+        Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    }
+
+    /// The raw public key bits, to match the key against a certificate.
+    fn public_key_bits(&self) -> Option<Vec<u8>> {
+        let spki = match self {
+            SmimeSecret::Rsa(k) => rsa::RsaPublicKey::from(k.as_ref()).to_public_key_der(),
+            SmimeSecret::P256(k) => k.public_key().to_public_key_der(),
+            SmimeSecret::P384(k) => k.public_key().to_public_key_der(),
+        }
+        .ok()?;
+        let info = spki::SubjectPublicKeyInfoRef::try_from(spki.as_bytes()).ok()?;
+        Some(info.subject_public_key.raw_bytes().to_vec())
+    }
+
+    /// True when this private key belongs to `cert`.
+    pub(crate) fn matches(&self, cert: &Certificate) -> bool {
+        let cert_bits = cert
+            .tbs_certificate
+            .subject_public_key_info
+            .subject_public_key
+            .raw_bytes();
+        self.public_key_bits().as_deref() == Some(cert_bits)
+    }
+}
+
+fn unsupported_key_algorithm(alg: ObjectIdentifier) -> Error {
+    Error::new(
+        ErrorCode::UnsupportedAlgorithm,
+        format!("The key algorithm {alg} is not supported (RSA, P-256 and P-384 are)."),
+    )
+}
+
+/// An X.509 certificate in the keyring, with its private key when known.
+#[derive(Clone)]
+pub(crate) struct SmimeEntry {
+    cert: Certificate,
+    der: Vec<u8>,
+    id: String,
+    secret: Option<SmimeSecret>,
+    trusted: bool,
+}
+
+impl SmimeEntry {
+    /// From a certificate's DER bytes.
+    pub(crate) fn from_der(der: &[u8], trusted: bool) -> Result<Self> {
+        let cert = Certificate::from_der(der)
+            .map_err(|_| Error::unsupported_format("The certificate could not be read."))?;
+        Self::from_certificate(cert, trusted)
+    }
+
+    pub(crate) fn from_certificate(cert: Certificate, trusted: bool) -> Result<Self> {
+        let der = cert
+            .to_der()
+            .map_err(|_| Error::unsupported_format("The certificate could not be encoded."))?;
+        let id = hex::encode_upper(Sha256::digest(&der));
+        Ok(SmimeEntry { cert, der, id, secret: None, trusted })
+    }
+
+    /// Attaches the matching private key; errors when it does not belong to this certificate.
+    pub(crate) fn with_secret(mut self, secret: SmimeSecret) -> Result<Self> {
+        if !secret.matches(&self.cert) {
+            return Err(Error::new(
+                ErrorCode::BadInput,
+                "The private key does not belong to the certificate.",
+            ));
+        }
+        self.secret = Some(secret);
+        Ok(self)
+    }
+
+    pub(crate) fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    pub(crate) fn certificate(&self) -> &Certificate {
+        &self.cert
+    }
+
+    pub(crate) fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    pub(crate) fn secret(&self) -> Option<&SmimeSecret> {
+        self.secret.as_ref()
+    }
+
+    pub(crate) fn has_secret(&self) -> bool {
+        self.secret.is_some()
+    }
+
+    pub(crate) fn trusted(&self) -> bool {
+        self.trusted
+    }
+
+    pub(crate) fn merge(&mut self, other: SmimeEntry) {
+        if self.secret.is_none() {
+            self.secret = other.secret;
+        }
+        self.trusted |= other.trusted;
+    }
+
+    pub(crate) fn matches_issuer_serial(&self, isn: &cms::cert::IssuerAndSerialNumber) -> bool {
+        self.cert.tbs_certificate.issuer == isn.issuer
+            && self.cert.tbs_certificate.serial_number == isn.serial_number
+    }
+
+    pub(crate) fn subject_key_id(&self) -> Option<Vec<u8>> {
+        match self.cert.tbs_certificate.get::<SubjectKeyIdentifier>() {
+            Ok(Some((_, ski))) => Some(ski.0.as_bytes().to_vec()),
+            _ => None,
+        }
+    }
+
+    /// Lowercase, sorted, unique e-mail addresses: SAN rfc822Name and subject emailAddress.
+    pub(crate) fn emails(&self) -> Vec<String> {
+        let mut emails = Vec::new();
+        if let Ok(Some((_, san))) = self.cert.tbs_certificate.get::<SubjectAltName>() {
+            for name in san.0 {
+                if let GeneralName::Rfc822Name(m) = name {
+                    emails.push(m.as_str().trim().to_ascii_lowercase());
+                }
+            }
+        }
+        for rdn in self.cert.tbs_certificate.subject.0.iter() {
+            for atv in rdn.0.iter() {
+                if atv.oid == EMAIL_ADDRESS {
+                    if let Some(value) = attribute_string(&atv.value) {
+                        emails.push(value.trim().to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+        emails.retain(|m| !m.is_empty());
+        emails.sort();
+        emails.dedup();
+        emails
+    }
+
+    pub(crate) fn is_ca(&self) -> bool {
+        matches!(
+            self.cert.tbs_certificate.get::<BasicConstraints>(),
+            Ok(Some((_, bc))) if bc.ca
+        )
+    }
+
+    fn key_usage(&self) -> Option<KeyUsage> {
+        match self.cert.tbs_certificate.get::<KeyUsage>() {
+            Ok(Some((_, ku))) => Some(ku),
+            _ => None,
+        }
+    }
+
+    /// RFC 8550 §4.4.4: an EKU extension, if present, must allow emailProtection.
+    pub(crate) fn eku_allows_email(&self) -> bool {
+        match self.cert.tbs_certificate.get::<ExtendedKeyUsage>() {
+            Ok(Some((_, eku))) => eku
+                .0
+                .iter()
+                .any(|p| *p == rfc5280::ID_KP_EMAIL_PROTECTION || *p == rfc5280::ANY_EXTENDED_KEY_USAGE),
+            Ok(None) => true,
+            Err(_) => false,
+        }
+    }
+
+    fn is_ec(&self) -> bool {
+        self.cert.tbs_certificate.subject_public_key_info.algorithm.oid == rfc5912::ID_EC_PUBLIC_KEY
+    }
+
+    /// May sign mail: digitalSignature or nonRepudiation (or no keyUsage), EKU allows e-mail.
+    pub(crate) fn can_sign(&self) -> bool {
+        if self.is_ca() || !self.eku_allows_email() {
+            return false;
+        }
+        match self.key_usage() {
+            Some(ku) => ku.digital_signature() || ku.non_repudiation(),
+            None => true,
+        }
+    }
+
+    /// May receive encrypted mail: keyEncipherment (RSA) / keyAgreement (EC), EKU allows e-mail.
+    pub(crate) fn can_encrypt(&self) -> bool {
+        if self.is_ca() || !self.eku_allows_email() {
+            return false;
+        }
+        match self.key_usage() {
+            Some(ku) if self.is_ec() => ku.key_agreement(),
+            Some(ku) => ku.key_encipherment(),
+            None => true,
+        }
+    }
+
+    pub(crate) fn not_before(&self) -> Time {
+        Time::from_x509(&self.cert.tbs_certificate.validity.not_before)
+    }
+
+    pub(crate) fn not_after(&self) -> Time {
+        Time::from_x509(&self.cert.tbs_certificate.validity.not_after)
+    }
+
+    pub(crate) fn status(&self, now: Time) -> KeyStatus {
+        if now < self.not_before() {
+            KeyStatus::NotYetValid
+        } else if now > self.not_after() {
+            KeyStatus::Expired
+        } else {
+            KeyStatus::Valid
+        }
+    }
+
+    /// `rsa2048`, `p256`, ... from the subject public key info.
+    pub(crate) fn algorithm(&self) -> String {
+        let spki = &self.cert.tbs_certificate.subject_public_key_info;
+        let oid = spki.algorithm.oid;
+        if oid == rfc5912::RSA_ENCRYPTION {
+            use rsa::pkcs1::DecodeRsaPublicKey;
+            use rsa::traits::PublicKeyParts;
+            match rsa::RsaPublicKey::from_pkcs1_der(spki.subject_public_key.raw_bytes()) {
+                Ok(k) => format!("rsa{}", k.n().bits()),
+                Err(_) => "rsa".to_string(),
+            }
+        } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+            match curve {
+                Some(c) if c == rfc5912::SECP_256_R_1 => "p256".to_string(),
+                Some(c) if c == rfc5912::SECP_384_R_1 => "p384".to_string(),
+                Some(c) if c == rfc5912::SECP_521_R_1 => "p521".to_string(),
+                Some(c) => format!("ec-{c}"),
+                None => "ec".to_string(),
+            }
+        } else if oid == const_oid::db::rfc8410::ID_ED_25519 {
+            "ed25519".to_string()
+        } else {
+            oid.to_string()
+        }
+    }
+
+    pub(crate) fn info(&self, now: Time) -> KeyInfo {
+        let tbs = &self.cert.tbs_certificate;
+        KeyInfo {
+            id: self.id(),
+            kind: KeyKind::Smime,
+            emails: self.emails(),
+            has_secret: self.has_secret(),
+            can_sign: self.can_sign(),
+            can_encrypt: self.can_encrypt(),
+            trusted: self.trusted,
+            created: self.not_before().to_rfc3339(),
+            expires: Some(self.not_after().to_rfc3339()),
+            status: self.status(now),
+            algorithm: self.algorithm(),
+            subject: Some(tbs.subject.to_string()),
+            issuer: Some(tbs.issuer.to_string()),
+            is_ca: self.is_ca(),
+            key_ids: vec![hex::encode_upper(tbs.serial_number.as_bytes())],
+        }
+    }
+
+    /// PEM certificate.
+    pub(crate) fn export_public(&self) -> Result<String> {
+        der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &self.der)
+            .map_err(|_| Error::internal("The certificate could not be encoded."))
+    }
+
+    /// PKCS#12 (PBES2 AES-256-CBC, PBKDF2-HMAC-SHA-256, HMAC-SHA-256 MAC) with the chain.
+    pub(crate) fn export_secret(
+        &self,
+        passphrase: &str,
+        chain: &[Certificate],
+        _rng: &mut dyn Rng,
+    ) -> Result<Vec<u8>> {
+        // p12-keystore draws its salts from the OS RNG itself (getrandom; js on wasm32).
+        let secret = self
+            .secret
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorCode::NoPrivateKey, "No private key to export."))?;
+        let pkcs8 = secret.to_pkcs8_der()?;
+        let encode_err = |_| Error::internal("The PKCS#12 file could not be written.");
+        let mut certs = vec![p12_keystore::Certificate::from_der(&self.der).map_err(encode_err)?];
+        for c in chain {
+            let der = c.to_der().map_err(|_| Error::internal("chain encoding"))?;
+            certs.push(p12_keystore::Certificate::from_der(&der).map_err(encode_err)?);
+        }
+        let local_key_id = sha1_digest(&self.der);
+        let key_chain = p12_keystore::PrivateKeyChain::new(pkcs8.to_vec(), local_key_id, certs);
+        let mut store = p12_keystore::KeyStore::new();
+        let alias = self.emails().into_iter().next().unwrap_or_else(|| "mailseal".to_string());
+        store.add_entry(&alias, p12_keystore::KeyStoreEntry::PrivateKeyChain(key_chain));
+        store
+            .writer(passphrase)
+            .encryption_iterations(100_000)
+            .mac_iterations(100_000)
+            .write()
+            .map_err(encode_err)
+    }
+
+    /// For the sealed vault.
+    pub(crate) fn to_stored(&self) -> Result<(Vec<u8>, Option<Zeroizing<Vec<u8>>>)> {
+        let secret = match &self.secret {
+            Some(s) => Some(s.to_pkcs8_der()?),
+            None => None,
+        };
+        Ok((self.der.clone(), secret))
+    }
+
+    pub(crate) fn from_stored(cert: &[u8], secret: Option<&[u8]>, trusted: bool) -> Result<Self> {
+        let entry = SmimeEntry::from_der(cert, trusted)?;
+        match secret {
+            Some(s) => entry.with_secret(SmimeSecret::from_pkcs8_der(s)?),
+            None => Ok(entry),
+        }
+    }
+}
+
+fn sha1_digest(data: &[u8]) -> Vec<u8> {
+    use sha1::Digest as _;
+    sha1::Sha1::digest(data).to_vec()
+}
+
+/// The text of a DirectoryString / IA5String attribute value.
+fn attribute_string(value: &der::Any) -> Option<String> {
+    if let Ok(s) = value.decode_as::<Ia5String>() {
+        return Some(s.to_string());
+    }
+    if let Ok(s) = value.decode_as::<Utf8StringRef<'_>>() {
+        return Some(s.to_string());
+    }
+    if let Ok(s) = value.decode_as::<PrintableString>() {
+        return Some(s.to_string());
+    }
+    None
+}

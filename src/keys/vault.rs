@@ -1,0 +1,199 @@
+//! The sealed keyring: the whole keyring, secrets and recent log included, encrypted at rest.
+//!
+//! Format (version 1, all integers big-endian):
+//!
+//! ```text
+//! "MSVAULT" | version u8 = 1 | kdf u8 = 1 (Argon2id v0x13)
+//! | m_cost u32 (KiB) | t_cost u32 | p_cost u32 | salt [16] | verifier [32] | nonce [24]
+//! | ciphertext (XChaCha20-Poly1305, AAD = everything before it) | SHA-256 of all before [32]
+//! ```
+//!
+//! Argon2id derives 64 bytes from the password: the first 32 are the AEAD key, the SHA-256 of
+//! the last 32 is the `verifier`, so a wrong password (`bad_password`) is told apart from
+//! altered or truncated bytes (`corrupt_vault`). The trailing SHA-256 catches accidental
+//! damage before any key derivation. The plaintext is JSON, zeroized after use.
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, Zeroizing};
+
+use super::{AuditEvent, Entry, Keyring, PgpEntry, SmimeEntry};
+use crate::error::{Error, ErrorCode, Result};
+use crate::rng::Rng;
+
+const MAGIC: &[u8; 7] = b"MSVAULT";
+const VERSION: u8 = 1;
+const KDF_ARGON2ID: u8 = 1;
+const SALT_LEN: usize = 16;
+const VERIFIER_LEN: usize = 32;
+const NONCE_LEN: usize = 24;
+const HEADER_LEN: usize = 7 + 1 + 1 + 4 + 4 + 4 + SALT_LEN + VERIFIER_LEN + NONCE_LEN;
+const CHECKSUM_LEN: usize = 32;
+
+/// Argon2id cost used when sealing: 64 MiB, 3 passes, 1 lane (RFC 9106 §4, second choice).
+const M_COST_KIB: u32 = 64 * 1024;
+const T_COST: u32 = 3;
+const P_COST: u32 = 1;
+
+/// Upper bounds accepted when unsealing, so altered bytes cannot demand unbounded work.
+const MAX_M_COST_KIB: u32 = 1024 * 1024;
+const MAX_T_COST: u32 = 16;
+const MAX_P_COST: u32 = 8;
+
+#[derive(Serialize, Deserialize, Zeroize)]
+#[zeroize(drop)]
+struct StoredEntry {
+    kind: String,
+    /// Base64: certificate DER, or the binary OpenPGP public key.
+    public: String,
+    /// Base64: PKCS#8 DER, or the unprotected binary OpenPGP secret key.
+    secret: Option<String>,
+    trusted: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredKeyring {
+    entries: Vec<StoredEntry>,
+    log: Vec<AuditEvent>,
+}
+
+pub(super) fn seal(ring: &Keyring, password: &str, rng: &mut dyn Rng) -> Result<Vec<u8>> {
+    if password.is_empty() {
+        return Err(Error::new(ErrorCode::BadPassword, "A password is required to seal the keyring."));
+    }
+    let mut entries = Vec::new();
+    for entry in ring.raw_entries() {
+        entries.push(match entry {
+            Entry::Smime(e) => {
+                let (public, secret) = e.to_stored()?;
+                stored("smime", &public, secret.as_deref().map(|v| v.as_slice()), e.trusted())
+            }
+            Entry::Pgp(e) => {
+                let (public, secret) = e.to_stored()?;
+                stored("pgp", &public, secret.as_deref().map(|v| v.as_slice()), e.trusted())
+            }
+        });
+    }
+    let plain = StoredKeyring { entries, log: ring.recent_log().to_vec() };
+    let json = Zeroizing::new(
+        serde_json::to_vec(&plain).map_err(|_| Error::internal("The keyring could not be encoded."))?,
+    );
+
+    let mut salt = [0u8; SALT_LEN];
+    let mut nonce = [0u8; NONCE_LEN];
+    rng.fill_bytes(&mut salt);
+    rng.fill_bytes(&mut nonce);
+    let keys = derive(password, &salt, M_COST_KIB, T_COST, P_COST)?;
+
+    let mut out = Vec::with_capacity(HEADER_LEN + json.len() + 16 + CHECKSUM_LEN);
+    out.extend_from_slice(MAGIC);
+    out.push(VERSION);
+    out.push(KDF_ARGON2ID);
+    out.extend_from_slice(&M_COST_KIB.to_be_bytes());
+    out.extend_from_slice(&T_COST.to_be_bytes());
+    out.extend_from_slice(&P_COST.to_be_bytes());
+    out.extend_from_slice(&salt);
+    out.extend_from_slice(&verifier(&keys));
+    out.extend_from_slice(&nonce);
+    let cipher = XChaCha20Poly1305::new_from_slice(&keys[..32])
+        .map_err(|_| Error::internal("vault key length"))?;
+    let ciphertext = cipher
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: &json, aad: &out })
+        .map_err(|_| Error::internal("The keyring could not be encrypted."))?;
+    out.extend_from_slice(&ciphertext);
+    let checksum = Sha256::digest(&out);
+    out.extend_from_slice(&checksum);
+    Ok(out)
+}
+
+fn stored(kind: &str, public: &[u8], secret: Option<&[u8]>, trusted: bool) -> StoredEntry {
+    StoredEntry {
+        kind: kind.to_string(),
+        public: B64.encode(public),
+        secret: secret.map(|s| B64.encode(s)),
+        trusted,
+    }
+}
+
+pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
+    if bytes.len() < HEADER_LEN + 16 + CHECKSUM_LEN || &bytes[..7] != MAGIC {
+        return Err(corrupt("This is not a sealed mailseal keyring, or it is truncated."));
+    }
+    let (body, checksum) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
+    if !bool::from(Sha256::digest(body).as_slice().ct_eq(checksum)) {
+        return Err(corrupt("The sealed keyring is damaged (checksum mismatch)."));
+    }
+    if body[7] != VERSION || body[8] != KDF_ARGON2ID {
+        return Err(corrupt("The sealed keyring has an unknown version."));
+    }
+    let be32 = |at: usize| -> u32 {
+        let mut b = [0u8; 4];
+        b.copy_from_slice(&body[at..at + 4]);
+        u32::from_be_bytes(b)
+    };
+    let (m_cost, t_cost, p_cost) = (be32(9), be32(13), be32(17));
+    if m_cost > MAX_M_COST_KIB || t_cost == 0 || t_cost > MAX_T_COST || p_cost == 0 || p_cost > MAX_P_COST {
+        return Err(corrupt("The sealed keyring has out-of-range parameters."));
+    }
+    let salt = &body[21..21 + SALT_LEN];
+    let stored_verifier = &body[21 + SALT_LEN..21 + SALT_LEN + VERIFIER_LEN];
+    let nonce = &body[21 + SALT_LEN + VERIFIER_LEN..HEADER_LEN];
+    let (header, ciphertext) = body.split_at(HEADER_LEN);
+
+    let keys = derive(password, salt, m_cost, t_cost, p_cost)
+        .map_err(|_| corrupt("The sealed keyring has out-of-range parameters."))?;
+    if !bool::from(verifier(&keys).as_slice().ct_eq(stored_verifier)) {
+        return Err(Error::new(ErrorCode::BadPassword, "The password for the keyring is wrong."));
+    }
+    let cipher = XChaCha20Poly1305::new_from_slice(&keys[..32])
+        .map_err(|_| Error::internal("vault key length"))?;
+    let json = Zeroizing::new(
+        cipher
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: header })
+            .map_err(|_| corrupt("The sealed keyring was altered."))?,
+    );
+    let plain: StoredKeyring =
+        serde_json::from_slice(&json).map_err(|_| corrupt("The sealed keyring content is invalid."))?;
+
+    let mut entries = Vec::with_capacity(plain.entries.len());
+    for e in &plain.entries {
+        let public = Zeroizing::new(B64.decode(&e.public).map_err(|_| corrupt("bad entry"))?);
+        let secret = match &e.secret {
+            Some(s) => Some(Zeroizing::new(B64.decode(s).map_err(|_| corrupt("bad entry"))?)),
+            None => None,
+        };
+        let entry = match e.kind.as_str() {
+            "smime" => Entry::Smime(SmimeEntry::from_stored(&public, secret.as_deref().map(|s| s.as_slice()), e.trusted)?),
+            "pgp" => Entry::Pgp(PgpEntry::from_stored(&public, secret.as_deref().map(|s| s.as_slice()), e.trusted)?),
+            _ => return Err(corrupt("The sealed keyring holds an unknown key kind.")),
+        };
+        entries.push(entry);
+    }
+    let mut ring = Keyring::new();
+    ring.insert_restored(entries, plain.log);
+    Ok(ring)
+}
+
+fn derive(password: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Zeroizing<[u8; 64]>> {
+    let params = Params::new(m, t, p, Some(64)).map_err(|_| Error::internal("argon2 params"))?;
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+    let mut out = Zeroizing::new([0u8; 64]);
+    argon
+        .hash_password_into(password.as_bytes(), salt, out.as_mut())
+        .map_err(|_| Error::internal("argon2"))?;
+    Ok(out)
+}
+
+fn verifier(keys: &[u8; 64]) -> [u8; VERIFIER_LEN] {
+    Sha256::digest(&keys[32..]).into()
+}
+
+fn corrupt(message: &str) -> Error {
+    Error::new(ErrorCode::CorruptVault, message)
+}

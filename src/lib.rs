@@ -1,0 +1,46 @@
+//! # mailseal
+//!
+//! S/MIME and OpenPGP e-mail security for help desks and ticket systems, in pure Rust, built
+//! natively and for WebAssembly (browser, Cloudflare Workers, Node).
+//!
+//! The map of the crate:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`keys`] | the keyring: import and detect formats, [`KeyInfo`], lookups, seal/unseal |
+//! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
+//! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
+//! | [`rng`] | the explicit randomness source ([`Rng`]) |
+//! | `wasm` | the thin wasm-bindgen boundary (wasm32 only) |
+//!
+//! ```
+//! use mailseal::{ImportOptions, Keyring, Time};
+//!
+//! let mut ring = Keyring::new();
+//! let pem = include_bytes!("../tests/data/keys/alice-rsa2048.crt.pem");
+//! let now = Time::from_unix(1_795_420_800);
+//! let keys = ring.import(pem, &ImportOptions::default(), now).unwrap();
+//! assert_eq!(keys[0].emails, ["alice@example.com"]);
+//! ```
+
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod keys;
+pub mod rng;
+pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{Error, ErrorCode, Result};
+pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring};
+pub use rng::{os_rng, Rng};
+pub use time::Time;
+
+/// The crate version, as JavaScript's `version()` reports it.
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}

@@ -1,0 +1,99 @@
+//! The JavaScript `Keyring` class.
+
+use wasm_bindgen::prelude::*;
+
+use super::convert;
+use super::error::to_js;
+use crate::keys::{ImportOptions, Keyring};
+use crate::rng::os_rng;
+
+/// The keyring: certificates and keys, S/MIME and OpenPGP.
+#[wasm_bindgen(js_name = Keyring)]
+pub struct JsKeyring {
+    inner: Keyring,
+}
+
+#[wasm_bindgen(js_class = Keyring)]
+impl JsKeyring {
+    /// An empty keyring.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> JsKeyring {
+        JsKeyring { inner: Keyring::new() }
+    }
+
+    /// `import(data, { passphrase?, trusted?, now? })` → `KeyInfo[]`.
+    #[wasm_bindgen(js_name = "import")]
+    pub fn import_keys(&mut self, data: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+        let data = convert::bytes(&data, "The key data")?;
+        let opts = convert::options(&opts)?;
+        let now = convert::now(&opts)?;
+        let import = ImportOptions {
+            passphrase: convert::opt_string(&opts, "passphrase")?.map(zeroize::Zeroizing::new),
+            trusted: convert::opt_bool(&opts, "trusted")?.unwrap_or(false),
+        };
+        let infos = self.inner.import(&data, &import, now).map_err(to_js)?;
+        convert::to_js_value(&infos)
+    }
+
+    /// `list({ now? })` → `KeyInfo[]`.
+    pub fn list(&self, opts: JsValue) -> Result<JsValue, JsValue> {
+        let now = convert::now(&convert::options(&opts)?)?;
+        convert::to_js_value(&self.inner.list(now))
+    }
+
+    /// `get(id, { now? })` → `KeyInfo | undefined`.
+    pub fn get(&self, id: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+        let id = convert::string(&id, "The key id")?;
+        let now = convert::now(&convert::options(&opts)?)?;
+        match self.inner.get(&id, now) {
+            Some(info) => convert::to_js_value(&info),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// `remove(id)` → `true` when the key was there.
+    pub fn remove(&mut self, id: JsValue) -> Result<bool, JsValue> {
+        let id = convert::string(&id, "The key id")?;
+        let now = convert::now(&None)?;
+        Ok(self.inner.remove(&id, now))
+    }
+
+    /// `exportPublic(id)` → armored OpenPGP public key or PEM certificate.
+    #[wasm_bindgen(js_name = exportPublic)]
+    pub fn export_public(&self, id: JsValue) -> Result<String, JsValue> {
+        let id = convert::string(&id, "The key id")?;
+        self.inner.export_public(&id).map_err(to_js)
+    }
+
+    /// `exportSecret(id, passphrase)` → protected OpenPGP secret key (armored) or PKCS#12.
+    #[wasm_bindgen(js_name = exportSecret)]
+    pub fn export_secret(&mut self, id: JsValue, passphrase: JsValue) -> Result<Vec<u8>, JsValue> {
+        let id = convert::string(&id, "The key id")?;
+        let passphrase = convert::secret(&passphrase, "The passphrase")?;
+        let now = convert::now(&None)?;
+        self.inner
+            .export_secret(&id, &passphrase, &mut os_rng(), now)
+            .map_err(to_js)
+    }
+
+    /// `seal(password)` → the encrypted keyring bytes.
+    pub fn seal(&self, password: JsValue) -> Result<Vec<u8>, JsValue> {
+        let password = convert::secret(&password, "The password")?;
+        self.inner.seal(&password, &mut os_rng()).map_err(to_js)
+    }
+
+    /// `Keyring.unseal(bytes, password)` → a keyring.
+    pub fn unseal(bytes: JsValue, password: JsValue) -> Result<JsKeyring, JsValue> {
+        let bytes = convert::bytes(&bytes, "The sealed keyring")?;
+        let password = convert::secret(&password, "The password")?;
+        let inner = Keyring::unseal(&bytes, &password).map_err(to_js)?;
+        Ok(JsKeyring { inner })
+    }
+
+    /// `recentLog()` → audit events, oldest first; no content.
+    #[wasm_bindgen(js_name = recentLog)]
+    pub fn recent_log(&self) -> Result<JsValue, JsValue> {
+        convert::to_js_value(self.inner.recent_log())
+    }
+}

@@ -1,0 +1,31 @@
+//! Shared test support: the committed fixtures (embedded, so the same tests run natively and
+//! in wasm under Node), a fixed clock and a seeded RNG.
+#![allow(dead_code)]
+
+use include_dir::{include_dir, Dir};
+use mailseal::Time;
+use rand_chacha::rand_core::SeedableRng;
+
+/// tests/data, embedded at compile time.
+pub static DATA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/tests/data");
+
+/// A fixture's bytes by its path relative to tests/data.
+pub fn fixture(path: &str) -> &'static [u8] {
+    match DATA.get_file(path) {
+        Some(f) => f.contents(),
+        None => panic!("missing fixture {path}"),
+    }
+}
+
+/// The fixtures manifest written by tests/data/make-keys.sh.
+pub fn expected() -> serde_json::Value {
+    serde_json::from_slice(fixture("keys/expected.json")).expect("expected.json parses")
+}
+
+/// 2026-12-01T00:00:00Z, the clock the key fixtures were made for.
+pub const NOW: Time = Time::from_unix(1_796_083_200);
+
+/// A deterministic RNG for tests.
+pub fn rng() -> rand_chacha::ChaCha20Rng {
+    rand_chacha::ChaCha20Rng::seed_from_u64(7)
+}
