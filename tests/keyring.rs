@@ -12,7 +12,10 @@ use zeroize::Zeroizing;
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn opts(passphrase: Option<&str>, trusted: bool) -> ImportOptions {
-    ImportOptions { passphrase: passphrase.map(|p| Zeroizing::new(p.to_string())), trusted }
+    ImportOptions {
+        passphrase: passphrase.map(|p| Zeroizing::new(p.to_string())),
+        trusted,
+    }
 }
 
 fn import_case(case: &Value) -> (Keyring, Vec<KeyInfo>) {
@@ -21,7 +24,10 @@ fn import_case(case: &Value) -> (Keyring, Vec<KeyInfo>) {
     let got = ring
         .import(
             fixture(file),
-            &opts(case["passphrase"].as_str(), case["trusted"].as_bool().unwrap_or(false)),
+            &opts(
+                case["passphrase"].as_str(),
+                case["trusted"].as_bool().unwrap_or(false),
+            ),
             NOW,
         )
         .unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -30,7 +36,15 @@ fn import_case(case: &Value) -> (Keyring, Vec<KeyInfo>) {
 
 fn check_key(file: &str, want: &Value, got: &KeyInfo) {
     let json = serde_json::to_value(got).expect("KeyInfo serializes");
-    for field in ["kind", "emails", "hasSecret", "canSign", "canEncrypt", "status", "algorithm"] {
+    for field in [
+        "kind",
+        "emails",
+        "hasSecret",
+        "canSign",
+        "canEncrypt",
+        "status",
+        "algorithm",
+    ] {
         assert_eq!(json[field], want[field], "{file}: {field} of {}", got.id);
     }
 }
@@ -67,15 +81,32 @@ fn failures_have_stable_codes() {
         let file = case["file"].as_str().expect("file");
         let mut ring = Keyring::new();
         let err = ring
-            .import(fixture(file), &opts(case["passphrase"].as_str(), false), NOW)
+            .import(
+                fixture(file),
+                &opts(case["passphrase"].as_str(), false),
+                NOW,
+            )
             .expect_err(file);
-        assert_eq!(err.code().as_str(), case["code"].as_str().expect("code"), "{file}: {err}");
-        assert!(ring.list(NOW).is_empty(), "{file}: nothing imported on error");
+        assert_eq!(
+            err.code().as_str(),
+            case["code"].as_str().expect("code"),
+            "{file}: {err}"
+        );
+        assert!(
+            ring.list(NOW).is_empty(),
+            "{file}: nothing imported on error"
+        );
         // A distinctive wrong passphrase never shows up in the message.
         let secret = "Zq9-not-the-passphrase";
         if let Err(e) = ring.import(fixture(file), &opts(Some(secret), false), NOW) {
-            assert!(!e.message().contains(secret), "{file}: message leaks the passphrase");
-            assert!(!e.to_string().contains(secret), "{file}: Display leaks the passphrase");
+            assert!(
+                !e.message().contains(secret),
+                "{file}: message leaks the passphrase"
+            );
+            assert!(
+                !e.to_string().contains(secret),
+                "{file}: Display leaks the passphrase"
+            );
         }
     }
 }
@@ -83,7 +114,9 @@ fn failures_have_stable_codes() {
 #[test]
 fn empty_input_is_bad_input() {
     let mut ring = Keyring::new();
-    let err = ring.import(b"", &ImportOptions::default(), NOW).expect_err("empty");
+    let err = ring
+        .import(b"", &ImportOptions::default(), NOW)
+        .expect_err("empty");
     assert_eq!(err.code(), ErrorCode::BadInput);
 }
 
@@ -91,18 +124,27 @@ fn empty_input_is_bad_input() {
 fn reimport_merges_public_then_secret() {
     let mut ring = Keyring::new();
     let o = ImportOptions::default();
-    let cert = ring.import(fixture("keys/alice-rsa2048.crt.pem"), &o, NOW).expect("cert");
+    let cert = ring
+        .import(fixture("keys/alice-rsa2048.crt.pem"), &o, NOW)
+        .expect("cert");
     assert!(!cert[0].has_secret);
-    let again = ring.import(fixture("keys/alice-rsa2048.crt.der"), &o, NOW).expect("der");
+    let again = ring
+        .import(fixture("keys/alice-rsa2048.crt.der"), &o, NOW)
+        .expect("der");
     assert_eq!(again[0].id, cert[0].id);
-    let with_key = ring.import(fixture("keys/alice-pkcs8.pem"), &o, NOW).expect("key");
+    let with_key = ring
+        .import(fixture("keys/alice-pkcs8.pem"), &o, NOW)
+        .expect("key");
     assert_eq!(with_key[0].id, cert[0].id);
     assert_eq!(ring.list(NOW).len(), 1, "merged, not duplicated");
     assert!(ring.get(&cert[0].id, NOW).expect("alice").has_secret);
 
-    let pgp_pub = ring.import(fixture("keys/pgp-rsa.pub.asc"), &o, NOW).expect("pgp pub");
+    let pgp_pub = ring
+        .import(fixture("keys/pgp-rsa.pub.asc"), &o, NOW)
+        .expect("pgp pub");
     assert!(!pgp_pub[0].has_secret);
-    ring.import(fixture("keys/pgp-rsa-nopass.sec.asc"), &o, NOW).expect("pgp sec");
+    ring.import(fixture("keys/pgp-rsa-nopass.sec.asc"), &o, NOW)
+        .expect("pgp sec");
     assert_eq!(ring.list(NOW).len(), 2);
     assert!(ring.get(&pgp_pub[0].id, NOW).expect("pgp").has_secret);
 }
@@ -111,11 +153,14 @@ fn reimport_merges_public_then_secret() {
 fn private_key_joins_a_certificate_already_in_the_keyring() {
     let mut ring = Keyring::new();
     let o = ImportOptions::default();
-    ring.import(fixture("keys/dave-p256.crt.pem"), &o, NOW).expect("cert");
+    ring.import(fixture("keys/dave-p256.crt.pem"), &o, NOW)
+        .expect("cert");
     // dave-sec1.pem holds key and certificate; a key alone must find the certificate in the ring.
     let pem = std::str::from_utf8(fixture("keys/dave-sec1.pem")).expect("text");
     let key_only: String = {
-        let start = pem.find("-----BEGIN EC PRIVATE KEY-----").expect("key block");
+        let start = pem
+            .find("-----BEGIN EC PRIVATE KEY-----")
+            .expect("key block");
         let end = pem.find("-----END EC PRIVATE KEY-----").expect("key end") + 28;
         pem[start..end].to_string()
     };
@@ -124,7 +169,9 @@ fn private_key_joins_a_certificate_already_in_the_keyring() {
     assert_eq!(got[0].emails, ["dave@example.com"]);
 
     let mut empty = Keyring::new();
-    let err = empty.import(key_only.as_bytes(), &o, NOW).expect_err("no certificate");
+    let err = empty
+        .import(key_only.as_bytes(), &o, NOW)
+        .expect_err("no certificate");
     assert_eq!(err.code(), ErrorCode::CertificateMissing);
 }
 
@@ -132,7 +179,11 @@ fn private_key_joins_a_certificate_already_in_the_keyring() {
 fn lookup_by_address_prefers_valid_keys() {
     let mut ring = Keyring::new();
     let o = ImportOptions::default();
-    for f in ["keys/alice-rsa2048.crt.pem", "keys/pgp-ed.pub.asc", "keys/frank-expired.crt.pem"] {
+    for f in [
+        "keys/alice-rsa2048.crt.pem",
+        "keys/pgp-ed.pub.asc",
+        "keys/frank-expired.crt.pem",
+    ] {
         ring.import(fixture(f), &o, NOW).expect(f);
     }
     let alice = ring.by_address("Alice@Example.COM", NOW);
@@ -150,7 +201,11 @@ fn remove_deletes_and_logs_without_content() {
     let mut ring = Keyring::new();
     let pass = exp_pass("keys/alice.p12");
     let got = ring
-        .import(fixture("keys/alice.p12"), &opts(pass.as_deref(), false), NOW)
+        .import(
+            fixture("keys/alice.p12"),
+            &opts(pass.as_deref(), false),
+            NOW,
+        )
         .expect("import");
     let id = got[0].id.clone();
     assert!(ring.remove(&id, NOW));
@@ -165,18 +220,27 @@ fn remove_deletes_and_logs_without_content() {
 fn export_public_reimports_to_the_same_key() {
     let mut ring = Keyring::new();
     let o = ImportOptions::default();
-    let s = ring.import(fixture("keys/alice-chain.p7b"), &o, NOW).expect("p7b");
-    let p = ring.import(fixture("keys/pgp-ed.pub.asc"), &o, NOW).expect("pgp");
+    let s = ring
+        .import(fixture("keys/alice-chain.p7b"), &o, NOW)
+        .expect("p7b");
+    let p = ring
+        .import(fixture("keys/pgp-ed.pub.asc"), &o, NOW)
+        .expect("pgp");
     for info in s.iter().chain(p.iter()) {
         let exported = ring.export_public(&info.id).expect("export");
         let mut other = Keyring::new();
-        let back = other.import(exported.as_bytes(), &o, NOW).expect("reimport");
+        let back = other
+            .import(exported.as_bytes(), &o, NOW)
+            .expect("reimport");
         assert_eq!(back.len(), 1);
         assert_eq!(back[0].id, info.id);
         assert_eq!(back[0].emails, info.emails);
         assert!(!back[0].has_secret);
     }
-    assert_eq!(ring.export_public("00").expect_err("unknown").code(), ErrorCode::KeyNotFound);
+    assert_eq!(
+        ring.export_public("00").expect_err("unknown").code(),
+        ErrorCode::KeyNotFound
+    );
 }
 
 #[test]
@@ -188,7 +252,9 @@ fn export_secret_round_trips_with_the_passphrase_only() {
         ("keys/pgp-ed.sec.asc", exp_pass("keys/pgp-ed.sec.asc")),
     ];
     for (file, pass) in cases {
-        let got = ring.import(fixture(file), &opts(pass.as_deref(), false), NOW).expect(file);
+        let got = ring
+            .import(fixture(file), &opts(pass.as_deref(), false), NOW)
+            .expect(file);
         let leaf = got.iter().find(|k| k.has_secret).expect("secret key");
         let bytes = ring
             .export_secret(&leaf.id, "export pass", &mut rng(), NOW)
@@ -197,14 +263,21 @@ fn export_secret_round_trips_with_the_passphrase_only() {
         let back = other
             .import(&bytes, &opts(Some("export pass"), false), NOW)
             .expect("reimport with passphrase");
-        assert!(back.iter().any(|k| k.id == leaf.id && k.has_secret), "{file}");
+        assert!(
+            back.iter().any(|k| k.id == leaf.id && k.has_secret),
+            "{file}"
+        );
         let err = Keyring::new()
             .import(&bytes, &opts(Some("not it"), false), NOW)
             .expect_err("wrong passphrase");
         assert_eq!(err.code(), ErrorCode::BadPassphrase, "{file}");
     }
     let public_only = ring
-        .import(fixture("keys/bob-rsa3072.crt.pem"), &ImportOptions::default(), NOW)
+        .import(
+            fixture("keys/bob-rsa3072.crt.pem"),
+            &ImportOptions::default(),
+            NOW,
+        )
         .expect("bob");
     let err = ring
         .export_secret(&public_only[0].id, "x", &mut rng(), NOW)
@@ -224,20 +297,35 @@ fn exp_pass(file: &str) -> Option<String> {
 fn seal_and_unseal_round_trip() {
     let mut ring = Keyring::new();
     let o = ImportOptions::default();
-    ring.import(fixture("keys/alice-pkcs8.pem"), &o, NOW).expect("alice");
-    ring.import(fixture("keys/root-ca.crt.pem"), &opts(None, true), NOW).expect("root");
-    ring.import(fixture("keys/pgp-rsa-nopass.sec.asc"), &o, NOW).expect("pgp");
+    ring.import(fixture("keys/alice-pkcs8.pem"), &o, NOW)
+        .expect("alice");
+    ring.import(fixture("keys/root-ca.crt.pem"), &opts(None, true), NOW)
+        .expect("root");
+    ring.import(fixture("keys/pgp-rsa-nopass.sec.asc"), &o, NOW)
+        .expect("pgp");
     let sealed = ring.seal("correct horse", &mut rng()).expect("seal");
 
     let back = Keyring::unseal(&sealed, "correct horse").expect("unseal");
-    assert_eq!(back.list(NOW), ring.list(NOW), "keys, secrets and trust survive");
-    assert_eq!(back.recent_log(), ring.recent_log(), "the recent log survives");
+    assert_eq!(
+        back.list(NOW),
+        ring.list(NOW),
+        "keys, secrets and trust survive"
+    );
+    assert_eq!(
+        back.recent_log(),
+        ring.recent_log(),
+        "the recent log survives"
+    );
 
     let err = Keyring::unseal(&sealed, "wrong horse").expect_err("wrong password");
     assert_eq!(err.code(), ErrorCode::BadPassword);
 
     // Truncated, bit-flipped anywhere, empty, foreign bytes: corrupt_vault, never a panic.
-    let mut cases: Vec<Vec<u8>> = vec![Vec::new(), b"hello".to_vec(), sealed[..sealed.len() / 2].to_vec()];
+    let mut cases: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"hello".to_vec(),
+        sealed[..sealed.len() / 2].to_vec(),
+    ];
     for at in [0, 8, 12, 40, 80, sealed.len() / 2, sealed.len() - 1] {
         let mut altered = sealed.clone();
         altered[at] ^= 0x01;

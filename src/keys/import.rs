@@ -34,7 +34,10 @@ pub(crate) fn parse_any(data: &[u8], opts: &ImportOptions, ring: &Keyring) -> Re
         return Err(Error::bad_input("The file is empty."));
     }
     if data.len() > MAX_IMPORT_BYTES {
-        return Err(Error::new(ErrorCode::TooLarge, "The file is larger than 16 MiB."));
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "The file is larger than 16 MiB.",
+        ));
     }
     let passphrase = opts.passphrase.as_ref().map(|p| p.as_str());
     let mut found = Found::default();
@@ -62,7 +65,10 @@ fn parse_pem_blocks(data: &[u8], passphrase: Option<&str>, found: &mut Found) ->
     let mut blocks = 0usize;
     while let Some(start) = rest.find("-----BEGIN ") {
         let after = &rest[start..];
-        let label_end = after[11..].find("-----").map(|i| i + 11).ok_or_else(bad_pem)?;
+        let label_end = after[11..]
+            .find("-----")
+            .map(|i| i + 11)
+            .ok_or_else(bad_pem)?;
         let label = &after[11..label_end];
         let end_marker = format!("-----END {label}-----");
         let end = after.find(&end_marker).ok_or_else(bad_pem)? + end_marker.len();
@@ -70,7 +76,10 @@ fn parse_pem_blocks(data: &[u8], passphrase: Option<&str>, found: &mut Found) ->
         rest = &after[end..];
         blocks += 1;
         if blocks > 1000 {
-            return Err(Error::new(ErrorCode::TooLarge, "The PEM file holds too many blocks."));
+            return Err(Error::new(
+                ErrorCode::TooLarge,
+                "The PEM file holds too many blocks.",
+            ));
         }
         if block.contains("Proc-Type:") {
             return Err(Error::unsupported_format(
@@ -108,7 +117,8 @@ fn bad_pem() -> Error {
 }
 
 fn decode_cert(der: &[u8]) -> Result<Certificate> {
-    Certificate::from_der(der).map_err(|_| Error::unsupported_format("The certificate could not be read."))
+    Certificate::from_der(der)
+        .map_err(|_| Error::unsupported_format("The certificate could not be read."))
 }
 
 /// Binary input: a certificate, a PKCS#7 bundle, a PKCS#12 file or a private key.
@@ -178,7 +188,9 @@ fn parse_content_info(ci: ContentInfo, found: &mut Found) -> Result<()> {
         }
     }
     if found.certs.len() == before {
-        return Err(Error::unsupported_format("The PKCS#7 bundle holds no certificates."));
+        return Err(Error::unsupported_format(
+            "The PKCS#7 bundle holds no certificates.",
+        ));
     }
     Ok(())
 }
@@ -188,13 +200,11 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
         .map_err(|_| Error::unsupported_format("The encrypted private key could not be read."))?;
     let passphrase = passphrase.ok_or_else(Error::bad_passphrase)?;
     let doc = epki.decrypt(passphrase.as_bytes()).map_err(|e| match e {
-        pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::UnsupportedAlgorithm { .. }) => {
-            Error::new(
-                ErrorCode::UnsupportedAlgorithm,
-                "The private key is encrypted with an unsupported algorithm; re-encrypt it with \
+        pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::UnsupportedAlgorithm { .. }) => Error::new(
+            ErrorCode::UnsupportedAlgorithm,
+            "The private key is encrypted with an unsupported algorithm; re-encrypt it with \
                  openssl pkcs8 -topk8 -v2 aes-256-cbc.",
-            )
-        }
+        ),
         _ => Error::bad_passphrase(),
     })?;
     SmimeSecret::from_pkcs8_der(doc.as_bytes())
@@ -220,9 +230,9 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
         match entry {
             KeyStoreEntry::PrivateKeyChain(chain) => {
                 let mut certs = chain.chain().iter();
-                let leaf = certs
-                    .next()
-                    .ok_or_else(|| Error::unsupported_format("The PKCS#12 key has no certificate."))?;
+                let leaf = certs.next().ok_or_else(|| {
+                    Error::unsupported_format("The PKCS#12 key has no certificate.")
+                })?;
                 let secret = SmimeSecret::from_pkcs8_der(chain.key())?;
                 found.pairs.push((decode_cert(leaf.as_der())?, secret));
                 for ca in certs {
@@ -243,7 +253,9 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
     plain_bags(data, found)?;
     any |= (found.certs.len(), found.secrets.len()) != before;
     if !any {
-        return Err(Error::unsupported_format("The PKCS#12 file holds no certificate."));
+        return Err(Error::unsupported_format(
+            "The PKCS#12 file holds no certificate.",
+        ));
     }
     Ok(())
 }
@@ -257,21 +269,28 @@ fn plain_bags(data: &[u8], found: &mut Found) -> Result<()> {
     if pfx.auth_safe.content_type != rfc5911::ID_DATA {
         return Ok(());
     }
-    let outer: OctetString = pfx.auth_safe.content.decode_as().map_err(|_| unreadable())?;
+    let outer: OctetString = pfx
+        .auth_safe
+        .content
+        .decode_as()
+        .map_err(|_| unreadable())?;
     let safes = Vec::<ContentInfo>::from_der(outer.as_bytes()).map_err(|_| unreadable())?;
     for safe in safes.iter().filter(|s| s.content_type == rfc5911::ID_DATA) {
         let inner: OctetString = safe.content.decode_as().map_err(|_| unreadable())?;
         let bags = SafeContents::from_der(inner.as_bytes()).map_err(|_| unreadable())?;
         for bag in bags {
             if bag.bag_id == pkcs12::PKCS_12_KEY_BAG_OID {
-                let value = ContextSpecific::<der::Any>::from_der(&bag.bag_value).map_err(|_| unreadable())?;
+                let value = ContextSpecific::<der::Any>::from_der(&bag.bag_value)
+                    .map_err(|_| unreadable())?;
                 let der = Zeroizing::new(value.value.to_der().map_err(|_| unreadable())?);
                 found.secrets.push(SmimeSecret::from_pkcs8_der(&der)?);
             } else if bag.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
                 let value = ContextSpecific::<pkcs12::cert_type::CertBag>::from_der(&bag.bag_value)
                     .map_err(|_| unreadable())?;
                 if value.value.cert_id == pkcs12::PKCS_12_X509_CERT_OID {
-                    found.certs.push(decode_cert(value.value.cert_value.as_bytes())?);
+                    found
+                        .certs
+                        .push(decode_cert(value.value.cert_value.as_bytes())?);
                 }
             }
         }
@@ -289,7 +308,11 @@ fn join(found: Found, trusted: bool, ring: &Keyring) -> Result<Vec<Entry>> {
     let mut certs: Vec<SmimeEntry> = Vec::new();
     for cert in found.certs {
         let entry = SmimeEntry::from_certificate(cert, trusted)?;
-        if !certs.iter().chain(entries.iter()).any(|e| e.id() == entry.id()) {
+        if !certs
+            .iter()
+            .chain(entries.iter())
+            .any(|e| e.id() == entry.id())
+        {
             certs.push(entry);
         }
     }
@@ -297,7 +320,10 @@ fn join(found: Found, trusted: bool, ring: &Keyring) -> Result<Vec<Entry>> {
         if let Some(pos) = certs.iter().position(|c| secret.matches(c.certificate())) {
             let cert = certs.remove(pos);
             entries.push(cert.with_secret(secret)?);
-        } else if let Some(existing) = ring.smime_entries().find(|e| secret.matches(e.certificate())) {
+        } else if let Some(existing) = ring
+            .smime_entries()
+            .find(|e| secret.matches(e.certificate()))
+        {
             let cert = SmimeEntry::from_der(existing.der(), existing.trusted())?;
             entries.push(cert.with_secret(secret)?);
         } else {
@@ -309,10 +335,15 @@ fn join(found: Found, trusted: bool, ring: &Keyring) -> Result<Vec<Entry>> {
         }
     }
     entries.extend(certs);
-    let mut out: Vec<Entry> = entries.into_iter().map(Entry::Smime).collect();
-    out.extend(found.pgp.into_iter().map(Entry::Pgp));
+    let mut out: Vec<Entry> = entries
+        .into_iter()
+        .map(|e| Entry::Smime(Box::new(e)))
+        .collect();
+    out.extend(found.pgp.into_iter().map(|e| Entry::Pgp(Box::new(e))));
     if out.is_empty() {
-        return Err(Error::unsupported_format("The file holds no certificate or key."));
+        return Err(Error::unsupported_format(
+            "The file holds no certificate or key.",
+        ));
     }
     Ok(out)
 }

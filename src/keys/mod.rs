@@ -105,7 +105,10 @@ pub struct ImportOptions {
 impl core::fmt::Debug for ImportOptions {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ImportOptions")
-            .field("passphrase", &self.passphrase.as_ref().map(|_| "<redacted>"))
+            .field(
+                "passphrase",
+                &self.passphrase.as_ref().map(|_| "<redacted>"),
+            )
             .field("trusted", &self.trusted)
             .finish()
     }
@@ -114,8 +117,14 @@ impl core::fmt::Debug for ImportOptions {
 /// One key in the keyring.
 #[derive(Clone)]
 pub(crate) enum Entry {
-    Smime(SmimeEntry),
-    Pgp(PgpEntry),
+    Smime(Box<SmimeEntry>),
+    Pgp(Box<PgpEntry>),
+}
+
+/// A key as the sealed vault stores it: public bytes and, if held, unprotected secret bytes.
+pub(crate) struct StoredKey {
+    pub(crate) public: Vec<u8>,
+    pub(crate) secret: Option<Zeroizing<Vec<u8>>>,
 }
 
 impl Entry {
@@ -187,8 +196,8 @@ impl Keyring {
         let id = entry.id();
         match self.entries.iter_mut().find(|e| e.id() == id) {
             Some(existing) => match (existing, entry) {
-                (Entry::Smime(old), Entry::Smime(new)) => old.merge(new),
-                (Entry::Pgp(old), Entry::Pgp(new)) => old.merge(new),
+                (Entry::Smime(old), Entry::Smime(new)) => old.merge(*new),
+                (Entry::Pgp(old), Entry::Pgp(new)) => old.merge(*new),
                 // Same fingerprint string but different kinds cannot happen (lengths differ).
                 (_, _) => {}
             },
@@ -289,6 +298,7 @@ impl Keyring {
         self.entries.iter().find(|e| e.id() == id)
     }
 
+    #[allow(dead_code)] // used by the protect/open flow
     pub(crate) fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries.iter()
     }
@@ -304,46 +314,56 @@ impl Keyring {
             .collect();
         found.sort_by(|a, b| {
             let valid = |i: &KeyInfo| i.status == KeyStatus::Valid;
-            valid(b).cmp(&valid(a)).then_with(|| b.created.cmp(&a.created))
+            valid(b)
+                .cmp(&valid(a))
+                .then_with(|| b.created.cmp(&a.created))
         });
         found
     }
 
     /// S/MIME entries, for the CMS engine.
+    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
     pub(crate) fn smime_entries(&self) -> impl Iterator<Item = &SmimeEntry> {
         self.entries.iter().filter_map(|e| match e {
-            Entry::Smime(s) => Some(s),
+            Entry::Smime(s) => Some(s.as_ref()),
             Entry::Pgp(_) => None,
         })
     }
 
     /// OpenPGP entries, for the OpenPGP engine.
+    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
     pub(crate) fn pgp_entries(&self) -> impl Iterator<Item = &PgpEntry> {
         self.entries.iter().filter_map(|e| match e {
-            Entry::Pgp(p) => Some(p),
+            Entry::Pgp(p) => Some(p.as_ref()),
             Entry::Smime(_) => None,
         })
     }
 
     /// The S/MIME certificate with this issuer and serial number (CMS IssuerAndSerialNumber).
+    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
     pub(crate) fn smime_by_issuer_serial(
         &self,
         issuer_serial: &cms::cert::IssuerAndSerialNumber,
     ) -> Option<&SmimeEntry> {
-        self.smime_entries().find(|e| e.matches_issuer_serial(issuer_serial))
+        self.smime_entries()
+            .find(|e| e.matches_issuer_serial(issuer_serial))
     }
 
     /// The S/MIME certificate with this subject key identifier.
+    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
     pub(crate) fn smime_by_ski(&self, ski: &[u8]) -> Option<&SmimeEntry> {
-        self.smime_entries().find(|e| e.subject_key_id().as_deref() == Some(ski))
+        self.smime_entries()
+            .find(|e| e.subject_key_id().as_deref() == Some(ski))
     }
 
     /// The OpenPGP key whose primary key or a subkey has this 8-byte key id.
+    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
     pub(crate) fn pgp_by_key_id(&self, key_id: &[u8; 8]) -> Option<&PgpEntry> {
         self.pgp_entries().find(|e| e.has_key_id(key_id))
     }
 
     /// The OpenPGP key whose primary key or a subkey has this fingerprint.
+    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
     pub(crate) fn pgp_by_fingerprint(&self, fingerprint: &[u8]) -> Option<&PgpEntry> {
         self.pgp_entries().find(|e| e.has_fingerprint(fingerprint))
     }
@@ -393,5 +413,8 @@ pub(crate) fn normalize_id(id: &str) -> String {
 fn key_not_found(id: &str) -> Error {
     // The id is a public fingerprint, safe to repeat.
     let shown: String = id.chars().take(80).collect();
-    Error::new(ErrorCode::KeyNotFound, format!("No key with id {shown} is in the keyring."))
+    Error::new(
+        ErrorCode::KeyNotFound,
+        format!("No key with id {shown} is in the keyring."),
+    )
 }

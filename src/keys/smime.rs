@@ -18,7 +18,7 @@ use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::keys::{KeyInfo, KeyKind, KeyStatus};
+use crate::keys::{KeyInfo, KeyKind, KeyStatus, StoredKey};
 use crate::rng::Rng;
 use crate::time::Time;
 
@@ -48,9 +48,11 @@ impl SmimeSecret {
                 .algorithm
                 .parameters_oid()
                 .map_err(|_| Error::unsupported_format("The EC private key names no curve."))?;
-            Self::ec_from(curve, || p256::SecretKey::from_pkcs8_der(der), || {
-                p384::SecretKey::from_pkcs8_der(der)
-            })
+            Self::ec_from(
+                curve,
+                || p256::SecretKey::from_pkcs8_der(der),
+                || p384::SecretKey::from_pkcs8_der(der),
+            )
         } else {
             Err(unsupported_key_algorithm(alg))
         }
@@ -72,9 +74,11 @@ impl SmimeSecret {
             .parameters
             .and_then(|p| p.named_curve())
             .ok_or_else(|| Error::unsupported_format("The EC private key names no curve."))?;
-        Self::ec_from(curve, || p256::SecretKey::from_sec1_der(der), || {
-            p384::SecretKey::from_sec1_der(der)
-        })
+        Self::ec_from(
+            curve,
+            || p256::SecretKey::from_sec1_der(der),
+            || p384::SecretKey::from_sec1_der(der),
+        )
     }
 
     fn ec_from<E1, E2>(
@@ -159,7 +163,13 @@ impl SmimeEntry {
             .to_der()
             .map_err(|_| Error::unsupported_format("The certificate could not be encoded."))?;
         let id = hex::encode_upper(Sha256::digest(&der));
-        Ok(SmimeEntry { cert, der, id, secret: None, trusted })
+        Ok(SmimeEntry {
+            cert,
+            der,
+            id,
+            secret: None,
+            trusted,
+        })
     }
 
     /// Attaches the matching private key; errors when it does not belong to this certificate.
@@ -186,6 +196,7 @@ impl SmimeEntry {
         &self.der
     }
 
+    #[allow(dead_code)] // used by the S/MIME engine
     pub(crate) fn secret(&self) -> Option<&SmimeSecret> {
         self.secret.as_ref()
     }
@@ -205,11 +216,13 @@ impl SmimeEntry {
         self.trusted |= other.trusted;
     }
 
+    #[allow(dead_code)] // used by the S/MIME engine
     pub(crate) fn matches_issuer_serial(&self, isn: &cms::cert::IssuerAndSerialNumber) -> bool {
         self.cert.tbs_certificate.issuer == isn.issuer
             && self.cert.tbs_certificate.serial_number == isn.serial_number
     }
 
+    #[allow(dead_code)] // used by the S/MIME engine
     pub(crate) fn subject_key_id(&self) -> Option<Vec<u8>> {
         match self.cert.tbs_certificate.get::<SubjectKeyIdentifier>() {
             Ok(Some((_, ski))) => Some(ski.0.as_bytes().to_vec()),
@@ -259,17 +272,21 @@ impl SmimeEntry {
     /// RFC 8550 §4.4.4: an EKU extension, if present, must allow emailProtection.
     pub(crate) fn eku_allows_email(&self) -> bool {
         match self.cert.tbs_certificate.get::<ExtendedKeyUsage>() {
-            Ok(Some((_, eku))) => eku
-                .0
-                .iter()
-                .any(|p| *p == rfc5280::ID_KP_EMAIL_PROTECTION || *p == rfc5280::ANY_EXTENDED_KEY_USAGE),
+            Ok(Some((_, eku))) => eku.0.iter().any(|p| {
+                *p == rfc5280::ID_KP_EMAIL_PROTECTION || *p == rfc5280::ANY_EXTENDED_KEY_USAGE
+            }),
             Ok(None) => true,
             Err(_) => false,
         }
     }
 
     fn is_ec(&self) -> bool {
-        self.cert.tbs_certificate.subject_public_key_info.algorithm.oid == rfc5912::ID_EC_PUBLIC_KEY
+        self.cert
+            .tbs_certificate
+            .subject_public_key_info
+            .algorithm
+            .oid
+            == rfc5912::ID_EC_PUBLIC_KEY
     }
 
     /// May sign mail: digitalSignature or nonRepudiation (or no keyUsage), EKU allows e-mail.
@@ -391,10 +408,17 @@ impl SmimeEntry {
             certs.push(p12_keystore::Certificate::from_der(&der).map_err(encode_err)?);
         }
         let local_key_id = sha1_digest(&self.der);
-        let key_chain = p12_keystore::PrivateKeyChain::new(pkcs8.to_vec(), local_key_id, certs);
+        let key_chain = p12_keystore::PrivateKeyChain::new(&*pkcs8, local_key_id, certs);
         let mut store = p12_keystore::KeyStore::new();
-        let alias = self.emails().into_iter().next().unwrap_or_else(|| "mailseal".to_string());
-        store.add_entry(&alias, p12_keystore::KeyStoreEntry::PrivateKeyChain(key_chain));
+        let alias = self
+            .emails()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "mailseal".to_string());
+        store.add_entry(
+            &alias,
+            p12_keystore::KeyStoreEntry::PrivateKeyChain(key_chain),
+        );
         store
             .writer(passphrase)
             .encryption_iterations(100_000)
@@ -404,12 +428,15 @@ impl SmimeEntry {
     }
 
     /// For the sealed vault.
-    pub(crate) fn to_stored(&self) -> Result<(Vec<u8>, Option<Zeroizing<Vec<u8>>>)> {
+    pub(crate) fn to_stored(&self) -> Result<StoredKey> {
         let secret = match &self.secret {
             Some(s) => Some(s.to_pkcs8_der()?),
             None => None,
         };
-        Ok((self.der.clone(), secret))
+        Ok(StoredKey {
+            public: self.der.clone(),
+            secret,
+        })
     }
 
     pub(crate) fn from_stored(cert: &[u8], secret: Option<&[u8]>, trusted: bool) -> Result<Self> {

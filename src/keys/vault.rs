@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{AuditEvent, Entry, Keyring, PgpEntry, SmimeEntry};
+use super::{AuditEvent, Entry, Keyring, PgpEntry, SmimeEntry, StoredKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::rng::Rng;
 
@@ -65,24 +65,25 @@ struct StoredKeyring {
 
 pub(super) fn seal(ring: &Keyring, password: &str, rng: &mut dyn Rng) -> Result<Vec<u8>> {
     if password.is_empty() {
-        return Err(Error::new(ErrorCode::BadPassword, "A password is required to seal the keyring."));
+        return Err(Error::new(
+            ErrorCode::BadPassword,
+            "A password is required to seal the keyring.",
+        ));
     }
     let mut entries = Vec::new();
     for entry in ring.raw_entries() {
         entries.push(match entry {
-            Entry::Smime(e) => {
-                let (public, secret) = e.to_stored()?;
-                stored("smime", &public, secret.as_deref().map(|v| v.as_slice()), e.trusted())
-            }
-            Entry::Pgp(e) => {
-                let (public, secret) = e.to_stored()?;
-                stored("pgp", &public, secret.as_deref().map(|v| v.as_slice()), e.trusted())
-            }
+            Entry::Smime(e) => stored("smime", &e.to_stored()?, e.trusted()),
+            Entry::Pgp(e) => stored("pgp", &e.to_stored()?, e.trusted()),
         });
     }
-    let plain = StoredKeyring { entries, log: ring.recent_log().to_vec() };
+    let plain = StoredKeyring {
+        entries,
+        log: ring.recent_log().to_vec(),
+    };
     let json = Zeroizing::new(
-        serde_json::to_vec(&plain).map_err(|_| Error::internal("The keyring could not be encoded."))?,
+        serde_json::to_vec(&plain)
+            .map_err(|_| Error::internal("The keyring could not be encoded."))?,
     );
 
     let mut salt = [0u8; SALT_LEN];
@@ -104,7 +105,13 @@ pub(super) fn seal(ring: &Keyring, password: &str, rng: &mut dyn Rng) -> Result<
     let cipher = XChaCha20Poly1305::new_from_slice(&keys[..32])
         .map_err(|_| Error::internal("vault key length"))?;
     let ciphertext = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: &json, aad: &out })
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: &json,
+                aad: &out,
+            },
+        )
         .map_err(|_| Error::internal("The keyring could not be encrypted."))?;
     out.extend_from_slice(&ciphertext);
     let checksum = Sha256::digest(&out);
@@ -112,22 +119,26 @@ pub(super) fn seal(ring: &Keyring, password: &str, rng: &mut dyn Rng) -> Result<
     Ok(out)
 }
 
-fn stored(kind: &str, public: &[u8], secret: Option<&[u8]>, trusted: bool) -> StoredEntry {
+fn stored(kind: &str, key: &StoredKey, trusted: bool) -> StoredEntry {
     StoredEntry {
         kind: kind.to_string(),
-        public: B64.encode(public),
-        secret: secret.map(|s| B64.encode(s)),
+        public: B64.encode(&key.public),
+        secret: key.secret.as_ref().map(|s| B64.encode(s.as_slice())),
         trusted,
     }
 }
 
 pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
     if bytes.len() < HEADER_LEN + 16 + CHECKSUM_LEN || &bytes[..7] != MAGIC {
-        return Err(corrupt("This is not a sealed mailseal keyring, or it is truncated."));
+        return Err(corrupt(
+            "This is not a sealed mailseal keyring, or it is truncated.",
+        ));
     }
     let (body, checksum) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
     if !bool::from(Sha256::digest(body).as_slice().ct_eq(checksum)) {
-        return Err(corrupt("The sealed keyring is damaged (checksum mismatch)."));
+        return Err(corrupt(
+            "The sealed keyring is damaged (checksum mismatch).",
+        ));
     }
     if body[7] != VERSION || body[8] != KDF_ARGON2ID {
         return Err(corrupt("The sealed keyring has an unknown version."));
@@ -138,7 +149,12 @@ pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
         u32::from_be_bytes(b)
     };
     let (m_cost, t_cost, p_cost) = (be32(9), be32(13), be32(17));
-    if m_cost > MAX_M_COST_KIB || t_cost == 0 || t_cost > MAX_T_COST || p_cost == 0 || p_cost > MAX_P_COST {
+    if m_cost > MAX_M_COST_KIB
+        || t_cost == 0
+        || t_cost > MAX_T_COST
+        || p_cost == 0
+        || p_cost > MAX_P_COST
+    {
         return Err(corrupt("The sealed keyring has out-of-range parameters."));
     }
     let salt = &body[21..21 + SALT_LEN];
@@ -149,28 +165,42 @@ pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
     let keys = derive(password, salt, m_cost, t_cost, p_cost)
         .map_err(|_| corrupt("The sealed keyring has out-of-range parameters."))?;
     if !bool::from(verifier(&keys).as_slice().ct_eq(stored_verifier)) {
-        return Err(Error::new(ErrorCode::BadPassword, "The password for the keyring is wrong."));
+        return Err(Error::new(
+            ErrorCode::BadPassword,
+            "The password for the keyring is wrong.",
+        ));
     }
     let cipher = XChaCha20Poly1305::new_from_slice(&keys[..32])
         .map_err(|_| Error::internal("vault key length"))?;
     let json = Zeroizing::new(
         cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: header })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: header,
+                },
+            )
             .map_err(|_| corrupt("The sealed keyring was altered."))?,
     );
-    let plain: StoredKeyring =
-        serde_json::from_slice(&json).map_err(|_| corrupt("The sealed keyring content is invalid."))?;
+    let plain: StoredKeyring = serde_json::from_slice(&json)
+        .map_err(|_| corrupt("The sealed keyring content is invalid."))?;
 
     let mut entries = Vec::with_capacity(plain.entries.len());
     for e in &plain.entries {
         let public = Zeroizing::new(B64.decode(&e.public).map_err(|_| corrupt("bad entry"))?);
-        let secret = match &e.secret {
-            Some(s) => Some(Zeroizing::new(B64.decode(s).map_err(|_| corrupt("bad entry"))?)),
+        let secret_bytes = match &e.secret {
+            Some(s) => Some(Zeroizing::new(
+                B64.decode(s).map_err(|_| corrupt("bad entry"))?,
+            )),
             None => None,
         };
+        let secret = secret_bytes.as_ref().map(|s| s.as_slice());
         let entry = match e.kind.as_str() {
-            "smime" => Entry::Smime(SmimeEntry::from_stored(&public, secret.as_deref().map(|s| s.as_slice()), e.trusted)?),
-            "pgp" => Entry::Pgp(PgpEntry::from_stored(&public, secret.as_deref().map(|s| s.as_slice()), e.trusted)?),
+            "smime" => Entry::Smime(Box::new(SmimeEntry::from_stored(
+                &public, secret, e.trusted,
+            )?)),
+            "pgp" => Entry::Pgp(Box::new(PgpEntry::from_stored(&public, secret, e.trusted)?)),
             _ => return Err(corrupt("The sealed keyring holds an unknown key kind.")),
         };
         entries.push(entry);

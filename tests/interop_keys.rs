@@ -1,0 +1,240 @@
+//! Exports go back into the real tools: `gpg --import` and `openssl pkcs12` / `openssl x509`.
+//! Native only (the tools are processes). When a tool is missing the test fails under CI
+//! (make test installs them) and is skipped with a note on a developer machine.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{expected, fixture, rng, NOW};
+use mailseal::{ImportOptions, Keyring};
+use zeroize::Zeroizing;
+
+fn have(tool: &str) -> bool {
+    let ok = Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is required under CI"
+        );
+        eprintln!("note: {tool} not found, skipping");
+    }
+    ok
+}
+
+/// Runs `cmd` with `input` on stdin; returns (success, stdout+stderr).
+fn run(cmd: &mut Command, input: &[u8]) -> (bool, String) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn passphrase(file: &str) -> Option<Zeroizing<String>> {
+    expected()["imports"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["file"] == file))
+        .and_then(|c| {
+            c["passphrase"]
+                .as_str()
+                .map(|p| Zeroizing::new(p.to_string()))
+        })
+}
+
+fn ring_with(file: &str) -> (Keyring, String) {
+    let mut ring = Keyring::new();
+    let opts = ImportOptions {
+        passphrase: passphrase(file),
+        trusted: false,
+    };
+    let got = ring.import(fixture(file), &opts, NOW).expect(file);
+    let id = got
+        .iter()
+        .find(|k| k.has_secret)
+        .map_or_else(|| got[0].id.clone(), |k| k.id.clone());
+    (ring, id)
+}
+
+fn gpg(home: &Path) -> Command {
+    let mut c = Command::new("gpg");
+    c.arg("--homedir")
+        .arg(home)
+        .args(["--batch", "--no-tty", "--pinentry-mode", "loopback"]);
+    c
+}
+
+#[test]
+fn pgp_exports_import_into_gpg() {
+    if !have("gpg") {
+        return;
+    }
+    for file in ["keys/pgp-rsa.sec.asc", "keys/pgp-ed.sec.asc"] {
+        let (mut ring, id) = ring_with(file);
+        let home = tempdir();
+        let public = ring.export_public(&id).expect("public");
+        let (ok, out) = run(gpg(home.path()).arg("--import"), public.as_bytes());
+        assert!(ok, "{file}: gpg --import public: {out}");
+
+        let secret = ring
+            .export_secret(&id, "exported-pass", &mut rng(), NOW)
+            .expect("secret");
+        let (ok, out) = run(
+            gpg(home.path()).args(["--passphrase", "exported-pass", "--import"]),
+            &secret,
+        );
+        assert!(ok, "{file}: gpg --import secret: {out}");
+        assert!(out.contains("secret keys imported: 1"), "{file}: {out}");
+
+        // gpg really holds the secret, protected by our passphrase. The agent caches
+        // passphrases, so restart it before each attempt.
+        let kill_agent = || {
+            let _ = Command::new("gpgconf")
+                .arg("--homedir")
+                .arg(home.path())
+                .args(["--kill", "gpg-agent"])
+                .status();
+        };
+        kill_agent();
+        let (ok, _) = run(
+            gpg(home.path()).args([
+                "--passphrase",
+                "wrong-pass",
+                "--local-user",
+                &id,
+                "--clear-sign",
+            ]),
+            b"hello",
+        );
+        assert!(!ok, "{file}: the export is protected by the passphrase");
+        kill_agent();
+        let (ok, out) = run(
+            gpg(home.path()).args([
+                "--passphrase",
+                "exported-pass",
+                "--local-user",
+                &id,
+                "--clear-sign",
+            ]),
+            b"hello",
+        );
+        assert!(ok, "{file}: gpg signs with the exported key: {out}");
+        let _ = Command::new("gpgconf")
+            .arg("--homedir")
+            .arg(home.path())
+            .args(["--kill", "all"])
+            .status();
+    }
+}
+
+#[test]
+fn smime_exports_open_in_openssl() {
+    if !have("openssl") {
+        return;
+    }
+    for file in [
+        "keys/alice-chain.p12",
+        "keys/dave-p256.p12",
+        "keys/alice-pkcs1.pem",
+    ] {
+        let (mut ring, id) = ring_with(file);
+        let pem = ring.export_public(&id).expect("public");
+        let (ok, out) = run(
+            Command::new("openssl").args(["x509", "-noout", "-fingerprint", "-sha256"]),
+            pem.as_bytes(),
+        );
+        assert!(ok, "{file}: openssl x509: {out}");
+        assert_eq!(
+            out.trim().rsplit('=').next().map(|f| f.replace(':', "")),
+            Some(id.clone())
+        );
+
+        let p12 = ring
+            .export_secret(&id, "exported-pass", &mut rng(), NOW)
+            .expect("p12");
+        let dir = tempdir();
+        let path = dir.path().join("out.p12");
+        std::fs::write(&path, &p12).expect("write p12");
+        let (ok, out) = run(
+            Command::new("openssl")
+                .args([
+                    "pkcs12",
+                    "-info",
+                    "-nodes",
+                    "-passin",
+                    "pass:exported-pass",
+                    "-in",
+                ])
+                .arg(&path),
+            b"",
+        );
+        assert!(ok, "{file}: openssl pkcs12 -info: {out}");
+        assert!(
+            out.contains("PBES2") && out.contains("AES-256-CBC"),
+            "{file}: PBES2/AES-256: {out}"
+        );
+        assert!(
+            out.contains("BEGIN PRIVATE KEY") && out.contains("BEGIN CERTIFICATE"),
+            "{file}"
+        );
+        let (ok, _) = run(
+            Command::new("openssl")
+                .args(["pkcs12", "-info", "-nodes", "-passin", "pass:wrong", "-in"])
+                .arg(&path),
+            b"",
+        );
+        assert!(!ok, "{file}: a wrong password is refused by openssl");
+    }
+}
+
+/// A temporary directory removed on drop (no extra dependency for two tests).
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir() -> TempDir {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "mailseal-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).expect("tempdir");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+    }
+    TempDir(dir)
+}
