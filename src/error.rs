@@ -99,7 +99,10 @@ pub struct Error {
 impl Error {
     /// Builds an error. `message` must not contain secrets or content.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
 
     /// The stable code.

@@ -99,8 +99,14 @@ mod tests {
     #[test]
     fn formats_rfc3339() {
         assert_eq!(Time::from_unix(0).to_rfc3339(), "1970-01-01T00:00:00Z");
-        assert_eq!(Time::from_unix(1_795_420_800).to_rfc3339(), "2026-11-23T08:00:00Z");
-        assert_eq!(Time::from_unix(951_782_400).to_rfc3339(), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            Time::from_unix(1_795_420_800).to_rfc3339(),
+            "2026-11-23T08:00:00Z"
+        );
+        assert_eq!(
+            Time::from_unix(951_782_400).to_rfc3339(),
+            "2000-02-29T00:00:00Z"
+        );
     }
 
     #[test]

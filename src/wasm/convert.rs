@@ -20,12 +20,16 @@ pub(crate) fn bytes(value: &JsValue, what: &str) -> Result<Zeroizing<Vec<u8>>, J
     if let Some(buf) = value.dyn_ref::<ArrayBuffer>() {
         return Ok(Zeroizing::new(Uint8Array::new(buf).to_vec()));
     }
-    Err(bad_input(&format!("{what} must be a Uint8Array, an ArrayBuffer or a string.")))
+    Err(bad_input(&format!(
+        "{what} must be a Uint8Array, an ArrayBuffer or a string."
+    )))
 }
 
 /// A required string argument.
 pub(crate) fn string(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| bad_input(&format!("{what} must be a string.")))
+    value
+        .as_string()
+        .ok_or_else(|| bad_input(&format!("{what} must be a string.")))
 }
 
 /// A required secret string argument (passphrase, password), zeroized after use.
@@ -55,12 +59,17 @@ pub(crate) fn field(opts: &Option<js_sys::Object>, name: &str) -> JsValue {
 }
 
 /// An optional string option.
-pub(crate) fn opt_string(opts: &Option<js_sys::Object>, name: &str) -> Result<Option<String>, JsValue> {
+pub(crate) fn opt_string(
+    opts: &Option<js_sys::Object>,
+    name: &str,
+) -> Result<Option<String>, JsValue> {
     let v = field(opts, name);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or_else(|| bad_input(&format!("Option \"{name}\" must be a string.")))
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| bad_input(&format!("Option \"{name}\" must be a string.")))
 }
 
 /// An optional boolean option.
@@ -69,7 +78,9 @@ pub(crate) fn opt_bool(opts: &Option<js_sys::Object>, name: &str) -> Result<Opti
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_bool().map(Some).ok_or_else(|| bad_input(&format!("Option \"{name}\" must be a boolean.")))
+    v.as_bool()
+        .map(Some)
+        .ok_or_else(|| bad_input(&format!("Option \"{name}\" must be a boolean.")))
 }
 
 /// The `now` option (a `Date` or milliseconds since the epoch), else the JavaScript clock.
@@ -82,7 +93,9 @@ pub(crate) fn now(opts: &Option<js_sys::Object>) -> Result<Time, JsValue> {
     } else if let Some(n) = v.as_f64() {
         n
     } else {
-        return Err(bad_input("Option \"now\" must be a Date or a number of milliseconds."));
+        return Err(bad_input(
+            "Option \"now\" must be a Date or a number of milliseconds.",
+        ));
     };
     Time::from_unix_millis(ms).ok_or_else(|| bad_input("Option \"now\" is not a valid date."))
 }
@@ -90,7 +103,9 @@ pub(crate) fn now(opts: &Option<js_sys::Object>) -> Result<Time, JsValue> {
 /// Serializes a Rust value to a plain JavaScript value (objects, not Maps).
 pub(crate) fn to_js_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value
-        .serialize(&ser)
-        .map_err(|_| to_js(Error::internal("A result could not be converted for JavaScript.")))
+    value.serialize(&ser).map_err(|_| {
+        to_js(Error::internal(
+            "A result could not be converted for JavaScript.",
+        ))
+    })
 }

@@ -19,7 +19,9 @@ impl JsKeyring {
     #[wasm_bindgen(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> JsKeyring {
-        JsKeyring { inner: Keyring::new() }
+        JsKeyring {
+            inner: Keyring::new(),
+        }
     }
 
     /// `import(data, { passphrase?, trusted?, now? })` → `KeyInfo[]`.
