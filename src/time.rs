@@ -28,7 +28,7 @@ impl Time {
             return None;
         }
         let secs = (ms / 1000.0).floor();
-        if secs < -62_135_596_800.0 || secs > 253_402_300_799.0 {
+        if !(-62_135_596_800.0..=253_402_300_799.0).contains(&secs) {
             return None;
         }
         Some(Time(secs as i64))

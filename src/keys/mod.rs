@@ -310,7 +310,7 @@ impl Keyring {
             .entries
             .iter()
             .map(|e| e.info(now))
-            .filter(|i| i.emails.iter().any(|m| *m == wanted))
+            .filter(|i| i.emails.contains(&wanted))
             .collect();
         found.sort_by(|a, b| {
             let valid = |i: &KeyInfo| i.status == KeyStatus::Valid;

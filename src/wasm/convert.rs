@@ -1,6 +1,6 @@
 //! Argument checks and conversions between JavaScript values and Rust types.
 
-use js_sys::{ArrayBuffer, Date, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Date, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use zeroize::Zeroizing;
@@ -37,18 +37,19 @@ pub(crate) fn secret(value: &JsValue, what: &str) -> Result<Zeroizing<String>, J
     string(value, what).map(Zeroizing::new)
 }
 
-/// The options object: `undefined`, `null` or a plain object.
-pub(crate) fn options(value: &JsValue) -> Result<Option<js_sys::Object>, JsValue> {
-    if value.is_undefined() || value.is_null() {
+/// The options object: absent, `undefined`, `null` or a plain object. The binding types it
+/// as an object but JavaScript can pass anything, so check at run time.
+pub(crate) fn options(value: Option<js_sys::Object>) -> Result<Option<js_sys::Object>, JsValue> {
+    let Some(obj) = value else { return Ok(None) };
+    let v: &JsValue = obj.as_ref();
+    if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    match value.dyn_ref::<js_sys::Object>() {
-        Some(o) if !value.is_function() && !Array::is_array(value) => Ok(Some(o.clone())),
-        _ => Err(bad_input("The options argument must be an object.")),
+    if !v.is_object() || v.is_function() || Array::is_array(v) {
+        return Err(bad_input("The options argument must be an object."));
     }
+    Ok(Some(obj))
 }
-
-use js_sys::Array;
 
 /// An optional property of the options object (`undefined` when absent).
 pub(crate) fn field(opts: &Option<js_sys::Object>, name: &str) -> JsValue {

@@ -7,6 +7,23 @@ use super::error::to_js;
 use crate::keys::{ImportOptions, Keyring};
 use crate::rng::os_rng;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+export type KeyKind = "smime" | "pgp";
+export type KeyStatus = "valid" | "expired" | "revoked" | "not_yet_valid";
+export interface KeyInfo {
+  id: string; kind: KeyKind; emails: string[]; hasSecret: boolean; canSign: boolean;
+  canEncrypt: boolean; trusted: boolean; created: string; expires?: string; status: KeyStatus;
+  algorithm: string; subject?: string; issuer?: string; isCa: boolean; keyIds?: string[];
+}
+export interface TimeOptions { now?: Date | number; }
+export interface ImportOptions extends TimeOptions { passphrase?: string; trusted?: boolean; }
+export interface AuditEvent {
+  time: string; action: string; method?: string; outcome: string; code?: string;
+  messageId?: string; addresses: string[]; keyIds: string[];
+}
+"#;
+
 /// The keyring: certificates and keys, S/MIME and OpenPGP.
 #[wasm_bindgen(js_name = Keyring)]
 pub struct JsKeyring {
@@ -26,9 +43,14 @@ impl JsKeyring {
 
     /// `import(data, { passphrase?, trusted?, now? })` → `KeyInfo[]`.
     #[wasm_bindgen(js_name = "import")]
-    pub fn import_keys(&mut self, data: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "KeyInfo[]")]
+    pub fn import_keys(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] data: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
         let data = convert::bytes(&data, "The key data")?;
-        let opts = convert::options(&opts)?;
+        let opts = convert::options(opts)?;
         let now = convert::now(&opts)?;
         let import = ImportOptions {
             passphrase: convert::opt_string(&opts, "passphrase")?.map(zeroize::Zeroizing::new),
@@ -39,15 +61,24 @@ impl JsKeyring {
     }
 
     /// `list({ now? })` → `KeyInfo[]`.
-    pub fn list(&self, opts: JsValue) -> Result<JsValue, JsValue> {
-        let now = convert::now(&convert::options(&opts)?)?;
+    #[wasm_bindgen(unchecked_return_type = "KeyInfo[]")]
+    pub fn list(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let now = convert::now(&convert::options(opts)?)?;
         convert::to_js_value(&self.inner.list(now))
     }
 
     /// `get(id, { now? })` → `KeyInfo | undefined`.
-    pub fn get(&self, id: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "KeyInfo | undefined")]
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
         let id = convert::string(&id, "The key id")?;
-        let now = convert::now(&convert::options(&opts)?)?;
+        let now = convert::now(&convert::options(opts)?)?;
         match self.inner.get(&id, now) {
             Some(info) => convert::to_js_value(&info),
             None => Ok(JsValue::UNDEFINED),
@@ -55,7 +86,7 @@ impl JsKeyring {
     }
 
     /// `remove(id)` → `true` when the key was there.
-    pub fn remove(&mut self, id: JsValue) -> Result<bool, JsValue> {
+    pub fn remove(&mut self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<bool, JsValue> {
         let id = convert::string(&id, "The key id")?;
         let now = convert::now(&None)?;
         Ok(self.inner.remove(&id, now))
@@ -63,14 +94,18 @@ impl JsKeyring {
 
     /// `exportPublic(id)` → armored OpenPGP public key or PEM certificate.
     #[wasm_bindgen(js_name = exportPublic)]
-    pub fn export_public(&self, id: JsValue) -> Result<String, JsValue> {
+    pub fn export_public(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<String, JsValue> {
         let id = convert::string(&id, "The key id")?;
         self.inner.export_public(&id).map_err(to_js)
     }
 
     /// `exportSecret(id, passphrase)` → protected OpenPGP secret key (armored) or PKCS#12.
     #[wasm_bindgen(js_name = exportSecret)]
-    pub fn export_secret(&mut self, id: JsValue, passphrase: JsValue) -> Result<Vec<u8>, JsValue> {
+    pub fn export_secret(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] passphrase: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
         let id = convert::string(&id, "The key id")?;
         let passphrase = convert::secret(&passphrase, "The passphrase")?;
         let now = convert::now(&None)?;
@@ -80,13 +115,16 @@ impl JsKeyring {
     }
 
     /// `seal(password)` → the encrypted keyring bytes.
-    pub fn seal(&self, password: JsValue) -> Result<Vec<u8>, JsValue> {
+    pub fn seal(&self, #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue) -> Result<Vec<u8>, JsValue> {
         let password = convert::secret(&password, "The password")?;
         self.inner.seal(&password, &mut os_rng()).map_err(to_js)
     }
 
     /// `Keyring.unseal(bytes, password)` → a keyring.
-    pub fn unseal(bytes: JsValue, password: JsValue) -> Result<JsKeyring, JsValue> {
+    pub fn unseal(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
+    ) -> Result<JsKeyring, JsValue> {
         let bytes = convert::bytes(&bytes, "The sealed keyring")?;
         let password = convert::secret(&password, "The password")?;
         let inner = Keyring::unseal(&bytes, &password).map_err(to_js)?;
@@ -94,7 +132,7 @@ impl JsKeyring {
     }
 
     /// `recentLog()` → audit events, oldest first; no content.
-    #[wasm_bindgen(js_name = recentLog)]
+    #[wasm_bindgen(js_name = recentLog, unchecked_return_type = "AuditEvent[]")]
     pub fn recent_log(&self) -> Result<JsValue, JsValue> {
         convert::to_js_value(self.inner.recent_log())
     }

@@ -1,0 +1,70 @@
+// scripts/serve.mjs (the `make demo` server): serves www/ and the built package with the right
+// status codes and content types. Starts its own server on a free loopback port.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { ROOT } from "./helpers.mjs";
+
+const { startServer } = await import(join(ROOT, "scripts", "serve.mjs"));
+
+describe("demo server", () => {
+  let server;
+  let base;
+
+  before(async () => {
+    ({ server, url: base } = await startServer({ host: "127.0.0.1", port: 0 }));
+  });
+  after(() => new Promise((resolve) => server.close(resolve)));
+
+  async function get(path) {
+    const res = await fetch(new URL(path, base), { signal: AbortSignal.timeout(10_000) });
+    const body = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, type: res.headers.get("content-type"), body };
+  }
+
+  test("the page", async () => {
+    const r = await get("/");
+    assert.equal(r.status, 200);
+    assert.match(r.type, /^text\/html/);
+    const html = r.body.toString("utf8");
+    assert.match(html, /<script type="importmap">/);
+    assert.match(html, /"mailseal": "\/pkg\/web\.mjs"/);
+    assert.match(html, /<script type="module" src="app\.mjs">/);
+  });
+
+  test("the page's script and the package's web build", async () => {
+    for (const path of ["/app.mjs", "/pkg/web.mjs", "/pkg/dist/web/mailseal.js"]) {
+      const r = await get(path);
+      assert.equal(r.status, 200, path);
+      assert.match(r.type, /^text\/javascript/, path);
+    }
+    const app = (await get("/app.mjs")).body.toString("utf8");
+    assert.match(app, /from "mailseal"/);
+  });
+
+  test("the .wasm, as application/wasm", async () => {
+    const r = await get("/pkg/dist/web/mailseal_bg.wasm");
+    assert.equal(r.status, 200);
+    assert.equal(r.type, "application/wasm");
+    assert.deepEqual([...r.body.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], "wasm magic");
+    assert.ok(WebAssembly.validate(r.body), "served bytes are a valid wasm module");
+  });
+
+  test("demo keys, when copied (make demo-keys)", async (t) => {
+    if (!existsSync(join(ROOT, "www", "demo-keys", "manifest.json"))) return t.skip("www/demo-keys not built");
+    const r = await get("/demo-keys/manifest.json");
+    assert.equal(r.status, 200);
+    assert.match(r.type, /^application\/json/);
+    const manifest = JSON.parse(r.body.toString("utf8"));
+    assert.ok(manifest.keys.length > 0);
+    for (const k of manifest.keys) assert.equal((await get(`/demo-keys/${k.file}`)).status, 200, k.file);
+  });
+
+  test("missing files and paths outside www/ and pkg/ are 404", async () => {
+    assert.equal((await get("/nope.html")).status, 404);
+    assert.equal((await get("/%2e%2e/Cargo.toml")).status, 404);
+    assert.equal((await get("/pkg/%2e%2e/Cargo.toml")).status, 404);
+    assert.equal((await get("/pkg/..%2fCargo.toml")).status, 404);
+  });
+});
