@@ -318,15 +318,18 @@ impl PgpEntry {
     }
 
     /// Lowercase addr-specs of the validly self-certified, unrevoked user ids; sorted, unique.
+    #[allow(dead_code)] // used by the OpenPGP engine
     pub(crate) fn emails(&self) -> Vec<String> {
         self.summary.emails.clone()
     }
 
+    #[allow(dead_code)] // used by the OpenPGP engine
     pub(crate) fn public_key(&self) -> &SignedPublicKey {
         &self.public
     }
 
     /// The secret key, unprotected (GnuPG stubs excepted).
+    #[allow(dead_code)] // used by the OpenPGP engine
     pub(crate) fn secret_key(&self) -> Option<&SignedSecretKey> {
         self.secret.as_ref()
     }
@@ -335,6 +338,7 @@ impl PgpEntry {
         self.trusted
     }
 
+    #[allow(dead_code)] // used by the OpenPGP engine
     pub(crate) fn set_trusted(&mut self, t: bool) {
         self.trusted = t;
     }
@@ -413,8 +417,8 @@ enum Parsed {
 #[derive(Default)]
 struct Found {
     keys: Vec<Parsed>,
-    /// Armor block types that are not keys (messages, signatures).
-    other_blocks: Vec<BlockType>,
+    /// Armor blocks that are not keys (messages, signatures), described for the admin.
+    other_blocks: Vec<&'static str>,
     /// Packets outside any key (e.g. a bare revocation certificate).
     stray_signatures: bool,
     /// Packets the parser skipped as an unsupported version or algorithm.
@@ -440,13 +444,7 @@ impl Found {
                 "The OpenPGP key uses a key version or algorithm mailseal does not support.",
             );
         }
-        if let Some(block) = self.other_blocks.first() {
-            let what = match block {
-                BlockType::Message | BlockType::MultiPartMessage(_, _) => "an OpenPGP message",
-                BlockType::Signature => "an OpenPGP signature",
-                BlockType::CleartextMessage => "a signed OpenPGP text",
-                _ => "not an OpenPGP key but another kind of PEM data",
-            };
+        if let Some(what) = self.other_blocks.first() {
             return Error::unsupported_format(format!(
                 "This is {what}, not a key. Import a public or private key block."
             ));
@@ -469,7 +467,8 @@ fn damaged() -> Error {
     Error::unsupported_format("The OpenPGP key data is damaged or incomplete.")
 }
 
-/// Splits the input at every armor header line and decodes each key block.
+/// Splits the input at every armor header line and decodes each key block. Other blocks
+/// (messages, signatures) are skipped undecoded: a pasted mail may carry them next to a key.
 fn parse_armored(data: &[u8], found: &mut Found) -> Result<()> {
     const BEGIN: &[u8] = b"-----BEGIN PGP ";
     let mut starts = Vec::new();
@@ -483,17 +482,35 @@ fn parse_armored(data: &[u8], found: &mut Found) -> Result<()> {
         let Some(block) = data.get(start..end) else {
             continue;
         };
+        let label = block.get(BEGIN.len()..).unwrap_or_default();
+        let is_key = [
+            &b"PUBLIC KEY BLOCK-----"[..],
+            b"PRIVATE KEY BLOCK-----",
+            b"ARMORED FILE-----",
+        ]
+        .iter()
+        .any(|l| label.starts_with(l));
+        if !is_key {
+            found.other_blocks.push(if label.starts_with(b"MESSAGE") {
+                "an OpenPGP message"
+            } else if label.starts_with(b"SIGNATURE") {
+                "an OpenPGP signature"
+            } else if label.starts_with(b"SIGNED MESSAGE") {
+                "a signed OpenPGP text"
+            } else {
+                "an OpenPGP block of another kind"
+            });
+            continue;
+        }
         let mut dearmor = Dearmor::with_options(block, DearmorOptions::new().set_limit(MAX_INPUT));
         dearmor
             .read_header()
             .map_err(|_| Error::unsupported_format("The OpenPGP armor header is damaged."))?;
-        match dearmor.typ {
-            Some(BlockType::PublicKey | BlockType::PrivateKey | BlockType::File) => {}
-            Some(other) => {
-                found.other_blocks.push(other);
-                continue;
-            }
-            None => return Err(damaged()),
+        if !matches!(
+            dearmor.typ,
+            Some(BlockType::PublicKey | BlockType::PrivateKey | BlockType::File)
+        ) {
+            return Err(damaged());
         }
         // Decoded base64 is shorter than its text, so this buffer never reallocates (an
         // unprotected secret key must not leave copies behind).
@@ -1529,6 +1546,18 @@ mod tests {
         }
         let msg = parse_pgp(cases[2].0, None, false).unwrap_err();
         assert!(msg.message().contains("message"), "{msg}");
+    }
+
+    #[test]
+    fn other_armor_blocks_are_skipped() {
+        let mut mail = b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nhi\n".to_vec();
+        mail.extend_from_slice(b"-----BEGIN PGP SIGNATURE-----\n\n!!broken!!\n");
+        mail.extend_from_slice(b"-----END PGP SIGNATURE-----\n");
+        let err = parse_pgp(&mail, None, false).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::UnsupportedFormat);
+        assert!(err.message().contains("signed OpenPGP text"), "{err}");
+        mail.extend_from_slice(fixture!("ed-pub.asc"));
+        assert_eq!(one(&mail, None).id(), ED_FPR);
     }
 
     #[test]

@@ -47,7 +47,9 @@ impl JsKeyring {
     pub fn import_keys(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] data: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions")] opts: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions")] opts: Option<
+            js_sys::Object,
+        >,
     ) -> Result<JsValue, JsValue> {
         let data = convert::bytes(&data, "The key data")?;
         let opts = convert::options(opts)?;
@@ -86,7 +88,10 @@ impl JsKeyring {
     }
 
     /// `remove(id)` → `true` when the key was there.
-    pub fn remove(&mut self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<bool, JsValue> {
+    pub fn remove(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<bool, JsValue> {
         let id = convert::string(&id, "The key id")?;
         let now = convert::now(&None)?;
         Ok(self.inner.remove(&id, now))
@@ -94,7 +99,10 @@ impl JsKeyring {
 
     /// `exportPublic(id)` → armored OpenPGP public key or PEM certificate.
     #[wasm_bindgen(js_name = exportPublic)]
-    pub fn export_public(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<String, JsValue> {
+    pub fn export_public(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<String, JsValue> {
         let id = convert::string(&id, "The key id")?;
         self.inner.export_public(&id).map_err(to_js)
     }
@@ -115,7 +123,10 @@ impl JsKeyring {
     }
 
     /// `seal(password)` → the encrypted keyring bytes.
-    pub fn seal(&self, #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue) -> Result<Vec<u8>, JsValue> {
+    pub fn seal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
         let password = convert::secret(&password, "The password")?;
         self.inner.seal(&password, &mut os_rng()).map_err(to_js)
     }
