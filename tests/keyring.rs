@@ -336,3 +336,57 @@ fn seal_and_unseal_round_trip() {
         assert_eq!(err.code(), ErrorCode::CorruptVault, "{} bytes", bytes.len());
     }
 }
+
+#[test]
+fn pem_variants_import() {
+    let pem = std::str::from_utf8(fixture("keys/alice-rsa2048.crt.pem")).expect("text");
+    let want = Keyring::new()
+        .import(pem.as_bytes(), &ImportOptions::default(), NOW)
+        .expect("LF");
+    // CRLF line endings (files saved on Windows, pasted from mail).
+    let crlf = pem.replace('\n', "\r\n");
+    let got = Keyring::new()
+        .import(crlf.as_bytes(), &ImportOptions::default(), NOW)
+        .expect("CRLF");
+    assert_eq!(got, want);
+    // Text around the block (openssl's "Bag Attributes", a pasted mail).
+    let wrapped = format!("subject=CN=Alice\nHere is my certificate:\n{pem}\nThanks\n");
+    let got = Keyring::new()
+        .import(wrapped.as_bytes(), &ImportOptions::default(), NOW)
+        .expect("wrapped");
+    assert_eq!(got, want);
+    // A PEM header with no end is malformed, not a panic.
+    let cut = &pem[..pem.len() / 2];
+    let err = Keyring::new()
+        .import(cut.as_bytes(), &ImportOptions::default(), NOW)
+        .expect_err("truncated PEM");
+    assert_eq!(err.code(), ErrorCode::UnsupportedFormat);
+}
+
+/// Outside input never panics: every fixture truncated and bit-flipped imports or fails with
+/// a code (a panic in wasm would kill the module for the whole page).
+#[test]
+fn damaged_fixtures_never_panic() {
+    use rand_chacha::rand_core::{RngCore, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
+    let exp = expected();
+    let mut tried = 0;
+    for case in exp["imports"].as_array().expect("imports") {
+        let data = fixture(case["file"].as_str().expect("file"));
+        let pass = case["passphrase"].as_str();
+        let mut variants: Vec<Vec<u8>> = (1..8)
+            .map(|i| data[..data.len() * i / 8].to_vec())
+            .collect();
+        for _ in 0..6 {
+            let mut v = data.to_vec();
+            let at = (rng.next_u32() as usize) % v.len();
+            v[at] ^= 1 << (rng.next_u32() % 8);
+            variants.push(v);
+        }
+        for v in variants {
+            let _ = Keyring::new().import(&v, &opts(pass, false), NOW);
+            tried += 1;
+        }
+    }
+    assert!(tried > 300);
+}

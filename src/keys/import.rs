@@ -91,6 +91,9 @@ fn parse_pem_blocks(data: &[u8], passphrase: Option<&str>, found: &mut Found) ->
         let der = Zeroizing::new(der);
         match label {
             "CERTIFICATE" | "X509 CERTIFICATE" => found.certs.push(decode_cert(&der)?),
+            // openssl -trustout: the certificate followed by openssl's trust settings, which
+            // mailseal does not adopt (trust comes from the `trusted` import option).
+            "TRUSTED CERTIFICATE" => found.certs.push(decode_leading_cert(&der)?),
             "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => parse_pkcs7(&der, found)?,
             "PRIVATE KEY" => found.secrets.push(SmimeSecret::from_pkcs8_der(&der)?),
             "ENCRYPTED PRIVATE KEY" => found.secrets.push(decrypt_pkcs8(&der, passphrase)?),
@@ -119,6 +122,15 @@ fn bad_pem() -> Error {
 fn decode_cert(der: &[u8]) -> Result<Certificate> {
     Certificate::from_der(der)
         .map_err(|_| Error::unsupported_format("The certificate could not be read."))
+}
+
+fn decode_leading_cert(der: &[u8]) -> Result<Certificate> {
+    use der::Reader;
+    let mut reader = der::SliceReader::new(der).map_err(|_| bad_pem())?;
+    let cert: Certificate = reader
+        .decode()
+        .map_err(|_| Error::unsupported_format("The certificate could not be read."))?;
+    Ok(cert)
 }
 
 /// Binary input: a certificate, a PKCS#7 bundle, a PKCS#12 file or a private key.
