@@ -418,3 +418,89 @@ fn key_not_found(id: &str) -> Error {
         format!("No key with id {shown} is in the keyring."),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Time = Time::from_unix(1_796_083_200);
+
+    fn ring_with(files: &[&[u8]]) -> Keyring {
+        let mut ring = Keyring::new();
+        for f in files {
+            ring.import(f, &ImportOptions::default(), NOW)
+                .expect("import");
+        }
+        ring
+    }
+
+    #[test]
+    fn engine_lookups_find_the_right_key() {
+        let alice = include_bytes!("../../tests/data/keys/alice-pkcs8.pem");
+        let bob = include_bytes!("../../tests/data/keys/bob-rsa3072.crt.pem");
+        let pgp = include_bytes!("../../tests/data/keys/pgp-rsa.pub.asc");
+        let ring = ring_with(&[alice, bob, pgp]);
+
+        for entry in ring.smime_entries() {
+            let tbs = &entry.certificate().tbs_certificate;
+            let isn = cms::cert::IssuerAndSerialNumber {
+                issuer: tbs.issuer.clone(),
+                serial_number: tbs.serial_number.clone(),
+            };
+            assert_eq!(
+                ring.smime_by_issuer_serial(&isn).map(|e| e.id()),
+                Some(entry.id())
+            );
+            let ski = entry
+                .subject_key_id()
+                .expect("openssl writes a subject key id");
+            assert_eq!(ring.smime_by_ski(&ski).map(|e| e.id()), Some(entry.id()));
+        }
+        assert!(ring.smime_by_ski(&[0u8; 20]).is_none());
+
+        let info = ring
+            .list(NOW)
+            .into_iter()
+            .find(|k| k.kind == KeyKind::Pgp)
+            .expect("pgp");
+        assert!(info.key_ids.len() >= 2, "primary and encryption subkey");
+        for key_id in &info.key_ids {
+            let bytes: [u8; 8] = hex::decode(key_id)
+                .expect("hex")
+                .try_into()
+                .expect("8 bytes");
+            assert_eq!(
+                ring.pgp_by_key_id(&bytes).map(|e| e.id()),
+                Some(info.id.clone())
+            );
+        }
+        let fpr = hex::decode(&info.id).expect("hex");
+        assert_eq!(
+            ring.pgp_by_fingerprint(&fpr).map(|e| e.id()),
+            Some(info.id.clone())
+        );
+        assert!(ring.pgp_by_key_id(&[0u8; 8]).is_none());
+    }
+
+    #[test]
+    fn audit_log_is_bounded_and_content_free() {
+        let mut ring = Keyring::new();
+        for i in 0..(AUDIT_LOG_CAPACITY + 10) {
+            ring.record(AuditEvent::key_management(NOW, "import", &[format!("{i}")]));
+        }
+        assert_eq!(ring.recent_log().len(), AUDIT_LOG_CAPACITY);
+        assert_eq!(ring.recent_log()[0].key_ids, ["10"]);
+    }
+
+    #[test]
+    fn debug_output_is_redacted() {
+        let opts = ImportOptions {
+            passphrase: Some(Zeroizing::new("hunter2-secret".to_string())),
+            trusted: false,
+        };
+        assert!(!format!("{opts:?}").contains("hunter2"));
+        let alice = include_bytes!("../../tests/data/keys/alice-pkcs8.pem");
+        let ring = ring_with(&[alice]);
+        assert!(!format!("{ring:?}").contains("PRIVATE"));
+    }
+}
