@@ -25,7 +25,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 
 .PHONY: help setup pkg pkg-build demo demo-keys serve test \
-        lint-fmt lint-clippy lint-clippy-wasm test-native test-wasm test-js test-types pkg-built clean
+        lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-wasm test-js test-types pkg-built clean
 
 help:
 	@sed -n 's/^#   make /  make /p' Makefile
@@ -66,23 +66,49 @@ test: setup
 lint-fmt:
 	cargo fmt --all --check
 
+# The plain clippy commands, for people. `make test` gets the same lints from its test builds
+# (lint-clippy-build, lint-clippy-wasm-build below).
 lint-clippy:
 	cargo clippy --all-targets -- -D warnings
 
 lint-clippy-wasm:
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
 
+# `cargo clippy` is `cargo check` with clippy-driver as the rustc wrapper of the workspace's own
+# crates (RUSTC_WORKSPACE_WRAPPER). `make test` builds its tests the same way, so one compilation
+# both lints and tests: a separate `cargo clippy` would compile every dependency once more in
+# check mode, natively and for wasm32, which on 2 cores is most of CI's time. Lints stay warnings
+# in that build so the tests still run; the lint step then fails on any warning (-D warnings).
+WITH_CLIPPY = RUSTC_WORKSPACE_WRAPPER="$$(rustup which clippy-driver)" CLIPPY_ARGS=
+# $(call no-warnings,LOG): fail if cargo reported warnings for a workspace crate.
+no-warnings = ! grep -qE '^warning: .+ generated [0-9]+ warnings?' $(1) || \
+	{ echo "clippy: the warnings above fail the lint (-D warnings)" >&2; exit 1; }
+
+lint-clippy-build:
+	@mkdir -p $(TARGET_DIR)
+	$(WITH_CLIPPY) cargo test --all-targets --no-run 2>&1 | tee $(TARGET_DIR)/clippy-native.out
+	@$(call no-warnings,$(TARGET_DIR)/clippy-native.out)
+
 test-native:
-	cargo test
+	$(WITH_CLIPPY) cargo test
 
 # The integration tests that also run as wasm in Node (wasm-bindgen-test-runner): they embed
 # their fixtures (include_dir) instead of reading files. Tests that drive openssl/gpg are
 # native only.
 WASM_TESTS := keyring
+WASM_TEST_ARGS := --target $(WASM_TARGET) $(addprefix --test ,$(WASM_TESTS))
+WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	WASM_BINDGEN_TEST_TIMEOUT=$${WASM_BINDGEN_TEST_TIMEOUT:-300}
+
+# Lints the library as compiled for wasm32 (what `cargo clippy --lib --target wasm32...` checks)
+# and the wasm test files, in the build test-wasm then runs.
+lint-clippy-wasm-build:
+	@mkdir -p $(TARGET_DIR)
+	$(WITH_CLIPPY) cargo test $(WASM_TEST_ARGS) --no-run 2>&1 | tee $(TARGET_DIR)/clippy-wasm.out
+	@$(call no-warnings,$(TARGET_DIR)/clippy-wasm.out)
+
 test-wasm:
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	WASM_BINDGEN_TEST_TIMEOUT=$${WASM_BINDGEN_TEST_TIMEOUT:-300} \
-		cargo test --target $(WASM_TARGET) $(addprefix --test ,$(WASM_TESTS))
+	$(WITH_CLIPPY) $(WASM_RUNNER) cargo test $(WASM_TEST_ARGS)
 
 # JS tests import the built package by name (tests/js/package.json: "mailseal": "file:../../pkg"),
 # so run `make pkg` (or pkg-build) first.

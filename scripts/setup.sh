@@ -20,6 +20,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+bash scripts/fix-dev-null.sh
+
 # Folders with npm dependencies (each has a committed package-lock.json).
 NPM_DIRS=(tests/js)
 
@@ -41,6 +43,16 @@ else
     say "rust target wasm32-unknown-unknown: installing"
     rustup target add wasm32-unknown-unknown
 fi
+
+# --- rustfmt and clippy (make test lints with both) ----------------------------------------
+for comp in rustfmt clippy; do
+    if rustup component list --installed 2>/dev/null | grep -q "^$comp-"; then
+        say "rust component $comp: present"
+    else
+        say "rust component $comp: installing"
+        rustup component add "$comp"
+    fi
+done
 
 # --- wasm-bindgen-cli ----------------------------------------------------------------------
 # One source of truth: the version Cargo.lock resolved for the `wasm-bindgen` crate

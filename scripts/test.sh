@@ -22,10 +22,10 @@ mkdir -p "$LOGDIR"
 # step name | make target | what it does
 ALL_STEPS=(
     "lint-fmt|lint-fmt|cargo fmt --check"
-    "lint-clippy|lint-clippy|cargo clippy --all-targets (native) -D warnings"
-    "lint-clippy-wasm|lint-clippy-wasm|cargo clippy --lib (wasm32) -D warnings"
+    "lint-clippy|lint-clippy-build|native test build under clippy (all targets), no warnings"
     "test-native|test-native|cargo test (native)"
-    "test-wasm|test-wasm|cargo test (wasm32) in Node (wasm-bindgen-test)"
+    "lint-clippy-wasm|lint-clippy-wasm-build|wasm32 test build under clippy (lib + wasm tests), no warnings"
+    "test-wasm|test-wasm|the wasm tests in Node (wasm-bindgen-test-runner)"
     "pkg|pkg-build|release wasm + wasm-bindgen into pkg/dist/"
     "test-types|test-types|tsc: the package's .d.ts as users import it"
     "test-js|test-js|node --test tests/js against the built package"
@@ -56,6 +56,16 @@ count_tests() {
         END { printf "%d %d %d\n", p, f, s }' "$1"
 }
 
+# CPU seconds (user + sys) used by finished child processes so far, from bash's `times`
+# (which must run in this shell, not in a $(...) subshell).
+TIMES_FILE="$LOGDIR/.times"
+child_cpu() {
+    times >"$TIMES_FILE"
+    awk 'NR == 2 {
+        for (i = 1; i <= 2; i++) { split($i, ms, "m"); sub("s", "", ms[2]); s += ms[1] * 60 + ms[2] }
+        printf "%d\n", s }' "$TIMES_FILE"
+}
+
 results=()
 total_pass=0
 total_fail=0
@@ -70,9 +80,17 @@ for entry in "${ALL_STEPS[@]}"; do
     log="$LOGDIR/$name.log"
     printf '\n==> %s: %s\n' "$name" "$what"
     t0=$SECONDS
+    child_cpu >"$TIMES_FILE.c0"
     "$MAKE" --no-print-directory "$target" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     dt=$((SECONDS - t0))
+    # A step that turns /dev/null into a file breaks every later cargo run in odd ways: name it.
+    if [ ! -c /dev/null ]; then
+        printf 'test.sh: step %s left /dev/null as a plain file; recreating it\n' "$name" >&2
+        bash scripts/fix-dev-null.sh
+    fi
+    child_cpu >"$TIMES_FILE.c1"
+    cpu=$(($(cat "$TIMES_FILE.c1") - $(cat "$TIMES_FILE.c0")))
     read -r p f s < <(count_tests "$log")
     total_pass=$((total_pass + p))
     total_fail=$((total_fail + f))
@@ -85,17 +103,18 @@ for entry in "${ALL_STEPS[@]}"; do
         status=FAIL
         failed_steps=$((failed_steps + 1))
     fi
-    results+=("$(printf '%-18s %-4s %5ss  %s' "$name" "$status" "$dt" "$counts")")
+    results+=("$(printf '%-18s %-4s %5ss %6ss  %s' "$name" "$status" "$dt" "$cpu" "$counts")")
     if [ "$status" = FAIL ] && [ "${FAIL_FAST:-0}" = 1 ]; then
         break
     fi
 done
 
 printf '\n==================== make test summary ====================\n'
-printf '%-18s %-4s %6s  %s\n' step res time tests
+printf '%-18s %-4s %6s %7s  %s\n' step res wall cpu tests
 for line in "${results[@]}"; do printf '%s\n' "$line"; done
 printf -- '-----------------------------------------------------------\n'
-printf 'total time %ss; logs in %s/\n' "$((SECONDS - start_all))" "$LOGDIR"
+child_cpu >"$TIMES_FILE.c1"
+printf 'total %ss wall, %ss cpu; logs in %s/\n' "$((SECONDS - start_all))" "$(cat "$TIMES_FILE.c1")" "$LOGDIR"
 if [ "$failed_steps" -gt 0 ]; then
     printf 'FAILED: %d of %d steps failed\n' "$failed_steps" "$((passed_steps + failed_steps))"
 else

@@ -51,9 +51,22 @@ describe("package.json", () => {
         for (const c of candidates) assert.ok(packed.has(c), `${entry} imports ${c}, which is not packed`);
       }
     }
-    for (const f of packed) {
-      assert.ok(!/^(src|tests|target|node_modules)\//.test(f), `unexpected packed file ${f}`);
-    }
+    // Exactly what publishing needs: no stray generated .d.ts, package.json or build leftovers.
+    const wanted = [
+      "package.json",
+      "mailseal.d.ts",
+      "node.mjs",
+      "web.mjs",
+      "workerd.mjs",
+      "dist/node/mailseal.js",
+      "dist/node/mailseal_bg.wasm",
+      "dist/web/mailseal.js",
+      "dist/web/mailseal.d.ts",
+      "dist/web/mailseal_bg.wasm",
+    ];
+    const optional = /^(README(\.md)?|LICEN[CS]E.*|dist\/(node|web)\/snippets\/.+)$/;
+    for (const f of wanted) assert.ok(packed.has(f), `${f} is not packed`);
+    for (const f of packed) assert.ok(wanted.includes(f) || optional.test(f), `unexpected packed file ${f}`);
     assert.ok(info.unpackedSize < 20 * 1024 * 1024, `package is ${info.unpackedSize} bytes`);
   });
 
