@@ -8,6 +8,10 @@
 //! | module | what |
 //! |---|---|
 //! | [`keys`] | the keyring: import and detect formats, [`KeyInfo`], lookups, seal/unseal |
+//! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
+//! | [`report`] | the security report both standards fill in, sender binding |
+//! | [`policy`] | method priority, fallback, algorithm choices |
+//! | [`mime`] | building MIME entities and the canonical form signatures cover |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
@@ -27,16 +31,25 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
+pub mod engine;
 pub mod error;
 pub mod keys;
+pub mod mime;
+pub mod policy;
+pub mod report;
 pub mod rng;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 pub use error::{Error, ErrorCode, Result};
 pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring};
+pub use policy::Algorithms;
+pub use report::{
+    EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,
+};
 pub use rng::{os_rng, Rng};
 pub use time::Time;
 

@@ -1,0 +1,149 @@
+//! Small, exact MIME writers. Header values passed in are already valid (7-bit, folded where
+//! needed); the callers build them from fixed strings and addresses.
+
+use base64::Engine as _;
+
+use crate::rng::Rng;
+
+/// A fresh multipart boundary: 24 random bytes in URL-safe base64, which cannot occur in
+/// base64 or quoted-printable bodies by accident (RFC 2046 §5.1.1).
+pub fn new_boundary(rng: &mut dyn Rng) -> String {
+    let mut bytes = [0u8; 18];
+    rng.fill_bytes(&mut bytes);
+    format!(
+        "=_mailseal_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// Base64 in lines of 76 characters, each ending in CRLF (RFC 2045 §6.8).
+pub fn base64_body(data: &[u8]) -> Vec<u8> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+    let mut out = Vec::with_capacity(encoded.len() + encoded.len() / 76 * 2 + 2);
+    for line in encoded.as_bytes().chunks(76) {
+        out.extend_from_slice(line);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Every line end (LF, CR or CRLF) as CRLF: the canonical form of RFC 5751 §3.1.1 and
+/// RFC 3156 §5.
+pub fn to_crlf(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 32);
+    let mut i = 0;
+    while i < data.len() {
+        match data[i] {
+            b'\r' => {
+                out.extend_from_slice(b"\r\n");
+                if data.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'\n' => out.extend_from_slice(b"\r\n"),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A MIME entity under construction: header fields in order, then a body.
+#[derive(Debug, Clone, Default)]
+pub struct Entity {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Entity {
+    /// An entity with this Content-Type value (parameters included).
+    pub fn new(content_type: impl Into<String>) -> Self {
+        Entity::default().header("Content-Type", content_type)
+    }
+
+    /// Appends a header field. `value` may contain CRLF + whitespace folds.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the body to `data` in base64 with the matching Content-Transfer-Encoding.
+    pub fn base64(self, data: &[u8]) -> Self {
+        let mut e = self.header("Content-Transfer-Encoding", "base64");
+        e.body = base64_body(data);
+        e
+    }
+
+    /// Sets a 7-bit body as is (line ends made CRLF).
+    pub fn text_7bit(mut self, text: &[u8]) -> Self {
+        self.body = to_crlf(text);
+        self
+    }
+
+    /// Makes this a multipart body: each part's bytes between `boundary` delimiters. Parts are
+    /// taken byte for byte (a signed part must not change by one bit).
+    pub fn multipart(mut self, boundary: &str, parts: &[&[u8]]) -> Self {
+        let mut body = Vec::new();
+        for part in parts {
+            body.extend_from_slice(b"--");
+            body.extend_from_slice(boundary.as_bytes());
+            body.extend_from_slice(b"\r\n");
+            body.extend_from_slice(part);
+            // The CRLF before the next delimiter belongs to the delimiter (RFC 2046 §5.1.1).
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"--");
+        body.extend_from_slice(boundary.as_bytes());
+        body.extend_from_slice(b"--\r\n");
+        self.body = body;
+        self
+    }
+
+    /// The entity's bytes: headers, empty line, body.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.body.len() + 256);
+        for (name, value) in &self.headers {
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(&self.body);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn crlf_normalises_every_line_end() {
+        assert_eq!(to_crlf(b"a\nb\r\nc\rd\r"), b"a\r\nb\r\nc\r\nd\r\n");
+    }
+
+    #[test]
+    fn base64_lines_are_76_wide() {
+        let body = base64_body(&[7u8; 200]);
+        let text = String::from_utf8(body).unwrap();
+        assert!(text.lines().all(|l| l.trim_end().len() <= 76));
+        assert!(text.ends_with("\r\n"));
+    }
+
+    #[test]
+    fn multipart_keeps_parts_byte_for_byte() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let b = new_boundary(&mut rng);
+        let part = b"Content-Type: text/plain\r\n\r\nhello \r\n";
+        let e = Entity::new(format!("multipart/mixed; boundary=\"{b}\""))
+            .multipart(&b, &[part, part])
+            .to_bytes();
+        let text = String::from_utf8(e).unwrap();
+        assert!(text.contains(&format!(
+            "--{b}\r\nContent-Type: text/plain\r\n\r\nhello \r\n\r\n--{b}"
+        )));
+        assert!(text.ends_with(&format!("--{b}--\r\n")));
+    }
+}

@@ -1,0 +1,302 @@
+//! The security report `open` returns, shared word for word by both standards.
+//!
+//! States and field names are the JavaScript contract of DESIGN.md. Engines fill in what they
+//! found; sender binding and the "weakest verdict wins" rule live here so that S/MIME and
+//! OpenPGP cannot drift apart.
+
+use serde::Serialize;
+
+/// Which standard protected (or is to protect) a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// S/MIME (CMS).
+    Smime,
+    /// OpenPGP (PGP/MIME or inline).
+    Pgp,
+}
+
+impl Method {
+    /// `"smime"` / `"pgp"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Smime => "smime",
+            Method::Pgp => "pgp",
+        }
+    }
+}
+
+/// What happened to the encryption layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EncryptionState {
+    /// The message was not encrypted.
+    None,
+    /// Decrypted with a key from the keyring.
+    Decrypted,
+    /// Encrypted, but to none of the keyring's private keys.
+    NoKey,
+    /// Encrypted to us, but decryption or its integrity check failed; no plaintext is shown.
+    Failed,
+}
+
+/// The verdict on a signature. Only [`SignatureState::Valid`] may be shown as trustworthy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureState {
+    /// Not signed.
+    None,
+    /// Good signature by a valid, trusted key bound to the sender.
+    Valid,
+    /// The signature does not match the content, or is malformed or uses refused algorithms.
+    Invalid,
+    /// The signer's certificate or key is not available.
+    UnknownSigner,
+    /// The signature is good but the certificate does not chain to a trust anchor.
+    Untrusted,
+    /// The signing key or certificate was expired (or not yet valid) at the message time.
+    Expired,
+    /// The signing key was revoked.
+    Revoked,
+    /// Good signature, but by someone other than the From address.
+    SenderMismatch,
+}
+
+impl SignatureState {
+    /// How bad a state is when several signatures or layers are combined: the worst wins.
+    fn severity(self) -> u8 {
+        match self {
+            SignatureState::Valid => 0,
+            SignatureState::None => 1,
+            SignatureState::SenderMismatch => 2,
+            SignatureState::Untrusted => 3,
+            SignatureState::UnknownSigner => 4,
+            SignatureState::Expired => 5,
+            SignatureState::Revoked => 6,
+            SignatureState::Invalid => 7,
+        }
+    }
+}
+
+/// Whether a valid signature covers everything shown, or only part of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// The signature covers the whole displayed message.
+    Whole,
+    /// Only part of the displayed message is signed.
+    Partial,
+}
+
+/// Who signed, as far as the engine could tell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Signer {
+    /// The e-mail addresses bound to the signing key (S/MIME: SAN rfc822Name and subject
+    /// emailAddress; OpenPGP: e-mails of valid User IDs), lower-case.
+    pub emails: Vec<String>,
+    /// S/MIME: certificate id (SHA-256 fingerprint); OpenPGP: signing key fingerprint or key id.
+    pub key_id: String,
+}
+
+/// The encryption half of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EncryptionReport {
+    /// What happened.
+    pub state: EncryptionState,
+    /// The standard, when the message was encrypted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+    /// Content cipher, e.g. `aes256-cbc`, `aes256-gcm`, `aes256` (OpenPGP SEIPDv1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// Whether the ciphertext was integrity protected (AEAD, MDC) or covered by a valid inner
+    /// signature. AES-CBC without a valid signature is `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authenticated: Option<bool>,
+    /// The id of the key that decrypted, or the recipient ids when no key was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// A sentence for the agent, in the style of help desks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl EncryptionReport {
+    /// Not encrypted.
+    pub fn none() -> Self {
+        EncryptionReport {
+            state: EncryptionState::None,
+            method: None,
+            algorithm: None,
+            authenticated: None,
+            key_id: None,
+            detail: None,
+        }
+    }
+
+    /// Encrypted with `method`, with the given outcome and detail.
+    pub fn new(method: Method, state: EncryptionState, detail: impl Into<String>) -> Self {
+        EncryptionReport {
+            state,
+            method: Some(method),
+            algorithm: None,
+            authenticated: None,
+            key_id: None,
+            detail: Some(detail.into()),
+        }
+    }
+}
+
+/// The signature half of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignatureReport {
+    /// The verdict.
+    pub state: SignatureState,
+    /// The standard, when the message was signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+    /// The signer, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<Signer>,
+    /// Whole or partial coverage of the displayed message (set by `open`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    /// The digest algorithm of the signature, e.g. `sha256`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// The signing time the signature claims, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_at: Option<String>,
+    /// A sentence for the agent, in the style of help desks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl SignatureReport {
+    /// Not signed.
+    pub fn none() -> Self {
+        SignatureReport {
+            state: SignatureState::None,
+            method: None,
+            signer: None,
+            scope: None,
+            digest: None,
+            signed_at: None,
+            detail: None,
+        }
+    }
+
+    /// A verdict by `method` with its detail sentence.
+    pub fn new(method: Method, state: SignatureState, detail: impl Into<String>) -> Self {
+        SignatureReport {
+            state,
+            method: Some(method),
+            detail: Some(detail.into()),
+            ..SignatureReport::none()
+        }
+    }
+
+    /// With the signer filled in.
+    pub fn with_signer(mut self, signer: Signer) -> Self {
+        self.signer = Some(signer);
+        self
+    }
+
+    /// Whether the agent may be told "signature verified".
+    pub fn is_valid(&self) -> bool {
+        self.state == SignatureState::Valid
+    }
+
+    /// Binds a cryptographically valid signature to the message's sender: the From addr-spec
+    /// must be one of the signer's e-mail addresses, else the verdict becomes `sender_mismatch`.
+    /// A missing From (or several, which `open` passes as `None`) cannot be bound either.
+    pub fn bind_sender(mut self, from: Option<&str>) -> Self {
+        if self.state != SignatureState::Valid {
+            return self;
+        }
+        let bound = match (from, &self.signer) {
+            (Some(from), Some(signer)) => {
+                let from = from.trim().to_ascii_lowercase();
+                !from.is_empty() && signer.emails.iter().any(|e| *e == from)
+            }
+            _ => false,
+        };
+        if !bound {
+            self.state = SignatureState::SenderMismatch;
+            self.detail = Some("This message was not signed by its sender.".to_string());
+        }
+        self
+    }
+
+    /// Combines the verdicts of several signatures over the same content (several
+    /// SignerInfos, several OpenPGP signatures): the worst one wins, so one bad or foreign
+    /// signature is never hidden behind a good one. Empty input means "not signed".
+    pub fn worst(reports: Vec<SignatureReport>) -> SignatureReport {
+        reports
+            .into_iter()
+            .max_by_key(|r| r.state.severity())
+            .unwrap_or_else(SignatureReport::none)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid_by(email: &str) -> SignatureReport {
+        SignatureReport::new(Method::Smime, SignatureState::Valid, "ok").with_signer(Signer {
+            emails: vec![email.to_string()],
+            key_id: "AB".into(),
+        })
+    }
+
+    #[test]
+    fn binding_accepts_the_signer_address_in_any_case() {
+        let r = valid_by("alice@example.com").bind_sender(Some(" Alice@Example.COM "));
+        assert_eq!(r.state, SignatureState::Valid);
+    }
+
+    #[test]
+    fn binding_rejects_another_or_missing_sender() {
+        let r = valid_by("alice@example.com").bind_sender(Some("mallory@example.com"));
+        assert_eq!(r.state, SignatureState::SenderMismatch);
+        let r = valid_by("alice@example.com").bind_sender(None);
+        assert_eq!(r.state, SignatureState::SenderMismatch);
+    }
+
+    #[test]
+    fn binding_never_upgrades_a_bad_verdict() {
+        let bad = SignatureReport::new(Method::Pgp, SignatureState::Invalid, "bad");
+        assert_eq!(bad.bind_sender(Some("a@b")).state, SignatureState::Invalid);
+    }
+
+    #[test]
+    fn the_worst_signature_wins() {
+        let bad = SignatureReport::new(Method::Smime, SignatureState::Invalid, "bad");
+        let all = SignatureReport::worst(vec![valid_by("a@b"), bad, valid_by("c@d")]);
+        assert_eq!(all.state, SignatureState::Invalid);
+        assert_eq!(SignatureReport::worst(vec![]).state, SignatureState::None);
+    }
+
+    #[test]
+    fn states_serialize_as_the_js_contract() {
+        let json = serde_json::to_value(SignatureReport::new(
+            Method::Pgp,
+            SignatureState::SenderMismatch,
+            "x",
+        ))
+        .unwrap();
+        assert_eq!(json["state"], "sender_mismatch");
+        assert_eq!(json["method"], "pgp");
+        let json = serde_json::to_value(EncryptionReport::new(
+            Method::Smime,
+            EncryptionState::NoKey,
+            "x",
+        ))
+        .unwrap();
+        assert_eq!(json["state"], "no_key");
+    }
+}
