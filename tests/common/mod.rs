@@ -2,6 +2,9 @@
 //! in wasm under Node), a fixed clock and a seeded RNG.
 #![allow(dead_code)]
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod tools;
+
 use include_dir::{include_dir, Dir};
 use mailseal::Time;
 use rand_chacha::rand_core::SeedableRng;
