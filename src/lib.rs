@@ -11,6 +11,7 @@
 //! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
+//! | [`smime`] | the S/MIME engine ([`SmimeEngine`]): CMS sign, verify, encrypt, decrypt |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
@@ -38,6 +39,7 @@ pub mod mime;
 pub mod policy;
 pub mod report;
 pub mod rng;
+pub mod smime;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]
@@ -51,6 +53,7 @@ pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,
 };
 pub use rng::{os_rng, Rng};
+pub use smime::SmimeEngine;
 pub use time::Time;
 
 /// The crate version, as JavaScript's `version()` reports it.
