@@ -11,6 +11,7 @@
 //! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
+//! | [`capabilities`] | what the composer may offer: who can sign, who can be encrypted to |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
@@ -31,6 +32,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
+pub mod capabilities;
 pub mod engine;
 pub mod error;
 pub mod keys;
@@ -43,10 +45,11 @@ pub mod time;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use capabilities::{capabilities, Addresses, Capabilities, MethodCapabilities};
 pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 pub use error::{Error, ErrorCode, Result};
 pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring};
-pub use policy::Algorithms;
+pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};
 pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,
 };
