@@ -10,7 +10,11 @@ use std::process::{Command, Stdio};
 /// installs them. On a developer machine the caller skips with a note.
 pub fn have(tool: &str) -> bool {
     // `openssl` has no --version flag; its version is a subcommand.
-    let flag = if tool == "openssl" { "version" } else { "--version" };
+    let flag = if tool == "openssl" {
+        "version"
+    } else {
+        "--version"
+    };
     let ok = Command::new(tool)
         .arg(flag)
         .output()
