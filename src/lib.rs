@@ -11,6 +11,7 @@
 //! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
+//! | [`protect`] | outgoing: policy → method per recipient → deliveries |
 //! | [`capabilities`] | what the composer may offer: who can sign, who can be encrypted to |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
@@ -38,6 +39,7 @@ pub mod error;
 pub mod keys;
 pub mod mime;
 pub mod policy;
+pub mod protect;
 pub mod report;
 pub mod rng;
 pub mod time;
@@ -50,6 +52,7 @@ pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified,
 pub use error::{Error, ErrorCode, Result};
 pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring};
 pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};
+pub use protect::{plan, Delivery, MethodChoice, PlannedDelivery, ProtectOptions, Protected};
 pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,
 };
