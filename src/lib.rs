@@ -12,7 +12,7 @@
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
 //! | [`protect`] | outgoing: policy → method per recipient → deliveries |
-//! | [`capabilities`] | what the composer may offer: who can sign, who can be encrypted to |
+//! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
