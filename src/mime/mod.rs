@@ -9,11 +9,15 @@
 //! bytes a signature covers.
 
 mod build;
+mod canonical;
 mod detect;
+mod draft;
 mod parse;
 
 pub use build::{base64_body, new_boundary, to_crlf, Entity};
+pub use canonical::canonicalize;
 pub use detect::{
     detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
 };
+pub use draft::{build_draft, BuiltDraft, Draft, DraftAttachment};
 pub use parse::{ContentType, HeaderField, Limits, MimeTree, Part, PartId, TransferEncoding};
