@@ -25,6 +25,7 @@ use mail_parser::{HeaderValue, MessageParser};
 use super::build::new_boundary;
 use super::canonical::canonicalize;
 use super::detect::addr_spec;
+use super::headers::HeaderFields;
 use super::parse::Limits;
 use crate::error::{Error, Result};
 use crate::rng::Rng;
@@ -100,7 +101,7 @@ pub struct BuiltDraft {
     pub entity: Vec<u8>,
     /// Message header fields in order as (name, value); values are encoded and folded
     /// (CRLF + space), ready to write as `name: value CRLF`. Includes `MIME-Version`.
-    pub headers: Vec<(String, String)>,
+    pub headers: HeaderFields,
     /// The sender's addr-spec.
     pub from: String,
     /// Every To, Cc and Bcc addr-spec, lower-case, without duplicates, in order.
