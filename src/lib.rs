@@ -11,6 +11,7 @@
 //! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
+//! | [`open`] | incoming: detect → decrypt → verify → security report + readable message |
 //! | [`protect`] | outgoing: policy → method per recipient → deliveries |
 //! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
@@ -38,6 +39,7 @@ pub mod engine;
 pub mod error;
 pub mod keys;
 pub mod mime;
+pub mod open;
 pub mod policy;
 pub mod protect;
 pub mod report;
@@ -51,8 +53,11 @@ pub use capabilities::{capabilities, Addresses, Capabilities, MethodCapabilities
 pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 pub use error::{Error, ErrorCode, Result};
 pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring};
+pub use open::{open, OpenOptions, Opened, OpenedAttachment, OpenedHeaders};
 pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};
-pub use protect::{plan, Delivery, MethodChoice, PlannedDelivery, ProtectOptions, Protected};
+pub use protect::{
+    plan, protect, Delivery, Message, MethodChoice, PlannedDelivery, ProtectOptions, Protected,
+};
 pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,
 };

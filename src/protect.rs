@@ -8,11 +8,17 @@
 use serde::{Deserialize, Serialize};
 
 use crate::capabilities::Addresses;
-use crate::engine::{Engine, Unusable};
+use crate::engine::{Engine, Unusable, WriteContext};
 use crate::error::{Error, ErrorCode, Result};
+use crate::keys::AuditEvent;
 use crate::keys::Keyring;
+use crate::mime::{
+    build_draft, parse_mailboxes, protect_headers, split_message, Draft, Entity, HeaderView,
+    Limits, MimeTree,
+};
 use crate::policy::{Fallback, Policy};
 use crate::report::Method;
+use crate::rng::Rng;
 use crate::time::Time;
 
 /// Which standard to use.
@@ -365,6 +371,235 @@ pub fn plan(
     Ok((groups, warnings))
 }
 
+/// The message to protect: a complete RFC 5322 message or a composer draft.
+#[derive(Debug, Clone)]
+pub enum Message<'a> {
+    /// A complete message (any MIME structure, CRLF or LF line ends).
+    Raw(&'a [u8]),
+    /// A draft that mailseal builds into MIME.
+    Draft(&'a Draft),
+}
+
+/// Signs and/or encrypts `message` for its recipients as `opts` and the policy say, and
+/// records an audit event (addresses, no content) in the keyring's log.
+pub fn protect(
+    ring: &mut Keyring,
+    engines: &[&dyn Engine],
+    message: Message<'_>,
+    opts: &ProtectOptions,
+    rng: &mut dyn Rng,
+) -> Result<Protected> {
+    let result = protect_message(ring, engines, message, opts, rng);
+    let mut event = AuditEvent::key_management(opts.now, "protect", &[]);
+    match &result {
+        Ok(p) => {
+            let methods: Vec<&str> = p
+                .deliveries
+                .iter()
+                .map(|d| d.method.as_str())
+                .filter(|m| *m != "none")
+                .collect();
+            event.method = methods.first().map(|m| (*m).to_string());
+            event.addresses = p.deliveries.iter().flat_map(|d| d.to.clone()).collect();
+        }
+        Err(e) => {
+            event.outcome = "error".to_string();
+            event.code = Some(e.code().as_str().to_string());
+        }
+    }
+    ring.record(event);
+    result
+}
+
+fn protect_message(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    message: Message<'_>,
+    opts: &ProtectOptions,
+    rng: &mut dyn Rng,
+) -> Result<Protected> {
+    let limits = Limits::default();
+    let (headers, entity, addresses) = match message {
+        Message::Raw(raw) => {
+            let (headers, entity) = split_message(raw, &limits)?;
+            let addresses = raw_addresses(raw, &limits)?;
+            (headers, entity, addresses)
+        }
+        Message::Draft(draft) => {
+            let built = build_draft(draft, opts.now, rng)?;
+            let addresses = draft_addresses(draft)?;
+            (built.headers, built.entity, addresses)
+        }
+    };
+    // Bcc never travels in a copy; MIME-Version is written once below.
+    let headers: Vec<(String, String)> = headers
+        .into_iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("bcc") && !n.eq_ignore_ascii_case("mime-version"))
+        .collect();
+    let (planned, warnings) = plan(ring, engines, &addresses, opts)?;
+
+    let mut deliveries = Vec::with_capacity(planned.len());
+    for p in planned {
+        if let Some(why) = &p.problem {
+            deliveries.push(Delivery {
+                to: p.recipients.clone(),
+                mime: problem_report(&headers, &addresses.from, &p.recipients, why),
+                method: "none".to_string(),
+                signed: false,
+                encrypted: false,
+                problem_report: true,
+            });
+            continue;
+        }
+        let engine = p
+            .method
+            .and_then(|m| engines.iter().copied().find(|e| e.method() == m));
+        let protecting = p.sign || p.encrypt;
+        let hp = protecting && opts.protect_headers.unwrap_or(p.encrypt);
+        let (inner, outer) = if hp {
+            let prot = protect_headers(&entity, &headers, p.encrypt, false)?;
+            (prot.entity, prot.outer)
+        } else {
+            (entity.clone(), headers.clone())
+        };
+        let mut ctx = WriteContext {
+            now: opts.now,
+            rng: &mut *rng,
+            algorithms: &opts.policy.algorithms,
+        };
+        let body = match engine {
+            Some(engine) if p.encrypt => {
+                let mut to = p.recipients.clone();
+                if p.to_self && !to.contains(&addresses.from) {
+                    to.push(addresses.from.clone());
+                }
+                let signer = p.sign.then_some(addresses.from.as_str());
+                engine.encrypt(ring, &to, signer, &inner, &mut ctx)?
+            }
+            Some(engine) if p.sign => engine.sign(ring, &addresses.from, &inner, &mut ctx)?,
+            _ => inner,
+        };
+        deliveries.push(Delivery {
+            to: p.recipients.clone(),
+            mime: assemble(&outer, &body),
+            method: p.method.map_or("none", Method::as_str).to_string(),
+            signed: p.sign && engine.is_some(),
+            encrypted: p.encrypt && engine.is_some(),
+            problem_report: false,
+        });
+    }
+    Ok(Protected {
+        deliveries,
+        warnings,
+    })
+}
+
+/// The addr-specs of a draft, lower-case.
+fn draft_addresses(draft: &Draft) -> Result<Addresses> {
+    let list = |items: &[String], field: &str| -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for item in items {
+            for (_, address) in parse_mailboxes(item, field)? {
+                out.push(address.to_ascii_lowercase());
+            }
+        }
+        Ok(out)
+    };
+    let from = list(std::slice::from_ref(&draft.from), "From")?;
+    let [from] = from.as_slice() else {
+        return Err(Error::bad_input(
+            "The draft needs exactly one From address.",
+        ));
+    };
+    Ok(Addresses {
+        from: from.clone(),
+        to: list(&draft.to, "To")?,
+        cc: list(&draft.cc, "Cc")?,
+        bcc: list(&draft.bcc, "Bcc")?,
+    })
+}
+
+/// The addr-specs of a raw message's From / To / Cc / Bcc fields, lower-case.
+fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
+    let tree = MimeTree::parse(raw, limits)?;
+    let view = HeaderView::of(&tree);
+    let lower = |v: &[crate::mime::Mailbox]| -> Vec<String> {
+        v.iter().map(|m| m.address.to_ascii_lowercase()).collect()
+    };
+    let [from] = view.from.as_slice() else {
+        return Err(Error::bad_input(
+            "The message needs exactly one From address.",
+        ));
+    };
+    let mut bcc = Vec::new();
+    for value in tree.header_values(0, "bcc") {
+        if value.trim().is_empty() {
+            continue;
+        }
+        for (_, address) in parse_mailboxes(value.trim(), "Bcc")? {
+            bcc.push(address.to_ascii_lowercase());
+        }
+    }
+    Ok(Addresses {
+        from: from.address.to_ascii_lowercase(),
+        to: lower(&view.to),
+        cc: lower(&view.cc),
+        bcc,
+    })
+}
+
+/// Message header fields, `MIME-Version`, then the entity (which starts with its own
+/// Content-* fields).
+fn assemble(headers: &[(String, String)], entity: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entity.len() + 1024);
+    for (name, value) in headers {
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"MIME-Version: 1.0\r\n");
+    out.extend_from_slice(entity);
+    out
+}
+
+/// The content-free notice a recipient without a usable key gets instead of the message
+/// (S/Notify's "problem report"): who tried to write, why it could not be delivered, what to
+/// do. No subject, no body, no attachment names of the original.
+fn problem_report(
+    headers: &[(String, String)],
+    from: &str,
+    to: &[String],
+    why: &[Unusable],
+) -> Vec<u8> {
+    let keep = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(n, v)| (n.clone(), v.clone()))
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    out.extend(keep("From"));
+    out.push(("To".to_string(), to.join(", ")));
+    out.push((
+        "Subject".to_string(),
+        "An encrypted message could not be delivered to you".to_string(),
+    ));
+    out.extend(keep("Date"));
+    let reasons: Vec<String> = why.iter().map(Unusable::detail).collect();
+    let text = format!(
+        "{from} tried to send you a message that must be encrypted, but it could not be\r\n\
+         encrypted for you:\r\n\r\n{}\r\n\r\nPlease send your S/MIME certificate or OpenPGP public key to\r\n\
+         {from} and ask for the message again.\r\n",
+        reasons.join("\r\n")
+    );
+    let entity = Entity::new("text/plain; charset=\"us-ascii\"")
+        .header("Content-Transfer-Encoding", "7bit")
+        .text_7bit(text.as_bytes())
+        .to_bytes();
+    assemble(&out, &entity)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,5 +742,106 @@ mod tests {
             run(&[], &[], &opts).unwrap_err().code(),
             ErrorCode::BadInput
         );
+    }
+
+    fn draft(to: &[&str]) -> Draft {
+        Draft {
+            from: "Help Desk <desk@example.com>".into(),
+            to: to.iter().map(|s| s.to_string()).collect(),
+            subject: "Secret plans".into(),
+            text: Some("The body".into()),
+            message_id: Some("m1@example.com".into()),
+            ..Draft::default()
+        }
+    }
+
+    fn protect_draft(d: &Draft, opts: &ProtectOptions) -> (Result<Protected>, Keyring) {
+        use rand::SeedableRng;
+        let mut ring = Keyring::new();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let r = protect(
+            &mut ring,
+            &[&SMIME, &PGP],
+            Message::Draft(d),
+            opts,
+            &mut rng,
+        );
+        (r, ring)
+    }
+
+    #[test]
+    fn a_plain_draft_becomes_one_plain_delivery() {
+        let opts = ProtectOptions::new(false, false, now());
+        let (p, ring) = protect_draft(&draft(&["Zed <zed@example.com>"]), &opts);
+        let p = p.unwrap();
+        assert_eq!(p.deliveries.len(), 1);
+        let d = &p.deliveries[0];
+        assert_eq!(
+            (d.method.as_str(), d.signed, d.encrypted),
+            ("none", false, false)
+        );
+        let text = String::from_utf8(d.mime.clone()).unwrap();
+        assert!(text.contains("Subject: Secret plans\r\n"), "{text}");
+        assert!(text.contains("MIME-Version: 1.0\r\n"));
+        assert_eq!(text.matches("MIME-Version").count(), 1);
+        assert!(text.contains("The body"));
+        assert_eq!(
+            ring.recent_log().last().unwrap().addresses,
+            ["zed@example.com"]
+        );
+    }
+
+    #[test]
+    fn a_problem_report_carries_no_content() {
+        let mut opts = ProtectOptions::new(false, true, now());
+        opts.policy.fallback = Fallback::ProblemReport;
+        let (p, _) = protect_draft(&draft(&["zed@example.com"]), &opts);
+        let p = p.unwrap();
+        assert_eq!(p.deliveries.len(), 1);
+        let d = &p.deliveries[0];
+        assert!(d.problem_report && !d.encrypted);
+        let text = String::from_utf8(d.mime.clone()).unwrap();
+        assert!(
+            !text.contains("Secret plans") && !text.contains("The body"),
+            "{text}"
+        );
+        assert!(text.contains("zed@example.com was not found"), "{text}");
+    }
+
+    #[test]
+    fn bcc_never_appears_in_any_copy() {
+        let mut d = draft(&["zed@example.com"]);
+        d.bcc = vec!["hidden@example.com".into()];
+        let opts = ProtectOptions::new(false, false, now());
+        let (p, _) = protect_draft(&d, &opts);
+        let p = p.unwrap();
+        assert_eq!(p.deliveries.len(), 2);
+        for d in &p.deliveries {
+            let text = String::from_utf8_lossy(&d.mime).to_ascii_lowercase();
+            assert!(
+                !text.contains("hidden@example.com") && !text.contains("bcc:"),
+                "{text}"
+            );
+        }
+        assert_eq!(p.deliveries[1].to, ["hidden@example.com"]);
+    }
+
+    #[test]
+    fn a_raw_message_keeps_its_headers_and_loses_bcc() {
+        use rand::SeedableRng;
+        let raw = b"From: desk@example.com\nTo: zed@example.com\nBcc: hidden@example.com\n\
+                    Subject: Raw\nContent-Type: text/plain; charset=utf-8\n\
+                    Content-Transfer-Encoding: 8bit\n\nGr\xc3\xbc\xc3\x9fe\n";
+        let mut ring = Keyring::new();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let opts = ProtectOptions::new(false, false, now());
+        let p = protect(&mut ring, &[&SMIME], Message::Raw(raw), &opts, &mut rng).unwrap();
+        assert_eq!(p.deliveries.len(), 2);
+        let text = String::from_utf8(p.deliveries[0].mime.clone()).unwrap();
+        assert!(
+            text.contains("Subject: Raw\r\n") && !text.contains("hidden"),
+            "{text}"
+        );
+        assert!(text.is_ascii(), "canonical 7-bit form: {text}");
     }
 }
