@@ -12,6 +12,7 @@
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
+//! | [`openpgp`] | the OpenPGP engine: PGP/MIME and inline PGP on the `pgp` crate |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
@@ -35,6 +36,7 @@ pub mod engine;
 pub mod error;
 pub mod keys;
 pub mod mime;
+pub mod openpgp;
 pub mod policy;
 pub mod report;
 pub mod rng;
@@ -46,6 +48,7 @@ mod wasm;
 pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 pub use error::{Error, ErrorCode, Result};
 pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring};
+pub use openpgp::PgpEngine;
 pub use policy::Algorithms;
 pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,

@@ -220,7 +220,7 @@ impl SignatureReport {
         let bound = match (from, &self.signer) {
             (Some(from), Some(signer)) => {
                 let from = from.trim().to_ascii_lowercase();
-                !from.is_empty() && signer.emails.iter().any(|e| *e == from)
+                !from.is_empty() && signer.emails.contains(&from)
             }
             _ => false,
         };
