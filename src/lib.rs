@@ -15,6 +15,7 @@
 //! | [`protect`] | outgoing: policy → method per recipient → deliveries |
 //! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
+//! | [`openpgp`] | the OpenPGP engine: PGP/MIME and inline PGP on the `pgp` crate |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
@@ -40,6 +41,7 @@ pub mod error;
 pub mod keys;
 pub mod mime;
 pub mod open;
+pub mod openpgp;
 pub mod policy;
 pub mod protect;
 pub mod report;
@@ -54,6 +56,7 @@ pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified,
 pub use error::{Error, ErrorCode, Result};
 pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring};
 pub use open::{open, OpenOptions, Opened, OpenedAttachment, OpenedHeaders};
+pub use openpgp::PgpEngine;
 pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};
 pub use protect::{
     plan, protect, Delivery, Message, MethodChoice, PlannedDelivery, ProtectOptions, Protected,
