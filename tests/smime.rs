@@ -545,6 +545,10 @@ fn fail_missing_or_unusable_keys_are_named() {
         problem("nobody@example.com", false),
         Some(KeyProblem::NotFound)
     );
+    // RSA-1024: refused for writing as it is for reading.
+    let weak = self::ring(&["weak"]);
+    let u = E.signing_key(&weak, "weak@example.com", NOW).unwrap_err();
+    assert_eq!(u.problem, KeyProblem::WrongUsage);
 
     let mut r = rng();
     let algs = Algorithms::default();
@@ -566,4 +570,190 @@ fn fail_missing_or_unusable_keys_are_named() {
         )
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
+}
+
+// ---- the whole flow: open() and protect() with the S/MIME engine ----------------------
+
+fn with_headers(from: &str, entity: &[u8]) -> Vec<u8> {
+    let mut m = format!(
+        "From: {from}\r\nTo: bob@example.com\r\nSubject: Ticket 4711\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n"
+    )
+    .into_bytes();
+    m.extend_from_slice(entity);
+    m
+}
+
+fn open_with(ring: &mut Keyring, raw: &[u8]) -> mailseal::open::Opened {
+    let engines: [&dyn Engine; 1] = [&E];
+    mailseal::open::open(
+        ring,
+        &engines,
+        raw,
+        &mailseal::open::OpenOptions { now: NOW },
+    )
+    .expect("open")
+}
+
+/// (fixture, From, key holders, encryption, signature, authenticated)
+type OpenCase = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    EncryptionState,
+    SignatureState,
+    Option<bool>,
+);
+
+#[test]
+fn open_reads_openssl_mail_with_the_right_report() {
+    let cases: [OpenCase; 9] = [
+        (
+            "signed-alice.eml",
+            "alice@example.com",
+            &[],
+            EncryptionState::None,
+            SignatureState::Valid,
+            None,
+        ),
+        (
+            "signed-alice.eml",
+            "Mallory <mallory@example.com>",
+            &[],
+            EncryptionState::None,
+            SignatureState::SenderMismatch,
+            None,
+        ),
+        (
+            "signed-alice-opaque.eml",
+            "alice@example.com",
+            &[],
+            EncryptionState::None,
+            SignatureState::Valid,
+            None,
+        ),
+        (
+            "signed-alice-sha1.eml",
+            "alice@example.com",
+            &[],
+            EncryptionState::None,
+            SignatureState::Invalid,
+            None,
+        ),
+        (
+            "enc-alice-aes256.eml",
+            "bob@example.com",
+            &["alice"],
+            EncryptionState::Decrypted,
+            SignatureState::None,
+            Some(false),
+        ),
+        (
+            "enc-alice-gcm.eml",
+            "bob@example.com",
+            &["alice"],
+            EncryptionState::Decrypted,
+            SignatureState::None,
+            Some(true),
+        ),
+        (
+            "signed-enc-bob.eml",
+            "alice@example.com",
+            &["bob"],
+            EncryptionState::Decrypted,
+            SignatureState::Valid,
+            Some(true),
+        ),
+        (
+            "signed-opaque-enc-bob.eml",
+            "alice@example.com",
+            &["bob"],
+            EncryptionState::Decrypted,
+            SignatureState::Valid,
+            Some(true),
+        ),
+        (
+            "signed-bare-enc-bob.eml",
+            "alice@example.com",
+            &["bob"],
+            EncryptionState::Decrypted,
+            SignatureState::Valid,
+            Some(true),
+        ),
+    ];
+    for (file, from, keys, enc, sig, auth) in cases {
+        let mut ring = ring(keys);
+        let opened = open_with(&mut ring, &with_headers(from, f(file)));
+        assert_eq!(
+            opened.encryption.state, enc,
+            "{file}: {:?}",
+            opened.encryption.detail
+        );
+        assert_eq!(
+            opened.signature.state, sig,
+            "{file}: {:?}",
+            opened.signature.detail
+        );
+        assert_eq!(opened.encryption.authenticated, auth, "{file}");
+        let text = opened.text.unwrap_or_default();
+        assert!(text.contains("Ticket #4711 is solved."), "{file}: {text:?}");
+    }
+    // Outlook's generic type for a streamed (BER) envelope: the DER/BER decides.
+    let generic = String::from_utf8(f("enc-alice-stream.eml").to_vec())
+        .unwrap()
+        .replace(
+            "application/pkcs7-mime; smime-type=enveloped-data; name=\"smime.p7m\"",
+            "application/octet-stream; name=\"smime.p7m\"",
+        );
+    assert!(generic.contains("application/octet-stream"));
+    let opened = open_with(
+        &mut ring(&["alice"]),
+        &with_headers("x@example.com", generic.as_bytes()),
+    );
+    assert_eq!(opened.encryption.state, EncryptionState::Decrypted);
+    // No key: nothing shown.
+    let opened = open_with(
+        &mut ring(&["bob"]),
+        &with_headers("x@example.com", f("enc-alice-aes256.eml")),
+    );
+    assert_eq!(opened.encryption.state, EncryptionState::NoKey);
+    assert!(opened.text.is_none());
+}
+
+#[test]
+fn protect_then_open_round_trip() {
+    use mailseal::protect::{protect, Message, ProtectOptions};
+    let mut ring = ring(&["alice", "bob", "dave"]);
+    let raw = b"From: alice@example.com\r\nTo: bob@example.com, dave@example.com\r\nSubject: Ticket 4711\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <t4711@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTicket #4711 is solved.\r\n";
+    let engines: [&dyn Engine; 1] = [&E];
+    let mut r = rng();
+    let mut opts = ProtectOptions::new(true, true, NOW);
+    opts.method = mailseal::protect::MethodChoice::Smime;
+    let out = protect(&mut ring, &engines, Message::Raw(raw), &opts, &mut r).expect("protect");
+    assert_eq!(out.deliveries.len(), 1, "{:?}", out.warnings);
+    let mime = &out.deliveries[0].mime;
+    for who in ["bob", "dave", "alice"] {
+        let opened = open_with(&mut ring_certs_plus(who), mime);
+        assert_eq!(opened.encryption.state, EncryptionState::Decrypted, "{who}");
+        assert_eq!(
+            opened.signature.state,
+            SignatureState::Valid,
+            "{who}: {:?}",
+            opened.signature.detail
+        );
+        assert_eq!(opened.encryption.authenticated, Some(true));
+        assert!(opened
+            .text
+            .unwrap_or_default()
+            .contains("Ticket #4711 is solved."));
+    }
+}
+
+/// The trust anchor, everyone's certificates, and `who`'s private key.
+fn ring_certs_plus(who: &str) -> Keyring {
+    let mut ring = ring(&[who]);
+    for p in ["alice", "bob", "dave"] {
+        ring.import(f(&format!("{p}.crt")), &ImportOptions::default(), NOW)
+            .expect("cert");
+    }
+    ring
 }

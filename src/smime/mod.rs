@@ -38,6 +38,16 @@ pub(crate) fn malformed() -> Error {
     )
 }
 
+/// The content type of a CMS ContentInfo in DER or BER (RFC 5652 §3), for detecting what
+/// an S/MIME part holds when its `smime-type` is missing or generic.
+pub(crate) fn content_type(payload: &[u8]) -> Option<const_oid::ObjectIdentifier> {
+    use der::Decode;
+    let der = ber::to_der(payload).ok()?;
+    cms::content_info::ContentInfo::from_der(&der)
+        .ok()
+        .map(|ci| ci.content_type)
+}
+
 /// The S/MIME engine. Stateless: keys come from the [`Keyring`] passed to each call.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SmimeEngine;
@@ -73,7 +83,7 @@ fn select<'a>(
             Use::Sign => e.can_sign(),
             Use::Encrypt => e.can_encrypt(),
         };
-        if !allowed {
+        if !allowed || too_weak(e) {
             return Some(KeyProblem::WrongUsage);
         }
         if usage == Use::Sign && !e.has_secret() {
@@ -92,6 +102,15 @@ fn select<'a>(
             .and_then(|e| problem(e))
             .unwrap_or(KeyProblem::NotFound),
     })
+}
+
+/// RSA under 2048 bits: mailseal refuses such signatures when reading, so it neither signs
+/// nor encrypts with them.
+fn too_weak(e: &SmimeEntry) -> bool {
+    e.algorithm()
+        .strip_prefix("rsa")
+        .and_then(|bits| bits.parse::<usize>().ok())
+        .is_some_and(|bits| bits < signature::MIN_RSA_BITS)
 }
 
 impl Engine for SmimeEngine {

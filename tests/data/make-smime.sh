@@ -215,6 +215,8 @@ enc enc-carol-bob-dave-gcm.eml -aes-256-gcm "$OUT/carol.crt" "$OUT/bob.crt" "$OU
 log "5. sign+encrypt"
 enc signed-enc-bob.eml -aes256 -in "$OUT/signed-alice.eml" "$OUT/bob.crt"
 enc signed-opaque-enc-bob.eml -aes256 -in "$OUT/signed-alice-opaque.eml" "$OUT/bob.crt"
+# A bare DER SignedData as the enveloped content (no MIME headers), as old Outlook wrote it.
+enc signed-bare-enc-bob.eml -aes256 -in "$OUT/signed-alice-opaque.p7m" "$OUT/bob.crt"
 enc signed-enc-dave-gcm.eml -aes-256-gcm -in "$OUT/signed-alice.eml" "$OUT/dave.crt"
 
 ###############################################################################
