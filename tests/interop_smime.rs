@@ -330,3 +330,125 @@ fn mailseal_opens_what_openssl_writes_now() {
         assert_eq!(d.report.state, EncryptionState::NoKey);
     }
 }
+
+#[test]
+fn mailseal_opens_openssl_option_variants() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let entity = data("entity.txt");
+    let out = dir.path().join("out.eml");
+    let ctx = ReadContext::at(NOW);
+    let verify_ring = ring(&[]);
+    let alice = (data("alice.crt"), data("alice.key"));
+    let erin = (data("erin.crt"), data("erin.key"));
+    let sign_cases: [(&(PathBuf, PathBuf), &[&str]); 7] = [
+        (&alice, &["-keyid"]),
+        (&alice, &["-md", "sha512"]),
+        (&alice, &["-md", "sha384", "-nodetach", "-nosmimecap"]),
+        (
+            &alice,
+            &[
+                "-keyopt",
+                "rsa_padding_mode:pss",
+                "-keyopt",
+                "rsa_pss_saltlen:max",
+            ],
+        ),
+        (&erin, &["-md", "sha384"]),
+        (&erin, &["-keyid", "-nodetach"]),
+        (&alice, &["-crlfeol"]),
+    ];
+    for (who, opts) in sign_cases {
+        let mut args = vec!["cms", "-sign", "-binary", "-in", path_str(&entity)];
+        args.extend(["-out", path_str(&out), "-signer", path_str(&who.0)]);
+        args.extend(["-inkey", path_str(&who.1)]);
+        args.extend_from_slice(opts);
+        let (ok, log) = openssl(&args);
+        assert!(ok, "{opts:?}: {log}");
+        let eml = std::fs::read(&out).unwrap();
+        let report = if content_type(&eml).starts_with("multipart/signed") {
+            let (signed, sig) = detached(&eml);
+            E.verify_detached(&verify_ring, &signed, &sig, &ctx)
+                .unwrap()
+                .report
+        } else {
+            E.verify_opaque(&verify_ring, &p7m(&eml), &ctx)
+                .unwrap()
+                .report
+        };
+        assert_eq!(
+            report.state,
+            SignatureState::Valid,
+            "{opts:?}: {:?}",
+            report.detail
+        );
+    }
+
+    // `openssl smime` in text mode on an LF file: it signs the CRLF form (RFC 8551 §3.1.1).
+    let lf = dir.path().join("lf.txt");
+    std::fs::write(&lf, b"Content-Type: text/plain\n\nline one\nline two\n").unwrap();
+    let (ok, log) = openssl(&[
+        "smime",
+        "-sign",
+        "-in",
+        path_str(&lf),
+        "-out",
+        path_str(&out),
+        "-signer",
+        path_str(&alice.0),
+        "-inkey",
+        path_str(&alice.1),
+    ]);
+    assert!(ok, "{log}");
+    let (signed, sig) = detached(&std::fs::read(&out).unwrap());
+    let r = E
+        .verify_detached(&verify_ring, &signed, &sig, &ctx)
+        .unwrap();
+    assert_eq!(
+        r.report.state,
+        SignatureState::Valid,
+        "{:?}",
+        r.report.detail
+    );
+
+    let dave = data("dave.crt");
+    let enc_cases: [&[&str]; 4] = [
+        &["-aes-192-gcm", "-recip", path_str(&alice.0)],
+        &[
+            "-aes-128-gcm",
+            "-recip",
+            path_str(&dave),
+            "-keyopt",
+            "ecdh_cofactor_mode:1",
+        ],
+        &[
+            "-aes256",
+            "-recip",
+            path_str(&dave),
+            "-keyopt",
+            "ecdh_kdf_md:sha384",
+        ],
+        &[
+            "-aes256",
+            "-recip",
+            path_str(&alice.0),
+            "-keyopt",
+            "rsa_padding_mode:oaep",
+            "-keyopt",
+            "rsa_oaep_md:sha512",
+        ],
+    ];
+    for opts in enc_cases {
+        let mut args = vec!["cms", "-encrypt", "-binary", "-in", path_str(&entity)];
+        args.extend(["-out", path_str(&out)]);
+        args.extend_from_slice(opts);
+        let (ok, log) = openssl(&args);
+        assert!(ok, "{opts:?}: {log}");
+        let der = p7m(&std::fs::read(&out).unwrap());
+        let d = E.decrypt(&ring(&["alice", "dave"]), &der, &ctx).unwrap();
+        assert_eq!(d.report.state, EncryptionState::Decrypted, "{opts:?}");
+        assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(f("entity.txt")));
+    }
+}

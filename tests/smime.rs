@@ -235,6 +235,38 @@ fn fail_garbage_is_malformed_not_a_panic() {
     assert_eq!(err.code(), ErrorCode::MalformedMessage);
 }
 
+#[test]
+fn fail_mutated_input_never_panics() {
+    use rand_chacha::rand_core::RngCore;
+    let ring = ring(&["alice", "dave"]);
+    let mut r = rng();
+    let inputs = [
+        p7m(f("enc-alice-stream.eml")),
+        p7m(f("enc-dave-gcm.eml")),
+        p7m(f("signed-alice-opaque-stream.eml")),
+        detached(f("signed-dave.eml")).1,
+    ];
+    for input in &inputs {
+        for _ in 0..40 {
+            let mut bad = input.clone();
+            for _ in 0..1 + r.next_u32() % 4 {
+                let i = r.next_u32() as usize % bad.len();
+                bad[i] = r.next_u32() as u8;
+            }
+            // Whatever comes back, it is a value: decrypted content is never the original
+            // unless the report says so.
+            if let Ok(d) = E.decrypt(&ring, &bad, &ctx()) {
+                assert_eq!(
+                    d.content.is_some(),
+                    d.report.state == EncryptionState::Decrypted
+                );
+            }
+            let _ = E.verify_opaque(&ring, &bad, &ctx());
+            let _ = E.verify_detached(&ring, entity(), &bad, &ctx());
+        }
+    }
+}
+
 // ---- read: verify what openssl wrote -----------------------------------------------------
 
 #[test]

@@ -19,6 +19,9 @@ use crate::time::Time;
 
 /// Longest path tried (leaf, intermediates, anchor).
 const MAX_DEPTH: usize = 8;
+/// Most certificate signatures checked for one path search: a message can carry many
+/// certificates with the same issuer name to make the search explode.
+const MAX_SIGNATURE_CHECKS: usize = 64;
 
 /// The outcome of path validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +102,8 @@ pub(crate) fn validate(
     if anchors.contains(&leaf) {
         return ChainVerdict::Trusted;
     }
-    walk(leaf, &anchors, &pool, now, 0)
+    let mut budget = MAX_SIGNATURE_CHECKS;
+    walk(leaf, &anchors, &pool, now, 0, &mut budget)
 }
 
 fn walk(
@@ -108,6 +112,7 @@ fn walk(
     pool: &[&Certificate],
     now: Time,
     below: usize,
+    budget: &mut usize,
 ) -> ChainVerdict {
     if below >= MAX_DEPTH {
         return ChainVerdict::Untrusted;
@@ -122,14 +127,21 @@ fn walk(
         if issuer.tbs_certificate.subject != *issuer_name || issuer == cert {
             continue;
         }
-        if !may_issue(issuer, below, is_anchor) || !signed_by(cert, issuer) {
+        if !may_issue(issuer, below, is_anchor) {
+            continue;
+        }
+        if *budget == 0 {
+            break;
+        }
+        *budget -= 1;
+        if !signed_by(cert, issuer) {
             continue;
         }
         let fresh = valid_at(issuer, now);
         let verdict = if is_anchor || anchors.contains(&issuer) {
             ChainVerdict::Trusted
         } else {
-            walk(issuer, anchors, pool, now, below + 1)
+            walk(issuer, anchors, pool, now, below + 1, budget)
         };
         match (verdict, fresh) {
             (ChainVerdict::Trusted, true) => return ChainVerdict::Trusted,

@@ -74,9 +74,10 @@ pub(crate) fn unwrap_pkcs1v15(
         key_len,
     );
     let k = key.size();
-    // Lengths are public: a wrong-length ciphertext or a key that cannot fit takes the
-    // substitute without touching the private key.
-    if ciphertext.len() != k || k < key_len + 11 {
+    // Lengths are public: a too-long ciphertext or a key that cannot fit takes the
+    // substitute without touching the private key. A shorter one lost its leading zero
+    // octets to a careless encoder; as a number it is the same.
+    if ciphertext.len() > k || k < key_len + 11 {
         return substitute;
     }
     let mut rng = blinding_rng(key, ciphertext);
@@ -152,7 +153,12 @@ mod tests {
         let a = unwrap_pkcs1v15(&key, &bad, 32);
         assert_ne!(&*a, &cek);
         assert_eq!(a, unwrap_pkcs1v15(&key, &bad, 32));
-        assert_eq!(unwrap_pkcs1v15(&key, &ct[1..], 32).len(), 32);
+        let mut long = ct.clone();
+        long.push(0);
+        assert_eq!(unwrap_pkcs1v15(&key, &long, 32).len(), 32);
+        // Without a leading zero octet the number is the same only if that octet was zero.
+        let stripped = unwrap_pkcs1v15(&key, &ct[1..], 32);
+        assert_eq!(ct[0] == 0, *stripped == cek);
     }
 
     #[test]
