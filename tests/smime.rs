@@ -398,6 +398,66 @@ fn unknown_signer_and_untrusted_without_anchor() {
 }
 
 #[test]
+fn unsorted_signed_attributes_verify_over_the_bytes_sent() {
+    use der::{Decode, Encode};
+    use rsa::pkcs8::DecodePrivateKey;
+    use sha2::Digest;
+    // Sign with mailseal, then reorder the signed attributes (not DER-sorted any more, as some
+    // writers send them) and re-sign those bytes with Alice's key.
+    let ring = ring(&["alice"]);
+    let mut r = rng();
+    let algs = Algorithms::default();
+    let ctx_w = &mut write_ctx(&mut r, &algs);
+    let out = E.sign(&ring, "alice@example.com", entity(), ctx_w).unwrap();
+    let (signed, mut sig) = detached(&out);
+    let ci = cms::content_info::ContentInfo::from_der(&sig).unwrap();
+    let sd: cms::signed_data::SignedData = ci.content.decode_as().unwrap();
+    let si = sd.signer_infos.0.get(0).unwrap();
+    let attrs: Vec<Vec<u8>> = si
+        .signed_attrs
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|a| a.to_der().unwrap())
+        .collect();
+    let sorted = attrs.concat();
+    let reversed: Vec<u8> = attrs.iter().rev().flatten().copied().collect();
+    assert_ne!(sorted, reversed);
+    let at = sig.windows(sorted.len()).position(|w| w == sorted).unwrap();
+    sig[at..at + sorted.len()].copy_from_slice(&reversed);
+    // Reordered but not re-signed: invalid.
+    let rep = E
+        .verify_detached(&ring, &signed, &sig, &ctx())
+        .unwrap()
+        .report;
+    assert_eq!(rep.state, SignatureState::Invalid);
+
+    let set = der::asn1::AnyRef::new(der::Tag::Set, &reversed)
+        .unwrap()
+        .to_der()
+        .unwrap();
+    let key =
+        rsa::RsaPrivateKey::from_pkcs8_pem(std::str::from_utf8(f("alice.key")).unwrap()).unwrap();
+    let new_sig = key
+        .sign(
+            rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+            &sha2::Sha256::digest(&set),
+        )
+        .unwrap();
+    let old_sig = si.signature.as_bytes();
+    let at = sig
+        .windows(old_sig.len())
+        .position(|w| w == old_sig)
+        .unwrap();
+    sig[at..at + old_sig.len()].copy_from_slice(&new_sig);
+    let rep = E
+        .verify_detached(&ring, &signed, &sig, &ctx())
+        .unwrap()
+        .report;
+    assert_eq!(rep.state, SignatureState::Valid, "{:?}", rep.detail);
+}
+
+#[test]
 fn lf_stored_signed_part_still_verifies() {
     let (signed, sig) = detached(f("signed-alice.eml"));
     let lf: Vec<u8> = signed.iter().copied().filter(|&b| b != b'\r').collect();

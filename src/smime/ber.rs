@@ -13,6 +13,10 @@
 //!   element of a SEQUENCE { OBJECT IDENTIFIER, SEQUENCE, [0] } (no other CMS or X.509
 //!   structure has that shape), and made primitive.
 //!
+//! - elements repeated in a SET OF (a certificate or digest algorithm listed twice, which DER
+//!   and `der` reject) are kept once; so are those of SignedData's `[0]`/`[1]` IMPLICIT SET OF
+//!   (certificates, CRLs), recognised by SignedData's shape (RFC 5652 §5.1).
+//!
 //! Everything else (SET order, the schema itself) is left to `der`'s decoders. Nesting and
 //! element counts are bounded.
 
@@ -203,7 +207,6 @@ fn encode(node: &Node<'_>, implicit_octets: bool, out: &mut Vec<u8>) -> Result<(
             out.extend_from_slice(&content);
         }
         Body::Constructed(children) => {
-            let mut content = Vec::new();
             // SEQUENCE { OID, SEQUENCE, [0] }: an EncryptedContentInfo (see module docs).
             let is_eci = node.class == 0
                 && node.number == 16
@@ -212,15 +215,58 @@ fn encode(node: &Node<'_>, implicit_octets: bool, out: &mut Vec<u8>) -> Result<(
                 && is_universal(&children[1], 16)
                 && children[2].class == 2
                 && children[2].number == 0;
-            for (i, child) in children.iter().enumerate() {
-                encode(child, is_eci && i == 2, &mut content)?;
-            }
+            let content = if node.class == 0 && node.number == 17 {
+                unique_elements(children)?
+            } else {
+                let signed_data = is_signed_data(node.class, node.number, children);
+                let mut content = Vec::new();
+                for (i, child) in children.iter().enumerate() {
+                    if signed_data && child.class == 2 && child.constructed && child.number <= 1 {
+                        // certificates [0] / crls [1]: IMPLICIT SET OF.
+                        let Body::Constructed(items) = &child.body else {
+                            return Err(malformed());
+                        };
+                        let inner = unique_elements(items)?;
+                        write_ident(child, true, &mut content);
+                        write_len(inner.len(), &mut content);
+                        content.extend_from_slice(&inner);
+                    } else {
+                        encode(child, is_eci && i == 2, &mut content)?;
+                    }
+                }
+                content
+            };
             write_ident(node, true, out);
             write_len(content.len(), out);
             out.extend_from_slice(&content);
         }
     }
     Ok(())
+}
+
+/// The elements of a SET OF, each once: some writers repeat a certificate or a digest
+/// algorithm, which DER (and `der`) do not accept, and which means nothing in CMS.
+fn unique_elements(children: &[Node<'_>]) -> Result<Vec<u8>> {
+    let mut seen: Vec<Vec<u8>> = Vec::with_capacity(children.len());
+    for child in children {
+        let mut one = Vec::new();
+        encode(child, false, &mut one)?;
+        if !seen.contains(&one) {
+            seen.push(one);
+        }
+    }
+    Ok(seen.concat())
+}
+
+/// SignedData (RFC 5652 §5.1): SEQUENCE { INTEGER, SET, SEQUENCE, [0]?, [1]?, SET }.
+fn is_signed_data(class: u8, number: u32, children: &[Node<'_>]) -> bool {
+    class == 0
+        && number == 16
+        && (4..=6).contains(&children.len())
+        && is_universal(&children[0], 2)
+        && is_universal(&children[1], 17)
+        && is_universal(&children[2], 16)
+        && children.last().is_some_and(|c| is_universal(c, 17))
 }
 
 fn is_universal(node: &Node<'_>, number: u32) -> bool {
@@ -292,6 +338,18 @@ mod tests {
         assert_eq!(
             to_der(&ber).unwrap(),
             [0x30, 0x0a, 0x06, 0x01, 0x2a, 0x30, 0x00, 0x80, 0x03, b'x', b'y', b'z']
+        );
+    }
+
+    #[test]
+    fn repeated_set_elements_are_dropped() {
+        // SET { INTEGER 1, INTEGER 1, INTEGER 2 }
+        let ber = [
+            0x31, 0x09, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02,
+        ];
+        assert_eq!(
+            to_der(&ber).unwrap(),
+            [0x31, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02]
         );
     }
 

@@ -28,7 +28,7 @@ use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
 use const_oid::db::rfc5911;
 use der::asn1::OctetString;
-use der::{Decode, Encode};
+use der::{AnyRef, Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use x509_cert::Certificate;
 
 use super::algorithms::{self as algs, Hash};
@@ -45,8 +45,15 @@ use crate::time::Time;
 /// Most SignerInfos examined (each costs a public-key operation and a path search).
 const MAX_SIGNERS: usize = 16;
 
+/// A SignedData with its SignerInfos in the order received, each with the DER of its signed
+/// attributes exactly as the signer encoded them.
+pub(crate) struct Parsed {
+    sd: SignedData,
+    signers: Vec<(SignerInfo, Option<Vec<u8>>)>,
+}
+
 /// Parses a ContentInfo holding SignedData (BER accepted).
-pub(crate) fn parse_signed_data(payload: &[u8]) -> Result<SignedData> {
+pub(crate) fn parse_signed_data(payload: &[u8]) -> Result<Parsed> {
     let der = ber::to_der(payload)?;
     let ci = ContentInfo::from_der(&der).map_err(|_| malformed())?;
     if ci.content_type != rfc5911::ID_SIGNED_DATA {
@@ -55,7 +62,49 @@ pub(crate) fn parse_signed_data(payload: &[u8]) -> Result<SignedData> {
             "The S/MIME part is not a signature.",
         ));
     }
-    ci.content.decode_as().map_err(|_| malformed())
+    let sd: SignedData = ci.content.decode_as().map_err(|_| malformed())?;
+    let signers = raw_signer_infos(ci.content.value()).ok_or_else(malformed)?;
+    Ok(Parsed { sd, signers })
+}
+
+/// The elements inside a constructed value, undecoded.
+fn elements(value: &[u8]) -> Option<Vec<AnyRef<'_>>> {
+    let mut reader = SliceReader::new(value).ok()?;
+    let mut out = Vec::new();
+    while !reader.is_finished() {
+        out.push(AnyRef::decode(&mut reader).ok()?);
+    }
+    Some(out)
+}
+
+/// The SignerInfos of a SignedData (its value octets) in the order received, with the signed
+/// attributes as received. `der` sorts a SET OF when decoding it, but the signature covers
+/// the signer's own encoding (RFC 5652 §5.4), which some writers do not sort: like OpenSSL,
+/// verify over what was sent.
+fn raw_signer_infos(signed_data: &[u8]) -> Option<Vec<(SignerInfo, Option<Vec<u8>>)>> {
+    let fields = elements(signed_data)?;
+    let set = fields.last()?;
+    if set.tag() != Tag::Set {
+        return None;
+    }
+    let mut out = Vec::new();
+    for si in elements(set.value())? {
+        let parts = elements(si.value())?;
+        let raw_attrs = parts
+            .get(3)
+            .filter(|a| {
+                a.tag()
+                    == Tag::ContextSpecific {
+                        constructed: true,
+                        number: TagNumber::N0,
+                    }
+            })
+            .and_then(|a| AnyRef::new(Tag::Set, a.value()).ok())
+            .and_then(|set| set.to_der().ok());
+        let decoded = SignerInfo::from_der(&si.to_der().ok()?).ok()?;
+        out.push((decoded, raw_attrs));
+    }
+    Some(out)
 }
 
 pub(crate) fn verify_detached(
@@ -64,8 +113,8 @@ pub(crate) fn verify_detached(
     signature: &[u8],
     ctx: &ReadContext,
 ) -> Result<Verified> {
-    let sd = parse_signed_data(signature)?;
-    if sd.encap_content_info.econtent.is_some() {
+    let parsed = parse_signed_data(signature)?;
+    if parsed.sd.encap_content_info.econtent.is_some() {
         return Ok(Verified {
             report: invalid("The signature carries its own content, which is not allowed for a detached signature."),
             content: None,
@@ -76,13 +125,14 @@ pub(crate) fn verify_detached(
         contents.push(to_crlf(signed));
     }
     Ok(Verified {
-        report: verify_signed_data(ring, &sd, &contents, ctx.now),
+        report: verify_signed_data(ring, &parsed, &contents, ctx.now),
         content: None,
     })
 }
 
 pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
-    let sd = parse_signed_data(payload)?;
+    let parsed = parse_signed_data(payload)?;
+    let sd = &parsed.sd;
     let content = match &sd.encap_content_info.econtent {
         Some(any) => any
             .decode_as::<OctetString>()
@@ -99,7 +149,7 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
     let report = if sd.encap_content_info.econtent.is_none() && !sd.signer_infos.0.is_empty() {
         invalid("The signed content is missing.")
     } else {
-        verify_signed_data(ring, &sd, std::slice::from_ref(&content), ctx.now)
+        verify_signed_data(ring, &parsed, std::slice::from_ref(&content), ctx.now)
     };
     Ok(Verified {
         report,
@@ -114,10 +164,11 @@ fn invalid(detail: &str) -> SignatureReport {
 /// The verdict over all SignerInfos.
 fn verify_signed_data(
     ring: &Keyring,
-    sd: &SignedData,
+    parsed: &Parsed,
     contents: &[Vec<u8>],
     now: Time,
 ) -> SignatureReport {
+    let sd = &parsed.sd;
     let certs: Vec<Certificate> = sd
         .certificates
         .iter()
@@ -127,7 +178,7 @@ fn verify_signed_data(
             _ => None,
         })
         .collect();
-    let signers: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
+    let signers = &parsed.signers;
     if signers.is_empty() {
         return SignatureReport::none();
     }
@@ -136,7 +187,7 @@ fn verify_signed_data(
     }
     let reports: Vec<SignatureReport> = signers
         .iter()
-        .map(|si| verify_signer(ring, sd, si, &certs, contents, now))
+        .map(|(si, raw)| verify_signer(ring, sd, si, raw.as_deref(), &certs, contents, now))
         .collect();
     // Addresses every signer is bound to: bind_sender then needs From to be all of theirs.
     let mut common: Option<Vec<String>> = None;
@@ -219,6 +270,7 @@ fn verify_signer(
     ring: &Keyring,
     sd: &SignedData,
     si: &SignerInfo,
+    raw_attrs: Option<&[u8]>,
     certs: &[Certificate],
     contents: &[Vec<u8>],
     now: Time,
@@ -287,8 +339,14 @@ fn verify_signer(
                     "The signature is not valid: the message was changed after it was signed.",
                 ));
             }
-            let Ok(signed) = attrs.to_der() else {
-                return with_signer(invalid("The signature's attributes are malformed."));
+            let signed = match raw_attrs {
+                Some(raw) => raw.to_vec(),
+                None => match attrs.to_der() {
+                    Ok(der) => der,
+                    Err(_) => {
+                        return with_signer(invalid("The signature's attributes are malformed."))
+                    }
+                },
             };
             signature::verify(
                 spki,
