@@ -113,7 +113,18 @@ pub(crate) fn verify_detached(
     signature: &[u8],
     ctx: &ReadContext,
 ) -> Result<Verified> {
-    let parsed = parse_signed_data(signature)?;
+    // The signed part is there whatever the signature is: a damaged signature is a verdict,
+    // so the message can still be shown (as not verified).
+    let parsed = match parse_signed_data(signature) {
+        Ok(p) => p,
+        Err(e) if e.code() == ErrorCode::MalformedMessage => {
+            return Ok(Verified {
+                report: invalid("The signature is damaged and could not be read."),
+                content: None,
+            })
+        }
+        Err(e) => return Err(e),
+    };
     if parsed.sd.encap_content_info.econtent.is_some() {
         return Ok(Verified {
             report: invalid("The signature carries its own content, which is not allowed for a detached signature."),
