@@ -42,7 +42,7 @@ export interface Delivery {
   to: string[]; mime: Uint8Array; method: Method | "none";
   signed: boolean; encrypted: boolean; problemReport: boolean;
 }
-export interface Protected { deliveries: Delivery[]; warnings: string[]; }
+export interface Protected { deliveries: Delivery[]; warnings: string[]; messageId?: string; }
 export interface Signer { emails: string[]; keyId: string; }
 export interface EncryptionReport {
   state: "none" | "decrypted" | "no_key" | "failed"; method?: Method; algorithm?: string;
