@@ -294,3 +294,41 @@ fn opening_as_a_stranger_gives_no_key_and_no_content() {
     assert!(opened.text.is_none() && opened.attachments.is_empty());
     assert!(opened.quote_for_reply.is_empty());
 }
+
+#[test]
+fn readiness_check_for_the_desks_addresses() {
+    let ring = ring(&[
+        "openpgp/alice.sec.asc",
+        "openpgp/bob.pub.asc",
+        "openpgp/dave.pub.asc",
+    ]);
+    let r = mailseal::capabilities::check(
+        &ring,
+        &mailseal::engine::all(),
+        &mailseal::Policy::default(),
+        &[
+            "Alice@example.org".to_string(),
+            "bob@example.org".to_string(),
+        ],
+        NOW,
+    );
+    let pgp = |i: usize| {
+        r.addresses[i]
+            .methods
+            .iter()
+            .find(|m| m.method == Method::Pgp)
+            .expect("pgp")
+            .clone()
+    };
+    assert_eq!(r.addresses[0].address, "alice@example.org");
+    assert!(pgp(0).can_sign && pgp(0).can_decrypt);
+    assert!(!pgp(1).can_sign && !pgp(1).can_decrypt);
+    assert!(pgp(1).decrypt_detail.is_some() && pgp(1).sign_detail.is_some());
+    assert!(
+        r.unusable
+            .iter()
+            .any(|k| k.emails.contains(&"dave@example.org".to_string())),
+        "the expired key is reported"
+    );
+    assert!(r.details.iter().any(|d| d.contains("trust anchor")));
+}

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::convert;
 use super::error::{bad_input, to_js};
 use super::keyring::JsKeyring;
-use crate::capabilities::{capabilities, Addresses};
+use crate::capabilities::{capabilities, check, Addresses};
 use crate::engine;
 use crate::mime::{Draft, DraftAttachment};
 use crate::open::{open as open_message, OpenOptions};
@@ -72,6 +72,12 @@ export interface Capabilities {
   details: string[];
 }
 export interface CapabilityOptions extends TimeOptions { policy?: Policy; }
+export interface KeyNotice { id: string; kind: KeyKind; emails: string[]; expires?: string; status: KeyStatus; }
+export interface Readiness {
+  addresses: { address: string; methods: { method: Method; canSign: boolean; signDetail?: string;
+               canDecrypt: boolean; decryptDetail?: string }[] }[];
+  trustAnchors: KeyNotice[]; expiring: KeyNotice[]; unusable: KeyNotice[]; details: string[];
+}
 "#;
 
 /// `protect(ring, message, opts)` → `{ deliveries, warnings }`.
@@ -141,6 +147,24 @@ impl JsKeyring {
         let engines = engine::all();
         let caps = capabilities(self.inner(), &engines, &policy, &addresses, now);
         convert::to_js_value(&caps)
+    }
+
+    /// `check({ addresses }, { policy?, now? })` → the admin's readiness self-check: which of
+    /// the desk's addresses can sign / decrypt with which method, trust anchors, expiring keys.
+    #[wasm_bindgen(unchecked_return_type = "Readiness")]
+    pub fn check(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ addresses: string[] }")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CapabilityOptions")] opts: Option<Object>,
+    ) -> Result<JsValue, JsValue> {
+        let request = convert::options(request.dyn_into::<Object>().ok())?
+            .ok_or_else(|| bad_input("The check needs an object { addresses: [...] }."))?;
+        let addresses = string_list(&Some(request), "addresses")?;
+        let opts = convert::options(opts)?;
+        let now = convert::now(&opts)?;
+        let policy = policy(&opts)?;
+        let readiness = check(self.inner(), &engine::all(), &policy, &addresses, now);
+        convert::to_js_value(&readiness)
     }
 }
 

@@ -119,3 +119,17 @@ describe("errors and capabilities", () => {
     assert.deepEqual(none.details, ["There was no recipient found."]);
   });
 });
+
+describe("readiness check", () => {
+  test("says who can sign and decrypt, and what is missing", () => {
+    const ring = ringWith("alice.sec.asc", "bob.pub.asc");
+    const r = ring.check({ addresses: ["alice@example.org", "bob@example.org"] }, { now });
+    const pgp = (i) => r.addresses[i].methods.find((m) => m.method === "pgp");
+    assert.equal(pgp(0).canSign, true);
+    assert.equal(pgp(0).canDecrypt, true);
+    assert.equal(pgp(1).canDecrypt, false);
+    assert.equal(typeof pgp(1).decryptDetail, "string");
+    assert.ok(r.details.some((d) => d.includes("trust anchor")));
+    throwsCode(() => ring.check("alice@example.org"), "bad_input");
+  });
+});

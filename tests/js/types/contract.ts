@@ -1,7 +1,7 @@
 // Compile-only check that the published .d.ts offers the JS contract to TypeScript users.
 // `make test-types` runs tsc on this file; nothing here is executed.
 import init, { Keyring, initSync, open, protect, version } from "mailseal";
-import type { Capabilities, Draft, Opened, Policy, Protected } from "mailseal";
+import type { Capabilities, Draft, Opened, Policy, Protected, Readiness } from "mailseal";
 
 export async function contract(bytes: Uint8Array, password: string): Promise<void> {
   await init();
@@ -42,4 +42,6 @@ export async function contract(bytes: Uint8Array, password: string): Promise<voi
   void scope;
   void quote;
   void canEncrypt;
+  const ready: Readiness = ring.check({ addresses: ["desk@example.com"] }, { now: new Date() });
+  void ready.expiring;
 }
