@@ -121,8 +121,9 @@ pub struct Decrypted {
     /// unauthenticated-and-failed plaintext).
     pub content: Option<Zeroizing<Vec<u8>>>,
     /// A signature carried inside the same cryptographic object (OpenPGP sign+encrypt in one
-    /// message). S/MIME signs in a separate layer and leaves this `None`. Not yet bound to the
-    /// sender: `open` does that.
+    /// message; S/MIME only for a bare SignedData inside an envelope, as old Outlook versions
+    /// write it, else S/MIME signs in a separate layer). Not yet bound to the sender: `open`
+    /// does that.
     pub signature: Option<SignatureReport>,
 }
 

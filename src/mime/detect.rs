@@ -26,7 +26,6 @@
 
 use core::ops::Range;
 
-use der::Decode as _;
 use mail_parser::{Address, HeaderName, HeaderValue};
 
 use super::parse::{MimeTree, Part, PartId};
@@ -412,8 +411,8 @@ fn smime_mime(part: &Part) -> Option<Layer> {
 /// The CMS content type of a DER ContentInfo (RFC 5652 §3), if it parses.
 pub(crate) fn cms_kind(der: &[u8]) -> Option<SmimeKind> {
     use const_oid::db::{rfc5911, rfc6268};
-    let info = cms::content_info::ContentInfo::from_der(der).ok()?;
-    let oid = info.content_type;
+    // BER as streaming writers send it (indefinite lengths) is read too.
+    let oid = crate::smime::content_type(der)?;
     Some(if oid == rfc5911::ID_ENVELOPED_DATA {
         SmimeKind::Enveloped
     } else if oid == rfc5911::ID_CT_AUTH_ENVELOPED_DATA {
