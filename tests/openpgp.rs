@@ -568,3 +568,85 @@ fn key_choice_skips_expired_revoked_and_missing_keys() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
 }
+
+#[test]
+fn fail_altered_rsa_session_key_is_a_failure_not_an_error() {
+    // Implicit rejection: the bad PKESK yields a pseudo-random session key, and the message
+    // then fails like any wrong key, with the same detail as an altered body.
+    let ring = ring_with_secrets(&["alice"]);
+    let out = PGP
+        .decrypt(&ring, f("fail-tampered-rsa-pkesk.gpg"), &ctx())
+        .unwrap();
+    assert_eq!(out.report.state, EncryptionState::Failed);
+    assert!(out.content.is_none());
+    let body = PGP
+        .decrypt(
+            &ring_with_secrets(&["bob"]),
+            f("fail-tampered-body.gpg"),
+            &ctx(),
+        )
+        .unwrap();
+    assert_eq!(out.report.detail, body.report.detail);
+}
+
+/// A v6 key (RFC 9580: Ed25519 + X25519) made with the pgp crate: GnuPG 2.2 cannot make one.
+fn v6_key(name: &str) -> Vec<u8> {
+    use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SubkeyParamsBuilder};
+    use pgp::types::{KeyVersion, Timestamp};
+    let created = Timestamp::from_secs(1_767_225_600); // 2026-01-01
+    let subkey = SubkeyParamsBuilder::default()
+        .version(KeyVersion::V6)
+        .key_type(KeyType::X25519)
+        .can_encrypt(EncryptionCaps::All)
+        .created_at(created)
+        .build()
+        .unwrap();
+    let params = SecretKeyParamsBuilder::default()
+        .version(KeyVersion::V6)
+        .key_type(KeyType::Ed25519)
+        .can_certify(true)
+        .can_sign(true)
+        .primary_user_id(format!("{name} <{name}@example.net>"))
+        .created_at(created)
+        .subkey(subkey)
+        .build()
+        .unwrap();
+    let mut r = rng();
+    let key = params.generate(&mut r).unwrap();
+    key.to_armored_bytes(Default::default()).unwrap()
+}
+
+#[test]
+fn seipd_v2_only_when_every_recipient_key_is_v6() {
+    let entity = f("entity.eml");
+    let mut ring = ring_with_secrets(&["alice"]);
+    ring.import(&v6_key("six"), &ImportOptions::default(), NOW)
+        .unwrap();
+    let alg = Algorithms::default();
+    let mut r = rng();
+    let cases: [(&[&str], &str); 2] = [
+        (&["six@example.net"], "aes256-ocb"),
+        (&["six@example.net", "alice@example.org"], "aes256"),
+    ];
+    for (to, algorithm) in cases {
+        let to: Vec<String> = to.iter().map(|s| s.to_string()).collect();
+        let out = PGP
+            .encrypt(
+                &ring,
+                &to,
+                Some("six@example.net"),
+                entity,
+                &mut write_ctx(&mut r, &alg),
+            )
+            .unwrap();
+        let d = PGP
+            .decrypt(&ring, &body_of(&parts_of(&out)[1]), &ctx())
+            .unwrap();
+        assert_eq!(d.report.state, EncryptionState::Decrypted, "{to:?}");
+        assert_eq!(d.report.algorithm.as_deref(), Some(algorithm), "{to:?}");
+        assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity));
+        let sig = d.signature.unwrap();
+        assert_eq!(sig.state, SignatureState::Valid, "{:?}", sig.detail);
+        assert_eq!(sig.signer.unwrap().emails, ["six@example.net"]);
+    }
+}

@@ -150,6 +150,10 @@ tamper() { # in out offset-from-end
 }
 tamper "$OUT/enc-bob.gpg" "$OUT/fail-tampered-body.gpg" 200
 tamper "$OUT/enc-bob.gpg" "$OUT/fail-tampered-mdc.gpg" 1
+# one bit of the RSA-3072 session key ciphertext (PKESK MPI: bytes 15..398 of the packet)
+gm -e -r "$ALICE" -o "$W/enc-alice.gpg" "$E"
+size="$(stat -c %s "$W/enc-alice.gpg")"
+tamper "$W/enc-alice.gpg" "$OUT/fail-tampered-rsa-pkesk.gpg" $((size - 200))
 
 ###############################################################################
 # 4. Checks: what the tools say about what was just made
@@ -179,6 +183,9 @@ g -d "$OUT/enc-three.asc" | cmp -s - "$E" || die "enc-three.asc does not decrypt
 g -d "$OUT/attach.bin.pgp" | cmp -s - "$OUT/attach.bin" || die "attach.bin.pgp"
 g -d "$OUT/fail-tampered-body.gpg" >/dev/null && die "tampered body decrypts in gpg"
 g -d "$OUT/fail-tampered-mdc.gpg" >/dev/null && die "tampered MDC decrypts in gpg"
+g -d "$OUT/fail-tampered-rsa-pkesk.gpg" >/dev/null && die "tampered PKESK decrypts in gpg"
+packets "$OUT/fail-tampered-rsa-pkesk.gpg" | grep -q 'pubkey enc packet: version 3, algo 1' \
+  || die "fail-tampered-rsa-pkesk.gpg: no RSA PKESK"
 g --with-colons --list-keys "$EVE" | grep -q '^pub:r:' || die "eve is not revoked"
 g --with-colons --list-keys "$DAVE" | grep -q '^pub:e:' || die "dave is not expired"
 [ "$(g --with-colons --list-keys "$OLD" | awk -F: '$1=="pub"{print $3}')" = 1024 ] \
