@@ -167,6 +167,35 @@ fn inline_html_and_encrypted_attachments() {
     let out = PGP.decrypt(&ring, &body, &ctx()).unwrap();
     assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
 
+    // armor with CRLF line ends, inside a body with text after the END line
+    let crlf = String::from_utf8(f("inline-html.asc").to_vec())
+        .unwrap()
+        .replace('\n', "\r\n");
+    let body = format!("Hi,\r\n\r\n{crlf}\r\n-- \r\nThe help desk\r\n");
+    let out = PGP.decrypt(&ring, body.as_bytes(), &ctx()).unwrap();
+    assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
+
+    // as an HTML editor sends it: one <p> or <br> per line, entities
+    let html: String = String::from_utf8(f("inline-html.asc").to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| format!("<p>{}</p>", l.replace('+', "&#43;").replace('/', "&#x2F;")))
+        .collect();
+    let out = PGP
+        .decrypt(&ring, format!("<div>{html}</div>").as_bytes(), &ctx())
+        .unwrap();
+    assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
+    let html = String::from_utf8(f("clearsign-bob.asc").to_vec())
+        .unwrap()
+        .replace('\n', "<br>\n");
+    let v = PGP.verify_opaque(&ring, html.as_bytes(), &ctx()).unwrap();
+    assert_eq!(
+        v.report.state,
+        SignatureState::Valid,
+        "{:?}",
+        v.report.detail
+    );
+
     let out = PGP.decrypt(&ring, f("attach.bin.pgp"), &ctx()).unwrap();
     assert_eq!(
         out.content.as_deref().map(|c| &c[..]),
@@ -367,7 +396,12 @@ fn cleartext_signatures_verify_and_return_the_text() {
     // inside a text/plain body with a quoted reply around it
     let mut body = b"> earlier mail\n\n".to_vec();
     body.extend_from_slice(f("clearsign-alice.asc"));
+    body.extend_from_slice(b"\n-- \nmailing list footer\n");
     let v = PGP.verify_opaque(&ring, &body, &ctx()).unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+    // CRLF line ends (as a mail body arrives)
+    let crlf = String::from_utf8(body).unwrap().replace('\n', "\r\n");
+    let v = PGP.verify_opaque(&ring, crlf.as_bytes(), &ctx()).unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
 }
 

@@ -14,6 +14,7 @@
 //!   and in the Cleartext Signature Framework (§7). MD5, SHA-1 and RIPEMD-160 data
 //!   signatures and RSA/DSA keys under 2048 bits are refused (`invalid`).
 
+use std::borrow::Cow;
 use std::io::Read;
 
 use pgp::armor::{BlockType, Dearmor, DearmorOptions};
@@ -68,14 +69,122 @@ fn too_large() -> Error {
 
 /// Parses an armored (`-----BEGIN PGP MESSAGE-----`, anywhere in the input) or binary message.
 fn parse_message(payload: &[u8]) -> Result<Message<'_>> {
-    let parsed = match find(payload, b"-----BEGIN PGP MESSAGE-----") {
-        Some(pos) => {
-            let armored = payload.get(pos..).unwrap_or_default();
-            Message::from_armor(armored).map(|(m, _)| m)
-        }
+    let parsed = match armor_block(payload, "MESSAGE", "MESSAGE") {
+        Some(armored) => Message::from_armor(armored).map(|(m, _)| m),
         None => Message::from_bytes(payload),
     };
     parsed.map_err(|_| malformed("The data is not a readable OpenPGP message."))
+}
+
+/// The armor block from its `-----BEGIN PGP <begin>-----` line to the end of its
+/// `-----END PGP <end>-----` line: text around it in a mail body (a quoted reply, a list
+/// footer) is not part of it. Without an END line, everything from BEGIN on.
+fn armor_block<'a>(payload: &'a [u8], begin: &str, end: &str) -> Option<&'a [u8]> {
+    let start = find(payload, format!("-----BEGIN PGP {begin}-----").as_bytes())?;
+    let rest = payload.get(start..)?;
+    let end_line = format!("-----END PGP {end}-----");
+    let Some(stop) = find(rest, end_line.as_bytes()) else {
+        return Some(rest);
+    };
+    let mut stop = stop + end_line.len();
+    // keep the line break after the END line
+    for b in [b'\r', b'\n'] {
+        if rest.get(stop) == Some(&b) {
+            stop += 1;
+        }
+    }
+    rest.get(..stop)
+}
+
+/// The payload as given when `parses`, else its text with HTML markup removed when that
+/// parses: inline PGP in a text/html body arrives as `<p>`/`<br>`-separated lines with
+/// entities (`&lt;`, `&#43;`).
+fn readable(payload: &[u8], parses: impl Fn(&[u8]) -> bool) -> Cow<'_, [u8]> {
+    if parses(payload) || !payload.iter().any(|b| *b == b'<' || *b == b'&') {
+        return Cow::Borrowed(payload);
+    }
+    let text = html_to_text(payload);
+    if parses(&text) {
+        Cow::Owned(text)
+    } else {
+        Cow::Borrowed(payload)
+    }
+}
+
+/// Tags removed (line-breaking ones become line ends), character references decoded. When
+/// the markup breaks lines itself (`<br>`, `<p>`, `<div>`), source line ends are whitespace
+/// (HTML collapses them) and are dropped.
+fn html_to_text(html: &[u8]) -> Vec<u8> {
+    const BREAKS: &[&str] = &["br", "p", "/p", "div", "/div", "pre", "/pre", "tr", "li"];
+    let lower = html.to_ascii_lowercase();
+    let markup_breaks = [&b"<br"[..], b"<p", b"<div"]
+        .iter()
+        .any(|t| find(&lower, t).is_some());
+    let mut out = Vec::with_capacity(html.len());
+    let mut i = 0;
+    while let Some(&b) = html.get(i) {
+        match b {
+            b'<' => {
+                let Some(len) = html
+                    .get(i..)
+                    .and_then(|r| r.iter().position(|c| *c == b'>'))
+                else {
+                    break;
+                };
+                let tag = String::from_utf8_lossy(html.get(i + 1..i + len).unwrap_or_default())
+                    .to_ascii_lowercase();
+                let name = tag
+                    .split(|c: char| c.is_whitespace() || c == '/' && !tag.starts_with('/'))
+                    .next()
+                    .unwrap_or_default();
+                if BREAKS.contains(&name) {
+                    out.push(b'\n');
+                }
+                i += len + 1;
+            }
+            b'&' => {
+                let end = html
+                    .get(i..)
+                    .and_then(|r| r.iter().take(10).position(|c| *c == b';'));
+                let decoded = end.and_then(|len| {
+                    let name = std::str::from_utf8(html.get(i + 1..i + len)?).ok()?;
+                    let ch = match name {
+                        "lt" => '<',
+                        "gt" => '>',
+                        "amp" => '&',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        "nbsp" => ' ',
+                        n => {
+                            let code = match n.strip_prefix("#x").or_else(|| n.strip_prefix("#X")) {
+                                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                                None => n.strip_prefix('#')?.parse().ok()?,
+                            };
+                            char::from_u32(code)?
+                        }
+                    };
+                    Some((ch, len))
+                });
+                match decoded {
+                    Some((ch, len)) => {
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                        i += len + 1;
+                    }
+                    None => {
+                        out.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            b'\r' | b'\n' if markup_breaks => i += 1,
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 fn check_payload_size(payload: &[u8], ctx: &ReadContext) -> Result<()> {
@@ -208,6 +317,7 @@ fn session_key(
 /// Decrypts a message with whichever keyring secret key it is for.
 pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
     check_payload_size(payload, ctx)?;
+    let payload = &*readable(payload, |p| parse_message(p).is_ok());
     let message = parse_message(payload)?;
     let Message::Encrypted { esk, edata, .. } = message else {
         return Err(malformed(
@@ -272,16 +382,17 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
         });
     }
 
-    // Every attempt that produced a key and failed means "encrypted to us, but broken".
-    let mut tried = false;
+    // A failed attempt on a PKESK that names one of our keys means "encrypted to us, but
+    // broken" (`failed`); failures on wildcard PKESKs only mean "not for this key".
+    let mut named_failed = false;
     for attempt in attempts.iter().take(MAX_ATTEMPTS) {
         let Some(pkesk) = pkesks.get(attempt.esk_index) else {
             continue;
         };
+        named_failed |= !is_wildcard(pkesk);
         let Some(key) = session_key(pkesk, attempt.secret) else {
             continue;
         };
-        tried = true;
         let algorithm = aead.clone().or_else(|| key.sym_algorithm().map(sym_name));
         // Parsed afresh for each attempt: decryption consumes the message.
         let Ok(message) = parse_message(payload) else {
@@ -310,14 +421,16 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
             Err(Inner::Failed) => continue,
         }
     }
-    let mut r = if tried {
-        report(EncryptionState::Failed, ALTERED)
+    let r = if named_failed {
+        let mut r = report(EncryptionState::Failed, ALTERED);
+        r.key_id = first.map(PgpEntry::id);
+        r
     } else {
         let mut r = report(EncryptionState::NoKey, NO_KEY);
         r.authenticated = None;
+        r.key_id = (!recipients.is_empty()).then(|| recipients.join(", "));
         r
     };
-    r.key_id = first.map(PgpEntry::id);
     Ok(Decrypted {
         report: r,
         content: None,
@@ -681,8 +794,15 @@ pub(crate) fn verify_detached(
 /// (§7). Returns the signed content whatever the verdict.
 pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
     check_payload_size(payload, ctx)?;
-    if let Some(pos) = find(payload, b"-----BEGIN PGP SIGNED MESSAGE-----") {
-        let block = payload.get(pos..).unwrap_or_default();
+    let payload = &*readable(payload, |p| {
+        match armor_block(p, "SIGNED MESSAGE", "SIGNATURE") {
+            Some(block) => {
+                CleartextSignedMessage::from_armor_buf(block, DearmorOptions::new()).is_ok()
+            }
+            None => parse_message(p).is_ok(),
+        }
+    });
+    if let Some(block) = armor_block(payload, "SIGNED MESSAGE", "SIGNATURE") {
         let (csm, _) = CleartextSignedMessage::from_armor_buf(
             block,
             DearmorOptions::new().set_limit(ctx.max_output.saturating_add(PAYLOAD_SLACK)),
