@@ -306,6 +306,48 @@ fn mailseal_opens_what_gpg_writes_live() {
         }
     }
 
+    // encrypted only, to one and two recipients (RSA and Cv25519)
+    for to in [&["alice"][..], &["bob", "alice"][..]] {
+        let mut cmd = gpg.cmd();
+        cmd.args(["-e", "-a"]);
+        for who in to {
+            cmd.args(["-r", &fpr(who)]);
+        }
+        let (ok, ct, err) = run(cmd.args(["-o", "-"]).arg(&plain), b"");
+        assert!(ok, "{err}");
+        for who in to {
+            let d = PGP.decrypt(&self_ring(who), &ct, &ctx).unwrap();
+            assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&content[..]));
+            assert!(d.signature.is_none());
+        }
+    }
+
+    // a binary attachment encrypted on its own (.pgp), and an inline signed text
+    let mut bin = vec![0u8; 5000];
+    rng().fill_bytes(&mut bin);
+    let bin_file = gpg.file("report.pdf", &bin);
+    let (ok, ct, err) = run(
+        gpg.cmd()
+            .args(["-e", "-r", &fpr("alice"), "-o", "-"])
+            .arg(&bin_file),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let d = PGP.decrypt(&self_ring("alice"), &ct, &ctx).unwrap();
+    assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&bin[..]));
+    let (ok, signed, err) = run(
+        gpg.cmd()
+            .args(["-s", "-a", "-u", &fpr("alice"), "-o", "-"])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let v = PGP
+        .verify_opaque(&ring(&["alice.pub"]), &signed, &ctx)
+        .unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+    assert_eq!(v.content.as_deref(), Some(&content[..]));
+
     // detached signature over the canonical entity (PGP/MIME), by RSA and Ed25519 keys
     let ring = ring(&["alice.pub", "bob.pub"]);
     for who in ["alice", "bob"] {

@@ -684,3 +684,47 @@ fn seipd_v2_only_when_every_recipient_key_is_v6() {
         assert_eq!(sig.signer.unwrap().emails, ["six@example.net"]);
     }
 }
+
+#[test]
+fn encryption_picks_the_valid_subkey_and_explains_expired_ones() {
+    use pgp::composed::{Esk, Message};
+    let ring = ring(&["alice.sec", "frank.pub", "gina.pub"]);
+    assert_eq!(
+        PGP.encryption_key(&ring, "frank@example.org", NOW).unwrap(),
+        fpr("frank")
+    );
+    let gina = PGP
+        .encryption_key(&ring, "gina@example.org", NOW)
+        .unwrap_err();
+    assert_eq!(gina.problem, KeyProblem::Expired);
+    assert_eq!(
+        gina.detail(),
+        "The PGP key for gina@example.org was found, but has expired."
+    );
+    // frank's newer subkey expired: the PKESK goes to the older, valid one
+    let alg = Algorithms::default();
+    let mut r = rng();
+    let out = PGP
+        .encrypt(
+            &ring,
+            &["frank@example.org".to_string()],
+            None,
+            b"Content-Type: text/plain\r\n\r\nhi\r\n",
+            &mut write_ctx(&mut r, &alg),
+        )
+        .unwrap();
+    let armored = body_of(&parts_of(&out)[1]);
+    let (message, _) = Message::from_armor(&armored[..]).unwrap();
+    let Message::Encrypted { esk, .. } = message else {
+        panic!("not encrypted")
+    };
+    let ids: Vec<String> = esk
+        .iter()
+        .map(|e| match e {
+            Esk::PublicKeyEncryptedSessionKey(p) => hex::encode_upper(p.id().unwrap().as_ref()),
+            Esk::SymKeyEncryptedSessionKey(_) => panic!("SKESK"),
+        })
+        .collect();
+    let valid = String::from_utf8(f("frank.valid-subkey").to_vec()).unwrap();
+    assert_eq!(ids, [valid.trim()]);
+}
