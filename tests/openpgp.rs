@@ -728,3 +728,25 @@ fn encryption_picks_the_valid_subkey_and_explains_expired_ones() {
     let valid = String::from_utf8(f("frank.valid-subkey").to_vec()).unwrap();
     assert_eq!(ids, [valid.trim()]);
 }
+
+#[test]
+fn fail_no_flipped_bit_ever_yields_other_plaintext() {
+    // Whatever bit of a binary message is flipped, mailseal either refuses it or (for bits
+    // that carry no meaning, e.g. in a key id it does not need) returns the exact original.
+    let ring = ring_with_secrets(&["bob"]);
+    let entity = f("entity.eml");
+    let data = f("enc-bob.gpg");
+    let mut refused = 0;
+    for i in (0..data.len()).step_by(7) {
+        let mut d = data.to_vec();
+        d[i] ^= 0x10;
+        match PGP.decrypt(&ring, &d, &ctx()) {
+            Ok(out) => match out.content {
+                Some(content) => assert_eq!(&content[..], entity, "bit flipped at {i}"),
+                None => refused += 1,
+            },
+            Err(_) => refused += 1,
+        }
+    }
+    assert!(refused > data.len() / 7 - 5, "only {refused} refused");
+}

@@ -18,7 +18,9 @@ use std::borrow::Cow;
 use std::io::Read;
 
 use pgp::armor::{BlockType, Dearmor, DearmorOptions};
-use pgp::composed::{CleartextSignedMessage, Edata, Esk, Message, PlainSessionKey};
+use pgp::composed::{
+    CleartextSignedMessage, DecryptionOptions, Edata, Esk, Message, PlainSessionKey, TheRing,
+};
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{
     Packet, PacketParser, PublicKeyEncryptedSessionKey, Signature, SignatureType,
@@ -398,7 +400,13 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
         let Ok(message) = parse_message(payload) else {
             continue;
         };
-        let Ok(inner) = message.decrypt_with_session_key(key) else {
+        // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED stays off.
+        let ring_of_one = TheRing {
+            session_keys: vec![key],
+            decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
+            ..TheRing::default()
+        };
+        let Ok((inner, _)) = message.decrypt_the_ring(ring_of_one, true) else {
             continue;
         };
         match read_inner(ring, inner, ctx) {
