@@ -43,7 +43,7 @@ pkg-build:
 	rm -rf $(DIST)
 	wasm-bindgen $(BINDGEN_FLAGS) --target web --out-dir $(DIST)/web $(WASM)
 	wasm-bindgen $(BINDGEN_FLAGS) --target experimental-nodejs-module --out-dir $(DIST)/node $(WASM)
-	@ls -l $(DIST)/web/mailseal_bg.wasm | awk '{printf "pkg: mailseal_bg.wasm is %d KiB\n", $$5/1024}'
+	@node scripts/size.mjs $(DIST)/web
 
 # ---- demo ---------------------------------------------------------------------------------
 

@@ -1,10 +1,59 @@
-//! MIME: building the entities the engines and `protect` write, and the canonical form that
-//! signatures are computed over.
+//! MIME: reading the structure of incoming mail and writing the entities that are protected.
 //!
-//! Parsing of incoming mail goes through `mail-parser` (in `open`); this module only writes.
+//! | module | what | RFCs |
+//! |---|---|---|
+//! | `parse` | [`MimeTree`]: a bounded MIME tree with exact byte ranges (over `mail-parser`) | 2045, 2046, 1847 |
+//! | `detect` | [`detect`]: the top-level S/MIME / OpenPGP layer, nested ones; [`sender`] | 8551, 3156, 4880 |
+//! | `canonical` | [`canonicalize`]: the 7-bit CRLF form signatures are made over | 5751 §3.1, 3156 §5 |
+//! | `draft` | [`build_draft`]: a composer [`Draft`] as content entity + header fields | 5322, 2047, 2231 |
+//! | `headers` | [`protect_headers`] / [`read_protected`]: header protection | 9788 |
+//! | `content` | [`readable`]: text, HTML, attachments, quote for reply, signed scope | 2046, 2387 |
+//! | `build` | small exact writers: entities, boundaries, base64, CRLF | 2045, 2046 |
+//!
+//! Reading (`open`):
+//!
+//! ```
+//! use mailseal::mime::{detect, readable, sender, Layer, Limits, MimeTree};
+//!
+//! let raw = b"From: alice@example.com\r\nContent-Type: text/plain\r\n\r\nHello\r\n";
+//! let tree = MimeTree::parse(raw, &Limits::default())?;
+//! assert_eq!(sender(&tree).address(), Some("alice@example.com"));
+//! let found = detect(&tree);
+//! assert_eq!(found.layer, Layer::Plain);
+//! assert_eq!(readable(&tree).quote_for_reply, "Hello\n");
+//! # Ok::<(), mailseal::Error>(())
+//! ```
+//!
+//! After removing a layer (decrypting, or verifying a signed part), `open` parses the inner
+//! entity with [`MimeTree::parse`] and calls [`detect`] on it again; [`read_protected`] then
+//! restores protected headers and [`readable`] gives what to show.
+//!
+//! Writing (`protect`): [`build_draft`] (or [`split_message`] for a raw message) gives the
+//! canonical content entity and the header fields; [`protect_headers`] moves the header
+//! fields inside; the engine signs / encrypts the entity; `protect` writes the outer header
+//! fields and the engine's output.
+//!
 //! Everything written uses CRLF line ends and 7-bit-safe bodies, so relays cannot change the
 //! bytes a signature covers.
 
 mod build;
+mod canonical;
+mod content;
+mod detect;
+mod draft;
+mod headers;
+mod parse;
 
 pub use build::{base64_body, new_boundary, to_crlf, Entity};
+pub use canonical::canonicalize;
+pub use content::{readable, Attachment, Readable};
+pub use detect::{
+    detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
+};
+pub(crate) use draft::parse_mailboxes;
+pub use draft::{build_draft, BuiltDraft, Draft, DraftAttachment};
+pub use headers::{
+    protect_headers, read_protected, split_message, HeaderFields, HeaderView, Mailbox, Protected,
+    ProtectedHeaders, OBSCURED_SUBJECT,
+};
+pub use parse::{ContentType, HeaderField, Limits, MimeTree, Part, PartId, TransferEncoding};

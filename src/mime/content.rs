@@ -1,0 +1,353 @@
+//! The readable content of an entity for the report: text, HTML, attachments, and the text
+//! to quote in a reply.
+//!
+//! What is shown follows RFC 2046: in `multipart/alternative` (§5.1.4) only the chosen
+//! alternatives are read (the last `text/plain` one for `text`, the last rich one for
+//! `html`); every other alternative is hidden and contributes nothing, not even
+//! attachments. `multipart/related` (RFC 2387) shows its root, other parts are resources.
+//! Cryptographic parts below the top level (EFAIL) are attachments, never text: an
+//! `application/pkcs7-mime` part, a `multipart/encrypted`, or a text part holding an
+//! armored OpenPGP message. Parts that only repeat protected headers for old clients
+//! (RFC 9788 §4.5.3 Legacy Display, `text/rfc822-headers`) are dropped when the headers are
+//! protected.
+//!
+//! `quote_for_reply` is the displayed plain text; when only HTML is shown, a text rendering
+//! of it (tags dropped). Line ends in returned text are `\n`.
+
+use core::ops::Range;
+
+use super::detect::{find_armor, html_to_text};
+use super::headers::is_protected_root;
+use super::parse::{MimeTree, Part, PartId};
+use crate::report::Scope;
+
+/// Most nested walking; the tree itself is already bounded by [`super::Limits`].
+const MAX_WALK: usize = 64;
+
+/// An attachment as the agent sees it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file name (decoded), or a generic one (`attachment-N.bin`, `message.eml`, ...).
+    pub filename: String,
+    /// Its `type/subtype`.
+    pub content_type: String,
+    /// The bytes, transfer-decoded.
+    pub data: Vec<u8>,
+    /// The part it came from.
+    pub part: PartId,
+}
+
+impl core::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("content_type", &self.content_type)
+            .field("len", &self.data.len())
+            .field("part", &self.part)
+            .finish()
+    }
+}
+
+/// The readable content of an entity.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Readable {
+    /// The displayed plain text (several inline text parts joined by a blank line).
+    pub text: Option<String>,
+    /// The displayed HTML.
+    pub html: Option<String>,
+    /// Attachments (and inline resources, and nested cryptographic parts, unopened).
+    pub attachments: Vec<Attachment>,
+    /// The displayed text only, for quoting in a reply.
+    pub quote_for_reply: String,
+    /// The input ranges of every part that contributed to what is shown.
+    pub shown: Vec<(PartId, Range<usize>)>,
+}
+
+impl core::fmt::Debug for Readable {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Readable")
+            .field("text_len", &self.text.as_ref().map(String::len))
+            .field("html_len", &self.html.as_ref().map(String::len))
+            .field("attachments", &self.attachments)
+            .field("shown", &self.shown)
+            .finish()
+    }
+}
+
+impl Readable {
+    /// Whether everything shown lies inside `signed` (a range of the same input):
+    /// [`Scope::Whole`], else [`Scope::Partial`].
+    pub fn scope(&self, signed: &Range<usize>) -> Scope {
+        let inside = self
+            .shown
+            .iter()
+            .all(|(_, r)| r.start >= signed.start && r.end <= signed.end);
+        if inside {
+            Scope::Whole
+        } else {
+            Scope::Partial
+        }
+    }
+}
+
+/// Reads what an agent sees in `tree`.
+pub fn readable(tree: &MimeTree<'_>) -> Readable {
+    let mut r = Collector {
+        tree,
+        out: Readable::default(),
+        texts: Vec::new(),
+        htmls: Vec::new(),
+        protected: is_protected_root(tree.root()),
+    };
+    r.walk(0, 0);
+    let Collector {
+        mut out,
+        texts,
+        htmls,
+        ..
+    } = r;
+    if !texts.is_empty() {
+        out.text = Some(texts.join("\n\n"));
+    }
+    if !htmls.is_empty() {
+        out.html = Some(htmls.join("\n"));
+    }
+    out.quote_for_reply = match (&out.text, &out.html) {
+        (Some(t), _) => t.clone(),
+        (None, Some(h)) => lf(&html_to_text(h)),
+        (None, None) => String::new(),
+    };
+    out
+}
+
+struct Collector<'t, 'a> {
+    tree: &'t MimeTree<'a>,
+    out: Readable,
+    texts: Vec<String>,
+    htmls: Vec<String>,
+    protected: bool,
+}
+
+impl Collector<'_, '_> {
+    fn walk(&mut self, id: PartId, depth: usize) {
+        let Some(part) = self.tree.part(id) else {
+            return;
+        };
+        if depth > MAX_WALK {
+            return;
+        }
+        let mime = part.content_type.mime.as_str();
+        if part.is_multipart() {
+            match mime {
+                "multipart/alternative" => self.alternative(part, depth),
+                "multipart/related" => self.related(part, depth),
+                "multipart/signed" => {
+                    // Not verified here (nested): show the content, not the signature.
+                    if let Some(&first) = part.children.first() {
+                        self.walk(first, depth + 1);
+                    }
+                }
+                "multipart/encrypted" => self.attach(part, "encrypted.asc"),
+                _ => {
+                    for &c in &part.children {
+                        self.walk(c, depth + 1);
+                    }
+                }
+            }
+            return;
+        }
+        if self.protected && is_legacy_display(part) {
+            return;
+        }
+        let pkcs7 = matches!(mime, "application/pkcs7-mime" | "application/x-pkcs7-mime");
+        if pkcs7 {
+            self.attach(part, "smime.p7m");
+            return;
+        }
+        if part.is_attachment() || part.filename.is_some() && !mime.starts_with("text/") {
+            self.attach(part, "attachment.bin");
+            return;
+        }
+        match mime {
+            "text/plain" | "text/html" if find_armor(&part.body).is_some_and(|(_, s)| !s) => {
+                // A nested OpenPGP message: never decrypted, never quoted.
+                self.attach(part, "encrypted.asc");
+            }
+            "text/plain" => {
+                self.texts
+                    .push(lf(part.text.as_deref().unwrap_or_default()));
+                self.show(part);
+            }
+            "text/html" => {
+                self.htmls
+                    .push(lf(part.text.as_deref().unwrap_or_default()));
+                self.show(part);
+            }
+            "message/rfc822" | "message/global" => self.attach(part, "message.eml"),
+            _ => self.attach(part, "attachment.bin"),
+        }
+    }
+
+    /// RFC 2046 §5.1.4: the last alternative of each kind is the one shown.
+    fn alternative(&mut self, part: &Part, depth: usize) {
+        let kids: Vec<&Part> = part
+            .children
+            .iter()
+            .filter_map(|&c| self.tree.part(c))
+            .collect();
+        let plain = kids
+            .iter()
+            .rev()
+            .find(|p| p.content_type.is("text/plain") && !p.is_attachment());
+        let rich = kids.iter().rev().find(|p| {
+            p.content_type.is("text/html")
+                || p.content_type.is("multipart/related")
+                || p.content_type.is("multipart/mixed")
+        });
+        match (plain, rich) {
+            (Some(p), Some(r)) => {
+                // Text from the plain alternative, HTML (and its resources) from the rich one.
+                let texts_before = self.texts.len();
+                self.walk(r.id, depth + 1);
+                // Text parts inside the rich alternative are not what a text reader shows.
+                self.texts.truncate(texts_before);
+                self.walk(p.id, depth + 1);
+            }
+            (Some(p), None) => self.walk(p.id, depth + 1),
+            (None, Some(r)) => self.walk(r.id, depth + 1),
+            (None, None) => {
+                if let Some(last) = kids.last() {
+                    self.walk(last.id, depth + 1);
+                }
+            }
+        }
+    }
+
+    /// RFC 2387: the root (the `start` part, else the first) is shown, the rest are
+    /// resources it refers to.
+    fn related(&mut self, part: &Part, depth: usize) {
+        let start = part.content_type.param("start").map(|s| {
+            s.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        });
+        let root = start
+            .and_then(|cid| {
+                part.children.iter().copied().find(|&c| {
+                    self.tree
+                        .header_values(c, "content-id")
+                        .iter()
+                        .any(|v| v.trim_start_matches('<').trim_end_matches('>') == cid)
+                })
+            })
+            .or_else(|| part.children.first().copied());
+        for &c in &part.children {
+            if Some(c) == root {
+                self.walk(c, depth + 1);
+            } else if let Some(p) = self.tree.part(c) {
+                self.attach(p, "inline.bin");
+            }
+        }
+    }
+
+    fn attach(&mut self, part: &Part, default_name: &str) {
+        let filename = part
+            .filename
+            .clone()
+            .filter(|f| !f.trim().is_empty())
+            .unwrap_or_else(|| default_name.to_string());
+        let data = if part.is_multipart() {
+            self.tree.part_bytes(part.id).to_vec()
+        } else {
+            part.body.clone()
+        };
+        self.out.attachments.push(Attachment {
+            filename,
+            content_type: part.content_type.mime.clone(),
+            data,
+            part: part.id,
+        });
+        self.show(part);
+    }
+
+    fn show(&mut self, part: &Part) {
+        self.out.shown.push((part.id, part.range.clone()));
+    }
+}
+
+/// RFC 9788 §4.5.3 Legacy Display parts and Memory Hole's `text/rfc822-headers`.
+fn is_legacy_display(part: &Part) -> bool {
+    part.content_type.param("hp-legacy-display").is_some()
+        || part.content_type.is("text/rfc822-headers")
+}
+
+fn lf(s: &str) -> String {
+    s.replace("\r\n", "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mime::parse::Limits;
+
+    fn read(raw: &str) -> Readable {
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        readable(&tree)
+    }
+
+    #[test]
+    fn alternative_shows_last_plain_and_html_only() {
+        let r = read("Content-Type: multipart/alternative; boundary=a\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nhidden\r\n--a\r\nContent-Type: text/plain\r\n\r\nshown text\r\n--a\r\nContent-Type: text/html\r\n\r\n<p>shown <b>html</b></p>\r\n--a--\r\n");
+        assert_eq!(r.text.as_deref(), Some("shown text"));
+        assert_eq!(r.html.as_deref(), Some("<p>shown <b>html</b></p>"));
+        assert_eq!(r.quote_for_reply, "shown text");
+        assert!(r.attachments.is_empty());
+    }
+
+    #[test]
+    fn html_only_quotes_its_text_rendering() {
+        let r =
+            read("Content-Type: text/html\r\n\r\n<p>Hello <b>there</b></p><script>x</script>\r\n");
+        assert!(r.text.is_none());
+        assert!(
+            r.quote_for_reply.contains("Hello there"),
+            "{:?}",
+            r.quote_for_reply
+        );
+        assert!(!r.quote_for_reply.contains('<'));
+    }
+
+    #[test]
+    fn nested_ciphertexts_are_attachments_not_text() {
+        let r = read("Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nvisible\r\n--m\r\nContent-Type: text/plain\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQ\r\n-----END PGP MESSAGE-----\r\n--m\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--m\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--m--\r\n");
+        assert_eq!(r.text.as_deref(), Some("visible"));
+        assert_eq!(r.quote_for_reply, "visible");
+        let names: Vec<&str> = r.attachments.iter().map(|a| a.filename.as_str()).collect();
+        assert_eq!(names, ["encrypted.asc", "smime.p7m", "a.pdf"]);
+        assert_eq!(r.attachments[2].data, b"%PDF-");
+    }
+
+    #[test]
+    fn scope_is_partial_when_something_shown_is_outside() {
+        let raw = "Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nsigned\r\n--m\r\nContent-Type: text/plain\r\n\r\nfooter\r\n--m--\r\n";
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        let r = readable(&tree);
+        assert_eq!(r.scope(&tree.part(1).unwrap().range), Scope::Partial);
+        assert_eq!(r.scope(&tree.root().range), Scope::Whole);
+    }
+
+    #[test]
+    fn legacy_display_dropped_when_protected() {
+        let raw = "Content-Type: multipart/mixed; boundary=m; protected-headers=v1\r\nSubject: s\r\n\r\n--m\r\nContent-Type: text/plain; hp-legacy-display=1\r\n\r\nSubject: s\r\n--m\r\nContent-Type: text/plain\r\n\r\nbody\r\n--m--\r\n";
+        let r = read(raw);
+        assert_eq!(r.text.as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn related_root_and_resources() {
+        let r = read("Content-Type: multipart/related; boundary=r\r\n\r\n--r\r\nContent-Type: text/html\r\n\r\n<img src=cid:i1>\r\n--r\r\nContent-Type: image/png\r\nContent-ID: <i1>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBO\r\n--r--\r\n");
+        assert_eq!(r.html.as_deref(), Some("<img src=cid:i1>"));
+        assert_eq!(r.attachments.len(), 1);
+        assert_eq!(r.attachments[0].content_type, "image/png");
+    }
+}

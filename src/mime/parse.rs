@@ -1,0 +1,643 @@
+//! A bounded MIME tree over `mail-parser`: every part with its type, disposition, transfer
+//! encoding, decoded body and the exact byte range it occupies in the input.
+//!
+//! Detached signatures (RFC 1847 §2.1, RFC 5751 §3.5, RFC 3156 §5) cover the bytes of the
+//! signed part exactly as they appear between the boundary line's CRLF and the CRLF that
+//! precedes the next boundary delimiter (RFC 2046 §5.1.1: that CRLF belongs to the delimiter).
+//! `mail-parser` records these offsets; it also recognises a boundary anywhere in a line, which
+//! RFC 2046 does not. Every part range is therefore checked against the delimiter lines
+//! around it ([`Part::exact`]): a part whose range is not framed by real delimiter lines is
+//! never used as signed content.
+//!
+//! Limits: input size, multipart nesting depth and part count ([`Limits`]); beyond them
+//! parsing fails with `too_large`. Nested `message/rfc822` parts are leaves here (their
+//! bytes are the body): a forwarded message is an attachment, never a cryptographic layer.
+
+use core::ops::Range;
+
+use mail_parser::decoders::base64::base64_decode;
+use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::{HeaderName, Message, MessageParser, MessagePart, MimeHeaders};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Index of a part in [`MimeTree::parts`]; the root is `0`.
+pub type PartId = usize;
+
+/// Safety limits for parsing untrusted mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input in bytes.
+    pub max_input: usize,
+    /// Deepest multipart nesting (the root is depth 0).
+    pub max_depth: usize,
+    /// Most parts in one message (multiparts included).
+    pub max_parts: usize,
+}
+
+impl Default for Limits {
+    /// 64 MiB, depth 16, 1000 parts: far beyond what mail clients send.
+    fn default() -> Self {
+        Limits {
+            max_input: 64 * 1024 * 1024,
+            max_depth: 16,
+            max_parts: 1000,
+        }
+    }
+}
+
+/// A `Content-Type` (or `Content-Disposition`) value: lower-case type and parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentType {
+    /// `type/subtype`, lower-case, e.g. `multipart/signed`. `text/plain` when absent
+    /// (RFC 2045 §5.2).
+    pub mime: String,
+    /// Parameters in order, names lower-case, values decoded (RFC 2231 continuations and
+    /// charsets, RFC 2047 encoded-words).
+    pub params: Vec<(String, String)>,
+}
+
+impl ContentType {
+    /// A parameter's value by (case-insensitive) name.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether this is `mime` (case-insensitive, e.g. `"application/pkcs7-mime"`).
+    pub fn is(&self, mime: &str) -> bool {
+        self.mime.eq_ignore_ascii_case(mime)
+    }
+
+    /// The top-level type, e.g. `multipart`.
+    pub fn main_type(&self) -> &str {
+        self.mime.split('/').next().unwrap_or("")
+    }
+
+    fn from_parser(ct: &mail_parser::ContentType<'_>) -> Self {
+        let mime = match &ct.c_subtype {
+            Some(sub) => format!("{}/{}", ct.c_type, sub),
+            None => ct.c_type.to_string(),
+        }
+        .to_ascii_lowercase();
+        let params = ct
+            .attributes
+            .iter()
+            .flatten()
+            .map(|a| (a.name.to_ascii_lowercase(), a.value.to_string()))
+            .collect();
+        ContentType { mime, params }
+    }
+}
+
+/// The declared `Content-Transfer-Encoding` (RFC 2045 §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferEncoding {
+    /// `7bit`, or no header.
+    SevenBit,
+    /// `8bit`.
+    EightBit,
+    /// `binary`.
+    Binary,
+    /// `quoted-printable`.
+    QuotedPrintable,
+    /// `base64`.
+    Base64,
+    /// Anything else (treated as identity, like `mail-parser` does).
+    Other(String),
+}
+
+impl TransferEncoding {
+    fn parse(value: Option<&str>) -> Self {
+        let Some(v) = value else {
+            return TransferEncoding::SevenBit;
+        };
+        match v.trim().to_ascii_lowercase().as_str() {
+            "7bit" | "" => TransferEncoding::SevenBit,
+            "8bit" => TransferEncoding::EightBit,
+            "binary" => TransferEncoding::Binary,
+            "quoted-printable" => TransferEncoding::QuotedPrintable,
+            "base64" => TransferEncoding::Base64,
+            other => TransferEncoding::Other(other.to_string()),
+        }
+    }
+}
+
+/// One header field as it appears in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderField {
+    /// The field name as written.
+    pub name: String,
+    /// The whole field in the input: name, colon, value, folds and the final line end.
+    pub range: Range<usize>,
+}
+
+/// One MIME part.
+#[derive(Clone)]
+pub struct Part {
+    /// This part's index.
+    pub id: PartId,
+    /// The enclosing multipart, `None` for the root.
+    pub parent: Option<PartId>,
+    /// Sub-parts of a multipart, in order.
+    pub children: Vec<PartId>,
+    /// Multipart nesting depth (root 0).
+    pub depth: usize,
+    /// The content type (`text/plain` when absent).
+    pub content_type: ContentType,
+    /// `Content-Disposition`, when present.
+    pub disposition: Option<ContentType>,
+    /// The file name (`filename` of the disposition, else `name` of the type), decoded.
+    pub filename: Option<String>,
+    /// The declared transfer encoding.
+    pub transfer_encoding: TransferEncoding,
+    /// The header fields of this part, in order.
+    pub headers: Vec<HeaderField>,
+    /// The whole part in the input: from its first header byte to the end of its body (the
+    /// CRLF before the next delimiter excluded).
+    pub range: Range<usize>,
+    /// The body (after the empty line) in the input.
+    pub body_range: Range<usize>,
+    /// The body after transfer decoding, in its declared charset. Empty for multiparts.
+    pub body: Vec<u8>,
+    /// For `text/*` leaves: the body decoded to UTF-8 from its declared charset.
+    pub text: Option<String>,
+    /// Whether `range` is framed by real delimiter lines (RFC 2046 §5.1.1) of the parent's
+    /// boundary: only such a part may be used as the exact signed content.
+    pub exact: bool,
+    /// A MIME header (`Content-Type`, `Content-Transfer-Encoding`, `Content-Disposition`)
+    /// appears more than once: readers may disagree on what the part is.
+    pub ambiguous: bool,
+    /// The parser had to recover from a broken body or structure.
+    pub damaged: bool,
+}
+
+impl core::fmt::Debug for Part {
+    // Bodies are message content: never in Debug output.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Part")
+            .field("id", &self.id)
+            .field("parent", &self.parent)
+            .field("children", &self.children)
+            .field("content_type", &self.content_type.mime)
+            .field("transfer_encoding", &self.transfer_encoding)
+            .field("range", &self.range)
+            .field("body_len", &self.body.len())
+            .field("exact", &self.exact)
+            .field("ambiguous", &self.ambiguous)
+            .field("damaged", &self.damaged)
+            .finish()
+    }
+}
+
+impl Part {
+    /// Whether this part is a multipart (has sub-parts).
+    pub fn is_multipart(&self) -> bool {
+        self.content_type.main_type() == "multipart"
+    }
+
+    /// Whether the disposition says `attachment`.
+    pub fn is_attachment(&self) -> bool {
+        self.disposition
+            .as_ref()
+            .is_some_and(|d| d.mime.eq_ignore_ascii_case("attachment"))
+    }
+}
+
+/// A parsed message (or entity) with exact ranges; borrows the input.
+pub struct MimeTree<'a> {
+    raw: &'a [u8],
+    message: Message<'a>,
+    parts: Vec<Part>,
+}
+
+impl core::fmt::Debug for MimeTree<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MimeTree")
+            .field("len", &self.raw.len())
+            .field("parts", &self.parts)
+            .finish()
+    }
+}
+
+impl<'a> MimeTree<'a> {
+    /// Parses `raw` (a whole message, or an entity: headers, empty line, body) within
+    /// `limits`. Fails with `malformed_message` when there are no headers at all, with
+    /// `too_large` beyond the limits.
+    pub fn parse(raw: &'a [u8], limits: &Limits) -> Result<Self> {
+        if raw.len() > limits.max_input {
+            return Err(Error::new(
+                ErrorCode::TooLarge,
+                format!(
+                    "The message is larger than the limit of {} bytes.",
+                    limits.max_input
+                ),
+            ));
+        }
+        // mail-parser's offsets are u32.
+        if u32::try_from(raw.len()).is_err() {
+            return Err(Error::new(ErrorCode::TooLarge, "The message is too large."));
+        }
+        let message = MessageParser::default()
+            .parse(raw)
+            .ok_or_else(|| malformed("The message has no header fields."))?;
+        let parts = flatten(raw, &message, limits)?;
+        Ok(MimeTree {
+            raw,
+            message,
+            parts,
+        })
+    }
+
+    /// The input.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Every part; index with [`PartId`]. Parts appear in document order, root first.
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// The root part (the whole message).
+    pub fn root(&self) -> &Part {
+        // flatten() always yields the root.
+        &self.parts[0]
+    }
+
+    /// A part by id.
+    pub fn part(&self, id: PartId) -> Option<&Part> {
+        self.parts.get(id)
+    }
+
+    /// The bytes of a part exactly as in the input (headers and body).
+    pub fn part_bytes(&self, id: PartId) -> &'a [u8] {
+        self.parts
+            .get(id)
+            .and_then(|p| self.raw.get(p.range.clone()))
+            .unwrap_or_default()
+    }
+
+    /// The header fields of a part (`id`) named `name`, raw values (after the colon, folds
+    /// removed, leading/trailing whitespace trimmed).
+    pub fn header_values(&self, id: PartId, name: &str) -> Vec<String> {
+        let Some(part) = self.parts.get(id) else {
+            return Vec::new();
+        };
+        part.headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .filter_map(|h| self.raw.get(h.range.clone()))
+            .map(raw_header_value)
+            .collect()
+    }
+
+    /// The root's header fields in mail-parser's parsed form (addresses, dates, decoded text).
+    pub(crate) fn root_headers(&self) -> &[mail_parser::Header<'a>] {
+        self.message.headers()
+    }
+}
+
+/// The value of a raw header field `Name: value\r\n folded\r\n`, unfolded and trimmed.
+pub(crate) fn raw_header_value(field: &[u8]) -> String {
+    let colon = field.iter().position(|&b| b == b':').map_or(0, |i| i + 1);
+    let value = field.get(colon..).unwrap_or_default();
+    let unfolded: Vec<u8> = value
+        .iter()
+        .copied()
+        .filter(|&b| b != b'\r' && b != b'\n')
+        .collect();
+    String::from_utf8_lossy(&unfolded).trim().to_string()
+}
+
+fn malformed(msg: &str) -> Error {
+    Error::new(ErrorCode::MalformedMessage, msg)
+}
+
+fn too_large(msg: &str) -> Error {
+    Error::new(ErrorCode::TooLarge, msg)
+}
+
+/// Walks mail-parser's part list from the root and builds our parts with checked ranges.
+fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<Vec<Part>> {
+    if message.parts.is_empty() {
+        return Err(malformed("The message has no parts."));
+    }
+    if message.parts.len() > limits.max_parts {
+        return Err(too_large("The message has too many MIME parts."));
+    }
+    let mut out: Vec<Part> = Vec::new();
+    // (mail-parser id, parent, depth, boundary of the parent)
+    let mut stack: Vec<(usize, Option<PartId>, usize, Option<String>)> = vec![(0, None, 0, None)];
+    let mut seen = vec![false; message.parts.len()];
+    while let Some((src, parent, depth, parent_boundary)) = stack.pop() {
+        if depth > limits.max_depth {
+            return Err(too_large("The message's MIME parts are nested too deeply."));
+        }
+        let Some(mp) = message.parts.get(src) else {
+            return Err(malformed("The MIME structure is inconsistent."));
+        };
+        if std::mem::replace(&mut seen[src], true) {
+            return Err(malformed("The MIME structure is inconsistent."));
+        }
+        let id = out.len();
+        let mut part = convert(raw, mp, id, parent, depth);
+        part.exact = match (&parent_boundary, parent) {
+            (Some(b), Some(_)) => framed(raw, &part.range, b),
+            // The root spans the whole input.
+            _ => part.range.start == 0 && part.range.end == raw.len(),
+        };
+        let sub_ids: Vec<usize> = match &mp.body {
+            mail_parser::PartType::Multipart(ids) => ids.iter().map(|&i| i as usize).collect(),
+            _ => Vec::new(),
+        };
+        if part.is_multipart() && sub_ids.is_empty() {
+            part.damaged = true;
+        }
+        let boundary = part.content_type.param("boundary").map(str::to_string);
+        if let Some(p) = parent.and_then(|p| out.get_mut(p)) {
+            p.children.push(id);
+        }
+        out.push(part);
+        // Children in document order: push reversed.
+        for &child in sub_ids.iter().rev() {
+            stack.push((child, Some(id), depth + 1, boundary.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn convert(
+    raw: &[u8],
+    mp: &MessagePart<'_>,
+    id: PartId,
+    parent: Option<PartId>,
+    depth: usize,
+) -> Part {
+    let start = (mp.offset_header as usize).min(raw.len());
+    let body_start = (mp.offset_body as usize).clamp(start, raw.len());
+    let end = (mp.offset_end as usize).clamp(body_start, raw.len());
+    let content_type = mp
+        .content_type()
+        .map(ContentType::from_parser)
+        .unwrap_or_else(|| ContentType {
+            mime: "text/plain".into(),
+            params: Vec::new(),
+        });
+    let disposition = mp.content_disposition().map(ContentType::from_parser);
+    let filename = mp.attachment_name().map(str::to_string);
+    let transfer_encoding = TransferEncoding::parse(mp.content_transfer_encoding());
+    let headers: Vec<HeaderField> = mp
+        .headers
+        .iter()
+        .map(|h| HeaderField {
+            name: h.name.as_str().to_string(),
+            range: (h.offset_field as usize).min(raw.len())..(h.offset_end as usize).min(raw.len()),
+        })
+        .collect();
+    let count = |name: HeaderName<'_>| mp.headers.iter().filter(|h| h.name == name).count();
+    let ambiguous = count(HeaderName::ContentType) > 1
+        || count(HeaderName::ContentTransferEncoding) > 1
+        || count(HeaderName::ContentDisposition) > 1;
+    let raw_body = raw.get(body_start..end).unwrap_or_default();
+    let mut damaged = mp.is_encoding_problem;
+    let (body, text) = match &mp.body {
+        mail_parser::PartType::Multipart(_) => (Vec::new(), None),
+        mail_parser::PartType::Text(t) | mail_parser::PartType::Html(t) => {
+            // mail-parser gives the charset-decoded string; keep the transfer-decoded bytes
+            // too (inline OpenPGP signatures cover the bytes in their own charset).
+            let bytes = transfer_decode(raw_body, &transfer_encoding).unwrap_or_else(|| {
+                damaged = true;
+                raw_body.to_vec()
+            });
+            (bytes, Some(t.to_string()))
+        }
+        mail_parser::PartType::Binary(b) | mail_parser::PartType::InlineBinary(b) => {
+            (b.to_vec(), None)
+        }
+        mail_parser::PartType::Message(m) => (m.raw_message.to_vec(), None),
+    };
+    let text = if content_type.main_type() == "text" {
+        text.or_else(|| Some(String::from_utf8_lossy(&body).into_owned()))
+    } else {
+        None
+    };
+    Part {
+        id,
+        parent,
+        children: Vec::new(),
+        depth,
+        content_type,
+        disposition,
+        filename,
+        transfer_encoding,
+        headers,
+        range: start..end,
+        body_range: body_start..end,
+        body,
+        text,
+        exact: false,
+        ambiguous,
+        damaged,
+    }
+}
+
+/// Transfer-decodes a body (RFC 2045 §6.7, §6.8); `None` when the encoding is broken.
+pub(crate) fn transfer_decode(body: &[u8], encoding: &TransferEncoding) -> Option<Vec<u8>> {
+    match encoding {
+        TransferEncoding::Base64 => base64_decode(body),
+        TransferEncoding::QuotedPrintable => quoted_printable_decode(body),
+        _ => Some(body.to_vec()),
+    }
+}
+
+/// Whether `range` is exactly a body part of a multipart with `boundary`: the line before it
+/// is a delimiter line `--boundary` (plus transport padding), and it is followed by the line
+/// end that starts the next delimiter (RFC 2046 §5.1.1).
+fn framed(raw: &[u8], range: &Range<usize>, boundary: &str) -> bool {
+    let delimiter = format!("--{boundary}");
+    let delimiter = delimiter.as_bytes();
+    // Before: "...\n--boundary[ \t]*\r?\n" ending exactly at range.start.
+    let Some(before) = raw.get(..range.start) else {
+        return false;
+    };
+    let Some(before) = before.strip_suffix(b"\n") else {
+        return false;
+    };
+    let before = before.strip_suffix(b"\r").unwrap_or(before);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = &before[line_start..];
+    let Some(padding) = line.strip_prefix(delimiter) else {
+        return false;
+    };
+    if !padding.iter().all(|&b| b == b' ' || b == b'\t') {
+        return false;
+    }
+    // After: "\r?\n--boundary" then "--", padding, or a line end.
+    let Some(after) = raw.get(range.end..) else {
+        return false;
+    };
+    let after = after.strip_prefix(b"\r").unwrap_or(after);
+    let Some(after) = after.strip_prefix(b"\n") else {
+        return false;
+    };
+    let Some(rest) = after.strip_prefix(delimiter) else {
+        return false;
+    };
+    let rest = rest.strip_prefix(b"--").unwrap_or(rest);
+    let rest: &[u8] = {
+        let n = rest
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        &rest[n..]
+    };
+    rest.is_empty() || rest.starts_with(b"\r\n") || rest.starts_with(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lf(s: &str) -> Vec<u8> {
+        s.replace("\r\n", "\n").into_bytes()
+    }
+
+    const SIGNED: &str = "From: a@example.com\r\n\
+Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\";\r\n micalg=sha-256; boundary=\"BB\"\r\n\
+\r\n\
+This is an S/MIME signed message\r\n\
+\r\n\
+--BB\r\n\
+Content-Type: text/plain\r\n\
+\r\n\
+hello \r\n\
+\r\n\
+--BB\r\n\
+Content-Type: application/pkcs7-signature; name=smime.p7s\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+AAEC\r\n\
+\r\n\
+--BB--\r\n\
+epilogue\r\n";
+
+    #[test]
+    fn signed_part_range_is_between_delimiter_crlfs() {
+        for raw in [SIGNED.as_bytes().to_vec(), lf(SIGNED)] {
+            let tree = MimeTree::parse(&raw, &Limits::default()).unwrap();
+            let root = tree.root();
+            assert_eq!(root.children.len(), 2);
+            let signed = tree.part(root.children[0]).unwrap();
+            assert!(signed.exact);
+            let nl = if raw.contains(&b'\r') { "\r\n" } else { "\n" };
+            assert_eq!(
+                tree.part_bytes(signed.id),
+                format!("Content-Type: text/plain{nl}{nl}hello {nl}").as_bytes()
+            );
+            let sig = tree.part(root.children[1]).unwrap();
+            assert!(sig.exact);
+            assert_eq!(sig.body, [0, 1, 2]);
+            assert_eq!(sig.transfer_encoding, TransferEncoding::Base64);
+        }
+    }
+
+    #[test]
+    fn boundary_inside_a_line_is_not_exact() {
+        // mail-parser finds "--BB" anywhere; such a part must not be taken as signed content.
+        let raw = SIGNED.replace(
+            "This is an S/MIME",
+            "Preamble --BB trick\r\nThis is an S/MIME",
+        );
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        let first = tree.part(tree.root().children[0]).unwrap();
+        assert!(!first.exact);
+    }
+
+    #[test]
+    fn boundary_prefix_is_not_a_delimiter() {
+        let raw = SIGNED.replacen(
+            "--BB\r\nContent-Type: text/plain",
+            "--BBX\r\nContent-Type: text/plain",
+            1,
+        );
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        assert!(tree
+            .root()
+            .children
+            .iter()
+            .filter_map(|&c| tree.part(c))
+            .any(|p| !p.exact));
+    }
+
+    #[test]
+    fn nested_multipart_ranges_and_transport_padding() {
+        let raw = "Content-Type: multipart/mixed; boundary=o\r\n\r\n--o \t\r\n\
+Content-Type: multipart/alternative; boundary=i\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\nA\r\n--i\r\n\
+Content-Type: text/html\r\n\r\n<b>A</b>\r\n--i--\r\n\r\n--o\r\nContent-Type: application/octet-stream\r\n\
+Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC.bin\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--o--\r\n";
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(tree.parts().len(), 5);
+        assert!(tree.parts().iter().all(|p| p.exact), "{:?}", tree.parts());
+        let alt = tree.part(1).unwrap();
+        assert_eq!(alt.content_type.mime, "multipart/alternative");
+        assert_eq!(alt.children, [2, 3]);
+        assert!(tree.part_bytes(1).ends_with(b"--i--\r\n"));
+        assert_eq!(tree.part(2).unwrap().text.as_deref(), Some("A"));
+        let att = tree.part(4).unwrap();
+        assert_eq!(att.filename.as_deref(), Some("€.bin"));
+        assert_eq!(att.depth, 1);
+        assert!(att.is_attachment());
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        let mut raw = String::new();
+        for i in 0..20 {
+            raw.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n"
+            ));
+        }
+        raw.push_str("Content-Type: text/plain\r\n\r\nx\r\n");
+        let err = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::TooLarge);
+        let small = Limits {
+            max_input: 10,
+            ..Limits::default()
+        };
+        assert_eq!(
+            MimeTree::parse(SIGNED.as_bytes(), &small)
+                .unwrap_err()
+                .code(),
+            ErrorCode::TooLarge
+        );
+        assert_eq!(
+            MimeTree::parse(b"", &Limits::default()).unwrap_err().code(),
+            ErrorCode::MalformedMessage
+        );
+    }
+
+    #[test]
+    fn duplicate_content_type_is_ambiguous() {
+        let raw = b"Content-Type: text/plain\r\nContent-Type: application/pkcs7-mime\r\n\r\nx";
+        let tree = MimeTree::parse(raw, &Limits::default()).unwrap();
+        assert!(tree.root().ambiguous);
+    }
+
+    #[test]
+    fn text_keeps_transfer_decoded_bytes_and_utf8() {
+        let raw = b"Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9\r\n";
+        let tree = MimeTree::parse(raw, &Limits::default()).unwrap();
+        assert_eq!(tree.root().body, b"caf\xe9\r\n");
+        assert_eq!(tree.root().text.as_deref(), Some("café\r\n"));
+        assert_eq!(
+            tree.header_values(0, "content-type"),
+            ["text/plain; charset=iso-8859-1"]
+        );
+    }
+}
