@@ -321,10 +321,18 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
     check_payload_size(payload, ctx)?;
     let payload = &*readable(payload, |p| parse_message(p).is_ok());
     let message = parse_message(payload)?;
-    let Message::Encrypted { esk, edata, .. } = message else {
-        return Err(malformed(
-            "The OpenPGP message is not encrypted (it may be signed only).",
-        ));
+    let (esk, edata) = match message {
+        Message::Encrypted { esk, edata, .. } => (esk, edata),
+        // An armored block in a body may be signed only: its content and signature verdict
+        // come back with the encryption state `none`.
+        other => {
+            let (content, signature) = read_unencrypted(ring, other, ctx)?;
+            return Ok(Decrypted {
+                report: EncryptionReport::none(),
+                content: Some(content),
+                signature: Some(signature),
+            });
+        }
     };
     let pkesks: Vec<&PublicKeyEncryptedSessionKey> = esk
         .iter()
@@ -847,6 +855,20 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
             "The OpenPGP message is encrypted; it must be decrypted first.",
         ));
     }
+    let (content, report) = read_unencrypted(ring, message, ctx)?;
+    Ok(Verified {
+        report,
+        content: Some(content.to_vec()),
+    })
+}
+
+/// A message without encryption (signed, compressed, literal): its content, bounded, and the
+/// verdict on its signatures (`none` when unsigned).
+fn read_unencrypted(
+    ring: &Keyring,
+    message: Message<'_>,
+    ctx: &ReadContext,
+) -> Result<(Zeroizing<Vec<u8>>, SignatureReport)> {
     let mut message = decompressed(message)
         .ok_or_else(|| malformed("The OpenPGP message could not be decompressed."))?;
     let content = match read_bounded(&mut message, ctx.max_output) {
@@ -859,8 +881,5 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
     } else {
         SignatureReport::none()
     };
-    Ok(Verified {
-        report,
-        content: Some(content.to_vec()),
-    })
+    Ok((content, report))
 }
