@@ -501,3 +501,59 @@ fn sqop_interop_both_ways() {
     let v = PGP.verify_detached(&ring, &content, &sig, &ctx).unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
 }
+
+// --- whole messages: protect -> gpg and open ----------------------------------------------------
+
+#[test]
+fn protected_mail_decrypts_in_gpg_and_opens_in_mailseal() {
+    use mailseal::{
+        open, protect, Message as ProtectMessage, MethodChoice, OpenOptions, ProtectOptions,
+    };
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::new();
+    let mut sender = ring(&["alice.sec", "bob.pub", "carol.pub"]);
+    let raw = b"From: Alice <alice@example.org>\r\nTo: bob@example.org, carol@example.org\r\n\
+        Subject: Ticket #4711\r\nDate: Tue, 01 Dec 2026 00:00:00 +0000\r\n\
+        Message-ID: <t4711@example.org>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\r\nThe ticket is resolved.\r\n";
+    let mut opts = ProtectOptions::new(true, true, NOW);
+    opts.method = MethodChoice::Pgp;
+    let mut r = rng();
+    let out = protect(
+        &mut sender,
+        &[&PGP],
+        ProtectMessage::Raw(raw),
+        &opts,
+        &mut r,
+    )
+    .unwrap();
+    assert_eq!(out.deliveries.len(), 1, "{:?}", out.warnings);
+    let mime = &out.deliveries[0].mime;
+    let text = String::from_utf8_lossy(mime);
+    assert!(text.contains("multipart/encrypted"), "{text}");
+
+    // gpg reads encrypted.asc: the signed inner entity with the protected Subject
+    let start = text.find("-----BEGIN PGP MESSAGE-----").unwrap();
+    let end = text.find("-----END PGP MESSAGE-----").unwrap() + 25;
+    let file = gpg.file("encrypted.asc", text[start..end].as_bytes());
+    let (ok, inner, err) = run(gpg.cmd().arg("--decrypt").arg(&file), b"");
+    assert!(ok, "{err}");
+    assert!(
+        err.contains(&format!("[GNUPG:] VALIDSIG {}", fpr("alice"))),
+        "{err}"
+    );
+    let inner = String::from_utf8_lossy(&inner);
+    assert!(inner.contains("The ticket is resolved."), "{inner}");
+
+    // and mailseal opens it for bob and for carol
+    for who in ["bob", "carol"] {
+        let mut reader = ring(&[&format!("{who}.sec"), "alice.pub"]);
+        let o = open(&mut reader, &[&PGP], mime, &OpenOptions { now: NOW }).unwrap();
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{who}");
+        assert_eq!(o.signature.state, SignatureState::Valid, "{who}");
+        assert_eq!(o.headers.subject.as_deref(), Some("Ticket #4711"));
+        assert!(o.text.unwrap().contains("The ticket is resolved."));
+    }
+}

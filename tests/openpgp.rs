@@ -681,6 +681,20 @@ fn seipd_v2_only_when_every_recipient_key_is_v6() {
         let sig = d.signature.unwrap();
         assert_eq!(sig.state, SignatureState::Valid, "{:?}", sig.detail);
         assert_eq!(sig.signer.unwrap().emails, ["six@example.net"]);
+
+        // an AEAD tag (or MDC) failure anywhere in the encrypted data: failed, no plaintext
+        let mut binary = Vec::new();
+        let armored = body_of(&parts_of(&out)[1]);
+        let mut dearmor = pgp::armor::Dearmor::new(&armored[..]);
+        std::io::Read::read_to_end(&mut dearmor, &mut binary).unwrap();
+        for back in [1, 20, 300] {
+            let mut bad = binary.clone();
+            let i = bad.len() - back;
+            bad[i] ^= 0x01;
+            let d = PGP.decrypt(&ring, &bad, &ctx()).unwrap();
+            assert_eq!(d.report.state, EncryptionState::Failed, "{to:?} at -{back}");
+            assert!(d.content.is_none());
+        }
     }
 }
 

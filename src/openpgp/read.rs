@@ -9,6 +9,11 @@
 //!   and so is any plaintext whose MDC or tag fails: no plaintext leaves this module then.
 //!   SEIPD v1 is authenticated before any plaintext is released (the crate's check-first
 //!   mode); compressed data is read through a limit (`ReadContext::max_output`).
+//! - An armored block is not known to be encrypted before it is parsed: `decrypt` given a
+//!   signed-only (or compressed/literal) message returns its content and signature verdict
+//!   with the encryption state `none`.
+//! - Inline PGP: the armor block is cut out of the text around it (quoted replies, footers);
+//!   a block wrapped in HTML (`<p>`/`<br>` lines, character references) is unwrapped first.
 //! - Signatures: data signatures (§5.2.1.1/2, types 0x00 and 0x01) over the exact bytes given
 //!   (detached: RFC 3156 §5, after CRLF canonicalisation), inside messages (one-pass, §5.4),
 //!   and in the Cleartext Signature Framework (§7). MD5, SHA-1 and RIPEMD-160 data
