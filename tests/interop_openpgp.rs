@@ -322,6 +322,62 @@ fn mailseal_opens_what_gpg_writes_live() {
         }
     }
 
+    // hidden recipients (--throw-keyids: wildcard key ids), RSA and Cv25519
+    let (ok, ct, err) = run(
+        gpg.cmd()
+            .args([
+                "-e",
+                "--throw-keyids",
+                "-r",
+                &fpr("alice"),
+                "-r",
+                &fpr("bob"),
+            ])
+            .args(["-o", "-"])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    for who in ["alice", "bob"] {
+        let d = PGP.decrypt(&self_ring(who), &ct, &ctx).unwrap();
+        assert_eq!(
+            d.content.as_deref().map(|c| &c[..]),
+            Some(&content[..]),
+            "{who}"
+        );
+    }
+    assert_eq!(
+        PGP.decrypt(&self_ring("carol"), &ct, &ctx)
+            .unwrap()
+            .report
+            .state,
+        EncryptionState::NoKey
+    );
+
+    // a text-mode (0x01) detached signature, verified over the LF form of the entity too
+    let (ok, sig, err) = run(
+        gpg.cmd()
+            .args([
+                "--detach-sign",
+                "--textmode",
+                "-a",
+                "-u",
+                &fpr("alice"),
+                "-o",
+                "-",
+            ])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let lf: Vec<u8> = content.iter().copied().filter(|b| *b != b'\r').collect();
+    for data in [&content, &lf] {
+        let v = PGP
+            .verify_detached(&ring(&["alice.pub"]), data, &sig, &ctx)
+            .unwrap();
+        assert_eq!(v.report.state, SignatureState::Valid);
+    }
+
     // a binary attachment encrypted on its own (.pgp), and an inline signed text
     let mut bin = vec![0u8; 5000];
     rng().fill_bytes(&mut bin);
