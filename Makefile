@@ -43,7 +43,7 @@ pkg-build:
 	rm -rf $(DIST)
 	wasm-bindgen $(BINDGEN_FLAGS) --target web --out-dir $(DIST)/web $(WASM)
 	wasm-bindgen $(BINDGEN_FLAGS) --target experimental-nodejs-module --out-dir $(DIST)/node $(WASM)
-	@ls -l $(DIST)/web/mailseal_bg.wasm | awk '{printf "pkg: mailseal_bg.wasm is %d KiB\n", $$5/1024}'
+	@node scripts/size.mjs $(DIST)/web
 
 # ---- demo ---------------------------------------------------------------------------------
 
@@ -95,7 +95,7 @@ test-native:
 # The integration tests that also run as wasm in Node (wasm-bindgen-test-runner): they embed
 # their fixtures (include_dir) instead of reading files. Tests that drive openssl/gpg are
 # native only.
-WASM_TESTS := keyring mime
+WASM_TESTS := keyring openpgp mime
 WASM_TEST_ARGS := --target $(WASM_TARGET) $(addprefix --test ,$(WASM_TESTS))
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	WASM_BINDGEN_TEST_TIMEOUT=$${WASM_BINDGEN_TEST_TIMEOUT:-300}

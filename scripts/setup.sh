@@ -6,7 +6,7 @@
 #   - wasm-bindgen-cli at the version Cargo.lock pins for wasm-bindgen (the CLI and the
 #     library must match exactly, or the generated glue refuses to load)
 #   - npm packages (`npm ci`) in every folder listed in NPM_DIRS that has a package-lock.json
-#   - Debian packages for interop tests (openssl, gpg) when missing and running as root
+#   - Debian packages for interop tests (openssl, gpg, sqop) when missing and running as root
 #
 # Expects a Debian machine with the Rust toolchain (rustup), node 20 and npm.
 # Safe to run again and again: a second run does nothing and takes about a second.
@@ -99,7 +99,8 @@ fi
 
 # --- Debian packages -----------------------------------------------------------------------
 # command -> Debian package
-APT_WANT=(openssl:openssl gpg:gpg)
+# sqop: Sequoia's stateless OpenPGP CLI, a third OpenPGP peer in tests/interop_openpgp.rs
+APT_WANT=(openssl:openssl gpg:gpg sqop:sqop)
 
 # Hook for browser tests (wasm-bindgen-test in Chromium, playwright-core against www/).
 # Not needed yet: switch on with MAILSEAL_SETUP_BROWSER=1, or make it unconditional here once

@@ -198,3 +198,91 @@ pub trait Engine {
     /// Verifies an opaque signed payload and returns its content.
     fn verify_opaque(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified>;
 }
+
+/// A test engine that knows fixed address lists, for testing planning without keys.
+#[cfg(test)]
+pub(crate) mod fake {
+    use super::*;
+    use crate::error::{Error, ErrorCode};
+
+    /// An engine that knows a fixed set of addresses, for testing the planning alone.
+    pub(crate) struct Fake {
+        pub method: Method,
+        pub signers: &'static [&'static str],
+        pub recipients: &'static [&'static str],
+    }
+
+    impl Fake {
+        fn lookup(&self, list: &[&str], address: &str) -> core::result::Result<String, Unusable> {
+            if list.contains(&address) {
+                Ok(format!("{}-{address}", self.method.as_str()))
+            } else {
+                Err(Unusable {
+                    address: address.to_string(),
+                    method: self.method,
+                    problem: KeyProblem::NotFound,
+                })
+            }
+        }
+    }
+
+    fn unused<T>() -> Result<T> {
+        Err(Error::new(ErrorCode::Internal, "not used by this test"))
+    }
+
+    impl Engine for Fake {
+        fn method(&self) -> Method {
+            self.method
+        }
+        fn signing_key(
+            &self,
+            _: &Keyring,
+            a: &str,
+            _: Time,
+        ) -> core::result::Result<String, Unusable> {
+            self.lookup(self.signers, a)
+        }
+        fn encryption_key(
+            &self,
+            _: &Keyring,
+            a: &str,
+            _: Time,
+        ) -> core::result::Result<String, Unusable> {
+            self.lookup(self.recipients, a)
+        }
+        fn sign(
+            &self,
+            _: &Keyring,
+            _: &str,
+            _: &[u8],
+            _: &mut WriteContext<'_>,
+        ) -> Result<Vec<u8>> {
+            unused()
+        }
+        fn encrypt(
+            &self,
+            _: &Keyring,
+            _: &[String],
+            _: Option<&str>,
+            _: &[u8],
+            _: &mut WriteContext<'_>,
+        ) -> Result<Vec<u8>> {
+            unused()
+        }
+        fn decrypt(&self, _: &Keyring, _: &[u8], _: &ReadContext) -> Result<Decrypted> {
+            unused()
+        }
+        fn verify_detached(
+            &self,
+            _: &Keyring,
+            _: &[u8],
+            _: &[u8],
+            _: &ReadContext,
+        ) -> Result<Verified> {
+            unused()
+        }
+        fn verify_opaque(&self, _: &Keyring, _: &[u8], _: &ReadContext) -> Result<Verified> {
+            unused()
+        }
+    }
+}

@@ -11,7 +11,11 @@
 //! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
+//! | [`open`] | incoming: detect → decrypt → verify → security report + readable message |
+//! | [`protect`] | outgoing: policy → method per recipient → deliveries |
+//! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
+//! | [`openpgp`] | the OpenPGP engine: PGP/MIME and inline PGP on the `pgp` crate |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
@@ -31,11 +35,15 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
+pub mod capabilities;
 pub mod engine;
 pub mod error;
 pub mod keys;
 pub mod mime;
+pub mod open;
+pub mod openpgp;
 pub mod policy;
+pub mod protect;
 pub mod report;
 pub mod rng;
 pub mod time;
@@ -43,10 +51,16 @@ pub mod time;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use capabilities::{capabilities, Addresses, Capabilities, MethodCapabilities};
 pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 pub use error::{Error, ErrorCode, Result};
 pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring};
-pub use policy::Algorithms;
+pub use open::{open, OpenOptions, Opened, OpenedAttachment, OpenedHeaders};
+pub use openpgp::PgpEngine;
+pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};
+pub use protect::{
+    plan, protect, Delivery, Message, MethodChoice, PlannedDelivery, ProtectOptions, Protected,
+};
 pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,
 };

@@ -3,7 +3,11 @@
 //! Defaults interoperate with Thunderbird, Outlook, Apple Mail, GnuPG and OpenSSL (DESIGN.md):
 //! AES-256-CBC with RSA PKCS#1 v1.5 key transport, detached signatures. Newer forms are opt-in.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
+
+use crate::report::Method;
 
 /// S/MIME content encryption.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -51,4 +55,78 @@ pub struct Algorithms {
     pub smime_key_transport: SmimeKeyTransport,
     /// S/MIME signed form.
     pub smime_signed_form: SmimeSignedForm,
+}
+
+/// What to do for a recipient without a usable key when encryption is asked for
+/// (S/Notify's "encryption fallback").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fallback {
+    /// Refuse the whole message with `recipient_key_missing` naming the addresses (default:
+    /// nothing leaves unencrypted unless the admin says so).
+    #[default]
+    Block,
+    /// Deliver to them unencrypted (still signed if signing was asked for).
+    SendPlain,
+    /// Send them a short notice, without any content, that an encrypted message could not be
+    /// delivered and why.
+    ProblemReport,
+}
+
+/// Sign / encrypt defaults of one help-desk group, for the composer's initial button state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GroupDefaults {
+    /// Sign by default.
+    pub sign: bool,
+    /// Encrypt by default.
+    pub encrypt: bool,
+    /// Preferred method for the group, if any.
+    pub method: Option<Method>,
+}
+
+/// The admin's policy: S/Notify-style method priority and fallback, group defaults and
+/// algorithm choices.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Policy {
+    /// Methods to try, best first. One entry means that method only.
+    pub method_priority: Vec<Method>,
+    /// Recipients without a usable key.
+    pub fallback: Fallback,
+    /// Per-group defaults, by group name.
+    pub groups: BTreeMap<String, GroupDefaults>,
+    /// Algorithm choices, flattened into the policy object.
+    #[serde(flatten)]
+    pub algorithms: Algorithms,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            method_priority: vec![Method::Smime, Method::Pgp],
+            fallback: Fallback::default(),
+            groups: BTreeMap::new(),
+            algorithms: Algorithms::default(),
+        }
+    }
+}
+
+impl Policy {
+    /// The methods allowed, in priority order, without duplicates (an empty list means the
+    /// default order).
+    pub fn methods(&self) -> Vec<Method> {
+        let mut out: Vec<Method> = Vec::new();
+        let wanted = if self.method_priority.is_empty() {
+            Policy::default().method_priority
+        } else {
+            self.method_priority.clone()
+        };
+        for m in wanted {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+        out
+    }
 }

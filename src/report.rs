@@ -4,10 +4,10 @@
 //! found; sender binding and the "weakest verdict wins" rule live here so that S/MIME and
 //! OpenPGP cannot drift apart.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which standard protected (or is to protect) a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// S/MIME (CMS).

@@ -6,7 +6,7 @@
 //! - Lookups by e-mail address, PGP key id / fingerprint, CMS issuer+serial and subject key
 //!   identifier let the engines pick the right key among many.
 //! - [`Keyring::seal`] / [`Keyring::unseal`] keep the whole keyring encrypted at rest
-//!   (see [`vault`]).
+//!   (see the `vault` module).
 
 mod audit;
 mod import;

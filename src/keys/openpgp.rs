@@ -87,15 +87,20 @@ struct Summary {
     emails: Vec<String>,
 }
 
+/// One key (primary or subkey) as its verified self-signatures describe it.
 #[derive(Clone, Debug)]
-struct KeySummary {
-    fingerprint: Vec<u8>,
-    key_id: [u8; 8],
-    created: i64,
-    expires: Option<i64>,
-    revoked: bool,
-    sign: bool,
-    encrypt: bool,
+pub(crate) struct KeySummary {
+    pub(crate) fingerprint: Vec<u8>,
+    pub(crate) key_id: [u8; 8],
+    /// Unix seconds.
+    pub(crate) created: i64,
+    /// Unix seconds, if the key expires.
+    pub(crate) expires: Option<i64>,
+    pub(crate) revoked: bool,
+    /// Key flags allow signing (a signing subkey also signed back).
+    pub(crate) sign: bool,
+    /// Key flags allow encryption (communications or storage).
+    pub(crate) encrypt: bool,
 }
 
 /// True when `data` looks like OpenPGP: an ASCII armor header line anywhere, or a binary
@@ -317,19 +322,26 @@ impl PgpEntry {
             .any(|k| k.fingerprint == fpr)
     }
 
+    /// The primary key as its verified self-signatures describe it.
+    pub(crate) fn primary_summary(&self) -> &KeySummary {
+        &self.summary.primary
+    }
+
+    /// The validly bound subkeys (binding signature verified), as their bindings describe them.
+    pub(crate) fn subkey_summaries(&self) -> &[KeySummary] {
+        &self.summary.subkeys
+    }
+
     /// Lowercase addr-specs of the validly self-certified, unrevoked user ids; sorted, unique.
-    #[allow(dead_code)] // used by the OpenPGP engine
     pub(crate) fn emails(&self) -> Vec<String> {
         self.summary.emails.clone()
     }
 
-    #[allow(dead_code)] // used by the OpenPGP engine
     pub(crate) fn public_key(&self) -> &SignedPublicKey {
         &self.public
     }
 
     /// The secret key, unprotected (GnuPG stubs excepted).
-    #[allow(dead_code)] // used by the OpenPGP engine
     pub(crate) fn secret_key(&self) -> Option<&SignedSecretKey> {
         self.secret.as_ref()
     }

@@ -50,6 +50,7 @@ pub use content::{readable, Attachment, Readable};
 pub use detect::{
     detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
 };
+pub(crate) use draft::parse_mailboxes;
 pub use draft::{build_draft, BuiltDraft, Draft, DraftAttachment};
 pub use headers::{
     protect_headers, read_protected, split_message, HeaderFields, HeaderView, Mailbox, Protected,

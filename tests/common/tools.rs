@@ -9,8 +9,14 @@ use std::process::{Command, Stdio};
 /// Whether `tool` runs. Under CI (`CI` set) a missing tool fails the test: `make test`
 /// installs them. On a developer machine the caller skips with a note.
 pub fn have(tool: &str) -> bool {
+    // `openssl` has no --version flag; its version is a subcommand.
+    let flag = if tool == "openssl" {
+        "version"
+    } else {
+        "--version"
+    };
     let ok = Command::new(tool)
-        .arg("--version")
+        .arg(flag)
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {

@@ -1,0 +1,530 @@
+//! Incoming mail: detect → decrypt → verify → one security report and a readable message.
+//!
+//! Rules that keep the verdicts honest (DESIGN.md, issue "protect / open"):
+//!
+//! - Only the top-level cryptographic layer is opened, with at most one signature wrapper
+//!   around or inside one encryption layer (sign-then-encrypt and encrypt-then-sign).
+//!   Encrypted or signed parts nested inside ordinary multiparts are listed as attachments and
+//!   never decrypted (EFAIL direct exfiltration, "Re: What's up Johnny?" reply oracle).
+//! - A signature is `valid` only when it covers everything displayed (`scope: "whole"`) and is
+//!   bound to the single From address; anything less is reported as such and never valid.
+//! - Decrypted content whose cipher has no integrity protection (S/MIME AES-CBC) is
+//!   `authenticated: false` unless a valid signature inside the encryption covers it.
+//! - When decryption fails no content is returned at all.
+
+use serde::Serialize;
+
+use crate::engine::{Engine, ReadContext};
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::{AuditEvent, Keyring};
+use crate::mime::{
+    self, read_protected, readable, Detected, HeaderView, Layer, Limits, MimeTree, NestedKind,
+    PgpForm, SmimeKind,
+};
+use crate::report::{
+    EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState,
+};
+use crate::time::Time;
+
+/// Most cryptographic layers removed from one message (encryption + signature + one spare
+/// for the signature of encrypt-then-sign inside sign-then-encrypt).
+const MAX_LAYERS: usize = 3;
+
+/// What `open` needs besides the message.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    /// The time certificates and keys are judged at.
+    pub now: Time,
+}
+
+/// The header fields shown for an opened message (protected ones when the message carried
+/// them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenedHeaders {
+    /// Subject.
+    pub subject: Option<String>,
+    /// From, as `Name <address>` or `address`.
+    pub from: Option<String>,
+    /// To mailboxes.
+    pub to: Vec<String>,
+    /// Cc mailboxes.
+    pub cc: Vec<String>,
+    /// Date, RFC 3339.
+    pub date: Option<String>,
+    /// Message-ID without angle brackets.
+    pub message_id: Option<String>,
+    /// The fields above came from inside the signed / encrypted part.
+    pub protected: bool,
+    /// The protected From differs from the outer one (shown: the protected one).
+    pub from_differs: bool,
+    /// The protected To / Cc differ from the outer ones.
+    pub recipients_differ: bool,
+}
+
+/// An attachment of an opened message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenedAttachment {
+    /// File name.
+    pub filename: String,
+    /// `type/subtype`.
+    pub content_type: String,
+    /// The bytes.
+    #[serde(with = "serde_bytes")]
+    pub data: Vec<u8>,
+}
+
+/// The result of [`open`]: the security report and what the agent sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Opened {
+    /// Encryption: none, decrypted, no_key, failed.
+    pub encryption: EncryptionReport,
+    /// Signature verdict, bound to the sender, with its scope.
+    pub signature: SignatureReport,
+    /// Header fields to show.
+    pub headers: OpenedHeaders,
+    /// Displayed plain text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Displayed HTML (not sanitised: the page must sanitise or sandbox it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// Attachments, including nested cryptographic parts (unopened).
+    pub attachments: Vec<OpenedAttachment>,
+    /// The displayed text only, for quoting in a reply.
+    pub quote_for_reply: String,
+    /// Remarks for the agent (nested encrypted parts, unencrypted text around an inline
+    /// message, ...).
+    pub warnings: Vec<String>,
+}
+
+/// Opens `raw` (a whole RFC 5322 message) with the keys of `ring` and the given engines,
+/// and records an audit event (no content) in the keyring's log. `Err` only for input that is
+/// not a message at all or exceeds limits; everything else is a verdict in the report.
+pub fn open(
+    ring: &mut Keyring,
+    engines: &[&dyn Engine],
+    raw: &[u8],
+    opts: &OpenOptions,
+) -> Result<Opened> {
+    let result = open_message(ring, engines, raw, opts);
+    ring.record(audit(opts.now, raw, &result));
+    result
+}
+
+fn open_message(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    raw: &[u8],
+    opts: &OpenOptions,
+) -> Result<Opened> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::new(ErrorCode::BadInput, "The message is empty."));
+    }
+    let limits = Limits::default();
+    let outer = MimeTree::parse(raw, &limits)?;
+    let outer_view = HeaderView::of(&outer);
+    let sender = mime::sender(&outer).address().map(str::to_string);
+    let ctx = ReadContext::at(opts.now);
+
+    let mut encryption = EncryptionReport::none();
+    let mut signature = SignatureReport::none();
+    let mut scope = Scope::Whole;
+    let mut signed_inside_encryption = false;
+    let mut warnings = Vec::new();
+    // The entity currently being looked at; `None` once content is withheld.
+    let mut content: Option<Vec<u8>> = Some(raw.to_vec());
+    let mut peeled = 0;
+
+    while let Some(current) = content.as_deref() {
+        let tree = MimeTree::parse(current, &limits)?;
+        let Detected { layer, nested } = mime::detect(&tree);
+        if peeled >= MAX_LAYERS {
+            if layer != Layer::Plain {
+                warnings.push("Further protected layers were not opened.".to_string());
+            }
+            break;
+        }
+        if layer == Layer::Plain {
+            note_nested(&nested, &mut warnings);
+            if signature.state == SignatureState::None && has_nested_signature(&nested) {
+                scope = Scope::Partial;
+                signature.detail = Some(
+                    "Only a part of this message is signed; the message is shown as unsigned."
+                        .to_string(),
+                );
+            }
+            break;
+        }
+        let method = layer.method();
+        let engine = method.and_then(|m| engines.iter().copied().find(|e| e.method() == m));
+        let is_encryption = layer.is_encryption();
+        // One encryption layer and one signature layer at most.
+        if (is_encryption && encryption.state != EncryptionState::None)
+            || (!is_encryption
+                && !matches!(layer, Layer::Malformed { .. })
+                && signature.state != SignatureState::None)
+        {
+            warnings.push("Further protected layers were not opened.".to_string());
+            break;
+        }
+        peeled += 1;
+        let Some(engine) = engine else {
+            let detail = match method {
+                Some(m) => format!("This message uses {}, which is not enabled.", name(m)),
+                None => "This message could not be read.".to_string(),
+            };
+            signature = SignatureReport {
+                state: SignatureState::Invalid,
+                method,
+                detail: Some(detail),
+                ..SignatureReport::none()
+            };
+            break;
+        };
+        match layer {
+            Layer::Plain => break,
+            Layer::Malformed { method, detail } => {
+                // Claimed protection that cannot be read safely is never shown as protected.
+                signature = SignatureReport {
+                    state: SignatureState::Invalid,
+                    method,
+                    detail: Some(detail),
+                    ..SignatureReport::none()
+                };
+                break;
+            }
+            Layer::SmimeMime {
+                kind: SmimeKind::Signed,
+                payload,
+                ..
+            } => {
+                let v = engine.verify_opaque(ring, &payload, &ctx)?;
+                signature = v.report;
+                signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
+                content = v.content;
+            }
+            Layer::SmimeMime {
+                kind: SmimeKind::Enveloped | SmimeKind::AuthEnveloped,
+                payload,
+                ..
+            } => {
+                let d = engine.decrypt(ring, &payload, &ctx)?;
+                encryption = d.report;
+                content = d.content.map(|c| c.to_vec());
+            }
+            Layer::SmimeMime { kind, .. } => {
+                let what = if kind == SmimeKind::Compressed {
+                    "compressed S/MIME data"
+                } else {
+                    "this kind of S/MIME data"
+                };
+                warnings.push(format!("mailseal does not read {what}."));
+                break;
+            }
+            Layer::PgpMessage { form, payload, .. } => {
+                let d = engine.decrypt(ring, &payload, &ctx)?;
+                let inline = matches!(form, PgpForm::Inline { .. });
+                if let PgpForm::Inline { partial: true } = form {
+                    warnings.push(
+                        "Text outside the encrypted block was not encrypted and is not shown."
+                            .to_string(),
+                    );
+                }
+                if let Some(s) = d.signature {
+                    signature = s;
+                    signed_inside_encryption = true;
+                }
+                // A signed-only OpenPGP message comes back without an encryption state.
+                if d.report.state != EncryptionState::None {
+                    encryption = d.report;
+                }
+                content = d.content.map(|c| {
+                    if inline {
+                        text_entity(&c, None)
+                    } else {
+                        c.to_vec()
+                    }
+                });
+            }
+            Layer::SmimeSigned(detached) | Layer::PgpSigned(detached) => {
+                let v = engine.verify_detached(
+                    ring,
+                    &detached.signed_crlf(),
+                    &detached.signature,
+                    &ctx,
+                )?;
+                signature = v.report;
+                signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
+                // What is shown from here on is the signed part alone.
+                content = Some(detached.signed.clone());
+            }
+            Layer::PgpCleartext {
+                armored,
+                partial,
+                charset,
+                ..
+            } => {
+                let v = engine.verify_opaque(ring, &armored, &ctx)?;
+                signature = v.report;
+                signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
+                if partial {
+                    scope = Scope::Partial;
+                    warnings.push(
+                        "Text outside the signed block is not shown: it is not signed.".to_string(),
+                    );
+                }
+                content = v.content.map(|t| text_entity(&t, charset.as_deref()));
+            }
+        }
+    }
+
+    // Sender binding: the single From address must be the signer's.
+    signature = signature.bind_sender(sender.as_deref());
+    if signature.state != SignatureState::None {
+        signature.scope = Some(scope);
+    }
+    if scope == Scope::Partial && signature.state == SignatureState::Valid {
+        signature.state = SignatureState::Invalid;
+        signature.detail = Some("Only a part of this message is signed by its sender.".to_string());
+    }
+    if encryption.state == EncryptionState::Decrypted
+        && encryption.authenticated == Some(false)
+        && signed_inside_encryption
+        && signature.is_valid()
+    {
+        encryption.authenticated = Some(true);
+    }
+
+    let mut headers = opened_headers(&outer_view, false);
+    let mut opened = Opened {
+        encryption,
+        signature,
+        headers: OpenedHeaders::default(),
+        text: None,
+        html: None,
+        attachments: Vec::new(),
+        quote_for_reply: String::new(),
+        warnings,
+    };
+    if let Some(inner) = content.as_deref() {
+        let tree = MimeTree::parse(inner, &limits)?;
+        if peeled > 0 {
+            if let Some(p) = read_protected(&tree, &outer_view) {
+                headers = opened_headers(&p.view, true);
+                headers.from_differs = p.from_differs;
+                headers.recipients_differ = p.recipients_differ;
+                if p.from_differs && opened.signature.state == SignatureState::Valid {
+                    // The signed From is not the one the message arrived with.
+                    opened.signature.state = SignatureState::SenderMismatch;
+                    opened.signature.detail =
+                        Some("This message was not signed by its sender.".to_string());
+                }
+            }
+        }
+        let r = readable(&tree);
+        opened.text = r.text;
+        opened.html = r.html;
+        opened.quote_for_reply = r.quote_for_reply;
+        opened.attachments = r
+            .attachments
+            .into_iter()
+            .map(|a| OpenedAttachment {
+                filename: a.filename,
+                content_type: a.content_type,
+                data: a.data,
+            })
+            .collect();
+    }
+    opened.headers = headers;
+    Ok(opened)
+}
+
+fn name(m: Method) -> &'static str {
+    match m {
+        Method::Smime => "S/MIME",
+        Method::Pgp => "OpenPGP",
+    }
+}
+
+fn has_nested_signature(nested: &[mime::Nested]) -> bool {
+    nested.iter().any(|n| {
+        matches!(
+            n.kind,
+            NestedKind::SmimeSigned | NestedKind::PgpSigned | NestedKind::SmimeMime
+        )
+    })
+}
+
+fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<String>) {
+    let encrypted = nested.iter().any(|n| {
+        matches!(
+            n.kind,
+            NestedKind::PgpEncrypted | NestedKind::PgpInline | NestedKind::SmimeMime
+        )
+    });
+    if encrypted {
+        warnings.push(
+            "This message contains an encrypted part inside an unencrypted message; it was not \
+             decrypted and is listed as an attachment."
+                .to_string(),
+        );
+    }
+}
+
+/// A `text/plain` entity around text that came out of an inline OpenPGP block.
+fn text_entity(text: &[u8], charset: Option<&str>) -> Vec<u8> {
+    let charset = charset
+        .filter(|c| {
+            c.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .unwrap_or("utf-8");
+    let mut out =
+        format!("Content-Type: text/plain; charset=\"{charset}\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+            .into_bytes();
+    out.extend_from_slice(text);
+    out
+}
+
+fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeaders {
+    let list = |v: &[mime::Mailbox]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+    OpenedHeaders {
+        subject: view.subject.clone(),
+        from: view.from.first().map(ToString::to_string),
+        to: list(&view.to),
+        cc: list(&view.cc),
+        date: view.date.clone(),
+        message_id: view.message_id.clone(),
+        protected,
+        from_differs: false,
+        recipients_differ: false,
+    }
+}
+
+/// The audit event of one `open`: who and which keys, never content or subject.
+fn audit(now: Time, raw: &[u8], result: &Result<Opened>) -> AuditEvent {
+    let mut event = AuditEvent::key_management(now, "open", &[]);
+    match result {
+        Ok(o) => {
+            event.method = o
+                .encryption
+                .method
+                .or(o.signature.method)
+                .map(|m| m.as_str().to_string());
+            event.outcome = match (o.encryption.state, o.signature.state) {
+                (EncryptionState::Failed | EncryptionState::NoKey, _) => "error",
+                (_, SignatureState::None | SignatureState::Valid) => "ok",
+                _ => "warning",
+            }
+            .to_string();
+            event.code = match o.encryption.state {
+                EncryptionState::Failed => Some("decryption_failed".to_string()),
+                EncryptionState::NoKey => Some("no_private_key".to_string()),
+                _ if !matches!(
+                    o.signature.state,
+                    SignatureState::None | SignatureState::Valid
+                ) =>
+                {
+                    serde_json::to_value(o.signature.state)
+                        .ok()
+                        .and_then(|v| v.as_str().map(|s| format!("signature_{s}")))
+                }
+                _ => None,
+            };
+            event.message_id = o.headers.message_id.clone();
+            event.addresses = o
+                .signature
+                .signer
+                .as_ref()
+                .map(|s| s.emails.clone())
+                .unwrap_or_default();
+            event.key_ids = [
+                o.encryption.key_id.clone(),
+                o.signature.signer.as_ref().map(|s| s.key_id.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+        }
+        Err(e) => {
+            event.outcome = "error".to_string();
+            event.code = Some(e.code().as_str().to_string());
+            // The Message-ID is not content; take it when the header still parses.
+            event.message_id = MimeTree::parse(raw, &Limits::default())
+                .ok()
+                .and_then(|t| HeaderView::of(&t).message_id);
+        }
+    }
+    event
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_plain(raw: &str) -> (Opened, Keyring) {
+        let mut ring = Keyring::new();
+        let opts = OpenOptions {
+            now: Time::from_unix(1_796_083_200),
+        };
+        let o = open(&mut ring, &[], raw.as_bytes(), &opts).unwrap();
+        (o, ring)
+    }
+
+    #[test]
+    fn a_plain_message_is_neither_encrypted_nor_signed() {
+        let (o, ring) = open_plain(
+            "From: Alice <alice@example.com>\r\nTo: desk@example.com\r\nSubject: Hi\r\n\
+             Message-ID: <1@example.com>\r\n\r\nHello\r\n",
+        );
+        assert_eq!(o.encryption.state, EncryptionState::None);
+        assert_eq!(o.signature.state, SignatureState::None);
+        assert_eq!(o.text.as_deref().map(str::trim), Some("Hello"));
+        assert_eq!(o.headers.subject.as_deref(), Some("Hi"));
+        assert_eq!(o.headers.from.as_deref(), Some("Alice <alice@example.com>"));
+        assert!(!o.headers.protected);
+        let event = ring.recent_log().last().unwrap();
+        assert_eq!(event.action, "open");
+        assert_eq!(event.message_id.as_deref(), Some("1@example.com"));
+    }
+
+    #[test]
+    fn a_signed_part_inside_an_unsigned_message_is_partial_and_not_valid() {
+        let (o, _) = open_plain(
+            "From: alice@example.com\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n\
+             --o\r\nContent-Type: text/plain\r\n\r\nUnsigned text added by anyone\r\n\
+             --o\r\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; \
+             micalg=sha-256; boundary=\"s\"\r\n\r\n--s\r\nContent-Type: text/plain\r\n\r\nsigned\r\n\
+             --s\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+             MAA=\r\n--s--\r\n--o--\r\n",
+        );
+        assert_ne!(o.signature.state, SignatureState::Valid);
+        assert!(o.signature.detail.as_deref().unwrap_or("").contains("part"));
+    }
+
+    #[test]
+    fn a_protected_layer_without_its_engine_is_never_valid() {
+        let (o, _) = open_plain(
+            "From: alice@example.com\r\nContent-Type: multipart/signed; \
+             protocol=\"application/pgp-signature\"; micalg=pgp-sha256; boundary=\"s\"\r\n\r\n\
+             --s\r\nContent-Type: text/plain\r\n\r\nsigned\r\n--s\r\n\
+             Content-Type: application/pgp-signature\r\n\r\n-----BEGIN PGP SIGNATURE-----\r\n\r\n\
+             -----END PGP SIGNATURE-----\r\n--s--\r\n",
+        );
+        assert_eq!(o.signature.state, SignatureState::Invalid);
+    }
+
+    #[test]
+    fn empty_input_is_bad_input_and_logged() {
+        let mut ring = Keyring::new();
+        let opts = OpenOptions {
+            now: Time::from_unix(0),
+        };
+        let err = open(&mut ring, &[], b"  \r\n", &opts).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::BadInput);
+        assert_eq!(ring.recent_log().last().unwrap().outcome, "error");
+    }
+}

@@ -1,0 +1,233 @@
+//! Choosing the OpenPGP (sub)key to sign or encrypt with, at the caller's time.
+//!
+//! RFC 9580 §5.2.3.29 (key flags), §5.2.3.13 (key expiration), §5.2.1 (revocations): what the
+//! keyring's verified self-signatures say (see `keys::openpgp`). A component is usable when it
+//! and its primary key are neither revoked nor expired nor not yet valid at `now`, and its key
+//! flags allow the use. Among several usable keys and subkeys the newest wins (GnuPG's rule).
+
+use pgp::composed::{SignedPublicKey, SignedSecretKey};
+use pgp::packet::{PublicKey, PublicSubkey, SecretKey, SecretSubkey};
+use pgp::types::{KeyDetails, VerifyingKey};
+
+use crate::engine::{KeyProblem, Unusable};
+use crate::keys::openpgp::KeySummary;
+use crate::keys::{Keyring, PgpEntry};
+use crate::report::Method;
+use crate::time::Time;
+
+/// What a key is wanted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Use {
+    Sign,
+    Encrypt,
+}
+
+/// A public key packet of a transferable key: the primary key or one subkey.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PublicPart<'a> {
+    Primary(&'a PublicKey),
+    Sub(&'a PublicSubkey),
+}
+
+macro_rules! delegate {
+    ($self:ident, $k:ident => $e:expr) => {
+        match $self {
+            PublicPart::Primary($k) => $e,
+            PublicPart::Sub($k) => $e,
+        }
+    };
+}
+
+impl KeyDetails for PublicPart<'_> {
+    fn version(&self) -> pgp::types::KeyVersion {
+        delegate!(self, k => k.version())
+    }
+    fn legacy_key_id(&self) -> pgp::types::KeyId {
+        delegate!(self, k => k.legacy_key_id())
+    }
+    fn fingerprint(&self) -> pgp::types::Fingerprint {
+        delegate!(self, k => k.fingerprint())
+    }
+    fn algorithm(&self) -> pgp::crypto::public_key::PublicKeyAlgorithm {
+        delegate!(self, k => k.algorithm())
+    }
+    fn created_at(&self) -> pgp::types::Timestamp {
+        delegate!(self, k => k.created_at())
+    }
+    fn legacy_v3_expiration_days(&self) -> Option<u16> {
+        delegate!(self, k => k.legacy_v3_expiration_days())
+    }
+    fn public_params(&self) -> &pgp::types::PublicParams {
+        delegate!(self, k => k.public_params())
+    }
+}
+
+impl VerifyingKey for PublicPart<'_> {
+    fn verify(
+        &self,
+        hash: pgp::crypto::hash::HashAlgorithm,
+        data: &[u8],
+        sig: &pgp::types::SignatureBytes,
+    ) -> pgp::errors::Result<()> {
+        delegate!(self, k => k.verify(hash, data, sig))
+    }
+}
+
+/// A secret key packet: the primary key or one subkey.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SecretPart<'a> {
+    Primary(&'a SecretKey),
+    Sub(&'a SecretSubkey),
+}
+
+/// A usable component of a keyring entry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Chosen<'a> {
+    pub(crate) entry: &'a PgpEntry,
+    pub(crate) summary: &'a KeySummary,
+}
+
+impl<'a> Chosen<'a> {
+    /// The public packet of this component.
+    pub(crate) fn public(&self) -> Option<PublicPart<'a>> {
+        public_part(self.entry.public_key(), &self.summary.fingerprint)
+    }
+
+    /// The unlocked secret packet of this component, if the keyring holds it (GnuPG stubs and
+    /// still-protected packets do not count).
+    pub(crate) fn secret(&self) -> Option<SecretPart<'a>> {
+        secret_part(self.entry.secret_key()?, &self.summary.fingerprint)
+    }
+}
+
+/// The public packet with this fingerprint in `key`.
+pub(crate) fn public_part<'a>(key: &'a SignedPublicKey, fpr: &[u8]) -> Option<PublicPart<'a>> {
+    if key.primary_key.fingerprint().as_bytes() == fpr {
+        return Some(PublicPart::Primary(&key.primary_key));
+    }
+    key.public_subkeys
+        .iter()
+        .find(|s| s.key.fingerprint().as_bytes() == fpr)
+        .map(|s| PublicPart::Sub(&s.key))
+}
+
+/// The unlocked secret packet with this fingerprint in `key`.
+pub(crate) fn secret_part<'a>(key: &'a SignedSecretKey, fpr: &[u8]) -> Option<SecretPart<'a>> {
+    if key.primary_key.fingerprint().as_bytes() == fpr {
+        return (!key.primary_key.secret_params().is_encrypted())
+            .then_some(SecretPart::Primary(&key.primary_key));
+    }
+    key.secret_subkeys
+        .iter()
+        .find(|s| s.key.fingerprint().as_bytes() == fpr)
+        .filter(|s| !s.key.secret_params().is_encrypted())
+        .map(|s| SecretPart::Sub(&s.key))
+}
+
+/// Why `component` of a key whose primary is `primary` cannot be used at `now`, if it cannot.
+pub(crate) fn problem_at(
+    primary: &KeySummary,
+    component: &KeySummary,
+    now: Time,
+) -> Option<KeyProblem> {
+    let n = now.unix();
+    if primary.revoked || component.revoked {
+        return Some(KeyProblem::Revoked);
+    }
+    let expired = |k: &KeySummary| k.expires.is_some_and(|e| n >= e);
+    if expired(primary) || expired(component) {
+        return Some(KeyProblem::Expired);
+    }
+    if primary.created > n || component.created > n {
+        return Some(KeyProblem::NotYetValid);
+    }
+    None
+}
+
+/// The primary key and the validly bound subkeys of `entry`, primary first.
+pub(crate) fn components(entry: &PgpEntry) -> impl Iterator<Item = &KeySummary> {
+    core::iter::once(entry.primary_summary()).chain(entry.subkey_summaries().iter())
+}
+
+/// The newest usable component of `entry` for `usage` at `now`, or the reason there is none.
+fn usable_in(entry: &PgpEntry, usage: Use, now: Time) -> Result<Chosen<'_>, KeyProblem> {
+    let primary = entry.primary_summary();
+    let capable: Vec<&KeySummary> = components(entry)
+        .filter(|c| match usage {
+            Use::Sign => c.sign,
+            Use::Encrypt => c.encrypt,
+        })
+        .collect();
+    if capable.is_empty() {
+        return Err(KeyProblem::WrongUsage);
+    }
+    let mut problem = None;
+    let mut best: Option<Chosen<'_>> = None;
+    for c in capable {
+        if let Some(p) = problem_at(primary, c, now) {
+            problem.get_or_insert(p);
+            continue;
+        }
+        let chosen = Chosen { entry, summary: c };
+        if chosen.public().is_none() {
+            continue;
+        }
+        if usage == Use::Sign && chosen.secret().is_none() {
+            problem.get_or_insert(KeyProblem::NoSecret);
+            continue;
+        }
+        if best.is_none_or(|b| c.created >= b.summary.created) {
+            best = Some(chosen);
+        }
+    }
+    best.ok_or(problem.unwrap_or(KeyProblem::WrongUsage))
+}
+
+/// The key to use for `address`: among the keyring's OpenPGP keys with a valid user id for the
+/// address, the newest usable component of the newest key. Without one, the most telling
+/// reason (a key that only lacks its secret, then expired, revoked, not yet valid, wrong use).
+pub(crate) fn choose<'a>(
+    ring: &'a Keyring,
+    address: &str,
+    usage: Use,
+    now: Time,
+) -> Result<Chosen<'a>, Unusable> {
+    let wanted = address.trim().to_ascii_lowercase();
+    let mut problems = Vec::new();
+    let mut best: Option<Chosen<'a>> = None;
+    for entry in ring.pgp_entries() {
+        if !entry.emails().contains(&wanted) {
+            continue;
+        }
+        match usable_in(entry, usage, now) {
+            Ok(c) => {
+                let newer = best.is_none_or(|b| {
+                    entry.primary_summary().created > b.entry.primary_summary().created
+                });
+                if newer {
+                    best = Some(c);
+                }
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    if let Some(c) = best {
+        return Ok(c);
+    }
+    let order = [
+        KeyProblem::NoSecret,
+        KeyProblem::Expired,
+        KeyProblem::Revoked,
+        KeyProblem::NotYetValid,
+        KeyProblem::WrongUsage,
+    ];
+    let problem = order
+        .into_iter()
+        .find(|p| problems.contains(p))
+        .unwrap_or(KeyProblem::NotFound);
+    Err(Unusable {
+        address: wanted,
+        method: Method::Pgp,
+        problem,
+    })
+}

@@ -1,0 +1,91 @@
+//! OpenPGP for mail: PGP/MIME (RFC 3156) and inline PGP, on the `pgp` crate (RFC 9580).
+//!
+//! [`PgpEngine`] implements [`Engine`] with keys from the [`Keyring`]:
+//!
+//! | module | what |
+//! |---|---|
+//! | `keys` | which (sub)key signs or encrypts for an address at a time, and why none can |
+//! | `write` | `multipart/signed` and `multipart/encrypted` entities (RFC 3156 §4-§6) |
+//! | `read` | decryption (key choice by PKESK, integrity required), signature verdicts |
+//! | `rsa_unwrap` | RSA session keys with blinding and implicit rejection (Marvin) |
+//!
+//! Sender binding is left to [`crate::report::SignatureReport::bind_sender`]: verdicts carry
+//! the e-mail addresses of the signing key's valid user ids.
+
+mod keys;
+mod read;
+mod rsa_unwrap;
+mod write;
+
+use crate::engine::{Decrypted, Engine, ReadContext, Unusable, Verified, WriteContext};
+use crate::error::Result;
+use crate::keys::Keyring;
+use crate::report::Method;
+use crate::time::Time;
+
+/// The OpenPGP engine.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PgpEngine;
+
+impl Engine for PgpEngine {
+    fn method(&self) -> Method {
+        Method::Pgp
+    }
+
+    fn signing_key(
+        &self,
+        ring: &Keyring,
+        address: &str,
+        now: Time,
+    ) -> core::result::Result<String, Unusable> {
+        keys::choose(ring, address, keys::Use::Sign, now).map(|c| c.entry.id())
+    }
+
+    fn encryption_key(
+        &self,
+        ring: &Keyring,
+        address: &str,
+        now: Time,
+    ) -> core::result::Result<String, Unusable> {
+        keys::choose(ring, address, keys::Use::Encrypt, now).map(|c| c.entry.id())
+    }
+
+    fn sign(
+        &self,
+        ring: &Keyring,
+        signer: &str,
+        entity: &[u8],
+        ctx: &mut WriteContext<'_>,
+    ) -> Result<Vec<u8>> {
+        write::sign(ring, signer, entity, ctx)
+    }
+
+    fn encrypt(
+        &self,
+        ring: &Keyring,
+        recipients: &[String],
+        signer: Option<&str>,
+        entity: &[u8],
+        ctx: &mut WriteContext<'_>,
+    ) -> Result<Vec<u8>> {
+        write::encrypt(ring, recipients, signer, entity, ctx)
+    }
+
+    fn decrypt(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
+        read::decrypt(ring, payload, ctx)
+    }
+
+    fn verify_detached(
+        &self,
+        ring: &Keyring,
+        signed: &[u8],
+        signature: &[u8],
+        ctx: &ReadContext,
+    ) -> Result<Verified> {
+        read::verify_detached(ring, signed, signature, ctx)
+    }
+
+    fn verify_opaque(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
+        read::verify_opaque(ring, payload, ctx)
+    }
+}

@@ -1,0 +1,461 @@
+//! Live OpenPGP interop (native only): what mailseal writes must decrypt and verify with
+//! `gpg` (and `sqop`, Sequoia's stateless CLI, when installed), and what they write must open
+//! in mailseal. Keys are the fixtures of tests/data/make-openpgp.sh; every gpg call runs in a
+//! private temporary GNUPGHOME whose agent is stopped afterwards.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::tools::{have, tempdir, TempDir};
+use common::{fixture, rng, NOW};
+use mailseal::{
+    Algorithms, EncryptionState, Engine, ImportOptions, Keyring, PgpEngine, ReadContext,
+    SignatureState, Time, WriteContext,
+};
+use rand_chacha::rand_core::RngCore;
+
+const PGP: PgpEngine = PgpEngine;
+/// 2026-11-01T00:00:00Z.
+const EARLIER: Time = Time::from_unix(1_793_491_200);
+
+fn f(name: &str) -> &'static [u8] {
+    fixture(&format!("openpgp/{name}"))
+}
+
+fn fpr(who: &str) -> String {
+    String::from_utf8_lossy(f(&format!("{who}.fpr")))
+        .trim()
+        .to_string()
+}
+
+/// Runs a command with `input` on stdin: (success, stdout, stderr).
+fn run(cmd: &mut Command, input: &[u8]) -> (bool, Vec<u8>, String) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait");
+    let _ = writer.join();
+    (
+        out.status.success(),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// gpg in a private home with the fixture keys (secrets of alice, bob, carol).
+struct Gpg {
+    dir: TempDir,
+}
+
+impl Gpg {
+    fn new() -> Gpg {
+        let dir = tempdir();
+        let gpg = Gpg { dir };
+        for file in ["alice.sec", "bob.sec", "carol.sec", "dave.pub", "eve.pub"] {
+            let (ok, _, err) = run(gpg.cmd().arg("--import"), f(&format!("{file}.asc")));
+            assert!(ok, "import {file}: {err}");
+        }
+        gpg
+    }
+
+    fn home(&self) -> PathBuf {
+        self.dir.path().join("gnupg")
+    }
+
+    fn cmd(&self) -> Command {
+        let home = self.home();
+        let _ = std::fs::create_dir_all(&home);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700));
+        }
+        let mut c = Command::new("gpg");
+        c.arg("--homedir")
+            .arg(&home)
+            .args(["--batch", "--no-tty", "--pinentry-mode", "loopback"])
+            .args(["--passphrase", "", "--trust-model", "always"])
+            .args(["--faked-system-time", "20261201T000000!"])
+            .args(["--status-fd", "2"]);
+        c
+    }
+
+    fn file(&self, name: &str, data: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, data).expect("write");
+        path
+    }
+}
+
+impl Drop for Gpg {
+    fn drop(&mut self) {
+        let _ = Command::new("gpgconf")
+            .arg("--homedir")
+            .arg(self.home())
+            .args(["--kill", "gpg-agent"])
+            .output();
+    }
+}
+
+fn ring(files: &[&str]) -> Keyring {
+    let mut ring = Keyring::new();
+    for file in files {
+        ring.import(f(&format!("{file}.asc")), &ImportOptions::default(), NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    ring
+}
+
+/// A fresh canonical entity with a random binary attachment.
+fn entity(seed: u64) -> Vec<u8> {
+    use base64::Engine as _;
+    let mut r = rng();
+    let mut bin = vec![0u8; 3000 + seed as usize];
+    r.fill_bytes(&mut bin);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&bin);
+    let mut out = format!(
+        "Content-Type: multipart/mixed; boundary=\"x{seed}\"\r\n\r\n--x{seed}\r\n\
+         Content-Type: text/plain; charset=us-ascii\r\n\r\nTicket {seed}: see attachment.\r\n\
+         --x{seed}\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    );
+    for line in b64.as_bytes().chunks(76) {
+        out.push_str(std::str::from_utf8(line).unwrap());
+        out.push_str("\r\n");
+    }
+    out.push_str(&format!("--x{seed}--\r\n"));
+    out.into_bytes()
+}
+
+fn split_parts(entity: &[u8]) -> Vec<Vec<u8>> {
+    let text = String::from_utf8(entity.to_vec()).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let boundary = head
+        .split("boundary=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let body = format!("\r\n{body}");
+    let mut parts: Vec<Vec<u8>> = body
+        .split(&format!("\r\n--{boundary}"))
+        .skip(1)
+        .map(|p| p.strip_prefix("\r\n").unwrap_or(p).as_bytes().to_vec())
+        .collect();
+    parts.pop();
+    parts
+}
+
+fn body_of(part: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(part.to_vec()).unwrap();
+    text.split_once("\r\n\r\n").unwrap().1.as_bytes().to_vec()
+}
+
+fn mailseal_sign(signer: &str, content: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    mailseal_sign_at(signer, content, NOW)
+}
+
+fn mailseal_sign_at(signer: &str, content: &[u8], now: Time) -> (Vec<u8>, Vec<u8>) {
+    let ring = ring(&["alice.sec", "bob.sec"]);
+    let alg = Algorithms::default();
+    let mut r = rng();
+    let mut ctx = WriteContext {
+        now: NOW,
+        rng: &mut r,
+        algorithms: &alg,
+    };
+    ctx.now = now;
+    let out = PGP.sign(&ring, signer, content, &mut ctx).unwrap();
+    let parts = split_parts(&out);
+    (parts[0].clone(), body_of(&parts[1]))
+}
+
+fn mailseal_encrypt(to: &[&str], signer: Option<&str>, content: &[u8]) -> Vec<u8> {
+    mailseal_encrypt_at(to, signer, content, NOW)
+}
+
+fn mailseal_encrypt_at(to: &[&str], signer: Option<&str>, content: &[u8], now: Time) -> Vec<u8> {
+    let ring = ring(&["alice.sec", "bob.sec", "carol.pub"]);
+    let alg = Algorithms::default();
+    let mut r = rng();
+    let mut ctx = WriteContext {
+        now: NOW,
+        rng: &mut r,
+        algorithms: &alg,
+    };
+    ctx.now = now;
+    let to: Vec<String> = to.iter().map(|s| s.to_string()).collect();
+    let out = PGP.encrypt(&ring, &to, signer, content, &mut ctx).unwrap();
+    body_of(&split_parts(&out)[1])
+}
+
+// --- mailseal writes, gpg reads ------------------------------------------------------------
+
+#[test]
+fn gpg_verifies_what_mailseal_signs() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::new();
+    for (i, who) in ["alice", "bob"].iter().enumerate() {
+        let content = entity(i as u64);
+        let (signed, sig) = mailseal_sign(&format!("{who}@example.org"), &content);
+        assert_eq!(signed, content);
+        let data = gpg.file("signed.eml", &signed);
+        let sigf = gpg.file("signature.asc", &sig);
+        let (ok, _, err) = run(gpg.cmd().arg("--verify").arg(&sigf).arg(&data), b"");
+        assert!(ok, "{who}: {err}");
+        assert!(
+            err.contains(&format!("[GNUPG:] VALIDSIG {}", fpr(who))),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn gpg_decrypts_what_mailseal_encrypts_to_one_two_three_recipients() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::new();
+    let cases: [(&[&str], Option<&str>); 4] = [
+        (&["bob@example.org"], None),
+        (
+            &["bob@example.org", "alice@example.org"],
+            Some("alice@example.org"),
+        ),
+        (
+            &["carol@example.org", "bob@example.org", "alice@example.org"],
+            Some("bob@example.org"),
+        ),
+        (&["alice@example.org"], Some("alice@example.org")),
+    ];
+    for (i, (to, signer)) in cases.iter().enumerate() {
+        let content = entity(10 + i as u64);
+        let armored = mailseal_encrypt(to, *signer, &content);
+        let file = gpg.file("encrypted.asc", &armored);
+        let (ok, out, err) = run(gpg.cmd().arg("--decrypt").arg(&file), b"");
+        assert!(ok, "{to:?}: {err}");
+        assert_eq!(out, content, "{to:?}");
+        assert!(err.contains("[GNUPG:] DECRYPTION_OKAY"), "{err}");
+        assert!(err.contains("[GNUPG:] GOODMDC"), "{err}");
+        match signer {
+            Some(s) => {
+                let who = s.split('@').next().unwrap();
+                assert!(
+                    err.contains(&format!("[GNUPG:] VALIDSIG {}", fpr(who))),
+                    "{err}"
+                );
+            }
+            None => assert!(!err.contains("SIG"), "{err}"),
+        }
+        // SEIPD v1 with MDC, AES-256, one PKESK per recipient, no compression
+        let (_, listing, _) = run(gpg.cmd().arg("--list-packets").arg(&file), b"");
+        let listing = String::from_utf8_lossy(&listing);
+        assert!(listing.contains("mdc_method: 2"), "{listing}");
+        assert!(!listing.contains(":compressed packet:"), "{listing}");
+        assert_eq!(listing.matches(":pubkey enc packet:").count(), to.len());
+        assert!(err.contains("[GNUPG:] DECRYPTION_INFO 2 9"), "{err}");
+    }
+}
+
+// --- gpg writes, mailseal reads -------------------------------------------------------------
+
+#[test]
+fn mailseal_opens_what_gpg_writes_live() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::new();
+    let content = entity(20);
+    let plain = gpg.file("entity.eml", &content);
+    let ctx = ReadContext::at(NOW);
+
+    // signed + encrypted to three recipients, armored and binary
+    for armor in [true, false] {
+        let mut cmd = gpg.cmd();
+        cmd.args(["-s", "-e", "-u", &fpr("carol")]);
+        for who in ["alice", "bob", "carol"] {
+            cmd.args(["-r", &fpr(who)]);
+        }
+        if armor {
+            cmd.arg("-a");
+        }
+        let (ok, ct, err) = run(cmd.args(["-o", "-"]).arg(&plain), b"");
+        assert!(ok, "{err}");
+        for who in ["alice", "bob"] {
+            let ring = ring(&[&format!("{who}.sec"), "carol.pub"]);
+            let d = PGP.decrypt(&ring, &ct, &ctx).unwrap();
+            assert_eq!(d.report.state, EncryptionState::Decrypted);
+            assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&content[..]));
+            let sig = d.signature.unwrap();
+            assert_eq!(sig.state, SignatureState::Valid);
+            assert_eq!(sig.signer.unwrap().key_id, fpr("carol"));
+        }
+    }
+
+    // detached signature over the canonical entity (PGP/MIME), by RSA and Ed25519 keys
+    let ring = ring(&["alice.pub", "bob.pub"]);
+    for who in ["alice", "bob"] {
+        let (ok, sig, err) = run(
+            gpg.cmd()
+                .args([
+                    "--detach-sign",
+                    "-a",
+                    "--digest-algo",
+                    "SHA256",
+                    "-u",
+                    &fpr(who),
+                ])
+                .args(["-o", "-"])
+                .arg(&plain),
+            b"",
+        );
+        assert!(ok, "{err}");
+        let v = PGP.verify_detached(&ring, &content, &sig, &ctx).unwrap();
+        assert_eq!(v.report.state, SignatureState::Valid, "{who}");
+        let mut altered = content.clone();
+        altered[60] ^= 1;
+        let v = PGP.verify_detached(&ring, &altered, &sig, &ctx).unwrap();
+        assert_eq!(v.report.state, SignatureState::Invalid, "{who}");
+    }
+
+    // cleartext signature
+    let (ok, clear, err) = run(
+        gpg.cmd()
+            .args(["--clearsign", "-u", &fpr("bob"), "-o", "-"])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let v = PGP.verify_opaque(&ring, &clear, &ctx).unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+
+    // RFC 2440 mode without MDC: refused
+    let (ok, ct, err) = run(
+        gpg.cmd()
+            .args([
+                "--rfc2440",
+                "--cipher-algo",
+                "AES256",
+                "-e",
+                "-r",
+                &fpr("bob"),
+            ])
+            .args(["-o", "-"])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let d = PGP.decrypt(&self_ring("bob"), &ct, &ctx).unwrap();
+    assert_eq!(d.report.state, EncryptionState::Failed);
+    assert!(d.content.is_none());
+}
+
+fn self_ring(who: &str) -> Keyring {
+    ring(&[&format!("{who}.sec")])
+}
+
+// --- sqop (Sequoia) as a third peer -----------------------------------------------------------
+
+fn have_sqop() -> bool {
+    let ok = Command::new("sqop")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("note: sqop not found, skipping the Sequoia interop test");
+    }
+    ok
+}
+
+fn key_file(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, f(name)).unwrap();
+    path
+}
+
+#[test]
+fn sqop_interop_both_ways() {
+    if !have_sqop() {
+        return;
+    }
+    let dir = tempdir();
+    let d = dir.path();
+    let alice_sec = key_file(d, "alice.sec.asc");
+    let bob_sec = key_file(d, "bob.sec.asc");
+    let alice_pub = key_file(d, "alice.pub.asc");
+    let bob_pub = key_file(d, "bob.pub.asc");
+    let content = entity(30);
+    let ctx = ReadContext::at(NOW);
+
+    // mailseal -> sqop: signed + encrypted, and detached signature. Sequoia judges signatures
+    // at the machine's clock, which may lie before the fixture clock (NOW): sign at a time
+    // already past (2026-11-01; the keys are valid from 2026-01-01).
+    let ct = mailseal_encrypt_at(
+        &["bob@example.org"],
+        Some("alice@example.org"),
+        &content,
+        EARLIER,
+    );
+    let out_file = d.join("verifications");
+    let (ok, out, err) = run(
+        Command::new("sqop")
+            .arg("decrypt")
+            .arg("--verify-with")
+            .arg(&alice_pub)
+            .arg("--verify-out")
+            .arg(&out_file)
+            .arg(&bob_sec),
+        &ct,
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out, content);
+    let verifications = std::fs::read_to_string(&out_file).unwrap_or_default();
+    assert!(verifications.contains(&fpr("alice")), "{verifications}");
+
+    let (signed, sig) = mailseal_sign_at("bob@example.org", &content, EARLIER);
+    let sig_file = d.join("sig.asc");
+    std::fs::write(&sig_file, &sig).unwrap();
+    let (ok, _, err) = run(
+        Command::new("sqop")
+            .arg("verify")
+            .arg(&sig_file)
+            .arg(&bob_pub),
+        &signed,
+    );
+    assert!(ok, "{err}");
+
+    // sqop -> mailseal
+    let (ok, ct, err) = run(
+        Command::new("sqop")
+            .arg("encrypt")
+            .arg("--sign-with")
+            .arg(&bob_sec)
+            .arg(&alice_pub),
+        &content,
+    );
+    assert!(ok, "{err}");
+    let ring = ring(&["alice.sec", "bob.pub"]);
+    let dec = PGP.decrypt(&ring, &ct, &ctx).unwrap();
+    assert_eq!(dec.report.state, EncryptionState::Decrypted);
+    assert_eq!(dec.content.as_deref().map(|c| &c[..]), Some(&content[..]));
+    assert_eq!(dec.signature.unwrap().state, SignatureState::Valid);
+
+    let (ok, sig, err) = run(Command::new("sqop").arg("sign").arg(&alice_sec), &content);
+    assert!(ok, "{err}");
+    let v = PGP.verify_detached(&ring, &content, &sig, &ctx).unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+}

@@ -1,0 +1,570 @@
+//! The OpenPGP engine against messages GnuPG wrote (tests/data/make-openpgp.sh, commands in
+//! tests/data/openpgp/NOTES.md), and round trips through what mailseal writes. Runs natively
+//! and, through wasm-bindgen-test, in wasm under Node.
+
+mod common;
+
+use common::{fixture, rng, NOW};
+use mailseal::{
+    Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, KeyProblem, Keyring, PgpEngine,
+    ReadContext, SignatureState, WriteContext,
+};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+fn f(name: &str) -> &'static [u8] {
+    fixture(&format!("openpgp/{name}"))
+}
+
+fn fpr(who: &str) -> String {
+    String::from_utf8(f(&format!("{who}.fpr")).to_vec())
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+/// A keyring with the given key files (e.g. "alice.sec", "eve.pub").
+fn ring(files: &[&str]) -> Keyring {
+    let mut ring = Keyring::new();
+    for file in files {
+        ring.import(f(&format!("{file}.asc")), &ImportOptions::default(), NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    ring
+}
+
+/// Everyone's public key, and the secrets of `secrets`.
+fn ring_with_secrets(secrets: &[&str]) -> Keyring {
+    let mut files = Vec::new();
+    for who in ["alice", "bob", "carol", "dave", "eve", "old"] {
+        files.push(if secrets.contains(&who) {
+            format!("{who}.sec")
+        } else {
+            format!("{who}.pub")
+        });
+    }
+    let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+    ring(&refs)
+}
+
+fn ctx() -> ReadContext {
+    ReadContext::at(NOW)
+}
+
+const PGP: PgpEngine = PgpEngine;
+
+// --- decrypting what gpg wrote -----------------------------------------------------------------
+
+#[test]
+fn decrypts_gpg_messages_to_one_two_and_three_recipients() {
+    let entity = f("entity.eml");
+    let cases = [
+        ("enc-alice.asc", "alice"),
+        ("enc-bob.gpg", "bob"),
+        ("enc-alice-bob.asc", "alice"),
+        ("enc-alice-bob.asc", "bob"),
+        ("enc-three.asc", "alice"),
+        ("enc-three.asc", "bob"),
+        ("enc-three.asc", "carol"),
+    ];
+    for (file, who) in cases {
+        let ring = ring_with_secrets(&[who]);
+        let out = PGP.decrypt(&ring, f(file), &ctx()).unwrap();
+        assert_eq!(
+            out.report.state,
+            EncryptionState::Decrypted,
+            "{file} as {who}"
+        );
+        assert_eq!(out.report.authenticated, Some(true));
+        assert_eq!(out.report.algorithm.as_deref(), Some("aes256"), "{file}");
+        assert_eq!(out.report.key_id, Some(fpr(who)), "{file}");
+        assert_eq!(
+            out.content.as_deref().map(|c| &c[..]),
+            Some(entity),
+            "{file}"
+        );
+        assert!(out.signature.is_none());
+    }
+}
+
+#[test]
+fn wildcard_recipients_are_tried_against_every_secret_key() {
+    let entity = f("entity.eml");
+    for who in ["bob", "carol"] {
+        let ring = ring_with_secrets(&[who]);
+        let out = PGP.decrypt(&ring, f("enc-hidden.asc"), &ctx()).unwrap();
+        assert_eq!(out.report.state, EncryptionState::Decrypted, "{who}");
+        assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(entity));
+    }
+    let ring = ring_with_secrets(&["alice"]);
+    let out = PGP.decrypt(&ring, f("enc-hidden.asc"), &ctx()).unwrap();
+    assert_eq!(out.report.state, EncryptionState::NoKey);
+    assert!(out.content.is_none());
+}
+
+#[test]
+fn no_secret_key_is_reported_with_the_recipient_ids() {
+    let ring = ring_with_secrets(&["alice", "carol"]);
+    let out = PGP.decrypt(&ring, f("enc-bob.gpg"), &ctx()).unwrap();
+    assert_eq!(out.report.state, EncryptionState::NoKey);
+    assert_eq!(
+        out.report.detail.as_deref(),
+        Some("There was no secret PGP key found.")
+    );
+    assert!(out.content.is_none());
+    // bob's encryption subkey id: the last 16 hex digits of its fingerprint are not bob's
+    // primary key id, so just check it is a 16-digit id
+    let ids = out.report.key_id.unwrap();
+    assert_eq!(ids.len(), 16, "{ids}");
+}
+
+#[test]
+fn sign_and_encrypt_reports_the_inner_signature() {
+    let entity = f("entity.eml");
+    let ring = ring_with_secrets(&["bob"]);
+    let out = PGP.decrypt(&ring, f("signenc-alice.asc"), &ctx()).unwrap();
+    assert_eq!(out.report.state, EncryptionState::Decrypted);
+    assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(entity));
+    let sig = out.signature.unwrap();
+    assert_eq!(sig.state, SignatureState::Valid, "{:?}", sig.detail);
+    let signer = sig.signer.clone().unwrap();
+    assert_eq!(signer.emails, ["alice@example.org"]);
+    assert_eq!(signer.key_id, fpr("alice"));
+    assert_eq!(
+        sig.clone().bind_sender(Some("Alice@Example.org")).state,
+        SignatureState::Valid
+    );
+    assert_eq!(
+        sig.bind_sender(Some("bob@example.org")).state,
+        SignatureState::SenderMismatch
+    );
+
+    let ring = ring_with_secrets(&["alice"]);
+    let out = PGP.decrypt(&ring, f("signenc-bob.asc"), &ctx()).unwrap();
+    assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(entity));
+    let sig = out.signature.unwrap();
+    assert_eq!(sig.state, SignatureState::Valid);
+    assert_eq!(sig.signer.unwrap().emails, ["bob@example.org"]);
+
+    let ring = ring_with_secrets(&["bob"]);
+    let out = PGP
+        .decrypt(&ring, f("signenc-stranger.asc"), &ctx())
+        .unwrap();
+    assert_eq!(out.report.state, EncryptionState::Decrypted);
+    assert_eq!(out.signature.unwrap().state, SignatureState::UnknownSigner);
+}
+
+#[test]
+fn inline_html_and_encrypted_attachments() {
+    let ring = ring_with_secrets(&["alice", "bob"]);
+    let out = PGP.decrypt(&ring, f("inline-html.asc"), &ctx()).unwrap();
+    assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
+    // an armored block inside a text/html body, with markup around it
+    let mut body = b"<html><body><pre>".to_vec();
+    body.extend_from_slice(f("inline-html.asc"));
+    body.extend_from_slice(b"</pre></body></html>");
+    let out = PGP.decrypt(&ring, &body, &ctx()).unwrap();
+    assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
+
+    let out = PGP.decrypt(&ring, f("attach.bin.pgp"), &ctx()).unwrap();
+    assert_eq!(
+        out.content.as_deref().map(|c| &c[..]),
+        Some(f("attach.bin"))
+    );
+    let out = PGP.decrypt(&ring, f("attach.bin.asc"), &ctx()).unwrap();
+    assert_eq!(
+        out.content.as_deref().map(|c| &c[..]),
+        Some(f("attach.bin"))
+    );
+    assert_eq!(out.signature.unwrap().state, SignatureState::Valid);
+}
+
+// --- refusing unauthenticated or altered data ------------------------------------------------
+
+#[test]
+fn fail_messages_without_mdc_are_refused() {
+    let ring = ring_with_secrets(&["bob"]);
+    let out = PGP.decrypt(&ring, f("fail-nomdc-bob.gpg"), &ctx()).unwrap();
+    assert_eq!(out.report.state, EncryptionState::Failed);
+    assert_eq!(out.report.authenticated, Some(false));
+    assert!(out.content.is_none());
+    assert!(out.report.detail.unwrap().contains("integrity"));
+}
+
+#[test]
+fn fail_tampered_ciphertext_gives_no_plaintext() {
+    let ring = ring_with_secrets(&["bob"]);
+    for file in ["fail-tampered-body.gpg", "fail-tampered-mdc.gpg"] {
+        let out = PGP.decrypt(&ring, f(file), &ctx()).unwrap();
+        assert_eq!(out.report.state, EncryptionState::Failed, "{file}");
+        assert!(out.content.is_none(), "{file}");
+        assert!(out.signature.is_none(), "{file}");
+    }
+}
+
+#[test]
+fn fail_decompression_bombs_hit_the_output_limit() {
+    let ring = ring_with_secrets(&["bob"]);
+    let small = ReadContext {
+        now: NOW,
+        max_output: 1024 * 1024,
+    };
+    let err = PGP.decrypt(&ring, f("bomb-bob.gpg"), &small).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TooLarge);
+    let roomy = ReadContext {
+        now: NOW,
+        max_output: 9 * 1024 * 1024,
+    };
+    let out = PGP.decrypt(&ring, f("bomb-bob.gpg"), &roomy).unwrap();
+    assert_eq!(out.content.unwrap().len(), 8 * 1024 * 1024);
+}
+
+#[test]
+fn fail_garbage_and_truncations_never_panic() {
+    let ring = ring_with_secrets(&["alice", "bob"]);
+    assert_eq!(
+        PGP.decrypt(&ring, b"hello", &ctx()).unwrap_err().code(),
+        ErrorCode::MalformedMessage
+    );
+    for file in ["enc-alice.asc", "signenc-alice.asc", "enc-bob.gpg"] {
+        let data = f(file);
+        for cut in (0..data.len()).step_by(97) {
+            let _ = PGP.decrypt(&ring, &data[..cut], &ctx());
+        }
+    }
+    let data = f("sig-alice.asc");
+    for cut in (0..data.len()).step_by(13) {
+        let _ = PGP.verify_detached(&ring, f("entity.eml"), &data[..cut], &ctx());
+    }
+    // a signed-only message handed to decrypt is not an encrypted message
+    assert_eq!(
+        PGP.decrypt(&ring, f("signed-bob.asc"), &ctx())
+            .unwrap_err()
+            .code(),
+        ErrorCode::MalformedMessage
+    );
+}
+
+// --- detached signatures (PGP/MIME multipart/signed) ------------------------------------------
+
+#[test]
+fn detached_signatures_by_gpg_verify_over_the_canonical_entity() {
+    let ring = ring_with_secrets(&[]);
+    let entity = f("entity.eml");
+    for (sig, who) in [("sig-alice.asc", "alice"), ("sig-bob.sig", "bob")] {
+        let v = PGP.verify_detached(&ring, entity, f(sig), &ctx()).unwrap();
+        assert_eq!(
+            v.report.state,
+            SignatureState::Valid,
+            "{sig}: {:?}",
+            v.report.detail
+        );
+        assert_eq!(v.report.digest.as_deref(), Some("sha256"));
+        assert_eq!(v.report.signed_at.as_deref(), Some("2026-06-01T00:00:00Z"));
+        let signer = v.report.signer.unwrap();
+        assert_eq!(signer.key_id, fpr(who));
+        assert_eq!(signer.emails, [format!("{who}@example.org")]);
+        assert!(v.content.is_none());
+    }
+    // stored with LF line ends: canonicalised back to CRLF before verifying (RFC 3156 §5)
+    let lf: Vec<u8> = entity.iter().copied().filter(|b| *b != b'\r').collect();
+    let v = PGP
+        .verify_detached(&ring, &lf, f("sig-alice.asc"), &ctx())
+        .unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+}
+
+#[test]
+fn fail_bad_detached_signatures() {
+    let ring = ring_with_secrets(&[]);
+    let entity = f("entity.eml");
+    let mut altered = entity.to_vec();
+    let pos = altered.windows(5).position(|w| w == b"Hello").unwrap();
+    altered[pos] = b'J';
+    let v = PGP
+        .verify_detached(&ring, &altered, f("sig-alice.asc"), &ctx())
+        .unwrap();
+    assert_eq!(v.report.state, SignatureState::Invalid);
+    assert_eq!(
+        v.report.detail.as_deref(),
+        Some("The PGP signature is invalid.")
+    );
+
+    let check = |sig: &str, state: SignatureState, detail: &str| {
+        let v = PGP.verify_detached(&ring, entity, f(sig), &ctx()).unwrap();
+        assert_eq!(v.report.state, state, "{sig}: {:?}", v.report.detail);
+        let got = v.report.detail.unwrap();
+        assert!(got.contains(detail), "{sig}: {got}");
+    };
+    check("sig-alice-sha1.asc", SignatureState::Invalid, "weak hash");
+    check("sig-old1024.asc", SignatureState::Invalid, "RSA 1024 bits");
+    check(
+        "sig-dave-expired.asc",
+        SignatureState::Expired,
+        "has expired",
+    );
+    check(
+        "sig-eve-revoked.asc",
+        SignatureState::Revoked,
+        "The PGP signature key has been revoked.",
+    );
+    check(
+        "sig-stranger.asc",
+        SignatureState::UnknownSigner,
+        "not in the keyring",
+    );
+    // one good and one bad signature together: the worst wins
+    let mut both = f("sig-bob.sig").to_vec();
+    let sha1 = PGP
+        .verify_detached(&ring, entity, f("sig-alice-sha1.asc"), &ctx())
+        .unwrap();
+    assert_eq!(sha1.report.state, SignatureState::Invalid);
+    both.extend_from_slice(f("sig-bob.sig"));
+    let v = PGP.verify_detached(&ring, entity, &both, &ctx()).unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+    let v = PGP.verify_detached(&ring, &altered, &both, &ctx()).unwrap();
+    assert_eq!(v.report.state, SignatureState::Invalid);
+}
+
+// --- inline signed and cleartext-signed -------------------------------------------------------
+
+#[test]
+fn inline_signed_messages_return_their_text() {
+    let ring = ring_with_secrets(&[]);
+    for (file, who) in [("signed-bob.asc", "bob"), ("signed-alice.gpg", "alice")] {
+        let v = PGP.verify_opaque(&ring, f(file), &ctx()).unwrap();
+        assert_eq!(v.report.state, SignatureState::Valid, "{file}");
+        assert_eq!(v.report.signer.unwrap().key_id, fpr(who));
+        assert_eq!(v.content.as_deref(), Some(f("note.txt")), "{file}");
+    }
+}
+
+#[test]
+fn cleartext_signatures_verify_and_return_the_text() {
+    let ring = ring_with_secrets(&[]);
+    for (file, who) in [
+        ("clearsign-alice.asc", "alice"),
+        ("clearsign-bob.asc", "bob"),
+    ] {
+        let v = PGP.verify_opaque(&ring, f(file), &ctx()).unwrap();
+        assert_eq!(
+            v.report.state,
+            SignatureState::Valid,
+            "{file}: {:?}",
+            v.report.detail
+        );
+        assert_eq!(
+            v.report.signer.unwrap().emails,
+            [format!("{who}@example.org")]
+        );
+        let text = String::from_utf8(v.content.unwrap()).unwrap();
+        assert!(
+            text.starts_with("Ticket #4711 is resolved.\r\n- a dash line\r\n"),
+            "{text}"
+        );
+    }
+    // inside a text/plain body with a quoted reply around it
+    let mut body = b"> earlier mail\n\n".to_vec();
+    body.extend_from_slice(f("clearsign-alice.asc"));
+    let v = PGP.verify_opaque(&ring, &body, &ctx()).unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+}
+
+#[test]
+fn fail_altered_or_weak_cleartext_signatures() {
+    let ring = ring_with_secrets(&[]);
+    let text = String::from_utf8(f("clearsign-alice.asc").to_vec()).unwrap();
+    let altered = text.replace("resolved", "reopened");
+    let v = PGP
+        .verify_opaque(&ring, altered.as_bytes(), &ctx())
+        .unwrap();
+    assert_eq!(v.report.state, SignatureState::Invalid);
+    assert!(String::from_utf8(v.content.unwrap())
+        .unwrap()
+        .contains("reopened"));
+    let v = PGP
+        .verify_opaque(&ring, f("clearsign-alice-sha1.asc"), &ctx())
+        .unwrap();
+    assert_eq!(v.report.state, SignatureState::Invalid);
+}
+
+// --- writing ------------------------------------------------------------------------------------
+
+/// The parts of a multipart entity mailseal wrote (boundary from its Content-Type).
+fn parts(entity: &[u8]) -> (String, Vec<Vec<u8>>) {
+    let text = String::from_utf8(entity.to_vec()).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let boundary = head
+        .split("boundary=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let delimiter = format!("\r\n--{boundary}");
+    let body = format!("\r\n{body}");
+    let mut parts: Vec<Vec<u8>> = body
+        .split(&delimiter)
+        .skip(1)
+        .map(|p| p.strip_prefix("\r\n").unwrap_or(p).as_bytes().to_vec())
+        .collect();
+    parts.pop(); // the closing "--"
+    (head.to_string(), parts)
+}
+
+fn body_of(part: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(part.to_vec()).unwrap();
+    text.split_once("\r\n\r\n").unwrap().1.as_bytes().to_vec()
+}
+
+fn write_ctx<'a>(rng: &'a mut rand_chacha::ChaCha20Rng, alg: &'a Algorithms) -> WriteContext<'a> {
+    WriteContext {
+        now: NOW,
+        rng,
+        algorithms: alg,
+    }
+}
+
+#[test]
+fn signed_pgp_mime_round_trip() {
+    let ring = ring_with_secrets(&["alice", "bob"]);
+    let entity = f("entity.eml");
+    let alg = Algorithms::default();
+    for who in ["alice", "bob"] {
+        let mut r = rng();
+        let out = PGP
+            .sign(
+                &ring,
+                &format!("{who}@example.org"),
+                entity,
+                &mut write_ctx(&mut r, &alg),
+            )
+            .unwrap();
+        let (head, parts) = parts(&out);
+        assert!(
+            head.starts_with("Content-Type: multipart/signed;"),
+            "{head}"
+        );
+        assert!(head.contains("micalg=pgp-sha256"), "{head}");
+        assert!(head.contains("protocol=\"application/pgp-signature\""));
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0], entity);
+        assert!(String::from_utf8_lossy(&parts[1]).contains("name=\"signature.asc\""));
+        let v = PGP
+            .verify_detached(&ring, &parts[0], &body_of(&parts[1]), &ctx())
+            .unwrap();
+        assert_eq!(v.report.state, SignatureState::Valid, "{who}");
+        assert_eq!(v.report.signed_at.as_deref(), Some("2026-12-01T00:00:00Z"));
+        assert_eq!(v.report.signer.unwrap().key_id, fpr(who));
+    }
+}
+
+#[test]
+fn encrypted_pgp_mime_round_trip_with_signature_and_self() {
+    let entity = f("entity.eml");
+    let alg = Algorithms::default();
+    let sender = ring_with_secrets(&["alice"]);
+    let mut r = rng();
+    let to: Vec<String> = ["bob@example.org", "carol@example.org", "alice@example.org"]
+        .map(String::from)
+        .to_vec();
+    let out = PGP
+        .encrypt(
+            &sender,
+            &to,
+            Some("alice@example.org"),
+            entity,
+            &mut write_ctx(&mut r, &alg),
+        )
+        .unwrap();
+    let (head, parts) = parts(&out);
+    assert!(
+        head.starts_with("Content-Type: multipart/encrypted;"),
+        "{head}"
+    );
+    assert!(head.contains("protocol=\"application/pgp-encrypted\""));
+    assert_eq!(parts.len(), 2);
+    assert!(String::from_utf8_lossy(&parts[0]).contains("application/pgp-encrypted"));
+    assert_eq!(body_of(&parts[0]), b"Version: 1\r\n");
+    assert!(String::from_utf8_lossy(&parts[1]).contains("name=\"encrypted.asc\""));
+    let armored = body_of(&parts[1]);
+    for who in ["alice", "bob", "carol"] {
+        let ring = ring_with_secrets(&[who]);
+        let d = PGP.decrypt(&ring, &armored, &ctx()).unwrap();
+        assert_eq!(d.report.state, EncryptionState::Decrypted, "{who}");
+        assert_eq!(d.report.algorithm.as_deref(), Some("aes256"));
+        assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity));
+        let sig = d.signature.unwrap();
+        assert_eq!(sig.state, SignatureState::Valid, "{who}");
+        assert_eq!(sig.signer.unwrap().key_id, fpr("alice"));
+    }
+    // encrypted only
+    let out = PGP
+        .encrypt(
+            &sender,
+            &to[..1],
+            None,
+            entity,
+            &mut write_ctx(&mut r, &alg),
+        )
+        .unwrap();
+    let ring = ring_with_secrets(&["bob"]);
+    let d = PGP
+        .decrypt(&ring, &body_of(&parts_of(&out)[1]), &ctx())
+        .unwrap();
+    assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity));
+    assert!(d.signature.is_none());
+}
+
+fn parts_of(entity: &[u8]) -> Vec<Vec<u8>> {
+    parts(entity).1
+}
+
+#[test]
+fn key_choice_skips_expired_revoked_and_missing_keys() {
+    let ring = ring_with_secrets(&["alice"]);
+    let problem = |addr: &str, sign: bool| {
+        let r = if sign {
+            PGP.signing_key(&ring, addr, NOW)
+        } else {
+            PGP.encryption_key(&ring, addr, NOW)
+        };
+        r.unwrap_err().problem
+    };
+    assert_eq!(
+        PGP.encryption_key(&ring, "bob@example.org", NOW).unwrap(),
+        fpr("bob")
+    );
+    assert_eq!(
+        PGP.signing_key(&ring, "alice@example.org", NOW).unwrap(),
+        fpr("alice")
+    );
+    assert_eq!(problem("dave@example.org", false), KeyProblem::Expired);
+    assert_eq!(problem("eve@example.org", false), KeyProblem::Revoked);
+    assert_eq!(problem("nobody@example.org", false), KeyProblem::NotFound);
+    assert_eq!(problem("bob@example.org", true), KeyProblem::NoSecret);
+    let alg = Algorithms::default();
+    let mut r = rng();
+    let err = PGP
+        .encrypt(
+            &ring,
+            &["bob@example.org".into(), "eve@example.org".into()],
+            None,
+            b"Content-Type: text/plain\r\n\r\nhi\r\n",
+            &mut write_ctx(&mut r, &alg),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RecipientKeyMissing);
+    assert!(
+        err.message().contains("eve@example.org"),
+        "{}",
+        err.message()
+    );
+    assert!(err.message().contains("revoked"), "{}", err.message());
+    let err = PGP
+        .sign(&ring, "bob@example.org", b"x", &mut write_ctx(&mut r, &alg))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
+}
