@@ -189,6 +189,30 @@ fn inline_pgp_and_pgp_files() {
 }
 
 #[test]
+fn bare_tool_output_is_detected() {
+    match layer_of(mime("gpg-bare-armored.asc")) {
+        Layer::PgpMessage {
+            form: PgpForm::Inline { partial: false },
+            payload,
+            ..
+        } => assert!(payload.starts_with(b"-----BEGIN PGP MESSAGE-----")),
+        other => panic!("{other:?}"),
+    }
+    for name in ["openssl-bare-enveloped.der", "openssl-bare-enveloped.pem"] {
+        match layer_of(mime(name)) {
+            Layer::SmimeMime {
+                kind: SmimeKind::Enveloped,
+                payload,
+                ..
+            } => {
+                cms::content_info::ContentInfo::from_der(&payload).expect("DER");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn efail_wrapper_is_plain_with_a_nested_ciphertext_never_shown_as_text() {
     let raw = mime("fail_efail-wrapped-ciphertext.eml");
     let tree = MimeTree::parse(raw, &Limits::default()).unwrap();

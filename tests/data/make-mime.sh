@@ -241,4 +241,11 @@ log "Mailing-list shape: a PGP/MIME signed message wrapped in multipart/mixed wi
   printf '\r\n--------------pgpsig0A1B2C3D--\r\n\r\n--list-footer\r\nContent-Type: text/plain\r\n\r\nlist footer: unsubscribe at https://lists.example/\r\n--list-footer--\r\n'
 } >"$OUT/nested-signed-in-list-footer.eml"
 
+log "Bare tool output (not MIME): gpg --armor, openssl smime -outform DER / PEM"
+cp "$W/inline-enc.asc" "$OUT/gpg-bare-armored.asc"
+openssl smime -encrypt -aes256 -in "$W/entity.txt" -binary -outform DER \
+  -out "$OUT/openssl-bare-enveloped.der" "$W/alice.crt"
+openssl smime -encrypt -aes256 -in "$W/entity.txt" -binary -outform PEM \
+  -out "$OUT/openssl-bare-enveloped.pem" "$W/alice.crt"
+
 log "done: $(ls "$OUT" | wc -l) files in $OUT"
