@@ -476,7 +476,13 @@ fn random_and_mutated_inputs_never_panic() {
             for (j, &b) in c.iter().enumerate() {
                 match b {
                     b'\n' => assert!(j > 0 && c[j - 1] == b'\r', "bare LF at {j}"),
-                    b'\r' => assert_eq!(c.get(j + 1), Some(&b'\n'), "bare CR at {j}"),
+                    b'\r' => assert_eq!(
+                        c.get(j + 1),
+                        Some(&b'\n'),
+                        "bare CR at {j}: {:?} -> {:?}",
+                        String::from_utf8_lossy(&input),
+                        String::from_utf8_lossy(&c)
+                    ),
                     _ => {}
                 }
             }

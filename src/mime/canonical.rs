@@ -153,11 +153,18 @@ fn write_headers(
 fn encode_8bit_field(part: &Part, name: &str, raw: &[u8]) -> Vec<u8> {
     use mail_builder::headers::content_type::ContentType as MbContentType;
     use mail_builder::headers::text::Text as MbText;
+    // Decoded values (and names of damaged fields) may hold control characters: never
+    // write them raw.
+    let clean = |v: &str| -> String {
+        v.chars()
+            .filter(|c| !c.is_control() || *c == '\t')
+            .collect()
+    };
     let as_mb = |ct: &super::parse::ContentType| {
         ct.params
             .iter()
-            .fold(MbContentType::new(ct.mime.clone()), |m, (k, v)| {
-                m.attribute(k.clone(), v.clone())
+            .fold(MbContentType::new(clean(&ct.mime)), |m, (k, v)| {
+                m.attribute(clean(k), clean(v))
             })
     };
     let value = if name.eq_ignore_ascii_case("content-type") {
@@ -168,9 +175,9 @@ fn encode_8bit_field(part: &Part, name: &str, raw: &[u8]) -> Vec<u8> {
     ) {
         header_value(name, &as_mb(d))
     } else {
-        header_value(name, &MbText::new(raw_header_value(raw)))
+        header_value(name, &MbText::new(clean(&raw_header_value(raw))))
     };
-    format!("{name}: {value}\r\n").into_bytes()
+    format!("{}: {value}\r\n", clean(name)).into_bytes()
 }
 
 /// Printable ASCII and whitespace only, lines within limits (base64 bodies).
