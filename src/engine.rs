@@ -141,7 +141,7 @@ pub struct Verified {
 
 /// Every engine this build has, in no particular order (the policy orders them).
 pub fn all() -> Vec<&'static dyn Engine> {
-    vec![&crate::openpgp::PgpEngine]
+    vec![&crate::smime::SmimeEngine, &crate::openpgp::PgpEngine]
 }
 
 /// One standard's sign / verify / encrypt / decrypt over MIME entities with keyring keys.

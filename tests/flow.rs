@@ -15,12 +15,20 @@ use mailseal::{
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-/// A ring with these fixture files imported.
+/// A ring with these fixture files imported; `trusted:` before a name marks a trust anchor.
 fn ring(files: &[&str]) -> Keyring {
     let mut ring = Keyring::new();
     for f in files {
-        ring.import(fixture(f), &ImportOptions::default(), NOW)
-            .unwrap_or_else(|e| panic!("{f}: {e}"));
+        let (file, trusted) = match f.strip_prefix("trusted:") {
+            Some(file) => (file, true),
+            None => (*f, false),
+        };
+        let opts = ImportOptions {
+            trusted,
+            ..ImportOptions::default()
+        };
+        ring.import(fixture(file), &opts, NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
     }
     ring
 }
@@ -96,34 +104,65 @@ fn check_content(opened: &Opened, body: Body, hp: bool, encrypted: bool) {
     let _ = encrypted;
 }
 
+type Files = &'static [&'static str];
+
 struct Party {
     method: Method,
     sender: &'static str,
-    sender_files: &'static [&'static str],
-    /// (address, public file, secret file)
-    recipients: [(&'static str, &'static str, &'static str); 3],
+    /// The sender's secret key (and certificate).
+    sender_files: Files,
+    /// Trust anchors and intermediates both sides hold.
+    shared: Files,
+    /// (address, public files, secret files); the last one is the sender.
+    recipients: [(&'static str, Files, Files); 3],
 }
 
 const PGP: Party = Party {
     method: Method::Pgp,
     sender: "Alice <alice@example.org>",
     sender_files: &["openpgp/alice.sec.asc"],
+    shared: &[],
     recipients: [
         (
             "bob@example.org",
-            "openpgp/bob.pub.asc",
-            "openpgp/bob.sec.asc",
+            &["openpgp/bob.pub.asc"],
+            &["openpgp/bob.sec.asc"],
         ),
         (
             "carol@example.org",
-            "openpgp/carol.pub.asc",
-            "openpgp/carol.sec.asc",
+            &["openpgp/carol.pub.asc"],
+            &["openpgp/carol.sec.asc"],
         ),
         // The sender is also a recipient of the 3-recipient case (encrypt-to-self too).
         (
             "alice@example.org",
-            "openpgp/alice.pub.asc",
-            "openpgp/alice.sec.asc",
+            &["openpgp/alice.pub.asc"],
+            &["openpgp/alice.sec.asc"],
+        ),
+    ],
+};
+
+/// RSA-3072 and P-256 (ECDH, ECDSA) recipients, an RSA-2048 sender, a CA chain.
+const SMIME: Party = Party {
+    method: Method::Smime,
+    sender: "Alice <alice@example.com>",
+    sender_files: &["smime/alice.crt", "smime/alice.key"],
+    shared: &["trusted:smime/root-ca.crt", "smime/int-ca.crt"],
+    recipients: [
+        (
+            "bob@example.com",
+            &["smime/bob.crt"],
+            &["smime/bob.crt", "smime/bob.key"],
+        ),
+        (
+            "dave@example.com",
+            &["smime/dave.crt"],
+            &["smime/dave.crt", "smime/dave.key"],
+        ),
+        (
+            "alice@example.com",
+            &["smime/alice.crt"],
+            &["smime/alice.crt", "smime/alice.key"],
         ),
     ],
 };
@@ -139,8 +178,9 @@ fn round_trips(party: &Party) {
                         party.method
                     );
                     let recipients = &party.recipients[..count];
-                    let mut files: Vec<&str> = party.sender_files.to_vec();
-                    files.extend(recipients.iter().map(|r| r.1));
+                    let mut files: Vec<&str> = party.shared.to_vec();
+                    files.extend(party.sender_files);
+                    files.extend(recipients.iter().flat_map(|r| r.1.iter().copied()));
                     let mut sender_ring = ring(&files);
                     let to: Vec<&str> = recipients.iter().map(|r| r.0).collect();
                     let mut opts = ProtectOptions::new(sign, encrypt, NOW);
@@ -175,12 +215,24 @@ fn round_trips(party: &Party) {
                     // Every recipient opens their copy with their own secret key and the
                     // sender's public key.
                     for r in recipients {
-                        let opened = open_as(&[r.2, party.recipients[2].1], &d.mime);
+                        let mut files: Vec<&str> = party.shared.to_vec();
+                        files.extend(r.2);
+                        files.extend(party.recipients[2].1);
+                        let opened = open_as(&files, &d.mime);
                         let who = format!("{case}, opened by {}", r.0);
                         if encrypt {
                             assert_eq!(
                                 opened.encryption.state,
                                 EncryptionState::Decrypted,
+                                "{who}: {:?}",
+                                opened.encryption
+                            );
+                            // OpenPGP (MDC) is always authenticated; S/MIME AES-CBC only
+                            // under the valid signature inside.
+                            let authenticated = party.method == Method::Pgp || sign;
+                            assert_eq!(
+                                opened.encryption.authenticated,
+                                Some(authenticated),
                                 "{who}: {:?}",
                                 opened.encryption
                             );
@@ -209,6 +261,11 @@ fn round_trips(party: &Party) {
 #[test]
 fn pgp_round_trips_every_combination() {
     round_trips(&PGP);
+}
+
+#[test]
+fn smime_round_trips_every_combination() {
+    round_trips(&SMIME);
 }
 
 #[test]
