@@ -139,6 +139,11 @@ pub struct Verified {
     pub content: Option<Vec<u8>>,
 }
 
+/// Every engine this build has, in no particular order (the policy orders them).
+pub fn all() -> Vec<&'static dyn Engine> {
+    vec![&crate::smime::SmimeEngine, &crate::openpgp::PgpEngine]
+}
+
 /// One standard's sign / verify / encrypt / decrypt over MIME entities with keyring keys.
 pub trait Engine {
     /// Which standard this is.

@@ -9,11 +9,13 @@
 //! - multiparts are rebuilt recursively with their own boundaries (preamble and epilogue
 //!   dropped: no reader shows them); `message/rfc822` parts are canonicalized as entities.
 //!
-//! Header fields are kept as they are (line ends made CRLF); `Content-Transfer-Encoding` is
-//! replaced when a body is re-encoded.
+//! Header fields are kept as they are (line ends made CRLF), except raw 8-bit ones, which are
+//! rewritten with RFC 2231 parameters / RFC 2047 encoded-words; `Content-Transfer-Encoding`
+//! is replaced when a body is re-encoded.
 
 use super::build::{base64_body, to_crlf};
-use super::parse::{transfer_decode, Limits, MimeTree, Part, TransferEncoding};
+use super::draft::header_value;
+use super::parse::{raw_header_value, transfer_decode, Limits, MimeTree, Part, TransferEncoding};
 use crate::error::{Error, ErrorCode, Result};
 
 /// Longest line RFC 5322 §2.1.1 allows, without its CRLF.
@@ -123,6 +125,10 @@ fn write_headers(
             continue;
         }
         let raw = tree.raw().get(field.range.clone()).unwrap_or_default();
+        if !raw.is_ascii() {
+            out.extend_from_slice(&encode_8bit_field(part, &field.name, raw));
+            continue;
+        }
         let mut line = to_crlf(raw);
         if !line.ends_with(b"\r\n") {
             line.extend_from_slice(b"\r\n");
@@ -140,6 +146,38 @@ fn write_headers(
         }
     }
     out.extend_from_slice(b"\r\n");
+}
+
+/// A header field with raw 8-bit bytes (RFC 6532 style), rewritten 7-bit: Content-Type and
+/// Content-Disposition parameters as RFC 2231, anything else as RFC 2047 encoded-words.
+fn encode_8bit_field(part: &Part, name: &str, raw: &[u8]) -> Vec<u8> {
+    use mail_builder::headers::content_type::ContentType as MbContentType;
+    use mail_builder::headers::text::Text as MbText;
+    // Decoded values (and names of damaged fields) may hold control characters: never
+    // write them raw.
+    let clean = |v: &str| -> String {
+        v.chars()
+            .filter(|c| !c.is_control() || *c == '\t')
+            .collect()
+    };
+    let as_mb = |ct: &super::parse::ContentType| {
+        ct.params
+            .iter()
+            .fold(MbContentType::new(clean(&ct.mime)), |m, (k, v)| {
+                m.attribute(clean(k), clean(v))
+            })
+    };
+    let value = if name.eq_ignore_ascii_case("content-type") {
+        header_value(name, &as_mb(&part.content_type))
+    } else if let (true, Some(d)) = (
+        name.eq_ignore_ascii_case("content-disposition"),
+        part.disposition.as_ref(),
+    ) {
+        header_value(name, &as_mb(d))
+    } else {
+        header_value(name, &MbText::new(clean(&raw_header_value(raw))))
+    };
+    format!("{}: {value}\r\n", clean(name)).into_bytes()
 }
 
 /// Printable ASCII and whitespace only, lines within limits (base64 bodies).
@@ -240,6 +278,18 @@ mod tests {
         assert_eq!(bin.body, b"\x00\xff\x01");
         assert!(!String::from_utf8_lossy(&out).contains("preamble"));
         // Canonical output is a fixed point.
+        assert_eq!(canon(&out), out);
+    }
+
+    #[test]
+    fn eight_bit_header_fields_are_encoded() {
+        let raw = "Content-Type: application/pdf; name=\"März.pdf\"\r\nContent-Disposition: attachment; filename=\"März.pdf\"\r\nContent-Description: Übersicht\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n";
+        let out = canon(raw.as_bytes());
+        assert!(out.is_ascii(), "{}", String::from_utf8_lossy(&out));
+        let tree = MimeTree::parse(&out, &Limits::default()).unwrap();
+        assert_eq!(tree.root().filename.as_deref(), Some("März.pdf"));
+        assert_eq!(tree.root().content_type.param("name"), Some("März.pdf"));
+        assert_eq!(tree.root().body, b"%PDF-");
         assert_eq!(canon(&out), out);
     }
 

@@ -499,7 +499,17 @@ fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer {
         .content_type
         .param("protocol")
         .map(|p| p.trim().to_ascii_lowercase());
-    if protocol.as_deref() != Some("application/pgp-encrypted") {
+    // Some gateways drop the protocol parameter; the control part then tells.
+    let control_part = root
+        .children
+        .first()
+        .and_then(|&c| tree.part(c))
+        .is_some_and(|p| p.content_type.is("application/pgp-encrypted"));
+    let pgp = match protocol.as_deref() {
+        Some(p) => p == "application/pgp-encrypted",
+        None => control_part,
+    };
+    if !pgp {
         return malformed(
             None,
             "The encrypted message uses an encryption type mailseal does not know.",
@@ -867,6 +877,23 @@ mod tests {
         // Quoted armor is not a message.
         let d = detect_str("Content-Type: text/plain\r\n\r\n> -----BEGIN PGP MESSAGE-----\r\n");
         assert_eq!(d.layer, Layer::Plain);
+    }
+
+    #[test]
+    fn pgp_mime_encrypted_without_protocol_parameter() {
+        let raw = "Content-Type: multipart/encrypted; boundary=e\r\n\r\n--e\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--e\r\nContent-Type: application/octet-stream\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQ\r\n-----END PGP MESSAGE-----\r\n--e--\r\n";
+        assert!(matches!(
+            detect_str(raw).layer,
+            Layer::PgpMessage {
+                form: PgpForm::Mime,
+                ..
+            }
+        ));
+        let other = raw.replace(
+            "application/pgp-encrypted\r\n\r\nVersion",
+            "application/x-other\r\n\r\nVersion",
+        );
+        assert!(matches!(detect_str(&other).layer, Layer::Malformed { .. }));
     }
 
     #[test]

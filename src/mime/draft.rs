@@ -240,7 +240,7 @@ fn multipart<'x>(ct: &'static str, parts: Vec<MimePart<'x>>, rng: &mut dyn Rng) 
 }
 
 /// A header value as mail-builder writes it, without the final CRLF.
-fn header_value(name: &str, value: &impl mail_builder::headers::Header) -> String {
+pub(crate) fn header_value(name: &str, value: &impl mail_builder::headers::Header) -> String {
     let mut out: Vec<u8> = Vec::new();
     value.write_header(&mut out, name.len() + 2);
     let s = String::from_utf8_lossy(&out).into_owned();

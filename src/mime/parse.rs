@@ -240,6 +240,13 @@ impl<'a> MimeTree<'a> {
         if u32::try_from(raw.len()).is_err() {
             return Err(Error::new(ErrorCode::TooLarge, "The message is too large."));
         }
+        if let Some(root) = bare_root(raw) {
+            return Ok(MimeTree {
+                raw,
+                message: Message::default(),
+                parts: vec![root],
+            });
+        }
         let message = MessageParser::default()
             .parse(raw)
             .ok_or_else(|| malformed("The message has no header fields."))?;
@@ -296,8 +303,65 @@ impl<'a> MimeTree<'a> {
 
     /// The root's header fields in mail-parser's parsed form (addresses, dates, decoded text).
     pub(crate) fn root_headers(&self) -> &[mail_parser::Header<'a>] {
-        self.message.headers()
+        // Not `Message::headers()`: it indexes parts[0], which a bare input does not have.
+        self.message
+            .parts
+            .first()
+            .map_or(&[][..], |p| p.headers.as_slice())
     }
+}
+
+/// Tool output that is not a MIME message but is read as one: an armored OpenPGP block
+/// (`gpg --armor`, `--clearsign`) as a `text/plain` body, a binary OpenPGP message as a
+/// `.pgp` file, a DER or PEM CMS object (`openssl smime -outform DER|PEM`) as
+/// `application/pkcs7-mime`. Without this, the first armor line would be taken for a header.
+fn bare_root(raw: &[u8]) -> Option<Part> {
+    let start = raw.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = &raw[start..];
+    let (mime, filename, body): (&str, Option<&str>, Vec<u8>) = if rest
+        .starts_with(b"-----BEGIN PGP ")
+    {
+        ("text/plain", None, raw.to_vec())
+    } else if rest.starts_with(b"-----BEGIN PKCS7-----") || rest.starts_with(b"-----BEGIN CMS-----")
+    {
+        let text = core::str::from_utf8(rest).ok()?;
+        let (_, der) = der::pem::decode_vec(text.trim().as_bytes()).ok()?;
+        ("application/pkcs7-mime", None, der)
+    } else if super::detect::cms_kind(raw).is_some() {
+        ("application/pkcs7-mime", None, raw.to_vec())
+    } else if raw[0] & 0x80 != 0 && !raw.starts_with(b"\xef\xbb\xbf") {
+        // An OpenPGP packet header (RFC 9580 §4.2) cannot start a header field name (a
+        // UTF-8 byte-order mark can, in .eml files saved on Windows).
+        (
+            "application/octet-stream",
+            Some("message.pgp"),
+            raw.to_vec(),
+        )
+    } else {
+        return None;
+    };
+    let text = (mime == "text/plain").then(|| String::from_utf8_lossy(raw).into_owned());
+    Some(Part {
+        id: 0,
+        parent: None,
+        children: Vec::new(),
+        depth: 0,
+        content_type: ContentType {
+            mime: mime.to_string(),
+            params: Vec::new(),
+        },
+        disposition: None,
+        filename: filename.map(str::to_string),
+        transfer_encoding: TransferEncoding::Binary,
+        headers: Vec::new(),
+        range: 0..raw.len(),
+        body_range: 0..raw.len(),
+        body,
+        text,
+        exact: true,
+        ambiguous: false,
+        damaged: false,
+    })
 }
 
 /// The value of a raw header field `Name: value\r\n folded\r\n`, unfolded and trimmed.
@@ -620,6 +684,22 @@ Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC.bin\r\nContent-Trans
             MimeTree::parse(b"", &Limits::default()).unwrap_err().code(),
             ErrorCode::MalformedMessage
         );
+    }
+
+    #[test]
+    fn bare_tool_output_is_read_as_a_single_part() {
+        let armor = b"-----BEGIN PGP MESSAGE-----\n\nhQEMA\n-----END PGP MESSAGE-----\n";
+        let tree = MimeTree::parse(armor, &Limits::default()).unwrap();
+        assert_eq!(tree.root().content_type.mime, "text/plain");
+        assert_eq!(tree.root().body, armor);
+        // Regression (found by the mutation loop): no parsed header block to index.
+        assert!(tree.root_headers().is_empty());
+        let binary = [0x85u8, 0x01, 0x0c, 0x03];
+        let tree = MimeTree::parse(&binary, &Limits::default()).unwrap();
+        assert_eq!(tree.root().filename.as_deref(), Some("message.pgp"));
+        // An ordinary message is not affected.
+        let tree = MimeTree::parse(b"From: a@example.com\r\n\r\nhi", &Limits::default()).unwrap();
+        assert_eq!(tree.root().headers.len(), 1);
     }
 
     #[test]

@@ -1,0 +1,491 @@
+//! The MIME layer over real-world shaped messages (tests/data/mime, made by
+//! tests/data/make-mime.sh with openssl and gpg, plus hand-written client and attacker shapes;
+//! see tests/data/mime/NOTES.md). Runs natively and, through wasm-bindgen-test, in wasm under
+//! Node.
+
+mod common;
+
+use common::{fixture, rng, DATA, NOW};
+use der::Decode;
+use mailseal::mime::{
+    build_draft, canonicalize, detect, protect_headers, read_protected, readable, sender, Detached,
+    Draft, DraftAttachment, HeaderView, Layer, Limits, MimeTree, NestedKind, PgpForm, Sender,
+    SmimeKind,
+};
+use mailseal::{ErrorCode, Method, Scope};
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+fn mime(name: &str) -> &'static [u8] {
+    fixture(&format!("mime/{name}"))
+}
+
+fn layer_of(raw: &[u8]) -> Layer {
+    detect(&MimeTree::parse(raw, &Limits::default()).expect("parses")).layer
+}
+
+fn lf(raw: &[u8]) -> Vec<u8> {
+    raw.iter().copied().filter(|&b| b != b'\r').collect()
+}
+
+fn smime_detached(name: &str) -> Detached {
+    match layer_of(mime(name)) {
+        Layer::SmimeSigned(d) => d,
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+/// The DER is a CMS ContentInfo of the given kind (parsed with the cms crate).
+fn assert_cms_signed_data(der: &[u8]) {
+    let ci = cms::content_info::ContentInfo::from_der(der).expect("signature is CMS DER");
+    assert_eq!(ci.content_type, const_oid::db::rfc5911::ID_SIGNED_DATA);
+}
+
+/// The text between the delimiter line before the signed part and the CRLF before the next
+/// delimiter, found by plain string search (independent of the parser).
+fn between_delimiters(raw: &[u8], boundary: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(raw);
+    let delim = format!("--{boundary}");
+    let first = text.find(&format!("\n{delim}")).expect("first delimiter") + 1;
+    let start = first + text[first..].find('\n').expect("line end") + 1;
+    let next = start
+        + text[start..]
+            .find(&format!("\n{delim}"))
+            .expect("next delimiter");
+    let end = if text.as_bytes()[next - 1] == b'\r' {
+        next - 1
+    } else {
+        next
+    };
+    raw[start..end].to_vec()
+}
+
+#[test]
+fn smime_multipart_signed_shapes_give_exact_bytes_and_der() {
+    for (name, boundary) in [
+        (
+            "thunderbird-smime-signed.eml",
+            "------------ms010203040506070809000102",
+        ),
+        (
+            "applemail-smime-signed.eml",
+            "Apple-Mail=_9F1D2E3C-0000-4A5B-8C00-222222222222",
+        ),
+    ] {
+        let d = smime_detached(name);
+        assert_eq!(d.signed, between_delimiters(mime(name), boundary), "{name}");
+        assert_eq!(d.micalg.as_deref(), Some("sha-256"));
+        assert_cms_signed_data(&d.signature);
+        assert_eq!(&d.signed[..], &*d.signed_crlf());
+    }
+    for name in ["openssl-smime-signed.eml", "openssl-cms-signed-crlf.eml"] {
+        let d = smime_detached(name);
+        assert!(d.signed.starts_with(b"Content-Type: "), "{name}");
+        assert_cms_signed_data(&d.signature);
+    }
+}
+
+#[test]
+fn lf_twin_gives_the_same_canonical_signed_bytes() {
+    for name in [
+        "thunderbird-smime-signed.eml",
+        "applemail-smime-signed.eml",
+        "openssl-cms-signed-crlf.eml",
+    ] {
+        let crlf = smime_detached(name);
+        let twin = lf(mime(name));
+        let d = match layer_of(&twin) {
+            Layer::SmimeSigned(d) => d,
+            other => panic!("{name} (LF): {other:?}"),
+        };
+        assert_eq!(d.signed, lf(&crlf.signed));
+        assert_eq!(&*d.signed_crlf(), &crlf.signed[..], "{name}");
+        assert_eq!(d.signature, crlf.signature);
+    }
+}
+
+#[test]
+fn pgp_mime_signed_and_encrypted() {
+    match layer_of(mime("gpg-pgpmime-signed.eml")) {
+        Layer::PgpSigned(d) => {
+            assert_eq!(
+                d.signed,
+                between_delimiters(mime("gpg-pgpmime-signed.eml"), "------------pgpsig0A1B2C3D")
+            );
+            assert!(d.signature.starts_with(b"-----BEGIN PGP SIGNATURE-----"));
+            assert_eq!(d.micalg.as_deref(), Some("pgp-sha256"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match layer_of(mime("gpg-pgpmime-encrypted.eml")) {
+        Layer::PgpMessage {
+            form: PgpForm::Mime,
+            payload,
+            ..
+        } => {
+            assert!(payload.starts_with(b"-----BEGIN PGP MESSAGE-----"));
+            assert!(payload.ends_with(b"-----END PGP MESSAGE-----\n"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn smime_application_pkcs7_mime_kinds_come_from_the_der() {
+    let cases = [
+        ("openssl-smime-enveloped.eml", SmimeKind::Enveloped),
+        ("openssl-cms-authenveloped.eml", SmimeKind::AuthEnveloped),
+        ("openssl-smime-opaque.eml", SmimeKind::Signed),
+        ("outlook-p7m-octet-stream.eml", SmimeKind::Enveloped),
+    ];
+    for (name, want) in cases {
+        match layer_of(mime(name)) {
+            Layer::SmimeMime { kind, payload, .. } => {
+                assert_eq!(kind, want, "{name}");
+                cms::content_info::ContentInfo::from_der(&payload).expect("payload is DER");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn inline_pgp_and_pgp_files() {
+    match layer_of(mime("gpg-inline-clearsigned.eml")) {
+        Layer::PgpCleartext {
+            armored, partial, ..
+        } => {
+            assert!(partial, "the list footer is outside the signature");
+            assert!(armored.starts_with(b"-----BEGIN PGP SIGNED MESSAGE-----"));
+            assert!(armored.ends_with(b"-----END PGP SIGNATURE-----\r\n"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match layer_of(mime("gpg-inline-encrypted.eml")) {
+        Layer::PgpMessage {
+            form: PgpForm::Inline { partial },
+            payload,
+            ..
+        } => {
+            assert!(!partial);
+            assert!(payload.starts_with(b"-----BEGIN PGP MESSAGE-----"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match layer_of(mime("gpg-file-attachment.eml")) {
+        Layer::PgpMessage {
+            form: PgpForm::Attachment { filename },
+            payload,
+            ..
+        } => {
+            assert_eq!(filename, "report.txt.pgp");
+            // A binary OpenPGP message: first byte is a packet tag (bit 7 set).
+            assert!(payload[0] & 0x80 != 0);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn bare_tool_output_is_detected() {
+    match layer_of(mime("gpg-bare-armored.asc")) {
+        Layer::PgpMessage {
+            form: PgpForm::Inline { partial: false },
+            payload,
+            ..
+        } => assert!(payload.starts_with(b"-----BEGIN PGP MESSAGE-----")),
+        other => panic!("{other:?}"),
+    }
+    for name in ["openssl-bare-enveloped.der", "openssl-bare-enveloped.pem"] {
+        match layer_of(mime(name)) {
+            Layer::SmimeMime {
+                kind: SmimeKind::Enveloped,
+                payload,
+                ..
+            } => {
+                cms::content_info::ContentInfo::from_der(&payload).expect("DER");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn efail_wrapper_is_plain_with_a_nested_ciphertext_never_shown_as_text() {
+    let raw = mime("fail_efail-wrapped-ciphertext.eml");
+    let tree = MimeTree::parse(raw, &Limits::default()).unwrap();
+    let found = detect(&tree);
+    assert_eq!(found.layer, Layer::Plain);
+    assert_eq!(found.nested.len(), 1);
+    assert_eq!(found.nested[0].kind, NestedKind::SmimeMime);
+    let content = readable(&tree);
+    assert_eq!(content.attachments.len(), 1);
+    assert_eq!(content.attachments[0].filename, "smime.p7m");
+    assert!(!content.quote_for_reply.contains("MII"));
+}
+
+#[test]
+fn signed_message_inside_a_list_footer_is_nested_and_partial() {
+    let raw = mime("nested-signed-in-list-footer.eml");
+    let tree = MimeTree::parse(raw, &Limits::default()).unwrap();
+    let found = detect(&tree);
+    assert_eq!(found.layer, Layer::Plain);
+    assert_eq!(found.nested[0].kind, NestedKind::PgpSigned);
+    let content = readable(&tree);
+    let signed = tree.part(found.nested[0].part).unwrap().range.clone();
+    assert_eq!(content.scope(&signed), Scope::Partial);
+    assert!(content.text.as_deref().unwrap().contains("list footer"));
+}
+
+/// Inserts `--boundary` in the middle of a preamble line: mail-parser would start the first
+/// part there; the signed part must then be refused, not mis-located.
+#[test]
+fn attacker_boundary_tricks_make_signed_messages_malformed() {
+    let raw = String::from_utf8(mime("thunderbird-smime-signed.eml").to_vec()).unwrap();
+    let b = "--------------ms010203040506070809000102";
+    let tricks = [
+        raw.replace(
+            "This is a cryptographically signed message in MIME format.",
+            &format!("Innocent text {b} Content-Type: text/plain"),
+        ),
+        // Boundary followed by junk on the delimiter line.
+        raw.replacen(
+            &format!("{b}\r\nContent-Type: multipart/alternative"),
+            &format!("{b}junk\r\nContent-Type: multipart/alternative"),
+            1,
+        ),
+        // A third part.
+        raw.replacen(
+            &format!("{b}--"),
+            &format!("{b}\r\nContent-Type: text/plain\r\n\r\nadded\r\n{b}--"),
+            1,
+        ),
+        // Two Content-Type fields at the top.
+        raw.replacen(
+            "MIME-Version: 1.0\r\n",
+            "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n",
+            1,
+        ),
+    ];
+    for (i, t) in tricks.iter().enumerate() {
+        match layer_of(t.as_bytes()) {
+            Layer::Malformed { .. } => {}
+            other => panic!("trick {i}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn sender_binding_inputs() {
+    let tree = |n| MimeTree::parse(mime(n), &Limits::default()).unwrap();
+    assert_eq!(
+        sender(&tree("fail_display-name-spoof.eml")),
+        Sender::One("mallory@evil.example".into())
+    );
+    assert_eq!(sender(&tree("fail_two-from.eml")), Sender::Several);
+    assert_eq!(
+        sender(&tree("thunderbird-smime-signed.eml")).address(),
+        Some("alice@example.com")
+    );
+}
+
+#[test]
+fn hidden_alternative_is_not_quoted() {
+    let tree = MimeTree::parse(mime("fail_hidden-alternative.eml"), &Limits::default()).unwrap();
+    let r = readable(&tree);
+    assert_eq!(r.quote_for_reply, "Displayed plain alternative.");
+    assert!(!r.html.as_deref().unwrap().contains("mallory"));
+}
+
+#[test]
+fn signed_entity_content_of_real_samples() {
+    // What open shows after verifying: the signed part parsed on its own.
+    let d = smime_detached("applemail-smime-signed.eml");
+    let inner = MimeTree::parse(&d.signed, &Limits::default()).unwrap();
+    assert_eq!(detect(&inner).layer, Layer::Plain);
+    let r = readable(&inner);
+    assert_eq!(r.text.as_deref(), Some("Invoice attached.\n"));
+    assert_eq!(r.attachments[0].filename, "Rechnung März.pdf");
+    assert!(r.attachments[0].data.starts_with(b"%PDF-1.4"));
+    assert_eq!(r.scope(&(0..d.signed.len())), Scope::Whole);
+    let tb = smime_detached("thunderbird-smime-signed.eml");
+    let r = readable(&MimeTree::parse(&tb.signed, &Limits::default()).unwrap());
+    assert!(r.quote_for_reply.contains("Café at 10?"));
+    assert!(r.html.unwrap().contains("<p>Alice</p>"));
+}
+
+#[test]
+fn protected_headers_inner_entities() {
+    let outer = HeaderView::of(
+        &MimeTree::parse(
+            b"From: Alice <alice@example.com>\r\nTo: Bob <bob@example.com>\r\nSubject: [...]\r\n\r\n",
+            &Limits::default(),
+        )
+        .unwrap(),
+    );
+    let tb = MimeTree::parse(mime("thunderbird-hp-inner.eml"), &Limits::default()).unwrap();
+    let got = read_protected(&tb, &outer).unwrap();
+    assert_eq!(
+        got.view.subject.as_deref(),
+        Some("Real subject: salary review")
+    );
+    assert!(!got.from_differs && !got.legacy);
+    assert_eq!(got.hp_outer.len(), 3);
+    assert_eq!(
+        readable(&tb).text.as_deref(),
+        Some("The numbers are in the attached sheet.")
+    );
+    let mh = MimeTree::parse(mime("enigmail-memoryhole-inner.eml"), &Limits::default()).unwrap();
+    let got = read_protected(&mh, &outer).unwrap();
+    assert!(got.legacy);
+    assert_eq!(got.view.subject.as_deref(), Some("Memory Hole subject"));
+    assert_eq!(
+        readable(&mh).text.as_deref(),
+        Some("Body of an Enigmail message.")
+    );
+}
+
+#[test]
+fn draft_to_protected_entity_and_back() {
+    let draft = Draft {
+        from: "Agent Zoë <agent@helpdesk.example>".into(),
+        to: vec!["alice@example.com".into()],
+        subject: "Ihre Anfrage #77".into(),
+        text: Some("Guten Tag,\nFrom the desk: erledigt. \n".into()),
+        html: Some("<p>Guten Tag</p>".into()),
+        attachments: vec![DraftAttachment {
+            filename: "log.bin".into(),
+            content_type: "application/octet-stream".into(),
+            data: (0u8..=255).collect(),
+        }],
+        ..Draft::default()
+    };
+    let mut r = rng();
+    let built = build_draft(&draft, NOW, &mut r).unwrap();
+    assert!(built.entity.is_ascii());
+    assert_eq!(
+        canonicalize(&built.entity, &Limits::default()).unwrap(),
+        built.entity
+    );
+    let p = protect_headers(&built.entity, &built.headers, true, false).unwrap();
+    assert!(p.outer.iter().any(|(n, v)| n == "Subject" && v == "[...]"));
+    let inner = MimeTree::parse(&p.entity, &Limits::default()).unwrap();
+    let outer_view = HeaderView::default();
+    let restored = read_protected(&inner, &outer_view).unwrap();
+    assert_eq!(restored.view.subject.as_deref(), Some("Ihre Anfrage #77"));
+    assert_eq!(restored.view.from[0].address, "agent@helpdesk.example");
+    let content = readable(&inner);
+    assert_eq!(
+        content.text.as_deref(),
+        Some("Guten Tag,\nFrom the desk: erledigt. \n")
+    );
+    assert_eq!(content.attachments[0].data, (0u8..=255).collect::<Vec<_>>());
+}
+
+#[test]
+fn limits_give_typed_errors() {
+    let tiny = Limits {
+        max_input: 100,
+        ..Limits::default()
+    };
+    let err = MimeTree::parse(mime("thunderbird-smime-signed.eml"), &tiny).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TooLarge);
+    let few = Limits {
+        max_parts: 2,
+        ..Limits::default()
+    };
+    let err = MimeTree::parse(mime("applemail-smime-signed.eml"), &few).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TooLarge);
+    assert_eq!(
+        layer_of(mime("openssl-smime-signed.eml")).method(),
+        Some(Method::Smime)
+    );
+}
+
+/// Random and mutated inputs never panic anywhere in the MIME layer.
+#[test]
+fn random_and_mutated_inputs_never_panic() {
+    let mut r = rand_chacha::ChaCha8Rng::seed_from_u64(2026);
+    let samples: Vec<&[u8]> = DATA
+        .get_dir("mime")
+        .expect("mime fixtures")
+        .files()
+        .map(|f| f.contents())
+        .collect();
+    let tokens: [&[u8]; 12] = [
+        b"\r\n",
+        b"\n",
+        b"--",
+        b"boundary=",
+        b"Content-Type: multipart/signed; boundary=x\r\n\r\n--x\r\n",
+        b"Content-Transfer-Encoding: base64\r\n",
+        b"=?utf-8?B?",
+        b"-----BEGIN PGP MESSAGE-----\r\n",
+        b"\x00\xff",
+        b"filename*0*=utf-8''%",
+        b"Content-Type: message/rfc822\r\n\r\n",
+        b"protected-headers=\"v1\"",
+    ];
+    let limits = Limits::default();
+    // MIME_FUZZ_ITERS=100000 for a longer local run.
+    let iters: usize = option_env!("MIME_FUZZ_ITERS")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(600);
+    for i in 0..iters {
+        let mut input = if i % 10 == 0 {
+            let mut v = vec![0u8; (r.next_u32() % 400) as usize];
+            r.fill_bytes(&mut v);
+            v
+        } else {
+            samples[(r.next_u32() as usize) % samples.len()].to_vec()
+        };
+        for _ in 0..(1 + r.next_u32() % 6) {
+            let pos = if input.is_empty() {
+                0
+            } else {
+                (r.next_u32() as usize) % input.len()
+            };
+            match r.next_u32() % 4 {
+                0 => {
+                    let t = tokens[(r.next_u32() as usize) % tokens.len()];
+                    input.splice(pos..pos, t.iter().copied());
+                }
+                1 => {
+                    let end = (pos + (r.next_u32() % 64) as usize).min(input.len());
+                    input.drain(pos..end);
+                }
+                2 if !input.is_empty() => input[pos] = r.next_u32() as u8,
+                _ => input.truncate(pos),
+            }
+        }
+        if let Ok(tree) = MimeTree::parse(&input, &limits) {
+            let found = detect(&tree);
+            let _ = found.layer.method();
+            if let Layer::SmimeSigned(d) | Layer::PgpSigned(d) = &found.layer {
+                assert_eq!(&input[d.signed_range.clone()], &d.signed[..]);
+            }
+            let _ = sender(&tree);
+            let content = readable(&tree);
+            let _ = content.scope(&(0..input.len() / 2));
+            let _ = read_protected(&tree, &HeaderView::default());
+        }
+        if let Ok(c) = canonicalize(&input, &limits) {
+            // Every line end of the canonical form is CRLF.
+            for (j, &b) in c.iter().enumerate() {
+                match b {
+                    b'\n' => assert!(j > 0 && c[j - 1] == b'\r', "bare LF at {j}"),
+                    b'\r' => assert_eq!(
+                        c.get(j + 1),
+                        Some(&b'\n'),
+                        "bare CR at {j}: {:?} -> {:?}",
+                        String::from_utf8_lossy(&input),
+                        String::from_utf8_lossy(&c)
+                    ),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
