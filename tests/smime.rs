@@ -227,7 +227,9 @@ fn fail_garbage_is_malformed_not_a_panic() {
         let _ = E.verify_opaque(&ring, &der[..cut], &ctx());
     }
     // A damaged detached signature is a verdict: the signed part can still be shown.
-    let r = E.verify_detached(&ring, entity(), b"not cms", &ctx()).unwrap();
+    let r = E
+        .verify_detached(&ring, entity(), b"not cms", &ctx())
+        .unwrap();
     assert_eq!(r.report.state, SignatureState::Invalid);
     let err = E.decrypt(&ring, b"not cms", &ctx()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::MalformedMessage);
