@@ -111,6 +111,51 @@ fn openssl_verifies_what_mailseal_signs() {
 }
 
 #[test]
+fn openssl_reads_separate_signing_and_encryption_certificates() {
+    if !have("openssl") {
+        return;
+    }
+    // Ivy signs with ivy-sign; the signature carries ivy-enc and names it as the key to
+    // encrypt replies to. openssl verifies it and can encrypt to the certificate it extracts.
+    let dir = tempdir();
+    let ring = ring(&["ivy-sign", "ivy-enc"]);
+    let mut r = rng();
+    let algs = Algorithms::default();
+    let mut ctx = WriteContext {
+        now: NOW,
+        rng: &mut r,
+        algorithms: &algs,
+    };
+    let out = E
+        .sign(&ring, "ivy@example.com", f("entity.txt"), &mut ctx)
+        .unwrap();
+    let msg = dir.path().join("ivy.eml");
+    std::fs::write(&msg, message(&out)).unwrap();
+    let certs = dir.path().join("certs.pem");
+    let (ok, log) = openssl(&[
+        "cms",
+        "-verify",
+        "-in",
+        path_str(&msg),
+        "-CAfile",
+        path_str(&data("root-ca.crt")),
+        "-purpose",
+        "smimesign",
+        "-certsout",
+        path_str(&certs),
+        "-out",
+        path_str(&dir.path().join("content")),
+    ]);
+    assert!(ok, "{log}");
+    let pem = std::fs::read_to_string(&certs).unwrap();
+    let enc = std::fs::read_to_string(data("ivy-enc.crt")).unwrap();
+    assert!(
+        pem.contains(enc.trim()),
+        "ivy-enc is among the certificates sent"
+    );
+}
+
+#[test]
 fn openssl_decrypts_what_mailseal_encrypts() {
     if !have("openssl") {
         return;

@@ -537,6 +537,75 @@ fn signs_in_both_forms_with_rsa_and_ec_keys() {
 }
 
 #[test]
+fn separate_encryption_certificate_is_sent_and_preferred() {
+    use der::{Decode, DecodePem, Encode};
+    // Ivy signs with one certificate and receives encrypted mail with another.
+    let ring = ring(&["ivy-sign", "ivy-enc"]);
+    let ivy = "ivy@example.com";
+    let sign_id = E.signing_key(&ring, ivy, NOW).unwrap();
+    let enc_id = E.encryption_key(&ring, ivy, NOW).unwrap();
+    assert_ne!(sign_id, enc_id);
+    let mut r = rng();
+    let algs = Algorithms::default();
+    let out = E
+        .sign(&ring, ivy, entity(), &mut write_ctx(&mut r, &algs))
+        .unwrap();
+    let (signed, sig) = detached(&out);
+    let rep = E
+        .verify_detached(&ring_certs(&[]), &signed, &sig, &ctx())
+        .unwrap()
+        .report;
+    assert_eq!(rep.state, SignatureState::Valid, "{:?}", rep.detail);
+    assert_eq!(rep.signer.unwrap().key_id, sign_id);
+
+    let ci = cms::content_info::ContentInfo::from_der(&sig).unwrap();
+    let sd: cms::signed_data::SignedData = ci.content.decode_as().unwrap();
+    let enc_cert = x509_cert::Certificate::from_pem(f("ivy-enc.crt")).unwrap();
+    let sent = sd
+        .certificates
+        .as_ref()
+        .unwrap()
+        .0
+        .iter()
+        .any(|c| matches!(c, cms::cert::CertificateChoices::Certificate(c) if *c == enc_cert));
+    assert!(
+        sent,
+        "the encryption certificate travels with the signature"
+    );
+    let si = sd.signer_infos.0.get(0).unwrap();
+    let pref = si
+        .signed_attrs
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|a| a.oid.to_string() == "1.2.840.113549.1.9.16.2.11")
+        .expect("SMIMEEncryptionKeyPreference");
+    let value = pref.values.get(0).unwrap().to_der().unwrap();
+    // [0] IMPLICIT IssuerAndSerialNumber: the certificate's issuer and serial number.
+    assert_eq!(value[0], 0xa0);
+    let isn = cms::cert::IssuerAndSerialNumber {
+        issuer: enc_cert.tbs_certificate.issuer.clone(),
+        serial_number: enc_cert.tbs_certificate.serial_number.clone(),
+    }
+    .to_der()
+    .unwrap();
+    assert_eq!(&value[value.len() - (isn.len() - 2)..], &isn[2..]);
+
+    // Mail to Ivy is encrypted to the encryption certificate.
+    let out = E
+        .encrypt(
+            &ring,
+            &[ivy.to_string()],
+            None,
+            entity(),
+            &mut write_ctx(&mut r, &algs),
+        )
+        .unwrap();
+    let d = E.decrypt(&ring, &p7m(&out), &ctx()).unwrap();
+    assert_eq!(d.report.key_id.as_deref(), Some(enc_id.as_str()));
+}
+
+#[test]
 fn encrypts_to_every_recipient_in_every_mode() {
     let everyone = ["alice", "bob", "carol", "dave", "erin"];
     let ring_all = ring(&everyone);

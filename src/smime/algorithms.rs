@@ -3,7 +3,7 @@
 //!
 //! - AuthEnvelopedData (RFC 5083 §2.1) and GCMParameters (RFC 5084 §3.2),
 //! - ECC-CMS-SharedInfo (RFC 5753 §7.2) for the ECDH key-encryption-key derivation,
-//! - SMIMECapabilities (RFC 8551 §2.5.2),
+//! - SMIMECapabilities and SMIMEEncryptionKeyPreference (RFC 8551 §2.5.2-3),
 //! - for reading, EnvelopedData with its RecipientInfos left undecoded and our own
 //!   KeyAgreeRecipientInfo: `cms` 0.2.3 declares `rKeyId` as `[0] IMPLICIT` without
 //!   `constructed`, so it cannot read an ECDH recipient named by subject key identifier
@@ -67,6 +67,9 @@ pub(crate) const SMIME_CAPABILITIES: ObjectIdentifier = rfc5911::SMIME_CAPABILIT
 pub(crate) const SIGNING_TIME: ObjectIdentifier = rfc5911::ID_SIGNING_TIME;
 /// messageDigest signed attribute (RFC 5652 §11.2).
 pub(crate) const MESSAGE_DIGEST: ObjectIdentifier = rfc5911::ID_MESSAGE_DIGEST;
+/// id-aa-encrypKeyPref signed attribute (RFC 8551 §2.5.3).
+pub(crate) const ENCRYPTION_KEY_PREFERENCE: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.11");
 /// contentType signed attribute (RFC 5652 §11.1).
 pub(crate) const CONTENT_TYPE: ObjectIdentifier = rfc5911::ID_CONTENT_TYPE;
 
@@ -203,6 +206,14 @@ pub(crate) struct EccCmsSharedInfo {
     pub entity_u_info: Option<OctetString>,
     #[asn1(context_specific = "2", tag_mode = "EXPLICIT")]
     pub supp_pub_info: OctetString,
+}
+
+/// SMIMEEncryptionKeyPreference (RFC 8551 §2.5.3; the module uses IMPLICIT tags): which
+/// certificate to encrypt replies to when it is not the signing one.
+#[derive(Clone, Debug, Eq, PartialEq, Choice)]
+pub(crate) enum EncryptionKeyPreference {
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", constructed = "true")]
+    IssuerAndSerialNumber(IssuerAndSerialNumber),
 }
 
 /// SMIMECapability (RFC 8551 §2.5.2).

@@ -113,6 +113,19 @@ fn too_weak(e: &SmimeEntry) -> bool {
         .is_some_and(|bits| bits < signature::MIN_RSA_BITS)
 }
 
+/// The signer's encryption certificate when it is not the signing one (separate signing and
+/// encryption certificates, common in companies).
+fn other_encryption_cert<'a>(
+    ring: &'a Keyring,
+    address: &str,
+    signing: &SmimeEntry,
+    now: Time,
+) -> Option<&'a SmimeEntry> {
+    select(ring, address, now, Use::Encrypt)
+        .ok()
+        .filter(|e| e.id() != signing.id())
+}
+
 impl Engine for SmimeEngine {
     fn method(&self) -> Method {
         Method::Smime
@@ -145,8 +158,9 @@ impl Engine for SmimeEngine {
     ) -> Result<Vec<u8>> {
         let entry = select(ring, signer, ctx.now, Use::Sign)
             .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
+        let encryption = other_encryption_cert(ring, signer, entry, ctx.now);
         let form = ctx.algorithms.smime_signed_form;
-        sign::sign_entity(ring, entry, entity, form, ctx)
+        sign::sign_entity(ring, entry, encryption, entity, form, ctx)
     }
 
     fn encrypt(
@@ -180,8 +194,9 @@ impl Engine for SmimeEngine {
             Some(s) => {
                 let entry = select(ring, s, ctx.now, Use::Sign)
                     .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
+                let encryption = other_encryption_cert(ring, s, entry, ctx.now);
                 let form = ctx.algorithms.smime_signed_form;
-                sign::sign_entity(ring, entry, entity, form, ctx)?
+                sign::sign_entity(ring, entry, encryption, entity, form, ctx)?
             }
             None => to_crlf(entity),
         };

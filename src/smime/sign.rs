@@ -5,8 +5,9 @@
 //! One SignerInfo (version 1, issuer and serial number), SHA-256, RSA PKCS#1 v1.5 (blinded)
 //! or ECDSA P-256/P-384 over SHA-256 (RFC 5754 / RFC 5753 §7.1.3), with the signed attributes
 //! content-type, signing-time (the caller's clock), message-digest and SMIMECapabilities
-//! (RFC 8551 §2.5). The certificate set holds the signer's certificate and its chain from
-//! the keyring.
+//! (RFC 8551 §2.5), and SMIMEEncryptionKeyPreference when the signer encrypts with another
+//! certificate (§2.5.3). The certificate set holds the signer's certificate, its chain from
+//! the keyring, and that encryption certificate.
 //!
 //! The signed entity goes out byte for byte as it was hashed: line ends are made CRLF first
 //! (RFC 8551 §3.1.1) and anything but 7-bit text is refused, so no relay has a reason to
@@ -19,11 +20,11 @@ use cms::signed_data::{
 };
 use const_oid::db::{rfc5911, rfc5912};
 use der::asn1::{OctetString, SetOfVec};
-use der::{Any, Encode, Tag};
+use der::{Any, Decode, Encode, Tag};
 use sha2::{Digest, Sha256};
 use x509_cert::attr::{Attribute, AttributeValue};
 
-use super::algorithms::{self as algs, SmimeCapability};
+use super::algorithms::{self as algs, EncryptionKeyPreference, SmimeCapability};
 use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::smime::SmimeSecret;
@@ -42,8 +43,6 @@ fn attribute(oid: const_oid::ObjectIdentifier, value: impl Encode) -> Result<Att
     values.insert(value).map_err(encode_err)?;
     Ok(Attribute { oid, values })
 }
-
-use der::Decode;
 
 /// What mailseal can read, strongest first (RFC 8551 §2.5.2).
 fn capabilities() -> Vec<SmimeCapability> {
@@ -96,6 +95,7 @@ pub(crate) fn canonical(entity: &[u8]) -> Result<Vec<u8>> {
 pub(crate) fn signed_data(
     ring: &Keyring,
     entry: &SmimeEntry,
+    encryption: Option<&SmimeEntry>,
     content: &[u8],
     attached: bool,
     ctx: &mut WriteContext<'_>,
@@ -110,7 +110,7 @@ pub(crate) fn signed_data(
     let digest = Sha256::digest(content);
     let signing_time = signing_time(ctx.now)
         .ok_or_else(|| Error::bad_input("The signing time is out of range."))?;
-    let attrs = vec![
+    let mut attrs = vec![
         attribute(algs::CONTENT_TYPE, rfc5911::ID_DATA)?,
         attribute(algs::SIGNING_TIME, signing_time)?,
         attribute(
@@ -119,6 +119,16 @@ pub(crate) fn signed_data(
         )?,
         attribute(algs::SMIME_CAPABILITIES, capabilities())?,
     ];
+    if let Some(enc) = encryption {
+        let c = enc.certificate();
+        attrs.push(attribute(
+            algs::ENCRYPTION_KEY_PREFERENCE,
+            EncryptionKeyPreference::IssuerAndSerialNumber(IssuerAndSerialNumber {
+                issuer: c.tbs_certificate.issuer.clone(),
+                serial_number: c.tbs_certificate.serial_number.clone(),
+            }),
+        )?);
+    }
     let signed_attrs = SetOfVec::try_from(attrs).map_err(encode_err)?;
     let to_sign = signed_attrs.to_der().map_err(encode_err)?;
     let hashed = Sha256::digest(&to_sign);
@@ -165,6 +175,9 @@ pub(crate) fn signed_data(
         unsigned_attrs: None,
     };
     let mut certs = vec![CertificateChoices::Certificate(cert.clone())];
+    if let Some(enc) = encryption {
+        certs.push(CertificateChoices::Certificate(enc.certificate().clone()));
+    }
     for c in ring.chain_for(entry) {
         certs.push(CertificateChoices::Certificate(c));
     }
@@ -181,9 +194,7 @@ pub(crate) fn signed_data(
             econtent_type: rfc5911::ID_DATA,
             econtent,
         },
-        certificates: Some(CertificateSet(
-            SetOfVec::try_from(certs).map_err(encode_err)?,
-        )),
+        certificates: Some(CertificateSet(unique_set(certs)?)),
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![signer_info]).map_err(encode_err)?),
     };
@@ -194,10 +205,24 @@ pub(crate) fn signed_data(
     ci.to_der().map_err(encode_err)
 }
 
-/// The signed entity in the requested form.
+/// A SET OF certificates, each once (the chain may repeat the encryption certificate's CA).
+fn unique_set(certs: Vec<CertificateChoices>) -> Result<SetOfVec<CertificateChoices>> {
+    let mut set = SetOfVec::new();
+    for c in certs {
+        if !set.iter().any(|have| *have == c) {
+            set.insert(c).map_err(encode_err)?;
+        }
+    }
+    Ok(set)
+}
+
+/// The signed entity in the requested form. `encryption`: the signer's certificate for
+/// encrypted replies when it is not the signing certificate (sent along, and named in the
+/// SMIMEEncryptionKeyPreference attribute).
 pub(crate) fn sign_entity(
     ring: &Keyring,
     entry: &SmimeEntry,
+    encryption: Option<&SmimeEntry>,
     entity: &[u8],
     form: SmimeSignedForm,
     ctx: &mut WriteContext<'_>,
@@ -205,7 +230,7 @@ pub(crate) fn sign_entity(
     let content = canonical(entity)?;
     match form {
         SmimeSignedForm::Detached => {
-            let der = signed_data(ring, entry, &content, false, ctx)?;
+            let der = signed_data(ring, entry, encryption, &content, false, ctx)?;
             let boundary = new_boundary(ctx.rng);
             let sig_part = Entity::new("application/pkcs7-signature; name=\"smime.p7s\"")
                 .header("Content-Disposition", "attachment; filename=\"smime.p7s\"")
@@ -218,7 +243,7 @@ pub(crate) fn sign_entity(
             .to_bytes())
         }
         SmimeSignedForm::Opaque => {
-            let der = signed_data(ring, entry, &content, true, ctx)?;
+            let der = signed_data(ring, entry, encryption, &content, true, ctx)?;
             Ok(p7m_entity("signed-data", &der))
         }
     }

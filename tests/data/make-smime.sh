@@ -72,6 +72,20 @@ extendedKeyUsage       = emailProtection
 subjectAltName         = $ENV::SAN
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
+[ v3_sign ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature, nonRepudiation
+extendedKeyUsage       = emailProtection
+subjectAltName         = $ENV::SAN
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+[ v3_enc ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, keyEncipherment
+extendedKeyUsage       = emailProtection
+subjectAltName         = $ENV::SAN
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
 [ v3_server ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature, keyEncipherment
@@ -129,6 +143,9 @@ issue frank   rsa2048 frank@example.com   v3_rsa    int-ca  20200101000000Z 2025
 issue heidi   rsa2048 heidi@example.com   v3_server int-ca  $S $E
 issue mallory rsa2048 mallory@example.com v3_rsa    rogue-ca $S $E
 issue weak    rsa1024 weak@example.com    v3_rsa    int-ca  $S $E
+# ivy: separate signing and encryption certificates for one address
+issue ivy-sign rsa2048 ivy@example.com    v3_sign   int-ca  $S $E
+issue ivy-enc  rsa2048 ivy@example.com    v3_enc    int-ca  $S $E
 for ca in root-ca int-ca rogue-ca; do cp "$W/$ca.crt" "$OUT/$ca.crt"; done
 
 ###############################################################################
