@@ -384,6 +384,33 @@ fn draft_to_protected_entity_and_back() {
     assert_eq!(content.attachments[0].data, (0u8..=255).collect::<Vec<_>>());
 }
 
+/// mail-parser's offsets agree with the delimiter lines in every real-world sample (the
+/// check only ever rejects malformed framing, never what clients send).
+#[test]
+fn every_part_of_every_sample_is_exactly_framed() {
+    let dir = DATA.get_dir("mime").expect("mime fixtures");
+    let mut checked = 0;
+    for f in dir.files() {
+        let name = f.path().to_string_lossy().to_string();
+        if name.ends_with(".md") {
+            continue;
+        }
+        let mut copies = vec![f.contents().to_vec()];
+        if name.ends_with(".eml") {
+            copies.push(lf(f.contents()));
+        }
+        for raw in copies {
+            let tree = MimeTree::parse(&raw, &Limits::default()).expect(&name);
+            for p in tree.parts() {
+                assert!(p.exact, "{name}: {p:?}");
+                assert!(!p.damaged, "{name}: {p:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "{checked}");
+}
+
 #[test]
 fn limits_give_typed_errors() {
     let tiny = Limits {

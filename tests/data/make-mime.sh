@@ -194,7 +194,8 @@ gpg --batch --quiet --yes --trust-model always --recipient "$PGP_UID" --armor --
   --output "$W/inline-enc.asc" "$W/inline.txt"
 { printf '%s' "$HDR_PGP"
   printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n'
-  cat "$W/inline-enc.asc"
+  # Armor lines are short and only "=" needs quoting (RFC 2045 §6.7).
+  sed 's/=/=3D/g' "$W/inline-enc.asc"
 } | crlf >"$OUT/gpg-inline-encrypted.eml"
 
 log "A single .pgp file sent as the whole message"
