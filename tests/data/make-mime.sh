@@ -101,6 +101,12 @@ Content-Disposition: attachment; filename="smime.p7m"
 EOF
   base64 -w 76 "$W/env.der"; } | crlf >"$OUT/outlook-p7m-octet-stream.eml"
 
+log "Outlook shape with BER (indefinite lengths, as NSS and openssl -stream write)"
+openssl cms -encrypt -stream -aes256 -in "$W/entity.txt" -binary -outform DER -out "$W/env-ber.der" "$W/alice.crt"
+{ printf '%s' "$HDR_SMIME"
+  printf 'MIME-Version: 1.0\nContent-Type: application/octet-stream; name="smime.p7m"\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment; filename="smime.p7m"\n\n'
+  base64 -w 76 "$W/env-ber.der"; } | crlf >"$OUT/outlook-p7m-ber.eml"
+
 # A detached CMS signature over the exact entity bytes, for hand-assembled client shapes.
 cms_sig() { # entity-file -> base64 lines on stdout
   openssl cms -sign -binary -in "$1" -signer "$W/alice.crt" -inkey "$W/alice.key" -md sha256 \
