@@ -463,9 +463,12 @@ fn multipart_signed(tree: &MimeTree<'_>, root: &Part) -> Layer {
         .clone()
         .or_else(|| sig_part.map(|p| p.content_type.mime.clone()))
         .unwrap_or_default();
+    let sig_name = sig_part.and_then(|p| p.filename.as_deref()).unwrap_or("");
     let method = match proto.as_str() {
         "application/pkcs7-signature" | "application/x-pkcs7-signature" => Method::Smime,
         "application/pgp-signature" => Method::Pgp,
+        // No usable protocol parameter: the signature's file name tells.
+        _ if protocol.is_none() && has_extension(sig_name, &[".p7s"]) => Method::Smime,
         _ => {
             return malformed(
                 None,
@@ -918,6 +921,23 @@ mod tests {
         // Quoted armor is not a message.
         let d = detect_str("Content-Type: text/plain\r\n\r\n> -----BEGIN PGP MESSAGE-----\r\n");
         assert_eq!(d.layer, Layer::Plain);
+    }
+
+    #[test]
+    fn signed_without_protocol_parameter_uses_the_signature_file_name() {
+        let raw = "Content-Type: multipart/signed; boundary=s\r\n\r\n--s\r\nContent-Type: text/plain\r\n\r\nhi\r\n--s\r\nContent-Type: application/octet-stream; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--s--\r\n";
+        match detect_str(raw).layer {
+            Layer::SmimeSigned(d) => {
+                assert_eq!(d.signed, b"Content-Type: text/plain\r\n\r\nhi");
+                assert_eq!(d.signature, [0, 1, 2]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let unknown = raw.replace("smime.p7s", "sig.bin");
+        assert!(matches!(
+            detect_str(&unknown).layer,
+            Layer::Malformed { method: None, .. }
+        ));
     }
 
     #[test]
