@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Engine, Unusable};
-use crate::keys::Keyring;
+use crate::keys::{KeyInfo, KeyKind, KeyStatus, Keyring};
 use crate::policy::Policy;
 use crate::report::Method;
 use crate::time::Time;
@@ -136,6 +136,164 @@ pub fn capabilities(
         can_sign,
         can_encrypt,
         method,
+        details,
+    }
+}
+
+/// How long before expiry a key is reported as expiring.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// One sending address in the readiness check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressReadiness {
+    /// The address, lower-case.
+    pub address: String,
+    /// Per method, in the policy's priority order.
+    pub methods: Vec<MethodReadiness>,
+}
+
+/// What one method can do for one of the help desk's own addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodReadiness {
+    /// The method.
+    pub method: Method,
+    /// Outgoing mail from this address can be signed.
+    pub can_sign: bool,
+    /// Why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_detail: Option<String>,
+    /// Incoming mail to this address can be decrypted: a valid encryption key with its
+    /// private key is in the keyring.
+    pub can_decrypt: bool,
+    /// Why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrypt_detail: Option<String>,
+}
+
+/// A key that needs the admin's attention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyNotice {
+    /// Key id.
+    pub id: String,
+    /// `smime` / `pgp`.
+    pub kind: KeyKind,
+    /// Its addresses.
+    pub emails: Vec<String>,
+    /// Its expiry, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Its status now.
+    pub status: KeyStatus,
+}
+
+/// The admin's self-check: which of the help desk's addresses can sign and decrypt with
+/// which method, which trust anchors exist, and which keys expire soon or have expired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Readiness {
+    /// Per address asked about.
+    pub addresses: Vec<AddressReadiness>,
+    /// S/MIME trust anchors (`trusted: true` CA certificates) and vouched-for OpenPGP keys.
+    pub trust_anchors: Vec<KeyNotice>,
+    /// Keys expiring within [`EXPIRY_WARNING_DAYS`] days.
+    pub expiring: Vec<KeyNotice>,
+    /// Keys already expired or revoked.
+    pub unusable: Vec<KeyNotice>,
+    /// Sentences for the admin ("No S/MIME trust anchor is configured: ...").
+    pub details: Vec<String>,
+}
+
+/// Runs the readiness check for the help desk's own `addresses` at `now`.
+pub fn check(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    policy: &Policy,
+    addresses: &[String],
+    now: Time,
+) -> Readiness {
+    let notice = |k: &KeyInfo| KeyNotice {
+        id: k.id.clone(),
+        kind: k.kind,
+        emails: k.emails.clone(),
+        expires: k.expires.clone(),
+        status: k.status,
+    };
+    let kind_of = |m: Method| match m {
+        Method::Smime => KeyKind::Smime,
+        Method::Pgp => KeyKind::Pgp,
+    };
+    let mut out = Vec::new();
+    for address in addresses {
+        let address = address.trim().to_ascii_lowercase();
+        if address.is_empty() {
+            continue;
+        }
+        let keys = ring.by_address(&address, now);
+        let mut methods = Vec::new();
+        for method in policy.methods() {
+            let Some(engine) = engines.iter().find(|e| e.method() == method) else {
+                continue;
+            };
+            let signing = engine.signing_key(ring, &address, now);
+            let decrypt = keys.iter().any(|k| {
+                k.kind == kind_of(method)
+                    && k.has_secret
+                    && k.can_encrypt
+                    && k.status == KeyStatus::Valid
+            });
+            let decrypt_detail = (!decrypt).then(|| {
+                let why = engine
+                    .encryption_key(ring, &address, now)
+                    .err()
+                    .unwrap_or(Unusable {
+                        address: address.clone(),
+                        method,
+                        problem: crate::engine::KeyProblem::NoSecret,
+                    });
+                why.detail()
+            });
+            methods.push(MethodReadiness {
+                method,
+                can_sign: signing.is_ok(),
+                sign_detail: signing.err().map(|u| u.detail()),
+                can_decrypt: decrypt,
+                decrypt_detail,
+            });
+        }
+        out.push(AddressReadiness { address, methods });
+    }
+
+    let all = ring.list(now);
+    let soon = now.plus_secs(EXPIRY_WARNING_DAYS * 86_400).to_rfc3339();
+    let trust_anchors: Vec<KeyNotice> = all.iter().filter(|k| k.trusted).map(notice).collect();
+    let expiring = all
+        .iter()
+        .filter(|k| k.status == KeyStatus::Valid)
+        .filter(|k| k.expires.as_deref().is_some_and(|e| e <= soon.as_str()))
+        .map(notice)
+        .collect();
+    let unusable = all
+        .iter()
+        .filter(|k| matches!(k.status, KeyStatus::Expired | KeyStatus::Revoked))
+        .map(notice)
+        .collect();
+    let mut details = Vec::new();
+    let smime_anchor = all.iter().any(|k| k.trusted && k.kind == KeyKind::Smime);
+    if policy.methods().contains(&Method::Smime) && !smime_anchor {
+        details.push(
+            "No S/MIME trust anchor is configured: no S/MIME signature can be shown as valid. \
+             Import the issuing CA certificates with trusted: true."
+                .to_string(),
+        );
+    }
+    Readiness {
+        addresses: out,
+        trust_anchors,
+        expiring,
+        unusable,
         details,
     }
 }

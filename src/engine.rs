@@ -121,8 +121,9 @@ pub struct Decrypted {
     /// unauthenticated-and-failed plaintext).
     pub content: Option<Zeroizing<Vec<u8>>>,
     /// A signature carried inside the same cryptographic object (OpenPGP sign+encrypt in one
-    /// message). S/MIME signs in a separate layer and leaves this `None`. Not yet bound to the
-    /// sender: `open` does that.
+    /// message; S/MIME only for a bare SignedData inside an envelope, as old Outlook versions
+    /// write it, else S/MIME signs in a separate layer). Not yet bound to the sender: `open`
+    /// does that.
     pub signature: Option<SignatureReport>,
 }
 
@@ -136,6 +137,11 @@ pub struct Verified {
     /// signed content, returned whatever the verdict so the agent can still read it (marked
     /// as not verified). Detached forms: `None`, the caller already has the content.
     pub content: Option<Vec<u8>>,
+}
+
+/// Every engine this build has, in no particular order (the policy orders them).
+pub fn all() -> Vec<&'static dyn Engine> {
+    vec![&crate::smime::SmimeEngine, &crate::openpgp::PgpEngine]
 }
 
 /// One standard's sign / verify / encrypt / decrypt over MIME entities with keyring keys.

@@ -11,6 +11,7 @@
 //! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
+//! | [`smime`] | the S/MIME engine ([`SmimeEngine`]): CMS sign, verify, encrypt, decrypt |
 //! | [`open`] | incoming: detect → decrypt → verify → security report + readable message |
 //! | [`protect`] | outgoing: policy → method per recipient → deliveries |
 //! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
@@ -46,6 +47,7 @@ pub mod policy;
 pub mod protect;
 pub mod report;
 pub mod rng;
+pub mod smime;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]
@@ -65,6 +67,7 @@ pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,
 };
 pub use rng::{os_rng, Rng};
+pub use smime::SmimeEngine;
 pub use time::Time;
 
 /// The crate version, as JavaScript's `version()` reports it.

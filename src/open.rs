@@ -213,6 +213,11 @@ fn open_message(
             } => {
                 let d = engine.decrypt(ring, &payload, &ctx)?;
                 encryption = d.report;
+                // Old Outlook: a bare SignedData inside the envelope, verified by the engine.
+                if let Some(s) = d.signature {
+                    signature = s;
+                    signed_inside_encryption = true;
+                }
                 content = d.content.map(|c| c.to_vec());
             }
             Layer::SmimeMime { kind, .. } => {

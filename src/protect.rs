@@ -104,6 +104,9 @@ pub struct Protected {
     pub deliveries: Vec<Delivery>,
     /// Things the agent should know (plain copies, no sent-copy key, ...).
     pub warnings: Vec<String>,
+    /// The Message-ID of the message (without angle brackets), for the ticket's article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 /// A delivery before its message is built: who, how. [`plan`] shows it without building
@@ -401,6 +404,7 @@ pub fn protect(
                 .collect();
             event.method = methods.first().map(|m| (*m).to_string());
             event.addresses = p.deliveries.iter().flat_map(|d| d.to.clone()).collect();
+            event.message_id = p.message_id.clone();
         }
         Err(e) => {
             event.outcome = "error".to_string();
@@ -488,9 +492,19 @@ fn protect_message(
             problem_report: false,
         });
     }
+    let message_id = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("message-id"))
+        .map(|(_, v)| {
+            v.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        });
     Ok(Protected {
         deliveries,
         warnings,
+        message_id,
     })
 }
 

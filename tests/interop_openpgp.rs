@@ -306,6 +306,104 @@ fn mailseal_opens_what_gpg_writes_live() {
         }
     }
 
+    // encrypted only, to one and two recipients (RSA and Cv25519)
+    for to in [&["alice"][..], &["bob", "alice"][..]] {
+        let mut cmd = gpg.cmd();
+        cmd.args(["-e", "-a"]);
+        for who in to {
+            cmd.args(["-r", &fpr(who)]);
+        }
+        let (ok, ct, err) = run(cmd.args(["-o", "-"]).arg(&plain), b"");
+        assert!(ok, "{err}");
+        for who in to {
+            let d = PGP.decrypt(&self_ring(who), &ct, &ctx).unwrap();
+            assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&content[..]));
+            assert!(d.signature.is_none());
+        }
+    }
+
+    // hidden recipients (--throw-keyids: wildcard key ids), RSA and Cv25519
+    let (ok, ct, err) = run(
+        gpg.cmd()
+            .args([
+                "-e",
+                "--throw-keyids",
+                "-r",
+                &fpr("alice"),
+                "-r",
+                &fpr("bob"),
+            ])
+            .args(["-o", "-"])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    for who in ["alice", "bob"] {
+        let d = PGP.decrypt(&self_ring(who), &ct, &ctx).unwrap();
+        assert_eq!(
+            d.content.as_deref().map(|c| &c[..]),
+            Some(&content[..]),
+            "{who}"
+        );
+    }
+    assert_eq!(
+        PGP.decrypt(&self_ring("carol"), &ct, &ctx)
+            .unwrap()
+            .report
+            .state,
+        EncryptionState::NoKey
+    );
+
+    // a text-mode (0x01) detached signature, verified over the LF form of the entity too
+    let (ok, sig, err) = run(
+        gpg.cmd()
+            .args([
+                "--detach-sign",
+                "--textmode",
+                "-a",
+                "-u",
+                &fpr("alice"),
+                "-o",
+                "-",
+            ])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let lf: Vec<u8> = content.iter().copied().filter(|b| *b != b'\r').collect();
+    for data in [&content, &lf] {
+        let v = PGP
+            .verify_detached(&ring(&["alice.pub"]), data, &sig, &ctx)
+            .unwrap();
+        assert_eq!(v.report.state, SignatureState::Valid);
+    }
+
+    // a binary attachment encrypted on its own (.pgp), and an inline signed text
+    let mut bin = vec![0u8; 5000];
+    rng().fill_bytes(&mut bin);
+    let bin_file = gpg.file("report.pdf", &bin);
+    let (ok, ct, err) = run(
+        gpg.cmd()
+            .args(["-e", "-r", &fpr("alice"), "-o", "-"])
+            .arg(&bin_file),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let d = PGP.decrypt(&self_ring("alice"), &ct, &ctx).unwrap();
+    assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&bin[..]));
+    let (ok, signed, err) = run(
+        gpg.cmd()
+            .args(["-s", "-a", "-u", &fpr("alice"), "-o", "-"])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let v = PGP
+        .verify_opaque(&ring(&["alice.pub"]), &signed, &ctx)
+        .unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+    assert_eq!(v.content.as_deref(), Some(&content[..]));
+
     // detached signature over the canonical entity (PGP/MIME), by RSA and Ed25519 keys
     let ring = ring(&["alice.pub", "bob.pub"]);
     for who in ["alice", "bob"] {
@@ -458,4 +556,60 @@ fn sqop_interop_both_ways() {
     assert!(ok, "{err}");
     let v = PGP.verify_detached(&ring, &content, &sig, &ctx).unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
+}
+
+// --- whole messages: protect -> gpg and open ----------------------------------------------------
+
+#[test]
+fn protected_mail_decrypts_in_gpg_and_opens_in_mailseal() {
+    use mailseal::{
+        open, protect, Message as ProtectMessage, MethodChoice, OpenOptions, ProtectOptions,
+    };
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::new();
+    let mut sender = ring(&["alice.sec", "bob.pub", "carol.pub"]);
+    let raw = b"From: Alice <alice@example.org>\r\nTo: bob@example.org, carol@example.org\r\n\
+        Subject: Ticket #4711\r\nDate: Tue, 01 Dec 2026 00:00:00 +0000\r\n\
+        Message-ID: <t4711@example.org>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\r\nThe ticket is resolved.\r\n";
+    let mut opts = ProtectOptions::new(true, true, NOW);
+    opts.method = MethodChoice::Pgp;
+    let mut r = rng();
+    let out = protect(
+        &mut sender,
+        &[&PGP],
+        ProtectMessage::Raw(raw),
+        &opts,
+        &mut r,
+    )
+    .unwrap();
+    assert_eq!(out.deliveries.len(), 1, "{:?}", out.warnings);
+    let mime = &out.deliveries[0].mime;
+    let text = String::from_utf8_lossy(mime);
+    assert!(text.contains("multipart/encrypted"), "{text}");
+
+    // gpg reads encrypted.asc: the signed inner entity with the protected Subject
+    let start = text.find("-----BEGIN PGP MESSAGE-----").unwrap();
+    let end = text.find("-----END PGP MESSAGE-----").unwrap() + 25;
+    let file = gpg.file("encrypted.asc", text[start..end].as_bytes());
+    let (ok, inner, err) = run(gpg.cmd().arg("--decrypt").arg(&file), b"");
+    assert!(ok, "{err}");
+    assert!(
+        err.contains(&format!("[GNUPG:] VALIDSIG {}", fpr("alice"))),
+        "{err}"
+    );
+    let inner = String::from_utf8_lossy(&inner);
+    assert!(inner.contains("The ticket is resolved."), "{inner}");
+
+    // and mailseal opens it for bob and for carol
+    for who in ["bob", "carol"] {
+        let mut reader = ring(&[&format!("{who}.sec"), "alice.pub"]);
+        let o = open(&mut reader, &[&PGP], mime, &OpenOptions { now: NOW }).unwrap();
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{who}");
+        assert_eq!(o.signature.state, SignatureState::Valid, "{who}");
+        assert_eq!(o.headers.subject.as_deref(), Some("Ticket #4711"));
+        assert!(o.text.unwrap().contains("The ticket is resolved."));
+    }
 }

@@ -167,6 +167,35 @@ fn inline_html_and_encrypted_attachments() {
     let out = PGP.decrypt(&ring, &body, &ctx()).unwrap();
     assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
 
+    // armor with CRLF line ends, inside a body with text after the END line
+    let crlf = String::from_utf8(f("inline-html.asc").to_vec())
+        .unwrap()
+        .replace('\n', "\r\n");
+    let body = format!("Hi,\r\n\r\n{crlf}\r\n-- \r\nThe help desk\r\n");
+    let out = PGP.decrypt(&ring, body.as_bytes(), &ctx()).unwrap();
+    assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
+
+    // as an HTML editor sends it: one <p> or <br> per line, entities
+    let html: String = String::from_utf8(f("inline-html.asc").to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| format!("<p>{}</p>", l.replace('+', "&#43;").replace('/', "&#x2F;")))
+        .collect();
+    let out = PGP
+        .decrypt(&ring, format!("<div>{html}</div>").as_bytes(), &ctx())
+        .unwrap();
+    assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
+    let html = String::from_utf8(f("clearsign-bob.asc").to_vec())
+        .unwrap()
+        .replace('\n', "<br>\n");
+    let v = PGP.verify_opaque(&ring, html.as_bytes(), &ctx()).unwrap();
+    assert_eq!(
+        v.report.state,
+        SignatureState::Valid,
+        "{:?}",
+        v.report.detail
+    );
+
     let out = PGP.decrypt(&ring, f("attach.bin.pgp"), &ctx()).unwrap();
     assert_eq!(
         out.content.as_deref().map(|c| &c[..]),
@@ -237,13 +266,12 @@ fn fail_garbage_and_truncations_never_panic() {
     for cut in (0..data.len()).step_by(13) {
         let _ = PGP.verify_detached(&ring, f("entity.eml"), &data[..cut], &ctx());
     }
-    // a signed-only message handed to decrypt is not an encrypted message
-    assert_eq!(
-        PGP.decrypt(&ring, f("signed-bob.asc"), &ctx())
-            .unwrap_err()
-            .code(),
-        ErrorCode::MalformedMessage
-    );
+    // a signed-only message handed to decrypt (an inline block is not known to be encrypted
+    // before it is parsed): content and signature, no encryption
+    let out = PGP.decrypt(&ring, f("signed-bob.asc"), &ctx()).unwrap();
+    assert_eq!(out.report.state, EncryptionState::None);
+    assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("note.txt")));
+    assert_eq!(out.signature.unwrap().state, SignatureState::Valid);
 }
 
 // --- detached signatures (PGP/MIME multipart/signed) ------------------------------------------
@@ -367,7 +395,12 @@ fn cleartext_signatures_verify_and_return_the_text() {
     // inside a text/plain body with a quoted reply around it
     let mut body = b"> earlier mail\n\n".to_vec();
     body.extend_from_slice(f("clearsign-alice.asc"));
+    body.extend_from_slice(b"\n-- \nmailing list footer\n");
     let v = PGP.verify_opaque(&ring, &body, &ctx()).unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+    // CRLF line ends (as a mail body arrives)
+    let crlf = String::from_utf8(body).unwrap().replace('\n', "\r\n");
+    let v = PGP.verify_opaque(&ring, crlf.as_bytes(), &ctx()).unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
 }
 
@@ -567,4 +600,166 @@ fn key_choice_skips_expired_revoked_and_missing_keys() {
         .sign(&ring, "bob@example.org", b"x", &mut write_ctx(&mut r, &alg))
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
+}
+
+#[test]
+fn fail_altered_rsa_session_key_is_a_failure_not_an_error() {
+    // Implicit rejection: the bad PKESK yields a pseudo-random session key, and the message
+    // then fails like any wrong key, with the same detail as an altered body.
+    let ring = ring_with_secrets(&["alice"]);
+    let out = PGP
+        .decrypt(&ring, f("fail-tampered-rsa-pkesk.gpg"), &ctx())
+        .unwrap();
+    assert_eq!(out.report.state, EncryptionState::Failed);
+    assert!(out.content.is_none());
+    let body = PGP
+        .decrypt(
+            &ring_with_secrets(&["bob"]),
+            f("fail-tampered-body.gpg"),
+            &ctx(),
+        )
+        .unwrap();
+    assert_eq!(out.report.detail, body.report.detail);
+}
+
+/// A v6 key (RFC 9580: Ed25519 + X25519) made with the pgp crate: GnuPG 2.2 cannot make one.
+fn v6_key(name: &str) -> Vec<u8> {
+    use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SubkeyParamsBuilder};
+    use pgp::types::{KeyVersion, Timestamp};
+    let created = Timestamp::from_secs(1_767_225_600); // 2026-01-01
+    let subkey = SubkeyParamsBuilder::default()
+        .version(KeyVersion::V6)
+        .key_type(KeyType::X25519)
+        .can_encrypt(EncryptionCaps::All)
+        .created_at(created)
+        .build()
+        .unwrap();
+    let params = SecretKeyParamsBuilder::default()
+        .version(KeyVersion::V6)
+        .key_type(KeyType::Ed25519)
+        .can_certify(true)
+        .can_sign(true)
+        .primary_user_id(format!("{name} <{name}@example.net>"))
+        .created_at(created)
+        .subkey(subkey)
+        .build()
+        .unwrap();
+    let mut r = rng();
+    let key = params.generate(&mut r).unwrap();
+    key.to_armored_bytes(Default::default()).unwrap()
+}
+
+#[test]
+fn seipd_v2_only_when_every_recipient_key_is_v6() {
+    let entity = f("entity.eml");
+    let mut ring = ring_with_secrets(&["alice"]);
+    ring.import(&v6_key("six"), &ImportOptions::default(), NOW)
+        .unwrap();
+    let alg = Algorithms::default();
+    let mut r = rng();
+    let cases: [(&[&str], &str); 2] = [
+        (&["six@example.net"], "aes256-ocb"),
+        (&["six@example.net", "alice@example.org"], "aes256"),
+    ];
+    for (to, algorithm) in cases {
+        let to: Vec<String> = to.iter().map(|s| s.to_string()).collect();
+        let out = PGP
+            .encrypt(
+                &ring,
+                &to,
+                Some("six@example.net"),
+                entity,
+                &mut write_ctx(&mut r, &alg),
+            )
+            .unwrap();
+        let d = PGP
+            .decrypt(&ring, &body_of(&parts_of(&out)[1]), &ctx())
+            .unwrap();
+        assert_eq!(d.report.state, EncryptionState::Decrypted, "{to:?}");
+        assert_eq!(d.report.algorithm.as_deref(), Some(algorithm), "{to:?}");
+        assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity));
+        let sig = d.signature.unwrap();
+        assert_eq!(sig.state, SignatureState::Valid, "{:?}", sig.detail);
+        assert_eq!(sig.signer.unwrap().emails, ["six@example.net"]);
+
+        // an AEAD tag (or MDC) failure anywhere in the encrypted data: failed, no plaintext
+        let mut binary = Vec::new();
+        let armored = body_of(&parts_of(&out)[1]);
+        let mut dearmor = pgp::armor::Dearmor::new(&armored[..]);
+        std::io::Read::read_to_end(&mut dearmor, &mut binary).unwrap();
+        for back in [1, 20, 300] {
+            let mut bad = binary.clone();
+            let i = bad.len() - back;
+            bad[i] ^= 0x01;
+            let d = PGP.decrypt(&ring, &bad, &ctx()).unwrap();
+            assert_eq!(d.report.state, EncryptionState::Failed, "{to:?} at -{back}");
+            assert!(d.content.is_none());
+        }
+    }
+}
+
+#[test]
+fn encryption_picks_the_valid_subkey_and_explains_expired_ones() {
+    use pgp::composed::{Esk, Message};
+    let ring = ring(&["alice.sec", "frank.pub", "gina.pub"]);
+    assert_eq!(
+        PGP.encryption_key(&ring, "frank@example.org", NOW).unwrap(),
+        fpr("frank")
+    );
+    let gina = PGP
+        .encryption_key(&ring, "gina@example.org", NOW)
+        .unwrap_err();
+    assert_eq!(gina.problem, KeyProblem::Expired);
+    assert_eq!(
+        gina.detail(),
+        "The PGP key for gina@example.org was found, but has expired."
+    );
+    // frank's newer subkey expired: the PKESK goes to the older, valid one
+    let alg = Algorithms::default();
+    let mut r = rng();
+    let out = PGP
+        .encrypt(
+            &ring,
+            &["frank@example.org".to_string()],
+            None,
+            b"Content-Type: text/plain\r\n\r\nhi\r\n",
+            &mut write_ctx(&mut r, &alg),
+        )
+        .unwrap();
+    let armored = body_of(&parts_of(&out)[1]);
+    let (message, _) = Message::from_armor(&armored[..]).unwrap();
+    let Message::Encrypted { esk, .. } = message else {
+        panic!("not encrypted")
+    };
+    let ids: Vec<String> = esk
+        .iter()
+        .map(|e| match e {
+            Esk::PublicKeyEncryptedSessionKey(p) => hex::encode_upper(p.id().unwrap().as_ref()),
+            Esk::SymKeyEncryptedSessionKey(_) => panic!("SKESK"),
+        })
+        .collect();
+    let valid = String::from_utf8(f("frank.valid-subkey").to_vec()).unwrap();
+    assert_eq!(ids, [valid.trim()]);
+}
+
+#[test]
+fn fail_no_flipped_bit_ever_yields_other_plaintext() {
+    // Whatever bit of a binary message is flipped, mailseal either refuses it or (for bits
+    // that carry no meaning, e.g. in a key id it does not need) returns the exact original.
+    let ring = ring_with_secrets(&["bob"]);
+    let entity = f("entity.eml");
+    let data = f("enc-bob.gpg");
+    let mut refused = 0;
+    for i in (0..data.len()).step_by(7) {
+        let mut d = data.to_vec();
+        d[i] ^= 0x10;
+        match PGP.decrypt(&ring, &d, &ctx()) {
+            Ok(out) => match out.content {
+                Some(content) => assert_eq!(&content[..], entity, "bit flipped at {i}"),
+                None => refused += 1,
+            },
+            Err(_) => refused += 1,
+        }
+    }
+    assert!(refused > data.len() / 7 - 5, "only {refused} refused");
 }

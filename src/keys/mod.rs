@@ -369,7 +369,7 @@ impl Keyring {
     }
 
     /// Certificates (leaf excluded) that chain `leaf` towards a root, from the keyring.
-    fn chain_for(&self, leaf: &SmimeEntry) -> Vec<x509_cert::Certificate> {
+    pub(crate) fn chain_for(&self, leaf: &SmimeEntry) -> Vec<x509_cert::Certificate> {
         let mut chain = Vec::new();
         let mut current = leaf.certificate().clone();
         // Bounded walk: a keyring can hold a loop of cross-signed certificates.

@@ -26,7 +26,6 @@
 
 use core::ops::Range;
 
-use der::Decode as _;
 use mail_parser::{Address, HeaderName, HeaderValue};
 
 use super::parse::{MimeTree, Part, PartId};
@@ -409,15 +408,12 @@ fn smime_mime(part: &Part) -> Option<Layer> {
     })
 }
 
-/// The CMS content type of a ContentInfo (RFC 5652 §3): from the DER, or for BER with
-/// indefinite lengths (NSS / Thunderbird, `openssl cms -stream`), which the `der` crate does
-/// not read, from the OID that opens the outer SEQUENCE.
+/// The CMS content type of a ContentInfo (RFC 5652 §3), DER or BER with indefinite lengths
+/// (NSS / Thunderbird, `openssl cms -stream`).
 pub(crate) fn cms_kind(der: &[u8]) -> Option<SmimeKind> {
     use const_oid::db::{rfc5911, rfc6268};
-    let oid = match cms::content_info::ContentInfo::from_der(der) {
-        Ok(info) => info.content_type,
-        Err(_) => ber_content_type(der)?,
-    };
+    // BER as streaming writers send it (indefinite lengths) is read too.
+    let oid = crate::smime::content_type(der)?;
     Some(if oid == rfc5911::ID_ENVELOPED_DATA {
         SmimeKind::Enveloped
     } else if oid == rfc5911::ID_CT_AUTH_ENVELOPED_DATA {
@@ -429,26 +425,6 @@ pub(crate) fn cms_kind(der: &[u8]) -> Option<SmimeKind> {
     } else {
         SmimeKind::Other
     })
-}
-
-/// The contentType OID of a BER ContentInfo `SEQUENCE { OID, [0] ... }`; only the outer
-/// SEQUENCE header is read here, the OID itself is decoded by `der`.
-fn ber_content_type(ber: &[u8]) -> Option<const_oid::ObjectIdentifier> {
-    if *ber.first()? != 0x30 {
-        return None;
-    }
-    let first_len = *ber.get(1)?;
-    let oid_at = match first_len {
-        0x80 => 2,                             // indefinite length
-        n if n < 0x80 => 2,                    // short form
-        n => 2 + usize::from(n & 0x7f).min(4), // long form: n & 0x7f length octets
-    };
-    let oid_len = usize::from(*ber.get(oid_at + 1)?);
-    if *ber.get(oid_at)? != 0x06 || oid_len >= 0x80 {
-        return None;
-    }
-    let tlv = ber.get(oid_at..oid_at + 2 + oid_len)?;
-    const_oid::ObjectIdentifier::from_der(tlv).ok()
 }
 
 fn multipart_signed(tree: &MimeTree<'_>, root: &Part) -> Layer {
@@ -871,22 +847,6 @@ mod tests {
                 ..
             }
         ));
-    }
-
-    #[test]
-    fn ber_indefinite_content_info_is_recognised() {
-        // `openssl cms -encrypt -stream -outform DER` starts like this.
-        let ber = [
-            0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x03, 0xa0,
-            0x80, 0x30, 0x80,
-        ];
-        assert_eq!(cms_kind(&ber), Some(SmimeKind::Enveloped));
-        let signed = [
-            0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
-        ];
-        assert_eq!(cms_kind(&signed), Some(SmimeKind::Signed));
-        assert_eq!(cms_kind(&[0x30, 0x80, 0x05, 0x00]), None);
-        assert_eq!(cms_kind(b"hello"), None);
     }
 
     #[test]

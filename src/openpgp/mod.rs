@@ -6,15 +6,19 @@
 //! |---|---|
 //! | `keys` | which (sub)key signs or encrypts for an address at a time, and why none can |
 //! | `write` | `multipart/signed` and `multipart/encrypted` entities (RFC 3156 §4-§6) |
-//! | `read` | decryption (key choice by PKESK, integrity required), signature verdicts |
+//! | `message` | armor blocks in bodies (HTML too), armored/binary parsing, bounded reading |
+//! | `decrypt` | decryption: key choice by PKESK (wildcard too), integrity required |
+//! | `verify` | signature verdicts: detached, one-pass, cleartext |
 //! | `rsa_unwrap` | RSA session keys with blinding and implicit rejection (Marvin) |
 //!
 //! Sender binding is left to [`crate::report::SignatureReport::bind_sender`]: verdicts carry
 //! the e-mail addresses of the signing key's valid user ids.
 
+mod decrypt;
 mod keys;
-mod read;
+mod message;
 mod rsa_unwrap;
+mod verify;
 mod write;
 
 use crate::engine::{Decrypted, Engine, ReadContext, Unusable, Verified, WriteContext};
@@ -72,7 +76,7 @@ impl Engine for PgpEngine {
     }
 
     fn decrypt(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
-        read::decrypt(ring, payload, ctx)
+        decrypt::decrypt(ring, payload, ctx)
     }
 
     fn verify_detached(
@@ -82,10 +86,10 @@ impl Engine for PgpEngine {
         signature: &[u8],
         ctx: &ReadContext,
     ) -> Result<Verified> {
-        read::verify_detached(ring, signed, signature, ctx)
+        verify::verify_detached(ring, signed, signature, ctx)
     }
 
     fn verify_opaque(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
-        read::verify_opaque(ring, payload, ctx)
+        verify::verify_opaque(ring, payload, ctx)
     }
 }

@@ -218,6 +218,74 @@ fn openpgp_session_key(plain: &Plain, typ: EskType, kdk: &[u8; 32]) -> PlainSess
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pgp::composed::{Deserializable, SignedSecretKey};
+    use pgp::types::KeyDetails;
+    use rsa::Pkcs1v15Encrypt;
+
+    /// Alice's RSA-3072 encryption subkey from the gpg fixtures.
+    fn alice() -> (SecretParams, PublicParams) {
+        let armored = include_bytes!("../../tests/data/openpgp/alice.sec.asc");
+        let (key, _) = SignedSecretKey::from_armor_single(&armored[..]).unwrap();
+        let sub = &key.secret_subkeys[0].key;
+        (sub.secret_params().clone(), sub.public_params().clone())
+    }
+
+    fn encrypt(public: &PublicParams, message: &[u8], seed: u64) -> Vec<u8> {
+        let PublicParams::RSA(pk) = public else {
+            panic!("not RSA")
+        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        pk.key.encrypt(&mut rng, Pkcs1v15Encrypt, message).unwrap()
+    }
+
+    fn key_bytes(k: &PlainSessionKey) -> Vec<u8> {
+        match k {
+            PlainSessionKey::V3_4 { key, .. } | PlainSessionKey::V6 { key } => {
+                key.as_ref().to_vec()
+            }
+            PlainSessionKey::V5 { key } => key.as_ref().to_vec(),
+        }
+    }
+
+    #[test]
+    fn real_rsa_session_keys_and_implicit_rejection() {
+        let (secret, public) = alice();
+        // a well-formed v3 session key: AES-256 (9), 32 octets, checksum
+        let key = [0x42u8; 32];
+        let sum = key.iter().fold(0u16, |a, b| a.wrapping_add(u16::from(*b)));
+        let mut msg = vec![9u8];
+        msg.extend_from_slice(&key);
+        msg.extend_from_slice(&sum.to_be_bytes());
+        let ct = encrypt(&public, &msg, 1);
+        let got = session_key(&secret, &public, &ct, EskType::V3_4).unwrap();
+        assert_eq!(got.sym_algorithm(), Some(SymmetricKeyAlgorithm::AES256));
+        assert_eq!(key_bytes(&got), key);
+
+        // an empty PKCS#1 message (which indexes out of bounds in the pgp crate's own path)
+        // and a wrong checksum: pseudo-random keys, the same for the same ciphertext
+        for bad in [Vec::new(), msg[..msg.len() - 1].to_vec()] {
+            let ct = encrypt(&public, &bad, 2);
+            let a = session_key(&secret, &public, &ct, EskType::V3_4).unwrap();
+            let b = session_key(&secret, &public, &ct, EskType::V3_4).unwrap();
+            assert_eq!(a, b);
+            assert_ne!(key_bytes(&a), key);
+        }
+        // a ciphertext that is not PKCS#1 at all: a synthetic message, deterministic per
+        // ciphertext, different across ciphertexts
+        let mut junk = ct.clone();
+        junk[5] ^= 0x55;
+        let mut junk2 = ct.clone();
+        junk2[6] ^= 0x55;
+        let a = session_key(&secret, &public, &junk, EskType::V3_4).unwrap();
+        assert_eq!(
+            a,
+            session_key(&secret, &public, &junk, EskType::V3_4).unwrap()
+        );
+        let b = session_key(&secret, &public, &junk2, EskType::V3_4).unwrap();
+        assert_ne!(key_bytes(&a), key_bytes(&b));
+        // longer than the modulus: refused on its face
+        assert!(session_key(&secret, &public, &[1u8; 400], EskType::V3_4).is_none());
+    }
 
     #[test]
     fn prf_is_deterministic_and_label_bound() {

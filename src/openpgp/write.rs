@@ -21,7 +21,7 @@ use pgp::types::{
 };
 
 use super::keys::{choose, Chosen, PublicPart, SecretPart, Use};
-use super::read::hash_name;
+use super::verify::hash_name;
 use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;

@@ -30,6 +30,16 @@ pub struct JsKeyring {
     inner: Keyring,
 }
 
+impl JsKeyring {
+    pub(super) fn inner(&self) -> &Keyring {
+        &self.inner
+    }
+
+    pub(super) fn inner_mut(&mut self) -> &mut Keyring {
+        &mut self.inner
+    }
+}
+
 #[wasm_bindgen(js_class = Keyring)]
 impl JsKeyring {
     /// An empty keyring.

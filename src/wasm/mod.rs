@@ -7,6 +7,7 @@
 mod convert;
 mod error;
 mod keyring;
+mod messages;
 
 use wasm_bindgen::prelude::*;
 

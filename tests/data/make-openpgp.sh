@@ -66,7 +66,18 @@ g --faked-system-time $T --quick-gen-key "Old <old@example.org>" rsa1024 sign 10
 OLD="$(fpr_of old@example.org)"
 g --faked-system-time $T --quick-add-key "$OLD" rsa1024 encr 10y
 
-for who in alice bob carol dave eve old stranger; do
+# frank: a valid Cv25519 subkey (2026-01-01, 10y) and a newer one that expired (2026-02-01,
+# expires 2026-06-01): the newest *usable* subkey is the older one.
+g --faked-system-time $T --quick-gen-key "Frank <frank@example.org>" ed25519 sign 10y
+FRANK="$(fpr_of frank@example.org)"
+g --faked-system-time $T --quick-add-key "$FRANK" cv25519 encr 10y
+g --faked-system-time 20260201T000000! --quick-add-key "$FRANK" cv25519 encr seconds=10368000
+# gina: a valid primary key whose only encryption subkey expired on 2026-06-01
+g --faked-system-time $T --quick-gen-key "Gina <gina@example.org>" ed25519 sign 10y
+GINA="$(fpr_of gina@example.org)"
+g --faked-system-time $T --quick-add-key "$GINA" cv25519 encr seconds=13046400
+
+for who in alice bob carol dave eve old stranger frank gina; do
   fpr="$(fpr_of "$who@example.org")"
   g --armor --export "$fpr" >"$OUT/$who.pub.asc"
   g --armor --export-secret-keys "$fpr" >"$OUT/$who.sec.asc"
@@ -150,6 +161,10 @@ tamper() { # in out offset-from-end
 }
 tamper "$OUT/enc-bob.gpg" "$OUT/fail-tampered-body.gpg" 200
 tamper "$OUT/enc-bob.gpg" "$OUT/fail-tampered-mdc.gpg" 1
+# one bit of the RSA-3072 session key ciphertext (PKESK MPI: bytes 15..398 of the packet)
+gm -e -r "$ALICE" -o "$W/enc-alice.gpg" "$E"
+size="$(stat -c %s "$W/enc-alice.gpg")"
+tamper "$W/enc-alice.gpg" "$OUT/fail-tampered-rsa-pkesk.gpg" $((size - 200))
 
 ###############################################################################
 # 4. Checks: what the tools say about what was just made
@@ -179,8 +194,17 @@ g -d "$OUT/enc-three.asc" | cmp -s - "$E" || die "enc-three.asc does not decrypt
 g -d "$OUT/attach.bin.pgp" | cmp -s - "$OUT/attach.bin" || die "attach.bin.pgp"
 g -d "$OUT/fail-tampered-body.gpg" >/dev/null && die "tampered body decrypts in gpg"
 g -d "$OUT/fail-tampered-mdc.gpg" >/dev/null && die "tampered MDC decrypts in gpg"
+g -d "$OUT/fail-tampered-rsa-pkesk.gpg" >/dev/null && die "tampered PKESK decrypts in gpg"
+packets "$OUT/fail-tampered-rsa-pkesk.gpg" | grep -q 'pubkey enc packet: version 3, algo 1' \
+  || die "fail-tampered-rsa-pkesk.gpg: no RSA PKESK"
 g --with-colons --list-keys "$EVE" | grep -q '^pub:r:' || die "eve is not revoked"
 g --with-colons --list-keys "$DAVE" | grep -q '^pub:e:' || die "dave is not expired"
 [ "$(g --with-colons --list-keys "$OLD" | awk -F: '$1=="pub"{print $3}')" = 1024 ] \
   || die "old is not RSA-1024"
+# frank's subkeys: the first valid at NOW, the second expired; gina's only subkey expired
+subs() { g --faked-system-time 20261201T000000! --with-colons --list-keys "$1" | awk -F: '$1=="sub"{print $2":"$5}'; }
+[ "$(subs "$FRANK" | cut -d: -f1 | tr -d '\n')" = "ue" ] || [ "$(subs "$FRANK" | cut -d: -f1 | tr -d '\n')" = "-e" ] \
+  || die "frank: expected a valid and an expired subkey, got $(subs "$FRANK")"
+subs "$FRANK" | head -1 | cut -d: -f2 >"$OUT/frank.valid-subkey"
+[ "$(subs "$GINA" | cut -d: -f1)" = "e" ] || die "gina: subkey not expired"
 log "done: $(find "$OUT" -type f | wc -l) files in $OUT"

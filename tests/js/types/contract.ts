@@ -1,6 +1,7 @@
 // Compile-only check that the published .d.ts offers the JS contract to TypeScript users.
 // `make test-types` runs tsc on this file; nothing here is executed.
-import init, { Keyring, initSync, version } from "mailseal";
+import init, { Keyring, initSync, open, protect, version } from "mailseal";
+import type { Capabilities, Draft, Opened, Policy, Protected, Readiness } from "mailseal";
 
 export async function contract(bytes: Uint8Array, password: string): Promise<void> {
   await init();
@@ -24,4 +25,23 @@ export async function contract(bytes: Uint8Array, password: string): Promise<voi
   void pub;
   void sec;
   void back;
+
+  const policy: Policy = { methodPriority: ["smime", "pgp"], fallback: "problem_report", smimeCipher: "aes256-gcm" };
+  const draft: Draft = { from: "desk@example.com", to: ["a@example.com"], subject: "s", text: "t",
+    attachments: [{ filename: "f.txt", contentType: "text/plain", data: new Uint8Array(1) }] };
+  const out: Protected = protect(ring, draft, { sign: true, encrypt: true, method: "auto", policy, now: new Date() });
+  protect(ring, "From: a@example.com\r\n\r\nhi", { sign: true, encrypt: false });
+  const mime: Uint8Array = out.deliveries[0].mime;
+  const opened: Opened = open(ring, mime, { now: new Date() });
+  const state: "none" | "decrypted" | "no_key" | "failed" = opened.encryption.state;
+  const scope: "whole" | "partial" | undefined = opened.signature.scope;
+  const quote: string = opened.quoteForReply;
+  const caps: Capabilities = ring.capabilities({ from: "desk@example.com", to: "a@example.com" }, { policy });
+  const canEncrypt: boolean = caps.canEncrypt;
+  void state;
+  void scope;
+  void quote;
+  void canEncrypt;
+  const ready: Readiness = ring.check({ addresses: ["desk@example.com"] }, { now: new Date() });
+  void ready.expiring;
 }

@@ -1,0 +1,315 @@
+//! Decrypting OpenPGP messages (RFC 9580 §5.1, §5.13, §10.3).
+//!
+//! - The key by the PKESK recipient (§5.1: key id, v6 fingerprint, or the wildcard, which is
+//!   tried against every encryption-capable secret key of the keyring). RSA session keys are
+//!   unwrapped by [`super::rsa_unwrap`] (blinding, implicit rejection); the others by the
+//!   `pgp` crate.
+//! - Integrity: only SEIPD v1 with a valid MDC (§5.13.1) and SEIPD v2 / GnuPG OCB with valid
+//!   AEAD tags (§5.13.2) are accepted. SED packets (§5.7, no integrity protection) are refused
+//!   before decryption, and so is any plaintext whose MDC or tag fails: no plaintext leaves
+//!   this module then. SEIPD v1 is authenticated before any plaintext is released (the
+//!   crate's check-first mode).
+//! - An armored block is not known to be encrypted before it is parsed: given a signed-only
+//!   (or compressed/literal) message, `decrypt` returns its content and signature verdict with
+//!   the encryption state `none`.
+
+use pgp::composed::{DecryptionOptions, Edata, Esk, Message, PlainSessionKey, TheRing};
+use pgp::packet::{PublicKeyEncryptedSessionKey, SymEncryptedProtectedDataConfig};
+use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskBytes, PkeskVersion};
+use zeroize::Zeroizing;
+
+use super::keys::{components, SecretPart};
+use super::message::{
+    check_payload_size, decompressed, parse_message, read_bounded, readable, too_large, Inner,
+};
+use super::rsa_unwrap;
+use super::verify::{judge_message, read_unencrypted};
+use crate::engine::{Decrypted, ReadContext};
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::{Keyring, PgpEntry};
+use crate::report::{EncryptionReport, EncryptionState, Method, SignatureReport};
+
+/// Most PKESK packets one message may carry, and most decryption attempts it may cause.
+const MAX_ESK: usize = 64;
+const MAX_ATTEMPTS: usize = 16;
+
+const NO_KEY: &str = "There was no secret PGP key found.";
+const NO_MDC: &str = "The PGP message is encrypted without integrity protection and was refused.";
+const ALTERED: &str = "The PGP message could not be decrypted: it is damaged or has been altered.";
+
+/// One way to try to get the session key: a PKESK and a secret (sub)key that may open it.
+struct Attempt<'a> {
+    esk_index: usize,
+    entry: &'a PgpEntry,
+    secret: SecretPart<'a>,
+}
+
+/// Whether the PKESK names no recipient (RFC 9580 §5.1.1: key id 0, §5.1.2: no fingerprint).
+fn is_wildcard(pkesk: &PublicKeyEncryptedSessionKey) -> bool {
+    match pkesk.version() {
+        PkeskVersion::V3 => pkesk.id().is_ok_and(|id| id.is_wildcard()),
+        PkeskVersion::V6 => matches!(pkesk.fingerprint(), Ok(None)),
+        _ => false,
+    }
+}
+
+fn recipient_label(pkesk: &PublicKeyEncryptedSessionKey) -> Option<String> {
+    if is_wildcard(pkesk) {
+        return None;
+    }
+    if let Ok(Some(fpr)) = pkesk.fingerprint() {
+        return Some(hex::encode_upper(fpr.as_bytes()));
+    }
+    pkesk.id().ok().map(|id| hex::encode_upper(id.as_ref()))
+}
+
+/// The secret (sub)keys of the keyring that a PKESK may be for: by key id or fingerprint, or
+/// (wildcard) every unlocked secret packet of the PKESK's algorithm.
+fn attempts_for<'a>(ring: &'a Keyring, esks: &[&PublicKeyEncryptedSessionKey]) -> Vec<Attempt<'a>> {
+    let mut out = Vec::new();
+    // Named recipients first: a wildcard costs one try per secret key.
+    let mut order: Vec<usize> = (0..esks.len()).collect();
+    order.sort_by_key(|i| esks.get(*i).is_some_and(|e| is_wildcard(e)));
+    for i in order {
+        let Some(pkesk) = esks.get(i) else { continue };
+        let wildcard = is_wildcard(pkesk);
+        let Ok(alg) = pkesk.algorithm() else { continue };
+        for entry in ring.pgp_entries() {
+            let Some(secret) = entry.secret_key() else {
+                continue;
+            };
+            let mut parts: Vec<SecretPart<'_>> = Vec::new();
+            if !secret.primary_key.secret_params().is_encrypted() {
+                parts.push(SecretPart::Primary(&secret.primary_key));
+            }
+            for sub in &secret.secret_subkeys {
+                if !sub.key.secret_params().is_encrypted() {
+                    parts.push(SecretPart::Sub(&sub.key));
+                }
+            }
+            for part in parts {
+                let (matches, part_alg) = match part {
+                    SecretPart::Primary(k) => (pkesk.match_identity(k.public_key()), k.algorithm()),
+                    SecretPart::Sub(k) => (pkesk.match_identity(k.public_key()), k.algorithm()),
+                };
+                if !matches || part_alg != alg {
+                    continue;
+                }
+                if wildcard {
+                    // Only keys the keyring knows as encryption keys answer a wildcard.
+                    let fpr = match part {
+                        SecretPart::Primary(k) => k.fingerprint(),
+                        SecretPart::Sub(k) => k.fingerprint(),
+                    };
+                    let encrypts =
+                        components(entry).any(|c| c.encrypt && c.fingerprint == fpr.as_bytes());
+                    if !encrypts {
+                        continue;
+                    }
+                }
+                out.push(Attempt {
+                    esk_index: i,
+                    entry,
+                    secret: part,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The session key from one PKESK with one secret packet; `None` when it cannot be opened.
+/// RSA always yields a key (a pseudo-random one on failure, RFC 9580 §5.1.3 / implicit
+/// rejection), so that a bad padding looks like a wrong key, not like an error.
+fn session_key(
+    pkesk: &PublicKeyEncryptedSessionKey,
+    secret: SecretPart<'_>,
+) -> Option<PlainSessionKey> {
+    let typ = match pkesk.version() {
+        PkeskVersion::V3 => EskType::V3_4,
+        PkeskVersion::V6 => EskType::V6,
+        _ => return None,
+    };
+    let values = pkesk.values().ok()?;
+    if let PkeskBytes::Rsa { mpi } = values {
+        let (params, public) = match secret {
+            SecretPart::Primary(k) => (k.secret_params(), k.public_params()),
+            SecretPart::Sub(k) => (k.secret_params(), k.public_params()),
+        };
+        return rsa_unwrap::session_key(params, public, mpi.as_ref(), typ);
+    }
+    let result = match secret {
+        SecretPart::Primary(k) => k.decrypt(&Password::empty(), values, typ),
+        SecretPart::Sub(k) => k.decrypt(&Password::empty(), values, typ),
+    };
+    match result {
+        Ok(Ok(key)) => Some(key),
+        _ => None,
+    }
+}
+
+/// Decrypts a message with whichever keyring secret key it is for.
+pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
+    check_payload_size(payload, ctx)?;
+    let payload = &*readable(payload, |p| parse_message(p).is_ok());
+    let message = parse_message(payload)?;
+    let (esk, edata) = match message {
+        Message::Encrypted { esk, edata, .. } => (esk, edata),
+        // An armored block in a body may be signed only: its content and signature verdict
+        // come back with the encryption state `none`.
+        other => {
+            let (content, signature) = read_unencrypted(ring, other, ctx)?;
+            return Ok(Decrypted {
+                report: EncryptionReport::none(),
+                content: Some(content),
+                signature: Some(signature),
+            });
+        }
+    };
+    let pkesks: Vec<&PublicKeyEncryptedSessionKey> = esk
+        .iter()
+        .filter_map(|e| match e {
+            Esk::PublicKeyEncryptedSessionKey(p) => Some(p),
+            Esk::SymKeyEncryptedSessionKey(_) => None,
+        })
+        .take(MAX_ESK + 1)
+        .collect();
+    if pkesks.len() > MAX_ESK {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "The PGP message names too many recipients.",
+        ));
+    }
+    let recipients: Vec<String> = pkesks.iter().filter_map(|p| recipient_label(p)).collect();
+    let unprotected = matches!(edata, Edata::SymEncryptedData { .. });
+    let aead = match &edata {
+        Edata::SymEncryptedProtectedData { reader } => match reader.config() {
+            pgp::packet::ProtectedDataConfig::Seipd(SymEncryptedProtectedDataConfig::V2 {
+                sym_alg,
+                aead,
+                ..
+            }) => Some(format!("{}-{}", sym_name(*sym_alg), aead_name(*aead))),
+            _ => None,
+        },
+        Edata::GnupgAeadData { .. } => Some("ocb (GnuPG)".to_string()),
+        Edata::SymEncryptedData { .. } => None,
+    };
+    let attempts = attempts_for(ring, &pkesks);
+    drop(edata);
+
+    let report = |state, detail: &str| {
+        let mut r = EncryptionReport::new(Method::Pgp, state, detail);
+        r.authenticated = Some(false);
+        r
+    };
+    if attempts.is_empty() {
+        let mut r = report(EncryptionState::NoKey, NO_KEY);
+        r.authenticated = None;
+        r.key_id = (!recipients.is_empty()).then(|| recipients.join(", "));
+        return Ok(Decrypted {
+            report: r,
+            content: None,
+            signature: None,
+        });
+    }
+    let first = attempts.first().map(|a| a.entry);
+    if unprotected {
+        // Refused before any decryption: no MDC, no way to tell altered plaintext.
+        let mut r = report(EncryptionState::Failed, NO_MDC);
+        r.key_id = first.map(PgpEntry::id);
+        return Ok(Decrypted {
+            report: r,
+            content: None,
+            signature: None,
+        });
+    }
+
+    // A failed attempt on a PKESK that names one of our keys means "encrypted to us, but
+    // broken" (`failed`); failures on wildcard PKESKs only mean "not for this key".
+    let mut named_failed = false;
+    for attempt in attempts.iter().take(MAX_ATTEMPTS) {
+        let Some(pkesk) = pkesks.get(attempt.esk_index) else {
+            continue;
+        };
+        named_failed |= !is_wildcard(pkesk);
+        let Some(key) = session_key(pkesk, attempt.secret) else {
+            continue;
+        };
+        let algorithm = aead.clone().or_else(|| key.sym_algorithm().map(sym_name));
+        // Parsed afresh for each attempt: decryption consumes the message.
+        let Ok(message) = parse_message(payload) else {
+            continue;
+        };
+        // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED stays off.
+        let ring_of_one = TheRing {
+            session_keys: vec![key],
+            decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
+            ..TheRing::default()
+        };
+        let Ok((inner, _)) = message.decrypt_the_ring(ring_of_one, true) else {
+            continue;
+        };
+        match read_inner(ring, inner, ctx) {
+            Ok((content, signature)) => {
+                let mut r = EncryptionReport::new(
+                    Method::Pgp,
+                    EncryptionState::Decrypted,
+                    "The PGP message was decrypted.",
+                );
+                r.algorithm = algorithm;
+                r.authenticated = Some(true);
+                r.key_id = Some(attempt.entry.id());
+                return Ok(Decrypted {
+                    report: r,
+                    content: Some(content),
+                    signature,
+                });
+            }
+            Err(Inner::TooLarge) => return Err(too_large()),
+            Err(Inner::Failed) => continue,
+        }
+    }
+    let r = if named_failed {
+        let mut r = report(EncryptionState::Failed, ALTERED);
+        r.key_id = first.map(PgpEntry::id);
+        r
+    } else {
+        let mut r = report(EncryptionState::NoKey, NO_KEY);
+        r.authenticated = None;
+        r.key_id = (!recipients.is_empty()).then(|| recipients.join(", "));
+        r
+    };
+    Ok(Decrypted {
+        report: r,
+        content: None,
+        signature: None,
+    })
+}
+
+/// Reads a decrypted message (decompressing, bounded) and judges its signatures, if any.
+fn read_inner(
+    ring: &Keyring,
+    message: Message<'_>,
+    ctx: &ReadContext,
+) -> core::result::Result<(Zeroizing<Vec<u8>>, Option<SignatureReport>), Inner> {
+    let mut message = decompressed(message).ok_or(Inner::Failed)?;
+    if message.is_encrypted() {
+        // An encrypted message inside an encrypted message: not what mail clients write.
+        return Err(Inner::Failed);
+    }
+    let content = read_bounded(&mut message, ctx.max_output)?;
+    let signature = if message.is_signed() {
+        Some(judge_message(ring, &message, ctx.now))
+    } else {
+        None
+    };
+    Ok((content, signature))
+}
+
+fn sym_name(alg: pgp::crypto::sym::SymmetricKeyAlgorithm) -> String {
+    format!("{alg:?}").to_ascii_lowercase()
+}
+
+fn aead_name(alg: pgp::crypto::aead::AeadAlgorithm) -> String {
+    format!("{alg:?}").to_ascii_lowercase()
+}

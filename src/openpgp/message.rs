@@ -1,0 +1,210 @@
+//! Reading OpenPGP input (RFC 9580 §6, §10.3): the armor block of a mail body or attachment,
+//! armored or binary messages, bounded reading of their content.
+//!
+//! - Inline PGP: the armor block is cut out of the text around it (quoted replies, footers);
+//!   a block wrapped in HTML (`<p>`/`<br>` lines, character references) is unwrapped first.
+//! - Content is read through a limit (`ReadContext::max_output`), compressed or not, so a
+//!   compression bomb stops at the limit (`too_large`).
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use pgp::composed::Message;
+use zeroize::Zeroizing;
+
+use crate::engine::ReadContext;
+use crate::error::{Error, ErrorCode, Result};
+
+/// Armor and packet overhead allowed above `max_output` for an encrypted or signed payload.
+pub(super) const PAYLOAD_SLACK: usize = 1024 * 1024;
+
+pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+pub(super) fn malformed(what: &str) -> Error {
+    Error::new(ErrorCode::MalformedMessage, what)
+}
+
+pub(super) fn too_large() -> Error {
+    Error::new(
+        ErrorCode::TooLarge,
+        "The decrypted PGP message exceeds the size limit.",
+    )
+}
+
+/// Parses an armored (`-----BEGIN PGP MESSAGE-----`, anywhere in the input) or binary message.
+pub(super) fn parse_message(payload: &[u8]) -> Result<Message<'_>> {
+    let parsed = match armor_block(payload, "MESSAGE", "MESSAGE") {
+        Some(armored) => Message::from_armor(armored).map(|(m, _)| m),
+        None => Message::from_bytes(payload),
+    };
+    parsed.map_err(|_| malformed("The data is not a readable OpenPGP message."))
+}
+
+/// The armor block from its `-----BEGIN PGP <begin>-----` line to the end of its
+/// `-----END PGP <end>-----` line: text around it in a mail body (a quoted reply, a list
+/// footer) is not part of it. Without an END line, everything from BEGIN on.
+pub(super) fn armor_block<'a>(payload: &'a [u8], begin: &str, end: &str) -> Option<&'a [u8]> {
+    let start = find(payload, format!("-----BEGIN PGP {begin}-----").as_bytes())?;
+    let rest = payload.get(start..)?;
+    let end_line = format!("-----END PGP {end}-----");
+    let Some(stop) = find(rest, end_line.as_bytes()) else {
+        return Some(rest);
+    };
+    let mut stop = stop + end_line.len();
+    // keep the line break after the END line
+    for b in [b'\r', b'\n'] {
+        if rest.get(stop) == Some(&b) {
+            stop += 1;
+        }
+    }
+    rest.get(..stop)
+}
+
+/// The payload as given when `parses`, else its text with HTML markup removed when that
+/// parses: inline PGP in a text/html body arrives as `<p>`/`<br>`-separated lines with
+/// entities (`&lt;`, `&#43;`).
+pub(super) fn readable(payload: &[u8], parses: impl Fn(&[u8]) -> bool) -> Cow<'_, [u8]> {
+    if parses(payload) || !payload.iter().any(|b| *b == b'<' || *b == b'&') {
+        return Cow::Borrowed(payload);
+    }
+    let text = html_to_text(payload);
+    if parses(&text) {
+        Cow::Owned(text)
+    } else {
+        Cow::Borrowed(payload)
+    }
+}
+
+/// Tags removed (line-breaking ones become line ends), character references decoded. When
+/// the markup breaks lines itself (`<br>`, `<p>`, `<div>`), source line ends are whitespace
+/// (HTML collapses them) and are dropped.
+fn html_to_text(html: &[u8]) -> Vec<u8> {
+    const BREAKS: &[&str] = &["br", "p", "/p", "div", "/div", "pre", "/pre", "tr", "li"];
+    let lower = html.to_ascii_lowercase();
+    let markup_breaks = [&b"<br"[..], b"<p", b"<div"]
+        .iter()
+        .any(|t| find(&lower, t).is_some());
+    let mut out = Vec::with_capacity(html.len());
+    let mut i = 0;
+    while let Some(&b) = html.get(i) {
+        match b {
+            b'<' => {
+                let Some(len) = html
+                    .get(i..)
+                    .and_then(|r| r.iter().position(|c| *c == b'>'))
+                else {
+                    break;
+                };
+                let tag = String::from_utf8_lossy(html.get(i + 1..i + len).unwrap_or_default())
+                    .to_ascii_lowercase();
+                let name = tag
+                    .split(|c: char| c.is_whitespace() || c == '/' && !tag.starts_with('/'))
+                    .next()
+                    .unwrap_or_default();
+                if BREAKS.contains(&name) {
+                    out.push(b'\n');
+                }
+                i += len + 1;
+            }
+            b'&' => {
+                let end = html
+                    .get(i..)
+                    .and_then(|r| r.iter().take(10).position(|c| *c == b';'));
+                let decoded = end.and_then(|len| {
+                    let name = std::str::from_utf8(html.get(i + 1..i + len)?).ok()?;
+                    let ch = match name {
+                        "lt" => '<',
+                        "gt" => '>',
+                        "amp" => '&',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        "nbsp" => ' ',
+                        n => {
+                            let code = match n.strip_prefix("#x").or_else(|| n.strip_prefix("#X")) {
+                                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                                None => n.strip_prefix('#')?.parse().ok()?,
+                            };
+                            char::from_u32(code)?
+                        }
+                    };
+                    Some((ch, len))
+                });
+                match decoded {
+                    Some((ch, len)) => {
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                        i += len + 1;
+                    }
+                    None => {
+                        out.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            b'\r' | b'\n' if markup_breaks => i += 1,
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn check_payload_size(payload: &[u8], ctx: &ReadContext) -> Result<()> {
+    let limit = ctx
+        .max_output
+        .saturating_mul(2)
+        .saturating_add(PAYLOAD_SLACK);
+    if payload.len() > limit {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "The PGP message exceeds the size limit.",
+        ));
+    }
+    Ok(())
+}
+
+/// Why the decrypted layer could not be read.
+pub(super) enum Inner {
+    /// Integrity failure, bad structure or a wrong session key.
+    Failed,
+    /// More plaintext than `max_output`.
+    TooLarge,
+}
+
+/// Unwraps compression layers (a compressed message, or a signed message around one).
+pub(super) fn decompressed(mut message: Message<'_>) -> Option<Message<'_>> {
+    for _ in 0..4 {
+        let compressed = match &message {
+            Message::Compressed { .. } => true,
+            Message::Signed { reader, .. } => reader.get_ref().is_compressed(),
+            _ => false,
+        };
+        if !compressed {
+            return Some(message);
+        }
+        message = message.decompress().ok()?;
+    }
+    None
+}
+
+/// The literal data, at most `max` bytes; the whole message is read (and so authenticated).
+pub(super) fn read_bounded(
+    message: &mut Message<'_>,
+    max: usize,
+) -> core::result::Result<Zeroizing<Vec<u8>>, Inner> {
+    let mut out = Zeroizing::new(Vec::new());
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    message
+        .by_ref()
+        .take(limit)
+        .read_to_end(&mut out)
+        .map_err(|_| Inner::Failed)?;
+    if out.len() > max {
+        return Err(Inner::TooLarge);
+    }
+    Ok(out)
+}

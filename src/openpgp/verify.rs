@@ -1,0 +1,389 @@
+//! Verifying OpenPGP signatures and judging them (RFC 9580 §5.2, §7; RFC 3156 §5).
+//!
+//! Data signatures (§5.2.1.1/2, types 0x00 and 0x01) over the exact bytes given (detached:
+//! RFC 3156 §5, after CRLF canonicalisation), inside messages (one-pass, §5.4), and in the
+//! Cleartext Signature Framework (§7). The signer is found by issuer fingerprint or key id;
+//! MD5, SHA-1 and RIPEMD-160 data signatures and RSA/DSA keys under 2048 bits are refused
+//! (`invalid`); a key revoked or expired at the time of reading gives `revoked` / `expired`.
+
+use std::io::Read;
+
+use pgp::armor::{BlockType, Dearmor, DearmorOptions};
+use pgp::composed::{CleartextSignedMessage, Message};
+use pgp::crypto::hash::HashAlgorithm;
+use pgp::packet::{Packet, PacketParser, Signature, SignatureType};
+use pgp::types::{KeyDetails, PublicParams};
+use zeroize::Zeroizing;
+
+use super::keys::{components, problem_at, public_part, PublicPart};
+use super::message::{
+    armor_block, check_payload_size, decompressed, find, malformed, parse_message, read_bounded,
+    readable, too_large, Inner, PAYLOAD_SLACK,
+};
+use crate::engine::{KeyProblem, ReadContext, Verified};
+use crate::error::Result;
+use crate::keys::{Keyring, PgpEntry};
+use crate::mime::to_crlf;
+use crate::report::{Method, SignatureReport, SignatureState, Signer};
+use crate::time::Time;
+
+/// Most signatures judged per message.
+const MAX_SIGNATURES: usize = 32;
+
+/// `sha256`, `sha512`, ... as the report and `micalg` (with a `pgp-` prefix) name them.
+pub(crate) fn hash_name(alg: HashAlgorithm) -> String {
+    match alg {
+        HashAlgorithm::Md5 => "md5".into(),
+        HashAlgorithm::Sha1 => "sha1".into(),
+        HashAlgorithm::Ripemd160 => "ripemd160".into(),
+        HashAlgorithm::Sha256 => "sha256".into(),
+        HashAlgorithm::Sha384 => "sha384".into(),
+        HashAlgorithm::Sha512 => "sha512".into(),
+        HashAlgorithm::Sha224 => "sha224".into(),
+        HashAlgorithm::Sha3_256 => "sha3-256".into(),
+        HashAlgorithm::Sha3_512 => "sha3-512".into(),
+        other => format!("{other:?}").to_ascii_lowercase(),
+    }
+}
+
+/// The signer's key in the keyring, by issuer fingerprint or key id: entry and packet.
+fn find_signer<'a>(ring: &'a Keyring, sig: &Signature) -> Option<(&'a PgpEntry, PublicPart<'a>)> {
+    for fpr in sig.issuer_fingerprint() {
+        if let Some(entry) = ring.pgp_by_fingerprint(fpr.as_bytes()) {
+            if let Some(part) = public_part(entry.public_key(), fpr.as_bytes()) {
+                return Some((entry, part));
+            }
+        }
+    }
+    for id in sig.issuer_key_id() {
+        let Ok(bytes) = <[u8; 8]>::try_from(id.as_ref()) else {
+            continue;
+        };
+        let Some(entry) = ring.pgp_by_key_id(&bytes) else {
+            continue;
+        };
+        let key = entry.public_key();
+        let fpr = if key.primary_key.legacy_key_id() == *id {
+            Some(key.primary_key.fingerprint())
+        } else {
+            key.public_subkeys
+                .iter()
+                .find(|s| s.key.legacy_key_id() == *id)
+                .map(|s| s.key.fingerprint())
+        };
+        if let Some(part) = fpr.and_then(|f| public_part(key, f.as_bytes())) {
+            return Some((entry, part));
+        }
+    }
+    None
+}
+
+fn issuer_label(sig: &Signature) -> Option<String> {
+    if let Some(fpr) = sig.issuer_fingerprint().first() {
+        return Some(hex::encode_upper(fpr.as_bytes()));
+    }
+    sig.issuer_key_id()
+        .first()
+        .map(|id| hex::encode_upper(id.as_ref()))
+}
+
+/// Bits of an RSA modulus or DSA prime; `None` for elliptic curves.
+fn weak_key(params: &PublicParams) -> Option<String> {
+    use rsa::traits::PublicKeyParts;
+    match params {
+        PublicParams::RSA(p) if p.key.n().bits() < 2048 => {
+            Some(format!("RSA {} bits", p.key.n().bits()))
+        }
+        PublicParams::DSA(p) if p.key.components().p().bits() < 2048 => {
+            Some(format!("DSA {} bits", p.key.components().p().bits()))
+        }
+        _ => None,
+    }
+}
+
+/// The verdict on one data signature. `check` does the cryptographic verification with the
+/// signer's key packet.
+fn judge(
+    ring: &Keyring,
+    sig: &Signature,
+    now: Time,
+    check: impl FnOnce(PublicPart<'_>) -> bool,
+) -> SignatureReport {
+    let verdict = |state, detail: &str| SignatureReport::new(Method::Pgp, state, detail);
+    let mut report = judge_inner(ring, sig, now, check, verdict);
+    report.digest = sig.hash_alg().map(hash_name);
+    report.signed_at = sig
+        .created()
+        .map(|t| Time::from_unix(i64::from(t.as_secs())).to_rfc3339());
+    report
+}
+
+fn judge_inner(
+    ring: &Keyring,
+    sig: &Signature,
+    now: Time,
+    check: impl FnOnce(PublicPart<'_>) -> bool,
+    verdict: impl Fn(SignatureState, &str) -> SignatureReport,
+) -> SignatureReport {
+    let Some((entry, part)) = find_signer(ring, sig) else {
+        let mut r = verdict(
+            SignatureState::UnknownSigner,
+            "The PGP signature key is not in the keyring.",
+        );
+        if let Some(id) = issuer_label(sig) {
+            r.signer = Some(Signer {
+                emails: Vec::new(),
+                key_id: id,
+            });
+        }
+        return r;
+    };
+    let signer = Signer {
+        emails: entry.emails(),
+        key_id: entry.id(),
+    };
+    let with_signer = |state, detail: &str| verdict(state, detail).with_signer(signer.clone());
+
+    if !matches!(sig.typ(), Some(SignatureType::Binary | SignatureType::Text)) {
+        return with_signer(
+            SignatureState::Invalid,
+            "The PGP signature is not a signature over a message.",
+        );
+    }
+    match sig.hash_alg() {
+        Some(HashAlgorithm::Md5 | HashAlgorithm::Sha1 | HashAlgorithm::Ripemd160) | None => {
+            return with_signer(
+                SignatureState::Invalid,
+                "The PGP signature uses a weak hash algorithm (MD5, SHA-1 or RIPEMD-160) and \
+                 was refused.",
+            );
+        }
+        Some(_) => {}
+    }
+    if let Some(what) = weak_key(part.public_params()) {
+        return with_signer(
+            SignatureState::Invalid,
+            &format!("The PGP signature key is too weak ({what}) and was refused."),
+        );
+    }
+    if !check(part) {
+        return with_signer(SignatureState::Invalid, "The PGP signature is invalid.");
+    }
+    let fpr = part.fingerprint();
+    let primary = entry.primary_summary();
+    let Some(component) = components(entry).find(|c| c.fingerprint == fpr.as_bytes()) else {
+        return with_signer(
+            SignatureState::Invalid,
+            "The PGP signature was made by a subkey that is not validly bound to its key.",
+        );
+    };
+    if !component.sign {
+        return with_signer(
+            SignatureState::Invalid,
+            "The PGP signature was made by a key that may not sign.",
+        );
+    }
+    let created = sig.created().map(|t| i64::from(t.as_secs()));
+    if created.is_some_and(|c| c < component.created) {
+        return with_signer(
+            SignatureState::Invalid,
+            "The PGP signature claims to be older than its key.",
+        );
+    }
+    match problem_at(primary, component, now) {
+        Some(KeyProblem::Revoked) => {
+            return with_signer(
+                SignatureState::Revoked,
+                "The PGP signature key has been revoked.",
+            )
+        }
+        Some(KeyProblem::Expired) => {
+            return with_signer(
+                SignatureState::Expired,
+                "The PGP signature key has expired.",
+            )
+        }
+        Some(KeyProblem::NotYetValid) => {
+            return with_signer(
+                SignatureState::Expired,
+                "The PGP signature key is not valid yet.",
+            )
+        }
+        _ => {}
+    }
+    let sig_expired = match (created, sig.signature_expiration_time()) {
+        (Some(c), Some(d)) if d.as_secs() != 0 => now.unix() >= c + i64::from(d.as_secs()),
+        _ => false,
+    };
+    if sig_expired {
+        return with_signer(SignatureState::Expired, "The PGP signature has expired.");
+    }
+    with_signer(SignatureState::Valid, "The PGP signature is valid.")
+}
+
+/// Judges every signature of a signed message that has been read to the end.
+pub(super) fn judge_message(ring: &Keyring, message: &Message<'_>, now: Time) -> SignatureReport {
+    let Message::Signed { reader, .. } = message else {
+        return SignatureReport::none();
+    };
+    let count = reader.num_signatures();
+    if count == 0 || count > MAX_SIGNATURES {
+        return SignatureReport::new(
+            Method::Pgp,
+            SignatureState::Invalid,
+            "The PGP signature is invalid.",
+        );
+    }
+    let mut reports = Vec::with_capacity(count);
+    for i in 0..count {
+        let Some(sig) = reader.signature(i) else {
+            reports.push(SignatureReport::new(
+                Method::Pgp,
+                SignatureState::Invalid,
+                "The PGP signature is invalid.",
+            ));
+            continue;
+        };
+        reports.push(judge(ring, sig, now, |part| {
+            message.verify_nested_explicit(i, &part).is_ok()
+        }));
+    }
+    SignatureReport::worst(reports)
+}
+
+/// Signature packets from an armored (`-----BEGIN PGP SIGNATURE-----`) or binary signature.
+fn parse_signatures(data: &[u8]) -> Result<Vec<Signature>> {
+    let bad = || malformed("The PGP signature could not be read.");
+    let binary: Vec<u8> = match find(data, b"-----BEGIN PGP SIGNATURE-----") {
+        Some(pos) => {
+            let block = data.get(pos..).unwrap_or_default();
+            let mut dearmor =
+                Dearmor::with_options(block, DearmorOptions::new().set_limit(PAYLOAD_SLACK));
+            dearmor.read_header().map_err(|_| bad())?;
+            if dearmor.typ != Some(BlockType::Signature) {
+                return Err(bad());
+            }
+            let mut out = Vec::new();
+            dearmor.read_to_end(&mut out).map_err(|_| bad())?;
+            out
+        }
+        None => data.to_vec(),
+    };
+    let mut sigs = Vec::new();
+    for packet in PacketParser::new(&binary[..]).take(MAX_SIGNATURES + 1) {
+        match packet {
+            Ok(Packet::Signature(sig)) => sigs.push(sig),
+            Ok(Packet::Marker(_) | Packet::Padding(_)) => {}
+            _ => return Err(bad()),
+        }
+    }
+    if sigs.is_empty() || sigs.len() > MAX_SIGNATURES {
+        return Err(bad());
+    }
+    Ok(sigs)
+}
+
+/// RFC 3156 §5: a detached signature over the signed part, in canonical CRLF form.
+pub(crate) fn verify_detached(
+    ring: &Keyring,
+    signed: &[u8],
+    signature: &[u8],
+    ctx: &ReadContext,
+) -> Result<Verified> {
+    check_payload_size(signed, ctx)?;
+    let sigs = parse_signatures(signature)?;
+    let canonical = to_crlf(signed);
+    let reports = sigs
+        .iter()
+        .map(|sig| {
+            judge(ring, sig, ctx.now, |part| {
+                // The canonical form is what RFC 3156 signs; the exact bytes as received are
+                // tried too (a sender that signed LF text is still the same signer).
+                sig.verify(&part, &canonical[..]).is_ok()
+                    || (canonical.as_slice() != signed && sig.verify(&part, signed).is_ok())
+            })
+        })
+        .collect();
+    Ok(Verified {
+        report: SignatureReport::worst(reports),
+        content: None,
+    })
+}
+
+/// An inline signed message (RFC 9580 §10.3, armored or binary) or a cleartext-signed block
+/// (§7). Returns the signed content whatever the verdict.
+pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
+    check_payload_size(payload, ctx)?;
+    let payload = &*readable(payload, |p| {
+        match armor_block(p, "SIGNED MESSAGE", "SIGNATURE") {
+            Some(block) => {
+                CleartextSignedMessage::from_armor_buf(block, DearmorOptions::new()).is_ok()
+            }
+            None => parse_message(p).is_ok(),
+        }
+    });
+    if let Some(block) = armor_block(payload, "SIGNED MESSAGE", "SIGNATURE") {
+        let (csm, _) = CleartextSignedMessage::from_armor_buf(
+            block,
+            DearmorOptions::new().set_limit(ctx.max_output.saturating_add(PAYLOAD_SLACK)),
+        )
+        .map_err(|_| malformed("The PGP signed text could not be read."))?;
+        let text = csm.signed_text();
+        let reports = csm
+            .signatures()
+            .iter()
+            .take(MAX_SIGNATURES)
+            .map(|sig| {
+                judge(ring, sig, ctx.now, |part| {
+                    sig.verify(&part, text.as_bytes()).is_ok()
+                })
+            })
+            .collect::<Vec<_>>();
+        let report = if reports.is_empty() {
+            SignatureReport::new(
+                Method::Pgp,
+                SignatureState::Invalid,
+                "The PGP signature is invalid.",
+            )
+        } else {
+            SignatureReport::worst(reports)
+        };
+        return Ok(Verified {
+            report,
+            content: Some(text.into_bytes()),
+        });
+    }
+    let message = parse_message(payload)?;
+    if message.is_encrypted() {
+        return Err(malformed(
+            "The OpenPGP message is encrypted; it must be decrypted first.",
+        ));
+    }
+    let (content, report) = read_unencrypted(ring, message, ctx)?;
+    Ok(Verified {
+        report,
+        content: Some(content.to_vec()),
+    })
+}
+
+/// A message without encryption (signed, compressed, literal): its content, bounded, and the
+/// verdict on its signatures (`none` when unsigned).
+pub(super) fn read_unencrypted(
+    ring: &Keyring,
+    message: Message<'_>,
+    ctx: &ReadContext,
+) -> Result<(Zeroizing<Vec<u8>>, SignatureReport)> {
+    let mut message = decompressed(message)
+        .ok_or_else(|| malformed("The OpenPGP message could not be decompressed."))?;
+    let content = match read_bounded(&mut message, ctx.max_output) {
+        Ok(c) => c,
+        Err(Inner::TooLarge) => return Err(too_large()),
+        Err(Inner::Failed) => return Err(malformed("The OpenPGP message is damaged.")),
+    };
+    let report = if message.is_signed() {
+        judge_message(ring, &message, ctx.now)
+    } else {
+        SignatureReport::none()
+    };
+    Ok((content, report))
+}

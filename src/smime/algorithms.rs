@@ -1,0 +1,202 @@
+//! The algorithms mailseal reads and writes in CMS, by OID (const-oid's database), and the
+//! few CMS structures the `cms` crate does not define (declared with `der` derives):
+//!
+//! - AuthEnvelopedData (RFC 5083 §2.1) and GCMParameters (RFC 5084 §3.2),
+//! - ECC-CMS-SharedInfo (RFC 5753 §7.2) for the ECDH key-encryption-key derivation,
+//! - SMIMECapabilities (RFC 8551 §2.5.2).
+//!
+//! Writing uses only SHA-256, AES-CBC/GCM, RSA PKCS#1 v1.5 / OAEP-SHA-256 and ECDH with
+//! AES key wrap. Reading also accepts AES-192, 3DES (old mail), OAEP with SHA-1 and the
+//! SHA-1 ECDH KDF (both still sound as key transport), and refuses SHA-1/MD5 signatures.
+
+use cms::content_info::CmsVersion;
+use cms::enveloped_data::{EncryptedContentInfo, OriginatorInfo, RecipientInfos};
+use const_oid::db::{rfc5911, rfc5912};
+use const_oid::ObjectIdentifier;
+use der::asn1::OctetString;
+use der::{Any, Sequence};
+use spki::AlgorithmIdentifierOwned;
+use x509_cert::attr::Attributes;
+
+/// id-ct-authEnvelopedData (RFC 5083).
+pub(crate) const ID_CT_AUTH_ENVELOPED_DATA: ObjectIdentifier = rfc5911::ID_CT_AUTH_ENVELOPED_DATA;
+/// id-aes128-GCM / id-aes192-GCM / id-aes256-GCM (RFC 5084).
+pub(crate) const ID_AES_128_GCM: ObjectIdentifier = rfc5911::ID_AES_128_GCM;
+pub(crate) const ID_AES_192_GCM: ObjectIdentifier = rfc5911::ID_AES_192_GCM;
+pub(crate) const ID_AES_256_GCM: ObjectIdentifier = rfc5911::ID_AES_256_GCM;
+/// des-ede3-cbc (RFC 3370 §5.1), read only.
+pub(crate) const DES_EDE3_CBC: ObjectIdentifier = rfc5911::DES_EDE_3_CBC;
+/// dhSinglePass-stdDH-sha*kdf-scheme (RFC 5753 §7.1.4 / SEC 1).
+pub(crate) const ECDH_STD_SHA1KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.133.16.840.63.0.2");
+pub(crate) const ECDH_STD_SHA224KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.132.1.11.0");
+pub(crate) const ECDH_STD_SHA256KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.132.1.11.1");
+pub(crate) const ECDH_STD_SHA384KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.132.1.11.2");
+pub(crate) const ECDH_STD_SHA512KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.132.1.11.3");
+/// dhSinglePass-cofactorDH-sha*kdf-scheme: the same computation on P-256/P-384 (cofactor 1).
+pub(crate) const ECDH_COFACTOR_SHA1KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.133.16.840.63.0.3");
+pub(crate) const ECDH_COFACTOR_SHA256KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.132.1.14.1");
+pub(crate) const ECDH_COFACTOR_SHA384KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.132.1.14.2");
+pub(crate) const ECDH_COFACTOR_SHA512KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.132.1.14.3");
+/// id-aes*-wrap (RFC 3394 / RFC 3565 §2.3.2).
+pub(crate) const ID_AES_128_WRAP: ObjectIdentifier = rfc5911::ID_AES_128_WRAP;
+pub(crate) const ID_AES_192_WRAP: ObjectIdentifier = rfc5911::ID_AES_192_WRAP;
+pub(crate) const ID_AES_256_WRAP: ObjectIdentifier = rfc5911::ID_AES_256_WRAP;
+/// smimeCapabilities signed attribute (RFC 8551 §2.5.2).
+pub(crate) const SMIME_CAPABILITIES: ObjectIdentifier = rfc5911::SMIME_CAPABILITIES;
+/// signingTime signed attribute (RFC 5652 §11.3).
+pub(crate) const SIGNING_TIME: ObjectIdentifier = rfc5911::ID_SIGNING_TIME;
+/// messageDigest signed attribute (RFC 5652 §11.2).
+pub(crate) const MESSAGE_DIGEST: ObjectIdentifier = rfc5911::ID_MESSAGE_DIGEST;
+/// contentType signed attribute (RFC 5652 §11.1).
+pub(crate) const CONTENT_TYPE: ObjectIdentifier = rfc5911::ID_CONTENT_TYPE;
+
+/// A message digest algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hash {
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Hash {
+    pub(crate) fn from_oid(oid: &ObjectIdentifier) -> Option<Hash> {
+        Some(match *oid {
+            o if o == rfc5912::ID_MD_5 => Hash::Md5,
+            o if o == rfc5912::ID_SHA_1 => Hash::Sha1,
+            o if o == rfc5912::ID_SHA_224 => Hash::Sha224,
+            o if o == rfc5912::ID_SHA_256 => Hash::Sha256,
+            o if o == rfc5912::ID_SHA_384 => Hash::Sha384,
+            o if o == rfc5912::ID_SHA_512 => Hash::Sha512,
+            _ => return None,
+        })
+    }
+
+    /// Whether signatures over this digest are refused (RFC 8551 §2.1: no MD5, no SHA-1).
+    pub(crate) fn is_weak(self) -> bool {
+        matches!(self, Hash::Md5 | Hash::Sha1)
+    }
+
+    /// The report's name, e.g. `sha256`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Hash::Md5 => "md5",
+            Hash::Sha1 => "sha1",
+            Hash::Sha224 => "sha224",
+            Hash::Sha256 => "sha256",
+            Hash::Sha384 => "sha384",
+            Hash::Sha512 => "sha512",
+        }
+    }
+
+    /// Digest of `data`; `None` for MD5 (never computed: refused before).
+    pub(crate) fn digest(self, data: &[u8]) -> Option<Vec<u8>> {
+        use sha2::Digest;
+        Some(match self {
+            Hash::Md5 => return None,
+            Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
+            Hash::Sha224 => sha2::Sha224::digest(data).to_vec(),
+            Hash::Sha256 => sha2::Sha256::digest(data).to_vec(),
+            Hash::Sha384 => sha2::Sha384::digest(data).to_vec(),
+            Hash::Sha512 => sha2::Sha512::digest(data).to_vec(),
+        })
+    }
+
+    /// A boxed dynamic digest (RSA-OAEP hashes).
+    pub(crate) fn dyn_digest(self) -> Option<Box<dyn sha2::digest::DynDigest + Send + Sync>> {
+        Some(match self {
+            Hash::Md5 => return None,
+            Hash::Sha1 => Box::new(sha1::Sha1::default()),
+            Hash::Sha224 => Box::new(sha2::Sha224::default()),
+            Hash::Sha256 => Box::new(sha2::Sha256::default()),
+            Hash::Sha384 => Box::new(sha2::Sha384::default()),
+            Hash::Sha512 => Box::new(sha2::Sha512::default()),
+        })
+    }
+}
+
+/// An algorithm identifier without parameters.
+pub(crate) fn alg(oid: ObjectIdentifier) -> AlgorithmIdentifierOwned {
+    AlgorithmIdentifierOwned {
+        oid,
+        parameters: None,
+    }
+}
+
+/// An algorithm identifier with NULL parameters (rsaEncryption, RFC 3370 §4.2.1).
+pub(crate) fn alg_null(oid: ObjectIdentifier) -> AlgorithmIdentifierOwned {
+    AlgorithmIdentifierOwned {
+        oid,
+        parameters: Some(Any::null()),
+    }
+}
+
+/// AuthEnvelopedData (RFC 5083 §2.1).
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct AuthEnvelopedData {
+    pub version: CmsVersion,
+    #[asn1(
+        context_specific = "0",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    pub originator_info: Option<OriginatorInfo>,
+    pub recip_infos: RecipientInfos,
+    pub auth_encrypted_content: EncryptedContentInfo,
+    #[asn1(
+        context_specific = "1",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    pub auth_attrs: Option<Attributes>,
+    pub mac: OctetString,
+    #[asn1(
+        context_specific = "2",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    pub unauth_attrs: Option<Attributes>,
+}
+
+fn default_icv_len() -> u8 {
+    12
+}
+
+/// GCMParameters (RFC 5084 §3.2).
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct GcmParameters {
+    pub nonce: OctetString,
+    #[asn1(default = "default_icv_len")]
+    pub icv_len: u8,
+}
+
+/// ECC-CMS-SharedInfo (RFC 5753 §7.2).
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct EccCmsSharedInfo {
+    pub key_info: AlgorithmIdentifierOwned,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    pub entity_u_info: Option<OctetString>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT")]
+    pub supp_pub_info: OctetString,
+}
+
+/// SMIMECapability (RFC 8551 §2.5.2).
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct SmimeCapability {
+    pub capability_id: ObjectIdentifier,
+    pub parameters: Option<Any>,
+}

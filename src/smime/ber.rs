@@ -1,0 +1,312 @@
+//! BER to DER, so that the `cms`/`der` types (DER only) can read what streaming writers send.
+//!
+//! Thunderbird (NSS), `openssl smime` / `openssl cms -stream` and many gateways write CMS in
+//! BER (X.690 §8): indefinite lengths and constructed ("chunked") OCTET STRINGs. RFC 5652 §1.1
+//! allows that everywhere except inside what is signed (signed attributes are DER). This pass
+//! works on tag-length-value only and knows no CMS schema except one place:
+//!
+//! - indefinite lengths become definite, long lengths minimal (X.690 §10.1);
+//! - constructed universal string types (OCTET STRING, character strings) become primitive
+//!   (X.690 §10.2);
+//! - `EncryptedContentInfo.encryptedContent` is `[0] IMPLICIT OCTET STRING` (RFC 5652 §6.1),
+//!   which streaming writers send constructed. It is recognised by its place, the third
+//!   element of a SEQUENCE { OBJECT IDENTIFIER, SEQUENCE, [0] } (no other CMS or X.509
+//!   structure has that shape), and made primitive.
+//!
+//! Everything else (SET order, the schema itself) is left to `der`'s decoders. Nesting and
+//! element counts are bounded.
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Deepest nesting accepted (CMS messages nest about 15 levels; certificates a few more).
+const MAX_DEPTH: usize = 48;
+/// Most elements accepted in one message (a bound on work, far above real mail).
+const MAX_NODES: usize = 1_000_000;
+
+struct Node<'a> {
+    /// Identifier octets as received, with the constructed bit as received.
+    ident: &'a [u8],
+    class: u8,
+    constructed: bool,
+    number: u32,
+    body: Body<'a>,
+}
+
+enum Body<'a> {
+    Primitive(&'a [u8]),
+    Constructed(Vec<Node<'a>>),
+}
+
+fn malformed() -> Error {
+    Error::new(
+        ErrorCode::MalformedMessage,
+        "The S/MIME data is damaged (invalid BER/DER encoding).",
+    )
+}
+
+struct Parser<'a> {
+    data: &'a [u8],
+    pos: usize,
+    nodes: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn byte(&mut self) -> Result<u8> {
+        let b = *self.data.get(self.pos).ok_or_else(malformed)?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn take(&mut self, len: usize) -> Result<&'a [u8]> {
+        let end = self.pos.checked_add(len).ok_or_else(malformed)?;
+        let s = self.data.get(self.pos..end).ok_or_else(malformed)?;
+        self.pos = end;
+        Ok(s)
+    }
+
+    /// One element; `None` for an end-of-contents marker (only inside indefinite lengths).
+    fn node(&mut self, depth: usize, in_indefinite: bool) -> Result<Option<Node<'a>>> {
+        if depth > MAX_DEPTH {
+            return Err(Error::new(
+                ErrorCode::TooLarge,
+                "The S/MIME data is nested too deeply.",
+            ));
+        }
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(Error::new(
+                ErrorCode::TooLarge,
+                "The S/MIME data has too many elements.",
+            ));
+        }
+        let start = self.pos;
+        let first = self.byte()?;
+        let mut number = u32::from(first & 0x1f);
+        if number == 0x1f {
+            number = 0;
+            for i in 0.. {
+                if i >= 4 {
+                    return Err(malformed());
+                }
+                let b = self.byte()?;
+                number = (number << 7) | u32::from(b & 0x7f);
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+        }
+        let ident = &self.data[start..self.pos];
+        let constructed = first & 0x20 != 0;
+        let class = first >> 6;
+        let len_byte = self.byte()?;
+        if first == 0 && len_byte == 0 {
+            return if in_indefinite {
+                Ok(None)
+            } else {
+                Err(malformed())
+            };
+        }
+        let length = match len_byte {
+            0x80 => None,
+            l if l < 0x80 => Some(usize::from(l)),
+            l => {
+                let n = usize::from(l & 0x7f);
+                if n > 4 {
+                    return Err(malformed());
+                }
+                let mut len = 0usize;
+                for _ in 0..n {
+                    len = (len << 8) | usize::from(self.byte()?);
+                }
+                Some(len)
+            }
+        };
+        let body = match (constructed, length) {
+            (false, Some(len)) => Body::Primitive(self.take(len)?),
+            (false, None) => return Err(malformed()),
+            (true, Some(len)) => {
+                let inner = self.take(len)?;
+                let mut sub = Parser {
+                    data: inner,
+                    pos: 0,
+                    nodes: self.nodes,
+                };
+                let mut children = Vec::new();
+                while sub.pos < inner.len() {
+                    match sub.node(depth + 1, false)? {
+                        Some(n) => children.push(n),
+                        None => return Err(malformed()),
+                    }
+                }
+                self.nodes = sub.nodes;
+                Body::Constructed(children)
+            }
+            (true, None) => {
+                let mut children = Vec::new();
+                while let Some(n) = self.node(depth + 1, true)? {
+                    children.push(n);
+                }
+                Body::Constructed(children)
+            }
+        };
+        Ok(Some(Node {
+            ident,
+            class,
+            constructed,
+            number,
+            body,
+        }))
+    }
+}
+
+/// Re-encodes one BER element (the whole of `data`) as DER. Trailing zero bytes (padding some
+/// writers leave after the last end-of-contents) are ignored; other trailing data is an error.
+pub(crate) fn to_der(data: &[u8]) -> Result<Vec<u8>> {
+    let mut p = Parser {
+        data,
+        pos: 0,
+        nodes: 0,
+    };
+    let root = p.node(0, false)?.ok_or_else(malformed)?;
+    if data[p.pos..].iter().any(|&b| b != 0) {
+        return Err(malformed());
+    }
+    let mut out = Vec::with_capacity(data.len());
+    encode(&root, false, &mut out)?;
+    Ok(out)
+}
+
+/// Universal string types whose constructed form is flattened (X.690 §8.21, §10.2).
+fn is_string_type(number: u32) -> bool {
+    matches!(
+        number,
+        4 | 12 | 18 | 19 | 20 | 21 | 22 | 25 | 26 | 27 | 28 | 30
+    )
+}
+
+fn encode(node: &Node<'_>, implicit_octets: bool, out: &mut Vec<u8>) -> Result<()> {
+    let flatten =
+        implicit_octets || (node.class == 0 && is_string_type(node.number) && node.constructed);
+    match &node.body {
+        Body::Primitive(content) => {
+            write_ident(node, false, out);
+            write_len(content.len(), out);
+            out.extend_from_slice(content);
+        }
+        Body::Constructed(children) if flatten => {
+            let mut content = Vec::new();
+            for child in children {
+                collect_octets(child, &mut content)?;
+            }
+            write_ident(node, false, out);
+            write_len(content.len(), out);
+            out.extend_from_slice(&content);
+        }
+        Body::Constructed(children) => {
+            let mut content = Vec::new();
+            // SEQUENCE { OID, SEQUENCE, [0] }: an EncryptedContentInfo (see module docs).
+            let is_eci = node.class == 0
+                && node.number == 16
+                && children.len() == 3
+                && is_universal(&children[0], 6)
+                && is_universal(&children[1], 16)
+                && children[2].class == 2
+                && children[2].number == 0;
+            for (i, child) in children.iter().enumerate() {
+                encode(child, is_eci && i == 2, &mut content)?;
+            }
+            write_ident(node, true, out);
+            write_len(content.len(), out);
+            out.extend_from_slice(&content);
+        }
+    }
+    Ok(())
+}
+
+fn is_universal(node: &Node<'_>, number: u32) -> bool {
+    node.class == 0 && node.number == number
+}
+
+/// The octets of a (possibly nested, constructed) OCTET STRING.
+fn collect_octets(node: &Node<'_>, out: &mut Vec<u8>) -> Result<()> {
+    match &node.body {
+        Body::Primitive(content) => out.extend_from_slice(content),
+        Body::Constructed(children) => {
+            for child in children {
+                collect_octets(child, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_ident(node: &Node<'_>, constructed: bool, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.extend_from_slice(node.ident);
+    if let Some(first) = out.get_mut(start) {
+        *first = (*first & !0x20) | if constructed { 0x20 } else { 0 };
+    }
+}
+
+fn write_len(len: usize, out: &mut Vec<u8>) {
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_passes_through() {
+        let der = [0x30, 0x06, 0x02, 0x01, 0x05, 0x04, 0x01, 0xaa];
+        assert_eq!(to_der(&der).unwrap(), der);
+    }
+
+    #[test]
+    fn indefinite_and_chunked_octets_become_der() {
+        // SEQUENCE(indef) { OCTET STRING(constructed, indef) { "ab", "c" } }
+        let ber = [
+            0x30, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x00,
+            0x00,
+        ];
+        assert_eq!(
+            to_der(&ber).unwrap(),
+            [0x30, 0x05, 0x04, 0x03, b'a', b'b', b'c']
+        );
+    }
+
+    #[test]
+    fn encrypted_content_is_made_primitive() {
+        // SEQUENCE { OID 1.2, SEQUENCE {}, [0] constructed { "xy", "z" } }
+        let ber = [
+            0x30, 0x80, 0x06, 0x01, 0x2a, 0x30, 0x00, 0xa0, 0x80, 0x04, 0x02, b'x', b'y', 0x04,
+            0x01, b'z', 0x00, 0x00, 0x00, 0x00,
+        ];
+        assert_eq!(
+            to_der(&ber).unwrap(),
+            [0x30, 0x0a, 0x06, 0x01, 0x2a, 0x30, 0x00, 0x80, 0x03, b'x', b'y', b'z']
+        );
+    }
+
+    #[test]
+    fn damaged_input_is_an_error() {
+        for bad in [
+            &[0x30, 0x05, 0x04][..],
+            &[0x04, 0x80, 0x00, 0x00],
+            &[0x30, 0x80, 0x04, 0x00],
+            &[0x30, 0x85, 0xff, 0xff, 0xff, 0xff, 0xff],
+            &[],
+        ] {
+            assert!(to_der(bad).is_err());
+        }
+        let deep: Vec<u8> = std::iter::repeat_n([0x30u8, 0x80], 200).flatten().collect();
+        assert!(to_der(&deep).is_err());
+    }
+}

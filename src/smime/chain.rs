@@ -1,0 +1,143 @@
+//! Certification path building and validation (RFC 5280 §6, the parts S/MIME needs).
+//!
+//! From the signer's certificate up to a trust anchor of the keyring (a certificate imported
+//! as trusted), with intermediates from the message and the keyring. Each link: the issuer's
+//! subject names the issuer, the issuer is a CA (basicConstraints, keyCertSign when keyUsage
+//! is present, pathLenConstraint), its signature verifies with an accepted algorithm, and the
+//! issuer is valid at the time of judgement. Depth is bounded; several candidate issuers
+//! (cross-certificates, re-keyed CAs) are each tried.
+//!
+//! Revocation (CRL/OCSP) is not checked: mailseal has no network access of its own.
+
+use der::Encode;
+use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
+use x509_cert::Certificate;
+
+use super::signature;
+use crate::keys::Keyring;
+use crate::time::Time;
+
+/// Longest path tried (leaf, intermediates, anchor).
+const MAX_DEPTH: usize = 8;
+
+/// The outcome of path validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChainVerdict {
+    /// A valid path to a trust anchor.
+    Trusted,
+    /// A path to a trust anchor exists, but a CA certificate on it is outside its validity.
+    Expired,
+    /// No path to a trust anchor.
+    Untrusted,
+}
+
+fn valid_at(cert: &Certificate, now: Time) -> bool {
+    let v = &cert.tbs_certificate.validity;
+    Time::from_x509(&v.not_before) <= now && now <= Time::from_x509(&v.not_after)
+}
+
+/// May `issuer` issue certificates with `below` intermediates under it?
+fn may_issue(issuer: &Certificate, below: usize, anchor: bool) -> bool {
+    let tbs = &issuer.tbs_certificate;
+    match tbs.get::<BasicConstraints>() {
+        Ok(Some((_, bc))) => {
+            if !bc.ca {
+                return false;
+            }
+            if let Some(len) = bc.path_len_constraint {
+                if below > usize::from(len) {
+                    return false;
+                }
+            }
+        }
+        // A version 1 trust anchor has no extensions: trusted by the administrator.
+        Ok(None) => {
+            if !anchor {
+                return false;
+            }
+        }
+        Err(_) => return false,
+    }
+    match tbs.get::<KeyUsage>() {
+        Ok(Some((_, ku))) => ku.key_cert_sign(),
+        Ok(None) => true,
+        Err(_) => false,
+    }
+}
+
+fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
+    let Ok(tbs) = cert.tbs_certificate.to_der() else {
+        return false;
+    };
+    let Some(sig) = cert.signature.as_bytes() else {
+        return false;
+    };
+    signature::verify(
+        &issuer.tbs_certificate.subject_public_key_info,
+        &cert.signature_algorithm,
+        None,
+        &tbs,
+        sig,
+    )
+    .is_ok()
+}
+
+/// Validates the path from `leaf` (whose own validity the caller judges) at `now`.
+pub(crate) fn validate(
+    leaf: &Certificate,
+    message_certs: &[Certificate],
+    ring: &Keyring,
+    now: Time,
+) -> ChainVerdict {
+    let anchors: Vec<&Certificate> = ring
+        .smime_entries()
+        .filter(|e| e.trusted())
+        .map(|e| e.certificate())
+        .collect();
+    let mut pool: Vec<&Certificate> = message_certs.iter().collect();
+    pool.extend(ring.smime_entries().map(|e| e.certificate()));
+    if anchors.contains(&leaf) {
+        return ChainVerdict::Trusted;
+    }
+    walk(leaf, &anchors, &pool, now, 0)
+}
+
+fn walk(
+    cert: &Certificate,
+    anchors: &[&Certificate],
+    pool: &[&Certificate],
+    now: Time,
+    below: usize,
+) -> ChainVerdict {
+    if below >= MAX_DEPTH {
+        return ChainVerdict::Untrusted;
+    }
+    let issuer_name = &cert.tbs_certificate.issuer;
+    let mut best = ChainVerdict::Untrusted;
+    let candidates = anchors
+        .iter()
+        .map(|c| (*c, true))
+        .chain(pool.iter().map(|c| (*c, false)));
+    for (issuer, is_anchor) in candidates {
+        if issuer.tbs_certificate.subject != *issuer_name || issuer == cert {
+            continue;
+        }
+        if !may_issue(issuer, below, is_anchor) || !signed_by(cert, issuer) {
+            continue;
+        }
+        let fresh = valid_at(issuer, now);
+        let verdict = if is_anchor || anchors.contains(&issuer) {
+            ChainVerdict::Trusted
+        } else {
+            walk(issuer, anchors, pool, now, below + 1)
+        };
+        match (verdict, fresh) {
+            (ChainVerdict::Trusted, true) => return ChainVerdict::Trusted,
+            (ChainVerdict::Trusted, false) | (ChainVerdict::Expired, _) => {
+                best = ChainVerdict::Expired
+            }
+            (ChainVerdict::Untrusted, _) => {}
+        }
+    }
+    best
+}

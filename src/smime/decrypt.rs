@@ -1,0 +1,556 @@
+//! Reading EnvelopedData (RFC 5652 §6) and AuthEnvelopedData (RFC 5083).
+//!
+//! Content ciphers: AES-128/192/256-CBC (RFC 3565), 3DES-CBC (RFC 3370 §5.1, old mail only),
+//! AES-GCM (RFC 5084). Recipients: RSA PKCS#1 v1.5 and RSA-OAEP key transport
+//! (RFC 3560/8017), ECDH ephemeral-static key agreement with the X9.63 KDF and AES key wrap
+//! (RFC 5753 §3.1, RFC 3394).
+//!
+//! The private key is picked by the recipient identifiers (issuer + serial number or subject
+//! key identifier); when none of them names a keyring key, every keyring key of a fitting type
+//! is tried against every recipient (some clients write identifiers of an older certificate
+//! of the same key). Every failure after a key was found reads the same:
+//! "The message could not be decrypted." (no padding or key oracle, see `rsa_kt`).
+
+use aes::{Aes128, Aes192, Aes256};
+use aes_gcm::aead::consts::{U12, U16};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::AesGcm;
+use cbc::cipher::{block_padding::Pkcs7, BlockDecryptMut, KeyIvInit};
+use cms::content_info::ContentInfo;
+use cms::enveloped_data::{
+    EncryptedContentInfo, EnvelopedData, KeyAgreeRecipientIdentifier, KeyAgreeRecipientInfo,
+    KeyTransRecipientInfo, OriginatorIdentifierOrKey, RecipientEncryptedKey, RecipientIdentifier,
+    RecipientInfo,
+};
+use const_oid::db::{rfc5911, rfc5912};
+use der::asn1::OctetString;
+use der::{Decode, Encode};
+use spki::AlgorithmIdentifierOwned;
+use zeroize::Zeroizing;
+
+use super::algorithms::{self as algs, AuthEnvelopedData, EccCmsSharedInfo, GcmParameters, Hash};
+use super::{ber, malformed, rsa_kt};
+use crate::engine::{Decrypted, ReadContext};
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::smime::SmimeSecret;
+use crate::keys::{Keyring, SmimeEntry};
+use crate::report::{EncryptionReport, EncryptionState, Method};
+
+/// Most (key, recipient) pairs tried when no identifier matches.
+const MAX_BLIND_TRIES: usize = 64;
+
+/// The one sentence for every decryption failure.
+pub(crate) const FAILED: &str = "The message could not be decrypted.";
+const NO_KEY: &str = "The private key for decryption could not be found.";
+
+/// The content cipher named by an EncryptedContentInfo.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cipher {
+    Aes128Cbc,
+    Aes192Cbc,
+    Aes256Cbc,
+    TdesCbc,
+    Aes128Gcm,
+    Aes192Gcm,
+    Aes256Gcm,
+}
+
+impl Cipher {
+    fn from_oid(oid: &const_oid::ObjectIdentifier) -> Option<Cipher> {
+        Some(match *oid {
+            o if o == rfc5911::ID_AES_128_CBC => Cipher::Aes128Cbc,
+            o if o == rfc5911::ID_AES_192_CBC => Cipher::Aes192Cbc,
+            o if o == rfc5911::ID_AES_256_CBC => Cipher::Aes256Cbc,
+            o if o == algs::DES_EDE3_CBC => Cipher::TdesCbc,
+            o if o == algs::ID_AES_128_GCM => Cipher::Aes128Gcm,
+            o if o == algs::ID_AES_192_GCM => Cipher::Aes192Gcm,
+            o if o == algs::ID_AES_256_GCM => Cipher::Aes256Gcm,
+            _ => return None,
+        })
+    }
+
+    fn key_len(self) -> usize {
+        match self {
+            Cipher::Aes128Cbc | Cipher::Aes128Gcm => 16,
+            Cipher::Aes192Cbc | Cipher::Aes192Gcm | Cipher::TdesCbc => 24,
+            Cipher::Aes256Cbc | Cipher::Aes256Gcm => 32,
+        }
+    }
+
+    fn is_aead(self) -> bool {
+        matches!(
+            self,
+            Cipher::Aes128Gcm | Cipher::Aes192Gcm | Cipher::Aes256Gcm
+        )
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Cipher::Aes128Cbc => "aes128-cbc",
+            Cipher::Aes192Cbc => "aes192-cbc",
+            Cipher::Aes256Cbc => "aes256-cbc",
+            Cipher::TdesCbc => "3des-cbc",
+            Cipher::Aes128Gcm => "aes128-gcm",
+            Cipher::Aes192Gcm => "aes192-gcm",
+            Cipher::Aes256Gcm => "aes256-gcm",
+        }
+    }
+}
+
+/// What both envelope types share.
+struct Envelope {
+    recipients: Vec<RecipientInfo>,
+    content: EncryptedContentInfo,
+    /// AuthEnvelopedData: the tag and the DER of the authenticated attributes.
+    mac: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+fn parse(payload: &[u8]) -> Result<Envelope> {
+    let der = ber::to_der(payload)?;
+    let ci = ContentInfo::from_der(&der).map_err(|_| malformed())?;
+    if ci.content_type == rfc5911::ID_ENVELOPED_DATA {
+        let ed: EnvelopedData = ci.content.decode_as().map_err(|_| malformed())?;
+        Ok(Envelope {
+            recipients: ed.recip_infos.0.into_vec(),
+            content: ed.encrypted_content,
+            mac: None,
+        })
+    } else if ci.content_type == algs::ID_CT_AUTH_ENVELOPED_DATA {
+        let ad: AuthEnvelopedData = ci.content.decode_as().map_err(|_| malformed())?;
+        let aad = match &ad.auth_attrs {
+            Some(attrs) => attrs.to_der().map_err(|_| malformed())?,
+            None => Vec::new(),
+        };
+        Ok(Envelope {
+            recipients: ad.recip_infos.0.into_vec(),
+            content: ad.auth_encrypted_content,
+            mac: Some((ad.mac.as_bytes().to_vec(), aad)),
+        })
+    } else {
+        Err(Error::new(
+            ErrorCode::MalformedMessage,
+            "The S/MIME part is not an encrypted message.",
+        ))
+    }
+}
+
+/// One way to the content key: a recipient entry and a keyring key for it.
+#[derive(Clone, Copy)]
+enum Wrapped<'a> {
+    Ktri(&'a KeyTransRecipientInfo),
+    Kari(&'a KeyAgreeRecipientInfo, &'a RecipientEncryptedKey),
+}
+
+fn matches_rid(entry: &SmimeEntry, rid: &RecipientIdentifier) -> bool {
+    match rid {
+        RecipientIdentifier::IssuerAndSerialNumber(isn) => entry.matches_issuer_serial(isn),
+        RecipientIdentifier::SubjectKeyIdentifier(ski) => {
+            entry.subject_key_id().as_deref() == Some(ski.0.as_bytes())
+        }
+    }
+}
+
+fn matches_karid(entry: &SmimeEntry, rid: &KeyAgreeRecipientIdentifier) -> bool {
+    match rid {
+        KeyAgreeRecipientIdentifier::IssuerAndSerialNumber(isn) => entry.matches_issuer_serial(isn),
+        KeyAgreeRecipientIdentifier::RKeyId(rkid) => {
+            entry.subject_key_id().as_deref() == Some(rkid.subject_key_identifier.0.as_bytes())
+        }
+    }
+}
+
+/// Every recipient entry of the message, flattened (one KARI may hold several keys).
+fn wrapped_keys(recipients: &[RecipientInfo]) -> Vec<Wrapped<'_>> {
+    let mut out = Vec::new();
+    for ri in recipients {
+        match ri {
+            RecipientInfo::Ktri(k) => out.push(Wrapped::Ktri(k)),
+            RecipientInfo::Kari(k) => {
+                for rek in &k.recipient_enc_keys {
+                    out.push(Wrapped::Kari(k, rek));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn named_by(entry: &SmimeEntry, w: &Wrapped<'_>) -> bool {
+    match w {
+        Wrapped::Ktri(k) => matches_rid(entry, &k.rid),
+        Wrapped::Kari(_, rek) => matches_karid(entry, &rek.rid),
+    }
+}
+
+fn fits(secret: &SmimeSecret, w: &Wrapped<'_>) -> bool {
+    matches!(
+        (secret, w),
+        (SmimeSecret::Rsa(_), Wrapped::Ktri(_))
+            | (SmimeSecret::P256(_), Wrapped::Kari(..))
+            | (SmimeSecret::P384(_), Wrapped::Kari(..))
+    )
+}
+
+/// The recipient ids as the report shows them when no key was found: issuer serial numbers.
+fn recipient_ids(keys: &[Wrapped<'_>]) -> String {
+    let ids: Vec<String> = keys
+        .iter()
+        .map(|w| {
+            let isn = match w {
+                Wrapped::Ktri(k) => match &k.rid {
+                    RecipientIdentifier::IssuerAndSerialNumber(isn) => Some(isn),
+                    RecipientIdentifier::SubjectKeyIdentifier(ski) => {
+                        return hex::encode_upper(ski.0.as_bytes())
+                    }
+                },
+                Wrapped::Kari(_, rek) => match &rek.rid {
+                    KeyAgreeRecipientIdentifier::IssuerAndSerialNumber(isn) => Some(isn),
+                    KeyAgreeRecipientIdentifier::RKeyId(r) => {
+                        return hex::encode_upper(r.subject_key_identifier.0.as_bytes())
+                    }
+                },
+            };
+            isn.map(|i| hex::encode_upper(i.serial_number.as_bytes()))
+                .unwrap_or_default()
+        })
+        .collect();
+    ids.join(",")
+}
+
+pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
+    let env = parse(payload)?;
+    let Some(cipher) = Cipher::from_oid(&env.content.content_enc_alg.oid) else {
+        return Ok(failed_with(
+            None,
+            format!(
+                "The message is encrypted with an algorithm mailseal does not support ({}).",
+                env.content.content_enc_alg.oid
+            ),
+        ));
+    };
+    if cipher.is_aead() != env.mac.is_some() {
+        // GCM in EnvelopedData has no tag; CBC in AuthEnvelopedData has no authentication.
+        return Ok(failed_with(Some(cipher), FAILED.to_string()));
+    }
+    let Some(ciphertext) = env.content.encrypted_content.as_ref() else {
+        return Err(Error::new(
+            ErrorCode::MalformedMessage,
+            "The encrypted message carries no content.",
+        ));
+    };
+    let ciphertext = ciphertext.as_bytes();
+    if ciphertext.len() > ctx.max_output.saturating_add(64) {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "The encrypted message is larger than the allowed size.",
+        ));
+    }
+
+    let keys = wrapped_keys(&env.recipients);
+    let secrets: Vec<(&SmimeEntry, &SmimeSecret)> = ring
+        .smime_entries()
+        .filter_map(|e| e.secret().map(|s| (e, s)))
+        .collect();
+    let mut tries: Vec<(Wrapped<'_>, &SmimeEntry, &SmimeSecret, bool)> = Vec::new();
+    for w in &keys {
+        for (e, s) in &secrets {
+            if named_by(e, w) && fits(s, w) {
+                tries.push((*w, e, s, true));
+            }
+        }
+    }
+    if tries.is_empty() {
+        'blind: for w in &keys {
+            for (e, s) in &secrets {
+                if fits(s, w) {
+                    if tries.len() >= MAX_BLIND_TRIES {
+                        break 'blind;
+                    }
+                    tries.push((*w, e, s, false));
+                }
+            }
+        }
+    }
+    let no_key = || {
+        let mut report = EncryptionReport::new(Method::Smime, EncryptionState::NoKey, NO_KEY);
+        report.algorithm = Some(cipher.name().to_string());
+        report.key_id = Some(recipient_ids(&keys)).filter(|s| !s.is_empty());
+        Decrypted {
+            report,
+            content: None,
+            signature: None,
+        }
+    };
+    // Only keys tried blindly: none of them turning out to fit means "not for us".
+    let any_named = tries.iter().any(|t| t.3);
+    if tries.is_empty() {
+        return Ok(no_key());
+    }
+
+    for (w, entry, secret, named) in tries {
+        let Some(cek) = unwrap_key(w, secret, cipher.key_len()) else {
+            continue;
+        };
+        let Some(plain) = decrypt_content(
+            cipher,
+            &env.content.content_enc_alg,
+            &cek,
+            ciphertext,
+            env.mac.as_ref(),
+        ) else {
+            continue;
+        };
+        // A key tried blindly must also give something that looks like a MIME entity: CBC
+        // padding alone is right by chance once in 256 tries.
+        if !named && !cipher.is_aead() && !looks_like_entity(&plain) {
+            continue;
+        }
+        if plain.len() > ctx.max_output {
+            return Err(Error::new(
+                ErrorCode::TooLarge,
+                "The decrypted message is larger than the allowed size.",
+            ));
+        }
+        let mut report = EncryptionReport::new(
+            Method::Smime,
+            EncryptionState::Decrypted,
+            "The message was encrypted for you and has been decrypted.",
+        );
+        report.algorithm = Some(cipher.name().to_string());
+        report.authenticated = Some(cipher.is_aead());
+        report.key_id = Some(entry.id());
+        return Ok(Decrypted {
+            report,
+            content: Some(plain),
+            signature: None,
+        });
+    }
+    if !any_named {
+        return Ok(no_key());
+    }
+    Ok(failed_with(Some(cipher), FAILED.to_string()))
+}
+
+fn failed_with(cipher: Option<Cipher>, detail: String) -> Decrypted {
+    let mut report = EncryptionReport::new(Method::Smime, EncryptionState::Failed, detail);
+    report.algorithm = cipher.map(|c| c.name().to_string());
+    Decrypted {
+        report,
+        content: None,
+        signature: None,
+    }
+}
+
+/// A first line of the form `Header-Name:` (RFC 5322 §2.2 field name).
+fn looks_like_entity(plain: &[u8]) -> bool {
+    let Some(colon) = plain.iter().take(80).position(|&b| b == b':') else {
+        return false;
+    };
+    colon > 0 && plain[..colon].iter().all(|&b| (33..=126).contains(&b))
+}
+
+fn unwrap_key(w: Wrapped<'_>, secret: &SmimeSecret, key_len: usize) -> Option<Zeroizing<Vec<u8>>> {
+    match (w, secret) {
+        (Wrapped::Ktri(k), SmimeSecret::Rsa(rsa)) => unwrap_ktri(k, rsa, key_len),
+        (Wrapped::Kari(k, rek), SmimeSecret::P256(sk)) => {
+            let point = originator_point(k)?;
+            let pk = p256::PublicKey::from_sec1_bytes(point).ok()?;
+            let shared = p256::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
+            unwrap_kari(k, rek, shared.raw_secret_bytes().as_slice(), key_len)
+        }
+        (Wrapped::Kari(k, rek), SmimeSecret::P384(sk)) => {
+            let point = originator_point(k)?;
+            let pk = p384::PublicKey::from_sec1_bytes(point).ok()?;
+            let shared = p384::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
+            unwrap_kari(k, rek, shared.raw_secret_bytes().as_slice(), key_len)
+        }
+        _ => None,
+    }
+}
+
+fn unwrap_ktri(
+    k: &KeyTransRecipientInfo,
+    rsa: &rsa::RsaPrivateKey,
+    key_len: usize,
+) -> Option<Zeroizing<Vec<u8>>> {
+    let wrapped = k.enc_key.as_bytes();
+    let oid = k.key_enc_alg.oid;
+    if oid == rfc5912::RSA_ENCRYPTION {
+        Some(rsa_kt::unwrap_pkcs1v15(rsa, wrapped, key_len))
+    } else if oid == rfc5912::ID_RSAES_OAEP {
+        let (hash, mgf) = oaep_hashes(&k.key_enc_alg)?;
+        let cek = rsa_kt::unwrap_oaep(rsa, wrapped, hash, mgf)?;
+        (cek.len() == key_len).then_some(cek)
+    } else {
+        None
+    }
+}
+
+/// RSAES-OAEP-params (RFC 8017 A.2.1): hash and MGF1 hash, SHA-1 by default; no label.
+fn oaep_hashes(alg: &AlgorithmIdentifierOwned) -> Option<(Hash, Hash)> {
+    let Some(params) = &alg.parameters else {
+        return Some((Hash::Sha1, Hash::Sha1));
+    };
+    let der = params.to_der().ok()?;
+    let p = pkcs1::RsaOaepParams::from_der(&der).ok()?;
+    if p.p_source.parameters.is_some_and(|l| {
+        l.decode_as::<der::asn1::OctetStringRef<'_>>()
+            .map(|o| !o.as_bytes().is_empty())
+            .unwrap_or(true)
+    }) {
+        return None;
+    }
+    let hash = Hash::from_oid(&p.hash.oid)?;
+    if p.mask_gen.oid != rfc5912::ID_MGF_1 {
+        return None;
+    }
+    let mgf = Hash::from_oid(&p.mask_gen.parameters?.oid)?;
+    if hash == Hash::Md5 || mgf == Hash::Md5 {
+        return None;
+    }
+    Some((hash, mgf))
+}
+
+fn originator_point(k: &KeyAgreeRecipientInfo) -> Option<&[u8]> {
+    match &k.originator {
+        OriginatorIdentifierOrKey::OriginatorKey(key) => key.public_key.as_bytes(),
+        _ => None,
+    }
+}
+
+/// RFC 5753 §3.1.2: KEK = X9.63-KDF(Z, ECC-CMS-SharedInfo), then AES key unwrap.
+fn unwrap_kari(
+    k: &KeyAgreeRecipientInfo,
+    rek: &RecipientEncryptedKey,
+    z: &[u8],
+    key_len: usize,
+) -> Option<Zeroizing<Vec<u8>>> {
+    let kdf_hash = match k.key_enc_alg.oid {
+        o if o == algs::ECDH_STD_SHA1KDF || o == algs::ECDH_COFACTOR_SHA1KDF => Hash::Sha1,
+        o if o == algs::ECDH_STD_SHA224KDF => Hash::Sha224,
+        o if o == algs::ECDH_STD_SHA256KDF || o == algs::ECDH_COFACTOR_SHA256KDF => Hash::Sha256,
+        o if o == algs::ECDH_STD_SHA384KDF || o == algs::ECDH_COFACTOR_SHA384KDF => Hash::Sha384,
+        o if o == algs::ECDH_STD_SHA512KDF || o == algs::ECDH_COFACTOR_SHA512KDF => Hash::Sha512,
+        _ => return None,
+    };
+    let wrap: AlgorithmIdentifierOwned = k.key_enc_alg.parameters.as_ref()?.decode_as().ok()?;
+    let kek_len = match wrap.oid {
+        o if o == algs::ID_AES_128_WRAP => 16,
+        o if o == algs::ID_AES_192_WRAP => 24,
+        o if o == algs::ID_AES_256_WRAP => 32,
+        _ => return None,
+    };
+    let kek = derive_kek(kdf_hash, z, wrap.oid, k.ukm.as_ref(), kek_len)?;
+    let wrapped = rek.enc_key.as_bytes();
+    let cek = match kek_len {
+        16 => aes_kw::KekAes128::try_from(&kek[..])
+            .ok()?
+            .unwrap_vec(wrapped),
+        24 => aes_kw::KekAes192::try_from(&kek[..])
+            .ok()?
+            .unwrap_vec(wrapped),
+        _ => aes_kw::KekAes256::try_from(&kek[..])
+            .ok()?
+            .unwrap_vec(wrapped),
+    }
+    .ok()?;
+    let cek = Zeroizing::new(cek);
+    (cek.len() == key_len).then_some(cek)
+}
+
+/// The key-encryption key for ECDH recipients (RFC 5753 §7.2, ANSI X9.63 KDF).
+pub(crate) fn derive_kek(
+    hash: Hash,
+    z: &[u8],
+    wrap_oid: const_oid::ObjectIdentifier,
+    ukm: Option<&OctetString>,
+    kek_len: usize,
+) -> Option<Zeroizing<Vec<u8>>> {
+    let bits = u32::try_from(kek_len * 8).ok()?;
+    let info = EccCmsSharedInfo {
+        key_info: algs::alg(wrap_oid),
+        entity_u_info: ukm.cloned(),
+        supp_pub_info: OctetString::new(bits.to_be_bytes().to_vec()).ok()?,
+    }
+    .to_der()
+    .ok()?;
+    let mut out = Zeroizing::new(Vec::with_capacity(kek_len + 64));
+    let mut counter = 1u32;
+    while out.len() < kek_len {
+        let mut input = Zeroizing::new(Vec::with_capacity(z.len() + 4 + info.len()));
+        input.extend_from_slice(z);
+        input.extend_from_slice(&counter.to_be_bytes());
+        input.extend_from_slice(&info);
+        out.extend_from_slice(&hash.digest(&input)?);
+        counter += 1;
+    }
+    out.truncate(kek_len);
+    Some(out)
+}
+
+fn cbc_decrypt<C>(key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>>
+where
+    C: cbc::cipher::BlockCipher + cbc::cipher::BlockDecryptMut + cbc::cipher::KeyInit,
+{
+    let dec = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
+    dec.decrypt_padded_vec_mut::<Pkcs7>(ct)
+        .ok()
+        .map(Zeroizing::new)
+}
+
+fn decrypt_content(
+    cipher: Cipher,
+    alg: &AlgorithmIdentifierOwned,
+    cek: &[u8],
+    ct: &[u8],
+    mac: Option<&(Vec<u8>, Vec<u8>)>,
+) -> Option<Zeroizing<Vec<u8>>> {
+    let params = alg.parameters.as_ref()?;
+    if let Some((tag, aad)) = mac {
+        let p: GcmParameters = params.decode_as().ok()?;
+        let nonce = p.nonce.as_bytes();
+        if nonce.len() != 12
+            || usize::from(p.icv_len) != tag.len()
+            || tag.len() != 16 && tag.len() != 12
+        {
+            return None;
+        }
+        let mut buf = Vec::with_capacity(ct.len() + tag.len());
+        buf.extend_from_slice(ct);
+        buf.extend_from_slice(tag);
+        let payload = Payload { msg: &buf, aad };
+        let nonce = aes_gcm::Nonce::<U12>::from_slice(nonce);
+        let plain = match (cipher, tag.len()) {
+            (Cipher::Aes128Gcm, 16) => AesGcm::<Aes128, U12, U16>::new_from_slice(cek)
+                .ok()?
+                .decrypt(nonce, payload),
+            (Cipher::Aes192Gcm, 16) => AesGcm::<Aes192, U12, U16>::new_from_slice(cek)
+                .ok()?
+                .decrypt(nonce, payload),
+            (Cipher::Aes256Gcm, 16) => AesGcm::<Aes256, U12, U16>::new_from_slice(cek)
+                .ok()?
+                .decrypt(nonce, payload),
+            (Cipher::Aes128Gcm, _) => AesGcm::<Aes128, U12, U12>::new_from_slice(cek)
+                .ok()?
+                .decrypt(nonce, payload),
+            (Cipher::Aes192Gcm, _) => AesGcm::<Aes192, U12, U12>::new_from_slice(cek)
+                .ok()?
+                .decrypt(nonce, payload),
+            (Cipher::Aes256Gcm, _) => AesGcm::<Aes256, U12, U12>::new_from_slice(cek)
+                .ok()?
+                .decrypt(nonce, payload),
+            _ => return None,
+        };
+        return plain.ok().map(Zeroizing::new);
+    }
+    let iv: OctetString = params.decode_as().ok()?;
+    let iv = iv.as_bytes();
+    match cipher {
+        Cipher::Aes128Cbc => cbc_decrypt::<Aes128>(cek, iv, ct),
+        Cipher::Aes192Cbc => cbc_decrypt::<Aes192>(cek, iv, ct),
+        Cipher::Aes256Cbc => cbc_decrypt::<Aes256>(cek, iv, ct),
+        Cipher::TdesCbc => cbc_decrypt::<des::TdesEde3>(cek, iv, ct),
+        _ => None,
+    }
+}

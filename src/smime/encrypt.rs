@@ -1,0 +1,263 @@
+//! Writing EnvelopedData (RFC 5652 §6) and AuthEnvelopedData (RFC 5083) for S/MIME
+//! (RFC 8551 §3.3).
+//!
+//! Content: AES-256-CBC (default) or AES-128-CBC (RFC 3565), or AES-256-GCM with a 12-byte
+//! nonce and a 16-byte tag (RFC 5084) in AuthEnvelopedData. Recipients, one entry each:
+//! RSA certificates get KeyTransRecipientInfo with PKCS#1 v1.5 (default) or RSAES-OAEP
+//! SHA-256/MGF1-SHA-256 (RFC 8017 A.2.1); EC certificates (P-256/P-384) get
+//! KeyAgreeRecipientInfo with an ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme and
+//! AES key wrap of the content key's size (RFC 5753 §3.1.1, RFC 3394).
+
+use aes::{Aes128, Aes256};
+use aes_gcm::aead::consts::{U12, U16};
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::AesGcm;
+use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+use cms::cert::IssuerAndSerialNumber;
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::enveloped_data::{
+    EncryptedContentInfo, EnvelopedData, KeyAgreeRecipientIdentifier, KeyAgreeRecipientInfo,
+    KeyTransRecipientInfo, OriginatorIdentifierOrKey, OriginatorPublicKey, RecipientEncryptedKey,
+    RecipientIdentifier, RecipientInfo, RecipientInfos,
+};
+use const_oid::db::{rfc5911, rfc5912};
+use der::asn1::{BitString, OctetString, SetOfVec};
+use der::{Any, Encode};
+use spki::AlgorithmIdentifierOwned;
+use x509_cert::Certificate;
+use zeroize::Zeroizing;
+
+use super::algorithms::{self as algs, AuthEnvelopedData, GcmParameters, Hash};
+use super::decrypt::derive_kek;
+use crate::engine::WriteContext;
+use crate::error::{Error, Result};
+use crate::policy::{SmimeCipher, SmimeKeyTransport};
+
+fn encode_err(_: impl core::fmt::Debug) -> Error {
+    Error::internal("The encrypted message could not be encoded.")
+}
+
+fn issuer_serial(cert: &Certificate) -> IssuerAndSerialNumber {
+    IssuerAndSerialNumber {
+        issuer: cert.tbs_certificate.issuer.clone(),
+        serial_number: cert.tbs_certificate.serial_number.clone(),
+    }
+}
+
+fn random(ctx: &mut WriteContext<'_>, len: usize) -> Zeroizing<Vec<u8>> {
+    let mut v = Zeroizing::new(vec![0u8; len]);
+    ctx.rng.fill_bytes(&mut v);
+    v
+}
+
+/// Encrypts `content` to every certificate; returns the DER ContentInfo and the S/MIME type.
+pub(crate) fn envelope(
+    certs: &[&Certificate],
+    content: &[u8],
+    ctx: &mut WriteContext<'_>,
+) -> Result<(Vec<u8>, &'static str)> {
+    let cipher = ctx.algorithms.smime_cipher;
+    let key_len = match cipher {
+        SmimeCipher::Aes128Cbc => 16,
+        SmimeCipher::Aes256Cbc | SmimeCipher::Aes256Gcm => 32,
+    };
+    let cek = random(ctx, key_len);
+    let mut recipients = Vec::with_capacity(certs.len());
+    for cert in certs {
+        recipients.push(recipient_info(cert, &cek, ctx)?);
+    }
+    let any_not_v0 = recipients
+        .iter()
+        .any(|r| !matches!(r, RecipientInfo::Ktri(k) if k.version == CmsVersion::V0));
+    let recip_infos = RecipientInfos(SetOfVec::try_from(recipients).map_err(encode_err)?);
+
+    match cipher {
+        SmimeCipher::Aes128Cbc | SmimeCipher::Aes256Cbc => {
+            let iv = random(ctx, 16);
+            let (ct, oid) = if key_len == 16 {
+                let enc =
+                    cbc::Encryptor::<Aes128>::new_from_slices(&cek, &iv).map_err(encode_err)?;
+                (
+                    enc.encrypt_padded_vec_mut::<Pkcs7>(content),
+                    rfc5911::ID_AES_128_CBC,
+                )
+            } else {
+                let enc =
+                    cbc::Encryptor::<Aes256>::new_from_slices(&cek, &iv).map_err(encode_err)?;
+                (
+                    enc.encrypt_padded_vec_mut::<Pkcs7>(content),
+                    rfc5911::ID_AES_256_CBC,
+                )
+            };
+            let ed = EnvelopedData {
+                // RFC 5652 §6.1: 0 when every RecipientInfo is version 0, else 2.
+                version: if any_not_v0 {
+                    CmsVersion::V2
+                } else {
+                    CmsVersion::V0
+                },
+                originator_info: None,
+                recip_infos,
+                encrypted_content: EncryptedContentInfo {
+                    content_type: rfc5911::ID_DATA,
+                    content_enc_alg: AlgorithmIdentifierOwned {
+                        oid,
+                        parameters: Some(
+                            Any::encode_from(&OctetString::new(iv.to_vec()).map_err(encode_err)?)
+                                .map_err(encode_err)?,
+                        ),
+                    },
+                    encrypted_content: Some(OctetString::new(ct).map_err(encode_err)?),
+                },
+                unprotected_attrs: None,
+            };
+            let ci = ContentInfo {
+                content_type: rfc5911::ID_ENVELOPED_DATA,
+                content: Any::encode_from(&ed).map_err(encode_err)?,
+            };
+            Ok((ci.to_der().map_err(encode_err)?, "enveloped-data"))
+        }
+        SmimeCipher::Aes256Gcm => {
+            let nonce = random(ctx, 12);
+            let aead = AesGcm::<Aes256, U12, U16>::new_from_slice(&cek).map_err(encode_err)?;
+            let mut sealed = aead
+                .encrypt(aes_gcm::Nonce::<U12>::from_slice(&nonce), content)
+                .map_err(encode_err)?;
+            let tag = sealed.split_off(sealed.len().saturating_sub(16));
+            let params = GcmParameters {
+                nonce: OctetString::new(nonce.to_vec()).map_err(encode_err)?,
+                icv_len: 16,
+            };
+            let ad = AuthEnvelopedData {
+                version: CmsVersion::V0,
+                originator_info: None,
+                recip_infos,
+                auth_encrypted_content: EncryptedContentInfo {
+                    content_type: rfc5911::ID_DATA,
+                    content_enc_alg: AlgorithmIdentifierOwned {
+                        oid: algs::ID_AES_256_GCM,
+                        parameters: Some(Any::encode_from(&params).map_err(encode_err)?),
+                    },
+                    encrypted_content: Some(OctetString::new(sealed).map_err(encode_err)?),
+                },
+                auth_attrs: None,
+                mac: OctetString::new(tag).map_err(encode_err)?,
+                unauth_attrs: None,
+            };
+            let ci = ContentInfo {
+                content_type: algs::ID_CT_AUTH_ENVELOPED_DATA,
+                content: Any::encode_from(&ad).map_err(encode_err)?,
+            };
+            Ok((ci.to_der().map_err(encode_err)?, "authEnveloped-data"))
+        }
+    }
+}
+
+fn recipient_info(
+    cert: &Certificate,
+    cek: &[u8],
+    ctx: &mut WriteContext<'_>,
+) -> Result<RecipientInfo> {
+    let spki = &cert.tbs_certificate.subject_public_key_info;
+    let key_bits = spki.subject_public_key.raw_bytes();
+    if spki.algorithm.oid == rfc5912::RSA_ENCRYPTION {
+        use rsa::pkcs1::DecodeRsaPublicKey;
+        let key = rsa::RsaPublicKey::from_pkcs1_der(key_bits)
+            .map_err(|_| Error::unsupported_format("A recipient's RSA key could not be read."))?;
+        let mut rng = &mut *ctx.rng;
+        let (enc, alg) = match ctx.algorithms.smime_key_transport {
+            SmimeKeyTransport::RsaPkcs1v15 => (
+                key.encrypt(&mut rng, rsa::Pkcs1v15Encrypt, cek),
+                algs::alg_null(rfc5912::RSA_ENCRYPTION),
+            ),
+            SmimeKeyTransport::RsaOaepSha256 => {
+                let params = pkcs1::RsaOaepParams::new::<sha2::Sha256>();
+                let params = Any::encode_from(&params).map_err(encode_err)?;
+                (
+                    key.encrypt(&mut rng, rsa::Oaep::new::<sha2::Sha256>(), cek),
+                    AlgorithmIdentifierOwned {
+                        oid: rfc5912::ID_RSAES_OAEP,
+                        parameters: Some(params),
+                    },
+                )
+            }
+        };
+        let enc = enc.map_err(|_| Error::internal("RSA key transport failed."))?;
+        return Ok(RecipientInfo::Ktri(KeyTransRecipientInfo {
+            version: CmsVersion::V0,
+            rid: RecipientIdentifier::IssuerAndSerialNumber(issuer_serial(cert)),
+            key_enc_alg: alg,
+            enc_key: OctetString::new(enc).map_err(encode_err)?,
+        }));
+    }
+    if spki.algorithm.oid == rfc5912::ID_EC_PUBLIC_KEY {
+        let curve = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<const_oid::ObjectIdentifier>().ok());
+        let unsupported = || Error::unsupported_format("A recipient's EC key could not be read.");
+        let (ephemeral_point, z) = match curve {
+            Some(c) if c == rfc5912::SECP_256_R_1 => {
+                let pk = p256::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
+                let mut rng = &mut *ctx.rng;
+                let eph = p256::ecdh::EphemeralSecret::random(&mut rng);
+                let z = eph.diffie_hellman(&pk);
+                let point = p256::EncodedPoint::from(eph.public_key());
+                (
+                    point.as_bytes().to_vec(),
+                    Zeroizing::new(z.raw_secret_bytes().to_vec()),
+                )
+            }
+            Some(c) if c == rfc5912::SECP_384_R_1 => {
+                let pk = p384::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
+                let mut rng = &mut *ctx.rng;
+                let eph = p384::ecdh::EphemeralSecret::random(&mut rng);
+                let z = eph.diffie_hellman(&pk);
+                let point = p384::EncodedPoint::from(eph.public_key());
+                (
+                    point.as_bytes().to_vec(),
+                    Zeroizing::new(z.raw_secret_bytes().to_vec()),
+                )
+            }
+            _ => return Err(unsupported()),
+        };
+        let wrap_oid = if cek.len() == 16 {
+            algs::ID_AES_128_WRAP
+        } else {
+            algs::ID_AES_256_WRAP
+        };
+        let kek = derive_kek(Hash::Sha256, &z, wrap_oid, None, cek.len())
+            .ok_or_else(|| encode_err(()))?;
+        let wrapped = if cek.len() == 16 {
+            aes_kw::KekAes128::try_from(&kek[..])
+                .map_err(encode_err)?
+                .wrap_vec(cek)
+        } else {
+            aes_kw::KekAes256::try_from(&kek[..])
+                .map_err(encode_err)?
+                .wrap_vec(cek)
+        }
+        .map_err(encode_err)?;
+        return Ok(RecipientInfo::Kari(KeyAgreeRecipientInfo {
+            version: CmsVersion::V3,
+            originator: OriginatorIdentifierOrKey::OriginatorKey(OriginatorPublicKey {
+                algorithm: algs::alg(rfc5912::ID_EC_PUBLIC_KEY),
+                public_key: BitString::from_bytes(&ephemeral_point).map_err(encode_err)?,
+            }),
+            ukm: None,
+            key_enc_alg: AlgorithmIdentifierOwned {
+                oid: algs::ECDH_STD_SHA256KDF,
+                parameters: Some(Any::encode_from(&algs::alg(wrap_oid)).map_err(encode_err)?),
+            },
+            recipient_enc_keys: vec![RecipientEncryptedKey {
+                rid: KeyAgreeRecipientIdentifier::IssuerAndSerialNumber(issuer_serial(cert)),
+                enc_key: OctetString::new(wrapped).map_err(encode_err)?,
+            }],
+        }));
+    }
+    Err(Error::new(
+        crate::error::ErrorCode::UnsupportedAlgorithm,
+        "A recipient's certificate has a key type mailseal cannot encrypt to.",
+    ))
+}

@@ -1,0 +1,225 @@
+//! S/MIME 4.0 (RFC 8551) over CMS (RFC 5652): [`SmimeEngine`] implements [`Engine`].
+//!
+//! | module | what |
+//! |---|---|
+//! | `sign` | SignedData, detached `multipart/signed` or opaque `pkcs7-mime` |
+//! | `verify` | SignerInfos: digests, signatures, certificate checks, verdicts |
+//! | `chain` | certification path to a keyring trust anchor (RFC 5280 §6) |
+//! | `signature` | RSA PKCS#1 v1.5 / PSS and ECDSA signature checks |
+//! | `encrypt` | EnvelopedData (AES-CBC) and AuthEnvelopedData (AES-GCM) |
+//! | `decrypt` | both, for RSA v1.5 / OAEP and ECDH recipients |
+//! | `rsa_kt` | Marvin-hardened RSA PKCS#1 v1.5 key transport (see SECURITY.md) |
+//! | `ber` | BER to DER for streamed CMS |
+//! | `algorithms` | OIDs, digests, the CMS structures the `cms` crate lacks |
+//!
+//! The `cms` crate provides the types; building and consuming them is done here.
+
+mod algorithms;
+mod ber;
+mod chain;
+mod decrypt;
+mod encrypt;
+mod rsa_kt;
+mod sign;
+mod signature;
+mod verify;
+
+use crate::engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::{KeyStatus, Keyring, SmimeEntry};
+use crate::mime::to_crlf;
+use crate::report::Method;
+use crate::time::Time;
+
+pub(crate) fn malformed() -> Error {
+    Error::new(
+        ErrorCode::MalformedMessage,
+        "The S/MIME data could not be read.",
+    )
+}
+
+/// The content type of a CMS ContentInfo in DER or BER (RFC 5652 §3), for detecting what
+/// an S/MIME part holds when its `smime-type` is missing or generic.
+pub(crate) fn content_type(payload: &[u8]) -> Option<const_oid::ObjectIdentifier> {
+    use der::Decode;
+    let der = ber::to_der(payload).ok()?;
+    cms::content_info::ContentInfo::from_der(&der)
+        .ok()
+        .map(|ci| ci.content_type)
+}
+
+/// The S/MIME engine. Stateless: keys come from the [`Keyring`] passed to each call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SmimeEngine;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Sign,
+    Encrypt,
+}
+
+/// The certificate to use for `address`: a usable one (newest first), or the problem of the
+/// newest certificate for that address.
+fn select<'a>(
+    ring: &'a Keyring,
+    address: &str,
+    now: Time,
+    usage: Use,
+) -> core::result::Result<&'a SmimeEntry, Unusable> {
+    let wanted = address.trim().to_ascii_lowercase();
+    let mut found: Vec<&SmimeEntry> = ring
+        .smime_entries()
+        .filter(|e| !e.is_ca() && e.emails().contains(&wanted))
+        .collect();
+    found.sort_by_key(|e| std::cmp::Reverse(e.not_before()));
+    let problem = |e: &SmimeEntry| -> Option<KeyProblem> {
+        match e.status(now) {
+            KeyStatus::Valid => {}
+            KeyStatus::Expired => return Some(KeyProblem::Expired),
+            KeyStatus::NotYetValid => return Some(KeyProblem::NotYetValid),
+            KeyStatus::Revoked => return Some(KeyProblem::Revoked),
+        }
+        let allowed = match usage {
+            Use::Sign => e.can_sign(),
+            Use::Encrypt => e.can_encrypt(),
+        };
+        if !allowed || too_weak(e) {
+            return Some(KeyProblem::WrongUsage);
+        }
+        if usage == Use::Sign && !e.has_secret() {
+            return Some(KeyProblem::NoSecret);
+        }
+        None
+    };
+    if let Some(e) = found.iter().find(|e| problem(e).is_none()) {
+        return Ok(e);
+    }
+    Err(Unusable {
+        address: wanted,
+        method: Method::Smime,
+        problem: found
+            .first()
+            .and_then(|e| problem(e))
+            .unwrap_or(KeyProblem::NotFound),
+    })
+}
+
+/// RSA under 2048 bits: mailseal refuses such signatures when reading, so it neither signs
+/// nor encrypts with them.
+fn too_weak(e: &SmimeEntry) -> bool {
+    e.algorithm()
+        .strip_prefix("rsa")
+        .and_then(|bits| bits.parse::<usize>().ok())
+        .is_some_and(|bits| bits < signature::MIN_RSA_BITS)
+}
+
+impl Engine for SmimeEngine {
+    fn method(&self) -> Method {
+        Method::Smime
+    }
+
+    fn signing_key(
+        &self,
+        ring: &Keyring,
+        address: &str,
+        now: Time,
+    ) -> core::result::Result<String, Unusable> {
+        select(ring, address, now, Use::Sign).map(|e| e.id())
+    }
+
+    fn encryption_key(
+        &self,
+        ring: &Keyring,
+        address: &str,
+        now: Time,
+    ) -> core::result::Result<String, Unusable> {
+        select(ring, address, now, Use::Encrypt).map(|e| e.id())
+    }
+
+    fn sign(
+        &self,
+        ring: &Keyring,
+        signer: &str,
+        entity: &[u8],
+        ctx: &mut WriteContext<'_>,
+    ) -> Result<Vec<u8>> {
+        let entry = select(ring, signer, ctx.now, Use::Sign)
+            .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
+        let form = ctx.algorithms.smime_signed_form;
+        sign::sign_entity(ring, entry, entity, form, ctx)
+    }
+
+    fn encrypt(
+        &self,
+        ring: &Keyring,
+        recipients: &[String],
+        signer: Option<&str>,
+        entity: &[u8],
+        ctx: &mut WriteContext<'_>,
+    ) -> Result<Vec<u8>> {
+        if recipients.is_empty() {
+            return Err(Error::bad_input("There is no recipient to encrypt to."));
+        }
+        let mut certs: Vec<&SmimeEntry> = Vec::new();
+        let mut missing = Vec::new();
+        for r in recipients {
+            match select(ring, r, ctx.now, Use::Encrypt) {
+                Ok(e) if !certs.iter().any(|c| c.id() == e.id()) => certs.push(e),
+                Ok(_) => {}
+                Err(u) => missing.push(u),
+            }
+        }
+        if !missing.is_empty() {
+            let details: Vec<String> = missing.iter().map(Unusable::detail).collect();
+            return Err(Error::new(
+                ErrorCode::RecipientKeyMissing,
+                details.join(" "),
+            ));
+        }
+        let inner = match signer {
+            Some(s) => {
+                let entry = select(ring, s, ctx.now, Use::Sign)
+                    .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
+                let form = ctx.algorithms.smime_signed_form;
+                sign::sign_entity(ring, entry, entity, form, ctx)?
+            }
+            None => to_crlf(entity),
+        };
+        let certs: Vec<&x509_cert::Certificate> = certs.iter().map(|e| e.certificate()).collect();
+        let (der, smime_type) = encrypt::envelope(&certs, &inner, ctx)?;
+        Ok(sign::p7m_entity(smime_type, &der))
+    }
+
+    /// Decrypts EnvelopedData / AuthEnvelopedData. When the decrypted content is itself a
+    /// DER SignedData without MIME headers (some Outlook versions), it is verified here and
+    /// its content returned, with the verdict in `signature`.
+    fn decrypt(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
+        let mut out = decrypt::decrypt(ring, payload, ctx)?;
+        let raw_signed = out
+            .content
+            .as_deref()
+            .filter(|c| c.first() == Some(&0x30))
+            .and_then(|c| verify::verify_opaque(ring, c, ctx).ok());
+        if let Some(v) = raw_signed {
+            if let Some(inner) = v.content {
+                out.content = Some(zeroize::Zeroizing::new(inner));
+                out.signature = Some(v.report);
+            }
+        }
+        Ok(out)
+    }
+
+    fn verify_detached(
+        &self,
+        ring: &Keyring,
+        signed: &[u8],
+        signature: &[u8],
+        ctx: &ReadContext,
+    ) -> Result<Verified> {
+        verify::verify_detached(ring, signed, signature, ctx)
+    }
+
+    fn verify_opaque(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
+        verify::verify_opaque(ring, payload, ctx)
+    }
+}

@@ -1,0 +1,235 @@
+//! Writing SignedData (RFC 5652 §5) for S/MIME (RFC 8551 §3.5): detached
+//! `multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256` (RFC 1847,
+//! RFC 8551 §3.5.3) or opaque `application/pkcs7-mime; smime-type=signed-data` (§3.5.2).
+//!
+//! One SignerInfo (version 1, issuer and serial number), SHA-256, RSA PKCS#1 v1.5 (blinded)
+//! or ECDSA P-256/P-384 over SHA-256 (RFC 5754 / RFC 5753 §7.1.3), with the signed attributes
+//! content-type, signing-time (the caller's clock), message-digest and SMIMECapabilities
+//! (RFC 8551 §2.5). The certificate set holds the signer's certificate and its chain from
+//! the keyring.
+//!
+//! The signed entity goes out byte for byte as it was hashed: line ends are made CRLF first
+//! (RFC 8551 §3.1.1) and anything but 7-bit text is refused, so no relay has a reason to
+//! re-encode it (the caller encodes 8-bit bodies as quoted-printable or base64).
+
+use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+};
+use const_oid::db::{rfc5911, rfc5912};
+use der::asn1::{OctetString, SetOfVec};
+use der::{Any, Encode, Tag};
+use sha2::{Digest, Sha256};
+use x509_cert::attr::{Attribute, AttributeValue};
+
+use super::algorithms::{self as algs, SmimeCapability};
+use crate::engine::WriteContext;
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::smime::SmimeSecret;
+use crate::keys::{Keyring, SmimeEntry};
+use crate::mime::{new_boundary, to_crlf, Entity};
+use crate::policy::SmimeSignedForm;
+
+fn encode_err(_: impl core::fmt::Debug) -> Error {
+    Error::internal("The signature could not be encoded.")
+}
+
+fn attribute(oid: const_oid::ObjectIdentifier, value: impl Encode) -> Result<Attribute> {
+    let der = value.to_der().map_err(encode_err)?;
+    let value = AttributeValue::from_der(&der).map_err(encode_err)?;
+    let mut values = SetOfVec::new();
+    values.insert(value).map_err(encode_err)?;
+    Ok(Attribute { oid, values })
+}
+
+use der::Decode;
+
+/// What mailseal can read, strongest first (RFC 8551 §2.5.2).
+fn capabilities() -> Vec<SmimeCapability> {
+    [
+        algs::ID_AES_256_GCM,
+        rfc5911::ID_AES_256_CBC,
+        algs::ID_AES_128_GCM,
+        rfc5911::ID_AES_192_CBC,
+        rfc5911::ID_AES_128_CBC,
+    ]
+    .into_iter()
+    .map(|oid| SmimeCapability {
+        capability_id: oid,
+        parameters: None,
+    })
+    .collect()
+}
+
+/// RFC 5652 §11.3: UTCTime through 2049, GeneralizedTime after.
+fn signing_time(now: crate::time::Time) -> Option<x509_cert::time::Time> {
+    let dt = now.to_der()?;
+    if dt.year() < 2050 {
+        der::asn1::UtcTime::from_date_time(dt)
+            .ok()
+            .map(x509_cert::time::Time::UtcTime)
+    } else {
+        Some(x509_cert::time::Time::GeneralTime(
+            der::asn1::GeneralizedTime::from_date_time(dt),
+        ))
+    }
+}
+
+/// The canonical, 7-bit form of the entity to sign.
+pub(crate) fn canonical(entity: &[u8]) -> Result<Vec<u8>> {
+    let canon = to_crlf(entity);
+    if canon.iter().any(|&b| b == 0 || b >= 0x80) {
+        return Err(Error::bad_input(
+            "The part to sign must be 7-bit text (encode 8-bit bodies as quoted-printable or base64).",
+        ));
+    }
+    if !canon.windows(4).any(|w| w == b"\r\n\r\n") && !canon.starts_with(b"\r\n") {
+        return Err(Error::bad_input(
+            "The part to sign must be a MIME entity (header fields, an empty line, a body).",
+        ));
+    }
+    Ok(canon)
+}
+
+/// SignedData over `content` as DER ContentInfo; `attached` puts the content inside.
+pub(crate) fn signed_data(
+    ring: &Keyring,
+    entry: &SmimeEntry,
+    content: &[u8],
+    attached: bool,
+    ctx: &mut WriteContext<'_>,
+) -> Result<Vec<u8>> {
+    let secret = entry.secret().ok_or_else(|| {
+        Error::new(
+            ErrorCode::SenderKeyMissing,
+            "The private key for signing is not in the keyring.",
+        )
+    })?;
+    let cert = entry.certificate();
+    let digest = Sha256::digest(content);
+    let signing_time = signing_time(ctx.now)
+        .ok_or_else(|| Error::bad_input("The signing time is out of range."))?;
+    let attrs = vec![
+        attribute(algs::CONTENT_TYPE, rfc5911::ID_DATA)?,
+        attribute(algs::SIGNING_TIME, signing_time)?,
+        attribute(
+            algs::MESSAGE_DIGEST,
+            OctetString::new(digest.to_vec()).map_err(encode_err)?,
+        )?,
+        attribute(algs::SMIME_CAPABILITIES, capabilities())?,
+    ];
+    let signed_attrs = SetOfVec::try_from(attrs).map_err(encode_err)?;
+    let to_sign = signed_attrs.to_der().map_err(encode_err)?;
+    let hashed = Sha256::digest(&to_sign);
+
+    let (signature, signature_algorithm) = match secret {
+        SmimeSecret::Rsa(key) => {
+            let mut rng = &mut *ctx.rng;
+            let sig = key
+                .sign_with_rng(&mut rng, rsa::Pkcs1v15Sign::new::<Sha256>(), &hashed)
+                .map_err(|_| Error::internal("The RSA signature failed."))?;
+            // rsaEncryption, as OpenSSL and Outlook write it (RFC 3370 §3.2).
+            (sig, algs::alg_null(rfc5912::RSA_ENCRYPTION))
+        }
+        SmimeSecret::P256(key) => {
+            use p256::ecdsa::signature::hazmat::PrehashSigner;
+            let sk = p256::ecdsa::SigningKey::from(key);
+            let sig: p256::ecdsa::Signature = sk.sign_prehash(&hashed).map_err(encode_err)?;
+            (
+                sig.to_der().as_bytes().to_vec(),
+                algs::alg(rfc5912::ECDSA_WITH_SHA_256),
+            )
+        }
+        SmimeSecret::P384(key) => {
+            use p384::ecdsa::signature::hazmat::PrehashSigner;
+            let sk = p384::ecdsa::SigningKey::from(key);
+            let sig: p384::ecdsa::Signature = sk.sign_prehash(&hashed).map_err(encode_err)?;
+            (
+                sig.to_der().as_bytes().to_vec(),
+                algs::alg(rfc5912::ECDSA_WITH_SHA_256),
+            )
+        }
+    };
+
+    let signer_info = SignerInfo {
+        version: CmsVersion::V1,
+        sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+            issuer: cert.tbs_certificate.issuer.clone(),
+            serial_number: cert.tbs_certificate.serial_number.clone(),
+        }),
+        digest_alg: algs::alg(rfc5912::ID_SHA_256),
+        signed_attrs: Some(signed_attrs),
+        signature_algorithm,
+        signature: OctetString::new(signature).map_err(encode_err)?,
+        unsigned_attrs: None,
+    };
+    let mut certs = vec![CertificateChoices::Certificate(cert.clone())];
+    for c in ring.chain_for(entry) {
+        certs.push(CertificateChoices::Certificate(c));
+    }
+    let econtent = if attached {
+        Some(Any::new(Tag::OctetString, content.to_vec()).map_err(encode_err)?)
+    } else {
+        None
+    };
+    let sd = SignedData {
+        version: CmsVersion::V1,
+        digest_algorithms: SetOfVec::try_from(vec![algs::alg(rfc5912::ID_SHA_256)])
+            .map_err(encode_err)?,
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: rfc5911::ID_DATA,
+            econtent,
+        },
+        certificates: Some(CertificateSet(
+            SetOfVec::try_from(certs).map_err(encode_err)?,
+        )),
+        crls: None,
+        signer_infos: SignerInfos(SetOfVec::try_from(vec![signer_info]).map_err(encode_err)?),
+    };
+    let ci = ContentInfo {
+        content_type: rfc5911::ID_SIGNED_DATA,
+        content: Any::encode_from(&sd).map_err(encode_err)?,
+    };
+    ci.to_der().map_err(encode_err)
+}
+
+/// The signed entity in the requested form.
+pub(crate) fn sign_entity(
+    ring: &Keyring,
+    entry: &SmimeEntry,
+    entity: &[u8],
+    form: SmimeSignedForm,
+    ctx: &mut WriteContext<'_>,
+) -> Result<Vec<u8>> {
+    let content = canonical(entity)?;
+    match form {
+        SmimeSignedForm::Detached => {
+            let der = signed_data(ring, entry, &content, false, ctx)?;
+            let boundary = new_boundary(ctx.rng);
+            let sig_part = Entity::new("application/pkcs7-signature; name=\"smime.p7s\"")
+                .header("Content-Disposition", "attachment; filename=\"smime.p7s\"")
+                .base64(&der)
+                .to_bytes();
+            Ok(Entity::new(format!(
+                "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256;\r\n boundary=\"{boundary}\""
+            ))
+            .multipart(&boundary, &[&content, &sig_part])
+            .to_bytes())
+        }
+        SmimeSignedForm::Opaque => {
+            let der = signed_data(ring, entry, &content, true, ctx)?;
+            Ok(p7m_entity("signed-data", &der))
+        }
+    }
+}
+
+/// `application/pkcs7-mime` with the file name Outlook and Thunderbird expect.
+pub(crate) fn p7m_entity(smime_type: &str, der: &[u8]) -> Vec<u8> {
+    Entity::new(format!(
+        "application/pkcs7-mime; smime-type={smime_type}; name=\"smime.p7m\""
+    ))
+    .header("Content-Disposition", "attachment; filename=\"smime.p7m\"")
+    .base64(der)
+    .to_bytes()
+}

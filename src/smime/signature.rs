@@ -1,0 +1,176 @@
+//! Public-key signature checks for SignerInfos (RFC 5652 §5.6) and certificates (RFC 5280
+//! §6.1.3): RSA PKCS#1 v1.5 and RSASSA-PSS (RFC 8017, RFC 4055/4056), ECDSA P-256/P-384
+//! (RFC 5758, RFC 5753). SHA-1/MD5 and RSA keys under 2048 bits are refused (RFC 8551 §2.1,
+//! DESIGN.md).
+
+use const_oid::db::rfc5912;
+use const_oid::ObjectIdentifier;
+use der::{Decode, Encode};
+use rsa::traits::PublicKeyParts;
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+
+use super::algorithms::Hash;
+
+/// ecdsa-with-SHA1 (RFC 3279 §2.2.3), refused.
+const ECDSA_WITH_SHA_1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.1");
+
+/// Smallest RSA modulus accepted for signatures.
+pub(crate) const MIN_RSA_BITS: usize = 2048;
+
+/// Why a signature was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SigFail {
+    /// The signature does not verify.
+    Bad,
+    /// MD5 or SHA-1.
+    WeakHash(Hash),
+    /// RSA under 2048 bits.
+    WeakKey(usize),
+    /// An algorithm mailseal does not implement.
+    Unsupported(ObjectIdentifier),
+}
+
+enum Scheme {
+    Pkcs1(Hash),
+    Pss(Hash, usize),
+    Ecdsa(Hash),
+}
+
+/// The scheme a signature algorithm names. `digest` is the SignerInfo's digestAlgorithm, for
+/// algorithm identifiers that name only the key type (rsaEncryption, id-ecPublicKey).
+fn scheme(alg: &AlgorithmIdentifierOwned, digest: Option<Hash>) -> Result<Scheme, SigFail> {
+    let unsupported = || SigFail::Unsupported(alg.oid);
+    let o = alg.oid;
+    let with = |h: Hash| -> Result<Hash, SigFail> {
+        if h.is_weak() {
+            Err(SigFail::WeakHash(h))
+        } else {
+            Ok(h)
+        }
+    };
+    Ok(match o {
+        _ if o == rfc5912::RSA_ENCRYPTION => Scheme::Pkcs1(with(digest.ok_or_else(unsupported)?)?),
+        _ if o == rfc5912::ID_EC_PUBLIC_KEY => {
+            Scheme::Ecdsa(with(digest.ok_or_else(unsupported)?)?)
+        }
+        _ if o == rfc5912::MD_5_WITH_RSA_ENCRYPTION => return Err(SigFail::WeakHash(Hash::Md5)),
+        _ if o == rfc5912::SHA_1_WITH_RSA_ENCRYPTION || o == ECDSA_WITH_SHA_1 => {
+            return Err(SigFail::WeakHash(Hash::Sha1))
+        }
+        _ if o == rfc5912::SHA_224_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(Hash::Sha224),
+        _ if o == rfc5912::SHA_256_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(Hash::Sha256),
+        _ if o == rfc5912::SHA_384_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(Hash::Sha384),
+        _ if o == rfc5912::SHA_512_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(Hash::Sha512),
+        _ if o == rfc5912::ECDSA_WITH_SHA_224 => Scheme::Ecdsa(Hash::Sha224),
+        _ if o == rfc5912::ECDSA_WITH_SHA_256 => Scheme::Ecdsa(Hash::Sha256),
+        _ if o == rfc5912::ECDSA_WITH_SHA_384 => Scheme::Ecdsa(Hash::Sha384),
+        _ if o == rfc5912::ECDSA_WITH_SHA_512 => Scheme::Ecdsa(Hash::Sha512),
+        _ if o == rfc5912::ID_RSASSA_PSS => {
+            let params = alg.parameters.as_ref().ok_or_else(unsupported)?;
+            let der = params.to_der().map_err(|_| unsupported())?;
+            let p = pkcs1::RsaPssParams::from_der(&der).map_err(|_| unsupported())?;
+            let hash = with(Hash::from_oid(&p.hash.oid).ok_or_else(unsupported)?)?;
+            let mgf_hash = p
+                .mask_gen
+                .parameters
+                .and_then(|a| Hash::from_oid(&a.oid))
+                .ok_or_else(unsupported)?;
+            if p.mask_gen.oid != rfc5912::ID_MGF_1 || mgf_hash != hash {
+                return Err(unsupported());
+            }
+            Scheme::Pss(hash, usize::from(p.salt_len))
+        }
+        _ => return Err(unsupported()),
+    })
+}
+
+/// The digest a signature algorithm uses (to hash what it covers), if it names one.
+pub(crate) fn hash_of(
+    alg: &AlgorithmIdentifierOwned,
+    digest: Option<Hash>,
+) -> Result<Hash, SigFail> {
+    match scheme(alg, digest)? {
+        Scheme::Pkcs1(h) | Scheme::Pss(h, _) | Scheme::Ecdsa(h) => Ok(h),
+    }
+}
+
+/// Checks `signature` over `data` with the key of `spki`.
+pub(crate) fn verify(
+    spki: &SubjectPublicKeyInfoOwned,
+    alg: &AlgorithmIdentifierOwned,
+    digest: Option<Hash>,
+    data: &[u8],
+    signature: &[u8],
+) -> Result<(), SigFail> {
+    let scheme = scheme(alg, digest)?;
+    let key_oid = spki.algorithm.oid;
+    let key_bits = spki.subject_public_key.raw_bytes();
+    match scheme {
+        Scheme::Pkcs1(h) | Scheme::Pss(h, _) => {
+            if key_oid != rfc5912::RSA_ENCRYPTION && key_oid != rfc5912::ID_RSASSA_PSS {
+                return Err(SigFail::Bad);
+            }
+            use rsa::pkcs1::DecodeRsaPublicKey;
+            let key = rsa::RsaPublicKey::from_pkcs1_der(key_bits).map_err(|_| SigFail::Bad)?;
+            let bits = key.n().bits();
+            if bits < MIN_RSA_BITS {
+                return Err(SigFail::WeakKey(bits));
+            }
+            let hashed = h.digest(data).ok_or(SigFail::WeakHash(h))?;
+            let ok = match scheme {
+                Scheme::Pss(_, salt) => key.verify(pss(h, salt)?, &hashed, signature),
+                _ => key.verify(pkcs1(h)?, &hashed, signature),
+            };
+            ok.map_err(|_| SigFail::Bad)
+        }
+        Scheme::Ecdsa(h) => {
+            if key_oid != rfc5912::ID_EC_PUBLIC_KEY {
+                return Err(SigFail::Bad);
+            }
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+            let hashed = h.digest(data).ok_or(SigFail::WeakHash(h))?;
+            use p256::ecdsa::signature::hazmat::PrehashVerifier;
+            match curve {
+                Some(c) if c == rfc5912::SECP_256_R_1 => {
+                    let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bits)
+                        .map_err(|_| SigFail::Bad)?;
+                    let sig =
+                        p256::ecdsa::Signature::from_der(signature).map_err(|_| SigFail::Bad)?;
+                    key.verify_prehash(&hashed, &sig).map_err(|_| SigFail::Bad)
+                }
+                Some(c) if c == rfc5912::SECP_384_R_1 => {
+                    let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bits)
+                        .map_err(|_| SigFail::Bad)?;
+                    let sig =
+                        p384::ecdsa::Signature::from_der(signature).map_err(|_| SigFail::Bad)?;
+                    key.verify_prehash(&hashed, &sig).map_err(|_| SigFail::Bad)
+                }
+                _ => Err(SigFail::Unsupported(spki.algorithm.oid)),
+            }
+        }
+    }
+}
+
+fn pkcs1(h: Hash) -> Result<rsa::Pkcs1v15Sign, SigFail> {
+    Ok(match h {
+        Hash::Sha224 => rsa::Pkcs1v15Sign::new::<sha2::Sha224>(),
+        Hash::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+        Hash::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
+        Hash::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
+        weak => return Err(SigFail::WeakHash(weak)),
+    })
+}
+
+fn pss(h: Hash, salt: usize) -> Result<rsa::Pss, SigFail> {
+    Ok(match h {
+        Hash::Sha224 => rsa::Pss::new_with_salt::<sha2::Sha224>(salt),
+        Hash::Sha256 => rsa::Pss::new_with_salt::<sha2::Sha256>(salt),
+        Hash::Sha384 => rsa::Pss::new_with_salt::<sha2::Sha384>(salt),
+        Hash::Sha512 => rsa::Pss::new_with_salt::<sha2::Sha512>(salt),
+        weak => return Err(SigFail::WeakHash(weak)),
+    })
+}

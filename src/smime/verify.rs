@@ -1,0 +1,370 @@
+//! Verifying SignedData (RFC 5652 §5) as S/MIME uses it (RFC 8551 §3.5): detached
+//! (`multipart/signed`, RFC 1847) and opaque (`application/pkcs7-mime; smime-type=signed-data`).
+//!
+//! For each SignerInfo, in this order (the first failure is the verdict):
+//! 1. digest and signature algorithms: SHA-1/MD5 and RSA under 2048 bits are `invalid`;
+//! 2. the signer's certificate, by issuer+serial or subject key identifier, from the message
+//!    or the keyring, else `unknown_signer`;
+//! 3. the content-type and message-digest signed attributes (RFC 5652 §11.1-2) against the
+//!    content, then the signature over the DER of the signed attributes (§5.4): `invalid`;
+//! 4. certificate validity, `expired`; key usage and extended key usage emailProtection
+//!    (RFC 8550 §4.4), then the path to a keyring trust anchor (`chain`): `untrusted`.
+//!
+//! Time: certificates are judged at the caller's time (`ReadContext::now`), never at the
+//! signing-time attribute, which the signer writes as it likes (an expired or stolen key
+//! could otherwise back-date signatures). The claimed time is reported as `signedAt`.
+//!
+//! Several SignerInfos: the worst verdict wins, and the signer's addresses are only those
+//! every signer is bound to, so a second signer from someone else cannot ride on a good
+//! signature (`bind_sender` then says `sender_mismatch`). No SignerInfo at all is "not
+//! signed". A detached signature must not carry content (eContent present is `invalid`).
+//!
+//! Detached content is hashed as received; if that does not match and the bytes have bare
+//! LF line ends (a mailbox stored with Unix line ends), the CRLF canonical form of RFC 8551
+//! §3.1.1 is tried as well.
+
+use cms::cert::CertificateChoices;
+use cms::content_info::ContentInfo;
+use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
+use const_oid::db::rfc5911;
+use der::asn1::OctetString;
+use der::{Decode, Encode};
+use x509_cert::Certificate;
+
+use super::algorithms::{self as algs, Hash};
+use super::chain::{self, ChainVerdict};
+use super::signature::{self, SigFail};
+use super::{ber, malformed};
+use crate::engine::{ReadContext, Verified};
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::{Keyring, SmimeEntry};
+use crate::mime::to_crlf;
+use crate::report::{Method, SignatureReport, SignatureState, Signer};
+use crate::time::Time;
+
+/// Most SignerInfos examined (each costs a public-key operation and a path search).
+const MAX_SIGNERS: usize = 16;
+
+/// Parses a ContentInfo holding SignedData (BER accepted).
+pub(crate) fn parse_signed_data(payload: &[u8]) -> Result<SignedData> {
+    let der = ber::to_der(payload)?;
+    let ci = ContentInfo::from_der(&der).map_err(|_| malformed())?;
+    if ci.content_type != rfc5911::ID_SIGNED_DATA {
+        return Err(Error::new(
+            ErrorCode::MalformedMessage,
+            "The S/MIME part is not a signature.",
+        ));
+    }
+    ci.content.decode_as().map_err(|_| malformed())
+}
+
+pub(crate) fn verify_detached(
+    ring: &Keyring,
+    signed: &[u8],
+    signature: &[u8],
+    ctx: &ReadContext,
+) -> Result<Verified> {
+    let sd = parse_signed_data(signature)?;
+    if sd.encap_content_info.econtent.is_some() {
+        return Ok(Verified {
+            report: invalid("The signature carries its own content, which is not allowed for a detached signature."),
+            content: None,
+        });
+    }
+    let mut contents = vec![signed.to_vec()];
+    if signed.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r') || signed.first() == Some(&b'\n') {
+        contents.push(to_crlf(signed));
+    }
+    Ok(Verified {
+        report: verify_signed_data(ring, &sd, &contents, ctx.now),
+        content: None,
+    })
+}
+
+pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
+    let sd = parse_signed_data(payload)?;
+    let content = match &sd.encap_content_info.econtent {
+        Some(any) => any
+            .decode_as::<OctetString>()
+            .map_err(|_| malformed())?
+            .into_bytes(),
+        None => Vec::new(),
+    };
+    if content.len() > ctx.max_output {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "The signed message is larger than the allowed size.",
+        ));
+    }
+    let report = if sd.encap_content_info.econtent.is_none() && !sd.signer_infos.0.is_empty() {
+        invalid("The signed content is missing.")
+    } else {
+        verify_signed_data(ring, &sd, std::slice::from_ref(&content), ctx.now)
+    };
+    Ok(Verified {
+        report,
+        content: Some(content),
+    })
+}
+
+fn invalid(detail: &str) -> SignatureReport {
+    SignatureReport::new(Method::Smime, SignatureState::Invalid, detail)
+}
+
+/// The verdict over all SignerInfos.
+fn verify_signed_data(
+    ring: &Keyring,
+    sd: &SignedData,
+    contents: &[Vec<u8>],
+    now: Time,
+) -> SignatureReport {
+    let certs: Vec<Certificate> = sd
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            CertificateChoices::Certificate(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    let signers: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
+    if signers.is_empty() {
+        return SignatureReport::none();
+    }
+    if signers.len() > MAX_SIGNERS {
+        return invalid("The message has too many signatures.");
+    }
+    let reports: Vec<SignatureReport> = signers
+        .iter()
+        .map(|si| verify_signer(ring, sd, si, &certs, contents, now))
+        .collect();
+    // Addresses every signer is bound to: bind_sender then needs From to be all of theirs.
+    let mut common: Option<Vec<String>> = None;
+    for r in &reports {
+        let emails = r
+            .signer
+            .as_ref()
+            .map(|s| s.emails.clone())
+            .unwrap_or_default();
+        common = Some(match common {
+            None => emails,
+            Some(c) => c.into_iter().filter(|e| emails.contains(e)).collect(),
+        });
+    }
+    let mut worst = SignatureReport::worst(reports);
+    if let (Some(signer), Some(common)) = (worst.signer.as_mut(), common) {
+        signer.emails = common;
+    }
+    worst
+}
+
+fn find_cert<'a>(
+    sid: &SignerIdentifier,
+    certs: &'a [Certificate],
+    ring: &'a Keyring,
+) -> Option<Certificate> {
+    let from_message = certs.iter().find(|c| match sid {
+        SignerIdentifier::IssuerAndSerialNumber(isn) => {
+            c.tbs_certificate.issuer == isn.issuer
+                && c.tbs_certificate.serial_number == isn.serial_number
+        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => {
+            SmimeEntry::from_certificate((*c).clone(), false)
+                .ok()
+                .and_then(|e| e.subject_key_id())
+                .as_deref()
+                == Some(ski.0.as_bytes())
+        }
+    });
+    if let Some(c) = from_message {
+        return Some(c.clone());
+    }
+    let entry = match sid {
+        SignerIdentifier::IssuerAndSerialNumber(isn) => ring.smime_by_issuer_serial(isn),
+        SignerIdentifier::SubjectKeyIdentifier(ski) => ring.smime_by_ski(ski.0.as_bytes()),
+    };
+    entry.map(|e| e.certificate().clone())
+}
+
+/// The single value of a signed attribute, if present exactly once with one value.
+fn single_attr(si: &SignerInfo, oid: const_oid::ObjectIdentifier) -> Option<Option<&der::Any>> {
+    let attrs = si.signed_attrs.as_ref()?;
+    let mut found = attrs.iter().filter(|a| a.oid == oid);
+    let Some(first) = found.next() else {
+        return Some(None);
+    };
+    if found.next().is_some() || first.values.len() != 1 {
+        return None;
+    }
+    Some(first.values.iter().next())
+}
+
+fn sig_fail_report(fail: SigFail) -> SignatureReport {
+    match fail {
+        SigFail::Bad => invalid("The signature is not valid: the message was changed after it was signed, or the signature is damaged."),
+        SigFail::WeakHash(h) => invalid(&format!(
+            "The signature uses {}, which is no longer considered secure.",
+            h.name().to_uppercase()
+        )),
+        SigFail::WeakKey(bits) => invalid(&format!(
+            "The signature was made with a {bits}-bit RSA key, which is too weak (2048 bits or more are required)."
+        )),
+        SigFail::Unsupported(oid) => invalid(&format!(
+            "The signature uses an algorithm mailseal does not support ({oid})."
+        )),
+    }
+}
+
+fn verify_signer(
+    ring: &Keyring,
+    sd: &SignedData,
+    si: &SignerInfo,
+    certs: &[Certificate],
+    contents: &[Vec<u8>],
+    now: Time,
+) -> SignatureReport {
+    // 1. Algorithms.
+    let Some(hash) = Hash::from_oid(&si.digest_alg.oid) else {
+        return sig_fail_report(SigFail::Unsupported(si.digest_alg.oid));
+    };
+    if hash.is_weak() {
+        return sig_fail_report(SigFail::WeakHash(hash));
+    }
+    if let Err(fail) = signature::hash_of(&si.signature_algorithm, Some(hash)) {
+        return sig_fail_report(fail);
+    }
+
+    // 2. The signer's certificate.
+    let Some(cert) = find_cert(&si.sid, certs, ring) else {
+        return SignatureReport::new(
+            Method::Smime,
+            SignatureState::UnknownSigner,
+            "The certificate for verification could not be found.",
+        );
+    };
+    let entry = match SmimeEntry::from_certificate(cert.clone(), false) {
+        Ok(e) => e,
+        Err(_) => return invalid("The certificate of the signer could not be read."),
+    };
+    let signer = Signer {
+        emails: entry.emails(),
+        key_id: entry.id(),
+    };
+    let with_signer = |r: SignatureReport| r.with_signer(signer.clone());
+
+    // 3. Content digest and signature.
+    let spki = &cert.tbs_certificate.subject_public_key_info;
+    let mut signed_at = None;
+    let checked = match &si.signed_attrs {
+        Some(attrs) => {
+            let (Some(ct), Some(md), Some(st)) = (
+                single_attr(si, algs::CONTENT_TYPE),
+                single_attr(si, algs::MESSAGE_DIGEST),
+                single_attr(si, algs::SIGNING_TIME),
+            ) else {
+                return with_signer(invalid("The signature's attributes are malformed."));
+            };
+            let ct_ok = ct
+                .and_then(|v| v.decode_as::<const_oid::ObjectIdentifier>().ok())
+                .is_some_and(|oid| oid == sd.encap_content_info.econtent_type);
+            let Some(md) = md.and_then(|v| v.decode_as::<OctetString>().ok()) else {
+                return with_signer(invalid("The signature's message digest is missing."));
+            };
+            if !ct_ok {
+                return with_signer(invalid(
+                    "The signature's content type does not match the content.",
+                ));
+            }
+            signed_at = st
+                .and_then(|v| v.to_der().ok())
+                .and_then(|d| x509_cert::time::Time::from_der(&d).ok())
+                .map(|t| Time::from_x509(&t).to_rfc3339());
+            let digest_ok = contents
+                .iter()
+                .any(|c| hash.digest(c).as_deref() == Some(md.as_bytes()));
+            if !digest_ok {
+                return with_signer(invalid(
+                    "The signature is not valid: the message was changed after it was signed.",
+                ));
+            }
+            let Ok(signed) = attrs.to_der() else {
+                return with_signer(invalid("The signature's attributes are malformed."));
+            };
+            signature::verify(
+                spki,
+                &si.signature_algorithm,
+                Some(hash),
+                &signed,
+                si.signature.as_bytes(),
+            )
+        }
+        // No signed attributes: the signature covers the content itself (RFC 5652 §5.4).
+        None => {
+            let mut result = Err(SigFail::Bad);
+            for c in contents {
+                result = signature::verify(
+                    spki,
+                    &si.signature_algorithm,
+                    Some(hash),
+                    c,
+                    si.signature.as_bytes(),
+                );
+                if result.is_ok() || !matches!(result, Err(SigFail::Bad)) {
+                    break;
+                }
+            }
+            result
+        }
+    };
+    if let Err(fail) = checked {
+        return with_signer(sig_fail_report(fail));
+    }
+    let finish = |mut r: SignatureReport| {
+        r.digest = Some(hash.name().to_string());
+        r.signed_at = signed_at.clone();
+        with_signer(r)
+    };
+
+    // 4. Certificate: validity, usage, path.
+    match entry.status(now) {
+        crate::keys::KeyStatus::Valid => {}
+        crate::keys::KeyStatus::NotYetValid => {
+            return finish(SignatureReport::new(
+                Method::Smime,
+                SignatureState::Expired,
+                "The certificate of the signer is not valid yet.",
+            ))
+        }
+        _ => {
+            return finish(SignatureReport::new(
+                Method::Smime,
+                SignatureState::Expired,
+                "The certificate of the signer has expired.",
+            ))
+        }
+    }
+    if !entry.can_sign() {
+        return finish(SignatureReport::new(
+            Method::Smime,
+            SignatureState::Untrusted,
+            "The certificate of the signer may not be used to sign e-mail.",
+        ));
+    }
+    match chain::validate(&cert, certs, ring, now) {
+        ChainVerdict::Trusted => finish(SignatureReport::new(
+            Method::Smime,
+            SignatureState::Valid,
+            "The signature is valid.",
+        )),
+        ChainVerdict::Expired => finish(SignatureReport::new(
+            Method::Smime,
+            SignatureState::Expired,
+            "A certificate in the signer's certification path has expired.",
+        )),
+        ChainVerdict::Untrusted => finish(SignatureReport::new(
+            Method::Smime,
+            SignatureState::Untrusted,
+            "The certificate of the signer is not issued by a trusted certification authority.",
+        )),
+    }
+}

@@ -1,0 +1,308 @@
+//! `protect`, `open`, `ring.capabilities` and `ring.plan` for JavaScript: argument checks and
+//! conversions only; the flow lives in `crate::protect` / `crate::open`.
+
+use js_sys::{Array, Date, Object};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::convert;
+use super::error::{bad_input, to_js};
+use super::keyring::JsKeyring;
+use crate::capabilities::{capabilities, check, Addresses};
+use crate::engine;
+use crate::mime::{Draft, DraftAttachment};
+use crate::open::{open as open_message, OpenOptions};
+use crate::policy::Policy;
+use crate::protect::{protect as protect_message, Message, MethodChoice, ProtectOptions};
+use crate::rng::os_rng;
+use crate::time::Time;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+export type Method = "smime" | "pgp";
+export interface Policy {
+  methodPriority?: Method[];
+  fallback?: "block" | "send_plain" | "problem_report";
+  groups?: Record<string, { sign?: boolean; encrypt?: boolean; method?: Method }>;
+  smimeCipher?: "aes256-cbc" | "aes128-cbc" | "aes256-gcm";
+  smimeKeyTransport?: "rsa-pkcs1v15" | "rsa-oaep-sha256";
+  smimeSignedForm?: "detached" | "opaque";
+}
+export interface Draft {
+  from: string; to?: string | string[]; cc?: string | string[]; bcc?: string | string[];
+  subject?: string; text?: string; html?: string;
+  attachments?: { filename: string; contentType?: string; data: Uint8Array | ArrayBuffer | string }[];
+  inReplyTo?: string; references?: string | string[]; date?: Date | number; messageId?: string;
+}
+export interface ProtectOptions extends TimeOptions {
+  sign: boolean; encrypt: boolean; method?: "auto" | Method;
+  protectHeaders?: boolean; encryptToSelf?: boolean; policy?: Policy;
+}
+export interface Delivery {
+  to: string[]; mime: Uint8Array; method: Method | "none";
+  signed: boolean; encrypted: boolean; problemReport: boolean;
+}
+export interface Protected { deliveries: Delivery[]; warnings: string[]; messageId?: string; }
+export interface Signer { emails: string[]; keyId: string; }
+export interface EncryptionReport {
+  state: "none" | "decrypted" | "no_key" | "failed"; method?: Method; algorithm?: string;
+  authenticated?: boolean; keyId?: string; detail?: string;
+}
+export interface SignatureReport {
+  state: "none" | "valid" | "invalid" | "unknown_signer" | "untrusted" | "expired" | "revoked"
+    | "sender_mismatch";
+  method?: Method; signer?: Signer; scope?: "whole" | "partial"; digest?: string;
+  signedAt?: string; detail?: string;
+}
+export interface Opened {
+  encryption: EncryptionReport; signature: SignatureReport;
+  headers: { subject?: string; from?: string; to: string[]; cc: string[]; date?: string;
+             messageId?: string; protected: boolean; fromDiffers: boolean; recipientsDiffer: boolean };
+  text?: string; html?: string;
+  attachments: { filename: string; contentType: string; data: Uint8Array }[];
+  quoteForReply: string; warnings: string[];
+}
+export interface AddressesInput { from: string; to?: string | string[]; cc?: string | string[]; bcc?: string | string[]; }
+export interface MethodCapabilities {
+  method: Method; canSign: boolean; signKey?: string; signDetail?: string;
+  canEncrypt: boolean; encryptDetails: string[]; missing: string[];
+}
+export interface Capabilities {
+  methods: MethodCapabilities[]; canSign: boolean; canEncrypt: boolean; method?: Method;
+  details: string[];
+}
+export interface CapabilityOptions extends TimeOptions { policy?: Policy; }
+export interface KeyNotice { id: string; kind: KeyKind; emails: string[]; expires?: string; status: KeyStatus; }
+export interface Readiness {
+  addresses: { address: string; methods: { method: Method; canSign: boolean; signDetail?: string;
+               canDecrypt: boolean; decryptDetail?: string }[] }[];
+  trustAnchors: KeyNotice[]; expiring: KeyNotice[]; unusable: KeyNotice[]; details: string[];
+}
+"#;
+
+/// `protect(ring, message, opts)` → `{ deliveries, warnings }`.
+#[wasm_bindgen(unchecked_return_type = "Protected")]
+pub fn protect(
+    ring: &mut JsKeyring,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string | Draft")]
+    message: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ProtectOptions")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts = required_object(opts, "The options")?;
+    let options = protect_options(&opts)?;
+    let engines = engine::all();
+    let protected = if is_draft(&message) {
+        let draft = draft(&message, options.now)?;
+        protect_message(
+            ring.inner_mut(),
+            &engines,
+            Message::Draft(&draft),
+            &options,
+            &mut os_rng(),
+        )
+    } else {
+        let raw = convert::bytes(&message, "The message")?;
+        protect_message(
+            ring.inner_mut(),
+            &engines,
+            Message::Raw(&raw),
+            &options,
+            &mut os_rng(),
+        )
+    }
+    .map_err(to_js)?;
+    convert::to_js_value(&protected)
+}
+
+/// `open(ring, raw, { now? })` → the security report and the readable message.
+#[wasm_bindgen(unchecked_return_type = "Opened")]
+pub fn open(
+    ring: &mut JsKeyring,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] raw: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<Object>,
+) -> Result<JsValue, JsValue> {
+    let raw = convert::bytes(&raw, "The message")?;
+    let opts = convert::options(opts)?;
+    let now = convert::now(&opts)?;
+    let engines = engine::all();
+    let opened =
+        open_message(ring.inner_mut(), &engines, &raw, &OpenOptions { now }).map_err(to_js)?;
+    convert::to_js_value(&opened)
+}
+
+#[wasm_bindgen(js_class = Keyring)]
+impl JsKeyring {
+    /// `capabilities({ from, to, cc?, bcc? }, { policy?, now? })` → per method: can sign, can
+    /// encrypt, and why not (the composer's Sign / Encrypt buttons).
+    #[wasm_bindgen(unchecked_return_type = "Capabilities")]
+    pub fn capabilities(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AddressesInput")] addresses: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CapabilityOptions")] opts: Option<Object>,
+    ) -> Result<JsValue, JsValue> {
+        let addresses = addresses_from(&addresses)?;
+        let opts = convert::options(opts)?;
+        let now = convert::now(&opts)?;
+        let policy = policy(&opts)?;
+        let engines = engine::all();
+        let caps = capabilities(self.inner(), &engines, &policy, &addresses, now);
+        convert::to_js_value(&caps)
+    }
+
+    /// `check({ addresses }, { policy?, now? })` → the admin's readiness self-check: which of
+    /// the desk's addresses can sign / decrypt with which method, trust anchors, expiring keys.
+    #[wasm_bindgen(unchecked_return_type = "Readiness")]
+    pub fn check(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ addresses: string[] }")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CapabilityOptions")] opts: Option<Object>,
+    ) -> Result<JsValue, JsValue> {
+        let request = convert::options(request.dyn_into::<Object>().ok())?
+            .ok_or_else(|| bad_input("The check needs an object { addresses: [...] }."))?;
+        let addresses = string_list(&Some(request), "addresses")?;
+        let opts = convert::options(opts)?;
+        let now = convert::now(&opts)?;
+        let policy = policy(&opts)?;
+        let readiness = check(self.inner(), &engine::all(), &policy, &addresses, now);
+        convert::to_js_value(&readiness)
+    }
+}
+
+fn required_object(value: JsValue, what: &str) -> Result<Option<Object>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Err(bad_input(&format!("{what} are required.")));
+    }
+    convert::options(value.dyn_into::<Object>().ok())
+        .and_then(|o| o.ok_or_else(|| bad_input(&format!("{what} must be an object."))))
+        .map(Some)
+}
+
+fn protect_options(opts: &Option<Object>) -> Result<ProtectOptions, JsValue> {
+    let sign = convert::opt_bool(opts, "sign")?
+        .ok_or_else(|| bad_input("Option \"sign\" (true or false) is required."))?;
+    let encrypt = convert::opt_bool(opts, "encrypt")?
+        .ok_or_else(|| bad_input("Option \"encrypt\" (true or false) is required."))?;
+    let mut options = ProtectOptions::new(sign, encrypt, convert::now(opts)?);
+    options.method = match convert::opt_string(opts, "method")?.as_deref() {
+        None | Some("auto") => MethodChoice::Auto,
+        Some("smime") => MethodChoice::Smime,
+        Some("pgp") => MethodChoice::Pgp,
+        Some(_) => {
+            return Err(bad_input(
+                "Option \"method\" must be \"auto\", \"smime\" or \"pgp\".",
+            ))
+        }
+    };
+    options.protect_headers = convert::opt_bool(opts, "protectHeaders")?;
+    options.encrypt_to_self = convert::opt_bool(opts, "encryptToSelf")?.unwrap_or(true);
+    options.policy = policy(opts)?;
+    Ok(options)
+}
+
+fn policy(opts: &Option<Object>) -> Result<Policy, JsValue> {
+    let v = convert::field(opts, "policy");
+    if v.is_undefined() || v.is_null() {
+        return Ok(Policy::default());
+    }
+    serde_wasm_bindgen::from_value(v)
+        .map_err(|e| bad_input(&format!("Option \"policy\" is not valid: {e}")))
+}
+
+/// A draft is a plain object that is not bytes.
+fn is_draft(value: &JsValue) -> bool {
+    value.is_object()
+        && !value.is_instance_of::<js_sys::Uint8Array>()
+        && !value.is_instance_of::<js_sys::ArrayBuffer>()
+}
+
+/// A string or an array of strings (or nothing) as a list.
+fn string_list(obj: &Option<Object>, name: &str) -> Result<Vec<String>, JsValue> {
+    let v = convert::field(obj, name);
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(vec![s]);
+    }
+    if Array::is_array(&v) {
+        return Array::from(&v)
+            .iter()
+            .map(|item| {
+                item.as_string().ok_or_else(|| {
+                    bad_input(&format!(
+                        "\"{name}\" must be a string or an array of strings."
+                    ))
+                })
+            })
+            .collect();
+    }
+    Err(bad_input(&format!(
+        "\"{name}\" must be a string or an array of strings."
+    )))
+}
+
+fn addresses_from(value: &JsValue) -> Result<Addresses, JsValue> {
+    let obj = convert::options(value.clone().dyn_into::<Object>().ok())?
+        .ok_or_else(|| bad_input("The addresses must be an object { from, to, cc, bcc }."))?;
+    let obj = Some(obj);
+    Ok(Addresses {
+        from: convert::opt_string(&obj, "from")?.unwrap_or_default(),
+        to: string_list(&obj, "to")?,
+        cc: string_list(&obj, "cc")?,
+        bcc: string_list(&obj, "bcc")?,
+    })
+}
+
+fn draft(value: &JsValue, now: Time) -> Result<Draft, JsValue> {
+    let obj = Some(
+        value
+            .clone()
+            .dyn_into::<Object>()
+            .map_err(|_| bad_input("The draft must be an object."))?,
+    );
+    let date = convert::field(&obj, "date");
+    let date = if date.is_undefined() || date.is_null() {
+        None
+    } else {
+        let ms = date
+            .dyn_ref::<Date>()
+            .map(Date::get_time)
+            .or_else(|| date.as_f64())
+            .ok_or_else(|| bad_input("\"date\" must be a Date or milliseconds."))?;
+        Some(Time::from_unix_millis(ms).ok_or_else(|| bad_input("\"date\" is not a valid date."))?)
+    };
+    let mut attachments = Vec::new();
+    let list = convert::field(&obj, "attachments");
+    if !(list.is_undefined() || list.is_null()) {
+        if !Array::is_array(&list) {
+            return Err(bad_input("\"attachments\" must be an array."));
+        }
+        for item in Array::from(&list).iter() {
+            let a = Some(
+                item.dyn_into::<Object>()
+                    .map_err(|_| bad_input("Each attachment must be an object."))?,
+            );
+            let data = convert::bytes(&convert::field(&a, "data"), "An attachment's data")?;
+            attachments.push(DraftAttachment {
+                filename: convert::opt_string(&a, "filename")?.unwrap_or_default(),
+                content_type: convert::opt_string(&a, "contentType")?.unwrap_or_default(),
+                data: data.to_vec(),
+            });
+        }
+    }
+    Ok(Draft {
+        from: convert::opt_string(&obj, "from")?
+            .ok_or_else(|| bad_input("The draft needs a \"from\" address."))?,
+        to: string_list(&obj, "to")?,
+        cc: string_list(&obj, "cc")?,
+        bcc: string_list(&obj, "bcc")?,
+        subject: convert::opt_string(&obj, "subject")?.unwrap_or_default(),
+        text: convert::opt_string(&obj, "text")?,
+        html: convert::opt_string(&obj, "html")?,
+        attachments,
+        in_reply_to: convert::opt_string(&obj, "inReplyTo")?,
+        references: string_list(&obj, "references")?,
+        date: date.or(Some(now)),
+        message_id: convert::opt_string(&obj, "messageId")?,
+    })
+}

@@ -1,0 +1,391 @@
+//! protect → open round trips through the public flow, for every combination of
+//! {sign, encrypt, both} × {header protection on, off} × {text, html+text, attachments} ×
+//! {1, 3 recipients}, with keys made by gpg / openssl (tests/data/openpgp, tests/data/smime).
+//! Runs natively and in wasm under Node.
+
+mod common;
+
+use common::{fixture, rng, NOW};
+use mailseal::mime::{Draft, DraftAttachment};
+use mailseal::{
+    open, protect, EncryptionState, Fallback, ImportOptions, Keyring, Message, Method,
+    MethodChoice, OpenOptions, Opened, ProtectOptions, Scope, SignatureState,
+};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// A ring with these fixture files imported; `trusted:` before a name marks a trust anchor.
+fn ring(files: &[&str]) -> Keyring {
+    let mut ring = Keyring::new();
+    for f in files {
+        let (file, trusted) = match f.strip_prefix("trusted:") {
+            Some(file) => (file, true),
+            None => (*f, false),
+        };
+        let opts = ImportOptions {
+            trusted,
+            ..ImportOptions::default()
+        };
+        ring.import(fixture(file), &opts, NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    ring
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Body {
+    Text,
+    HtmlAndText,
+    WithAttachment,
+}
+
+fn draft(from: &str, to: &[&str], body: Body) -> Draft {
+    let mut d = Draft {
+        from: from.to_string(),
+        to: to.iter().map(|s| s.to_string()).collect(),
+        subject: "Ticket #4711: Grüße".to_string(),
+        text: Some("Hello,\nyour ticket is solved.\n-- \nThe desk".to_string()),
+        message_id: Some("4711@desk.example.org".to_string()),
+        ..Draft::default()
+    };
+    match body {
+        Body::Text => {}
+        Body::HtmlAndText => d.html = Some("<p>Hello, <b>solved</b>.</p>".to_string()),
+        Body::WithAttachment => d.attachments.push(DraftAttachment {
+            filename: "report.bin".to_string(),
+            content_type: "application/octet-stream".to_string(),
+            data: (0..=255u8).cycle().take(3000).collect(),
+        }),
+    }
+    d
+}
+
+fn open_as(files: &[&str], mime: &[u8]) -> Opened {
+    let mut ring = ring(files);
+    open(
+        &mut ring,
+        &mailseal::engine::all(),
+        mime,
+        &OpenOptions { now: NOW },
+    )
+    .expect("open")
+}
+
+/// Checks everything a reader should see of the draft.
+fn check_content(opened: &Opened, body: Body, hp: bool, encrypted: bool) {
+    let text = opened.text.as_deref().unwrap_or_default();
+    assert!(text.contains("your ticket is solved."), "text: {text:?}");
+    assert!(opened.quote_for_reply.contains("your ticket is solved."));
+    match body {
+        Body::Text => assert!(opened.html.is_none()),
+        Body::HtmlAndText => {
+            assert!(opened
+                .html
+                .as_deref()
+                .unwrap_or_default()
+                .contains("<b>solved</b>"))
+        }
+        Body::WithAttachment => {
+            let a = opened
+                .attachments
+                .iter()
+                .find(|a| a.filename == "report.bin")
+                .expect("attachment");
+            assert_eq!(a.data.len(), 3000);
+            assert_eq!(a.data[255], 255);
+        }
+    }
+    assert_eq!(
+        opened.headers.subject.as_deref(),
+        Some("Ticket #4711: Grüße")
+    );
+    assert_eq!(opened.headers.protected, hp, "protected headers");
+    let _ = encrypted;
+}
+
+type Files = &'static [&'static str];
+
+struct Party {
+    method: Method,
+    sender: &'static str,
+    /// The sender's secret key (and certificate).
+    sender_files: Files,
+    /// Trust anchors and intermediates both sides hold.
+    shared: Files,
+    /// (address, public files, secret files); the last one is the sender.
+    recipients: [(&'static str, Files, Files); 3],
+}
+
+const PGP: Party = Party {
+    method: Method::Pgp,
+    sender: "Alice <alice@example.org>",
+    sender_files: &["openpgp/alice.sec.asc"],
+    shared: &[],
+    recipients: [
+        (
+            "bob@example.org",
+            &["openpgp/bob.pub.asc"],
+            &["openpgp/bob.sec.asc"],
+        ),
+        (
+            "carol@example.org",
+            &["openpgp/carol.pub.asc"],
+            &["openpgp/carol.sec.asc"],
+        ),
+        // The sender is also a recipient of the 3-recipient case (encrypt-to-self too).
+        (
+            "alice@example.org",
+            &["openpgp/alice.pub.asc"],
+            &["openpgp/alice.sec.asc"],
+        ),
+    ],
+};
+
+/// RSA-3072 and P-256 (ECDH, ECDSA) recipients, an RSA-2048 sender, a CA chain.
+const SMIME: Party = Party {
+    method: Method::Smime,
+    sender: "Alice <alice@example.com>",
+    sender_files: &["smime/alice.crt", "smime/alice.key"],
+    shared: &["trusted:smime/root-ca.crt", "smime/int-ca.crt"],
+    recipients: [
+        (
+            "bob@example.com",
+            &["smime/bob.crt"],
+            &["smime/bob.crt", "smime/bob.key"],
+        ),
+        (
+            "dave@example.com",
+            &["smime/dave.crt"],
+            &["smime/dave.crt", "smime/dave.key"],
+        ),
+        (
+            "alice@example.com",
+            &["smime/alice.crt"],
+            &["smime/alice.crt", "smime/alice.key"],
+        ),
+    ],
+};
+
+fn round_trips(party: &Party) {
+    let mut rng = rng();
+    for (sign, encrypt) in [(true, false), (false, true), (true, true)] {
+        for hp in [true, false] {
+            for body in [Body::Text, Body::HtmlAndText, Body::WithAttachment] {
+                for count in [1usize, 3] {
+                    let case = format!(
+                        "{:?} sign={sign} encrypt={encrypt} hp={hp} {body:?} {count} recipients",
+                        party.method
+                    );
+                    let recipients = &party.recipients[..count];
+                    let mut files: Vec<&str> = party.shared.to_vec();
+                    files.extend(party.sender_files);
+                    files.extend(recipients.iter().flat_map(|r| r.1.iter().copied()));
+                    let mut sender_ring = ring(&files);
+                    let to: Vec<&str> = recipients.iter().map(|r| r.0).collect();
+                    let mut opts = ProtectOptions::new(sign, encrypt, NOW);
+                    opts.protect_headers = Some(hp);
+                    opts.method = match party.method {
+                        Method::Smime => MethodChoice::Smime,
+                        Method::Pgp => MethodChoice::Pgp,
+                    };
+                    let out = protect(
+                        &mut sender_ring,
+                        &mailseal::engine::all(),
+                        Message::Draft(&draft(party.sender, &to, body)),
+                        &opts,
+                        &mut rng,
+                    )
+                    .unwrap_or_else(|e| panic!("{case}: protect: {e}"));
+                    assert_eq!(out.deliveries.len(), 1, "{case}");
+                    let d = &out.deliveries[0];
+                    assert_eq!((d.signed, d.encrypted), (sign, encrypt), "{case}");
+                    assert_eq!(d.method, party.method.as_str(), "{case}");
+                    let raw = String::from_utf8_lossy(&d.mime);
+                    if encrypt {
+                        assert!(
+                            !raw.contains("your ticket is solved"),
+                            "{case}: plaintext leaked"
+                        );
+                    }
+                    if encrypt && hp {
+                        assert!(raw.contains("Subject: [...]"), "{case}: outer subject");
+                    }
+
+                    // Every recipient opens their copy with their own secret key and the
+                    // sender's public key.
+                    for r in recipients {
+                        let mut files: Vec<&str> = party.shared.to_vec();
+                        files.extend(r.2);
+                        files.extend(party.recipients[2].1);
+                        let opened = open_as(&files, &d.mime);
+                        let who = format!("{case}, opened by {}", r.0);
+                        if encrypt {
+                            assert_eq!(
+                                opened.encryption.state,
+                                EncryptionState::Decrypted,
+                                "{who}: {:?}",
+                                opened.encryption
+                            );
+                            // OpenPGP (MDC) is always authenticated; S/MIME AES-CBC only
+                            // under the valid signature inside.
+                            let authenticated = party.method == Method::Pgp || sign;
+                            assert_eq!(
+                                opened.encryption.authenticated,
+                                Some(authenticated),
+                                "{who}: {:?}",
+                                opened.encryption
+                            );
+                        } else {
+                            assert_eq!(opened.encryption.state, EncryptionState::None, "{who}");
+                        }
+                        if sign {
+                            assert_eq!(
+                                opened.signature.state,
+                                SignatureState::Valid,
+                                "{who}: {:?}",
+                                opened.signature
+                            );
+                            assert_eq!(opened.signature.scope, Some(Scope::Whole), "{who}");
+                        } else {
+                            assert_eq!(opened.signature.state, SignatureState::None, "{who}");
+                        }
+                        check_content(&opened, body, hp, encrypt);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn pgp_round_trips_every_combination() {
+    round_trips(&PGP);
+}
+
+#[test]
+fn smime_round_trips_every_combination() {
+    round_trips(&SMIME);
+}
+
+#[test]
+fn a_recipient_without_key_under_each_fallback() {
+    let mut rng = rng();
+    let files = ["openpgp/alice.sec.asc", "openpgp/bob.pub.asc"];
+    let to = ["bob@example.org", "nokey@example.org"];
+    for fallback in [
+        Fallback::Block,
+        Fallback::SendPlain,
+        Fallback::ProblemReport,
+    ] {
+        let mut ring = ring(&files);
+        let mut opts = ProtectOptions::new(true, true, NOW);
+        opts.policy.fallback = fallback;
+        let result = protect(
+            &mut ring,
+            &mailseal::engine::all(),
+            Message::Draft(&draft("alice@example.org", &to, Body::Text)),
+            &opts,
+            &mut rng,
+        );
+        match fallback {
+            Fallback::Block => {
+                let e = result.expect_err("block");
+                assert_eq!(e.code().as_str(), "recipient_key_missing");
+                assert!(e.message().contains("nokey@example.org"), "{e}");
+            }
+            Fallback::SendPlain => {
+                let p = result.expect("send_plain");
+                assert_eq!(p.deliveries.len(), 2);
+                let plain = p
+                    .deliveries
+                    .iter()
+                    .find(|d| !d.encrypted)
+                    .expect("plain copy");
+                assert_eq!(plain.to, ["nokey@example.org"]);
+                assert!(plain.signed, "still signed");
+                let opened = open_as(&["openpgp/alice.pub.asc"], &plain.mime);
+                assert_eq!(opened.signature.state, SignatureState::Valid);
+                let enc = p
+                    .deliveries
+                    .iter()
+                    .find(|d| d.encrypted)
+                    .expect("encrypted copy");
+                assert_eq!(enc.to, ["bob@example.org"]);
+            }
+            Fallback::ProblemReport => {
+                let p = result.expect("problem_report");
+                let report = p
+                    .deliveries
+                    .iter()
+                    .find(|d| d.problem_report)
+                    .expect("report");
+                assert_eq!(report.to, ["nokey@example.org"]);
+                let raw = String::from_utf8_lossy(&report.mime);
+                assert!(!raw.contains("solved") && !raw.contains("4711"), "{raw}");
+            }
+        }
+    }
+}
+
+#[test]
+fn opening_as_a_stranger_gives_no_key_and_no_content() {
+    let mut rng = rng();
+    let mut ring = ring(&["openpgp/alice.sec.asc", "openpgp/bob.pub.asc"]);
+    let mut opts = ProtectOptions::new(false, true, NOW);
+    opts.encrypt_to_self = false;
+    let out = protect(
+        &mut ring,
+        &mailseal::engine::all(),
+        Message::Draft(&draft(
+            "alice@example.org",
+            &["bob@example.org"],
+            Body::Text,
+        )),
+        &opts,
+        &mut rng,
+    )
+    .expect("protect");
+    let opened = open_as(&["openpgp/carol.sec.asc"], &out.deliveries[0].mime);
+    assert_eq!(opened.encryption.state, EncryptionState::NoKey);
+    assert!(opened.text.is_none() && opened.attachments.is_empty());
+    assert!(opened.quote_for_reply.is_empty());
+}
+
+#[test]
+fn readiness_check_for_the_desks_addresses() {
+    let ring = ring(&[
+        "openpgp/alice.sec.asc",
+        "openpgp/bob.pub.asc",
+        "openpgp/dave.pub.asc",
+    ]);
+    let r = mailseal::capabilities::check(
+        &ring,
+        &mailseal::engine::all(),
+        &mailseal::Policy::default(),
+        &[
+            "Alice@example.org".to_string(),
+            "bob@example.org".to_string(),
+        ],
+        NOW,
+    );
+    let pgp = |i: usize| {
+        r.addresses[i]
+            .methods
+            .iter()
+            .find(|m| m.method == Method::Pgp)
+            .expect("pgp")
+            .clone()
+    };
+    assert_eq!(r.addresses[0].address, "alice@example.org");
+    assert!(pgp(0).can_sign && pgp(0).can_decrypt);
+    assert!(!pgp(1).can_sign && !pgp(1).can_decrypt);
+    assert!(pgp(1).decrypt_detail.is_some() && pgp(1).sign_detail.is_some());
+    assert!(
+        r.unusable
+            .iter()
+            .any(|k| k.emails.contains(&"dave@example.org".to_string())),
+        "the expired key is reported"
+    );
+    assert!(r.details.iter().any(|d| d.contains("trust anchor")));
+}

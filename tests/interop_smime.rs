@@ -1,0 +1,332 @@
+//! Live S/MIME round trips with the `openssl` binary (native only): everything mailseal
+//! writes is verified / decrypted by `openssl cms`, and what `openssl cms` writes now (fresh
+//! randomness, the fixture keys of tests/data/smime) opens in mailseal with the right verdict.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+#[path = "support/smime_mime.rs"]
+mod smime_mime;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::tools::{have, run, tempdir};
+use common::{fixture, rng, NOW};
+use mailseal::engine::{ReadContext, WriteContext};
+use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
+use mailseal::{EncryptionState, Engine, ImportOptions, Keyring, SignatureState, SmimeEngine};
+use smime_mime::{content_type, detached, p7m};
+
+const E: SmimeEngine = SmimeEngine;
+const PEOPLE: [&str; 5] = ["alice", "bob", "carol", "dave", "erin"];
+
+fn f(name: &str) -> &'static [u8] {
+    fixture(&format!("smime/{name}"))
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/smime")
+        .join(name)
+}
+
+fn ring(people: &[&str]) -> Keyring {
+    let mut ring = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    ring.import(f("root-ca.crt"), &trusted, NOW).unwrap();
+    ring.import(f("int-ca.crt"), &ImportOptions::default(), NOW)
+        .unwrap();
+    for p in people {
+        let mut pem = f(&format!("{p}.crt")).to_vec();
+        pem.extend_from_slice(f(&format!("{p}.key")));
+        ring.import(&pem, &ImportOptions::default(), NOW).unwrap();
+    }
+    ring
+}
+
+/// A whole message around an engine's entity, as `protect` will send it.
+fn message(entity: &[u8]) -> Vec<u8> {
+    let mut m = b"From: alice@example.com\r\nTo: bob@example.com\r\nSubject: interop\r\nMIME-Version: 1.0\r\n".to_vec();
+    m.extend_from_slice(entity);
+    m
+}
+
+fn openssl(args: &[&str]) -> (bool, String) {
+    run(Command::new("openssl").args(args), b"")
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn openssl_verifies_what_mailseal_signs() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let ring = ring(&PEOPLE);
+    let mut r = rng();
+    for form in [SmimeSignedForm::Detached, SmimeSignedForm::Opaque] {
+        let algs = Algorithms {
+            smime_signed_form: form,
+            ..Default::default()
+        };
+        for who in PEOPLE {
+            let mut ctx = WriteContext {
+                now: NOW,
+                rng: &mut r,
+                algorithms: &algs,
+            };
+            let out = E
+                .sign(
+                    &ring,
+                    &format!("{who}@example.com"),
+                    f("entity.txt"),
+                    &mut ctx,
+                )
+                .unwrap();
+            let msg = dir.path().join(format!("{who}-{form:?}.eml"));
+            std::fs::write(&msg, message(&out)).unwrap();
+            let content = dir.path().join("content");
+            let (ok, log) = openssl(&[
+                "cms",
+                "-verify",
+                "-in",
+                path_str(&msg),
+                "-CAfile",
+                path_str(&data("root-ca.crt")),
+                "-purpose",
+                "smimesign",
+                "-out",
+                path_str(&content),
+            ]);
+            assert!(ok, "{who} {form:?}: {log}");
+            assert_eq!(std::fs::read(&content).unwrap(), f("entity.txt"));
+        }
+    }
+}
+
+#[test]
+fn openssl_decrypts_what_mailseal_encrypts() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let ring = ring(&PEOPLE);
+    let mut r = rng();
+    let groups: [&[&str]; 3] = [
+        &["alice"],
+        &["bob", "dave"],
+        &["carol", "bob", "dave", "erin"],
+    ];
+    for (cipher, kt) in [
+        (SmimeCipher::Aes256Cbc, SmimeKeyTransport::RsaPkcs1v15),
+        (SmimeCipher::Aes128Cbc, SmimeKeyTransport::RsaPkcs1v15),
+        (SmimeCipher::Aes256Cbc, SmimeKeyTransport::RsaOaepSha256),
+        (SmimeCipher::Aes256Gcm, SmimeKeyTransport::RsaPkcs1v15),
+        (SmimeCipher::Aes256Gcm, SmimeKeyTransport::RsaOaepSha256),
+    ] {
+        let algs = Algorithms {
+            smime_cipher: cipher,
+            smime_key_transport: kt,
+            ..Default::default()
+        };
+        for group in groups {
+            let to: Vec<String> = group.iter().map(|p| format!("{p}@example.com")).collect();
+            let mut ctx = WriteContext {
+                now: NOW,
+                rng: &mut r,
+                algorithms: &algs,
+            };
+            let out = E
+                .encrypt(&ring, &to, None, f("entity.txt"), &mut ctx)
+                .unwrap();
+            let msg = dir.path().join("enc.eml");
+            std::fs::write(&msg, message(&out)).unwrap();
+            for who in group {
+                let content = dir.path().join("content");
+                let (ok, log) = openssl(&[
+                    "cms",
+                    "-decrypt",
+                    "-in",
+                    path_str(&msg),
+                    "-recip",
+                    path_str(&data(&format!("{who}.crt"))),
+                    "-inkey",
+                    path_str(&data(&format!("{who}.key"))),
+                    "-out",
+                    path_str(&content),
+                ]);
+                assert!(ok, "{cipher:?} {kt:?} for {who}: {log}");
+                assert_eq!(std::fs::read(&content).unwrap(), f("entity.txt"));
+            }
+        }
+    }
+}
+
+#[test]
+fn openssl_opens_mailseal_sign_then_encrypt() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let ring = ring(&PEOPLE);
+    let mut r = rng();
+    for (cipher, form) in [
+        (SmimeCipher::Aes256Cbc, SmimeSignedForm::Detached),
+        (SmimeCipher::Aes256Gcm, SmimeSignedForm::Opaque),
+    ] {
+        let algs = Algorithms {
+            smime_cipher: cipher,
+            smime_signed_form: form,
+            ..Default::default()
+        };
+        let mut ctx = WriteContext {
+            now: NOW,
+            rng: &mut r,
+            algorithms: &algs,
+        };
+        let to = vec![
+            "dave@example.com".to_string(),
+            "alice@example.com".to_string(),
+        ];
+        let out = E
+            .encrypt(
+                &ring,
+                &to,
+                Some("alice@example.com"),
+                f("entity.txt"),
+                &mut ctx,
+            )
+            .unwrap();
+        let msg = dir.path().join("enc.eml");
+        std::fs::write(&msg, message(&out)).unwrap();
+        let inner = dir.path().join("inner.eml");
+        let (ok, log) = openssl(&[
+            "cms",
+            "-decrypt",
+            "-in",
+            path_str(&msg),
+            "-recip",
+            path_str(&data("dave.crt")),
+            "-inkey",
+            path_str(&data("dave.key")),
+            "-out",
+            path_str(&inner),
+        ]);
+        assert!(ok, "{log}");
+        let content = dir.path().join("content");
+        let (ok, log) = openssl(&[
+            "cms",
+            "-verify",
+            "-in",
+            path_str(&inner),
+            "-CAfile",
+            path_str(&data("root-ca.crt")),
+            "-out",
+            path_str(&content),
+        ]);
+        assert!(ok, "{cipher:?} {form:?}: {log}");
+        assert_eq!(std::fs::read(&content).unwrap(), f("entity.txt"));
+    }
+}
+
+#[test]
+fn mailseal_opens_what_openssl_writes_now() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let entity = data("entity.txt");
+    let out = dir.path().join("out.eml");
+    let ctx = ReadContext::at(NOW);
+    let verify_ring = ring(&[]);
+
+    // Signatures: every key type, detached and opaque, streamed and not.
+    for who in ["alice", "bob", "carol", "dave", "erin"] {
+        for extra in [&[][..], &["-nodetach"][..], &["-nodetach", "-stream"][..]] {
+            let mut args = vec![
+                "cms",
+                "-sign",
+                "-binary",
+                "-md",
+                "sha256",
+                "-in",
+                path_str(&entity),
+                "-out",
+                path_str(&out),
+            ];
+            let signer = data(&format!("{who}.crt"));
+            let key = data(&format!("{who}.key"));
+            let chain = data("int-ca.crt");
+            args.extend(["-signer", path_str(&signer), "-inkey", path_str(&key)]);
+            args.extend(["-certfile", path_str(&chain)]);
+            args.extend_from_slice(extra);
+            let (ok, log) = openssl(&args);
+            assert!(ok, "{log}");
+            let eml = std::fs::read(&out).unwrap();
+            let report = if content_type(&eml).starts_with("multipart/signed") {
+                let (signed, sig) = detached(&eml);
+                E.verify_detached(&verify_ring, &signed, &sig, &ctx)
+                    .unwrap()
+                    .report
+            } else {
+                let v = E.verify_opaque(&verify_ring, &p7m(&eml), &ctx).unwrap();
+                assert_eq!(v.content.as_deref(), Some(f("entity.txt")));
+                v.report
+            };
+            assert_eq!(report.state, SignatureState::Valid, "{who} {extra:?}");
+            let bound = report.bind_sender(Some(&format!("{who}@example.com")));
+            assert_eq!(bound.state, SignatureState::Valid);
+        }
+    }
+
+    // Encryption: 1, 2 and 3 recipients, CBC and GCM, v1.5 and OAEP, RSA and ECDH.
+    let cases: [(&[&str], &[&str]); 6] = [
+        (&["alice"], &["-aes256"]),
+        (&["bob", "dave"], &["-aes-256-gcm"]),
+        (&["carol", "bob", "dave"], &["-aes128"]),
+        (&["alice", "erin"], &["-aes256", "-stream"]),
+        (
+            &["carol"],
+            &["-aes-256-gcm", "-keyopt", "rsa_padding_mode:oaep"],
+        ),
+        (&["dave"], &["-aes256", "-keyopt", "ecdh_kdf_md:sha256"]),
+    ];
+    for (recipients, opts) in cases {
+        let mut args = vec!["cms", "-encrypt", "-binary", "-in", path_str(&entity)];
+        args.extend(["-out", path_str(&out)]);
+        args.extend_from_slice(opts);
+        let certs: Vec<PathBuf> = recipients
+            .iter()
+            .map(|p| data(&format!("{p}.crt")))
+            .collect();
+        for c in &certs {
+            // -keyopt applies to the -recip that precedes it.
+            args.extend(["-recip", path_str(c)]);
+        }
+        if opts.contains(&"-keyopt") {
+            let k = opts.iter().position(|o| *o == "-keyopt").unwrap();
+            args.retain(|a| *a != "-keyopt" && *a != opts[k + 1]);
+            args.extend(["-keyopt", opts[k + 1]]);
+        }
+        let (ok, log) = openssl(&args);
+        assert!(ok, "{recipients:?} {opts:?}: {log}");
+        let der = p7m(&std::fs::read(&out).unwrap());
+        for who in recipients {
+            let d = E.decrypt(&ring(&[who]), &der, &ctx).unwrap();
+            assert_eq!(
+                d.report.state,
+                EncryptionState::Decrypted,
+                "{recipients:?} {opts:?} for {who}"
+            );
+            assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(f("entity.txt")));
+        }
+        let d = E.decrypt(&ring(&["heidi"]), &der, &ctx).unwrap();
+        assert_eq!(d.report.state, EncryptionState::NoKey);
+    }
+}

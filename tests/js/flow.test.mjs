@@ -1,0 +1,135 @@
+// protect / open / capabilities through the built package, as a help desk calls them, with
+// keys made by gpg (tests/data/openpgp). A delivery's MIME must also open in gpg: that is
+// tests/interop_openpgp.rs; here the JS contract is checked.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { Keyring, open, protect } from "mailseal";
+import { DATA, throwsCode } from "./helpers.mjs";
+
+const now = new Date("2026-12-01T00:00:00Z");
+const key = (name) => readFileSync(join(DATA, "openpgp", name));
+
+function ringWith(...files) {
+  const ring = new Keyring();
+  for (const f of files) ring.import(key(f), { now });
+  return ring;
+}
+
+const draft = {
+  from: "Alice <alice@example.org>",
+  to: ["bob@example.org"],
+  subject: "Ticket #12: Grüße",
+  text: "Your ticket is solved.\n",
+  attachments: [{ filename: "log.txt", contentType: "text/plain", data: new TextEncoder().encode("log line\n") }],
+  messageId: "12@desk.example.org",
+};
+
+describe("protect → open (OpenPGP)", () => {
+  test("sign + encrypt a draft, open it as the recipient", () => {
+    const desk = ringWith("alice.sec.asc", "bob.pub.asc");
+    const out = protect(desk, draft, { sign: true, encrypt: true, now });
+    assert.equal(out.deliveries.length, 1);
+    const [d] = out.deliveries;
+    assert.deepEqual(d.to, ["bob@example.org"]);
+    assert.equal(d.method, "pgp");
+    assert.ok(d.signed && d.encrypted && !d.problemReport);
+    assert.ok(d.mime instanceof Uint8Array);
+    const raw = Buffer.from(d.mime).toString("latin1");
+    assert.match(raw, /multipart\/encrypted/);
+    assert.match(raw, /^Subject: \[\.\.\.\]\r$/m, "subject protected");
+    assert.ok(!raw.includes("solved"), "no plaintext outside");
+
+    const bob = ringWith("bob.sec.asc", "alice.pub.asc");
+    const opened = open(bob, d.mime, { now });
+    assert.equal(opened.encryption.state, "decrypted");
+    assert.equal(opened.encryption.method, "pgp");
+    assert.equal(opened.signature.state, "valid");
+    assert.equal(opened.signature.scope, "whole");
+    assert.deepEqual(opened.signature.signer.emails, ["alice@example.org"]);
+    assert.equal(opened.headers.subject, "Ticket #12: Grüße");
+    assert.equal(opened.headers.protected, true);
+    assert.match(opened.text, /Your ticket is solved\./);
+    assert.match(opened.quoteForReply, /Your ticket is solved\./);
+    const att = opened.attachments.find((a) => a.filename === "log.txt");
+    assert.ok(att && att.data instanceof Uint8Array);
+    assert.equal(new TextDecoder().decode(att.data), "log line\n");
+
+    const log = bob.recentLog().at(-1);
+    assert.equal(log.action, "open");
+    assert.equal(log.method, "pgp");
+    assert.ok(!JSON.stringify(bob.recentLog()).includes("Ticket #12"), "no subject in the log");
+  });
+
+  test("a raw message string is protected too", () => {
+    const desk = ringWith("alice.sec.asc");
+    const raw = "From: alice@example.org\nTo: someone@example.net\nSubject: Hi\n\nPlain text\n";
+    const out = protect(desk, raw, { sign: true, encrypt: false, now });
+    const opened = open(ringWith("alice.pub.asc"), out.deliveries[0].mime, { now });
+    assert.equal(opened.signature.state, "valid");
+    assert.equal(opened.encryption.state, "none");
+  });
+
+  test("a tampered signed message is never valid", () => {
+    const out = protect(ringWith("alice.sec.asc"), draft, { sign: true, encrypt: false, now });
+    const text = Buffer.from(out.deliveries[0].mime).toString("latin1").replace("solved", "SOLVED");
+    const opened = open(ringWith("alice.pub.asc"), text, { now });
+    assert.equal(opened.signature.state, "invalid");
+  });
+
+  test("From ≠ signer is sender_mismatch", () => {
+    const out = protect(ringWith("alice.sec.asc"), draft, { sign: true, encrypt: false, now });
+    const text = Buffer.from(out.deliveries[0].mime)
+      .toString("latin1")
+      .replace(/^From: .*$/m, "From: mallory@example.org");
+    const opened = open(ringWith("alice.pub.asc"), text, { now });
+    assert.equal(opened.signature.state, "sender_mismatch");
+  });
+});
+
+describe("errors and capabilities", () => {
+  test("block fallback names the recipient without a key", () => {
+    const desk = ringWith("alice.sec.asc");
+    const e = throwsCode(() => protect(desk, draft, { sign: false, encrypt: true, now }), "recipient_key_missing");
+    assert.match(e.message, /bob@example\.org/);
+  });
+
+  test("signing without a key is sender_key_missing", () => {
+    throwsCode(() => protect(new Keyring(), draft, { sign: true, encrypt: false, now }), "sender_key_missing");
+  });
+
+  test("bad arguments are bad_input", () => {
+    const ring = new Keyring();
+    throwsCode(() => protect(ring, draft, { encrypt: true }), "bad_input");
+    throwsCode(() => protect(ring, 42, { sign: false, encrypt: false }), "bad_input");
+    throwsCode(() => open(ring, 42), "bad_input");
+    throwsCode(() => protect(ring, draft, { sign: true, encrypt: false, policy: { fallback: "maybe" } }), "bad_input");
+  });
+
+  test("capabilities name the addresses", () => {
+    const desk = ringWith("alice.sec.asc", "bob.pub.asc");
+    const caps = desk.capabilities({ from: "alice@example.org", to: ["bob@example.org", "zed@example.org"] }, { now });
+    assert.equal(caps.canSign, true);
+    assert.equal(caps.canEncrypt, false);
+    const pgp = caps.methods.find((m) => m.method === "pgp");
+    assert.deepEqual(pgp.missing, ["zed@example.org"]);
+    assert.deepEqual(pgp.encryptDetails, ["The PGP key for zed@example.org was not found."]);
+    const none = desk.capabilities({ from: "alice@example.org", to: [] }, { now });
+    assert.deepEqual(none.details, ["There was no recipient found."]);
+  });
+});
+
+describe("readiness check", () => {
+  test("says who can sign and decrypt, and what is missing", () => {
+    const ring = ringWith("alice.sec.asc", "bob.pub.asc");
+    const r = ring.check({ addresses: ["alice@example.org", "bob@example.org"] }, { now });
+    const pgp = (i) => r.addresses[i].methods.find((m) => m.method === "pgp");
+    assert.equal(pgp(0).canSign, true);
+    assert.equal(pgp(0).canDecrypt, true);
+    assert.equal(pgp(1).canDecrypt, false);
+    assert.equal(typeof pgp(1).decryptDetail, "string");
+    assert.ok(r.details.some((d) => d.includes("trust anchor")));
+    throwsCode(() => ring.check("alice@example.org"), "bad_input");
+  });
+});

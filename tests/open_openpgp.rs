@@ -1,0 +1,169 @@
+//! Whole mails around what gpg wrote (tests/data/openpgp), opened through `open` with the
+//! OpenPGP engine: PGP/MIME encrypted, signed, both, and inline PGP in text bodies. Runs
+//! natively and in wasm under Node.
+
+mod common;
+
+use common::{fixture, NOW};
+use mailseal::{
+    open, EncryptionState, ImportOptions, Keyring, OpenOptions, Opened, PgpEngine, SignatureState,
+};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+fn f(name: &str) -> &'static [u8] {
+    fixture(&format!("openpgp/{name}"))
+}
+
+fn ring(files: &[&str]) -> Keyring {
+    let mut ring = Keyring::new();
+    for file in files {
+        ring.import(f(&format!("{file}.asc")), &ImportOptions::default(), NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    ring
+}
+
+fn text(data: &[u8]) -> &str {
+    std::str::from_utf8(data).unwrap()
+}
+
+fn headers(from: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: Bob <bob@example.org>\r\nSubject: Ticket #4711\r\n\
+         Date: Tue, 01 Dec 2026 00:00:00 +0000\r\nMessage-ID: <t4711@example.org>\r\n\
+         MIME-Version: 1.0\r\n"
+    )
+}
+
+/// RFC 3156 §4 around an armored message.
+fn pgp_mime_encrypted(from: &str, armored: &[u8]) -> Vec<u8> {
+    format!(
+        "{}Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\";\r\n \
+         boundary=\"enc\"\r\n\r\nThis is an OpenPGP/MIME encrypted message.\r\n--enc\r\n\
+         Content-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--enc\r\n\
+         Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\n\r\n{}\r\n--enc--\r\n",
+        headers(from),
+        text(armored)
+    )
+    .into_bytes()
+}
+
+/// RFC 3156 §5 around the canonical entity and gpg's detached signature.
+fn pgp_mime_signed(from: &str, entity: &[u8], signature: &[u8]) -> Vec<u8> {
+    format!(
+        "{}Content-Type: multipart/signed; micalg=pgp-sha256;\r\n \
+         protocol=\"application/pgp-signature\"; boundary=\"sig\"\r\n\r\n--sig\r\n{}\r\n--sig\r\n\
+         Content-Type: application/pgp-signature; name=\"signature.asc\"\r\n\r\n{}\r\n--sig--\r\n",
+        headers(from),
+        text(entity),
+        text(signature)
+    )
+    .into_bytes()
+}
+
+fn inline(from: &str, body: &[u8]) -> Vec<u8> {
+    format!(
+        "{}Content-Type: text/plain; charset=utf-8\r\n\r\n{}",
+        headers(from),
+        text(body).replace('\n', "\r\n")
+    )
+    .into_bytes()
+}
+
+fn open_with(ring: &mut Keyring, raw: &[u8]) -> Opened {
+    open(ring, &[&PgpEngine], raw, &OpenOptions { now: NOW }).unwrap()
+}
+
+#[test]
+fn pgp_mime_signed_and_encrypted_by_gpg_opens() {
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let raw = pgp_mime_encrypted("Alice <alice@example.org>", f("signenc-alice.asc"));
+    let o = open_with(&mut ring, &raw);
+    assert_eq!(o.encryption.state, EncryptionState::Decrypted);
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+    assert!(o
+        .text
+        .as_deref()
+        .unwrap()
+        .contains("Hello from the help desk."));
+    let att = o
+        .attachments
+        .iter()
+        .find(|a| a.filename == "attach.bin")
+        .expect("attachment");
+    assert_eq!(att.data, f("attach.bin"));
+
+    // the same message with another From: not signed by its sender
+    let raw = pgp_mime_encrypted("mallory@example.org", f("signenc-alice.asc"));
+    let o = open_with(&mut ring, &raw);
+    assert_eq!(o.signature.state, SignatureState::SenderMismatch);
+}
+
+#[test]
+fn pgp_mime_encrypted_only_and_refused_forms() {
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let raw = pgp_mime_encrypted("alice@example.org", f("enc-three.asc"));
+    let o = open_with(&mut ring, &raw);
+    assert_eq!(o.encryption.state, EncryptionState::Decrypted);
+    assert_eq!(o.signature.state, SignatureState::None);
+    assert!(o.text.unwrap().contains("Hello from the help desk."));
+
+    let mut ring_alice = self::ring(&["alice.pub"]);
+    let o = open_with(&mut ring_alice, &raw);
+    assert_eq!(o.encryption.state, EncryptionState::NoKey);
+    assert!(o.text.is_none());
+}
+
+#[test]
+fn pgp_mime_signed_by_gpg_opens() {
+    let mut ring = ring(&["alice.pub", "bob.pub", "eve.pub"]);
+    let raw = pgp_mime_signed("alice@example.org", f("entity.eml"), f("sig-alice.asc"));
+    let o = open_with(&mut ring, &raw);
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+    assert!(o.text.unwrap().contains("Hello from the help desk."));
+
+    let raw = pgp_mime_signed("eve@example.org", f("entity.eml"), f("sig-eve-revoked.asc"));
+    let o = open_with(&mut ring, &raw);
+    assert_eq!(o.signature.state, SignatureState::Revoked);
+    assert_eq!(
+        o.signature.detail.as_deref(),
+        Some("The PGP signature key has been revoked.")
+    );
+}
+
+#[test]
+fn inline_pgp_in_text_bodies_opens() {
+    let mut ring = ring(&["alice.sec", "bob.pub"]);
+    let o = open_with(
+        &mut ring,
+        &inline("bob@example.org", f("clearsign-bob.asc")),
+    );
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+    assert!(o.text.unwrap().contains("Ticket #4711 is resolved."));
+
+    let o = open_with(&mut ring, &inline("bob@example.org", f("signed-bob.asc")));
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+    assert!(o.text.unwrap().contains("Ticket #4711 is resolved."));
+}

@@ -1,0 +1,759 @@
+//! The S/MIME engine against messages written by `openssl cms` / `openssl smime`
+//! (tests/data/make-smime.sh, commands in tests/data/smime/NOTES.md), and mailseal's own
+//! output read back. Runs natively and, through wasm-bindgen-test, in wasm under Node.
+//! Live round trips with the openssl binary are in tests/interop_smime.rs.
+
+mod common;
+#[path = "support/smime_mime.rs"]
+mod smime_mime;
+
+use common::{fixture, rng, NOW};
+use mailseal::engine::{KeyProblem, ReadContext, WriteContext};
+use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
+use mailseal::{
+    EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, SignatureReport, SignatureState,
+    SmimeEngine,
+};
+use smime_mime::{content_type, detached, p7m};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+const E: SmimeEngine = SmimeEngine;
+
+fn f(name: &str) -> &'static [u8] {
+    fixture(&format!("smime/{name}"))
+}
+
+fn entity() -> &'static [u8] {
+    f("entity.txt")
+}
+
+/// A keyring with the test root as trust anchor, the intermediate, and the named people's
+/// certificates with their private keys.
+fn ring(people: &[&str]) -> Keyring {
+    let mut ring = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    ring.import(f("root-ca.crt"), &trusted, NOW).expect("root");
+    ring.import(f("int-ca.crt"), &ImportOptions::default(), NOW)
+        .expect("intermediate");
+    for p in people {
+        let mut pem = f(&format!("{p}.crt")).to_vec();
+        pem.extend_from_slice(f(&format!("{p}.key")));
+        ring.import(&pem, &ImportOptions::default(), NOW)
+            .unwrap_or_else(|e| panic!("{p}: {e}"));
+    }
+    ring
+}
+
+/// Only certificates (no private keys), plus the trust anchor.
+fn ring_certs(people: &[&str]) -> Keyring {
+    let mut ring = ring(&[]);
+    for p in people {
+        ring.import(f(&format!("{p}.crt")), &ImportOptions::default(), NOW)
+            .expect("cert");
+    }
+    ring
+}
+
+fn ctx() -> ReadContext {
+    ReadContext::at(NOW)
+}
+
+fn verify_eml(ring: &Keyring, eml: &[u8]) -> SignatureReport {
+    if content_type(eml).starts_with("multipart/signed") {
+        let (signed, sig) = detached(eml);
+        let v = E
+            .verify_detached(ring, &signed, &sig, &ctx())
+            .expect("verify");
+        assert!(v.content.is_none());
+        v.report
+    } else {
+        let v = E.verify_opaque(ring, &p7m(eml), &ctx()).expect("verify");
+        assert_eq!(v.content.as_deref(), Some(entity()), "opaque content");
+        v.report
+    }
+}
+
+// ---- read: decrypt what openssl wrote ----------------------------------------------------
+
+#[test]
+fn decrypts_every_openssl_variant() {
+    // (fixture, key holder, algorithm, authenticated)
+    let cases = [
+        ("enc-alice-aes256.eml", "alice", "aes256-cbc", false),
+        ("enc-alice-aes128.eml", "alice", "aes128-cbc", false),
+        ("enc-alice-aes192.eml", "alice", "aes192-cbc", false),
+        ("enc-alice-3des.eml", "alice", "3des-cbc", false),
+        ("enc-alice-gcm.eml", "alice", "aes256-gcm", true),
+        ("enc-alice-gcm128.eml", "alice", "aes128-gcm", true),
+        ("enc-alice-oaep.eml", "alice", "aes256-cbc", false),
+        ("enc-alice-oaep256.eml", "alice", "aes256-cbc", false),
+        ("enc-alice-ski.eml", "alice", "aes256-cbc", false),
+        ("enc-alice-stream.eml", "alice", "aes256-cbc", false),
+        ("enc-alice-gcm-stream.eml", "alice", "aes256-gcm", true),
+        ("enc-alice-smime.eml", "alice", "aes256-cbc", false),
+        ("enc-bob.eml", "bob", "aes256-cbc", false),
+        ("enc-carol.eml", "carol", "aes256-cbc", false),
+        ("enc-dave.eml", "dave", "aes256-cbc", false),
+        ("enc-dave-sha256kdf.eml", "dave", "aes256-cbc", false),
+        ("enc-dave-gcm.eml", "dave", "aes256-gcm", true),
+        ("enc-erin.eml", "erin", "aes128-cbc", false),
+        ("enc-alice-bob.eml", "alice", "aes256-cbc", false),
+        ("enc-alice-bob.eml", "bob", "aes256-cbc", false),
+        ("enc-alice-bob-dave.eml", "alice", "aes256-cbc", false),
+        ("enc-alice-bob-dave.eml", "bob", "aes256-cbc", false),
+        ("enc-alice-bob-dave.eml", "dave", "aes256-cbc", false),
+        ("enc-carol-bob-dave-gcm.eml", "carol", "aes256-gcm", true),
+        ("enc-carol-bob-dave-gcm.eml", "bob", "aes256-gcm", true),
+        ("enc-carol-bob-dave-gcm.eml", "dave", "aes256-gcm", true),
+    ];
+    for (file, who, alg, authenticated) in cases {
+        // Everyone else's keys are in the ring too: the right one must be picked.
+        let mut people = vec!["alice", "bob", "carol", "dave", "erin"];
+        people.retain(|p| *p == who || !file.contains(p));
+        let ring = ring(&people);
+        let d = E.decrypt(&ring, &p7m(f(file)), &ctx()).expect(file);
+        assert_eq!(
+            d.report.state,
+            EncryptionState::Decrypted,
+            "{file} for {who}"
+        );
+        assert_eq!(
+            d.content.as_deref().map(|c| &c[..]),
+            Some(entity()),
+            "{file}"
+        );
+        assert_eq!(d.report.algorithm.as_deref(), Some(alg), "{file}");
+        assert_eq!(d.report.authenticated, Some(authenticated), "{file}");
+        assert!(d.report.key_id.is_some());
+    }
+}
+
+#[test]
+fn the_der_form_decrypts_too() {
+    let d = E
+        .decrypt(&ring(&["alice"]), f("enc-alice-der.p7m"), &ctx())
+        .unwrap();
+    assert_eq!(d.report.state, EncryptionState::Decrypted);
+}
+
+#[test]
+fn fail_without_the_private_key_is_no_key() {
+    // Bob's key cannot open a message for Alice; a certificate without its key neither.
+    for ring in [ring(&["bob", "dave"]), ring_certs(&["alice"])] {
+        let d = E
+            .decrypt(&ring, &p7m(f("enc-alice-aes256.eml")), &ctx())
+            .unwrap();
+        assert_eq!(d.report.state, EncryptionState::NoKey);
+        assert!(d.content.is_none());
+        assert_eq!(
+            d.report.detail.as_deref(),
+            Some("The private key for decryption could not be found.")
+        );
+    }
+}
+
+/// Flips one bit at `at` counted from the end of the DER.
+fn flip_from_end(der: &[u8], at: usize) -> Vec<u8> {
+    let mut bad = der.to_vec();
+    let i = bad.len() - at;
+    bad[i] ^= 0x01;
+    bad
+}
+
+#[test]
+fn fail_tampered_gcm_ciphertext_or_tag_is_failed() {
+    let ring = ring(&["alice"]);
+    let der = p7m(f("enc-alice-gcm.eml"));
+    // The last 16 bytes are the tag; before them (after the GCM parameters) the ciphertext.
+    for at in [1, 20, 40] {
+        let d = E.decrypt(&ring, &flip_from_end(&der, at), &ctx()).unwrap();
+        assert_eq!(d.report.state, EncryptionState::Failed, "flip at -{at}");
+        assert!(d.content.is_none());
+        assert_eq!(
+            d.report.detail.as_deref(),
+            Some("The message could not be decrypted.")
+        );
+    }
+}
+
+#[test]
+fn fail_tampered_cbc_never_yields_the_plaintext() {
+    let ring = ring(&["alice"]);
+    let der = p7m(f("enc-alice-aes256.eml"));
+    for at in [1, 17, 40] {
+        let d = E.decrypt(&ring, &flip_from_end(&der, at), &ctx()).unwrap();
+        // CBC has no integrity: a flip may leave valid padding, but the content is never
+        // reported as authenticated nor equal to the original.
+        if d.report.state == EncryptionState::Decrypted {
+            assert_eq!(d.report.authenticated, Some(false));
+            assert_ne!(d.content.as_deref().map(|c| &c[..]), Some(entity()));
+        } else {
+            assert_eq!(d.report.state, EncryptionState::Failed);
+        }
+    }
+}
+
+#[test]
+fn fail_tampered_rsa_key_transport_reads_like_any_other_failure() {
+    // Damage the RSA-encrypted content key: implicit rejection gives a substitute key, and
+    // the outcome is the same opaque failure as for damaged content.
+    let ring = ring(&["alice"]);
+    let der = p7m(f("enc-alice-gcm.eml"));
+    let pos = der
+        .windows(4)
+        .position(|w| w == [0x04, 0x82, 0x01, 0x00])
+        .expect("the 256-byte encrypted key");
+    let mut bad = der.clone();
+    bad[pos + 4 + 100] ^= 0x80;
+    let d = E.decrypt(&ring, &bad, &ctx()).unwrap();
+    assert_eq!(d.report.state, EncryptionState::Failed);
+    assert_eq!(
+        d.report.detail.as_deref(),
+        Some("The message could not be decrypted.")
+    );
+}
+
+#[test]
+fn fail_garbage_is_malformed_not_a_panic() {
+    let ring = ring(&["alice"]);
+    let der = p7m(f("enc-alice-stream.eml"));
+    for cut in [0, 1, 10, der.len() / 2, der.len() - 3] {
+        let _ = E.decrypt(&ring, &der[..cut], &ctx());
+        let _ = E.verify_opaque(&ring, &der[..cut], &ctx());
+    }
+    let err = E.decrypt(&ring, b"not cms", &ctx()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::MalformedMessage);
+    // A signature is not an encrypted message.
+    let err = E
+        .decrypt(&ring, &p7m(f("signed-alice-opaque.eml")), &ctx())
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::MalformedMessage);
+}
+
+// ---- read: verify what openssl wrote -----------------------------------------------------
+
+#[test]
+fn verifies_openssl_signatures_of_every_key_type_and_shape() {
+    let ring = ring(&[]);
+    let cases = [
+        ("signed-alice.eml", "alice@example.com"),
+        ("signed-bob.eml", "bob@example.com"),
+        ("signed-carol.eml", "carol@example.com"),
+        ("signed-dave.eml", "dave@example.com"),
+        ("signed-erin.eml", "erin@example.com"),
+        ("signed-alice-opaque.eml", "alice@example.com"),
+        ("signed-alice-opaque-stream.eml", "alice@example.com"),
+        ("signed-alice-smime-opaque.eml", "alice@example.com"),
+        ("signed-alice-pss.eml", "alice@example.com"),
+        ("signed-alice-noattr.eml", "alice@example.com"),
+    ];
+    for (file, email) in cases {
+        let r = verify_eml(&ring, f(file));
+        assert_eq!(r.state, SignatureState::Valid, "{file}: {:?}", r.detail);
+        let signer = r.signer.clone().expect("signer");
+        assert_eq!(signer.emails, [email], "{file}");
+        assert_eq!(r.digest.as_deref(), Some("sha256"), "{file}");
+        // Sender binding (done by `open`): the From address must be the signer's.
+        assert_eq!(
+            r.clone().bind_sender(Some(email)).state,
+            SignatureState::Valid
+        );
+        let other = r.bind_sender(Some("mallory@example.com"));
+        assert_eq!(other.state, SignatureState::SenderMismatch, "{file}");
+        assert_eq!(
+            other.detail.as_deref(),
+            Some("This message was not signed by its sender.")
+        );
+    }
+    let v = E
+        .verify_opaque(&ring, f("signed-alice-opaque.p7m"), &ctx())
+        .unwrap();
+    assert_eq!(v.report.state, SignatureState::Valid);
+    assert!(v.report.signed_at.is_some());
+}
+
+#[test]
+fn fail_negative_signatures_get_the_right_verdict() {
+    let ring = ring(&[]);
+    let cases = [
+        ("signed-frank-expired.eml", SignatureState::Expired),
+        ("signed-heidi-serverauth.eml", SignatureState::Untrusted),
+        ("signed-mallory-untrusted.eml", SignatureState::Untrusted),
+        ("signed-alice-sha1.eml", SignatureState::Invalid),
+        ("signed-weak1024.eml", SignatureState::Invalid),
+        ("signed-alice-mallory.eml", SignatureState::Untrusted),
+    ];
+    for (file, state) in cases {
+        let r = verify_eml(&ring, f(file));
+        assert_eq!(r.state, state, "{file}: {:?}", r.detail);
+        assert!(r.detail.is_some());
+    }
+}
+
+#[test]
+fn fail_a_second_signer_cannot_ride_on_a_good_signature() {
+    // Alice and Bob both validly signed: the message is bound to neither alone.
+    let r = verify_eml(&ring(&[]), f("signed-alice-bob.eml"));
+    assert_eq!(r.state, SignatureState::Valid);
+    assert_eq!(
+        r.bind_sender(Some("alice@example.com")).state,
+        SignatureState::SenderMismatch
+    );
+}
+
+#[test]
+fn fail_tampered_signed_part_is_invalid() {
+    let ring = ring(&[]);
+    let (signed, sig) = detached(f("signed-alice.eml"));
+    let tampered = String::from_utf8(signed.clone())
+        .unwrap()
+        .replace("4711", "4712");
+    let r = E
+        .verify_detached(&ring, tampered.as_bytes(), &sig, &ctx())
+        .unwrap()
+        .report;
+    assert_eq!(r.state, SignatureState::Invalid);
+    // The opaque form: tamper with the content inside the signature.
+    let der = p7m(f("signed-alice-opaque.eml"));
+    let pos = der.windows(4).position(|w| w == b"4711").unwrap();
+    let mut bad = der.clone();
+    bad[pos + 3] = b'2';
+    let v = E.verify_opaque(&ring, &bad, &ctx()).unwrap();
+    assert_eq!(v.report.state, SignatureState::Invalid);
+    assert!(v.content.is_some(), "content shown, marked not verified");
+}
+
+#[test]
+fn fail_detached_signature_with_content_is_invalid() {
+    let ring = ring(&[]);
+    let opaque = p7m(f("signed-alice-opaque.eml"));
+    let r = E
+        .verify_detached(&ring, entity(), &opaque, &ctx())
+        .unwrap()
+        .report;
+    assert_eq!(r.state, SignatureState::Invalid);
+}
+
+#[test]
+fn unknown_signer_and_untrusted_without_anchor() {
+    // -nocerts: the certificate must come from the keyring.
+    let eml = f("signed-alice-nocerts.eml");
+    let r = verify_eml(&ring(&[]), eml);
+    assert_eq!(r.state, SignatureState::UnknownSigner);
+    assert_eq!(
+        r.detail.as_deref(),
+        Some("The certificate for verification could not be found.")
+    );
+    assert_eq!(
+        verify_eml(&ring_certs(&["alice"]), eml).state,
+        SignatureState::Valid
+    );
+    // Without the trust anchor the good signature is only untrusted.
+    let r = verify_eml(&Keyring::new(), f("signed-alice.eml"));
+    assert_eq!(r.state, SignatureState::Untrusted);
+    // Judged at the caller's time: in 2037 Alice's certificate has expired.
+    let (signed, sig) = detached(f("signed-alice.eml"));
+    let later = ReadContext::at(mailseal::Time::from_unix(2_114_380_800));
+    let r = E
+        .verify_detached(&ring(&[]), &signed, &sig, &later)
+        .unwrap();
+    assert_eq!(r.report.state, SignatureState::Expired);
+}
+
+#[test]
+fn lf_stored_signed_part_still_verifies() {
+    let (signed, sig) = detached(f("signed-alice.eml"));
+    let lf: Vec<u8> = signed.iter().copied().filter(|&b| b != b'\r').collect();
+    let r = E.verify_detached(&ring(&[]), &lf, &sig, &ctx()).unwrap();
+    assert_eq!(r.report.state, SignatureState::Valid);
+}
+
+#[test]
+fn sign_then_encrypt_from_openssl_opens() {
+    let ring = ring(&["bob", "dave"]);
+    for file in [
+        "signed-enc-bob.eml",
+        "signed-opaque-enc-bob.eml",
+        "signed-enc-dave-gcm.eml",
+    ] {
+        let d = E.decrypt(&ring, &p7m(f(file)), &ctx()).unwrap();
+        assert_eq!(d.report.state, EncryptionState::Decrypted, "{file}");
+        let inner = d.content.expect("inner entity");
+        let r = verify_eml(&ring, &inner);
+        assert_eq!(r.state, SignatureState::Valid, "{file}");
+        assert_eq!(r.signer.unwrap().emails, ["alice@example.com"]);
+    }
+}
+
+// ---- write: mailseal's output read back --------------------------------------------------
+
+fn write_ctx<'a>(rng: &'a mut rand_chacha::ChaCha20Rng, algs: &'a Algorithms) -> WriteContext<'a> {
+    WriteContext {
+        now: NOW,
+        rng,
+        algorithms: algs,
+    }
+}
+
+#[test]
+fn signs_in_both_forms_with_rsa_and_ec_keys() {
+    let ring = ring(&["alice", "dave", "erin"]);
+    let mut r = rng();
+    for form in [SmimeSignedForm::Detached, SmimeSignedForm::Opaque] {
+        let algs = Algorithms {
+            smime_signed_form: form,
+            ..Default::default()
+        };
+        for who in ["alice", "dave", "erin"] {
+            let email = format!("{who}@example.com");
+            let out = E
+                .sign(&ring, &email, entity(), &mut write_ctx(&mut r, &algs))
+                .unwrap();
+            let ct = content_type(&out);
+            match form {
+                SmimeSignedForm::Detached => {
+                    assert!(ct.contains("multipart/signed"), "{ct}");
+                    assert!(ct.contains("micalg=sha-256"));
+                    assert!(ct.contains("protocol=\"application/pkcs7-signature\""));
+                    let (signed, _) = detached(&out);
+                    assert_eq!(signed, entity(), "signed part byte for byte");
+                }
+                SmimeSignedForm::Opaque => assert!(ct.contains("smime-type=signed-data"), "{ct}"),
+            }
+            let rep = verify_eml(&ring_certs(&[]), &out);
+            assert_eq!(
+                rep.state,
+                SignatureState::Valid,
+                "{who} {form:?}: {:?}",
+                rep.detail
+            );
+            assert_eq!(rep.signer.unwrap().emails, vec![email.clone()]);
+            assert_eq!(rep.signed_at.as_deref(), Some("2026-12-01T00:00:00Z"));
+        }
+    }
+}
+
+#[test]
+fn encrypts_to_every_recipient_in_every_mode() {
+    let everyone = ["alice", "bob", "carol", "dave", "erin"];
+    let ring_all = ring(&everyone);
+    let to: Vec<String> = everyone
+        .iter()
+        .map(|p| format!("{p}@example.com"))
+        .collect();
+    let mut r = rng();
+    for (cipher, kt, alg, auth) in [
+        (
+            SmimeCipher::Aes256Cbc,
+            SmimeKeyTransport::RsaPkcs1v15,
+            "aes256-cbc",
+            false,
+        ),
+        (
+            SmimeCipher::Aes128Cbc,
+            SmimeKeyTransport::RsaOaepSha256,
+            "aes128-cbc",
+            false,
+        ),
+        (
+            SmimeCipher::Aes256Gcm,
+            SmimeKeyTransport::RsaOaepSha256,
+            "aes256-gcm",
+            true,
+        ),
+    ] {
+        let algs = Algorithms {
+            smime_cipher: cipher,
+            smime_key_transport: kt,
+            ..Default::default()
+        };
+        let out = E
+            .encrypt(
+                &ring_all,
+                &to,
+                None,
+                entity(),
+                &mut write_ctx(&mut r, &algs),
+            )
+            .unwrap();
+        assert!(content_type(&out).starts_with("application/pkcs7-mime"));
+        let der = p7m(&out);
+        for who in everyone {
+            let d = E.decrypt(&ring(&[who]), &der, &ctx()).unwrap();
+            assert_eq!(d.report.state, EncryptionState::Decrypted, "{who} {alg}");
+            assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity()));
+            assert_eq!(d.report.algorithm.as_deref(), Some(alg));
+            assert_eq!(d.report.authenticated, Some(auth));
+        }
+    }
+}
+
+#[test]
+fn sign_then_encrypt_round_trip() {
+    let ring = ring(&["alice", "dave"]);
+    let mut r = rng();
+    let algs = Algorithms::default();
+    let to = vec![
+        "dave@example.com".to_string(),
+        "alice@example.com".to_string(),
+    ];
+    let out = E
+        .encrypt(
+            &ring,
+            &to,
+            Some("alice@example.com"),
+            entity(),
+            &mut write_ctx(&mut r, &algs),
+        )
+        .unwrap();
+    let d = E.decrypt(&ring, &p7m(&out), &ctx()).unwrap();
+    let inner = d.content.unwrap();
+    let rep = verify_eml(&ring, &inner);
+    assert_eq!(rep.state, SignatureState::Valid);
+}
+
+#[test]
+fn fail_missing_or_unusable_keys_are_named() {
+    let mut ring = ring(&["alice", "frank", "heidi"]);
+    ring.import(f("bob.crt"), &ImportOptions::default(), NOW)
+        .unwrap();
+    let problem = |addr: &str, sign: bool| {
+        let r = if sign {
+            E.signing_key(&ring, addr, NOW)
+        } else {
+            E.encryption_key(&ring, addr, NOW)
+        };
+        r.err().map(|u| u.problem)
+    };
+    assert_eq!(problem("alice@example.com", true), None);
+    assert_eq!(problem("bob@example.com", false), None);
+    assert_eq!(problem("bob@example.com", true), Some(KeyProblem::NoSecret));
+    assert_eq!(
+        problem("frank@example.com", true),
+        Some(KeyProblem::Expired)
+    );
+    assert_eq!(
+        problem("heidi@example.com", false),
+        Some(KeyProblem::WrongUsage)
+    );
+    assert_eq!(
+        problem("nobody@example.com", false),
+        Some(KeyProblem::NotFound)
+    );
+    // RSA-1024: refused for writing as it is for reading.
+    let weak = self::ring(&["weak"]);
+    let u = E.signing_key(&weak, "weak@example.com", NOW).unwrap_err();
+    assert_eq!(u.problem, KeyProblem::WrongUsage);
+
+    let mut r = rng();
+    let algs = Algorithms::default();
+    let to = vec![
+        "alice@example.com".to_string(),
+        "nobody@example.com".to_string(),
+    ];
+    let err = E
+        .encrypt(&ring, &to, None, entity(), &mut write_ctx(&mut r, &algs))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RecipientKeyMissing);
+    assert!(err.message().contains("nobody@example.com"));
+    let err = E
+        .sign(
+            &ring,
+            "bob@example.com",
+            entity(),
+            &mut write_ctx(&mut r, &algs),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
+}
+
+// ---- the whole flow: open() and protect() with the S/MIME engine ----------------------
+
+fn with_headers(from: &str, entity: &[u8]) -> Vec<u8> {
+    let mut m = format!(
+        "From: {from}\r\nTo: bob@example.com\r\nSubject: Ticket 4711\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n"
+    )
+    .into_bytes();
+    m.extend_from_slice(entity);
+    m
+}
+
+fn open_with(ring: &mut Keyring, raw: &[u8]) -> mailseal::open::Opened {
+    let engines: [&dyn Engine; 1] = [&E];
+    mailseal::open::open(
+        ring,
+        &engines,
+        raw,
+        &mailseal::open::OpenOptions { now: NOW },
+    )
+    .expect("open")
+}
+
+/// (fixture, From, key holders, encryption, signature, authenticated)
+type OpenCase = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    EncryptionState,
+    SignatureState,
+    Option<bool>,
+);
+
+#[test]
+fn open_reads_openssl_mail_with_the_right_report() {
+    let cases: [OpenCase; 9] = [
+        (
+            "signed-alice.eml",
+            "alice@example.com",
+            &[],
+            EncryptionState::None,
+            SignatureState::Valid,
+            None,
+        ),
+        (
+            "signed-alice.eml",
+            "Mallory <mallory@example.com>",
+            &[],
+            EncryptionState::None,
+            SignatureState::SenderMismatch,
+            None,
+        ),
+        (
+            "signed-alice-opaque.eml",
+            "alice@example.com",
+            &[],
+            EncryptionState::None,
+            SignatureState::Valid,
+            None,
+        ),
+        (
+            "signed-alice-sha1.eml",
+            "alice@example.com",
+            &[],
+            EncryptionState::None,
+            SignatureState::Invalid,
+            None,
+        ),
+        (
+            "enc-alice-aes256.eml",
+            "bob@example.com",
+            &["alice"],
+            EncryptionState::Decrypted,
+            SignatureState::None,
+            Some(false),
+        ),
+        (
+            "enc-alice-gcm.eml",
+            "bob@example.com",
+            &["alice"],
+            EncryptionState::Decrypted,
+            SignatureState::None,
+            Some(true),
+        ),
+        (
+            "signed-enc-bob.eml",
+            "alice@example.com",
+            &["bob"],
+            EncryptionState::Decrypted,
+            SignatureState::Valid,
+            Some(true),
+        ),
+        (
+            "signed-opaque-enc-bob.eml",
+            "alice@example.com",
+            &["bob"],
+            EncryptionState::Decrypted,
+            SignatureState::Valid,
+            Some(true),
+        ),
+        (
+            "signed-bare-enc-bob.eml",
+            "alice@example.com",
+            &["bob"],
+            EncryptionState::Decrypted,
+            SignatureState::Valid,
+            Some(true),
+        ),
+    ];
+    for (file, from, keys, enc, sig, auth) in cases {
+        let mut ring = ring(keys);
+        let opened = open_with(&mut ring, &with_headers(from, f(file)));
+        assert_eq!(
+            opened.encryption.state, enc,
+            "{file}: {:?}",
+            opened.encryption.detail
+        );
+        assert_eq!(
+            opened.signature.state, sig,
+            "{file}: {:?}",
+            opened.signature.detail
+        );
+        assert_eq!(opened.encryption.authenticated, auth, "{file}");
+        let text = opened.text.unwrap_or_default();
+        assert!(text.contains("Ticket #4711 is solved."), "{file}: {text:?}");
+    }
+    // Outlook's generic type for a streamed (BER) envelope: the DER/BER decides.
+    let generic = String::from_utf8(f("enc-alice-stream.eml").to_vec())
+        .unwrap()
+        .replace(
+            "application/pkcs7-mime; smime-type=enveloped-data; name=\"smime.p7m\"",
+            "application/octet-stream; name=\"smime.p7m\"",
+        );
+    assert!(generic.contains("application/octet-stream"));
+    let opened = open_with(
+        &mut ring(&["alice"]),
+        &with_headers("x@example.com", generic.as_bytes()),
+    );
+    assert_eq!(opened.encryption.state, EncryptionState::Decrypted);
+    // No key: nothing shown.
+    let opened = open_with(
+        &mut ring(&["bob"]),
+        &with_headers("x@example.com", f("enc-alice-aes256.eml")),
+    );
+    assert_eq!(opened.encryption.state, EncryptionState::NoKey);
+    assert!(opened.text.is_none());
+}
+
+#[test]
+fn protect_then_open_round_trip() {
+    use mailseal::protect::{protect, Message, ProtectOptions};
+    let mut ring = ring(&["alice", "bob", "dave"]);
+    let raw = b"From: alice@example.com\r\nTo: bob@example.com, dave@example.com\r\nSubject: Ticket 4711\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <t4711@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTicket #4711 is solved.\r\n";
+    let engines: [&dyn Engine; 1] = [&E];
+    let mut r = rng();
+    let mut opts = ProtectOptions::new(true, true, NOW);
+    opts.method = mailseal::protect::MethodChoice::Smime;
+    let out = protect(&mut ring, &engines, Message::Raw(raw), &opts, &mut r).expect("protect");
+    assert_eq!(out.deliveries.len(), 1, "{:?}", out.warnings);
+    let mime = &out.deliveries[0].mime;
+    for who in ["bob", "dave", "alice"] {
+        let opened = open_with(&mut ring_certs_plus(who), mime);
+        assert_eq!(opened.encryption.state, EncryptionState::Decrypted, "{who}");
+        assert_eq!(
+            opened.signature.state,
+            SignatureState::Valid,
+            "{who}: {:?}",
+            opened.signature.detail
+        );
+        assert_eq!(opened.encryption.authenticated, Some(true));
+        assert!(opened
+            .text
+            .unwrap_or_default()
+            .contains("Ticket #4711 is solved."));
+    }
+}
+
+/// The trust anchor, everyone's certificates, and `who`'s private key.
+fn ring_certs_plus(who: &str) -> Keyring {
+    let mut ring = ring(&[who]);
+    for p in ["alice", "bob", "dave"] {
+        ring.import(f(&format!("{p}.crt")), &ImportOptions::default(), NOW)
+            .expect("cert");
+    }
+    ring
+}
