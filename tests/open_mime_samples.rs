@@ -33,15 +33,52 @@ fn ring() -> Keyring {
     ring
 }
 
-fn open_sample(name: &str) -> Opened {
+fn open_raw(name: &str, raw: &[u8]) -> Opened {
     let mut ring = ring();
     open(
         &mut ring,
         &mailseal::engine::all(),
-        fixture(&format!("mime/{name}")),
+        raw,
         &OpenOptions { now: NOW },
     )
     .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn open_sample(name: &str) -> Opened {
+    open_raw(name, fixture(&format!("mime/{name}")))
+}
+
+#[test]
+fn lf_copies_verify_and_tampered_copies_do_not() {
+    for name in [
+        "thunderbird-smime-signed.eml",
+        "applemail-smime-signed.eml",
+        "gpg-pgpmime-signed.eml",
+    ] {
+        let raw = fixture(&format!("mime/{name}"));
+        let lf: Vec<u8> = raw.iter().copied().filter(|&b| b != b'\r').collect();
+        let o = open_raw(name, &lf);
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Valid,
+            "{name} (LF): {:?}",
+            o.signature
+        );
+        // "Hello Bob" / "Invoice attached" -> one letter changed inside the signed part.
+        let text = String::from_utf8(raw.to_vec()).unwrap();
+        let tampered = text.replacen("Hello Bob", "Hello Rob", 1).replacen(
+            "Invoice attached.",
+            "Invoice attacked.",
+            1,
+        );
+        assert_ne!(tampered, text);
+        let o = open_raw(name, tampered.as_bytes());
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Invalid,
+            "{name} (tampered)"
+        );
+    }
 }
 
 #[test]
