@@ -408,7 +408,8 @@ fn smime_mime(part: &Part) -> Option<Layer> {
     })
 }
 
-/// The CMS content type of a DER ContentInfo (RFC 5652 §3), if it parses.
+/// The CMS content type of a ContentInfo (RFC 5652 §3), DER or BER with indefinite lengths
+/// (NSS / Thunderbird, `openssl cms -stream`).
 pub(crate) fn cms_kind(der: &[u8]) -> Option<SmimeKind> {
     use const_oid::db::{rfc5911, rfc6268};
     // BER as streaming writers send it (indefinite lengths) is read too.
@@ -438,9 +439,12 @@ fn multipart_signed(tree: &MimeTree<'_>, root: &Part) -> Layer {
         .clone()
         .or_else(|| sig_part.map(|p| p.content_type.mime.clone()))
         .unwrap_or_default();
+    let sig_name = sig_part.and_then(|p| p.filename.as_deref()).unwrap_or("");
     let method = match proto.as_str() {
         "application/pkcs7-signature" | "application/x-pkcs7-signature" => Method::Smime,
         "application/pgp-signature" => Method::Pgp,
+        // No usable protocol parameter: the signature's file name tells.
+        _ if protocol.is_none() && has_extension(sig_name, &[".p7s"]) => Method::Smime,
         _ => {
             return malformed(
                 None,
@@ -877,6 +881,23 @@ mod tests {
         // Quoted armor is not a message.
         let d = detect_str("Content-Type: text/plain\r\n\r\n> -----BEGIN PGP MESSAGE-----\r\n");
         assert_eq!(d.layer, Layer::Plain);
+    }
+
+    #[test]
+    fn signed_without_protocol_parameter_uses_the_signature_file_name() {
+        let raw = "Content-Type: multipart/signed; boundary=s\r\n\r\n--s\r\nContent-Type: text/plain\r\n\r\nhi\r\n--s\r\nContent-Type: application/octet-stream; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--s--\r\n";
+        match detect_str(raw).layer {
+            Layer::SmimeSigned(d) => {
+                assert_eq!(d.signed, b"Content-Type: text/plain\r\n\r\nhi");
+                assert_eq!(d.signature, [0, 1, 2]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let unknown = raw.replace("smime.p7s", "sig.bin");
+        assert!(matches!(
+            detect_str(&unknown).layer,
+            Layer::Malformed { method: None, .. }
+        ));
     }
 
     #[test]
