@@ -359,12 +359,9 @@ fn name(m: Method) -> &'static str {
 }
 
 fn has_nested_signature(nested: &[mime::Nested]) -> bool {
-    nested.iter().any(|n| {
-        matches!(
-            n.kind,
-            NestedKind::SmimeSigned | NestedKind::PgpSigned | NestedKind::SmimeMime
-        )
-    })
+    nested
+        .iter()
+        .any(|n| matches!(n.kind, NestedKind::SmimeSigned | NestedKind::PgpSigned))
 }
 
 fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<String>) {

