@@ -222,9 +222,10 @@ impl Layer {
 /// What a nested (not top-level) cryptographic part is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NestedKind {
-    /// `application/pkcs7-mime` (or a `.p7m` file).
+    /// `application/pkcs7-mime` (or a `.p7m` file) that is not signed-only: enveloped,
+    /// authEnveloped, compressed, or unreadable.
     SmimeMime,
-    /// `multipart/signed` with an S/MIME signature.
+    /// `multipart/signed` with an S/MIME signature, or opaque `signed-data`.
     SmimeSigned,
     /// `multipart/encrypted` or an OpenPGP file.
     PgpEncrypted,
@@ -669,8 +670,19 @@ fn pgp_file(part: &Part) -> Option<Layer> {
 
 fn nested_kind(part: &Part) -> Option<NestedKind> {
     let ct = &part.content_type;
-    if smime_mime(part).is_some() {
-        return Some(NestedKind::SmimeMime);
+    match smime_mime(part) {
+        // A certificate bundle (`certs-only`, `.p7c`) is a SignedData without signers: an
+        // ordinary attachment, neither a signed nor an encrypted part.
+        Some(Layer::SmimeMime {
+            kind: SmimeKind::Signed,
+            ..
+        }) if is_certs_only(part) => return None,
+        Some(Layer::SmimeMime {
+            kind: SmimeKind::Signed,
+            ..
+        }) => return Some(NestedKind::SmimeSigned),
+        Some(_) => return Some(NestedKind::SmimeMime),
+        None => {}
     }
     match ct.mime.as_str() {
         "multipart/signed" => {
@@ -687,6 +699,17 @@ fn nested_kind(part: &Part) -> Option<NestedKind> {
         }
         _ => pgp_file(part).map(|_| NestedKind::PgpEncrypted),
     }
+}
+
+/// `smime-type=certs-only` or a `.p7c` file (RFC 8551 §3.8).
+fn is_certs_only(part: &Part) -> bool {
+    part.content_type
+        .param("smime-type")
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("certs-only"))
+        || part
+            .filename
+            .as_deref()
+            .is_some_and(|f| has_extension(f, &[".p7c"]))
 }
 
 /// A plain-text rendering of HTML (tags dropped, entities decoded), by mail-parser.
