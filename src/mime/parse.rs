@@ -9,6 +9,10 @@
 //! around it ([`Part::exact`]): a part whose range is not framed by real delimiter lines is
 //! never used as signed content.
 //!
+//! Tool output that is not MIME at all (an armored or binary OpenPGP message from `gpg`, a
+//! DER / PEM CMS object from `openssl -outform DER|PEM`) is read as a single-part message of
+//! the matching type, so `detect` finds it.
+//!
 //! Limits: input size, multipart nesting depth and part count ([`Limits`]); beyond them
 //! parsing fails with `too_large`. Nested `message/rfc822` parts are leaves here (their
 //! bytes are the body): a forwarded message is an attachment, never a cryptographic layer.
