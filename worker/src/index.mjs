@@ -161,7 +161,13 @@ async function handleProtect(request, env, cfg) {
   const encrypt = bool(url.searchParams.get("encrypt"), true);
   const method = url.searchParams.get("method") ?? undefined;
   const t0 = Date.now();
-  const out = protect(ring, body, { sign, encrypt, method, policy: cfg.policy });
+  // A caller may choose the fallback per notification (a confidential ticket: block).
+  const fallback = url.searchParams.get("fallback");
+  if (fallback && !["block", "send_plain", "problem_report"].includes(fallback)) {
+    throw new HttpError(400, "bad_input", 'fallback must be "block", "send_plain" or "problem_report".');
+  }
+  const policy = fallback ? { ...cfg.policy, fallback } : cfg.policy;
+  const out = protect(ring, body, { sign, encrypt, method, policy });
   const ms = Date.now() - t0;
   const deliveries = out.deliveries.map((d) => ({
     to: d.to,
