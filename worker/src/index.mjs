@@ -30,10 +30,11 @@ const CLIENT_CODES = new Map([
 ]);
 
 class HttpError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, relayed) {
     super(message);
     this.status = status;
     this.code = code;
+    this.relayed = relayed;
   }
 }
 
@@ -185,7 +186,12 @@ async function handleProtect(request, env, cfg) {
     relayed = [];
     for (const d of deliveries) {
       for (const to of d.to) {
-        await env.SEND_EMAIL.send(new EmailMessage(from, to, d.mime));
+        try {
+          await env.SEND_EMAIL.send(new EmailMessage(from, to, withMessageId(d.mime, from)));
+        } catch (e) {
+          // The binding's refusals name addresses and rules, never content.
+          throw new HttpError(502, "relay_failed", `Sending to ${to} failed: ${e?.message ?? "error"}`, relayed);
+        }
         relayed.push(to);
       }
     }
@@ -208,6 +214,23 @@ async function handleProtect(request, env, cfg) {
     deliveries: deliveries.map((d) => ({ ...d, mime: base64.encode(d.mime) })),
     ...(relayed ? { relayed } : {}),
   });
+}
+
+/**
+ * Email sending refuses a message without Message-ID, and the package's problem reports have
+ * none: add one (RFC 5322 §3.6.4) at the top of the header block when it is missing.
+ */
+function withMessageId(mime, from) {
+  const text = new TextDecoder("latin1").decode(mime.subarray(0, Math.min(mime.length, 64 * 1024)));
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end < 0 ? text : text.slice(0, end);
+  if (/(^|\n)message-id:/i.test(head)) return mime;
+  const domain = from.split("@").pop() || "localhost";
+  const line = new TextEncoder().encode(`Message-ID: <${crypto.randomUUID()}@${domain}>\r\n`);
+  const out = new Uint8Array(line.length + mime.length);
+  out.set(line, 0);
+  out.set(mime, line.length);
+  return out;
 }
 
 /** The envelope sender for the relay: the From address of the notification. */
@@ -318,12 +341,12 @@ async function fetchHandler(request, env) {
   } catch (e) {
     if (e instanceof HttpError) {
       if (e.status >= 500) console.error(JSON.stringify({ event: "fault", code: e.code }));
-      return json(e.status, { error: e.code, message: e.message });
+      return json(e.status, { error: e.code, message: e.message, ...(e.relayed ? { relayed: e.relayed } : {}) });
     }
     const status = CLIENT_CODES.get(e?.code);
     if (status) return json(status, { error: e.code, message: String(e.message ?? "") });
     // A real fault: no message (it could quote input), only the code if the package gave one.
-    console.error(JSON.stringify({ event: "fault", code: e?.code ?? "exception" }));
+    console.error(JSON.stringify({ event: "fault", code: e?.code ?? "exception", name: e?.name }));
     return json(500, { error: "internal", message: "The request could not be processed." });
   }
 }

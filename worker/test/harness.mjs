@@ -173,7 +173,7 @@ export function headersOf(raw) {
 /** Runs a tool; a missing tool skips the test, or fails it under CI=1. */
 export function have(tool, t) {
   try {
-    execFileSync(tool, ["--version"], { stdio: "ignore" });
+    execFileSync(tool, [tool === "openssl" ? "version" : "--version"], { stdio: "ignore" });
     return true;
   } catch {
     if (process.env.CI === "1") throw new Error(`${tool} is required under CI=1`);
