@@ -86,13 +86,20 @@ async function keyring(env) {
   both.set(sealed, 0);
   both.set(password, sealed.length + 1);
   const digest = base64.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", both)));
-  if (cached?.digest === digest) return cached.ring;
+  if (cached?.digest === digest) {
+    if (cached.failed) throw new HttpError(500, "config", cached.failed);
+    return cached.ring;
+  }
   const t0 = Date.now();
   let ring;
   try {
     ring = Keyring.unseal(sealed, env.KEYRING_PASSWORD);
   } catch (e) {
-    throw new HttpError(500, "config", `The sealed keyring could not be opened (${e?.code ?? "error"}).`);
+    // Remember the failure too: an unauthenticated /v1/health must not buy a second of
+    // Argon2 per request with a wrong password configured.
+    const failed = `The sealed keyring could not be opened (${e?.code ?? "error"}).`;
+    cached = { digest, failed };
+    throw new HttpError(500, "config", failed);
   }
   cached = { digest, ring, unsealMs: Date.now() - t0 };
   console.log(JSON.stringify({ event: "keyring_unsealed", ms: cached.unsealMs }));

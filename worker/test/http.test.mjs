@@ -57,7 +57,7 @@ describe("POST /v1/protect: one notification, recipients with an S/MIME cert, a 
     assert.equal(d["alice@example.org"].method, "pgp");
     assert.ok(d["alice@example.org"].signed && d["alice@example.org"].encrypted);
     const plain = d["nobody@example.net"];
-    assert.ok(!plain.encrypted && !plain.problemReport);
+    assert.ok(plain.signed && !plain.encrypted && !plain.problemReport, "signed with the service key, not encrypted");
     assert.ok(Buffer.from(plain.mime, "base64").toString().includes(SECRET_TEXT), "plain copy carries the text");
     for (const k of ["alice@example.com", "alice@example.org"]) {
       assert.ok(!Buffer.from(d[k].mime, "base64").toString().includes(SECRET_TEXT), `${k}: no plaintext outside`);

@@ -100,6 +100,18 @@ describe("inbound, decrypted copy to the help desk (INBOUND_MODE=decrypted)", ()
     assert.ok(!/^valid/.test(fwd.headers["x-mailseal-signature"] ?? ""));
   });
 
+  test("timings in workerd (unseal once, then open per message)", (t) => {
+    const ev = w.stdio
+      .join("")
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
+    const unseal = ev.filter((e) => e.event === "keyring_unsealed");
+    assert.equal(unseal.length, 1, "the keyring is unsealed once per isolate");
+    const opens = ev.filter((e) => e.event === "inbound").map((e) => `${e.encryption}/${e.signature} ${e.ms} ms`);
+    t.diagnostic(`unseal ${unseal[0].ms} ms; inbound open: ${opens.join(", ")}`);
+  });
+
   test("mail to an address the worker does not serve is rejected", async () => {
     const before = { sent: w.sent().length, fwd: w.forwarded().length };
     await w.email("alice@example.com", "someone-else@example.com", smimeMail());
