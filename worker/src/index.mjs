@@ -293,7 +293,12 @@ async function handleHealth(env, cfg) {
   const ready =
     cfg.addresses.length > 0 &&
     readiness.addresses.every((a) => a.methods.some((m) => m.canDecrypt) && a.methods.some((m) => m.canSign));
-  return json(ready ? 200 : 503, { ready, ...readiness });
+  // RSA decryption keys answer attacker-chosen PKCS#1 v1.5 ciphertexts (Marvin): name them.
+  const rsaDecryptionKeys = ring
+    .list()
+    .filter((k) => k.hasSecret && k.canEncrypt && /^rsa/i.test(k.algorithm))
+    .map((k) => ({ id: k.id, kind: k.kind, emails: k.emails, algorithm: k.algorithm }));
+  return json(ready ? 200 : 503, { ready, ...readiness, rsaDecryptionKeys });
 }
 
 function handleKeys(env, ring, address) {

@@ -161,6 +161,8 @@ describe("POST /v1/open, GET /v1/health, GET /v1/keys/:address", () => {
     const support = h.addresses.find((a) => a.address === "support@example.com");
     assert.deepEqual(support.methods.map((m) => [m.method, m.canSign, m.canDecrypt]), [["smime", true, true], ["pgp", true, true]]);
     assert.ok(Array.isArray(h.expiring));
+    // bob@example.com's RSA-3072 certificate is flagged (Marvin, README); support's P-256 is not.
+    assert.deepEqual(h.rsaDecryptionKeys.map((k) => k.emails.join()), ["bob@example.com"]);
     assert.ok(!JSON.stringify(h).includes("PRIVATE"));
   });
 
