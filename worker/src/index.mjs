@@ -402,7 +402,7 @@ async function emailHandler(message, env) {
     headers = reportHeaders(opened);
     if (cfg.inboundMode === "decrypted" && opened.encryption.state === "decrypted") {
       if (env.INBOUND_RELAY) {
-        const mime = decryptedCopy(ring, opened, headers, to, cfg.destination);
+        const mime = decryptedCopy(ring, opened, headers, to, cfg.destination, message.headers);
         await env.INBOUND_RELAY.send(new EmailMessage(to, cfg.destination, mime));
         return;
       }
@@ -430,8 +430,11 @@ function hasOwnReport(headers) {
  * protect without sign / encrypt) from the opened parts. Sent from the service address (the
  * send_email binding requires From = envelope sender); the sender is in Reply-To.
  */
-function decryptedCopy(ring, opened, headers, serviceAddress, destination) {
+function decryptedCopy(ring, opened, headers, serviceAddress, destination, outer) {
   const h = opened.headers;
+  // Threading: the help desk matches replies by In-Reply-To / References (outer headers;
+  // `open` does not report them).
+  const ids = (name) => (outer?.get?.(name) ?? "").match(/<[^<>\s]+>/g) ?? [];
   const draft = {
     from: serviceAddress,
     to: destination,
@@ -440,7 +443,11 @@ function decryptedCopy(ring, opened, headers, serviceAddress, destination) {
     html: opened.html,
     attachments: opened.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.data })),
     messageId: h.messageId,
+    inReplyTo: ids("in-reply-to")[0],
+    references: ids("references"),
   };
+  if (!draft.inReplyTo) delete draft.inReplyTo;
+  if (draft.references.length === 0) delete draft.references;
   if (draft.text == null) delete draft.text;
   if (draft.html == null) delete draft.html;
   if (!draft.messageId) delete draft.messageId;

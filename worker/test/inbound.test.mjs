@@ -12,7 +12,11 @@ const head = (from, to, subject, id) =>
 
 // openssl cms -encrypt -aes256 (to bob.crt) of a message signed by alice (NOTES.md).
 const smimeMail = () =>
-  Buffer.concat([Buffer.from(head("alice@example.com", "bob@example.com", "Ticket #4711", "smime-1@example.com")), repoFile("smime/signed-enc-bob.eml")]);
+  Buffer.concat([
+    Buffer.from(head("alice@example.com", "bob@example.com", "Ticket #4711", "smime-1@example.com")),
+    Buffer.from("In-Reply-To: <t-4711@desk.example.com>\r\nReferences: <t-4710@desk.example.com> <t-4711@desk.example.com>\r\n"),
+    repoFile("smime/signed-enc-bob.eml"),
+  ]);
 
 // gpg -s -e -a -u ALICE -r BOB -r ALICE entity.eml, as PGP/MIME (RFC 3156 §4).
 function pgpMail(extraHeaders = "") {
@@ -55,6 +59,9 @@ describe("inbound, decrypted copy to the help desk (INBOUND_MODE=decrypted)", ()
     assert.equal(h.to, `<${HELPDESK}>`);
     assert.equal(h["reply-to"], "alice@example.com");
     assert.equal(h.subject, "Ticket #4711");
+    assert.equal(h["message-id"], "<smime-1@example.com>", "the original Message-ID");
+    assert.equal(h["in-reply-to"], "<t-4711@desk.example.com>", "threading kept");
+    assert.match(h.references, /<t-4710@desk\.example\.com>\s+<t-4711@desk\.example\.com>/);
     const text = Buffer.from(mime).toString("utf8");
     assert.match(text, /Ticket #4711 is solved\./, "the decrypted text");
     assert.ok(!/pkcs7-mime/i.test(text), "no ciphertext left");
