@@ -124,8 +124,11 @@ test-types: pkg-built
 # The Cloudflare worker (worker/) bundled by `wrangler deploy --dry-run` and run in workerd by
 # Miniflare: no network (metrics and cf fetch off). Needs the built package (make pkg).
 test-worker: pkg-built
-	cd worker && WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false \
-		node --test --test-reporter=spec --test-concurrency=1 test/
+	cd worker && rm -rf .wrangler/test-bundle && mkdir -p .wrangler/test-bundle && \
+	export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false \
+		MAILSEAL_WORKER_BUNDLE=$$PWD/.wrangler/test-bundle && \
+	node test/harness.mjs bundle $$MAILSEAL_WORKER_BUNDLE && \
+	node --test --test-reporter=spec --test-concurrency=1 test/*.test.mjs
 
 pkg-built:
 	@if [ ! -f $(DIST)/node/mailseal_bg.wasm ] || [ ! -f $(DIST)/web/mailseal_bg.wasm ]; then \

@@ -3,7 +3,7 @@
 // runs that bundle in workerd with the bindings of wrangler.toml. Local only: no metrics, no
 // cf fetch, nothing leaves the machine.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,9 +46,14 @@ export function sealedServiceKeyring() {
 
 let bundle;
 /** `wrangler deploy --dry-run --outdir`: the exact upload, built once per test process. */
-export function bundleWorker() {
+export function bundleWorker(outdir = process.env.MAILSEAL_WORKER_BUNDLE) {
   if (bundle) return bundle;
-  const outdir = mkdtempSync(join(tmpdir(), "mailseal-worker-"));
+  // `make test-worker` bundles once for all test files (MAILSEAL_WORKER_BUNDLE).
+  if (outdir && existsSync(join(outdir, "index.js"))) {
+    bundle = { outdir, script: join(outdir, "index.js") };
+    return bundle;
+  }
+  outdir ??= mkdtempSync(join(tmpdir(), "mailseal-worker-"));
   execFileSync(
     process.execPath,
     [join(WORKER, "node_modules", "wrangler", "bin", "wrangler.js"), "deploy", "--dry-run", "--outdir", outdir],
@@ -180,4 +185,9 @@ export function have(tool, t) {
     t.skip(`${tool} not installed`);
     return false;
   }
+}
+
+// `node test/harness.mjs bundle DIR`: bundle once (make test-worker).
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === "bundle") {
+  bundleWorker(process.argv[3]);
 }
