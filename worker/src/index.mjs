@@ -260,7 +260,7 @@ function multipartDeliveries(out, deliveries) {
     const head =
       `--${boundary}\r\n` +
       `Content-Type: message/rfc822\r\n` +
-      `X-Mailseal-To: ${d.to.join(", ")}\r\n` +
+      `X-Mailseal-To: ${headerValue(d.to.join(", "))}\r\n` +
       `X-Mailseal-Method: ${d.method}\r\n` +
       `X-Mailseal-Signed: ${d.signed}\r\n` +
       `X-Mailseal-Encrypted: ${d.encrypted}\r\n` +
@@ -401,12 +401,20 @@ async function emailHandler(message, env) {
     console.log(JSON.stringify({ event: "inbound", ms, encryption: opened.encryption.state, signature: opened.signature.state }));
     headers = reportHeaders(opened);
     if (cfg.inboundMode === "decrypted" && opened.encryption.state === "decrypted") {
-      if (env.INBOUND_RELAY) {
-        const mime = decryptedCopy(ring, opened, headers, to, cfg.destination, message.headers);
-        await env.INBOUND_RELAY.send(new EmailMessage(to, cfg.destination, mime));
-        return;
+      if (!env.INBOUND_RELAY) {
+        headers.set("X-Mailseal-Note", "decrypted copy not sent: no INBOUND_RELAY binding");
+      } else {
+        try {
+          const mime = decryptedCopy(ring, opened, headers, to, cfg.destination, message.headers);
+          await env.INBOUND_RELAY.send(new EmailMessage(to, cfg.destination, mime));
+          return;
+        } catch (e) {
+          // The help desk still gets the mail: the original, with the report and the reason.
+          const code = e?.code ?? "relay_failed";
+          console.error(JSON.stringify({ event: "inbound_relay_error", code }));
+          headers.set("X-Mailseal-Note", `decrypted copy not sent: ${code}`);
+        }
       }
-      headers.set("X-Mailseal-Note", "decrypted copy not sent: no INBOUND_RELAY binding");
     }
   } catch (e) {
     failure = e?.code ?? "internal";

@@ -2,13 +2,14 @@
 // wrong unseal password is a 500 with no content, and inbound mail is refused, not crashed on.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { TOKEN, sealedServiceKeyring, startWorker } from "./harness.mjs";
+import { TOKEN, repoFile, sealedServiceKeyring, startWorker } from "./harness.mjs";
 
 describe("sealed keyring as the KEYRING_SEALED secret (no KV entry)", () => {
   let w;
   before(async () => {
     const sealed = Buffer.from(sealedServiceKeyring()).toString("base64");
-    w = await startWorker({ sealed: null, secrets: { KEYRING_SEALED: sealed } });
+    // HELPDESK_ADDRESS differs from INBOUND_RELAY's destination_address: the relay refuses.
+    w = await startWorker({ sealed: null, secrets: { KEYRING_SEALED: sealed }, vars: { HELPDESK_ADDRESS: "other-inbox@example.net" } });
   });
   after(() => w?.dispose());
 
@@ -24,6 +25,21 @@ describe("sealed keyring as the KEYRING_SEALED secret (no KV entry)", () => {
     assert.equal(res.status, 200);
     const [d] = (await res.json()).deliveries;
     assert.ok(d.signed && !d.encrypted);
+  });
+
+  test("a refused decrypted copy falls back to forwarding the original with the report", async () => {
+    const mail = Buffer.concat([
+      Buffer.from("From: alice@example.com\r\nTo: bob@example.com\r\nSubject: s\r\nMessage-ID: <c3@example.com>\r\n"),
+      repoFile("smime/signed-enc-bob.eml"),
+    ]);
+    const res = await w.email("alice@example.com", "bob@example.com", mail);
+    assert.equal(res.status, 200);
+    assert.equal(w.sent().length, 0);
+    const fwd = w.forwarded().at(-1);
+    assert.equal(fwd.rcptTo, "other-inbox@example.net");
+    assert.match(fwd.headers["x-mailseal-encryption"], /^decrypted; method=smime/);
+    assert.match(fwd.headers["x-mailseal-signature"], /^valid/);
+    assert.equal(fwd.headers["x-mailseal-note"], "decrypted copy not sent: relay_failed");
   });
 });
 
