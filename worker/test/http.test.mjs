@@ -214,6 +214,15 @@ describe("refusals: auth, size, malformed", () => {
     assert.equal(events("protect").length, n);
   });
 
+  test("inbound mail over MAX_BODY_BYTES is rejected unread", async () => {
+    const n = w.forwarded().length + w.sent().length;
+    const mail = `From: a@example.net\r\nTo: support@example.com\r\nSubject: big\r\nMessage-ID: <big@example.net>\r\n\r\n${"z".repeat(MAX + 10)}\r\n`;
+    await w.email("a@example.net", "support@example.com", mail);
+    for (let i = 0; i < 50 && !w.logs.some((l) => l.includes("rejected message")); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(w.logs.some((l) => /rejected message with the following reason: "The message is too large\."/.test(l)));
+    assert.equal(w.forwarded().length + w.sent().length, n);
+  });
+
   test("malformed messages → 400 with the error code", async () => {
     for (const [path, body, code] of [
       ["/v1/protect", "this is not a message", "bad_input"],
