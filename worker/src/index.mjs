@@ -67,7 +67,7 @@ function config(env) {
 // Argon2id (64 MiB) makes unsealing cost about a second of CPU: far too much per request. The
 // unsealed Keyring is kept in module scope, keyed by a digest of the sealed bytes and the
 // password, so a new keyring in KV (or a rotated secret) is picked up on the next request.
-let cached = null; // { digest, ring }
+let cached = null; // { digest, ring } or { digest, failed }
 
 async function sealedKeyring(env) {
   if (env.KEYRING_KV) {
@@ -98,9 +98,12 @@ async function keyring(env) {
     // Remember the failure too: an unauthenticated /v1/health must not buy a second of
     // Argon2 per request with a wrong password configured.
     const failed = `The sealed keyring could not be opened (${e?.code ?? "error"}).`;
+    cached?.ring?.free?.();
     cached = { digest, failed };
     throw new HttpError(500, "config", failed);
   }
+  // Release the replaced keyring's wasm memory (its secrets are zeroized on drop).
+  cached?.ring?.free?.();
   cached = { digest, ring, unsealMs: Date.now() - t0 };
   console.log(JSON.stringify({ event: "keyring_unsealed", ms: cached.unsealMs }));
   return ring;
