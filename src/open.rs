@@ -54,6 +54,10 @@ pub struct OpenedHeaders {
     pub date: Option<String>,
     /// Message-ID without angle brackets.
     pub message_id: Option<String>,
+    /// In-Reply-To ids (threading a reply into its ticket).
+    pub in_reply_to: Vec<String>,
+    /// References ids.
+    pub references: Vec<String>,
     /// The fields above came from inside the signed / encrypted part.
     pub protected: bool,
     /// The protected From differs from the outer one (shown: the protected one).
@@ -404,6 +408,8 @@ fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeaders {
         cc: list(&view.cc),
         date: view.date.clone(),
         message_id: view.message_id.clone(),
+        in_reply_to: view.in_reply_to.clone(),
+        references: view.references.clone(),
         protected,
         from_differs: false,
         recipients_differ: false,

@@ -337,7 +337,7 @@ fn clean_id(id: &str) -> Result<String> {
     Ok(id.to_string())
 }
 
-fn random_message_id(from: &str, rng: &mut dyn Rng) -> String {
+pub(crate) fn random_message_id(from: &str, rng: &mut dyn Rng) -> String {
     let mut bytes = [0u8; 16];
     rng.fill_bytes(&mut bytes);
     let domain = from.rsplit_once('@').map_or("mailseal.invalid", |(_, d)| d);
