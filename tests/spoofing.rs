@@ -1009,6 +1009,48 @@ fn cbc_without_inner_signature_is_not_authenticated() {
     }
 }
 
+/// EFAIL (CBC malleability gadgets) against sign-then-encrypt: a changed AES-CBC block decrypts
+/// without complaint, but the signature inside no longer matches, so neither the signature
+/// nor the decrypted content is vouched for.
+#[test]
+fn fail_cbc_ciphertext_changed_under_an_inner_signature() {
+    let raw = genuine(
+        &SMIME,
+        Make {
+            sign: true,
+            encrypt: true,
+            protect_headers: false,
+        },
+        GENUINE,
+    );
+    let (head, body) = split(&raw);
+    let lines: Vec<&str> = body.lines().filter(|l| !l.is_empty()).collect();
+    for back in [3, 6, 10] {
+        // A base64 line near the end: inside the encrypted content, before the last block.
+        let target = lines[lines.len() - back];
+        let mut changed = target.chars().collect::<Vec<_>>();
+        changed[20] = if changed[20] == 'A' { 'B' } else { 'A' };
+        let changed: String = changed.into_iter().collect();
+        let tampered = format!("{head}\r\n\r\n{}", body.replacen(target, &changed, 1));
+        let o = open_as_bob(&SMIME, tampered.as_bytes());
+        let case = format!("line -{back}");
+        assert_not_valid(&o, &case);
+        assert_ne!(
+            o.encryption.authenticated,
+            Some(true),
+            "{case}: {:?}",
+            o.encryption
+        );
+        assert!(
+            o.encryption.state != EncryptionState::Decrypted
+                || o.signature.state == SignatureState::Invalid,
+            "{case}: {:?} {:?}",
+            o.encryption,
+            o.signature
+        );
+    }
+}
+
 /// "Johnny, you are fired" (CMS attacks and the signature checks behind them): the signed body
 /// changed after a valid signature (one word, or a line added) is `invalid`, detached and inline.
 #[test]
