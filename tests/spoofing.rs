@@ -1361,3 +1361,39 @@ fn an_attached_certificate_bundle_is_neither_signed_nor_encrypted() {
     assert_eq!(o.attachments.len(), 1);
     assert_eq!(o.attachments[0].filename, "smime.p7c");
 }
+
+/// "Re: What's up Johnny?" (reply oracle, resending): mallory re-sends alice's whole encrypted
+/// message to bob under his own From, hoping for a reply that quotes the plaintext. It
+/// decrypts (bob is a recipient), but the page is told: the signature inside is not the
+/// sender's (`sender_mismatch`), and with header protection `fromDiffers` names alice.
+#[test]
+fn fail_resent_encrypted_message_tells_who_wrote_it() {
+    for std in BOTH {
+        for (sign, hp) in [(true, false), (true, true), (false, true)] {
+            let raw = genuine(
+                std,
+                Make {
+                    sign,
+                    encrypt: true,
+                    protect_headers: hp,
+                },
+                GENUINE,
+            );
+            let resent = with_fields(&raw, "from", &[&format!("From: Mallory <{MALLORY}>")]);
+            let o = open_as_bob(std, &resent);
+            let case = format!("{:?} sign={sign} hp={hp}", std.method);
+            assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{case}");
+            if sign {
+                assert_eq!(o.signature.state, SignatureState::SenderMismatch, "{case}");
+            }
+            if hp {
+                assert!(o.headers.from_differs, "{case}");
+                assert_eq!(
+                    o.headers.from,
+                    Some(format!("Alice <{}>", std.alice)),
+                    "{case}"
+                );
+            }
+        }
+    }
+}
