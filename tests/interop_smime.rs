@@ -118,9 +118,10 @@ fn openssl_decrypts_what_mailseal_encrypts() {
     let dir = tempdir();
     let ring = ring(&PEOPLE);
     let mut r = rng();
-    let groups: [&[&str]; 3] = [
+    let groups: [&[&str]; 4] = [
         &["alice"],
         &["bob", "dave"],
+        &["carol", "alice", "dave"],
         &["carol", "bob", "dave", "erin"],
     ];
     for (cipher, kt) in [
@@ -414,7 +415,8 @@ fn mailseal_opens_openssl_option_variants() {
     );
 
     let dave = data("dave.crt");
-    let enc_cases: [&[&str]; 4] = [
+    let enc_cases: [&[&str]; 5] = [
+        &["-aes256", "-keyid", "-recip", path_str(&dave)],
         &["-aes-192-gcm", "-recip", path_str(&alice.0)],
         &[
             "-aes-128-gcm",

@@ -101,6 +101,7 @@ fn decrypts_every_openssl_variant() {
         ("enc-dave.eml", "dave", "aes256-cbc", false),
         ("enc-dave-sha256kdf.eml", "dave", "aes256-cbc", false),
         ("enc-dave-gcm.eml", "dave", "aes256-gcm", true),
+        ("enc-dave-ski.eml", "dave", "aes256-cbc", false),
         ("enc-erin.eml", "erin", "aes128-cbc", false),
         ("enc-alice-bob.eml", "alice", "aes256-cbc", false),
         ("enc-alice-bob.eml", "bob", "aes256-cbc", false),

@@ -3,17 +3,28 @@
 //!
 //! - AuthEnvelopedData (RFC 5083 §2.1) and GCMParameters (RFC 5084 §3.2),
 //! - ECC-CMS-SharedInfo (RFC 5753 §7.2) for the ECDH key-encryption-key derivation,
-//! - SMIMECapabilities (RFC 8551 §2.5.2).
+//! - SMIMECapabilities (RFC 8551 §2.5.2),
+//! - for reading, EnvelopedData with its RecipientInfos left undecoded and our own
+//!   KeyAgreeRecipientInfo: `cms` 0.2.3 declares `rKeyId` as `[0] IMPLICIT` without
+//!   `constructed`, so it cannot read an ECDH recipient named by subject key identifier
+//!   (`openssl cms -encrypt -keyid`), and one such entry would make the whole message
+//!   unreadable.
 //!
 //! Writing uses only SHA-256, AES-CBC/GCM, RSA PKCS#1 v1.5 / OAEP-SHA-256 and ECDH with
 //! AES key wrap. Reading also accepts AES-192, 3DES (old mail), OAEP with SHA-1 and the
 //! SHA-1 ECDH KDF (both still sound as key transport), and refuses SHA-1/MD5 signatures.
 
+use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::CmsVersion;
-use cms::enveloped_data::{EncryptedContentInfo, OriginatorInfo, RecipientInfos};
+use cms::enveloped_data::{
+    EncryptedContentInfo, OriginatorIdentifierOrKey, OriginatorInfo, RecipientInfos,
+    RecipientKeyIdentifier,
+};
 use const_oid::db::{rfc5911, rfc5912};
 use const_oid::ObjectIdentifier;
 use der::asn1::OctetString;
+use der::asn1::SetOfVec;
+use der::Choice;
 use der::{Any, Sequence};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attributes;
@@ -199,4 +210,83 @@ pub(crate) struct EccCmsSharedInfo {
 pub(crate) struct SmimeCapability {
     pub capability_id: ObjectIdentifier,
     pub parameters: Option<Any>,
+}
+
+/// EnvelopedData (RFC 5652 §6.1) as read: RecipientInfos decoded one by one.
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct EnvelopedDataIn {
+    pub version: CmsVersion,
+    #[asn1(
+        context_specific = "0",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    pub originator_info: Option<OriginatorInfo>,
+    pub recip_infos: SetOfVec<Any>,
+    pub encrypted_content: EncryptedContentInfo,
+    #[asn1(
+        context_specific = "1",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    pub unprotected_attrs: Option<Attributes>,
+}
+
+/// AuthEnvelopedData (RFC 5083 §2.1) as read.
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct AuthEnvelopedDataIn {
+    pub version: CmsVersion,
+    #[asn1(
+        context_specific = "0",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    pub originator_info: Option<OriginatorInfo>,
+    pub recip_infos: SetOfVec<Any>,
+    pub auth_encrypted_content: EncryptedContentInfo,
+    #[asn1(
+        context_specific = "1",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    pub auth_attrs: Option<Attributes>,
+    pub mac: OctetString,
+    #[asn1(
+        context_specific = "2",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    pub unauth_attrs: Option<Attributes>,
+}
+
+/// KeyAgreeRecipientIdentifier (RFC 5652 §6.2.2).
+#[derive(Clone, Debug, Eq, PartialEq, Choice)]
+pub(crate) enum KariRid {
+    IssuerAndSerialNumber(IssuerAndSerialNumber),
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", constructed = "true")]
+    RKeyId(RecipientKeyIdentifier),
+}
+
+/// RecipientEncryptedKey (RFC 5652 §6.2.2).
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct Rek {
+    pub rid: KariRid,
+    pub enc_key: OctetString,
+}
+
+/// KeyAgreeRecipientInfo (RFC 5652 §6.2.2), the value of the `[1]` RecipientInfo choice.
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct Kari {
+    pub version: CmsVersion,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    pub originator: OriginatorIdentifierOrKey,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    pub ukm: Option<OctetString>,
+    pub key_enc_alg: AlgorithmIdentifierOwned,
+    pub recipient_enc_keys: Vec<Rek>,
 }

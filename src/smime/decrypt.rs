@@ -18,17 +18,18 @@ use aes_gcm::AesGcm;
 use cbc::cipher::{block_padding::Pkcs7, BlockDecryptMut, KeyIvInit};
 use cms::content_info::ContentInfo;
 use cms::enveloped_data::{
-    EncryptedContentInfo, EnvelopedData, KeyAgreeRecipientIdentifier, KeyAgreeRecipientInfo,
-    KeyTransRecipientInfo, OriginatorIdentifierOrKey, RecipientEncryptedKey, RecipientIdentifier,
-    RecipientInfo,
+    EncryptedContentInfo, KeyTransRecipientInfo, OriginatorIdentifierOrKey, RecipientIdentifier,
 };
 use const_oid::db::{rfc5911, rfc5912};
-use der::asn1::OctetString;
-use der::{Decode, Encode};
+use der::asn1::{OctetString, SetOfVec};
+use der::{Any, AnyRef, Decode, Encode, Tag, TagNumber, Tagged};
 use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
-use super::algorithms::{self as algs, AuthEnvelopedData, EccCmsSharedInfo, GcmParameters, Hash};
+use super::algorithms::{
+    self as algs, AuthEnvelopedDataIn, EccCmsSharedInfo, EnvelopedDataIn, GcmParameters, Hash,
+    Kari, KariRid, Rek,
+};
 use super::{ber, malformed, rsa_kt};
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
@@ -97,32 +98,62 @@ impl Cipher {
     }
 }
 
+/// A recipient entry of either kind mailseal can use.
+enum Recipient {
+    Ktri(KeyTransRecipientInfo),
+    Kari(Kari),
+}
+
 /// What both envelope types share.
 struct Envelope {
-    recipients: Vec<RecipientInfo>,
+    recipients: Vec<Recipient>,
     content: EncryptedContentInfo,
     /// AuthEnvelopedData: the tag and the DER of the authenticated attributes.
     mac: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+/// RecipientInfo (RFC 5652 §6.2): KeyTransRecipientInfo is a SEQUENCE, KeyAgreeRecipientInfo
+/// `[1] IMPLICIT`; other kinds (KEK, password, other) are skipped, as are entries that do not
+/// parse, so one odd recipient does not hide the others.
+fn recipients(infos: SetOfVec<Any>) -> Vec<Recipient> {
+    let kari_tag = Tag::ContextSpecific {
+        constructed: true,
+        number: TagNumber::N1,
+    };
+    infos
+        .into_vec()
+        .into_iter()
+        .filter_map(|ri| {
+            if ri.tag() == Tag::Sequence {
+                ri.decode_as().ok().map(Recipient::Ktri)
+            } else if ri.tag() == kari_tag {
+                let der = AnyRef::new(Tag::Sequence, ri.value()).ok()?.to_der().ok()?;
+                Kari::from_der(&der).ok().map(Recipient::Kari)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 fn parse(payload: &[u8]) -> Result<Envelope> {
     let der = ber::to_der(payload)?;
     let ci = ContentInfo::from_der(&der).map_err(|_| malformed())?;
     if ci.content_type == rfc5911::ID_ENVELOPED_DATA {
-        let ed: EnvelopedData = ci.content.decode_as().map_err(|_| malformed())?;
+        let ed: EnvelopedDataIn = ci.content.decode_as().map_err(|_| malformed())?;
         Ok(Envelope {
-            recipients: ed.recip_infos.0.into_vec(),
+            recipients: recipients(ed.recip_infos),
             content: ed.encrypted_content,
             mac: None,
         })
     } else if ci.content_type == algs::ID_CT_AUTH_ENVELOPED_DATA {
-        let ad: AuthEnvelopedData = ci.content.decode_as().map_err(|_| malformed())?;
+        let ad: AuthEnvelopedDataIn = ci.content.decode_as().map_err(|_| malformed())?;
         let aad = match &ad.auth_attrs {
             Some(attrs) => attrs.to_der().map_err(|_| malformed())?,
             None => Vec::new(),
         };
         Ok(Envelope {
-            recipients: ad.recip_infos.0.into_vec(),
+            recipients: recipients(ad.recip_infos),
             content: ad.auth_encrypted_content,
             mac: Some((ad.mac.as_bytes().to_vec(), aad)),
         })
@@ -138,7 +169,7 @@ fn parse(payload: &[u8]) -> Result<Envelope> {
 #[derive(Clone, Copy)]
 enum Wrapped<'a> {
     Ktri(&'a KeyTransRecipientInfo),
-    Kari(&'a KeyAgreeRecipientInfo, &'a RecipientEncryptedKey),
+    Kari(&'a Kari, &'a Rek),
 }
 
 fn matches_rid(entry: &SmimeEntry, rid: &RecipientIdentifier) -> bool {
@@ -150,27 +181,26 @@ fn matches_rid(entry: &SmimeEntry, rid: &RecipientIdentifier) -> bool {
     }
 }
 
-fn matches_karid(entry: &SmimeEntry, rid: &KeyAgreeRecipientIdentifier) -> bool {
+fn matches_karid(entry: &SmimeEntry, rid: &KariRid) -> bool {
     match rid {
-        KeyAgreeRecipientIdentifier::IssuerAndSerialNumber(isn) => entry.matches_issuer_serial(isn),
-        KeyAgreeRecipientIdentifier::RKeyId(rkid) => {
+        KariRid::IssuerAndSerialNumber(isn) => entry.matches_issuer_serial(isn),
+        KariRid::RKeyId(rkid) => {
             entry.subject_key_id().as_deref() == Some(rkid.subject_key_identifier.0.as_bytes())
         }
     }
 }
 
 /// Every recipient entry of the message, flattened (one KARI may hold several keys).
-fn wrapped_keys(recipients: &[RecipientInfo]) -> Vec<Wrapped<'_>> {
+fn wrapped_keys(recipients: &[Recipient]) -> Vec<Wrapped<'_>> {
     let mut out = Vec::new();
     for ri in recipients {
         match ri {
-            RecipientInfo::Ktri(k) => out.push(Wrapped::Ktri(k)),
-            RecipientInfo::Kari(k) => {
+            Recipient::Ktri(k) => out.push(Wrapped::Ktri(k)),
+            Recipient::Kari(k) => {
                 for rek in &k.recipient_enc_keys {
                     out.push(Wrapped::Kari(k, rek));
                 }
             }
-            _ => {}
         }
     }
     out
@@ -205,8 +235,8 @@ fn recipient_ids(keys: &[Wrapped<'_>]) -> String {
                     }
                 },
                 Wrapped::Kari(_, rek) => match &rek.rid {
-                    KeyAgreeRecipientIdentifier::IssuerAndSerialNumber(isn) => Some(isn),
-                    KeyAgreeRecipientIdentifier::RKeyId(r) => {
+                    KariRid::IssuerAndSerialNumber(isn) => Some(isn),
+                    KariRid::RKeyId(r) => {
                         return hex::encode_upper(r.subject_key_identifier.0.as_bytes())
                     }
                 },
@@ -412,7 +442,7 @@ fn oaep_hashes(alg: &AlgorithmIdentifierOwned) -> Option<(Hash, Hash)> {
     Some((hash, mgf))
 }
 
-fn originator_point(k: &KeyAgreeRecipientInfo) -> Option<&[u8]> {
+fn originator_point(k: &Kari) -> Option<&[u8]> {
     match &k.originator {
         OriginatorIdentifierOrKey::OriginatorKey(key) => key.public_key.as_bytes(),
         _ => None,
@@ -420,12 +450,7 @@ fn originator_point(k: &KeyAgreeRecipientInfo) -> Option<&[u8]> {
 }
 
 /// RFC 5753 §3.1.2: KEK = X9.63-KDF(Z, ECC-CMS-SharedInfo), then AES key unwrap.
-fn unwrap_kari(
-    k: &KeyAgreeRecipientInfo,
-    rek: &RecipientEncryptedKey,
-    z: &[u8],
-    key_len: usize,
-) -> Option<Zeroizing<Vec<u8>>> {
+fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<Zeroizing<Vec<u8>>> {
     let kdf_hash = match k.key_enc_alg.oid {
         o if o == algs::ECDH_STD_SHA1KDF || o == algs::ECDH_COFACTOR_SHA1KDF => Hash::Sha1,
         o if o == algs::ECDH_STD_SHA224KDF => Hash::Sha224,

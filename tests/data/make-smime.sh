@@ -204,6 +204,7 @@ enc enc-carol.eml -aes256 "$OUT/carol.crt"
 enc enc-dave.eml -aes256 "$OUT/dave.crt"
 enc enc-dave-sha256kdf.eml -aes256 -recip "$OUT/dave.crt" -keyopt ecdh_kdf_md:sha256
 enc enc-dave-gcm.eml -aes-256-gcm "$OUT/dave.crt"
+enc enc-dave-ski.eml -aes256 -keyid "$OUT/dave.crt"
 enc enc-erin.eml -aes128 "$OUT/erin.crt"
 enc enc-alice-bob.eml -aes256 "$OUT/alice.crt" "$OUT/bob.crt"
 enc enc-alice-bob-dave.eml -aes256 "$OUT/alice.crt" "$OUT/bob.crt" "$OUT/dave.crt"
@@ -243,7 +244,7 @@ for f in enc-alice-aes256 enc-alice-aes128 enc-alice-aes192 enc-alice-3des enc-a
     -out "$V" || die "$f"
   cmp -s "$V" "$ENT" || die "$f content differs"
 done
-for f in enc-dave enc-dave-sha256kdf enc-dave-gcm enc-carol-bob-dave-gcm; do
+for f in enc-dave enc-dave-sha256kdf enc-dave-gcm enc-dave-ski enc-carol-bob-dave-gcm; do
   openssl cms -decrypt -in "$OUT/$f.eml" -recip "$OUT/dave.crt" -inkey "$OUT/dave.key" \
     -out "$V" || die "$f"
   cmp -s "$V" "$ENT" || die "$f content differs"
