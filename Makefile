@@ -6,7 +6,7 @@
 #   make setup  install what is missing (rustup target, wasm-bindgen-cli, npm and apt packages)
 #
 # The steps of `make test` are targets too (lint-fmt, lint-clippy, lint-clippy-wasm,
-# test-native, test-wasm, pkg-build, test-types, test-js); they do not run set-up.
+# test-native, test-wasm, pkg-build, test-types, test-js, test-worker); they do not run set-up.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -25,7 +25,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 
 .PHONY: help setup pkg pkg-build demo demo-keys serve test \
-        lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-wasm test-js test-types pkg-built clean
+        lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-wasm test-js test-types test-worker pkg-built clean
 
 help:
 	@sed -n 's/^#   make /  make /p' Makefile
@@ -95,7 +95,7 @@ test-native:
 # The integration tests that also run as wasm in Node (wasm-bindgen-test-runner): they embed
 # their fixtures (include_dir) instead of reading files. Tests that drive openssl/gpg are
 # native only.
-WASM_TESTS := keyring mime openpgp open_openpgp smime flow
+WASM_TESTS := keyring mime openpgp open_openpgp smime flow open_mime_samples spoofing
 WASM_TEST_ARGS := --target $(WASM_TARGET) $(addprefix --test ,$(WASM_TESTS))
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	WASM_BINDGEN_TEST_TIMEOUT=$${WASM_BINDGEN_TEST_TIMEOUT:-300}
@@ -120,6 +120,15 @@ test-js: pkg-built
 test-types: pkg-built
 	cd tests/js && node node_modules/typescript/bin/tsc -p types/tsconfig.json
 	@echo "test-types: mailseal.d.ts typechecks"
+
+# The Cloudflare worker (worker/) bundled by `wrangler deploy --dry-run` and run in workerd by
+# Miniflare: no network (metrics and cf fetch off). Needs the built package (make pkg).
+test-worker: pkg-built
+	cd worker && rm -rf .wrangler/test-bundle && mkdir -p .wrangler/test-bundle && \
+	export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false \
+		MAILSEAL_WORKER_BUNDLE=$$PWD/.wrangler/test-bundle && \
+	node test/harness.mjs bundle $$MAILSEAL_WORKER_BUNDLE && \
+	node --test --test-reporter=spec --test-concurrency=1 test/*.test.mjs
 
 pkg-built:
 	@if [ ! -f $(DIST)/node/mailseal_bg.wasm ] || [ ! -f $(DIST)/web/mailseal_bg.wasm ]; then \

@@ -23,7 +23,7 @@ cd "$ROOT"
 bash scripts/fix-dev-null.sh
 
 # Folders with npm dependencies (each has a committed package-lock.json).
-NPM_DIRS=(tests/js)
+NPM_DIRS=(tests/js worker)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

@@ -54,6 +54,10 @@ pub struct OpenedHeaders {
     pub date: Option<String>,
     /// Message-ID without angle brackets.
     pub message_id: Option<String>,
+    /// In-Reply-To ids (threading a reply into its ticket).
+    pub in_reply_to: Vec<String>,
+    /// References ids.
+    pub references: Vec<String>,
     /// The fields above came from inside the signed / encrypted part.
     pub protected: bool,
     /// The protected From differs from the outer one (shown: the protected one).
@@ -288,19 +292,14 @@ fn open_message(
 
     // Sender binding: the single From address must be the signer's.
     signature = signature.bind_sender(sender.as_deref());
-    if signature.state != SignatureState::None {
+    // An unsigned message with a signed part inside is reported as partially signed too, so
+    // the page can say why it is shown as unsigned ("Johnny, you are fired", MIME wrapping).
+    if signature.state != SignatureState::None || scope == Scope::Partial {
         signature.scope = Some(scope);
     }
     if scope == Scope::Partial && signature.state == SignatureState::Valid {
         signature.state = SignatureState::Invalid;
         signature.detail = Some("Only a part of this message is signed by its sender.".to_string());
-    }
-    if encryption.state == EncryptionState::Decrypted
-        && encryption.authenticated == Some(false)
-        && signed_inside_encryption
-        && signature.is_valid()
-    {
-        encryption.authenticated = Some(true);
     }
 
     let mut headers = opened_headers(&outer_view, false);
@@ -344,6 +343,15 @@ fn open_message(
             .collect();
     }
     opened.headers = headers;
+    // Only now is the verdict final (the protected From may have differed): an inner signature
+    // vouches for unauthenticated ciphertext (S/MIME AES-CBC) only when it is `valid`.
+    if opened.encryption.state == EncryptionState::Decrypted
+        && opened.encryption.authenticated == Some(false)
+        && signed_inside_encryption
+        && opened.signature.is_valid()
+    {
+        opened.encryption.authenticated = Some(true);
+    }
     Ok(opened)
 }
 
@@ -355,12 +363,9 @@ fn name(m: Method) -> &'static str {
 }
 
 fn has_nested_signature(nested: &[mime::Nested]) -> bool {
-    nested.iter().any(|n| {
-        matches!(
-            n.kind,
-            NestedKind::SmimeSigned | NestedKind::PgpSigned | NestedKind::SmimeMime
-        )
-    })
+    nested
+        .iter()
+        .any(|n| matches!(n.kind, NestedKind::SmimeSigned | NestedKind::PgpSigned))
 }
 
 fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<String>) {
@@ -403,6 +408,8 @@ fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeaders {
         cc: list(&view.cc),
         date: view.date.clone(),
         message_id: view.message_id.clone(),
+        in_reply_to: view.in_reply_to.clone(),
+        references: view.references.clone(),
         protected,
         from_differs: false,
         recipients_differ: false,

@@ -13,8 +13,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::keys::AuditEvent;
 use crate::keys::Keyring;
 use crate::mime::{
-    build_draft, parse_mailboxes, protect_headers, split_message, Draft, Entity, HeaderView,
-    Limits, MimeTree,
+    build_draft, parse_mailboxes, protect_headers, random_message_id, split_message, Draft, Entity,
+    HeaderView, Limits, MimeTree,
 };
 use crate::policy::{Fallback, Policy};
 use crate::report::Method;
@@ -447,7 +447,7 @@ fn protect_message(
         if let Some(why) = &p.problem {
             deliveries.push(Delivery {
                 to: p.recipients.clone(),
-                mime: problem_report(&headers, &addresses.from, &p.recipients, why),
+                mime: problem_report(&headers, &addresses.from, &p.recipients, why, &mut *rng),
                 method: "none".to_string(),
                 signed: false,
                 encrypted: false,
@@ -585,6 +585,7 @@ fn problem_report(
     from: &str,
     to: &[String],
     why: &[Unusable],
+    rng: &mut dyn Rng,
 ) -> Vec<u8> {
     let keep = |name: &str| {
         headers
@@ -600,6 +601,11 @@ fn problem_report(
         "An encrypted message could not be delivered to you".to_string(),
     ));
     out.extend(keep("Date"));
+    // A notice of its own, so a Message-ID of its own (relays refuse mail without one).
+    out.push((
+        "Message-ID".to_string(),
+        format!("<{}>", random_message_id(from, rng)),
+    ));
     let reasons: Vec<String> = why.iter().map(Unusable::detail).collect();
     let text = format!(
         "{from} tried to send you a message that must be encrypted, but it could not be\r\n\
@@ -820,6 +826,11 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("zed@example.com was not found"), "{text}");
+        assert!(text.contains("\r\nMessage-ID: <"), "{text}");
+        assert!(
+            !text.contains("m1@example.com"),
+            "not the original's Message-ID: {text}"
+        );
     }
 
     #[test]

@@ -269,60 +269,98 @@ fn smime_round_trips_every_combination() {
 }
 
 #[test]
-fn a_recipient_without_key_under_each_fallback() {
-    let mut rng = rng();
-    let files = ["openpgp/alice.sec.asc", "openpgp/bob.pub.asc"];
-    let to = ["bob@example.org", "nokey@example.org"];
-    for fallback in [
-        Fallback::Block,
-        Fallback::SendPlain,
-        Fallback::ProblemReport,
-    ] {
-        let mut ring = ring(&files);
-        let mut opts = ProtectOptions::new(true, true, NOW);
-        opts.policy.fallback = fallback;
-        let result = protect(
-            &mut ring,
-            &mailseal::engine::all(),
-            Message::Draft(&draft("alice@example.org", &to, Body::Text)),
-            &opts,
-            &mut rng,
-        );
-        match fallback {
-            Fallback::Block => {
-                let e = result.expect_err("block");
-                assert_eq!(e.code().as_str(), "recipient_key_missing");
-                assert!(e.message().contains("nokey@example.org"), "{e}");
+fn three_recipients_one_without_a_key_under_each_fallback() {
+    for party in [&PGP, &SMIME] {
+        let mut rng = rng();
+        let mut files: Vec<&str> = party.shared.to_vec();
+        files.extend(party.sender_files);
+        files.extend(party.recipients[0].1);
+        files.extend(party.recipients[1].1);
+        let to = [
+            party.recipients[0].0,
+            party.recipients[1].0,
+            "nokey@example.net",
+        ];
+        let sender_public: Vec<&str> = party
+            .shared
+            .iter()
+            .chain(party.recipients[2].1)
+            .copied()
+            .collect();
+        for fallback in [
+            Fallback::Block,
+            Fallback::SendPlain,
+            Fallback::ProblemReport,
+        ] {
+            let case = format!("{:?} {fallback:?}", party.method);
+            let mut ring = ring(&files);
+            let mut opts = ProtectOptions::new(true, true, NOW);
+            opts.policy.fallback = fallback;
+            let result = protect(
+                &mut ring,
+                &mailseal::engine::all(),
+                Message::Draft(&draft(party.sender, &to, Body::Text)),
+                &opts,
+                &mut rng,
+            );
+            if fallback == Fallback::Block {
+                let e = result.expect_err(&case);
+                assert_eq!(e.code().as_str(), "recipient_key_missing", "{case}");
+                assert!(e.message().contains("nokey@example.net"), "{case}: {e}");
+                assert!(
+                    !e.message().contains(to[0]),
+                    "{case}: only the missing one is named"
+                );
+                continue;
             }
-            Fallback::SendPlain => {
-                let p = result.expect("send_plain");
-                assert_eq!(p.deliveries.len(), 2);
-                let plain = p
-                    .deliveries
-                    .iter()
-                    .find(|d| !d.encrypted)
-                    .expect("plain copy");
-                assert_eq!(plain.to, ["nokey@example.org"]);
-                assert!(plain.signed, "still signed");
-                let opened = open_as(&["openpgp/alice.pub.asc"], &plain.mime);
-                assert_eq!(opened.signature.state, SignatureState::Valid);
-                let enc = p
-                    .deliveries
-                    .iter()
-                    .find(|d| d.encrypted)
-                    .expect("encrypted copy");
-                assert_eq!(enc.to, ["bob@example.org"]);
-            }
-            Fallback::ProblemReport => {
-                let p = result.expect("problem_report");
-                let report = p
-                    .deliveries
-                    .iter()
-                    .find(|d| d.problem_report)
-                    .expect("report");
-                assert_eq!(report.to, ["nokey@example.org"]);
-                let raw = String::from_utf8_lossy(&report.mime);
-                assert!(!raw.contains("solved") && !raw.contains("4711"), "{raw}");
+            let p = result.unwrap_or_else(|e| panic!("{case}: {e}"));
+            assert_eq!(p.deliveries.len(), 2, "{case}");
+            // The two recipients with keys share one encrypted, signed copy that opens.
+            let enc = p
+                .deliveries
+                .iter()
+                .find(|d| d.encrypted)
+                .expect("encrypted copy");
+            assert_eq!(enc.to, [to[0], to[1]], "{case}");
+            let mut reader: Vec<&str> = party.shared.to_vec();
+            reader.extend(party.recipients[1].2);
+            reader.extend(party.recipients[2].1);
+            let opened = open_as(&reader, &enc.mime);
+            assert_eq!(
+                opened.encryption.state,
+                EncryptionState::Decrypted,
+                "{case}"
+            );
+            assert_eq!(opened.signature.state, SignatureState::Valid, "{case}");
+            let other = p
+                .deliveries
+                .iter()
+                .find(|d| !d.encrypted)
+                .expect("other copy");
+            assert_eq!(other.to, ["nokey@example.net"], "{case}");
+            let raw = String::from_utf8_lossy(&other.mime);
+            match fallback {
+                Fallback::SendPlain => {
+                    assert!(
+                        other.signed && !other.problem_report,
+                        "{case}: still signed"
+                    );
+                    let opened = open_as(&sender_public, &other.mime);
+                    assert_eq!(opened.signature.state, SignatureState::Valid, "{case}");
+                    assert!(p.warnings.iter().any(|w| w.contains("nokey@example.net")));
+                }
+                Fallback::ProblemReport => {
+                    assert!(other.problem_report && !other.signed, "{case}");
+                    assert!(
+                        !raw.contains("solved") && !raw.contains("4711"),
+                        "{case}: {raw}"
+                    );
+                    assert!(
+                        !raw.contains("Grüße") && !raw.contains("Ticket"),
+                        "{case}: {raw}"
+                    );
+                }
+                Fallback::Block => unreachable!(),
             }
         }
     }

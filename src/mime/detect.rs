@@ -222,9 +222,10 @@ impl Layer {
 /// What a nested (not top-level) cryptographic part is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NestedKind {
-    /// `application/pkcs7-mime` (or a `.p7m` file).
+    /// `application/pkcs7-mime` (or a `.p7m` file) that is not signed-only: enveloped,
+    /// authEnveloped, compressed, or unreadable.
     SmimeMime,
-    /// `multipart/signed` with an S/MIME signature.
+    /// `multipart/signed` with an S/MIME signature, or opaque `signed-data`.
     SmimeSigned,
     /// `multipart/encrypted` or an OpenPGP file.
     PgpEncrypted,
@@ -408,7 +409,8 @@ fn smime_mime(part: &Part) -> Option<Layer> {
     })
 }
 
-/// The CMS content type of a DER ContentInfo (RFC 5652 §3), if it parses.
+/// The CMS content type of a ContentInfo (RFC 5652 §3), DER or BER with indefinite lengths
+/// (NSS / Thunderbird, `openssl cms -stream`).
 pub(crate) fn cms_kind(der: &[u8]) -> Option<SmimeKind> {
     use const_oid::db::{rfc5911, rfc6268};
     // BER as streaming writers send it (indefinite lengths) is read too.
@@ -438,9 +440,12 @@ fn multipart_signed(tree: &MimeTree<'_>, root: &Part) -> Layer {
         .clone()
         .or_else(|| sig_part.map(|p| p.content_type.mime.clone()))
         .unwrap_or_default();
+    let sig_name = sig_part.and_then(|p| p.filename.as_deref()).unwrap_or("");
     let method = match proto.as_str() {
         "application/pkcs7-signature" | "application/x-pkcs7-signature" => Method::Smime,
         "application/pgp-signature" => Method::Pgp,
+        // No usable protocol parameter: the signature's file name tells.
+        _ if protocol.is_none() && has_extension(sig_name, &[".p7s"]) => Method::Smime,
         _ => {
             return malformed(
                 None,
@@ -665,8 +670,19 @@ fn pgp_file(part: &Part) -> Option<Layer> {
 
 fn nested_kind(part: &Part) -> Option<NestedKind> {
     let ct = &part.content_type;
-    if smime_mime(part).is_some() {
-        return Some(NestedKind::SmimeMime);
+    match smime_mime(part) {
+        // A certificate bundle (`certs-only`, `.p7c`) is a SignedData without signers: an
+        // ordinary attachment, neither a signed nor an encrypted part.
+        Some(Layer::SmimeMime {
+            kind: SmimeKind::Signed,
+            ..
+        }) if is_certs_only(part) => return None,
+        Some(Layer::SmimeMime {
+            kind: SmimeKind::Signed,
+            ..
+        }) => return Some(NestedKind::SmimeSigned),
+        Some(_) => return Some(NestedKind::SmimeMime),
+        None => {}
     }
     match ct.mime.as_str() {
         "multipart/signed" => {
@@ -683,6 +699,17 @@ fn nested_kind(part: &Part) -> Option<NestedKind> {
         }
         _ => pgp_file(part).map(|_| NestedKind::PgpEncrypted),
     }
+}
+
+/// `smime-type=certs-only` or a `.p7c` file (RFC 8551 §3.8).
+fn is_certs_only(part: &Part) -> bool {
+    part.content_type
+        .param("smime-type")
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("certs-only"))
+        || part
+            .filename
+            .as_deref()
+            .is_some_and(|f| has_extension(f, &[".p7c"]))
 }
 
 /// A plain-text rendering of HTML (tags dropped, entities decoded), by mail-parser.
@@ -877,6 +904,23 @@ mod tests {
         // Quoted armor is not a message.
         let d = detect_str("Content-Type: text/plain\r\n\r\n> -----BEGIN PGP MESSAGE-----\r\n");
         assert_eq!(d.layer, Layer::Plain);
+    }
+
+    #[test]
+    fn signed_without_protocol_parameter_uses_the_signature_file_name() {
+        let raw = "Content-Type: multipart/signed; boundary=s\r\n\r\n--s\r\nContent-Type: text/plain\r\n\r\nhi\r\n--s\r\nContent-Type: application/octet-stream; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--s--\r\n";
+        match detect_str(raw).layer {
+            Layer::SmimeSigned(d) => {
+                assert_eq!(d.signed, b"Content-Type: text/plain\r\n\r\nhi");
+                assert_eq!(d.signature, [0, 1, 2]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let unknown = raw.replace("smime.p7s", "sig.bin");
+        assert!(matches!(
+            detect_str(&unknown).layer,
+            Layer::Malformed { method: None, .. }
+        ));
     }
 
     #[test]

@@ -185,6 +185,14 @@ pub fn build_draft(draft: &Draft, now: Time, rng: &mut dyn Rng) -> Result<BuiltD
         }
     }
 
+    for a in &draft.attachments {
+        let ct = a.content_type.trim();
+        if !ct.is_empty() && !is_mime_type(ct) {
+            return Err(Error::bad_input(format!(
+                "The attachment type {ct:?} is not a MIME type."
+            )));
+        }
+    }
     let body = content_part(draft, rng);
     let mut raw = Vec::new();
     body.write_part(&mut raw);
@@ -223,13 +231,27 @@ fn content_part<'x>(draft: &'x Draft, rng: &mut dyn Rng) -> MimePart<'x> {
         } else {
             a.content_type.trim()
         };
-        let ct = MbContentType::new(ct.to_ascii_lowercase()).attribute("name", a.filename.as_str());
-        parts.push(
-            MimePart::new(ct, BodyPart::Binary(Cow::Borrowed(&a.data)))
-                .attachment(a.filename.as_str()),
-        );
+        let filename = clean_filename(&a.filename);
+        let ct = MbContentType::new(ct.to_ascii_lowercase()).attribute("name", filename.clone());
+        parts
+            .push(MimePart::new(ct, BodyPart::Binary(Cow::Borrowed(&a.data))).attachment(filename));
     }
     multipart("multipart/mixed", parts, rng)
+}
+
+/// `type/subtype` with RFC 2045 §5.1 token characters only.
+fn is_mime_type(ct: &str) -> bool {
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
+    };
+    matches!(ct.split_once('/'), Some((a, b)) if token(a) && token(b))
+}
+
+/// A file name without control characters (a line break must not end the header field).
+fn clean_filename(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).collect()
 }
 
 fn multipart<'x>(ct: &'static str, parts: Vec<MimePart<'x>>, rng: &mut dyn Rng) -> MimePart<'x> {
@@ -315,7 +337,7 @@ fn clean_id(id: &str) -> Result<String> {
     Ok(id.to_string())
 }
 
-fn random_message_id(from: &str, rng: &mut dyn Rng) -> String {
+pub(crate) fn random_message_id(from: &str, rng: &mut dyn Rng) -> String {
     let mut bytes = [0u8; 16];
     rng.fill_bytes(&mut bytes);
     let domain = from.rsplit_once('@').map_or("mailseal.invalid", |(_, d)| d);
@@ -427,6 +449,36 @@ mod tests {
         assert_eq!(built.headers[3].1, "Thu, 1 Jan 1970 00:00:00 +0000");
         assert_eq!(built.headers[4].1, "<fixed@id>");
         assert!(built.entity.starts_with(b"Content-Type: text/plain"));
+        let d4 = Draft {
+            attachments: vec![DraftAttachment {
+                filename: "a\r\nBcc: x.txt".into(),
+                content_type: "text/plain\r\nBcc: x@y".into(),
+                data: vec![1],
+            }],
+            ..d.clone()
+        };
+        assert!(build_draft(&d4, Time::from_unix(5), &mut rng).is_err());
+        let d5 = Draft {
+            attachments: vec![DraftAttachment {
+                filename: "a\r\nBcc: x.txt".into(),
+                content_type: "application/x-thing+xml".into(),
+                data: vec![1],
+            }],
+            ..d.clone()
+        };
+        let built = build_draft(&d5, Time::from_unix(5), &mut rng).unwrap();
+        let tree = MimeTree::parse(&built.entity, &Limits::default()).unwrap();
+        assert_eq!(
+            tree.part(2).unwrap().filename.as_deref(),
+            Some("aBcc: x.txt")
+        );
+        // A line break in the subject never starts a new header field.
+        let d3 = Draft {
+            subject: "Hi\r\nBcc: evil@example.com".into(),
+            ..d.clone()
+        };
+        let built = build_draft(&d3, Time::from_unix(5), &mut rng).unwrap();
+        assert!(built.headers.iter().all(|(_, v)| !v.contains("\r\nBcc")));
         for bad in ["nobody", "a@b\r\nBcc: x@y", ""] {
             let d2 = Draft {
                 to: vec![bad.into()],

@@ -150,8 +150,25 @@ pub struct Mailbox {
 }
 
 impl core::fmt::Display for Mailbox {
+    /// `Name <address>`; a name with RFC 5322 specials (§3.2.3) is written as a quoted
+    /// string, so a display name such as `alice@example.com` or `Alice <alice@example.com>`
+    /// cannot pass for the address ("Johnny, you are fired", display-name spoofing).
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match &self.name {
+            Some(n)
+                if n.chars()
+                    .any(|c| "()<>[]:;@\\,\"".contains(c) || c.is_control()) =>
+            {
+                let quoted: String = n
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .flat_map(|c| match c {
+                        '"' | '\\' => vec!['\\', c],
+                        _ => vec![c],
+                    })
+                    .collect();
+                write!(f, "\"{quoted}\" <{}>", self.address)
+            }
             Some(n) => write!(f, "{n} <{}>", self.address),
             None => f.write_str(&self.address),
         }
@@ -395,6 +412,27 @@ mod tests {
         let got = read_protected(&inner, &outer).unwrap();
         assert!(got.from_differs && got.recipients_differ);
         assert_eq!(got.view.from[0].address, "alice@example.com");
+    }
+
+    #[test]
+    fn display_names_with_specials_are_quoted() {
+        let m = |name: Option<&str>| Mailbox {
+            name: name.map(str::to_string),
+            address: "mallory@evil.example".into(),
+        };
+        assert_eq!(m(None).to_string(), "mallory@evil.example");
+        assert_eq!(
+            m(Some("Mallory B. Smith")).to_string(),
+            "Mallory B. Smith <mallory@evil.example>"
+        );
+        assert_eq!(
+            m(Some("alice@example.com")).to_string(),
+            "\"alice@example.com\" <mallory@evil.example>"
+        );
+        assert_eq!(
+            m(Some("Alice \"the boss\" <alice@example.com>\r\n")).to_string(),
+            "\"Alice \\\"the boss\\\" <alice@example.com>\" <mallory@evil.example>"
+        );
     }
 
     #[test]

@@ -50,8 +50,8 @@ pub use content::{readable, Attachment, Readable};
 pub use detect::{
     detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
 };
-pub(crate) use draft::parse_mailboxes;
 pub use draft::{build_draft, BuiltDraft, Draft, DraftAttachment};
+pub(crate) use draft::{parse_mailboxes, random_message_id};
 pub use headers::{
     protect_headers, read_protected, split_message, HeaderFields, HeaderView, Mailbox, Protected,
     ProtectedHeaders, OBSCURED_SUBJECT,

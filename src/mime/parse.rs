@@ -9,6 +9,10 @@
 //! around it ([`Part::exact`]): a part whose range is not framed by real delimiter lines is
 //! never used as signed content.
 //!
+//! Tool output that is not MIME at all (an armored or binary OpenPGP message from `gpg`, a
+//! DER / PEM CMS object from `openssl -outform DER|PEM`) is read as a single-part message of
+//! the matching type, so `detect` finds it.
+//!
 //! Limits: input size, multipart nesting depth and part count ([`Limits`]); beyond them
 //! parsing fails with `too_large`. Nested `message/rfc822` parts are leaves here (their
 //! bytes are the body): a forwarded message is an attachment, never a cryptographic layer.
@@ -247,6 +251,11 @@ impl<'a> MimeTree<'a> {
                 parts: vec![root],
             });
         }
+        // mail-parser builds every part before we can count them: refuse inputs with far
+        // more delimiter-like lines than the part limit allows, before parsing.
+        if delimiter_like_lines(raw) > limits.max_parts.saturating_mul(8) {
+            return Err(too_large("The message has too many MIME parts."));
+        }
         let message = MessageParser::default()
             .parse(raw)
             .ok_or_else(|| malformed("The message has no header fields."))?;
@@ -311,6 +320,12 @@ impl<'a> MimeTree<'a> {
     }
 }
 
+/// Lines starting with `--` (possible boundary delimiters).
+fn delimiter_like_lines(raw: &[u8]) -> usize {
+    let starts = raw.starts_with(b"--") as usize;
+    starts + raw.windows(3).filter(|w| w == b"\n--").count()
+}
+
 /// Tool output that is not a MIME message but is read as one: an armored OpenPGP block
 /// (`gpg --armor`, `--clearsign`) as a `text/plain` body, a binary OpenPGP message as a
 /// `.pgp` file, a DER or PEM CMS object (`openssl smime -outform DER|PEM`) as
@@ -327,7 +342,7 @@ fn bare_root(raw: &[u8]) -> Option<Part> {
         let text = core::str::from_utf8(rest).ok()?;
         let (_, der) = der::pem::decode_vec(text.trim().as_bytes()).ok()?;
         ("application/pkcs7-mime", None, der)
-    } else if super::detect::cms_kind(raw).is_some() {
+    } else if raw[0] == 0x30 && super::detect::cms_kind(raw).is_some() {
         ("application/pkcs7-mime", None, raw.to_vec())
     } else if raw[0] & 0x80 != 0 && !raw.starts_with(b"\xef\xbb\xbf") {
         // An OpenPGP packet header (RFC 9580 §4.2) cannot start a header field name (a
@@ -481,7 +496,15 @@ fn convert(
         mail_parser::PartType::Binary(b) | mail_parser::PartType::InlineBinary(b) => {
             (b.to_vec(), None)
         }
-        mail_parser::PartType::Message(m) => (m.raw_message.to_vec(), None),
+        // Not `m.raw_message`: for an unencoded nested message mail-parser stores the whole
+        // outer input there.
+        mail_parser::PartType::Message(_) => {
+            let bytes = transfer_decode(raw_body, &transfer_encoding).unwrap_or_else(|| {
+                damaged = true;
+                raw_body.to_vec()
+            });
+            (bytes, None)
+        }
     };
     let text = if content_type.main_type() == "text" {
         text.or_else(|| Some(String::from_utf8_lossy(&body).into_owned()))
@@ -700,6 +723,29 @@ Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC.bin\r\nContent-Trans
         // An ordinary message is not affected.
         let tree = MimeTree::parse(b"From: a@example.com\r\n\r\nhi", &Limits::default()).unwrap();
         assert_eq!(tree.root().headers.len(), 1);
+    }
+
+    #[test]
+    fn forwarded_message_body_is_only_that_message() {
+        let raw = b"Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nsee below\r\n--m\r\nContent-Type: message/rfc822\r\n\r\nFrom: x@example.com\r\nSubject: inner\r\n\r\ninner body\r\n--m--\r\n";
+        let tree = MimeTree::parse(raw, &Limits::default()).unwrap();
+        let fwd = tree.part(2).unwrap();
+        assert_eq!(fwd.content_type.mime, "message/rfc822");
+        assert_eq!(
+            fwd.body,
+            b"From: x@example.com\r\nSubject: inner\r\n\r\ninner body"
+        );
+        assert!(fwd.exact);
+    }
+
+    #[test]
+    fn part_bombs_are_refused_before_parsing() {
+        let mut raw = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
+        for _ in 0..10_000 {
+            raw.extend_from_slice(b"--b\r\n\r\nx\r\n");
+        }
+        let err = MimeTree::parse(&raw, &Limits::default()).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::TooLarge);
     }
 
     #[test]

@@ -57,7 +57,7 @@ export interface SignatureReport {
 export interface Opened {
   encryption: EncryptionReport; signature: SignatureReport;
   headers: { subject?: string; from?: string; to: string[]; cc: string[]; date?: string;
-             messageId?: string; protected: boolean; fromDiffers: boolean; recipientsDiffer: boolean };
+             messageId?: string; inReplyTo: string[]; references: string[]; protected: boolean; fromDiffers: boolean; recipientsDiffer: boolean };
   text?: string; html?: string;
   attachments: { filename: string; contentType: string; data: Uint8Array }[];
   quoteForReply: string; warnings: string[];

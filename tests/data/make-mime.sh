@@ -101,6 +101,12 @@ Content-Disposition: attachment; filename="smime.p7m"
 EOF
   base64 -w 76 "$W/env.der"; } | crlf >"$OUT/outlook-p7m-octet-stream.eml"
 
+log "Outlook shape with BER (indefinite lengths, as NSS and openssl -stream write)"
+openssl cms -encrypt -stream -aes256 -in "$W/entity.txt" -binary -outform DER -out "$W/env-ber.der" "$W/alice.crt"
+{ printf '%s' "$HDR_SMIME"
+  printf 'MIME-Version: 1.0\nContent-Type: application/octet-stream; name="smime.p7m"\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment; filename="smime.p7m"\n\n'
+  base64 -w 76 "$W/env-ber.der"; } | crlf >"$OUT/outlook-p7m-ber.eml"
+
 # A detached CMS signature over the exact entity bytes, for hand-assembled client shapes.
 cms_sig() { # entity-file -> base64 lines on stdout
   openssl cms -sign -binary -in "$1" -signer "$W/alice.crt" -inkey "$W/alice.key" -md sha256 \
@@ -194,7 +200,8 @@ gpg --batch --quiet --yes --trust-model always --recipient "$PGP_UID" --armor --
   --output "$W/inline-enc.asc" "$W/inline.txt"
 { printf '%s' "$HDR_PGP"
   printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n'
-  cat "$W/inline-enc.asc"
+  # Armor lines are short and only "=" needs quoting (RFC 2045 §6.7).
+  sed 's/=/=3D/g' "$W/inline-enc.asc"
 } | crlf >"$OUT/gpg-inline-encrypted.eml"
 
 log "A single .pgp file sent as the whole message"

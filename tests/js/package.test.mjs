@@ -22,7 +22,9 @@ describe("package.json", () => {
     assert.equal(pkg.name, "mailseal");
     assert.equal(pkg.version, "0.1.0");
     assert.equal(pkg.type, "module");
-    assert.equal(pkg.sideEffects, false);
+    // The entries that instantiate the wasm on import are side effects: with `false`, a
+    // bundler (wrangler's esbuild) drops workerd.mjs's initSync and the worker has no wasm.
+    assert.deepEqual(pkg.sideEffects, ["./workerd.mjs", "./dist/node/mailseal.js"]);
   });
 
   test("exports '.' has the conditions in the order resolvers need", () => {

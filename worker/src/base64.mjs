@@ -1,0 +1,17 @@
+// Base64 (RFC 4648 §4) for bytes in workerd, which has atob/btoa but no Buffer.
+export const base64 = {
+  encode(bytes) {
+    let out = "";
+    const step = 0x8000;
+    for (let i = 0; i < bytes.length; i += step) {
+      out += btoa(String.fromCharCode.apply(null, bytes.subarray(i, i + step)));
+    }
+    return out;
+  },
+  decode(text) {
+    const bin = atob(text.replace(/\s+/g, ""));
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  },
+};

@@ -1,0 +1,492 @@
+// mailseal in Cloudflare Workers: the help desk's server-side jobs, one request at a time.
+//
+//   email()              Email Routing: open inbound mail for the service addresses with the
+//                        service keys and pass it to the help desk with the report as headers.
+//   POST /v1/protect     sign / encrypt an outgoing notification under the configured policy.
+//   POST /v1/open        the same report as email(), for a help desk that prefers to call it.
+//   GET  /v1/health      readiness: which service addresses can sign / decrypt, what expires.
+//   GET  /v1/keys/:addr  the public certificates / keys for an address.
+//
+// Plaintext lives only in this request's memory; nothing here logs content (only codes and
+// states). Configuration: see wrangler.toml and README.md.
+import { EmailMessage } from "cloudflare:email";
+import { Keyring, open, protect } from "mailseal";
+import { headerValue, reportHeaders } from "./report.mjs";
+import { base64 } from "./base64.mjs";
+
+const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+
+/** Error codes of the package that mean "the request is wrong", not "the worker is broken". */
+const CLIENT_CODES = new Map([
+  ["bad_input", 400],
+  ["malformed_message", 400],
+  ["unsupported_format", 400],
+  ["unsupported_algorithm", 400],
+  ["too_large", 413],
+  ["recipient_key_missing", 422],
+  ["sender_key_missing", 422],
+  ["certificate_missing", 422],
+  ["key_not_found", 404],
+]);
+
+class HttpError extends Error {
+  constructor(status, code, message, relayed) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.relayed = relayed;
+  }
+}
+
+// ---- configuration ----------------------------------------------------------------------
+
+function config(env) {
+  const list = (v) =>
+    String(v ?? "")
+      .split(/[\s,]+/)
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+  let policy;
+  try {
+    policy = env.POLICY ? JSON.parse(env.POLICY) : undefined;
+  } catch {
+    throw new HttpError(500, "config", "POLICY is not valid JSON.");
+  }
+  const max = Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY);
+  return {
+    addresses: list(env.SERVICE_ADDRESSES),
+    destination: String(env.HELPDESK_ADDRESS ?? "").trim(),
+    inboundMode: env.INBOUND_MODE === "original" ? "original" : "decrypted",
+    policy,
+    maxBody: Number.isFinite(max) && max > 0 ? max : DEFAULT_MAX_BODY,
+  };
+}
+
+// ---- keyring: unseal once per isolate -----------------------------------------------------
+
+// Argon2id (64 MiB) makes unsealing cost about a second of CPU: far too much per request. The
+// unsealed Keyring is kept in module scope, keyed by a digest of the sealed bytes and the
+// password, so a new keyring in KV (or a rotated secret) is picked up on the next request.
+let cached = null; // { digest, ring } or { digest, failed }
+
+async function sealedKeyring(env) {
+  if (env.KEYRING_KV) {
+    const value = await env.KEYRING_KV.get(env.KEYRING_KV_KEY || "keyring", "arrayBuffer");
+    if (value) return new Uint8Array(value);
+  }
+  if (env.KEYRING_SEALED) return base64.decode(String(env.KEYRING_SEALED).trim());
+  throw new HttpError(500, "config", "No sealed keyring is configured.");
+}
+
+async function keyring(env) {
+  if (!env.KEYRING_PASSWORD) throw new HttpError(500, "config", "KEYRING_PASSWORD is not set.");
+  const sealed = await sealedKeyring(env);
+  const password = new TextEncoder().encode(env.KEYRING_PASSWORD);
+  const both = new Uint8Array(sealed.length + password.length + 1);
+  both.set(sealed, 0);
+  both.set(password, sealed.length + 1);
+  const digest = base64.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", both)));
+  if (cached?.digest === digest) {
+    if (cached.failed) throw new HttpError(500, "config", cached.failed);
+    return cached.ring;
+  }
+  const t0 = Date.now();
+  let ring;
+  try {
+    ring = Keyring.unseal(sealed, env.KEYRING_PASSWORD);
+  } catch (e) {
+    // Remember the failure too: an unauthenticated /v1/health must not buy a second of
+    // Argon2 per request with a wrong password configured.
+    const failed = `The sealed keyring could not be opened (${e?.code ?? "error"}).`;
+    cached?.ring?.free?.();
+    cached = { digest, failed };
+    throw new HttpError(500, "config", failed);
+  }
+  // Release the replaced keyring's wasm memory (its secrets are zeroized on drop).
+  cached?.ring?.free?.();
+  cached = { digest, ring, unsealMs: Date.now() - t0 };
+  console.log(JSON.stringify({ event: "keyring_unsealed", ms: cached.unsealMs }));
+  return ring;
+}
+
+// ---- HTTP ---------------------------------------------------------------------------------
+
+function json(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+async function authorized(request, env) {
+  const token = env.API_TOKEN;
+  const header = request.headers.get("authorization") ?? "";
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!token || !m) return false;
+  // Compare digests in constant time: equal lengths, no early exit on the first difference.
+  const enc = new TextEncoder();
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest("SHA-256", enc.encode(m[1])),
+    crypto.subtle.digest("SHA-256", enc.encode(token)),
+  ]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+/** The request body, refused with 413 before anything is parsed when it exceeds `max`. */
+async function readBody(request, max) {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) {
+    throw new HttpError(413, "too_large", `The body is larger than ${max} bytes.`);
+  }
+  if (!request.body) throw new HttpError(400, "bad_input", "The request has no body.");
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new HttpError(413, "too_large", `The body is larger than ${max} bytes.`);
+    }
+    chunks.push(value);
+  }
+  if (size === 0) throw new HttpError(400, "bad_input", "The request body is empty.");
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
+
+const bool = (v, dflt) => (v == null ? dflt : !["0", "false", "no"].includes(v.toLowerCase()));
+
+async function handleProtect(request, env, cfg) {
+  const body = await readBody(request, cfg.maxBody);
+  const url = new URL(request.url);
+  const ring = await keyring(env);
+  const sign = bool(url.searchParams.get("sign"), true);
+  const encrypt = bool(url.searchParams.get("encrypt"), true);
+  const method = url.searchParams.get("method") ?? undefined;
+  const t0 = Date.now();
+  // A caller may choose the fallback per notification (a confidential ticket: block).
+  const fallback = url.searchParams.get("fallback");
+  if (fallback && !["block", "send_plain", "problem_report"].includes(fallback)) {
+    throw new HttpError(400, "bad_input", 'fallback must be "block", "send_plain" or "problem_report".');
+  }
+  const policy = fallback ? { ...cfg.policy, fallback } : cfg.policy;
+  const out = protect(ring, body, { sign, encrypt, method, policy });
+  const ms = Date.now() - t0;
+  const deliveries = out.deliveries.map((d) => ({
+    to: d.to,
+    method: d.method,
+    signed: d.signed,
+    encrypted: d.encrypted,
+    problemReport: d.problemReport,
+    mime: d.mime,
+  }));
+
+  let relayed;
+  if (bool(url.searchParams.get("relay"), false)) {
+    if (!env.SEND_EMAIL) throw new HttpError(501, "no_relay", "No send_email binding is configured.");
+    const from = senderOf(ring, body);
+    relayed = [];
+    for (const d of deliveries) {
+      for (const to of d.to) {
+        try {
+          await env.SEND_EMAIL.send(new EmailMessage(from, to, withMessageId(d.mime, from)));
+        } catch (e) {
+          // The binding's refusals name addresses and rules, never content.
+          throw new HttpError(502, "relay_failed", `Sending to ${to} failed: ${e?.message ?? "error"}`, relayed);
+        }
+        relayed.push(to);
+      }
+    }
+  }
+  console.log(
+    JSON.stringify({
+      event: "protect",
+      ms,
+      deliveries: deliveries.map((d) => ({ method: d.method, signed: d.signed, encrypted: d.encrypted, problemReport: d.problemReport, recipients: d.to.length })),
+      relayed: relayed?.length,
+    }),
+  );
+
+  if ((request.headers.get("accept") ?? "").includes("multipart/mixed")) {
+    return multipartDeliveries(out, deliveries);
+  }
+  return json(200, {
+    messageId: out.messageId,
+    warnings: out.warnings,
+    deliveries: deliveries.map((d) => ({ ...d, mime: base64.encode(d.mime) })),
+    ...(relayed ? { relayed } : {}),
+  });
+}
+
+/**
+ * Email sending refuses a message without Message-ID, and the package's problem reports have
+ * none: add one (RFC 5322 §3.6.4) at the top of the header block when it is missing.
+ */
+function withMessageId(mime, from) {
+  const text = new TextDecoder("latin1").decode(mime.subarray(0, Math.min(mime.length, 64 * 1024)));
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end < 0 ? text : text.slice(0, end);
+  if (/(^|\n)message-id:/i.test(head)) return mime;
+  const domain = from.split("@").pop() || "localhost";
+  const line = new TextEncoder().encode(`Message-ID: <${crypto.randomUUID()}@${domain}>\r\n`);
+  const out = new Uint8Array(line.length + mime.length);
+  out.set(line, 0);
+  out.set(mime, line.length);
+  return out;
+}
+
+/** The envelope sender for the relay: the From address of the notification. */
+function senderOf(ring, body) {
+  return addressOf(open(ring, body).headers.from ?? "");
+}
+
+/** The bare address of "Name <addr>" or "addr". */
+function addressOf(from) {
+  const m = /<([^<>\s]+)>/.exec(from);
+  return (m ? m[1] : from).trim();
+}
+
+/** multipart/mixed, one message/rfc822 part per delivery (RFC 2046 §5.1, §5.2.1). */
+function multipartDeliveries(out, deliveries) {
+  const boundary = `mailseal-${crypto.randomUUID()}`;
+  const enc = new TextEncoder();
+  const parts = [];
+  for (const d of deliveries) {
+    const head =
+      `--${boundary}\r\n` +
+      `Content-Type: message/rfc822\r\n` +
+      `X-Mailseal-To: ${headerValue(d.to.join(", "))}\r\n` +
+      `X-Mailseal-Method: ${d.method}\r\n` +
+      `X-Mailseal-Signed: ${d.signed}\r\n` +
+      `X-Mailseal-Encrypted: ${d.encrypted}\r\n` +
+      `X-Mailseal-Problem-Report: ${d.problemReport}\r\n\r\n`;
+    parts.push(enc.encode(head), d.mime, enc.encode("\r\n"));
+  }
+  parts.push(enc.encode(`--${boundary}--\r\n`));
+  return new Response(new Blob(parts), {
+    status: 200,
+    headers: { "content-type": `multipart/mixed; boundary="${boundary}"` },
+  });
+}
+
+async function handleOpen(request, env, cfg) {
+  const body = await readBody(request, cfg.maxBody);
+  const ring = await keyring(env);
+  const t0 = Date.now();
+  const opened = open(ring, body);
+  const ms = Date.now() - t0;
+  console.log(JSON.stringify({ event: "open", ms, encryption: opened.encryption.state, signature: opened.signature.state }));
+  return json(200, {
+    ...opened,
+    attachments: opened.attachments.map((a) => ({ ...a, data: base64.encode(a.data) })),
+  });
+}
+
+async function handleHealth(env, cfg) {
+  const ring = await keyring(env);
+  const readiness = ring.check({ addresses: cfg.addresses });
+  const ready =
+    cfg.addresses.length > 0 &&
+    readiness.addresses.every((a) => a.methods.some((m) => m.canDecrypt) && a.methods.some((m) => m.canSign));
+  // RSA decryption keys answer attacker-chosen PKCS#1 v1.5 ciphertexts (Marvin): name them.
+  const rsaDecryptionKeys = ring
+    .list()
+    .filter((k) => k.hasSecret && k.canEncrypt && /^rsa/i.test(k.algorithm))
+    .map((k) => ({ id: k.id, kind: k.kind, emails: k.emails, algorithm: k.algorithm }));
+  return json(ready ? 200 : 503, { ready, ...readiness, rsaDecryptionKeys });
+}
+
+function handleKeys(env, ring, address) {
+  const wanted = address.trim().toLowerCase();
+  const keys = ring
+    .list()
+    .filter((k) => k.emails.some((e) => e.toLowerCase() === wanted) && k.status === "valid")
+    .map((k) => ({
+      id: k.id,
+      kind: k.kind,
+      emails: k.emails,
+      algorithm: k.algorithm,
+      expires: k.expires,
+      canEncrypt: k.canEncrypt,
+      canSign: k.canSign,
+      publicKey: ring.exportPublic(k.id),
+    }));
+  if (keys.length === 0) return json(404, { error: "key_not_found", message: "No key for this address." });
+  return json(200, { address: wanted, keys });
+}
+
+async function route(request, env) {
+  const cfg = config(env);
+  const url = new URL(request.url);
+  const path = url.pathname;
+  if (request.method === "GET" && path === "/v1/health") return handleHealth(env, cfg);
+  const keys = /^\/v1\/keys\/([^/]+)$/.exec(path);
+  if (request.method === "GET" && keys) {
+    let address;
+    try {
+      address = decodeURIComponent(keys[1]);
+    } catch {
+      throw new HttpError(400, "bad_input", "The address is not valid.");
+    }
+    return handleKeys(env, await keyring(env), address);
+  }
+  if (!path.startsWith("/v1/")) return json(404, { error: "not_found", message: "No such route." });
+  // Everything else under /v1 needs the token, checked before the body is read.
+  if (!(await authorized(request, env))) {
+    return json(401, { error: "unauthorized", message: "A valid bearer token is required." }, { "www-authenticate": "Bearer" });
+  }
+  if (path === "/v1/protect" || path === "/v1/open") {
+    if (request.method !== "POST") return json(405, { error: "method_not_allowed", message: "Use POST." }, { allow: "POST" });
+    return path === "/v1/protect" ? handleProtect(request, env, cfg) : handleOpen(request, env, cfg);
+  }
+  return json(404, { error: "not_found", message: "No such route." });
+}
+
+async function fetchHandler(request, env) {
+  try {
+    return await route(request, env);
+  } catch (e) {
+    if (e instanceof HttpError) {
+      if (e.status >= 500) console.error(JSON.stringify({ event: "fault", code: e.code }));
+      return json(e.status, { error: e.code, message: e.message, ...(e.relayed ? { relayed: e.relayed } : {}) });
+    }
+    const status = CLIENT_CODES.get(e?.code);
+    if (status) return json(status, { error: e.code, message: String(e.message ?? "") });
+    // A real fault: no message (it could quote input), only the code if the package gave one.
+    console.error(JSON.stringify({ event: "fault", code: e?.code ?? "exception", name: e?.name }));
+    return json(500, { error: "internal", message: "The request could not be processed." });
+  }
+}
+
+// ---- inbound mail (Email Routing) ---------------------------------------------------------
+
+async function emailHandler(message, env) {
+  let cfg;
+  try {
+    cfg = config(env);
+  } catch (e) {
+    console.error(JSON.stringify({ event: "inbound_fault", code: e.code }));
+    message.setReject("Temporary configuration problem.");
+    return;
+  }
+  const to = String(message.to ?? "").toLowerCase();
+  if (!cfg.addresses.includes(to)) {
+    message.setReject("Unknown address.");
+    return;
+  }
+  if (message.rawSize > cfg.maxBody) {
+    message.setReject("The message is too large.");
+    return;
+  }
+  if (!cfg.destination) {
+    console.error(JSON.stringify({ event: "inbound_fault", code: "config" }));
+    message.setReject("Temporary configuration problem.");
+    return;
+  }
+
+  let opened;
+  let failure;
+  let headers;
+  try {
+    const raw = new Uint8Array(await new Response(message.raw).arrayBuffer());
+    const ring = await keyring(env);
+    const t0 = Date.now();
+    opened = open(ring, raw);
+    const ms = Date.now() - t0;
+    console.log(JSON.stringify({ event: "inbound", ms, encryption: opened.encryption.state, signature: opened.signature.state }));
+    headers = reportHeaders(opened);
+    if (cfg.inboundMode === "decrypted" && opened.encryption.state === "decrypted") {
+      if (!env.INBOUND_RELAY) {
+        headers.set("X-Mailseal-Note", "decrypted copy not sent: no INBOUND_RELAY binding");
+      } else {
+        try {
+          const mime = decryptedCopy(ring, opened, headers, to, cfg.destination, message.headers);
+          await env.INBOUND_RELAY.send(new EmailMessage(to, cfg.destination, mime));
+          return;
+        } catch (e) {
+          // The help desk still gets the mail: the original, with the report and the reason.
+          const code = e?.code ?? "relay_failed";
+          console.error(JSON.stringify({ event: "inbound_relay_error", code }));
+          headers.set("X-Mailseal-Note", `decrypted copy not sent: ${code}`);
+        }
+      }
+    }
+  } catch (e) {
+    failure = e?.code ?? "internal";
+    console.error(JSON.stringify({ event: "inbound_error", code: failure }));
+    headers = new Headers({ "X-Mailseal-Error": failure });
+  }
+  if (hasOwnReport(message.headers)) {
+    headers.set("X-Mailseal-Warning", "the original carried X-Mailseal headers: trust only the last ones");
+  }
+  await message.forward(cfg.destination, headers);
+}
+
+function hasOwnReport(headers) {
+  if (!headers || typeof headers.keys !== "function") return false;
+  for (const k of headers.keys()) if (k.toLowerCase().startsWith("x-mailseal-")) return true;
+  return false;
+}
+
+/**
+ * The decrypted message for the help desk, built by the package's own MIME writer (a plain
+ * protect without sign / encrypt) from the opened parts. Sent from the service address (the
+ * send_email binding requires From = envelope sender); the sender is in Reply-To.
+ */
+function decryptedCopy(ring, opened, headers, serviceAddress, destination, outer) {
+  const h = opened.headers;
+  // Threading: the help desk matches replies by In-Reply-To / References (outer headers;
+  // `open` does not report them).
+  const ids = (name) => (outer?.get?.(name) ?? "").match(/<[^<>\s]+>/g) ?? [];
+  const draft = {
+    from: serviceAddress,
+    to: destination,
+    subject: h.subject ?? "",
+    text: opened.text,
+    html: opened.html,
+    attachments: opened.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.data })),
+    messageId: h.messageId,
+    inReplyTo: ids("in-reply-to")[0],
+    references: ids("references"),
+  };
+  if (!draft.inReplyTo) delete draft.inReplyTo;
+  if (draft.references.length === 0) delete draft.references;
+  if (draft.text == null) delete draft.text;
+  if (draft.html == null) delete draft.html;
+  if (!draft.messageId) delete draft.messageId;
+  const built = protect(ring, draft, { sign: false, encrypt: false }).deliveries[0].mime;
+  const extra = new Headers(headers);
+  const sender = addressOf(h.from ?? "");
+  if (/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(sender)) extra.set("Reply-To", sender);
+  if (h.from) extra.set("X-Mailseal-Original-From", headerValue(h.from));
+  const lines = [];
+  for (const [k, v] of extra) lines.push(`${headerName(k)}: ${v}\r\n`);
+  const head = new TextEncoder().encode(lines.join(""));
+  const mime = new Uint8Array(head.length + built.length);
+  mime.set(head, 0);
+  mime.set(built, head.length);
+  return mime;
+}
+
+const headerName = (k) => k.replace(/(^|-)([a-z])/g, (_, d, c) => d + c.toUpperCase());
+
+export default {
+  fetch: fetchHandler,
+  async email(message, env, ctx) {
+    try {
+      await emailHandler(message, env, ctx);
+    } catch (e) {
+      // Never an uncaught exception: Email Routing then retries / bounces on its own terms.
+      console.error(JSON.stringify({ event: "inbound_fault", code: e?.code ?? "exception" }));
+      message.setReject("Temporary failure.");
+    }
+  },
+};
