@@ -29,6 +29,7 @@ ALL_STEPS=(
     "pkg|pkg-build|release wasm + wasm-bindgen into pkg/dist/"
     "test-types|test-types|tsc: the package's .d.ts as users import it"
     "test-js|test-js|node --test tests/js against the built package"
+    "test-www|test-www|playwright-core + chromium: the demo page end to end (tests/browser)"
 )
 
 wanted() {

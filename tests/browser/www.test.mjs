@@ -1,0 +1,298 @@
+// End-to-end tests of the demo page (www/) in headless Debian chromium via playwright-core:
+// no browser download and no network (every request that is not to the local demo server is
+// aborted and recorded). Needs the built package (make pkg) and `node scripts/demo-keys.mjs`.
+// Screenshots go to target/test-artifacts/ (not committed).
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const KEYS = join(ROOT, "tests", "data", "keys");
+const ARTIFACTS = join(ROOT, "target", "test-artifacts");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const PASS = "correct horse battery";
+
+const { startServer } = await import(join(ROOT, "scripts", "serve.mjs"));
+
+describe("demo page", { timeout: 120_000 }, () => {
+  let server;
+  let base;
+  let browser;
+  const offsite = [];
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing: run scripts/setup.sh as root (installs chromium)`);
+    assert.ok(existsSync(join(ROOT, "www", "demo-messages", "manifest.json")), "run node scripts/demo-keys.mjs first");
+    ({ server, url: base } = await startServer({ host: "127.0.0.1", port: 0 }));
+    const args = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  /** A fresh browser profile (own IndexedDB) with the network cut off except the demo server. */
+  async function newPage() {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(base) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+      offsite.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.errors = errors;
+    await page.goto(base);
+    await page.waitForSelector("body[data-ready=true]");
+    return page;
+  }
+
+  async function createKeyring(page, { demo = true } = {}) {
+    await page.waitForSelector("#setup:not([hidden])");
+    await page.fill("#setup-pass", PASS);
+    await page.fill("#setup-pass2", PASS);
+    if (!demo) await page.uncheck("#setup-demo");
+    await page.click("#setup-form button[type=submit]");
+    await page.waitForSelector("#agent:not([hidden])", { timeout: 30_000 });
+  }
+
+  const article = (page, file) => page.locator("#articles > li").nth(Number(file.slice(0, 2)) - 1).locator("article");
+
+  test("agent view: every demo message shows its security status outside the body", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    const expect = [
+      ["01", "decrypted", "valid"],
+      ["02", "decrypted", "valid"],
+      ["03", "none", "valid"],
+      ["04", "none", "valid"],
+      ["05", "none", "invalid"],
+      ["06", "none", "unknown_signer"],
+      ["08", "none", "sender_mismatch"],
+      ["09", "no_key", "none"],
+    ];
+    for (const [n, encState, sigState] of expect) {
+      const a = article(page, n);
+      assert.equal(await a.getAttribute("data-encryption"), encState, `message ${n} encryption`);
+      assert.equal(await a.getAttribute("data-signature"), sigState, `message ${n} signature`);
+    }
+    // The badges: labels, the detail on hover (title) and on click (dialog).
+    const tampered = article(page, "05").locator('.badge[data-kind="signature"]');
+    assert.match(await tampered.textContent(), /Verification failed/);
+    const ok = article(page, "01").locator('.badge[data-kind="signature"]');
+    assert.match(await ok.textContent(), /Signature verified/);
+    assert.match(await ok.getAttribute("title"), /Signer: carol@example\.com/);
+    const lock = article(page, "01").locator('.badge[data-kind="encryption"]');
+    assert.match(await lock.textContent(), /Encrypted for you/);
+    await lock.click();
+    const dialog = page.locator("#detail-dialog");
+    await dialog.waitFor({ state: "visible" });
+    const details = await dialog.textContent();
+    assert.match(details, /Algorithm/);
+    assert.match(details, /Authenticated/);
+    assert.match(details, /Key id[A-F0-9]{16,}/);
+    await page.keyboard.press("Escape");
+    assert.match(await article(page, "09").locator(".badge").first().textContent(), /Cannot decrypt/);
+    assert.match(await article(page, "08").locator('.badge[data-kind="signature"]').textContent(), /Sender mismatch/);
+    // Attachments are links to download.
+    const link = article(page, "01").locator(".attachments a");
+    assert.equal(await link.getAttribute("download"), "invoice.csv");
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    assert.equal(download.suggestedFilename(), "invoice.csv");
+    assert.match(readFileSync(await download.path(), "utf8"), /VPN licence/);
+    // HTML bodies: sandboxed frame, remote content blocked (CSP) and never requested.
+    const frame = article(page, "03").locator("iframe");
+    assert.equal(await frame.getAttribute("sandbox"), "");
+    assert.match(await frame.getAttribute("srcdoc"), /default-src 'none'/);
+    assert.ok(!offsite.some((u) => u.includes("tracker.example.net")), `remote image requested: ${offsite}`);
+    await page.screenshot({ path: join(ARTIFACTS, "agent-view.png"), fullPage: true });
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("partially signed message is not shown as verified", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    const a = article(page, "07");
+    const sig = await a.getAttribute("data-signature");
+    const scope = await a.getAttribute("data-scope");
+    assert.ok(!(sig === "valid" && scope === "whole"), `partially signed shown as ${sig}/${scope}`);
+    await page.context().close();
+  });
+
+  test("toggles and the method switch follow ring.capabilities, with the reason as tooltip", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await page.selectOption("#c-from", "alice@example.com");
+    await page.fill("#c-to", "carol@example.com");
+    assert.equal(await page.isEnabled("#c-encrypt"), true);
+    assert.equal(await page.isEnabled("#c-sign"), true);
+    assert.equal(await page.isEnabled('input[name=c-method][value=smime]'), true);
+    assert.equal(await page.isEnabled('input[name=c-method][value=pgp]'), false);
+    assert.match(await page.getAttribute("#l-pgp", "title"), /PGP key for alice@example\.com was not found/);
+
+    await page.fill("#c-to", "carol@example.com, nobody@example.net");
+    assert.equal(await page.isEnabled("#c-encrypt"), false);
+    assert.match(await page.getAttribute("#l-encrypt", "title"), /nobody@example\.net/);
+    assert.equal(await page.isEnabled("#c-sign"), true);
+
+    await page.selectOption("#c-from", "alice@example.org");
+    await page.fill("#c-to", "carol@example.org");
+    assert.equal(await page.isEnabled("#c-encrypt"), true);
+    assert.equal(await page.isEnabled('input[name=c-method][value=pgp]'), true);
+    assert.equal(await page.isEnabled('input[name=c-method][value=smime]'), false);
+
+    // Dave's OpenPGP key expired: no encryption to him with OpenPGP.
+    await page.fill("#c-to", "dave@example.org");
+    assert.equal(await page.isEnabled("#c-encrypt"), false);
+    assert.match(await page.getAttribute("#l-encrypt", "title"), /dave@example\.org/);
+
+    // Group defaults switch the toggles.
+    await page.fill("#c-to", "carol@example.org");
+    await page.selectOption("#c-group", "Security");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    assert.equal(await page.isChecked("#c-sign"), true);
+    await page.selectOption("#c-group", "Billing");
+    assert.equal(await page.isChecked("#c-encrypt"), false);
+    assert.equal(await page.isChecked("#c-sign"), false);
+    await page.context().close();
+  });
+
+  test("reply: encrypt + sign with an attachment, then open it from the outbox", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await article(page, "01").getByRole("button", { name: "Reply" }).click();
+    assert.equal(await page.inputValue("#c-to"), "carol@example.com");
+    assert.equal(await page.inputValue("#c-from"), "alice@example.com");
+    assert.match(await page.inputValue("#c-subject"), /^Re: Ticket #4711/);
+    assert.match(await page.inputValue("#c-body"), /> my VPN token stopped working/);
+    await page.selectOption("#c-group", "Security");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    assert.equal(await page.isChecked("#c-sign"), true);
+    await page.fill("#c-body", "We reset your token.\n" + (await page.inputValue("#c-body")));
+    await page.setInputFiles("#c-files", { name: "reset-steps.txt", mimeType: "text/plain", buffer: Buffer.from("1. open the app\n2. scan the code\n") });
+    await page.click("#c-send");
+    const row = page.locator("#sent table.deliveries tbody tr").first();
+    await row.waitFor();
+    assert.deepEqual(await row.locator("td").allTextContents(), ["carol@example.com", "smime", "yes", "yes", "no"]);
+    assert.match(await page.locator("#sent pre.mime").first().textContent(), /application\/pkcs7-mime/);
+
+    const sent = page.locator("#outbox li").first();
+    await sent.getByRole("button", { name: "Open" }).click();
+    const opened = sent.locator("article");
+    await opened.waitFor();
+    assert.equal(await opened.getAttribute("data-encryption"), "decrypted");
+    assert.equal(await opened.getAttribute("data-signature"), "valid");
+    assert.match(await opened.locator('.badge[data-kind="encryption"]').textContent(), /Encrypted for you/);
+    assert.match(await opened.locator('.badge[data-kind="signature"]').textContent(), /Signature verified/);
+    assert.match(await opened.locator(".body").textContent(), /We reset your token/);
+    assert.equal(await opened.locator(".attachments a").getAttribute("download"), "reset-steps.txt");
+    await page.screenshot({ path: join(ARTIFACTS, "agent-sent.png"), fullPage: true });
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("admin: import each key format through the file input (passphrase prompt for PKCS#12)", async () => {
+    const page = await newPage();
+    await createKeyring(page, { demo: false });
+    await page.click("#tab-admin");
+    const file = (path, name) => ({ name: name ?? path, mimeType: "application/octet-stream", buffer: readFileSync(join(KEYS, path)) });
+    const cases = [
+      [file("root-ca.crt.pem"), null, /imported 1 key/],
+      [file("intermediate-ca.crt.der"), null, /imported 1 key/],
+      [file("alice-rsa2048.crt.der", "alice.crt"), null, /imported 1 key\(s\): alice@example\.com/],
+      [file("alice-chain.p7b"), null, /imported 3 key/],
+      [file("alice.p12"), "alice-pass", /imported 1 key\(s\): alice@example\.com/],
+      [file("dave-p256.p12", "dave.pfx"), "dave-pass", /imported 1 key\(s\): dave@example\.com/],
+      [file("pgp-ed.pub.asc"), null, /pgp-ed@example\.org/],
+      [file("pgp-rsa.pub.gpg"), null, /pgp-rsa@example\.org/],
+      [file("pgp-keyring.gpg", "keyring.pgp"), null, /imported 4 key/],
+      [file("pgp-ed.sec.asc"), "pgp-ed-pass", /pgp-ed@example\.org/],
+    ];
+    for (const [f, pass, want] of cases) {
+      await page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+      await page.setInputFiles("#import-file", f);
+      if (pass) {
+        await page.waitForSelector("#pass-dialog[open]");
+        await page.fill("#pass-input", pass);
+        await page.click('#pass-dialog button[value="ok"]');
+      }
+      await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "", null, { timeout: 20_000 });
+      assert.match(await page.textContent("#import-msg"), want, f.name);
+    }
+    const rows = await page.locator("#keys tr").count();
+    assert.ok(rows >= 8, `${rows} keys listed`);
+    // The secret imports show as having secrets; a junk file is refused with a clear message.
+    assert.equal(await page.locator('#keys tr:has-text("alice@example.com") td:nth-child(6)', { hasText: "yes" }).count() >= 1, true);
+    await page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+    await page.setInputFiles("#import-file", file("junk.bin"));
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "");
+    assert.match(await page.textContent("#import-msg"), /junk\.bin: not imported: .+\[/);
+    await page.context().close();
+  });
+
+  test("reload keeps the sealed keyring; the wrong passphrase is refused", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await page.click("#tab-admin");
+    await page.fill("#import-paste", readFileSync(join(KEYS, "pgp-ed.pub.asc"), "utf8"));
+    await page.click("#import-paste-btn");
+    await page.waitForFunction(() => /imported/.test(document.getElementById("import-msg").textContent));
+    await page.waitForSelector("#busy", { state: "hidden" });
+    const before = await page.locator("#keys tr").count();
+    // The readiness self-check and the audit log are there.
+    assert.match(await page.textContent("#check"), /alice@example\.com/);
+    assert.match(await page.textContent("#log"), /import/);
+    await page.screenshot({ path: join(ARTIFACTS, "admin-view.png"), fullPage: true });
+
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await page.waitForSelector("#unlock:not([hidden])");
+    await page.fill("#unlock-pass", "not the passphrase");
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForFunction(() => document.getElementById("unlock-msg").textContent !== "", null, { timeout: 20_000 });
+    assert.match(await page.textContent("#unlock-msg"), /Wrong passphrase/);
+    assert.equal(await page.isVisible("#agent"), false);
+
+    await page.fill("#unlock-pass", PASS);
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForSelector("#agent:not([hidden])", { timeout: 20_000 });
+    await page.click("#tab-admin");
+    assert.equal(await page.locator("#keys tr").count(), before);
+    assert.match(await page.textContent("#keys"), /pgp-ed@example\.org/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("accessibility: axe-core finds no WCAG A violations; controls are keyboard reachable", async () => {
+    const page = await newPage();
+    const axe = readFileSync(join(dirname(fileURLToPath(import.meta.resolve("axe-core"))), "axe.min.js"), "utf8");
+    const audit = async (name) => {
+      await page.addScriptTag({ content: axe });
+      const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a"] } }));
+      const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      assert.deepEqual(found, [], `${name}: ${found.join("\n")}`);
+    };
+    await audit("setup");
+    await createKeyring(page);
+    await audit("agent");
+    // Keyboard: Tab reaches the composer's Send button.
+    await page.focus("#c-body");
+    let reached = false;
+    for (let i = 0; i < 12 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => document.activeElement?.id === "c-send");
+    }
+    assert.ok(reached, "Send is reachable with Tab");
+    await page.click("#tab-admin");
+    await audit("admin");
+    await page.context().close();
+  });
+});
