@@ -212,6 +212,9 @@ function badgesFor(r) {
     const st = s.state === "valid" && s.scope === "partial" ? "partial" : s.state;
     out.push(["signature", st, cls, label]);
     if (s.scope === "partial" && s.state !== "valid") out.push(["scope", "partial", "warn", "◐ Partially signed"]);
+  } else if (s.detail) {
+    // e.g. only a part of the message is signed: the package shows it as unsigned, with a reason.
+    out.push(["signature", "none", "warn", "⚠️ Not signed (see details)"]);
   } else {
     out.push(["signature", "none", "info", "Not signed"]);
   }
@@ -378,15 +381,24 @@ function updateToggles() {
   const byMethod = Object.fromEntries(caps.methods.map((m) => [m.method, m]));
   const method = chosenMethod();
   const scope = method === "auto" ? caps.methods : [byMethod[method]].filter(Boolean);
+  const recipients = addr.to.length + addr.cc.length;
   const canSign = scope.some((m) => m.canSign);
-  const canEncrypt = addr.to.length + addr.cc.length > 0 && scope.some((m) => m.canEncrypt);
+  const encryptAll = recipients > 0 && scope.some((m) => m.canEncrypt);
+  // With a fallback other than "block", encrypting is allowed when at least one recipient has a
+  // key: protect() then sends the others a problem report or plain mail, and says so.
+  const fallbackFor = scope.find((m) => m.canSign && m.missing.length < recipients);
+  const encryptSome = !encryptAll && policy.fallback !== "block" && recipients > 0 && Boolean(fallbackFor);
+  const canEncrypt = encryptAll || encryptSome;
   const reason = (pick) => scope.map((m) => `${m.method === "smime" ? "S/MIME" : "OpenPGP"}: ${pick(m)}`).join("\n") || caps.details.join("\n");
   const signWhy = canSign ? "Signing is possible" : reason((m) => m.signDetail ?? (m.canSign ? "ok" : "not possible"));
-  const encWhy = canEncrypt
+  const fallbackText = policy.fallback === "problem_report" ? "get a problem report instead" : "get the message unencrypted";
+  const encWhy = encryptAll
     ? "Encryption is possible for every recipient"
-    : addr.to.length + addr.cc.length === 0
-      ? "Add a recipient first"
-      : reason((m) => (m.canEncrypt ? "ok" : m.encryptDetails.join(" ") || `missing keys: ${m.missing.join(", ")}`));
+    : encryptSome
+      ? `No key for ${fallbackFor.missing.join(", ")}: they ${fallbackText} (policy fallback)`
+      : recipients === 0
+        ? "Add a recipient first"
+        : reason((m) => (m.canEncrypt ? "ok" : m.encryptDetails.join(" ") || `missing keys: ${m.missing.join(", ")}`));
   for (const [box, label, ok, text] of [
     ["c-sign", "l-sign", canSign, signWhy],
     ["c-encrypt", "l-encrypt", canEncrypt, encWhy],
@@ -395,7 +407,7 @@ function updateToggles() {
     if (!ok) $(box).checked = false;
     $(label).title = text;
     $(box).setAttribute("aria-description", text);
-    if (!ok) why.push(text);
+    if (!ok || (box === "c-encrypt" && encryptSome)) why.push(text);
   }
   for (const m of ["smime", "pgp"]) {
     const c = byMethod[m];

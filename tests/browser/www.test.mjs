@@ -112,6 +112,7 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.equal(await frame.getAttribute("sandbox"), "");
     assert.match(await frame.getAttribute("srcdoc"), /default-src 'none'/);
     assert.ok(!offsite.some((u) => u.includes("tracker.example.net")), `remote image requested: ${offsite}`);
+    await page.waitForTimeout(300); // let the sandboxed frames paint
     await page.screenshot({ path: join(ARTIFACTS, "agent-view.png"), fullPage: true });
     assert.deepEqual(page.errors, []);
     await page.context().close();
@@ -124,6 +125,9 @@ describe("demo page", { timeout: 120_000 }, () => {
     const sig = await a.getAttribute("data-signature");
     const scope = await a.getAttribute("data-scope");
     assert.ok(!(sig === "valid" && scope === "whole"), `partially signed shown as ${sig}/${scope}`);
+    const badge = a.locator('.badge[data-kind="signature"], .badge[data-kind="scope"]').first();
+    assert.doesNotMatch(await badge.textContent(), /verified/i);
+    assert.match(await badge.getAttribute("title"), /part/i, "the reason is in the tooltip");
     await page.context().close();
   });
 
@@ -162,6 +166,37 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.selectOption("#c-group", "Billing");
     assert.equal(await page.isChecked("#c-encrypt"), false);
     assert.equal(await page.isChecked("#c-sign"), false);
+    await page.context().close();
+  });
+
+  test("send: the delivery list shows the policy fallback per recipient", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await page.selectOption("#c-from", "alice@example.com");
+    await page.fill("#c-to", "carol@example.com, nobody@example.net");
+    assert.equal(await page.isEnabled("#c-encrypt"), false, "fallback block: no encryption");
+    await page.click("#tab-admin");
+    await page.selectOption("#p-fallback", "problem_report");
+    await page.click("#policy-form button[type=submit]");
+    await page.click("#tab-agent");
+    await page.fill("#c-to", "carol@example.com, nobody@example.net");
+    assert.equal(await page.isEnabled("#c-encrypt"), true);
+    assert.match(await page.getAttribute("#l-encrypt", "title"), /nobody@example\.net.+problem report/);
+    await page.check("#c-encrypt");
+    await page.check("#c-sign");
+    await page.fill("#c-subject", "Maintenance window");
+    await page.fill("#c-body", "The VPN is down on Sunday.");
+    await page.click("#c-send");
+    const rows = page.locator("#sent table.deliveries tbody tr");
+    await rows.first().waitFor();
+    const table = [];
+    for (let i = 0; i < (await rows.count()); i++) table.push(await rows.nth(i).locator("td").allTextContents());
+    assert.deepEqual(table.sort(), [
+      ["carol@example.com", "smime", "yes", "yes", "no"],
+      ["nobody@example.net", "none", "no", "no", "yes"],
+    ]);
+    assert.match(await page.textContent("#sent .warnings"), /nobody@example\.net/);
+    assert.equal(await page.locator("#sent pre.mime").count(), 2);
     await page.context().close();
   });
 
