@@ -4,7 +4,8 @@
 //   www/demo-keys/      the help desk's keys from the committed fixtures (tests/data/smime,
 //                       tests/data/openpgp): two agents with their secret keys (S/MIME and
 //                       OpenPGP), two customers with public certificates/keys only, the S/MIME
-//                       CA chain (root trusted). manifest.json lists them with their roles.
+//                       CA chain (root trusted), plus gpg-made OpenPGP keys for the S/MIME
+//                       addresses (see gpgKeys). manifest.json lists them with their roles.
 //   www/demo-messages/  incoming mail for the demo ticket, written by the built package itself
 //                       (pkg/node.mjs, so run `make pkg` first) from the customers' secret keys,
 //                       which never reach www/: signed and encrypted in both standards, a
@@ -12,7 +13,9 @@
 //                       mismatch, one the agents cannot decrypt, an HTML body with remote content.
 //
 //   node scripts/demo-keys.mjs [--quiet]
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -40,6 +43,47 @@ const KEYS = [
   { file: "dave.pub.asc", role: "customer", name: "Dave (customer)", trusted: true, body: () => read("openpgp/dave.pub.asc") },
 ];
 
+// OpenPGP keys for the S/MIME addresses too (alice@example.com ...), made with gpg when it is
+// there (scripts/setup.sh installs it): then the same agent and customer can use either
+// standard and the composer's S/MIME / OpenPGP switch has a real choice. Fresh keys each run.
+function gpgKeys(people) {
+  const home = mkdtempSync(join(tmpdir(), "mailseal-demo-gpg-"));
+  const gpg = (...args) =>
+    execFileSync("gpg", ["--homedir", home, "--batch", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const out = {};
+    for (const [who, email] of people) {
+      gpg("--quick-gen-key", `${who[0].toUpperCase()}${who.slice(1)} <${email}>`, "ed25519", "sign", "5y");
+      const fpr = gpg("--list-keys", "--with-colons", email).toString().match(/^fpr:+([0-9A-F]{40}):/m)[1];
+      gpg("--quick-add-key", fpr, "cv25519", "encr", "5y");
+      out[who] = { secret: gpg("--armor", "--export-secret-keys", fpr), public: gpg("--armor", "--export", fpr) };
+    }
+    return out;
+  } catch (e) {
+    if (!quiet) console.log(`demo-keys: no gpg-made keys for the @example.com addresses (${e.message.split("\n")[0]})`);
+    return null;
+  } finally {
+    try {
+      execFileSync("gpgconf", ["--homedir", home, "--kill", "all"], { stdio: "ignore" });
+    } catch {}
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+const made = gpgKeys([
+  ["alice", "alice@example.com"],
+  ["bob", "bob@example.com"],
+  ["carol", "carol@example.com"],
+  ["dave", "dave@example.com"],
+]);
+if (made) {
+  KEYS.push(
+    { file: "alice.com.sec.asc", role: "agent", name: "Alice (agent)", trusted: true, body: () => made.alice.secret },
+    { file: "bob.com.sec.asc", role: "agent", name: "Bob (agent)", trusted: true, body: () => made.bob.secret },
+    { file: "carol.com.pub.asc", role: "customer", name: "Carol (customer)", trusted: true, body: () => made.carol.public },
+    { file: "dave.com.pub.asc", role: "customer", name: "Dave (customer)", trusted: true, body: () => made.dave.public },
+  );
+}
+
 rmSync(keysOut, { recursive: true, force: true });
 mkdirSync(keysOut, { recursive: true });
 for (const k of KEYS) writeFileSync(join(keysOut, k.file), k.body());
@@ -63,6 +107,7 @@ senders.import(read("smime/root-ca.crt"), { trusted: true });
 senders.import(read("smime/int-ca.crt"));
 for (const who of ["alice", "bob", "carol", "dave"]) senders.import(text(`smime/${who}.crt`) + text(`smime/${who}.key`));
 for (const who of ["alice", "bob", "carol", "stranger"]) senders.import(read(`openpgp/${who}.sec.asc`), { trusted: true });
+if (made) for (const who of Object.keys(made)) senders.import(made[who].secret, { trusted: true });
 
 const TICKET = "Ticket #4711";
 const enc = new TextEncoder();

@@ -134,26 +134,31 @@ describe("demo page", { timeout: 120_000 }, () => {
   test("toggles and the method switch follow ring.capabilities, with the reason as tooltip", async () => {
     const page = await newPage();
     await createKeyring(page);
+    // Alice and Carol have S/MIME certificates and (gpg-made, demo-keys.mjs) OpenPGP keys for
+    // the same addresses: both methods are possible and the switch picks one.
     await page.selectOption("#c-from", "alice@example.com");
     await page.fill("#c-to", "carol@example.com");
     assert.equal(await page.isEnabled("#c-encrypt"), true);
     assert.equal(await page.isEnabled("#c-sign"), true);
-    assert.equal(await page.isEnabled('input[name=c-method][value=smime]'), true);
-    assert.equal(await page.isEnabled('input[name=c-method][value=pgp]'), false);
-    assert.match(await page.getAttribute("#l-pgp", "title"), /PGP key for alice@example\.com was not found/);
+    assert.equal(await page.isEnabled("input[name=c-method][value=smime]"), true);
+    assert.equal(await page.isEnabled("input[name=c-method][value=pgp]"), true);
 
+    // An unknown recipient: no encryption, the reason names them, signing still possible.
     await page.fill("#c-to", "carol@example.com, nobody@example.net");
     assert.equal(await page.isEnabled("#c-encrypt"), false);
     assert.match(await page.getAttribute("#l-encrypt", "title"), /nobody@example\.net/);
     assert.equal(await page.isEnabled("#c-sign"), true);
 
+    // alice@example.org has only an OpenPGP key: S/MIME is off, with the reason as tooltip.
     await page.selectOption("#c-from", "alice@example.org");
     await page.fill("#c-to", "carol@example.org");
     assert.equal(await page.isEnabled("#c-encrypt"), true);
-    assert.equal(await page.isEnabled('input[name=c-method][value=pgp]'), true);
-    assert.equal(await page.isEnabled('input[name=c-method][value=smime]'), false);
+    assert.equal(await page.isEnabled("input[name=c-method][value=pgp]"), true);
+    assert.equal(await page.isEnabled("input[name=c-method][value=smime]"), false);
+    assert.match(await page.getAttribute("#l-smime", "title"), /certificate for alice@example\.org was not found/);
 
-    // Dave's OpenPGP key expired: no encryption to him with OpenPGP.
+    // Dave's OpenPGP key at example.org expired: no encryption to him.
+    await page.selectOption("#c-from", "alice@example.org");
     await page.fill("#c-to", "dave@example.org");
     assert.equal(await page.isEnabled("#c-encrypt"), false);
     assert.match(await page.getAttribute("#l-encrypt", "title"), /dave@example\.org/);
@@ -230,6 +235,21 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.match(await opened.locator(".body").textContent(), /We reset your token/);
     assert.equal(await opened.locator(".attachments a").getAttribute("download"), "reset-steps.txt");
     await page.screenshot({ path: join(ARTIFACTS, "agent-sent.png"), fullPage: true });
+
+    // The same reply with the switch on OpenPGP: PGP/MIME, opened again as signed and encrypted.
+    await page.check("input[name=c-method][value=pgp]");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    await page.click("#c-send");
+    await page.waitForFunction(() => document.querySelectorAll("#outbox li[data-outbox]").length === 2);
+    assert.deepEqual(await page.locator("#sent table.deliveries tbody tr td").allTextContents(), ["carol@example.com", "pgp", "yes", "yes", "no"]);
+    assert.match(await page.locator("#sent pre.mime").first().textContent(), /application\/pgp-encrypted/);
+    const pgp = page.locator("#outbox li").nth(1);
+    await pgp.getByRole("button", { name: "Open" }).click();
+    const pgpOpened = pgp.locator("article");
+    await pgpOpened.waitFor();
+    assert.equal(await pgpOpened.getAttribute("data-encryption"), "decrypted");
+    assert.equal(await pgpOpened.getAttribute("data-signature"), "valid");
+    assert.equal(await pgpOpened.locator(".attachments a").getAttribute("download"), "reset-steps.txt");
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
