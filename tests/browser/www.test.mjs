@@ -293,6 +293,44 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.context().close();
   });
 
+  test("admin: download public and passphrase-protected private keys, delete, drag and drop", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await page.click("#tab-admin");
+    const row = page.locator("#keys tr", { has: page.locator("td:nth-child(1)", { hasText: /^S\/MIME$/ }) }).filter({ hasText: "alice@example.com" });
+    const [pub] = await Promise.all([page.waitForEvent("download"), row.getByRole("button", { name: /Download public/ }).click()]);
+    assert.equal(pub.suggestedFilename(), "alice@example.com.crt.pem");
+    assert.match(readFileSync(await pub.path(), "utf8"), /^-----BEGIN CERTIFICATE-----/);
+    await row.getByRole("button", { name: /Download private/ }).click();
+    await page.waitForSelector("#pass-dialog[open]");
+    await page.fill("#pass-input", "export-pass");
+    const [sec] = await Promise.all([page.waitForEvent("download"), page.click('#pass-dialog button[value="ok"]')]);
+    assert.equal(sec.suggestedFilename(), "alice@example.com.p12");
+    const p12 = readFileSync(await sec.path());
+    assert.ok(p12.length > 500 && p12[0] === 0x30, "a DER PKCS#12");
+
+    // Delete it, then bring it back by dropping the exported file (passphrase prompt).
+    page.once("dialog", (d) => d.accept());
+    await row.getByRole("button", { name: /Delete/ }).click();
+    await page.waitForFunction(() => !/alice@example\.com/.test([...document.querySelectorAll("#keys tr")].filter((tr) => tr.dataset.kind === "smime").map((tr) => tr.textContent).join(" ")));
+    await page.waitForSelector("#busy", { state: "hidden" });
+    const drop = await page.evaluateHandle((bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], "alice-export.pfx", { type: "application/x-pkcs12" }));
+      return dt;
+    }, [...p12]);
+    await page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+    await page.dispatchEvent("#drop", "drop", { dataTransfer: drop });
+    await page.waitForSelector("#pass-dialog[open]");
+    await page.fill("#pass-input", "export-pass");
+    await page.click('#pass-dialog button[value="ok"]');
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "", null, { timeout: 20_000 });
+    assert.match(await page.textContent("#import-msg"), /alice-export\.pfx: imported .*alice@example\.com/);
+    assert.equal(await row.locator("td:nth-child(6)").textContent(), "yes", "the private key is back");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("reload keeps the sealed keyring; the wrong passphrase is refused", async () => {
     const page = await newPage();
     await createKeyring(page);
