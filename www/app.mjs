@@ -43,7 +43,11 @@ async function busy(text, fn) {
   $("busy-text").textContent = text;
   $("busy").hidden = false;
   // Let the browser paint the spinner before the synchronous wasm call blocks the thread.
-  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  // (The timeout also covers hidden tabs, where animation frames do not come.)
+  await new Promise((r) => {
+    requestAnimationFrame(() => setTimeout(r, 0));
+    setTimeout(r, 100);
+  });
   try {
     return await fn();
   } finally {
@@ -463,13 +467,14 @@ $("compose").addEventListener("submit", async (ev) => {
   if (inReplyTo) draft.inReplyTo = inReplyTo;
   const opts = { sign: $("c-sign").checked, encrypt: $("c-encrypt").checked, method: chosenMethod(), policy, encryptToSelf: true };
   let out;
+  const box = $("sent");
   try {
     out = protect(state.ring, draft, opts);
   } catch (e) {
-    return showError("Send", e);
+    box.replaceChildren(el("p", { class: "error", role: "alert", text: `Not sent: ${describeError(e)}` }));
+    return;
   }
   const dec = new TextDecoder();
-  const box = $("sent");
   box.replaceChildren(el("h3", { text: `Sent: ${out.deliveries.length} deliver${out.deliveries.length === 1 ? "y" : "ies"}` }));
   if (out.warnings.length) box.append(el("ul", { class: "warnings" }, ...out.warnings.map((w) => el("li", { text: w }))));
   const table = el("table", { class: "deliveries" }, el("thead", {}, el("tr", {}, ...["to", "method", "signed", "encrypted", "problem report"].map((t) => el("th", { text: t })))));
@@ -601,13 +606,18 @@ async function importMany(items) {
       lines.push(`${name}: not imported: ${describeError(e)}`);
     }
   }
-  $("import-msg").textContent = lines.join("\n");
+  // Seal and store first, then report: once the message is shown the keyring is saved.
   if (changed) {
-    await persist();
+    try {
+      await persist();
+    } catch (e) {
+      lines.push(`The keyring could not be saved: ${describeError(e)}`);
+    }
     fillComposerSelects();
     updateToggles();
   }
   renderAdmin();
+  $("import-msg").textContent = lines.join("\n");
 }
 
 async function filesToItems(files) {

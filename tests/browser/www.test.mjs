@@ -202,6 +202,20 @@ describe("demo page", { timeout: 120_000 }, () => {
     ]);
     assert.match(await page.textContent("#sent .warnings"), /nobody@example\.net/);
     assert.equal(await page.locator("#sent pre.mime").count(), 2);
+
+    // A send that cannot work says why, next to the composer (block: no key for nobody@).
+    await page.click("#tab-admin");
+    await page.selectOption("#p-fallback", "block");
+    await page.click("#policy-form button[type=submit]");
+    await page.click("#tab-agent");
+    await page.fill("#c-to", "nobody@example.net");
+    await page.evaluate(() => {
+      const box = document.getElementById("c-encrypt");
+      box.disabled = false; // as if the toggle were stale: protect() itself refuses
+      box.checked = true;
+    });
+    await page.click("#c-send");
+    assert.match(await page.textContent("#sent .error"), /Not sent: .*nobody@example\.net.*\[recipient_key_missing\]/);
     await page.context().close();
   });
 
