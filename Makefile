@@ -117,10 +117,13 @@ test-js: pkg-built
 	node scripts/demo-keys.mjs --quiet
 	cd tests/js && node --test --test-reporter=spec
 
-# Typecheck the generated .d.ts as a TypeScript user sees it (import "mailseal").
+# Typecheck the generated .d.ts as a TypeScript user sees it (import "mailseal"), and the demo
+# page's calls into the package (www/*.mjs with checkJs).
 test-types: pkg-built
 	cd tests/js && node node_modules/typescript/bin/tsc -p types/tsconfig.json
 	@echo "test-types: mailseal.d.ts typechecks"
+	cd tests/js && node node_modules/typescript/bin/tsc -p types/www.tsconfig.json
+	@echo "test-types: the demo page (www/*.mjs, checkJs) uses the package API as typed"
 
 # End-to-end tests of the demo page (www/) in headless Debian chromium through playwright-core
 # (tests/browser, no network, no browser download). Screenshots: target/test-artifacts/.

@@ -5,10 +5,16 @@
 import init, { Keyring, open, protect, version } from "mailseal";
 import { forgetSealed, loadSealed, saveSealed } from "./store.mjs";
 
+// The page's own elements by id. Typed `any` for the type check (tests/js/types/www.tsconfig.json),
+// which is about the package API: every call into "mailseal" is checked against its .d.ts.
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
+/** @type {(selector: string) => any} */
+const $q = (selector) => document.querySelector(selector);
 const enc = new TextEncoder();
 
 const state = {
+  /** @type {Keyring | null} */
   ring: null,
   pass: null, // the sealing passphrase, kept in memory only while unlocked
   outbox: [], // { id, to, method, signed, encrypted, problemReport, mime, subject }
@@ -70,6 +76,7 @@ function download(name, data, type = "application/octet-stream") {
 
 // ---- policy (not secret: kept in localStorage) -------------------------------------------------
 
+/** @type {import("mailseal").Policy & { groups: Record<string, { sign?: boolean; encrypt?: boolean; method?: import("mailseal").Method }> }} */
 const DEFAULT_POLICY = {
   methodPriority: ["smime", "pgp"],
   fallback: "block",
@@ -80,6 +87,7 @@ const DEFAULT_POLICY = {
   },
 };
 
+/** @returns {typeof DEFAULT_POLICY} */
 function loadPolicy() {
   try {
     const p = JSON.parse(localStorage.getItem("mailseal-policy") ?? "null");
@@ -302,7 +310,7 @@ function renderOpened(raw, title, { replyable = true } = {}) {
   if (r.attachments.length) {
     const list = el("p", { class: "attachments" }, "📎 ");
     for (const a of r.attachments) {
-      const url = URL.createObjectURL(new Blob([a.data], { type: a.contentType }));
+      const url = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (a.data)], { type: a.contentType }));
       list.append(el("a", { href: url, download: a.filename || "attachment", text: `${a.filename || "attachment"} (${a.data.length} bytes)` }));
     }
     art.append(list);
@@ -359,12 +367,12 @@ function applyGroupDefaults() {
   $("c-sign").checked = Boolean(g.sign);
   $("c-encrypt").checked = Boolean(g.encrypt);
   const m = g.method ?? "auto";
-  for (const r of document.querySelectorAll('input[name="c-method"]')) r.checked = r.value === m;
+  for (const r of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="c-method"]'))) r.checked = r.value === m;
   updateToggles();
 }
 
 function chosenMethod() {
-  return document.querySelector('input[name="c-method"]:checked')?.value ?? "auto";
+  return $q('input[name="c-method"]:checked')?.value ?? "auto";
 }
 
 function addressesInput() {
@@ -403,10 +411,12 @@ function updateToggles() {
       : recipients === 0
         ? "Add a recipient first"
         : reason((m) => (m.canEncrypt ? "ok" : m.encryptDetails.join(" ") || `missing keys: ${m.missing.join(", ")}`));
-  for (const [box, label, ok, text] of [
+  /** @type {[string, string, boolean, string][]} */
+  const toggles = [
     ["c-sign", "l-sign", canSign, signWhy],
     ["c-encrypt", "l-encrypt", canEncrypt, encWhy],
-  ]) {
+  ];
+  for (const [box, label, ok, text] of toggles) {
     $(box).disabled = !ok;
     if (!ok) $(box).checked = false;
     $(label).title = text;
@@ -416,9 +426,9 @@ function updateToggles() {
   for (const m of ["smime", "pgp"]) {
     const c = byMethod[m];
     const possible = Boolean(c && (c.canSign || c.canEncrypt));
-    const radio = document.querySelector(`input[name="c-method"][value="${m}"]`);
+    const radio = $q(`input[name="c-method"][value="${m}"]`);
     radio.disabled = !possible;
-    if (!possible && radio.checked) document.querySelector('input[name="c-method"][value="auto"]').checked = true;
+    if (!possible && radio.checked) $q('input[name="c-method"][value="auto"]').checked = true;
     $(`l-${m}`).title = possible ? `${m === "smime" ? "S/MIME" : "OpenPGP"} is possible` : c ? [c.signDetail, ...c.encryptDetails].filter(Boolean).join("\n") : "not allowed by the policy";
   }
   $("c-why").textContent = why.join(" · ");
@@ -462,9 +472,11 @@ $("compose").addEventListener("submit", async (ev) => {
   for (const f of $("c-files").files) {
     attachments.push({ filename: f.name, contentType: f.type || "application/octet-stream", data: new Uint8Array(await f.arrayBuffer()) });
   }
+  /** @type {import("mailseal").Draft} */
   const draft = { ...addr, subject: $("c-subject").value, text: $("c-body").value, attachments };
   const inReplyTo = $("compose").dataset.inReplyTo;
   if (inReplyTo) draft.inReplyTo = inReplyTo;
+  /** @type {import("mailseal").ProtectOptions} */
   const opts = { sign: $("c-sign").checked, encrypt: $("c-encrypt").checked, method: chosenMethod(), policy, encryptToSelf: true };
   let out;
   const box = $("sent");
@@ -672,11 +684,12 @@ function renderPolicy() {
 
 $("policy-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
+  /** @type {typeof DEFAULT_POLICY.groups} */
   const groups = {};
-  for (const input of $("groups").querySelectorAll("[data-group]")) {
+  for (const input of /** @type {NodeListOf<HTMLInputElement>} */ ($("groups").querySelectorAll("[data-group]"))) {
     const g = (groups[input.dataset.group] ??= {});
     if (input.dataset.field === "method") {
-      if (input.value !== "auto") g.method = input.value;
+      if (input.value !== "auto") g.method = /** @type {import("mailseal").Method} */ (input.value);
     } else g[input.dataset.field] = input.checked;
   }
   policy = { methodPriority: $("p-priority").value.split(","), fallback: $("p-fallback").value, groups };

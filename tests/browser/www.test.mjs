@@ -378,12 +378,12 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.context().close();
   });
 
-  test("accessibility: axe-core finds no WCAG A violations; controls are keyboard reachable", async () => {
+  test("accessibility: axe-core finds no WCAG 2 A/AA or best-practice violations; controls are keyboard reachable", async () => {
     const page = await newPage();
     const axe = readFileSync(join(dirname(fileURLToPath(import.meta.resolve("axe-core"))), "axe.min.js"), "utf8");
     const audit = async (name) => {
       await page.addScriptTag({ content: axe });
-      const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a"] } }));
+      const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "best-practice"] } }));
       const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
       assert.deepEqual(found, [], `${name}: ${found.join("\n")}`);
     };
