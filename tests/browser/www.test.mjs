@@ -273,29 +273,42 @@ describe("demo page", { timeout: 120_000 }, () => {
     await createKeyring(page, { demo: false });
     await page.click("#tab-admin");
     const file = (path, name) => ({ name: name ?? path, mimeType: "application/octet-stream", buffer: readFileSync(join(KEYS, path)) });
-    const cases = [
-      [file("root-ca.crt.pem"), null, /imported 1 key/],
-      [file("intermediate-ca.crt.der"), null, /imported 1 key/],
-      [file("alice-rsa2048.crt.der", "alice.crt"), null, /imported 1 key\(s\): alice@example\.com/],
-      [file("alice-chain.p7b"), null, /imported 3 key/],
-      [file("alice.p12"), "alice-pass", /imported 1 key\(s\): alice@example\.com/],
-      [file("dave-p256.p12", "dave.pfx"), "dave-pass", /imported 1 key\(s\): dave@example\.com/],
-      [file("pgp-ed.pub.asc"), null, /pgp-ed@example\.org/],
-      [file("pgp-rsa.pub.gpg"), null, /pgp-rsa@example\.org/],
-      [file("pgp-keyring.gpg", "keyring.pgp"), null, /imported 4 key/],
-      [file("pgp-ed.sec.asc"), "pgp-ed-pass", /pgp-ed@example\.org/],
+    // Several files at once (one sealing afterwards), each reported on its own line.
+    const plain = [
+      [file("root-ca.crt.pem"), /root-ca\.crt\.pem: imported 1 key/],
+      [file("intermediate-ca.crt.der"), /intermediate-ca\.crt\.der: imported 1 key/],
+      [file("alice-rsa2048.crt.der", "alice.crt"), /alice\.crt: imported 1 key\(s\): alice@example\.com/],
+      [file("alice-chain.p7b"), /alice-chain\.p7b: imported 3 key/],
+      [file("pgp-ed.pub.asc"), /pgp-ed\.pub\.asc: imported 1 key\(s\): pgp-ed/],
+      [file("pgp-rsa.pub.gpg"), /pgp-rsa\.pub\.gpg: imported 1 key\(s\): pgp-rsa@example\.org/],
+      [file("pgp-keyring.gpg", "keyring.pgp"), /keyring\.pgp: imported 4 key/],
     ];
-    for (const [f, pass, want] of cases) {
-      await page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
-      await page.setInputFiles("#import-file", f);
-      if (pass) {
-        await page.waitForSelector("#pass-dialog[open]");
-        await page.fill("#pass-input", pass);
-        await page.click('#pass-dialog button[value="ok"]');
-      }
-      await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "", null, { timeout: 20_000 });
-      assert.match(await page.textContent("#import-msg"), want, f.name);
+    // Protected ones: the passphrase prompt comes up for each, in order.
+    const locked = [
+      [file("alice.p12"), "alice-pass", /alice\.p12: imported 1 key\(s\): alice@example\.com/],
+      [file("dave-p256.p12", "dave.pfx"), "dave-pass", /dave\.pfx: imported 1 key\(s\): dave@example\.com/],
+      [file("pgp-ed.sec.asc"), "pgp-ed-pass", /pgp-ed\.sec\.asc: imported 1 key\(s\): pgp-ed/],
+    ];
+    const importMsg = () => page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+    await importMsg();
+    await page.setInputFiles("#import-file", plain.map(([f]) => f));
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "", null, { timeout: 30_000 });
+    const plainMsg = await page.textContent("#import-msg");
+    for (const [f, want] of plain) assert.match(plainMsg, want, f.name);
+    await importMsg();
+    await page.setInputFiles("#import-file", locked.map(([f]) => f));
+    for (const [f, pass] of locked) {
+      await page.waitForFunction(
+        (name) => document.getElementById("pass-dialog").open && document.getElementById("pass-why").textContent.startsWith(name),
+        f.name,
+        { timeout: 20_000 },
+      );
+      await page.fill("#pass-input", pass);
+      await page.click('#pass-dialog button[value="ok"]');
     }
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "", null, { timeout: 30_000 });
+    const lockedMsg = await page.textContent("#import-msg");
+    for (const [f, , want] of locked) assert.match(lockedMsg, want, f.name);
     const rows = await page.locator("#keys tr").count();
     assert.ok(rows >= 8, `${rows} keys listed`);
     // The secret imports show as having secrets; a junk file is refused with a clear message.
