@@ -387,6 +387,12 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.click("#tab-admin");
     assert.equal(await page.locator("#keys tr").count(), before);
     assert.match(await page.textContent("#keys"), /pgp-ed@example\.org/);
+
+    // Lock forgets the keys in memory: back to the unlock screen, nothing of the views shown.
+    await page.click("#lock");
+    await page.waitForSelector("#unlock:not([hidden])");
+    assert.equal(await page.isVisible("#admin"), false);
+    assert.equal(await page.isVisible("#agent"), false);
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
