@@ -111,7 +111,12 @@ describe("demo page", { timeout: 120_000 }, () => {
     const frame = article(page, "03").locator("iframe");
     assert.equal(await frame.getAttribute("sandbox"), "");
     assert.match(await frame.getAttribute("srcdoc"), /default-src 'none'/);
+    const inside = await (await frame.elementHandle()).contentFrame();
+    assert.match(await inside.evaluate(() => document.body.innerText), /Error 809/, "the HTML body renders");
+    assert.equal(await inside.evaluate(() => document.images[0].naturalWidth), 0, "the remote image did not load");
     assert.ok(!offsite.some((u) => u.includes("tracker.example.net")), `remote image requested: ${offsite}`);
+    // Full-page screenshots leave out-of-process frames blank: the HTML article on its own.
+    await article(page, "03").screenshot({ path: join(ARTIFACTS, "agent-html-message.png") });
     await page.waitForTimeout(300); // let the sandboxed frames paint
     await page.screenshot({ path: join(ARTIFACTS, "agent-view.png"), fullPage: true });
     assert.deepEqual(page.errors, []);
