@@ -110,7 +110,6 @@ for (const who of ["alice", "bob", "carol", "stranger"]) senders.import(read(`op
 if (made) for (const who of Object.keys(made)) senders.import(made[who].secret, { trusted: true });
 
 const TICKET = "Ticket #4711";
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 const one = (draft, opts) => {
   const out = protect(senders, draft, opts);

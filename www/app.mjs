@@ -11,7 +11,6 @@ import { forgetSealed, loadSealed, saveSealed } from "./store.mjs";
 const $ = (id) => document.getElementById(id);
 /** @type {(selector: string) => any} */
 const $q = (selector) => document.querySelector(selector);
-const enc = new TextEncoder();
 
 const state = {
   /** @type {Keyring | null} */
