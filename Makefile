@@ -6,7 +6,7 @@
 #   make setup  install what is missing (rustup target, wasm-bindgen-cli, npm and apt packages)
 #
 # The steps of `make test` are targets too (lint-fmt, lint-clippy, lint-clippy-wasm,
-# test-native, test-wasm, pkg-build, test-types, test-js, test-worker); they do not run set-up.
+# test-native, test-wasm, pkg-build, test-types, test-js, test-worker, test-www); they do not run set-up.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -25,7 +25,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 
 .PHONY: help setup pkg pkg-build demo demo-keys serve test \
-        lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-wasm test-js test-types test-worker pkg-built clean
+        lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-wasm test-js test-types test-worker test-www pkg-built clean
 
 help:
 	@sed -n 's/^#   make /  make /p' Makefile
@@ -51,7 +51,8 @@ demo: pkg
 	@$(MAKE) --no-print-directory demo-keys
 	@$(MAKE) --no-print-directory serve
 
-# A few small fixture keys for the demo page, chosen from tests/data/keys/expected.json.
+# The demo page's keys (two agents, two customers, both standards, from the committed
+# fixtures) and its incoming mail, written by the built package: www/demo-keys/, www/demo-messages/.
 demo-keys:
 	@node scripts/demo-keys.mjs
 
@@ -116,10 +117,20 @@ test-js: pkg-built
 	node scripts/demo-keys.mjs --quiet
 	cd tests/js && node --test --test-reporter=spec
 
-# Typecheck the generated .d.ts as a TypeScript user sees it (import "mailseal").
+# Typecheck the generated .d.ts as a TypeScript user sees it (import "mailseal"), and the demo
+# page's calls into the package (www/*.mjs with checkJs).
 test-types: pkg-built
 	cd tests/js && node node_modules/typescript/bin/tsc -p types/tsconfig.json
 	@echo "test-types: mailseal.d.ts typechecks"
+	cd tests/js && node node_modules/typescript/bin/tsc -p types/www.tsconfig.json
+	@echo "test-types: the demo page (www/*.mjs, checkJs) uses the package API as typed"
+
+# End-to-end tests of the demo page (www/) in headless Debian chromium through playwright-core
+# (tests/browser, no network, no browser download). Screenshots: target/test-artifacts/.
+test-www: pkg-built
+	@test -d tests/browser/node_modules/playwright-core || { echo "tests/browser: run make setup" >&2; exit 1; }
+	node scripts/demo-keys.mjs --quiet
+	cd tests/browser && node --test --test-reporter=spec
 
 # The Cloudflare worker (worker/) bundled by `wrangler deploy --dry-run` and run in workerd by
 # Miniflare: no network (metrics and cf fetch off). Needs the built package (make pkg).
@@ -135,4 +146,4 @@ pkg-built:
 		echo "the package is not built: run make pkg" >&2; exit 1; fi
 
 clean:
-	rm -rf $(DIST) www/demo-keys target/test-logs
+	rm -rf $(DIST) www/demo-keys www/demo-messages target/test-logs target/test-artifacts

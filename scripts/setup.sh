@@ -6,14 +6,15 @@
 #   - wasm-bindgen-cli at the version Cargo.lock pins for wasm-bindgen (the CLI and the
 #     library must match exactly, or the generated glue refuses to load)
 #   - npm packages (`npm ci`) in every folder listed in NPM_DIRS that has a package-lock.json
-#   - Debian packages for interop tests (openssl, gpg, sqop) when missing and running as root
+#   - Debian packages for interop tests (openssl, gpg, sqop) and the browser tests (chromium,
+#     driven by playwright-core from tests/browser) when missing and running as root
 #
 # Expects a Debian machine with the Rust toolchain (rustup), node 20 and npm.
 # Safe to run again and again: a second run does nothing and takes about a second.
 #
 # Environment knobs:
-#   MAILSEAL_SETUP_BROWSER=1   also install Debian's chromium + chromium-driver (browser tests;
-#                              not needed yet, see want_browser below)
+#   MAILSEAL_SETUP_BROWSER=1   also install chromium-driver (for wasm-bindgen-test in a browser;
+#                              chromium itself is always wanted: make test-www needs it)
 #   MAILSEAL_SETUP_SKIP_APT=1  never touch apt (for machines where it is managed elsewhere)
 set -euo pipefail
 
@@ -23,7 +24,7 @@ cd "$ROOT"
 bash scripts/fix-dev-null.sh
 
 # Folders with npm dependencies (each has a committed package-lock.json).
-NPM_DIRS=(tests/js worker)
+NPM_DIRS=(tests/js worker tests/browser)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -100,14 +101,13 @@ fi
 # --- Debian packages -----------------------------------------------------------------------
 # command -> Debian package
 # sqop: Sequoia's stateless OpenPGP CLI, a third OpenPGP peer in tests/interop_openpgp.rs
-APT_WANT=(openssl:openssl gpg:gpg sqop:sqop)
+# chromium: the headless browser tests/browser drives with playwright-core (make test-www)
+APT_WANT=(openssl:openssl gpg:gpg sqop:sqop chromium:chromium)
 
-# Hook for browser tests (wasm-bindgen-test in Chromium, playwright-core against www/).
-# Not needed yet: switch on with MAILSEAL_SETUP_BROWSER=1, or make it unconditional here once
-# a test needs it.
+# Hook for wasm-bindgen-test in Chromium (needs chromedriver): MAILSEAL_SETUP_BROWSER=1.
 want_browser() { [ "${MAILSEAL_SETUP_BROWSER:-0}" = 1 ]; }
 if want_browser; then
-    APT_WANT+=(chromium:chromium chromedriver:chromium-driver)
+    APT_WANT+=(chromedriver:chromium-driver)
 fi
 
 missing_pkgs=()

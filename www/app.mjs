@@ -1,80 +1,759 @@
-// Demo page logic: load the wasm, import the demo keys, list them. Only moves bytes and
-// renders what the keyring reports; no crypto here.
-import init, { Keyring, version } from "mailseal";
+// The help-desk demo page. Everything security-relevant is the package's job (import, seal,
+// capabilities, protect, open, check); this file only moves bytes between the user, IndexedDB
+// and the package, and renders what the package reports. Nothing is sent over the network
+// except fetching the page's own files (demo keys and demo messages).
+import init, { Keyring, open, protect, version } from "mailseal";
+import { forgetSealed, loadSealed, saveSealed } from "./store.mjs";
 
+// The page's own elements by id. Typed `any` for the type check (tests/js/types/www.tsconfig.json),
+// which is about the package API: every call into "mailseal" is checked against its .d.ts.
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
+/** @type {(selector: string) => any} */
+const $q = (selector) => document.querySelector(selector);
+
+const state = {
+  /** @type {Keyring | null} */
+  ring: null,
+  pass: null, // the sealing passphrase, kept in memory only while unlocked
+  outbox: [], // { id, to, method, signed, encrypted, problemReport, mime, subject }
+  articles: [], // { title, raw }
+};
+
+// ---- helpers --------------------------------------------------------------------------------
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "dataset") Object.assign(node.dataset, v);
+    else if (k in node && typeof v !== "string") node[k] = v;
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v);
+  }
+  node.append(...children.filter((c) => c != null));
+  return node;
+}
+
+function describeError(e) {
+  const code = e && typeof e === "object" && e.code ? ` [${e.code}]` : "";
+  return `${e?.message ?? e}${code}`;
+}
 
 function showError(context, e) {
-  const code = e && typeof e === "object" && "code" in e ? ` [${e.code}]` : "";
-  $("log").textContent = `${context}: ${e?.message ?? e}${code}`;
+  $("error").textContent = context ? `${context}: ${describeError(e)}` : "";
 }
 
-function cell(text, className) {
-  const td = document.createElement("td");
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
+/** Runs slow work (Argon2 in seal/unseal takes about a second) behind a spinner. */
+async function busy(text, fn) {
+  $("busy-text").textContent = text;
+  $("busy").hidden = false;
+  // Let the browser paint the spinner before the synchronous wasm call blocks the thread.
+  // (The timeout also covers hidden tabs, where animation frames do not come.)
+  await new Promise((r) => {
+    requestAnimationFrame(() => setTimeout(r, 0));
+    setTimeout(r, 100);
+  });
+  try {
+    return await fn();
+  } finally {
+    $("busy").hidden = true;
+  }
 }
 
-function render(ring) {
-  const body = $("keys");
-  body.replaceChildren();
-  const keys = ring.list();
-  if (keys.length === 0) {
-    const tr = document.createElement("tr");
-    tr.append(cell("no keys"));
-    tr.firstChild.colSpan = 7;
-    body.append(tr);
+function splitAddresses(s) {
+  return s.split(/[,;\s]+/).map((a) => a.trim()).filter(Boolean);
+}
+
+function download(name, data, type = "application/octet-stream") {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// ---- policy (not secret: kept in localStorage) -------------------------------------------------
+
+/** @type {import("mailseal").Policy & { groups: Record<string, { sign?: boolean; encrypt?: boolean; method?: import("mailseal").Method }> }} */
+const DEFAULT_POLICY = {
+  methodPriority: ["smime", "pgp"],
+  fallback: "block",
+  groups: {
+    "First level": { sign: true, encrypt: false },
+    Security: { sign: true, encrypt: true },
+    Billing: { sign: false, encrypt: false },
+  },
+};
+
+/** @returns {typeof DEFAULT_POLICY} */
+function loadPolicy() {
+  try {
+    const p = JSON.parse(localStorage.getItem("mailseal-policy") ?? "null");
+    if (p && Array.isArray(p.methodPriority) && p.groups) return p;
+  } catch {}
+  return structuredClone(DEFAULT_POLICY);
+}
+let policy = loadPolicy();
+
+// ---- keyring persistence --------------------------------------------------------------------
+
+async function persist() {
+  const sealed = await busy("Sealing the keyring…", () => state.ring.seal(state.pass));
+  await saveSealed(sealed);
+}
+
+async function importDemoKeys(ring) {
+  const manifest = await (await fetch("demo-keys/manifest.json")).json();
+  for (const key of manifest.keys) {
+    const bytes = new Uint8Array(await (await fetch(`demo-keys/${key.file}`)).arrayBuffer());
+    ring.import(bytes, { trusted: key.trusted });
+  }
+}
+
+function showView(name) {
+  for (const id of ["setup", "unlock", "agent", "admin"]) $(id).hidden = id !== name;
+  $("nav").hidden = !(name === "agent" || name === "admin");
+  $("tab-agent").setAttribute("aria-pressed", String(name === "agent"));
+  $("tab-admin").setAttribute("aria-pressed", String(name === "admin"));
+  document.body.dataset.view = name;
+  if (name === "admin") renderAdmin();
+  if (name === "agent") renderAgent();
+}
+
+async function unlocked(ring, pass) {
+  state.ring = ring;
+  state.pass = pass;
+  fillComposerSelects();
+  await loadArticles();
+  showView("agent");
+  applyGroupDefaults();
+}
+
+$("setup-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  showError("");
+  const pass = $("setup-pass").value;
+  if (pass !== $("setup-pass2").value) return showError("Create", "the two passphrases differ");
+  const ring = new Keyring();
+  try {
+    if ($("setup-demo").checked) await importDemoKeys(ring);
+    state.ring = ring;
+    state.pass = pass;
+    await persist();
+  } catch (e) {
+    return showError("Create", e);
+  }
+  $("setup-pass").value = $("setup-pass2").value = "";
+  await unlocked(ring, pass);
+});
+
+$("unlock-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  $("unlock-msg").textContent = "";
+  const pass = $("unlock-pass").value;
+  try {
+    const sealed = await loadSealed();
+    const ring = await busy("Unlocking…", () => Keyring.unseal(sealed, pass));
+    $("unlock-pass").value = "";
+    await unlocked(ring, pass);
+  } catch (e) {
+    $("unlock-msg").textContent =
+      e?.code === "bad_password"
+        ? "Wrong passphrase. The stored keyring is unchanged; try again."
+        : `The keyring could not be opened: ${describeError(e)}`;
+    $("unlock-pass").select();
+  }
+});
+
+$("forget").addEventListener("click", async () => {
+  if (!confirm("Delete the stored keyring? Its keys are lost unless you exported them.")) return;
+  await forgetSealed();
+  showView("setup");
+});
+
+$("lock").addEventListener("click", () => {
+  state.ring?.free();
+  state.ring = null;
+  state.pass = null;
+  state.outbox = [];
+  $("sent").replaceChildren();
+  showView("unlock");
+  $("unlock-pass").focus();
+});
+$("tab-agent").addEventListener("click", () => showView("agent"));
+$("tab-admin").addEventListener("click", () => showView("admin"));
+
+// ---- agent view: articles ---------------------------------------------------------------------
+
+async function loadArticles() {
+  if (state.articles.length) return;
+  try {
+    const manifest = await (await fetch("demo-messages/manifest.json")).json();
+    $("ticket-title").textContent = manifest.ticket ?? "Ticket";
+    for (const m of manifest.messages) {
+      const raw = new Uint8Array(await (await fetch(`demo-messages/${m.file}`)).arrayBuffer());
+      state.articles.push({ title: m.title, file: m.file, raw });
+    }
+  } catch (e) {
+    showError("demo messages (run make demo)", e);
+  }
+}
+
+/** The status icons for one opened message: [kind, state, css class, label]. */
+function badgesFor(r) {
+  const out = [];
+  const e = r.encryption;
+  if (e.state === "decrypted") out.push(["encryption", "decrypted", "ok", "🔒 Encrypted for you"]);
+  else if (e.state === "no_key") out.push(["encryption", "no_key", "bad", "🚫 Cannot decrypt"]);
+  else if (e.state === "failed") out.push(["encryption", "failed", "bad", "⚠️ Decryption failed"]);
+  else out.push(["encryption", "none", "info", "✉️ Not encrypted"]);
+  const s = r.signature;
+  const labels = {
+    valid: s.scope === "partial" ? ["warn", "◐ Partially signed"] : ["ok", "✅ Signature verified"],
+    invalid: ["bad", "❌ Verification failed"],
+    unknown_signer: ["warn", "❓ Unknown signer"],
+    untrusted: ["warn", "⚠️ Untrusted signer"],
+    expired: ["bad", "⌛ Signer's key expired"],
+    revoked: ["bad", "⛔ Signer's key revoked"],
+    sender_mismatch: ["bad", "⚠️ Sender mismatch"],
+  };
+  if (s.state !== "none") {
+    const [cls, label] = labels[s.state] ?? ["warn", s.state];
+    const st = s.state === "valid" && s.scope === "partial" ? "partial" : s.state;
+    out.push(["signature", st, cls, label]);
+    if (s.scope === "partial" && s.state !== "valid") out.push(["scope", "partial", "warn", "◐ Partially signed"]);
+  } else if (s.detail) {
+    // e.g. only a part of the message is signed: the package shows it as unsigned, with a reason.
+    out.push(["signature", "none", "warn", "⚠️ Not signed (see details)"]);
+  } else {
+    out.push(["signature", "none", "info", "Not signed"]);
+  }
+  return out;
+}
+
+function detailRows(r, kind) {
+  const e = r.encryption;
+  const s = r.signature;
+  if (kind === "encryption") {
+    return [
+      ["State", e.state],
+      ["Method", e.method ?? "—"],
+      ["Algorithm", e.algorithm ?? "—"],
+      ["Authenticated", e.authenticated == null ? "—" : e.authenticated ? "yes (tamper-evident)" : "no (not integrity protected)"],
+      ["Key id", e.keyId ?? "—"],
+      ["Detail", e.detail ?? "—"],
+    ];
+  }
+  return [
+    ["State", s.state],
+    ["Scope", s.scope ?? "—"],
+    ["Method", s.method ?? "—"],
+    ["Signer", s.signer?.emails?.join(", ") || "—"],
+    ["Signer key id", s.signer?.keyId ?? "—"],
+    ["Digest", s.digest ?? "—"],
+    ["Signed at", s.signedAt ?? "—"],
+    ["Detail", s.detail ?? "—"],
+  ];
+}
+
+function showDetails(r, kind) {
+  const list = $("detail-list");
+  list.replaceChildren();
+  for (const [k, v] of detailRows(r, kind)) list.append(el("dt", { text: k }), el("dd", { text: String(v) }));
+  $("detail-title").textContent = kind === "encryption" ? "Encryption details" : "Signature details";
+  $("detail-dialog").showModal();
+}
+
+/** A sandboxed frame for HTML bodies: no scripts, no same-origin, no remote content (CSP). */
+function htmlFrame(html) {
+  const csp =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; form-action 'none'";
+  const frame = el("iframe", { class: "html", title: "HTML message body (remote content blocked)" });
+  frame.setAttribute("sandbox", "");
+  frame.setAttribute("referrerpolicy", "no-referrer");
+  frame.srcdoc = `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank">${html}`;
+  return frame;
+}
+
+function renderOpened(raw, title, { replyable = true } = {}) {
+  let r;
+  try {
+    r = open(state.ring, raw);
+  } catch (e) {
+    return el("article", { class: "article", dataset: { error: e?.code ?? "error" } }, el("p", { class: "error", text: `${title}: ${describeError(e)}` }));
+  }
+  const h = r.headers;
+  const badges = el("div", { class: "badges", role: "group", "aria-label": "Security status" });
+  for (const [kind, st, cls, label] of badgesFor(r)) {
+    const rows = detailRows(r, kind === "scope" ? "signature" : kind);
+    const tip = rows.map(([k, v]) => `${k}: ${v}`).join("\n");
+    const b = el("button", { type: "button", class: `badge ${cls}`, title: tip, text: label, dataset: { kind, state: st } });
+    b.addEventListener("click", () => showDetails(r, kind === "scope" ? "signature" : kind));
+    badges.append(b);
+  }
+  const art = el(
+    "article",
+    { class: "article", dataset: { encryption: r.encryption.state, signature: r.signature.state, scope: r.signature.scope ?? "" } },
+    el(
+      "header",
+      {},
+      el("div", {}, el("strong", { text: h.subject ?? "(no subject)" }), el("div", { class: "meta", text: `From ${h.from ?? "?"} to ${[...h.to, ...h.cc].join(", ")}${h.date ? ` · ${h.date}` : ""}` })),
+      badges,
+    ),
+    el("p", { class: "hint", text: title }),
+  );
+  if (r.warnings.length) art.append(el("ul", { class: "warnings" }, ...r.warnings.map((w) => el("li", { text: w }))));
+  if (r.html) art.append(el("p", { class: "hint", text: "HTML body: scripts and remote content (images, fonts, styles from the web) are blocked." }), htmlFrame(r.html));
+  else if (r.text) art.append(el("div", { class: "body", text: r.text }));
+  if (r.attachments.length) {
+    const list = el("p", { class: "attachments" }, "📎 ");
+    for (const a of r.attachments) {
+      const url = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (a.data)], { type: a.contentType }));
+      list.append(el("a", { href: url, download: a.filename || "attachment", text: `${a.filename || "attachment"} (${a.data.length} bytes)` }));
+    }
+    art.append(list);
+  }
+  if (replyable && h.from) {
+    const reply = el("button", { type: "button", text: "Reply" });
+    reply.addEventListener("click", () => startReply(r));
+    art.append(reply);
+  }
+  return art;
+}
+
+function renderAgent() {
+  const list = $("articles");
+  list.replaceChildren(...state.articles.map((a) => el("li", {}, renderOpened(a.raw, a.title))));
+  renderOutbox();
+}
+
+function renderOutbox() {
+  const list = $("outbox");
+  list.replaceChildren();
+  if (!state.outbox.length) list.append(el("li", { class: "hint", text: "Nothing sent yet." }));
+  for (const m of state.outbox) {
+    const btn = el("button", { type: "button", text: "Open" });
+    const slot = el("div");
+    btn.addEventListener("click", () => slot.replaceChildren(renderOpened(m.mime, `Outbox copy for ${m.to.join(", ")}`, { replyable: false })));
+    list.append(
+      el("li", { dataset: { outbox: m.id } }, `${m.subject} → ${m.to.join(", ")} · ${m.method}${m.signed ? " · signed" : ""}${m.encrypted ? " · encrypted" : ""}${m.problemReport ? " · problem report" : ""} `, btn, slot),
+    );
+  }
+}
+
+// ---- agent view: composer ---------------------------------------------------------------------
+
+function ownAddresses() {
+  const seen = new Set();
+  for (const k of state.ring.list()) if (k.hasSecret) for (const e of k.emails) seen.add(e);
+  return [...seen].sort();
+}
+
+function fillComposerSelects() {
+  const from = $("c-from");
+  const keep = from.value;
+  from.replaceChildren(...ownAddresses().map((a) => el("option", { value: a, text: a })));
+  if ([...from.options].some((o) => o.value === keep)) from.value = keep;
+  const group = $("c-group");
+  const g = group.value;
+  group.replaceChildren(...Object.keys(policy.groups).map((n) => el("option", { value: n, text: n })));
+  if (policy.groups[g]) group.value = g;
+}
+
+function applyGroupDefaults() {
+  const g = policy.groups[$("c-group").value] ?? {};
+  $("c-sign").checked = Boolean(g.sign);
+  $("c-encrypt").checked = Boolean(g.encrypt);
+  const m = g.method ?? "auto";
+  for (const r of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="c-method"]'))) r.checked = r.value === m;
+  updateToggles();
+}
+
+function chosenMethod() {
+  return $q('input[name="c-method"]:checked')?.value ?? "auto";
+}
+
+function addressesInput() {
+  return { from: $("c-from").value, to: splitAddresses($("c-to").value), cc: splitAddresses($("c-cc").value) };
+}
+
+/** Enables / disables the Sign and Encrypt toggles and the method switch from ring.capabilities. */
+function updateToggles() {
+  if (!state.ring) return;
+  const addr = addressesInput();
+  const why = [];
+  let caps;
+  try {
+    caps = state.ring.capabilities(addr, { policy });
+  } catch (e) {
+    caps = { methods: [], canSign: false, canEncrypt: false, details: [describeError(e)] };
+  }
+  const byMethod = Object.fromEntries(caps.methods.map((m) => [m.method, m]));
+  const method = chosenMethod();
+  const scope = method === "auto" ? caps.methods : [byMethod[method]].filter(Boolean);
+  const recipients = addr.to.length + addr.cc.length;
+  const canSign = scope.some((m) => m.canSign);
+  const encryptAll = recipients > 0 && scope.some((m) => m.canEncrypt);
+  // With a fallback other than "block", encrypting is allowed when at least one recipient has a
+  // key: protect() then sends the others a problem report or plain mail, and says so.
+  const fallbackFor = scope.find((m) => m.canSign && m.missing.length < recipients);
+  const encryptSome = !encryptAll && policy.fallback !== "block" && recipients > 0 && Boolean(fallbackFor);
+  const canEncrypt = encryptAll || encryptSome;
+  const reason = (pick) => scope.map((m) => `${m.method === "smime" ? "S/MIME" : "OpenPGP"}: ${pick(m)}`).join("\n") || caps.details.join("\n");
+  const signWhy = canSign ? "Signing is possible" : reason((m) => m.signDetail ?? (m.canSign ? "ok" : "not possible"));
+  const fallbackText = policy.fallback === "problem_report" ? "get a problem report instead" : "get the message unencrypted";
+  const encWhy = encryptAll
+    ? "Encryption is possible for every recipient"
+    : encryptSome
+      ? `No key for ${fallbackFor.missing.join(", ")}: they ${fallbackText} (policy fallback)`
+      : recipients === 0
+        ? "Add a recipient first"
+        : reason((m) => (m.canEncrypt ? "ok" : m.encryptDetails.join(" ") || `missing keys: ${m.missing.join(", ")}`));
+  /** @type {[string, string, boolean, string][]} */
+  const toggles = [
+    ["c-sign", "l-sign", canSign, signWhy],
+    ["c-encrypt", "l-encrypt", canEncrypt, encWhy],
+  ];
+  for (const [box, label, ok, text] of toggles) {
+    $(box).disabled = !ok;
+    if (!ok) $(box).checked = false;
+    $(label).title = text;
+    $(box).setAttribute("aria-description", text);
+    if (!ok || (box === "c-encrypt" && encryptSome)) why.push(text);
+  }
+  for (const m of ["smime", "pgp"]) {
+    const c = byMethod[m];
+    const possible = Boolean(c && (c.canSign || c.canEncrypt));
+    const radio = $q(`input[name="c-method"][value="${m}"]`);
+    radio.disabled = !possible;
+    if (!possible && radio.checked) $q('input[name="c-method"][value="auto"]').checked = true;
+    $(`l-${m}`).title = possible ? `${m === "smime" ? "S/MIME" : "OpenPGP"} is possible` : c ? [c.signDetail, ...c.encryptDetails].filter(Boolean).join("\n") : "not allowed by the policy";
+  }
+  $("c-why").textContent = why.join(" · ");
+}
+
+for (const id of ["c-from", "c-to", "c-cc"]) $(id).addEventListener("input", updateToggles);
+$("c-group").addEventListener("change", applyGroupDefaults);
+for (const r of document.querySelectorAll('input[name="c-method"]')) r.addEventListener("change", updateToggles);
+
+function startReply(r) {
+  const h = r.headers;
+  const own = ownAddresses();
+  const mine = [...h.to, ...h.cc].find((a) => own.includes(a));
+  if (mine) $("c-from").value = mine;
+  $("c-to").value = h.from ?? "";
+  $("c-cc").value = "";
+  $("c-subject").value = /^re:/i.test(h.subject ?? "") ? h.subject : `Re: ${h.subject ?? ""}`;
+  // Only what the package says is safe to quote: never the raw body of a partly signed mail.
+  const quoted = r.quoteForReply.replace(/\n$/, "").split("\n").map((l) => (l ? `> ${l}` : ">")).join("\n");
+  $("c-body").value = `\n\n${h.from} wrote:\n${quoted}\n`;
+  $("compose").dataset.inReplyTo = h.messageId ?? "";
+  applyGroupDefaults();
+  $("c-body").focus();
+  $("c-body").setSelectionRange(0, 0);
+}
+
+$("c-new").addEventListener("click", () => {
+  $("compose").reset();
+  delete $("compose").dataset.inReplyTo;
+  $("sent").replaceChildren();
+  fillComposerSelects();
+  applyGroupDefaults();
+  $("c-to").focus();
+});
+
+$("compose").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  showError("");
+  const addr = addressesInput();
+  const attachments = [];
+  for (const f of $("c-files").files) {
+    attachments.push({ filename: f.name, contentType: f.type || "application/octet-stream", data: new Uint8Array(await f.arrayBuffer()) });
+  }
+  /** @type {import("mailseal").Draft} */
+  const draft = { ...addr, subject: $("c-subject").value, text: $("c-body").value, attachments };
+  const inReplyTo = $("compose").dataset.inReplyTo;
+  if (inReplyTo) draft.inReplyTo = inReplyTo;
+  /** @type {import("mailseal").ProtectOptions} */
+  const opts = { sign: $("c-sign").checked, encrypt: $("c-encrypt").checked, method: chosenMethod(), policy, encryptToSelf: true };
+  let out;
+  const box = $("sent");
+  try {
+    out = protect(state.ring, draft, opts);
+  } catch (e) {
+    box.replaceChildren(el("p", { class: "error", role: "alert", text: `Not sent: ${describeError(e)}` }));
     return;
   }
+  const dec = new TextDecoder();
+  box.replaceChildren(el("h3", { text: `Sent: ${out.deliveries.length} deliver${out.deliveries.length === 1 ? "y" : "ies"}` }));
+  if (out.warnings.length) box.append(el("ul", { class: "warnings" }, ...out.warnings.map((w) => el("li", { text: w }))));
+  const table = el("table", { class: "deliveries" }, el("thead", {}, el("tr", {}, ...["to", "method", "signed", "encrypted", "problem report"].map((t) => el("th", { text: t })))));
+  const tbody = el("tbody");
+  table.append(tbody);
+  box.append(table);
+  for (const d of out.deliveries) {
+    const id = `m${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    state.outbox.push({ id, subject: draft.subject || "(no subject)", ...d });
+    tbody.append(el("tr", { dataset: { method: d.method } }, ...[d.to.join(", "), d.method, d.signed ? "yes" : "no", d.encrypted ? "yes" : "no", d.problemReport ? "yes" : "no"].map((t) => el("td", { text: t }))));
+    box.append(el("details", {}, el("summary", { text: `MIME for ${d.to.join(", ")} (${d.mime.length} bytes)` }), el("pre", { class: "mime", text: dec.decode(d.mime) })));
+  }
+  renderOutbox();
+});
+
+// ---- admin view -------------------------------------------------------------------------------
+
+function renderAdmin() {
+  renderKeys();
+  renderPolicy();
+  renderCheck();
+  renderLog();
+}
+
+function renderKeys() {
+  const body = $("keys");
+  body.replaceChildren();
+  const keys = state.ring.list();
+  if (!keys.length) body.append(el("tr", {}, el("td", { colSpan: 9, text: "no keys" })));
   for (const k of keys) {
-    const tr = document.createElement("tr");
-    tr.dataset.id = k.id;
-    tr.append(
-      cell(k.kind === "smime" ? "S/MIME" : "OpenPGP"),
-      cell(k.emails.join(", ") || "—"),
-      cell(k.status, `status-${k.status}`),
-      cell(k.algorithm ?? ""),
-      cell(k.hasSecret ? "yes" : "no"),
-      cell(k.trusted ? "yes" : "no"),
-      cell(k.id, "id"),
+    const can = [k.canSign && "sign", k.canEncrypt && "encrypt", k.isCa && "CA"].filter(Boolean).join(", ") || "—";
+    const actions = el("td");
+    const label = `${k.kind === "smime" ? "S/MIME" : "OpenPGP"} ${k.emails.join(", ") || k.subject || k.id.slice(0, 16)}`;
+    const pub = el("button", { type: "button", text: "Public", "aria-label": `Download public ${label}` });
+    pub.addEventListener("click", () => {
+      try {
+        download(`${k.emails[0] ?? k.id.slice(0, 16)}.${k.kind === "smime" ? "crt.pem" : "pub.asc"}`, state.ring.exportPublic(k.id), "text/plain");
+      } catch (e) {
+        showError("Export", e);
+      }
+    });
+    actions.append(pub);
+    if (k.hasSecret) {
+      const sec = el("button", { type: "button", text: "Private", "aria-label": `Download private ${label}` });
+      sec.addEventListener("click", async () => {
+        const pass = await askPassphrase(`A passphrase to protect the exported private key of ${label}.`);
+        if (!pass) return;
+        try {
+          const bytes = await busy("Protecting the private key…", () => state.ring.exportSecret(k.id, pass));
+          download(`${k.emails[0] ?? k.id.slice(0, 16)}.${k.kind === "smime" ? "p12" : "sec.asc"}`, bytes);
+        } catch (e) {
+          showError("Export", e);
+        }
+      });
+      actions.append(" ", sec);
+    }
+    const del = el("button", { type: "button", text: "Delete", "aria-label": `Delete ${label}` });
+    del.addEventListener("click", async () => {
+      if (!confirm(`Delete ${label}?`)) return;
+      state.ring.remove(k.id);
+      await persist();
+      fillComposerSelects();
+      renderAdmin();
+    });
+    actions.append(" ", del);
+    body.append(
+      el(
+        "tr",
+        { dataset: { id: k.id, kind: k.kind } },
+        el("td", { text: k.kind === "smime" ? (k.isCa ? "S/MIME CA" : "S/MIME") : "OpenPGP" }),
+        el("td", { text: k.emails.join(", ") || k.subject || "—" }),
+        el("td", { class: `status-${k.status}`, text: k.status }),
+        el("td", { text: k.expires ? k.expires.slice(0, 10) : "—" }),
+        el("td", { text: can }),
+        el("td", { text: k.hasSecret ? "yes" : "no" }),
+        el("td", { text: k.trusted ? "yes" : "no" }),
+        el("td", { class: "id", text: k.id }),
+        actions,
+      ),
     );
-    body.append(tr);
   }
 }
+
+function askPassphrase(why) {
+  return new Promise((resolve) => {
+    const dlg = $("pass-dialog");
+    $("pass-why").textContent = why;
+    $("pass-input").value = "";
+    dlg.returnValue = "";
+    dlg.addEventListener(
+      "close",
+      () => {
+        const v = $("pass-input").value;
+        $("pass-input").value = "";
+        resolve(dlg.returnValue === "ok" ? v : null);
+      },
+      { once: true },
+    );
+    dlg.showModal();
+    $("pass-input").focus();
+  });
+}
+
+/** Imports one file or pasted text, asking for a passphrase while the package says it is needed. */
+async function importOne(name, data) {
+  const trusted = $("import-trusted").checked;
+  let passphrase;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return state.ring.import(data, { trusted, passphrase });
+    } catch (e) {
+      if (e?.code !== "bad_passphrase") throw e;
+      passphrase = await askPassphrase(`${name} is protected${attempt ? " (the passphrase was wrong)" : ""}: ${e.message}`);
+      if (passphrase == null) throw e;
+    }
+  }
+  throw new Error(`${name}: too many wrong passphrases`);
+}
+
+async function importMany(items) {
+  const lines = [];
+  let changed = false;
+  for (const { name, data } of items) {
+    try {
+      const infos = await importOne(name, data);
+      changed = true;
+      lines.push(`${name}: imported ${infos.length} key(s): ${infos.map((k) => k.emails.join(", ") || k.subject || k.id.slice(0, 16)).join("; ")}`);
+    } catch (e) {
+      lines.push(`${name}: not imported: ${describeError(e)}`);
+    }
+  }
+  // Seal and store first, then report: once the message is shown the keyring is saved.
+  if (changed) {
+    try {
+      await persist();
+    } catch (e) {
+      lines.push(`The keyring could not be saved: ${describeError(e)}`);
+    }
+    fillComposerSelects();
+    updateToggles();
+  }
+  renderAdmin();
+  $("import-msg").textContent = lines.join("\n");
+}
+
+async function filesToItems(files) {
+  const items = [];
+  for (const f of files) items.push({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) });
+  return items;
+}
+
+$("import-file").addEventListener("change", async () => {
+  const items = await filesToItems($("import-file").files);
+  $("import-file").value = "";
+  await importMany(items);
+});
+$("import-paste-btn").addEventListener("click", async () => {
+  const text = $("import-paste").value.trim();
+  if (!text) return;
+  await importMany([{ name: "pasted text", data: text }]);
+  $("import-paste").value = "";
+});
+const drop = $("drop");
+drop.addEventListener("dragover", (ev) => {
+  ev.preventDefault();
+  drop.classList.add("over");
+});
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", async (ev) => {
+  ev.preventDefault();
+  drop.classList.remove("over");
+  await importMany(await filesToItems(ev.dataTransfer.files));
+});
+
+function renderPolicy() {
+  const body = $("groups");
+  body.replaceChildren();
+  for (const [name, g] of Object.entries(policy.groups)) {
+    const method = el("select", { "aria-label": `${name}: method`, dataset: { group: name, field: "method" } }, ...["auto", "smime", "pgp"].map((m) => el("option", { value: m, text: m === "auto" ? "automatic" : m === "smime" ? "S/MIME" : "OpenPGP" })));
+    method.value = g.method ?? "auto";
+    body.append(
+      el(
+        "tr",
+        {},
+        el("th", { scope: "row", text: name }),
+        el("td", {}, el("input", { type: "checkbox", checked: Boolean(g.sign), "aria-label": `${name}: sign`, dataset: { group: name, field: "sign" } })),
+        el("td", {}, el("input", { type: "checkbox", checked: Boolean(g.encrypt), "aria-label": `${name}: encrypt`, dataset: { group: name, field: "encrypt" } })),
+        el("td", {}, method),
+      ),
+    );
+  }
+  $("p-priority").value = policy.methodPriority.join(",");
+  $("p-fallback").value = policy.fallback;
+}
+
+$("policy-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  /** @type {typeof DEFAULT_POLICY.groups} */
+  const groups = {};
+  for (const input of /** @type {NodeListOf<HTMLInputElement>} */ ($("groups").querySelectorAll("[data-group]"))) {
+    const g = (groups[input.dataset.group] ??= {});
+    if (input.dataset.field === "method") {
+      if (input.value !== "auto") g.method = /** @type {import("mailseal").Method} */ (input.value);
+    } else g[input.dataset.field] = input.checked;
+  }
+  policy = { methodPriority: $("p-priority").value.split(","), fallback: $("p-fallback").value, groups };
+  localStorage.setItem("mailseal-policy", JSON.stringify(policy));
+  $("policy-msg").textContent = "Saved.";
+  fillComposerSelects();
+  renderCheck();
+});
+
+function renderCheck() {
+  const box = $("check");
+  box.replaceChildren();
+  let r;
+  try {
+    r = state.ring.check({ addresses: ownAddresses() }, { policy });
+  } catch (e) {
+    box.append(el("p", { class: "error", text: describeError(e) }));
+    return;
+  }
+  const table = el("table", {}, el("thead", {}, el("tr", {}, ...["address", "method", "sign", "decrypt"].map((t) => el("th", { text: t })))));
+  const tb = el("tbody");
+  for (const a of r.addresses) {
+    for (const m of a.methods) {
+      tb.append(
+        el(
+          "tr",
+          {},
+          el("td", { text: a.address }),
+          el("td", { text: m.method === "smime" ? "S/MIME" : "OpenPGP" }),
+          el("td", { class: m.canSign ? "status-valid" : "status-expired", text: m.canSign ? "✔ yes" : `✘ ${m.signDetail ?? "no"}` }),
+          el("td", { class: m.canDecrypt ? "status-valid" : "status-expired", text: m.canDecrypt ? "✔ yes" : `✘ ${m.decryptDetail ?? "no"}` }),
+        ),
+      );
+    }
+  }
+  table.append(tb);
+  box.append(table);
+  const notice = (title, list) => {
+    if (!list?.length) return;
+    box.append(el("h3", { text: title }), el("ul", {}, ...list.map((k) => el("li", { text: `${k.kind === "smime" ? "S/MIME" : "OpenPGP"} ${k.emails?.join(", ") || k.id.slice(0, 16)}: ${k.status}${k.expires ? `, expires ${k.expires.slice(0, 10)}` : ""}${k.detail ? ` (${k.detail})` : ""}` }))));
+  };
+  notice("Trust anchors", r.trustAnchors);
+  notice("Expiring soon", r.expiring);
+  notice("Unusable keys", r.unusable);
+  if (r.details?.length) box.append(el("ul", {}, ...r.details.map((d) => el("li", { text: d }))));
+}
+
+function renderLog() {
+  const body = $("log");
+  body.replaceChildren();
+  const events = state.ring.recentLog().slice(-50).reverse();
+  if (!events.length) body.append(el("tr", {}, el("td", { colSpan: 6, text: "no events yet" })));
+  for (const ev of events) {
+    body.append(el("tr", {}, ...[ev.time, ev.action, ev.method ?? "", ev.outcome, ev.code ?? "", ev.addresses.join(", ")].map((t) => el("td", { text: t }))));
+  }
+}
+
+// ---- start ------------------------------------------------------------------------------------
 
 async function main() {
   await init();
-  $("version").textContent = typeof version === "function" ? `mailseal ${version()}` : "";
-  const ring = new Keyring();
-
-  const manifest = await (await fetch("demo-keys/manifest.json")).json();
-  for (const key of manifest.keys) {
-    try {
-      const bytes = new Uint8Array(await (await fetch(`demo-keys/${key.file}`)).arrayBuffer());
-      ring.import(bytes, { trusted: key.trusted });
-    } catch (e) {
-      showError(`demo key ${key.file}`, e);
-    }
-  }
-  render(ring);
-
-  $("import").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const file = $("file").files[0];
-    if (!file) return;
-    $("log").textContent = "";
-    try {
-      const passphrase = $("passphrase").value || undefined;
-      const infos = ring.import(new Uint8Array(await file.arrayBuffer()), { passphrase });
-      $("log").textContent = "";
-      render(ring);
-      $("passphrase").value = "";
-      console.log(`imported ${infos.length} key(s) from ${file.name}`);
-    } catch (e) {
-      showError(file.name, e);
-    }
-  });
+  $("version").textContent = `mailseal ${version()}`;
+  const sealed = await loadSealed();
+  showView(sealed ? "unlock" : "setup");
+  (sealed ? $("unlock-pass") : $("setup-pass")).focus();
   document.body.dataset.ready = "true";
 }
 

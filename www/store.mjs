@@ -1,0 +1,35 @@
+// IndexedDB persistence for the sealed keyring: only the bytes `ring.seal(passphrase)` returns
+// are stored (Argon2 + AEAD inside the package); the page never stores keys in the clear.
+const DB = "mailseal-demo";
+const STORE = "vault";
+const KEY = "keyring";
+
+function db() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function run(mode, fn) {
+  const conn = await db();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = conn.transaction(STORE, mode);
+      const req = fn(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(req.result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    conn.close();
+  }
+}
+
+/** The sealed keyring bytes, or undefined when none is stored yet. */
+export const loadSealed = () => run("readonly", (s) => s.get(KEY));
+/** Replaces the stored sealed keyring (one transaction: the old copy stays until it commits). */
+export const saveSealed = (bytes) => run("readwrite", (s) => s.put(bytes, KEY));
+export const forgetSealed = () => run("readwrite", (s) => s.delete(KEY));
