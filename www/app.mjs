@@ -223,8 +223,10 @@ function badgesFor(r) {
     const st = s.state === "valid" && s.scope === "partial" ? "partial" : s.state;
     out.push(["signature", st, cls, label]);
     if (s.scope === "partial" && s.state !== "valid") out.push(["scope", "partial", "warn", "◐ Partially signed"]);
+  } else if (s.scope === "partial") {
+    // A signed part inside an unsigned message: the message as a whole is not signed.
+    out.push(["signature", "partial", "warn", "◐ Partially signed"]);
   } else if (s.detail) {
-    // e.g. only a part of the message is signed: the package shows it as unsigned, with a reason.
     out.push(["signature", "none", "warn", "⚠️ Not signed (see details)"]);
   } else {
     out.push(["signature", "none", "info", "Not signed"]);

@@ -141,6 +141,8 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.ok(!(sig === "valid" && scope === "whole"), `partially signed shown as ${sig}/${scope}`);
     const badge = a.locator('.badge[data-kind="signature"], .badge[data-kind="scope"]').first();
     assert.doesNotMatch(await badge.textContent(), /verified/i);
+    assert.match(await badge.textContent(), /Partially signed/, "the partial icon");
+    assert.equal(scope, "partial");
     assert.match(await badge.getAttribute("title"), /part/i, "the reason is in the tooltip");
     await page.context().close();
   });
