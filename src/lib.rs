@@ -15,6 +15,7 @@
 //! | [`open`] | incoming: detect → decrypt → verify → security report + readable message |
 //! | [`protect`] | outgoing: policy → method per recipient → deliveries |
 //! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
+//! | `crypto` | shared primitives: Marvin-hardened RSA PKCS#1 v1.5 decryption (both standards) |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
 //! | [`openpgp`] | the OpenPGP engine: PGP/MIME and inline PGP on the `pgp` crate |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
@@ -37,6 +38,7 @@
 #![warn(missing_docs)]
 
 pub mod capabilities;
+pub(crate) mod crypto;
 pub mod engine;
 pub mod error;
 pub mod keys;

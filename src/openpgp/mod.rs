@@ -9,7 +9,7 @@
 //! | `message` | armor blocks in bodies (HTML too), armored/binary parsing, bounded reading |
 //! | `decrypt` | decryption: key choice by PKESK (wildcard too), integrity required |
 //! | `verify` | signature verdicts: detached, one-pass, cleartext |
-//! | `rsa_unwrap` | RSA session keys with blinding and implicit rejection (Marvin) |
+//! | `rsa_unwrap` | RSA session keys: OpenPGP framing over `crate::crypto::rsa_pkcs1` (Marvin) |
 //!
 //! Sender binding is left to [`crate::report::SignatureReport::bind_sender`]: verdicts carry
 //! the e-mail addresses of the signing key's valid user ids.

@@ -1,37 +1,32 @@
-//! RSA PKESK decryption hardened against Bleichenbacher/Marvin timing oracles.
+//! RSA PKESK decryption (RFC 9580 §5.1.3) hardened against Bleichenbacher/Marvin timing
+//! oracles.
 //!
 //! The `pgp` crate decrypts RSA session keys with `rsa`'s unblinded PKCS#1 v1.5 path and then
 //! branches on the padding, the algorithm octet and the checksum (and indexes an empty
 //! plaintext, which panics). Here instead:
 //!
-//! 1. the RSA private operation runs with blinding (`rsa::hazmat::rsa_decrypt_and_check`),
-//!    the blinding factor drawn from a CSPRNG seeded with a secret-keyed PRF of the
-//!    ciphertext (the read path takes no RNG parameter; the seed is unknown without `d`);
-//! 2. the PKCS#1 v1.5 padding is checked in constant time (`subtle`), and a bad padding is
-//!    replaced by a synthetic message derived from the ciphertext and the private exponent:
-//!    implicit rejection as in draft-irtf-cfrg-rsa-guidance §7 (the construction OpenSSL 3.2+
-//!    uses), selected in constant time;
-//! 3. the OpenPGP session key format (RFC 9580 §5.1.3: algorithm octet, key, 2-octet
+//! 1. the PKCS#1 v1.5 layer goes through `crate::crypto::rsa_pkcs1::decrypt_implicit`:
+//!    blinded private operation, constant-time padding check, and implicit rejection as in
+//!    draft-irtf-cfrg-rsa-guidance §7 (a bad padding yields a synthetic message, the same for
+//!    the same ciphertext; see SECURITY.md);
+//! 2. the OpenPGP session key format (RFC 9580 §5.1.3: algorithm octet, key, 2-octet
 //!    checksum; v6 without the algorithm octet) is checked on whatever came out, and any
 //!    failure yields a pseudo-random session key rather than an error (RFC 9580 §5.1.3,
 //!    "Implementations MUST NOT ... reveal ... whether the decrypted session key was
 //!    well-formed"): the symmetric layer then fails its MDC/AEAD check like any wrong key.
-//!
-//! Limit: `rsa` 0.9's modular exponentiation itself is not constant time (RUSTSEC-2023-0071);
-//! blinding decorrelates its timing from the attacker's ciphertext but is not a proof.
 
-use hmac::{Hmac, Mac};
 use pgp::composed::PlainSessionKey;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use pgp::types::{EskType, PlainSecretParams, PublicParams, SecretParams};
-use rand::SeedableRng;
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey};
-use sha2::{Digest, Sha256};
-use subtle::{ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater};
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-type HmacSha256 = Hmac<Sha256>;
+use crate::crypto::rsa_pkcs1;
+
+/// The PRF label of the pseudo-random session key that replaces a malformed one.
+const FALLBACK_LABEL: &[u8] = b"openpgp session key";
 
 /// The session key a v3 or v6 PKESK with RSA carries for this secret key, or a pseudo-random
 /// one when it does not decrypt. `None` only for inputs that are wrong on their face (not an
@@ -56,123 +51,17 @@ pub(crate) fn session_key(
     )
     .ok()?;
     key.precompute().ok()?;
-    let k = key.size();
-    if ciphertext.len() > k || k < 64 {
+    if key.size() < 64 {
         return None;
     }
-    let mut c = vec![0u8; k];
-    c[k - ciphertext.len()..].copy_from_slice(ciphertext);
-
-    let kdk = key_derivation_key(&key, &c);
-    let message = decrypt_implicit(&key, &c, &kdk)?;
-    Some(openpgp_session_key(&message, typ, &kdk))
-}
-
-/// KDK = HMAC-SHA256(SHA256(d as k octets), C) (draft-irtf-cfrg-rsa-guidance §7.2).
-fn key_derivation_key(key: &RsaPrivateKey, c: &[u8]) -> Zeroizing<[u8; 32]> {
-    let k = key.size();
-    let d = Zeroizing::new(key.d().to_bytes_be());
-    let mut padded = Zeroizing::new(vec![0u8; k]);
-    let start = k.saturating_sub(d.len());
-    if let Some(dst) = padded.get_mut(start..) {
-        let n = dst.len().min(d.len());
-        dst[..n].copy_from_slice(&d[d.len() - n..]);
-    }
-    let hashed = Zeroizing::new(Sha256::digest(&padded[..]));
-    let mut out = Zeroizing::new([0u8; 32]);
-    if let Ok(mut mac) = HmacSha256::new_from_slice(&hashed) {
-        mac.update(c);
-        out.copy_from_slice(&mac.finalize().into_bytes());
-    }
-    out
-}
-
-/// PRF(KDK, label, bits): HMAC-SHA256(KDK, I || label || bits) for I = 0, 1, ..., concatenated
-/// and truncated (draft-irtf-cfrg-rsa-guidance §7.2).
-fn prf(kdk: &[u8; 32], label: &[u8], bytes: usize) -> Zeroizing<Vec<u8>> {
-    let bits = u16::try_from(bytes.saturating_mul(8)).unwrap_or(u16::MAX);
-    let mut out = Zeroizing::new(Vec::with_capacity(bytes + 32));
-    let mut i: u16 = 0;
-    while out.len() < bytes {
-        let Ok(mut mac) = HmacSha256::new_from_slice(kdk) else {
-            break;
-        };
-        mac.update(&i.to_be_bytes());
-        mac.update(label);
-        mac.update(&bits.to_be_bytes());
-        out.extend_from_slice(&mac.finalize().into_bytes());
-        i = i.wrapping_add(1);
-    }
-    out.truncate(bytes);
-    out
-}
-
-/// The plaintext of a PKCS#1 v1.5 encryption block, right-aligned in a buffer of k-11 octets,
-/// with its length; a synthetic one (same shape) when the padding is wrong. Constant time in
-/// the padding's validity.
-struct Plain {
-    tail: Zeroizing<Vec<u8>>,
-    len: usize,
-}
-
-fn decrypt_implicit(key: &RsaPrivateKey, c: &[u8], kdk: &[u8; 32]) -> Option<Plain> {
-    let k = key.size();
-    let max_len = k - 11;
-
-    // Blinded private operation; the blinding RNG is seeded by a secret-keyed PRF.
-    let mut seed = [0u8; 32];
-    seed.copy_from_slice(&prf(kdk, b"blinding", 32));
-    let mut rng = rand::rngs::StdRng::from_seed(seed);
-    let m =
-        rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rng), &BigUint::from_bytes_be(c)).ok()?;
-    let m = Zeroizing::new(m.to_bytes_be());
-    if m.len() > k {
-        return None;
-    }
-    let mut em = Zeroizing::new(vec![0u8; k]);
-    em[k - m.len()..].copy_from_slice(&m);
-
-    // 0x00 0x02 PS(>= 8 non-zero) 0x00 M
-    let mut good = em[0].ct_eq(&0) & em[1].ct_eq(&2);
-    let mut found = subtle::Choice::from(0);
-    let mut zero_at: u32 = 0;
-    for (j, b) in em.iter().enumerate().skip(2) {
-        let is_zero = b.ct_eq(&0);
-        let first = is_zero & !found;
-        zero_at.conditional_assign(&(j as u32), first);
-        found |= is_zero;
-    }
-    good &= found & zero_at.ct_gt(&9);
-    let real_len = (k as u32).wrapping_sub(zero_at).wrapping_sub(1);
-
-    // Synthetic length: the last of 16 candidates under max_len, masked to its bit length.
-    let candidates = prf(kdk, b"length", 32);
-    let mask = u32::try_from(max_len.next_power_of_two() - 1).unwrap_or(u32::MAX);
-    let mut synthetic_len: u32 = 0;
-    for pair in candidates.chunks_exact(2) {
-        let l = u32::from(u16::from_be_bytes([pair[0], pair[1]])) & mask;
-        let fits = (max_len as u32).ct_gt(&l);
-        synthetic_len.conditional_assign(&l, fits);
-    }
-    let synthetic = prf(kdk, b"message", k);
-
-    let len = u32::conditional_select(&synthetic_len, &real_len, good);
-    let mut tail = Zeroizing::new(vec![0u8; max_len]);
-    for (i, out) in tail.iter_mut().enumerate() {
-        let real = em[11 + i];
-        let fake = synthetic[11 + i];
-        *out = u8::conditional_select(&fake, &real, good);
-    }
-    Some(Plain {
-        tail,
-        len: (len as usize).min(max_len),
-    })
+    let plain = rsa_pkcs1::decrypt_implicit(&key, ciphertext)?;
+    let fallback = plain.pseudo_random(FALLBACK_LABEL, 32);
+    Some(openpgp_session_key(&plain.message, typ, &fallback))
 }
 
 /// RFC 9580 §5.1.3: v3 = algorithm octet || key || checksum; v6 = key || checksum (RSA).
-/// Anything else becomes a pseudo-random AES-256 key derived from the KDK.
-fn openpgp_session_key(plain: &Plain, typ: EskType, kdk: &[u8; 32]) -> PlainSessionKey {
-    let message = &plain.tail[plain.tail.len() - plain.len..];
+/// Anything else becomes the pseudo-random AES-256 key `fallback`.
+fn openpgp_session_key(message: &[u8], typ: EskType, fallback: &[u8]) -> PlainSessionKey {
     let checksum_ok = |key: &[u8], sum: &[u8]| {
         let total = key
             .iter()
@@ -198,7 +87,7 @@ fn openpgp_session_key(plain: &Plain, typ: EskType, kdk: &[u8; 32]) -> PlainSess
             }
             PlainSessionKey::V3_4 {
                 sym_alg: SymmetricKeyAlgorithm::AES256,
-                key: prf(kdk, b"openpgp session key", 32).to_vec().into(),
+                key: fallback.to_vec().into(),
             }
         }
         EskType::V6 => {
@@ -209,7 +98,7 @@ fn openpgp_session_key(plain: &Plain, typ: EskType, kdk: &[u8; 32]) -> PlainSess
                 };
             }
             PlainSessionKey::V6 {
-                key: prf(kdk, b"openpgp session key", 32).to_vec().into(),
+                key: fallback.to_vec().into(),
             }
         }
     }
@@ -220,6 +109,7 @@ mod tests {
     use super::*;
     use pgp::composed::{Deserializable, SignedSecretKey};
     use pgp::types::KeyDetails;
+    use rand::SeedableRng;
     use rsa::Pkcs1v15Encrypt;
 
     /// Alice's RSA-3072 encryption subkey from the gpg fixtures.
@@ -288,41 +178,29 @@ mod tests {
     }
 
     #[test]
-    fn prf_is_deterministic_and_label_bound() {
-        let kdk = [7u8; 32];
-        assert_eq!(*prf(&kdk, b"length", 32), *prf(&kdk, b"length", 32));
-        assert_ne!(*prf(&kdk, b"length", 32), *prf(&kdk, b"message", 32));
-        assert_eq!(prf(&kdk, b"message", 384).len(), 384);
-    }
-
-    #[test]
     fn malformed_session_keys_become_pseudo_random_keys() {
-        let kdk = [1u8; 32];
-        let mut tail = vec![0u8; 50];
+        let fallback = [0xa5u8; 32];
         // AES-128 (7), 16 key octets, wrong checksum
-        let msg: Vec<u8> = [7u8].into_iter().chain([1u8; 16]).chain([0, 0]).collect();
-        tail[50 - msg.len()..].copy_from_slice(&msg);
-        let plain = Plain {
-            tail: Zeroizing::new(tail.clone()),
-            len: msg.len(),
-        };
-        let key = openpgp_session_key(&plain, EskType::V3_4, &kdk);
+        let mut msg: Vec<u8> = [7u8].into_iter().chain([1u8; 16]).chain([0, 0]).collect();
+        let key = openpgp_session_key(&msg, EskType::V3_4, &fallback);
         assert_eq!(key.sym_algorithm(), Some(SymmetricKeyAlgorithm::AES256));
+        assert_eq!(key_bytes(&key), fallback);
         // the right checksum (16) gives the real key back
-        let n = tail.len();
-        tail[n - 1] = 16;
-        let plain = Plain {
-            tail: Zeroizing::new(tail),
-            len: msg.len(),
-        };
-        let key = openpgp_session_key(&plain, EskType::V3_4, &kdk);
+        let n = msg.len();
+        msg[n - 1] = 16;
+        let key = openpgp_session_key(&msg, EskType::V3_4, &fallback);
         assert_eq!(key.sym_algorithm(), Some(SymmetricKeyAlgorithm::AES128));
+        assert_eq!(key_bytes(&key), [1u8; 16]);
+        // v6: no algorithm octet; the same key and checksum, then a bad checksum
+        let key = openpgp_session_key(&msg[1..], EskType::V6, &fallback);
+        assert_eq!(key_bytes(&key), [1u8; 16]);
+        msg[n - 1] = 17;
+        let key = openpgp_session_key(&msg[1..], EskType::V6, &fallback);
+        assert_eq!(key_bytes(&key), fallback);
         // an empty message (valid PKCS#1 padding, zero octets) does not panic
-        let plain = Plain {
-            tail: Zeroizing::new(vec![0u8; 50]),
-            len: 0,
-        };
-        let key = openpgp_session_key(&plain, EskType::V3_4, &kdk);
+        let key = openpgp_session_key(&[], EskType::V3_4, &fallback);
         assert_eq!(key.sym_algorithm(), Some(SymmetricKeyAlgorithm::AES256));
+        let key = openpgp_session_key(&[], EskType::V6, &fallback);
+        assert_eq!(key_bytes(&key), fallback);
     }
 }

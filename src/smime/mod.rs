@@ -8,7 +8,7 @@
 //! | `signature` | RSA PKCS#1 v1.5 / PSS and ECDSA signature checks |
 //! | `encrypt` | EnvelopedData (AES-CBC) and AuthEnvelopedData (AES-GCM) |
 //! | `decrypt` | both, for RSA v1.5 / OAEP and ECDH recipients |
-//! | `rsa_kt` | Marvin-hardened RSA PKCS#1 v1.5 key transport (see SECURITY.md) |
+//! | `rsa_kt` | RSA key transport: PKCS#1 v1.5 through `crate::crypto::rsa_pkcs1` (Marvin, see SECURITY.md), OAEP |
 //! | `ber` | BER to DER for streamed CMS |
 //! | `algorithms` | OIDs, digests, the CMS structures the `cms` crate lacks |
 //!

@@ -1,65 +1,22 @@
 //! RSA key transport (RFC 5652 §6.2.1): PKCS#1 v1.5 (RFC 8017 §7.2) and OAEP (RFC 8017 §7.1,
 //! RFC 3560 / RFC 8017 A.2.1 parameters).
 //!
-//! PKCS#1 v1.5 decryption is the Bleichenbacher/Marvin oracle (RUSTSEC-2023-0071: the `rsa`
-//! crate has no constant-time release). What this module does against it, see SECURITY.md:
-//!
-//! - the RSA operation is blinded (`rsa::hazmat::rsa_decrypt_and_check` with a random
-//!   blinding factor, seeded from a secret-keyed PRF of the ciphertext: reading takes no RNG
-//!   and needs none to be reproducible);
-//! - the padding is checked in constant time (`subtle`) for exactly the content-key length
-//!   the content cipher needs;
-//! - implicit rejection (RFC 3218 §2.3.2, the same idea as draft-irtf-cfrg-rsa-guidance): on
-//!   any failure the caller gets a substitute key of that length, derived with HMAC-SHA-256
-//!   from the private key and the ciphertext, so a bad ciphertext takes the same path as a
-//!   good one and always yields the same key; content decryption then fails the same way.
+//! PKCS#1 v1.5 decryption is the Bleichenbacher/Marvin oracle (RUSTSEC-2023-0071). It goes
+//! through `crate::crypto::rsa_pkcs1::decrypt_exact_len` (blinding, constant-time padding
+//! check, implicit rejection; see SECURITY.md): the padding must carry exactly the
+//! content-key length the content cipher needs, and on any failure the caller gets a
+//! substitute key of that length, the same for the same ciphertext, so content decryption
+//! then fails the same way as with a wrong key. OAEP is blinded with the same
+//! secret-seeded RNG.
 
-use hmac::{Hmac, Mac};
-use rand::SeedableRng;
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{BigUint, RsaPrivateKey};
-use sha2::{Digest, Sha256};
-use subtle::{ConditionallySelectable, ConstantTimeEq};
+use rsa::RsaPrivateKey;
 use zeroize::Zeroizing;
 
 use super::algorithms::Hash;
+use crate::crypto::rsa_pkcs1;
 
-/// A key derived from the private exponent for one purpose (`label`).
-fn secret_key(key: &RsaPrivateKey, label: &[u8]) -> Zeroizing<[u8; 32]> {
-    let d = Zeroizing::new(key.d().to_bytes_be());
-    let mut h = Sha256::new();
-    h.update(label);
-    h.update(&*d);
-    Zeroizing::new(h.finalize().into())
-}
-
-/// HMAC-SHA-256 expanded to `len` bytes (counter mode).
-fn prf(key: &[u8; 32], data: &[u8], len: usize) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(len + 32));
-    let mut counter = 1u32;
-    while out.len() < len {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-            break;
-        };
-        mac.update(&counter.to_be_bytes());
-        mac.update(data);
-        out.extend_from_slice(&mac.finalize().into_bytes());
-        counter += 1;
-    }
-    out.truncate(len);
-    out
-}
-
-/// A CSPRNG for blinding, seeded from a secret PRF of the ciphertext.
-fn blinding_rng(key: &RsaPrivateKey, ciphertext: &[u8]) -> rand::rngs::StdRng {
-    let seed_key = secret_key(key, b"mailseal rsa blinding");
-    let seed = prf(&seed_key, ciphertext, 32);
-    let mut arr = [0u8; 32];
-    arr.copy_from_slice(&seed[..32]);
-    let rng = rand::rngs::StdRng::from_seed(arr);
-    zeroize::Zeroize::zeroize(&mut arr);
-    rng
-}
+/// The PRF label of the implicit-rejection substitute for a CMS content-encryption key.
+const SUBSTITUTE_LABEL: &[u8] = b"mailseal cms content key";
 
 /// PKCS#1 v1.5 unwrap of a content key of exactly `key_len` bytes. Never fails: a bad
 /// ciphertext or padding yields the implicit-rejection substitute.
@@ -68,42 +25,7 @@ pub(crate) fn unwrap_pkcs1v15(
     ciphertext: &[u8],
     key_len: usize,
 ) -> Zeroizing<Vec<u8>> {
-    let substitute = prf(
-        &secret_key(key, b"mailseal rsa implicit rejection"),
-        ciphertext,
-        key_len,
-    );
-    let k = key.size();
-    // Lengths are public: a too-long ciphertext or a key that cannot fit takes the
-    // substitute without touching the private key. A shorter one lost its leading zero
-    // octets to a careless encoder; as a number it is the same.
-    if ciphertext.len() > k || k < key_len + 11 {
-        return substitute;
-    }
-    let mut rng = blinding_rng(key, ciphertext);
-    let c = BigUint::from_bytes_be(ciphertext);
-    let em = match rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rng), &c) {
-        Ok(m) => Zeroizing::new(m.to_bytes_be()),
-        Err(_) => return substitute,
-    };
-    // Left-pad to k bytes (the big integer drops the leading zero octet).
-    let mut padded = Zeroizing::new(vec![0u8; k]);
-    if em.len() > k {
-        return substitute;
-    }
-    padded[k - em.len()..].copy_from_slice(&em);
-
-    // EM = 0x00 || 0x02 || PS (non-zero, >= 8) || 0x00 || M, with |M| = key_len.
-    let sep = k - key_len - 1;
-    let mut good = padded[0].ct_eq(&0) & padded[1].ct_eq(&2) & padded[sep].ct_eq(&0);
-    for &b in &padded[2..sep] {
-        good &= !b.ct_eq(&0);
-    }
-    let mut out = Zeroizing::new(vec![0u8; key_len]);
-    for i in 0..key_len {
-        out[i] = u8::conditional_select(&substitute[i], &padded[sep + 1 + i], good);
-    }
-    out
+    rsa_pkcs1::decrypt_exact_len(key, ciphertext, key_len, SUBSTITUTE_LABEL)
 }
 
 /// RSA-OAEP unwrap with the given hash and MGF1 hash (empty label). `None` on any failure.
@@ -118,7 +40,7 @@ pub(crate) fn unwrap_oaep(
         mgf_digest: mgf_hash.dyn_digest()?,
         label: None,
     };
-    let mut rng = blinding_rng(key, ciphertext);
+    let mut rng = rsa_pkcs1::blinding_rng(key, ciphertext);
     key.decrypt_blinded(&mut rng, padding, ciphertext)
         .ok()
         .map(Zeroizing::new)
@@ -127,7 +49,9 @@ pub(crate) fn unwrap_oaep(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
     use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
+    use sha2::Sha256;
 
     fn key() -> RsaPrivateKey {
         use pkcs8::DecodePrivateKey;
