@@ -3,6 +3,7 @@
 #   make demo   set-up if missing, build the package, serve www/ on http://127.0.0.1:8080
 #   make test   set-up if missing, lint, native + wasm tests, build the package, JS tests
 #   make pkg    build the npm package into pkg/dist/ (release wasm + wasm-bindgen per target)
+#   make bench  build the package, then time it next to OpenPGP.js, PKI.js, node-forge, openssl, gpg
 #   make setup  install what is missing (rustup target, wasm-bindgen-cli, npm and apt packages)
 #
 # The steps of `make test` are targets too (lint-fmt, lint-clippy, lint-clippy-wasm,
@@ -24,7 +25,7 @@ BINDGEN_FLAGS := --remove-name-section --remove-producers-section --out-name mai
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help setup pkg pkg-build demo demo-keys serve test \
+.PHONY: help setup pkg pkg-build bench demo demo-keys serve test \
         lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-wasm test-js test-types test-worker test-www pkg-built clean
 
 help:
@@ -44,6 +45,18 @@ pkg-build:
 	wasm-bindgen $(BINDGEN_FLAGS) --target web --out-dir $(DIST)/web $(WASM)
 	wasm-bindgen $(BINDGEN_FLAGS) --target experimental-nodejs-module --out-dir $(DIST)/node $(WASM)
 	@node scripts/size.mjs $(DIST)/web
+
+# ---- benchmark (not part of `make test`) ----------------------------------------------------
+
+# BENCH_ARGS=--quick for a smoke run (1 KiB + 1 MiB, small N); the default is the full run.
+BENCH_ARGS ?=
+BENCH_OUT  := results-mailseal
+bench: pkg
+	cd benches/peers && npm ci --no-audit --no-fund
+	cd benches/peers && { [ -e keys/x509/rsa2048.crt ] || ./gen-keys.sh; }
+	cd benches/peers && PEERBENCH_MAX_IDLE_WAIT_S=$${PEERBENCH_MAX_IDLE_WAIT_S:-20} \
+		node --expose-gc bench.mjs $(BENCH_ARGS) --adapter ./adapters/mailseal.mjs --out $(BENCH_OUT)
+	node benches/write-results.mjs $(BENCH_OUT) $(if $(filter --quick,$(BENCH_ARGS)),quick,full)
 
 # ---- demo ---------------------------------------------------------------------------------
 

@@ -5,6 +5,18 @@
 
 use core::fmt;
 
+/// The TypeScript view of the codes (emitted into the package's .d.ts by src/wasm/error.rs);
+/// a unit test keeps it equal to [`ErrorCode::ALL`].
+pub const TS_ERROR_TYPES: &str = r#"
+export type ErrorCode =
+  | "bad_input" | "unsupported_format" | "bad_passphrase" | "bad_password" | "corrupt_vault"
+  | "key_not_found" | "certificate_missing" | "no_private_key" | "recipient_key_missing"
+  | "sender_key_missing" | "malformed_message" | "decryption_failed" | "unsupported_algorithm"
+  | "too_large" | "internal";
+/** What every mailseal function throws: a help-desk sentence and a stable code. */
+export interface MailsealError extends Error { name: "MailsealError"; code: ErrorCode; }
+"#;
+
 /// Stable error codes. New codes may be added; existing ones never change meaning.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,3 +157,16 @@ impl std::error::Error for Error {}
 
 /// Result alias used throughout mailseal.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typescript_union_lists_every_code() {
+        let union = &TS_ERROR_TYPES[..TS_ERROR_TYPES.find(';').unwrap_or(0)];
+        let listed: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
+        let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, codes);
+    }
+}

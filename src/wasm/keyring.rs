@@ -46,6 +46,7 @@ impl JsKeyring {
     #[wasm_bindgen(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> JsKeyring {
+        super::debug_panic_hook();
         JsKeyring {
             inner: Keyring::new(),
         }

@@ -16,3 +16,26 @@ use wasm_bindgen::prelude::*;
 pub fn version() -> String {
     crate::version().to_string()
 }
+
+/// Debug builds: report a panic on `console.error` with its message and place, once per module.
+/// The library must not panic (release builds abort: `panic = "abort"`), so a panic is a bug and
+/// the trace is what a bug report needs. Release builds keep no hook and no panic strings.
+#[cfg(debug_assertions)]
+pub(crate) fn debug_panic_hook() {
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = console, js_name = error)]
+        fn console_error(message: &str);
+    }
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            console_error(&format!(
+                "mailseal panicked (a bug, please report it): {info}"
+            ));
+        }));
+    });
+}
+
+#[cfg(not(debug_assertions))]
+pub(crate) fn debug_panic_hook() {}

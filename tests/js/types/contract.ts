@@ -1,7 +1,7 @@
 // Compile-only check that the published .d.ts offers the JS contract to TypeScript users.
 // `make test-types` runs tsc on this file; nothing here is executed.
-import init, { Keyring, initSync, open, protect, version } from "mailseal";
-import type { Capabilities, Draft, Opened, Policy, Protected, Readiness } from "mailseal";
+import init, { Keyring, initSync, isMailsealError, open, protect, version } from "mailseal";
+import type { Capabilities, Draft, ErrorCode, Opened, Policy, Protected, Readiness } from "mailseal";
 
 export async function contract(bytes: Uint8Array, password: string): Promise<void> {
   await init();
@@ -44,4 +44,20 @@ export async function contract(bytes: Uint8Array, password: string): Promise<voi
   void canEncrypt;
   const ready: Readiness = ring.check({ addresses: ["desk@example.com"] }, { now: new Date() });
   void ready.expiring;
+}
+
+// Errors: the guard narrows `unknown` to MailsealError, whose `code` is the ErrorCode union.
+export function describeError(e: unknown): string {
+  if (isMailsealError(e)) {
+    const code: ErrorCode = e.code;
+    switch (code) {
+      case "bad_passphrase":
+        return "wrong passphrase";
+      case "recipient_key_missing":
+        return "no key for a recipient";
+      default:
+        return `${code}: ${e.message}`;
+    }
+  }
+  return "not a mailseal error";
 }

@@ -1,0 +1,175 @@
+// mailseal as one more peerbench column, through the package's public API only
+// (`import { Keyring, protect, open } from "mailseal"`, installed from ../../pkg).
+//
+// mailseal works on whole e-mail messages, the harness on bare bytes, so this adapter maps:
+// - encrypt / sign: the payload is the one attachment of a Draft; protect() builds and protects
+//   the message; the adapter returns the CMS DER (S/MIME) or the binary OpenPGP packets (PGP/MIME)
+//   taken out of the message's base64 / ASCII-armoured part.
+// - decrypt: the ciphertext goes back into an application/pkcs7-mime (or PGP/MIME
+//   multipart/encrypted) message; open() decrypts and the attachment is returned.
+// - verify: a signature mailseal made is verified on the message it came from, with the given
+//   data put back as the attachment (so tampered data really goes through open()); a signature
+//   from another implementation is verified with the data as the signed MIME part verbatim.
+// The timed work is therefore what a mailseal user pays: MIME build / parse included.
+// Because mailseal's plaintext is the MIME entity around the payload, cross-implementation cells
+// fail with "wrong output" by design (the peers see a MIME entity, mailseal expects one).
+
+import { Keyring, protect, open, version } from 'mailseal';
+
+const te = new TextEncoder();
+const latin1 = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength).toString('latin1');
+const address = (kt) => `${kt}@bench.test`;
+const b64lines = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength).toString('base64').replace(/.{76}/g, '$&\r\n');
+
+/// The one part of a MIME message whose Content-Type starts with `type`: its body.
+function partBody(mime, type) {
+  const at = mime.search(new RegExp(`Content-Type: ${type.replace(/[/.+]/g, '\\$&')}`, 'i'));
+  if (at < 0) throw new Error(`mailseal output has no ${type} part`);
+  const start = mime.indexOf('\r\n\r\n', at) + 4;
+  const end = mime.indexOf('\r\n--', start);
+  return mime.slice(start, end < 0 ? mime.length : end);
+}
+const base64Part = (mime, type) => new Uint8Array(Buffer.from(partBody(mime, type).replace(/\s+/g, ''), 'base64'));
+
+// RFC 9580 §6: ASCII armour, for moving PGP/MIME parts to and from the harness's binary packets.
+function crc24(u8) {
+  let crc = 0xb704ce;
+  for (const b of u8) { crc ^= b << 16; for (let i = 0; i < 8; i++) { crc <<= 1; if (crc & 0x1000000) crc ^= 0x1864cfb; } }
+  return crc & 0xffffff;
+}
+function armor(u8, kind) {
+  const c = crc24(u8);
+  const sum = Buffer.from([c >> 16, (c >> 8) & 0xff, c & 0xff]).toString('base64');
+  return `-----BEGIN PGP ${kind}-----\r\n\r\n${b64lines(u8)}\r\n=${sum}\r\n-----END PGP ${kind}-----\r\n`;
+}
+function dearmor(text) {
+  const body = text.slice(text.indexOf('\r\n\r\n') + 4, text.indexOf('-----END'));
+  return new Uint8Array(Buffer.from(body.split(/\r?\n/).filter((l) => !l.startsWith('=')).join(''), 'base64'));
+}
+
+const headers = (kt, contentType) => `From: <${address(kt)}>\r\nTo: <${address(kt)}>\r\nSubject: bench\r\n` +
+  `Date: Mon, 23 Nov 2026 12:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: ${contentType}\r\n`;
+
+function smimeEnveloped(der, kt) {
+  return te.encode(headers(kt, 'application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"') +
+    'Content-Transfer-Encoding: base64\r\n\r\n' + b64lines(der) + '\r\n');
+}
+function pgpEncrypted(packets, kt) {
+  const b = '=_bench_pgp_encrypted';
+  return te.encode(headers(kt, `multipart/encrypted; protocol="application/pgp-encrypted"; boundary="${b}"`) +
+    `\r\n--${b}\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n` +
+    `--${b}\r\nContent-Type: application/octet-stream; name="encrypted.asc"\r\n\r\n${armor(packets, 'MESSAGE')}\r\n--${b}--\r\n`);
+}
+// A detached signature made elsewhere over `data`: data is the signed MIME part as is.
+function foreignSigned(data, sigPart, protocol, kt) {
+  const b = '=_bench_signed_7d41';
+  return te.encode(headers(kt, `multipart/signed; protocol="${protocol}"; micalg=sha-256; boundary="${b}"`) +
+    `\r\n--${b}\r\n` + latin1(data) + `\r\n--${b}\r\nContent-Type: ${protocol}\r\n` + sigPart + `\r\n--${b}--\r\n`);
+}
+
+let ring;
+// Signatures mailseal made: signature bytes -> { mime, payloadB64 } to rebuild the signed message.
+const signed = new WeakMap();
+
+function run(data, kt, method, sign, encrypt, policy) {
+  const a = address(kt);
+  const draft = { from: a, to: [a], subject: 'bench', attachments: [{ filename: 'payload.bin', contentType: 'application/octet-stream', data }] };
+  const { deliveries } = protect(ring, draft, { sign, encrypt, method, policy });
+  if (deliveries.length !== 1 || deliveries[0].method !== method) throw new Error('mailseal did not protect with ' + method);
+  return latin1(deliveries[0].mime);
+}
+function payloadOf(opened) {
+  const att = opened.attachments.find((x) => x.filename === 'payload.bin');
+  if (!att) throw new Error('no payload in the opened message');
+  return att.data;
+}
+function verifyOwn(data, sig) {
+  const own = signed.get(sig);
+  if (!own) return null;
+  const mime = own.mime.replace(own.payloadB64, b64lines(data));
+  const o = open(ring, te.encode(mime));
+  return o.signature.state === 'valid';
+}
+
+export default {
+  name: 'mailseal (wasm)',
+  version: version(),
+  families: ['pgp', 'smime'],
+
+  supports(op, kt, variant) {
+    if (op.startsWith('smime.') && variant && variant.keyTransport === 'rsa-pkcs1v15' && kt === 'p256') return 'RSA only';
+    return true;
+  },
+
+  async setup(keys) {
+    ring = new Keyring();
+    for (const kt of Object.keys(keys.x509)) {
+      // Self-signed bench certificates: their own trust anchor.
+      ring.import(keys.x509[kt].certDer, { trusted: true });
+      ring.import(keys.x509[kt].p12, { passphrase: keys.x509[kt].p12Password });
+    }
+    for (const kt of Object.keys(keys.pgp)) ring.import(keys.pgp[kt].secretArmored);
+  },
+  async teardown() { ring.free(); },
+
+  async pgpEncrypt(data, kt) { return dearmor(partBody(run(data, kt, 'pgp', false, true), 'application/octet-stream')); },
+  async pgpEncryptSign(data, kt) { return dearmor(partBody(run(data, kt, 'pgp', true, true), 'application/octet-stream')); },
+  async pgpSign(data, kt) {
+    const mime = run(data, kt, 'pgp', true, false);
+    const sig = dearmor(partBody(mime, 'application/pgp-signature'));
+    signed.set(sig, { mime, payloadB64: b64lines(data) });
+    return sig;
+  },
+  async pgpDecrypt(ct, kt) {
+    const o = open(ring, pgpEncrypted(ct, kt));
+    if (o.encryption.state !== 'decrypted') throw new Error(o.encryption.detail);
+    return payloadOf(o);
+  },
+  async pgpDecryptVerify(ct, kt) {
+    const o = open(ring, pgpEncrypted(ct, kt));
+    if (o.encryption.state !== 'decrypted') throw new Error(o.encryption.detail);
+    if (o.signature.state !== 'valid') throw new Error(`signature ${o.signature.state}: ${o.signature.detail}`);
+    return payloadOf(o);
+  },
+  async pgpVerify(data, sig, kt) {
+    const own = verifyOwn(data, sig);
+    if (own !== null) return own;
+    const o = open(ring, foreignSigned(data, '\r\n' + armor(sig, 'SIGNATURE'), 'application/pgp-signature', kt));
+    return o.signature.state === 'valid';
+  },
+
+  async smimeEncrypt(data, kt, { cipher, keyTransport }) {
+    const policy = {
+      smimeCipher: cipher === 'aes-256-gcm' ? 'aes256-gcm' : 'aes256-cbc',
+      smimeKeyTransport: keyTransport === 'rsa-pkcs1v15' ? 'rsa-pkcs1v15' : 'rsa-oaep-sha256',
+    };
+    return base64Part(run(data, kt, 'smime', false, true, policy), 'application/pkcs7-mime');
+  },
+  async smimeDecrypt(ct, kt) {
+    const o = open(ring, smimeEnveloped(ct, kt));
+    if (o.encryption.state !== 'decrypted') throw new Error(o.encryption.detail);
+    return payloadOf(o);
+  },
+  async smimeSign(data, kt) {
+    const mime = run(data, kt, 'smime', true, false, { smimeSignedForm: 'detached' });
+    const sig = base64Part(mime, 'application/pkcs7-signature');
+    signed.set(sig, { mime, payloadB64: b64lines(data) });
+    return sig;
+  },
+  async smimeVerify(data, sig, kt) {
+    const own = verifyOwn(data, sig);
+    if (own !== null) return own;
+    const o = open(ring, foreignSigned(data, 'Content-Transfer-Encoding: base64\r\n\r\n' + b64lines(sig), 'application/pkcs7-signature', kt));
+    return o.signature.state === 'valid';
+  },
+
+  coldStart: {
+    imports: `const m = await import('mailseal');`,
+    firstOp: `const ring = new m.Keyring(); ring.import(fs.readFileSync('keys/x509/rsa2048.crt.der'));
+      m.protect(ring, { from: 'desk@bench.test', to: ['rsa2048@bench.test'], text: 'x'.repeat(1024) }, { sign: false, encrypt: true, method: 'smime' });`,
+    firstOpLabel: 'import cert(RSA-2048)+protect (S/MIME encrypt) 1 KiB',
+  },
+  bundles: [
+    { label: 'dist/web: mailseal_bg.wasm + mailseal.js (browser)', files: ['node_modules/mailseal/dist/web/mailseal_bg.wasm', 'node_modules/mailseal/dist/web/mailseal.js'] },
+  ],
+};
