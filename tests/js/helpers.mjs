@@ -16,6 +16,7 @@ export const ERROR_CODES = new Set([
   "bad_password",
   "corrupt_vault",
   "key_not_found",
+  "certificate_missing",
   "no_private_key",
   "recipient_key_missing",
   "sender_key_missing",
