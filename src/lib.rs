@@ -15,6 +15,7 @@
 //! | [`open`] | incoming: detect → decrypt → verify → security report + readable message |
 //! | [`protect`] | outgoing: policy → method per recipient → deliveries |
 //! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
+//! | `bytes` | substring search over whole messages (memchr) |
 //! | `crypto` | shared primitives: Marvin-hardened RSA PKCS#1 v1.5 decryption (both standards) |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
 //! | [`openpgp`] | the OpenPGP engine: PGP/MIME and inline PGP on the `pgp` crate |
@@ -37,6 +38,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
+mod bytes;
 pub mod capabilities;
 pub(crate) mod crypto;
 pub mod engine;

@@ -12,6 +12,8 @@
 //!   `authenticated: false` unless a valid signature inside the encryption covers it.
 //! - When decryption fails no content is returned at all.
 
+use std::cell::OnceCell;
+
 use serde::Serialize;
 
 use crate::engine::{Engine, ReadContext};
@@ -138,13 +140,28 @@ fn open_message(
     let mut scope = Scope::Whole;
     let mut signed_inside_encryption = false;
     let mut warnings = Vec::new();
+    // What each peeled layer revealed, kept for the rest of the call so that parsed trees can
+    // borrow it: every entity is parsed once (a 1 MiB attachment is decoded once, not thrice).
+    let revealed: [OnceCell<Vec<u8>>; MAX_LAYERS] = Default::default();
+    let mut free_slots = revealed.iter();
+    let mut reveal = |bytes: Vec<u8>| {
+        free_slots
+            .next()
+            .map(|slot| slot.get_or_init(|| bytes).as_slice())
+    };
     // The entity currently being looked at; `None` once content is withheld.
-    let mut content: Option<Vec<u8>> = Some(raw.to_vec());
+    let mut content: Option<&[u8]> = Some(raw);
+    // The parsed `content`; the outer message is already parsed.
+    let mut parsed = Some(outer);
     let mut peeled = 0;
 
-    while let Some(current) = content.as_deref() {
-        let tree = MimeTree::parse(current, &limits)?;
+    while let Some(current) = content {
+        let tree = match parsed.take() {
+            Some(tree) => tree,
+            None => MimeTree::parse(current, &limits)?,
+        };
         let Detected { layer, nested } = mime::detect(&tree);
+        parsed = Some(tree);
         if peeled >= MAX_LAYERS {
             if layer != Layer::Plain {
                 warnings.push("Further protected layers were not opened.".to_string());
@@ -208,7 +225,8 @@ fn open_message(
                 let v = engine.verify_opaque(ring, &payload, &ctx)?;
                 signature = v.report;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
-                content = v.content;
+                content = v.content.and_then(&mut reveal);
+                parsed = None;
             }
             Layer::SmimeMime {
                 kind: SmimeKind::Enveloped | SmimeKind::AuthEnveloped,
@@ -222,7 +240,8 @@ fn open_message(
                     signature = s;
                     signed_inside_encryption = true;
                 }
-                content = d.content.map(|c| c.to_vec());
+                content = d.content.and_then(|c| reveal(c.to_vec()));
+                parsed = None;
             }
             Layer::SmimeMime { kind, .. } => {
                 let what = if kind == SmimeKind::Compressed {
@@ -250,13 +269,14 @@ fn open_message(
                 if d.report.state != EncryptionState::None {
                     encryption = d.report;
                 }
-                content = d.content.map(|c| {
-                    if inline {
+                content = d.content.and_then(|c| {
+                    reveal(if inline {
                         text_entity(&c, None)
                     } else {
                         c.to_vec()
-                    }
+                    })
                 });
+                parsed = None;
             }
             Layer::SmimeSigned(detached) | Layer::PgpSigned(detached) => {
                 let v = engine.verify_detached(
@@ -268,7 +288,8 @@ fn open_message(
                 signature = v.report;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
                 // What is shown from here on is the signed part alone.
-                content = Some(detached.signed.clone());
+                content = reveal(detached.signed);
+                parsed = None;
             }
             Layer::PgpCleartext {
                 armored,
@@ -285,7 +306,10 @@ fn open_message(
                         "Text outside the signed block is not shown: it is not signed.".to_string(),
                     );
                 }
-                content = v.content.map(|t| text_entity(&t, charset.as_deref()));
+                content = v
+                    .content
+                    .and_then(|t| reveal(text_entity(&t, charset.as_deref())));
+                parsed = None;
             }
         }
     }
@@ -313,8 +337,8 @@ fn open_message(
         quote_for_reply: String::new(),
         warnings,
     };
-    if let Some(inner) = content.as_deref() {
-        let tree = MimeTree::parse(inner, &limits)?;
+    // The loop leaves `parsed` as the parse of the final `content`.
+    if let Some(tree) = parsed.filter(|_| content.is_some()) {
         if peeled > 0 {
             if let Some(p) = read_protected(&tree, &outer_view) {
                 headers = opened_headers(&p.view, true);

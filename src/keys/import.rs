@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use super::openpgp;
 use super::smime::{SmimeEntry, SmimeSecret};
 use super::{Entry, ImportOptions, Keyring};
+use crate::bytes::contains;
 use crate::error::{Error, ErrorCode, Result};
 
 /// Largest file `import` accepts.
@@ -49,10 +50,6 @@ pub(crate) fn parse_any(data: &[u8], opts: &ImportOptions, ring: &Keyring) -> Re
         parse_der(data, passphrase, &mut found)?;
     }
     join(found, opts.trusted, ring)
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Splits PEM text into its `-----BEGIN X-----` ... `-----END X-----` blocks and decodes each

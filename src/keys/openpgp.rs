@@ -37,6 +37,7 @@ use pgp::types::{
 use rsa::traits::PublicKeyParts;
 use zeroize::Zeroizing;
 
+use crate::bytes::find;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyInfo, KeyKind, KeyStatus, StoredKey};
 use crate::rng::Rng;
@@ -469,10 +470,6 @@ impl Found {
         }
         Error::unsupported_format("The OpenPGP data holds no key.")
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn damaged() -> Error {

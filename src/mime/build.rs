@@ -31,20 +31,15 @@ pub fn base64_body(data: &[u8]) -> Vec<u8> {
 /// RFC 3156 §5.
 pub fn to_crlf(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len() + data.len() / 32);
-    let mut i = 0;
-    while i < data.len() {
-        match data[i] {
-            b'\r' => {
-                out.extend_from_slice(b"\r\n");
-                if data.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-            }
-            b'\n' => out.extend_from_slice(b"\r\n"),
-            b => out.push(b),
-        }
-        i += 1;
+    let mut rest = data;
+    // Copy the runs between line ends whole: messages are mostly long runs.
+    while let Some(at) = memchr::memchr2(b'\r', b'\n', rest) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(b"\r\n");
+        let crlf = rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n');
+        rest = &rest[at + 1 + usize::from(crlf)..];
     }
+    out.extend_from_slice(rest);
     out
 }
 
@@ -122,6 +117,39 @@ mod tests {
     #[test]
     fn crlf_normalises_every_line_end() {
         assert_eq!(to_crlf(b"a\nb\r\nc\rd\r"), b"a\r\nb\r\nc\r\nd\r\n");
+    }
+
+    /// Every string of up to 7 symbols over {a, CR, LF} against a byte-at-a-time reference.
+    #[test]
+    fn crlf_matches_a_byte_wise_reference_exhaustively() {
+        fn reference(data: &[u8]) -> Vec<u8> {
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < data.len() {
+                match data[i] {
+                    b'\r' if data.get(i + 1) == Some(&b'\n') => {
+                        out.extend_from_slice(b"\r\n");
+                        i += 1;
+                    }
+                    b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
+                    b => out.push(b),
+                }
+                i += 1;
+            }
+            out
+        }
+        for len in 0..=7u32 {
+            for mut n in 0..3usize.pow(len) {
+                let input: Vec<u8> = (0..len)
+                    .map(|_| {
+                        let b = [b'a', b'\r', b'\n'][n % 3];
+                        n /= 3;
+                        b
+                    })
+                    .collect();
+                assert_eq!(to_crlf(&input), reference(&input), "{input:?}");
+            }
+        }
     }
 
     #[test]

@@ -323,7 +323,7 @@ impl<'a> MimeTree<'a> {
 /// Lines starting with `--` (possible boundary delimiters).
 fn delimiter_like_lines(raw: &[u8]) -> usize {
     let starts = raw.starts_with(b"--") as usize;
-    starts + raw.windows(3).filter(|w| w == b"\n--").count()
+    starts + crate::bytes::count(raw, b"\n--")
 }
 
 /// Tool output that is not a MIME message but is read as one: an armored OpenPGP block

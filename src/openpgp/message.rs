@@ -12,15 +12,12 @@ use std::io::Read;
 use pgp::composed::Message;
 use zeroize::Zeroizing;
 
+use crate::bytes::find;
 use crate::engine::ReadContext;
 use crate::error::{Error, ErrorCode, Result};
 
 /// Armor and packet overhead allowed above `max_output` for an encrypted or signed payload.
 pub(super) const PAYLOAD_SLACK: usize = 1024 * 1024;
-
-pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
 
 pub(super) fn malformed(what: &str) -> Error {
     Error::new(ErrorCode::MalformedMessage, what)

@@ -17,9 +17,10 @@ use zeroize::Zeroizing;
 
 use super::keys::{components, problem_at, public_part, PublicPart};
 use super::message::{
-    armor_block, check_payload_size, decompressed, find, malformed, parse_message, read_bounded,
+    armor_block, check_payload_size, decompressed, malformed, parse_message, read_bounded,
     readable, too_large, Inner, PAYLOAD_SLACK,
 };
+use crate::bytes::find;
 use crate::engine::{KeyProblem, ReadContext, Verified};
 use crate::error::Result;
 use crate::keys::{Keyring, PgpEntry};
