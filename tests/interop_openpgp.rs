@@ -462,6 +462,82 @@ fn mailseal_opens_what_gpg_writes_live() {
     assert!(d.content.is_none());
 }
 
+/// gpg's choices a sender can make (or have made for them by the recipient's preferences):
+/// every cipher, compression and digest gpg 2.2 writes must open, signed and encrypted, and
+/// the weak digests must be refused by name.
+#[test]
+fn mailseal_opens_gpg_messages_of_every_cipher_compression_and_digest() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::new();
+    let content = entity(21);
+    let plain = gpg.file("entity.eml", &content);
+    let ctx = ReadContext::at(NOW);
+    let ring = ring(&["bob.sec", "alice.pub"]);
+    let ciphers = [
+        "AES",
+        "AES192",
+        "AES256",
+        "CAMELLIA128",
+        "CAMELLIA192",
+        "CAMELLIA256",
+        "TWOFISH",
+        "3DES",
+        "CAST5",
+        "BLOWFISH",
+        "IDEA",
+    ];
+    let compressions = ["none", "zip", "zlib", "bzip2"];
+    let digests = ["SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "RIPEMD160"];
+    let mut failures = Vec::new();
+    for (i, cipher) in ciphers.iter().enumerate() {
+        for (j, compress) in compressions.iter().enumerate() {
+            // Every cipher with every compression, the digests spread over the combinations.
+            let digest = digests[(i * compressions.len() + j) % digests.len()];
+            let (ok, ct, err) = run(
+                gpg.cmd()
+                    .args(["--compress-algo", compress, "--cipher-algo", cipher])
+                    .args(["--digest-algo", digest, "-s", "-e", "-u", &fpr("alice")])
+                    .args(["-r", &fpr("bob"), "-o", "-"])
+                    .arg(&plain),
+                b"",
+            );
+            if !ok {
+                // A build of gpg without this algorithm (IDEA is optional): nothing to read.
+                assert!(
+                    err.contains("not available") || err.contains("invalid"),
+                    "{err}"
+                );
+                continue;
+            }
+            let d = PGP.decrypt(&ring, &ct, &ctx).unwrap();
+            let sig = d.signature.as_ref().map(|s| s.state);
+            // SHA-1 and RIPEMD-160 data signatures are refused by policy (RFC 9580 §9.5).
+            let expected = match digest {
+                "SHA1" | "RIPEMD160" => SignatureState::Invalid,
+                _ => SignatureState::Valid,
+            };
+            let weak_said = d
+                .signature
+                .as_ref()
+                .and_then(|s| s.detail.as_deref())
+                .is_some_and(|t| t.contains("weak hash"));
+            if d.report.state != EncryptionState::Decrypted
+                || d.content.as_deref().map(|c| &c[..]) != Some(&content[..])
+                || sig != Some(expected)
+                || (expected == SignatureState::Invalid && !weak_said)
+            {
+                failures.push(format!(
+                    "{cipher}/{compress}/{digest}: {:?} {:?} {sig:?}",
+                    d.report.state, d.report.detail
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
 fn self_ring(who: &str) -> Keyring {
     ring(&[&format!("{who}.sec")])
 }
