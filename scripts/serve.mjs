@@ -5,8 +5,8 @@
 //
 //   node scripts/serve.mjs [--host 127.0.0.1] [--port 8080]
 //
-// Also importable: `startServer({ host, port })` resolves to { server, url } (port 0 picks a
-// free port), which the JS tests use.
+// Also importable: `startServer({ host, port, mounts })` resolves to { server, url } (port 0 picks
+// a free port), which the JS tests use; `mounts` (default MOUNTS) lets a test serve its own pages.
 import { createReadStream, promises as fs } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, extname, join, normalize, sep } from "node:path";
@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** URL path prefix -> folder on disk. The longest matching prefix wins. */
+/** URL path prefix -> folder on disk. The first matching prefix wins: list longer ones first. */
 export const MOUNTS = [
   ["/pkg/", join(root, "pkg")],
   ["/", join(root, "www")],
@@ -44,7 +44,7 @@ export const MIME_TYPES = {
 };
 
 /** Maps a request path to a file inside one of the mounts, or null (never escapes them). */
-function resolvePath(urlPath) {
+function resolvePath(urlPath, mounts) {
   let decoded;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -52,7 +52,7 @@ function resolvePath(urlPath) {
     return null;
   }
   if (decoded.includes("\0")) return null;
-  for (const [prefix, dir] of MOUNTS) {
+  for (const [prefix, dir] of mounts) {
     if (!decoded.startsWith(prefix)) continue;
     const rel = decoded.slice(prefix.length);
     const file = normalize(join(dir, rel));
@@ -62,14 +62,14 @@ function resolvePath(urlPath) {
   return null;
 }
 
-async function handle(req, res) {
+async function handle(req, res, mounts) {
   const send = (status, text) => {
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
     res.end(req.method === "HEAD" ? undefined : text + "\n");
   };
   if (req.method !== "GET" && req.method !== "HEAD") return send(405, "method not allowed");
   const { pathname } = new URL(req.url ?? "/", "http://localhost");
-  let file = resolvePath(pathname);
+  let file = resolvePath(pathname, mounts);
   if (!file) return send(404, "not found");
   let stat;
   try {
@@ -97,10 +97,10 @@ async function handle(req, res) {
 }
 
 /** Starts the server; resolves to { server, url }. */
-export function startServer({ host = "127.0.0.1", port = 8080 } = {}) {
+export function startServer({ host = "127.0.0.1", port = 8080, mounts = MOUNTS } = {}) {
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
-      handle(req, res).catch(() => {
+      handle(req, res, mounts).catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });

@@ -30,7 +30,7 @@ ALL_STEPS=(
     "test-types|test-types|tsc: the package's .d.ts as users import it"
     "test-js|test-js|node --test tests/js against the built package"
     "test-worker|test-worker|the Cloudflare worker in workerd (Miniflare), output opened by openssl/gpg"
-    "test-www|test-www|playwright-core + chromium: the demo page end to end (tests/browser)"
+    "test-www|test-www|playwright-core + chromium: the demo page end to end, the package in a Web Worker (tests/browser)"
 )
 
 wanted() {

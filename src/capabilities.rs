@@ -39,6 +39,7 @@ impl Addresses {
 }
 
 /// One method's answer.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MethodCapabilities {
@@ -61,6 +62,7 @@ pub struct MethodCapabilities {
 }
 
 /// The composer's view of one message.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Capabilities {
@@ -144,6 +146,7 @@ pub fn capabilities(
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
 
 /// One sending address in the readiness check.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddressReadiness {
@@ -154,6 +157,7 @@ pub struct AddressReadiness {
 }
 
 /// What one method can do for one of the help desk's own addresses.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MethodReadiness {
@@ -173,6 +177,7 @@ pub struct MethodReadiness {
 }
 
 /// A key that needs the admin's attention.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyNotice {
@@ -191,6 +196,7 @@ pub struct KeyNotice {
 
 /// The admin's self-check: which of the help desk's addresses can sign and decrypt with
 /// which method, which trust anchors exist, and which keys expire soon or have expired.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Readiness {
@@ -198,7 +204,7 @@ pub struct Readiness {
     pub addresses: Vec<AddressReadiness>,
     /// S/MIME trust anchors (`trusted: true` CA certificates) and vouched-for OpenPGP keys.
     pub trust_anchors: Vec<KeyNotice>,
-    /// Keys expiring within [`EXPIRY_WARNING_DAYS`] days.
+    /// Keys expiring within 30 days ([`EXPIRY_WARNING_DAYS`]).
     pub expiring: Vec<KeyNotice>,
     /// Keys already expired or revoked.
     pub unusable: Vec<KeyNotice>,

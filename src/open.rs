@@ -41,6 +41,7 @@ pub struct OpenOptions {
 
 /// The header fields shown for an opened message (protected ones when the message carried
 /// them).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenedHeaders {
@@ -69,6 +70,7 @@ pub struct OpenedHeaders {
 }
 
 /// An attachment of an opened message.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenedAttachment {
@@ -78,10 +80,12 @@ pub struct OpenedAttachment {
     pub content_type: String,
     /// The bytes.
     #[serde(with = "serde_bytes")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array"))]
     pub data: Vec<u8>,
 }
 
-/// The result of [`open`]: the security report and what the agent sees.
+/// The result of `open` ([`open()`]): the security report and what the agent sees.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Opened {

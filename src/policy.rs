@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::report::Method;
 
 /// S/MIME content encryption.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SmimeCipher {
@@ -23,6 +24,7 @@ pub enum SmimeCipher {
 }
 
 /// How the S/MIME content key is wrapped for RSA recipients (EC recipients always use ECDH).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SmimeKeyTransport {
@@ -34,6 +36,7 @@ pub enum SmimeKeyTransport {
 }
 
 /// The shape of an S/MIME signed message.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SmimeSignedForm {
@@ -46,6 +49,7 @@ pub enum SmimeSignedForm {
 }
 
 /// Algorithm choices the engines honour when writing.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Algorithms {
@@ -59,6 +63,7 @@ pub struct Algorithms {
 
 /// What to do for a recipient without a usable key when encryption is asked for
 /// (S/Notify's "encryption fallback").
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fallback {
@@ -74,6 +79,7 @@ pub enum Fallback {
 }
 
 /// Sign / encrypt defaults of one help-desk group, for the composer's initial button state.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct GroupDefaults {
@@ -87,8 +93,11 @@ pub struct GroupDefaults {
 
 /// The admin's policy: S/Notify-style method priority and fallback, group defaults and
 /// algorithm choices.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+// A plain object of groups (serde-wasm-bindgen also reads a Map).
+#[cfg_attr(target_arch = "wasm32", tsify(hashmap_as_object))]
 pub struct Policy {
     /// Methods to try, best first. One entry means that method only.
     pub method_priority: Vec<Method>,

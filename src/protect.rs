@@ -78,6 +78,7 @@ impl ProtectOptions {
 }
 
 /// One copy of the message to send.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
@@ -85,8 +86,10 @@ pub struct Delivery {
     pub to: Vec<String>,
     /// The complete RFC 5322 message, CRLF line ends.
     #[serde(with = "serde_bytes")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array"))]
     pub mime: Vec<u8>,
     /// `smime`, `pgp`, or `none` for a plain copy.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Method | \"none\""))]
     pub method: String,
     /// Signed.
     pub signed: bool,
@@ -97,6 +100,7 @@ pub struct Delivery {
 }
 
 /// The result of `protect`.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Protected {

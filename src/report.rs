@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Which standard protected (or is to protect) a message.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
@@ -27,6 +28,7 @@ impl Method {
 }
 
 /// What happened to the encryption layer.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EncryptionState {
@@ -40,7 +42,9 @@ pub enum EncryptionState {
     Failed,
 }
 
-/// The verdict on a signature. Only [`SignatureState::Valid`] may be shown as trustworthy.
+/// The verdict on a signature. Only `valid` ([`SignatureState::Valid`]) may be shown as
+/// trustworthy.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureState {
@@ -79,6 +83,7 @@ impl SignatureState {
 }
 
 /// Whether a valid signature covers everything shown, or only part of it.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
@@ -89,6 +94,7 @@ pub enum Scope {
 }
 
 /// Who signed, as far as the engine could tell.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Signer {
@@ -100,6 +106,7 @@ pub struct Signer {
 }
 
 /// The encryption half of the report.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EncryptionReport {
@@ -150,6 +157,7 @@ impl EncryptionReport {
 }
 
 /// The signature half of the report.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignatureReport {

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::Time;
 
-/// One audit event.
+/// One audit event. Every field without `skip_serializing_if` is always written (the sealed
+/// vault has always stored them), so none takes a serde `default`: the generated TypeScript
+/// declares them present.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEvent {
@@ -27,10 +30,8 @@ pub struct AuditEvent {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub message_id: Option<String>,
     /// E-mail addresses concerned.
-    #[serde(default)]
     pub addresses: Vec<String>,
     /// Key ids (fingerprints) concerned.
-    #[serde(default)]
     pub key_ids: Vec<String>,
 }
 

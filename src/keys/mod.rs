@@ -27,6 +27,7 @@ pub(crate) use openpgp::PgpEntry;
 pub(crate) use smime::SmimeEntry;
 
 /// Which standard a key belongs to.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyKind {
@@ -37,6 +38,7 @@ pub enum KeyKind {
 }
 
 /// A key's validity at the time it is evaluated.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyStatus {
@@ -54,6 +56,7 @@ pub enum KeyStatus {
 ///
 /// `can_sign` / `can_encrypt` are what the key may be used for (key usage, extended key usage,
 /// OpenPGP key flags), independent of `has_secret` and of `status`.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyInfo {
@@ -90,6 +93,7 @@ pub struct KeyInfo {
     pub is_ca: bool,
     /// X.509 serial number (hex) for S/MIME; OpenPGP key ids (primary and subkeys) for PGP.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub key_ids: Vec<String>,
 }
 

@@ -7,21 +7,12 @@ use super::error::to_js;
 use crate::keys::{ImportOptions, Keyring};
 use crate::rng::os_rng;
 
+// KeyInfo, KeyKind, KeyStatus and AuditEvent come from the Rust types (`derive(tsify::Tsify)`).
+// The options stay hand-written: `now` is a Date or milliseconds, read by hand (convert::now).
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &str = r#"
-export type KeyKind = "smime" | "pgp";
-export type KeyStatus = "valid" | "expired" | "revoked" | "not_yet_valid";
-export interface KeyInfo {
-  id: string; kind: KeyKind; emails: string[]; hasSecret: boolean; canSign: boolean;
-  canEncrypt: boolean; trusted: boolean; created: string; expires?: string; status: KeyStatus;
-  algorithm: string; subject?: string; issuer?: string; isCa: boolean; keyIds?: string[];
-}
+const TS_OPTIONS: &str = r#"
 export interface TimeOptions { now?: Date | number; }
 export interface ImportOptions extends TimeOptions { passphrase?: string; trusted?: boolean; }
-export interface AuditEvent {
-  time: string; action: string; method?: string; outcome: string; code?: string;
-  messageId?: string; addresses: string[]; keyIds: string[];
-}
 "#;
 
 /// The keyring: certificates and keys, S/MIME and OpenPGP.

@@ -17,17 +17,13 @@ use crate::protect::{protect as protect_message, Message, MethodChoice, ProtectO
 use crate::rng::os_rng;
 use crate::time::Time;
 
+// The results (Opened, Protected, Capabilities, Readiness, ...) and Policy get their TypeScript
+// from the Rust types (`derive(tsify::Tsify)` next to them). The argument shapes below stay
+// hand-written: they are read field by field with more leniency than serde would give (a string
+// or a list of addresses, bytes as Uint8Array | ArrayBuffer | string, Date or milliseconds), so
+// no Rust type has their shape.
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &str = r#"
-export type Method = "smime" | "pgp";
-export interface Policy {
-  methodPriority?: Method[];
-  fallback?: "block" | "send_plain" | "problem_report";
-  groups?: Record<string, { sign?: boolean; encrypt?: boolean; method?: Method }>;
-  smimeCipher?: "aes256-cbc" | "aes128-cbc" | "aes256-gcm";
-  smimeKeyTransport?: "rsa-pkcs1v15" | "rsa-oaep-sha256";
-  smimeSignedForm?: "detached" | "opaque";
-}
+const TS_ARGUMENTS: &str = r#"
 export interface Draft {
   from: string; to?: string | string[]; cc?: string | string[]; bcc?: string | string[];
   subject?: string; text?: string; html?: string;
@@ -38,46 +34,8 @@ export interface ProtectOptions extends TimeOptions {
   sign: boolean; encrypt: boolean; method?: "auto" | Method;
   protectHeaders?: boolean; encryptToSelf?: boolean; policy?: Policy;
 }
-export interface Delivery {
-  to: string[]; mime: Uint8Array; method: Method | "none";
-  signed: boolean; encrypted: boolean; problemReport: boolean;
-}
-export interface Protected { deliveries: Delivery[]; warnings: string[]; messageId?: string; }
-export interface Signer { emails: string[]; keyId: string; }
-export interface EncryptionReport {
-  state: "none" | "decrypted" | "no_key" | "failed"; method?: Method; algorithm?: string;
-  authenticated?: boolean; keyId?: string; detail?: string;
-}
-export interface SignatureReport {
-  state: "none" | "valid" | "invalid" | "unknown_signer" | "untrusted" | "expired" | "revoked"
-    | "sender_mismatch";
-  method?: Method; signer?: Signer; scope?: "whole" | "partial"; digest?: string;
-  signedAt?: string; detail?: string;
-}
-export interface Opened {
-  encryption: EncryptionReport; signature: SignatureReport;
-  headers: { subject?: string; from?: string; to: string[]; cc: string[]; date?: string;
-             messageId?: string; inReplyTo: string[]; references: string[]; protected: boolean; fromDiffers: boolean; recipientsDiffer: boolean };
-  text?: string; html?: string;
-  attachments: { filename: string; contentType: string; data: Uint8Array }[];
-  quoteForReply: string; warnings: string[];
-}
 export interface AddressesInput { from: string; to?: string | string[]; cc?: string | string[]; bcc?: string | string[]; }
-export interface MethodCapabilities {
-  method: Method; canSign: boolean; signKey?: string; signDetail?: string;
-  canEncrypt: boolean; encryptDetails: string[]; missing: string[];
-}
-export interface Capabilities {
-  methods: MethodCapabilities[]; canSign: boolean; canEncrypt: boolean; method?: Method;
-  details: string[];
-}
 export interface CapabilityOptions extends TimeOptions { policy?: Policy; }
-export interface KeyNotice { id: string; kind: KeyKind; emails: string[]; expires?: string; status: KeyStatus; }
-export interface Readiness {
-  addresses: { address: string; methods: { method: Method; canSign: boolean; signDetail?: string;
-               canDecrypt: boolean; decryptDetail?: string }[] }[];
-  trustAnchors: KeyNotice[]; expiring: KeyNotice[]; unusable: KeyNotice[]; details: string[];
-}
 "#;
 
 /// `protect(ring, message, opts)` → `{ deliveries, warnings }`.

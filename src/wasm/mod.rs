@@ -3,6 +3,11 @@
 //! It converts JavaScript values to Rust types and back, reads the JavaScript clock when the
 //! caller gives no `now`, and turns [`crate::Error`] into a thrown `Error` with a `code`.
 //! No crypto or message logic lives here.
+//!
+//! The TypeScript declarations of what JavaScript gets back (`Opened`, `Protected`, `KeyInfo`,
+//! ...) are derived from the Rust result types themselves (`derive(tsify::Tsify)` on wasm32,
+//! declarations only: the values are still converted by `convert::to_js_value`). Only argument
+//! shapes that are read by hand stay hand-written here.
 
 mod convert;
 mod error;

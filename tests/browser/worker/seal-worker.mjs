@@ -1,0 +1,93 @@
+// A dedicated module Web Worker that does a help desk's mailseal work off the main thread: it
+// loads the package's browser entry (pkg/package.json `exports["."].browser`, i.e. web.mjs and
+// dist/web), initialises the wasm, imports keys from the committed fixtures (tests/data, served
+// at /data/), and for S/MIME and OpenPGP protects a draft, opens it as the recipient, and opens
+// tampered copies. Only plain data is posted back: verdicts and text, never a Keyring.
+
+const bytes = async (path) => {
+  const res = await fetch(`/data/${path}`);
+  if (!res.ok) throw new Error(`/data/${path}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+};
+const text = async (path) => new TextDecoder().decode(await bytes(path));
+
+/** The message with its first `from` replaced by `to` (a change to signed or encrypted bytes). */
+function replaced(mime, from, to) {
+  const s = new TextDecoder("latin1").decode(mime);
+  const at = s.indexOf(from);
+  if (at < 0) throw new Error(`tamper: ${from} not found`);
+  return Uint8Array.from(s.slice(0, at) + to + s.slice(at + from.length), (c) => c.charCodeAt(0));
+}
+
+/** One base64 character in the middle of the encrypted body changed. */
+function flipped(mime) {
+  const s = new TextDecoder("latin1").decode(mime);
+  const body = s.indexOf("\r\n\r\n", s.search(/-----BEGIN PGP MESSAGE-----|Content-Transfer-Encoding: base64/i));
+  let at = Math.floor((body + s.length) / 2);
+  while (!/[A-Za-z0-9+/]/.test(s[at])) at++;
+  const c = s[at] === "A" ? "B" : "A";
+  return Uint8Array.from(s.slice(0, at) + c + s.slice(at + 1), (ch) => ch.charCodeAt(0));
+}
+
+const verdict = (o) => ({
+  encryption: o.encryption.state,
+  signature: o.signature.state,
+  signer: o.signature.signer?.emails ?? [],
+  text: o.text ?? "",
+});
+
+async function rings(mailseal, method, now) {
+  const { Keyring } = mailseal;
+  const desk = new Keyring();
+  const customer = new Keyring();
+  if (method === "smime") {
+    for (const ring of [desk, customer]) {
+      ring.import(await bytes("smime/root-ca.crt"), { trusted: true, now });
+      ring.import(await bytes("smime/int-ca.crt"), { now });
+    }
+    desk.import((await text("smime/alice.crt")) + (await text("smime/alice.key")), { now });
+    desk.import(await bytes("smime/bob.crt"), { now });
+    customer.import((await text("smime/bob.crt")) + (await text("smime/bob.key")), { now });
+    customer.import(await bytes("smime/alice.crt"), { now });
+    return { desk, customer, from: "alice@example.com", to: "bob@example.com" };
+  }
+  desk.import(await bytes("openpgp/alice.sec.asc"), { now });
+  desk.import(await bytes("openpgp/bob.pub.asc"), { now });
+  customer.import(await bytes("openpgp/bob.sec.asc"), { now });
+  customer.import(await bytes("openpgp/alice.pub.asc"), { now });
+  return { desk, customer, from: "alice@example.org", to: "bob@example.org" };
+}
+
+self.onmessage = async ({ data }) => {
+  try {
+    const { entry } = data;
+    const now = new Date(data.now); // the fixtures' clock (keys valid 2026..2036)
+    const mailseal = await import(entry);
+    await mailseal.default();
+    const { protect, open } = mailseal;
+    const results = {};
+    for (const method of ["smime", "pgp"]) {
+      const { desk, customer, from, to } = await rings(mailseal, method, now);
+      const draft = { from, to: [to], subject: `Ticket 7 (${method})`, text: "Solved in a Web Worker.\n" };
+      const sealed = protect(desk, draft, { sign: true, encrypt: true, method, now });
+      const signed = protect(desk, draft, { sign: true, encrypt: false, method, now });
+      results[method] = {
+        delivery: { method: sealed.deliveries[0].method, signed: sealed.deliveries[0].signed, encrypted: sealed.deliveries[0].encrypted },
+        roundTrip: verdict(open(customer, sealed.deliveries[0].mime, { now })),
+        signedOnly: verdict(open(customer, signed.deliveries[0].mime, { now })),
+        tamperedSigned: verdict(open(customer, replaced(signed.deliveries[0].mime, "Solved", "Solver"), { now })),
+        tamperedEncrypted: verdict(open(customer, flipped(sealed.deliveries[0].mime), { now })),
+      };
+      desk.free();
+      customer.free();
+    }
+    self.postMessage({
+      ok: true,
+      inWorker: typeof WorkerGlobalScope === "function" && self instanceof WorkerGlobalScope && typeof document === "undefined",
+      version: mailseal.version(),
+      results,
+    });
+  } catch (e) {
+    self.postMessage({ ok: false, name: e?.name, code: e?.code, message: String(e?.message ?? e) });
+  }
+};
