@@ -7,13 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const [prefix = 'results', mode = 'full'] = process.argv.slice(2);
+const [prefix = 'results', mode = 'full', runs = '1'] = process.argv.slice(2);
 const md = fs.readFileSync(path.join(here, 'peers', `${prefix}.md`), 'utf8');
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const head = [
   '# mailseal next to its peers',
   '',
-  `Written by \`make bench\` (${mode} run) on ${new Date().toISOString().slice(0, 10)}; machine: ${cpu}, ` +
+  `Written by \`make bench\` (${mode} mode, ${runs} run${runs === '1' ? '' : 's'} combined) on ${new Date().toISOString().slice(0, 10)}; machine: ${cpu}, ` +
     `${os.cpus().length} vCPU, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}, Node ${process.version}.`,
   '',
   'The harness is benches/peers (a copy of the shared peerbench) with `adapters/mailseal.mjs`, which',
