@@ -51,6 +51,9 @@ enum Cipher {
     Aes192Cbc,
     Aes256Cbc,
     TdesCbc,
+    Camellia128Cbc,
+    Camellia192Cbc,
+    Camellia256Cbc,
     Aes128Gcm,
     Aes192Gcm,
     Aes256Gcm,
@@ -63,6 +66,9 @@ impl Cipher {
             o if o == rfc5911::ID_AES_192_CBC => Cipher::Aes192Cbc,
             o if o == rfc5911::ID_AES_256_CBC => Cipher::Aes256Cbc,
             o if o == algs::DES_EDE3_CBC => Cipher::TdesCbc,
+            o if o == algs::CAMELLIA_128_CBC => Cipher::Camellia128Cbc,
+            o if o == algs::CAMELLIA_192_CBC => Cipher::Camellia192Cbc,
+            o if o == algs::CAMELLIA_256_CBC => Cipher::Camellia256Cbc,
             o if o == algs::ID_AES_128_GCM => Cipher::Aes128Gcm,
             o if o == algs::ID_AES_192_GCM => Cipher::Aes192Gcm,
             o if o == algs::ID_AES_256_GCM => Cipher::Aes256Gcm,
@@ -72,9 +78,9 @@ impl Cipher {
 
     fn key_len(self) -> usize {
         match self {
-            Cipher::Aes128Cbc | Cipher::Aes128Gcm => 16,
-            Cipher::Aes192Cbc | Cipher::Aes192Gcm | Cipher::TdesCbc => 24,
-            Cipher::Aes256Cbc | Cipher::Aes256Gcm => 32,
+            Cipher::Aes128Cbc | Cipher::Aes128Gcm | Cipher::Camellia128Cbc => 16,
+            Cipher::Aes192Cbc | Cipher::Aes192Gcm | Cipher::TdesCbc | Cipher::Camellia192Cbc => 24,
+            Cipher::Aes256Cbc | Cipher::Aes256Gcm | Cipher::Camellia256Cbc => 32,
         }
     }
 
@@ -91,6 +97,9 @@ impl Cipher {
             Cipher::Aes192Cbc => "aes192-cbc",
             Cipher::Aes256Cbc => "aes256-cbc",
             Cipher::TdesCbc => "3des-cbc",
+            Cipher::Camellia128Cbc => "camellia128-cbc",
+            Cipher::Camellia192Cbc => "camellia192-cbc",
+            Cipher::Camellia256Cbc => "camellia256-cbc",
             Cipher::Aes128Gcm => "aes128-gcm",
             Cipher::Aes192Gcm => "aes192-gcm",
             Cipher::Aes256Gcm => "aes256-gcm",
@@ -253,10 +262,15 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
     let Some(cipher) = Cipher::from_oid(&env.content.content_enc_alg.oid) else {
         return Ok(failed_with(
             None,
-            format!(
-                "The message is encrypted with an algorithm mailseal does not support ({}).",
-                env.content.content_enc_alg.oid
-            ),
+            match algs::unsupported_cipher_name(&env.content.content_enc_alg.oid) {
+                Some(name) => {
+                    format!("The message is encrypted with {name}, which mailseal does not read.")
+                }
+                None => format!(
+                    "The message is encrypted with an algorithm mailseal does not support ({}).",
+                    env.content.content_enc_alg.oid
+                ),
+            },
         ));
     };
     if cipher.is_aead() != env.mac.is_some() {
@@ -576,6 +590,9 @@ fn decrypt_content(
         Cipher::Aes192Cbc => cbc_decrypt::<Aes192>(cek, iv, ct),
         Cipher::Aes256Cbc => cbc_decrypt::<Aes256>(cek, iv, ct),
         Cipher::TdesCbc => cbc_decrypt::<des::TdesEde3>(cek, iv, ct),
+        Cipher::Camellia128Cbc => cbc_decrypt::<camellia::Camellia128>(cek, iv, ct),
+        Cipher::Camellia192Cbc => cbc_decrypt::<camellia::Camellia192>(cek, iv, ct),
+        Cipher::Camellia256Cbc => cbc_decrypt::<camellia::Camellia256>(cek, iv, ct),
         _ => None,
     }
 }
