@@ -567,3 +567,185 @@ fn mailseal_opens_openssl_option_variants() {
         assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(f("entity.txt")));
     }
 }
+
+/// A P-521 certificate made now by openssl (under a throwaway CA: the committed fixtures have
+/// no P-521 key): openssl's signatures and envelopes open in mailseal, and mailseal's in openssl.
+#[test]
+fn p521_certificates_work_both_ways() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let p = |name: &str| dir.path().join(name);
+    let (ca_key, ca_crt, pat_key) = (p("ca.key"), p("ca.crt"), p("pat.key"));
+    let ext = p("ext.cnf");
+    std::fs::write(
+        &ext,
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\n\
+         extendedKeyUsage=emailProtection\nsubjectAltName=email:pat@example.com\n",
+    )
+    .unwrap();
+    for args in [
+        &[
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
+        ][..],
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-521",
+        ][..],
+    ] {
+        let mut a = args.to_vec();
+        if args[0] == "req" {
+            a.extend(["-subj", "/CN=Throwaway CA", "-keyout", path_str(&ca_key)]);
+            a.extend(["-out", path_str(&ca_crt)]);
+        } else {
+            a.extend(["-out", path_str(&pat_key)]);
+        }
+        let (ok, log) = openssl(&a);
+        assert!(ok, "{log}");
+    }
+    let (ok, log) = openssl(&[
+        "req",
+        "-new",
+        "-key",
+        path_str(&p("pat.key")),
+        "-subj",
+        "/CN=Pat",
+        "-out",
+        path_str(&p("pat.csr")),
+    ]);
+    assert!(ok, "{log}");
+    let (ok, log) = openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        path_str(&p("pat.csr")),
+        "-CA",
+        path_str(&p("ca.crt")),
+        "-CAkey",
+        path_str(&p("ca.key")),
+        "-CAcreateserial",
+        "-days",
+        "3650",
+        "-extfile",
+        path_str(&ext),
+        "-out",
+        path_str(&p("pat.crt")),
+    ]);
+    assert!(ok, "{log}");
+
+    let mut ring = Keyring::new();
+    let ca = std::fs::read(p("ca.crt")).unwrap();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    ring.import(&ca, &trusted, NOW).unwrap();
+    let mut pat = std::fs::read(p("pat.crt")).unwrap();
+    pat.extend(std::fs::read(p("pat.key")).unwrap());
+    let keys = ring.import(&pat, &ImportOptions::default(), NOW).unwrap();
+    assert!(
+        keys.iter()
+            .any(|k| k.can_sign && k.can_encrypt && k.has_secret),
+        "{keys:?}"
+    );
+    let ctx = ReadContext::at(NOW);
+    let entity = data("entity.txt");
+    let out = p("out.eml");
+
+    // openssl → mailseal: signature (SHA-256 and SHA-512) and ECDH envelope
+    for md in ["sha256", "sha512"] {
+        let (ok, log) = openssl(&[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-md",
+            md,
+            "-in",
+            path_str(&entity),
+            "-signer",
+            path_str(&p("pat.crt")),
+            "-inkey",
+            path_str(&p("pat.key")),
+            "-out",
+            path_str(&out),
+        ]);
+        assert!(ok, "{log}");
+        let v = E
+            .verify_opaque(&ring, &p7m(&std::fs::read(&out).unwrap()), &ctx)
+            .unwrap();
+        assert_eq!(
+            v.report.state,
+            SignatureState::Valid,
+            "{md}: {:?}",
+            v.report.detail
+        );
+    }
+    let (ok, log) = openssl(&[
+        "cms",
+        "-encrypt",
+        "-binary",
+        "-aes256",
+        "-in",
+        path_str(&entity),
+        "-out",
+        path_str(&out),
+        path_str(&p("pat.crt")),
+    ]);
+    assert!(ok, "{log}");
+    let d = E
+        .decrypt(&ring, &p7m(&std::fs::read(&out).unwrap()), &ctx)
+        .unwrap();
+    assert_eq!(d.report.state, EncryptionState::Decrypted);
+    assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(f("entity.txt")));
+
+    // mailseal → openssl
+    let algs = Algorithms::default();
+    let mut r = rng();
+    let mut wctx = WriteContext {
+        now: NOW,
+        rng: &mut r,
+        algorithms: &algs,
+    };
+    let signed = E
+        .sign(&ring, "pat@example.com", f("entity.txt"), &mut wctx)
+        .unwrap();
+    std::fs::write(&out, message(&signed)).unwrap();
+    let (ok, log) = openssl(&[
+        "cms",
+        "-verify",
+        "-in",
+        path_str(&out),
+        "-CAfile",
+        path_str(&p("ca.crt")),
+        "-purpose",
+        "smimesign",
+        "-out",
+        path_str(&p("content")),
+    ]);
+    assert!(ok, "{log}");
+    assert_eq!(std::fs::read(p("content")).unwrap(), f("entity.txt"));
+    let to = ["pat@example.com".to_string()];
+    let enc = E
+        .encrypt(&ring, &to, None, f("entity.txt"), &mut wctx)
+        .unwrap();
+    std::fs::write(&out, message(&enc)).unwrap();
+    let (ok, log) = openssl(&[
+        "cms",
+        "-decrypt",
+        "-in",
+        path_str(&out),
+        "-recip",
+        path_str(&p("pat.crt")),
+        "-inkey",
+        path_str(&p("pat.key")),
+        "-out",
+        path_str(&p("content")),
+    ]);
+    assert!(ok, "{log}");
+    assert_eq!(std::fs::read(p("content")).unwrap(), f("entity.txt"));
+}

@@ -1,7 +1,7 @@
 //! S/MIME keyring entries: an X.509 certificate (RFC 5280), optionally with its private key.
 //!
 //! Private keys are held as typed RustCrypto keys (zeroized on drop) and stored as PKCS#8 in
-//! the sealed vault. Supported key types: RSA, EC P-256 and P-384.
+//! the sealed vault. Supported key types: RSA, EC P-256, P-384 and P-521.
 
 use const_oid::db::{rfc5280, rfc5912};
 use const_oid::ObjectIdentifier;
@@ -31,6 +31,7 @@ pub(crate) enum SmimeSecret {
     Rsa(Box<rsa::RsaPrivateKey>),
     P256(p256::SecretKey),
     P384(p384::SecretKey),
+    P521(p521::SecretKey),
 }
 
 impl SmimeSecret {
@@ -52,6 +53,7 @@ impl SmimeSecret {
                 curve,
                 || p256::SecretKey::from_pkcs8_der(der),
                 || p384::SecretKey::from_pkcs8_der(der),
+                || p521::SecretKey::from_pkcs8_der(der),
             )
         } else {
             Err(unsupported_key_algorithm(alg))
@@ -78,23 +80,29 @@ impl SmimeSecret {
             curve,
             || p256::SecretKey::from_sec1_der(der),
             || p384::SecretKey::from_sec1_der(der),
+            || p521::SecretKey::from_sec1_der(der),
         )
     }
 
-    fn ec_from<E1, E2>(
+    fn ec_from<E1, E2, E3>(
         curve: ObjectIdentifier,
         p256: impl FnOnce() -> core::result::Result<p256::SecretKey, E1>,
         p384: impl FnOnce() -> core::result::Result<p384::SecretKey, E2>,
+        p521: impl FnOnce() -> core::result::Result<p521::SecretKey, E3>,
     ) -> Result<Self> {
         let bad = || Error::unsupported_format("The EC private key could not be read.");
         if curve == rfc5912::SECP_256_R_1 {
             p256().map(SmimeSecret::P256).map_err(|_| bad())
         } else if curve == rfc5912::SECP_384_R_1 {
             p384().map(SmimeSecret::P384).map_err(|_| bad())
+        } else if curve == rfc5912::SECP_521_R_1 {
+            p521().map(SmimeSecret::P521).map_err(|_| bad())
         } else {
             Err(Error::new(
                 ErrorCode::UnsupportedAlgorithm,
-                format!("The elliptic curve {curve} is not supported (P-256 and P-384 are)."),
+                format!(
+                    "The elliptic curve {curve} is not supported (P-256, P-384 and P-521 are)."
+                ),
             ))
         }
     }
@@ -105,6 +113,7 @@ impl SmimeSecret {
             SmimeSecret::Rsa(k) => k.to_pkcs8_der(),
             SmimeSecret::P256(k) => k.to_pkcs8_der(),
             SmimeSecret::P384(k) => k.to_pkcs8_der(),
+            SmimeSecret::P521(k) => k.to_pkcs8_der(),
         }
         .map_err(|_| Error::internal("The private key could not be encoded."))?;
         Ok(Zeroizing::new(doc.as_bytes().to_vec()))
@@ -116,6 +125,7 @@ impl SmimeSecret {
             SmimeSecret::Rsa(k) => rsa::RsaPublicKey::from(k.as_ref()).to_public_key_der(),
             SmimeSecret::P256(k) => k.public_key().to_public_key_der(),
             SmimeSecret::P384(k) => k.public_key().to_public_key_der(),
+            SmimeSecret::P521(k) => k.public_key().to_public_key_der(),
         }
         .ok()?;
         let info = spki::SubjectPublicKeyInfoRef::try_from(spki.as_bytes()).ok()?;
@@ -136,7 +146,7 @@ impl SmimeSecret {
 fn unsupported_key_algorithm(alg: ObjectIdentifier) -> Error {
     Error::new(
         ErrorCode::UnsupportedAlgorithm,
-        format!("The key algorithm {alg} is not supported (RSA, P-256 and P-384 are)."),
+        format!("The key algorithm {alg} is not supported (RSA, P-256, P-384 and P-521 are)."),
     )
 }
 

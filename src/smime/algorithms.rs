@@ -77,7 +77,7 @@ pub(crate) const ECDH_STD_SHA384KDF: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.132.1.11.2");
 pub(crate) const ECDH_STD_SHA512KDF: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.132.1.11.3");
-/// dhSinglePass-cofactorDH-sha*kdf-scheme: the same computation on P-256/P-384 (cofactor 1).
+/// dhSinglePass-cofactorDH-sha*kdf-scheme: the same computation on P-256/P-384/P-521 (cofactor 1).
 pub(crate) const ECDH_COFACTOR_SHA1KDF: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.133.16.840.63.0.3");
 pub(crate) const ECDH_COFACTOR_SHA256KDF: ObjectIdentifier =

@@ -228,6 +228,7 @@ fn fits(secret: &SmimeSecret, w: &Wrapped<'_>) -> bool {
         (SmimeSecret::Rsa(_), Wrapped::Ktri(_))
             | (SmimeSecret::P256(_), Wrapped::Kari(..))
             | (SmimeSecret::P384(_), Wrapped::Kari(..))
+            | (SmimeSecret::P521(_), Wrapped::Kari(..))
     )
 }
 
@@ -407,6 +408,12 @@ fn unwrap_key(w: Wrapped<'_>, secret: &SmimeSecret, key_len: usize) -> Option<Ze
             let point = originator_point(k)?;
             let pk = p384::PublicKey::from_sec1_bytes(point).ok()?;
             let shared = p384::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
+            unwrap_kari(k, rek, shared.raw_secret_bytes().as_slice(), key_len)
+        }
+        (Wrapped::Kari(k, rek), SmimeSecret::P521(sk)) => {
+            let point = originator_point(k)?;
+            let pk = p521::PublicKey::from_sec1_bytes(point).ok()?;
+            let shared = p521::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
             unwrap_kari(k, rek, shared.raw_secret_bytes().as_slice(), key_len)
         }
         _ => None,

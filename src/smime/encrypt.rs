@@ -4,7 +4,7 @@
 //! Content: AES-256-CBC (default) or AES-128-CBC (RFC 3565), or AES-256-GCM with a 12-byte
 //! nonce and a 16-byte tag (RFC 5084) in AuthEnvelopedData. Recipients, one entry each:
 //! RSA certificates get KeyTransRecipientInfo with PKCS#1 v1.5 (default) or RSAES-OAEP
-//! SHA-256/MGF1-SHA-256 (RFC 8017 A.2.1); EC certificates (P-256/P-384) get
+//! SHA-256/MGF1-SHA-256 (RFC 8017 A.2.1); EC certificates (P-256/P-384/P-521) get
 //! KeyAgreeRecipientInfo with an ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme and
 //! AES key wrap of the content key's size (RFC 5753 §3.1.1, RFC 3394).
 
@@ -215,6 +215,17 @@ fn recipient_info(
                 let eph = p384::ecdh::EphemeralSecret::random(&mut rng);
                 let z = eph.diffie_hellman(&pk);
                 let point = p384::EncodedPoint::from(eph.public_key());
+                (
+                    point.as_bytes().to_vec(),
+                    Zeroizing::new(z.raw_secret_bytes().to_vec()),
+                )
+            }
+            Some(c) if c == rfc5912::SECP_521_R_1 => {
+                let pk = p521::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
+                let mut rng = &mut *ctx.rng;
+                let eph = p521::ecdh::EphemeralSecret::random(&mut rng);
+                let z = eph.diffie_hellman(&pk);
+                let point = p521::EncodedPoint::from(eph.public_key());
                 (
                     point.as_bytes().to_vec(),
                     Zeroizing::new(z.raw_secret_bytes().to_vec()),

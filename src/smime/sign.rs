@@ -3,7 +3,7 @@
 //! RFC 8551 §3.5.3) or opaque `application/pkcs7-mime; smime-type=signed-data` (§3.5.2).
 //!
 //! One SignerInfo (version 1, issuer and serial number), SHA-256, RSA PKCS#1 v1.5 (blinded)
-//! or ECDSA P-256/P-384 over SHA-256 (RFC 5754 / RFC 5753 §7.1.3), with the signed attributes
+//! or ECDSA P-256/P-384/P-521 over SHA-256 (RFC 5754 / RFC 5753 §7.1.3), with the signed attributes
 //! content-type, signing-time (the caller's clock), message-digest and SMIMECapabilities
 //! (RFC 8551 §2.5), and SMIMEEncryptionKeyPreference when the signer encrypts with another
 //! certificate (§2.5.3). The certificate set holds the signer's certificate, its chain from
@@ -155,6 +155,17 @@ pub(crate) fn signed_data(
             use p384::ecdsa::signature::hazmat::PrehashSigner;
             let sk = p384::ecdsa::SigningKey::from(key);
             let sig: p384::ecdsa::Signature = sk.sign_prehash(&hashed).map_err(encode_err)?;
+            (
+                sig.to_der().as_bytes().to_vec(),
+                algs::alg(rfc5912::ECDSA_WITH_SHA_256),
+            )
+        }
+        SmimeSecret::P521(key) => {
+            use p521::ecdsa::signature::hazmat::PrehashSigner;
+            let sk = p521::ecdsa::SigningKey::from_bytes(&key.to_bytes()).map_err(encode_err)?;
+            let sig: p521::ecdsa::Signature = sk
+                .sign_prehash(&super::signature::p521_prehash(&hashed))
+                .map_err(encode_err)?;
             (
                 sig.to_der().as_bytes().to_vec(),
                 algs::alg(rfc5912::ECDSA_WITH_SHA_256),

@@ -1,5 +1,5 @@
 //! Public-key signature checks for SignerInfos (RFC 5652 §5.6) and certificates (RFC 5280
-//! §6.1.3): RSA PKCS#1 v1.5 and RSASSA-PSS (RFC 8017, RFC 4055/4056), ECDSA P-256/P-384
+//! §6.1.3): RSA PKCS#1 v1.5 and RSASSA-PSS (RFC 8017, RFC 4055/4056), ECDSA P-256/P-384/P-521
 //! (RFC 5758, RFC 5753). SHA-1/MD5 and RSA keys under 2048 bits are refused (RFC 8551 §2.1,
 //! DESIGN.md).
 
@@ -149,10 +149,29 @@ pub(crate) fn verify(
                         p384::ecdsa::Signature::from_der(signature).map_err(|_| SigFail::Bad)?;
                     key.verify_prehash(&hashed, &sig).map_err(|_| SigFail::Bad)
                 }
+                Some(c) if c == rfc5912::SECP_521_R_1 => {
+                    let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(key_bits)
+                        .map_err(|_| SigFail::Bad)?;
+                    let sig =
+                        p521::ecdsa::Signature::from_der(signature).map_err(|_| SigFail::Bad)?;
+                    key.verify_prehash(&p521_prehash(&hashed), &sig)
+                        .map_err(|_| SigFail::Bad)
+                }
                 _ => Err(SigFail::Unsupported(spki.algorithm.oid)),
             }
         }
     }
+}
+
+/// A digest as P-521 ECDSA takes it. A digest shorter than the curve is used whole as an
+/// integer (FIPS 186-5 §6.4.1: the leftmost min(n, hashlen) bits), but the `ecdsa` crate refuses
+/// prehashes under half the field size (SHA-224/256 for P-521, which openssl writes by
+/// default): left-padding with zeros to the field size gives the same integer.
+pub(crate) fn p521_prehash(digest: &[u8]) -> Vec<u8> {
+    const FIELD_BYTES: usize = 66;
+    let mut padded = vec![0u8; FIELD_BYTES.saturating_sub(digest.len())];
+    padded.extend_from_slice(digest);
+    padded
 }
 
 fn pkcs1(h: Hash) -> Result<rsa::Pkcs1v15Sign, SigFail> {
