@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use common::tools::{have, tempdir, TempDir};
 use common::{fixture, rng, NOW};
 use mailseal::{
-    Algorithms, EncryptionState, Engine, ImportOptions, Keyring, PgpEngine, ReadContext,
+    Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, PgpEngine, ReadContext,
     SignatureState, Time, WriteContext,
 };
 use rand_chacha::rand_core::RngCore;
@@ -687,5 +687,124 @@ fn protected_mail_decrypts_in_gpg_and_opens_in_mailseal() {
         assert_eq!(o.signature.state, SignatureState::Valid, "{who}");
         assert_eq!(o.headers.subject.as_deref(), Some("Ticket #4711"));
         assert!(o.text.unwrap().contains("The ticket is resolved."));
+    }
+}
+
+/// Keys of every algorithm gpg 2.2 generates, made now. RSA and the NIST curves work both
+/// ways (gpg's sign+encrypt opens in mailseal, mailseal's in gpg). What rPGP cannot compute
+/// with is refused in words, never a panic, an `internal` error or a false verdict: an old
+/// DSA/ElGamal key is a signing-only key whose signatures verify both ways and whose mail
+/// says why it cannot be decrypted; Brainpool and secp256k1 keys are refused at import.
+#[test]
+fn gpg_keys_of_every_algorithm_work_both_ways() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::new();
+    let content = entity(22);
+    let plain = gpg.file("entity.eml", &content);
+    let ctx = ReadContext::at(NOW);
+    let algs = Algorithms::default();
+    for (sign, encr) in [
+        ("rsa2048", "rsa2048"),
+        ("nistp256", "nistp256"),
+        ("nistp384", "nistp384"),
+        ("nistp521", "nistp521"),
+        ("dsa2048", "elg2048"),
+        ("secp256k1", "secp256k1"),
+        ("brainpoolP256r1", "brainpoolP256r1"),
+    ] {
+        let addr = format!("{}@example.org", sign.to_lowercase());
+        let uid = format!("Key <{addr}>");
+        let (ok, _, err) = run(
+            gpg.cmd()
+                .args(["--quick-gen-key", &uid, sign, "sign", "never"]),
+            b"",
+        );
+        assert!(ok, "{sign}: {err}");
+        let fpr = err
+            .lines()
+            .find_map(|l| l.strip_prefix("[GNUPG:] KEY_CREATED P "))
+            .expect("KEY_CREATED")
+            .trim()
+            .to_string();
+        let (ok, _, err) = run(
+            gpg.cmd()
+                .args(["--quick-add-key", &fpr, encr, "encr", "never"]),
+            b"",
+        );
+        assert!(ok, "{encr}: {err}");
+        let (ok, secret, err) = run(gpg.cmd().args(["--export-secret-keys", "-a", &fpr]), b"");
+        assert!(ok, "{err}");
+        let mut ring = Keyring::new();
+        let import = ring.import(&secret, &ImportOptions::default(), NOW);
+        if sign.starts_with("brainpool") || sign == "secp256k1" {
+            let e = import.unwrap_err();
+            assert_eq!(e.code(), ErrorCode::UnsupportedAlgorithm, "{e}");
+            continue;
+        }
+        let keys = import.unwrap_or_else(|e| panic!("{sign}: {e}"));
+        let full = sign != "dsa2048";
+        assert_eq!(keys.len(), 1);
+        assert!(keys[0].can_sign, "{sign}");
+        assert_eq!(keys[0].can_encrypt, full, "{sign}");
+
+        // gpg → mailseal: sign + encrypt, and a detached signature
+        let (ok, ct, err) = run(
+            gpg.cmd()
+                .args(["-s", "-e", "-u", &fpr, "-r", &fpr, "-o", "-"])
+                .arg(&plain),
+            b"",
+        );
+        assert!(ok, "{err}");
+        let d = PGP.decrypt(&ring, &ct, &ctx).unwrap();
+        assert!(d.content.is_none() || full);
+        if full {
+            assert_eq!(d.report.state, EncryptionState::Decrypted, "{sign}");
+            assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&content[..]));
+            assert_eq!(d.signature.map(|s| s.state), Some(SignatureState::Valid));
+        } else {
+            assert_eq!(d.report.state, EncryptionState::Failed);
+            assert!(d.report.detail.unwrap_or_default().contains("ElGamal"));
+        }
+        let (ok, sig, err) = run(
+            gpg.cmd()
+                .args(["--detach-sign", "-a", "-u", &fpr, "-o", "-"])
+                .arg(&plain),
+            b"",
+        );
+        assert!(ok, "{err}");
+        let v = PGP.verify_detached(&ring, &content, &sig, &ctx).unwrap();
+        assert_eq!(
+            v.report.state,
+            SignatureState::Valid,
+            "{sign}: {:?}",
+            v.report.detail
+        );
+
+        // mailseal → gpg: a detached signature, and sign + encrypt where it can encrypt
+        let mut r = rng();
+        let mut wctx = WriteContext {
+            now: NOW,
+            rng: &mut r,
+            algorithms: &algs,
+        };
+        let signed = PGP.sign(&ring, &addr, &content, &mut wctx).unwrap();
+        let parts = split_parts(&signed);
+        let data = gpg.file("signed.part", &parts[0]);
+        let sig = gpg.file("signed.asc", &body_of(&parts[1]));
+        let (ok, _, err) = run(gpg.cmd().arg("--verify").arg(&sig).arg(&data), b"");
+        assert!(ok && err.contains("[GNUPG:] GOODSIG"), "{sign}: {err}");
+        let to = [addr.clone()];
+        let written = PGP.encrypt(&ring, &to, Some(&addr), &content, &mut wctx);
+        if full {
+            let ct = body_of(&split_parts(&written.unwrap())[1]);
+            let (ok, pt, err) = run(gpg.cmd().args(["--decrypt", "-o", "-"]), &ct);
+            assert!(ok && pt == content, "{sign}: {err}");
+            assert!(err.contains("[GNUPG:] GOODSIG"), "{sign}: {err}");
+        } else {
+            let e = written.unwrap_err();
+            assert_eq!(e.code(), ErrorCode::RecipientKeyMissing, "{sign}: {e}");
+        }
     }
 }

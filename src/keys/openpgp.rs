@@ -558,6 +558,15 @@ fn parse_binary(data: &[u8], found: &mut Found) -> Result<()> {
                 unsupported.set(true);
                 None
             }
+            // rPGP reports an ECDH subkey on a curve it cannot compute with (secp256k1) only
+            // as a message.
+            Err(pgp::errors::Error::InvalidPacketContent { source })
+                if matches!(&*source, pgp::errors::Error::Message { message, .. }
+                    if message.starts_with("Unsupported curve")) =>
+            {
+                unsupported.set(true);
+                None
+            }
             Err(pgp::errors::Error::PacketIncomplete { .. }) => {
                 incomplete.set(true);
                 None
@@ -653,6 +662,17 @@ fn check_supported(key: &SignedPublicKey) -> Result<()> {
         ));
     }
     let alg = algorithm_name(key.public_params());
+    if alg == "secp256k1" {
+        // rPGP hands libgcrypt's signatures to k256 unnormalised, which refuses every one with
+        // a high S (about half of them): such keys would make good signatures look invalid.
+        return Err(Error::new(
+            ErrorCode::UnsupportedAlgorithm,
+            format!(
+                "The OpenPGP key {fpr} uses the secp256k1 curve, which mailseal does not \
+                 support (RSA, Ed25519/Cv25519 and the NIST curves are)."
+            ),
+        ));
+    }
     if alg == "unknown" {
         return Err(Error::new(
             ErrorCode::UnsupportedAlgorithm,
@@ -796,13 +816,13 @@ const CERTIFICATIONS: &[SignatureType] = &[
     SignatureType::CertRevocation,
 ];
 
+/// Key algorithms mailseal can encrypt to and decrypt with. Not ElGamal (old GnuPG DSA/ElGamal
+/// keys): rPGP implements neither direction, so such a subkey must not be offered.
 fn can_encrypt_alg(alg: PublicKeyAlgorithm) -> bool {
     matches!(
         alg,
         PublicKeyAlgorithm::RSA
             | PublicKeyAlgorithm::RSAEncrypt
-            | PublicKeyAlgorithm::ElgamalEncrypt
-            | PublicKeyAlgorithm::Elgamal
             | PublicKeyAlgorithm::ECDH
             | PublicKeyAlgorithm::X25519
             | PublicKeyAlgorithm::X448
@@ -866,7 +886,10 @@ fn summarize(key: &SignedPublicKey) -> Summary {
         |s| s.verify_key(primary).is_ok(),
     );
     let (sign, encrypt) = match &flags {
-        Some(f) => (f.sign(), f.encrypt_comms() || f.encrypt_storage()),
+        Some(f) => (
+            f.sign(),
+            (f.encrypt_comms() || f.encrypt_storage()) && can_encrypt_alg(primary.algorithm()),
+        ),
         // A v4 key without key flags: the primary key signs.
         None => (true, false),
     };
@@ -931,7 +954,7 @@ fn summarize_subkey(key: &SignedPublicKey, sub: &SignedPublicSubKey) -> Option<K
                 && binding
                     .embedded_signature()
                     .is_some_and(|b| b.verify_primary_key_binding(&sub.key, primary).is_ok()),
-            f.encrypt_comms() || f.encrypt_storage(),
+            (f.encrypt_comms() || f.encrypt_storage()) && can_encrypt_alg(sub.key.algorithm()),
         ),
         None => (false, can_encrypt_alg(sub.key.algorithm())),
     };

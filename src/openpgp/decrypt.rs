@@ -14,6 +14,7 @@
 //!   the encryption state `none`.
 
 use pgp::composed::{DecryptionOptions, Edata, Esk, Message, PlainSessionKey, TheRing};
+use pgp::crypto::public_key::PublicKeyAlgorithm;
 use pgp::packet::{PublicKeyEncryptedSessionKey, SymEncryptedProtectedDataConfig};
 use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskBytes, PkeskVersion};
 use zeroize::Zeroizing;
@@ -36,6 +37,8 @@ const MAX_ATTEMPTS: usize = 16;
 const NO_KEY: &str = "There was no secret PGP key found.";
 const NO_MDC: &str = "The PGP message is encrypted without integrity protection and was refused.";
 const ALTERED: &str = "The PGP message could not be decrypted: it is damaged or has been altered.";
+const ELGAMAL: &str = "The PGP message is encrypted to an ElGamal key (an old GnuPG DSA/ElGamal \
+                       key), which mailseal cannot decrypt. Give correspondents a newer key.";
 
 /// One way to try to get the session key: a PKESK and a secret (sub)key that may open it.
 struct Attempt<'a> {
@@ -64,9 +67,14 @@ fn recipient_label(pkesk: &PublicKeyEncryptedSessionKey) -> Option<String> {
 }
 
 /// The secret (sub)keys of the keyring that a PKESK may be for: by key id or fingerprint, or
-/// (wildcard) every unlocked secret packet of the PKESK's algorithm.
-fn attempts_for<'a>(ring: &'a Keyring, esks: &[&PublicKeyEncryptedSessionKey]) -> Vec<Attempt<'a>> {
+/// (wildcard) every unlocked secret packet of the PKESK's algorithm. Also says whether a PKESK
+/// names one of our ElGamal keys, which rPGP cannot decrypt with (old GnuPG DSA/ElGamal keys).
+fn attempts_for<'a>(
+    ring: &'a Keyring,
+    esks: &[&PublicKeyEncryptedSessionKey],
+) -> (Vec<Attempt<'a>>, bool) {
     let mut out = Vec::new();
+    let mut elgamal = false;
     // Named recipients first: a wildcard costs one try per secret key.
     let mut order: Vec<usize> = (0..esks.len()).collect();
     order.sort_by_key(|i| esks.get(*i).is_some_and(|e| is_wildcard(e)));
@@ -95,6 +103,13 @@ fn attempts_for<'a>(ring: &'a Keyring, esks: &[&PublicKeyEncryptedSessionKey]) -
                 if !matches || part_alg != alg {
                     continue;
                 }
+                if matches!(
+                    alg,
+                    PublicKeyAlgorithm::Elgamal | PublicKeyAlgorithm::ElgamalEncrypt
+                ) {
+                    elgamal |= !wildcard;
+                    continue;
+                }
                 if wildcard {
                     // Only keys the keyring knows as encryption keys answer a wildcard.
                     let fpr = match part {
@@ -115,7 +130,7 @@ fn attempts_for<'a>(ring: &'a Keyring, esks: &[&PublicKeyEncryptedSessionKey]) -
             }
         }
     }
-    out
+    (out, elgamal)
 }
 
 /// The session key from one PKESK with one secret packet; `None` when it cannot be opened.
@@ -194,7 +209,7 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
         Edata::GnupgAeadData { .. } => Some("ocb (GnuPG)".to_string()),
         Edata::SymEncryptedData { .. } => None,
     };
-    let attempts = attempts_for(ring, &pkesks);
+    let (attempts, elgamal) = attempts_for(ring, &pkesks);
     drop(edata);
 
     let report = |state, detail: &str| {
@@ -202,6 +217,13 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
         r.authenticated = Some(false);
         r
     };
+    if attempts.is_empty() && elgamal {
+        return Ok(Decrypted {
+            report: report(EncryptionState::Failed, ELGAMAL),
+            content: None,
+            signature: None,
+        });
+    }
     if attempts.is_empty() {
         let mut r = report(EncryptionState::NoKey, NO_KEY);
         r.authenticated = None;
