@@ -168,3 +168,128 @@ fn smime_exports_open_in_openssl() {
         assert!(!ok, "{file}: a wrong password is refused by openssl");
     }
 }
+
+/// Private keys as openssl writes them when asked: PKCS#12 with every MAC digest and PBES2
+/// cipher `openssl pkcs12 -export` offers, and PKCS#8 with every PBES2 cipher, PRF and scrypt.
+/// Each imports with its passphrase and is refused with `bad_passphrase` without it.
+#[test]
+fn openssl_key_container_options_import() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let key = file("alice.key");
+    let cert = file("alice.crt");
+    std::fs::write(&key, fixture("smime/alice.key")).unwrap();
+    std::fs::write(&cert, fixture("smime/alice.crt")).unwrap();
+    let cases: [(&str, &[&str]); 12] = [
+        ("mac-sha1.p12", &["pkcs12", "-export", "-macalg", "sha1"]),
+        (
+            "mac-sha224.p12",
+            &["pkcs12", "-export", "-macalg", "sha224"],
+        ),
+        (
+            "mac-sha384.p12",
+            &["pkcs12", "-export", "-macalg", "sha384"],
+        ),
+        (
+            "mac-sha512.p12",
+            &["pkcs12", "-export", "-macalg", "sha512"],
+        ),
+        (
+            "aes128.p12",
+            &[
+                "pkcs12",
+                "-export",
+                "-keypbe",
+                "AES-128-CBC",
+                "-certpbe",
+                "AES-128-CBC",
+            ],
+        ),
+        (
+            "aes192.p12",
+            &[
+                "pkcs12",
+                "-export",
+                "-keypbe",
+                "AES-192-CBC",
+                "-certpbe",
+                "NONE",
+            ],
+        ),
+        (
+            "iter1.p12",
+            &["pkcs12", "-export", "-iter", "1", "-nomaciter"],
+        ),
+        ("default.p8", &["pkcs8", "-topk8"]),
+        ("des3.p8", &["pkcs8", "-topk8", "-v2", "des3"]),
+        (
+            "aes128-sha512.p8",
+            &[
+                "pkcs8",
+                "-topk8",
+                "-v2",
+                "aes128",
+                "-v2prf",
+                "hmacWithSHA512",
+            ],
+        ),
+        ("scrypt.p8", &["pkcs8", "-topk8", "-scrypt"]),
+        ("der.p8", &["pkcs8", "-topk8", "-outform", "DER"]),
+    ];
+    for (name, args) in cases {
+        let out = file(name);
+        let mut cmd = Command::new("openssl");
+        cmd.args(args)
+            .args(["-in", &key, "-out", &out, "-passout", "pass:s3cret"]);
+        if args[0] == "pkcs12" {
+            cmd.args(["-inkey", &key, "-in", &cert]);
+        }
+        let (ok, log) = run(&mut cmd, b"");
+        assert!(ok, "{name}: {log}");
+        let mut bytes = std::fs::read(&out).unwrap();
+        if args[0] == "pkcs8" {
+            // a private key needs its certificate: import them together (PEM) or after it
+            let mut ring = Keyring::new();
+            ring.import(fixture("smime/alice.crt"), &ImportOptions::default(), NOW)
+                .unwrap();
+            check(name, &mut ring, &bytes);
+        } else {
+            check(name, &mut Keyring::new(), &bytes);
+            // a changed byte in the MAC'd content is refused, never imported
+            let at = bytes.len() / 2;
+            bytes[at] ^= 1;
+            let opts = ImportOptions {
+                passphrase: Some(Zeroizing::new("s3cret".into())),
+                ..Default::default()
+            };
+            assert!(
+                Keyring::new().import(&bytes, &opts, NOW).is_err(),
+                "{name} altered"
+            );
+        }
+    }
+
+    fn check(name: &str, ring: &mut Keyring, bytes: &[u8]) {
+        let wrong = ImportOptions {
+            passphrase: Some(Zeroizing::new("wrong".into())),
+            ..Default::default()
+        };
+        let e = ring.clone().import(bytes, &wrong, NOW).unwrap_err();
+        assert_eq!(e.code().as_str(), "bad_passphrase", "{name}: {e}");
+        let right = ImportOptions {
+            passphrase: Some(Zeroizing::new("s3cret".into())),
+            ..Default::default()
+        };
+        let keys = ring
+            .import(bytes, &right, NOW)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            keys.iter()
+                .any(|k| k.has_secret && k.emails == ["alice@example.com"]),
+            "{name}: {keys:?}"
+        );
+    }
+}

@@ -223,6 +223,8 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
     use p12_keystore::error::Error as P12Error;
     use p12_keystore::{KeyStore, KeyStoreEntry};
     let password = passphrase.unwrap_or("");
+    let without_mac = check_sha2_mac(data, password)?;
+    let data = without_mac.as_deref().unwrap_or(data);
     let store = KeyStore::from_pkcs12(data, password).map_err(|e| match e {
         P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
             Error::bad_passphrase()
@@ -267,6 +269,63 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
         ));
     }
     Ok(())
+}
+
+/// p12-keystore checks only HMAC-SHA-1 and HMAC-SHA-256 MACs; `openssl pkcs12 -macalg sha384`
+/// / `sha512` (and SHA-224) write others. Those are checked here with the RFC 7292 Appendix B
+/// key derivation of the `pkcs12` crate, and the PFX is handed on without its (checked) MAC.
+/// `None` when there is nothing to do.
+fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
+    use hmac::{Mac, SimpleHmac};
+    use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};
+    use sha2::digest::{core_api::BlockSizeUser, Digest, FixedOutputReset};
+
+    fn verify<D>(password: &str, salt: &[u8], rounds: i32, data: &[u8], tag: &[u8]) -> Result<()>
+    where
+        D: Digest + FixedOutputReset + BlockSizeUser + Clone,
+    {
+        let key = derive_key_utf8::<D>(
+            password,
+            salt,
+            Pkcs12KeyType::Mac,
+            rounds,
+            <D as Digest>::output_size(),
+        )
+        .map(Zeroizing::new)
+        .map_err(|_| Error::bad_passphrase())?;
+        let mut mac = SimpleHmac::<D>::new_from_slice(&key).map_err(|_| Error::bad_passphrase())?;
+        mac.update(data);
+        mac.verify_slice(tag).map_err(|_| Error::bad_passphrase())
+    }
+
+    let Ok(mut pfx) = pkcs12::pfx::Pfx::from_der(data) else {
+        return Ok(None); // p12-keystore says what is wrong
+    };
+    let Some(mac) = pfx.mac_data.as_ref() else {
+        return Ok(None);
+    };
+    let (salt, rounds, tag) = (
+        mac.mac_salt.as_bytes(),
+        mac.iterations,
+        mac.mac.digest.as_bytes(),
+    );
+    let content = pfx.auth_safe.content.value();
+    match mac.mac.algorithm.oid {
+        o if o == const_oid::db::rfc5912::ID_SHA_224 => {
+            verify::<sha2::Sha224>(password, salt, rounds, content, tag)?
+        }
+        o if o == const_oid::db::rfc5912::ID_SHA_384 => {
+            verify::<sha2::Sha384>(password, salt, rounds, content, tag)?
+        }
+        o if o == const_oid::db::rfc5912::ID_SHA_512 => {
+            verify::<sha2::Sha512>(password, salt, rounds, content, tag)?
+        }
+        _ => return Ok(None),
+    }
+    pfx.mac_data = None;
+    pfx.to_der()
+        .map(Some)
+        .map_err(|_| Error::unsupported_format("The PKCS#12 file could not be read."))
 }
 
 /// Certificates and unencrypted private keys (keyBag) from the unencrypted safes of a PFX.
