@@ -170,7 +170,8 @@ fn smime_exports_open_in_openssl() {
 }
 
 /// Private keys as openssl writes them when asked: PKCS#12 with every MAC digest and PBES2
-/// cipher `openssl pkcs12 -export` offers, and PKCS#8 with every PBES2 cipher, PRF and scrypt.
+/// cipher `openssl pkcs12 -export` offers, PKCS#8 with every PBES2 cipher, PRF and scrypt, and
+/// the traditional encrypted PEM of `openssl rsa -traditional` / `openssl ec`.
 /// Each imports with its passphrase and is refused with `bad_passphrase` without it.
 #[test]
 fn openssl_key_container_options_import() {
@@ -183,7 +184,9 @@ fn openssl_key_container_options_import() {
     let cert = file("alice.crt");
     std::fs::write(&key, fixture("smime/alice.key")).unwrap();
     std::fs::write(&cert, fixture("smime/alice.crt")).unwrap();
-    let cases: [(&str, &[&str]); 12] = [
+    let ec_key = file("dave.key");
+    std::fs::write(&ec_key, fixture("smime/dave.key")).unwrap();
+    let cases: [(&str, &[&str]); 16] = [
         ("mac-sha1.p12", &["pkcs12", "-export", "-macalg", "sha1"]),
         (
             "mac-sha224.p12",
@@ -238,26 +241,36 @@ fn openssl_key_container_options_import() {
         ),
         ("scrypt.p8", &["pkcs8", "-topk8", "-scrypt"]),
         ("der.p8", &["pkcs8", "-topk8", "-outform", "DER"]),
+        // OpenSSL's traditional encrypted PEM (Proc-Type / DEK-Info), and openssl ec's default
+        ("trad-aes256.pem", &["rsa", "-traditional", "-aes256"]),
+        ("trad-aes128.pem", &["rsa", "-traditional", "-aes128"]),
+        ("trad-des3.pem", &["rsa", "-traditional", "-des3"]),
+        ("trad-ec.pem", &["ec", "-aes192"]),
     ];
     for (name, args) in cases {
         let out = file(name);
+        let (who, input) = if args[0] == "ec" {
+            ("dave", &ec_key)
+        } else {
+            ("alice", &key)
+        };
         let mut cmd = Command::new("openssl");
         cmd.args(args)
-            .args(["-in", &key, "-out", &out, "-passout", "pass:s3cret"]);
+            .args(["-in", input, "-out", &out, "-passout", "pass:s3cret"]);
         if args[0] == "pkcs12" {
             cmd.args(["-inkey", &key, "-in", &cert]);
         }
         let (ok, log) = run(&mut cmd, b"");
         assert!(ok, "{name}: {log}");
         let mut bytes = std::fs::read(&out).unwrap();
-        if args[0] == "pkcs8" {
+        if args[0] != "pkcs12" {
             // a private key needs its certificate: import them together (PEM) or after it
             let mut ring = Keyring::new();
-            ring.import(fixture("smime/alice.crt"), &ImportOptions::default(), NOW)
-                .unwrap();
-            check(name, &mut ring, &bytes);
+            let crt = fixture(&format!("smime/{who}.crt"));
+            ring.import(crt, &ImportOptions::default(), NOW).unwrap();
+            check(name, who, &mut ring, &bytes);
         } else {
-            check(name, &mut Keyring::new(), &bytes);
+            check(name, who, &mut Keyring::new(), &bytes);
             // a changed byte in the MAC'd content is refused, never imported
             let at = bytes.len() / 2;
             bytes[at] ^= 1;
@@ -272,7 +285,7 @@ fn openssl_key_container_options_import() {
         }
     }
 
-    fn check(name: &str, ring: &mut Keyring, bytes: &[u8]) {
+    fn check(name: &str, who: &str, ring: &mut Keyring, bytes: &[u8]) {
         let wrong = ImportOptions {
             passphrase: Some(Zeroizing::new("wrong".into())),
             ..Default::default()
@@ -288,7 +301,7 @@ fn openssl_key_container_options_import() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(
             keys.iter()
-                .any(|k| k.has_secret && k.emails == ["alice@example.com"]),
+                .any(|k| k.has_secret && k.emails == [format!("{who}@example.com")]),
             "{name}: {keys:?}"
         );
     }

@@ -3,5 +3,21 @@
 //! | module | what |
 //! |---|---|
 //! | `rsa_pkcs1` | RSA PKCS#1 v1.5 decryption hardened against Marvin: blinding, constant-time decoding, implicit rejection |
+//! | [`cbc_decrypt`] | CBC with PKCS#7 padding (S/MIME content, legacy encrypted PEM keys) |
 
 pub(crate) mod rsa_pkcs1;
+
+use cbc::cipher::{block_padding::Pkcs7, BlockCipher, BlockDecryptMut, KeyInit, KeyIvInit};
+use zeroize::Zeroizing;
+
+/// CBC decryption with PKCS#7 padding; `None` for a wrong key or IV length or bad padding.
+pub(crate) fn cbc_decrypt<C>(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>>
+where
+    C: BlockCipher + BlockDecryptMut + KeyInit,
+{
+    cbc::Decryptor::<C>::new_from_slices(key, iv)
+        .ok()?
+        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+        .ok()
+        .map(Zeroizing::new)
+}

@@ -11,8 +11,8 @@ use der::{Decode, Encode};
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
-use super::openpgp;
 use super::smime::{SmimeEntry, SmimeSecret};
+use super::{legacy_pem, openpgp};
 use super::{Entry, ImportOptions, Keyring};
 use crate::bytes::contains;
 use crate::error::{Error, ErrorCode, Result};
@@ -78,11 +78,9 @@ fn parse_pem_blocks(data: &[u8], passphrase: Option<&str>, found: &mut Found) ->
                 "The PEM file holds too many blocks.",
             ));
         }
-        if block.contains("Proc-Type:") {
-            return Err(Error::unsupported_format(
-                "Legacy encrypted PEM keys (Proc-Type/DEK-Info) are not supported; convert the \
-                 key to PKCS#8 (openssl pkcs8 -topk8) and import it again.",
-            ));
+        if legacy_pem::is_encrypted(block) {
+            found.secrets.push(legacy_secret(block, passphrase)?);
+            continue;
         }
         let (label, der) = der::pem::decode_vec(block.as_bytes()).map_err(|_| bad_pem())?;
         let der = Zeroizing::new(der);
@@ -110,6 +108,23 @@ fn parse_pem_blocks(data: &[u8], passphrase: Option<&str>, found: &mut Found) ->
         return Err(bad_pem());
     }
     Ok(())
+}
+
+/// A private key in OpenSSL's traditional encrypted PEM form.
+fn legacy_secret(block: &str, passphrase: Option<&str>) -> Result<SmimeSecret> {
+    let (label, der) = legacy_pem::decrypt(block, passphrase)?;
+    let secret = match label {
+        "RSA PRIVATE KEY" => SmimeSecret::from_pkcs1_der(&der),
+        "EC PRIVATE KEY" => SmimeSecret::from_sec1_der(&der),
+        "PRIVATE KEY" => SmimeSecret::from_pkcs8_der(&der),
+        _ => return Err(bad_pem()),
+    };
+    // With a wrong passphrase the padding may still happen to check out; then the key does
+    // not parse.
+    secret.map_err(|e| match e.code() {
+        ErrorCode::UnsupportedAlgorithm => e,
+        _ => Error::bad_passphrase(),
+    })
 }
 
 fn bad_pem() -> Error {

@@ -10,6 +10,7 @@
 
 mod audit;
 mod import;
+mod legacy_pem;
 pub(crate) mod openpgp;
 pub(crate) mod smime;
 mod vault;

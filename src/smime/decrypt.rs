@@ -15,7 +15,6 @@ use aes::{Aes128, Aes192, Aes256};
 use aes_gcm::aead::consts::{U12, U16};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::AesGcm;
-use cbc::cipher::{block_padding::Pkcs7, BlockDecryptMut, KeyIvInit};
 use cms::content_info::ContentInfo;
 use cms::enveloped_data::{
     EncryptedContentInfo, KeyTransRecipientInfo, OriginatorIdentifierOrKey, RecipientIdentifier,
@@ -31,6 +30,7 @@ use super::algorithms::{
     Kari, KariRid, Rek,
 };
 use super::{ber, malformed, rsa_kt};
+use crate::crypto::cbc_decrypt;
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::smime::SmimeSecret;
@@ -533,16 +533,6 @@ pub(crate) fn derive_kek(
     }
     out.truncate(kek_len);
     Some(out)
-}
-
-fn cbc_decrypt<C>(key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>>
-where
-    C: cbc::cipher::BlockCipher + cbc::cipher::BlockDecryptMut + cbc::cipher::KeyInit,
-{
-    let dec = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
-    dec.decrypt_padded_vec_mut::<Pkcs7>(ct)
-        .ok()
-        .map(Zeroizing::new)
 }
 
 fn decrypt_content(
