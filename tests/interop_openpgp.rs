@@ -460,6 +460,19 @@ fn mailseal_opens_what_gpg_writes_live() {
     let d = PGP.decrypt(&self_ring("bob"), &ct, &ctx).unwrap();
     assert_eq!(d.report.state, EncryptionState::Failed);
     assert!(d.content.is_none());
+
+    // password-encrypted (gpg --symmetric): not for a key, said in words
+    let (ok, ct, err) = run(
+        gpg.cmd()
+            .args(["--symmetric", "--passphrase", "pw", "-o", "-"])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let d = PGP.decrypt(&self_ring("bob"), &ct, &ctx).unwrap();
+    assert_eq!(d.report.state, EncryptionState::NoKey);
+    assert!(d.content.is_none());
+    assert!(d.report.detail.unwrap_or_default().contains("password"));
 }
 
 /// gpg's choices a sender can make (or have made for them by the recipient's preferences):

@@ -37,6 +37,9 @@ const MAX_ATTEMPTS: usize = 16;
 const NO_KEY: &str = "There was no secret PGP key found.";
 const NO_MDC: &str = "The PGP message is encrypted without integrity protection and was refused.";
 const ALTERED: &str = "The PGP message could not be decrypted: it is damaged or has been altered.";
+const PASSWORD_ONLY: &str =
+    "The PGP message is encrypted with a password (gpg --symmetric), not to \
+                             a key; mailseal opens mail encrypted to keys only.";
 const ELGAMAL: &str = "The PGP message is encrypted to an ElGamal key (an old GnuPG DSA/ElGamal \
                        key), which mailseal cannot decrypt. Give correspondents a newer key.";
 
@@ -195,6 +198,10 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
             "The PGP message names too many recipients.",
         ));
     }
+    let password_only = pkesks.is_empty()
+        && esk
+            .iter()
+            .any(|e| matches!(e, Esk::SymKeyEncryptedSessionKey(_)));
     let recipients: Vec<String> = pkesks.iter().filter_map(|p| recipient_label(p)).collect();
     let unprotected = matches!(edata, Edata::SymEncryptedData { .. });
     let aead = match &edata {
@@ -225,7 +232,10 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
         });
     }
     if attempts.is_empty() {
-        let mut r = report(EncryptionState::NoKey, NO_KEY);
+        let mut r = report(
+            EncryptionState::NoKey,
+            if password_only { PASSWORD_ONLY } else { NO_KEY },
+        );
         r.authenticated = None;
         r.key_id = (!recipients.is_empty()).then(|| recipients.join(", "));
         return Ok(Decrypted {
