@@ -635,6 +635,18 @@ fn seal_then_open_with_the_keyring_and_refuse_a_wrong_password() {
         .expect("bob");
     assert_eq!(bob["hasSecret"], true);
 
+    // the vault keeps its recent log: the imports sealed into it, at the --now clock
+    let log = mailseal(&[&ring[..], &["log"]].concat(), &env, b"")
+        .ok()
+        .json();
+    let events = log.as_array().expect("events");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["action"] == "import" && e["time"] == NOW),
+        "{log}"
+    );
+
     // a message openssl encrypted to bob opens with the vault alone
     let message = data("smime/signed-enc-bob.eml");
     let out = mailseal(
@@ -979,4 +991,33 @@ fn check_and_capabilities_report_as_json() {
         serde_json::json!(["carol@example.com"]),
         "{caps}"
     );
+}
+
+#[test]
+fn protect_signs_a_whole_message_from_standard_input() {
+    let keys = smime_keys(&["alice"], &[]);
+    let raw = b"From: Alice <alice@example.com>\r\nTo: bob@example.com\r\n\
+        Subject: Ticket #99\r\nMessage-ID: <t99@example.com>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: text/plain; charset=us-ascii\r\n\r\nClosed as requested.\r\n";
+    let signed = mailseal(
+        &args(
+            &keys,
+            &["protect", "--message", "-", "--sign", "--method", "smime"],
+        ),
+        &[],
+        raw,
+    )
+    .ok()
+    .stdout;
+    let text = String::from_utf8_lossy(&signed);
+    assert!(text.contains("Message-ID: <t99@example.com>"), "{text}");
+    let report = mailseal(
+        &args(&keys, &["open", "--require-valid", "-"]),
+        &[],
+        &signed,
+    )
+    .ok()
+    .json();
+    assert_eq!(report["headers"]["subject"], "Ticket #99");
+    assert_eq!(report["text"], "Closed as requested.\n", "{report}");
 }
