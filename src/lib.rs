@@ -23,6 +23,7 @@
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
 //! | `wasm` | the thin wasm-bindgen boundary (wasm32 only) |
+//! | `bin/mailseal.rs` | the native command line over this API (admin scripts, interop tests) |
 //!
 //! ```
 //! use mailseal::{ImportOptions, Keyring, Time};
