@@ -12,7 +12,7 @@ export type ErrorCode =
   | "bad_input" | "unsupported_format" | "bad_passphrase" | "bad_password" | "corrupt_vault"
   | "key_not_found" | "certificate_missing" | "no_private_key" | "recipient_key_missing"
   | "sender_key_missing" | "malformed_message" | "decryption_failed" | "unsupported_algorithm"
-  | "too_large" | "internal";
+  | "too_large" | "internal" | "standard_not_enabled";
 /** What every mailseal function throws: a help-desk sentence and a stable code. */
 export interface MailsealError extends Error { name: "MailsealError"; code: ErrorCode; }
 "#;
@@ -51,6 +51,9 @@ pub enum ErrorCode {
     TooLarge,
     /// An internal invariant failed; a bug, reported instead of panicking.
     Internal,
+    /// The key or request belongs to a standard this build leaves out (`mailseal/smime` reads
+    /// no OpenPGP, `mailseal/openpgp` no S/MIME); the full package `mailseal` has both.
+    StandardNotEnabled,
 }
 
 impl ErrorCode {
@@ -72,6 +75,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedAlgorithm => "unsupported_algorithm",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::Internal => "internal",
+            ErrorCode::StandardNotEnabled => "standard_not_enabled",
         }
     }
 
@@ -92,6 +96,7 @@ impl ErrorCode {
         ErrorCode::UnsupportedAlgorithm,
         ErrorCode::TooLarge,
         ErrorCode::Internal,
+        ErrorCode::StandardNotEnabled,
     ];
 }
 

@@ -64,7 +64,8 @@ export interface Opened {
 }
 export interface AddressesInput { from: string; to?: string | string[]; cc?: string | string[]; bcc?: string | string[]; }
 export interface MethodCapabilities {
-  method: Method; canSign: boolean; signKey?: string; signDetail?: string;
+  /** `available: false`: this build leaves the method out ("mailseal/smime" has no OpenPGP). */
+  method: Method; available: boolean; canSign: boolean; signKey?: string; signDetail?: string;
   canEncrypt: boolean; encryptDetails: string[]; missing: string[];
 }
 export interface Capabilities {
@@ -74,7 +75,7 @@ export interface Capabilities {
 export interface CapabilityOptions extends TimeOptions { policy?: Policy; }
 export interface KeyNotice { id: string; kind: KeyKind; emails: string[]; expires?: string; status: KeyStatus; }
 export interface Readiness {
-  addresses: { address: string; methods: { method: Method; canSign: boolean; signDetail?: string;
+  addresses: { address: string; methods: { method: Method; available: boolean; canSign: boolean; signDetail?: string;
                canDecrypt: boolean; decryptDetail?: string }[] }[];
   trustAnchors: KeyNotice[]; expiring: KeyNotice[]; unusable: KeyNotice[]; details: string[];
 }
