@@ -51,12 +51,15 @@ endef
 
 # The full build (entry "mailseal") and the one-standard builds of the same API for pages that
 # use one standard only ("mailseal/smime", "mailseal/openpgp": pkg/smime/, pkg/openpgp/). All
-# in the same target dir, so dependencies whose features agree are built once. The full build
-# goes last and leaves its .wasm in target/.
+# in the same target dir, so dependencies whose features agree are built once: the OpenPGP
+# build shares all of the full build's (feature `_share-full-build`, Cargo.toml); the S/MIME
+# build compiles most of its own (pgp's dependencies turn on other features in shared crates).
+# Cargo keeps one fingerprint for the crate itself, so each build relinks it (~20-30 s each)
+# even when nothing changed. The full build goes last and leaves its .wasm in target/.
 pkg-build:
 	rm -rf $(DIST)
 	$(call build,--no-default-features --features smime,$(DIST)/smime)
-	$(call build,--no-default-features --features openpgp,$(DIST)/openpgp)
+	$(call build,--no-default-features --features 'openpgp _share-full-build',$(DIST)/openpgp)
 	$(call build,,$(DIST))
 
 # ---- benchmark (not part of `make test`) ----------------------------------------------------
