@@ -42,8 +42,13 @@ pkg: setup
 
 # $(call build,CARGO FEATURE ARGS,OUT): one release build, then its web and Node.js glue.
 # Every build writes the same mailseal.wasm, so wasm-bindgen runs right after its own.
+# A compiler warning fails it: the lint steps check the full build only, and code that only
+# one standard uses shows up as dead code in the other standard's build.
 define build
-	cargo build --release --target $(WASM_TARGET) --lib $(1)
+	@mkdir -p $(TARGET_DIR)
+	cargo build --release --target $(WASM_TARGET) --lib $(1) 2>&1 | tee $(TARGET_DIR)/pkg-build.out
+	@! grep -qE '^warning: .+ generated [0-9]+ warnings?' $(TARGET_DIR)/pkg-build.out || \
+		{ echo "pkg: the warnings above fail the build" >&2; exit 1; }
 	wasm-bindgen $(BINDGEN_FLAGS) --target web --out-dir $(2)/web $(WASM)
 	wasm-bindgen $(BINDGEN_FLAGS) --target experimental-nodejs-module --out-dir $(2)/node $(WASM)
 	@node scripts/size.mjs $(2)/web
