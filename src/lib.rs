@@ -12,8 +12,8 @@
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
 //! | `smime` | the S/MIME engine (`SmimeEngine`): CMS sign, verify, encrypt, decrypt (feature `smime`) |
-//! | [`open`] | incoming: detect → decrypt → verify → security report + readable message |
-//! | [`protect`] | outgoing: policy → method per recipient → deliveries |
+//! | [`open`](mod@open) | incoming: detect → decrypt → verify → security report + readable message |
+//! | [`protect`](mod@protect) | outgoing: policy → method per recipient → deliveries |
 //! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
 //! | `bytes` | substring search over whole messages (memchr) |
 //! | `crypto` | shared primitives: Marvin-hardened RSA PKCS#1 v1.5 decryption (both standards) |
