@@ -2,7 +2,8 @@
 #
 #   make demo   set-up if missing, build the package, serve www/ on http://127.0.0.1:8080
 #   make test   set-up if missing, lint, native + wasm tests, build the package, JS tests
-#   make pkg    build the npm package into pkg/dist/ (release wasm + wasm-bindgen per target)
+#   make pkg    build the npm package into pkg/dist/ (release wasm + wasm-bindgen per target;
+#               the full build and the one-standard builds "mailseal/smime", "mailseal/openpgp")
 #   make bench  build the package, then time it next to OpenPGP.js, PKI.js, node-forge, openssl, gpg
 #   make setup  install what is missing (rustup target, wasm-bindgen-cli, npm and apt packages)
 #
@@ -39,12 +40,32 @@ setup:
 pkg: setup
 	@$(MAKE) --no-print-directory pkg-build
 
+# $(call build,CARGO FEATURE ARGS,OUT): one release build, then its web and Node.js glue.
+# Every build writes the same mailseal.wasm, so wasm-bindgen runs right after its own.
+# A compiler warning fails it: the lint steps check the full build only, and code that only
+# one standard uses shows up as dead code in the other standard's build.
+define build
+	@mkdir -p $(TARGET_DIR)
+	cargo build --release --target $(WASM_TARGET) --lib $(1) 2>&1 | tee $(TARGET_DIR)/pkg-build.out
+	@! grep -qE '^warning: .+ generated [0-9]+ warnings?' $(TARGET_DIR)/pkg-build.out || \
+		{ echo "pkg: the warnings above fail the build" >&2; exit 1; }
+	wasm-bindgen $(BINDGEN_FLAGS) --target web --out-dir $(2)/web $(WASM)
+	wasm-bindgen $(BINDGEN_FLAGS) --target experimental-nodejs-module --out-dir $(2)/node $(WASM)
+	@node scripts/size.mjs $(2)/web
+endef
+
+# The full build (entry "mailseal") and the one-standard builds of the same API for pages that
+# use one standard only ("mailseal/smime", "mailseal/openpgp": pkg/smime/, pkg/openpgp/). All
+# in the same target dir, so dependencies whose features agree are built once: the OpenPGP
+# build shares all of the full build's (feature `_share-full-build`, Cargo.toml); the S/MIME
+# build compiles most of its own (pgp's dependencies turn on other features in shared crates).
+# Cargo keeps one fingerprint for the crate itself, so each build relinks it (~20-30 s each)
+# even when nothing changed. The full build goes last and leaves its .wasm in target/.
 pkg-build:
-	cargo build --release --target $(WASM_TARGET) --lib
 	rm -rf $(DIST)
-	wasm-bindgen $(BINDGEN_FLAGS) --target web --out-dir $(DIST)/web $(WASM)
-	wasm-bindgen $(BINDGEN_FLAGS) --target experimental-nodejs-module --out-dir $(DIST)/node $(WASM)
-	@node scripts/size.mjs $(DIST)/web
+	$(call build,--no-default-features --features smime,$(DIST)/smime)
+	$(call build,--no-default-features --features 'openpgp _share-full-build',$(DIST)/openpgp)
+	$(call build,,$(DIST))
 
 # ---- benchmark (not part of `make test`) ----------------------------------------------------
 
@@ -160,8 +181,9 @@ test-worker: pkg-built
 	node --test --test-reporter=spec --test-concurrency=1 test/*.test.mjs
 
 pkg-built:
-	@if [ ! -f $(DIST)/node/mailseal_bg.wasm ] || [ ! -f $(DIST)/web/mailseal_bg.wasm ]; then \
-		echo "the package is not built: run make pkg" >&2; exit 1; fi
+	@for d in $(DIST) $(DIST)/smime $(DIST)/openpgp; do \
+		if [ ! -f $$d/node/mailseal_bg.wasm ] || [ ! -f $$d/web/mailseal_bg.wasm ]; then \
+			echo "the package is not built ($$d): run make pkg" >&2; exit 1; fi; done
 
 clean:
 	rm -rf $(DIST) www/demo-keys www/demo-messages target/test-logs target/test-artifacts

@@ -20,4 +20,4 @@ for (const name of readdirSync(dir).filter((f) => /\.(wasm|js)$/.test(f)).sort()
   for (const k of Object.keys(total)) total[k] += s[k];
   console.log(`size: ${name.padEnd(22)} raw ${kib(s.raw).padStart(9)}  gzip ${kib(s.gzip).padStart(8)}  brotli ${kib(s.brotli).padStart(8)}`);
 }
-console.log(`size: ${"total".padEnd(22)} raw ${kib(total.raw).padStart(9)}  gzip ${kib(total.gzip).padStart(8)}  brotli ${kib(total.brotli).padStart(8)}`);
+console.log(`size: ${`total (${dir})`.padEnd(22)} raw ${kib(total.raw).padStart(9)}  gzip ${kib(total.gzip).padStart(8)}  brotli ${kib(total.brotli).padStart(8)}`);

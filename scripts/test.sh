@@ -26,7 +26,7 @@ ALL_STEPS=(
     "test-native|test-native|cargo test (native)"
     "lint-clippy-wasm|lint-clippy-wasm-build|wasm32 test build under clippy (lib + wasm tests), no warnings"
     "test-wasm|test-wasm|the wasm tests in Node (wasm-bindgen-test-runner)"
-    "pkg|pkg-build|release wasm + wasm-bindgen into pkg/dist/"
+    "pkg|pkg-build|release wasm (full, S/MIME-only, OpenPGP-only) + wasm-bindgen into pkg/dist/"
     "test-types|test-types|tsc: the package's .d.ts as users import it"
     "test-js|test-js|node --test tests/js against the built package"
     "test-worker|test-worker|the Cloudflare worker in workerd (Miniflare), output opened by openssl/gpg"

@@ -8,6 +8,7 @@ use crate::engine::{Engine, Unusable};
 use crate::keys::{KeyInfo, KeyKind, KeyStatus, Keyring};
 use crate::policy::Policy;
 use crate::report::Method;
+use crate::standards;
 use crate::time::Time;
 
 /// The addresses of a message being composed.
@@ -45,6 +46,9 @@ impl Addresses {
 pub struct MethodCapabilities {
     /// The method.
     pub method: Method,
+    /// The method is in this build and was passed in (false: `mailseal/smime` asked about
+    /// OpenPGP, or `mailseal/openpgp` about S/MIME; the details say so).
+    pub available: bool,
     /// The sender has a valid signing key with its private key.
     pub can_sign: bool,
     /// Id of the key that would sign.
@@ -59,6 +63,33 @@ pub struct MethodCapabilities {
     pub encrypt_details: Vec<String>,
     /// The recipients without a usable key.
     pub missing: Vec<String>,
+}
+
+impl MethodCapabilities {
+    /// A method without an engine: nothing can be signed or encrypted with it, and every
+    /// sentence says why.
+    fn unavailable(method: Method, recipients: &[String]) -> Self {
+        let why = unavailable_detail(method);
+        MethodCapabilities {
+            method,
+            available: false,
+            can_sign: false,
+            sign_key: None,
+            sign_detail: Some(why.clone()),
+            can_encrypt: false,
+            encrypt_details: vec![why],
+            missing: recipients.to_vec(),
+        }
+    }
+}
+
+/// Why `method` has no engine here: left out of this build, or not passed in.
+fn unavailable_detail(method: Method) -> String {
+    if standards::enabled(method) {
+        format!("{} is not enabled.", standards::name(method))
+    } else {
+        standards::not_enabled(method)
+    }
 }
 
 /// The composer's view of one message.
@@ -101,6 +132,7 @@ pub fn capabilities(
     let mut methods = Vec::new();
     for method in policy.methods() {
         let Some(engine) = engines.iter().find(|e| e.method() == method) else {
+            methods.push(MethodCapabilities::unavailable(method, &recipients));
             continue;
         };
         let (can_sign, sign_key, sign_detail) = if from.is_empty() {
@@ -117,6 +149,7 @@ pub fn capabilities(
             .collect();
         methods.push(MethodCapabilities {
             method,
+            available: true,
             can_sign,
             sign_key,
             sign_detail,
@@ -163,6 +196,8 @@ pub struct AddressReadiness {
 pub struct MethodReadiness {
     /// The method.
     pub method: Method,
+    /// The method is in this build (see [`MethodCapabilities::available`]).
+    pub available: bool,
     /// Outgoing mail from this address can be signed.
     pub can_sign: bool,
     /// Why not.
@@ -241,6 +276,15 @@ pub fn check(
         let mut methods = Vec::new();
         for method in policy.methods() {
             let Some(engine) = engines.iter().find(|e| e.method() == method) else {
+                let why = unavailable_detail(method);
+                methods.push(MethodReadiness {
+                    method,
+                    available: false,
+                    can_sign: false,
+                    sign_detail: Some(why.clone()),
+                    can_decrypt: false,
+                    decrypt_detail: Some(why),
+                });
                 continue;
             };
             let signing = engine.signing_key(ring, &address, now);
@@ -263,6 +307,7 @@ pub fn check(
             });
             methods.push(MethodReadiness {
                 method,
+                available: true,
                 can_sign: signing.is_ok(),
                 sign_detail: signing.err().map(|u| u.detail()),
                 can_decrypt: decrypt,
@@ -288,12 +333,24 @@ pub fn check(
         .collect();
     let mut details = Vec::new();
     let smime_anchor = all.iter().any(|k| k.trusted && k.kind == KeyKind::Smime);
-    if policy.methods().contains(&Method::Smime) && !smime_anchor {
+    if standards::enabled(Method::Smime)
+        && policy.methods().contains(&Method::Smime)
+        && !smime_anchor
+    {
         details.push(
             "No S/MIME trust anchor is configured: no S/MIME signature can be shown as valid. \
              Import the issuing CA certificates with trusted: true."
                 .to_string(),
         );
+    }
+    for (method, count) in ring.kept_for_other_builds() {
+        details.push(format!(
+            "The keyring also holds {count} {} key{} that this build keeps sealed but cannot \
+             use or list. {}",
+            standards::name(method),
+            if count == 1 { "" } else { "s" },
+            standards::not_enabled(method)
+        ));
     }
     Readiness {
         addresses: out,
@@ -356,6 +413,42 @@ mod tests {
             pgp.sign_detail.as_deref(),
             Some("The PGP key for desk@example.com was not found.")
         );
+    }
+
+    #[test]
+    fn a_method_without_its_engine_is_listed_as_unavailable_with_the_reason() {
+        let addresses = Addresses {
+            from: "desk@example.com".into(),
+            to: vec!["alice@example.com".into()],
+            ..Addresses::default()
+        };
+        let (ring, now) = (Keyring::new(), Time::from_unix(0));
+        let c = capabilities(&ring, &[&SMIME], &Policy::default(), &addresses, now);
+        assert_eq!(c.method, Some(Method::Smime));
+        let pgp = c.methods.iter().find(|m| m.method == Method::Pgp).unwrap();
+        assert!(!pgp.available && !pgp.can_sign && !pgp.can_encrypt);
+        assert_eq!(pgp.missing, ["alice@example.com"]);
+        assert!(pgp.sign_detail.as_deref().unwrap().contains("OpenPGP"));
+        assert!(pgp.encrypt_details[0].contains("OpenPGP"));
+        assert!(c
+            .methods
+            .iter()
+            .any(|m| m.method == Method::Smime && m.available));
+
+        let r = check(
+            &ring,
+            &[&SMIME],
+            &Policy::default(),
+            &["desk@example.com".into()],
+            now,
+        );
+        let pgp = r.addresses[0]
+            .methods
+            .iter()
+            .find(|m| m.method == Method::Pgp)
+            .unwrap();
+        assert!(!pgp.available && !pgp.can_sign && !pgp.can_decrypt);
+        assert!(pgp.decrypt_detail.as_deref().unwrap().contains("OpenPGP"));
     }
 
     #[test]

@@ -139,9 +139,15 @@ pub struct Verified {
     pub content: Option<Vec<u8>>,
 }
 
-/// Every engine this build has, in no particular order (the policy orders them).
+/// Every engine this build has (Cargo features `smime`, `openpgp`), in no particular order
+/// (the policy orders them).
 pub fn all() -> Vec<&'static dyn Engine> {
-    vec![&crate::smime::SmimeEngine, &crate::openpgp::PgpEngine]
+    vec![
+        #[cfg(feature = "smime")]
+        &crate::smime::SmimeEngine,
+        #[cfg(feature = "openpgp")]
+        &crate::openpgp::PgpEngine,
+    ]
 }
 
 /// One standard's sign / verify / encrypt / decrypt over MIME entities with keyring keys.

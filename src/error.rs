@@ -52,6 +52,9 @@ pub enum ErrorCode {
     TooLarge,
     /// An internal invariant failed; a bug, reported instead of panicking.
     Internal,
+    /// The key or request belongs to a standard this build leaves out (`mailseal/smime` reads
+    /// no OpenPGP, `mailseal/openpgp` no S/MIME); the full package `mailseal` has both.
+    StandardNotEnabled,
 }
 
 impl ErrorCode {
@@ -73,6 +76,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedAlgorithm => "unsupported_algorithm",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::Internal => "internal",
+            ErrorCode::StandardNotEnabled => "standard_not_enabled",
         }
     }
 
@@ -93,6 +97,7 @@ impl ErrorCode {
         ErrorCode::UnsupportedAlgorithm,
         ErrorCode::TooLarge,
         ErrorCode::Internal,
+        ErrorCode::StandardNotEnabled,
     ];
 }
 

@@ -11,21 +11,28 @@
 //! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
 //! | [`report`] | the security report both standards fill in, sender binding |
 //! | [`policy`] | method priority, fallback, algorithm choices |
-//! | [`smime`] | the S/MIME engine ([`SmimeEngine`]): CMS sign, verify, encrypt, decrypt |
-//! | [`open`] | incoming: detect → decrypt → verify → security report + readable message |
-//! | [`protect`] | outgoing: policy → method per recipient → deliveries |
+//! | `smime` | the S/MIME engine (`SmimeEngine`): CMS sign, verify, encrypt, decrypt (feature `smime`) |
+//! | [`open`](mod@open) | incoming: detect → decrypt → verify → security report + readable message |
+//! | [`protect`](mod@protect) | outgoing: policy → method per recipient → deliveries |
 //! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
 //! | `bytes` | substring search over whole messages (memchr) |
 //! | `crypto` | shared primitives: Marvin-hardened RSA PKCS#1 v1.5 decryption (both standards) |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
-//! | [`openpgp`] | the OpenPGP engine: PGP/MIME and inline PGP on the `pgp` crate |
+//! | `openpgp` | the OpenPGP engine (`PgpEngine`): PGP/MIME and inline PGP on the `pgp` crate (feature `openpgp`) |
+//! | [`standards`] | which standards this build includes, and what it says about the other one |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
 //! | `wasm` | the thin wasm-bindgen boundary (wasm32 only) |
 //! | `bin/mailseal.rs` | the native command line over this API (admin scripts, interop tests) |
 //!
+//! Both standards are Cargo features, `smime` and `openpgp`, on by default. A build with only
+//! one of them has the same API; it refuses the other standard's keys with
+//! [`ErrorCode::StandardNotEnabled`], reports its messages as not readable here, and keeps its
+//! keys in a sealed keyring untouched (see [`Keyring::unseal`]).
+//!
 //! ```
+//! # #[cfg(feature = "smime")] {
 //! use mailseal::{ImportOptions, Keyring, Time};
 //!
 //! let mut ring = Keyring::new();
@@ -33,11 +40,15 @@
 //! let now = Time::from_unix(1_795_420_800);
 //! let keys = ring.import(pem, &ImportOptions::default(), now).unwrap();
 //! assert_eq!(keys[0].emails, ["alice@example.com"]);
+//! # }
 //! ```
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
+
+#[cfg(not(any(feature = "smime", feature = "openpgp")))]
+compile_error!("mailseal needs at least one of the features \"smime\" and \"openpgp\"");
 
 mod bytes;
 pub mod capabilities;
@@ -47,12 +58,15 @@ pub mod error;
 pub mod keys;
 pub mod mime;
 pub mod open;
+#[cfg(feature = "openpgp")]
 pub mod openpgp;
 pub mod policy;
 pub mod protect;
 pub mod report;
 pub mod rng;
+#[cfg(feature = "smime")]
 pub mod smime;
+pub mod standards;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]
@@ -63,6 +77,7 @@ pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified,
 pub use error::{Error, ErrorCode, Result};
 pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring};
 pub use open::{open, OpenOptions, Opened, OpenedAttachment, OpenedHeaders};
+#[cfg(feature = "openpgp")]
 pub use openpgp::PgpEngine;
 pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};
 pub use protect::{
@@ -72,6 +87,7 @@ pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,
 };
 pub use rng::{os_rng, Rng};
+#[cfg(feature = "smime")]
 pub use smime::SmimeEngine;
 pub use time::Time;
 

@@ -23,9 +23,8 @@ use crate::mime::{
     self, read_protected, readable, Detected, HeaderView, Layer, Limits, MimeTree, NestedKind,
     PgpForm, SmimeKind,
 };
-use crate::report::{
-    EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState,
-};
+use crate::report::{EncryptionReport, EncryptionState, Scope, SignatureReport, SignatureState};
+use crate::standards;
 use crate::time::Time;
 
 /// Most cryptographic layers removed from one message (encryption + signature + one spare
@@ -195,20 +194,15 @@ fn open_message(
             warnings.push("Further protected layers were not opened.".to_string());
             break;
         }
-        peeled += 1;
         let Some(engine) = engine else {
-            let detail = match method {
-                Some(m) => format!("This message uses {}, which is not enabled.", name(m)),
-                None => "This message could not be read.".to_string(),
-            };
-            signature = SignatureReport {
-                state: SignatureState::Invalid,
-                method,
-                detail: Some(detail),
-                ..SignatureReport::none()
-            };
+            not_enabled(&layer, &mut encryption, &mut signature);
+            if is_encryption {
+                // As when decryption fails: nothing of an unopened envelope is shown.
+                content = None;
+            }
             break;
         };
+        peeled += 1;
         match layer {
             Layer::Plain => break,
             Layer::Malformed { method, detail } => {
@@ -383,10 +377,34 @@ fn open_message(
     Ok(opened)
 }
 
-fn name(m: Method) -> &'static str {
-    match m {
-        Method::Smime => "S/MIME",
-        Method::Pgp => "OpenPGP",
+/// The verdict on a layer no given engine reads: the standard is left out of this build
+/// (`mailseal/smime`, `mailseal/openpgp`) or not passed to [`open`]. An envelope is `failed`
+/// (encrypted, not opened), a signature `invalid`: never shown as protected, never as valid.
+fn not_enabled(layer: &Layer, encryption: &mut EncryptionReport, signature: &mut SignatureReport) {
+    let Some(method) = layer.method() else {
+        *signature = SignatureReport {
+            state: SignatureState::Invalid,
+            detail: Some("This message could not be read.".to_string()),
+            ..SignatureReport::none()
+        };
+        return;
+    };
+    let mut detail = format!(
+        "This message uses {}, which is not enabled.",
+        standards::name(method)
+    );
+    if !standards::enabled(method) {
+        detail = format!("{detail} {}", standards::not_enabled(method));
+    }
+    if layer.is_encryption() {
+        *encryption = EncryptionReport::new(method, EncryptionState::Failed, detail);
+    } else {
+        *signature = SignatureReport {
+            state: SignatureState::Invalid,
+            method: Some(method),
+            detail: Some(detail),
+            ..SignatureReport::none()
+        };
     }
 }
 

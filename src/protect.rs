@@ -19,6 +19,7 @@ use crate::mime::{
 use crate::policy::{Fallback, Policy};
 use crate::report::Method;
 use crate::rng::Rng;
+use crate::standards;
 use crate::time::Time;
 
 /// Which standard to use.
@@ -171,6 +172,17 @@ pub fn plan(
         .into_iter()
         .filter_map(|m| engines.iter().copied().find(|e| e.method() == m))
         .collect();
+    // Asked for a standard this build leaves out (`method: "pgp"` in `mailseal/smime`): say
+    // so, instead of "no key for the sender".
+    if (opts.sign || opts.encrypt) && engines.is_empty() {
+        if let Some(m) = opts.methods().into_iter().find(|m| !standards::enabled(*m)) {
+            let what = format!(
+                "This message cannot be protected with {}.",
+                standards::name(m)
+            );
+            return Err(standards::not_enabled_error(m, &what));
+        }
+    }
     let mut warnings = Vec::new();
 
     // The methods the sender can sign with, checked once.

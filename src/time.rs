@@ -52,6 +52,7 @@ impl Time {
     }
 
     /// From an X.509 `Time` (UTCTime or GeneralizedTime).
+    #[cfg(feature = "smime")]
     pub fn from_x509(t: &x509_cert::time::Time) -> Self {
         Time::from_der(&t.to_date_time())
     }

@@ -88,18 +88,21 @@ impl Kdk {
 
 /// A blinding RNG for a private operation on `ciphertext` that is not PKCS#1 v1.5 (RSA-OAEP
 /// through `rsa::RsaPrivateKey::decrypt_blinded`): seeded from the same secret-keyed PRF.
+#[cfg(feature = "smime")] // CMS RSA-OAEP key transport
 pub(crate) fn blinding_rng(key: &RsaPrivateKey, ciphertext: &[u8]) -> rand::rngs::StdRng {
     Kdk::new(key, &left_pad(ciphertext, key.size())).blinding_rng()
 }
 
 /// The result of [`decrypt_implicit`]: the message, real or synthetic (indistinguishable),
 /// and the KDK for deriving further pseudo-random values from the same ciphertext.
+#[cfg(feature = "openpgp")] // OpenPGP session keys (RFC 9580 §5.1.3)
 pub(crate) struct Implicit {
     /// The PKCS#1 v1.5 message, or the synthetic one when the padding was bad.
     pub(crate) message: Zeroizing<Vec<u8>>,
     kdk: Kdk,
 }
 
+#[cfg(feature = "openpgp")] // OpenPGP session keys (RFC 9580 §5.1.3)
 impl Implicit {
     /// `len` pseudo-random octets bound to this ciphertext and private key, for a caller
     /// whose own framing of the message fails (a distinct `label` per purpose).
@@ -112,6 +115,7 @@ impl Implicit {
 /// Never reports bad padding: the message is then synthetic, of pseudo-random length, the
 /// same for the same ciphertext. `None` only for facts public on their face: a ciphertext
 /// longer than the modulus, or a modulus too short for PKCS#1 v1.5.
+#[cfg(feature = "openpgp")] // OpenPGP session keys (RFC 9580 §5.1.3)
 pub(crate) fn decrypt_implicit(key: &RsaPrivateKey, ciphertext: &[u8]) -> Option<Implicit> {
     let k = key.size();
     if ciphertext.len() > k || k < MIN_PADDING {
@@ -154,6 +158,7 @@ pub(crate) fn decrypt_implicit(key: &RsaPrivateKey, ciphertext: &[u8]) -> Option
 /// needs it, otherwise PRF(KDK, `label`, `len`), selected in constant time. Never fails; a
 /// ciphertext longer than the modulus or a modulus too short for `len` (public facts) take the
 /// substitute without touching the private key.
+#[cfg(feature = "smime")] // CMS content-encryption keys (RFC 5652 §6.2.1)
 pub(crate) fn decrypt_exact_len(
     key: &RsaPrivateKey,
     ciphertext: &[u8],
@@ -222,14 +227,15 @@ fn check_padding(em: &[u8]) -> (Choice, u32) {
     (good, zero_at)
 }
 
-#[cfg(test)]
+// Both users of the primitive (OpenPGP and CMS) are exercised; the full build runs these.
+#[cfg(all(test, feature = "smime", feature = "openpgp"))]
 mod tests {
     use super::*;
     use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
 
     /// Alice's RSA-2048 key from the openssl fixtures (k = 256).
     fn key() -> RsaPrivateKey {
-        use pkcs8::DecodePrivateKey;
+        use rsa::pkcs8::DecodePrivateKey;
         let pem = include_str!("../../tests/data/smime/alice.key");
         RsaPrivateKey::from_pkcs8_pem(pem).unwrap()
     }

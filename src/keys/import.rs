@@ -1,34 +1,22 @@
-//! Format detection for [`Keyring::import`](super::Keyring::import).
+//! Format detection for [`Keyring::import`](super::Keyring::import): which standard a file
+//! belongs to, then that standard's reader (`import/smime.rs` for X.509 and the PKCS formats,
+//! `keys/openpgp.rs` for OpenPGP keys and keyrings).
 //!
-//! One file may hold several items (a PEM bundle, a PKCS#7 certs-only bundle, a PKCS#12 with
-//! its chain, an OpenPGP keyring). Private keys are joined to their certificate, found in the
-//! same file or already in the keyring.
+//! The sniffing is the same in every build, so a one-standard build (`mailseal/smime`,
+//! `mailseal/openpgp`) recognises the other standard's keys and refuses them with
+//! `standard_not_enabled` instead of calling them unreadable.
 
-use cms::content_info::ContentInfo;
-use cms::signed_data::{CertificateSet, SignedData};
-use const_oid::db::rfc5911;
-use der::{Decode, Encode};
-use x509_cert::Certificate;
-use zeroize::Zeroizing;
+#[cfg(feature = "smime")]
+mod smime;
 
-use super::smime::{SmimeEntry, SmimeSecret};
-use super::{legacy_pem, openpgp};
 use super::{Entry, ImportOptions, Keyring};
 use crate::bytes::contains;
 use crate::error::{Error, ErrorCode, Result};
+#[cfg(not(all(feature = "smime", feature = "openpgp")))]
+use crate::{report::Method, standards};
 
 /// Largest file `import` accepts.
 pub(crate) const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
-
-/// What one file contained, before keys are joined to certificates.
-#[derive(Default)]
-struct Found {
-    certs: Vec<Certificate>,
-    secrets: Vec<SmimeSecret>,
-    /// Certificates already paired with their key (PKCS#12).
-    pairs: Vec<(Certificate, SmimeSecret)>,
-    pgp: Vec<openpgp::PgpEntry>,
-}
 
 pub(crate) fn parse_any(data: &[u8], opts: &ImportOptions, ring: &Keyring) -> Result<Vec<Entry>> {
     if data.iter().all(|b| b.is_ascii_whitespace()) {
@@ -41,392 +29,83 @@ pub(crate) fn parse_any(data: &[u8], opts: &ImportOptions, ring: &Keyring) -> Re
         ));
     }
     let passphrase = opts.passphrase.as_ref().map(|p| p.as_str());
-    let mut found = Found::default();
-    if openpgp::looks_like_pgp(data) {
-        found.pgp = openpgp::parse_pgp(data, passphrase, opts.trusted)?;
-    } else if contains(data, b"-----BEGIN ") {
-        parse_pem_blocks(data, passphrase, &mut found)?;
+    if looks_like_pgp(data) {
+        openpgp_keys(data, passphrase, opts.trusted)
     } else {
-        parse_der(data, passphrase, &mut found)?;
+        smime_keys(data, passphrase, opts.trusted, ring)
     }
-    join(found, opts.trusted, ring)
 }
 
-/// Splits PEM text into its `-----BEGIN X-----` ... `-----END X-----` blocks and decodes each
-/// with `pem-rfc7468` (via `der::pem`). Text between blocks (openssl's "Bag Attributes") is
-/// ignored.
-fn parse_pem_blocks(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Result<()> {
-    let text = core::str::from_utf8(data)
-        .map_err(|_| Error::unsupported_format("The PEM file is not valid text."))?;
-    let mut rest = text;
-    let mut blocks = 0usize;
-    while let Some(start) = rest.find("-----BEGIN ") {
-        let after = &rest[start..];
-        let label_end = after[11..]
-            .find("-----")
-            .map(|i| i + 11)
-            .ok_or_else(bad_pem)?;
-        let label = &after[11..label_end];
-        let end_marker = format!("-----END {label}-----");
-        let end = after.find(&end_marker).ok_or_else(bad_pem)? + end_marker.len();
-        let block = &after[..end];
-        rest = &after[end..];
-        blocks += 1;
-        if blocks > 1000 {
-            return Err(Error::new(
-                ErrorCode::TooLarge,
-                "The PEM file holds too many blocks.",
-            ));
-        }
-        if legacy_pem::is_encrypted(block) {
-            found.secrets.push(legacy_secret(block, passphrase)?);
-            continue;
-        }
-        let (label, der) = der::pem::decode_vec(block.as_bytes()).map_err(|_| bad_pem())?;
-        let der = Zeroizing::new(der);
-        match label {
-            "CERTIFICATE" | "X509 CERTIFICATE" => found.certs.push(decode_cert(&der)?),
-            // openssl -trustout: the certificate followed by openssl's trust settings, which
-            // mailseal does not adopt (trust comes from the `trusted` import option).
-            "TRUSTED CERTIFICATE" => found.certs.push(decode_leading_cert(&der)?),
-            "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => parse_pkcs7(&der, found)?,
-            "PRIVATE KEY" => found.secrets.push(SmimeSecret::from_pkcs8_der(&der)?),
-            "ENCRYPTED PRIVATE KEY" => found.secrets.push(decrypt_pkcs8(&der, passphrase)?),
-            "RSA PRIVATE KEY" => found.secrets.push(SmimeSecret::from_pkcs1_der(&der)?),
-            "EC PRIVATE KEY" => found.secrets.push(SmimeSecret::from_sec1_der(&der)?),
-            // Curve parameters that openssl writes before SEC1 keys carry no key.
-            "EC PARAMETERS" => {}
-            other => {
-                let shown: String = other.chars().take(40).collect();
-                return Err(Error::unsupported_format(format!(
-                    "PEM blocks of type \"{shown}\" are not supported."
-                )));
-            }
-        }
+/// True when `data` looks like OpenPGP: an ASCII armor header line anywhere, or a binary
+/// stream whose first packet is a public key (tag 6) or secret key (tag 5) packet.
+pub(super) fn looks_like_pgp(data: &[u8]) -> bool {
+    if contains(data, b"-----BEGIN PGP ") {
+        return true;
     }
-    if blocks == 0 {
-        return Err(bad_pem());
-    }
-    Ok(())
-}
-
-/// A private key in OpenSSL's traditional encrypted PEM form.
-fn legacy_secret(block: &str, passphrase: Option<&str>) -> Result<SmimeSecret> {
-    let (label, der) = legacy_pem::decrypt(block, passphrase)?;
-    let secret = match label {
-        "RSA PRIVATE KEY" => SmimeSecret::from_pkcs1_der(&der),
-        "EC PRIVATE KEY" => SmimeSecret::from_sec1_der(&der),
-        "PRIVATE KEY" => SmimeSecret::from_pkcs8_der(&der),
-        _ => return Err(bad_pem()),
+    let Some(&first) = data.first() else {
+        return false;
     };
-    // With a wrong passphrase the padding may still happen to check out; then the key does
-    // not parse.
-    secret.map_err(|e| match e.code() {
-        ErrorCode::UnsupportedAlgorithm => e,
-        _ => Error::bad_passphrase(),
-    })
-}
-
-fn bad_pem() -> Error {
-    Error::unsupported_format("The PEM file is malformed.")
-}
-
-fn decode_cert(der: &[u8]) -> Result<Certificate> {
-    Certificate::from_der(der)
-        .map_err(|_| Error::unsupported_format("The certificate could not be read."))
-}
-
-fn decode_leading_cert(der: &[u8]) -> Result<Certificate> {
-    use der::Reader;
-    let mut reader = der::SliceReader::new(der).map_err(|_| bad_pem())?;
-    let cert: Certificate = reader
-        .decode()
-        .map_err(|_| Error::unsupported_format("The certificate could not be read."))?;
-    Ok(cert)
-}
-
-/// Binary input: a certificate, a PKCS#7 bundle, a PKCS#12 file or a private key.
-fn parse_der(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Result<()> {
-    if data.first() != Some(&0x30) {
-        return Err(Error::unsupported_format(
-            "This is not a certificate, key or keyring format mailseal understands.",
-        ));
+    if first & 0x80 == 0 {
+        return false;
     }
-    if let Ok(cert) = Certificate::from_der(data) {
-        found.certs.push(cert);
-        return Ok(());
-    }
-    if let Ok(ci) = ContentInfo::from_der(data) {
-        return parse_content_info(ci, found);
-    }
-    if let Ok(pfx) = pkcs12::pfx::Pfx::from_der(data) {
-        drop(pfx);
-        return parse_pkcs12(data, passphrase, found);
-    }
-    if pkcs8::PrivateKeyInfo::try_from(data).is_ok() {
-        found.secrets.push(SmimeSecret::from_pkcs8_der(data)?);
-        return Ok(());
-    }
-    if pkcs8::EncryptedPrivateKeyInfo::try_from(data).is_ok() {
-        found.secrets.push(decrypt_pkcs8(data, passphrase)?);
-        return Ok(());
-    }
-    if let Ok(secret) = SmimeSecret::from_pkcs1_der(data) {
-        found.secrets.push(secret);
-        return Ok(());
-    }
-    if let Ok(secret) = SmimeSecret::from_sec1_der(data) {
-        found.secrets.push(secret);
-        return Ok(());
-    }
-    Err(Error::unsupported_format(
-        "The data is DER but not a certificate, PKCS#7 bundle, PKCS#12 file or private key.",
-    ))
-}
-
-fn parse_pkcs7(der: &[u8], found: &mut Found) -> Result<()> {
-    let ci = ContentInfo::from_der(der)
-        .map_err(|_| Error::unsupported_format("The PKCS#7 bundle could not be read."))?;
-    parse_content_info(ci, found)
-}
-
-/// A PKCS#7 / CMS SignedData: take its certificates (a `.p7b` certs-only bundle, or the
-/// certificates of a signed message).
-fn parse_content_info(ci: ContentInfo, found: &mut Found) -> Result<()> {
-    if ci.content_type != rfc5911::ID_SIGNED_DATA {
-        return Err(Error::unsupported_format(
-            "Only PKCS#7 certificate bundles (signed-data) can be imported.",
-        ));
-    }
-    let sd: SignedData = ci
-        .content
-        .decode_as()
-        .map_err(|_| Error::unsupported_format("The PKCS#7 bundle could not be read."))?;
-    let certs: CertificateSet = sd
-        .certificates
-        .ok_or_else(|| Error::unsupported_format("The PKCS#7 bundle holds no certificates."))?;
-    let before = found.certs.len();
-    for choice in certs.0.into_vec() {
-        if let cms::cert::CertificateChoices::Certificate(cert) = choice {
-            found.certs.push(cert);
-        }
-    }
-    if found.certs.len() == before {
-        return Err(Error::unsupported_format(
-            "The PKCS#7 bundle holds no certificates.",
-        ));
-    }
-    Ok(())
-}
-
-fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
-    let epki = pkcs8::EncryptedPrivateKeyInfo::try_from(der)
-        .map_err(|_| Error::unsupported_format("The encrypted private key could not be read."))?;
-    let passphrase = passphrase.ok_or_else(Error::bad_passphrase)?;
-    let doc = epki.decrypt(passphrase.as_bytes()).map_err(|e| match e {
-        pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::UnsupportedAlgorithm { .. }) => Error::new(
-            ErrorCode::UnsupportedAlgorithm,
-            "The private key is encrypted with an unsupported algorithm; re-encrypt it with \
-                 openssl pkcs8 -topk8 -v2 aes-256-cbc.",
-        ),
-        _ => Error::bad_passphrase(),
-    })?;
-    SmimeSecret::from_pkcs8_der(doc.as_bytes())
-}
-
-fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Result<()> {
-    use p12_keystore::error::Error as P12Error;
-    use p12_keystore::{KeyStore, KeyStoreEntry};
-    let password = passphrase.unwrap_or("");
-    let without_mac = check_sha2_mac(data, password)?;
-    let data = without_mac.as_deref().unwrap_or(data);
-    let store = KeyStore::from_pkcs12(data, password).map_err(|e| match e {
-        P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
-            Error::bad_passphrase()
-        }
-        P12Error::UnsupportedEncryptionScheme | P12Error::UnsupportedMacAlgorithm => Error::new(
-            ErrorCode::UnsupportedAlgorithm,
-            "The PKCS#12 file uses an unsupported encryption or MAC algorithm.",
-        ),
-        _ if passphrase.is_none() => Error::bad_passphrase(),
-        _ => Error::unsupported_format("The PKCS#12 file could not be read."),
-    })?;
-    let mut any = false;
-    for (_, entry) in store.entries() {
-        match entry {
-            KeyStoreEntry::PrivateKeyChain(chain) => {
-                let mut certs = chain.chain().iter();
-                let leaf = certs.next().ok_or_else(|| {
-                    Error::unsupported_format("The PKCS#12 key has no certificate.")
-                })?;
-                let secret = SmimeSecret::from_pkcs8_der(chain.key())?;
-                found.pairs.push((decode_cert(leaf.as_der())?, secret));
-                for ca in certs {
-                    found.certs.push(decode_cert(ca.as_der())?);
-                }
-                any = true;
-            }
-            KeyStoreEntry::Certificate(cert) => {
-                found.certs.push(decode_cert(cert.as_der())?);
-                any = true;
-            }
-            KeyStoreEntry::Secret(_) => {}
-        }
-    }
-    // p12-keystore skips plain (unencrypted) key bags and CA certificates outside a key's
-    // chain; read those from the unencrypted safes ourselves. The MAC was checked above.
-    let before = (found.certs.len(), found.secrets.len());
-    plain_bags(data, found)?;
-    any |= (found.certs.len(), found.secrets.len()) != before;
-    if !any {
-        return Err(Error::unsupported_format(
-            "The PKCS#12 file holds no certificate.",
-        ));
-    }
-    Ok(())
-}
-
-/// p12-keystore checks only HMAC-SHA-1 and HMAC-SHA-256 MACs; `openssl pkcs12 -macalg sha384`
-/// / `sha512` (and SHA-224) write others. Those are checked here with the RFC 7292 Appendix B
-/// key derivation of the `pkcs12` crate, and the PFX is handed on without its (checked) MAC.
-/// `None` when there is nothing to do.
-fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
-    use hmac::{Mac, SimpleHmac};
-    use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};
-    use sha2::digest::{core_api::BlockSizeUser, Digest, FixedOutputReset};
-
-    fn verify<D>(password: &str, salt: &[u8], rounds: i32, data: &[u8], tag: &[u8]) -> Result<()>
-    where
-        D: Digest + FixedOutputReset + BlockSizeUser + Clone,
-    {
-        let key = derive_key_utf8::<D>(
-            password,
-            salt,
-            Pkcs12KeyType::Mac,
-            rounds,
-            <D as Digest>::output_size(),
-        )
-        .map(Zeroizing::new)
-        .map_err(|_| Error::bad_passphrase())?;
-        let mut mac = SimpleHmac::<D>::new_from_slice(&key).map_err(|_| Error::bad_passphrase())?;
-        mac.update(data);
-        mac.verify_slice(tag).map_err(|_| Error::bad_passphrase())
-    }
-
-    let Ok(mut pfx) = pkcs12::pfx::Pfx::from_der(data) else {
-        return Ok(None); // p12-keystore says what is wrong
+    // RFC 9580 §4.2: new format (bit 6 set) carries the tag in bits 0-5, the legacy format in
+    // bits 2-5.
+    let tag = if first & 0x40 != 0 {
+        first & 0x3f
+    } else {
+        (first >> 2) & 0x0f
     };
-    let Some(mac) = pfx.mac_data.as_ref() else {
-        return Ok(None);
-    };
-    let (salt, rounds, tag) = (
-        mac.mac_salt.as_bytes(),
-        mac.iterations,
-        mac.mac.digest.as_bytes(),
-    );
-    let content = pfx.auth_safe.content.value();
-    match mac.mac.algorithm.oid {
-        o if o == const_oid::db::rfc5912::ID_SHA_224 => {
-            verify::<sha2::Sha224>(password, salt, rounds, content, tag)?
-        }
-        o if o == const_oid::db::rfc5912::ID_SHA_384 => {
-            verify::<sha2::Sha384>(password, salt, rounds, content, tag)?
-        }
-        o if o == const_oid::db::rfc5912::ID_SHA_512 => {
-            verify::<sha2::Sha512>(password, salt, rounds, content, tag)?
-        }
-        _ => return Ok(None),
-    }
-    pfx.mac_data = None;
-    pfx.to_der()
-        .map(Some)
-        .map_err(|_| Error::unsupported_format("The PKCS#12 file could not be read."))
+    tag == 5 || tag == 6
 }
 
-/// Certificates and unencrypted private keys (keyBag) from the unencrypted safes of a PFX.
-fn plain_bags(data: &[u8], found: &mut Found) -> Result<()> {
-    use der::asn1::{ContextSpecific, OctetString};
-    use pkcs12::safe_bag::SafeContents;
-    let unreadable = || Error::unsupported_format("The PKCS#12 file could not be read.");
-    let pfx = pkcs12::pfx::Pfx::from_der(data).map_err(|_| unreadable())?;
-    if pfx.auth_safe.content_type != rfc5911::ID_DATA {
-        return Ok(());
-    }
-    let outer: OctetString = pfx
-        .auth_safe
-        .content
-        .decode_as()
-        .map_err(|_| unreadable())?;
-    let safes = Vec::<ContentInfo>::from_der(outer.as_bytes()).map_err(|_| unreadable())?;
-    for safe in safes.iter().filter(|s| s.content_type == rfc5911::ID_DATA) {
-        let inner: OctetString = safe.content.decode_as().map_err(|_| unreadable())?;
-        let bags = SafeContents::from_der(inner.as_bytes()).map_err(|_| unreadable())?;
-        for bag in bags {
-            if bag.bag_id == pkcs12::PKCS_12_KEY_BAG_OID {
-                let value = ContextSpecific::<der::Any>::from_der(&bag.bag_value)
-                    .map_err(|_| unreadable())?;
-                let der = Zeroizing::new(value.value.to_der().map_err(|_| unreadable())?);
-                found.secrets.push(SmimeSecret::from_pkcs8_der(&der)?);
-            } else if bag.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
-                let value = ContextSpecific::<pkcs12::cert_type::CertBag>::from_der(&bag.bag_value)
-                    .map_err(|_| unreadable())?;
-                if value.value.cert_id == pkcs12::PKCS_12_X509_CERT_OID {
-                    found
-                        .certs
-                        .push(decode_cert(value.value.cert_value.as_bytes())?);
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Pairs private keys with certificates (same file first, then the keyring) and builds
-/// entries.
-fn join(found: Found, trusted: bool, ring: &Keyring) -> Result<Vec<Entry>> {
-    let mut entries = Vec::new();
-    for (cert, secret) in found.pairs {
-        entries.push(SmimeEntry::from_certificate(cert, trusted)?.with_secret(secret)?);
-    }
-    let mut certs: Vec<SmimeEntry> = Vec::new();
-    for cert in found.certs {
-        let entry = SmimeEntry::from_certificate(cert, trusted)?;
-        if !certs
-            .iter()
-            .chain(entries.iter())
-            .any(|e| e.id() == entry.id())
-        {
-            certs.push(entry);
-        }
-    }
-    for secret in found.secrets {
-        if let Some(pos) = certs.iter().position(|c| secret.matches(c.certificate())) {
-            let cert = certs.remove(pos);
-            entries.push(cert.with_secret(secret)?);
-        } else if let Some(existing) = ring
-            .smime_entries()
-            .find(|e| secret.matches(e.certificate()))
-        {
-            let cert = SmimeEntry::from_der(existing.der(), existing.trusted())?;
-            entries.push(cert.with_secret(secret)?);
-        } else {
-            return Err(Error::new(
-                ErrorCode::CertificateMissing,
-                "The private key has no matching certificate; import the certificate first or \
-                 in the same file.",
-            ));
-        }
-    }
-    entries.extend(certs);
-    let mut out: Vec<Entry> = entries
-        .into_iter()
-        .map(|e| Entry::Smime(Box::new(e)))
-        .collect();
-    out.extend(found.pgp.into_iter().map(|e| Entry::Pgp(Box::new(e))));
-    if out.is_empty() {
+#[cfg(feature = "openpgp")]
+fn openpgp_keys(data: &[u8], passphrase: Option<&str>, trusted: bool) -> Result<Vec<Entry>> {
+    let keys = super::openpgp::parse_pgp(data, passphrase, trusted)?;
+    if keys.is_empty() {
         return Err(Error::unsupported_format(
             "The file holds no certificate or key.",
         ));
     }
-    Ok(out)
+    Ok(keys.into_iter().map(|e| Entry::Pgp(Box::new(e))).collect())
+}
+
+#[cfg(not(feature = "openpgp"))]
+fn openpgp_keys(_: &[u8], _: Option<&str>, _: bool) -> Result<Vec<Entry>> {
+    Err(standards::not_enabled_error(
+        Method::Pgp,
+        "This is an OpenPGP key.",
+    ))
+}
+
+#[cfg(feature = "smime")]
+fn smime_keys(
+    data: &[u8],
+    passphrase: Option<&str>,
+    trusted: bool,
+    ring: &Keyring,
+) -> Result<Vec<Entry>> {
+    smime::parse(data, passphrase, trusted, ring)
+}
+
+/// Without S/MIME: PEM blocks of the X.509 / PKCS kinds, or DER (an ASN.1 SEQUENCE), are the
+/// other standard's; anything else is no key format at all.
+#[cfg(not(feature = "smime"))]
+fn smime_keys(data: &[u8], _: Option<&str>, _: bool, _: &Keyring) -> Result<Vec<Entry>> {
+    const PEM_LABELS: [&[u8]; 5] = [
+        b"CERTIFICATE-----",
+        b"PRIVATE KEY-----",
+        b"PKCS7-----",
+        b"CMS-----",
+        b"SIGNED DATA-----",
+    ];
+    let pem = contains(data, b"-----BEGIN ") && PEM_LABELS.iter().any(|l| contains(data, l));
+    if pem || data.first() == Some(&0x30) {
+        return Err(standards::not_enabled_error(
+            Method::Smime,
+            "This looks like an S/MIME certificate or key (X.509, PKCS#7, PKCS#8 or PKCS#12).",
+        ));
+    }
+    Err(Error::unsupported_format(
+        "This is not a key or keyring format mailseal understands.",
+    ))
 }

@@ -21,12 +21,12 @@ use crate::crypto::cbc_decrypt;
 use crate::error::{Error, ErrorCode, Result};
 
 /// Whether a PEM block carries RFC 1421 encryption headers.
-pub(super) fn is_encrypted(block: &str) -> bool {
+pub(crate) fn is_encrypted(block: &str) -> bool {
     block.contains("Proc-Type:")
 }
 
 /// The block's label and its decrypted DER.
-pub(super) fn decrypt<'a>(
+pub(crate) fn decrypt<'a>(
     block: &'a str,
     passphrase: Option<&str>,
 ) -> Result<(&'a str, Zeroizing<Vec<u8>>)> {

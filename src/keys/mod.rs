@@ -7,11 +7,18 @@
 //!   identifier let the engines pick the right key among many.
 //! - [`Keyring::seal`] / [`Keyring::unseal`] keep the whole keyring encrypted at rest
 //!   (see the `vault` module).
+//!
+//! Each standard's entries exist only in builds with its Cargo feature (`smime`, `openpgp`).
+//! A one-standard build refuses the other standard's keys at import, and keeps those it finds
+//! in a sealed keyring as they are (not listed, re-sealed unchanged; see [`Keyring::unseal`]).
 
 mod audit;
 mod import;
+#[cfg(feature = "smime")]
 mod legacy_pem;
+#[cfg(feature = "openpgp")]
 pub(crate) mod openpgp;
+#[cfg(feature = "smime")]
 pub(crate) mod smime;
 mod vault;
 
@@ -21,10 +28,13 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::report::Method;
 use crate::rng::Rng;
 use crate::time::Time;
 
+#[cfg(feature = "openpgp")]
 pub(crate) use openpgp::PgpEntry;
+#[cfg(feature = "smime")]
 pub(crate) use smime::SmimeEntry;
 
 /// Which standard a key belongs to.
@@ -36,6 +46,30 @@ pub enum KeyKind {
     Smime,
     /// An OpenPGP transferable public or secret key.
     Pgp,
+}
+
+impl KeyKind {
+    /// The standard the key is for.
+    pub fn method(self) -> Method {
+        match self {
+            KeyKind::Smime => Method::Smime,
+            KeyKind::Pgp => Method::Pgp,
+        }
+    }
+
+    /// `"smime"` / `"pgp"`, as in [`KeyInfo::kind`] and the sealed keyring.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Smime => "smime",
+            KeyKind::Pgp => "pgp",
+        }
+    }
+
+    fn parse(kind: &str) -> Option<KeyKind> {
+        [KeyKind::Smime, KeyKind::Pgp]
+            .into_iter()
+            .find(|k| k.as_str() == kind)
+    }
 }
 
 /// A key's validity at the time it is evaluated.
@@ -119,11 +153,26 @@ impl core::fmt::Debug for ImportOptions {
     }
 }
 
-/// One key in the keyring.
+/// One key in the keyring, of a standard this build includes.
 #[derive(Clone)]
 pub(crate) enum Entry {
+    #[cfg(feature = "smime")]
     Smime(Box<SmimeEntry>),
+    #[cfg(feature = "openpgp")]
     Pgp(Box<PgpEntry>),
+}
+
+/// `$body` with `$e` bound to the entry, whichever standard it is (the methods both entry
+/// types have in common).
+macro_rules! each_entry {
+    ($entry:expr, $e:ident => $body:expr) => {
+        match $entry {
+            #[cfg(feature = "smime")]
+            Entry::Smime($e) => $body,
+            #[cfg(feature = "openpgp")]
+            Entry::Pgp($e) => $body,
+        }
+    };
 }
 
 /// A key as the sealed vault stores it: public bytes and, if held, unprotected secret bytes.
@@ -134,23 +183,70 @@ pub(crate) struct StoredKey {
 
 impl Entry {
     pub(crate) fn id(&self) -> String {
-        match self {
-            Entry::Smime(e) => e.id(),
-            Entry::Pgp(e) => e.id(),
-        }
+        each_entry!(self, e => e.id())
     }
 
     pub(crate) fn info(&self, now: Time) -> KeyInfo {
-        match self {
-            Entry::Smime(e) => e.info(now),
-            Entry::Pgp(e) => e.info(now),
-        }
+        each_entry!(self, e => e.info(now))
     }
 
     fn has_secret(&self) -> bool {
+        each_entry!(self, e => e.has_secret())
+    }
+
+    fn trusted(&self) -> bool {
+        each_entry!(self, e => e.trusted())
+    }
+
+    fn kind(&self) -> KeyKind {
         match self {
-            Entry::Smime(e) => e.has_secret(),
-            Entry::Pgp(e) => e.has_secret(),
+            #[cfg(feature = "smime")]
+            Entry::Smime(_) => KeyKind::Smime,
+            #[cfg(feature = "openpgp")]
+            Entry::Pgp(_) => KeyKind::Pgp,
+        }
+    }
+
+    fn to_stored(&self) -> Result<StoredKey> {
+        each_entry!(self, e => e.to_stored())
+    }
+
+    /// An entry from its sealed form; `None` for a kind this build leaves out.
+    fn from_stored(
+        kind: KeyKind,
+        public: &[u8],
+        secret: Option<&[u8]>,
+        trusted: bool,
+    ) -> Option<Result<Entry>> {
+        match kind {
+            #[cfg(feature = "smime")]
+            KeyKind::Smime => Some(
+                SmimeEntry::from_stored(public, secret, trusted).map(|e| Entry::Smime(Box::new(e))),
+            ),
+            #[cfg(feature = "openpgp")]
+            KeyKind::Pgp => Some(
+                PgpEntry::from_stored(public, secret, trusted).map(|e| Entry::Pgp(Box::new(e))),
+            ),
+            #[allow(unreachable_patterns)] // the full build has an arm for every kind
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "smime")]
+    fn as_smime(&self) -> Option<&SmimeEntry> {
+        match self {
+            Entry::Smime(e) => Some(e),
+            #[allow(unreachable_patterns)] // an S/MIME-only build has no other kind
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "openpgp")]
+    fn as_pgp(&self) -> Option<&PgpEntry> {
+        match self {
+            Entry::Pgp(e) => Some(e),
+            #[allow(unreachable_patterns)] // an OpenPGP-only build has no other kind
+            _ => None,
         }
     }
 }
@@ -159,6 +255,9 @@ impl Entry {
 #[derive(Clone, Default)]
 pub struct Keyring {
     entries: Vec<Entry>,
+    /// Keys of a standard this build leaves out, from a sealed keyring made by a build that
+    /// has it: sealed again exactly as they came, never parsed, listed or used.
+    kept: Vec<vault::StoredEntry>,
     log: Vec<AuditEvent>,
 }
 
@@ -166,6 +265,7 @@ impl core::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Keyring")
             .field("entries", &self.entries.len())
+            .field("kept", &self.kept.len())
             .field("log", &self.log.len())
             .finish()
     }
@@ -201,9 +301,12 @@ impl Keyring {
         let id = entry.id();
         match self.entries.iter_mut().find(|e| e.id() == id) {
             Some(existing) => match (existing, entry) {
+                #[cfg(feature = "smime")]
                 (Entry::Smime(old), Entry::Smime(new)) => old.merge(*new),
+                #[cfg(feature = "openpgp")]
                 (Entry::Pgp(old), Entry::Pgp(new)) => old.merge(*new),
                 // Same fingerprint string but different kinds cannot happen (lengths differ).
+                #[allow(unreachable_patterns)] // one-standard builds have one kind
                 (_, _) => {}
             },
             None => self.entries.push(entry),
@@ -235,10 +338,7 @@ impl Keyring {
 
     /// The public part: an armored OpenPGP public key or a PEM certificate.
     pub fn export_public(&self, id: &str) -> Result<String> {
-        match self.entry(id).ok_or_else(|| key_not_found(id))? {
-            Entry::Smime(e) => e.export_public(),
-            Entry::Pgp(e) => e.export_public(),
-        }
+        each_entry!(self.entry(id).ok_or_else(|| key_not_found(id))?, e => e.export_public())
     }
 
     /// The secret key, protected by `passphrase`: an armored OpenPGP secret key (as bytes) or
@@ -264,7 +364,9 @@ impl Keyring {
             ));
         }
         let out = match entry {
+            #[cfg(feature = "smime")]
             Entry::Smime(e) => e.export_secret(passphrase, &self.chain_for(e), rng)?,
+            #[cfg(feature = "openpgp")]
             Entry::Pgp(e) => e.export_secret(passphrase, rng)?,
         };
         let id = entry.id();
@@ -278,8 +380,29 @@ impl Keyring {
     }
 
     /// Opens a keyring sealed by [`Keyring::seal`].
+    ///
+    /// A build with one standard (`mailseal/smime`, `mailseal/openpgp`) keeps the other
+    /// standard's keys of a keyring sealed by the full build as they are: they are not listed
+    /// or used here, [`Keyring::seal`] writes them back unchanged, and the full build sees them
+    /// again. [`Keyring::kept_for_other_builds`] counts them.
     pub fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
         vault::unseal(bytes, password)
+    }
+
+    /// Keys this build keeps sealed but cannot read (the other standard's, see
+    /// [`Keyring::unseal`]), counted per standard. Always empty in the full build.
+    pub fn kept_for_other_builds(&self) -> Vec<(Method, usize)> {
+        let mut counts: Vec<(Method, usize)> = Vec::new();
+        for kept in &self.kept {
+            let Some(method) = KeyKind::parse(&kept.kind).map(KeyKind::method) else {
+                continue;
+            };
+            match counts.iter_mut().find(|(m, _)| *m == method) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((method, 1)),
+            }
+        }
+        counts
     }
 
     /// Recent audit events, oldest first. No content, no key material.
@@ -327,25 +450,19 @@ impl Keyring {
     }
 
     /// S/MIME entries, for the CMS engine.
-    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
+    #[cfg(feature = "smime")]
     pub(crate) fn smime_entries(&self) -> impl Iterator<Item = &SmimeEntry> {
-        self.entries.iter().filter_map(|e| match e {
-            Entry::Smime(s) => Some(s.as_ref()),
-            Entry::Pgp(_) => None,
-        })
+        self.entries.iter().filter_map(Entry::as_smime)
     }
 
     /// OpenPGP entries, for the OpenPGP engine.
-    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
+    #[cfg(feature = "openpgp")]
     pub(crate) fn pgp_entries(&self) -> impl Iterator<Item = &PgpEntry> {
-        self.entries.iter().filter_map(|e| match e {
-            Entry::Pgp(p) => Some(p.as_ref()),
-            Entry::Smime(_) => None,
-        })
+        self.entries.iter().filter_map(Entry::as_pgp)
     }
 
     /// The S/MIME certificate with this issuer and serial number (CMS IssuerAndSerialNumber).
-    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
+    #[cfg(feature = "smime")]
     pub(crate) fn smime_by_issuer_serial(
         &self,
         issuer_serial: &cms::cert::IssuerAndSerialNumber,
@@ -355,25 +472,26 @@ impl Keyring {
     }
 
     /// The S/MIME certificate with this subject key identifier.
-    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
+    #[cfg(feature = "smime")]
     pub(crate) fn smime_by_ski(&self, ski: &[u8]) -> Option<&SmimeEntry> {
         self.smime_entries()
             .find(|e| e.subject_key_id().as_deref() == Some(ski))
     }
 
     /// The OpenPGP key whose primary key or a subkey has this 8-byte key id.
-    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
+    #[cfg(feature = "openpgp")]
     pub(crate) fn pgp_by_key_id(&self, key_id: &[u8; 8]) -> Option<&PgpEntry> {
         self.pgp_entries().find(|e| e.has_key_id(key_id))
     }
 
     /// The OpenPGP key whose primary key or a subkey has this fingerprint.
-    #[allow(dead_code)] // used by the S/MIME and OpenPGP engines
+    #[cfg(feature = "openpgp")]
     pub(crate) fn pgp_by_fingerprint(&self, fingerprint: &[u8]) -> Option<&PgpEntry> {
         self.pgp_entries().find(|e| e.has_fingerprint(fingerprint))
     }
 
     /// Certificates (leaf excluded) that chain `leaf` towards a root, from the keyring.
+    #[cfg(feature = "smime")]
     pub(crate) fn chain_for(&self, leaf: &SmimeEntry) -> Vec<x509_cert::Certificate> {
         let mut chain = Vec::new();
         let mut current = leaf.certificate().clone();
@@ -395,15 +513,6 @@ impl Keyring {
             }
         }
         chain
-    }
-
-    pub(crate) fn insert_restored(&mut self, entries: Vec<Entry>, log: Vec<AuditEvent>) {
-        self.entries = entries;
-        self.log = log;
-    }
-
-    pub(crate) fn raw_entries(&self) -> &[Entry] {
-        &self.entries
     }
 }
 
@@ -430,6 +539,7 @@ mod tests {
 
     const NOW: Time = Time::from_unix(1_796_083_200);
 
+    #[cfg(feature = "smime")]
     fn ring_with(files: &[&[u8]]) -> Keyring {
         let mut ring = Keyring::new();
         for f in files {
@@ -440,6 +550,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(feature = "smime", feature = "openpgp"))]
     fn engine_lookups_find_the_right_key() {
         let alice = include_bytes!("../../tests/data/keys/alice-pkcs8.pem");
         let bob = include_bytes!("../../tests/data/keys/bob-rsa3072.crt.pem");
@@ -498,6 +609,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "smime")]
     fn debug_output_is_redacted() {
         let opts = ImportOptions {
             passphrase: Some(Zeroizing::new("hunter2-secret".to_string())),

@@ -104,28 +104,6 @@ pub(crate) struct KeySummary {
     pub(crate) encrypt: bool,
 }
 
-/// True when `data` looks like OpenPGP: an ASCII armor header line anywhere, or a binary
-/// stream whose first packet is a public key (tag 6) or secret key (tag 5) packet.
-pub(crate) fn looks_like_pgp(data: &[u8]) -> bool {
-    if find(data, b"-----BEGIN PGP ").is_some() {
-        return true;
-    }
-    let Some(&first) = data.first() else {
-        return false;
-    };
-    if first & 0x80 == 0 {
-        return false;
-    }
-    // RFC 9580 §4.2: new format (bit 6 set) carries the tag in bits 0-5, the legacy format in
-    // bits 2-5.
-    let tag = if first & 0x40 != 0 {
-        first & 0x3f
-    } else {
-        (first >> 2) & 0x0f
-    };
-    tag == 5 || tag == 6
-}
-
 /// Parses every transferable key in `data` (armored or binary, one key or a keyring of several
 /// keys or armor blocks). Protected secret keys are unlocked with `passphrase`.
 pub(crate) fn parse_pgp(
@@ -1167,6 +1145,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
+    use crate::keys::import::looks_like_pgp;
     use pgp::composed::Deserializable;
     use rand_chacha::rand_core::SeedableRng;
 

@@ -12,6 +12,11 @@
 //! the last 32 is the `verifier`, so a wrong password (`bad_password`) is told apart from
 //! altered or truncated bytes (`corrupt_vault`). The trailing SHA-256 catches accidental
 //! damage before any key derivation. The plaintext is JSON, zeroized after use.
+//!
+//! Each key is stored with its `kind` (`smime`, `pgp`). A build without one of the standards
+//! (`mailseal/smime`, `mailseal/openpgp`) cannot read that kind's keys, but must not lose them:
+//! it keeps their stored entries as they are and seals them again unchanged, so a keyring
+//! passed through a one-standard build still holds every key when the full build opens it.
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::engine::general_purpose::STANDARD as B64;
@@ -23,7 +28,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{AuditEvent, Entry, Keyring, PgpEntry, SmimeEntry, StoredKey};
+use super::{AuditEvent, Entry, KeyKind, Keyring, StoredKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::rng::Rng;
 
@@ -46,10 +51,12 @@ const MAX_M_COST_KIB: u32 = 1024 * 1024;
 const MAX_T_COST: u32 = 16;
 const MAX_P_COST: u32 = 8;
 
-#[derive(Serialize, Deserialize, Zeroize)]
+/// One key as sealed. Also what a one-standard build keeps of the other standard's keys.
+#[derive(Clone, Serialize, Deserialize, Zeroize)]
 #[zeroize(drop)]
-struct StoredEntry {
-    kind: String,
+pub(super) struct StoredEntry {
+    /// `smime` or `pgp` ([`KeyKind::as_str`]).
+    pub(super) kind: String,
     /// Base64: certificate DER, or the binary OpenPGP public key.
     public: String,
     /// Base64: PKCS#8 DER, or the unprotected binary OpenPGP secret key.
@@ -71,12 +78,10 @@ pub(super) fn seal(ring: &Keyring, password: &str, rng: &mut dyn Rng) -> Result<
         ));
     }
     let mut entries = Vec::new();
-    for entry in ring.raw_entries() {
-        entries.push(match entry {
-            Entry::Smime(e) => stored("smime", &e.to_stored()?, e.trusted()),
-            Entry::Pgp(e) => stored("pgp", &e.to_stored()?, e.trusted()),
-        });
+    for entry in &ring.entries {
+        entries.push(stored(entry.kind(), &entry.to_stored()?, entry.trusted()));
     }
+    entries.extend(ring.kept.iter().cloned());
     let plain = StoredKeyring {
         entries,
         log: ring.recent_log().to_vec(),
@@ -119,9 +124,9 @@ pub(super) fn seal(ring: &Keyring, password: &str, rng: &mut dyn Rng) -> Result<
     Ok(out)
 }
 
-fn stored(kind: &str, key: &StoredKey, trusted: bool) -> StoredEntry {
+fn stored(kind: KeyKind, key: &StoredKey, trusted: bool) -> StoredEntry {
     StoredEntry {
-        kind: kind.to_string(),
+        kind: kind.as_str().to_string(),
         public: B64.encode(&key.public),
         secret: key.secret.as_ref().map(|s| B64.encode(s.as_slice())),
         trusted,
@@ -186,8 +191,10 @@ pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
     let plain: StoredKeyring = serde_json::from_slice(&json)
         .map_err(|_| corrupt("The sealed keyring content is invalid."))?;
 
-    let mut entries = Vec::with_capacity(plain.entries.len());
+    let mut ring = Keyring::new();
     for e in &plain.entries {
+        let kind = KeyKind::parse(&e.kind)
+            .ok_or_else(|| corrupt("The sealed keyring holds an unknown key kind."))?;
         let public = Zeroizing::new(B64.decode(&e.public).map_err(|_| corrupt("bad entry"))?);
         let secret_bytes = match &e.secret {
             Some(s) => Some(Zeroizing::new(
@@ -196,17 +203,13 @@ pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
             None => None,
         };
         let secret = secret_bytes.as_ref().map(|s| s.as_slice());
-        let entry = match e.kind.as_str() {
-            "smime" => Entry::Smime(Box::new(SmimeEntry::from_stored(
-                &public, secret, e.trusted,
-            )?)),
-            "pgp" => Entry::Pgp(Box::new(PgpEntry::from_stored(&public, secret, e.trusted)?)),
-            _ => return Err(corrupt("The sealed keyring holds an unknown key kind.")),
-        };
-        entries.push(entry);
+        match Entry::from_stored(kind, &public, secret, e.trusted) {
+            Some(entry) => ring.entries.push(entry?),
+            // The other standard's key: kept as sealed (see the module docs).
+            None => ring.kept.push(e.clone()),
+        }
     }
-    let mut ring = Keyring::new();
-    ring.insert_restored(entries, plain.log);
+    ring.log = plain.log;
     Ok(ring)
 }
 
@@ -226,4 +229,61 @@ fn verifier(keys: &[u8; 64]) -> [u8; VERIFIER_LEN] {
 
 fn corrupt(message: &str) -> Error {
     Error::new(ErrorCode::CorruptVault, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::standards;
+
+    /// A seeded RNG: salts and nonces only.
+    fn rng() -> impl Rng {
+        use rand_chacha::rand_core::SeedableRng;
+        rand_chacha::ChaCha20Rng::seed_from_u64(7)
+    }
+
+    fn the_other_kind() -> Option<KeyKind> {
+        [KeyKind::Smime, KeyKind::Pgp]
+            .into_iter()
+            .find(|k| !standards::enabled(k.method()))
+    }
+
+    /// A one-standard build keeps the other standard's sealed keys as they are, does not list
+    /// them, and seals them again unchanged (the JS tests pass a keyring through the real
+    /// builds: tests/js/variants.test.mjs).
+    #[test]
+    fn keys_of_a_standard_this_build_leaves_out_are_sealed_again_unchanged() {
+        let Some(other) = the_other_kind() else {
+            // The full build reads every kind; an unknown one is corrupt.
+            let mut ring = Keyring::new();
+            ring.kept.push(StoredEntry {
+                kind: "x509-attribute-cert".into(),
+                public: B64.encode(b"?"),
+                secret: None,
+                trusted: false,
+            });
+            let sealed = seal(&ring, "pw", &mut rng()).unwrap();
+            let err = unseal(&sealed, "pw").unwrap_err();
+            assert_eq!(err.code(), ErrorCode::CorruptVault);
+            return;
+        };
+        let kept = StoredEntry {
+            kind: other.as_str().into(),
+            // Not parsed here: any bytes survive.
+            public: B64.encode(b"a key this build cannot read"),
+            secret: Some(B64.encode(b"its secret")),
+            trusted: true,
+        };
+        let mut ring = Keyring::new();
+        ring.kept.push(kept.clone());
+        let once = unseal(&seal(&ring, "pw", &mut rng()).unwrap(), "pw").unwrap();
+        assert!(once.list(crate::time::Time::from_unix(0)).is_empty());
+        assert_eq!(once.kept_for_other_builds(), [(other.method(), 1)]);
+        let twice = unseal(&seal(&once, "pw", &mut rng()).unwrap(), "pw").unwrap();
+        let back = &twice.kept[0];
+        assert_eq!(
+            (&back.kind, &back.public, &back.secret, back.trusted),
+            (&kept.kind, &kept.public, &kept.secret, kept.trusted)
+        );
+    }
 }

@@ -411,6 +411,7 @@ fn smime_mime(part: &Part) -> Option<Layer> {
 
 /// The CMS content type of a ContentInfo (RFC 5652 §3), DER or BER with indefinite lengths
 /// (NSS / Thunderbird, `openssl cms -stream`).
+#[cfg(feature = "smime")]
 pub(crate) fn cms_kind(der: &[u8]) -> Option<SmimeKind> {
     use const_oid::db::{rfc5911, rfc6268};
     // BER as streaming writers send it (indefinite lengths) is read too.
@@ -425,6 +426,45 @@ pub(crate) fn cms_kind(der: &[u8]) -> Option<SmimeKind> {
         SmimeKind::Compressed
     } else {
         SmimeKind::Other
+    })
+}
+
+/// Without the `smime` feature there is no CMS decoder: the content type is read from the OID
+/// at the start of the ContentInfo.
+#[cfg(not(feature = "smime"))]
+pub(crate) use self::sniff_cms_kind as cms_kind;
+
+/// The content type OID at the start of a ContentInfo (`SEQUENCE { OBJECT IDENTIFIER, ... }`,
+/// any length form), without decoding the rest: how a build without S/MIME still reports an
+/// S/MIME message as S/MIME (not enabled here) instead of reading it as plain text. The
+/// `smime` build decodes with `cms` (above); its tests check that both agree.
+#[cfg_attr(feature = "smime", allow(dead_code))]
+pub(crate) fn sniff_cms_kind(der: &[u8]) -> Option<SmimeKind> {
+    /// 1.2.840.113549.1.7 (PKCS #7 content types) and 1.2.840.113549.1.9.16.1 (S/MIME ones).
+    const PKCS7: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
+    const SMIME_CT: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01];
+    let (&tag, rest) = der.split_first()?;
+    let (&len, rest) = rest.split_first()?;
+    // Short form, indefinite (0x80), or long form with 1-4 length octets.
+    let skip = if len > 0x80 {
+        usize::from(len & 0x7f)
+    } else {
+        0
+    };
+    if tag != 0x30 || skip > 4 {
+        return None;
+    }
+    let oid = match rest.get(skip..)? {
+        [0x06, n, oid @ ..] => oid.get(..usize::from(*n))?,
+        _ => return None,
+    };
+    Some(match oid {
+        [p @ .., 3] if p == PKCS7 => SmimeKind::Enveloped,
+        [p @ .., 2] if p == PKCS7 => SmimeKind::Signed,
+        [p @ .., 23] if p == SMIME_CT => SmimeKind::AuthEnveloped,
+        [p @ .., 9] if p == SMIME_CT => SmimeKind::Compressed,
+        [p @ .., _] if p == PKCS7 || p == SMIME_CT => SmimeKind::Other,
+        _ => return None,
     })
 }
 
@@ -845,6 +885,53 @@ mod tests {
         );
         assert_eq!(sender_of("To: bob@example.com"), Sender::Missing);
         assert_eq!(sender_of("From: nobody"), Sender::Missing);
+    }
+
+    #[test]
+    fn the_cms_content_type_sniff_agrees_with_the_cms_decoder() {
+        // DER (openssl -outform DER) and BER with indefinite lengths (openssl cms -stream).
+        let cases: [(&[u8], SmimeKind); 6] = [
+            (
+                include_bytes!("../../tests/data/smime/enc-alice-der.p7m"),
+                SmimeKind::Enveloped,
+            ),
+            (
+                include_bytes!("../../tests/data/smime/signed-alice-opaque.p7m"),
+                SmimeKind::Signed,
+            ),
+            (
+                include_bytes!("../../tests/data/smime/enc-alice-stream.eml"),
+                SmimeKind::Enveloped,
+            ),
+            (
+                include_bytes!("../../tests/data/smime/enc-alice-gcm-stream.eml"),
+                SmimeKind::AuthEnveloped,
+            ),
+            (
+                include_bytes!("../../tests/data/smime/signed-alice-opaque-stream.eml"),
+                SmimeKind::Signed,
+            ),
+            (
+                include_bytes!("../../tests/data/smime/enc-alice-gcm.eml"),
+                SmimeKind::AuthEnveloped,
+            ),
+        ];
+        for (i, (file, kind)) in cases.into_iter().enumerate() {
+            let der = if file[0] == 0x30 {
+                file.to_vec()
+            } else {
+                let tree = MimeTree::parse(file, &Limits::default()).unwrap();
+                match detect(&tree).layer {
+                    Layer::SmimeMime { payload, .. } => payload,
+                    other => panic!("case {i}: {other:?}"),
+                }
+            };
+            assert_eq!(sniff_cms_kind(&der), Some(kind), "case {i}");
+            assert_eq!(cms_kind(&der), Some(kind), "case {i}");
+        }
+        assert_eq!(sniff_cms_kind(b"0\x03\x06\x01\x00"), None);
+        assert_eq!(sniff_cms_kind(b"From: a@b"), None);
+        assert_eq!(sniff_cms_kind(&[0x30, 0x84]), None);
     }
 
     #[test]

@@ -22,6 +22,16 @@ pub fn version() -> String {
     crate::version().to_string()
 }
 
+/// The standards this build includes: both in "mailseal", one in "mailseal/smime" and
+/// "mailseal/openpgp" (the other one's keys are refused with `standard_not_enabled`).
+#[wasm_bindgen(unchecked_return_type = "Method[]")]
+pub fn standards() -> Vec<String> {
+    crate::standards::ENABLED
+        .iter()
+        .map(|m| m.as_str().to_string())
+        .collect()
+}
+
 /// Debug builds: report a panic on `console.error` with its message and place, once per module.
 /// The library must not panic (release builds abort: `panic = "abort"`), so a panic is a bug and
 /// the trace is what a bug report needs. Release builds keep no hook and no panic strings.

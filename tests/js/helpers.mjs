@@ -25,6 +25,7 @@ export const ERROR_CODES = new Set([
   "unsupported_algorithm",
   "too_large",
   "internal",
+  "standard_not_enabled",
 ]);
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { describe, test } from "node:test";
 import { createRequire } from "node:module";
 import { PKG, fixture, goodImports, importOpts, loadExpected } from "./helpers.mjs";
@@ -10,6 +10,10 @@ import { PKG, fixture, goodImports, importOpts, loadExpected } from "./helpers.m
 const pkg = JSON.parse(readFileSync(join(PKG, "package.json"), "utf8"));
 const expected = loadExpected();
 const now = new Date(expected.now);
+// The one-standard builds, each with entries like the main ones under pkg/VARIANT/.
+const VARIANTS = ["smime", "openpgp"];
+const ENTRIES = ["node.mjs", "web.mjs", "workerd.mjs", "mailseal.d.ts"];
+const allEntries = [...ENTRIES, ...VARIANTS.flatMap((v) => ENTRIES.map((e) => `${v}/${e}`))];
 
 function exportTargets(node, out = []) {
   if (typeof node === "string") out.push(node);
@@ -24,11 +28,25 @@ describe("package.json", () => {
     assert.equal(pkg.type, "module");
     // The entries that instantiate the wasm on import are side effects: with `false`, a
     // bundler (wrangler's esbuild) drops workerd.mjs's initSync and the worker has no wasm.
-    assert.deepEqual(pkg.sideEffects, ["./workerd.mjs", "./dist/node/mailseal.js"]);
+    assert.deepEqual(pkg.sideEffects, [
+      "./workerd.mjs",
+      "./dist/node/mailseal.js",
+      ...VARIANTS.flatMap((v) => [`./${v}/workerd.mjs`, `./dist/${v}/node/mailseal.js`]),
+    ]);
   });
 
-  test("exports '.' has the conditions in the order resolvers need", () => {
+  test("exports '.', './smime' and './openpgp' have the conditions in the order resolvers need", () => {
     assert.deepEqual(Object.keys(pkg.exports["."]), ["types", "workerd", "browser", "node", "default"]);
+    for (const v of VARIANTS) {
+      assert.deepEqual(pkg.exports[`./${v}`], {
+        types: `./${v}/mailseal.d.ts`,
+        workerd: `./${v}/workerd.mjs`,
+        browser: `./${v}/web.mjs`,
+        node: `./${v}/node.mjs`,
+        default: `./${v}/web.mjs`,
+      });
+      assert.equal(pkg.exports[`./${v}/mailseal_bg.wasm`], `./dist/${v}/web/mailseal_bg.wasm`);
+    }
   });
 
   test("npm pack ships every file the exports point to, and nothing from src/ or tests", () => {
@@ -45,35 +63,40 @@ describe("package.json", () => {
       assert.ok(packed.has(rel), `exports target ${target} is not in the packed files`);
     }
     // Every module the entry points import must ship too.
-    for (const entry of ["node.mjs", "web.mjs", "workerd.mjs", "mailseal.d.ts"]) {
+    for (const entry of allEntries) {
       const src = readFileSync(join(PKG, entry), "utf8");
-      for (const [, spec] of src.matchAll(/from\s+"(\.\/[^"]+)"/g)) {
-        const rel = spec.replace(/^\.\//, "");
-        const candidates = rel.endsWith(".js") && entry.endsWith(".d.ts") ? [rel.replace(/\.js$/, ".d.ts")] : [rel];
-        for (const c of candidates) assert.ok(packed.has(c), `${entry} imports ${c}, which is not packed`);
+      for (const [, spec] of src.matchAll(/from\s+"(\.\.?\/[^"]+)"/g)) {
+        const rel = normalize(join(dirname(entry), spec));
+        const c = rel.endsWith(".js") && entry.endsWith(".d.ts") ? rel.replace(/\.js$/, ".d.ts") : rel;
+        assert.ok(packed.has(c), `${entry} imports ${c}, which is not packed`);
       }
     }
     // Exactly what publishing needs: no stray generated .d.ts, package.json or build leftovers.
+    // The variants' types are the main .d.ts (same API): their generated .d.ts is not shipped.
     const wanted = [
       "package.json",
-      "mailseal.d.ts",
-      "node.mjs",
-      "web.mjs",
-      "workerd.mjs",
+      ...allEntries,
       "dist/node/mailseal.js",
       "dist/node/mailseal_bg.wasm",
       "dist/web/mailseal.js",
       "dist/web/mailseal.d.ts",
       "dist/web/mailseal_bg.wasm",
+      ...VARIANTS.flatMap((v) => [
+        `dist/${v}/node/mailseal.js`,
+        `dist/${v}/node/mailseal_bg.wasm`,
+        `dist/${v}/web/mailseal.js`,
+        `dist/${v}/web/mailseal_bg.wasm`,
+      ]),
     ];
-    const optional = /^(README(\.md)?|LICEN[CS]E.*|dist\/(node|web)\/snippets\/.+)$/;
+    const optional = /^(README(\.md)?|LICEN[CS]E.*|dist\/((smime|openpgp)\/)?(node|web)\/snippets\/.+)$/;
     for (const f of wanted) assert.ok(packed.has(f), `${f} is not packed`);
     for (const f of packed) assert.ok(wanted.includes(f) || optional.test(f), `unexpected packed file ${f}`);
-    assert.ok(info.unpackedSize < 20 * 1024 * 1024, `package is ${info.unpackedSize} bytes`);
+    // Three builds, each once for the web and once for Node.js (~18 MiB unpacked).
+    assert.ok(info.unpackedSize < 24 * 1024 * 1024, `package is ${info.unpackedSize} bytes`);
   });
 
   test("the hand-written entry points parse", () => {
-    for (const entry of ["node.mjs", "web.mjs", "workerd.mjs"]) {
+    for (const entry of allEntries.filter((e) => e.endsWith(".mjs"))) {
       execFileSync(process.execPath, ["--check", join(PKG, entry)], { stdio: "pipe" });
     }
   });
@@ -87,6 +110,7 @@ describe("entry points", () => {
     // require.resolve uses the "node" + "require" conditions; our exports have no "require", so
     // it falls to "node" as well.
     assert.equal(require.resolve("mailseal"), join(PKG, "node.mjs"));
+    for (const v of VARIANTS) assert.equal(require.resolve(`mailseal/${v}`), join(PKG, v, "node.mjs"));
   });
 
   test("the web build works after await init(bytes) (as in a browser)", async () => {
@@ -100,11 +124,27 @@ describe("entry points", () => {
     }
   });
 
-  test("workerd entry: static .wasm import + initSync, no compiling from bytes", () => {
-    // Code only: the comments may name what the code must not do.
-    const src = readFileSync(join(PKG, "workerd.mjs"), "utf8").replace(/^\s*\/\/.*$/gm, "");
-    assert.match(src, /^import \w+ from "\.\/dist\/web\/mailseal_bg\.wasm";$/m);
-    assert.match(src, /initSync\(\{ module: \w+ \}\)/);
-    assert.doesNotMatch(src, /WebAssembly\.(compile|instantiate|Module)\b/);
+  test("workerd entries: static .wasm import + initSync, no compiling from bytes", () => {
+    const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    const cases = [
+      ["workerd.mjs", "./dist/web/mailseal_bg.wasm"],
+      ...VARIANTS.map((v) => [`${v}/workerd.mjs`, `../dist/${v}/web/mailseal_bg.wasm`]),
+    ];
+    for (const [entry, wasm] of cases) {
+      // Code only: the comments may name what the code must not do.
+      const src = readFileSync(join(PKG, entry), "utf8").replace(/^\s*\/\/.*$/gm, "");
+      assert.match(src, new RegExp(`^import \\w+ from "${escape(wasm)}";$`, "m"), entry);
+      assert.match(src, /initSync\(\{ module: \w+ \}\)/, entry);
+      assert.doesNotMatch(src, /WebAssembly\.(compile|instantiate|Module)\b/, entry);
+    }
+  });
+
+  test("the variants' web builds work after await init(bytes) (as in a browser)", async () => {
+    for (const v of VARIANTS) {
+      const web = await import(join(PKG, v, "web.mjs"));
+      await web.default({ module_or_path: readFileSync(join(PKG, "dist", v, "web", "mailseal_bg.wasm")) });
+      assert.deepEqual(web.standards(), [v === "smime" ? "smime" : "pgp"]);
+      assert.equal(new web.Keyring().list().length, 0);
+    }
   });
 });

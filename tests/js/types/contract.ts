@@ -61,3 +61,28 @@ export function describeError(e: unknown): string {
   }
   return "not a mailseal error";
 }
+
+// The one-standard builds ("mailseal/smime", "mailseal/openpgp") have the same types.
+import smimeInit, { Keyring as SmimeKeyring, open as smimeOpen, standards as smimeStandards } from "mailseal/smime";
+import openpgpInit, { Keyring as OpenpgpKeyring, protect as openpgpProtect } from "mailseal/openpgp";
+import type { Method, MethodCapabilities } from "mailseal/smime";
+
+export async function oneStandard(raw: Uint8Array): Promise<boolean> {
+  await smimeInit();
+  await openpgpInit();
+  const has: Method[] = smimeStandards();
+  const ring = new SmimeKeyring();
+  const opened: Opened = smimeOpen(ring, raw);
+  const caps: MethodCapabilities[] = ring.capabilities({ from: "desk@example.com", to: "a@example.com" }).methods;
+  const available: boolean = caps.every((m) => m.available);
+  const pgpRing: Keyring = new OpenpgpKeyring();
+  const out: Protected = openpgpProtect(pgpRing, raw, { sign: true, encrypt: false, method: "pgp" });
+  void out;
+  void opened;
+  try {
+    ring.import(raw);
+  } catch (e) {
+    if (isMailsealError(e) && e.code === "standard_not_enabled") return false;
+  }
+  return has.includes("smime") && available;
+}

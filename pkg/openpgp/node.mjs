@@ -1,0 +1,10 @@
+// "mailseal/openpgp" Node.js entry: the OpenPGP-only build, compiled and instantiated synchronously on
+// import (wasm-bindgen --target experimental-nodejs-module), so everything is ready at once.
+// `init` and `initSync` exist only so that the same code runs in every runtime.
+export * from "../dist/openpgp/node/mailseal.js";
+
+/** Already initialised on import; resolves at once. */
+export default async function init() {}
+
+/** Already initialised on import; does nothing. */
+export function initSync() {}

@@ -1,0 +1,5 @@
+// "mailseal/smime": the S/MIME-only build, with the same API and types as "mailseal".
+// OpenPGP keys are refused (a MailsealError with code "standard_not_enabled"), OpenPGP
+// messages open with a "not enabled" verdict, and `standards()` says what the build includes.
+export * from "../mailseal.js";
+export { default } from "../mailseal.js";
