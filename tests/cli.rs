@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::expected;
-use common::tools::{have, run, tempdir, TempDir};
+use common::tools::{have, run, tempdir, Gpg, TempDir};
 use serde_json::Value;
 
 /// NOW of the fixtures (tests/common/mod.rs), as the CLI takes it.
@@ -396,53 +396,12 @@ fn the_cli_opens_what_openssl_signs_and_encrypts() {
 
 // ---- OpenPGP with gpg ---------------------------------------------------------------------
 
-/// gpg in a private home holding bob's secret key and alice's public key.
-struct Gpg {
-    dir: TempDir,
-}
-
-impl Gpg {
-    fn new() -> Gpg {
-        let gpg = Gpg { dir: tempdir() };
-        for file in ["bob.sec.asc", "alice.pub.asc"] {
-            let key = std::fs::read(data(&format!("openpgp/{file}"))).expect("key");
-            let (ok, log) = run(gpg.cmd().arg("--import"), &key);
-            assert!(ok, "import {file}: {log}");
-        }
-        gpg
-    }
-
-    fn home(&self) -> PathBuf {
-        self.dir.path().join("gnupg")
-    }
-
-    fn cmd(&self) -> Command {
-        let home = self.home();
-        let _ = std::fs::create_dir_all(&home);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700));
-        }
-        let mut c = Command::new("gpg");
-        c.arg("--homedir")
-            .arg(&home)
-            .args(["--batch", "--no-tty", "--pinentry-mode", "loopback"])
-            .args(["--passphrase", "", "--trust-model", "always"])
-            .args(["--faked-system-time", "20261201T000000!"])
-            .args(["--status-fd", "2"]);
-        c
-    }
-}
-
-impl Drop for Gpg {
-    fn drop(&mut self) {
-        let _ = Command::new("gpgconf")
-            .arg("--homedir")
-            .arg(self.home())
-            .args(["--kill", "gpg-agent"])
-            .output();
-    }
+fn gpg_with(files: &[&str]) -> Gpg {
+    let keys: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(data(&format!("openpgp/{f}"))).expect("key"))
+        .collect();
+    Gpg::with_keys(&keys.iter().map(Vec::as_slice).collect::<Vec<_>>())
 }
 
 fn fingerprint(who: &str) -> String {
@@ -457,8 +416,8 @@ fn gpg_decrypts_and_verifies_what_the_cli_protects() {
     if !have("gpg") {
         return;
     }
-    let gpg = Gpg::new();
-    let text = write(&gpg.dir, "body.txt", b"The PGP ticket is resolved.\n");
+    let gpg = gpg_with(&["bob.sec.asc", "alice.pub.asc"]);
+    let text = gpg.file("body.txt", b"The PGP ticket is resolved.\n");
     let keys = pgp_keys(&["alice.sec", "bob.pub"]);
     let out = mailseal(
         &args(
@@ -487,7 +446,7 @@ fn gpg_decrypts_and_verifies_what_the_cli_protects() {
     assert!(mime.contains("multipart/encrypted"), "{mime}");
     let start = mime.find("-----BEGIN PGP MESSAGE-----").expect("armor");
     let end = mime.find("-----END PGP MESSAGE-----").expect("armor end") + 25;
-    let file = write(&gpg.dir, "encrypted.asc", &mime.as_bytes()[start..end]);
+    let file = gpg.file("encrypted.asc", &mime.as_bytes()[start..end]);
     let (ok, log) = run(gpg.cmd().args(["--decrypt"]).arg(&file), b"");
     assert!(ok, "{log}");
     assert!(log.contains("[GNUPG:] DECRYPTION_OKAY"), "{log}");
@@ -504,12 +463,7 @@ fn the_cli_opens_what_gpg_signs_and_encrypts_pgp_mime_and_inline() {
         return;
     }
     // gpg here holds alice's secret (the signer) and bob's public key (the recipient).
-    let gpg = Gpg { dir: tempdir() };
-    for file in ["alice.sec.asc", "bob.pub.asc"] {
-        let key = std::fs::read(data(&format!("openpgp/{file}"))).expect("key");
-        let (ok, log) = run(gpg.cmd().arg("--import"), &key);
-        assert!(ok, "{log}");
-    }
+    let gpg = gpg_with(&["alice.sec.asc", "bob.pub.asc"]);
     let encrypt = |plain: &[u8]| {
         let mut cmd = gpg.cmd();
         cmd.args([
@@ -548,7 +502,7 @@ fn the_cli_opens_what_gpg_signs_and_encrypts_pgp_mime_and_inline() {
         (pgp_mime, "PGP/MIME from gpg."),
         (inline, "Inline PGP from gpg."),
     ] {
-        let file = write(&gpg.dir, "message.eml", message.as_bytes());
+        let file = gpg.file("message.eml", message.as_bytes());
         let out = mailseal(
             &args(
                 &keys,

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::tools::{have, tempdir, TempDir};
+use common::tools::{have, tempdir, Gpg};
 use common::{fixture, rng, NOW};
 use mailseal::{
     Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, PgpEngine, ReadContext,
@@ -55,58 +55,9 @@ fn run(cmd: &mut Command, input: &[u8]) -> (bool, Vec<u8>, String) {
 }
 
 /// gpg in a private home with the fixture keys (secrets of alice, bob, carol).
-struct Gpg {
-    dir: TempDir,
-}
-
-impl Gpg {
-    fn new() -> Gpg {
-        let dir = tempdir();
-        let gpg = Gpg { dir };
-        for file in ["alice.sec", "bob.sec", "carol.sec", "dave.pub", "eve.pub"] {
-            let (ok, _, err) = run(gpg.cmd().arg("--import"), f(&format!("{file}.asc")));
-            assert!(ok, "import {file}: {err}");
-        }
-        gpg
-    }
-
-    fn home(&self) -> PathBuf {
-        self.dir.path().join("gnupg")
-    }
-
-    fn cmd(&self) -> Command {
-        let home = self.home();
-        let _ = std::fs::create_dir_all(&home);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700));
-        }
-        let mut c = Command::new("gpg");
-        c.arg("--homedir")
-            .arg(&home)
-            .args(["--batch", "--no-tty", "--pinentry-mode", "loopback"])
-            .args(["--passphrase", "", "--trust-model", "always"])
-            .args(["--faked-system-time", "20261201T000000!"])
-            .args(["--status-fd", "2"]);
-        c
-    }
-
-    fn file(&self, name: &str, data: &[u8]) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, data).expect("write");
-        path
-    }
-}
-
-impl Drop for Gpg {
-    fn drop(&mut self) {
-        let _ = Command::new("gpgconf")
-            .arg("--homedir")
-            .arg(self.home())
-            .args(["--kill", "gpg-agent"])
-            .output();
-    }
+fn gpg() -> Gpg {
+    let files = ["alice.sec", "bob.sec", "carol.sec", "dave.pub", "eve.pub"];
+    Gpg::with_keys(&files.map(|file| f(&format!("{file}.asc"))))
 }
 
 fn ring(files: &[&str]) -> Keyring {
@@ -208,7 +159,7 @@ fn gpg_verifies_what_mailseal_signs() {
     if !have("gpg") {
         return;
     }
-    let gpg = Gpg::new();
+    let gpg = gpg();
     for (i, who) in ["alice", "bob"].iter().enumerate() {
         let content = entity(i as u64);
         let (signed, sig) = mailseal_sign(&format!("{who}@example.org"), &content);
@@ -229,7 +180,7 @@ fn gpg_decrypts_what_mailseal_encrypts_to_one_two_three_recipients() {
     if !have("gpg") {
         return;
     }
-    let gpg = Gpg::new();
+    let gpg = gpg();
     let cases: [(&[&str], Option<&str>); 4] = [
         (&["bob@example.org"], None),
         (
@@ -278,7 +229,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     if !have("gpg") {
         return;
     }
-    let gpg = Gpg::new();
+    let gpg = gpg();
     let content = entity(20);
     let plain = gpg.file("entity.eml", &content);
     let ctx = ReadContext::at(NOW);
@@ -483,7 +434,7 @@ fn mailseal_opens_gpg_messages_of_every_cipher_compression_and_digest() {
     if !have("gpg") {
         return;
     }
-    let gpg = Gpg::new();
+    let gpg = gpg();
     let content = entity(21);
     let plain = gpg.file("entity.eml", &content);
     let ctx = ReadContext::at(NOW);
@@ -657,7 +608,7 @@ fn protected_mail_decrypts_in_gpg_and_opens_in_mailseal() {
     if !have("gpg") {
         return;
     }
-    let gpg = Gpg::new();
+    let gpg = gpg();
     let mut sender = ring(&["alice.sec", "bob.pub", "carol.pub"]);
     let raw = b"From: Alice <alice@example.org>\r\nTo: bob@example.org, carol@example.org\r\n\
         Subject: Ticket #4711\r\nDate: Tue, 01 Dec 2026 00:00:00 +0000\r\n\
@@ -713,7 +664,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
     if !have("gpg") {
         return;
     }
-    let gpg = Gpg::new();
+    let gpg = gpg();
     let content = entity(22);
     let plain = gpg.file("entity.eml", &content);
     let ctx = ReadContext::at(NOW);

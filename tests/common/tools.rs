@@ -84,3 +84,68 @@ pub fn tempdir() -> TempDir {
     }
     TempDir(dir)
 }
+
+/// gpg in a private temporary GNUPGHOME: batch mode, no pinentry, empty passphrase, every key
+/// trusted, the clock frozen at the fixtures' NOW (2026-12-01), status lines on stderr. The
+/// agent it starts is stopped on drop.
+pub struct Gpg {
+    dir: TempDir,
+}
+
+impl Gpg {
+    /// A new, empty home.
+    pub fn empty() -> Gpg {
+        Gpg { dir: tempdir() }
+    }
+
+    /// A home with these keys (armored or binary) imported.
+    pub fn with_keys(keys: &[&[u8]]) -> Gpg {
+        let gpg = Gpg::empty();
+        for key in keys {
+            let (ok, log) = run(gpg.cmd().arg("--import"), key);
+            assert!(ok, "gpg --import: {log}");
+        }
+        gpg
+    }
+
+    /// The GNUPGHOME.
+    pub fn home(&self) -> std::path::PathBuf {
+        self.dir.path().join("gnupg")
+    }
+
+    /// A gpg command on this home.
+    pub fn cmd(&self) -> Command {
+        let home = self.home();
+        let _ = std::fs::create_dir_all(&home);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700));
+        }
+        let mut c = Command::new("gpg");
+        c.arg("--homedir")
+            .arg(&home)
+            .args(["--batch", "--no-tty", "--pinentry-mode", "loopback"])
+            .args(["--passphrase", "", "--trust-model", "always"])
+            .args(["--faked-system-time", "20261201T000000!"])
+            .args(["--status-fd", "2"]);
+        c
+    }
+
+    /// Writes `data` to a file next to the home; returns its path.
+    pub fn file(&self, name: &str, data: &[u8]) -> std::path::PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, data).expect("write");
+        path
+    }
+}
+
+impl Drop for Gpg {
+    fn drop(&mut self) {
+        let _ = Command::new("gpgconf")
+            .arg("--homedir")
+            .arg(self.home())
+            .args(["--kill", "gpg-agent"])
+            .output();
+    }
+}
