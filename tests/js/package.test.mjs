@@ -113,6 +113,18 @@ describe("entry points", () => {
     for (const v of VARIANTS) assert.equal(require.resolve(`mailseal/${v}`), join(PKG, v, "node.mjs"));
   });
 
+  test("CommonJS: require(\"mailseal\") works (Node's require of an ES module, no top-level await)", () => {
+    const require = createRequire(import.meta.url);
+    const cjs = require("mailseal");
+    const ring = new cjs.Keyring();
+    assert.equal(typeof cjs.protect, "function");
+    assert.equal(ring.list().length, 0);
+    ring.free();
+    for (const v of VARIANTS) {
+      assert.deepEqual(require(`mailseal/${v}`).standards(), [v === "smime" ? "smime" : "pgp"]);
+    }
+  });
+
   test("the web build works after await init(bytes) (as in a browser)", async () => {
     const web = await import(join(PKG, "web.mjs"));
     const wasm = readFileSync(join(PKG, "dist", "web", "mailseal_bg.wasm"));
