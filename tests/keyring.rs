@@ -390,3 +390,17 @@ fn damaged_fixtures_never_panic() {
     }
     assert!(tried > 300);
 }
+
+/// A PKCS#12 whose MAC asks for 2^31 - 1 key-derivation rounds is refused at once, never
+/// computed (it would hang the page).
+#[test]
+fn pkcs12_with_absurd_mac_rounds_is_refused() {
+    use der::{Decode, Encode};
+    let mut pfx = pkcs12::pfx::Pfx::from_der(fixture("keys/alice.p12")).unwrap();
+    pfx.mac_data.as_mut().unwrap().iterations = i32::MAX;
+    let crafted = pfx.to_der().unwrap();
+    let err = Keyring::new()
+        .import(&crafted, &opts(Some("alice-pass"), false), NOW)
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TooLarge, "{err}");
+}

@@ -277,8 +277,12 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
     Ok(())
 }
 
-/// p12-keystore checks only HMAC-SHA-1 and HMAC-SHA-256 MACs; `openssl pkcs12 -macalg sha384`
-/// / `sha512` (and SHA-224) write others. Those are checked here with the RFC 7292 Appendix B
+/// Most MAC key-derivation rounds a PKCS#12 file may ask for.
+const MAX_MAC_ROUNDS: i32 = 10_000_000;
+
+/// Bounds the MAC rounds of every PKCS#12 (p12-keystore does not). p12-keystore checks only
+/// HMAC-SHA-1 and HMAC-SHA-256 MACs; `openssl pkcs12 -macalg sha384` / `sha512` (and SHA-224)
+/// write others. Those are checked here with the RFC 7292 Appendix B
 /// key derivation of the `pkcs12` crate, and the PFX is handed on without its (checked) MAC.
 /// `None` when there is nothing to do.
 fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
@@ -310,6 +314,14 @@ fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
     let Some(mac) = pfx.mac_data.as_ref() else {
         return Ok(None);
     };
+    // The file chooses the MAC's key-derivation rounds; without a bound a crafted file
+    // (2^31 rounds) would hang the page (openssl writes 2048, other tools up to ~10^6).
+    if mac.iterations > MAX_MAC_ROUNDS {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "The PKCS#12 file asks for more than 10,000,000 key-derivation rounds.",
+        ));
+    }
     let (salt, rounds, tag) = (
         mac.mac_salt.as_bytes(),
         mac.iterations,
