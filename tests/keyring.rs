@@ -404,3 +404,55 @@ fn pkcs12_with_absurd_mac_rounds_is_refused() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::TooLarge, "{err}");
 }
+
+/// Encrypted PKCS#8 whose key derivation asks for absurd work or memory (PBKDF2 with 2^32 - 1
+/// rounds, scrypt with N = 2^40 or N = 0) is refused before deriving anything.
+#[test]
+fn pkcs8_with_absurd_kdf_cost_is_refused() {
+    use der::Encode;
+    use pkcs5::pbes2::{Kdf, ScryptParams};
+    let text = std::str::from_utf8(fixture("keys/alice-pkcs8-enc.pem")).unwrap();
+    let begin = text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----").unwrap();
+    let end_marker = "-----END ENCRYPTED PRIVATE KEY-----";
+    let end = text.find(end_marker).unwrap() + end_marker.len();
+    let (_, der) = der::pem::decode_vec(&text.as_bytes()[begin..end]).unwrap();
+    let salt = [7u8; 16];
+    let kdfs = |original: &Kdf<'static>| {
+        let mut pbkdf2 = original.clone();
+        if let Kdf::Pbkdf2(p) = &mut pbkdf2 {
+            p.iteration_count = u32::MAX;
+        }
+        let scrypt = |n| {
+            Kdf::Scrypt(ScryptParams {
+                salt: &salt,
+                cost_parameter: n,
+                block_size: 8,
+                parallelization: 1,
+                key_length: None,
+            })
+        };
+        [pbkdf2, scrypt(1 << 40), scrypt(0)]
+    };
+    let der: &'static [u8] = Box::leak(der.into_boxed_slice());
+    let epki = pkcs8::EncryptedPrivateKeyInfo::try_from(der).unwrap();
+    let pkcs5::EncryptionScheme::Pbes2(params) = &epki.encryption_algorithm else {
+        panic!("the fixture is PBES2");
+    };
+    assert!(matches!(params.kdf, Kdf::Pbkdf2(_)));
+    for (i, kdf) in kdfs(&params.kdf).into_iter().enumerate() {
+        let mut crafted = epki.clone();
+        if let pkcs5::EncryptionScheme::Pbes2(p) = &mut crafted.encryption_algorithm {
+            p.kdf = kdf;
+        }
+        let pem = der::pem::encode_string(
+            "ENCRYPTED PRIVATE KEY",
+            der::pem::LineEnding::LF,
+            &crafted.to_der().unwrap(),
+        )
+        .unwrap();
+        let err = Keyring::new()
+            .import(pem.as_bytes(), &opts(Some("pkcs8-pass"), false), NOW)
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::TooLarge, "case {i}: {err}");
+    }
+}

@@ -214,6 +214,7 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
     let epki = pkcs8::EncryptedPrivateKeyInfo::try_from(der)
         .map_err(|_| Error::unsupported_format("The encrypted private key could not be read."))?;
     let passphrase = passphrase.ok_or_else(Error::bad_passphrase)?;
+    check_kdf_cost(&epki.encryption_algorithm)?;
     let doc = epki.decrypt(passphrase.as_bytes()).map_err(|e| match e {
         pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::UnsupportedAlgorithm { .. }) => Error::new(
             ErrorCode::UnsupportedAlgorithm,
@@ -223,6 +224,33 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
         _ => Error::bad_passphrase(),
     })?;
     SmimeSecret::from_pkcs8_der(doc.as_bytes())
+}
+
+/// The file chooses its key derivation's cost; bound it before deriving anything. Without
+/// this a crafted key would hang the page (PBKDF2 with 2^32 rounds) or abort the wasm module
+/// (scrypt asking for terabytes, or an N of 0 that the `pkcs5` crate's log2 underflows on).
+/// openssl writes PBKDF2 with 2048 rounds and scrypt with N = 2^14, r = 8, p = 1.
+fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme<'_>) -> Result<()> {
+    use pkcs5::pbes2::Kdf;
+    let too_costly = || {
+        Error::new(
+            ErrorCode::TooLarge,
+            "The private key's passphrase derivation asks for more work or memory than mailseal \
+             allows.",
+        )
+    };
+    match scheme.pbes2().map(|p| &p.kdf) {
+        Some(Kdf::Pbkdf2(p)) if p.iteration_count > 10_000_000 => Err(too_costly()),
+        Some(Kdf::Scrypt(p))
+            if !p.cost_parameter.is_power_of_two()
+                || p.cost_parameter > 1 << 20
+                || p.block_size > 32
+                || p.parallelization > 16 =>
+        {
+            Err(too_costly())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Result<()> {
