@@ -6,8 +6,9 @@
 #   - wasm-bindgen-cli at the version Cargo.lock pins for wasm-bindgen (the CLI and the
 #     library must match exactly, or the generated glue refuses to load)
 #   - npm packages (`npm ci`) in every folder listed in NPM_DIRS that has a package-lock.json
-#   - Debian packages for interop tests (openssl, gpg, sqop) and the browser tests (chromium,
-#     driven by playwright-core from tests/browser) when missing and running as root
+#   - Debian packages for interop tests (openssl, gpg, sqop), the browser tests (chromium,
+#     driven by playwright-core from tests/browser) and the clock-ahead check (faketime) when
+#     missing and running as root
 #
 # Expects a Debian machine with the Rust toolchain (rustup), node 20 and npm.
 # Safe to run again and again: a second run does nothing and takes about a second.
@@ -102,7 +103,8 @@ fi
 # command -> Debian package
 # sqop: Sequoia's stateless OpenPGP CLI, a third OpenPGP peer in tests/interop_openpgp.rs
 # chromium: the headless browser tests/browser drives with playwright-core (make test-www)
-APT_WANT=(openssl:openssl gpg:gpg sqop:sqop chromium:chromium)
+# faketime: runs the live-tool interop tests with the clock moved ahead (make test-clock-ahead)
+APT_WANT=(openssl:openssl gpg:gpg sqop:sqop chromium:chromium faketime:faketime)
 
 # Hook for wasm-bindgen-test in Chromium (needs chromedriver): MAILSEAL_SETUP_BROWSER=1.
 want_browser() { [ "${MAILSEAL_SETUP_BROWSER:-0}" = 1 ]; }

@@ -24,6 +24,7 @@ ALL_STEPS=(
     "lint-fmt|lint-fmt|cargo fmt --check"
     "lint-clippy|lint-clippy-build|native test build under clippy (all targets), no warnings"
     "test-native|test-native|cargo test (native)"
+    "test-clock-ahead|test-clock-ahead|the live openssl/gpg interop and CLI tests with the clock 400 days ahead (faketime)"
     "lint-clippy-wasm|lint-clippy-wasm-build|wasm32 test build under clippy (lib + wasm tests), no warnings"
     "test-wasm|test-wasm|the wasm tests in Node (wasm-bindgen-test-runner)"
     "pkg|pkg-build|release wasm (full, S/MIME-only, OpenPGP-only) + wasm-bindgen into pkg/dist/"

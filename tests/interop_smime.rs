@@ -10,7 +10,7 @@ mod smime_mime;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{have, run, tempdir};
+use common::tools::{have, run, tempdir, TestCa};
 use common::{fixture, rng, NOW};
 use mailseal::engine::{ReadContext, WriteContext};
 use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
@@ -568,82 +568,31 @@ fn mailseal_opens_openssl_option_variants() {
     }
 }
 
-/// A P-521 certificate made now by openssl (under a throwaway CA: the committed fixtures have
-/// no P-521 key): openssl's signatures and envelopes open in mailseal, and mailseal's in openssl.
+/// A P-521 certificate made by openssl at test time (under a throwaway CA: the committed
+/// fixtures have no P-521 key): openssl's signatures and envelopes open in mailseal, and
+/// mailseal's in openssl. The certificates are dated around NOW, the clock they are judged at.
 #[test]
 fn p521_certificates_work_both_ways() {
     if !have("openssl") {
         return;
     }
-    let dir = tempdir();
-    let p = |name: &str| dir.path().join(name);
-    let (ca_key, ca_crt, pat_key) = (p("ca.key"), p("ca.crt"), p("pat.key"));
-    let ext = p("ext.cnf");
-    std::fs::write(
-        &ext,
-        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\n\
-         extendedKeyUsage=emailProtection\nsubjectAltName=email:pat@example.com\n",
-    )
-    .unwrap();
-    for args in [
-        &[
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
-        ][..],
-        &[
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-521",
-        ][..],
-    ] {
-        let mut a = args.to_vec();
-        if args[0] == "req" {
-            a.extend(["-subj", "/CN=Throwaway CA", "-keyout", path_str(&ca_key)]);
-            a.extend(["-out", path_str(&ca_crt)]);
-        } else {
-            a.extend(["-out", path_str(&pat_key)]);
-        }
-        let (ok, log) = openssl(&a);
-        assert!(ok, "{log}");
-    }
-    let (ok, log) = openssl(&[
-        "req",
-        "-new",
-        "-key",
-        path_str(&p("pat.key")),
-        "-subj",
+    let ca = TestCa::new("rsa2048");
+    let p = |name: &str| PathBuf::from(ca.path(name));
+    let pat_key = ca.new_key("pat", "p521");
+    ca.issue(
+        "pat",
+        &pat_key,
         "/CN=Pat",
-        "-out",
-        path_str(&p("pat.csr")),
-    ]);
-    assert!(ok, "{log}");
-    let (ok, log) = openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        path_str(&p("pat.csr")),
-        "-CA",
-        path_str(&p("ca.crt")),
-        "-CAkey",
-        path_str(&p("ca.key")),
-        "-CAcreateserial",
-        "-days",
-        "3650",
-        "-extfile",
-        path_str(&ext),
-        "-out",
-        path_str(&p("pat.crt")),
-    ]);
-    assert!(ok, "{log}");
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\n\
+         extendedKeyUsage=emailProtection\nsubjectAltName=email:pat@example.com",
+    );
 
     let mut ring = Keyring::new();
-    let ca = std::fs::read(p("ca.crt")).unwrap();
     let trusted = ImportOptions {
         trusted: true,
         ..Default::default()
     };
-    ring.import(&ca, &trusted, NOW).unwrap();
+    ring.import(&ca.cert(), &trusted, NOW).unwrap();
     let mut pat = std::fs::read(p("pat.crt")).unwrap();
     pat.extend(std::fs::read(p("pat.key")).unwrap());
     let keys = ring.import(&pat, &ImportOptions::default(), NOW).unwrap();

@@ -149,3 +149,165 @@ impl Drop for Gpg {
             .output();
     }
 }
+
+/// The validity window of the certificates a [`TestCa`] issues unless told otherwise: around
+/// the fixtures' NOW (2026-12-01), like the committed fixtures (tests/data/make-keys.sh), so a
+/// certificate made at run time is judged the same on any date.
+pub const VALID_FROM: &str = "20260101000000Z";
+pub const VALID_UNTIL: &str = "20360101000000Z";
+
+/// A throwaway CA made by `openssl ca` at test time. Every certificate gets explicit
+/// `-startdate` / `-enddate` (OpenSSL 3.0's `req -x509` and `x509 -req` only take `-days`,
+/// which counts from the machine's clock, not from the clock the test judges at).
+pub struct TestCa {
+    dir: TempDir,
+}
+
+impl TestCa {
+    /// A self-signed CA `CN=Throwaway CA` with a new key of `algorithm` (`rsa2048`, `p256`,
+    /// `p521`, ...), valid from [`VALID_FROM`] to [`VALID_UNTIL`]. Panics when openssl fails.
+    pub fn new(algorithm: &str) -> TestCa {
+        let ca = TestCa { dir: tempdir() };
+        let d = ca.dir.path();
+        std::fs::create_dir_all(d.join("new")).expect("ca dir");
+        std::fs::write(d.join("index.txt"), b"").expect("index");
+        std::fs::write(d.join("serial"), b"1000\n").expect("serial");
+        let cnf = format!(
+            "[ca]\ndefault_ca = ca_default\n\
+             [ca_default]\ndatabase = {dir}/index.txt\nnew_certs_dir = {dir}/new\n\
+             serial = {dir}/serial\ndefault_md = sha256\npolicy = policy_any\n\
+             unique_subject = no\ncopy_extensions = none\nemail_in_dn = no\n\
+             [policy_any]\ncommonName = supplied\n\
+             [req]\ndistinguished_name = req_dn\nprompt = no\n[req_dn]\nCN = placeholder\n\
+             [v3_ca]\nbasicConstraints = critical, CA:TRUE\n\
+             keyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n",
+            dir = d.display()
+        );
+        std::fs::write(d.join("ca.cnf"), cnf).expect("ca.cnf");
+        let key = ca.new_key("ca", algorithm);
+        let csr = ca.request("ca", &key, "/CN=Throwaway CA");
+        ca.openssl(&[
+            "ca",
+            "-selfsign",
+            "-keyfile",
+            &key,
+            "-extensions",
+            "v3_ca",
+            "-in",
+            &csr,
+            "-out",
+            &ca.path("ca.crt"),
+        ]);
+        ca
+    }
+
+    /// A path inside the CA's directory.
+    pub fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    /// The CA certificate (PEM).
+    pub fn cert(&self) -> Vec<u8> {
+        std::fs::read(self.path("ca.crt")).expect("ca.crt")
+    }
+
+    /// A new PKCS#8 key `NAME.key` of `algorithm`; returns its path.
+    pub fn new_key(&self, name: &str, algorithm: &str) -> String {
+        let out = self.path(&format!("{name}.key"));
+        let curve;
+        let mut args = vec!["genpkey", "-out", &out];
+        if let Some(bits) = algorithm.strip_prefix("rsa") {
+            curve = format!("rsa_keygen_bits:{bits}");
+            args.extend(["-algorithm", "RSA", "-pkeyopt", &curve]);
+        } else {
+            curve = format!(
+                "ec_paramgen_curve:{}",
+                algorithm.to_ascii_uppercase().replace('P', "P-")
+            );
+            args.extend(["-algorithm", "EC", "-pkeyopt", &curve]);
+            args.extend(["-pkeyopt", "ec_param_enc:named_curve"]);
+        }
+        let (ok, log) = run(Command::new("openssl").args(&args), b"");
+        assert!(ok, "openssl genpkey {algorithm}: {log}");
+        out
+    }
+
+    fn request(&self, name: &str, key: &str, subject: &str) -> String {
+        let csr = self.path(&format!("{name}.csr"));
+        let cnf = self.path("ca.cnf");
+        let args = [
+            "req", "-new", "-config", &cnf, "-key", key, "-subj", subject, "-out", &csr,
+        ];
+        let (ok, log) = run(Command::new("openssl").args(args), b"");
+        assert!(ok, "openssl req: {log}");
+        csr
+    }
+
+    /// `openssl ca` with this CA's config, explicit validity and `args`.
+    fn openssl(&self, args: &[&str]) {
+        self.openssl_dated(args, VALID_FROM, VALID_UNTIL);
+    }
+
+    fn openssl_dated(&self, args: &[&str], from: &str, until: &str) {
+        let cnf = self.path("ca.cnf");
+        let mut cmd = Command::new("openssl");
+        cmd.args(&args[..1])
+            .args([
+                "-batch",
+                "-notext",
+                "-config",
+                &cnf,
+                "-startdate",
+                from,
+                "-enddate",
+                until,
+            ])
+            .args(&args[1..]);
+        let (ok, log) = run(&mut cmd, b"");
+        assert!(ok, "openssl ca: {log}");
+    }
+
+    /// Issues `NAME.crt` for `key` with `subject` and the X.509v3 extension lines
+    /// `extensions` (openssl config syntax, one per line), valid `from` .. `until`
+    /// (`YYYYMMDDHHMMSSZ`). Returns the certificate's path.
+    pub fn issue_dated(
+        &self,
+        name: &str,
+        key: &str,
+        subject: &str,
+        extensions: &str,
+        from: &str,
+        until: &str,
+    ) -> String {
+        let ext = self.path(&format!("{name}.ext"));
+        std::fs::write(&ext, format!("[ext]\n{extensions}\n")).expect("ext");
+        let csr = self.request(name, key, subject);
+        let crt = self.path(&format!("{name}.crt"));
+        let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
+        self.openssl_dated(
+            &[
+                "ca",
+                "-cert",
+                &cert,
+                "-keyfile",
+                &cakey,
+                "-extfile",
+                &ext,
+                "-extensions",
+                "ext",
+                "-in",
+                &csr,
+                "-out",
+                &crt,
+            ],
+            from,
+            until,
+        );
+        crt
+    }
+
+    /// [`TestCa::issue_dated`] valid from [`VALID_FROM`] to [`VALID_UNTIL`].
+    pub fn issue(&self, name: &str, key: &str, subject: &str, extensions: &str) -> String {
+        self.issue_dated(name, key, subject, extensions, VALID_FROM, VALID_UNTIL)
+    }
+}
