@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Engine, Unusable};
-use crate::keys::{KeyInfo, KeyKind, KeyStatus, Keyring};
+use crate::keys::{KeyConflict, KeyInfo, KeyKind, KeyStatus, Keyring};
 use crate::policy::Policy;
 use crate::report::Method;
 use crate::standards;
@@ -63,6 +63,9 @@ pub struct MethodCapabilities {
     pub encrypt_details: Vec<String>,
     /// The recipients without a usable key.
     pub missing: Vec<String>,
+    /// Sentences about the keys that would be used: several keys claiming a recipient's
+    /// address (a conflict only the admin can settle), or a key no admin has verified.
+    pub key_notes: Vec<String>,
 }
 
 impl MethodCapabilities {
@@ -79,6 +82,7 @@ impl MethodCapabilities {
             can_encrypt: false,
             encrypt_details: vec![why],
             missing: recipients.to_vec(),
+            key_notes: Vec::new(),
         }
     }
 }
@@ -129,6 +133,7 @@ pub fn capabilities(
         details.push("There was no sender address found.".to_string());
     }
 
+    let conflicts = ring.conflicts(now);
     let mut methods = Vec::new();
     for method in policy.methods() {
         let Some(engine) = engines.iter().find(|e| e.method() == method) else {
@@ -143,10 +148,14 @@ pub fn capabilities(
                 Err(why) => (false, None, Some(why.detail())),
             }
         };
-        let unusable: Vec<Unusable> = recipients
-            .iter()
-            .filter_map(|a| engine.encryption_key(ring, a, now).err())
-            .collect();
+        let mut unusable: Vec<Unusable> = Vec::new();
+        let mut key_notes = Vec::new();
+        for address in &recipients {
+            match engine.encryption_key(ring, address, now) {
+                Ok(id) => key_notes.extend(key_note(ring, &conflicts, method, address, &id, now)),
+                Err(why) => unusable.push(why),
+            }
+        }
         methods.push(MethodCapabilities {
             method,
             available: true,
@@ -156,6 +165,7 @@ pub fn capabilities(
             can_encrypt: !recipients.is_empty() && unusable.is_empty(),
             encrypt_details: unusable.iter().map(Unusable::detail).collect(),
             missing: unusable.into_iter().map(|u| u.address).collect(),
+            key_notes,
         });
     }
 
@@ -173,6 +183,32 @@ pub fn capabilities(
         method,
         details,
     }
+}
+
+/// What the composer should know about the key `id` chosen to encrypt to `address`: that
+/// other keys claim the address too, or that no admin has verified it (OpenPGP; an S/MIME
+/// certificate's standing comes from its chain when a signature is read).
+fn key_note(
+    ring: &Keyring,
+    conflicts: &[KeyConflict],
+    method: Method,
+    address: &str,
+    id: &str,
+    now: Time,
+) -> Option<String> {
+    if method != Method::Pgp {
+        return None;
+    }
+    if let Some(c) = conflicts.iter().find(|c| c.address == address) {
+        return Some(c.detail());
+    }
+    let verified = ring.get(id, now).is_some_and(|k| k.trusted);
+    (!verified).then(|| {
+        format!(
+            "The PGP key for {address} ({id}) has not been verified by an admin: mail is \
+             encrypted to it, but nothing vouches that it is theirs."
+        )
+    })
 }
 
 /// How long before expiry a key is reported as expiring.
@@ -243,6 +279,8 @@ pub struct Readiness {
     pub expiring: Vec<KeyNotice>,
     /// Keys already expired or revoked.
     pub unusable: Vec<KeyNotice>,
+    /// Addresses that several different OpenPGP keys claim (see [`KeyConflict`]).
+    pub conflicts: Vec<KeyConflict>,
     /// Sentences for the admin ("No S/MIME trust anchor is configured: ...").
     pub details: Vec<String>,
 }
@@ -352,11 +390,14 @@ pub fn check(
             standards::not_enabled(method)
         ));
     }
+    let conflicts = ring.conflicts(now);
+    details.extend(conflicts.iter().map(KeyConflict::detail));
     Readiness {
         addresses: out,
         trust_anchors,
         expiring,
         unusable,
+        conflicts,
         details,
     }
 }

@@ -85,6 +85,9 @@ pub enum KeyProblem {
     WrongUsage,
     /// Signing or decrypting needs the private key, which the keyring does not hold.
     NoSecret,
+    /// Several different keys claim the address and none of them was verified by the admin:
+    /// choosing one would be a guess (one of them may be an impostor's).
+    Conflict,
 }
 
 impl Unusable {
@@ -108,6 +111,10 @@ impl Unusable {
             KeyProblem::NoSecret => {
                 format!("The {what} for {a} was found, but its private key is not in the keyring.")
             }
+            KeyProblem::Conflict => format!(
+                "Several different {what}s claim {a} and none of them has been verified: \
+                 mark the right one as trusted in the key admin (and remove the others)."
+            ),
         }
     }
 }

@@ -56,7 +56,8 @@ pub enum SignatureState {
     Invalid,
     /// The signer's certificate or key is not available.
     UnknownSigner,
-    /// The signature is good but the certificate does not chain to a trust anchor.
+    /// The signature is good but the certificate does not chain to a trust anchor, or the
+    /// OpenPGP key was not verified by the admin (not imported as `trusted`).
     Untrusted,
     /// The signing key or certificate was expired (or not yet valid) at the message time.
     Expired,

@@ -99,10 +99,12 @@ fn smime_keys(with_secret: &[&str], public_only: &[&str]) -> Vec<String> {
 }
 
 /// `--key` for OpenPGP fixtures (tests/data/openpgp), e.g. `alice.sec`, `bob.pub`.
+/// `--trusted` each OpenPGP key file (tests/data/openpgp): keys the admin verified, the only
+/// ones whose signatures are `valid`.
 fn pgp_keys(files: &[&str]) -> Vec<String> {
     files
         .iter()
-        .flat_map(|f| ["--key".to_string(), data(&format!("openpgp/{f}.asc"))])
+        .flat_map(|f| ["--trusted".to_string(), data(&format!("openpgp/{f}.asc"))])
         .collect()
 }
 

@@ -15,7 +15,8 @@ use mailseal::{
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-/// A ring with these fixture files imported; `trusted:` before a name marks a trust anchor.
+/// A ring with these fixture files imported; `trusted:` before a name marks a trust anchor
+/// (S/MIME) or a key the admin verified (OpenPGP).
 fn ring(files: &[&str]) -> Keyring {
     let mut ring = Keyring::new();
     for f in files {
@@ -119,24 +120,24 @@ struct Party {
 const PGP: Party = Party {
     method: Method::Pgp,
     sender: "Alice <alice@example.org>",
-    sender_files: &["openpgp/alice.sec.asc"],
+    sender_files: &["trusted:openpgp/alice.sec.asc"],
     shared: &[],
     recipients: [
         (
             "bob@example.org",
-            &["openpgp/bob.pub.asc"],
-            &["openpgp/bob.sec.asc"],
+            &["trusted:openpgp/bob.pub.asc"],
+            &["trusted:openpgp/bob.sec.asc"],
         ),
         (
             "carol@example.org",
-            &["openpgp/carol.pub.asc"],
-            &["openpgp/carol.sec.asc"],
+            &["trusted:openpgp/carol.pub.asc"],
+            &["trusted:openpgp/carol.sec.asc"],
         ),
         // The sender is also a recipient of the 3-recipient case (encrypt-to-self too).
         (
             "alice@example.org",
-            &["openpgp/alice.pub.asc"],
-            &["openpgp/alice.sec.asc"],
+            &["trusted:openpgp/alice.pub.asc"],
+            &["trusted:openpgp/alice.sec.asc"],
         ),
     ],
 };

@@ -13,14 +13,15 @@ use zeroize::Zeroizing;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-/// Alice's S/MIME key (PKCS#12), the CA chain with the root as trust anchor, the PGP RSA key.
+/// Alice's S/MIME key (PKCS#12), the CA chain with the root as trust anchor, the PGP RSA key
+/// (verified by the admin).
 fn ring() -> Keyring {
     let mut ring = Keyring::new();
     let imports: [(&str, Option<&str>, bool); 4] = [
         ("keys/root-ca.crt.pem", None, true),
         ("keys/intermediate-ca.crt.pem", None, false),
         ("keys/alice.p12", Some("alice-pass"), false),
-        ("keys/pgp-rsa-nopass.sec.asc", None, false),
+        ("keys/pgp-rsa-nopass.sec.asc", None, true),
     ];
     for (file, pass, trusted) in imports {
         let opts = ImportOptions {

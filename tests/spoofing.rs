@@ -67,8 +67,15 @@ const PGP: Std = Std {
     method: Method::Pgp,
     alice: "alice@example.org",
     bob: "bob@example.org",
-    alice_ring: &["openpgp/alice.sec.asc", "openpgp/bob.pub.asc"],
-    bob_ring: &["openpgp/bob.sec.asc", "openpgp/alice.pub.asc"],
+    // Each side has verified the other's key (`trusted`): only then is a signature `valid`.
+    alice_ring: &[
+        "trusted:openpgp/alice.sec.asc",
+        "trusted:openpgp/bob.pub.asc",
+    ],
+    bob_ring: &[
+        "trusted:openpgp/bob.sec.asc",
+        "trusted:openpgp/alice.pub.asc",
+    ],
 };
 
 const BOTH: [&Std; 2] = [&SMIME, &PGP];

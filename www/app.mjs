@@ -430,7 +430,9 @@ function updateToggles() {
     const radio = $q(`input[name="c-method"][value="${m}"]`);
     radio.disabled = !possible;
     if (!possible && radio.checked) $q('input[name="c-method"][value="auto"]').checked = true;
-    $(`l-${m}`).title = possible ? `${m === "smime" ? "S/MIME" : "OpenPGP"} is possible` : c ? [c.signDetail, ...c.encryptDetails].filter(Boolean).join("\n") : "not allowed by the policy";
+    $(`l-${m}`).title = possible
+      ? [`${m === "smime" ? "S/MIME" : "OpenPGP"} is possible`, ...(c?.keyNotes ?? [])].join("\n")
+      : c ? [c.signDetail, ...c.encryptDetails].filter(Boolean).join("\n") : "not allowed by the policy";
   }
   $("c-why").textContent = why.join(" · ");
 }
@@ -563,7 +565,10 @@ function renderKeys() {
         el("td", { text: k.expires ? k.expires.slice(0, 10) : "—" }),
         el("td", { text: can }),
         el("td", { text: k.hasSecret ? "yes" : "no" }),
-        el("td", { text: k.trusted ? "yes" : "no" }),
+        // Another key claims one of this key's addresses: the admin must settle which is theirs.
+        el("td", k.conflicts?.length
+          ? { class: "status-expired", text: `${k.trusted ? "yes" : "no"} ⚠ conflict`, title: `Other keys claim this address: ${k.conflicts.join(", ")}` }
+          : { text: k.trusted ? "yes" : "no" }),
         el("td", { class: "id", text: k.id }),
         actions,
       ),

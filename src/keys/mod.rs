@@ -13,6 +13,7 @@
 //! in a sealed keyring as they are (not listed, re-sealed unchanged; see [`Keyring::unseal`]).
 
 mod audit;
+mod conflict;
 mod import;
 #[cfg(feature = "smime")]
 mod legacy_pem;
@@ -23,6 +24,7 @@ pub(crate) mod smime;
 mod vault;
 
 pub use audit::AuditEvent;
+pub use conflict::KeyConflict;
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -130,6 +132,11 @@ pub struct KeyInfo {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub key_ids: Vec<String>,
+    /// Other keys of the keyring that claim one of this key's addresses (OpenPGP: anyone can
+    /// name any address in a key; see [`Keyring::conflicts`]). Empty when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub conflicts: Vec<String>,
 }
 
 /// Options for [`Keyring::import`].
@@ -290,9 +297,10 @@ impl Keyring {
         }
         ids.dedup();
         self.record(AuditEvent::key_management(now, "import", &ids));
+        let all = self.list(now);
         Ok(ids
             .iter()
-            .filter_map(|id| self.entry(id).map(|e| e.info(now)))
+            .filter_map(|id| all.iter().find(|k| k.id == *id).cloned())
             .collect())
     }
 
@@ -314,14 +322,24 @@ impl Keyring {
         id
     }
 
-    /// Every key, evaluated at `now`.
+    /// Every key, evaluated at `now`, with the keys each one conflicts with.
     pub fn list(&self, now: Time) -> Vec<KeyInfo> {
-        self.entries.iter().map(|e| e.info(now)).collect()
+        let mut infos: Vec<KeyInfo> = self.entries.iter().map(|e| e.info(now)).collect();
+        let conflicts = conflict::find(&infos);
+        conflict::annotate(&mut infos, &conflicts);
+        infos
     }
 
     /// One key by id (fingerprint, any case, colons and spaces ignored).
     pub fn get(&self, id: &str, now: Time) -> Option<KeyInfo> {
-        self.entry(id).map(|e| e.info(now))
+        let id = normalize_id(id);
+        self.list(now).into_iter().find(|k| k.id == id)
+    }
+
+    /// Addresses that several different usable OpenPGP keys claim at `now`: the admin must
+    /// verify the right one (`trusted`) and remove the others.
+    pub fn conflicts(&self, now: Time) -> Vec<KeyConflict> {
+        conflict::find(&self.list(now))
     }
 
     /// Removes a key; `true` when it was there.
@@ -431,19 +449,22 @@ impl Keyring {
         self.entries.iter()
     }
 
-    /// Keys bound to `address` (addr-spec, case-insensitive), valid ones first, newest first.
+    /// Keys bound to `address` (addr-spec, case-insensitive): valid ones first, then verified
+    /// (`trusted`) ones, then newest first.
     pub fn by_address(&self, address: &str, now: Time) -> Vec<KeyInfo> {
         let wanted = address.trim().to_ascii_lowercase();
         let mut found: Vec<KeyInfo> = self
-            .entries
-            .iter()
-            .map(|e| e.info(now))
+            .list(now)
+            .into_iter()
             .filter(|i| i.emails.contains(&wanted))
             .collect();
+        // Verified keys before keys that are only present: a key's creation time is its own
+        // claim and must not put an impostor's key first.
         found.sort_by(|a, b| {
             let valid = |i: &KeyInfo| i.status == KeyStatus::Valid;
             valid(b)
                 .cmp(&valid(a))
+                .then_with(|| b.trusted.cmp(&a.trusted))
                 .then_with(|| b.created.cmp(&a.created))
         });
         found

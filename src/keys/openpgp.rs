@@ -209,6 +209,7 @@ impl PgpEntry {
                 .chain(s.subkeys.iter())
                 .map(|k| hex::encode_upper(k.key_id))
                 .collect(),
+            conflicts: Vec::new(),
         }
     }
 

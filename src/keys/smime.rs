@@ -389,6 +389,7 @@ impl SmimeEntry {
             issuer: Some(tbs.issuer.to_string()),
             is_ca: self.is_ca(),
             key_ids: vec![hex::encode_upper(tbs.serial_number.as_bytes())],
+            conflicts: Vec::new(),
         }
     }
 

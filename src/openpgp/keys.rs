@@ -184,8 +184,14 @@ fn usable_in(entry: &PgpEntry, usage: Use, now: Time) -> Result<Chosen<'_>, KeyP
 }
 
 /// The key to use for `address`: among the keyring's OpenPGP keys with a valid user id for the
-/// address, the newest usable component of the newest key. Without one, the most telling
-/// reason (a key that only lacks its secret, then expired, revoked, not yet valid, wrong use).
+/// address, a key the admin verified (`trusted`) before any key that is merely present, and
+/// within the same standing the newest; of that key, its newest usable component. A key's
+/// creation time is what the key itself declares, so it only breaks ties between keys of the
+/// same standing: an impostor key with a user id naming the address never displaces a verified
+/// key. To encrypt, two different unverified keys and no verified one are a conflict that only
+/// the admin can settle (`KeyProblem::Conflict`), not a guess. Without any usable key, the most
+/// telling reason (a key that only lacks its secret, then expired, revoked, not yet valid,
+/// wrong use).
 pub(crate) fn choose<'a>(
     ring: &'a Keyring,
     address: &str,
@@ -194,22 +200,35 @@ pub(crate) fn choose<'a>(
 ) -> Result<Chosen<'a>, Unusable> {
     let wanted = address.trim().to_ascii_lowercase();
     let mut problems = Vec::new();
-    let mut best: Option<Chosen<'a>> = None;
+    let mut usable: Vec<Chosen<'a>> = Vec::new();
     for entry in ring.pgp_entries() {
         if !entry.emails().contains(&wanted) {
             continue;
         }
         match usable_in(entry, usage, now) {
-            Ok(c) => {
-                let newer = best.is_none_or(|b| {
-                    entry.primary_summary().created > b.entry.primary_summary().created
-                });
-                if newer {
-                    best = Some(c);
-                }
-            }
+            Ok(c) => usable.push(c),
             Err(p) => problems.push(p),
         }
+    }
+    let verified = usable.iter().any(|c| c.entry.trusted());
+    let mut best: Option<Chosen<'a>> = None;
+    for c in usable.iter().filter(|c| c.entry.trusted() == verified) {
+        let newer = best
+            .is_none_or(|b| c.entry.primary_summary().created > b.entry.primary_summary().created);
+        if newer {
+            best = Some(*c);
+        }
+    }
+    let contenders = usable
+        .iter()
+        .filter(|c| c.entry.trusted() == verified)
+        .count();
+    if usage == Use::Encrypt && !verified && contenders > 1 {
+        return Err(Unusable {
+            address: wanted,
+            method: Method::Pgp,
+            problem: KeyProblem::Conflict,
+        });
     }
     if let Some(c) = best {
         return Ok(c);

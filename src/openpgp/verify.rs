@@ -4,7 +4,8 @@
 //! RFC 3156 §5, after CRLF canonicalisation), inside messages (one-pass, §5.4), and in the
 //! Cleartext Signature Framework (§7). The signer is found by issuer fingerprint or key id;
 //! MD5, SHA-1 and RIPEMD-160 data signatures and RSA/DSA keys under 2048 bits are refused
-//! (`invalid`); a key revoked or expired at the time of reading gives `revoked` / `expired`.
+//! (`invalid`); a key revoked or expired at the time of reading gives `revoked` / `expired`; a
+//! correct signature by a key the admin has not verified (not `trusted`) gives `untrusted`.
 
 use std::io::Read;
 
@@ -218,6 +219,16 @@ fn judge_inner(
     };
     if sig_expired {
         return with_signer(SignatureState::Expired, "The PGP signature has expired.");
+    }
+    // Anyone can make a key whose user id names any address: only a key the admin verified
+    // (imported or confirmed with `trusted: true`) vouches for who signed.
+    if !entry.trusted() {
+        return with_signer(
+            SignatureState::Untrusted,
+            "The PGP signature is correct, but the key that made it has not been verified: \
+             it is only known to belong to the address it names once an admin marks it as \
+             trusted.",
+        );
     }
     with_signer(SignatureState::Valid, "The PGP signature is valid.")
 }

@@ -89,6 +89,17 @@ impl JsKeyring {
         }
     }
 
+    /// `conflicts({ now? })` → `KeyConflict[]`: addresses that several different usable
+    /// OpenPGP keys claim (the admin must verify the right one and remove the others).
+    #[wasm_bindgen(unchecked_return_type = "KeyConflict[]")]
+    pub fn conflicts(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let now = convert::now(&convert::options(opts)?)?;
+        convert::to_js_value(&self.inner.conflicts(now))
+    }
+
     /// `remove(id)` → `true` when the key was there.
     pub fn remove(
         &mut self,

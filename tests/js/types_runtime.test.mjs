@@ -116,7 +116,7 @@ function samples() {
   bob.import(read("smime/int-ca.crt"), { now });
   bob.import(text("smime/bob.crt") + text("smime/bob.key"), { now });
   bob.import(read("openpgp/bob.sec.asc"), { now });
-  bob.import(read("openpgp/alice.pub.asc"), { now });
+  bob.import(read("openpgp/alice.pub.asc"), { trusted: true, now });
   add("openedSmime", "Opened", open(bob, smime.deliveries[0].mime, { now }));
   add("openedPgp", "Opened", open(bob, pgp.deliveries[0].mime, { now }));
   // One base64 character of the OpenPGP ciphertext changed: the MDC check fails.

@@ -19,7 +19,8 @@ const text = (bytes) => Buffer.from(bytes).toString("latin1");
 function ringOf(pkg, ...files) {
   const ring = new pkg.Keyring();
   for (const f of files) {
-    const trusted = f.endsWith("root-ca.crt");
+    // The S/MIME root is the trust anchor; OpenPGP keys are verified by the admin.
+    const trusted = f.endsWith("root-ca.crt") || f.startsWith("openpgp/");
     ring.import(fixture(f), { now, trusted });
   }
   return ring;

@@ -39,8 +39,9 @@ export function sealedServiceKeyring() {
   ring.import(repoFile("openpgp/bob.sec.asc"));
   // Correspondents: alice has an S/MIME certificate (alice@example.com) and an OpenPGP key
   // (alice@example.org).
+  // Alice's OpenPGP key is verified by the admin (trusted): only such keys make a signature valid.
   ring.import(repoFile("smime/alice.crt"));
-  ring.import(repoFile("openpgp/alice.pub.asc"));
+  ring.import(repoFile("openpgp/alice.pub.asc"), { trusted: true });
   return ring.seal(PASSWORD);
 }
 

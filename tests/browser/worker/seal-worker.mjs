@@ -51,10 +51,11 @@ async function rings(mailseal, method, now) {
     customer.import(await bytes("smime/alice.crt"), { now });
     return { desk, customer, from: "alice@example.com", to: "bob@example.com" };
   }
-  desk.import(await bytes("openpgp/alice.sec.asc"), { now });
-  desk.import(await bytes("openpgp/bob.pub.asc"), { now });
-  customer.import(await bytes("openpgp/bob.sec.asc"), { now });
-  customer.import(await bytes("openpgp/alice.pub.asc"), { now });
+  // OpenPGP keys verified by the admin (trusted): only such keys make a signature valid.
+  desk.import(await bytes("openpgp/alice.sec.asc"), { trusted: true, now });
+  desk.import(await bytes("openpgp/bob.pub.asc"), { trusted: true, now });
+  customer.import(await bytes("openpgp/bob.sec.asc"), { trusted: true, now });
+  customer.import(await bytes("openpgp/alice.pub.asc"), { trusted: true, now });
   return { desk, customer, from: "alice@example.org", to: "bob@example.org" };
 }
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Regenerates tests/data/impostor/ (except NOTES.md) with GnuPG 2.2: an impostor's OpenPGP key
+# that claims alice@example.org (the user id of tests/data/openpgp/alice.*) with a newer
+# creation time than Alice's own key, and mail it signed as Alice.
+#
+#   bash tests/data/make-impostor.sh
+set -euo pipefail
+export LC_ALL=C TZ=UTC
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+OUT="$HERE/impostor"
+W="$(mktemp -d "${TMPDIR:-/tmp}/mailseal-impostor.XXXXXX")"
+GH="$W/gnupg"
+mkdir -m 700 "$GH"
+cleanup() {
+  GNUPGHOME="$GH" gpgconf --kill gpg-agent >/dev/null 2>&1 || true
+  rm -rf "$W"
+}
+trap cleanup EXIT
+
+mkdir -p "$OUT"
+find "$OUT" -mindepth 1 ! -name NOTES.md -exec rm -rf {} +
+
+g() { GNUPGHOME="$GH" gpg --batch --no-tty --quiet --pinentry-mode loopback --passphrase '' \
+  --trust-model always "$@" 2>/dev/null; }
+fpr_of() { g --with-colons --list-keys "$1" | awk -F: '$1=="fpr"{print $10; exit}'; }
+
+# Created 2026-06-01, five months after Alice's real key (2026-01-01): "newest wins" would
+# pick it.
+T=20260601T000000!
+g --faked-system-time $T --quick-gen-key "Alice <alice@example.org>" ed25519 sign 10y
+FPR="$(fpr_of alice@example.org)"
+g --faked-system-time $T --quick-add-key "$FPR" cv25519 encr 10y
+g --armor --export "$FPR" >"$OUT/impostor-alice.pub.asc"
+g --armor --export-secret-keys "$FPR" >"$OUT/impostor-alice.sec.asc"
+echo "$FPR" >"$OUT/impostor-alice.fpr"
+
+# Inline clearsigned mail "from Alice", made by the impostor on 2026-07-01.
+{
+  printf 'From: Alice <alice@example.org>\r\nTo: support@example.com\r\n'
+  printf 'Subject: Please change my bank account\r\nDate: Wed, 01 Jul 2026 10:00:00 +0000\r\n'
+  printf 'Message-ID: <impostor-1@example.org>\r\nMIME-Version: 1.0\r\n'
+  printf 'Content-Type: text/plain; charset=utf-8\r\n\r\n'
+  printf 'Please send refunds to my new account from now on.\n' |
+    g --faked-system-time 20260701T000000! --local-user "$FPR" --digest-algo SHA256 --clearsign |
+    sed 's/$/\r/'
+} >"$OUT/clearsigned-as-alice.eml"

@@ -1,0 +1,323 @@
+//! Impostor OpenPGP keys (issue 13, high): anyone can make a key whose user id names
+//! alice@example.org, and give it any creation time. Such a key, merely imported, must never
+//! make mail `valid`, never receive the desk's mail to Alice when Alice's verified key is
+//! there, and must show as a conflict to the admin.
+//!
+//! The impostor key and its clearsigned mail are gpg-made fixtures (tests/data/impostor,
+//! NOTES.md there); Alice's real key is tests/data/openpgp/alice.*. Runs natively and in wasm.
+
+mod common;
+
+use common::{fixture, rng, NOW};
+use mailseal::capabilities::check;
+use mailseal::engine::all as engines;
+use mailseal::mime::Draft;
+use mailseal::{
+    capabilities, open, protect, Addresses, EncryptionState, ErrorCode, ImportOptions, Keyring,
+    Message, Method, MethodChoice, OpenOptions, Opened, Policy, ProtectOptions, SignatureState,
+};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+const ALICE: &str = "alice@example.org";
+
+fn fpr(file: &str) -> String {
+    String::from_utf8_lossy(fixture(file)).trim().to_string()
+}
+
+fn alice_id() -> String {
+    fpr("openpgp/alice.fpr")
+}
+
+fn impostor_id() -> String {
+    fpr("impostor/impostor-alice.fpr")
+}
+
+/// A keyring from fixtures; `trusted:` in front of a name imports it as verified.
+fn ring(files: &[&str]) -> Keyring {
+    let mut ring = Keyring::new();
+    for f in files {
+        let (file, trusted) = match f.strip_prefix("trusted:") {
+            Some(file) => (file, true),
+            None => (*f, false),
+        };
+        let opts = ImportOptions {
+            trusted,
+            ..ImportOptions::default()
+        };
+        ring.import(fixture(file), &opts, NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    ring
+}
+
+/// The desk: its own key (bob), Alice's key verified by the admin and the impostor's key merely
+/// imported, in the order given.
+fn desk(impostor_first: bool) -> Keyring {
+    let mut files = vec!["openpgp/bob.sec.asc"];
+    let pair = [
+        "trusted:openpgp/alice.pub.asc",
+        "impostor/impostor-alice.pub.asc",
+    ];
+    if impostor_first {
+        files.extend(pair.iter().rev());
+    } else {
+        files.extend(pair);
+    }
+    ring(&files)
+}
+
+fn open_with(ring: &mut Keyring, raw: &[u8]) -> Opened {
+    open(ring, &engines(), raw, &OpenOptions { now: NOW }).expect("open")
+}
+
+fn draft(from: &str, to: &str) -> Draft {
+    Draft {
+        from: from.to_string(),
+        to: vec![to.to_string()],
+        subject: "Ticket #4711".to_string(),
+        text: Some("Your refund was approved.".to_string()),
+        message_id: Some("4711@desk.example".to_string()),
+        ..Draft::default()
+    }
+}
+
+fn protect_pgp(ring: &mut Keyring, draft: &Draft, sign: bool, encrypt: bool) -> Vec<u8> {
+    let mut opts = ProtectOptions::new(sign, encrypt, NOW);
+    opts.method = MethodChoice::Pgp;
+    opts.encrypt_to_self = false;
+    let out = protect(ring, &engines(), Message::Draft(draft), &opts, &mut rng())
+        .unwrap_or_else(|e| panic!("protect: {e}"));
+    assert_eq!(out.deliveries.len(), 1);
+    out.deliveries[0].mime.clone()
+}
+
+#[test]
+fn mail_clearsigned_by_the_impostor_is_not_valid() {
+    for impostor_first in [false, true] {
+        let mut desk = desk(impostor_first);
+        let o = open_with(&mut desk, fixture("impostor/clearsigned-as-alice.eml"));
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Untrusted,
+            "{:?}",
+            o.signature
+        );
+        let signer = o.signature.signer.as_ref().expect("signer named");
+        assert_eq!(signer.key_id, impostor_id());
+        assert!(
+            o.signature
+                .detail
+                .as_deref()
+                .unwrap_or("")
+                .contains("not been verified"),
+            "{:?}",
+            o.signature.detail
+        );
+    }
+}
+
+#[test]
+fn pgp_mime_signed_by_the_impostor_is_not_valid_even_alone() {
+    // The impostor signs "as Alice" with its own secret key.
+    let mut forger = ring(&["impostor/impostor-alice.sec.asc"]);
+    let forged = protect_pgp(
+        &mut forger,
+        &draft(ALICE, "support@example.com"),
+        true,
+        false,
+    );
+    for mut reader in [
+        desk(false),
+        desk(true),
+        ring(&["impostor/impostor-alice.pub.asc"]),
+    ] {
+        let o = open_with(&mut reader, &forged);
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Untrusted,
+            "{:?}",
+            o.signature
+        );
+    }
+}
+
+#[test]
+fn mail_signed_by_the_verified_key_stays_valid() {
+    let mut alice = ring(&["openpgp/alice.sec.asc"]);
+    let genuine = protect_pgp(
+        &mut alice,
+        &draft(ALICE, "support@example.com"),
+        true,
+        false,
+    );
+    for impostor_first in [false, true] {
+        let o = open_with(&mut desk(impostor_first), &genuine);
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Valid,
+            "{:?}",
+            o.signature
+        );
+        assert_eq!(o.signature.signer.as_ref().unwrap().key_id, alice_id());
+    }
+    // The same key merely imported vouches for nothing.
+    let o = open_with(&mut ring(&["openpgp/alice.pub.asc"]), &genuine);
+    assert_eq!(o.signature.state, SignatureState::Untrusted);
+}
+
+#[test]
+fn replies_to_alice_go_to_her_verified_key_only() {
+    for impostor_first in [false, true] {
+        let mut desk = desk(impostor_first);
+        let reply = protect_pgp(&mut desk, &draft("bob@example.org", ALICE), false, true);
+        let o = open_with(&mut ring(&["openpgp/alice.sec.asc"]), &reply);
+        assert_eq!(
+            o.encryption.state,
+            EncryptionState::Decrypted,
+            "{:?}",
+            o.encryption
+        );
+        let o = open_with(&mut ring(&["impostor/impostor-alice.sec.asc"]), &reply);
+        assert_eq!(
+            o.encryption.state,
+            EncryptionState::NoKey,
+            "{:?}",
+            o.encryption
+        );
+    }
+}
+
+#[test]
+fn the_conflict_is_reported_to_the_admin_and_the_composer() {
+    let desk = desk(false);
+    let conflicts = desk.conflicts(NOW);
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].address, ALICE);
+    assert_eq!(conflicts[0].keys, [alice_id(), impostor_id()]);
+    assert_eq!(conflicts[0].verified, [alice_id()]);
+
+    let alice = desk.get(&alice_id(), NOW).unwrap();
+    assert_eq!(alice.conflicts, [impostor_id()]);
+    assert!(alice.trusted);
+    let impostor = desk.get(&impostor_id(), NOW).unwrap();
+    assert_eq!(impostor.conflicts, [alice_id()]);
+    assert!(!impostor.trusted);
+    assert!(desk
+        .list(NOW)
+        .iter()
+        .any(|k| k.id == impostor_id() && !k.conflicts.is_empty()));
+    // by_address puts the verified key first although the impostor's is newer.
+    assert_eq!(desk.by_address(ALICE, NOW)[0].id, alice_id());
+
+    let policy = Policy::default();
+    let caps = capabilities(
+        &desk,
+        &engines(),
+        &policy,
+        &Addresses {
+            from: "bob@example.org".into(),
+            to: vec![ALICE.into()],
+            ..Addresses::default()
+        },
+        NOW,
+    );
+    let pgp = caps
+        .methods
+        .iter()
+        .find(|m| m.method == Method::Pgp)
+        .unwrap();
+    assert!(pgp.can_encrypt);
+    assert!(
+        pgp.key_notes
+            .iter()
+            .any(|n| n.contains(ALICE) && n.contains(&impostor_id())),
+        "{:?}",
+        pgp.key_notes
+    );
+
+    let readiness = check(&desk, &engines(), &policy, &["bob@example.org".into()], NOW);
+    assert_eq!(readiness.conflicts, conflicts);
+    assert!(
+        readiness.details.iter().any(|d| d.contains(ALICE)),
+        "{:?}",
+        readiness.details
+    );
+}
+
+#[test]
+fn two_unverified_keys_for_one_address_are_not_guessed_between() {
+    let mut desk = ring(&[
+        "openpgp/bob.sec.asc",
+        "openpgp/alice.pub.asc",
+        "impostor/impostor-alice.pub.asc",
+    ]);
+    let caps = capabilities(
+        &desk,
+        &engines(),
+        &Policy::default(),
+        &Addresses {
+            from: "bob@example.org".into(),
+            to: vec![ALICE.into()],
+            ..Addresses::default()
+        },
+        NOW,
+    );
+    let pgp = caps
+        .methods
+        .iter()
+        .find(|m| m.method == Method::Pgp)
+        .unwrap();
+    assert!(!pgp.can_encrypt);
+    assert_eq!(pgp.missing, [ALICE]);
+    assert!(
+        pgp.encrypt_details[0].contains("none of them has been verified"),
+        "{:?}",
+        pgp.encrypt_details
+    );
+
+    let mut opts = ProtectOptions::new(false, true, NOW);
+    opts.method = MethodChoice::Pgp;
+    let draft = draft("bob@example.org", ALICE);
+    let e = protect(
+        &mut desk,
+        &engines(),
+        Message::Draft(&draft),
+        &opts,
+        &mut rng(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::RecipientKeyMissing, "{e}");
+    assert!(desk.conflicts(NOW)[0].verified.is_empty());
+}
+
+#[test]
+fn a_single_unverified_key_is_used_with_a_note() {
+    let desk = ring(&["openpgp/bob.sec.asc", "openpgp/alice.pub.asc"]);
+    let caps = capabilities(
+        &desk,
+        &engines(),
+        &Policy::default(),
+        &Addresses {
+            from: "bob@example.org".into(),
+            to: vec![ALICE.into()],
+            ..Addresses::default()
+        },
+        NOW,
+    );
+    let pgp = caps
+        .methods
+        .iter()
+        .find(|m| m.method == Method::Pgp)
+        .unwrap();
+    assert!(pgp.can_encrypt);
+    assert!(
+        pgp.key_notes
+            .iter()
+            .any(|n| n.contains("not been verified")),
+        "{:?}",
+        pgp.key_notes
+    );
+    assert!(desk.conflicts(NOW).is_empty());
+}
