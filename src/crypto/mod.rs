@@ -3,8 +3,12 @@
 //! | module | what |
 //! |---|---|
 //! | `rsa_pkcs1` | RSA PKCS#1 v1.5 decryption hardened against Marvin: blinding, constant-time decoding, implicit rejection |
+//! | `provider` | the seam for bulk work: AES-CBC/GCM and digests on the platform's native crypto when installed, RustCrypto otherwise |
 //! | [`cbc_decrypt`] | CBC with PKCS#7 padding (S/MIME content, legacy encrypted PEM keys) |
 
+// The OpenPGP-only build does not route anything through the provider yet.
+#[cfg_attr(not(feature = "smime"), allow(dead_code))]
+pub(crate) mod provider;
 pub(crate) mod rsa_pkcs1;
 
 #[cfg(feature = "smime")]

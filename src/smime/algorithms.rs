@@ -144,16 +144,18 @@ impl Hash {
     }
 
     /// Digest of `data`; `None` for MD5 (never computed: refused before).
+    /// Through the crypto provider: message-sized data goes to the platform's native digest.
     pub(crate) fn digest(self, data: &[u8]) -> Option<Vec<u8>> {
-        use sha2::Digest;
-        Some(match self {
+        use crate::crypto::provider::{digest, DigestAlg};
+        let alg = match self {
             Hash::Md5 => return None,
-            Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
-            Hash::Sha224 => sha2::Sha224::digest(data).to_vec(),
-            Hash::Sha256 => sha2::Sha256::digest(data).to_vec(),
-            Hash::Sha384 => sha2::Sha384::digest(data).to_vec(),
-            Hash::Sha512 => sha2::Sha512::digest(data).to_vec(),
-        })
+            Hash::Sha1 => DigestAlg::Sha1,
+            Hash::Sha224 => DigestAlg::Sha224,
+            Hash::Sha256 => DigestAlg::Sha256,
+            Hash::Sha384 => DigestAlg::Sha384,
+            Hash::Sha512 => DigestAlg::Sha512,
+        };
+        Some(digest(alg, data))
     }
 
     /// A boxed dynamic digest (RSA-OAEP hashes).

@@ -11,10 +11,6 @@
 //! of the same key). Every failure after a key was found reads the same:
 //! "The message could not be decrypted." (no padding or key oracle, see `rsa_kt`).
 
-use aes::{Aes128, Aes192, Aes256};
-use aes_gcm::aead::consts::{U12, U16};
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::AesGcm;
 use cms::content_info::ContentInfo;
 use cms::enveloped_data::{
     EncryptedContentInfo, KeyTransRecipientInfo, OriginatorIdentifierOrKey, RecipientIdentifier,
@@ -30,7 +26,7 @@ use super::algorithms::{
     Kari, KariRid, Rek,
 };
 use super::{ber, malformed, rsa_kt};
-use crate::crypto::cbc_decrypt;
+use crate::crypto::{cbc_decrypt, provider};
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::smime::SmimeSecret;
@@ -552,40 +548,20 @@ fn decrypt_content(
         {
             return None;
         }
-        let mut buf = Vec::with_capacity(ct.len() + tag.len());
-        buf.extend_from_slice(ct);
-        buf.extend_from_slice(tag);
-        let payload = Payload { msg: &buf, aad };
-        let nonce = aes_gcm::Nonce::<U12>::from_slice(nonce);
-        let plain = match (cipher, tag.len()) {
-            (Cipher::Aes128Gcm, 16) => AesGcm::<Aes128, U12, U16>::new_from_slice(cek)
-                .ok()?
-                .decrypt(nonce, payload),
-            (Cipher::Aes192Gcm, 16) => AesGcm::<Aes192, U12, U16>::new_from_slice(cek)
-                .ok()?
-                .decrypt(nonce, payload),
-            (Cipher::Aes256Gcm, 16) => AesGcm::<Aes256, U12, U16>::new_from_slice(cek)
-                .ok()?
-                .decrypt(nonce, payload),
-            (Cipher::Aes128Gcm, _) => AesGcm::<Aes128, U12, U12>::new_from_slice(cek)
-                .ok()?
-                .decrypt(nonce, payload),
-            (Cipher::Aes192Gcm, _) => AesGcm::<Aes192, U12, U12>::new_from_slice(cek)
-                .ok()?
-                .decrypt(nonce, payload),
-            (Cipher::Aes256Gcm, _) => AesGcm::<Aes256, U12, U12>::new_from_slice(cek)
-                .ok()?
-                .decrypt(nonce, payload),
-            _ => return None,
-        };
-        return plain.ok().map(Zeroizing::new);
+        if !matches!(
+            cipher,
+            Cipher::Aes128Gcm | Cipher::Aes192Gcm | Cipher::Aes256Gcm
+        ) {
+            return None;
+        }
+        return provider::aes_gcm_decrypt(cek, nonce, aad, ct, tag);
     }
     let iv: OctetString = params.decode_as().ok()?;
     let iv = iv.as_bytes();
     match cipher {
-        Cipher::Aes128Cbc => cbc_decrypt::<Aes128>(cek, iv, ct),
-        Cipher::Aes192Cbc => cbc_decrypt::<Aes192>(cek, iv, ct),
-        Cipher::Aes256Cbc => cbc_decrypt::<Aes256>(cek, iv, ct),
+        Cipher::Aes128Cbc | Cipher::Aes192Cbc | Cipher::Aes256Cbc => {
+            provider::aes_cbc_decrypt(cek, iv, ct)
+        }
         Cipher::TdesCbc => cbc_decrypt::<des::TdesEde3>(cek, iv, ct),
         Cipher::Camellia128Cbc => cbc_decrypt::<camellia::Camellia128>(cek, iv, ct),
         Cipher::Camellia192Cbc => cbc_decrypt::<camellia::Camellia192>(cek, iv, ct),

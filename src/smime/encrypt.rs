@@ -8,11 +8,6 @@
 //! KeyAgreeRecipientInfo with an ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme and
 //! AES key wrap of the content key's size (RFC 5753 §3.1.1, RFC 3394).
 
-use aes::{Aes128, Aes256};
-use aes_gcm::aead::consts::{U12, U16};
-use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::AesGcm;
-use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
 use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::enveloped_data::{
@@ -29,6 +24,7 @@ use zeroize::Zeroizing;
 
 use super::algorithms::{self as algs, AuthEnvelopedData, GcmParameters, Hash};
 use super::decrypt::derive_kek;
+use crate::crypto::provider;
 use crate::engine::WriteContext;
 use crate::error::{Error, Result};
 use crate::policy::{SmimeCipher, SmimeKeyTransport};
@@ -74,21 +70,13 @@ pub(crate) fn envelope(
     match cipher {
         SmimeCipher::Aes128Cbc | SmimeCipher::Aes256Cbc => {
             let iv = random(ctx, 16);
-            let (ct, oid) = if key_len == 16 {
-                let enc =
-                    cbc::Encryptor::<Aes128>::new_from_slices(&cek, &iv).map_err(encode_err)?;
-                (
-                    enc.encrypt_padded_vec_mut::<Pkcs7>(content),
-                    rfc5911::ID_AES_128_CBC,
-                )
+            let oid = if key_len == 16 {
+                rfc5911::ID_AES_128_CBC
             } else {
-                let enc =
-                    cbc::Encryptor::<Aes256>::new_from_slices(&cek, &iv).map_err(encode_err)?;
-                (
-                    enc.encrypt_padded_vec_mut::<Pkcs7>(content),
-                    rfc5911::ID_AES_256_CBC,
-                )
+                rfc5911::ID_AES_256_CBC
             };
+            let ct = provider::aes_cbc_encrypt(&cek, &iv, content)
+                .ok_or_else(|| encode_err("AES-CBC key or IV length"))?;
             let ed = EnvelopedData {
                 // RFC 5652 §6.1: 0 when every RecipientInfo is version 0, else 2.
                 version: if any_not_v0 {
@@ -119,10 +107,8 @@ pub(crate) fn envelope(
         }
         SmimeCipher::Aes256Gcm => {
             let nonce = random(ctx, 12);
-            let aead = AesGcm::<Aes256, U12, U16>::new_from_slice(&cek).map_err(encode_err)?;
-            let mut sealed = aead
-                .encrypt(aes_gcm::Nonce::<U12>::from_slice(&nonce), content)
-                .map_err(encode_err)?;
+            let mut sealed = provider::aes_gcm_encrypt(&cek, &nonce, b"", content, 16)
+                .ok_or_else(|| encode_err("AES-GCM key or nonce length"))?;
             let tag = sealed.split_off(sealed.len().saturating_sub(16));
             let params = GcmParameters {
                 nonce: OctetString::new(nonce.to_vec()).map_err(encode_err)?,

@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use x509_cert::attr::{Attribute, AttributeValue};
 
 use super::algorithms::{self as algs, EncryptionKeyPreference, SmimeCapability};
+use crate::crypto::provider::{self, DigestAlg};
 use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::smime::SmimeSecret;
@@ -107,7 +108,8 @@ pub(crate) fn signed_data(
         )
     })?;
     let cert = entry.certificate();
-    let digest = Sha256::digest(content);
+    // The content may be the whole message: through the provider (native digest where offered).
+    let digest = provider::digest(DigestAlg::Sha256, content);
     let signing_time = signing_time(ctx.now)
         .ok_or_else(|| Error::bad_input("The signing time is out of range."))?;
     let mut attrs = vec![
@@ -115,7 +117,7 @@ pub(crate) fn signed_data(
         attribute(algs::SIGNING_TIME, signing_time)?,
         attribute(
             algs::MESSAGE_DIGEST,
-            OctetString::new(digest.to_vec()).map_err(encode_err)?,
+            OctetString::new(digest).map_err(encode_err)?,
         )?,
         attribute(algs::SMIME_CAPABILITIES, capabilities())?,
     ];

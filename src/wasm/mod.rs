@@ -2,7 +2,8 @@
 //!
 //! It converts JavaScript values to Rust types and back, reads the JavaScript clock when the
 //! caller gives no `now`, and turns [`crate::Error`] into a thrown `Error` with a `code`.
-//! No crypto or message logic lives here.
+//! No crypto or message logic lives here: `platform` only adapts the runtime's native crypto
+//! to the core's crypto provider.
 //!
 //! The TypeScript declarations of what JavaScript gets back (`Opened`, `Protected`, `KeyInfo`,
 //! ...) are derived from the Rust result types themselves (`derive(tsify::Tsify)` on wasm32,
@@ -13,6 +14,7 @@ mod convert;
 mod error;
 mod keyring;
 mod messages;
+mod platform;
 
 use wasm_bindgen::prelude::*;
 

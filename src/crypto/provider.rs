@@ -1,0 +1,381 @@
+//! The crypto provider: the one seam between the engines and whoever does the bulk work.
+//!
+//! The engines never call a cipher or digest crate for message-sized data directly; they call
+//! the functions of this module ([`digest`], [`aes_cbc_encrypt`], ...). Those hand the work to
+//! the platform's provider when one is installed and the input is large enough to be worth a
+//! call across the boundary, and to the built-in pure-Rust implementation ([`RustCrypto`])
+//! otherwise, or whenever the platform declines (an algorithm it lacks, an error of its own).
+//! rustls's `CryptoProvider` and sequoia-openpgp's crypto backends are the models.
+//!
+//! - Native builds (tests, the CLI) install nothing: everything is RustCrypto.
+//! - The wasm build installs the runtime's native crypto where it has a synchronous one
+//!   (node:crypto in Node; see `crate::wasm::platform`).
+//!
+//! A platform answer is only ever a faster way to the same bytes: for decryption, anything but
+//! a clean success from the platform is decided again by RustCrypto, so a tampered message
+//! fails the same way on every path.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+use zeroize::Zeroizing;
+
+/// Digests the engines compute over message-sized data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DigestAlg {
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl DigestAlg {
+    /// The name node:crypto and WebCrypto know it by (lower case, as node:crypto takes it).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            DigestAlg::Sha1 => "sha1",
+            DigestAlg::Sha224 => "sha224",
+            DigestAlg::Sha256 => "sha256",
+            DigestAlg::Sha384 => "sha384",
+            DigestAlg::Sha512 => "sha512",
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            DigestAlg::Sha1 => 20,
+            DigestAlg::Sha224 => 28,
+            DigestAlg::Sha256 => 32,
+            DigestAlg::Sha384 => 48,
+            DigestAlg::Sha512 => 64,
+        }
+    }
+}
+
+/// What a platform offers. Every method may decline with `None` (not offered, or failed):
+/// the caller then uses [`RustCrypto`]. AES key sizes follow from the key length (16/24/32).
+pub(crate) trait CryptoProvider: Send + Sync {
+    /// For logs and benchmarks.
+    fn name(&self) -> &'static str;
+    /// The digest of `data`.
+    fn digest(&self, alg: DigestAlg, data: &[u8]) -> Option<Vec<u8>>;
+    /// AES-CBC with PKCS#7 padding.
+    fn aes_cbc_encrypt(&self, key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>>;
+    /// AES-CBC with PKCS#7 padding; `None` also for a wrong key or bad padding.
+    fn aes_cbc_decrypt(&self, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>>;
+    /// AES-GCM with a 96-bit nonce: ciphertext followed by a `tag_len`-byte tag.
+    fn aes_gcm_encrypt(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+        tag_len: usize,
+    ) -> Option<Vec<u8>>;
+    /// AES-GCM with a 96-bit nonce; `None` also when the tag does not verify.
+    fn aes_gcm_decrypt(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        ct: &[u8],
+        tag: &[u8],
+    ) -> Option<Zeroizing<Vec<u8>>>;
+}
+
+/// Inputs below this many bytes stay in RustCrypto: a call into the platform (object creation,
+/// copies across the boundary) costs more than it saves on a few blocks. 2 KiB is a
+/// conservative first value, not yet measured per operation (issue 12 asks for that).
+pub(crate) const PLATFORM_MIN_BYTES: usize = 2048;
+
+static PLATFORM: OnceLock<Box<dyn CryptoProvider>> = OnceLock::new();
+/// Off: everything in RustCrypto although a platform provider is installed (tests that check
+/// both paths against each other, benchmarks).
+static PLATFORM_ON: AtomicBool = AtomicBool::new(true);
+
+/// Installs the platform's provider (once; later calls are ignored). Called by the wasm
+/// boundary when the runtime has native crypto.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn install(provider: Box<dyn CryptoProvider>) {
+    let _ = PLATFORM.set(provider);
+}
+
+/// Turns the installed platform provider on or off (on by default).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn set_platform_enabled(on: bool) {
+    PLATFORM_ON.store(on, Ordering::Relaxed);
+}
+
+/// The installed platform provider, if the input is large enough to hand over.
+fn platform(len: usize) -> Option<&'static dyn CryptoProvider> {
+    if len < PLATFORM_MIN_BYTES || !PLATFORM_ON.load(Ordering::Relaxed) {
+        return None;
+    }
+    PLATFORM.get().map(|p| &**p)
+}
+
+/// The name of the provider that takes large inputs ("rustcrypto" when none is installed).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn active_name() -> &'static str {
+    platform(usize::MAX).map_or(RustCrypto.name(), |p| p.name())
+}
+
+/// The digest of `data` (`None` only if a provider answered with a wrong length, which
+/// RustCrypto never does).
+pub(crate) fn digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
+    platform(data.len())
+        .and_then(|p| p.digest(alg, data))
+        .filter(|d| d.len() == alg.len())
+        .unwrap_or_else(|| rust_digest(alg, data))
+}
+
+/// AES-CBC with PKCS#7 padding; `None` for a key or IV of the wrong length.
+pub(crate) fn aes_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
+    platform(plaintext.len())
+        .and_then(|p| p.aes_cbc_encrypt(key, iv, plaintext))
+        .or_else(|| RustCrypto.aes_cbc_encrypt(key, iv, plaintext))
+}
+
+/// AES-CBC decryption with PKCS#7 padding; `None` for a wrong key or IV length or bad padding.
+pub(crate) fn aes_cbc_decrypt(key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    platform(ct.len())
+        .and_then(|p| p.aes_cbc_decrypt(key, iv, ct))
+        .or_else(|| RustCrypto.aes_cbc_decrypt(key, iv, ct))
+}
+
+/// AES-GCM encryption: ciphertext ‖ tag.
+pub(crate) fn aes_gcm_encrypt(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+    tag_len: usize,
+) -> Option<Vec<u8>> {
+    platform(plaintext.len())
+        .and_then(|p| p.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len))
+        .filter(|out| out.len() == plaintext.len() + tag_len)
+        .or_else(|| RustCrypto.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len))
+}
+
+/// AES-GCM decryption; `None` when the tag does not verify (or bad parameters).
+pub(crate) fn aes_gcm_decrypt(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    ct: &[u8],
+    tag: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    platform(ct.len())
+        .and_then(|p| p.aes_gcm_decrypt(key, nonce, aad, ct, tag))
+        .or_else(|| RustCrypto.aes_gcm_decrypt(key, nonce, aad, ct, tag))
+}
+
+fn rust_digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    match alg {
+        DigestAlg::Sha1 => sha1_digest(data),
+        DigestAlg::Sha224 => sha2::Sha224::digest(data).to_vec(),
+        DigestAlg::Sha256 => sha2::Sha256::digest(data).to_vec(),
+        DigestAlg::Sha384 => sha2::Sha384::digest(data).to_vec(),
+        DigestAlg::Sha512 => sha2::Sha512::digest(data).to_vec(),
+    }
+}
+
+fn sha1_digest(data: &[u8]) -> Vec<u8> {
+    use sha1::Digest;
+    sha1::Sha1::digest(data).to_vec()
+}
+
+/// The built-in provider: RustCrypto's `aes`, `cbc`, `aes-gcm`, `sha1` and `sha2` in wasm and
+/// natively. It offers everything, so every dispatch above ends here at the latest.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RustCrypto;
+
+impl CryptoProvider for RustCrypto {
+    fn name(&self) -> &'static str {
+        "rustcrypto"
+    }
+
+    fn digest(&self, alg: DigestAlg, data: &[u8]) -> Option<Vec<u8>> {
+        Some(rust_digest(alg, data))
+    }
+
+    #[cfg(feature = "smime")]
+    fn aes_cbc_encrypt(&self, key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
+        use aes::{Aes128, Aes192, Aes256};
+        use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+        fn run<C>(key: &[u8], iv: &[u8], p: &[u8]) -> Option<Vec<u8>>
+        where
+            C: cbc::cipher::BlockCipher + cbc::cipher::BlockEncryptMut + cbc::cipher::KeyInit,
+        {
+            let enc = cbc::Encryptor::<C>::new_from_slices(key, iv).ok()?;
+            Some(enc.encrypt_padded_vec_mut::<Pkcs7>(p))
+        }
+        match key.len() {
+            16 => run::<Aes128>(key, iv, plaintext),
+            24 => run::<Aes192>(key, iv, plaintext),
+            32 => run::<Aes256>(key, iv, plaintext),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "smime")]
+    fn aes_cbc_decrypt(&self, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        use aes::{Aes128, Aes192, Aes256};
+        match key.len() {
+            16 => super::cbc_decrypt::<Aes128>(key, iv, ct),
+            24 => super::cbc_decrypt::<Aes192>(key, iv, ct),
+            32 => super::cbc_decrypt::<Aes256>(key, iv, ct),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "smime")]
+    fn aes_gcm_encrypt(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+        tag_len: usize,
+    ) -> Option<Vec<u8>> {
+        use aes_gcm::aead::consts::{U12, U16};
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        use aes_gcm::AesGcm;
+        if nonce.len() != 12 || tag_len != 16 {
+            return None;
+        }
+        let nonce = aes_gcm::Nonce::<U12>::from_slice(nonce);
+        let payload = Payload {
+            msg: plaintext,
+            aad,
+        };
+        match key.len() {
+            16 => AesGcm::<aes::Aes128, U12, U16>::new_from_slice(key)
+                .ok()?
+                .encrypt(nonce, payload)
+                .ok(),
+            24 => AesGcm::<aes::Aes192, U12, U16>::new_from_slice(key)
+                .ok()?
+                .encrypt(nonce, payload)
+                .ok(),
+            32 => AesGcm::<aes::Aes256, U12, U16>::new_from_slice(key)
+                .ok()?
+                .encrypt(nonce, payload)
+                .ok(),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "smime")]
+    fn aes_gcm_decrypt(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        ct: &[u8],
+        tag: &[u8],
+    ) -> Option<Zeroizing<Vec<u8>>> {
+        use aes_gcm::aead::consts::{U12, U16};
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        use aes_gcm::AesGcm;
+        if nonce.len() != 12 {
+            return None;
+        }
+        let mut msg = Vec::with_capacity(ct.len() + tag.len());
+        msg.extend_from_slice(ct);
+        msg.extend_from_slice(tag);
+        let payload = Payload { msg: &msg, aad };
+        let nonce = aes_gcm::Nonce::<U12>::from_slice(nonce);
+        let plain = match (key.len(), tag.len()) {
+            (16, 16) => AesGcm::<aes::Aes128, U12, U16>::new_from_slice(key)
+                .ok()?
+                .decrypt(nonce, payload),
+            (24, 16) => AesGcm::<aes::Aes192, U12, U16>::new_from_slice(key)
+                .ok()?
+                .decrypt(nonce, payload),
+            (32, 16) => AesGcm::<aes::Aes256, U12, U16>::new_from_slice(key)
+                .ok()?
+                .decrypt(nonce, payload),
+            (16, 12) => AesGcm::<aes::Aes128, U12, U12>::new_from_slice(key)
+                .ok()?
+                .decrypt(nonce, payload),
+            (24, 12) => AesGcm::<aes::Aes192, U12, U12>::new_from_slice(key)
+                .ok()?
+                .decrypt(nonce, payload),
+            (32, 12) => AesGcm::<aes::Aes256, U12, U12>::new_from_slice(key)
+                .ok()?
+                .decrypt(nonce, payload),
+            _ => return None,
+        };
+        plain.ok().map(Zeroizing::new)
+    }
+
+    // The OpenPGP-only build has no AES-CBC/GCM users (rPGP does its own ciphers).
+    #[cfg(not(feature = "smime"))]
+    fn aes_cbc_encrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
+
+    #[cfg(not(feature = "smime"))]
+    fn aes_cbc_decrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        None
+    }
+
+    #[cfg(not(feature = "smime"))]
+    fn aes_gcm_encrypt(&self, _: &[u8], _: &[u8], _: &[u8], _: &[u8], _: usize) -> Option<Vec<u8>> {
+        None
+    }
+
+    #[cfg(not(feature = "smime"))]
+    fn aes_gcm_decrypt(
+        &self,
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+    ) -> Option<Zeroizing<Vec<u8>>> {
+        None
+    }
+}
+
+#[cfg(all(test, feature = "smime"))]
+mod tests {
+    use super::*;
+
+    /// NIST SP 800-38A F.2.5 (CBC-AES256.Encrypt, first block) and FIPS 180-2 "abc".
+    #[test]
+    fn rustcrypto_matches_the_standards_vectors() {
+        let key = hex::decode("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4")
+            .unwrap();
+        let iv = hex::decode("000102030405060708090a0b0c0d0e0f").unwrap();
+        let p = hex::decode("6bc1bee22e409f96e93d7e117393172a").unwrap();
+        let c = RustCrypto.aes_cbc_encrypt(&key, &iv, &p).unwrap();
+        assert_eq!(hex::encode(&c[..16]), "f58c4c04d6e5f1ba779eabfb5f7bfbd6");
+        assert_eq!(
+            &RustCrypto.aes_cbc_decrypt(&key, &iv, &c).unwrap()[..],
+            &p[..]
+        );
+        assert_eq!(
+            hex::encode(digest(DigestAlg::Sha256, b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn gcm_round_trips_and_refuses_a_changed_tag() {
+        let (key, nonce) = ([7u8; 32], [9u8; 12]);
+        let sealed = aes_gcm_encrypt(&key, &nonce, b"", b"hello", 16).unwrap();
+        let (ct, tag) = sealed.split_at(5);
+        assert_eq!(
+            &aes_gcm_decrypt(&key, &nonce, b"", ct, tag).unwrap()[..],
+            b"hello"
+        );
+        let mut bad = tag.to_vec();
+        bad[0] ^= 1;
+        assert!(aes_gcm_decrypt(&key, &nonce, b"", ct, &bad).is_none());
+    }
+}

@@ -1,0 +1,84 @@
+// The crypto provider (issue 12): in Node, AES-CBC/GCM and digests of large inputs run on
+// node:crypto; everything else, and everything when usePlatformCrypto(false), on RustCrypto in
+// wasm. Each path must open what the other wrote, and a tampered message must fail the same
+// way on both. (openssl reading the node:crypto output: tests/js/flow and the worker tests.)
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { Keyring, cryptoProvider, open, protect, usePlatformCrypto } from "mailseal";
+import { DATA } from "./helpers.mjs";
+
+const now = new Date("2026-12-01T00:00:00Z");
+const read = (p) => readFileSync(join(DATA, p));
+const payload = new Uint8Array(1 << 20).map((_, i) => (i * 7919) % 251);
+
+function ring(...people) {
+  const r = new Keyring();
+  r.import(read("smime/root-ca.crt"), { trusted: true, now });
+  r.import(read("smime/int-ca.crt"), { now });
+  for (const p of people) r.import(Buffer.concat([read(`smime/${p}.crt`), read(`smime/${p}.key`)]), { now });
+  return r;
+}
+
+const draft = {
+  from: "alice@example.com",
+  to: ["bob@example.com"],
+  subject: "1 MiB",
+  text: "see attachment\n",
+  attachments: [{ filename: "p.bin", contentType: "application/octet-stream", data: payload }],
+};
+
+function write(platform, smimeCipher) {
+  usePlatformCrypto(platform);
+  const out = protect(ring("alice", "bob"), draft, { sign: true, encrypt: true, method: "smime", encryptToSelf: false, policy: { smimeCipher }, now });
+  return out.deliveries[0].mime;
+}
+
+function read1(platform, mime) {
+  usePlatformCrypto(platform);
+  return open(ring("bob"), mime, { now });
+}
+
+/** One base64 character in the middle of the CMS body changed. */
+function tampered(mime) {
+  const text = Buffer.from(mime).toString("latin1");
+  const body = text.indexOf("\r\n\r\n", text.indexOf("application/pkcs7-mime")) + 4;
+  const at = Math.floor((body + text.length) / 2);
+  const ch = text[at] === "A" ? "B" : "A";
+  return Buffer.from(text.slice(0, at) + ch + text.slice(at + 1), "latin1");
+}
+
+describe("crypto provider", () => {
+  after(() => usePlatformCrypto(true));
+
+  test("node:crypto takes large inputs in Node", () => {
+    assert.equal(cryptoProvider(), "node:crypto");
+    usePlatformCrypto(false);
+    assert.equal(cryptoProvider(), "rustcrypto");
+    usePlatformCrypto(true);
+  });
+
+  for (const cipher of ["aes256-cbc", "aes128-cbc", "aes256-gcm"]) {
+    test(`S/MIME ${cipher}, signed: each path opens what the other wrote`, () => {
+      for (const [writer, reader] of [[true, false], [false, true], [true, true]]) {
+        const o = read1(reader, write(writer, cipher));
+        const how = `written ${writer ? "native" : "wasm"}, read ${reader ? "native" : "wasm"}`;
+        assert.equal(o.encryption.state, "decrypted", how);
+        assert.equal(o.encryption.algorithm, cipher, how);
+        assert.equal(o.signature.state, "valid", how);
+        assert.deepEqual(new Uint8Array(o.attachments[0].data), payload, how);
+      }
+    });
+
+    test(`S/MIME ${cipher}: a tampered copy fails the same way on both paths`, () => {
+      const bad = tampered(write(true, cipher));
+      const [native, wasm] = [read1(true, bad), read1(false, bad)];
+      assert.notEqual(native.signature.state, "valid");
+      assert.equal(native.encryption.state, wasm.encryption.state);
+      assert.equal(native.signature.state, wasm.signature.state);
+      assert.equal(native.encryption.detail, wasm.encryption.detail);
+      assert.equal(native.text, wasm.text);
+    });
+  }
+});
