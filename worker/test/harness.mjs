@@ -176,17 +176,21 @@ export function headersOf(raw) {
   return out;
 }
 
-/** Runs a tool; a missing tool skips the test, or fails it under CI=1. */
+/** Runs a tool; a missing tool skips the test, or fails it under CI (CI set to anything but
+ * "" / "false": CI runs with CI=true, which the old `=== "1"` check never matched). */
 export function have(tool, t) {
   try {
     execFileSync(tool, [tool === "openssl" ? "version" : "--version"], { stdio: "ignore" });
     return true;
   } catch {
-    if (process.env.CI === "1") throw new Error(`${tool} is required under CI=1`);
+    if (underCi()) throw new Error(`${tool} is required under CI (CI=${process.env.CI})`);
     t.skip(`${tool} not installed`);
     return false;
   }
 }
+
+/** Running under CI: a test that cannot run there must fail, not skip. */
+export const underCi = () => !["", "0", "false", undefined].includes(process.env.CI);
 
 // `node test/harness.mjs bundle DIR`: bundle once (make test-worker).
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === "bundle") {
