@@ -5,34 +5,15 @@
 
 mod common;
 
-use common::{fixture, rng, NOW};
+use common::{ring_of as ring, rng, NOW};
 use mailseal::mime::{Draft, DraftAttachment};
 use mailseal::{
-    open, protect, EncryptionState, Fallback, ImportOptions, Keyring, Message, Method,
-    MethodChoice, OpenOptions, Opened, ProtectOptions, Scope, SignatureState,
+    open, protect, EncryptionState, Fallback, Message, Method, MethodChoice, OpenOptions, Opened,
+    ProtectOptions, Scope, SignatureState,
 };
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-
-/// A ring with these fixture files imported; `trusted:` before a name marks a trust anchor
-/// (S/MIME) or a key the admin verified (OpenPGP).
-fn ring(files: &[&str]) -> Keyring {
-    let mut ring = Keyring::new();
-    for f in files {
-        let (file, trusted) = match f.strip_prefix("trusted:") {
-            Some(file) => (file, true),
-            None => (*f, false),
-        };
-        let opts = ImportOptions {
-            trusted,
-            ..ImportOptions::default()
-        };
-        ring.import(fixture(file), &opts, NOW)
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
-    ring
-}
 
 #[derive(Clone, Copy, Debug)]
 enum Body {

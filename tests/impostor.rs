@@ -8,13 +8,13 @@
 
 mod common;
 
-use common::{fixture, rng, NOW};
+use common::{fixture, ring_of as ring, rng, NOW};
 use mailseal::capabilities::check;
 use mailseal::engine::all as engines;
 use mailseal::mime::Draft;
 use mailseal::{
-    capabilities, open, protect, Addresses, EncryptionState, ErrorCode, ImportOptions, Keyring,
-    Message, Method, MethodChoice, OpenOptions, Opened, Policy, ProtectOptions, SignatureState,
+    capabilities, open, protect, Addresses, EncryptionState, ErrorCode, Keyring, Message, Method,
+    MethodCapabilities, MethodChoice, OpenOptions, Opened, Policy, ProtectOptions, SignatureState,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -34,24 +34,6 @@ fn impostor_id() -> String {
     fpr("impostor/impostor-alice.fpr")
 }
 
-/// A keyring from fixtures; `trusted:` in front of a name imports it as verified.
-fn ring(files: &[&str]) -> Keyring {
-    let mut ring = Keyring::new();
-    for f in files {
-        let (file, trusted) = match f.strip_prefix("trusted:") {
-            Some(file) => (file, true),
-            None => (*f, false),
-        };
-        let opts = ImportOptions {
-            trusted,
-            ..ImportOptions::default()
-        };
-        ring.import(fixture(file), &opts, NOW)
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
-    ring
-}
-
 /// The desk: its own key (bob), Alice's key verified by the admin and the impostor's key merely
 /// imported, in the order given.
 fn desk(impostor_first: bool) -> Keyring {
@@ -66,6 +48,25 @@ fn desk(impostor_first: bool) -> Keyring {
         files.extend(pair);
     }
     ring(&files)
+}
+
+/// What the composer sees for OpenPGP when bob@example.org writes to Alice.
+fn pgp_capabilities_to_alice(ring: &Keyring) -> MethodCapabilities {
+    let caps = capabilities(
+        ring,
+        &engines(),
+        &Policy::default(),
+        &Addresses {
+            from: "bob@example.org".into(),
+            to: vec![ALICE.into()],
+            ..Addresses::default()
+        },
+        NOW,
+    );
+    caps.methods
+        .into_iter()
+        .find(|m| m.method == Method::Pgp)
+        .expect("an OpenPGP answer")
 }
 
 fn open_with(ring: &mut Keyring, raw: &[u8]) -> Opened {
@@ -211,23 +212,7 @@ fn the_conflict_is_reported_to_the_admin_and_the_composer() {
     // by_address puts the verified key first although the impostor's is newer.
     assert_eq!(desk.by_address(ALICE, NOW)[0].id, alice_id());
 
-    let policy = Policy::default();
-    let caps = capabilities(
-        &desk,
-        &engines(),
-        &policy,
-        &Addresses {
-            from: "bob@example.org".into(),
-            to: vec![ALICE.into()],
-            ..Addresses::default()
-        },
-        NOW,
-    );
-    let pgp = caps
-        .methods
-        .iter()
-        .find(|m| m.method == Method::Pgp)
-        .unwrap();
+    let pgp = pgp_capabilities_to_alice(&desk);
     assert!(pgp.can_encrypt);
     assert!(
         pgp.key_notes
@@ -237,7 +222,13 @@ fn the_conflict_is_reported_to_the_admin_and_the_composer() {
         pgp.key_notes
     );
 
-    let readiness = check(&desk, &engines(), &policy, &["bob@example.org".into()], NOW);
+    let readiness = check(
+        &desk,
+        &engines(),
+        &Policy::default(),
+        &["bob@example.org".into()],
+        NOW,
+    );
     assert_eq!(readiness.conflicts, conflicts);
     assert!(
         readiness.details.iter().any(|d| d.contains(ALICE)),
@@ -253,22 +244,7 @@ fn two_unverified_keys_for_one_address_are_not_guessed_between() {
         "openpgp/alice.pub.asc",
         "impostor/impostor-alice.pub.asc",
     ]);
-    let caps = capabilities(
-        &desk,
-        &engines(),
-        &Policy::default(),
-        &Addresses {
-            from: "bob@example.org".into(),
-            to: vec![ALICE.into()],
-            ..Addresses::default()
-        },
-        NOW,
-    );
-    let pgp = caps
-        .methods
-        .iter()
-        .find(|m| m.method == Method::Pgp)
-        .unwrap();
+    let pgp = pgp_capabilities_to_alice(&desk);
     assert!(!pgp.can_encrypt);
     assert_eq!(pgp.missing, [ALICE]);
     assert!(
@@ -295,22 +271,7 @@ fn two_unverified_keys_for_one_address_are_not_guessed_between() {
 #[test]
 fn a_single_unverified_key_is_used_with_a_note() {
     let desk = ring(&["openpgp/bob.sec.asc", "openpgp/alice.pub.asc"]);
-    let caps = capabilities(
-        &desk,
-        &engines(),
-        &Policy::default(),
-        &Addresses {
-            from: "bob@example.org".into(),
-            to: vec![ALICE.into()],
-            ..Addresses::default()
-        },
-        NOW,
-    );
-    let pgp = caps
-        .methods
-        .iter()
-        .find(|m| m.method == Method::Pgp)
-        .unwrap();
+    let pgp = pgp_capabilities_to_alice(&desk);
     assert!(pgp.can_encrypt);
     assert!(
         pgp.key_notes

@@ -21,12 +21,12 @@
 
 mod common;
 
-use common::{fixture, rng, NOW};
+use common::{fixture, ring_of as ring, rng, NOW};
 use mailseal::engine::all as engines;
 use mailseal::mime::Draft;
 use mailseal::{
-    open, protect, EncryptionState, ImportOptions, Keyring, Message, Method, MethodChoice,
-    OpenOptions, Opened, ProtectOptions, Scope, SignatureState,
+    open, protect, EncryptionState, ImportOptions, Message, Method, MethodChoice, OpenOptions,
+    Opened, ProtectOptions, Scope, SignatureState,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -84,24 +84,6 @@ const GENUINE: &str = "Your refund of 20 EUR was approved.";
 const ATTACKER: &str = "Please wire 9000 EUR to IBAN XX00 EVIL today.";
 const SECRET: &str = "SECRET-launch-code-0451";
 const MALLORY: &str = "mallory@evil.example";
-
-/// A ring with these fixture files imported; `trusted:` before a name marks a trust anchor.
-fn ring(files: &[&str]) -> Keyring {
-    let mut ring = Keyring::new();
-    for f in files {
-        let (file, trusted) = match f.strip_prefix("trusted:") {
-            Some(file) => (file, true),
-            None => (*f, false),
-        };
-        let opts = ImportOptions {
-            trusted,
-            ..ImportOptions::default()
-        };
-        ring.import(fixture(file), &opts, NOW)
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
-    ring
-}
 
 /// What a `protect()` call should make.
 #[derive(Clone, Copy)]

@@ -188,6 +188,40 @@ fn sha1_digest(data: &[u8]) -> Vec<u8> {
     sha1::Sha1::digest(data).to_vec()
 }
 
+/// Which way [`gcm`] runs.
+#[cfg(feature = "smime")]
+#[derive(Clone, Copy)]
+enum GcmDirection {
+    Seal,
+    Open,
+}
+#[cfg(feature = "smime")]
+use GcmDirection::{Open, Seal};
+
+/// AES-GCM with cipher `C`, a 96-bit nonce and a `T`-byte tag: seal `msg` (out: ciphertext ‖
+/// tag) or open it (in: ciphertext ‖ tag; `None` when the tag does not verify).
+#[cfg(feature = "smime")]
+fn gcm<C, T>(key: &[u8], nonce: &[u8], aad: &[u8], msg: &[u8], dir: GcmDirection) -> Option<Vec<u8>>
+where
+    C: aes_gcm::aes::cipher::BlockCipher<BlockSize = aes_gcm::aead::consts::U16>
+        + aes_gcm::aes::cipher::BlockEncrypt
+        + aes_gcm::aead::KeyInit,
+    T: aes_gcm::TagSize,
+{
+    use aes_gcm::aead::consts::U12;
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    if nonce.len() != 12 {
+        return None;
+    }
+    let cipher = aes_gcm::AesGcm::<C, U12, T>::new_from_slice(key).ok()?;
+    let nonce = aes_gcm::Nonce::<U12>::from_slice(nonce);
+    let payload = Payload { msg, aad };
+    match dir {
+        Seal => cipher.encrypt(nonce, payload).ok(),
+        Open => cipher.decrypt(nonce, payload).ok(),
+    }
+}
+
 /// The built-in provider: RustCrypto's `aes`, `cbc`, `aes-gcm`, `sha1` and `sha2` in wasm and
 /// natively. It offers everything, so every dispatch above ends here at the latest.
 #[derive(Debug, Clone, Copy, Default)]
@@ -241,30 +275,14 @@ impl CryptoProvider for RustCrypto {
         plaintext: &[u8],
         tag_len: usize,
     ) -> Option<Vec<u8>> {
-        use aes_gcm::aead::consts::{U12, U16};
-        use aes_gcm::aead::{Aead, KeyInit, Payload};
-        use aes_gcm::AesGcm;
+        use aes_gcm::aead::consts::U16;
         if nonce.len() != 12 || tag_len != 16 {
             return None;
         }
-        let nonce = aes_gcm::Nonce::<U12>::from_slice(nonce);
-        let payload = Payload {
-            msg: plaintext,
-            aad,
-        };
         match key.len() {
-            16 => AesGcm::<aes::Aes128, U12, U16>::new_from_slice(key)
-                .ok()?
-                .encrypt(nonce, payload)
-                .ok(),
-            24 => AesGcm::<aes::Aes192, U12, U16>::new_from_slice(key)
-                .ok()?
-                .encrypt(nonce, payload)
-                .ok(),
-            32 => AesGcm::<aes::Aes256, U12, U16>::new_from_slice(key)
-                .ok()?
-                .encrypt(nonce, payload)
-                .ok(),
+            16 => gcm::<aes::Aes128, U16>(key, nonce, aad, plaintext, Seal),
+            24 => gcm::<aes::Aes192, U16>(key, nonce, aad, plaintext, Seal),
+            32 => gcm::<aes::Aes256, U16>(key, nonce, aad, plaintext, Seal),
             _ => None,
         }
     }
@@ -278,39 +296,24 @@ impl CryptoProvider for RustCrypto {
         ct: &[u8],
         tag: &[u8],
     ) -> Option<Zeroizing<Vec<u8>>> {
+        use aes::{Aes128, Aes192, Aes256};
         use aes_gcm::aead::consts::{U12, U16};
-        use aes_gcm::aead::{Aead, KeyInit, Payload};
-        use aes_gcm::AesGcm;
         if nonce.len() != 12 {
             return None;
         }
         let mut msg = Vec::with_capacity(ct.len() + tag.len());
         msg.extend_from_slice(ct);
         msg.extend_from_slice(tag);
-        let payload = Payload { msg: &msg, aad };
-        let nonce = aes_gcm::Nonce::<U12>::from_slice(nonce);
         let plain = match (key.len(), tag.len()) {
-            (16, 16) => AesGcm::<aes::Aes128, U12, U16>::new_from_slice(key)
-                .ok()?
-                .decrypt(nonce, payload),
-            (24, 16) => AesGcm::<aes::Aes192, U12, U16>::new_from_slice(key)
-                .ok()?
-                .decrypt(nonce, payload),
-            (32, 16) => AesGcm::<aes::Aes256, U12, U16>::new_from_slice(key)
-                .ok()?
-                .decrypt(nonce, payload),
-            (16, 12) => AesGcm::<aes::Aes128, U12, U12>::new_from_slice(key)
-                .ok()?
-                .decrypt(nonce, payload),
-            (24, 12) => AesGcm::<aes::Aes192, U12, U12>::new_from_slice(key)
-                .ok()?
-                .decrypt(nonce, payload),
-            (32, 12) => AesGcm::<aes::Aes256, U12, U12>::new_from_slice(key)
-                .ok()?
-                .decrypt(nonce, payload),
-            _ => return None,
+            (16, 16) => gcm::<Aes128, U16>(key, nonce, aad, &msg, Open),
+            (24, 16) => gcm::<Aes192, U16>(key, nonce, aad, &msg, Open),
+            (32, 16) => gcm::<Aes256, U16>(key, nonce, aad, &msg, Open),
+            (16, 12) => gcm::<Aes128, U12>(key, nonce, aad, &msg, Open),
+            (24, 12) => gcm::<Aes192, U12>(key, nonce, aad, &msg, Open),
+            (32, 12) => gcm::<Aes256, U12>(key, nonce, aad, &msg, Open),
+            _ => None,
         };
-        plain.ok().map(Zeroizing::new)
+        plain.map(Zeroizing::new)
     }
 
     // The OpenPGP-only build has no AES-CBC/GCM users (rPGP does its own ciphers).

@@ -28,6 +28,25 @@ pub fn expected() -> serde_json::Value {
 /// 2026-12-01T00:00:00Z, the clock the key fixtures were made for.
 pub const NOW: Time = Time::from_unix(1_796_083_200);
 
+/// A keyring with these fixtures imported at NOW; `trusted:` before a name marks a trust
+/// anchor (S/MIME) or a key the admin verified (OpenPGP).
+pub fn ring_of(files: &[&str]) -> mailseal::Keyring {
+    let mut ring = mailseal::Keyring::new();
+    for f in files {
+        let (file, trusted) = match f.strip_prefix("trusted:") {
+            Some(file) => (file, true),
+            None => (*f, false),
+        };
+        let opts = mailseal::ImportOptions {
+            trusted,
+            ..mailseal::ImportOptions::default()
+        };
+        ring.import(fixture(file), &opts, NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    ring
+}
+
 /// A deterministic RNG for tests.
 pub fn rng() -> rand_chacha::ChaCha20Rng {
     rand_chacha::ChaCha20Rng::seed_from_u64(7)
