@@ -27,10 +27,10 @@ for (const method of process.argv[3] ? [process.argv[3]] : Object.keys(setups)) 
     for (let run = 0; run < 3; run++) {
       let t = performance.now();
       const draft = { from: addr, to: [addr], subject: 'b', attachments: [{ filename: 'p.bin', contentType: 'application/octet-stream', data: payload }] };
-      const p = protect(ring, draft, { sign, encrypt, method, now });
+      const p = await protect(ring, draft, { sign, encrypt, method, now });
       const tp = performance.now() - t;
       t = performance.now();
-      const o = open(ring, p.deliveries[0].mime, { now });
+      const o = await open(ring, p.deliveries[0].mime, { now });
       const to = performance.now() - t;
       console.log(`${method.padEnd(6)} sign=${sign} encrypt=${encrypt}  protect ${tp.toFixed(1)} ms  open ${to.toFixed(1)} ms  (${o.encryption.state}/${o.signature.state})`);
     }

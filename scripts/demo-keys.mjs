@@ -111,8 +111,8 @@ if (made) for (const who of Object.keys(made)) senders.import(made[who].secret, 
 
 const TICKET = "Ticket #4711";
 const dec = new TextDecoder();
-const one = (draft, opts) => {
-  const out = protect(senders, draft, opts);
+const one = async (draft, opts) => {
+  const out = await protect(senders, draft, opts);
   if (out.deliveries.length !== 1) throw new Error(`expected one delivery for ${draft.subject}`);
   return dec.decode(out.deliveries[0].mime);
 };
@@ -139,7 +139,7 @@ mkdirSync(msgsOut, { recursive: true });
 add(
   "01-smime-signed-encrypted.eml",
   "S/MIME, signed and encrypted, with an attachment",
-  one(
+  await one(
     {
       from: "carol@example.com", to: "alice@example.com", subject: `${TICKET}: VPN access (S/MIME)`,
       text: "Hello Alice,\r\n\r\nmy VPN token stopped working this morning. The invoice is attached.\r\n\r\nCarol\r\n",
@@ -151,7 +151,7 @@ add(
 add(
   "02-pgp-signed-encrypted.eml",
   "OpenPGP, signed and encrypted, with an attachment",
-  one(
+  await one(
     {
       from: "carol@example.org", to: "alice@example.org", subject: `${TICKET}: VPN access (OpenPGP)`,
       text: "Hi Alice,\r\n\r\nthe same problem from my private address. Log attached.\r\n\r\nCarol\r\n",
@@ -163,7 +163,7 @@ add(
 add(
   "03-smime-signed-html.eml",
   "S/MIME, signed only, HTML body with remote content",
-  one(
+  await one(
     {
       from: "dave@example.com", to: "alice@example.com", subject: `${TICKET}: screenshot`,
       text: "Hello, see the HTML version.\r\n",
@@ -172,7 +172,7 @@ add(
     { sign: true, encrypt: false, method: "smime" },
   ),
 );
-const signedPgp = one(
+const signedPgp = await one(
   { from: "carol@example.org", to: "alice@example.org", subject: `${TICKET}: new token number`, text: "Please register my new token: 0042-7781.\r\n" },
   { sign: true, encrypt: false, method: "pgp" },
 );
@@ -185,14 +185,14 @@ add(
 add(
   "06-pgp-unknown-signer.eml",
   "OpenPGP, signed by a key the help desk does not know",
-  one(
+  await one(
     { from: "stranger@example.org", to: "alice@example.org", subject: `${TICKET}: I can help`, text: "I am from IT, send me your password.\r\n" },
     { sign: true, encrypt: false, method: "pgp" },
   ),
 );
 // Partially signed: an unsigned part put next to a signed one (a forward, or an attacker).
 {
-  const signed = one(
+  const signed = await one(
     { from: "carol@example.com", to: "alice@example.com", subject: `${TICKET}: confirmation`, text: "I confirm the token change.\r\n" },
     { sign: true, encrypt: false, method: "smime" },
   );
@@ -209,7 +209,7 @@ add(
 }
 // Sender mismatch: signed by Carol, but the From line says Dave.
 {
-  const signed = one(
+  const signed = await one(
     { from: "carol@example.com", to: "alice@example.com", subject: `${TICKET}: please close`, text: "Please close the ticket.\r\n" },
     { sign: true, encrypt: false, method: "smime" },
   );
@@ -219,7 +219,7 @@ add(
 add(
   "09-smime-not-for-you.eml",
   "S/MIME, encrypted to a customer only (cannot decrypt)",
-  one(
+  await one(
     { from: "dave@example.com", to: "carol@example.com", subject: `${TICKET}: between customers`, text: "Carol, this is for you only.\r\n" },
     { sign: true, encrypt: true, method: "smime" },
   ),

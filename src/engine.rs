@@ -19,6 +19,7 @@
 
 use zeroize::Zeroizing;
 
+use crate::crypto::provider::Pending;
 use crate::error::Result;
 use crate::keys::Keyring;
 use crate::policy::Algorithms;
@@ -158,6 +159,10 @@ pub fn all() -> Vec<&'static dyn Engine> {
 }
 
 /// One standard's sign / verify / encrypt / decrypt over MIME entities with keyring keys.
+///
+/// The operations return futures ([`Pending`]) because their bulk work goes through the crypto
+/// provider, which is asynchronous where the platform's crypto is (WebCrypto). Key selection
+/// is synchronous.
 pub trait Engine {
     /// Which standard this is.
     fn method(&self) -> Method;
@@ -180,42 +185,52 @@ pub trait Engine {
 
     /// Signs a canonical entity as `signer` and returns the signed entity (default form: the
     /// standard's detached `multipart/signed`).
-    fn sign(
-        &self,
-        ring: &Keyring,
-        signer: &str,
-        entity: &[u8],
-        ctx: &mut WriteContext<'_>,
-    ) -> Result<Vec<u8>>;
+    fn sign<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        signer: &'a str,
+        entity: &'a [u8],
+        ctx: &'a mut WriteContext<'_>,
+    ) -> Pending<'a, Result<Vec<u8>>>;
 
     /// Encrypts a canonical entity to every address in `recipients` (the caller adds the sender
     /// for encrypt-to-self). With `signer`, signs first (S/MIME: signed entity inside the
     /// envelope; OpenPGP: one-pass signature inside the encrypted message). Any recipient
     /// without a usable key is `recipient_key_missing` naming the addresses.
-    fn encrypt(
-        &self,
-        ring: &Keyring,
-        recipients: &[String],
-        signer: Option<&str>,
-        entity: &[u8],
-        ctx: &mut WriteContext<'_>,
-    ) -> Result<Vec<u8>>;
+    fn encrypt<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        recipients: &'a [String],
+        signer: Option<&'a str>,
+        entity: &'a [u8],
+        ctx: &'a mut WriteContext<'_>,
+    ) -> Pending<'a, Result<Vec<u8>>>;
 
     /// Decrypts an encrypted payload (S/MIME: DER ContentInfo; OpenPGP: armored or binary
     /// message) with whichever keyring secret key it is for.
-    fn decrypt(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted>;
+    fn decrypt<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        payload: &'a [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<Decrypted>>;
 
     /// Verifies a detached signature over the exact bytes of the signed part.
-    fn verify_detached(
-        &self,
-        ring: &Keyring,
-        signed: &[u8],
-        signature: &[u8],
-        ctx: &ReadContext,
-    ) -> Result<Verified>;
+    fn verify_detached<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        signed: &'a [u8],
+        signature: &'a [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<Verified>>;
 
     /// Verifies an opaque signed payload and returns its content.
-    fn verify_opaque(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified>;
+    fn verify_opaque<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        payload: &'a [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<Verified>>;
 }
 
 /// A test engine that knows fixed address lists, for testing planning without keys.
@@ -245,8 +260,8 @@ pub(crate) mod fake {
         }
     }
 
-    fn unused<T>() -> Result<T> {
-        Err(Error::new(ErrorCode::Internal, "not used by this test"))
+    fn unused<'a, T: 'a>() -> Pending<'a, Result<T>> {
+        Box::pin(async { Err(Error::new(ErrorCode::Internal, "not used by this test")) })
     }
 
     impl Engine for Fake {
@@ -269,38 +284,48 @@ pub(crate) mod fake {
         ) -> core::result::Result<String, Unusable> {
             self.lookup(self.recipients, a)
         }
-        fn sign(
-            &self,
-            _: &Keyring,
-            _: &str,
-            _: &[u8],
-            _: &mut WriteContext<'_>,
-        ) -> Result<Vec<u8>> {
+        fn sign<'a>(
+            &'a self,
+            _: &'a Keyring,
+            _: &'a str,
+            _: &'a [u8],
+            _: &'a mut WriteContext<'_>,
+        ) -> Pending<'a, Result<Vec<u8>>> {
             unused()
         }
-        fn encrypt(
-            &self,
-            _: &Keyring,
-            _: &[String],
-            _: Option<&str>,
-            _: &[u8],
-            _: &mut WriteContext<'_>,
-        ) -> Result<Vec<u8>> {
+        fn encrypt<'a>(
+            &'a self,
+            _: &'a Keyring,
+            _: &'a [String],
+            _: Option<&'a str>,
+            _: &'a [u8],
+            _: &'a mut WriteContext<'_>,
+        ) -> Pending<'a, Result<Vec<u8>>> {
             unused()
         }
-        fn decrypt(&self, _: &Keyring, _: &[u8], _: &ReadContext) -> Result<Decrypted> {
+        fn decrypt<'a>(
+            &'a self,
+            _: &'a Keyring,
+            _: &'a [u8],
+            _: &'a ReadContext,
+        ) -> Pending<'a, Result<Decrypted>> {
             unused()
         }
-        fn verify_detached(
-            &self,
-            _: &Keyring,
-            _: &[u8],
-            _: &[u8],
-            _: &ReadContext,
-        ) -> Result<Verified> {
+        fn verify_detached<'a>(
+            &'a self,
+            _: &'a Keyring,
+            _: &'a [u8],
+            _: &'a [u8],
+            _: &'a ReadContext,
+        ) -> Pending<'a, Result<Verified>> {
             unused()
         }
-        fn verify_opaque(&self, _: &Keyring, _: &[u8], _: &ReadContext) -> Result<Verified> {
+        fn verify_opaque<'a>(
+            &'a self,
+            _: &'a Keyring,
+            _: &'a [u8],
+            _: &'a ReadContext,
+        ) -> Pending<'a, Result<Verified>> {
             unused()
         }
     }

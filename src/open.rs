@@ -16,6 +16,7 @@ use std::cell::OnceCell;
 
 use serde::Serialize;
 
+use crate::crypto::provider::{self, now_or_never};
 use crate::engine::{Engine, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{AuditEvent, Keyring};
@@ -112,18 +113,40 @@ pub struct Opened {
 /// Opens `raw` (a whole RFC 5322 message) with the keys of `ring` and the given engines,
 /// and records an audit event (no content) in the keyring's log. `Err` only for input that is
 /// not a message at all or exceeds limits; everything else is a verdict in the report.
+///
+/// Synchronous: for native code and wherever the crypto provider is (RustCrypto, node:crypto).
+/// Where it is asynchronous (WebCrypto in a browser) this is `internal` and [`open_async`] is
+/// the way.
 pub fn open(
     ring: &mut Keyring,
     engines: &[&dyn Engine],
     raw: &[u8],
     opts: &OpenOptions,
 ) -> Result<Opened> {
-    let result = open_message(ring, engines, raw, opts);
-    ring.record(audit(opts.now, raw, &result));
+    let (result, event) = now_or_never(open_async(ring, engines, raw, opts)).unwrap_or_else(|| {
+        let result = Err(provider::needs_async());
+        let event = audit(opts.now, raw, &result);
+        (result, event)
+    });
+    ring.record(event);
     result
 }
 
-fn open_message(
+/// [`open`] for a runtime whose crypto is asynchronous. The keyring is only read while the
+/// future runs; the audit event comes back with the result, for the caller to
+/// [`Keyring::record`].
+pub async fn open_async(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    raw: &[u8],
+    opts: &OpenOptions,
+) -> (Result<Opened>, AuditEvent) {
+    let result = open_message(ring, engines, raw, opts).await;
+    let event = audit(opts.now, raw, &result);
+    (result, event)
+}
+
+async fn open_message(
     ring: &Keyring,
     engines: &[&dyn Engine],
     raw: &[u8],
@@ -220,7 +243,7 @@ fn open_message(
                 payload,
                 ..
             } => {
-                let v = engine.verify_opaque(ring, &payload, &ctx)?;
+                let v = engine.verify_opaque(ring, &payload, &ctx).await?;
                 signature = v.report;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
                 content = v.content.and_then(&mut reveal);
@@ -231,7 +254,7 @@ fn open_message(
                 payload,
                 ..
             } => {
-                let d = engine.decrypt(ring, &payload, &ctx)?;
+                let d = engine.decrypt(ring, &payload, &ctx).await?;
                 encryption = d.report;
                 // Old Outlook: a bare SignedData inside the envelope, verified by the engine.
                 if let Some(s) = d.signature {
@@ -251,7 +274,7 @@ fn open_message(
                 break;
             }
             Layer::PgpMessage { form, payload, .. } => {
-                let d = engine.decrypt(ring, &payload, &ctx)?;
+                let d = engine.decrypt(ring, &payload, &ctx).await?;
                 let inline = matches!(form, PgpForm::Inline { .. });
                 if let PgpForm::Inline { partial: true } = form {
                     warnings.push(
@@ -277,12 +300,9 @@ fn open_message(
                 parsed = None;
             }
             Layer::SmimeSigned(detached) | Layer::PgpSigned(detached) => {
-                let v = engine.verify_detached(
-                    ring,
-                    &detached.signed_crlf(),
-                    &detached.signature,
-                    &ctx,
-                )?;
+                let v = engine
+                    .verify_detached(ring, &detached.signed_crlf(), &detached.signature, &ctx)
+                    .await?;
                 signature = v.report;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
                 // What is shown from here on is the signed part alone.
@@ -295,7 +315,7 @@ fn open_message(
                 charset,
                 ..
             } => {
-                let v = engine.verify_opaque(ring, &armored, &ctx)?;
+                let v = engine.verify_opaque(ring, &armored, &ctx).await?;
                 signature = v.report;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
                 if partial {

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::capabilities::Addresses;
+use crate::crypto::provider::{self, now_or_never};
 use crate::engine::{Engine, Unusable, WriteContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::AuditEvent;
@@ -401,6 +402,10 @@ pub enum Message<'a> {
 
 /// Signs and/or encrypts `message` for its recipients as `opts` and the policy say, and
 /// records an audit event (addresses, no content) in the keyring's log.
+///
+/// Synchronous: for native code and wherever the crypto provider is (RustCrypto, node:crypto).
+/// Where it is asynchronous (WebCrypto in a browser) this is `internal` and
+/// [`protect_async`] is the way.
 pub fn protect(
     ring: &mut Keyring,
     engines: &[&dyn Engine],
@@ -408,9 +413,35 @@ pub fn protect(
     opts: &ProtectOptions,
     rng: &mut dyn Rng,
 ) -> Result<Protected> {
-    let result = protect_message(ring, engines, message, opts, rng);
-    let mut event = AuditEvent::key_management(opts.now, "protect", &[]);
-    match &result {
+    let (result, event) = now_or_never(protect_async(ring, engines, message, opts, rng))
+        .unwrap_or_else(|| {
+            let result = Err(provider::needs_async());
+            let event = protect_event(opts.now, &result);
+            (result, event)
+        });
+    ring.record(event);
+    result
+}
+
+/// [`protect`] for a runtime whose crypto is asynchronous. The keyring is only read while the
+/// future runs; the audit event comes back with the result, for the caller to
+/// [`Keyring::record`] (nothing is recorded before the work is done).
+pub async fn protect_async(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    message: Message<'_>,
+    opts: &ProtectOptions,
+    rng: &mut dyn Rng,
+) -> (Result<Protected>, AuditEvent) {
+    let result = protect_message(ring, engines, message, opts, rng).await;
+    let event = protect_event(opts.now, &result);
+    (result, event)
+}
+
+/// The audit event of one `protect`: addresses and method, or the error code; no content.
+fn protect_event(now: Time, result: &Result<Protected>) -> AuditEvent {
+    let mut event = AuditEvent::key_management(now, "protect", &[]);
+    match result {
         Ok(p) => {
             let methods: Vec<&str> = p
                 .deliveries
@@ -427,11 +458,10 @@ pub fn protect(
             event.code = Some(e.code().as_str().to_string());
         }
     }
-    ring.record(event);
-    result
+    event
 }
 
-fn protect_message(
+async fn protect_message(
     ring: &Keyring,
     engines: &[&dyn Engine],
     message: Message<'_>,
@@ -494,9 +524,9 @@ fn protect_message(
                     to.push(addresses.from.clone());
                 }
                 let signer = p.sign.then_some(addresses.from.as_str());
-                engine.encrypt(ring, &to, signer, &inner, &mut ctx)?
+                engine.encrypt(ring, &to, signer, &inner, &mut ctx).await?
             }
-            Some(engine) if p.sign => engine.sign(ring, &addresses.from, &inner, &mut ctx)?,
+            Some(engine) if p.sign => engine.sign(ring, &addresses.from, &inner, &mut ctx).await?,
             _ => inner,
         };
         deliveries.push(Delivery {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::tools::{have, tempdir, Gpg};
-use common::{fixture, rng, NOW};
+use common::{fixture, rng, Ready, NOW};
 use mailseal::{
     Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, PgpEngine, ReadContext,
     SignatureState, Time, WriteContext,
@@ -134,7 +134,7 @@ fn mailseal_sign_at(signer: &str, content: &[u8], now: Time) -> (Vec<u8>, Vec<u8
         algorithms: &alg,
     };
     ctx.now = now;
-    let out = PGP.sign(&ring, signer, content, &mut ctx).unwrap();
+    let out = PGP.sign(&ring, signer, content, &mut ctx).ready().unwrap();
     let parts = split_parts(&out);
     (parts[0].clone(), body_of(&parts[1]))
 }
@@ -154,7 +154,10 @@ fn mailseal_encrypt_at(to: &[&str], signer: Option<&str>, content: &[u8], now: T
     };
     ctx.now = now;
     let to: Vec<String> = to.iter().map(|s| s.to_string()).collect();
-    let out = PGP.encrypt(&ring, &to, signer, content, &mut ctx).unwrap();
+    let out = PGP
+        .encrypt(&ring, &to, signer, content, &mut ctx)
+        .ready()
+        .unwrap();
     body_of(&split_parts(&out)[1])
 }
 
@@ -254,7 +257,7 @@ fn mailseal_opens_what_gpg_writes_live() {
         assert!(ok, "{err}");
         for who in ["alice", "bob"] {
             let ring = ring(&[&format!("{who}.sec"), "carol.pub"]);
-            let d = PGP.decrypt(&ring, &ct, &ctx).unwrap();
+            let d = PGP.decrypt(&ring, &ct, &ctx).ready().unwrap();
             assert_eq!(d.report.state, EncryptionState::Decrypted);
             assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&content[..]));
             let sig = d.signature.unwrap();
@@ -273,7 +276,7 @@ fn mailseal_opens_what_gpg_writes_live() {
         let (ok, ct, err) = run(cmd.args(["-o", "-"]).arg(&plain), b"");
         assert!(ok, "{err}");
         for who in to {
-            let d = PGP.decrypt(&self_ring(who), &ct, &ctx).unwrap();
+            let d = PGP.decrypt(&self_ring(who), &ct, &ctx).ready().unwrap();
             assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&content[..]));
             assert!(d.signature.is_none());
         }
@@ -296,7 +299,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     );
     assert!(ok, "{err}");
     for who in ["alice", "bob"] {
-        let d = PGP.decrypt(&self_ring(who), &ct, &ctx).unwrap();
+        let d = PGP.decrypt(&self_ring(who), &ct, &ctx).ready().unwrap();
         assert_eq!(
             d.content.as_deref().map(|c| &c[..]),
             Some(&content[..]),
@@ -305,6 +308,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     }
     assert_eq!(
         PGP.decrypt(&self_ring("carol"), &ct, &ctx)
+            .ready()
             .unwrap()
             .report
             .state,
@@ -331,6 +335,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     for data in [&content, &lf] {
         let v = PGP
             .verify_detached(&ring(&["alice.pub"]), data, &sig, &ctx)
+            .ready()
             .unwrap();
         assert_eq!(v.report.state, SignatureState::Valid);
     }
@@ -346,7 +351,7 @@ fn mailseal_opens_what_gpg_writes_live() {
         b"",
     );
     assert!(ok, "{err}");
-    let d = PGP.decrypt(&self_ring("alice"), &ct, &ctx).unwrap();
+    let d = PGP.decrypt(&self_ring("alice"), &ct, &ctx).ready().unwrap();
     assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&bin[..]));
     let (ok, signed, err) = run(
         gpg.cmd()
@@ -357,6 +362,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     assert!(ok, "{err}");
     let v = PGP
         .verify_opaque(&ring(&["alice.pub"]), &signed, &ctx)
+        .ready()
         .unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
     assert_eq!(v.content.as_deref(), Some(&content[..]));
@@ -379,11 +385,17 @@ fn mailseal_opens_what_gpg_writes_live() {
             b"",
         );
         assert!(ok, "{err}");
-        let v = PGP.verify_detached(&ring, &content, &sig, &ctx).unwrap();
+        let v = PGP
+            .verify_detached(&ring, &content, &sig, &ctx)
+            .ready()
+            .unwrap();
         assert_eq!(v.report.state, SignatureState::Valid, "{who}");
         let mut altered = content.clone();
         altered[60] ^= 1;
-        let v = PGP.verify_detached(&ring, &altered, &sig, &ctx).unwrap();
+        let v = PGP
+            .verify_detached(&ring, &altered, &sig, &ctx)
+            .ready()
+            .unwrap();
         assert_eq!(v.report.state, SignatureState::Invalid, "{who}");
     }
 
@@ -395,7 +407,7 @@ fn mailseal_opens_what_gpg_writes_live() {
         b"",
     );
     assert!(ok, "{err}");
-    let v = PGP.verify_opaque(&ring, &clear, &ctx).unwrap();
+    let v = PGP.verify_opaque(&ring, &clear, &ctx).ready().unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
 
     // RFC 2440 mode without MDC: refused
@@ -414,7 +426,7 @@ fn mailseal_opens_what_gpg_writes_live() {
         b"",
     );
     assert!(ok, "{err}");
-    let d = PGP.decrypt(&self_ring("bob"), &ct, &ctx).unwrap();
+    let d = PGP.decrypt(&self_ring("bob"), &ct, &ctx).ready().unwrap();
     assert_eq!(d.report.state, EncryptionState::Failed);
     assert!(d.content.is_none());
 
@@ -426,7 +438,7 @@ fn mailseal_opens_what_gpg_writes_live() {
         b"",
     );
     assert!(ok, "{err}");
-    let d = PGP.decrypt(&self_ring("bob"), &ct, &ctx).unwrap();
+    let d = PGP.decrypt(&self_ring("bob"), &ct, &ctx).ready().unwrap();
     assert_eq!(d.report.state, EncryptionState::NoKey);
     assert!(d.content.is_none());
     assert!(d.report.detail.unwrap_or_default().contains("password"));
@@ -481,7 +493,7 @@ fn mailseal_opens_gpg_messages_of_every_cipher_compression_and_digest() {
                 );
                 continue;
             }
-            let d = PGP.decrypt(&ring, &ct, &ctx).unwrap();
+            let d = PGP.decrypt(&ring, &ct, &ctx).ready().unwrap();
             let sig = d.signature.as_ref().map(|s| s.state);
             // SHA-1 and RIPEMD-160 data signatures are refused by policy (RFC 9580 §9.5).
             let expected = match digest {
@@ -593,14 +605,17 @@ fn sqop_interop_both_ways() {
     );
     assert!(ok, "{err}");
     let ring = ring(&["alice.sec", "bob.pub"]);
-    let dec = PGP.decrypt(&ring, &ct, &ctx).unwrap();
+    let dec = PGP.decrypt(&ring, &ct, &ctx).ready().unwrap();
     assert_eq!(dec.report.state, EncryptionState::Decrypted);
     assert_eq!(dec.content.as_deref().map(|c| &c[..]), Some(&content[..]));
     assert_eq!(dec.signature.unwrap().state, SignatureState::Valid);
 
     let (ok, sig, err) = run(Command::new("sqop").arg("sign").arg(&alice_sec), &content);
     assert!(ok, "{err}");
-    let v = PGP.verify_detached(&ring, &content, &sig, &ctx).unwrap();
+    let v = PGP
+        .verify_detached(&ring, &content, &sig, &ctx)
+        .ready()
+        .unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
 }
 
@@ -731,7 +746,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             b"",
         );
         assert!(ok, "{err}");
-        let d = PGP.decrypt(&ring, &ct, &ctx).unwrap();
+        let d = PGP.decrypt(&ring, &ct, &ctx).ready().unwrap();
         assert!(d.content.is_none() || full);
         if full {
             assert_eq!(d.report.state, EncryptionState::Decrypted, "{sign}");
@@ -748,7 +763,10 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             b"",
         );
         assert!(ok, "{err}");
-        let v = PGP.verify_detached(&ring, &content, &sig, &ctx).unwrap();
+        let v = PGP
+            .verify_detached(&ring, &content, &sig, &ctx)
+            .ready()
+            .unwrap();
         assert_eq!(
             v.report.state,
             SignatureState::Valid,
@@ -763,7 +781,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             rng: &mut r,
             algorithms: &algs,
         };
-        let signed = PGP.sign(&ring, &addr, &content, &mut wctx).unwrap();
+        let signed = PGP.sign(&ring, &addr, &content, &mut wctx).ready().unwrap();
         let parts = split_parts(&signed);
         let data = gpg.file("signed.part", &parts[0]);
         let sig = gpg.file("signed.asc", &body_of(&parts[1]));
@@ -772,12 +790,12 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
         let to = [addr.clone()];
         let written = PGP.encrypt(&ring, &to, Some(&addr), &content, &mut wctx);
         if full {
-            let ct = body_of(&split_parts(&written.unwrap())[1]);
+            let ct = body_of(&split_parts(&written.ready().unwrap())[1]);
             let (ok, pt, err) = run(gpg.cmd().args(["--decrypt", "-o", "-"]), &ct);
             assert!(ok && pt == content, "{sign}: {err}");
             assert!(err.contains("[GNUPG:] GOODSIG"), "{sign}: {err}");
         } else {
-            let e = written.unwrap_err();
+            let e = written.ready().unwrap_err();
             assert_eq!(e.code(), ErrorCode::RecipientKeyMissing, "{sign}: {e}");
         }
     }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::tools::{have, run, tempdir, TestCa};
-use common::{fixture, rng, NOW};
+use common::{fixture, rng, Ready, NOW};
 use mailseal::engine::{ReadContext, WriteContext};
 use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
 use mailseal::{EncryptionState, Engine, ImportOptions, Keyring, SignatureState, SmimeEngine};
@@ -88,6 +88,7 @@ fn openssl_verifies_what_mailseal_signs() {
                     f("entity.txt"),
                     &mut ctx,
                 )
+                .ready()
                 .unwrap();
             let msg = dir.path().join(format!("{who}-{form:?}.eml"));
             std::fs::write(&msg, message(&out)).unwrap();
@@ -128,6 +129,7 @@ fn openssl_reads_separate_signing_and_encryption_certificates() {
     };
     let out = E
         .sign(&ring, "ivy@example.com", f("entity.txt"), &mut ctx)
+        .ready()
         .unwrap();
     let msg = dir.path().join("ivy.eml");
     std::fs::write(&msg, message(&out)).unwrap();
@@ -190,6 +192,7 @@ fn openssl_decrypts_what_mailseal_encrypts() {
             };
             let out = E
                 .encrypt(&ring, &to, None, f("entity.txt"), &mut ctx)
+                .ready()
                 .unwrap();
             let msg = dir.path().join("enc.eml");
             std::fs::write(&msg, message(&out)).unwrap();
@@ -248,6 +251,7 @@ fn openssl_opens_mailseal_sign_then_encrypt() {
                 f("entity.txt"),
                 &mut ctx,
             )
+            .ready()
             .unwrap();
         let msg = dir.path().join("enc.eml");
         std::fs::write(&msg, message(&out)).unwrap();
@@ -318,10 +322,14 @@ fn mailseal_opens_what_openssl_writes_now() {
             let report = if content_type(&eml).starts_with("multipart/signed") {
                 let (signed, sig) = detached(&eml);
                 E.verify_detached(&verify_ring, &signed, &sig, &ctx)
+                    .ready()
                     .unwrap()
                     .report
             } else {
-                let v = E.verify_opaque(&verify_ring, &p7m(&eml), &ctx).unwrap();
+                let v = E
+                    .verify_opaque(&verify_ring, &p7m(&eml), &ctx)
+                    .ready()
+                    .unwrap();
                 assert_eq!(v.content.as_deref(), Some(f("entity.txt")));
                 v.report
             };
@@ -364,7 +372,7 @@ fn mailseal_opens_what_openssl_writes_now() {
         assert!(ok, "{recipients:?} {opts:?}: {log}");
         let der = p7m(&std::fs::read(&out).unwrap());
         for who in recipients {
-            let d = E.decrypt(&ring(&[who]), &der, &ctx).unwrap();
+            let d = E.decrypt(&ring(&[who]), &der, &ctx).ready().unwrap();
             assert_eq!(
                 d.report.state,
                 EncryptionState::Decrypted,
@@ -372,7 +380,7 @@ fn mailseal_opens_what_openssl_writes_now() {
             );
             assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(f("entity.txt")));
         }
-        let d = E.decrypt(&ring(&["heidi"]), &der, &ctx).unwrap();
+        let d = E.decrypt(&ring(&["heidi"]), &der, &ctx).ready().unwrap();
         assert_eq!(d.report.state, EncryptionState::NoKey);
     }
 }
@@ -422,7 +430,7 @@ fn mailseal_opens_every_content_cipher_openssl_writes() {
             let (ok, log) = openssl(&args);
             assert!(ok, "{command} {cipher}: {log}");
             let der = p7m(&std::fs::read(&out).unwrap());
-            let d = E.decrypt(&ring(&["bob"]), &der, &ctx).unwrap();
+            let d = E.decrypt(&ring(&["bob"]), &der, &ctx).ready().unwrap();
             if readable.iter().any(|(c, _)| c == cipher) {
                 assert_eq!(
                     d.report.state,
@@ -485,10 +493,12 @@ fn mailseal_opens_openssl_option_variants() {
         let report = if content_type(&eml).starts_with("multipart/signed") {
             let (signed, sig) = detached(&eml);
             E.verify_detached(&verify_ring, &signed, &sig, &ctx)
+                .ready()
                 .unwrap()
                 .report
         } else {
             E.verify_opaque(&verify_ring, &p7m(&eml), &ctx)
+                .ready()
                 .unwrap()
                 .report
         };
@@ -519,6 +529,7 @@ fn mailseal_opens_openssl_option_variants() {
     let (signed, sig) = detached(&std::fs::read(&out).unwrap());
     let r = E
         .verify_detached(&verify_ring, &signed, &sig, &ctx)
+        .ready()
         .unwrap();
     assert_eq!(
         r.report.state,
@@ -562,7 +573,10 @@ fn mailseal_opens_openssl_option_variants() {
         let (ok, log) = openssl(&args);
         assert!(ok, "{opts:?}: {log}");
         let der = p7m(&std::fs::read(&out).unwrap());
-        let d = E.decrypt(&ring(&["alice", "dave"]), &der, &ctx).unwrap();
+        let d = E
+            .decrypt(&ring(&["alice", "dave"]), &der, &ctx)
+            .ready()
+            .unwrap();
         assert_eq!(d.report.state, EncryptionState::Decrypted, "{opts:?}");
         assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(f("entity.txt")));
     }
@@ -626,6 +640,7 @@ fn p521_certificates_work_both_ways() {
         assert!(ok, "{log}");
         let v = E
             .verify_opaque(&ring, &p7m(&std::fs::read(&out).unwrap()), &ctx)
+            .ready()
             .unwrap();
         assert_eq!(
             v.report.state,
@@ -648,6 +663,7 @@ fn p521_certificates_work_both_ways() {
     assert!(ok, "{log}");
     let d = E
         .decrypt(&ring, &p7m(&std::fs::read(&out).unwrap()), &ctx)
+        .ready()
         .unwrap();
     assert_eq!(d.report.state, EncryptionState::Decrypted);
     assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(f("entity.txt")));
@@ -662,6 +678,7 @@ fn p521_certificates_work_both_ways() {
     };
     let signed = E
         .sign(&ring, "pat@example.com", f("entity.txt"), &mut wctx)
+        .ready()
         .unwrap();
     std::fs::write(&out, message(&signed)).unwrap();
     let (ok, log) = openssl(&[
@@ -681,6 +698,7 @@ fn p521_certificates_work_both_ways() {
     let to = ["pat@example.com".to_string()];
     let enc = E
         .encrypt(&ring, &to, None, f("entity.txt"), &mut wctx)
+        .ready()
         .unwrap();
     std::fs::write(&out, message(&enc)).unwrap();
     let (ok, log) = openssl(&[

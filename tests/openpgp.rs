@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, rng, NOW};
+use common::{fixture, rng, Ready, NOW};
 use mailseal::{
     Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, KeyProblem, Keyring, PgpEngine,
     ReadContext, SignatureState, WriteContext,
@@ -76,7 +76,7 @@ fn decrypts_gpg_messages_to_one_two_and_three_recipients() {
     ];
     for (file, who) in cases {
         let ring = ring_with_secrets(&[who]);
-        let out = PGP.decrypt(&ring, f(file), &ctx()).unwrap();
+        let out = PGP.decrypt(&ring, f(file), &ctx()).ready().unwrap();
         assert_eq!(
             out.report.state,
             EncryptionState::Decrypted,
@@ -99,12 +99,18 @@ fn wildcard_recipients_are_tried_against_every_secret_key() {
     let entity = f("entity.eml");
     for who in ["bob", "carol"] {
         let ring = ring_with_secrets(&[who]);
-        let out = PGP.decrypt(&ring, f("enc-hidden.asc"), &ctx()).unwrap();
+        let out = PGP
+            .decrypt(&ring, f("enc-hidden.asc"), &ctx())
+            .ready()
+            .unwrap();
         assert_eq!(out.report.state, EncryptionState::Decrypted, "{who}");
         assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(entity));
     }
     let ring = ring_with_secrets(&["alice"]);
-    let out = PGP.decrypt(&ring, f("enc-hidden.asc"), &ctx()).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("enc-hidden.asc"), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(out.report.state, EncryptionState::NoKey);
     assert!(out.content.is_none());
 }
@@ -112,7 +118,10 @@ fn wildcard_recipients_are_tried_against_every_secret_key() {
 #[test]
 fn no_secret_key_is_reported_with_the_recipient_ids() {
     let ring = ring_with_secrets(&["alice", "carol"]);
-    let out = PGP.decrypt(&ring, f("enc-bob.gpg"), &ctx()).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("enc-bob.gpg"), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(out.report.state, EncryptionState::NoKey);
     assert_eq!(
         out.report.detail.as_deref(),
@@ -129,7 +138,10 @@ fn no_secret_key_is_reported_with_the_recipient_ids() {
 fn sign_and_encrypt_reports_the_inner_signature() {
     let entity = f("entity.eml");
     let ring = ring_with_secrets(&["bob"]);
-    let out = PGP.decrypt(&ring, f("signenc-alice.asc"), &ctx()).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("signenc-alice.asc"), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(out.report.state, EncryptionState::Decrypted);
     assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(entity));
     let sig = out.signature.unwrap();
@@ -147,7 +159,10 @@ fn sign_and_encrypt_reports_the_inner_signature() {
     );
 
     let ring = ring_with_secrets(&["alice"]);
-    let out = PGP.decrypt(&ring, f("signenc-bob.asc"), &ctx()).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("signenc-bob.asc"), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(entity));
     let sig = out.signature.unwrap();
     assert_eq!(sig.state, SignatureState::Valid);
@@ -156,6 +171,7 @@ fn sign_and_encrypt_reports_the_inner_signature() {
     let ring = ring_with_secrets(&["bob"]);
     let out = PGP
         .decrypt(&ring, f("signenc-stranger.asc"), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(out.report.state, EncryptionState::Decrypted);
     assert_eq!(out.signature.unwrap().state, SignatureState::UnknownSigner);
@@ -164,13 +180,16 @@ fn sign_and_encrypt_reports_the_inner_signature() {
 #[test]
 fn inline_html_and_encrypted_attachments() {
     let ring = ring_with_secrets(&["alice", "bob"]);
-    let out = PGP.decrypt(&ring, f("inline-html.asc"), &ctx()).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("inline-html.asc"), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
     // an armored block inside a text/html body, with markup around it
     let mut body = b"<html><body><pre>".to_vec();
     body.extend_from_slice(f("inline-html.asc"));
     body.extend_from_slice(b"</pre></body></html>");
-    let out = PGP.decrypt(&ring, &body, &ctx()).unwrap();
+    let out = PGP.decrypt(&ring, &body, &ctx()).ready().unwrap();
     assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
 
     // armor with CRLF line ends, inside a body with text after the END line
@@ -178,7 +197,7 @@ fn inline_html_and_encrypted_attachments() {
         .unwrap()
         .replace('\n', "\r\n");
     let body = format!("Hi,\r\n\r\n{crlf}\r\n-- \r\nThe help desk\r\n");
-    let out = PGP.decrypt(&ring, body.as_bytes(), &ctx()).unwrap();
+    let out = PGP.decrypt(&ring, body.as_bytes(), &ctx()).ready().unwrap();
     assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
 
     // as an HTML editor sends it: one <p> or <br> per line, entities
@@ -189,12 +208,16 @@ fn inline_html_and_encrypted_attachments() {
         .collect();
     let out = PGP
         .decrypt(&ring, format!("<div>{html}</div>").as_bytes(), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("page.html")));
     let html = String::from_utf8(f("clearsign-bob.asc").to_vec())
         .unwrap()
         .replace('\n', "<br>\n");
-    let v = PGP.verify_opaque(&ring, html.as_bytes(), &ctx()).unwrap();
+    let v = PGP
+        .verify_opaque(&ring, html.as_bytes(), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(
         v.report.state,
         SignatureState::Valid,
@@ -202,12 +225,18 @@ fn inline_html_and_encrypted_attachments() {
         v.report.detail
     );
 
-    let out = PGP.decrypt(&ring, f("attach.bin.pgp"), &ctx()).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("attach.bin.pgp"), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(
         out.content.as_deref().map(|c| &c[..]),
         Some(f("attach.bin"))
     );
-    let out = PGP.decrypt(&ring, f("attach.bin.asc"), &ctx()).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("attach.bin.asc"), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(
         out.content.as_deref().map(|c| &c[..]),
         Some(f("attach.bin"))
@@ -220,7 +249,10 @@ fn inline_html_and_encrypted_attachments() {
 #[test]
 fn fail_messages_without_mdc_are_refused() {
     let ring = ring_with_secrets(&["bob"]);
-    let out = PGP.decrypt(&ring, f("fail-nomdc-bob.gpg"), &ctx()).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("fail-nomdc-bob.gpg"), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(out.report.state, EncryptionState::Failed);
     assert_eq!(out.report.authenticated, Some(false));
     assert!(out.content.is_none());
@@ -231,7 +263,7 @@ fn fail_messages_without_mdc_are_refused() {
 fn fail_tampered_ciphertext_gives_no_plaintext() {
     let ring = ring_with_secrets(&["bob"]);
     for file in ["fail-tampered-body.gpg", "fail-tampered-mdc.gpg"] {
-        let out = PGP.decrypt(&ring, f(file), &ctx()).unwrap();
+        let out = PGP.decrypt(&ring, f(file), &ctx()).ready().unwrap();
         assert_eq!(out.report.state, EncryptionState::Failed, "{file}");
         assert!(out.content.is_none(), "{file}");
         assert!(out.signature.is_none(), "{file}");
@@ -245,13 +277,19 @@ fn fail_decompression_bombs_hit_the_output_limit() {
         now: NOW,
         max_output: 1024 * 1024,
     };
-    let err = PGP.decrypt(&ring, f("bomb-bob.gpg"), &small).unwrap_err();
+    let err = PGP
+        .decrypt(&ring, f("bomb-bob.gpg"), &small)
+        .ready()
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::TooLarge);
     let roomy = ReadContext {
         now: NOW,
         max_output: 9 * 1024 * 1024,
     };
-    let out = PGP.decrypt(&ring, f("bomb-bob.gpg"), &roomy).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("bomb-bob.gpg"), &roomy)
+        .ready()
+        .unwrap();
     assert_eq!(out.content.unwrap().len(), 8 * 1024 * 1024);
 }
 
@@ -259,22 +297,30 @@ fn fail_decompression_bombs_hit_the_output_limit() {
 fn fail_garbage_and_truncations_never_panic() {
     let ring = ring_with_secrets(&["alice", "bob"]);
     assert_eq!(
-        PGP.decrypt(&ring, b"hello", &ctx()).unwrap_err().code(),
+        PGP.decrypt(&ring, b"hello", &ctx())
+            .ready()
+            .unwrap_err()
+            .code(),
         ErrorCode::MalformedMessage
     );
     for file in ["enc-alice.asc", "signenc-alice.asc", "enc-bob.gpg"] {
         let data = f(file);
         for cut in (0..data.len()).step_by(97) {
-            let _ = PGP.decrypt(&ring, &data[..cut], &ctx());
+            let _ = PGP.decrypt(&ring, &data[..cut], &ctx()).ready();
         }
     }
     let data = f("sig-alice.asc");
     for cut in (0..data.len()).step_by(13) {
-        let _ = PGP.verify_detached(&ring, f("entity.eml"), &data[..cut], &ctx());
+        let _ = PGP
+            .verify_detached(&ring, f("entity.eml"), &data[..cut], &ctx())
+            .ready();
     }
     // a signed-only message handed to decrypt (an inline block is not known to be encrypted
     // before it is parsed): content and signature, no encryption
-    let out = PGP.decrypt(&ring, f("signed-bob.asc"), &ctx()).unwrap();
+    let out = PGP
+        .decrypt(&ring, f("signed-bob.asc"), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(out.report.state, EncryptionState::None);
     assert_eq!(out.content.as_deref().map(|c| &c[..]), Some(f("note.txt")));
     assert_eq!(out.signature.unwrap().state, SignatureState::Valid);
@@ -287,7 +333,10 @@ fn detached_signatures_by_gpg_verify_over_the_canonical_entity() {
     let ring = ring_with_secrets(&[]);
     let entity = f("entity.eml");
     for (sig, who) in [("sig-alice.asc", "alice"), ("sig-bob.sig", "bob")] {
-        let v = PGP.verify_detached(&ring, entity, f(sig), &ctx()).unwrap();
+        let v = PGP
+            .verify_detached(&ring, entity, f(sig), &ctx())
+            .ready()
+            .unwrap();
         assert_eq!(
             v.report.state,
             SignatureState::Valid,
@@ -305,6 +354,7 @@ fn detached_signatures_by_gpg_verify_over_the_canonical_entity() {
     let lf: Vec<u8> = entity.iter().copied().filter(|b| *b != b'\r').collect();
     let v = PGP
         .verify_detached(&ring, &lf, f("sig-alice.asc"), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
 }
@@ -318,6 +368,7 @@ fn fail_bad_detached_signatures() {
     altered[pos] = b'J';
     let v = PGP
         .verify_detached(&ring, &altered, f("sig-alice.asc"), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(v.report.state, SignatureState::Invalid);
     assert_eq!(
@@ -326,7 +377,10 @@ fn fail_bad_detached_signatures() {
     );
 
     let check = |sig: &str, state: SignatureState, detail: &str| {
-        let v = PGP.verify_detached(&ring, entity, f(sig), &ctx()).unwrap();
+        let v = PGP
+            .verify_detached(&ring, entity, f(sig), &ctx())
+            .ready()
+            .unwrap();
         assert_eq!(v.report.state, state, "{sig}: {:?}", v.report.detail);
         let got = v.report.detail.unwrap();
         assert!(got.contains(detail), "{sig}: {got}");
@@ -352,12 +406,19 @@ fn fail_bad_detached_signatures() {
     let mut both = f("sig-bob.sig").to_vec();
     let sha1 = PGP
         .verify_detached(&ring, entity, f("sig-alice-sha1.asc"), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(sha1.report.state, SignatureState::Invalid);
     both.extend_from_slice(f("sig-bob.sig"));
-    let v = PGP.verify_detached(&ring, entity, &both, &ctx()).unwrap();
+    let v = PGP
+        .verify_detached(&ring, entity, &both, &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
-    let v = PGP.verify_detached(&ring, &altered, &both, &ctx()).unwrap();
+    let v = PGP
+        .verify_detached(&ring, &altered, &both, &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(v.report.state, SignatureState::Invalid);
 }
 
@@ -367,7 +428,7 @@ fn fail_bad_detached_signatures() {
 fn inline_signed_messages_return_their_text() {
     let ring = ring_with_secrets(&[]);
     for (file, who) in [("signed-bob.asc", "bob"), ("signed-alice.gpg", "alice")] {
-        let v = PGP.verify_opaque(&ring, f(file), &ctx()).unwrap();
+        let v = PGP.verify_opaque(&ring, f(file), &ctx()).ready().unwrap();
         assert_eq!(v.report.state, SignatureState::Valid, "{file}");
         assert_eq!(v.report.signer.unwrap().key_id, fpr(who));
         assert_eq!(v.content.as_deref(), Some(f("note.txt")), "{file}");
@@ -381,7 +442,7 @@ fn cleartext_signatures_verify_and_return_the_text() {
         ("clearsign-alice.asc", "alice"),
         ("clearsign-bob.asc", "bob"),
     ] {
-        let v = PGP.verify_opaque(&ring, f(file), &ctx()).unwrap();
+        let v = PGP.verify_opaque(&ring, f(file), &ctx()).ready().unwrap();
         assert_eq!(
             v.report.state,
             SignatureState::Valid,
@@ -402,11 +463,14 @@ fn cleartext_signatures_verify_and_return_the_text() {
     let mut body = b"> earlier mail\n\n".to_vec();
     body.extend_from_slice(f("clearsign-alice.asc"));
     body.extend_from_slice(b"\n-- \nmailing list footer\n");
-    let v = PGP.verify_opaque(&ring, &body, &ctx()).unwrap();
+    let v = PGP.verify_opaque(&ring, &body, &ctx()).ready().unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
     // CRLF line ends (as a mail body arrives)
     let crlf = String::from_utf8(body).unwrap().replace('\n', "\r\n");
-    let v = PGP.verify_opaque(&ring, crlf.as_bytes(), &ctx()).unwrap();
+    let v = PGP
+        .verify_opaque(&ring, crlf.as_bytes(), &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
 }
 
@@ -417,6 +481,7 @@ fn fail_altered_or_weak_cleartext_signatures() {
     let altered = text.replace("resolved", "reopened");
     let v = PGP
         .verify_opaque(&ring, altered.as_bytes(), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(v.report.state, SignatureState::Invalid);
     assert!(String::from_utf8(v.content.unwrap())
@@ -424,6 +489,7 @@ fn fail_altered_or_weak_cleartext_signatures() {
         .contains("reopened"));
     let v = PGP
         .verify_opaque(&ring, f("clearsign-alice-sha1.asc"), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(v.report.state, SignatureState::Invalid);
 }
@@ -480,6 +546,7 @@ fn signed_pgp_mime_round_trip() {
                 entity,
                 &mut write_ctx(&mut r, &alg),
             )
+            .ready()
             .unwrap();
         let (head, parts) = parts(&out);
         assert!(
@@ -493,6 +560,7 @@ fn signed_pgp_mime_round_trip() {
         assert!(String::from_utf8_lossy(&parts[1]).contains("name=\"signature.asc\""));
         let v = PGP
             .verify_detached(&ring, &parts[0], &body_of(&parts[1]), &ctx())
+            .ready()
             .unwrap();
         assert_eq!(v.report.state, SignatureState::Valid, "{who}");
         assert_eq!(v.report.signed_at.as_deref(), Some("2026-12-01T00:00:00Z"));
@@ -517,6 +585,7 @@ fn encrypted_pgp_mime_round_trip_with_signature_and_self() {
             entity,
             &mut write_ctx(&mut r, &alg),
         )
+        .ready()
         .unwrap();
     let (head, parts) = parts(&out);
     assert!(
@@ -531,7 +600,7 @@ fn encrypted_pgp_mime_round_trip_with_signature_and_self() {
     let armored = body_of(&parts[1]);
     for who in ["alice", "bob", "carol"] {
         let ring = ring_with_secrets(&[who]);
-        let d = PGP.decrypt(&ring, &armored, &ctx()).unwrap();
+        let d = PGP.decrypt(&ring, &armored, &ctx()).ready().unwrap();
         assert_eq!(d.report.state, EncryptionState::Decrypted, "{who}");
         assert_eq!(d.report.algorithm.as_deref(), Some("aes256"));
         assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity));
@@ -548,10 +617,12 @@ fn encrypted_pgp_mime_round_trip_with_signature_and_self() {
             entity,
             &mut write_ctx(&mut r, &alg),
         )
+        .ready()
         .unwrap();
     let ring = ring_with_secrets(&["bob"]);
     let d = PGP
         .decrypt(&ring, &body_of(&parts_of(&out)[1]), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity));
     assert!(d.signature.is_none());
@@ -594,6 +665,7 @@ fn key_choice_skips_expired_revoked_and_missing_keys() {
             b"Content-Type: text/plain\r\n\r\nhi\r\n",
             &mut write_ctx(&mut r, &alg),
         )
+        .ready()
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::RecipientKeyMissing);
     assert!(
@@ -604,6 +676,7 @@ fn key_choice_skips_expired_revoked_and_missing_keys() {
     assert!(err.message().contains("revoked"), "{}", err.message());
     let err = PGP
         .sign(&ring, "bob@example.org", b"x", &mut write_ctx(&mut r, &alg))
+        .ready()
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
 }
@@ -615,6 +688,7 @@ fn fail_altered_rsa_session_key_is_a_failure_not_an_error() {
     let ring = ring_with_secrets(&["alice"]);
     let out = PGP
         .decrypt(&ring, f("fail-tampered-rsa-pkesk.gpg"), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(out.report.state, EncryptionState::Failed);
     assert!(out.content.is_none());
@@ -624,6 +698,7 @@ fn fail_altered_rsa_session_key_is_a_failure_not_an_error() {
             f("fail-tampered-body.gpg"),
             &ctx(),
         )
+        .ready()
         .unwrap();
     assert_eq!(out.report.detail, body.report.detail);
 }
@@ -680,9 +755,11 @@ fn seipd_v2_only_when_every_recipient_key_is_v6() {
                 entity,
                 &mut write_ctx(&mut r, &alg),
             )
+            .ready()
             .unwrap();
         let d = PGP
             .decrypt(&ring, &body_of(&parts_of(&out)[1]), &ctx())
+            .ready()
             .unwrap();
         assert_eq!(d.report.state, EncryptionState::Decrypted, "{to:?}");
         assert_eq!(d.report.algorithm.as_deref(), Some(algorithm), "{to:?}");
@@ -700,7 +777,7 @@ fn seipd_v2_only_when_every_recipient_key_is_v6() {
             let mut bad = binary.clone();
             let i = bad.len() - back;
             bad[i] ^= 0x01;
-            let d = PGP.decrypt(&ring, &bad, &ctx()).unwrap();
+            let d = PGP.decrypt(&ring, &bad, &ctx()).ready().unwrap();
             assert_eq!(d.report.state, EncryptionState::Failed, "{to:?} at -{back}");
             assert!(d.content.is_none());
         }
@@ -734,6 +811,7 @@ fn encryption_picks_the_valid_subkey_and_explains_expired_ones() {
             b"Content-Type: text/plain\r\n\r\nhi\r\n",
             &mut write_ctx(&mut r, &alg),
         )
+        .ready()
         .unwrap();
     let armored = body_of(&parts_of(&out)[1]);
     let (message, _) = Message::from_armor(&armored[..]).unwrap();
@@ -762,7 +840,7 @@ fn fail_no_flipped_bit_ever_yields_other_plaintext() {
     for i in (0..data.len()).step_by(7) {
         let mut d = data.to_vec();
         d[i] ^= 0x10;
-        match PGP.decrypt(&ring, &d, &ctx()) {
+        match PGP.decrypt(&ring, &d, &ctx()).ready() {
             Ok(out) => match out.content {
                 Some(content) => assert_eq!(&content[..], entity, "bit flipped at {i}"),
                 None => refused += 1,

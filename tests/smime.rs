@@ -7,7 +7,7 @@ mod common;
 #[path = "support/smime_mime.rs"]
 mod smime_mime;
 
-use common::{fixture, rng, NOW};
+use common::{fixture, rng, Ready, NOW};
 use mailseal::engine::{KeyProblem, ReadContext, WriteContext};
 use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
 use mailseal::{
@@ -68,11 +68,15 @@ fn verify_eml(ring: &Keyring, eml: &[u8]) -> SignatureReport {
         let (signed, sig) = detached(eml);
         let v = E
             .verify_detached(ring, &signed, &sig, &ctx())
+            .ready()
             .expect("verify");
         assert!(v.content.is_none());
         v.report
     } else {
-        let v = E.verify_opaque(ring, &p7m(eml), &ctx()).expect("verify");
+        let v = E
+            .verify_opaque(ring, &p7m(eml), &ctx())
+            .ready()
+            .expect("verify");
         assert_eq!(v.content.as_deref(), Some(entity()), "opaque content");
         v.report
     }
@@ -117,7 +121,7 @@ fn decrypts_every_openssl_variant() {
         let mut people = vec!["alice", "bob", "carol", "dave", "erin"];
         people.retain(|p| *p == who || !file.contains(p));
         let ring = ring(&people);
-        let d = E.decrypt(&ring, &p7m(f(file)), &ctx()).expect(file);
+        let d = E.decrypt(&ring, &p7m(f(file)), &ctx()).ready().expect(file);
         assert_eq!(
             d.report.state,
             EncryptionState::Decrypted,
@@ -138,6 +142,7 @@ fn decrypts_every_openssl_variant() {
 fn the_der_form_decrypts_too() {
     let d = E
         .decrypt(&ring(&["alice"]), f("enc-alice-der.p7m"), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(d.report.state, EncryptionState::Decrypted);
 }
@@ -148,6 +153,7 @@ fn fail_without_the_private_key_is_no_key() {
     for ring in [ring(&["bob", "dave"]), ring_certs(&["alice"])] {
         let d = E
             .decrypt(&ring, &p7m(f("enc-alice-aes256.eml")), &ctx())
+            .ready()
             .unwrap();
         assert_eq!(d.report.state, EncryptionState::NoKey);
         assert!(d.content.is_none());
@@ -172,7 +178,10 @@ fn fail_tampered_gcm_ciphertext_or_tag_is_failed() {
     let der = p7m(f("enc-alice-gcm.eml"));
     // The last 16 bytes are the tag; before them (after the GCM parameters) the ciphertext.
     for at in [1, 20, 40] {
-        let d = E.decrypt(&ring, &flip_from_end(&der, at), &ctx()).unwrap();
+        let d = E
+            .decrypt(&ring, &flip_from_end(&der, at), &ctx())
+            .ready()
+            .unwrap();
         assert_eq!(d.report.state, EncryptionState::Failed, "flip at -{at}");
         assert!(d.content.is_none());
         assert_eq!(
@@ -187,7 +196,10 @@ fn fail_tampered_cbc_never_yields_the_plaintext() {
     let ring = ring(&["alice"]);
     let der = p7m(f("enc-alice-aes256.eml"));
     for at in [1, 17, 40] {
-        let d = E.decrypt(&ring, &flip_from_end(&der, at), &ctx()).unwrap();
+        let d = E
+            .decrypt(&ring, &flip_from_end(&der, at), &ctx())
+            .ready()
+            .unwrap();
         // CBC has no integrity: a flip may leave valid padding, but the content is never
         // reported as authenticated nor equal to the original.
         if d.report.state == EncryptionState::Decrypted {
@@ -211,7 +223,7 @@ fn fail_tampered_rsa_key_transport_reads_like_any_other_failure() {
         .expect("the 256-byte encrypted key");
     let mut bad = der.clone();
     bad[pos + 4 + 100] ^= 0x80;
-    let d = E.decrypt(&ring, &bad, &ctx()).unwrap();
+    let d = E.decrypt(&ring, &bad, &ctx()).ready().unwrap();
     assert_eq!(d.report.state, EncryptionState::Failed);
     assert_eq!(
         d.report.detail.as_deref(),
@@ -224,19 +236,21 @@ fn fail_garbage_is_malformed_not_a_panic() {
     let ring = ring(&["alice"]);
     let der = p7m(f("enc-alice-stream.eml"));
     for cut in [0, 1, 10, der.len() / 2, der.len() - 3] {
-        let _ = E.decrypt(&ring, &der[..cut], &ctx());
-        let _ = E.verify_opaque(&ring, &der[..cut], &ctx());
+        let _ = E.decrypt(&ring, &der[..cut], &ctx()).ready();
+        let _ = E.verify_opaque(&ring, &der[..cut], &ctx()).ready();
     }
     // A damaged detached signature is a verdict: the signed part can still be shown.
     let r = E
         .verify_detached(&ring, entity(), b"not cms", &ctx())
+        .ready()
         .unwrap();
     assert_eq!(r.report.state, SignatureState::Invalid);
-    let err = E.decrypt(&ring, b"not cms", &ctx()).unwrap_err();
+    let err = E.decrypt(&ring, b"not cms", &ctx()).ready().unwrap_err();
     assert_eq!(err.code(), ErrorCode::MalformedMessage);
     // A signature is not an encrypted message.
     let err = E
         .decrypt(&ring, &p7m(f("signed-alice-opaque.eml")), &ctx())
+        .ready()
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::MalformedMessage);
 }
@@ -261,14 +275,14 @@ fn fail_mutated_input_never_panics() {
             }
             // Whatever comes back, it is a value: decrypted content is never the original
             // unless the report says so.
-            if let Ok(d) = E.decrypt(&ring, &bad, &ctx()) {
+            if let Ok(d) = E.decrypt(&ring, &bad, &ctx()).ready() {
                 assert_eq!(
                     d.content.is_some(),
                     d.report.state == EncryptionState::Decrypted
                 );
             }
-            let _ = E.verify_opaque(&ring, &bad, &ctx());
-            let _ = E.verify_detached(&ring, entity(), &bad, &ctx());
+            let _ = E.verify_opaque(&ring, &bad, &ctx()).ready();
+            let _ = E.verify_detached(&ring, entity(), &bad, &ctx()).ready();
         }
     }
 }
@@ -310,6 +324,7 @@ fn verifies_openssl_signatures_of_every_key_type_and_shape() {
     }
     let v = E
         .verify_opaque(&ring, f("signed-alice-opaque.p7m"), &ctx())
+        .ready()
         .unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
     assert!(v.report.signed_at.is_some());
@@ -353,6 +368,7 @@ fn fail_tampered_signed_part_is_invalid() {
         .replace("4711", "4712");
     let r = E
         .verify_detached(&ring, tampered.as_bytes(), &sig, &ctx())
+        .ready()
         .unwrap()
         .report;
     assert_eq!(r.state, SignatureState::Invalid);
@@ -361,7 +377,7 @@ fn fail_tampered_signed_part_is_invalid() {
     let pos = der.windows(4).position(|w| w == b"4711").unwrap();
     let mut bad = der.clone();
     bad[pos + 3] = b'2';
-    let v = E.verify_opaque(&ring, &bad, &ctx()).unwrap();
+    let v = E.verify_opaque(&ring, &bad, &ctx()).ready().unwrap();
     assert_eq!(v.report.state, SignatureState::Invalid);
     assert!(v.content.is_some(), "content shown, marked not verified");
 }
@@ -372,6 +388,7 @@ fn fail_detached_signature_with_content_is_invalid() {
     let opaque = p7m(f("signed-alice-opaque.eml"));
     let r = E
         .verify_detached(&ring, entity(), &opaque, &ctx())
+        .ready()
         .unwrap()
         .report;
     assert_eq!(r.state, SignatureState::Invalid);
@@ -399,6 +416,7 @@ fn unknown_signer_and_untrusted_without_anchor() {
     let later = ReadContext::at(mailseal::Time::from_unix(2_114_380_800));
     let r = E
         .verify_detached(&ring(&[]), &signed, &sig, &later)
+        .ready()
         .unwrap();
     assert_eq!(r.report.state, SignatureState::Expired);
 }
@@ -414,7 +432,10 @@ fn unsorted_signed_attributes_verify_over_the_bytes_sent() {
     let mut r = rng();
     let algs = Algorithms::default();
     let ctx_w = &mut write_ctx(&mut r, &algs);
-    let out = E.sign(&ring, "alice@example.com", entity(), ctx_w).unwrap();
+    let out = E
+        .sign(&ring, "alice@example.com", entity(), ctx_w)
+        .ready()
+        .unwrap();
     let (signed, mut sig) = detached(&out);
     let ci = cms::content_info::ContentInfo::from_der(&sig).unwrap();
     let sd: cms::signed_data::SignedData = ci.content.decode_as().unwrap();
@@ -434,6 +455,7 @@ fn unsorted_signed_attributes_verify_over_the_bytes_sent() {
     // Reordered but not re-signed: invalid.
     let rep = E
         .verify_detached(&ring, &signed, &sig, &ctx())
+        .ready()
         .unwrap()
         .report;
     assert_eq!(rep.state, SignatureState::Invalid);
@@ -458,6 +480,7 @@ fn unsorted_signed_attributes_verify_over_the_bytes_sent() {
     sig[at..at + old_sig.len()].copy_from_slice(&new_sig);
     let rep = E
         .verify_detached(&ring, &signed, &sig, &ctx())
+        .ready()
         .unwrap()
         .report;
     assert_eq!(rep.state, SignatureState::Valid, "{:?}", rep.detail);
@@ -467,7 +490,10 @@ fn unsorted_signed_attributes_verify_over_the_bytes_sent() {
 fn lf_stored_signed_part_still_verifies() {
     let (signed, sig) = detached(f("signed-alice.eml"));
     let lf: Vec<u8> = signed.iter().copied().filter(|&b| b != b'\r').collect();
-    let r = E.verify_detached(&ring(&[]), &lf, &sig, &ctx()).unwrap();
+    let r = E
+        .verify_detached(&ring(&[]), &lf, &sig, &ctx())
+        .ready()
+        .unwrap();
     assert_eq!(r.report.state, SignatureState::Valid);
 }
 
@@ -479,7 +505,7 @@ fn sign_then_encrypt_from_openssl_opens() {
         "signed-opaque-enc-bob.eml",
         "signed-enc-dave-gcm.eml",
     ] {
-        let d = E.decrypt(&ring, &p7m(f(file)), &ctx()).unwrap();
+        let d = E.decrypt(&ring, &p7m(f(file)), &ctx()).ready().unwrap();
         assert_eq!(d.report.state, EncryptionState::Decrypted, "{file}");
         let inner = d.content.expect("inner entity");
         let r = verify_eml(&ring, &inner);
@@ -511,6 +537,7 @@ fn signs_in_both_forms_with_rsa_and_ec_keys() {
             let email = format!("{who}@example.com");
             let out = E
                 .sign(&ring, &email, entity(), &mut write_ctx(&mut r, &algs))
+                .ready()
                 .unwrap();
             let ct = content_type(&out);
             match form {
@@ -549,10 +576,12 @@ fn separate_encryption_certificate_is_sent_and_preferred() {
     let algs = Algorithms::default();
     let out = E
         .sign(&ring, ivy, entity(), &mut write_ctx(&mut r, &algs))
+        .ready()
         .unwrap();
     let (signed, sig) = detached(&out);
     let rep = E
         .verify_detached(&ring_certs(&[]), &signed, &sig, &ctx())
+        .ready()
         .unwrap()
         .report;
     assert_eq!(rep.state, SignatureState::Valid, "{:?}", rep.detail);
@@ -600,8 +629,9 @@ fn separate_encryption_certificate_is_sent_and_preferred() {
             entity(),
             &mut write_ctx(&mut r, &algs),
         )
+        .ready()
         .unwrap();
-    let d = E.decrypt(&ring, &p7m(&out), &ctx()).unwrap();
+    let d = E.decrypt(&ring, &p7m(&out), &ctx()).ready().unwrap();
     assert_eq!(d.report.key_id.as_deref(), Some(enc_id.as_str()));
 }
 
@@ -647,11 +677,12 @@ fn encrypts_to_every_recipient_in_every_mode() {
                 entity(),
                 &mut write_ctx(&mut r, &algs),
             )
+            .ready()
             .unwrap();
         assert!(content_type(&out).starts_with("application/pkcs7-mime"));
         let der = p7m(&out);
         for who in everyone {
-            let d = E.decrypt(&ring(&[who]), &der, &ctx()).unwrap();
+            let d = E.decrypt(&ring(&[who]), &der, &ctx()).ready().unwrap();
             assert_eq!(d.report.state, EncryptionState::Decrypted, "{who} {alg}");
             assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity()));
             assert_eq!(d.report.algorithm.as_deref(), Some(alg));
@@ -677,8 +708,9 @@ fn sign_then_encrypt_round_trip() {
             entity(),
             &mut write_ctx(&mut r, &algs),
         )
+        .ready()
         .unwrap();
-    let d = E.decrypt(&ring, &p7m(&out), &ctx()).unwrap();
+    let d = E.decrypt(&ring, &p7m(&out), &ctx()).ready().unwrap();
     let inner = d.content.unwrap();
     let rep = verify_eml(&ring, &inner);
     assert_eq!(rep.state, SignatureState::Valid);
@@ -725,6 +757,7 @@ fn fail_missing_or_unusable_keys_are_named() {
     ];
     let err = E
         .encrypt(&ring, &to, None, entity(), &mut write_ctx(&mut r, &algs))
+        .ready()
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::RecipientKeyMissing);
     assert!(err.message().contains("nobody@example.com"));
@@ -735,6 +768,7 @@ fn fail_missing_or_unusable_keys_are_named() {
             entity(),
             &mut write_ctx(&mut r, &algs),
         )
+        .ready()
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
 }

@@ -21,7 +21,7 @@
 
 mod common;
 
-use common::{fixture, ring_of as ring, rng, NOW};
+use common::{fixture, ring_of as ring, rng, Ready, NOW};
 use mailseal::engine::all as engines;
 use mailseal::mime::Draft;
 use mailseal::{
@@ -649,6 +649,7 @@ fn fail_protected_from_differing_from_outer_from_is_not_valid() {
         };
         let signed = engine
             .sign(&ring, std.alice, &inner.entity, &mut ctx)
+            .ready()
             .unwrap();
         let mut raw = format!(
             "From: Alice <{}>\r\nTo: {}\r\nMIME-Version: 1.0\r\n",
@@ -675,6 +676,7 @@ fn fail_protected_from_differing_from_outer_from_is_not_valid() {
                 &inner.entity,
                 &mut ctx,
             )
+            .ready()
             .unwrap();
         let mut raw = format!(
             "From: Alice <{}>\r\nTo: {}\r\nMIME-Version: 1.0\r\n",

@@ -278,10 +278,11 @@ function htmlFrame(html) {
   return frame;
 }
 
-function renderOpened(raw, title, { replyable = true } = {}) {
+/** The article for one message; `open` is async (the platform's crypto is). */
+async function renderOpened(raw, title, { replyable = true } = {}) {
   let r;
   try {
-    r = open(state.ring, raw);
+    r = await open(state.ring, raw);
   } catch (e) {
     return el("article", { class: "article", dataset: { error: e?.code ?? "error" } }, el("p", { class: "error", text: `${title}: ${describeError(e)}` }));
   }
@@ -324,9 +325,10 @@ function renderOpened(raw, title, { replyable = true } = {}) {
   return art;
 }
 
-function renderAgent() {
+async function renderAgent() {
   const list = $("articles");
-  list.replaceChildren(...state.articles.map((a) => el("li", {}, renderOpened(a.raw, a.title))));
+  const articles = await Promise.all(state.articles.map((a) => renderOpened(a.raw, a.title)));
+  list.replaceChildren(...articles.map((a) => el("li", {}, a)));
   renderOutbox();
 }
 
@@ -337,7 +339,7 @@ function renderOutbox() {
   for (const m of state.outbox) {
     const btn = el("button", { type: "button", text: "Open" });
     const slot = el("div");
-    btn.addEventListener("click", () => slot.replaceChildren(renderOpened(m.mime, `Outbox copy for ${m.to.join(", ")}`, { replyable: false })));
+    btn.addEventListener("click", async () => slot.replaceChildren(await renderOpened(m.mime, `Outbox copy for ${m.to.join(", ")}`, { replyable: false })));
     list.append(
       el("li", { dataset: { outbox: m.id } }, `${m.subject} → ${m.to.join(", ")} · ${m.method}${m.signed ? " · signed" : ""}${m.encrypted ? " · encrypted" : ""}${m.problemReport ? " · problem report" : ""} `, btn, slot),
     );
@@ -484,7 +486,7 @@ $("compose").addEventListener("submit", async (ev) => {
   let out;
   const box = $("sent");
   try {
-    out = protect(state.ring, draft, opts);
+    out = await protect(state.ring, draft, opts);
   } catch (e) {
     box.replaceChildren(el("p", { class: "error", role: "alert", text: `Not sent: ${describeError(e)}` }));
     return;

@@ -8,17 +8,55 @@
 //! rustls's `CryptoProvider` and sequoia-openpgp's crypto backends are the models.
 //!
 //! - Native builds (tests, the CLI) install nothing: everything is RustCrypto.
-//! - The wasm build installs the runtime's native crypto where it has a synchronous one
-//!   (node:crypto in Node; see `crate::wasm::platform`).
+//! - The wasm build installs the runtime's native crypto (see `crate::wasm::platform`):
+//!   node:crypto in Node (synchronous), WebCrypto in browsers and Workers (asynchronous).
+//!
+//! The dispatch functions are `async` because WebCrypto is. With RustCrypto or node:crypto
+//! their futures are ready at the first poll, which is what lets the synchronous Rust API
+//! ([`crate::protect::protect`], [`crate::open::open`]) drive them with [`now_or_never`].
 //!
 //! A platform answer is only ever a faster way to the same bytes: for decryption, anything but
 //! a clean success from the platform is decided again by RustCrypto, so a tampered message
 //! fails the same way on every path.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
+use std::task::{Context, Poll, Waker};
 
 use zeroize::Zeroizing;
+
+/// A provider's answer, possibly still on its way (WebCrypto). Not `Send`: wasm32 has one thread.
+pub(crate) type Pending<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// An answer that is already there (RustCrypto, node:crypto).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn ready<'a, T: 'a>(value: T) -> Pending<'a, T> {
+    Box::pin(std::future::ready(value))
+}
+
+/// Polls `future` once: its output if it completed without waiting. Every future of the core is
+/// ready at once unless an asynchronous provider (WebCrypto) is installed, so this is how the
+/// synchronous API runs the async flow.
+pub(crate) fn now_or_never<F: Future>(future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => None,
+    }
+}
+
+/// The error of a synchronous call where the platform's crypto is asynchronous.
+pub(crate) fn needs_async() -> crate::error::Error {
+    crate::error::Error::new(
+        crate::error::ErrorCode::Internal,
+        "This platform's crypto is asynchronous: use the async API (protect_async / open_async).",
+    )
+}
 
 /// Digests the engines compute over message-sized data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +69,7 @@ pub(crate) enum DigestAlg {
 }
 
 impl DigestAlg {
-    /// The name node:crypto and WebCrypto know it by (lower case, as node:crypto takes it).
+    /// The name node:crypto knows it by.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -40,6 +78,18 @@ impl DigestAlg {
             DigestAlg::Sha256 => "sha256",
             DigestAlg::Sha384 => "sha384",
             DigestAlg::Sha512 => "sha512",
+        }
+    }
+
+    /// The name WebCrypto knows it by (it has no SHA-224).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn web_name(self) -> Option<&'static str> {
+        match self {
+            DigestAlg::Sha1 => Some("SHA-1"),
+            DigestAlg::Sha224 => None,
+            DigestAlg::Sha256 => Some("SHA-256"),
+            DigestAlg::Sha384 => Some("SHA-384"),
+            DigestAlg::Sha512 => Some("SHA-512"),
         }
     }
 
@@ -59,36 +109,44 @@ impl DigestAlg {
 pub(crate) trait CryptoProvider: Send + Sync {
     /// For logs and benchmarks.
     fn name(&self) -> &'static str;
+    /// Inputs shorter than this stay in RustCrypto: below it, a call into the platform (object
+    /// creation, copies across the boundary, a Promise) costs more than it saves.
+    fn min_bytes(&self) -> usize;
     /// The digest of `data`.
-    fn digest(&self, alg: DigestAlg, data: &[u8]) -> Option<Vec<u8>>;
+    fn digest<'a>(&'a self, alg: DigestAlg, data: &'a [u8]) -> Pending<'a, Option<Vec<u8>>>;
     /// AES-CBC with PKCS#7 padding.
-    fn aes_cbc_encrypt(&self, key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>>;
+    fn aes_cbc_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        plaintext: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>>;
     /// AES-CBC with PKCS#7 padding; `None` also for a wrong key or bad padding.
-    fn aes_cbc_decrypt(&self, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>>;
+    fn aes_cbc_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        ct: &'a [u8],
+    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>>;
     /// AES-GCM with a 96-bit nonce: ciphertext followed by a `tag_len`-byte tag.
-    fn aes_gcm_encrypt(
-        &self,
-        key: &[u8],
-        nonce: &[u8],
-        aad: &[u8],
-        plaintext: &[u8],
+    fn aes_gcm_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        plaintext: &'a [u8],
         tag_len: usize,
-    ) -> Option<Vec<u8>>;
+    ) -> Pending<'a, Option<Vec<u8>>>;
     /// AES-GCM with a 96-bit nonce; `None` also when the tag does not verify.
-    fn aes_gcm_decrypt(
-        &self,
-        key: &[u8],
-        nonce: &[u8],
-        aad: &[u8],
-        ct: &[u8],
-        tag: &[u8],
-    ) -> Option<Zeroizing<Vec<u8>>>;
+    fn aes_gcm_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        ct: &'a [u8],
+        tag: &'a [u8],
+    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>>;
 }
-
-/// Inputs below this many bytes stay in RustCrypto: a call into the platform (object creation,
-/// copies across the boundary) costs more than it saves on a few blocks. 2 KiB is a
-/// conservative first value, not yet measured per operation (issue 12 asks for that).
-pub(crate) const PLATFORM_MIN_BYTES: usize = 2048;
 
 static PLATFORM: OnceLock<Box<dyn CryptoProvider>> = OnceLock::new();
 /// Off: everything in RustCrypto although a platform provider is installed (tests that check
@@ -110,10 +168,13 @@ pub(crate) fn set_platform_enabled(on: bool) {
 
 /// The installed platform provider, if the input is large enough to hand over.
 fn platform(len: usize) -> Option<&'static dyn CryptoProvider> {
-    if len < PLATFORM_MIN_BYTES || !PLATFORM_ON.load(Ordering::Relaxed) {
+    if !PLATFORM_ON.load(Ordering::Relaxed) {
         return None;
     }
-    PLATFORM.get().map(|p| &**p)
+    PLATFORM
+        .get()
+        .map(|p| &**p)
+        .filter(|p| len >= p.min_bytes())
 }
 
 /// The name of the provider that takes large inputs ("rustcrypto" when none is installed).
@@ -122,57 +183,82 @@ pub(crate) fn active_name() -> &'static str {
     platform(usize::MAX).map_or(RustCrypto.name(), |p| p.name())
 }
 
-/// The digest of `data` (`None` only if a provider answered with a wrong length, which
-/// RustCrypto never does).
-pub(crate) fn digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
-    platform(data.len())
-        .and_then(|p| p.digest(alg, data))
-        .filter(|d| d.len() == alg.len())
-        .unwrap_or_else(|| rust_digest(alg, data))
+/// The digest of `data`. A provider answer of the wrong length is ignored.
+pub(crate) async fn digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
+    if let Some(p) = platform(data.len()) {
+        if let Some(d) = p.digest(alg, data).await.filter(|d| d.len() == alg.len()) {
+            return d;
+        }
+    }
+    rust_digest(alg, data)
 }
 
 /// AES-CBC with PKCS#7 padding; `None` for a key or IV of the wrong length.
-pub(crate) fn aes_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
-    platform(plaintext.len())
-        .and_then(|p| p.aes_cbc_encrypt(key, iv, plaintext))
-        .or_else(|| RustCrypto.aes_cbc_encrypt(key, iv, plaintext))
+pub(crate) async fn aes_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
+    if let Some(p) = platform(plaintext.len()) {
+        let out = p.aes_cbc_encrypt(key, iv, plaintext).await;
+        if out.is_some() {
+            return out;
+        }
+    }
+    RustCrypto.aes_cbc_encrypt(key, iv, plaintext)
 }
 
 /// AES-CBC decryption with PKCS#7 padding; `None` for a wrong key or IV length or bad padding.
-pub(crate) fn aes_cbc_decrypt(key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    platform(ct.len())
-        .and_then(|p| p.aes_cbc_decrypt(key, iv, ct))
-        .or_else(|| RustCrypto.aes_cbc_decrypt(key, iv, ct))
+pub(crate) async fn aes_cbc_decrypt(
+    key: &[u8],
+    iv: &[u8],
+    ct: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    if let Some(p) = platform(ct.len()) {
+        let out = p.aes_cbc_decrypt(key, iv, ct).await;
+        if out.is_some() {
+            return out;
+        }
+    }
+    RustCrypto.aes_cbc_decrypt(key, iv, ct)
 }
 
 /// AES-GCM encryption: ciphertext ‖ tag.
-pub(crate) fn aes_gcm_encrypt(
+pub(crate) async fn aes_gcm_encrypt(
     key: &[u8],
     nonce: &[u8],
     aad: &[u8],
     plaintext: &[u8],
     tag_len: usize,
 ) -> Option<Vec<u8>> {
-    platform(plaintext.len())
-        .and_then(|p| p.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len))
-        .filter(|out| out.len() == plaintext.len() + tag_len)
-        .or_else(|| RustCrypto.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len))
+    if let Some(p) = platform(plaintext.len()) {
+        let out = p
+            .aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len)
+            .await
+            .filter(|out| out.len() == plaintext.len() + tag_len);
+        if out.is_some() {
+            return out;
+        }
+    }
+    RustCrypto.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len)
 }
 
 /// AES-GCM decryption; `None` when the tag does not verify (or bad parameters).
-pub(crate) fn aes_gcm_decrypt(
+pub(crate) async fn aes_gcm_decrypt(
     key: &[u8],
     nonce: &[u8],
     aad: &[u8],
     ct: &[u8],
     tag: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
-    platform(ct.len())
-        .and_then(|p| p.aes_gcm_decrypt(key, nonce, aad, ct, tag))
-        .or_else(|| RustCrypto.aes_gcm_decrypt(key, nonce, aad, ct, tag))
+    if let Some(p) = platform(ct.len()) {
+        let out = p.aes_gcm_decrypt(key, nonce, aad, ct, tag).await;
+        if out.is_some() {
+            return out;
+        }
+    }
+    RustCrypto.aes_gcm_decrypt(key, nonce, aad, ct, tag)
 }
 
-fn rust_digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
+/// The digest of `data` in RustCrypto, for small inputs that are never worth a platform call
+/// (signed attributes, key derivation) and for the synchronous paths.
+pub(crate) fn rust_digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
     use sha2::Digest;
     match alg {
         DigestAlg::Sha1 => sha1_digest(data),
@@ -227,17 +313,19 @@ where
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct RustCrypto;
 
-impl CryptoProvider for RustCrypto {
-    fn name(&self) -> &'static str {
+/// Synchronous, always there: the fallback of every dispatch above.
+impl RustCrypto {
+    pub(crate) fn name(&self) -> &'static str {
         "rustcrypto"
     }
 
-    fn digest(&self, alg: DigestAlg, data: &[u8]) -> Option<Vec<u8>> {
-        Some(rust_digest(alg, data))
-    }
-
     #[cfg(feature = "smime")]
-    fn aes_cbc_encrypt(&self, key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
+    pub(crate) fn aes_cbc_encrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        plaintext: &[u8],
+    ) -> Option<Vec<u8>> {
         use aes::{Aes128, Aes192, Aes256};
         use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
         fn run<C>(key: &[u8], iv: &[u8], p: &[u8]) -> Option<Vec<u8>>
@@ -256,7 +344,12 @@ impl CryptoProvider for RustCrypto {
     }
 
     #[cfg(feature = "smime")]
-    fn aes_cbc_decrypt(&self, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    pub(crate) fn aes_cbc_decrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        ct: &[u8],
+    ) -> Option<Zeroizing<Vec<u8>>> {
         use aes::{Aes128, Aes192, Aes256};
         match key.len() {
             16 => super::cbc_decrypt::<Aes128>(key, iv, ct),
@@ -267,7 +360,7 @@ impl CryptoProvider for RustCrypto {
     }
 
     #[cfg(feature = "smime")]
-    fn aes_gcm_encrypt(
+    pub(crate) fn aes_gcm_encrypt(
         &self,
         key: &[u8],
         nonce: &[u8],
@@ -288,7 +381,7 @@ impl CryptoProvider for RustCrypto {
     }
 
     #[cfg(feature = "smime")]
-    fn aes_gcm_decrypt(
+    pub(crate) fn aes_gcm_decrypt(
         &self,
         key: &[u8],
         nonce: &[u8],
@@ -318,22 +411,34 @@ impl CryptoProvider for RustCrypto {
 
     // The OpenPGP-only build has no AES-CBC/GCM users (rPGP does its own ciphers).
     #[cfg(not(feature = "smime"))]
-    fn aes_cbc_encrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<Vec<u8>> {
+    pub(crate) fn aes_cbc_encrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<Vec<u8>> {
         None
     }
 
     #[cfg(not(feature = "smime"))]
-    fn aes_cbc_decrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    pub(crate) fn aes_cbc_decrypt(
+        &self,
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+    ) -> Option<Zeroizing<Vec<u8>>> {
         None
     }
 
     #[cfg(not(feature = "smime"))]
-    fn aes_gcm_encrypt(&self, _: &[u8], _: &[u8], _: &[u8], _: &[u8], _: usize) -> Option<Vec<u8>> {
+    pub(crate) fn aes_gcm_encrypt(
+        &self,
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+        _: usize,
+    ) -> Option<Vec<u8>> {
         None
     }
 
     #[cfg(not(feature = "smime"))]
-    fn aes_gcm_decrypt(
+    pub(crate) fn aes_gcm_decrypt(
         &self,
         _: &[u8],
         _: &[u8],
@@ -363,7 +468,7 @@ mod tests {
             &p[..]
         );
         assert_eq!(
-            hex::encode(digest(DigestAlg::Sha256, b"abc")),
+            hex::encode(now_or_never(digest(DigestAlg::Sha256, b"abc")).unwrap()),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
@@ -371,14 +476,14 @@ mod tests {
     #[test]
     fn gcm_round_trips_and_refuses_a_changed_tag() {
         let (key, nonce) = ([7u8; 32], [9u8; 12]);
-        let sealed = aes_gcm_encrypt(&key, &nonce, b"", b"hello", 16).unwrap();
+        let sealed = now_or_never(aes_gcm_encrypt(&key, &nonce, b"", b"hello", 16))
+            .flatten()
+            .unwrap();
         let (ct, tag) = sealed.split_at(5);
-        assert_eq!(
-            &aes_gcm_decrypt(&key, &nonce, b"", ct, tag).unwrap()[..],
-            b"hello"
-        );
+        let open = |tag: &[u8]| now_or_never(aes_gcm_decrypt(&key, &nonce, b"", ct, tag)).flatten();
+        assert_eq!(&open(tag).unwrap()[..], b"hello");
         let mut bad = tag.to_vec();
         bad[0] ^= 1;
-        assert!(aes_gcm_decrypt(&key, &nonce, b"", ct, &bad).is_none());
+        assert!(open(&bad).is_none());
     }
 }

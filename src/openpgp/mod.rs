@@ -21,6 +21,7 @@ mod rsa_unwrap;
 mod verify;
 mod write;
 
+use crate::crypto::provider::Pending;
 use crate::engine::{Decrypted, Engine, ReadContext, Unusable, Verified, WriteContext};
 use crate::error::Result;
 use crate::keys::Keyring;
@@ -54,42 +55,57 @@ impl Engine for PgpEngine {
         keys::choose(ring, address, keys::Use::Encrypt, now).map(|c| c.entry.id())
     }
 
-    fn sign(
-        &self,
-        ring: &Keyring,
-        signer: &str,
-        entity: &[u8],
-        ctx: &mut WriteContext<'_>,
-    ) -> Result<Vec<u8>> {
-        write::sign(ring, signer, entity, ctx)
+    // rPGP does the OpenPGP crypto itself, synchronously, so these futures are ready at once.
+    fn sign<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        signer: &'a str,
+        entity: &'a [u8],
+        ctx: &'a mut WriteContext<'_>,
+    ) -> Pending<'a, Result<Vec<u8>>> {
+        Box::pin(std::future::ready(write::sign(ring, signer, entity, ctx)))
     }
 
-    fn encrypt(
-        &self,
-        ring: &Keyring,
-        recipients: &[String],
-        signer: Option<&str>,
-        entity: &[u8],
-        ctx: &mut WriteContext<'_>,
-    ) -> Result<Vec<u8>> {
-        write::encrypt(ring, recipients, signer, entity, ctx)
+    fn encrypt<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        recipients: &'a [String],
+        signer: Option<&'a str>,
+        entity: &'a [u8],
+        ctx: &'a mut WriteContext<'_>,
+    ) -> Pending<'a, Result<Vec<u8>>> {
+        let result = write::encrypt(ring, recipients, signer, entity, ctx);
+        Box::pin(std::future::ready(result))
     }
 
-    fn decrypt(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
-        decrypt::decrypt(ring, payload, ctx)
+    fn decrypt<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        payload: &'a [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<Decrypted>> {
+        Box::pin(std::future::ready(decrypt::decrypt(ring, payload, ctx)))
     }
 
-    fn verify_detached(
-        &self,
-        ring: &Keyring,
-        signed: &[u8],
-        signature: &[u8],
-        ctx: &ReadContext,
-    ) -> Result<Verified> {
-        verify::verify_detached(ring, signed, signature, ctx)
+    fn verify_detached<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        signed: &'a [u8],
+        signature: &'a [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<Verified>> {
+        let result = verify::verify_detached(ring, signed, signature, ctx);
+        Box::pin(std::future::ready(result))
     }
 
-    fn verify_opaque(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
-        verify::verify_opaque(ring, payload, ctx)
+    fn verify_opaque<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        payload: &'a [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<Verified>> {
+        Box::pin(std::future::ready(verify::verify_opaque(
+            ring, payload, ctx,
+        )))
     }
 }

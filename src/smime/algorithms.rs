@@ -143,19 +143,31 @@ impl Hash {
         }
     }
 
-    /// Digest of `data`; `None` for MD5 (never computed: refused before).
-    /// Through the crypto provider: message-sized data goes to the platform's native digest.
-    pub(crate) fn digest(self, data: &[u8]) -> Option<Vec<u8>> {
-        use crate::crypto::provider::{digest, DigestAlg};
-        let alg = match self {
+    /// The provider's name for this digest; `None` for MD5 (never computed: refused before).
+    fn provider_alg(self) -> Option<crate::crypto::provider::DigestAlg> {
+        use crate::crypto::provider::DigestAlg;
+        Some(match self {
             Hash::Md5 => return None,
             Hash::Sha1 => DigestAlg::Sha1,
             Hash::Sha224 => DigestAlg::Sha224,
             Hash::Sha256 => DigestAlg::Sha256,
             Hash::Sha384 => DigestAlg::Sha384,
             Hash::Sha512 => DigestAlg::Sha512,
-        };
-        Some(digest(alg, data))
+        })
+    }
+
+    /// Digest of small `data` (signed attributes, key derivation) in RustCrypto; `None` for MD5.
+    pub(crate) fn digest(self, data: &[u8]) -> Option<Vec<u8>> {
+        Some(crate::crypto::provider::rust_digest(
+            self.provider_alg()?,
+            data,
+        ))
+    }
+
+    /// Digest of message-sized `data` through the crypto provider (the platform's native digest
+    /// where there is one); `None` for MD5.
+    pub(crate) async fn digest_content(self, data: &[u8]) -> Option<Vec<u8>> {
+        Some(crate::crypto::provider::digest(self.provider_alg()?, data).await)
     }
 
     /// A boxed dynamic digest (RSA-OAEP hashes).

@@ -254,7 +254,11 @@ fn recipient_ids(keys: &[Wrapped<'_>]) -> String {
     ids.join(",")
 }
 
-pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
+pub(crate) async fn decrypt(
+    ring: &Keyring,
+    payload: &[u8],
+    ctx: &ReadContext,
+) -> Result<Decrypted> {
     let env = parse(payload)?;
     let Some(cipher) = Cipher::from_oid(&env.content.content_enc_alg.oid) else {
         return Ok(failed_with(
@@ -339,7 +343,9 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
             &cek,
             ciphertext,
             env.mac.as_ref(),
-        ) else {
+        )
+        .await
+        else {
             continue;
         };
         // A key tried blindly must also give something that looks like a MIME entity: CBC
@@ -531,7 +537,7 @@ pub(crate) fn derive_kek(
     Some(out)
 }
 
-fn decrypt_content(
+async fn decrypt_content(
     cipher: Cipher,
     alg: &AlgorithmIdentifierOwned,
     cek: &[u8],
@@ -554,13 +560,13 @@ fn decrypt_content(
         ) {
             return None;
         }
-        return provider::aes_gcm_decrypt(cek, nonce, aad, ct, tag);
+        return provider::aes_gcm_decrypt(cek, nonce, aad, ct, tag).await;
     }
     let iv: OctetString = params.decode_as().ok()?;
     let iv = iv.as_bytes();
     match cipher {
         Cipher::Aes128Cbc | Cipher::Aes192Cbc | Cipher::Aes256Cbc => {
-            provider::aes_cbc_decrypt(cek, iv, ct)
+            provider::aes_cbc_decrypt(cek, iv, ct).await
         }
         Cipher::TdesCbc => cbc_decrypt::<des::TdesEde3>(cek, iv, ct),
         Cipher::Camellia128Cbc => cbc_decrypt::<camellia::Camellia128>(cek, iv, ct),

@@ -47,7 +47,7 @@ fn random(ctx: &mut WriteContext<'_>, len: usize) -> Zeroizing<Vec<u8>> {
 }
 
 /// Encrypts `content` to every certificate; returns the DER ContentInfo and the S/MIME type.
-pub(crate) fn envelope(
+pub(crate) async fn envelope(
     certs: &[&Certificate],
     content: &[u8],
     ctx: &mut WriteContext<'_>,
@@ -76,6 +76,7 @@ pub(crate) fn envelope(
                 rfc5911::ID_AES_256_CBC
             };
             let ct = provider::aes_cbc_encrypt(&cek, &iv, content)
+                .await
                 .ok_or_else(|| encode_err("AES-CBC key or IV length"))?;
             let ed = EnvelopedData {
                 // RFC 5652 §6.1: 0 when every RecipientInfo is version 0, else 2.
@@ -108,6 +109,7 @@ pub(crate) fn envelope(
         SmimeCipher::Aes256Gcm => {
             let nonce = random(ctx, 12);
             let mut sealed = provider::aes_gcm_encrypt(&cek, &nonce, b"", content, 16)
+                .await
                 .ok_or_else(|| encode_err("AES-GCM key or nonce length"))?;
             let tag = sealed.split_off(sealed.len().saturating_sub(16));
             let params = GcmParameters {

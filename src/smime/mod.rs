@@ -24,6 +24,7 @@ mod sign;
 mod signature;
 mod verify;
 
+use crate::crypto::provider::Pending;
 use crate::engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyStatus, Keyring, SmimeEntry};
@@ -149,92 +150,108 @@ impl Engine for SmimeEngine {
         select(ring, address, now, Use::Encrypt).map(|e| e.id())
     }
 
-    fn sign(
-        &self,
-        ring: &Keyring,
-        signer: &str,
-        entity: &[u8],
-        ctx: &mut WriteContext<'_>,
-    ) -> Result<Vec<u8>> {
-        let entry = select(ring, signer, ctx.now, Use::Sign)
-            .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
-        let encryption = other_encryption_cert(ring, signer, entry, ctx.now);
-        let form = ctx.algorithms.smime_signed_form;
-        sign::sign_entity(ring, entry, encryption, entity, form, ctx)
+    fn sign<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        signer: &'a str,
+        entity: &'a [u8],
+        ctx: &'a mut WriteContext<'_>,
+    ) -> Pending<'a, Result<Vec<u8>>> {
+        Box::pin(async move {
+            let entry = select(ring, signer, ctx.now, Use::Sign)
+                .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
+            let encryption = other_encryption_cert(ring, signer, entry, ctx.now);
+            let form = ctx.algorithms.smime_signed_form;
+            sign::sign_entity(ring, entry, encryption, entity, form, ctx).await
+        })
     }
 
-    fn encrypt(
-        &self,
-        ring: &Keyring,
-        recipients: &[String],
-        signer: Option<&str>,
-        entity: &[u8],
-        ctx: &mut WriteContext<'_>,
-    ) -> Result<Vec<u8>> {
-        if recipients.is_empty() {
-            return Err(Error::bad_input("There is no recipient to encrypt to."));
-        }
-        let mut certs: Vec<&SmimeEntry> = Vec::new();
-        let mut missing = Vec::new();
-        for r in recipients {
-            match select(ring, r, ctx.now, Use::Encrypt) {
-                Ok(e) if !certs.iter().any(|c| c.id() == e.id()) => certs.push(e),
-                Ok(_) => {}
-                Err(u) => missing.push(u),
+    fn encrypt<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        recipients: &'a [String],
+        signer: Option<&'a str>,
+        entity: &'a [u8],
+        ctx: &'a mut WriteContext<'_>,
+    ) -> Pending<'a, Result<Vec<u8>>> {
+        Box::pin(async move {
+            if recipients.is_empty() {
+                return Err(Error::bad_input("There is no recipient to encrypt to."));
             }
-        }
-        if !missing.is_empty() {
-            let details: Vec<String> = missing.iter().map(Unusable::detail).collect();
-            return Err(Error::new(
-                ErrorCode::RecipientKeyMissing,
-                details.join(" "),
-            ));
-        }
-        let inner = match signer {
-            Some(s) => {
-                let entry = select(ring, s, ctx.now, Use::Sign)
-                    .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
-                let encryption = other_encryption_cert(ring, s, entry, ctx.now);
-                let form = ctx.algorithms.smime_signed_form;
-                sign::sign_entity(ring, entry, encryption, entity, form, ctx)?
+            let mut certs: Vec<&SmimeEntry> = Vec::new();
+            let mut missing = Vec::new();
+            for r in recipients {
+                match select(ring, r, ctx.now, Use::Encrypt) {
+                    Ok(e) if !certs.iter().any(|c| c.id() == e.id()) => certs.push(e),
+                    Ok(_) => {}
+                    Err(u) => missing.push(u),
+                }
             }
-            None => to_crlf(entity),
-        };
-        let certs: Vec<&x509_cert::Certificate> = certs.iter().map(|e| e.certificate()).collect();
-        let (der, smime_type) = encrypt::envelope(&certs, &inner, ctx)?;
-        Ok(sign::p7m_entity(smime_type, &der))
+            if !missing.is_empty() {
+                let details: Vec<String> = missing.iter().map(Unusable::detail).collect();
+                return Err(Error::new(
+                    ErrorCode::RecipientKeyMissing,
+                    details.join(" "),
+                ));
+            }
+            let inner = match signer {
+                Some(s) => {
+                    let entry = select(ring, s, ctx.now, Use::Sign)
+                        .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
+                    let encryption = other_encryption_cert(ring, s, entry, ctx.now);
+                    let form = ctx.algorithms.smime_signed_form;
+                    sign::sign_entity(ring, entry, encryption, entity, form, ctx).await?
+                }
+                None => to_crlf(entity),
+            };
+            let certs: Vec<&x509_cert::Certificate> =
+                certs.iter().map(|e| e.certificate()).collect();
+            let (der, smime_type) = encrypt::envelope(&certs, &inner, ctx).await?;
+            Ok(sign::p7m_entity(smime_type, &der))
+        })
     }
 
     /// Decrypts EnvelopedData / AuthEnvelopedData. When the decrypted content is itself a
     /// DER SignedData without MIME headers (some Outlook versions), it is verified here and
     /// its content returned, with the verdict in `signature`.
-    fn decrypt(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
-        let mut out = decrypt::decrypt(ring, payload, ctx)?;
-        let raw_signed = out
-            .content
-            .as_deref()
-            .filter(|c| c.first() == Some(&0x30))
-            .and_then(|c| verify::verify_opaque(ring, c, ctx).ok());
-        if let Some(v) = raw_signed {
-            if let Some(inner) = v.content {
-                out.content = Some(zeroize::Zeroizing::new(inner));
-                out.signature = Some(v.report);
+    fn decrypt<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        payload: &'a [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<Decrypted>> {
+        Box::pin(async move {
+            let mut out = decrypt::decrypt(ring, payload, ctx).await?;
+            let raw_signed = match out.content.as_deref().filter(|c| c.first() == Some(&0x30)) {
+                Some(c) => verify::verify_opaque(ring, c, ctx).await.ok(),
+                None => None,
+            };
+            if let Some(v) = raw_signed {
+                if let Some(inner) = v.content {
+                    out.content = Some(zeroize::Zeroizing::new(inner));
+                    out.signature = Some(v.report);
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
-    fn verify_detached(
-        &self,
-        ring: &Keyring,
-        signed: &[u8],
-        signature: &[u8],
-        ctx: &ReadContext,
-    ) -> Result<Verified> {
-        verify::verify_detached(ring, signed, signature, ctx)
+    fn verify_detached<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        signed: &'a [u8],
+        signature: &'a [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<Verified>> {
+        Box::pin(verify::verify_detached(ring, signed, signature, ctx))
     }
 
-    fn verify_opaque(&self, ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
-        verify::verify_opaque(ring, payload, ctx)
+    fn verify_opaque<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        payload: &'a [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<Verified>> {
+        Box::pin(verify::verify_opaque(ring, payload, ctx))
     }
 }

@@ -93,7 +93,7 @@ pub(crate) fn canonical(entity: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// SignedData over `content` as DER ContentInfo; `attached` puts the content inside.
-pub(crate) fn signed_data(
+pub(crate) async fn signed_data(
     ring: &Keyring,
     entry: &SmimeEntry,
     encryption: Option<&SmimeEntry>,
@@ -109,7 +109,7 @@ pub(crate) fn signed_data(
     })?;
     let cert = entry.certificate();
     // The content may be the whole message: through the provider (native digest where offered).
-    let digest = provider::digest(DigestAlg::Sha256, content);
+    let digest = provider::digest(DigestAlg::Sha256, content).await;
     let signing_time = signing_time(ctx.now)
         .ok_or_else(|| Error::bad_input("The signing time is out of range."))?;
     let mut attrs = vec![
@@ -232,7 +232,7 @@ fn unique_set(certs: Vec<CertificateChoices>) -> Result<SetOfVec<CertificateChoi
 /// The signed entity in the requested form. `encryption`: the signer's certificate for
 /// encrypted replies when it is not the signing certificate (sent along, and named in the
 /// SMIMEEncryptionKeyPreference attribute).
-pub(crate) fn sign_entity(
+pub(crate) async fn sign_entity(
     ring: &Keyring,
     entry: &SmimeEntry,
     encryption: Option<&SmimeEntry>,
@@ -243,7 +243,7 @@ pub(crate) fn sign_entity(
     let content = canonical(entity)?;
     match form {
         SmimeSignedForm::Detached => {
-            let der = signed_data(ring, entry, encryption, &content, false, ctx)?;
+            let der = signed_data(ring, entry, encryption, &content, false, ctx).await?;
             let boundary = new_boundary(ctx.rng);
             let sig_part = Entity::new("application/pkcs7-signature; name=\"smime.p7s\"")
                 .header("Content-Disposition", "attachment; filename=\"smime.p7s\"")
@@ -256,7 +256,7 @@ pub(crate) fn sign_entity(
             .to_bytes())
         }
         SmimeSignedForm::Opaque => {
-            let der = signed_data(ring, entry, encryption, &content, true, ctx)?;
+            let der = signed_data(ring, entry, encryption, &content, true, ctx).await?;
             Ok(p7m_entity("signed-data", &der))
         }
     }

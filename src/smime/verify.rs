@@ -107,7 +107,7 @@ fn raw_signer_infos(signed_data: &[u8]) -> Option<Vec<(SignerInfo, Option<Vec<u8
     Some(out)
 }
 
-pub(crate) fn verify_detached(
+pub(crate) async fn verify_detached(
     ring: &Keyring,
     signed: &[u8],
     signature: &[u8],
@@ -135,13 +135,18 @@ pub(crate) fn verify_detached(
     if signed.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r') || signed.first() == Some(&b'\n') {
         contents.push(to_crlf(signed));
     }
+    let digests = content_digests(&parsed, &contents).await;
     Ok(Verified {
-        report: verify_signed_data(ring, &parsed, &contents, ctx.now),
+        report: verify_signed_data(ring, &parsed, &contents, &digests, ctx.now),
         content: None,
     })
 }
 
-pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
+pub(crate) async fn verify_opaque(
+    ring: &Keyring,
+    payload: &[u8],
+    ctx: &ReadContext,
+) -> Result<Verified> {
     let parsed = parse_signed_data(payload)?;
     let sd = &parsed.sd;
     let content = match &sd.encap_content_info.econtent {
@@ -160,7 +165,9 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
     let report = if sd.encap_content_info.econtent.is_none() && !sd.signer_infos.0.is_empty() {
         invalid("The signed content is missing.")
     } else {
-        verify_signed_data(ring, &parsed, std::slice::from_ref(&content), ctx.now)
+        let contents = std::slice::from_ref(&content);
+        let digests = content_digests(&parsed, contents).await;
+        verify_signed_data(ring, &parsed, contents, &digests, ctx.now)
     };
     Ok(Verified {
         report,
@@ -172,11 +179,47 @@ fn invalid(detail: &str) -> SignatureReport {
     SignatureReport::new(Method::Smime, SignatureState::Invalid, detail)
 }
 
+/// The digests of the signed content (each accepted form of it) under every digest algorithm
+/// the signers name, computed before the verdict: message-sized work goes through the crypto
+/// provider, which may answer asynchronously (WebCrypto), and the verdict logic stays plain.
+struct ContentDigests(Vec<(Hash, Vec<u8>)>);
+
+impl ContentDigests {
+    /// Whether some accepted form of the content has `digest` under `hash`.
+    fn matches(&self, hash: Hash, digest: &[u8]) -> bool {
+        self.0.iter().any(|(h, d)| *h == hash && d == digest)
+    }
+}
+
+async fn content_digests(parsed: &Parsed, contents: &[Vec<u8>]) -> ContentDigests {
+    let mut hashes: Vec<Hash> = Vec::new();
+    // More signers than MAX_SIGNERS is refused without looking at any of them.
+    if parsed.signers.len() <= MAX_SIGNERS {
+        for (si, _) in &parsed.signers {
+            if let Some(h) = Hash::from_oid(&si.digest_alg.oid).filter(|h| !h.is_weak()) {
+                if !hashes.contains(&h) {
+                    hashes.push(h);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for content in contents {
+        for &h in &hashes {
+            if let Some(d) = h.digest_content(content).await {
+                out.push((h, d));
+            }
+        }
+    }
+    ContentDigests(out)
+}
+
 /// The verdict over all SignerInfos.
 fn verify_signed_data(
     ring: &Keyring,
     parsed: &Parsed,
     contents: &[Vec<u8>],
+    digests: &ContentDigests,
     now: Time,
 ) -> SignatureReport {
     let sd = &parsed.sd;
@@ -198,7 +241,14 @@ fn verify_signed_data(
     }
     let reports: Vec<SignatureReport> = signers
         .iter()
-        .map(|(si, raw)| verify_signer(ring, sd, si, raw.as_deref(), &certs, contents, now))
+        .map(|(si, raw)| {
+            let input = SignerInput {
+                contents,
+                digests,
+                certs: &certs,
+            };
+            verify_signer(ring, sd, si, raw.as_deref(), &input, now)
+        })
         .collect();
     // Addresses every signer is bound to: bind_sender then needs From to be all of theirs.
     let mut common: Option<Vec<String>> = None;
@@ -277,15 +327,25 @@ fn sig_fail_report(fail: SigFail) -> SignatureReport {
     }
 }
 
+/// What every signer of one SignedData is checked against.
+struct SignerInput<'a> {
+    /// The signed content, in each accepted form (as received; with CRLF line ends).
+    contents: &'a [Vec<u8>],
+    /// Their digests (signed attributes carry the digest, not the content).
+    digests: &'a ContentDigests,
+    /// The certificates the message carries.
+    certs: &'a [Certificate],
+}
+
 fn verify_signer(
     ring: &Keyring,
     sd: &SignedData,
     si: &SignerInfo,
     raw_attrs: Option<&[u8]>,
-    certs: &[Certificate],
-    contents: &[Vec<u8>],
+    input: &SignerInput<'_>,
     now: Time,
 ) -> SignatureReport {
+    let (contents, certs) = (input.contents, input.certs);
     // 1. Algorithms.
     let Some(hash) = Hash::from_oid(&si.digest_alg.oid) else {
         return sig_fail_report(SigFail::Unsupported(si.digest_alg.oid));
@@ -342,9 +402,7 @@ fn verify_signer(
                 .and_then(|v| v.to_der().ok())
                 .and_then(|d| x509_cert::time::Time::from_der(&d).ok())
                 .map(|t| Time::from_x509(&t).to_rfc3339());
-            let digest_ok = contents
-                .iter()
-                .any(|c| hash.digest(c).as_deref() == Some(md.as_bytes()));
+            let digest_ok = input.digests.matches(hash, md.as_bytes());
             if !digest_ok {
                 return with_signer(invalid(
                     "The signature is not valid: the message was changed after it was signed.",

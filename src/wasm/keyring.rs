@@ -1,10 +1,13 @@
 //! The JavaScript `Keyring` class.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 
 use super::convert;
 use super::error::to_js;
-use crate::keys::{ImportOptions, Keyring};
+use crate::keys::{AuditEvent, ImportOptions, Keyring};
 use crate::rng::os_rng;
 
 // KeyInfo, KeyKind, KeyStatus and AuditEvent come from the Rust types (`derive(tsify::Tsify)`).
@@ -16,18 +19,58 @@ export interface ImportOptions extends TimeOptions { passphrase?: string; truste
 "#;
 
 /// The keyring: certificates and keys, S/MIME and OpenPGP.
+///
+/// `protect` and `open` are asynchronous (the platform's crypto is, in browsers and Workers):
+/// each takes a snapshot of the keyring (a shared reference) when it is called and works on
+/// that, so any number of them can run at once and the keyring stays usable meanwhile. A
+/// change while one runs copies the keyring first (copy-on-write), and the operation keeps
+/// the keys it started with. Their audit events join the log at the keyring's next call.
 #[wasm_bindgen(js_name = Keyring)]
 pub struct JsKeyring {
-    inner: Keyring,
+    inner: Rc<Keyring>,
+    /// Audit events of finished `protect` / `open` calls, not yet in the keyring's log.
+    finished: Finished,
 }
 
+/// Where a finished operation leaves its audit event (wasm32 has one thread).
+pub(super) type Finished = Rc<RefCell<Vec<AuditEvent>>>;
+
 impl JsKeyring {
+    fn wrap(inner: Keyring) -> JsKeyring {
+        JsKeyring {
+            inner: Rc::new(inner),
+            finished: Finished::default(),
+        }
+    }
+
     pub(super) fn inner(&self) -> &Keyring {
         &self.inner
     }
 
-    pub(super) fn inner_mut(&mut self) -> &mut Keyring {
-        &mut self.inner
+    /// The keyring as it is now, for an operation that outlives this call, and where its audit
+    /// event goes when it is done.
+    pub(super) fn snapshot(&self) -> (Rc<Keyring>, Finished) {
+        (Rc::clone(&self.inner), Rc::clone(&self.finished))
+    }
+
+    /// The keyring with the finished operations' events in its log, copied only if there are
+    /// events to add while an operation still holds a snapshot.
+    fn settled(&mut self) -> &Keyring {
+        if self.finished.borrow().is_empty() {
+            &self.inner
+        } else {
+            self.inner_mut()
+        }
+    }
+
+    /// The keyring to change, with the finished operations' events in its log.
+    fn inner_mut(&mut self) -> &mut Keyring {
+        let events = std::mem::take(&mut *self.finished.borrow_mut());
+        let ring = Rc::make_mut(&mut self.inner);
+        for event in events {
+            ring.record(event);
+        }
+        ring
     }
 }
 
@@ -38,9 +81,7 @@ impl JsKeyring {
     #[allow(clippy::new_without_default)]
     pub fn new() -> JsKeyring {
         super::debug_panic_hook();
-        JsKeyring {
-            inner: Keyring::new(),
-        }
+        JsKeyring::wrap(Keyring::new())
     }
 
     /// `import(data, { passphrase?, trusted?, now? })` → `KeyInfo[]`.
@@ -60,7 +101,10 @@ impl JsKeyring {
             passphrase: convert::opt_string(&opts, "passphrase")?.map(zeroize::Zeroizing::new),
             trusted: convert::opt_bool(&opts, "trusted")?.unwrap_or(false),
         };
-        let infos = self.inner.import(&data, &import, now).map_err(to_js)?;
+        let infos = self
+            .inner_mut()
+            .import(&data, &import, now)
+            .map_err(to_js)?;
         convert::to_js_value(&infos)
     }
 
@@ -107,7 +151,7 @@ impl JsKeyring {
     ) -> Result<bool, JsValue> {
         let id = convert::string(&id, "The key id")?;
         let now = convert::now(&None)?;
-        Ok(self.inner.remove(&id, now))
+        Ok(self.inner_mut().remove(&id, now))
     }
 
     /// `exportPublic(id)` → armored OpenPGP public key or PEM certificate.
@@ -130,18 +174,18 @@ impl JsKeyring {
         let id = convert::string(&id, "The key id")?;
         let passphrase = convert::secret(&passphrase, "The passphrase")?;
         let now = convert::now(&None)?;
-        self.inner
+        self.inner_mut()
             .export_secret(&id, &passphrase, &mut os_rng(), now)
             .map_err(to_js)
     }
 
     /// `seal(password)` → the encrypted keyring bytes.
     pub fn seal(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
     ) -> Result<Vec<u8>, JsValue> {
         let password = convert::secret(&password, "The password")?;
-        self.inner.seal(&password, &mut os_rng()).map_err(to_js)
+        self.settled().seal(&password, &mut os_rng()).map_err(to_js)
     }
 
     /// `Keyring.unseal(bytes, password)` → a keyring.
@@ -152,12 +196,12 @@ impl JsKeyring {
         let bytes = convert::bytes(&bytes, "The sealed keyring")?;
         let password = convert::secret(&password, "The password")?;
         let inner = Keyring::unseal(&bytes, &password).map_err(to_js)?;
-        Ok(JsKeyring { inner })
+        Ok(JsKeyring::wrap(inner))
     }
 
     /// `recentLog()` → audit events, oldest first; no content.
     #[wasm_bindgen(js_name = recentLog, unchecked_return_type = "AuditEvent[]")]
-    pub fn recent_log(&self) -> Result<JsValue, JsValue> {
-        convert::to_js_value(self.inner.recent_log())
+    pub fn recent_log(&mut self) -> Result<JsValue, JsValue> {
+        convert::to_js_value(self.settled().recent_log())
     }
 }

@@ -1,9 +1,11 @@
 //! `protect`, `open`, `ring.capabilities` and `ring.plan` for JavaScript: argument checks and
 //! conversions only; the flow lives in `crate::protect` / `crate::open`.
 
-use js_sys::{Array, Date, Object};
+use js_sys::{Array, Date, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+use zeroize::Zeroizing;
 
 use super::convert;
 use super::error::{bad_input, to_js};
@@ -11,9 +13,9 @@ use super::keyring::JsKeyring;
 use crate::capabilities::{capabilities, check, Addresses};
 use crate::engine;
 use crate::mime::{Draft, DraftAttachment};
-use crate::open::{open as open_message, OpenOptions};
+use crate::open::{open_async, OpenOptions};
 use crate::policy::Policy;
-use crate::protect::{protect as protect_message, Message, MethodChoice, ProtectOptions};
+use crate::protect::{protect_async, Message, MethodChoice, ProtectOptions};
 use crate::rng::os_rng;
 use crate::time::Time;
 
@@ -38,54 +40,72 @@ export interface AddressesInput { from: string; to?: string | string[]; cc?: str
 export interface CapabilityOptions extends TimeOptions { policy?: Policy; }
 "#;
 
-/// `protect(ring, message, opts)` → `{ deliveries, warnings }`.
-#[wasm_bindgen(unchecked_return_type = "Protected")]
+/// `protect(ring, message, opts)` → a Promise of `{ deliveries, warnings }`. Bad arguments
+/// reject it too (nothing is thrown synchronously).
+#[wasm_bindgen(unchecked_return_type = "Promise<Protected>")]
 pub fn protect(
-    ring: &mut JsKeyring,
+    ring: &JsKeyring,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string | Draft")]
     message: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ProtectOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
-    let opts = required_object(opts, "The options")?;
-    let options = protect_options(&opts)?;
-    let engines = engine::all();
-    let protected = if is_draft(&message) {
-        let draft = draft(&message, options.now)?;
-        protect_message(
-            ring.inner_mut(),
-            &engines,
-            Message::Draft(&draft),
-            &options,
-            &mut os_rng(),
-        )
-    } else {
-        let raw = convert::bytes(&message, "The message")?;
-        protect_message(
-            ring.inner_mut(),
-            &engines,
-            Message::Raw(&raw),
-            &options,
-            &mut os_rng(),
-        )
-    }
-    .map_err(to_js)?;
-    convert::to_js_value(&protected)
+) -> Promise {
+    let (snapshot, finished) = ring.snapshot();
+    let input = (|| {
+        let opts = required_object(opts, "The options")?;
+        let options = protect_options(&opts)?;
+        let message = if is_draft(&message) {
+            Input::Draft(draft(&message, options.now)?)
+        } else {
+            Input::Raw(convert::bytes(&message, "The message")?)
+        };
+        Ok::<_, JsValue>((message, options))
+    })();
+    let (message, options) = match input {
+        Ok(input) => input,
+        Err(e) => return Promise::reject(&e),
+    };
+    future_to_promise(async move {
+        let engines = engine::all();
+        let message = match &message {
+            Input::Draft(d) => Message::Draft(d),
+            Input::Raw(raw) => Message::Raw(raw),
+        };
+        let (result, event) =
+            protect_async(&snapshot, &engines, message, &options, &mut os_rng()).await;
+        finished.borrow_mut().push(event);
+        convert::to_js_value(&result.map_err(to_js)?)
+    })
 }
 
-/// `open(ring, raw, { now? })` → the security report and the readable message.
-#[wasm_bindgen(unchecked_return_type = "Opened")]
+/// What `protect` was given, owned by its future.
+enum Input {
+    Draft(Draft),
+    Raw(Zeroizing<Vec<u8>>),
+}
+
+/// `open(ring, raw, { now? })` → a Promise of the security report and the readable message.
+#[wasm_bindgen(unchecked_return_type = "Promise<Opened>")]
 pub fn open(
-    ring: &mut JsKeyring,
+    ring: &JsKeyring,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] raw: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<Object>,
-) -> Result<JsValue, JsValue> {
-    let raw = convert::bytes(&raw, "The message")?;
-    let opts = convert::options(opts)?;
-    let now = convert::now(&opts)?;
-    let engines = engine::all();
-    let opened =
-        open_message(ring.inner_mut(), &engines, &raw, &OpenOptions { now }).map_err(to_js)?;
-    convert::to_js_value(&opened)
+) -> Promise {
+    let (snapshot, finished) = ring.snapshot();
+    let input = (|| {
+        let raw = convert::bytes(&raw, "The message")?;
+        let now = convert::now(&convert::options(opts)?)?;
+        Ok::<_, JsValue>((raw, now))
+    })();
+    let (raw, now) = match input {
+        Ok(input) => input,
+        Err(e) => return Promise::reject(&e),
+    };
+    future_to_promise(async move {
+        let engines = engine::all();
+        let (result, event) = open_async(&snapshot, &engines, &raw, &OpenOptions { now }).await;
+        finished.borrow_mut().push(event);
+        convert::to_js_value(&result.map_err(to_js)?)
+    })
 }
 
 #[wasm_bindgen(js_class = Keyring)]

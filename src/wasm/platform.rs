@@ -1,18 +1,21 @@
 //! The runtime's native crypto as the core's crypto provider (`crate::crypto::provider`).
 //!
-//! Where the runtime has node:crypto (Node 20.16+ through `process.getBuiltinModule`; the
-//! same module the Node.js glue runs in), AES-CBC/GCM and SHA digests of large inputs run on
-//! OpenSSL instead of in wasm: synchronous calls, so the API stays as it is. Elsewhere
-//! (browsers: WebCrypto is asynchronous only) nothing is installed and RustCrypto does the work.
-//! Every call that throws declines, and the core falls back to RustCrypto.
+//! - Where the runtime has node:crypto (Node 20.16+ through `process.getBuiltinModule`), AES-CBC
+//!   /GCM and SHA digests of large inputs run on OpenSSL through synchronous calls.
+//! - Elsewhere (browsers, Cloudflare Workers), on WebCrypto (`crypto.subtle`): Promises, which
+//!   the core awaits (`protect` / `open` are async for this).
+//! - With neither, nothing is installed and RustCrypto does the work.
 //!
+//! Every call that throws or rejects declines, and the core falls back to RustCrypto.
 //! Installed once when the module starts (`#[wasm_bindgen(start)]`).
 
+use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
-use crate::crypto::provider::{self, CryptoProvider, DigestAlg};
+use crate::crypto::provider::{self, ready, CryptoProvider, DigestAlg, Pending};
 
 #[wasm_bindgen]
 extern "C" {
@@ -56,8 +59,52 @@ extern "C" {
     fn set_auth_tag(this: &NodeCipher, tag: &[u8]) -> Result<JsValue, JsValue>;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// WebCrypto's `SubtleCrypto`. Byte arguments are views into wasm memory: WebCrypto copies
+    /// them before it returns its Promise, so they need not outlive the call.
+    type SubtleCrypto;
+    #[wasm_bindgen(method, catch, js_name = importKey)]
+    fn import_key(
+        this: &SubtleCrypto,
+        format: &str,
+        key: &[u8],
+        algorithm: &str,
+        extractable: bool,
+        usages: &js_sys::Array,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn encrypt(
+        this: &SubtleCrypto,
+        algorithm: &Object,
+        key: &JsValue,
+        data: &[u8],
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn decrypt(
+        this: &SubtleCrypto,
+        algorithm: &Object,
+        key: &JsValue,
+        data: &[u8],
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn digest(this: &SubtleCrypto, algorithm: &str, data: &[u8]) -> Result<Promise, JsValue>;
+}
+
 thread_local! {
     static NODE: Option<NodeCryptoModule> = find_node_crypto();
+    static SUBTLE: Option<SubtleCrypto> = find_subtle_crypto();
+}
+
+/// `globalThis.crypto.subtle`, if this runtime has it (browsers in a secure context, workerd).
+fn find_subtle_crypto() -> Option<SubtleCrypto> {
+    let get = |o: &JsValue, k: &str| Reflect::get(o, &JsValue::from_str(k)).ok();
+    let crypto = get(&js_sys::global().into(), "crypto").filter(|c| c.is_object())?;
+    let subtle = get(&crypto, "subtle").filter(|s| s.is_object())?;
+    let usable = ["importKey", "encrypt", "decrypt", "digest"]
+        .iter()
+        .all(|f| get(&subtle, f).is_some_and(|v| v.is_function()));
+    usable.then(|| subtle.unchecked_into())
 }
 
 /// `process.getBuiltinModule("node:crypto")`, if this runtime has it and it can make ciphers.
@@ -75,23 +122,25 @@ fn find_node_crypto() -> Option<NodeCryptoModule> {
     usable.then(|| module.unchecked_into())
 }
 
-/// Installs node:crypto as the platform provider when the runtime has it.
+/// Installs node:crypto, else WebCrypto, as the platform provider when the runtime has it.
 #[wasm_bindgen(start)]
 fn install_platform_crypto() {
     if NODE.with(Option::is_some) {
         provider::install(Box::new(NodeCrypto));
+    } else if SUBTLE.with(Option::is_some) {
+        provider::install(Box::new(WebCrypto));
     }
 }
 
-/// The name of the provider large inputs go to: `"node:crypto"` or `"rustcrypto"` (for tests
-/// and benchmarks).
+/// The name of the provider large inputs go to: `"node:crypto"`, `"webcrypto"` or
+/// `"rustcrypto"` (for tests and benchmarks).
 #[wasm_bindgen(js_name = cryptoProvider)]
 pub fn crypto_provider() -> String {
     provider::active_name().to_string()
 }
 
-/// `usePlatformCrypto(false)` does everything in wasm (RustCrypto) even where node:crypto is
-/// there; `true` (the default) hands large inputs to it again. For tests that check one path
+/// `usePlatformCrypto(false)` does everything in wasm (RustCrypto) even where the platform's
+/// crypto is there; `true` (the default) hands large inputs to it again. For tests that check one path
 /// against the other, and for benchmarks.
 #[wasm_bindgen(js_name = usePlatformCrypto)]
 pub fn use_platform_crypto(on: bool) {
@@ -116,65 +165,229 @@ fn run(cipher: &NodeCipher, data: &[u8]) -> Result<Vec<u8>, JsValue> {
     Ok(out)
 }
 
+/// node:crypto answers at once: small inputs are worth handing over (the threshold is where a
+/// call costs about what RustCrypto takes for the same bytes in wasm).
+const NODE_MIN_BYTES: usize = 2048;
+
 impl CryptoProvider for NodeCrypto {
     fn name(&self) -> &'static str {
         "node:crypto"
     }
 
-    fn digest(&self, alg: DigestAlg, data: &[u8]) -> Option<Vec<u8>> {
-        with_node(|m| m.create_hash(alg.name())?.update(data)?.digest())
+    fn min_bytes(&self) -> usize {
+        NODE_MIN_BYTES
     }
 
-    fn aes_cbc_encrypt(&self, key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
-        let name = aes_name("cbc", key.len())?;
-        with_node(|m| run(&m.create_cipheriv(&name, key, iv)?, plaintext))
+    fn digest<'a>(&'a self, alg: DigestAlg, data: &'a [u8]) -> Pending<'a, Option<Vec<u8>>> {
+        ready(with_node(|m| {
+            m.create_hash(alg.name())?.update(data)?.digest()
+        }))
     }
 
-    fn aes_cbc_decrypt(&self, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        let name = aes_name("cbc", key.len())?;
-        with_node(|m| run(&m.create_decipheriv(&name, key, iv)?, ct)).map(Zeroizing::new)
+    fn aes_cbc_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        plaintext: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        let out = aes_name("cbc", key.len())
+            .and_then(|name| with_node(|m| run(&m.create_cipheriv(&name, key, iv)?, plaintext)));
+        ready(out)
     }
 
-    fn aes_gcm_encrypt(
-        &self,
-        key: &[u8],
-        nonce: &[u8],
-        aad: &[u8],
-        plaintext: &[u8],
+    fn aes_cbc_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        ct: &'a [u8],
+    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+        let out = aes_name("cbc", key.len())
+            .and_then(|name| with_node(|m| run(&m.create_decipheriv(&name, key, iv)?, ct)));
+        ready(out.map(Zeroizing::new))
+    }
+
+    fn aes_gcm_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        plaintext: &'a [u8],
         tag_len: usize,
-    ) -> Option<Vec<u8>> {
+    ) -> Pending<'a, Option<Vec<u8>>> {
         if nonce.len() != 12 || tag_len != 16 {
-            return None;
+            return ready(None);
         }
-        let name = aes_name("gcm", key.len())?;
-        with_node(|m| {
-            let c = m.create_cipheriv(&name, key, nonce)?;
-            c.set_aad(aad)?;
-            let mut out = run(&c, plaintext)?;
-            out.extend_from_slice(&c.get_auth_tag()?);
-            Ok(out)
-        })
+        let out = aes_name("gcm", key.len()).and_then(|name| {
+            with_node(|m| {
+                let c = m.create_cipheriv(&name, key, nonce)?;
+                c.set_aad(aad)?;
+                let mut out = run(&c, plaintext)?;
+                out.extend_from_slice(&c.get_auth_tag()?);
+                Ok(out)
+            })
+        });
+        ready(out)
     }
 
-    fn aes_gcm_decrypt(
-        &self,
-        key: &[u8],
-        nonce: &[u8],
-        aad: &[u8],
-        ct: &[u8],
-        tag: &[u8],
-    ) -> Option<Zeroizing<Vec<u8>>> {
+    fn aes_gcm_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        ct: &'a [u8],
+        tag: &'a [u8],
+    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
         // 12-byte tags need authTagLength at creation in newer Node: leave them to RustCrypto.
         if nonce.len() != 12 || tag.len() != 16 {
-            return None;
+            return ready(None);
         }
-        let name = aes_name("gcm", key.len())?;
-        with_node(|m| {
-            let c = m.create_decipheriv(&name, key, nonce)?;
-            c.set_aad(aad)?;
-            c.set_auth_tag(tag)?;
-            run(&c, ct)
+        let out = aes_name("gcm", key.len()).and_then(|name| {
+            with_node(|m| {
+                let c = m.create_decipheriv(&name, key, nonce)?;
+                c.set_aad(aad)?;
+                c.set_auth_tag(tag)?;
+                run(&c, ct)
+            })
+        });
+        ready(out.map(Zeroizing::new))
+    }
+}
+
+/// WebCrypto through the thread-local `crypto.subtle` (wasm32 has one thread).
+struct WebCrypto;
+
+/// Each WebCrypto call is two Promises (import the key, then the operation) and, in browsers, a
+/// hop to a crypto thread: only inputs this large are handed over.
+const WEB_MIN_BYTES: usize = 4096;
+
+/// Awaits a WebCrypto call's Promise; its ArrayBuffer as bytes. `None` if it threw or rejected.
+async fn settle(call: Result<Promise, JsValue>) -> Option<Vec<u8>> {
+    let value = JsFuture::from(call.ok()?).await.ok()?;
+    value
+        .dyn_ref::<js_sys::ArrayBuffer>()
+        .map(|b| Uint8Array::new(b).to_vec())
+}
+
+/// `{ name, iv, additionalData?, tagLength? }` for AES-CBC / AES-GCM.
+fn aes_params(name: &str, iv: &[u8], gcm: Option<(&[u8], usize)>) -> Option<Object> {
+    let params = Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&params, &JsValue::from_str(k), v).ok();
+    set("name", &JsValue::from_str(name))?;
+    set("iv", &Uint8Array::from(iv))?;
+    if let Some((aad, tag_len)) = gcm {
+        set("additionalData", &Uint8Array::from(aad))?;
+        set("tagLength", &JsValue::from((tag_len * 8) as u32))?;
+    }
+    Some(params)
+}
+
+/// AES-CBC or AES-GCM through WebCrypto: import the raw key, then encrypt or decrypt `data`.
+async fn web_aes(
+    name: &str,
+    key: &[u8],
+    params: Option<Object>,
+    data: &[u8],
+    encrypt: bool,
+) -> Option<Vec<u8>> {
+    if !matches!(key.len(), 16 | 24 | 32) {
+        return None;
+    }
+    let params = params?;
+    let usage = if encrypt { "encrypt" } else { "decrypt" };
+    let usages = js_sys::Array::of1(&JsValue::from_str(usage));
+    let imported = SUBTLE.with(|s| {
+        s.as_ref()
+            .map(|s| s.import_key("raw", key, name, false, &usages))
+    })?;
+    let key = JsFuture::from(imported.ok()?).await.ok()?;
+    let call = SUBTLE.with(|s| {
+        s.as_ref().map(|s| {
+            if encrypt {
+                s.encrypt(&params, &key, data)
+            } else {
+                s.decrypt(&params, &key, data)
+            }
         })
-        .map(Zeroizing::new)
+    })?;
+    settle(call).await
+}
+
+impl CryptoProvider for WebCrypto {
+    fn name(&self) -> &'static str {
+        "webcrypto"
+    }
+
+    fn min_bytes(&self) -> usize {
+        WEB_MIN_BYTES
+    }
+
+    fn digest<'a>(&'a self, alg: DigestAlg, data: &'a [u8]) -> Pending<'a, Option<Vec<u8>>> {
+        Box::pin(async move {
+            let name = alg.web_name()?;
+            let call = SUBTLE.with(|s| s.as_ref().map(|s| s.digest(name, data)))?;
+            settle(call).await
+        })
+    }
+
+    fn aes_cbc_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        plaintext: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        let params = aes_params("AES-CBC", iv, None);
+        Box::pin(web_aes("AES-CBC", key, params, plaintext, true))
+    }
+
+    fn aes_cbc_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        ct: &'a [u8],
+    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+        let params = aes_params("AES-CBC", iv, None);
+        Box::pin(async move {
+            web_aes("AES-CBC", key, params, ct, false)
+                .await
+                .map(Zeroizing::new)
+        })
+    }
+
+    fn aes_gcm_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        plaintext: &'a [u8],
+        tag_len: usize,
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        if nonce.len() != 12 || tag_len != 16 {
+            return ready(None);
+        }
+        let params = aes_params("AES-GCM", nonce, Some((aad, tag_len)));
+        Box::pin(web_aes("AES-GCM", key, params, plaintext, true))
+    }
+
+    fn aes_gcm_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        ct: &'a [u8],
+        tag: &'a [u8],
+    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+        if nonce.len() != 12 || !matches!(tag.len(), 12 | 16) {
+            return ready(None);
+        }
+        let params = aes_params("AES-GCM", nonce, Some((aad, tag.len())));
+        Box::pin(async move {
+            // WebCrypto takes the tag at the end of the ciphertext.
+            let mut sealed = Vec::with_capacity(ct.len() + tag.len());
+            sealed.extend_from_slice(ct);
+            sealed.extend_from_slice(tag);
+            web_aes("AES-GCM", key, params, &sealed, false)
+                .await
+                .map(Zeroizing::new)
+        })
     }
 }

@@ -87,6 +87,21 @@ describe("in a browser Web Worker", { timeout: 120_000 }, () => {
         `${method}: tampered ciphertext gave ${t.encryption}/${t.signature}`);
       if (method === "pgp") assert.equal(t.encryption, "failed", "OpenPGP: the MDC check fails");
     }
+    // WebCrypto takes the bulk in the browser; each path opens what the other wrote, and a
+    // tampered message fails the same way on both.
+    assert.equal(reply.provider, "webcrypto");
+    for (const [cipher, r] of Object.entries(reply.platform)) {
+      for (const c of r.cross) {
+        const how = `${cipher}: written ${c.writer ? "webcrypto" : "wasm"}, read ${c.reader ? "webcrypto" : "wasm"}`;
+        assert.equal(c.encryption, "decrypted", how);
+        assert.equal(c.algorithm, cipher, how);
+        assert.equal(c.signature, "valid", how);
+        assert.equal(c.same, true, `${how}: the 1 MiB attachment comes back unchanged`);
+      }
+      const { platform, wasm } = r.tampered;
+      assert.notEqual(platform.signature, "valid", `${cipher}: tampered`);
+      assert.deepEqual(platform, wasm, `${cipher}: a tampered copy fails the same way on both paths`);
+    }
     assert.deepEqual(errors, [], "errors on the page or in the worker");
     assert.deepEqual(offsite, [], "requests to another origin");
     await context.close();

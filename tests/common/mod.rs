@@ -51,3 +51,21 @@ pub fn ring_of(files: &[&str]) -> mailseal::Keyring {
 pub fn rng() -> rand_chacha::ChaCha20Rng {
     rand_chacha::ChaCha20Rng::seed_from_u64(7)
 }
+
+/// `.ready()` on an engine's future: its output, which natively (RustCrypto) is there at the
+/// first poll. Panics if it is not, which would mean an asynchronous provider in a native test.
+pub trait Ready: std::future::Future + Sized {
+    fn ready(self) -> Self::Output {
+        let mut future = std::pin::pin!(self);
+        let waker = std::task::Waker::noop();
+        match future
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(waker))
+        {
+            std::task::Poll::Ready(out) => out,
+            std::task::Poll::Pending => panic!("the engine's future was not ready at once"),
+        }
+    }
+}
+
+impl<F: std::future::Future> Ready for F {}

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Keyring, open, protect } from "mailseal";
-import { DATA, throwsCode } from "./helpers.mjs";
+import { DATA, rejectsCode, throwsCode } from "./helpers.mjs";
 
 const now = new Date("2026-12-01T00:00:00Z");
 const key = (name) => readFileSync(join(DATA, "openpgp", name));
@@ -28,9 +28,9 @@ const draft = {
 };
 
 describe("protect → open (OpenPGP)", () => {
-  test("sign + encrypt a draft, open it as the recipient", () => {
+  test("sign + encrypt a draft, open it as the recipient", async () => {
     const desk = ringWith("alice.sec.asc", "bob.pub.asc");
-    const out = protect(desk, draft, { sign: true, encrypt: true, now });
+    const out = await protect(desk, draft, { sign: true, encrypt: true, now });
     assert.equal(out.deliveries.length, 1);
     const [d] = out.deliveries;
     assert.deepEqual(d.to, ["bob@example.org"]);
@@ -43,7 +43,7 @@ describe("protect → open (OpenPGP)", () => {
     assert.ok(!raw.includes("solved"), "no plaintext outside");
 
     const bob = ringWith("bob.sec.asc", "alice.pub.asc");
-    const opened = open(bob, d.mime, { now });
+    const opened = await open(bob, d.mime, { now });
     assert.equal(opened.encryption.state, "decrypted");
     assert.equal(opened.encryption.method, "pgp");
     assert.equal(opened.signature.state, "valid");
@@ -63,49 +63,70 @@ describe("protect → open (OpenPGP)", () => {
     assert.ok(!JSON.stringify(bob.recentLog()).includes("Ticket #12"), "no subject in the log");
   });
 
-  test("a raw message string is protected too", () => {
+  test("async: calls run at once on the keyring as it was called; their log events follow", async () => {
+    const desk = ringWith("alice.sec.asc", "bob.pub.asc");
+    const { deliveries } = await protect(desk, draft, { sign: true, encrypt: true, now });
+    const bob = ringWith("bob.sec.asc", "alice.pub.asc");
+    const before = bob.recentLog().length;
+    const pending = [1, 2, 3].map(() => open(bob, deliveries[0].mime, { now }));
+    assert.ok(pending.every((p) => p instanceof Promise));
+    // Removing Bob's key while the calls are pending changes the keyring, not their snapshot.
+    const [secret] = bob.list({ now }).filter((k) => k.hasSecret);
+    assert.equal(bob.remove(secret.id), true);
+    const opened = await Promise.all(pending);
+    for (const o of opened) {
+      assert.equal(o.encryption.state, "decrypted");
+      assert.equal(o.signature.state, "valid");
+    }
+    const log = bob.recentLog();
+    assert.deepEqual(log.slice(before).map((e) => e.action), ["remove", "open", "open", "open"]);
+    // A call after the removal sees the keyring without the key.
+    assert.equal((await open(bob, deliveries[0].mime, { now })).encryption.state, "no_key");
+  });
+
+  test("a raw message string is protected too", async () => {
     const desk = ringWith("alice.sec.asc");
     const raw = "From: alice@example.org\nTo: someone@example.net\nSubject: Hi\n\nPlain text\n";
-    const out = protect(desk, raw, { sign: true, encrypt: false, now });
-    const opened = open(ringWith("alice.pub.asc"), out.deliveries[0].mime, { now });
+    const out = await protect(desk, raw, { sign: true, encrypt: false, now });
+    const opened = await open(ringWith("alice.pub.asc"), out.deliveries[0].mime, { now });
     assert.equal(opened.signature.state, "valid");
     assert.equal(opened.encryption.state, "none");
   });
 
-  test("a tampered signed message is never valid", () => {
-    const out = protect(ringWith("alice.sec.asc"), draft, { sign: true, encrypt: false, now });
+  test("a tampered signed message is never valid", async () => {
+    const out = await protect(ringWith("alice.sec.asc"), draft, { sign: true, encrypt: false, now });
     const text = Buffer.from(out.deliveries[0].mime).toString("latin1").replace("solved", "SOLVED");
-    const opened = open(ringWith("alice.pub.asc"), text, { now });
+    const opened = await open(ringWith("alice.pub.asc"), text, { now });
     assert.equal(opened.signature.state, "invalid");
   });
 
-  test("From ≠ signer is sender_mismatch", () => {
-    const out = protect(ringWith("alice.sec.asc"), draft, { sign: true, encrypt: false, now });
+  test("From ≠ signer is sender_mismatch", async () => {
+    const out = await protect(ringWith("alice.sec.asc"), draft, { sign: true, encrypt: false, now });
     const text = Buffer.from(out.deliveries[0].mime)
       .toString("latin1")
       .replace(/^From: .*$/m, "From: mallory@example.org");
-    const opened = open(ringWith("alice.pub.asc"), text, { now });
+    const opened = await open(ringWith("alice.pub.asc"), text, { now });
     assert.equal(opened.signature.state, "sender_mismatch");
   });
 });
 
 describe("errors and capabilities", () => {
-  test("block fallback names the recipient without a key", () => {
+  test("block fallback names the recipient without a key", async () => {
     const desk = ringWith("alice.sec.asc");
-    const e = throwsCode(() => protect(desk, draft, { sign: false, encrypt: true, now }), "recipient_key_missing");
+    const e = await rejectsCode(() => protect(desk, draft, { sign: false, encrypt: true, now }), "recipient_key_missing");
     assert.match(e.message, /bob@example\.org/);
   });
 
-  test("signing without a key is sender_key_missing", () => {
-    throwsCode(() => protect(new Keyring(), draft, { sign: true, encrypt: false, now }), "sender_key_missing");
+  test("signing without a key is sender_key_missing", async () => {
+    await rejectsCode(() => protect(new Keyring(), draft, { sign: true, encrypt: false, now }), "sender_key_missing");
   });
 
-  test("bad arguments are bad_input", () => {
+  test("bad arguments are bad_input", async () => {
     const ring = new Keyring();
-    throwsCode(() => protect(ring, draft, { encrypt: true }), "bad_input");
-    throwsCode(() => protect(ring, 42, { sign: false, encrypt: false }), "bad_input");
-    throwsCode(() => open(ring, 42), "bad_input");
-    throwsCode(() => protect(ring, draft, { sign: true, encrypt: false, policy: { fallback: "maybe" } }), "bad_input");
+    await rejectsCode(() => protect(ring, draft, { encrypt: true }), "bad_input");
+    await rejectsCode(() => protect(ring, 42, { sign: false, encrypt: false }), "bad_input");
+    await rejectsCode(() => open(ring, 42), "bad_input");
+    await rejectsCode(() => protect(ring, draft, { sign: true, encrypt: false, policy: { fallback: "maybe" } }), "bad_input");
   });
 
   test("capabilities name the addresses", () => {

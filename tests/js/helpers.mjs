@@ -106,3 +106,27 @@ export function sortedEmails(emails) {
 export function goodImports(expected) {
   return expected.imports.filter((i) => Array.isArray(i.keys) && i.keys.length > 0);
 }
+
+/**
+ * Calls fn, which must return a Promise (the async API never throws synchronously) that
+ * rejects with a mailseal error of the given code; returns the error.
+ */
+export async function rejectsCode(fn, code, what = "") {
+  let result;
+  try {
+    result = fn();
+  } catch (e) {
+    assert.fail(`${what}: threw synchronously (${e?.code ?? e}); the async API must reject instead`);
+  }
+  assert.ok(result instanceof Promise, `${what}: expected a Promise`);
+  let err;
+  try {
+    await result;
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err !== undefined, `${what}: expected a rejection with code ${code}, it resolved`);
+  assertMailsealError(err, what);
+  assert.equal(err.code, code, `${what}: error code (message: ${err.message})`);
+  return err;
+}

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Keyring, open, protect } from "mailseal";
-import { DATA, throwsCode } from "./helpers.mjs";
+import { DATA, rejectsCode, throwsCode } from "./helpers.mjs";
 
 const now = new Date("2026-12-01T00:00:00Z");
 const read = (p) => readFileSync(join(DATA, p));
@@ -24,23 +24,23 @@ function desk() {
 }
 
 describe("impostor OpenPGP keys", () => {
-  test("mail clearsigned by the impostor as Alice is untrusted, naming the impostor key", () => {
-    const o = open(desk(), read("impostor/clearsigned-as-alice.eml"), { now });
+  test("mail clearsigned by the impostor as Alice is untrusted, naming the impostor key", async () => {
+    const o = await open(desk(), read("impostor/clearsigned-as-alice.eml"), { now });
     assert.equal(o.signature.state, "untrusted");
     assert.equal(o.signature.signer.keyId, IMPOSTOR);
     assert.match(o.signature.detail, /not been verified/);
   });
 
-  test("replies to Alice are encrypted to her verified key only", () => {
+  test("replies to Alice are encrypted to her verified key only", async () => {
     const draft = { from: "bob@example.org", to: ["alice@example.org"], subject: "Re: ticket", text: "Hi\n" };
-    const out = protect(desk(), draft, { sign: false, encrypt: true, method: "pgp", encryptToSelf: false, now });
+    const out = await protect(desk(), draft, { sign: false, encrypt: true, method: "pgp", encryptToSelf: false, now });
     const mime = out.deliveries[0].mime;
     const alice = new Keyring();
     alice.import(read("openpgp/alice.sec.asc"), { now });
-    assert.equal(open(alice, mime, { now }).encryption.state, "decrypted");
+    assert.equal((await open(alice, mime, { now })).encryption.state, "decrypted");
     const impostor = new Keyring();
     impostor.import(read("impostor/impostor-alice.sec.asc"), { now });
-    assert.equal(open(impostor, mime, { now }).encryption.state, "no_key");
+    assert.equal((await open(impostor, mime, { now })).encryption.state, "no_key");
   });
 
   test("the conflict shows in conflicts(), KeyInfo, capabilities and check", () => {
@@ -55,12 +55,12 @@ describe("impostor OpenPGP keys", () => {
     assert.deepEqual(r.conflicts, conflicts);
   });
 
-  test("two unverified keys for one address: no guess, recipient_key_missing", () => {
+  test("two unverified keys for one address: no guess, recipient_key_missing", async () => {
     const ring = new Keyring();
     ring.import(read("openpgp/bob.sec.asc"), { now, trusted: true });
     ring.import(read("openpgp/alice.pub.asc"), { now });
     ring.import(read("impostor/impostor-alice.pub.asc"), { now });
     const draft = { from: "bob@example.org", to: ["alice@example.org"], subject: "Re", text: "Hi\n" };
-    throwsCode(() => protect(ring, draft, { sign: false, encrypt: true, method: "pgp", now }), "recipient_key_missing");
+    await rejectsCode(() => protect(ring, draft, { sign: false, encrypt: true, method: "pgp", now }), "recipient_key_missing");
   });
 });

@@ -77,7 +77,7 @@ function typecheck(dir, files) {
 }
 
 /** Real results of every call whose result type the .d.ts declares, with that type. */
-function samples() {
+async function samples() {
   const out = [];
   const add = (name, type, value) => out.push({ name, type, value });
 
@@ -100,15 +100,15 @@ function samples() {
     from: "alice@example.com", to: ["bob@example.com"], subject: "Types", text: "Checked.\n",
     attachments: [{ filename: "a.txt", contentType: "text/plain", data: "attached\n" }],
   };
-  const smime = protect(desk, draft, { sign: true, encrypt: true, method: "smime", now });
+  const smime = await protect(desk, draft, { sign: true, encrypt: true, method: "smime", now });
   add("protectedSmime", "Protected", smime);
-  const pgp = protect(desk, { ...draft, from: "alice@example.org", to: ["bob@example.org"] },
+  const pgp = await protect(desk, { ...draft, from: "alice@example.org", to: ["bob@example.org"] },
     { sign: true, encrypt: true, method: "pgp", now });
   add("protectedPgp", "Protected", pgp);
   const policy = { fallback: "problem_report", methodPriority: ["smime"], groups: { support: { sign: true, encrypt: true } } };
-  add("protectedProblemReport", "Protected", protect(desk, { ...draft, to: ["bob@example.com", "nokey@example.net"] },
+  add("protectedProblemReport", "Protected", await protect(desk, { ...draft, to: ["bob@example.com", "nokey@example.net"] },
     { sign: true, encrypt: true, policy, now }));
-  add("protectedPlain", "Protected", protect(desk, draft, { sign: false, encrypt: false, now }));
+  add("protectedPlain", "Protected", await protect(desk, draft, { sign: false, encrypt: false, now }));
 
   // open: decrypted + valid for both, a plain message, no key, tampered, unknown signer.
   const bob = new Keyring();
@@ -117,18 +117,18 @@ function samples() {
   bob.import(text("smime/bob.crt") + text("smime/bob.key"), { now });
   bob.import(read("openpgp/bob.sec.asc"), { now });
   bob.import(read("openpgp/alice.pub.asc"), { trusted: true, now });
-  add("openedSmime", "Opened", open(bob, smime.deliveries[0].mime, { now }));
-  add("openedPgp", "Opened", open(bob, pgp.deliveries[0].mime, { now }));
+  add("openedSmime", "Opened", await open(bob, smime.deliveries[0].mime, { now }));
+  add("openedPgp", "Opened", await open(bob, pgp.deliveries[0].mime, { now }));
   // One base64 character of the OpenPGP ciphertext changed: the MDC check fails.
   const armored = new TextDecoder().decode(pgp.deliveries[0].mime);
   const body = armored.indexOf("\r\n\r\n", armored.indexOf("-----BEGIN PGP MESSAGE-----"));
   const at = Math.floor((body + armored.indexOf("-----END PGP MESSAGE-----")) / 2);
   const tampered = new TextEncoder().encode(armored.slice(0, at) + (armored[at] === "A" ? "B" : "A") + armored.slice(at + 1));
-  add("openedTampered", "Opened", open(bob, tampered, { now }));
-  add("openedNoKey", "Opened", open(new Keyring(), pgp.deliveries[0].mime, { now }));
-  add("openedPlain", "Opened", open(bob, "From: a@example.com\r\nTo: b@example.com\r\n\r\nhello\r\n", { now }));
-  add("openedSignedFixture", "Opened", open(new Keyring(), read("smime/signed-alice.eml"), { now }));
-  add("openedMimeSample", "Opened", open(bob, read("mime/nested-signed-in-list-footer.eml"), { now }));
+  add("openedTampered", "Opened", await open(bob, tampered, { now }));
+  add("openedNoKey", "Opened", await open(new Keyring(), pgp.deliveries[0].mime, { now }));
+  add("openedPlain", "Opened", await open(bob, "From: a@example.com\r\nTo: b@example.com\r\n\r\nhello\r\n", { now }));
+  add("openedSignedFixture", "Opened", await open(new Keyring(), read("smime/signed-alice.eml"), { now }));
+  add("openedMimeSample", "Opened", await open(bob, read("mime/nested-signed-in-list-footer.eml"), { now }));
 
   // The composer and the admin.
   add("capabilities", "Capabilities", desk.capabilities({ from: "alice@example.com", to: ["bob@example.com", "nokey@example.net"] }, { now }));
@@ -142,7 +142,7 @@ function samples() {
   for (const fn of [() => desk.import("junk", { now }), () => desk.import(read("keys/alice.p12"), { passphrase: "wrong", now }),
     () => protect(desk, { ...draft, to: ["nokey@example.net"] }, { sign: false, encrypt: true, now }), () => open(desk, 42)]) {
     try {
-      fn();
+      await fn();
       codes.push("nothing thrown");
     } catch (e) {
       codes.push(e.code);
@@ -162,8 +162,8 @@ describe("the generated .d.ts matches what the package returns", () => {
   let all;
   let drifted;
   let checked;
-  before(() => {
-    all = samples();
+  before(async () => {
+    all = await samples();
     const opened = all.find((s) => s.name === "openedSmime").value;
     const info = all.find((s) => s.name === "importedSmimeSecret").value[0];
     const caps = all.find((s) => s.name === "capabilities").value;

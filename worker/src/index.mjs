@@ -10,7 +10,7 @@
 // Plaintext lives only in this request's memory; nothing here logs content (only codes and
 // states). Configuration: see wrangler.toml and README.md.
 import { EmailMessage } from "cloudflare:email";
-import { Keyring, open, protect } from "mailseal";
+import { Keyring, cryptoProvider, open, protect } from "mailseal";
 import { headerValue, reportHeaders } from "./report.mjs";
 import { base64 } from "./base64.mjs";
 
@@ -178,7 +178,7 @@ async function handleProtect(request, env, cfg) {
     throw new HttpError(400, "bad_input", 'fallback must be "block", "send_plain" or "problem_report".');
   }
   const policy = fallback ? { ...cfg.policy, fallback } : cfg.policy;
-  const out = protect(ring, body, { sign, encrypt, method, policy });
+  const out = await protect(ring, body, { sign, encrypt, method, policy });
   const ms = Date.now() - t0;
   const deliveries = out.deliveries.map((d) => ({
     to: d.to,
@@ -192,7 +192,7 @@ async function handleProtect(request, env, cfg) {
   let relayed;
   if (bool(url.searchParams.get("relay"), false)) {
     if (!env.SEND_EMAIL) throw new HttpError(501, "no_relay", "No send_email binding is configured.");
-    const from = senderOf(ring, body);
+    const from = await senderOf(ring, body);
     relayed = [];
     for (const d of deliveries) {
       for (const to of d.to) {
@@ -244,8 +244,8 @@ function withMessageId(mime, from) {
 }
 
 /** The envelope sender for the relay: the From address of the notification. */
-function senderOf(ring, body) {
-  return addressOf(open(ring, body).headers.from ?? "");
+async function senderOf(ring, body) {
+  return addressOf((await open(ring, body)).headers.from ?? "");
 }
 
 /** The bare address of "Name <addr>" or "addr". */
@@ -281,7 +281,7 @@ async function handleOpen(request, env, cfg) {
   const body = await readBody(request, cfg.maxBody);
   const ring = await keyring(env);
   const t0 = Date.now();
-  const opened = open(ring, body);
+  const opened = await open(ring, body);
   const ms = Date.now() - t0;
   console.log(JSON.stringify({ event: "open", ms, encryption: opened.encryption.state, signature: opened.signature.state }));
   return json(200, {
@@ -301,7 +301,8 @@ async function handleHealth(env, cfg) {
     .list()
     .filter((k) => k.hasSecret && k.canEncrypt && /^rsa/i.test(k.algorithm))
     .map((k) => ({ id: k.id, kind: k.kind, emails: k.emails, algorithm: k.algorithm }));
-  return json(ready ? 200 : 503, { ready, ...readiness, rsaDecryptionKeys });
+  // Which crypto takes the bulk of large messages here: "webcrypto" in workerd.
+  return json(ready ? 200 : 503, { ready, ...readiness, rsaDecryptionKeys, crypto: cryptoProvider() });
 }
 
 function handleKeys(env, ring, address) {
@@ -399,7 +400,7 @@ async function emailHandler(message, env) {
     const raw = new Uint8Array(await new Response(message.raw).arrayBuffer());
     const ring = await keyring(env);
     const t0 = Date.now();
-    opened = open(ring, raw);
+    opened = await open(ring, raw);
     const ms = Date.now() - t0;
     console.log(JSON.stringify({ event: "inbound", ms, encryption: opened.encryption.state, signature: opened.signature.state }));
     headers = reportHeaders(opened);
@@ -408,7 +409,7 @@ async function emailHandler(message, env) {
         headers.set("X-Mailseal-Note", "decrypted copy not sent: no INBOUND_RELAY binding");
       } else {
         try {
-          const mime = decryptedCopy(ring, opened, headers, to, cfg.destination, message.headers);
+          const mime = await decryptedCopy(ring, opened, headers, to, cfg.destination, message.headers);
           await env.INBOUND_RELAY.send(new EmailMessage(to, cfg.destination, mime));
           return;
         } catch (e) {
@@ -441,7 +442,7 @@ function hasOwnReport(headers) {
  * protect without sign / encrypt) from the opened parts. Sent from the service address (the
  * send_email binding requires From = envelope sender); the sender is in Reply-To.
  */
-function decryptedCopy(ring, opened, headers, serviceAddress, destination, outer) {
+async function decryptedCopy(ring, opened, headers, serviceAddress, destination, outer) {
   const h = opened.headers;
   // Threading: the help desk matches replies by In-Reply-To / References (outer headers;
   // `open` does not report them).
@@ -462,7 +463,7 @@ function decryptedCopy(ring, opened, headers, serviceAddress, destination, outer
   if (draft.text == null) delete draft.text;
   if (draft.html == null) delete draft.html;
   if (!draft.messageId) delete draft.messageId;
-  const built = protect(ring, draft, { sign: false, encrypt: false }).deliveries[0].mime;
+  const built = (await protect(ring, draft, { sign: false, encrypt: false })).deliveries[0].mime;
   const extra = new Headers(headers);
   const sender = addressOf(h.from ?? "");
   if (/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(sender)) extra.set("Reply-To", sender);

@@ -164,6 +164,7 @@ describe("POST /v1/open, GET /v1/health, GET /v1/keys/:address", () => {
     // bob@example.com's RSA-3072 certificate is flagged (Marvin, README); support's P-256 is not.
     assert.deepEqual(h.rsaDecryptionKeys.map((k) => k.emails.join()), ["bob@example.com"]);
     assert.ok(!JSON.stringify(h).includes("PRIVATE"));
+    assert.equal(h.crypto, "webcrypto", "workerd's WebCrypto takes the bulk of large messages");
   });
 
   test("public keys for an address, no token; none → 404", async () => {

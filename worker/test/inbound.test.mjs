@@ -66,7 +66,7 @@ describe("inbound, decrypted copy to the help desk (INBOUND_MODE=decrypted)", ()
     assert.match(text, /Ticket #4711 is solved\./, "the decrypted text");
     assert.ok(!/pkcs7-mime/i.test(text), "no ciphertext left");
     // The copy is well-formed MIME: the package reads it back.
-    const again = open(new Keyring(), mime);
+    const again = await open(new Keyring(), mime);
     assert.match(again.text, /Hello from the help desk\.\r?\nTicket #4711 is solved\./);
     noContentIn(w, "4711 is solved");
   });
@@ -84,7 +84,7 @@ describe("inbound, decrypted copy to the help desk (INBOUND_MODE=decrypted)", ()
     assert.match(h["x-mailseal-signature"], /^valid; method=pgp; scope=whole/);
     assert.match(h["x-mailseal-signer"], /^alice@example\.org; key=/);
     assert.equal(h.from, "<bob@example.org>");
-    const again = open(new Keyring(), mime);
+    const again = await open(new Keyring(), mime);
     assert.match(again.text, /Grüße, the ticket is attached\./);
     const att = again.attachments.find((a) => a.filename === "attach.bin");
     assert.ok(att, "the attachment survives");

@@ -71,10 +71,10 @@ let ring;
 // Signatures mailseal made: signature bytes -> { mime, payloadB64 } to rebuild the signed message.
 const signed = new WeakMap();
 
-function run(data, kt, method, sign, encrypt, policy) {
+async function run(data, kt, method, sign, encrypt, policy) {
   const a = address(kt);
   const draft = { from: a, to: [a], subject: 'bench', attachments: [{ filename: 'payload.bin', contentType: 'application/octet-stream', data }] };
-  const { deliveries } = protect(ring, draft, { sign, encrypt, method, policy });
+  const { deliveries } = await protect(ring, draft, { sign, encrypt, method, policy });
   if (deliveries.length !== 1 || deliveries[0].method !== method) throw new Error('mailseal did not protect with ' + method);
   return latin1(deliveries[0].mime);
 }
@@ -83,11 +83,11 @@ function payloadOf(opened) {
   if (!att) throw new Error('no payload in the opened message');
   return att.data;
 }
-function verifyOwn(data, sig) {
+async function verifyOwn(data, sig) {
   const own = signed.get(sig);
   if (!own) return null;
   const mime = own.mime.replace(own.payloadB64, b64lines(data));
-  const o = open(ring, te.encode(mime));
+  const o = await open(ring, te.encode(mime));
   return o.signature.state === 'valid';
 }
 
@@ -112,29 +112,29 @@ export default {
   },
   async teardown() { ring.free(); },
 
-  async pgpEncrypt(data, kt) { return dearmor(partBody(run(data, kt, 'pgp', false, true), 'application/octet-stream')); },
-  async pgpEncryptSign(data, kt) { return dearmor(partBody(run(data, kt, 'pgp', true, true), 'application/octet-stream')); },
+  async pgpEncrypt(data, kt) { return dearmor(partBody(await run(data, kt, 'pgp', false, true), 'application/octet-stream')); },
+  async pgpEncryptSign(data, kt) { return dearmor(partBody(await run(data, kt, 'pgp', true, true), 'application/octet-stream')); },
   async pgpSign(data, kt) {
-    const mime = run(data, kt, 'pgp', true, false);
+    const mime = await run(data, kt, 'pgp', true, false);
     const sig = dearmor(partBody(mime, 'application/pgp-signature'));
     signed.set(sig, { mime, payloadB64: b64lines(data) });
     return sig;
   },
   async pgpDecrypt(ct, kt) {
-    const o = open(ring, pgpEncrypted(ct, kt));
+    const o = await open(ring, pgpEncrypted(ct, kt));
     if (o.encryption.state !== 'decrypted') throw new Error(o.encryption.detail);
     return payloadOf(o);
   },
   async pgpDecryptVerify(ct, kt) {
-    const o = open(ring, pgpEncrypted(ct, kt));
+    const o = await open(ring, pgpEncrypted(ct, kt));
     if (o.encryption.state !== 'decrypted') throw new Error(o.encryption.detail);
     if (o.signature.state !== 'valid') throw new Error(`signature ${o.signature.state}: ${o.signature.detail}`);
     return payloadOf(o);
   },
   async pgpVerify(data, sig, kt) {
-    const own = verifyOwn(data, sig);
+    const own = await verifyOwn(data, sig);
     if (own !== null) return own;
-    const o = open(ring, foreignSigned(data, '\r\n' + armor(sig, 'SIGNATURE'), 'application/pgp-signature', kt));
+    const o = await open(ring, foreignSigned(data, '\r\n' + armor(sig, 'SIGNATURE'), 'application/pgp-signature', kt));
     return o.signature.state === 'valid';
   },
 
@@ -143,30 +143,30 @@ export default {
       smimeCipher: cipher === 'aes-256-gcm' ? 'aes256-gcm' : 'aes256-cbc',
       smimeKeyTransport: keyTransport === 'rsa-pkcs1v15' ? 'rsa-pkcs1v15' : 'rsa-oaep-sha256',
     };
-    return base64Part(run(data, kt, 'smime', false, true, policy), 'application/pkcs7-mime');
+    return base64Part(await run(data, kt, 'smime', false, true, policy), 'application/pkcs7-mime');
   },
   async smimeDecrypt(ct, kt) {
-    const o = open(ring, smimeEnveloped(ct, kt));
+    const o = await open(ring, smimeEnveloped(ct, kt));
     if (o.encryption.state !== 'decrypted') throw new Error(o.encryption.detail);
     return payloadOf(o);
   },
   async smimeSign(data, kt) {
-    const mime = run(data, kt, 'smime', true, false, { smimeSignedForm: 'detached' });
+    const mime = await run(data, kt, 'smime', true, false, { smimeSignedForm: 'detached' });
     const sig = base64Part(mime, 'application/pkcs7-signature');
     signed.set(sig, { mime, payloadB64: b64lines(data) });
     return sig;
   },
   async smimeVerify(data, sig, kt) {
-    const own = verifyOwn(data, sig);
+    const own = await verifyOwn(data, sig);
     if (own !== null) return own;
-    const o = open(ring, foreignSigned(data, 'Content-Transfer-Encoding: base64\r\n\r\n' + b64lines(sig), 'application/pkcs7-signature', kt));
+    const o = await open(ring, foreignSigned(data, 'Content-Transfer-Encoding: base64\r\n\r\n' + b64lines(sig), 'application/pkcs7-signature', kt));
     return o.signature.state === 'valid';
   },
 
   coldStart: {
     imports: `const m = await import('mailseal');`,
     firstOp: `const ring = new m.Keyring(); ring.import(fs.readFileSync('keys/x509/rsa2048.crt.der'));
-      m.protect(ring, { from: 'desk@bench.test', to: ['rsa2048@bench.test'], text: 'x'.repeat(1024) }, { sign: false, encrypt: true, method: 'smime' });`,
+      await m.protect(ring, { from: 'desk@bench.test', to: ['rsa2048@bench.test'], text: 'x'.repeat(1024) }, { sign: false, encrypt: true, method: 'smime' });`,
     firstOpLabel: 'import cert(RSA-2048)+protect (S/MIME encrypt) 1 KiB',
   },
   bundles: [

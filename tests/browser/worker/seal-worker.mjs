@@ -59,6 +59,44 @@ async function rings(mailseal, method, now) {
   return { desk, customer, from: "alice@example.org", to: "bob@example.org" };
 }
 
+/**
+ * The platform path (WebCrypto) against the pure-Rust one with 1 MiB S/MIME messages, which
+ * are large enough to be handed to WebCrypto: each path opens what the other wrote, and a
+ * tampered copy gives the same verdict on both.
+ */
+async function crossPaths(mailseal, now) {
+  const { protect, open, usePlatformCrypto } = mailseal;
+  const payload = new Uint8Array(1 << 20);
+  for (let i = 0; i < payload.length; i += 65536) crypto.getRandomValues(payload.subarray(i, i + 65536));
+  const { desk, customer, from, to } = await rings(mailseal, "smime", now);
+  const draft = { from, to: [to], subject: "1 MiB", text: "see attachment\n", attachments: [{ filename: "p.bin", contentType: "application/octet-stream", data: payload }] };
+  const write = async (platform, smimeCipher) => {
+    usePlatformCrypto(platform);
+    const out = await protect(desk, draft, { sign: true, encrypt: true, method: "smime", encryptToSelf: false, policy: { smimeCipher }, now });
+    return out.deliveries[0].mime;
+  };
+  const read = async (platform, mime) => {
+    usePlatformCrypto(platform);
+    const o = await open(customer, mime, { now });
+    const data = o.attachments[0]?.data;
+    const same = data !== undefined && data.length === payload.length && data.every((b, i) => b === payload[i]);
+    return { ...verdict(o), algorithm: o.encryption.algorithm, detail: o.encryption.detail, same };
+  };
+  const results = {};
+  for (const cipher of ["aes256-cbc", "aes128-cbc", "aes256-gcm"]) {
+    const cross = [];
+    for (const [writer, reader] of [[true, false], [false, true], [true, true]]) {
+      cross.push({ writer, reader, ...(await read(reader, await write(writer, cipher))) });
+    }
+    const bad = flipped(await write(true, cipher));
+    results[cipher] = { cross, tampered: { platform: await read(true, bad), wasm: await read(false, bad) } };
+  }
+  usePlatformCrypto(true);
+  desk.free();
+  customer.free();
+  return results;
+}
+
 self.onmessage = async ({ data }) => {
   try {
     const { entry } = data;
@@ -70,20 +108,24 @@ self.onmessage = async ({ data }) => {
     for (const method of ["smime", "pgp"]) {
       const { desk, customer, from, to } = await rings(mailseal, method, now);
       const draft = { from, to: [to], subject: `Ticket 7 (${method})`, text: "Solved in a Web Worker.\n" };
-      const sealed = protect(desk, draft, { sign: true, encrypt: true, method, now });
-      const signed = protect(desk, draft, { sign: true, encrypt: false, method, now });
+      const sealed = await protect(desk, draft, { sign: true, encrypt: true, method, now });
+      const signed = await protect(desk, draft, { sign: true, encrypt: false, method, now });
       results[method] = {
         delivery: { method: sealed.deliveries[0].method, signed: sealed.deliveries[0].signed, encrypted: sealed.deliveries[0].encrypted },
-        roundTrip: verdict(open(customer, sealed.deliveries[0].mime, { now })),
-        signedOnly: verdict(open(customer, signed.deliveries[0].mime, { now })),
-        tamperedSigned: verdict(open(customer, replaced(signed.deliveries[0].mime, "Solved", "Solver"), { now })),
-        tamperedEncrypted: verdict(open(customer, flipped(sealed.deliveries[0].mime), { now })),
+        roundTrip: verdict(await open(customer, sealed.deliveries[0].mime, { now })),
+        signedOnly: verdict(await open(customer, signed.deliveries[0].mime, { now })),
+        tamperedSigned: verdict(await open(customer, replaced(signed.deliveries[0].mime, "Solved", "Solver"), { now })),
+        tamperedEncrypted: verdict(await open(customer, flipped(sealed.deliveries[0].mime), { now })),
       };
       desk.free();
       customer.free();
     }
+    const provider = mailseal.cryptoProvider();
+    const platform = await crossPaths(mailseal, now);
     self.postMessage({
       ok: true,
+      provider,
+      platform,
       inWorker: typeof WorkerGlobalScope === "function" && self instanceof WorkerGlobalScope && typeof document === "undefined",
       version: mailseal.version(),
       results,

@@ -29,10 +29,12 @@ export async function contract(bytes: Uint8Array, password: string): Promise<voi
   const policy: Policy = { methodPriority: ["smime", "pgp"], fallback: "problem_report", smimeCipher: "aes256-gcm" };
   const draft: Draft = { from: "desk@example.com", to: ["a@example.com"], subject: "s", text: "t",
     attachments: [{ filename: "f.txt", contentType: "text/plain", data: new Uint8Array(1) }] };
-  const out: Protected = protect(ring, draft, { sign: true, encrypt: true, method: "auto", policy, now: new Date() });
-  protect(ring, "From: a@example.com\r\n\r\nhi", { sign: true, encrypt: false });
+  // protect and open are async: Promises of the results.
+  const pending: Promise<Protected> = protect(ring, draft, { sign: true, encrypt: true, method: "auto", policy, now: new Date() });
+  const out: Protected = await pending;
+  await protect(ring, "From: a@example.com\r\n\r\nhi", { sign: true, encrypt: false });
   const mime: Uint8Array = out.deliveries[0].mime;
-  const opened: Opened = open(ring, mime, { now: new Date() });
+  const opened: Opened = await open(ring, mime, { now: new Date() });
   const state: "none" | "decrypted" | "no_key" | "failed" = opened.encryption.state;
   const scope: "whole" | "partial" | undefined = opened.signature.scope;
   const quote: string = opened.quoteForReply;
@@ -72,11 +74,11 @@ export async function oneStandard(raw: Uint8Array): Promise<boolean> {
   await openpgpInit();
   const has: Method[] = smimeStandards();
   const ring = new SmimeKeyring();
-  const opened: Opened = smimeOpen(ring, raw);
+  const opened: Opened = await smimeOpen(ring, raw);
   const caps: MethodCapabilities[] = ring.capabilities({ from: "desk@example.com", to: "a@example.com" }).methods;
   const available: boolean = caps.every((m) => m.available);
   const pgpRing: Keyring = new OpenpgpKeyring();
-  const out: Protected = openpgpProtect(pgpRing, raw, { sign: true, encrypt: false, method: "pgp" });
+  const out: Protected = await openpgpProtect(pgpRing, raw, { sign: true, encrypt: false, method: "pgp" });
   void out;
   void opened;
   try {

@@ -4,13 +4,13 @@
 import { parentPort } from "node:worker_threads";
 import { Keyring, open, protect } from "mailseal";
 
-parentPort.on("message", ({ keys, draft, now }) => {
+parentPort.on("message", async ({ keys, draft, now }) => {
   try {
     const ring = new Keyring();
     // Verified by the admin (trusted): only such OpenPGP keys make a signature valid.
     for (const k of keys) ring.import(k, { now, trusted: true });
-    const { deliveries } = protect(ring, draft, { sign: true, encrypt: true, now });
-    const opened = open(ring, deliveries[0].mime, { now });
+    const { deliveries } = await protect(ring, draft, { sign: true, encrypt: true, now });
+    const opened = await open(ring, deliveries[0].mime, { now });
     // Only structured-cloneable data crosses back: the report and the text, not the Keyring.
     parentPort.postMessage({ ok: true, method: deliveries[0].method, encryption: opened.encryption.state,
       signature: opened.signature.state, text: opened.text });
