@@ -625,6 +625,73 @@ fn seal_then_open_with_the_keyring_and_refuse_a_wrong_password() {
     assert!(!out.stderr.contains("wrong password") && !out.stderr.contains(password));
 }
 
+/// `seal --key-out`: a keyring for a server, sealed under a new random key written (base64,
+/// owner-only) beside it; `--key-env` opens it; the key is never printed.
+#[test]
+fn seal_under_a_random_key_for_a_server() {
+    let dir = tempdir();
+    let vault = dir.path().join("worker.vault");
+    let key_file = dir.path().join("worker.key");
+    let keys = smime_keys(&["bob"], &[]);
+    let out = mailseal(
+        &args(
+            &keys,
+            &[
+                "seal",
+                "--out",
+                path_str(&vault),
+                "--key-out",
+                path_str(&key_file),
+            ],
+        ),
+        &[],
+        b"",
+    )
+    .ok();
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    let key = std::fs::read_to_string(&key_file).expect("key file");
+    assert_eq!(key.trim().len(), 44, "base64 of 32 bytes: {key:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the key is readable by others: {mode:o}");
+    }
+    assert_eq!(
+        &std::fs::read(&vault).expect("vault")[..9],
+        b"MSVAULT\x01\x02"
+    );
+
+    let ring = ["--keyring", path_str(&vault), "--key-env", "VAULT_KEY"];
+    let message = data("smime/signed-enc-bob.eml");
+    let env = [("VAULT_KEY", key.trim())];
+    let out = mailseal(
+        &[&ring[..], &["open", "--require-decrypted", &message]].concat(),
+        &env,
+        b"",
+    )
+    .ok();
+    assert_eq!(state(&out.json(), "encryption"), "decrypted");
+
+    // another key: bad_password, and neither key is printed
+    let other = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    let out = mailseal(
+        &[&ring[..], &["open", &message]].concat(),
+        &[("VAULT_KEY", other)],
+        b"",
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.starts_with("mailseal: bad_password: "),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(other) && !out.stderr.contains(key.trim()));
+}
+
 #[test]
 fn export_public_and_secret_keys_reimport() {
     let dir = tempdir();

@@ -337,6 +337,63 @@ fn seal_and_unseal_round_trip() {
     }
 }
 
+/// A keyring for a server (a Worker) sealed under a random 256-bit key: no Argon2, the same
+/// tamper evidence, and neither form opens with the other's secret.
+#[test]
+fn seal_with_a_random_key_round_trip() {
+    let mut ring = Keyring::new();
+    let o = ImportOptions::default();
+    ring.import(fixture("keys/alice-pkcs8.pem"), &o, NOW)
+        .expect("alice");
+    ring.import(fixture("keys/pgp-rsa-nopass.sec.asc"), &o, NOW)
+        .expect("pgp");
+    let key: Vec<u8> = (0u8..32).map(|i| i.wrapping_mul(37) ^ 0x5a).collect();
+    let sealed = ring.seal_with_key(&key, &mut rng()).expect("seal");
+    assert_eq!(
+        &sealed[..9],
+        b"MSVAULT\x01\x02",
+        "version 1, kdf 2 (a key, no stretching)"
+    );
+
+    let back = Keyring::unseal_with_key(&sealed, &key).expect("unseal");
+    assert_eq!(back.list(NOW), ring.list(NOW), "keys and secrets survive");
+
+    let mut wrong = key.clone();
+    wrong[31] ^= 1;
+    let err = Keyring::unseal_with_key(&sealed, &wrong).expect_err("wrong key");
+    assert_eq!(err.code(), ErrorCode::BadPassword);
+    let err = Keyring::unseal_with_key(&sealed, &key[..16]).expect_err("short key");
+    assert_eq!(err.code(), ErrorCode::BadPassword);
+    let err = Keyring::unseal(&sealed, "correct horse").expect_err("a password");
+    assert_eq!(err.code(), ErrorCode::BadPassword);
+    assert!(
+        err.message().contains("sealed with a key"),
+        "{}",
+        err.message()
+    );
+
+    let by_password = ring.seal("correct horse", &mut rng()).expect("seal");
+    let err = Keyring::unseal_with_key(&by_password, &key).expect_err("a key");
+    assert_eq!(err.code(), ErrorCode::BadPassword);
+    assert!(
+        err.message().contains("sealed with a password"),
+        "{}",
+        err.message()
+    );
+
+    let err = ring
+        .seal_with_key(&key[..31], &mut rng())
+        .expect_err("31 bytes");
+    assert_eq!(err.code(), ErrorCode::BadInput);
+
+    for at in [8, 12, 40, 80, sealed.len() / 2, sealed.len() - 1] {
+        let mut altered = sealed.clone();
+        altered[at] ^= 0x01;
+        let err = Keyring::unseal_with_key(&altered, &key).expect_err("altered");
+        assert_eq!(err.code(), ErrorCode::CorruptVault, "byte {at}");
+    }
+}
+
 #[test]
 fn pem_variants_import() {
     let pem = std::str::from_utf8(fixture("keys/alice-rsa2048.crt.pem")).expect("text");

@@ -47,6 +47,7 @@ mod cli {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
 
+    use base64::engine::general_purpose::STANDARD as B64;
     use base64::Engine as _;
     use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand, ValueEnum};
     use mailseal::capabilities::{capabilities, check, Addresses};
@@ -55,6 +56,7 @@ mod cli {
         engine, open, os_rng, protect, EncryptionState, Error, ImportOptions, Keyring, Message,
         MethodChoice, OpenOptions, Policy, ProtectOptions, SignatureState, Time,
     };
+    use rand_core::RngCore as _;
     use serde::Serialize;
     use zeroize::Zeroizing;
 
@@ -95,6 +97,15 @@ mod cli {
         /// The environment variable holding the sealed keyring's password.
         #[arg(long, value_name = "VAR", global = true)]
         password_env: Option<String>,
+        /// The environment variable holding the sealed keyring's key instead (base64 of 32
+        /// bytes; a keyring written by `seal --key-out`).
+        #[arg(
+            long,
+            value_name = "VAR",
+            global = true,
+            conflicts_with = "password_env"
+        )]
+        key_env: Option<String>,
     }
 
     #[derive(Subcommand)]
@@ -113,6 +124,11 @@ mod cli {
             /// --keyring).
             #[arg(long, value_name = "VAR")]
             new_password_env: Option<String>,
+            /// Seal under a new random 256-bit key instead of a password, for a server (the
+            /// Worker's KEYRING_KEY secret): no password stretching, so it opens in
+            /// microseconds. The key is written to this file as base64 (owner-only).
+            #[arg(long, value_name = "FILE", conflicts_with = "new_password_env")]
+            key_out: Option<PathBuf>,
         },
         /// Decrypt and verify a message; print the security report and readable message as JSON.
         Open(OpenArgs),
@@ -315,8 +331,11 @@ mod cli {
             None => system_now()?,
         };
         let sources = &cli.keys;
-        if sources.keyring.is_some() && sources.password_env.is_none() {
-            usage("--keyring needs --password-env VAR (the sealed keyring's password)");
+        if sources.keyring.is_some() && sources.password_env.is_none() && sources.key_env.is_none()
+        {
+            usage(
+                "--keyring needs --password-env VAR (the sealed keyring's password) or --key-env VAR",
+            );
         }
         match cli.command {
             Command::Keys { files } => {
@@ -329,7 +348,21 @@ mod cli {
             }
             Command::Seal {
                 out,
+                key_out: Some(key_out),
+                ..
+            } => {
+                let ring = load_ring(sources, now)?;
+                let mut key = Zeroizing::new([0u8; 32]);
+                os_rng().fill_bytes(key.as_mut());
+                let sealed = ring.seal_with_key(key.as_ref(), &mut os_rng())?;
+                let encoded = Zeroizing::new(format!("{}\n", B64.encode(key.as_ref())));
+                write_private(&key_out, encoded.as_bytes())?;
+                write_private(&out, &sealed)?;
+            }
+            Command::Seal {
+                out,
                 new_password_env,
+                key_out: None,
             } => {
                 let Some(var) = new_password_env.or_else(|| sources.password_env.clone()) else {
                     usage("seal needs --password-env VAR (or --new-password-env VAR)");
@@ -389,7 +422,7 @@ mod cli {
                         slot.insert("path".into(), path.display().to_string().into());
                     }
                     None => {
-                        let b64 = base64::engine::general_purpose::STANDARD.encode(&att.data);
+                        let b64 = B64.encode(&att.data);
                         slot.insert("data".into(), b64.into());
                     }
                 }
@@ -528,11 +561,21 @@ mod cli {
 
     /// The sealed keyring (if any), then the trust anchors, then the keys.
     fn load_ring(sources: &KeySources, now: Time) -> Result<Keyring, Failure> {
-        let mut ring = match (&sources.keyring, &sources.password_env) {
-            (Some(path), Some(var)) => {
+        let mut ring = match (&sources.keyring, &sources.password_env, &sources.key_env) {
+            (Some(path), Some(var), _) => {
                 let password = env_secret(var)?;
                 let sealed = read_file(path)?;
                 Keyring::unseal(&sealed, &password).map_err(in_file(path))?
+            }
+            (Some(path), None, Some(var)) => {
+                let encoded = env_secret(var)?;
+                let key = Zeroizing::new(B64.decode(encoded.trim()).map_err(|_| {
+                    bad_input(format!(
+                        "{var} is not base64 (a key written by seal --key-out)"
+                    ))
+                })?);
+                let sealed = read_file(path)?;
+                Keyring::unseal_with_key(&sealed, &key).map_err(in_file(path))?
             }
             _ => Keyring::new(),
         };

@@ -3,15 +3,20 @@
 //! Format (version 1, all integers big-endian):
 //!
 //! ```text
-//! "MSVAULT" | version u8 = 1 | kdf u8 = 1 (Argon2id v0x13)
+//! "MSVAULT" | version u8 = 1 | kdf u8 = 1 (Argon2id v0x13) or 2 (HKDF-SHA256 of a random key)
 //! | m_cost u32 (KiB) | t_cost u32 | p_cost u32 | salt [16] | verifier [32] | nonce [24]
 //! | ciphertext (XChaCha20-Poly1305, AAD = everything before it) | SHA-256 of all before [32]
 //! ```
 //!
-//! Argon2id derives 64 bytes from the password: the first 32 are the AEAD key, the SHA-256 of
-//! the last 32 is the `verifier`, so a wrong password (`bad_password`) is told apart from
-//! altered or truncated bytes (`corrupt_vault`). The trailing SHA-256 catches accidental
-//! damage before any key derivation. The plaintext is JSON, zeroized after use.
+//! The KDF derives 64 bytes: the first 32 are the AEAD key, the SHA-256 of the last 32 is the
+//! `verifier`, so a wrong password or key (`bad_password`) is told apart from altered or
+//! truncated bytes (`corrupt_vault`). The trailing SHA-256 catches accidental damage before
+//! any key derivation. The plaintext is JSON, zeroized after use.
+//!
+//! - Argon2id (kdf 1) stretches a password a person chose: 64 MiB and ~1 s of CPU in wasm.
+//! - HKDF-SHA256 (kdf 2; m/t/p cost 0) expands a random 256-bit key (a server's secret, e.g.
+//!   a Worker's): a key with full entropy needs no stretching, so a new Worker isolate opens
+//!   its keyring in microseconds instead of a second of Argon2.
 //!
 //! Each key is stored with its `kind` (`smime`, `pgp`). A build without one of the standards
 //! (`mailseal/smime`, `mailseal/openpgp`) cannot read that kind's keys, but must not lose them:
@@ -35,6 +40,11 @@ use crate::rng::Rng;
 const MAGIC: &[u8; 7] = b"MSVAULT";
 const VERSION: u8 = 1;
 const KDF_ARGON2ID: u8 = 1;
+const KDF_RAW_KEY: u8 = 2;
+/// The length of a vault key (`seal_with_key`).
+pub const VAULT_KEY_LEN: usize = 32;
+/// HKDF `info` of a keyed vault.
+const RAW_KEY_INFO: &[u8] = b"mailseal vault v1: key from a random 256-bit secret";
 const SALT_LEN: usize = 16;
 const VERIFIER_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
@@ -70,13 +80,55 @@ struct StoredKeyring {
     log: Vec<AuditEvent>,
 }
 
-pub(super) fn seal(ring: &Keyring, password: &str, rng: &mut dyn Rng) -> Result<Vec<u8>> {
-    if password.is_empty() {
-        return Err(Error::new(
-            ErrorCode::BadPassword,
-            "A password is required to seal the keyring.",
-        ));
+/// What protects a vault: a password (stretched) or a random key (expanded).
+pub(super) enum VaultSecret<'a> {
+    Password(&'a str),
+    Key(&'a [u8]),
+}
+
+impl VaultSecret<'_> {
+    fn check(&self) -> Result<()> {
+        match self {
+            VaultSecret::Password("") => Err(Error::new(
+                ErrorCode::BadPassword,
+                "A password is required to seal the keyring.",
+            )),
+            VaultSecret::Key(k) if k.len() != VAULT_KEY_LEN => Err(Error::new(
+                ErrorCode::BadInput,
+                "The keyring key must be 32 random bytes.",
+            )),
+            _ => Ok(()),
+        }
     }
+
+    fn kdf(&self) -> u8 {
+        match self {
+            VaultSecret::Password(_) => KDF_ARGON2ID,
+            VaultSecret::Key(_) => KDF_RAW_KEY,
+        }
+    }
+
+    /// The 64 bytes of key material: AEAD key and verifier input.
+    fn derive(&self, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Zeroizing<[u8; 64]>> {
+        match self {
+            VaultSecret::Password(password) => derive(password, salt, m, t, p),
+            VaultSecret::Key(key) => {
+                let mut out = Zeroizing::new([0u8; 64]);
+                hkdf::Hkdf::<Sha256>::new(Some(salt), key)
+                    .expand(RAW_KEY_INFO, out.as_mut())
+                    .map_err(|_| Error::internal("hkdf length"))?;
+                Ok(out)
+            }
+        }
+    }
+}
+
+pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -> Result<Vec<u8>> {
+    secret.check()?;
+    let (m_cost, t_cost, p_cost) = match secret {
+        VaultSecret::Password(_) => (M_COST_KIB, T_COST, P_COST),
+        VaultSecret::Key(_) => (0, 0, 0),
+    };
     let mut entries = Vec::new();
     for entry in &ring.entries {
         entries.push(stored(entry.kind(), &entry.to_stored()?, entry.trusted()));
@@ -95,15 +147,15 @@ pub(super) fn seal(ring: &Keyring, password: &str, rng: &mut dyn Rng) -> Result<
     let mut nonce = [0u8; NONCE_LEN];
     rng.fill_bytes(&mut salt);
     rng.fill_bytes(&mut nonce);
-    let keys = derive(password, &salt, M_COST_KIB, T_COST, P_COST)?;
+    let keys = secret.derive(&salt, m_cost, t_cost, p_cost)?;
 
     let mut out = Vec::with_capacity(HEADER_LEN + json.len() + 16 + CHECKSUM_LEN);
     out.extend_from_slice(MAGIC);
     out.push(VERSION);
-    out.push(KDF_ARGON2ID);
-    out.extend_from_slice(&M_COST_KIB.to_be_bytes());
-    out.extend_from_slice(&T_COST.to_be_bytes());
-    out.extend_from_slice(&P_COST.to_be_bytes());
+    out.push(secret.kdf());
+    out.extend_from_slice(&m_cost.to_be_bytes());
+    out.extend_from_slice(&t_cost.to_be_bytes());
+    out.extend_from_slice(&p_cost.to_be_bytes());
     out.extend_from_slice(&salt);
     out.extend_from_slice(&verifier(&keys));
     out.extend_from_slice(&nonce);
@@ -133,7 +185,7 @@ fn stored(kind: KeyKind, key: &StoredKey, trusted: bool) -> StoredEntry {
     }
 }
 
-pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
+pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
     if bytes.len() < HEADER_LEN + 16 + CHECKSUM_LEN || &bytes[..7] != MAGIC {
         return Err(corrupt(
             "This is not a sealed mailseal keyring, or it is truncated.",
@@ -145,8 +197,18 @@ pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
             "The sealed keyring is damaged (checksum mismatch).",
         ));
     }
-    if body[7] != VERSION || body[8] != KDF_ARGON2ID {
+    if body[7] != VERSION || !matches!(body[8], KDF_ARGON2ID | KDF_RAW_KEY) {
         return Err(corrupt("The sealed keyring has an unknown version."));
+    }
+    if body[8] != secret.kdf() {
+        return Err(Error::new(
+            ErrorCode::BadPassword,
+            if body[8] == KDF_RAW_KEY {
+                "This keyring is sealed with a key, not a password (unsealWithKey)."
+            } else {
+                "This keyring is sealed with a password, not a key (unseal)."
+            },
+        ));
     }
     let be32 = |at: usize| -> u32 {
         let mut b = [0u8; 4];
@@ -154,12 +216,15 @@ pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
         u32::from_be_bytes(b)
     };
     let (m_cost, t_cost, p_cost) = (be32(9), be32(13), be32(17));
-    if m_cost > MAX_M_COST_KIB
-        || t_cost == 0
-        || t_cost > MAX_T_COST
-        || p_cost == 0
-        || p_cost > MAX_P_COST
-    {
+    let in_range = match secret {
+        VaultSecret::Password(_) => {
+            m_cost <= MAX_M_COST_KIB
+                && (1..=MAX_T_COST).contains(&t_cost)
+                && (1..=MAX_P_COST).contains(&p_cost)
+        }
+        VaultSecret::Key(_) => (m_cost, t_cost, p_cost) == (0, 0, 0),
+    };
+    if !in_range {
         return Err(corrupt("The sealed keyring has out-of-range parameters."));
     }
     let salt = &body[21..21 + SALT_LEN];
@@ -167,12 +232,24 @@ pub(super) fn unseal(bytes: &[u8], password: &str) -> Result<Keyring> {
     let nonce = &body[21 + SALT_LEN + VERIFIER_LEN..HEADER_LEN];
     let (header, ciphertext) = body.split_at(HEADER_LEN);
 
-    let keys = derive(password, salt, m_cost, t_cost, p_cost)
+    if let VaultSecret::Key(k) = secret {
+        if k.len() != VAULT_KEY_LEN {
+            return Err(Error::new(
+                ErrorCode::BadPassword,
+                "The key for the keyring is wrong (it must be 32 bytes).",
+            ));
+        }
+    }
+    let keys = secret
+        .derive(salt, m_cost, t_cost, p_cost)
         .map_err(|_| corrupt("The sealed keyring has out-of-range parameters."))?;
     if !bool::from(verifier(&keys).as_slice().ct_eq(stored_verifier)) {
         return Err(Error::new(
             ErrorCode::BadPassword,
-            "The password for the keyring is wrong.",
+            match secret {
+                VaultSecret::Password(_) => "The password for the keyring is wrong.",
+                VaultSecret::Key(_) => "The key for the keyring is wrong.",
+            },
         ));
     }
     let cipher = XChaCha20Poly1305::new_from_slice(&keys[..32])
@@ -262,8 +339,8 @@ mod tests {
                 secret: None,
                 trusted: false,
             });
-            let sealed = seal(&ring, "pw", &mut rng()).unwrap();
-            let err = unseal(&sealed, "pw").unwrap_err();
+            let sealed = ring.seal("pw", &mut rng()).unwrap();
+            let err = Keyring::unseal(&sealed, "pw").unwrap_err();
             assert_eq!(err.code(), ErrorCode::CorruptVault);
             return;
         };
@@ -276,10 +353,10 @@ mod tests {
         };
         let mut ring = Keyring::new();
         ring.kept.push(kept.clone());
-        let once = unseal(&seal(&ring, "pw", &mut rng()).unwrap(), "pw").unwrap();
+        let once = Keyring::unseal(&ring.seal("pw", &mut rng()).unwrap(), "pw").unwrap();
         assert!(once.list(crate::time::Time::from_unix(0)).is_empty());
         assert_eq!(once.kept_for_other_builds(), [(other.method(), 1)]);
-        let twice = unseal(&seal(&once, "pw", &mut rng()).unwrap(), "pw").unwrap();
+        let twice = Keyring::unseal(&once.seal("pw", &mut rng()).unwrap(), "pw").unwrap();
         let back = &twice.kept[0];
         assert_eq!(
             (&back.kind, &back.public, &back.secret, back.trusted),

@@ -18,6 +18,16 @@ export interface TimeOptions { now?: Date | number; }
 export interface ImportOptions extends TimeOptions { passphrase?: string; trusted?: boolean; }
 "#;
 
+/// A vault key: bytes only (a string would be taken as its UTF-8, never as base64 or hex).
+fn key_bytes(value: &JsValue) -> Result<zeroize::Zeroizing<Vec<u8>>, JsValue> {
+    if value.is_string() {
+        return Err(super::error::bad_input(
+            "The keyring key must be a Uint8Array of 32 random bytes, not a string.",
+        ));
+    }
+    convert::bytes(value, "The keyring key")
+}
+
 /// The keyring: certificates and keys, S/MIME and OpenPGP.
 ///
 /// `protect` and `open` are asynchronous (the platform's crypto is, in browsers and Workers):
@@ -186,6 +196,31 @@ impl JsKeyring {
     ) -> Result<Vec<u8>, JsValue> {
         let password = convert::secret(&password, "The password")?;
         self.settled().seal(&password, &mut os_rng()).map_err(to_js)
+    }
+
+    /// `sealWithKey(key)` → the keyring encrypted under a random 32-byte key (a server's
+    /// secret, such as a Worker's), without password stretching: it opens in microseconds.
+    #[wasm_bindgen(js_name = sealWithKey)]
+    pub fn seal_with_key(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] key: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
+        let key = key_bytes(&key)?;
+        self.settled()
+            .seal_with_key(&key, &mut os_rng())
+            .map_err(to_js)
+    }
+
+    /// `Keyring.unsealWithKey(bytes, key)` → a keyring sealed by `sealWithKey`.
+    #[wasm_bindgen(js_name = unsealWithKey)]
+    pub fn unseal_with_key(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] key: JsValue,
+    ) -> Result<JsKeyring, JsValue> {
+        let bytes = convert::bytes(&bytes, "The sealed keyring")?;
+        let key = key_bytes(&key)?;
+        let inner = Keyring::unseal_with_key(&bytes, &key).map_err(to_js)?;
+        Ok(JsKeyring::wrap(inner))
     }
 
     /// `Keyring.unseal(bytes, password)` → a keyring.

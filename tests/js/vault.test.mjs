@@ -87,3 +87,25 @@ describe("seal / unseal", () => {
     );
   });
 });
+
+describe("sealWithKey / Keyring.unsealWithKey (a server's keyring, no Argon2)", () => {
+  test("round trip; a wrong key, a password, or a string key is refused with a code", () => {
+    const ring = new Keyring();
+    ring.import(fixture("openpgp/alice.sec.asc"), { now, trusted: true });
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    const sealed = ring.sealWithKey(key);
+    assert.deepEqual([...sealed.subarray(0, 9)], [...Buffer.from("MSVAULT\x01\x02", "latin1")], "kdf 2: no Argon2");
+    const back = Keyring.unsealWithKey(sealed, key);
+    assert.deepEqual(back.list({ now }), ring.list({ now }));
+
+    const other = crypto.getRandomValues(new Uint8Array(32));
+    throwsCode(() => Keyring.unsealWithKey(sealed, other), "bad_password");
+    throwsCode(() => Keyring.unseal(sealed, PASSWORD), "bad_password");
+    throwsCode(() => Keyring.unsealWithKey(ring.seal(PASSWORD), key), "bad_password");
+    throwsCode(() => ring.sealWithKey(Buffer.from(key).toString("base64")), "bad_input");
+    throwsCode(() => ring.sealWithKey(key.subarray(0, 16)), "bad_input");
+    const altered = sealed.slice();
+    altered[altered.length >> 1] ^= 1;
+    throwsCode(() => Keyring.unsealWithKey(altered, key), "corrupt_vault");
+  });
+});

@@ -64,9 +64,12 @@ function config(env) {
 
 // ---- keyring: unseal once per isolate -----------------------------------------------------
 
-// Argon2id (64 MiB) makes unsealing cost about a second of CPU: far too much per request. The
-// unsealed Keyring is kept in module scope, keyed by a digest of the sealed bytes and the
-// password, so a new keyring in KV (or a rotated secret) is picked up on the next request.
+// A keyring sealed with a password (Keyring.seal) costs Argon2id (64 MiB, about a second of
+// CPU) to open: far too much per request, and on a new isolate it alone can exceed a plan's CPU
+// limit. A keyring sealed under a random key (Keyring.sealWithKey, secret KEYRING_KEY) opens in
+// microseconds; worker/README.md says how to make one. Either way the unsealed Keyring is kept
+// in module scope, keyed by a digest of the sealed bytes and the secret, so a new keyring in KV
+// (or a rotated secret) is picked up on the next request.
 let cached = null; // { digest, ring } or { digest, failed }
 
 async function sealedKeyring(env) {
@@ -78,13 +81,28 @@ async function sealedKeyring(env) {
   throw new HttpError(500, "config", "No sealed keyring is configured.");
 }
 
+/** The secret that opens the keyring: KEYRING_KEY (base64 of 32 random bytes) or KEYRING_PASSWORD. */
+function keyringSecret(env) {
+  if (env.KEYRING_KEY) {
+    let key;
+    try {
+      key = base64.decode(String(env.KEYRING_KEY).trim());
+    } catch {
+      throw new HttpError(500, "config", "KEYRING_KEY is not base64.");
+    }
+    if (key.length !== 32) throw new HttpError(500, "config", "KEYRING_KEY must be 32 bytes (base64).");
+    return { key, bytes: key };
+  }
+  if (env.KEYRING_PASSWORD) return { password: env.KEYRING_PASSWORD, bytes: new TextEncoder().encode(env.KEYRING_PASSWORD) };
+  throw new HttpError(500, "config", "Neither KEYRING_KEY nor KEYRING_PASSWORD is set.");
+}
+
 async function keyring(env) {
-  if (!env.KEYRING_PASSWORD) throw new HttpError(500, "config", "KEYRING_PASSWORD is not set.");
+  const secret = keyringSecret(env);
   const sealed = await sealedKeyring(env);
-  const password = new TextEncoder().encode(env.KEYRING_PASSWORD);
-  const both = new Uint8Array(sealed.length + password.length + 1);
+  const both = new Uint8Array(sealed.length + secret.bytes.length + 1);
   both.set(sealed, 0);
-  both.set(password, sealed.length + 1);
+  both.set(secret.bytes, sealed.length + 1);
   const digest = base64.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", both)));
   if (cached?.digest === digest) {
     if (cached.failed) throw new HttpError(500, "config", cached.failed);
@@ -93,7 +111,7 @@ async function keyring(env) {
   const t0 = Date.now();
   let ring;
   try {
-    ring = Keyring.unseal(sealed, env.KEYRING_PASSWORD);
+    ring = secret.key ? Keyring.unsealWithKey(sealed, secret.key) : Keyring.unseal(sealed, secret.password);
   } catch (e) {
     // Remember the failure too: an unauthenticated /v1/health must not buy a second of
     // Argon2 per request with a wrong password configured.

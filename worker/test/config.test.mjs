@@ -43,6 +43,49 @@ describe("sealed keyring as the KEYRING_SEALED secret (no KV entry)", () => {
   });
 });
 
+describe("a keyring sealed under a random key (KEYRING_KEY, no Argon2)", () => {
+  const key = crypto.getRandomValues(new Uint8Array(32));
+  let w;
+  before(async () => {
+    w = await startWorker({
+      sealed: sealedServiceKeyring(key),
+      secrets: { KEYRING_KEY: Buffer.from(key).toString("base64"), KEYRING_PASSWORD: undefined },
+    });
+  });
+  after(() => w?.dispose());
+
+  test("the worker opens it and works", async () => {
+    const health = await w.fetch("/v1/health");
+    assert.equal(health.status, 200);
+    assert.equal((await health.json()).ready, true);
+    const res = await w.fetch("/v1/protect?encrypt=false", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: "From: support@example.com\r\nTo: anyone@example.net\r\nSubject: s\r\nMessage-ID: <k1@example.com>\r\n\r\nSigned only.\r\n",
+    });
+    assert.equal(res.status, 200);
+    assert.ok((await res.json()).deliveries[0].signed);
+  });
+});
+
+describe("a wrong KEYRING_KEY", () => {
+  let w;
+  before(async () => {
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    const other = crypto.getRandomValues(new Uint8Array(32));
+    w = await startWorker({ sealed: sealedServiceKeyring(key), secrets: { KEYRING_KEY: Buffer.from(other).toString("base64") } });
+  });
+  after(() => w?.dispose());
+
+  test("500 config bad_password, nothing else", async () => {
+    const res = await w.fetch("/v1/health");
+    assert.equal(res.status, 500);
+    const json = await res.json();
+    assert.equal(json.error, "config");
+    assert.match(json.message, /could not be opened \(bad_password\)/);
+  });
+});
+
 describe("a wrong unseal password", () => {
   let w;
   before(async () => {

@@ -28,7 +28,8 @@ export const repoFile = (p) => readFileSync(join(REPO_DATA, p));
 export const dataFile = (p) => readFileSync(join(DATA, p));
 
 /** The service keyring, sealed in Node with the package, as an admin would make it. */
-export function sealedServiceKeyring() {
+/** The service keyring sealed with PASSWORD, or under `key` (32 bytes: Keyring.sealWithKey). */
+export function sealedServiceKeyring(key) {
   const ring = new Keyring();
   ring.import(repoFile("smime/root-ca.crt"), { trusted: true });
   ring.import(dataFile("worker-ca.crt"), { trusted: true });
@@ -42,7 +43,9 @@ export function sealedServiceKeyring() {
   // Alice's OpenPGP key is verified by the admin (trusted): only such keys make a signature valid.
   ring.import(repoFile("smime/alice.crt"));
   ring.import(repoFile("openpgp/alice.pub.asc"), { trusted: true });
-  return ring.seal(PASSWORD);
+  const sealed = key ? ring.sealWithKey(key) : ring.seal(PASSWORD);
+  ring.free();
+  return sealed;
 }
 
 let bundle;
@@ -99,15 +102,18 @@ export async function startWorker({ vars = {}, secrets = {}, sealed } = {}) {
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: cfg.compatibility_date,
     compatibilityFlags: cfg.compatibility_flags ?? [],
-    bindings: {
-      ...cfg.vars,
-      SERVICE_ADDRESSES: SERVICE.join(", "),
-      HELPDESK_ADDRESS: HELPDESK,
-      API_TOKEN: TOKEN,
-      KEYRING_PASSWORD: PASSWORD,
-      ...vars,
-      ...secrets,
-    },
+    // A binding set to undefined by a test is left out (e.g. no KEYRING_PASSWORD).
+    bindings: Object.fromEntries(
+      Object.entries({
+        ...cfg.vars,
+        SERVICE_ADDRESSES: SERVICE.join(", "),
+        HELPDESK_ADDRESS: HELPDESK,
+        API_TOKEN: TOKEN,
+        KEYRING_PASSWORD: PASSWORD,
+        ...vars,
+        ...secrets,
+      }).filter(([, v]) => v !== undefined),
+    ),
     kvNamespaces: cfg.kv_namespaces.map((k) => k.binding),
     email: {
       send_email: cfg.send_email.map((b) =>
