@@ -137,6 +137,13 @@ pub(crate) trait CryptoProvider: Send + Sync {
         plaintext: &'a [u8],
         tag_len: usize,
     ) -> Pending<'a, Option<Vec<u8>>>;
+    /// RSA without padding, `c^d mod n` as k octets: the private operation of PKCS#1 v1.5
+    /// decryption, whose unpadding stays in `crate::crypto::rsa_pkcs1` (constant time, implicit
+    /// rejection). Synchronous: only node:crypto offers it (`privateDecrypt` with
+    /// `RSA_NO_PADDING`, blinded in OpenSSL); WebCrypto has no raw RSA, so the default declines.
+    fn rsa_raw_private(&self, _key: &rsa::RsaPrivateKey, _c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        None
+    }
     /// AES-GCM with a 96-bit nonce; `None` also when the tag does not verify.
     fn aes_gcm_decrypt<'a>(
         &'a self,
@@ -254,6 +261,16 @@ pub(crate) async fn aes_gcm_decrypt(
         }
     }
     RustCrypto.aes_gcm_decrypt(key, nonce, aad, ct, tag)
+}
+
+/// `c^d mod n` as k octets on the platform, where it has a raw RSA private operation
+/// (node:crypto); `None` elsewhere and for any refusal (e.g. `c >= n`), and the caller then
+/// computes it in wasm. Any input size: one RSA operation always costs more than the call.
+pub(crate) fn rsa_raw_private(key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    use rsa::traits::PublicKeyParts;
+    platform(usize::MAX)?
+        .rsa_raw_private(key, c)
+        .filter(|em| em.len() == key.size())
 }
 
 /// The digest of `data` in RustCrypto, for small inputs that are never worth a platform call

@@ -193,9 +193,14 @@ fn left_pad(c: &[u8], k: usize) -> Zeroizing<Vec<u8>> {
     out
 }
 
-/// EM = c^d mod n as k octets, blinded. A ciphertext the operation refuses (c >= n, a public
+/// EM = c^d mod n as k octets, blinded (on the platform's crypto where it offers raw RSA,
+/// else here). A ciphertext the operation refuses (c >= n, a public
 /// fact, or a failed consistency check) gives all zeros, which no padding check accepts.
 fn private_operation(key: &RsaPrivateKey, c: &[u8], kdk: &Kdk) -> Zeroizing<Vec<u8>> {
+    // The platform's (OpenSSL's, blinded and constant time) where it has one: Node.
+    if let Some(em) = super::provider::rsa_raw_private(key, c) {
+        return em;
+    }
     let k = key.size();
     let mut em = Zeroizing::new(vec![0u8; k]);
     let mut rng = kdk.blinding_rng();

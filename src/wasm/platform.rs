@@ -30,6 +30,14 @@ extern "C" {
         key: &[u8],
         iv: &[u8],
     ) -> Result<NodeCipher, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = createPrivateKey)]
+    fn create_private_key(this: &NodeCryptoModule, options: &Object) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = privateDecrypt)]
+    fn private_decrypt(
+        this: &NodeCryptoModule,
+        options: &Object,
+        data: &[u8],
+    ) -> Result<Uint8Array, JsValue>;
     #[wasm_bindgen(method, catch, js_name = createDecipheriv)]
     fn create_decipheriv(
         this: &NodeCryptoModule,
@@ -158,6 +166,15 @@ fn aes_name(mode: &str, key_len: usize) -> Option<String> {
     matches!(key_len, 16 | 24 | 32).then(|| format!("aes-{}-{mode}", key_len * 8))
 }
 
+/// A plain object with these fields.
+fn object(fields: &[(&str, JsValue)]) -> Result<Object, JsValue> {
+    let o = Object::new();
+    for (k, v) in fields {
+        Reflect::set(&o, &JsValue::from_str(k), v)?;
+    }
+    Ok(o)
+}
+
 /// `update(data)` then `final()`, concatenated.
 fn run(cipher: &NodeCipher, data: &[u8]) -> Result<Vec<u8>, JsValue> {
     let mut out = cipher.update_bytes(data)?;
@@ -227,6 +244,29 @@ impl CryptoProvider for NodeCrypto {
             })
         });
         ready(out)
+    }
+
+    fn rsa_raw_private(&self, key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        let der = key.to_pkcs1_der().ok()?;
+        with_node(|m| {
+            // The JS copies of the key and of the result are overwritten once used (the key
+            // then lives in OpenSSL, which clears it when the KeyObject is collected).
+            let der_js = Uint8Array::from(der.as_bytes());
+            let key_object = object(&[
+                ("key", der_js.clone().into()),
+                ("format", "der".into()),
+                ("type", "pkcs1".into()),
+            ])
+            .and_then(|o| m.create_private_key(&o));
+            der_js.fill(0, 0, der_js.length());
+            // RSA_NO_PADDING (3): the unpadding is ours, constant time, implicit rejection.
+            let options = object(&[("key", key_object?), ("padding", 3u32.into())])?;
+            let em = m.private_decrypt(&options, c)?;
+            let out = Zeroizing::new(em.to_vec());
+            em.fill(0, 0, em.length());
+            Ok(out)
+        })
     }
 
     fn aes_gcm_decrypt<'a>(

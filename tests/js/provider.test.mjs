@@ -83,3 +83,39 @@ describe("crypto provider", () => {
     });
   }
 });
+
+// RSA private-key operations (PKCS#1 v1.5 session keys of S/MIME and OpenPGP) run as raw RSA on
+// node:crypto, with mailseal's own constant-time unpadding and implicit rejection on both paths.
+describe("RSA decryption: node:crypto's raw RSA and the wasm path agree", () => {
+  after(() => usePlatformCrypto(true));
+  const pgpRing = () => {
+    const r = new Keyring();
+    r.import(read("openpgp/alice.sec.asc"), { trusted: true, now });
+    return r;
+  };
+  const inline = (armored) =>
+    Buffer.concat([Buffer.from("From: bob@example.org\r\nTo: alice@example.org\r\nSubject: s\r\nContent-Type: text/plain\r\n\r\n"), Buffer.from(armored)]);
+  const armor = (bytes) =>
+    `-----BEGIN PGP MESSAGE-----\r\n\r\n${Buffer.from(bytes).toString("base64").match(/.{1,64}/g).join("\r\n")}\r\n-----END PGP MESSAGE-----\r\n`;
+  const both = async (raw) => {
+    const out = [];
+    for (const platform of [true, false]) {
+      usePlatformCrypto(platform);
+      const o = await open(pgpRing(), raw, { now });
+      out.push({ state: o.encryption.state, detail: o.encryption.detail, text: o.text, attachments: o.attachments.length });
+    }
+    return out;
+  };
+
+  test("gpg's message to an RSA-3072 key opens the same on both paths", async () => {
+    const [native, wasm] = await both(inline(read("openpgp/enc-alice.asc")));
+    assert.equal(native.state, "decrypted");
+    assert.deepEqual(native, wasm);
+  });
+
+  test("a flipped bit in the RSA session key fails the same way on both paths", async () => {
+    const [native, wasm] = await both(inline(armor(read("openpgp/fail-tampered-rsa-pkesk.gpg"))));
+    assert.notEqual(native.state, "decrypted");
+    assert.deepEqual(native, wasm);
+  });
+});
