@@ -144,6 +144,16 @@ pub(crate) trait CryptoProvider: Send + Sync {
     fn rsa_raw_private(&self, _key: &rsa::RsaPrivateKey, _c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         None
     }
+    /// An RSASSA-PKCS1-v1_5 signature over `message` with `alg`. Synchronous, node:crypto only
+    /// (WebCrypto's is asynchronous and would need the key imported as PKCS#8 per call).
+    fn rsa_pkcs1v15_sign(
+        &self,
+        _key: &rsa::RsaPrivateKey,
+        _alg: DigestAlg,
+        _message: &[u8],
+    ) -> Option<Vec<u8>> {
+        None
+    }
     /// AES-GCM with a 96-bit nonce; `None` also when the tag does not verify.
     fn aes_gcm_decrypt<'a>(
         &'a self,
@@ -271,6 +281,24 @@ pub(crate) fn rsa_raw_private(key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<Zero
     platform(usize::MAX)?
         .rsa_raw_private(key, c)
         .filter(|em| em.len() == key.size())
+}
+
+/// An RSASSA-PKCS1-v1_5 signature with SHA-256 over `message`: on the platform where it signs
+/// synchronously (node:crypto), checked against the public key before it is used (a fault or
+/// a wrong key gives no signature out), else in wasm (`None` only if the key cannot sign).
+#[cfg(feature = "smime")]
+pub(crate) fn rsa_sign_sha256(
+    key: &rsa::RsaPrivateKey,
+    message: &[u8],
+    rng: &mut dyn crate::rng::Rng,
+) -> Option<Vec<u8>> {
+    use sha2::Digest;
+    let hashed = sha2::Sha256::digest(message);
+    let scheme = || rsa::Pkcs1v15Sign::new::<sha2::Sha256>();
+    let platform = platform(usize::MAX)
+        .and_then(|p| p.rsa_pkcs1v15_sign(key, DigestAlg::Sha256, message))
+        .filter(|sig| key.to_public_key().verify(scheme(), &hashed, sig).is_ok());
+    platform.or_else(|| key.sign_with_rng(&mut &mut *rng, scheme(), &hashed).ok())
 }
 
 /// The digest of `data` in RustCrypto, for small inputs that are never worth a platform call

@@ -137,10 +137,9 @@ pub(crate) async fn signed_data(
 
     let (signature, signature_algorithm) = match secret {
         SmimeSecret::Rsa(key) => {
-            let mut rng = &mut *ctx.rng;
-            let sig = key
-                .sign_with_rng(&mut rng, rsa::Pkcs1v15Sign::new::<Sha256>(), &hashed)
-                .map_err(|_| Error::internal("The RSA signature failed."))?;
+            // node:crypto where it is there (checked before use), else in wasm.
+            let sig = provider::rsa_sign_sha256(key, &to_sign, &mut *ctx.rng)
+                .ok_or_else(|| Error::internal("The RSA signature failed."))?;
             // rsaEncryption, as OpenSSL and Outlook write it (RFC 3370 §3.2).
             (sig, algs::alg_null(rfc5912::RSA_ENCRYPTION))
         }

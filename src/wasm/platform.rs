@@ -32,6 +32,13 @@ extern "C" {
     ) -> Result<NodeCipher, JsValue>;
     #[wasm_bindgen(method, catch, js_name = createPrivateKey)]
     fn create_private_key(this: &NodeCryptoModule, options: &Object) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn sign(
+        this: &NodeCryptoModule,
+        algorithm: &str,
+        data: &[u8],
+        key: &JsValue,
+    ) -> Result<Vec<u8>, JsValue>;
     #[wasm_bindgen(method, catch, js_name = privateDecrypt)]
     fn private_decrypt(
         this: &NodeCryptoModule,
@@ -166,6 +173,25 @@ fn aes_name(mode: &str, key_len: usize) -> Option<String> {
     matches!(key_len, 16 | 24 | 32).then(|| format!("aes-{}-{mode}", key_len * 8))
 }
 
+/// The RSA private key as a node:crypto `KeyObject`. It crosses as PKCS#1 DER; the JavaScript
+/// copy is overwritten once OpenSSL has parsed it (OpenSSL clears the key when the KeyObject
+/// is collected).
+fn node_rsa_key(m: &NodeCryptoModule, key: &rsa::RsaPrivateKey) -> Result<JsValue, JsValue> {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    let der = key
+        .to_pkcs1_der()
+        .map_err(|_| JsValue::from_str("RSA key encoding"))?;
+    let der_js = Uint8Array::from(der.as_bytes());
+    let key_object = object(&[
+        ("key", der_js.clone().into()),
+        ("format", "der".into()),
+        ("type", "pkcs1".into()),
+    ])
+    .and_then(|o| m.create_private_key(&o));
+    der_js.fill(0, 0, der_js.length());
+    key_object
+}
+
 /// A plain object with these fields.
 fn object(fields: &[(&str, JsValue)]) -> Result<Object, JsValue> {
     let o = Object::new();
@@ -247,26 +273,23 @@ impl CryptoProvider for NodeCrypto {
     }
 
     fn rsa_raw_private(&self, key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        use rsa::pkcs1::EncodeRsaPrivateKey;
-        let der = key.to_pkcs1_der().ok()?;
         with_node(|m| {
-            // The JS copies of the key and of the result are overwritten once used (the key
-            // then lives in OpenSSL, which clears it when the KeyObject is collected).
-            let der_js = Uint8Array::from(der.as_bytes());
-            let key_object = object(&[
-                ("key", der_js.clone().into()),
-                ("format", "der".into()),
-                ("type", "pkcs1".into()),
-            ])
-            .and_then(|o| m.create_private_key(&o));
-            der_js.fill(0, 0, der_js.length());
             // RSA_NO_PADDING (3): the unpadding is ours, constant time, implicit rejection.
-            let options = object(&[("key", key_object?), ("padding", 3u32.into())])?;
+            let options = object(&[("key", node_rsa_key(m, key)?), ("padding", 3u32.into())])?;
             let em = m.private_decrypt(&options, c)?;
             let out = Zeroizing::new(em.to_vec());
             em.fill(0, 0, em.length());
             Ok(out)
         })
+    }
+
+    fn rsa_pkcs1v15_sign(
+        &self,
+        key: &rsa::RsaPrivateKey,
+        alg: DigestAlg,
+        message: &[u8],
+    ) -> Option<Vec<u8>> {
+        with_node(|m| m.sign(alg.name(), message, &node_rsa_key(m, key)?))
     }
 
     fn aes_gcm_decrypt<'a>(
