@@ -246,16 +246,23 @@ fn encode(node: &Node<'_>, implicit_octets: bool, out: &mut Vec<u8>) -> Result<(
 
 /// The elements of a SET OF, each once: some writers repeat a certificate or a digest
 /// algorithm, which DER (and `der`) do not accept, and which means nothing in CMS.
+/// Linear in the number of elements (a hash set, not a search per element): a p7m with many
+/// thousands of certificates must not take quadratic time.
 fn unique_elements(children: &[Node<'_>]) -> Result<Vec<u8>> {
-    let mut seen: Vec<Vec<u8>> = Vec::with_capacity(children.len());
+    let mut encoded: Vec<Vec<u8>> = Vec::with_capacity(children.len());
     for child in children {
         let mut one = Vec::new();
         encode(child, false, &mut one)?;
-        if !seen.contains(&one) {
-            seen.push(one);
+        encoded.push(one);
+    }
+    let mut seen = std::collections::HashSet::with_capacity(encoded.len());
+    let mut out = Vec::new();
+    for one in &encoded {
+        if seen.insert(one.as_slice()) {
+            out.extend_from_slice(one);
         }
     }
-    Ok(seen.concat())
+    Ok(out)
 }
 
 /// SignedData (RFC 5652 §5.1): SEQUENCE { INTEGER, SET, SEQUENCE, [0]?, [1]?, SET }.
@@ -351,6 +358,26 @@ mod tests {
             to_der(&ber).unwrap(),
             [0x31, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02]
         );
+    }
+
+    /// Many elements, each twice (a hostile p7m): every one kept once, in order. Linear work
+    /// (issue 13: a search per element made this quadratic).
+    #[test]
+    fn a_large_set_is_deduplicated_in_order() {
+        let n: u16 = 20_000;
+        let element = |i: u16| [0x02, 0x02, (i >> 8) as u8, i as u8];
+        let body: Vec<u8> = (0..n)
+            .flat_map(|i| [element(i), element(i)])
+            .flatten()
+            .collect();
+        let mut ber = vec![0x31];
+        write_len(body.len(), &mut ber);
+        ber.extend_from_slice(&body);
+        let want: Vec<u8> = (0..n).flat_map(element).collect();
+        let mut der = vec![0x31];
+        write_len(want.len(), &mut der);
+        der.extend_from_slice(&want);
+        assert_eq!(to_der(&ber).unwrap(), der);
     }
 
     #[test]
