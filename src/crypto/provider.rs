@@ -144,6 +144,19 @@ pub(crate) trait CryptoProvider: Send + Sync {
     fn rsa_raw_private(&self, _key: &rsa::RsaPrivateKey, _c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         None
     }
+    /// RSAES-OAEP decryption with `hash` for both OAEP and MGF1 and an empty label. `None`: not
+    /// offered (decided before the ciphertext is looked at); `Some(None)`: the ciphertext does
+    /// not decrypt, final (OpenSSL's OAEP decoding is constant time and gives one error for
+    /// every failure, so retrying elsewhere would only add a timing difference).
+    #[cfg(feature = "smime")]
+    fn rsa_oaep_decrypt(
+        &self,
+        _key: &rsa::RsaPrivateKey,
+        _hash: DigestAlg,
+        _c: &[u8],
+    ) -> Option<Option<Zeroizing<Vec<u8>>>> {
+        None
+    }
     /// An RSASSA-PKCS1-v1_5 signature over `message` with `alg`. Synchronous, node:crypto only
     /// (WebCrypto's is asynchronous and would need the key imported as PKCS#8 per call).
     fn rsa_pkcs1v15_sign(
@@ -281,6 +294,17 @@ pub(crate) fn rsa_raw_private(key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<Zero
     platform(usize::MAX)?
         .rsa_raw_private(key, c)
         .filter(|em| em.len() == key.size())
+}
+
+/// RSAES-OAEP decryption on the platform where it has it (node:crypto): `None` when it does
+/// not, and the caller decrypts in wasm; otherwise the platform's answer, final.
+#[cfg(feature = "smime")]
+pub(crate) fn rsa_oaep_decrypt(
+    key: &rsa::RsaPrivateKey,
+    hash: DigestAlg,
+    c: &[u8],
+) -> Option<Option<Zeroizing<Vec<u8>>>> {
+    platform(usize::MAX)?.rsa_oaep_decrypt(key, hash, c)
 }
 
 /// An RSASSA-PKCS1-v1_5 signature with SHA-256 over `message`: on the platform where it signs

@@ -144,7 +144,7 @@ impl Hash {
     }
 
     /// The provider's name for this digest; `None` for MD5 (never computed: refused before).
-    fn provider_alg(self) -> Option<crate::crypto::provider::DigestAlg> {
+    pub(crate) fn provider_alg(self) -> Option<crate::crypto::provider::DigestAlg> {
         use crate::crypto::provider::DigestAlg;
         Some(match self {
             Hash::Md5 => return None,

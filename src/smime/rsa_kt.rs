@@ -29,12 +29,19 @@ pub(crate) fn unwrap_pkcs1v15(
 }
 
 /// RSA-OAEP unwrap with the given hash and MGF1 hash (empty label). `None` on any failure.
+/// On node:crypto where it offers it (one hash for both, the common case), else blinded here.
 pub(crate) fn unwrap_oaep(
     key: &RsaPrivateKey,
     ciphertext: &[u8],
     hash: Hash,
     mgf_hash: Hash,
 ) -> Option<Zeroizing<Vec<u8>>> {
+    if hash == mgf_hash {
+        let alg = hash.provider_alg()?;
+        if let Some(answer) = crate::crypto::provider::rsa_oaep_decrypt(key, alg, ciphertext) {
+            return answer;
+        }
+    }
     let padding = rsa::Oaep {
         digest: hash.dyn_digest()?,
         mgf_digest: mgf_hash.dyn_digest()?,

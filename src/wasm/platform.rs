@@ -283,6 +283,30 @@ impl CryptoProvider for NodeCrypto {
         })
     }
 
+    #[cfg(feature = "smime")]
+    fn rsa_oaep_decrypt(
+        &self,
+        key: &rsa::RsaPrivateKey,
+        hash: DigestAlg,
+        c: &[u8],
+    ) -> Option<Option<Zeroizing<Vec<u8>>>> {
+        // Not offered unless the key object is made: that does not depend on the ciphertext.
+        let key_object = with_node(|m| node_rsa_key(m, key))?;
+        // RSA_PKCS1_OAEP_PADDING (4); OpenSSL uses the OAEP hash for MGF1 too.
+        let options = object(&[
+            ("key", key_object),
+            ("padding", 4u32.into()),
+            ("oaepHash", hash.name().into()),
+        ])
+        .ok()?;
+        Some(with_node(|m| {
+            let plain = m.private_decrypt(&options, c)?;
+            let out = Zeroizing::new(plain.to_vec());
+            plain.fill(0, 0, plain.length());
+            Ok(out)
+        }))
+    }
+
     fn rsa_pkcs1v15_sign(
         &self,
         key: &rsa::RsaPrivateKey,

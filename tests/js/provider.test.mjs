@@ -29,9 +29,10 @@ const draft = {
   attachments: [{ filename: "p.bin", contentType: "application/octet-stream", data: payload }],
 };
 
-async function write(platform, smimeCipher) {
+async function write(platform, smimeCipher, smimeKeyTransport = "rsa-pkcs1v15") {
   usePlatformCrypto(platform);
-  const out = await protect(ring("alice", "bob"), draft, { sign: true, encrypt: true, method: "smime", encryptToSelf: false, policy: { smimeCipher }, now });
+  const policy = { smimeCipher, smimeKeyTransport };
+  const out = await protect(ring("alice", "bob"), draft, { sign: true, encrypt: true, method: "smime", encryptToSelf: false, policy, now });
   return out.deliveries[0].mime;
 }
 
@@ -66,6 +67,16 @@ describe("crypto provider", () => {
         const how = `written ${writer ? "native" : "wasm"}, read ${reader ? "native" : "wasm"}`;
         assert.equal(o.encryption.state, "decrypted", how);
         assert.equal(o.encryption.algorithm, cipher, how);
+        assert.equal(o.signature.state, "valid", how);
+        assert.deepEqual(new Uint8Array(o.attachments[0].data), payload, how);
+      }
+    });
+
+    test(`S/MIME ${cipher}, RSA-OAEP key transport: each path opens what the other wrote`, async () => {
+      for (const [writer, reader] of [[true, false], [false, true], [true, true]]) {
+        const o = await read1(reader, await write(writer, cipher, "rsa-oaep-sha256"));
+        const how = `OAEP, written ${writer ? "native" : "wasm"}, read ${reader ? "native" : "wasm"}`;
+        assert.equal(o.encryption.state, "decrypted", how);
         assert.equal(o.signature.state, "valid", how);
         assert.deepEqual(new Uint8Array(o.attachments[0].data), payload, how);
       }

@@ -108,7 +108,9 @@ export default {
       ring.import(keys.x509[kt].certDer, { trusted: true });
       ring.import(keys.x509[kt].p12, { passphrase: keys.x509[kt].p12Password });
     }
-    for (const kt of Object.keys(keys.pgp)) ring.import(keys.pgp[kt].secretArmored);
+    // The desk's own keys: verified (trusted), as an admin imports them; only such OpenPGP
+    // keys make a signature valid.
+    for (const kt of Object.keys(keys.pgp)) ring.import(keys.pgp[kt].secretArmored, { trusted: true });
   },
   async teardown() { ring.free(); },
 
