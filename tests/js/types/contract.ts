@@ -21,6 +21,10 @@ export async function contract(bytes: Uint8Array, password: string): Promise<voi
   const sec: Uint8Array = ring.exportSecret("ABCDEF", "passphrase");
   const sealed: Uint8Array = ring.seal(password);
   const back: Keyring = Keyring.unseal(sealed, password);
+  const vaultKey = new Uint8Array(32);
+  const keyed: Uint8Array = ring.sealWithKey(vaultKey);
+  const server: Keyring = Keyring.unsealWithKey(keyed, vaultKey);
+  void server;
   void removed;
   void pub;
   void sec;
