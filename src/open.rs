@@ -49,6 +49,12 @@ pub struct OpenedHeaders {
     pub subject: Option<String>,
     /// From, as `Name <address>` or `address`.
     pub from: Option<String>,
+    /// The one address of From (its addr-spec, lower-cased), parsed by the MIME parser: what
+    /// a reply goes to. Absent when From is missing, names several mailboxes or no plausible
+    /// address. Never take it from `from` with a pattern: a quoted display name can hold
+    /// `<someone@else>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_address: Option<String>,
     /// To mailboxes.
     pub to: Vec<String>,
     /// Cc mailboxes.
@@ -470,6 +476,10 @@ fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeaders {
     OpenedHeaders {
         subject: view.subject.clone(),
         from: view.from.first().map(ToString::to_string),
+        from_address: match view.from.as_slice() {
+            [one] => mime::addr_spec(&one.address),
+            _ => None,
+        },
         to: list(&view.to),
         cc: list(&view.cc),
         date: view.date.clone(),
@@ -552,6 +562,19 @@ mod tests {
         (o, ring)
     }
 
+    /// A quoted display name may hold an address of its own; the parsed addr-spec is the
+    /// real one, and several From mailboxes give none (issue 13: the Worker's Reply-To).
+    #[test]
+    fn from_address_is_the_parsed_addr_spec() {
+        let (o, _) = open_plain(
+            "From: \"Alice <attacker@evil.example>\" <Alice@Example.com>\r\nTo: d@example.com\r\n\r\nHi\r\n",
+        );
+        assert_eq!(o.headers.from_address.as_deref(), Some("alice@example.com"));
+        let (o, _) =
+            open_plain("From: a@example.com, b@example.com\r\nTo: d@example.com\r\n\r\nHi\r\n");
+        assert_eq!(o.headers.from_address, None);
+    }
+
     #[test]
     fn a_plain_message_is_neither_encrypted_nor_signed() {
         let (o, ring) = open_plain(
@@ -563,6 +586,7 @@ mod tests {
         assert_eq!(o.text.as_deref().map(str::trim), Some("Hello"));
         assert_eq!(o.headers.subject.as_deref(), Some("Hi"));
         assert_eq!(o.headers.from.as_deref(), Some("Alice <alice@example.com>"));
+        assert_eq!(o.headers.from_address.as_deref(), Some("alice@example.com"));
         assert!(!o.headers.protected);
         let event = ring.recent_log().last().unwrap();
         assert_eq!(event.action, "open");

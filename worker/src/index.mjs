@@ -263,13 +263,7 @@ function withMessageId(mime, from) {
 
 /** The envelope sender for the relay: the From address of the notification. */
 async function senderOf(ring, body) {
-  return addressOf((await open(ring, body)).headers.from ?? "");
-}
-
-/** The bare address of "Name <addr>" or "addr". */
-function addressOf(from) {
-  const m = /<([^<>\s]+)>/.exec(from);
-  return (m ? m[1] : from).trim();
+  return (await open(ring, body)).headers.fromAddress ?? "";
 }
 
 /** multipart/mixed, one message/rfc822 part per delivery (RFC 2046 §5.1, §5.2.1). */
@@ -483,7 +477,9 @@ async function decryptedCopy(ring, opened, headers, serviceAddress, destination,
   if (!draft.messageId) delete draft.messageId;
   const built = (await protect(ring, draft, { sign: false, encrypt: false })).deliveries[0].mime;
   const extra = new Headers(headers);
-  const sender = addressOf(h.from ?? "");
+  // The address the library parsed from From, never a pattern over the header (a quoted
+  // display name can hold "<someone@else>").
+  const sender = h.fromAddress ?? "";
   if (/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(sender)) extra.set("Reply-To", sender);
   if (h.from) extra.set("X-Mailseal-Original-From", headerValue(h.from));
   const lines = [];

@@ -71,6 +71,18 @@ describe("inbound, decrypted copy to the help desk (INBOUND_MODE=decrypted)", ()
     noContentIn(w, "4711 is solved");
   });
 
+  test("Reply-To is the parsed From address, not an address inside a quoted display name", async () => {
+    const mail = Buffer.concat([
+      Buffer.from(head('"Alice <attacker@evil.example>" <alice@example.com>', "bob@example.com", "Ticket #4712", "smime-2@example.com")),
+      repoFile("smime/signed-enc-bob.eml"),
+    ]);
+    const res = await w.email("alice@example.com", "bob@example.com", mail);
+    assert.equal(res.status, 200, await res.text());
+    const h = headersOf(w.sent().at(-1));
+    assert.match(h["x-mailseal-signature"], /^valid; /);
+    assert.equal(h["reply-to"], "alice@example.com");
+  });
+
   test("OpenPGP encrypted + signed (gpg, PGP/MIME) → decrypted copy with the report and attachment", async () => {
     const before = w.sent().length;
     const res = await w.email("alice@example.org", "bob@example.org", pgpMail());
