@@ -30,8 +30,7 @@ use zeroize::Zeroizing;
 /// A provider's answer, possibly still on its way (WebCrypto). Not `Send`: wasm32 has one thread.
 pub(crate) type Pending<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
-/// An answer that is already there (RustCrypto, node:crypto).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// An answer that is already there (RustCrypto, node:crypto, rPGP).
 pub(crate) fn ready<'a, T: 'a>(value: T) -> Pending<'a, T> {
     Box::pin(std::future::ready(value))
 }
@@ -213,25 +212,39 @@ pub(crate) fn active_name() -> &'static str {
     platform(usize::MAX).map_or(RustCrypto.name(), |p| p.name())
 }
 
-/// The digest of `data`. A provider answer of the wrong length is ignored.
-pub(crate) async fn digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
-    if let Some(p) = platform(data.len()) {
-        if let Some(d) = p.digest(alg, data).await.filter(|d| d.len() == alg.len()) {
-            return d;
+/// The platform's answer when a provider takes `len` bytes and answers (and `accept` holds),
+/// else RustCrypto's (`fallback`): the one shape of every dispatch below.
+async fn platform_or<'a, T>(
+    len: usize,
+    call: impl FnOnce(&'static dyn CryptoProvider) -> Pending<'a, Option<T>>,
+    accept: impl FnOnce(&T) -> bool,
+    fallback: impl FnOnce() -> Option<T>,
+) -> Option<T> {
+    if let Some(p) = platform(len) {
+        if let Some(out) = call(p).await.filter(accept) {
+            return Some(out);
         }
     }
-    rust_digest(alg, data)
+    fallback()
+}
+
+/// The digest of `data`. A provider answer of the wrong length is ignored.
+pub(crate) async fn digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
+    let right_len = |d: &Vec<u8>| d.len() == alg.len();
+    platform_or(data.len(), |p| p.digest(alg, data), right_len, || None)
+        .await
+        .unwrap_or_else(|| rust_digest(alg, data))
 }
 
 /// AES-CBC with PKCS#7 padding; `None` for a key or IV of the wrong length.
 pub(crate) async fn aes_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
-    if let Some(p) = platform(plaintext.len()) {
-        let out = p.aes_cbc_encrypt(key, iv, plaintext).await;
-        if out.is_some() {
-            return out;
-        }
-    }
-    RustCrypto.aes_cbc_encrypt(key, iv, plaintext)
+    platform_or(
+        plaintext.len(),
+        |p| p.aes_cbc_encrypt(key, iv, plaintext),
+        |_| true,
+        || RustCrypto.aes_cbc_encrypt(key, iv, plaintext),
+    )
+    .await
 }
 
 /// AES-CBC decryption with PKCS#7 padding; `None` for a wrong key or IV length or bad padding.
@@ -240,13 +253,13 @@ pub(crate) async fn aes_cbc_decrypt(
     iv: &[u8],
     ct: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
-    if let Some(p) = platform(ct.len()) {
-        let out = p.aes_cbc_decrypt(key, iv, ct).await;
-        if out.is_some() {
-            return out;
-        }
-    }
-    RustCrypto.aes_cbc_decrypt(key, iv, ct)
+    platform_or(
+        ct.len(),
+        |p| p.aes_cbc_decrypt(key, iv, ct),
+        |_| true,
+        || RustCrypto.aes_cbc_decrypt(key, iv, ct),
+    )
+    .await
 }
 
 /// AES-GCM encryption: ciphertext ‖ tag.
@@ -257,16 +270,13 @@ pub(crate) async fn aes_gcm_encrypt(
     plaintext: &[u8],
     tag_len: usize,
 ) -> Option<Vec<u8>> {
-    if let Some(p) = platform(plaintext.len()) {
-        let out = p
-            .aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len)
-            .await
-            .filter(|out| out.len() == plaintext.len() + tag_len);
-        if out.is_some() {
-            return out;
-        }
-    }
-    RustCrypto.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len)
+    platform_or(
+        plaintext.len(),
+        |p| p.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len),
+        |out| out.len() == plaintext.len() + tag_len,
+        || RustCrypto.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len),
+    )
+    .await
 }
 
 /// AES-GCM decryption; `None` when the tag does not verify (or bad parameters).
@@ -277,13 +287,13 @@ pub(crate) async fn aes_gcm_decrypt(
     ct: &[u8],
     tag: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
-    if let Some(p) = platform(ct.len()) {
-        let out = p.aes_gcm_decrypt(key, nonce, aad, ct, tag).await;
-        if out.is_some() {
-            return out;
-        }
-    }
-    RustCrypto.aes_gcm_decrypt(key, nonce, aad, ct, tag)
+    platform_or(
+        ct.len(),
+        |p| p.aes_gcm_decrypt(key, nonce, aad, ct, tag),
+        |_| true,
+        || RustCrypto.aes_gcm_decrypt(key, nonce, aad, ct, tag),
+    )
+    .await
 }
 
 /// `c^d mod n` as k octets on the platform, where it has a raw RSA private operation

@@ -21,7 +21,7 @@ mod rsa_unwrap;
 mod verify;
 mod write;
 
-use crate::crypto::provider::Pending;
+use crate::crypto::provider::{ready, Pending};
 use crate::engine::{Decrypted, Engine, ReadContext, Unusable, Verified, WriteContext};
 use crate::error::Result;
 use crate::keys::Keyring;
@@ -63,7 +63,7 @@ impl Engine for PgpEngine {
         entity: &'a [u8],
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>> {
-        Box::pin(std::future::ready(write::sign(ring, signer, entity, ctx)))
+        ready(write::sign(ring, signer, entity, ctx))
     }
 
     fn encrypt<'a>(
@@ -74,8 +74,7 @@ impl Engine for PgpEngine {
         entity: &'a [u8],
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>> {
-        let result = write::encrypt(ring, recipients, signer, entity, ctx);
-        Box::pin(std::future::ready(result))
+        ready(write::encrypt(ring, recipients, signer, entity, ctx))
     }
 
     fn decrypt<'a>(
@@ -84,7 +83,7 @@ impl Engine for PgpEngine {
         payload: &'a [u8],
         ctx: &'a ReadContext,
     ) -> Pending<'a, Result<Decrypted>> {
-        Box::pin(std::future::ready(decrypt::decrypt(ring, payload, ctx)))
+        ready(decrypt::decrypt(ring, payload, ctx))
     }
 
     fn verify_detached<'a>(
@@ -94,8 +93,7 @@ impl Engine for PgpEngine {
         signature: &'a [u8],
         ctx: &'a ReadContext,
     ) -> Pending<'a, Result<Verified>> {
-        let result = verify::verify_detached(ring, signed, signature, ctx);
-        Box::pin(std::future::ready(result))
+        ready(verify::verify_detached(ring, signed, signature, ctx))
     }
 
     fn verify_opaque<'a>(
@@ -104,8 +102,6 @@ impl Engine for PgpEngine {
         payload: &'a [u8],
         ctx: &'a ReadContext,
     ) -> Pending<'a, Result<Verified>> {
-        Box::pin(std::future::ready(verify::verify_opaque(
-            ring, payload, ctx,
-        )))
+        ready(verify::verify_opaque(ring, payload, ctx))
     }
 }

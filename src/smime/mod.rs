@@ -127,6 +127,21 @@ fn other_encryption_cert<'a>(
         .filter(|e| e.id() != signing.id())
 }
 
+/// `entity` signed by `signer`'s certificate in the policy's form, naming a separate
+/// encryption certificate when the signer has one (signing alone, and inside an envelope).
+async fn signed_as(
+    ring: &Keyring,
+    signer: &str,
+    entity: &[u8],
+    ctx: &mut WriteContext<'_>,
+) -> Result<Vec<u8>> {
+    let entry = select(ring, signer, ctx.now, Use::Sign)
+        .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
+    let encryption = other_encryption_cert(ring, signer, entry, ctx.now);
+    let form = ctx.algorithms.smime_signed_form;
+    sign::sign_entity(ring, entry, encryption, entity, form, ctx).await
+}
+
 impl Engine for SmimeEngine {
     fn method(&self) -> Method {
         Method::Smime
@@ -157,13 +172,7 @@ impl Engine for SmimeEngine {
         entity: &'a [u8],
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>> {
-        Box::pin(async move {
-            let entry = select(ring, signer, ctx.now, Use::Sign)
-                .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
-            let encryption = other_encryption_cert(ring, signer, entry, ctx.now);
-            let form = ctx.algorithms.smime_signed_form;
-            sign::sign_entity(ring, entry, encryption, entity, form, ctx).await
-        })
+        Box::pin(signed_as(ring, signer, entity, ctx))
     }
 
     fn encrypt<'a>(
@@ -195,13 +204,7 @@ impl Engine for SmimeEngine {
                 ));
             }
             let inner = match signer {
-                Some(s) => {
-                    let entry = select(ring, s, ctx.now, Use::Sign)
-                        .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
-                    let encryption = other_encryption_cert(ring, s, entry, ctx.now);
-                    let form = ctx.algorithms.smime_signed_form;
-                    sign::sign_entity(ring, entry, encryption, entity, form, ctx).await?
-                }
+                Some(s) => signed_as(ring, s, entity, ctx).await?,
                 None => to_crlf(entity),
             };
             let certs: Vec<&x509_cert::Certificate> =

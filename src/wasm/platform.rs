@@ -63,9 +63,9 @@ extern "C" {
     /// A `Cipher` / `Decipher` object.
     type NodeCipher;
     #[wasm_bindgen(method, catch, js_name = update)]
-    fn update_bytes(this: &NodeCipher, data: &[u8]) -> Result<Vec<u8>, JsValue>;
+    fn update_bytes(this: &NodeCipher, data: &[u8]) -> Result<Uint8Array, JsValue>;
     #[wasm_bindgen(method, catch, js_name = final)]
-    fn finish(this: &NodeCipher) -> Result<Vec<u8>, JsValue>;
+    fn finish(this: &NodeCipher) -> Result<Uint8Array, JsValue>;
     #[wasm_bindgen(method, catch, js_name = setAAD)]
     fn set_aad(this: &NodeCipher, aad: &[u8]) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = getAuthTag)]
@@ -201,10 +201,10 @@ fn object(fields: &[(&str, JsValue)]) -> Result<Object, JsValue> {
     Ok(o)
 }
 
-/// `update(data)` then `final()`, concatenated.
+/// `update(data)` then `final()`, concatenated (their JS copies overwritten).
 fn run(cipher: &NodeCipher, data: &[u8]) -> Result<Vec<u8>, JsValue> {
-    let mut out = cipher.update_bytes(data)?;
-    out.extend_from_slice(&cipher.finish()?);
+    let mut out = take(&cipher.update_bytes(data)?);
+    out.extend_from_slice(&take(&cipher.finish()?));
     Ok(out)
 }
 
@@ -276,10 +276,7 @@ impl CryptoProvider for NodeCrypto {
         with_node(|m| {
             // RSA_NO_PADDING (3): the unpadding is ours, constant time, implicit rejection.
             let options = object(&[("key", node_rsa_key(m, key)?), ("padding", 3u32.into())])?;
-            let em = m.private_decrypt(&options, c)?;
-            let out = Zeroizing::new(em.to_vec());
-            em.fill(0, 0, em.length());
-            Ok(out)
+            Ok(Zeroizing::new(take(&m.private_decrypt(&options, c)?)))
         })
     }
 
@@ -300,10 +297,7 @@ impl CryptoProvider for NodeCrypto {
         ])
         .ok()?;
         Some(with_node(|m| {
-            let plain = m.private_decrypt(&options, c)?;
-            let out = Zeroizing::new(plain.to_vec());
-            plain.fill(0, 0, plain.length());
-            Ok(out)
+            Ok(Zeroizing::new(take(&m.private_decrypt(&options, c)?)))
         }))
     }
 
@@ -352,7 +346,15 @@ async fn settle(call: Result<Promise, JsValue>) -> Option<Vec<u8>> {
     let value = JsFuture::from(call.ok()?).await.ok()?;
     value
         .dyn_ref::<js_sys::ArrayBuffer>()
-        .map(|b| Uint8Array::new(b).to_vec())
+        .map(|b| take(&Uint8Array::new(b)))
+}
+
+/// The bytes of a JS result, its JS copy overwritten (it may be plaintext or a key; the
+/// caller gets the only copy left, in wasm memory, where it is zeroized on drop).
+fn take(js: &Uint8Array) -> Vec<u8> {
+    let out = js.to_vec();
+    js.fill(0, 0, js.length());
+    out
 }
 
 /// `{ name, iv, additionalData?, tagLength? }` for AES-CBC / AES-GCM.
