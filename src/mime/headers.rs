@@ -18,7 +18,7 @@
 
 use mail_parser::{Address, HeaderName, HeaderValue};
 
-use super::parse::{raw_header_value, Limits, MimeTree, Part};
+use super::parse::{parse_head, raw_header_value, Limits, MimeTree, Part};
 use crate::error::{Error, Result};
 use crate::time::Time;
 
@@ -72,8 +72,7 @@ pub fn protect_headers(
     encrypted: bool,
     hp_outer: bool,
 ) -> Result<Protected> {
-    let tree = MimeTree::parse(entity, &Limits::default())?;
-    let root = tree.root();
+    let (fields, body_start) = parse_head(entity)?;
     let mut outer: Vec<(String, String)> = Vec::new();
     for (name, value) in headers {
         let value = if encrypted && name.eq_ignore_ascii_case("subject") {
@@ -101,8 +100,8 @@ pub fn protect_headers(
         }
     }
     let mut has_type = false;
-    for field in &root.headers {
-        let raw = tree.raw().get(field.range.clone()).unwrap_or_default();
+    for field in &fields {
+        let raw = entity.get(field.range.clone()).unwrap_or_default();
         if field.name.eq_ignore_ascii_case("content-type") && !has_type {
             has_type = true;
             let trimmed = raw.strip_suffix(b"\n").unwrap_or(raw);
@@ -117,7 +116,7 @@ pub fn protect_headers(
         out.extend_from_slice(b"Content-Type: text/plain; protected-headers=\"v1\"\r\n");
     }
     out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(tree.raw().get(root.body_range.clone()).unwrap_or_default());
+    out.extend_from_slice(entity.get(body_start..).unwrap_or_default());
     Ok(Protected { entity: out, outer })
 }
 

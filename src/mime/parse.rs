@@ -399,6 +399,38 @@ fn too_large(msg: &str) -> Error {
     Error::new(ErrorCode::TooLarge, msg)
 }
 
+/// The top-level header fields of an entity and where its body starts, without parsing (and
+/// transfer-decoding) the body: for rewriting the header block of an entity we built, where a
+/// full [`MimeTree::parse`] would decode every attachment only to throw the result away.
+pub fn parse_head(raw: &[u8]) -> Result<(Vec<HeaderField>, usize)> {
+    if u32::try_from(raw.len()).is_err() {
+        return Err(Error::new(ErrorCode::TooLarge, "The message is too large."));
+    }
+    let message = MessageParser::default()
+        .parse_headers(raw)
+        .ok_or_else(|| malformed("The message has no header fields."))?;
+    let part = message
+        .parts
+        .first()
+        .ok_or_else(|| malformed("The message has no header fields."))?;
+    let headers: Vec<HeaderField> = part
+        .headers
+        .iter()
+        .map(|h| HeaderField {
+            name: h.name.as_str().to_string(),
+            range: (h.offset_field as usize).min(raw.len())..(h.offset_end as usize).min(raw.len()),
+        })
+        .collect();
+    let after_fields = headers.last().map_or(0, |h| h.range.end);
+    let rest = raw.get(after_fields..).unwrap_or_default();
+    let empty_line = if rest.starts_with(b"\r\n") {
+        2
+    } else {
+        usize::from(rest.starts_with(b"\n"))
+    };
+    Ok((headers, after_fields + empty_line))
+}
+
 /// Walks mail-parser's part list from the root and builds our parts with checked ranges.
 fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<Vec<Part>> {
     if message.parts.is_empty() {
@@ -593,6 +625,22 @@ mod tests {
 
     fn lf(s: &str) -> Vec<u8> {
         s.replace("\r\n", "\n").into_bytes()
+    }
+
+    #[test]
+    fn parse_head_agrees_with_the_full_parse_on_the_root() {
+        for raw in [
+            SIGNED,
+            "Subject: a\nContent-Type: text/plain\n\nbody\n",
+            "Subject: only headers\r\n",
+            "Subject: folded\r\n  on two lines\r\nX-A: b\r\n\r\n\r\nbody after an empty line",
+        ] {
+            let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+            let (fields, body_start) = parse_head(raw.as_bytes()).unwrap();
+            assert_eq!(fields, tree.root().headers, "{raw:?}");
+            assert_eq!(body_start, tree.root().body_range.start, "{raw:?}");
+            assert_eq!(raw.len(), tree.root().body_range.end);
+        }
     }
 
     const SIGNED: &str = "From: a@example.com\r\n\
