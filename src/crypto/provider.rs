@@ -166,6 +166,46 @@ pub(crate) trait CryptoProvider: Send + Sync {
     ) -> Option<Vec<u8>> {
         None
     }
+    /// AES-CFB (full-block feedback, no resynchronisation: OpenPGP's SEIPD v1, RFC 9580
+    /// §5.13.1) over `data` of any length. Not every platform has it: the default declines.
+    #[cfg(feature = "openpgp")]
+    fn aes_cfb_encrypt<'a>(
+        &'a self,
+        _key: &'a [u8],
+        _iv: &'a [u8],
+        _data: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        ready(None)
+    }
+    /// The inverse of [`Self::aes_cfb_encrypt`]. CFB has no integrity of its own: the caller
+    /// checks the MDC before it releases anything.
+    #[cfg(feature = "openpgp")]
+    fn aes_cfb_decrypt<'a>(
+        &'a self,
+        _key: &'a [u8],
+        _iv: &'a [u8],
+        _ct: &'a [u8],
+    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+        ready(None)
+    }
+    /// Whether [`Self::rsa_pkcs1v15_sign_digest_info`] is offered: callers build the RSA key
+    /// for it only then.
+    #[cfg(feature = "openpgp")]
+    fn signs_rsa_digests(&self) -> bool {
+        false
+    }
+    /// An RSASSA-PKCS1-v1_5 signature over a hash computed elsewhere (OpenPGP hashes its own
+    /// signature trailer): `digest_info` is the DER DigestInfo (the scheme's prefix ‖ the
+    /// hash), which the platform pads (block type 1, RFC 8017 §9.2) and signs. Synchronous,
+    /// node:crypto only (`privateEncrypt`).
+    #[cfg(feature = "openpgp")]
+    fn rsa_pkcs1v15_sign_digest_info(
+        &self,
+        _key: &rsa::RsaPrivateKey,
+        _digest_info: &[u8],
+    ) -> Option<Vec<u8>> {
+        None
+    }
     /// AES-GCM with a 96-bit nonce; `None` also when the tag does not verify.
     fn aes_gcm_decrypt<'a>(
         &'a self,
@@ -296,6 +336,48 @@ pub(crate) async fn aes_gcm_decrypt(
     .await
 }
 
+/// AES-CFB encryption with full-block feedback (OpenPGP SEIPD v1); `None` for a key or IV of
+/// the wrong length.
+#[cfg(feature = "openpgp")]
+pub(crate) async fn aes_cfb_encrypt(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+    platform_or(
+        data.len(),
+        |p| p.aes_cfb_encrypt(key, iv, data),
+        |out| out.len() == data.len(),
+        || RustCrypto.aes_cfb(key, iv, data.to_vec(), Cfb::Encrypt),
+    )
+    .await
+}
+
+/// AES-CFB decryption with full-block feedback (OpenPGP SEIPD v1); `None` for a key or IV of
+/// the wrong length. Unauthenticated: the caller checks the MDC.
+#[cfg(feature = "openpgp")]
+pub(crate) async fn aes_cfb_decrypt(
+    key: &[u8],
+    iv: &[u8],
+    ct: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    platform_or(
+        ct.len(),
+        |p| p.aes_cfb_decrypt(key, iv, ct),
+        |out| out.len() == ct.len(),
+        || {
+            RustCrypto
+                .aes_cfb(key, iv, ct.to_vec(), Cfb::Decrypt)
+                .map(Zeroizing::new)
+        },
+    )
+    .await
+}
+
+/// Which way [`RustCrypto::aes_cfb`] runs.
+#[cfg(feature = "openpgp")]
+#[derive(Clone, Copy)]
+pub(crate) enum Cfb {
+    Encrypt,
+    Decrypt,
+}
+
 /// `c^d mod n` as k octets on the platform, where it has a raw RSA private operation
 /// (node:crypto); `None` elsewhere and for any refusal (e.g. `c >= n`), and the caller then
 /// computes it in wasm. Any input size: one RSA operation always costs more than the call.
@@ -333,6 +415,31 @@ pub(crate) fn rsa_sign_sha256(
         .and_then(|p| p.rsa_pkcs1v15_sign(key, DigestAlg::Sha256, message))
         .filter(|sig| key.to_public_key().verify(scheme(), &hashed, sig).is_ok());
     platform.or_else(|| key.sign_with_rng(&mut &mut *rng, scheme(), &hashed).ok())
+}
+
+/// Whether the platform signs RSA digests ([`rsa_sign_digest_on_platform`]).
+#[cfg(feature = "openpgp")]
+pub(crate) fn platform_signs_rsa_digests() -> bool {
+    platform(usize::MAX).is_some_and(|p| p.signs_rsa_digests())
+}
+
+/// An RSASSA-PKCS1-v1_5 signature over `digest` (a hash of `scheme`'s algorithm) made by the
+/// platform and checked against the public key before it is used; `None` where the platform
+/// does not sign, or gave a signature that does not verify: the caller signs in wasm then.
+#[cfg(feature = "openpgp")]
+pub(crate) fn rsa_sign_digest_on_platform(
+    key: &rsa::RsaPrivateKey,
+    scheme: rsa::Pkcs1v15Sign,
+    digest: &[u8],
+) -> Option<Vec<u8>> {
+    if scheme.hash_len != Some(digest.len()) {
+        return None;
+    }
+    let mut digest_info = scheme.prefix.to_vec();
+    digest_info.extend_from_slice(digest);
+    platform(usize::MAX)?
+        .rsa_pkcs1v15_sign_digest_info(key, &digest_info)
+        .filter(|sig| key.to_public_key().verify(scheme, digest, sig).is_ok())
 }
 
 /// The digest of `data` in RustCrypto, for small inputs that are never worth a platform call
@@ -486,6 +593,43 @@ impl RustCrypto {
             _ => None,
         };
         plain.map(Zeroizing::new)
+    }
+
+    /// AES-CFB in place over `data`. Decryption runs on the cipher's parallel blocks (CFB
+    /// decryption does not chain), unlike the buffered one-block-at-a-time types rPGP uses.
+    #[cfg(feature = "openpgp")]
+    pub(crate) fn aes_cfb(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        mut data: Vec<u8>,
+        dir: Cfb,
+    ) -> Option<Vec<u8>> {
+        use aes::{Aes128, Aes192, Aes256};
+        use cfb_mode::cipher::{AsyncStreamCipher, BlockCipher, BlockEncrypt, KeyInit, KeyIvInit};
+        fn run<C: BlockCipher + BlockEncrypt + KeyInit>(
+            key: &[u8],
+            iv: &[u8],
+            data: &mut [u8],
+            dir: Cfb,
+        ) -> Option<()> {
+            match dir {
+                Cfb::Encrypt => cfb_mode::Encryptor::<C>::new_from_slices(key, iv)
+                    .ok()?
+                    .encrypt(data),
+                Cfb::Decrypt => cfb_mode::Decryptor::<C>::new_from_slices(key, iv)
+                    .ok()?
+                    .decrypt(data),
+            }
+            Some(())
+        }
+        match key.len() {
+            16 => run::<Aes128>(key, iv, &mut data, dir),
+            24 => run::<Aes192>(key, iv, &mut data, dir),
+            32 => run::<Aes256>(key, iv, &mut data, dir),
+            _ => None,
+        }?;
+        Some(data)
     }
 
     // The OpenPGP-only build has no AES-CBC/GCM users (rPGP does its own ciphers).

@@ -13,18 +13,21 @@
 //!   (or compressed/literal) message, `decrypt` returns its content and signature verdict with
 //!   the encryption state `none`.
 
+use std::io::Read;
+
 use pgp::composed::{DecryptionOptions, Edata, Esk, Message, PlainSessionKey, TheRing};
 use pgp::crypto::public_key::PublicKeyAlgorithm;
 use pgp::packet::{PublicKeyEncryptedSessionKey, SymEncryptedProtectedDataConfig};
 use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskBytes, PkeskVersion};
+
 use zeroize::Zeroizing;
 
 use super::keys::{components, SecretPart};
 use super::message::{
     check_payload_size, decompressed, parse_message, read_bounded, readable, too_large, Inner,
 };
-use super::rsa_unwrap;
 use super::verify::{judge_message, read_unencrypted};
+use super::{rsa_unwrap, seipd};
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Keyring, PgpEntry};
@@ -167,11 +170,15 @@ fn session_key(
 }
 
 /// Decrypts a message with whichever keyring secret key it is for.
-pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Decrypted> {
+pub(crate) async fn decrypt(
+    ring: &Keyring,
+    payload: &[u8],
+    ctx: &ReadContext,
+) -> Result<Decrypted> {
     check_payload_size(payload, ctx)?;
     let payload = &*readable(payload, |p| parse_message(p).is_ok());
     let message = parse_message(payload)?;
-    let (esk, edata) = match message {
+    let (esk, mut edata) = match message {
         Message::Encrypted { esk, edata, .. } => (esk, edata),
         // An armored block in a body may be signed only: its content and signature verdict
         // come back with the encryption state `none`.
@@ -217,6 +224,7 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
         Edata::SymEncryptedData { .. } => None,
     };
     let (attempts, elgamal) = attempts_for(ring, &pkesks);
+    let v1_body = seipd_v1_body(&mut edata);
     drop(edata);
 
     let report = |state, detail: &str| {
@@ -268,20 +276,36 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
             continue;
         };
         let algorithm = aead.clone().or_else(|| key.sym_algorithm().map(sym_name));
-        // Parsed afresh for each attempt: decryption consumes the message.
-        let Ok(message) = parse_message(payload) else {
-            continue;
+        let read = match (v1_body.as_deref(), aes_key(&key)) {
+            // SEIPD v1 with AES: the body on the crypto provider, the packets inside in rPGP.
+            (Some(body), Some(session_key)) => {
+                let Some(plain) = seipd::open(session_key, body).await else {
+                    continue;
+                };
+                let Ok(inner) = Message::from_bytes(&plain[..]) else {
+                    continue;
+                };
+                read_inner(ring, inner, ctx)
+            }
+            _ => {
+                // Parsed afresh for each attempt: decryption consumes the message.
+                let Ok(message) = parse_message(payload) else {
+                    continue;
+                };
+                // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED
+                // stays off.
+                let ring_of_one = TheRing {
+                    session_keys: vec![key],
+                    decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
+                    ..TheRing::default()
+                };
+                let Ok((inner, _)) = message.decrypt_the_ring(ring_of_one, true) else {
+                    continue;
+                };
+                read_inner(ring, inner, ctx)
+            }
         };
-        // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED stays off.
-        let ring_of_one = TheRing {
-            session_keys: vec![key],
-            decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
-            ..TheRing::default()
-        };
-        let Ok((inner, _)) = message.decrypt_the_ring(ring_of_one, true) else {
-            continue;
-        };
-        match read_inner(ring, inner, ctx) {
+        match read {
             Ok((content, signature)) => {
                 let mut r = EncryptionReport::new(
                     Method::Pgp,
@@ -316,6 +340,34 @@ pub(crate) fn decrypt(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Resu
         content: None,
         signature: None,
     })
+}
+
+/// The encrypted body of a SEIPD v1 packet (after its version octet), read raw for
+/// [`seipd::open`]; `None` for any other container (SEIPD v2, GnuPG OCB, SED).
+fn seipd_v1_body(edata: &mut Edata<'_>) -> Option<Vec<u8>> {
+    let Edata::SymEncryptedProtectedData { reader } = edata else {
+        return None;
+    };
+    if !matches!(
+        reader.config(),
+        pgp::packet::ProtectedDataConfig::Seipd(SymEncryptedProtectedDataConfig::V1)
+    ) {
+        return None;
+    }
+    let mut body = Vec::new();
+    reader.get_mut().read_to_end(&mut body).ok()?;
+    Some(body)
+}
+
+/// The session key when it is for AES (the ciphers the crypto provider has), with its size.
+fn aes_key(key: &PlainSessionKey) -> Option<&[u8]> {
+    use pgp::crypto::sym::SymmetricKeyAlgorithm::{AES128, AES192, AES256};
+    let PlainSessionKey::V3_4 { sym_alg, key } = key else {
+        return None;
+    };
+    let bytes = key.as_ref();
+    (matches!(sym_alg, AES128 | AES192 | AES256) && bytes.len() == sym_alg.key_size())
+        .then_some(bytes)
 }
 
 /// Reads a decrypted message (decompressing, bounded) and judges its signatures, if any.

@@ -33,10 +33,50 @@ pub(super) fn too_large() -> Error {
 /// Parses an armored (`-----BEGIN PGP MESSAGE-----`, anywhere in the input) or binary message.
 pub(super) fn parse_message(payload: &[u8]) -> Result<Message<'_>> {
     let parsed = match armor_block(payload, "MESSAGE", "MESSAGE") {
-        Some(armored) => Message::from_armor(armored).map(|(m, _)| m),
+        Some(armored) => match dearmor(armored) {
+            Some(binary) => Message::from_bytes(std::io::Cursor::new(binary)),
+            None => Message::from_armor(armored).map(|(m, _)| m),
+        },
         None => Message::from_bytes(payload),
     };
     parsed.map_err(|_| malformed("The data is not a readable OpenPGP message."))
+}
+
+/// The packets of a plain `PGP MESSAGE` armor block (RFC 9580 §6.2), its base64 decoded in
+/// one call: rPGP's armor reader looks at each character through a generic reader, which was
+/// a quarter of the time of reading a 1 MiB message. Armor headers are skipped and the CRC24
+/// line is ignored (§6.1: a reader must not reject on it). `None` for anything else (no END
+/// line, stray characters, a multi-part armor): rPGP's reader then decides.
+fn dearmor(armored: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let text = std::str::from_utf8(armored).ok()?;
+    let mut lines = text
+        .split('\n')
+        .map(|l| l.trim_end_matches([' ', '\t', '\r']));
+    if lines.next()? != "-----BEGIN PGP MESSAGE-----" {
+        return None;
+    }
+    let mut body = String::with_capacity(text.len());
+    let mut in_headers = true;
+    for line in lines {
+        if in_headers {
+            if line.contains(':') {
+                continue; // "Version: …", "Comment: …"
+            }
+            in_headers = false;
+            if line.is_empty() {
+                continue;
+            }
+        }
+        if line == "-----END PGP MESSAGE-----" {
+            return base64::engine::general_purpose::STANDARD.decode(body).ok();
+        }
+        if line.starts_with('=') && line.len() == 5 {
+            continue; // the CRC24 checksum
+        }
+        body.push_str(line);
+    }
+    None
 }
 
 /// The armor block from its `-----BEGIN PGP <begin>-----` line to the end of its
@@ -204,4 +244,53 @@ pub(super) fn read_bounded(
         return Err(Inner::TooLarge);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What rPGP's own armor reader makes of `armored`.
+    fn rpgp_dearmor(armored: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        pgp::armor::Dearmor::new(armored)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn dearmor_gives_the_same_packets_as_rpgps_reader() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/openpgp/");
+        for file in [
+            "enc-alice.asc",
+            "enc-three.asc",
+            "enc-alice-bob.asc",
+            "enc-hidden.asc",
+        ] {
+            let armored = std::fs::read(format!("{dir}{file}")).unwrap();
+            let block = armor_block(&armored, "MESSAGE", "MESSAGE").unwrap();
+            assert_eq!(dearmor(block).unwrap(), rpgp_dearmor(block), "{file}");
+            // CRLF line ends (mail) and armor headers read the same.
+            let crlf = String::from_utf8(block.to_vec())
+                .unwrap()
+                .replace('\n', "\r\n")
+                .replacen("-----\r\n", "-----\r\nVersion: x\r\nComment: y: z\r\n", 1);
+            assert_eq!(dearmor(crlf.as_bytes()).unwrap(), rpgp_dearmor(block));
+        }
+    }
+
+    #[test]
+    fn dearmor_leaves_what_it_does_not_know_to_rpgp() {
+        let ok = "-----BEGIN PGP MESSAGE-----\n\nAAEC\n=abcd\n-----END PGP MESSAGE-----\n";
+        assert_eq!(dearmor(ok.as_bytes()).unwrap(), [0, 1, 2]);
+        for bad in [
+            "-----BEGIN PGP MESSAGE-----\n\nAAEC\n", // no END line
+            "-----BEGIN PGP MESSAGE-----\n\nAA EC\n-----END PGP MESSAGE-----\n", // a space
+            "-----BEGIN PGP MESSAGE, PART 1/2-----\n\nAAEC\n-----END PGP MESSAGE, PART 1/2-----\n",
+            "-----BEGIN PGP MESSAGE-----\n\nAAE\u{e9}\n-----END PGP MESSAGE-----\n",
+        ] {
+            assert_eq!(dearmor(bad.as_bytes()), None, "{bad}");
+        }
+    }
 }

@@ -37,6 +37,21 @@ pub(crate) fn session_key(
     ciphertext: &[u8],
     typ: EskType,
 ) -> Option<PlainSessionKey> {
+    let key = rsa_private_key(secret, public)?;
+    if key.size() < 64 {
+        return None;
+    }
+    let plain = rsa_pkcs1::decrypt_implicit(&key, ciphertext)?;
+    let fallback = plain.pseudo_random(FALLBACK_LABEL, 32);
+    Some(openpgp_session_key(&plain.message, typ, &fallback))
+}
+
+/// The `rsa` crate's key for an unlocked OpenPGP RSA secret key (with its CRT values), for
+/// the operations done outside rPGP: this module's decryption, platform signing.
+pub(super) fn rsa_private_key(
+    secret: &SecretParams,
+    public: &PublicParams,
+) -> Option<RsaPrivateKey> {
     let (SecretParams::Plain(PlainSecretParams::RSA(sk)), PublicParams::RSA(pk)) = (secret, public)
     else {
         return None;
@@ -51,12 +66,7 @@ pub(crate) fn session_key(
     )
     .ok()?;
     key.precompute().ok()?;
-    if key.size() < 64 {
-        return None;
-    }
-    let plain = rsa_pkcs1::decrypt_implicit(&key, ciphertext)?;
-    let fallback = plain.pseudo_random(FALLBACK_LABEL, 32);
-    Some(openpgp_session_key(&plain.message, typ, &fallback))
+    Some(key)
 }
 
 /// RFC 9580 §5.1.3: v3 = algorithm octet || key || checksum; v6 = key || checksum (RSA).

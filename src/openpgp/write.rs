@@ -11,16 +11,25 @@
 //! - Signature subpackets are explicit (issuer fingerprint, creation time = the caller's
 //!   clock, issuer key id for v4): no hidden clock.
 
-use pgp::composed::{ArmorOptions, DetachedSignature, MessageBuilder, SubpacketConfig};
+use pgp::armor::BlockType;
+use pgp::composed::{
+    ArmorOptions, DetachedSignature, MessageBuilder, RawSessionKey, SubpacketConfig,
+};
 use pgp::crypto::aead::{AeadAlgorithm, ChunkSize};
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
-use pgp::packet::{Subpacket, SubpacketData};
-use pgp::types::{
-    EcdsaPublicParams, KeyDetails, KeyVersion, Password, PublicParams, SigningKey, Timestamp,
+use pgp::packet::{
+    Packet, PacketHeader, PublicKeyEncryptedSessionKey, Subpacket, SubpacketData,
+    SymEncryptedProtectedData,
 };
+use pgp::types::{
+    EcdsaPublicParams, KeyDetails, KeyVersion, Password, PublicParams, SigningKey, Tag, Timestamp,
+};
+use zeroize::Zeroizing;
 
 use super::keys::{choose, Chosen, PublicPart, SecretPart, Use};
+use super::seipd;
+use super::signer::Signer;
 use super::verify::hash_name;
 use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
@@ -82,13 +91,6 @@ fn subpackets(key: &dyn SigningKey, ctx: &WriteContext<'_>) -> Result<SubpacketC
     Ok(SubpacketConfig::UserDefined { hashed, unhashed })
 }
 
-fn as_signer<'a>(secret: SecretPart<'a>) -> &'a dyn SigningKey {
-    match secret {
-        SecretPart::Primary(k) => k,
-        SecretPart::Sub(k) => k,
-    }
-}
-
 /// Header value with folds (RFC 5322 §2.2.3) so lines stay short.
 fn folded(parts: &[&str]) -> String {
     parts.join(";\r\n\t")
@@ -103,7 +105,8 @@ pub(crate) fn sign(
 ) -> Result<Vec<u8>> {
     let (secret, hash) = signing(ring, signer, ctx)?;
     let canonical = to_crlf(entity);
-    let key = as_signer(secret);
+    let signer = Signer::new(secret);
+    let key: &dyn SigningKey = &signer;
     let config = subpackets(key, ctx)?;
     let signature = DetachedSignature::sign_binary_data_with_subpackets(
         &mut *ctx.rng,
@@ -171,8 +174,101 @@ fn recipients_keys<'a>(
     keys.iter().map(|c| c.public().ok_or_else(failed)).collect()
 }
 
+/// A signing key with its hash and subpackets, for the one-pass signature inside encryption.
+type SignConfig<'a> = (&'a dyn SigningKey, HashAlgorithm, SubpacketConfig);
+
+/// SEIPD v2 with AES-256-OCB (every recipient key is v6), all in rPGP.
+fn seipd_v2_armored(
+    keys: &[PublicPart<'_>],
+    sign: Option<SignConfig<'_>>,
+    canonical: Vec<u8>,
+    ctx: &mut WriteContext<'_>,
+) -> Result<String> {
+    let mut builder = MessageBuilder::from_bytes("", canonical).seipd_v2(
+        &mut *ctx.rng,
+        SymmetricKeyAlgorithm::AES256,
+        AeadAlgorithm::Ocb,
+        ChunkSize::default(),
+    );
+    for key in keys {
+        match key {
+            PublicPart::Primary(k) => builder.encrypt_to_key(&mut *ctx.rng, *k),
+            PublicPart::Sub(k) => builder.encrypt_to_key(&mut *ctx.rng, *k),
+        }
+        .map_err(|_| failed())?;
+    }
+    if let Some((key, hash, config)) = sign {
+        builder.sign_with_subpackets(key, Password::empty(), hash, config);
+    }
+    builder
+        .to_armored_string(&mut *ctx.rng, ArmorOptions::default())
+        .map_err(|_| failed())
+}
+
+/// PKESKs and a SEIPD v1 packet with AES-256 (RFC 9580 §5.13.1). rPGP makes the inner packets
+/// (literal data, one-pass signature) and the PKESKs; the encrypted body is sealed on the
+/// crypto provider ([`super::seipd`]), which is where the time of a large message goes.
+async fn seipd_v1_armored(
+    keys: &[PublicPart<'_>],
+    sign: Option<SignConfig<'_>>,
+    canonical: Vec<u8>,
+    ctx: &mut WriteContext<'_>,
+) -> Result<String> {
+    let mut builder = MessageBuilder::from_bytes("", canonical);
+    if let Some((key, hash, config)) = sign {
+        builder.sign_with_subpackets(key, Password::empty(), hash, config);
+    }
+    let inner = Zeroizing::new(builder.to_vec(&mut *ctx.rng).map_err(|_| failed())?);
+
+    let mut session_key = Zeroizing::new([0u8; 32]);
+    ctx.rng.fill_bytes(&mut *session_key);
+    let raw = RawSessionKey::from(&session_key[..]);
+    let alg = SymmetricKeyAlgorithm::AES256;
+    let mut packets: Vec<Packet> = Vec::with_capacity(keys.len() + 1);
+    for key in keys {
+        let pkesk = match key {
+            PublicPart::Primary(k) => {
+                PublicKeyEncryptedSessionKey::from_session_key_v3(&mut *ctx.rng, &raw, alg, *k)
+            }
+            PublicPart::Sub(k) => {
+                PublicKeyEncryptedSessionKey::from_session_key_v3(&mut *ctx.rng, &raw, alg, *k)
+            }
+        }
+        .map_err(|_| failed())?;
+        packets.push(pkesk.into());
+    }
+
+    let sealed = seipd::seal(&session_key[..], &inner, &mut *ctx.rng)
+        .await
+        .ok_or_else(failed)?;
+    drop(inner);
+    let mut body = Vec::with_capacity(1 + sealed.len());
+    body.push(1); // SEIPD version 1
+    body.extend_from_slice(&sealed);
+    drop(sealed);
+    let header = PacketHeader::new_fixed(
+        Tag::SymEncryptedProtectedData,
+        u32::try_from(body.len()).map_err(|_| failed())?,
+    );
+    let seipd =
+        SymEncryptedProtectedData::try_from_reader(header, &body[..]).map_err(|_| failed())?;
+    drop(body);
+    packets.push(seipd.into());
+
+    let mut armored = Vec::new();
+    pgp::armor::write(
+        &packets.as_slice(),
+        BlockType::Message,
+        &mut armored,
+        None,
+        true,
+    )
+    .map_err(|_| failed())?;
+    String::from_utf8(armored).map_err(|_| failed())
+}
+
 /// RFC 3156 §4 / §6.2: `multipart/encrypted`, signed inside when `signer` is given.
-pub(crate) fn encrypt(
+pub(crate) async fn encrypt(
     ring: &Keyring,
     recipients: &[String],
     signer: Option<&str>,
@@ -185,43 +281,19 @@ pub(crate) fn encrypt(
         None => None,
     };
     let canonical = to_crlf(entity);
-    let sign_config = match signing {
-        Some((secret, hash)) => {
-            let key = as_signer(secret);
-            Some((key, hash, subpackets(key, ctx)?))
+    let signer = signing.map(|(secret, hash)| (Signer::new(secret), hash));
+    let sign_config = match &signer {
+        Some((key, hash)) => {
+            let key: &dyn SigningKey = key;
+            Some((key, *hash, subpackets(key, ctx)?))
         }
         None => None,
     };
     let all_v6 = keys.iter().all(|k| k.version() == KeyVersion::V6);
-
-    macro_rules! build {
-        ($builder:expr) => {{
-            let mut builder = $builder;
-            for key in &keys {
-                match key {
-                    PublicPart::Primary(k) => builder.encrypt_to_key(&mut *ctx.rng, *k),
-                    PublicPart::Sub(k) => builder.encrypt_to_key(&mut *ctx.rng, *k),
-                }
-                .map_err(|_| failed())?;
-            }
-            if let Some((key, hash, config)) = sign_config {
-                builder.sign_with_subpackets(key, Password::empty(), hash, config);
-            }
-            builder
-                .to_armored_string(&mut *ctx.rng, ArmorOptions::default())
-                .map_err(|_| failed())?
-        }};
-    }
-    let source = MessageBuilder::from_bytes("", canonical);
     let armored = if all_v6 {
-        build!(source.seipd_v2(
-            &mut *ctx.rng,
-            SymmetricKeyAlgorithm::AES256,
-            AeadAlgorithm::Ocb,
-            ChunkSize::default(),
-        ))
+        seipd_v2_armored(&keys, sign_config, canonical, ctx)?
     } else {
-        build!(source.seipd_v1(&mut *ctx.rng, SymmetricKeyAlgorithm::AES256))
+        seipd_v1_armored(&keys, sign_config, canonical, ctx).await?
     };
 
     let boundary = new_boundary(ctx.rng);

@@ -45,6 +45,12 @@ extern "C" {
         options: &Object,
         data: &[u8],
     ) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = privateEncrypt)]
+    fn private_encrypt(
+        this: &NodeCryptoModule,
+        options: &Object,
+        data: &[u8],
+    ) -> Result<Uint8Array, JsValue>;
     #[wasm_bindgen(method, catch, js_name = createDecipheriv)]
     fn create_decipheriv(
         this: &NodeCryptoModule,
@@ -272,6 +278,31 @@ impl CryptoProvider for NodeCrypto {
         ready(out)
     }
 
+    #[cfg(feature = "openpgp")]
+    fn aes_cfb_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        data: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        // OpenSSL's aes-*-cfb is CFB128: full-block feedback, what SEIPD v1 uses.
+        let out = aes_name("cfb", key.len())
+            .and_then(|name| with_node(|m| run(&m.create_cipheriv(&name, key, iv)?, data)));
+        ready(out)
+    }
+
+    #[cfg(feature = "openpgp")]
+    fn aes_cfb_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        ct: &'a [u8],
+    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+        let out = aes_name("cfb", key.len())
+            .and_then(|name| with_node(|m| run(&m.create_decipheriv(&name, key, iv)?, ct)));
+        ready(out.map(Zeroizing::new))
+    }
+
     fn rsa_raw_private(&self, key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         with_node(|m| {
             // RSA_NO_PADDING (3): the unpadding is ours, constant time, implicit rejection.
@@ -308,6 +339,24 @@ impl CryptoProvider for NodeCrypto {
         message: &[u8],
     ) -> Option<Vec<u8>> {
         with_node(|m| m.sign(alg.name(), message, &node_rsa_key(m, key)?))
+    }
+
+    #[cfg(feature = "openpgp")]
+    fn signs_rsa_digests(&self) -> bool {
+        true
+    }
+
+    #[cfg(feature = "openpgp")]
+    fn rsa_pkcs1v15_sign_digest_info(
+        &self,
+        key: &rsa::RsaPrivateKey,
+        digest_info: &[u8],
+    ) -> Option<Vec<u8>> {
+        with_node(|m| {
+            // RSA_PKCS1_PADDING (1): with the private key, that is block type 1 (signing).
+            let options = object(&[("key", node_rsa_key(m, key)?), ("padding", 1u32.into())])?;
+            Ok(take(&m.private_encrypt(&options, digest_info)?))
+        })
     }
 
     fn aes_gcm_decrypt<'a>(
@@ -455,6 +504,40 @@ impl CryptoProvider for WebCrypto {
         }
         let params = aes_params("AES-GCM", nonce, Some((aad, tag_len)));
         Box::pin(web_aes("AES-GCM", key, params, plaintext, true))
+    }
+
+    /// CFB encryption as one AES-CBC call: CBC with a zero IV over IV ‖ P1 … Pn-1 yields
+    /// E(IV), E(C1), … E(Cn-1), since each CBC input block is the previous output XOR Pi, which
+    /// is Ci. XORed with the plaintext that keystream is the CFB ciphertext (the trailing
+    /// padding block of WebCrypto's output is not used). CFB decryption has no such form
+    /// (it needs AES on each Ci independently): it stays in wasm, on parallel blocks.
+    #[cfg(feature = "openpgp")]
+    fn aes_cfb_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        data: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        if iv.len() != 16 {
+            return ready(None);
+        }
+        let mut feed = Vec::with_capacity(data.len() + 16);
+        feed.extend_from_slice(iv);
+        feed.extend_from_slice(
+            data.get(..data.len().saturating_sub(1) / 16 * 16)
+                .unwrap_or_default(),
+        );
+        let params = aes_params("AES-CBC", &[0u8; 16], None);
+        Box::pin(async move {
+            let stream = web_aes("AES-CBC", key, params, &feed, true).await?;
+            drop(Zeroizing::new(feed));
+            let mut out = data.to_vec();
+            if stream.len() < out.len() {
+                return None;
+            }
+            out.iter_mut().zip(&stream).for_each(|(o, k)| *o ^= k);
+            Some(out)
+        })
     }
 
     fn aes_gcm_decrypt<'a>(

@@ -60,40 +60,43 @@ async function rings(mailseal, method, now) {
 }
 
 /**
- * The platform path (WebCrypto) against the pure-Rust one with 1 MiB S/MIME messages, which
- * are large enough to be handed to WebCrypto: each path opens what the other wrote, and a
- * tampered copy gives the same verdict on both.
+ * The platform path (WebCrypto) against the pure-Rust one with 1 MiB messages, which are large
+ * enough to be handed to WebCrypto: S/MIME with three content ciphers, and OpenPGP (SEIPD v1,
+ * whose AES-CFB encryption runs as WebCrypto AES-CBC). Each path opens what the other wrote,
+ * and a tampered copy gives the same verdict on both.
  */
 async function crossPaths(mailseal, now) {
   const { protect, open, usePlatformCrypto } = mailseal;
   const payload = new Uint8Array(1 << 20);
   for (let i = 0; i < payload.length; i += 65536) crypto.getRandomValues(payload.subarray(i, i + 65536));
-  const { desk, customer, from, to } = await rings(mailseal, "smime", now);
-  const draft = { from, to: [to], subject: "1 MiB", text: "see attachment\n", attachments: [{ filename: "p.bin", contentType: "application/octet-stream", data: payload }] };
-  const write = async (platform, smimeCipher) => {
-    usePlatformCrypto(platform);
-    const out = await protect(desk, draft, { sign: true, encrypt: true, method: "smime", encryptToSelf: false, policy: { smimeCipher }, now });
-    return out.deliveries[0].mime;
-  };
-  const read = async (platform, mime) => {
-    usePlatformCrypto(platform);
-    const o = await open(customer, mime, { now });
-    const data = o.attachments[0]?.data;
-    const same = data !== undefined && data.length === payload.length && data.every((b, i) => b === payload[i]);
-    return { ...verdict(o), algorithm: o.encryption.algorithm, detail: o.encryption.detail, same };
-  };
   const results = {};
-  for (const cipher of ["aes256-cbc", "aes128-cbc", "aes256-gcm"]) {
+  const cases = [["smime", "aes256-cbc"], ["smime", "aes128-cbc"], ["smime", "aes256-gcm"], ["pgp", "aes256"]];
+  for (const [method, cipher] of cases) {
+    const { desk, customer, from, to } = await rings(mailseal, method, now);
+    const draft = { from, to: [to], subject: "1 MiB", text: "see attachment\n", attachments: [{ filename: "p.bin", contentType: "application/octet-stream", data: payload }] };
+    const write = async (platform) => {
+      usePlatformCrypto(platform);
+      const policy = method === "smime" ? { smimeCipher: cipher } : {};
+      const out = await protect(desk, draft, { sign: true, encrypt: true, method, encryptToSelf: false, policy, now });
+      return out.deliveries[0].mime;
+    };
+    const read = async (platform, mime) => {
+      usePlatformCrypto(platform);
+      const o = await open(customer, mime, { now });
+      const data = o.attachments[0]?.data;
+      const same = data !== undefined && data.length === payload.length && data.every((b, i) => b === payload[i]);
+      return { ...verdict(o), algorithm: o.encryption.algorithm, detail: o.encryption.detail, same };
+    };
     const cross = [];
     for (const [writer, reader] of [[true, false], [false, true], [true, true]]) {
-      cross.push({ writer, reader, ...(await read(reader, await write(writer, cipher))) });
+      cross.push({ writer, reader, ...(await read(reader, await write(writer))) });
     }
-    const bad = flipped(await write(true, cipher));
-    results[cipher] = { cross, tampered: { platform: await read(true, bad), wasm: await read(false, bad) } };
+    const bad = flipped(await write(true));
+    results[`${method} ${cipher}`] = { cipher, cross, tampered: { platform: await read(true, bad), wasm: await read(false, bad) } };
+    desk.free();
+    customer.free();
   }
   usePlatformCrypto(true);
-  desk.free();
-  customer.free();
   return results;
 }
 
