@@ -36,6 +36,14 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;
 use crate::mime::{new_boundary, to_crlf, Entity};
 
+/// Armor with the CRC24 line. RFC 9580 §6.1 advises against emitting it "unless
+/// interoperability ... is a concern", and it is: GnuPG 2.2 reads the END line of rPGP's armor
+/// as base64 when the CRC line is missing, and fails (tests/interop_openpgp.rs).
+const ARMOR: ArmorOptions<'static> = ArmorOptions {
+    headers: None,
+    include_checksum: true,
+};
+
 fn failed() -> Error {
     Error::internal("The PGP message could not be written.")
 }
@@ -117,9 +125,7 @@ pub(crate) fn sign(
         config,
     )
     .map_err(|_| failed())?;
-    let armored = signature
-        .to_armored_string(ArmorOptions::default())
-        .map_err(|_| failed())?;
+    let armored = signature.to_armored_string(ARMOR).map_err(|_| failed())?;
     let boundary = new_boundary(ctx.rng);
     let signature_part = Entity::new("application/pgp-signature; name=\"signature.asc\"")
         .header("Content-Description", "OpenPGP digital signature")
@@ -201,7 +207,7 @@ fn seipd_v2_armored(
         builder.sign_with_subpackets(key, Password::empty(), hash, config);
     }
     builder
-        .to_armored_string(&mut *ctx.rng, ArmorOptions::default())
+        .to_armored_string(&mut *ctx.rng, ARMOR)
         .map_err(|_| failed())
 }
 
@@ -260,8 +266,8 @@ async fn seipd_v1_armored(
         &packets.as_slice(),
         BlockType::Message,
         &mut armored,
-        None,
-        true,
+        ARMOR.headers,
+        ARMOR.include_checksum,
     )
     .map_err(|_| failed())?;
     String::from_utf8(armored).map_err(|_| failed())

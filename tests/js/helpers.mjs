@@ -1,5 +1,6 @@
 // Shared helpers for the JS suites. Everything here reads the fixtures under tests/data and the
 // BUILT package; nothing imports from src/ or from pkg/dist directly.
+import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -129,4 +130,16 @@ export async function rejectsCode(fn, code, what = "") {
   assertMailsealError(err, what);
   assert.equal(err.code, code, `${what}: error code (message: ${err.message})`);
   return err;
+}
+
+/** Running under CI: a test that cannot run there must fail, not skip. */
+export const underCi = () => !["", "0", "false", undefined].includes(process.env.CI);
+
+/** Whether `tool` runs here; skips the test `t` when not, but fails it under CI. */
+export function have(tool, t) {
+  const r = spawnSync(tool, [tool === "openssl" ? "version" : "--version"], { stdio: "ignore" });
+  if (r.status === 0) return true;
+  if (underCi()) throw new Error(`${tool} is required under CI (CI=${process.env.CI})`);
+  t.skip(`${tool} not installed`);
+  return false;
 }

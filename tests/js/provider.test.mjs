@@ -3,11 +3,13 @@
 // wasm. Each path must open what the other wrote, and a tampered message must fail the same
 // way on both. (openssl reading the node:crypto output: tests/js/flow and the worker tests.)
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { Keyring, cryptoProvider, open, protect, usePlatformCrypto } from "mailseal";
-import { DATA } from "./helpers.mjs";
+import { DATA, have } from "./helpers.mjs";
 
 const now = new Date("2026-12-01T00:00:00Z");
 const read = (p) => readFileSync(join(DATA, p));
@@ -132,8 +134,8 @@ describe("RSA decryption: node:crypto's raw RSA and the wasm path agree", () => 
 });
 
 // OpenPGP SEIPD v1 (AES-256-CFB + MDC): in Node the body is encrypted and decrypted on
-// node:crypto's aes-256-cfb and SHA-1; in wasm on RustCrypto. (gpg reading the node:crypto
-// output: tests/js/flow.test.mjs.)
+// node:crypto's aes-256-cfb and SHA-1, and RSA signatures on node:crypto's privateEncrypt; in
+// wasm on RustCrypto. gpg must decrypt and verify what either path wrote.
 describe("OpenPGP: node:crypto's AES-CFB and the wasm path agree", () => {
   after(() => usePlatformCrypto(true));
   const pgpRing = (...files) => {
@@ -160,6 +162,29 @@ describe("OpenPGP: node:crypto's AES-CFB and the wasm path agree", () => {
       assert.equal(o.encryption.algorithm, "aes256", how);
       assert.equal(o.signature.state, "valid", how);
       assert.deepEqual(new Uint8Array(o.attachments[0].data), payload, how);
+    }
+  });
+
+  test("gpg decrypts and verifies what each path wrote", async (t) => {
+    if (!have("gpg", t)) return;
+    const home = mkdtempSync(join(tmpdir(), "mailseal-gpg-"));
+    try {
+      execFileSync("gpg", ["--homedir", home, "--batch", "--import"], { input: Buffer.concat([read("openpgp/bob.sec.asc"), read("openpgp/alice.pub.asc")]), stdio: ["pipe", "ignore", "ignore"] });
+      const fpr = read("openpgp/alice.fpr").toString().trim();
+      const firstLine = Buffer.from(payload.subarray(0, 57)).toString("base64");
+      for (const platform of [true, false]) {
+        const mime = await write(platform);
+        const r = spawnSync("gpg", ["--homedir", home, "--batch", "--no-tty", "--status-fd", "2", "--trust-model", "always", "--decrypt"], { input: mime, maxBuffer: 1 << 26 });
+        const status = r.stderr.toString();
+        const how = platform ? "node:crypto" : "wasm";
+        assert.equal(r.status, 0, `${how}: ${status}`);
+        assert.match(status, /^\[GNUPG:\] DECRYPTION_OKAY/m, how);
+        assert.match(status, new RegExp(`^\\[GNUPG:\\] VALIDSIG .* ${fpr}$`, "m"), `${how}: signed by alice`);
+        assert.ok(r.stdout.toString().includes(firstLine), `${how}: the attachment is in the decrypted entity`);
+      }
+    } finally {
+      spawnSync("gpgconf", ["--homedir", home, "--kill", "all"]);
+      rmSync(home, { recursive: true, force: true });
     }
   });
 
