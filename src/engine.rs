@@ -17,14 +17,13 @@
 //! to someone else: that is a verdict in the report. `Err` is for input that is not a message
 //! of that standard at all (`malformed_message`) or exceeds limits (`too_large`).
 
-use zeroize::Zeroizing;
-
 use crate::crypto::provider::Pending;
 use crate::error::Result;
 use crate::keys::Keyring;
 use crate::policy::Algorithms;
 use crate::report::{EncryptionReport, Method, SignatureReport};
 use crate::rng::Rng;
+use crate::secret::SecretBytes;
 use crate::time::Time;
 
 /// What writing needs besides keys: the caller's clock and randomness, and algorithm choices.
@@ -127,7 +126,7 @@ pub struct Decrypted {
     pub report: EncryptionReport,
     /// The inner MIME entity, only when `report.state` is `decrypted` (never partial or
     /// unauthenticated-and-failed plaintext).
-    pub content: Option<Zeroizing<Vec<u8>>>,
+    pub content: Option<SecretBytes>,
     /// A signature carried inside the same cryptographic object (OpenPGP sign+encrypt in one
     /// message; S/MIME only for a bare SignedData inside an envelope, as old Outlook versions
     /// write it, else S/MIME signs in a separate layer). Not yet bound to the sender: `open`

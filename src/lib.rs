@@ -23,6 +23,7 @@
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
+//! | [`secret`] | [`secret::SecretBytes`]: plaintext and key bytes, wiped on drop |
 //! | `wasm` | the thin wasm-bindgen boundary (wasm32 only) |
 //! | `bin/mailseal.rs` | the native command line over this API (admin scripts, interop tests) |
 //!
@@ -64,6 +65,7 @@ pub mod policy;
 pub mod protect;
 pub mod report;
 pub mod rng;
+pub mod secret;
 #[cfg(feature = "smime")]
 pub mod smime;
 pub mod standards;

@@ -52,6 +52,7 @@ mod cli {
     use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand, ValueEnum};
     use mailseal::capabilities::{capabilities, check, Addresses};
     use mailseal::mime::{Draft, DraftAttachment};
+    use mailseal::secret::SecretBytes;
     use mailseal::{
         engine, open, os_rng, protect, EncryptionState, Error, ImportOptions, Keyring, Message,
         MethodChoice, OpenOptions, Policy, ProtectOptions, SignatureState, Time,
@@ -553,7 +554,7 @@ mod cli {
             usage("export --secret needs --new-passphrase-env VAR or --passphrase-env VAR");
         };
         let passphrase = env_secret(var)?;
-        let secret = Zeroizing::new(ring.export_secret(id, &passphrase, &mut os_rng(), now)?);
+        let secret = SecretBytes::new(ring.export_secret(id, &passphrase, &mut os_rng(), now)?);
         write_private(out, &secret)
     }
 
@@ -569,7 +570,7 @@ mod cli {
             }
             (Some(path), None, Some(var)) => {
                 let encoded = env_secret(var)?;
-                let key = Zeroizing::new(B64.decode(encoded.trim()).map_err(|_| {
+                let key = SecretBytes::new(B64.decode(encoded.trim()).map_err(|_| {
                     bad_input(format!(
                         "{var} is not base64 (a key written by seal --key-out)"
                     ))
@@ -604,7 +605,7 @@ mod cli {
         trusted: bool,
         now: Time,
     ) -> Result<(), Failure> {
-        let data = Zeroizing::new(read_file(path)?);
+        let data = SecretBytes::new(read_file(path)?);
         let opts = ImportOptions {
             passphrase: passphrase.cloned(),
             trusted,

@@ -13,12 +13,13 @@ pub(crate) mod rsa_pkcs1;
 
 #[cfg(feature = "smime")]
 use cbc::cipher::{block_padding::Pkcs7, BlockCipher, BlockDecryptMut, KeyInit, KeyIvInit};
+
 #[cfg(feature = "smime")]
-use zeroize::Zeroizing;
+use crate::secret::SecretBytes;
 
 /// CBC decryption with PKCS#7 padding; `None` for a wrong key or IV length or bad padding.
 #[cfg(feature = "smime")]
-pub(crate) fn cbc_decrypt<C>(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>>
+pub(crate) fn cbc_decrypt<C>(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<SecretBytes>
 where
     C: BlockCipher + BlockDecryptMut + KeyInit,
 {
@@ -26,5 +27,5 @@ where
         .ok()?
         .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
         .ok()
-        .map(Zeroizing::new)
+        .map(SecretBytes::new)
 }

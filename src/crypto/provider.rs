@@ -25,8 +25,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::task::{Context, Poll, Waker};
 
-use zeroize::Zeroizing;
-
 /// A provider's answer, possibly still on its way (WebCrypto). Not `Send`: wasm32 has one thread.
 pub(crate) type Pending<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
@@ -126,7 +124,7 @@ pub(crate) trait CryptoProvider: Send + Sync {
         key: &'a [u8],
         iv: &'a [u8],
         ct: &'a [u8],
-    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>>;
+    ) -> Pending<'a, Option<SecretBytes>>;
     /// AES-GCM with a 96-bit nonce: ciphertext followed by a `tag_len`-byte tag.
     fn aes_gcm_encrypt<'a>(
         &'a self,
@@ -140,7 +138,7 @@ pub(crate) trait CryptoProvider: Send + Sync {
     /// decryption, whose unpadding stays in `crate::crypto::rsa_pkcs1` (constant time, implicit
     /// rejection). Synchronous: only node:crypto offers it (`privateDecrypt` with
     /// `RSA_NO_PADDING`, blinded in OpenSSL); WebCrypto has no raw RSA, so the default declines.
-    fn rsa_raw_private(&self, _key: &rsa::RsaPrivateKey, _c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    fn rsa_raw_private(&self, _key: &rsa::RsaPrivateKey, _c: &[u8]) -> Option<SecretBytes> {
         None
     }
     /// RSAES-OAEP decryption with `hash` for both OAEP and MGF1 and an empty label. `None`: not
@@ -153,7 +151,7 @@ pub(crate) trait CryptoProvider: Send + Sync {
         _key: &rsa::RsaPrivateKey,
         _hash: DigestAlg,
         _c: &[u8],
-    ) -> Option<Option<Zeroizing<Vec<u8>>>> {
+    ) -> Option<Option<SecretBytes>> {
         None
     }
     /// An RSASSA-PKCS1-v1_5 signature over `message` with `alg`. Synchronous, node:crypto only
@@ -185,7 +183,7 @@ pub(crate) trait CryptoProvider: Send + Sync {
         _key: &'a [u8],
         _iv: &'a [u8],
         _ct: &'a [u8],
-    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+    ) -> Pending<'a, Option<SecretBytes>> {
         ready(None)
     }
     /// Whether [`Self::rsa_pkcs1v15_sign_digest_info`] is offered: callers build the RSA key
@@ -214,7 +212,7 @@ pub(crate) trait CryptoProvider: Send + Sync {
         aad: &'a [u8],
         ct: &'a [u8],
         tag: &'a [u8],
-    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>>;
+    ) -> Pending<'a, Option<SecretBytes>>;
 }
 
 static PLATFORM: OnceLock<Box<dyn CryptoProvider>> = OnceLock::new();
@@ -288,11 +286,7 @@ pub(crate) async fn aes_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> 
 }
 
 /// AES-CBC decryption with PKCS#7 padding; `None` for a wrong key or IV length or bad padding.
-pub(crate) async fn aes_cbc_decrypt(
-    key: &[u8],
-    iv: &[u8],
-    ct: &[u8],
-) -> Option<Zeroizing<Vec<u8>>> {
+pub(crate) async fn aes_cbc_decrypt(key: &[u8], iv: &[u8], ct: &[u8]) -> Option<SecretBytes> {
     platform_or(
         ct.len(),
         |p| p.aes_cbc_decrypt(key, iv, ct),
@@ -326,7 +320,7 @@ pub(crate) async fn aes_gcm_decrypt(
     aad: &[u8],
     ct: &[u8],
     tag: &[u8],
-) -> Option<Zeroizing<Vec<u8>>> {
+) -> Option<SecretBytes> {
     platform_or(
         ct.len(),
         |p| p.aes_gcm_decrypt(key, nonce, aad, ct, tag),
@@ -352,11 +346,7 @@ pub(crate) async fn aes_cfb_encrypt(key: &[u8], iv: &[u8], data: &[u8]) -> Optio
 /// AES-CFB decryption with full-block feedback (OpenPGP SEIPD v1); `None` for a key or IV of
 /// the wrong length. Unauthenticated: the caller checks the MDC.
 #[cfg(feature = "openpgp")]
-pub(crate) async fn aes_cfb_decrypt(
-    key: &[u8],
-    iv: &[u8],
-    ct: &[u8],
-) -> Option<Zeroizing<Vec<u8>>> {
+pub(crate) async fn aes_cfb_decrypt(key: &[u8], iv: &[u8], ct: &[u8]) -> Option<SecretBytes> {
     platform_or(
         ct.len(),
         |p| p.aes_cfb_decrypt(key, iv, ct),
@@ -364,7 +354,7 @@ pub(crate) async fn aes_cfb_decrypt(
         || {
             RustCrypto
                 .aes_cfb(key, iv, ct.to_vec(), Cfb::Decrypt)
-                .map(Zeroizing::new)
+                .map(SecretBytes::new)
         },
     )
     .await
@@ -381,7 +371,7 @@ pub(crate) enum Cfb {
 /// `c^d mod n` as k octets on the platform, where it has a raw RSA private operation
 /// (node:crypto); `None` elsewhere and for any refusal (e.g. `c >= n`), and the caller then
 /// computes it in wasm. Any input size: one RSA operation always costs more than the call.
-pub(crate) fn rsa_raw_private(key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+pub(crate) fn rsa_raw_private(key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<SecretBytes> {
     use rsa::traits::PublicKeyParts;
     platform(usize::MAX)?
         .rsa_raw_private(key, c)
@@ -395,7 +385,7 @@ pub(crate) fn rsa_oaep_decrypt(
     key: &rsa::RsaPrivateKey,
     hash: DigestAlg,
     c: &[u8],
-) -> Option<Option<Zeroizing<Vec<u8>>>> {
+) -> Option<Option<SecretBytes>> {
     platform(usize::MAX)?.rsa_oaep_decrypt(key, hash, c)
 }
 
@@ -467,6 +457,7 @@ enum GcmDirection {
     Seal,
     Open,
 }
+use crate::secret::SecretBytes;
 #[cfg(feature = "smime")]
 use GcmDirection::{Open, Seal};
 
@@ -530,12 +521,7 @@ impl RustCrypto {
     }
 
     #[cfg(feature = "smime")]
-    pub(crate) fn aes_cbc_decrypt(
-        &self,
-        key: &[u8],
-        iv: &[u8],
-        ct: &[u8],
-    ) -> Option<Zeroizing<Vec<u8>>> {
+    pub(crate) fn aes_cbc_decrypt(&self, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<SecretBytes> {
         use aes::{Aes128, Aes192, Aes256};
         match key.len() {
             16 => super::cbc_decrypt::<Aes128>(key, iv, ct),
@@ -574,7 +560,7 @@ impl RustCrypto {
         aad: &[u8],
         ct: &[u8],
         tag: &[u8],
-    ) -> Option<Zeroizing<Vec<u8>>> {
+    ) -> Option<SecretBytes> {
         use aes::{Aes128, Aes192, Aes256};
         use aes_gcm::aead::consts::{U12, U16};
         if nonce.len() != 12 {
@@ -592,7 +578,7 @@ impl RustCrypto {
             (32, 12) => gcm::<Aes256, U12>(key, nonce, aad, &msg, Open),
             _ => None,
         };
-        plain.map(Zeroizing::new)
+        plain.map(SecretBytes::new)
     }
 
     /// AES-CFB in place over `data`. Decryption runs on the cipher's parallel blocks (CFB
@@ -639,12 +625,7 @@ impl RustCrypto {
     }
 
     #[cfg(not(feature = "smime"))]
-    pub(crate) fn aes_cbc_decrypt(
-        &self,
-        _: &[u8],
-        _: &[u8],
-        _: &[u8],
-    ) -> Option<Zeroizing<Vec<u8>>> {
+    pub(crate) fn aes_cbc_decrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<SecretBytes> {
         None
     }
 
@@ -668,7 +649,7 @@ impl RustCrypto {
         _: &[u8],
         _: &[u8],
         _: &[u8],
-    ) -> Option<Zeroizing<Vec<u8>>> {
+    ) -> Option<SecretBytes> {
         None
     }
 }

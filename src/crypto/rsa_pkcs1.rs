@@ -23,6 +23,7 @@
 //! constant time; blinding decorrelates the exponentiation from the attacker's ciphertext but
 //! does not eliminate it.
 
+use crate::secret::SecretBytes;
 use hmac::{Hmac, Mac};
 use rand::SeedableRng;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
@@ -44,8 +45,8 @@ impl Kdk {
     /// (callers left-pad it); a longer one is used as it is.
     fn new(key: &RsaPrivateKey, c: &[u8]) -> Self {
         let k = key.size();
-        let d = Zeroizing::new(key.d().to_bytes_be());
-        let mut padded = Zeroizing::new(vec![0u8; k.max(d.len())]);
+        let d = SecretBytes::new(key.d().to_bytes_be());
+        let mut padded = SecretBytes::new(vec![0u8; k.max(d.len())]);
         let start = padded.len() - d.len();
         padded[start..].copy_from_slice(&d);
         let hashed = Zeroizing::new(<[u8; 32]>::from(Sha256::digest(&padded[..])));
@@ -59,9 +60,9 @@ impl Kdk {
 
     /// PRF(KDK, label, bits): HMAC-SHA-256(KDK, I || label || bits) for I = 0, 1, ...,
     /// concatenated and truncated to `bytes` octets (I and bits as 2 octets, big-endian).
-    pub(crate) fn prf(&self, label: &[u8], bytes: usize) -> Zeroizing<Vec<u8>> {
+    pub(crate) fn prf(&self, label: &[u8], bytes: usize) -> SecretBytes {
         let bits = u16::try_from(bytes.saturating_mul(8)).unwrap_or(u16::MAX);
-        let mut out = Zeroizing::new(Vec::with_capacity(bytes + 32));
+        let mut out = SecretBytes::new(Vec::with_capacity(bytes + 32));
         let mut i: u16 = 0;
         while out.len() < bytes {
             let Ok(mut mac) = HmacSha256::new_from_slice(&self.0[..]) else {
@@ -98,7 +99,7 @@ pub(crate) fn blinding_rng(key: &RsaPrivateKey, ciphertext: &[u8]) -> rand::rngs
 #[cfg(feature = "openpgp")] // OpenPGP session keys (RFC 9580 §5.1.3)
 pub(crate) struct Implicit {
     /// The PKCS#1 v1.5 message, or the synthetic one when the padding was bad.
-    pub(crate) message: Zeroizing<Vec<u8>>,
+    pub(crate) message: SecretBytes,
     kdk: Kdk,
 }
 
@@ -106,7 +107,7 @@ pub(crate) struct Implicit {
 impl Implicit {
     /// `len` pseudo-random octets bound to this ciphertext and private key, for a caller
     /// whose own framing of the message fails (a distinct `label` per purpose).
-    pub(crate) fn pseudo_random(&self, label: &[u8], len: usize) -> Zeroizing<Vec<u8>> {
+    pub(crate) fn pseudo_random(&self, label: &[u8], len: usize) -> SecretBytes {
         self.kdk.prf(label, len)
     }
 }
@@ -143,7 +144,7 @@ pub(crate) fn decrypt_implicit(key: &RsaPrivateKey, ciphertext: &[u8]) -> Option
     // same positions, reading both whatever `good` is.
     let len = (u32::conditional_select(&synthetic_len, &real_len, good) as usize).min(k);
     let start = k - len;
-    let mut message = Zeroizing::new(vec![0u8; len]);
+    let mut message = SecretBytes::new(vec![0u8; len]);
     for (out, (real, fake)) in message
         .iter_mut()
         .zip(em[start..].iter().zip(&synthetic[start..]))
@@ -164,7 +165,7 @@ pub(crate) fn decrypt_exact_len(
     ciphertext: &[u8],
     len: usize,
     label: &[u8],
-) -> Zeroizing<Vec<u8>> {
+) -> SecretBytes {
     let k = key.size();
     // A shorter ciphertext lost its leading zero octets to a careless encoder; as a number it
     // is the same.
@@ -178,7 +179,7 @@ pub(crate) fn decrypt_exact_len(
     let (good, zero_at) = check_padding(&em);
     let sep = k - len - 1;
     let good = good & zero_at.ct_eq(&(sep as u32));
-    let mut out = Zeroizing::new(vec![0u8; len]);
+    let mut out = SecretBytes::new(vec![0u8; len]);
     for (o, (real, fake)) in out.iter_mut().zip(em[sep + 1..].iter().zip(&*substitute)) {
         *o = u8::conditional_select(fake, real, good);
     }
@@ -186,8 +187,8 @@ pub(crate) fn decrypt_exact_len(
 }
 
 /// `c` right-aligned in `k` octets (unchanged when longer).
-fn left_pad(c: &[u8], k: usize) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(vec![0u8; k.max(c.len())]);
+fn left_pad(c: &[u8], k: usize) -> SecretBytes {
+    let mut out = SecretBytes::new(vec![0u8; k.max(c.len())]);
     let start = out.len() - c.len();
     out[start..].copy_from_slice(c);
     out
@@ -196,13 +197,13 @@ fn left_pad(c: &[u8], k: usize) -> Zeroizing<Vec<u8>> {
 /// EM = c^d mod n as k octets, blinded (on the platform's crypto where it offers raw RSA,
 /// else here). A ciphertext the operation refuses (c >= n, a public
 /// fact, or a failed consistency check) gives all zeros, which no padding check accepts.
-fn private_operation(key: &RsaPrivateKey, c: &[u8], kdk: &Kdk) -> Zeroizing<Vec<u8>> {
+fn private_operation(key: &RsaPrivateKey, c: &[u8], kdk: &Kdk) -> SecretBytes {
     // The platform's (OpenSSL's, blinded and constant time) where it has one: Node.
     if let Some(em) = super::provider::rsa_raw_private(key, c) {
         return em;
     }
     let k = key.size();
-    let mut em = Zeroizing::new(vec![0u8; k]);
+    let mut em = SecretBytes::new(vec![0u8; k]);
     let mut rng = kdk.blinding_rng();
     if let Ok(m) =
         rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rng), &BigUint::from_bytes_be(c))

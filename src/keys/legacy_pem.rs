@@ -15,10 +15,10 @@
 
 use aes::{Aes128, Aes192, Aes256};
 use base64::Engine as _;
-use zeroize::Zeroizing;
 
 use crate::crypto::cbc_decrypt;
 use crate::error::{Error, ErrorCode, Result};
+use crate::secret::SecretBytes;
 
 /// Whether a PEM block carries RFC 1421 encryption headers.
 pub(crate) fn is_encrypted(block: &str) -> bool {
@@ -29,7 +29,7 @@ pub(crate) fn is_encrypted(block: &str) -> bool {
 pub(crate) fn decrypt<'a>(
     block: &'a str,
     passphrase: Option<&str>,
-) -> Result<(&'a str, Zeroizing<Vec<u8>>)> {
+) -> Result<(&'a str, SecretBytes)> {
     let damaged = || Error::unsupported_format("The encrypted PEM key is malformed.");
     let mut lines = block.lines().map(str::trim_end);
     let label = lines
@@ -80,7 +80,7 @@ pub(crate) fn decrypt<'a>(
         }
     };
     let salt = iv.get(..8).ok_or_else(damaged)?;
-    let mut key = Zeroizing::new(vec![0u8; key_len]);
+    let mut key = SecretBytes::new(vec![0u8; key_len]);
     evpkdf::evpkdf::<md5::Md5>(passphrase.as_bytes(), salt, 1, &mut key);
     let plain = match key_len {
         16 if cipher.starts_with("AES") => cbc_decrypt::<Aes128>(&key, &iv, &ciphertext),

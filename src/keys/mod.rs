@@ -32,6 +32,7 @@ use zeroize::Zeroizing;
 use crate::error::{Error, ErrorCode, Result};
 use crate::report::Method;
 use crate::rng::Rng;
+use crate::secret::SecretBytes;
 use crate::time::Time;
 
 #[cfg(feature = "openpgp")]
@@ -185,7 +186,7 @@ macro_rules! each_entry {
 /// A key as the sealed vault stores it: public bytes and, if held, unprotected secret bytes.
 pub(crate) struct StoredKey {
     pub(crate) public: Vec<u8>,
-    pub(crate) secret: Option<Zeroizing<Vec<u8>>>,
+    pub(crate) secret: Option<SecretBytes>,
 }
 
 impl Entry {

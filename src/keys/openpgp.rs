@@ -35,12 +35,12 @@ use pgp::types::{
     PublicParams, S2kParams, SecretParams, StringToKey, Tag,
 };
 use rsa::traits::PublicKeyParts;
-use zeroize::Zeroizing;
 
 use crate::bytes::find;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyInfo, KeyKind, KeyStatus, StoredKey};
 use crate::rng::Rng;
+use crate::secret::SecretBytes;
 use crate::time::Time;
 
 /// Largest input `parse_pgp` accepts.
@@ -345,7 +345,7 @@ impl PgpEntry {
             None => None,
             Some(sk) => {
                 // Sized up front so no reallocation leaves copies of the material behind.
-                let mut buf = Zeroizing::new(Vec::with_capacity(sk.write_len()));
+                let mut buf = SecretBytes::new(Vec::with_capacity(sk.write_len()));
                 sk.to_writer(&mut *buf).map_err(|_| failed())?;
                 Some(buf)
             }
@@ -502,7 +502,7 @@ fn parse_armored(data: &[u8], found: &mut Found) -> Result<()> {
         }
         // Decoded base64 is shorter than its text, so this buffer never reallocates (an
         // unprotected secret key must not leave copies behind).
-        let mut binary = Zeroizing::new(Vec::with_capacity(block.len()));
+        let mut binary = SecretBytes::new(Vec::with_capacity(block.len()));
         dearmor.read_to_end(&mut binary).map_err(|_| {
             Error::unsupported_format("The OpenPGP armor is damaged or incomplete.")
         })?;

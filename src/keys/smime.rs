@@ -15,11 +15,11 @@ use x509_cert::ext::pkix::{
     BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName, SubjectKeyIdentifier,
 };
 use x509_cert::Certificate;
-use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyInfo, KeyKind, KeyStatus, StoredKey};
 use crate::rng::Rng;
+use crate::secret::SecretBytes;
 use crate::time::Time;
 
 /// PKCS#9 emailAddress attribute in a subject name.
@@ -108,7 +108,7 @@ impl SmimeSecret {
     }
 
     /// PKCS#8 DER, for the vault and for PKCS#12 export.
-    pub(crate) fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+    pub(crate) fn to_pkcs8_der(&self) -> Result<SecretBytes> {
         let doc = match self {
             SmimeSecret::Rsa(k) => k.to_pkcs8_der(),
             SmimeSecret::P256(k) => k.to_pkcs8_der(),
@@ -116,7 +116,7 @@ impl SmimeSecret {
             SmimeSecret::P521(k) => k.to_pkcs8_der(),
         }
         .map_err(|_| Error::internal("The private key could not be encoded."))?;
-        Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+        Ok(SecretBytes::new(doc.as_bytes().to_vec()))
     }
 
     /// The raw public key bits, to match the key against a certificate.

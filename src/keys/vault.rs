@@ -36,6 +36,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::{AuditEvent, Entry, KeyKind, Keyring, StoredKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::rng::Rng;
+use crate::secret::SecretBytes;
 
 const MAGIC: &[u8; 7] = b"MSVAULT";
 const VERSION: u8 = 1;
@@ -272,7 +273,7 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
     for e in &plain.entries {
         let kind = KeyKind::parse(&e.kind)
             .ok_or_else(|| corrupt("The sealed keyring holds an unknown key kind."))?;
-        let public = Zeroizing::new(B64.decode(&e.public).map_err(|_| corrupt("bad entry"))?);
+        let public = SecretBytes::new(B64.decode(&e.public).map_err(|_| corrupt("bad entry"))?);
         let secret_bytes = match &e.secret {
             Some(s) => Some(Zeroizing::new(
                 B64.decode(s).map_err(|_| corrupt("bad entry"))?,

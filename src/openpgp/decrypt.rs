@@ -20,8 +20,6 @@ use pgp::crypto::public_key::PublicKeyAlgorithm;
 use pgp::packet::{PublicKeyEncryptedSessionKey, SymEncryptedProtectedDataConfig};
 use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskBytes, PkeskVersion};
 
-use zeroize::Zeroizing;
-
 use super::keys::{components, SecretPart};
 use super::message::{
     check_payload_size, decompressed, parse_message, read_bounded, readable, too_large, Inner,
@@ -32,6 +30,7 @@ use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Keyring, PgpEntry};
 use crate::report::{EncryptionReport, EncryptionState, Method, SignatureReport};
+use crate::secret::SecretBytes;
 
 /// Most PKESK packets one message may carry, and most decryption attempts it may cause.
 const MAX_ESK: usize = 64;
@@ -375,7 +374,7 @@ fn read_inner(
     ring: &Keyring,
     message: Message<'_>,
     ctx: &ReadContext,
-) -> core::result::Result<(Zeroizing<Vec<u8>>, Option<SignatureReport>), Inner> {
+) -> core::result::Result<(SecretBytes, Option<SignatureReport>), Inner> {
     let mut message = decompressed(message).ok_or(Inner::Failed)?;
     if message.is_encrypted() {
         // An encrypted message inside an encrypted message: not what mail clients write.

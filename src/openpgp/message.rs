@@ -10,11 +10,11 @@ use std::borrow::Cow;
 use std::io::Read;
 
 use pgp::composed::Message;
-use zeroize::Zeroizing;
 
 use crate::bytes::find;
 use crate::engine::ReadContext;
 use crate::error::{Error, ErrorCode, Result};
+use crate::secret::SecretBytes;
 
 /// Armor and packet overhead allowed above `max_output` for an encrypted or signed payload.
 pub(super) const PAYLOAD_SLACK: usize = 1024 * 1024;
@@ -232,8 +232,8 @@ pub(super) fn decompressed(mut message: Message<'_>) -> Option<Message<'_>> {
 pub(super) fn read_bounded(
     message: &mut Message<'_>,
     max: usize,
-) -> core::result::Result<Zeroizing<Vec<u8>>, Inner> {
-    let mut out = Zeroizing::new(Vec::new());
+) -> core::result::Result<SecretBytes, Inner> {
+    let mut out = SecretBytes::new(Vec::new());
     let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     message
         .by_ref()

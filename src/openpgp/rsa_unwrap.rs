@@ -24,6 +24,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::crypto::rsa_pkcs1;
+use crate::secret::SecretBytes;
 
 /// The PRF label of the pseudo-random session key that replaces a malformed one.
 const FALLBACK_LABEL: &[u8] = b"openpgp session key";
@@ -57,7 +58,7 @@ pub(super) fn rsa_private_key(
         return None;
     };
     let (d, p, q, _u) = sk.to_bytes();
-    let (d, p, q) = (Zeroizing::new(d), Zeroizing::new(p), Zeroizing::new(q));
+    let (d, p, q) = (SecretBytes::new(d), Zeroizing::new(p), Zeroizing::new(q));
     let mut key = RsaPrivateKey::from_components(
         pk.key.n().clone(),
         pk.key.e().clone(),

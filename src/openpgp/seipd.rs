@@ -12,10 +12,10 @@
 //! reading, as §5.13.1 advises against it; the MDC is checked before any plaintext is released.
 
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
 
 use crate::crypto::provider::{self, DigestAlg};
 use crate::rng::Rng;
+use crate::secret::SecretBytes;
 
 const BLOCK: usize = 16;
 const ZERO_IV: [u8; BLOCK] = [0; BLOCK];
@@ -30,7 +30,7 @@ pub(super) fn is_aes_key(key: &[u8]) -> bool {
 
 /// The encrypted body (what follows the version octet) for `plaintext`, the inner packets.
 pub(super) async fn seal(key: &[u8], plaintext: &[u8], rng: &mut dyn Rng) -> Option<Vec<u8>> {
-    let mut buf = Zeroizing::new(Vec::with_capacity(BLOCK + 2 + plaintext.len() + MDC_LEN));
+    let mut buf = SecretBytes::new(Vec::with_capacity(BLOCK + 2 + plaintext.len() + MDC_LEN));
     let mut prefix = [0u8; BLOCK];
     rng.fill_bytes(&mut prefix);
     buf.extend_from_slice(&prefix);
@@ -44,7 +44,7 @@ pub(super) async fn seal(key: &[u8], plaintext: &[u8], rng: &mut dyn Rng) -> Opt
 
 /// The inner packets of an encrypted body, or `None` when it is too short, the key has no AES
 /// size, or the MDC does not match (altered, or a wrong session key): nothing is released then.
-pub(super) async fn open(key: &[u8], body: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+pub(super) async fn open(key: &[u8], body: &[u8]) -> Option<SecretBytes> {
     if !is_aes_key(key) || body.len() < BLOCK + 2 + MDC_LEN {
         return None;
     }

@@ -14,7 +14,6 @@ use pgp::composed::{CleartextSignedMessage, Message};
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{Packet, PacketParser, Signature, SignatureType};
 use pgp::types::{KeyDetails, PublicParams};
-use zeroize::Zeroizing;
 
 use super::keys::{components, problem_at, public_part, PublicPart};
 use super::message::{
@@ -27,6 +26,7 @@ use crate::error::Result;
 use crate::keys::{Keyring, PgpEntry};
 use crate::mime::to_crlf;
 use crate::report::{Method, SignatureReport, SignatureState, Signer};
+use crate::secret::SecretBytes;
 use crate::time::Time;
 
 /// Most signatures judged per message.
@@ -384,7 +384,7 @@ pub(super) fn read_unencrypted(
     ring: &Keyring,
     message: Message<'_>,
     ctx: &ReadContext,
-) -> Result<(Zeroizing<Vec<u8>>, SignatureReport)> {
+) -> Result<(SecretBytes, SignatureReport)> {
     let mut message = decompressed(message)
         .ok_or_else(|| malformed("The OpenPGP message could not be decompressed."))?;
     let content = match read_bounded(&mut message, ctx.max_output) {

@@ -35,6 +35,7 @@ use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;
 use crate::mime::{new_boundary, to_crlf, Entity};
+use crate::secret::SecretBytes;
 
 /// Armor with the CRC24 line. RFC 9580 §6.1 advises against emitting it "unless
 /// interoperability ... is a concern", and it is: GnuPG 2.2 reads the END line of rPGP's armor
@@ -224,7 +225,7 @@ async fn seipd_v1_armored(
     if let Some((key, hash, config)) = sign {
         builder.sign_with_subpackets(key, Password::empty(), hash, config);
     }
-    let inner = Zeroizing::new(builder.to_vec(&mut *ctx.rng).map_err(|_| failed())?);
+    let inner = SecretBytes::new(builder.to_vec(&mut *ctx.rng).map_err(|_| failed())?);
 
     let mut session_key = Zeroizing::new([0u8; 32]);
     ctx.rng.fill_bytes(&mut *session_key);

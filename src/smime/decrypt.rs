@@ -19,7 +19,6 @@ use const_oid::db::{rfc5911, rfc5912};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, AnyRef, Decode, Encode, Tag, TagNumber, Tagged};
 use spki::AlgorithmIdentifierOwned;
-use zeroize::Zeroizing;
 
 use super::algorithms::{
     self as algs, AuthEnvelopedDataIn, EccCmsSharedInfo, EnvelopedDataIn, GcmParameters, Hash,
@@ -32,6 +31,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::keys::smime::SmimeSecret;
 use crate::keys::{Keyring, SmimeEntry};
 use crate::report::{EncryptionReport, EncryptionState, Method};
+use crate::secret::SecretBytes;
 
 /// Most (key, recipient) pairs tried when no identifier matches.
 const MAX_BLIND_TRIES: usize = 64;
@@ -397,7 +397,7 @@ fn looks_like_entity(plain: &[u8]) -> bool {
     colon > 0 && plain[..colon].iter().all(|&b| (33..=126).contains(&b))
 }
 
-fn unwrap_key(w: Wrapped<'_>, secret: &SmimeSecret, key_len: usize) -> Option<Zeroizing<Vec<u8>>> {
+fn unwrap_key(w: Wrapped<'_>, secret: &SmimeSecret, key_len: usize) -> Option<SecretBytes> {
     match (w, secret) {
         (Wrapped::Ktri(k), SmimeSecret::Rsa(rsa)) => unwrap_ktri(k, rsa, key_len),
         (Wrapped::Kari(k, rek), SmimeSecret::P256(sk)) => {
@@ -426,7 +426,7 @@ fn unwrap_ktri(
     k: &KeyTransRecipientInfo,
     rsa: &rsa::RsaPrivateKey,
     key_len: usize,
-) -> Option<Zeroizing<Vec<u8>>> {
+) -> Option<SecretBytes> {
     let wrapped = k.enc_key.as_bytes();
     let oid = k.key_enc_alg.oid;
     if oid == rfc5912::RSA_ENCRYPTION {
@@ -473,7 +473,7 @@ fn originator_point(k: &Kari) -> Option<&[u8]> {
 }
 
 /// RFC 5753 §3.1.2: KEK = X9.63-KDF(Z, ECC-CMS-SharedInfo), then AES key unwrap.
-fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<Zeroizing<Vec<u8>>> {
+fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<SecretBytes> {
     let kdf_hash = match k.key_enc_alg.oid {
         o if o == algs::ECDH_STD_SHA1KDF || o == algs::ECDH_COFACTOR_SHA1KDF => Hash::Sha1,
         o if o == algs::ECDH_STD_SHA224KDF => Hash::Sha224,
@@ -503,7 +503,7 @@ fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<Zeroizin
             .unwrap_vec(wrapped),
     }
     .ok()?;
-    let cek = Zeroizing::new(cek);
+    let cek = SecretBytes::new(cek);
     (cek.len() == key_len).then_some(cek)
 }
 
@@ -514,7 +514,7 @@ pub(crate) fn derive_kek(
     wrap_oid: const_oid::ObjectIdentifier,
     ukm: Option<&OctetString>,
     kek_len: usize,
-) -> Option<Zeroizing<Vec<u8>>> {
+) -> Option<SecretBytes> {
     let bits = u32::try_from(kek_len * 8).ok()?;
     let info = EccCmsSharedInfo {
         key_info: algs::alg(wrap_oid),
@@ -523,10 +523,10 @@ pub(crate) fn derive_kek(
     }
     .to_der()
     .ok()?;
-    let mut out = Zeroizing::new(Vec::with_capacity(kek_len + 64));
+    let mut out = SecretBytes::new(Vec::with_capacity(kek_len + 64));
     let mut counter = 1u32;
     while out.len() < kek_len {
-        let mut input = Zeroizing::new(Vec::with_capacity(z.len() + 4 + info.len()));
+        let mut input = SecretBytes::new(Vec::with_capacity(z.len() + 4 + info.len()));
         input.extend_from_slice(z);
         input.extend_from_slice(&counter.to_be_bytes());
         input.extend_from_slice(&info);
@@ -543,7 +543,7 @@ async fn decrypt_content(
     cek: &[u8],
     ct: &[u8],
     mac: Option<&(Vec<u8>, Vec<u8>)>,
-) -> Option<Zeroizing<Vec<u8>>> {
+) -> Option<SecretBytes> {
     let params = alg.parameters.as_ref()?;
     if let Some((tag, aad)) = mac {
         let p: GcmParameters = params.decode_as().ok()?;

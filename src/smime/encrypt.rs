@@ -20,7 +20,6 @@ use der::asn1::{BitString, OctetString, SetOfVec};
 use der::{Any, Encode};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
-use zeroize::Zeroizing;
 
 use super::algorithms::{self as algs, AuthEnvelopedData, GcmParameters, Hash};
 use super::decrypt::derive_kek;
@@ -28,6 +27,7 @@ use crate::crypto::provider;
 use crate::engine::WriteContext;
 use crate::error::{Error, Result};
 use crate::policy::{SmimeCipher, SmimeKeyTransport};
+use crate::secret::SecretBytes;
 
 fn encode_err(_: impl core::fmt::Debug) -> Error {
     Error::internal("The encrypted message could not be encoded.")
@@ -40,8 +40,8 @@ fn issuer_serial(cert: &Certificate) -> IssuerAndSerialNumber {
     }
 }
 
-fn random(ctx: &mut WriteContext<'_>, len: usize) -> Zeroizing<Vec<u8>> {
-    let mut v = Zeroizing::new(vec![0u8; len]);
+fn random(ctx: &mut WriteContext<'_>, len: usize) -> SecretBytes {
+    let mut v = SecretBytes::new(vec![0u8; len]);
     ctx.rng.fill_bytes(&mut v);
     v
 }
@@ -194,7 +194,7 @@ fn recipient_info(
                 let point = p256::EncodedPoint::from(eph.public_key());
                 (
                     point.as_bytes().to_vec(),
-                    Zeroizing::new(z.raw_secret_bytes().to_vec()),
+                    SecretBytes::new(z.raw_secret_bytes().to_vec()),
                 )
             }
             Some(c) if c == rfc5912::SECP_384_R_1 => {
@@ -205,7 +205,7 @@ fn recipient_info(
                 let point = p384::EncodedPoint::from(eph.public_key());
                 (
                     point.as_bytes().to_vec(),
-                    Zeroizing::new(z.raw_secret_bytes().to_vec()),
+                    SecretBytes::new(z.raw_secret_bytes().to_vec()),
                 )
             }
             Some(c) if c == rfc5912::SECP_521_R_1 => {
@@ -216,7 +216,7 @@ fn recipient_info(
                 let point = p521::EncodedPoint::from(eph.public_key());
                 (
                     point.as_bytes().to_vec(),
-                    Zeroizing::new(z.raw_secret_bytes().to_vec()),
+                    SecretBytes::new(z.raw_secret_bytes().to_vec()),
                 )
             }
             _ => return Err(unsupported()),

@@ -30,6 +30,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyStatus, Keyring, SmimeEntry};
 use crate::mime::to_crlf;
 use crate::report::Method;
+use crate::secret::SecretBytes;
 use crate::time::Time;
 
 pub(crate) fn malformed() -> Error {
@@ -231,7 +232,7 @@ impl Engine for SmimeEngine {
             };
             if let Some(v) = raw_signed {
                 if let Some(inner) = v.content {
-                    out.content = Some(zeroize::Zeroizing::new(inner));
+                    out.content = Some(SecretBytes::new(inner));
                     out.signature = Some(v.report);
                 }
             }

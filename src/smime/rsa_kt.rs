@@ -10,10 +10,10 @@
 //! secret-seeded RNG.
 
 use rsa::RsaPrivateKey;
-use zeroize::Zeroizing;
 
 use super::algorithms::Hash;
 use crate::crypto::rsa_pkcs1;
+use crate::secret::SecretBytes;
 
 /// The PRF label of the implicit-rejection substitute for a CMS content-encryption key.
 const SUBSTITUTE_LABEL: &[u8] = b"mailseal cms content key";
@@ -24,7 +24,7 @@ pub(crate) fn unwrap_pkcs1v15(
     key: &RsaPrivateKey,
     ciphertext: &[u8],
     key_len: usize,
-) -> Zeroizing<Vec<u8>> {
+) -> SecretBytes {
     rsa_pkcs1::decrypt_exact_len(key, ciphertext, key_len, SUBSTITUTE_LABEL)
 }
 
@@ -35,7 +35,7 @@ pub(crate) fn unwrap_oaep(
     ciphertext: &[u8],
     hash: Hash,
     mgf_hash: Hash,
-) -> Option<Zeroizing<Vec<u8>>> {
+) -> Option<SecretBytes> {
     if hash == mgf_hash {
         let alg = hash.provider_alg()?;
         if let Some(answer) = crate::crypto::provider::rsa_oaep_decrypt(key, alg, ciphertext) {
@@ -50,7 +50,7 @@ pub(crate) fn unwrap_oaep(
     let mut rng = rsa_pkcs1::blinding_rng(key, ciphertext);
     key.decrypt_blinded(&mut rng, padding, ciphertext)
         .ok()
-        .map(Zeroizing::new)
+        .map(SecretBytes::new)
 }
 
 #[cfg(test)]

@@ -7,18 +7,19 @@ use zeroize::Zeroizing;
 
 use super::error::{bad_input, to_js};
 use crate::error::Error;
+use crate::secret::SecretBytes;
 use crate::time::Time;
 
 /// Bytes from a `Uint8Array`, an `ArrayBuffer` or a string (UTF-8).
-pub(crate) fn bytes(value: &JsValue, what: &str) -> Result<Zeroizing<Vec<u8>>, JsValue> {
+pub(crate) fn bytes(value: &JsValue, what: &str) -> Result<SecretBytes, JsValue> {
     if let Some(s) = value.as_string() {
-        return Ok(Zeroizing::new(s.into_bytes()));
+        return Ok(SecretBytes::new(s.into_bytes()));
     }
     if let Some(arr) = value.dyn_ref::<Uint8Array>() {
-        return Ok(Zeroizing::new(arr.to_vec()));
+        return Ok(SecretBytes::new(arr.to_vec()));
     }
     if let Some(buf) = value.dyn_ref::<ArrayBuffer>() {
-        return Ok(Zeroizing::new(Uint8Array::new(buf).to_vec()));
+        return Ok(SecretBytes::new(Uint8Array::new(buf).to_vec()));
     }
     Err(bad_input(&format!(
         "{what} must be a Uint8Array, an ArrayBuffer or a string."

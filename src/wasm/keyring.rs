@@ -9,6 +9,7 @@ use super::convert;
 use super::error::to_js;
 use crate::keys::{AuditEvent, ImportOptions, Keyring};
 use crate::rng::os_rng;
+use crate::secret::SecretBytes;
 
 // KeyInfo, KeyKind, KeyStatus and AuditEvent come from the Rust types (`derive(tsify::Tsify)`).
 // The options stay hand-written: `now` is a Date or milliseconds, read by hand (convert::now).
@@ -19,7 +20,7 @@ export interface ImportOptions extends TimeOptions { passphrase?: string; truste
 "#;
 
 /// A vault key: bytes only (a string would be taken as its UTF-8, never as base64 or hex).
-fn key_bytes(value: &JsValue) -> Result<zeroize::Zeroizing<Vec<u8>>, JsValue> {
+fn key_bytes(value: &JsValue) -> Result<SecretBytes, JsValue> {
     if value.is_string() {
         return Err(super::error::bad_input(
             "The keyring key must be a Uint8Array of 32 random bytes, not a string.",

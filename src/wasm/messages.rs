@@ -5,7 +5,6 @@ use js_sys::{Array, Date, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
-use zeroize::Zeroizing;
 
 use super::convert;
 use super::error::{bad_input, to_js};
@@ -17,6 +16,7 @@ use crate::open::{open_async, OpenOptions};
 use crate::policy::Policy;
 use crate::protect::{protect_async, Message, MethodChoice, ProtectOptions};
 use crate::rng::os_rng;
+use crate::secret::SecretBytes;
 use crate::time::Time;
 
 // The results (Opened, Protected, Capabilities, Readiness, ...) and Policy get their TypeScript
@@ -80,7 +80,7 @@ pub fn protect(
 /// What `protect` was given, owned by its future.
 enum Input {
     Draft(Draft),
-    Raw(Zeroizing<Vec<u8>>),
+    Raw(SecretBytes),
 }
 
 /// `open(ring, raw, { now? })` → a Promise of the security report and the readable message.

@@ -13,9 +13,9 @@ use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use zeroize::Zeroizing;
 
 use crate::crypto::provider::{self, ready, CryptoProvider, DigestAlg, Pending};
+use crate::secret::SecretBytes;
 
 #[wasm_bindgen]
 extern "C" {
@@ -249,10 +249,10 @@ impl CryptoProvider for NodeCrypto {
         key: &'a [u8],
         iv: &'a [u8],
         ct: &'a [u8],
-    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+    ) -> Pending<'a, Option<SecretBytes>> {
         let out = aes_name("cbc", key.len())
             .and_then(|name| with_node(|m| run(&m.create_decipheriv(&name, key, iv)?, ct)));
-        ready(out.map(Zeroizing::new))
+        ready(out.map(SecretBytes::new))
     }
 
     fn aes_gcm_encrypt<'a>(
@@ -297,17 +297,17 @@ impl CryptoProvider for NodeCrypto {
         key: &'a [u8],
         iv: &'a [u8],
         ct: &'a [u8],
-    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+    ) -> Pending<'a, Option<SecretBytes>> {
         let out = aes_name("cfb", key.len())
             .and_then(|name| with_node(|m| run(&m.create_decipheriv(&name, key, iv)?, ct)));
-        ready(out.map(Zeroizing::new))
+        ready(out.map(SecretBytes::new))
     }
 
-    fn rsa_raw_private(&self, key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    fn rsa_raw_private(&self, key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<SecretBytes> {
         with_node(|m| {
             // RSA_NO_PADDING (3): the unpadding is ours, constant time, implicit rejection.
             let options = object(&[("key", node_rsa_key(m, key)?), ("padding", 3u32.into())])?;
-            Ok(Zeroizing::new(take(&m.private_decrypt(&options, c)?)))
+            Ok(SecretBytes::new(take(&m.private_decrypt(&options, c)?)))
         })
     }
 
@@ -317,7 +317,7 @@ impl CryptoProvider for NodeCrypto {
         key: &rsa::RsaPrivateKey,
         hash: DigestAlg,
         c: &[u8],
-    ) -> Option<Option<Zeroizing<Vec<u8>>>> {
+    ) -> Option<Option<SecretBytes>> {
         // Not offered unless the key object is made: that does not depend on the ciphertext.
         let key_object = with_node(|m| node_rsa_key(m, key))?;
         // RSA_PKCS1_OAEP_PADDING (4); OpenSSL uses the OAEP hash for MGF1 too.
@@ -328,7 +328,7 @@ impl CryptoProvider for NodeCrypto {
         ])
         .ok()?;
         Some(with_node(|m| {
-            Ok(Zeroizing::new(take(&m.private_decrypt(&options, c)?)))
+            Ok(SecretBytes::new(take(&m.private_decrypt(&options, c)?)))
         }))
     }
 
@@ -366,7 +366,7 @@ impl CryptoProvider for NodeCrypto {
         aad: &'a [u8],
         ct: &'a [u8],
         tag: &'a [u8],
-    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+    ) -> Pending<'a, Option<SecretBytes>> {
         // 12-byte tags need authTagLength at creation in newer Node: leave them to RustCrypto.
         if nonce.len() != 12 || tag.len() != 16 {
             return ready(None);
@@ -379,7 +379,7 @@ impl CryptoProvider for NodeCrypto {
                 run(&c, ct)
             })
         });
-        ready(out.map(Zeroizing::new))
+        ready(out.map(SecretBytes::new))
     }
 }
 
@@ -482,12 +482,12 @@ impl CryptoProvider for WebCrypto {
         key: &'a [u8],
         iv: &'a [u8],
         ct: &'a [u8],
-    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+    ) -> Pending<'a, Option<SecretBytes>> {
         let params = aes_params("AES-CBC", iv, None);
         Box::pin(async move {
             web_aes("AES-CBC", key, params, ct, false)
                 .await
-                .map(Zeroizing::new)
+                .map(SecretBytes::new)
         })
     }
 
@@ -530,7 +530,7 @@ impl CryptoProvider for WebCrypto {
         let params = aes_params("AES-CBC", &[0u8; 16], None);
         Box::pin(async move {
             let stream = web_aes("AES-CBC", key, params, &feed, true).await?;
-            drop(Zeroizing::new(feed));
+            drop(SecretBytes::new(feed));
             let mut out = data.to_vec();
             if stream.len() < out.len() {
                 return None;
@@ -547,7 +547,7 @@ impl CryptoProvider for WebCrypto {
         aad: &'a [u8],
         ct: &'a [u8],
         tag: &'a [u8],
-    ) -> Pending<'a, Option<Zeroizing<Vec<u8>>>> {
+    ) -> Pending<'a, Option<SecretBytes>> {
         if nonce.len() != 12 || !matches!(tag.len(), 12 | 16) {
             return ready(None);
         }
@@ -559,7 +559,7 @@ impl CryptoProvider for WebCrypto {
             sealed.extend_from_slice(tag);
             web_aes("AES-GCM", key, params, &sealed, false)
                 .await
-                .map(Zeroizing::new)
+                .map(SecretBytes::new)
         })
     }
 }

@@ -10,13 +10,13 @@ use cms::signed_data::{CertificateSet, SignedData};
 use const_oid::db::rfc5911;
 use der::{Decode, Encode};
 use x509_cert::Certificate;
-use zeroize::Zeroizing;
 
 use crate::bytes::contains;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::legacy_pem;
 use crate::keys::smime::{SmimeEntry, SmimeSecret};
 use crate::keys::{Entry, Keyring};
+use crate::secret::SecretBytes;
 
 /// What one file contained, before keys are joined to certificates.
 #[derive(Default)]
@@ -74,7 +74,7 @@ fn parse_pem_blocks(data: &[u8], passphrase: Option<&str>, found: &mut Found) ->
             continue;
         }
         let (label, der) = der::pem::decode_vec(block.as_bytes()).map_err(|_| bad_pem())?;
-        let der = Zeroizing::new(der);
+        let der = SecretBytes::new(der);
         match label {
             "CERTIFICATE" | "X509 CERTIFICATE" => found.certs.push(decode_cert(&der)?),
             // openssl -trustout: the certificate followed by openssl's trust settings, which
@@ -329,7 +329,7 @@ fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
             rounds,
             <D as Digest>::output_size(),
         )
-        .map(Zeroizing::new)
+        .map(SecretBytes::new)
         .map_err(|_| Error::bad_passphrase())?;
         let mut mac = SimpleHmac::<D>::new_from_slice(&key).map_err(|_| Error::bad_passphrase())?;
         mac.update(data);
@@ -396,7 +396,7 @@ fn plain_bags(data: &[u8], found: &mut Found) -> Result<()> {
             if bag.bag_id == pkcs12::PKCS_12_KEY_BAG_OID {
                 let value = ContextSpecific::<der::Any>::from_der(&bag.bag_value)
                     .map_err(|_| unreadable())?;
-                let der = Zeroizing::new(value.value.to_der().map_err(|_| unreadable())?);
+                let der = SecretBytes::new(value.value.to_der().map_err(|_| unreadable())?);
                 found.secrets.push(SmimeSecret::from_pkcs8_der(&der)?);
             } else if bag.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
                 let value = ContextSpecific::<pkcs12::cert_type::CertBag>::from_der(&bag.bag_value)
