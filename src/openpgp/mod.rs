@@ -7,6 +7,7 @@
 //! | `keys` | which (sub)key signs or encrypts for an address at a time, and why none can |
 //! | `write` | `multipart/signed` and `multipart/encrypted` entities (RFC 3156 §4-§6) |
 //! | `message` | armor blocks in bodies (HTML too), armored/binary parsing, bounded reading |
+//! | `data_signature` | data signatures of v4 keys, their hash on the crypto provider |
 //! | `decrypt` | decryption: key choice by PKESK (wildcard too), integrity required |
 //! | `verify` | signature verdicts: detached, one-pass, cleartext |
 //! | `rsa_unwrap` | RSA session keys: OpenPGP framing over `crate::crypto::rsa_pkcs1` (Marvin) |
@@ -16,6 +17,7 @@
 //! Sender binding is left to [`crate::report::SignatureReport::bind_sender`]: verdicts carry
 //! the e-mail addresses of the signing key's valid user ids.
 
+mod data_signature;
 mod decrypt;
 mod keys;
 mod message;
@@ -68,7 +70,7 @@ impl Engine for PgpEngine {
         entity: &'a [u8],
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>> {
-        ready(write::sign(ring, signer, entity, ctx))
+        Box::pin(write::sign(ring, signer, entity, ctx))
     }
 
     fn encrypt<'a>(

@@ -11,7 +11,6 @@
 //! - Signature subpackets are explicit (issuer fingerprint, creation time = the caller's
 //!   clock, issuer key id for v4): no hidden clock.
 
-use pgp::armor::BlockType;
 use pgp::composed::{
     ArmorOptions, DetachedSignature, MessageBuilder, RawSessionKey, SubpacketConfig,
 };
@@ -19,14 +18,16 @@ use pgp::crypto::aead::{AeadAlgorithm, ChunkSize};
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use pgp::packet::{
-    Packet, PacketHeader, PublicKeyEncryptedSessionKey, Subpacket, SubpacketData,
-    SymEncryptedProtectedData,
+    OnePassSignature, Packet, PacketHeader, PublicKeyEncryptedSessionKey, SignatureType, Subpacket,
+    SubpacketData, SymEncryptedProtectedData,
 };
+use pgp::ser::Serialize;
 use pgp::types::{
     EcdsaPublicParams, KeyDetails, KeyVersion, Password, PublicParams, SigningKey, Tag, Timestamp,
 };
 use zeroize::Zeroizing;
 
+use super::data_signature;
 use super::keys::{choose, Chosen, PublicPart, SecretPart, Use};
 use super::seipd;
 use super::signer::Signer;
@@ -79,7 +80,24 @@ fn signing<'a>(
 }
 
 /// Explicit subpackets: issuer fingerprint and creation time hashed, issuer key id (v4).
-fn subpackets(key: &dyn SigningKey, ctx: &WriteContext<'_>) -> Result<SubpacketConfig> {
+/// The hashed and unhashed subpackets of a signature.
+#[derive(Clone)]
+struct Subpackets {
+    hashed: Vec<Subpacket>,
+    unhashed: Vec<Subpacket>,
+}
+
+impl Subpackets {
+    /// As rPGP's builders take them.
+    fn config(self) -> SubpacketConfig {
+        SubpacketConfig::UserDefined {
+            hashed: self.hashed,
+            unhashed: self.unhashed,
+        }
+    }
+}
+
+fn subpackets(key: &dyn SigningKey, ctx: &WriteContext<'_>) -> Result<Subpackets> {
     let created = u32::try_from(ctx.now.unix())
         .map_err(|_| Error::bad_input("The signing time cannot be written in OpenPGP."))?;
     let hashed = vec![
@@ -97,7 +115,7 @@ fn subpackets(key: &dyn SigningKey, ctx: &WriteContext<'_>) -> Result<SubpacketC
                 .map_err(|_| failed())?,
         );
     }
-    Ok(SubpacketConfig::UserDefined { hashed, unhashed })
+    Ok(Subpackets { hashed, unhashed })
 }
 
 /// Header value with folds (RFC 5322 §2.2.3) so lines stay short.
@@ -106,7 +124,7 @@ fn folded(parts: &[&str]) -> String {
 }
 
 /// RFC 3156 §5: `multipart/signed` around the canonical entity.
-pub(crate) fn sign(
+pub(crate) async fn sign(
     ring: &Keyring,
     signer: &str,
     entity: &[u8],
@@ -116,16 +134,19 @@ pub(crate) fn sign(
     let canonical = to_crlf(entity);
     let signer = Signer::new(secret);
     let key: &dyn SigningKey = &signer;
-    let config = subpackets(key, ctx)?;
-    let signature = DetachedSignature::sign_binary_data_with_subpackets(
-        &mut *ctx.rng,
-        &Box::new(key),
-        &Password::empty(),
-        hash,
-        &canonical[..],
-        config,
-    )
-    .map_err(|_| failed())?;
+    let sub = subpackets(key, ctx)?;
+    let signature = match binary_signature(key, hash, sub.clone(), &canonical).await {
+        Some(signature) => DetachedSignature::new(signature.ok_or_else(failed)?),
+        None => DetachedSignature::sign_binary_data_with_subpackets(
+            &mut *ctx.rng,
+            &Box::new(key),
+            &Password::empty(),
+            hash,
+            &canonical[..],
+            sub.config(),
+        )
+        .map_err(|_| failed())?,
+    };
     let armored = signature.to_armored_string(ARMOR).map_err(|_| failed())?;
     let boundary = new_boundary(ctx.rng);
     let signature_part = Entity::new("application/pgp-signature; name=\"signature.asc\"")
@@ -182,7 +203,7 @@ fn recipients_keys<'a>(
 }
 
 /// A signing key with its hash and subpackets, for the one-pass signature inside encryption.
-type SignConfig<'a> = (&'a dyn SigningKey, HashAlgorithm, SubpacketConfig);
+type SignConfig<'a> = (&'a dyn SigningKey, HashAlgorithm, Subpackets);
 
 /// SEIPD v2 with AES-256-OCB (every recipient key is v6), all in rPGP.
 fn seipd_v2_armored(
@@ -204,12 +225,66 @@ fn seipd_v2_armored(
         }
         .map_err(|_| failed())?;
     }
-    if let Some((key, hash, config)) = sign {
-        builder.sign_with_subpackets(key, Password::empty(), hash, config);
+    if let Some((key, hash, sub)) = sign {
+        builder.sign_with_subpackets(key, Password::empty(), hash, sub.config());
     }
     builder
         .to_armored_string(&mut *ctx.rng, ARMOR)
         .map_err(|_| failed())
+}
+
+/// The packets inside the encryption: literal data, one-pass signed when `sign` is given
+/// (RFC 9580 §10.3: OPS, literal, signature). rPGP makes every packet; for a v4 signer the
+/// signature's hash runs on the crypto provider ([`binary_signature`]).
+async fn inner_packets(
+    canonical: Vec<u8>,
+    sign: Option<SignConfig<'_>>,
+    ctx: &mut WriteContext<'_>,
+) -> Result<SecretBytes> {
+    let data = pgp::bytes::Bytes::from(canonical);
+    let literal = |ctx: &mut WriteContext<'_>| {
+        MessageBuilder::from_bytes("", data.clone())
+            .to_vec(&mut *ctx.rng)
+            .map_err(|_| failed())
+    };
+    let Some((key, hash, sub)) = sign else {
+        return literal(ctx).map(SecretBytes::new);
+    };
+    let Some(signature) = binary_signature(key, hash, sub.clone(), &data).await else {
+        let mut builder = MessageBuilder::from_bytes("", data.clone());
+        builder.sign_with_subpackets(key, Password::empty(), hash, sub.config());
+        return builder
+            .to_vec(&mut *ctx.rng)
+            .map(SecretBytes::new)
+            .map_err(|_| failed());
+    };
+    let signature = signature.ok_or_else(failed)?;
+    let ops = OnePassSignature::v3(
+        SignatureType::Binary,
+        hash,
+        key.algorithm(),
+        key.legacy_key_id(),
+    );
+    let mut inner = SecretBytes::new(
+        [Packet::from(ops)]
+            .as_slice()
+            .to_bytes()
+            .map_err(|_| failed())?,
+    );
+    inner.extend_from_slice(&literal(ctx)?);
+    let signature = [Packet::from(signature)];
+    inner.extend_from_slice(&signature.as_slice().to_bytes().map_err(|_| failed())?);
+    Ok(inner)
+}
+
+/// A v4 binary signature hashed on the provider ([`data_signature`]), `None` where rPGP signs.
+async fn binary_signature(
+    key: &dyn SigningKey,
+    hash: HashAlgorithm,
+    sub: Subpackets,
+    data: &[u8],
+) -> Option<Option<pgp::packet::Signature>> {
+    data_signature::binary_signature(key, hash, sub.hashed, sub.unhashed, data).await
 }
 
 /// PKESKs and a SEIPD v1 packet with AES-256 (RFC 9580 §5.13.1). rPGP makes the inner packets
@@ -221,11 +296,7 @@ async fn seipd_v1_armored(
     canonical: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<String> {
-    let mut builder = MessageBuilder::from_bytes("", canonical);
-    if let Some((key, hash, config)) = sign {
-        builder.sign_with_subpackets(key, Password::empty(), hash, config);
-    }
-    let inner = SecretBytes::new(builder.to_vec(&mut *ctx.rng).map_err(|_| failed())?);
+    let inner = inner_packets(canonical, sign, ctx).await?;
 
     let mut session_key = Zeroizing::new([0u8; 32]);
     ctx.rng.fill_bytes(&mut *session_key);
@@ -262,16 +333,29 @@ async fn seipd_v1_armored(
     drop(body);
     packets.push(seipd.into());
 
-    let mut armored = Vec::new();
-    pgp::armor::write(
-        &packets.as_slice(),
-        BlockType::Message,
-        &mut armored,
-        ARMOR.headers,
-        ARMOR.include_checksum,
-    )
-    .map_err(|_| failed())?;
-    String::from_utf8(armored).map_err(|_| failed())
+    let binary = packets.as_slice().to_bytes().map_err(|_| failed())?;
+    Ok(armor_message(&binary))
+}
+
+/// `binary` as a `PGP MESSAGE` armor block (RFC 9580 §6.2) exactly as rPGP's writer makes it
+/// with [`ARMOR`]: no headers, base64 in 64-column lines, the CRC24 line (GnuPG 2.2 needs it).
+/// Written here because rPGP's writer feeds the base64 encoder, the line writer and the CRC
+/// through small `Write` calls, a fifth of writing a 1 MiB message; the CRC is rPGP's crate.
+fn armor_message(binary: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let body = b64.encode(binary);
+    let mut out = String::with_capacity(body.len() + body.len() / 64 + 80);
+    out.push_str("-----BEGIN PGP MESSAGE-----\n\n");
+    for line in body.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+        out.push('\n');
+    }
+    let crc = crc24::hash_raw(binary).to_be_bytes();
+    out.push('=');
+    out.push_str(&b64.encode(&crc[1..]));
+    out.push_str("\n-----END PGP MESSAGE-----\n");
+    out
 }
 
 /// RFC 3156 §4 / §6.2: `multipart/encrypted`, signed inside when `signer` is given.
@@ -321,4 +405,31 @@ pub(crate) async fn encrypt(
     Ok(Entity::new(content_type)
         .multipart(&boundary, &[&control, &payload])
         .to_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same bytes as rPGP's armor writer with [`ARMOR`], for a few lengths (base64 padding,
+    /// a partial last line, exactly one line).
+    #[test]
+    fn armor_message_is_rpgps_armor() {
+        for len in [0usize, 1, 2, 3, 47, 48, 49, 1000, 70_001] {
+            let binary: Vec<u8> = (0..len).map(|i| (i * 7919 % 251) as u8).collect();
+            let literal = pgp::packet::LiteralData::from_bytes(&b""[..], binary.into()).unwrap();
+            let packets = [Packet::from(literal)];
+            let mut theirs = Vec::new();
+            pgp::armor::write(
+                &packets.as_slice(),
+                pgp::armor::BlockType::Message,
+                &mut theirs,
+                ARMOR.headers,
+                ARMOR.include_checksum,
+            )
+            .unwrap();
+            let ours = armor_message(&packets.as_slice().to_bytes().unwrap());
+            assert_eq!(ours, String::from_utf8(theirs).unwrap(), "{len} bytes");
+        }
+    }
 }
