@@ -204,6 +204,22 @@ pub(crate) trait CryptoProvider: Send + Sync {
     ) -> Option<Vec<u8>> {
         None
     }
+    /// RSAES-PKCS1-v1_5 encryption, or RSAES-OAEP with SHA-256 for OAEP and MGF1 when
+    /// `oaep_sha256`, to a public key. Synchronous, node:crypto only (`publicEncrypt`).
+    fn rsa_public_encrypt(
+        &self,
+        _key: &rsa::RsaPublicKey,
+        _oaep_sha256: bool,
+        _msg: &[u8],
+    ) -> Option<Vec<u8>> {
+        None
+    }
+    /// What a PKCS#1 v1.5 signature block (type 1) recovers to under the public key (the
+    /// DigestInfo), if its padding is well-formed. Synchronous, node:crypto only
+    /// (`publicDecrypt`).
+    fn rsa_public_recover(&self, _key: &rsa::RsaPublicKey, _signature: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
     /// AES-GCM with a 96-bit nonce; `None` also when the tag does not verify.
     fn aes_gcm_decrypt<'a>(
         &'a self,
@@ -430,6 +446,63 @@ pub(crate) fn rsa_sign_digest_on_platform(
     platform(usize::MAX)?
         .rsa_pkcs1v15_sign_digest_info(key, &digest_info)
         .filter(|sig| key.to_public_key().verify(scheme, digest, sig).is_ok())
+}
+
+/// [`rsa_encrypt`] on the platform only: `None` where it has no RSA.
+pub(crate) fn rsa_encrypt_on_platform(
+    key: &rsa::RsaPublicKey,
+    oaep_sha256: bool,
+    msg: &[u8],
+) -> Option<Vec<u8>> {
+    use rsa::traits::PublicKeyParts;
+    platform(usize::MAX)?
+        .rsa_public_encrypt(key, oaep_sha256, msg)
+        .filter(|c| c.len() == key.size())
+}
+
+/// RSA encryption to a public key (RSAES-PKCS1-v1_5, or RSAES-OAEP with SHA-256 when
+/// `oaep_sha256`): on the platform where it has it (node:crypto: one RSA-3072 public operation
+/// is ~3 ms in wasm and a fraction of that in OpenSSL), else in wasm. `None` if the message
+/// does not fit the key.
+pub(crate) fn rsa_encrypt(
+    key: &rsa::RsaPublicKey,
+    oaep_sha256: bool,
+    msg: &[u8],
+    rng: &mut dyn crate::rng::Rng,
+) -> Option<Vec<u8>> {
+    rsa_encrypt_on_platform(key, oaep_sha256, msg).or_else(|| {
+        let mut rng = rng;
+        if oaep_sha256 {
+            key.encrypt(&mut rng, rsa::Oaep::new::<sha2::Sha256>(), msg)
+        } else {
+            key.encrypt(&mut rng, rsa::Pkcs1v15Encrypt, msg)
+        }
+        .ok()
+    })
+}
+
+/// Whether the platform confirms that `signature` is a valid RSASSA-PKCS1-v1_5 signature over
+/// `digest` (hashed with `scheme`'s algorithm). `false` means only "not confirmed": the caller
+/// then verifies in wasm, which decides. A verdict never depends on the platform: it can only
+/// make a valid signature faster to accept. The signature must be exactly as long as the
+/// modulus, as the `rsa` crate requires.
+pub(crate) fn rsa_signature_confirmed(
+    key: &rsa::RsaPublicKey,
+    scheme: &rsa::Pkcs1v15Sign,
+    digest: &[u8],
+    signature: &[u8],
+) -> bool {
+    use rsa::traits::PublicKeyParts;
+    if signature.len() != key.size() || scheme.hash_len != Some(digest.len()) {
+        return false;
+    }
+    platform(usize::MAX)
+        .and_then(|p| p.rsa_public_recover(key, signature))
+        .is_some_and(|info| {
+            info.len() == scheme.prefix.len() + digest.len()
+                && info.starts_with(&scheme.prefix)
+                && info.ends_with(digest)
+        })
 }
 
 /// The digest of `data` in RustCrypto, for small inputs that are never worth a platform call

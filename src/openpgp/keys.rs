@@ -6,9 +6,13 @@
 //! flags allow the use. Among several usable keys and subkeys the newest wins (GnuPG's rule).
 
 use pgp::composed::{SignedPublicKey, SignedSecretKey};
+use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{PublicKey, PublicSubkey, SecretKey, SecretSubkey};
-use pgp::types::{KeyDetails, VerifyingKey};
+use pgp::types::{
+    EncryptionKey, EskType, KeyDetails, Mpi, PkeskBytes, PublicParams, SignatureBytes, VerifyingKey,
+};
 
+use crate::crypto::provider;
 use crate::engine::{KeyProblem, Unusable};
 use crate::keys::openpgp::KeySummary;
 use crate::keys::{Keyring, PgpEntry};
@@ -63,13 +67,69 @@ impl KeyDetails for PublicPart<'_> {
 }
 
 impl VerifyingKey for PublicPart<'_> {
+    /// rPGP's verification, unless the platform confirms an RSA signature first (faster; a
+    /// signature it does not confirm is decided by rPGP, so the verdict is rPGP's either way).
     fn verify(
         &self,
-        hash: pgp::crypto::hash::HashAlgorithm,
+        hash: HashAlgorithm,
         data: &[u8],
-        sig: &pgp::types::SignatureBytes,
+        sig: &SignatureBytes,
     ) -> pgp::errors::Result<()> {
+        if platform_confirms(self.public_params(), hash, data, sig) {
+            return Ok(());
+        }
         delegate!(self, k => k.verify(hash, data, sig))
+    }
+}
+
+/// Whether the crypto provider confirms an RSA signature over `digest`
+/// (`crate::crypto::provider::rsa_signature_confirmed`).
+fn platform_confirms(
+    params: &PublicParams,
+    hash: HashAlgorithm,
+    digest: &[u8],
+    sig: &SignatureBytes,
+) -> bool {
+    use rsa::traits::PublicKeyParts;
+    let (PublicParams::RSA(pk), SignatureBytes::Mpis(mpis)) = (params, sig) else {
+        return false;
+    };
+    let [mpi] = mpis.as_slice() else {
+        return false;
+    };
+    let scheme = match hash {
+        HashAlgorithm::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+        HashAlgorithm::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
+        HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
+        _ => return false,
+    };
+    // An MPI drops leading zero octets; the signature block is as long as the modulus (rPGP
+    // pads it back the same way).
+    let Some(pad) = pk.key.size().checked_sub(mpi.as_ref().len()) else {
+        return false;
+    };
+    let mut block = vec![0u8; pad];
+    block.extend_from_slice(mpi.as_ref());
+    provider::rsa_signature_confirmed(&pk.key, &scheme, digest, &block)
+}
+
+/// Session keys encrypted to RSA keys on the platform where it has RSA (node:crypto), else by
+/// rPGP; every other algorithm by rPGP.
+impl EncryptionKey for PublicPart<'_> {
+    fn encrypt<R: rand::CryptoRng + rand::Rng>(
+        &self,
+        rng: R,
+        plain: &[u8],
+        typ: EskType,
+    ) -> pgp::errors::Result<PkeskBytes> {
+        if let PublicParams::RSA(pk) = self.public_params() {
+            if let Some(ct) = provider::rsa_encrypt_on_platform(&pk.key, false, plain) {
+                return Ok(PkeskBytes::Rsa {
+                    mpi: Mpi::from_slice(&ct),
+                });
+            }
+        }
+        delegate!(self, k => k.encrypt(rng, plain, typ))
     }
 }
 

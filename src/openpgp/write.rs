@@ -304,15 +304,9 @@ async fn seipd_v1_armored(
     let alg = SymmetricKeyAlgorithm::AES256;
     let mut packets: Vec<Packet> = Vec::with_capacity(keys.len() + 1);
     for key in keys {
-        let pkesk = match key {
-            PublicPart::Primary(k) => {
-                PublicKeyEncryptedSessionKey::from_session_key_v3(&mut *ctx.rng, &raw, alg, *k)
-            }
-            PublicPart::Sub(k) => {
-                PublicKeyEncryptedSessionKey::from_session_key_v3(&mut *ctx.rng, &raw, alg, *k)
-            }
-        }
-        .map_err(|_| failed())?;
+        let pkesk =
+            PublicKeyEncryptedSessionKey::from_session_key_v3(&mut *ctx.rng, &raw, alg, key)
+                .map_err(|_| failed())?;
         packets.push(pkesk.into());
     }
 

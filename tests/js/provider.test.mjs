@@ -4,7 +4,7 @@
 // way on both. (openssl reading the node:crypto output: tests/js/flow and the worker tests.)
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -203,4 +203,55 @@ describe("OpenPGP: node:crypto's AES-CFB and the wasm path agree", () => {
     assert.equal(native.attachments.length, 0);
     assert.equal(wasm.attachments.length, 0);
   });
+});
+
+// RSA public-key operations (session key encryption, signature checks) on node:crypto's
+// publicEncrypt / publicDecrypt; a signature the platform does not confirm is decided in wasm.
+describe("RSA public-key operations: node:crypto and wasm agree, openssl reads node:crypto's", () => {
+  after(() => usePlatformCrypto(true));
+
+  test("openssl decrypts and verifies what node:crypto wrote (PKCS#1 v1.5 and OAEP)", async (t) => {
+    if (!have("openssl", t)) return;
+    const dir = mkdtempSync(join(tmpdir(), "mailseal-openssl-"));
+    try {
+      for (const kt of ["rsa-pkcs1v15", "rsa-oaep-sha256"]) {
+        const mime = await write(true, "aes256-cbc", kt);
+        const input = join(dir, "in.eml");
+        writeFileSync(input, mime);
+        const smime = (args) => spawnSync("openssl", ["cms", ...args], { maxBuffer: 1 << 26 });
+        const dec = smime(["-decrypt", "-in", input, "-recip", join(DATA, "smime/bob.crt"), "-inkey", join(DATA, "smime/bob.key"), "-out", join(dir, "signed.eml")]);
+        assert.equal(dec.status, 0, `${kt}: ${dec.stderr}`);
+        const ver = smime(["-verify", "-in", join(dir, "signed.eml"), "-CAfile", join(DATA, "smime/root-ca.crt"), "-certfile", join(DATA, "smime/int-ca.crt"), "-purpose", "any", "-out", join(dir, "content.eml")]);
+        assert.equal(ver.status, 0, `${kt}: ${ver.stderr}`);
+        assert.ok(readFileSync(join(dir, "content.eml")).includes(Buffer.from(payload.subarray(0, 57)).toString("base64")), `${kt}: the attachment`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const method of ["smime", "pgp"]) {
+    test(`${method}: a changed signed body is invalid on both paths, a good one valid`, async () => {
+      const pgp = method === "pgp";
+      const signer = new Keyring();
+      if (pgp) signer.import(read("openpgp/alice.sec.asc"), { trusted: true, now });
+      else for (const f of ["smime/root-ca.crt", "smime/int-ca.crt"]) signer.import(read(f), { trusted: f.includes("root"), now });
+      if (!pgp) signer.import(Buffer.concat([read("smime/alice.crt"), read("smime/alice.key")]), { now });
+      const from = pgp ? "alice@example.org" : "alice@example.com";
+      const out = await protect(signer, { from, to: [from], subject: "s", text: "Pay 100 EUR to the usual account.\n".repeat(200) }, { sign: true, encrypt: false, method, now });
+      const good = Buffer.from(out.deliveries[0].mime);
+      const bad = Buffer.from(good.toString("latin1").replace("Pay 100", "Pay 900"), "latin1");
+      for (const [mime, want] of [[good, "valid"], [bad, "invalid"]]) {
+        const verdicts = [];
+        for (const platform of [true, false]) {
+          usePlatformCrypto(platform);
+          const o = await open(signer, mime, { now });
+          verdicts.push({ state: o.signature.state, detail: o.signature.detail });
+        }
+        assert.equal(verdicts[0].state, want);
+        assert.deepEqual(verdicts[0], verdicts[1]);
+      }
+      signer.free();
+    });
+  }
 });
