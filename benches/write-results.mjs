@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ratiosMarkdown } from './ratios.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [prefix = 'results', mode = 'full', runs = '1'] = process.argv.slice(2);
@@ -24,5 +25,7 @@ const head = [
   'tests/interop_*.rs. On this shared 2-core machine single cells move ~±20% between runs.',
   '',
 ].join('\n');
-fs.writeFileSync(path.join(here, 'RESULTS.md'), head + md.replace(/^# peerbench results\n/, '\n## The run\n'));
+const json = JSON.parse(fs.readFileSync(path.join(here, 'peers', `${prefix}.json`), 'utf8'));
+const ratioSection = '\n' + ratiosMarkdown(json.results, 'Node');
+fs.writeFileSync(path.join(here, 'RESULTS.md'), head + ratioSection + md.replace(/^# peerbench results\n/, '\n## The run\n'));
 console.log('wrote benches/RESULTS.md');
