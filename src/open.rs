@@ -311,9 +311,13 @@ async fn open_message(
                     .await?;
                 signature = v.report;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
-                // What is shown from here on is the signed part alone.
+                // What is shown from here on is the signed part alone: its sub-tree of the
+                // parse already made (no second decoding of its attachments).
+                parsed = parsed
+                    .as_ref()
+                    .filter(|tree| tree.part_bytes(detached.signed_part) == detached.signed)
+                    .and_then(|tree| tree.subtree(detached.signed_part));
                 content = reveal(detached.signed);
-                parsed = None;
             }
             Layer::PgpCleartext {
                 armored,

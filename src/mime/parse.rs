@@ -18,6 +18,7 @@
 //! bytes are the body): a forwarded message is an attachment, never a cryptographic layer.
 
 use core::ops::Range;
+use std::rc::Rc;
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
@@ -213,7 +214,10 @@ impl Part {
 /// A parsed message (or entity) with exact ranges; borrows the input.
 pub struct MimeTree<'a> {
     raw: &'a [u8],
-    message: Message<'a>,
+    /// mail-parser's parse, shared with sub-trees ([`MimeTree::subtree`]).
+    message: Rc<Message<'a>>,
+    /// mail-parser's index of each of our parts.
+    sources: Vec<usize>,
     parts: Vec<Part>,
 }
 
@@ -247,7 +251,8 @@ impl<'a> MimeTree<'a> {
         if let Some(root) = bare_root(raw) {
             return Ok(MimeTree {
                 raw,
-                message: Message::default(),
+                message: Rc::default(),
+                sources: vec![0],
                 parts: vec![root],
             });
         }
@@ -259,10 +264,11 @@ impl<'a> MimeTree<'a> {
         let message = MessageParser::default()
             .parse(raw)
             .ok_or_else(|| malformed("The message has no header fields."))?;
-        let parts = flatten(raw, &message, limits)?;
+        let (parts, sources) = flatten(raw, &message, limits)?;
         Ok(MimeTree {
             raw,
-            message,
+            message: Rc::new(message),
+            sources,
             parts,
         })
     }
@@ -310,12 +316,54 @@ impl<'a> MimeTree<'a> {
             .collect()
     }
 
+    /// Part `id` and its descendants as a tree of their own, as [`MimeTree::parse`] would
+    /// make of [`MimeTree::part_bytes`]: ranges rebased, ids renumbered, the root spanning the
+    /// input. Opening a `multipart/signed` message shows its signed part: this spares parsing
+    /// (and transfer-decoding every attachment of) that part a second time.
+    pub fn subtree(&self, id: PartId) -> Option<MimeTree<'a>> {
+        let top = self.parts.get(id)?;
+        let base = top.range.start;
+        let raw = self.raw.get(top.range.clone())?;
+        // Parts are in document order (preorder): the descendants follow `id` directly.
+        let end = self
+            .parts
+            .iter()
+            .skip(id + 1)
+            .position(|p| p.depth <= top.depth)
+            .map_or(self.parts.len(), |n| id + 1 + n);
+        let shift = |r: &Range<usize>| r.start - base..r.end - base;
+        let mut parts = Vec::with_capacity(end - id);
+        for p in self.parts.get(id..end)? {
+            let mut q = p.clone();
+            q.id -= id;
+            q.parent = p.parent.filter(|_| p.id != id).map(|parent| parent - id);
+            q.children = p.children.iter().map(|c| c - id).collect();
+            q.depth -= top.depth;
+            q.range = shift(&p.range);
+            q.body_range = shift(&p.body_range);
+            for h in &mut q.headers {
+                h.range = shift(&h.range);
+            }
+            parts.push(q);
+        }
+        if let Some(root) = parts.first_mut() {
+            root.exact = true;
+        }
+        Some(MimeTree {
+            raw,
+            message: Rc::clone(&self.message),
+            sources: self.sources.get(id..end)?.to_vec(),
+            parts,
+        })
+    }
+
     /// The root's header fields in mail-parser's parsed form (addresses, dates, decoded text).
     pub(crate) fn root_headers(&self) -> &[mail_parser::Header<'a>] {
         // Not `Message::headers()`: it indexes parts[0], which a bare input does not have.
+        let root = self.sources.first().copied().unwrap_or(0);
         self.message
             .parts
-            .first()
+            .get(root)
             .map_or(&[][..], |p| p.headers.as_slice())
     }
 }
@@ -432,7 +480,8 @@ pub fn parse_head(raw: &[u8]) -> Result<(Vec<HeaderField>, usize)> {
 }
 
 /// Walks mail-parser's part list from the root and builds our parts with checked ranges.
-fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<Vec<Part>> {
+/// Also gives mail-parser's index of each part.
+fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<(Vec<Part>, Vec<usize>)> {
     if message.parts.is_empty() {
         return Err(malformed("The message has no parts."));
     }
@@ -440,6 +489,7 @@ fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<Vec<Par
         return Err(too_large("The message has too many MIME parts."));
     }
     let mut out: Vec<Part> = Vec::new();
+    let mut sources: Vec<usize> = Vec::new();
     // (mail-parser id, parent, depth, boundary of the parent)
     let mut stack: Vec<(usize, Option<PartId>, usize, Option<String>)> = vec![(0, None, 0, None)];
     let mut seen = vec![false; message.parts.len()];
@@ -472,12 +522,13 @@ fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<Vec<Par
             p.children.push(id);
         }
         out.push(part);
+        sources.push(src);
         // Children in document order: push reversed.
         for &child in sub_ids.iter().rev() {
             stack.push((child, Some(id), depth + 1, boundary.clone()));
         }
     }
-    Ok(out)
+    Ok((out, sources))
 }
 
 fn convert(
@@ -625,6 +676,68 @@ mod tests {
 
     fn lf(s: &str) -> Vec<u8> {
         s.replace("\r\n", "\n").into_bytes()
+    }
+
+    /// Every part of every message in the test corpus: its sub-tree is what parsing its bytes
+    /// on their own gives (the same parts, ranges, bodies, flags and root headers).
+    #[test]
+    fn a_subtree_is_the_parse_of_the_parts_bytes() {
+        fn emls(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    emls(&path, out);
+                } else if path.extension().is_some_and(|x| x == "eml") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        emls(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data")),
+            &mut files,
+        );
+        assert!(files.len() > 20, "the corpus is there");
+        let limits = Limits::default();
+        let mut compared = 0;
+        for file in &files {
+            let raw = std::fs::read(file).unwrap();
+            let Ok(tree) = MimeTree::parse(&raw, &limits) else {
+                continue;
+            };
+            for id in 0..tree.parts().len() {
+                let bytes = tree.part_bytes(id);
+                let (Some(sub), Ok(alone)) = (tree.subtree(id), MimeTree::parse(bytes, &limits))
+                else {
+                    continue;
+                };
+                let what = format!("{} part {id}", file.display());
+                assert_eq!(sub.raw(), alone.raw(), "{what}");
+                assert_eq!(sub.parts().len(), alone.parts().len(), "{what}");
+                for (a, b) in sub.parts().iter().zip(alone.parts()) {
+                    assert_eq!(format!("{a:?}"), format!("{b:?}"), "{what}");
+                    assert_eq!(
+                        (&a.body, &a.text, &a.headers, &a.body_range, a.depth),
+                        (&b.body, &b.text, &b.headers, &b.body_range, b.depth),
+                        "{what}"
+                    );
+                    assert_eq!(
+                        (&a.content_type.mime, &a.content_type.params, &a.filename),
+                        (&b.content_type.mime, &b.content_type.params, &b.filename),
+                        "{what}"
+                    );
+                }
+                let names = |t: &MimeTree<'_>| {
+                    t.root_headers()
+                        .iter()
+                        .map(|h| h.name.as_str().to_string())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(names(&sub), names(&alone), "{what}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 50, "{compared} parts compared");
     }
 
     #[test]
