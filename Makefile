@@ -5,6 +5,7 @@
 #   make pkg    build the npm package into pkg/dist/ (release wasm + wasm-bindgen per target;
 #               the full build and the one-standard builds "mailseal/smime", "mailseal/openpgp")
 #   make bench  build the package, then time it next to OpenPGP.js, PKI.js, node-forge, openssl, gpg
+#               in Node and in headless Chromium (make bench-browser: the Chromium side only)
 #   make setup  install what is missing (rustup target, wasm-bindgen-cli, npm and apt packages)
 #
 # The steps of `make test` are targets too (lint-fmt, lint-clippy, lint-clippy-wasm,
@@ -26,7 +27,7 @@ BINDGEN_FLAGS := --remove-name-section --remove-producers-section --out-name mai
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help setup pkg pkg-build bench demo demo-keys serve test \
+.PHONY: help setup pkg pkg-build bench bench-browser bench-deps demo demo-keys serve test \
         lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-clock-ahead test-wasm test-js test-types test-worker test-www pkg-built clean
 
 help:
@@ -71,18 +72,37 @@ pkg-build:
 
 # BENCH_ARGS=--quick for a smoke run (1 KiB + 1 MiB, small N); the default is the full run.
 # BENCH_RUNS independent runs (default 3) are combined cell by cell (median of the run
-# medians), the harness's honest way to quote figures on a noisy 2-core machine.
+# medians), the harness's honest way to quote figures on a noisy 2-core machine. Each run
+# times Node (benches/peers) and then headless Chromium (benches/browser: the same adapters in a
+# Web Worker); BENCH_ARGS goes to both. BENCH_WEB is the web build the Chromium side loads (a
+# copy elsewhere keeps a run apart from a concurrent `make pkg`).
 BENCH_ARGS ?=
 BENCH_RUNS ?= 3
+BENCH_WEB  ?= pkg/dist/web
 BENCH_OUT  := results-mailseal
-bench: pkg
+BENCH_IDLE := PEERBENCH_MAX_IDLE_WAIT_S=$${PEERBENCH_MAX_IDLE_WAIT_S:-20}
+# Run $$i of each side, in benches/peers.
+BENCH_NODE     = $(BENCH_IDLE) node --expose-gc bench.mjs $(BENCH_ARGS) --adapter ./adapters/mailseal.mjs --out $(BENCH_OUT)-run$$i
+BENCH_CHROMIUM = $(BENCH_IDLE) node ../browser/bench.mjs $(BENCH_ARGS) --mailseal $(abspath $(BENCH_WEB)) --out $(BENCH_OUT)-chromium-run$$i
+# $(call bench-combine,PREFIX): the BENCH_RUNS runs PREFIX-runN.json into PREFIX.json and PREFIX.md.
+bench-combine = cd benches/peers && node bench.mjs $(foreach i,$(shell seq $(BENCH_RUNS)),--combine $(1)-run$(i).json) --out $(1)
+
+bench: pkg bench-deps
+	cd benches/peers && for i in $$(seq $(BENCH_RUNS)); do { $(BENCH_NODE) && $(BENCH_CHROMIUM); } || exit 1; done
+	$(call bench-combine,$(BENCH_OUT))
+	$(call bench-combine,$(BENCH_OUT)-chromium)
+	node benches/write-results.mjs $(if $(filter --quick,$(BENCH_ARGS)),quick,full) $(BENCH_RUNS) $(BENCH_OUT) $(BENCH_OUT)-chromium
+
+# The Chromium side only, on the package as built (make pkg): benches/peers/results-mailseal-chromium.md
+# (and .json); RESULTS.md is left as it is.
+bench-browser: bench-deps
+	cd benches/peers && for i in $$(seq $(BENCH_RUNS)); do $(BENCH_CHROMIUM) || exit 1; done
+	$(call bench-combine,$(BENCH_OUT)-chromium)
+
+bench-deps:
 	cd benches/peers && npm ci --no-audit --no-fund
 	cd benches/peers && { [ -e keys/x509/rsa2048.crt ] || ./gen-keys.sh; }
-	cd benches/peers && for i in $$(seq $(BENCH_RUNS)); do \
-		PEERBENCH_MAX_IDLE_WAIT_S=$${PEERBENCH_MAX_IDLE_WAIT_S:-20} \
-		node --expose-gc bench.mjs $(BENCH_ARGS) --adapter ./adapters/mailseal.mjs --out $(BENCH_OUT)-run$$i || exit 1; done
-	cd benches/peers && node bench.mjs $(foreach i,$(shell seq $(BENCH_RUNS)),--combine $(BENCH_OUT)-run$(i).json) --out $(BENCH_OUT)
-	node benches/write-results.mjs $(BENCH_OUT) $(if $(filter --quick,$(BENCH_ARGS)),quick,full) $(BENCH_RUNS)
+	cd benches/browser && npm ci --no-audit --no-fund
 
 # ---- demo ---------------------------------------------------------------------------------
 

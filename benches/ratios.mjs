@@ -7,22 +7,29 @@ const SIZE_ORDER = ['1k', '1m', '10m'];
 const LABEL = { '1k': '1 KiB', '1m': '1 MiB', '10m': '10 MiB' };
 const LIMIT = { '1k': 1.5, '1m': 1.0, '10m': 1.0 };
 
+/** { mailseal, best, peer, ratio } from one cell's result rows (one per column), or null without both sides. */
+export function cellRatio(rows) {
+  const ok = rows.filter((r) => r.status === 'ok');
+  const mailseal = ok.find((r) => r.adapter.startsWith('mailseal'));
+  const peers = ok.filter((r) => PEERS.includes(r.adapter));
+  if (!mailseal || peers.length === 0) return null;
+  const best = peers.reduce((a, b) => (a.median_ms <= b.median_ms ? a : b));
+  return { mailseal: mailseal.median_ms, best: best.median_ms, peer: best.adapter, ratio: mailseal.median_ms / best.median_ms };
+}
+
 /** Rows { payload, size, op, keyType, mailseal, best, peer, ratio } for every cell with both. */
 export function ratios(results) {
   const cells = new Map();
   for (const r of results) {
-    if (r.status !== 'ok') continue;
     const key = [r.payload, r.size, r.op, r.keyType].join('|');
-    if (!cells.has(key)) cells.set(key, { payload: r.payload, size: r.size, op: r.op, keyType: r.keyType, by: {} });
-    cells.get(key).by[r.adapter] = r.median_ms;
+    if (!cells.has(key)) cells.set(key, []);
+    cells.get(key).push(r);
   }
   const rows = [];
-  for (const c of cells.values()) {
-    const mailseal = Object.entries(c.by).find(([a]) => a.startsWith('mailseal'))?.[1];
-    const peers = PEERS.filter((p) => c.by[p] !== undefined);
-    if (mailseal === undefined || peers.length === 0) continue;
-    const peer = peers.reduce((a, b) => (c.by[a] <= c.by[b] ? a : b));
-    rows.push({ ...c, mailseal, best: c.by[peer], peer, ratio: mailseal / c.by[peer] });
+  for (const cell of cells.values()) {
+    const q = cellRatio(cell);
+    const { payload, size, op, keyType } = cell[0];
+    if (q) rows.push({ payload, size, op, keyType, ...q });
   }
   return rows;
 }

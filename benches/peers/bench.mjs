@@ -74,6 +74,8 @@ import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mimePayload } from './payloads.mjs';
+import { cellRatio } from '../ratios.mjs';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 process.chdir(ROOT);
@@ -189,66 +191,6 @@ function loadKeys() {
 
 // ------------------------------------------------------------------ payloads
 function randomPayload(n) { const u = new Uint8Array(n); crypto.randomFillSync(u); return u; }
-
-// Deterministic, realistic RFC 5322/MIME message of exactly n bytes, CRLF line endings:
-// small sizes = single text/plain (quoted-printable) part; larger = multipart/mixed with
-// multipart/alternative (text/plain + text/html) and a base64 application/pdf attachment filling the rest.
-function mimePayload(n) {
-  let seed = 0x9e3779b9 ^ n;
-  const rnd = () => { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed / 4294967296; };
-  const words = ('the of and to in is that for it as was with be by on not he this are or his from at which but have an they ' +
-    'you were her all she there would their we him been has when who will more no if out so said what up its about into than ' +
-    'them can only other new some could time these two may then do first any my now such like our over man me even most made ' +
-    'after also did many before must through back years where much your way well down should because each just those people ' +
-    'quarterly report budget meeting schedule attached please review invoice contract project deadline regards thanks ' +
-    'Grüße naïve café résumé Zürich').split(' ');
-  const sentence = () => { const k = 6 + Math.floor(rnd() * 12); const w = []; for (let i = 0; i < k; i++) w.push(words[Math.floor(rnd() * words.length)]); const s = w.join(' '); return s[0].toUpperCase() + s.slice(1) + '.'; };
-  const qpLines = (bytesWanted) => { // quoted-printable-ish text, lines <= 76
-    const out = []; let len = 0;
-    while (len < bytesWanted) {
-      let para = ''; const ns = 2 + Math.floor(rnd() * 4); for (let i = 0; i < ns; i++) para += (i ? ' ' : '') + sentence();
-      para = Buffer.from(para, 'utf8').toString('latin1').replace(/[\x80-\xff=]/g, (c) => '=' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
-      while (para.length > 75) { let cut = para.lastIndexOf(' ', 74); if (cut < 40) cut = 74; while (/=.?$/.test(para.slice(cut - 2, cut))) cut--; out.push(para.slice(0, cut) + (para[cut] === ' ' ? ' =' : '=')); len += out[out.length - 1].length + 2; para = para.slice(para[cut] === ' ' ? cut + 1 : cut); }
-      out.push(para, ''); len += para.length + 4;
-    }
-    return out.join('\r\n');
-  };
-  const headers = [
-    'Return-Path: <alice@example.org>',
-    'Received: from mail.example.org (mail.example.org [192.0.2.10])\r\n\tby mx.example.net with ESMTPS id 4Xbench01\r\n\tfor <bob@example.net>; Tue, 14 May 2024 09:12:44 +0000',
-    'From: Alice Example <alice@example.org>', 'To: Bob Example <bob@example.net>', 'Cc: Carol <carol@example.com>',
-    'Subject: =?UTF-8?Q?Quarterly_report_=E2=80=93_draft_for_review?=', 'Date: Tue, 14 May 2024 11:12:40 +0200',
-    'Message-ID: <20240514091240.bench.0001@example.org>', 'MIME-Version: 1.0', 'X-Mailer: peerbench 1.0',
-  ].join('\r\n') + '\r\n';
-  const enc = (s) => Buffer.from(s, 'latin1');
-  if (n <= 8192) {
-    const head = headers + 'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n';
-    let body = qpLines(n);
-    const buf = enc(head + body);
-    return new Uint8Array(buf.subarray(0, n)); // truncated mid-line at the exact size
-  }
-  const B1 = '=_bench_mixed_7f3a9c', B2 = '=_bench_alt_51e2d0';
-  const plain = qpLines(2500);
-  const html = '<html><head><meta charset="utf-8"></head><body>\r\n' + plain.split('\r\n\r\n').map((p) => '<p>' + p.replace(/=\r\n/g, '') + '</p>').join('\r\n') + '\r\n</body></html>';
-  const pre = headers + `Content-Type: multipart/mixed; boundary="${B1}"\r\n\r\nThis is a multi-part message in MIME format.\r\n` +
-    `--${B1}\r\nContent-Type: multipart/alternative; boundary="${B2}"\r\n\r\n` +
-    `--${B2}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${plain}\r\n` +
-    `--${B2}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${html}\r\n` +
-    `--${B2}--\r\n\r\n--${B1}\r\nContent-Type: application/pdf; name="Q2-report.pdf"\r\nContent-Transfer-Encoding: base64\r\n` +
-    `Content-Disposition: attachment; filename="Q2-report.pdf"\r\n\r\n`;
-  const post = `\r\n--${B1}--\r\n`;
-  const room = n - pre.length - post.length;
-  // attachment: base64 of pseudo-random "PDF" bytes, 76-char lines + CRLF, trimmed to fit exactly
-  const rawLen = Math.ceil(room / 78 * 57) + 64;
-  const raw = Buffer.alloc(rawLen); raw.write('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
-  for (let i = 16; i < rawLen; i++) raw[i] = (rnd() * 256) | 0;
-  const b64 = raw.toString('base64').replace(/.{76}/g, '$&\r\n');
-  let att = b64.slice(0, room);
-  if (att.endsWith('\r')) att = att.slice(0, -1) + 'A';
-  const buf = enc(pre + att + post);
-  if (buf.length !== n) throw new Error(`mime payload size ${buf.length} != ${n}`);
-  return new Uint8Array(buf);
-}
 
 // ------------------------------------------------------------------ timing
 const hasGC = typeof globalThis.gc === 'function';
@@ -475,7 +417,9 @@ function kb(n) { return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : `${
 function toMarkdown(R) {
   const L = [];
   L.push('# peerbench results', '');
-  L.push(`Generated ${R.meta.date} — ${R.meta.cpu} (${R.meta.cores} vCPU), ${R.meta.os}, Node ${R.meta.node}${R.meta.gc ? ', --expose-gc' : ''}.`, '');
+  // mailseal addition: runs of benches/browser (meta.browser: Chromium, a Web Worker) render here too.
+  const where = R.meta.browser ? `${R.meta.browser} (headless), in a ${R.meta.worker}` : `Node ${R.meta.node}`;
+  L.push(`Generated ${R.meta.date} — ${R.meta.cpu} (${R.meta.cores} vCPU), ${R.meta.os}, ${where}${R.meta.gc ? ', --expose-gc' : ''}.`, '');
   L.push('| column | version |', '|---|---|');
   for (const a of R.meta.adapters) L.push(`| ${a.name} | ${a.version} |`);
   L.push('');
@@ -487,15 +431,24 @@ function toMarkdown(R) {
   }
   L.push(`Timing: median / min of N timed calls after warm-up (N adapted to size, budget ${R.meta.budget_ms} ms per cell; N in results.json). ` +
     'MB/s = payload bytes / 10^6 / median seconds (plaintext size for every op). ' +
-    'Native cells: `raw` = whole process (spawnSync) time; `net` = raw − process-startup baseline measured just before the cell ' +
-    '(`openssl version` for openssl, `gpg --version` for gpg); MB/s for native uses net.', '');
+    (R.meta.browser ? `Clock: performance.now() in the worker${R.meta.cross_origin_isolated ? ' (cross-origin isolated)' : ''}, ${fmtMs(R.meta.timer_step_ms * 1e3)} µs steps.` : '') +
+    (R.meta.adapters.some((a) => a.native) ? 'Native cells: `raw` = whole process (spawnSync) time; `net` = raw − process-startup baseline measured just before the cell ' +
+    '(`openssl version` for openssl, `gpg --version` for gpg); MB/s for native uses net.' : ''), '');
   if (R.startup) {
     L.push('## Process-startup baselines (spawnSync from this Node process)', '');
     L.push('| baseline | median ms |', '|---|---|');
     for (const [k, v] of Object.entries(R.startup)) L.push(`| ${k} | ${fmtMs(v)} |`);
     L.push('');
   }
-  if (R.coldStart) {
+  if (R.coldStart?.worker) { // benches/browser: a fresh Web Worker per sample instead of a fresh process
+    L.push(`## Module load / init (fresh dedicated Worker per sample, median of ${R.coldStart.reps}${R.meta.combined_from ? ' per run, median over runs; min over all' : ''})`, '');
+    L.push(`Each library's browser build from the local server (no-store: no HTTP or code cache). Bare worker (\`new Worker()\` to its first message, no import): ${fmtMs(R.coldStart.node_bare_process_ms)} ms.`, '');
+    L.push('| column | module | import + init (ms, median / min) | worker wall − bare worker (ms) |', '|---|---|---|---|');
+    for (const [n, c] of Object.entries(R.coldStart.adapters)) {
+      L.push(`| ${n} | ${c.module} | ${fmtMs(c.import_ms)} / ${fmtMs(c.import_min_ms)} | ${fmtMs(c.process_minus_bare_ms)} |`);
+    }
+    L.push('');
+  } else if (R.coldStart) {
     L.push(`## Module load / init (fresh \`node\` process, median of ${R.coldStart.reps}${R.meta.combined_from ? ' per run, median over runs; min over all' : ''})`, '');
     L.push(`Bare \`node --input-type=module -e 'import fs…'\` process: ${fmtMs(R.coldStart.node_bare_process_ms)} ms.`, '');
     L.push('| column | import (ms, median / min) | first op (ms, median / min) | first op | process wall − bare node (ms) |', '|---|---|---|---|---|');
@@ -523,8 +476,11 @@ function toMarkdown(R) {
         const rows = R.results.filter((r) => r.family === family && r.payload === payload);
         if (!rows.length) continue;
         L.push(`## ${family === 'pgp' ? 'OpenPGP' : 'S/MIME (CMS)'} — payload: ${payload === 'random' ? 'random bytes' : 'realistic MIME text (CRLF)'}`, '');
-        L.push('Cell: `median / min ms · MB/s`' + (cols.some((c) => R.meta.adapters.find((a) => a.name === c).native) ? '; native: `raw median ms (net ms) · net MB/s`' : ''), '');
-        L.push(`| operation | key | size | ${cols.join(' | ')} |`, `|---|---|---|${cols.map(() => '---:').join('|')}|`);
+        // mailseal addition: a last column with mailseal / best JS peer (benches/ratios.mjs), issue 12's figure.
+        const ratioCol = cols.some((c) => c.startsWith('mailseal'));
+        L.push('Cell: `median / min ms · MB/s`' + (cols.some((c) => R.meta.adapters.find((a) => a.name === c).native) ? '; native: `raw median ms (net ms) · net MB/s`' : '') +
+          (ratioCol ? '; last column: mailseal\'s median / the smallest median of OpenPGP.js, PKI.js, node-forge in the row (— without both)' : ''), '');
+        L.push(`| operation | key | size | ${cols.join(' | ')} |${ratioCol ? ' mailseal / best JS peer |' : ''}`, `|---|---|---|${cols.map(() => '---:').join('|')}|${ratioCol ? '---:|' : ''}`);
         const seen = new Set();
         for (const r of rows) {
           const k = `${r.op}|${r.keyType}|${r.size}`; if (seen.has(k)) continue; seen.add(k);
@@ -543,6 +499,10 @@ function toMarkdown(R) {
             if (x.status === 'not-implemented') return '—';
             return `${x.status === 'error' ? 'ERROR' : 'n/a'} [${note(x.reason)}]`;
           });
+          if (ratioCol) {
+            const q = cellRatio(rows.filter((y) => y.op === r.op && y.keyType === r.keyType && y.size === r.size));
+            cells.push(q ? `${q.ratio.toFixed(2)}×` : '—');
+          }
           L.push(`| ${r.opLabel} | ${KT_LABEL[r.keyType]} | ${SIZE_DEFS[r.size].label} | ${cells.join(' | ')} |`);
         }
         L.push('');
@@ -550,7 +510,7 @@ function toMarkdown(R) {
     }
     if (notes.size) { L.push('Notes:', ''); for (const [t, id] of notes) L.push(`- [${id}] ${t}`); L.push(''); }
     const c = R.meta.contamination;
-    if (c) L.push(`Interference guard: a cell is re-run (after waiting for idle) when other processes on this shared VM used > ${c.threshold * 100}% of all CPU during it; † marks cells still above that after 2 re-runs (${c.cells_over_threshold} of ${c.cells} cells; ${c.reran_cells} cell re-runs; ${c.idle_wait_total_s ?? '?'} s spent waiting for idle). Native "net <x" = below the startup-baseline noise, no MB/s given.`, '');
+    if (c) L.push(`Interference guard: a cell is re-run (after waiting for idle) when other processes on this shared VM used > ${c.threshold * 100}% of all CPU during it; † marks cells still above that after 2 re-runs (${c.cells_over_threshold} of ${c.cells} cells; ${c.reran_cells} cell re-runs; ${c.idle_wait_total_s ?? '?'} s spent waiting for idle).${R.meta.adapters.some((a) => a.native) ? ' Native "net <x" = below the startup-baseline noise, no MB/s given.' : ''}`, '');
   }
   if (R.roundtrip && R.roundtrip.length) {
     L.push(`## Cross-implementation round trips (payload: ${R.meta.roundtrip_payload})`, '');
