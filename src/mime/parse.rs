@@ -331,7 +331,11 @@ impl<'a> MimeTree<'a> {
             .skip(id + 1)
             .position(|p| p.depth <= top.depth)
             .map_or(self.parts.len(), |n| id + 1 + n);
-        let shift = |r: &Range<usize>| r.start - base..r.end - base;
+        // `None` (the caller parses the bytes instead) should a range of a damaged input lie
+        // outside the part's own.
+        let shift = |r: &Range<usize>| -> Option<Range<usize>> {
+            (r.start >= base && r.end <= top.range.end).then(|| r.start - base..r.end - base)
+        };
         let mut parts = Vec::with_capacity(end - id);
         for p in self.parts.get(id..end)? {
             let mut q = p.clone();
@@ -339,10 +343,10 @@ impl<'a> MimeTree<'a> {
             q.parent = p.parent.filter(|_| p.id != id).map(|parent| parent - id);
             q.children = p.children.iter().map(|c| c - id).collect();
             q.depth -= top.depth;
-            q.range = shift(&p.range);
-            q.body_range = shift(&p.body_range);
+            q.range = shift(&p.range)?;
+            q.body_range = shift(&p.body_range)?;
             for h in &mut q.headers {
-                h.range = shift(&h.range);
+                h.range = shift(&h.range)?;
             }
             parts.push(q);
         }
@@ -461,14 +465,7 @@ pub fn parse_head(raw: &[u8]) -> Result<(Vec<HeaderField>, usize)> {
         .parts
         .first()
         .ok_or_else(|| malformed("The message has no header fields."))?;
-    let headers: Vec<HeaderField> = part
-        .headers
-        .iter()
-        .map(|h| HeaderField {
-            name: h.name.as_str().to_string(),
-            range: (h.offset_field as usize).min(raw.len())..(h.offset_end as usize).min(raw.len()),
-        })
-        .collect();
+    let headers = header_fields(raw, &part.headers);
     let after_fields = headers.last().map_or(0, |h| h.range.end);
     let rest = raw.get(after_fields..).unwrap_or_default();
     let empty_line = if rest.starts_with(b"\r\n") {
@@ -477,6 +474,17 @@ pub fn parse_head(raw: &[u8]) -> Result<(Vec<HeaderField>, usize)> {
         usize::from(rest.starts_with(b"\n"))
     };
     Ok((headers, after_fields + empty_line))
+}
+
+/// mail-parser's header fields as ours: names, and ranges clamped to the input.
+fn header_fields(raw: &[u8], headers: &[mail_parser::Header<'_>]) -> Vec<HeaderField> {
+    headers
+        .iter()
+        .map(|h| HeaderField {
+            name: h.name.as_str().to_string(),
+            range: (h.offset_field as usize).min(raw.len())..(h.offset_end as usize).min(raw.len()),
+        })
+        .collect()
 }
 
 /// Walks mail-parser's part list from the root and builds our parts with checked ranges.
@@ -551,14 +559,7 @@ fn convert(
     let disposition = mp.content_disposition().map(ContentType::from_parser);
     let filename = mp.attachment_name().map(str::to_string);
     let transfer_encoding = TransferEncoding::parse(mp.content_transfer_encoding());
-    let headers: Vec<HeaderField> = mp
-        .headers
-        .iter()
-        .map(|h| HeaderField {
-            name: h.name.as_str().to_string(),
-            range: (h.offset_field as usize).min(raw.len())..(h.offset_end as usize).min(raw.len()),
-        })
-        .collect();
+    let headers = header_fields(raw, &mp.headers);
     let count = |name: HeaderName<'_>| mp.headers.iter().filter(|h| h.name == name).count();
     let ambiguous = count(HeaderName::ContentType) > 1
         || count(HeaderName::ContentTransferEncoding) > 1

@@ -242,6 +242,20 @@ fn run(cipher: &NodeCipher, data: &[u8]) -> Result<Vec<u8>, JsValue> {
     Ok(out)
 }
 
+/// AES in `mode` ("cbc", "cfb") with node:crypto, one call over `data`; `None` for a key size
+/// it has no cipher for, or any error.
+fn node_aes(mode: &str, key: &[u8], iv: &[u8], data: &[u8], encrypt: bool) -> Option<Vec<u8>> {
+    let name = aes_name(mode, key.len())?;
+    with_node(|m| {
+        let cipher = if encrypt {
+            m.create_cipheriv(&name, key, iv)?
+        } else {
+            m.create_decipheriv(&name, key, iv)?
+        };
+        run(&cipher, data)
+    })
+}
+
 /// node:crypto answers at once: small inputs are worth handing over (the threshold is where a
 /// call costs about what RustCrypto takes for the same bytes in wasm).
 const NODE_MIN_BYTES: usize = 2048;
@@ -267,9 +281,7 @@ impl CryptoProvider for NodeCrypto {
         iv: &'a [u8],
         plaintext: &'a [u8],
     ) -> Pending<'a, Option<Vec<u8>>> {
-        let out = aes_name("cbc", key.len())
-            .and_then(|name| with_node(|m| run(&m.create_cipheriv(&name, key, iv)?, plaintext)));
-        ready(out)
+        ready(node_aes("cbc", key, iv, plaintext, true))
     }
 
     fn aes_cbc_decrypt<'a>(
@@ -278,9 +290,7 @@ impl CryptoProvider for NodeCrypto {
         iv: &'a [u8],
         ct: &'a [u8],
     ) -> Pending<'a, Option<SecretBytes>> {
-        let out = aes_name("cbc", key.len())
-            .and_then(|name| with_node(|m| run(&m.create_decipheriv(&name, key, iv)?, ct)));
-        ready(out.map(SecretBytes::new))
+        ready(node_aes("cbc", key, iv, ct, false).map(SecretBytes::new))
     }
 
     fn aes_gcm_encrypt<'a>(
@@ -314,9 +324,7 @@ impl CryptoProvider for NodeCrypto {
         data: &'a [u8],
     ) -> Pending<'a, Option<Vec<u8>>> {
         // OpenSSL's aes-*-cfb is CFB128: full-block feedback, what SEIPD v1 uses.
-        let out = aes_name("cfb", key.len())
-            .and_then(|name| with_node(|m| run(&m.create_cipheriv(&name, key, iv)?, data)));
-        ready(out)
+        ready(node_aes("cfb", key, iv, data, true))
     }
 
     #[cfg(feature = "openpgp")]
@@ -326,9 +334,7 @@ impl CryptoProvider for NodeCrypto {
         iv: &'a [u8],
         ct: &'a [u8],
     ) -> Pending<'a, Option<SecretBytes>> {
-        let out = aes_name("cfb", key.len())
-            .and_then(|name| with_node(|m| run(&m.create_decipheriv(&name, key, iv)?, ct)));
-        ready(out.map(SecretBytes::new))
+        ready(node_aes("cfb", key, iv, ct, false).map(SecretBytes::new))
     }
 
     fn rsa_raw_private(&self, key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<SecretBytes> {
