@@ -146,23 +146,35 @@ pub(crate) trait CryptoProvider: Send + Sync {
     /// not decrypt, final (OpenSSL's OAEP decoding is constant time and gives one error for
     /// every failure, so retrying elsewhere would only add a timing difference).
     #[cfg(feature = "smime")]
-    fn rsa_oaep_decrypt(
-        &self,
-        _key: &rsa::RsaPrivateKey,
+    fn rsa_oaep_decrypt<'a>(
+        &'a self,
+        _key: &'a rsa::RsaPrivateKey,
         _hash: DigestAlg,
-        _c: &[u8],
-    ) -> Option<Option<SecretBytes>> {
-        None
+        _c: &'a [u8],
+    ) -> Pending<'a, Option<Option<SecretBytes>>> {
+        ready(None)
     }
-    /// An RSASSA-PKCS1-v1_5 signature over `message` with `alg`. Synchronous, node:crypto only
-    /// (WebCrypto's is asynchronous and would need the key imported as PKCS#8 per call).
-    fn rsa_pkcs1v15_sign(
-        &self,
-        _key: &rsa::RsaPrivateKey,
+    /// An RSASSA-PKCS1-v1_5 signature over `message` with `alg`, the platform hashing it
+    /// (WebCrypto signs messages, not digests).
+    fn rsa_sign_message<'a>(
+        &'a self,
+        _key: &'a rsa::RsaPrivateKey,
         _alg: DigestAlg,
-        _message: &[u8],
-    ) -> Option<Vec<u8>> {
-        None
+        _message: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        ready(None)
+    }
+    /// Whether `signature` is a valid RSASSA-PKCS1-v1_5 signature with `alg` over `message`, as
+    /// far as the platform can tell: `Some(true)` confirms, anything else only means "not
+    /// confirmed" (see [`rsa_signature_confirmed`]).
+    fn rsa_verify_message<'a>(
+        &'a self,
+        _key: &'a rsa::RsaPublicKey,
+        _alg: DigestAlg,
+        _message: &'a [u8],
+        _signature: &'a [u8],
+    ) -> Pending<'a, Option<bool>> {
+        ready(None)
     }
     /// AES-CFB (full-block feedback, no resynchronisation: OpenPGP's SEIPD v1, RFC 9580
     /// §5.13.1) over `data` of any length. Not every platform has it: the default declines.
@@ -186,17 +198,16 @@ pub(crate) trait CryptoProvider: Send + Sync {
     ) -> Pending<'a, Option<SecretBytes>> {
         ready(None)
     }
-    /// Whether [`Self::rsa_pkcs1v15_sign_digest_info`] is offered: callers build the RSA key
-    /// for it only then.
+    /// Whether RSA keys sign on the platform ([`Self::rsa_pkcs1v15_sign_digest_info`] or
+    /// [`Self::rsa_sign_message`]): callers build the `rsa` crate's copy of a key only then.
     #[cfg(feature = "openpgp")]
-    fn signs_rsa_digests(&self) -> bool {
+    fn signs_rsa(&self) -> bool {
         false
     }
     /// An RSASSA-PKCS1-v1_5 signature over a hash computed elsewhere (OpenPGP hashes its own
     /// signature trailer): `digest_info` is the DER DigestInfo (the scheme's prefix ‖ the
     /// hash), which the platform pads (block type 1, RFC 8017 §9.2) and signs. Synchronous,
-    /// node:crypto only (`privateEncrypt`).
-    #[cfg(feature = "openpgp")]
+    /// node:crypto only (`privateEncrypt`); it saves hashing the message a second time.
     fn rsa_pkcs1v15_sign_digest_info(
         &self,
         _key: &rsa::RsaPrivateKey,
@@ -394,73 +405,94 @@ pub(crate) fn rsa_raw_private(key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<Secr
         .filter(|em| em.len() == key.size())
 }
 
-/// RSAES-OAEP decryption on the platform where it has it (node:crypto): `None` when it does
-/// not, and the caller decrypts in wasm; otherwise the platform's answer, final.
+/// RSAES-OAEP decryption on the platform where it has it (node:crypto, WebCrypto): `None` when
+/// it does not, and the caller decrypts in wasm; otherwise the platform's answer, final.
 #[cfg(feature = "smime")]
-pub(crate) fn rsa_oaep_decrypt(
+pub(crate) async fn rsa_oaep_decrypt(
     key: &rsa::RsaPrivateKey,
     hash: DigestAlg,
     c: &[u8],
 ) -> Option<Option<SecretBytes>> {
-    platform(usize::MAX)?.rsa_oaep_decrypt(key, hash, c)
+    platform(usize::MAX)?.rsa_oaep_decrypt(key, hash, c).await
 }
 
-/// An RSASSA-PKCS1-v1_5 signature with SHA-256 over `message`: on the platform where it signs
-/// synchronously (node:crypto), checked against the public key before it is used (a fault or
-/// a wrong key gives no signature out), else in wasm (`None` only if the key cannot sign).
-#[cfg(feature = "smime")]
-pub(crate) fn rsa_sign_sha256(
+/// The `rsa` crate's RSASSA-PKCS1-v1_5 scheme (the DigestInfo prefix) for `alg`; `None` for
+/// SHA-1 and SHA-224, which mailseal does not sign with.
+pub(crate) fn pkcs1v15_scheme(alg: DigestAlg) -> Option<rsa::Pkcs1v15Sign> {
+    match alg {
+        DigestAlg::Sha256 => Some(rsa::Pkcs1v15Sign::new::<sha2::Sha256>()),
+        DigestAlg::Sha384 => Some(rsa::Pkcs1v15Sign::new::<sha2::Sha384>()),
+        DigestAlg::Sha512 => Some(rsa::Pkcs1v15Sign::new::<sha2::Sha512>()),
+        DigestAlg::Sha1 | DigestAlg::Sha224 => None,
+    }
+}
+
+/// An RSASSA-PKCS1-v1_5 signature with `alg` over `message` (whose digest is `digest`): on the
+/// platform where it signs (node:crypto over the digest, WebCrypto over the message), checked
+/// against the public key before it is used (a fault or a wrong key gives no signature out),
+/// else in wasm. `None` only if the key cannot sign.
+pub(crate) async fn rsa_sign(
     key: &rsa::RsaPrivateKey,
+    alg: DigestAlg,
     message: &[u8],
+    digest: &[u8],
     rng: &mut dyn crate::rng::Rng,
 ) -> Option<Vec<u8>> {
-    use sha2::Digest;
-    let hashed = sha2::Sha256::digest(message);
-    let scheme = || rsa::Pkcs1v15Sign::new::<sha2::Sha256>();
-    let platform = platform(usize::MAX)
-        .and_then(|p| p.rsa_pkcs1v15_sign(key, DigestAlg::Sha256, message))
-        .filter(|sig| signature_holds(key, scheme(), &hashed, sig));
-    platform.or_else(|| key.sign_with_rng(&mut &mut *rng, scheme(), &hashed).ok())
+    if let Some(sig) = rsa_sign_on_platform(key, alg, message, digest).await {
+        return Some(sig);
+    }
+    let mut rng = rng;
+    key.sign_with_rng(&mut rng, pkcs1v15_scheme(alg)?, digest)
+        .ok()
 }
 
-/// Whether the platform signs RSA digests ([`rsa_sign_digest_on_platform`]).
+/// Whether the platform signs with RSA keys ([`rsa_sign_on_platform`]).
 #[cfg(feature = "openpgp")]
-pub(crate) fn platform_signs_rsa_digests() -> bool {
-    platform(usize::MAX).is_some_and(|p| p.signs_rsa_digests())
+pub(crate) fn platform_signs_rsa() -> bool {
+    platform(usize::MAX).is_some_and(|p| p.signs_rsa())
 }
 
-/// An RSASSA-PKCS1-v1_5 signature over `digest` (a hash of `scheme`'s algorithm) made by the
-/// platform and checked against the public key before it is used; `None` where the platform
-/// does not sign, or gave a signature that does not verify: the caller signs in wasm then.
-#[cfg(feature = "openpgp")]
-pub(crate) fn rsa_sign_digest_on_platform(
+/// [`rsa_sign`] on the platform only: `None` where it does not sign, or gave a signature that
+/// does not verify, and the caller signs in wasm then.
+pub(crate) async fn rsa_sign_on_platform(
     key: &rsa::RsaPrivateKey,
-    scheme: rsa::Pkcs1v15Sign,
+    alg: DigestAlg,
+    message: &[u8],
     digest: &[u8],
 ) -> Option<Vec<u8>> {
+    if let Some(sig) = rsa_sign_digest_on_platform(key, alg, digest) {
+        return Some(sig);
+    }
+    let scheme = pkcs1v15_scheme(alg)?;
+    let p = platform(usize::MAX)?;
+    let signature = p.rsa_sign_message(key, alg, message).await?;
+    let public = key.to_public_key();
+    let holds = p
+        .rsa_verify_message(&public, alg, message, &signature)
+        .await
+        == Some(true)
+        || public.verify(scheme, digest, &signature).is_ok();
+    holds.then_some(signature)
+}
+
+/// The synchronous part of [`rsa_sign_on_platform`]: a signature over `digest` where the
+/// platform signs digests (node:crypto), checked against the public key; else `None`.
+pub(crate) fn rsa_sign_digest_on_platform(
+    key: &rsa::RsaPrivateKey,
+    alg: DigestAlg,
+    digest: &[u8],
+) -> Option<Vec<u8>> {
+    let scheme = pkcs1v15_scheme(alg)?;
     if scheme.hash_len != Some(digest.len()) {
         return None;
     }
     let mut digest_info = scheme.prefix.to_vec();
     digest_info.extend_from_slice(digest);
-    platform(usize::MAX)?
-        .rsa_pkcs1v15_sign_digest_info(key, &digest_info)
-        .filter(|sig| signature_holds(key, scheme, digest, sig))
-}
-
-/// The check of a signature the platform made, before it leaves (a faulty private operation
-/// must give no signature out): the platform's public operation confirms it, or else the
-/// `rsa` crate's (an RSA-3072 public operation in wasm is ~3 ms, a fifth of a small signed
-/// message).
-fn signature_holds(
-    key: &rsa::RsaPrivateKey,
-    scheme: rsa::Pkcs1v15Sign,
-    digest: &[u8],
-    signature: &[u8],
-) -> bool {
+    let signature = platform(usize::MAX)?.rsa_pkcs1v15_sign_digest_info(key, &digest_info)?;
     let public = key.to_public_key();
-    rsa_signature_confirmed(&public, &scheme, digest, signature)
-        || public.verify(scheme, digest, signature).is_ok()
+    let holds = rsa_signature_confirmed(&public, &scheme, digest, &signature)
+        || public.verify(scheme, digest, &signature).is_ok();
+    holds.then_some(signature)
 }
 
 /// [`rsa_encrypt`] on the platform only: `None` where it has no RSA.

@@ -4,7 +4,7 @@
 //! hash is taken here instead: the data, then the signature's hashed fields and trailer exactly
 //! as rPGP serializes them ([`SignatureConfig::hash_signature_data`],
 //! [`SignatureConfig::trailer`]), through `crate::crypto::provider` (node:crypto, WebCrypto).
-//! The key signs the digest and rPGP assembles the packet ([`Signature::from_config`]), so every
+//! The key signs (on the platform where it can, `super::signer`) and rPGP assembles the packet ([`Signature::from_config`]), so every
 //! byte of the result is rPGP's; only where the hash is computed differs. v6 keys (salted
 //! hashes) stay with rPGP's own signing.
 
@@ -12,9 +12,10 @@ use std::sync::{Arc, Mutex};
 
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{Signature, SignatureConfig, SignatureType, Subpacket};
-use pgp::types::{KeyVersion, Password, SigningKey};
+use pgp::types::{KeyDetails, KeyVersion};
 use sha2::digest::{DynDigest, InvalidBufferSize};
 
+use super::signer::{digest_alg, Signer};
 use crate::crypto::provider::{self, DigestAlg};
 use crate::secret::SecretBytes;
 
@@ -56,20 +57,11 @@ impl DynDigest for HashedFields {
     }
 }
 
-fn digest_alg(hash: HashAlgorithm) -> Option<DigestAlg> {
-    match hash {
-        HashAlgorithm::Sha256 => Some(DigestAlg::Sha256),
-        HashAlgorithm::Sha384 => Some(DigestAlg::Sha384),
-        HashAlgorithm::Sha512 => Some(DigestAlg::Sha512),
-        _ => None,
-    }
-}
-
 /// A v4 binary signature by `key` over `data` with these subpackets; `None` when this path does
 /// not apply (a v6 key, another hash) and rPGP's own signing is to be used. `Some(None)`: the
 /// key did not sign.
 pub(super) async fn binary_signature(
-    key: &dyn SigningKey,
+    key: &Signer<'_>,
     hash: HashAlgorithm,
     hashed: Vec<Subpacket>,
     unhashed: Vec<Subpacket>,
@@ -86,7 +78,7 @@ pub(super) async fn binary_signature(
 }
 
 async fn sign(
-    key: &dyn SigningKey,
+    key: &Signer<'_>,
     config: SignatureConfig,
     alg: DigestAlg,
     data: &[u8],
@@ -102,7 +94,8 @@ async fn sign(
     let digest = provider::digest(alg, &hashed).await;
     let signed_hash_value = [*digest.first()?, *digest.get(1)?];
     let signature = key
-        .sign(&Password::empty(), config.hash_alg, &digest)
+        .sign_data(config.hash_alg, &hashed, &digest)
+        .await
         .ok()?;
     Signature::from_config(config, signed_hash_value, signature).ok()
 }

@@ -1,10 +1,11 @@
 //! Signing with an OpenPGP secret key, RSA on the platform where it can.
 //!
-//! rPGP hashes the data and the signature trailer itself and hands [`SigningKey::sign`] the
-//! digest. For RSA keys, where the platform signs digests (node:crypto), [`Signer`] has the
-//! platform make the PKCS#1 v1.5 signature over that digest, checked against the public key
-//! before use (a fault gives no signature out); everything else, and any refusal, is the key's
-//! own rPGP signing. An RSA-3072 signature in wasm is ~20 ms, in OpenSSL ~3 ms.
+//! rPGP hands [`SigningKey::sign`] a digest. For RSA keys where the platform signs, [`Signer`]
+//! has the platform make the PKCS#1 v1.5 signature, checked against the public key before use
+//! (a fault gives no signature out): node:crypto signs the digest; WebCrypto signs messages
+//! only, so it is reached through [`Signer::sign_data`], which has the hashed bytes too
+//! (`super::data_signature`). Everything else, and any refusal, is the key's own rPGP
+//! signing. An RSA-3072 signature in wasm is ~20 ms, on the platform ~3 ms.
 
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::public_key::PublicKeyAlgorithm;
@@ -16,7 +17,7 @@ use rsa::RsaPrivateKey;
 
 use super::keys::SecretPart;
 use super::rsa_unwrap::rsa_private_key;
-use crate::crypto::provider;
+use crate::crypto::provider::{self, DigestAlg};
 
 /// A secret (sub)key as rPGP's [`SigningKey`], with the `rsa` crate's copy of an RSA key when
 /// the platform will sign with it.
@@ -41,21 +42,43 @@ impl<'a> Signer<'a> {
             SecretPart::Primary(k) => (k, k.secret_params(), k.public_params()),
             SecretPart::Sub(k) => (k, k.secret_params(), k.public_params()),
         };
-        let rsa = provider::platform_signs_rsa_digests()
+        let rsa = provider::platform_signs_rsa()
             .then(|| rsa_private_key(params, public))
             .flatten();
         Signer { key, rsa }
     }
 }
 
-/// The `rsa` crate's PKCS#1 v1.5 scheme (its DigestInfo prefix) for the hashes mailseal signs
-/// with; others stay with rPGP.
-fn scheme(hash: HashAlgorithm) -> Option<rsa::Pkcs1v15Sign> {
+/// The provider's name for the hashes mailseal signs with; others stay with rPGP.
+pub(super) fn digest_alg(hash: HashAlgorithm) -> Option<DigestAlg> {
     match hash {
-        HashAlgorithm::Sha256 => Some(rsa::Pkcs1v15Sign::new::<sha2::Sha256>()),
-        HashAlgorithm::Sha384 => Some(rsa::Pkcs1v15Sign::new::<sha2::Sha384>()),
-        HashAlgorithm::Sha512 => Some(rsa::Pkcs1v15Sign::new::<sha2::Sha512>()),
+        HashAlgorithm::Sha256 => Some(DigestAlg::Sha256),
+        HashAlgorithm::Sha384 => Some(DigestAlg::Sha384),
+        HashAlgorithm::Sha512 => Some(DigestAlg::Sha512),
         _ => None,
+    }
+}
+
+/// The MPI form rPGP writes for RSA (leading zero octets stripped).
+fn rsa_signature(sig: &[u8]) -> SignatureBytes {
+    SignatureBytes::Mpis(vec![Mpi::from_slice(sig)])
+}
+
+impl Signer<'_> {
+    /// The signature over `hashed` (data, hashed fields and trailer), whose `hash` digest is
+    /// `digest`: on the platform for RSA keys, where it signs digests or messages; else rPGP's.
+    pub(super) async fn sign_data(
+        &self,
+        hash: HashAlgorithm,
+        hashed: &[u8],
+        digest: &[u8],
+    ) -> pgp::errors::Result<SignatureBytes> {
+        if let Some((rsa, alg)) = self.rsa.as_ref().zip(digest_alg(hash)) {
+            if let Some(sig) = provider::rsa_sign_on_platform(rsa, alg, hashed, digest).await {
+                return Ok(rsa_signature(&sig));
+            }
+        }
+        self.key.sign(&Password::empty(), hash, digest)
     }
 }
 
@@ -66,14 +89,15 @@ impl SigningKey for Signer<'_> {
         hash: HashAlgorithm,
         digest: &[u8],
     ) -> pgp::errors::Result<SignatureBytes> {
+        // Only the platforms that sign digests answer at once (node:crypto); WebCrypto needs
+        // the message and is reached through `sign_data`.
         let on_platform = self
             .rsa
             .as_ref()
-            .zip(scheme(hash))
-            .and_then(|(rsa, scheme)| provider::rsa_sign_digest_on_platform(rsa, scheme, digest));
+            .zip(digest_alg(hash))
+            .and_then(|(rsa, alg)| provider::rsa_sign_digest_on_platform(rsa, alg, digest));
         match on_platform {
-            // The MPI form rPGP writes for RSA (leading zero octets stripped).
-            Some(sig) => Ok(SignatureBytes::Mpis(vec![Mpi::from_slice(&sig)])),
+            Some(sig) => Ok(rsa_signature(&sig)),
             None => self.key.sign(key_pw, hash, digest),
         }
     }

@@ -135,7 +135,7 @@ pub(crate) async fn sign(
     let signer = Signer::new(secret);
     let key: &dyn SigningKey = &signer;
     let sub = subpackets(key, ctx)?;
-    let signature = match binary_signature(key, hash, sub.clone(), &canonical).await {
+    let signature = match binary_signature(&signer, hash, sub.clone(), &canonical).await {
         Some(signature) => DetachedSignature::new(signature.ok_or_else(failed)?),
         None => DetachedSignature::sign_binary_data_with_subpackets(
             &mut *ctx.rng,
@@ -203,7 +203,7 @@ fn recipients_keys<'a>(
 }
 
 /// A signing key with its hash and subpackets, for the one-pass signature inside encryption.
-type SignConfig<'a> = (&'a dyn SigningKey, HashAlgorithm, Subpackets);
+type SignConfig<'a> = (&'a Signer<'a>, HashAlgorithm, Subpackets);
 
 /// SEIPD v2 with AES-256-OCB (every recipient key is v6), all in rPGP.
 fn seipd_v2_armored(
@@ -279,7 +279,7 @@ async fn inner_packets(
 
 /// A v4 binary signature hashed on the provider ([`data_signature`]), `None` where rPGP signs.
 async fn binary_signature(
-    key: &dyn SigningKey,
+    key: &Signer<'_>,
     hash: HashAlgorithm,
     sub: Subpackets,
     data: &[u8],
@@ -368,10 +368,7 @@ pub(crate) async fn encrypt(
     let canonical = to_crlf(entity);
     let signer = signing.map(|(secret, hash)| (Signer::new(secret), hash));
     let sign_config = match &signer {
-        Some((key, hash)) => {
-            let key: &dyn SigningKey = key;
-            Some((key, *hash, subpackets(key, ctx)?))
-        }
+        Some((key, hash)) => Some((key, *hash, subpackets(key, ctx)?)),
         None => None,
     };
     let all_v6 = keys.iter().all(|k| k.version() == KeyVersion::V6);

@@ -334,7 +334,7 @@ pub(crate) async fn decrypt(
     }
 
     for (w, entry, secret, named) in tries {
-        let Some(cek) = unwrap_key(w, secret, cipher.key_len()) else {
+        let Some(cek) = unwrap_key(w, secret, cipher.key_len()).await else {
             continue;
         };
         let Some(plain) = decrypt_content(
@@ -397,9 +397,9 @@ fn looks_like_entity(plain: &[u8]) -> bool {
     colon > 0 && plain[..colon].iter().all(|&b| (33..=126).contains(&b))
 }
 
-fn unwrap_key(w: Wrapped<'_>, secret: &SmimeSecret, key_len: usize) -> Option<SecretBytes> {
+async fn unwrap_key(w: Wrapped<'_>, secret: &SmimeSecret, key_len: usize) -> Option<SecretBytes> {
     match (w, secret) {
-        (Wrapped::Ktri(k), SmimeSecret::Rsa(rsa)) => unwrap_ktri(k, rsa, key_len),
+        (Wrapped::Ktri(k), SmimeSecret::Rsa(rsa)) => unwrap_ktri(k, rsa, key_len).await,
         (Wrapped::Kari(k, rek), SmimeSecret::P256(sk)) => {
             let point = originator_point(k)?;
             let pk = p256::PublicKey::from_sec1_bytes(point).ok()?;
@@ -422,7 +422,7 @@ fn unwrap_key(w: Wrapped<'_>, secret: &SmimeSecret, key_len: usize) -> Option<Se
     }
 }
 
-fn unwrap_ktri(
+async fn unwrap_ktri(
     k: &KeyTransRecipientInfo,
     rsa: &rsa::RsaPrivateKey,
     key_len: usize,
@@ -433,7 +433,7 @@ fn unwrap_ktri(
         Some(rsa_kt::unwrap_pkcs1v15(rsa, wrapped, key_len))
     } else if oid == rfc5912::ID_RSAES_OAEP {
         let (hash, mgf) = oaep_hashes(&k.key_enc_alg)?;
-        let cek = rsa_kt::unwrap_oaep(rsa, wrapped, hash, mgf)?;
+        let cek = rsa_kt::unwrap_oaep(rsa, wrapped, hash, mgf).await?;
         (cek.len() == key_len).then_some(cek)
     } else {
         None

@@ -29,8 +29,8 @@ pub(crate) fn unwrap_pkcs1v15(
 }
 
 /// RSA-OAEP unwrap with the given hash and MGF1 hash (empty label). `None` on any failure.
-/// On node:crypto where it offers it (one hash for both, the common case), else blinded here.
-pub(crate) fn unwrap_oaep(
+/// On the platform where it offers it (one hash for both, the common case), else blinded here.
+pub(crate) async fn unwrap_oaep(
     key: &RsaPrivateKey,
     ciphertext: &[u8],
     hash: Hash,
@@ -38,7 +38,8 @@ pub(crate) fn unwrap_oaep(
 ) -> Option<SecretBytes> {
     if hash == mgf_hash {
         let alg = hash.provider_alg()?;
-        if let Some(answer) = crate::crypto::provider::rsa_oaep_decrypt(key, alg, ciphertext) {
+        if let Some(answer) = crate::crypto::provider::rsa_oaep_decrypt(key, alg, ciphertext).await
+        {
             return answer;
         }
     }
@@ -56,6 +57,7 @@ pub(crate) fn unwrap_oaep(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::provider::now_or_never;
     use rand::SeedableRng;
     use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
     use sha2::Sha256;
@@ -100,8 +102,8 @@ mod tests {
         let ct = public
             .encrypt(&mut rng, rsa::Oaep::new::<Sha256>(), b"0123456789abcdef")
             .unwrap();
-        let got = unwrap_oaep(&key, &ct, Hash::Sha256, Hash::Sha256).unwrap();
-        assert_eq!(&*got, b"0123456789abcdef");
-        assert!(unwrap_oaep(&key, &ct, Hash::Sha1, Hash::Sha1).is_none());
+        let unwrap = |hash| now_or_never(unwrap_oaep(&key, &ct, hash, hash)).unwrap();
+        assert_eq!(&*unwrap(Hash::Sha256).unwrap(), b"0123456789abcdef");
+        assert!(unwrap(Hash::Sha1).is_none());
     }
 }

@@ -137,8 +137,9 @@ pub(crate) async fn signed_data(
 
     let (signature, signature_algorithm) = match secret {
         SmimeSecret::Rsa(key) => {
-            // node:crypto where it is there (checked before use), else in wasm.
-            let sig = provider::rsa_sign_sha256(key, &to_sign, &mut *ctx.rng)
+            // On the platform where it signs (checked before use), else in wasm.
+            let sig = provider::rsa_sign(key, DigestAlg::Sha256, &to_sign, &hashed, &mut *ctx.rng)
+                .await
                 .ok_or_else(|| Error::internal("The RSA signature failed."))?;
             // rsaEncryption, as OpenSSL and Outlook write it (RFC 3370 §3.2).
             (sig, algs::alg_null(rfc5912::RSA_ENCRYPTION))

@@ -85,6 +85,14 @@ impl JsKeyring {
     }
 }
 
+/// Keys imported into the platform's crypto (WebCrypto keeps them between messages) were
+/// made from a keyring's keys: they go when a keyring goes.
+impl Drop for JsKeyring {
+    fn drop(&mut self) {
+        super::platform::forget_keys();
+    }
+}
+
 #[wasm_bindgen(js_class = Keyring)]
 impl JsKeyring {
     /// An empty keyring.
@@ -162,7 +170,11 @@ impl JsKeyring {
     ) -> Result<bool, JsValue> {
         let id = convert::string(&id, "The key id")?;
         let now = convert::now(&None)?;
-        Ok(self.inner_mut().remove(&id, now))
+        let removed = self.inner_mut().remove(&id, now);
+        if removed {
+            super::platform::forget_keys();
+        }
+        Ok(removed)
     }
 
     /// `exportPublic(id)` → armored OpenPGP public key or PEM certificate.

@@ -32,13 +32,6 @@ extern "C" {
     ) -> Result<NodeCipher, JsValue>;
     #[wasm_bindgen(method, catch, js_name = createPrivateKey)]
     fn create_private_key(this: &NodeCryptoModule, options: &Object) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn sign(
-        this: &NodeCryptoModule,
-        algorithm: &str,
-        data: &[u8],
-        key: &JsValue,
-    ) -> Result<Vec<u8>, JsValue>;
     #[wasm_bindgen(method, catch, js_name = privateDecrypt)]
     fn private_decrypt(
         this: &NodeCryptoModule,
@@ -124,11 +117,52 @@ extern "C" {
     ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn digest(this: &SubtleCrypto, algorithm: &str, data: &[u8]) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = importKey)]
+    fn import_key_for(
+        this: &SubtleCrypto,
+        format: &str,
+        key: &[u8],
+        algorithm: &Object,
+        extractable: bool,
+        usages: &js_sys::Array,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn sign(
+        this: &SubtleCrypto,
+        algorithm: &str,
+        key: &JsValue,
+        data: &[u8],
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn verify(
+        this: &SubtleCrypto,
+        algorithm: &str,
+        key: &JsValue,
+        signature: &[u8],
+        data: &[u8],
+    ) -> Result<Promise, JsValue>;
 }
 
 thread_local! {
     static NODE: Option<NodeCryptoModule> = find_node_crypto();
     static SUBTLE: Option<SubtleCrypto> = find_subtle_crypto();
+    /// RSA keys imported into WebCrypto, by [`WebKeyId`]: a key is imported (parsed and
+    /// checked by the browser) once, not per message, as the JavaScript libraries keep theirs.
+    /// Non-extractable; emptied when a keyring is freed or a key removed ([`forget_keys`]).
+    static WEB_KEYS: std::cell::RefCell<Vec<(WebKeyId, JsValue)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// SHA-256 over how a key was imported and its DER: which cached `CryptoKey` it is.
+type WebKeyId = [u8; 32];
+
+/// At most this many imported keys are kept (the oldest goes first).
+const WEB_KEYS_MAX: usize = 16;
+
+/// Drops every key imported into the platform's crypto: called when a keyring is freed or a
+/// key leaves it, so that no `CryptoKey` outlives the key it was made from.
+pub(crate) fn forget_keys() {
+    WEB_KEYS.with(|keys| keys.borrow_mut().clear());
 }
 
 /// `globalThis.crypto.subtle`, if this runtime has it (browsers in a secure context, workerd).
@@ -346,33 +380,27 @@ impl CryptoProvider for NodeCrypto {
     }
 
     #[cfg(feature = "smime")]
-    fn rsa_oaep_decrypt(
-        &self,
-        key: &rsa::RsaPrivateKey,
+    fn rsa_oaep_decrypt<'a>(
+        &'a self,
+        key: &'a rsa::RsaPrivateKey,
         hash: DigestAlg,
-        c: &[u8],
-    ) -> Option<Option<SecretBytes>> {
+        c: &'a [u8],
+    ) -> Pending<'a, Option<Option<SecretBytes>>> {
         // Not offered unless the key object is made: that does not depend on the ciphertext.
-        let key_object = with_node(|m| node_rsa_key(m, key))?;
+        let Some(key_object) = with_node(|m| node_rsa_key(m, key)) else {
+            return ready(None);
+        };
         // RSA_PKCS1_OAEP_PADDING (4); OpenSSL uses the OAEP hash for MGF1 too.
-        let options = object(&[
+        let Ok(options) = object(&[
             ("key", key_object),
             ("padding", 4u32.into()),
             ("oaepHash", hash.name().into()),
-        ])
-        .ok()?;
-        Some(with_node(|m| {
+        ]) else {
+            return ready(None);
+        };
+        ready(Some(with_node(|m| {
             Ok(SecretBytes::new(take(&m.private_decrypt(&options, c)?)))
-        }))
-    }
-
-    fn rsa_pkcs1v15_sign(
-        &self,
-        key: &rsa::RsaPrivateKey,
-        alg: DigestAlg,
-        message: &[u8],
-    ) -> Option<Vec<u8>> {
-        with_node(|m| m.sign(alg.name(), message, &node_rsa_key(m, key)?))
+        })))
     }
 
     fn rsa_public_encrypt(
@@ -406,11 +434,10 @@ impl CryptoProvider for NodeCrypto {
     }
 
     #[cfg(feature = "openpgp")]
-    fn signs_rsa_digests(&self) -> bool {
+    fn signs_rsa(&self) -> bool {
         true
     }
 
-    #[cfg(feature = "openpgp")]
     fn rsa_pkcs1v15_sign_digest_info(
         &self,
         key: &rsa::RsaPrivateKey,
@@ -514,6 +541,64 @@ async fn web_aes(
     settle(call).await
 }
 
+/// WebCrypto's name for RSASSA-PKCS1-v1_5.
+const RSASSA: &str = "RSASSA-PKCS1-v1_5";
+
+/// A key imported into WebCrypto for `algorithm` with `hash`, for one `usage`: from the cache
+/// when it was imported before, else imported (non-extractable) and kept.
+async fn web_key(
+    format: &str,
+    der: &[u8],
+    algorithm: &str,
+    hash: &str,
+    usage: &str,
+) -> Option<JsValue> {
+    use sha2::{Digest, Sha256};
+    let mut id = Sha256::new();
+    for field in [format, algorithm, hash, usage] {
+        id.update(field.as_bytes());
+        id.update([0]);
+    }
+    id.update(der);
+    let id: WebKeyId = id.finalize().into();
+    let cached = WEB_KEYS.with(|keys| {
+        let keys = keys.borrow();
+        keys.iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, key)| key.clone())
+    });
+    if cached.is_some() {
+        return cached;
+    }
+    let params = object(&[("name", algorithm.into()), ("hash", hash.into())]).ok()?;
+    let usages = js_sys::Array::of1(&JsValue::from_str(usage));
+    let call = SUBTLE.with(|s| {
+        s.as_ref()
+            .map(|s| s.import_key_for(format, der, &params, false, &usages))
+    })?;
+    let key = JsFuture::from(call.ok()?).await.ok()?;
+    WEB_KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() >= WEB_KEYS_MAX {
+            keys.remove(0);
+        }
+        keys.push((id, key.clone()));
+    });
+    Some(key)
+}
+
+/// An RSA private key in WebCrypto (it crosses as PKCS#8 DER, a view WebCrypto copies).
+async fn web_rsa_private_key(
+    key: &rsa::RsaPrivateKey,
+    algorithm: &str,
+    hash: &str,
+    usage: &str,
+) -> Option<JsValue> {
+    use rsa::pkcs8::EncodePrivateKey;
+    let der = key.to_pkcs8_der().ok()?;
+    web_key("pkcs8", der.as_bytes(), algorithm, hash, usage).await
+}
+
 impl CryptoProvider for WebCrypto {
     fn name(&self) -> &'static str {
         "webcrypto"
@@ -601,6 +686,61 @@ impl CryptoProvider for WebCrypto {
             }
             out.iter_mut().zip(&stream).for_each(|(o, k)| *o ^= k);
             Some(out)
+        })
+    }
+
+    #[cfg(feature = "openpgp")]
+    fn signs_rsa(&self) -> bool {
+        true
+    }
+
+    fn rsa_sign_message<'a>(
+        &'a self,
+        key: &'a rsa::RsaPrivateKey,
+        alg: DigestAlg,
+        message: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        Box::pin(async move {
+            let key = web_rsa_private_key(key, RSASSA, alg.web_name()?, "sign").await?;
+            let call = SUBTLE.with(|s| s.as_ref().map(|s| s.sign(RSASSA, &key, message)))?;
+            settle(call).await
+        })
+    }
+
+    fn rsa_verify_message<'a>(
+        &'a self,
+        key: &'a rsa::RsaPublicKey,
+        alg: DigestAlg,
+        message: &'a [u8],
+        signature: &'a [u8],
+    ) -> Pending<'a, Option<bool>> {
+        Box::pin(async move {
+            use rsa::pkcs8::EncodePublicKey;
+            let der = key.to_public_key_der().ok()?;
+            let hash = alg.web_name()?;
+            let key = web_key("spki", der.as_bytes(), RSASSA, hash, "verify").await?;
+            let call = SUBTLE.with(|s| {
+                s.as_ref()
+                    .map(|s| s.verify(RSASSA, &key, signature, message))
+            })?;
+            JsFuture::from(call.ok()?).await.ok()?.as_bool()
+        })
+    }
+
+    #[cfg(feature = "smime")]
+    fn rsa_oaep_decrypt<'a>(
+        &'a self,
+        key: &'a rsa::RsaPrivateKey,
+        hash: DigestAlg,
+        c: &'a [u8],
+    ) -> Pending<'a, Option<Option<SecretBytes>>> {
+        Box::pin(async move {
+            // Not offered unless the key imports: that does not depend on the ciphertext.
+            let key = web_rsa_private_key(key, "RSA-OAEP", hash.web_name()?, "decrypt").await?;
+            let params = object(&[("name", "RSA-OAEP".into())]).ok()?;
+            let call = SUBTLE.with(|s| s.as_ref().map(|s| s.decrypt(&params, &key, c)))?;
+            // A rejection is the answer (the ciphertext does not decrypt), final.
+            Some(settle(call).await.map(SecretBytes::new))
         })
     }
 

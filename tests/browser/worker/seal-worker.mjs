@@ -70,13 +70,15 @@ async function crossPaths(mailseal, now) {
   const payload = new Uint8Array(1 << 20);
   for (let i = 0; i < payload.length; i += 65536) crypto.getRandomValues(payload.subarray(i, i + 65536));
   const results = {};
-  const cases = [["smime", "aes256-cbc"], ["smime", "aes128-cbc"], ["smime", "aes256-gcm"], ["pgp", "aes256"]];
-  for (const [method, cipher] of cases) {
+  // [method, content cipher, S/MIME key transport]: RSA-OAEP decryption and RSA signing run on
+  // WebCrypto with the platform on, PKCS#1 v1.5 key transport in wasm on both paths.
+  const cases = [["smime", "aes256-cbc"], ["smime", "aes128-cbc"], ["smime", "aes256-gcm"], ["smime", "aes256-gcm", "rsa-oaep-sha256"], ["pgp", "aes256"]];
+  for (const [method, cipher, transport] of cases) {
     const { desk, customer, from, to } = await rings(mailseal, method, now);
     const draft = { from, to: [to], subject: "1 MiB", text: "see attachment\n", attachments: [{ filename: "p.bin", contentType: "application/octet-stream", data: payload }] };
     const write = async (platform) => {
       usePlatformCrypto(platform);
-      const policy = method === "smime" ? { smimeCipher: cipher } : {};
+      const policy = method === "smime" ? { smimeCipher: cipher, smimeKeyTransport: transport ?? "rsa-pkcs1v15" } : {};
       const out = await protect(desk, draft, { sign: true, encrypt: true, method, encryptToSelf: false, policy, now });
       return out.deliveries[0].mime;
     };
@@ -92,7 +94,7 @@ async function crossPaths(mailseal, now) {
       cross.push({ writer, reader, ...(await read(reader, await write(writer))) });
     }
     const bad = flipped(await write(true));
-    results[`${method} ${cipher}`] = { cipher, cross, tampered: { platform: await read(true, bad), wasm: await read(false, bad) } };
+    results[[method, cipher, transport].filter(Boolean).join(" ")] = { cipher, cross, tampered: { platform: await read(true, bad), wasm: await read(false, bad) } };
     desk.free();
     customer.free();
   }
