@@ -2,6 +2,7 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | `rsa_exp` | RSA's modular exponentiations (private by CRT, blinded and checked; public) in constant time on `crypto-bigint` |
 //! | `rsa_pkcs1` | RSA PKCS#1 v1.5 decryption hardened against Marvin: blinding, constant-time decoding, implicit rejection |
 //! | `provider` | the seam for bulk work: AES-CBC/GCM and digests on the platform's native crypto when installed, RustCrypto otherwise |
 //! | [`cbc_decrypt`] | CBC with PKCS#7 padding (S/MIME content, legacy encrypted PEM keys) |
@@ -9,6 +10,7 @@
 // The OpenPGP-only build does not route anything through the provider yet.
 #[cfg_attr(not(feature = "smime"), allow(dead_code))]
 pub(crate) mod provider;
+pub(crate) mod rsa_exp;
 pub(crate) mod rsa_pkcs1;
 
 #[cfg(feature = "smime")]

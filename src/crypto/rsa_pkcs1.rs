@@ -8,9 +8,11 @@
 //!   octets), and PRF(KDK, label, bits) = HMAC-SHA-256(KDK, I || label || bits) for
 //!   I = 0, 1, ..., as in draft-irtf-cfrg-rsa-guidance §7.2 (the construction OpenSSL 3.2+
 //!   uses for its implicit rejection);
-//! - the private operation is blinded (`rsa::hazmat::rsa_decrypt_and_check`), the blinding
-//!   factor drawn from a CSPRNG seeded with PRF(KDK, "blinding"): the read path takes no RNG,
-//!   and the seed cannot be known without the private key;
+//! - the private operation is blinded and checked against the public key, in constant time on
+//!   `crypto-bigint` (`super::rsa_exp`) for two-prime keys up to 4096 bits, else by
+//!   `rsa::hazmat::rsa_decrypt_and_check`; the blinding factor is drawn from a CSPRNG seeded
+//!   with PRF(KDK, "blinding"): the read path takes no RNG, and the seed cannot be known
+//!   without the private key;
 //! - the padding is decoded in constant time (`subtle`): no early return on bad padding, the
 //!   same work for a good and a bad one;
 //! - implicit rejection (draft-irtf-cfrg-rsa-guidance §7.3): on bad padding the result is a
@@ -19,9 +21,10 @@
 //!   content-encryption key), a substitute of that length ([`decrypt_exact_len`]). Both are
 //!   deterministic per ciphertext, so repeating a query reveals nothing either.
 //!
-//! Limit: `rsa` 0.9's modular exponentiation and the conversion of its result are not
-//! constant time; blinding decorrelates the exponentiation from the attacker's ciphertext but
-//! does not eliminate it.
+//! Limit: for the keys `rsa_exp` does not take (more than two primes, over 4096 bits), `rsa`
+//! 0.9's modular exponentiation and the conversion of its result are not constant time;
+//! blinding decorrelates the exponentiation from the attacker's ciphertext but does not
+//! eliminate it. Where the platform has raw RSA (node:crypto), OpenSSL's is used.
 
 use crate::secret::SecretBytes;
 use hmac::{Hmac, Mac};
@@ -195,7 +198,7 @@ fn left_pad(c: &[u8], k: usize) -> SecretBytes {
 }
 
 /// EM = c^d mod n as k octets, blinded (on the platform's crypto where it offers raw RSA,
-/// else here). A ciphertext the operation refuses (c >= n, a public
+/// else in wasm). A ciphertext the operation refuses (c >= n, a public
 /// fact, or a failed consistency check) gives all zeros, which no padding check accepts.
 fn private_operation(key: &RsaPrivateKey, c: &[u8], kdk: &Kdk) -> SecretBytes {
     // The platform's (OpenSSL's, blinded and constant time) where it has one: Node.
@@ -203,8 +206,12 @@ fn private_operation(key: &RsaPrivateKey, c: &[u8], kdk: &Kdk) -> SecretBytes {
         return em;
     }
     let k = key.size();
-    let mut em = SecretBytes::new(vec![0u8; k]);
     let mut rng = kdk.blinding_rng();
+    // Constant time on crypto-bigint for the usual sizes; the `rsa` crate for the rest.
+    if let Some(em) = super::rsa_exp::private(key, c, &mut rng) {
+        return em;
+    }
+    let mut em = SecretBytes::new(vec![0u8; k]);
     if let Ok(m) =
         rsa::hazmat::rsa_decrypt_and_check(key, Some(&mut rng), &BigUint::from_bytes_be(c))
     {

@@ -159,10 +159,12 @@ type WebKeyId = [u8; 32];
 /// At most this many imported keys are kept (the oldest goes first).
 const WEB_KEYS_MAX: usize = 16;
 
-/// Drops every key imported into the platform's crypto: called when a keyring is freed or a
-/// key leaves it, so that no `CryptoKey` outlives the key it was made from.
+/// Drops every key imported into the platform's crypto, and the RSA blinding pairs kept in
+/// wasm: called when a keyring is freed or a key leaves it, so that nothing made from a key
+/// outlives it.
 pub(crate) fn forget_keys() {
     WEB_KEYS.with(|keys| keys.borrow_mut().clear());
+    crate::crypto::rsa_exp::forget();
 }
 
 /// `globalThis.crypto.subtle`, if this runtime has it (browsers in a secure context, workerd).

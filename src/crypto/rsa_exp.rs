@@ -1,0 +1,475 @@
+//! RSA's modular exponentiations on `crypto-bigint`: constant-time Montgomery arithmetic on
+//! limbs the target multiplies natively.
+//!
+//! Why not the `rsa` crate's own: its `num-bigint-dig` runs on 64-bit digits (pgp turns that
+//! feature on for the whole build), whose 128-bit products wasm32 has no instruction for, and
+//! its exponentiation is not constant time (RUSTSEC-2023-0071). Here wasm32 gets 32-bit limbs
+//! with native 64-bit products and every step on secret values runs in constant time (an
+//! OpenPGP RSA-3072 message of 1 KiB opens in 25 ms instead of 38 in V8, benches/RESULTS.md);
+//! the `rsa` crate keeps keys, padding checks and every size or shape this module does not take
+//! (then `None`).
+//!
+//! - [`private`]: `c^d mod n` by CRT, blinded (`c·r^e`, unblinded with `r^-1`), and checked
+//!   against the public key before the result is used (a fault in a CRT half must not leak a
+//!   factor of `n`).
+//! - `public`: `x^e mod n`, for the tests (see there why not in use).
+//!
+//! Sizes: moduli up to 4096 bits, primes of at most half the modulus size rounded up to 1024,
+//! 1536 or 2048 bits; two primes only.
+
+use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
+use crypto_bigint::Integer;
+use crypto_bigint::{NonZero, Uint, Word, U1024, U1536, U2048, U3072, U4096, U64};
+use rand::RngCore;
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::{BigUint, RsaPrivateKey};
+use subtle::{ConstantTimeEq, ConstantTimeLess};
+use zeroize::Zeroize;
+
+use crate::secret::SecretBytes;
+
+/// `c^d mod n` as k octets, blinded with `rng`. `None`: a key this module does not take (the
+/// caller uses the `rsa` crate). All zeros for `c >= n` (public) or a result that fails the
+/// check against the public key, which no padding check accepts.
+pub(crate) fn private(key: &RsaPrivateKey, c: &[u8], rng: &mut dyn RngCore) -> Option<SecretBytes> {
+    let [p, q] = key.primes() else {
+        return None;
+    };
+    let half_bits = p.bits().max(q.bits());
+    match half_bits {
+        0..=1024 => crt::<{ U1024::LIMBS }, { U2048::LIMBS }>(key, c, rng),
+        1025..=1536 => crt::<{ U1536::LIMBS }, { U3072::LIMBS }>(key, c, rng),
+        1537..=2048 => crt::<{ U2048::LIMBS }, { U4096::LIMBS }>(key, c, rng),
+        _ => None,
+    }
+}
+
+/// `x^e mod n` as k octets. `None`: a key this module does not take, or `x >= n`. For tests
+/// only: without kept Montgomery parameters for `n` (a reduction of `R²`, ~3 ms for RSA-3072
+/// in wasm) one public operation is slower here than in the `rsa` crate, which does it with
+/// plain products and divisions for a small `e`.
+#[cfg(test)]
+pub(crate) fn public(key: &rsa::RsaPublicKey, x: &[u8]) -> Option<Vec<u8>> {
+    let e = uint::<{ U64::LIMBS }>(&key.e().to_bytes_be())?;
+    let e_bits = e.bits();
+    match key.n().bits() {
+        0..=2048 => public_exp::<{ U2048::LIMBS }>(key, &e, e_bits, x),
+        2049..=3072 => public_exp::<{ U3072::LIMBS }>(key, &e, e_bits, x),
+        3073..=4096 => public_exp::<{ U4096::LIMBS }>(key, &e, e_bits, x),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+fn public_exp<const F: usize>(
+    key: &rsa::RsaPublicKey,
+    e: &Uint<{ U64::LIMBS }>,
+    e_bits: usize,
+    x: &[u8],
+) -> Option<Vec<u8>> {
+    let n = uint::<F>(&key.n().to_bytes_be())?;
+    let x = uint::<F>(x)?;
+    if !bool::from(x.ct_lt(&n)) || !bool::from(n.is_odd()) {
+        return None;
+    }
+    let params = DynResidueParams::new(&n);
+    let y = DynResidue::new(&x, params).pow_bounded_exp(e, e_bits);
+    Some(be_bytes(&y.retrieve(), key.size())?.to_vec())
+}
+
+/// A private key's numbers for the CRT: primes of at most `H` limbs, a modulus of at most `F`
+/// (= 2H) limbs. The secret ones are wiped on drop.
+struct CrtKey<const H: usize, const F: usize> {
+    /// SHA-256 over `n` and `d`: which key this is (for its kept [`Blinding`]).
+    id: [u8; 32],
+    /// The modulus length in octets.
+    k: usize,
+    n: Uint<F>,
+    e: Uint<{ U64::LIMBS }>,
+    p: Uint<H>,
+    q: Uint<H>,
+    dp: Uint<H>,
+    dq: Uint<H>,
+    qinv: Uint<H>,
+}
+
+impl<const H: usize, const F: usize> Drop for CrtKey<H, F> {
+    fn drop(&mut self) {
+        for x in [
+            &mut self.p,
+            &mut self.q,
+            &mut self.dp,
+            &mut self.dq,
+            &mut self.qinv,
+        ] {
+            x.zeroize();
+        }
+    }
+}
+
+impl<const H: usize, const F: usize> CrtKey<H, F> {
+    fn new(key: &RsaPrivateKey) -> Option<Self> {
+        use sha2::{Digest, Sha256};
+        let [p, q] = key.primes() else {
+            return None;
+        };
+        let mut id = Sha256::new();
+        id.update(key.n().to_bytes_be());
+        id.update(&*SecretBytes::new(key.d().to_bytes_be()));
+        let crt = CrtKey {
+            id: id.finalize().into(),
+            k: key.size(),
+            n: uint(&key.n().to_bytes_be())?,
+            e: uint(&key.e().to_bytes_be())?,
+            p: secret_uint(p)?,
+            q: secret_uint(q)?,
+            dp: secret_uint(key.dp()?)?,
+            dq: secret_uint(key.dq()?)?,
+            qinv: secret_uint(&key.qinv()?.to_biguint()?)?,
+        };
+        bool::from(crt.n.is_odd() & crt.p.is_odd() & crt.q.is_odd()).then_some(crt)
+    }
+}
+
+/// The CRT private operation with primes of at most `H` limbs and a modulus of at most `F`
+/// (= 2H) limbs.
+fn crt<const H: usize, const F: usize>(
+    key: &RsaPrivateKey,
+    c: &[u8],
+    rng: &mut dyn RngCore,
+) -> Option<SecretBytes>
+where
+    Blinding<F>: Cached,
+{
+    crt_with(&CrtKey::<H, F>::new(key)?, c, rng)
+}
+
+fn crt_with<const H: usize, const F: usize>(
+    key: &CrtKey<H, F>,
+    c: &[u8],
+    rng: &mut dyn RngCore,
+) -> Option<SecretBytes>
+where
+    Blinding<F>: Cached,
+{
+    let CrtKey {
+        n,
+        e,
+        p,
+        q,
+        dp,
+        dq,
+        qinv,
+        ..
+    } = key;
+    let c = uint::<F>(c)?;
+    if !bool::from(c.ct_lt(n)) {
+        return Some(SecretBytes::new(vec![0; key.k]));
+    }
+
+    // Blinding: the exponentiations see c·r^e, never the attacker's c.
+    let (n_params, r_e, r_inv) = Blinding::<F>::next(key.id, n, e, rng)?;
+    let blinded = (DynResidue::new(&c, n_params) * r_e).retrieve();
+
+    // m_p = (c')^dp mod p, m_q = (c')^dq mod q, m = m_q + q·(qinv·(m_p − m_q) mod p).
+    let (p_params, q_params) = (DynResidueParams::new(p), DynResidueParams::new(q));
+    let mut m_p = DynResidue::new(&reduce::<F, H>(&blinded, p)?, p_params).pow(dp);
+    let mut m_q = DynResidue::new(&reduce::<F, H>(&blinded, q)?, q_params).pow(dq);
+    let m_q_int = m_q.retrieve();
+    let mut h = (m_p - DynResidue::new(&m_q_int, p_params)) * DynResidue::new(qinv, p_params);
+    let (lo, hi) = h.retrieve().mul_wide(q);
+    let m = concat::<H, F>(&lo, &hi).wrapping_add(&widen::<H, F>(&m_q_int));
+    for x in [&mut m_p, &mut m_q, &mut h] {
+        x.zeroize();
+    }
+
+    // The check against the public key: (m')^e must give back c'.
+    let m_res = DynResidue::new(&m, n_params);
+    let holds = m_res
+        .pow_bounded_exp(e, e.bits())
+        .retrieve()
+        .ct_eq(&blinded);
+    let out = (m_res * r_inv).retrieve();
+    let mut em = be_bytes(&out, key.k)?;
+    if !bool::from(holds) {
+        em.zeroize();
+    }
+    Some(em)
+}
+
+/// How many private operations one blinding pair serves (squared after each) before a fresh
+/// one is drawn, as OpenSSL's `BN_BLINDING` does.
+const BLINDING_USES: u32 = 32;
+
+/// A key's blinding pair `(r^e, r^-1) mod n` and the Montgomery parameters of `n` (public),
+/// kept between private operations: a fresh pair costs an inversion mod `n`, the parameters a
+/// reduction of `R²`, together as much as the exponentiations themselves.
+pub(crate) struct Blinding<const F: usize> {
+    /// SHA-256 over `n` and `d`: which key the pair belongs to.
+    id: [u8; 32],
+    n_params: DynResidueParams<F>,
+    r_e: DynResidue<F>,
+    r_inv: DynResidue<F>,
+    uses: u32,
+}
+
+impl<const F: usize> Drop for Blinding<F> {
+    fn drop(&mut self) {
+        self.r_e.zeroize();
+        self.r_inv.zeroize();
+    }
+}
+
+/// The kept pairs, one per key size; at most [`CACHED_KEYS`] keys.
+pub(crate) enum AnyBlinding {
+    Rsa2048(Box<Blinding<{ U2048::LIMBS }>>),
+    Rsa3072(Box<Blinding<{ U3072::LIMBS }>>),
+    Rsa4096(Box<Blinding<{ U4096::LIMBS }>>),
+}
+
+/// The blinding pairs kept for this many keys (the oldest goes first).
+const CACHED_KEYS: usize = 8;
+
+std::thread_local! {
+    static BLINDINGS: std::cell::RefCell<Vec<AnyBlinding>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Drops every kept blinding pair (when the keys they were made for go).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn forget() {
+    BLINDINGS.with(|b| b.borrow_mut().clear());
+}
+
+/// A [`Blinding`] of one size in and out of [`AnyBlinding`].
+pub(crate) trait Cached: Sized {
+    fn slot(any: &mut AnyBlinding) -> Option<&mut Self>;
+    fn wrap(self) -> AnyBlinding;
+}
+
+macro_rules! cached {
+    ($variant:ident, $uint:ty) => {
+        impl Cached for Blinding<{ <$uint>::LIMBS }> {
+            fn slot(any: &mut AnyBlinding) -> Option<&mut Self> {
+                match any {
+                    AnyBlinding::$variant(b) => Some(&mut **b),
+                    _ => None,
+                }
+            }
+            fn wrap(self) -> AnyBlinding {
+                AnyBlinding::$variant(Box::new(self))
+            }
+        }
+    };
+}
+cached!(Rsa2048, U2048);
+cached!(Rsa3072, U3072);
+cached!(Rsa4096, U4096);
+
+impl<const F: usize> Blinding<F>
+where
+    Self: Cached,
+{
+    /// The parameters of `n` and the blinding pair for this operation: the kept pair squared,
+    /// or a fresh one from `rng` when there is none or it has served [`BLINDING_USES`] times.
+    fn next(
+        id: [u8; 32],
+        n: &Uint<F>,
+        e: &Uint<{ U64::LIMBS }>,
+        rng: &mut dyn RngCore,
+    ) -> Option<(DynResidueParams<F>, DynResidue<F>, DynResidue<F>)> {
+        BLINDINGS.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            let found = kept
+                .iter_mut()
+                .filter_map(Self::slot)
+                .find(|b| b.id == id && b.uses < BLINDING_USES);
+            if let Some(b) = found {
+                b.r_e = b.r_e.square();
+                b.r_inv = b.r_inv.square();
+                b.uses += 1;
+                return Some((b.n_params, b.r_e, b.r_inv));
+            }
+            let n_params = DynResidueParams::new(n);
+            let (r, r_inv) = blinding_pair(n, n_params, rng)?;
+            let r_e = r.pow_bounded_exp(e, e.bits());
+            let fresh = Blinding {
+                id,
+                n_params,
+                r_e,
+                r_inv,
+                uses: 1,
+            };
+            kept.retain_mut(|b| Self::slot(b).is_none_or(|b| b.id != id));
+            if kept.len() >= CACHED_KEYS {
+                kept.remove(0);
+            }
+            kept.push(fresh.wrap());
+            Some((n_params, r_e, r_inv))
+        })
+    }
+}
+
+/// A random `r` invertible mod `n`, as a residue, with its inverse.
+fn blinding_pair<const F: usize>(
+    n: &Uint<F>,
+    params: DynResidueParams<F>,
+    rng: &mut dyn RngCore,
+) -> Option<(DynResidue<F>, DynResidue<F>)> {
+    let mut bytes = SecretBytes::new(vec![0; F * Word::BITS as usize / 8]);
+    rng.fill_bytes(&mut bytes);
+    let r = Uint::<F>::from_be_slice(&bytes).rem(&Option::from(NonZero::new(*n))?);
+    let r = DynResidue::new(&r, params);
+    let (r_inv, invertible) = r.invert();
+    bool::from(invertible).then_some((r, r_inv))
+}
+
+/// `x mod m` for an `F`-limb `x` and an `H`-limb `m`.
+fn reduce<const F: usize, const H: usize>(x: &Uint<F>, m: &Uint<H>) -> Option<Uint<H>> {
+    let m = Option::from(NonZero::new(widen::<H, F>(m)))?;
+    Some(narrow::<F, H>(&x.rem(&m)))
+}
+
+/// Big-endian octets (leading zeros allowed) as a `Uint<L>`; `None` if they do not fit.
+fn uint<const L: usize>(be: &[u8]) -> Option<Uint<L>> {
+    let width = L * Word::BITS as usize / 8;
+    let start = be.iter().position(|&b| b != 0).unwrap_or(be.len());
+    let digits = &be[start..];
+    let pad = width.checked_sub(digits.len())?;
+    let mut buf = SecretBytes::new(vec![0; width]);
+    buf[pad..].copy_from_slice(digits);
+    Some(Uint::from_be_slice(&buf))
+}
+
+/// A secret `BigUint` as a `Uint<L>`, its intermediate octets wiped.
+fn secret_uint<const L: usize>(x: &BigUint) -> Option<Uint<L>> {
+    let bytes = SecretBytes::new(x.to_bytes_be());
+    uint(&bytes)
+}
+
+/// The low `len` octets of `x`, big-endian; `None` if `x` does not fit.
+fn be_bytes<const L: usize>(x: &Uint<L>, len: usize) -> Option<SecretBytes> {
+    let mut all = SecretBytes::new(Vec::with_capacity(L * Word::BITS as usize / 8));
+    for word in x.as_words().iter().rev() {
+        all.extend_from_slice(&word.to_be_bytes());
+    }
+    let start = all.len().checked_sub(len)?;
+    if all[..start].iter().any(|&b| b != 0) {
+        return None;
+    }
+    Some(SecretBytes::new(all[start..].to_vec()))
+}
+
+fn widen<const A: usize, const B: usize>(x: &Uint<A>) -> Uint<B> {
+    let mut words = [0 as Word; B];
+    words[..A.min(B)].copy_from_slice(&x.as_words()[..A.min(B)]);
+    Uint::from_words(words)
+}
+
+/// The low `B` limbs of `x` (the caller knows the rest are zero).
+fn narrow<const A: usize, const B: usize>(x: &Uint<A>) -> Uint<B> {
+    widen::<A, B>(x)
+}
+
+/// `hi ‖ lo` as one number of `F` (= 2H) limbs.
+fn concat<const H: usize, const F: usize>(lo: &Uint<H>, hi: &Uint<H>) -> Uint<F> {
+    let mut words = [0 as Word; F];
+    words[..H].copy_from_slice(lo.as_words());
+    words[H..2 * H].copy_from_slice(hi.as_words());
+    Uint::from_words(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn key(pem: &str) -> RsaPrivateKey {
+        use pkcs8::DecodePrivateKey;
+        RsaPrivateKey::from_pkcs8_pem(pem).unwrap()
+    }
+
+    fn keys() -> Vec<RsaPrivateKey> {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        vec![
+            key(include_str!("../../tests/data/smime/alice.key")),
+            RsaPrivateKey::new(&mut rng, 1024).unwrap(),
+            RsaPrivateKey::new(&mut rng, 3072).unwrap(),
+        ]
+    }
+
+    #[test]
+    fn agrees_with_the_rsa_crate() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(8);
+        for key in keys() {
+            let k = key.size();
+            for _ in 0..3 {
+                let mut c = vec![0u8; k];
+                rng.fill_bytes(&mut c[1..]);
+                let expected = rsa::hazmat::rsa_decrypt_and_check(
+                    &key,
+                    Some(&mut rng),
+                    &BigUint::from_bytes_be(&c),
+                )
+                .unwrap()
+                .to_bytes_be();
+                let got = private(&key, &c, &mut rng).unwrap();
+                assert_eq!(BigUint::from_bytes_be(&got).to_bytes_be(), expected);
+                assert_eq!(got.len(), k);
+                // And back: the public operation gives c again.
+                assert_eq!(public(&key.to_public_key(), &got).unwrap(), c);
+            }
+        }
+    }
+
+    #[test]
+    fn a_faulty_crt_half_gives_zeros_not_a_wrong_result() {
+        // dp off by two: the p half is wrong (the Bellcore fault), the check against e catches it.
+        let good = &keys()[0];
+        let mut crt = CrtKey::<{ U1024::LIMBS }, { U2048::LIMBS }>::new(good).unwrap();
+        let c = vec![7u8; good.size()];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(10);
+        assert!(crt_with(&crt, &c, &mut rng)
+            .unwrap()
+            .iter()
+            .any(|&b| b != 0));
+        crt.dp = crt.dp.wrapping_add(&Uint::from_u8(2));
+        assert!(crt_with(&crt, &c, &mut rng)
+            .unwrap()
+            .iter()
+            .all(|&b| b == 0));
+    }
+
+    #[test]
+    fn kept_blinding_pairs_stay_pairs() {
+        // Many operations with one key (squared pairs, a fresh one after BLINDING_USES), and
+        // another key in between: every result is still right.
+        let keys = keys();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        for round in 0..(BLINDING_USES + 3) {
+            for key in [&keys[0], &keys[1]] {
+                let mut c = vec![0u8; key.size()];
+                rng.fill_bytes(&mut c[1..]);
+                let m = private(key, &c, &mut rng).unwrap();
+                assert_eq!(
+                    public(&key.to_public_key(), &m).unwrap(),
+                    c,
+                    "round {round}"
+                );
+            }
+        }
+        forget();
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_take() {
+        let key = &keys()[0];
+        let n = key.n().to_bytes_be();
+        // c = n: not a ciphertext; all zeros, which no padding accepts.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+        assert!(private(key, &n, &mut rng).unwrap().iter().all(|&b| b == 0));
+        assert!(public(&key.to_public_key(), &n).is_none());
+        // Longer than the modulus.
+        assert!(public(&key.to_public_key(), &[1u8; 600]).is_none());
+    }
+}
