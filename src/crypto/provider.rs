@@ -552,6 +552,26 @@ pub(crate) fn rsa_signature_confirmed(
         })
 }
 
+/// Whether the platform confirms that `signature` is a valid RSASSA-PKCS1-v1_5 signature with
+/// `alg` over `message` (WebCrypto verifies messages). `false` means only "not confirmed", as
+/// for [`rsa_signature_confirmed`].
+#[cfg(feature = "openpgp")]
+pub(crate) async fn rsa_message_signature_confirmed(
+    key: &rsa::RsaPublicKey,
+    alg: DigestAlg,
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
+    use rsa::traits::PublicKeyParts;
+    if signature.len() != key.size() {
+        return false;
+    }
+    match platform(usize::MAX) {
+        Some(p) => p.rsa_verify_message(key, alg, message, signature).await == Some(true),
+        None => false,
+    }
+}
+
 /// The digest of `data` in RustCrypto, for small inputs that are never worth a platform call
 /// (signed attributes, key derivation) and for the synchronous paths.
 pub(crate) fn rust_digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {

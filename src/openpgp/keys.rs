@@ -90,11 +90,7 @@ fn platform_confirms(
     digest: &[u8],
     sig: &SignatureBytes,
 ) -> bool {
-    use rsa::traits::PublicKeyParts;
-    let (PublicParams::RSA(pk), SignatureBytes::Mpis(mpis)) = (params, sig) else {
-        return false;
-    };
-    let [mpi] = mpis.as_slice() else {
+    let Some((key, block)) = rsa_signature_block(params, sig) else {
         return false;
     };
     let scheme = match hash {
@@ -103,14 +99,27 @@ fn platform_confirms(
         HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
         _ => return false,
     };
-    // An MPI drops leading zero octets; the signature block is as long as the modulus (rPGP
-    // pads it back the same way).
-    let Some(pad) = pk.key.size().checked_sub(mpi.as_ref().len()) else {
-        return false;
+    provider::rsa_signature_confirmed(key, &scheme, digest, &block)
+}
+
+/// An RSA key and a signature by it as the signature block (k octets): an MPI drops leading
+/// zero octets, the block is as long as the modulus (rPGP pads it back the same way). `None`
+/// for other algorithms or a malformed signature.
+pub(crate) fn rsa_signature_block<'a>(
+    params: &'a PublicParams,
+    sig: &SignatureBytes,
+) -> Option<(&'a rsa::RsaPublicKey, Vec<u8>)> {
+    use rsa::traits::PublicKeyParts;
+    let (PublicParams::RSA(pk), SignatureBytes::Mpis(mpis)) = (params, sig) else {
+        return None;
     };
+    let [mpi] = mpis.as_slice() else {
+        return None;
+    };
+    let pad = pk.key.size().checked_sub(mpi.as_ref().len())?;
     let mut block = vec![0u8; pad];
     block.extend_from_slice(mpi.as_ref());
-    provider::rsa_signature_confirmed(&pk.key, &scheme, digest, &block)
+    Some((&pk.key, block))
 }
 
 /// Session keys encrypted to RSA keys on the platform where it has RSA (node:crypto), else by

@@ -100,7 +100,7 @@ impl Engine for PgpEngine {
         signature: &'a [u8],
         ctx: &'a ReadContext,
     ) -> Pending<'a, Result<Verified>> {
-        ready(verify::verify_detached(ring, signed, signature, ctx))
+        Box::pin(verify::verify_detached(ring, signed, signature, ctx))
     }
 
     fn verify_opaque<'a>(

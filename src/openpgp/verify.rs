@@ -296,7 +296,7 @@ fn parse_signatures(data: &[u8]) -> Result<Vec<Signature>> {
 }
 
 /// RFC 3156 §5: a detached signature over the signed part, in canonical CRLF form.
-pub(crate) fn verify_detached(
+pub(crate) async fn verify_detached(
     ring: &Keyring,
     signed: &[u8],
     signature: &[u8],
@@ -305,21 +305,34 @@ pub(crate) fn verify_detached(
     check_payload_size(signed, ctx)?;
     let sigs = parse_signatures(signature)?;
     let canonical = to_crlf(signed);
-    let reports = sigs
-        .iter()
-        .map(|sig| {
-            judge(ring, sig, ctx.now, |part| {
+    let mut reports = Vec::with_capacity(sigs.len());
+    for sig in &sigs {
+        // The cryptographic check first (the hash on the provider where it can, see
+        // `data_signature::verify_binary`), then the verdict on the key and the signature.
+        let holds = match find_signer(ring, sig) {
+            Some((_, part)) => {
                 // The canonical form is what RFC 3156 signs; the exact bytes as received are
                 // tried too (a sender that signed LF text is still the same signer).
-                sig.verify(&part, &canonical[..]).is_ok()
-                    || (canonical.as_slice() != signed && sig.verify(&part, signed).is_ok())
-            })
-        })
-        .collect();
+                detached_holds(sig, &part, &canonical).await
+                    || (canonical.as_slice() != signed && detached_holds(sig, &part, signed).await)
+            }
+            None => false,
+        };
+        reports.push(judge(ring, sig, ctx.now, |_| holds));
+    }
     Ok(Verified {
         report: SignatureReport::worst(reports),
         content: None,
     })
+}
+
+/// Whether `sig` by `part` holds over `data`: hashed on the provider for v4 binary signatures,
+/// else by rPGP.
+async fn detached_holds(sig: &Signature, part: &PublicPart<'_>, data: &[u8]) -> bool {
+    match super::data_signature::verify_binary(sig, part, data).await {
+        Some(holds) => holds,
+        None => sig.verify(part, data).is_ok(),
+    }
 }
 
 /// An inline signed message (RFC 9580 §10.3, armored or binary) or a cleartext-signed block
