@@ -225,6 +225,26 @@ pub(crate) trait CryptoProvider: Send + Sync {
     ) -> Option<Vec<u8>> {
         None
     }
+    /// RSAES-OAEP encryption with SHA-256 for OAEP and MGF1 and an empty label, where the
+    /// platform has it only asynchronously (WebCrypto).
+    #[cfg(feature = "smime")]
+    fn rsa_oaep_sha256_encrypt<'a>(
+        &'a self,
+        _key: &'a rsa::RsaPublicKey,
+        _msg: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        ready(None)
+    }
+    /// An ECDSA P-256 signature with SHA-256 over `message` (the platform hashes it), DER or
+    /// IEEE P1363 (r ‖ s) as the platform gives it.
+    #[cfg(feature = "smime")]
+    fn ecdsa_p256_sign<'a>(
+        &'a self,
+        _key: &'a p256::SecretKey,
+        _message: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        ready(None)
+    }
     /// What a PKCS#1 v1.5 signature block (type 1) recovers to under the public key (the
     /// DigestInfo), if its padding is well-formed. Synchronous, node:crypto only
     /// (`publicDecrypt`).
@@ -446,6 +466,23 @@ pub(crate) async fn rsa_sign(
         .ok()
 }
 
+/// An ECDSA P-256 signature with SHA-256 over `message`, DER-encoded with a low S: on the
+/// platform where it signs (node:crypto, WebCrypto), else `None` and the caller signs in wasm.
+/// Not checked after signing as RSA signatures are: an ECDSA signature has no CRT halves whose
+/// fault would reveal the key, and OpenSSL and BoringSSL do not check theirs either.
+#[cfg(feature = "smime")]
+pub(crate) async fn ecdsa_p256_sign_on_platform(
+    key: &p256::SecretKey,
+    message: &[u8],
+) -> Option<Vec<u8>> {
+    let raw = platform(usize::MAX)?.ecdsa_p256_sign(key, message).await?;
+    let sig = p256::ecdsa::Signature::from_der(&raw)
+        .or_else(|_| p256::ecdsa::Signature::from_slice(&raw))
+        .ok()?;
+    let sig = sig.normalize_s().unwrap_or(sig);
+    Some(sig.to_der().as_bytes().to_vec())
+}
+
 /// Whether the platform signs with RSA keys ([`rsa_sign_on_platform`]).
 #[cfg(feature = "openpgp")]
 pub(crate) fn platform_signs_rsa() -> bool {
@@ -508,31 +545,66 @@ pub(crate) fn rsa_encrypt_on_platform(
 }
 
 /// RSA encryption to a public key (RSAES-PKCS1-v1_5, or RSAES-OAEP with SHA-256 when
-/// `oaep_sha256`): on the platform where it has it (node:crypto: one RSA-3072 public operation
-/// is ~3 ms in wasm and a fraction of that in OpenSSL), else in wasm. `None` if the message
-/// does not fit the key.
-pub(crate) fn rsa_encrypt(
+/// `oaep_sha256`): on the platform where it has it (node:crypto both, WebCrypto OAEP: one
+/// RSA-3072 public operation is ~3 ms in the `rsa` crate and a fraction of that natively),
+/// else PKCS#1 v1.5 on `crypto::rsa_exp` and OAEP in the `rsa` crate. `None` if the message does not fit the key.
+pub(crate) async fn rsa_encrypt(
     key: &rsa::RsaPublicKey,
     oaep_sha256: bool,
     msg: &[u8],
     rng: &mut dyn crate::rng::Rng,
 ) -> Option<Vec<u8>> {
-    rsa_encrypt_on_platform(key, oaep_sha256, msg).or_else(|| {
-        let mut rng = rng;
-        if oaep_sha256 {
-            key.encrypt(&mut rng, rsa::Oaep::new::<sha2::Sha256>(), msg)
-        } else {
-            key.encrypt(&mut rng, rsa::Pkcs1v15Encrypt, msg)
+    if let Some(c) = rsa_encrypt_on_platform(key, oaep_sha256, msg) {
+        return Some(c);
+    }
+    #[cfg(feature = "smime")]
+    if oaep_sha256 {
+        if let Some(p) = platform(usize::MAX) {
+            let c = p.rsa_oaep_sha256_encrypt(key, msg).await;
+            if let Some(c) = c.filter(|c| c.len() == rsa::traits::PublicKeyParts::size(key)) {
+                return Some(c);
+            }
         }
-        .ok()
-    })
+    }
+    let mut rng = rng;
+    if oaep_sha256 {
+        return key
+            .encrypt(&mut rng, rsa::Oaep::new::<sha2::Sha256>(), msg)
+            .ok();
+    }
+    rsa_pkcs1v15_encrypt(key, msg, &mut rng)
+        .or_else(|| key.encrypt(&mut rng, rsa::Pkcs1v15Encrypt, msg).ok())
 }
 
-/// Whether the platform confirms that `signature` is a valid RSASSA-PKCS1-v1_5 signature over
-/// `digest` (hashed with `scheme`'s algorithm). `false` means only "not confirmed": the caller
-/// then verifies in wasm, which decides. A verdict never depends on the platform: it can only
-/// make a valid signature faster to accept. The signature must be exactly as long as the
-/// modulus, as the `rsa` crate requires.
+/// RSAES-PKCS1-v1_5 encryption (RFC 8017 §7.2.1) with the exponentiation on
+/// `crypto::rsa_exp`: EM = 0x00 ‖ 0x02 ‖ PS ‖ 0x00 ‖ M, PS at least 8 random non-zero octets.
+/// `None` if `msg` is too long or the key is a size `rsa_exp` does not take.
+pub(crate) fn rsa_pkcs1v15_encrypt(
+    key: &rsa::RsaPublicKey,
+    msg: &[u8],
+    rng: &mut dyn rand::RngCore,
+) -> Option<Vec<u8>> {
+    use rsa::traits::PublicKeyParts;
+    let k = key.size();
+    let ps_len = k.checked_sub(msg.len() + 3).filter(|&l| l >= 8)?;
+    let mut em = SecretBytes::new(vec![0u8; k]);
+    em[1] = 2;
+    for b in &mut em[2..2 + ps_len] {
+        while *b == 0 {
+            rng.fill_bytes(std::slice::from_mut(b));
+        }
+    }
+    em[3 + ps_len..].copy_from_slice(msg);
+    super::rsa_exp::public(key, &em)
+}
+
+/// Whether `signature` is, for sure, a valid RSASSA-PKCS1-v1_5 signature over `digest` (hashed
+/// with `scheme`'s algorithm): confirmed by the platform's RSA (node:crypto) or by
+/// `crypto::rsa_exp` (the encoded message rebuilt and compared whole, RFC 8017 §8.2.2).
+/// `false` means only "not confirmed": the caller then verifies with the `rsa` crate, which
+/// decides. A verdict never rests on a fast path alone: it can only make a valid signature
+/// faster to accept. The signature must be exactly as long as the modulus, as the `rsa` crate
+/// requires.
 pub(crate) fn rsa_signature_confirmed(
     key: &rsa::RsaPublicKey,
     scheme: &rsa::Pkcs1v15Sign,
@@ -540,16 +612,25 @@ pub(crate) fn rsa_signature_confirmed(
     signature: &[u8],
 ) -> bool {
     use rsa::traits::PublicKeyParts;
-    if signature.len() != key.size() || scheme.hash_len != Some(digest.len()) {
+    let k = key.size();
+    if signature.len() != k || scheme.hash_len != Some(digest.len()) {
         return false;
     }
-    platform(usize::MAX)
-        .and_then(|p| p.rsa_public_recover(key, signature))
-        .is_some_and(|info| {
-            info.len() == scheme.prefix.len() + digest.len()
-                && info.starts_with(&scheme.prefix)
-                && info.ends_with(digest)
-        })
+    if let Some(info) = platform(usize::MAX).and_then(|p| p.rsa_public_recover(key, signature)) {
+        return info.len() == scheme.prefix.len() + digest.len()
+            && info.starts_with(&scheme.prefix)
+            && info.ends_with(digest);
+    }
+    let t_len = scheme.prefix.len() + digest.len();
+    let Some(ps_len) = k.checked_sub(t_len + 3).filter(|&l| l >= 8) else {
+        return false;
+    };
+    let mut expected = vec![0u8, 1];
+    expected.resize(2 + ps_len, 0xff);
+    expected.push(0);
+    expected.extend_from_slice(&scheme.prefix);
+    expected.extend_from_slice(digest);
+    super::rsa_exp::public(key, signature).is_some_and(|em| em == expected)
 }
 
 /// Whether the platform confirms that `signature` is a valid RSASSA-PKCS1-v1_5 signature with
@@ -797,6 +878,48 @@ impl RustCrypto {
 #[cfg(all(test, feature = "smime"))]
 mod tests {
     use super::*;
+
+    fn rsa_key() -> rsa::RsaPrivateKey {
+        use pkcs8::DecodePrivateKey;
+        rsa::RsaPrivateKey::from_pkcs8_pem(include_str!("../../tests/data/smime/alice.key"))
+            .unwrap()
+    }
+
+    /// The wasm fast paths of the public operation against the `rsa` crate: a signature it
+    /// made is confirmed, one over another digest or with another scheme is not; an encryption
+    /// decrypts with the `rsa` crate.
+    #[test]
+    fn rsa_public_fast_paths_agree_with_the_rsa_crate() {
+        use rand::SeedableRng;
+        let key = rsa_key();
+        let public = key.to_public_key();
+        let digest = rust_digest(DigestAlg::Sha256, b"signed");
+        let scheme = pkcs1v15_scheme(DigestAlg::Sha256).unwrap();
+        let sig = key.sign(scheme.clone(), &digest).unwrap();
+        assert!(rsa_signature_confirmed(&public, &scheme, &digest, &sig));
+        let other = rust_digest(DigestAlg::Sha256, b"signeD");
+        assert!(!rsa_signature_confirmed(&public, &scheme, &other, &sig));
+        let sha512 = rust_digest(DigestAlg::Sha512, b"signed");
+        let scheme512 = pkcs1v15_scheme(DigestAlg::Sha512).unwrap();
+        assert!(!rsa_signature_confirmed(&public, &scheme512, &sha512, &sig));
+        let mut flipped = sig.clone();
+        flipped[10] ^= 1;
+        assert!(!rsa_signature_confirmed(
+            &public, &scheme, &digest, &flipped
+        ));
+
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let c = rsa_pkcs1v15_encrypt(&public, b"session key", &mut rng).unwrap();
+        let again = rsa_pkcs1v15_encrypt(&public, b"session key", &mut rng).unwrap();
+        assert_ne!(c, again, "random padding");
+        for c in [c, again] {
+            assert_eq!(
+                key.decrypt(rsa::Pkcs1v15Encrypt, &c).unwrap(),
+                b"session key"
+            );
+        }
+        assert!(rsa_pkcs1v15_encrypt(&public, &[1u8; 246], &mut rng).is_none());
+    }
 
     /// NIST SP 800-38A F.2.5 (CBC-AES256.Encrypt, first block) and FIPS 180-2 "abc".
     #[test]

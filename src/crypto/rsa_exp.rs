@@ -12,12 +12,15 @@
 //! - [`private`]: `c^d mod n` by CRT, blinded (`c·r^e`, unblinded with `r^-1`), and checked
 //!   against the public key before the result is used (a fault in a CRT half must not leak a
 //!   factor of `n`).
-//! - `public`: `x^e mod n`, for the tests (see there why not in use).
+//! - [`public`]: `x^e mod n` (signature checks, encryption), with the Montgomery parameters
+//!   of `n` kept per modulus.
 //!
 //! Sizes: moduli up to 4096 bits, primes of at most half the modulus size rounded up to 1024,
 //! 1536 or 2048 bits; two primes only.
 
 use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
+use std::any::Any;
+
 use crypto_bigint::Integer;
 use crypto_bigint::{NonZero, Uint, Word, U1024, U1536, U2048, U3072, U4096, U64};
 use rand::RngCore;
@@ -44,37 +47,49 @@ pub(crate) fn private(key: &RsaPrivateKey, c: &[u8], rng: &mut dyn RngCore) -> O
     }
 }
 
-/// `x^e mod n` as k octets. `None`: a key this module does not take, or `x >= n`. For tests
-/// only: without kept Montgomery parameters for `n` (a reduction of `R²`, ~3 ms for RSA-3072
-/// in wasm) one public operation is slower here than in the `rsa` crate, which does it with
-/// plain products and divisions for a small `e`.
-#[cfg(test)]
+/// `x^e mod n` as k octets. `None`: a key this module does not take, or `x >= n`.
 pub(crate) fn public(key: &rsa::RsaPublicKey, x: &[u8]) -> Option<Vec<u8>> {
-    let e = uint::<{ U64::LIMBS }>(&key.e().to_bytes_be())?;
-    let e_bits = e.bits();
     match key.n().bits() {
-        0..=2048 => public_exp::<{ U2048::LIMBS }>(key, &e, e_bits, x),
-        2049..=3072 => public_exp::<{ U3072::LIMBS }>(key, &e, e_bits, x),
-        3073..=4096 => public_exp::<{ U4096::LIMBS }>(key, &e, e_bits, x),
+        0..=2048 => public_exp::<{ U2048::LIMBS }>(key, x),
+        2049..=3072 => public_exp::<{ U3072::LIMBS }>(key, x),
+        3073..=4096 => public_exp::<{ U4096::LIMBS }>(key, x),
         _ => None,
     }
 }
 
-#[cfg(test)]
-fn public_exp<const F: usize>(
-    key: &rsa::RsaPublicKey,
-    e: &Uint<{ U64::LIMBS }>,
-    e_bits: usize,
-    x: &[u8],
-) -> Option<Vec<u8>> {
-    let n = uint::<F>(&key.n().to_bytes_be())?;
+fn public_exp<const F: usize>(key: &rsa::RsaPublicKey, x: &[u8]) -> Option<Vec<u8>> {
+    let n_bytes = key.n().to_bytes_be();
+    let n = uint::<F>(&n_bytes)?;
+    let e = uint::<{ U64::LIMBS }>(&key.e().to_bytes_be())?;
     let x = uint::<F>(x)?;
-    if !bool::from(x.ct_lt(&n)) || !bool::from(n.is_odd()) {
+    if !bool::from(x.ct_lt(&n) & n.is_odd()) {
         return None;
     }
-    let params = DynResidueParams::new(&n);
-    let y = DynResidue::new(&x, params).pow_bounded_exp(e, e_bits);
+    let params = modulus_params(n_bytes, &n);
+    let y = DynResidue::new(&x, params).pow_bounded_exp(&e, e.bits());
     Some(be_bytes(&y.retrieve(), key.size())?.to_vec())
+}
+
+/// The Montgomery parameters of a public modulus, kept: making them (a reduction of `R²`,
+/// ~3 ms for RSA-3072 in wasm) costs more than the exponentiation with `e = 65537`, and the
+/// same keys come back (a sender's, a recipient's), as OpenSSL keeps its `BN_MONT_CTX`.
+struct Modulus<const F: usize> {
+    n: Vec<u8>,
+    params: DynResidueParams<F>,
+}
+
+fn modulus_params<const F: usize>(n_bytes: Vec<u8>, n: &Uint<F>) -> DynResidueParams<F> {
+    let kept = with_kept(|kept| {
+        kept.iter()
+            .filter_map(|k| k.downcast_ref::<Modulus<F>>())
+            .find(|m| m.n == n_bytes)
+            .map(|m| m.params)
+    });
+    kept.unwrap_or_else(|| {
+        let params = DynResidueParams::new(n);
+        keep(Box::new(Modulus { n: n_bytes, params }));
+        params
+    })
 }
 
 /// A private key's numbers for the CRT: primes of at most `H` limbs, a modulus of at most `F`
@@ -137,10 +152,7 @@ fn crt<const H: usize, const F: usize>(
     key: &RsaPrivateKey,
     c: &[u8],
     rng: &mut dyn RngCore,
-) -> Option<SecretBytes>
-where
-    Blinding<F>: Cached,
-{
+) -> Option<SecretBytes> {
     crt_with(&CrtKey::<H, F>::new(key)?, c, rng)
 }
 
@@ -148,10 +160,7 @@ fn crt_with<const H: usize, const F: usize>(
     key: &CrtKey<H, F>,
     c: &[u8],
     rng: &mut dyn RngCore,
-) -> Option<SecretBytes>
-where
-    Blinding<F>: Cached,
-{
+) -> Option<SecretBytes> {
     let CrtKey {
         n,
         e,
@@ -204,7 +213,7 @@ const BLINDING_USES: u32 = 32;
 /// A key's blinding pair `(r^e, r^-1) mod n` and the Montgomery parameters of `n` (public),
 /// kept between private operations: a fresh pair costs an inversion mod `n`, the parameters a
 /// reduction of `R²`, together as much as the exponentiations themselves.
-pub(crate) struct Blinding<const F: usize> {
+struct Blinding<const F: usize> {
     /// SHA-256 over `n` and `d`: which key the pair belongs to.
     id: [u8; 32],
     n_params: DynResidueParams<F>,
@@ -220,56 +229,35 @@ impl<const F: usize> Drop for Blinding<F> {
     }
 }
 
-/// The kept pairs, one per key size; at most [`CACHED_KEYS`] keys.
-pub(crate) enum AnyBlinding {
-    Rsa2048(Box<Blinding<{ U2048::LIMBS }>>),
-    Rsa3072(Box<Blinding<{ U3072::LIMBS }>>),
-    Rsa4096(Box<Blinding<{ U4096::LIMBS }>>),
-}
-
-/// The blinding pairs kept for this many keys (the oldest goes first).
-const CACHED_KEYS: usize = 8;
+/// At most this many blinding pairs and moduli are kept (the oldest goes first).
+const KEPT_MAX: usize = 16;
 
 std::thread_local! {
-    static BLINDINGS: std::cell::RefCell<Vec<AnyBlinding>> =
+    /// [`Blinding`]s and [`Modulus`]es of every size, found again by downcasting.
+    static KEPT: std::cell::RefCell<Vec<Box<dyn Any>>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Drops every kept blinding pair (when the keys they were made for go).
+fn with_kept<T>(f: impl FnOnce(&mut Vec<Box<dyn Any>>) -> T) -> T {
+    KEPT.with(|kept| f(&mut kept.borrow_mut()))
+}
+
+fn keep(entry: Box<dyn Any>) {
+    with_kept(|kept| {
+        if kept.len() >= KEPT_MAX {
+            kept.remove(0);
+        }
+        kept.push(entry);
+    });
+}
+
+/// Drops every kept blinding pair and modulus (when the keys they were made for go).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn forget() {
-    BLINDINGS.with(|b| b.borrow_mut().clear());
+    with_kept(Vec::clear);
 }
 
-/// A [`Blinding`] of one size in and out of [`AnyBlinding`].
-pub(crate) trait Cached: Sized {
-    fn slot(any: &mut AnyBlinding) -> Option<&mut Self>;
-    fn wrap(self) -> AnyBlinding;
-}
-
-macro_rules! cached {
-    ($variant:ident, $uint:ty) => {
-        impl Cached for Blinding<{ <$uint>::LIMBS }> {
-            fn slot(any: &mut AnyBlinding) -> Option<&mut Self> {
-                match any {
-                    AnyBlinding::$variant(b) => Some(&mut **b),
-                    _ => None,
-                }
-            }
-            fn wrap(self) -> AnyBlinding {
-                AnyBlinding::$variant(Box::new(self))
-            }
-        }
-    };
-}
-cached!(Rsa2048, U2048);
-cached!(Rsa3072, U3072);
-cached!(Rsa4096, U4096);
-
-impl<const F: usize> Blinding<F>
-where
-    Self: Cached,
-{
+impl<const F: usize> Blinding<F> {
     /// The parameters of `n` and the blinding pair for this operation: the kept pair squared,
     /// or a fresh one from `rng` when there is none or it has served [`BLINDING_USES`] times.
     fn next(
@@ -278,35 +266,33 @@ where
         e: &Uint<{ U64::LIMBS }>,
         rng: &mut dyn RngCore,
     ) -> Option<(DynResidueParams<F>, DynResidue<F>, DynResidue<F>)> {
-        BLINDINGS.with(|kept| {
-            let mut kept = kept.borrow_mut();
-            let found = kept
+        let reused = with_kept(|kept| {
+            let b = kept
                 .iter_mut()
-                .filter_map(Self::slot)
-                .find(|b| b.id == id && b.uses < BLINDING_USES);
-            if let Some(b) = found {
-                b.r_e = b.r_e.square();
-                b.r_inv = b.r_inv.square();
-                b.uses += 1;
-                return Some((b.n_params, b.r_e, b.r_inv));
-            }
-            let n_params = DynResidueParams::new(n);
-            let (r, r_inv) = blinding_pair(n, n_params, rng)?;
-            let r_e = r.pow_bounded_exp(e, e.bits());
-            let fresh = Blinding {
-                id,
-                n_params,
-                r_e,
-                r_inv,
-                uses: 1,
-            };
-            kept.retain_mut(|b| Self::slot(b).is_none_or(|b| b.id != id));
-            if kept.len() >= CACHED_KEYS {
-                kept.remove(0);
-            }
-            kept.push(fresh.wrap());
-            Some((n_params, r_e, r_inv))
-        })
+                .filter_map(|k| k.downcast_mut::<Blinding<F>>())
+                .find(|b| b.id == id && b.uses < BLINDING_USES)?;
+            b.r_e = b.r_e.square();
+            b.r_inv = b.r_inv.square();
+            b.uses += 1;
+            Some((b.n_params, b.r_e, b.r_inv))
+        });
+        if reused.is_some() {
+            return reused;
+        }
+        let n_params = DynResidueParams::new(n);
+        let (r, r_inv) = blinding_pair(n, n_params, rng)?;
+        let r_e = r.pow_bounded_exp(e, e.bits());
+        with_kept(|kept| {
+            kept.retain(|k| k.downcast_ref::<Blinding<F>>().is_none_or(|b| b.id != id))
+        });
+        keep(Box::new(Blinding {
+            id,
+            n_params,
+            r_e,
+            r_inv,
+            uses: 1,
+        }));
+        Some((n_params, r_e, r_inv))
     }
 }
 

@@ -122,17 +122,19 @@ pub(crate) fn rsa_signature_block<'a>(
     Some((&pk.key, block))
 }
 
-/// Session keys encrypted to RSA keys on the platform where it has RSA (node:crypto), else by
-/// rPGP; every other algorithm by rPGP.
+/// Session keys encrypted to RSA keys on the platform where it has RSA (node:crypto), else on
+/// `crypto::rsa_exp` (rPGP for sizes it does not take); every other algorithm by rPGP.
 impl EncryptionKey for PublicPart<'_> {
     fn encrypt<R: rand::CryptoRng + rand::Rng>(
         &self,
-        rng: R,
+        mut rng: R,
         plain: &[u8],
         typ: EskType,
     ) -> pgp::errors::Result<PkeskBytes> {
         if let PublicParams::RSA(pk) = self.public_params() {
-            if let Some(ct) = provider::rsa_encrypt_on_platform(&pk.key, false, plain) {
+            let ct = provider::rsa_encrypt_on_platform(&pk.key, false, plain)
+                .or_else(|| provider::rsa_pkcs1v15_encrypt(&pk.key, plain, &mut rng));
+            if let Some(ct) = ct {
                 return Ok(PkeskBytes::Rsa {
                     mpi: Mpi::from_slice(&ct),
                 });

@@ -60,7 +60,7 @@ pub(crate) async fn envelope(
     let cek = random(ctx, key_len);
     let mut recipients = Vec::with_capacity(certs.len());
     for cert in certs {
-        recipients.push(recipient_info(cert, &cek, ctx)?);
+        recipients.push(recipient_info(cert, &cek, ctx).await?);
     }
     let any_not_v0 = recipients
         .iter()
@@ -141,7 +141,7 @@ pub(crate) async fn envelope(
     }
 }
 
-fn recipient_info(
+async fn recipient_info(
     cert: &Certificate,
     cek: &[u8],
     ctx: &mut WriteContext<'_>,
@@ -165,6 +165,7 @@ fn recipient_info(
             }
         };
         let enc = provider::rsa_encrypt(&key, oaep, cek, &mut *ctx.rng)
+            .await
             .ok_or_else(|| Error::internal("RSA key transport failed."))?;
         return Ok(RecipientInfo::Ktri(KeyTransRecipientInfo {
             version: CmsVersion::V0,

@@ -146,12 +146,16 @@ pub(crate) async fn signed_data(
         }
         SmimeSecret::P256(key) => {
             use p256::ecdsa::signature::hazmat::PrehashSigner;
-            let sk = p256::ecdsa::SigningKey::from(key);
-            let sig: p256::ecdsa::Signature = sk.sign_prehash(&hashed).map_err(encode_err)?;
-            (
-                sig.to_der().as_bytes().to_vec(),
-                algs::alg(rfc5912::ECDSA_WITH_SHA_256),
-            )
+            let sig = match provider::ecdsa_p256_sign_on_platform(key, &to_sign).await {
+                Some(der) => der,
+                None => {
+                    let sk = p256::ecdsa::SigningKey::from(key);
+                    let sig: p256::ecdsa::Signature =
+                        sk.sign_prehash(&hashed).map_err(encode_err)?;
+                    sig.to_der().as_bytes().to_vec()
+                }
+            };
+            (sig, algs::alg(rfc5912::ECDSA_WITH_SHA_256))
         }
         SmimeSecret::P384(key) => {
             use p384::ecdsa::signature::hazmat::PrehashSigner;

@@ -32,6 +32,13 @@ extern "C" {
     ) -> Result<NodeCipher, JsValue>;
     #[wasm_bindgen(method, catch, js_name = createPrivateKey)]
     fn create_private_key(this: &NodeCryptoModule, options: &Object) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn sign(
+        this: &NodeCryptoModule,
+        algorithm: &str,
+        data: &[u8],
+        key: &JsValue,
+    ) -> Result<Vec<u8>, JsValue>;
     #[wasm_bindgen(method, catch, js_name = privateDecrypt)]
     fn private_decrypt(
         this: &NodeCryptoModule,
@@ -133,6 +140,13 @@ extern "C" {
         key: &JsValue,
         data: &[u8],
     ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = sign)]
+    fn sign_with(
+        this: &SubtleCrypto,
+        algorithm: &Object,
+        key: &JsValue,
+        data: &[u8],
+    ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn verify(
         this: &SubtleCrypto,
@@ -146,24 +160,55 @@ extern "C" {
 thread_local! {
     static NODE: Option<NodeCryptoModule> = find_node_crypto();
     static SUBTLE: Option<SubtleCrypto> = find_subtle_crypto();
-    /// RSA keys imported into WebCrypto, by [`WebKeyId`]: a key is imported (parsed and
-    /// checked by the browser) once, not per message, as the JavaScript libraries keep theirs.
-    /// Non-extractable; emptied when a keyring is freed or a key removed ([`forget_keys`]).
-    static WEB_KEYS: std::cell::RefCell<Vec<(WebKeyId, JsValue)>> =
+    /// Keys handed to the platform, by [`KeyId`]: node:crypto `KeyObject`s and WebCrypto
+    /// `CryptoKey`s (non-extractable). A key is parsed (and checked) by the platform once, not
+    /// per message, as the JavaScript libraries keep theirs; emptied when a keyring is freed
+    /// or a key removed ([`forget_keys`]).
+    static PLATFORM_KEYS: std::cell::RefCell<Vec<(KeyId, JsValue)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// SHA-256 over how a key was imported and its DER: which cached `CryptoKey` it is.
-type WebKeyId = [u8; 32];
+/// SHA-256 over how a key is used and its key material: which kept platform key it is.
+type KeyId = [u8; 32];
 
-/// At most this many imported keys are kept (the oldest goes first).
-const WEB_KEYS_MAX: usize = 16;
+/// At most this many platform keys are kept (the oldest goes first).
+const PLATFORM_KEYS_MAX: usize = 16;
+
+fn key_id(usage: &[&str], material: &[u8]) -> KeyId {
+    use sha2::{Digest, Sha256};
+    let mut id = Sha256::new();
+    for field in usage {
+        id.update(field.as_bytes());
+        id.update([0]);
+    }
+    id.update(material);
+    id.finalize().into()
+}
+
+fn kept_key(id: &KeyId) -> Option<JsValue> {
+    PLATFORM_KEYS.with(|keys| {
+        let keys = keys.borrow();
+        keys.iter()
+            .find(|(k, _)| k == id)
+            .map(|(_, key)| key.clone())
+    })
+}
+
+fn keep_key(id: KeyId, key: &JsValue) {
+    PLATFORM_KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() >= PLATFORM_KEYS_MAX {
+            keys.remove(0);
+        }
+        keys.push((id, key.clone()));
+    });
+}
 
 /// Drops every key imported into the platform's crypto, and the RSA blinding pairs kept in
 /// wasm: called when a keyring is freed or a key leaves it, so that nothing made from a key
 /// outlives it.
 pub(crate) fn forget_keys() {
-    WEB_KEYS.with(|keys| keys.borrow_mut().clear());
+    PLATFORM_KEYS.with(|keys| keys.borrow_mut().clear());
     crate::crypto::rsa_exp::forget();
 }
 
@@ -229,37 +274,62 @@ fn aes_name(mode: &str, key_len: usize) -> Option<String> {
     matches!(key_len, 16 | 24 | 32).then(|| format!("aes-{}-{mode}", key_len * 8))
 }
 
-/// The RSA private key as a node:crypto `KeyObject`. It crosses as PKCS#1 DER; the JavaScript
-/// copy is overwritten once OpenSSL has parsed it (OpenSSL clears the key when the KeyObject
-/// is collected).
+/// A private key as a node:crypto `KeyObject`, kept by `id`. It crosses once as DER (`der`,
+/// made only then; `kind` "pkcs1" or "pkcs8"); the JavaScript copy is overwritten once OpenSSL
+/// has parsed it (OpenSSL clears the key when the KeyObject is collected).
+fn node_private_key(
+    m: &NodeCryptoModule,
+    id: KeyId,
+    kind: &str,
+    der: impl FnOnce() -> Option<SecretBytes>,
+) -> Result<JsValue, JsValue> {
+    if let Some(key) = kept_key(&id) {
+        return Ok(key);
+    }
+    let der = der().ok_or_else(|| JsValue::from_str("key encoding"))?;
+    let der_js = Uint8Array::from(&der[..]);
+    let key_object = object(&[
+        ("key", der_js.clone().into()),
+        ("format", "der".into()),
+        ("type", kind.into()),
+    ])
+    .and_then(|o| m.create_private_key(&o));
+    der_js.fill(0, 0, der_js.length());
+    let key_object = key_object?;
+    keep_key(id, &key_object);
+    Ok(key_object)
+}
+
+/// The RSA private key as a node:crypto `KeyObject` (PKCS#1 DER).
 fn node_rsa_key(m: &NodeCryptoModule, key: &rsa::RsaPrivateKey) -> Result<JsValue, JsValue> {
     use rsa::pkcs1::EncodeRsaPrivateKey;
     let der = key
         .to_pkcs1_der()
         .map_err(|_| JsValue::from_str("RSA key encoding"))?;
-    let der_js = Uint8Array::from(der.as_bytes());
-    let key_object = object(&[
-        ("key", der_js.clone().into()),
-        ("format", "der".into()),
-        ("type", "pkcs1".into()),
-    ])
-    .and_then(|o| m.create_private_key(&o));
-    der_js.fill(0, 0, der_js.length());
-    key_object
+    let id = key_id(&["node", "rsa"], der.as_bytes());
+    node_private_key(m, id, "pkcs1", || {
+        Some(SecretBytes::new(der.as_bytes().to_vec()))
+    })
 }
 
-/// The RSA public key as a node:crypto `KeyObject` (PKCS#1 DER).
+/// The RSA public key as a node:crypto `KeyObject` (PKCS#1 DER), kept.
 fn node_rsa_public_key(m: &NodeCryptoModule, key: &rsa::RsaPublicKey) -> Result<JsValue, JsValue> {
     use rsa::pkcs1::EncodeRsaPublicKey;
     let der = key
         .to_pkcs1_der()
         .map_err(|_| JsValue::from_str("RSA key encoding"))?;
+    let id = key_id(&["node", "rsa public"], der.as_bytes());
+    if let Some(key) = kept_key(&id) {
+        return Ok(key);
+    }
     let options = object(&[
         ("key", Uint8Array::from(der.as_bytes()).into()),
         ("format", "der".into()),
         ("type", "pkcs1".into()),
     ])?;
-    m.create_public_key(&options)
+    let key_object = m.create_public_key(&options)?;
+    keep_key(id, &key_object);
+    Ok(key_object)
 }
 
 /// A plain object with these fields.
@@ -435,6 +505,27 @@ impl CryptoProvider for NodeCrypto {
         })
     }
 
+    #[cfg(feature = "smime")]
+    fn ecdsa_p256_sign<'a>(
+        &'a self,
+        key: &'a p256::SecretKey,
+        message: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        use p256::pkcs8::EncodePrivateKey;
+        ready(with_node(|m| {
+            // Kept by the scalar: its PKCS#8 form needs the public point, a scalar
+            // multiplication in wasm, made only the first time.
+            let id = key_id(&["node", "p256"], &key.to_bytes());
+            let key_object = node_private_key(m, id, "pkcs8", || {
+                Some(SecretBytes::new(
+                    key.to_pkcs8_der().ok()?.as_bytes().to_vec(),
+                ))
+            });
+            // DER (dsaEncoding's default), as CMS wants it.
+            m.sign("sha256", message, &key_object?)
+        }))
+    }
+
     #[cfg(feature = "openpgp")]
     fn signs_rsa(&self) -> bool {
         true
@@ -546,8 +637,7 @@ async fn web_aes(
 /// WebCrypto's name for RSASSA-PKCS1-v1_5.
 const RSASSA: &str = "RSASSA-PKCS1-v1_5";
 
-/// A key imported into WebCrypto for `algorithm` with `hash`, for one `usage`: from the cache
-/// when it was imported before, else imported (non-extractable) and kept.
+/// A key imported into WebCrypto for `algorithm` with `hash`, for one `usage`, kept by its DER.
 async fn web_key(
     format: &str,
     der: &[u8],
@@ -555,41 +645,45 @@ async fn web_key(
     hash: &str,
     usage: &str,
 ) -> Option<JsValue> {
-    use sha2::{Digest, Sha256};
-    let mut id = Sha256::new();
-    for field in [format, algorithm, hash, usage] {
-        id.update(field.as_bytes());
-        id.update([0]);
+    let id = key_id(&["web", format, algorithm, hash, usage], der);
+    web_key_for(
+        id,
+        format,
+        || Some(SecretBytes::new(der.to_vec())),
+        algorithm,
+        ("hash", hash),
+        usage,
+    )
+    .await
+}
+
+/// A key imported into WebCrypto (non-extractable) and kept by `id`; `der` is made and crosses
+/// (a view WebCrypto copies) only the first time. `param`: the algorithm's one parameter
+/// (`hash` for RSA, `namedCurve` for EC).
+async fn web_key_for(
+    id: KeyId,
+    format: &str,
+    der: impl FnOnce() -> Option<SecretBytes>,
+    algorithm: &str,
+    (param, value): (&str, &str),
+    usage: &str,
+) -> Option<JsValue> {
+    if let Some(key) = kept_key(&id) {
+        return Some(key);
     }
-    id.update(der);
-    let id: WebKeyId = id.finalize().into();
-    let cached = WEB_KEYS.with(|keys| {
-        let keys = keys.borrow();
-        keys.iter()
-            .find(|(k, _)| *k == id)
-            .map(|(_, key)| key.clone())
-    });
-    if cached.is_some() {
-        return cached;
-    }
-    let params = object(&[("name", algorithm.into()), ("hash", hash.into())]).ok()?;
+    let der = der()?;
+    let params = object(&[("name", algorithm.into()), (param, value.into())]).ok()?;
     let usages = js_sys::Array::of1(&JsValue::from_str(usage));
     let call = SUBTLE.with(|s| {
         s.as_ref()
-            .map(|s| s.import_key_for(format, der, &params, false, &usages))
+            .map(|s| s.import_key_for(format, &der, &params, false, &usages))
     })?;
     let key = JsFuture::from(call.ok()?).await.ok()?;
-    WEB_KEYS.with(|keys| {
-        let mut keys = keys.borrow_mut();
-        if keys.len() >= WEB_KEYS_MAX {
-            keys.remove(0);
-        }
-        keys.push((id, key.clone()));
-    });
+    keep_key(id, &key);
     Some(key)
 }
 
-/// An RSA private key in WebCrypto (it crosses as PKCS#8 DER, a view WebCrypto copies).
+/// An RSA private key in WebCrypto (it crosses as PKCS#8 DER).
 async fn web_rsa_private_key(
     key: &rsa::RsaPrivateKey,
     algorithm: &str,
@@ -691,6 +785,30 @@ impl CryptoProvider for WebCrypto {
         })
     }
 
+    #[cfg(feature = "smime")]
+    fn ecdsa_p256_sign<'a>(
+        &'a self,
+        key: &'a p256::SecretKey,
+        message: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        Box::pin(async move {
+            use p256::pkcs8::EncodePrivateKey;
+            // Kept by the scalar: its PKCS#8 form needs the public point (see NodeCrypto).
+            let id = key_id(&["web", "p256", "sign"], &key.to_bytes());
+            let der = || {
+                Some(SecretBytes::new(
+                    key.to_pkcs8_der().ok()?.as_bytes().to_vec(),
+                ))
+            };
+            let key =
+                web_key_for(id, "pkcs8", der, "ECDSA", ("namedCurve", "P-256"), "sign").await?;
+            let params = object(&[("name", "ECDSA".into()), ("hash", "SHA-256".into())]).ok()?;
+            // IEEE P1363 (r ‖ s): the caller makes it DER.
+            let call = SUBTLE.with(|s| s.as_ref().map(|s| s.sign_with(&params, &key, message)))?;
+            settle(call).await
+        })
+    }
+
     #[cfg(feature = "openpgp")]
     fn signs_rsa(&self) -> bool {
         true
@@ -726,6 +844,22 @@ impl CryptoProvider for WebCrypto {
                     .map(|s| s.verify(RSASSA, &key, signature, message))
             })?;
             JsFuture::from(call.ok()?).await.ok()?.as_bool()
+        })
+    }
+
+    #[cfg(feature = "smime")]
+    fn rsa_oaep_sha256_encrypt<'a>(
+        &'a self,
+        key: &'a rsa::RsaPublicKey,
+        msg: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        Box::pin(async move {
+            use rsa::pkcs8::EncodePublicKey;
+            let der = key.to_public_key_der().ok()?;
+            let key = web_key("spki", der.as_bytes(), "RSA-OAEP", "SHA-256", "encrypt").await?;
+            let params = object(&[("name", "RSA-OAEP".into())]).ok()?;
+            let call = SUBTLE.with(|s| s.as_ref().map(|s| s.encrypt(&params, &key, msg)))?;
+            settle(call).await
         })
     }
 

@@ -207,6 +207,7 @@ describe("OpenPGP: node:crypto's AES-CFB and the wasm path agree", () => {
 
 // RSA public-key operations (session key encryption, signature checks) on node:crypto's
 // publicEncrypt / publicDecrypt; a signature the platform does not confirm is decided in wasm.
+// ECDSA P-256 signing on node:crypto's sign.
 describe("RSA public-key operations: node:crypto and wasm agree, openssl reads node:crypto's", () => {
   after(() => usePlatformCrypto(true));
 
@@ -224,6 +225,34 @@ describe("RSA public-key operations: node:crypto and wasm agree, openssl reads n
         const ver = smime(["-verify", "-in", join(dir, "signed.eml"), "-CAfile", join(DATA, "smime/root-ca.crt"), "-certfile", join(DATA, "smime/int-ca.crt"), "-purpose", "any", "-out", join(dir, "content.eml")]);
         assert.equal(ver.status, 0, `${kt}: ${ver.stderr}`);
         assert.ok(readFileSync(join(dir, "content.eml")).includes(Buffer.from(payload.subarray(0, 57)).toString("base64")), `${kt}: the attachment`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("ECDSA P-256: openssl verifies what node:crypto signed; both paths read both", async (t) => {
+    if (!have("openssl", t)) return;
+    const dir = mkdtempSync(join(tmpdir(), "mailseal-ecdsa-"));
+    try {
+      const signed = {};
+      for (const platform of [true, false]) {
+        usePlatformCrypto(platform);
+        const out = await protect(ring("dave"), { from: "dave@example.com", to: ["dave@example.com"], subject: "s", text: "signed with P-256\n" }, { sign: true, encrypt: false, method: "smime", now });
+        signed[platform] = out.deliveries[0].mime;
+      }
+      const input = join(dir, "in.eml");
+      writeFileSync(input, signed[true]);
+      const ver = spawnSync("openssl", ["cms", "-verify", "-in", input, "-CAfile", join(DATA, "smime/root-ca.crt"), "-certfile", join(DATA, "smime/int-ca.crt"), "-purpose", "any", "-out", join(dir, "content.eml")]);
+      assert.equal(ver.status, 0, String(ver.stderr));
+      for (const [writer, mime] of Object.entries(signed)) {
+        for (const reader of [true, false]) {
+          usePlatformCrypto(reader);
+          const o = await open(ring(), mime, { now });
+          assert.equal(o.signature.state, "valid", `written ${writer}, read ${reader}`);
+          const bad = Buffer.from(Buffer.from(mime).toString("latin1").replace("with P-256", "with P-384"), "latin1");
+          assert.equal((await open(ring(), bad, { now })).signature.state, "invalid", `tampered, read ${reader}`);
+        }
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

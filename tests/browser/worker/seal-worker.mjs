@@ -102,6 +102,39 @@ async function crossPaths(mailseal, now) {
   return results;
 }
 
+/**
+ * ECDSA P-256 S/MIME signatures (dave): made on WebCrypto with the platform on, in wasm with it
+ * off; each path reads both, and a changed body is invalid on both.
+ */
+async function ecdsaPaths(mailseal, now) {
+  const { Keyring, protect, open, usePlatformCrypto } = mailseal;
+  const ring = async (withKey) => {
+    const r = new Keyring();
+    r.import(await bytes("smime/root-ca.crt"), { trusted: true, now });
+    r.import(await bytes("smime/int-ca.crt"), { now });
+    r.import(withKey ? (await text("smime/dave.crt")) + (await text("smime/dave.key")) : await bytes("smime/dave.crt"), { now });
+    return r;
+  };
+  const signer = await ring(true);
+  const reader = await ring(false);
+  const draft = { from: "dave@example.com", to: ["dave@example.com"], subject: "P-256", text: "Signed with P-256.\n" };
+  const out = [];
+  for (const writer of [true, false]) {
+    usePlatformCrypto(writer);
+    const mime = (await protect(signer, draft, { sign: true, encrypt: false, method: "smime", now })).deliveries[0].mime;
+    for (const platform of [true, false]) {
+      usePlatformCrypto(platform);
+      const good = (await open(reader, mime, { now })).signature.state;
+      const bad = (await open(reader, replaced(mime, "P-256.", "P-384."), { now })).signature.state;
+      out.push({ writer, reader: platform, good, bad });
+    }
+  }
+  usePlatformCrypto(true);
+  signer.free();
+  reader.free();
+  return out;
+}
+
 self.onmessage = async ({ data }) => {
   try {
     const { entry } = data;
@@ -127,10 +160,12 @@ self.onmessage = async ({ data }) => {
     }
     const provider = mailseal.cryptoProvider();
     const platform = await crossPaths(mailseal, now);
+    const ecdsa = await ecdsaPaths(mailseal, now);
     self.postMessage({
       ok: true,
       provider,
       platform,
+      ecdsa,
       inWorker: typeof WorkerGlobalScope === "function" && self instanceof WorkerGlobalScope && typeof document === "undefined",
       version: mailseal.version(),
       results,
