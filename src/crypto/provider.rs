@@ -589,9 +589,20 @@ pub(crate) fn rsa_pkcs1v15_encrypt(
     let ps_len = k.checked_sub(msg.len() + 3).filter(|&l| l >= 8)?;
     let mut em = SecretBytes::new(vec![0u8; k]);
     em[1] = 2;
-    for b in &mut em[2..2 + ps_len] {
+    // One call for the whole padding string, then fresh octets for its zeros (each call to the
+    // platform's RNG crosses into JavaScript).
+    let ps = &mut em[2..2 + ps_len];
+    rng.fill_bytes(ps);
+    let mut spare = SecretBytes::new(vec![0u8; 64]);
+    let mut next = spare.len();
+    for b in ps.iter_mut() {
         while *b == 0 {
-            rng.fill_bytes(std::slice::from_mut(b));
+            if next == spare.len() {
+                rng.fill_bytes(&mut spare);
+                next = 0;
+            }
+            *b = spare[next];
+            next += 1;
         }
     }
     em[3 + ps_len..].copy_from_slice(msg);

@@ -66,8 +66,22 @@ fn public_exp<const F: usize>(key: &rsa::RsaPublicKey, x: &[u8]) -> Option<Vec<u
         return None;
     }
     let params = modulus_params(n_bytes, &n);
-    let y = DynResidue::new(&x, params).pow_bounded_exp(&e, e.bits());
+    let y = pow_public(DynResidue::new(&x, params), &e);
     Some(be_bytes(&y.retrieve(), key.size())?.to_vec())
+}
+
+/// `x^e` for the public exponent: left-to-right square-and-multiply, 16 squarings and one
+/// product for e = 65537 (a fixed-window exponentiation first builds a table of 16 powers,
+/// which costs more than that). Variable time in `e` only, which is public.
+fn pow_public<const F: usize>(x: DynResidue<F>, e: &Uint<{ U64::LIMBS }>) -> DynResidue<F> {
+    let mut y = x;
+    for bit in (0..e.bits().saturating_sub(1)).rev() {
+        y = y.square();
+        if e.bit_vartime(bit) {
+            y = y * x;
+        }
+    }
+    y
 }
 
 /// The Montgomery parameters of a public modulus, kept: making them (a reduction of `R²`,
@@ -194,10 +208,7 @@ fn crt_with<const H: usize, const F: usize>(
 
     // The check against the public key: (m')^e must give back c'.
     let m_res = DynResidue::new(&m, n_params);
-    let holds = m_res
-        .pow_bounded_exp(e, e.bits())
-        .retrieve()
-        .ct_eq(&blinded);
+    let holds = pow_public(m_res, e).retrieve().ct_eq(&blinded);
     let out = (m_res * r_inv).retrieve();
     let mut em = be_bytes(&out, key.k)?;
     if !bool::from(holds) {
@@ -281,7 +292,7 @@ impl<const F: usize> Blinding<F> {
         }
         let n_params = DynResidueParams::new(n);
         let (r, r_inv) = blinding_pair(n, n_params, rng)?;
-        let r_e = r.pow_bounded_exp(e, e.bits());
+        let r_e = pow_public(r, e);
         with_kept(|kept| {
             kept.retain(|k| k.downcast_ref::<Blinding<F>>().is_none_or(|b| b.id != id))
         });
