@@ -245,6 +245,15 @@ pub(crate) trait CryptoProvider: Send + Sync {
     ) -> Pending<'a, Option<Vec<u8>>> {
         ready(None)
     }
+    /// Ephemeral-static ECDH on P-256 with the recipient's point (SEC1): the ephemeral public
+    /// point (uncompressed SEC1) and the shared secret (its x-coordinate).
+    #[cfg(feature = "smime")]
+    fn ecdh_p256_ephemeral<'a>(
+        &'a self,
+        _recipient: &'a [u8],
+    ) -> Pending<'a, Option<(Vec<u8>, SecretBytes)>> {
+        ready(None)
+    }
     /// What a PKCS#1 v1.5 signature block (type 1) recovers to under the public key (the
     /// DigestInfo), if its padding is well-formed. Synchronous, node:crypto only
     /// (`publicDecrypt`).
@@ -481,6 +490,17 @@ pub(crate) async fn ecdsa_p256_sign_on_platform(
         .ok()?;
     let sig = sig.normalize_s().unwrap_or(sig);
     Some(sig.to_der().as_bytes().to_vec())
+}
+
+/// Ephemeral-static ECDH on P-256 to `recipient` (SEC1) on the platform where it has it
+/// (node:crypto, WebCrypto): the ephemeral point and the shared secret, or `None` and the
+/// caller does it in wasm. The point must be on the curve and the secret 32 octets.
+#[cfg(feature = "smime")]
+pub(crate) async fn ecdh_p256_ephemeral_on_platform(
+    recipient: &[u8],
+) -> Option<(Vec<u8>, SecretBytes)> {
+    let (point, z) = platform(usize::MAX)?.ecdh_p256_ephemeral(recipient).await?;
+    (p256::PublicKey::from_sec1_bytes(&point).is_ok() && z.len() == 32).then_some((point, z))
 }
 
 /// Whether the platform signs with RSA keys ([`rsa_sign_on_platform`]).

@@ -78,7 +78,7 @@ fn pow_public<const F: usize>(x: DynResidue<F>, e: &Uint<{ U64::LIMBS }>) -> Dyn
     for bit in (0..e.bits().saturating_sub(1)).rev() {
         y = y.square();
         if e.bit_vartime(bit) {
-            y = y * x;
+            y *= x;
         }
     }
     y

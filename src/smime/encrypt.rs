@@ -184,14 +184,20 @@ async fn recipient_info(
         let (ephemeral_point, z) = match curve {
             Some(c) if c == rfc5912::SECP_256_R_1 => {
                 let pk = p256::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
-                let mut rng = &mut *ctx.rng;
-                let eph = p256::ecdh::EphemeralSecret::random(&mut rng);
-                let z = eph.diffie_hellman(&pk);
-                let point = p256::EncodedPoint::from(eph.public_key());
-                (
-                    point.as_bytes().to_vec(),
-                    SecretBytes::new(z.raw_secret_bytes().to_vec()),
-                )
+                // On the platform where it has ECDH (two scalar multiplications), else here.
+                if let Some(on_platform) = provider::ecdh_p256_ephemeral_on_platform(key_bits).await
+                {
+                    on_platform
+                } else {
+                    let mut rng = &mut *ctx.rng;
+                    let eph = p256::ecdh::EphemeralSecret::random(&mut rng);
+                    let z = eph.diffie_hellman(&pk);
+                    let point = p256::EncodedPoint::from(eph.public_key());
+                    (
+                        point.as_bytes().to_vec(),
+                        SecretBytes::new(z.raw_secret_bytes().to_vec()),
+                    )
+                }
             }
             Some(c) if c == rfc5912::SECP_384_R_1 => {
                 let pk = p384::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;

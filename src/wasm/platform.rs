@@ -39,6 +39,8 @@ extern "C" {
         data: &[u8],
         key: &JsValue,
     ) -> Result<Vec<u8>, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = createECDH)]
+    fn create_ecdh(this: &NodeCryptoModule, curve: &str) -> Result<NodeEcdh, JsValue>;
     #[wasm_bindgen(method, catch, js_name = privateDecrypt)]
     fn private_decrypt(
         this: &NodeCryptoModule,
@@ -79,6 +81,13 @@ extern "C" {
     fn update(this: &NodeHash, data: &[u8]) -> Result<NodeHash, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn digest(this: &NodeHash) -> Result<Vec<u8>, JsValue>;
+
+    /// An `ECDH` object.
+    type NodeEcdh;
+    #[wasm_bindgen(method, catch, js_name = generateKeys)]
+    fn generate_keys(this: &NodeEcdh) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = computeSecret)]
+    fn compute_secret(this: &NodeEcdh, public: &[u8]) -> Result<Uint8Array, JsValue>;
 
     /// A `Cipher` / `Decipher` object.
     type NodeCipher;
@@ -140,6 +149,22 @@ extern "C" {
         key: &JsValue,
         data: &[u8],
     ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = generateKey)]
+    fn generate_key(
+        this: &SubtleCrypto,
+        algorithm: &Object,
+        extractable: bool,
+        usages: &js_sys::Array,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = deriveBits)]
+    fn derive_bits(
+        this: &SubtleCrypto,
+        algorithm: &Object,
+        key: &JsValue,
+        length: u32,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = exportKey)]
+    fn export_key(this: &SubtleCrypto, format: &str, key: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = sign)]
     fn sign_with(
         this: &SubtleCrypto,
@@ -506,6 +531,19 @@ impl CryptoProvider for NodeCrypto {
     }
 
     #[cfg(feature = "smime")]
+    fn ecdh_p256_ephemeral<'a>(
+        &'a self,
+        recipient: &'a [u8],
+    ) -> Pending<'a, Option<(Vec<u8>, SecretBytes)>> {
+        ready(with_node(|m| {
+            let ecdh = m.create_ecdh("prime256v1")?;
+            let point = ecdh.generate_keys()?.to_vec();
+            let z = SecretBytes::new(take(&ecdh.compute_secret(recipient)?));
+            Ok((point, z))
+        }))
+    }
+
+    #[cfg(feature = "smime")]
     fn ecdsa_p256_sign<'a>(
         &'a self,
         key: &'a p256::SecretKey,
@@ -782,6 +820,45 @@ impl CryptoProvider for WebCrypto {
             }
             out.iter_mut().zip(&stream).for_each(|(o, k)| *o ^= k);
             Some(out)
+        })
+    }
+
+    #[cfg(feature = "smime")]
+    fn ecdh_p256_ephemeral<'a>(
+        &'a self,
+        recipient: &'a [u8],
+    ) -> Pending<'a, Option<(Vec<u8>, SecretBytes)>> {
+        Box::pin(async move {
+            let curve = object(&[("name", "ECDH".into()), ("namedCurve", "P-256".into())]).ok()?;
+            let subtle: SubtleCrypto = SUBTLE
+                .with(|s| s.as_ref().map(|s| AsRef::<JsValue>::as_ref(s).clone()))?
+                .unchecked_into();
+            let usages = js_sys::Array::of1(&JsValue::from_str("deriveBits"));
+            let pair = JsFuture::from(subtle.generate_key(&curve, false, &usages).ok()?)
+                .await
+                .ok()?;
+            let field = |k: &str| Reflect::get(&pair, &JsValue::from_str(k)).ok();
+            let (public, private) = (field("publicKey")?, field("privateKey")?);
+            let id = key_id(&["web", "p256 public"], recipient);
+            let theirs = match kept_key(&id) {
+                Some(key) => key,
+                None => {
+                    let call = subtle.import_key_for(
+                        "raw",
+                        recipient,
+                        &curve,
+                        true,
+                        &js_sys::Array::new(),
+                    );
+                    let key = JsFuture::from(call.ok()?).await.ok()?;
+                    keep_key(id, &key);
+                    key
+                }
+            };
+            let params = object(&[("name", "ECDH".into()), ("public", theirs)]).ok()?;
+            let z = settle(subtle.derive_bits(&params, &private, 256)).await?;
+            let point = settle(subtle.export_key("raw", &public)).await?;
+            Some((point, SecretBytes::new(z)))
         })
     }
 

@@ -104,12 +104,14 @@ describe("in a browser Web Worker", { timeout: 120_000 }, () => {
       assert.notEqual(platform.signature, "valid", `${label}: tampered`);
       assert.deepEqual(platform, wasm, `${label}: a tampered copy fails the same way on both paths`);
     }
-    // ECDSA P-256 S/MIME signatures made on WebCrypto and in wasm read the same on both paths.
-    assert.equal(reply.ecdsa.length, 4);
-    for (const c of reply.ecdsa) {
+    // P-256 S/MIME (ECDSA, ECDH) made on WebCrypto and in wasm reads the same on both paths.
+    assert.equal(reply.ec.length, 4);
+    for (const c of reply.ec) {
       const how = `P-256 written ${c.writer ? "webcrypto" : "wasm"}, read ${c.reader ? "webcrypto" : "wasm"}`;
       assert.equal(c.good, "valid", how);
       assert.equal(c.bad, "invalid", `${how}: a changed body`);
+      assert.equal(c.sealed, "decrypted/valid", `${how}: signed and encrypted`);
+      assert.equal(c.text, "Signed with P-256.\n", how);
     }
     assert.deepEqual(errors, [], "errors on the page or in the worker");
     assert.deepEqual(offsite, [], "requests to another origin");

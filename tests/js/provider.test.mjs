@@ -231,7 +231,7 @@ describe("RSA public-key operations: node:crypto and wasm agree, openssl reads n
     }
   });
 
-  test("ECDSA P-256: openssl verifies what node:crypto signed; both paths read both", async (t) => {
+  test("P-256: openssl verifies node:crypto's ECDSA and decrypts its ECDH; both paths read both", async (t) => {
     if (!have("openssl", t)) return;
     const dir = mkdtempSync(join(tmpdir(), "mailseal-ecdsa-"));
     try {
@@ -245,6 +245,17 @@ describe("RSA public-key operations: node:crypto and wasm agree, openssl reads n
       writeFileSync(input, signed[true]);
       const ver = spawnSync("openssl", ["cms", "-verify", "-in", input, "-CAfile", join(DATA, "smime/root-ca.crt"), "-certfile", join(DATA, "smime/int-ca.crt"), "-purpose", "any", "-out", join(dir, "content.eml")]);
       assert.equal(ver.status, 0, String(ver.stderr));
+      // ECDH to P-256 on node:crypto: openssl decrypts it, and both paths do.
+      usePlatformCrypto(true);
+      const sealed = (await protect(ring("dave"), { from: "dave@example.com", to: ["dave@example.com"], subject: "s", text: "sealed to P-256\n" }, { sign: false, encrypt: true, method: "smime", now })).deliveries[0].mime;
+      writeFileSync(input, sealed);
+      const dec = spawnSync("openssl", ["cms", "-decrypt", "-in", input, "-recip", join(DATA, "smime/dave.crt"), "-inkey", join(DATA, "smime/dave.key")]);
+      assert.equal(dec.status, 0, String(dec.stderr));
+      assert.ok(String(dec.stdout).includes("sealed to P-256"));
+      for (const reader of [true, false]) {
+        usePlatformCrypto(reader);
+        assert.equal((await open(ring("dave"), sealed, { now })).text, "sealed to P-256\n", `ECDH, read ${reader}`);
+      }
       for (const [writer, mime] of Object.entries(signed)) {
         for (const reader of [true, false]) {
           usePlatformCrypto(reader);

@@ -103,35 +103,31 @@ async function crossPaths(mailseal, now) {
 }
 
 /**
- * ECDSA P-256 S/MIME signatures (dave): made on WebCrypto with the platform on, in wasm with it
- * off; each path reads both, and a changed body is invalid on both.
+ * P-256 S/MIME (dave): ECDSA signatures and ECDH key agreement made on WebCrypto with the
+ * platform on, in wasm with it off; each path reads both, and a changed body is invalid on both.
  */
-async function ecdsaPaths(mailseal, now) {
+async function ecPaths(mailseal, now) {
   const { Keyring, protect, open, usePlatformCrypto } = mailseal;
-  const ring = async (withKey) => {
-    const r = new Keyring();
-    r.import(await bytes("smime/root-ca.crt"), { trusted: true, now });
-    r.import(await bytes("smime/int-ca.crt"), { now });
-    r.import(withKey ? (await text("smime/dave.crt")) + (await text("smime/dave.key")) : await bytes("smime/dave.crt"), { now });
-    return r;
-  };
-  const signer = await ring(true);
-  const reader = await ring(false);
+  const ring = new Keyring();
+  ring.import(await bytes("smime/root-ca.crt"), { trusted: true, now });
+  ring.import(await bytes("smime/int-ca.crt"), { now });
+  ring.import((await text("smime/dave.crt")) + (await text("smime/dave.key")), { now });
   const draft = { from: "dave@example.com", to: ["dave@example.com"], subject: "P-256", text: "Signed with P-256.\n" };
   const out = [];
   for (const writer of [true, false]) {
     usePlatformCrypto(writer);
-    const mime = (await protect(signer, draft, { sign: true, encrypt: false, method: "smime", now })).deliveries[0].mime;
+    const signed = (await protect(ring, draft, { sign: true, encrypt: false, method: "smime", now })).deliveries[0].mime;
+    const sealed = (await protect(ring, draft, { sign: true, encrypt: true, method: "smime", now })).deliveries[0].mime;
     for (const platform of [true, false]) {
       usePlatformCrypto(platform);
-      const good = (await open(reader, mime, { now })).signature.state;
-      const bad = (await open(reader, replaced(mime, "P-256.", "P-384."), { now })).signature.state;
-      out.push({ writer, reader: platform, good, bad });
+      const good = (await open(ring, signed, { now })).signature.state;
+      const bad = (await open(ring, replaced(signed, "P-256.", "P-384."), { now })).signature.state;
+      const o = await open(ring, sealed, { now });
+      out.push({ writer, reader: platform, good, bad, sealed: `${o.encryption.state}/${o.signature.state}`, text: o.text });
     }
   }
   usePlatformCrypto(true);
-  signer.free();
-  reader.free();
+  ring.free();
   return out;
 }
 
@@ -160,12 +156,12 @@ self.onmessage = async ({ data }) => {
     }
     const provider = mailseal.cryptoProvider();
     const platform = await crossPaths(mailseal, now);
-    const ecdsa = await ecdsaPaths(mailseal, now);
+    const ec = await ecPaths(mailseal, now);
     self.postMessage({
       ok: true,
       provider,
       platform,
-      ecdsa,
+      ec,
       inWorker: typeof WorkerGlobalScope === "function" && self instanceof WorkerGlobalScope && typeof document === "undefined",
       version: mailseal.version(),
       results,
