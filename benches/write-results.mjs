@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Writes benches/RESULTS.md from the combined runs of `make bench`, Node (benches/peers) and
 // Chromium (benches/browser): the command line, date and machine, mailseal / best JS peer per
-// environment, then each environment's tables as bench.mjs renders them (that ratio is their
-// last column).
+// environment, why the cells over the target are (benches/WHY.md), then each environment's
+// tables as bench.mjs renders them (that ratio is their last column).
 //
 //   node benches/write-results.mjs MODE RUNS NODE_PREFIX CHROMIUM_PREFIX
 // (prefixes of the combined results in benches/peers: PREFIX.json and PREFIX.md)
@@ -42,7 +42,9 @@ const head = [
   '',
 ].join('\n');
 const summaries = envs.map((e) => ratiosMarkdown(e.json.results, e.title)).join('\n');
+// Why the cells over the target are over it: written by hand next to this script.
+const why = fs.readFileSync(path.join(here, 'WHY.md'), 'utf8');
 // Each environment's report one heading level down, under "<title>: the run".
 const reports = envs.map((e) => e.md.replace(/^(#+) /gm, '#$1 ').replace(/^## peerbench results\n/, `## ${e.title}: the run\n`));
-fs.writeFileSync(path.join(here, 'RESULTS.md'), [head, summaries, ...reports].join('\n'));
+fs.writeFileSync(path.join(here, 'RESULTS.md'), [head, summaries, why, ...reports].join('\n'));
 console.log('wrote benches/RESULTS.md');
