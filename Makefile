@@ -75,7 +75,8 @@ pkg-build:
 # medians), the harness's honest way to quote figures on a noisy 2-core machine. Each run
 # times Node (benches/peers) and then headless Chromium (benches/browser: the same adapters in a
 # Web Worker); BENCH_ARGS goes to both. BENCH_WEB is the web build the Chromium side loads (a
-# copy elsewhere keeps a run apart from a concurrent `make pkg`).
+# copy elsewhere keeps a run apart from a concurrent `make pkg`). Then the Worker in a local
+# workerd (benches/workerd: CPU per request, cold start), and benches/RESULTS.md.
 BENCH_ARGS ?=
 BENCH_RUNS ?= 3
 BENCH_WEB  ?= pkg/dist/web
@@ -91,6 +92,7 @@ bench: pkg bench-deps
 	cd benches/peers && for i in $$(seq $(BENCH_RUNS)); do { $(BENCH_NODE) && $(BENCH_CHROMIUM); } || exit 1; done
 	$(call bench-combine,$(BENCH_OUT))
 	$(call bench-combine,$(BENCH_OUT)-chromium)
+	node benches/workerd/bench.mjs
 	node benches/write-results.mjs $(if $(filter --quick,$(BENCH_ARGS)),quick,full) $(BENCH_RUNS) $(BENCH_OUT) $(BENCH_OUT)-chromium
 
 # The Chromium side only, on the package as built (make pkg): benches/peers/results-mailseal-chromium.md
@@ -103,6 +105,7 @@ bench-deps:
 	cd benches/peers && npm ci --no-audit --no-fund
 	cd benches/peers && { [ -e keys/x509/rsa2048.crt ] || ./gen-keys.sh; }
 	cd benches/browser && npm ci --no-audit --no-fund
+	cd worker && npm ci --no-audit --no-fund
 
 # ---- demo ---------------------------------------------------------------------------------
 

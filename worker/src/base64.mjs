@@ -2,7 +2,9 @@
 export const base64 = {
   encode(bytes) {
     let out = "";
-    const step = 0x8000;
+    // Chunks keep String.fromCharCode's argument list short; a multiple of 3 octets each, so
+    // that only the last chunk can end in "=" padding.
+    const step = 3 * 0x2aaa;
     for (let i = 0; i < bytes.length; i += step) {
       out += btoa(String.fromCharCode.apply(null, bytes.subarray(i, i + step)));
     }

@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// CPU milliseconds per request of the mailseal worker (worker/src/index.mjs) in a local workerd
+// (Miniflare, offline): protect and open of 1 KiB and 1 MiB messages, S/MIME and OpenPGP,
+// through the worker's own routes (POST /v1/protect, POST /v1/open), and the cold start of a
+// fresh workerd process. Prints a markdown table and writes it to RESULTS.md next to this file.
+//
+//   node benches/workerd/bench.mjs
+//
+// workerd freezes the clock inside a request, so CPU is read from outside: the workerd process's
+// run time summed over its threads (/proc/PID/task/TID/schedstat, ns), before and after a batch
+// of identical requests. README.md says what that includes.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TOKEN, WORKER, bundleWorker, dataFile, repoFile, sealedServiceKeyring, startWorker, wranglerConfig } from '../../worker/test/harness.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// The worker's own dependencies: the same mailseal package (its Node build makes the request
+// bodies) and Miniflare (for the empty reference worker).
+const fromWorker = createRequire(join(WORKER, 'package.json'));
+const { Keyring, protect } = await import(pathToFileURL(fromWorker.resolve('mailseal')).href);
+const { Miniflare } = fromWorker('miniflare');
+
+const KiB = 1024;
+const MiB = 1024 * 1024;
+const BATCHES = 5; // median over these
+const WARMUP = 3; // requests per operation before its batches (Liftoff → TurboFan tier-up, caches)
+const PER_BATCH = { [KiB]: 20, [MiB]: 3 }; // requests per batch, by payload size
+const COLD_INSTANCES = 3;
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+const CORRESPONDENT = { smime: 'alice@example.com', pgp: 'alice@example.org' };
+const SERVICE_ADDRESS = 'support@example.com';
+
+// ---- CPU of the workerd process ------------------------------------------------------------
+
+/** Parent, name and utime + stime (ticks) from /proc/PID/stat (the name may hold spaces). */
+function stat(pid) {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(rest[1]), comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), ticks: Number(rest[11]) + Number(rest[12]) };
+}
+
+/** The workerd that Miniflare spawned: our only workerd child (Miniflare keeps its handle private). */
+function workerdPid() {
+  const pids = readdirSync('/proc').filter((d) => {
+    if (!/^\d+$/.test(d)) return false;
+    try {
+      const s = stat(d);
+      return s.ppid === process.pid && s.comm === 'workerd';
+    } catch {
+      return false; // exited while we looked
+    }
+  });
+  if (pids.length !== 1) throw new Error(`expected one workerd child, found ${pids.length}`);
+  return pids[0];
+}
+
+/**
+ * CPU ms of the process, all threads: V8's background threads (wasm tier-up, GC) count too.
+ * Per-thread schedstat has ns precision where /proc/PID/stat has 10 ms ticks; it misses threads
+ * that exit, which workerd's pool threads do not (the run ends with a check against the ticks).
+ */
+function cpuMs(pid) {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread exited between readdir and read
+    }
+  }
+  return ns / 1e6;
+}
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+const ticksMs = (pid) => (stat(pid).ticks * 1000) / CLK_TCK;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Medians of samples { cpu, wall }, with the CPU range. */
+const summary = (xs) => {
+  const cpu = xs.map((x) => x.cpu);
+  return { cpu: median(cpu), wall: median(xs.map((x) => x.wall)), min: Math.min(...cpu), max: Math.max(...cpu) };
+};
+
+// ---- request bodies ------------------------------------------------------------------------
+
+// Alice's side: her S/MIME and OpenPGP secret keys, the service's public ones.
+const alice = new Keyring();
+alice.import(repoFile('smime/root-ca.crt'), { trusted: true });
+alice.import(repoFile('smime/int-ca.crt'));
+alice.import(Buffer.concat([repoFile('smime/alice.crt'), repoFile('smime/alice.key')]));
+alice.import(repoFile('openpgp/alice.sec.asc'));
+alice.import(dataFile('worker-ca.crt'), { trusted: true });
+alice.import(dataFile('support.crt'));
+alice.import(dataFile('support.pub.asc'), { trusted: true });
+
+const draft = (from, to, data) => ({
+  from,
+  to: [to],
+  subject: `Ticket #9001 (${data.length} bytes attached)`,
+  text: 'Your ticket is solved; the log is attached.',
+  attachments: [{ filename: 'payload.bin', contentType: 'application/octet-stream', data }],
+});
+
+const post = (body) => ({ method: 'POST', headers: AUTH, body });
+
+/** The operations: a route, a fixed request and a check of the JSON answer. */
+async function operations() {
+  const ops = [];
+  for (const method of ['smime', 'pgp']) {
+    const label = method === 'smime' ? 'S/MIME' : 'OpenPGP';
+    for (const size of [KiB, MiB]) {
+      const data = new Uint8Array(randomBytes(size));
+      // POST /v1/protect takes the help desk's notification as RFC 5322 text: the package's MIME
+      // writer (neither sign nor encrypt) makes it; the worker signs and encrypts it to Alice.
+      const plain = await protect(alice, draft(SERVICE_ADDRESS, CORRESPONDENT[method], data), { sign: false, encrypt: false });
+      ops.push({
+        name: `protect ${label} (sign + encrypt)`,
+        size,
+        path: `/v1/protect?method=${method}`,
+        init: post(plain.deliveries[0].mime),
+        ok: (j) => j.deliveries.length === 1 && j.deliveries[0].method === method && j.deliveries[0].signed && j.deliveries[0].encrypted,
+      });
+      // POST /v1/open gets Alice's mail to the service address, signed and encrypted.
+      const sealed = await protect(alice, draft(CORRESPONDENT[method], SERVICE_ADDRESS, data), { sign: true, encrypt: true, method });
+      ops.push({
+        name: `open ${label} (decrypt + verify)`,
+        size,
+        path: '/v1/open',
+        init: post(sealed.deliveries[0].mime),
+        ok: (j) => j.encryption.state === 'decrypted' && j.signature.state === 'valid' && j.attachments[0]?.filename === 'payload.bin' &&
+          Buffer.from(j.attachments[0].data, 'base64').equals(Buffer.from(data)),
+      });
+    }
+  }
+  return ops;
+}
+
+// ---- running -------------------------------------------------------------------------------
+
+// A keyring sealed under a random key (Keyring.sealWithKey, secret KEYRING_KEY), as the worker's
+// README recommends: the password variant would add about a second of Argon2id to the cold start.
+const key = new Uint8Array(randomBytes(32));
+const sealed = sealedServiceKeyring(key);
+const secrets = { KEYRING_KEY: Buffer.from(key).toString('base64'), KEYRING_PASSWORD: undefined };
+const cfg = wranglerConfig();
+const kvName = cfg.kv_namespaces[0].binding;
+const kvKey = cfg.vars.KEYRING_KV_KEY;
+
+/** A fresh workerd with the worker and the keyring in KV, as harness.mjs starts it for the tests. */
+async function start() {
+  const t0 = performance.now();
+  const w = await startWorker({ sealed: null, secrets });
+  const wall = performance.now() - t0;
+  const pid = workerdPid();
+  const cpu = cpuMs(pid); // the process's whole life so far: it is new
+  // The keyring goes in after the startup sample so neither number includes the KV write.
+  await (await w.mf.getKVNamespace(kvName)).put(kvKey, sealed);
+  return { w, pid, startup: { cpu, wall } };
+}
+
+/** One request; the whole answer is read, since the worker's CPU for writing it counts. */
+async function send(w, op) {
+  const res = await w.fetch(op.path, op.init);
+  const body = Buffer.from(await res.arrayBuffer());
+  if (res.status !== (op.status ?? 200)) throw new Error(`${op.name}: HTTP ${res.status} ${body.toString().slice(0, 300)}`);
+  return body;
+}
+
+/** The answer is what the operation should give (checked outside the measured batches). */
+function check(op, body) {
+  if (op.ok && !op.ok(JSON.parse(body))) throw new Error(`${op.name}: unexpected answer ${body.toString().slice(0, 300)}`);
+}
+
+/** Median CPU and wall ms per request over BATCHES batches of n requests. */
+async function measure(w, pid, op, n) {
+  for (let i = 0; i < WARMUP; i++) check(op, await send(w, op));
+  const batches = [];
+  for (let b = 0; b < BATCHES; b++) {
+    const c0 = cpuMs(pid);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await send(w, op);
+    batches.push({ cpu: (cpuMs(pid) - c0) / n, wall: (performance.now() - t0) / n });
+  }
+  return summary(batches);
+}
+
+/** Startup CPU of the same workerd with an empty worker: what is not mailseal's. */
+async function emptyStartup() {
+  const t0 = performance.now();
+  const mf = new Miniflare({
+    modules: true,
+    script: 'export default { fetch: () => new Response(null, { status: 404 }) }',
+    compatibilityDate: cfg.compatibility_date,
+  });
+  await mf.ready;
+  const wall = performance.now() - t0;
+  const cpu = cpuMs(workerdPid());
+  await mf.dispose();
+  return { cpu, wall };
+}
+
+const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const sizeLabel = (size) => (size == null ? '–' : size >= MiB ? `${size / MiB} MiB` : `${size / KiB} KiB`);
+const row = (name, size, r) => `| ${name} | ${sizeLabel(size)} | ${fmt(r.cpu)} | ${fmt(r.wall)} | ${r.min == null ? '–' : `${fmt(r.min)}–${fmt(r.max)}`} |`;
+
+const began = Date.now();
+const load = os.loadavg()[0]; // before our own processes add to it
+const { outdir } = bundleWorker(); // wrangler's bundling (its own process) before any measurement
+const ops = await operations();
+const firstOp = ops[0]; // protect S/MIME 1 KiB: the cold request
+const rows = [];
+
+// Cold start: a new Miniflare per sample is a new workerd process, so nothing compiled survives.
+const cold = [];
+for (let i = 0; i < COLD_INSTANCES; i++) {
+  const { w, pid, startup } = await start();
+  const c0 = cpuMs(pid);
+  const t0 = performance.now();
+  const body = await send(w, firstOp);
+  cold.push({ startup, first: { cpu: cpuMs(pid) - c0, wall: performance.now() - t0 } });
+  await w.dispose();
+  check(firstOp, body);
+}
+const empty = [];
+for (let i = 0; i < COLD_INSTANCES; i++) empty.push(await emptyStartup());
+rows.push(row('cold: workerd startup, empty worker (reference)', null, summary(empty)));
+rows.push(row('cold: workerd startup with the mailseal worker (new Miniflare → ready)', null, summary(cold.map((x) => x.startup))));
+rows.push(row(`cold: first request, ${firstOp.name}: unseals the keyring, first wasm calls`, firstOp.size, summary(cold.map((x) => x.first))));
+
+// Warm: one instance, each operation after its warm-up.
+const { w, pid } = await start();
+const cpu0 = cpuMs(pid);
+const ticks0 = ticksMs(pid);
+rows.push(row('request overhead: GET / (404, no mailseal call)', null, await measure(w, pid, { name: 'GET /', path: '/', status: 404 }, PER_BATCH[KiB])));
+for (const op of ops) rows.push(row(`warm: ${op.name}`, op.size, await measure(w, pid, op, PER_BATCH[op.size])));
+const agreement = `schedstat ${fmt(cpuMs(pid) - cpu0)} ms, /proc stat ${fmt(ticksMs(pid) - ticks0)} ms`;
+await w.dispose();
+alice.free();
+
+const wasm = statSync(join(outdir, readdirSync(outdir).find((f) => f.endsWith('.wasm')))).size;
+const out = [
+  '# mailseal worker in workerd: CPU per request',
+  '',
+  `Generated by \`node benches/workerd/bench.mjs\` (see README.md) on ${new Date().toISOString().slice(0, 16)}Z in ${((Date.now() - began) / 1000).toFixed(0)} s; ` +
+    `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} vCPU, load average ${load.toFixed(2)} at the start, Node ${process.version}, ` +
+    `miniflare ${fromWorker('miniflare/package.json').version}, workerd ${createRequire(fromWorker.resolve('miniflare'))('workerd/package.json').version}, wasm ${(wasm / MiB).toFixed(2)} MiB.`,
+  '',
+  `CPU: the workerd process, all threads, per request. Warm rows: median of ${BATCHES} batches (${PER_BATCH[KiB]} requests at 1 KiB, ${PER_BATCH[MiB]} at 1 MiB) after ${WARMUP} warm-up requests; ` +
+    `cold rows: median of ${COLD_INSTANCES} fresh workerd processes. Last column: the smallest and largest batch (or instance). ` +
+    `CPU of the whole warm instance: ${agreement} (agree within the 10 ms ticks if no thread time was lost).`,
+  '',
+  '| operation | size | CPU ms per request (median) | wall ms (median) | CPU ms min–max |',
+  '|---|---|---|---|---|',
+  ...rows,
+  '',
+].join('\n');
+process.stdout.write(out);
+writeFileSync(join(here, 'RESULTS.md'), out);
