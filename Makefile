@@ -75,8 +75,9 @@ pkg-build:
 # medians), the harness's honest way to quote figures on a noisy 2-core machine. Each run
 # times Node (benches/peers) and then headless Chromium (benches/browser: the same adapters in a
 # Web Worker); BENCH_ARGS goes to both. BENCH_WEB is the web build the Chromium side loads (a
-# copy elsewhere keeps a run apart from a concurrent `make pkg`). Then the Worker in a local
-# workerd (benches/workerd: CPU per request, cold start), and benches/RESULTS.md.
+# copy elsewhere keeps a run apart from a concurrent `make pkg`). Then peak memory with 10 MiB
+# (benches/memory.mjs), the Worker in a local workerd (benches/workerd: CPU per request, cold
+# start), and benches/RESULTS.md.
 BENCH_ARGS ?=
 BENCH_RUNS ?= 3
 BENCH_WEB  ?= pkg/dist/web
@@ -92,6 +93,7 @@ bench: pkg bench-deps
 	cd benches/peers && for i in $$(seq $(BENCH_RUNS)); do { $(BENCH_NODE) && $(BENCH_CHROMIUM); } || exit 1; done
 	$(call bench-combine,$(BENCH_OUT))
 	$(call bench-combine,$(BENCH_OUT)-chromium)
+	node benches/memory.mjs
 	node benches/workerd/bench.mjs
 	node benches/write-results.mjs $(if $(filter --quick,$(BENCH_ARGS)),quick,full) $(BENCH_RUNS) $(BENCH_OUT) $(BENCH_OUT)-chromium
 

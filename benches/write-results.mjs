@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Writes benches/RESULTS.md from the combined runs of `make bench`, Node (benches/peers) and
 // Chromium (benches/browser): the command line, date and machine, mailseal / best JS peer per
-// environment, why the cells over the target are (benches/WHY.md), the workerd measurement
-// (benches/workerd/RESULTS.md, from its own script), then each environment's
+// environment, why the cells over the target are (benches/WHY.md), peak memory
+// (benches/MEMORY.md) and the workerd measurement (benches/workerd/RESULTS.md), each from its
+// own script, then each environment's
 // tables as bench.mjs renders them (that ratio is their last column).
 //
 //   node benches/write-results.mjs MODE RUNS NODE_PREFIX CHROMIUM_PREFIX
@@ -45,12 +46,15 @@ const head = [
 const summaries = envs.map((e) => ratiosMarkdown(e.json.results, e.title)).join('\n');
 // Why the cells over the target are over it: written by hand next to this script.
 const why = fs.readFileSync(path.join(here, 'WHY.md'), 'utf8');
-// The Worker side, when benches/workerd/bench.mjs has been run (it writes its own RESULTS.md).
+// Peak memory (benches/memory.mjs) and the Worker side (benches/workerd/bench.mjs), when run:
+// each writes its own markdown.
+const memoryFile = path.join(here, 'MEMORY.md');
+const memory = fs.existsSync(memoryFile) ? fs.readFileSync(memoryFile, 'utf8') : '';
 const workerdFile = path.join(here, 'workerd', 'RESULTS.md');
 const workerd = fs.existsSync(workerdFile)
   ? fs.readFileSync(workerdFile, 'utf8').replace(/^# .*\n/, '## workerd (Cloudflare Workers, local): CPU per request\n')
   : '';
 // Each environment's report one heading level down, under "<title>: the run".
 const reports = envs.map((e) => e.md.replace(/^(#+) /gm, '#$1 ').replace(/^## peerbench results\n/, `## ${e.title}: the run\n`));
-fs.writeFileSync(path.join(here, 'RESULTS.md'), [head, summaries, why, workerd, ...reports].join('\n'));
+fs.writeFileSync(path.join(here, 'RESULTS.md'), [head, summaries, why, memory, workerd, ...reports].join('\n'));
 console.log('wrote benches/RESULTS.md');
