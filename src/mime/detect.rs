@@ -96,7 +96,7 @@ impl core::fmt::Debug for Detached {
 impl Detached {
     /// The signed bytes with every line end as CRLF (a copy only when needed).
     pub fn signed_crlf(&self) -> std::borrow::Cow<'_, [u8]> {
-        if has_bare_line_ends(&self.signed) {
+        if super::build::has_bare_line_ends(&self.signed) {
             super::build::to_crlf(&self.signed).into()
         } else {
             self.signed.as_slice().into()
@@ -755,13 +755,6 @@ fn is_certs_only(part: &Part) -> bool {
 /// A plain-text rendering of HTML (tags dropped, entities decoded), by mail-parser.
 pub(crate) fn html_to_text(html: &str) -> String {
     mail_parser::decoders::html::html_to_text(html)
-}
-
-fn has_bare_line_ends(data: &[u8]) -> bool {
-    data.iter().enumerate().any(|(i, &b)| {
-        (b == b'\n' && (i == 0 || data[i - 1] != b'\r'))
-            || (b == b'\r' && data.get(i + 1) != Some(&b'\n'))
-    })
 }
 
 /// The sender as the `From` field names it.

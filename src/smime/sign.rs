@@ -84,7 +84,7 @@ pub(crate) fn canonical(entity: &[u8]) -> Result<Vec<u8>> {
             "The part to sign must be 7-bit text (encode 8-bit bodies as quoted-printable or base64).",
         ));
     }
-    if !canon.windows(4).any(|w| w == b"\r\n\r\n") && !canon.starts_with(b"\r\n") {
+    if memchr::memmem::find(&canon, b"\r\n\r\n").is_none() && !canon.starts_with(b"\r\n") {
         return Err(Error::bad_input(
             "The part to sign must be a MIME entity (header fields, an empty line, a body).",
         ));
