@@ -408,3 +408,56 @@ fn readiness_check_for_the_desks_addresses() {
     );
     assert!(r.details.iter().any(|d| d.contains("trust anchor")));
 }
+
+/// A plain RFC 5322 message with no MIME fields at all (what many ticket systems and cron
+/// mails send) is text/plain in US-ASCII (RFC 2045 §5.2): it signs, encrypts and opens with
+/// both standards.
+#[test]
+fn a_message_without_content_type_is_protected_as_plain_text() {
+    let mut rng = rng();
+    for party in [&PGP, &SMIME] {
+        let (to, public, secret) = party.recipients[0];
+        let raw = format!(
+            "From: {}\r\nTo: {to}\r\nSubject: Ticket 42\r\nMIME-Version: 1.0\r\n\r\nYour ticket is solved.\r\n",
+            party.sender
+        );
+        let mut files: Vec<&str> = party.shared.to_vec();
+        files.extend(party.sender_files);
+        files.extend(public.iter().copied());
+        let mut opts = ProtectOptions::new(true, true, NOW);
+        opts.method = match party.method {
+            Method::Smime => MethodChoice::Smime,
+            Method::Pgp => MethodChoice::Pgp,
+        };
+        let out = protect(
+            &mut ring(&files),
+            &mailseal::engine::all(),
+            Message::Raw(raw.as_bytes()),
+            &opts,
+            &mut rng,
+        )
+        .unwrap_or_else(|e| panic!("{:?}: {e}", party.method));
+        let mut files: Vec<&str> = party.shared.to_vec();
+        files.extend(secret.iter().copied());
+        files.extend(party.recipients[2].1.iter().copied());
+        let opened = open_as(&files, &out.deliveries[0].mime);
+        assert_eq!(
+            opened.encryption.state,
+            EncryptionState::Decrypted,
+            "{:?}",
+            party.method
+        );
+        assert_eq!(
+            opened.signature.state,
+            SignatureState::Valid,
+            "{:?}",
+            party.method
+        );
+        assert_eq!(
+            opened.text.as_deref(),
+            Some("Your ticket is solved.\n"),
+            "{:?}",
+            party.method
+        );
+    }
+}

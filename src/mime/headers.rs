@@ -338,14 +338,26 @@ pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u
     let root = tree.root();
     let mut headers = Vec::new();
     let mut entity = Vec::with_capacity(raw.len());
+    let mut has_type = false;
     for field in &root.headers {
         let bytes = tree.raw().get(field.range.clone()).unwrap_or_default();
         let lower = field.name.to_ascii_lowercase();
         if lower.starts_with("content-") {
+            has_type |= lower == "content-type";
             entity.extend_from_slice(bytes);
         } else if lower != "mime-version" {
             headers.push((field.name.clone(), raw_header_value(bytes)));
         }
+    }
+    // A message without Content-Type is text/plain in US-ASCII (RFC 2045 §5.2): the entity
+    // says so, since without its message header fields it would have none at all.
+    if !has_type {
+        entity.splice(
+            0..0,
+            b"Content-Type: text/plain; charset=us-ascii\r\n"
+                .iter()
+                .copied(),
+        );
     }
     entity.extend_from_slice(b"\r\n");
     entity.extend_from_slice(tree.raw().get(root.body_range.clone()).unwrap_or_default());
@@ -451,6 +463,18 @@ mod tests {
         assert!(read_protected(&inner, &HeaderView::default()).is_none());
         let bad = vec![("Subject".to_string(), "a\r\nBcc: x@y".to_string())];
         assert!(protect_headers(b"Content-Type: text/plain\r\n\r\nx", &bad, false, false).is_err());
+    }
+
+    /// A plain RFC 5322 message without MIME fields (what many notification systems send).
+    #[test]
+    fn split_message_types_an_untyped_body() {
+        let raw = b"From: a@example.com\r\nSubject: hi\r\nMIME-Version: 1.0\r\n\r\nhello\r\n";
+        let (headers, entity) = split_message(raw, &Limits::default()).unwrap();
+        assert_eq!(headers.len(), 2);
+        assert_eq!(
+            entity,
+            b"Content-Type: text/plain; charset=us-ascii\r\n\r\nhello\r\n"
+        );
     }
 
     #[test]
