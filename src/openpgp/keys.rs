@@ -93,11 +93,8 @@ fn platform_confirms(
     let Some((key, block)) = rsa_signature_block(params, sig) else {
         return false;
     };
-    let scheme = match hash {
-        HashAlgorithm::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
-        HashAlgorithm::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
-        HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
-        _ => return false,
+    let Some(scheme) = super::signer::digest_alg(hash).and_then(provider::pkcs1v15_scheme) else {
+        return false;
     };
     provider::rsa_signature_confirmed(key, &scheme, digest, &block)
 }

@@ -108,15 +108,6 @@ extern "C" {
     /// WebCrypto's `SubtleCrypto`. Byte arguments are views into wasm memory: WebCrypto copies
     /// them before it returns its Promise, so they need not outlive the call.
     type SubtleCrypto;
-    #[wasm_bindgen(method, catch, js_name = importKey)]
-    fn import_key(
-        this: &SubtleCrypto,
-        format: &str,
-        key: &[u8],
-        algorithm: &str,
-        extractable: bool,
-        usages: &js_sys::Array,
-    ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn encrypt(
         this: &SubtleCrypto,
@@ -134,20 +125,13 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     fn digest(this: &SubtleCrypto, algorithm: &str, data: &[u8]) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = importKey)]
-    fn import_key_for(
+    fn import_key(
         this: &SubtleCrypto,
         format: &str,
         key: &[u8],
         algorithm: &Object,
         extractable: bool,
         usages: &js_sys::Array,
-    ) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn sign(
-        this: &SubtleCrypto,
-        algorithm: &str,
-        key: &JsValue,
-        data: &[u8],
     ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = generateKey)]
     fn generate_key(
@@ -165,8 +149,8 @@ extern "C" {
     ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = exportKey)]
     fn export_key(this: &SubtleCrypto, format: &str, key: &JsValue) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = sign)]
-    fn sign_with(
+    #[wasm_bindgen(method, catch)]
+    fn sign(
         this: &SubtleCrypto,
         algorithm: &Object,
         key: &JsValue,
@@ -655,9 +639,10 @@ async fn web_aes(
     let params = params?;
     let usage = if encrypt { "encrypt" } else { "decrypt" };
     let usages = js_sys::Array::of1(&JsValue::from_str(usage));
+    let algorithm = object(&[("name", name.into())]).ok()?;
     let imported = SUBTLE.with(|s| {
         s.as_ref()
-            .map(|s| s.import_key("raw", key, name, false, &usages))
+            .map(|s| s.import_key("raw", key, &algorithm, false, &usages))
     })?;
     let key = JsFuture::from(imported.ok()?).await.ok()?;
     let call = SUBTLE.with(|s| {
@@ -714,7 +699,7 @@ async fn web_key_for(
     let usages = js_sys::Array::of1(&JsValue::from_str(usage));
     let call = SUBTLE.with(|s| {
         s.as_ref()
-            .map(|s| s.import_key_for(format, &der, &params, false, &usages))
+            .map(|s| s.import_key(format, &der, &params, false, &usages))
     })?;
     let key = JsFuture::from(call.ok()?).await.ok()?;
     keep_key(id, &key);
@@ -843,13 +828,8 @@ impl CryptoProvider for WebCrypto {
             let theirs = match kept_key(&id) {
                 Some(key) => key,
                 None => {
-                    let call = subtle.import_key_for(
-                        "raw",
-                        recipient,
-                        &curve,
-                        true,
-                        &js_sys::Array::new(),
-                    );
+                    let call =
+                        subtle.import_key("raw", recipient, &curve, true, &js_sys::Array::new());
                     let key = JsFuture::from(call.ok()?).await.ok()?;
                     keep_key(id, &key);
                     key
@@ -881,7 +861,7 @@ impl CryptoProvider for WebCrypto {
                 web_key_for(id, "pkcs8", der, "ECDSA", ("namedCurve", "P-256"), "sign").await?;
             let params = object(&[("name", "ECDSA".into()), ("hash", "SHA-256".into())]).ok()?;
             // IEEE P1363 (r ‖ s): the caller makes it DER.
-            let call = SUBTLE.with(|s| s.as_ref().map(|s| s.sign_with(&params, &key, message)))?;
+            let call = SUBTLE.with(|s| s.as_ref().map(|s| s.sign(&params, &key, message)))?;
             settle(call).await
         })
     }
@@ -899,7 +879,8 @@ impl CryptoProvider for WebCrypto {
     ) -> Pending<'a, Option<Vec<u8>>> {
         Box::pin(async move {
             let key = web_rsa_private_key(key, RSASSA, alg.web_name()?, "sign").await?;
-            let call = SUBTLE.with(|s| s.as_ref().map(|s| s.sign(RSASSA, &key, message)))?;
+            let params = object(&[("name", RSASSA.into())]).ok()?;
+            let call = SUBTLE.with(|s| s.as_ref().map(|s| s.sign(&params, &key, message)))?;
             settle(call).await
         })
     }
