@@ -138,6 +138,23 @@ fn decrypts_every_openssl_variant() {
     }
 }
 
+/// Unsealing does not match private keys against their certificates again (they were matched
+/// on import; the vault's AEAD vouches for the pair): the RSA, P-256 and P-384 keys of an
+/// unsealed keyring still open what openssl wrote for them.
+#[test]
+fn keys_from_a_sealed_keyring_decrypt_what_openssl_wrote() {
+    let key = [0x42u8; 32];
+    let sealed = ring(&["alice", "dave", "erin"])
+        .seal_with_key(&key, &mut rng())
+        .expect("seal");
+    let ring = Keyring::unseal_with_key(&sealed, &key).expect("unseal");
+    for file in ["enc-alice-aes256.eml", "enc-dave.eml", "enc-erin.eml"] {
+        let d = E.decrypt(&ring, &p7m(f(file)), &ctx()).ready().expect(file);
+        assert_eq!(d.report.state, EncryptionState::Decrypted, "{file}");
+        assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity()), "{file}");
+    }
+}
+
 #[test]
 fn the_der_form_decrypts_too() {
     let d = E

@@ -187,6 +187,10 @@ macro_rules! each_entry {
 pub(crate) struct StoredKey {
     pub(crate) public: Vec<u8>,
     pub(crate) secret: Option<SecretBytes>,
+    /// What checking the key found when it was imported (an OpenPGP key's verified
+    /// self-signatures), so that unsealing need not check it again: the vault's AEAD vouches
+    /// that these are the facts sealed with these key bytes. `None`: check on unseal.
+    pub(crate) checked: Option<serde_json::Value>,
 }
 
 impl Entry {
@@ -224,8 +228,12 @@ impl Entry {
         kind: KeyKind,
         public: &[u8],
         secret: Option<&[u8]>,
+        checked: Option<&serde_json::Value>,
         trusted: bool,
     ) -> Option<Result<Entry>> {
+        // S/MIME keeps no `checked` facts (its entries are cheap to read again).
+        #[cfg(not(feature = "openpgp"))]
+        let _ = checked;
         match kind {
             #[cfg(feature = "smime")]
             KeyKind::Smime => Some(
@@ -233,7 +241,8 @@ impl Entry {
             ),
             #[cfg(feature = "openpgp")]
             KeyKind::Pgp => Some(
-                PgpEntry::from_stored(public, secret, trusted).map(|e| Entry::Pgp(Box::new(e))),
+                PgpEntry::from_stored(public, secret, checked, trusted)
+                    .map(|e| Entry::Pgp(Box::new(e))),
             ),
             #[allow(unreachable_patterns)] // the full build has an arm for every kind
             _ => None,

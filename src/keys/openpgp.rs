@@ -76,7 +76,7 @@ impl fmt::Debug for PgpEntry {
 }
 
 /// The primary key and its validly bound subkeys, as their self-signatures describe them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 struct Summary {
     primary: KeySummary,
     /// Only subkeys with a binding signature that verifies.
@@ -89,7 +89,7 @@ struct Summary {
 }
 
 /// One key (primary or subkey) as its verified self-signatures describe it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct KeySummary {
     pub(crate) fingerprint: Vec<u8>,
     pub(crate) key_id: [u8; 8],
@@ -149,6 +149,16 @@ pub(crate) fn parse_pgp(
     }
 }
 
+/// The sealed form of a [`Summary`] ([`StoredKey::checked`]). A new version of `summarize`
+/// (what a self-signature must be to count) bumps it, so keyrings sealed under the old rules
+/// are verified again on unseal instead of keeping the old verdicts.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SealedSummary {
+    v: u32,
+    summary: Summary,
+}
+const SUMMARY_VERSION: u32 = 1;
+
 impl PgpEntry {
     fn new(public: SignedPublicKey, secret: Option<SignedSecretKey>, trusted: bool) -> Self {
         let summary = summarize(&public);
@@ -158,6 +168,14 @@ impl PgpEntry {
             trusted,
             summary,
         }
+    }
+
+    /// The summary sealed with `public`, if it is of this version and of this key.
+    fn sealed_summary(public: &SignedPublicKey, checked: &serde_json::Value) -> Option<Summary> {
+        let sealed = <SealedSummary as serde::Deserialize>::deserialize(checked).ok()?;
+        (sealed.v == SUMMARY_VERSION
+            && sealed.summary.primary.fingerprint == public.fingerprint().as_bytes())
+        .then_some(sealed.summary)
     }
 
     /// The primary key's fingerprint, uppercase hex.
@@ -350,13 +368,25 @@ impl PgpEntry {
                 Some(buf)
             }
         };
-        Ok(StoredKey { public, secret })
+        let checked = serde_json::to_value(SealedSummary {
+            v: SUMMARY_VERSION,
+            summary: self.summary.clone(),
+        })
+        .ok();
+        Ok(StoredKey {
+            public,
+            secret,
+            checked,
+        })
     }
 
-    /// The inverse of [`PgpEntry::to_stored`].
+    /// The inverse of [`PgpEntry::to_stored`]. The self-signatures were verified when the key
+    /// was imported; their summary is sealed with it (`checked`), so unsealing does not verify
+    /// them again (RSA verifications in wasm: most of a new Worker isolate's first request).
     pub(crate) fn from_stored(
         public: &[u8],
         secret: Option<&[u8]>,
+        checked: Option<&serde_json::Value>,
         trusted: bool,
     ) -> Result<PgpEntry> {
         let corrupt = || {
@@ -394,7 +424,15 @@ impl PgpEntry {
                 Some(*sk)
             }
         };
-        Ok(PgpEntry::new(public, secret, trusted))
+        match checked.and_then(|c| Self::sealed_summary(&public, c)) {
+            Some(summary) => Ok(PgpEntry {
+                public,
+                secret,
+                trusted,
+                summary,
+            }),
+            None => Ok(PgpEntry::new(public, secret, trusted)),
+        }
     }
 }
 
@@ -1503,25 +1541,34 @@ mod tests {
             one(fixture!("rsa-pub.asc"), None),
             cached("stub"),
         ] {
-            let StoredKey { public, secret } = e.to_stored().unwrap();
+            let StoredKey {
+                public,
+                secret,
+                checked,
+            } = e.to_stored().unwrap();
             assert_eq!(secret.is_some(), e.has_secret());
-            let back = PgpEntry::from_stored(&public, secret.as_ref().map(|s| s.as_slice()), true)
-                .unwrap();
-            assert!(back.trusted());
-            assert_eq!(back.public_key(), e.public_key());
-            // Compared serialized: `remove_password` leaves a stale length in the packet header.
-            let bytes = |k: Option<&SignedSecretKey>| k.map(|k| k.to_bytes().unwrap());
-            assert_eq!(bytes(back.secret_key()), bytes(e.secret_key()));
-            let mut info = e.info(NOW);
-            info.trusted = true;
-            assert_eq!(back.info(NOW), info);
+            let secret = secret.as_ref().map(|s| s.as_slice());
+            // With the sealed summary (not verified again) and without it (verified again,
+            // as a keyring sealed before summaries were kept): the same key either way.
+            assert!(checked.is_some());
+            for checked in [checked.as_ref(), None] {
+                let back = PgpEntry::from_stored(&public, secret, checked, true).unwrap();
+                assert!(back.trusted());
+                assert_eq!(back.public_key(), e.public_key());
+                // Compared serialized: `remove_password` leaves a stale length in the packet header.
+                let bytes = |k: Option<&SignedSecretKey>| k.map(|k| k.to_bytes().unwrap());
+                assert_eq!(bytes(back.secret_key()), bytes(e.secret_key()));
+                let mut info = e.info(NOW);
+                info.trusted = true;
+                assert_eq!(back.info(NOW), info);
+            }
         }
         let public = one(fixture!("ed-sec.asc"), None)
             .to_stored()
             .unwrap()
             .public;
         for bad in [&b""[..], &b"\x99garbage"[..], &public[..public.len() / 2]] {
-            let err = PgpEntry::from_stored(bad, None, false).unwrap_err();
+            let err = PgpEntry::from_stored(bad, None, None, false).unwrap_err();
             assert_eq!(err.code(), ErrorCode::CorruptVault);
         }
         // A secret that does not belong to the public key.
@@ -1529,11 +1576,33 @@ mod tests {
         let err = PgpEntry::from_stored(
             &public,
             other_secret.as_deref().map(|s| s.as_slice()),
+            None,
             false,
         )
         .err()
         .unwrap();
         assert_eq!(err.code(), ErrorCode::CorruptVault);
+    }
+
+    /// A sealed summary counts only for its own key and in its own version: one of another
+    /// key, or written under other rules (`v`), is ignored and the self-signatures verified.
+    #[test]
+    fn a_sealed_summary_of_another_version_or_key_is_verified_again() {
+        let e = one(fixture!("rsa-pub.asc"), None);
+        let stored = e.to_stored().unwrap();
+        let mut claims = stored.checked.clone().unwrap();
+        // A claim the key's self-signatures do not make.
+        claims["summary"]["emails"] = serde_json::json!(["mallory@example.net"]);
+        let taken = PgpEntry::from_stored(&stored.public, None, Some(&claims), false).unwrap();
+        assert_eq!(taken.emails(), ["mallory@example.net"]);
+
+        let mut old = claims.clone();
+        old["v"] = serde_json::json!(SUMMARY_VERSION + 1);
+        let other = cached("prot").to_stored().unwrap().checked.unwrap();
+        for ignored in [old, other, serde_json::json!({"v": SUMMARY_VERSION})] {
+            let back = PgpEntry::from_stored(&stored.public, None, Some(&ignored), false).unwrap();
+            assert_eq!(back.info(NOW), e.info(NOW));
+        }
     }
 
     #[test]

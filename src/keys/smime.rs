@@ -60,6 +60,30 @@ impl SmimeSecret {
         }
     }
 
+    /// Decodes the PKCS#8 that [`SmimeSecret::to_pkcs8_der`] wrote. EC keys are taken from
+    /// their private scalar alone: the public point inside was derived from it when the key
+    /// was first imported (`from_pkcs8_der` derives and compares it, one point multiplication).
+    fn from_stored_pkcs8_der(der: &[u8]) -> Result<Self> {
+        let info = pkcs8::PrivateKeyInfo::try_from(der)
+            .map_err(|_| Error::unsupported_format("The private key could not be read."))?;
+        if info.algorithm.oid != rfc5912::ID_EC_PUBLIC_KEY {
+            return Self::from_pkcs8_der(der);
+        }
+        let curve = info
+            .algorithm
+            .parameters_oid()
+            .map_err(|_| Error::unsupported_format("The EC private key names no curve."))?;
+        let ec = sec1::EcPrivateKey::from_der(info.private_key)
+            .map_err(|_| Error::unsupported_format("The EC private key could not be read."))?;
+        let scalar = ec.private_key;
+        Self::ec_from(
+            curve,
+            || p256::SecretKey::from_slice(scalar),
+            || p384::SecretKey::from_slice(scalar),
+            || p521::SecretKey::from_slice(scalar),
+        )
+    }
+
     /// Decodes a PKCS#1 RSAPrivateKey (`BEGIN RSA PRIVATE KEY`).
     pub(crate) fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
         use rsa::pkcs1::DecodeRsaPrivateKey;
@@ -447,15 +471,19 @@ impl SmimeEntry {
         Ok(StoredKey {
             public: self.der.clone(),
             secret,
+            checked: None,
         })
     }
 
+    /// The inverse of [`SmimeEntry::to_stored`]. The private key was matched against the
+    /// certificate when it was imported and the vault's AEAD vouches for the pair, so it is
+    /// not matched again: a new Worker isolate opens its keyring without point multiplications.
     pub(crate) fn from_stored(cert: &[u8], secret: Option<&[u8]>, trusted: bool) -> Result<Self> {
-        let entry = SmimeEntry::from_der(cert, trusted)?;
-        match secret {
-            Some(s) => entry.with_secret(SmimeSecret::from_pkcs8_der(s)?),
-            None => Ok(entry),
+        let mut entry = SmimeEntry::from_der(cert, trusted)?;
+        if let Some(s) = secret {
+            entry.secret = Some(SmimeSecret::from_stored_pkcs8_der(s)?);
         }
+        Ok(entry)
     }
 }
 

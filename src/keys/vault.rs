@@ -73,6 +73,11 @@ pub(super) struct StoredEntry {
     /// Base64: PKCS#8 DER, or the unprotected binary OpenPGP secret key.
     secret: Option<String>,
     trusted: bool,
+    /// What checking the key at import found ([`StoredKey::checked`]); absent in keyrings
+    /// sealed before it was kept, which are checked again on unseal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[zeroize(skip)]
+    checked: Option<serde_json::Value>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -132,7 +137,7 @@ pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -
     };
     let mut entries = Vec::new();
     for entry in &ring.entries {
-        entries.push(stored(entry.kind(), &entry.to_stored()?, entry.trusted()));
+        entries.push(stored(entry.kind(), entry.to_stored()?, entry.trusted()));
     }
     entries.extend(ring.kept.iter().cloned());
     let plain = StoredKeyring {
@@ -177,12 +182,13 @@ pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -
     Ok(out)
 }
 
-fn stored(kind: KeyKind, key: &StoredKey, trusted: bool) -> StoredEntry {
+fn stored(kind: KeyKind, key: StoredKey, trusted: bool) -> StoredEntry {
     StoredEntry {
         kind: kind.as_str().to_string(),
         public: B64.encode(&key.public),
         secret: key.secret.as_ref().map(|s| B64.encode(s.as_slice())),
         trusted,
+        checked: key.checked,
     }
 }
 
@@ -281,7 +287,7 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
             None => None,
         };
         let secret = secret_bytes.as_ref().map(|s| s.as_slice());
-        match Entry::from_stored(kind, &public, secret, e.trusted) {
+        match Entry::from_stored(kind, &public, secret, e.checked.as_ref(), e.trusted) {
             Some(entry) => ring.entries.push(entry?),
             // The other standard's key: kept as sealed (see the module docs).
             None => ring.kept.push(e.clone()),
@@ -339,6 +345,7 @@ mod tests {
                 public: B64.encode(b"?"),
                 secret: None,
                 trusted: false,
+                checked: None,
             });
             let sealed = ring.seal("pw", &mut rng()).unwrap();
             let err = Keyring::unseal(&sealed, "pw").unwrap_err();
@@ -351,6 +358,7 @@ mod tests {
             public: B64.encode(b"a key this build cannot read"),
             secret: Some(B64.encode(b"its secret")),
             trusted: true,
+            checked: Some(serde_json::json!({"v": 1, "facts": "kept as they are"})),
         };
         let mut ring = Keyring::new();
         ring.kept.push(kept.clone());
@@ -360,8 +368,8 @@ mod tests {
         let twice = Keyring::unseal(&once.seal("pw", &mut rng()).unwrap(), "pw").unwrap();
         let back = &twice.kept[0];
         assert_eq!(
-            (&back.kind, &back.public, &back.secret, back.trusted),
-            (&kept.kind, &kept.public, &kept.secret, kept.trusted)
+            (&back.kind, &back.public, &back.secret, back.trusted, &back.checked),
+            (&kept.kind, &kept.public, &kept.secret, kept.trusted, &kept.checked)
         );
     }
 }
