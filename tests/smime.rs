@@ -151,7 +151,11 @@ fn keys_from_a_sealed_keyring_decrypt_what_openssl_wrote() {
     for file in ["enc-alice-aes256.eml", "enc-dave.eml", "enc-erin.eml"] {
         let d = E.decrypt(&ring, &p7m(f(file)), &ctx()).ready().expect(file);
         assert_eq!(d.report.state, EncryptionState::Decrypted, "{file}");
-        assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(entity()), "{file}");
+        assert_eq!(
+            d.content.as_deref().map(|c| &c[..]),
+            Some(entity()),
+            "{file}"
+        );
     }
 }
 

@@ -368,8 +368,20 @@ mod tests {
         let twice = Keyring::unseal(&once.seal("pw", &mut rng()).unwrap(), "pw").unwrap();
         let back = &twice.kept[0];
         assert_eq!(
-            (&back.kind, &back.public, &back.secret, back.trusted, &back.checked),
-            (&kept.kind, &kept.public, &kept.secret, kept.trusted, &kept.checked)
+            (
+                &back.kind,
+                &back.public,
+                &back.secret,
+                back.trusted,
+                &back.checked
+            ),
+            (
+                &kept.kind,
+                &kept.public,
+                &kept.secret,
+                kept.trusted,
+                &kept.checked
+            )
         );
     }
 }
