@@ -94,6 +94,40 @@ fn decrypts_gpg_messages_to_one_two_and_three_recipients() {
     }
 }
 
+/// A sealed keyring's OpenPGP keys are parsed when first used, not on unseal: unsealed, they
+/// still open and verify what gpg wrote, and one sealed again without being used (never
+/// parsed) comes back as it went in.
+#[test]
+fn keys_from_a_sealed_keyring_open_what_gpg_wrote() {
+    let key = [0x24u8; 32];
+    let original = ring_with_secrets(&["alice", "bob"]);
+    let sealed = original.seal_with_key(&key, &mut rng()).expect("seal");
+    let untouched = Keyring::unseal_with_key(&sealed, &key).expect("unseal");
+    let resealed = untouched
+        .seal_with_key(&key, &mut rng())
+        .expect("seal again");
+    let ring = Keyring::unseal_with_key(&resealed, &key).expect("unseal again");
+    assert_eq!(ring.list(NOW), original.list(NOW));
+
+    let out = PGP
+        .decrypt(&ring, f("enc-alice-bob.asc"), &ctx())
+        .ready()
+        .unwrap();
+    assert_eq!(out.report.state, EncryptionState::Decrypted);
+    assert_eq!(
+        out.content.as_deref().map(|c| &c[..]),
+        Some(f("entity.eml"))
+    );
+    let out = PGP
+        .decrypt(&ring, f("signenc-alice.asc"), &ctx())
+        .ready()
+        .unwrap();
+    assert_eq!(out.report.state, EncryptionState::Decrypted);
+    let sig = out.signature.expect("signed");
+    assert_eq!(sig.state, SignatureState::Valid, "{:?}", sig.detail);
+    assert_eq!(sig.signer.expect("signer").key_id, fpr("alice"));
+}
+
 #[test]
 fn wildcard_recipients_are_tried_against_every_secret_key() {
     let entity = f("entity.eml");

@@ -236,11 +236,13 @@ pub(crate) trait CryptoProvider: Send + Sync {
         ready(None)
     }
     /// An ECDSA P-256 signature with SHA-256 over `message` (the platform hashes it), DER or
-    /// IEEE P1363 (r ‖ s) as the platform gives it.
+    /// IEEE P1363 (r ‖ s) as the platform gives it. `pkcs8` makes the key's PKCS#8 form
+    /// ([`p256_pkcs8`]) if the platform has not kept it yet.
     #[cfg(feature = "smime")]
     fn ecdsa_p256_sign<'a>(
         &'a self,
         _key: &'a p256::SecretKey,
+        _pkcs8: &'a dyn Fn() -> Option<SecretBytes>,
         _message: &'a [u8],
     ) -> Pending<'a, Option<Vec<u8>>> {
         ready(None)
@@ -479,17 +481,49 @@ pub(crate) async fn rsa_sign(
 /// platform where it signs (node:crypto, WebCrypto), else `None` and the caller signs in wasm.
 /// Not checked after signing as RSA signatures are: an ECDSA signature has no CRT halves whose
 /// fault would reveal the key, and OpenSSL and BoringSSL do not check theirs either.
+///
+/// `public_point` is the key's public point (SEC1) from its certificate, which the key was
+/// matched against on import: the PKCS#8 form the platform imports then needs no scalar
+/// multiplication in wasm (on a new Worker isolate's first message, ~5 ms of it).
 #[cfg(feature = "smime")]
 pub(crate) async fn ecdsa_p256_sign_on_platform(
     key: &p256::SecretKey,
+    public_point: &[u8],
     message: &[u8],
 ) -> Option<Vec<u8>> {
-    let raw = platform(usize::MAX)?.ecdsa_p256_sign(key, message).await?;
+    let pkcs8 = || p256_pkcs8(key, public_point);
+    let raw = platform(usize::MAX)?
+        .ecdsa_p256_sign(key, &pkcs8, message)
+        .await?;
     let sig = p256::ecdsa::Signature::from_der(&raw)
         .or_else(|_| p256::ecdsa::Signature::from_slice(&raw))
         .ok()?;
     let sig = sig.normalize_s().unwrap_or(sig);
     Some(sig.to_der().as_bytes().to_vec())
+}
+
+/// A P-256 private key as PKCS#8 (RFC 5208, RFC 5915) with `public_point` as its public key,
+/// as `p256`'s own `to_pkcs8_der` writes it but without deriving the point from the scalar.
+#[cfg(feature = "smime")]
+pub(crate) fn p256_pkcs8(key: &p256::SecretKey, public_point: &[u8]) -> Option<SecretBytes> {
+    use der::Encode;
+    let scalar = zeroize::Zeroizing::new(key.to_bytes());
+    let ec = sec1::EcPrivateKey {
+        private_key: scalar.as_slice(),
+        parameters: None,
+        public_key: Some(public_point),
+    };
+    let ec_der = zeroize::Zeroizing::new(ec.to_der().ok()?);
+    let curve = const_oid::db::rfc5912::SECP_256_R_1;
+    let info = pkcs8::PrivateKeyInfo {
+        algorithm: spki::AlgorithmIdentifierRef {
+            oid: const_oid::db::rfc5912::ID_EC_PUBLIC_KEY,
+            parameters: Some((&curve).into()),
+        },
+        private_key: ec_der.as_slice(),
+        public_key: None,
+    };
+    Some(SecretBytes::new(info.to_der().ok()?))
 }
 
 /// Ephemeral-static ECDH on P-256 to `recipient` (SEC1) on the platform where it has it
@@ -914,6 +948,22 @@ mod tests {
         use pkcs8::DecodePrivateKey;
         rsa::RsaPrivateKey::from_pkcs8_pem(include_str!("../../tests/data/smime/alice.key"))
             .unwrap()
+    }
+
+    /// The PKCS#8 made from a certificate's point is the one `p256` makes by deriving the point,
+    /// octet for octet (dave.key: openssl's P-256 key).
+    #[cfg(feature = "smime")]
+    #[test]
+    fn p256_pkcs8_from_the_certificate_point_is_p256s_own() {
+        use p256::elliptic_curve::sec1::ToEncodedPoint;
+        use pkcs8::{DecodePrivateKey, EncodePrivateKey};
+        let key = p256::SecretKey::from_pkcs8_pem(include_str!("../../tests/data/smime/dave.key"))
+            .unwrap();
+        let point = key.public_key().to_encoded_point(false);
+        let ours = p256_pkcs8(&key, point.as_bytes()).unwrap();
+        assert_eq!(ours.as_slice(), key.to_pkcs8_der().unwrap().as_bytes());
+        let back = p256::SecretKey::from_pkcs8_der(ours.as_slice()).unwrap();
+        assert_eq!(back.to_bytes(), key.to_bytes());
     }
 
     /// The wasm fast paths of the public operation against the `rsa` crate: a signature it

@@ -13,16 +13,17 @@
 //!   against the public key before the result is used (a fault in a CRT half must not leak a
 //!   factor of `n`).
 //! - [`public`]: `x^e mod n` (signature checks, encryption), with the Montgomery parameters
-//!   of `n` kept per modulus.
+//!   of `n` kept per modulus (variable time: everything in it is public).
 //!
 //! Sizes: moduli up to 4096 bits, primes of at most half the modulus size rounded up to 1024,
 //! 1536 or 2048 bits; two primes only.
 
+use crypto_bigint::modular::montgomery_reduction;
 use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
 use std::any::Any;
 
 use crypto_bigint::Integer;
-use crypto_bigint::{NonZero, Uint, Word, U1024, U1536, U2048, U3072, U4096, U64};
+use crypto_bigint::{Limb, NonZero, Uint, Word, U1024, U1536, U2048, U3072, U4096, U64};
 use rand::RngCore;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, RsaPrivateKey};
@@ -59,20 +60,72 @@ pub(crate) fn public(key: &rsa::RsaPublicKey, x: &[u8]) -> Option<Vec<u8>> {
 
 fn public_exp<const F: usize>(key: &rsa::RsaPublicKey, x: &[u8]) -> Option<Vec<u8>> {
     let n_bytes = key.n().to_bytes_be();
-    let n = uint::<F>(&n_bytes)?;
     let e = uint::<{ U64::LIMBS }>(&key.e().to_bytes_be())?;
     let x = uint::<F>(x)?;
-    if !bool::from(x.ct_lt(&n) & n.is_odd()) {
+    let m = public_modulus::<F>(key, n_bytes)?;
+    if !bool::from(x.ct_lt(&m.n)) {
         return None;
     }
-    let params = modulus_params(n_bytes, &n);
-    let y = pow_public(DynResidue::new(&x, params), &e);
-    Some(be_bytes(&y.retrieve(), key.size())?.to_vec())
+    let y = m.pow(&x, &e);
+    Some(be_bytes(&y, key.size())?.to_vec())
 }
 
-/// `x^e` for the public exponent: left-to-right square-and-multiply, 16 squarings and one
-/// product for e = 65537 (a fixed-window exponentiation first builds a table of 16 powers,
-/// which costs more than that). Variable time in `e` only, which is public.
+/// A public modulus in Montgomery form, kept: the same keys come back (a sender's, a
+/// recipient's), as OpenSSL keeps its `BN_MONT_CTX`. Not `DynResidueParams`: it makes `R² mod
+/// n` by a constant-time bitwise division, ~3 ms for RSA-3072 in wasm before V8 has optimised
+/// it (a new Worker isolate's first message paid that); `n` is public, so `R² mod n` comes from
+/// `num-bigint-dig`'s long division in microseconds.
+struct PublicModulus<const F: usize> {
+    n_bytes: Vec<u8>,
+    n: Uint<F>,
+    /// `R² mod n`, R = 2^(32·F) on wasm32.
+    r2: Uint<F>,
+    /// `-n⁻¹ mod 2^Word::BITS`.
+    n_neg_inv: Limb,
+}
+
+impl<const F: usize> PublicModulus<F> {
+    fn new(key: &rsa::RsaPublicKey, n_bytes: Vec<u8>) -> Option<Self> {
+        let n = uint::<F>(&n_bytes)?;
+        if !bool::from(n.is_odd()) {
+            return None;
+        }
+        let r2 = (BigUint::from(1u8) << (2 * F * Word::BITS as usize)) % key.n();
+        let r2 = uint::<F>(&r2.to_bytes_be())?;
+        let n_lo = Uint::<1>::from_words([n.as_words()[0]]);
+        let n_neg_inv =
+            Limb(Word::MIN.wrapping_sub(n_lo.inv_mod2k_vartime(Word::BITS as usize).as_words()[0]));
+        Some(PublicModulus {
+            n_bytes,
+            n,
+            r2,
+            n_neg_inv,
+        })
+    }
+
+    /// `a·b·R⁻¹ mod n`.
+    fn mont_mul(&self, a: &Uint<F>, b: &Uint<F>) -> Uint<F> {
+        montgomery_reduction(&a.mul_wide(b), &self.n, self.n_neg_inv)
+    }
+
+    /// `x^e mod n` for the public exponent: left-to-right square-and-multiply, 16 squarings and
+    /// one product for e = 65537 (a fixed-window exponentiation first builds a table of 16
+    /// powers, which costs more than that). Variable time in `e` only, which is public.
+    fn pow(&self, x: &Uint<F>, e: &Uint<{ U64::LIMBS }>) -> Uint<F> {
+        let x_m = self.mont_mul(x, &self.r2);
+        let mut y = x_m;
+        for bit in (0..e.bits().saturating_sub(1)).rev() {
+            y = self.mont_mul(&y, &y);
+            if e.bit_vartime(bit) {
+                y = self.mont_mul(&y, &x_m);
+            }
+        }
+        montgomery_reduction(&(y, Uint::ZERO), &self.n, self.n_neg_inv)
+    }
+}
+
+/// [`PublicModulus::pow`] on a residue of the private path (the check against the public key
+/// and the blinding factor `r^e`).
 fn pow_public<const F: usize>(x: DynResidue<F>, e: &Uint<{ U64::LIMBS }>) -> DynResidue<F> {
     let mut y = x;
     for bit in (0..e.bits().saturating_sub(1)).rev() {
@@ -84,26 +137,22 @@ fn pow_public<const F: usize>(x: DynResidue<F>, e: &Uint<{ U64::LIMBS }>) -> Dyn
     y
 }
 
-/// The Montgomery parameters of a public modulus, kept: making them (a reduction of `R²`,
-/// ~3 ms for RSA-3072 in wasm) costs more than the exponentiation with `e = 65537`, and the
-/// same keys come back (a sender's, a recipient's), as OpenSSL keeps its `BN_MONT_CTX`.
-struct Modulus<const F: usize> {
-    n: Vec<u8>,
-    params: DynResidueParams<F>,
-}
-
-fn modulus_params<const F: usize>(n_bytes: Vec<u8>, n: &Uint<F>) -> DynResidueParams<F> {
+fn public_modulus<const F: usize>(
+    key: &rsa::RsaPublicKey,
+    n_bytes: Vec<u8>,
+) -> Option<std::rc::Rc<PublicModulus<F>>> {
     let kept = with_kept(|kept| {
         kept.iter()
-            .filter_map(|k| k.downcast_ref::<Modulus<F>>())
-            .find(|m| m.n == n_bytes)
-            .map(|m| m.params)
+            .filter_map(|k| k.downcast_ref::<std::rc::Rc<PublicModulus<F>>>())
+            .find(|m| m.n_bytes == n_bytes)
+            .cloned()
     });
-    kept.unwrap_or_else(|| {
-        let params = DynResidueParams::new(n);
-        keep(Box::new(Modulus { n: n_bytes, params }));
-        params
-    })
+    if kept.is_some() {
+        return kept;
+    }
+    let m = std::rc::Rc::new(PublicModulus::new(key, n_bytes)?);
+    keep(Box::new(m.clone()));
+    Some(m)
 }
 
 /// A private key's numbers for the CRT: primes of at most `H` limbs, a modulus of at most `F`

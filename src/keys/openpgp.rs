@@ -18,6 +18,7 @@ use core::cmp::Reverse;
 use core::fmt;
 use std::collections::HashSet;
 use std::io::Read;
+use std::sync::OnceLock;
 
 use pgp::armor::{BlockType, Dearmor, DearmorOptions};
 use pgp::composed::{
@@ -58,8 +59,8 @@ const S2K_GNU: u8 = 101;
 /// and whether the admin vouched for it.
 #[derive(Clone)]
 pub(crate) struct PgpEntry {
-    public: SignedPublicKey,
-    secret: Option<SignedSecretKey>,
+    public: OnUse<SignedPublicKey>,
+    secret: Option<OnUse<SignedSecretKey>>,
     trusted: bool,
     /// What the verified self-signatures say, computed once per change of the key.
     summary: Summary,
@@ -72,6 +73,56 @@ impl fmt::Debug for PgpEntry {
             .field("has_secret", &self.has_secret())
             .field("trusted", &self.trusted)
             .finish()
+    }
+}
+
+/// A key from the sealed vault, parsed when first used rather than on unseal: a new Worker
+/// isolate's first request then reads only the keys it needs (an S/MIME message none of the
+/// OpenPGP ones). Keys imported in this session are held parsed.
+#[derive(Clone)]
+struct OnUse<T> {
+    /// The sealed bytes, while they may still be needed: parsing, or sealing again as they are.
+    sealed: Option<SecretBytes>,
+    /// `None` inside: the sealed bytes did not give the key the summary describes.
+    parsed: OnceLock<Option<T>>,
+}
+
+impl<T> OnUse<T> {
+    fn parsed(key: T) -> Self {
+        OnUse {
+            sealed: None,
+            parsed: OnceLock::from(Some(key)),
+        }
+    }
+
+    fn sealed(bytes: &[u8]) -> Self {
+        OnUse {
+            sealed: Some(SecretBytes::new(bytes.to_vec())),
+            parsed: OnceLock::new(),
+        }
+    }
+
+    fn get(&self, parse: impl FnOnce(&[u8]) -> Option<T>) -> Option<&T> {
+        self.parsed
+            .get_or_init(|| self.sealed.as_ref().and_then(|b| parse(b.as_slice())))
+            .as_ref()
+    }
+
+    fn into_key(self, parse: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+        let OnUse { sealed, parsed } = self;
+        match parsed.into_inner() {
+            Some(key) => key,
+            None => sealed.and_then(|b| parse(b.as_slice())),
+        }
+    }
+
+    /// The sealed bytes, if the key was never parsed (so they are still exactly the key).
+    fn unparsed(&self) -> Option<&SecretBytes> {
+        self.parsed
+            .get()
+            .is_none()
+            .then_some(self.sealed.as_ref())
+            .flatten()
     }
 }
 
@@ -155,6 +206,8 @@ pub(crate) fn parse_pgp(
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SealedSummary {
     v: u32,
+    /// Hex SHA-256 of the stored public key bytes: the summary is of exactly these.
+    key: String,
     summary: Summary,
 }
 const SUMMARY_VERSION: u32 = 1;
@@ -163,19 +216,19 @@ impl PgpEntry {
     fn new(public: SignedPublicKey, secret: Option<SignedSecretKey>, trusted: bool) -> Self {
         let summary = summarize(&public);
         PgpEntry {
-            public,
-            secret,
+            public: OnUse::parsed(public),
+            secret: secret.map(OnUse::parsed),
             trusted,
             summary,
         }
     }
 
-    /// The summary sealed with `public`, if it is of this version and of this key.
-    fn sealed_summary(public: &SignedPublicKey, checked: &serde_json::Value) -> Option<Summary> {
+    /// The summary sealed with `public` (its stored bytes), if it is of this version and of
+    /// exactly these bytes.
+    fn sealed_summary(public: &[u8], checked: &serde_json::Value) -> Option<Summary> {
         let sealed = <SealedSummary as serde::Deserialize>::deserialize(checked).ok()?;
-        (sealed.v == SUMMARY_VERSION
-            && sealed.summary.primary.fingerprint == public.fingerprint().as_bytes())
-        .then_some(sealed.summary)
+        (sealed.v == SUMMARY_VERSION && sealed.key == stored_key_digest(public))
+            .then_some(sealed.summary)
     }
 
     /// The primary key's fingerprint, uppercase hex.
@@ -243,27 +296,48 @@ impl PgpEntry {
         if other.summary.primary.fingerprint != self.summary.primary.fingerprint {
             return;
         }
+        let fpr = self.summary.primary.fingerprint.clone();
         let PgpEntry {
             public: other_public,
             secret: other_secret,
             trusted,
             ..
         } = other;
-        merge_public(&mut self.public, &other_public);
-        let secret = match (self.secret.take(), other_secret) {
+        let other_public = other_public.into_key(|b| parse_sealed_public(b, &fpr));
+        let other_secret = other_secret.and_then(|s| s.into_key(|b| parse_sealed_secret(b, &fpr)));
+        let Some(other_public) = other_public else {
+            return;
+        };
+        let mine = core::mem::replace(&mut self.public, OnUse::parsed(other_public.clone()));
+        // Sealed bytes that no longer give this key (never expected: the vault is
+        // authenticated) are replaced by the re-import.
+        let public = match mine.into_key(|b| parse_sealed_public(b, &fpr)) {
+            Some(mut public) => {
+                merge_public(&mut public, &other_public);
+                public
+            }
+            None => other_public,
+        };
+        let mine = self
+            .secret
+            .take()
+            .and_then(|s| s.into_key(|b| parse_sealed_secret(b, &fpr)));
+        let secret = match (mine, other_secret) {
             (None, None) => None,
             (Some(a), None) => Some(a),
             (None, Some(b)) => Some(b),
             (Some(a), Some(b)) => Some(merge_secret_material(a, b)),
         };
-        self.secret = secret.map(|s| resync_secret(s, &self.public));
+        self.secret = secret.map(|s| OnUse::parsed(resync_secret(s, &public)));
         self.trusted = self.trusted || trusted;
-        self.summary = summarize(&self.public);
+        self.summary = summarize(&public);
+        self.public = OnUse::parsed(public);
     }
 
     /// The ASCII-armored public key (RFC 9580 §6).
     pub(crate) fn export_public(&self) -> Result<String> {
-        self.public
+        self.public_key()
+            .ok_or_else(damaged_in_vault)?
             .to_armored_string(ArmorOptions::default())
             .map_err(|_| Error::internal("The OpenPGP public key could not be serialized."))
     }
@@ -278,12 +352,13 @@ impl PgpEntry {
                 "A passphrase is required to export a private key.",
             ));
         }
-        let Some(secret) = &self.secret else {
+        if self.secret.is_none() {
             return Err(Error::new(
                 ErrorCode::NoPrivateKey,
                 "The keyring holds no private key for this key.",
             ));
-        };
+        }
+        let secret = self.secret_key().ok_or_else(damaged_in_vault)?;
         let lock_failed = || Error::internal("The OpenPGP private key could not be protected.");
         let password = Password::from(passphrase);
         // The clone holds unprotected material until it is locked; its packets zeroize on drop.
@@ -335,13 +410,17 @@ impl PgpEntry {
         self.summary.emails.clone()
     }
 
-    pub(crate) fn public_key(&self) -> &SignedPublicKey {
-        &self.public
+    /// The public key; `None` only if its sealed bytes no longer give this key (never
+    /// expected: see [`OnUse`]), and the key is then unusable rather than a panic.
+    pub(crate) fn public_key(&self) -> Option<&SignedPublicKey> {
+        let fpr = &self.summary.primary.fingerprint;
+        self.public.get(|b| parse_sealed_public(b, fpr))
     }
 
     /// The secret key, unprotected (GnuPG stubs excepted).
     pub(crate) fn secret_key(&self) -> Option<&SignedSecretKey> {
-        self.secret.as_ref()
+        let fpr = &self.summary.primary.fingerprint;
+        self.secret.as_ref()?.get(|b| parse_sealed_secret(b, fpr))
     }
 
     pub(crate) fn trusted(&self) -> bool {
@@ -357,19 +436,32 @@ impl PgpEntry {
     /// transferable secret key with its material UNPROTECTED (the vault encrypts it).
     pub(crate) fn to_stored(&self) -> Result<StoredKey> {
         let failed = || Error::internal("The OpenPGP key could not be serialized.");
-        let mut public = Vec::with_capacity(self.public.write_len());
-        self.public.to_writer(&mut public).map_err(|_| failed())?;
+        // Keys never parsed since unseal go back as they came.
+        let public = match self.public.unparsed() {
+            Some(sealed) => sealed.as_slice().to_vec(),
+            None => {
+                let key = self.public_key().ok_or_else(damaged_in_vault)?;
+                let mut public = Vec::with_capacity(key.write_len());
+                key.to_writer(&mut public).map_err(|_| failed())?;
+                public
+            }
+        };
         let secret = match &self.secret {
             None => None,
-            Some(sk) => {
-                // Sized up front so no reallocation leaves copies of the material behind.
-                let mut buf = SecretBytes::new(Vec::with_capacity(sk.write_len()));
-                sk.to_writer(&mut *buf).map_err(|_| failed())?;
-                Some(buf)
-            }
+            Some(on_use) => match on_use.unparsed() {
+                Some(sealed) => Some(sealed.clone()),
+                None => {
+                    let sk = self.secret_key().ok_or_else(damaged_in_vault)?;
+                    // Sized up front so no reallocation leaves copies of the material behind.
+                    let mut buf = SecretBytes::new(Vec::with_capacity(sk.write_len()));
+                    sk.to_writer(&mut *buf).map_err(|_| failed())?;
+                    Some(buf)
+                }
+            },
         };
         let checked = serde_json::to_value(SealedSummary {
             v: SUMMARY_VERSION,
+            key: stored_key_digest(&public),
             summary: self.summary.clone(),
         })
         .ok();
@@ -382,58 +474,79 @@ impl PgpEntry {
 
     /// The inverse of [`PgpEntry::to_stored`]. The self-signatures were verified when the key
     /// was imported; their summary is sealed with it (`checked`), so unsealing does not verify
-    /// them again (RSA verifications in wasm: most of a new Worker isolate's first request).
+    /// them again (RSA verifications in wasm: most of a new Worker isolate's first request),
+    /// and with it the keys are parsed when first used ([`OnUse`]). Without one (a keyring
+    /// sealed before summaries were kept) they are parsed and verified now.
     pub(crate) fn from_stored(
         public: &[u8],
         secret: Option<&[u8]>,
         checked: Option<&serde_json::Value>,
         trusted: bool,
     ) -> Result<PgpEntry> {
-        let corrupt = || {
-            Error::new(
-                ErrorCode::CorruptVault,
-                "A stored OpenPGP key in the keyring is damaged.",
-            )
-        };
-        let mut found = Found::default();
-        parse_binary(public, &mut found).map_err(|_| corrupt())?;
-        let mut keys = found.keys.into_iter();
-        let (Some(Parsed::Public(public)), None) = (keys.next(), keys.next()) else {
-            return Err(corrupt());
-        };
-        let public = *public;
+        if let Some(summary) = checked.and_then(|c| Self::sealed_summary(public, c)) {
+            return Ok(PgpEntry {
+                public: OnUse::sealed(public),
+                secret: secret.map(OnUse::sealed),
+                trusted,
+                summary,
+            });
+        }
+        let public = parse_stored_public(public).ok_or_else(damaged_in_vault)?;
+        let fpr = public.fingerprint();
         let secret = match secret {
             None => None,
             Some(bytes) => {
-                let mut found = Found::default();
-                parse_binary(bytes, &mut found).map_err(|_| corrupt())?;
-                let mut keys = found.keys.into_iter();
-                let (Some(Parsed::Secret(sk)), None) = (keys.next(), keys.next()) else {
-                    return Err(corrupt());
-                };
-                let locked = |p: &SecretParams| p.is_encrypted() && !is_stub(p);
-                if sk.primary_key.fingerprint() != public.fingerprint()
-                    || locked(sk.primary_key.secret_params())
-                    || sk
-                        .secret_subkeys
-                        .iter()
-                        .any(|s| locked(s.key.secret_params()))
-                {
-                    return Err(corrupt());
-                }
-                Some(*sk)
+                Some(parse_sealed_secret(bytes, fpr.as_bytes()).ok_or_else(damaged_in_vault)?)
             }
         };
-        match checked.and_then(|c| Self::sealed_summary(&public, c)) {
-            Some(summary) => Ok(PgpEntry {
-                public,
-                secret,
-                trusted,
-                summary,
-            }),
-            None => Ok(PgpEntry::new(public, secret, trusted)),
-        }
+        Ok(PgpEntry::new(public, secret, trusted))
     }
+}
+
+fn stored_key_digest(public: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(public))
+}
+
+fn damaged_in_vault() -> Error {
+    Error::new(
+        ErrorCode::CorruptVault,
+        "A stored OpenPGP key in the keyring is damaged.",
+    )
+}
+
+/// The one transferable public key in `bytes` (a key's stored form).
+fn parse_stored_public(bytes: &[u8]) -> Option<SignedPublicKey> {
+    let mut found = Found::default();
+    parse_binary(bytes, &mut found).ok()?;
+    let mut keys = found.keys.into_iter();
+    match (keys.next(), keys.next()) {
+        (Some(Parsed::Public(public)), None) => Some(*public),
+        _ => None,
+    }
+}
+
+/// [`parse_stored_public`], if it is the key with primary fingerprint `fpr`.
+fn parse_sealed_public(bytes: &[u8], fpr: &[u8]) -> Option<SignedPublicKey> {
+    parse_stored_public(bytes).filter(|k| k.fingerprint().as_bytes() == fpr)
+}
+
+/// The one unprotected transferable secret key in `bytes`, if its primary fingerprint is `fpr`.
+fn parse_sealed_secret(bytes: &[u8], fpr: &[u8]) -> Option<SignedSecretKey> {
+    let mut found = Found::default();
+    parse_binary(bytes, &mut found).ok()?;
+    let mut keys = found.keys.into_iter();
+    let (Some(Parsed::Secret(sk)), None) = (keys.next(), keys.next()) else {
+        return None;
+    };
+    let locked = |p: &SecretParams| p.is_encrypted() && !is_stub(p);
+    let usable = sk.primary_key.fingerprint().as_bytes() == fpr
+        && !locked(sk.primary_key.secret_params())
+        && !sk
+            .secret_subkeys
+            .iter()
+            .any(|s| locked(s.key.secret_params()));
+    usable.then_some(*sk)
 }
 
 // --- parsing -------------------------------------------------------------------------------
@@ -1415,9 +1528,9 @@ mod tests {
         assert!(e.has_secret() && e.trusted());
         assert_eq!(e.emails().len(), 2);
         // Nothing is duplicated.
-        assert_eq!(e.public_key().details.users.len(), 2);
-        assert_eq!(e.public_key().public_subkeys.len(), 1);
-        for u in &e.public_key().details.users {
+        assert_eq!(e.public_key().unwrap().details.users.len(), 2);
+        assert_eq!(e.public_key().unwrap().public_subkeys.len(), 1);
+        for u in &e.public_key().unwrap().details.users {
             assert_eq!(u.signatures.len(), 1);
         }
         // A different key is never merged in.
@@ -1553,8 +1666,19 @@ mod tests {
             assert!(checked.is_some());
             for checked in [checked.as_ref(), None] {
                 let back = PgpEntry::from_stored(&public, secret, checked, true).unwrap();
+                // With the summary, nothing is parsed until used, and sealing again gives the
+                // same bytes; without, everything is parsed now.
+                assert_eq!(back.public.parsed.get().is_none(), checked.is_some());
+                if checked.is_some() {
+                    let again = back.to_stored().unwrap();
+                    assert_eq!(again.public, public);
+                    assert_eq!(again.secret.as_ref().map(|s| s.as_slice()), secret);
+                    assert_eq!(back.info(NOW).id, e.info(NOW).id);
+                    assert!(back.public.parsed.get().is_none(), "info() parses nothing");
+                }
                 assert!(back.trusted());
                 assert_eq!(back.public_key(), e.public_key());
+                assert!(back.public_key().is_some());
                 // Compared serialized: `remove_password` leaves a stale length in the packet header.
                 let bytes = |k: Option<&SignedSecretKey>| k.map(|k| k.to_bytes().unwrap());
                 assert_eq!(bytes(back.secret_key()), bytes(e.secret_key()));
@@ -1749,17 +1873,18 @@ mod tests {
         let rsa = one(fixture!("rsa-pub.asc"), None);
         let ed = one(fixture!("ed-pub.asc"), None);
         let revoked = one(fixture!("revoked-pub.asc"), None);
-        let mut forged = rsa.public_key().clone();
+        let mut forged = rsa.public_key().unwrap().clone();
         forged
             .details
             .users
-            .push(ed.public_key().details.users[0].clone());
+            .push(ed.public_key().unwrap().details.users[0].clone());
         forged
             .public_subkeys
-            .push(ed.public_key().public_subkeys[0].clone());
+            .push(ed.public_key().unwrap().public_subkeys[0].clone());
         forged.details.revocation_signatures.extend(
             revoked
                 .public_key()
+                .unwrap()
                 .details
                 .revocation_signatures
                 .iter()
@@ -1770,7 +1895,9 @@ mod tests {
         assert_eq!(info.status, KeyStatus::Valid);
         assert_eq!(info.emails, rsa.info(NOW).emails);
         assert_eq!(info.key_ids, rsa.info(NOW).key_ids);
-        let ed_subkey = ed.public_key().public_subkeys[0].key.legacy_key_id();
+        let ed_subkey = ed.public_key().unwrap().public_subkeys[0]
+            .key
+            .legacy_key_id();
         let ed_subkey: [u8; 8] = ed_subkey.as_ref().try_into().unwrap();
         assert!(ed.has_key_id(&ed_subkey));
         assert!(!e.has_key_id(&ed_subkey));

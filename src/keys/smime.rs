@@ -479,7 +479,16 @@ impl SmimeEntry {
     /// certificate when it was imported and the vault's AEAD vouches for the pair, so it is
     /// not matched again: a new Worker isolate opens its keyring without point multiplications.
     pub(crate) fn from_stored(cert: &[u8], secret: Option<&[u8]>, trusted: bool) -> Result<Self> {
-        let mut entry = SmimeEntry::from_der(cert, trusted)?;
+        // The stored bytes are what `to_der` wrote on import: kept as they are, not encoded again.
+        let parsed = Certificate::from_der(cert)
+            .map_err(|_| Error::unsupported_format("The certificate could not be read."))?;
+        let mut entry = SmimeEntry {
+            cert: parsed,
+            der: cert.to_vec(),
+            id: hex::encode_upper(Sha256::digest(cert)),
+            secret: None,
+            trusted,
+        };
         if let Some(s) = secret {
             entry.secret = Some(SmimeSecret::from_stored_pkcs8_der(s)?);
         }

@@ -158,7 +158,7 @@ pub(crate) struct Chosen<'a> {
 impl<'a> Chosen<'a> {
     /// The public packet of this component.
     pub(crate) fn public(&self) -> Option<PublicPart<'a>> {
-        public_part(self.entry.public_key(), &self.summary.fingerprint)
+        public_part(self.entry.public_key()?, &self.summary.fingerprint)
     }
 
     /// The unlocked secret packet of this component, if the keyring holds it (GnuPG stubs and

@@ -52,7 +52,10 @@ pub(crate) fn hash_name(alg: HashAlgorithm) -> String {
 fn find_signer<'a>(ring: &'a Keyring, sig: &Signature) -> Option<(&'a PgpEntry, PublicPart<'a>)> {
     for fpr in sig.issuer_fingerprint() {
         if let Some(entry) = ring.pgp_by_fingerprint(fpr.as_bytes()) {
-            if let Some(part) = public_part(entry.public_key(), fpr.as_bytes()) {
+            if let Some(part) = entry
+                .public_key()
+                .and_then(|key| public_part(key, fpr.as_bytes()))
+            {
                 return Some((entry, part));
             }
         }
@@ -64,7 +67,9 @@ fn find_signer<'a>(ring: &'a Keyring, sig: &Signature) -> Option<(&'a PgpEntry, 
         let Some(entry) = ring.pgp_by_key_id(&bytes) else {
             continue;
         };
-        let key = entry.public_key();
+        let Some(key) = entry.public_key() else {
+            continue;
+        };
         let fpr = if key.primary_key.legacy_key_id() == *id {
             Some(key.primary_key.fingerprint())
         } else {

@@ -146,7 +146,12 @@ pub(crate) async fn signed_data(
         }
         SmimeSecret::P256(key) => {
             use p256::ecdsa::signature::hazmat::PrehashSigner;
-            let sig = match provider::ecdsa_p256_sign_on_platform(key, &to_sign).await {
+            let point = cert
+                .tbs_certificate
+                .subject_public_key_info
+                .subject_public_key
+                .raw_bytes();
+            let sig = match provider::ecdsa_p256_sign_on_platform(key, point, &to_sign).await {
                 Some(der) => der,
                 None => {
                     let sk = p256::ecdsa::SigningKey::from(key);

@@ -531,18 +531,13 @@ impl CryptoProvider for NodeCrypto {
     fn ecdsa_p256_sign<'a>(
         &'a self,
         key: &'a p256::SecretKey,
+        pkcs8: &'a dyn Fn() -> Option<SecretBytes>,
         message: &'a [u8],
     ) -> Pending<'a, Option<Vec<u8>>> {
-        use p256::pkcs8::EncodePrivateKey;
         ready(with_node(|m| {
-            // Kept by the scalar: its PKCS#8 form needs the public point, a scalar
-            // multiplication in wasm, made only the first time.
+            // Kept by the scalar: made into a KeyObject the first time only.
             let id = key_id(&["node", "p256"], &key.to_bytes());
-            let key_object = node_private_key(m, id, "pkcs8", || {
-                Some(SecretBytes::new(
-                    key.to_pkcs8_der().ok()?.as_bytes().to_vec(),
-                ))
-            });
+            let key_object = node_private_key(m, id, "pkcs8", pkcs8);
             // DER (dsaEncoding's default), as CMS wants it.
             m.sign("sha256", message, &key_object?)
         }))
@@ -846,19 +841,14 @@ impl CryptoProvider for WebCrypto {
     fn ecdsa_p256_sign<'a>(
         &'a self,
         key: &'a p256::SecretKey,
+        pkcs8: &'a dyn Fn() -> Option<SecretBytes>,
         message: &'a [u8],
     ) -> Pending<'a, Option<Vec<u8>>> {
         Box::pin(async move {
-            use p256::pkcs8::EncodePrivateKey;
-            // Kept by the scalar: its PKCS#8 form needs the public point (see NodeCrypto).
+            // Kept by the scalar: imported the first time only.
             let id = key_id(&["web", "p256", "sign"], &key.to_bytes());
-            let der = || {
-                Some(SecretBytes::new(
-                    key.to_pkcs8_der().ok()?.as_bytes().to_vec(),
-                ))
-            };
             let key =
-                web_key_for(id, "pkcs8", der, "ECDSA", ("namedCurve", "P-256"), "sign").await?;
+                web_key_for(id, "pkcs8", pkcs8, "ECDSA", ("namedCurve", "P-256"), "sign").await?;
             let params = object(&[("name", "ECDSA".into()), ("hash", "SHA-256".into())]).ok()?;
             // IEEE P1363 (r ‖ s): the caller makes it DER.
             let call = SUBTLE.with(|s| s.as_ref().map(|s| s.sign(&params, &key, message)))?;
