@@ -54,7 +54,10 @@ const workerdFile = path.join(here, 'workerd', 'RESULTS.md');
 const workerd = fs.existsSync(workerdFile)
   ? fs.readFileSync(workerdFile, 'utf8').replace(/^# .*\n/, '## workerd (Cloudflare Workers, local): CPU per request\n')
   : '';
+// The same measurement of the worker before the speed work (kept by hand: README.md there).
+const beforeFile = path.join(here, 'workerd', 'BEFORE.md');
+const before = fs.existsSync(beforeFile) ? fs.readFileSync(beforeFile, 'utf8').replace(/^# /, '### ') : '';
 // Each environment's report one heading level down, under "<title>: the run".
 const reports = envs.map((e) => e.md.replace(/^(#+) /gm, '#$1 ').replace(/^## peerbench results\n/, `## ${e.title}: the run\n`));
-fs.writeFileSync(path.join(here, 'RESULTS.md'), [head, summaries, why, memory, workerd, ...reports].join('\n'));
+fs.writeFileSync(path.join(here, 'RESULTS.md'), [head, summaries, why, memory, workerd, before, ...reports].join('\n'));
 console.log('wrote benches/RESULTS.md');

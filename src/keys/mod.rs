@@ -26,6 +26,8 @@ mod vault;
 pub use audit::AuditEvent;
 pub use conflict::KeyConflict;
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -181,6 +183,58 @@ macro_rules! each_entry {
             Entry::Pgp($e) => $body,
         }
     };
+}
+
+/// A key from the sealed vault, parsed when first used rather than on unseal: a new Worker
+/// isolate's first request then reads only the keys it needs (an S/MIME message none of the
+/// OpenPGP ones, a signature none of the decryption keys). Keys imported in this session are
+/// held parsed.
+#[derive(Clone)]
+pub(crate) struct OnUse<T> {
+    /// The sealed bytes, while they may still be needed: parsing, or sealing again as they are.
+    sealed: Option<SecretBytes>,
+    /// `None` inside: the sealed bytes did not give the key the summary describes.
+    parsed: OnceLock<Option<T>>,
+}
+
+impl<T> OnUse<T> {
+    pub(crate) fn parsed(key: T) -> Self {
+        OnUse {
+            sealed: None,
+            parsed: OnceLock::from(Some(key)),
+        }
+    }
+
+    pub(crate) fn sealed(bytes: &[u8]) -> Self {
+        OnUse {
+            sealed: Some(SecretBytes::new(bytes.to_vec())),
+            parsed: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn get(&self, parse: impl FnOnce(&[u8]) -> Option<T>) -> Option<&T> {
+        self.parsed
+            .get_or_init(|| self.sealed.as_ref().and_then(|b| parse(b.as_slice())))
+            .as_ref()
+    }
+
+    #[cfg_attr(not(feature = "openpgp"), allow(dead_code))] // merging OpenPGP keys
+    pub(crate) fn into_key(self, parse: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+        let OnUse { sealed, parsed } = self;
+        match parsed.into_inner() {
+            Some(key) => key,
+            None => sealed.and_then(|b| parse(b.as_slice())),
+        }
+    }
+
+    /// The sealed bytes, if the key was never parsed (so they are still exactly the key).
+    pub(crate) fn unparsed(&self) -> Option<&SecretBytes> {
+        self.parsed
+            .get()
+            .is_none()
+            .then_some(self.sealed.as_ref())
+            .flatten()
+    }
 }
 
 /// A key as the sealed vault stores it: public bytes and, if held, unprotected secret bytes.

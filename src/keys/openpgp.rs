@@ -18,7 +18,6 @@ use core::cmp::Reverse;
 use core::fmt;
 use std::collections::HashSet;
 use std::io::Read;
-use std::sync::OnceLock;
 
 use pgp::armor::{BlockType, Dearmor, DearmorOptions};
 use pgp::composed::{
@@ -39,7 +38,7 @@ use rsa::traits::PublicKeyParts;
 
 use crate::bytes::find;
 use crate::error::{Error, ErrorCode, Result};
-use crate::keys::{KeyInfo, KeyKind, KeyStatus, StoredKey};
+use crate::keys::{KeyInfo, KeyKind, KeyStatus, OnUse, StoredKey};
 use crate::rng::Rng;
 use crate::secret::SecretBytes;
 use crate::time::Time;
@@ -73,56 +72,6 @@ impl fmt::Debug for PgpEntry {
             .field("has_secret", &self.has_secret())
             .field("trusted", &self.trusted)
             .finish()
-    }
-}
-
-/// A key from the sealed vault, parsed when first used rather than on unseal: a new Worker
-/// isolate's first request then reads only the keys it needs (an S/MIME message none of the
-/// OpenPGP ones). Keys imported in this session are held parsed.
-#[derive(Clone)]
-struct OnUse<T> {
-    /// The sealed bytes, while they may still be needed: parsing, or sealing again as they are.
-    sealed: Option<SecretBytes>,
-    /// `None` inside: the sealed bytes did not give the key the summary describes.
-    parsed: OnceLock<Option<T>>,
-}
-
-impl<T> OnUse<T> {
-    fn parsed(key: T) -> Self {
-        OnUse {
-            sealed: None,
-            parsed: OnceLock::from(Some(key)),
-        }
-    }
-
-    fn sealed(bytes: &[u8]) -> Self {
-        OnUse {
-            sealed: Some(SecretBytes::new(bytes.to_vec())),
-            parsed: OnceLock::new(),
-        }
-    }
-
-    fn get(&self, parse: impl FnOnce(&[u8]) -> Option<T>) -> Option<&T> {
-        self.parsed
-            .get_or_init(|| self.sealed.as_ref().and_then(|b| parse(b.as_slice())))
-            .as_ref()
-    }
-
-    fn into_key(self, parse: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
-        let OnUse { sealed, parsed } = self;
-        match parsed.into_inner() {
-            Some(key) => key,
-            None => sealed.and_then(|b| parse(b.as_slice())),
-        }
-    }
-
-    /// The sealed bytes, if the key was never parsed (so they are still exactly the key).
-    fn unparsed(&self) -> Option<&SecretBytes> {
-        self.parsed
-            .get()
-            .is_none()
-            .then_some(self.sealed.as_ref())
-            .flatten()
     }
 }
 

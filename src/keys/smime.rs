@@ -17,7 +17,7 @@ use x509_cert::ext::pkix::{
 use x509_cert::Certificate;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::keys::{KeyInfo, KeyKind, KeyStatus, StoredKey};
+use crate::keys::{KeyInfo, KeyKind, KeyStatus, OnUse, StoredKey};
 use crate::rng::Rng;
 use crate::secret::SecretBytes;
 use crate::time::Time;
@@ -180,7 +180,8 @@ pub(crate) struct SmimeEntry {
     cert: Certificate,
     der: Vec<u8>,
     id: String,
-    secret: Option<SmimeSecret>,
+    /// From the sealed vault: read when first used (`OnUse`).
+    secret: Option<OnUse<SmimeSecret>>,
     trusted: bool,
 }
 
@@ -214,7 +215,7 @@ impl SmimeEntry {
                 "The private key does not belong to the certificate.",
             ));
         }
-        self.secret = Some(secret);
+        self.secret = Some(OnUse::parsed(secret));
         Ok(self)
     }
 
@@ -232,7 +233,9 @@ impl SmimeEntry {
 
     #[allow(dead_code)] // used by the S/MIME engine
     pub(crate) fn secret(&self) -> Option<&SmimeSecret> {
-        self.secret.as_ref()
+        self.secret
+            .as_ref()?
+            .get(|der| SmimeSecret::from_stored_pkcs8_der(der).ok())
     }
 
     pub(crate) fn has_secret(&self) -> bool {
@@ -431,11 +434,13 @@ impl SmimeEntry {
         _rng: &mut dyn Rng,
     ) -> Result<Vec<u8>> {
         // p12-keystore draws its salts from the OS RNG itself (getrandom; js on wasm32).
-        let secret = self
-            .secret
-            .as_ref()
-            .ok_or_else(|| Error::new(ErrorCode::NoPrivateKey, "No private key to export."))?;
-        let pkcs8 = secret.to_pkcs8_der()?;
+        if self.secret.is_none() {
+            return Err(Error::new(
+                ErrorCode::NoPrivateKey,
+                "No private key to export.",
+            ));
+        }
+        let pkcs8 = self.stored_secret()?;
         let encode_err = |_| Error::internal("The PKCS#12 file could not be written.");
         let mut certs = vec![p12_keystore::Certificate::from_der(&self.der).map_err(encode_err)?];
         for c in chain {
@@ -465,7 +470,7 @@ impl SmimeEntry {
     /// For the sealed vault.
     pub(crate) fn to_stored(&self) -> Result<StoredKey> {
         let secret = match &self.secret {
-            Some(s) => Some(s.to_pkcs8_der()?),
+            Some(_) => Some(self.stored_secret()?),
             None => None,
         };
         Ok(StoredKey {
@@ -475,9 +480,28 @@ impl SmimeEntry {
         })
     }
 
+    /// The private key as PKCS#8: as it was sealed if it has not been read since.
+    fn stored_secret(&self) -> Result<SecretBytes> {
+        let Some(on_use) = &self.secret else {
+            return Err(Error::new(ErrorCode::NoPrivateKey, "No private key."));
+        };
+        if let Some(sealed) = on_use.unparsed() {
+            return Ok(sealed.clone());
+        }
+        self.secret()
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::CorruptVault,
+                    "A stored private key in the keyring is damaged.",
+                )
+            })?
+            .to_pkcs8_der()
+    }
+
     /// The inverse of [`SmimeEntry::to_stored`]. The private key was matched against the
     /// certificate when it was imported and the vault's AEAD vouches for the pair, so it is
-    /// not matched again: a new Worker isolate opens its keyring without point multiplications.
+    /// not matched again, and it is read when first used: a new Worker isolate opens its
+    /// keyring without point multiplications or RSA key checks.
     pub(crate) fn from_stored(cert: &[u8], secret: Option<&[u8]>, trusted: bool) -> Result<Self> {
         // The stored bytes are what `to_der` wrote on import: kept as they are, not encoded again.
         let parsed = Certificate::from_der(cert)
@@ -489,9 +513,7 @@ impl SmimeEntry {
             secret: None,
             trusted,
         };
-        if let Some(s) = secret {
-            entry.secret = Some(SmimeSecret::from_stored_pkcs8_der(s)?);
-        }
+        entry.secret = secret.map(OnUse::sealed);
         Ok(entry)
     }
 }
