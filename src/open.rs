@@ -545,9 +545,9 @@ fn audit(now: Time, raw: &[u8], result: &Result<Opened>) -> AuditEvent {
             event.outcome = "error".to_string();
             event.code = Some(e.code().as_str().to_string());
             // The Message-ID is not content; take it when the header still parses.
-            event.message_id = MimeTree::parse(raw, &Limits::default())
+            event.message_id = MimeTree::parse_head(raw, &Limits::default())
                 .ok()
-                .and_then(|t| HeaderView::of(&t).message_id);
+                .and_then(|(t, _)| HeaderView::of(&t).message_id);
         }
     }
     event

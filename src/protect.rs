@@ -581,7 +581,7 @@ fn draft_addresses(draft: &Draft) -> Result<Addresses> {
 
 /// The addr-specs of a raw message's From / To / Cc / Bcc fields, lower-case.
 fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
-    let tree = MimeTree::parse(raw, limits)?;
+    let (tree, _) = MimeTree::parse_head(raw, limits)?;
     let view = HeaderView::of(&tree);
     let lower = |v: &[crate::mime::Mailbox]| -> Vec<String> {
         v.iter().map(|m| m.address.to_ascii_lowercase()).collect()

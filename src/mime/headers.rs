@@ -334,13 +334,12 @@ pub fn read_protected(inner: &MimeTree<'_>, outer: &HeaderView) -> Option<Protec
 /// Splits a whole message into its message header fields (everything but `Content-*` and
 /// `MIME-Version`, values unfolded) and its content entity in canonical form.
 pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u8>)> {
-    let tree = MimeTree::parse(raw, limits)?;
-    let root = tree.root();
+    let (fields, body_range) = MimeTree::parse_root_head(raw, limits)?;
     let mut headers = Vec::new();
     let mut entity = Vec::with_capacity(raw.len());
     let mut has_type = false;
-    for field in &root.headers {
-        let bytes = tree.raw().get(field.range.clone()).unwrap_or_default();
+    for field in &fields {
+        let bytes = raw.get(field.range.clone()).unwrap_or_default();
         let lower = field.name.to_ascii_lowercase();
         if lower.starts_with("content-") {
             has_type |= lower == "content-type";
@@ -360,7 +359,7 @@ pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u
         );
     }
     entity.extend_from_slice(b"\r\n");
-    entity.extend_from_slice(tree.raw().get(root.body_range.clone()).unwrap_or_default());
+    entity.extend_from_slice(raw.get(body_range).unwrap_or_default());
     let entity = super::canonical::canonicalize(&entity, limits)?;
     Ok((headers, entity))
 }
