@@ -4,7 +4,8 @@
 //                        service keys and pass it to the help desk with the report as headers.
 //   POST /v1/protect     sign / encrypt an outgoing notification under the configured policy.
 //   POST /v1/open        the same report as email(), for a help desk that prefers to call it.
-//   GET  /v1/health      readiness: which service addresses can sign / decrypt, what expires.
+//   GET  /v1/health      readiness; with the token also which service addresses can sign /
+//                        decrypt, what expires, which keys face Marvin.
 //   GET  /v1/keys/:addr  the public certificates / keys for an address.
 //
 // Plaintext lives only in this request's memory; nothing here logs content (only codes and
@@ -302,12 +303,24 @@ async function handleOpen(request, env, cfg) {
   });
 }
 
-async function handleHealth(env, cfg) {
-  const ring = await keyring(env);
+/**
+ * Readiness. Without the token only `ready` (and 500 `config` without its message): a probe
+ * needs no more, and the details (service addresses, key ids, which keys are exposed to Marvin,
+ * what is misconfigured) are for the operator.
+ */
+async function handleHealth(env, cfg, detailed) {
+  let ring;
+  try {
+    ring = await keyring(env);
+  } catch (e) {
+    if (!detailed && e instanceof HttpError) return json(e.status, { ready: false, error: e.code });
+    throw e;
+  }
   const readiness = ring.check({ addresses: cfg.addresses });
   const ready =
     cfg.addresses.length > 0 &&
     readiness.addresses.every((a) => a.methods.some((m) => m.canDecrypt) && a.methods.some((m) => m.canSign));
+  if (!detailed) return json(ready ? 200 : 503, { ready });
   // RSA decryption keys answer attacker-chosen PKCS#1 v1.5 ciphertexts (Marvin): name them.
   const rsaDecryptionKeys = ring
     .list()
@@ -340,7 +353,7 @@ async function route(request, env) {
   const cfg = config(env);
   const url = new URL(request.url);
   const path = url.pathname;
-  if (request.method === "GET" && path === "/v1/health") return handleHealth(env, cfg);
+  if (request.method === "GET" && path === "/v1/health") return handleHealth(env, cfg, await authorized(request, env));
   const keys = /^\/v1\/keys\/([^/]+)$/.exec(path);
   if (request.method === "GET" && keys) {
     let address;

@@ -77,12 +77,15 @@ describe("a wrong KEYRING_KEY", () => {
   });
   after(() => w?.dispose());
 
-  test("500 config bad_password, nothing else", async () => {
-    const res = await w.fetch("/v1/health");
+  test("500 config bad_password, nothing else; the reason only with the token", async () => {
+    const res = await w.fetch("/v1/health", { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(res.status, 500);
     const json = await res.json();
     assert.equal(json.error, "config");
     assert.match(json.message, /could not be opened \(bad_password\)/);
+    const probe = await w.fetch("/v1/health");
+    assert.equal(probe.status, 500);
+    assert.deepEqual(await probe.json(), { ready: false, error: "config" });
   });
 });
 

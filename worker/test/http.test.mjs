@@ -153,8 +153,16 @@ describe("POST /v1/open, GET /v1/health, GET /v1/keys/:address", () => {
     assert.match(o.text, /Ticket #4711 is solved\./);
   });
 
-  test("health needs no token and says which addresses can sign and decrypt", async () => {
-    const res = await w.fetch("/v1/health");
+  test("health without the token says only whether the worker is ready", async () => {
+    for (const headers of [{}, { authorization: "Bearer wrong" }]) {
+      const res = await w.fetch("/v1/health", { headers });
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { ready: true });
+    }
+  });
+
+  test("health with the token says which addresses can sign and decrypt", async () => {
+    const res = await w.fetch("/v1/health", { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(res.status, 200);
     const h = await res.json();
     assert.equal(h.ready, true);
