@@ -56,6 +56,8 @@ function config(env) {
   const max = Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY);
   return {
     addresses: list(env.SERVICE_ADDRESSES),
+    // Who ?relay=1 may send to: addresses and "@domain" entries, or "*" for anyone.
+    relayRecipients: list(env.RELAY_RECIPIENTS),
     destination: String(env.HELPDESK_ADDRESS ?? "").trim(),
     inboundMode: env.INBOUND_MODE === "original" ? "original" : "decrypted",
     policy,
@@ -197,6 +199,17 @@ async function handleProtect(request, env, cfg) {
     throw new HttpError(400, "bad_input", 'fallback must be "block", "send_plain" or "problem_report".');
   }
   const policy = fallback ? { ...cfg.policy, fallback } : cfg.policy;
+  // ?relay=1 sends as a service address only: a caller with the token cannot make the worker
+  // send in anyone else's name (checked before any signing).
+  const relay = bool(url.searchParams.get("relay"), false);
+  let from;
+  if (relay) {
+    if (!env.SEND_EMAIL) throw new HttpError(501, "no_relay", "No send_email binding is configured.");
+    from = await senderOf(ring, body);
+    if (!cfg.addresses.includes(from.toLowerCase())) {
+      throw new HttpError(403, "relay_refused", "Only mail from a service address (SERVICE_ADDRESSES) is relayed.");
+    }
+  }
   const out = await protect(ring, body, { sign, encrypt, method, policy });
   const ms = Date.now() - t0;
   const deliveries = out.deliveries.map((d) => ({
@@ -209,9 +222,15 @@ async function handleProtect(request, env, cfg) {
   }));
 
   let relayed;
-  if (bool(url.searchParams.get("relay"), false)) {
-    if (!env.SEND_EMAIL) throw new HttpError(501, "no_relay", "No send_email binding is configured.");
-    const from = await senderOf(ring, body);
+  if (relay) {
+    // Every recipient allowed before anything is sent: no partial relay past a refusal.
+    for (const d of deliveries) {
+      for (const to of d.to) {
+        if (!relayAllowed(cfg.relayRecipients, to)) {
+          throw new HttpError(403, "relay_refused", `Relaying to ${to} is not allowed (RELAY_RECIPIENTS).`);
+        }
+      }
+    }
     relayed = [];
     for (const d of deliveries) {
       for (const to of d.to) {
@@ -263,6 +282,13 @@ function withMessageId(mime, from) {
 }
 
 /** The envelope sender for the relay: the From address of the notification. */
+/** Whether `address` matches the RELAY_RECIPIENTS list (an address, "@domain", or "*"). */
+function relayAllowed(allowed, address) {
+  const a = String(address).toLowerCase();
+  const domain = a.slice(a.lastIndexOf("@"));
+  return allowed.some((entry) => entry === "*" || entry === a || (entry.startsWith("@") && entry === domain));
+}
+
 async function senderOf(ring, body) {
   return (await open(ring, body)).headers.fromAddress ?? "";
 }

@@ -22,7 +22,8 @@ const notification =
 
 let w;
 before(async () => {
-  w = await startWorker({ vars: { MAX_BODY_BYTES: String(MAX) } });
+  // The relay may send to Alice's domains and to nobody@example.net, nowhere else.
+  w = await startWorker({ vars: { MAX_BODY_BYTES: String(MAX), RELAY_RECIPIENTS: "@example.com, @Example.org, nobody@example.net" } });
 });
 after(() => w?.dispose());
 
@@ -132,6 +133,25 @@ describe("POST /v1/protect: one notification, recipients with an S/MIME cert, a 
     const sent = w.sent().slice(before);
     assert.equal(sent.length, 3);
     for (const m of sent) assert.match(headersOf(m).from, /<support@example\.com>$/);
+  });
+
+  test("?relay=1 sends only from a service address and only to RELAY_RECIPIENTS", async () => {
+    const before = w.sent().length;
+    const cases = [
+      // Not a service address: the worker must not send in anyone else's name.
+      notification.replace("Support Desk <support@example.com>", "\"support@example.com\" <ceo@example.com>"),
+      notification.replace("From: Support Desk <support@example.com>", "From: mallory@example.net"),
+      // A recipient outside RELAY_RECIPIENTS (Bcc included): nothing is sent, not even to the others.
+      notification.replace("nobody@example.net", "nobody@example.net, stranger@example.net"),
+      notification.replace("Subject:", "Bcc: stranger@example.net\r\nSubject:"),
+    ];
+    for (const body of cases) {
+      const res = await post("/v1/protect?relay=1&fallback=send_plain", body);
+      const json = await res.json();
+      assert.equal(res.status, 403, JSON.stringify(json));
+      assert.equal(json.error, "relay_refused");
+    }
+    assert.equal(w.sent().length, before, "nothing was sent");
   });
 
   test("no plaintext in the worker's logs", () => {
