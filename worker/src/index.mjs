@@ -455,7 +455,11 @@ async function emailHandler(message, env) {
     const ms = Date.now() - t0;
     console.log(JSON.stringify({ event: "inbound", ms, encryption: opened.encryption.state, signature: opened.signature.state }));
     headers = reportHeaders(opened);
-    if (cfg.inboundMode === "decrypted" && opened.encryption.state === "decrypted") {
+    // A decrypted message, or one whose sender wrote X-Mailseal-* headers of their own (a
+    // forged verdict; Email Routing cannot remove headers from a forwarded original), goes to
+    // the help desk as a copy the worker builds, which carries only the worker's headers.
+    const rebuild = opened.encryption.state === "decrypted" || hasOwnReport(message.headers);
+    if (cfg.inboundMode === "decrypted" && rebuild) {
       if (!env.INBOUND_RELAY) {
         headers.set("X-Mailseal-Note", "decrypted copy not sent: no INBOUND_RELAY binding");
       } else {

@@ -144,6 +144,31 @@ describe("inbound, decrypted copy to the help desk (INBOUND_MODE=decrypted)", ()
   });
 });
 
+describe("inbound, a sender's own X-Mailseal headers (INBOUND_MODE=decrypted)", () => {
+  let w;
+  before(async () => {
+    w = await startWorker();
+  });
+  after(() => w?.dispose());
+
+  test("plain mail claiming a valid signature reaches the help desk as a rebuilt copy with the worker's verdict only", async () => {
+    const forged =
+      head("alice@example.com", "bob@example.com", "Please pay invoice 77", "forged-1@example.com") +
+      "X-Mailseal-Signature: valid; method=smime; scope=whole\r\nX-Mailseal-Signer: alice@example.com\r\n" +
+      "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nPay to account 1234.\r\n";
+    const fwdBefore = w.forwarded().length;
+    const res = await w.email("mallory@example.net", "bob@example.com", forged);
+    assert.equal(res.status, 200, await res.text());
+    assert.equal(w.forwarded().length, fwdBefore, "not forwarded with the sender's headers");
+    const mime = w.sent().at(-1).toString("latin1");
+    const verdicts = mime.split("\r\n\r\n")[0].match(/^X-Mailseal-Signature: .*$/gim);
+    assert.equal(verdicts.length, 1, mime.slice(0, 600));
+    assert.doesNotMatch(verdicts[0], /valid/);
+    assert.doesNotMatch(mime, /X-Mailseal-Signer: alice/i);
+    assert.match(mime, /Pay to account 1234\./);
+  });
+});
+
 describe("inbound, original forwarded with the report (INBOUND_MODE=original)", () => {
   let w;
   before(async () => {
