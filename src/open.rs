@@ -250,6 +250,14 @@ async fn open_message(
                 ..
             } => {
                 let v = engine.verify_opaque(ring, &payload, &ctx).await?;
+                if v.report.state == SignatureState::None {
+                    // A SignedData without signers is a certificate bundle (`certs-only`,
+                    // RFC 8551 §3.8): an attachment of an unsigned message, not a layer.
+                    warnings.push(
+                        "The message carries certificates only; it is not signed.".to_string(),
+                    );
+                    break;
+                }
                 signature = v.report;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
                 content = v.content.and_then(&mut reveal);

@@ -14,7 +14,9 @@ use common::tools::{have, run, tempdir, TestCa};
 use common::{fixture, rng, Ready, NOW};
 use mailseal::engine::{ReadContext, WriteContext};
 use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
-use mailseal::{EncryptionState, Engine, ImportOptions, Keyring, SignatureState, SmimeEngine};
+use mailseal::{
+    open, EncryptionState, Engine, ImportOptions, Keyring, OpenOptions, SignatureState, SmimeEngine,
+};
 use smime_mime::{content_type, detached, p7m};
 
 const E: SmimeEngine = SmimeEngine;
@@ -715,4 +717,62 @@ fn p521_certificates_work_both_ways() {
     ]);
     assert!(ok, "{log}");
     assert_eq!(std::fs::read(p("content")).unwrap(), f("entity.txt"));
+}
+
+/// A certificate bundle (`certs-only`, RFC 8551 §3.8: a SignedData without signers, as
+/// `openssl crl2pkcs7` writes it) opens as an unsigned, unencrypted message that has the bundle
+/// as its attachment, labelled `certs-only` or only `pkcs7-mime`, never as a signature or an
+/// error.
+#[test]
+fn a_certs_only_message_opens_as_an_unsigned_message_with_the_bundle() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let out = dir.path().join("certs.p7c");
+    let (ok, err) = openssl(&[
+        "crl2pkcs7",
+        "-nocrl",
+        "-certfile",
+        path_str(&data("alice.crt")),
+        "-certfile",
+        path_str(&data("int-ca.crt")),
+        "-outform",
+        "DER",
+        "-out",
+        path_str(&out),
+    ]);
+    assert!(ok, "{err}");
+    let der = std::fs::read(&out).expect("bundle");
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    let body: String = b64
+        .as_bytes()
+        .chunks(76)
+        .map(|l| format!("{}\r\n", std::str::from_utf8(l).unwrap()))
+        .collect();
+    for content_type in [
+        "application/pkcs7-mime; smime-type=certs-only; name=\"smime.p7c\"",
+        "application/pkcs7-mime; name=\"smime.p7m\"",
+    ] {
+        let entity = format!(
+            "Content-Type: {content_type}\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}"
+        );
+        let mut ring = ring(&[]);
+        let opened = open(
+            &mut ring,
+            &mailseal::engine::all(),
+            &message(entity.as_bytes()),
+            &OpenOptions { now: NOW },
+        )
+        .unwrap_or_else(|e| panic!("{content_type}: {e}"));
+        assert_eq!(opened.encryption.state, EncryptionState::None);
+        assert_eq!(
+            opened.signature.state,
+            SignatureState::None,
+            "{content_type}"
+        );
+        assert_eq!(opened.attachments.len(), 1, "{content_type}");
+        assert_eq!(opened.attachments[0].data, der, "{content_type}");
+    }
 }
