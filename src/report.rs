@@ -59,8 +59,11 @@ pub enum SignatureState {
     /// The signature is good but the certificate does not chain to a trust anchor, or the
     /// OpenPGP key was not verified by the admin (not imported as `trusted`).
     Untrusted,
-    /// The signing key or certificate was expired (or not yet valid) at the message time.
+    /// The signing key or certificate (or a CA certificate on its path) had expired at the
+    /// message time, or the signature itself had.
     Expired,
+    /// The signing key or certificate was not valid yet at the message time.
+    NotYetValid,
     /// The signing key was revoked.
     Revoked,
     /// Good signature, but by someone other than the From address.
@@ -76,7 +79,7 @@ impl SignatureState {
             SignatureState::SenderMismatch => 2,
             SignatureState::Untrusted => 3,
             SignatureState::UnknownSigner => 4,
-            SignatureState::Expired => 5,
+            SignatureState::Expired | SignatureState::NotYetValid => 5,
             SignatureState::Revoked => 6,
             SignatureState::Invalid => 7,
         }

@@ -440,6 +440,17 @@ fn unknown_signer_and_untrusted_without_anchor() {
         .ready()
         .unwrap();
     assert_eq!(r.report.state, SignatureState::Expired);
+    // In 2025 it is not valid yet: its own state, not `expired`.
+    let earlier = ReadContext::at(mailseal::Time::from_unix(1_735_689_600));
+    let r = E
+        .verify_detached(&ring(&[]), &signed, &sig, &earlier)
+        .ready()
+        .unwrap();
+    assert_eq!(r.report.state, SignatureState::NotYetValid);
+    assert_eq!(
+        r.report.detail.as_deref(),
+        Some("The certificate of the signer is not valid yet.")
+    );
 }
 
 #[test]

@@ -215,6 +215,7 @@ function badgesFor(r) {
     unknown_signer: ["warn", "❓ Unknown signer"],
     untrusted: ["warn", "⚠️ Untrusted signer"],
     expired: ["bad", "⌛ Signer's key expired"],
+    not_yet_valid: ["bad", "⌛ Signer's key not valid yet"],
     revoked: ["bad", "⛔ Signer's key revoked"],
     sender_mismatch: ["bad", "⚠️ Sender mismatch"],
   };

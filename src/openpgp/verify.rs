@@ -212,7 +212,7 @@ fn judge_inner(
         }
         Some(KeyProblem::NotYetValid) => {
             return with_signer(
-                SignatureState::Expired,
+                SignatureState::NotYetValid,
                 "The PGP signature key is not valid yet.",
             )
         }

@@ -458,7 +458,7 @@ fn verify_signer(
         crate::keys::KeyStatus::NotYetValid => {
             return finish(SignatureReport::new(
                 Method::Smime,
-                SignatureState::Expired,
+                SignatureState::NotYetValid,
                 "The certificate of the signer is not valid yet.",
             ))
         }
