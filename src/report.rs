@@ -170,9 +170,13 @@ pub struct SignatureReport {
     /// The standard, when the message was signed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<Method>,
-    /// The signer, when known.
+    /// The signer, when known; of several valid signatures, the one bound to From.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
+    /// Every signer, when the message carries several signatures (RFC 5652 allows several
+    /// SignerInfos): all of them are listed, the verdict is the worst of theirs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<Signer>,
     /// Whole or partial coverage of the displayed message (set by `open`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
@@ -194,6 +198,7 @@ impl SignatureReport {
             state: SignatureState::None,
             method: None,
             signer: None,
+            signers: Vec::new(),
             scope: None,
             digest: None,
             signed_at: None,
@@ -229,16 +234,21 @@ impl SignatureReport {
         if self.state != SignatureState::Valid {
             return self;
         }
-        let bound = match (from, &self.signer) {
-            (Some(from), Some(signer)) => {
-                let from = from.trim().to_ascii_lowercase();
-                !from.is_empty() && signer.emails.contains(&from)
+        let from = from.map(|f| f.trim().to_ascii_lowercase());
+        // Of several valid signatures, the one by From counts (the others are listed).
+        let bound = from.filter(|f| !f.is_empty()).and_then(|from| {
+            self.signer
+                .iter()
+                .chain(self.signers.iter())
+                .find(|s| s.emails.contains(&from))
+                .cloned()
+        });
+        match bound {
+            Some(signer) => self.signer = Some(signer),
+            None => {
+                self.state = SignatureState::SenderMismatch;
+                self.detail = Some("This message was not signed by its sender.".to_string());
             }
-            _ => false,
-        };
-        if !bound {
-            self.state = SignatureState::SenderMismatch;
-            self.detail = Some("This message was not signed by its sender.".to_string());
         }
         self
     }
@@ -247,10 +257,17 @@ impl SignatureReport {
     /// SignerInfos, several OpenPGP signatures): the worst one wins, so one bad or foreign
     /// signature is never hidden behind a good one. Empty input means "not signed".
     pub fn worst(reports: Vec<SignatureReport>) -> SignatureReport {
-        reports
+        let signers: Vec<Signer> = if reports.len() > 1 {
+            reports.iter().filter_map(|r| r.signer.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        let mut worst = reports
             .into_iter()
             .max_by_key(|r| r.state.severity())
-            .unwrap_or_else(SignatureReport::none)
+            .unwrap_or_else(SignatureReport::none);
+        worst.signers = signers;
+        worst
     }
 }
 
@@ -290,7 +307,26 @@ mod tests {
         let bad = SignatureReport::new(Method::Smime, SignatureState::Invalid, "bad");
         let all = SignatureReport::worst(vec![valid_by("a@b"), bad, valid_by("c@d")]);
         assert_eq!(all.state, SignatureState::Invalid);
+        // A bad signature is never bound away: the sender of a good one does not help.
+        assert_eq!(all.bind_sender(Some("a@b")).state, SignatureState::Invalid);
         assert_eq!(SignatureReport::worst(vec![]).state, SignatureState::None);
+    }
+
+    #[test]
+    fn several_valid_signatures_bind_to_the_one_by_the_sender() {
+        let both = SignatureReport::worst(vec![valid_by("a@b"), valid_by("c@d")]);
+        assert_eq!(both.signers.len(), 2);
+        let r = both.clone().bind_sender(Some("c@d"));
+        assert_eq!(r.state, SignatureState::Valid);
+        assert_eq!(r.signer.unwrap().emails, ["c@d"]);
+        assert_eq!(
+            both.bind_sender(Some("e@f")).state,
+            SignatureState::SenderMismatch
+        );
+        // One signature: nothing extra listed.
+        assert!(SignatureReport::worst(vec![valid_by("a@b")])
+            .signers
+            .is_empty());
     }
 
     #[test]

@@ -369,13 +369,27 @@ fn fail_negative_signatures_get_the_right_verdict() {
     }
 }
 
+/// Two signers (openssl `-signer alice -signer bob`), both valid: a message From either of
+/// them is valid, bound to that signer, with both listed (RFC 5652 allows several
+/// SignerInfos); From anyone else is a mismatch.
 #[test]
-fn fail_a_second_signer_cannot_ride_on_a_good_signature() {
-    // Alice and Bob both validly signed: the message is bound to neither alone.
+fn two_signers_bind_to_whichever_one_is_the_sender() {
     let r = verify_eml(&ring(&[]), f("signed-alice-bob.eml"));
     assert_eq!(r.state, SignatureState::Valid);
+    let listed: Vec<&str> = r.signers.iter().map(|s| s.emails[0].as_str()).collect();
+    assert_eq!(listed, ["alice@example.com", "bob@example.com"]);
+    for from in ["alice@example.com", "Bob@Example.com"] {
+        let bound = r.clone().bind_sender(Some(from));
+        assert_eq!(bound.state, SignatureState::Valid, "{from}");
+        assert!(bound
+            .signer
+            .unwrap()
+            .emails
+            .contains(&from.to_ascii_lowercase()));
+        assert_eq!(bound.signers.len(), 2);
+    }
     assert_eq!(
-        r.bind_sender(Some("alice@example.com")).state,
+        r.bind_sender(Some("carol@example.com")).state,
         SignatureState::SenderMismatch
     );
 }

@@ -250,24 +250,9 @@ fn verify_signed_data(
             verify_signer(ring, sd, si, raw.as_deref(), &input, now)
         })
         .collect();
-    // Addresses every signer is bound to: bind_sender then needs From to be all of theirs.
-    let mut common: Option<Vec<String>> = None;
-    for r in &reports {
-        let emails = r
-            .signer
-            .as_ref()
-            .map(|s| s.emails.clone())
-            .unwrap_or_default();
-        common = Some(match common {
-            None => emails,
-            Some(c) => c.into_iter().filter(|e| emails.contains(e)).collect(),
-        });
-    }
-    let mut worst = SignatureReport::worst(reports);
-    if let (Some(signer), Some(common)) = (worst.signer.as_mut(), common) {
-        signer.emails = common;
-    }
-    worst
+    // The worst verdict, with every signer listed: a valid message needs every signature
+    // valid, and is then bound to From through whichever signer it names (bind_sender).
+    SignatureReport::worst(reports)
 }
 
 fn find_cert<'a>(
