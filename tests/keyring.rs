@@ -448,22 +448,25 @@ fn damaged_fixtures_never_panic() {
     assert!(tried > 300);
 }
 
-/// A PKCS#12 whose MAC asks for 2^31 - 1 key-derivation rounds is refused at once, never
-/// computed (it would hang the page).
+/// A PKCS#12 whose MAC asks for more than 1,000,000 key-derivation rounds (2^31 - 1; or the
+/// review's 9,999,999, 24 s in wasm) is refused at once, never computed (keys/kdf.rs).
 #[test]
 fn pkcs12_with_absurd_mac_rounds_is_refused() {
     use der::{Decode, Encode};
-    let mut pfx = pkcs12::pfx::Pfx::from_der(fixture("keys/alice.p12")).unwrap();
-    pfx.mac_data.as_mut().unwrap().iterations = i32::MAX;
-    let crafted = pfx.to_der().unwrap();
-    let err = Keyring::new()
-        .import(&crafted, &opts(Some("alice-pass"), false), NOW)
-        .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::TooLarge, "{err}");
+    for rounds in [i32::MAX, 9_999_999, 1_000_001] {
+        let mut pfx = pkcs12::pfx::Pfx::from_der(fixture("keys/alice.p12")).unwrap();
+        pfx.mac_data.as_mut().unwrap().iterations = rounds;
+        let crafted = pfx.to_der().unwrap();
+        let err = Keyring::new()
+            .import(&crafted, &opts(Some("alice-pass"), false), NOW)
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::TooLarge, "{rounds}: {err}");
+    }
 }
 
 /// Encrypted PKCS#8 whose key derivation asks for absurd work or memory (PBKDF2 with 2^32 - 1
-/// rounds, scrypt with N = 2^40 or N = 0) is refused before deriving anything.
+/// or 9,999,999 rounds, scrypt with N = 2^40, N = 0, or the review's N = 2^20 r = 8 that holds
+/// 1 GiB for 23 s) is refused before deriving anything (keys/kdf.rs: 256 MiB, 1,000,000 rounds).
 #[test]
 fn pkcs8_with_absurd_kdf_cost_is_refused() {
     use der::Encode;
@@ -475,10 +478,13 @@ fn pkcs8_with_absurd_kdf_cost_is_refused() {
     let (_, der) = der::pem::decode_vec(&text.as_bytes()[begin..end]).unwrap();
     let salt = [7u8; 16];
     let kdfs = |original: &Kdf<'static>| {
-        let mut pbkdf2 = original.clone();
-        if let Kdf::Pbkdf2(p) = &mut pbkdf2 {
-            p.iteration_count = u32::MAX;
-        }
+        let pbkdf2 = |rounds| {
+            let mut k = original.clone();
+            if let Kdf::Pbkdf2(p) = &mut k {
+                p.iteration_count = rounds;
+            }
+            k
+        };
         let scrypt = |n| {
             Kdf::Scrypt(ScryptParams {
                 salt: &salt,
@@ -488,7 +494,13 @@ fn pkcs8_with_absurd_kdf_cost_is_refused() {
                 key_length: None,
             })
         };
-        [pbkdf2, scrypt(1 << 40), scrypt(0)]
+        [
+            pbkdf2(u32::MAX),
+            pbkdf2(9_999_999),
+            scrypt(1 << 40),
+            scrypt(0),
+            scrypt(1 << 20),
+        ]
     };
     let der: &'static [u8] = Box::leak(der.into_boxed_slice());
     let epki = pkcs8::EncryptedPrivateKeyInfo::try_from(der).unwrap();

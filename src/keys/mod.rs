@@ -15,6 +15,7 @@
 mod audit;
 mod conflict;
 mod import;
+pub(crate) mod kdf;
 #[cfg(feature = "smime")]
 mod legacy_pem;
 #[cfg(feature = "openpgp")]

@@ -794,6 +794,17 @@ fn unprotect(secret: &mut SignedSecretKey, passphrase: Option<&str>) -> Result<(
     let Some(passphrase) = passphrase else {
         return Err(Error::bad_passphrase());
     };
+    // The key chooses its S2K's cost: bounded before any derivation (keys/kdf.rs). An Argon2
+    // S2K asking for 2 GiB aborted the wasm module and left the keyring unusable.
+    let params = core::iter::once(secret.primary_key.secret_params())
+        .chain(secret.secret_subkeys.iter().map(|s| s.key.secret_params()));
+    for p in params {
+        if needs(p) && !s2k_within_budget(p) {
+            return Err(crate::keys::kdf::too_costly(
+                "private key's passphrase protection (S2K)",
+            ));
+        }
+    }
     let password = Password::from(passphrase);
     let unlock_error = |e: pgp::errors::Error| match e {
         pgp::errors::Error::Unsupported { .. } | pgp::errors::Error::Unimplemented { .. } => {
@@ -817,6 +828,28 @@ fn unprotect(secret: &mut SignedSecretKey, passphrase: Option<&str>) -> Result<(
         }
     }
     Ok(())
+}
+
+/// Whether a protected secret key's S2K stays within keys/kdf.rs. Argon2 (RFC 9580 §3.7.1.4):
+/// memory 2^encoded_m KiB, t passes, p lanes. The iterated S2K hashes at most 65 MiB (its
+/// count octet cannot say more); the others do one hash.
+fn s2k_within_budget(params: &SecretParams) -> bool {
+    let SecretParams::Encrypted(enc) = params else {
+        return true;
+    };
+    let s2k = match enc.string_to_key_params() {
+        S2kParams::Cfb { s2k, .. }
+        | S2kParams::MalleableCfb { s2k, .. }
+        | S2kParams::Aead { s2k, .. } => s2k,
+        S2kParams::Unprotected | S2kParams::LegacyCfb { .. } => return true,
+    };
+    match s2k {
+        StringToKey::Argon2 { t, p, m_enc, .. } => {
+            let memory_kib = 1u64.checked_shl(u32::from(*m_enc)).unwrap_or(u64::MAX);
+            crate::keys::kdf::argon2_ok(memory_kib, u64::from(*t), u64::from(*p))
+        }
+        _ => true,
+    }
 }
 
 // --- summary of the self-signatures ----------------------------------------------------------
@@ -1773,6 +1806,7 @@ mod tests {
 
     /// RFC 9580 v6 keys (Ed25519 / X25519, algorithms 27 / 25): properties on the direct-key
     /// signature. GnuPG 2.2 cannot make them, so the key is generated here.
+    #[allow(clippy::disallowed_methods)] // Instant: native test only
     #[test]
     fn v6_keys() {
         use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SubkeyParamsBuilder};
@@ -1813,6 +1847,38 @@ mod tests {
             parse_pgp(&out, Some("five"), false).unwrap_err().code(),
             ErrorCode::BadPassphrase
         );
+
+        // The same export with its Argon2 S2K asking for 2 GiB (encoded_m 21; RFC 9580's
+        // first choice) or 1 GiB x 32 passes: refused as too_large before any derivation,
+        // which would abort the wasm module (2 GiB) or run for most of a minute.
+        let (locked, _) = SignedSecretKey::from_armor_single(out.as_slice()).unwrap();
+        let SecretParams::Encrypted(enc) = locked.primary_key.secret_params() else {
+            panic!("protected");
+        };
+        let S2kParams::Aead {
+            s2k: StringToKey::Argon2 { salt, t, p, m_enc },
+            ..
+        } = enc.string_to_key_params()
+        else {
+            panic!("Argon2: {:?}", enc.string_to_key_params());
+        };
+        let binary = locked.to_bytes().unwrap();
+        let mut specifier = vec![4u8];
+        specifier.extend_from_slice(salt);
+        specifier.extend_from_slice(&[*t, *p, *m_enc]);
+        let at = binary
+            .windows(specifier.len())
+            .position(|w| w == specifier)
+            .expect("the S2K specifier");
+        for (passes, m) in [(*t, 21u8), (32, 20)] {
+            let mut costly = binary.clone();
+            costly[at + 17] = passes;
+            costly[at + 19] = m;
+            let started = std::time::Instant::now();
+            let err = parse_pgp(&costly, Some("six"), false).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::TooLarge, "{err}");
+            assert!(started.elapsed().as_secs() < 2, "refused before deriving");
+        }
     }
 
     /// What anyone can append to a key (a user id, a subkey, a revocation signed by another

@@ -57,8 +57,9 @@ const M_COST_KIB: u32 = 64 * 1024;
 const T_COST: u32 = 3;
 const P_COST: u32 = 1;
 
-/// Upper bounds accepted when unsealing, so altered bytes cannot demand unbounded work.
-const MAX_M_COST_KIB: u32 = 1024 * 1024;
+/// Upper bounds accepted when unsealing, so altered bytes cannot demand unbounded work; within
+/// them, keys/kdf.rs's ceiling (256 MiB, four passes over it).
+const MAX_M_COST_KIB: u32 = 256 * 1024;
 const MAX_T_COST: u32 = 16;
 const MAX_P_COST: u32 = 8;
 
@@ -228,6 +229,7 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
             m_cost <= MAX_M_COST_KIB
                 && (1..=MAX_T_COST).contains(&t_cost)
                 && (1..=MAX_P_COST).contains(&p_cost)
+                && super::kdf::argon2_ok(u64::from(m_cost), u64::from(t_cost), u64::from(p_cost))
         }
         VaultSecret::Key(_) => (m_cost, t_cost, p_cost) == (0, 0, 0),
     };
@@ -330,6 +332,30 @@ mod tests {
         [KeyKind::Smime, KeyKind::Pgp]
             .into_iter()
             .find(|k| !standards::enabled(k.method()))
+    }
+
+    /// A vault whose header asks for the review's maximum (1 GiB, 16 passes: 29 s and 1.35 GiB
+    /// in wasm) or just over keys/kdf.rs's ceiling, with its checksum made to match, is refused
+    /// before Argon2 runs.
+    #[allow(clippy::disallowed_methods)] // Instant: native test only
+    #[test]
+    fn costly_parameters_are_refused_before_deriving() {
+        let sealed = Keyring::new().seal("pw", &mut rng()).unwrap();
+        for (m, t) in [(1024 * 1024u32, 16u32), (512 * 1024, 1), (256 * 1024, 5)] {
+            let mut bytes = sealed.clone();
+            bytes[9..13].copy_from_slice(&m.to_be_bytes());
+            bytes[13..17].copy_from_slice(&t.to_be_bytes());
+            let body = bytes.len() - CHECKSUM_LEN;
+            let sum = Sha256::digest(&bytes[..body]);
+            bytes[body..].copy_from_slice(&sum);
+            let started = std::time::Instant::now();
+            let err = Keyring::unseal(&bytes, "pw").unwrap_err();
+            assert_eq!(err.code(), ErrorCode::CorruptVault, "{m} KiB x {t}");
+            assert!(
+                started.elapsed().as_millis() < 500,
+                "refused before deriving"
+            );
+        }
     }
 
     /// A one-standard build keeps the other standard's sealed keys as they are, does not list

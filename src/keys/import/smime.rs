@@ -231,25 +231,21 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
 /// (scrypt asking for terabytes, or an N of 0 that the `pkcs5` crate's log2 underflows on).
 /// openssl writes PBKDF2 with 2048 rounds and scrypt with N = 2^14, r = 8, p = 1.
 fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme<'_>) -> Result<()> {
+    use crate::keys::kdf;
     use pkcs5::pbes2::Kdf;
-    let too_costly = || {
-        Error::new(
-            ErrorCode::TooLarge,
-            "The private key's passphrase derivation asks for more work or memory than mailseal \
-             allows.",
-        )
+    let within = match scheme.pbes2().map(|p| &p.kdf) {
+        Some(Kdf::Pbkdf2(p)) => u64::from(p.iteration_count) <= kdf::MAX_PBKDF2_ROUNDS,
+        Some(Kdf::Scrypt(p)) => kdf::scrypt_ok(
+            p.cost_parameter,
+            u64::from(p.block_size),
+            u64::from(p.parallelization),
+        ),
+        _ => true,
     };
-    match scheme.pbes2().map(|p| &p.kdf) {
-        Some(Kdf::Pbkdf2(p)) if p.iteration_count > 10_000_000 => Err(too_costly()),
-        Some(Kdf::Scrypt(p))
-            if !p.cost_parameter.is_power_of_two()
-                || p.cost_parameter > 1 << 20
-                || p.block_size > 32
-                || p.parallelization > 16 =>
-        {
-            Err(too_costly())
-        }
-        _ => Ok(()),
+    if within {
+        Ok(())
+    } else {
+        Err(kdf::too_costly("private key's passphrase derivation"))
     }
 }
 
@@ -305,8 +301,8 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
     Ok(())
 }
 
-/// Most MAC key-derivation rounds a PKCS#12 file may ask for.
-const MAX_MAC_ROUNDS: i32 = 10_000_000;
+/// Most MAC key-derivation rounds a PKCS#12 file may ask for (keys/kdf.rs).
+const MAX_MAC_ROUNDS: i32 = crate::keys::kdf::MAX_PBKDF2_ROUNDS as i32;
 
 /// Bounds the MAC rounds of every PKCS#12 (p12-keystore does not). p12-keystore checks only
 /// HMAC-SHA-1 and HMAC-SHA-256 MACs; `openssl pkcs12 -macalg sha384` / `sha512` (and SHA-224)
