@@ -176,6 +176,7 @@ pub struct SignatureReport {
     /// Every signer, when the message carries several signatures (RFC 5652 allows several
     /// SignerInfos): all of them are listed, the verdict is the worst of theirs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub signers: Vec<Signer>,
     /// Whole or partial coverage of the displayed message (set by `open`).
     #[serde(skip_serializing_if = "Option::is_none")]
