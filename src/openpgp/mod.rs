@@ -10,6 +10,7 @@
 //! | `data_signature` | data signatures of v4 keys, their hash on the crypto provider |
 //! | `decrypt` | decryption: key choice by PKESK (wildcard too), integrity required |
 //! | `verify` | signature verdicts: detached, one-pass, cleartext |
+//! | `cleartext` | cleartext-signed text split in one pass (rPGP's reader is quadratic) |
 //! | `rsa_unwrap` | RSA session keys: OpenPGP framing over `crate::crypto::rsa_pkcs1` (Marvin) |
 //! | `seipd` | the SEIPD v1 body (AES-CFB + MDC) on the crypto provider, for speed |
 //! | `signer` | secret keys as rPGP signers, RSA on the platform where it signs digests |
@@ -17,6 +18,7 @@
 //! Sender binding is left to [`crate::report::SignatureReport::bind_sender`]: verdicts carry
 //! the e-mail addresses of the signing key's valid user ids.
 
+mod cleartext;
 mod data_signature;
 mod decrypt;
 mod keys;

@@ -10,11 +10,12 @@
 use std::io::Read;
 
 use pgp::armor::{BlockType, Dearmor, DearmorOptions};
-use pgp::composed::{CleartextSignedMessage, Message};
+use pgp::composed::Message;
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{Packet, PacketParser, Signature, SignatureType};
 use pgp::types::{KeyDetails, PublicParams};
 
+use super::cleartext;
 use super::keys::{components, problem_at, public_part, PublicPart};
 use super::message::{
     armor_block, check_payload_size, decompressed, malformed, parse_message, read_bounded,
@@ -346,26 +347,24 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
     check_payload_size(payload, ctx)?;
     let payload = &*readable(payload, |p| {
         match armor_block(p, "SIGNED MESSAGE", "SIGNATURE") {
-            Some(block) => {
-                CleartextSignedMessage::from_armor_buf(block, DearmorOptions::new()).is_ok()
-            }
+            Some(block) => cleartext::read(block, DearmorOptions::new()).is_some(),
             None => parse_message(p).is_ok(),
         }
     });
     if let Some(block) = armor_block(payload, "SIGNED MESSAGE", "SIGNATURE") {
-        let (csm, _) = CleartextSignedMessage::from_armor_buf(
+        let cleartext = cleartext::read(
             block,
             DearmorOptions::new().set_limit(ctx.max_output.saturating_add(PAYLOAD_SLACK)),
         )
-        .map_err(|_| malformed("The PGP signed text could not be read."))?;
-        let text = csm.signed_text();
-        let reports = csm
-            .signatures()
+        .ok_or_else(|| malformed("The PGP signed text could not be read."))?;
+        let text = cleartext.signed_text;
+        let reports = cleartext
+            .signatures
             .iter()
             .take(MAX_SIGNATURES)
             .map(|sig| {
                 judge(ring, sig, ctx.now, |part| {
-                    sig.verify(&part, text.as_bytes()).is_ok()
+                    sig.verify(&part, text.as_slice()).is_ok()
                 })
             })
             .collect::<Vec<_>>();
@@ -380,7 +379,7 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
         };
         return Ok(Verified {
             report,
-            content: Some(text.into_bytes()),
+            content: Some(text),
         });
     }
     let message = parse_message(payload)?;
