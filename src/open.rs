@@ -186,6 +186,10 @@ async fn open_message(
     // The parsed `content`; the outer message is already parsed.
     let mut parsed = Some(outer);
     let mut peeled = 0;
+    // Files sent beside an inline OpenPGP text (Enigmail, Mailvelope), opened on their own,
+    // and whether any of them is not covered by the text's signature.
+    let mut beside_inline = Vec::new();
+    let mut uncovered_files = false;
 
     while let Some(current) = content {
         let tree = match parsed.take() {
@@ -287,7 +291,11 @@ async fn open_message(
                 warnings.push(format!("mailseal does not read {what}."));
                 break;
             }
-            Layer::PgpMessage { form, payload, .. } => {
+            Layer::PgpMessage {
+                form,
+                payload,
+                part,
+            } => {
                 let d = engine.decrypt(ring, &payload, &ctx).await?;
                 let inline = matches!(form, PgpForm::Inline { .. });
                 if let PgpForm::Inline { partial: true } = form {
@@ -303,6 +311,14 @@ async fn open_message(
                 // A signed-only OpenPGP message comes back without an encryption state.
                 if d.report.state != EncryptionState::None {
                     encryption = d.report;
+                }
+                if inline && d.content.is_some() {
+                    if let Some(tree) = parsed.as_ref() {
+                        let files = files_beside_inline(tree, part, engine, ring, &ctx).await;
+                        uncovered_files |= !files.all_signed_by(signature.signer.as_ref());
+                        warnings.extend(files.warnings);
+                        beside_inline = files.attachments;
+                    }
                 }
                 content = d.content.and_then(|c| {
                     reveal(if inline {
@@ -350,6 +366,9 @@ async fn open_message(
         }
     }
 
+    if uncovered_files && signature.state != SignatureState::None {
+        scope = Scope::Partial;
+    }
     // Sender binding: the single From address must be the signer's.
     signature = signature.bind_sender(sender.as_deref());
     // An unsigned message with a signed part inside is reported as partially signed too, so
@@ -401,6 +420,7 @@ async fn open_message(
                 data: a.data,
             })
             .collect();
+        opened.attachments.extend(beside_inline);
     }
     opened.headers = headers;
     // Only now is the verdict final (the protected From may have differed): an inner signature
@@ -465,6 +485,103 @@ fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<String>) {
              decrypted and is listed as an attachment."
                 .to_string(),
         );
+    }
+}
+
+/// The files of a `multipart/mixed` beside its inline OpenPGP text (`layer_part`), as
+/// Enigmail and Mailvelope send them: each file encrypted (and signed) on its own as
+/// `name.pgp` / `name.gpg` / armored `name.asc`, decrypted here with the same keys. Files that
+/// are not encrypted, or do not decrypt, are kept as received, with a warning.
+async fn files_beside_inline(
+    tree: &MimeTree<'_>,
+    layer_part: mime::PartId,
+    engine: &dyn Engine,
+    ring: &Keyring,
+    ctx: &ReadContext,
+) -> BesideInline {
+    let mut out = BesideInline::default();
+    let Some(layer_top) = tree
+        .root()
+        .children
+        .iter()
+        .copied()
+        .find(|&c| c == layer_part || tree.is_inside(layer_part, c))
+    else {
+        return out;
+    };
+    let files = mime::readable(tree).attachments;
+    let beside = |id: mime::PartId| id != layer_top && !tree.is_inside(id, layer_top);
+    // Text parts beside the block (what `readable` would display) stay hidden: an attacker's
+    // HTML next to a decrypted text is the EFAIL direct exfiltration.
+    let hidden_text = tree
+        .parts()
+        .iter()
+        .any(|p| p.children.is_empty() && beside(p.id) && !files.iter().any(|f| f.part == p.id));
+    if hidden_text {
+        out.warnings.push(
+            "Text outside the encrypted block was not encrypted and is not shown.".to_string(),
+        );
+    }
+    for file in files.into_iter().filter(|f| beside(f.part)) {
+        let name = file.filename;
+        let Some(plain_name) = mime::encrypted_file_name(&name, &file.data) else {
+            out.warnings
+                .push(format!("The attachment \"{name}\" was not encrypted."));
+            out.signatures.push(None);
+            out.attachments.push(OpenedAttachment {
+                filename: name,
+                content_type: file.content_type,
+                data: file.data,
+            });
+            continue;
+        };
+        match engine.decrypt(ring, &file.data, ctx).await {
+            Ok(d) if d.report.state == EncryptionState::Decrypted => {
+                out.signatures.push(d.signature);
+                out.attachments.push(OpenedAttachment {
+                    filename: plain_name,
+                    content_type: "application/octet-stream".to_string(),
+                    data: d.content.map(|c| c.to_vec()).unwrap_or_default(),
+                });
+            }
+            _ => {
+                out.warnings.push(format!(
+                    "The attachment \"{name}\" could not be decrypted; it is listed as received."
+                ));
+                out.signatures.push(None);
+                out.attachments.push(OpenedAttachment {
+                    filename: name,
+                    content_type: file.content_type,
+                    data: file.data,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// What [`files_beside_inline`] found.
+#[derive(Default)]
+struct BesideInline {
+    attachments: Vec<OpenedAttachment>,
+    /// Each attachment's own signature (`None`: not signed, not encrypted or not decrypted).
+    signatures: Vec<Option<SignatureReport>>,
+    warnings: Vec<String>,
+}
+
+impl BesideInline {
+    /// Whether every file carries a valid signature by `signer`, the key that signed the text:
+    /// only then does the text's verdict speak for everything shown.
+    fn all_signed_by(&self, signer: Option<&crate::report::Signer>) -> bool {
+        let Some(signer) = signer else {
+            return self.signatures.is_empty();
+        };
+        self.signatures.iter().all(|s| {
+            s.as_ref().is_some_and(|s| {
+                s.state == SignatureState::Valid
+                    && s.signer.as_ref().is_some_and(|f| f.key_id == signer.key_id)
+            })
+        })
     }
 }
 

@@ -800,3 +800,123 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
         }
     }
 }
+
+/// Inline PGP with attachments as Enigmail and Mailvelope send it (issue 13): a
+/// `multipart/mixed` whose first part is the armored, signed and encrypted text and whose
+/// other parts are files, each signed and encrypted by gpg on its own (`name.pgp` binary,
+/// `name.asc` armored). The files come out decrypted under their own names; a file sent
+/// unencrypted beside them is kept, flagged, and keeps the signature from counting as valid.
+#[test]
+fn inline_pgp_with_encrypted_attachments_opens_every_file() {
+    use base64::Engine as _;
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let encrypt = |data: &[u8], armor: bool| {
+        let mut cmd = gpg.cmd();
+        cmd.args([
+            "-s",
+            "-e",
+            "-u",
+            &fpr("alice"),
+            "-r",
+            &fpr("bob"),
+            "-o",
+            "-",
+        ]);
+        if armor {
+            cmd.arg("-a");
+        }
+        let (ok, out, err) = run(&mut cmd, data);
+        assert!(ok, "{err}");
+        out
+    };
+    let text = encrypt(b"Hello Bob,\nthe report is attached.\n", true);
+    let mut pdf = vec![0u8; 50_000];
+    rng().fill_bytes(&mut pdf);
+    let notes = b"meeting notes\n".to_vec();
+    let pdf_pgp = encrypt(&pdf, false);
+    let notes_asc = encrypt(&notes, true);
+    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    let file = |name: &str, ct: &str, body: String| {
+        format!(
+            "--mix\r\nContent-Type: {ct}; name=\"{name}\"\r\nContent-Disposition: attachment; \
+             filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}\r\n"
+        )
+    };
+    let mail = |extra: &str| {
+        format!(
+            "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: report\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"mix\"\r\n\r\n\
+             --mix\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n{}{}{extra}--mix--\r\n",
+            String::from_utf8_lossy(&text).replace('\n', "\r\n"),
+            file("report.pdf.pgp", "application/octet-stream", b64(&pdf_pgp)),
+            file(
+                "notes.txt.asc",
+                "application/pgp-encrypted",
+                b64(&notes_asc)
+            ),
+        )
+        .into_bytes()
+    };
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let opts = mailseal::OpenOptions { now: NOW };
+    let engines: [&dyn Engine; 1] = [&PGP];
+
+    let o = mailseal::open(&mut ring, &engines, &mail(""), &opts).unwrap();
+    assert_eq!(o.encryption.state, EncryptionState::Decrypted);
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+    assert!(o
+        .text
+        .as_deref()
+        .unwrap()
+        .contains("the report is attached"));
+    let files: Vec<(&str, &[u8])> = o
+        .attachments
+        .iter()
+        .map(|a| (a.filename.as_str(), a.data.as_slice()))
+        .collect();
+    assert_eq!(files, [("report.pdf", &pdf[..]), ("notes.txt", &notes[..])]);
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+
+    // a file that was not encrypted: kept and flagged; the signature no longer covers all
+    let plain = file("invoice.txt", "text/plain", b64(b"pay to account 1234\n"));
+    let o = mailseal::open(&mut ring, &engines, &mail(&plain), &opts).unwrap();
+    assert_eq!(o.encryption.state, EncryptionState::Decrypted);
+    assert_ne!(o.signature.state, SignatureState::Valid);
+    assert_eq!(o.attachments.len(), 3);
+    assert_eq!(o.attachments[2].filename, "invoice.txt");
+    assert!(
+        o.warnings
+            .iter()
+            .any(|w| w.contains("\"invoice.txt\" was not encrypted")),
+        "{:?}",
+        o.warnings
+    );
+
+    // a file Bob cannot decrypt (encrypted to carol only): kept as received, flagged
+    let (ok, carol_only, err) = run(
+        gpg.cmd().args(["-e", "-r", &fpr("carol"), "-o", "-"]),
+        b"not for bob",
+    );
+    assert!(ok, "{err}");
+    let other = file(
+        "secret.bin.gpg",
+        "application/octet-stream",
+        b64(&carol_only),
+    );
+    let o = mailseal::open(&mut ring, &engines, &mail(&other), &opts).unwrap();
+    assert_eq!(o.attachments[2].filename, "secret.bin.gpg");
+    assert_eq!(o.attachments[2].data, carol_only);
+    assert!(o
+        .warnings
+        .iter()
+        .any(|w| w.contains("could not be decrypted")));
+    assert_ne!(o.signature.state, SignatureState::Valid);
+}

@@ -51,10 +51,10 @@ pub enum SmimeKind {
 pub enum PgpForm {
     /// PGP/MIME `multipart/encrypted` (RFC 3156 §4).
     Mime,
-    /// Armored in a text body; `partial` when there is text around it or other parts
-    /// beside it, which the encryption does not cover.
+    /// Armored in a text body; `partial` when there is text around it, which the encryption
+    /// does not cover. Files beside it in a `multipart/mixed` are opened one by one (`open`).
     Inline {
-        /// Other content shares the message with the armored block.
+        /// Other text shares the body with the armored block.
         partial: bool,
     },
     /// The whole message is one OpenPGP file attachment.
@@ -611,18 +611,19 @@ fn inline_pgp(part: &Part, beside_other_parts: bool) -> Option<Layer> {
         .iter()
         .chain(&text[range.end..])
         .any(|b| !b.is_ascii_whitespace());
-    let partial = outside || beside_other_parts;
     let armored = text[range].to_vec();
     Some(if signed {
         Layer::PgpCleartext {
             armored,
-            partial,
+            // the parts beside it are not signed
+            partial: outside || beside_other_parts,
             charset: part.content_type.param("charset").map(str::to_string),
             part: part.id,
         }
     } else {
         Layer::PgpMessage {
-            form: PgpForm::Inline { partial },
+            // the files beside it are opened on their own (`open`)
+            form: PgpForm::Inline { partial: outside },
             payload: armored,
             part: part.id,
         }
@@ -692,19 +693,30 @@ fn pgp_file(part: &Part) -> Option<Layer> {
     {
         return None;
     }
-    let is_file = if has_extension(filename, &[".pgp", ".gpg"]) {
-        true
-    } else if has_extension(filename, &[".asc"]) {
-        matches!(find_armor(&part.body), Some((_, false)))
-    } else {
-        false
-    };
-    is_file.then(|| Layer::PgpMessage {
+    encrypted_file_name(filename, &part.body).map(|_| Layer::PgpMessage {
         form: PgpForm::Attachment {
             filename: filename.to_string(),
         },
         payload: part.body.clone(),
         part: part.id,
+    })
+}
+
+/// The name of the file an OpenPGP-encrypted attachment holds (`report.pdf` for
+/// `report.pdf.pgp`), when `filename` says it is one: `.pgp`, `.gpg`, or `.asc` with an armored
+/// message (not a key or a signature) in `body`.
+pub(crate) fn encrypted_file_name(filename: &str, body: &[u8]) -> Option<String> {
+    let encrypted = has_extension(filename, &[".pgp", ".gpg"])
+        || (has_extension(filename, &[".asc"]) && matches!(find_armor(body), Some((_, false))));
+    if !encrypted {
+        return None;
+    }
+    let name = filename.trim();
+    let stem = name.get(..name.len() - 4).unwrap_or_default();
+    Some(if stem.is_empty() {
+        "attachment".to_string()
+    } else {
+        stem.to_string()
     })
 }
 

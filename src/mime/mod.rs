@@ -47,7 +47,7 @@ mod parse;
 pub use build::{base64_body, new_boundary, to_crlf, Entity};
 pub use canonical::canonicalize;
 pub use content::{readable, Attachment, Readable};
-pub(crate) use detect::addr_spec;
+pub(crate) use detect::{addr_spec, encrypted_file_name};
 pub use detect::{
     detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
 };

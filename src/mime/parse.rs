@@ -329,6 +329,18 @@ impl<'a> MimeTree<'a> {
         self.parts.get(id)
     }
 
+    /// Whether part `id` lies inside part `ancestor` (at any depth; not `ancestor` itself).
+    pub fn is_inside(&self, id: PartId, ancestor: PartId) -> bool {
+        let mut p = self.part(id).and_then(|p| p.parent);
+        while let Some(up) = p {
+            if up == ancestor {
+                return true;
+            }
+            p = self.part(up).and_then(|x| x.parent);
+        }
+        false
+    }
+
     /// The bytes of a part exactly as in the input (headers and body).
     pub fn part_bytes(&self, id: PartId) -> &'a [u8] {
         self.parts
