@@ -662,7 +662,7 @@ fn seal_under_a_random_key_for_a_server() {
     }
     assert_eq!(
         &std::fs::read(&vault).expect("vault")[..9],
-        b"MSVAULT\x01\x02"
+        b"MSVAULT\x02\x02"
     );
 
     let ring = ["--keyring", path_str(&vault), "--key-env", "VAULT_KEY"];

@@ -351,8 +351,8 @@ fn seal_with_a_random_key_round_trip() {
     let sealed = ring.seal_with_key(&key, &mut rng()).expect("seal");
     assert_eq!(
         &sealed[..9],
-        b"MSVAULT\x01\x02",
-        "version 1, kdf 2 (a key, no stretching)"
+        b"MSVAULT\x02\x02",
+        "version 2, kdf 2 (a key, no stretching)"
     );
 
     let back = Keyring::unseal_with_key(&sealed, &key).expect("unseal");

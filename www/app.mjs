@@ -160,7 +160,7 @@ $("unlock-form").addEventListener("submit", async (ev) => {
   } catch (e) {
     $("unlock-msg").textContent =
       e?.code === "bad_password"
-        ? "Wrong passphrase. The stored keyring is unchanged; try again."
+        ? "Wrong passphrase (or the stored keyring was altered: a passphrase cannot tell). It is unchanged; try again."
         : `The keyring could not be opened: ${describeError(e)}`;
     $("unlock-pass").select();
   }

@@ -1,9 +1,9 @@
 //! The sealed keyring: the whole keyring, secrets and recent log included, encrypted at rest.
 //!
-//! Format (version 1, all integers big-endian):
+//! Format (version 2, all integers big-endian):
 //!
 //! ```text
-//! "MSVAULT" | version u8 = 1 | kdf u8 = 1 (Argon2id v0x13) or 2 (HKDF-SHA256 of a random key)
+//! "MSVAULT" | version u8 = 2 | kdf u8 = 1 (Argon2id v0x13) or 2 (HKDF-SHA256 of a random key)
 //! | m_cost u32 (KiB) | t_cost u32 | p_cost u32 | salt [16] | verifier [32] | nonce [24]
 //! | ciphertext (XChaCha20-Poly1305, AAD = everything before it) | SHA-256 of all before [32]
 //! ```
@@ -11,12 +11,22 @@
 //! The KDF derives 64 bytes: the first 32 are the AEAD key, the SHA-256 of the last 32 is the
 //! `verifier`, so a wrong password or key (`bad_password`) is told apart from altered or
 //! truncated bytes (`corrupt_vault`). The trailing SHA-256 catches accidental damage before
-//! any key derivation. The plaintext is JSON, zeroized after use.
+//! any key derivation; the AEAD, whose associated data is the whole header, catches the rest.
+//! The plaintext is JSON, zeroized after use.
 //!
 //! - Argon2id (kdf 1) stretches a password a person chose: 64 MiB and ~1 s of CPU in wasm.
+//!   Salt and costs are inputs of the stretching, so a header altered in them (and checksummed
+//!   again) reads as a wrong password: nothing derived from a password can tell the two apart.
 //! - HKDF-SHA256 (kdf 2; m/t/p cost 0) expands a random 256-bit key (a server's secret, e.g.
 //!   a Worker's): a key with full entropy needs no stretching, so a new Worker isolate opens
-//!   its keyring in microseconds instead of a second of Argon2.
+//!   its keyring in microseconds instead of a second of Argon2. Its verifier comes from the
+//!   key alone (HKDF without the salt), and every header field is checked against it or by
+//!   the AEAD: whoever can write the file but lacks the key cannot turn it into a wrong-key
+//!   answer by changing version, KDF, costs or salt and fixing the checksum (`corrupt_vault`;
+//!   only a replaced verifier, or a wrong key, is `bad_password`).
+//!
+//! Version 1 vaults sealed with a password (the same layout; keyed vaults of version 1 were
+//! never released) are still read; sealing always writes version 2.
 //!
 //! Each key is stored with its `kind` (`smime`, `pgp`). A build without one of the standards
 //! (`mailseal/smime`, `mailseal/openpgp`) cannot read that kind's keys, but must not lose them:
@@ -39,13 +49,17 @@ use crate::rng::Rng;
 use crate::secret::SecretBytes;
 
 const MAGIC: &[u8; 7] = b"MSVAULT";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+/// Password vaults of version 1 differ only in the version byte.
+const VERSION_1: u8 = 1;
 const KDF_ARGON2ID: u8 = 1;
 const KDF_RAW_KEY: u8 = 2;
 /// The length of a vault key (`seal_with_key`).
 pub const VAULT_KEY_LEN: usize = 32;
-/// HKDF `info` of a keyed vault.
-const RAW_KEY_INFO: &[u8] = b"mailseal vault v1: key from a random 256-bit secret";
+/// HKDF `info` of a keyed vault's AEAD key (HKDF salt: the vault's salt).
+const RAW_KEY_INFO: &[u8] = b"mailseal vault v2: AEAD key from a random 256-bit secret";
+/// HKDF `info` of a keyed vault's verifier input (no HKDF salt: the key alone decides it).
+const RAW_KEY_CHECK_INFO: &[u8] = b"mailseal vault v2: key check";
 const SALT_LEN: usize = 16;
 const VERIFIER_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
@@ -122,8 +136,9 @@ impl VaultSecret<'_> {
             VaultSecret::Key(key) => {
                 let mut out = Zeroizing::new([0u8; 64]);
                 hkdf::Hkdf::<Sha256>::new(Some(salt), key)
-                    .expand(RAW_KEY_INFO, out.as_mut())
+                    .expand(RAW_KEY_INFO, &mut out[..32])
                     .map_err(|_| Error::internal("hkdf length"))?;
+                out[32..].copy_from_slice(key_check(key)?.as_slice());
                 Ok(out)
             }
         }
@@ -205,8 +220,27 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
             "The sealed keyring is damaged (checksum mismatch).",
         ));
     }
-    if body[7] != VERSION || !matches!(body[8], KDF_ARGON2ID | KDF_RAW_KEY) {
-        return Err(corrupt("The sealed keyring has an unknown version."));
+    let stored_verifier = &body[21 + SALT_LEN..21 + SALT_LEN + VERIFIER_LEN];
+    // A keyed vault's verifier depends on the key only: when it matches, the key is right and
+    // whatever else is off was altered.
+    let key_matches = match secret {
+        VaultSecret::Key(key) if key.len() == VAULT_KEY_LEN => {
+            let check = Sha256::digest(key_check(key)?.as_slice());
+            bool::from(check.as_slice().ct_eq(stored_verifier))
+        }
+        _ => false,
+    };
+    let known = match body[7] {
+        VERSION => matches!(body[8], KDF_ARGON2ID | KDF_RAW_KEY),
+        VERSION_1 => body[8] == KDF_ARGON2ID,
+        _ => false,
+    };
+    if !known || (key_matches && body[8] != KDF_RAW_KEY) {
+        return Err(corrupt(if key_matches {
+            "The sealed keyring was altered (its header)."
+        } else {
+            "The sealed keyring has an unknown version."
+        }));
     }
     if body[8] != secret.kdf() {
         return Err(Error::new(
@@ -237,7 +271,6 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
         return Err(corrupt("The sealed keyring has out-of-range parameters."));
     }
     let salt = &body[21..21 + SALT_LEN];
-    let stored_verifier = &body[21 + SALT_LEN..21 + SALT_LEN + VERIFIER_LEN];
     let nonce = &body[21 + SALT_LEN + VERIFIER_LEN..HEADER_LEN];
     let (header, ciphertext) = body.split_at(HEADER_LEN);
 
@@ -309,6 +342,15 @@ fn derive(password: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Zeroizi
     Ok(out)
 }
 
+/// The verifier input of a keyed vault: from the key alone, whatever the header says.
+fn key_check(key: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+    let mut check = Zeroizing::new([0u8; 32]);
+    hkdf::Hkdf::<Sha256>::new(None, key)
+        .expand(RAW_KEY_CHECK_INFO, check.as_mut())
+        .map_err(|_| Error::internal("hkdf length"))?;
+    Ok(check)
+}
+
 fn verifier(keys: &[u8; 64]) -> [u8; VERIFIER_LEN] {
     Sha256::digest(&keys[32..]).into()
 }
@@ -356,6 +398,72 @@ mod tests {
                 "refused before deriving"
             );
         }
+    }
+
+    /// Whoever can write a keyed vault but lacks its key cannot make it read as a wrong key
+    /// (issue 13): version, KDF, costs or salt altered and the checksum fixed are
+    /// `corrupt_vault`; only a wrong key (or a replaced verifier) is `bad_password`.
+    #[test]
+    fn a_keyed_vault_altered_and_checksummed_again_is_corrupt() {
+        let key = [9u8; VAULT_KEY_LEN];
+        let sealed = Keyring::new().seal_with_key(&key, &mut rng()).unwrap();
+        assert_eq!(sealed[7], VERSION);
+        let rechecksummed = |edit: &dyn Fn(&mut Vec<u8>)| {
+            let mut bytes = sealed.clone();
+            edit(&mut bytes);
+            let body = bytes.len() - CHECKSUM_LEN;
+            let sum = Sha256::digest(&bytes[..body]);
+            bytes[body..].copy_from_slice(&sum);
+            Keyring::unseal_with_key(&bytes, &key)
+                .map(|_| ())
+                .unwrap_err()
+                .code()
+        };
+        type Edit<'a> = (&'a str, &'a dyn Fn(&mut Vec<u8>));
+        let edits: [Edit<'_>; 6] = [
+            ("version 1", &|b| b[7] = VERSION_1),
+            ("version 3", &|b| b[7] = 3),
+            ("kdf Argon2id", &|b| b[8] = KDF_ARGON2ID),
+            ("m_cost", &|b| b[12] = 1),
+            ("salt", &|b| b[21] ^= 1),
+            ("nonce", &|b| b[HEADER_LEN - 1] ^= 1),
+        ];
+        for (what, edit) in edits {
+            assert_eq!(rechecksummed(edit), ErrorCode::CorruptVault, "{what}");
+        }
+        assert_eq!(
+            rechecksummed(&|b| b[21 + SALT_LEN] ^= 1),
+            ErrorCode::BadPassword,
+            "the verifier itself"
+        );
+        let err = Keyring::unseal_with_key(&sealed, &[8u8; VAULT_KEY_LEN]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::BadPassword);
+        assert!(Keyring::unseal_with_key(&sealed, &key).is_ok());
+    }
+
+    /// Password vaults of version 1 (the same layout) still open.
+    #[test]
+    fn a_version_1_password_vault_opens() {
+        let mut sealed = Keyring::new().seal("pw", &mut rng()).unwrap();
+        sealed[7] = VERSION_1;
+        // the AEAD's associated data holds the version: re-encrypt as version 1 did
+        let keys = derive("pw", &sealed[21..21 + SALT_LEN], M_COST_KIB, T_COST, P_COST).unwrap();
+        let cipher = XChaCha20Poly1305::new_from_slice(&keys[..32]).unwrap();
+        let json = br#"{"entries":[],"log":[]}"#;
+        let ct = cipher
+            .encrypt(
+                XNonce::from_slice(&sealed[HEADER_LEN - NONCE_LEN..HEADER_LEN]),
+                Payload {
+                    msg: json,
+                    aad: &sealed[..HEADER_LEN],
+                },
+            )
+            .unwrap();
+        sealed.truncate(HEADER_LEN);
+        sealed.extend_from_slice(&ct);
+        let sum = Sha256::digest(&sealed);
+        sealed.extend_from_slice(&sum);
+        assert!(Keyring::unseal(&sealed, "pw").is_ok());
     }
 
     /// A one-standard build keeps the other standard's sealed keys as they are, does not list
