@@ -306,3 +306,49 @@ fn openssl_key_container_options_import() {
         );
     }
 }
+
+/// The key derivations inside a PKCS#12 file are bounded like its MAC's (issue 13): openssl's
+/// file whose key bag asks for 1,500,000 PBKDF2 rounds and has no MAC (so nothing else stops
+/// it) is refused as `too_large` before any derivation; one at 900,000 rounds for the MAC, the
+/// certificate safe and the key bag (within the ceiling, 1.8M together for the contents)
+/// imports. keys/kdf.rs's unit tests show the per-file budget running out.
+#[allow(clippy::disallowed_methods)] // Instant: native test only
+#[test]
+fn pkcs12_content_derivations_are_bounded() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    std::fs::write(path("alice.key"), fixture("smime/alice.key")).unwrap();
+    std::fs::write(path("alice.crt"), fixture("smime/alice.crt")).unwrap();
+    let export = |name: &str, extra: &[&str]| {
+        let (ok, log) = run(
+            Command::new("openssl")
+                .args(["pkcs12", "-export", "-passout", "pass:pw"])
+                .args(["-inkey", &path("alice.key"), "-in", &path("alice.crt")])
+                .args(["-out", &path(name)])
+                .args(extra),
+            b"",
+        );
+        assert!(ok, "{name}: {log}");
+        std::fs::read(path(name)).unwrap()
+    };
+    let opts = ImportOptions {
+        passphrase: Some(Zeroizing::new("pw".into())),
+        ..Default::default()
+    };
+    let costly = export("costly.p12", &["-iter", "1500000", "-nomac"]);
+    let started = std::time::Instant::now();
+    let err = Keyring::new().import(&costly, &opts, NOW).unwrap_err();
+    assert_eq!(err.code().as_str(), "too_large", "{err}");
+    assert!(
+        started.elapsed().as_millis() < 300,
+        "refused before deriving"
+    );
+    let fine = export("fine.p12", &["-iter", "900000"]);
+    let keys = Keyring::new()
+        .import(&fine, &opts, NOW)
+        .expect("900,000 rounds");
+    assert!(keys.iter().any(|k| k.has_secret));
+}

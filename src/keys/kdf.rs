@@ -27,6 +27,45 @@ pub(crate) const MAX_PBKDF2_ROUNDS: u64 = 1_000_000;
 /// Most Argon2 work: memory in KiB times passes.
 pub(crate) const MAX_ARGON2_WORK_KIB: u64 = 4 * MAX_MEMORY_KIB;
 
+/// Most rounds the contents of one PKCS#12 file (its encrypted safes, shrouded key bags and
+/// secret bags, each also within [`MAX_PBKDF2_ROUNDS`]) may ask for together: two derivations
+/// at the ceiling, about 5 s in wasm. The MAC is bounded on its own. Real files: two or three
+/// derivations of 2000-10,000 rounds.
+#[cfg_attr(not(feature = "smime"), allow(dead_code))]
+pub(crate) const MAX_PKCS12_CONTENT_ROUNDS: u64 = 2 * MAX_PBKDF2_ROUNDS;
+
+/// Rounds left for the derivations one input asks for, spent as each is about to run.
+#[cfg_attr(not(feature = "smime"), allow(dead_code))]
+pub(crate) struct Budget {
+    left: core::cell::Cell<u64>,
+}
+
+#[cfg_attr(not(feature = "smime"), allow(dead_code))]
+impl Budget {
+    pub(crate) fn new(rounds: u64) -> Self {
+        Budget {
+            left: core::cell::Cell::new(rounds),
+        }
+    }
+
+    /// Takes `rounds` from what is left; `false` (and nothing taken) when that is too few.
+    pub(crate) fn spend(&self, rounds: u64) -> bool {
+        match self.left.get().checked_sub(rounds) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// scrypt's work in PBKDF2-round equivalents (N·r·p / 2: openssl's N=2^14 r=8 is 65,536).
+#[cfg_attr(not(feature = "smime"), allow(dead_code))]
+pub(crate) fn scrypt_rounds(n: u64, r: u64, p: u64) -> u64 {
+    n.saturating_mul(r).saturating_mul(p) / 2
+}
+
 /// The error for a derivation over the ceiling: `too_large`, before any work.
 pub(crate) fn too_costly(what: &str) -> Error {
     Error::new(
@@ -60,6 +99,16 @@ pub(crate) fn scrypt_ok(n: u64, r: u64, p: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_budget_is_spent_until_it_runs_out() {
+        let budget = Budget::new(MAX_PKCS12_CONTENT_ROUNDS);
+        assert!(budget.spend(MAX_PBKDF2_ROUNDS));
+        assert!(budget.spend(MAX_PBKDF2_ROUNDS - 2048));
+        assert!(!budget.spend(4096), "a third derivation over what is left");
+        assert!(budget.spend(2048));
+        assert!(!budget.spend(1));
+    }
 
     #[test]
     fn what_real_tools_write_passes_and_the_traps_do_not() {

@@ -255,7 +255,15 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
     let password = passphrase.unwrap_or("");
     let without_mac = check_sha2_mac(data, password)?;
     let data = without_mac.as_deref().unwrap_or(data);
-    let store = KeyStore::from_pkcs12(data, password).map_err(|e| match e {
+    // The file chooses how often and how hard its contents are derived (a key bag per key,
+    // each with its own rounds): each derivation within the ceiling, all together within
+    // the file's budget, checked before each one runs.
+    let budget = crate::keys::kdf::Budget::new(crate::keys::kdf::MAX_PKCS12_CONTENT_ROUNDS);
+    let check = |alg: &spki::AlgorithmIdentifierOwned| budget.spend(pbe_rounds(alg));
+    let store = KeyStore::from_pkcs12_checked(data, password, &check).map_err(|e| match e {
+        P12Error::KdfRefused => {
+            crate::keys::kdf::too_costly("PKCS#12 file's key derivation (together)")
+        }
         P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
             Error::bad_passphrase()
         }
@@ -309,6 +317,54 @@ const MAX_MAC_ROUNDS: i32 = crate::keys::kdf::MAX_PBKDF2_ROUNDS as i32;
 /// write others. Those are checked here with the RFC 7292 Appendix B
 /// key derivation of the `pkcs12` crate, and the PFX is handed on without its (checked) MAC.
 /// `None` when there is nothing to do.
+/// The rounds a PKCS#12 content encryption (PBES2 or the PKCS#12 PBE schemes, RFC 7292
+/// App. C) will derive its key with: `u64::MAX` when one derivation is over the ceiling, 0
+/// when the parameters do not read (p12-keystore then refuses them itself).
+fn pbe_rounds(alg: &spki::AlgorithmIdentifierOwned) -> u64 {
+    use crate::keys::kdf;
+    use der::{Decode, Encode};
+    use pkcs5::pbes2::Kdf;
+    const PBES2: const_oid::ObjectIdentifier =
+        const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.13");
+    const PKCS12_PBE: const_oid::ObjectIdentifier =
+        const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1");
+    let Some(params) = alg.parameters.as_ref().and_then(|p| p.to_der().ok()) else {
+        return 0;
+    };
+    let within = |rounds: u64| {
+        if rounds <= kdf::MAX_PBKDF2_ROUNDS {
+            rounds
+        } else {
+            u64::MAX
+        }
+    };
+    if alg.oid == PBES2 {
+        match pkcs5::pbes2::Parameters::from_der(&params).map(|p| p.kdf) {
+            Ok(Kdf::Pbkdf2(p)) => within(u64::from(p.iteration_count)),
+            Ok(Kdf::Scrypt(p)) => {
+                let (n, r, par) = (
+                    p.cost_parameter,
+                    u64::from(p.block_size),
+                    u64::from(p.parallelization),
+                );
+                if kdf::scrypt_ok(n, r, par) {
+                    kdf::scrypt_rounds(n, r, par)
+                } else {
+                    u64::MAX
+                }
+            }
+            _ => 0,
+        }
+    } else if alg.oid.parent() == Some(PKCS12_PBE) {
+        pkcs12::pbe_params::Pkcs12PbeParams::from_der(&params)
+            .ok()
+            .and_then(|p| u64::try_from(p.iterations).ok())
+            .map_or(0, within)
+    } else {
+        0
+    }
+}
+
 fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
     use hmac::{Mac, SimpleHmac};
     use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};

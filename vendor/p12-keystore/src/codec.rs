@@ -99,7 +99,11 @@ pub fn verify_mac(mac_data: &MacData, password: &str, data: &[u8]) -> Result<()>
     }
 }
 
-pub fn parse_auth_safe(safe: &ContentInfo, password: &str) -> Result<ParsedAuthSafe> {
+/// mailseal: asked before every key derivation the file's own parameters choose (an encrypted
+/// safe, a shrouded key bag, a secret bag); `false` refuses the file with `KdfRefused`.
+pub type KdfCheck<'a> = &'a dyn Fn(&AlgorithmIdentifierOwned) -> bool;
+
+pub fn parse_auth_safe(safe: &ContentInfo, password: &str, check: KdfCheck<'_>) -> Result<ParsedAuthSafe> {
     let data = match safe.content_type {
         oid::CONTENT_TYPE_DATA_OID => OctetString::from_der(&safe.content.to_der()?)?.as_bytes().to_vec(),
         oid::CONTENT_TYPE_ENCRYPTED_DATA_OID => {
@@ -113,7 +117,7 @@ pub fn parse_auth_safe(safe: &ContentInfo, password: &str) -> Result<ParsedAuthS
                 .as_ref()
                 .map(|os| os.as_bytes())
             {
-                decrypt(&enc_data.enc_content_info.content_enc_alg, data, password)?
+                decrypt(&enc_data.enc_content_info.content_enc_alg, data, password, check)?
             } else {
                 Vec::new()
             }
@@ -123,10 +127,13 @@ pub fn parse_auth_safe(safe: &ContentInfo, password: &str) -> Result<ParsedAuthS
         }
     };
 
-    parse_bags(SafeContents::from_der(&data)?, password)
+    parse_bags(SafeContents::from_der(&data)?, password, check)
 }
 
-fn decrypt(alg: &AlgorithmIdentifierOwned, data: &[u8], password: &str) -> Result<Vec<u8>> {
+fn decrypt(alg: &AlgorithmIdentifierOwned, data: &[u8], password: &str, check: KdfCheck<'_>) -> Result<Vec<u8>> {
+    if !check(alg) {
+        return Err(Error::KdfRefused);
+    }
     match alg.oid {
         oid::PBES2_OID => {
             let params = alg.parameters.as_ref().ok_or(Error::InvalidParameters)?.to_der()?;
@@ -220,7 +227,7 @@ fn get_bag_attribute(oid: &ObjectIdentifier, bag: &SafeBag) -> Option<Vec<u8>> {
     }
 }
 
-fn parse_bags(bags: SafeContents, password: &str) -> Result<ParsedAuthSafe> {
+fn parse_bags(bags: SafeContents, password: &str, check: KdfCheck<'_>) -> Result<ParsedAuthSafe> {
     let mut keys = Vec::new();
     let mut certs = Vec::new();
     let mut secrets = Vec::new();
@@ -258,6 +265,7 @@ fn parse_bags(bags: SafeContents, password: &str) -> Result<ParsedAuthSafe> {
                     &cs.value.encryption_algorithm,
                     cs.value.encrypted_data.as_bytes(),
                     password,
+                    check,
                 )?;
 
                 if let Some(local_key_id) = local_key_id {
@@ -272,7 +280,7 @@ fn parse_bags(bags: SafeContents, password: &str) -> Result<ParsedAuthSafe> {
             oid::PKCS_12_SECRET_BAG_OID => {
                 let secret_bag = SecretBag::from_bag_der(&bag.bag_value)?;
 
-                if let Ok(priv_key) = secret_bag.private_key_info(password)
+                if let Ok(priv_key) = secret_bag.private_key_info(password, check)
                     && let Some(local_key_id) = local_key_id
                 {
                     let key = Secret {
@@ -346,13 +354,15 @@ pub struct SecretBag {
 }
 
 impl SecretBag {
-    pub fn private_key_info(&self, password: &str) -> Result<PrivateKeyInfo> {
+    /// mailseal: with a [`KdfCheck`].
+    pub fn private_key_info(&self, password: &str, check: KdfCheck<'_>) -> Result<PrivateKeyInfo> {
         if let Ok(enc_key) =
             pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(self.encrypted_private_key_info.as_bytes())
             && let Ok(plain) = decrypt(
                 &enc_key.encryption_algorithm,
                 enc_key.encrypted_data.as_bytes(),
                 password,
+                check,
             )
             && let Ok(priv_key) = PrivateKeyInfo::from_der(&plain)
         {
@@ -580,7 +590,7 @@ mod tests {
                 let inner = bag.encrypted_private_key_info.as_bytes();
                 assert_eq!(inner.len(), 157);
 
-                let priv_key = bag.private_key_info(TEST_STORE_PASSWORD).unwrap();
+                let priv_key = bag.private_key_info(TEST_STORE_PASSWORD, &|_| true).unwrap();
                 assert_eq!(BLOWFISH_KEY_OID, priv_key.algorithm.oid);
             }
         };
@@ -594,7 +604,7 @@ mod tests {
         assert!(secret.is_ok());
         if let Ok(secret) = secret {
             //println!("{:#?}", secret);
-            let private_key_info = secret.private_key_info(TEST_STORE_PASSWORD);
+            let private_key_info = secret.private_key_info(TEST_STORE_PASSWORD, &|_| true);
             match private_key_info {
                 Ok(priv_key_info) => {
                     assert_eq!(BLOWFISH_KEY_OID, priv_key_info.algorithm.oid);
@@ -624,7 +634,7 @@ mod tests {
         let safe_bag = SafeBag::from_der(&der).unwrap();
         let bag = SecretBag::from_bag_der(&safe_bag.bag_value).unwrap();
 
-        let private_key_info = bag.private_key_info(TEST_STORE_PASSWORD).unwrap();
+        let private_key_info = bag.private_key_info(TEST_STORE_PASSWORD, &|_| true).unwrap();
 
         let private_key_value = private_key_info.private_key.into_bytes();
         assert_eq!(secret.get_key(), private_key_value);

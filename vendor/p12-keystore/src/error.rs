@@ -46,4 +46,8 @@ pub enum Error {
 
     #[error(transparent)]
     MacError(#[from] MacError),
+
+    /// mailseal: a key derivation refused by the caller's check (`from_pkcs12_checked`).
+    #[error("Key derivation refused")]
+    KdfRefused,
 }

@@ -145,6 +145,12 @@ impl KeyStore {
 
     /// Parse keystore from PKCS#12 data
     pub fn from_pkcs12(data: &[u8], password: &str) -> Result<Self> {
+        Self::from_pkcs12_checked(data, password, &|_| true)
+    }
+
+    /// mailseal: [`KeyStore::from_pkcs12`] that asks `check` before each key derivation of the
+    /// encrypted contents (not the MAC's) and fails with `Error::KdfRefused` when it says no.
+    pub fn from_pkcs12_checked(data: &[u8], password: &str, check: codec::KdfCheck<'_>) -> Result<Self> {
         let pfx = Pfx::from_der(data)?;
 
         if pfx.version != Version::V3 {
@@ -168,7 +174,7 @@ impl KeyStore {
         let mut parsed_secrets = Vec::new();
 
         for safe in safes.into_iter() {
-            let ParsedAuthSafe { keys, certs, secrets } = codec::parse_auth_safe(&safe, password)?;
+            let ParsedAuthSafe { keys, certs, secrets } = codec::parse_auth_safe(&safe, password, check)?;
             parsed_keys.extend(keys);
             parsed_certs.extend(certs);
             parsed_secrets.extend(secrets);
