@@ -6,10 +6,13 @@
 #               the full build and the one-standard builds "mailseal/smime", "mailseal/openpgp")
 #   make bench  build the package, then time it next to OpenPGP.js, PKI.js, node-forge, openssl, gpg
 #               in Node and in headless Chromium (make bench-browser: the Chromium side only)
+#   make fuzz   coverage-guided fuzzing (libFuzzer, stable toolchain) of open, import, MIME, CMS,
+#               OpenPGP and the vault: FUZZ_SECONDS per target (default 600), FUZZ_TARGETS to pick
 #   make setup  install what is missing (rustup target, wasm-bindgen-cli, npm and apt packages)
 #
 # The steps of `make test` are targets too (lint-fmt, lint-clippy, lint-clippy-wasm,
-# test-native, test-clock-ahead, test-wasm, pkg-build, test-types, test-js, test-worker, test-www); they do not run set-up.
+# test-native, test-clock-ahead, test-wasm, pkg-build, test-types, test-js, test-worker, test-www,
+# test-fuzz); they do not run set-up.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -28,7 +31,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 
 .PHONY: help setup pkg pkg-build bench bench-browser bench-deps demo demo-keys serve test \
-        lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-clock-ahead test-wasm test-js test-types test-worker test-www pkg-built clean
+        lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-clock-ahead test-wasm test-js test-types test-worker test-www pkg-built clean \
+        fuzz test-fuzz
 
 help:
 	@sed -n 's/^#   make /  make /p' Makefile
@@ -67,6 +71,16 @@ pkg-build:
 	$(call build,--no-default-features --features smime,$(DIST)/smime)
 	$(call build,--no-default-features --features 'openpgp _share-full-build',$(DIST)/openpgp)
 	$(call build,,$(DIST))
+
+# ---- fuzzing ------------------------------------------------------------------------------
+
+# Long runs (SECURITY.md records CPU time and findings); the corpus grows in target/fuzz/corpus/.
+fuzz: setup
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600) bash scripts/fuzz.sh run $(FUZZ_TARGETS)
+
+# The smoke run of `make test`: every kept crash input (fuzz/regressions/) again, then a short run.
+test-fuzz:
+	bash scripts/fuzz.sh smoke
 
 # ---- benchmark (not part of `make test`) ----------------------------------------------------
 
@@ -130,6 +144,7 @@ test: setup
 
 lint-fmt:
 	cargo fmt --all --check
+	cargo fmt --manifest-path fuzz/Cargo.toml --check
 
 # The plain clippy commands, for people. `make test` gets the same lints from its test builds
 # (lint-clippy-build, lint-clippy-wasm-build below).

@@ -104,7 +104,8 @@ fi
 # sqop: Sequoia's stateless OpenPGP CLI, a third OpenPGP peer in tests/interop_openpgp.rs
 # chromium: the headless browser tests/browser drives with playwright-core (make test-www)
 # faketime: runs the live-tool interop tests with the clock moved ahead (make test-clock-ahead)
-APT_WANT=(openssl:openssl gpg:gpg sqop:sqop chromium:chromium faketime:faketime)
+# g++: libfuzzer-sys compiles libFuzzer (C++) for the fuzz targets (make fuzz, the fuzz smoke)
+APT_WANT=(openssl:openssl gpg:gpg sqop:sqop chromium:chromium faketime:faketime g++:g++)
 
 # Hook for wasm-bindgen-test in Chromium (needs chromedriver): MAILSEAL_SETUP_BROWSER=1.
 want_browser() { [ "${MAILSEAL_SETUP_BROWSER:-0}" = 1 ]; }

@@ -32,6 +32,7 @@ ALL_STEPS=(
     "test-js|test-js|node --test tests/js against the built package"
     "test-worker|test-worker|the Cloudflare worker in workerd (Miniflare), output opened by openssl/gpg"
     "test-www|test-www|playwright-core + chromium: the demo page end to end, the package in a Web Worker (tests/browser)"
+    "test-fuzz|test-fuzz|libFuzzer smoke (fuzz/): kept regressions, then 15 s per target from the fixtures"
 )
 
 wanted() {

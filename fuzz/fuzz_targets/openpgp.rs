@@ -1,0 +1,26 @@
+//! OpenPGP payloads given to the OpenPGP engine: armor (and HTML-wrapped armor), packets,
+//! decryption with Bob's keys (PKESK, SEIPD, compression), signatures inline, cleartext and
+//! detached.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mailseal::{Engine, PgpEngine, ReadContext};
+use mailseal_fuzz::{bob_ring, ready, NOW};
+
+thread_local! {
+    static RING: mailseal::Keyring = bob_ring();
+}
+
+fuzz_target!(|data: &[u8]| {
+    let ctx = ReadContext::at(NOW);
+    RING.with(|ring| {
+        let _ = ready(PgpEngine.decrypt(ring, data, &ctx));
+        let _ = ready(PgpEngine.verify_opaque(ring, data, &ctx));
+        let _ = ready(PgpEngine.verify_detached(
+            ring,
+            b"Content-Type: text/plain\r\n\r\nhi\r\n",
+            data,
+            &ctx,
+        ));
+    });
+});
