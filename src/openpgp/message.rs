@@ -228,22 +228,50 @@ pub(super) fn decompressed(mut message: Message<'_>) -> Option<Message<'_>> {
     None
 }
 
+/// The piece size of [`read_bounded`].
+const PIECE: usize = 1 << 20;
+
 /// The literal data, at most `max` bytes; the whole message is read (and so authenticated).
+///
+/// Read in pieces of at most 1 MiB, each wiped when dropped, then joined into one buffer of
+/// the exact size. `read_to_end` doubles its buffer: a 1 KB compression bomb held 128 MiB plus
+/// the copy it outgrew (wasm memory grew to 259 MiB and never shrinks; a Worker has 128 MB)
+/// and left the outgrown buffers' plaintext unwiped. Now a bomb costs at most `max` + 1 MiB
+/// before it is refused, and content of n bytes at most 2n + 1 MiB while it is joined.
 pub(super) fn read_bounded(
     message: &mut Message<'_>,
     max: usize,
 ) -> core::result::Result<SecretBytes, Inner> {
-    let mut out = SecretBytes::new(Vec::new());
-    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-    message
-        .by_ref()
-        .take(limit)
-        .read_to_end(&mut out)
-        .map_err(|_| Inner::Failed)?;
-    if out.len() > max {
-        return Err(Inner::TooLarge);
+    let mut pieces: Vec<SecretBytes> = Vec::new();
+    let mut total = 0usize;
+    loop {
+        // one byte over `max` tells a bomb from content of exactly `max` bytes
+        let want = PIECE.min(max.saturating_add(1) - total);
+        let mut piece = SecretBytes::new(vec![0u8; want]);
+        let mut filled = 0;
+        while filled < want {
+            match message.read(&mut piece[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(Inner::Failed),
+            }
+        }
+        total += filled;
+        if total > max {
+            return Err(Inner::TooLarge);
+        }
+        piece.truncate(filled);
+        pieces.push(piece);
+        if filled < want {
+            break;
+        }
     }
-    Ok(out)
+    let mut out = Vec::with_capacity(total);
+    for piece in &pieces {
+        out.extend_from_slice(piece);
+    }
+    Ok(SecretBytes::new(out))
 }
 
 #[cfg(test)]

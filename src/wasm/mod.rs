@@ -24,6 +24,14 @@ pub fn version() -> String {
     crate::version().to_string()
 }
 
+/// The size of this module's WebAssembly memory in bytes. It grows as work needs it and never
+/// shrinks (WebAssembly has no way to give memory back), so it is the peak so far: what to
+/// watch against a Worker's 128 MB. SECURITY.md says what bounds it.
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size::<0>() as f64) * 65536.0
+}
+
 /// The standards this build includes: both in "mailseal", one in "mailseal/smime" and
 /// "mailseal/openpgp" (the other one's keys are refused with `standard_not_enabled`).
 #[wasm_bindgen(unchecked_return_type = "Method[]")]
