@@ -2,8 +2,7 @@
 // message makes it grow to stays for the life of the page or Worker isolate. A compression
 // bomb (gpg: 256 MiB of zeros in a 250 KB message) must be refused having grown memory by at
 // most the output limit (64 MiB) and a few MiB for the message itself: SECURITY.md. Its own
-// file, so the
-// module is fresh (node --test runs each file in its own process).
+// file, so the module is fresh (node --test runs each file in its own process).
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
