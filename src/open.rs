@@ -73,6 +73,14 @@ pub struct OpenedHeaders {
     pub from_differs: bool,
     /// The protected To / Cc differ from the outer ones.
     pub recipients_differ: bool,
+    /// The fields above that the signature covers (`subject`, `from`, `to`, `cc`, `date`,
+    /// `message-id`, `in-reply-to`, `references`): those present when they came from inside
+    /// the signed part (protected headers), none otherwise. Beside a valid badge, a field
+    /// not listed could have been changed on the way.
+    pub signed_fields: Vec<String>,
+    /// Mailboxes of From, Reply-To, To and Cc that mislead the eye: mixed alphabets, a display
+    /// name holding another address. Each also has a sentence in `warnings`.
+    pub address_flags: Vec<mime::AddressFlag>,
 }
 
 /// An attachment of an opened message.
@@ -422,6 +430,15 @@ async fn open_message(
             .collect();
         opened.attachments.extend(beside_inline);
     }
+    if headers.protected && opened.signature.state != SignatureState::None {
+        headers.signed_fields = shown_fields(&headers);
+    }
+    opened.warnings.extend(
+        headers
+            .address_flags
+            .iter()
+            .map(mime::AddressFlag::sentence),
+    );
     opened.headers = headers;
     // Only now is the verdict final (the protected From may have differed): an inner signature
     // vouches for unauthenticated ciphertext (S/MIME AES-CBC) only when it is `valid`.
@@ -618,7 +635,28 @@ fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeaders {
         protected,
         from_differs: false,
         recipients_differ: false,
+        signed_fields: Vec::new(),
+        address_flags: mime::address_flags(view),
     }
+}
+
+/// The names of the fields `headers` shows.
+fn shown_fields(headers: &OpenedHeaders) -> Vec<String> {
+    let present = [
+        ("subject", headers.subject.is_some()),
+        ("from", headers.from.is_some()),
+        ("to", !headers.to.is_empty()),
+        ("cc", !headers.cc.is_empty()),
+        ("date", headers.date.is_some()),
+        ("message-id", headers.message_id.is_some()),
+        ("in-reply-to", !headers.in_reply_to.is_empty()),
+        ("references", !headers.references.is_empty()),
+    ];
+    present
+        .into_iter()
+        .filter(|(_, shown)| *shown)
+        .map(|(name, _)| name.to_string())
+        .collect()
 }
 
 /// The audit event of one `open`: who and which keys, never content or subject.

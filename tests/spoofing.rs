@@ -1269,6 +1269,109 @@ fn outer_subject_changes_do_not_reach_the_display() {
     }
 }
 
+/// What the agent sees beside "valid" (issue 13): a replayed signed message with a new Subject
+/// stays valid (the signature is real) but the report says no shown field is signed, so the
+/// page marks the Subject; with header protection every shown field is signed and the
+/// Subject shown is the signed one.
+#[test]
+fn the_report_says_which_shown_fields_are_signed() {
+    for std in BOTH {
+        for hp in [false, true] {
+            let raw = genuine(
+                std,
+                Make {
+                    protect_headers: hp,
+                    ..SIGNED
+                },
+                GENUINE,
+            );
+            let replayed = with_fields(&raw, "subject", &["Subject: URGENT: wire money"]);
+            let o = open_as_bob(std, &replayed);
+            let case = format!("{:?} hp={hp}", std.method);
+            assert_eq!(o.signature.state, SignatureState::Valid, "{case}");
+            if hp {
+                assert_eq!(
+                    o.headers.subject.as_deref(),
+                    Some("Your ticket #4711"),
+                    "{case}"
+                );
+                for field in ["subject", "from", "to", "date", "message-id"] {
+                    assert!(
+                        o.headers.signed_fields.iter().any(|f| f == field),
+                        "{case}: {field} in {:?}",
+                        o.headers.signed_fields
+                    );
+                }
+            } else {
+                assert_eq!(
+                    o.headers.subject.as_deref(),
+                    Some("URGENT: wire money"),
+                    "{case}"
+                );
+                assert!(o.headers.signed_fields.is_empty(), "{case}");
+            }
+        }
+        // unsigned, encrypted with protected headers: protected, but nothing is signed
+        let o = open_as_bob(
+            std,
+            &genuine(
+                std,
+                Make {
+                    protect_headers: true,
+                    ..ENCRYPTED
+                },
+                GENUINE,
+            ),
+        );
+        assert!(o.headers.protected);
+        assert!(o.headers.signed_fields.is_empty(), "{:?}", std.method);
+    }
+}
+
+/// Lookalike senders (issue 13): a From whose domain mixes alphabets (Cyrillic `а` in
+/// `exаmple.org`), or whose display name holds another address, is flagged in the report and
+/// in a warning, whatever the signature says.
+#[test]
+fn lookalike_and_name_holding_addresses_are_flagged() {
+    use mailseal::mime::AddressFlagKind;
+    for std in BOTH {
+        let raw = genuine(std, SIGNED, GENUINE);
+        let lookalike = std.alice.replace("example", "ex\u{430}mple");
+        let cases = [
+            (
+                format!("From: Alice <{lookalike}>"),
+                AddressFlagKind::MixedScriptAddress,
+            ),
+            (
+                format!("From: \"{}\" <{MALLORY}>", std.alice),
+                AddressFlagKind::NameHoldsAddress,
+            ),
+            (
+                format!("From: \"{MALLORY}\" <{}>", std.alice),
+                AddressFlagKind::NameHoldsAddress,
+            ),
+        ];
+        for (from, kind) in cases {
+            let o = open_as_bob(std, &with_fields(&raw, "from", &[&from]));
+            let case = format!("{:?} {from}", std.method);
+            let flag = o
+                .headers
+                .address_flags
+                .iter()
+                .find(|f| f.field == "from")
+                .unwrap_or_else(|| panic!("{case}: not flagged"));
+            assert_eq!(flag.kind, kind, "{case}");
+            assert!(
+                o.warnings.iter().any(|w| w.starts_with("The From")),
+                "{case}: {:?}",
+                o.warnings
+            );
+        }
+        let o = open_as_bob(std, &raw);
+        assert!(o.headers.address_flags.is_empty(), "{:?}", o.headers);
+    }
+}
+
 /// EFAIL (direct exfiltration) and "Re: What's up Johnny?" (wrapping a captured ciphertext) behind
 /// a genuine outer layer: a captured ciphertext for bob inside a message that is itself validly
 /// signed, or itself encrypted to bob, is still nested and never decrypted; a second encryption

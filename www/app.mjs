@@ -279,6 +279,21 @@ function htmlFrame(html) {
   return frame;
 }
 
+/**
+ * Beside a signature, a field the signature does not cover (no protected headers: the
+ * Subject of a replayed message can be anything) is marked, so the badge is not read as
+ * vouching for it.
+ */
+function unsignedMark(r, field) {
+  if (r.signature.state === "none" || r.headers.signedFields.includes(field)) return null;
+  return el("span", { class: "unsigned", dataset: { field }, title: "Not covered by the signature: it may have been changed on the way.", text: "not signed" });
+}
+
+/** `flagged` when a mailbox of this field misleads (mixed alphabets, a name holding another address). */
+function flaggedClass(h, field) {
+  return h.addressFlags.some((f) => f.field === field) ? "flagged" : "";
+}
+
 /** The article for one message; `open` is async (the platform's crypto is). */
 async function renderOpened(raw, title, { replyable = true } = {}) {
   let r;
@@ -302,7 +317,20 @@ async function renderOpened(raw, title, { replyable = true } = {}) {
     el(
       "header",
       {},
-      el("div", {}, el("strong", { text: h.subject ?? "(no subject)" }), el("div", { class: "meta", text: `From ${h.from ?? "?"} to ${[...h.to, ...h.cc].join(", ")}${h.date ? ` · ${h.date}` : ""}` })),
+      el(
+        "div",
+        {},
+        el("strong", { text: h.subject ?? "(no subject)" }),
+        unsignedMark(r, "subject"),
+        el(
+          "div",
+          { class: "meta" },
+          "From ",
+          el("span", { class: flaggedClass(h, "from"), text: h.from ?? "?" }),
+          unsignedMark(r, "from"),
+          ` to ${[...h.to, ...h.cc].join(", ")}${h.date ? ` · ${h.date}` : ""}`,
+        ),
+      ),
       badges,
     ),
     el("p", { class: "hint", text: title }),

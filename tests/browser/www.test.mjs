@@ -101,6 +101,12 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.keyboard.press("Escape");
     assert.match(await article(page, "09").locator(".badge").first().textContent(), /Cannot decrypt/);
     assert.match(await article(page, "08").locator('.badge[data-kind="signature"]').textContent(), /Sender mismatch/);
+    // Beside a valid badge, fields the signature does not cover are marked (issue 13): signed
+    // only, no protected headers (04) vs signed and encrypted with protected headers (01).
+    assert.equal(await article(page, "04").locator('.unsigned[data-field="subject"]').count(), 1, "04: Subject not signed");
+    assert.equal(await article(page, "04").locator('.unsigned[data-field="from"]').count(), 1, "04: From not signed");
+    assert.equal(await article(page, "01").locator(".unsigned").count(), 0, "01: protected headers are signed");
+    assert.equal(await article(page, "09").locator(".unsigned").count(), 0, "09: nothing signed, nothing to mark");
     // Attachments are links to download.
     const link = article(page, "01").locator(".attachments a");
     assert.equal(await link.getAttribute("download"), "invoice.csv");
