@@ -776,3 +776,117 @@ fn a_certs_only_message_opens_as_an_unsigned_message_with_the_bundle() {
         assert_eq!(opened.attachments[0].data, der, "{content_type}");
     }
 }
+
+/// RFC 5280 on the certification path (issue 13), with CAs and certificates made by openssl at
+/// test time: a CA whose name constraints permit `.example.org` addresses and exclude
+/// `evil.example.org` vouches for `alice@mail.example.org` but not for `mallory@example.com`
+/// (outside the permitted subtree) nor `eve@evil.example.org` (excluded); a signer certificate
+/// with a critical extension mailseal does not process is not trusted either. openssl's own
+/// `cms -verify` agrees on every case.
+#[test]
+fn name_constraints_and_unknown_critical_extensions_are_honoured() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::with_ca_extensions(
+        "rsa2048",
+        "nameConstraints = critical, permitted;email:.example.org, excluded;email:evil.example.org",
+    );
+    let p = |name: &str| PathBuf::from(ca.path(name));
+    let leaf = |name: &str, email: &str, extra: &str| {
+        let key = ca.new_key(name, "p256");
+        ca.issue(
+            name,
+            &key,
+            &format!("/CN={name}"),
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n\
+                 extendedKeyUsage=emailProtection\nsubjectAltName=email:{email}\n{extra}"
+            ),
+        );
+    };
+    leaf("alice", "alice@mail.example.org", "");
+    leaf("mallory", "mallory@example.com", "");
+    leaf("eve", "eve@evil.example.org", "");
+    leaf(
+        "odd",
+        "odd@mail.example.org",
+        "1.3.6.1.4.1.55555.1 = critical, ASN1:NULL",
+    );
+
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    let entity = data("entity.txt");
+    let out = p("out.p7m");
+    for (who, mailseal_trusts) in [
+        ("alice", true),
+        ("mallory", false),
+        ("eve", false),
+        ("odd", false),
+    ] {
+        let mut ring = Keyring::new();
+        ring.import(&ca.cert(), &trusted, NOW).unwrap();
+        let (ok, log) = openssl(&[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-in",
+            path_str(&entity),
+            "-signer",
+            path_str(&p(&format!("{who}.crt"))),
+            "-inkey",
+            path_str(&p(&format!("{who}.key"))),
+            "-outform",
+            "DER",
+            "-out",
+            path_str(&out),
+        ]);
+        assert!(ok, "{who}: {log}");
+        let der = std::fs::read(&out).unwrap();
+        let v = E
+            .verify_opaque(&ring, &der, &ReadContext::at(NOW))
+            .ready()
+            .unwrap();
+        let state = v.report.state;
+        assert_eq!(
+            state == SignatureState::Valid,
+            mailseal_trusts,
+            "{who}: {:?}",
+            v.report
+        );
+        if !mailseal_trusts {
+            assert_eq!(state, SignatureState::Untrusted, "{who}");
+            assert!(
+                v.report
+                    .detail
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("breaks the rules"),
+                "{who}: {:?}",
+                v.report.detail
+            );
+        }
+        // openssl agrees (at a date inside the certificates' validity)
+        let (ok, log) = openssl(&[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            path_str(&out),
+            "-CAfile",
+            path_str(&p("ca.crt")),
+            "-purpose",
+            "smimesign",
+            "-attime",
+            "1796083200",
+            "-out",
+            path_str(&p("content")),
+        ]);
+        assert_eq!(ok, mailseal_trusts, "openssl on {who}: {log}");
+    }
+}

@@ -7,12 +7,16 @@
 //! issuer is valid at the time of judgement. Depth is bounded; several candidate issuers
 //! (cross-certificates, re-keyed CAs) are each tried.
 //!
+//! Every certificate on the path has no critical extension mailseal does not process, and
+//! each CA's name constraints hold for the certificates below it (`constraints`).
+//!
 //! Revocation (CRL/OCSP) is not checked: mailseal has no network access of its own.
 
 use der::Encode;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 use x509_cert::Certificate;
 
+use super::constraints::{critical_extensions_known, names_within};
 use super::signature;
 use crate::keys::Keyring;
 use crate::time::Time;
@@ -30,6 +34,9 @@ pub(crate) enum ChainVerdict {
     Trusted,
     /// A path to a trust anchor exists, but a CA certificate on it is outside its validity.
     Expired,
+    /// A path to a trust anchor exists only through a certificate with a critical extension
+    /// mailseal does not process, or one outside a CA's name constraints.
+    Constrained,
     /// No path to a trust anchor.
     Untrusted,
 }
@@ -99,21 +106,28 @@ pub(crate) fn validate(
         .collect();
     let mut pool: Vec<&Certificate> = message_certs.iter().collect();
     pool.extend(ring.smime_entries().map(|e| e.certificate()));
+    if !critical_extensions_known(leaf) {
+        return ChainVerdict::Constrained;
+    }
     if anchors.contains(&leaf) {
         return ChainVerdict::Trusted;
     }
     let mut budget = MAX_SIGNATURE_CHECKS;
-    walk(leaf, &anchors, &pool, now, 0, &mut budget)
+    walk(&mut vec![leaf], &anchors, &pool, now, &mut budget)
 }
 
-fn walk(
-    cert: &Certificate,
-    anchors: &[&Certificate],
-    pool: &[&Certificate],
+/// Extends `path` (leaf first; its last certificate is the one whose issuer is sought) up to
+/// a trust anchor: the best verdict of the candidate issuers.
+fn walk<'a>(
+    path: &mut Vec<&'a Certificate>,
+    anchors: &[&'a Certificate],
+    pool: &[&'a Certificate],
     now: Time,
-    below: usize,
     budget: &mut usize,
 ) -> ChainVerdict {
+    let (Some(&cert), below) = (path.last(), path.len() - 1) else {
+        return ChainVerdict::Untrusted;
+    };
     if below >= MAX_DEPTH {
         return ChainVerdict::Untrusted;
     }
@@ -127,7 +141,7 @@ fn walk(
         if issuer.tbs_certificate.subject != *issuer_name || issuer == cert {
             continue;
         }
-        if !may_issue(issuer, below, is_anchor) {
+        if path.contains(&issuer) || !may_issue(issuer, below, is_anchor) {
             continue;
         }
         if *budget == 0 {
@@ -137,18 +151,26 @@ fn walk(
         if !signed_by(cert, issuer) {
             continue;
         }
-        let fresh = valid_at(issuer, now);
-        let verdict = if is_anchor || anchors.contains(&issuer) {
+        let verdict = if !critical_extensions_known(issuer) || !names_within(issuer, path) {
+            ChainVerdict::Constrained
+        } else if is_anchor || anchors.contains(&issuer) {
             ChainVerdict::Trusted
         } else {
-            walk(issuer, anchors, pool, now, below + 1, budget)
+            path.push(issuer);
+            let above = walk(path, anchors, pool, now, budget);
+            path.pop();
+            above
         };
+        let fresh = valid_at(issuer, now);
         match (verdict, fresh) {
             (ChainVerdict::Trusted, true) => return ChainVerdict::Trusted,
             (ChainVerdict::Trusted, false) | (ChainVerdict::Expired, _) => {
                 best = ChainVerdict::Expired
             }
-            (ChainVerdict::Untrusted, _) => {}
+            (ChainVerdict::Constrained, _) if best == ChainVerdict::Untrusted => {
+                best = ChainVerdict::Constrained
+            }
+            (ChainVerdict::Constrained | ChainVerdict::Untrusted, _) => {}
         }
     }
     best

@@ -5,6 +5,7 @@
 //! | `sign` | SignedData, detached `multipart/signed` or opaque `pkcs7-mime` |
 //! | `verify` | SignerInfos: digests, signatures, certificate checks, verdicts |
 //! | `chain` | certification path to a keyring trust anchor (RFC 5280 §6) |
+//! | `constraints` | critical extensions and name constraints on that path (RFC 5280 §4.2) |
 //! | `signature` | RSA PKCS#1 v1.5 / PSS and ECDSA signature checks |
 //! | `encrypt` | EnvelopedData (AES-CBC) and AuthEnvelopedData (AES-GCM) |
 //! | `decrypt` | both, for RSA v1.5 / OAEP and ECDH recipients |
@@ -17,6 +18,7 @@
 mod algorithms;
 mod ber;
 mod chain;
+mod constraints;
 mod decrypt;
 mod encrypt;
 mod rsa_kt;

@@ -473,6 +473,13 @@ fn verify_signer(
             SignatureState::Expired,
             "A certificate in the signer's certification path has expired.",
         )),
+        ChainVerdict::Constrained => finish(SignatureReport::new(
+            Method::Smime,
+            SignatureState::Untrusted,
+            "The certificate of the signer, or one above it, breaks the rules of its \
+             certification path (a name outside its CA's constraints, or a critical extension \
+             mailseal does not process): it is not trusted.",
+        )),
         ChainVerdict::Untrusted => finish(SignatureReport::new(
             Method::Smime,
             SignatureState::Untrusted,

@@ -167,6 +167,12 @@ impl TestCa {
     /// A self-signed CA `CN=Throwaway CA` with a new key of `algorithm` (`rsa2048`, `p256`,
     /// `p521`, ...), valid from [`VALID_FROM`] to [`VALID_UNTIL`]. Panics when openssl fails.
     pub fn new(algorithm: &str) -> TestCa {
+        TestCa::with_ca_extensions(algorithm, "")
+    }
+
+    /// [`TestCa::new`] with more X.509v3 extension lines in the CA certificate (openssl config
+    /// syntax, e.g. `nameConstraints = critical, permitted;email:.example.org`).
+    pub fn with_ca_extensions(algorithm: &str, extra: &str) -> TestCa {
         let ca = TestCa { dir: tempdir() };
         let d = ca.dir.path();
         std::fs::create_dir_all(d.join("new")).expect("ca dir");
@@ -180,7 +186,7 @@ impl TestCa {
              [policy_any]\ncommonName = supplied\n\
              [req]\ndistinguished_name = req_dn\nprompt = no\n[req_dn]\nCN = placeholder\n\
              [v3_ca]\nbasicConstraints = critical, CA:TRUE\n\
-             keyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n",
+             keyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n{extra}\n",
             dir = d.display()
         );
         std::fs::write(d.join("ca.cnf"), cnf).expect("ca.cnf");
