@@ -10,7 +10,7 @@
 #               OpenPGP and the vault: FUZZ_SECONDS per target (default 600), FUZZ_TARGETS to pick
 #   make setup  install what is missing (rustup target, wasm-bindgen-cli, npm and apt packages)
 #
-# The steps of `make test` are targets too (lint-fmt, lint-clippy, lint-clippy-wasm,
+# The steps of `make test` are targets too (lint-fmt, lint-deny, lint-clippy, lint-clippy-wasm,
 # test-native, test-clock-ahead, test-wasm, pkg-build, test-types, test-js, test-worker, test-www,
 # test-fuzz); they do not run set-up.
 
@@ -32,7 +32,7 @@ PORT ?= 8080
 
 .PHONY: help setup pkg pkg-build bench bench-browser bench-deps demo demo-keys serve test \
         lint-fmt lint-clippy lint-clippy-wasm lint-clippy-build lint-clippy-wasm-build test-native test-clock-ahead test-wasm test-js test-types test-worker test-www pkg-built clean \
-        fuzz test-fuzz
+        fuzz test-fuzz lint-deny
 
 help:
 	@sed -n 's/^#   make /  make /p' Makefile
@@ -145,6 +145,11 @@ test: setup
 lint-fmt:
 	cargo fmt --all --check
 	cargo fmt --manifest-path fuzz/Cargo.toml --check
+
+# Licences, bans and sources of every crate built (deny.toml). Advisories need GitHub's
+# RustSec database, which CI cannot reach.
+lint-deny:
+	cargo deny check licenses bans sources
 
 # The plain clippy commands, for people. `make test` gets the same lints from its test builds
 # (lint-clippy-build, lint-clippy-wasm-build below).

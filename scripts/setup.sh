@@ -99,6 +99,15 @@ else
     fi
 fi
 
+# --- cargo-deny (make test: licences, bans and sources of the dependencies; deny.toml) -----
+CARGO_DENY_VERSION=0.20.2
+if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" = "$CARGO_DENY_VERSION" ]; then
+    say "cargo-deny $CARGO_DENY_VERSION: present"
+else
+    say "cargo-deny $CARGO_DENY_VERSION: installing (~3 min on 2 cores)"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --force
+fi
+
 # --- Debian packages -----------------------------------------------------------------------
 # command -> Debian package
 # sqop: Sequoia's stateless OpenPGP CLI, a third OpenPGP peer in tests/interop_openpgp.rs

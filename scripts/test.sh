@@ -22,6 +22,7 @@ mkdir -p "$LOGDIR"
 # step name | make target | what it does
 ALL_STEPS=(
     "lint-fmt|lint-fmt|cargo fmt --check"
+    "lint-deny|lint-deny|cargo deny: licences, bans and sources of every dependency (deny.toml)"
     "lint-clippy|lint-clippy-build|native test build under clippy (all targets), no warnings"
     "test-native|test-native|cargo test (native)"
     "test-clock-ahead|test-clock-ahead|the live openssl/gpg interop and CLI tests with the clock 400 days ahead (faketime)"
