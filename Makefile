@@ -45,7 +45,8 @@ setup:
 pkg: setup
 	@$(MAKE) --no-print-directory pkg-build
 
-# $(call build,CARGO FEATURE ARGS,OUT): one release build, then its web and Node.js glue.
+# $(call build,CARGO FEATURE ARGS,OUT): one release build, then its web and Node.js glue, made
+# able to start a new instance after a trap (scripts/recoverable-glue.mjs, pkg/recover.mjs).
 # Every build writes the same mailseal.wasm, so wasm-bindgen runs right after its own.
 # A compiler warning fails it: the lint steps check the full build only, and code that only
 # one standard uses shows up as dead code in the other standard's build.
@@ -56,6 +57,7 @@ define build
 		{ echo "pkg: the warnings above fail the build" >&2; exit 1; }
 	wasm-bindgen $(BINDGEN_FLAGS) --target web --out-dir $(2)/web $(WASM)
 	wasm-bindgen $(BINDGEN_FLAGS) --target experimental-nodejs-module --out-dir $(2)/node $(WASM)
+	node scripts/recoverable-glue.mjs $(2)/web $(2)/node
 	@node scripts/size.mjs $(2)/web
 endef
 

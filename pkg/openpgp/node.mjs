@@ -1,7 +1,13 @@
 // "mailseal/openpgp" Node.js entry: the OpenPGP-only build, compiled and instantiated synchronously on
 // import (wasm-bindgen --target experimental-nodejs-module), so everything is ready at once.
 // `init` and `initSync` exist only so that the same code runs in every runtime.
-export * from "../dist/openpgp/node/mailseal.js";
+import * as glue from "../dist/openpgp/node/mailseal.js";
+import { recoverable } from "../recover.mjs";
+
+// Through recover.mjs: a WebAssembly trap (a bug) fails its own call and restarts the module.
+export const {
+  Keyring, cryptoProvider, install_platform_crypto, isMailsealError, memoryBytes, open, protect, standards, usePlatformCrypto, version, __forceTrapForTests,
+} = recoverable(glue);
 
 /** Already initialised on import; resolves at once. */
 export default async function init() {}

@@ -2,5 +2,11 @@
 // (wasm-bindgen --target web). S/MIME keys are refused with the code "standard_not_enabled";
 // use "mailseal" for both standards. Call `await init()` once before anything else; it fetches
 // mailseal_bg.wasm next to dist/openpgp/web/mailseal.js (or pass `{ module_or_path }`).
-export * from "../dist/openpgp/web/mailseal.js";
-export { default } from "../dist/openpgp/web/mailseal.js";
+import * as glue from "../dist/openpgp/web/mailseal.js";
+import { recoverable } from "../recover.mjs";
+
+// Through recover.mjs: a WebAssembly trap (a bug) fails its own call and restarts the module.
+export const {
+  Keyring, cryptoProvider, install_platform_crypto, isMailsealError, memoryBytes, open, protect, standards, usePlatformCrypto, version, __forceTrapForTests,
+} = recoverable(glue);
+export { default, initSync } from "../dist/openpgp/web/mailseal.js";

@@ -95,6 +95,14 @@ impl Drop for JsKeyring {
 
 #[wasm_bindgen(js_class = Keyring)]
 impl JsKeyring {
+    /// Traps while the keyring is borrowed mutably (what poisoned a keyring before the
+    /// package recovered from traps): for tests/js/trap.test.mjs only, see
+    /// `__forceTrapForTests`. Not part of the API.
+    #[wasm_bindgen(js_name = __forceTrapForTests)]
+    pub fn force_trap_for_tests(&mut self) {
+        core::arch::wasm32::unreachable()
+    }
+
     /// An empty keyring.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::new_without_default)]

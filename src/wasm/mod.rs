@@ -32,6 +32,21 @@ pub fn memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size::<0>() as f64) * 65536.0
 }
 
+/// Traps the module on purpose (`unreachable`), for the tests of the package's recovery from
+/// traps (tests/js/trap.test.mjs, pkg/recover.mjs): a trap is always a bug, and the package
+/// must survive one. With `later` it traps inside the returned Promise, as `open` would;
+/// `Keyring.__forceTrapForTests()` traps while the keyring is borrowed. Not part of the API.
+#[wasm_bindgen(js_name = __forceTrapForTests)]
+pub fn force_trap_for_tests(later: bool) -> JsValue {
+    if later {
+        return wasm_bindgen_futures::future_to_promise(async {
+            core::arch::wasm32::unreachable()
+        })
+        .into();
+    }
+    core::arch::wasm32::unreachable()
+}
+
 /// The standards this build includes: both in "mailseal", one in "mailseal/smime" and
 /// "mailseal/openpgp" (the other one's keys are refused with `standard_not_enabled`).
 #[wasm_bindgen(unchecked_return_type = "Method[]")]

@@ -76,6 +76,7 @@ describe("package.json", () => {
     const wanted = [
       "package.json",
       ...allEntries,
+      "recover.mjs", // every entry's trap recovery
       "dist/node/mailseal.js",
       "dist/node/mailseal_bg.wasm",
       "dist/web/mailseal.js",

@@ -1,0 +1,196 @@
+// Surviving a WebAssembly trap (issue 13). A trap is a bug (a panic is `unreachable` in
+// release builds; an allocation that fails aborts), but it must not take the page or the
+// Worker down with it: before this, a trap while a keyring was in use left that keyring failing
+// every later call ("recursive use of an object"), and one inside `open` hung every later
+// Promise and ended a Node process with an unhandled rejection.
+//
+// Every entry of the package exports the API through `recoverable(glue)`. The wasm-bindgen
+// glue is built able to start a new instance of the module (scripts/recoverable-glue.mjs);
+// here:
+//
+// - the call that trapped fails with a MailsealError of code `internal` that says so
+//   (`restarted: true`); so does every Promise the module still owed (the trap stopped them);
+// - the next call runs on a new instance, with the runtime's crypto set as it was;
+// - each Keyring comes back as it was after its last completed change: after every call that
+//   can change it (import, remove, a finished open / protect's audit event, ...) it is sealed
+//   with a random 256-bit key held by its JavaScript object (`sealWithKey`: no Argon2, about a
+//   millisecond for a desk's keyring), and unsealed into the new instance at its next call.
+//   The sealed copy lives in the same JavaScript heap as the module's memory, which holds the
+//   keys anyway (SECURITY.md).
+
+/** Keyring methods that only read it: no sealed copy needed after them. */
+const READS = new Set(["list", "get", "conflicts", "exportPublic", "exportSecret", "seal", "sealWithKey", "capabilities", "check", "keptForOtherBuilds"]);
+/** Glue internals that are not API. */
+const HIDDEN = new Set(["constructor", "free", "__destroy_into_raw", "__wbg_ptr"]);
+
+function trapError() {
+  const e = new Error(
+    "mailseal stopped on an internal error (a bug: please report it) and was restarted; this call did nothing, and every keyring is as it was before it.",
+  );
+  e.name = "MailsealError";
+  e.code = "internal";
+  e.restarted = true;
+  return e;
+}
+
+/** The package's API over `glue` (one wasm-bindgen output, made recoverable). */
+export function recoverable(glue) {
+  /** The trap that stopped the current instance; the next call starts a new one. */
+  let stopped = null;
+  /** `reject`s of the Promises the current instance still owes. */
+  const owed = new Set();
+  /** The last `usePlatformCrypto(on)`, applied again to a new instance. */
+  let platform;
+
+  glue.__mailseal_onTrap(() => {
+    stopped = true;
+    const rejects = [...owed];
+    owed.clear();
+    for (const reject of rejects) reject(trapError());
+  });
+
+  function restartIfStopped() {
+    if (!stopped) return;
+    glue.__mailseal_restart();
+    stopped = null;
+    if (platform !== undefined) glue.usePlatformCrypto(platform);
+  }
+
+  /** Runs a synchronous call; a trap becomes the `internal` error. */
+  function sync(fn) {
+    restartIfStopped();
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw trapError();
+      throw e;
+    }
+  }
+
+  /** Runs a call that returns a Promise; a trap anywhere in it rejects it. */
+  function async(fn) {
+    return new Promise((resolve, reject) => {
+      let promise;
+      try {
+        promise = sync(fn);
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      owed.add(reject);
+      Promise.resolve(promise).then(
+        (value) => {
+          owed.delete(reject);
+          resolve(value);
+        },
+        (error) => {
+          owed.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  // ---- Keyring ------------------------------------------------------------------------------
+
+  /** Per Keyring object: its glue keyring, the instance it lives in, its sealed copy. */
+  const states = new WeakMap();
+  const WRAP = Symbol("wrap");
+
+  function state(ring) {
+    const s = states.get(ring);
+    if (!s) throw new TypeError("not a mailseal Keyring (or already freed)");
+    return s;
+  }
+
+  /** The keyring's glue object in the current instance, brought back from its copy if needed. */
+  function current(ring) {
+    const s = state(ring);
+    restartIfStopped();
+    if (s.generation !== glue.__mailseal_generation()) {
+      s.inner = s.sealed ? glue.Keyring.unsealWithKey(s.sealed, s.key) : new glue.Keyring();
+      s.generation = glue.__mailseal_generation();
+    }
+    return s.inner;
+  }
+
+  /** After a change: the keyring sealed again, for a restart. */
+  function keep(s) {
+    // never a copy of what a stopped instance holds: it may be half changed
+    if (stopped || s.generation !== glue.__mailseal_generation()) return;
+    s.key ??= crypto.getRandomValues(new Uint8Array(32));
+    try {
+      s.sealed = s.inner.sealWithKey(s.key);
+    } catch (e) {
+      if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+    }
+  }
+
+  class Keyring {
+    constructor(...args) {
+      const inner = args[0] === WRAP ? args[1] : sync(() => new glue.Keyring(...args));
+      states.set(this, { inner, generation: glue.__mailseal_generation(), sealed: null, key: null });
+      if (args[0] === WRAP) keep(states.get(this));
+    }
+
+    static unseal(...args) {
+      return new Keyring(WRAP, sync(() => glue.Keyring.unseal(...args)));
+    }
+
+    static unsealWithKey(...args) {
+      return new Keyring(WRAP, sync(() => glue.Keyring.unsealWithKey(...args)));
+    }
+
+    /** Frees the keyring's memory now (it is also freed when garbage-collected). */
+    free() {
+      const s = states.get(this);
+      if (!s) return;
+      states.delete(this);
+      if (s.generation === glue.__mailseal_generation() && !stopped) s.inner.free();
+    }
+
+    [Symbol.dispose]() {
+      this.free();
+    }
+  }
+
+  for (const name of Object.getOwnPropertyNames(glue.Keyring.prototype)) {
+    if (HIDDEN.has(name) || name in Keyring.prototype) continue;
+    const reads = READS.has(name);
+    Object.defineProperty(Keyring.prototype, name, {
+      value: function (...args) {
+        const s = state(this);
+        try {
+          return sync(() => current(this)[name](...args));
+        } finally {
+          if (!reads) keep(s);
+        }
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+
+  /** The glue keyring in an argument list (the first argument of open / protect). Their
+   * audit events join the log at the keyring's next changing call, which seals it again. */
+  const unwrap = (args) => (states.has(args[0]) ? [current(args[0]), ...args.slice(1)] : args);
+
+  const api = { Keyring };
+  for (const [name, value] of Object.entries(glue)) {
+    if (typeof value !== "function" || name === "Keyring" || name.startsWith("__mailseal_") || name === "default" || name === "initSync") continue;
+    if (name === "open" || name === "protect") {
+      api[name] = (...args) => async(() => glue[name](...unwrap(args)));
+    } else if (name === "usePlatformCrypto") {
+      api[name] = (on) => {
+        const result = sync(() => glue.usePlatformCrypto(on));
+        platform = on;
+        return result;
+      };
+    } else if (name === "__forceTrapForTests") {
+      api[name] = (later) => (later ? async(() => glue[name](true)) : sync(() => glue[name](false)));
+    } else {
+      api[name] = (...args) => sync(() => glue[name](...args));
+    }
+  }
+  return api;
+}
