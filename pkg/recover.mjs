@@ -95,7 +95,9 @@ export function recoverable(glue) {
 
   /** Per Keyring object: its glue keyring, the instance it lives in, its sealed copy. */
   const states = new WeakMap();
+  /** `new Keyring(WRAP, inner)`: around a glue keyring; `WRAP_AS, inner, sealed, key`: with its copy. */
   const WRAP = Symbol("wrap");
+  const WRAP_AS = Symbol("wrap with its sealed copy");
 
   function state(ring) {
     const s = states.get(ring);
@@ -128,8 +130,10 @@ export function recoverable(glue) {
 
   class Keyring {
     constructor(...args) {
-      const inner = args[0] === WRAP ? args[1] : sync(() => new glue.Keyring(...args));
-      states.set(this, { inner, generation: glue.__mailseal_generation(), sealed: null, key: null });
+      const wrapped = args[0] === WRAP || args[0] === WRAP_AS;
+      const inner = wrapped ? args[1] : sync(() => new glue.Keyring(...args));
+      const [sealed, key] = args[0] === WRAP_AS ? args.slice(2) : [null, null];
+      states.set(this, { inner, generation: glue.__mailseal_generation(), sealed, key });
       if (args[0] === WRAP) keep(states.get(this));
     }
 
@@ -138,7 +142,12 @@ export function recoverable(glue) {
     }
 
     static unsealWithKey(...args) {
-      return new Keyring(WRAP, sync(() => glue.Keyring.unsealWithKey(...args)));
+      const inner = sync(() => glue.Keyring.unsealWithKey(...args));
+      const [sealed, key] = args;
+      if (!ArrayBuffer.isView(sealed) || !ArrayBuffer.isView(key)) return new Keyring(WRAP, inner);
+      // what it was opened from is its copy: no sealing again (a Worker's cold start)
+      const ring = new Keyring(WRAP_AS, inner, new Uint8Array(sealed.buffer, sealed.byteOffset, sealed.byteLength).slice(), new Uint8Array(key.buffer, key.byteOffset, key.byteLength).slice());
+      return ring;
     }
 
     /** Frees the keyring's memory now (it is also freed when garbage-collected). */
