@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Keyring } from "mailseal";
-import { assertMailsealError, fixture, goodImports, importOpts, loadExpected, throwsCode } from "./helpers.mjs";
+import { assertMailsealError, fixture, goodImports, importOpts, loadExpected, throwsCode, missingFixture } from "./helpers.mjs";
 
 const expected = loadExpected();
 const now = new Date(expected.now);
@@ -51,7 +51,7 @@ describe("bad argument types -> bad_input", () => {
 
     test(`exportSecret(id, ${name})`, (t) => {
       const entry = goodImports(expected).find((e) => e.keys.some((k) => k.hasSecret));
-      if (!entry) return t.skip("no fixture with a secret key");
+      if (!entry) return missingFixture(t, "no fixture with a secret key");
       const ring = new Keyring();
       ring.import(fixture(entry.file), importOpts(entry, now));
       const id = entry.keys.find((k) => k.hasSecret).id;

@@ -135,6 +135,12 @@ export async function rejectsCode(fn, code, what = "") {
 /** Running under CI: a test that cannot run there must fail, not skip. */
 export const underCi = () => !["", "0", "false", undefined].includes(process.env.CI);
 
+/** A fixture kind the test needs is missing: skips `t`, but fails it under CI. */
+export function missingFixture(t, why) {
+  if (underCi()) throw new Error(`missing fixture under CI: ${why}`);
+  t.skip(why);
+}
+
 /** Whether `tool` runs here; skips the test `t` when not, but fails it under CI. */
 export function have(tool, t) {
   const r = spawnSync(tool, [tool === "openssl" ? "version" : "--version"], { stdio: "ignore" });
