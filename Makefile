@@ -92,7 +92,7 @@ test-fuzz:
 # times Node (benches/peers) and then headless Chromium (benches/browser: the same adapters in a
 # Web Worker); BENCH_ARGS goes to both. BENCH_WEB is the web build the Chromium side loads (a
 # copy elsewhere keeps a run apart from a concurrent `make pkg`). Then peak memory with 10 MiB
-# (benches/memory.mjs), the Worker in a local workerd (benches/workerd: CPU per request, cold
+# (benches/memory.mjs), the work budget on the worst hostile inputs (benches/hostile.mjs), the Worker in a local workerd (benches/workerd: CPU per request, cold
 # start), and benches/RESULTS.md.
 BENCH_ARGS ?=
 BENCH_RUNS ?= 3
@@ -110,6 +110,7 @@ bench: pkg bench-deps
 	$(call bench-combine,$(BENCH_OUT))
 	$(call bench-combine,$(BENCH_OUT)-chromium)
 	node benches/memory.mjs
+	node benches/hostile.mjs
 	node benches/workerd/bench.mjs
 	node benches/write-results.mjs $(if $(filter --quick,$(BENCH_ARGS)),quick,full) $(BENCH_RUNS) $(BENCH_OUT) $(BENCH_OUT)-chromium
 
