@@ -499,8 +499,8 @@ function hasOwnReport(headers) {
  */
 async function decryptedCopy(ring, opened, headers, serviceAddress, destination, outer) {
   const h = opened.headers;
-  // Threading: the help desk matches replies by In-Reply-To / References (outer headers;
-  // `open` does not report them).
+  // Threading: the help desk matches replies by In-Reply-To / References, as they arrived
+  // (the outer fields, which its earlier mail carried).
   const ids = (name) => (outer?.get?.(name) ?? "").match(/<[^<>\s]+>/g) ?? [];
   const draft = {
     from: serviceAddress,
