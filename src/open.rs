@@ -146,6 +146,16 @@ pub fn open(
     result
 }
 
+/// The single From address of `raw` (lower-cased addr-spec), read from its header section
+/// alone: no decryption, no verification, no audit event. What a relay needs to know who sends;
+/// `open` reports the same (`headers.from_address`) unless protected headers inside a
+/// cryptographic layer name another From. `None` when From is missing, names several mailboxes
+/// or no plausible address.
+pub fn sender_address(raw: &[u8]) -> Result<Option<String>> {
+    let (tree, _) = MimeTree::parse_head(raw, &Limits::default())?;
+    Ok(mime::sender(&tree).address().map(str::to_string))
+}
+
 /// [`open`] for a runtime whose crypto is asynchronous. The keyring is only read while the
 /// future runs; the audit event comes back with the result, for the caller to
 /// [`Keyring::record`].

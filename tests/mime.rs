@@ -522,3 +522,26 @@ fn random_and_mutated_inputs_never_panic() {
         }
     }
 }
+
+/// `sender_address` reads From from the header section alone, with `open`'s rules: the
+/// addr-spec in angle brackets, lower-cased; nothing for several or no mailboxes.
+#[test]
+fn sender_address_reads_the_header_section_only() {
+    let body = "\r\n\r\nnot parsed: --x\r\nContent-Type: multipart/mixed\r\n";
+    for (from, want) in [
+        ("From: Alice <Alice@Example.org>", Some("alice@example.org")),
+        (
+            "From: \"alice@example.org\" <mallory@evil.example>",
+            Some("mallory@evil.example"),
+        ),
+        ("From: a@example.org, b@example.org", None),
+        ("Subject: no from", None),
+    ] {
+        let raw = format!("{from}\r\nTo: desk@example.net{body}");
+        assert_eq!(
+            mailseal::sender_address(raw.as_bytes()).unwrap().as_deref(),
+            want,
+            "{from}"
+        );
+    }
+}

@@ -83,6 +83,17 @@ enum Input {
     Raw(SecretBytes),
 }
 
+/// `senderAddress(raw)`: the single From address of a message from its header section alone
+/// (no decryption, no audit event), or `undefined`; `open` reports the same as
+/// `headers.fromAddress` unless protected headers name another From.
+#[wasm_bindgen(js_name = senderAddress)]
+pub fn sender_address(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] raw: JsValue,
+) -> Result<Option<String>, JsValue> {
+    let raw = convert::bytes(&raw, "The message")?;
+    crate::open::sender_address(&raw).map_err(to_js)
+}
+
 /// `open(ring, raw, { now? })` → a Promise of the security report and the readable message.
 #[wasm_bindgen(unchecked_return_type = "Promise<Opened>")]
 pub fn open(

@@ -137,6 +137,21 @@ describe("entry points", () => {
     }
   });
 
+  test("every entry exports everything its wasm-bindgen glue does (through recover.mjs)", async () => {
+    for (const v of ["", ...VARIANTS.map((x) => `${x}/`)]) {
+      for (const [entry, glue] of [["node.mjs", "node"], ["web.mjs", "web"]]) {
+        const dist = v ? `dist/${v}${glue}/mailseal.js` : `dist/${glue}/mailseal.js`;
+        const want = Object.keys(await import(join(PKG, dist))).filter((n) => !n.startsWith("__mailseal_"));
+        const got = new Set(Object.keys(await import(join(PKG, `${v}${entry}`))));
+        for (const name of want) assert.ok(got.has(name), `${v}${entry} does not export ${name}`);
+      }
+      // workerd.mjs imports a .wasm module (wrangler's): read its export list as text
+      const src = readFileSync(join(PKG, `${v}workerd.mjs`), "utf8");
+      const web = Object.keys(await import(join(PKG, `${v}web.mjs`))).filter((n) => n !== "initSync");
+      for (const name of web) assert.match(src, new RegExp(`\\b${name}\\b`), `${v}workerd.mjs does not export ${name}`);
+    }
+  });
+
   test("workerd entries: static .wasm import + initSync, no compiling from bytes", () => {
     const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
     const cases = [

@@ -11,7 +11,7 @@
 // Plaintext lives only in this request's memory; nothing here logs content (only codes and
 // states). Configuration: see wrangler.toml and README.md.
 import { EmailMessage } from "cloudflare:email";
-import { Keyring, cryptoProvider, open, protect } from "mailseal";
+import { Keyring, cryptoProvider, open, protect, senderAddress } from "mailseal";
 import { headerValue, reportHeaders } from "./report.mjs";
 import { base64 } from "./base64.mjs";
 
@@ -205,7 +205,7 @@ async function handleProtect(request, env, cfg) {
   let from;
   if (relay) {
     if (!env.SEND_EMAIL) throw new HttpError(501, "no_relay", "No send_email binding is configured.");
-    from = await senderOf(ring, body);
+    from = senderOf(body);
     if (!cfg.addresses.includes(from.toLowerCase())) {
       throw new HttpError(403, "relay_refused", "Only mail from a service address (SERVICE_ADDRESSES) is relayed.");
     }
@@ -281,7 +281,6 @@ function withMessageId(mime, from) {
   return out;
 }
 
-/** The envelope sender for the relay: the From address of the notification. */
 /** Whether `address` matches the RELAY_RECIPIENTS list (an address, "@domain", or "*"). */
 function relayAllowed(allowed, address) {
   const a = String(address).toLowerCase();
@@ -289,8 +288,10 @@ function relayAllowed(allowed, address) {
   return allowed.some((entry) => entry === "*" || entry === a || (entry.startsWith("@") && entry === domain));
 }
 
-async function senderOf(ring, body) {
-  return (await open(ring, body)).headers.fromAddress ?? "";
+/** The envelope sender for the relay: the From address of the notification, read by the
+ * library from the header section (no full open, no audit event). */
+function senderOf(body) {
+  return senderAddress(body) ?? "";
 }
 
 /** multipart/mixed, one message/rfc822 part per delivery (RFC 2046 §5.1, §5.2.1). */
