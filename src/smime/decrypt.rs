@@ -507,7 +507,9 @@ fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<SecretBy
     (cek.len() == key_len).then_some(cek)
 }
 
-/// The key-encryption key for ECDH recipients (RFC 5753 §7.2, ANSI X9.63 KDF).
+/// The key-encryption key for ECDH recipients (RFC 5753 §7.2, ANSI X9.63 KDF). The KDF loop
+/// is written here: the `ansi-x963-kdf` crate (0.0.1) is built on digest 0.11 pre-releases,
+/// everything else here on digest 0.10, and it would add a second SHA-2 to the download.
 pub(crate) fn derive_kek(
     hash: Hash,
     z: &[u8],
