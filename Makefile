@@ -189,7 +189,7 @@ test-clock-ahead:
 # The integration tests that also run as wasm in Node (wasm-bindgen-test-runner): they embed
 # their fixtures (include_dir) instead of reading files. Tests that drive openssl/gpg are
 # native only.
-WASM_TESTS := keyring mime openpgp open_openpgp smime flow open_mime_samples spoofing impostor
+WASM_TESTS := keyring mime openpgp open_openpgp smime flow group_defaults open_mime_samples spoofing impostor
 WASM_TEST_ARGS := --target $(WASM_TARGET) $(addprefix --test ,$(WASM_TESTS))
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	WASM_BINDGEN_TEST_TIMEOUT=$${WASM_BINDGEN_TEST_TIMEOUT:-300}

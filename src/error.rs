@@ -55,6 +55,9 @@ pub enum ErrorCode {
     /// The key or request belongs to a standard this build leaves out (`mailseal/smime` reads
     /// no OpenPGP, `mailseal/openpgp` no S/MIME); the full package `mailseal` has both.
     StandardNotEnabled,
+    /// The message would go out less protected than its group's defaults (unencrypted or
+    /// unsigned), and the agent has not confirmed that (`confirmDowngrade`).
+    DowngradeNotConfirmed,
 }
 
 impl ErrorCode {
@@ -77,6 +80,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::Internal => "internal",
             ErrorCode::StandardNotEnabled => "standard_not_enabled",
+            ErrorCode::DowngradeNotConfirmed => "downgrade_not_confirmed",
         }
     }
 
@@ -98,6 +102,7 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::Internal,
         ErrorCode::StandardNotEnabled,
+        ErrorCode::DowngradeNotConfirmed,
     ];
 }
 

@@ -62,6 +62,7 @@ pub mod open;
 #[cfg(feature = "openpgp")]
 pub mod openpgp;
 pub mod policy;
+pub mod preview;
 pub mod protect;
 pub mod report;
 pub mod rng;
@@ -82,8 +83,10 @@ pub use open::{open, sender_address, OpenOptions, Opened, OpenedAttachment, Open
 #[cfg(feature = "openpgp")]
 pub use openpgp::PgpEngine;
 pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};
+pub use preview::{preview, Blocked, Outcome, PlannedCopy, Preview, Toggle};
 pub use protect::{
-    plan, protect, Delivery, Message, MethodChoice, PlannedDelivery, ProtectOptions, Protected,
+    below_group_defaults, plan, protect, Delivery, Message, MethodChoice, PlannedDelivery,
+    ProtectOptions, Protected,
 };
 pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,

@@ -54,6 +54,12 @@ pub struct ProtectOptions {
     pub policy: Policy,
     /// The caller's clock: key validity, signing time.
     pub now: Time,
+    /// The help-desk group the message is sent for: its defaults in the policy
+    /// ([`crate::policy::GroupDefaults`]) are the least protection it may leave with unless
+    /// the agent confirms (`confirm_downgrade`).
+    pub group: Option<String>,
+    /// The agent agreed to send it less protected than the group's defaults.
+    pub confirm_downgrade: bool,
 }
 
 impl ProtectOptions {
@@ -67,6 +73,8 @@ impl ProtectOptions {
             encrypt_to_self: true,
             policy: Policy::default(),
             now,
+            group: None,
+            confirm_downgrade: false,
         }
     }
 
@@ -391,6 +399,67 @@ pub fn plan(
     Ok((groups, warnings))
 }
 
+/// How a planned message falls short of its group's defaults, the least protection the admin
+/// set for the group (`opts.group`): one sentence per shortfall, for the agent to confirm;
+/// empty without a group or when nothing falls short. Problem reports are not a shortfall
+/// (they carry no content).
+///
+/// Errors: `bad_input` for a group the policy does not have; `recipient_key_missing` when the
+/// group encrypts by default, the policy's fallback is `block` and a recipient has no usable
+/// key: turning Encrypt off is no way around a policy that blocks what it cannot encrypt.
+pub fn below_group_defaults(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    addresses: &Addresses,
+    opts: &ProtectOptions,
+    planned: &[PlannedDelivery],
+) -> Result<Vec<String>> {
+    let Some(name) = &opts.group else {
+        return Ok(Vec::new());
+    };
+    let defaults = opts.policy.groups.get(name).ok_or_else(|| {
+        Error::new(
+            ErrorCode::BadInput,
+            format!("The policy has no group \"{name}\"."),
+        )
+    })?;
+    let mut out = Vec::new();
+    if defaults.encrypt && !opts.encrypt {
+        if opts.policy.fallback == Fallback::Block {
+            let as_default = ProtectOptions {
+                encrypt: true,
+                ..opts.clone()
+            };
+            if let Err(e) = plan(ring, engines, addresses, &as_default) {
+                if e.code() == ErrorCode::RecipientKeyMissing {
+                    return Err(e);
+                }
+            }
+        }
+        out.push(format!(
+            "It would not be encrypted, although group {name} encrypts by default."
+        ));
+    } else if defaults.encrypt {
+        let plain: Vec<&str> = planned
+            .iter()
+            .filter(|p| !p.encrypt && p.problem.is_none())
+            .flat_map(|p| p.recipients.iter().map(String::as_str))
+            .collect();
+        if !plain.is_empty() {
+            out.push(format!(
+                "{} would get it unencrypted, although group {name} encrypts by default.",
+                plain.join(", ")
+            ));
+        }
+    }
+    if defaults.sign && !opts.sign {
+        out.push(format!(
+            "It would not be signed, although group {name} signs by default."
+        ));
+    }
+    Ok(out)
+}
+
 /// The message to protect: a complete RFC 5322 message or a composer draft.
 #[derive(Debug, Clone)]
 pub enum Message<'a> {
@@ -487,6 +556,16 @@ async fn protect_message(
         .filter(|(n, _)| !n.eq_ignore_ascii_case("bcc") && !n.eq_ignore_ascii_case("mime-version"))
         .collect();
     let (planned, warnings) = plan(ring, engines, &addresses, opts)?;
+    let shortfall = below_group_defaults(ring, engines, &addresses, opts, &planned)?;
+    if !shortfall.is_empty() && !opts.confirm_downgrade {
+        return Err(Error::new(
+            ErrorCode::DowngradeNotConfirmed,
+            format!(
+                "{} It was not sent: the agent has to confirm this.",
+                shortfall.join(" ")
+            ),
+        ));
+    }
 
     let mut deliveries = Vec::with_capacity(planned.len());
     for p in planned {

@@ -394,83 +394,131 @@ function fillComposerSelects() {
   if (policy.groups[g]) group.value = g;
 }
 
+/**
+ * What the agent asked for: the group's defaults until they change a toggle themselves. Kept
+ * apart from the checkboxes, so a toggle that was impossible for a moment (no recipient yet, a
+ * key missing) comes back on by itself when it is possible again: never a silent downgrade.
+ */
+const wanted = { sign: false, encrypt: false };
+
 function applyGroupDefaults() {
   const g = policy.groups[$("c-group").value] ?? {};
-  $("c-sign").checked = Boolean(g.sign);
-  $("c-encrypt").checked = Boolean(g.encrypt);
+  wanted.sign = Boolean(g.sign);
+  wanted.encrypt = Boolean(g.encrypt);
   const m = g.method ?? "auto";
   for (const r of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="c-method"]'))) r.checked = r.value === m;
   updateToggles();
 }
 
 function chosenMethod() {
-  return $q('input[name="c-method"]:checked')?.value ?? "auto";
+  return /** @type {"auto" | import("mailseal").Method} */ ($q('input[name="c-method"]:checked')?.value ?? "auto");
 }
 
 function addressesInput() {
   return { from: $("c-from").value, to: splitAddresses($("c-to").value), cc: splitAddresses($("c-cc").value) };
 }
 
-/** Enables / disables the Sign and Encrypt toggles and the method switch from ring.capabilities. */
+/** @returns {import("mailseal").ProtectOptions} what Send asks the package for. */
+function sendOptions() {
+  return { ...wanted, method: chosenMethod(), policy, group: $("c-group").value, encryptToSelf: true, confirmDowngrade: $("c-confirm").checked };
+}
+
+const METHOD_NAMES = { smime: "S/MIME", pgp: "OpenPGP" };
+
+/** One line per planned copy: who gets what. */
+function describeCopy(/** @type {import("mailseal").PlannedCopy} */ d) {
+  const how = d.problemReport
+    ? "a problem report instead of the message"
+    : [d.encrypted ? "encrypted" : "not encrypted", d.signed ? "signed" : "not signed"].join(", ") + (d.method === "none" ? "" : ` (${METHOD_NAMES[d.method]})`);
+  return `${d.to.join(", ")}${d.bcc ? " (Bcc)" : ""}: ${how}`;
+}
+
+let lastShortfall = "";
+
+/**
+ * Asks the package (ring.preview) what the toggles may do and what Send would do, and shows
+ * both: toggles with their reasons, and next to Send the copies, the reason it is blocked, or
+ * how it falls short of the group's defaults (then Send needs the agent's explicit consent).
+ */
 function updateToggles() {
   if (!state.ring) return;
-  const addr = addressesInput();
-  const why = [];
-  let caps;
+  let preview;
   try {
-    caps = state.ring.capabilities(addr, { policy });
+    preview = state.ring.preview(addressesInput(), { ...sendOptions(), confirmDowngrade: false });
   } catch (e) {
-    caps = { methods: [], canSign: false, canEncrypt: false, details: [describeError(e)] };
+    $("c-why").textContent = describeError(e);
+    $("c-send").setAttribute("aria-disabled", "true");
+    $("c-send").dataset.refused = describeError(e);
+    return;
   }
-  const byMethod = Object.fromEntries(caps.methods.map((m) => [m.method, m]));
-  const method = chosenMethod();
-  const scope = method === "auto" ? caps.methods : [byMethod[method]].filter(Boolean);
-  const recipients = addr.to.length + addr.cc.length;
-  const canSign = scope.some((m) => m.canSign);
-  const encryptAll = recipients > 0 && scope.some((m) => m.canEncrypt);
-  // With a fallback other than "block", encrypting is allowed when at least one recipient has a
-  // key: protect() then sends the others a problem report or plain mail, and says so.
-  const fallbackFor = scope.find((m) => m.canSign && m.missing.length < recipients);
-  const encryptSome = !encryptAll && policy.fallback !== "block" && recipients > 0 && Boolean(fallbackFor);
-  const canEncrypt = encryptAll || encryptSome;
-  const reason = (pick) => scope.map((m) => `${m.method === "smime" ? "S/MIME" : "OpenPGP"}: ${pick(m)}`).join("\n") || caps.details.join("\n");
-  const signWhy = canSign ? "Signing is possible" : reason((m) => m.signDetail ?? (m.canSign ? "ok" : "not possible"));
-  const fallbackText = policy.fallback === "problem_report" ? "get a problem report instead" : "get the message unencrypted";
-  const encWhy = encryptAll
-    ? "Encryption is possible for every recipient"
-    : encryptSome
-      ? `No key for ${fallbackFor.missing.join(", ")}: they ${fallbackText} (policy fallback)`
-      : recipients === 0
-        ? "Add a recipient first"
-        : reason((m) => (m.canEncrypt ? "ok" : m.encryptDetails.join(" ") || `missing keys: ${m.missing.join(", ")}`));
-  /** @type {[string, string, boolean, string][]} */
+  const why = [];
+  /** @type {[string, string, "sign" | "encrypt", import("mailseal").Toggle][]} */
   const toggles = [
-    ["c-sign", "l-sign", canSign, signWhy],
-    ["c-encrypt", "l-encrypt", canEncrypt, encWhy],
+    ["c-sign", "l-sign", "sign", preview.sign],
+    ["c-encrypt", "l-encrypt", "encrypt", preview.encrypt],
   ];
-  for (const [box, label, ok, text] of toggles) {
-    $(box).disabled = !ok;
-    if (!ok) $(box).checked = false;
-    $(label).title = text;
-    $(box).setAttribute("aria-description", text);
-    if (!ok || (box === "c-encrypt" && encryptSome)) why.push(text);
+  for (const [box, label, key, toggle] of toggles) {
+    const input = /** @type {HTMLInputElement} */ ($(box));
+    input.checked = wanted[key];
+    // Off and impossible: cannot be turned on. On and impossible stays on (and can be turned
+    // off): the outcome below says what sending would do.
+    input.disabled = !toggle.possible && !wanted[key];
+    $(label).title = toggle.reason;
+    input.setAttribute("aria-description", toggle.reason);
+    if (!toggle.possible || (key === "encrypt" && /fallback/.test(toggle.reason))) why.push(toggle.reason);
   }
-  for (const m of ["smime", "pgp"]) {
+  const byMethod = Object.fromEntries(preview.capabilities.methods.map((m) => [m.method, m]));
+  for (const m of /** @type {const} */ (["smime", "pgp"])) {
     const c = byMethod[m];
     const possible = Boolean(c && (c.canSign || c.canEncrypt));
     const radio = $q(`input[name="c-method"][value="${m}"]`);
     radio.disabled = !possible;
-    if (!possible && radio.checked) $q('input[name="c-method"][value="auto"]').checked = true;
+    if (!possible && radio.checked) {
+      $q('input[name="c-method"][value="auto"]').checked = true;
+      return updateToggles();
+    }
     $(`l-${m}`).title = possible
-      ? [`${m === "smime" ? "S/MIME" : "OpenPGP"} is possible`, ...(c?.keyNotes ?? [])].join("\n")
+      ? [`${METHOD_NAMES[m]} is possible`, ...(c?.keyNotes ?? [])].join("\n")
       : c ? [c.signDetail, ...c.encryptDetails].filter(Boolean).join("\n") : "not allowed by the policy";
   }
   $("c-why").textContent = why.join(" · ");
+  renderOutcome(preview);
+}
+
+function renderOutcome(/** @type {import("mailseal").Preview} */ preview) {
+  const box = $("c-outcome");
+  box.dataset.outcome = preview.outcome;
+  const shortfall = preview.shortfall.join(" ");
+  // A consent is for this shortfall only: anything else changes, the agent is asked again.
+  if (shortfall !== lastShortfall) $("c-confirm").checked = false;
+  lastShortfall = shortfall;
+  const items = [];
+  if (preview.outcome === "blocked") {
+    items.push(el("p", { class: "blocked", text: `Cannot be sent: ${preview.blocked?.detail ?? ""}` }));
+  } else {
+    items.push(el("p", { text: "Send will deliver:" }), el("ul", {}, ...preview.deliveries.map((d) => el("li", { text: describeCopy(d) }))));
+  }
+  if (preview.outcome === "confirm") {
+    items.push(el("p", { class: "shortfall", text: `Less protected than the group's defaults: ${shortfall}` }));
+  }
+  $("c-outcome-text").replaceChildren(...items);
+  $("l-confirm").hidden = preview.outcome !== "confirm";
+  // aria-disabled, not disabled: Send stays reachable with Tab, and pressing it says why not.
+  const refused = preview.outcome === "blocked" ? `Cannot be sent: ${preview.blocked?.detail ?? ""}` : preview.outcome === "confirm" && !$("c-confirm").checked ? "Confirm first that it may be sent less protected than the group's defaults." : "";
+  $("c-send").setAttribute("aria-disabled", String(Boolean(refused)));
+  $("c-send").dataset.refused = refused;
 }
 
 for (const id of ["c-from", "c-to", "c-cc"]) $(id).addEventListener("input", updateToggles);
 $("c-group").addEventListener("change", applyGroupDefaults);
 for (const r of document.querySelectorAll('input[name="c-method"]')) r.addEventListener("change", updateToggles);
+for (const key of /** @type {const} */ (["sign", "encrypt"])) {
+  $(`c-${key}`).addEventListener("change", () => {
+    wanted[key] = /** @type {HTMLInputElement} */ ($(`c-${key}`)).checked;
+    updateToggles();
+  });
+}
+$("c-confirm").addEventListener("change", updateToggles);
 
 function startReply(r) {
   const h = r.headers;
@@ -501,6 +549,10 @@ $("c-new").addEventListener("click", () => {
 $("compose").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   showError("");
+  if ($("c-send").getAttribute("aria-disabled") === "true") {
+    $("sent").replaceChildren(el("p", { class: "error", role: "alert", text: `Not sent: ${$("c-send").dataset.refused}` }));
+    return;
+  }
   const addr = addressesInput();
   const attachments = [];
   for (const f of $("c-files").files) {
@@ -511,7 +563,8 @@ $("compose").addEventListener("submit", async (ev) => {
   const inReplyTo = $("compose").dataset.inReplyTo;
   if (inReplyTo) draft.inReplyTo = inReplyTo;
   /** @type {import("mailseal").ProtectOptions} */
-  const opts = { sign: $("c-sign").checked, encrypt: $("c-encrypt").checked, method: chosenMethod(), policy, encryptToSelf: true };
+  // The package refuses what the preview called blocked, and a shortfall without consent.
+  const opts = sendOptions();
   let out;
   const box = $("sent");
   try {
@@ -520,6 +573,10 @@ $("compose").addEventListener("submit", async (ev) => {
     box.replaceChildren(el("p", { class: "error", role: "alert", text: `Not sent: ${describeError(e)}` }));
     return;
   }
+  // Sent: an empty composer, so nothing goes out twice by accident.
+  for (const id of ["c-to", "c-cc", "c-subject", "c-body", "c-files"]) /** @type {HTMLInputElement} */ ($(id)).value = "";
+  delete $("compose").dataset.inReplyTo;
+  applyGroupDefaults();
   const dec = new TextDecoder();
   box.replaceChildren(el("h3", { text: `Sent: ${out.deliveries.length} deliver${out.deliveries.length === 1 ? "y" : "ies"}` }));
   if (out.warnings.length) box.append(el("ul", { class: "warnings" }, ...out.warnings.map((w) => el("li", { text: w }))));
@@ -733,6 +790,7 @@ $("policy-form").addEventListener("submit", (ev) => {
   localStorage.setItem("mailseal-policy", JSON.stringify(policy));
   $("policy-msg").textContent = "Saved.";
   fillComposerSelects();
+  applyGroupDefaults();
   renderCheck();
 });
 

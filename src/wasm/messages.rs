@@ -1,5 +1,5 @@
-//! `protect`, `open`, `ring.capabilities` and `ring.plan` for JavaScript: argument checks and
-//! conversions only; the flow lives in `crate::protect` / `crate::open`.
+//! `protect`, `open`, `ring.capabilities`, `ring.preview` and `ring.check` for JavaScript:
+//! argument checks and conversions only; the flow lives in `crate::protect` / `crate::open`.
 
 use js_sys::{Array, Date, Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -14,6 +14,7 @@ use crate::engine;
 use crate::mime::{Draft, DraftAttachment};
 use crate::open::{open_async, OpenOptions};
 use crate::policy::Policy;
+use crate::preview::preview;
 use crate::protect::{protect_async, Message, MethodChoice, ProtectOptions};
 use crate::rng::os_rng;
 use crate::secret::SecretBytes;
@@ -35,6 +36,10 @@ export interface Draft {
 export interface ProtectOptions extends TimeOptions {
   sign: boolean; encrypt: boolean; method?: "auto" | Method;
   protectHeaders?: boolean; encryptToSelf?: boolean; policy?: Policy;
+  /** The policy group the message is sent for: its defaults are the least protection it may leave with. */
+  group?: string;
+  /** The agent agreed to send it less protected than the group's defaults (Preview.shortfall). */
+  confirmDowngrade?: boolean;
 }
 export interface AddressesInput { from: string; to?: string | string[]; cc?: string | string[]; bcc?: string | string[]; }
 export interface CapabilityOptions extends TimeOptions { policy?: Policy; }
@@ -138,6 +143,21 @@ impl JsKeyring {
         convert::to_js_value(&caps)
     }
 
+    /// `preview({ from, to, cc?, bcc? }, { sign, encrypt, method?, policy?, group?, ... })` →
+    /// the composer's toggles with their reasons and what Send would do with these options:
+    /// the copies, or why it is blocked, or how it falls short of the group's defaults.
+    #[wasm_bindgen(unchecked_return_type = "Preview")]
+    pub fn preview(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AddressesInput")] addresses: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ProtectOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let addresses = addresses_from(&addresses)?;
+        let options = protect_options(&required_object(opts, "The options")?)?;
+        let engines = engine::all();
+        convert::to_js_value(&preview(self.inner(), &engines, &addresses, &options))
+    }
+
     /// `check({ addresses }, { policy?, now? })` → the admin's readiness self-check: which of
     /// the desk's addresses can sign / decrypt with which method, trust anchors, expiring keys.
     #[wasm_bindgen(unchecked_return_type = "Readiness")]
@@ -185,6 +205,8 @@ fn protect_options(opts: &Option<Object>) -> Result<ProtectOptions, JsValue> {
     options.protect_headers = convert::opt_bool(opts, "protectHeaders")?;
     options.encrypt_to_self = convert::opt_bool(opts, "encryptToSelf")?.unwrap_or(true);
     options.policy = policy(opts)?;
+    options.group = convert::opt_string(opts, "group")?;
+    options.confirm_downgrade = convert::opt_bool(opts, "confirmDowngrade")?.unwrap_or(false);
     Ok(options)
 }
 

@@ -225,19 +225,83 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.match(await page.textContent("#sent .warnings"), /nobody@example\.net/);
     assert.equal(await page.locator("#sent pre.mime").count(), 2);
 
-    // A send that cannot work says why, next to the composer (block: no key for nobody@).
+    // A send that cannot work says why, next to Send, and Send is off (block: no key for
+    // nobody@); protect() itself refuses it too (tests/group_defaults.rs).
     await page.click("#tab-admin");
     await page.selectOption("#p-fallback", "block");
     await page.click("#policy-form button[type=submit]");
     await page.click("#tab-agent");
+    await page.selectOption("#c-group", "Security");
     await page.fill("#c-to", "nobody@example.net");
-    await page.evaluate(() => {
-      const box = document.getElementById("c-encrypt");
-      box.disabled = false; // as if the toggle were stale: protect() itself refuses
-      box.checked = true;
-    });
+    assert.equal(await page.isChecked("#c-encrypt"), true, "the group's default stays asked for");
+    assert.equal(await page.getAttribute("#c-send", "aria-disabled"), "true");
+    assert.match(await page.textContent("#c-outcome"), /Cannot be sent: No usable encryption key for nobody@example\.net/);
+    // Send stays reachable; pressing it sends nothing and says why.
+    await page.$eval("#c-send", (b) => b.click());
+    assert.match(await page.textContent("#sent .error"), /Not sent: Cannot be sent: .*nobody@example\.net/);
+    await page.context().close();
+  });
+
+  test("no silent downgrade: the group's Encrypt comes back with the key, block blocks, less needs consent", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    const outcome = () => page.textContent("#c-outcome");
+    await page.selectOption("#c-group", "Security"); // signs and encrypts by default
+    await page.selectOption("#c-from", "alice@example.org");
+    // No key for pgp-ed@ yet: Encrypt stays asked for, and under "block" Send is off, saying why.
+    await page.fill("#c-to", "pgp-ed@example.org");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    assert.equal(await page.getAttribute("#c-send", "aria-disabled"), "true");
+    assert.match(await outcome(), /Cannot be sent: .*pgp-ed@example\.org/);
+    // Turning Encrypt off is no way around "block".
+    await page.uncheck("#c-encrypt");
+    assert.equal(await page.getAttribute("#c-send", "aria-disabled"), "true");
+    assert.match(await outcome(), /Cannot be sent: .*pgp-ed@example\.org/);
+    // (Off and impossible, it cannot be turned on again; the group's defaults can.)
+    assert.equal(await page.isDisabled("#c-encrypt"), true);
+    await page.selectOption("#c-group", "Billing");
+    await page.selectOption("#c-group", "Security");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    // An empty To on the way (the review's trigger) does not turn it off for good either.
+    await page.fill("#c-to", "");
+    await page.fill("#c-to", "pgp-ed@example.org");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+
+    // The admin imports the key: back in the composer, Encrypt is on and Send goes encrypted.
+    await page.click("#tab-admin");
+    await page.setInputFiles("#import-file", { name: "pgp-ed.pub.asc", mimeType: "text/plain", buffer: readFileSync(join(KEYS, "pgp-ed.pub.asc")) });
+    await page.waitForFunction(() => /imported 1 key/.test(document.getElementById("import-msg").textContent), null, { timeout: 30_000 });
+    await page.click("#tab-agent");
+    await page.fill("#c-to", "pgp-ed@example.org");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    assert.equal(await page.isChecked("#c-sign"), true);
+    assert.equal(await page.getAttribute("#c-send", "aria-disabled"), "false");
+    assert.match(await outcome(), /pgp-ed@example\.org: encrypted, signed \(OpenPGP\)/);
+
+    // Less than the group's defaults needs the agent's explicit consent, and only for that.
+    await page.uncheck("#c-encrypt");
+    assert.match(await outcome(), /Less protected than the group's defaults: It would not be encrypted/);
+    assert.equal(await page.getAttribute("#c-send", "aria-disabled"), "true");
+    assert.equal(await page.isVisible("#c-confirm"), true);
+    await page.check("#c-confirm");
+    assert.equal(await page.getAttribute("#c-send", "aria-disabled"), "false");
+    await page.uncheck("#c-sign"); // another shortfall: asked again
+    assert.equal(await page.isChecked("#c-confirm"), false);
+    assert.equal(await page.getAttribute("#c-send", "aria-disabled"), "true");
+    await page.check("#c-sign");
+    await page.check("#c-confirm");
+    await page.fill("#c-subject", "Plain on purpose");
+    await page.fill("#c-body", "Nothing secret.");
     await page.click("#c-send");
-    assert.match(await page.textContent("#sent .error"), /Not sent: .*nobody@example\.net.*\[recipient_key_missing\]/);
+    const rows = page.locator("#sent table.deliveries tbody tr");
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.first().locator("td").allTextContents(), ["pgp-ed@example.org", "pgp", "yes", "no", "no"]);
+    // Sent: the composer is empty again and back at the group's defaults.
+    assert.equal(await page.inputValue("#c-to"), "");
+    assert.equal(await page.inputValue("#c-body"), "");
+    assert.equal(await page.isChecked("#c-encrypt"), true);
+    assert.equal(await page.isChecked("#c-confirm"), false);
+    assert.deepEqual(page.errors, []);
     await page.context().close();
   });
 
@@ -272,9 +336,14 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.equal(await opened.locator(".attachments a").getAttribute("download"), "reset-steps.txt");
     await page.screenshot({ path: join(ARTIFACTS, "agent-sent.png"), fullPage: true });
 
-    // The same reply with the switch on OpenPGP: PGP/MIME, opened again as signed and encrypted.
+    // Sent: the composer is empty (nothing goes out twice by accident). The same reply again
+    // with the switch on OpenPGP: PGP/MIME, opened again as signed and encrypted.
+    assert.equal(await page.inputValue("#c-to"), "");
+    await article(page, "01").getByRole("button", { name: "Reply" }).click();
+    await page.selectOption("#c-group", "Security");
     await page.check("input[name=c-method][value=pgp]");
     assert.equal(await page.isChecked("#c-encrypt"), true);
+    await page.setInputFiles("#c-files", { name: "reset-steps.txt", mimeType: "text/plain", buffer: Buffer.from("1. open the app\n2. scan the code\n") });
     await page.click("#c-send");
     await page.waitForFunction(() => document.querySelectorAll("#outbox li[data-outbox]").length === 2);
     assert.deepEqual(await page.locator("#sent table.deliveries tbody tr td").allTextContents(), ["carol@example.com", "pgp", "yes", "yes", "no"]);

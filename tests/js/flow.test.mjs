@@ -142,6 +142,46 @@ describe("errors and capabilities", () => {
   });
 });
 
+describe("preview: what Send would do, and the group's defaults as the floor", () => {
+  const policy = { fallback: "send_plain", groups: { Security: { sign: true, encrypt: true } } };
+  const addresses = { from: "alice@example.org", to: ["bob@example.org", "zed@example.org"] };
+
+  test("a plain copy to a recipient without a key is a shortfall the agent confirms", async () => {
+    const desk = ringWith("alice.sec.asc", "bob.pub.asc");
+    const opts = { sign: true, encrypt: true, policy, group: "Security", now };
+    const p = desk.preview(addresses, opts);
+    assert.equal(p.outcome, "confirm");
+    assert.deepEqual(p.shortfall, ["zed@example.org would get it unencrypted, although group Security encrypts by default."]);
+    assert.deepEqual(
+      p.deliveries.map((d) => [d.to.join(), d.method, d.encrypted, d.signed]).sort(),
+      [["bob@example.org", "pgp", true, true], ["zed@example.org", "pgp", false, true]],
+    );
+    assert.equal(p.encrypt.possible, true);
+    assert.match(p.encrypt.reason, /zed@example\.org: they get the message unencrypted/);
+    await rejectsCode(() => protect(desk, { ...draft, to: addresses.to }, opts), "downgrade_not_confirmed");
+    const sent = await protect(desk, { ...draft, to: addresses.to }, { ...opts, confirmDowngrade: true });
+    assert.equal(sent.deliveries.length, 2);
+  });
+
+  test("blocked says why, with the code protect would throw", () => {
+    const desk = ringWith("alice.sec.asc", "bob.pub.asc");
+    const p = desk.preview(addresses, { sign: true, encrypt: false, policy: { ...policy, fallback: "block" }, group: "Security", now });
+    assert.equal(p.outcome, "blocked");
+    assert.equal(p.blocked.code, "recipient_key_missing");
+    assert.match(p.blocked.detail, /zed@example\.org/);
+    assert.deepEqual(p.deliveries, []);
+  });
+
+  test("bad arguments are bad_input", () => {
+    const desk = ringWith("alice.sec.asc");
+    throwsCode(() => desk.preview(addresses, undefined), "bad_input");
+    throwsCode(() => desk.preview(addresses, { sign: true }), "bad_input");
+    throwsCode(() => desk.preview("alice@example.org", { sign: true, encrypt: true }), "bad_input");
+    const unknown = desk.preview(addresses, { sign: true, encrypt: true, policy, group: "Nope", now });
+    assert.equal(unknown.blocked.code, "bad_input");
+  });
+});
+
 describe("readiness check", () => {
   test("says who can sign and decrypt, and what is missing", () => {
     const ring = ringWith("alice.sec.asc", "bob.pub.asc");

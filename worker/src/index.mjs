@@ -26,6 +26,7 @@ const CLIENT_CODES = new Map([
   ["too_large", 413],
   ["recipient_key_missing", 422],
   ["sender_key_missing", 422],
+  ["downgrade_not_confirmed", 422],
   ["certificate_missing", 422],
   ["key_not_found", 404],
 ]);
@@ -210,7 +211,11 @@ async function handleProtect(request, env, cfg) {
       throw new HttpError(403, "relay_refused", "Only mail from a service address (SERVICE_ADDRESSES) is relayed.");
     }
   }
-  const out = await protect(ring, body, { sign, encrypt, method, policy });
+  // ?group=NAME holds the message to that policy group's defaults (the library refuses less
+  // unless ?confirm_downgrade=1), as the composer does.
+  const group = url.searchParams.get("group") ?? undefined;
+  const confirmDowngrade = bool(url.searchParams.get("confirm_downgrade"), false);
+  const out = await protect(ring, body, { sign, encrypt, method, policy, group, confirmDowngrade });
   const ms = Date.now() - t0;
   const deliveries = out.deliveries.map((d) => ({
     to: d.to,

@@ -65,6 +65,24 @@ describe("POST /v1/protect: one notification, recipients with an S/MIME cert, a 
     }
   });
 
+  test("?group=confidential: less than the group's defaults needs confirm_downgrade; block still blocks", async () => {
+    const res = await post("/v1/protect?group=confidential&fallback=send_plain", notification);
+    assert.equal(res.status, 422);
+    const body = await res.json();
+    assert.equal(body.error, "downgrade_not_confirmed");
+    assert.match(body.message, /nobody@example\.net would get it unencrypted/);
+
+    const confirmed = await post("/v1/protect?group=confidential&fallback=send_plain&confirm_downgrade=1", notification);
+    assert.equal(confirmed.status, 200);
+    const plain = byTo((await confirmed.json()).deliveries)["nobody@example.net"];
+    assert.ok(plain && !plain.encrypted, "the confirmed plain copy");
+
+    // Encrypt off is no way around "block" for a recipient without a key.
+    const off = await post("/v1/protect?group=confidential&fallback=block&encrypt=false&confirm_downgrade=1", notification);
+    assert.equal(off.status, 422);
+    assert.equal((await off.json()).error, "recipient_key_missing");
+  });
+
   test("the configured fallback (problem_report in wrangler.toml) → a problem report without content", async () => {
     const res = await post("/v1/protect", notification);
     assert.equal(res.status, 200);

@@ -1,7 +1,7 @@
 // Compile-only check that the published .d.ts offers the JS contract to TypeScript users.
 // `make test-types` runs tsc on this file; nothing here is executed.
 import init, { Keyring, initSync, isMailsealError, open, protect, version } from "mailseal";
-import type { Capabilities, Draft, ErrorCode, Opened, Policy, Protected, Readiness } from "mailseal";
+import type { Capabilities, Draft, ErrorCode, Opened, Outcome, PlannedCopy, Policy, Preview, Protected, Readiness } from "mailseal";
 
 export async function contract(bytes: Uint8Array, password: string): Promise<void> {
   await init();
@@ -50,6 +50,14 @@ export async function contract(bytes: Uint8Array, password: string): Promise<voi
   void canEncrypt;
   const ready: Readiness = ring.check({ addresses: ["desk@example.com"] }, { now: new Date() });
   void ready.expiring;
+  const preview: Preview = ring.preview({ from: "desk@example.com", to: ["a@example.com"] }, { sign: true, encrypt: true, policy, group: "Security" });
+  const outcome: Outcome = preview.outcome;
+  const shortfall: string[] = preview.shortfall;
+  const blockedCode: ErrorCode | undefined = preview.blocked?.code;
+  const copies: PlannedCopy[] = preview.deliveries;
+  const toggle: boolean = preview.encrypt.possible && preview.sign.possible;
+  void [outcome, shortfall, blockedCode, copies, toggle];
+  await protect(ring, bytes, { sign: true, encrypt: false, group: "Security", confirmDowngrade: true });
 }
 
 // Errors: the guard narrows `unknown` to MailsealError, whose `code` is the ErrorCode union.
