@@ -525,3 +525,37 @@ fn pkcs8_with_absurd_kdf_cost_is_refused() {
         assert_eq!(err.code(), ErrorCode::TooLarge, "case {i}: {err}");
     }
 }
+
+#[test]
+fn the_list_says_where_each_keys_standing_comes_from() {
+    let mut ring = Keyring::new();
+    let import = |ring: &mut Keyring, file: &str, trusted: bool| {
+        ring.import(fixture(file), &opts(None, trusted), NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    import(&mut ring, "keys/root-ca.crt.pem", true);
+    import(&mut ring, "keys/intermediate-ca.crt.pem", false);
+    let alice = import(&mut ring, "keys/alice-rsa2048.crt.pem", false);
+    // bob's certificate is from another CA, whose certificates are not in this keyring.
+    let bob = import(&mut ring, "smime/bob.crt", false);
+    let verified = import(&mut ring, "keys/pgp-ed.pub.asc", true);
+    let present = import(&mut ring, "keys/pgp-rsa.pub.asc", false);
+    let trust_of = |id: &str| ring.get(id, NOW).expect("listed").trust;
+    let list = ring.list(NOW);
+    let anchor = list
+        .iter()
+        .find(|k| k.is_ca && k.trusted)
+        .expect("the root");
+    let intermediate = list
+        .iter()
+        .find(|k| k.is_ca && !k.trusted)
+        .expect("the intermediate");
+    assert_eq!(anchor.trust, mailseal::Trust::Anchor);
+    assert_eq!(intermediate.trust, mailseal::Trust::Chained);
+    assert_eq!(trust_of(&alice[0].id), mailseal::Trust::Chained);
+    assert_eq!(trust_of(&bob[0].id), mailseal::Trust::Unverified);
+    assert_eq!(trust_of(&verified[0].id), mailseal::Trust::Verified);
+    assert_eq!(trust_of(&present[0].id), mailseal::Trust::Unverified);
+    let json = serde_json::to_value(anchor).expect("serializes");
+    assert_eq!(json["trust"], "anchor");
+}

@@ -141,6 +141,28 @@ pub struct KeyInfo {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub conflicts: Vec<String>,
+    /// Where the key's standing comes from, for the admin's trust column ([`Trust`]).
+    #[serde(default)]
+    pub trust: Trust,
+}
+
+/// A key's standing in the keyring, as the admin's list shows it: what `trusted` means for its
+/// kind, and for S/MIME certificates whether a valid path leads to an anchor.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trust {
+    /// An S/MIME trust anchor (imported as trusted).
+    Anchor,
+    /// An S/MIME certificate with a valid path to an anchor of the keyring.
+    Chained,
+    /// An OpenPGP key the admin verified (imported as trusted).
+    Verified,
+    /// Present, but nothing vouches for it: an S/MIME certificate without a valid path to an
+    /// anchor (none, an expired CA on it, or one outside a CA's constraints), or an OpenPGP
+    /// key nobody verified. Signatures by it are not `valid`.
+    #[default]
+    Unverified,
 }
 
 /// Options for [`Keyring::import`].
@@ -389,7 +411,15 @@ impl Keyring {
 
     /// Every key, evaluated at `now`, with the keys each one conflicts with.
     pub fn list(&self, now: Time) -> Vec<KeyInfo> {
-        let mut infos: Vec<KeyInfo> = self.entries.iter().map(|e| e.info(now)).collect();
+        let mut infos: Vec<KeyInfo> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let mut info = e.info(now);
+                info.trust = self.trust_of(e, now);
+                info
+            })
+            .collect();
         let conflicts = conflict::find(&infos);
         conflict::annotate(&mut infos, &conflicts);
         infos
@@ -588,6 +618,26 @@ impl Keyring {
     #[cfg(feature = "openpgp")]
     pub(crate) fn pgp_by_fingerprint(&self, fingerprint: &[u8]) -> Option<&PgpEntry> {
         self.pgp_entries().find(|e| e.has_fingerprint(fingerprint))
+    }
+
+    fn trust_of(&self, entry: &Entry, now: Time) -> Trust {
+        #[cfg(not(feature = "smime"))]
+        let _ = now;
+        match entry {
+            #[cfg(feature = "smime")]
+            Entry::Smime(e) if e.trusted() => Trust::Anchor,
+            #[cfg(feature = "smime")]
+            Entry::Smime(e) => {
+                match crate::smime::chain::validate(e.certificate(), &[], self, now) {
+                    crate::smime::chain::ChainVerdict::Trusted => Trust::Chained,
+                    _ => Trust::Unverified,
+                }
+            }
+            #[cfg(feature = "openpgp")]
+            Entry::Pgp(e) if e.trusted() => Trust::Verified,
+            #[cfg(feature = "openpgp")]
+            Entry::Pgp(_) => Trust::Unverified,
+        }
     }
 
     /// Certificates (leaf excluded) that chain `leaf` towards a root, from the keyring.

@@ -38,7 +38,7 @@ use rsa::traits::PublicKeyParts;
 
 use crate::bytes::find;
 use crate::error::{Error, ErrorCode, Result};
-use crate::keys::{KeyInfo, KeyKind, KeyStatus, OnUse, StoredKey};
+use crate::keys::{KeyInfo, KeyKind, KeyStatus, OnUse, StoredKey, Trust};
 use crate::rng::Rng;
 use crate::secret::SecretBytes;
 use crate::time::Time;
@@ -230,6 +230,7 @@ impl PgpEntry {
                 .map(|k| hex::encode_upper(k.key_id))
                 .collect(),
             conflicts: Vec::new(),
+            trust: Trust::Unverified,
         }
     }
 

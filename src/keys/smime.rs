@@ -17,7 +17,7 @@ use x509_cert::ext::pkix::{
 use x509_cert::Certificate;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::keys::{KeyInfo, KeyKind, KeyStatus, OnUse, StoredKey};
+use crate::keys::{KeyInfo, KeyKind, KeyStatus, OnUse, StoredKey, Trust};
 use crate::rng::Rng;
 use crate::secret::SecretBytes;
 use crate::time::Time;
@@ -417,6 +417,7 @@ impl SmimeEntry {
             is_ca: self.is_ca(),
             key_ids: vec![hex::encode_upper(tbs.serial_number.as_bytes())],
             conflicts: Vec::new(),
+            trust: Trust::Unverified,
         }
     }
 

@@ -17,7 +17,7 @@
 
 mod algorithms;
 mod ber;
-mod chain;
+pub(crate) mod chain;
 mod constraints;
 mod decrypt;
 mod encrypt;
