@@ -377,7 +377,8 @@ pub fn check(
     {
         details.push(
             "No S/MIME trust anchor is configured: no S/MIME signature can be shown as valid. \
-             Import the issuing CA certificates with trusted: true."
+             Import the certificate of the CA that issues your correspondents' certificates \
+             and mark it as trusted."
                 .to_string(),
         );
     }

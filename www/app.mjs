@@ -112,6 +112,8 @@ async function importDemoKeys(ring) {
 }
 
 function showView(name) {
+  // The agent and admin views need an open keyring: without one, the way is setup or unlock.
+  if ((name === "agent" || name === "admin") && !state.ring) return;
   for (const id of ["setup", "unlock", "agent", "admin"]) $(id).hidden = id !== name;
   $("nav").hidden = !(name === "agent" || name === "admin");
   $("tab-agent").setAttribute("aria-pressed", String(name === "agent"));
@@ -200,39 +202,91 @@ async function loadArticles() {
   }
 }
 
-/** The status icons for one opened message: [kind, state, css class, label]. */
+/**
+ * Status icons as inline SVG (emoji render as empty boxes without an emoji font): 24×24 strokes
+ * in currentColor, hidden from screen readers (the text beside them says it).
+ */
+const ICONS = {
+  lock: "M6 11h12v9H6z M8.5 11V8a3.5 3.5 0 0 1 7 0v3",
+  check: "M4 12.5l5 5L20 6.5",
+  cross: "M6 6l12 12M18 6L6 18",
+  warn: "M12 3L22 20H2z M12 9.5v5 M12 17.2v.6",
+  question: "M12 21a9 9 0 1 0 0-18a9 9 0 0 0 0 18z M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.7.3-1 .9-1 1.7 M12 16.8v.6",
+  clock: "M12 21a9 9 0 1 0 0-18a9 9 0 0 0 0 18z M12 7v5.5l3.5 2",
+  stop: "M12 21a9 9 0 1 0 0-18a9 9 0 0 0 0 18z M5.6 5.6l12.8 12.8",
+  half: "M12 21a9 9 0 1 0 0-18a9 9 0 0 0 0 18z M12 3v18 M12 7h5 M12 11h6.5 M12 15h6",
+  mail: "M3 6h18v12H3z M3 6l9 7l9-7",
+  clip: "M16.5 7.5l-7 7a2 2 0 0 0 2.8 2.8l7.2-7.2a4 4 0 0 0-5.7-5.7L6.6 11.6a6 6 0 0 0 8.5 8.5L20 15.2",
+};
+
+/** @param {keyof typeof ICONS} name */
+function icon(name) {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(NS, "svg");
+  for (const [k, v] of Object.entries({ viewBox: "0 0 24 24", width: "1em", height: "1em", class: "icon", "aria-hidden": "true", focusable: "false" })) svg.setAttribute(k, v);
+  const path = document.createElementNS(NS, "path");
+  for (const [k, v] of Object.entries({ d: ICONS[name], fill: "none", stroke: "currentColor", "stroke-width": "2", "stroke-linecap": "round", "stroke-linejoin": "round" })) path.setAttribute(k, v);
+  svg.append(path);
+  return svg;
+}
+
+/** The status badges for one opened message: [kind, state, css class, icon, label]. */
 function badgesFor(r) {
+  /** @type {[string, string, string, keyof typeof ICONS, string][]} */
   const out = [];
   const e = r.encryption;
-  if (e.state === "decrypted") out.push(["encryption", "decrypted", "ok", "🔒 Encrypted for you"]);
-  else if (e.state === "no_key") out.push(["encryption", "no_key", "bad", "🚫 Cannot decrypt"]);
-  else if (e.state === "failed") out.push(["encryption", "failed", "bad", "⚠️ Decryption failed"]);
-  else out.push(["encryption", "none", "info", "✉️ Not encrypted"]);
+  if (e.state === "decrypted") out.push(["encryption", "decrypted", "ok", "lock", "Encrypted for you"]);
+  else if (e.state === "no_key") out.push(["encryption", "no_key", "bad", "stop", "Cannot decrypt"]);
+  else if (e.state === "failed") out.push(["encryption", "failed", "bad", "warn", "Decryption failed"]);
+  else out.push(["encryption", "none", "info", "mail", "Not encrypted"]);
   const s = r.signature;
+  /** @type {Record<string, [string, keyof typeof ICONS, string]>} */
   const labels = {
-    valid: s.scope === "partial" ? ["warn", "◐ Partially signed"] : ["ok", "✅ Signature verified"],
-    invalid: ["bad", "❌ Verification failed"],
-    unknown_signer: ["warn", "❓ Unknown signer"],
-    untrusted: ["warn", "⚠️ Untrusted signer"],
-    expired: ["bad", "⌛ Signer's key expired"],
-    not_yet_valid: ["bad", "⌛ Signer's key not valid yet"],
-    revoked: ["bad", "⛔ Signer's key revoked"],
-    sender_mismatch: ["bad", "⚠️ Sender mismatch"],
+    valid: s.scope === "partial" ? ["warn", "half", "Partially signed"] : ["ok", "check", "Signature verified"],
+    invalid: ["bad", "cross", "Verification failed"],
+    unknown_signer: ["warn", "question", "Unknown signer"],
+    untrusted: ["warn", "warn", "Untrusted signer"],
+    expired: ["bad", "clock", "Signer's key expired"],
+    not_yet_valid: ["bad", "clock", "Signer's key not valid yet"],
+    revoked: ["bad", "stop", "Signer's key revoked"],
+    sender_mismatch: ["bad", "warn", "Sender mismatch"],
   };
   if (s.state !== "none") {
-    const [cls, label] = labels[s.state] ?? ["warn", s.state];
+    const [cls, ic, label] = labels[s.state] ?? ["warn", "warn", s.state];
     const st = s.state === "valid" && s.scope === "partial" ? "partial" : s.state;
-    out.push(["signature", st, cls, label]);
-    if (s.scope === "partial" && s.state !== "valid") out.push(["scope", "partial", "warn", "◐ Partially signed"]);
+    out.push(["signature", st, cls, ic, label]);
+    if (s.scope === "partial" && s.state !== "valid") out.push(["scope", "partial", "warn", "half", "Partially signed"]);
   } else if (s.scope === "partial") {
     // A signed part inside an unsigned message: the message as a whole is not signed.
-    out.push(["signature", "partial", "warn", "◐ Partially signed"]);
+    out.push(["signature", "partial", "warn", "half", "Partially signed"]);
   } else if (s.detail) {
-    out.push(["signature", "none", "warn", "⚠️ Not signed (see details)"]);
+    out.push(["signature", "none", "warn", "warn", "Not signed (see details)"]);
   } else {
-    out.push(["signature", "none", "info", "Not signed"]);
+    out.push(["signature", "none", "info", "mail", "Not signed"]);
   }
   return out;
+}
+
+/**
+ * What must not be missed about a message, set apart above its body: a failed or refused
+ * verdict (the content is shown muted, as not to be acted on), or a message only partly signed
+ * (nothing shown is vouched for). `null` when nothing needs it.
+ * @returns {{ level: "bad" | "warn", title: string, detail: string } | null}
+ */
+function verdictBanner(r) {
+  const e = r.encryption;
+  const s = r.signature;
+  if (e.state === "failed" || e.state === "no_key") {
+    return { level: "bad", title: e.state === "no_key" ? "This message is not encrypted for any key here." : "This message could not be decrypted.", detail: e.detail ?? "" };
+  }
+  const refused = { invalid: "Its signature does not verify: it was changed after signing, or the signature is forged.", sender_mismatch: "It was not signed by the sender it shows.", revoked: "It was signed with a revoked key.", expired: "It was signed with a key that had expired.", not_yet_valid: "It was signed with a key that was not valid yet." };
+  if (s.state in refused) {
+    return { level: "bad", title: "Do not trust this message.", detail: [refused[s.state], s.detail].filter(Boolean).join(" ") };
+  }
+  if (s.scope === "partial") {
+    return { level: "warn", title: "Only part of this message is signed.", detail: "Nothing below is vouched for by a signature: text outside the signed part may have been added by anyone." };
+  }
+  return null;
 }
 
 function detailRows(r, kind) {
@@ -252,8 +306,9 @@ function detailRows(r, kind) {
     ["State", s.state],
     ["Scope", s.scope ?? "—"],
     ["Method", s.method ?? "—"],
-    ["Signer", s.signer?.emails?.join(", ") || "—"],
-    ["Signer key id", s.signer?.keyId ?? "—"],
+    // Who signed is only said when the signature verified; otherwise it is a claim.
+    ["Signer", s.state === "valid" ? s.signer?.emails?.join(", ") || "—" : "— (not verified)"],
+    [s.state === "valid" ? "Signer key id" : "Claimed key id", s.signer?.keyId ?? "—"],
     ["Digest", s.digest ?? "—"],
     ["Signed at", s.signedAt ?? "—"],
     ["Detail", s.detail ?? "—"],
@@ -304,10 +359,10 @@ async function renderOpened(raw, title, { replyable = true } = {}) {
   }
   const h = r.headers;
   const badges = el("div", { class: "badges", role: "group", "aria-label": "Security status" });
-  for (const [kind, st, cls, label] of badgesFor(r)) {
+  for (const [kind, st, cls, ic, label] of badgesFor(r)) {
     const rows = detailRows(r, kind === "scope" ? "signature" : kind);
     const tip = rows.map(([k, v]) => `${k}: ${v}`).join("\n");
-    const b = el("button", { type: "button", class: `badge ${cls}`, title: tip, text: label, dataset: { kind, state: st } });
+    const b = el("button", { type: "button", class: `badge ${cls}`, title: tip, dataset: { kind, state: st } }, icon(ic), ` ${label}`);
     b.addEventListener("click", () => showDetails(r, kind === "scope" ? "signature" : kind));
     badges.append(b);
   }
@@ -335,11 +390,20 @@ async function renderOpened(raw, title, { replyable = true } = {}) {
     ),
     el("p", { class: "hint", text: title }),
   );
+  const banner = verdictBanner(r);
+  if (banner) {
+    art.dataset.verdict = banner.level;
+    art.append(el("div", { class: `verdict ${banner.level}`, role: "note", "aria-label": "Security verdict" }, el("strong", {}, icon(banner.level === "bad" ? "stop" : "half"), ` ${banner.title}`), el("p", { text: banner.detail })));
+  }
   if (r.warnings.length) art.append(el("ul", { class: "warnings" }, ...r.warnings.map((w) => el("li", { text: w }))));
-  if (r.html) art.append(el("p", { class: "hint", text: "HTML body: scripts and remote content (images, fonts, styles from the web) are blocked." }), htmlFrame(r.html));
-  else if (r.text) art.append(el("div", { class: "body", text: r.text }));
+  // Content under a verdict is muted and labelled, so it is not read as the sender's word.
+  const content = el("div", { class: banner ? `content ${banner.level === "bad" ? "quarantined" : "unsigned-part"}` : "content" });
+  if (banner) content.append(el("p", { class: "content-label", text: banner.level === "bad" ? "Content of a message that failed its check:" : "Not covered by a signature:" }));
+  if (r.html) content.append(el("p", { class: "hint", text: "HTML body: scripts and remote content (images, fonts, styles from the web) are blocked." }), htmlFrame(r.html));
+  else if (r.text) content.append(el("div", { class: "body", text: r.text }));
+  if (content.childElementCount > (banner ? 1 : 0)) art.append(content);
   if (r.attachments.length) {
-    const list = el("p", { class: "attachments" }, "📎 ");
+    const list = el("p", { class: "attachments" }, icon("clip"), " ");
     for (const a of r.attachments) {
       const url = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (a.data)], { type: a.contentType }));
       list.append(el("a", { href: url, download: a.filename || "attachment", text: `${a.filename || "attachment"} (${a.data.length} bytes)` }));
@@ -519,6 +583,16 @@ for (const key of /** @type {const} */ (["sign", "encrypt"])) {
   });
 }
 $("c-confirm").addEventListener("change", updateToggles);
+const redrawKeys = () => {
+  keyRows = KEY_PAGE;
+  drawKeys();
+};
+$("key-search").addEventListener("input", redrawKeys);
+for (const id of ["key-kind", "key-filter", "key-sort"]) $(id).addEventListener("change", redrawKeys);
+$("key-more").addEventListener("click", () => {
+  keyRows += KEY_PAGE;
+  drawKeys();
+});
 
 function startReply(r) {
   const h = r.headers;
@@ -583,7 +657,7 @@ $("compose").addEventListener("submit", async (ev) => {
   const table = el("table", { class: "deliveries" }, el("thead", {}, el("tr", {}, ...["to", "method", "signed", "encrypted", "problem report"].map((t) => el("th", { text: t })))));
   const tbody = el("tbody");
   table.append(tbody);
-  box.append(table);
+  box.append(el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Delivery table" }, table));
   for (const d of out.deliveries) {
     const id = `m${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     state.outbox.push({ id, subject: draft.subject || "(no subject)", ...d });
@@ -602,11 +676,66 @@ function renderAdmin() {
   renderLog();
 }
 
+/** The admin's key list, read once per change of the keyring; searching and sorting use it. */
+let keyCache = [];
+const KEY_PAGE = 50;
+let keyRows = KEY_PAGE;
+
 function renderKeys() {
+  keyCache = state.ring.list();
+  drawKeys();
+}
+
+const TRUST_LABELS = { anchor: "trust anchor", chained: "chains to an anchor", verified: "verified by the admin", unverified: "not verified" };
+const KIND_ORDER = { smime: 0, pgp: 1 };
+const DAY = 86_400_000;
+
+/** What the search box matches: addresses, names and the fingerprint with or without spaces. */
+function keyText(k) {
+  return [k.emails.join(" "), k.subject ?? "", k.issuer ?? "", k.id, ...(k.keyIds ?? [])].join(" ").toLowerCase();
+}
+
+/** The rows that pass the search and filters, sorted: runs on every keystroke, on the cache. */
+function visibleKeys() {
+  // Every word must match; a fingerprint pasted in groups (or with colons) matches group by group.
+  const words = $("key-search").value.toLowerCase().replace(/:/g, "").split(/\s+/).filter(Boolean);
+  const kind = $("key-kind").value;
+  const filter = $("key-filter").value;
+  const now = Date.now();
+  const keep = (k) => {
+    if (kind === "ca" ? !k.isCa : kind && (k.kind !== kind || k.isCa)) return false;
+    if (filter === "valid" && k.status !== "valid") return false;
+    if (filter === "invalid" && k.status === "valid") return false;
+    if (filter === "expiring" && !(k.status === "valid" && k.expires && Date.parse(k.expires) - now < 30 * DAY)) return false;
+    if (filter === "secret" && !k.hasSecret) return false;
+    if (filter === "unverified" && k.trust !== "unverified") return false;
+    if (filter === "conflict" && !k.conflicts?.length) return false;
+    const text = keyText(k);
+    return words.every((w) => text.includes(w));
+  };
+  const by = {
+    address: (k) => k.emails[0] ?? k.subject ?? "~",
+    expires: (k) => k.expires ?? "9999",
+    kind: (k) => `${KIND_ORDER[k.kind]}${k.isCa ? 0 : 1}`,
+    status: (k) => k.status,
+    trust: (k) => k.trust,
+  }[$("key-sort").value] ?? ((k) => k.emails[0] ?? "");
+  return keyCache.filter(keep).sort((a, b) => by(a).localeCompare(by(b)) || a.id.localeCompare(b.id));
+}
+
+/** 64 hex digits in groups of four, as gpg prints them, so two can be compared by eye. */
+const groupedFingerprint = (id) => id.match(/.{1,4}/g).join(" ");
+
+function drawKeys() {
   const body = $("keys");
   body.replaceChildren();
-  const keys = state.ring.list();
-  if (!keys.length) body.append(el("tr", {}, el("td", { colSpan: 9, text: "no keys" })));
+  const matching = visibleKeys();
+  // A page of rows at a time: the search narrows, "Show more" extends; hundreds of rows at once
+  // would make every keystroke slow.
+  const keys = matching.slice(0, keyRows);
+  $("key-count").textContent = `${matching.length} of ${keyCache.length} keys${keys.length < matching.length ? `, first ${keys.length} shown` : ""}`;
+  $("key-more").hidden = keys.length >= matching.length;
+  if (!keys.length) body.append(el("tr", {}, el("td", { colSpan: 9, text: keyCache.length ? "no key matches" : "no keys" })));
   for (const k of keys) {
     const can = [k.canSign && "sign", k.canEncrypt && "encrypt", k.isCa && "CA"].filter(Boolean).join(", ") || "—";
     const actions = el("td");
@@ -636,7 +765,10 @@ function renderKeys() {
     }
     const del = el("button", { type: "button", text: "Delete", "aria-label": `Delete ${label}` });
     del.addEventListener("click", async () => {
-      if (!confirm(`Delete ${label}?`)) return;
+      const what = k.hasSecret
+        ? `Delete ${label} WITH ITS PRIVATE KEY?\n\nMail encrypted to it can no longer be read here, unless you have a backup (Private: download).`
+        : `Delete ${label}?`;
+      if (!confirm(what)) return;
       state.ring.remove(k.id);
       await persist();
       fillComposerSelects();
@@ -654,10 +786,10 @@ function renderKeys() {
         el("td", { text: can }),
         el("td", { text: k.hasSecret ? "yes" : "no" }),
         // Another key claims one of this key's addresses: the admin must settle which is theirs.
-        el("td", k.conflicts?.length
-          ? { class: "status-expired", text: `${k.trusted ? "yes" : "no"} ⚠ conflict`, title: `Other keys claim this address: ${k.conflicts.join(", ")}` }
-          : { text: k.trusted ? "yes" : "no" }),
-        el("td", { class: "id", text: k.id }),
+        el("td", { class: `trust-${k.trust}`, dataset: { trust: k.trust } }, TRUST_LABELS[k.trust] ?? k.trust, k.conflicts?.length
+          ? el("span", { class: "conflict", title: `Other keys claim this address: ${k.conflicts.join(", ")}` }, " · ", icon("warn"), " address conflict")
+          : null),
+        el("td", { class: "id", text: groupedFingerprint(k.id) }),
         actions,
       ),
     );
@@ -705,9 +837,15 @@ async function importMany(items) {
   let changed = false;
   for (const { name, data } of items) {
     try {
+      const before = new Map(state.ring.list().map((k) => [k.id, k]));
       const infos = await importOne(name, data);
       changed = true;
-      lines.push(`${name}: imported ${infos.length} key(s): ${infos.map((k) => k.emails.join(", ") || k.subject || k.id.slice(0, 16)).join("; ")}`);
+      const label = (k) => k.emails.join(", ") || k.subject || k.id.slice(0, 16);
+      // A key that was there already is said so (a secret key added to a certificate is new).
+      const known = infos.filter((k) => before.has(k.id) && (before.get(k.id).hasSecret || !k.hasSecret));
+      const added = infos.filter((k) => !known.includes(k));
+      if (added.length) lines.push(`${name}: imported ${added.length} key(s): ${added.map(label).join("; ")}`);
+      if (known.length) lines.push(`${name}: already in the keyring: ${known.map(label).join("; ")}`);
     } catch (e) {
       lines.push(`${name}: not imported: ${describeError(e)}`);
     }
@@ -814,14 +952,14 @@ function renderCheck() {
           {},
           el("td", { text: a.address }),
           el("td", { text: m.method === "smime" ? "S/MIME" : "OpenPGP" }),
-          el("td", { class: m.canSign ? "status-valid" : "status-expired", text: m.canSign ? "✔ yes" : `✘ ${m.signDetail ?? "no"}` }),
-          el("td", { class: m.canDecrypt ? "status-valid" : "status-expired", text: m.canDecrypt ? "✔ yes" : `✘ ${m.decryptDetail ?? "no"}` }),
+          el("td", { class: m.canSign ? "status-valid" : "status-expired" }, icon(m.canSign ? "check" : "cross"), m.canSign ? " yes" : ` no: ${m.signDetail ?? "no key"}`),
+          el("td", { class: m.canDecrypt ? "status-valid" : "status-expired" }, icon(m.canDecrypt ? "check" : "cross"), m.canDecrypt ? " yes" : ` no: ${m.decryptDetail ?? "no key"}`),
         ),
       );
     }
   }
   table.append(tb);
-  box.append(table);
+  box.append(el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Readiness table" }, table));
   const notice = (title, list) => {
     if (!list?.length) return;
     box.append(el("h3", { text: title }), el("ul", {}, ...list.map((k) => el("li", { text: `${k.kind === "smime" ? "S/MIME" : "OpenPGP"} ${k.emails?.join(", ") || k.id.slice(0, 16)}: ${k.status}${k.expires ? `, expires ${k.expires.slice(0, 10)}` : ""}${k.detail ? ` (${k.detail})` : ""}` }))));

@@ -3,7 +3,9 @@
 // aborted and recorded). Needs the built package (make pkg) and `node scripts/demo-keys.mjs`.
 // Screenshots go to target/test-artifacts/ (not committed).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
@@ -107,6 +109,20 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.equal(await article(page, "04").locator('.unsigned[data-field="from"]').count(), 1, "04: From not signed");
     assert.equal(await article(page, "01").locator(".unsigned").count(), 0, "01: protected headers are signed");
     assert.equal(await article(page, "09").locator(".unsigned").count(), 0, "09: nothing signed, nothing to mark");
+    // Verdicts that cannot be missed (issue 15): a tampered, mismatched or undecryptable
+    // message carries a banner above its content, the content muted under a label; the signer
+    // is named only when the signature verified; icons are inline SVG, not emoji.
+    for (const [n, title] of [["05", /Do not trust this message\..*does not verify/], ["08", /Do not trust this message\..*not signed by the sender it shows/], ["09", /not encrypted for any key here/]]) {
+      const banner = article(page, n).locator(".verdict.bad");
+      assert.match((await banner.textContent()).replace(/\s+/g, " "), title, `message ${n} banner`);
+      assert.equal(await article(page, n).getAttribute("data-verdict"), "bad");
+    }
+    assert.match(await article(page, "05").locator(".content.quarantined").textContent(), /^Content of a message that failed its check:.*6666-0000/s);
+    for (const n of ["01", "02", "03", "04", "06"]) assert.equal(await article(page, n).locator(".verdict").count(), 0, `message ${n}: no banner`);
+    assert.match(await article(page, "05").locator('.badge[data-kind="signature"]').getAttribute("title"), /Signer: — \(not verified\)/);
+    assert.doesNotMatch(await article(page, "05").locator('.badge[data-kind="signature"]').getAttribute("title"), /carol@/);
+    assert.equal(await article(page, "01").locator(".badge svg.icon").count(), 2);
+    assert.doesNotMatch(await page.locator("#agent").textContent(), /\p{Extended_Pictographic}/u, "no emoji in the agent view");
     // Attachments are links to download.
     const link = article(page, "01").locator(".attachments a");
     assert.equal(await link.getAttribute("download"), "invoice.csv");
@@ -150,6 +166,11 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.match(await badge.textContent(), /Partially signed/, "the partial icon");
     assert.equal(scope, "partial");
     assert.match(await badge.getAttribute("title"), /part/i, "the reason is in the tooltip");
+    // The banner, and the content under "not covered by a signature" (the text outside the
+    // signed part is the attacker's).
+    assert.match(await a.locator(".verdict.warn").textContent(), /Only part of this message is signed/);
+    assert.match(await a.locator(".content.unsigned-part").textContent(), /^Not covered by a signature:.*UNSIGNED: please also send/s);
+    await a.screenshot({ path: join(ARTIFACTS, "agent-partially-signed.png") });
     await page.context().close();
   });
 
@@ -369,10 +390,10 @@ describe("demo page", { timeout: 120_000 }, () => {
       [file("root-ca.crt.pem"), /root-ca\.crt\.pem: imported 1 key/],
       [file("intermediate-ca.crt.der"), /intermediate-ca\.crt\.der: imported 1 key/],
       [file("alice-rsa2048.crt.der", "alice.crt"), /alice\.crt: imported 1 key\(s\): alice@example\.com/],
-      [file("alice-chain.p7b"), /alice-chain\.p7b: imported 3 key/],
+      [file("alice-chain.p7b"), /alice-chain\.p7b: already in the keyring: alice@example\.com; CN=Example Intermediate CA/],
       [file("pgp-ed.pub.asc"), /pgp-ed\.pub\.asc: imported 1 key\(s\): pgp-ed/],
       [file("pgp-rsa.pub.gpg"), /pgp-rsa\.pub\.gpg: imported 1 key\(s\): pgp-rsa@example\.org/],
-      [file("pgp-keyring.gpg", "keyring.pgp"), /keyring\.pgp: imported 4 key/],
+      [file("pgp-keyring.gpg", "keyring.pgp"), /keyring\.pgp: imported 2 key.*\nkeyring\.pgp: already in the keyring: pgp-rsa@example\.org/],
     ];
     // Protected ones: the passphrase prompt comes up for each, in order.
     const locked = [
@@ -418,6 +439,94 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.setInputFiles("#import-file", file("junk.bin"));
     await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "");
     assert.match(await page.textContent("#import-msg"), /junk\.bin: not imported: .+\[/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("admin: 300 keys: search, filter and sort stay under 100 ms per keystroke; trust and duplicates are shown", async () => {
+    // 300 openssl-made certificates (one P-256 key, 300 subjects and addresses) in one PEM file.
+    const dir = mkdtempSync(join(tmpdir(), "mailseal-300-"));
+    execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", join(dir, "k.pem")]);
+    const pems = [];
+    for (let i = 0; i < 300; i++) {
+      const out = join(dir, `c${i}.pem`);
+      execFileSync("openssl", ["req", "-x509", "-new", "-key", join(dir, "k.pem"), "-subj", `/CN=Customer ${i}`, "-days", "400", "-out", out, "-addext", `subjectAltName=email:customer${i}@example.net`, "-addext", "keyUsage=critical,digitalSignature,keyAgreement", "-addext", "basicConstraints=critical,CA:FALSE"]);
+      pems.push(readFileSync(out, "utf8"));
+    }
+    rmSync(dir, { recursive: true, force: true });
+    const page = await newPage();
+    await createKeyring(page);
+    await page.click("#tab-admin");
+    await page.setInputFiles("#import-file", { name: "customers.pem", mimeType: "text/plain", buffer: Buffer.from(pems.join("")) });
+    await page.waitForFunction(() => /customers\.pem: imported 300 key/.test(document.getElementById("import-msg").textContent), null, { timeout: 60_000 });
+    // A page of 50 rows; "Show more" extends it.
+    assert.equal(await page.locator("#keys tr").count(), 50);
+    assert.match(await page.textContent("#key-count"), /^3\d\d of 3\d\d keys, first 50 shown$/);
+    await page.click("#key-more");
+    assert.equal(await page.locator("#keys tr").count(), 100);
+
+    // Each keystroke: the input event's work and the layout after it, measured in the page.
+    const typeTimed = (selector, text) =>
+      page.evaluate(
+        ({ selector, text }) => {
+          const box = /** @type {HTMLInputElement} */ (document.querySelector(selector));
+          const times = [];
+          for (const ch of text) {
+            box.value += ch;
+            const t = performance.now();
+            box.dispatchEvent(new Event("input"));
+            void document.body.offsetHeight;
+            times.push(performance.now() - t);
+          }
+          return times;
+        },
+        { selector, text },
+      );
+    const times = await typeTimed("#key-search", "customer12");
+    assert.ok(Math.max(...times) < 100, `per keystroke: ${times.map((t) => t.toFixed(1)).join(", ")} ms`);
+    // customer12, customer120..129: 11 rows.
+    assert.equal(await page.locator("#keys tr").count(), 11);
+    assert.match(await page.textContent("#key-count"), /^11 of \d+ keys$/);
+    // A fingerprint pasted in groups, as the list shows it, finds its key.
+    const fp = await page.locator("#keys tr td.id").first().textContent();
+    await page.fill("#key-search", fp.split(" ").slice(0, 6).join(" "));
+    assert.equal(await page.locator("#keys tr").count(), 1);
+    // Filters and sort, timed the same way (change events).
+    await page.fill("#key-search", "");
+    const timedChange = (selector, value) =>
+      page.evaluate(
+        ({ selector, value }) => {
+          const sel = /** @type {HTMLSelectElement} */ (document.querySelector(selector));
+          sel.value = value;
+          const t = performance.now();
+          sel.dispatchEvent(new Event("change"));
+          void document.body.offsetHeight;
+          return performance.now() - t;
+        },
+        { selector, value },
+      );
+    for (const [sel, value] of [["#key-sort", "expires"], ["#key-kind", "pgp"], ["#key-filter", "secret"], ["#key-kind", ""], ["#key-filter", "unverified"]]) {
+      const ms = await timedChange(sel, value);
+      assert.ok(ms < 100, `${sel}=${value}: ${ms.toFixed(1)} ms`);
+    }
+    // Not verified: the 300 self-signed customers and the demo's unverified keys, never a CA.
+    const trustCells = await page.locator("#keys tr td[data-trust]").evaluateAll((tds) => tds.map((td) => td.dataset.trust));
+    assert.ok(trustCells.length === 50 && trustCells.every((t) => t === "unverified"), `filter: not verified: ${trustCells.length} ${[...new Set(trustCells)]}`);
+    assert.match(await page.textContent("#key-count"), /^3\d\d of 3\d\d keys/);
+    await page.selectOption("#key-filter", "");
+    await page.fill("#key-search", "carol@example.com");
+    assert.match(await page.textContent('#keys tr[data-kind="smime"] td[data-trust]'), /chains to an anchor/);
+    // The demo's root CA is the anchor; its intermediate (issued by it) chains to it.
+    await page.selectOption("#key-kind", "ca");
+    await page.fill("#key-search", "");
+    const caTrust = await page.locator("#keys tr td[data-trust]").evaluateAll((tds) => tds.map((td) => td.textContent));
+    assert.deepEqual(caTrust.sort(), ["chains to an anchor", "trust anchor"]);
+    await page.selectOption("#key-kind", "");
+    // Importing a key that is there already says so.
+    await page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+    await page.setInputFiles("#import-file", { name: "again.pem", mimeType: "text/plain", buffer: Buffer.from(pems[7]) });
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "");
+    assert.match(await page.textContent("#import-msg"), /^again\.pem: already in the keyring: customer7@example\.net$/);
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
@@ -496,6 +605,30 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.equal(await page.isVisible("#admin"), false);
     assert.equal(await page.isVisible("#agent"), false);
     assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("phone width: every view fits 360 px without horizontal scrolling", async () => {
+    const page = await newPage({ viewport: { width: 360, height: 740 } });
+    // The page itself never scrolls sideways (a wide table may scroll inside its own box).
+    const fits = async (view) => {
+      const { scroll, wide } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        wide: [...document.querySelectorAll("body *")]
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && e.checkVisibility() && !e.closest(".table-scroll"))
+          .slice(0, 5)
+          .map((e) => e.id || e.className || e.tagName),
+      }));
+      assert.equal(scroll, 0, `${view}: ${scroll}px too wide (${wide.join(", ")})`);
+    };
+    await fits("setup");
+    await createKeyring(page);
+    await page.fill("#c-to", "carol@example.com, nobody@example.net");
+    await fits("agent");
+    await page.screenshot({ path: join(ARTIFACTS, "agent-360.png"), fullPage: true });
+    await page.click("#tab-admin");
+    await fits("admin");
+    await page.screenshot({ path: join(ARTIFACTS, "admin-360.png"), fullPage: true });
     await page.context().close();
   });
 
