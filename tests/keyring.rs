@@ -559,3 +559,47 @@ fn the_list_says_where_each_keys_standing_comes_from() {
     let json = serde_json::to_value(anchor).expect("serializes");
     assert_eq!(json["trust"], "anchor");
 }
+
+#[test]
+fn the_log_names_what_was_imported_or_removed_and_records_refusals() {
+    let mut ring = Keyring::new();
+    let alice = ring
+        .import(
+            fixture("keys/alice.p12"),
+            &opts(Some("alice-pass"), false),
+            NOW,
+        )
+        .expect("alice");
+    let last = ring.recent_log().last().cloned().expect("an event");
+    assert_eq!(
+        (last.action.as_str(), last.outcome.as_str()),
+        ("import", "ok")
+    );
+    assert_eq!(last.addresses, ["alice@example.com"]);
+    assert_eq!(last.key_ids, [alice[0].id.clone()]);
+
+    // Asked without a passphrase first (the app then asks the user): not a refusal.
+    let before = ring.recent_log().len();
+    let e = ring
+        .import(fixture("keys/alice.p12"), &opts(None, false), NOW)
+        .expect_err("needs the passphrase");
+    assert_eq!(e.code(), ErrorCode::BadPassphrase);
+    assert_eq!(ring.recent_log().len(), before);
+    // A wrong passphrase and a file that is no key are refusals, logged with their codes.
+    for (file, pass, code) in [
+        ("keys/alice.p12", Some("wrong"), "bad_passphrase"),
+        ("keys/junk.bin", None, "unsupported_format"),
+    ] {
+        ring.import(fixture(file), &opts(pass, false), NOW)
+            .expect_err(file);
+        let last = ring.recent_log().last().cloned().expect("an event");
+        assert_eq!(last.outcome, "error", "{file}");
+        assert_eq!(last.code.as_deref(), Some(code), "{file}");
+        assert!(last.addresses.is_empty() && last.key_ids.is_empty());
+    }
+
+    assert!(ring.remove(&alice[0].id, NOW));
+    let last = ring.recent_log().last().cloned().expect("an event");
+    assert_eq!(last.action, "remove");
+    assert_eq!(last.addresses, ["alice@example.com"]);
+}

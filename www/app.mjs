@@ -99,6 +99,7 @@ let policy = loadPolicy();
 // ---- keyring persistence --------------------------------------------------------------------
 
 async function persist() {
+  openedArticles.clear(); // keys changed: the verdicts may have too
   const sealed = await busy("Sealing the keyring…", () => state.ring.seal(state.pass));
   await saveSealed(sealed);
 }
@@ -124,6 +125,7 @@ function showView(name) {
 }
 
 async function unlocked(ring, pass) {
+  openedArticles.clear();
   state.ring = ring;
   state.pass = pass;
   fillComposerSelects();
@@ -418,9 +420,21 @@ async function renderOpened(raw, title, { replyable = true } = {}) {
   return art;
 }
 
+/**
+ * Opened articles, kept until the keyring changes: showing the Agent tab again must not open
+ * (and log) every message again. Cleared by `persist()` and on unlock.
+ * @type {Map<Uint8Array, Promise<HTMLElement>>}
+ */
+const openedArticles = new Map();
+
 async function renderAgent() {
   const list = $("articles");
-  const articles = await Promise.all(state.articles.map((a) => renderOpened(a.raw, a.title)));
+  const articles = await Promise.all(
+    state.articles.map((a) => {
+      if (!openedArticles.has(a.raw)) openedArticles.set(a.raw, renderOpened(a.raw, a.title));
+      return openedArticles.get(a.raw);
+    }),
+  );
   list.replaceChildren(...articles.map((a) => el("li", {}, a)));
   renderOutbox();
 }
@@ -753,6 +767,7 @@ function drawKeys() {
       const sec = el("button", { type: "button", text: "Private", "aria-label": `Download private ${label}` });
       sec.addEventListener("click", async () => {
         const pass = await askPassphrase(`A passphrase to protect the exported private key of ${label}.`);
+        if (pass === "") showError("Export", new Error("A private key is only exported protected by a passphrase: nothing was exported."));
         if (!pass) return;
         try {
           const bytes = await busy("Protecting the private key…", () => state.ring.exportSecret(k.id, pass));
@@ -974,9 +989,10 @@ function renderLog() {
   const body = $("log");
   body.replaceChildren();
   const events = state.ring.recentLog().slice(-50).reverse();
-  if (!events.length) body.append(el("tr", {}, el("td", { colSpan: 6, text: "no events yet" })));
+  if (!events.length) body.append(el("tr", {}, el("td", { colSpan: 7, text: "no events yet" })));
   for (const ev of events) {
-    body.append(el("tr", {}, ...[ev.time, ev.action, ev.method ?? "", ev.outcome, ev.code ?? "", ev.addresses.join(", ")].map((t) => el("td", { text: t }))));
+    const keys = ev.keyIds.map((id) => groupedFingerprint(id).slice(0, 19)).join(", ");
+    body.append(el("tr", { dataset: { action: ev.action, outcome: ev.outcome } }, ...[ev.time, ev.action, ev.method ?? "", ev.outcome, ev.code ?? "", ev.addresses.join(", "), keys].map((t) => el("td", { text: t }))));
   }
 }
 

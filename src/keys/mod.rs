@@ -376,19 +376,36 @@ impl Keyring {
 
     /// Detects the format of `data`, imports every key in it, and returns what was imported
     /// (merged entries included), evaluated at `now`.
+    ///
+    /// Recorded in the log with the keys' ids and addresses; a refused import as an error
+    /// event with its code (a missing passphrase, which the caller is about to ask for, is not).
     pub fn import(&mut self, data: &[u8], opts: &ImportOptions, now: Time) -> Result<Vec<KeyInfo>> {
-        let found = import::parse_any(data, opts, self)?;
+        let found = match import::parse_any(data, opts, self) {
+            Ok(found) => found,
+            Err(e) => {
+                if e.code() != ErrorCode::BadPassphrase || opts.passphrase.is_some() {
+                    let mut event = AuditEvent::key_management(now, "import", &[]);
+                    event.outcome = "error".to_string();
+                    event.code = Some(e.code().as_str().to_string());
+                    self.record(event);
+                }
+                return Err(e);
+            }
+        };
         let mut ids = Vec::with_capacity(found.len());
         for entry in found {
             ids.push(self.merge(entry));
         }
         ids.dedup();
-        self.record(AuditEvent::key_management(now, "import", &ids));
         let all = self.list(now);
-        Ok(ids
+        let imported: Vec<KeyInfo> = ids
             .iter()
             .filter_map(|id| all.iter().find(|k| k.id == *id).cloned())
-            .collect())
+            .collect();
+        let mut event = AuditEvent::key_management(now, "import", &ids);
+        event.addresses = addresses_of(&imported);
+        self.record(event);
+        Ok(imported)
     }
 
     /// Adds `entry`, or merges it into the entry with the same id. Returns the id.
@@ -440,13 +457,14 @@ impl Keyring {
     /// Removes a key; `true` when it was there.
     pub fn remove(&mut self, id: &str, now: Time) -> bool {
         let id = normalize_id(id);
-        let before = self.entries.len();
+        let Some(info) = self.get(&id, now) else {
+            return false;
+        };
         self.entries.retain(|e| e.id() != id);
-        let removed = self.entries.len() != before;
-        if removed {
-            self.record(AuditEvent::key_management(now, "remove", &[id]));
-        }
-        removed
+        let mut event = AuditEvent::key_management(now, "remove", &[id]);
+        event.addresses = addresses_of(&[info]);
+        self.record(event);
+        true
     }
 
     /// The public part: an armored OpenPGP public key or a PEM certificate.
@@ -664,6 +682,14 @@ impl Keyring {
         }
         chain
     }
+}
+
+/// The addresses of some keys, once each, for an audit event.
+fn addresses_of(keys: &[KeyInfo]) -> Vec<String> {
+    let mut out: Vec<String> = keys.iter().flat_map(|k| k.emails.iter().cloned()).collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Uppercase hex with separators removed, so ids from gpg and openssl output match.

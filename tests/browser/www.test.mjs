@@ -531,6 +531,44 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.context().close();
   });
 
+  test("recent log: who and what for imports, refusals and removals; no repeats when views are shown again", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    const rows = async (action) =>
+      page.locator(`#log tr[data-action="${action}"]`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    await page.click("#tab-admin");
+    const opens = (await rows("open")).length;
+    assert.ok(opens >= 9, `each demo message opened once: ${opens}`);
+    for (let i = 0; i < 3; i++) {
+      await page.click("#tab-agent");
+      await page.waitForSelector("#articles article");
+      await page.click("#tab-admin");
+    }
+    assert.equal((await rows("open")).length, opens, "showing the agent view again logs nothing new");
+    // An import names its keys and addresses; a refused one is logged with its code.
+    const file = (path, name) => ({ name: name ?? path, mimeType: "application/octet-stream", buffer: readFileSync(join(KEYS, path)) });
+    await page.setInputFiles("#import-file", file("erin-p384.crt.pem"));
+    await page.waitForFunction(() => /imported 1 key/.test(document.getElementById("import-msg").textContent));
+    const [imp] = await rows("import");
+    assert.equal(imp[3], "ok");
+    assert.match(imp[5], /erin@example\.com/);
+    assert.match(imp[6], /^[0-9A-F]{4} [0-9A-F]{4}/);
+    await page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+    await page.setInputFiles("#import-file", file("junk.bin"));
+    await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "");
+    const [refused] = await rows("import");
+    assert.deepEqual([refused[3], refused[4]], ["error", "unsupported_format"]);
+    // A removal names the address.
+    page.once("dialog", (d) => d.accept());
+    await page.fill("#key-search", "erin@example.com");
+    await page.locator("#keys tr").first().getByRole("button", { name: /Delete/ }).click();
+    await page.waitForFunction(() => document.querySelector('#log tr[data-action="remove"]'));
+    const [removed] = await rows("remove");
+    assert.match(removed[5], /erin@example\.com/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("admin: download public and passphrase-protected private keys, delete, drag and drop", async () => {
     const page = await newPage();
     await createKeyring(page);
