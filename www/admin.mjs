@@ -1,0 +1,309 @@
+// The admin view: the key list (search, filter, sort, trust), import and export, the policy's
+// groups and fallback, the readiness self-check and the recent log.
+import { applyGroupDefaults, fillComposerSelects, ownAddresses, updateToggles } from "./composer.mjs";
+import { DEFAULT_POLICY, persist, policy, setPolicy, state } from "./session.mjs";
+import { $, askPassphrase, busy, describeError, download, el, icon, showError } from "./ui.mjs";
+
+export function renderAdmin() {
+  renderKeys();
+  renderPolicy();
+  renderCheck();
+  renderLog();
+}
+
+/** The admin's key list, read once per change of the keyring; searching and sorting use it. */
+let keyCache = [];
+const KEY_PAGE = 50;
+let keyRows = KEY_PAGE;
+
+function renderKeys() {
+  keyCache = state.ring.list();
+  drawKeys();
+}
+
+const TRUST_LABELS = { anchor: "trust anchor", chained: "chains to an anchor", verified: "verified by the admin", unverified: "not verified" };
+const KIND_ORDER = { smime: 0, pgp: 1 };
+const DAY = 86_400_000;
+
+/** What the search box matches: addresses, names and the fingerprint with or without spaces. */
+function keyText(k) {
+  return [k.emails.join(" "), k.subject ?? "", k.issuer ?? "", k.id, ...(k.keyIds ?? [])].join(" ").toLowerCase();
+}
+
+/** The rows that pass the search and filters, sorted: runs on every keystroke, on the cache. */
+function visibleKeys() {
+  // Every word must match; a fingerprint pasted in groups (or with colons) matches group by group.
+  const words = $("key-search").value.toLowerCase().replace(/:/g, "").split(/\s+/).filter(Boolean);
+  const kind = $("key-kind").value;
+  const filter = $("key-filter").value;
+  const now = Date.now();
+  const keep = (k) => {
+    if (kind === "ca" ? !k.isCa : kind && (k.kind !== kind || k.isCa)) return false;
+    if (filter === "valid" && k.status !== "valid") return false;
+    if (filter === "invalid" && k.status === "valid") return false;
+    if (filter === "expiring" && !(k.status === "valid" && k.expires && Date.parse(k.expires) - now < 30 * DAY)) return false;
+    if (filter === "secret" && !k.hasSecret) return false;
+    if (filter === "unverified" && k.trust !== "unverified") return false;
+    if (filter === "conflict" && !k.conflicts?.length) return false;
+    const text = keyText(k);
+    return words.every((w) => text.includes(w));
+  };
+  const by = {
+    address: (k) => k.emails[0] ?? k.subject ?? "~",
+    expires: (k) => k.expires ?? "9999",
+    kind: (k) => `${KIND_ORDER[k.kind]}${k.isCa ? 0 : 1}`,
+    status: (k) => k.status,
+    trust: (k) => k.trust,
+  }[$("key-sort").value] ?? ((k) => k.emails[0] ?? "");
+  return keyCache.filter(keep).sort((a, b) => by(a).localeCompare(by(b)) || a.id.localeCompare(b.id));
+}
+
+/** 64 hex digits in groups of four, as gpg prints them, so two can be compared by eye. */
+const groupedFingerprint = (id) => id.match(/.{1,4}/g).join(" ");
+
+function drawKeys() {
+  const body = $("keys");
+  body.replaceChildren();
+  const matching = visibleKeys();
+  // A page of rows at a time: the search narrows, "Show more" extends; hundreds of rows at once
+  // would make every keystroke slow.
+  const keys = matching.slice(0, keyRows);
+  $("key-count").textContent = `${matching.length} of ${keyCache.length} keys${keys.length < matching.length ? `, first ${keys.length} shown` : ""}`;
+  $("key-more").hidden = keys.length >= matching.length;
+  if (!keys.length) body.append(el("tr", {}, el("td", { colSpan: 9, text: keyCache.length ? "no key matches" : "no keys" })));
+  for (const k of keys) {
+    const can = [k.canSign && "sign", k.canEncrypt && "encrypt", k.isCa && "CA"].filter(Boolean).join(", ") || "—";
+    const actions = el("td");
+    const label = `${k.kind === "smime" ? "S/MIME" : "OpenPGP"} ${k.emails.join(", ") || k.subject || k.id.slice(0, 16)}`;
+    const pub = el("button", { type: "button", text: "Public", "aria-label": `Download public ${label}` });
+    pub.addEventListener("click", () => {
+      try {
+        download(`${k.emails[0] ?? k.id.slice(0, 16)}.${k.kind === "smime" ? "crt.pem" : "pub.asc"}`, state.ring.exportPublic(k.id), "text/plain");
+      } catch (e) {
+        showError("Export", e);
+      }
+    });
+    actions.append(pub);
+    if (k.hasSecret) {
+      const sec = el("button", { type: "button", text: "Private", "aria-label": `Download private ${label}` });
+      sec.addEventListener("click", async () => {
+        const pass = await askPassphrase(`A passphrase to protect the exported private key of ${label}.`);
+        if (pass === "") showError("Export", new Error("A private key is only exported protected by a passphrase: nothing was exported."));
+        if (!pass) return;
+        try {
+          const bytes = await busy("Protecting the private key…", () => state.ring.exportSecret(k.id, pass));
+          download(`${k.emails[0] ?? k.id.slice(0, 16)}.${k.kind === "smime" ? "p12" : "sec.asc"}`, bytes);
+        } catch (e) {
+          showError("Export", e);
+        }
+      });
+      actions.append(" ", sec);
+    }
+    const del = el("button", { type: "button", text: "Delete", "aria-label": `Delete ${label}` });
+    del.addEventListener("click", async () => {
+      const what = k.hasSecret
+        ? `Delete ${label} WITH ITS PRIVATE KEY?\n\nMail encrypted to it can no longer be read here, unless you have a backup (Private: download).`
+        : `Delete ${label}?`;
+      if (!confirm(what)) return;
+      state.ring.remove(k.id);
+      await persist();
+      fillComposerSelects();
+      renderAdmin();
+    });
+    actions.append(" ", del);
+    body.append(
+      el(
+        "tr",
+        { dataset: { id: k.id, kind: k.kind } },
+        el("td", { text: k.kind === "smime" ? (k.isCa ? "S/MIME CA" : "S/MIME") : "OpenPGP" }),
+        el("td", { text: k.emails.join(", ") || k.subject || "—" }),
+        el("td", { class: `status-${k.status}`, text: k.status }),
+        el("td", { text: k.expires ? k.expires.slice(0, 10) : "—" }),
+        el("td", { text: can }),
+        el("td", { text: k.hasSecret ? "yes" : "no" }),
+        // Another key claims one of this key's addresses: the admin must settle which is theirs.
+        el("td", { class: `trust-${k.trust}`, dataset: { trust: k.trust } }, TRUST_LABELS[k.trust] ?? k.trust, k.conflicts?.length
+          ? el("span", { class: "conflict", title: `Other keys claim this address: ${k.conflicts.join(", ")}` }, " · ", icon("warn"), " address conflict")
+          : null),
+        el("td", { class: "id", text: groupedFingerprint(k.id) }),
+        actions,
+      ),
+    );
+  }
+}
+
+
+/** Imports one file or pasted text, asking for a passphrase while the package says it is needed. */
+async function importOne(name, data) {
+  const trusted = $("import-trusted").checked;
+  let passphrase;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return state.ring.import(data, { trusted, passphrase });
+    } catch (e) {
+      if (e?.code !== "bad_passphrase") throw e;
+      passphrase = await askPassphrase(`${name} is protected${attempt ? " (the passphrase was wrong)" : ""}: ${e.message}`);
+      if (passphrase == null) throw e;
+    }
+  }
+  throw new Error(`${name}: too many wrong passphrases`);
+}
+
+async function importMany(items) {
+  const lines = [];
+  let changed = false;
+  for (const { name, data } of items) {
+    try {
+      const before = new Map(state.ring.list().map((k) => [k.id, k]));
+      const infos = await importOne(name, data);
+      changed = true;
+      const label = (k) => k.emails.join(", ") || k.subject || k.id.slice(0, 16);
+      // A key that was there already is said so (a secret key added to a certificate is new).
+      const known = infos.filter((k) => before.has(k.id) && (before.get(k.id).hasSecret || !k.hasSecret));
+      const added = infos.filter((k) => !known.includes(k));
+      if (added.length) lines.push(`${name}: imported ${added.length} key(s): ${added.map(label).join("; ")}`);
+      if (known.length) lines.push(`${name}: already in the keyring: ${known.map(label).join("; ")}`);
+    } catch (e) {
+      lines.push(`${name}: not imported: ${describeError(e)}`);
+    }
+  }
+  // Seal and store first, then report: once the message is shown the keyring is saved.
+  if (changed) {
+    try {
+      await persist();
+    } catch (e) {
+      lines.push(`The keyring could not be saved: ${describeError(e)}`);
+    }
+    fillComposerSelects();
+    updateToggles();
+  }
+  renderAdmin();
+  $("import-msg").textContent = lines.join("\n");
+}
+
+async function filesToItems(files) {
+  const items = [];
+  for (const f of files) items.push({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) });
+  return items;
+}
+
+$("import-file").addEventListener("change", async () => {
+  const items = await filesToItems($("import-file").files);
+  $("import-file").value = "";
+  await importMany(items);
+});
+$("import-paste-btn").addEventListener("click", async () => {
+  const text = $("import-paste").value.trim();
+  if (!text) return;
+  await importMany([{ name: "pasted text", data: text }]);
+  $("import-paste").value = "";
+});
+const drop = $("drop");
+drop.addEventListener("dragover", (ev) => {
+  ev.preventDefault();
+  drop.classList.add("over");
+});
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", async (ev) => {
+  ev.preventDefault();
+  drop.classList.remove("over");
+  await importMany(await filesToItems(ev.dataTransfer.files));
+});
+
+function renderPolicy() {
+  const body = $("groups");
+  body.replaceChildren();
+  for (const [name, g] of Object.entries(policy.groups)) {
+    const method = el("select", { "aria-label": `${name}: method`, dataset: { group: name, field: "method" } }, ...["auto", "smime", "pgp"].map((m) => el("option", { value: m, text: m === "auto" ? "automatic" : m === "smime" ? "S/MIME" : "OpenPGP" })));
+    method.value = g.method ?? "auto";
+    body.append(
+      el(
+        "tr",
+        {},
+        el("th", { scope: "row", text: name }),
+        el("td", {}, el("input", { type: "checkbox", checked: Boolean(g.sign), "aria-label": `${name}: sign`, dataset: { group: name, field: "sign" } })),
+        el("td", {}, el("input", { type: "checkbox", checked: Boolean(g.encrypt), "aria-label": `${name}: encrypt`, dataset: { group: name, field: "encrypt" } })),
+        el("td", {}, method),
+      ),
+    );
+  }
+  $("p-priority").value = policy.methodPriority.join(",");
+  $("p-fallback").value = policy.fallback;
+}
+
+$("policy-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  /** @type {typeof DEFAULT_POLICY.groups} */
+  const groups = {};
+  for (const input of /** @type {NodeListOf<HTMLInputElement>} */ ($("groups").querySelectorAll("[data-group]"))) {
+    const g = (groups[input.dataset.group] ??= {});
+    if (input.dataset.field === "method") {
+      if (input.value !== "auto") g.method = /** @type {import("mailseal").Method} */ (input.value);
+    } else g[input.dataset.field] = input.checked;
+  }
+  setPolicy({ methodPriority: $("p-priority").value.split(","), fallback: $("p-fallback").value, groups });
+  $("policy-msg").textContent = "Saved.";
+  fillComposerSelects();
+  applyGroupDefaults();
+  renderCheck();
+});
+
+function renderCheck() {
+  const box = $("check");
+  box.replaceChildren();
+  let r;
+  try {
+    r = state.ring.check({ addresses: ownAddresses() }, { policy });
+  } catch (e) {
+    box.append(el("p", { class: "error", text: describeError(e) }));
+    return;
+  }
+  const table = el("table", {}, el("thead", {}, el("tr", {}, ...["address", "method", "sign", "decrypt"].map((t) => el("th", { text: t })))));
+  const tb = el("tbody");
+  for (const a of r.addresses) {
+    for (const m of a.methods) {
+      tb.append(
+        el(
+          "tr",
+          {},
+          el("td", { text: a.address }),
+          el("td", { text: m.method === "smime" ? "S/MIME" : "OpenPGP" }),
+          el("td", { class: m.canSign ? "status-valid" : "status-expired" }, icon(m.canSign ? "check" : "cross"), m.canSign ? " yes" : ` no: ${m.signDetail ?? "no key"}`),
+          el("td", { class: m.canDecrypt ? "status-valid" : "status-expired" }, icon(m.canDecrypt ? "check" : "cross"), m.canDecrypt ? " yes" : ` no: ${m.decryptDetail ?? "no key"}`),
+        ),
+      );
+    }
+  }
+  table.append(tb);
+  box.append(el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Readiness table" }, table));
+  const notice = (title, list) => {
+    if (!list?.length) return;
+    box.append(el("h3", { text: title }), el("ul", {}, ...list.map((k) => el("li", { text: `${k.kind === "smime" ? "S/MIME" : "OpenPGP"} ${k.emails?.join(", ") || k.id.slice(0, 16)}: ${k.status}${k.expires ? `, expires ${k.expires.slice(0, 10)}` : ""}${k.detail ? ` (${k.detail})` : ""}` }))));
+  };
+  notice("Trust anchors", r.trustAnchors);
+  notice("Expiring soon", r.expiring);
+  notice("Unusable keys", r.unusable);
+  if (r.details?.length) box.append(el("ul", {}, ...r.details.map((d) => el("li", { text: d }))));
+}
+
+function renderLog() {
+  const body = $("log");
+  body.replaceChildren();
+  const events = state.ring.recentLog().slice(-50).reverse();
+  if (!events.length) body.append(el("tr", {}, el("td", { colSpan: 7, text: "no events yet" })));
+  for (const ev of events) {
+    const keys = ev.keyIds.map((id) => groupedFingerprint(id).slice(0, 19)).join(", ");
+    body.append(el("tr", { dataset: { action: ev.action, outcome: ev.outcome } }, ...[ev.time, ev.action, ev.method ?? "", ev.outcome, ev.code ?? "", ev.addresses.join(", "), keys].map((t) => el("td", { text: t }))));
+  }
+}
+
+const redrawKeys = () => {
+  keyRows = KEY_PAGE;
+  drawKeys();
+};
+$("key-search").addEventListener("input", redrawKeys);
+for (const id of ["key-kind", "key-filter", "key-sort"]) $(id).addEventListener("change", redrawKeys);
+$("key-more").addEventListener("click", () => {
+  keyRows += KEY_PAGE;
+  drawKeys();
+});
