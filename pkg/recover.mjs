@@ -19,7 +19,7 @@
 //   keys anyway (SECURITY.md).
 
 /** Keyring methods that only read it: no sealed copy needed after them. */
-const READS = new Set(["list", "get", "conflicts", "exportPublic", "exportSecret", "seal", "sealWithKey", "capabilities", "check", "keptForOtherBuilds"]);
+const READS = new Set(["list", "get", "conflicts", "exportPublic", "exportSecret", "seal", "sealWithKey", "capabilities", "preview", "check", "keptForOtherBuilds", "role", "hasAdminPassphrase"]);
 /** Glue internals that are not API. */
 const HIDDEN = new Set(["constructor", "free", "__destroy_into_raw", "__wbg_ptr"]);
 

@@ -58,6 +58,9 @@ pub enum ErrorCode {
     /// The message would go out less protected than its group's defaults (unencrypted or
     /// unsigned), and the agent has not confirmed that (`confirmDowngrade`).
     DowngradeNotConfirmed,
+    /// The operation is for the admin (export of private keys, removal, trust) and the admin
+    /// role is not unlocked in this session.
+    AdminRequired,
 }
 
 impl ErrorCode {
@@ -81,6 +84,7 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::StandardNotEnabled => "standard_not_enabled",
             ErrorCode::DowngradeNotConfirmed => "downgrade_not_confirmed",
+            ErrorCode::AdminRequired => "admin_required",
         }
     }
 
@@ -103,6 +107,7 @@ impl ErrorCode {
         ErrorCode::Internal,
         ErrorCode::StandardNotEnabled,
         ErrorCode::DowngradeNotConfirmed,
+        ErrorCode::AdminRequired,
     ];
 }
 

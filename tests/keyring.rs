@@ -208,8 +208,8 @@ fn remove_deletes_and_logs_without_content() {
         )
         .expect("import");
     let id = got[0].id.clone();
-    assert!(ring.remove(&id, NOW));
-    assert!(!ring.remove(&id, NOW));
+    assert!(ring.remove(&id, NOW).expect("admin"));
+    assert!(!ring.remove(&id, NOW).expect("admin"));
     assert!(ring.get(&id, NOW).is_none());
     let log = ring.recent_log();
     assert_eq!(log.last().map(|e| e.action.as_str()), Some("remove"));
@@ -598,8 +598,75 @@ fn the_log_names_what_was_imported_or_removed_and_records_refusals() {
         assert!(last.addresses.is_empty() && last.key_ids.is_empty());
     }
 
-    assert!(ring.remove(&alice[0].id, NOW));
+    assert!(ring.remove(&alice[0].id, NOW).expect("admin"));
     let last = ring.recent_log().last().cloned().expect("an event");
     assert_eq!(last.action, "remove");
     assert_eq!(last.addresses, ["alice@example.com"]);
+}
+
+#[test]
+fn with_an_admin_passphrase_the_agent_role_cannot_export_remove_or_trust() {
+    let mut ring = Keyring::new();
+    let alice = ring
+        .import(
+            fixture("keys/alice.p12"),
+            &opts(Some("alice-pass"), false),
+            NOW,
+        )
+        .expect("alice");
+    let id = alice[0].id.clone();
+    assert_eq!(
+        ring.role(),
+        mailseal::Role::Admin,
+        "no admin passphrase: everyone"
+    );
+    ring.set_admin_passphrase("admin pass", &mut rng(), NOW)
+        .expect("set");
+    // Sealed and opened again: the agent role, until the admin unlocks.
+    let sealed = ring.seal("agent pass", &mut rng()).expect("seal");
+    let mut ring = Keyring::unseal(&sealed, "agent pass").expect("unseal");
+    assert!(ring.has_admin_passphrase());
+    assert_eq!(ring.role(), mailseal::Role::Agent);
+    let refused = [
+        ring.export_secret(&id, "x", &mut rng(), NOW).map(|_| ()),
+        ring.remove(&id, NOW).map(|_| ()),
+        ring.import(fixture("keys/root-ca.crt.pem"), &opts(None, true), NOW)
+            .map(|_| ()),
+        ring.set_admin_passphrase("mine now", &mut rng(), NOW),
+    ];
+    for r in refused {
+        assert_eq!(r.expect_err("admin only").code(), ErrorCode::AdminRequired);
+    }
+    // What an agent does: use and import keys (not as trusted).
+    ring.import(fixture("keys/bob-rsa3072.crt.pem"), &opts(None, false), NOW)
+        .expect("an agent imports");
+    assert!(ring.get(&id, NOW).is_some(), "nothing was removed");
+
+    assert_eq!(
+        ring.unlock_admin("guess", NOW).expect_err("wrong").code(),
+        ErrorCode::BadPassword
+    );
+    assert_eq!(ring.role(), mailseal::Role::Agent);
+    ring.unlock_admin("admin pass", NOW).expect("the admin");
+    assert_eq!(ring.role(), mailseal::Role::Admin);
+    ring.export_secret(&id, "x", &mut rng(), NOW)
+        .expect("the admin exports");
+    assert!(ring.remove(&id, NOW).expect("the admin removes"));
+    ring.lock_admin(NOW);
+    assert_eq!(ring.role(), mailseal::Role::Agent);
+
+    // The log says who did what: refusals as the agent, the rest as the admin.
+    let log = ring.recent_log();
+    let by = |action: &str, outcome: &str| {
+        log.iter()
+            .filter(|e| e.action == action && e.outcome == outcome)
+            .map(|e| e.role.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by("refused", "error"), ["agent"; 4]);
+    assert_eq!(by("admin_unlock", "error"), ["agent"]);
+    assert_eq!(by("admin_unlock", "ok"), ["admin"]);
+    assert_eq!(by("export_secret", "ok"), ["admin"]);
+    assert_eq!(by("remove", "ok"), ["admin"]);
+    assert_eq!(by("import", "ok").last().map(String::as_str), Some("agent"));
 }

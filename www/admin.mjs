@@ -5,11 +5,51 @@ import { DEFAULT_POLICY, persist, policy, setPolicy, state } from "./session.mjs
 import { $, askPassphrase, busy, describeError, download, el, icon, showError } from "./ui.mjs";
 
 export function renderAdmin() {
+  renderRole();
   renderKeys();
   renderPolicy();
   renderCheck();
   renderLog();
 }
+
+/** The agent role sees admin-only controls disabled (and the package refuses them anyway). */
+const isAgent = () => state.ring.role() === "agent";
+const ADMIN_ONLY = "For the admin: unlock the admin role above.";
+
+function renderRole() {
+  const agent = isAgent();
+  $("role-text").textContent = !state.ring.hasAdminPassphrase()
+    ? "No admin passphrase is set: whoever unlocks this keyring can export, delete and trust keys."
+    : agent
+      ? "Agent role: exporting private keys, deleting and trusting keys and changing the policy need the admin passphrase."
+      : "Admin role, unlocked for this session.";
+  $("admin-unlock-form").hidden = !agent;
+  $("admin-lock").hidden = agent || !state.ring.hasAdminPassphrase();
+  const trusted = /** @type {HTMLInputElement} */ ($("import-trusted"));
+  trusted.disabled = agent;
+  if (agent) trusted.checked = false;
+  for (const c of /** @type {NodeListOf<HTMLInputElement>} */ ($("policy-form").querySelectorAll("input, select, button"))) c.disabled = agent;
+  $("policy-form").title = agent ? ADMIN_ONLY : "";
+}
+
+$("admin-unlock-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  $("admin-msg").textContent = "";
+  try {
+    await busy("Checking the admin passphrase…", () => state.ring.unlockAdmin($("admin-pass").value));
+  } catch (e) {
+    $("admin-msg").textContent = e?.code === "bad_password" ? "Wrong admin passphrase." : describeError(e);
+  }
+  $("admin-pass").value = "";
+  await persist(); // the log keeps the attempt
+  renderAdmin();
+});
+
+$("admin-lock").addEventListener("click", async () => {
+  state.ring.lockAdmin();
+  await persist();
+  renderAdmin();
+});
 
 /** The admin's key list, read once per change of the keyring; searching and sorting use it. */
 let keyCache = [];
@@ -85,7 +125,7 @@ function drawKeys() {
     });
     actions.append(pub);
     if (k.hasSecret) {
-      const sec = el("button", { type: "button", text: "Private", "aria-label": `Download private ${label}` });
+      const sec = el("button", { type: "button", text: "Private", "aria-label": `Download private ${label}`, disabled: isAgent(), title: isAgent() ? ADMIN_ONLY : "" });
       sec.addEventListener("click", async () => {
         const pass = await askPassphrase(`A passphrase to protect the exported private key of ${label}.`);
         if (pass === "") showError("Export", new Error("A private key is only exported protected by a passphrase: nothing was exported."));
@@ -99,13 +139,17 @@ function drawKeys() {
       });
       actions.append(" ", sec);
     }
-    const del = el("button", { type: "button", text: "Delete", "aria-label": `Delete ${label}` });
+    const del = el("button", { type: "button", text: "Delete", "aria-label": `Delete ${label}`, disabled: isAgent(), title: isAgent() ? ADMIN_ONLY : "" });
     del.addEventListener("click", async () => {
       const what = k.hasSecret
         ? `Delete ${label} WITH ITS PRIVATE KEY?\n\nMail encrypted to it can no longer be read here, unless you have a backup (Private: download).`
         : `Delete ${label}?`;
       if (!confirm(what)) return;
-      state.ring.remove(k.id);
+      try {
+        state.ring.remove(k.id);
+      } catch (e) {
+        return showError("Delete", e);
+      }
       await persist();
       fillComposerSelects();
       renderAdmin();
@@ -290,10 +334,10 @@ function renderLog() {
   const body = $("log");
   body.replaceChildren();
   const events = state.ring.recentLog().slice(-50).reverse();
-  if (!events.length) body.append(el("tr", {}, el("td", { colSpan: 7, text: "no events yet" })));
+  if (!events.length) body.append(el("tr", {}, el("td", { colSpan: 8, text: "no events yet" })));
   for (const ev of events) {
     const keys = ev.keyIds.map((id) => groupedFingerprint(id).slice(0, 19)).join(", ");
-    body.append(el("tr", { dataset: { action: ev.action, outcome: ev.outcome } }, ...[ev.time, ev.action, ev.method ?? "", ev.outcome, ev.code ?? "", ev.addresses.join(", "), keys].map((t) => el("td", { text: t }))));
+    body.append(el("tr", { dataset: { action: ev.action, outcome: ev.outcome } }, ...[ev.time, ev.action, ev.method ?? "", ev.outcome, ev.code ?? "", ev.addresses.join(", "), keys, ev.role ?? ""].map((t) => el("td", { text: t }))));
   }
 }
 

@@ -41,8 +41,13 @@ $("setup-form").addEventListener("submit", async (ev) => {
   showError("");
   const pass = $("setup-pass").value;
   if (pass !== $("setup-pass2").value) return showError("Create", "the two passphrases differ");
+  const admin = $("setup-admin").value;
+  if (admin !== $("setup-admin2").value) return showError("Create", "the two admin passphrases differ");
+  if (admin === pass) return showError("Create", "the admin passphrase must differ from the keyring's");
   const ring = new Keyring();
   try {
+    // The one who creates the keyring is its admin for this session.
+    await busy("Setting the admin passphrase…", () => ring.setAdminPassphrase(admin));
     if ($("setup-demo").checked) await importDemoKeys(ring);
     state.ring = ring;
     state.pass = pass;
@@ -50,7 +55,7 @@ $("setup-form").addEventListener("submit", async (ev) => {
   } catch (e) {
     return showError("Create", e);
   }
-  $("setup-pass").value = $("setup-pass2").value = "";
+  $("setup-pass").value = $("setup-pass2").value = $("setup-admin").value = $("setup-admin2").value = "";
   await unlocked(ring, pass);
 });
 

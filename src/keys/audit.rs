@@ -33,6 +33,10 @@ pub struct AuditEvent {
     pub addresses: Vec<String>,
     /// Key ids (fingerprints) concerned.
     pub key_ids: Vec<String>,
+    /// `admin` or `agent`: who acted, once an admin passphrase is set ([`super::Role`]).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub role: Option<String>,
 }
 
 impl AuditEvent {
@@ -47,6 +51,7 @@ impl AuditEvent {
             message_id: None,
             addresses: Vec::new(),
             key_ids: key_ids.to_vec(),
+            role: None,
         }
     }
 }

@@ -20,12 +20,14 @@ pub(crate) mod kdf;
 mod legacy_pem;
 #[cfg(feature = "openpgp")]
 pub(crate) mod openpgp;
+mod roles;
 #[cfg(feature = "smime")]
 pub(crate) mod smime;
 mod vault;
 
 pub use audit::AuditEvent;
 pub use conflict::KeyConflict;
+pub use roles::Role;
 
 use std::sync::OnceLock;
 
@@ -353,6 +355,10 @@ pub struct Keyring {
     /// has it: sealed again exactly as they came, never parsed, listed or used.
     kept: Vec<vault::StoredEntry>,
     log: Vec<AuditEvent>,
+    /// The admin passphrase's verifier, when one is set (sealed with the keyring).
+    admin: Option<roles::AdminCredential>,
+    /// The admin role was unlocked in this session (never sealed).
+    admin_unlocked: bool,
 }
 
 impl core::fmt::Debug for Keyring {
@@ -361,6 +367,7 @@ impl core::fmt::Debug for Keyring {
             .field("entries", &self.entries.len())
             .field("kept", &self.kept.len())
             .field("log", &self.log.len())
+            .field("role", &self.role())
             .finish()
     }
 }
@@ -380,6 +387,9 @@ impl Keyring {
     /// Recorded in the log with the keys' ids and addresses; a refused import as an error
     /// event with its code (a missing passphrase, which the caller is about to ask for, is not).
     pub fn import(&mut self, data: &[u8], opts: &ImportOptions, now: Time) -> Result<Vec<KeyInfo>> {
+        if opts.trusted {
+            self.require_admin("Importing a key as trusted", now)?;
+        }
         let found = match import::parse_any(data, opts, self) {
             Ok(found) => found,
             Err(e) => {
@@ -454,17 +464,18 @@ impl Keyring {
         conflict::find(&self.list(now))
     }
 
-    /// Removes a key; `true` when it was there.
-    pub fn remove(&mut self, id: &str, now: Time) -> bool {
+    /// Removes a key; `true` when it was there. For the admin ([`Role`]).
+    pub fn remove(&mut self, id: &str, now: Time) -> Result<bool> {
+        self.require_admin("Removing a key", now)?;
         let id = normalize_id(id);
         let Some(info) = self.get(&id, now) else {
-            return false;
+            return Ok(false);
         };
         self.entries.retain(|e| e.id() != id);
         let mut event = AuditEvent::key_management(now, "remove", &[id]);
         event.addresses = addresses_of(&[info]);
         self.record(event);
-        true
+        Ok(true)
     }
 
     /// The public part: an armored OpenPGP public key or a PEM certificate.
@@ -481,6 +492,7 @@ impl Keyring {
         rng: &mut dyn Rng,
         now: Time,
     ) -> Result<Vec<u8>> {
+        self.require_admin("Exporting a private key", now)?;
         if passphrase.is_empty() {
             return Err(Error::new(
                 ErrorCode::BadPassphrase,
@@ -550,13 +562,90 @@ impl Keyring {
         counts
     }
 
+    // ---- roles ------------------------------------------------------------------------------
+
+    /// Who acts now: [`Role::Admin`] when no admin passphrase is set or it was given in this
+    /// session ([`Keyring::unlock_admin`]), else [`Role::Agent`].
+    pub fn role(&self) -> Role {
+        if self.admin.is_none() || self.admin_unlocked {
+            Role::Admin
+        } else {
+            Role::Agent
+        }
+    }
+
+    /// Whether an admin passphrase is set.
+    pub fn has_admin_passphrase(&self) -> bool {
+        self.admin.is_some()
+    }
+
+    /// Sets (or, for the admin, changes) the admin passphrase; the caller is the admin for the
+    /// rest of this session.
+    pub fn set_admin_passphrase(
+        &mut self,
+        passphrase: &str,
+        rng: &mut dyn Rng,
+        now: Time,
+    ) -> Result<()> {
+        self.require_admin("Changing the admin passphrase", now)?;
+        self.admin = Some(roles::AdminCredential::new(passphrase, rng)?);
+        self.admin_unlocked = true;
+        self.record(AuditEvent::key_management(now, "set_admin_passphrase", &[]));
+        Ok(())
+    }
+
+    /// Unlocks the admin role for this session: `bad_password` (and an error event) for a
+    /// wrong passphrase. Without an admin passphrase everyone is the admin already.
+    pub fn unlock_admin(&mut self, passphrase: &str, now: Time) -> Result<()> {
+        let Some(admin) = &self.admin else {
+            return Ok(());
+        };
+        if !admin.matches(passphrase)? {
+            let mut event = AuditEvent::key_management(now, "admin_unlock", &[]);
+            event.outcome = "error".to_string();
+            event.code = Some(ErrorCode::BadPassword.as_str().to_string());
+            self.record(event);
+            return Err(Error::new(
+                ErrorCode::BadPassword,
+                "The admin passphrase is wrong.",
+            ));
+        }
+        self.admin_unlocked = true;
+        self.record(AuditEvent::key_management(now, "admin_unlock", &[]));
+        Ok(())
+    }
+
+    /// Back to the agent role (when an admin passphrase is set).
+    pub fn lock_admin(&mut self, now: Time) {
+        if self.admin.is_some() && self.admin_unlocked {
+            self.record(AuditEvent::key_management(now, "admin_lock", &[]));
+            self.admin_unlocked = false;
+        }
+    }
+
+    /// `admin_required` (and an error event) unless the admin acts.
+    fn require_admin(&mut self, what: &str, now: Time) -> Result<()> {
+        if self.role() == Role::Admin {
+            return Ok(());
+        }
+        let mut event = AuditEvent::key_management(now, "refused", &[]);
+        event.outcome = "error".to_string();
+        event.code = Some(ErrorCode::AdminRequired.as_str().to_string());
+        self.record(event);
+        Err(roles::admin_required(what))
+    }
+
     /// Recent audit events, oldest first. No content, no key material.
     pub fn recent_log(&self) -> &[AuditEvent] {
         &self.log
     }
 
     /// Appends an audit event, keeping the most recent [`AUDIT_LOG_CAPACITY`].
-    pub fn record(&mut self, event: AuditEvent) {
+    pub fn record(&mut self, mut event: AuditEvent) {
+        // Which role acted, once roles are in use.
+        if self.admin.is_some() && event.role.is_none() {
+            event.role = Some(self.role().as_str().to_string());
+        }
         self.log.push(event);
         if self.log.len() > AUDIT_LOG_CAPACITY {
             let excess = self.log.len() - AUDIT_LOG_CAPACITY;

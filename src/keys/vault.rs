@@ -99,6 +99,9 @@ pub(super) struct StoredEntry {
 struct StoredKeyring {
     entries: Vec<StoredEntry>,
     log: Vec<AuditEvent>,
+    /// The admin passphrase's verifier; absent when none is set (and in older keyrings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    admin: Option<super::roles::AdminCredential>,
 }
 
 /// What protects a vault: a password (stretched) or a random key (expanded).
@@ -159,6 +162,7 @@ pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -
     let plain = StoredKeyring {
         entries,
         log: ring.recent_log().to_vec(),
+        admin: ring.admin.clone(),
     };
     let json = Zeroizing::new(
         serde_json::to_vec(&plain)
@@ -329,6 +333,7 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
         }
     }
     ring.log = plain.log;
+    ring.admin = plain.admin;
     Ok(ring)
 }
 

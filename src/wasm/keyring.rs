@@ -178,7 +178,7 @@ impl JsKeyring {
     ) -> Result<bool, JsValue> {
         let id = convert::string(&id, "The key id")?;
         let now = convert::now(&None)?;
-        let removed = self.inner_mut().remove(&id, now);
+        let removed = self.inner_mut().remove(&id, now).map_err(to_js)?;
         if removed {
             super::platform::forget_keys();
         }
@@ -217,6 +217,54 @@ impl JsKeyring {
     ) -> Result<Vec<u8>, JsValue> {
         let password = convert::secret(&password, "The password")?;
         self.settled().seal(&password, &mut os_rng()).map_err(to_js)
+    }
+
+    /// `role()` → `"admin"` or `"agent"`: admin when no admin passphrase is set or it was
+    /// given in this session (`unlockAdmin`).
+    #[wasm_bindgen(unchecked_return_type = "Role")]
+    pub fn role(&self) -> Result<JsValue, JsValue> {
+        convert::to_js_value(&self.inner.role())
+    }
+
+    /// `hasAdminPassphrase()` → whether admin-only operations need `unlockAdmin`.
+    #[wasm_bindgen(js_name = hasAdminPassphrase)]
+    pub fn has_admin_passphrase(&self) -> bool {
+        self.inner.has_admin_passphrase()
+    }
+
+    /// `setAdminPassphrase(passphrase)`: sets or (as the admin) changes it; sealed with the
+    /// keyring. The caller is the admin for the rest of the session.
+    #[wasm_bindgen(js_name = setAdminPassphrase)]
+    pub fn set_admin_passphrase(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] passphrase: JsValue,
+    ) -> Result<(), JsValue> {
+        let passphrase = convert::secret(&passphrase, "The admin passphrase")?;
+        let now = convert::now(&None)?;
+        self.inner_mut()
+            .set_admin_passphrase(&passphrase, &mut os_rng(), now)
+            .map_err(to_js)
+    }
+
+    /// `unlockAdmin(passphrase)`: the admin role for this session; `bad_password` if wrong.
+    #[wasm_bindgen(js_name = unlockAdmin)]
+    pub fn unlock_admin(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] passphrase: JsValue,
+    ) -> Result<(), JsValue> {
+        let passphrase = convert::secret(&passphrase, "The admin passphrase")?;
+        let now = convert::now(&None)?;
+        self.inner_mut()
+            .unlock_admin(&passphrase, now)
+            .map_err(to_js)
+    }
+
+    /// `lockAdmin()`: back to the agent role.
+    #[wasm_bindgen(js_name = lockAdmin)]
+    pub fn lock_admin(&mut self) -> Result<(), JsValue> {
+        let now = convert::now(&None)?;
+        self.inner_mut().lock_admin(now);
+        Ok(())
     }
 
     /// `sealWithKey(key)` → the keyring encrypted under a random 32-byte key (a server's

@@ -16,6 +16,7 @@ const KEYS = join(ROOT, "tests", "data", "keys");
 const ARTIFACTS = join(ROOT, "target", "test-artifacts");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const PASS = "correct horse battery";
+const ADMIN_PASS = "staple admin battery";
 
 const { startServer } = await import(join(ROOT, "scripts", "serve.mjs"));
 
@@ -60,6 +61,8 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.waitForSelector("#setup:not([hidden])");
     await page.fill("#setup-pass", PASS);
     await page.fill("#setup-pass2", PASS);
+    await page.fill("#setup-admin", ADMIN_PASS);
+    await page.fill("#setup-admin2", ADMIN_PASS);
     if (!demo) await page.uncheck("#setup-demo");
     await page.click("#setup-form button[type=submit]");
     await page.waitForSelector("#agent:not([hidden])", { timeout: 30_000 });
@@ -603,6 +606,54 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "", null, { timeout: 20_000 });
     assert.match(await page.textContent("#import-msg"), /alice-export\.pfx: imported .*alice@example\.com/);
     assert.equal(await row.locator("td:nth-child(6)").textContent(), "yes", "the private key is back");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("roles: after unlocking, the agent cannot export, delete, trust or change the policy until the admin unlocks", async () => {
+    const page = await newPage();
+    await createKeyring(page);
+    await page.waitForSelector("#busy", { state: "hidden" });
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await page.fill("#unlock-pass", PASS);
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForSelector("#agent:not([hidden])", { timeout: 20_000 });
+    await page.click("#tab-admin");
+    assert.match(await page.textContent("#role-text"), /^Agent role/);
+    const aliceRow = page.locator('#keys tr[data-kind="smime"]').filter({ hasText: "alice@example.com" });
+    assert.equal(await aliceRow.getByRole("button", { name: /Download private/ }).isDisabled(), true);
+    assert.equal(await aliceRow.getByRole("button", { name: /Delete/ }).isDisabled(), true);
+    assert.equal(await page.isDisabled("#import-trusted"), true);
+    assert.equal(await page.isDisabled("#p-fallback"), true);
+    // The package refuses it too, whatever the page does.
+    await page.evaluate(() => (document.getElementById("import-trusted").disabled = false));
+    await page.check("#import-trusted");
+    await page.fill("#import-paste", readFileSync(join(KEYS, "root-ca.crt.pem"), "utf8"));
+    await page.click("#import-paste-btn");
+    await page.waitForFunction(() => /not imported/.test(document.getElementById("import-msg").textContent));
+    assert.match(await page.textContent("#import-msg"), /\[admin_required\]/);
+
+    await page.fill("#admin-pass", "a guess");
+    await page.click("#admin-unlock-form button[type=submit]");
+    await page.waitForFunction(() => document.getElementById("admin-msg").textContent !== "", null, { timeout: 20_000 });
+    assert.match(await page.textContent("#admin-msg"), /Wrong admin passphrase/);
+    await page.fill("#admin-pass", ADMIN_PASS);
+    await page.click("#admin-unlock-form button[type=submit]");
+    await page.waitForFunction(() => /^Admin role/.test(document.getElementById("role-text").textContent), null, { timeout: 20_000 });
+    assert.equal(await page.isDisabled("#p-fallback"), false);
+    page.once("dialog", (d) => d.accept());
+    await aliceRow.getByRole("button", { name: /Delete/ }).click();
+    await page.waitForFunction(() => document.querySelector('#log tr[data-action="remove"]'));
+    // The log says which role did what.
+    const roleOf = (action, outcome) =>
+      page.locator(`#log tr[data-action="${action}"][data-outcome="${outcome}"] td:last-child`).evaluateAll((tds) => tds.map((td) => td.textContent));
+    assert.deepEqual(await roleOf("refused", "error"), ["agent"]);
+    assert.deepEqual(await roleOf("admin_unlock", "error"), ["agent"]);
+    assert.deepEqual(await roleOf("admin_unlock", "ok"), ["admin"]);
+    assert.deepEqual(await roleOf("remove", "ok"), ["admin"]);
+    await page.click("#admin-lock");
+    await page.waitForFunction(() => /^Agent role/.test(document.getElementById("role-text").textContent), null, { timeout: 20_000 });
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

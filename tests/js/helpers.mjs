@@ -28,6 +28,7 @@ export const ERROR_CODES = new Set([
   "internal",
   "standard_not_enabled",
   "downgrade_not_confirmed",
+  "admin_required",
 ]);
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
