@@ -96,6 +96,10 @@ pub struct OpenedAttachment {
     #[serde(with = "serde_bytes")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array"))]
     pub data: Vec<u8>,
+    /// Inside what the message's signature covers. False for every file of an unsigned
+    /// message, and for a file beside an inline-PGP block that the block's signer did not
+    /// sign itself: the page must label it as an unsigned part.
+    pub signed: bool,
 }
 
 /// The result of `open` ([`open()`]): the security report and what the agent sees.
@@ -332,8 +336,9 @@ async fn open_message(
                 }
                 if inline && d.content.is_some() {
                     if let Some(tree) = parsed.as_ref() {
-                        let files = files_beside_inline(tree, part, engine, ring, &ctx).await;
-                        uncovered_files |= !files.all_signed_by(signature.signer.as_ref());
+                        let mut files = files_beside_inline(tree, part, engine, ring, &ctx).await;
+                        files.mark_signed_by(signature.signer.as_ref());
+                        uncovered_files |= files.attachments.iter().any(|a| !a.signed);
                         warnings.extend(files.warnings);
                         beside_inline = files.attachments;
                     }
@@ -425,6 +430,7 @@ async fn open_message(
                 }
             }
         }
+        let signed_content = opened.signature.state != SignatureState::None;
         let r = readable(&tree);
         opened.text = r.text;
         opened.html = r.html;
@@ -436,6 +442,8 @@ async fn open_message(
                 filename: a.filename,
                 content_type: a.content_type,
                 data: a.data,
+                // What is shown is the signed part, when there is a signature.
+                signed: signed_content,
             })
             .collect();
         opened.attachments.extend(beside_inline);
@@ -559,6 +567,7 @@ async fn files_beside_inline(
                 filename: name,
                 content_type: file.content_type,
                 data: file.data,
+                signed: false,
             });
             continue;
         };
@@ -569,6 +578,7 @@ async fn files_beside_inline(
                     filename: plain_name,
                     content_type: "application/octet-stream".to_string(),
                     data: d.content.map(|c| c.to_vec()).unwrap_or_default(),
+                    signed: false, // until mark_signed_by
                 });
             }
             _ => {
@@ -580,6 +590,7 @@ async fn files_beside_inline(
                     filename: name,
                     content_type: file.content_type,
                     data: file.data,
+                    signed: false,
                 });
             }
         }
@@ -597,18 +608,17 @@ struct BesideInline {
 }
 
 impl BesideInline {
-    /// Whether every file carries a valid signature by `signer`, the key that signed the text:
-    /// only then does the text's verdict speak for everything shown.
-    fn all_signed_by(&self, signer: Option<&crate::report::Signer>) -> bool {
-        let Some(signer) = signer else {
-            return self.signatures.is_empty();
-        };
-        self.signatures.iter().all(|s| {
-            s.as_ref().is_some_and(|s| {
-                s.state == SignatureState::Valid
-                    && s.signer.as_ref().is_some_and(|f| f.key_id == signer.key_id)
-            })
-        })
+    /// Marks the files that carry a valid signature by `signer`, the key that signed the text:
+    /// only those does the text's verdict speak for.
+    fn mark_signed_by(&mut self, signer: Option<&crate::report::Signer>) {
+        for (file, own) in self.attachments.iter_mut().zip(&self.signatures) {
+            file.signed = signer.is_some_and(|signer| {
+                own.as_ref().is_some_and(|s| {
+                    s.state == SignatureState::Valid
+                        && s.signer.as_ref().is_some_and(|f| f.key_id == signer.key_id)
+                })
+            });
+        }
     }
 }
 

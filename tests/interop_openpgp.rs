@@ -888,6 +888,10 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
         .map(|a| (a.filename.as_str(), a.data.as_slice()))
         .collect();
     assert_eq!(files, [("report.pdf", &pdf[..]), ("notes.txt", &notes[..])]);
+    assert!(
+        o.attachments.iter().all(|a| a.signed),
+        "each signed by Alice"
+    );
     assert!(o.warnings.is_empty(), "{:?}", o.warnings);
 
     // a file that was not encrypted: kept and flagged; the signature no longer covers all
@@ -897,6 +901,9 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
     assert_ne!(o.signature.state, SignatureState::Valid);
     assert_eq!(o.attachments.len(), 3);
     assert_eq!(o.attachments[2].filename, "invoice.txt");
+    // Per file, which ones the signature speaks for: the page labels the third unsigned.
+    let signed: Vec<bool> = o.attachments.iter().map(|a| a.signed).collect();
+    assert_eq!(signed, [true, true, false]);
     assert!(
         o.warnings
             .iter()

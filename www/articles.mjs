@@ -200,6 +200,9 @@ async function renderOpened(raw, title, { onReply } = {}) {
     for (const a of r.attachments) {
       const url = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (a.data)], { type: a.contentType }));
       list.append(el("a", { href: url, download: a.filename || "attachment", text: `${a.filename || "attachment"} (${a.data.length} bytes)` }));
+      // A file the message's signature does not speak for (inline PGP beside a signed block).
+      if (r.signature.state !== "none" && !a.signed) list.append(el("span", { class: "unsigned", dataset: { field: "attachment" }, title: "This file is not covered by the signature: anyone could have added it.", text: "unsigned part" }));
+      list.append(" ");
     }
     art.append(list);
   }
