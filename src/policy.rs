@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::report::Method;
 
 /// S/MIME content encryption.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SmimeCipher {
     /// EnvelopedData, AES-256-CBC (default: every client reads it).
@@ -25,7 +25,7 @@ pub enum SmimeCipher {
 
 /// How the S/MIME content key is wrapped for RSA recipients (EC recipients always use ECDH).
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SmimeKeyTransport {
     /// RSA PKCS#1 v1.5 (default for interoperability).
@@ -37,7 +37,7 @@ pub enum SmimeKeyTransport {
 
 /// The shape of an S/MIME signed message.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SmimeSignedForm {
     /// `multipart/signed` with a detached `application/pkcs7-signature` (default: readable
@@ -50,7 +50,7 @@ pub enum SmimeSignedForm {
 
 /// Algorithm choices the engines honour when writing.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Algorithms {
     /// S/MIME content cipher.
@@ -64,7 +64,7 @@ pub struct Algorithms {
 /// What to do for a recipient without a usable key when encryption is asked for
 /// (S/Notify's "encryption fallback").
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fallback {
     /// Refuse the whole message with `recipient_key_missing` naming the addresses (default:
@@ -80,7 +80,7 @@ pub enum Fallback {
 
 /// Sign / encrypt defaults of one help-desk group, for the composer's initial button state.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct GroupDefaults {
     /// Sign by default.
@@ -88,13 +88,18 @@ pub struct GroupDefaults {
     /// Encrypt by default.
     pub encrypt: bool,
     /// Preferred method for the group, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<Method>,
+    /// Header protection (RFC 9788) for the group's mail; absent: on whenever the message is
+    /// encrypted. `ProtectOptions.protect_headers` overrides it for one message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect_headers: Option<bool>,
 }
 
 /// The admin's policy: S/Notify-style method priority and fallback, group defaults and
 /// algorithm choices.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 // A plain object of groups (serde-wasm-bindgen also reads a Map).
 #[cfg_attr(target_arch = "wasm32", tsify(hashmap_as_object))]

@@ -85,6 +85,17 @@ impl ProtectOptions {
             MethodChoice::Pgp => vec![Method::Pgp],
         }
     }
+
+    /// Whether the header fields go inside the protection (RFC 9788): the message's own
+    /// choice, else its group's, else whenever it is encrypted.
+    fn protects_headers(&self, encrypted: bool) -> bool {
+        self.protect_headers
+            .or_else(|| {
+                let group = self.group.as_ref()?;
+                self.policy.groups.get(group)?.protect_headers
+            })
+            .unwrap_or(encrypted)
+    }
 }
 
 /// One copy of the message to send.
@@ -584,7 +595,7 @@ async fn protect_message(
             .method
             .and_then(|m| engines.iter().copied().find(|e| e.method() == m));
         let protecting = p.sign || p.encrypt;
-        let hp = protecting && opts.protect_headers.unwrap_or(p.encrypt);
+        let hp = protecting && opts.protects_headers(p.encrypt);
         let (inner, outer) = if hp {
             let prot = protect_headers(&entity, &headers, p.encrypt, false)?;
             (prot.entity, prot.outer)

@@ -44,6 +44,7 @@ fn options(sign: bool, encrypt: bool, fallback: Fallback) -> ProtectOptions {
             sign: true,
             encrypt: true,
             method: None,
+            protect_headers: None,
         },
     );
     opts.policy
@@ -292,4 +293,26 @@ fn an_unknown_group_or_a_sender_without_key_blocks_with_the_reason() {
         "{}",
         p.sign.reason
     );
+}
+
+#[test]
+fn the_groups_header_protection_applies_unless_the_message_says_otherwise() {
+    let mut ring = desk();
+    let subject_outside = |opts: &ProtectOptions, ring: &mut Keyring| {
+        let out = send(ring, &[WITH_KEY], opts).expect("sent");
+        let mime = String::from_utf8_lossy(&out.deliveries[0].mime).into_owned();
+        mime.contains("\r\nSubject: Your ticket\r\n")
+    };
+    // By default an encrypted message hides its Subject ([...] outside).
+    let mut opts = options(true, true, Fallback::Block);
+    assert!(!subject_outside(&opts, &mut ring), "default: protected");
+    // The group turns header protection off (a help desk whose ticket system threads by
+    // Subject): the Subject stays outside.
+    if let Some(g) = opts.policy.groups.get_mut("Security") {
+        g.protect_headers = Some(false);
+    }
+    assert!(subject_outside(&opts, &mut ring), "the group's choice");
+    // The message's own choice wins over the group's.
+    opts.protect_headers = Some(true);
+    assert!(!subject_outside(&opts, &mut ring), "the message's choice");
 }

@@ -670,3 +670,56 @@ fn with_an_admin_passphrase_the_agent_role_cannot_export_remove_or_trust() {
     assert_eq!(by("remove", "ok"), ["admin"]);
     assert_eq!(by("import", "ok").last().map(String::as_str), Some("agent"));
 }
+
+/// The desk's policy lives in the sealed keyring: the admin sets it, an agent cannot, and it
+/// comes back with the keyring; both recorded in the log.
+#[test]
+fn the_desks_policy_is_sealed_with_the_keyring_and_only_the_admin_changes_it() {
+    let mut ring = Keyring::new();
+    assert_eq!(ring.policy(), None, "none until the admin sets one");
+    let mut policy = mailseal::Policy {
+        fallback: mailseal::Fallback::ProblemReport,
+        method_priority: vec![mailseal::Method::Pgp, mailseal::Method::Smime],
+        ..Default::default()
+    };
+    policy.groups.insert(
+        "Security".to_string(),
+        mailseal::GroupDefaults {
+            sign: true,
+            encrypt: true,
+            method: Some(mailseal::Method::Smime),
+            protect_headers: Some(false),
+        },
+    );
+    ring.set_admin_passphrase("admin pass", &mut rng(), NOW)
+        .expect("admin");
+    ring.set_policy(policy.clone(), NOW)
+        .expect("the admin sets it");
+    let mut unnamed = policy.clone();
+    unnamed.groups.insert(" ".to_string(), Default::default());
+    assert_eq!(
+        ring.set_policy(unnamed, NOW).expect_err("no name").code(),
+        ErrorCode::BadInput
+    );
+
+    let sealed = ring.seal("agent pass", &mut rng()).expect("seal");
+    let mut ring = Keyring::unseal(&sealed, "agent pass").expect("unseal");
+    assert_eq!(ring.policy(), Some(&policy), "sealed and back, unchanged");
+    let mut weaker = policy.clone();
+    weaker.fallback = mailseal::Fallback::SendPlain;
+    assert_eq!(
+        ring.set_policy(weaker, NOW).expect_err("agent").code(),
+        ErrorCode::AdminRequired
+    );
+    assert_eq!(ring.policy(), Some(&policy), "the agent changed nothing");
+    ring.unlock_admin("admin pass", NOW).expect("unlock");
+    ring.set_policy(mailseal::Policy::default(), NOW)
+        .expect("the admin changes it");
+    let changes: Vec<_> = ring
+        .recent_log()
+        .iter()
+        .filter(|e| e.action == "set_policy")
+        .map(|e| (e.outcome.as_str(), e.role.as_deref()))
+        .collect();
+    assert_eq!(changes, [("ok", Some("admin")), ("ok", Some("admin"))]);
+}

@@ -268,6 +268,7 @@ function renderPolicy() {
         el("td", {}, el("input", { type: "checkbox", checked: Boolean(g.sign), "aria-label": `${name}: sign`, dataset: { group: name, field: "sign" } })),
         el("td", {}, el("input", { type: "checkbox", checked: Boolean(g.encrypt), "aria-label": `${name}: encrypt`, dataset: { group: name, field: "encrypt" } })),
         el("td", {}, method),
+        el("td", {}, el("input", { type: "checkbox", checked: g.protectHeaders !== false, "aria-label": `${name}: protect headers`, dataset: { group: name, field: "protectHeaders" } })),
       ),
     );
   }
@@ -275,7 +276,7 @@ function renderPolicy() {
   $("p-fallback").value = policy.fallback;
 }
 
-$("policy-form").addEventListener("submit", (ev) => {
+$("policy-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   /** @type {typeof DEFAULT_POLICY.groups} */
   const groups = {};
@@ -283,10 +284,18 @@ $("policy-form").addEventListener("submit", (ev) => {
     const g = (groups[input.dataset.group] ??= {});
     if (input.dataset.field === "method") {
       if (input.value !== "auto") g.method = /** @type {import("mailseal").Method} */ (input.value);
+    } else if (input.dataset.field === "protectHeaders") {
+      // Checked is the default (headers protected whenever the mail is encrypted).
+      if (!input.checked) g.protectHeaders = false;
     } else g[input.dataset.field] = input.checked;
   }
-  setPolicy({ methodPriority: $("p-priority").value.split(","), fallback: $("p-fallback").value, groups });
-  $("policy-msg").textContent = "Saved.";
+  try {
+    await setPolicy({ methodPriority: $("p-priority").value.split(","), fallback: $("p-fallback").value, groups });
+  } catch (e) {
+    $("policy-msg").textContent = `Not saved: ${describeError(e)}`;
+    return;
+  }
+  $("policy-msg").textContent = "Saved in the keyring.";
   fillComposerSelects();
   applyGroupDefaults();
   renderCheck();

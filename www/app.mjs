@@ -6,7 +6,7 @@ import init, { Keyring, version } from "mailseal";
 import { renderAdmin } from "./admin.mjs";
 import { loadArticles, renderAgent } from "./articles.mjs";
 import { applyGroupDefaults, fillComposerSelects, startReply } from "./composer.mjs";
-import { importDemoKeys, openedArticles, persist, state } from "./session.mjs";
+import { DEFAULT_POLICY, importDemoKeys, loadPolicy, openedArticles, persist, state } from "./session.mjs";
 import { forgetSealed, loadSealed } from "./store.mjs";
 import { $, busy, describeError, showError } from "./ui.mjs";
 
@@ -30,6 +30,7 @@ async function unlocked(ring, pass) {
   openedArticles.clear();
   state.ring = ring;
   state.pass = pass;
+  loadPolicy(ring);
   fillComposerSelects();
   await loadArticles();
   showView("agent");
@@ -48,6 +49,8 @@ $("setup-form").addEventListener("submit", async (ev) => {
   try {
     // The one who creates the keyring is its admin for this session.
     await busy("Setting the admin passphrase…", () => ring.setAdminPassphrase(admin));
+    // The group defaults live in the keyring from the start; the admin edits them there.
+    ring.setPolicy(DEFAULT_POLICY);
     if ($("setup-demo").checked) await importDemoKeys(ring);
     state.ring = ring;
     state.pass = pass;

@@ -1,5 +1,5 @@
 // What the page holds while the keyring is open: the keyring and its passphrase (memory
-// only), the outbox, the demo articles, the admin's policy (not secret: localStorage), and
+// only), the outbox, the demo articles, the admin's policy (kept in the keyring), and
 // sealing the keyring into IndexedDB after every change.
 import { saveSealed } from "./store.mjs";
 import { busy } from "./ui.mjs";
@@ -12,7 +12,7 @@ export const state = {
   articles: [], // { title, raw }
 };
 
-/** @type {import("mailseal").Policy & { groups: Record<string, { sign?: boolean; encrypt?: boolean; method?: import("mailseal").Method }> }} */
+/** @type {import("mailseal").Policy & { groups: Record<string, { sign?: boolean; encrypt?: boolean; method?: import("mailseal").Method; protectHeaders?: boolean }> }} */
 export const DEFAULT_POLICY = {
   methodPriority: ["smime", "pgp"],
   fallback: "block",
@@ -23,20 +23,23 @@ export const DEFAULT_POLICY = {
   },
 };
 
-/** @returns {typeof DEFAULT_POLICY} */
-function loadPolicy() {
-  try {
-    const p = JSON.parse(localStorage.getItem("mailseal-policy") ?? "null");
-    if (p && Array.isArray(p.methodPriority) && p.groups) return p;
-  } catch {}
-  return structuredClone(DEFAULT_POLICY);
-}
-export let policy = loadPolicy();
+/**
+ * The desk's policy: the one the admin stored in the keyring (sealed with it), or the demo's
+ * defaults for a keyring that has none yet. Read again on every unlock.
+ */
+export let policy = structuredClone(DEFAULT_POLICY);
 
-/** The admin saved a new policy: kept in localStorage for the next visit. */
-export function setPolicy(p) {
+/** The policy of a keyring just opened or created. */
+export function loadPolicy(ring) {
+  const stored = /** @type {typeof DEFAULT_POLICY | undefined} */ (ring.policy());
+  policy = stored?.groups ? stored : structuredClone(DEFAULT_POLICY);
+}
+
+/** The admin saved a new policy: into the keyring (admin only, logged), sealed at once. */
+export async function setPolicy(p) {
+  state.ring.setPolicy(p);
   policy = p;
-  localStorage.setItem("mailseal-policy", JSON.stringify(policy));
+  await persist();
 }
 
 /**

@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::policy::Policy;
 use crate::report::Method;
 use crate::rng::Rng;
 use crate::secret::SecretBytes;
@@ -359,6 +360,9 @@ pub struct Keyring {
     admin: Option<roles::AdminCredential>,
     /// The admin role was unlocked in this session (never sealed).
     admin_unlocked: bool,
+    /// The desk's policy as the admin set it (sealed with the keyring): what `protect`,
+    /// `preview` and `check` follow when the caller passes none.
+    policy: Option<Policy>,
 }
 
 impl core::fmt::Debug for Keyring {
@@ -633,6 +637,28 @@ impl Keyring {
         event.code = Some(ErrorCode::AdminRequired.as_str().to_string());
         self.record(event);
         Err(roles::admin_required(what))
+    }
+
+    // ---- the desk's policy ------------------------------------------------------------------
+
+    /// The policy the admin stored in this keyring, if any.
+    pub fn policy(&self) -> Option<&Policy> {
+        self.policy.as_ref()
+    }
+
+    /// Stores the desk's policy (group defaults, method priority, fallback, algorithms) in the
+    /// keyring, sealed with it: only the admin may change it; recorded in the log.
+    pub fn set_policy(&mut self, policy: Policy, now: Time) -> Result<()> {
+        self.require_admin("Changing the policy", now)?;
+        if policy.groups.keys().any(|name| name.trim().is_empty()) {
+            return Err(Error::new(
+                ErrorCode::BadInput,
+                "A group of the policy needs a name.",
+            ));
+        }
+        self.policy = Some(policy);
+        self.record(AuditEvent::key_management(now, "set_policy", &[]));
+        Ok(())
     }
 
     /// Recent audit events, oldest first. No content, no key material.

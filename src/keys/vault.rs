@@ -102,6 +102,9 @@ struct StoredKeyring {
     /// The admin passphrase's verifier; absent when none is set (and in older keyrings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     admin: Option<super::roles::AdminCredential>,
+    /// The desk's policy; absent when the admin set none (and in older keyrings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    policy: Option<crate::policy::Policy>,
 }
 
 /// What protects a vault: a password (stretched) or a random key (expanded).
@@ -163,6 +166,7 @@ pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -
         entries,
         log: ring.recent_log().to_vec(),
         admin: ring.admin.clone(),
+        policy: ring.policy.clone(),
     };
     let json = Zeroizing::new(
         serde_json::to_vec(&plain)
@@ -334,6 +338,7 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
     }
     ring.log = plain.log;
     ring.admin = plain.admin;
+    ring.policy = plain.policy;
     Ok(ring)
 }
 

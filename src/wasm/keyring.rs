@@ -267,6 +267,29 @@ impl JsKeyring {
         Ok(())
     }
 
+    /// `policy()` → the desk's policy stored in this keyring, or `undefined` when the admin
+    /// set none. `protect`, `preview`, `capabilities` and `check` follow it when given no
+    /// `policy` option.
+    #[wasm_bindgen(unchecked_return_type = "Policy | undefined")]
+    pub fn policy(&self) -> Result<JsValue, JsValue> {
+        match self.inner.policy() {
+            Some(policy) => convert::to_js_value(policy),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// `setPolicy(policy)`: stores the desk's policy (group defaults, method priority,
+    /// fallback, algorithms) in the keyring, sealed with it; admin only (`admin_required`).
+    #[wasm_bindgen(js_name = setPolicy)]
+    pub fn set_policy(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Policy")] policy: JsValue,
+    ) -> Result<(), JsValue> {
+        let policy = super::messages::parse_policy(policy)?;
+        let now = convert::now(&None)?;
+        self.inner_mut().set_policy(policy, now).map_err(to_js)
+    }
+
     /// `sealWithKey(key)` → the keyring encrypted under a random 32-byte key (a server's
     /// secret, such as a Worker's), without password stretching: it opens in microseconds.
     #[wasm_bindgen(js_name = sealWithKey)]

@@ -11,6 +11,7 @@ use super::error::{bad_input, to_js};
 use super::keyring::JsKeyring;
 use crate::capabilities::{capabilities, check, Addresses};
 use crate::engine;
+use crate::keys::Keyring;
 use crate::mime::{Draft, DraftAttachment};
 use crate::open::{open_async, OpenOptions};
 use crate::policy::Policy;
@@ -35,14 +36,19 @@ export interface Draft {
 }
 export interface ProtectOptions extends TimeOptions {
   sign: boolean; encrypt: boolean; method?: "auto" | Method;
-  protectHeaders?: boolean; encryptToSelf?: boolean; policy?: Policy;
+  protectHeaders?: boolean; encryptToSelf?: boolean;
+  /** Without it, the policy stored in the keyring (Keyring.setPolicy), else the defaults. */
+  policy?: Policy;
   /** The policy group the message is sent for: its defaults are the least protection it may leave with. */
   group?: string;
   /** The agent agreed to send it less protected than the group's defaults (Preview.shortfall). */
   confirmDowngrade?: boolean;
 }
 export interface AddressesInput { from: string; to?: string | string[]; cc?: string | string[]; bcc?: string | string[]; }
-export interface CapabilityOptions extends TimeOptions { policy?: Policy; }
+export interface CapabilityOptions extends TimeOptions {
+  /** Without it, the policy stored in the keyring (Keyring.setPolicy), else the defaults. */
+  policy?: Policy;
+}
 "#;
 
 /// `protect(ring, message, opts)` → a Promise of `{ deliveries, warnings }`. Bad arguments
@@ -57,7 +63,7 @@ pub fn protect(
     let (snapshot, finished) = ring.snapshot();
     let input = (|| {
         let opts = required_object(opts, "The options")?;
-        let options = protect_options(&opts)?;
+        let options = protect_options(&opts, ring.inner())?;
         let message = if is_draft(&message) {
             Input::Draft(draft(&message, options.now)?)
         } else {
@@ -137,7 +143,7 @@ impl JsKeyring {
         let addresses = addresses_from(&addresses)?;
         let opts = convert::options(opts)?;
         let now = convert::now(&opts)?;
-        let policy = policy(&opts)?;
+        let policy = policy(&opts, self.inner())?;
         let engines = engine::all();
         let caps = capabilities(self.inner(), &engines, &policy, &addresses, now);
         convert::to_js_value(&caps)
@@ -153,7 +159,7 @@ impl JsKeyring {
         #[wasm_bindgen(unchecked_param_type = "ProtectOptions")] opts: JsValue,
     ) -> Result<JsValue, JsValue> {
         let addresses = addresses_from(&addresses)?;
-        let options = protect_options(&required_object(opts, "The options")?)?;
+        let options = protect_options(&required_object(opts, "The options")?, self.inner())?;
         let engines = engine::all();
         convert::to_js_value(&preview(self.inner(), &engines, &addresses, &options))
     }
@@ -171,7 +177,7 @@ impl JsKeyring {
         let addresses = string_list(&Some(request), "addresses")?;
         let opts = convert::options(opts)?;
         let now = convert::now(&opts)?;
-        let policy = policy(&opts)?;
+        let policy = policy(&opts, self.inner())?;
         let readiness = check(self.inner(), &engine::all(), &policy, &addresses, now);
         convert::to_js_value(&readiness)
     }
@@ -186,7 +192,7 @@ fn required_object(value: JsValue, what: &str) -> Result<Option<Object>, JsValue
         .map(Some)
 }
 
-fn protect_options(opts: &Option<Object>) -> Result<ProtectOptions, JsValue> {
+fn protect_options(opts: &Option<Object>, ring: &Keyring) -> Result<ProtectOptions, JsValue> {
     let sign = convert::opt_bool(opts, "sign")?
         .ok_or_else(|| bad_input("Option \"sign\" (true or false) is required."))?;
     let encrypt = convert::opt_bool(opts, "encrypt")?
@@ -204,19 +210,24 @@ fn protect_options(opts: &Option<Object>) -> Result<ProtectOptions, JsValue> {
     };
     options.protect_headers = convert::opt_bool(opts, "protectHeaders")?;
     options.encrypt_to_self = convert::opt_bool(opts, "encryptToSelf")?.unwrap_or(true);
-    options.policy = policy(opts)?;
+    options.policy = policy(opts, ring)?;
     options.group = convert::opt_string(opts, "group")?;
     options.confirm_downgrade = convert::opt_bool(opts, "confirmDowngrade")?.unwrap_or(false);
     Ok(options)
 }
 
-fn policy(opts: &Option<Object>) -> Result<Policy, JsValue> {
+/// The `policy` option, else the one stored in the keyring, else the defaults.
+fn policy(opts: &Option<Object>, ring: &Keyring) -> Result<Policy, JsValue> {
     let v = convert::field(opts, "policy");
     if v.is_undefined() || v.is_null() {
-        return Ok(Policy::default());
+        return Ok(ring.policy().cloned().unwrap_or_default());
     }
+    parse_policy(v)
+}
+
+pub(super) fn parse_policy(v: JsValue) -> Result<Policy, JsValue> {
     serde_wasm_bindgen::from_value(v)
-        .map_err(|e| bad_input(&format!("Option \"policy\" is not valid: {e}")))
+        .map_err(|e| bad_input(&format!("The policy is not valid: {e}")))
 }
 
 /// A draft is a plain object that is not bytes.

@@ -182,6 +182,47 @@ describe("preview: what Send would do, and the group's defaults as the floor", (
   });
 });
 
+describe("the policy stored in the keyring", () => {
+  const policy = { methodPriority: ["pgp"], fallback: "problem_report", groups: { Security: { sign: true, encrypt: true, protectHeaders: false } } };
+  const to = ["bob@example.org", "zed@example.org"];
+
+  test("setPolicy keeps it sealed with the keyring; calls without a policy follow it", async () => {
+    const desk = ringWith("alice.sec.asc", "bob.pub.asc");
+    assert.equal(desk.policy(), undefined);
+    // Without a stored policy: the default fallback blocks zed, who has no key.
+    await rejectsCode(() => protect(desk, { ...draft, to }, { sign: true, encrypt: true, now }), "recipient_key_missing");
+    desk.setPolicy(policy);
+    const sealed = desk.seal("pass phrase");
+    const again = Keyring.unseal(sealed, "pass phrase");
+    const { methodPriority, fallback, groups, smimeCipher } = again.policy();
+    assert.deepEqual({ methodPriority, fallback, groups }, policy);
+    assert.equal(smimeCipher, "aes256-cbc", "the algorithms' defaults filled in");
+    // The stored fallback: zed gets a problem report; the group's header choice applies.
+    const out = await protect(again, { ...draft, to }, { sign: true, encrypt: true, group: "Security", now });
+    const reports = out.deliveries.filter((d) => d.problemReport).map((d) => d.to.join());
+    assert.deepEqual(reports, ["zed@example.org"]);
+    const enc = out.deliveries.find((d) => d.encrypted);
+    assert.match(Buffer.from(enc.mime).toString("latin1"), /\r\nSubject: =\?utf-8\?Q\?Ticket_#12/);
+    assert.equal(again.preview({ from: "alice@example.org", to }, { sign: true, encrypt: true, group: "Security", now }).outcome, "ready");
+    // An explicit policy still wins.
+    await rejectsCode(() => protect(again, { ...draft, to }, { sign: true, encrypt: true, policy: { fallback: "block" }, now }), "recipient_key_missing");
+    assert.ok(again.recentLog().some((e) => e.action === "set_policy" && e.outcome === "ok"));
+  });
+
+  test("only the admin sets it; a bad policy is bad_input", () => {
+    const desk = ringWith("alice.sec.asc");
+    desk.setAdminPassphrase("admin pass");
+    throwsCode(() => desk.setPolicy({ fallback: "maybe" }), "bad_input");
+    throwsCode(() => desk.setPolicy(42), "bad_input");
+    const agent = Keyring.unseal(desk.seal("pass phrase"), "pass phrase");
+    throwsCode(() => agent.setPolicy(policy), "admin_required");
+    assert.equal(agent.policy(), undefined);
+    agent.unlockAdmin("admin pass");
+    agent.setPolicy(policy);
+    assert.equal(agent.policy().fallback, "problem_report");
+  });
+});
+
 describe("readiness check", () => {
   test("says who can sign and decrypt, and what is missing", () => {
     const ring = ringWith("alice.sec.asc", "bob.pub.asc");
