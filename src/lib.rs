@@ -78,7 +78,10 @@ mod wasm;
 pub use capabilities::{capabilities, Addresses, Capabilities, MethodCapabilities};
 pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 pub use error::{Error, ErrorCode, Result};
-pub use keys::{AuditEvent, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring, Role, Trust};
+pub use keys::{
+    AuditEvent, CrlInfo, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring, RevocationRequest,
+    RevocationRequestReason, Role, Trust,
+};
 pub use open::{open, sender_address, OpenOptions, Opened, OpenedAttachment, OpenedHeaders};
 #[cfg(feature = "openpgp")]
 pub use openpgp::PgpEngine;

@@ -890,3 +890,195 @@ fn name_constraints_and_unknown_critical_extensions_are_honoured() {
         assert_eq!(ok, mailseal_trusts, "openssl on {who}: {log}");
     }
 }
+
+/// Revocation by CRL (issue 14), with a CA, certificates and CRLs made by `openssl ca` at test
+/// time: before the CRL the certificate's distribution point is a request for the host to
+/// fetch; once the CA's CRL that revokes Bob is imported, his signature is `revoked`, nothing
+/// is encrypted to him, the key list says so, and the keyring keeps it sealed. Alice, on the
+/// same CRL's issuer but not listed, stays valid. A CRL with a changed byte, or from a CA the
+/// keyring does not have, is refused. openssl's own `cms -verify -crl_check` agrees.
+#[test]
+fn a_certificate_on_an_imported_crl_is_revoked_everywhere() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("rsa2048");
+    let p = |name: &str| PathBuf::from(ca.path(name));
+    let url = "http://crl.example.org/throwaway.crl";
+    for (name, email) in [("alice", "alice@example.org"), ("bob", "bob@example.org")] {
+        let key = ca.new_key(name, "rsa2048");
+        ca.issue(
+            name,
+            &key,
+            &format!("/CN={name}"),
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+                 extendedKeyUsage=emailProtection\nsubjectAltName=email:{email}\n\
+                 crlDistributionPoints=URI:{url}"
+            ),
+        );
+    }
+    let mut ring = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    for name in ["alice", "bob"] {
+        ring.import(
+            &std::fs::read(p(&format!("{name}.crt"))).unwrap(),
+            &ImportOptions::default(),
+            NOW,
+        )
+        .unwrap();
+    }
+    // The host's work: one request for the CA's CRL, none yet held.
+    let requests = ring.revocation_requests(NOW);
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].url, url);
+    assert_eq!(
+        requests[0].reason,
+        mailseal::RevocationRequestReason::Missing
+    );
+    assert!(requests[0].issuer.contains("Throwaway CA"), "{requests:?}");
+
+    // Bob signs (openssl); valid before any CRL.
+    let signed = p("bob.p7m");
+    let (ok, log) = openssl(&[
+        "cms",
+        "-sign",
+        "-binary",
+        "-nodetach",
+        "-in",
+        path_str(&data("entity.txt")),
+        "-signer",
+        path_str(&p("bob.crt")),
+        "-inkey",
+        path_str(&p("bob.key")),
+        "-outform",
+        "DER",
+        "-out",
+        path_str(&signed),
+    ]);
+    assert!(ok, "{log}");
+    let der = std::fs::read(&signed).unwrap();
+    let verdict = |ring: &Keyring| {
+        E.verify_opaque(ring, &der, &ReadContext::at(NOW))
+            .ready()
+            .unwrap()
+            .report
+    };
+    assert_eq!(verdict(&ring).state, SignatureState::Valid);
+
+    // The CA revokes Bob and publishes its CRL.
+    ca.revoke("bob", "keyCompromise");
+    let crl = ca.crl("20261130000000Z", "20261215000000Z");
+    let info = ring.import_crl(&crl, NOW).expect("the CA's CRL");
+    assert_eq!(info.revoked, 1);
+    assert!(info.issuer.contains("Throwaway CA"), "{info:?}");
+    assert!(!info.stale);
+
+    let report = verdict(&ring);
+    assert_eq!(report.state, SignatureState::Revoked, "{report:?}");
+    let detail = report.detail.unwrap_or_default();
+    assert!(
+        detail.contains("revoked") && detail.contains("key compromise"),
+        "{detail}"
+    );
+    // Nothing encrypted to him; the list says it; Alice is untouched.
+    let bob = E
+        .encryption_key(&ring, "bob@example.org", NOW)
+        .expect_err("revoked");
+    assert!(bob.detail().contains("revoked"), "{}", bob.detail());
+    assert!(E.encryption_key(&ring, "alice@example.org", NOW).is_ok());
+    let status = |ring: &Keyring, who: &str| {
+        ring.by_address(who, NOW)
+            .first()
+            .map(|k| k.status)
+            .expect(who)
+    };
+    assert_eq!(
+        status(&ring, "bob@example.org"),
+        mailseal::KeyStatus::Revoked
+    );
+    assert_eq!(
+        status(&ring, "alice@example.org"),
+        mailseal::KeyStatus::Valid
+    );
+    // Fresh: no request until its nextUpdate has passed.
+    assert!(ring.revocation_requests(NOW).is_empty());
+    // An hour after its nextUpdate (2026-12-15T00:00:00Z).
+    let later = NOW.plus_secs(14 * 86_400 + 3600);
+    let stale = ring.revocation_requests(later);
+    assert_eq!(stale.len(), 1);
+    assert_eq!(stale[0].reason, mailseal::RevocationRequestReason::Stale);
+
+    // Sealed and opened again: the CRL comes with the keyring.
+    let sealed = ring.seal("pass", &mut rng()).unwrap();
+    let again = Keyring::unseal(&sealed, "pass").unwrap();
+    assert_eq!(verdict(&again).state, SignatureState::Revoked);
+    assert_eq!(again.crls(NOW).len(), 1);
+
+    // The same CRL as DER imports too; a changed byte or a stranger's CRL does not.
+    let crl_der = p("ca.crl.der");
+    let (ok, log) = openssl(&[
+        "crl",
+        "-in",
+        path_str(&p("ca.crl")),
+        "-outform",
+        "DER",
+        "-out",
+        path_str(&crl_der),
+    ]);
+    assert!(ok, "{log}");
+    let crl_der = std::fs::read(&crl_der).unwrap();
+    let mut fresh = Keyring::new();
+    fresh.import(&ca.cert(), &trusted, NOW).unwrap();
+    assert_eq!(fresh.import_crl(&crl_der, NOW).unwrap().revoked, 1);
+    let mut changed = crl_der.clone();
+    let last = changed.len() - 5;
+    changed[last] ^= 1;
+    assert_eq!(
+        fresh.import_crl(&changed, NOW).unwrap_err().code(),
+        mailseal::ErrorCode::BadInput
+    );
+    // Another CA of the same name (a v1 CRL without key identifier): its signature does not
+    // verify with the keyring's CA. And with no CA of that name at all: its CA is missing.
+    let impostor = TestCa::new("p256").crl("20261130000000Z", "20261215000000Z");
+    assert_eq!(
+        fresh.import_crl(&impostor, NOW).unwrap_err().code(),
+        mailseal::ErrorCode::BadInput
+    );
+    assert_eq!(
+        Keyring::new().import_crl(&crl, NOW).unwrap_err().code(),
+        mailseal::ErrorCode::CertificateMissing
+    );
+    assert_eq!(
+        fresh.import_crl(b"not a crl", NOW).unwrap_err().code(),
+        mailseal::ErrorCode::UnsupportedFormat
+    );
+
+    // openssl agrees: Bob's signature fails its CRL check (the CRL read from the CA file).
+    let with_crl = p("ca-and-crl.pem");
+    std::fs::write(&with_crl, [ca.cert(), crl.clone()].concat()).unwrap();
+    let (ok, log) = openssl(&[
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        path_str(&signed),
+        "-CAfile",
+        path_str(&with_crl),
+        "-crl_check",
+        "-purpose",
+        "smimesign",
+        "-attime",
+        "1796083200",
+        "-out",
+        path_str(&p("content")),
+    ]);
+    assert!(!ok, "openssl accepted a revoked signer: {log}");
+    assert!(log.contains("revoked"), "{log}");
+}

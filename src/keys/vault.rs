@@ -102,6 +102,9 @@ struct StoredKeyring {
     /// The admin passphrase's verifier; absent when none is set (and in older keyrings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     admin: Option<super::roles::AdminCredential>,
+    /// Base64 DER of the CRLs the keyring holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    crls: Vec<String>,
     /// The desk's policy; absent when the admin set none (and in older keyrings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     policy: Option<crate::policy::Policy>,
@@ -166,6 +169,7 @@ pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -
         entries,
         log: ring.recent_log().to_vec(),
         admin: ring.admin.clone(),
+        crls: ring.crl_ders().into_iter().map(|d| B64.encode(d)).collect(),
         policy: ring.policy.clone(),
     };
     let json = Zeroizing::new(
@@ -339,6 +343,12 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
     ring.log = plain.log;
     ring.admin = plain.admin;
     ring.policy = plain.policy;
+    for crl in &plain.crls {
+        let der = B64
+            .decode(crl)
+            .map_err(|_| corrupt("A revocation list in the keyring is damaged."))?;
+        ring.restore_crl(der)?;
+    }
     Ok(ring)
 }
 

@@ -10,13 +10,15 @@
 //! Every certificate on the path has no critical extension mailseal does not process, and
 //! each CA's name constraints hold for the certificates below it (`constraints`).
 //!
-//! Revocation (CRL/OCSP) is not checked: mailseal has no network access of its own.
+//! Revocation: a link whose certificate is on its issuer's CRL held by the keyring makes the
+//! path `Revoked` (`revocation`). mailseal fetches nothing: without a CRL, nothing is known.
 
 use der::Encode;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 use x509_cert::Certificate;
 
 use super::constraints::{critical_extensions_known, names_within};
+use super::revocation::{self, HeldCrl};
 use super::signature;
 use crate::keys::Keyring;
 use crate::time::Time;
@@ -37,6 +39,8 @@ pub(crate) enum ChainVerdict {
     /// A path to a trust anchor exists only through a certificate with a critical extension
     /// mailseal does not process, or one outside a CA's name constraints.
     Constrained,
+    /// A path to a trust anchor exists, but a certificate on it is on its issuer's CRL.
+    Revoked,
     /// No path to a trust anchor.
     Untrusted,
 }
@@ -113,65 +117,81 @@ pub(crate) fn validate(
         return ChainVerdict::Trusted;
     }
     let mut budget = MAX_SIGNATURE_CHECKS;
-    walk(&mut vec![leaf], &anchors, &pool, now, &mut budget)
+    let search = Search {
+        anchors: &anchors,
+        pool: &pool,
+        crls: ring.held_crls(),
+        now,
+    };
+    search.walk(&mut vec![leaf], &mut budget)
 }
 
-/// Extends `path` (leaf first; its last certificate is the one whose issuer is sought) up to
-/// a trust anchor: the best verdict of the candidate issuers.
-fn walk<'a>(
-    path: &mut Vec<&'a Certificate>,
-    anchors: &[&'a Certificate],
-    pool: &[&'a Certificate],
+/// What a path search looks at: anchors, candidate issuers, the CRLs held, the time.
+struct Search<'a> {
+    anchors: &'a [&'a Certificate],
+    pool: &'a [&'a Certificate],
+    crls: &'a [HeldCrl],
     now: Time,
-    budget: &mut usize,
-) -> ChainVerdict {
-    let (Some(&cert), below) = (path.last(), path.len() - 1) else {
-        return ChainVerdict::Untrusted;
-    };
-    if below >= MAX_DEPTH {
-        return ChainVerdict::Untrusted;
-    }
-    let issuer_name = &cert.tbs_certificate.issuer;
-    let mut best = ChainVerdict::Untrusted;
-    let candidates = anchors
-        .iter()
-        .map(|c| (*c, true))
-        .chain(pool.iter().map(|c| (*c, false)));
-    for (issuer, is_anchor) in candidates {
-        if issuer.tbs_certificate.subject != *issuer_name || issuer == cert {
-            continue;
-        }
-        if path.contains(&issuer) || !may_issue(issuer, below, is_anchor) {
-            continue;
-        }
-        if *budget == 0 {
-            break;
-        }
-        *budget -= 1;
-        if !signed_by(cert, issuer) {
-            continue;
-        }
-        let verdict = if !critical_extensions_known(issuer) || !names_within(issuer, path) {
-            ChainVerdict::Constrained
-        } else if is_anchor || anchors.contains(&issuer) {
-            ChainVerdict::Trusted
-        } else {
-            path.push(issuer);
-            let above = walk(path, anchors, pool, now, budget);
-            path.pop();
-            above
+}
+
+impl<'a> Search<'a> {
+    /// Extends `path` (leaf first; its last certificate is the one whose issuer is sought) up
+    /// to a trust anchor: the best verdict of the candidate issuers.
+    fn walk(&self, path: &mut Vec<&'a Certificate>, budget: &mut usize) -> ChainVerdict {
+        let (Some(&cert), below) = (path.last(), path.len() - 1) else {
+            return ChainVerdict::Untrusted;
         };
-        let fresh = valid_at(issuer, now);
-        match (verdict, fresh) {
-            (ChainVerdict::Trusted, true) => return ChainVerdict::Trusted,
-            (ChainVerdict::Trusted, false) | (ChainVerdict::Expired, _) => {
-                best = ChainVerdict::Expired
-            }
-            (ChainVerdict::Constrained, _) if best == ChainVerdict::Untrusted => {
-                best = ChainVerdict::Constrained
-            }
-            (ChainVerdict::Constrained | ChainVerdict::Untrusted, _) => {}
+        if below >= MAX_DEPTH {
+            return ChainVerdict::Untrusted;
         }
+        let issuer_name = &cert.tbs_certificate.issuer;
+        let mut best = ChainVerdict::Untrusted;
+        let candidates = self
+            .anchors
+            .iter()
+            .map(|c| (*c, true))
+            .chain(self.pool.iter().map(|c| (*c, false)));
+        for (issuer, is_anchor) in candidates {
+            if issuer.tbs_certificate.subject != *issuer_name || issuer == cert {
+                continue;
+            }
+            if path.contains(&issuer) || !may_issue(issuer, below, is_anchor) {
+                continue;
+            }
+            if *budget == 0 {
+                break;
+            }
+            *budget -= 1;
+            if !signed_by(cert, issuer) {
+                continue;
+            }
+            let verdict = if !critical_extensions_known(issuer) || !names_within(issuer, path) {
+                ChainVerdict::Constrained
+            } else if revocation::revoked(self.crls, cert, issuer).is_some() {
+                ChainVerdict::Revoked
+            } else if is_anchor || self.anchors.contains(&issuer) {
+                ChainVerdict::Trusted
+            } else {
+                path.push(issuer);
+                let above = self.walk(path, budget);
+                path.pop();
+                above
+            };
+            let fresh = valid_at(issuer, self.now);
+            best = match (verdict, fresh) {
+                (ChainVerdict::Trusted, true) => return ChainVerdict::Trusted,
+                // A revoked link outweighs every other failure: it is the CA's own word.
+                (ChainVerdict::Revoked, _) => ChainVerdict::Revoked,
+                _ if best == ChainVerdict::Revoked => best,
+                (ChainVerdict::Trusted, false) | (ChainVerdict::Expired, _) => {
+                    ChainVerdict::Expired
+                }
+                (ChainVerdict::Constrained, _) if best == ChainVerdict::Untrusted => {
+                    ChainVerdict::Constrained
+                }
+                (ChainVerdict::Constrained | ChainVerdict::Untrusted, _) => best,
+            };
+        }
+        best
     }
-    best
 }

@@ -21,6 +21,7 @@ pub(crate) mod chain;
 mod constraints;
 mod decrypt;
 mod encrypt;
+pub(crate) mod revocation;
 mod rsa_kt;
 mod sign;
 mod signature;
@@ -77,6 +78,9 @@ fn select<'a>(
         .collect();
     found.sort_by_key(|e| std::cmp::Reverse(e.not_before()));
     let problem = |e: &SmimeEntry| -> Option<KeyProblem> {
+        if ring.revocation_of(e.certificate()).is_some() {
+            return Some(KeyProblem::Revoked);
+        }
         match e.status(now) {
             KeyStatus::Valid => {}
             KeyStatus::Expired => return Some(KeyProblem::Expired),

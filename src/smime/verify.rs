@@ -480,6 +480,24 @@ fn verify_signer(
              certification path (a name outside its CA's constraints, or a critical extension \
              mailseal does not process): it is not trusted.",
         )),
+        ChainVerdict::Revoked => {
+            let detail = match ring.revocation_of(&cert) {
+                Some(r) => format!(
+                    "The certificate of the signer was revoked by its certification authority \
+                     on {}{}.",
+                    r.date.to_rfc3339(),
+                    r.reason.map(|why| format!(" ({why})")).unwrap_or_default()
+                ),
+                None => "A certificate above the signer's was revoked by its certification \
+                         authority."
+                    .to_string(),
+            };
+            finish(SignatureReport::new(
+                Method::Smime,
+                SignatureState::Revoked,
+                detail,
+            ))
+        }
         ChainVerdict::Untrusted => finish(SignatureReport::new(
             Method::Smime,
             SignatureState::Untrusted,

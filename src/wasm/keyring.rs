@@ -145,6 +145,42 @@ impl JsKeyring {
         convert::to_js_value(&self.inner.list(now))
     }
 
+    /// `importCrl(bytes, { now? })` → `CrlInfo`: a certificate revocation list (PEM or DER)
+    /// the host fetched, kept when its CA in the keyring signed it; the certificates it lists
+    /// are revoked from then on.
+    #[wasm_bindgen(js_name = importCrl, unchecked_return_type = "CrlInfo")]
+    pub fn import_crl(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] data: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let data = convert::bytes(&data, "The CRL")?;
+        let now = convert::now(&convert::options(opts)?)?;
+        let info = self.inner_mut().import_crl(&data, now).map_err(to_js)?;
+        convert::to_js_value(&info)
+    }
+
+    /// `crls({ now? })` → `CrlInfo[]`: the revocation lists the keyring holds.
+    #[wasm_bindgen(unchecked_return_type = "CrlInfo[]")]
+    pub fn crls(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let now = convert::now(&convert::options(opts)?)?;
+        convert::to_js_value(&self.inner.crls(now))
+    }
+
+    /// `revocationRequests({ now? })` → `RevocationRequest[]`: the CRLs to fetch (missing or
+    /// past their nextUpdate) for the certificates in the keyring; give each to `importCrl`.
+    #[wasm_bindgen(js_name = revocationRequests, unchecked_return_type = "RevocationRequest[]")]
+    pub fn revocation_requests(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let now = convert::now(&convert::options(opts)?)?;
+        convert::to_js_value(&self.inner.revocation_requests(now))
+    }
+
     /// `get(id, { now? })` → `KeyInfo | undefined`.
     #[wasm_bindgen(unchecked_return_type = "KeyInfo | undefined")]
     pub fn get(

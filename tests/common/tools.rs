@@ -312,6 +312,55 @@ impl TestCa {
         crt
     }
 
+    /// Revokes the certificate `NAME.crt` in the CA's database, with a CRL reason.
+    pub fn revoke(&self, name: &str, reason: &str) {
+        let (cnf, crt) = (self.path("ca.cnf"), self.path(&format!("{name}.crt")));
+        let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
+        let args = [
+            "ca",
+            "-batch",
+            "-config",
+            &cnf,
+            "-cert",
+            &cert,
+            "-keyfile",
+            &cakey,
+            "-revoke",
+            &crt,
+            "-crl_reason",
+            reason,
+        ];
+        let (ok, log) = run(Command::new("openssl").args(args), b"");
+        assert!(ok, "openssl ca -revoke: {log}");
+    }
+
+    /// The CA's CRL (PEM) from its database, with explicit lastUpdate and nextUpdate
+    /// (`YYYYMMDDHHMMSSZ`): `openssl ca -gencrl` would otherwise date it by the machine's clock.
+    pub fn crl(&self, last_update: &str, next_update: &str) -> Vec<u8> {
+        let (cnf, out) = (self.path("ca.cnf"), self.path("ca.crl"));
+        let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
+        let args = [
+            "ca",
+            "-batch",
+            "-config",
+            &cnf,
+            "-cert",
+            &cert,
+            "-keyfile",
+            &cakey,
+            "-gencrl",
+            "-crl_lastupdate",
+            last_update,
+            "-crl_nextupdate",
+            next_update,
+            "-out",
+            &out,
+        ];
+        let (ok, log) = run(Command::new("openssl").args(args), b"");
+        assert!(ok, "openssl ca -gencrl: {log}");
+        std::fs::read(&out).expect("ca.crl")
+    }
+
     /// [`TestCa::issue_dated`] valid from [`VALID_FROM`] to [`VALID_UNTIL`].
     pub fn issue(&self, name: &str, key: &str, subject: &str, extensions: &str) -> String {
         self.issue_dated(name, key, subject, extensions, VALID_FROM, VALID_UNTIL)
