@@ -193,10 +193,27 @@ async function importOne(name, data) {
   throw new Error(`${name}: too many wrong passphrases`);
 }
 
+/** A certificate revocation list (PEM "X509 CRL", or a .crl file): for importCrl. */
+function isCrl(name, data) {
+  if (/\.crl$/i.test(name)) return true;
+  const head = typeof data === "string" ? data.slice(0, 4096) : new TextDecoder("latin1").decode(data.subarray(0, 4096));
+  return head.includes("-----BEGIN X509 CRL-----");
+}
+
 async function importMany(items) {
   const lines = [];
   let changed = false;
   for (const { name, data } of items) {
+    if (isCrl(name, data)) {
+      try {
+        const crl = state.ring.importCrl(data);
+        changed = true;
+        lines.push(`${name}: revocation list of ${crl.issuer}: ${crl.revoked} revoked certificate(s)${crl.stale ? " (past its next update: fetch a newer one)" : ""}`);
+      } catch (e) {
+        lines.push(`${name}: not imported: ${describeError(e)}`);
+      }
+      continue;
+    }
     try {
       const before = new Map(state.ring.list().map((k) => [k.id, k]));
       const infos = await importOne(name, data);
@@ -337,6 +354,20 @@ function renderCheck() {
   notice("Expiring soon", r.expiring);
   notice("Unusable keys", r.unusable);
   if (r.details?.length) box.append(el("ul", {}, ...r.details.map((d) => el("li", { text: d }))));
+  // Revocation: what is held, and what to fetch. The page fetches nothing itself (its CSP
+  // lets nothing leave it): import the CRL files, or let the Worker fetch them (CRL_FETCH).
+  const crls = state.ring.crls();
+  const due = state.ring.revocationRequests();
+  box.append(el("h3", { text: "Revocation lists (S/MIME)" }));
+  box.append(
+    el(
+      "ul",
+      { id: "revocation" },
+      ...crls.map((c) => el("li", { text: `${c.issuer}: ${c.revoked} revoked, updated ${c.thisUpdate.slice(0, 10)}${c.nextUpdate ? `, next ${c.nextUpdate.slice(0, 10)}` : ""}${c.stale ? " (out of date)" : ""}` })),
+      ...due.map((q) => el("li", { class: "status-expired" }, icon("warn"), ` ${q.reason === "stale" ? "Out of date" : "Not checked"}: ${q.issuer}, fetch ${q.url} and import it above`)),
+      ...(crls.length || due.length ? [] : [el("li", { text: "None held, none named by the certificates in the keyring." })]),
+    ),
+  );
 }
 
 function renderLog() {

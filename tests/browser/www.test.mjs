@@ -578,6 +578,35 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.context().close();
   });
 
+  test("admin: revocation: a certificate's CRL is named until imported, then the certificate is revoked", async () => {
+    const { makeRevokingCa } = await import(join(ROOT, "tests", "js", "crl-ca.mjs"));
+    const url = "http://crl.example.net/browser-ca.crl";
+    const pki = makeRevokingCa({ email: "revoked@example.net", url });
+    const page = await newPage();
+    await createKeyring(page);
+    await page.click("#tab-admin");
+    const paste = async (text, trusted = false) => {
+      await page.setChecked("#import-trusted", trusted);
+      await page.fill("#import-paste", text);
+      await page.click("#import-paste-btn");
+      await page.waitForFunction(() => document.getElementById("import-msg").textContent !== "");
+      await page.waitForSelector("#busy", { state: "hidden" });
+      const msg = await page.textContent("#import-msg");
+      await page.evaluate(() => (document.getElementById("import-msg").textContent = ""));
+      return msg;
+    };
+    await paste(pki.ca.toString(), true);
+    await paste(pki.cert.toString());
+    assert.match(await page.textContent("#revocation"), new RegExp(`Not checked: .*JS Test CA.*${url.replaceAll(".", "\\.")}`));
+    assert.match(await paste(pki.crl.toString()), /revocation list of .*JS Test CA.*: 1 revoked/);
+    assert.match(await page.textContent("#revocation"), /JS Test CA.*: 1 revoked/);
+    assert.doesNotMatch(await page.textContent("#revocation"), /Not checked/);
+    const row = page.locator("#keys tr").filter({ hasText: "revoked@example.net" });
+    assert.equal(await row.locator("td.status-revoked").textContent(), "revoked");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("admin: download public and passphrase-protected private keys, delete, drag and drop", async () => {
     const page = await newPage();
     await createKeyring(page);

@@ -110,6 +110,7 @@ async function keyring(env) {
   const digest = base64.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", both)));
   if (cached?.digest === digest) {
     if (cached.failed) throw new HttpError(500, "config", cached.failed);
+    await checkRevocation(cached.ring, env);
     return cached.ring;
   }
   const t0 = Date.now();
@@ -128,7 +129,41 @@ async function keyring(env) {
   cached?.ring?.free?.();
   cached = { digest, ring, unsealMs: Date.now() - t0 };
   console.log(JSON.stringify({ event: "keyring_unsealed", ms: cached.unsealMs }));
+  await checkRevocation(ring, env);
   return ring;
+}
+
+// ---- revocation: the CRLs the keyring asks for ---------------------------------------------
+
+// The package does no I/O: it names the CRLs its certificates' distribution points offer
+// (revocationRequests: none held for that CA, or one past its nextUpdate) and judges what is
+// fetched (importCrl keeps only a CRL its CA in the keyring signed). With CRL_FETCH = "on" the
+// worker fetches them before serving a request, with a timeout (CRL_TIMEOUT_MS, 3000), and
+// after a failure tries that URL again only after CRL_RETRY_MINUTES (10). A CRL that cannot be
+// fetched leaves its certificates as they were (soft-fail, as browsers do); one fetched stays
+// in this isolate's keyring until its nextUpdate. Certificates on it are never encrypted to
+// and their signatures report `revoked`.
+const crlFailures = new Map(); // url -> Date.now() of the last failed attempt
+
+async function checkRevocation(ring, env) {
+  if (String(env.CRL_FETCH ?? "").toLowerCase() !== "on") return;
+  const retryMs = Number(env.CRL_RETRY_MINUTES ?? 10) * 60_000;
+  const timeout = Number(env.CRL_TIMEOUT_MS ?? 3000);
+  const due = ring.revocationRequests().filter((r) => !(Date.now() - (crlFailures.get(r.url) ?? -Infinity) < retryMs));
+  await Promise.all(
+    due.map(async (r) => {
+      try {
+        const res = await fetch(r.url, { signal: AbortSignal.timeout(timeout) });
+        if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { code: `http_${res.status}` });
+        const info = ring.importCrl(new Uint8Array(await res.arrayBuffer()));
+        crlFailures.delete(r.url);
+        console.log(JSON.stringify({ event: "crl_imported", url: r.url, revoked: info.revoked }));
+      } catch (e) {
+        crlFailures.set(r.url, Date.now());
+        console.log(JSON.stringify({ event: "crl_fetch_failed", url: r.url, code: e?.code ?? e?.name ?? "error" }));
+      }
+    }),
+  );
 }
 
 // ---- HTTP ---------------------------------------------------------------------------------

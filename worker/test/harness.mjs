@@ -28,9 +28,11 @@ export const repoFile = (p) => readFileSync(join(REPO_DATA, p));
 export const dataFile = (p) => readFileSync(join(DATA, p));
 
 /** The service keyring, sealed in Node with the package, as an admin would make it. */
-/** The service keyring sealed with PASSWORD, or under `key` (32 bytes: Keyring.sealWithKey). */
-export function sealedServiceKeyring(key) {
+/** The service keyring sealed with PASSWORD, or under `key` (32 bytes: Keyring.sealWithKey);
+ * `extra`: more [bytes, import options] to import. */
+export function sealedServiceKeyring(key, extra = []) {
   const ring = new Keyring();
+  for (const [bytes, opts] of extra) ring.import(bytes, opts);
   ring.import(repoFile("smime/root-ca.crt"), { trusted: true });
   ring.import(dataFile("worker-ca.crt"), { trusted: true });
   ring.import(repoFile("smime/int-ca.crt"));
@@ -86,10 +88,11 @@ class CaptureLog extends Log {
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
 /**
- * A running worker. `vars` override wrangler.toml's [vars]; `sealed: null` leaves the KV empty.
+ * A running worker. `vars` override wrangler.toml's [vars]; `sealed: null` leaves the KV empty;
+ * `outbound(request)` answers the worker's fetch() calls.
  * Returns { mf, fetch, email, logs, stdio, sent(), forwarded(), dispose }.
  */
-export async function startWorker({ vars = {}, secrets = {}, sealed } = {}) {
+export async function startWorker({ vars = {}, secrets = {}, sealed, outbound } = {}) {
   const cfg = wranglerConfig();
   const { script } = bundleWorker();
   const logs = [];
@@ -120,6 +123,8 @@ export async function startWorker({ vars = {}, secrets = {}, sealed } = {}) {
         b.destination_address ? { name: b.name, destination_address: HELPDESK } : { name: b.name },
       ),
     },
+    // The worker's own fetch() calls (CRLs): answered by the test, never the network.
+    outboundService: outbound ?? (() => new Response("no network in tests", { status: 502 })),
     unsafeTriggerHandlers: true,
     log: new CaptureLog(logs),
     handleRuntimeStdio(stdout, stderr) {
