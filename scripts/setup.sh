@@ -114,7 +114,9 @@ fi
 # chromium: the headless browser tests/browser drives with playwright-core (make test-www)
 # faketime: runs the live-tool interop tests with the clock moved ahead (make test-clock-ahead)
 # g++: libfuzzer-sys compiles libFuzzer (C++) for the fuzz targets (make fuzz, the fuzz smoke)
-APT_WANT=(openssl:openssl gpg:gpg sqop:sqop chromium:chromium faketime:faketime g++:g++)
+# gpg-wks-client (not on PATH): GnuPG's WKD URLs, which tests/interop_openpgp.rs compares with
+APT_WANT=(openssl:openssl gpg:gpg sqop:sqop chromium:chromium faketime:faketime g++:g++
+    /usr/lib/gnupg/gpg-wks-client:gpg-wks-client)
 
 # Hook for wasm-bindgen-test in Chromium (needs chromedriver): MAILSEAL_SETUP_BROWSER=1.
 want_browser() { [ "${MAILSEAL_SETUP_BROWSER:-0}" = 1 ]; }

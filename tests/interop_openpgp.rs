@@ -932,3 +932,38 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
         .any(|w| w.contains("could not be decrypted")));
     assert_ne!(o.signature.state, SignatureState::Valid);
 }
+
+/// WKD as GnuPG computes it (issue 14): mailseal's advanced-method URL for an address is the one
+/// `gpg-wks-client --print-wkd-url` prints, character for character, and the direct method
+/// uses the same hash (`--print-wkd-hash`).
+#[test]
+fn wkd_urls_are_the_ones_gnupg_asks_for() {
+    const WKS: &str = "/usr/lib/gnupg/gpg-wks-client";
+    if !have(WKS) {
+        return;
+    }
+    let ring = mailseal::Keyring::new();
+    for address in [
+        "alice@example.org",
+        "Joe.Doe@Example.ORG",
+        "first.last+ticket-9@support.example.co.uk",
+        "o'brien@example.net",
+    ] {
+        let printed = |what: &str| {
+            let (ok, out, err) = run(Command::new(WKS).args([what, address]), b"");
+            assert!(ok, "{address}: {err}");
+            String::from_utf8(out).unwrap().trim().to_string()
+        };
+        let requests = ring.lookup_requests(address, &[]).unwrap();
+        assert_eq!(requests[0].url, printed("--print-wkd-url"), "{address}");
+        let hash = printed("--print-wkd-hash");
+        let hash = hash.split(' ').next().unwrap();
+        assert!(
+            requests[1]
+                .url
+                .contains(&format!("/.well-known/openpgpkey/hu/{hash}?l=")),
+            "{address}: {}",
+            requests[1].url
+        );
+    }
+}

@@ -723,3 +723,92 @@ fn the_desks_policy_is_sealed_with_the_keyring_and_only_the_admin_changes_it() {
         .collect();
     assert_eq!(changes, [("ok", Some("admin")), ("ok", Some("admin"))]);
 }
+
+/// Keys found by a lookup (issue 14): only keys with a valid user ID for the address, public
+/// only; imported unverified with where, when and for which address; never trusted, never in
+/// place of a key the admin verified (a second key for the address is a conflict, and the
+/// verified key stays first); the origin is sealed with the keyring.
+#[test]
+fn keys_found_by_a_lookup_are_unverified_remember_their_origin_and_never_displace_a_verified_key() {
+    use mailseal::LookupSource;
+    let alice = fixture("openpgp/alice.pub.asc");
+    let mut ring = Keyring::new();
+    ring.import(fixture("openpgp/bob.sec.asc"), &opts(None, true), NOW)
+        .expect("bob");
+
+    // What the answer offers, nothing imported yet.
+    let offered = ring
+        .lookup_candidates("Alice@Example.org", alice, NOW)
+        .expect("alice's key names her");
+    assert_eq!(offered.len(), 1);
+    assert_eq!(offered[0].trust, mailseal::Trust::Unverified);
+    assert!(ring.by_address("alice@example.org", NOW).is_empty());
+    // Not for another address; never a secret key.
+    let err = ring
+        .lookup_candidates("carol@example.org", alice, NOW)
+        .expect_err("not hers");
+    assert_eq!(err.code(), ErrorCode::KeyNotFound);
+    let err = ring
+        .lookup_candidates("alice@example.org", fixture("openpgp/alice.sec.asc"), NOW)
+        .expect_err("a secret key");
+    assert_eq!(err.code(), ErrorCode::BadInput);
+
+    let found = ring
+        .import_found(
+            "alice@example.org",
+            LookupSource::WkdAdvanced,
+            alice,
+            None,
+            NOW,
+        )
+        .expect("imported");
+    assert_eq!(found.len(), 1);
+    assert!(!found[0].trusted);
+    let origin = found[0].origin.clone().expect("where it came from");
+    assert_eq!(origin.source, LookupSource::WkdAdvanced);
+    assert_eq!(origin.address, "alice@example.org");
+    assert_eq!(origin.found_at, "2026-12-01T00:00:00Z");
+    assert!(ring
+        .recent_log()
+        .iter()
+        .any(|e| e.action == "import_wkd_advanced" && e.outcome == "ok"));
+
+    // Sealed and back: still marked.
+    let sealed = ring.seal("pass", &mut rng()).expect("seal");
+    let ring = Keyring::unseal(&sealed, "pass").expect("unseal");
+    let again = ring.by_address("alice@example.org", NOW);
+    assert_eq!(
+        again[0].origin.as_ref().map(|o| o.source),
+        Some(LookupSource::WkdAdvanced)
+    );
+
+    // The admin verified Alice's key; a lookup brings an impostor's key naming her: it is
+    // added unverified, both show the conflict, and her verified key stays first.
+    let mut desk = Keyring::new();
+    desk.import(alice, &opts(None, true), NOW)
+        .expect("verified alice");
+    let impostor = fixture("impostor/impostor-alice.pub.asc");
+    desk.import_found("alice@example.org", LookupSource::Vks, impostor, None, NOW)
+        .expect("the impostor's key");
+    let keys = desk.by_address("alice@example.org", NOW);
+    assert_eq!(keys.len(), 2);
+    assert!(keys[0].trusted && keys[0].origin.is_none(), "{keys:?}");
+    assert!(!keys[1].trusted && keys[1].origin.is_some(), "{keys:?}");
+    assert!(keys.iter().all(|k| !k.conflicts.is_empty()));
+    // A lookup answer with the key already held changes nothing about it.
+    desk.import_found("alice@example.org", LookupSource::Hkp, alice, None, NOW)
+        .expect("merged");
+    let keys = desk.by_address("alice@example.org", NOW);
+    assert!(keys[0].trusted && keys[0].origin.is_none(), "{keys:?}");
+    // A fingerprint that is not in the answer.
+    let err = desk
+        .import_found(
+            "alice@example.org",
+            LookupSource::Hkp,
+            alice,
+            Some("00AA"),
+            NOW,
+        )
+        .expect_err("not there");
+    assert_eq!(err.code(), ErrorCode::KeyNotFound);
+}

@@ -18,6 +18,7 @@ mod import;
 pub(crate) mod kdf;
 #[cfg(feature = "smime")]
 mod legacy_pem;
+pub(crate) mod lookup;
 #[cfg(feature = "openpgp")]
 pub(crate) mod openpgp;
 mod roles;
@@ -147,6 +148,11 @@ pub struct KeyInfo {
     /// Where the key's standing comes from, for the admin's trust column ([`Trust`]).
     #[serde(default)]
     pub trust: Trust,
+    /// Where and when a lookup found the key (WKD, a keyserver); absent for keys imported by
+    /// hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub origin: Option<lookup::KeyOrigin>,
 }
 
 /// A key's standing in the keyring, as the admin's list shows it: what `trusted` means for its
@@ -422,6 +428,8 @@ pub struct Keyring {
     /// The desk's policy as the admin set it (sealed with the keyring): what `protect`,
     /// `preview` and `check` follow when the caller passes none.
     policy: Option<Policy>,
+    /// Keys found by lookups, by id: where and when (sealed with the keyring).
+    origins: std::collections::BTreeMap<String, lookup::KeyOrigin>,
 }
 
 impl core::fmt::Debug for Keyring {
@@ -507,6 +515,7 @@ impl Keyring {
             .map(|e| {
                 let mut info = e.info(now);
                 info.trust = self.trust_of(e, now);
+                info.origin = self.origins.get(&info.id).cloned();
                 #[cfg(feature = "smime")]
                 if let Some(s) = e.as_smime() {
                     if self.revocation_of(s.certificate()).is_some() {
@@ -702,6 +711,135 @@ impl Keyring {
         event.code = Some(ErrorCode::AdminRequired.as_str().to_string());
         self.record(event);
         Err(roles::admin_required(what))
+    }
+
+    // ---- lookups (WKD, keyservers) -----------------------------------------------------------
+
+    /// The URLs to fetch for `address`, best first: WKD advanced, WKD direct, then the
+    /// `keyservers` in their order ([`lookup`]). `bad_input` for what is not an address or a
+    /// keyserver that is not https.
+    pub fn lookup_requests(
+        &self,
+        address: &str,
+        keyservers: &[lookup::Keyserver],
+    ) -> Result<Vec<lookup::LookupRequest>> {
+        lookup::requests(address, keyservers)
+    }
+
+    /// What a lookup answer (binary or armored OpenPGP keys) offers for `address`, without
+    /// importing anything: each key with a valid user ID for the address, as the list would show
+    /// it (conflicts with keys already held included). Keys for other addresses are left out.
+    ///
+    /// Errors: `key_not_found` (no key for the address in it), `bad_input` (it holds a secret
+    /// key, or `address` is not one), the import errors for what is not OpenPGP.
+    pub fn lookup_candidates(&self, address: &str, data: &[u8], now: Time) -> Result<Vec<KeyInfo>> {
+        let (_, found) = self.found_keys(address, data, now)?;
+        let mut probe = self.clone();
+        let ids: Vec<String> = found.into_iter().map(|e| probe.merge(e)).collect();
+        let all = probe.list(now);
+        Ok(ids
+            .iter()
+            .filter_map(|id| all.iter().find(|k| k.id == *id).cloned())
+            .collect())
+    }
+
+    /// Imports what [`Keyring::lookup_candidates`] offers (only `fingerprint`, when given) as
+    /// unverified keys, remembering `source`, the time and the address for the keys that are
+    /// new. A key already held is only merged (new subkeys, revocations): its trust and
+    /// origin stay as they were. Logged as `import_<source>`.
+    pub fn import_found(
+        &mut self,
+        address: &str,
+        source: lookup::LookupSource,
+        data: &[u8],
+        fingerprint: Option<&str>,
+        now: Time,
+    ) -> Result<Vec<KeyInfo>> {
+        let action = format!("import_{}", source.as_str());
+        let result = self
+            .found_keys(address, data, now)
+            .and_then(|(wanted, found)| {
+                let chosen: Vec<Entry> = found
+                    .into_iter()
+                    .filter(|e| fingerprint.is_none_or(|f| e.id() == normalize_id(f)))
+                    .collect();
+                if chosen.is_empty() {
+                    return Err(Error::new(
+                        ErrorCode::KeyNotFound,
+                        "The chosen key is not in the answer.",
+                    ));
+                }
+                let mut ids = Vec::new();
+                for entry in chosen {
+                    let id = entry.id();
+                    if !self.entries.iter().any(|e| e.id() == id) {
+                        self.origins.insert(
+                            id.clone(),
+                            lookup::KeyOrigin {
+                                source,
+                                found_at: now.to_rfc3339(),
+                                address: wanted.clone(),
+                            },
+                        );
+                    }
+                    ids.push(self.merge(entry));
+                }
+                Ok(ids)
+            });
+        let ids = match result {
+            Ok(ids) => ids,
+            Err(e) => {
+                let mut event = AuditEvent::key_management(now, &action, &[]);
+                event.outcome = "error".to_string();
+                event.code = Some(e.code().as_str().to_string());
+                self.record(event);
+                return Err(e);
+            }
+        };
+        let all = self.list(now);
+        let imported: Vec<KeyInfo> = ids
+            .iter()
+            .filter_map(|id| all.iter().find(|k| k.id == *id).cloned())
+            .collect();
+        let mut event = AuditEvent::key_management(now, &action, &ids);
+        event.method = Some(Method::Pgp.as_str().to_string());
+        event.addresses = addresses_of(&imported);
+        self.record(event);
+        Ok(imported)
+    }
+
+    /// The OpenPGP keys of a lookup answer that name `address` (public keys only, untrusted).
+    fn found_keys(&self, address: &str, data: &[u8], now: Time) -> Result<(String, Vec<Entry>)> {
+        let wanted = crate::mime::addr_spec(address).ok_or_else(|| {
+            Error::new(
+                ErrorCode::BadInput,
+                "A key lookup needs one e-mail address.",
+            )
+        })?;
+        let entries = import::parse_any(data, &ImportOptions::default(), self)?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let info = entry.info(now);
+            if info.kind != KeyKind::Pgp {
+                continue;
+            }
+            if info.has_secret {
+                return Err(Error::new(
+                    ErrorCode::BadInput,
+                    "A lookup answer must hold public keys only; this one holds a private key.",
+                ));
+            }
+            if info.emails.contains(&wanted) {
+                found.push(entry);
+            }
+        }
+        if found.is_empty() {
+            return Err(Error::new(
+                ErrorCode::KeyNotFound,
+                format!("The answer holds no OpenPGP key with a valid user ID for {wanted}."),
+            ));
+        }
+        Ok((wanted, found))
     }
 
     // ---- revocation (S/MIME CRLs) ------------------------------------------------------------

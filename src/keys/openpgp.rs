@@ -231,6 +231,7 @@ impl PgpEntry {
                 .collect(),
             conflicts: Vec::new(),
             trust: Trust::Unverified,
+            origin: None,
         }
     }
 

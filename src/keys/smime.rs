@@ -418,6 +418,7 @@ impl SmimeEntry {
             key_ids: vec![hex::encode_upper(tbs.serial_number.as_bytes())],
             conflicts: Vec::new(),
             trust: Trust::Unverified,
+            origin: None,
         }
     }
 

@@ -102,6 +102,9 @@ struct StoredKeyring {
     /// The admin passphrase's verifier; absent when none is set (and in older keyrings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     admin: Option<super::roles::AdminCredential>,
+    /// Keys found by lookups: where and when, by key id.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    origins: std::collections::BTreeMap<String, super::lookup::KeyOrigin>,
     /// Base64 DER of the CRLs the keyring holds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     crls: Vec<String>,
@@ -169,6 +172,7 @@ pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -
         entries,
         log: ring.recent_log().to_vec(),
         admin: ring.admin.clone(),
+        origins: ring.origins.clone(),
         crls: ring.crl_ders().into_iter().map(|d| B64.encode(d)).collect(),
         policy: ring.policy.clone(),
     };
@@ -343,6 +347,7 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
     ring.log = plain.log;
     ring.admin = plain.admin;
     ring.policy = plain.policy;
+    ring.origins = plain.origins;
     for crl in &plain.crls {
         let der = B64
             .decode(crl)

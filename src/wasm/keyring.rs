@@ -160,6 +160,83 @@ impl JsKeyring {
         convert::to_js_value(&info)
     }
 
+    /// `lookupRequests(address, { keyservers? })` → `LookupRequest[]`: the URLs to fetch for a
+    /// recipient without a key, best first (WKD advanced, WKD direct, the keyservers given).
+    #[wasm_bindgen(js_name = lookupRequests, unchecked_return_type = "LookupRequest[]")]
+    pub fn lookup_requests(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] address: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ keyservers?: Keyserver[] }")]
+        opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let address = convert::string(&address, "The address")?;
+        let servers = convert::field(&convert::options(opts)?, "keyservers");
+        let servers: Vec<crate::keys::lookup::Keyserver> =
+            if servers.is_undefined() || servers.is_null() {
+                Vec::new()
+            } else {
+                serde_wasm_bindgen::from_value(servers).map_err(|e| {
+                    super::error::bad_input(&format!("Option \"keyservers\" is not valid: {e}"))
+                })?
+            };
+        let requests = self
+            .inner
+            .lookup_requests(&address, &servers)
+            .map_err(to_js)?;
+        convert::to_js_value(&requests)
+    }
+
+    /// `lookupCandidates(address, answer, { now? })` → `KeyInfo[]`: the keys a lookup answer
+    /// offers for the address (valid user ID for it, public only), nothing imported.
+    #[wasm_bindgen(js_name = lookupCandidates, unchecked_return_type = "KeyInfo[]")]
+    pub fn lookup_candidates(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] address: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] answer: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let address = convert::string(&address, "The address")?;
+        let answer = convert::bytes(&answer, "The answer")?;
+        let now = convert::now(&convert::options(opts)?)?;
+        let found = self
+            .inner
+            .lookup_candidates(&address, &answer, now)
+            .map_err(to_js)?;
+        convert::to_js_value(&found)
+    }
+
+    /// `importFound(address, source, answer, { fingerprint?, now? })` → `KeyInfo[]`: imports
+    /// the candidates (or the one chosen) as unverified keys that remember where and when they
+    /// were found; never trusted, never replacing a key already held.
+    #[wasm_bindgen(js_name = importFound, unchecked_return_type = "KeyInfo[]")]
+    pub fn import_found(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] address: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LookupSource")] source: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] answer: JsValue,
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "{ fingerprint?: string; now?: Date | number }"
+        )]
+        opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let address = convert::string(&address, "The address")?;
+        let source: crate::keys::lookup::LookupSource = serde_wasm_bindgen::from_value(source)
+            .map_err(|_| {
+                super::error::bad_input(
+                    "The source is \"wkd_advanced\", \"wkd_direct\", \"vks\" or \"hkp\".",
+                )
+            })?;
+        let answer = convert::bytes(&answer, "The answer")?;
+        let opts = convert::options(opts)?;
+        let fingerprint = convert::opt_string(&opts, "fingerprint")?;
+        let now = convert::now(&opts)?;
+        let imported = self
+            .inner_mut()
+            .import_found(&address, source, &answer, fingerprint.as_deref(), now)
+            .map_err(to_js)?;
+        convert::to_js_value(&imported)
+    }
+
     /// `crls({ now? })` → `CrlInfo[]`: the revocation lists the keyring holds.
     #[wasm_bindgen(unchecked_return_type = "CrlInfo[]")]
     pub fn crls(

@@ -1,0 +1,57 @@
+// Key lookups through the package (issue 14): the URLs to fetch for a recipient without a key,
+// and what the answer offers; found keys are imported unverified, remembering where, when and
+// for which address, and never displace a key the admin verified.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { Keyring, protect } from "mailseal";
+import { DATA, throwsCode } from "./helpers.mjs";
+
+const now = new Date("2026-12-01T00:00:00Z");
+const read = (p) => readFileSync(join(DATA, p));
+
+describe("key lookups", () => {
+  test("lookupRequests: WKD advanced and direct, then the keyservers given, in order", () => {
+    const r = new Keyring().lookupRequests("Joe.Doe@Example.ORG", {
+      keyservers: [
+        { kind: "vks", url: "https://keys.openpgp.org" },
+        { kind: "hkp", url: "https://keyserver.ubuntu.com/" },
+      ],
+    });
+    assert.deepEqual(
+      r.map((q) => [q.source, q.url]),
+      [
+        ["wkd_advanced", "https://openpgpkey.example.org/.well-known/openpgpkey/example.org/hu/iy9q119eutrkn8s1mk4r39qejnbu3n5q?l=joe.doe"],
+        ["wkd_direct", "https://example.org/.well-known/openpgpkey/hu/iy9q119eutrkn8s1mk4r39qejnbu3n5q?l=joe.doe"],
+        ["vks", "https://keys.openpgp.org/vks/v1/by-email/joe.doe%40example.org"],
+        ["hkp", "https://keyserver.ubuntu.com/pks/lookup?op=get&options=mr&search=joe.doe%40example.org"],
+      ],
+    );
+    throwsCode(() => new Keyring().lookupRequests("not an address"), "bad_input");
+    throwsCode(() => new Keyring().lookupRequests("a@example.org", { keyservers: [{ kind: "hkp", url: "http://plain.example" }] }), "bad_input");
+  });
+
+  test("a found key: offered, imported unverified with its origin, then used for encryption", async () => {
+    const desk = new Keyring();
+    desk.import(read("openpgp/bob.sec.asc"), { now, trusted: true });
+    const answer = read("openpgp/alice.pub.asc");
+    const [offer] = desk.lookupCandidates("alice@example.org", answer, { now });
+    assert.equal(offer.kind, "pgp");
+    assert.equal(offer.trust, "unverified");
+    assert.equal(desk.list({ now }).length, 1, "nothing imported by looking");
+    throwsCode(() => desk.lookupCandidates("carol@example.org", answer, { now }), "key_not_found");
+    throwsCode(() => desk.lookupCandidates("alice@example.org", read("openpgp/alice.sec.asc"), { now }), "bad_input");
+    throwsCode(() => desk.importFound("alice@example.org", "ftp", answer, { now }), "bad_input");
+
+    const [found] = desk.importFound("alice@example.org", "wkd_direct", answer, { fingerprint: offer.id, now });
+    assert.equal(found.trusted, false);
+    assert.deepEqual(found.origin, { source: "wkd_direct", foundAt: "2026-12-01T00:00:00Z", address: "alice@example.org" });
+    const draft = { from: "bob@example.org", to: ["alice@example.org"], subject: "found", text: "hi" };
+    const out = await protect(desk, draft, { sign: true, encrypt: true, method: "pgp", now });
+    assert.equal(out.deliveries[0].encrypted, true);
+    assert.ok(desk.recentLog().some((e) => e.action === "import_wkd_direct" && e.keyIds.includes(found.id)));
+    const again = Keyring.unseal(desk.seal("pass phrase"), "pass phrase");
+    assert.equal(again.get(found.id, { now }).origin.source, "wkd_direct");
+  });
+});
