@@ -89,8 +89,8 @@ pub use openpgp::PgpEngine;
 pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};
 pub use preview::{preview, Blocked, Outcome, PlannedCopy, Preview, Toggle};
 pub use protect::{
-    below_group_defaults, plan, protect, Delivery, Message, MethodChoice, PlannedDelivery,
-    ProtectOptions, Protected,
+    below_group_defaults, plan, protect, recipients_without_key, Delivery, Message, MethodChoice,
+    PlannedDelivery, ProtectOptions, Protected,
 };
 pub use report::{
     EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,

@@ -670,6 +670,33 @@ fn draft_addresses(draft: &Draft) -> Result<Addresses> {
 }
 
 /// The addr-specs of a raw message's From / To / Cc / Bcc fields, lower-case.
+/// The recipients (To, Cc, Bcc) of the outgoing message `raw` for whom no method the policy
+/// allows has a usable encryption key: whom a host would look a key up for before `protect`.
+/// Read from the header section alone.
+pub fn recipients_without_key(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    raw: &[u8],
+    policy: &Policy,
+    now: Time,
+) -> Result<Vec<String>> {
+    let addresses = raw_addresses(raw, &Limits::default())?;
+    let methods = policy.methods();
+    let usable: Vec<&&dyn Engine> = engines
+        .iter()
+        .filter(|e| methods.contains(&e.method()))
+        .collect();
+    Ok(addresses
+        .recipients()
+        .into_iter()
+        .filter(|r| {
+            !usable
+                .iter()
+                .any(|e| e.encryption_key(ring, r, now).is_ok())
+        })
+        .collect())
+}
+
 fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
     let (tree, _) = MimeTree::parse_head(raw, limits)?;
     let view = HeaderView::of(&tree);

@@ -164,6 +164,31 @@ impl JsKeyring {
         convert::to_js_value(&preview(self.inner(), &engines, &addresses, &options))
     }
 
+    /// `recipientsWithoutKey(message, { policy?, now? })` → the recipients of an outgoing
+    /// message (To, Cc, Bcc) that no method the policy allows can encrypt to: whom to look a key
+    /// up for (`lookupRequests`) before `protect`. Reads the header section only.
+    #[wasm_bindgen(js_name = recipientsWithoutKey, unchecked_return_type = "string[]")]
+    pub fn recipients_without_key(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")]
+        message: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CapabilityOptions")] opts: Option<Object>,
+    ) -> Result<JsValue, JsValue> {
+        let raw = convert::bytes(&message, "The message")?;
+        let opts = convert::options(opts)?;
+        let now = convert::now(&opts)?;
+        let policy = policy(&opts, self.inner())?;
+        let missing = crate::protect::recipients_without_key(
+            self.inner(),
+            &engine::all(),
+            &raw,
+            &policy,
+            now,
+        )
+        .map_err(to_js)?;
+        convert::to_js_value(&missing)
+    }
+
     /// `check({ addresses }, { policy?, now? })` → the admin's readiness self-check: which of
     /// the desk's addresses can sign / decrypt with which method, trust anchors, expiring keys.
     #[wasm_bindgen(unchecked_return_type = "Readiness")]

@@ -36,6 +36,8 @@ describe("key lookups", () => {
     const desk = new Keyring();
     desk.import(read("openpgp/bob.sec.asc"), { now, trusted: true });
     const answer = read("openpgp/alice.pub.asc");
+    const raw = "From: bob@example.org\r\nTo: Alice <alice@example.org>, bob@example.org\r\nBcc: zed@example.net\r\nSubject: s\r\n\r\nhi\r\n";
+    assert.deepEqual(desk.recipientsWithoutKey(raw, { now }), ["alice@example.org", "zed@example.net"]);
     const [offer] = desk.lookupCandidates("alice@example.org", answer, { now });
     assert.equal(offer.kind, "pgp");
     assert.equal(offer.trust, "unverified");
@@ -47,6 +49,8 @@ describe("key lookups", () => {
     const [found] = desk.importFound("alice@example.org", "wkd_direct", answer, { fingerprint: offer.id, now });
     assert.equal(found.trusted, false);
     assert.deepEqual(found.origin, { source: "wkd_direct", foundAt: "2026-12-01T00:00:00Z", address: "alice@example.org" });
+    assert.deepEqual(desk.recipientsWithoutKey(raw, { now }), ["zed@example.net"]);
+    assert.deepEqual(desk.recipientsWithoutKey(raw, { now, policy: { methodPriority: ["smime"] } }), ["alice@example.org", "bob@example.org", "zed@example.net"]);
     const draft = { from: "bob@example.org", to: ["alice@example.org"], subject: "found", text: "hi" };
     const out = await protect(desk, draft, { sign: true, encrypt: true, method: "pgp", now });
     assert.equal(out.deliveries[0].encrypted, true);

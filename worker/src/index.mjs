@@ -54,6 +54,12 @@ function config(env) {
   } catch {
     throw new HttpError(500, "config", "POLICY is not valid JSON.");
   }
+  let keyservers;
+  try {
+    keyservers = env.KEYSERVERS ? JSON.parse(env.KEYSERVERS) : [];
+  } catch {
+    throw new HttpError(500, "config", "KEYSERVERS is not valid JSON.");
+  }
   const max = Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY);
   return {
     addresses: list(env.SERVICE_ADDRESSES),
@@ -63,6 +69,13 @@ function config(env) {
     inboundMode: env.INBOUND_MODE === "original" ? "original" : "decrypted",
     policy,
     maxBody: Number.isFinite(max) && max > 0 ? max : DEFAULT_MAX_BODY,
+    lookup: {
+      on: String(env.KEY_LOOKUP ?? "").toLowerCase() === "on",
+      keyservers,
+      timeoutMs: Number(env.LOOKUP_TIMEOUT_MS ?? 3000),
+      retryMs: Number(env.LOOKUP_RETRY_MINUTES ?? 60) * 60_000,
+      maxRecipients: Number(env.LOOKUP_MAX_RECIPIENTS ?? 10),
+    },
   };
 }
 
@@ -166,6 +179,44 @@ async function checkRevocation(ring, env) {
   );
 }
 
+// ---- key lookups: recipients without a key -------------------------------------------------
+
+// With KEY_LOOKUP = "on", before encrypting a notification the worker asks the package which
+// recipients no allowed method can encrypt to (recipientsWithoutKey), fetches what the package
+// says to try for each (lookupRequests: WKD advanced, WKD direct, then KEYSERVERS in order) and
+// hands the first answer that holds a key for the address to importFound: an unverified key
+// that remembers where it came from, kept in this isolate's keyring. A miss is not asked again
+// for LOOKUP_RETRY_MINUTES (60); at most LOOKUP_MAX_RECIPIENTS (10) per request, each fetch with
+// LOOKUP_TIMEOUT_MS (3000). What is not found falls to the policy's fallback as before.
+const lookupMisses = new Map(); // address -> Date.now() of the last miss
+
+async function lookUpMissingKeys(ring, body, policy, cfg) {
+  if (!cfg.lookup.on) return;
+  const missing = ring
+    .recipientsWithoutKey(body, policy ? { policy } : undefined)
+    .filter((a) => !(Date.now() - (lookupMisses.get(a) ?? -Infinity) < cfg.lookup.retryMs))
+    .slice(0, cfg.lookup.maxRecipients);
+  await Promise.all(
+    missing.map(async (address) => {
+      for (const request of ring.lookupRequests(address, { keyservers: cfg.lookup.keyservers })) {
+        try {
+          const res = await fetch(request.url, { headers: { accept: request.accept }, signal: AbortSignal.timeout(cfg.lookup.timeoutMs) });
+          if (!res.ok) continue;
+          const found = ring.importFound(address, request.source, new Uint8Array(await res.arrayBuffer()));
+          lookupMisses.delete(address);
+          console.log(JSON.stringify({ event: "key_found", source: request.source, keys: found.map((k) => k.id) }));
+          return;
+        } catch (e) {
+          // An answer without a key for the address, a timeout, a DNS failure: try the next.
+          if (e?.code && e.code !== "key_not_found") console.log(JSON.stringify({ event: "key_lookup_refused", source: request.source, code: e.code }));
+        }
+      }
+      lookupMisses.set(address, Date.now());
+      console.log(JSON.stringify({ event: "key_not_found", recipients: 1 }));
+    }),
+  );
+}
+
 // ---- HTTP ---------------------------------------------------------------------------------
 
 function json(status, body, headers = {}) {
@@ -250,6 +301,7 @@ async function handleProtect(request, env, cfg) {
   // unless ?confirm_downgrade=1), as the composer does.
   const group = url.searchParams.get("group") ?? undefined;
   const confirmDowngrade = bool(url.searchParams.get("confirm_downgrade"), false);
+  if (encrypt) await lookUpMissingKeys(ring, body, policy, cfg);
   const out = await protect(ring, body, { sign, encrypt, method, policy, group, confirmDowngrade });
   const ms = Date.now() - t0;
   const deliveries = out.deliveries.map((d) => ({
