@@ -121,6 +121,11 @@ pub struct Opened {
     pub html: Option<String>,
     /// Attachments, including nested cryptographic parts (unopened).
     pub attachments: Vec<OpenedAttachment>,
+    /// The sender's key offered in an `Autocrypt` header, under Autocrypt's rules
+    /// (`Keyring::learn_autocrypt` takes it); absent when there is none to take.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub autocrypt: Option<crate::keys::autocrypt::AutocryptOffer>,
     /// The displayed text only, for quoting in a reply.
     pub quote_for_reply: String,
     /// Remarks for the agent (nested encrypted parts, unencrypted text around an inline
@@ -187,6 +192,11 @@ async fn open_message(
     let outer = MimeTree::parse(raw, &limits)?;
     let outer_view = HeaderView::of(&outer);
     let sender = mime::sender(&outer).address().map(str::to_string);
+    let autocrypt = crate::keys::autocrypt::offer(
+        &outer.header_values(0, "autocrypt"),
+        sender.as_deref(),
+        outer_view.date.as_deref(),
+    );
     let ctx = ReadContext::at(opts.now);
 
     let mut encryption = EncryptionReport::none();
@@ -412,6 +422,7 @@ async fn open_message(
         text: None,
         html: None,
         attachments: Vec::new(),
+        autocrypt,
         quote_for_reply: String::new(),
         warnings,
     };

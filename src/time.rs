@@ -57,6 +57,30 @@ impl Time {
         Time::from_der(&t.to_date_time())
     }
 
+    /// Reads `YYYY-MM-DDTHH:MM:SSZ` (what [`Time::to_rfc3339`] writes); `None` otherwise.
+    pub fn from_rfc3339(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+            return None;
+        }
+        if b[16] != b':' || b[19] != b'Z' {
+            return None;
+        }
+        let n = |r: core::ops::Range<usize>| s.get(r)?.parse::<u16>().ok();
+        let (y, mo, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+        let (h, mi, sec) = (n(11..13)?, n(14..16)?, n(17..19)?);
+        let dt = der::DateTime::new(
+            y,
+            u8::try_from(mo).ok()?,
+            u8::try_from(d).ok()?,
+            u8::try_from(h).ok()?,
+            u8::try_from(mi).ok()?,
+            u8::try_from(sec).ok()?,
+        )
+        .ok()?;
+        Some(Time::from_der(&dt))
+    }
+
     /// RFC 3339 / ISO 8601 in UTC, e.g. `2026-11-23T08:00:00Z`.
     pub fn to_rfc3339(self) -> String {
         let (y, m, d, hh, mm, ss) = civil_from_unix(self.0);

@@ -812,3 +812,115 @@ fn keys_found_by_a_lookup_are_unverified_remember_their_origin_and_never_displac
         .expect_err("not there");
     assert_eq!(err.code(), ErrorCode::KeyNotFound);
 }
+
+/// The binary key of an armored fixture, folded as an Autocrypt header's keydata is.
+fn keydata_of(armored: &[u8]) -> String {
+    use base64::Engine as _;
+    let text = String::from_utf8_lossy(armored);
+    let body: String = text
+        .split("\n\n")
+        .nth(1)
+        .unwrap_or("")
+        .lines()
+        .take_while(|l| !l.starts_with('=') && !l.starts_with("-----"))
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .expect("armor");
+    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    b64.as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r\n ")
+}
+
+fn autocrypt_mail(from: &str, addr: &str, date: &str, key: &[u8]) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: bob@example.org\r\nDate: {date}\r\nSubject: hello\r\n\
+         Autocrypt: addr={addr}; prefer-encrypt=mutual; keydata=\r\n {}\r\n\r\nhello\r\n",
+        keydata_of(key)
+    )
+    .into_bytes()
+}
+
+/// Autocrypt (issue 14): `open` reports the sender's offer under the spec's rules, the
+/// keyring learns it unverified and dated by the message; the newest message wins (a newer
+/// key replaces the older learned one, an older message changes nothing), and a key the admin
+/// verified is never replaced.
+#[test]
+fn autocrypt_offers_are_learned_newest_first_and_never_replace_a_verified_key() {
+    use mailseal::{LookupSource, OpenOptions};
+    let alice = fixture("openpgp/alice.pub.asc");
+    let impostor = fixture("impostor/impostor-alice.pub.asc");
+    let mut ring = Keyring::new();
+    ring.import(fixture("openpgp/bob.sec.asc"), &opts(None, true), NOW)
+        .expect("bob");
+    let open = |ring: &mut Keyring, raw: &[u8]| {
+        mailseal::open(
+            ring,
+            &mailseal::engine::all(),
+            raw,
+            &OpenOptions { now: NOW },
+        )
+        .expect("open")
+        .autocrypt
+    };
+    let at = |s: &str| format!("{s} +0000");
+
+    let monday = autocrypt_mail(
+        "Alice <Alice@example.org>",
+        "alice@example.org",
+        &at("Mon, 30 Nov 2026 10:00:00"),
+        alice,
+    );
+    let offer = open(&mut ring, &monday).expect("an offer");
+    assert_eq!(offer.address, "alice@example.org");
+    assert!(offer.prefer_encrypt);
+    assert_eq!(offer.date.as_deref(), Some("2026-11-30T10:00:00Z"));
+    let learned = ring.learn_autocrypt(&offer, NOW).expect("learned");
+    assert_eq!(learned.len(), 1);
+    let origin = learned[0].origin.clone().expect("origin");
+    assert_eq!(origin.source, LookupSource::Autocrypt);
+    assert_eq!(origin.found_at, "2026-11-30T10:00:00Z");
+    assert!(!learned[0].trusted);
+
+    // Someone else's header, or one naming another address: no offer.
+    let forged = autocrypt_mail(
+        "Mallory <mallory@example.org>",
+        "alice@example.org",
+        &at("Tue, 1 Dec 2026 09:00:00"),
+        impostor,
+    );
+    assert_eq!(open(&mut ring, &forged), None);
+
+    // A newer message with another key: it replaces the learned one.
+    let tuesday = autocrypt_mail(
+        "alice@example.org",
+        "alice@example.org",
+        &at("Tue, 1 Dec 2026 08:00:00"),
+        impostor,
+    );
+    let newer = open(&mut ring, &tuesday).expect("an offer");
+    let replaced = ring.learn_autocrypt(&newer, NOW).expect("learned");
+    let keys = ring.by_address("alice@example.org", NOW);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0].id, replaced[0].id);
+    // The older message again: nothing changes.
+    assert!(ring.learn_autocrypt(&offer, NOW).expect("ok").is_empty());
+    assert_eq!(
+        ring.by_address("alice@example.org", NOW)[0].id,
+        replaced[0].id
+    );
+
+    // The admin verified Alice's key: a newer Autocrypt key does not remove it.
+    let mut desk = Keyring::new();
+    desk.import(alice, &opts(None, true), NOW)
+        .expect("verified");
+    desk.learn_autocrypt(&offer, NOW)
+        .expect("the same key: merged");
+    desk.learn_autocrypt(&newer, NOW).expect("another key");
+    let keys = desk.by_address("alice@example.org", NOW);
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(keys[0].trusted);
+}

@@ -28,6 +28,8 @@ pub enum LookupSource {
     Vks,
     /// An HKP keyserver.
     Hkp,
+    /// The `Autocrypt` header of a message from the address ([`super::autocrypt`]).
+    Autocrypt,
 }
 
 impl LookupSource {
@@ -37,6 +39,7 @@ impl LookupSource {
             LookupSource::WkdDirect => "wkd_direct",
             LookupSource::Vks => "vks",
             LookupSource::Hkp => "hkp",
+            LookupSource::Autocrypt => "autocrypt",
         }
     }
 }
@@ -72,7 +75,7 @@ pub struct LookupRequest {
 pub struct KeyOrigin {
     /// The lookup that found it.
     pub source: LookupSource,
-    /// When it was imported, RFC 3339.
+    /// When it was imported (for Autocrypt: the Date of the message that offered it), RFC 3339.
     pub found_at: String,
     /// The address it was looked up for.
     pub address: String,
@@ -164,7 +167,7 @@ pub fn requests(address: &str, keyservers: &[Keyserver]) -> Result<Vec<LookupReq
                 format!("{base}/pks/lookup?op=get&options=mr&search={whole}"),
                 "application/pgp-keys",
             ),
-            LookupSource::WkdAdvanced | LookupSource::WkdDirect => {
+            LookupSource::WkdAdvanced | LookupSource::WkdDirect | LookupSource::Autocrypt => {
                 return Err(Error::new(
                     ErrorCode::BadInput,
                     "A keyserver's kind is \"vks\" or \"hkp\".",

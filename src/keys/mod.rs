@@ -13,6 +13,7 @@
 //! in a sealed keyring as they are (not listed, re-sealed unchanged; see [`Keyring::unseal`]).
 
 mod audit;
+pub(crate) mod autocrypt;
 mod conflict;
 mod import;
 pub(crate) mod kdf;
@@ -755,6 +756,80 @@ impl Keyring {
         fingerprint: Option<&str>,
         now: Time,
     ) -> Result<Vec<KeyInfo>> {
+        self.import_found_at(address, source, data, fingerprint, now, now)
+    }
+
+    /// Learns the key a message's Autocrypt header offers (`Opened.autocrypt`): imported as by
+    /// [`Keyring::import_found`] (source `autocrypt`, dated by the message), unless an offer for
+    /// the address from a message at least as new was learned already (then nothing changes and
+    /// the list is empty). A newer key replaces the older Autocrypt key of the address unless
+    /// the admin verified that one.
+    pub fn learn_autocrypt(
+        &mut self,
+        offer: &autocrypt::AutocryptOffer,
+        now: Time,
+    ) -> Result<Vec<KeyInfo>> {
+        // A message dated in the future counts as sent now.
+        let sent = offer
+            .date
+            .as_deref()
+            .and_then(Time::from_rfc3339)
+            .filter(|t| *t <= now)
+            .unwrap_or(now);
+        let learned = |o: &lookup::KeyOrigin| {
+            o.source == lookup::LookupSource::Autocrypt && o.address == offer.address
+        };
+        let stamp = sent.to_rfc3339();
+        if self
+            .origins
+            .values()
+            .any(|o| learned(o) && o.found_at >= stamp)
+        {
+            return Ok(Vec::new());
+        }
+        let imported = self.import_found_at(
+            &offer.address,
+            lookup::LookupSource::Autocrypt,
+            &offer.keydata,
+            None,
+            sent,
+            now,
+        )?;
+        let older: Vec<String> = self
+            .origins
+            .iter()
+            .filter(|(id, o)| learned(o) && !imported.iter().any(|k| k.id == **id))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in older {
+            if self.entries.iter().any(|e| e.id() == id && !e.trusted()) {
+                self.entries.retain(|e| e.id() != id);
+                self.origins.remove(&id);
+                self.record(AuditEvent::key_management(now, "replaced_autocrypt", &[id]));
+            }
+        }
+        // The stamp of the key learned now is the message's date, also for a key held already.
+        for k in &imported {
+            if let Some(o) = self.origins.get_mut(&k.id).filter(|o| learned(o)) {
+                o.found_at = stamp.clone();
+            }
+        }
+        let all = self.list(now);
+        Ok(imported
+            .iter()
+            .filter_map(|k| all.iter().find(|i| i.id == k.id).cloned())
+            .collect())
+    }
+
+    fn import_found_at(
+        &mut self,
+        address: &str,
+        source: lookup::LookupSource,
+        data: &[u8],
+        fingerprint: Option<&str>,
+        found_at: Time,
+        now: Time,
+    ) -> Result<Vec<KeyInfo>> {
         let action = format!("import_{}", source.as_str());
         let result = self
             .found_keys(address, data, now)
@@ -777,7 +852,7 @@ impl Keyring {
                             id.clone(),
                             lookup::KeyOrigin {
                                 source,
-                                found_at: now.to_rfc3339(),
+                                found_at: found_at.to_rfc3339(),
                                 address: wanted.clone(),
                             },
                         );

@@ -237,6 +237,26 @@ impl JsKeyring {
         convert::to_js_value(&imported)
     }
 
+    /// `learnAutocrypt(offer, { now? })` → `KeyInfo[]`: learns the key of `opened.autocrypt`
+    /// (unverified, source "autocrypt"); empty when a newer offer was learned already.
+    #[wasm_bindgen(js_name = learnAutocrypt, unchecked_return_type = "KeyInfo[]")]
+    pub fn learn_autocrypt(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "AutocryptOffer")] offer: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let offer: crate::keys::autocrypt::AutocryptOffer = serde_wasm_bindgen::from_value(offer)
+            .map_err(|e| {
+            super::error::bad_input(&format!("The Autocrypt offer is not valid: {e}"))
+        })?;
+        let now = convert::now(&convert::options(opts)?)?;
+        let learned = self
+            .inner_mut()
+            .learn_autocrypt(&offer, now)
+            .map_err(to_js)?;
+        convert::to_js_value(&learned)
+    }
+
     /// `crls({ now? })` → `CrlInfo[]`: the revocation lists the keyring holds.
     #[wasm_bindgen(unchecked_return_type = "CrlInfo[]")]
     pub fn crls(

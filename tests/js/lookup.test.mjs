@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { Keyring, protect } from "mailseal";
+import { Keyring, open, protect } from "mailseal";
 import { DATA, throwsCode } from "./helpers.mjs";
 
 const now = new Date("2026-12-01T00:00:00Z");
@@ -57,5 +57,26 @@ describe("key lookups", () => {
     assert.ok(desk.recentLog().some((e) => e.action === "import_wkd_direct" && e.keyIds.includes(found.id)));
     const again = Keyring.unseal(desk.seal("pass phrase"), "pass phrase");
     assert.equal(again.get(found.id, { now }).origin.source, "wkd_direct");
+  });
+});
+
+describe("Autocrypt", () => {
+  test("open reports the sender's offer; learnAutocrypt takes it unverified, dated by the message", async () => {
+    const desk = new Keyring();
+    desk.import(read("openpgp/bob.sec.asc"), { now, trusted: true });
+    const armored = read("openpgp/alice.pub.asc").toString("latin1");
+    const body = armored.split(/\r?\n\r?\n/)[1].split(/\r?\n/).filter((l) => l && !l.startsWith("=") && !l.startsWith("-----")).join("");
+    const keydata = Buffer.from(body, "base64").toString("base64").replace(/.{76}/g, "$&\r\n ");
+    const raw =
+      "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nDate: Mon, 30 Nov 2026 10:00:00 +0000\r\nSubject: hi\r\n" +
+      `Autocrypt: addr=alice@example.org; keydata=\r\n ${keydata}\r\n\r\nhello\r\n`;
+    const opened = await open(desk, raw, { now });
+    assert.equal(opened.autocrypt.address, "alice@example.org");
+    assert.equal(opened.autocrypt.preferEncrypt, false);
+    assert.ok(opened.autocrypt.keydata instanceof Uint8Array);
+    const [learned] = desk.learnAutocrypt(opened.autocrypt, { now });
+    assert.deepEqual(learned.origin, { source: "autocrypt", foundAt: "2026-11-30T10:00:00Z", address: "alice@example.org" });
+    assert.deepEqual(desk.learnAutocrypt(opened.autocrypt, { now }), [], "the same message again: nothing newer to learn");
+    throwsCode(() => desk.learnAutocrypt({ address: "alice@example.org" }), "bad_input");
   });
 });
