@@ -110,6 +110,9 @@ pub struct Policy {
     pub fallback: Fallback,
     /// Per-group defaults, by group name.
     pub groups: BTreeMap<String, GroupDefaults>,
+    /// Write an `Autocrypt` header (Autocrypt Level 1) with the sender's OpenPGP key on
+    /// outgoing mail when the sender has one, so that the recipients' clients learn it.
+    pub autocrypt: bool,
     /// Algorithm choices, flattened into the policy object.
     #[serde(flatten)]
     pub algorithms: Algorithms,
@@ -121,6 +124,7 @@ impl Default for Policy {
             method_priority: vec![Method::Smime, Method::Pgp],
             fallback: Fallback::default(),
             groups: BTreeMap::new(),
+            autocrypt: false,
             algorithms: Algorithms::default(),
         }
     }

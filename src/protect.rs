@@ -561,11 +561,21 @@ async fn protect_message(
             (built.headers, built.entity, addresses)
         }
     };
-    // Bcc never travels in a copy; MIME-Version is written once below.
-    let headers: Vec<(String, String)> = headers
+    // Bcc never travels in a copy; MIME-Version is written once below. The sender's own
+    // Autocrypt header is the policy's to write.
+    let mut headers: Vec<(String, String)> = headers
         .into_iter()
-        .filter(|(n, _)| !n.eq_ignore_ascii_case("bcc") && !n.eq_ignore_ascii_case("mime-version"))
+        .filter(|(n, _)| {
+            !n.eq_ignore_ascii_case("bcc")
+                && !n.eq_ignore_ascii_case("mime-version")
+                && !(opts.policy.autocrypt && n.eq_ignore_ascii_case("autocrypt"))
+        })
         .collect();
+    if opts.policy.autocrypt {
+        if let Some(value) = autocrypt_header(ring, engines, &addresses.from, opts.now) {
+            headers.push(("Autocrypt".to_string(), value));
+        }
+    }
     let (planned, warnings) = plan(ring, engines, &addresses, opts)?;
     let shortfall = below_group_defaults(ring, engines, &addresses, opts, &planned)?;
     if !shortfall.is_empty() && !opts.confirm_downgrade {
@@ -695,6 +705,30 @@ pub fn recipients_without_key(
                 .any(|e| e.encryption_key(ring, r, now).is_ok())
         })
         .collect())
+}
+
+/// The `Autocrypt` header value for mail from `from`: its OpenPGP signing key (the key its
+/// recipients should encrypt to), folded; `None` when it has none.
+fn autocrypt_header(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    from: &str,
+    now: Time,
+) -> Option<String> {
+    use base64::Engine as _;
+    let pgp = engines.iter().find(|e| e.method() == Method::Pgp)?;
+    let id = pgp.signing_key(ring, from, now).ok()?;
+    let key = ring.pgp_public_bytes(&id)?;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(key);
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(76)
+        .filter_map(|c| core::str::from_utf8(c).ok())
+        .collect();
+    Some(format!(
+        "addr={from}; prefer-encrypt=mutual; keydata=\r\n {}",
+        lines.join("\r\n ")
+    ))
 }
 
 fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {

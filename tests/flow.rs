@@ -461,3 +461,66 @@ fn a_message_without_content_type_is_protected_as_plain_text() {
         );
     }
 }
+
+/// Autocrypt on outgoing mail (issue 14): with the policy's `autocrypt`, every copy carries the
+/// sender's OpenPGP key in an Autocrypt header (outside the encryption, with header protection
+/// too), which the recipient's `open` offers and its keyring learns as the sender's key; a
+/// sender's own Autocrypt header in a raw message is replaced. Without it, no header.
+#[test]
+fn autocrypt_headers_carry_the_senders_key_to_the_recipient() {
+    let sender = [
+        "trusted:openpgp/alice.sec.asc",
+        "trusted:openpgp/bob.pub.asc",
+    ];
+    for (autocrypt, encrypt) in [(true, true), (true, false), (false, true)] {
+        let mut desk = ring(&sender);
+        let mut opts = ProtectOptions::new(true, encrypt, NOW);
+        opts.method = MethodChoice::Pgp;
+        opts.policy.autocrypt = autocrypt;
+        let d = draft("alice@example.org", &["bob@example.org"], Body::Text);
+        let out = protect(
+            &mut desk,
+            &mailseal::engine::all(),
+            Message::Draft(&d),
+            &opts,
+            &mut rng(),
+        )
+        .expect("protect");
+        let mime = &out.deliveries[0].mime;
+        let opened = open_as(&["trusted:openpgp/bob.sec.asc"], mime);
+        let case = format!("autocrypt {autocrypt} encrypt {encrypt}");
+        if !autocrypt {
+            assert_eq!(opened.autocrypt, None, "{case}");
+            continue;
+        }
+        let offer = opened.autocrypt.expect(&case);
+        assert_eq!(offer.address, "alice@example.org", "{case}");
+        assert!(offer.prefer_encrypt);
+        // No header line over 998 characters (RFC 5322 §2.1.1): the keydata is folded.
+        let text = String::from_utf8_lossy(mime);
+        let head = text.split("\r\n\r\n").next().unwrap_or_default();
+        assert!(head.lines().all(|l| l.len() <= 998), "{case}");
+        let mut bob = ring(&["trusted:openpgp/bob.sec.asc"]);
+        let learned = bob.learn_autocrypt(&offer, NOW).expect(&case);
+        let alice = ring(&["openpgp/alice.pub.asc"]).list(NOW);
+        assert_eq!(learned[0].id, alice[0].id, "{case}");
+    }
+    // A raw message's own Autocrypt header (someone else's key) is replaced by the sender's.
+    let mut desk = ring(&sender);
+    let raw = b"From: alice@example.org\r\nTo: bob@example.org\r\nSubject: s\r\n\
+        Autocrypt: addr=alice@example.org; keydata=AAAA\r\n\r\nhello\r\n";
+    let mut opts = ProtectOptions::new(true, true, NOW);
+    opts.method = MethodChoice::Pgp;
+    opts.policy.autocrypt = true;
+    let out = protect(
+        &mut desk,
+        &mailseal::engine::all(),
+        Message::Raw(raw),
+        &opts,
+        &mut rng(),
+    )
+    .expect("protect");
+    let text = String::from_utf8_lossy(&out.deliveries[0].mime).into_owned();
+    assert_eq!(text.matches("Autocrypt:").count(), 1, "{text}");
+    assert!(!text.contains("keydata=AAAA"));
+}

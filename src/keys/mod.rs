@@ -1035,6 +1035,20 @@ impl Keyring {
         crate::smime::revocation::revoked_by_name(&self.crls, cert)
     }
 
+    /// The binary public key of the OpenPGP key `id` (for an Autocrypt header).
+    pub(crate) fn pgp_public_bytes(&self, id: &str) -> Option<Vec<u8>> {
+        #[cfg(feature = "openpgp")]
+        {
+            use pgp::ser::Serialize as _;
+            self.entry(id)?.as_pgp()?.public_key()?.to_bytes().ok()
+        }
+        #[cfg(not(feature = "openpgp"))]
+        {
+            let _ = id;
+            None
+        }
+    }
+
     /// The CRLs held, for path validation.
     #[cfg(feature = "smime")]
     pub(crate) fn held_crls(&self) -> &[crate::smime::revocation::HeldCrl] {
