@@ -566,9 +566,8 @@ async fn protect_message(
     let mut headers: Vec<(String, String)> = headers
         .into_iter()
         .filter(|(n, _)| {
-            !n.eq_ignore_ascii_case("bcc")
-                && !n.eq_ignore_ascii_case("mime-version")
-                && !(opts.policy.autocrypt && n.eq_ignore_ascii_case("autocrypt"))
+            let ours = opts.policy.autocrypt && n.eq_ignore_ascii_case("autocrypt");
+            !(ours || n.eq_ignore_ascii_case("bcc") || n.eq_ignore_ascii_case("mime-version"))
         })
         .collect();
     if opts.policy.autocrypt {
