@@ -79,7 +79,7 @@ pub use capabilities::{capabilities, Addresses, Capabilities, MethodCapabilities
 pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 pub use error::{Error, ErrorCode, Result};
 pub use keys::autocrypt::AutocryptOffer;
-pub use keys::lookup::{KeyOrigin, Keyserver, LookupRequest, LookupSource};
+pub use keys::lookup::{KeyOrigin, Keyserver, LookupRequest, LookupSource, RefreshRequest};
 pub use keys::{
     AuditEvent, CrlInfo, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring, RevocationRequest,
     RevocationRequestReason, Role, Trust,

@@ -924,3 +924,47 @@ fn autocrypt_offers_are_learned_newest_first_and_never_replace_a_verified_key() 
     assert_eq!(keys.len(), 2, "{keys:?}");
     assert!(keys[0].trusted);
 }
+
+/// A refresh of the keyring's OpenPGP keys (issue 14): what to ask (WKD per address, then the
+/// keyservers by fingerprint), and a revocation in the answer makes the key revoked while it
+/// stays the admin's verified key; an answer without that key changes nothing.
+#[test]
+fn a_refresh_brings_a_revocation_and_nothing_else() {
+    use mailseal::{Keyserver, LookupSource};
+    let mut ring = Keyring::new();
+    let before = ring
+        .import(fixture("pgp-unit/revoked-pub-before.asc"), &opts(None, true), NOW)
+        .expect("the key before its revocation");
+    let id = before[0].id.clone();
+    assert_eq!(before[0].status, mailseal::KeyStatus::Valid);
+    let servers = [Keyserver {
+        kind: LookupSource::Vks,
+        url: "https://keys.openpgp.org".to_string(),
+    }];
+    let requests = ring.refresh_requests(&servers, NOW).expect("requests");
+    assert!(requests.iter().all(|r| r.id == id));
+    assert_eq!(
+        requests.last().map(|r| r.url.as_str()),
+        Some(format!("https://keys.openpgp.org/vks/v1/by-fingerprint/{id}").as_str())
+    );
+    assert_eq!(
+        requests.iter().filter(|r| r.source == LookupSource::WkdAdvanced).count(),
+        before[0].emails.len()
+    );
+
+    let other = ring
+        .refresh_key(&id, fixture("openpgp/alice.pub.asc"), NOW)
+        .expect_err("not that key");
+    assert_eq!(other.code(), ErrorCode::KeyNotFound);
+    assert_eq!(ring.list(NOW).len(), 1, "nothing else imported");
+
+    let now = ring
+        .refresh_key(&id, fixture("pgp-unit/revoked-pub.asc"), NOW)
+        .expect("refreshed");
+    assert_eq!(now.status, mailseal::KeyStatus::Revoked);
+    assert!(now.trusted, "still the admin's key, now revoked");
+    assert!(ring
+        .recent_log()
+        .iter()
+        .any(|e| e.action == "refresh" && e.outcome == "ok"));
+}

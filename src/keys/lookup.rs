@@ -183,6 +183,70 @@ pub fn requests(address: &str, keyservers: &[Keyserver]) -> Result<Vec<LookupReq
     Ok(out)
 }
 
+/// A refresh of one OpenPGP key already held: the same sources, asked by fingerprint
+/// (keyservers) or by each of its addresses (WKD).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshRequest {
+    /// The key to refresh (its fingerprint, the keyring's id).
+    pub id: String,
+    /// Where it asks.
+    pub source: LookupSource,
+    /// What to GET.
+    pub url: String,
+    /// The Accept header to send.
+    pub accept: String,
+}
+
+/// What to fetch to refresh the key `id` with `emails`: WKD for each address, then each
+/// keyserver by fingerprint.
+pub(crate) fn refresh_requests(
+    id: &str,
+    emails: &[String],
+    keyservers: &[Keyserver],
+) -> Result<Vec<RefreshRequest>> {
+    let mut out = Vec::new();
+    for email in emails {
+        // An address WKD cannot ask about (no dot in the domain, say) is skipped.
+        let Ok(wkd) = requests(email, &[]) else {
+            continue;
+        };
+        out.extend(wkd.into_iter().map(|r| RefreshRequest {
+            id: id.to_string(),
+            source: r.source,
+            url: r.url,
+            accept: r.accept,
+        }));
+    }
+    for server in keyservers {
+        let base = server.url.trim_end_matches('/');
+        if !base.to_ascii_lowercase().starts_with("https://") {
+            return Err(Error::new(
+                ErrorCode::BadInput,
+                format!("A keyserver must be reached over https: \"{base}\"."),
+            ));
+        }
+        let url = match server.kind {
+            LookupSource::Vks => format!("{base}/vks/v1/by-fingerprint/{id}"),
+            LookupSource::Hkp => format!("{base}/pks/lookup?op=get&options=mr&search=0x{id}"),
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::BadInput,
+                    "A keyserver's kind is \"vks\" or \"hkp\".",
+                ))
+            }
+        };
+        out.push(RefreshRequest {
+            id: id.to_string(),
+            source: server.kind,
+            url,
+            accept: "application/pgp-keys".to_string(),
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -759,6 +759,68 @@ impl Keyring {
         self.import_found_at(address, source, data, fingerprint, now, now)
     }
 
+    /// What to fetch to refresh every OpenPGP key of the keyring (new revocations, subkeys,
+    /// expiry): WKD for each of its addresses, then each keyserver by fingerprint. Give each
+    /// answer to [`Keyring::refresh_key`].
+    pub fn refresh_requests(
+        &self,
+        keyservers: &[lookup::Keyserver],
+        now: Time,
+    ) -> Result<Vec<lookup::RefreshRequest>> {
+        let mut out = Vec::new();
+        for k in self.list(now).iter().filter(|k| k.kind == KeyKind::Pgp) {
+            out.extend(lookup::refresh_requests(&k.id, &k.emails, keyservers)?);
+        }
+        Ok(out)
+    }
+
+    /// Merges what a refresh answer holds for the key `id` (revocations, new subkeys and
+    /// self-signatures; other keys in the answer are ignored) and returns it as it is now:
+    /// `status` says `revoked` once a revocation arrived. Its trust and origin stay as they
+    /// were. `key_not_found` when the answer does not hold that key. Logged as `refresh`.
+    pub fn refresh_key(&mut self, id: &str, data: &[u8], now: Time) -> Result<KeyInfo> {
+        let id = normalize_id(id);
+        let result = import::parse_any(data, &ImportOptions::default(), self).and_then(|found| {
+            let held = self.entries.iter().any(|e| e.id() == id);
+            let entry = found
+                .into_iter()
+                .find(|e| e.id() == id && held)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::KeyNotFound,
+                        "The answer does not hold that key, or the keyring does not.",
+                    )
+                })?;
+            if entry.info(now).has_secret {
+                return Err(Error::new(
+                    ErrorCode::BadInput,
+                    "A refresh answer must hold public keys only; this one holds a private key.",
+                ));
+            }
+            Ok(entry)
+        });
+        match result {
+            Ok(entry) => {
+                self.merge(entry);
+                let info = self
+                    .get(&id, now)
+                    .ok_or_else(|| Error::internal("refreshed key"))?;
+                let mut event = AuditEvent::key_management(now, "refresh", &[id]);
+                event.method = Some(Method::Pgp.as_str().to_string());
+                event.addresses = info.emails.clone();
+                self.record(event);
+                Ok(info)
+            }
+            Err(e) => {
+                let mut event = AuditEvent::key_management(now, "refresh", &[]);
+                event.outcome = "error".to_string();
+                event.code = Some(e.code().as_str().to_string());
+                self.record(event);
+                Err(e)
+            }
+        }
+    }
+
     /// Learns the key a message's Autocrypt header offers (`Opened.autocrypt`): imported as by
     /// [`Keyring::import_found`] (source `autocrypt`, dated by the message), unless an offer for
     /// the address from a message at least as new was learned already (then nothing changes and

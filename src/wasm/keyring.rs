@@ -170,20 +170,49 @@ impl JsKeyring {
         opts: Option<js_sys::Object>,
     ) -> Result<JsValue, JsValue> {
         let address = convert::string(&address, "The address")?;
-        let servers = convert::field(&convert::options(opts)?, "keyservers");
-        let servers: Vec<crate::keys::lookup::Keyserver> =
-            if servers.is_undefined() || servers.is_null() {
-                Vec::new()
-            } else {
-                serde_wasm_bindgen::from_value(servers).map_err(|e| {
-                    super::error::bad_input(&format!("Option \"keyservers\" is not valid: {e}"))
-                })?
-            };
+        let servers = keyservers(&convert::options(opts)?)?;
         let requests = self
             .inner
             .lookup_requests(&address, &servers)
             .map_err(to_js)?;
         convert::to_js_value(&requests)
+    }
+
+    /// `refreshRequests({ keyservers?, now? })` → `RefreshRequest[]`: what to fetch to refresh
+    /// every OpenPGP key of the keyring (WKD per address, then the keyservers by fingerprint);
+    /// give each answer to `refreshKey(request.id, answer)`.
+    #[wasm_bindgen(js_name = refreshRequests, unchecked_return_type = "RefreshRequest[]")]
+    pub fn refresh_requests(
+        &self,
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "{ keyservers?: Keyserver[]; now?: Date | number }"
+        )]
+        opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let opts = convert::options(opts)?;
+        let servers = keyservers(&opts)?;
+        let now = convert::now(&opts)?;
+        let requests = self.inner.refresh_requests(&servers, now).map_err(to_js)?;
+        convert::to_js_value(&requests)
+    }
+
+    /// `refreshKey(id, answer, { now? })` → `KeyInfo`: merges what the answer holds for that key
+    /// (revocations, subkeys); its status says `revoked` once a revocation arrived.
+    #[wasm_bindgen(js_name = refreshKey, unchecked_return_type = "KeyInfo")]
+    pub fn refresh_key(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] answer: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let id = convert::string(&id, "The key id")?;
+        let answer = convert::bytes(&answer, "The answer")?;
+        let now = convert::now(&convert::options(opts)?)?;
+        let info = self
+            .inner_mut()
+            .refresh_key(&id, &answer, now)
+            .map_err(to_js)?;
+        convert::to_js_value(&info)
     }
 
     /// `lookupCandidates(address, answer, { now? })` → `KeyInfo[]`: the keys a lookup answer
@@ -464,4 +493,16 @@ impl JsKeyring {
     pub fn recent_log(&mut self) -> Result<JsValue, JsValue> {
         convert::to_js_value(self.settled().recent_log())
     }
+}
+
+/// The `keyservers` option: `{ kind: "vks" | "hkp", url }[]`, none when absent.
+fn keyservers(
+    opts: &Option<js_sys::Object>,
+) -> Result<Vec<crate::keys::lookup::Keyserver>, JsValue> {
+    let servers = convert::field(opts, "keyservers");
+    if servers.is_undefined() || servers.is_null() {
+        return Ok(Vec::new());
+    }
+    serde_wasm_bindgen::from_value(servers)
+        .map_err(|e| super::error::bad_input(&format!("Option \"keyservers\" is not valid: {e}")))
 }

@@ -80,3 +80,17 @@ describe("Autocrypt", () => {
     throwsCode(() => desk.learnAutocrypt({ address: "alice@example.org" }), "bad_input");
   });
 });
+
+describe("refresh", () => {
+  test("refreshRequests names what to ask; refreshKey merges a revocation into the held key", () => {
+    const ring = new Keyring();
+    const [before] = ring.import(read("pgp-unit/revoked-pub-before.asc"), { now, trusted: true });
+    const requests = ring.refreshRequests({ keyservers: [{ kind: "hkp", url: "https://keyserver.ubuntu.com" }], now });
+    assert.equal(requests.at(-1).url, `https://keyserver.ubuntu.com/pks/lookup?op=get&options=mr&search=0x${before.id}`);
+    assert.ok(requests.every((r) => r.id === before.id));
+    throwsCode(() => ring.refreshKey(before.id, read("openpgp/alice.pub.asc"), { now }), "key_not_found");
+    const after = ring.refreshKey(before.id, read("pgp-unit/revoked-pub.asc"), { now });
+    assert.equal(after.status, "revoked");
+    assert.equal(after.trusted, true);
+  });
+});
