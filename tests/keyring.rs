@@ -933,7 +933,11 @@ fn a_refresh_brings_a_revocation_and_nothing_else() {
     use mailseal::{Keyserver, LookupSource};
     let mut ring = Keyring::new();
     let before = ring
-        .import(fixture("pgp-unit/revoked-pub-before.asc"), &opts(None, true), NOW)
+        .import(
+            fixture("pgp-unit/revoked-pub-before.asc"),
+            &opts(None, true),
+            NOW,
+        )
         .expect("the key before its revocation");
     let id = before[0].id.clone();
     assert_eq!(before[0].status, mailseal::KeyStatus::Valid);
@@ -948,7 +952,10 @@ fn a_refresh_brings_a_revocation_and_nothing_else() {
         Some(format!("https://keys.openpgp.org/vks/v1/by-fingerprint/{id}").as_str())
     );
     assert_eq!(
-        requests.iter().filter(|r| r.source == LookupSource::WkdAdvanced).count(),
+        requests
+            .iter()
+            .filter(|r| r.source == LookupSource::WkdAdvanced)
+            .count(),
         before[0].emails.len()
     );
 
