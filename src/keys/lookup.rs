@@ -122,7 +122,9 @@ fn split(address: &str) -> Result<(String, String)> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
         && !domain.starts_with(['.', '-'])
-        && domain.contains('.');
+        && domain.contains('.')
+        // A host name, not an address literal (WKD asks the recipient's domain by name).
+        && !domain.chars().all(|c| c.is_ascii_digit() || c == '.');
     if !host_ok {
         return Err(bad());
     }

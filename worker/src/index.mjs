@@ -449,6 +449,110 @@ async function handleHealth(env, cfg, detailed) {
   return json(ready ? 200 : 503, { ready, ...readiness, rsaDecryptionKeys, crypto: cryptoProvider() });
 }
 
+// ---- fetching for the browser: key lookups and CRLs ----------------------------------------
+
+// A page cannot fetch WKD, keyservers or CRLs of other origins (CORS, its own CSP): the worker
+// does it for the token holder. It fetches only what is safe to fetch from here: http(s), a
+// host name (no address literal, no "localhost"), a size cap and a timeout. What it returns is
+// checked by the package in the page (a CRL's signature, a key's user IDs): the worker is a
+// courier, not an authority.
+const MAX_KEY_ANSWER = 1024 * 1024;
+const MAX_CRL = 10 * 1024 * 1024;
+
+/** `url` if the worker may fetch it, else an HttpError. */
+function fetchable(raw, schemes) {
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new HttpError(400, "bad_input", "The URL is not valid.");
+  }
+  if (!schemes.includes(url.protocol)) throw new HttpError(400, "bad_input", `Only ${schemes.join(" and ")} URLs are fetched.`);
+  const host = url.hostname.toLowerCase();
+  const literal = /^[\d.]+$/.test(host) || host.startsWith("[") || host.includes(":");
+  if (literal || host === "localhost" || host.endsWith(".localhost") || !host.includes(".")) {
+    throw new HttpError(400, "bad_input", "Only public host names are fetched (no address literals or local names).");
+  }
+  if (url.username || url.password) throw new HttpError(400, "bad_input", "URLs with credentials are not fetched.");
+  return url;
+}
+
+/** GET `url`: the body up to `max` bytes, or null for a non-2xx answer. */
+async function fetchCapped(url, { max, timeoutMs, accept }) {
+  const res = await fetch(url, { headers: accept ? { accept } : {}, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+  if (res.status < 200 || res.status > 299) return null;
+  const declared = Number(res.headers.get("content-length") ?? 0);
+  if (declared > max) throw new HttpError(502, "too_large", `The answer is over ${max} bytes.`);
+  const reader = res.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel();
+      throw new HttpError(502, "too_large", `The answer is over ${max} bytes.`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** GET /v1/lookup?address=: the first source (WKD, then KEYSERVERS) with a key for it. */
+async function handleLookup(url, env, cfg) {
+  const address = url.searchParams.get("address") ?? "";
+  const ring = await keyring(env);
+  const tried = [];
+  for (const request of ring.lookupRequests(address, { keyservers: cfg.lookup.keyservers })) {
+    let answer;
+    try {
+      answer = await fetchCapped(fetchable(request.url, ["https:"]), { max: MAX_KEY_ANSWER, timeoutMs: cfg.lookup.timeoutMs, accept: request.accept });
+    } catch (e) {
+      tried.push({ source: request.source, outcome: e?.code ?? e?.name ?? "error" });
+      continue;
+    }
+    if (!answer) {
+      tried.push({ source: request.source, outcome: "not_found" });
+      continue;
+    }
+    try {
+      const candidates = ring.lookupCandidates(address, answer);
+      return json(200, {
+        address,
+        source: request.source,
+        url: request.url,
+        candidates: candidates.map((k) => ({ id: k.id, emails: k.emails, algorithm: k.algorithm, status: k.status, canEncrypt: k.canEncrypt, expires: k.expires })),
+        answer: base64.encode(answer),
+        tried,
+      });
+    } catch (e) {
+      tried.push({ source: request.source, outcome: e?.code ?? "error" });
+    }
+  }
+  return json(404, { error: "key_not_found", message: "No source had a key for this address.", tried });
+}
+
+/** GET /v1/revocation?url=: a CRL fetched and forwarded as it came (the page's package checks it). */
+async function handleRevocation(url, cfg) {
+  const target = fetchable(url.searchParams.get("url") ?? "", ["http:", "https:"]);
+  let crl;
+  try {
+    crl = await fetchCapped(target, { max: MAX_CRL, timeoutMs: cfg.lookup.timeoutMs });
+  } catch (e) {
+    if (e instanceof HttpError) throw e;
+    throw new HttpError(504, "fetch_failed", "The CRL could not be fetched in time.");
+  }
+  if (!crl) throw new HttpError(502, "fetch_failed", "The CRL's server did not answer with it.");
+  return new Response(crl, { status: 200, headers: { "content-type": "application/pkix-crl" } });
+}
+
 function handleKeys(env, ring, address) {
   const wanted = address.trim().toLowerCase();
   const keys = ring
@@ -488,6 +592,8 @@ async function route(request, env) {
   if (!(await authorized(request, env))) {
     return json(401, { error: "unauthorized", message: "A valid bearer token is required." }, { "www-authenticate": "Bearer" });
   }
+  if (request.method === "GET" && path === "/v1/lookup") return handleLookup(url, env, cfg);
+  if (request.method === "GET" && path === "/v1/revocation") return handleRevocation(url, cfg);
   if (path === "/v1/protect" || path === "/v1/open") {
     if (request.method !== "POST") return json(405, { error: "method_not_allowed", message: "Use POST." }, { allow: "POST" });
     return path === "/v1/protect" ? handleProtect(request, env, cfg) : handleOpen(request, env, cfg);
