@@ -144,6 +144,9 @@ pub struct Verified {
     /// signed content, returned whatever the verdict so the agent can still read it (marked
     /// as not verified). Detached forms: `None`, the caller already has the content.
     pub content: Option<Vec<u8>>,
+    /// S/MIME: the certificates the SignedData carried (DER), for learning the sender's;
+    /// empty for OpenPGP.
+    pub certificates: Vec<Vec<u8>>,
 }
 
 /// Every engine this build has (Cargo features `smime`, `openpgp`), in no particular order

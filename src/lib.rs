@@ -84,7 +84,9 @@ pub use keys::{
     AuditEvent, CrlInfo, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring, RevocationRequest,
     RevocationRequestReason, Role, Trust,
 };
-pub use open::{open, sender_address, OpenOptions, Opened, OpenedAttachment, OpenedHeaders};
+pub use open::{
+    open, sender_address, OpenOptions, Opened, OpenedAttachment, OpenedHeaders, SerializedBytes,
+};
 #[cfg(feature = "openpgp")]
 pub use openpgp::PgpEngine;
 pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};

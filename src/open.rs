@@ -83,6 +83,11 @@ pub struct OpenedHeaders {
     pub address_flags: Vec<mime::AddressFlag>,
 }
 
+/// Bytes that reach JavaScript as a `Uint8Array`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SerializedBytes(#[serde(with = "serde_bytes")] pub Vec<u8>);
+
 /// An attachment of an opened message.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,6 +126,12 @@ pub struct Opened {
     pub html: Option<String>,
     /// Attachments, including nested cryptographic parts (unopened).
     pub attachments: Vec<OpenedAttachment>,
+    /// S/MIME: the certificates a validly signed message, or a certificates-only message,
+    /// carried (DER). `Keyring::learn_certificates` keeps the sender's; empty for anything
+    /// else (an invalid or someone else's signature teaches nothing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "Uint8Array[]"))]
+    pub certificates: Vec<SerializedBytes>,
     /// The sender's key offered in an `Autocrypt` header, under Autocrypt's rules
     /// (`Keyring::learn_autocrypt` takes it); absent when there is none to take.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -222,6 +233,9 @@ async fn open_message(
     // and whether any of them is not covered by the text's signature.
     let mut beside_inline = Vec::new();
     let mut uncovered_files = false;
+    // Certificates the last S/MIME SignedData carried, and whether it was a bare bundle.
+    let mut carried: Vec<Vec<u8>> = Vec::new();
+    let mut certs_only = false;
 
     while let Some(current) = content {
         let tree = match parsed.take() {
@@ -286,12 +300,14 @@ async fn open_message(
                 ..
             } => {
                 let v = engine.verify_opaque(ring, &payload, &ctx).await?;
+                carried = v.certificates;
                 if v.report.state == SignatureState::None {
                     // A SignedData without signers is a certificate bundle (`certs-only`,
                     // RFC 8551 §3.8): an attachment of an unsigned message, not a layer.
                     warnings.push(
                         "The message carries certificates only; it is not signed.".to_string(),
                     );
+                    certs_only = true;
                     break;
                 }
                 signature = v.report;
@@ -367,6 +383,7 @@ async fn open_message(
                     .verify_detached(ring, &detached.signed_crlf(), &detached.signature, &ctx)
                     .await?;
                 signature = v.report;
+                carried = v.certificates;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
                 // What is shown from here on is the signed part alone: its sub-tree of the
                 // parse already made (no second decoding of its attachments).
@@ -422,6 +439,7 @@ async fn open_message(
         text: None,
         html: None,
         attachments: Vec::new(),
+        certificates: Vec::new(),
         autocrypt,
         quote_for_reply: String::new(),
         warnings,
@@ -469,6 +487,10 @@ async fn open_message(
             .map(mime::AddressFlag::sentence),
     );
     opened.headers = headers;
+    // Only a valid signature (bound to the sender) or a bare bundle teaches certificates.
+    if certs_only || opened.signature.is_valid() {
+        opened.certificates = carried.into_iter().map(SerializedBytes).collect();
+    }
     // Only now is the verdict final (the protected From may have differed): an inner signature
     // vouches for unauthenticated ciphertext (S/MIME AES-CBC) only when it is `valid`.
     if opened.encryption.state == EncryptionState::Decrypted

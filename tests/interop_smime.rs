@@ -1082,3 +1082,118 @@ fn a_certificate_on_an_imported_crl_is_revoked_everywhere() {
     assert!(!ok, "openssl accepted a revoked signer: {log}");
     assert!(log.contains("revoked"), "{log}");
 }
+
+/// Learning the sender's certificate from mail (issue 14): a validly signed message
+/// (openssl's signed-alice.eml) and a certificates-only bundle (`openssl crl2pkcs7`) each teach
+/// Alice's certificate, marked as learned from mail, and mail to her can then be encrypted; a
+/// message whose signature is not valid (an untrusted signer, two signers one of them Mallory)
+/// offers nothing, and a certificate that does not chain to an anchor, or names someone else,
+/// is not learned even when offered.
+#[test]
+fn the_senders_certificate_is_learned_from_valid_mail_only() {
+    if !have("openssl") {
+        return;
+    }
+    let open_entity = |ring: &mut Keyring, entity: &[u8]| {
+        open(
+            ring,
+            &mailseal::engine::all(),
+            &message(entity),
+            &OpenOptions { now: NOW },
+        )
+        .unwrap()
+    };
+    let ders = |o: &mailseal::Opened| {
+        o.certificates
+            .iter()
+            .map(|c| c.0.clone())
+            .collect::<Vec<_>>()
+    };
+
+    // Signed by Alice, valid: her certificate is learned.
+    let mut desk = ring(&["bob"]);
+    assert!(E.encryption_key(&desk, "alice@example.com", NOW).is_err());
+    let opened = open_entity(&mut desk, f("signed-alice.eml"));
+    assert_eq!(opened.signature.state, SignatureState::Valid);
+    assert!(!opened.certificates.is_empty());
+    let learned = desk
+        .learn_certificates("alice@example.com", &ders(&opened), NOW)
+        .unwrap();
+    assert_eq!(learned.len(), 1, "{learned:?}");
+    assert_eq!(learned[0].emails, ["alice@example.com"]);
+    assert_eq!(learned[0].trust, mailseal::Trust::Chained);
+    assert_eq!(
+        learned[0].origin.as_ref().map(|o| o.source),
+        Some(mailseal::LookupSource::Mail)
+    );
+    assert!(E.encryption_key(&desk, "alice@example.com", NOW).is_ok());
+
+    // Not valid: nothing offered.
+    for (file, state) in [
+        ("signed-mallory-untrusted.eml", SignatureState::Untrusted),
+        ("signed-alice-mallory.eml", SignatureState::Untrusted),
+    ] {
+        let mut desk = ring(&["bob"]);
+        let opened = open_entity(&mut desk, f(file));
+        assert_eq!(opened.signature.state, state, "{file}");
+        assert!(opened.certificates.is_empty(), "{file}");
+    }
+    // Offered anyway: a certificate outside the anchors, or for another address, is left out.
+    let mut desk = ring(&["bob"]);
+    let mallory = pem_to_der(f("mallory.crt"));
+    assert!(desk
+        .learn_certificates("mallory@example.com", &[mallory], NOW)
+        .unwrap()
+        .is_empty());
+    let alice = pem_to_der(f("alice.crt"));
+    assert!(desk
+        .learn_certificates("carol@example.com", &[alice], NOW)
+        .unwrap()
+        .is_empty());
+
+    // A certificates-only bundle of Alice's certificate and her CA's, from Alice.
+    let dir = tempdir();
+    let out = dir.path().join("certs.p7c");
+    let (ok, err) = openssl(&[
+        "crl2pkcs7",
+        "-nocrl",
+        "-certfile",
+        path_str(&data("alice.crt")),
+        "-certfile",
+        path_str(&data("int-ca.crt")),
+        "-outform",
+        "DER",
+        "-out",
+        path_str(&out),
+    ]);
+    assert!(ok, "{err}");
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&out).unwrap());
+    let entity = format!(
+        "Content-Type: application/pkcs7-mime; smime-type=certs-only; name=\"smime.p7c\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{b64}\r\n"
+    );
+    // Only the root is in this keyring: the intermediate comes from the bundle.
+    let mut desk = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    desk.import(f("root-ca.crt"), &trusted, NOW).unwrap();
+    let opened = open_entity(&mut desk, entity.as_bytes());
+    assert_eq!(opened.certificates.len(), 2);
+    let learned = desk
+        .learn_certificates("alice@example.com", &ders(&opened), NOW)
+        .unwrap();
+    assert_eq!(learned.len(), 1);
+    assert!(E.encryption_key(&desk, "alice@example.com", NOW).is_ok());
+    assert_eq!(
+        desk.list(NOW).len(),
+        3,
+        "root, the intermediate from the bundle, Alice"
+    );
+}
+
+fn pem_to_der(pem: &[u8]) -> Vec<u8> {
+    der::pem::decode_vec(pem).expect("PEM").1
+}

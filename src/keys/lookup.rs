@@ -30,6 +30,9 @@ pub enum LookupSource {
     Hkp,
     /// The `Autocrypt` header of a message from the address ([`super::autocrypt`]).
     Autocrypt,
+    /// The certificates of a validly signed (or certificates-only) S/MIME message from the
+    /// address.
+    Mail,
 }
 
 impl LookupSource {
@@ -40,6 +43,7 @@ impl LookupSource {
             LookupSource::Vks => "vks",
             LookupSource::Hkp => "hkp",
             LookupSource::Autocrypt => "autocrypt",
+            LookupSource::Mail => "mail",
         }
     }
 }
@@ -169,7 +173,10 @@ pub fn requests(address: &str, keyservers: &[Keyserver]) -> Result<Vec<LookupReq
                 format!("{base}/pks/lookup?op=get&options=mr&search={whole}"),
                 "application/pgp-keys",
             ),
-            LookupSource::WkdAdvanced | LookupSource::WkdDirect | LookupSource::Autocrypt => {
+            LookupSource::WkdAdvanced
+            | LookupSource::WkdDirect
+            | LookupSource::Autocrypt
+            | LookupSource::Mail => {
                 return Err(Error::new(
                     ErrorCode::BadInput,
                     "A keyserver's kind is \"vks\" or \"hkp\".",

@@ -759,6 +759,95 @@ impl Keyring {
         self.import_found_at(address, source, data, fingerprint, now, now)
     }
 
+    /// Learns the sender's certificates from an opened S/MIME message (`Opened.certificates`:
+    /// a valid signature's, or a certificates-only message's): each certificate for `address`
+    /// that is valid now and has a valid path to a trust anchor of the keyring (with the
+    /// message's other certificates as intermediates) is imported, untrusted, with origin
+    /// `mail`, and so are the CA certificates of the message its path needs. Anything else is
+    /// left out: a self-made certificate cannot make itself the key mail to an address goes to.
+    /// Returns the sender's certificates learned (new or held already).
+    pub fn learn_certificates(
+        &mut self,
+        address: &str,
+        certificates: &[Vec<u8>],
+        now: Time,
+    ) -> Result<Vec<KeyInfo>> {
+        let wanted = crate::mime::addr_spec(address).ok_or_else(|| {
+            Error::new(
+                ErrorCode::BadInput,
+                "Learning certificates needs one e-mail address.",
+            )
+        })?;
+        #[cfg(not(feature = "smime"))]
+        {
+            let _ = (wanted, certificates, now);
+            Err(crate::standards::not_enabled_error(
+                Method::Smime,
+                "Certificates are S/MIME keys:",
+            ))
+        }
+        #[cfg(feature = "smime")]
+        {
+            let mut leaves = Vec::new();
+            let mut cas = Vec::new();
+            for der in certificates {
+                // What does not parse as one certificate is not learned (the message said it
+                // was one; nothing to report beyond that).
+                let Ok(entries) = import::parse_any(der, &ImportOptions::default(), self) else {
+                    continue;
+                };
+                for e in entries {
+                    match e {
+                        Entry::Smime(s) if s.is_ca() => cas.push(*s),
+                        Entry::Smime(s) => leaves.push(*s),
+                        #[allow(unreachable_patterns)]
+                        _ => {}
+                    }
+                }
+            }
+            let intermediates: Vec<x509_cert::Certificate> =
+                cas.iter().map(|c| c.certificate().clone()).collect();
+            let mut ids = Vec::new();
+            for leaf in leaves {
+                let names = leaf.emails().contains(&wanted);
+                let chained =
+                    crate::smime::chain::validate(leaf.certificate(), &intermediates, self, now)
+                        == crate::smime::chain::ChainVerdict::Trusted;
+                if !names || !chained || leaf.status(now) != KeyStatus::Valid {
+                    continue;
+                }
+                for ca in &cas {
+                    if !self.entries.iter().any(|e| e.id() == ca.id()) {
+                        self.merge(Entry::Smime(Box::new(ca.clone())));
+                    }
+                }
+                let id = leaf.id();
+                if !self.entries.iter().any(|e| e.id() == id) {
+                    self.origins.insert(
+                        id.clone(),
+                        lookup::KeyOrigin {
+                            source: lookup::LookupSource::Mail,
+                            found_at: now.to_rfc3339(),
+                            address: wanted.clone(),
+                        },
+                    );
+                }
+                ids.push(self.merge(Entry::Smime(Box::new(leaf))));
+            }
+            if !ids.is_empty() {
+                let mut event = AuditEvent::key_management(now, "import_mail", &ids);
+                event.method = Some(Method::Smime.as_str().to_string());
+                event.addresses = vec![wanted];
+                self.record(event);
+            }
+            let all = self.list(now);
+            Ok(ids
+                .iter()
+                .filter_map(|id| all.iter().find(|k| k.id == *id).cloned())
+                .collect())
+        }
+    }
+
     /// What to fetch to refresh every OpenPGP key of the keyring (new revocations, subkeys,
     /// expiry): WKD for each of its addresses, then each keyserver by fingerprint. Give each
     /// answer to [`Keyring::refresh_key`].

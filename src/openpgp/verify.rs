@@ -329,6 +329,7 @@ pub(crate) async fn verify_detached(
     Ok(Verified {
         report: SignatureReport::worst(reports),
         content: None,
+        certificates: Vec::new(),
     })
 }
 
@@ -380,6 +381,7 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
         return Ok(Verified {
             report,
             content: Some(text),
+            certificates: Vec::new(),
         });
     }
     let message = parse_message(payload)?;
@@ -392,6 +394,7 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
     Ok(Verified {
         report,
         content: Some(content.to_vec()),
+        certificates: Vec::new(),
     })
 }
 

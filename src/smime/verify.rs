@@ -52,6 +52,21 @@ pub(crate) struct Parsed {
     signers: Vec<(SignerInfo, Option<Vec<u8>>)>,
 }
 
+impl Parsed {
+    /// The certificates the SignedData carries, DER.
+    fn certificates_der(&self) -> Vec<Vec<u8>> {
+        self.sd
+            .certificates
+            .iter()
+            .flat_map(|set| set.0.iter())
+            .filter_map(|c| match c {
+                cms::cert::CertificateChoices::Certificate(cert) => cert.to_der().ok(),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Parses a ContentInfo holding SignedData (BER accepted).
 pub(crate) fn parse_signed_data(payload: &[u8]) -> Result<Parsed> {
     let der = ber::to_der(payload)?;
@@ -121,6 +136,7 @@ pub(crate) async fn verify_detached(
             return Ok(Verified {
                 report: invalid("The signature is damaged and could not be read."),
                 content: None,
+                certificates: Vec::new(),
             })
         }
         Err(e) => return Err(e),
@@ -129,6 +145,7 @@ pub(crate) async fn verify_detached(
         return Ok(Verified {
             report: invalid("The signature carries its own content, which is not allowed for a detached signature."),
             content: None,
+            certificates: Vec::new(),
         });
     }
     let mut contents = vec![signed.to_vec()];
@@ -139,6 +156,7 @@ pub(crate) async fn verify_detached(
     Ok(Verified {
         report: verify_signed_data(ring, &parsed, &contents, &digests, ctx.now),
         content: None,
+        certificates: parsed.certificates_der(),
     })
 }
 
@@ -172,6 +190,7 @@ pub(crate) async fn verify_opaque(
     Ok(Verified {
         report,
         content: Some(content),
+        certificates: parsed.certificates_der(),
     })
 }
 

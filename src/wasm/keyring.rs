@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::convert;
 use super::error::to_js;
@@ -282,6 +283,32 @@ impl JsKeyring {
         let learned = self
             .inner_mut()
             .learn_autocrypt(&offer, now)
+            .map_err(to_js)?;
+        convert::to_js_value(&learned)
+    }
+
+    /// `learnCertificates(address, certificates, { now? })` → `KeyInfo[]`: the sender's
+    /// certificates from `opened.certificates` that are valid and chain to a trust anchor,
+    /// imported untrusted with origin "mail".
+    #[wasm_bindgen(js_name = learnCertificates, unchecked_return_type = "KeyInfo[]")]
+    pub fn learn_certificates(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] address: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] certificates: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let address = convert::string(&address, "The address")?;
+        let list = certificates
+            .dyn_into::<js_sys::Array>()
+            .map_err(|_| super::error::bad_input("The certificates must be an array of bytes."))?;
+        let mut certs = Vec::new();
+        for c in list.iter() {
+            certs.push(convert::bytes(&c, "A certificate")?.to_vec());
+        }
+        let now = convert::now(&convert::options(opts)?)?;
+        let learned = self
+            .inner_mut()
+            .learn_certificates(&address, &certs, now)
             .map_err(to_js)?;
         convert::to_js_value(&learned)
     }

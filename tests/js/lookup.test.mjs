@@ -94,3 +94,20 @@ describe("refresh", () => {
     assert.equal(after.trusted, true);
   });
 });
+
+describe("certificates learned from mail", () => {
+  test("a validly signed S/MIME message offers its certificates; learnCertificates keeps the sender's", async () => {
+    const ring = new Keyring();
+    ring.import(read("smime/root-ca.crt"), { now, trusted: true });
+    ring.import(read("smime/int-ca.crt"), { now });
+    const raw = Buffer.concat([Buffer.from("From: alice@example.com\r\nTo: bob@example.com\r\nSubject: s\r\nMIME-Version: 1.0\r\n"), read("smime/signed-alice.eml")]);
+    const opened = await open(ring, raw, { now });
+    assert.equal(opened.signature.state, "valid");
+    assert.ok(opened.certificates.length >= 1 && opened.certificates.every((c) => c instanceof Uint8Array));
+    const [alice] = ring.learnCertificates(opened.headers.fromAddress, opened.certificates, { now });
+    assert.deepEqual(alice.emails, ["alice@example.com"]);
+    assert.equal(alice.origin.source, "mail");
+    assert.equal(alice.trust, "chained");
+    throwsCode(() => ring.learnCertificates("alice@example.com", "nope", { now }), "bad_input");
+  });
+});
