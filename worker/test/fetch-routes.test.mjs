@@ -1,7 +1,7 @@
 // The worker as the page's courier (issue 14): GET /v1/lookup (a key for an address from WKD /
 // keyservers) and GET /v1/revocation (a CRL forwarded as it came). Both need the token, fetch
 // only http(s) URLs of public host names (no address literals, no local names, no
-// credentials), follow no redirects and cap what they read.
+// credentials), follow no redirects, cap what they read and give up on slow answers.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Keyring } from "mailseal";
@@ -18,12 +18,15 @@ describe("GET /v1/lookup and /v1/revocation", () => {
   before(async () => {
     const carol = repoFile("openpgp/carol.pub.asc");
     w = await startWorker({
+      vars: { LOOKUP_TIMEOUT_MS: "300" },
       outbound: (req) => {
         fetched.push(req.url);
         if (req.url.startsWith(ADVANCED) && req.url.endsWith("?l=carol")) return new Response(carol);
         if (req.url === CRL_URL) return new Response(CRL);
         if (req.url === "http://crl.example.net/huge.crl") return new Response(new Uint8Array(11 * 1024 * 1024));
         if (req.url === "http://crl.example.net/moved.crl") return new Response(null, { status: 302, headers: { location: "http://10.0.0.1/x" } });
+        // Slower than LOOKUP_TIMEOUT_MS (300 here).
+        if (req.url === "http://crl.example.net/slow.crl") return new Promise((resolve) => setTimeout(() => resolve(new Response(CRL)), 3000));
         return new Response("", { status: 404 });
       },
     });
@@ -65,7 +68,7 @@ describe("GET /v1/lookup and /v1/revocation", () => {
     assert.deepEqual(new Uint8Array(await res.arrayBuffer()), CRL);
   });
 
-  test("revocation: other schemes, address literals, local names, credentials, redirects and oversized answers are refused", async () => {
+  test("revocation: other schemes, address literals, local names, credentials, redirects, slow and oversized answers are refused", async () => {
     const before = fetched.length;
     for (const url of [
       "ftp://crl.example.net/ca.crl",
@@ -86,6 +89,10 @@ describe("GET /v1/lookup and /v1/revocation", () => {
     const moved = await get(`/v1/revocation?url=${encodeURIComponent("http://crl.example.net/moved.crl")}`);
     assert.equal(moved.status, 502, "a redirect is not followed");
     assert.ok(!fetched.includes("http://10.0.0.1/x"));
+    const t0 = Date.now();
+    const slow = await get(`/v1/revocation?url=${encodeURIComponent("http://crl.example.net/slow.crl")}`);
+    assert.equal(slow.status, 504, "a slow answer is given up on");
+    assert.ok(Date.now() - t0 < 2500, `gave up after ${Date.now() - t0} ms`);
     const huge = await get(`/v1/revocation?url=${encodeURIComponent("http://crl.example.net/huge.crl")}`);
     assert.equal(huge.status, 502);
     assert.equal((await huge.json()).error, "too_large");
