@@ -17,7 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-TARGETS=(open import mime cms openpgp vault)
+TARGETS=(open import mime cms openpgp network vault)
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
 OUT="$ROOT/target/fuzz"
 BIN="$OUT/$HOST/release"
@@ -46,6 +46,9 @@ seeds() {
         import) patterns=("*.crt" "*.pem" "*.der" "*.key" "*.p12" "*.p7b" "*.asc" "*.gpg") ;;
         cms) patterns=("*.p7m" "*.der" "*.p7b") ;;
         openpgp) patterns=("*.asc" "*.gpg" "*.sig") ;;
+        # Lookup and refresh answers are keys; CRLs have no committed fixture (the first byte
+        # picks the reader, so every seed reaches each one).
+        network) patterns=("*.asc" "*.gpg" "*.crt") ;;
         vault) MAILSEAL_FUZZ_SEEDS="$dir" "$BIN/vault" >/dev/null 2>&1; return ;;
     esac
     local p
