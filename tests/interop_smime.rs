@@ -587,6 +587,68 @@ fn mailseal_opens_openssl_option_variants() {
 /// A P-521 certificate made by openssl at test time (under a throwaway CA: the committed
 /// fixtures have no P-521 key): openssl's signatures and envelopes open in mailseal, and
 /// mailseal's in openssl. The certificates are dated around NOW, the clock they are judged at.
+/// RSASSA-PSS as OpenSSL writes it for RSA-3072: the longest salt the key allows (350 bytes
+/// with SHA-256), on the message's signature and on the certificate the CA signed.
+#[test]
+fn rsa_pss_with_openssls_longest_salt_is_valid() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("rsa3072");
+    let p = |name: &str| PathBuf::from(ca.path(name));
+    let key = ca.new_key("sam", "rsa3072");
+    let crt = ca.issue_signed_with(
+        "sam",
+        &key,
+        "/CN=Sam",
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=emailProtection\nsubjectAltName=email:sam@example.com",
+        &["-sigopt", "rsa_padding_mode:pss"],
+    );
+    let (ok, text) = openssl(&["x509", "-in", &crt, "-noout", "-text"]);
+    assert!(ok && text.contains("Salt Length: 0x015E"), "{text}");
+
+    let mut ring = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    ring.import(
+        &std::fs::read(&crt).unwrap(),
+        &ImportOptions::default(),
+        NOW,
+    )
+    .unwrap();
+    let (entity, out) = (data("entity.txt"), p("out.eml"));
+    for salt in [None, Some("rsa_pss_saltlen:max")] {
+        let mut args = vec!["cms", "-sign", "-in", path_str(&entity)];
+        args.extend(["-signer", &crt, "-inkey", &key, "-out", path_str(&out)]);
+        args.extend(["-keyopt", "rsa_padding_mode:pss"]);
+        if let Some(salt) = salt {
+            args.extend(["-keyopt", salt]);
+        }
+        let (ok, log) = openssl(&args);
+        assert!(ok, "{log}");
+        let mut mail = b"From: sam@example.com\r\nTo: bob@example.com\r\n".to_vec();
+        mail.extend(std::fs::read(&out).unwrap());
+        let opened = open(
+            &mut ring,
+            &mailseal::engine::all(),
+            &mail,
+            &OpenOptions { now: NOW },
+        )
+        .unwrap();
+        let sig = opened.signature;
+        assert_eq!(
+            sig.state,
+            SignatureState::Valid,
+            "{salt:?}: {:?}",
+            sig.detail
+        );
+    }
+}
+
 #[test]
 fn p521_certificates_work_both_ways() {
     if !have("openssl") {

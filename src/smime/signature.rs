@@ -5,7 +5,6 @@
 
 use const_oid::db::rfc5912;
 use const_oid::ObjectIdentifier;
-use der::{Decode, Encode};
 use rsa::traits::PublicKeyParts;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
@@ -30,6 +29,24 @@ pub(crate) enum SigFail {
     /// An algorithm mailseal does not implement.
     Unsupported(ObjectIdentifier),
 }
+
+/// RSASSA-PSS-params (RFC 4055 §3.1). `pkcs1::RsaPssParams` holds the salt length in a `u8`,
+/// but OpenSSL signs with the longest salt the key allows (350 bytes for RSA-3072 with SHA-256),
+/// so the parameters are read here with a full-width salt.
+#[derive(der::Sequence)]
+struct PssParams {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    hash: Option<AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    mask_gen: Option<AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
+    salt_len: Option<u32>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    trailer: Option<u32>,
+}
+
+/// saltLength when the parameters leave it out (RFC 4055 §3.1).
+const PSS_DEFAULT_SALT: u32 = 20;
 
 enum Scheme {
     Pkcs1(Hash),
@@ -68,18 +85,24 @@ fn scheme(alg: &AlgorithmIdentifierOwned, digest: Option<Hash>) -> Result<Scheme
         _ if o == rfc5912::ECDSA_WITH_SHA_512 => Scheme::Ecdsa(Hash::Sha512),
         _ if o == rfc5912::ID_RSASSA_PSS => {
             let params = alg.parameters.as_ref().ok_or_else(unsupported)?;
-            let der = params.to_der().map_err(|_| unsupported())?;
-            let p = pkcs1::RsaPssParams::from_der(&der).map_err(|_| unsupported())?;
-            let hash = with(Hash::from_oid(&p.hash.oid).ok_or_else(unsupported)?)?;
-            let mgf_hash = p
-                .mask_gen
+            let p: PssParams = params.decode_as().map_err(|_| unsupported())?;
+            // Absent fields take RFC 4055's defaults: SHA-1 (refused) and MGF1 with SHA-1.
+            let hash = match &p.hash {
+                Some(a) => with(Hash::from_oid(&a.oid).ok_or_else(unsupported)?)?,
+                None => return Err(SigFail::WeakHash(Hash::Sha1)),
+            };
+            let mgf = p.mask_gen.as_ref().ok_or(SigFail::WeakHash(Hash::Sha1))?;
+            let mgf_hash = mgf
                 .parameters
+                .as_ref()
+                .and_then(|a| a.decode_as::<AlgorithmIdentifierOwned>().ok())
                 .and_then(|a| Hash::from_oid(&a.oid))
                 .ok_or_else(unsupported)?;
-            if p.mask_gen.oid != rfc5912::ID_MGF_1 || mgf_hash != hash {
+            if mgf.oid != rfc5912::ID_MGF_1 || mgf_hash != hash || p.trailer.unwrap_or(1) != 1 {
                 return Err(unsupported());
             }
-            Scheme::Pss(hash, usize::from(p.salt_len))
+            let salt = p.salt_len.unwrap_or(PSS_DEFAULT_SALT);
+            Scheme::Pss(hash, usize::try_from(salt).map_err(|_| unsupported())?)
         }
         _ => return Err(unsupported()),
     })

@@ -285,30 +285,63 @@ impl TestCa {
         from: &str,
         until: &str,
     ) -> String {
+        self.issue_with(name, key, subject, extensions, from, until, &[])
+    }
+
+    /// [`TestCa::issue`] with more `openssl ca` options, e.g. `-sigopt rsa_padding_mode:pss`
+    /// for a certificate the CA signs with RSASSA-PSS.
+    pub fn issue_signed_with(
+        &self,
+        name: &str,
+        key: &str,
+        subject: &str,
+        extensions: &str,
+        options: &[&str],
+    ) -> String {
+        self.issue_with(
+            name,
+            key,
+            subject,
+            extensions,
+            VALID_FROM,
+            VALID_UNTIL,
+            options,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn issue_with(
+        &self,
+        name: &str,
+        key: &str,
+        subject: &str,
+        extensions: &str,
+        from: &str,
+        until: &str,
+        options: &[&str],
+    ) -> String {
         let ext = self.path(&format!("{name}.ext"));
         std::fs::write(&ext, format!("[ext]\n{extensions}\n")).expect("ext");
         let csr = self.request(name, key, subject);
         let crt = self.path(&format!("{name}.crt"));
         let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
-        self.openssl_dated(
-            &[
-                "ca",
-                "-cert",
-                &cert,
-                "-keyfile",
-                &cakey,
-                "-extfile",
-                &ext,
-                "-extensions",
-                "ext",
-                "-in",
-                &csr,
-                "-out",
-                &crt,
-            ],
-            from,
-            until,
-        );
+        let mut args = vec![
+            "ca",
+            "-cert",
+            &cert,
+            "-keyfile",
+            &cakey,
+            "-extfile",
+            &ext,
+            "-extensions",
+            "ext",
+            "-in",
+            &csr,
+            "-out",
+            &crt,
+        ];
+        args.extend_from_slice(options);
+        self.openssl_dated(&args, from, until);
         crt
     }
 
