@@ -444,6 +444,65 @@ fn mailseal_opens_what_gpg_writes_live() {
     assert!(d.report.detail.unwrap_or_default().contains("password"));
 }
 
+/// A signature with a critical notation mailseal does not know is in error (RFC 9580
+/// §5.2.3.7), as gpg reports it BAD: signed and encrypted, cleartext-signed and detached. The
+/// same notation without the critical flag leaves the signature valid.
+#[test]
+fn a_critical_notation_not_understood_makes_the_signature_invalid() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let plain = gpg.file("note.txt", b"Please approve the refund.\n");
+    let ctx = ReadContext::at(NOW);
+    let ring = ring(&["bob.sec", "alice.pub"]);
+    for (notation, expected) in [
+        ("!approval@example.org=yes", SignatureState::Invalid),
+        ("approval@example.org=yes", SignatureState::Valid),
+    ] {
+        let sign = |mode: &[&str]| {
+            let mut cmd = gpg.cmd();
+            cmd.args(mode)
+                .args(["-u", &fpr("alice"), "--sig-notation", notation]);
+            let (ok, out, err) = run(cmd.args(["-o", "-"]).arg(&plain), b"");
+            assert!(ok, "{err}");
+            out
+        };
+        let encrypted = sign(&["-s", "-e", "-a", "-r", &fpr("bob")]);
+        let d = PGP.decrypt(&ring, &encrypted, &ctx).ready().unwrap();
+        assert_eq!(d.report.state, EncryptionState::Decrypted);
+        let sig = d.signature.unwrap();
+        assert_eq!(sig.state, expected, "{notation}: {:?}", sig.detail);
+
+        let clear = sign(&["--clearsign"]);
+        let v = PGP.verify_opaque(&ring, &clear, &ctx).ready().unwrap();
+        assert_eq!(
+            v.report.state, expected,
+            "{notation}: {:?}",
+            v.report.detail
+        );
+
+        let detached = sign(&["--detach-sign", "-a"]);
+        let v = PGP
+            .verify_detached(&ring, b"Please approve the refund.\n", &detached, &ctx)
+            .ready()
+            .unwrap();
+        assert_eq!(
+            v.report.state, expected,
+            "{notation}: {:?}",
+            v.report.detail
+        );
+        if expected == SignatureState::Invalid {
+            let detail = v.report.detail.unwrap_or_default();
+            assert!(detail.contains("approval@example.org"), "{detail}");
+        }
+        // gpg agrees.
+        let sig_file = gpg.file("note.txt.asc", &detached);
+        let (ok, _, err) = run(gpg.cmd().arg("--verify").arg(&sig_file).arg(&plain), b"");
+        assert_eq!(ok, expected == SignatureState::Valid, "{err}");
+    }
+}
+
 /// gpg's choices a sender can make (or have made for them by the recipient's preferences):
 /// every cipher, compression and digest gpg 2.2 writes must open, signed and encrypted, and
 /// the weak digests must be refused by name.

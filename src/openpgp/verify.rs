@@ -177,6 +177,15 @@ fn judge_inner(
     if !check(part) {
         return with_signer(SignatureState::Invalid, "The PGP signature is invalid.");
     }
+    if let Some(what) = critical_not_understood(sig) {
+        return with_signer(
+            SignatureState::Invalid,
+            &format!(
+                "The PGP signature carries a critical {what} that mailseal does not \
+                 understand, so it cannot be accepted (RFC 9580 §5.2.3.7)."
+            ),
+        );
+    }
     let fpr = part.fingerprint();
     let primary = entry.primary_summary();
     let Some(component) = components(entry).find(|c| c.fingerprint == fpr.as_bytes()) else {
@@ -237,6 +246,50 @@ fn judge_inner(
         );
     }
     with_signer(SignatureState::Valid, "The PGP signature is valid.")
+}
+
+/// A hashed subpacket marked critical that a data signature's reader must understand and
+/// mailseal does not (RFC 9580 §5.2.3.7: the signature is then in error, as gpg judges it).
+/// Notations are named by the signer, so a critical one is never understood here.
+fn critical_not_understood(sig: &Signature) -> Option<String> {
+    use pgp::packet::SubpacketData as D;
+    let config = sig.config()?;
+    config
+        .hashed_subpackets()
+        .filter(|s| s.is_critical)
+        .find_map(|s| match &s.data {
+            D::SignatureCreationTime(_)
+            | D::SignatureExpirationTime(_)
+            | D::IssuerKeyId(_)
+            | D::IssuerFingerprint(_)
+            | D::SignersUserID(_)
+            | D::PolicyURI(_)
+            | D::IntendedRecipientFingerprint(_)
+            | D::ExportableCertification(_)
+            | D::Revocable(_)
+            | D::KeyServerPreferences(_)
+            | D::PreferredKeyServer(_) => None,
+            D::Notation(n) => Some(format!(
+                "notation \"{}\"",
+                String::from_utf8_lossy(&n.name)
+                    .chars()
+                    .take(64)
+                    .collect::<String>()
+            )),
+            other => Some(format!("subpacket ({})", subpacket_name(other))),
+        })
+}
+
+fn subpacket_name(data: &pgp::packet::SubpacketData) -> String {
+    use pgp::packet::SubpacketData as D;
+    match data {
+        D::Other(t, _) | D::Experimental(t, _) => format!("type {t}"),
+        other => format!("{other:?}")
+            .split(['(', ' ', '{'])
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    }
 }
 
 /// Judges every signature of a signed message that has been read to the end.
