@@ -24,7 +24,9 @@ use crate::mime::{
     self, read_protected, readable, Detected, HeaderView, Layer, Limits, MimeTree, NestedKind,
     PgpForm, SmimeKind,
 };
-use crate::report::{EncryptionReport, EncryptionState, Scope, SignatureReport, SignatureState};
+use crate::report::{
+    EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState,
+};
 use crate::standards;
 use crate::time::Time;
 
@@ -236,6 +238,8 @@ async fn open_message(
     // Certificates the last S/MIME SignedData carried, and whether it was a bare bundle.
     let mut carried: Vec<Vec<u8>> = Vec::new();
     let mut certs_only = false;
+    // The text part whose armored block could not be read, shown as plain text.
+    let mut unreadable_part = None;
 
     while let Some(current) = content {
         let tree = match parsed.take() {
@@ -344,9 +348,18 @@ async fn open_message(
                 payload,
                 part,
             } => {
-                let d = engine.decrypt(ring, &payload, &ctx).await?;
                 let inline = matches!(form, PgpForm::Inline { .. });
-                if let PgpForm::Inline { partial: true } = form {
+                let d = match engine.decrypt(ring, &payload, &ctx).await {
+                    Err(e) if inline && e.code() == ErrorCode::MalformedMessage => {
+                        // Text that only looks like an OpenPGP message (a pasted fragment, a
+                        // placeholder): shown as the unprotected text it is.
+                        unreadable_block(&mut signature, &mut warnings, "PGP message");
+                        unreadable_part = Some(part);
+                        break;
+                    }
+                    d => d?,
+                };
+                if let PgpForm::Inline { partial: true, .. } = form {
                     warnings.push(
                         "Text outside the encrypted block was not encrypted and is not shown."
                             .to_string(),
@@ -370,10 +383,11 @@ async fn open_message(
                     }
                 }
                 content = d.content.and_then(|c| {
-                    reveal(if inline {
-                        text_entity(&c, None)
-                    } else {
-                        c.to_vec()
+                    reveal(match &form {
+                        PgpForm::Inline { charset, .. } => {
+                            text_entity(&c, Some(inline_text_charset(&c, charset.as_deref())))
+                        }
+                        _ => c.to_vec(),
                     })
                 });
                 parsed = None;
@@ -397,9 +411,16 @@ async fn open_message(
                 armored,
                 partial,
                 charset,
-                ..
+                part,
             } => {
-                let v = engine.verify_opaque(ring, &armored, &ctx).await?;
+                let v = match engine.verify_opaque(ring, &armored, &ctx).await {
+                    Err(e) if e.code() == ErrorCode::MalformedMessage => {
+                        unreadable_block(&mut signature, &mut warnings, "PGP signed text");
+                        unreadable_part = Some(part);
+                        break;
+                    }
+                    v => v?,
+                };
                 signature = v.report;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
                 if partial {
@@ -460,7 +481,10 @@ async fn open_message(
             }
         }
         let signed_content = opened.signature.state != SignatureState::None;
-        let r = readable(&tree);
+        let r = match unreadable_part {
+            Some(part) => mime::readable_showing(&tree, part),
+            None => readable(&tree),
+        };
         opened.text = r.text;
         opened.html = r.html;
         opened.quote_for_reply = r.quote_for_reply;
@@ -652,6 +676,36 @@ impl BesideInline {
                 })
             });
         }
+    }
+}
+
+/// An inline armored block that cannot be read: the text it sits in is shown as received, and
+/// never as signed (RFC 9580 §7: a cleartext signature that cannot be checked is no signature).
+fn unreadable_block(signature: &mut SignatureReport, warnings: &mut Vec<String>, what: &str) {
+    *signature = SignatureReport {
+        state: SignatureState::Invalid,
+        method: Some(Method::Pgp),
+        detail: Some(format!(
+            "The {what} in this message could not be read; the text is shown as received, \
+             unprotected."
+        )),
+        ..SignatureReport::none()
+    };
+    warnings.push(format!("The {what} in this message could not be read."));
+}
+
+/// The charset of text decrypted from an inline block: what the armor or the part declares
+/// (clients encrypt the text as encoded there), else UTF-8 when it is UTF-8, else
+/// windows-1252 (the Latin-1 of older clients, as WHATWG decodes it).
+fn inline_text_charset<'a>(text: &[u8], declared: Option<&'a str>) -> &'a str {
+    let utf8 = std::str::from_utf8(text).is_ok();
+    let is_utf8_name = |c: &str| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("utf8");
+    match declared.map(str::trim) {
+        // Declared UTF-8 but not UTF-8: the sender's client mislabelled Latin-1 text.
+        Some(c) if is_utf8_name(c) && !utf8 => "windows-1252",
+        Some(c) if !c.is_empty() && !c.eq_ignore_ascii_case("us-ascii") => c,
+        _ if utf8 => "utf-8",
+        _ => "windows-1252",
     }
 }
 

@@ -992,6 +992,129 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
     assert_ne!(o.signature.state, SignatureState::Valid);
 }
 
+/// Inline PGP as mail clients paste gpg's output into HTML mail (Gmail's `<div>` per line,
+/// `<br>` with and without line ends, `<pre>`, Outlook's paragraphs with `&nbsp;`), text in a
+/// legacy charset named by the part or by the armor, and blocks that cannot be read: each
+/// opens with the verdict gpg would give, and unreadable ones show their text, unprotected.
+#[test]
+fn inline_pgp_in_html_legacy_charsets_and_unreadable_blocks() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let gpg_out = |args: &[&str], data: &[u8]| {
+        let (ok, out, err) = run(gpg.cmd().args(args).args(["-o", "-"]), data);
+        assert!(ok, "{err}");
+        String::from_utf8(out).unwrap()
+    };
+    let (alice, bob) = (fpr("alice"), fpr("bob"));
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let opts = mailseal::OpenOptions { now: NOW };
+    let engines: [&dyn Engine; 1] = [&PGP];
+    let mut open = |content_type: &str, body: &str| {
+        let mail = format!(
+            "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: t\r\n\
+             MIME-Version: 1.0\r\nContent-Type: {content_type}\r\n\
+             Content-Transfer-Encoding: 8bit\r\n\r\n{body}"
+        );
+        mailseal::open(&mut ring, &engines, mail.as_bytes(), &opts)
+            .unwrap_or_else(|e| panic!("{content_type} {body}: {e}"))
+    };
+    let html_forms = |armor: &str| -> Vec<String> {
+        let lines: Vec<&str> = armor.lines().collect();
+        let map = |f: &dyn Fn(&str) -> String| lines.iter().map(|l| f(l)).collect::<String>();
+        vec![
+            map(&|l| format!("{l}<br>")),
+            format!(
+                "<div dir=\"ltr\">{}</div>",
+                map(&|l| format!("{l}<br>\r\n"))
+            ),
+            map(&|l| {
+                if l.is_empty() {
+                    "<div><br></div>".to_string()
+                } else {
+                    format!("<div>{l}</div>")
+                }
+            }),
+            format!(
+                "<html><body><pre>{}</pre></body></html>",
+                armor.replace('\n', "\r\n")
+            ),
+            format!(
+                "<html><head><style>p.MsoNormal {{margin:0}}</style></head><body>{}</body></html>",
+                map(&|l| {
+                    let l = if l.is_empty() {
+                        "&nbsp;".to_string()
+                    } else {
+                        l.replace('+', "&#43;")
+                    };
+                    format!("\r\n  <p class=MsoNormal>{l}<o:p></o:p></p>")
+                })
+            ),
+        ]
+    };
+
+    let text = "Grüße aus Köln, 5 < 6 & 7 > 3\n";
+    let encrypted = gpg_out(
+        &["-s", "-e", "-a", "-u", &alice, "-r", &bob],
+        text.as_bytes(),
+    );
+    let clearsigned = gpg_out(&["--clearsign", "-u", &alice], text.as_bytes());
+    for html in html_forms(&encrypted) {
+        let o = open("text/html; charset=utf-8", &html);
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{html}");
+        assert_eq!(o.signature.state, SignatureState::Valid, "{html}");
+        assert_eq!(o.text.as_deref(), Some(text), "{html}");
+    }
+    for html in html_forms(&clearsigned.replace('<', "&lt;").replace('>', "&gt;")) {
+        let o = open("text/html; charset=utf-8", &html);
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Valid,
+            "{html}: {:?}",
+            o.signature
+        );
+        // The cleartext framework signs the text without its last line end (RFC 9580 §7.2).
+        assert_eq!(o.text.as_deref(), Some(text.trim_end()), "{html}");
+    }
+
+    // Latin-1 text encrypted as is (older Enigmail, gpg in a Latin-1 locale): the part's
+    // charset, or the armor's Charset header, says how to read it.
+    let latin1: Vec<u8> = "Grüße aus Köln\n".chars().map(|c| c as u8).collect();
+    let encrypted = gpg_out(&["-s", "-e", "-a", "-u", &alice, "-r", &bob], &latin1);
+    let o = open("text/plain; charset=iso-8859-1", &encrypted);
+    assert_eq!(o.text.as_deref(), Some("Grüße aus Köln\n"));
+    let with_header = encrypted.replacen(
+        "-----BEGIN PGP MESSAGE-----\n",
+        "-----BEGIN PGP MESSAGE-----\nCharset: ISO-8859-1\n",
+        1,
+    );
+    let o = open("text/plain", &with_header);
+    assert_eq!(o.signature.state, SignatureState::Valid);
+    assert_eq!(o.text.as_deref(), Some("Grüße aus Köln\n"));
+
+    // Blocks that cannot be read: the text is shown as received, never as signed.
+    let lost = &clearsigned[..clearsigned.find("-----BEGIN PGP SIGNATURE").unwrap()];
+    let cases = [
+        ("text/plain; charset=utf-8", "Hi, I pasted it like this:\r\n-----BEGIN PGP MESSAGE-----\r\n...\r\n-----END PGP MESSAGE-----\r\nThanks\r\n".to_string()),
+        ("text/plain; charset=utf-8", lost.replace('\n', "\r\n")),
+        ("text/html; charset=utf-8", "<p>Like this:</p><pre>\r\n-----BEGIN PGP MESSAGE-----\r\n...\r\n-----END PGP MESSAGE-----\r\n</pre>".to_string()),
+    ];
+    for (content_type, body) in cases {
+        let o = open(content_type, &body);
+        assert_eq!(o.encryption.state, EncryptionState::None, "{body}");
+        assert_eq!(o.signature.state, SignatureState::Invalid, "{body}");
+        let shown = o.text.or(o.html).unwrap_or_default();
+        assert!(shown.contains("-----BEGIN PGP"), "{body}: {shown}");
+        assert!(o.attachments.is_empty(), "{:?}", o.attachments);
+        assert!(
+            o.warnings.iter().any(|w| w.contains("could not be read")),
+            "{:?}",
+            o.warnings
+        );
+    }
+}
+
 /// WKD as GnuPG computes it (issue 14): mailseal's advanced-method URL for an address is the one
 /// `gpg-wks-client --print-wkd-url` prints, character for character, and the direct method
 /// uses the same hash (`--print-wkd-hash`).

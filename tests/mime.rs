@@ -171,7 +171,7 @@ fn inline_pgp_and_pgp_files() {
     }
     match layer_of(mime("gpg-inline-encrypted.eml")) {
         Layer::PgpMessage {
-            form: PgpForm::Inline { partial },
+            form: PgpForm::Inline { partial, .. },
             payload,
             ..
         } => {
@@ -198,7 +198,7 @@ fn inline_pgp_and_pgp_files() {
 fn bare_tool_output_is_detected() {
     match layer_of(mime("gpg-bare-armored.asc")) {
         Layer::PgpMessage {
-            form: PgpForm::Inline { partial: false },
+            form: PgpForm::Inline { partial: false, .. },
             payload,
             ..
         } => assert!(payload.starts_with(b"-----BEGIN PGP MESSAGE-----")),

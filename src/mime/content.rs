@@ -91,12 +91,23 @@ impl Readable {
 
 /// Reads what an agent sees in `tree`.
 pub fn readable(tree: &MimeTree<'_>) -> Readable {
+    collect(tree, None)
+}
+
+/// [`readable`], with the text part `part` shown even though it holds what looks like an
+/// armored OpenPGP message: `open` found that block unreadable, so it is just text.
+pub(crate) fn readable_showing(tree: &MimeTree<'_>, part: PartId) -> Readable {
+    collect(tree, Some(part))
+}
+
+fn collect(tree: &MimeTree<'_>, show_armor_in: Option<PartId>) -> Readable {
     let mut r = Collector {
         tree,
         out: Readable::default(),
         texts: Vec::new(),
         htmls: Vec::new(),
         protected: is_protected_root(tree.root()),
+        show_armor_in,
     };
     r.walk(0, 0);
     let Collector {
@@ -125,6 +136,7 @@ struct Collector<'t, 'a> {
     texts: Vec<String>,
     htmls: Vec<String>,
     protected: bool,
+    show_armor_in: Option<PartId>,
 }
 
 impl Collector<'_, '_> {
@@ -168,7 +180,10 @@ impl Collector<'_, '_> {
             return;
         }
         match mime {
-            "text/plain" | "text/html" if find_armor(&part.body).is_some_and(|(_, s)| !s) => {
+            "text/plain" | "text/html"
+                if self.show_armor_in != Some(part.id)
+                    && find_armor(&part.body).is_some_and(|(_, s)| !s) =>
+            {
                 // A nested OpenPGP message: never decrypted, never quoted.
                 self.attach(part, "encrypted.asc");
             }

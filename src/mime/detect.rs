@@ -56,6 +56,9 @@ pub enum PgpForm {
     Inline {
         /// Other text shares the body with the armored block.
         partial: bool,
+        /// The charset of the text inside, when the armor's `Charset` header or the part
+        /// names one (the sender's client encrypted the text as it was encoded there).
+        charset: Option<String>,
     },
     /// The whole message is one OpenPGP file attachment.
     Attachment {
@@ -601,11 +604,13 @@ fn inline_pgp(part: &Part, beside_other_parts: bool) -> Option<Layer> {
     if part.is_attachment() {
         return None;
     }
-    let text: Vec<u8> = if part.content_type.is("text/html") {
-        html_to_text(part.text.as_deref().unwrap_or_default()).into_bytes()
+    let html = part.content_type.is("text/html");
+    let text: Vec<u8> = if html {
+        super::html_lines(part.text.as_deref().unwrap_or_default().as_bytes())
     } else {
         part.body.clone()
     };
+    let part_charset = part.content_type.param("charset").map(str::to_string);
     let (range, signed) = find_armor(&text)?;
     let outside = text[..range.start]
         .iter()
@@ -617,17 +622,40 @@ fn inline_pgp(part: &Part, beside_other_parts: bool) -> Option<Layer> {
             armored,
             // the parts beside it are not signed
             partial: outside || beside_other_parts,
-            charset: part.content_type.param("charset").map(str::to_string),
+            // The lines of an HTML body come out of its decoded text, in UTF-8.
+            charset: if html {
+                Some("utf-8".to_string())
+            } else {
+                part_charset
+            },
             part: part.id,
         }
     } else {
         Layer::PgpMessage {
             // the files beside it are opened on their own (`open`)
-            form: PgpForm::Inline { partial: outside },
+            form: PgpForm::Inline {
+                partial: outside,
+                charset: armor_charset(&armored).or(part_charset),
+            },
             payload: armored,
             part: part.id,
         }
     })
+}
+
+/// The `Charset` armor header (RFC 9580 §6.2.2.3) of an armored block.
+#[cfg(feature = "openpgp")]
+fn armor_charset(armored: &[u8]) -> Option<String> {
+    let (_, (_, headers, _)) = pgp::armor::header_parser(armored).ok()?;
+    let (_, values) = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("charset"))?;
+    values.first().map(|v| v.trim().to_string())
+}
+
+#[cfg(not(feature = "openpgp"))]
+fn armor_charset(_: &[u8]) -> Option<String> {
+    None
 }
 
 /// The range of the first armored message in `text`, from its BEGIN line to the end of its
@@ -970,7 +998,7 @@ mod tests {
         assert!(matches!(
             d.layer,
             Layer::PgpMessage {
-                form: PgpForm::Inline { partial: false },
+                form: PgpForm::Inline { partial: false, .. },
                 ..
             }
         ));
@@ -978,7 +1006,7 @@ mod tests {
         assert!(matches!(
             d.layer,
             Layer::PgpMessage {
-                form: PgpForm::Inline { partial: true },
+                form: PgpForm::Inline { partial: true, .. },
                 ..
             }
         ));

@@ -8,6 +8,7 @@
 //! | `draft` | [`build_draft`]: a composer [`Draft`] as content entity + header fields | 5322, 2047, 2231 |
 //! | `headers` | [`protect_headers`] / [`read_protected`]: header protection | 9788 |
 //! | `content` | [`readable`]: text, HTML, attachments, quote for reply, signed scope | 2046, 2387 |
+//! | `html` | [`html_lines`]: an HTML body's rendered lines, for armor pasted into HTML mail | HTML LS |
 //! | `lookalike` | [`address_flags`]: mixed-script addresses, names holding another address | UTS #39 |
 //! | `build` | small exact writers: entities, boundaries, base64, CRLF | 2045, 2046 |
 //!
@@ -43,11 +44,13 @@ mod content;
 mod detect;
 mod draft;
 mod headers;
+mod html;
 mod lookalike;
 mod parse;
 
 pub use build::{base64_body, new_boundary, to_crlf, Entity};
 pub use canonical::canonicalize;
+pub(crate) use content::readable_showing;
 pub use content::{readable, Attachment, Readable};
 pub(crate) use detect::{addr_spec, encrypted_file_name};
 pub use detect::{
@@ -59,5 +62,6 @@ pub use headers::{
     protect_headers, read_protected, split_message, HeaderFields, HeaderView, Mailbox, Protected,
     ProtectedHeaders, OBSCURED_SUBJECT,
 };
+pub(crate) use html::html_lines;
 pub use lookalike::{address_flags, AddressFlag, AddressFlagKind};
 pub use parse::{ContentType, HeaderField, Limits, MimeTree, Part, PartId, TransferEncoding};

@@ -106,88 +106,12 @@ pub(super) fn readable(payload: &[u8], parses: impl Fn(&[u8]) -> bool) -> Cow<'_
     if parses(payload) || !payload.iter().any(|b| *b == b'<' || *b == b'&') {
         return Cow::Borrowed(payload);
     }
-    let text = html_to_text(payload);
+    let text = crate::mime::html_lines(payload);
     if parses(&text) {
         Cow::Owned(text)
     } else {
         Cow::Borrowed(payload)
     }
-}
-
-/// Tags removed (line-breaking ones become line ends), character references decoded. When
-/// the markup breaks lines itself (`<br>`, `<p>`, `<div>`), source line ends are whitespace
-/// (HTML collapses them) and are dropped.
-fn html_to_text(html: &[u8]) -> Vec<u8> {
-    const BREAKS: &[&str] = &["br", "p", "/p", "div", "/div", "pre", "/pre", "tr", "li"];
-    let lower = html.to_ascii_lowercase();
-    let markup_breaks = [&b"<br"[..], b"<p", b"<div"]
-        .iter()
-        .any(|t| find(&lower, t).is_some());
-    let mut out = Vec::with_capacity(html.len());
-    let mut i = 0;
-    while let Some(&b) = html.get(i) {
-        match b {
-            b'<' => {
-                let Some(len) = html
-                    .get(i..)
-                    .and_then(|r| r.iter().position(|c| *c == b'>'))
-                else {
-                    break;
-                };
-                let tag = String::from_utf8_lossy(html.get(i + 1..i + len).unwrap_or_default())
-                    .to_ascii_lowercase();
-                let name = tag
-                    .split(|c: char| c.is_whitespace() || c == '/' && !tag.starts_with('/'))
-                    .next()
-                    .unwrap_or_default();
-                if BREAKS.contains(&name) {
-                    out.push(b'\n');
-                }
-                i += len + 1;
-            }
-            b'&' => {
-                let end = html
-                    .get(i..)
-                    .and_then(|r| r.iter().take(10).position(|c| *c == b';'));
-                let decoded = end.and_then(|len| {
-                    let name = std::str::from_utf8(html.get(i + 1..i + len)?).ok()?;
-                    let ch = match name {
-                        "lt" => '<',
-                        "gt" => '>',
-                        "amp" => '&',
-                        "quot" => '"',
-                        "apos" => '\'',
-                        "nbsp" => ' ',
-                        n => {
-                            let code = match n.strip_prefix("#x").or_else(|| n.strip_prefix("#X")) {
-                                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                                None => n.strip_prefix('#')?.parse().ok()?,
-                            };
-                            char::from_u32(code)?
-                        }
-                    };
-                    Some((ch, len))
-                });
-                match decoded {
-                    Some((ch, len)) => {
-                        let mut buf = [0u8; 4];
-                        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                        i += len + 1;
-                    }
-                    None => {
-                        out.push(b);
-                        i += 1;
-                    }
-                }
-            }
-            b'\r' | b'\n' if markup_breaks => i += 1,
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 pub(super) fn check_payload_size(payload: &[u8], ctx: &ReadContext) -> Result<()> {
