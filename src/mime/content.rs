@@ -294,6 +294,25 @@ impl Collector<'_, '_> {
 fn is_legacy_display(part: &Part) -> bool {
     part.content_type.param("hp-legacy-display").is_some()
         || part.content_type.is("text/rfc822-headers")
+        // Enigmail and Thunderbird before RFC 9788 (draft-autocrypt-lamps-protected-headers):
+        // a text/plain part marked `protected-headers="v1"` that repeats the Subject. Only
+        // when it holds nothing but header lines, so no text of the message is ever hidden.
+        || (part.content_type.is("text/plain")
+            && part.content_type.param("protected-headers").is_some()
+            && part
+                .text
+                .as_deref()
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .all(is_header_line))
+}
+
+/// `Name: value`, the name made of the characters RFC 5322 §2.2 allows.
+fn is_header_line(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(name, _)| {
+        !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
+    })
 }
 
 fn lf(s: &str) -> String {
@@ -308,6 +327,23 @@ mod tests {
     fn read(raw: &str) -> Readable {
         let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
         readable(&tree)
+    }
+
+    #[test]
+    fn enigmails_legacy_display_part_is_dropped_when_it_only_repeats_headers() {
+        let mail = |legacy: &str| {
+            format!(
+                "Content-Type: multipart/mixed; boundary=\"PH\"; protected-headers=\"v1\"\r\n\
+                 Subject: Secret\r\n\r\n--PH\r\nContent-Type: text/plain; charset=UTF-8; \
+                 protected-headers=\"v1\"\r\nContent-Disposition: inline\r\n\r\n{legacy}\r\n\
+                 --PH\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nBody text\r\n--PH--\r\n"
+            )
+        };
+        let r = read(&mail("Subject: Secret\r\n"));
+        assert_eq!(r.text.as_deref(), Some("Body text"));
+        // A part with more than headers in it is text of the message: shown.
+        let r = read(&mail("Subject: Secret\r\n\r\nPlease pay now.\r\n"));
+        assert!(r.text.unwrap().contains("Please pay now."));
     }
 
     #[test]
