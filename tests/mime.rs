@@ -545,3 +545,50 @@ fn sender_address_reads_the_header_section_only() {
         );
     }
 }
+
+/// Japanese, Chinese and Korean mail as clients send it: bodies in Shift_JIS, ISO-2022-JP,
+/// EUC-JP, GB2312, Big5 and EUC-KR, and RFC 2047 subjects in ISO-2022-JP and GB2312. In wasm the
+/// runtime's TextDecoder decodes them (vendor/mail-parser/MAILSEAL.md), natively encoding_rs.
+#[test]
+fn cjk_charsets_are_decoded_in_bodies_and_headers() {
+    let bodies: [(&str, &[u8], &str); 6] = [
+        (
+            "shift_jis",
+            b"\x93\xfa\x96{\x8c\xea\x82\xcc\x83e\x83L\x83X\x83g",
+            "日本語のテキスト",
+        ),
+        (
+            "iso-2022-jp",
+            b"\x1b$BF|K\\8l$N%F%-%9%H\x1b(B",
+            "日本語のテキスト",
+        ),
+        ("euc-jp", b"\xc6\xfc\xcb\xdc\xb8\xec", "日本語"),
+        ("gb2312", b"\xd6\xd0\xce\xc4\xce\xc4\xb1\xbe", "中文文本"),
+        ("big5", b"\xa4\xa4\xa4\xe5\xa4\xe5\xa5\xbb", "中文文本"),
+        (
+            "euc-kr",
+            b"\xc7\xd1\xb1\xb9\xbe\xee \xc5\xd8\xbd\xba\xc6\xae",
+            "한국어 텍스트",
+        ),
+    ];
+    for (charset, bytes, text) in bodies {
+        let mut raw = format!(
+            "From: a@example.jp\r\nSubject: =?ISO-2022-JP?B?GyRCRnxLXDhsJE43b0w+GyhC?= / \
+             =?gb2312?B?1tDOxNb3zOI=?=\r\nContent-Type: text/plain; charset=\"{charset}\"\r\n\
+             Content-Transfer-Encoding: 8bit\r\n\r\n"
+        )
+        .into_bytes();
+        raw.extend_from_slice(bytes);
+        raw.extend_from_slice(b"\r\n");
+        let tree = MimeTree::parse(&raw, &Limits::default()).unwrap();
+        assert_eq!(
+            readable(&tree).text.as_deref(),
+            Some(format!("{text}\n").as_str()),
+            "{charset}"
+        );
+        assert_eq!(
+            HeaderView::of(&tree).subject.as_deref(),
+            Some("日本語の件名 / 中文主题")
+        );
+    }
+}

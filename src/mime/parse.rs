@@ -235,6 +235,8 @@ impl<'a> MimeTree<'a> {
     /// `limits`. Fails with `malformed_message` when there are no headers at all, with
     /// `too_large` beyond the limits.
     pub fn parse(raw: &'a [u8], limits: &Limits) -> Result<Self> {
+        #[cfg(target_arch = "wasm32")]
+        crate::wasm::install_text_decoder();
         if raw.len() > limits.max_input {
             return Err(Error::new(
                 ErrorCode::TooLarge,

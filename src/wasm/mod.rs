@@ -16,6 +16,8 @@ mod keyring;
 mod messages;
 mod platform;
 
+pub(crate) use platform::install_text_decoder;
+
 use wasm_bindgen::prelude::*;
 
 /// The mailseal version.

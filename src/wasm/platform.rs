@@ -7,6 +7,11 @@
 //! - With neither, nothing is installed and RustCrypto does the work.
 //!
 //! Every call that throws or rejects declines, and the core falls back to RustCrypto.
+//!
+//! The runtime's `TextDecoder` also decodes the multi-byte charsets of mail (Shift_JIS,
+//! ISO-2022-JP, GB18030, Big5, EUC-KR, ...) for the MIME parser, so their tables are not in the
+//! module (vendor/mail-parser/MAILSEAL.md).
+//!
 //! Installed once when the module starts (`#[wasm_bindgen(start)]`).
 
 use js_sys::{Object, Promise, Reflect, Uint8Array};
@@ -247,9 +252,35 @@ fn find_node_crypto() -> Option<NodeCryptoModule> {
     usable.then(|| module.unchecked_into())
 }
 
-/// Installs node:crypto, else WebCrypto, as the platform provider when the runtime has it.
+#[wasm_bindgen]
+extern "C" {
+    /// The runtime's WHATWG `TextDecoder`.
+    type TextDecoder;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(label: &str) -> Result<TextDecoder, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn decode(this: &TextDecoder, bytes: &[u8]) -> Result<String, JsValue>;
+}
+
+/// A charset the MIME parser has no table for, decoded by the runtime (replacement characters
+/// for invalid sequences, as the WHATWG Encoding Standard decodes); `None` when the runtime
+/// does not know the label, and the parser falls back to lossy UTF-8.
+fn runtime_text_decoder(label: &str, bytes: &[u8]) -> Option<String> {
+    TextDecoder::new(label).ok()?.decode(bytes).ok()
+}
+
+/// Hands the MIME parser's multi-byte charsets to the runtime. At start, and again (a no-op
+/// then) before each parse: a start function does not run where the crate is linked into
+/// another module (wasm-bindgen-test, a Rust program of its own built for wasm).
+pub(crate) fn install_text_decoder() {
+    mail_parser::decoders::charsets::external::set_external_decoder(runtime_text_decoder);
+}
+
+/// Installs node:crypto, else WebCrypto, as the platform provider when the runtime has it, and
+/// the runtime's text decoder for the MIME parser.
 #[wasm_bindgen(start)]
-fn install_platform_crypto() {
+fn install_platform() {
+    install_text_decoder();
     if NODE.with(Option::is_some) {
         provider::install(Box::new(NodeCrypto));
     } else if SUBTLE.with(Option::is_some) {
