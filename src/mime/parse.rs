@@ -663,6 +663,7 @@ fn convert(
     };
     let text = if content_type.main_type() == "text" {
         text.or_else(|| Some(String::from_utf8_lossy(&body).into_owned()))
+            .map(|t| undeclared_8bit(&content_type, &body).unwrap_or(t))
     } else {
         None
     };
@@ -684,6 +685,20 @@ fn convert(
         ambiguous,
         damaged,
     }
+}
+
+/// 8-bit text that names no charset, or US-ASCII, and is not UTF-8: legacy clients' Latin-1,
+/// decoded as windows-1252 the way browsers decode it (replacement characters otherwise).
+/// Valid UTF-8 stays UTF-8 (modern clients that leave the charset out).
+fn undeclared_8bit(content_type: &ContentType, body: &[u8]) -> Option<String> {
+    let undeclared = content_type.param("charset").is_none_or(|c| {
+        let c = c.trim();
+        c.eq_ignore_ascii_case("us-ascii") || c.eq_ignore_ascii_case("ascii")
+    });
+    if !undeclared || body.is_ascii() || core::str::from_utf8(body).is_ok() {
+        return None;
+    }
+    mail_parser::decoders::charsets::map::charset_decoder(b"windows-1252").map(|d| d(body))
 }
 
 /// Transfer-decodes a body (RFC 2045 §6.7, §6.8); `None` when the encoding is broken.
@@ -1049,5 +1064,23 @@ Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC.bin\r\nContent-Trans
             tree.header_values(0, "content-type"),
             ["text/plain; charset=iso-8859-1"]
         );
+    }
+
+    #[test]
+    fn undeclared_8bit_text_is_read_as_windows_1252_unless_it_is_utf8() {
+        let part = |ct: &str, body: &[u8]| {
+            let mut raw = format!("Content-Type: {ct}\r\n\r\n").into_bytes();
+            raw.extend_from_slice(body);
+            let tree = MimeTree::parse(&raw, &Limits::default()).unwrap();
+            tree.root().text.clone().unwrap()
+        };
+        assert_eq!(part("text/plain", b"Gr\xfc\xdfe \x80"), "Grüße €");
+        assert_eq!(
+            part("text/plain; charset=us-ascii", b"Gr\xfc\xdfe"),
+            "Grüße"
+        );
+        assert_eq!(part("text/plain", "Grüße".as_bytes()), "Grüße");
+        // A declared charset is what it says, even when the bytes do not fit it.
+        assert_eq!(part("text/plain; charset=utf-8", b"Gr\xfc"), "Gr\u{fffd}");
     }
 }

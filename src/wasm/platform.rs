@@ -279,7 +279,7 @@ pub(crate) fn install_text_decoder() {
 /// Installs node:crypto, else WebCrypto, as the platform provider when the runtime has it, and
 /// the runtime's text decoder for the MIME parser.
 #[wasm_bindgen(start)]
-fn install_platform() {
+fn install_platform_crypto() {
     install_text_decoder();
     if NODE.with(Option::is_some) {
         provider::install(Box::new(NodeCrypto));
