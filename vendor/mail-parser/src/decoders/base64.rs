@@ -170,6 +170,26 @@ pub fn base64_decode_stream<'x>(
     Some(decoder.finish())
 }
 
+/// Decodes the groups of four base64 characters at the start of `bytes` into `buf`, up to the
+/// first character that is not base64 (a line end, `=`, anything else); returns how many
+/// characters it took.
+fn decode_whole_groups(bytes: &[u8], buf: &mut Vec<u8>) -> usize {
+    let mut rest = bytes;
+    while let [a, b, c, d, tail @ ..] = rest {
+        let a = BASE64_DECODE[*a as usize];
+        let b = BASE64_DECODE[*b as usize];
+        let c = BASE64_DECODE[*c as usize];
+        let d = BASE64_DECODE[*d as usize];
+        if a | b | c | d >= 0x40 {
+            break;
+        }
+        let word = ((a as u32) << 18) | ((b as u32) << 12) | ((c as u32) << 6) | d as u32;
+        buf.extend_from_slice(&word.to_be_bytes()[1..]);
+        rest = tail;
+    }
+    bytes.len() - rest.len()
+}
+
 impl<'x> MessageStream<'x> {
     pub fn decode_base64_mime(&mut self, boundary: &[u8]) -> (usize, Cow<'x, [u8]>) {
         let mut chunk: u32 = 0;
@@ -182,7 +202,23 @@ impl<'x> MessageStream<'x> {
 
         self.checkpoint();
 
-        while let Some(&ch) = self.next() {
+        loop {
+            // mailseal: whole groups of four at a time between line ends (the bulk of every
+            // line), instead of one character per turn of the state machine below: a 1 MiB
+            // attachment decoded in a third of the time in WebAssembly (vendor/mail-parser/
+            // MAILSEAL.md).
+            if byte_count == 0 {
+                let rest = self.bytes(self.offset()..self.offset() + self.remaining());
+                let consumed = decode_whole_groups(rest, &mut buf);
+                if consumed >= 2 {
+                    before_last_ch = rest[consumed - 2];
+                    last_ch = rest[consumed - 1];
+                    self.skip_bytes(consumed);
+                }
+            }
+            let Some(&ch) = self.next() else {
+                break;
+            };
             let val = BASE64_MAP[byte_count as usize][ch as usize];
 
             if val < 0x01ffffff {
