@@ -625,3 +625,29 @@ fn base64_bodies_decode_exactly_however_they_are_wrapped() {
         assert!(!part.damaged, "round {round}");
     }
 }
+
+/// Parts in plain text with dashes everywhere (signature separators, `---` rules, a line that
+/// starts like a boundary but is not one) end exactly at their boundary, CRLF or LF: the
+/// vendored parser jumps to the next line end or dash (vendor/mail-parser/MAILSEAL.md).
+#[test]
+fn text_parts_full_of_dashes_end_at_their_boundary() {
+    for eol in ["\r\n", "\n"] {
+        let text = [
+            "- item one",
+            "-- ",
+            "--- rule ---",
+            "--c not the boundary",
+            "a-b--c---d",
+            "-",
+        ]
+        .join(eol);
+        let raw = format!(
+            "Content-Type: multipart/mixed; boundary=b{eol}{eol}--b{eol}\
+             Content-Type: text/plain{eol}{eol}{text}{eol}--b{eol}\
+             Content-Type: text/plain{eol}{eol}second{eol}--b--{eol}"
+        );
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(tree.part(1).unwrap().body, text.as_bytes(), "{eol:?}");
+        assert_eq!(tree.part(2).unwrap().body, b"second", "{eol:?}");
+    }
+}
