@@ -18,13 +18,32 @@ pub fn new_boundary(rng: &mut dyn Rng) -> String {
 
 /// Base64 in lines of 76 characters, each ending in CRLF (RFC 2045 §6.8).
 pub fn base64_body(data: &[u8]) -> Vec<u8> {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
-    let mut out = Vec::with_capacity(encoded.len() + encoded.len() / 76 * 2 + 2);
-    for line in encoded.as_bytes().chunks(76) {
-        out.extend_from_slice(line);
-        out.extend_from_slice(b"\r\n");
-    }
+    let mut out = Vec::new();
+    base64_lines(data, 76, &mut out);
     out
+}
+
+/// `data` as base64 in lines of `line_len` characters (a multiple of 4), each ending in CRLF,
+/// appended to `out`. Encoded a block of lines at a time into a small buffer and copied out
+/// line by line: encoding the whole first took a second buffer of the whole size and the base64
+/// crate's UTF-8 check of its own output; encoding line by line into place cost more in calls
+/// and zero-filling than it saved.
+pub(crate) fn base64_lines(data: &[u8], line_len: usize, out: &mut Vec<u8>) {
+    use base64::Engine;
+    const LINES_PER_BLOCK: usize = 512;
+    let line_len = (line_len / 4).max(1) * 4;
+    let per_line = line_len / 4 * 3;
+    out.reserve(data.len().div_ceil(3) * 4 + data.len().div_ceil(per_line) * 2);
+    let mut block = vec![0u8; line_len * LINES_PER_BLOCK];
+    for chunk in data.chunks(per_line * LINES_PER_BLOCK) {
+        let written = base64::engine::general_purpose::STANDARD
+            .encode_slice(chunk, &mut block)
+            .unwrap_or(0);
+        for line in block[..written].chunks(line_len) {
+            out.extend_from_slice(line);
+            out.extend_from_slice(b"\r\n");
+        }
+    }
 }
 
 /// Whether `data` has a CR or LF that is not part of a CRLF pair.
@@ -88,6 +107,15 @@ impl Entity {
         self
     }
 
+    /// Sets a 7-bit body that already has CRLF line ends (mailseal wrote it so), without
+    /// scanning and copying it again.
+    #[cfg(feature = "openpgp")]
+    pub(crate) fn crlf_7bit(mut self, text: Vec<u8>) -> Self {
+        debug_assert!(!has_bare_line_ends(&text));
+        self.body = text;
+        self
+    }
+
     /// Makes this a multipart body: each part's bytes between `boundary` delimiters. Parts are
     /// taken byte for byte (a signed part must not change by one bit).
     pub fn multipart(mut self, boundary: &str, parts: &[&[u8]]) -> Self {
@@ -126,6 +154,25 @@ impl Entity {
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    /// The same lines as encoding the whole and cutting it every 76 characters, at lengths
+    /// around a line, a padding step and a block of lines.
+    #[test]
+    fn base64_body_is_the_whole_encoding_cut_into_lines() {
+        use base64::Engine;
+        for len in [
+            0usize, 1, 2, 3, 56, 57, 58, 114, 29_183, 29_184, 29_185, 100_000,
+        ] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7919 % 251) as u8).collect();
+            let whole = base64::engine::general_purpose::STANDARD.encode(&data);
+            let mut want = Vec::new();
+            for line in whole.as_bytes().chunks(76) {
+                want.extend_from_slice(line);
+                want.extend_from_slice(b"\r\n");
+            }
+            assert_eq!(base64_body(&data), want, "{len} bytes");
+        }
+    }
 
     #[test]
     fn crlf_normalises_every_line_end() {

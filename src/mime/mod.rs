@@ -48,6 +48,8 @@ mod html;
 mod lookalike;
 mod parse;
 
+#[cfg(feature = "openpgp")]
+pub(crate) use build::base64_lines;
 pub use build::{base64_body, new_boundary, to_crlf, Entity};
 pub use canonical::canonicalize;
 pub(crate) use content::readable_showing;

@@ -211,7 +211,7 @@ fn seipd_v2_armored(
     sign: Option<SignConfig<'_>>,
     canonical: Vec<u8>,
     ctx: &mut WriteContext<'_>,
-) -> Result<String> {
+) -> Result<Vec<u8>> {
     let mut builder = MessageBuilder::from_bytes("", canonical).seipd_v2(
         &mut *ctx.rng,
         SymmetricKeyAlgorithm::AES256,
@@ -228,9 +228,10 @@ fn seipd_v2_armored(
     if let Some((key, hash, sub)) = sign {
         builder.sign_with_subpackets(key, Password::empty(), hash, sub.config());
     }
-    builder
+    let armored = builder
         .to_armored_string(&mut *ctx.rng, ARMOR)
-        .map_err(|_| failed())
+        .map_err(|_| failed())?;
+    Ok(to_crlf(armored.as_bytes()))
 }
 
 /// The packets inside the encryption: literal data, one-pass signed when `sign` is given
@@ -295,7 +296,7 @@ async fn seipd_v1_armored(
     sign: Option<SignConfig<'_>>,
     canonical: Vec<u8>,
     ctx: &mut WriteContext<'_>,
-) -> Result<String> {
+) -> Result<Vec<u8>> {
     let inner = inner_packets(canonical, sign, ctx).await?;
 
     let mut session_key = Zeroizing::new([0u8; 32]);
@@ -331,27 +332,27 @@ async fn seipd_v1_armored(
     Ok(armor_message(&binary))
 }
 
-/// `binary` as a `PGP MESSAGE` armor block (RFC 9580 §6.2) exactly as rPGP's writer makes it
-/// with [`ARMOR`]: no headers, base64 in 64-column lines, the CRC24 line (GnuPG 2.2 needs it).
-/// Written here because rPGP's writer feeds the base64 encoder, the line writer and the CRC
-/// through small `Write` calls, a fifth of writing a 1 MiB message; the CRC is rPGP's crate.
-fn armor_message(binary: &[u8]) -> String {
+/// `binary` as a `PGP MESSAGE` armor block (RFC 9580 §6.2) as rPGP's writer makes it with
+/// [`ARMOR`] (no headers, base64 in 64-column lines, the CRC24 line: GnuPG 2.2 needs it), with
+/// CRLF line ends, ready to be a MIME body. Written here because rPGP's writer feeds the base64
+/// encoder, the line writer and the CRC through small `Write` calls, a fifth of writing a
+/// 1 MiB message; the CRC is rPGP's crate.
+fn armor_message(binary: &[u8]) -> Vec<u8> {
     use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let body = b64.encode(binary);
-    let mut out = String::with_capacity(body.len() + body.len() / 64 + 80);
-    out.push_str("-----BEGIN PGP MESSAGE-----\n\n");
-    for line in body.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
-        out.push('\n');
-    }
+    let mut out = Vec::with_capacity(binary.len() / 3 * 4 + binary.len() / 24 + 80);
+    out.extend_from_slice(b"-----BEGIN PGP MESSAGE-----\r\n\r\n");
+    crate::mime::base64_lines(binary, 64, &mut out);
     // Slice-by-16 tables: three times the byte-at-a-time speed over a whole message.
     const CRC24: crc::Crc<u32, crc::Table<16>> =
         crc::Crc::<u32, crc::Table<16>>::new(&crc::CRC_24_OPENPGP);
     let crc = CRC24.checksum(binary).to_be_bytes();
-    out.push('=');
-    out.push_str(&b64.encode(&crc[1..]));
-    out.push_str("\n-----END PGP MESSAGE-----\n");
+    out.push(b'=');
+    out.extend_from_slice(
+        base64::engine::general_purpose::STANDARD
+            .encode(&crc[1..])
+            .as_bytes(),
+    );
+    out.extend_from_slice(b"\r\n-----END PGP MESSAGE-----\r\n");
     out
 }
 
@@ -389,7 +390,7 @@ pub(crate) async fn encrypt(
     let payload = Entity::new("application/octet-stream; name=\"encrypted.asc\"")
         .header("Content-Description", "OpenPGP encrypted message")
         .header("Content-Disposition", "inline; filename=\"encrypted.asc\"")
-        .text_7bit(armored.as_bytes())
+        .crlf_7bit(armored)
         .to_bytes();
     let content_type = folded(&[
         "multipart/encrypted",
@@ -423,7 +424,7 @@ mod tests {
             )
             .unwrap();
             let ours = armor_message(&packets.as_slice().to_bytes().unwrap());
-            assert_eq!(ours, String::from_utf8(theirs).unwrap(), "{len} bytes");
+            assert_eq!(ours, to_crlf(&theirs), "{len} bytes");
         }
     }
 }
