@@ -403,7 +403,14 @@ async fn open_message(
                 // parse already made (no second decoding of its attachments).
                 parsed = parsed
                     .as_ref()
-                    .filter(|tree| tree.part_bytes(detached.signed_part) == detached.signed)
+                    // The parse `detect` took the part from: the same range is the same
+                    // bytes (comparing 1 MiB of them was 0.5 ms of every open).
+                    .filter(|tree| {
+                        tree.part(detached.signed_part).is_some_and(|p| {
+                            p.range == detached.signed_range
+                                && p.range.len() == detached.signed.len()
+                        })
+                    })
                     .and_then(|tree| tree.subtree(detached.signed_part));
                 content = reveal(detached.signed);
             }

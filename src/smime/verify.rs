@@ -23,6 +23,8 @@
 //! LF line ends (a mailbox stored with Unix line ends), the CRLF canonical form of RFC 8551
 //! §3.1.1 is tried as well.
 
+use std::borrow::Cow;
+
 use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
@@ -148,9 +150,12 @@ pub(crate) async fn verify_detached(
             certificates: Vec::new(),
         });
     }
-    let mut contents = vec![signed.to_vec()];
-    if signed.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r') || signed.first() == Some(&b'\n') {
-        contents.push(to_crlf(signed));
+    // As received, and with CRLF line ends when it has bare LFs (a relay or client that
+    // rewrote them). Found with memchr: a byte-pair scan was a sixth of verifying 1 MiB.
+    let mut contents = vec![Cow::Borrowed(signed)];
+    let bare_lf = memchr::memchr_iter(b'\n', signed).any(|i| i == 0 || signed[i - 1] != b'\r');
+    if bare_lf {
+        contents.push(Cow::Owned(to_crlf(signed)));
     }
     let digests = content_digests(&parsed, &contents).await;
     Ok(Verified {
@@ -183,7 +188,7 @@ pub(crate) async fn verify_opaque(
     let report = if sd.encap_content_info.econtent.is_none() && !sd.signer_infos.0.is_empty() {
         invalid("The signed content is missing.")
     } else {
-        let contents = std::slice::from_ref(&content);
+        let contents = &[Cow::Borrowed(&content[..])];
         let digests = content_digests(&parsed, contents).await;
         verify_signed_data(ring, &parsed, contents, &digests, ctx.now)
     };
@@ -210,7 +215,7 @@ impl ContentDigests {
     }
 }
 
-async fn content_digests(parsed: &Parsed, contents: &[Vec<u8>]) -> ContentDigests {
+async fn content_digests(parsed: &Parsed, contents: &[Cow<'_, [u8]>]) -> ContentDigests {
     let mut hashes: Vec<Hash> = Vec::new();
     // More signers than MAX_SIGNERS is refused without looking at any of them.
     if parsed.signers.len() <= MAX_SIGNERS {
@@ -237,7 +242,7 @@ async fn content_digests(parsed: &Parsed, contents: &[Vec<u8>]) -> ContentDigest
 fn verify_signed_data(
     ring: &Keyring,
     parsed: &Parsed,
-    contents: &[Vec<u8>],
+    contents: &[Cow<'_, [u8]>],
     digests: &ContentDigests,
     now: Time,
 ) -> SignatureReport {
@@ -334,7 +339,7 @@ fn sig_fail_report(fail: SigFail) -> SignatureReport {
 /// What every signer of one SignedData is checked against.
 struct SignerInput<'a> {
     /// The signed content, in each accepted form (as received; with CRLF line ends).
-    contents: &'a [Vec<u8>],
+    contents: &'a [Cow<'a, [u8]>],
     /// Their digests (signed attributes carry the digest, not the content).
     digests: &'a ContentDigests,
     /// The certificates the message carries.
