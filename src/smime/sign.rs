@@ -79,7 +79,8 @@ fn signing_time(now: crate::time::Time) -> Option<x509_cert::time::Time> {
 /// The canonical, 7-bit form of the entity to sign.
 pub(crate) fn canonical(entity: &[u8]) -> Result<Vec<u8>> {
     let canon = to_crlf(entity);
-    if canon.iter().any(|&b| b == 0 || b >= 0x80) {
+    // Word-at-a-time checks: a byte loop here was a tenth of signing 1 MiB in wasm.
+    if !canon.is_ascii() || memchr::memchr(0, &canon).is_some() {
         return Err(Error::bad_input(
             "The part to sign must be 7-bit text (encode 8-bit bodies as quoted-printable or base64).",
         ));
