@@ -44,9 +44,14 @@ const base64Part = (mime, type) => new Uint8Array(Buffer.from(partBody(mime, typ
 function armor(u8, kind) {
   return `-----BEGIN PGP ${kind}-----\r\n\r\n${b64lines(u8)}\r\n-----END PGP ${kind}-----\r\n`;
 }
+// The base64 decoders (Node's Buffer, the browser's Uint8Array.fromBase64) skip the line ends
+// themselves: splitting and joining 1.4 MB of lines in JS was ~3 ms of each 1 MiB cell.
 function dearmor(text) {
-  const body = text.slice(text.indexOf('\r\n\r\n') + 4, text.indexOf('-----END'));
-  return new Uint8Array(Buffer.from(body.split(/\r?\n/).filter((l) => !l.startsWith('=')).join(''), 'base64'));
+  const start = text.indexOf('\r\n\r\n') + 4;
+  let end = text.indexOf('-----END', start);
+  const crc = text.lastIndexOf('\n=', end); // the CRC24 line, when present
+  if (crc > start) end = crc + 1;
+  return new Uint8Array(Buffer.from(text.slice(start, end), 'base64'));
 }
 
 const headers = (kt, contentType) => `From: <${address(kt)}>\r\nTo: <${address(kt)}>\r\nSubject: bench\r\n` +
