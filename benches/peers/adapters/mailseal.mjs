@@ -49,6 +49,7 @@ function armor(u8, kind) {
 function dearmor(text) {
   const start = text.indexOf('\r\n\r\n') + 4;
   let end = text.indexOf('-----END', start);
+  if (end < 0) end = text.length; // partBody stops at the END line's "\r\n--"
   const crc = text.lastIndexOf('\n=', end); // the CRC24 line, when present
   if (crc > start) end = crc + 1;
   return new Uint8Array(Buffer.from(text.slice(start, end), 'base64'));
