@@ -503,6 +503,105 @@ fn a_critical_notation_not_understood_makes_the_signature_invalid() {
     }
 }
 
+/// Signed and encrypted messages without compression (what mailseal and OpenPGP.js write; gpg
+/// with `--compress-algo none`) are verified with the hash on the crypto provider, outside
+/// rPGP's reader: two signers, a signer mailseal does not know, text mode (rPGP's path), and
+/// gpg's signature over literal data that was altered before encryption (rebuilt here with
+/// rPGP's packet API) must get the verdicts rPGP's path gives.
+#[test]
+fn uncompressed_signed_and_encrypted_messages_get_the_same_verdicts() {
+    use pgp::composed::{Deserializable, SignedPublicKey};
+    use pgp::crypto::sym::SymmetricKeyAlgorithm;
+    use pgp::packet::{PublicKeyEncryptedSessionKey, SymEncryptedProtectedData};
+    use pgp::ser::Serialize;
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let plain = gpg.file("note.txt", b"Please approve the refund of 120 EUR.\n");
+    let ctx = ReadContext::at(NOW);
+    let ring = ring(&["bob.sec", "alice.pub"]);
+    let gpg_out = |args: &[&str]| {
+        let (ok, out, err) = run(gpg.cmd().args(args).args(["-o", "-"]).arg(&plain), b"");
+        assert!(ok, "{err}");
+        out
+    };
+    let (alice, bob, carol) = (fpr("alice"), fpr("bob"), fpr("carol"));
+    let none = ["--compress-algo", "none"];
+    let open = |ct: &[u8]| {
+        let d = PGP.decrypt(&ring, ct, &ctx).ready().unwrap();
+        assert_eq!(d.report.state, EncryptionState::Decrypted);
+        (d.content.unwrap().to_vec(), d.signature.unwrap())
+    };
+
+    let (content, sig) = open(&gpg_out(
+        &[&none[..], &["-s", "-e", "-u", &alice, "-r", &bob]].concat(),
+    ));
+    assert_eq!(content, b"Please approve the refund of 120 EUR.\n");
+    assert_eq!(sig.state, SignatureState::Valid, "{:?}", sig.detail);
+    // Alice and Carol sign; Carol's key is not in the keyring: not valid as a whole.
+    let (_, sig) = open(&gpg_out(
+        &[
+            &none[..],
+            &["-s", "-e", "-u", &alice, "-u", &carol, "-r", &bob],
+        ]
+        .concat(),
+    ));
+    assert_eq!(sig.state, SignatureState::UnknownSigner, "{:?}", sig.detail);
+    let (_, sig) = open(&gpg_out(
+        &[&none[..], &["-s", "-e", "-u", &carol, "-r", &bob]].concat(),
+    ));
+    assert_eq!(sig.state, SignatureState::UnknownSigner);
+    let (_, sig) = open(&gpg_out(
+        &[
+            &none[..],
+            &["--textmode", "-s", "-e", "-u", &alice, "-r", &bob],
+        ]
+        .concat(),
+    ));
+    assert_eq!(sig.state, SignatureState::Valid, "{:?}", sig.detail);
+
+    // gpg's one-pass signed packets, the literal altered, encrypted to Bob by rPGP.
+    let mut packets = gpg_out(&[&none[..], &["-s", "-u", &alice]].concat());
+    let at = packets
+        .windows(3)
+        .position(|w| w == b"120")
+        .expect("the literal text");
+    packets[at] = b'9';
+    let (bob_key, _) = SignedPublicKey::from_armor_single(f("bob.pub.asc")).unwrap();
+    // Bob's one subkey, Cv25519 [E] (tests/data/make-openpgp.sh).
+    let subkey = bob_key
+        .public_subkeys
+        .first()
+        .expect("Bob's encryption subkey");
+    let mut session_key = vec![0u8; 32];
+    rng().fill_bytes(&mut session_key);
+    let pkesk = PublicKeyEncryptedSessionKey::from_session_key_v3(
+        rng(),
+        &session_key[..].into(),
+        SymmetricKeyAlgorithm::AES256,
+        subkey,
+    )
+    .unwrap();
+    let seipd = SymEncryptedProtectedData::encrypt_seipdv1(
+        rng(),
+        SymmetricKeyAlgorithm::AES256,
+        &session_key,
+        &packets,
+    )
+    .unwrap();
+    let mut message = Vec::new();
+    pgp::packet::Packet::from(pkesk)
+        .to_writer(&mut message)
+        .unwrap();
+    pgp::packet::Packet::from(seipd)
+        .to_writer(&mut message)
+        .unwrap();
+    let (content, sig) = open(&message);
+    assert_eq!(content, b"Please approve the refund of 920 EUR.\n");
+    assert_eq!(sig.state, SignatureState::Invalid, "{:?}", sig.detail);
+}
+
 /// gpg's choices a sender can make (or have made for them by the recipient's preferences):
 /// every cipher, compression and digest gpg 2.2 writes must open, signed and encrypted, and
 /// the weak digests must be refused by name.

@@ -24,7 +24,7 @@ use super::keys::{components, SecretPart};
 use super::message::{
     check_payload_size, decompressed, parse_message, read_bounded, readable, too_large, Inner,
 };
-use super::verify::{judge_message, read_unencrypted};
+use super::verify::{judge_message, read_flat_signed, read_unencrypted};
 use super::{rsa_unwrap, seipd};
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
@@ -281,10 +281,15 @@ pub(crate) async fn decrypt(
                 let Some(plain) = seipd::open(session_key, body).await else {
                     continue;
                 };
-                let Ok(inner) = Message::from_bytes(&plain[..]) else {
-                    continue;
-                };
-                read_inner(ring, inner, ctx)
+                match read_flat_signed(ring, &plain, ctx).await {
+                    Some(read) => read,
+                    None => {
+                        let Ok(inner) = Message::from_bytes(&plain[..]) else {
+                            continue;
+                        };
+                        read_inner(ring, inner, ctx)
+                    }
+                }
             }
             _ => {
                 // Parsed afresh for each attempt: decryption consumes the message.
