@@ -50,6 +50,8 @@ mod parse;
 
 #[cfg(feature = "openpgp")]
 pub(crate) use build::base64_lines;
+#[cfg(feature = "openpgp")]
+pub(crate) use build::has_bare_line_ends;
 pub use build::{base64_body, new_boundary, to_crlf, Entity};
 pub use canonical::canonicalize;
 pub(crate) use content::readable_showing;

@@ -416,7 +416,12 @@ pub(crate) async fn verify_detached(
 ) -> Result<Verified> {
     check_payload_size(signed, ctx)?;
     let sigs = parse_signatures(signature)?;
-    let canonical = to_crlf(signed);
+    // `open` hands over the canonical form already: copied only when it is not.
+    let canonical: std::borrow::Cow<'_, [u8]> = if crate::mime::has_bare_line_ends(signed) {
+        to_crlf(signed).into()
+    } else {
+        signed.into()
+    };
     let mut reports = Vec::with_capacity(sigs.len());
     for sig in &sigs {
         // The cryptographic check first (the hash on the provider where it can, see
@@ -426,7 +431,8 @@ pub(crate) async fn verify_detached(
                 // The canonical form is what RFC 3156 signs; the exact bytes as received are
                 // tried too (a sender that signed LF text is still the same signer).
                 detached_holds(sig, &part, &canonical).await
-                    || (canonical.as_slice() != signed && detached_holds(sig, &part, signed).await)
+                    || (matches!(canonical, std::borrow::Cow::Owned(_))
+                        && detached_holds(sig, &part, signed).await)
             }
             None => false,
         };
