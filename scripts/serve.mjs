@@ -3,10 +3,17 @@
 // npm package (pkg/) at /pkg/, with the MIME types browsers insist on (application/wasm for
 // WebAssembly.instantiateStreaming, text/javascript for module scripts).
 //
-//   node scripts/serve.mjs [--host 127.0.0.1] [--port 8080]
+//   node scripts/serve.mjs [--host 127.0.0.1] [--port 8080] [--worker http://127.0.0.1:8787]
 //
-// Also importable: `startServer({ host, port, mounts })` resolves to { server, url } (port 0 picks
-// a free port), which the JS tests use; `mounts` (default MOUNTS) lets a test serve its own pages.
+// Also importable: `startServer({ host, port, mounts, proxy })` resolves to { server, url } (port 0
+// picks a free port), which the JS tests use; `mounts` (default MOUNTS) lets a test serve its own
+// pages.
+//
+// `--worker URL` / `proxy`: requests under /v1/ go to the mailseal Worker (worker/, e.g.
+// `npx wrangler dev` on :8787), so the page reaches the Worker's /v1/lookup and /v1/revocation
+// at its own origin, as in a deployment where the Worker is routed under the desk's origin
+// (the page's CSP allows `connect-src 'self'` only). `proxy` is a function from a fetch
+// Request to a Response (the browser tests hand it to Miniflare's dispatchFetch).
 import { createReadStream, promises as fs } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, extname, join, normalize, sep } from "node:path";
@@ -62,13 +69,44 @@ function resolvePath(urlPath, mounts) {
   return null;
 }
 
-async function handle(req, res, mounts) {
+/** The Worker's routes: /v1/... handed on as they came (method, headers, body), answered as it answers. */
+export const PROXY_PREFIX = "/v1/";
+const PROXY_HEADERS = ["authorization", "accept", "content-type"];
+
+async function forward(req, res, proxy) {
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  const headers = {};
+  for (const h of PROXY_HEADERS) if (req.headers[h]) headers[h] = req.headers[h];
+  const body = chunks.length && req.method !== "GET" && req.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
+  const answer = await proxy(new Request(new URL(req.url ?? "/", "http://localhost"), { method: req.method, headers, body }));
+  const bytes = Buffer.from(await answer.arrayBuffer());
+  const out = { "content-length": bytes.length, "cache-control": "no-store", "x-content-type-options": "nosniff" };
+  for (const h of ["content-type", "www-authenticate"]) if (answer.headers.get(h)) out[h] = answer.headers.get(h);
+  res.writeHead(answer.status, out);
+  res.end(req.method === "HEAD" ? undefined : bytes);
+}
+
+/** `proxy` for a Worker listening at `base` (wrangler dev). */
+export const workerAt = (base) => (request) => {
+  const url = new URL(request.url);
+  return fetch(new URL(url.pathname + url.search, base), { method: request.method, headers: request.headers, body: request.body, duplex: "half", redirect: "manual" });
+};
+
+async function handle(req, res, mounts, proxy) {
   const send = (status, text) => {
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
     res.end(req.method === "HEAD" ? undefined : text + "\n");
   };
-  if (req.method !== "GET" && req.method !== "HEAD") return send(405, "method not allowed");
   const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  if (proxy && pathname.startsWith(PROXY_PREFIX)) {
+    try {
+      return await forward(req, res, proxy);
+    } catch {
+      return send(502, "the worker did not answer");
+    }
+  }
+  if (req.method !== "GET" && req.method !== "HEAD") return send(405, "method not allowed");
   let file = resolvePath(pathname, mounts);
   if (!file) return send(404, "not found");
   let stat;
@@ -97,10 +135,10 @@ async function handle(req, res, mounts) {
 }
 
 /** Starts the server; resolves to { server, url }. */
-export function startServer({ host = "127.0.0.1", port = 8080, mounts = MOUNTS } = {}) {
+export function startServer({ host = "127.0.0.1", port = 8080, mounts = MOUNTS, proxy } = {}) {
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
-      handle(req, res, mounts).catch(() => {
+      handle(req, res, mounts, proxy).catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
@@ -118,8 +156,9 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--host") opts.host = argv[++i];
     else if (argv[i] === "--port") opts.port = Number(argv[++i]);
+    else if (argv[i] === "--worker") opts.proxy = workerAt(argv[++i]);
     else {
-      console.error(`usage: serve.mjs [--host HOST] [--port PORT] (unknown argument ${argv[i]})`);
+      console.error(`usage: serve.mjs [--host HOST] [--port PORT] [--worker URL] (unknown argument ${argv[i]})`);
       process.exit(2);
     }
   }
@@ -129,7 +168,7 @@ function parseArgs(argv) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const opts = parseArgs(process.argv.slice(2));
   startServer(opts).then(
-    ({ url }) => console.log(`mailseal demo: ${url}  (www/ at /, pkg/ at /pkg/; Ctrl-C stops)`),
+    ({ url }) => console.log(`mailseal demo: ${url}  (www/ at /, pkg/ at /pkg/${opts.proxy ? ", /v1/ to the worker" : ""}; Ctrl-C stops)`),
     (e) => {
       console.error(`serve: ${e.message}`);
       process.exit(1);

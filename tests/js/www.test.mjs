@@ -83,3 +83,36 @@ describe("demo server", () => {
     assert.equal((await get("/pkg/..%2fCargo.toml")).status, 404);
   });
 });
+
+describe("demo server with a Worker behind /v1/ (--worker, the page's same-origin courier)", () => {
+  let server;
+  let base;
+  const asked = [];
+
+  before(async () => {
+    ({ server, url: base } = await startServer({
+      host: "127.0.0.1",
+      port: 0,
+      proxy: async (request) => {
+        asked.push({ method: request.method, url: request.url, auth: request.headers.get("authorization"), cookie: request.headers.get("cookie") });
+        return new Response(JSON.stringify({ error: "unauthorized" }), { status: 401, headers: { "content-type": "application/json", "www-authenticate": "Bearer", "set-cookie": "x=1" } });
+      },
+    }));
+  });
+  after(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
+
+  test("/v1/* goes to the Worker with the token, the rest is still files", async () => {
+    const res = await fetch(new URL("/v1/lookup?address=a%40example.net", base), { headers: { authorization: "Bearer t", cookie: "c=1" } });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get("content-type"), "application/json");
+    assert.equal(res.headers.get("www-authenticate"), "Bearer");
+    assert.equal(res.headers.get("set-cookie"), null, "only the headers the page needs come back");
+    assert.deepEqual(await res.json(), { error: "unauthorized" });
+    assert.deepEqual(asked, [{ method: "GET", url: "http://localhost/v1/lookup?address=a%40example.net", auth: "Bearer t", cookie: null }]);
+    assert.equal((await fetch(new URL("/app.mjs", base))).status, 200);
+    assert.equal(asked.length, 1);
+  });
+});
