@@ -7,6 +7,9 @@
 //   GET  /v1/health      readiness; with the token also which service addresses can sign /
 //                        decrypt, what expires, which keys face Marvin.
 //   GET  /v1/keys/:addr  the public certificates / keys for an address.
+//   GET  /v1/lookup, /v1/revocation
+//                        the page's courier: a key for an address (WKD, KEYSERVERS), a CRL;
+//                        with API_TOKEN or COURIER_TOKEN (the page's token, these two only).
 //
 // Plaintext lives only in this request's memory; nothing here logs content (only codes and
 // states). Configuration: see wrangler.toml and README.md.
@@ -226,8 +229,9 @@ function json(status, body, headers = {}) {
   });
 }
 
-async function authorized(request, env) {
-  const token = env.API_TOKEN;
+/** The request carries `env[name]` (API_TOKEN, or COURIER_TOKEN for the fetching routes) as its bearer token. */
+async function authorized(request, env, name = "API_TOKEN") {
+  const token = env[name];
   const header = request.headers.get("authorization") ?? "";
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!token || !m) return false;
@@ -588,8 +592,11 @@ async function route(request, env) {
     return handleKeys(env, await keyring(env), address);
   }
   if (!path.startsWith("/v1/")) return json(404, { error: "not_found", message: "No such route." });
-  // Everything else under /v1 needs the token, checked before the body is read.
-  if (!(await authorized(request, env))) {
+  // Everything else under /v1 needs the token, checked before the body is read. The fetching
+  // routes also take COURIER_TOKEN: a token for the help-desk page, which keeps it in the
+  // browser, that cannot open or sign mail with the service keys.
+  const fetching = request.method === "GET" && (path === "/v1/lookup" || path === "/v1/revocation");
+  if (!((await authorized(request, env)) || (fetching && (await authorized(request, env, "COURIER_TOKEN"))))) {
     return json(401, { error: "unauthorized", message: "A valid bearer token is required." }, { "www-authenticate": "Bearer" });
   }
   if (request.method === "GET" && path === "/v1/lookup") return handleLookup(url, env, cfg);

@@ -8,6 +8,7 @@ import { Keyring } from "mailseal";
 import { TOKEN, repoFile, startWorker } from "./harness.mjs";
 
 const auth = { authorization: `Bearer ${TOKEN}` };
+const COURIER = "courier-token-for-the-page";
 const ADVANCED = "https://openpgpkey.example.org/.well-known/openpgpkey/example.org/hu/";
 const CRL_URL = "http://crl.example.net/ca.crl";
 const CRL = new Uint8Array([0x30, 0x82, 0x01, 0x00, 1, 2, 3]);
@@ -19,6 +20,7 @@ describe("GET /v1/lookup and /v1/revocation", () => {
     const carol = repoFile("openpgp/carol.pub.asc");
     w = await startWorker({
       vars: { LOOKUP_TIMEOUT_MS: "300" },
+      secrets: { COURIER_TOKEN: COURIER },
       outbound: (req) => {
         fetched.push(req.url);
         if (req.url.startsWith(ADVANCED) && req.url.endsWith("?l=carol")) return new Response(carol);
@@ -38,6 +40,20 @@ describe("GET /v1/lookup and /v1/revocation", () => {
     assert.equal((await get("/v1/lookup?address=carol@example.org", {})).status, 401);
     assert.equal((await get(`/v1/revocation?url=${encodeURIComponent(CRL_URL)}`, {})).status, 401);
     assert.deepEqual(fetched, []);
+  });
+
+  test("COURIER_TOKEN (the page's token) opens the fetching routes only", async () => {
+    const page = { authorization: `Bearer ${COURIER}` };
+    assert.equal((await get(`/v1/revocation?url=${encodeURIComponent(CRL_URL)}`, page)).status, 200);
+    assert.equal((await get("/v1/lookup?address=carol@example.org", page)).status, 200);
+    const mail = "From: support@example.com\r\nTo: alice@example.com\r\nSubject: s\r\n\r\nhi\r\n";
+    for (const path of ["/v1/open", "/v1/protect"]) {
+      const res = await w.fetch(path, { method: "POST", body: mail, headers: page });
+      assert.equal(res.status, 401, path);
+    }
+    assert.equal((await get("/v1/health", page)).headers.get("content-type")?.includes("json"), true);
+    assert.equal((await (await get("/v1/health", page)).json()).addresses, undefined, "no health details for it");
+    fetched.length = 0;
   });
 
   test("lookup: the first source with a key for the address, which the page can import", async () => {
