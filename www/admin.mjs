@@ -1,12 +1,15 @@
-// The admin view: the key list (search, filter, sort, trust), import and export, the policy's
-// groups and fallback, the readiness self-check and the recent log.
+// The admin view: the key list (search, filter, sort, trust), import and export, the Worker
+// token for lookups and revocation checks, the policy's groups and fallback, the readiness
+// self-check (with "Fetch now" for revocation lists) and the recent log.
 import { applyGroupDefaults, fillComposerSelects, ownAddresses, updateToggles } from "./composer.mjs";
+import { CourierError, SOURCE_NAMES, courier, fetchRevocation, setCourierToken } from "./courier.mjs";
 import { DEFAULT_POLICY, persist, policy, setPolicy, state } from "./session.mjs";
 import { $, askPassphrase, busy, describeError, download, el, icon, showError } from "./ui.mjs";
 
 export function renderAdmin() {
   renderRole();
   renderKeys();
+  renderCourier();
   renderPolicy();
   renderCheck();
   renderLog();
@@ -28,9 +31,34 @@ function renderRole() {
   const trusted = /** @type {HTMLInputElement} */ ($("import-trusted"));
   trusted.disabled = agent;
   if (agent) trusted.checked = false;
-  for (const c of /** @type {NodeListOf<HTMLInputElement>} */ ($("policy-form").querySelectorAll("input, select, button"))) c.disabled = agent;
-  $("policy-form").title = agent ? ADMIN_ONLY : "";
+  for (const form of ["policy-form", "courier-form"]) {
+    for (const c of /** @type {NodeListOf<HTMLInputElement>} */ ($(form).querySelectorAll("input, select, button"))) c.disabled = agent;
+    $(form).title = agent ? ADMIN_ONLY : "";
+  }
 }
+
+// ---- the Worker token (courier.mjs) ---------------------------------------------------------
+
+function renderCourier() {
+  $("courier-msg").textContent = courier.token
+    ? "Lookups and revocation checks are on: a token is saved in this browser (not in the keyring, and never in its log)."
+    : "Lookups and revocation checks are unavailable: no token is saved. Keys and revocation lists can still be imported by hand above.";
+}
+
+$("courier-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const input = /** @type {HTMLInputElement} */ ($("courier-token"));
+  if (!input.value.trim()) return;
+  await setCourierToken(input.value);
+  input.value = "";
+  renderAdmin();
+  updateToggles();
+});
+$("courier-forget").addEventListener("click", async () => {
+  await setCourierToken("");
+  renderAdmin();
+  updateToggles();
+});
 
 $("admin-unlock-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
@@ -166,7 +194,9 @@ function drawKeys() {
         el("td", { text: can }),
         el("td", { text: k.hasSecret ? "yes" : "no" }),
         // Another key claims one of this key's addresses: the admin must settle which is theirs.
-        el("td", { class: `trust-${k.trust}`, dataset: { trust: k.trust } }, TRUST_LABELS[k.trust] ?? k.trust, k.conflicts?.length
+        el("td", { class: `trust-${k.trust}`, dataset: { trust: k.trust } }, TRUST_LABELS[k.trust] ?? k.trust, k.origin
+          ? el("span", { class: "origin", title: `Looked up for ${k.origin.address}` }, ` · found by ${SOURCE_NAMES[k.origin.source] ?? k.origin.source} ${k.origin.foundAt.slice(0, 10)}`)
+          : null, k.conflicts?.length
           ? el("span", { class: "conflict", title: `Other keys claim this address: ${k.conflicts.join(", ")}` }, " · ", icon("warn"), " address conflict")
           : null),
         el("td", { class: "id", text: groupedFingerprint(k.id) }),
@@ -354,20 +384,71 @@ function renderCheck() {
   notice("Expiring soon", r.expiring);
   notice("Unusable keys", r.unusable);
   if (r.details?.length) box.append(el("ul", {}, ...r.details.map((d) => el("li", { text: d }))));
-  // Revocation: what is held, and what to fetch. The page fetches nothing itself (its CSP
-  // lets nothing leave it): import the CRL files, or let the Worker fetch them (CRL_FETCH).
+  // Revocation: what is held, and what to fetch. The page fetches nothing from other sites
+  // (its CSP): "Fetch now" asks the Worker at this origin (/v1/revocation); without a Worker
+  // token, import the files above.
   const crls = state.ring.crls();
   const due = state.ring.revocationRequests();
   box.append(el("h3", { text: "Revocation lists (S/MIME)" }));
+  const how = courier.token ? "" : " and import it above";
   box.append(
     el(
       "ul",
       { id: "revocation" },
       ...crls.map((c) => el("li", { text: `${c.issuer}: ${c.revoked} revoked, updated ${c.thisUpdate.slice(0, 10)}${c.nextUpdate ? `, next ${c.nextUpdate.slice(0, 10)}` : ""}${c.stale ? " (out of date)" : ""}` })),
-      ...due.map((q) => el("li", { class: "status-expired" }, icon("warn"), ` ${q.reason === "stale" ? "Out of date" : "Not checked"}: ${q.issuer}, fetch ${q.url} and import it above`)),
+      ...due.map((q) => el("li", { class: "status-expired" }, icon("warn"), ` ${q.reason === "stale" ? "Out of date" : "Not checked"}: ${q.issuer}, fetch ${q.url}${how}`)),
       ...(crls.length || due.length ? [] : [el("li", { text: "None held, none named by the certificates in the keyring." })]),
     ),
   );
+  if (due.length && courier.token) {
+    const fetchNow = el("button", { type: "button", id: "revocation-fetch", text: "Fetch now" });
+    fetchNow.addEventListener("click", () => fetchDue(fetchNow));
+    box.append(fetchNow);
+  }
+}
+
+/**
+ * "Fetch now": every revocation request that is due, fetched by the Worker and judged by the
+ * package (a CRL's or OCSP response's signature by a CA of the keyring). A request's `kind`
+ * says which: "ocsp" (an RFC 6960 GET URL) → importOcsp, otherwise (absent or "crl") → importCrl.
+ */
+async function fetchDue(button) {
+  button.disabled = true;
+  const msg = $("revocation-msg");
+  msg.textContent = "Fetching…";
+  /** @type {(import("mailseal").RevocationRequest & { kind?: string })[]} */
+  const due = state.ring.revocationRequests();
+  const seen = new Set();
+  const lines = [];
+  let changed = false;
+  for (const q of due) {
+    if (seen.has(q.url)) continue;
+    seen.add(q.url);
+    try {
+      const bytes = await fetchRevocation(q.url);
+      if (q.kind === "ocsp") {
+        // Typed loosely: the package's OCSP import is newer than this page's type check.
+        const r = /** @type {any} */ (state.ring).importOcsp(bytes);
+        lines.push(`${q.issuer}: OCSP answer from ${q.url} imported${r?.status ? `: ${r.status}` : ""}`);
+      } else {
+        const crl = state.ring.importCrl(bytes);
+        lines.push(`${q.url}: revocation list of ${crl.issuer}: ${crl.revoked} revoked certificate(s)${crl.stale ? " (past its next update)" : ""}`);
+      }
+      changed = true;
+    } catch (e) {
+      lines.push(`${q.url}: not imported: ${e instanceof CourierError ? e.message : describeError(e)}`);
+    }
+  }
+  if (changed) {
+    try {
+      await persist();
+    } catch (e) {
+      lines.push(`The keyring could not be saved: ${describeError(e)}`);
+    }
+    updateToggles();
+  }
+  renderAdmin();
+  msg.textContent = lines.join("\n") || "Nothing was due.";
 }
 
 function renderLog() {

@@ -1,17 +1,21 @@
 // The help-desk demo page. Everything security-relevant is the package's job (import, seal,
 // capabilities, protect, open, check); this file only moves bytes between the user, IndexedDB
 // and the package, and renders what the package reports. Nothing is sent over the network
-// except fetching the page's own files (demo keys and demo messages).
+// except fetching the page's own files (demo keys and demo messages) and, once the admin has
+// saved a Worker token, asking the Worker at this same origin to look up keys and fetch
+// revocation lists (courier.mjs).
 import init, { Keyring, version } from "mailseal";
 import { renderAdmin } from "./admin.mjs";
 import { loadArticles, renderAgent } from "./articles.mjs";
 import { applyGroupDefaults, fillComposerSelects, startReply } from "./composer.mjs";
+import { loadCourier, setCourierToken } from "./courier.mjs";
 import { DEFAULT_POLICY, importDemoKeys, loadPolicy, openedArticles, persist, state } from "./session.mjs";
 import { forgetSealed, loadSealed } from "./store.mjs";
 import { $, busy, describeError, showError } from "./ui.mjs";
 
 // The views: setup (first start), unlock, agent, admin. Modules: ui.mjs (DOM helpers),
 // session.mjs (keyring, policy, sealing), articles.mjs (reading), composer.mjs (writing),
+// lookup.mjs (finding keys for the composer), courier.mjs (the Worker's fetching routes),
 // admin.mjs (keys, policy, check, log), store.mjs (IndexedDB).
 
 function showView(name) {
@@ -31,6 +35,7 @@ async function unlocked(ring, pass) {
   state.ring = ring;
   state.pass = pass;
   loadPolicy(ring);
+  await loadCourier();
   fillComposerSelects();
   await loadArticles();
   showView("agent");
@@ -83,6 +88,7 @@ $("unlock-form").addEventListener("submit", async (ev) => {
 $("forget").addEventListener("click", async () => {
   if (!confirm("Delete the stored keyring? Its keys are lost unless you exported them.")) return;
   await forgetSealed();
+  await setCourierToken("");
   showView("setup");
 });
 

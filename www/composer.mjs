@@ -1,7 +1,9 @@
 // The composer: asks the package (ring.preview) what the toggles may do and what Send would do
-// under the policy, and sends with protect. It decides nothing about policy itself.
+// under the policy, and sends with protect. It decides nothing about policy itself. For a
+// recipient without a key it offers "Find key" (lookup.mjs).
 import { protect } from "mailseal";
 import { renderOutbox } from "./articles.mjs";
+import { renderLookups } from "./lookup.mjs";
 import { policy, state } from "./session.mjs";
 import { $, $q, describeError, el, showError, splitAddresses } from "./ui.mjs";
 
@@ -111,6 +113,7 @@ export function updateToggles() {
   }
   $("c-why").textContent = why.join(" · ");
   renderOutcome(preview);
+  renderLookups(addressesInput(), updateToggles);
 }
 
 function renderOutcome(/** @type {import("mailseal").Preview} */ preview) {

@@ -1,8 +1,11 @@
 // IndexedDB persistence for the sealed keyring: only the bytes `ring.seal(passphrase)` returns
 // are stored (Argon2 + AEAD inside the package); the page never stores keys in the clear.
+// Beside it, one setting the keyring has no place for: the token for the Worker's lookup and
+// revocation routes (courier.mjs), in the clear, as a browser keeps a login cookie.
 const DB = "mailseal-demo";
 const STORE = "vault";
 const KEY = "keyring";
+const COURIER = "courier-token";
 
 function db() {
   return new Promise((resolve, reject) => {
@@ -33,3 +36,8 @@ export const loadSealed = () => run("readonly", (s) => s.get(KEY));
 /** Replaces the stored sealed keyring (one transaction: the old copy stays until it commits). */
 export const saveSealed = (bytes) => run("readwrite", (s) => s.put(bytes, KEY));
 export const forgetSealed = () => run("readwrite", (s) => s.delete(KEY));
+
+/** The Worker token the admin entered (courier.mjs), or undefined. */
+export const loadCourierToken = () => run("readonly", (s) => s.get(COURIER));
+export const saveCourierToken = (token) => run("readwrite", (s) => s.put(token, COURIER));
+export const forgetCourierToken = () => run("readwrite", (s) => s.delete(COURIER));
