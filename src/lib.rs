@@ -81,22 +81,23 @@ pub use error::{Error, ErrorCode, Result};
 pub use keys::autocrypt::AutocryptOffer;
 pub use keys::lookup::{KeyOrigin, Keyserver, LookupRequest, LookupSource, RefreshRequest};
 pub use keys::{
-    AuditEvent, CrlInfo, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring, RevocationRequest,
-    RevocationRequestReason, Role, Trust,
+    AuditEvent, CrlInfo, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring, OcspInfo, OcspStatus,
+    RevocationImported, RevocationKind, RevocationRequest, RevocationRequestReason, Role, Trust,
 };
 pub use open::{
     open, sender_address, OpenOptions, Opened, OpenedAttachment, OpenedHeaders, SerializedBytes,
 };
 #[cfg(feature = "openpgp")]
 pub use openpgp::PgpEngine;
-pub use policy::{Algorithms, Fallback, GroupDefaults, Policy};
+pub use policy::{Algorithms, Fallback, GroupDefaults, Policy, UncheckedRevocation};
 pub use preview::{preview, Blocked, Outcome, PlannedCopy, Preview, Toggle};
 pub use protect::{
     below_group_defaults, plan, protect, recipients_without_key, Delivery, Message, MethodChoice,
     PlannedDelivery, ProtectOptions, Protected,
 };
 pub use report::{
-    EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState, Signer,
+    EncryptionReport, EncryptionState, Method, RevocationCheck, Scope, SignatureReport,
+    SignatureState, Signer,
 };
 pub use rng::{os_rng, Rng};
 #[cfg(feature = "smime")]

@@ -24,8 +24,10 @@ use crate::mime::{
     self, read_protected, readable, Detected, HeaderView, Layer, Limits, MimeTree, NestedKind,
     PgpForm, SmimeKind,
 };
+use crate::policy::UncheckedRevocation;
 use crate::report::{
-    EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState,
+    EncryptionReport, EncryptionState, Method, RevocationCheck, Scope, SignatureReport,
+    SignatureState,
 };
 use crate::standards;
 use crate::time::Time;
@@ -39,6 +41,19 @@ const MAX_LAYERS: usize = 3;
 pub struct OpenOptions {
     /// The time certificates and keys are judged at.
     pub now: Time,
+    /// What a signature whose revocation could not be checked gets; `None` follows the
+    /// keyring's stored policy (default: pass).
+    pub unchecked_revocation: Option<UncheckedRevocation>,
+}
+
+impl OpenOptions {
+    /// Judged at `now`, the rest as the keyring's policy says.
+    pub fn at(now: Time) -> Self {
+        OpenOptions {
+            now,
+            unchecked_revocation: None,
+        }
+    }
 }
 
 /// The header fields shown for an opened message (protected ones when the message carried
@@ -144,6 +159,12 @@ pub struct Opened {
     /// Remarks for the agent (nested encrypted parts, unencrypted text around an inline
     /// message, ...).
     pub warnings: Vec<String>,
+    /// What to fetch to check the revocation of the S/MIME signer's certificate (and those
+    /// above it) when `signature.revocation` is `unchecked`: hand each answer to
+    /// `Keyring::import_revocation` with its request, then open the message again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub revocation_requests: Vec<crate::keys::RevocationRequest>,
 }
 
 /// Opens `raw` (a whole RFC 5322 message) with the keys of `ring` and the given engines,
@@ -459,6 +480,15 @@ async fn open_message(
         signature.detail = Some("Only a part of this message is signed by its sender.".to_string());
     }
 
+    unchecked_revocation(
+        &mut signature,
+        &mut warnings,
+        opts.unchecked_revocation
+            .or_else(|| ring.policy().map(|p| p.unchecked_revocation))
+            .unwrap_or_default(),
+    );
+    let revocation_requests = std::mem::take(&mut signature.revocation_requests);
+
     let mut headers = opened_headers(&outer_view, false);
     let mut opened = Opened {
         encryption,
@@ -471,6 +501,7 @@ async fn open_message(
         autocrypt,
         quote_for_reply: String::new(),
         warnings,
+        revocation_requests,
     };
     // The loop leaves `parsed` as the parse of the final `content`.
     if let Some(tree) = parsed.filter(|_| content.is_some()) {
@@ -686,6 +717,47 @@ impl BesideInline {
     }
 }
 
+/// The policy for a valid S/MIME signature whose certificate's revocation could not be
+/// checked (soft-fail by default, like the browsers).
+fn unchecked_revocation(
+    signature: &mut SignatureReport,
+    warnings: &mut Vec<String>,
+    policy: UncheckedRevocation,
+) {
+    if signature.revocation != Some(RevocationCheck::Unchecked)
+        || signature.state != SignatureState::Valid
+    {
+        return;
+    }
+    let why = if signature.revocation_requests.is_empty() {
+        "the OCSP responder does not know the signer's certificate"
+    } else {
+        "nothing current from its CA's CRL or OCSP responder is held"
+    };
+    match policy {
+        UncheckedRevocation::Pass => {}
+        UncheckedRevocation::Warn => {
+            let sentence =
+                format!("The revocation of the signer's certificate could not be checked: {why}.");
+            signature.detail = Some(format!(
+                "{} {sentence}",
+                signature
+                    .detail
+                    .as_deref()
+                    .unwrap_or("The signature is valid.")
+            ));
+            warnings.push(sentence);
+        }
+        UncheckedRevocation::Block => {
+            signature.state = SignatureState::Untrusted;
+            signature.detail = Some(format!(
+                "The signature is not trusted: the revocation of the signer's certificate could \
+                 not be checked ({why}), and the policy requires it."
+            ));
+        }
+    }
+}
+
 /// An inline armored block that cannot be read: the text it sits in is shown as received, and
 /// never as signed (RFC 9580 §7: a cleartext signature that cannot be checked is no signature).
 fn unreadable_block(signature: &mut SignatureReport, warnings: &mut Vec<String>, what: &str) {
@@ -836,9 +908,7 @@ mod tests {
 
     fn open_plain(raw: &str) -> (Opened, Keyring) {
         let mut ring = Keyring::new();
-        let opts = OpenOptions {
-            now: Time::from_unix(1_796_083_200),
-        };
+        let opts = OpenOptions::at(Time::from_unix(1_796_083_200));
         let o = open(&mut ring, &[], raw.as_bytes(), &opts).unwrap();
         (o, ring)
     }
@@ -903,9 +973,7 @@ mod tests {
     #[test]
     fn empty_input_is_bad_input_and_logged() {
         let mut ring = Keyring::new();
-        let opts = OpenOptions {
-            now: Time::from_unix(0),
-        };
+        let opts = OpenOptions::at(Time::from_unix(0));
         let err = open(&mut ring, &[], b"  \r\n", &opts).unwrap_err();
         assert_eq!(err.code(), ErrorCode::BadInput);
         assert_eq!(ring.recent_log().last().unwrap().outcome, "error");

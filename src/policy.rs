@@ -78,6 +78,22 @@ pub enum Fallback {
     ProblemReport,
 }
 
+/// What `open` does with a signature whose certificate's revocation could not be checked (the
+/// certificate names a CRL or OCSP responder, nothing current from it is held).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UncheckedRevocation {
+    /// Soft-fail, as browsers do: the verdict stands; the report says `revocation:
+    /// "unchecked"` and names what to fetch.
+    #[default]
+    Pass,
+    /// The verdict stands, with a warning sentence in its detail and in `warnings`.
+    Warn,
+    /// Not `valid`: `untrusted`, saying that revocation could not be checked.
+    Block,
+}
+
 /// Sign / encrypt defaults of one help-desk group, for the composer's initial button state.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -113,6 +129,9 @@ pub struct Policy {
     /// Write an `Autocrypt` header (Autocrypt Level 1) with the sender's OpenPGP key on
     /// outgoing mail when the sender has one, so that the recipients' clients learn it.
     pub autocrypt: bool,
+    /// A signature whose certificate's revocation could not be checked: pass (default), warn
+    /// or block.
+    pub unchecked_revocation: UncheckedRevocation,
     /// Algorithm choices, flattened into the policy object.
     #[serde(flatten)]
     pub algorithms: Algorithms,
@@ -125,6 +144,7 @@ impl Default for Policy {
             fallback: Fallback::default(),
             groups: BTreeMap::new(),
             autocrypt: false,
+            unchecked_revocation: UncheckedRevocation::default(),
             algorithms: Algorithms::default(),
         }
     }

@@ -86,6 +86,22 @@ impl SignatureState {
     }
 }
 
+/// Whether the revocation of an S/MIME signer's certificate (and those above it) was checked.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationCheck {
+    /// A current OCSP answer or CRL says not revoked.
+    Good,
+    /// The certificates name a CRL or OCSP responder, but nothing current from it is held
+    /// (or the responder does not know the certificate): `Opened::revocation_requests` says
+    /// what to fetch. The policy's `uncheckedRevocation` decides what this does to the
+    /// verdict.
+    Unchecked,
+    /// The certificates name no CRL or OCSP responder: nothing to check.
+    NoSource,
+}
+
 /// Whether a valid signature covers everything shown, or only part of it.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -190,6 +206,12 @@ pub struct SignatureReport {
     /// A sentence for the agent, in the style of help desks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// S/MIME signatures on a trusted path: whether revocation was checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<RevocationCheck>,
+    /// What to fetch to check revocation (surfaced as `Opened::revocation_requests`).
+    #[serde(skip)]
+    pub(crate) revocation_requests: Vec<crate::keys::RevocationRequest>,
 }
 
 impl SignatureReport {
@@ -204,6 +226,8 @@ impl SignatureReport {
             digest: None,
             signed_at: None,
             detail: None,
+            revocation: None,
+            revocation_requests: Vec::new(),
         }
     }
 
@@ -263,11 +287,26 @@ impl SignatureReport {
         } else {
             Vec::new()
         };
+        let checks: Vec<RevocationCheck> = reports.iter().filter_map(|r| r.revocation).collect();
+        let mut requests: Vec<crate::keys::RevocationRequest> = Vec::new();
+        for r in &reports {
+            for q in &r.revocation_requests {
+                if !requests.iter().any(|have| have.url == q.url) {
+                    requests.push(q.clone());
+                }
+            }
+        }
         let mut worst = reports
             .into_iter()
             .max_by_key(|r| r.state.severity())
             .unwrap_or_else(SignatureReport::none);
         worst.signers = signers;
+        worst.revocation_requests = requests;
+        worst.revocation = checks.iter().copied().max_by_key(|c| match c {
+            RevocationCheck::Good => 0,
+            RevocationCheck::NoSource => 1,
+            RevocationCheck::Unchecked => 2,
+        });
         worst
     }
 }

@@ -49,7 +49,7 @@ fn open_as(files: &[&str], mime: &[u8]) -> Opened {
         &mut ring,
         &mailseal::engine::all(),
         mime,
-        &OpenOptions { now: NOW },
+        &OpenOptions::at(NOW),
     )
     .expect("open")
 }

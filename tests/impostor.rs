@@ -70,7 +70,7 @@ fn pgp_capabilities_to_alice(ring: &Keyring) -> MethodCapabilities {
 }
 
 fn open_with(ring: &mut Keyring, raw: &[u8]) -> Opened {
-    open(ring, &engines(), raw, &OpenOptions { now: NOW }).expect("open")
+    open(ring, &engines(), raw, &OpenOptions::at(NOW)).expect("open")
 }
 
 fn draft(from: &str, to: &str) -> Draft {

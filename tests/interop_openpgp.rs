@@ -830,7 +830,7 @@ fn protected_mail_decrypts_in_gpg_and_opens_in_mailseal() {
     // and mailseal opens it for bob and for carol
     for who in ["bob", "carol"] {
         let mut reader = ring(&[&format!("{who}.sec"), "alice.pub"]);
-        let o = open(&mut reader, &[&PGP], mime, &OpenOptions { now: NOW }).unwrap();
+        let o = open(&mut reader, &[&PGP], mime, &OpenOptions::at(NOW)).unwrap();
         assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{who}");
         assert_eq!(o.signature.state, SignatureState::Valid, "{who}");
         assert_eq!(o.headers.subject.as_deref(), Some("Ticket #4711"));
@@ -1024,7 +1024,7 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
         .into_bytes()
     };
     let mut ring = ring(&["bob.sec", "alice.pub"]);
-    let opts = mailseal::OpenOptions { now: NOW };
+    let opts = mailseal::OpenOptions::at(NOW);
     let engines: [&dyn Engine; 1] = [&PGP];
 
     let o = mailseal::open(&mut ring, &engines, &mail(""), &opts).unwrap();
@@ -1108,7 +1108,7 @@ fn inline_pgp_in_html_legacy_charsets_and_unreadable_blocks() {
     };
     let (alice, bob) = (fpr("alice"), fpr("bob"));
     let mut ring = ring(&["bob.sec", "alice.pub"]);
-    let opts = mailseal::OpenOptions { now: NOW };
+    let opts = mailseal::OpenOptions::at(NOW);
     let engines: [&dyn Engine; 1] = [&PGP];
     let mut open = |content_type: &str, body: &str| {
         let mail = format!(

@@ -636,7 +636,7 @@ fn rsa_pss_with_openssls_longest_salt_is_valid() {
             &mut ring,
             &mailseal::engine::all(),
             &mail,
-            &OpenOptions { now: NOW },
+            &OpenOptions::at(NOW),
         )
         .unwrap();
         let sig = opened.signature;
@@ -825,7 +825,7 @@ fn a_certs_only_message_opens_as_an_unsigned_message_with_the_bundle() {
             &mut ring,
             &mailseal::engine::all(),
             &message(entity.as_bytes()),
-            &OpenOptions { now: NOW },
+            &OpenOptions::at(NOW),
         )
         .unwrap_or_else(|e| panic!("{content_type}: {e}"));
         assert_eq!(opened.encryption.state, EncryptionState::None);
@@ -1161,7 +1161,7 @@ fn the_senders_certificate_is_learned_from_valid_mail_only() {
             ring,
             &mailseal::engine::all(),
             &message(entity),
-            &OpenOptions { now: NOW },
+            &OpenOptions::at(NOW),
         )
         .unwrap()
     };

@@ -40,7 +40,7 @@ fn open_raw(name: &str, raw: &[u8]) -> Opened {
         &mut ring,
         &mailseal::engine::all(),
         raw,
-        &OpenOptions { now: NOW },
+        &OpenOptions::at(NOW),
     )
     .unwrap_or_else(|e| panic!("{name}: {e}"))
 }

@@ -79,7 +79,7 @@ fn inline(from: &str, body: &[u8]) -> Vec<u8> {
 }
 
 fn open_with(ring: &mut Keyring, raw: &[u8]) -> Opened {
-    open(ring, &[&PgpEngine], raw, &OpenOptions { now: NOW }).unwrap()
+    open(ring, &[&PgpEngine], raw, &OpenOptions::at(NOW)).unwrap()
 }
 
 #[test]

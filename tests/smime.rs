@@ -832,13 +832,7 @@ fn with_headers(from: &str, entity: &[u8]) -> Vec<u8> {
 
 fn open_with(ring: &mut Keyring, raw: &[u8]) -> mailseal::open::Opened {
     let engines: [&dyn Engine; 1] = [&E];
-    mailseal::open::open(
-        ring,
-        &engines,
-        raw,
-        &mailseal::open::OpenOptions { now: NOW },
-    )
-    .expect("open")
+    mailseal::open::open(ring, &engines, raw, &mailseal::open::OpenOptions::at(NOW)).expect("open")
 }
 
 /// (fixture, From, key holders, encryption, signature, authenticated)

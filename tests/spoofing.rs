@@ -140,7 +140,7 @@ fn protect_as(std: &Std, make: Make, message: Message<'_>) -> Vec<u8> {
 /// Bob opens `raw` with his keyring.
 fn open_as_bob(std: &Std, raw: &[u8]) -> Opened {
     let mut ring = ring(std.bob_ring);
-    open(&mut ring, &engines(), raw, &OpenOptions { now: NOW }).expect("open")
+    open(&mut ring, &engines(), raw, &OpenOptions::at(NOW)).expect("open")
 }
 
 // ---- MIME splicing (text only: no cryptography is touched) ---------------------------------
@@ -1005,7 +1005,7 @@ fn cbc_without_inner_signature_is_not_authenticated() {
         ]
         .concat();
         let mut ring = ring(&alice);
-        let o = open(&mut ring, &engines(), &raw, &OpenOptions { now: NOW }).unwrap();
+        let o = open(&mut ring, &engines(), &raw, &OpenOptions::at(NOW)).unwrap();
         assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{file}");
         assert_eq!(o.encryption.authenticated, Some(authenticated), "{file}");
     }

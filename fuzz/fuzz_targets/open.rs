@@ -14,6 +14,6 @@ thread_local! {
 fuzz_target!(|data: &[u8]| {
     let engines: [&dyn Engine; 2] = [&SmimeEngine, &PgpEngine];
     RING.with_borrow_mut(|ring| {
-        let _ = open(ring, &engines, data, &OpenOptions { now: NOW });
+        let _ = open(ring, &engines, data, &OpenOptions::at(NOW));
     });
 });

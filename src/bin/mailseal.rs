@@ -405,7 +405,7 @@ mod cli {
     fn open_command(sources: &KeySources, now: Time, args: &OpenArgs) -> Result<ExitCode, Failure> {
         let raw = read_input(args.message.as_deref())?;
         let mut ring = load_ring(sources, now)?;
-        let opened = open(&mut ring, &engine::all(), &raw, &OpenOptions { now })?;
+        let opened = open(&mut ring, &engine::all(), &raw, &OpenOptions::at(now))?;
         let mut report = to_json(&opened)?;
         // serde_bytes data is a JSON array of numbers: show base64, or save the files.
         let slots = report

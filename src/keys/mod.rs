@@ -22,6 +22,7 @@ mod legacy_pem;
 pub(crate) mod lookup;
 #[cfg(feature = "openpgp")]
 pub(crate) mod openpgp;
+mod revocation;
 mod roles;
 #[cfg(feature = "smime")]
 pub(crate) mod smime;
@@ -29,6 +30,10 @@ mod vault;
 
 pub use audit::AuditEvent;
 pub use conflict::KeyConflict;
+pub use revocation::{
+    CrlInfo, OcspInfo, OcspStatus, RevocationImported, RevocationKind, RevocationRequest,
+    RevocationRequestReason,
+};
 pub use roles::Role;
 
 use std::sync::OnceLock;
@@ -173,59 +178,6 @@ pub enum Trust {
     /// key nobody verified. Signatures by it are not `valid`.
     #[default]
     Unverified,
-}
-
-#[cfg(feature = "smime")]
-fn crl_info(crl: &crate::smime::revocation::HeldCrl, now: Time) -> CrlInfo {
-    CrlInfo {
-        issuer: crl.issuer.to_string(),
-        this_update: crl.this_update.to_rfc3339(),
-        next_update: crl.next_update.map(Time::to_rfc3339),
-        revoked: crl.len(),
-        stale: crl.is_stale(now),
-    }
-}
-
-/// A certificate revocation list the keyring holds ([`Keyring::import_crl`]).
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrlInfo {
-    /// The issuing CA (RFC 4514).
-    pub issuer: String,
-    /// thisUpdate, RFC 3339.
-    pub this_update: String,
-    /// nextUpdate, RFC 3339, when the CRL names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_update: Option<String>,
-    /// How many certificates it revokes.
-    pub revoked: usize,
-    /// Past its nextUpdate: a newer one should be fetched (its revocations still count).
-    pub stale: bool,
-}
-
-/// Why the host should fetch a CRL ([`Keyring::revocation_requests`]).
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RevocationRequestReason {
-    /// No CRL of this issuer is held.
-    Missing,
-    /// The CRL held is past its nextUpdate.
-    Stale,
-}
-
-/// A CRL for the host to fetch (mailseal does no I/O) and give to [`Keyring::import_crl`].
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RevocationRequest {
-    /// The http(s) URL of a CRL distribution point of a certificate in the keyring.
-    pub url: String,
-    /// The CA whose CRL it is (RFC 4514).
-    pub issuer: String,
-    /// Missing or stale.
-    pub reason: RevocationRequestReason,
 }
 
 /// Options for [`Keyring::import`].
@@ -426,6 +378,10 @@ pub struct Keyring {
     /// The same in a build without S/MIME: sealed again as they came, never read.
     #[cfg(not(feature = "smime"))]
     kept_crls: Vec<Vec<u8>>,
+    /// OCSP answers the host fetched, each checked against the certificate's issuer on
+    /// import; held in memory only (they expire within hours or days).
+    #[cfg(feature = "smime")]
+    ocsp: Vec<crate::smime::ocsp::HeldStatus>,
     /// The desk's policy as the admin set it (sealed with the keyring): what `protect`,
     /// `preview` and `check` follow when the caller passes none.
     policy: Option<Policy>,
@@ -811,7 +767,7 @@ impl Keyring {
             for leaf in leaves {
                 let names = leaf.emails().contains(&wanted);
                 let chained =
-                    crate::smime::chain::validate(leaf.certificate(), &intermediates, self, now)
+                    crate::smime::chain::validate(leaf.certificate(), &intermediates, self, now).0
                         == crate::smime::chain::ChainVerdict::Trusted;
                 if !names || !chained || leaf.status(now) != KeyStatus::Valid {
                     continue;
@@ -1068,124 +1024,6 @@ impl Keyring {
         Ok((wanted, found))
     }
 
-    // ---- revocation (S/MIME CRLs) ------------------------------------------------------------
-
-    /// Imports a certificate revocation list (PEM `X509 CRL` or DER) the host fetched: kept
-    /// when its signature verifies with a CA certificate of the keyring that may sign CRLs,
-    /// replacing an older CRL of the same CA. From then on a certificate it lists is revoked:
-    /// signatures by it are `revoked`, nothing is encrypted to it, the list says so.
-    ///
-    /// Errors: `unsupported_format` (not a CRL, or a delta / partial / indirect CRL),
-    /// `certificate_missing` (its CA is not in the keyring), `bad_input` (the signature does
-    /// not verify), `standard_not_enabled` in a build without S/MIME. Logged as `import_crl`.
-    pub fn import_crl(&mut self, data: &[u8], now: Time) -> Result<CrlInfo> {
-        let result = self.add_crl(data, now);
-        let mut event = AuditEvent::key_management(now, "import_crl", &[]);
-        event.method = Some(Method::Smime.as_str().to_string());
-        if let Err(e) = &result {
-            event.outcome = "error".to_string();
-            event.code = Some(e.code().as_str().to_string());
-        }
-        self.record(event);
-        result
-    }
-
-    #[cfg(feature = "smime")]
-    fn add_crl(&mut self, data: &[u8], now: Time) -> Result<CrlInfo> {
-        use crate::smime::revocation;
-        let held = revocation::read_and_check(
-            data,
-            self.smime_entries()
-                .filter(|e| e.is_ca() || e.trusted())
-                .map(|e| e.certificate()),
-        )?;
-        let at = self
-            .crls
-            .iter()
-            .position(|c| c.issuer == held.issuer && c.same_key_as(&held));
-        let at = match at {
-            // An older copy (a replay, or a cache behind) never replaces a newer one.
-            Some(i) if self.crls[i].this_update > held.this_update => i,
-            Some(i) => {
-                self.crls[i] = held;
-                i
-            }
-            None => {
-                self.crls.push(held);
-                self.crls.len() - 1
-            }
-        };
-        Ok(crl_info(&self.crls[at], now))
-    }
-
-    #[cfg(not(feature = "smime"))]
-    fn add_crl(&mut self, _data: &[u8], _now: Time) -> Result<CrlInfo> {
-        Err(crate::standards::not_enabled_error(
-            Method::Smime,
-            "Revocation lists are for S/MIME certificates:",
-        ))
-    }
-
-    /// The CRLs the keyring holds.
-    pub fn crls(&self, now: Time) -> Vec<CrlInfo> {
-        #[cfg(feature = "smime")]
-        return self.crls.iter().map(|c| crl_info(c, now)).collect();
-        #[cfg(not(feature = "smime"))]
-        {
-            let _ = now;
-            Vec::new()
-        }
-    }
-
-    /// The CRLs the host should fetch now: for each CA that issued a certificate of the
-    /// keyring (trust anchors themselves excepted), its certificates' http(s) distribution
-    /// points when no CRL of it is held or the one held is past its nextUpdate. One request
-    /// per URL.
-    pub fn revocation_requests(&self, now: Time) -> Vec<RevocationRequest> {
-        #[cfg(not(feature = "smime"))]
-        {
-            let _ = now;
-            Vec::new()
-        }
-        #[cfg(feature = "smime")]
-        {
-            use crate::smime::revocation;
-            let mut out: Vec<RevocationRequest> = Vec::new();
-            for e in self.smime_entries().filter(|e| !e.trusted()) {
-                let cert = e.certificate();
-                let held = self
-                    .crls
-                    .iter()
-                    .filter(|c| c.issuer == cert.tbs_certificate.issuer)
-                    .max_by_key(|c| c.this_update);
-                let reason = match held {
-                    None => RevocationRequestReason::Missing,
-                    Some(c) if c.is_stale(now) => RevocationRequestReason::Stale,
-                    Some(_) => continue,
-                };
-                for url in revocation::distribution_points(cert) {
-                    if !out.iter().any(|r| r.url == url) {
-                        out.push(RevocationRequest {
-                            url,
-                            issuer: cert.tbs_certificate.issuer.to_string(),
-                            reason,
-                        });
-                    }
-                }
-            }
-            out
-        }
-    }
-
-    /// The revocation of an S/MIME certificate by a CRL the keyring holds, if any.
-    #[cfg(feature = "smime")]
-    pub(crate) fn revocation_of(
-        &self,
-        cert: &x509_cert::Certificate,
-    ) -> Option<&crate::smime::revocation::Revocation> {
-        crate::smime::revocation::revoked_by_name(&self.crls, cert)
-    }
-
     /// The binary public key of the OpenPGP key `id` (for an Autocrypt header).
     pub(crate) fn pgp_public_bytes(&self, id: &str) -> Option<Vec<u8>> {
         #[cfg(feature = "openpgp")]
@@ -1198,30 +1036,6 @@ impl Keyring {
             let _ = id;
             None
         }
-    }
-
-    /// The CRLs held, for path validation.
-    #[cfg(feature = "smime")]
-    pub(crate) fn held_crls(&self) -> &[crate::smime::revocation::HeldCrl] {
-        &self.crls
-    }
-
-    /// The CRLs as sealed (DER).
-    pub(crate) fn crl_ders(&self) -> Vec<&[u8]> {
-        #[cfg(feature = "smime")]
-        return self.crls.iter().map(|c| c.der.as_slice()).collect();
-        #[cfg(not(feature = "smime"))]
-        return self.kept_crls.iter().map(Vec::as_slice).collect();
-    }
-
-    /// A CRL from a sealed keyring (checked when it was imported).
-    pub(crate) fn restore_crl(&mut self, der: Vec<u8>) -> Result<()> {
-        #[cfg(feature = "smime")]
-        self.crls
-            .push(crate::smime::revocation::HeldCrl::from_der(&der)?);
-        #[cfg(not(feature = "smime"))]
-        self.kept_crls.push(der);
-        Ok(())
     }
 
     // ---- the desk's policy ------------------------------------------------------------------
@@ -1346,7 +1160,7 @@ impl Keyring {
             Entry::Smime(e) if e.trusted() => Trust::Anchor,
             #[cfg(feature = "smime")]
             Entry::Smime(e) => {
-                match crate::smime::chain::validate(e.certificate(), &[], self, now) {
+                match crate::smime::chain::validate(e.certificate(), &[], self, now).0 {
                     crate::smime::chain::ChainVerdict::Trusted => Trust::Chained,
                     _ => Trust::Unverified,
                 }

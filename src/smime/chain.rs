@@ -10,14 +10,17 @@
 //! Every certificate on the path has no critical extension mailseal does not process, and
 //! each CA's name constraints hold for the certificates below it (`constraints`).
 //!
-//! Revocation: a link whose certificate is on its issuer's CRL held by the keyring makes the
-//! path `Revoked` (`revocation`). mailseal fetches nothing: without a CRL, nothing is known.
+//! Revocation: a link whose certificate is on its issuer's CRL held by the keyring, or that an
+//! OCSP answer held by the keyring says is revoked, makes the path `Revoked` (`revocation`,
+//! `ocsp`). mailseal fetches nothing: whether the path's revocation was checked at all is
+//! judged afterwards over the path found (`revocation::coverage`).
 
 use der::Encode;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 use x509_cert::Certificate;
 
 use super::constraints::{critical_extensions_known, names_within};
+use super::ocsp::{self, HeldStatus, Status};
 use super::revocation::{self, HeldCrl};
 use super::signature;
 use crate::keys::Keyring;
@@ -79,7 +82,8 @@ fn may_issue(issuer: &Certificate, below: usize, anchor: bool) -> bool {
     }
 }
 
-fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
+/// Whether `issuer`'s key signed `cert`.
+pub(crate) fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
     let Ok(tbs) = cert.tbs_certificate.to_der() else {
         return false;
     };
@@ -96,13 +100,14 @@ fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
     .is_ok()
 }
 
-/// Validates the path from `leaf` (whose own validity the caller judges) at `now`.
-pub(crate) fn validate(
-    leaf: &Certificate,
-    message_certs: &[Certificate],
-    ring: &Keyring,
+/// Validates the path from `leaf` (whose own validity the caller judges) at `now`: the
+/// verdict, and for `Trusted` the path found (leaf first, anchor last).
+pub(crate) fn validate<'a>(
+    leaf: &'a Certificate,
+    message_certs: &'a [Certificate],
+    ring: &'a Keyring,
     now: Time,
-) -> ChainVerdict {
+) -> (ChainVerdict, Vec<&'a Certificate>) {
     let anchors: Vec<&Certificate> = ring
         .smime_entries()
         .filter(|e| e.trusted())
@@ -111,32 +116,40 @@ pub(crate) fn validate(
     let mut pool: Vec<&Certificate> = message_certs.iter().collect();
     pool.extend(ring.smime_entries().map(|e| e.certificate()));
     if !critical_extensions_known(leaf) {
-        return ChainVerdict::Constrained;
+        return (ChainVerdict::Constrained, Vec::new());
     }
     if anchors.contains(&leaf) {
-        return ChainVerdict::Trusted;
+        return (ChainVerdict::Trusted, vec![leaf]);
     }
     let mut budget = MAX_SIGNATURE_CHECKS;
     let search = Search {
         anchors: &anchors,
         pool: &pool,
         crls: ring.held_crls(),
+        statuses: ring.held_statuses(),
         now,
     };
-    search.walk(&mut vec![leaf], &mut budget)
+    let mut path = vec![leaf];
+    let verdict = search.walk(&mut path, &mut budget);
+    if verdict != ChainVerdict::Trusted {
+        path.clear();
+    }
+    (verdict, path)
 }
 
 /// What a path search looks at: anchors, candidate issuers, the CRLs held, the time.
-struct Search<'a> {
-    anchors: &'a [&'a Certificate],
-    pool: &'a [&'a Certificate],
+struct Search<'s, 'a> {
+    anchors: &'s [&'a Certificate],
+    pool: &'s [&'a Certificate],
     crls: &'a [HeldCrl],
+    statuses: &'a [HeldStatus],
     now: Time,
 }
 
-impl<'a> Search<'a> {
+impl<'a> Search<'_, 'a> {
     /// Extends `path` (leaf first; its last certificate is the one whose issuer is sought) up
-    /// to a trust anchor: the best verdict of the candidate issuers.
+    /// to a trust anchor: the best verdict of the candidate issuers. On `Trusted`, `path`
+    /// holds the whole path, anchor last.
     fn walk(&self, path: &mut Vec<&'a Certificate>, budget: &mut usize) -> ChainVerdict {
         let (Some(&cert), below) = (path.last(), path.len() - 1) else {
             return ChainVerdict::Untrusted;
@@ -167,14 +180,24 @@ impl<'a> Search<'a> {
             }
             let verdict = if !critical_extensions_known(issuer) || !names_within(issuer, path) {
                 ChainVerdict::Constrained
-            } else if revocation::revoked(self.crls, cert, issuer).is_some() {
+            } else if revocation::revoked(self.crls, cert, issuer).is_some()
+                || ocsp::status_of(self.statuses, cert, issuer)
+                    .is_some_and(|h| matches!(h.status, Status::Revoked(_)))
+            {
                 ChainVerdict::Revoked
             } else if is_anchor || self.anchors.contains(&issuer) {
+                if valid_at(issuer, self.now) {
+                    path.push(issuer);
+                    return ChainVerdict::Trusted;
+                }
                 ChainVerdict::Trusted
             } else {
                 path.push(issuer);
                 let above = self.walk(path, budget);
-                path.pop();
+                if above == ChainVerdict::Trusted && valid_at(issuer, self.now) {
+                    return ChainVerdict::Trusted;
+                }
+                path.truncate(below + 1);
                 above
             };
             let fresh = valid_at(issuer, self.now);

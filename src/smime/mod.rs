@@ -21,6 +21,7 @@ pub(crate) mod chain;
 mod constraints;
 mod decrypt;
 mod encrypt;
+pub(crate) mod ocsp;
 pub(crate) mod revocation;
 mod rsa_kt;
 mod sign;

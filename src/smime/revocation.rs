@@ -306,7 +306,7 @@ fn authority_key_id(cert: &Certificate) -> Option<Vec<u8>> {
     }
 }
 
-fn reason_name(reason: CrlReason) -> &'static str {
+pub(crate) fn reason_name(reason: CrlReason) -> &'static str {
     match reason {
         CrlReason::Unspecified => "unspecified",
         CrlReason::KeyCompromise => "key compromise",

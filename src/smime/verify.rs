@@ -487,24 +487,30 @@ fn verify_signer(
         ));
     }
     match chain::validate(&cert, certs, ring, now) {
-        ChainVerdict::Trusted => finish(SignatureReport::new(
-            Method::Smime,
-            SignatureState::Valid,
-            "The signature is valid.",
-        )),
-        ChainVerdict::Expired => finish(SignatureReport::new(
+        (ChainVerdict::Trusted, path) => {
+            let coverage = ring.revocation_coverage(&path, now);
+            let mut report = SignatureReport::new(
+                Method::Smime,
+                SignatureState::Valid,
+                "The signature is valid.",
+            );
+            report.revocation = Some(coverage.check);
+            report.revocation_requests = coverage.requests;
+            finish(report)
+        }
+        (ChainVerdict::Expired, _) => finish(SignatureReport::new(
             Method::Smime,
             SignatureState::Expired,
             "A certificate in the signer's certification path has expired.",
         )),
-        ChainVerdict::Constrained => finish(SignatureReport::new(
+        (ChainVerdict::Constrained, _) => finish(SignatureReport::new(
             Method::Smime,
             SignatureState::Untrusted,
             "The certificate of the signer, or one above it, breaks the rules of its \
              certification path (a name outside its CA's constraints, or a critical extension \
              mailseal does not process): it is not trusted.",
         )),
-        ChainVerdict::Revoked => {
+        (ChainVerdict::Revoked, _) => {
             let detail = match ring.revocation_of(&cert) {
                 Some(r) => format!(
                     "The certificate of the signer was revoked by its certification authority \
@@ -522,7 +528,7 @@ fn verify_signer(
                 detail,
             ))
         }
-        ChainVerdict::Untrusted => finish(SignatureReport::new(
+        (ChainVerdict::Untrusted, _) => finish(SignatureReport::new(
             Method::Smime,
             SignatureState::Untrusted,
             "The certificate of the signer is not issued by a trusted certification authority.",

@@ -161,6 +161,54 @@ impl JsKeyring {
         convert::to_js_value(&info)
     }
 
+    /// `importOcsp(bytes, { now? })` → `OcspInfo[]`: an OCSP response (DER) the host fetched
+    /// for a request of `revocationRequests()`, kept when the certificate's issuer in the
+    /// keyring (or a responder it delegated) signed it and it is current. Held in memory.
+    #[wasm_bindgen(js_name = importOcsp, unchecked_return_type = "OcspInfo[]")]
+    pub fn import_ocsp(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] data: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let data = convert::bytes(&data, "The OCSP response")?;
+        let now = convert::now(&convert::options(opts)?)?;
+        let info = self.inner_mut().import_ocsp(&data, now).map_err(to_js)?;
+        convert::to_js_value(&info)
+    }
+
+    /// `importRevocation(request, answer, { now? })` → `RevocationImported`: the answer to a
+    /// request of `revocationRequests()` or `opened.revocationRequests` (a CRL or an OCSP
+    /// response, as `request.kind` says), checked against the issuer certificate the request
+    /// carries when the keyring lacks it.
+    #[wasm_bindgen(js_name = importRevocation, unchecked_return_type = "RevocationImported")]
+    pub fn import_revocation(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "RevocationRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] answer: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let request: crate::keys::RevocationRequest = serde_wasm_bindgen::from_value(request)
+            .map_err(|e| {
+                to_js(crate::error::Error::new(
+                    crate::error::ErrorCode::BadInput,
+                    format!("The request is not one of revocationRequests: {e}"),
+                ))
+            })?;
+        let answer = convert::bytes(&answer, "The answer")?;
+        let now = convert::now(&convert::options(opts)?)?;
+        let imported = self
+            .inner_mut()
+            .import_revocation(&request, &answer, now)
+            .map_err(to_js)?;
+        convert::to_js_value(&imported)
+    }
+
+    /// `ocspStatuses()` → `OcspInfo[]`: the OCSP answers held (in memory, not sealed).
+    #[wasm_bindgen(js_name = ocspStatuses, unchecked_return_type = "OcspInfo[]")]
+    pub fn ocsp_statuses(&self) -> Result<JsValue, JsValue> {
+        convert::to_js_value(&self.inner.ocsp_statuses())
+    }
+
     /// `lookupRequests(address, { keyservers? })` → `LookupRequest[]`: the URLs to fetch for a
     /// recipient without a key, best first (WKD advanced, WKD direct, the keyservers given).
     #[wasm_bindgen(js_name = lookupRequests, unchecked_return_type = "LookupRequest[]")]
@@ -323,8 +371,9 @@ impl JsKeyring {
         convert::to_js_value(&self.inner.crls(now))
     }
 
-    /// `revocationRequests({ now? })` → `RevocationRequest[]`: the CRLs to fetch (missing or
-    /// past their nextUpdate) for the certificates in the keyring; give each to `importCrl`.
+    /// `revocationRequests({ now? })` → `RevocationRequest[]`: what to fetch for the
+    /// certificates in the keyring (OCSP answers, or CRLs missing or past their nextUpdate);
+    /// GET each `url` and give the answer to `importRevocation(request, answer)`.
     #[wasm_bindgen(js_name = revocationRequests, unchecked_return_type = "RevocationRequest[]")]
     pub fn revocation_requests(
         &self,

@@ -105,26 +105,42 @@ pub fn sender_address(
     crate::open::sender_address(&raw).map_err(to_js)
 }
 
-/// `open(ring, raw, { now? })` → a Promise of the security report and the readable message.
+/// `open(ring, raw, { now?, uncheckedRevocation? })` → a Promise of the security report and
+/// the readable message. `uncheckedRevocation` ("pass" | "warn" | "block") overrides the
+/// keyring's stored policy for a signature whose revocation could not be checked.
 #[wasm_bindgen(unchecked_return_type = "Promise<Opened>")]
 pub fn open(
     ring: &JsKeyring,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] raw: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "TimeOptions")] opts: Option<Object>,
+    #[wasm_bindgen(
+        unchecked_optional_param_type = "TimeOptions & { uncheckedRevocation?: UncheckedRevocation }"
+    )]
+    opts: Option<Object>,
 ) -> Promise {
     let (snapshot, finished) = ring.snapshot();
     let input = (|| {
         let raw = convert::bytes(&raw, "The message")?;
-        let now = convert::now(&convert::options(opts)?)?;
-        Ok::<_, JsValue>((raw, now))
+        let opts = convert::options(opts)?;
+        let mut options = OpenOptions::at(convert::now(&opts)?);
+        let unchecked = convert::field(&opts, "uncheckedRevocation");
+        if !unchecked.is_undefined() {
+            options.unchecked_revocation =
+                Some(serde_wasm_bindgen::from_value(unchecked).map_err(|_| {
+                    to_js(crate::error::Error::new(
+                        crate::error::ErrorCode::BadInput,
+                        "uncheckedRevocation must be \"pass\", \"warn\" or \"block\".",
+                    ))
+                })?);
+        }
+        Ok::<_, JsValue>((raw, options))
     })();
-    let (raw, now) = match input {
+    let (raw, options) = match input {
         Ok(input) => input,
         Err(e) => return Promise::reject(&e),
     };
     future_to_promise(async move {
         let engines = engine::all();
-        let (result, event) = open_async(&snapshot, &engines, &raw, &OpenOptions { now }).await;
+        let (result, event) = open_async(&snapshot, &engines, &raw, &options).await;
         finished.borrow_mut().push(event);
         convert::to_js_value(&result.map_err(to_js)?)
     })
