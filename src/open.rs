@@ -265,7 +265,7 @@ async fn open_message(
     while let Some(current) = content {
         let tree = match parsed.take() {
             Some(tree) => tree,
-            None => MimeTree::parse(current, &limits)?,
+            None => MimeTree::parse_content(current, &limits)?,
         };
         let Detected { layer, nested } = mime::detect(&tree);
         parsed = Some(tree);

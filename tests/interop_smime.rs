@@ -584,6 +584,76 @@ fn mailseal_opens_openssl_option_variants() {
     }
 }
 
+/// `openssl cms` / `openssl smime` on a plain text file protect the bare text: the signed or
+/// encrypted content has no header section (no Content-Type line), and in a detached
+/// signature the first part starts with the text itself. Each opens with the text shown and
+/// the right verdict, as openssl and mail clients show it; 8-bit text without a charset reads
+/// as UTF-8 when valid.
+#[test]
+fn plain_text_files_signed_or_encrypted_by_openssl_open_as_text() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let text = dir.path().join("note.txt");
+    let body = "Hello from the desk.\nSecond line, caf\u{e9}.\n";
+    std::fs::write(&text, body).unwrap();
+    let out = dir.path().join("out.eml");
+    let alice = (data("alice.crt"), data("alice.key"));
+    let headers = [
+        "-from",
+        "alice@example.com",
+        "-to",
+        "bob@example.com",
+        "-subject",
+        "plain",
+    ];
+    let cases: [(&str, &[&str]); 5] = [
+        ("cms", &["-sign"]),
+        ("cms", &["-sign", "-nodetach"]),
+        ("smime", &["-sign"]),
+        ("cms", &["-encrypt", "-aes256"]),
+        ("smime", &["-encrypt", "-aes256"]),
+    ];
+    for (tool, opts) in cases {
+        let mut args = vec![tool];
+        args.extend_from_slice(opts);
+        args.extend(["-in", path_str(&text), "-out", path_str(&out)]);
+        args.extend_from_slice(&headers);
+        if opts[0] == "-sign" {
+            args.extend(["-signer", path_str(&alice.0), "-inkey", path_str(&alice.1)]);
+        } else {
+            args.push(path_str(&alice.0));
+        }
+        let (ok, log) = openssl(&args);
+        assert!(ok, "{tool} {opts:?}: {log}");
+        let mut reader = ring(&["alice"]);
+        let opened = open(
+            &mut reader,
+            &[&E],
+            &std::fs::read(&out).unwrap(),
+            &OpenOptions::at(NOW),
+        )
+        .unwrap_or_else(|e| panic!("{tool} {opts:?}: {e}"));
+        let shown = opened
+            .text
+            .clone()
+            .unwrap_or_default()
+            .replace("\r\n", "\n");
+        assert_eq!(shown, body, "{tool} {opts:?}");
+        if opts[0] == "-sign" {
+            assert_eq!(
+                opened.signature.state,
+                SignatureState::Valid,
+                "{tool} {opts:?}: {:?}",
+                opened.signature.detail
+            );
+        } else {
+            assert_eq!(opened.encryption.state, EncryptionState::Decrypted);
+        }
+    }
+}
+
 /// A P-521 certificate made by openssl at test time (under a throwaway CA: the committed
 /// fixtures have no P-521 key): openssl's signatures and envelopes open in mailseal, and
 /// mailseal's in openssl. The certificates are dated around NOW, the clock they are judged at.

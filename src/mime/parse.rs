@@ -231,6 +231,22 @@ impl core::fmt::Debug for MimeTree<'_> {
 }
 
 impl<'a> MimeTree<'a> {
+    /// Parses content that came out of a signature or an envelope: a MIME entity as
+    /// [`MimeTree::parse`] reads it, except that content without a header section is its own
+    /// `text/plain` body. `openssl cms -sign` / `-encrypt` of a plain text file protect the
+    /// bare text (no Content-Type line), and openssl and mail clients show it as text.
+    pub fn parse_content(raw: &'a [u8], limits: &Limits) -> Result<Self> {
+        if starts_with_header_field(raw) || raw.starts_with(b"\r\n") || raw.starts_with(b"\n") {
+            return MimeTree::parse(raw, limits);
+        }
+        Ok(MimeTree {
+            raw,
+            message: Rc::default(),
+            sources: vec![0],
+            parts: vec![headerless_text(raw)],
+        })
+    }
+
     /// Parses `raw` (a whole message, or an entity: headers, empty line, body) within
     /// `limits`. Fails with `malformed_message` when there are no headers at all, with
     /// `too_large` beyond the limits.
@@ -449,6 +465,48 @@ fn maybe_bare(raw: &[u8]) -> bool {
     raw[start..].starts_with(b"-----BEGIN ") || raw.first().is_some_and(|&b| b == 0x30 || b >= 0x80)
 }
 
+/// Whether `raw` starts with a header field (`name:` with a name of printable ASCII other
+/// than the colon, RFC 5322 §3.6.8), or a UNIX mbox "From " line.
+fn starts_with_header_field(raw: &[u8]) -> bool {
+    if raw.starts_with(b"From ") {
+        return true;
+    }
+    let name_len = raw
+        .iter()
+        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
+        .count();
+    name_len > 0 && raw.get(name_len) == Some(&b':')
+}
+
+/// Protected content without a header section: one `text/plain` part, its charset undeclared
+/// (UTF-8 when it is valid UTF-8, windows-1252 otherwise, as for any undeclared 8-bit text).
+fn headerless_text(raw: &[u8]) -> Part {
+    let content_type = ContentType {
+        mime: "text/plain".to_string(),
+        params: Vec::new(),
+    };
+    let text = undeclared_8bit(&content_type, raw)
+        .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned());
+    Part {
+        id: 0,
+        parent: None,
+        children: Vec::new(),
+        depth: 0,
+        content_type,
+        disposition: None,
+        filename: None,
+        transfer_encoding: TransferEncoding::Binary,
+        headers: Vec::new(),
+        range: 0..raw.len(),
+        body_range: 0..raw.len(),
+        body: raw.to_vec(),
+        text: Some(text),
+        exact: true,
+        ambiguous: false,
+        damaged: false,
+    }
+}
+
 /// Tool output that is not a MIME message but is read as one: an armored OpenPGP block
 /// (`gpg --armor`, `--clearsign`) as a `text/plain` body, a binary OpenPGP message as a
 /// `.pgp` file, a DER or PEM CMS object (`openssl smime -outform DER|PEM`) as
@@ -589,6 +647,28 @@ fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<(Vec<Pa
             // The root spans the whole input.
             _ => part.range.start == 0 && part.range.end == raw.len(),
         };
+        if let (false, Some(b), Some(bytes)) =
+            (part.exact, &parent_boundary, raw.get(part.range.clone()))
+        {
+            // A body part without a header section (`openssl cms -sign` of a plain text
+            // file): mail-parser takes its first line for a header and runs the "empty line"
+            // into the next delimiter's line end. Its text, exactly framed, is its body.
+            if !starts_with_header_field(bytes) && !bytes.starts_with(b"\n") {
+                let trimmed = bytes
+                    .strip_suffix(b"\r\n")
+                    .or_else(|| bytes.strip_suffix(b"\n"))
+                    .map(|t| part.range.start..part.range.start + t.len());
+                if let Some(range) = trimmed.filter(|r| framed(raw, r, b)) {
+                    let mut text = headerless_text(&raw[range.clone()]);
+                    text.id = part.id;
+                    text.parent = part.parent;
+                    text.depth = part.depth;
+                    text.body_range = range.clone();
+                    text.range = range;
+                    part = text;
+                }
+            }
+        }
         let sub_ids: Vec<usize> = match &mp.body {
             mail_parser::PartType::Multipart(ids) => ids.iter().map(|&i| i as usize).collect(),
             _ => Vec::new(),
@@ -931,6 +1011,33 @@ epilogue\r\n";
             assert_eq!(sig.body, [0, 1, 2]);
             assert_eq!(sig.transfer_encoding, TransferEncoding::Base64);
         }
+    }
+
+    #[test]
+    fn content_without_a_header_section_is_its_own_text() {
+        for (raw, header) in [
+            (&b"Content-Type: text/plain\r\n\r\nx"[..], true),
+            (b"X-Any_Name.1: v", true),
+            (b"From alice@example.org Sat Dec  5 10:00:00 2026\n", true),
+            (b"Hello from the desk.\r\n", false),
+            (b"Note : spaced\n", false),
+            (b": no name\n", false),
+        ] {
+            assert_eq!(starts_with_header_field(raw), header, "{raw:?}");
+        }
+        let tree = MimeTree::parse_content(b"Hello, caf\xc3\xa9.\r\n", &Limits::default()).unwrap();
+        assert_eq!(tree.root().content_type.mime, "text/plain");
+        assert_eq!(tree.root().text.as_deref(), Some("Hello, caf\u{e9}.\r\n"));
+        let tree = MimeTree::parse_content(b"Hello, caf\xe9.\n", &Limits::default()).unwrap();
+        assert_eq!(tree.root().text.as_deref(), Some("Hello, caf\u{e9}.\n"));
+        // A detached signature over such text: the first part is exactly the text.
+        let raw = b"Content-Type: multipart/signed; boundary=BB\n\n--BB\nHi there.\r\n\n--BB\n\
+                    Content-Type: application/pkcs7-signature\n\nAAAA\n--BB--\n";
+        let tree = MimeTree::parse(raw, &Limits::default()).unwrap();
+        let first = tree.part(tree.root().children[0]).unwrap();
+        assert!(first.exact);
+        assert_eq!(tree.part_bytes(first.id), &b"Hi there.\r\n"[..]);
+        assert_eq!(first.text.as_deref(), Some("Hi there.\r\n"));
     }
 
     #[test]
