@@ -159,9 +159,10 @@ pub struct Opened {
     /// Remarks for the agent (nested encrypted parts, unencrypted text around an inline
     /// message, ...).
     pub warnings: Vec<String>,
-    /// What to fetch to check the revocation of the S/MIME signer's certificate (and those
-    /// above it) when `signature.revocation` is `unchecked`: hand each answer to
-    /// `Keyring::import_revocation` with its request, then open the message again.
+    /// What to fetch to judge the S/MIME signer's certificate: its (and its CAs') OCSP
+    /// answers or CRLs when `signature.revocation` is `unchecked`, or a CA certificate missing
+    /// from its path (AIA caIssuers) when it is `untrusted` for that reason. Hand each answer
+    /// to `Keyring::import_revocation` with its request, then open the message again.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub revocation_requests: Vec<crate::keys::RevocationRequest>,

@@ -414,3 +414,159 @@ fn base64_decode(s: &str) -> Vec<u8> {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.decode(s).unwrap()
 }
+
+/// A signer whose certificate comes from an intermediate CA the message leaves out (openssl
+/// sends only the signer's certificate unless told otherwise) and the keyring lacks: open
+/// names the certificate's AIA caIssuers location; the host's answer (DER, or a certs-only
+/// bundle) completes the path, never as a trust anchor, and only with the CA that really
+/// signed the certificate.
+#[test]
+fn a_missing_intermediate_is_fetched_from_where_the_certificate_says() {
+    if !have("openssl") {
+        return;
+    }
+    let pki = Pki::new();
+    let ca = &pki.ca;
+    let int_key = ca.new_key("int", "rsa2048");
+    ca.issue(
+        "int",
+        &int_key,
+        "/CN=Throwaway Intermediate",
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n\
+         subjectKeyIdentifier=hash",
+    );
+    let url = "http://ca.example.org/intermediate.der";
+    let issue_under = |name: &str, issuer: &str| {
+        let key = ca.new_key(name, "rsa2048");
+        let csr = pki.path(&format!("{name}.csr"));
+        openssl(&[
+            "req",
+            "-new",
+            "-key",
+            &key,
+            "-subj",
+            &format!("/CN={name}"),
+            "-out",
+            &csr,
+        ]);
+        let ext = pki.path(&format!("{name}.ext"));
+        std::fs::write(
+            &ext,
+            format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n\
+                 extendedKeyUsage=emailProtection\nsubjectAltName=email:{name}@example.org\n\
+                 authorityInfoAccess=caIssuers;URI:{url}\n"
+            ),
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &pki.path(&format!("{issuer}.crt")),
+            "-CAkey",
+            &pki.path(&format!("{issuer}.key")),
+            "-set_serial",
+            "77",
+            "-days",
+            "365",
+            "-extfile",
+            &ext,
+            "-out",
+            &pki.path(&format!("{name}.crt")),
+        ]);
+    };
+    issue_under("frank", "int");
+    let frank = pki.signed_by("frank");
+    let mut ring = pki.ring();
+
+    let first = open_with(&mut ring, &frank, None);
+    assert_eq!(
+        first.signature.state,
+        SignatureState::Untrusted,
+        "{first:?}"
+    );
+    let [request] = first.revocation_requests.as_slice() else {
+        panic!("one issuer request: {:?}", first.revocation_requests);
+    };
+    assert_eq!(request.kind, RevocationKind::Issuer);
+    assert_eq!(request.url, url);
+    assert!(
+        request.issuer.contains("Throwaway Intermediate"),
+        "{request:?}"
+    );
+
+    // Wrong answers: the root (not the issuer), a CA of the same name with another key,
+    // something that is not a certificate. Nothing is kept.
+    let der = |name: &str| {
+        let out = pki.path(&format!("{name}.der"));
+        openssl(&[
+            "x509",
+            "-in",
+            &pki.path(&format!("{name}.crt")),
+            "-outform",
+            "DER",
+            "-out",
+            &out,
+        ]);
+        std::fs::read(out).unwrap()
+    };
+    let code = |ring: &mut Keyring, answer: &[u8]| {
+        ring.import_revocation(request, answer, clock())
+            .map(|_| ())
+            .unwrap_err()
+            .code()
+    };
+    assert_eq!(code(&mut ring, &der("ca")), ErrorCode::CertificateMissing);
+    let other = Pki::new();
+    let impostor_key = other.ca.new_key("int", "rsa2048");
+    other.ca.issue(
+        "int",
+        &impostor_key,
+        "/CN=Throwaway Intermediate",
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign",
+    );
+    let impostor = std::fs::read(other.path("int.crt")).unwrap();
+    assert_eq!(code(&mut ring, &impostor), ErrorCode::CertificateMissing);
+    assert_ne!(
+        code(&mut ring, b"<html>not found</html>"),
+        ErrorCode::Internal
+    );
+    let before = ring.list(clock()).len();
+    assert_eq!(
+        open_with(&mut ring, &frank, None).signature.state,
+        SignatureState::Untrusted
+    );
+
+    // The real intermediate, as a certs-only bundle (what many CAs publish as .p7c).
+    let bundle = pki.path("int.p7c");
+    openssl(&[
+        "crl2pkcs7",
+        "-nocrl",
+        "-certfile",
+        &pki.path("int.crt"),
+        "-outform",
+        "DER",
+        "-out",
+        &bundle,
+    ]);
+    let imported = ring
+        .import_revocation(request, &std::fs::read(bundle).unwrap(), clock())
+        .expect("the intermediate");
+    assert_eq!(imported.certificates.len(), 1);
+    assert_eq!(ring.list(clock()).len(), before + 1);
+    let listed = ring
+        .get(&imported.certificates[0], clock())
+        .expect("listed");
+    assert!(!listed.trusted, "a fetched CA is never an anchor");
+    let valid = open_with(&mut ring, &frank, None);
+    assert_eq!(valid.signature.state, SignatureState::Valid, "{valid:?}");
+    assert_eq!(valid.signature.revocation, Some(RevocationCheck::NoSource));
+    assert!(valid.revocation_requests.is_empty());
+    assert!(ring
+        .recent_log()
+        .iter()
+        .any(|e| e.action == "import_issuer" && e.outcome == "ok"));
+}

@@ -128,6 +128,10 @@ pub enum RevocationKind {
     Crl,
     /// An OCSP answer about one certificate.
     Ocsp,
+    /// A missing CA certificate from the AIA caIssuers location of the certificate below it
+    /// (DER, PEM or a certs-only bundle): kept, never as a trust anchor, when it is a CA that
+    /// signed that certificate.
+    Issuer,
 }
 
 /// Something for the host to fetch (mailseal does no I/O) and give back to
@@ -156,6 +160,11 @@ pub struct RevocationRequest {
     #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array", optional))]
     pub body: Option<Vec<u8>>,
+    /// Issuer requests: the certificate whose issuer is missing (DER); the answer must hold a
+    /// CA certificate that signed it.
+    #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array", optional))]
+    pub certificate: Option<Vec<u8>>,
     /// The issuer's certificate (DER) when the keyring does not hold it (a message brought
     /// it): given back with the answer, it lets mailseal check the answer's signature.
     #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
@@ -177,6 +186,10 @@ pub struct RevocationImported {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub ocsp: Vec<OcspInfo>,
+    /// The ids of the CA certificates kept, for an issuer answer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub certificates: Vec<String>,
 }
 
 /// Whether a certification path's revocation was checked ([`Keyring::revocation_coverage`]).
@@ -241,6 +254,7 @@ impl Keyring {
                     kind: RevocationKind::Crl,
                     crl: Some(result?),
                     ocsp: Vec::new(),
+                    certificates: Vec::new(),
                 })
             }
             RevocationKind::Ocsp => {
@@ -250,6 +264,17 @@ impl Keyring {
                     kind: RevocationKind::Ocsp,
                     crl: None,
                     ocsp: result?,
+                    certificates: Vec::new(),
+                })
+            }
+            RevocationKind::Issuer => {
+                let result = self.add_issuer(request.certificate.as_deref(), answer, now);
+                self.log_revocation("import_issuer", &result, now);
+                Ok(RevocationImported {
+                    kind: RevocationKind::Issuer,
+                    crl: None,
+                    ocsp: Vec::new(),
+                    certificates: result?,
                 })
             }
         }
@@ -318,6 +343,60 @@ impl Keyring {
     #[cfg(not(feature = "smime"))]
     fn add_crl(&mut self, _data: &[u8], _extra: Option<&[u8]>, _now: Time) -> Result<CrlInfo> {
         Err(not_smime("Revocation lists are for S/MIME certificates:"))
+    }
+
+    /// Keeps the CA certificates of `answer` that issued `child` (never as trust anchors).
+    #[cfg(feature = "smime")]
+    fn add_issuer(
+        &mut self,
+        child: Option<&[u8]>,
+        answer: &[u8],
+        now: Time,
+    ) -> Result<Vec<String>> {
+        use crate::error::ErrorCode;
+        use der::Decode;
+        let child = child
+            .and_then(|der| Certificate::from_der(der).ok())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::BadInput,
+                    "The request does not carry the certificate whose issuer was asked for.",
+                )
+            })?;
+        let found = super::import::parse_any(answer, &super::ImportOptions::default(), self)?;
+        let mut kept = Vec::new();
+        for entry in found {
+            #[allow(irrefutable_let_patterns)] // an S/MIME-only build has no other kind
+            let super::Entry::Smime(ca) = entry
+            else {
+                continue;
+            };
+            let cert = ca.certificate();
+            if ca.is_ca()
+                && cert.tbs_certificate.subject == child.tbs_certificate.issuer
+                && crate::smime::chain::signed_by(&child, cert)
+            {
+                kept.push(self.merge(super::Entry::Smime(ca)));
+            }
+        }
+        if kept.is_empty() {
+            return Err(Error::new(
+                ErrorCode::CertificateMissing,
+                "The answer holds no CA certificate that issued the certificate asked about.",
+            ));
+        }
+        let _ = now;
+        Ok(kept)
+    }
+
+    #[cfg(not(feature = "smime"))]
+    fn add_issuer(
+        &mut self,
+        _child: Option<&[u8]>,
+        _answer: &[u8],
+        _now: Time,
+    ) -> Result<Vec<String>> {
+        Err(not_smime("Issuer certificates are for S/MIME:"))
     }
 
     #[cfg(feature = "smime")]
@@ -429,6 +508,7 @@ impl Keyring {
                         subject: Some(cert.tbs_certificate.subject.to_string()),
                         responder: Some(responder),
                         body: Some(body.clone()),
+                        certificate: None,
                         issuer_certificate: issuer_der(),
                     })
                     .collect();
@@ -454,6 +534,7 @@ impl Keyring {
                 subject: None,
                 responder: None,
                 body: None,
+                certificate: None,
                 issuer_certificate: issuer_der(),
             })
             .collect()
@@ -506,6 +587,30 @@ impl Keyring {
             RevocationCheck::NoSource
         };
         Coverage { check, requests }
+    }
+
+    /// What to fetch to complete a path that stops at `cert` (its issuer is nowhere at hand):
+    /// its AIA caIssuers locations.
+    #[cfg(feature = "smime")]
+    pub(crate) fn issuer_requests(&self, cert: &Certificate) -> Vec<RevocationRequest> {
+        use der::Encode;
+        let Ok(der) = cert.to_der() else {
+            return Vec::new();
+        };
+        ocsp::ca_issuer_urls(cert)
+            .into_iter()
+            .map(|url| RevocationRequest {
+                kind: RevocationKind::Issuer,
+                url,
+                issuer: cert.tbs_certificate.issuer.to_string(),
+                reason: RevocationRequestReason::Missing,
+                subject: Some(cert.tbs_certificate.subject.to_string()),
+                responder: None,
+                body: None,
+                certificate: Some(der.clone()),
+                issuer_certificate: None,
+            })
+            .collect()
     }
 
     /// The revocation of an S/MIME certificate by a CRL or an OCSP answer the keyring holds.

@@ -137,6 +137,43 @@ pub(crate) fn validate<'a>(
     (verdict, path)
 }
 
+/// The certificate on the way up from `leaf` whose issuer is nowhere at hand (not in the
+/// message, not in the keyring): where fetching its AIA caIssuers could complete the path.
+/// `None` when the way up reaches a trust anchor, loops or goes too deep.
+pub(crate) fn missing_issuer<'a>(
+    leaf: &'a Certificate,
+    message_certs: &'a [Certificate],
+    ring: &'a Keyring,
+) -> Option<&'a Certificate> {
+    let known: Vec<(&Certificate, bool)> = ring
+        .smime_entries()
+        .map(|e| (e.certificate(), e.trusted()))
+        .chain(message_certs.iter().map(|c| (c, false)))
+        .collect();
+    let mut current = leaf;
+    let mut seen = vec![leaf];
+    for _ in 0..MAX_DEPTH {
+        if known.iter().any(|&(c, anchor)| anchor && c == current) {
+            return None;
+        }
+        let issuer = known.iter().find(|&&(c, _)| {
+            c.tbs_certificate.subject == current.tbs_certificate.issuer
+                && c != current
+                && signed_by(current, c)
+        });
+        match issuer {
+            None => return Some(current),
+            Some(&(_, true)) => return None,
+            Some(&(next, false)) if seen.contains(&next) => return None,
+            Some(&(next, false)) => {
+                seen.push(next);
+                current = next;
+            }
+        }
+    }
+    None
+}
+
 /// What a path search looks at: anchors, candidate issuers, the CRLs held, the time.
 struct Search<'s, 'a> {
     anchors: &'s [&'a Certificate],

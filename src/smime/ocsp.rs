@@ -13,7 +13,7 @@
 //! key, so an answer checked against a certificate that a message brought along can only ever
 //! speak for certificates of that very key.
 
-use const_oid::db::rfc5280::{ID_AD_OCSP, ID_KP_OCSP_SIGNING};
+use const_oid::db::rfc5280::{ID_AD_CA_ISSUERS, ID_AD_OCSP, ID_KP_OCSP_SIGNING};
 use const_oid::db::rfc5912::{ID_SHA_1, ID_SHA_256};
 use const_oid::db::rfc6960::ID_PKIX_OCSP_BASIC;
 use der::asn1::{AnyRef, Null, OctetString};
@@ -134,6 +134,12 @@ fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
 /// The http(s) OCSP responders `cert`'s authority information access names.
 pub(crate) fn responder_urls(cert: &Certificate) -> Vec<String> {
     access_urls(cert, ID_AD_OCSP)
+}
+
+/// The http(s) locations of `cert`'s issuer certificate (AIA caIssuers, RFC 5280 §4.2.2.1):
+/// a DER certificate or a certs-only CMS bundle.
+pub(crate) fn ca_issuer_urls(cert: &Certificate) -> Vec<String> {
+    access_urls(cert, ID_AD_CA_ISSUERS)
 }
 
 fn access_urls(cert: &Certificate, method: const_oid::ObjectIdentifier) -> Vec<String> {

@@ -528,10 +528,18 @@ fn verify_signer(
                 detail,
             ))
         }
-        (ChainVerdict::Untrusted, _) => finish(SignatureReport::new(
-            Method::Smime,
-            SignatureState::Untrusted,
-            "The certificate of the signer is not issued by a trusted certification authority.",
-        )),
+        (ChainVerdict::Untrusted, _) => {
+            let mut report = SignatureReport::new(
+                Method::Smime,
+                SignatureState::Untrusted,
+                "The certificate of the signer is not issued by a trusted certification authority.",
+            );
+            // A CA certificate missing on the way up can be fetched from where the one below
+            // it says (AIA caIssuers); the path is judged again once the host gave it.
+            if let Some(stuck) = chain::missing_issuer(&cert, certs, ring) {
+                report.revocation_requests = ring.issuer_requests(stuck);
+            }
+            finish(report)
+        }
     }
 }
