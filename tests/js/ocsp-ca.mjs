@@ -24,8 +24,8 @@ export function freePort() {
 
 /**
  * @param {{ ocspUrl?: string, crlUrl?: string,
- *           people: { name: string, email: string, ocsp?: boolean, crl?: boolean, revoked?: boolean }[] }} opts
- *   `ocsp`: the certificate names `ocspUrl` (AIA); `crl`: it names `crlUrl` (CDP).
+ *           people: { name: string, email: string, ocsp?: boolean, ocspUrl?: string, crl?: boolean, revoked?: boolean }[] }} opts
+ *   `ocsp`: the certificate names its `ocspUrl` or the common one (AIA); `crl`: it names `crlUrl` (CDP).
  * @returns the PKI: `file(name)` paths in its directory, `read(name)` bytes, `ca` (PEM),
  *   `cert(name)` / `key(name)` (PEM), `crlDer`, `signed(name, ...)`, `cleanup()`.
  */
@@ -35,7 +35,7 @@ export function makeOcspPki({ ocspUrl, crlUrl, people }) {
   const leaf = (p) =>
     `[leaf_${p.name}]\nbasicConstraints = CA:FALSE\nkeyUsage = digitalSignature, keyEncipherment\n` +
     `extendedKeyUsage = emailProtection\nsubjectAltName = email:${p.email}\n` +
-    (p.ocsp ? `authorityInfoAccess = OCSP;URI:${ocspUrl}\n` : "") +
+    (p.ocsp ? `authorityInfoAccess = OCSP;URI:${p.ocspUrl ?? ocspUrl}\n` : "") +
     (p.crl ? `crlDistributionPoints = URI:${crlUrl}\n` : "");
   writeFileSync(join(dir, "index.txt"), "");
   writeFileSync(join(dir, "serial"), "2000\n");

@@ -8,7 +8,8 @@
 //                        decrypt, what expires, which keys face Marvin.
 //   GET  /v1/keys/:addr  the public certificates / keys for an address.
 //   GET  /v1/lookup, /v1/revocation
-//                        the page's courier: a key for an address (WKD, KEYSERVERS), a CRL;
+//                        the page's courier: a key for an address (WKD, KEYSERVERS), a CRL or
+//                        an OCSP answer;
 //                        with API_TOKEN or COURIER_TOKEN (the page's token, these two only).
 //
 // Plaintext lives only in this request's memory; nothing here logs content (only codes and
@@ -64,6 +65,11 @@ function config(env) {
     throw new HttpError(500, "config", "KEYSERVERS is not valid JSON.");
   }
   const max = Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY);
+  const unchecked = String(env.UNCHECKED_REVOCATION ?? "").trim().toLowerCase();
+  if (unchecked && !["pass", "warn", "block"].includes(unchecked)) {
+    throw new HttpError(500, "config", 'UNCHECKED_REVOCATION must be "pass", "warn" or "block".');
+  }
+  const on = (v) => String(v ?? "").toLowerCase() === "on";
   return {
     addresses: list(env.SERVICE_ADDRESSES),
     // Who ?relay=1 may send to: addresses and "@domain" entries, or "*" for anyone.
@@ -78,6 +84,15 @@ function config(env) {
       timeoutMs: Number(env.LOOKUP_TIMEOUT_MS ?? 3000),
       retryMs: Number(env.LOOKUP_RETRY_MINUTES ?? 60) * 60_000,
       maxRecipients: Number(env.LOOKUP_MAX_RECIPIENTS ?? 10),
+    },
+    revocation: {
+      // REVOCATION_FETCH; CRL_FETCH is its older name (CRLs only then) and turns it on too.
+      on: on(env.REVOCATION_FETCH) || on(env.CRL_FETCH),
+      timeoutMs: Number(env.REVOCATION_TIMEOUT_MS ?? env.CRL_TIMEOUT_MS ?? 3000),
+      retryMs: Number(env.REVOCATION_RETRY_MINUTES ?? env.CRL_RETRY_MINUTES ?? 10) * 60_000,
+      // What open does with a signature whose revocation could not be checked; unset: the
+      // POLICY's uncheckedRevocation, else the keyring's stored policy (default "pass").
+      unchecked: unchecked || policy?.uncheckedRevocation || undefined,
     },
   };
 }
@@ -126,7 +141,7 @@ async function keyring(env) {
   const digest = base64.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", both)));
   if (cached?.digest === digest) {
     if (cached.failed) throw new HttpError(500, "config", cached.failed);
-    await checkRevocation(cached.ring, env);
+    await checkRevocation(cached.ring, config(env));
     return cached.ring;
   }
   const t0 = Date.now();
@@ -145,41 +160,75 @@ async function keyring(env) {
   cached?.ring?.free?.();
   cached = { digest, ring, unsealMs: Date.now() - t0 };
   console.log(JSON.stringify({ event: "keyring_unsealed", ms: cached.unsealMs }));
-  await checkRevocation(ring, env);
+  await checkRevocation(ring, config(env));
   return ring;
 }
 
-// ---- revocation: the CRLs the keyring asks for ---------------------------------------------
+// ---- revocation: CRLs and OCSP ------------------------------------------------------------
 
-// The package does no I/O: it names the CRLs its certificates' distribution points offer
-// (revocationRequests: none held for that CA, or one past its nextUpdate) and judges what is
-// fetched (importCrl keeps only a CRL its CA in the keyring signed). With CRL_FETCH = "on" the
-// worker fetches them before serving a request, with a timeout (CRL_TIMEOUT_MS, 3000), and
-// after a failure tries that URL again only after CRL_RETRY_MINUTES (10). A CRL that cannot be
-// fetched leaves its certificates as they were (soft-fail, as browsers do); one fetched stays
-// in this isolate's keyring until its nextUpdate. Certificates on it are never encrypted to
-// and their signatures report `revoked`.
-const crlFailures = new Map(); // url -> Date.now() of the last failed attempt
+// The package does no I/O: it names what to fetch and judges what was fetched. Two places ask:
+// the keyring for its own certificates (revocationRequests: CRLs missing or past their
+// nextUpdate, OCSP answers missing or no longer current), and `open` for the signer of a
+// message (opened.revocationRequests, when signature.revocation is "unchecked": OCSP first
+// when the certificate names a responder, else its CRL). With REVOCATION_FETCH = "on" (or its
+// older name CRL_FETCH) the worker fetches both: the keyring's before serving a request, the
+// signer's before reporting on the message, which is then opened once more. Each fetch is an
+// RFC 6960 GET (OCSP) or a plain GET (CRL) through fetchable / fetchCapped (public host names,
+// no redirects, size caps, REVOCATION_TIMEOUT_MS); importRevocation keeps only an answer its CA
+// (or the CA's delegated responder) signed. A URL that failed is tried again only after
+// REVOCATION_RETRY_MINUTES (10). What cannot be checked follows UNCHECKED_REVOCATION: "pass"
+// (default: valid, revocation=unchecked), "warn" (valid with a warning) or "block" (untrusted).
+// CRLs and OCSP answers stay in this isolate's keyring (never written back to KV) until their
+// nextUpdate / currentUntil.
+const revocationFailures = new Map(); // url -> Date.now() of the last failed attempt
+const MAX_OCSP = 64 * 1024;
 
-async function checkRevocation(ring, env) {
-  if (String(env.CRL_FETCH ?? "").toLowerCase() !== "on") return;
-  const retryMs = Number(env.CRL_RETRY_MINUTES ?? 10) * 60_000;
-  const timeout = Number(env.CRL_TIMEOUT_MS ?? 3000);
-  const due = ring.revocationRequests().filter((r) => !(Date.now() - (crlFailures.get(r.url) ?? -Infinity) < retryMs));
+/** Fetches `requests` (of revocationRequests / opened.revocationRequests); how many were imported. */
+async function fetchRevocations(ring, requests, cfg) {
+  const { timeoutMs, retryMs } = cfg.revocation;
+  const due = requests.filter((r) => !(Date.now() - (revocationFailures.get(r.url) ?? -Infinity) < retryMs));
+  const seen = new Set();
+  let imported = 0;
   await Promise.all(
     due.map(async (r) => {
+      if (seen.has(r.url)) return;
+      seen.add(r.url);
+      const kind = r.kind === "ocsp" ? "ocsp" : "crl";
       try {
-        const res = await fetch(r.url, { signal: AbortSignal.timeout(timeout) });
-        if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { code: `http_${res.status}` });
-        const info = ring.importCrl(new Uint8Array(await res.arrayBuffer()));
-        crlFailures.delete(r.url);
-        console.log(JSON.stringify({ event: "crl_imported", url: r.url, revoked: info.revoked }));
+        const bytes = await fetchCapped(fetchable(r.url, ["http:", "https:"]), {
+          max: kind === "ocsp" ? MAX_OCSP : MAX_CRL,
+          timeoutMs,
+          accept: kind === "ocsp" ? "application/ocsp-response" : undefined,
+          statusError: true,
+        });
+        const info = ring.importRevocation(r, bytes);
+        revocationFailures.delete(r.url);
+        imported++;
+        const what = kind === "crl" ? { revoked: info.crl?.revoked } : { statuses: (info.ocsp ?? []).map((o) => o.status) };
+        console.log(JSON.stringify({ event: `${kind}_imported`, url: r.url, ...what }));
       } catch (e) {
-        crlFailures.set(r.url, Date.now());
-        console.log(JSON.stringify({ event: "crl_fetch_failed", url: r.url, code: e?.code ?? e?.name ?? "error" }));
+        revocationFailures.set(r.url, Date.now());
+        console.log(JSON.stringify({ event: `${kind}_fetch_failed`, url: r.url, code: e?.code ?? e?.name ?? "error" }));
       }
     }),
   );
+  return imported;
+}
+
+/** The keyring's own certificates (CRLs and OCSP), before a request is served. */
+async function checkRevocation(ring, cfg) {
+  if (!cfg.revocation.on) return;
+  await fetchRevocations(ring, ring.revocationRequests(), cfg);
+}
+
+/** `open` with the revocation policy; the signer's revocation fetched and the message opened again. */
+async function openChecked(ring, raw, cfg) {
+  const opts = cfg.revocation.unchecked ? { uncheckedRevocation: cfg.revocation.unchecked } : undefined;
+  const opened = await open(ring, raw, opts);
+  const requests = opened.revocationRequests ?? [];
+  if (!cfg.revocation.on || requests.length === 0) return opened;
+  if ((await fetchRevocations(ring, requests, cfg)) === 0) return opened;
+  return open(ring, raw, opts);
 }
 
 // ---- key lookups: recipients without a key -------------------------------------------------
@@ -417,9 +466,9 @@ async function handleOpen(request, env, cfg) {
   const body = await readBody(request, cfg.maxBody);
   const ring = await keyring(env);
   const t0 = Date.now();
-  const opened = await open(ring, body);
+  const opened = await openChecked(ring, body, cfg);
   const ms = Date.now() - t0;
-  console.log(JSON.stringify({ event: "open", ms, encryption: opened.encryption.state, signature: opened.signature.state }));
+  console.log(JSON.stringify({ event: "open", ms, encryption: opened.encryption.state, signature: opened.signature.state, revocation: opened.signature.revocation }));
   return json(200, {
     ...opened,
     attachments: opened.attachments.map((a) => ({ ...a, data: base64.encode(a.data) })),
@@ -481,10 +530,14 @@ function fetchable(raw, schemes) {
   return url;
 }
 
-/** GET `url`: the body up to `max` bytes, or null for a non-2xx answer. */
-async function fetchCapped(url, { max, timeoutMs, accept }) {
+/** GET `url`: the body up to `max` bytes, or null for a non-2xx answer (with `statusError`: an
+ * error with code http_STATUS). */
+async function fetchCapped(url, { max, timeoutMs, accept, statusError = false }) {
   const res = await fetch(url, { headers: accept ? { accept } : {}, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-  if (res.status < 200 || res.status > 299) return null;
+  if (res.status < 200 || res.status > 299) {
+    if (statusError) throw Object.assign(new Error(`HTTP ${res.status}`), { code: `http_${res.status}` });
+    return null;
+  }
   const declared = Number(res.headers.get("content-length") ?? 0);
   if (declared > max) throw new HttpError(502, "too_large", `The answer is over ${max} bytes.`);
   const reader = res.body.getReader();
@@ -543,18 +596,36 @@ async function handleLookup(url, env, cfg) {
   return json(404, { error: "key_not_found", message: "No source had a key for this address.", tried });
 }
 
-/** GET /v1/revocation?url=: a CRL fetched and forwarded as it came (the page's package checks it). */
+/**
+ * What a revocation answer is: `kind` when the page says (its request's kind), else by its DER:
+ * an OCSPResponse starts SEQUENCE { ENUMERATED responseStatus, ... }, a CRL SEQUENCE { SEQUENCE ... }.
+ */
+function revocationKind(kind, bytes) {
+  if (kind === "ocsp" || kind === "crl") return kind;
+  let i = 1;
+  if (bytes[i] & 0x80) i += bytes[i] & 0x7f;
+  return bytes[0] === 0x30 && bytes[i + 1] === 0x0a ? "ocsp" : "crl";
+}
+
+const REVOCATION_TYPES = { crl: "application/pkix-crl", ocsp: "application/ocsp-response" };
+
+/**
+ * GET /v1/revocation?url=[&kind=crl|ocsp]: a CRL or an OCSP answer (an RFC 6960 GET URL)
+ * fetched and forwarded as it came, labelled application/pkix-crl or application/ocsp-response;
+ * the page's package checks it (importRevocation).
+ */
 async function handleRevocation(url, cfg) {
   const target = fetchable(url.searchParams.get("url") ?? "", ["http:", "https:"]);
-  let crl;
+  const asked = url.searchParams.get("kind");
+  let answer;
   try {
-    crl = await fetchCapped(target, { max: MAX_CRL, timeoutMs: cfg.lookup.timeoutMs });
+    answer = await fetchCapped(target, { max: asked === "ocsp" ? MAX_OCSP : MAX_CRL, timeoutMs: cfg.lookup.timeoutMs });
   } catch (e) {
     if (e instanceof HttpError) throw e;
-    throw new HttpError(504, "fetch_failed", "The CRL could not be fetched in time.");
+    throw new HttpError(504, "fetch_failed", "The revocation server did not answer in time.");
   }
-  if (!crl) throw new HttpError(502, "fetch_failed", "The CRL's server did not answer with it.");
-  return new Response(crl, { status: 200, headers: { "content-type": "application/pkix-crl" } });
+  if (!answer) throw new HttpError(502, "fetch_failed", "The revocation server did not answer with a CRL or an OCSP response.");
+  return new Response(answer, { status: 200, headers: { "content-type": REVOCATION_TYPES[revocationKind(asked, answer)] } });
 }
 
 function handleKeys(env, ring, address) {
@@ -657,9 +728,9 @@ async function emailHandler(message, env) {
     const raw = new Uint8Array(await new Response(message.raw).arrayBuffer());
     const ring = await keyring(env);
     const t0 = Date.now();
-    opened = await open(ring, raw);
+    opened = await openChecked(ring, raw, cfg);
     const ms = Date.now() - t0;
-    console.log(JSON.stringify({ event: "inbound", ms, encryption: opened.encryption.state, signature: opened.signature.state }));
+    console.log(JSON.stringify({ event: "inbound", ms, encryption: opened.encryption.state, signature: opened.signature.state, revocation: opened.signature.revocation }));
     headers = reportHeaders(opened);
     // A decrypted message, or one whose sender wrote X-Mailseal-* headers of their own (a
     // forged verdict; Email Routing cannot remove headers from a forwarded original), goes to
