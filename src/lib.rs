@@ -81,8 +81,10 @@ pub use error::{Error, ErrorCode, Result};
 pub use keys::autocrypt::AutocryptOffer;
 pub use keys::lookup::{KeyOrigin, Keyserver, LookupRequest, LookupSource, RefreshRequest};
 pub use keys::{
-    AuditEvent, CrlInfo, ImportOptions, KeyInfo, KeyKind, KeyStatus, Keyring, OcspInfo, OcspStatus,
-    RevocationImported, RevocationKind, RevocationRequest, RevocationRequestReason, Role, Trust,
+    AuditEvent, CrlInfo, GenerateOpenPgp, GenerateSmime, GeneratedPgpKey, ImportOptions, KeyInfo,
+    KeyKind, KeyStatus, Keyring, OcspInfo, OcspStatus, PendingKeyInfo, PgpKeyAlgorithm,
+    RevocationImported, RevocationKind, RevocationRequest, RevocationRequestReason, Role,
+    SmimeKeyAlgorithm, Trust,
 };
 pub use open::{
     open, sender_address, OpenOptions, Opened, OpenedAttachment, OpenedHeaders, SerializedBytes,

@@ -15,6 +15,7 @@
 mod audit;
 pub(crate) mod autocrypt;
 mod conflict;
+pub(crate) mod generate;
 mod import;
 pub(crate) mod kdf;
 #[cfg(feature = "smime")]
@@ -30,6 +31,10 @@ mod vault;
 
 pub use audit::AuditEvent;
 pub use conflict::KeyConflict;
+pub use generate::{
+    GenerateOpenPgp, GenerateSmime, GeneratedPgpKey, PendingKeyInfo, PgpKeyAlgorithm,
+    SmimeKeyAlgorithm,
+};
 pub use revocation::{
     CrlInfo, OcspInfo, OcspStatus, RevocationImported, RevocationKind, RevocationRequest,
     RevocationRequestReason,
@@ -387,6 +392,8 @@ pub struct Keyring {
     policy: Option<Policy>,
     /// Keys found by lookups, by id: where and when (sealed with the keyring).
     origins: std::collections::BTreeMap<String, lookup::KeyOrigin>,
+    /// S/MIME keys made here, waiting for their certificates (sealed with the keyring).
+    pending: Vec<generate::PendingKey>,
 }
 
 impl core::fmt::Debug for Keyring {
@@ -420,6 +427,10 @@ impl Keyring {
         }
         let found = match import::parse_any(data, opts, self) {
             Ok(found) => found,
+            #[cfg(feature = "openpgp")]
+            Err(e) if e.code() == ErrorCode::UnsupportedFormat && import::looks_like_pgp(data) => {
+                return self.import_revocation_certificate(data, e, now);
+            }
             Err(e) => {
                 if e.code() != ErrorCode::BadPassphrase || opts.passphrase.is_some() {
                     let mut event = AuditEvent::key_management(now, "import", &[]);
@@ -435,6 +446,7 @@ impl Keyring {
             ids.push(self.merge(entry));
         }
         ids.dedup();
+        self.settle_pending();
         let all = self.list(now);
         let imported: Vec<KeyInfo> = ids
             .iter()
@@ -444,6 +456,59 @@ impl Keyring {
         event.addresses = addresses_of(&imported);
         self.record(event);
         Ok(imported)
+    }
+
+    /// A revocation certificate on its own (`gpg --gen-revoke`, or the one made with a key):
+    /// applied to the key of the keyring it revokes when its signature verifies with that key.
+    /// Without one, `not_a_key` is the error the import gives (nothing applied).
+    #[cfg(feature = "openpgp")]
+    fn import_revocation_certificate(
+        &mut self,
+        data: &[u8],
+        not_a_key: Error,
+        now: Time,
+    ) -> Result<Vec<KeyInfo>> {
+        let revocations = openpgp::revocation_certificates(data);
+        let result = if revocations.is_empty() {
+            Err(not_a_key)
+        } else {
+            let mut revoked = Vec::new();
+            for sig in revocations {
+                let applied = self
+                    .entries
+                    .iter()
+                    .filter_map(Entry::as_pgp)
+                    .filter(|k| k.issued(&sig))
+                    .find_map(|k| k.with_revocation(sig.clone()));
+                if let Some(entry) = applied {
+                    revoked.push(self.merge(Entry::Pgp(Box::new(entry))));
+                }
+            }
+            if revoked.is_empty() {
+                Err(Error::new(
+                    ErrorCode::KeyNotFound,
+                    "The revocation certificate is for no key of the keyring (or its signature \
+                     does not verify with that key): nothing was revoked.",
+                ))
+            } else {
+                Ok(revoked)
+            }
+        };
+        let mut event = AuditEvent::key_management(now, "import_revocation", &[]);
+        event.method = Some(Method::Pgp.as_str().to_string());
+        match result {
+            Ok(ids) => {
+                event.key_ids = ids.clone();
+                self.record(event);
+                Ok(ids.iter().filter_map(|id| self.get(id, now)).collect())
+            }
+            Err(e) => {
+                event.outcome = "error".to_string();
+                event.code = Some(e.code().as_str().to_string());
+                self.record(event);
+                Err(e)
+            }
+        }
     }
 
     /// Adds `entry`, or merges it into the entry with the same id. Returns the id.

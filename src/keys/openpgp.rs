@@ -149,6 +149,21 @@ pub(crate) fn parse_pgp(
     }
 }
 
+/// The key revocation signatures of a revocation certificate (`gpg --gen-revoke`, or the one
+/// mailseal makes with a key): signatures outside any key, armored or binary.
+pub(crate) fn revocation_certificates(data: &[u8]) -> Vec<pgp::packet::Signature> {
+    let mut found = Found::default();
+    let read = if find(data, b"-----BEGIN PGP ").is_some() {
+        parse_armored(data, &mut found)
+    } else {
+        parse_binary(data, &mut found)
+    };
+    if read.is_err() || !found.keys.is_empty() {
+        return Vec::new();
+    }
+    found.stray_revocations
+}
+
 /// The sealed form of a [`Summary`] ([`StoredKey::checked`]). A new version of `summarize`
 /// (what a self-signature must be to count) bumps it, so keyrings sealed under the old rules
 /// are verified again on unseal instead of keeping the old verdicts.
@@ -178,6 +193,27 @@ impl PgpEntry {
         let sealed = <SealedSummary as serde::Deserialize>::deserialize(checked).ok()?;
         (sealed.v == SUMMARY_VERSION && sealed.key == stored_key_digest(public))
             .then_some(sealed.summary)
+    }
+
+    /// This key with `revocation` added, re-summarised: it is revoked only when the signature
+    /// verifies with its primary key.
+    pub(crate) fn with_revocation(&self, revocation: pgp::packet::Signature) -> Option<PgpEntry> {
+        let mut public = self.public_key()?.clone();
+        public.details.revocation_signatures.push(revocation);
+        let entry = PgpEntry::new(public, None, self.trusted);
+        entry.summary.primary.revoked.then_some(entry)
+    }
+
+    /// Whether `sig` names this key as its issuer (fingerprint, or key id).
+    pub(crate) fn issued(&self, sig: &pgp::packet::Signature) -> bool {
+        let fpr = &self.summary.primary.fingerprint;
+        sig.issuer_fingerprint()
+            .iter()
+            .any(|f| f.as_bytes() == fpr.as_slice())
+            || sig
+                .issuer_key_id()
+                .iter()
+                .any(|id| fpr.ends_with(id.as_ref()))
     }
 
     /// The primary key's fingerprint, uppercase hex.
@@ -515,9 +551,15 @@ struct Found {
     other_blocks: Vec<&'static str>,
     /// Packets outside any key (e.g. a bare revocation certificate).
     stray_signatures: bool,
+    /// Key revocation signatures outside any key (a revocation certificate), at most
+    /// [`MAX_STRAY_REVOCATIONS`].
+    stray_revocations: Vec<pgp::packet::Signature>,
     /// Packets the parser skipped as an unsupported version or algorithm.
     unsupported: bool,
 }
+
+/// Most key revocations read from one revocation certificate file.
+const MAX_STRAY_REVOCATIONS: usize = 16;
 
 impl Found {
     fn push(&mut self, key: Parsed) -> Result<()> {
@@ -571,6 +613,18 @@ fn parse_armored(data: &[u8], found: &mut Found) -> Result<()> {
         let end = starts.get(i + 1).copied().unwrap_or(data.len());
         let Some(block) = data.get(start..end) else {
             continue;
+        };
+        // Text after the END line (a mail signature, a tool's messages) is not part of the
+        // block; gpg ignores it too.
+        let block = match find(block, b"-----END PGP ") {
+            Some(at) => {
+                let line_end = block[at..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(block.len(), |n| at + n + 1);
+                &block[..line_end]
+            }
+            None => block,
         };
         let label = block.get(BEGIN.len()..).unwrap_or_default();
         let is_key = [
@@ -687,11 +741,18 @@ fn parse_binary(data: &[u8], found: &mut Found) -> Result<()> {
                 }
             }
             other => {
-                // Packets outside a key: skip, remembering what they were.
+                // Packets outside a key: skip, remembering what they were (key revocations:
+                // a revocation certificate for a key the keyring may hold).
                 if other == Tag::Signature {
                     found.stray_signatures = true;
                 }
-                packets.next();
+                if let Some(Ok(Packet::Signature(sig))) = packets.next() {
+                    if sig.typ() == Some(SignatureType::KeyRevocation)
+                        && found.stray_revocations.len() < MAX_STRAY_REVOCATIONS
+                    {
+                        found.stray_revocations.push(sig);
+                    }
+                }
             }
         }
     }

@@ -144,7 +144,7 @@ impl SmimeSecret {
     }
 
     /// The raw public key bits, to match the key against a certificate.
-    fn public_key_bits(&self) -> Option<Vec<u8>> {
+    pub(crate) fn public_key_bits(&self) -> Option<Vec<u8>> {
         let spki = match self {
             SmimeSecret::Rsa(k) => rsa::RsaPublicKey::from(k.as_ref()).to_public_key_der(),
             SmimeSecret::P256(k) => k.public_key().to_public_key_der(),

@@ -95,6 +95,16 @@ pub(super) struct StoredEntry {
     checked: Option<serde_json::Value>,
 }
 
+/// An S/MIME key waiting for its certificate, as sealed.
+#[derive(Serialize, Deserialize, Zeroize)]
+#[zeroize(drop)]
+struct StoredPending {
+    #[zeroize(skip)]
+    info: super::generate::PendingKeyInfo,
+    /// Base64: PKCS#8 DER.
+    key: String,
+}
+
 #[derive(Serialize, Deserialize)]
 struct StoredKeyring {
     entries: Vec<StoredEntry>,
@@ -111,6 +121,9 @@ struct StoredKeyring {
     /// The desk's policy; absent when the admin set none (and in older keyrings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     policy: Option<crate::policy::Policy>,
+    /// S/MIME keys made here, waiting for their certificates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pending: Vec<StoredPending>,
 }
 
 /// What protects a vault: a password (stretched) or a random key (expanded).
@@ -175,6 +188,14 @@ pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -
         origins: ring.origins.clone(),
         crls: ring.crl_ders().into_iter().map(|d| B64.encode(d)).collect(),
         policy: ring.policy.clone(),
+        pending: ring
+            .pending
+            .iter()
+            .map(|p| StoredPending {
+                info: p.info.clone(),
+                key: B64.encode(p.pkcs8.as_slice()),
+            })
+            .collect(),
     };
     let json = Zeroizing::new(
         serde_json::to_vec(&plain)
@@ -348,6 +369,15 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
     ring.admin = plain.admin;
     ring.policy = plain.policy;
     ring.origins = plain.origins;
+    for p in &plain.pending {
+        let key = B64
+            .decode(&p.key)
+            .map_err(|_| corrupt("A pending key in the keyring is damaged."))?;
+        ring.pending.push(super::generate::PendingKey {
+            info: p.info.clone(),
+            pkcs8: crate::secret::SecretBytes::new(key),
+        });
+    }
     for crl in &plain.crls {
         let der = B64
             .decode(crl)

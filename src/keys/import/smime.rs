@@ -473,6 +473,11 @@ fn join(found: Found, trusted: bool, ring: &Keyring) -> Result<Vec<Entry>> {
     }
     let mut certs: Vec<SmimeEntry> = Vec::new();
     for cert in found.certs {
+        // The certificate a CA issued for a key made here joins that key.
+        if let Some(secret) = ring.pending_secret_for(&cert) {
+            entries.push(SmimeEntry::from_certificate(cert, trusted)?.with_secret(secret)?);
+            continue;
+        }
         let entry = SmimeEntry::from_certificate(cert, trusted)?;
         if !certs
             .iter()

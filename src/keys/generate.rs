@@ -1,0 +1,582 @@
+//! New keys for the desk's addresses (issue 16): OpenPGP keys ready to use, with their
+//! revocation certificate made at the same time, and S/MIME key pairs with a PKCS#10
+//! certificate request for the organisation's CA; the issued certificate later joins its
+//! pending key on import (`import/smime.rs`).
+//!
+//! Everything is dated with the caller's clock and drawn from the caller's randomness, as the
+//! rest of the core is: rPGP's key builder dates its signatures with the system clock (which
+//! a browser's wasm does not have) and writes no expiry, so the self-signatures are made here
+//! with rPGP's packet types.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// The OpenPGP key to make.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PgpKeyAlgorithm {
+    /// Ed25519 primary (certify, sign) and a Cv25519 encryption subkey (v4): gpg's default.
+    #[default]
+    Curve25519,
+    /// RSA-3072 primary (certify, sign) and an RSA-3072 encryption subkey.
+    Rsa3072,
+    /// RSA-4096 primary and encryption subkey.
+    Rsa4096,
+}
+
+/// The S/MIME key pair to make.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmimeKeyAlgorithm {
+    /// RSA-3072: what every S/MIME client and CA accepts.
+    #[default]
+    Rsa3072,
+    /// ECDSA / ECDH on P-256.
+    P256,
+}
+
+/// An S/MIME key waiting for its certificate ([`crate::Keyring::generate_smime`]).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingKeyInfo {
+    /// SHA-256 of the public key (hex): what the issued certificate is matched by.
+    pub id: String,
+    /// The address the request names.
+    pub address: String,
+    /// `rsa3072` or `p256`.
+    pub algorithm: SmimeKeyAlgorithm,
+    /// When it was made, RFC 3339.
+    pub created: String,
+    /// The PKCS#10 certificate request for the CA (PEM `CERTIFICATE REQUEST`).
+    pub request: String,
+}
+
+/// What [`crate::Keyring::generate_openpgp`] made.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeneratedPgpKey {
+    /// The key as the keyring lists it.
+    pub key: super::KeyInfo,
+    /// The public key, armored (to publish: WKD, a keyserver, the customers).
+    pub public_key: String,
+    /// A revocation certificate for the key, armored: kept offline, it revokes the key when
+    /// its secret is lost or stolen (`gpg --import` it, or import it here).
+    pub revocation_certificate: String,
+}
+
+/// Days a new OpenPGP key is valid unless the caller says otherwise (gpg's default: 3 years).
+#[cfg(feature = "openpgp")]
+pub const DEFAULT_VALID_DAYS: u32 = 3 * 365;
+
+/// The address as the user ID and SAN name it: one addr-spec.
+pub(crate) fn checked_address(address: &str) -> Result<String> {
+    crate::mime::addr_spec(address).ok_or_else(|| {
+        Error::new(
+            ErrorCode::BadInput,
+            "A new key needs one e-mail address (name@domain).",
+        )
+    })
+}
+
+fn key_failed() -> Error {
+    Error::new(ErrorCode::Internal, "The key could not be made.")
+}
+
+#[cfg(feature = "openpgp")]
+pub(crate) mod openpgp {
+    //! A v4 OpenPGP key: primary for certifying and signing, one encryption subkey, one user
+    //! ID, self-signatures with the key's expiry and preferences, and a key revocation
+    //! signature (not applied) to hand out as the revocation certificate.
+    use bytes::Bytes;
+    use pgp::composed::{KeyType, SignedKeyDetails, SignedSecretKey, SignedSecretSubKey};
+    use pgp::crypto::ecc_curve::ECCCurve;
+    use pgp::crypto::hash::HashAlgorithm;
+    use pgp::crypto::sym::SymmetricKeyAlgorithm;
+    use pgp::packet::{
+        Features, KeyFlags, PubKeyInner, PublicKey, PublicSubkey, SecretKey, SecretSubkey,
+        Signature, SignatureConfig, SignatureType, Subpacket, SubpacketData, UserId,
+    };
+    use pgp::types::{
+        CompressionAlgorithm, Duration, KeyDetails as _, KeyVersion, Password, SignedUser,
+        Timestamp,
+    };
+
+    use super::{key_failed, PgpKeyAlgorithm};
+    use crate::error::{Error, Result};
+    use crate::rng::Rng;
+    use crate::time::Time;
+
+    /// The new key and its revocation signature.
+    pub(crate) struct NewKey {
+        pub(crate) key: SignedSecretKey,
+        pub(crate) revocation: Signature,
+    }
+
+    fn sub(data: SubpacketData) -> Result<Subpacket> {
+        Subpacket::regular(data).map_err(|_| key_failed())
+    }
+
+    /// A key for `user_id`, created at `now`, valid for `valid_secs` (none: no expiry).
+    pub(crate) fn new_key(
+        user_id: &str,
+        algorithm: PgpKeyAlgorithm,
+        now: Time,
+        valid_secs: Option<u32>,
+        rng: &mut dyn Rng,
+    ) -> Result<NewKey> {
+        let created = Timestamp::from_secs(
+            u32::try_from(now.unix())
+                .map_err(|_| Error::bad_input("The clock is out of range."))?,
+        );
+        let (primary_type, sub_type) = match algorithm {
+            PgpKeyAlgorithm::Curve25519 => (
+                KeyType::Ed25519Legacy,
+                KeyType::ECDH(ECCCurve::Curve25519Legacy),
+            ),
+            PgpKeyAlgorithm::Rsa3072 => (KeyType::Rsa(3072), KeyType::Rsa(3072)),
+            PgpKeyAlgorithm::Rsa4096 => (KeyType::Rsa(4096), KeyType::Rsa(4096)),
+        };
+        let pw = Password::empty();
+
+        let (public, secret) = primary_type.generate(&mut *rng).map_err(|_| key_failed())?;
+        let inner = PubKeyInner::new(KeyVersion::V4, primary_type.to_alg(), created, None, public)
+            .map_err(|_| key_failed())?;
+        let primary_pub = PublicKey::from_inner(inner).map_err(|_| key_failed())?;
+        let primary = SecretKey::new(primary_pub.clone(), secret).map_err(|_| key_failed())?;
+
+        let (public, secret) = sub_type.generate(&mut *rng).map_err(|_| key_failed())?;
+        let inner = PubKeyInner::new(KeyVersion::V4, sub_type.to_alg(), created, None, public)
+            .map_err(|_| key_failed())?;
+        let subkey_pub = PublicSubkey::from_inner(inner).map_err(|_| key_failed())?;
+        let subkey = SecretSubkey::new(subkey_pub.clone(), secret).map_err(|_| key_failed())?;
+
+        let hash = HashAlgorithm::Sha256;
+        let common = |flags: KeyFlags| -> Result<Vec<Subpacket>> {
+            let mut out = vec![
+                sub(SubpacketData::SignatureCreationTime(created))?,
+                sub(SubpacketData::IssuerFingerprint(primary.fingerprint()))?,
+                sub(SubpacketData::KeyFlags(flags))?,
+            ];
+            if let Some(secs) = valid_secs {
+                out.push(sub(SubpacketData::KeyExpirationTime(Duration::from_secs(
+                    secs,
+                )))?);
+            }
+            Ok(out)
+        };
+        let issuer = || sub(SubpacketData::IssuerKeyId(primary.legacy_key_id()));
+
+        // The user ID, bound by a positive certification that also carries the key's flags,
+        // expiry and preferences (where gpg reads them for a v4 key).
+        let uid = UserId::from_str(Default::default(), user_id).map_err(|_| key_failed())?;
+        let mut flags = KeyFlags::default();
+        flags.set_certify(true);
+        flags.set_sign(true);
+        let mut config =
+            SignatureConfig::v4(SignatureType::CertPositive, primary.algorithm(), hash);
+        config.hashed_subpackets = common(flags)?;
+        let mut features = Features::default();
+        features.set_seipd_v1(true);
+        config.hashed_subpackets.extend([
+            sub(SubpacketData::Features(features))?,
+            sub(SubpacketData::PreferredSymmetricAlgorithms(
+                vec![SymmetricKeyAlgorithm::AES256, SymmetricKeyAlgorithm::AES128].into(),
+            ))?,
+            sub(SubpacketData::PreferredHashAlgorithms(
+                vec![HashAlgorithm::Sha512, HashAlgorithm::Sha256].into(),
+            ))?,
+            sub(SubpacketData::PreferredCompressionAlgorithms(
+                vec![
+                    CompressionAlgorithm::ZLIB,
+                    CompressionAlgorithm::ZIP,
+                    CompressionAlgorithm::Uncompressed,
+                ]
+                .into(),
+            ))?,
+            sub(SubpacketData::IsPrimary(true))?,
+        ]);
+        config.unhashed_subpackets = vec![issuer()?];
+        let certification = config
+            .sign_certification(&primary, &primary_pub, &pw, pgp::types::Tag::UserId, &uid)
+            .map_err(|_| key_failed())?;
+
+        // The encryption subkey's binding.
+        let mut flags = KeyFlags::default();
+        flags.set_encrypt_comms(true);
+        flags.set_encrypt_storage(true);
+        let mut config =
+            SignatureConfig::v4(SignatureType::SubkeyBinding, primary.algorithm(), hash);
+        config.hashed_subpackets = common(flags)?;
+        config.unhashed_subpackets = vec![issuer()?];
+        let binding = config
+            .sign_subkey_binding(&primary, &primary_pub, &pw, &subkey_pub)
+            .map_err(|_| key_failed())?;
+
+        // The revocation certificate: a key revocation, reason "no reason given", for the
+        // owner to apply when the secret is lost.
+        let mut config =
+            SignatureConfig::v4(SignatureType::KeyRevocation, primary.algorithm(), hash);
+        config.hashed_subpackets = vec![
+            sub(SubpacketData::SignatureCreationTime(created))?,
+            sub(SubpacketData::IssuerFingerprint(primary.fingerprint()))?,
+            sub(SubpacketData::RevocationReason(
+                pgp::packet::RevocationCode::NoReason,
+                Bytes::from_static(b"revocation certificate made with the key"),
+            ))?,
+        ];
+        config.unhashed_subpackets = vec![issuer()?];
+        let revocation = config
+            .sign_key(&primary, &pw, &primary_pub)
+            .map_err(|_| key_failed())?;
+
+        let details = SignedKeyDetails::new(
+            Vec::new(),
+            Vec::new(),
+            vec![SignedUser::new(uid, vec![certification])],
+            Vec::new(),
+        );
+        let key = SignedSecretKey::new(
+            primary,
+            details,
+            Vec::new(),
+            vec![SignedSecretSubKey::new(subkey, vec![binding])],
+        );
+        Ok(NewKey { key, revocation })
+    }
+
+    /// The revocation signature as gpg writes a revocation certificate: an armored public key
+    /// block holding the signature alone.
+    pub(crate) fn armored_revocation(revocation: &Signature) -> Result<String> {
+        let packets = [pgp::packet::Packet::from(revocation.clone())];
+        let mut out = Vec::new();
+        let headers = std::collections::BTreeMap::from([(
+            "Comment".to_string(),
+            vec!["This is a revocation certificate".to_string()],
+        )]);
+        pgp::armor::write(
+            &packets.as_slice(),
+            pgp::armor::BlockType::PublicKey,
+            &mut out,
+            Some(&headers),
+            true,
+        )
+        .map_err(|_| key_failed())?;
+        String::from_utf8(out).map_err(|_| key_failed())
+    }
+}
+
+#[cfg(feature = "smime")]
+pub(crate) mod smime {
+    //! An S/MIME key pair and its PKCS#10 request (RFC 2986) with the extensions an S/MIME
+    //! certificate needs (RFC 8550 §4.4): the address as rfc822Name, key usages for signing
+    //! and for encryption (key transport for RSA, key agreement for EC), e-mail protection.
+    use der::asn1::Ia5String;
+    use der::EncodePem;
+    use x509_cert::builder::{Builder, RequestBuilder};
+    use x509_cert::ext::pkix::name::GeneralName;
+    use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName};
+    use x509_cert::name::Name;
+
+    use super::{key_failed, SmimeKeyAlgorithm};
+    use crate::error::Result;
+    use crate::keys::smime::SmimeSecret;
+    use crate::rng::Rng;
+
+    /// A new key and the PEM request for it.
+    pub(crate) fn new_request(
+        address: &str,
+        name: Option<&str>,
+        algorithm: SmimeKeyAlgorithm,
+        rng: &mut dyn Rng,
+    ) -> Result<(SmimeSecret, String)> {
+        let cn = name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(address);
+        let subject = Name::from_rfc4514_like(cn)?;
+        let email = Ia5String::new(address).map_err(|_| key_failed())?;
+        let san = SubjectAltName(vec![GeneralName::Rfc822Name(email)]);
+        let eku = ExtendedKeyUsage(vec![const_oid::db::rfc5280::ID_KP_EMAIL_PROTECTION]);
+        let (secret, pem) = match algorithm {
+            SmimeKeyAlgorithm::Rsa3072 => {
+                let key =
+                    rsa::RsaPrivateKey::new(&mut &mut *rng, 3072).map_err(|_| key_failed())?;
+                let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.clone());
+                let usage = KeyUsage(KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment);
+                let mut builder =
+                    RequestBuilder::new(subject, &signer).map_err(|_| key_failed())?;
+                builder.add_extension(&san).map_err(|_| key_failed())?;
+                builder.add_extension(&usage).map_err(|_| key_failed())?;
+                builder.add_extension(&eku).map_err(|_| key_failed())?;
+                let request = builder
+                    .build::<rsa::pkcs1v15::Signature>()
+                    .map_err(|_| key_failed())?;
+                let pem = request
+                    .to_pem(der::pem::LineEnding::LF)
+                    .map_err(|_| key_failed())?;
+                (SmimeSecret::Rsa(Box::new(key)), pem)
+            }
+            SmimeKeyAlgorithm::P256 => {
+                let key = p256::SecretKey::random(&mut &mut *rng);
+                let signer = p256::ecdsa::SigningKey::from(&key);
+                let usage = KeyUsage(KeyUsages::DigitalSignature | KeyUsages::KeyAgreement);
+                let mut builder =
+                    RequestBuilder::new(subject, &signer).map_err(|_| key_failed())?;
+                builder.add_extension(&san).map_err(|_| key_failed())?;
+                builder.add_extension(&usage).map_err(|_| key_failed())?;
+                builder.add_extension(&eku).map_err(|_| key_failed())?;
+                let request = builder
+                    .build::<p256::ecdsa::DerSignature>()
+                    .map_err(|_| key_failed())?;
+                let pem = request
+                    .to_pem(der::pem::LineEnding::LF)
+                    .map_err(|_| key_failed())?;
+                (SmimeSecret::P256(key), pem)
+            }
+        };
+        Ok((secret, pem))
+    }
+
+    /// `CN=<name>`, the name escaped for RFC 4514.
+    trait FromCommonName: Sized {
+        fn from_rfc4514_like(cn: &str) -> Result<Self>;
+    }
+
+    impl FromCommonName for Name {
+        fn from_rfc4514_like(cn: &str) -> Result<Name> {
+            let mut escaped = String::with_capacity(cn.len() + 8);
+            for (i, c) in cn.chars().enumerate() {
+                let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
+                    || (i == 0 && matches!(c, '#' | ' '));
+                if special {
+                    escaped.push('\\');
+                }
+                if !c.is_control() {
+                    escaped.push(c);
+                }
+            }
+            let escaped = escaped.trim_end().to_string();
+            let name: Name = format!("CN={escaped}").parse().map_err(|_| key_failed())?;
+            Ok(name)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_needs_one_address() {
+        assert!(checked_address("desk@example.org").is_ok());
+        for bad in ["", "desk", "a@b.org, c@d.org", "<>"] {
+            assert_eq!(
+                checked_address(bad).unwrap_err().code(),
+                ErrorCode::BadInput,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn defaults_are_what_the_issue_asks() {
+        assert_eq!(PgpKeyAlgorithm::default(), PgpKeyAlgorithm::Curve25519);
+        assert_eq!(SmimeKeyAlgorithm::default(), SmimeKeyAlgorithm::Rsa3072);
+    }
+}
+
+/// What to make with [`crate::Keyring::generate_openpgp`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GenerateOpenPgp {
+    /// The address the key is for (its user ID).
+    pub address: String,
+    /// A display name for the user ID (`Name <address>`).
+    pub name: Option<String>,
+    /// Curve25519 (default), RSA-3072 or RSA-4096.
+    pub algorithm: PgpKeyAlgorithm,
+    /// Days until the key expires: default 3 years; 0 for no expiry.
+    pub valid_days: Option<u32>,
+}
+
+/// What to make with [`crate::Keyring::generate_smime`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GenerateSmime {
+    /// The address the certificate is for (SAN rfc822Name).
+    pub address: String,
+    /// The subject's common name; the address when absent.
+    pub name: Option<String>,
+    /// RSA-3072 (default) or P-256.
+    pub algorithm: SmimeKeyAlgorithm,
+}
+
+/// An S/MIME key waiting for its certificate: sealed with the keyring.
+#[derive(Clone)]
+pub(crate) struct PendingKey {
+    pub(crate) info: PendingKeyInfo,
+    /// The private key, PKCS#8 DER.
+    pub(crate) pkcs8: crate::secret::SecretBytes,
+}
+
+/// The id of a pending key: SHA-256 of the public key bits, hex.
+#[cfg(feature = "smime")]
+pub(crate) fn public_key_id(bits: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bits))
+}
+
+impl super::Keyring {
+    /// Makes an OpenPGP key for `opts.address` (admin only once roles are in use): the secret
+    /// key joins the keyring as the desk's own, vouched for; the public key and a revocation
+    /// certificate come back for publishing and for safekeeping. Logged as `generate`.
+    pub fn generate_openpgp(
+        &mut self,
+        opts: &GenerateOpenPgp,
+        rng: &mut dyn crate::rng::Rng,
+        now: crate::time::Time,
+    ) -> Result<GeneratedPgpKey> {
+        self.require_admin("Making a key", now)?;
+        let address = checked_address(&opts.address)?;
+        #[cfg(not(feature = "openpgp"))]
+        {
+            let _ = (address, rng);
+            Err(crate::standards::not_enabled_error(
+                crate::report::Method::Pgp,
+                "OpenPGP keys are made by a build with OpenPGP:",
+            ))
+        }
+        #[cfg(feature = "openpgp")]
+        {
+            use pgp::composed::ArmorOptions;
+            let name = opts
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            if name.is_some_and(|n| n.contains(['<', '>', '\r', '\n'])) {
+                return Err(Error::bad_input(
+                    "The name may not contain angle brackets or line breaks.",
+                ));
+            }
+            let user_id = match name {
+                Some(name) => format!("{name} <{address}>"),
+                None => format!("<{address}>"),
+            };
+            let days = opts.valid_days.unwrap_or(DEFAULT_VALID_DAYS);
+            let valid_secs = (days > 0).then(|| days.saturating_mul(86_400));
+            let made = openpgp::new_key(&user_id, opts.algorithm, now, valid_secs, rng)?;
+            let armored = made
+                .key
+                .to_armored_bytes(ArmorOptions::default())
+                .map_err(|_| key_failed())?;
+            let entries = super::openpgp::parse_pgp(&armored, None, true)?;
+            let mut ids = Vec::new();
+            for entry in entries {
+                ids.push(self.merge(super::Entry::Pgp(Box::new(entry))));
+            }
+            let id = ids.first().cloned().ok_or_else(key_failed)?;
+            let mut event = super::AuditEvent::key_management(now, "generate", &ids);
+            event.method = Some(crate::report::Method::Pgp.as_str().to_string());
+            event.addresses = vec![address];
+            self.record(event);
+            Ok(GeneratedPgpKey {
+                key: self.get(&id, now).ok_or_else(key_failed)?,
+                public_key: self.export_public(&id)?,
+                revocation_certificate: openpgp::armored_revocation(&made.revocation)?,
+            })
+        }
+    }
+
+    /// Makes an S/MIME key pair for `opts.address` and the PKCS#10 request for the
+    /// organisation's CA (admin only once roles are in use). The key waits in the keyring,
+    /// sealed with it, until the issued certificate is imported: then they are one key.
+    /// Logged as `generate`.
+    pub fn generate_smime(
+        &mut self,
+        opts: &GenerateSmime,
+        rng: &mut dyn crate::rng::Rng,
+        now: crate::time::Time,
+    ) -> Result<PendingKeyInfo> {
+        self.require_admin("Making a key", now)?;
+        let address = checked_address(&opts.address)?;
+        #[cfg(not(feature = "smime"))]
+        {
+            let _ = (address, rng);
+            Err(crate::standards::not_enabled_error(
+                crate::report::Method::Smime,
+                "S/MIME keys are made by a build with S/MIME:",
+            ))
+        }
+        #[cfg(feature = "smime")]
+        {
+            let (secret, request) =
+                smime::new_request(&address, opts.name.as_deref(), opts.algorithm, rng)?;
+            let bits = secret.public_key_bits().ok_or_else(key_failed)?;
+            let info = PendingKeyInfo {
+                id: public_key_id(&bits),
+                address: address.clone(),
+                algorithm: opts.algorithm,
+                created: now.to_rfc3339(),
+                request,
+            };
+            self.pending.push(PendingKey {
+                info: info.clone(),
+                pkcs8: secret.to_pkcs8_der()?,
+            });
+            let mut event =
+                super::AuditEvent::key_management(now, "generate", std::slice::from_ref(&info.id));
+            event.method = Some(crate::report::Method::Smime.as_str().to_string());
+            event.addresses = vec![address];
+            self.record(event);
+            Ok(info)
+        }
+    }
+
+    /// The S/MIME keys waiting for their certificates.
+    pub fn pending_keys(&self) -> Vec<PendingKeyInfo> {
+        self.pending.iter().map(|p| p.info.clone()).collect()
+    }
+
+    /// The private key of a pending key that belongs to `cert`, if any.
+    #[cfg(feature = "smime")]
+    pub(crate) fn pending_secret_for(
+        &self,
+        cert: &x509_cert::Certificate,
+    ) -> Option<super::smime::SmimeSecret> {
+        let bits = cert
+            .tbs_certificate
+            .subject_public_key_info
+            .subject_public_key
+            .raw_bytes();
+        let id = public_key_id(bits);
+        let pending = self.pending.iter().find(|p| p.info.id == id)?;
+        super::smime::SmimeSecret::from_pkcs8_der(&pending.pkcs8).ok()
+    }
+
+    /// Forgets the pending keys whose certificate is now in the keyring with its key.
+    pub(crate) fn settle_pending(&mut self) {
+        #[cfg(feature = "smime")]
+        {
+            let done: Vec<String> = self
+                .smime_entries()
+                .filter(|e| e.has_secret())
+                .map(|e| {
+                    public_key_id(
+                        e.certificate()
+                            .tbs_certificate
+                            .subject_public_key_info
+                            .subject_public_key
+                            .raw_bytes(),
+                    )
+                })
+                .collect();
+            self.pending.retain(|p| !done.contains(&p.info.id));
+        }
+    }
+}
