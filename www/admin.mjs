@@ -321,6 +321,7 @@ function renderPolicy() {
   }
   $("p-priority").value = policy.methodPriority.join(",");
   $("p-fallback").value = policy.fallback;
+  $("p-unchecked").value = policy.uncheckedRevocation ?? "pass";
 }
 
 $("policy-form").addEventListener("submit", async (ev) => {
@@ -337,7 +338,8 @@ $("policy-form").addEventListener("submit", async (ev) => {
     } else g[input.dataset.field] = input.checked;
   }
   try {
-    await setPolicy({ methodPriority: $("p-priority").value.split(","), fallback: $("p-fallback").value, groups });
+    const uncheckedRevocation = /** @type {import("mailseal").UncheckedRevocation} */ ($("p-unchecked").value);
+    await setPolicy({ methodPriority: $("p-priority").value.split(","), fallback: $("p-fallback").value, uncheckedRevocation, groups });
   } catch (e) {
     $("policy-msg").textContent = `Not saved: ${describeError(e)}`;
     return;
@@ -388,16 +390,28 @@ function renderCheck() {
   // (its CSP): "Fetch now" asks the Worker at this origin (/v1/revocation); without a Worker
   // token, import the files above.
   const crls = state.ring.crls();
+  const ocsp = state.ring.ocspStatuses();
   const due = state.ring.revocationRequests();
-  box.append(el("h3", { text: "Revocation lists (S/MIME)" }));
+  box.append(el("h3", { text: "Revocation (S/MIME: CRLs and OCSP)" }));
   const how = courier.token ? "" : " and import it above";
   box.append(
     el(
       "ul",
       { id: "revocation" },
       ...crls.map((c) => el("li", { text: `${c.issuer}: ${c.revoked} revoked, updated ${c.thisUpdate.slice(0, 10)}${c.nextUpdate ? `, next ${c.nextUpdate.slice(0, 10)}` : ""}${c.stale ? " (out of date)" : ""}` })),
-      ...due.map((q) => el("li", { class: "status-expired" }, icon("warn"), ` ${q.reason === "stale" ? "Out of date" : "Not checked"}: ${q.issuer}, fetch ${q.url}${how}`)),
-      ...(crls.length || due.length ? [] : [el("li", { text: "None held, none named by the certificates in the keyring." })]),
+      // OCSP answers are held in memory only (not sealed): asked again after a reload.
+      ...ocsp.map((o) => el("li", { text: `OCSP: certificate ${o.serial} of ${o.issuer}: ${o.status}${o.revokedAt ? ` since ${o.revokedAt.slice(0, 10)}` : ""}, until ${o.currentUntil.slice(0, 16).replace("T", " ")} (this session only)` })),
+      ...due.map((q) =>
+        el(
+          "li",
+          { class: "status-expired" },
+          icon("warn"),
+          q.kind === "ocsp"
+            ? ` Not checked: ${q.subject ?? "a certificate"} of ${q.issuer}, ask its OCSP responder ${q.responder ?? hostOf(q.url)}${courier.token ? "" : " (needs the Worker)"}`
+            : ` ${q.reason === "stale" ? "Out of date" : "Not checked"}: ${q.issuer}, fetch ${q.url}${how}`,
+        ),
+      ),
+      ...(crls.length || ocsp.length || due.length ? [] : [el("li", { text: "None held, none named by the certificates in the keyring." })]),
     ),
   );
   if (due.length && courier.token) {
@@ -407,16 +421,25 @@ function renderCheck() {
   }
 }
 
+/** The host of a URL, for sentences. */
+const hostOf = (url) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
+
 /**
- * "Fetch now": every revocation request that is due, fetched by the Worker and judged by the
- * package (a CRL's or OCSP response's signature by a CA of the keyring). A request's `kind`
- * says which: "ocsp" (an RFC 6960 GET URL) → importOcsp, otherwise (absent or "crl") → importCrl.
+ * "Fetch now": every revocation request that is due (CRLs, and OCSP answers for certificates
+ * that name a responder), fetched by the Worker and judged by the package with the request it
+ * answers (`importRevocation`: a CRL's or OCSP answer's signature by the CA of the keyring, or
+ * its delegated responder). CRLs are sealed with the keyring; OCSP answers are held in memory.
  */
 async function fetchDue(button) {
   button.disabled = true;
   const msg = $("revocation-msg");
   msg.textContent = "Fetching…";
-  /** @type {(import("mailseal").RevocationRequest & { kind?: string })[]} */
   const due = state.ring.revocationRequests();
   const seen = new Set();
   const lines = [];
@@ -425,18 +448,17 @@ async function fetchDue(button) {
     if (seen.has(q.url)) continue;
     seen.add(q.url);
     try {
-      const bytes = await fetchRevocation(q.url);
-      if (q.kind === "ocsp") {
-        // Typed loosely: the package's OCSP import is newer than this page's type check.
-        const r = /** @type {any} */ (state.ring).importOcsp(bytes);
-        lines.push(`${q.issuer}: OCSP answer from ${q.url} imported${r?.status ? `: ${r.status}` : ""}`);
-      } else {
-        const crl = state.ring.importCrl(bytes);
+      const got = state.ring.importRevocation(q, await fetchRevocation(q.url, q.kind));
+      if (got.kind === "ocsp") {
+        const statuses = (got.ocsp ?? []).map((o) => o.status).join(", ");
+        lines.push(`${q.subject ?? q.issuer}: OCSP answer from ${hostOf(q.url)}: ${statuses}`);
+      } else if (got.crl) {
+        const crl = got.crl;
         lines.push(`${q.url}: revocation list of ${crl.issuer}: ${crl.revoked} revoked certificate(s)${crl.stale ? " (past its next update)" : ""}`);
       }
       changed = true;
     } catch (e) {
-      lines.push(`${q.url}: not imported: ${e instanceof CourierError ? e.message : describeError(e)}`);
+      lines.push(`${q.kind === "ocsp" ? hostOf(q.url) : q.url}: not imported: ${e instanceof CourierError ? e.message : describeError(e)}`);
     }
   }
   if (changed) {

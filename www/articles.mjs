@@ -1,7 +1,8 @@
 // The agent's reading side: the ticket's articles and the outbox, each opened with the
 // package and shown with what it reports (badges, verdict banner, unsigned fields, content).
 import { open } from "mailseal";
-import { openedArticles, state } from "./session.mjs";
+import { CourierError, courier, fetchRevocation } from "./courier.mjs";
+import { openedArticles, persist, state } from "./session.mjs";
 import { $, ICONS, describeError, el, icon, showError } from "./ui.mjs";
 
 export async function loadArticles() {
@@ -77,7 +78,7 @@ function verdictBanner(r) {
   return null;
 }
 
-function detailRows(r, kind) {
+function detailRows(r, kind, checked = []) {
   const e = r.encryption;
   const s = r.signature;
   if (kind === "encryption") {
@@ -99,14 +100,17 @@ function detailRows(r, kind) {
     [s.state === "valid" ? "Signer key id" : "Claimed key id", s.signer?.keyId ?? "—"],
     ["Digest", s.digest ?? "—"],
     ["Signed at", s.signedAt ?? "—"],
+    // S/MIME signers on a trusted path: was the certificate's revocation checked, and how.
+    ["Revocation", s.revocation ? REVOCATION_WORDS[s.revocation] ?? s.revocation : "—"],
+    ...(checked.length ? [["Revocation checks", checked.join("; ")]] : []),
     ["Detail", s.detail ?? "—"],
   ];
 }
 
-function showDetails(r, kind) {
+function showDetails(r, kind, checked) {
   const list = $("detail-list");
   list.replaceChildren();
-  for (const [k, v] of detailRows(r, kind)) list.append(el("dt", { text: k }), el("dd", { text: String(v) }));
+  for (const [k, v] of detailRows(r, kind, checked)) list.append(el("dt", { text: k }), el("dd", { text: String(v) }));
   $("detail-title").textContent = kind === "encryption" ? "Encryption details" : "Signature details";
   $("detail-dialog").showModal();
 }
@@ -137,6 +141,72 @@ function flaggedClass(h, field) {
   return h.addressFlags.some((f) => f.field === field) ? "flagged" : "";
 }
 
+// ---- revocation of the signer (CRL and OCSP through the Worker) -----------------------------
+
+// When `open` could not check whether an S/MIME signer's certificate was revoked
+// (signature.revocation "unchecked"), it names what to fetch (opened.revocationRequests: the
+// OCSP responder's GET URL, else the CRL). The page asks the Worker for each at its own origin
+// (GET /v1/revocation), hands the answer to `ring.importRevocation(request, answer)`, which
+// checks the CA's (or its delegated responder's) signature, and opens the message again. One
+// fetch per URL at a time for all articles; a failure is not asked again for a minute. What
+// could not be checked then follows the policy (Admin: "When a signer's revocation cannot be
+// checked"): accepted, accepted with a warning, or not trusted.
+const RETRY_MS = 60_000;
+/** @type {Map<string, { at: number, ok: boolean, done: Promise<string> }>} url -> what was checked */
+const revocationFetches = new Map();
+let crlImported = false; // a CRL was imported while reading: seal the keyring afterwards
+
+const hostOf = (url) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
+
+/** Fetches and imports one request; resolves to a sentence for the details, never rejects. */
+function checkRevocation(request) {
+  const known = revocationFetches.get(request.url);
+  if (known && (known.ok || Date.now() - known.at < RETRY_MS)) return known.done;
+  const what = request.kind === "ocsp" ? `OCSP responder ${hostOf(request.url)}` : `CRL ${request.url}`;
+  const entry = { at: Date.now(), ok: false, done: Promise.resolve("") };
+  entry.done = (async () => {
+    try {
+      const got = state.ring.importRevocation(request, await fetchRevocation(request.url, request.kind));
+      entry.ok = true;
+      if (got.kind === "crl") {
+        crlImported = true;
+        return `${what}: ${got.crl?.revoked ?? 0} revoked certificate(s) listed by ${got.crl?.issuer ?? request.issuer}`;
+      }
+      return `${what}: ${(got.ocsp ?? []).map((o) => o.status).join(", ") || "no status"}`;
+    } catch (e) {
+      return `${what}: not checked (${e instanceof CourierError ? e.message : describeError(e)})`;
+    }
+  })();
+  revocationFetches.set(request.url, entry);
+  return entry.done;
+}
+
+/**
+ * `open`, and when the signer's revocation is unchecked and a Worker is set up, the checks it
+ * names, then `open` again. `checked`: what was asked and what came back, for the details.
+ * @returns {Promise<{ r: import("mailseal").Opened, checked: string[] }>}
+ */
+async function openChecked(raw) {
+  const first = await open(state.ring, raw);
+  const requests = first.revocationRequests ?? [];
+  if (!requests.length) return { r: first, checked: [] };
+  if (!courier.token) return { r: first, checked: ["not asked: no Worker token is set (Admin → Key lookups and revocation checks)"] };
+  const checked = await Promise.all(requests.map(checkRevocation));
+  return { r: await open(state.ring, raw), checked };
+}
+
+const REVOCATION_WORDS = {
+  good: "checked: not revoked",
+  unchecked: "could not be checked",
+  no_source: "not checkable (the certificate names no CRL or OCSP responder)",
+};
+
 /** The article for one message; `open` is async (the platform's crypto is). */
 /**
  * @param {Uint8Array} raw
@@ -145,23 +215,24 @@ function flaggedClass(h, field) {
  */
 async function renderOpened(raw, title, { onReply } = {}) {
   let r;
+  let checked;
   try {
-    r = await open(state.ring, raw);
+    ({ r, checked } = await openChecked(raw));
   } catch (e) {
     return el("article", { class: "article", dataset: { error: e?.code ?? "error" } }, el("p", { class: "error", text: `${title}: ${describeError(e)}` }));
   }
   const h = r.headers;
   const badges = el("div", { class: "badges", role: "group", "aria-label": "Security status" });
   for (const [kind, st, cls, ic, label] of badgesFor(r)) {
-    const rows = detailRows(r, kind === "scope" ? "signature" : kind);
+    const rows = detailRows(r, kind === "scope" ? "signature" : kind, checked);
     const tip = rows.map(([k, v]) => `${k}: ${v}`).join("\n");
     const b = el("button", { type: "button", class: `badge ${cls}`, title: tip, dataset: { kind, state: st } }, icon(ic), ` ${label}`);
-    b.addEventListener("click", () => showDetails(r, kind === "scope" ? "signature" : kind));
+    b.addEventListener("click", () => showDetails(r, kind === "scope" ? "signature" : kind, checked));
     badges.append(b);
   }
   const art = el(
     "article",
-    { class: "article", dataset: { encryption: r.encryption.state, signature: r.signature.state, scope: r.signature.scope ?? "" } },
+    { class: "article", dataset: { encryption: r.encryption.state, signature: r.signature.state, scope: r.signature.scope ?? "", revocation: r.signature.revocation ?? "" } },
     el(
       "header",
       {},
@@ -225,6 +296,11 @@ export async function renderAgent(onReply) {
   );
   list.replaceChildren(...articles.map((a) => el("li", {}, a)));
   renderOutbox();
+  // A CRL fetched while reading is sealed with the keyring (OCSP answers stay in memory).
+  if (crlImported) {
+    crlImported = false;
+    await persist().catch((e) => showError("saving the keyring", e));
+  }
 }
 
 export function renderOutbox() {

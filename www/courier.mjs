@@ -4,7 +4,7 @@
 // origin, fetches for it: GET /v1/lookup?address= (WKD, then its KEYSERVERS) and
 // GET /v1/revocation?url= (a CRL or OCSP answer), with the Worker's token. The Worker only
 // carries bytes: the package in this page judges them (lookupCandidates, importFound,
-// importCrl), so a Worker or server that lies gets nothing past the checks the package makes.
+// importRevocation), so a Worker or server that lies gets nothing past the checks the package makes.
 import { forgetCourierToken, loadCourierToken, saveCourierToken } from "./store.mjs";
 
 /** How long the page waits for the Worker (it tries up to four sources, 3 s each by default). */
@@ -88,8 +88,11 @@ export async function lookUpKey(address) {
   return { source: body.source, url: body.url, answer: fromBase64(body.answer), tried: body.tried ?? [] };
 }
 
-/** The bytes at a CRL (or OCSP GET) URL, fetched by the Worker. */
-export async function fetchRevocation(url) {
-  const res = await ask(`/v1/revocation?url=${encodeURIComponent(url)}`);
+/**
+ * The bytes at a CRL or OCSP GET URL (a request's `url`), fetched by the Worker; `kind` is the
+ * request's ("crl" | "ocsp"), which the Worker labels the answer by.
+ */
+export async function fetchRevocation(url, kind) {
+  const res = await ask(`/v1/revocation?url=${encodeURIComponent(url)}${kind ? `&kind=${encodeURIComponent(kind)}` : ""}`);
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -23,13 +23,13 @@ export function freePort() {
 }
 
 /**
- * @param {{ ocspUrl?: string, crlUrl?: string,
+ * @param {{ ocspUrl?: string, crlUrl?: string, caName?: string,
  *           people: { name: string, email: string, ocsp?: boolean, ocspUrl?: string, crl?: boolean, revoked?: boolean }[] }} opts
  *   `ocsp`: the certificate names its `ocspUrl` or the common one (AIA); `crl`: it names `crlUrl` (CDP).
  * @returns the PKI: `file(name)` paths in its directory, `read(name)` bytes, `ca` (PEM),
  *   `cert(name)` / `key(name)` (PEM), `crlDer`, `signed(name, ...)`, `cleanup()`.
  */
-export function makeOcspPki({ ocspUrl, crlUrl, people }) {
+export function makeOcspPki({ ocspUrl, crlUrl, people, caName = "OCSP Test CA" }) {
   const dir = mkdtempSync(join(tmpdir(), "mailseal-ocsp-"));
   const openssl = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   const leaf = (p) =>
@@ -55,7 +55,7 @@ export function makeOcspPki({ ocspUrl, crlUrl, people }) {
     openssl("ca", ...ca, "-extensions", ext, "-in", `${name}.csr`, "-out", `${name}.crt`);
   };
   try {
-    openssl("req", "-x509", "-config", "ca.cnf", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-subj", "/CN=OCSP Test CA", "-days", "30", "-extensions", "v3_ca", "-out", "ca.crt");
+    openssl("req", "-x509", "-config", "ca.cnf", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-subj", `/CN=${caName}`, "-days", "30", "-extensions", "v3_ca", "-out", "ca.crt");
     issue("responder", "OCSP Test Responder", "responder");
     for (const p of people) issue(p.name, p.name, `leaf_${p.name}`);
     for (const p of people) if (p.revoked) openssl("ca", ...ca, "-revoke", `${p.name}.crt`, "-crl_reason", "keyCompromise");

@@ -28,7 +28,6 @@ describe("OCSP and CRL checks when the worker opens mail", () => {
   before(async () => {
     if (!OPENSSL) return; // each test skips then, or fails under CI (have)
     const port = await freePort();
-    closedPort = await freePort();
     pki = makeOcspPki({
       ocspUrl: OCSP_URL,
       crlUrl: CRL_URL,
@@ -40,6 +39,7 @@ describe("OCSP and CRL checks when the worker opens mail", () => {
       ],
     });
     responder = await startResponder(pki, port);
+    closedPort = await freePort(); // while the responder holds its port: never the same one
   });
 
   after(async () => {
