@@ -220,8 +220,8 @@ test-types: pkg-built
 
 # End-to-end tests of the demo page (www/) in headless Debian chromium through playwright-core
 # (tests/browser, no network, no browser download). Screenshots: target/test-artifacts/.
-# lookup.test.mjs also runs the Worker (worker/node_modules: bundled by wrangler, Miniflare) and
-# a loopback key / CRL server over gpg- and openssl-made data.
+# lookup.test.mjs and ocsp.test.mjs also run the Worker (worker/node_modules: bundled by wrangler,
+# Miniflare) and a loopback key / CRL server over gpg- and openssl-made data, and `openssl ocsp`.
 test-www: pkg-built
 	@test -d tests/browser/node_modules/playwright-core || { echo "tests/browser: run make setup" >&2; exit 1; }
 	node scripts/demo-keys.mjs --quiet

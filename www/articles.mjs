@@ -168,7 +168,7 @@ const hostOf = (url) => {
 function checkRevocation(request) {
   const known = revocationFetches.get(request.url);
   if (known && (known.ok || Date.now() - known.at < RETRY_MS)) return known.done;
-  const what = request.kind === "ocsp" ? `OCSP responder ${hostOf(request.url)}` : `CRL ${request.url}`;
+  const what = request.kind === "ocsp" ? `OCSP responder ${hostOf(request.url)}` : request.kind === "crl" ? `CRL ${request.url}` : `CA certificate ${request.url}`;
   const entry = { at: Date.now(), ok: false, done: Promise.resolve("") };
   entry.done = (async () => {
     try {
@@ -178,7 +178,8 @@ function checkRevocation(request) {
         crlImported = true;
         return `${what}: ${got.crl?.revoked ?? 0} revoked certificate(s) listed by ${got.crl?.issuer ?? request.issuer}`;
       }
-      return `${what}: ${(got.ocsp ?? []).map((o) => o.status).join(", ") || "no status"}`;
+      if (got.kind === "ocsp") return `${what}: ${(got.ocsp ?? []).map((o) => o.status).join(", ") || "no status"}`;
+      return `${what}: imported`;
     } catch (e) {
       return `${what}: not checked (${e instanceof CourierError ? e.message : describeError(e)})`;
     }

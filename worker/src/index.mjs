@@ -193,7 +193,7 @@ async function fetchRevocations(ring, requests, cfg) {
     due.map(async (r) => {
       if (seen.has(r.url)) return;
       seen.add(r.url);
-      const kind = r.kind === "ocsp" ? "ocsp" : "crl";
+      const kind = ["ocsp", "issuer"].includes(r.kind) ? r.kind : "crl";
       try {
         const bytes = await fetchCapped(fetchable(r.url, ["http:", "https:"]), {
           max: kind === "ocsp" ? MAX_OCSP : MAX_CRL,
@@ -204,7 +204,7 @@ async function fetchRevocations(ring, requests, cfg) {
         const info = ring.importRevocation(r, bytes);
         revocationFailures.delete(r.url);
         imported++;
-        const what = kind === "crl" ? { revoked: info.crl?.revoked } : { statuses: (info.ocsp ?? []).map((o) => o.status) };
+        const what = kind === "crl" ? { revoked: info.crl?.revoked } : kind === "ocsp" ? { statuses: (info.ocsp ?? []).map((o) => o.status) } : {};
         console.log(JSON.stringify({ event: `${kind}_imported`, url: r.url, ...what }));
       } catch (e) {
         revocationFailures.set(r.url, Date.now());
@@ -601,16 +601,18 @@ async function handleLookup(url, env, cfg) {
  * an OCSPResponse starts SEQUENCE { ENUMERATED responseStatus, ... }, a CRL SEQUENCE { SEQUENCE ... }.
  */
 function revocationKind(kind, bytes) {
-  if (kind === "ocsp" || kind === "crl") return kind;
+  if (kind in REVOCATION_TYPES) return kind;
   let i = 1;
   if (bytes[i] & 0x80) i += bytes[i] & 0x7f;
   return bytes[0] === 0x30 && bytes[i + 1] === 0x0a ? "ocsp" : "crl";
 }
 
-const REVOCATION_TYPES = { crl: "application/pkix-crl", ocsp: "application/ocsp-response" };
+// (kind "issuer": a CA certificate from an AIA caIssuers URL, which open asks for when a
+// signer's path stops at a CA nobody brought.)
+const REVOCATION_TYPES = { crl: "application/pkix-crl", ocsp: "application/ocsp-response", issuer: "application/pkix-cert" };
 
 /**
- * GET /v1/revocation?url=[&kind=crl|ocsp]: a CRL or an OCSP answer (an RFC 6960 GET URL)
+ * GET /v1/revocation?url=[&kind=crl|ocsp|issuer]: a CRL or an OCSP answer (an RFC 6960 GET URL)
  * fetched and forwarded as it came, labelled application/pkix-crl or application/ocsp-response;
  * the page's package checks it (importRevocation).
  */
@@ -622,7 +624,7 @@ async function handleRevocation(url, cfg) {
     answer = await fetchCapped(target, { max: asked === "ocsp" ? MAX_OCSP : MAX_CRL, timeoutMs: cfg.lookup.timeoutMs });
   } catch (e) {
     if (e instanceof HttpError) throw e;
-    throw new HttpError(504, "fetch_failed", "The revocation server did not answer in time.");
+    throw new HttpError(504, "fetch_failed", "The revocation server could not be reached or did not answer in time.");
   }
   if (!answer) throw new HttpError(502, "fetch_failed", "The revocation server did not answer with a CRL or an OCSP response.");
   return new Response(answer, { status: 200, headers: { "content-type": REVOCATION_TYPES[revocationKind(asked, answer)] } });
