@@ -1044,3 +1044,73 @@ fn protect_signs_a_whole_message_from_standard_input() {
     assert_eq!(report["headers"]["subject"], "Ticket #99");
     assert_eq!(report["text"], "Closed as requested.\n", "{report}");
 }
+
+/// Key files in the order people list them: a private key before its certificate (the order
+/// `openssl req -keyout ... -out ...` writes them), and --key / --trusted both before and after
+/// the command (clap alone would keep only the last group: a trust anchor silently dropped).
+#[test]
+fn key_sources_in_any_order_and_position_all_count() {
+    let key_first = mailseal(
+        &[
+            "--key",
+            &data("smime/alice.key"),
+            "--key",
+            &data("smime/alice.crt"),
+            "keys",
+        ],
+        &[],
+        b"",
+    )
+    .ok()
+    .json();
+    let keys = key_first.as_array().unwrap();
+    assert_eq!(keys.len(), 1, "{key_first}");
+    assert_eq!(keys[0]["hasSecret"], true);
+
+    let both_sides = mailseal(
+        &[
+            "--key",
+            &data("smime/alice.crt"),
+            "keys",
+            "--key",
+            &data("smime/bob.crt"),
+        ],
+        &[],
+        b"",
+    )
+    .ok()
+    .json();
+    let emails: BTreeSet<String> = both_sides
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["emails"][0].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        emails,
+        BTreeSet::from([
+            "alice@example.com".to_string(),
+            "bob@example.com".to_string()
+        ])
+    );
+
+    // The root CA trusted before the command and another certificate after it: alice's
+    // signature is valid only if the root was kept (the fixture's entity has no headers; it
+    // gets alice's From here).
+    let mut signed = b"From: alice@example.com\r\nTo: bob@example.com\r\n".to_vec();
+    signed.extend(std::fs::read(data("smime/signed-alice-opaque.eml")).unwrap());
+    let out = mailseal(
+        &[
+            "--trusted",
+            &data("smime/root-ca.crt"),
+            "open",
+            "--trusted",
+            &data("smime/bob.crt"),
+        ],
+        &[],
+        &signed,
+    )
+    .ok()
+    .json();
+    assert_eq!(state(&out, "signature"), "valid", "{out}");
+}

@@ -493,4 +493,20 @@ fn a_gpg_revocation_certificate_revokes_the_key_it_names() {
         .map(|e| e.outcome.as_str())
         .collect();
     assert_eq!(log, ["error", "ok"]);
+
+    // The key and its revocation certificate in one file (`cat key.asc rev.asc`): revoked
+    // at once, as gpg --import makes it; another key's certificate beside it revokes nothing.
+    let mut fresh = Keyring::new();
+    let both = format!("{public}\n{}\n{}", certs[0].1, certs[1].1);
+    let keys = fresh
+        .import(both.as_bytes(), &ImportOptions::default(), NOW)
+        .unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].status, mailseal::KeyStatus::Revoked);
+    let mut fresh = Keyring::new();
+    let unrelated = format!("{public}\n{}", certs[1].1);
+    let keys = fresh
+        .import(unrelated.as_bytes(), &ImportOptions::default(), NOW)
+        .unwrap();
+    assert_eq!(keys[0].status, mailseal::KeyStatus::Valid);
 }

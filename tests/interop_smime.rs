@@ -654,6 +654,124 @@ fn plain_text_files_signed_or_encrypted_by_openssl_open_as_text() {
     }
 }
 
+/// `openssl req -x509 -subj ".../emailAddress=..."`: the quick self-signed S/MIME
+/// certificate, which openssl's default configuration marks CA:TRUE. Trusted as an anchor it is
+/// also its owner's own certificate (openssl cms -verify -CAfile accepts it): openssl's
+/// signature by it is valid, mailseal encrypts to it and openssl decrypts. Not trusted, its
+/// signatures are untrusted. (`req -x509` dates it from the machine's clock, so it is judged
+/// at that clock.)
+#[test]
+fn a_self_signed_certificate_from_openssl_req_is_its_owners_when_trusted() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let p = |n: &str| dir.path().join(n);
+    let (ok, log) = openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=Solo/emailAddress=solo@example.org",
+        "-keyout",
+        path_str(&p("solo.key")),
+        "-out",
+        path_str(&p("solo.crt")),
+    ]);
+    assert!(ok, "{log}");
+    let (_, text) = openssl(&["x509", "-noout", "-text", "-in", path_str(&p("solo.crt"))]);
+    assert!(
+        text.contains("CA:TRUE"),
+        "openssl's default marks it a CA: {text}"
+    );
+    std::fs::write(p("note.txt"), "Content-Type: text/plain\n\nfrom solo\n").unwrap();
+    let (ok, log) = openssl(&[
+        "cms",
+        "-sign",
+        "-in",
+        path_str(&p("note.txt")),
+        "-signer",
+        path_str(&p("solo.crt")),
+        "-inkey",
+        path_str(&p("solo.key")),
+        "-from",
+        "solo@example.org",
+        "-to",
+        "desk@example.org",
+        "-subject",
+        "hi",
+        "-out",
+        path_str(&p("signed.eml")),
+    ]);
+    assert!(ok, "{log}");
+    let signed = std::fs::read(p("signed.eml")).unwrap();
+    #[allow(clippy::disallowed_methods)] // the certificate is dated by the machine's clock
+    let now = mailseal::Time::from_unix(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+            + 2,
+    );
+
+    let mut pem = std::fs::read(p("solo.crt")).unwrap();
+    pem.extend(std::fs::read(p("solo.key")).unwrap());
+    let mut anchor_ring = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    let keys = anchor_ring.import(&pem, &trusted, now).unwrap();
+    assert!(keys[0].can_sign && keys[0].can_encrypt, "{keys:?}");
+    let opened = open(&mut anchor_ring, &[&E], &signed, &OpenOptions::at(now)).unwrap();
+    assert_eq!(
+        opened.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        opened.signature
+    );
+
+    let mut plain_ring = Keyring::new();
+    plain_ring
+        .import(
+            &std::fs::read(p("solo.crt")).unwrap(),
+            &ImportOptions::default(),
+            now,
+        )
+        .unwrap();
+    let opened = open(&mut plain_ring, &[&E], &signed, &OpenOptions::at(now)).unwrap();
+    assert_eq!(opened.signature.state, SignatureState::Untrusted);
+
+    // mailseal encrypts to it; openssl decrypts with the key.
+    let mut opts = mailseal::ProtectOptions::new(false, true, now);
+    opts.method = mailseal::MethodChoice::Smime;
+    let raw = b"From: desk@example.org\r\nTo: solo@example.org\r\nSubject: re\r\n\r\nreply\r\n";
+    let out = mailseal::protect(
+        &mut plain_ring,
+        &[&E],
+        mailseal::Message::Raw(raw),
+        &opts,
+        &mut rng(),
+    )
+    .expect("encrypt to the self-signed certificate");
+    std::fs::write(p("enc.eml"), &out.deliveries[0].mime).unwrap();
+    let (ok, log) = openssl(&[
+        "cms",
+        "-decrypt",
+        "-in",
+        path_str(&p("enc.eml")),
+        "-recip",
+        path_str(&p("solo.crt")),
+        "-inkey",
+        path_str(&p("solo.key")),
+    ]);
+    assert!(ok && log.contains("reply"), "{log}");
+}
+
 /// A P-521 certificate made by openssl at test time (under a throwaway CA: the committed
 /// fixtures have no P-521 key): openssl's signatures and envelopes open in mailseal, and
 /// mailseal's in openssl. The certificates are dated around NOW, the clock they are judged at.

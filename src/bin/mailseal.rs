@@ -316,7 +316,12 @@ mod cli {
     }
 
     pub fn main() -> ExitCode {
-        let cli = Cli::parse();
+        let mut cli = Cli::parse();
+        // clap keeps only the last group of a repeated global option: `--trusted a.pem open
+        // --trusted b.pem` would silently drop a.pem. Every occurrence counts.
+        let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+        cli.keys.keys = every_value(&args, "--key", std::mem::take(&mut cli.keys.keys));
+        cli.keys.trusted = every_value(&args, "--trusted", std::mem::take(&mut cli.keys.trusted));
         match run(cli) {
             Ok(code) => code,
             Err(failure) => {
@@ -341,10 +346,9 @@ mod cli {
         match cli.command {
             Command::Keys { files } => {
                 let mut ring = load_ring(sources, now)?;
-                let passphrase = passphrase(sources)?;
-                for file in &files {
-                    import(&mut ring, file, passphrase.as_ref(), false, now)?;
-                }
+                let files: Vec<(&Path, bool)> =
+                    files.iter().map(|f| (f.as_path(), false)).collect();
+                import_files(&mut ring, &files, passphrase(sources)?.as_ref(), now)?;
                 print_json(&ring.list(now))?;
             }
             Command::Seal {
@@ -580,14 +584,38 @@ mod cli {
             }
             _ => Keyring::new(),
         };
-        let passphrase = passphrase(sources)?;
-        for file in &sources.trusted {
-            import(&mut ring, file, passphrase.as_ref(), true, now)?;
-        }
-        for file in &sources.keys {
-            import(&mut ring, file, passphrase.as_ref(), false, now)?;
-        }
+        let files: Vec<(&Path, bool)> = sources
+            .trusted
+            .iter()
+            .map(|f| (f.as_path(), true))
+            .chain(sources.keys.iter().map(|f| (f.as_path(), false)))
+            .collect();
+        import_files(&mut ring, &files, passphrase(sources)?.as_ref(), now)?;
         Ok(ring)
+    }
+
+    /// Imports `files` (path, trusted) in order; a private key whose certificate comes in a
+    /// later file (`--key alice.key --key alice.crt`, the order `openssl req` writes them) is
+    /// tried again after the rest.
+    fn import_files(
+        ring: &mut Keyring,
+        files: &[(&Path, bool)],
+        passphrase: Option<&Zeroizing<String>>,
+        now: Time,
+    ) -> Result<(), Failure> {
+        let mut waiting = Vec::new();
+        for &(file, trusted) in files {
+            match try_import(ring, file, passphrase, trusted, now)? {
+                Err(e) if e.code() == mailseal::ErrorCode::CertificateMissing => {
+                    waiting.push((file, trusted));
+                }
+                done => done.map_err(in_file(file))?,
+            }
+        }
+        for (file, trusted) in waiting {
+            import(ring, file, passphrase, trusted, now)?;
+        }
+        Ok(())
     }
 
     fn passphrase(sources: &KeySources) -> Result<Option<Zeroizing<String>>, Failure> {
@@ -605,13 +633,23 @@ mod cli {
         trusted: bool,
         now: Time,
     ) -> Result<(), Failure> {
+        try_import(ring, path, passphrase, trusted, now)?.map_err(in_file(path))
+    }
+
+    /// Reads `path` (a failure to read is the outer error) and imports it.
+    fn try_import(
+        ring: &mut Keyring,
+        path: &Path,
+        passphrase: Option<&Zeroizing<String>>,
+        trusted: bool,
+        now: Time,
+    ) -> Result<Result<(), Error>, Failure> {
         let data = SecretBytes::new(read_file(path)?);
         let opts = ImportOptions {
             passphrase: passphrase.cloned(),
             trusted,
         };
-        ring.import(&data, &opts, now).map_err(in_file(path))?;
-        Ok(())
+        Ok(ring.import(&data, &opts, now).map(|_| ()))
     }
 
     /// A secret from the environment: passphrases and passwords never appear in argv.
@@ -762,6 +800,36 @@ mod cli {
         out.write_all(bytes)
             .and_then(|()| out.flush())
             .map_err(|e| io_failure("write", Path::new("standard output"), &e))
+    }
+
+    /// Every value of `option` in `args` (`--option VALUE` or `--option=VALUE`, before a
+    /// `--`), or what clap parsed when that is all of them.
+    fn every_value(
+        args: &[std::ffi::OsString],
+        option: &str,
+        parsed: Vec<PathBuf>,
+    ) -> Vec<PathBuf> {
+        let mut all = Vec::new();
+        let mut it = args.iter();
+        let prefix = format!("{option}=");
+        while let Some(arg) = it.next() {
+            let Some(text) = arg.to_str() else { continue };
+            if text == "--" {
+                break;
+            }
+            if text == option {
+                if let Some(value) = it.next() {
+                    all.push(PathBuf::from(value));
+                }
+            } else if let Some(value) = text.strip_prefix(&prefix) {
+                all.push(PathBuf::from(value));
+            }
+        }
+        if all.len() > parsed.len() {
+            all
+        } else {
+            parsed
+        }
     }
 
     /// A usage error: clap's message and exit code 2.

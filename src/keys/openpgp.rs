@@ -130,6 +130,24 @@ pub(crate) fn parse_pgp(
     if found.keys.is_empty() {
         return Err(found.nothing_found());
     }
+    // A revocation certificate in the same file as its key (`cat key.asc rev.asc`) revokes it,
+    // as gpg --import does (the signature is checked when the key is summarised).
+    for sig in std::mem::take(&mut found.stray_revocations) {
+        for key in &mut found.keys {
+            let (primary_fpr, details) = match key {
+                Parsed::Public(k) => (k.primary_key.fingerprint(), &mut k.details),
+                Parsed::Secret(k) => (k.primary_key.fingerprint(), &mut k.details),
+            };
+            let named = sig.issuer_fingerprint().iter().any(|f| **f == primary_fpr)
+                || sig
+                    .issuer_key_id()
+                    .iter()
+                    .any(|id| primary_fpr.as_bytes().ends_with(id.as_ref()));
+            if named {
+                details.revocation_signatures.push(sig.clone());
+            }
+        }
+    }
 
     let mut entries = Vec::with_capacity(found.keys.len());
     let mut unsupported: Option<Error> = None;

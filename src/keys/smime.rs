@@ -299,6 +299,16 @@ impl SmimeEntry {
         )
     }
 
+    /// A CA certificate that is only a CA: not a self-signed certificate made for an address
+    /// (`openssl req -x509 -subj ".../emailAddress=..."` marks its certificates CA:TRUE by
+    /// default; trusted as an anchor, such a certificate is also the person's own, as openssl
+    /// and gpgsm take it). Whether it may sign or encrypt is then up to its key usage.
+    pub(crate) fn is_ca_only(&self) -> bool {
+        let tbs = &self.cert.tbs_certificate;
+        let own_certificate = tbs.subject == tbs.issuer && !self.emails().is_empty();
+        self.is_ca() && !own_certificate
+    }
+
     fn key_usage(&self) -> Option<KeyUsage> {
         match self.cert.tbs_certificate.get::<KeyUsage>() {
             Ok(Some((_, ku))) => Some(ku),
@@ -328,7 +338,7 @@ impl SmimeEntry {
 
     /// May sign mail: digitalSignature or nonRepudiation (or no keyUsage), EKU allows e-mail.
     pub(crate) fn can_sign(&self) -> bool {
-        if self.is_ca() || !self.eku_allows_email() {
+        if self.is_ca_only() || !self.eku_allows_email() {
             return false;
         }
         match self.key_usage() {
@@ -339,7 +349,7 @@ impl SmimeEntry {
 
     /// May receive encrypted mail: keyEncipherment (RSA) / keyAgreement (EC), EKU allows e-mail.
     pub(crate) fn can_encrypt(&self) -> bool {
-        if self.is_ca() || !self.eku_allows_email() {
+        if self.is_ca_only() || !self.eku_allows_email() {
             return false;
         }
         match self.key_usage() {

@@ -75,7 +75,7 @@ fn select<'a>(
     let wanted = address.trim().to_ascii_lowercase();
     let mut found: Vec<&SmimeEntry> = ring
         .smime_entries()
-        .filter(|e| !e.is_ca() && e.emails().contains(&wanted))
+        .filter(|e| !e.is_ca_only() && e.emails().contains(&wanted))
         .collect();
     found.sort_by_key(|e| std::cmp::Reverse(e.not_before()));
     let problem = |e: &SmimeEntry| -> Option<KeyProblem> {
