@@ -90,6 +90,10 @@ pub(crate) const ECDH_COFACTOR_SHA512KDF: ObjectIdentifier =
 pub(crate) const ID_AES_128_WRAP: ObjectIdentifier = rfc5911::ID_AES_128_WRAP;
 pub(crate) const ID_AES_192_WRAP: ObjectIdentifier = rfc5911::ID_AES_192_WRAP;
 pub(crate) const ID_AES_256_WRAP: ObjectIdentifier = rfc5911::ID_AES_256_WRAP;
+/// Triple-DES key wrap (RFC 3217), read only: what `openssl cms -encrypt` uses for an EC
+/// recipient when no cipher is named (its default content cipher is 3DES).
+pub(crate) const ID_ALG_CMS_3DES_WRAP: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.3.6");
 /// smimeCapabilities signed attribute (RFC 8551 §2.5.2).
 pub(crate) const SMIME_CAPABILITIES: ObjectIdentifier = rfc5911::SMIME_CAPABILITIES;
 /// signingTime signed attribute (RFC 5652 §11.3).

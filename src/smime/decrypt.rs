@@ -483,6 +483,13 @@ fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<SecretBy
         _ => return None,
     };
     let wrap: AlgorithmIdentifierOwned = k.key_enc_alg.parameters.as_ref()?.decode_as().ok()?;
+    let wrapped = rek.enc_key.as_bytes();
+    if wrap.oid == algs::ID_ALG_CMS_3DES_WRAP {
+        // The KDF's keyInfo is the wrap algorithm as the sender wrote it (with its NULL).
+        let kek = derive_kek_for(kdf_hash, z, wrap, k.ukm.as_ref(), 24)?;
+        let cek = unwrap_3des(&kek, wrapped)?;
+        return (cek.len() == key_len).then_some(cek);
+    }
     let kek_len = match wrap.oid {
         o if o == algs::ID_AES_128_WRAP => 16,
         o if o == algs::ID_AES_192_WRAP => 24,
@@ -490,7 +497,6 @@ fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<SecretBy
         _ => return None,
     };
     let kek = derive_kek(kdf_hash, z, wrap.oid, k.ukm.as_ref(), kek_len)?;
-    let wrapped = rek.enc_key.as_bytes();
     let cek = match kek_len {
         16 => aes_kw::KekAes128::try_from(&kek[..])
             .ok()?
@@ -517,9 +523,20 @@ pub(crate) fn derive_kek(
     ukm: Option<&OctetString>,
     kek_len: usize,
 ) -> Option<SecretBytes> {
+    derive_kek_for(hash, z, algs::alg(wrap_oid), ukm, kek_len)
+}
+
+/// [`derive_kek`] with the wrap algorithm identifier as given.
+fn derive_kek_for(
+    hash: Hash,
+    z: &[u8],
+    key_info: AlgorithmIdentifierOwned,
+    ukm: Option<&OctetString>,
+    kek_len: usize,
+) -> Option<SecretBytes> {
     let bits = u32::try_from(kek_len * 8).ok()?;
     let info = EccCmsSharedInfo {
-        key_info: algs::alg(wrap_oid),
+        key_info,
         entity_u_info: ukm.cloned(),
         supp_pub_info: OctetString::new(bits.to_be_bytes().to_vec()).ok()?,
     }
@@ -537,6 +554,37 @@ pub(crate) fn derive_kek(
     }
     out.truncate(kek_len);
     Some(out)
+}
+
+/// Triple-DES key unwrap (RFC 3217 §3.2): 3DES-CBC under the fixed IV, reversed, 3DES-CBC
+/// again under the IV it carries, then the CMS key checksum (the first 8 bytes of SHA-1 of the
+/// key). No crate implements it; it is the `des` and `cbc` crates' CBC, composed as the RFC
+/// says.
+fn unwrap_3des(kek: &[u8], wrapped: &[u8]) -> Option<SecretBytes> {
+    use cbc::cipher::block_padding::NoPadding;
+    use cbc::cipher::{BlockDecryptMut, KeyIvInit};
+    const IV: [u8; 8] = [0x4a, 0xdd, 0xa2, 0x2c, 0x79, 0xe8, 0x21, 0x05];
+    if wrapped.len() != 40 {
+        return None;
+    }
+    let mut temp3 = SecretBytes::new(
+        cbc::Decryptor::<des::TdesEde3>::new_from_slices(kek, &IV)
+            .ok()?
+            .decrypt_padded_vec_mut::<NoPadding>(wrapped)
+            .ok()?,
+    );
+    temp3.reverse();
+    let (iv, temp1) = temp3.split_at(8);
+    let cek_icv = SecretBytes::new(
+        cbc::Decryptor::<des::TdesEde3>::new_from_slices(kek, iv)
+            .ok()?
+            .decrypt_padded_vec_mut::<NoPadding>(temp1)
+            .ok()?,
+    );
+    let (cek, icv) = cek_icv.split_at(24);
+    let check = Hash::Sha1.digest(cek)?;
+    bool::from(subtle::ConstantTimeEq::ct_eq(&check[..8], icv))
+        .then(|| SecretBytes::new(cek.to_vec()))
 }
 
 async fn decrypt_content(
