@@ -186,7 +186,7 @@ fn openssl_key_container_options_import() {
     std::fs::write(&cert, fixture("smime/alice.crt")).unwrap();
     let ec_key = file("dave.key");
     std::fs::write(&ec_key, fixture("smime/dave.key")).unwrap();
-    let cases: [(&str, &[&str]); 16] = [
+    let cases: [(&str, &[&str]); 18] = [
         ("mac-sha1.p12", &["pkcs12", "-export", "-macalg", "sha1"]),
         (
             "mac-sha224.p12",
@@ -238,6 +238,22 @@ fn openssl_key_container_options_import() {
                 "-v2prf",
                 "hmacWithSHA512",
             ],
+        ),
+        // What OpenSSL 1.x wrote: PBKDF2 with HMAC-SHA1 (the RFC 8018 default PRF).
+        (
+            "aes256-sha1.p8",
+            &[
+                "pkcs8",
+                "-topk8",
+                "-v2",
+                "aes-256-cbc",
+                "-v2prf",
+                "hmacWithSHA1",
+            ],
+        ),
+        (
+            "des3-sha1.p8",
+            &["pkcs8", "-topk8", "-v2", "des3", "-v2prf", "hmacWithSHA1"],
         ),
         ("scrypt.p8", &["pkcs8", "-topk8", "-scrypt"]),
         ("der.p8", &["pkcs8", "-topk8", "-outform", "DER"]),
