@@ -18,7 +18,19 @@ use crate::secret::SecretBytes;
 const TS_OPTIONS: &str = r#"
 export interface TimeOptions { now?: Date | number; }
 export interface ImportOptions extends TimeOptions { passphrase?: string; trusted?: boolean; }
+export interface GenerateOpenPgpOptions extends TimeOptions {
+  address: string; name?: string; algorithm?: PgpKeyAlgorithm; validDays?: number;
+}
+export interface GenerateSmimeOptions extends TimeOptions {
+  address: string; name?: string; algorithm?: SmimeKeyAlgorithm;
+}
 "#;
+
+/// The options of `generateOpenPgp` / `generateSmime` (`now` is read separately).
+fn generate_options<T: serde::de::DeserializeOwned>(opts: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(opts)
+        .map_err(|e| super::error::bad_input(&format!("The key options are not valid: {e}")))
+}
 
 /// A vault key: bytes only (a string would be taken as its UTF-8, never as base64 or hex).
 fn key_bytes(value: &JsValue) -> Result<SecretBytes, JsValue> {
@@ -446,6 +458,47 @@ impl JsKeyring {
         self.inner_mut()
             .export_secret(&id, &passphrase, &mut os_rng(), now)
             .map_err(to_js)
+    }
+
+    /// `generateOpenPgp({ address, name?, algorithm?, validDays?, now? })` →
+    /// `GeneratedPgpKey`: a new OpenPGP key for the address (Curve25519 by default, three
+    /// years), in the keyring as the desk's own; the public key to publish and the revocation
+    /// certificate to keep offline come back. Admin only once roles are in use.
+    #[wasm_bindgen(js_name = generateOpenPgp, unchecked_return_type = "GeneratedPgpKey")]
+    pub fn generate_openpgp(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "GenerateOpenPgpOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let now = convert::now(&opts.clone().dyn_into::<js_sys::Object>().ok())?;
+        let request: crate::keys::GenerateOpenPgp = generate_options(opts)?;
+        let made = self
+            .inner_mut()
+            .generate_openpgp(&request, &mut os_rng(), now)
+            .map_err(to_js)?;
+        convert::to_js_value(&made)
+    }
+
+    /// `generateSmime({ address, name?, algorithm?, now? })` → `PendingKeyInfo`: a new S/MIME
+    /// key pair (RSA-3072 by default) and its PKCS#10 request (`request`, PEM) for the CA. The
+    /// key waits in the keyring; importing the issued certificate completes it.
+    #[wasm_bindgen(js_name = generateSmime, unchecked_return_type = "PendingKeyInfo")]
+    pub fn generate_smime(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "GenerateSmimeOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let now = convert::now(&opts.clone().dyn_into::<js_sys::Object>().ok())?;
+        let request: crate::keys::GenerateSmime = generate_options(opts)?;
+        let pending = self
+            .inner_mut()
+            .generate_smime(&request, &mut os_rng(), now)
+            .map_err(to_js)?;
+        convert::to_js_value(&pending)
+    }
+
+    /// `pendingKeys()` → `PendingKeyInfo[]`: S/MIME keys waiting for their certificates.
+    #[wasm_bindgen(js_name = pendingKeys, unchecked_return_type = "PendingKeyInfo[]")]
+    pub fn pending_keys(&self) -> Result<JsValue, JsValue> {
+        convert::to_js_value(&self.inner.pending_keys())
     }
 
     /// `seal(password)` → the encrypted keyring bytes.
