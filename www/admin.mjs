@@ -3,12 +3,14 @@
 // self-check (with "Fetch now" for revocation lists) and the recent log.
 import { applyGroupDefaults, fillComposerSelects, ownAddresses, updateToggles } from "./composer.mjs";
 import { CourierError, SOURCE_NAMES, courier, fetchRevocation, setCourierToken } from "./courier.mjs";
+import { renderGenerate } from "./generate.mjs";
 import { DEFAULT_POLICY, persist, policy, setPolicy, state } from "./session.mjs";
 import { $, askPassphrase, busy, describeError, download, el, icon, showError } from "./ui.mjs";
 
 export function renderAdmin() {
   renderRole();
   renderKeys();
+  renderGenerate();
   renderCourier();
   renderPolicy();
   renderCheck();
@@ -22,16 +24,16 @@ const ADMIN_ONLY = "For the admin: unlock the admin role above.";
 function renderRole() {
   const agent = isAgent();
   $("role-text").textContent = !state.ring.hasAdminPassphrase()
-    ? "No admin passphrase is set: whoever unlocks this keyring can export, delete and trust keys."
+    ? "No admin passphrase is set: whoever unlocks this keyring can make, export, delete and trust keys."
     : agent
-      ? "Agent role: exporting private keys, deleting and trusting keys and changing the policy need the admin passphrase."
+      ? "Agent role: making, exporting, deleting and trusting keys and changing the policy need the admin passphrase."
       : "Admin role, unlocked for this session.";
   $("admin-unlock-form").hidden = !agent;
   $("admin-lock").hidden = agent || !state.ring.hasAdminPassphrase();
   const trusted = /** @type {HTMLInputElement} */ ($("import-trusted"));
   trusted.disabled = agent;
   if (agent) trusted.checked = false;
-  for (const form of ["policy-form", "courier-form"]) {
+  for (const form of ["policy-form", "courier-form", "gen-form"]) {
     for (const c of /** @type {NodeListOf<HTMLInputElement>} */ ($(form).querySelectorAll("input, select, button"))) c.disabled = agent;
     $(form).title = agent ? ADMIN_ONLY : "";
   }
@@ -246,8 +248,12 @@ async function importMany(items) {
     }
     try {
       const before = new Map(state.ring.list().map((k) => [k.id, k]));
+      const pending = state.ring.pendingKeys();
       const infos = await importOne(name, data);
       changed = true;
+      // An issued certificate joins the key pair made here for it (generate.mjs).
+      const left = new Set(state.ring.pendingKeys().map((p) => p.id));
+      for (const p of pending) if (!left.has(p.id)) lines.push(`${name}: the certificate joins the private key made here for ${p.address}`);
       const label = (k) => k.emails.join(", ") || k.subject || k.id.slice(0, 16);
       // A key that was there already is said so (a secret key added to a certificate is new).
       const known = infos.filter((k) => before.has(k.id) && (before.get(k.id).hasSecret || !k.hasSecret));
