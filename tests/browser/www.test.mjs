@@ -68,6 +68,17 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.waitForSelector("#agent:not([hidden])", { timeout: 30_000 });
   }
 
+  /** The admin view's "Make a key" (www/generate.mjs; its own tests are in keygen.test.mjs). */
+  async function makeKey(page, { address, standard = "pgp", algorithm = undefined }) {
+    await page.fill("#gen-address", address);
+    await page.check(`input[name="gen-standard"][value="${standard}"]`);
+    if (algorithm) await page.selectOption("#gen-algorithm", algorithm);
+    await page.evaluate(() => document.getElementById("gen-result").replaceChildren());
+    await page.click("#gen-submit");
+    await page.waitForFunction(() => document.getElementById("gen-result").textContent !== "", null, { timeout: 30_000 });
+    await page.waitForSelector("#busy", { state: "hidden" });
+  }
+
   const article = (page, file) => page.locator("#articles > li").nth(Number(file.slice(0, 2)) - 1).locator("article");
 
   test("agent view: every demo message shows its security status outside the body", async () => {
@@ -779,6 +790,14 @@ describe("demo page", { timeout: 120_000 }, () => {
     await page.click("#tab-admin");
     await fits("admin");
     await page.screenshot({ path: join(ARTIFACTS, "admin-360.png"), fullPage: true });
+    // Make a key (www/generate.mjs): an OpenPGP key's fingerprint and downloads, then an S/MIME
+    // request and the pending list.
+    await makeKey(page, { address: "a-rather-long-support-address@example.com" });
+    await fits("admin, an OpenPGP key made");
+    await makeKey(page, { address: "a-rather-long-support-address@example.com", standard: "smime", algorithm: "p256" });
+    await fits("admin, an S/MIME request pending");
+    await page.locator("#gen-form").screenshot({ path: join(ARTIFACTS, "admin-make-key-360.png") });
+    await page.screenshot({ path: join(ARTIFACTS, "admin-pending-360.png"), fullPage: true });
     await page.click("#lock");
     await page.waitForSelector("#unlock:not([hidden])");
     await fits("unlock");
@@ -815,6 +834,13 @@ describe("demo page", { timeout: 120_000 }, () => {
     assert.ok(reached, "Send is reachable with Tab");
     await page.click("#tab-admin");
     await audit("admin");
+    // Make a key: the form, an OpenPGP key's result, an S/MIME request and the pending list.
+    await makeKey(page, { address: "support@example.com" });
+    await audit("admin, an OpenPGP key made");
+    await makeKey(page, { address: "support@example.com", standard: "smime", algorithm: "p256" });
+    await audit("admin, an S/MIME request pending");
+    await page.locator("#gen-form").evaluate((f) => f.closest("section").scrollIntoView());
+    await page.screenshot({ path: join(ARTIFACTS, "admin-make-key.png") });
     // The passphrase dialog (exporting a private key), then the unlock view.
     const row = page.locator("#keys tr", { has: page.locator("td:nth-child(1)", { hasText: /^S\/MIME$/ }) }).filter({ hasText: "alice@example.com" });
     await row.getByRole("button", { name: /Download private/ }).click();
