@@ -61,6 +61,14 @@ pub enum ErrorCode {
     /// The operation is for the admin (export of private keys, removal, trust) and the admin
     /// role is not unlocked in this session.
     AdminRequired,
+    /// A team bundle failed its checks: changed bytes, a change missing from its chain, or a
+    /// change signed by someone who was not a member. Nothing of it was used.
+    TeamRefused,
+    /// A team bundle older than the last one this member opened (a rollback): refused, the
+    /// newer one stays the member's.
+    TeamRolledBack,
+    /// The member's key does not open this team bundle (not a member, or removed).
+    NotAMember,
 }
 
 impl ErrorCode {
@@ -85,6 +93,9 @@ impl ErrorCode {
             ErrorCode::StandardNotEnabled => "standard_not_enabled",
             ErrorCode::DowngradeNotConfirmed => "downgrade_not_confirmed",
             ErrorCode::AdminRequired => "admin_required",
+            ErrorCode::TeamRefused => "team_refused",
+            ErrorCode::TeamRolledBack => "team_rolled_back",
+            ErrorCode::NotAMember => "not_a_member",
         }
     }
 
@@ -108,6 +119,9 @@ impl ErrorCode {
         ErrorCode::StandardNotEnabled,
         ErrorCode::DowngradeNotConfirmed,
         ErrorCode::AdminRequired,
+        ErrorCode::TeamRefused,
+        ErrorCode::TeamRolledBack,
+        ErrorCode::NotAMember,
     ];
 }
 

@@ -21,6 +21,7 @@
 //! | `openpgp` | the OpenPGP engine (`PgpEngine`): PGP/MIME and inline PGP on the `pgp` crate (feature `openpgp`) |
 //! | [`standards`] | which standards this build includes, and what it says about the other one |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
+//! | [`team`] | team identities: one address, many members, keys sealed per member (docs/team.md) |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
 //! | [`secret`] | [`secret::SecretBytes`]: plaintext and key bytes, wiped on drop |
@@ -70,6 +71,7 @@ pub mod secret;
 #[cfg(feature = "smime")]
 pub mod smime;
 pub mod standards;
+pub mod team;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]
@@ -104,6 +106,9 @@ pub use report::{
 pub use rng::{os_rng, Rng};
 #[cfg(feature = "smime")]
 pub use smime::SmimeEngine;
+pub use team::{
+    MemberPublic, OpenedTeam, TeamChangeInfo, TeamChangeKind, TeamRotated, TeamRotation,
+};
 pub use time::Time;
 
 /// The crate version, as JavaScript's `version()` reports it.

@@ -219,20 +219,12 @@ pub(crate) mod openpgp {
 
         // The revocation certificate: a key revocation, reason "no reason given", for the
         // owner to apply when the secret is lost.
-        let mut config =
-            SignatureConfig::v4(SignatureType::KeyRevocation, primary.algorithm(), hash);
-        config.hashed_subpackets = vec![
-            sub(SubpacketData::SignatureCreationTime(created))?,
-            sub(SubpacketData::IssuerFingerprint(primary.fingerprint()))?,
-            sub(SubpacketData::RevocationReason(
-                pgp::packet::RevocationCode::NoReason,
-                Bytes::from_static(b"revocation certificate made with the key"),
-            ))?,
-        ];
-        config.unhashed_subpackets = vec![issuer()?];
-        let revocation = config
-            .sign_key(&primary, &pw, &primary_pub)
-            .map_err(|_| key_failed())?;
+        let revocation = key_revocation(
+            &primary,
+            pgp::packet::RevocationCode::NoReason,
+            "revocation certificate made with the key",
+            now,
+        )?;
 
         let details = SignedKeyDetails::new(
             Vec::new(),
@@ -247,6 +239,37 @@ pub(crate) mod openpgp {
             vec![SignedSecretSubKey::new(subkey, vec![binding])],
         );
         Ok(NewKey { key, revocation })
+    }
+
+    /// A key revocation signature by `primary` itself, dated `now`.
+    pub(crate) fn key_revocation(
+        primary: &SecretKey,
+        code: pgp::packet::RevocationCode,
+        reason: &'static str,
+        now: Time,
+    ) -> Result<Signature> {
+        let created = Timestamp::from_secs(
+            u32::try_from(now.unix())
+                .map_err(|_| Error::bad_input("The clock is out of range."))?,
+        );
+        let mut config = SignatureConfig::v4(
+            SignatureType::KeyRevocation,
+            primary.algorithm(),
+            HashAlgorithm::Sha256,
+        );
+        config.hashed_subpackets = vec![
+            sub(SubpacketData::SignatureCreationTime(created))?,
+            sub(SubpacketData::IssuerFingerprint(primary.fingerprint()))?,
+            sub(SubpacketData::RevocationReason(
+                code,
+                Bytes::from_static(reason.as_bytes()),
+            ))?,
+        ];
+        config.unhashed_subpackets =
+            vec![sub(SubpacketData::IssuerKeyId(primary.legacy_key_id()))?];
+        config
+            .sign_key(primary, &Password::empty(), primary.public_key())
+            .map_err(|_| key_failed())
     }
 
     /// The revocation signature as gpg writes a revocation certificate: an armored public key
@@ -536,6 +559,46 @@ impl super::Keyring {
             self.record(event);
             Ok(info)
         }
+    }
+
+    /// Marks the desk's own OpenPGP keys for `address` superseded (a key revocation, reason
+    /// "key superseded", signed by each key itself): they still decrypt old mail, and new
+    /// mail, signatures and correspondents move to the key made next.
+    pub(crate) fn supersede_openpgp(
+        &mut self,
+        address: &str,
+        _rng: &mut dyn crate::rng::Rng,
+        now: crate::time::Time,
+    ) -> Result<()> {
+        #[cfg(feature = "openpgp")]
+        {
+            let wanted = checked_address(address)?;
+            let mut superseded = Vec::new();
+            for entry in self.entries.iter().filter_map(super::Entry::as_pgp) {
+                let info = entry.info(now);
+                if !info.emails.contains(&wanted) || info.status != super::KeyStatus::Valid {
+                    continue;
+                }
+                let Some(secret) = entry.secret_key() else {
+                    continue;
+                };
+                let revocation = openpgp::key_revocation(
+                    &secret.primary_key,
+                    pgp::packet::RevocationCode::KeySuperseded,
+                    "superseded by the team's new key",
+                    now,
+                )?;
+                if let Some(updated) = entry.with_revocation(revocation) {
+                    superseded.push(updated);
+                }
+            }
+            for updated in superseded {
+                self.merge(super::Entry::Pgp(Box::new(updated)));
+            }
+        }
+        #[cfg(not(feature = "openpgp"))]
+        let _ = (address, now);
+        Ok(())
     }
 
     /// The S/MIME keys waiting for their certificates.

@@ -394,6 +394,11 @@ pub struct Keyring {
     origins: std::collections::BTreeMap<String, lookup::KeyOrigin>,
     /// S/MIME keys made here, waiting for their certificates (sealed with the keyring).
     pending: Vec<generate::PendingKey>,
+    /// This keyring's member key for teams (`member_key`), and its display name.
+    pub(crate) member: Option<crate::team::MemberSeed>,
+    pub(crate) member_name: Option<String>,
+    /// The last change of each team this member opened or changed: older bundles are refused.
+    pub(crate) team_checkpoints: std::collections::BTreeMap<String, crate::team::Checkpoint>,
 }
 
 impl core::fmt::Debug for Keyring {

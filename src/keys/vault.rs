@@ -105,6 +105,16 @@ struct StoredPending {
     key: String,
 }
 
+/// The keyring's member key for teams, as sealed.
+#[derive(Serialize, Deserialize, Zeroize)]
+#[zeroize(drop)]
+struct StoredMember {
+    /// Base64: the 32-byte seed.
+    seed: String,
+    #[zeroize(skip)]
+    name: Option<String>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct StoredKeyring {
     entries: Vec<StoredEntry>,
@@ -124,6 +134,12 @@ struct StoredKeyring {
     /// S/MIME keys made here, waiting for their certificates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pending: Vec<StoredPending>,
+    /// The member key for teams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    member: Option<StoredMember>,
+    /// The last change of each team this member saw.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    team_checkpoints: std::collections::BTreeMap<String, crate::team::Checkpoint>,
 }
 
 /// What protects a vault: a password (stretched) or a random key (expanded).
@@ -196,6 +212,11 @@ pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -
                 key: B64.encode(p.pkcs8.as_slice()),
             })
             .collect(),
+        member: ring.member.as_ref().map(|m| StoredMember {
+            seed: B64.encode(m.as_bytes()),
+            name: ring.member_name.clone(),
+        }),
+        team_checkpoints: ring.team_checkpoints.clone(),
     };
     let json = Zeroizing::new(
         serde_json::to_vec(&plain)
@@ -369,6 +390,15 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
     ring.admin = plain.admin;
     ring.policy = plain.policy;
     ring.origins = plain.origins;
+    if let Some(m) = &plain.member {
+        let seed = Zeroizing::new(
+            B64.decode(&m.seed)
+                .map_err(|_| corrupt("The member key in the keyring is damaged."))?,
+        );
+        ring.member = Some(crate::team::MemberSeed::from_bytes(&seed)?);
+        ring.member_name = m.name.clone();
+    }
+    ring.team_checkpoints = plain.team_checkpoints.clone();
     for p in &plain.pending {
         let key = B64
             .decode(&p.key)

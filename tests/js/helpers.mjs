@@ -29,6 +29,9 @@ export const ERROR_CODES = new Set([
   "standard_not_enabled",
   "downgrade_not_confirmed",
   "admin_required",
+  "team_refused",
+  "team_rolled_back",
+  "not_a_member",
 ]);
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,0 +1,311 @@
+//! Team identities (issue 16): one address (support@, billing@) whose private keys many agents
+//! use, without a server that can read them. docs/team.md has the construction and its limits.
+//!
+//! - Every member has a **member key** in their own keyring (sealed with their password, or
+//!   with a Worker's key): an Ed25519 key that signs the changes they make and an X25519 key
+//!   the team key is wrapped to, both derived from one random 32-byte seed (`member.rs`).
+//! - The **team bundle** holds the team's keyring (the shared S/MIME / OpenPGP keys) sealed
+//!   under a random **team key**, that team key wrapped once per member, and the **chain of
+//!   changes** (create, add, remove, rotate), each signed by the member who made it, each
+//!   naming the hash of the one before and the members after it; the last one also the hash
+//!   of the sealed content (`bundle.rs`).
+//! - Opening checks the whole chain, refuses a bundle older than the last one this member
+//!   opened (the member's keyring keeps a checkpoint), then unwraps and unseals.
+//! - Every change draws a new team key: a removed member's old wrap opens nothing current.
+
+mod bundle;
+mod member;
+
+use serde::{Deserialize, Serialize};
+
+pub use bundle::TeamChangeKind;
+pub use member::MemberPublic;
+pub(crate) use member::MemberSeed;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::{AuditEvent, GeneratedPgpKey, Keyring, PendingKeyInfo, PgpKeyAlgorithm};
+use crate::keys::{GenerateOpenPgp, GenerateSmime, SmimeKeyAlgorithm};
+use crate::rng::Rng;
+use crate::time::Time;
+
+/// One change of a team, as the chain records it (who and when, never key material).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamChangeInfo {
+    /// 0 for the creation, then one more per change.
+    pub seq: u64,
+    /// What changed.
+    pub kind: TeamChangeKind,
+    /// The member who made (and signed) the change.
+    pub by: String,
+    /// When, RFC 3339 (the changing member's clock).
+    pub at: String,
+    /// The member added or removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+}
+
+/// A team bundle opened by one of its members.
+pub struct OpenedTeam {
+    /// The team's address.
+    pub address: String,
+    /// The members now.
+    pub members: Vec<MemberPublic>,
+    /// The chain of changes, oldest first.
+    pub changes: Vec<TeamChangeInfo>,
+    /// The team's keyring: the shared keys, to open and protect mail as the team address.
+    pub identity: Keyring,
+}
+
+impl core::fmt::Debug for OpenedTeam {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("OpenedTeam")
+            .field("address", &self.address)
+            .field("members", &self.members.len())
+            .field("changes", &self.changes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// New keys for a rotation; each `None` leaves that standard's keys as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TeamRotation {
+    /// A new OpenPGP key (the old ones are kept to decrypt old mail and marked superseded).
+    pub openpgp: Option<PgpKeyAlgorithm>,
+    /// A new S/MIME key pair and request (the old certificates are kept).
+    pub smime: Option<SmimeKeyAlgorithm>,
+}
+
+/// What a rotation made: the new bundle and the new keys' public halves.
+#[derive(Debug, Clone)]
+pub struct TeamRotated {
+    /// The bundle with the rotation signed into it.
+    pub bundle: Vec<u8>,
+    /// The new OpenPGP key, to publish (and its revocation certificate, to keep).
+    pub openpgp: Option<GeneratedPgpKey>,
+    /// The new S/MIME key's request, for the CA.
+    pub smime: Option<PendingKeyInfo>,
+}
+
+/// Where this member last saw a team: the sequence number and hash of its last change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Checkpoint {
+    pub(crate) seq: u64,
+    pub(crate) hash: String,
+}
+
+impl Keyring {
+    /// This keyring's member key (made on first use, sealed with the keyring): what a team
+    /// admits. `name` labels it in the team's members and changes.
+    pub fn member_key(&mut self, name: &str, rng: &mut dyn Rng, now: Time) -> Result<MemberPublic> {
+        let name = member::checked_name(name)?;
+        if self.member.is_none() {
+            self.member = Some(member::MemberSeed::new(rng));
+            self.record(AuditEvent::key_management(now, "member_key", &[]));
+        }
+        self.member_name = Some(name);
+        self.member_public()
+    }
+
+    fn member_public(&self) -> Result<MemberPublic> {
+        let seed = self.member.as_ref().ok_or_else(member::no_member_key)?;
+        Ok(seed.public(self.member_name.as_deref().unwrap_or("")))
+    }
+
+    /// Creates the team bundle of `address` with `identity` (the team's keys) and this keyring's
+    /// member as its only member.
+    pub fn team_create(
+        &mut self,
+        address: &str,
+        identity: &Keyring,
+        rng: &mut dyn Rng,
+        now: Time,
+    ) -> Result<Vec<u8>> {
+        let address = crate::mime::addr_spec(address)
+            .ok_or_else(|| Error::bad_input("A team needs one e-mail address (name@domain)."))?;
+        let me = self.member_public()?;
+        let seed = self.member.as_ref().ok_or_else(member::no_member_key)?;
+        let out = bundle::Bundle::create(&address, seed, me, identity, rng, now)?;
+        self.after_change(&out, TeamChangeKind::Create, now)
+    }
+
+    /// Opens a team bundle as this keyring's member: the whole chain checked, not older than
+    /// the last one this member opened, the team key unwrapped, the team's keyring unsealed.
+    ///
+    /// Errors: `team_refused` (changed bytes, a missing change, a change by a non-member),
+    /// `team_rolled_back` (older than the last one opened), `not_a_member`, `corrupt_vault`.
+    pub fn team_open(&mut self, data: &[u8], now: Time) -> Result<OpenedTeam> {
+        let result = self
+            .open_checked(data)
+            .map(|(b, opened)| (b.checkpoint(), opened));
+        match result {
+            Ok((checkpoint, opened)) => {
+                self.team_checkpoints
+                    .insert(opened.address.clone(), checkpoint);
+                Ok(opened)
+            }
+            Err(e) => {
+                let mut event = AuditEvent::key_management(now, "team_open", &[]);
+                event.outcome = "error".to_string();
+                event.code = Some(e.code().as_str().to_string());
+                self.record(event);
+                Err(e)
+            }
+        }
+    }
+
+    fn open_checked(&self, data: &[u8]) -> Result<(bundle::Bundle, OpenedTeam)> {
+        let seed = self.member.as_ref().ok_or_else(member::no_member_key)?;
+        let bundle = bundle::Bundle::read(data)?;
+        bundle.verify()?;
+        if let Some(seen) = self.team_checkpoints.get(&bundle.address) {
+            bundle.not_older_than(seen)?;
+        }
+        let opened = bundle.open(seed)?;
+        Ok((bundle, opened))
+    }
+
+    /// Adds `member` (their `member_key`, sent to an existing member) to the team: the team
+    /// key is drawn anew and wrapped for every member, the change signed by this member.
+    pub fn team_add_member(
+        &mut self,
+        data: &[u8],
+        member: &MemberPublic,
+        rng: &mut dyn Rng,
+        now: Time,
+    ) -> Result<Vec<u8>> {
+        member.check()?;
+        let (bundle, opened) = self.open_checked(data)?;
+        if opened.members.iter().any(|m| m.id == member.id) {
+            return Err(Error::bad_input("That member is in the team already."));
+        }
+        let mut members = opened.members.clone();
+        members.push(member.clone());
+        let seed = self.member.as_ref().ok_or_else(member::no_member_key)?;
+        let out = bundle.change(
+            seed,
+            TeamChangeKind::AddMember,
+            Some(member.id.clone()),
+            members,
+            &opened.identity,
+            rng,
+            now,
+        )?;
+        self.after_change(&out, TeamChangeKind::AddMember, now)
+    }
+
+    /// Removes the member `member_id` from the team. The team key is drawn anew, so the
+    /// removed member's key opens nothing from now on; what they copied before stays theirs
+    /// (docs/team.md: rotate the keys to stop that).
+    pub fn team_remove_member(
+        &mut self,
+        data: &[u8],
+        member_id: &str,
+        rng: &mut dyn Rng,
+        now: Time,
+    ) -> Result<Vec<u8>> {
+        let (bundle, opened) = self.open_checked(data)?;
+        let members: Vec<MemberPublic> = opened
+            .members
+            .iter()
+            .filter(|m| m.id != member_id)
+            .cloned()
+            .collect();
+        if members.len() == opened.members.len() {
+            return Err(Error::new(
+                ErrorCode::KeyNotFound,
+                "No member of the team has that id.",
+            ));
+        }
+        if members.is_empty() {
+            return Err(Error::bad_input(
+                "The last member of a team cannot be removed.",
+            ));
+        }
+        let seed = self.member.as_ref().ok_or_else(member::no_member_key)?;
+        let out = bundle.change(
+            seed,
+            TeamChangeKind::RemoveMember,
+            Some(member_id.to_string()),
+            members,
+            &opened.identity,
+            rng,
+            now,
+        )?;
+        self.after_change(&out, TeamChangeKind::RemoveMember, now)
+    }
+
+    /// Rotates the team's keys: new keys as `rotation` asks, the old ones kept (to decrypt old
+    /// mail) and, for OpenPGP, marked superseded so that new mail uses the new key.
+    pub fn team_rotate(
+        &mut self,
+        data: &[u8],
+        rotation: &TeamRotation,
+        rng: &mut dyn Rng,
+        now: Time,
+    ) -> Result<TeamRotated> {
+        let (bundle, mut opened) = self.open_checked(data)?;
+        let address = opened.address.clone();
+        let mut openpgp = None;
+        if let Some(algorithm) = rotation.openpgp {
+            opened.identity.supersede_openpgp(&address, rng, now)?;
+            openpgp = Some(opened.identity.generate_openpgp(
+                &GenerateOpenPgp {
+                    address: address.clone(),
+                    name: None,
+                    algorithm,
+                    valid_days: None,
+                },
+                rng,
+                now,
+            )?);
+        }
+        let smime = match rotation.smime {
+            Some(algorithm) => Some(opened.identity.generate_smime(
+                &GenerateSmime {
+                    address: address.clone(),
+                    name: None,
+                    algorithm,
+                },
+                rng,
+                now,
+            )?),
+            None => None,
+        };
+        let seed = self.member.as_ref().ok_or_else(member::no_member_key)?;
+        let out = bundle.change(
+            seed,
+            TeamChangeKind::Rotate,
+            None,
+            opened.members.clone(),
+            &opened.identity,
+            rng,
+            now,
+        )?;
+        let bundle = self.after_change(&out, TeamChangeKind::Rotate, now)?;
+        Ok(TeamRotated {
+            bundle,
+            openpgp,
+            smime,
+        })
+    }
+
+    /// Records a change this member made (who and what, never key material) and moves the
+    /// checkpoint to it.
+    fn after_change(
+        &mut self,
+        out: &bundle::Bundle,
+        kind: TeamChangeKind,
+        now: Time,
+    ) -> Result<Vec<u8>> {
+        let bytes = out.write()?;
+        self.team_checkpoints
+            .insert(out.address.clone(), out.checkpoint());
+        let mut event = AuditEvent::key_management(now, kind.action(), &[]);
+        event.addresses = vec![out.address.clone()];
+        self.record(event);
+        Ok(bytes)
+    }
+}
