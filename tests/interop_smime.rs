@@ -545,7 +545,13 @@ fn mailseal_opens_openssl_option_variants() {
         // No cipher named: openssl's default 3DES, and for the EC recipient the RFC 3217
         // Triple-DES key wrap.
         &["-recip", path_str(&dave)],
-        &["-des3", "-recip", path_str(&dave), "-keyopt", "ecdh_kdf_md:sha256"],
+        &[
+            "-des3",
+            "-recip",
+            path_str(&dave),
+            "-keyopt",
+            "ecdh_kdf_md:sha256",
+        ],
         &["-aes256", "-keyid", "-recip", path_str(&dave)],
         &["-aes-192-gcm", "-recip", path_str(&alice.0)],
         &[
