@@ -60,7 +60,7 @@ pub struct JsKeyring {
 pub(super) type Finished = Rc<RefCell<Vec<AuditEvent>>>;
 
 impl JsKeyring {
-    fn wrap(inner: Keyring) -> JsKeyring {
+    pub(super) fn wrap(inner: Keyring) -> JsKeyring {
         JsKeyring {
             inner: Rc::new(inner),
             finished: Finished::default(),
@@ -79,7 +79,7 @@ impl JsKeyring {
 
     /// The keyring with the finished operations' events in its log, copied only if there are
     /// events to add while an operation still holds a snapshot.
-    fn settled(&mut self) -> &Keyring {
+    pub(super) fn settled(&mut self) -> &Keyring {
         if self.finished.borrow().is_empty() {
             &self.inner
         } else {
@@ -88,7 +88,7 @@ impl JsKeyring {
     }
 
     /// The keyring to change, with the finished operations' events in its log.
-    fn inner_mut(&mut self) -> &mut Keyring {
+    pub(super) fn inner_mut(&mut self) -> &mut Keyring {
         let events = std::mem::take(&mut *self.finished.borrow_mut());
         let ring = Rc::make_mut(&mut self.inner);
         for event in events {
