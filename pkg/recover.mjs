@@ -170,7 +170,12 @@ export function recoverable(glue) {
       value: function (...args) {
         const s = state(this);
         try {
-          return sync(() => current(this)[name](...args));
+          // Another Keyring as an argument (teamCreate's team keyring) goes in as its glue
+          // keyring; a glue keyring in the result (teamOpen's) comes out as a Keyring.
+          const glueArgs = args.map((a) => (states.has(a) ? current(a) : a));
+          const out = sync(() => current(this)[name](...glueArgs));
+          if (out && typeof out === "object" && out.keyring instanceof glue.Keyring) out.keyring = new Keyring(WRAP, out.keyring);
+          return out;
         } finally {
           if (!reads) keep(s);
         }
