@@ -7,6 +7,8 @@
 //   GET  /v1/health      readiness; with the token also which service addresses can sign /
 //                        decrypt, what expires, which keys face Marvin.
 //   GET  /v1/keys/:addr  the public certificates / keys for an address.
+//   GET  /v1/member      the Worker's member key for a team (TEAM_BUNDLE: team mail opened
+//                        with the team's keyring while the Worker is a member).
 //   GET  /v1/lookup, /v1/revocation
 //                        the page's courier: a key for an address (WKD, KEYSERVERS), a CRL or
 //                        an OCSP answer;
@@ -162,6 +164,110 @@ async function keyring(env) {
   console.log(JSON.stringify({ event: "keyring_unsealed", ms: cached.unsealMs }));
   await checkRevocation(ring, config(env));
   return ring;
+}
+
+// ---- teams: the Worker as a member (docs/team.md) ------------------------------------------
+
+// With TEAM_BUNDLE (base64 of a team bundle) or TEAM_BUNDLE_KV_KEY (the bundle's key in
+// KEYRING_KV), mail to the team's address that the Worker's own keys cannot decrypt is opened
+// with the team's keyring, if the Worker's member key (its keyring's, GET /v1/member) is one of
+// the team's members. The team is opened once per isolate and bundle (its chain checked, rollback
+// refused against what this isolate's keyring saw, the team key unwrapped); a bundle the Worker
+// is not a member of (never added, or removed) is logged as `team_not_a_member` and nothing is
+// decrypted with it. A refusal is remembered per bundle, as a failed unseal is.
+let teamCached = null; // { digest, team } or { digest, code }
+
+async function teamBundle(env) {
+  if (env.TEAM_BUNDLE_KV_KEY && env.KEYRING_KV) {
+    const value = await env.KEYRING_KV.get(env.TEAM_BUNDLE_KV_KEY, "arrayBuffer");
+    if (value) return new Uint8Array(value);
+  }
+  if (env.TEAM_BUNDLE) {
+    try {
+      return base64.decode(String(env.TEAM_BUNDLE).trim());
+    } catch {
+      throw new HttpError(500, "config", "TEAM_BUNDLE is not base64.");
+    }
+  }
+  return null;
+}
+
+/** The opened team ({ address, members, changes, keyring }) or null: none configured, or refused. */
+async function team(env, ring) {
+  const bundle = await teamBundle(env);
+  if (!bundle) return null;
+  const digest = `${cached?.digest}:${base64.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", bundle)))}`;
+  if (teamCached?.digest === digest) return teamCached.team ?? null;
+  teamCached?.team?.keyring?.free?.();
+  try {
+    const opened = ring.teamOpen(bundle);
+    // The team's keyring holds the team's keys only: give it the Worker's public keys and their
+    // trust (anchors, verified OpenPGP keys), so a signature on team mail is judged as on any other.
+    for (const k of ring.list()) {
+      try {
+        opened.keyring.import(ring.exportPublic(k.id), { trusted: k.trust === "anchor" || k.trust === "verified" });
+      } catch {
+        // A key the team's keyring will not take (already there, unsupported): skip it.
+      }
+    }
+    teamCached = { digest, team: opened };
+    const last = opened.changes.at(-1);
+    console.log(JSON.stringify({ event: "team_opened", address: opened.address, members: opened.members.length, change: last?.seq, kind: last?.kind }));
+    return opened;
+  } catch (e) {
+    const code = e?.code ?? "internal";
+    teamCached = { digest, code };
+    // not_a_member: the Worker was never added, or was removed: it does not decrypt team mail.
+    console.log(JSON.stringify({ event: code === "not_a_member" ? "team_not_a_member" : "team_refused", code }));
+    return null;
+  }
+}
+
+/** `openChecked` with the Worker's keys, then, when they hold no key for the message, the team's. */
+async function openWithTeam(env, ring, raw, cfg) {
+  const opened = await openChecked(ring, raw, cfg);
+  if (opened.encryption.state !== "no_key") return { opened, ring };
+  const t = await team(env, ring);
+  if (!t) return { opened, ring };
+  const again = await openChecked(t.keyring, raw, cfg);
+  if (again.encryption.state === "no_key") return { opened, ring };
+  return { opened: again, ring: t.keyring, team: t.address };
+}
+
+/**
+ * GET /v1/member (API token): the Worker's member key `{ id, name, wrap }`, for a team member to
+ * add (the name is MEMBER_NAME, default "Worker"). The key is made on first use inside the
+ * keyring, so it must be sealed with it: with the keyring in KEYRING_KV and KEYRING_KEY the
+ * Worker seals it again and writes it back (once); otherwise a new member key is refused
+ * (409 member_key_not_sealed): make it with the package before sealing (README).
+ */
+async function handleMember(env) {
+  const name = String(env.MEMBER_NAME ?? "").trim() || "Worker";
+  const secret = keyringSecret(env);
+  const sealed = await sealedKeyring(env);
+  // A fresh copy: the cached keyring holds what this isolate learned (CRLs, found keys), which
+  // is not written back.
+  const unseal = () => (secret.key ? Keyring.unsealWithKey(sealed, secret.key) : Keyring.unseal(sealed, secret.password));
+  const ring = unseal();
+  const other = unseal();
+  try {
+    const member = ring.memberKey(name);
+    // Two copies of the sealed keyring agree on the member key only if it was sealed in it.
+    const sealedIn = other.memberKey(name).id === member.id;
+    const kvKey = env.KEYRING_KV_KEY || "keyring";
+    const fromKv = env.KEYRING_KV && (await env.KEYRING_KV.get(kvKey, "arrayBuffer"));
+    if (!sealedIn) {
+      if (!fromKv || !secret.key) {
+        throw new HttpError(409, "member_key_not_sealed", "This keyring has no member key yet, and the Worker cannot seal one into it (it needs the keyring in KEYRING_KV and KEYRING_KEY). Make it with the package before sealing: ring.memberKey(\"Worker\").");
+      }
+      await env.KEYRING_KV.put(kvKey, ring.sealWithKey(secret.key));
+      console.log(JSON.stringify({ event: "member_key_sealed", id: member.id }));
+    }
+    return json(200, member);
+  } finally {
+    ring.free();
+    other.free();
+  }
 }
 
 // ---- revocation: CRLs and OCSP ------------------------------------------------------------
@@ -466,9 +572,9 @@ async function handleOpen(request, env, cfg) {
   const body = await readBody(request, cfg.maxBody);
   const ring = await keyring(env);
   const t0 = Date.now();
-  const opened = await openChecked(ring, body, cfg);
+  const { opened, team: teamAddress } = await openWithTeam(env, ring, body, cfg);
   const ms = Date.now() - t0;
-  console.log(JSON.stringify({ event: "open", ms, encryption: opened.encryption.state, signature: opened.signature.state, revocation: opened.signature.revocation }));
+  console.log(JSON.stringify({ event: "open", ms, encryption: opened.encryption.state, signature: opened.signature.state, revocation: opened.signature.revocation, ...(teamAddress ? { team: teamAddress } : {}) }));
   return json(200, {
     ...opened,
     attachments: opened.attachments.map((a) => ({ ...a, data: base64.encode(a.data) })),
@@ -489,6 +595,12 @@ async function handleHealth(env, cfg, detailed) {
     throw e;
   }
   const readiness = ring.check({ addresses: cfg.addresses });
+  // The team's address is ready through the team's keyring while the Worker is a member.
+  const t = await team(env, ring);
+  if (t) {
+    const [own] = t.keyring.check({ addresses: [t.address] }).addresses;
+    readiness.addresses = readiness.addresses.map((a) => (a.address === own.address ? own : a));
+  }
   const ready =
     cfg.addresses.length > 0 &&
     readiness.addresses.every((a) => a.methods.some((m) => m.canDecrypt) && a.methods.some((m) => m.canSign));
@@ -499,7 +611,8 @@ async function handleHealth(env, cfg, detailed) {
     .filter((k) => k.hasSecret && k.canEncrypt && /^rsa/i.test(k.algorithm))
     .map((k) => ({ id: k.id, kind: k.kind, emails: k.emails, algorithm: k.algorithm }));
   // Which crypto takes the bulk of large messages here: "webcrypto" in workerd.
-  return json(ready ? 200 : 503, { ready, ...readiness, rsaDecryptionKeys, crypto: cryptoProvider() });
+  const teamInfo = teamCached && (t ? { address: t.address, member: true, members: t.members.map((m) => m.name), change: t.changes.at(-1)?.seq } : { member: false, error: teamCached.code });
+  return json(ready ? 200 : 503, { ready, ...readiness, rsaDecryptionKeys, crypto: cryptoProvider(), ...(teamInfo ? { team: teamInfo } : {}) });
 }
 
 // ---- fetching for the browser: key lookups and CRLs ----------------------------------------
@@ -674,6 +787,7 @@ async function route(request, env) {
   }
   if (request.method === "GET" && path === "/v1/lookup") return handleLookup(url, env, cfg);
   if (request.method === "GET" && path === "/v1/revocation") return handleRevocation(url, cfg);
+  if (request.method === "GET" && path === "/v1/member") return handleMember(env);
   if (path === "/v1/protect" || path === "/v1/open") {
     if (request.method !== "POST") return json(405, { error: "method_not_allowed", message: "Use POST." }, { allow: "POST" });
     return path === "/v1/protect" ? handleProtect(request, env, cfg) : handleOpen(request, env, cfg);
@@ -730,9 +844,10 @@ async function emailHandler(message, env) {
     const raw = new Uint8Array(await new Response(message.raw).arrayBuffer());
     const ring = await keyring(env);
     const t0 = Date.now();
-    opened = await openChecked(ring, raw, cfg);
+    let teamAddress;
+    ({ opened, team: teamAddress } = await openWithTeam(env, ring, raw, cfg));
     const ms = Date.now() - t0;
-    console.log(JSON.stringify({ event: "inbound", ms, encryption: opened.encryption.state, signature: opened.signature.state, revocation: opened.signature.revocation }));
+    console.log(JSON.stringify({ event: "inbound", ms, encryption: opened.encryption.state, signature: opened.signature.state, revocation: opened.signature.revocation, ...(teamAddress ? { team: teamAddress } : {}) }));
     headers = reportHeaders(opened);
     // A decrypted message, or one whose sender wrote X-Mailseal-* headers of their own (a
     // forged verdict; Email Routing cannot remove headers from a forwarded original), goes to
