@@ -17,7 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-TARGETS=(open import mime cms openpgp network vault)
+TARGETS=(open import mime cms openpgp network vault team)
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
 OUT="$ROOT/target/fuzz"
 BIN="$OUT/$HOST/release"
@@ -50,6 +50,7 @@ seeds() {
         # picks the reader, so every seed reaches each one).
         network) patterns=("*.asc" "*.gpg" "*.crt") ;;
         vault) MAILSEAL_FUZZ_SEEDS="$dir" "$BIN/vault" >/dev/null 2>&1; return ;;
+        team) MAILSEAL_FUZZ_SEEDS="$dir" "$BIN/team" >/dev/null 2>&1; return ;;
     esac
     local p
     for p in "${patterns[@]}"; do
