@@ -1,9 +1,11 @@
 // The admin view: the key list (search, filter, sort, trust), import and export, the Worker
 // token for lookups and revocation checks, the policy's groups and fallback, the readiness
-// self-check (with "Fetch now" for revocation lists) and the recent log.
+// self-check (with "Fetch now" for revocation lists) and the recent log. Making keys is
+// generate.mjs, teams team.mjs.
 import { applyGroupDefaults, fillComposerSelects, ownAddresses, updateToggles } from "./composer.mjs";
 import { CourierError, SOURCE_NAMES, courier, fetchRevocation, setCourierToken } from "./courier.mjs";
 import { renderGenerate } from "./generate.mjs";
+import { renderTeam } from "./team.mjs";
 import { DEFAULT_POLICY, persist, policy, setPolicy, state } from "./session.mjs";
 import { $, askPassphrase, busy, describeError, download, el, icon, showError } from "./ui.mjs";
 
@@ -11,6 +13,7 @@ export function renderAdmin() {
   renderRole();
   renderKeys();
   renderGenerate();
+  renderTeam().catch((e) => showError("Team", e));
   renderCourier();
   renderPolicy();
   renderCheck();
@@ -33,7 +36,7 @@ function renderRole() {
   const trusted = /** @type {HTMLInputElement} */ ($("import-trusted"));
   trusted.disabled = agent;
   if (agent) trusted.checked = false;
-  for (const form of ["policy-form", "courier-form", "gen-form"]) {
+  for (const form of ["policy-form", "courier-form", "gen-form", "member-form", "team-create-form", "team-load-form"]) {
     for (const c of /** @type {NodeListOf<HTMLInputElement>} */ ($(form).querySelectorAll("input, select, button"))) c.disabled = agent;
     $(form).title = agent ? ADMIN_ONLY : "";
   }

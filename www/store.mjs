@@ -1,7 +1,8 @@
 // IndexedDB persistence for the sealed keyring: only the bytes `ring.seal(passphrase)` returns
 // are stored (Argon2 + AEAD inside the package); the page never stores keys in the clear.
 // Beside it, one setting the keyring has no place for: the token for the Worker's lookup and
-// revocation routes (courier.mjs), in the clear, as a browser keeps a login cookie.
+// revocation routes (courier.mjs), in the clear, as a browser keeps a login cookie. And the
+// team bundles (team.mjs), one per team address: they reveal nothing without a member's key.
 const DB = "mailseal-demo";
 const STORE = "vault";
 const KEY = "keyring";
@@ -41,3 +42,8 @@ export const forgetSealed = () => run("readwrite", (s) => s.delete(KEY));
 export const loadCourierToken = () => run("readonly", (s) => s.get(COURIER));
 export const saveCourierToken = (token) => run("readwrite", (s) => s.put(token, COURIER));
 export const forgetCourierToken = () => run("readwrite", (s) => s.delete(COURIER));
+
+/** The team bundles stored here: [{ address, bundle }]. */
+export const loadTeams = () => run("readonly", (s) => s.getAll(IDBKeyRange.bound("team:", "team:\uffff")));
+/** Replaces the stored bundle of the team `address`. */
+export const saveTeam = (address, bundle) => run("readwrite", (s) => s.put({ address, bundle }, `team:${address}`));
