@@ -186,7 +186,7 @@ fn openssl_key_container_options_import() {
     std::fs::write(&cert, fixture("smime/alice.crt")).unwrap();
     let ec_key = file("dave.key");
     std::fs::write(&ec_key, fixture("smime/dave.key")).unwrap();
-    let cases: [(&str, &[&str]); 18] = [
+    let cases: [(&str, &[&str]); 19] = [
         ("mac-sha1.p12", &["pkcs12", "-export", "-macalg", "sha1"]),
         (
             "mac-sha224.p12",
@@ -254,6 +254,11 @@ fn openssl_key_container_options_import() {
         (
             "des3-sha1.p8",
             &["pkcs8", "-topk8", "-v2", "des3", "-v2prf", "hmacWithSHA1"],
+        ),
+        // OpenSSL 1.0's pkcs8 -topk8 default: the PKCS#12 PBE with 3DES.
+        (
+            "pbe-sha1-3des.p8",
+            &["pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES"],
         ),
         ("scrypt.p8", &["pkcs8", "-topk8", "-scrypt"]),
         ("der.p8", &["pkcs8", "-topk8", "-outform", "DER"]),

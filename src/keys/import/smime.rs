@@ -211,6 +211,9 @@ fn parse_content_info(ci: ContentInfo, found: &mut Found) -> Result<()> {
 }
 
 fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
+    if let Some(legacy) = decrypt_pkcs8_legacy(der, passphrase) {
+        return legacy;
+    }
     let epki = pkcs8::EncryptedPrivateKeyInfo::try_from(der)
         .map_err(|_| Error::unsupported_format("The encrypted private key could not be read."))?;
     let passphrase = passphrase.ok_or_else(Error::bad_passphrase)?;
@@ -224,6 +227,83 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
         _ => Error::bad_passphrase(),
     })?;
     SmimeSecret::from_pkcs8_der(doc.as_bytes())
+}
+
+/// PKCS#8 encrypted with the PKCS#12 password-based schemes (RFC 7292 App. B/C) that
+/// OpenSSL 1.0's `pkcs8 -topk8` wrote by default (`-v1 PBE-SHA1-3DES`): read here, since the
+/// `pkcs5` crate reads PBES2 only. The other PBES1 / PKCS#12 schemes (RC2, single DES, RC4)
+/// are refused by name. `None` for what is not one of these (PBES2 goes on to `pkcs5`).
+fn decrypt_pkcs8_legacy(der: &[u8], passphrase: Option<&str>) -> Option<Result<SmimeSecret>> {
+    use cbc::cipher::block_padding::Pkcs7;
+    use cbc::cipher::{BlockDecryptMut, KeyIvInit};
+    use der::asn1::OctetString;
+    use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};
+
+    #[derive(der::Sequence)]
+    struct Epki {
+        algorithm: spki::AlgorithmIdentifierOwned,
+        data: OctetString,
+    }
+    #[derive(der::Sequence)]
+    struct PbeParameter {
+        salt: OctetString,
+        iterations: u32,
+    }
+    const PKCS12_PBE: &str = "1.2.840.113549.1.12.1.";
+    const PBES1: [&str; 6] = [
+        "1.2.840.113549.1.5.1",
+        "1.2.840.113549.1.5.3",
+        "1.2.840.113549.1.5.4",
+        "1.2.840.113549.1.5.6",
+        "1.2.840.113549.1.5.10",
+        "1.2.840.113549.1.5.11",
+    ];
+    let epki = Epki::from_der(der).ok()?;
+    let oid = epki.algorithm.oid.to_string();
+    if oid != "1.2.840.113549.1.12.1.3" {
+        if oid.starts_with(PKCS12_PBE) || PBES1.contains(&oid.as_str()) {
+            return Some(Err(Error::new(
+                ErrorCode::UnsupportedAlgorithm,
+                "The private key is encrypted with an old password-based scheme (RC2, DES or \
+                 RC4) mailseal does not read; re-encrypt it with openssl pkcs8 -topk8 -v2 \
+                 aes-256-cbc.",
+            )));
+        }
+        return None;
+    }
+    Some((|| {
+        let passphrase = passphrase.ok_or_else(Error::bad_passphrase)?;
+        let params: PbeParameter = epki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as().ok())
+            .ok_or_else(|| {
+                Error::unsupported_format("The encrypted private key could not be read.")
+            })?;
+        if u64::from(params.iterations) > crate::keys::kdf::MAX_PBKDF2_ROUNDS {
+            return Err(crate::keys::kdf::too_costly(
+                "private key's passphrase derivation",
+            ));
+        }
+        let rounds = i32::try_from(params.iterations).map_err(|_| Error::bad_passphrase())?;
+        let salt = params.salt.as_bytes();
+        let derive = |kind, len| {
+            derive_key_utf8::<sha1::Sha1>(passphrase, salt, kind, rounds, len)
+                .map(SecretBytes::new)
+                .map_err(|_| Error::bad_passphrase())
+        };
+        let key = derive(Pkcs12KeyType::EncryptionKey, 24)?;
+        let iv = derive(Pkcs12KeyType::Iv, 8)?;
+        let plain = cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
+            .map_err(|_| Error::bad_passphrase())?
+            .decrypt_padded_vec_mut::<Pkcs7>(epki.data.as_bytes())
+            .map(SecretBytes::new)
+            .map_err(|_| Error::bad_passphrase())?;
+        // A wrong passphrase leaves bytes that are not a key (the padding check alone passes
+        // one time in 256).
+        SmimeSecret::from_pkcs8_der(&plain).map_err(|_| Error::bad_passphrase())
+    })())
 }
 
 /// The file chooses its key derivation's cost; bound it before deriving anything. Without
