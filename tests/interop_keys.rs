@@ -373,3 +373,52 @@ fn pkcs12_content_derivations_are_bounded() {
         .expect("900,000 rounds");
     assert!(keys.iter().any(|k| k.has_secret));
 }
+
+/// PKCS#12 files that carry certificates besides the key's chain: `openssl pkcs12 -export`
+/// of a PEM with someone else's certificate in it, and a certificates-only file (`-nokeys`).
+/// Every certificate imports (p12-keystore kept only the key's chain: vendor/p12-keystore).
+#[test]
+fn pkcs12_certificates_outside_the_keys_chain_import() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    std::fs::write(file("alice.key"), fixture("smime/alice.key")).unwrap();
+    let mut both = fixture("smime/alice.crt").to_vec();
+    both.extend_from_slice(fixture("smime/carol.crt"));
+    std::fs::write(file("both.pem"), &both).unwrap();
+    let cases: [(&str, &[&str], usize); 2] = [
+        ("two.p12", &["-inkey", &file("alice.key")], 2),
+        ("nokeys.p12", &["-nokeys"], 2),
+    ];
+    for (name, extra, certs) in cases {
+        let mut cmd = Command::new("openssl");
+        cmd.args([
+            "pkcs12",
+            "-export",
+            "-in",
+            &file("both.pem"),
+            "-out",
+            &file(name),
+        ])
+        .args(["-passout", "pass:s3cret"])
+        .args(extra);
+        let (ok, log) = run(&mut cmd, b"");
+        assert!(ok, "{name}: {log}");
+        let opts = ImportOptions {
+            passphrase: Some(Zeroizing::new("s3cret".into())),
+            ..Default::default()
+        };
+        let mut ring = Keyring::new();
+        let keys = ring
+            .import(&std::fs::read(file(name)).unwrap(), &opts, NOW)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut emails: Vec<String> = keys.iter().flat_map(|k| k.emails.clone()).collect();
+        emails.sort();
+        assert_eq!(emails, ["alice@example.com", "carol@example.com"], "{name}");
+        assert_eq!(keys.len(), certs, "{name}");
+        let with_secret = keys.iter().filter(|k| k.has_secret).count();
+        assert_eq!(with_secret, usize::from(name == "two.p12"), "{name}");
+    }
+}

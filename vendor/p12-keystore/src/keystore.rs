@@ -217,11 +217,30 @@ impl KeyStore {
             }
         }
 
+        // mailseal patch: every certificate the chains above did not take is kept (not only
+        // the Java-trusted ones): `openssl pkcs12 -export -in a+b.pem` or `-nokeys` bundles
+        // carry certificates of other people and CAs. Aliases are made unique.
+        let in_chain: Vec<Vec<u8>> = keystore
+            .entries
+            .values()
+            .filter_map(|e| match e {
+                KeyStoreEntry::PrivateKeyChain(chain) => Some(chain.chain.iter().map(|c| c.data.clone())),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         for cert in parsed_certs {
-            if cert.local_key_id.is_none() && cert.trusted {
-                let alias = cert.friendly_name.clone().unwrap_or_else(|| cert.cert.subject.clone());
-                keystore.add_entry(&alias, KeyStoreEntry::Certificate(cert.cert));
+            if in_chain.contains(&cert.cert.data) {
+                continue;
             }
+            let base = cert.friendly_name.clone().unwrap_or_else(|| cert.cert.subject.clone());
+            let mut alias = base.clone();
+            let mut n = 1;
+            while keystore.entries.contains_key(&alias) {
+                n += 1;
+                alias = format!("{base} ({n})");
+            }
+            keystore.add_entry(&alias, KeyStoreEntry::Certificate(cert.cert));
         }
 
         for secret in parsed_secrets {
