@@ -17,7 +17,9 @@ fn team() -> &'static (Keyring, Vec<Vec<u8>>) {
         let mut bob = bob_ring();
         bob.member_key("Bob", &mut rng, NOW).expect("member key");
         let mut alice = Keyring::new();
-        let alice_key = alice.member_key("Alice", &mut rng, NOW).expect("member key");
+        let alice_key = alice
+            .member_key("Alice", &mut rng, NOW)
+            .expect("member key");
         let b0 = bob
             .team_create("support@example.org", &bob_ring(), &mut rng, NOW)
             .expect("team");
