@@ -510,3 +510,62 @@ fn a_gpg_revocation_certificate_revokes_the_key_it_names() {
         .unwrap();
     assert_eq!(keys[0].status, mailseal::KeyStatus::Valid);
 }
+
+/// An RFC 9580 version 6 key (Ed25519 / X25519, properties on its direct-key signature):
+/// signs and decrypts at once, and a reader with its published public key finds the
+/// signatures valid. (GnuPG 2.4 reads no v6 keys, so this stays within mailseal and rPGP.)
+#[test]
+fn a_version_6_key_signs_and_decrypts() {
+    let mut ring = Keyring::new();
+    let made = ring
+        .generate_openpgp(
+            &GenerateOpenPgp {
+                address: DESK.into(),
+                v6: true,
+                ..Default::default()
+            },
+            &mut rng(),
+            NOW,
+        )
+        .expect("a v6 key");
+    assert_eq!(made.key.id.len(), 64, "a v6 fingerprint is 32 bytes");
+    assert!(made.key.can_sign && made.key.can_encrypt && made.key.expires.is_some());
+    let sent = protect_with(
+        &mut ring,
+        &PgpEngine,
+        MethodChoice::Pgp,
+        &mail(DESK, DESK),
+        true,
+        true,
+    );
+    let opened = open(&mut ring, &[&PgpEngine], &sent, &OpenOptions::at(NOW)).unwrap();
+    assert_eq!(opened.encryption.state, EncryptionState::Decrypted);
+    assert_eq!(opened.signature.state, SignatureState::Valid);
+
+    let mut reader = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    reader
+        .import(made.public_key.as_bytes(), &trusted, NOW)
+        .unwrap();
+    let signed = protect_with(
+        &mut ring,
+        &PgpEngine,
+        MethodChoice::Pgp,
+        &mail(DESK, "c@example.net"),
+        true,
+        false,
+    );
+    let read = open(&mut reader, &[&PgpEngine], &signed, &OpenOptions::at(NOW)).unwrap();
+    assert_eq!(read.signature.state, SignatureState::Valid);
+    let revoked = reader
+        .import(
+            made.revocation_certificate.as_bytes(),
+            &ImportOptions::default(),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(revoked[0].status, mailseal::KeyStatus::Revoked);
+}

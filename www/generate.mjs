@@ -29,6 +29,7 @@ function drawChoices() {
   }
   $("gen-rsa-note").textContent = select.value.startsWith("rsa") ? RSA_NOTE : "";
   $("gen-valid-label").hidden = kind !== "pgp";
+  $("gen-v6-label").hidden = kind !== "pgp";
 }
 
 /** Called by renderAdmin: the address suggestions and the pending S/MIME keys. */
@@ -119,7 +120,7 @@ $("gen-form").addEventListener("submit", async (ev) => {
   try {
     made = await busy(what, () =>
       kind === "pgp"
-        ? state.ring.generateOpenPgp({ address, name, algorithm: /** @type {import("mailseal").PgpKeyAlgorithm} */ (algorithm), validDays: Number($("gen-valid").value) })
+        ? state.ring.generateOpenPgp({ address, name, algorithm: /** @type {import("mailseal").PgpKeyAlgorithm} */ (algorithm), validDays: Number($("gen-valid").value), v6: /** @type {HTMLInputElement} */ ($("gen-v6")).checked })
         : state.ring.generateSmime({ address, name, algorithm: /** @type {import("mailseal").SmimeKeyAlgorithm} */ (algorithm) }),
     );
   } catch (e) {

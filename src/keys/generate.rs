@@ -125,6 +125,7 @@ pub(crate) mod openpgp {
     pub(crate) fn new_key(
         user_id: &str,
         algorithm: PgpKeyAlgorithm,
+        v6: bool,
         now: Time,
         valid_secs: Option<u32>,
         rng: &mut dyn Rng,
@@ -133,35 +134,49 @@ pub(crate) mod openpgp {
             u32::try_from(now.unix())
                 .map_err(|_| Error::bad_input("The clock is out of range."))?,
         );
-        let (primary_type, sub_type) = match algorithm {
-            PgpKeyAlgorithm::Curve25519 => (
+        let version = if v6 { KeyVersion::V6 } else { KeyVersion::V4 };
+        let (primary_type, sub_type) = match (algorithm, v6) {
+            (PgpKeyAlgorithm::Curve25519, false) => (
                 KeyType::Ed25519Legacy,
                 KeyType::ECDH(ECCCurve::Curve25519Legacy),
             ),
-            PgpKeyAlgorithm::Rsa3072 => (KeyType::Rsa(3072), KeyType::Rsa(3072)),
-            PgpKeyAlgorithm::Rsa4096 => (KeyType::Rsa(4096), KeyType::Rsa(4096)),
+            // RFC 9580's own Ed25519 / X25519 (algorithms 27 / 25) for v6 keys.
+            (PgpKeyAlgorithm::Curve25519, true) => (KeyType::Ed25519, KeyType::X25519),
+            (PgpKeyAlgorithm::Rsa3072, _) => (KeyType::Rsa(3072), KeyType::Rsa(3072)),
+            (PgpKeyAlgorithm::Rsa4096, _) => (KeyType::Rsa(4096), KeyType::Rsa(4096)),
         };
         let pw = Password::empty();
 
         let (public, secret) = primary_type.generate(&mut *rng).map_err(|_| key_failed())?;
-        let inner = PubKeyInner::new(KeyVersion::V4, primary_type.to_alg(), created, None, public)
+        let inner = PubKeyInner::new(version, primary_type.to_alg(), created, None, public)
             .map_err(|_| key_failed())?;
         let primary_pub = PublicKey::from_inner(inner).map_err(|_| key_failed())?;
         let primary = SecretKey::new(primary_pub.clone(), secret).map_err(|_| key_failed())?;
 
         let (public, secret) = sub_type.generate(&mut *rng).map_err(|_| key_failed())?;
-        let inner = PubKeyInner::new(KeyVersion::V4, sub_type.to_alg(), created, None, public)
+        let inner = PubKeyInner::new(version, sub_type.to_alg(), created, None, public)
             .map_err(|_| key_failed())?;
         let subkey_pub = PublicSubkey::from_inner(inner).map_err(|_| key_failed())?;
         let subkey = SecretSubkey::new(subkey_pub.clone(), secret).map_err(|_| key_failed())?;
 
-        let hash = HashAlgorithm::Sha256;
-        let common = |flags: KeyFlags| -> Result<Vec<Subpacket>> {
-            let mut out = vec![
+        // v4: the issuer's key id unhashed too (what older readers look for); v6 names the
+        // issuer by fingerprint only.
+        let unhashed = || -> Result<Vec<Subpacket>> {
+            Ok(if v6 {
+                Vec::new()
+            } else {
+                vec![sub(SubpacketData::IssuerKeyId(primary.legacy_key_id()))?]
+            })
+        };
+        let basic = || -> Result<Vec<Subpacket>> {
+            Ok(vec![
                 sub(SubpacketData::SignatureCreationTime(created))?,
                 sub(SubpacketData::IssuerFingerprint(primary.fingerprint()))?,
-                sub(SubpacketData::KeyFlags(flags))?,
-            ];
+            ])
+        };
+        let with_flags = |flags: KeyFlags| -> Result<Vec<Subpacket>> {
+            let mut out = basic()?;
+            out.push(sub(SubpacketData::KeyFlags(flags))?);
             if let Some(secs) = valid_secs {
                 out.push(sub(SubpacketData::KeyExpirationTime(Duration::from_secs(
                     secs,
@@ -169,39 +184,60 @@ pub(crate) mod openpgp {
             }
             Ok(out)
         };
-        let issuer = || sub(SubpacketData::IssuerKeyId(primary.legacy_key_id()));
+        // The key's flags, expiry and preferences: on the user ID's certification for a v4
+        // key (where gpg reads them), on a direct-key signature for a v6 key (RFC 9580
+        // §5.2.3.10).
+        let metadata = || -> Result<Vec<Subpacket>> {
+            let mut flags = KeyFlags::default();
+            flags.set_certify(true);
+            flags.set_sign(true);
+            let mut features = Features::default();
+            features.set_seipd_v1(true);
+            if v6 {
+                features.set_seipd_v2(true);
+            }
+            let mut out = with_flags(flags)?;
+            out.extend([
+                sub(SubpacketData::Features(features))?,
+                sub(SubpacketData::PreferredSymmetricAlgorithms(
+                    vec![SymmetricKeyAlgorithm::AES256, SymmetricKeyAlgorithm::AES128].into(),
+                ))?,
+                sub(SubpacketData::PreferredHashAlgorithms(
+                    vec![HashAlgorithm::Sha512, HashAlgorithm::Sha256].into(),
+                ))?,
+                sub(SubpacketData::PreferredCompressionAlgorithms(
+                    vec![
+                        CompressionAlgorithm::ZLIB,
+                        CompressionAlgorithm::ZIP,
+                        CompressionAlgorithm::Uncompressed,
+                    ]
+                    .into(),
+                ))?,
+            ]);
+            Ok(out)
+        };
+        let config = |rng: &mut dyn Rng, typ| {
+            SignatureConfig::from_key(&mut *rng, &primary, typ).map_err(|_| key_failed())
+        };
 
-        // The user ID, bound by a positive certification that also carries the key's flags,
-        // expiry and preferences (where gpg reads them for a v4 key).
+        let mut direct = Vec::new();
+        if v6 {
+            let mut c = config(rng, SignatureType::Key)?;
+            c.hashed_subpackets = metadata()?;
+            direct.push(
+                c.sign_key(&primary, &pw, &primary_pub)
+                    .map_err(|_| key_failed())?,
+            );
+        }
+
+        // The user ID, bound by a positive certification.
         let uid = UserId::from_str(Default::default(), user_id).map_err(|_| key_failed())?;
-        let mut flags = KeyFlags::default();
-        flags.set_certify(true);
-        flags.set_sign(true);
-        let mut config =
-            SignatureConfig::v4(SignatureType::CertPositive, primary.algorithm(), hash);
-        config.hashed_subpackets = common(flags)?;
-        let mut features = Features::default();
-        features.set_seipd_v1(true);
-        config.hashed_subpackets.extend([
-            sub(SubpacketData::Features(features))?,
-            sub(SubpacketData::PreferredSymmetricAlgorithms(
-                vec![SymmetricKeyAlgorithm::AES256, SymmetricKeyAlgorithm::AES128].into(),
-            ))?,
-            sub(SubpacketData::PreferredHashAlgorithms(
-                vec![HashAlgorithm::Sha512, HashAlgorithm::Sha256].into(),
-            ))?,
-            sub(SubpacketData::PreferredCompressionAlgorithms(
-                vec![
-                    CompressionAlgorithm::ZLIB,
-                    CompressionAlgorithm::ZIP,
-                    CompressionAlgorithm::Uncompressed,
-                ]
-                .into(),
-            ))?,
-            sub(SubpacketData::IsPrimary(true))?,
-        ]);
-        config.unhashed_subpackets = vec![issuer()?];
-        let certification = config
+        let mut c = config(rng, SignatureType::CertPositive)?;
+        c.hashed_subpackets = if v6 { basic()? } else { metadata()? };
+        c.hashed_subpackets
+            .push(sub(SubpacketData::IsPrimary(true))?);
+        c.unhashed_subpackets = unhashed()?;
+        let certification = c
             .sign_certification(&primary, &primary_pub, &pw, pgp::types::Tag::UserId, &uid)
             .map_err(|_| key_failed())?;
 
@@ -209,11 +245,10 @@ pub(crate) mod openpgp {
         let mut flags = KeyFlags::default();
         flags.set_encrypt_comms(true);
         flags.set_encrypt_storage(true);
-        let mut config =
-            SignatureConfig::v4(SignatureType::SubkeyBinding, primary.algorithm(), hash);
-        config.hashed_subpackets = common(flags)?;
-        config.unhashed_subpackets = vec![issuer()?];
-        let binding = config
+        let mut c = config(rng, SignatureType::SubkeyBinding)?;
+        c.hashed_subpackets = with_flags(flags)?;
+        c.unhashed_subpackets = unhashed()?;
+        let binding = c
             .sign_subkey_binding(&primary, &primary_pub, &pw, &subkey_pub)
             .map_err(|_| key_failed())?;
 
@@ -224,11 +259,12 @@ pub(crate) mod openpgp {
             pgp::packet::RevocationCode::NoReason,
             "revocation certificate made with the key",
             now,
+            rng,
         )?;
 
         let details = SignedKeyDetails::new(
             Vec::new(),
-            Vec::new(),
+            direct,
             vec![SignedUser::new(uid, vec![certification])],
             Vec::new(),
         );
@@ -241,22 +277,21 @@ pub(crate) mod openpgp {
         Ok(NewKey { key, revocation })
     }
 
-    /// A key revocation signature by `primary` itself, dated `now`.
+    /// A key revocation signature by `primary` itself, dated `now` (v4 or v6 as the key is).
     pub(crate) fn key_revocation(
         primary: &SecretKey,
         code: pgp::packet::RevocationCode,
         reason: &'static str,
         now: Time,
+        rng: &mut dyn Rng,
     ) -> Result<Signature> {
         let created = Timestamp::from_secs(
             u32::try_from(now.unix())
                 .map_err(|_| Error::bad_input("The clock is out of range."))?,
         );
-        let mut config = SignatureConfig::v4(
-            SignatureType::KeyRevocation,
-            primary.algorithm(),
-            HashAlgorithm::Sha256,
-        );
+        let mut config =
+            SignatureConfig::from_key(&mut *rng, primary, SignatureType::KeyRevocation)
+                .map_err(|_| key_failed())?;
         config.hashed_subpackets = vec![
             sub(SubpacketData::SignatureCreationTime(created))?,
             sub(SubpacketData::IssuerFingerprint(primary.fingerprint()))?,
@@ -265,8 +300,10 @@ pub(crate) mod openpgp {
                 Bytes::from_static(reason.as_bytes()),
             ))?,
         ];
-        config.unhashed_subpackets =
-            vec![sub(SubpacketData::IssuerKeyId(primary.legacy_key_id()))?];
+        if primary.version() == KeyVersion::V4 {
+            config.unhashed_subpackets =
+                vec![sub(SubpacketData::IssuerKeyId(primary.legacy_key_id()))?];
+        }
         config
             .sign_key(primary, &Password::empty(), primary.public_key())
             .map_err(|_| key_failed())
@@ -425,6 +462,9 @@ pub struct GenerateOpenPgp {
     pub algorithm: PgpKeyAlgorithm,
     /// Days until the key expires: default 3 years; 0 for no expiry.
     pub valid_days: Option<u32>,
+    /// An RFC 9580 version 6 key (Ed25519 / X25519 for Curve25519) instead of version 4.
+    /// GnuPG 2.4 does not read v6 keys; OpenPGP.js 6, Sequoia and rPGP do.
+    pub v6: bool,
 }
 
 /// What to make with [`crate::Keyring::generate_smime`].
@@ -493,7 +533,7 @@ impl super::Keyring {
             };
             let days = opts.valid_days.unwrap_or(DEFAULT_VALID_DAYS);
             let valid_secs = (days > 0).then(|| days.saturating_mul(86_400));
-            let made = openpgp::new_key(&user_id, opts.algorithm, now, valid_secs, rng)?;
+            let made = openpgp::new_key(&user_id, opts.algorithm, opts.v6, now, valid_secs, rng)?;
             let armored = made
                 .key
                 .to_armored_bytes(ArmorOptions::default())
@@ -567,7 +607,7 @@ impl super::Keyring {
     pub(crate) fn supersede_openpgp(
         &mut self,
         address: &str,
-        _rng: &mut dyn crate::rng::Rng,
+        rng: &mut dyn crate::rng::Rng,
         now: crate::time::Time,
     ) -> Result<()> {
         #[cfg(feature = "openpgp")]
@@ -587,6 +627,7 @@ impl super::Keyring {
                     pgp::packet::RevocationCode::KeySuperseded,
                     "superseded by the team's new key",
                     now,
+                    rng,
                 )?;
                 if let Some(updated) = entry.with_revocation(revocation) {
                     superseded.push(updated);
@@ -597,7 +638,7 @@ impl super::Keyring {
             }
         }
         #[cfg(not(feature = "openpgp"))]
-        let _ = (address, now);
+        let _ = (address, rng, now);
         Ok(())
     }
 

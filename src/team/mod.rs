@@ -257,6 +257,7 @@ impl Keyring {
                     name: None,
                     algorithm,
                     valid_days: None,
+                    v6: false,
                 },
                 rng,
                 now,

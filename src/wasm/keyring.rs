@@ -19,7 +19,7 @@ const TS_OPTIONS: &str = r#"
 export interface TimeOptions { now?: Date | number; }
 export interface ImportOptions extends TimeOptions { passphrase?: string; trusted?: boolean; }
 export interface GenerateOpenPgpOptions extends TimeOptions {
-  address: string; name?: string; algorithm?: PgpKeyAlgorithm; validDays?: number;
+  address: string; name?: string; algorithm?: PgpKeyAlgorithm; validDays?: number; v6?: boolean;
 }
 export interface GenerateSmimeOptions extends TimeOptions {
   address: string; name?: string; algorithm?: SmimeKeyAlgorithm;

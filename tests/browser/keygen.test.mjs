@@ -146,6 +146,7 @@ describe("admin: make a key", { timeout: 120_000 }, () => {
     const address = "desk@example.com";
     await make(page, { address, standard: "smime", algorithm: "p256" });
     assert.equal(await page.isVisible("#gen-valid-label"), false, "validity is the CA's to choose");
+    assert.equal(await page.isVisible("#gen-v6-label"), false, "version 6 is an OpenPGP choice");
     assert.match(await page.inputValue("#gen-request"), /^-----BEGIN CERTIFICATE REQUEST-----/);
     const pending = page.locator("#pending li[data-id]");
     assert.equal(await pending.count(), 1);

@@ -42,6 +42,11 @@ describe("key generation", () => {
     assert.equal(revoked.status, "revoked");
     assert.equal((await open(reader, signed.deliveries[0].mime)).signature.state, "revoked");
 
+    const v6 = ring.generateOpenPgp({ address: "v6@example.org", v6: true });
+    assert.equal(v6.key.id.length, 64, "a version 6 fingerprint");
+    const v6Mail = await protect(ring, mail("v6@example.org", "v6@example.org"), { sign: true, encrypt: true, method: "pgp" });
+    assert.equal((await open(ring, v6Mail.deliveries[0].mime)).signature.state, "valid");
+
     const forever = ring.generateOpenPgp({ address: "billing@example.org", validDays: 0 });
     assert.equal(forever.key.expires, undefined);
     throwsCode(() => ring.generateOpenPgp({ address: "not an address" }), "bad_input");
