@@ -486,6 +486,11 @@ fn a_gpg_revocation_certificate_revokes_the_key_it_names() {
         .expect("applied");
     assert_eq!(revoked[0].id, kept.id);
     assert_eq!(revoked[0].status, mailseal::KeyStatus::Revoked);
+    // What the composer is told: revoked (not "may not be used for this").
+    let e = PgpEngine
+        .encryption_key(&ring, "kept@example.org", NOW)
+        .unwrap_err();
+    assert_eq!(e.problem, mailseal::KeyProblem::Revoked);
     let log: Vec<_> = ring
         .recent_log()
         .iter()

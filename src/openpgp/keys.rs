@@ -220,6 +220,11 @@ pub(crate) fn components(entry: &PgpEntry) -> impl Iterator<Item = &KeySummary> 
 /// The newest usable component of `entry` for `usage` at `now`, or the reason there is none.
 fn usable_in(entry: &PgpEntry, usage: Use, now: Time) -> Result<Chosen<'_>, KeyProblem> {
     let primary = entry.primary_summary();
+    // A revoked, expired or not yet valid key says so, whatever its components can do (a
+    // revoked key's subkeys may no longer count as capable at all).
+    if let Some(problem) = problem_at(primary, primary, now) {
+        return Err(problem);
+    }
     let capable: Vec<&KeySummary> = components(entry)
         .filter(|c| match usage {
             Use::Sign => c.sign,
