@@ -1155,11 +1155,6 @@ impl Keyring {
         self.entries.iter().find(|e| e.id() == id)
     }
 
-    #[allow(dead_code)] // used by the protect/open flow
-    pub(crate) fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter()
-    }
-
     /// Keys bound to `address` (addr-spec, case-insensitive): valid ones first, then verified
     /// (`trusted`) ones, then newest first.
     pub fn by_address(&self, address: &str, now: Time) -> Vec<KeyInfo> {

@@ -432,7 +432,7 @@ impl PgpEntry {
         self.trusted
     }
 
-    #[allow(dead_code)] // used by the OpenPGP engine
+    #[cfg(test)]
     pub(crate) fn set_trusted(&mut self, t: bool) {
         self.trusted = t;
     }

@@ -231,7 +231,6 @@ impl SmimeEntry {
         &self.der
     }
 
-    #[allow(dead_code)] // used by the S/MIME engine
     pub(crate) fn secret(&self) -> Option<&SmimeSecret> {
         self.secret
             .as_ref()?
@@ -253,13 +252,11 @@ impl SmimeEntry {
         self.trusted |= other.trusted;
     }
 
-    #[allow(dead_code)] // used by the S/MIME engine
     pub(crate) fn matches_issuer_serial(&self, isn: &cms::cert::IssuerAndSerialNumber) -> bool {
         self.cert.tbs_certificate.issuer == isn.issuer
             && self.cert.tbs_certificate.serial_number == isn.serial_number
     }
 
-    #[allow(dead_code)] // used by the S/MIME engine
     pub(crate) fn subject_key_id(&self) -> Option<Vec<u8>> {
         match self.cert.tbs_certificate.get::<SubjectKeyIdentifier>() {
             Ok(Some((_, ski))) => Some(ski.0.as_bytes().to_vec()),
