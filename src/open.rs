@@ -491,6 +491,7 @@ async fn open_message(
     let revocation_requests = std::mem::take(&mut signature.revocation_requests);
 
     let mut headers = opened_headers(&outer_view, false);
+    let mut protected_fields = Vec::new();
     let mut opened = Opened {
         encryption,
         signature,
@@ -508,7 +509,11 @@ async fn open_message(
     if let Some(tree) = parsed.filter(|_| content.is_some()) {
         if peeled > 0 {
             if let Some(p) = read_protected(&tree, &outer_view) {
+                let outer = headers;
                 headers = opened_headers(&p.view, true);
+                // What the signature covers is what the protected section holds, nothing else.
+                protected_fields = shown_fields(&headers);
+                with_outer_fallback(&mut headers, outer);
                 headers.from_differs = p.from_differs;
                 headers.recipients_differ = p.recipients_differ;
                 if p.from_differs && opened.signature.state == SignatureState::Valid {
@@ -541,7 +546,7 @@ async fn open_message(
         opened.attachments.extend(beside_inline);
     }
     if headers.protected && opened.signature.state != SignatureState::None {
-        headers.signed_fields = shown_fields(&headers);
+        headers.signed_fields = protected_fields;
     }
     opened.warnings.extend(
         headers
@@ -824,6 +829,27 @@ fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeaders {
         recipients_differ: false,
         signed_fields: Vec::new(),
         address_flags: mime::address_flags(view),
+    }
+}
+
+/// Fields a protected header section leaves out are shown from the outer header, as RFC 9788
+/// §4.10 renders them: Thunderbird and Enigmail protect Subject, From, To and Message-ID but
+/// keep Date (and the threading fields) outside. They are not listed as signed.
+fn with_outer_fallback(headers: &mut OpenedHeaders, outer: OpenedHeaders) {
+    if headers.date.is_none() {
+        headers.date = outer.date;
+    }
+    if headers.message_id.is_none() {
+        headers.message_id = outer.message_id;
+    }
+    if headers.in_reply_to.is_empty() {
+        headers.in_reply_to = outer.in_reply_to;
+    }
+    if headers.references.is_empty() {
+        headers.references = outer.references;
+    }
+    if headers.cc.is_empty() {
+        headers.cc = outer.cc;
     }
 }
 

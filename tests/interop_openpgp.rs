@@ -1248,3 +1248,64 @@ fn wkd_urls_are_the_ones_gnupg_asks_for() {
         );
     }
 }
+
+/// Thunderbird's protected headers (`protected-headers="v1"`) carry Subject, From, To and
+/// Message-ID inside the encrypted part and leave Date, Cc and the threading fields outside.
+/// The protected ones are shown (and listed as signed); the outer ones fill what the protected
+/// section leaves out, unsigned (RFC 9788 §4.10), so the date and the reply thread stay.
+#[test]
+fn protected_headers_leave_date_and_threading_to_the_outer_header() {
+    use mailseal::{open, OpenOptions};
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let inner = b"Content-Type: multipart/mixed; boundary=\"in\"; protected-headers=\"v1\"\r\n\
+        Subject: Refund for order 77\r\nFrom: alice@example.org\r\nTo: bob@example.org\r\n\
+        Message-ID: <inner@example.org>\r\n\r\n--in\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+        Please refund.\r\n--in--\r\n";
+    let plain = gpg.file("inner.eml", inner);
+    let (ok, ct, err) = run(
+        gpg.cmd()
+            .args([
+                "-s",
+                "-e",
+                "-a",
+                "-u",
+                &fpr("alice"),
+                "-r",
+                &fpr("bob"),
+                "-o",
+                "-",
+            ])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let mut raw = b"From: alice@example.org\r\nTo: bob@example.org\r\nCc: carl@example.org\r\n\
+        Subject: ...\r\nDate: Sat, 05 Dec 2026 09:00:00 +0000\r\n\
+        Message-ID: <inner@example.org>\r\nIn-Reply-To: <prev@example.org>\r\n\
+        References: <prev@example.org>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"out\"\r\n\r\n\
+        --out\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n\
+        --out\r\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\r\n\r\n"
+        .to_vec();
+    raw.extend_from_slice(&ct);
+    raw.extend_from_slice(b"\r\n--out--\r\n");
+    let mut reader = ring(&["bob.sec", "alice.pub"]);
+    let o = open(&mut reader, &[&PGP], &raw, &OpenOptions::at(NOW)).unwrap();
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+    let h = &o.headers;
+    assert!(h.protected);
+    assert_eq!(h.subject.as_deref(), Some("Refund for order 77"));
+    assert_eq!(h.date.as_deref(), Some("2026-12-05T09:00:00Z"));
+    assert_eq!(h.in_reply_to, ["prev@example.org"]);
+    assert_eq!(h.references, ["prev@example.org"]);
+    assert_eq!(h.cc.len(), 1);
+    assert_eq!(h.signed_fields, ["subject", "from", "to", "message-id"]);
+}
