@@ -188,8 +188,20 @@ impl Collector<'_, '_> {
                 self.attach(part, "encrypted.asc");
             }
             "text/plain" => {
-                self.texts
-                    .push(lf(part.text.as_deref().unwrap_or_default()));
+                let text = lf(part.text.as_deref().unwrap_or_default());
+                let flowed = part
+                    .content_type
+                    .param("format")
+                    .is_some_and(|f| f.trim().eq_ignore_ascii_case("flowed"));
+                let delsp = part
+                    .content_type
+                    .param("delsp")
+                    .is_some_and(|d| d.trim().eq_ignore_ascii_case("yes"));
+                self.texts.push(if flowed {
+                    super::flowed::unflow(&text, delsp)
+                } else {
+                    text
+                });
                 self.show(part);
             }
             "text/html" => {
@@ -327,6 +339,23 @@ mod tests {
     fn read(raw: &str) -> Readable {
         let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
         readable(&tree)
+    }
+
+    #[test]
+    fn format_flowed_text_is_shown_and_quoted_as_paragraphs() {
+        let r = read(
+            "Content-Type: text/plain; charset=utf-8; format=flowed; delsp=no\r\n\r\n\
+             Hello Bob, this line was \r\nwrapped by the client.\r\n> quoted \r\n> too\r\n",
+        );
+        let expected = "Hello Bob, this line was wrapped by the client.\n> quoted too\n";
+        assert_eq!(r.text.as_deref(), Some(expected));
+        assert_eq!(r.quote_for_reply, expected);
+        let fixed = read("Content-Type: text/plain\r\n\r\nsoft \r\nbreak\r\n");
+        assert_eq!(
+            fixed.text.as_deref(),
+            Some("soft \nbreak\n"),
+            "only when flowed"
+        );
     }
 
     #[test]

@@ -43,6 +43,7 @@ mod canonical;
 mod content;
 mod detect;
 mod draft;
+mod flowed;
 mod headers;
 mod html;
 mod lookalike;
