@@ -368,6 +368,30 @@ pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u
 mod tests {
     use super::*;
 
+    #[test]
+    fn obsolete_dates_are_read() {
+        use crate::mime::parse::Limits;
+        for (date, want) in [
+            (
+                "Sat, 05 Dec 2026 10:00:00 +0000",
+                Some("2026-12-05T10:00:00Z"),
+            ),
+            ("5 Dec 2026 10:00 EST", Some("2026-12-05T15:00:00Z")),
+            ("5 Dec 26 10:00 EST", Some("2026-12-05T15:00:00Z")),
+            (
+                "Sat, 5 Dec 126 10:00:00 +0000",
+                Some("2026-12-05T10:00:00Z"),
+            ),
+            ("5 Dec 2026 10:00 -0500", Some("2026-12-05T15:00:00Z")),
+            ("Sat, 5 Dec 2026 10:00:00 GMT", Some("2026-12-05T10:00:00Z")),
+            ("not a date", None),
+        ] {
+            let raw = format!("From: a@example.org\r\nDate: {date}\r\n\r\nx\r\n");
+            let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+            assert_eq!(HeaderView::of(&tree).date.as_deref(), want, "{date}");
+        }
+    }
+
     fn fields() -> Vec<(String, String)> {
         vec![
             ("From".into(), "Alice <alice@example.com>".into()),

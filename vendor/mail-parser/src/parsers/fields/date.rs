@@ -354,6 +354,11 @@ impl<'x> MessageStream<'x> {
                     next_part = true;
                 }
                 b'a'..=b'z' | b'A'..=b'Z' => {
+                    // mailseal patch: a zone name where the seconds would be is the zone
+                    // (RFC 5322 obs-date: `5 Dec 2026 10:00 EST`, seconds are optional).
+                    if pos == 5 && is_new_token {
+                        pos = 6;
+                    }
                     if pos == 1 {
                         if (1..=2).contains(&month_pos) {
                             month_hash += MONTH_HASH
@@ -423,7 +428,8 @@ impl<'x> MessageStream<'x> {
             HeaderValue::DateTime(DateTime {
                 year: if (0..=49).contains(&parts[2]) {
                     parts[2] + 2000
-                } else if (50..=99).contains(&parts[2]) {
+                } else if (50..=999).contains(&parts[2]) {
+                    // mailseal patch: three-digit years add 1900 too (RFC 5322 §4.3).
                     parts[2] + 1900
                 } else {
                     parts[2]
