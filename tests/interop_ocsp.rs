@@ -76,6 +76,48 @@ impl Pki {
         self.ca.path(name)
     }
 
+    /// `NAME.crt` for a new key, signed by `issuer`'s key with `openssl x509 -req`: outside
+    /// `openssl ca`, so the responder's index does not know it. `access` is its
+    /// authorityInfoAccess line.
+    fn issue_outside_ca(&self, name: &str, issuer: &str, serial: &str, access: &str) {
+        let key = self.ca.new_key(name, "rsa2048");
+        let csr = self.path(&format!("{name}.csr"));
+        let subject = format!("/CN={name}");
+        openssl(&["req", "-new", "-key", &key, "-subj", &subject, "-out", &csr]);
+        let ext = self.path(&format!("{name}.ext"));
+        std::fs::write(
+            &ext,
+            format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n\
+                 extendedKeyUsage=emailProtection\nsubjectAltName=email:{name}@example.org\n\
+                 authorityInfoAccess={access}\n"
+            ),
+        )
+        .unwrap();
+        let (issuer_crt, issuer_key) = (
+            self.path(&format!("{issuer}.crt")),
+            self.path(&format!("{issuer}.key")),
+        );
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &issuer_crt,
+            "-CAkey",
+            &issuer_key,
+            "-set_serial",
+            serial,
+            "-days",
+            "365",
+            "-extfile",
+            &ext,
+            "-out",
+            &self.path(&format!("{name}.crt")),
+        ]);
+    }
+
     /// A message `name` signed with openssl (multipart/signed, headers included).
     fn signed_by(&self, name: &str) -> Vec<u8> {
         let text = self.path("text.txt");
@@ -265,39 +307,7 @@ fn an_unknown_certificate_stays_unchecked_and_the_policy_decides() {
     let mut ring = pki.ring();
     // Dave's certificate is signed with the CA's key outside `openssl ca`, so the responder's
     // index does not know it.
-    let key = pki.ca.new_key("dave", "rsa2048");
-    let csr = pki.path("dave.csr");
-    openssl(&[
-        "req", "-new", "-key", &key, "-subj", "/CN=dave", "-out", &csr,
-    ]);
-    let ext = pki.path("dave.ext");
-    std::fs::write(
-        &ext,
-        format!(
-            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n\
-             extendedKeyUsage=emailProtection\nsubjectAltName=email:dave@example.org\n\
-             authorityInfoAccess=OCSP;URI:{RESPONDER}\n"
-        ),
-    )
-    .unwrap();
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        &csr,
-        "-CA",
-        &pki.path("ca.crt"),
-        "-CAkey",
-        &pki.path("ca.key"),
-        "-set_serial",
-        "4242",
-        "-days",
-        "365",
-        "-extfile",
-        &ext,
-        "-out",
-        &pki.path("dave.crt"),
-    ]);
+    pki.issue_outside_ca("dave", "ca", "4242", &format!("OCSP;URI:{RESPONDER}"));
     let dave = pki.signed_by("dave");
     let request = only_ocsp_request(&open_with(&mut ring, &dave, None));
     let imported = ring
@@ -436,49 +446,7 @@ fn a_missing_intermediate_is_fetched_from_where_the_certificate_says() {
          subjectKeyIdentifier=hash",
     );
     let url = "http://ca.example.org/intermediate.der";
-    let issue_under = |name: &str, issuer: &str| {
-        let key = ca.new_key(name, "rsa2048");
-        let csr = pki.path(&format!("{name}.csr"));
-        openssl(&[
-            "req",
-            "-new",
-            "-key",
-            &key,
-            "-subj",
-            &format!("/CN={name}"),
-            "-out",
-            &csr,
-        ]);
-        let ext = pki.path(&format!("{name}.ext"));
-        std::fs::write(
-            &ext,
-            format!(
-                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n\
-                 extendedKeyUsage=emailProtection\nsubjectAltName=email:{name}@example.org\n\
-                 authorityInfoAccess=caIssuers;URI:{url}\n"
-            ),
-        )
-        .unwrap();
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            &pki.path(&format!("{issuer}.crt")),
-            "-CAkey",
-            &pki.path(&format!("{issuer}.key")),
-            "-set_serial",
-            "77",
-            "-days",
-            "365",
-            "-extfile",
-            &ext,
-            "-out",
-            &pki.path(&format!("{name}.crt")),
-        ]);
-    };
-    issue_under("frank", "int");
+    pki.issue_outside_ca("frank", "int", "77", &format!("caIssuers;URI:{url}"));
     let frank = pki.signed_by("frank");
     let mut ring = pki.ring();
 

@@ -367,39 +367,62 @@ pub(crate) mod smime {
                 let key =
                     rsa::RsaPrivateKey::new(&mut &mut *rng, 3072).map_err(|_| key_failed())?;
                 let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.clone());
-                let usage = KeyUsage(KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment);
-                let mut builder =
-                    RequestBuilder::new(subject, &signer).map_err(|_| key_failed())?;
-                builder.add_extension(&san).map_err(|_| key_failed())?;
-                builder.add_extension(&usage).map_err(|_| key_failed())?;
-                builder.add_extension(&eku).map_err(|_| key_failed())?;
-                let request = builder
-                    .build::<rsa::pkcs1v15::Signature>()
-                    .map_err(|_| key_failed())?;
-                let pem = request
-                    .to_pem(der::pem::LineEnding::LF)
-                    .map_err(|_| key_failed())?;
+                let extensions = Extensions {
+                    san,
+                    usage: KeyUsage(KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment),
+                    eku,
+                };
+                let pem =
+                    request_pem::<_, rsa::pkcs1v15::Signature>(subject, &signer, &extensions)?;
                 (SmimeSecret::Rsa(Box::new(key)), pem)
             }
             SmimeKeyAlgorithm::P256 => {
                 let key = p256::SecretKey::random(&mut &mut *rng);
                 let signer = p256::ecdsa::SigningKey::from(&key);
-                let usage = KeyUsage(KeyUsages::DigitalSignature | KeyUsages::KeyAgreement);
-                let mut builder =
-                    RequestBuilder::new(subject, &signer).map_err(|_| key_failed())?;
-                builder.add_extension(&san).map_err(|_| key_failed())?;
-                builder.add_extension(&usage).map_err(|_| key_failed())?;
-                builder.add_extension(&eku).map_err(|_| key_failed())?;
-                let request = builder
-                    .build::<p256::ecdsa::DerSignature>()
-                    .map_err(|_| key_failed())?;
-                let pem = request
-                    .to_pem(der::pem::LineEnding::LF)
-                    .map_err(|_| key_failed())?;
+                // EC keys agree on content keys (ECDH) rather than transport them.
+                let extensions = Extensions {
+                    san,
+                    usage: KeyUsage(KeyUsages::DigitalSignature | KeyUsages::KeyAgreement),
+                    eku,
+                };
+                let pem =
+                    request_pem::<_, p256::ecdsa::DerSignature>(subject, &signer, &extensions)?;
                 (SmimeSecret::P256(key), pem)
             }
         };
         Ok((secret, pem))
+    }
+
+    /// The PEM request for `signer`'s key, with the S/MIME extensions, signed by it.
+    fn request_pem<S, Sig>(subject: Name, signer: &S, extensions: &Extensions) -> Result<String>
+    where
+        S: rsa::signature::Keypair
+            + spki::DynSignatureAlgorithmIdentifier
+            + rsa::signature::Signer<Sig>,
+        S::VerifyingKey: spki::EncodePublicKey,
+        Sig: spki::SignatureBitStringEncoding,
+    {
+        let mut builder = RequestBuilder::new(subject, signer).map_err(|_| key_failed())?;
+        builder
+            .add_extension(&extensions.san)
+            .map_err(|_| key_failed())?;
+        builder
+            .add_extension(&extensions.usage)
+            .map_err(|_| key_failed())?;
+        builder
+            .add_extension(&extensions.eku)
+            .map_err(|_| key_failed())?;
+        let request = builder.build::<Sig>().map_err(|_| key_failed())?;
+        request
+            .to_pem(der::pem::LineEnding::LF)
+            .map_err(|_| key_failed())
+    }
+
+    /// What an S/MIME request asks the CA for.
+    struct Extensions {
+        san: SubjectAltName,
+        usage: KeyUsage,
+        eku: ExtendedKeyUsage,
     }
 
     /// `CN=<name>`, the name escaped for RFC 4514.

@@ -48,7 +48,8 @@ pub(crate) enum ChainVerdict {
     Untrusted,
 }
 
-fn valid_at(cert: &Certificate, now: Time) -> bool {
+/// Whether `cert` is within its validity at `now`.
+pub(crate) fn valid_at(cert: &Certificate, now: Time) -> bool {
     let v = &cert.tbs_certificate.validity;
     Time::from_x509(&v.not_before) <= now && now <= Time::from_x509(&v.not_after)
 }

@@ -364,7 +364,7 @@ fn signer_for<'a>(
         is_responder(c)
             && c.tbs_certificate.issuer == issuer.tbs_certificate.subject
             && ocsp_signing(c)
-            && valid_at(c, now)
+            && super::chain::valid_at(c, now)
             && super::chain::signed_by(c, issuer)
     })
 }
@@ -374,11 +374,6 @@ fn ocsp_signing(cert: &Certificate) -> bool {
         cert.tbs_certificate.get::<ExtendedKeyUsage>(),
         Ok(Some((_, ExtendedKeyUsage(usages)))) if usages.contains(&ID_KP_OCSP_SIGNING)
     )
-}
-
-fn valid_at(cert: &Certificate, now: Time) -> bool {
-    let v = &cert.tbs_certificate.validity;
-    Time::from_x509(&v.not_before) <= now && now <= Time::from_x509(&v.not_after)
 }
 
 /// The answer held for `cert` issued by `issuer`, newest first.
