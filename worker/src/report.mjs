@@ -12,7 +12,7 @@ export function reportHeaders(opened) {
     "X-Mailseal-Encryption",
     params(e.state, { method: e.method, algorithm: e.algorithm, authenticated: e.authenticated, key: e.keyId }),
   );
-  // revocation: good / unchecked / no_source (S/MIME signers on a trusted path; see index.mjs).
+  // revocation: good / unchecked / no_source (S/MIME signers on a trusted path; see revocation.mjs).
   h.set("X-Mailseal-Signature", params(s.state, { method: s.method, scope: s.scope, digest: s.digest, signed_at: s.signedAt, revocation: s.revocation }));
   if (s.signer) {
     h.set("X-Mailseal-Signer", headerValue(`${(s.signer.emails ?? []).join(", ") || "(no address)"}; key=${s.signer.keyId}`));

@@ -1,0 +1,231 @@
+// POST /v1/protect: an outgoing notification signed and encrypted per recipient under the
+// configured policy, answered as deliveries (JSON or multipart/mixed) or relayed through the
+// SEND_EMAIL binding.
+import { EmailMessage } from "cloudflare:email";
+import { protect, senderAddress } from "mailseal";
+import { base64 } from "./base64.mjs";
+import { HttpError, json, readBody } from "./http.mjs";
+import { keyring } from "./keyring.mjs";
+import { headerValue } from "./report.mjs";
+
+/** @typedef {import("mailseal").Keyring} Keyring */
+/** @typedef {import("./config.mjs").Env} Env */
+/** @typedef {import("./config.mjs").Config} Config */
+/** @typedef {{ to: string[], method: string, signed: boolean, encrypted: boolean, problemReport: boolean, mime: Uint8Array }} Delivery */
+
+// ---- key lookups: recipients without a key -------------------------------------------------
+
+// With KEY_LOOKUP = "on", before encrypting a notification the worker asks the package which
+// recipients no allowed method can encrypt to (recipientsWithoutKey), fetches what the package
+// says to try for each (lookupRequests: WKD advanced, WKD direct, then KEYSERVERS in order) and
+// hands the first answer that holds a key for the address to importFound: an unverified key
+// that remembers where it came from, kept in this isolate's keyring. A miss is not asked again
+// for LOOKUP_RETRY_MINUTES (60); at most LOOKUP_MAX_RECIPIENTS (10) per request, each fetch with
+// LOOKUP_TIMEOUT_MS (3000). What is not found falls to the policy's fallback as before.
+const lookupMisses = new Map(); // address -> Date.now() of the last miss
+
+/**
+ * @param {Keyring} ring
+ * @param {Uint8Array} body
+ * @param {import("mailseal").Policy | undefined} policy
+ * @param {Config} cfg
+ */
+async function lookUpMissingKeys(ring, body, policy, cfg) {
+  if (!cfg.lookup.on) return;
+  const missing = ring
+    .recipientsWithoutKey(body, policy ? { policy } : undefined)
+    .filter((a) => !(Date.now() - (lookupMisses.get(a) ?? -Infinity) < cfg.lookup.retryMs))
+    .slice(0, cfg.lookup.maxRecipients);
+  await Promise.all(
+    missing.map(async (address) => {
+      for (const request of ring.lookupRequests(address, { keyservers: cfg.lookup.keyservers })) {
+        try {
+          const res = await fetch(request.url, { headers: { accept: request.accept }, signal: AbortSignal.timeout(cfg.lookup.timeoutMs) });
+          if (!res.ok) continue;
+          const found = ring.importFound(address, request.source, new Uint8Array(await res.arrayBuffer()));
+          lookupMisses.delete(address);
+          console.log(JSON.stringify({ event: "key_found", source: request.source, keys: found.map((k) => k.id) }));
+          return;
+        } catch (e) {
+          // An answer without a key for the address, a timeout, a DNS failure: try the next.
+          if (e?.code && e.code !== "key_not_found") console.log(JSON.stringify({ event: "key_lookup_refused", source: request.source, code: e.code }));
+        }
+      }
+      lookupMisses.set(address, Date.now());
+      console.log(JSON.stringify({ event: "key_not_found", recipients: 1 }));
+    }),
+  );
+}
+
+// ---- POST /v1/protect ----------------------------------------------------------------------
+
+/**
+ * A yes/no query parameter: absent is `dflt`, "0" / "false" / "no" are no, anything else yes.
+ * @param {string | null} v
+ * @param {boolean} dflt
+ */
+const bool = (v, dflt) => (v == null ? dflt : !["0", "false", "no"].includes(v.toLowerCase()));
+
+/**
+ * @param {Request} request
+ * @param {Env} env
+ * @param {Config} cfg
+ */
+export async function handleProtect(request, env, cfg) {
+  const body = await readBody(request, cfg.maxBody);
+  const url = new URL(request.url);
+  const ring = await keyring(env);
+  const sign = bool(url.searchParams.get("sign"), true);
+  const encrypt = bool(url.searchParams.get("encrypt"), true);
+  const method = url.searchParams.get("method") ?? undefined;
+  const t0 = Date.now();
+  // A caller may choose the fallback per notification (a confidential ticket: block).
+  const fallback = url.searchParams.get("fallback");
+  if (fallback && !["block", "send_plain", "problem_report"].includes(fallback)) {
+    throw new HttpError(400, "bad_input", 'fallback must be "block", "send_plain" or "problem_report".');
+  }
+  const policy = fallback ? { ...cfg.policy, fallback } : cfg.policy;
+  // ?relay=1 sends as a service address only: a caller with the token cannot make the worker
+  // send in anyone else's name (checked before any signing).
+  const relay = bool(url.searchParams.get("relay"), false);
+  let from;
+  if (relay) {
+    if (!env.SEND_EMAIL) throw new HttpError(501, "no_relay", "No send_email binding is configured.");
+    from = senderOf(body);
+    if (!cfg.addresses.includes(from.toLowerCase())) {
+      throw new HttpError(403, "relay_refused", "Only mail from a service address (SERVICE_ADDRESSES) is relayed.");
+    }
+  }
+  // ?group=NAME holds the message to that policy group's defaults (the library refuses less
+  // unless ?confirm_downgrade=1), as the composer does.
+  const group = url.searchParams.get("group") ?? undefined;
+  const confirmDowngrade = bool(url.searchParams.get("confirm_downgrade"), false);
+  if (encrypt) await lookUpMissingKeys(ring, body, policy, cfg);
+  const out = await protect(ring, body, { sign, encrypt, method, policy, group, confirmDowngrade });
+  const ms = Date.now() - t0;
+  /** @type {Delivery[]} */
+  const deliveries = out.deliveries.map((d) => ({
+    to: d.to,
+    method: d.method,
+    signed: d.signed,
+    encrypted: d.encrypted,
+    problemReport: d.problemReport,
+    mime: d.mime,
+  }));
+
+  const relayed = relay ? await relayDeliveries(env.SEND_EMAIL, from, deliveries, cfg) : undefined;
+  console.log(
+    JSON.stringify({
+      event: "protect",
+      ms,
+      deliveries: deliveries.map((d) => ({ method: d.method, signed: d.signed, encrypted: d.encrypted, problemReport: d.problemReport, recipients: d.to.length })),
+      relayed: relayed?.length,
+    }),
+  );
+
+  if ((request.headers.get("accept") ?? "").includes("multipart/mixed")) {
+    return multipartDeliveries(deliveries);
+  }
+  return json(200, {
+    messageId: out.messageId,
+    warnings: out.warnings,
+    deliveries: deliveries.map((d) => ({ ...d, mime: base64.encode(d.mime) })),
+    ...(relayed ? { relayed } : {}),
+  });
+}
+
+/**
+ * ?relay=1: every delivery sent through the SEND_EMAIL binding from the service address
+ * `from`; the recipients reached.
+ * @param {SendEmail} sendEmail
+ * @param {string} from
+ * @param {Delivery[]} deliveries
+ * @param {Config} cfg
+ */
+async function relayDeliveries(sendEmail, from, deliveries, cfg) {
+  // Every recipient allowed before anything is sent: no partial relay past a refusal.
+  for (const d of deliveries) {
+    for (const to of d.to) {
+      if (!relayAllowed(cfg.relayRecipients, to)) {
+        throw new HttpError(403, "relay_refused", `Relaying to ${to} is not allowed (RELAY_RECIPIENTS).`);
+      }
+    }
+  }
+  const relayed = [];
+  for (const d of deliveries) {
+    for (const to of d.to) {
+      try {
+        await sendEmail.send(new EmailMessage(from, to, withMessageId(d.mime, from)));
+      } catch (e) {
+        // The binding's refusals name addresses and rules, never content.
+        throw new HttpError(502, "relay_failed", `Sending to ${to} failed: ${e?.message ?? "error"}`, relayed);
+      }
+      relayed.push(to);
+    }
+  }
+  return relayed;
+}
+
+/**
+ * Email sending refuses a message without Message-ID, and the package's problem reports have
+ * none: add one (RFC 5322 §3.6.4) at the top of the header block when it is missing.
+ * @param {Uint8Array} mime
+ * @param {string} from
+ */
+function withMessageId(mime, from) {
+  const text = new TextDecoder("latin1").decode(mime.subarray(0, Math.min(mime.length, 64 * 1024)));
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end < 0 ? text : text.slice(0, end);
+  if (/(^|\n)message-id:/i.test(head)) return mime;
+  const domain = from.split("@").pop() || "localhost";
+  const line = new TextEncoder().encode(`Message-ID: <${crypto.randomUUID()}@${domain}>\r\n`);
+  const out = new Uint8Array(line.length + mime.length);
+  out.set(line, 0);
+  out.set(mime, line.length);
+  return out;
+}
+
+/**
+ * Whether `address` matches the RELAY_RECIPIENTS list (an address, "@domain", or "*").
+ * @param {string[]} allowed
+ * @param {string} address
+ */
+function relayAllowed(allowed, address) {
+  const a = String(address).toLowerCase();
+  const domain = a.slice(a.lastIndexOf("@"));
+  return allowed.some((entry) => entry === "*" || entry === a || (entry.startsWith("@") && entry === domain));
+}
+
+/** The envelope sender for the relay: the From address of the notification, read by the
+ * library from the header section (no full open, no audit event).
+ * @param {Uint8Array} body
+ */
+function senderOf(body) {
+  return senderAddress(body) ?? "";
+}
+
+/**
+ * multipart/mixed, one message/rfc822 part per delivery (RFC 2046 §5.1, §5.2.1).
+ * @param {Delivery[]} deliveries
+ */
+function multipartDeliveries(deliveries) {
+  const boundary = `mailseal-${crypto.randomUUID()}`;
+  const enc = new TextEncoder();
+  const parts = [];
+  for (const d of deliveries) {
+    const head =
+      `--${boundary}\r\n` +
+      `Content-Type: message/rfc822\r\n` +
+      `X-Mailseal-To: ${headerValue(d.to.join(", "))}\r\n` +
+      `X-Mailseal-Method: ${d.method}\r\n` +
+      `X-Mailseal-Signed: ${d.signed}\r\n` +
+      `X-Mailseal-Encrypted: ${d.encrypted}\r\n` +
+      `X-Mailseal-Problem-Report: ${d.problemReport}\r\n\r\n`;
+    parts.push(enc.encode(head), d.mime, enc.encode("\r\n"));
+  }
+  parts.push(enc.encode(`--${boundary}--\r\n`));
+  return new Response(new Blob(parts), {
+    status: 200,
+    headers: { "content-type": `multipart/mixed; boundary="${boundary}"` },
+  });
+}
