@@ -211,12 +211,16 @@ test-js: pkg-built
 	cd tests/js && node --test --test-reporter=spec
 
 # Typecheck the generated .d.ts as a TypeScript user sees it (import "mailseal"), and the demo
-# page's calls into the package (www/*.mjs with checkJs).
+# page's and the Worker's calls into the package (www/*.mjs, worker/src/*.mjs with checkJs; the
+# Worker against @cloudflare/workers-types from worker/node_modules).
 test-types: pkg-built
 	cd tests/js && node node_modules/typescript/bin/tsc -p types/tsconfig.json
 	@echo "test-types: mailseal.d.ts typechecks"
 	cd tests/js && node node_modules/typescript/bin/tsc -p types/www.tsconfig.json
 	@echo "test-types: the demo page (www/*.mjs, checkJs) uses the package API as typed"
+	@test -d worker/node_modules/@cloudflare/workers-types || { echo "worker: run make setup (npm ci)" >&2; exit 1; }
+	cd tests/js && node node_modules/typescript/bin/tsc -p types/worker.tsconfig.json
+	@echo "test-types: the Worker (worker/src/*.mjs, checkJs) uses the package and Workers APIs as typed"
 
 # End-to-end tests of the demo page (www/) in headless Debian chromium through playwright-core
 # (tests/browser, no network, no browser download). Screenshots: target/test-artifacts/.

@@ -58,7 +58,7 @@ const REVOCATION_TYPES = { crl: "application/pkix-crl", ocsp: "application/ocsp-
  * @returns {keyof typeof REVOCATION_TYPES}
  */
 function revocationKind(kind, bytes) {
-  if (kind in REVOCATION_TYPES) return kind;
+  if (kind in REVOCATION_TYPES) return /** @type {keyof typeof REVOCATION_TYPES} */ (kind);
   let i = 1;
   if (bytes[i] & 0x80) i += bytes[i] & 0x7f;
   return bytes[0] === 0x30 && bytes[i + 1] === 0x0a ? "ocsp" : "crl";

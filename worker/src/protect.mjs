@@ -77,7 +77,8 @@ export async function handleProtect(request, env, cfg) {
   const ring = await keyring(env);
   const sign = bool(url.searchParams.get("sign"), true);
   const encrypt = bool(url.searchParams.get("encrypt"), true);
-  const method = url.searchParams.get("method") ?? undefined;
+  // Any string: the package refuses a method it does not know (bad_input).
+  const method = /** @type {import("mailseal").ProtectOptions["method"]} */ (url.searchParams.get("method") ?? undefined);
   const t0 = Date.now();
   // A caller may choose the fallback per notification (a confidential ticket: block).
   const fallback = url.searchParams.get("fallback");
@@ -155,6 +156,8 @@ async function relayDeliveries(sendEmail, from, deliveries, cfg) {
   for (const d of deliveries) {
     for (const to of d.to) {
       try {
+        // @ts-expect-error EmailMessage is typed to take ReadableStream | string; we pass bytes
+        // (Miniflare reads them with new Response(raw)). See the same call in inbound.mjs.
         await sendEmail.send(new EmailMessage(from, to, withMessageId(d.mime, from)));
       } catch (e) {
         // The binding's refusals name addresses and rules, never content.
