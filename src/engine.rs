@@ -191,7 +191,7 @@ pub trait Engine {
         &'a self,
         ring: &'a Keyring,
         signer: &'a str,
-        entity: &'a [u8],
+        entity: Vec<u8>,
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>>;
 
@@ -204,7 +204,7 @@ pub trait Engine {
         ring: &'a Keyring,
         recipients: &'a [String],
         signer: Option<&'a str>,
-        entity: &'a [u8],
+        entity: Vec<u8>,
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>>;
 
@@ -290,7 +290,7 @@ pub(crate) mod fake {
             &'a self,
             _: &'a Keyring,
             _: &'a str,
-            _: &'a [u8],
+            _: Vec<u8>,
             _: &'a mut WriteContext<'_>,
         ) -> Pending<'a, Result<Vec<u8>>> {
             unused()
@@ -300,7 +300,7 @@ pub(crate) mod fake {
             _: &'a Keyring,
             _: &'a [String],
             _: Option<&'a str>,
-            _: &'a [u8],
+            _: Vec<u8>,
             _: &'a mut WriteContext<'_>,
         ) -> Pending<'a, Result<Vec<u8>>> {
             unused()

@@ -14,8 +14,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::keys::AuditEvent;
 use crate::keys::Keyring;
 use crate::mime::{
-    build_draft, parse_mailboxes, protect_headers, random_message_id, split_message, Draft, Entity,
-    HeaderView, Limits, MimeTree,
+    build_draft, parse_mailboxes, prepend, protect_headers, random_message_id, split_message,
+    Draft, Entity, HeaderView, Limits, MimeTree,
 };
 use crate::policy::{Fallback, Policy};
 use crate::report::Method;
@@ -588,7 +588,11 @@ async fn protect_message(
     }
 
     let mut deliveries = Vec::with_capacity(planned.len());
-    for p in planned {
+    // The entity is copied for every delivery but the last, which takes it: a large message is
+    // held once less (peak memory, benches/RESULTS.md).
+    let last = planned.iter().rposition(|p| p.problem.is_none());
+    let mut entity = Some(entity);
+    for (i, p) in planned.into_iter().enumerate() {
         if let Some(why) = &p.problem {
             deliveries.push(Delivery {
                 to: p.recipients.clone(),
@@ -600,42 +604,22 @@ async fn protect_message(
             });
             continue;
         }
-        let engine = p
-            .method
-            .and_then(|m| engines.iter().copied().find(|e| e.method() == m));
-        let protecting = p.sign || p.encrypt;
-        let hp = protecting && opts.protects_headers(p.encrypt);
-        let (inner, outer) = if hp {
-            let prot = protect_headers(&entity, &headers, p.encrypt, false)?;
-            (prot.entity, prot.outer)
+        let mine = if Some(i) == last {
+            entity.take()
         } else {
-            (entity.clone(), headers.clone())
+            entity.clone()
         };
-        let mut ctx = WriteContext {
-            now: opts.now,
-            rng: &mut *rng,
-            algorithms: &opts.policy.algorithms,
-        };
-        let body = match engine {
-            Some(engine) if p.encrypt => {
-                let mut to = p.recipients.clone();
-                if p.to_self && !to.contains(&addresses.from) {
-                    to.push(addresses.from.clone());
-                }
-                let signer = p.sign.then_some(addresses.from.as_str());
-                engine.encrypt(ring, &to, signer, &inner, &mut ctx).await?
-            }
-            Some(engine) if p.sign => engine.sign(ring, &addresses.from, &inner, &mut ctx).await?,
-            _ => inner,
-        };
-        deliveries.push(Delivery {
-            to: p.recipients.clone(),
-            mime: assemble(&outer, &body),
-            method: p.method.map_or("none", Method::as_str).to_string(),
-            signed: p.sign && engine.is_some(),
-            encrypted: p.encrypt && engine.is_some(),
-            problem_report: false,
-        });
+        let delivery = protected_copy(
+            ring,
+            engines,
+            &p,
+            mine.unwrap_or_default(),
+            &headers,
+            &addresses.from,
+            opts,
+            rng,
+        );
+        deliveries.push(delivery.await?);
     }
     let message_id = headers
         .iter()
@@ -650,6 +634,56 @@ async fn protect_message(
         deliveries,
         warnings,
         message_id,
+    })
+}
+
+/// One planned delivery of `entity`: protected as planned (header protection, signing,
+/// encryption) and put under the message's header fields.
+#[allow(clippy::too_many_arguments)]
+async fn protected_copy(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    p: &PlannedDelivery,
+    entity: Vec<u8>,
+    headers: &[(String, String)],
+    from: &str,
+    opts: &ProtectOptions,
+    rng: &mut dyn Rng,
+) -> Result<Delivery> {
+    let engine = p
+        .method
+        .and_then(|m| engines.iter().copied().find(|e| e.method() == m));
+    let hp = (p.sign || p.encrypt) && opts.protects_headers(p.encrypt);
+    let (inner, outer) = if hp {
+        let prot = protect_headers(entity, headers, p.encrypt, false)?;
+        (prot.entity, prot.outer)
+    } else {
+        (entity, headers.to_vec())
+    };
+    let mut ctx = WriteContext {
+        now: opts.now,
+        rng,
+        algorithms: &opts.policy.algorithms,
+    };
+    let body = match engine {
+        Some(engine) if p.encrypt => {
+            let mut to = p.recipients.clone();
+            if p.to_self && !to.iter().any(|r| r == from) {
+                to.push(from.to_string());
+            }
+            let signer = p.sign.then_some(from);
+            engine.encrypt(ring, &to, signer, inner, &mut ctx).await?
+        }
+        Some(engine) if p.sign => engine.sign(ring, from, inner, &mut ctx).await?,
+        _ => inner,
+    };
+    Ok(Delivery {
+        to: p.recipients.clone(),
+        mime: assemble(&outer, body),
+        method: p.method.map_or("none", Method::as_str).to_string(),
+        signed: p.sign && engine.is_some(),
+        encrypted: p.encrypt && engine.is_some(),
+        problem_report: false,
     })
 }
 
@@ -760,17 +794,16 @@ fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
 
 /// Message header fields, `MIME-Version`, then the entity (which starts with its own
 /// Content-* fields).
-fn assemble(headers: &[(String, String)], entity: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(entity.len() + 1024);
+fn assemble(headers: &[(String, String)], entity: Vec<u8>) -> Vec<u8> {
+    let mut head = Vec::with_capacity(1024);
     for (name, value) in headers {
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value.as_bytes());
-        out.extend_from_slice(b"\r\n");
+        head.extend_from_slice(name.as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value.as_bytes());
+        head.extend_from_slice(b"\r\n");
     }
-    out.extend_from_slice(b"MIME-Version: 1.0\r\n");
-    out.extend_from_slice(entity);
-    out
+    head.extend_from_slice(b"MIME-Version: 1.0\r\n");
+    prepend(&head, entity)
 }
 
 /// The content-free notice a recipient without a usable key gets instead of the message
@@ -812,8 +845,8 @@ fn problem_report(
     let entity = Entity::new("text/plain; charset=\"us-ascii\"")
         .header("Content-Transfer-Encoding", "7bit")
         .text_7bit(text.as_bytes())
-        .to_bytes();
-    assemble(&out, &entity)
+        .into_bytes();
+    assemble(&out, entity)
 }
 
 #[cfg(test)]

@@ -170,7 +170,7 @@ fn openssl_verifies_messages_built_from_drafts() {
     };
     let mut r = rng();
     let built = build_draft(&draft, NOW, &mut r).unwrap();
-    let protected = protect_headers(&built.entity, &built.headers, false, false).unwrap();
+    let protected = protect_headers(built.entity.clone(), &built.headers, false, false).unwrap();
     let entity_path = dir.path().join("entity.bin");
     std::fs::write(&entity_path, &protected.entity).unwrap();
     let sig_path = dir.path().join("sig.der");
@@ -203,7 +203,7 @@ fn openssl_verifies_messages_built_from_drafts() {
         message = message.header(n.as_str(), v.as_str());
     }
     let message = message
-        .multipart(&boundary, &[&protected.entity, &sig_part])
+        .multipart(&boundary, vec![protected.entity.clone(), sig_part])
         .to_bytes();
 
     for (label, msg) in [("CRLF", message.clone()), ("LF", lf(&message))] {

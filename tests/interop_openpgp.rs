@@ -134,7 +134,10 @@ fn mailseal_sign_at(signer: &str, content: &[u8], now: Time) -> (Vec<u8>, Vec<u8
         algorithms: &alg,
     };
     ctx.now = now;
-    let out = PGP.sign(&ring, signer, content, &mut ctx).ready().unwrap();
+    let out = PGP
+        .sign(&ring, signer, content.to_vec(), &mut ctx)
+        .ready()
+        .unwrap();
     let parts = split_parts(&out);
     (parts[0].clone(), body_of(&parts[1]))
 }
@@ -155,7 +158,7 @@ fn mailseal_encrypt_at(to: &[&str], signer: Option<&str>, content: &[u8], now: T
     ctx.now = now;
     let to: Vec<String> = to.iter().map(|s| s.to_string()).collect();
     let out = PGP
-        .encrypt(&ring, &to, signer, content, &mut ctx)
+        .encrypt(&ring, &to, signer, content.to_vec(), &mut ctx)
         .ready()
         .unwrap();
     body_of(&split_parts(&out)[1])
@@ -944,14 +947,17 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             rng: &mut r,
             algorithms: &algs,
         };
-        let signed = PGP.sign(&ring, &addr, &content, &mut wctx).ready().unwrap();
+        let signed = PGP
+            .sign(&ring, &addr, content.to_vec(), &mut wctx)
+            .ready()
+            .unwrap();
         let parts = split_parts(&signed);
         let data = gpg.file("signed.part", &parts[0]);
         let sig = gpg.file("signed.asc", &body_of(&parts[1]));
         let (ok, _, err) = run(gpg.cmd().arg("--verify").arg(&sig).arg(&data), b"");
         assert!(ok && err.contains("[GNUPG:] GOODSIG"), "{sign}: {err}");
         let to = [addr.clone()];
-        let written = PGP.encrypt(&ring, &to, Some(&addr), &content, &mut wctx);
+        let written = PGP.encrypt(&ring, &to, Some(&addr), content.to_vec(), &mut wctx);
         if full {
             let ct = body_of(&split_parts(&written.ready().unwrap())[1]);
             let (ok, pt, err) = run(gpg.cmd().args(["--decrypt", "-o", "-"]), &ct);

@@ -87,7 +87,7 @@ fn openssl_verifies_what_mailseal_signs() {
                 .sign(
                     &ring,
                     &format!("{who}@example.com"),
-                    f("entity.txt"),
+                    f("entity.txt").to_vec(),
                     &mut ctx,
                 )
                 .ready()
@@ -130,7 +130,7 @@ fn openssl_reads_separate_signing_and_encryption_certificates() {
         algorithms: &algs,
     };
     let out = E
-        .sign(&ring, "ivy@example.com", f("entity.txt"), &mut ctx)
+        .sign(&ring, "ivy@example.com", f("entity.txt").to_vec(), &mut ctx)
         .ready()
         .unwrap();
     let msg = dir.path().join("ivy.eml");
@@ -193,7 +193,7 @@ fn openssl_decrypts_what_mailseal_encrypts() {
                 algorithms: &algs,
             };
             let out = E
-                .encrypt(&ring, &to, None, f("entity.txt"), &mut ctx)
+                .encrypt(&ring, &to, None, f("entity.txt").to_vec(), &mut ctx)
                 .ready()
                 .unwrap();
             let msg = dir.path().join("enc.eml");
@@ -250,7 +250,7 @@ fn openssl_opens_mailseal_sign_then_encrypt() {
                 &ring,
                 &to,
                 Some("alice@example.com"),
-                f("entity.txt"),
+                f("entity.txt").to_vec(),
                 &mut ctx,
             )
             .ready()
@@ -939,7 +939,12 @@ fn p521_certificates_work_both_ways() {
         algorithms: &algs,
     };
     let signed = E
-        .sign(&ring, "pat@example.com", f("entity.txt"), &mut wctx)
+        .sign(
+            &ring,
+            "pat@example.com",
+            f("entity.txt").to_vec(),
+            &mut wctx,
+        )
         .ready()
         .unwrap();
     std::fs::write(&out, message(&signed)).unwrap();
@@ -959,7 +964,7 @@ fn p521_certificates_work_both_ways() {
     assert_eq!(std::fs::read(p("content")).unwrap(), f("entity.txt"));
     let to = ["pat@example.com".to_string()];
     let enc = E
-        .encrypt(&ring, &to, None, f("entity.txt"), &mut wctx)
+        .encrypt(&ring, &to, None, f("entity.txt").to_vec(), &mut wctx)
         .ready()
         .unwrap();
     std::fs::write(&out, message(&enc)).unwrap();

@@ -375,7 +375,7 @@ fn draft_to_protected_entity_and_back() {
         canonicalize(&built.entity, &Limits::default()).unwrap(),
         built.entity
     );
-    let p = protect_headers(&built.entity, &built.headers, true, false).unwrap();
+    let p = protect_headers(built.entity.clone(), &built.headers, true, false).unwrap();
     assert!(p.outer.iter().any(|(n, v)| n == "Subject" && v == "[...]"));
     let inner = MimeTree::parse(&p.entity, &Limits::default()).unwrap();
     let outer_view = HeaderView::default();

@@ -577,7 +577,7 @@ fn signed_pgp_mime_round_trip() {
             .sign(
                 &ring,
                 &format!("{who}@example.org"),
-                entity,
+                entity.to_vec(),
                 &mut write_ctx(&mut r, &alg),
             )
             .ready()
@@ -616,7 +616,7 @@ fn encrypted_pgp_mime_round_trip_with_signature_and_self() {
             &sender,
             &to,
             Some("alice@example.org"),
-            entity,
+            entity.to_vec(),
             &mut write_ctx(&mut r, &alg),
         )
         .ready()
@@ -648,7 +648,7 @@ fn encrypted_pgp_mime_round_trip_with_signature_and_self() {
             &sender,
             &to[..1],
             None,
-            entity,
+            entity.to_vec(),
             &mut write_ctx(&mut r, &alg),
         )
         .ready()
@@ -696,7 +696,7 @@ fn key_choice_skips_expired_revoked_and_missing_keys() {
             &ring,
             &["bob@example.org".into(), "eve@example.org".into()],
             None,
-            b"Content-Type: text/plain\r\n\r\nhi\r\n",
+            b"Content-Type: text/plain\r\n\r\nhi\r\n".to_vec(),
             &mut write_ctx(&mut r, &alg),
         )
         .ready()
@@ -709,7 +709,12 @@ fn key_choice_skips_expired_revoked_and_missing_keys() {
     );
     assert!(err.message().contains("revoked"), "{}", err.message());
     let err = PGP
-        .sign(&ring, "bob@example.org", b"x", &mut write_ctx(&mut r, &alg))
+        .sign(
+            &ring,
+            "bob@example.org",
+            b"x".to_vec(),
+            &mut write_ctx(&mut r, &alg),
+        )
         .ready()
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
@@ -786,7 +791,7 @@ fn seipd_v2_only_when_every_recipient_key_is_v6() {
                 &ring,
                 &to,
                 Some("six@example.net"),
-                entity,
+                entity.to_vec(),
                 &mut write_ctx(&mut r, &alg),
             )
             .ready()
@@ -842,7 +847,7 @@ fn encryption_picks_the_valid_subkey_and_explains_expired_ones() {
             &ring,
             &["frank@example.org".to_string()],
             None,
-            b"Content-Type: text/plain\r\n\r\nhi\r\n",
+            b"Content-Type: text/plain\r\n\r\nhi\r\n".to_vec(),
             &mut write_ctx(&mut r, &alg),
         )
         .ready()

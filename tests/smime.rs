@@ -479,7 +479,7 @@ fn unsorted_signed_attributes_verify_over_the_bytes_sent() {
     let algs = Algorithms::default();
     let ctx_w = &mut write_ctx(&mut r, &algs);
     let out = E
-        .sign(&ring, "alice@example.com", entity(), ctx_w)
+        .sign(&ring, "alice@example.com", entity().to_vec(), ctx_w)
         .ready()
         .unwrap();
     let (signed, mut sig) = detached(&out);
@@ -582,7 +582,12 @@ fn signs_in_both_forms_with_rsa_and_ec_keys() {
         for who in ["alice", "dave", "erin"] {
             let email = format!("{who}@example.com");
             let out = E
-                .sign(&ring, &email, entity(), &mut write_ctx(&mut r, &algs))
+                .sign(
+                    &ring,
+                    &email,
+                    entity().to_vec(),
+                    &mut write_ctx(&mut r, &algs),
+                )
                 .ready()
                 .unwrap();
             let ct = content_type(&out);
@@ -621,7 +626,7 @@ fn separate_encryption_certificate_is_sent_and_preferred() {
     let mut r = rng();
     let algs = Algorithms::default();
     let out = E
-        .sign(&ring, ivy, entity(), &mut write_ctx(&mut r, &algs))
+        .sign(&ring, ivy, entity().to_vec(), &mut write_ctx(&mut r, &algs))
         .ready()
         .unwrap();
     let (signed, sig) = detached(&out);
@@ -672,7 +677,7 @@ fn separate_encryption_certificate_is_sent_and_preferred() {
             &ring,
             &[ivy.to_string()],
             None,
-            entity(),
+            entity().to_vec(),
             &mut write_ctx(&mut r, &algs),
         )
         .ready()
@@ -720,7 +725,7 @@ fn encrypts_to_every_recipient_in_every_mode() {
                 &ring_all,
                 &to,
                 None,
-                entity(),
+                entity().to_vec(),
                 &mut write_ctx(&mut r, &algs),
             )
             .ready()
@@ -751,7 +756,7 @@ fn sign_then_encrypt_round_trip() {
             &ring,
             &to,
             Some("alice@example.com"),
-            entity(),
+            entity().to_vec(),
             &mut write_ctx(&mut r, &algs),
         )
         .ready()
@@ -802,7 +807,13 @@ fn fail_missing_or_unusable_keys_are_named() {
         "nobody@example.com".to_string(),
     ];
     let err = E
-        .encrypt(&ring, &to, None, entity(), &mut write_ctx(&mut r, &algs))
+        .encrypt(
+            &ring,
+            &to,
+            None,
+            entity().to_vec(),
+            &mut write_ctx(&mut r, &algs),
+        )
         .ready()
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::RecipientKeyMissing);
@@ -811,7 +822,7 @@ fn fail_missing_or_unusable_keys_are_named() {
         .sign(
             &ring,
             "bob@example.com",
-            entity(),
+            entity().to_vec(),
             &mut write_ctx(&mut r, &algs),
         )
         .ready()

@@ -634,7 +634,7 @@ fn fail_protected_from_differing_from_outer_from_is_not_valid() {
         let mut d = draft(std, GENUINE);
         d.from = "Carol <carol@example.net>".to_string();
         let built = build_draft(&d, NOW, &mut rng()).unwrap();
-        let inner = protect_headers(&built.entity, &built.headers, false, false).unwrap();
+        let inner = protect_headers(built.entity, &built.headers, false, false).unwrap();
         let ring = ring(std.alice_ring);
         let engine = engines()
             .into_iter()
@@ -648,7 +648,7 @@ fn fail_protected_from_differing_from_outer_from_is_not_valid() {
             algorithms: &algorithms,
         };
         let signed = engine
-            .sign(&ring, std.alice, &inner.entity, &mut ctx)
+            .sign(&ring, std.alice, inner.entity.clone(), &mut ctx)
             .ready()
             .unwrap();
         let mut raw = format!(
@@ -673,7 +673,7 @@ fn fail_protected_from_differing_from_outer_from_is_not_valid() {
                 &ring,
                 &[std.bob.to_string()],
                 Some(std.alice),
-                &inner.entity,
+                inner.entity,
                 &mut ctx,
             )
             .ready()

@@ -16,6 +16,29 @@ pub fn new_boundary(rng: &mut dyn Rng) -> String {
     )
 }
 
+/// Spare capacity left in buffers that large bodies are written into, so that the header
+/// fields and multipart delimiters around them are put in place ([`prepend`]) instead of
+/// copying the whole body into a new buffer: every such copy of a 10 MiB attachment was
+/// another 13 MiB held at once (benches/RESULTS.md, peak memory). A signature part with its
+/// certificate chain is the largest thing that goes around a body.
+pub(crate) const HEADROOM: usize = 16 * 1024;
+
+/// `head` followed by `body`, in `body`'s buffer: the body moves up in place when the buffer
+/// has room (the writers of large bodies leave [`HEADROOM`]); only small or unreserved bodies
+/// are copied.
+pub(crate) fn prepend(head: &[u8], mut body: Vec<u8>) -> Vec<u8> {
+    if body.capacity() - body.len() < head.len() && body.len() < HEADROOM {
+        let mut out = Vec::with_capacity(head.len() + body.len());
+        out.extend_from_slice(head);
+        out.extend_from_slice(&body);
+        return out;
+    }
+    // Exactly: `splice` alone would grow the buffer to twice its size.
+    body.reserve_exact(head.len());
+    body.splice(0..0, head.iter().copied());
+    body
+}
+
 /// Base64 in lines of 76 characters, each ending in CRLF (RFC 2045 §6.8).
 pub fn base64_body(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -33,7 +56,8 @@ pub(crate) fn base64_lines(data: &[u8], line_len: usize, out: &mut Vec<u8>) {
     const LINES_PER_BLOCK: usize = 512;
     let line_len = (line_len / 4).max(1) * 4;
     let per_line = line_len / 4 * 3;
-    out.reserve(data.len().div_ceil(3) * 4 + data.len().div_ceil(per_line) * 2);
+    let encoded = data.len().div_ceil(3) * 4 + data.len().div_ceil(per_line) * 2;
+    out.reserve_exact(encoded + if encoded > HEADROOM { HEADROOM } else { 0 });
     let mut block = vec![0u8; line_len * LINES_PER_BLOCK];
     for chunk in data.chunks(per_line * LINES_PER_BLOCK) {
         let written = base64::engine::general_purpose::STANDARD
@@ -62,7 +86,21 @@ pub fn to_crlf(data: &[u8]) -> Vec<u8> {
     if !has_bare_line_ends(data) {
         return data.to_vec();
     }
-    let mut out = Vec::with_capacity(data.len() + data.len() / 32);
+    crlf_copy(data)
+}
+
+/// [`to_crlf`] of a buffer the caller gives up: returned as it is when it is canonical already
+/// (what mailseal built always is), so that a large entity is not copied to be checked.
+pub(crate) fn into_crlf(data: Vec<u8>) -> Vec<u8> {
+    if has_bare_line_ends(&data) {
+        crlf_copy(&data)
+    } else {
+        data
+    }
+}
+
+fn crlf_copy(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 32 + HEADROOM);
     let mut rest = data;
     // Copy the runs between line ends whole: messages are mostly long runs.
     while let Some(at) = memchr::memchr2(b'\r', b'\n', rest) {
@@ -117,15 +155,34 @@ impl Entity {
     }
 
     /// Makes this a multipart body: each part's bytes between `boundary` delimiters. Parts are
-    /// taken byte for byte (a signed part must not change by one bit).
-    pub fn multipart(mut self, boundary: &str, parts: &[&[u8]]) -> Self {
-        let mut body = Vec::new();
+    /// taken byte for byte (a signed part must not change by one bit). The largest part's
+    /// buffer becomes the body (the rest is put around it in place, see [`prepend`]).
+    pub fn multipart(mut self, boundary: &str, mut parts: Vec<Vec<u8>>) -> Self {
+        let delimiter = |out: &mut Vec<u8>| {
+            out.extend_from_slice(b"--");
+            out.extend_from_slice(boundary.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        };
+        let largest = (0..parts.len()).max_by_key(|&i| parts[i].len());
+        let Some(largest) = largest else {
+            self.body = format!("--{boundary}--\r\n").into_bytes();
+            return self;
+        };
+        let after = parts.split_off(largest + 1);
+        let big = parts.pop().unwrap_or_default();
+        let mut head = Vec::new();
         for part in parts {
-            body.extend_from_slice(b"--");
-            body.extend_from_slice(boundary.as_bytes());
-            body.extend_from_slice(b"\r\n");
-            body.extend_from_slice(part);
+            delimiter(&mut head);
+            head.extend_from_slice(&part);
             // The CRLF before the next delimiter belongs to the delimiter (RFC 2046 §5.1.1).
+            head.extend_from_slice(b"\r\n");
+        }
+        delimiter(&mut head);
+        let mut body = prepend(&head, big);
+        body.extend_from_slice(b"\r\n");
+        for part in after {
+            delimiter(&mut body);
+            body.extend_from_slice(&part);
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(b"--");
@@ -135,18 +192,22 @@ impl Entity {
         self
     }
 
-    /// The entity's bytes: headers, empty line, body.
+    /// The entity's bytes, keeping the entity (a copy of the body).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.body.len() + 256);
+        self.clone().into_bytes()
+    }
+
+    /// The entity's bytes: headers, empty line, body (in the body's buffer, see [`prepend`]).
+    pub fn into_bytes(self) -> Vec<u8> {
+        let mut head = Vec::with_capacity(256);
         for (name, value) in &self.headers {
-            out.extend_from_slice(name.as_bytes());
-            out.extend_from_slice(b": ");
-            out.extend_from_slice(value.as_bytes());
-            out.extend_from_slice(b"\r\n");
+            head.extend_from_slice(name.as_bytes());
+            head.extend_from_slice(b": ");
+            head.extend_from_slice(value.as_bytes());
+            head.extend_from_slice(b"\r\n");
         }
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(&self.body);
-        out
+        head.extend_from_slice(b"\r\n");
+        prepend(&head, self.body)
     }
 }
 
@@ -233,8 +294,8 @@ mod tests {
         let b = new_boundary(&mut rng);
         let part = b"Content-Type: text/plain\r\n\r\nhello \r\n";
         let e = Entity::new(format!("multipart/mixed; boundary=\"{b}\""))
-            .multipart(&b, &[part, part])
-            .to_bytes();
+            .multipart(&b, vec![part.to_vec(), part.to_vec()])
+            .into_bytes();
         let text = String::from_utf8(e).unwrap();
         assert!(text.contains(&format!(
             "--{b}\r\nContent-Type: text/plain\r\n\r\nhello \r\n\r\n--{b}"

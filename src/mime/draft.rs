@@ -238,11 +238,10 @@ fn canonical_content(draft: &Draft, rng: &mut dyn Rng) -> Result<Vec<u8>> {
         });
     }
     let boundary = new_boundary(rng);
-    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
     Ok(
         Entity::new(format!("multipart/mixed; boundary=\"{boundary}\""))
-            .multipart(&boundary, &refs)
-            .to_bytes(),
+            .multipart(&boundary, parts)
+            .into_bytes(),
     )
 }
 
@@ -294,7 +293,7 @@ fn binary_attachment(ct: &str, filename: &str, data: &[u8]) -> Vec<u8> {
             header_value("Content-Disposition", &disposition),
         )
         .base64(data)
-        .to_bytes()
+        .into_bytes()
 }
 
 /// `type/subtype` with RFC 2045 §5.1 token characters only.

@@ -18,6 +18,7 @@
 
 use mail_parser::{Address, HeaderName, HeaderValue};
 
+use super::build::prepend;
 use super::parse::{parse_head, raw_header_value, Limits, MimeTree, Part};
 use crate::error::{Error, Result};
 use crate::time::Time;
@@ -67,12 +68,12 @@ impl core::fmt::Debug for Protected {
 /// Moves `headers` (name, value as written) into `entity` (RFC 9788 §2). `encrypted`:
 /// obscure the outer Subject; `hp_outer`: record the outer fields inside (encrypted only).
 pub fn protect_headers(
-    entity: &[u8],
+    entity: Vec<u8>,
     headers: &[(String, String)],
     encrypted: bool,
     hp_outer: bool,
 ) -> Result<Protected> {
-    let (fields, body_start) = parse_head(entity)?;
+    let (fields, body_start) = parse_head(&entity)?;
     let mut outer: Vec<(String, String)> = Vec::new();
     for (name, value) in headers {
         let value = if encrypted && name.eq_ignore_ascii_case("subject") {
@@ -86,7 +87,7 @@ pub fn protect_headers(
         outer.push(("Subject".into(), OBSCURED_SUBJECT.into()));
     }
 
-    let mut out = Vec::with_capacity(entity.len() + 1024);
+    let mut out = Vec::with_capacity(1024);
     for (name, value) in headers {
         if PROTECTED.iter().any(|p| p.eq_ignore_ascii_case(name)) {
             push_field(&mut out, name, value)?;
@@ -116,8 +117,13 @@ pub fn protect_headers(
         out.extend_from_slice(b"Content-Type: text/plain; protected-headers=\"v1\"\r\n");
     }
     out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(entity.get(body_start..).unwrap_or_default());
-    Ok(Protected { entity: out, outer })
+    // The new header section replaces the old one in the entity's own buffer.
+    let mut body = entity;
+    body.drain(..body_start.min(body.len()));
+    Ok(Protected {
+        entity: prepend(&out, body),
+        outer,
+    })
 }
 
 fn push_field(out: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {
@@ -406,7 +412,7 @@ mod tests {
     #[test]
     fn protected_entity_round_trips() {
         let entity = b"Content-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n";
-        let p = protect_headers(entity, &fields(), true, true).unwrap();
+        let p = protect_headers(entity.to_vec(), &fields(), true, true).unwrap();
         let s = String::from_utf8(p.entity.clone()).unwrap();
         assert!(
             s.starts_with("From: Alice <alice@example.com>\r\nTo: bob@example.com\r\n"),
@@ -433,7 +439,7 @@ mod tests {
     #[test]
     fn spoofed_outer_from_is_reported() {
         let p = protect_headers(
-            b"Content-Type: text/plain\r\n\r\nx",
+            b"Content-Type: text/plain\r\n\r\nx".to_vec(),
             &fields(),
             false,
             false,
@@ -485,7 +491,13 @@ mod tests {
             MimeTree::parse(b"Content-Type: text/plain\r\n\r\nx", &Limits::default()).unwrap();
         assert!(read_protected(&inner, &HeaderView::default()).is_none());
         let bad = vec![("Subject".to_string(), "a\r\nBcc: x@y".to_string())];
-        assert!(protect_headers(b"Content-Type: text/plain\r\n\r\nx", &bad, false, false).is_err());
+        assert!(protect_headers(
+            b"Content-Type: text/plain\r\n\r\nx".to_vec(),
+            &bad,
+            false,
+            false
+        )
+        .is_err());
     }
 
     /// A plain RFC 5322 message without MIME fields (what many notification systems send).

@@ -279,10 +279,10 @@ impl<'a> MimeTree<'a> {
         if delimiter_like_lines(raw) > limits.max_parts.saturating_mul(8) {
             return Err(too_large("The message has too many MIME parts."));
         }
-        let message = MessageParser::default()
+        let mut message = MessageParser::default()
             .parse(raw)
             .ok_or_else(|| malformed("The message has no header fields."))?;
-        let (parts, sources) = flatten(raw, &message, limits)?;
+        let (parts, sources) = flatten(raw, &mut message, limits)?;
         Ok(MimeTree {
             raw,
             message: Rc::new(message),
@@ -618,7 +618,14 @@ fn header_fields(raw: &[u8], headers: &[mail_parser::Header<'_>]) -> Vec<HeaderF
 
 /// Walks mail-parser's part list from the root and builds our parts with checked ranges.
 /// Also gives mail-parser's index of each part.
-fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<(Vec<Part>, Vec<usize>)> {
+/// The parts in document order. Decoded binary bodies are moved out of mail-parser's parts
+/// (only their header fields are read afterwards), not copied: a large attachment is then held
+/// once, not twice.
+fn flatten(
+    raw: &[u8],
+    message: &mut Message<'_>,
+    limits: &Limits,
+) -> Result<(Vec<Part>, Vec<usize>)> {
     if message.parts.is_empty() {
         return Err(malformed("The message has no parts."));
     }
@@ -634,7 +641,7 @@ fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<(Vec<Pa
         if depth > limits.max_depth {
             return Err(too_large("The message's MIME parts are nested too deeply."));
         }
-        let Some(mp) = message.parts.get(src) else {
+        let Some(mp) = message.parts.get_mut(src) else {
             return Err(malformed("The MIME structure is inconsistent."));
         };
         if std::mem::replace(&mut seen[src], true) {
@@ -692,7 +699,7 @@ fn flatten(raw: &[u8], message: &Message<'_>, limits: &Limits) -> Result<(Vec<Pa
 
 fn convert(
     raw: &[u8],
-    mp: &MessagePart<'_>,
+    mp: &mut MessagePart<'_>,
     id: PartId,
     parent: Option<PartId>,
     depth: usize,
@@ -717,7 +724,7 @@ fn convert(
         || count(HeaderName::ContentDisposition) > 1;
     let raw_body = raw.get(body_start..end).unwrap_or_default();
     let mut damaged = mp.is_encoding_problem;
-    let (body, text) = match &mp.body {
+    let (body, text) = match &mut mp.body {
         mail_parser::PartType::Multipart(_) => (Vec::new(), None),
         mail_parser::PartType::Text(t) | mail_parser::PartType::Html(t) => {
             // mail-parser gives the charset-decoded string; keep the transfer-decoded bytes
@@ -729,7 +736,7 @@ fn convert(
             (bytes, Some(t.to_string()))
         }
         mail_parser::PartType::Binary(b) | mail_parser::PartType::InlineBinary(b) => {
-            (b.to_vec(), None)
+            (std::mem::take(b).into_owned(), None)
         }
         // Not `m.raw_message`: for an unencoded nested message mail-parser stores the whole
         // outer input there.

@@ -69,7 +69,7 @@ impl Engine for PgpEngine {
         &'a self,
         ring: &'a Keyring,
         signer: &'a str,
-        entity: &'a [u8],
+        entity: Vec<u8>,
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>> {
         Box::pin(write::sign(ring, signer, entity, ctx))
@@ -80,7 +80,7 @@ impl Engine for PgpEngine {
         ring: &'a Keyring,
         recipients: &'a [String],
         signer: Option<&'a str>,
-        entity: &'a [u8],
+        entity: Vec<u8>,
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>> {
         Box::pin(write::encrypt(ring, recipients, signer, entity, ctx))

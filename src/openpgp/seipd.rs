@@ -29,13 +29,21 @@ pub(super) fn is_aes_key(key: &[u8]) -> bool {
 }
 
 /// The encrypted body (what follows the version octet) for `plaintext`, the inner packets.
-pub(super) async fn seal(key: &[u8], plaintext: &[u8], rng: &mut dyn Rng) -> Option<Vec<u8>> {
-    let mut buf = SecretBytes::new(Vec::with_capacity(BLOCK + 2 + plaintext.len() + MDC_LEN));
-    let mut prefix = [0u8; BLOCK];
-    rng.fill_bytes(&mut prefix);
-    buf.extend_from_slice(&prefix);
-    buf.extend_from_slice(&prefix[BLOCK - 2..]);
-    buf.extend_from_slice(plaintext);
+/// The prefix and the MDC are put around the plaintext in its own buffer when it has room
+/// (one large buffer less held at once); otherwise in a new one, and the old one is wiped.
+pub(super) async fn seal(key: &[u8], plaintext: SecretBytes, rng: &mut dyn Rng) -> Option<Vec<u8>> {
+    let extra = BLOCK + 2 + MDC_LEN;
+    let mut buf = if plaintext.capacity() - plaintext.len() >= extra {
+        plaintext
+    } else {
+        let mut buf = SecretBytes::new(Vec::with_capacity(plaintext.len() + extra));
+        buf.extend_from_slice(&plaintext);
+        buf
+    };
+    let mut prefix = [0u8; BLOCK + 2];
+    rng.fill_bytes(&mut prefix[..BLOCK]);
+    prefix.copy_within(BLOCK - 2..BLOCK, BLOCK);
+    buf.splice(0..0, prefix);
     buf.extend_from_slice(&MDC_HEADER);
     let mdc = provider::digest(DigestAlg::Sha1, &buf).await;
     buf.extend_from_slice(&mdc);
@@ -70,9 +78,13 @@ mod tests {
     #[test]
     fn seal_then_open_round_trips_and_any_flipped_bit_is_refused() {
         let key = [5u8; 32];
-        let sealed = now_or_never(seal(&key, b"inner packets", &mut crate::rng::os_rng()))
-            .flatten()
-            .unwrap();
+        let sealed = now_or_never(seal(
+            &key,
+            SecretBytes::new(b"inner packets".to_vec()),
+            &mut crate::rng::os_rng(),
+        ))
+        .flatten()
+        .unwrap();
         assert_eq!(sealed.len(), BLOCK + 2 + 13 + MDC_LEN);
         let opened = now_or_never(open(&key, &sealed)).flatten().unwrap();
         assert_eq!(&opened[..], b"inner packets");

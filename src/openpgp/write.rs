@@ -19,7 +19,7 @@ use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use pgp::packet::{
     OnePassSignature, Packet, PacketHeader, PublicKeyEncryptedSessionKey, SignatureType, Subpacket,
-    SubpacketData, SymEncryptedProtectedData,
+    SubpacketData,
 };
 use pgp::ser::Serialize;
 use pgp::types::{
@@ -35,7 +35,7 @@ use super::verify::hash_name;
 use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;
-use crate::mime::{new_boundary, to_crlf, Entity};
+use crate::mime::{into_crlf, new_boundary, prepend, to_crlf, Entity, HEADROOM};
 use crate::secret::SecretBytes;
 
 /// Armor with the CRC24 line. RFC 9580 §6.1 advises against emitting it "unless
@@ -127,11 +127,11 @@ fn folded(parts: &[&str]) -> String {
 pub(crate) async fn sign(
     ring: &Keyring,
     signer: &str,
-    entity: &[u8],
+    entity: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
     let (secret, hash) = signing(ring, signer, ctx)?;
-    let canonical = to_crlf(entity);
+    let canonical = into_crlf(entity);
     let signer = Signer::new(secret);
     let key: &dyn SigningKey = &signer;
     let sub = subpackets(key, ctx)?;
@@ -156,7 +156,7 @@ pub(crate) async fn sign(
             "attachment; filename=\"signature.asc\"",
         )
         .text_7bit(armored.as_bytes())
-        .to_bytes();
+        .into_bytes();
     let micalg = format!("micalg=pgp-{}", hash_name(hash));
     let content_type = folded(&[
         "multipart/signed",
@@ -165,8 +165,8 @@ pub(crate) async fn sign(
         &format!("boundary=\"{boundary}\""),
     ]);
     Ok(Entity::new(content_type)
-        .multipart(&boundary, &[&canonical, &signature_part])
-        .to_bytes())
+        .multipart(&boundary, vec![canonical, signature_part])
+        .into_bytes())
 }
 
 /// The encryption keys of every recipient, or `recipient_key_missing` naming who lacks one.
@@ -243,10 +243,14 @@ async fn inner_packets(
     ctx: &mut WriteContext<'_>,
 ) -> Result<SecretBytes> {
     let data = pgp::bytes::Bytes::from(canonical);
+    // Written into a buffer of the final size with room for the packets around it: grown by
+    // doubling, and copied into the one-pass-signed sequence, it was held up to three times.
     let literal = |ctx: &mut WriteContext<'_>| {
+        let mut out = Vec::with_capacity(data.len() + HEADROOM);
         MessageBuilder::from_bytes("", data.clone())
-            .to_vec(&mut *ctx.rng)
-            .map_err(|_| failed())
+            .to_writer(&mut *ctx.rng, &mut out)
+            .map_err(|_| failed())?;
+        Ok::<_, Error>(out)
     };
     let Some((key, hash, sub)) = sign else {
         return literal(ctx).map(SecretBytes::new);
@@ -266,13 +270,11 @@ async fn inner_packets(
         key.algorithm(),
         key.legacy_key_id(),
     );
-    let mut inner = SecretBytes::new(
-        [Packet::from(ops)]
-            .as_slice()
-            .to_bytes()
-            .map_err(|_| failed())?,
-    );
-    inner.extend_from_slice(&literal(ctx)?);
+    let ops = [Packet::from(ops)]
+        .as_slice()
+        .to_bytes()
+        .map_err(|_| failed())?;
+    let mut inner = SecretBytes::new(prepend(&ops, literal(ctx)?));
     let signature = [Packet::from(signature)];
     inner.extend_from_slice(&signature.as_slice().to_bytes().map_err(|_| failed())?);
     Ok(inner)
@@ -311,24 +313,21 @@ async fn seipd_v1_armored(
         packets.push(pkesk.into());
     }
 
-    let sealed = seipd::seal(&session_key[..], &inner, &mut *ctx.rng)
+    let sealed = seipd::seal(&session_key[..], inner, &mut *ctx.rng)
         .await
         .ok_or_else(failed)?;
-    drop(inner);
-    let mut body = Vec::with_capacity(1 + sealed.len());
-    body.push(1); // SEIPD version 1
-    body.extend_from_slice(&sealed);
-    drop(sealed);
+    // The SEIPD packet as rPGP writes it (its header, version 1, the sealed body), put around
+    // the sealed body in place instead of through a `SymEncryptedProtectedData`, which would
+    // hold two more copies of a large message at once.
+    let mut head = packets.as_slice().to_bytes().map_err(|_| failed())?;
+    drop(packets);
     let header = PacketHeader::new_fixed(
         Tag::SymEncryptedProtectedData,
-        u32::try_from(body.len()).map_err(|_| failed())?,
+        u32::try_from(1 + sealed.len()).map_err(|_| failed())?,
     );
-    let seipd =
-        SymEncryptedProtectedData::try_from_reader(header, &body[..]).map_err(|_| failed())?;
-    drop(body);
-    packets.push(seipd.into());
-
-    let binary = packets.as_slice().to_bytes().map_err(|_| failed())?;
+    header.to_writer(&mut head).map_err(|_| failed())?;
+    head.push(1); // SEIPD version 1
+    let binary = prepend(&head, sealed);
     Ok(armor_message(&binary))
 }
 
@@ -361,7 +360,7 @@ pub(crate) async fn encrypt(
     ring: &Keyring,
     recipients: &[String],
     signer: Option<&str>,
-    entity: &[u8],
+    entity: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
     let keys = recipients_keys(ring, recipients, ctx)?;
@@ -369,7 +368,7 @@ pub(crate) async fn encrypt(
         Some(s) => Some(signing(ring, s, ctx)?),
         None => None,
     };
-    let canonical = to_crlf(entity);
+    let canonical = into_crlf(entity);
     let signer = signing.map(|(secret, hash)| (Signer::new(secret), hash));
     let sign_config = match &signer {
         Some((key, hash)) => Some((key, *hash, subpackets(key, ctx)?)),
@@ -386,20 +385,20 @@ pub(crate) async fn encrypt(
     let control = Entity::new("application/pgp-encrypted")
         .header("Content-Description", "PGP/MIME version identification")
         .text_7bit(b"Version: 1\r\n")
-        .to_bytes();
+        .into_bytes();
     let payload = Entity::new("application/octet-stream; name=\"encrypted.asc\"")
         .header("Content-Description", "OpenPGP encrypted message")
         .header("Content-Disposition", "inline; filename=\"encrypted.asc\"")
         .crlf_7bit(armored)
-        .to_bytes();
+        .into_bytes();
     let content_type = folded(&[
         "multipart/encrypted",
         "protocol=\"application/pgp-encrypted\"",
         &format!("boundary=\"{boundary}\""),
     ]);
     Ok(Entity::new(content_type)
-        .multipart(&boundary, &[&control, &payload])
-        .to_bytes())
+        .multipart(&boundary, vec![control, payload])
+        .into_bytes())
 }
 
 #[cfg(test)]

@@ -165,6 +165,10 @@ impl<'a> Parser<'a> {
 
 /// Re-encodes one BER element (the whole of `data`) as DER. Trailing zero bytes (padding some
 /// writers leave after the last end-of-contents) are ignored; other trailing data is an error.
+///
+/// Written in one buffer of the final size: each element's length is computed before its
+/// contents are written (a copy per nesting level held a large encrypted message several
+/// times at once).
 pub(crate) fn to_der(data: &[u8]) -> Result<Vec<u8>> {
     let mut p = Parser {
         data,
@@ -175,7 +179,7 @@ pub(crate) fn to_der(data: &[u8]) -> Result<Vec<u8>> {
     if data[p.pos..].iter().any(|&b| b != 0) {
         return Err(malformed());
     }
-    let mut out = Vec::with_capacity(data.len());
+    let mut out = Vec::with_capacity(element_len(&root, false)?);
     encode(&root, false, &mut out)?;
     Ok(out)
 }
@@ -188,60 +192,115 @@ fn is_string_type(number: u32) -> bool {
     )
 }
 
+/// How one constructed element's children are written in DER.
+enum Layout {
+    /// A constructed string (or the implicit OCTET STRING of an EncryptedContentInfo): the
+    /// octets of its chunks, primitive.
+    Flattened,
+    /// SET OF: its elements sorted out once (see [`unique_elements`]).
+    Set,
+    /// Children in order; `eci`: an EncryptedContentInfo, whose third child is flattened;
+    /// `signed_data`: a SignedData, whose [0] / [1] are IMPLICIT SET OF.
+    Sequence { eci: bool, signed_data: bool },
+}
+
+fn layout(node: &Node<'_>, children: &[Node<'_>], implicit_octets: bool) -> Layout {
+    if implicit_octets || (node.class == 0 && is_string_type(node.number) && node.constructed) {
+        Layout::Flattened
+    } else if node.class == 0 && node.number == 17 {
+        Layout::Set
+    } else {
+        // SEQUENCE { OID, SEQUENCE, [0] }: an EncryptedContentInfo (see module docs).
+        let eci = node.class == 0
+            && node.number == 16
+            && children.len() == 3
+            && is_universal(&children[0], 6)
+            && is_universal(&children[1], 16)
+            && children[2].class == 2
+            && children[2].number == 0;
+        Layout::Sequence {
+            eci,
+            signed_data: is_signed_data(node.class, node.number, children),
+        }
+    }
+}
+
+/// A SignedData's certificates [0] / crls [1].
+fn is_implicit_set(child: &Node<'_>) -> bool {
+    child.class == 2 && child.constructed && child.number <= 1
+}
+
+/// The length of `node` in DER: identifier, length octets, contents.
+fn element_len(node: &Node<'_>, implicit_octets: bool) -> Result<usize> {
+    let content = content_len(node, implicit_octets)?;
+    Ok(node.ident.len() + len_len(content) + content)
+}
+
+fn content_len(node: &Node<'_>, implicit_octets: bool) -> Result<usize> {
+    let children = match &node.body {
+        Body::Primitive(content) => return Ok(content.len()),
+        Body::Constructed(children) => children,
+    };
+    match layout(node, children, implicit_octets) {
+        Layout::Flattened => octets_len(node),
+        Layout::Set => Ok(unique_elements(children)?.len()),
+        Layout::Sequence { eci, signed_data } => {
+            let mut total = 0usize;
+            for (i, child) in children.iter().enumerate() {
+                let len = match &child.body {
+                    Body::Constructed(items) if signed_data && is_implicit_set(child) => {
+                        let inner = unique_elements(items)?.len();
+                        child.ident.len() + len_len(inner) + inner
+                    }
+                    _ => element_len(child, eci && i == 2)?,
+                };
+                total = total.checked_add(len).ok_or_else(malformed)?;
+            }
+            Ok(total)
+        }
+    }
+}
+
 fn encode(node: &Node<'_>, implicit_octets: bool, out: &mut Vec<u8>) -> Result<()> {
-    let flatten =
-        implicit_octets || (node.class == 0 && is_string_type(node.number) && node.constructed);
-    match &node.body {
+    let children = match &node.body {
         Body::Primitive(content) => {
             write_ident(node, false, out);
             write_len(content.len(), out);
             out.extend_from_slice(content);
+            return Ok(());
         }
-        Body::Constructed(children) if flatten => {
-            let mut content = Vec::new();
-            for child in children {
-                collect_octets(child, &mut content)?;
-            }
+        Body::Constructed(children) => children,
+    };
+    match layout(node, children, implicit_octets) {
+        Layout::Flattened => {
             write_ident(node, false, out);
-            write_len(content.len(), out);
-            out.extend_from_slice(&content);
+            write_len(octets_len(node)?, out);
+            collect_octets(node, out)
         }
-        Body::Constructed(children) => {
-            // SEQUENCE { OID, SEQUENCE, [0] }: an EncryptedContentInfo (see module docs).
-            let is_eci = node.class == 0
-                && node.number == 16
-                && children.len() == 3
-                && is_universal(&children[0], 6)
-                && is_universal(&children[1], 16)
-                && children[2].class == 2
-                && children[2].number == 0;
-            let content = if node.class == 0 && node.number == 17 {
-                unique_elements(children)?
-            } else {
-                let signed_data = is_signed_data(node.class, node.number, children);
-                let mut content = Vec::new();
-                for (i, child) in children.iter().enumerate() {
-                    if signed_data && child.class == 2 && child.constructed && child.number <= 1 {
-                        // certificates [0] / crls [1]: IMPLICIT SET OF.
-                        let Body::Constructed(items) = &child.body else {
-                            return Err(malformed());
-                        };
-                        let inner = unique_elements(items)?;
-                        write_ident(child, true, &mut content);
-                        write_len(inner.len(), &mut content);
-                        content.extend_from_slice(&inner);
-                    } else {
-                        encode(child, is_eci && i == 2, &mut content)?;
-                    }
-                }
-                content
-            };
+        Layout::Set => {
+            let content = unique_elements(children)?;
             write_ident(node, true, out);
             write_len(content.len(), out);
             out.extend_from_slice(&content);
+            Ok(())
+        }
+        Layout::Sequence { eci, signed_data } => {
+            write_ident(node, true, out);
+            write_len(content_len(node, implicit_octets)?, out);
+            for (i, child) in children.iter().enumerate() {
+                match &child.body {
+                    Body::Constructed(items) if signed_data && is_implicit_set(child) => {
+                        let inner = unique_elements(items)?;
+                        write_ident(child, true, out);
+                        write_len(inner.len(), out);
+                        out.extend_from_slice(&inner);
+                    }
+                    _ => encode(child, eci && i == 2, out)?,
+                }
+            }
+            Ok(())
         }
     }
-    Ok(())
 }
 
 /// The elements of a SET OF, each once: some writers repeat a certificate or a digest
@@ -291,6 +350,25 @@ fn collect_octets(node: &Node<'_>, out: &mut Vec<u8>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The number of octets [`collect_octets`] writes.
+fn octets_len(node: &Node<'_>) -> Result<usize> {
+    match &node.body {
+        Body::Primitive(content) => Ok(content.len()),
+        Body::Constructed(children) => children.iter().try_fold(0usize, |sum, child| {
+            sum.checked_add(octets_len(child)?).ok_or_else(malformed)
+        }),
+    }
+}
+
+/// The number of length octets [`write_len`] writes for `len`.
+fn len_len(len: usize) -> usize {
+    if len < 0x80 {
+        1
+    } else {
+        1 + (usize::BITS - len.leading_zeros()).div_ceil(8) as usize
+    }
 }
 
 fn write_ident(node: &Node<'_>, constructed: bool, out: &mut Vec<u8>) {

@@ -141,11 +141,21 @@ fn recipients(infos: SetOfVec<Any>) -> Vec<Recipient> {
         .collect()
 }
 
+/// The envelope of a DER or BER ContentInfo. DER (what mailseal and most clients write) is
+/// read as it is; BER (`openssl cms -stream`, Outlook) is made DER first. Each step drops the
+/// previous one's copy of the encrypted content, which may be most of a large message.
 fn parse(payload: &[u8]) -> Result<Envelope> {
-    let der = ber::to_der(payload)?;
-    let ci = ContentInfo::from_der(&der).map_err(|_| malformed())?;
+    if let Ok(envelope) = parse_der(payload) {
+        return Ok(envelope);
+    }
+    parse_der(&ber::to_der(payload)?)
+}
+
+fn parse_der(der: &[u8]) -> Result<Envelope> {
+    let ci = ContentInfo::from_der(der).map_err(|_| malformed())?;
     if ci.content_type == rfc5911::ID_ENVELOPED_DATA {
         let ed: EnvelopedDataIn = ci.content.decode_as().map_err(|_| malformed())?;
+        drop(ci);
         Ok(Envelope {
             recipients: recipients(ed.recip_infos),
             content: ed.encrypted_content,
@@ -153,6 +163,7 @@ fn parse(payload: &[u8]) -> Result<Envelope> {
         })
     } else if ci.content_type == algs::ID_CT_AUTH_ENVELOPED_DATA {
         let ad: AuthEnvelopedDataIn = ci.content.decode_as().map_err(|_| malformed())?;
+        drop(ci);
         let aad = match &ad.auth_attrs {
             Some(attrs) => attrs.to_der().map_err(|_| malformed())?,
             None => Vec::new(),

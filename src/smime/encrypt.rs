@@ -47,9 +47,11 @@ fn random(ctx: &mut WriteContext<'_>, len: usize) -> SecretBytes {
 }
 
 /// Encrypts `content` to every certificate; returns the DER ContentInfo and the S/MIME type.
+/// Each stage drops what the next one no longer needs (the plaintext once encrypted, the
+/// structure once encoded): a large message is held at most twice at once.
 pub(crate) async fn envelope(
     certs: &[&Certificate],
-    content: &[u8],
+    content: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<(Vec<u8>, &'static str)> {
     let cipher = ctx.algorithms.smime_cipher;
@@ -75,9 +77,10 @@ pub(crate) async fn envelope(
             } else {
                 rfc5911::ID_AES_256_CBC
             };
-            let ct = provider::aes_cbc_encrypt(&cek, &iv, content)
+            let ct = provider::aes_cbc_encrypt(&cek, &iv, &content)
                 .await
                 .ok_or_else(|| encode_err("AES-CBC key or IV length"))?;
+            drop(content);
             let ed = EnvelopedData {
                 // RFC 5652 §6.1: 0 when every RecipientInfo is version 0, else 2.
                 version: if any_not_v0 {
@@ -100,17 +103,20 @@ pub(crate) async fn envelope(
                 },
                 unprotected_attrs: None,
             };
+            let content = Any::encode_from(&ed).map_err(encode_err)?;
+            drop(ed);
             let ci = ContentInfo {
                 content_type: rfc5911::ID_ENVELOPED_DATA,
-                content: Any::encode_from(&ed).map_err(encode_err)?,
+                content,
             };
             Ok((ci.to_der().map_err(encode_err)?, "enveloped-data"))
         }
         SmimeCipher::Aes256Gcm => {
             let nonce = random(ctx, 12);
-            let mut sealed = provider::aes_gcm_encrypt(&cek, &nonce, b"", content, 16)
+            let mut sealed = provider::aes_gcm_encrypt(&cek, &nonce, b"", &content, 16)
                 .await
                 .ok_or_else(|| encode_err("AES-GCM key or nonce length"))?;
+            drop(content);
             let tag = sealed.split_off(sealed.len().saturating_sub(16));
             let params = GcmParameters {
                 nonce: OctetString::new(nonce.to_vec()).map_err(encode_err)?,
@@ -132,9 +138,11 @@ pub(crate) async fn envelope(
                 mac: OctetString::new(tag).map_err(encode_err)?,
                 unauth_attrs: None,
             };
+            let content = Any::encode_from(&ad).map_err(encode_err)?;
+            drop(ad);
             let ci = ContentInfo {
                 content_type: algs::ID_CT_AUTH_ENVELOPED_DATA,
-                content: Any::encode_from(&ad).map_err(encode_err)?,
+                content,
             };
             Ok((ci.to_der().map_err(encode_err)?, "authEnveloped-data"))
         }

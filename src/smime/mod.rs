@@ -32,7 +32,7 @@ use crate::crypto::provider::Pending;
 use crate::engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyStatus, Keyring, SmimeEntry};
-use crate::mime::to_crlf;
+use crate::mime::into_crlf;
 use crate::report::Method;
 use crate::secret::SecretBytes;
 use crate::time::Time;
@@ -140,7 +140,7 @@ fn other_encryption_cert<'a>(
 async fn signed_as(
     ring: &Keyring,
     signer: &str,
-    entity: &[u8],
+    entity: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
     let entry = select(ring, signer, ctx.now, Use::Sign)
@@ -177,7 +177,7 @@ impl Engine for SmimeEngine {
         &'a self,
         ring: &'a Keyring,
         signer: &'a str,
-        entity: &'a [u8],
+        entity: Vec<u8>,
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>> {
         Box::pin(signed_as(ring, signer, entity, ctx))
@@ -188,7 +188,7 @@ impl Engine for SmimeEngine {
         ring: &'a Keyring,
         recipients: &'a [String],
         signer: Option<&'a str>,
-        entity: &'a [u8],
+        entity: Vec<u8>,
         ctx: &'a mut WriteContext<'_>,
     ) -> Pending<'a, Result<Vec<u8>>> {
         Box::pin(async move {
@@ -213,11 +213,11 @@ impl Engine for SmimeEngine {
             }
             let inner = match signer {
                 Some(s) => signed_as(ring, s, entity, ctx).await?,
-                None => to_crlf(entity),
+                None => into_crlf(entity),
             };
             let certs: Vec<&x509_cert::Certificate> =
                 certs.iter().map(|e| e.certificate()).collect();
-            let (der, smime_type) = encrypt::envelope(&certs, &inner, ctx).await?;
+            let (der, smime_type) = encrypt::envelope(&certs, inner, ctx).await?;
             Ok(sign::p7m_entity(smime_type, &der))
         })
     }

@@ -30,7 +30,7 @@ use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::smime::SmimeSecret;
 use crate::keys::{Keyring, SmimeEntry};
-use crate::mime::{new_boundary, to_crlf, Entity};
+use crate::mime::{into_crlf, new_boundary, Entity};
 use crate::policy::SmimeSignedForm;
 
 fn encode_err(_: impl core::fmt::Debug) -> Error {
@@ -77,8 +77,8 @@ fn signing_time(now: crate::time::Time) -> Option<x509_cert::time::Time> {
 }
 
 /// The canonical, 7-bit form of the entity to sign.
-pub(crate) fn canonical(entity: &[u8]) -> Result<Vec<u8>> {
-    let canon = to_crlf(entity);
+pub(crate) fn canonical(entity: Vec<u8>) -> Result<Vec<u8>> {
+    let canon = into_crlf(entity);
     // Word-at-a-time checks: a byte loop here was a tenth of signing 1 MiB in wasm.
     if !canon.is_ascii() || memchr::memchr(0, &canon).is_some() {
         return Err(Error::bad_input(
@@ -246,7 +246,7 @@ pub(crate) async fn sign_entity(
     ring: &Keyring,
     entry: &SmimeEntry,
     encryption: Option<&SmimeEntry>,
-    entity: &[u8],
+    entity: Vec<u8>,
     form: SmimeSignedForm,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
@@ -258,12 +258,12 @@ pub(crate) async fn sign_entity(
             let sig_part = Entity::new("application/pkcs7-signature; name=\"smime.p7s\"")
                 .header("Content-Disposition", "attachment; filename=\"smime.p7s\"")
                 .base64(&der)
-                .to_bytes();
+                .into_bytes();
             Ok(Entity::new(format!(
                 "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256;\r\n boundary=\"{boundary}\""
             ))
-            .multipart(&boundary, &[&content, &sig_part])
-            .to_bytes())
+            .multipart(&boundary, vec![content, sig_part])
+            .into_bytes())
         }
         SmimeSignedForm::Opaque => {
             let der = signed_data(ring, entry, encryption, &content, true, ctx).await?;
@@ -279,5 +279,5 @@ pub(crate) fn p7m_entity(smime_type: &str, der: &[u8]) -> Vec<u8> {
     ))
     .header("Content-Disposition", "attachment; filename=\"smime.p7m\"")
     .base64(der)
-    .to_bytes()
+    .into_bytes()
 }
