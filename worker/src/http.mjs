@@ -82,3 +82,14 @@ export async function readBody(request, max) {
   }
   return body;
 }
+
+/**
+ * A message's bytes as the ReadableStream that `EmailMessage` takes (`ReadableStream | string`
+ * in workerd; a string would go out as UTF-8 text, which changes 8-bit mail). Bytes themselves
+ * are not accepted there, although Miniflare's stand-in reads them.
+ * @param {Uint8Array} bytes
+ * @returns {ReadableStream}
+ */
+export function byteStream(bytes) {
+  return new Response(bytes).body;
+}

@@ -4,6 +4,7 @@
 import { EmailMessage } from "cloudflare:email";
 import { protect } from "mailseal";
 import { config } from "./config.mjs";
+import { byteStream } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
 import { headerValue, reportHeaders } from "./report.mjs";
 import { openWithTeam } from "./team.mjs";
@@ -63,10 +64,7 @@ export async function emailHandler(message, env) {
       } else {
         try {
           const mime = await decryptedCopy(ring, opened, headers, to, cfg.destination, message.headers);
-          // @ts-expect-error EmailMessage is typed to take ReadableStream | string, and workerd's
-          // own constructor is declared so too; we pass bytes, which Miniflare (our tests) reads
-          // with new Response(raw). Whether production workerd takes bytes is not tested here.
-          await env.INBOUND_RELAY.send(new EmailMessage(to, cfg.destination, mime));
+          await env.INBOUND_RELAY.send(new EmailMessage(to, cfg.destination, byteStream(mime)));
           return;
         } catch (e) {
           // The help desk still gets the mail: the original, with the report and the reason.

@@ -4,7 +4,7 @@
 import { EmailMessage } from "cloudflare:email";
 import { protect, senderAddress } from "mailseal";
 import { base64 } from "./base64.mjs";
-import { HttpError, json, readBody } from "./http.mjs";
+import { byteStream, HttpError, json, readBody } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
 import { headerValue } from "./report.mjs";
 
@@ -156,9 +156,7 @@ async function relayDeliveries(sendEmail, from, deliveries, cfg) {
   for (const d of deliveries) {
     for (const to of d.to) {
       try {
-        // @ts-expect-error EmailMessage is typed to take ReadableStream | string; we pass bytes
-        // (Miniflare reads them with new Response(raw)). See the same call in inbound.mjs.
-        await sendEmail.send(new EmailMessage(from, to, withMessageId(d.mime, from)));
+        await sendEmail.send(new EmailMessage(from, to, byteStream(withMessageId(d.mime, from))));
       } catch (e) {
         // The binding's refusals name addresses and rules, never content.
         throw new HttpError(502, "relay_failed", `Sending to ${to} failed: ${e?.message ?? "error"}`, relayed);
