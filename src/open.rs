@@ -29,6 +29,7 @@ use crate::report::{
     EncryptionReport, EncryptionState, Method, RevocationCheck, Scope, SignatureReport,
     SignatureState,
 };
+use crate::secret::SecretBytes;
 use crate::standards;
 use crate::time::Time;
 
@@ -241,9 +242,10 @@ async fn open_message(
     let mut warnings = Vec::new();
     // What each peeled layer revealed, kept for the rest of the call so that parsed trees can
     // borrow it: every entity is parsed once (a 1 MiB attachment is decoded once, not thrice).
-    let revealed: [OnceCell<Vec<u8>>; MAX_LAYERS] = Default::default();
+    // Decrypted content is taken over as it is (not copied) and wiped when the call ends.
+    let revealed: [OnceCell<SecretBytes>; MAX_LAYERS] = Default::default();
     let mut free_slots = revealed.iter();
-    let mut reveal = |bytes: Vec<u8>| {
+    let mut reveal = |bytes: SecretBytes| {
         free_slots
             .next()
             .map(|slot| slot.get_or_init(|| bytes).as_slice())
@@ -338,7 +340,7 @@ async fn open_message(
                 }
                 signature = v.report;
                 signed_inside_encryption = encryption.state == EncryptionState::Decrypted;
-                content = v.content.and_then(&mut reveal);
+                content = v.content.map(SecretBytes::new).and_then(&mut reveal);
                 parsed = None;
             }
             Layer::SmimeMime {
@@ -353,7 +355,7 @@ async fn open_message(
                     signature = s;
                     signed_inside_encryption = true;
                 }
-                content = d.content.and_then(|c| reveal(c.to_vec()));
+                content = d.content.and_then(&mut reveal);
                 parsed = None;
             }
             Layer::SmimeMime { kind, .. } => {
@@ -406,10 +408,11 @@ async fn open_message(
                 }
                 content = d.content.and_then(|c| {
                     reveal(match &form {
-                        PgpForm::Inline { charset, .. } => {
-                            text_entity(&c, Some(inline_text_charset(&c, charset.as_deref())))
-                        }
-                        _ => c.to_vec(),
+                        PgpForm::Inline { charset, .. } => SecretBytes::new(text_entity(
+                            &c,
+                            Some(inline_text_charset(&c, charset.as_deref())),
+                        )),
+                        _ => c,
                     })
                 });
                 parsed = None;
@@ -434,7 +437,7 @@ async fn open_message(
                         })
                     })
                     .and_then(|tree| tree.subtree(detached.signed_part));
-                content = reveal(detached.signed);
+                content = reveal(SecretBytes::new(detached.signed));
             }
             Layer::PgpCleartext {
                 armored,
@@ -460,7 +463,7 @@ async fn open_message(
                 }
                 content = v
                     .content
-                    .and_then(|t| reveal(text_entity(&t, charset.as_deref())));
+                    .and_then(|t| reveal(SecretBytes::new(text_entity(&t, charset.as_deref()))));
                 parsed = None;
             }
         }

@@ -412,37 +412,13 @@ fn smime_mime(part: &Part) -> Option<Layer> {
     })
 }
 
-/// The CMS content type of a ContentInfo (RFC 5652 §3), DER or BER with indefinite lengths
-/// (NSS / Thunderbird, `openssl cms -stream`).
-#[cfg(feature = "smime")]
+/// The CMS content type (RFC 5652 §3) from the OID at the start of a ContentInfo
+/// (`SEQUENCE { OBJECT IDENTIFIER, ... }`, DER or BER with any length form: NSS, Thunderbird
+/// and `openssl cms -stream` write indefinite lengths), without decoding the rest: what
+/// detection needs. The engine decodes the whole when it opens the layer, and reports damage
+/// then; decoding here too held a large message twice more (and a build without S/MIME uses
+/// the same reading to say an S/MIME message is S/MIME).
 pub(crate) fn cms_kind(der: &[u8]) -> Option<SmimeKind> {
-    use const_oid::db::{rfc5911, rfc6268};
-    // BER as streaming writers send it (indefinite lengths) is read too.
-    let oid = crate::smime::content_type(der)?;
-    Some(if oid == rfc5911::ID_ENVELOPED_DATA {
-        SmimeKind::Enveloped
-    } else if oid == rfc5911::ID_CT_AUTH_ENVELOPED_DATA {
-        SmimeKind::AuthEnveloped
-    } else if oid == rfc5911::ID_SIGNED_DATA {
-        SmimeKind::Signed
-    } else if oid == rfc6268::ID_CT_COMPRESSED_DATA {
-        SmimeKind::Compressed
-    } else {
-        SmimeKind::Other
-    })
-}
-
-/// Without the `smime` feature there is no CMS decoder: the content type is read from the OID
-/// at the start of the ContentInfo.
-#[cfg(not(feature = "smime"))]
-pub(crate) use self::sniff_cms_kind as cms_kind;
-
-/// The content type OID at the start of a ContentInfo (`SEQUENCE { OBJECT IDENTIFIER, ... }`,
-/// any length form), without decoding the rest: how a build without S/MIME still reports an
-/// S/MIME message as S/MIME (not enabled here) instead of reading it as plain text. The
-/// `smime` build decodes with `cms` (above); its tests check that both agree.
-#[cfg_attr(feature = "smime", allow(dead_code))]
-pub(crate) fn sniff_cms_kind(der: &[u8]) -> Option<SmimeKind> {
     /// 1.2.840.113549.1.7 (PKCS #7 content types) and 1.2.840.113549.1.9.16.1 (S/MIME ones).
     const PKCS7: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
     const SMIME_CT: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01];
@@ -959,12 +935,11 @@ mod tests {
                     other => panic!("case {i}: {other:?}"),
                 }
             };
-            assert_eq!(sniff_cms_kind(&der), Some(kind), "case {i}");
             assert_eq!(cms_kind(&der), Some(kind), "case {i}");
         }
-        assert_eq!(sniff_cms_kind(b"0\x03\x06\x01\x00"), None);
-        assert_eq!(sniff_cms_kind(b"From: a@b"), None);
-        assert_eq!(sniff_cms_kind(&[0x30, 0x84]), None);
+        assert_eq!(cms_kind(b"0\x03\x06\x01\x00"), None);
+        assert_eq!(cms_kind(b"From: a@b"), None);
+        assert_eq!(cms_kind(&[0x30, 0x84]), None);
     }
 
     #[test]

@@ -64,7 +64,11 @@ fn dearmor(armored: &[u8]) -> Option<Vec<u8>> {
     if lines.next()? != b"-----BEGIN PGP MESSAGE-----" {
         return None;
     }
-    let mut body = Vec::with_capacity(armored.len());
+    // Decoded a block of lines at a time into the output: collecting all of the base64 first
+    // held the message once more (peak memory of opening a large message).
+    const BLOCK: usize = 64 * 1024;
+    let mut out = Vec::with_capacity(armored.len() / 4 * 3);
+    let mut pending = Vec::with_capacity(BLOCK + 128);
     let mut in_headers = true;
     for line in lines {
         if in_headers {
@@ -77,12 +81,21 @@ fn dearmor(armored: &[u8]) -> Option<Vec<u8>> {
             }
         }
         if line == b"-----END PGP MESSAGE-----" {
-            return base64::engine::general_purpose::STANDARD.decode(body).ok();
+            let engine = &base64::engine::general_purpose::STANDARD;
+            engine.decode_vec(&pending, &mut out).ok()?;
+            return Some(out);
         }
         if line.first() == Some(&b'=') && line.len() == 5 {
             continue; // the CRC24 checksum
         }
-        body.extend_from_slice(line);
+        pending.extend_from_slice(line);
+        if pending.len() >= BLOCK {
+            // Whole quanta only; padding can only come in the last one, at the END line.
+            let whole = pending.len() / 4 * 4;
+            let engine = &base64::engine::general_purpose::STANDARD;
+            engine.decode_vec(&pending[..whole], &mut out).ok()?;
+            pending.drain(..whole);
+        }
     }
     None
 }

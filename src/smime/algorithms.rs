@@ -25,7 +25,7 @@ use const_oid::ObjectIdentifier;
 use der::asn1::OctetString;
 use der::asn1::SetOfVec;
 use der::Choice;
-use der::{Any, Sequence};
+use der::{Any, AnyRef, Sequence};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attributes;
 
@@ -268,6 +268,15 @@ pub(crate) enum EncryptionKeyPreference {
 pub(crate) struct SmimeCapability {
     pub capability_id: ObjectIdentifier,
     pub parameters: Option<Any>,
+}
+
+/// ContentInfo (RFC 5652 §3) as read: the content borrowed from the input, so that a large
+/// EnvelopedData is decoded from the message's bytes instead of from a copy of them.
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct ContentInfoIn<'a> {
+    pub content_type: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    pub content: AnyRef<'a>,
 }
 
 /// EnvelopedData (RFC 5652 §6.1) as read: RecipientInfos decoded one by one.

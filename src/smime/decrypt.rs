@@ -11,7 +11,6 @@
 //! of the same key). Every failure after a key was found reads the same:
 //! "The message could not be decrypted." (no padding or key oracle, see `rsa_kt`).
 
-use cms::content_info::ContentInfo;
 use cms::enveloped_data::{
     EncryptedContentInfo, KeyTransRecipientInfo, OriginatorIdentifierOrKey, RecipientIdentifier,
 };
@@ -21,8 +20,8 @@ use der::{Any, AnyRef, Decode, Encode, Tag, TagNumber, Tagged};
 use spki::AlgorithmIdentifierOwned;
 
 use super::algorithms::{
-    self as algs, AuthEnvelopedDataIn, EccCmsSharedInfo, EnvelopedDataIn, GcmParameters, Hash,
-    Kari, KariRid, Rek,
+    self as algs, AuthEnvelopedDataIn, ContentInfoIn, EccCmsSharedInfo, EnvelopedDataIn,
+    GcmParameters, Hash, Kari, KariRid, Rek,
 };
 use super::{ber, malformed, rsa_kt};
 use crate::crypto::{cbc_decrypt, provider};
@@ -152,10 +151,9 @@ fn parse(payload: &[u8]) -> Result<Envelope> {
 }
 
 fn parse_der(der: &[u8]) -> Result<Envelope> {
-    let ci = ContentInfo::from_der(der).map_err(|_| malformed())?;
+    let ci = ContentInfoIn::from_der(der).map_err(|_| malformed())?;
     if ci.content_type == rfc5911::ID_ENVELOPED_DATA {
         let ed: EnvelopedDataIn = ci.content.decode_as().map_err(|_| malformed())?;
-        drop(ci);
         Ok(Envelope {
             recipients: recipients(ed.recip_infos),
             content: ed.encrypted_content,
@@ -163,7 +161,6 @@ fn parse_der(der: &[u8]) -> Result<Envelope> {
         })
     } else if ci.content_type == algs::ID_CT_AUTH_ENVELOPED_DATA {
         let ad: AuthEnvelopedDataIn = ci.content.decode_as().map_err(|_| malformed())?;
-        drop(ci);
         let aad = match &ad.auth_attrs {
             Some(attrs) => attrs.to_der().map_err(|_| malformed())?,
             None => Vec::new(),

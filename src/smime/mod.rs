@@ -44,16 +44,6 @@ pub(crate) fn malformed() -> Error {
     )
 }
 
-/// The content type of a CMS ContentInfo in DER or BER (RFC 5652 §3), for detecting what
-/// an S/MIME part holds when its `smime-type` is missing or generic.
-pub(crate) fn content_type(payload: &[u8]) -> Option<const_oid::ObjectIdentifier> {
-    use der::Decode;
-    let der = ber::to_der(payload).ok()?;
-    cms::content_info::ContentInfo::from_der(&der)
-        .ok()
-        .map(|ci| ci.content_type)
-}
-
 /// The S/MIME engine. Stateless: keys come from the [`Keyring`] passed to each call.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SmimeEngine;
