@@ -4,6 +4,7 @@
 mod admin;
 mod discovery;
 mod export;
+mod generate;
 mod import;
 mod sealing;
 mod select;
