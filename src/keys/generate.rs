@@ -121,6 +121,13 @@ pub(crate) mod openpgp {
         Subpacket::regular(data).map_err(|_| key_failed())
     }
 
+    /// `now` as an OpenPGP timestamp (seconds since 1970 in 32 bits).
+    fn timestamp(now: Time) -> Result<Timestamp> {
+        let secs = u32::try_from(now.unix())
+            .map_err(|_| Error::bad_input("The clock is out of range."))?;
+        Ok(Timestamp::from_secs(secs))
+    }
+
     /// The primary key's and the encryption subkey's types.
     fn key_types(algorithm: PgpKeyAlgorithm, v6: bool) -> (KeyType, KeyType) {
         match (algorithm, v6) {
@@ -183,10 +190,7 @@ pub(crate) mod openpgp {
         valid_secs: Option<u32>,
         rng: &mut dyn Rng,
     ) -> Result<NewKey> {
-        let created = Timestamp::from_secs(
-            u32::try_from(now.unix())
-                .map_err(|_| Error::bad_input("The clock is out of range."))?,
-        );
+        let created = timestamp(now)?;
         let version = if v6 { KeyVersion::V6 } else { KeyVersion::V4 };
         let (primary_type, sub_type) = key_types(algorithm, v6);
         let pw = Password::empty();
@@ -304,10 +308,7 @@ pub(crate) mod openpgp {
         now: Time,
         rng: &mut dyn Rng,
     ) -> Result<Signature> {
-        let created = Timestamp::from_secs(
-            u32::try_from(now.unix())
-                .map_err(|_| Error::bad_input("The clock is out of range."))?,
-        );
+        let created = timestamp(now)?;
         let mut config =
             SignatureConfig::from_key(&mut *rng, primary, SignatureType::KeyRevocation)
                 .map_err(|_| key_failed())?;

@@ -9,7 +9,7 @@
 //!   (see the `vault` module).
 //!
 //! The types are here; the [`Keyring`]'s methods are in `keyring/`, one file per concern
-//! (import, export, sealing, admin, discovery, select).
+//! (import, export, sealing, admin, discovery, generate, select).
 //!
 //! Each standard's entries exist only in builds with its Cargo feature (`smime`, `openpgp`).
 //! A one-standard build refuses the other standard's keys at import, and keeps those it finds
