@@ -12,6 +12,13 @@
 //!
 //! No packet is parsed by hand: framing, packets and transferable keys come from `pgp`; this
 //! module splits concatenated armor blocks, bounds the work and summarises what it finds.
+//!
+//! - `import`: [`parse_pgp`], the way in: every key of some data, checked and unlocked.
+//! - `read`: armor blocks and packet streams into transferable keys, within bounds.
+//! - `secret`: GnuPG stubs and removing passphrase protection.
+//! - `summary`: what the verified self-signatures say ([`KeySummary`]).
+//! - `entry`: one key of the keyring ([`PgpEntry`]) and its sealed form.
+//! - `merge`: a re-import merged into the key held.
 
 mod entry;
 #[cfg(test)]
