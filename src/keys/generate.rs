@@ -83,7 +83,7 @@ pub(crate) fn checked_address(address: &str) -> Result<String> {
     })
 }
 
-fn key_failed() -> Error {
+pub(super) fn key_failed() -> Error {
     Error::new(ErrorCode::Internal, "The key could not be made.")
 }
 
@@ -102,8 +102,8 @@ pub(crate) mod openpgp {
         Signature, SignatureConfig, SignatureType, Subpacket, SubpacketData, UserId,
     };
     use pgp::types::{
-        CompressionAlgorithm, Duration, KeyDetails as _, KeyVersion, Password, SignedUser,
-        Timestamp,
+        CompressionAlgorithm, Duration, KeyDetails as _, KeyVersion, Password, SecretParams,
+        SignedUser, Timestamp,
     };
 
     use super::{key_failed, PgpKeyAlgorithm};
@@ -121,6 +121,66 @@ pub(crate) mod openpgp {
         Subpacket::regular(data).map_err(|_| key_failed())
     }
 
+    /// `now` as an OpenPGP timestamp (seconds since 1970 in 32 bits).
+    fn timestamp(now: Time) -> Result<Timestamp> {
+        let secs = u32::try_from(now.unix())
+            .map_err(|_| Error::bad_input("The clock is out of range."))?;
+        Ok(Timestamp::from_secs(secs))
+    }
+
+    /// The primary key's and the encryption subkey's types.
+    fn key_types(algorithm: PgpKeyAlgorithm, v6: bool) -> (KeyType, KeyType) {
+        match (algorithm, v6) {
+            (PgpKeyAlgorithm::Curve25519, false) => (
+                KeyType::Ed25519Legacy,
+                KeyType::ECDH(ECCCurve::Curve25519Legacy),
+            ),
+            // RFC 9580's own Ed25519 / X25519 (algorithms 27 / 25) for v6 keys.
+            (PgpKeyAlgorithm::Curve25519, true) => (KeyType::Ed25519, KeyType::X25519),
+            (PgpKeyAlgorithm::Rsa3072, _) => (KeyType::Rsa(3072), KeyType::Rsa(3072)),
+            (PgpKeyAlgorithm::Rsa4096, _) => (KeyType::Rsa(4096), KeyType::Rsa(4096)),
+        }
+    }
+
+    /// New key material of type `typ`: the public key's contents and its secret.
+    fn key_material(
+        typ: &KeyType,
+        version: KeyVersion,
+        created: Timestamp,
+        rng: &mut dyn Rng,
+    ) -> Result<(PubKeyInner, SecretParams)> {
+        let (public, secret) = typ.generate(&mut *rng).map_err(|_| key_failed())?;
+        let inner = PubKeyInner::new(version, typ.to_alg(), created, None, public)
+            .map_err(|_| key_failed())?;
+        Ok((inner, secret))
+    }
+
+    /// The key's features and algorithm preferences (subpackets after its flags and expiry).
+    fn preferences(v6: bool) -> Result<[Subpacket; 4]> {
+        let mut features = Features::default();
+        features.set_seipd_v1(true);
+        if v6 {
+            features.set_seipd_v2(true);
+        }
+        Ok([
+            sub(SubpacketData::Features(features))?,
+            sub(SubpacketData::PreferredSymmetricAlgorithms(
+                vec![SymmetricKeyAlgorithm::AES256, SymmetricKeyAlgorithm::AES128].into(),
+            ))?,
+            sub(SubpacketData::PreferredHashAlgorithms(
+                vec![HashAlgorithm::Sha512, HashAlgorithm::Sha256].into(),
+            ))?,
+            sub(SubpacketData::PreferredCompressionAlgorithms(
+                vec![
+                    CompressionAlgorithm::ZLIB,
+                    CompressionAlgorithm::ZIP,
+                    CompressionAlgorithm::Uncompressed,
+                ]
+                .into(),
+            ))?,
+        ])
+    }
+
     /// A key for `user_id`, created at `now`, valid for `valid_secs` (none: no expiry).
     pub(crate) fn new_key(
         user_id: &str,
@@ -130,32 +190,16 @@ pub(crate) mod openpgp {
         valid_secs: Option<u32>,
         rng: &mut dyn Rng,
     ) -> Result<NewKey> {
-        let created = Timestamp::from_secs(
-            u32::try_from(now.unix())
-                .map_err(|_| Error::bad_input("The clock is out of range."))?,
-        );
+        let created = timestamp(now)?;
         let version = if v6 { KeyVersion::V6 } else { KeyVersion::V4 };
-        let (primary_type, sub_type) = match (algorithm, v6) {
-            (PgpKeyAlgorithm::Curve25519, false) => (
-                KeyType::Ed25519Legacy,
-                KeyType::ECDH(ECCCurve::Curve25519Legacy),
-            ),
-            // RFC 9580's own Ed25519 / X25519 (algorithms 27 / 25) for v6 keys.
-            (PgpKeyAlgorithm::Curve25519, true) => (KeyType::Ed25519, KeyType::X25519),
-            (PgpKeyAlgorithm::Rsa3072, _) => (KeyType::Rsa(3072), KeyType::Rsa(3072)),
-            (PgpKeyAlgorithm::Rsa4096, _) => (KeyType::Rsa(4096), KeyType::Rsa(4096)),
-        };
+        let (primary_type, sub_type) = key_types(algorithm, v6);
         let pw = Password::empty();
 
-        let (public, secret) = primary_type.generate(&mut *rng).map_err(|_| key_failed())?;
-        let inner = PubKeyInner::new(version, primary_type.to_alg(), created, None, public)
-            .map_err(|_| key_failed())?;
+        let (inner, secret) = key_material(&primary_type, version, created, rng)?;
         let primary_pub = PublicKey::from_inner(inner).map_err(|_| key_failed())?;
         let primary = SecretKey::new(primary_pub.clone(), secret).map_err(|_| key_failed())?;
 
-        let (public, secret) = sub_type.generate(&mut *rng).map_err(|_| key_failed())?;
-        let inner = PubKeyInner::new(version, sub_type.to_alg(), created, None, public)
-            .map_err(|_| key_failed())?;
+        let (inner, secret) = key_material(&sub_type, version, created, rng)?;
         let subkey_pub = PublicSubkey::from_inner(inner).map_err(|_| key_failed())?;
         let subkey = SecretSubkey::new(subkey_pub.clone(), secret).map_err(|_| key_failed())?;
 
@@ -191,29 +235,8 @@ pub(crate) mod openpgp {
             let mut flags = KeyFlags::default();
             flags.set_certify(true);
             flags.set_sign(true);
-            let mut features = Features::default();
-            features.set_seipd_v1(true);
-            if v6 {
-                features.set_seipd_v2(true);
-            }
             let mut out = with_flags(flags)?;
-            out.extend([
-                sub(SubpacketData::Features(features))?,
-                sub(SubpacketData::PreferredSymmetricAlgorithms(
-                    vec![SymmetricKeyAlgorithm::AES256, SymmetricKeyAlgorithm::AES128].into(),
-                ))?,
-                sub(SubpacketData::PreferredHashAlgorithms(
-                    vec![HashAlgorithm::Sha512, HashAlgorithm::Sha256].into(),
-                ))?,
-                sub(SubpacketData::PreferredCompressionAlgorithms(
-                    vec![
-                        CompressionAlgorithm::ZLIB,
-                        CompressionAlgorithm::ZIP,
-                        CompressionAlgorithm::Uncompressed,
-                    ]
-                    .into(),
-                ))?,
-            ]);
+            out.extend(preferences(v6)?);
             Ok(out)
         };
         let config = |rng: &mut dyn Rng, typ| {
@@ -285,10 +308,7 @@ pub(crate) mod openpgp {
         now: Time,
         rng: &mut dyn Rng,
     ) -> Result<Signature> {
-        let created = Timestamp::from_secs(
-            u32::try_from(now.unix())
-                .map_err(|_| Error::bad_input("The clock is out of range."))?,
-        );
+        let created = timestamp(now)?;
         let mut config =
             SignatureConfig::from_key(&mut *rng, primary, SignatureType::KeyRevocation)
                 .map_err(|_| key_failed())?;
@@ -515,195 +535,4 @@ pub(crate) struct PendingKey {
 pub(crate) fn public_key_id(bits: &[u8]) -> String {
     use sha2::Digest as _;
     hex::encode(sha2::Sha256::digest(bits))
-}
-
-impl super::Keyring {
-    /// Makes an OpenPGP key for `opts.address` (admin only once roles are in use): the secret
-    /// key joins the keyring as the desk's own, vouched for; the public key and a revocation
-    /// certificate come back for publishing and for safekeeping. Logged as `generate`.
-    pub fn generate_openpgp(
-        &mut self,
-        opts: &GenerateOpenPgp,
-        rng: &mut dyn crate::rng::Rng,
-        now: crate::time::Time,
-    ) -> Result<GeneratedPgpKey> {
-        self.require_admin("Making a key", now)?;
-        let address = checked_address(&opts.address)?;
-        #[cfg(not(feature = "openpgp"))]
-        {
-            let _ = (address, rng);
-            Err(crate::standards::not_enabled_error(
-                crate::report::Method::Pgp,
-                "OpenPGP keys are made by a build with OpenPGP:",
-            ))
-        }
-        #[cfg(feature = "openpgp")]
-        {
-            use pgp::composed::ArmorOptions;
-            let name = opts
-                .name
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty());
-            if name.is_some_and(|n| n.contains(['<', '>', '\r', '\n'])) {
-                return Err(Error::bad_input(
-                    "The name may not contain angle brackets or line breaks.",
-                ));
-            }
-            let user_id = match name {
-                Some(name) => format!("{name} <{address}>"),
-                None => format!("<{address}>"),
-            };
-            let days = opts.valid_days.unwrap_or(DEFAULT_VALID_DAYS);
-            let valid_secs = (days > 0).then(|| days.saturating_mul(86_400));
-            let made = openpgp::new_key(&user_id, opts.algorithm, opts.v6, now, valid_secs, rng)?;
-            let armored = made
-                .key
-                .to_armored_bytes(ArmorOptions::default())
-                .map_err(|_| key_failed())?;
-            let entries = super::openpgp::parse_pgp(&armored, None, true)?;
-            let mut ids = Vec::new();
-            for entry in entries {
-                ids.push(self.merge(super::Entry::Pgp(Box::new(entry))));
-            }
-            let id = ids.first().cloned().ok_or_else(key_failed)?;
-            let mut event = super::AuditEvent::key_management(now, "generate", &ids);
-            event.method = Some(crate::report::Method::Pgp.as_str().to_string());
-            event.addresses = vec![address];
-            self.record(event);
-            Ok(GeneratedPgpKey {
-                key: self.get(&id, now).ok_or_else(key_failed)?,
-                public_key: self.export_public(&id)?,
-                revocation_certificate: openpgp::armored_revocation(&made.revocation)?,
-            })
-        }
-    }
-
-    /// Makes an S/MIME key pair for `opts.address` and the PKCS#10 request for the
-    /// organisation's CA (admin only once roles are in use). The key waits in the keyring,
-    /// sealed with it, until the issued certificate is imported: then they are one key.
-    /// Logged as `generate`.
-    pub fn generate_smime(
-        &mut self,
-        opts: &GenerateSmime,
-        rng: &mut dyn crate::rng::Rng,
-        now: crate::time::Time,
-    ) -> Result<PendingKeyInfo> {
-        self.require_admin("Making a key", now)?;
-        let address = checked_address(&opts.address)?;
-        #[cfg(not(feature = "smime"))]
-        {
-            let _ = (address, rng);
-            Err(crate::standards::not_enabled_error(
-                crate::report::Method::Smime,
-                "S/MIME keys are made by a build with S/MIME:",
-            ))
-        }
-        #[cfg(feature = "smime")]
-        {
-            let (secret, request) =
-                smime::new_request(&address, opts.name.as_deref(), opts.algorithm, rng)?;
-            let bits = secret.public_key_bits().ok_or_else(key_failed)?;
-            let info = PendingKeyInfo {
-                id: public_key_id(&bits),
-                address: address.clone(),
-                algorithm: opts.algorithm,
-                created: now.to_rfc3339(),
-                request,
-            };
-            self.pending.push(PendingKey {
-                info: info.clone(),
-                pkcs8: secret.to_pkcs8_der()?,
-            });
-            let mut event =
-                super::AuditEvent::key_management(now, "generate", std::slice::from_ref(&info.id));
-            event.method = Some(crate::report::Method::Smime.as_str().to_string());
-            event.addresses = vec![address];
-            self.record(event);
-            Ok(info)
-        }
-    }
-
-    /// Marks the desk's own OpenPGP keys for `address` superseded (a key revocation, reason
-    /// "key superseded", signed by each key itself): they still decrypt old mail, and new
-    /// mail, signatures and correspondents move to the key made next.
-    pub(crate) fn supersede_openpgp(
-        &mut self,
-        address: &str,
-        rng: &mut dyn crate::rng::Rng,
-        now: crate::time::Time,
-    ) -> Result<()> {
-        #[cfg(feature = "openpgp")]
-        {
-            let wanted = checked_address(address)?;
-            let mut superseded = Vec::new();
-            for entry in self.entries.iter().filter_map(super::Entry::as_pgp) {
-                let info = entry.info(now);
-                if !info.emails.contains(&wanted) || info.status != super::KeyStatus::Valid {
-                    continue;
-                }
-                let Some(secret) = entry.secret_key() else {
-                    continue;
-                };
-                let revocation = openpgp::key_revocation(
-                    &secret.primary_key,
-                    pgp::packet::RevocationCode::KeySuperseded,
-                    "superseded by the team's new key",
-                    now,
-                    rng,
-                )?;
-                if let Some(updated) = entry.with_revocation(revocation) {
-                    superseded.push(updated);
-                }
-            }
-            for updated in superseded {
-                self.merge(super::Entry::Pgp(Box::new(updated)));
-            }
-        }
-        #[cfg(not(feature = "openpgp"))]
-        let _ = (address, rng, now);
-        Ok(())
-    }
-
-    /// The S/MIME keys waiting for their certificates.
-    pub fn pending_keys(&self) -> Vec<PendingKeyInfo> {
-        self.pending.iter().map(|p| p.info.clone()).collect()
-    }
-
-    /// The private key of a pending key that belongs to `cert`, if any.
-    #[cfg(feature = "smime")]
-    pub(crate) fn pending_secret_for(
-        &self,
-        cert: &x509_cert::Certificate,
-    ) -> Option<super::smime::SmimeSecret> {
-        let bits = cert
-            .tbs_certificate
-            .subject_public_key_info
-            .subject_public_key
-            .raw_bytes();
-        let id = public_key_id(bits);
-        let pending = self.pending.iter().find(|p| p.info.id == id)?;
-        super::smime::SmimeSecret::from_pkcs8_der(&pending.pkcs8).ok()
-    }
-
-    /// Forgets the pending keys whose certificate is now in the keyring with its key.
-    pub(crate) fn settle_pending(&mut self) {
-        #[cfg(feature = "smime")]
-        {
-            let done: Vec<String> = self
-                .smime_entries()
-                .filter(|e| e.has_secret())
-                .map(|e| {
-                    public_key_id(
-                        e.certificate()
-                            .tbs_certificate
-                            .subject_public_key_info
-                            .subject_public_key
-                            .raw_bytes(),
-                    )
-                })
-                .collect();
-            self.pending.retain(|p| !done.contains(&p.info.id));
-        }
-    }
 }

@@ -267,6 +267,11 @@ fn stored(kind: KeyKind, key: StoredKey, trusted: bool) -> StoredEntry {
 }
 
 pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
+    restore(open_sealed(bytes, secret)?)
+}
+
+/// The sealed content: the header checked, the key derived and verified, the AEAD opened.
+fn open_sealed(bytes: &[u8], secret: VaultSecret<'_>) -> Result<StoredKeyring> {
     if bytes.len() < HEADER_LEN + 16 + CHECKSUM_LEN || &bytes[..7] != MAGIC {
         return Err(corrupt(
             "This is not a sealed mailseal keyring, or it is truncated.",
@@ -365,9 +370,11 @@ pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
             )
             .map_err(|_| corrupt("The sealed keyring was altered."))?,
     );
-    let plain: StoredKeyring = serde_json::from_slice(&json)
-        .map_err(|_| corrupt("The sealed keyring content is invalid."))?;
+    serde_json::from_slice(&json).map_err(|_| corrupt("The sealed keyring content is invalid."))
+}
 
+/// The keyring from its sealed content.
+fn restore(plain: StoredKeyring) -> Result<Keyring> {
     let mut ring = Keyring::new();
     for e in &plain.entries {
         let kind = KeyKind::parse(&e.kind)

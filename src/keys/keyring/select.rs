@@ -1,0 +1,230 @@
+//! Reading the keyring: the list as the admin sees it (trust, origin, conflicts), keys by id
+//! or address, and the lookups the engines pick keys with (PGP key id and fingerprint, CMS
+//! issuer+serial and subject key identifier).
+
+#[cfg(feature = "openpgp")]
+use crate::keys::PgpEntry;
+#[cfg(feature = "smime")]
+use crate::keys::SmimeEntry;
+use crate::keys::{conflict, normalize_id, Entry, KeyConflict, KeyInfo, KeyStatus, Keyring, Trust};
+use crate::time::Time;
+
+impl Keyring {
+    /// Every key, evaluated at `now`, with the keys each one conflicts with.
+    pub fn list(&self, now: Time) -> Vec<KeyInfo> {
+        let mut infos: Vec<KeyInfo> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let mut info = e.info(now);
+                info.trust = self.trust_of(e, now);
+                info.origin = self.origins.get(&info.id).cloned();
+                #[cfg(feature = "smime")]
+                if let Some(s) = e.as_smime() {
+                    if self.revocation_of(s.certificate()).is_some() {
+                        info.status = KeyStatus::Revoked;
+                    }
+                }
+                info
+            })
+            .collect();
+        let conflicts = conflict::find(&infos);
+        conflict::annotate(&mut infos, &conflicts);
+        infos
+    }
+
+    /// One key by id (fingerprint, any case, colons and spaces ignored).
+    pub fn get(&self, id: &str, now: Time) -> Option<KeyInfo> {
+        let id = normalize_id(id);
+        self.list(now).into_iter().find(|k| k.id == id)
+    }
+
+    /// Addresses that several different usable OpenPGP keys claim at `now`: the admin must
+    /// verify the right one (`trusted`) and remove the others.
+    pub fn conflicts(&self, now: Time) -> Vec<KeyConflict> {
+        conflict::find(&self.list(now))
+    }
+
+    pub(crate) fn entry(&self, id: &str) -> Option<&Entry> {
+        let id = normalize_id(id);
+        self.entries.iter().find(|e| e.id() == id)
+    }
+
+    /// Keys bound to `address` (addr-spec, case-insensitive): valid ones first, then verified
+    /// (`trusted`) ones, then newest first.
+    pub fn by_address(&self, address: &str, now: Time) -> Vec<KeyInfo> {
+        let wanted = address.trim().to_ascii_lowercase();
+        let mut found: Vec<KeyInfo> = self
+            .list(now)
+            .into_iter()
+            .filter(|i| i.emails.contains(&wanted))
+            .collect();
+        // Verified keys before keys that are only present: a key's creation time is its own
+        // claim and must not put an impostor's key first.
+        found.sort_by(|a, b| {
+            let valid = |i: &KeyInfo| i.status == KeyStatus::Valid;
+            valid(b)
+                .cmp(&valid(a))
+                .then_with(|| b.trusted.cmp(&a.trusted))
+                .then_with(|| b.created.cmp(&a.created))
+        });
+        found
+    }
+
+    /// The binary public key of the OpenPGP key `id` (for an Autocrypt header).
+    pub(crate) fn pgp_public_bytes(&self, id: &str) -> Option<Vec<u8>> {
+        #[cfg(feature = "openpgp")]
+        {
+            use pgp::ser::Serialize as _;
+            self.entry(id)?.as_pgp()?.public_key()?.to_bytes().ok()
+        }
+        #[cfg(not(feature = "openpgp"))]
+        {
+            let _ = id;
+            None
+        }
+    }
+
+    /// S/MIME entries, for the CMS engine.
+    #[cfg(feature = "smime")]
+    pub(crate) fn smime_entries(&self) -> impl Iterator<Item = &SmimeEntry> {
+        self.entries.iter().filter_map(Entry::as_smime)
+    }
+
+    /// OpenPGP entries, for the OpenPGP engine.
+    #[cfg(feature = "openpgp")]
+    pub(crate) fn pgp_entries(&self) -> impl Iterator<Item = &PgpEntry> {
+        self.entries.iter().filter_map(Entry::as_pgp)
+    }
+
+    /// The S/MIME certificate with this issuer and serial number (CMS IssuerAndSerialNumber).
+    #[cfg(feature = "smime")]
+    pub(crate) fn smime_by_issuer_serial(
+        &self,
+        issuer_serial: &cms::cert::IssuerAndSerialNumber,
+    ) -> Option<&SmimeEntry> {
+        self.smime_entries()
+            .find(|e| e.matches_issuer_serial(issuer_serial))
+    }
+
+    /// The S/MIME certificate with this subject key identifier.
+    #[cfg(feature = "smime")]
+    pub(crate) fn smime_by_ski(&self, ski: &[u8]) -> Option<&SmimeEntry> {
+        self.smime_entries()
+            .find(|e| e.subject_key_id().as_deref() == Some(ski))
+    }
+
+    /// The OpenPGP key whose primary key or a subkey has this 8-byte key id.
+    #[cfg(feature = "openpgp")]
+    pub(crate) fn pgp_by_key_id(&self, key_id: &[u8; 8]) -> Option<&PgpEntry> {
+        self.pgp_entries().find(|e| e.has_key_id(key_id))
+    }
+
+    /// The OpenPGP key whose primary key or a subkey has this fingerprint.
+    #[cfg(feature = "openpgp")]
+    pub(crate) fn pgp_by_fingerprint(&self, fingerprint: &[u8]) -> Option<&PgpEntry> {
+        self.pgp_entries().find(|e| e.has_fingerprint(fingerprint))
+    }
+
+    fn trust_of(&self, entry: &Entry, now: Time) -> Trust {
+        #[cfg(not(feature = "smime"))]
+        let _ = now;
+        match entry {
+            #[cfg(feature = "smime")]
+            Entry::Smime(e) if e.trusted() => Trust::Anchor,
+            #[cfg(feature = "smime")]
+            Entry::Smime(e) => {
+                match crate::smime::chain::validate(e.certificate(), &[], self, now).0 {
+                    crate::smime::chain::ChainVerdict::Trusted => Trust::Chained,
+                    _ => Trust::Unverified,
+                }
+            }
+            #[cfg(feature = "openpgp")]
+            Entry::Pgp(e) if e.trusted() => Trust::Verified,
+            #[cfg(feature = "openpgp")]
+            Entry::Pgp(_) => Trust::Unverified,
+        }
+    }
+
+    /// Certificates (leaf excluded) that chain `leaf` towards a root, from the keyring.
+    #[cfg(feature = "smime")]
+    pub(crate) fn chain_for(&self, leaf: &SmimeEntry) -> Vec<x509_cert::Certificate> {
+        let mut chain = Vec::new();
+        let mut current = leaf.certificate().clone();
+        // Bounded walk: a keyring can hold a loop of cross-signed certificates.
+        for _ in 0..8 {
+            let issuer = &current.tbs_certificate.issuer;
+            if *issuer == current.tbs_certificate.subject {
+                break;
+            }
+            match self
+                .smime_entries()
+                .find(|e| e.certificate().tbs_certificate.subject == *issuer)
+            {
+                Some(next) => {
+                    current = next.certificate().clone();
+                    chain.push(current.clone());
+                }
+                None => break,
+            }
+        }
+        chain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(all(feature = "smime", feature = "openpgp"))]
+    use crate::keys::tests::{ring_with, NOW};
+    #[cfg(all(feature = "smime", feature = "openpgp"))]
+    use crate::keys::KeyKind;
+
+    #[test]
+    #[cfg(all(feature = "smime", feature = "openpgp"))]
+    fn engine_lookups_find_the_right_key() {
+        let alice = include_bytes!("../../../tests/data/keys/alice-pkcs8.pem");
+        let bob = include_bytes!("../../../tests/data/keys/bob-rsa3072.crt.pem");
+        let pgp = include_bytes!("../../../tests/data/keys/pgp-rsa.pub.asc");
+        let ring = ring_with(&[alice, bob, pgp]);
+
+        for entry in ring.smime_entries() {
+            let tbs = &entry.certificate().tbs_certificate;
+            let isn = cms::cert::IssuerAndSerialNumber {
+                issuer: tbs.issuer.clone(),
+                serial_number: tbs.serial_number.clone(),
+            };
+            assert_eq!(
+                ring.smime_by_issuer_serial(&isn).map(|e| e.id()),
+                Some(entry.id())
+            );
+            let ski = entry
+                .subject_key_id()
+                .expect("openssl writes a subject key id");
+            assert_eq!(ring.smime_by_ski(&ski).map(|e| e.id()), Some(entry.id()));
+        }
+        assert!(ring.smime_by_ski(&[0u8; 20]).is_none());
+
+        let info = ring
+            .list(NOW)
+            .into_iter()
+            .find(|k| k.kind == KeyKind::Pgp)
+            .expect("pgp");
+        assert!(info.key_ids.len() >= 2, "primary and encryption subkey");
+        for key_id in &info.key_ids {
+            let bytes: [u8; 8] = hex::decode(key_id)
+                .expect("hex")
+                .try_into()
+                .expect("8 bytes");
+            assert_eq!(
+                ring.pgp_by_key_id(&bytes).map(|e| e.id()),
+                Some(info.id.clone())
+            );
+        }
+        let fpr = hex::decode(&info.id).expect("hex");
+        assert_eq!(
+            ring.pgp_by_fingerprint(&fpr).map(|e| e.id()),
+            Some(info.id.clone())
+        );
+        assert!(ring.pgp_by_key_id(&[0u8; 8]).is_none());
+    }
+}

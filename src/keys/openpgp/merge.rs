@@ -1,0 +1,211 @@
+//! Merging a re-import into the key the keyring holds: new signatures, user ids and subkeys
+//! are added, nothing is dropped; real secret material wins over GnuPG stubs.
+
+use std::collections::HashSet;
+
+use pgp::composed::{SignedPublicKey, SignedSecretKey, SignedSecretSubKey};
+use pgp::packet::Signature;
+use pgp::ser::Serialize;
+use pgp::types::KeyDetails;
+
+use super::secret::is_stub;
+
+/// Adds the signatures of `from` that `into` lacks (compared by their serialized body).
+fn merge_sigs(into: &mut Vec<Signature>, from: &[Signature]) {
+    let mut seen: HashSet<Vec<u8>> = into.iter().filter_map(|s| s.to_bytes().ok()).collect();
+    for sig in from {
+        let Ok(bytes) = sig.to_bytes() else {
+            continue;
+        };
+        if seen.insert(bytes) {
+            into.push(sig.clone());
+        }
+    }
+}
+
+pub(super) fn merge_public(base: &mut SignedPublicKey, other: &SignedPublicKey) {
+    let (details, other_details) = (&mut base.details, &other.details);
+    merge_sigs(
+        &mut details.revocation_signatures,
+        &other_details.revocation_signatures,
+    );
+    merge_sigs(
+        &mut details.direct_signatures,
+        &other_details.direct_signatures,
+    );
+    for user in &other_details.users {
+        match details.users.iter_mut().find(|u| u.id.id() == user.id.id()) {
+            Some(existing) => merge_sigs(&mut existing.signatures, &user.signatures),
+            None => details.users.push(user.clone()),
+        }
+    }
+    for attr in &other_details.user_attributes {
+        match details
+            .user_attributes
+            .iter_mut()
+            .find(|a| a.attr == attr.attr)
+        {
+            Some(existing) => merge_sigs(&mut existing.signatures, &attr.signatures),
+            None => details.user_attributes.push(attr.clone()),
+        }
+    }
+    for sub in &other.public_subkeys {
+        let fpr = sub.key.fingerprint();
+        match base
+            .public_subkeys
+            .iter_mut()
+            .find(|s| s.key.fingerprint() == fpr)
+        {
+            Some(existing) => merge_sigs(&mut existing.signatures, &sub.signatures),
+            None => base.public_subkeys.push(sub.clone()),
+        }
+    }
+}
+
+/// Both sides hold secret material for the same primary key: keep real material over stubs
+/// and take secret subkeys only one side has.
+pub(super) fn merge_secret_material(mut a: SignedSecretKey, b: SignedSecretKey) -> SignedSecretKey {
+    let SignedSecretKey {
+        primary_key,
+        secret_subkeys,
+        ..
+    } = b;
+    if is_stub(a.primary_key.secret_params()) && !is_stub(primary_key.secret_params()) {
+        a.primary_key = primary_key;
+    }
+    for sub in secret_subkeys {
+        let fpr = sub.key.fingerprint();
+        match a
+            .secret_subkeys
+            .iter_mut()
+            .find(|s| s.key.fingerprint() == fpr)
+        {
+            Some(existing) => {
+                if is_stub(existing.key.secret_params()) && !is_stub(sub.key.secret_params()) {
+                    *existing = sub;
+                }
+            }
+            None => a.secret_subkeys.push(sub),
+        }
+    }
+    a
+}
+
+/// Rebuilds the secret key around its material with the (merged) public key's user ids,
+/// signatures and subkeys, so that exports carry everything the keyring knows.
+pub(super) fn resync_secret(secret: SignedSecretKey, public: &SignedPublicKey) -> SignedSecretKey {
+    let SignedSecretKey {
+        primary_key,
+        secret_subkeys,
+        ..
+    } = secret;
+    let secret_subkeys: Vec<SignedSecretSubKey> = secret_subkeys
+        .into_iter()
+        .map(|mut sub| {
+            let fpr = sub.key.fingerprint();
+            if let Some(p) = public
+                .public_subkeys
+                .iter()
+                .find(|p| p.key.fingerprint() == fpr)
+            {
+                merge_sigs(&mut sub.signatures, &p.signatures);
+            }
+            sub
+        })
+        .collect();
+    let public_subkeys = public
+        .public_subkeys
+        .iter()
+        .filter(|p| {
+            let fpr = p.key.fingerprint();
+            !secret_subkeys.iter().any(|s| s.key.fingerprint() == fpr)
+        })
+        .cloned()
+        .collect();
+    SignedSecretKey::new(
+        primary_key,
+        public.details.clone(),
+        public_subkeys,
+        secret_subkeys,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::keys::openpgp::fixtures::*;
+    use crate::keys::openpgp::parse_pgp;
+    use crate::keys::KeyStatus;
+
+    #[test]
+    fn revocation_and_merge_gains_it() {
+        let revoked = one(fixture!("revoked-pub.asc"), None);
+        assert_eq!(revoked.id(), REV_FPR);
+        assert_eq!(revoked.info(NOW).status, KeyStatus::Revoked);
+        let before = one(fixture!("revoked-pub-before.asc"), None);
+        assert_eq!(before.info(NOW).status, KeyStatus::Valid);
+
+        let mut merged = before.clone();
+        merged.merge(revoked.clone());
+        assert_eq!(merged.info(NOW).status, KeyStatus::Revoked);
+        let mut merged2 = revoked;
+        merged2.merge(before);
+        assert_eq!(merged2.info(NOW).status, KeyStatus::Revoked);
+        // The revocation survives export and re-import.
+        let again = one(merged.export_public().unwrap().as_bytes(), None);
+        assert_eq!(again.info(NOW).status, KeyStatus::Revoked);
+    }
+
+    #[test]
+    fn merge_gains_secret_user_ids_and_trust() {
+        let mut e = one(fixture!("ed-pub-v1.asc"), None);
+        assert_eq!(e.emails(), ["ed@example.org"]);
+        assert!(!e.has_secret());
+        let mut secret = parse_pgp(fixture!("ed-sec.asc"), None, true).unwrap();
+        e.merge(secret.remove(0));
+        assert!(e.has_secret() && e.trusted());
+        assert_eq!(e.emails(), ["ed.second@example.net", "ed@example.org"]);
+        // The secret key carries what the public one knows.
+        let sk = e.secret_key().unwrap();
+        assert_eq!(sk.details.users.len(), 2);
+
+        // Merging the old public key back keeps the secret and both user ids; trust stays.
+        e.merge(one(fixture!("ed-pub-v1.asc"), None));
+        assert!(e.has_secret() && e.trusted());
+        assert_eq!(e.emails().len(), 2);
+        // Nothing is duplicated.
+        assert_eq!(e.public_key().unwrap().details.users.len(), 2);
+        assert_eq!(e.public_key().unwrap().public_subkeys.len(), 1);
+        for u in &e.public_key().unwrap().details.users {
+            assert_eq!(u.signatures.len(), 1);
+        }
+        // A different key is never merged in.
+        let before = e.info(NOW);
+        e.merge(one(fixture!("rsa-pub.asc"), None));
+        assert_eq!(e.info(NOW), before);
+        e.set_trusted(false);
+        assert!(!e.trusted());
+    }
+
+    #[test]
+    fn gnupg_stubs_keep_the_subkeys() {
+        let e = cached("stub");
+        assert!(e.has_secret());
+        let sk = e.secret_key().unwrap();
+        assert!(is_stub(sk.primary_key.secret_params()));
+        assert!(!sk.secret_subkeys[0].key.secret_params().is_encrypted());
+        // Merging the full secret key replaces the stub.
+        let mut e2 = e.clone();
+        e2.merge(cached("rsa"));
+        let sk2 = e2.secret_key().unwrap();
+        assert!(!sk2.primary_key.secret_params().is_encrypted());
+        // A stub-only export still needs the passphrase for its subkeys.
+        let err = parse_pgp(fixture!("rsa-sec-subkeys-only.asc"), None, false)
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), ErrorCode::BadPassphrase);
+    }
+}
