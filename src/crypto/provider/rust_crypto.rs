@@ -1,0 +1,240 @@
+//! The built-in provider, [`RustCrypto`]: pure-Rust AES (CBC, GCM, CFB), in wasm and natively.
+//! Its digests are `provider::rust_digest`, next to the `DigestAlg` they take.
+
+use crate::secret::SecretBytes;
+
+/// Which way [`RustCrypto::aes_cfb`] runs.
+#[cfg(feature = "openpgp")]
+#[derive(Clone, Copy)]
+pub(crate) enum Cfb {
+    Encrypt,
+    Decrypt,
+}
+
+/// Which way [`gcm`] runs.
+#[cfg(feature = "smime")]
+#[derive(Clone, Copy)]
+enum GcmDirection {
+    Seal,
+    Open,
+}
+#[cfg(feature = "smime")]
+use GcmDirection::{Open, Seal};
+
+/// AES-GCM with cipher `C`, a 96-bit nonce and a `T`-byte tag: seal `msg` (out: ciphertext ‖
+/// tag) or open it (in: ciphertext ‖ tag; `None` when the tag does not verify).
+#[cfg(feature = "smime")]
+fn gcm<C, T>(key: &[u8], nonce: &[u8], aad: &[u8], msg: &[u8], dir: GcmDirection) -> Option<Vec<u8>>
+where
+    C: aes_gcm::aes::cipher::BlockCipher<BlockSize = aes_gcm::aead::consts::U16>
+        + aes_gcm::aes::cipher::BlockEncrypt
+        + aes_gcm::aead::KeyInit,
+    T: aes_gcm::TagSize,
+{
+    use aes_gcm::aead::consts::U12;
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    if nonce.len() != 12 {
+        return None;
+    }
+    let cipher = aes_gcm::AesGcm::<C, U12, T>::new_from_slice(key).ok()?;
+    let nonce = aes_gcm::Nonce::<U12>::from_slice(nonce);
+    let payload = Payload { msg, aad };
+    match dir {
+        Seal => cipher.encrypt(nonce, payload).ok(),
+        Open => cipher.decrypt(nonce, payload).ok(),
+    }
+}
+
+/// The built-in provider: RustCrypto's `aes`, `cbc`, `aes-gcm`, `sha1` and `sha2` in wasm and
+/// natively. It offers everything, so every dispatch of `provider` ends here at the latest.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RustCrypto;
+
+/// Synchronous, always there: the fallback of every dispatch of `provider`.
+impl RustCrypto {
+    pub(crate) fn name(&self) -> &'static str {
+        "rustcrypto"
+    }
+
+    #[cfg(feature = "smime")]
+    pub(crate) fn aes_cbc_encrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        plaintext: &[u8],
+    ) -> Option<Vec<u8>> {
+        use aes::{Aes128, Aes192, Aes256};
+        use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+        fn run<C>(key: &[u8], iv: &[u8], p: &[u8]) -> Option<Vec<u8>>
+        where
+            C: cbc::cipher::BlockCipher + cbc::cipher::BlockEncryptMut + cbc::cipher::KeyInit,
+        {
+            let enc = cbc::Encryptor::<C>::new_from_slices(key, iv).ok()?;
+            Some(enc.encrypt_padded_vec_mut::<Pkcs7>(p))
+        }
+        match key.len() {
+            16 => run::<Aes128>(key, iv, plaintext),
+            24 => run::<Aes192>(key, iv, plaintext),
+            32 => run::<Aes256>(key, iv, plaintext),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "smime")]
+    pub(crate) fn aes_cbc_decrypt(&self, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<SecretBytes> {
+        use aes::{Aes128, Aes192, Aes256};
+        match key.len() {
+            16 => crate::crypto::cbc_decrypt::<Aes128>(key, iv, ct),
+            24 => crate::crypto::cbc_decrypt::<Aes192>(key, iv, ct),
+            32 => crate::crypto::cbc_decrypt::<Aes256>(key, iv, ct),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "smime")]
+    pub(crate) fn aes_gcm_encrypt(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+        tag_len: usize,
+    ) -> Option<Vec<u8>> {
+        use aes_gcm::aead::consts::U16;
+        if nonce.len() != 12 || tag_len != 16 {
+            return None;
+        }
+        match key.len() {
+            16 => gcm::<aes::Aes128, U16>(key, nonce, aad, plaintext, Seal),
+            24 => gcm::<aes::Aes192, U16>(key, nonce, aad, plaintext, Seal),
+            32 => gcm::<aes::Aes256, U16>(key, nonce, aad, plaintext, Seal),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "smime")]
+    pub(crate) fn aes_gcm_decrypt(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        ct: &[u8],
+        tag: &[u8],
+    ) -> Option<SecretBytes> {
+        use aes::{Aes128, Aes192, Aes256};
+        use aes_gcm::aead::consts::{U12, U16};
+        if nonce.len() != 12 {
+            return None;
+        }
+        let mut msg = Vec::with_capacity(ct.len() + tag.len());
+        msg.extend_from_slice(ct);
+        msg.extend_from_slice(tag);
+        let plain = match (key.len(), tag.len()) {
+            (16, 16) => gcm::<Aes128, U16>(key, nonce, aad, &msg, Open),
+            (24, 16) => gcm::<Aes192, U16>(key, nonce, aad, &msg, Open),
+            (32, 16) => gcm::<Aes256, U16>(key, nonce, aad, &msg, Open),
+            (16, 12) => gcm::<Aes128, U12>(key, nonce, aad, &msg, Open),
+            (24, 12) => gcm::<Aes192, U12>(key, nonce, aad, &msg, Open),
+            (32, 12) => gcm::<Aes256, U12>(key, nonce, aad, &msg, Open),
+            _ => None,
+        };
+        plain.map(SecretBytes::new)
+    }
+
+    /// AES-CFB in place over `data`. Decryption runs on the cipher's parallel blocks (CFB
+    /// decryption does not chain), unlike the buffered one-block-at-a-time types rPGP uses.
+    #[cfg(feature = "openpgp")]
+    pub(crate) fn aes_cfb(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        mut data: Vec<u8>,
+        dir: Cfb,
+    ) -> Option<Vec<u8>> {
+        use aes::{Aes128, Aes192, Aes256};
+        use cfb_mode::cipher::{AsyncStreamCipher, BlockCipher, BlockEncrypt, KeyInit, KeyIvInit};
+        fn run<C: BlockCipher + BlockEncrypt + KeyInit>(
+            key: &[u8],
+            iv: &[u8],
+            data: &mut [u8],
+            dir: Cfb,
+        ) -> Option<()> {
+            match dir {
+                Cfb::Encrypt => cfb_mode::Encryptor::<C>::new_from_slices(key, iv)
+                    .ok()?
+                    .encrypt(data),
+                Cfb::Decrypt => cfb_mode::Decryptor::<C>::new_from_slices(key, iv)
+                    .ok()?
+                    .decrypt(data),
+            }
+            Some(())
+        }
+        match key.len() {
+            16 => run::<Aes128>(key, iv, &mut data, dir),
+            24 => run::<Aes192>(key, iv, &mut data, dir),
+            32 => run::<Aes256>(key, iv, &mut data, dir),
+            _ => None,
+        }?;
+        Some(data)
+    }
+
+    // The OpenPGP-only build has no AES-CBC/GCM users (rPGP does its own ciphers).
+    #[cfg(not(feature = "smime"))]
+    pub(crate) fn aes_cbc_encrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
+
+    #[cfg(not(feature = "smime"))]
+    pub(crate) fn aes_cbc_decrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<SecretBytes> {
+        None
+    }
+
+    #[cfg(not(feature = "smime"))]
+    pub(crate) fn aes_gcm_encrypt(
+        &self,
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+        _: usize,
+    ) -> Option<Vec<u8>> {
+        None
+    }
+
+    #[cfg(not(feature = "smime"))]
+    pub(crate) fn aes_gcm_decrypt(
+        &self,
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+        _: &[u8],
+    ) -> Option<SecretBytes> {
+        None
+    }
+}
+
+#[cfg(all(test, feature = "smime"))]
+mod tests {
+    use super::*;
+    use crate::crypto::provider::{digest, now_or_never, DigestAlg};
+
+    /// NIST SP 800-38A F.2.5 (CBC-AES256.Encrypt, first block) and FIPS 180-2 "abc".
+    #[test]
+    fn rustcrypto_matches_the_standards_vectors() {
+        let key = hex::decode("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4")
+            .unwrap();
+        let iv = hex::decode("000102030405060708090a0b0c0d0e0f").unwrap();
+        let p = hex::decode("6bc1bee22e409f96e93d7e117393172a").unwrap();
+        let c = RustCrypto.aes_cbc_encrypt(&key, &iv, &p).unwrap();
+        assert_eq!(hex::encode(&c[..16]), "f58c4c04d6e5f1ba779eabfb5f7bfbd6");
+        assert_eq!(
+            &RustCrypto.aes_cbc_decrypt(&key, &iv, &c).unwrap()[..],
+            &p[..]
+        );
+        assert_eq!(
+            hex::encode(now_or_never(digest(DigestAlg::Sha256, b"abc")).unwrap()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,419 @@
+//! node:crypto (Node 20.16+, through `process.getBuiltinModule`) as the crypto provider:
+//! synchronous calls into OpenSSL, so results are ready at once.
+
+use js_sys::{Object, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::js_values::{object, take};
+use super::key_cache::{keep_key, kept_key, key_id, KeyId};
+use crate::crypto::provider::{ready, CryptoProvider, DigestAlg, Pending};
+use crate::secret::SecretBytes;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The `node:crypto` module.
+    pub(super) type NodeCryptoModule;
+    #[wasm_bindgen(method, catch, js_name = createHash)]
+    fn create_hash(this: &NodeCryptoModule, alg: &str) -> Result<NodeHash, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = createCipheriv)]
+    fn create_cipheriv(
+        this: &NodeCryptoModule,
+        alg: &str,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<NodeCipher, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = createPrivateKey)]
+    fn create_private_key(this: &NodeCryptoModule, options: &Object) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn sign(
+        this: &NodeCryptoModule,
+        algorithm: &str,
+        data: &[u8],
+        key: &JsValue,
+    ) -> Result<Vec<u8>, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = createECDH)]
+    fn create_ecdh(this: &NodeCryptoModule, curve: &str) -> Result<NodeEcdh, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = privateDecrypt)]
+    fn private_decrypt(
+        this: &NodeCryptoModule,
+        options: &Object,
+        data: &[u8],
+    ) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = privateEncrypt)]
+    fn private_encrypt(
+        this: &NodeCryptoModule,
+        options: &Object,
+        data: &[u8],
+    ) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = createPublicKey)]
+    fn create_public_key(this: &NodeCryptoModule, options: &Object) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = publicEncrypt)]
+    fn public_encrypt(
+        this: &NodeCryptoModule,
+        options: &Object,
+        data: &[u8],
+    ) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = publicDecrypt)]
+    fn public_decrypt(
+        this: &NodeCryptoModule,
+        options: &Object,
+        data: &[u8],
+    ) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = createDecipheriv)]
+    fn create_decipheriv(
+        this: &NodeCryptoModule,
+        alg: &str,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<NodeCipher, JsValue>;
+
+    /// A `Hash` object.
+    type NodeHash;
+    #[wasm_bindgen(method, catch)]
+    fn update(this: &NodeHash, data: &[u8]) -> Result<NodeHash, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn digest(this: &NodeHash) -> Result<Vec<u8>, JsValue>;
+
+    /// An `ECDH` object.
+    type NodeEcdh;
+    #[wasm_bindgen(method, catch, js_name = generateKeys)]
+    fn generate_keys(this: &NodeEcdh) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = computeSecret)]
+    fn compute_secret(this: &NodeEcdh, public: &[u8]) -> Result<Uint8Array, JsValue>;
+
+    /// A `Cipher` / `Decipher` object.
+    type NodeCipher;
+    #[wasm_bindgen(method, catch, js_name = update)]
+    fn update_bytes(this: &NodeCipher, data: &[u8]) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = final)]
+    fn finish(this: &NodeCipher) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = setAAD)]
+    fn set_aad(this: &NodeCipher, aad: &[u8]) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = getAuthTag)]
+    fn get_auth_tag(this: &NodeCipher) -> Result<Vec<u8>, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = setAuthTag)]
+    fn set_auth_tag(this: &NodeCipher, tag: &[u8]) -> Result<JsValue, JsValue>;
+}
+
+thread_local! {
+    pub(super) static NODE: Option<NodeCryptoModule> = find_node_crypto();
+}
+
+/// `process.getBuiltinModule("node:crypto")`, if this runtime has it and it can make ciphers.
+fn find_node_crypto() -> Option<NodeCryptoModule> {
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).ok();
+    let process = get(&js_sys::global().into(), "process").filter(|p| p.is_object())?;
+    let loader: js_sys::Function = get(&process, "getBuiltinModule")?.dyn_into().ok()?;
+    let module = loader
+        .call1(&process, &JsValue::from_str("node:crypto"))
+        .ok()
+        .filter(JsValue::is_object)?;
+    let usable = ["createHash", "createCipheriv", "createDecipheriv"]
+        .iter()
+        .all(|f| get(&module, f).is_some_and(|v| v.is_function()));
+    usable.then(|| module.unchecked_into())
+}
+
+/// node:crypto through the thread-local module (wasm32 has one thread).
+pub(super) struct NodeCrypto;
+
+fn with_node<T>(f: impl FnOnce(&NodeCryptoModule) -> Result<T, JsValue>) -> Option<T> {
+    NODE.with(|m| m.as_ref().and_then(|m| f(m).ok()))
+}
+
+fn aes_name(mode: &str, key_len: usize) -> Option<String> {
+    matches!(key_len, 16 | 24 | 32).then(|| format!("aes-{}-{mode}", key_len * 8))
+}
+
+/// A private key as a node:crypto `KeyObject`, kept by `id`. It crosses once as DER (`der`,
+/// made only then; `kind` "pkcs1" or "pkcs8"); the JavaScript copy is overwritten once OpenSSL
+/// has parsed it (OpenSSL clears the key when the KeyObject is collected).
+fn node_private_key(
+    m: &NodeCryptoModule,
+    id: KeyId,
+    kind: &str,
+    der: impl FnOnce() -> Option<SecretBytes>,
+) -> Result<JsValue, JsValue> {
+    if let Some(key) = kept_key(&id) {
+        return Ok(key);
+    }
+    let der = der().ok_or_else(|| JsValue::from_str("key encoding"))?;
+    let der_js = Uint8Array::from(&der[..]);
+    let key_object = object(&[
+        ("key", der_js.clone().into()),
+        ("format", "der".into()),
+        ("type", kind.into()),
+    ])
+    .and_then(|o| m.create_private_key(&o));
+    der_js.fill(0, 0, der_js.length());
+    let key_object = key_object?;
+    keep_key(id, &key_object);
+    Ok(key_object)
+}
+
+/// The RSA private key as a node:crypto `KeyObject` (PKCS#1 DER).
+fn node_rsa_key(m: &NodeCryptoModule, key: &rsa::RsaPrivateKey) -> Result<JsValue, JsValue> {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    let der = key
+        .to_pkcs1_der()
+        .map_err(|_| JsValue::from_str("RSA key encoding"))?;
+    let id = key_id(&["node", "rsa"], der.as_bytes());
+    node_private_key(m, id, "pkcs1", || {
+        Some(SecretBytes::new(der.as_bytes().to_vec()))
+    })
+}
+
+/// The RSA public key as a node:crypto `KeyObject` (PKCS#1 DER), kept.
+fn node_rsa_public_key(m: &NodeCryptoModule, key: &rsa::RsaPublicKey) -> Result<JsValue, JsValue> {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    let der = key
+        .to_pkcs1_der()
+        .map_err(|_| JsValue::from_str("RSA key encoding"))?;
+    let id = key_id(&["node", "rsa public"], der.as_bytes());
+    if let Some(key) = kept_key(&id) {
+        return Ok(key);
+    }
+    let options = object(&[
+        ("key", Uint8Array::from(der.as_bytes()).into()),
+        ("format", "der".into()),
+        ("type", "pkcs1".into()),
+    ])?;
+    let key_object = m.create_public_key(&options)?;
+    keep_key(id, &key_object);
+    Ok(key_object)
+}
+
+/// `update(data)` then `final()`, concatenated (their JS copies overwritten).
+fn run(cipher: &NodeCipher, data: &[u8]) -> Result<Vec<u8>, JsValue> {
+    let mut out = take(&cipher.update_bytes(data)?);
+    out.extend_from_slice(&take(&cipher.finish()?));
+    Ok(out)
+}
+
+/// AES in `mode` ("cbc", "cfb") with node:crypto, one call over `data`; `None` for a key size
+/// it has no cipher for, or any error.
+fn node_aes(mode: &str, key: &[u8], iv: &[u8], data: &[u8], encrypt: bool) -> Option<Vec<u8>> {
+    let name = aes_name(mode, key.len())?;
+    with_node(|m| {
+        let cipher = if encrypt {
+            m.create_cipheriv(&name, key, iv)?
+        } else {
+            m.create_decipheriv(&name, key, iv)?
+        };
+        run(&cipher, data)
+    })
+}
+
+/// node:crypto answers at once: small inputs are worth handing over (the threshold is where a
+/// call costs about what RustCrypto takes for the same bytes in wasm).
+const NODE_MIN_BYTES: usize = 2048;
+
+impl CryptoProvider for NodeCrypto {
+    fn name(&self) -> &'static str {
+        "node:crypto"
+    }
+
+    fn min_bytes(&self) -> usize {
+        NODE_MIN_BYTES
+    }
+
+    fn digest<'a>(&'a self, alg: DigestAlg, data: &'a [u8]) -> Pending<'a, Option<Vec<u8>>> {
+        ready(with_node(|m| {
+            m.create_hash(alg.name())?.update(data)?.digest()
+        }))
+    }
+
+    fn aes_cbc_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        plaintext: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        ready(node_aes("cbc", key, iv, plaintext, true))
+    }
+
+    fn aes_cbc_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        ct: &'a [u8],
+    ) -> Pending<'a, Option<SecretBytes>> {
+        ready(node_aes("cbc", key, iv, ct, false).map(SecretBytes::new))
+    }
+
+    fn aes_gcm_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        plaintext: &'a [u8],
+        tag_len: usize,
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        if nonce.len() != 12 || tag_len != 16 {
+            return ready(None);
+        }
+        let out = aes_name("gcm", key.len()).and_then(|name| {
+            with_node(|m| {
+                let c = m.create_cipheriv(&name, key, nonce)?;
+                c.set_aad(aad)?;
+                let mut out = run(&c, plaintext)?;
+                out.extend_from_slice(&c.get_auth_tag()?);
+                Ok(out)
+            })
+        });
+        ready(out)
+    }
+
+    #[cfg(feature = "openpgp")]
+    fn aes_cfb_encrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        data: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        // OpenSSL's aes-*-cfb is CFB128: full-block feedback, what SEIPD v1 uses.
+        ready(node_aes("cfb", key, iv, data, true))
+    }
+
+    #[cfg(feature = "openpgp")]
+    fn aes_cfb_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        ct: &'a [u8],
+    ) -> Pending<'a, Option<SecretBytes>> {
+        ready(node_aes("cfb", key, iv, ct, false).map(SecretBytes::new))
+    }
+
+    fn rsa_raw_private(&self, key: &rsa::RsaPrivateKey, c: &[u8]) -> Option<SecretBytes> {
+        with_node(|m| {
+            // RSA_NO_PADDING (3): the unpadding is ours, constant time, implicit rejection.
+            let options = object(&[("key", node_rsa_key(m, key)?), ("padding", 3u32.into())])?;
+            Ok(SecretBytes::new(take(&m.private_decrypt(&options, c)?)))
+        })
+    }
+
+    #[cfg(feature = "smime")]
+    fn rsa_oaep_decrypt<'a>(
+        &'a self,
+        key: &'a rsa::RsaPrivateKey,
+        hash: DigestAlg,
+        c: &'a [u8],
+    ) -> Pending<'a, Option<Option<SecretBytes>>> {
+        // Not offered unless the key object is made: that does not depend on the ciphertext.
+        let Some(key_object) = with_node(|m| node_rsa_key(m, key)) else {
+            return ready(None);
+        };
+        // RSA_PKCS1_OAEP_PADDING (4); OpenSSL uses the OAEP hash for MGF1 too.
+        let Ok(options) = object(&[
+            ("key", key_object),
+            ("padding", 4u32.into()),
+            ("oaepHash", hash.name().into()),
+        ]) else {
+            return ready(None);
+        };
+        ready(Some(with_node(|m| {
+            Ok(SecretBytes::new(take(&m.private_decrypt(&options, c)?)))
+        })))
+    }
+
+    fn rsa_public_encrypt(
+        &self,
+        key: &rsa::RsaPublicKey,
+        oaep_sha256: bool,
+        msg: &[u8],
+    ) -> Option<Vec<u8>> {
+        with_node(|m| {
+            // RSA_PKCS1_OAEP_PADDING (4) with SHA-256 for OAEP and MGF1, or RSA_PKCS1_PADDING (1).
+            let mut fields = vec![("key", node_rsa_public_key(m, key)?)];
+            if oaep_sha256 {
+                fields.push(("padding", 4u32.into()));
+                fields.push(("oaepHash", "sha256".into()));
+            } else {
+                fields.push(("padding", 1u32.into()));
+            }
+            Ok(m.public_encrypt(&object(&fields)?, msg)?.to_vec())
+        })
+    }
+
+    fn rsa_public_recover(&self, key: &rsa::RsaPublicKey, signature: &[u8]) -> Option<Vec<u8>> {
+        with_node(|m| {
+            // RSA_PKCS1_PADDING (1): with the public key, the type-1 (signature) block check.
+            let options = object(&[
+                ("key", node_rsa_public_key(m, key)?),
+                ("padding", 1u32.into()),
+            ])?;
+            Ok(m.public_decrypt(&options, signature)?.to_vec())
+        })
+    }
+
+    #[cfg(feature = "smime")]
+    fn ecdh_p256_ephemeral<'a>(
+        &'a self,
+        recipient: &'a [u8],
+    ) -> Pending<'a, Option<(Vec<u8>, SecretBytes)>> {
+        ready(with_node(|m| {
+            let ecdh = m.create_ecdh("prime256v1")?;
+            let point = ecdh.generate_keys()?.to_vec();
+            let z = SecretBytes::new(take(&ecdh.compute_secret(recipient)?));
+            Ok((point, z))
+        }))
+    }
+
+    #[cfg(feature = "smime")]
+    fn ecdsa_p256_sign<'a>(
+        &'a self,
+        key: &'a p256::SecretKey,
+        pkcs8: &'a dyn Fn() -> Option<SecretBytes>,
+        message: &'a [u8],
+    ) -> Pending<'a, Option<Vec<u8>>> {
+        ready(with_node(|m| {
+            // Kept by the scalar: made into a KeyObject the first time only.
+            let id = key_id(&["node", "p256"], &key.to_bytes());
+            let key_object = node_private_key(m, id, "pkcs8", pkcs8);
+            // DER (dsaEncoding's default), as CMS wants it.
+            m.sign("sha256", message, &key_object?)
+        }))
+    }
+
+    #[cfg(feature = "openpgp")]
+    fn signs_rsa(&self) -> bool {
+        true
+    }
+
+    fn rsa_pkcs1v15_sign_digest_info(
+        &self,
+        key: &rsa::RsaPrivateKey,
+        digest_info: &[u8],
+    ) -> Option<Vec<u8>> {
+        with_node(|m| {
+            // RSA_PKCS1_PADDING (1): with the private key, that is block type 1 (signing).
+            let options = object(&[("key", node_rsa_key(m, key)?), ("padding", 1u32.into())])?;
+            Ok(take(&m.private_encrypt(&options, digest_info)?))
+        })
+    }
+
+    fn aes_gcm_decrypt<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        ct: &'a [u8],
+        tag: &'a [u8],
+    ) -> Pending<'a, Option<SecretBytes>> {
+        // 12-byte tags need authTagLength at creation in newer Node: leave them to RustCrypto.
+        if nonce.len() != 12 || tag.len() != 16 {
+            return ready(None);
+        }
+        let out = aes_name("gcm", key.len()).and_then(|name| {
+            with_node(|m| {
+                let c = m.create_decipheriv(&name, key, nonce)?;
+                c.set_aad(aad)?;
+                c.set_auth_tag(tag)?;
+                run(&c, ct)
+            })
+        });
+        ready(out.map(SecretBytes::new))
+    }
+}
