@@ -26,7 +26,7 @@
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
 //! | [`secret`] | [`secret::SecretBytes`]: plaintext and key bytes, wiped on drop |
 //! | `wasm` | the thin wasm-bindgen boundary (wasm32 only) |
-//! | `bin/mailseal.rs` | the native command line over this API (admin scripts, interop tests) |
+//! | `bin/mailseal/` | the native command line over this API (admin scripts, interop tests) |
 //!
 //! Both standards are Cargo features, `smime` and `openpgp`, on by default. A build with only
 //! one of them has the same API; it refuses the other standard's keys with

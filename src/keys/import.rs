@@ -1,6 +1,6 @@
 //! Format detection for [`Keyring::import`](super::Keyring::import): which standard a file
 //! belongs to, then that standard's reader (`import/smime.rs` for X.509 and the PKCS formats,
-//! `keys/openpgp.rs` for OpenPGP keys and keyrings).
+//! `keys/openpgp/` for OpenPGP keys and keyrings).
 //!
 //! The sniffing is the same in every build, so a one-standard build (`mailseal/smime`,
 //! `mailseal/openpgp`) recognises the other standard's keys and refuses them with
