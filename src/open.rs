@@ -325,9 +325,10 @@ async fn open_message(
             Layer::SmimeMime {
                 kind: SmimeKind::Signed,
                 payload,
-                ..
+                part,
             } => {
-                let v = engine.verify_opaque(ring, &payload, &ctx).await?;
+                let payload = payload.bytes(parsed.as_ref(), part);
+                let v = engine.verify_opaque(ring, payload, &ctx).await?;
                 carried = v.certificates;
                 if v.report.state == SignatureState::None {
                     // A SignedData without signers is a certificate bundle (`certs-only`,
@@ -346,9 +347,10 @@ async fn open_message(
             Layer::SmimeMime {
                 kind: SmimeKind::Enveloped | SmimeKind::AuthEnveloped,
                 payload,
-                ..
+                part,
             } => {
-                let d = engine.decrypt(ring, &payload, &ctx).await?;
+                let payload = payload.bytes(parsed.as_ref(), part);
+                let d = engine.decrypt(ring, payload, &ctx).await?;
                 encryption = d.report;
                 // Old Outlook: a bare SignedData inside the envelope, verified by the engine.
                 if let Some(s) = d.signature {
@@ -373,7 +375,8 @@ async fn open_message(
                 part,
             } => {
                 let inline = matches!(form, PgpForm::Inline { .. });
-                let d = match engine.decrypt(ring, &payload, &ctx).await {
+                let payload = payload.bytes(parsed.as_ref(), part);
+                let d = match engine.decrypt(ring, payload, &ctx).await {
                     Err(e) if inline && e.code() == ErrorCode::MalformedMessage => {
                         // Text that only looks like an OpenPGP message (a pasted fragment, a
                         // placeholder): shown as the unprotected text it is.

@@ -107,6 +107,35 @@ impl Detached {
     }
 }
 
+/// The bytes of a layer: the body of its part in the parsed tree, not copied (a large message
+/// is not held twice), or bytes detection cut out of a text (an armored block).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// The decoded body of the layer's part.
+    Body,
+    /// Bytes of their own.
+    Bytes(Vec<u8>),
+}
+
+impl Payload {
+    /// The bytes, with `tree` the tree the layer was detected in and `part` the layer's part.
+    pub fn bytes<'s>(&'s self, tree: Option<&'s MimeTree<'_>>, part: PartId) -> &'s [u8] {
+        match self {
+            Payload::Bytes(bytes) => bytes,
+            Payload::Body => tree
+                .and_then(|t| t.part(part))
+                .map_or(&[][..], |p| p.body.as_slice()),
+        }
+    }
+
+    fn len_in(&self) -> Option<usize> {
+        match self {
+            Payload::Bytes(bytes) => Some(bytes.len()),
+            Payload::Body => None,
+        }
+    }
+}
+
 /// The cryptographic layer at the top of an entity.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Layer {
@@ -117,8 +146,8 @@ pub enum Layer {
     SmimeMime {
         /// What the CMS says it is (or `smime-type` when the DER does not parse).
         kind: SmimeKind,
-        /// The DER ContentInfo.
-        payload: Vec<u8>,
+        /// The DER ContentInfo: the part's body.
+        payload: Payload,
         /// The part it came from.
         part: PartId,
     },
@@ -129,8 +158,8 @@ pub enum Layer {
     PgpMessage {
         /// How it was carried.
         form: PgpForm,
-        /// Armored or binary OpenPGP message.
-        payload: Vec<u8>,
+        /// Armored or binary OpenPGP message: the part's body, or the block in its text.
+        payload: Payload,
         /// The part it came from.
         part: PartId,
     },
@@ -168,7 +197,7 @@ impl core::fmt::Debug for Layer {
             } => f
                 .debug_struct("SmimeMime")
                 .field("kind", kind)
-                .field("payload_len", &payload.len())
+                .field("payload_len", &payload.len_in())
                 .field("part", part)
                 .finish(),
             Layer::SmimeSigned(d) => f.debug_tuple("SmimeSigned").field(d).finish(),
@@ -179,7 +208,7 @@ impl core::fmt::Debug for Layer {
             } => f
                 .debug_struct("PgpMessage")
                 .field("form", form)
-                .field("payload_len", &payload.len())
+                .field("payload_len", &payload.len_in())
                 .field("part", part)
                 .finish(),
             Layer::PgpSigned(d) => f.debug_tuple("PgpSigned").field(d).finish(),
@@ -407,7 +436,7 @@ fn smime_mime(part: &Part) -> Option<Layer> {
     });
     Some(Layer::SmimeMime {
         kind,
-        payload: part.body.clone(),
+        payload: Payload::Body,
         part: part.id,
     })
 }
@@ -548,7 +577,7 @@ fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer {
     match payload {
         Some(p) if !p.body.is_empty() && root.children.len() == 2 => Layer::PgpMessage {
             form: PgpForm::Mime,
-            payload: p.body.clone(),
+            payload: Payload::Body,
             part: p.id,
         },
         _ => malformed(
@@ -613,7 +642,7 @@ fn inline_pgp(part: &Part, beside_other_parts: bool) -> Option<Layer> {
                 partial: outside,
                 charset: armor_charset(&armored).or(part_charset),
             },
-            payload: armored,
+            payload: Payload::Bytes(armored),
             part: part.id,
         }
     })
@@ -701,7 +730,7 @@ fn pgp_file(part: &Part) -> Option<Layer> {
         form: PgpForm::Attachment {
             filename: filename.to_string(),
         },
-        payload: part.body.clone(),
+        payload: Payload::Body,
         part: part.id,
     })
 }
@@ -931,7 +960,9 @@ mod tests {
             } else {
                 let tree = MimeTree::parse(file, &Limits::default()).unwrap();
                 match detect(&tree).layer {
-                    Layer::SmimeMime { payload, .. } => payload,
+                    Layer::SmimeMime { payload, part, .. } => {
+                        payload.bytes(Some(&tree), part).to_vec()
+                    }
                     other => panic!("case {i}: {other:?}"),
                 }
             };
@@ -944,10 +975,12 @@ mod tests {
 
     #[test]
     fn smime_mime_by_type_and_by_outlook_file_name() {
-        let d = detect_str("Content-Type: application/x-pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n");
+        let raw = b"Content-Type: application/x-pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n";
+        let tree = MimeTree::parse(raw, &Limits::default()).unwrap();
         assert!(matches!(
-            d.layer,
-            Layer::SmimeMime { kind: SmimeKind::Enveloped, ref payload, .. } if payload == &[0, 1, 2]
+            detect(&tree).layer,
+            Layer::SmimeMime { kind: SmimeKind::Enveloped, ref payload, part }
+                if payload.bytes(Some(&tree), part) == [0, 1, 2]
         ));
         let d = detect_str("Content-Type: application/octet-stream; name=\"smime.p7m\"\r\nContent-Disposition: attachment; filename=\"smime.p7m\"\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n");
         assert!(matches!(

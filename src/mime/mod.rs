@@ -62,7 +62,8 @@ pub(crate) use content::readable_showing;
 pub use content::{readable, Attachment, Readable};
 pub(crate) use detect::{addr_spec, encrypted_file_name};
 pub use detect::{
-    detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
+    detect, sender, Detached, Detected, Layer, Nested, NestedKind, Payload, PgpForm, Sender,
+    SmimeKind,
 };
 pub use draft::{build_draft, BuiltDraft, Draft, DraftAttachment};
 pub(crate) use draft::{parse_mailboxes, random_message_id};
