@@ -40,6 +40,7 @@
 
 mod build;
 mod canonical;
+mod cms_kind;
 mod content;
 mod detect;
 mod draft;
@@ -48,6 +49,7 @@ mod headers;
 mod html;
 mod lookalike;
 mod parse;
+mod payload;
 
 #[cfg(feature = "openpgp")]
 pub(crate) use build::base64_lines;
@@ -62,8 +64,7 @@ pub(crate) use content::readable_showing;
 pub use content::{readable, Attachment, Readable};
 pub(crate) use detect::{addr_spec, encrypted_file_name};
 pub use detect::{
-    detect, sender, Detached, Detected, Layer, Nested, NestedKind, Payload, PgpForm, Sender,
-    SmimeKind,
+    detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
 };
 pub use draft::{build_draft, BuiltDraft, Draft, DraftAttachment};
 pub(crate) use draft::{parse_mailboxes, random_message_id};
@@ -74,3 +75,4 @@ pub use headers::{
 pub(crate) use html::html_lines;
 pub use lookalike::{address_flags, AddressFlag, AddressFlagKind};
 pub use parse::{ContentType, HeaderField, Limits, MimeTree, Part, PartId, TransferEncoding};
+pub use payload::Payload;

@@ -523,7 +523,7 @@ fn bare_root(raw: &[u8]) -> Option<Part> {
         let text = core::str::from_utf8(rest).ok()?;
         let (_, der) = der::pem::decode_vec(text.trim().as_bytes()).ok()?;
         ("application/pkcs7-mime", None, der)
-    } else if raw[0] == 0x30 && super::detect::cms_kind(raw).is_some() {
+    } else if raw[0] == 0x30 && super::cms_kind::cms_kind(raw).is_some() {
         ("application/pkcs7-mime", None, raw.to_vec())
     } else if raw[0] & 0x80 != 0 && !raw.starts_with(b"\xef\xbb\xbf") {
         // An OpenPGP packet header (RFC 9580 §4.2) cannot start a header field name (a
