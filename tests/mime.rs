@@ -675,6 +675,6 @@ fn text_parts_full_of_dashes_end_at_their_boundary() {
         );
         let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
         assert_eq!(tree.part(1).unwrap().body, text.as_bytes(), "{eol:?}");
-        assert_eq!(tree.part(2).unwrap().body, b"second", "{eol:?}");
+        assert_eq!(&*tree.part(2).unwrap().body, b"second", "{eol:?}");
     }
 }

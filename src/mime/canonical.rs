@@ -275,7 +275,7 @@ mod tests {
         assert!(tree.parts().iter().all(|p| p.exact));
         let bin = tree.part(2).unwrap();
         assert_eq!(bin.transfer_encoding, TransferEncoding::Base64);
-        assert_eq!(bin.body, b"\x00\xff\x01");
+        assert_eq!(&*bin.body, b"\x00\xff\x01");
         assert!(!String::from_utf8_lossy(&out).contains("preamble"));
         // Canonical output is a fixed point.
         assert_eq!(canon(&out), out);
@@ -289,7 +289,7 @@ mod tests {
         let tree = MimeTree::parse(&out, &Limits::default()).unwrap();
         assert_eq!(tree.root().filename.as_deref(), Some("März.pdf"));
         assert_eq!(tree.root().content_type.param("name"), Some("März.pdf"));
-        assert_eq!(tree.root().body, b"%PDF-");
+        assert_eq!(&*tree.root().body, b"%PDF-");
         assert_eq!(canon(&out), out);
     }
 

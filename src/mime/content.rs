@@ -286,7 +286,7 @@ impl Collector<'_, '_> {
         let data = if part.is_multipart() {
             self.tree.part_bytes(part.id).to_vec()
         } else {
-            part.body.clone()
+            part.body.to_vec()
         };
         self.out.attachments.push(Attachment {
             filename,

@@ -459,7 +459,7 @@ fn multipart_signed(tree: &MimeTree<'_>, root: &Part) -> Layer {
         signed: tree.part_bytes(signed.id).to_vec(),
         signed_range: signed.range.clone(),
         signed_part: signed.id,
-        signature: sig.body.clone(),
+        signature: sig.body.to_vec(),
         micalg: root
             .content_type
             .param("micalg")
@@ -537,7 +537,7 @@ fn inline_pgp(part: &Part, beside_other_parts: bool) -> Option<Layer> {
     let text: Vec<u8> = if html {
         super::html_lines(part.text.as_deref().unwrap_or_default().as_bytes())
     } else {
-        part.body.clone()
+        part.body.to_vec()
     };
     let part_charset = part.content_type.param("charset").map(str::to_string);
     let (range, signed) = find_armor(&text)?;

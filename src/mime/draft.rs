@@ -448,7 +448,7 @@ mod tests {
             assert_eq!(attached.len(), d.attachments.len());
             for (part, a) in attached.iter().zip(&d.attachments) {
                 if is_binary_type(&attachment_type_and_name(a).0) {
-                    assert_eq!(part.body, a.data, "{}", a.filename);
+                    assert_eq!(&*part.body, a.data, "{}", a.filename);
                 }
             }
         }
@@ -528,7 +528,7 @@ mod tests {
         assert_eq!(tree.root().content_type.mime, "multipart/mixed");
         let att = tree.part(4).unwrap();
         assert_eq!(att.filename.as_deref(), Some("Bericht März.pdf"));
-        assert_eq!(att.body, b"%PDF-1.4\x00\xff");
+        assert_eq!(&*att.body, b"%PDF-1.4\x00\xff");
         let text = tree.part(2).unwrap();
         assert_eq!(
             text.text.as_deref(),

@@ -303,7 +303,7 @@ pub fn read_protected(inner: &MimeTree<'_>, outer: &HeaderView) -> Option<Protec
             .filter_map(|&c| inner.part(c))
             .find(|p| p.content_type.is("text/rfc822-headers"));
         if let Some(p) = legacy_part {
-            let mut block = p.body.clone();
+            let mut block = p.body.to_vec();
             block.extend_from_slice(b"\r\n\r\n");
             if let Some(m) = mail_parser::MessageParser::default().parse(&block) {
                 view = view_of(m.headers());

@@ -18,6 +18,7 @@
 //! bytes are the body): a forwarded message is an attachment, never a cryptographic layer.
 
 use core::ops::Range;
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use mail_parser::decoders::base64::base64_decode;
@@ -139,9 +140,10 @@ pub struct HeaderField {
     pub range: Range<usize>,
 }
 
-/// One MIME part.
+/// One MIME part; `'a` is the input's lifetime (a body that needed no decoding is borrowed
+/// from it, not copied).
 #[derive(Clone)]
-pub struct Part {
+pub struct Part<'a> {
     /// This part's index.
     pub id: PartId,
     /// The enclosing multipart, `None` for the root.
@@ -166,7 +168,7 @@ pub struct Part {
     /// The body (after the empty line) in the input.
     pub body_range: Range<usize>,
     /// The body after transfer decoding, in its declared charset. Empty for multiparts.
-    pub body: Vec<u8>,
+    pub body: Cow<'a, [u8]>,
     /// For `text/*` leaves: the body decoded to UTF-8 from its declared charset.
     pub text: Option<String>,
     /// Whether `range` is framed by real delimiter lines (RFC 2046 §5.1.1) of the parent's
@@ -179,7 +181,7 @@ pub struct Part {
     pub damaged: bool,
 }
 
-impl core::fmt::Debug for Part {
+impl core::fmt::Debug for Part<'_> {
     // Bodies are message content: never in Debug output.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Part")
@@ -197,7 +199,7 @@ impl core::fmt::Debug for Part {
     }
 }
 
-impl Part {
+impl Part<'_> {
     /// Whether this part is a multipart (has sub-parts).
     pub fn is_multipart(&self) -> bool {
         self.content_type.main_type() == "multipart"
@@ -218,7 +220,7 @@ pub struct MimeTree<'a> {
     message: Rc<Message<'a>>,
     /// mail-parser's index of each of our parts.
     sources: Vec<usize>,
-    parts: Vec<Part>,
+    parts: Vec<Part<'a>>,
 }
 
 impl core::fmt::Debug for MimeTree<'_> {
@@ -297,7 +299,7 @@ impl<'a> MimeTree<'a> {
     }
 
     /// Every part; index with [`PartId`]. Parts appear in document order, root first.
-    pub fn parts(&self) -> &[Part] {
+    pub fn parts(&self) -> &[Part<'a>] {
         &self.parts
     }
 
@@ -337,13 +339,13 @@ impl<'a> MimeTree<'a> {
     }
 
     /// The root part (the whole message).
-    pub fn root(&self) -> &Part {
+    pub fn root(&self) -> &Part<'a> {
         // flatten() always yields the root.
         &self.parts[0]
     }
 
     /// A part by id.
-    pub fn part(&self, id: PartId) -> Option<&Part> {
+    pub fn part(&self, id: PartId) -> Option<&Part<'a>> {
         self.parts.get(id)
     }
 
@@ -480,7 +482,7 @@ fn starts_with_header_field(raw: &[u8]) -> bool {
 
 /// Protected content without a header section: one `text/plain` part, its charset undeclared
 /// (UTF-8 when it is valid UTF-8, windows-1252 otherwise, as for any undeclared 8-bit text).
-fn headerless_text(raw: &[u8]) -> Part {
+fn headerless_text(raw: &[u8]) -> Part<'_> {
     let content_type = ContentType {
         mime: "text/plain".to_string(),
         params: Vec::new(),
@@ -499,7 +501,7 @@ fn headerless_text(raw: &[u8]) -> Part {
         headers: Vec::new(),
         range: 0..raw.len(),
         body_range: 0..raw.len(),
-        body: raw.to_vec(),
+        body: Cow::Borrowed(raw),
         text: Some(text),
         exact: true,
         ambiguous: false,
@@ -511,7 +513,7 @@ fn headerless_text(raw: &[u8]) -> Part {
 /// (`gpg --armor`, `--clearsign`) as a `text/plain` body, a binary OpenPGP message as a
 /// `.pgp` file, a DER or PEM CMS object (`openssl smime -outform DER|PEM`) as
 /// `application/pkcs7-mime`. Without this, the first armor line would be taken for a header.
-fn bare_root(raw: &[u8]) -> Option<Part> {
+fn bare_root(raw: &[u8]) -> Option<Part<'_>> {
     let start = raw.iter().position(|b| !b.is_ascii_whitespace())?;
     let rest = &raw[start..];
     let (mime, filename, body): (&str, Option<&str>, Vec<u8>) = if rest
@@ -552,7 +554,7 @@ fn bare_root(raw: &[u8]) -> Option<Part> {
         headers: Vec::new(),
         range: 0..raw.len(),
         body_range: 0..raw.len(),
-        body,
+        body: body.into(),
         text,
         exact: true,
         ambiguous: false,
@@ -621,11 +623,11 @@ fn header_fields(raw: &[u8], headers: &[mail_parser::Header<'_>]) -> Vec<HeaderF
 /// The parts in document order. Decoded binary bodies are moved out of mail-parser's parts
 /// (only their header fields are read afterwards), not copied: a large attachment is then held
 /// once, not twice.
-fn flatten(
-    raw: &[u8],
-    message: &mut Message<'_>,
+fn flatten<'a>(
+    raw: &'a [u8],
+    message: &mut Message<'a>,
     limits: &Limits,
-) -> Result<(Vec<Part>, Vec<usize>)> {
+) -> Result<(Vec<Part<'a>>, Vec<usize>)> {
     if message.parts.is_empty() {
         return Err(malformed("The message has no parts."));
     }
@@ -697,13 +699,13 @@ fn flatten(
     Ok((out, sources))
 }
 
-fn convert(
-    raw: &[u8],
-    mp: &mut MessagePart<'_>,
+fn convert<'a>(
+    raw: &'a [u8],
+    mp: &mut MessagePart<'a>,
     id: PartId,
     parent: Option<PartId>,
     depth: usize,
-) -> Part {
+) -> Part<'a> {
     let start = (mp.offset_header as usize).min(raw.len());
     let body_start = (mp.offset_body as usize).clamp(start, raw.len());
     let end = (mp.offset_end as usize).clamp(body_start, raw.len());
@@ -724,8 +726,8 @@ fn convert(
         || count(HeaderName::ContentDisposition) > 1;
     let raw_body = raw.get(body_start..end).unwrap_or_default();
     let mut damaged = mp.is_encoding_problem;
-    let (body, text) = match &mut mp.body {
-        mail_parser::PartType::Multipart(_) => (Vec::new(), None),
+    let (body, text): (Cow<'a, [u8]>, _) = match &mut mp.body {
+        mail_parser::PartType::Multipart(_) => (Cow::Borrowed(&[]), None),
         mail_parser::PartType::Text(t) | mail_parser::PartType::Html(t) => {
             // mail-parser gives the charset-decoded string; keep the transfer-decoded bytes
             // too (inline OpenPGP signatures cover the bytes in their own charset).
@@ -733,10 +735,12 @@ fn convert(
                 damaged = true;
                 raw_body.to_vec()
             });
-            (bytes, Some(t.to_string()))
+            (bytes.into(), Some(t.to_string()))
         }
+        // Taken over from mail-parser (its parts' bodies are not read again): decoded, or
+        // borrowed from the input when there was nothing to decode.
         mail_parser::PartType::Binary(b) | mail_parser::PartType::InlineBinary(b) => {
-            (std::mem::take(b).into_owned(), None)
+            (std::mem::take(b), None)
         }
         // Not `m.raw_message`: for an unencoded nested message mail-parser stores the whole
         // outer input there.
@@ -745,7 +749,7 @@ fn convert(
                 damaged = true;
                 raw_body.to_vec()
             });
-            (bytes, None)
+            (bytes.into(), None)
         }
     };
     let text = if content_type.main_type() == "text" {
@@ -1015,7 +1019,7 @@ epilogue\r\n";
             );
             let sig = tree.part(root.children[1]).unwrap();
             assert!(sig.exact);
-            assert_eq!(sig.body, [0, 1, 2]);
+            assert_eq!(&*sig.body, [0, 1, 2]);
             assert_eq!(sig.transfer_encoding, TransferEncoding::Base64);
         }
     }
@@ -1127,7 +1131,7 @@ Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC.bin\r\nContent-Trans
         let armor = b"-----BEGIN PGP MESSAGE-----\n\nhQEMA\n-----END PGP MESSAGE-----\n";
         let tree = MimeTree::parse(armor, &Limits::default()).unwrap();
         assert_eq!(tree.root().content_type.mime, "text/plain");
-        assert_eq!(tree.root().body, armor);
+        assert_eq!(&*tree.root().body, armor);
         // Regression (found by the mutation loop): no parsed header block to index.
         assert!(tree.root_headers().is_empty());
         let binary = [0x85u8, 0x01, 0x0c, 0x03];
@@ -1145,7 +1149,7 @@ Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC.bin\r\nContent-Trans
         let fwd = tree.part(2).unwrap();
         assert_eq!(fwd.content_type.mime, "message/rfc822");
         assert_eq!(
-            fwd.body,
+            &*fwd.body,
             b"From: x@example.com\r\nSubject: inner\r\n\r\ninner body"
         );
         assert!(fwd.exact);
@@ -1172,7 +1176,7 @@ Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC.bin\r\nContent-Trans
     fn text_keeps_transfer_decoded_bytes_and_utf8() {
         let raw = b"Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9\r\n";
         let tree = MimeTree::parse(raw, &Limits::default()).unwrap();
-        assert_eq!(tree.root().body, b"caf\xe9\r\n");
+        assert_eq!(&*tree.root().body, b"caf\xe9\r\n");
         assert_eq!(tree.root().text.as_deref(), Some("café\r\n"));
         assert_eq!(
             tree.header_values(0, "content-type"),

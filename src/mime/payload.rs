@@ -19,7 +19,7 @@ impl Payload {
             Payload::Bytes(bytes) => bytes,
             Payload::Body => tree
                 .and_then(|t| t.part(part))
-                .map_or(&[][..], |p| p.body.as_slice()),
+                .map_or(&[][..], |p| &*p.body),
         }
     }
 
