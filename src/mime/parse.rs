@@ -140,8 +140,7 @@ pub struct HeaderField {
     pub range: Range<usize>,
 }
 
-/// One MIME part; `'a` is the input's lifetime (a body that needed no decoding is borrowed
-/// from it, not copied).
+/// One MIME part; a body that needed no decoding is borrowed from the input (`'a`).
 #[derive(Clone)]
 pub struct Part<'a> {
     /// This part's index.
@@ -620,9 +619,7 @@ fn header_fields(raw: &[u8], headers: &[mail_parser::Header<'_>]) -> Vec<HeaderF
 
 /// Walks mail-parser's part list from the root and builds our parts with checked ranges.
 /// Also gives mail-parser's index of each part.
-/// The parts in document order. Decoded binary bodies are moved out of mail-parser's parts
-/// (only their header fields are read afterwards), not copied: a large attachment is then held
-/// once, not twice.
+/// The parts in document order; binary bodies are moved out of mail-parser's parts, not copied.
 fn flatten<'a>(
     raw: &'a [u8],
     message: &mut Message<'a>,
@@ -737,8 +734,7 @@ fn convert<'a>(
             });
             (bytes.into(), Some(t.to_string()))
         }
-        // Taken over from mail-parser (its parts' bodies are not read again): decoded, or
-        // borrowed from the input when there was nothing to decode.
+        // Moved out of mail-parser's part (not read again): decoded, or borrowed from the input.
         mail_parser::PartType::Binary(b) | mail_parser::PartType::InlineBinary(b) => {
             (std::mem::take(b), None)
         }
