@@ -113,6 +113,34 @@ fn crlf_copy(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `value` with every CR or LF that is not part of a fold (CRLF followed by a space or tab)
+/// replaced by a space.
+fn unfolded_breaks_as_spaces(value: String) -> String {
+    if !value.contains(['\r', '\n']) {
+        return value;
+    }
+    let bytes = value.as_bytes();
+    let mut out = String::with_capacity(value.len());
+    let mut i = 0;
+    for (at, c) in value.char_indices() {
+        if at < i {
+            continue; // the LF of a fold already written
+        }
+        let fold = c == '\r'
+            && bytes.get(at + 1) == Some(&b'\n')
+            && matches!(bytes.get(at + 2), Some(b' ' | b'\t'));
+        if fold {
+            out.push_str("\r\n");
+            i = at + 2;
+        } else if c == '\r' || c == '\n' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A MIME entity under construction: header fields in order, then a body.
 #[derive(Debug, Clone, Default)]
 pub struct Entity {
@@ -126,9 +154,14 @@ impl Entity {
         Entity::default().header("Content-Type", content_type)
     }
 
-    /// Appends a header field. `value` may contain CRLF + whitespace folds.
+    /// Appends a header field. `value` may contain CRLF + whitespace folds; any other CR or
+    /// LF becomes a space, so that no value can end its field early and start another (header
+    /// injection). The name keeps only the characters a field name may have (RFC 5322 §2.2).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        let mut name = name.into();
+        name.retain(|c| c.is_ascii_graphic() && c != ':');
+        self.headers
+            .push((name, unfolded_breaks_as_spaces(value.into())));
         self
     }
 
@@ -233,6 +266,20 @@ mod tests {
             }
             assert_eq!(base64_body(&data), want, "{len} bytes");
         }
+    }
+
+    #[test]
+    fn header_values_cannot_end_their_field() {
+        let e = Entity::new("text/plain")
+            .header("X-Folded", "a;\r\n b")
+            .header("X-Injected", "x\r\nBcc: eve@example.net\nTo: z\r")
+            .header("Bad:Name\r\n", "v")
+            .into_bytes();
+        assert_eq!(
+            e,
+            b"Content-Type: text/plain\r\nX-Folded: a;\r\n b\r\n\
+              X-Injected: x  Bcc: eve@example.net To: z \r\nBadName: v\r\n\r\n"
+        );
     }
 
     #[test]
