@@ -20,6 +20,8 @@
 //! Everything else (SET order, the schema itself) is left to `der`'s decoders. Nesting and
 //! element counts are bounded.
 
+use core::cell::{Cell, OnceCell};
+
 use crate::error::{Error, ErrorCode, Result};
 
 /// Deepest nesting accepted (CMS messages nest about 15 levels; certificates a few more).
@@ -34,6 +36,12 @@ struct Node<'a> {
     constructed: bool,
     number: u32,
     body: Body<'a>,
+    /// Its DER content length once computed (index: read as an implicit OCTET STRING or not):
+    /// lengths are asked for again by every enclosing element.
+    content_len: [Cell<Option<usize>>; 2],
+    /// A SET OF's DER content once sorted out: computing it encodes every element, and doing
+    /// that again for each enclosing element's length grew exponentially with nested sets.
+    set_content: OnceCell<Vec<u8>>,
 }
 
 enum Body<'a> {
@@ -159,6 +167,8 @@ impl<'a> Parser<'a> {
             constructed,
             number,
             body,
+            content_len: Default::default(),
+            set_content: OnceCell::new(),
         }))
     }
 }
@@ -237,19 +247,29 @@ fn element_len(node: &Node<'_>, implicit_octets: bool) -> Result<usize> {
 }
 
 fn content_len(node: &Node<'_>, implicit_octets: bool) -> Result<usize> {
+    let cache = &node.content_len[usize::from(implicit_octets)];
+    if let Some(len) = cache.get() {
+        return Ok(len);
+    }
+    let len = content_len_uncached(node, implicit_octets)?;
+    cache.set(Some(len));
+    Ok(len)
+}
+
+fn content_len_uncached(node: &Node<'_>, implicit_octets: bool) -> Result<usize> {
     let children = match &node.body {
         Body::Primitive(content) => return Ok(content.len()),
         Body::Constructed(children) => children,
     };
     match layout(node, children, implicit_octets) {
         Layout::Flattened => octets_len(node),
-        Layout::Set => Ok(unique_elements(children)?.len()),
+        Layout::Set => Ok(set_content(node, children)?.len()),
         Layout::Sequence { eci, signed_data } => {
             let mut total = 0usize;
             for (i, child) in children.iter().enumerate() {
                 let len = match &child.body {
                     Body::Constructed(items) if signed_data && is_implicit_set(child) => {
-                        let inner = unique_elements(items)?.len();
+                        let inner = set_content(child, items)?.len();
                         child.ident.len() + len_len(inner) + inner
                     }
                     _ => element_len(child, eci && i == 2)?,
@@ -261,7 +281,15 @@ fn content_len(node: &Node<'_>, implicit_octets: bool) -> Result<usize> {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Calls of [`encode`], for the test that the work stays linear in the input.
+    static ENCODES: Cell<usize> = const { Cell::new(0) };
+}
+
 fn encode(node: &Node<'_>, implicit_octets: bool, out: &mut Vec<u8>) -> Result<()> {
+    #[cfg(test)]
+    ENCODES.set(ENCODES.get() + 1);
     let children = match &node.body {
         Body::Primitive(content) => {
             write_ident(node, false, out);
@@ -278,10 +306,10 @@ fn encode(node: &Node<'_>, implicit_octets: bool, out: &mut Vec<u8>) -> Result<(
             collect_octets(node, out)
         }
         Layout::Set => {
-            let content = unique_elements(children)?;
+            let content = set_content(node, children)?;
             write_ident(node, true, out);
             write_len(content.len(), out);
-            out.extend_from_slice(&content);
+            out.extend_from_slice(content);
             Ok(())
         }
         Layout::Sequence { eci, signed_data } => {
@@ -290,10 +318,10 @@ fn encode(node: &Node<'_>, implicit_octets: bool, out: &mut Vec<u8>) -> Result<(
             for (i, child) in children.iter().enumerate() {
                 match &child.body {
                     Body::Constructed(items) if signed_data && is_implicit_set(child) => {
-                        let inner = unique_elements(items)?;
+                        let inner = set_content(child, items)?;
                         write_ident(child, true, out);
                         write_len(inner.len(), out);
-                        out.extend_from_slice(&inner);
+                        out.extend_from_slice(inner);
                     }
                     _ => encode(child, eci && i == 2, out)?,
                 }
@@ -307,6 +335,15 @@ fn encode(node: &Node<'_>, implicit_octets: bool, out: &mut Vec<u8>) -> Result<(
 /// algorithm, which DER (and `der`) do not accept, and which means nothing in CMS.
 /// Linear in the number of elements (a hash set, not a search per element): a p7m with many
 /// thousands of certificates must not take quadratic time.
+/// [`unique_elements`] of `node`'s `items`, computed once per node.
+fn set_content<'n>(node: &'n Node<'_>, items: &[Node<'_>]) -> Result<&'n [u8]> {
+    if let Some(content) = node.set_content.get() {
+        return Ok(content);
+    }
+    let content = unique_elements(items)?;
+    Ok(node.set_content.get_or_init(|| content))
+}
+
 fn unique_elements(children: &[Node<'_>]) -> Result<Vec<u8>> {
     let mut encoded: Vec<Vec<u8>> = Vec::with_capacity(children.len());
     for child in children {
@@ -393,6 +430,25 @@ fn write_len(len: usize, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// SETs nested in SEQUENCEs nested in SETs, 46 levels: each element is encoded a bounded
+    /// number of times (the lengths asked for by every enclosing element once cost twice the
+    /// work per nesting level), and DER comes out as it went in.
+    #[test]
+    fn nested_sets_are_encoded_in_linear_work() {
+        let mut der = vec![0x02, 0x01, 0x05];
+        for level in 0..46 {
+            let tag = if level % 2 == 0 { 0x31 } else { 0x30 };
+            let mut outer = vec![tag];
+            write_len(der.len(), &mut outer);
+            outer.extend_from_slice(&der);
+            der = outer;
+        }
+        ENCODES.set(0);
+        assert_eq!(to_der(&der).unwrap(), der);
+        let calls = ENCODES.get();
+        assert!(calls <= 4 * 47, "{calls} encode calls for 47 elements");
+    }
 
     #[test]
     fn der_passes_through() {
