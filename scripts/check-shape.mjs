@@ -30,6 +30,11 @@
 //               case-insensitive comparison of something that looks like an address, splitting
 //               or searching on '@', and in JS regexes with '@'. Heuristic: every hit is listed
 //               with file:line for a human, and REVIEWED lists hits that are not addresses.
+//   engine-dup  a block of 6+ lines, the same lines or the same shape, repeated between the two
+//               engines (src/smime, src/openpgp) or one of them and src/engine.rs
+//               (scripts/shape/engine-duplicates.mjs says what counts and why).
+//   layout      README's "## Layout" section against the tree: what it names exists, every
+//               top-level folder and every entry of src/ is named (scripts/shape/readme-layout.mjs).
 //
 // What counts as a module dependency (the edges of the two cycle reports). A file depends on the
 // module whose item it names: `use crate::a::b::Item`, `crate::a::b::f()`, `super::x::Y`,
@@ -64,6 +69,23 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  blank,
+  bracketPairs,
+  countLines,
+  isIdent,
+  lineIndex,
+  maskJs,
+  maskRust,
+  rustCountedLines,
+  rustTestModules,
+  withoutRanges,
+} from "./shape/text.mjs";
+import { engineDuplicateViolations } from "./shape/engine-duplicates.mjs";
+import { layoutViolations } from "./shape/readme-layout.mjs";
+
+export { bracketPairs, countLines, lineIndex, maskJs, maskRust, rustCountedLines, rustTestModules };
+
 
 export const MAX_FILE_LINES = 700;
 export const MAX_FN_LINES = 120;
@@ -89,259 +111,6 @@ export const REVIEWED = [
     reason: "the key list's search text (addresses, subject, issuer, ids) lower-cased for a substring filter",
   },
 ];
-
-// ---- scanning: blank out comments, strings and character literals ------------------------
-
-const isIdent = (c) => c !== undefined && /[\w$]/.test(c);
-
-/** Replace [from, to) of `out` with spaces, keeping newlines (so offsets and lines stay put). */
-function blank(out, src, from, to) {
-  for (let k = from; k < Math.min(to, src.length); k++) out[k] = src[k] === "\n" ? "\n" : " ";
-}
-
-/**
- * Rust source with comments (nested block comments too), string, raw string, byte string and
- * char literals turned into spaces. Lifetimes and loop labels ('a) stay code.
- */
-export function maskRust(src) {
-  const out = src.split("");
-  let i = 0;
-  const n = src.length;
-  while (i < n) {
-    const c = src[i];
-    const d = src[i + 1];
-    if (c === "/" && d === "/") {
-      let j = src.indexOf("\n", i);
-      if (j < 0) j = n;
-      blank(out, src, i, j);
-      i = j;
-    } else if (c === "/" && d === "*") {
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        if (src[j] === "/" && src[j + 1] === "*") (depth++, (j += 2));
-        else if (src[j] === "*" && src[j + 1] === "/") (depth--, (j += 2));
-        else j++;
-      }
-      blank(out, src, i, j);
-      i = j;
-    } else if ((c === "r" || (c === "b" && d === "r")) && !isIdent(src[i - 1]) && rawStart(src, i)) {
-      const m = /^b?r(#*)"/.exec(src.slice(i, i + 300));
-      const close = '"' + m[1];
-      let j = src.indexOf(close, i + m[0].length);
-      j = j < 0 ? n : j + close.length;
-      blank(out, src, i, j);
-      i = j;
-    } else if (c === '"' || (c === "b" && d === '"' && !isIdent(src[i - 1]))) {
-      let j = c === "b" ? i + 2 : i + 1;
-      while (j < n && src[j] !== '"') j += src[j] === "\\" ? 2 : 1;
-      blank(out, src, i, j + 1);
-      i = j + 1;
-    } else if (c === "'" || (c === "b" && d === "'" && !isIdent(src[i - 1]))) {
-      const q = c === "b" ? i + 1 : i;
-      const end = charLiteralEnd(src, q);
-      if (end > 0) {
-        blank(out, src, i, end);
-        i = end;
-      } else i = q + 1; // a lifetime or label
-    } else i++;
-  }
-  return out.join("");
-}
-
-function rawStart(src, i) {
-  return /^b?r#*"/.test(src.slice(i, i + 260));
-}
-
-/** The index after a char literal starting with the quote at q, or -1 for a lifetime. */
-function charLiteralEnd(src, q) {
-  if (src[q + 1] === "\\") {
-    const j = src.indexOf("'", q + 3);
-    return j < 0 ? -1 : j + 1;
-  }
-  const cp = src.codePointAt(q + 1);
-  if (cp === undefined) return -1;
-  const w = cp > 0xffff ? 2 : 1;
-  return src[q + 1 + w] === "'" ? q + 2 + w : -1;
-}
-
-const REGEX_AFTER_WORD = new Set([
-  "return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield", "await",
-]);
-
-/**
- * JS source with comments, strings, template literals (with their ${} expressions) and regex
- * literals turned into spaces. Returns { masked, regexes: [{ start, end }] } (regex literal
- * spans of the original source).
- */
-export function maskJs(src) {
-  const out = src.split("");
-  const regexes = [];
-  const state = { i: 0 };
-  scanJsCode(src, out, state, regexes, false);
-  return { masked: out.join(""), regexes };
-}
-
-function regexAllowed(src, i) {
-  let j = i - 1;
-  while (j >= 0 && /\s/.test(src[j])) j--;
-  if (j < 0) return true;
-  const p = src[j];
-  if (/[(,=:[!&|?{};+\-*%<>~^]/.test(p)) return true;
-  if (p === "}" || p === ")" || p === "]") return false;
-  if (/[\w$]/.test(p)) {
-    let k = j;
-    while (k >= 0 && /[\w$]/.test(src[k])) k--;
-    return REGEX_AFTER_WORD.has(src.slice(k + 1, j + 1));
-  }
-  return false;
-}
-
-/** Scan code from state.i; with `inTemplate`, stop after the `}` that closes a ${ … }. */
-function scanJsCode(src, out, state, regexes, inTemplate) {
-  const n = src.length;
-  let depth = 0;
-  while (state.i < n) {
-    const i = state.i;
-    const c = src[i];
-    const d = src[i + 1];
-    if (c === "/" && d === "/") {
-      let j = src.indexOf("\n", i);
-      if (j < 0) j = n;
-      blank(out, src, i, j);
-      state.i = j;
-    } else if (c === "/" && d === "*") {
-      let j = src.indexOf("*/", i + 2);
-      j = j < 0 ? n : j + 2;
-      blank(out, src, i, j);
-      state.i = j;
-    } else if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < n && src[j] !== c && src[j] !== "\n") j += src[j] === "\\" ? 2 : 1;
-      blank(out, src, i, j + 1);
-      state.i = j + 1;
-    } else if (c === "`") {
-      state.i = i + 1;
-      scanTemplate(src, out, state, regexes);
-      blank(out, src, i, state.i);
-    } else if (c === "/" && regexAllowed(src, i)) {
-      let j = i + 1;
-      let cls = false;
-      while (j < n && src[j] !== "\n" && (cls || src[j] !== "/")) {
-        if (src[j] === "\\") j++;
-        else if (src[j] === "[") cls = true;
-        else if (src[j] === "]") cls = false;
-        j++;
-      }
-      j++;
-      while (j < n && /[a-z]/.test(src[j])) j++;
-      regexes.push({ start: i, end: j });
-      blank(out, src, i, j);
-      state.i = j;
-    } else {
-      if (c === "{") depth++;
-      if (c === "}") {
-        if (inTemplate && depth === 0) {
-          state.i = i + 1;
-          return;
-        }
-        depth--;
-      }
-      state.i = i + 1;
-    }
-  }
-}
-
-function scanTemplate(src, out, state, regexes) {
-  const n = src.length;
-  while (state.i < n) {
-    const c = src[state.i];
-    if (c === "\\") state.i += 2;
-    else if (c === "`") {
-      state.i++;
-      return;
-    } else if (c === "$" && src[state.i + 1] === "{") {
-      state.i += 2;
-      scanJsCode(src, out, state, regexes, true);
-    } else state.i++;
-  }
-}
-
-// ---- structure over masked text ------------------------------------------------------------
-
-/** Matching bracket index for every ( [ { in masked text (and back), as a Map. */
-export function bracketPairs(masked) {
-  const pairs = new Map();
-  const stack = [];
-  const open = { ")": "(", "]": "[", "}": "{" };
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked[i];
-    if (c === "(" || c === "[" || c === "{") stack.push(i);
-    else if (c in open) {
-      // Unbalanced input: drop to the nearest opener of the same kind.
-      let k = stack.length - 1;
-      while (k >= 0 && masked[stack[k]] !== open[c]) k--;
-      if (k < 0) continue;
-      const j = stack[k];
-      stack.length = k;
-      pairs.set(j, i);
-      pairs.set(i, j);
-    }
-  }
-  return pairs;
-}
-
-/** Line index (0-based) of an offset. */
-export function lineIndex(text) {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
-  return (off) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-}
-
-export function countLines(src) {
-  if (src.length === 0) return 0;
-  const n = src.split("\n").length;
-  return src.endsWith("\n") ? n - 1 : n;
-}
-
-/** [start, end] offsets of `#[cfg(test)] mod x { … }` blocks (from the attribute). */
-export function rustTestModules(masked, pairs = bracketPairs(masked)) {
-  const re =
-    /#\[cfg\((?:test|all\(\s*test\b[^\]]*\))\)\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{/g;
-  const ranges = [];
-  for (let m; (m = re.exec(masked)); ) {
-    const open = m.index + m[0].length - 1;
-    const close = pairs.get(open);
-    if (close !== undefined) ranges.push([m.index, close]);
-  }
-  return ranges;
-}
-
-/** The masked text with the test-module ranges blanked too. */
-function withoutRanges(masked, ranges) {
-  if (ranges.length === 0) return masked;
-  const out = masked.split("");
-  for (const [a, b] of ranges) blank(out, masked, a, b + 1);
-  return out.join("");
-}
-
-/** Lines of a Rust file that count: all but the test modules. */
-export function rustCountedLines(src) {
-  const masked = maskRust(src);
-  const line = lineIndex(src);
-  let lines = countLines(src);
-  for (const [a, b] of rustTestModules(masked)) lines -= line(b) - line(a) + 1;
-  return lines;
-}
 
 /** From `from`, the first `{` (body) or `;` (no body) outside ( ) and [ ]; -1 if none. */
 function bodyOpen(masked, from) {
@@ -880,6 +649,24 @@ export function listFiles(root = ROOT) {
     .sort();
 }
 
+/** Every path git tracks, and untracked ones it does not ignore (for the README layout check). */
+export function trackedPaths(root = ROOT) {
+  return execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean)
+    .filter((f) => existsSync(join(root, f)));
+}
+
+/** Whether git ignores a path (generated output such as www/demo-keys/). */
+function gitIgnores(path, root = ROOT) {
+  try {
+    execFileSync("git", ["check-ignore", "-q", "--no-index", path], { cwd: root, stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every violation in the given sources (Map file → text). */
 export function collect(sources) {
   const v = [];
@@ -899,6 +686,7 @@ export function collect(sources) {
     if (open.length)
       v.push({ kind: "address", file, name: "", size: open.length, detail: `${open.length} address hit(s) outside ${ADDRESS_FILE}`, hits: open });
   }
+  v.push(...engineDuplicateViolations(sources));
   for (const c of findCycles(sources))
     v.push({
       kind: c.kind,
@@ -960,6 +748,8 @@ const KIND_TITLE = {
   "cycle-top": "module cycles between top-level modules",
   "cycle-file": "module cycles between files of one folder",
   address: `address handling outside ${ADDRESS_FILE}`,
+  "engine-dup": "blocks of 6+ lines (same lines or same shape) repeated between the engines",
+  layout: "README's layout section against the tree",
 };
 
 function describe(v) {
@@ -969,6 +759,12 @@ function describe(v) {
   else if (v.kind === "address") {
     lines.push(`${v.file}: ${v.detail}`);
     for (const h of v.hits) lines.push(`    ${v.file}:${h.line}: ${h.why}: ${h.text}`);
+  } else if (v.kind === "engine-dup") {
+    lines.push(`${v.file}: ${v.detail}`);
+    const [a, b] = v.file.split(" ~ ");
+    for (const r of v.runs) lines.push(`    ${a}:${r.aFrom}-${r.aTo} ~ ${b}:${r.bFrom}-${r.bTo} (${r.lines} lines)`);
+  } else if (v.kind === "layout") {
+    lines.push(`${v.file}: ${v.detail}`);
   } else {
     lines.push(`${v.file}: ${v.name} (${v.detail})`);
     lines.push("    edges inside the cycle, each with the first line that makes it:");
@@ -1024,6 +820,7 @@ function main(argv) {
   const t0 = process.hrtime.bigint();
   const files = listFiles();
   const { violations, hits } = collect(readSources(ROOT, files));
+  violations.push(...layoutViolations(readFileSync(join(ROOT, "README.md"), "utf8"), trackedPaths(), gitIgnores));
   const baseline = existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, "utf8")).violations : [];
   const { judged, improved } = compare(violations, baseline);
   if (args.has("--hits")) {

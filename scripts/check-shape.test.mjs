@@ -203,3 +203,61 @@ test("address heuristics: lower-casing an address and '@' parsing are hits, a he
     [1, 2, 4],
   );
 });
+
+// ---- engine duplicates and the README layout (scripts/shape/) -------------------------------
+
+import { countedLines, engineDuplicates } from "./shape/engine-duplicates.mjs";
+import { layoutProblems } from "./shape/readme-layout.mjs";
+
+const LOGIC = [
+  "fn pick(ring: &Keyring, to: &[String]) -> Result<Vec<Key>> {",
+  "    let mut keys = Vec::new();",
+  "    for address in to {",
+  "        let key = ring.find(address).ok_or_else(|| missing(address))?;",
+  "        if key.expired(now) {",
+  "            return Err(expired(address));",
+  "        }",
+  "        keys.push(key.clone());",
+  "    }",
+  "    Ok(keys)",
+  "}",
+].join("\n");
+
+test("engine duplicates: the same logic in both engines is found, renamed or not", () => {
+  const renamed = LOGIC.replaceAll("address", "addr").replaceAll("keys", "found");
+  const runs = engineDuplicates(new Map([["src/smime/a.rs", LOGIC], ["src/openpgp/b.rs", renamed]]));
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0].lines, 7);
+  assert.deepEqual([runs[0].a, runs[0].b], ["src/openpgp/b.rs", "src/smime/a.rs"]);
+});
+
+test("engine duplicates: within one engine, outside the engines, signatures and test modules do not count", () => {
+  const same = new Map([["src/smime/a.rs", LOGIC], ["src/smime/b.rs", LOGIC], ["src/mime/c.rs", LOGIC]]);
+  assert.deepEqual(engineDuplicates(same), []);
+  const sig = "fn verify<'a>(\n    &'a self,\n    ring: &'a Keyring,\n    signed: &'a [u8],\n    sig: &'a [u8],\n    ctx: &'a Ctx,\n) -> Pending<'a, Result<Verified>> {\n    go(ring)\n}\n";
+  assert.deepEqual(engineDuplicates(new Map([["src/smime/a.rs", sig], ["src/openpgp/b.rs", sig]])), []);
+  const inTest = `#[cfg(test)]\nmod tests {\n${LOGIC}\n}\n`;
+  assert.deepEqual(engineDuplicates(new Map([["src/smime/a.rs", inTest], ["src/openpgp/b.rs", LOGIC]])), []);
+  assert.equal(countedLines(inTest).length, 0);
+});
+
+test("engine duplicates: a thin run (a list of similar arms) is not a copy", () => {
+  const arms = ["match m {", ...Array.from({ length: 10 }, (_, i) => `    K::V${i} => w(${i}),`), "}"].join("\n");
+  assert.deepEqual(engineDuplicates(new Map([["src/smime/a.rs", arms], ["src/engine.rs", arms]])), []);
+});
+
+test("README layout: named paths must exist; top-level folders and src/ entries must be named", () => {
+  const readme = (body) => `# x\n\n## Layout\n\n\`\`\`\n${body}\n\`\`\`\n\n## Next\n`;
+  const tree = ["src/lib.rs", "src/mime/mod.rs", "scripts/a.mjs", "docs/x.md", "pkg/dist/web/m.js", "README.md"];
+  const ok = readme("src/lib.rs  entry\nsrc/mime/   mime\nscripts/a.mjs  a\ndocs/  docs\npkg/  package; pkg/dist/web/ generated\nREADME.md");
+  assert.deepEqual(layoutProblems(ok, tree), []);
+  const bad = readme("src/lib.rs  entry\nsrc/gone.rs  old\nscripts/a.mjs\npkg/");
+  assert.deepEqual(layoutProblems(bad, tree), [
+    { what: "no-such-path", path: "src/gone.rs" },
+    { what: "not-named", path: "docs/" },
+    { what: "not-named", path: "src/mime/" },
+  ]);
+  assert.deepEqual(layoutProblems("# no layout", tree), [{ what: "missing-section", path: "README.md" }]);
+  const ignored = readme("src/lib.rs src/mime/ scripts/a.mjs docs/ pkg/ www/demo-keys/");
+  assert.deepEqual(layoutProblems(ignored, tree, (p) => p === "www/demo-keys/"), []);
+});

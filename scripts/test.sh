@@ -21,7 +21,7 @@ mkdir -p "$LOGDIR"
 
 # step name | make target | what it does
 ALL_STEPS=(
-    "lint-shape|lint-shape|shape (issue 17): file and function sizes, module cycles, address handling; no new debt"
+    "lint-shape|lint-shape|shape (issue 17): file and function sizes, module cycles, address handling, engine duplicates, README layout; no new debt"
     "lint-fmt|lint-fmt|cargo fmt --check"
     "lint-deny|lint-deny|cargo deny: licences, bans and sources of every dependency (deny.toml)"
     "lint-clippy|lint-clippy-build|native test build under clippy (all targets), no warnings"
