@@ -14,6 +14,7 @@
 //! | `smime` | the S/MIME engine (`SmimeEngine`): CMS sign, verify, encrypt, decrypt (feature `smime`) |
 //! | [`open`](mod@open) | incoming: detect → decrypt → verify → security report + readable message |
 //! | [`protect`](mod@protect) | outgoing: policy → method per recipient → deliveries |
+//! | [`relay`] | the report as `X-Mailseal-*` header fields, for a relay that passes mail on |
 //! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
 //! | `bytes` | substring search over whole messages (memchr) |
 //! | `crypto` | shared primitives: Marvin-hardened RSA PKCS#1 v1.5 decryption (both standards) |
@@ -65,6 +66,7 @@ pub mod openpgp;
 pub mod policy;
 pub mod preview;
 pub mod protect;
+pub mod relay;
 pub mod report;
 pub mod rng;
 pub mod secret;

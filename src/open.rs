@@ -167,6 +167,11 @@ pub struct Opened {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub revocation_requests: Vec<crate::keys::RevocationRequest>,
+    /// The report above as `X-Mailseal-*` header fields, (name, value), for a relay that
+    /// passes the message on (crate::relay): values are one line of unstructured text, to be
+    /// encoded where they are written (`Draft::extra_headers` does; `headerLine` for JS).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "[string, string][]"))]
+    pub report_headers: crate::relay::ReportHeaders,
 }
 
 /// Opens `raw` (a whole RFC 5322 message) with the keys of `ring` and the given engines,
@@ -210,7 +215,18 @@ pub async fn open_async(
     raw: &[u8],
     opts: &OpenOptions,
 ) -> (Result<Opened>, AuditEvent) {
-    let result = open_message(ring, engines, raw, opts).await;
+    let result = open_message(ring, engines, raw, opts)
+        .await
+        .map(|mut opened| {
+            let h = &opened.headers;
+            opened.report_headers = crate::relay::report_headers(
+                &opened.encryption,
+                &opened.signature,
+                h.protected,
+                h.from_differs,
+            );
+            opened
+        });
     let event = audit(opts.now, raw, &result);
     (result, event)
 }
@@ -510,6 +526,7 @@ async fn open_message(
         quote_for_reply: String::new(),
         warnings,
         revocation_requests,
+        report_headers: Vec::new(),
     };
     // The loop leaves `parsed` as the parse of the final `content`.
     if let Some(tree) = parsed.filter(|_| content.is_some()) {

@@ -79,6 +79,12 @@ pub struct Draft {
     /// The Message-ID (without angle brackets); a random one at the sender's domain when
     /// absent.
     pub message_id: Option<String>,
+    /// Reply-To mailboxes, each an address or `Name <address>`.
+    pub reply_to: Vec<String>,
+    /// Extension header fields (`X-…`) as (name, value): written into the message header, which
+    /// encryption does not hide. Values are unstructured text, encoded (RFC 2047) and folded
+    /// here; a relay puts the security report on a copy this way (`Opened::report_headers`).
+    pub extra_headers: Vec<(String, String)>,
 }
 
 impl core::fmt::Debug for Draft {
@@ -176,6 +182,7 @@ pub fn build_draft(draft: &Draft, now: Time, rng: &mut dyn Rng) -> Result<BuiltD
             header_value("References", &MbMessageId::new_list(ids.into_iter())),
         ));
     }
+    push_reply_to_and_extras(draft, &mut headers)?;
     headers.push(("MIME-Version".into(), "1.0".into()));
 
     let mut recipients: Vec<String> = Vec::new();
@@ -316,6 +323,55 @@ fn multipart<'x>(ct: &'static str, parts: Vec<MimePart<'x>>, rng: &mut dyn Rng) 
         MbContentType::new(ct).attribute("boundary", new_boundary(rng)),
         BodyPart::Multipart(parts),
     )
+}
+
+/// Reply-To (parsed like the other address fields) and the draft's extension fields: names
+/// `X-` plus RFC 5322 field-name characters, values encoded by mail-builder.
+fn push_reply_to_and_extras(draft: &Draft, headers: &mut HeaderFields) -> Result<()> {
+    let reply_to = parse_all(&draft.reply_to, "Reply-To")?;
+    if !reply_to.is_empty() {
+        headers.push((
+            "Reply-To".into(),
+            header_value("Reply-To", &address_list(&reply_to)),
+        ));
+    }
+    for (name, value) in &draft.extra_headers {
+        let field_name = name.len() > 2
+            && name.as_bytes()[..2].eq_ignore_ascii_case(b"x-")
+            && name.bytes().all(|b| b.is_ascii_graphic() && b != b':');
+        if !field_name {
+            return Err(Error::bad_input(format!(
+                "The header field name {name:?} is not an extension field (X-…)."
+            )));
+        }
+        headers.push((name.clone(), unstructured_value(name, value)));
+    }
+    Ok(())
+}
+
+/// An unstructured header value (RFC 5322 §3.2.5) as it may stand in a header: printable ASCII
+/// as it is, anything else as RFC 2047 encoded-words of at most 75 characters; on one line
+/// (mail-builder's folds joined), for APIs that take a field's value without line breaks
+/// (`Headers` in JavaScript). Line breaks in `text` become spaces: no header injection.
+pub fn header_line(name: &str, text: &str) -> String {
+    unstructured_value(name, text).replace("\r\n", "")
+}
+
+/// An unstructured value, written as a header field's value: one line of printable ASCII stays
+/// as it is (a report's `key=…` fingerprints are longer than a fold allows, and mail rules
+/// match them as text), anything else is encoded and folded by mail-builder.
+fn unstructured_value(name: &str, text: &str) -> String {
+    let flat: Vec<&str> = text
+        .split(['\r', '\n', '\t'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let flat = flat.join(" ");
+    // RFC 5322 §2.1.1: a line is at most 998 characters.
+    let fits = name.len() + 2 + flat.len() <= 998;
+    if fits && flat.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return flat;
+    }
+    header_value(name, &MbText::new(flat))
 }
 
 /// A header value as mail-builder writes it, without the final CRLF.
@@ -472,7 +528,103 @@ mod tests {
             references: vec!["root@example.com".into(), "<orig@example.com>".into()],
             date: None,
             message_id: None,
+            reply_to: Vec::new(),
+            extra_headers: Vec::new(),
         }
+    }
+
+    #[test]
+    fn reply_to_and_extension_fields_are_encoded_and_checked() {
+        let mut d = draft();
+        d.reply_to = vec!["Zoë <zoe@example.com>".into()];
+        d.extra_headers = vec![(
+            "X-Mailseal-Signature-Detail".into(),
+            "Signé par quelqu'un d'autre.\r\nBcc: injected@example.com".into(),
+        )];
+        let built = build_draft(
+            &d,
+            Time::from_unix(1_700_000_000),
+            &mut rand::rngs::StdRng::seed_from_u64(7),
+        )
+        .unwrap();
+        let field = |n: &str| {
+            built
+                .headers
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+        };
+        let reply_to = field("Reply-To").unwrap();
+        assert!(
+            reply_to.contains("<zoe@example.com>") && reply_to.is_ascii(),
+            "{reply_to}"
+        );
+        let detail = field("X-Mailseal-Signature-Detail").unwrap();
+        assert!(
+            detail.starts_with("=?utf-8?") || detail.starts_with("=?UTF-8?"),
+            "{detail}"
+        );
+        // Folded lines only: no line of the value starts a new field.
+        assert!(
+            detail
+                .split("\r\n")
+                .skip(1)
+                .all(|l| l.starts_with([' ', '\t'])),
+            "{detail}"
+        );
+        assert!(built.headers.iter().all(|(k, _)| k != "Bcc"));
+        let mut d = draft();
+        let report = format!("decrypted; method=smime; key={}", "EEC0FA71".repeat(8));
+        d.extra_headers = vec![("X-Mailseal-Encryption".into(), report.clone())];
+        let built = build_draft(
+            &d,
+            Time::from_unix(1_700_000_000),
+            &mut rand::rngs::StdRng::seed_from_u64(7),
+        )
+        .unwrap();
+        let field = |n: &str| {
+            built
+                .headers
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            field("X-Mailseal-Encryption").unwrap(),
+            report,
+            "ASCII stays as it is"
+        );
+
+        for bad in ["Subject", "X-", "X-Bad Name", "X-a:b", "Bcc"] {
+            let mut d = draft();
+            d.extra_headers = vec![(bad.into(), "v".into())];
+            let err = build_draft(
+                &d,
+                Time::from_unix(0),
+                &mut rand::rngs::StdRng::seed_from_u64(7),
+            )
+            .unwrap_err();
+            assert_eq!(err.code(), crate::error::ErrorCode::BadInput, "{bad}");
+        }
+    }
+
+    #[test]
+    fn header_line_is_one_line_of_short_encoded_words() {
+        assert_eq!(header_line("X-A", "valid; method=pgp"), "valid; method=pgp");
+        let key = format!("decrypted; method=smime; key={}", "EEC0FA71".repeat(8));
+        assert_eq!(
+            header_line("X-Mailseal-Encryption", &key),
+            key,
+            "long ASCII stays readable"
+        );
+        assert_eq!(header_line("X-A", "a\r\nBcc: b"), "a Bcc: b");
+        let long = "Ce message n'a pas été signé par son expéditeur. ".repeat(8);
+        let line = header_line("X-Mailseal-Signature-Detail", &format!("{long}\r\nBcc: x"));
+        assert!(!line.contains('\r') && !line.contains('\n'), "{line}");
+        for word in line.split(' ').filter(|w| w.starts_with("=?")) {
+            assert!(word.len() <= 75, "{word}");
+        }
+        assert!(line.is_ascii());
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub(crate) use detect::{addr_spec, encrypted_file_name};
 pub use detect::{
     detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
 };
-pub use draft::{build_draft, BuiltDraft, Draft, DraftAttachment};
+pub use draft::{build_draft, header_line, BuiltDraft, Draft, DraftAttachment};
 pub(crate) use draft::{parse_mailboxes, random_message_id};
 pub use headers::{
     protect_headers, read_protected, split_message, HeaderFields, HeaderView, Mailbox, Protected,

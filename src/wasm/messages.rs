@@ -33,6 +33,9 @@ export interface Draft {
   subject?: string; text?: string; html?: string;
   attachments?: { filename: string; contentType?: string; data: Uint8Array | ArrayBuffer | string }[];
   inReplyTo?: string; references?: string | string[]; date?: Date | number; messageId?: string;
+  replyTo?: string | string[];
+  /** Extension fields (X-…) for the message header, which encryption does not hide; values are encoded here (RFC 2047). */
+  extraHeaders?: [string, string][];
 }
 export interface ProtectOptions extends TimeOptions {
   sign: boolean; encrypt: boolean; method?: "auto" | Method;
@@ -103,6 +106,15 @@ pub fn sender_address(
 ) -> Result<Option<String>, JsValue> {
     let raw = convert::bytes(&raw, "The message")?;
     crate::open::sender_address(&raw).map_err(to_js)
+}
+
+/// `headerLine(name, text)`: unstructured text as a header value may hold it (printable ASCII
+/// as it is, else RFC 2047 encoded-words of at most 75 characters), on one line: for
+/// `Headers` and other APIs that take a value without line breaks (`Opened.reportHeaders`
+/// on a forwarded message).
+#[wasm_bindgen(js_name = headerLine)]
+pub fn header_line(name: &str, text: &str) -> String {
+    crate::mime::header_line(name, text)
 }
 
 /// `open(ring, raw, { now?, uncheckedRevocation? })` → a Promise of the security report and
@@ -367,5 +379,37 @@ fn draft(value: &JsValue, now: Time) -> Result<Draft, JsValue> {
         references: string_list(&obj, "references")?,
         date: date.or(Some(now)),
         message_id: convert::opt_string(&obj, "messageId")?,
+        reply_to: string_list(&obj, "replyTo")?,
+        extra_headers: header_pairs(&obj, "extraHeaders")?,
     })
+}
+
+/// `[name, value][]` (the shape of `Opened.reportHeaders`).
+fn header_pairs(obj: &Option<Object>, name: &str) -> Result<Vec<(String, String)>, JsValue> {
+    let v = convert::field(obj, name);
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    let wrong = || {
+        bad_input(&format!(
+            "\"{name}\" must be an array of [name, value] string pairs."
+        ))
+    };
+    if !Array::is_array(&v) {
+        return Err(wrong());
+    }
+    Array::from(&v)
+        .iter()
+        .map(|pair| {
+            let pair = pair.dyn_into::<Array>().map_err(|_| wrong())?;
+            match (
+                pair.length(),
+                pair.get(0).as_string(),
+                pair.get(1).as_string(),
+            ) {
+                (2, Some(n), Some(v)) => Ok((n, v)),
+                _ => Err(wrong()),
+            }
+        })
+        .collect()
 }

@@ -6,7 +6,7 @@ import { protect } from "mailseal";
 import { config } from "./config.mjs";
 import { byteStream } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
-import { headerValue, reportHeaders } from "./report.mjs";
+import { reportHeaders } from "./report.mjs";
 import { openWithTeam } from "./team.mjs";
 
 /** @typedef {import("mailseal").Keyring} Keyring */
@@ -63,7 +63,7 @@ export async function emailHandler(message, env) {
         headers.set("X-Mailseal-Note", "decrypted copy not sent: no INBOUND_RELAY binding");
       } else {
         try {
-          const mime = await decryptedCopy(ring, opened, headers, to, cfg.destination, message.headers);
+          const mime = await decryptedCopy(ring, opened, to, cfg.destination, message.headers);
           await env.INBOUND_RELAY.send(new EmailMessage(to, cfg.destination, byteStream(mime)));
           return;
         } catch (e) {
@@ -96,57 +96,41 @@ function hasOwnReport(headers) {
 }
 
 /**
- * The decrypted message for the help desk, built by the package's own MIME writer (a plain
- * protect without sign / encrypt) from the opened parts. Sent from the service address (the
- * send_email binding requires From = envelope sender); the sender is in Reply-To.
+ * The decrypted message for the help desk, built by the package from the opened parts (a plain
+ * protect without sign / encrypt), with the report as header fields the package encodes. Sent
+ * from the service address (the send_email binding requires From = envelope sender); the
+ * sender is in Reply-To and X-Mailseal-Original-From.
  * @param {Keyring} ring
  * @param {Opened} opened
- * @param {Headers} headers the report (reportHeaders)
  * @param {string} serviceAddress
  * @param {string} destination
  * @param {Headers | undefined} outer the message's header as it arrived
  */
-async function decryptedCopy(ring, opened, headers, serviceAddress, destination, outer) {
+async function decryptedCopy(ring, opened, serviceAddress, destination, outer) {
   const h = opened.headers;
   // Threading: the help desk matches replies by In-Reply-To / References. `open` reports them
   // too (opened.headers, the protected ones when the message has them); the copy keeps the
   // outer fields as they arrived, which carry the ids of the help desk's earlier mail.
   const ids = (name) => (outer?.get?.(name) ?? "").match(/<[^<>\s]+>/g) ?? [];
+  /** @type {[string, string][]} */
+  const extraHeaders = [...opened.reportHeaders];
+  if (h.from) extraHeaders.push(["X-Mailseal-Original-From", h.from]);
   /** @type {import("mailseal").Draft} */
   const draft = {
     from: serviceAddress,
     to: destination,
     subject: h.subject ?? "",
-    text: opened.text,
-    html: opened.html,
     attachments: opened.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.data })),
-    messageId: h.messageId,
-    inReplyTo: ids("in-reply-to")[0],
     references: ids("references"),
+    extraHeaders,
   };
-  if (!draft.inReplyTo) delete draft.inReplyTo;
-  if (draft.references.length === 0) delete draft.references;
-  if (draft.text == null) delete draft.text;
-  if (draft.html == null) delete draft.html;
-  if (!draft.messageId) delete draft.messageId;
-  const built = (await protect(ring, draft, { sign: false, encrypt: false })).deliveries[0].mime;
-  const extra = new Headers(headers);
   // The address the library parsed from From, never a pattern over the header (a quoted
   // display name can hold "<someone@else>").
-  const sender = h.fromAddress ?? "";
-  if (/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(sender)) extra.set("Reply-To", sender);
-  if (h.from) extra.set("X-Mailseal-Original-From", headerValue(h.from));
-  const lines = [];
-  for (const [k, v] of extra) lines.push(`${headerName(k)}: ${v}\r\n`);
-  const head = new TextEncoder().encode(lines.join(""));
-  const mime = new Uint8Array(head.length + built.length);
-  mime.set(head, 0);
-  mime.set(built, head.length);
-  return mime;
+  if (h.fromAddress) draft.replyTo = h.fromAddress;
+  if (opened.text != null) draft.text = opened.text;
+  if (opened.html != null) draft.html = opened.html;
+  if (h.messageId) draft.messageId = h.messageId;
+  const inReplyTo = ids("in-reply-to")[0];
+  if (inReplyTo) draft.inReplyTo = inReplyTo;
+  return (await protect(ring, draft, { sign: false, encrypt: false })).deliveries[0].mime;
 }
-
-/**
- * "reply-to" -> "Reply-To": Headers iterates lower-case names.
- * @param {string} k
- */
-const headerName = (k) => k.replace(/(^|-)([a-z])/g, (_, d, c) => d + c.toUpperCase());

@@ -2,11 +2,10 @@
 // configured policy, answered as deliveries (JSON or multipart/mixed) or relayed through the
 // SEND_EMAIL binding.
 import { EmailMessage } from "cloudflare:email";
-import { protect, senderAddress } from "mailseal";
+import { headerLine, protect, senderAddress } from "mailseal";
 import { base64 } from "./base64.mjs";
 import { byteStream, HttpError, json, readBody } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
-import { headerValue } from "./report.mjs";
 
 /** @typedef {import("mailseal").Keyring} Keyring */
 /** @typedef {import("./config.mjs").Env} Env */
@@ -217,7 +216,7 @@ function multipartDeliveries(deliveries) {
     const head =
       `--${boundary}\r\n` +
       `Content-Type: message/rfc822\r\n` +
-      `X-Mailseal-To: ${headerValue(d.to.join(", "))}\r\n` +
+      `X-Mailseal-To: ${headerLine("X-Mailseal-To", d.to.join(", "))}\r\n` +
       `X-Mailseal-Method: ${d.method}\r\n` +
       `X-Mailseal-Signed: ${d.signed}\r\n` +
       `X-Mailseal-Encrypted: ${d.encrypted}\r\n` +
