@@ -7,6 +7,7 @@ use crate::keys::Keyring;
 use crate::mime::{self, MimeTree};
 use crate::report::{EncryptionState, SignatureReport, SignatureState};
 
+/// The files of a `multipart/mixed` beside its inline OpenPGP text (`layer_part`), as
 /// Enigmail and Mailvelope send them: each file encrypted (and signed) on its own as
 /// `name.pgp` / `name.gpg` / armored `name.asc`, decrypted here with the same keys. Files that
 /// are not encrypted, or do not decrypt, are kept as received, with a warning.

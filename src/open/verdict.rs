@@ -67,8 +67,6 @@ pub(super) fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<String>) {
     }
 }
 
-/// The files of a `multipart/mixed` beside its inline OpenPGP text (`layer_part`), as
-
 /// The policy for a valid S/MIME signature whose certificate's revocation could not be
 /// checked (soft-fail by default, like the browsers).
 pub(super) fn unchecked_revocation(
