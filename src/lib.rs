@@ -99,7 +99,7 @@ pub use policy::{Algorithms, Fallback, GroupDefaults, Policy, UncheckedRevocatio
 pub use preview::{preview, Blocked, Outcome, PlannedCopy, Preview, Toggle};
 pub use protect::{
     below_group_defaults, plan, protect, recipients_without_key, Delivery, Message, MethodChoice,
-    PlannedDelivery, ProtectOptions, Protected,
+    Plan, PlannedDelivery, ProtectOptions, Protected,
 };
 pub use report::{
     EncryptionReport, EncryptionState, Method, RevocationCheck, Scope, SignatureReport,

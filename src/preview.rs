@@ -12,7 +12,7 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorCode};
 use crate::keys::Keyring;
 use crate::policy::Fallback;
-use crate::protect::{below_group_defaults, plan, PlannedDelivery, ProtectOptions};
+use crate::protect::{below_group_defaults, plan, Plan, PlannedDelivery, ProtectOptions};
 use crate::report::Method;
 use crate::standards;
 
@@ -138,7 +138,11 @@ pub fn preview(
     let sign = sign_toggle(&scope, &caps.details);
     let encrypt = encrypt_toggle(&scope, &addresses.recipients(), opts.policy.fallback);
 
-    let planned = plan(ring, engines, addresses, opts).and_then(|(planned, warnings)| {
+    let planned = plan(ring, engines, addresses, opts).and_then(|plan| {
+        let Plan {
+            deliveries: planned,
+            warnings,
+        } = plan;
         let shortfall = below_group_defaults(ring, engines, addresses, opts, &planned)?;
         Ok((planned, warnings, shortfall))
     });

@@ -3,6 +3,9 @@
 //! | module | what | RFCs |
 //! |---|---|---|
 //! | `parse` | [`MimeTree`]: a bounded MIME tree with exact byte ranges (over `mail-parser`) | 2045, 2046, 1847 |
+//! | `part` | [`Part`], [`Limits`]: one part's type, encoding, ranges; body decoding | 2045, 2046 |
+//! | `flatten` | `mail-parser`'s parts as ours, each range checked against its delimiter lines | 2046 §5.1.1 |
+//! | `bare` | content without a header section, and tool output (armor, DER / PEM CMS) read as one part | 9580, 8551 |
 //! | `detect` | [`detect`]: the top-level S/MIME / OpenPGP layer, nested ones; [`sender`] | 8551, 3156, 4880 |
 //! | `canonical` | [`canonicalize`]: the 7-bit CRLF form signatures are made over | 5751 §3.1, 3156 §5 |
 //! | `draft` | [`build_draft`]: a composer [`Draft`] as content entity + header fields | 5322, 2047, 2231 |
@@ -38,17 +41,20 @@
 //! Everything written uses CRLF line ends and 7-bit-safe bodies, so relays cannot change the
 //! bytes a signature covers.
 
+mod bare;
 mod build;
 mod canonical;
 mod cms_kind;
 mod content;
 mod detect;
 mod draft;
+mod flatten;
 mod flowed;
 mod headers;
 mod html;
 mod lookalike;
 mod parse;
+mod part;
 mod payload;
 
 #[cfg(feature = "openpgp")]
@@ -74,5 +80,6 @@ pub use headers::{
 };
 pub(crate) use html::html_lines;
 pub use lookalike::{address_flags, AddressFlag, AddressFlagKind};
-pub use parse::{ContentType, HeaderField, Limits, MimeTree, Part, PartId, TransferEncoding};
+pub use parse::MimeTree;
+pub use part::{ContentType, HeaderField, Limits, Part, PartId, TransferEncoding};
 pub use payload::Payload;

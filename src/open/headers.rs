@@ -1,0 +1,68 @@
+//! The header fields shown: the outer ones, or the protected ones (RFC 9788) with the outer
+//! fields they leave out, and which of them a signature covers.
+
+use super::opened::OpenedHeaders;
+use crate::mime::{self, HeaderView};
+
+pub(super) fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeaders {
+    let list = |v: &[mime::Mailbox]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+    OpenedHeaders {
+        subject: view.subject.clone(),
+        from: view.from.first().map(ToString::to_string),
+        from_address: match view.from.as_slice() {
+            [one] => mime::addr_spec(&one.address),
+            _ => None,
+        },
+        to: list(&view.to),
+        cc: list(&view.cc),
+        date: view.date.clone(),
+        message_id: view.message_id.clone(),
+        in_reply_to: view.in_reply_to.clone(),
+        references: view.references.clone(),
+        protected,
+        from_differs: false,
+        recipients_differ: false,
+        signed_fields: Vec::new(),
+        address_flags: mime::address_flags(view),
+    }
+}
+
+/// Fields a protected header section leaves out are shown from the outer header, as RFC 9788
+/// §4.10 renders them: Thunderbird and Enigmail protect Subject, From, To and Message-ID but
+/// keep Date (and the threading fields) outside. They are not listed as signed.
+pub(super) fn with_outer_fallback(headers: &mut OpenedHeaders, outer: OpenedHeaders) {
+    if headers.date.is_none() {
+        headers.date = outer.date;
+    }
+    if headers.message_id.is_none() {
+        headers.message_id = outer.message_id;
+    }
+    if headers.in_reply_to.is_empty() {
+        headers.in_reply_to = outer.in_reply_to;
+    }
+    if headers.references.is_empty() {
+        headers.references = outer.references;
+    }
+    if headers.cc.is_empty() {
+        headers.cc = outer.cc;
+    }
+}
+
+/// The names of the fields `headers` shows.
+pub(super) fn shown_fields(headers: &OpenedHeaders) -> Vec<String> {
+    let present = [
+        ("subject", headers.subject.is_some()),
+        ("from", headers.from.is_some()),
+        ("to", !headers.to.is_empty()),
+        ("cc", !headers.cc.is_empty()),
+        ("date", headers.date.is_some()),
+        ("message-id", headers.message_id.is_some()),
+        ("in-reply-to", !headers.in_reply_to.is_empty()),
+        ("references", !headers.references.is_empty()),
+    ];
+    present
+        .into_iter()
+        .filter(|(_, shown)| *shown)
+        .map(|(name, _)| name.to_string())
+        .collect()
+}

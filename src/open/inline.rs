@@ -1,0 +1,137 @@
+//! Inline OpenPGP: the files sent beside an inline encrypted text (Enigmail, Mailvelope),
+//! the charset of decrypted inline text, and the entity it is shown as.
+
+use super::opened::OpenedAttachment;
+use crate::engine::{Engine, ReadContext};
+use crate::keys::Keyring;
+use crate::mime::{self, MimeTree};
+use crate::report::{EncryptionState, SignatureReport, SignatureState};
+
+/// The files of a `multipart/mixed` beside its inline OpenPGP text (`layer_part`), as
+/// Enigmail and Mailvelope send them: each file encrypted (and signed) on its own as
+/// `name.pgp` / `name.gpg` / armored `name.asc`, decrypted here with the same keys. Files that
+/// are not encrypted, or do not decrypt, are kept as received, with a warning.
+pub(super) async fn files_beside_inline(
+    tree: &MimeTree<'_>,
+    layer_part: mime::PartId,
+    engine: &dyn Engine,
+    ring: &Keyring,
+    ctx: &ReadContext,
+) -> BesideInline {
+    let mut out = BesideInline::default();
+    let Some(layer_top) = tree
+        .root()
+        .children
+        .iter()
+        .copied()
+        .find(|&c| c == layer_part || tree.is_inside(layer_part, c))
+    else {
+        return out;
+    };
+    let files = mime::readable(tree).attachments;
+    let beside = |id: mime::PartId| id != layer_top && !tree.is_inside(id, layer_top);
+    // Text parts beside the block (what `readable` would display) stay hidden: an attacker's
+    // HTML next to a decrypted text is the EFAIL direct exfiltration.
+    let hidden_text = tree
+        .parts()
+        .iter()
+        .any(|p| p.children.is_empty() && beside(p.id) && !files.iter().any(|f| f.part == p.id));
+    if hidden_text {
+        out.warnings.push(
+            "Text outside the encrypted block was not encrypted and is not shown.".to_string(),
+        );
+    }
+    for file in files.into_iter().filter(|f| beside(f.part)) {
+        let name = file.filename;
+        let Some(plain_name) = mime::encrypted_file_name(&name, &file.data) else {
+            out.warnings
+                .push(format!("The attachment \"{name}\" was not encrypted."));
+            out.signatures.push(None);
+            out.attachments.push(OpenedAttachment {
+                filename: name,
+                content_type: file.content_type,
+                data: file.data,
+                signed: false,
+            });
+            continue;
+        };
+        match engine.decrypt(ring, &file.data, ctx).await {
+            Ok(d) if d.report.state == EncryptionState::Decrypted => {
+                out.signatures.push(d.signature);
+                out.attachments.push(OpenedAttachment {
+                    filename: plain_name,
+                    content_type: "application/octet-stream".to_string(),
+                    data: d.content.map(|c| c.to_vec()).unwrap_or_default(),
+                    signed: false, // until mark_signed_by
+                });
+            }
+            _ => {
+                out.warnings.push(format!(
+                    "The attachment \"{name}\" could not be decrypted; it is listed as received."
+                ));
+                out.signatures.push(None);
+                out.attachments.push(OpenedAttachment {
+                    filename: name,
+                    content_type: file.content_type,
+                    data: file.data,
+                    signed: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// What [`files_beside_inline`] found.
+#[derive(Default)]
+pub(super) struct BesideInline {
+    pub(super) attachments: Vec<OpenedAttachment>,
+    /// Each attachment's own signature (`None`: not signed, not encrypted or not decrypted).
+    signatures: Vec<Option<SignatureReport>>,
+    pub(super) warnings: Vec<String>,
+}
+
+impl BesideInline {
+    /// Marks the files that carry a valid signature by `signer`, the key that signed the text:
+    /// only those does the text's verdict speak for.
+    pub(super) fn mark_signed_by(&mut self, signer: Option<&crate::report::Signer>) {
+        for (file, own) in self.attachments.iter_mut().zip(&self.signatures) {
+            file.signed = signer.is_some_and(|signer| {
+                own.as_ref().is_some_and(|s| {
+                    s.state == SignatureState::Valid
+                        && s.signer.as_ref().is_some_and(|f| f.key_id == signer.key_id)
+                })
+            });
+        }
+    }
+}
+
+/// The charset of text decrypted from an inline block: what the armor or the part declares
+/// (clients encrypt the text as encoded there), else UTF-8 when it is UTF-8, else
+/// windows-1252 (the Latin-1 of older clients, as WHATWG decodes it).
+pub(super) fn inline_text_charset<'a>(text: &[u8], declared: Option<&'a str>) -> &'a str {
+    let utf8 = std::str::from_utf8(text).is_ok();
+    let is_utf8_name = |c: &str| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("utf8");
+    match declared.map(str::trim) {
+        // Declared UTF-8 but not UTF-8: the sender's client mislabelled Latin-1 text.
+        Some(c) if is_utf8_name(c) && !utf8 => "windows-1252",
+        Some(c) if !c.is_empty() && !c.eq_ignore_ascii_case("us-ascii") => c,
+        _ if utf8 => "utf-8",
+        _ => "windows-1252",
+    }
+}
+
+/// A `text/plain` entity around text that came out of an inline OpenPGP block.
+pub(super) fn text_entity(text: &[u8], charset: Option<&str>) -> Vec<u8> {
+    let charset = charset
+        .filter(|c| {
+            c.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .unwrap_or("utf-8");
+    let mut out =
+        format!("Content-Type: text/plain; charset=\"{charset}\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+            .into_bytes();
+    out.extend_from_slice(text);
+    out
+}
