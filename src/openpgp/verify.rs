@@ -16,6 +16,7 @@ use pgp::packet::{Packet, PacketParser, Signature, SignatureType};
 use pgp::types::{KeyDetails, PublicParams};
 
 use super::cleartext;
+use super::hashes::hash_name;
 use super::keys::{components, problem_at, public_part, PublicPart};
 use super::message::{
     armor_block, check_payload_size, decompressed, malformed, parse_message, read_bounded,
@@ -32,22 +33,6 @@ use crate::time::Time;
 
 /// Most signatures judged per message.
 const MAX_SIGNATURES: usize = 32;
-
-/// `sha256`, `sha512`, ... as the report and `micalg` (with a `pgp-` prefix) name them.
-pub(crate) fn hash_name(alg: HashAlgorithm) -> String {
-    match alg {
-        HashAlgorithm::Md5 => "md5".into(),
-        HashAlgorithm::Sha1 => "sha1".into(),
-        HashAlgorithm::Ripemd160 => "ripemd160".into(),
-        HashAlgorithm::Sha256 => "sha256".into(),
-        HashAlgorithm::Sha384 => "sha384".into(),
-        HashAlgorithm::Sha512 => "sha512".into(),
-        HashAlgorithm::Sha224 => "sha224".into(),
-        HashAlgorithm::Sha3_256 => "sha3-256".into(),
-        HashAlgorithm::Sha3_512 => "sha3-512".into(),
-        other => format!("{other:?}").to_ascii_lowercase(),
-    }
-}
 
 /// The signer's key in the keyring, by issuer fingerprint or key id: entry and packet.
 fn find_signer<'a>(ring: &'a Keyring, sig: &Signature) -> Option<(&'a PgpEntry, PublicPart<'a>)> {
