@@ -8,7 +8,6 @@
 //! KeyAgreeRecipientInfo with an ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme and
 //! AES key wrap of the content key's size (RFC 5753 §3.1.1, RFC 3394).
 
-use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::enveloped_data::{
     EncryptedContentInfo, EnvelopedData, KeyAgreeRecipientIdentifier, KeyAgreeRecipientInfo,
@@ -22,7 +21,8 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
 
 use super::algorithms::{self as algs, AuthEnvelopedData, GcmParameters, Hash};
-use super::decrypt::derive_kek;
+use super::certificate::issuer_serial;
+use super::ecdh_kdf::derive_kek;
 use crate::crypto::provider;
 use crate::engine::WriteContext;
 use crate::error::{Error, Result};
@@ -31,13 +31,6 @@ use crate::secret::SecretBytes;
 
 fn encode_err(_: impl core::fmt::Debug) -> Error {
     Error::internal("The encrypted message could not be encoded.")
-}
-
-fn issuer_serial(cert: &Certificate) -> IssuerAndSerialNumber {
-    IssuerAndSerialNumber {
-        issuer: cert.tbs_certificate.issuer.clone(),
-        serial_number: cert.tbs_certificate.serial_number.clone(),
-    }
 }
 
 fn random(ctx: &mut WriteContext<'_>, len: usize) -> SecretBytes {

@@ -13,7 +13,7 @@
 //! (RFC 8551 §3.1.1) and anything but 7-bit text is refused, so no relay has a reason to
 //! re-encode it (the caller encodes 8-bit bodies as quoted-printable or base64).
 
-use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::cert::CertificateChoices;
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
     CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use x509_cert::attr::{Attribute, AttributeValue};
 
 use super::algorithms::{self as algs, EncryptionKeyPreference, SmimeCapability};
+use super::certificate::issuer_serial;
 use crate::crypto::provider::{self, DigestAlg};
 use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
@@ -123,13 +124,9 @@ pub(crate) async fn signed_data(
         attribute(algs::SMIME_CAPABILITIES, capabilities())?,
     ];
     if let Some(enc) = encryption {
-        let c = enc.certificate();
         attrs.push(attribute(
             algs::ENCRYPTION_KEY_PREFERENCE,
-            EncryptionKeyPreference::IssuerAndSerialNumber(IssuerAndSerialNumber {
-                issuer: c.tbs_certificate.issuer.clone(),
-                serial_number: c.tbs_certificate.serial_number.clone(),
-            }),
+            EncryptionKeyPreference::IssuerAndSerialNumber(issuer_serial(enc.certificate())),
         )?);
     }
     let signed_attrs = SetOfVec::try_from(attrs).map_err(encode_err)?;
@@ -187,10 +184,7 @@ pub(crate) async fn signed_data(
 
     let signer_info = SignerInfo {
         version: CmsVersion::V1,
-        sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
-            issuer: cert.tbs_certificate.issuer.clone(),
-            serial_number: cert.tbs_certificate.serial_number.clone(),
-        }),
+        sid: SignerIdentifier::IssuerAndSerialNumber(issuer_serial(cert)),
         digest_alg: algs::alg(rfc5912::ID_SHA_256),
         signed_attrs: Some(signed_attrs),
         signature_algorithm,

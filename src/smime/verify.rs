@@ -33,10 +33,10 @@ use der::asn1::OctetString;
 use der::{AnyRef, Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use x509_cert::Certificate;
 
-use super::algorithms::{self as algs, Hash};
+use super::algorithms::{self as algs, malformed, Hash};
+use super::ber;
 use super::chain::{self, ChainVerdict};
 use super::signature::{self, SigFail};
-use super::{ber, malformed};
 use crate::engine::{ReadContext, Verified};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Keyring, SmimeEntry};
