@@ -270,62 +270,16 @@ pub(crate) async fn decrypt(
 ) -> Result<Decrypted> {
     let env = parse(payload)?;
     let Some(cipher) = Cipher::from_oid(&env.content.content_enc_alg.oid) else {
-        return Ok(failed_with(
-            None,
-            match algs::unsupported_cipher_name(&env.content.content_enc_alg.oid) {
-                Some(name) => {
-                    format!("The message is encrypted with {name}, which mailseal does not read.")
-                }
-                None => format!(
-                    "The message is encrypted with an algorithm mailseal does not support ({}).",
-                    env.content.content_enc_alg.oid
-                ),
-            },
-        ));
+        return Ok(unsupported_cipher(&env.content.content_enc_alg.oid));
     };
     if cipher.is_aead() != env.mac.is_some() {
         // GCM in EnvelopedData has no tag; CBC in AuthEnvelopedData has no authentication.
         return Ok(failed_with(Some(cipher), FAILED.to_string()));
     }
-    let Some(ciphertext) = env.content.encrypted_content.as_ref() else {
-        return Err(Error::new(
-            ErrorCode::MalformedMessage,
-            "The encrypted message carries no content.",
-        ));
-    };
-    let ciphertext = ciphertext.as_bytes();
-    if ciphertext.len() > ctx.max_output.saturating_add(64) {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            "The encrypted message is larger than the allowed size.",
-        ));
-    }
+    let ciphertext = ciphertext_of(&env, ctx)?;
 
     let keys = wrapped_keys(&env.recipients);
-    let secrets: Vec<(&SmimeEntry, &SmimeSecret)> = ring
-        .smime_entries()
-        .filter_map(|e| e.secret().map(|s| (e, s)))
-        .collect();
-    let mut tries: Vec<(Wrapped<'_>, &SmimeEntry, &SmimeSecret, bool)> = Vec::new();
-    for w in &keys {
-        for (e, s) in &secrets {
-            if named_by(e, w) && fits(s, w) {
-                tries.push((*w, e, s, true));
-            }
-        }
-    }
-    if tries.is_empty() {
-        'blind: for w in &keys {
-            for (e, s) in &secrets {
-                if fits(s, w) {
-                    if tries.len() >= MAX_BLIND_TRIES {
-                        break 'blind;
-                    }
-                    tries.push((*w, e, s, false));
-                }
-            }
-        }
-    }
+    let tries = tries_for(ring, &keys);
     let no_key = || {
         let mut report = EncryptionReport::new(Method::Smime, EncryptionState::NoKey, NO_KEY);
         report.algorithm = Some(cipher.name().to_string());
@@ -337,13 +291,19 @@ pub(crate) async fn decrypt(
         }
     };
     // Only keys tried blindly: none of them turning out to fit means "not for us".
-    let any_named = tries.iter().any(|t| t.3);
+    let any_named = tries.iter().any(|t| t.named);
     if tries.is_empty() {
         return Ok(no_key());
     }
 
-    for (w, entry, secret, named) in tries {
-        let Some(cek) = unwrap_key(w, secret, cipher.key_len()).await else {
+    for Try {
+        wrapped,
+        entry,
+        secret,
+        named,
+    } in tries
+    {
+        let Some(cek) = unwrap_key(wrapped, secret, cipher.key_len()).await else {
             continue;
         };
         let Some(plain) = decrypt_content(
@@ -368,16 +328,8 @@ pub(crate) async fn decrypt(
                 "The decrypted message is larger than the allowed size.",
             ));
         }
-        let mut report = EncryptionReport::new(
-            Method::Smime,
-            EncryptionState::Decrypted,
-            "The message was encrypted for you and has been decrypted.",
-        );
-        report.algorithm = Some(cipher.name().to_string());
-        report.authenticated = Some(cipher.is_aead());
-        report.key_id = Some(entry.id());
         return Ok(Decrypted {
-            report,
+            report: decrypted(cipher, entry),
             content: Some(plain),
             signature: None,
         });
@@ -386,6 +338,100 @@ pub(crate) async fn decrypt(
         return Ok(no_key());
     }
     Ok(failed_with(Some(cipher), FAILED.to_string()))
+}
+
+/// The report of a message decrypted with `entry`'s key; authenticated when the cipher is AEAD.
+fn decrypted(cipher: Cipher, entry: &SmimeEntry) -> EncryptionReport {
+    let mut report = EncryptionReport::new(
+        Method::Smime,
+        EncryptionState::Decrypted,
+        "The message was encrypted for you and has been decrypted.",
+    );
+    report.algorithm = Some(cipher.name().to_string());
+    report.authenticated = Some(cipher.is_aead());
+    report.key_id = Some(entry.id());
+    report
+}
+
+/// The report for a content cipher mailseal does not read, naming it where it can.
+fn unsupported_cipher(oid: &const_oid::ObjectIdentifier) -> Decrypted {
+    failed_with(
+        None,
+        match algs::unsupported_cipher_name(oid) {
+            Some(name) => {
+                format!("The message is encrypted with {name}, which mailseal does not read.")
+            }
+            None => format!(
+                "The message is encrypted with an algorithm mailseal does not support ({oid})."
+            ),
+        },
+    )
+}
+
+/// The encrypted content, refused when it is absent or larger than any output allowed.
+fn ciphertext_of<'e>(env: &'e Envelope, ctx: &ReadContext) -> Result<&'e [u8]> {
+    let Some(ciphertext) = env.content.encrypted_content.as_ref() else {
+        return Err(Error::new(
+            ErrorCode::MalformedMessage,
+            "The encrypted message carries no content.",
+        ));
+    };
+    let ciphertext = ciphertext.as_bytes();
+    if ciphertext.len() > ctx.max_output.saturating_add(64) {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "The encrypted message is larger than the allowed size.",
+        ));
+    }
+    Ok(ciphertext)
+}
+
+/// One (recipient entry, keyring key) pair to try; `named`: the entry names the key.
+struct Try<'a> {
+    wrapped: Wrapped<'a>,
+    entry: &'a SmimeEntry,
+    secret: &'a SmimeSecret,
+    named: bool,
+}
+
+/// The keys to try: those the recipient entries name, or when none is named, every key of a
+/// fitting type against every entry (at most [`MAX_BLIND_TRIES`]).
+fn tries_for<'a>(ring: &'a Keyring, keys: &[Wrapped<'a>]) -> Vec<Try<'a>> {
+    let secrets: Vec<(&SmimeEntry, &SmimeSecret)> = ring
+        .smime_entries()
+        .filter_map(|e| e.secret().map(|s| (e, s)))
+        .collect();
+    let mut tries: Vec<Try<'a>> = Vec::new();
+    for w in keys {
+        for (e, s) in &secrets {
+            if named_by(e, w) && fits(s, w) {
+                tries.push(Try {
+                    wrapped: *w,
+                    entry: e,
+                    secret: s,
+                    named: true,
+                });
+            }
+        }
+    }
+    if tries.is_empty() {
+        'blind: for w in keys {
+            for (e, s) in &secrets {
+                if fits(s, w) {
+                    if tries.len() >= MAX_BLIND_TRIES {
+                        break 'blind;
+                    }
+                    tries.push(Try {
+                        wrapped: *w,
+                        entry: e,
+                        secret: s,
+                        named: false,
+                    });
+                }
+            }
+        }
+    }
+    tries
 }
 
 fn failed_with(cipher: Option<Cipher>, detail: String) -> Decrypted {
