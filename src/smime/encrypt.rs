@@ -97,13 +97,8 @@ pub(crate) async fn envelope(
                 },
                 unprotected_attrs: None,
             };
-            let content = Any::encode_from(&ed).map_err(encode_err)?;
-            drop(ed);
-            let ci = ContentInfo {
-                content_type: rfc5911::ID_ENVELOPED_DATA,
-                content,
-            };
-            Ok((ci.to_der().map_err(encode_err)?, "enveloped-data"))
+            let der = content_info(rfc5911::ID_ENVELOPED_DATA, ed)?;
+            Ok((der, "enveloped-data"))
         }
         SmimeCipher::Aes256Gcm => {
             let nonce = random(ctx, 12);
@@ -132,15 +127,25 @@ pub(crate) async fn envelope(
                 mac: OctetString::new(tag).map_err(encode_err)?,
                 unauth_attrs: None,
             };
-            let content = Any::encode_from(&ad).map_err(encode_err)?;
-            drop(ad);
-            let ci = ContentInfo {
-                content_type: algs::ID_CT_AUTH_ENVELOPED_DATA,
-                content,
-            };
-            Ok((ci.to_der().map_err(encode_err)?, "authEnveloped-data"))
+            let der = content_info(algs::ID_CT_AUTH_ENVELOPED_DATA, ad)?;
+            Ok((der, "authEnveloped-data"))
         }
     }
+}
+
+/// The DER ContentInfo around `content`; the structure is dropped once encoded, so a large
+/// message is not held in it and in its encoding at once.
+fn content_info<'a>(
+    content_type: const_oid::ObjectIdentifier,
+    content: impl der::Sequence<'a>,
+) -> Result<Vec<u8>> {
+    let encoded = Any::encode_from(&content).map_err(encode_err)?;
+    drop(content);
+    let ci = ContentInfo {
+        content_type,
+        content: encoded,
+    };
+    ci.to_der().map_err(encode_err)
 }
 
 async fn recipient_info(
