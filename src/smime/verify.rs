@@ -321,18 +321,22 @@ fn single_attr(si: &SignerInfo, oid: const_oid::ObjectIdentifier) -> Option<Opti
 }
 
 fn sig_fail_report(fail: SigFail) -> SignatureReport {
+    invalid(&sig_fail_detail(fail))
+}
+
+fn sig_fail_detail(fail: SigFail) -> String {
     match fail {
-        SigFail::Bad => invalid("The signature is not valid: the message was changed after it was signed, or the signature is damaged."),
-        SigFail::WeakHash(h) => invalid(&format!(
+        SigFail::Bad => "The signature is not valid: the message was changed after it was signed, or the signature is damaged.".to_string(),
+        SigFail::WeakHash(h) => format!(
             "The signature uses {}, which is no longer considered secure.",
             h.name().to_uppercase()
-        )),
-        SigFail::WeakKey(bits) => invalid(&format!(
+        ),
+        SigFail::WeakKey(bits) => format!(
             "The signature was made with a {bits}-bit RSA key, which is too weak (2048 bits or more are required)."
-        )),
-        SigFail::Unsupported(oid) => invalid(&format!(
+        ),
+        SigFail::Unsupported(oid) => format!(
             "The signature uses an algorithm mailseal does not support ({oid})."
-        )),
+        ),
     }
 }
 
@@ -357,7 +361,7 @@ fn verify_signer(
     // 1. Algorithms.
     let hash = match accepted_hash(si) {
         Ok(hash) => hash,
-        Err(report) => return report,
+        Err(fail) => return sig_fail_report(fail),
     };
 
     // 2. The signer's certificate.
@@ -380,7 +384,7 @@ fn verify_signer(
     // 3. Content digest and signature.
     let signed_at = match check_signature(sd, si, raw_attrs, input, hash, &cert) {
         Ok(signed_at) => signed_at,
-        Err(report) => return report.with_signer(signer),
+        Err(detail) => return invalid(&detail).with_signer(signer),
     };
 
     // 4. Certificate: validity, usage, path.
@@ -390,24 +394,22 @@ fn verify_signer(
     report.with_signer(signer)
 }
 
-/// The SignerInfo's digest algorithm, when it and the signature algorithm are accepted; else
-/// the verdict.
-fn accepted_hash(si: &SignerInfo) -> core::result::Result<Hash, SignatureReport> {
+/// The SignerInfo's digest algorithm, when it and the signature algorithm are accepted.
+fn accepted_hash(si: &SignerInfo) -> core::result::Result<Hash, SigFail> {
     let Some(hash) = Hash::from_oid(&si.digest_alg.oid) else {
-        return Err(sig_fail_report(SigFail::Unsupported(si.digest_alg.oid)));
+        return Err(SigFail::Unsupported(si.digest_alg.oid));
     };
     if hash.is_weak() {
-        return Err(sig_fail_report(SigFail::WeakHash(hash)));
+        return Err(SigFail::WeakHash(hash));
     }
-    if let Err(fail) = signature::hash_of(&si.signature_algorithm, Some(hash)) {
-        return Err(sig_fail_report(fail));
-    }
+    signature::hash_of(&si.signature_algorithm, Some(hash))?;
     Ok(hash)
 }
 
 /// Checks the signer's signature with `cert`'s key: over the signed attributes (after their
 /// content type and message digest are checked against the content), or over the content when
-/// there are none. The claimed signing time when the signature holds; else the verdict.
+/// there are none. The claimed signing time when the signature holds; else why the signature
+/// is `invalid`.
 fn check_signature(
     sd: &SignedData,
     si: &SignerInfo,
@@ -415,7 +417,7 @@ fn check_signature(
     input: &SignerInput<'_>,
     hash: Hash,
     cert: &Certificate,
-) -> core::result::Result<Option<String>, SignatureReport> {
+) -> core::result::Result<Option<String>, String> {
     let spki = &cert.tbs_certificate.subject_public_key_info;
     let mut signed_at = None;
     let checked = match &si.signed_attrs {
@@ -425,18 +427,16 @@ fn check_signature(
                 single_attr(si, algs::MESSAGE_DIGEST),
                 single_attr(si, algs::SIGNING_TIME),
             ) else {
-                return Err(invalid("The signature's attributes are malformed."));
+                return Err("The signature's attributes are malformed.".to_string());
             };
             let ct_ok = ct
                 .and_then(|v| v.decode_as::<const_oid::ObjectIdentifier>().ok())
                 .is_some_and(|oid| oid == sd.encap_content_info.econtent_type);
             let Some(md) = md.and_then(|v| v.decode_as::<OctetString>().ok()) else {
-                return Err(invalid("The signature's message digest is missing."));
+                return Err("The signature's message digest is missing.".to_string());
             };
             if !ct_ok {
-                return Err(invalid(
-                    "The signature's content type does not match the content.",
-                ));
+                return Err("The signature's content type does not match the content.".to_string());
             }
             signed_at = st
                 .and_then(|v| v.to_der().ok())
@@ -444,15 +444,16 @@ fn check_signature(
                 .map(|t| Time::from_x509(&t).to_rfc3339());
             let digest_ok = input.digests.matches(hash, md.as_bytes());
             if !digest_ok {
-                return Err(invalid(
-                    "The signature is not valid: the message was changed after it was signed.",
-                ));
+                return Err(
+                    "The signature is not valid: the message was changed after it was signed."
+                        .to_string(),
+                );
             }
             let signed = match raw_attrs {
                 Some(raw) => raw.to_vec(),
                 None => match attrs.to_der() {
                     Ok(der) => der,
-                    Err(_) => return Err(invalid("The signature's attributes are malformed.")),
+                    Err(_) => return Err("The signature's attributes are malformed.".to_string()),
                 },
             };
             signature::verify(
@@ -483,7 +484,7 @@ fn check_signature(
     };
     match checked {
         Ok(()) => Ok(signed_at),
-        Err(fail) => Err(sig_fail_report(fail)),
+        Err(fail) => Err(sig_fail_detail(fail)),
     }
 }
 
