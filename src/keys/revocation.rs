@@ -374,7 +374,7 @@ impl Keyring {
             let cert = ca.certificate();
             if ca.is_ca()
                 && cert.tbs_certificate.subject == child.tbs_certificate.issuer
-                && crate::smime::chain::signed_by(&child, cert)
+                && crate::smime::certificate::signed_by(&child, cert)
             {
                 kept.push(self.merge(super::Entry::Smime(ca)));
             }
@@ -465,7 +465,7 @@ impl Keyring {
                 let issuer = self.smime_entries().map(|i| i.certificate()).find(|i| {
                     i.tbs_certificate.subject == cert.tbs_certificate.issuer
                         && i != &cert
-                        && crate::smime::chain::signed_by(cert, i)
+                        && crate::smime::certificate::signed_by(cert, i)
                 });
                 for request in self.link_requests(cert, issuer, false, now) {
                     if !out.iter().any(|r| r.url == request.url) {

@@ -16,6 +16,14 @@ pub fn new_boundary(rng: &mut dyn Rng) -> String {
     )
 }
 
+/// A header value as mail-builder writes it, without the final CRLF.
+pub(crate) fn header_value(name: &str, value: &impl mail_builder::headers::Header) -> String {
+    let mut out: Vec<u8> = Vec::new();
+    value.write_header(&mut out, name.len() + 2);
+    let s = String::from_utf8_lossy(&out).into_owned();
+    s.strip_suffix("\r\n").unwrap_or(&s).to_string()
+}
+
 /// Spare capacity left in buffers that large bodies are written into, so that the header
 /// fields and multipart delimiters around them are put in place ([`prepend`]) instead of
 /// copying the whole body into a new buffer: every such copy of a 10 MiB attachment was

@@ -13,8 +13,7 @@
 //! rewritten with RFC 2231 parameters / RFC 2047 encoded-words; `Content-Transfer-Encoding`
 //! is replaced when a body is re-encoded.
 
-use super::build::{base64_body, to_crlf};
-use super::draft::header_value;
+use super::build::{base64_body, header_value, to_crlf};
 use super::parse::{raw_header_value, transfer_decode, Limits, MimeTree, Part, TransferEncoding};
 use crate::error::{Error, ErrorCode, Result};
 

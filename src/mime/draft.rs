@@ -22,7 +22,7 @@ use mail_builder::headers::text::Text as MbText;
 use mail_builder::mime::{BodyPart, MimePart};
 use mail_parser::{HeaderValue, MessageParser};
 
-use super::build::{new_boundary, Entity};
+use super::build::{header_value, new_boundary, Entity};
 use super::canonical::canonicalize;
 use super::detect::addr_spec;
 use super::headers::HeaderFields;
@@ -372,14 +372,6 @@ fn unstructured_value(name: &str, text: &str) -> String {
         return flat;
     }
     header_value(name, &MbText::new(flat))
-}
-
-/// A header value as mail-builder writes it, without the final CRLF.
-pub(crate) fn header_value(name: &str, value: &impl mail_builder::headers::Header) -> String {
-    let mut out: Vec<u8> = Vec::new();
-    value.write_header(&mut out, name.len() + 2);
-    let s = String::from_utf8_lossy(&out).into_owned();
-    s.strip_suffix("\r\n").unwrap_or(&s).to_string()
 }
 
 fn address_list<'x>(list: &'x [(Option<String>, String)]) -> MbAddress<'x> {

@@ -15,8 +15,9 @@ use pgp::packet::{Signature, SignatureConfig, SignatureType, SignatureVersion, S
 use pgp::types::{KeyDetails, KeyVersion, VerifyingKey};
 use sha2::digest::{DynDigest, InvalidBufferSize};
 
+use super::hashes::digest_alg;
 use super::keys::{rsa_signature_block, PublicPart};
-use super::signer::{digest_alg, Signer};
+use super::signer::Signer;
 use crate::crypto::provider::{self, DigestAlg};
 use crate::secret::SecretBytes;
 

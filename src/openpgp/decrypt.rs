@@ -190,77 +190,31 @@ pub(crate) async fn decrypt(
             });
         }
     };
-    let pkesks: Vec<&PublicKeyEncryptedSessionKey> = esk
-        .iter()
-        .filter_map(|e| match e {
-            Esk::PublicKeyEncryptedSessionKey(p) => Some(p),
-            Esk::SymKeyEncryptedSessionKey(_) => None,
-        })
-        .take(MAX_ESK + 1)
-        .collect();
-    if pkesks.len() > MAX_ESK {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            "The PGP message names too many recipients.",
-        ));
-    }
+    let pkesks = public_key_esks(&esk)?;
     let password_only = pkesks.is_empty()
         && esk
             .iter()
             .any(|e| matches!(e, Esk::SymKeyEncryptedSessionKey(_)));
     let recipients: Vec<String> = pkesks.iter().filter_map(|p| recipient_label(p)).collect();
     let unprotected = matches!(edata, Edata::SymEncryptedData { .. });
-    let aead = match &edata {
-        Edata::SymEncryptedProtectedData { reader } => match reader.config() {
-            pgp::packet::ProtectedDataConfig::Seipd(SymEncryptedProtectedDataConfig::V2 {
-                sym_alg,
-                aead,
-                ..
-            }) => Some(format!("{}-{}", sym_name(*sym_alg), aead_name(*aead))),
-            _ => None,
-        },
-        Edata::GnupgAeadData { .. } => Some("ocb (GnuPG)".to_string()),
-        Edata::SymEncryptedData { .. } => None,
-    };
+    let aead = aead_label(&edata);
     let (attempts, elgamal) = attempts_for(ring, &pkesks);
     let v1_body = seipd_v1_body(&mut edata);
     drop(edata);
 
-    let report = |state, detail: &str| {
-        let mut r = EncryptionReport::new(Method::Pgp, state, detail);
-        r.authenticated = Some(false);
-        r
-    };
     if attempts.is_empty() && elgamal {
-        return Ok(Decrypted {
-            report: report(EncryptionState::Failed, ELGAMAL),
-            content: None,
-            signature: None,
-        });
+        return Ok(undecrypted(failure(EncryptionState::Failed, ELGAMAL)));
     }
     if attempts.is_empty() {
-        let mut r = report(
-            EncryptionState::NoKey,
-            if password_only { PASSWORD_ONLY } else { NO_KEY },
-        );
-        r.authenticated = None;
-        r.key_id = (!recipients.is_empty()).then(|| recipients.join(", "));
-        return Ok(Decrypted {
-            report: r,
-            content: None,
-            signature: None,
-        });
+        let detail = if password_only { PASSWORD_ONLY } else { NO_KEY };
+        return Ok(undecrypted(no_key(detail, &recipients)));
     }
     let first = attempts.first().map(|a| a.entry);
     if unprotected {
         // Refused before any decryption: no MDC, no way to tell altered plaintext.
-        let mut r = report(EncryptionState::Failed, NO_MDC);
+        let mut r = failure(EncryptionState::Failed, NO_MDC);
         r.key_id = first.map(PgpEntry::id);
-        return Ok(Decrypted {
-            report: r,
-            content: None,
-            signature: None,
-        });
+        return Ok(undecrypted(r));
     }
 
     // A failed attempt on a PKESK that names one of our keys means "encrypted to us, but
@@ -275,52 +229,14 @@ pub(crate) async fn decrypt(
             continue;
         };
         let algorithm = aead.clone().or_else(|| key.sym_algorithm().map(sym_name));
-        let read = match (v1_body.as_deref(), aes_key(&key)) {
-            // SEIPD v1 with AES: the body on the crypto provider, the packets inside in rPGP.
-            (Some(body), Some(session_key)) => {
-                let Some(plain) = seipd::open(session_key, body).await else {
-                    continue;
-                };
-                match read_flat_signed(ring, &plain, ctx).await {
-                    Some(read) => read,
-                    None => {
-                        let Ok(inner) = Message::from_bytes(&plain[..]) else {
-                            continue;
-                        };
-                        read_inner(ring, inner, ctx)
-                    }
-                }
-            }
-            _ => {
-                // Parsed afresh for each attempt: decryption consumes the message.
-                let Ok(message) = parse_message(payload) else {
-                    continue;
-                };
-                // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED
-                // stays off.
-                let ring_of_one = TheRing {
-                    session_keys: vec![key],
-                    decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
-                    ..TheRing::default()
-                };
-                let Ok((inner, _)) = message.decrypt_the_ring(ring_of_one, true) else {
-                    continue;
-                };
-                read_inner(ring, inner, ctx)
-            }
+        let Some(read) = open_with(ring, payload, v1_body.as_deref(), key, ctx).await else {
+            continue;
         };
         match read {
             Ok((content, signature)) => {
-                let mut r = EncryptionReport::new(
-                    Method::Pgp,
-                    EncryptionState::Decrypted,
-                    "The PGP message was decrypted.",
-                );
-                r.algorithm = algorithm;
-                r.authenticated = Some(true);
-                r.key_id = Some(attempt.entry.id());
+                let report = decrypted(algorithm, attempt.entry);
                 return Ok(Decrypted {
-                    report: r,
+                    report,
                     content: Some(content),
                     signature,
                 });
@@ -330,19 +246,120 @@ pub(crate) async fn decrypt(
         }
     }
     let r = if named_failed {
-        let mut r = report(EncryptionState::Failed, ALTERED);
+        let mut r = failure(EncryptionState::Failed, ALTERED);
         r.key_id = first.map(PgpEntry::id);
         r
     } else {
-        let mut r = report(EncryptionState::NoKey, NO_KEY);
-        r.authenticated = None;
-        r.key_id = (!recipients.is_empty()).then(|| recipients.join(", "));
-        r
+        no_key(NO_KEY, &recipients)
     };
-    Ok(Decrypted {
-        report: r,
+    Ok(undecrypted(r))
+}
+
+/// The PKESKs among the message's ESK packets, at most [`MAX_ESK`] of them.
+fn public_key_esks(esk: &[Esk]) -> Result<Vec<&PublicKeyEncryptedSessionKey>> {
+    let pkesks: Vec<&PublicKeyEncryptedSessionKey> = esk
+        .iter()
+        .filter_map(|e| match e {
+            Esk::PublicKeyEncryptedSessionKey(p) => Some(p),
+            Esk::SymKeyEncryptedSessionKey(_) => None,
+        })
+        .take(MAX_ESK + 1)
+        .collect();
+    if pkesks.len() > MAX_ESK {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "The PGP message names too many recipients.",
+        ));
+    }
+    Ok(pkesks)
+}
+
+/// The report's algorithm for AEAD containers (SEIPD v2, GnuPG OCB), known before decryption.
+fn aead_label(edata: &Edata<'_>) -> Option<String> {
+    match edata {
+        Edata::SymEncryptedProtectedData { reader } => match reader.config() {
+            pgp::packet::ProtectedDataConfig::Seipd(SymEncryptedProtectedDataConfig::V2 {
+                sym_alg,
+                aead,
+                ..
+            }) => Some(format!("{}-{}", sym_name(*sym_alg), aead_name(*aead))),
+            _ => None,
+        },
+        Edata::GnupgAeadData { .. } => Some("ocb (GnuPG)".to_string()),
+        Edata::SymEncryptedData { .. } => None,
+    }
+}
+
+/// The report of a message decrypted with `entry`'s key, its integrity checked.
+fn decrypted(algorithm: Option<String>, entry: &PgpEntry) -> EncryptionReport {
+    let mut r = EncryptionReport::new(
+        Method::Pgp,
+        EncryptionState::Decrypted,
+        "The PGP message was decrypted.",
+    );
+    r.algorithm = algorithm;
+    r.authenticated = Some(true);
+    r.key_id = Some(entry.id());
+    r
+}
+
+/// A report of a message that was not decrypted: nothing authenticated, nothing released.
+fn failure(state: EncryptionState, detail: &str) -> EncryptionReport {
+    let mut r = EncryptionReport::new(Method::Pgp, state, detail);
+    r.authenticated = Some(false);
+    r
+}
+
+/// `no_key`: not for any key of the keyring; the recipients the message names, if any.
+fn no_key(detail: &str, recipients: &[String]) -> EncryptionReport {
+    let mut r = failure(EncryptionState::NoKey, detail);
+    r.authenticated = None;
+    r.key_id = (!recipients.is_empty()).then(|| recipients.join(", "));
+    r
+}
+
+fn undecrypted(report: EncryptionReport) -> Decrypted {
+    Decrypted {
+        report,
         content: None,
         signature: None,
+    }
+}
+
+/// The content and signature verdict behind one session key, or `None` when it does not open
+/// the message (wrong key, altered data: integrity is checked before anything is read).
+async fn open_with(
+    ring: &Keyring,
+    payload: &[u8],
+    v1_body: Option<&[u8]>,
+    key: PlainSessionKey,
+    ctx: &ReadContext,
+) -> Option<core::result::Result<(SecretBytes, Option<SignatureReport>), Inner>> {
+    Some(match (v1_body, aes_key(&key)) {
+        // SEIPD v1 with AES: the body on the crypto provider, the packets inside in rPGP.
+        (Some(body), Some(session_key)) => {
+            let plain = seipd::open(session_key, body).await?;
+            match read_flat_signed(ring, &plain, ctx).await {
+                Some(read) => read,
+                None => {
+                    let inner = Message::from_bytes(&plain[..]).ok()?;
+                    read_inner(ring, inner, ctx)
+                }
+            }
+        }
+        _ => {
+            // Parsed afresh for each attempt: decryption consumes the message.
+            let message = parse_message(payload).ok()?;
+            // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED
+            // stays off.
+            let ring_of_one = TheRing {
+                session_keys: vec![key],
+                decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
+                ..TheRing::default()
+            };
+            let (inner, _) = message.decrypt_the_ring(ring_of_one, true).ok()?;
+            read_inner(ring, inner, ctx)
+        }
     })
 }
 

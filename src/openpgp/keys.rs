@@ -93,7 +93,7 @@ fn platform_confirms(
     let Some((key, block)) = rsa_signature_block(params, sig) else {
         return false;
     };
-    let Some(scheme) = super::signer::digest_alg(hash).and_then(provider::pkcs1v15_scheme) else {
+    let Some(scheme) = super::hashes::digest_alg(hash).and_then(provider::pkcs1v15_scheme) else {
         return false;
     };
     provider::rsa_signature_confirmed(key, &scheme, digest, &block)

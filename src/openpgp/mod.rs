@@ -14,6 +14,7 @@
 //! | `rsa_unwrap` | RSA session keys: OpenPGP framing over `crate::crypto::rsa_pkcs1` (Marvin) |
 //! | `seipd` | the SEIPD v1 body (AES-CFB + MDC) on the crypto provider, for speed |
 //! | `signer` | secret keys as rPGP signers, RSA on the platform where it signs digests |
+//! | `hashes` | hash algorithms' names in reports and their crypto-provider digests |
 //!
 //! Sender binding is left to [`crate::report::SignatureReport::bind_sender`]: verdicts carry
 //! the e-mail addresses of the signing key's valid user ids.
@@ -21,6 +22,7 @@
 mod cleartext;
 mod data_signature;
 mod decrypt;
+mod hashes;
 mod keys;
 mod message;
 mod rsa_unwrap;

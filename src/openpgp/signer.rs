@@ -15,9 +15,10 @@ use pgp::types::{
 };
 use rsa::RsaPrivateKey;
 
+use super::hashes::digest_alg;
 use super::keys::SecretPart;
 use super::rsa_unwrap::rsa_private_key;
-use crate::crypto::provider::{self, DigestAlg};
+use crate::crypto::provider;
 
 /// A secret (sub)key as rPGP's [`SigningKey`], with the `rsa` crate's copy of an RSA key when
 /// the platform will sign with it.
@@ -46,16 +47,6 @@ impl<'a> Signer<'a> {
             .then(|| rsa_private_key(params, public))
             .flatten();
         Signer { key, rsa }
-    }
-}
-
-/// The provider's name for the hashes mailseal signs with; others stay with rPGP.
-pub(super) fn digest_alg(hash: HashAlgorithm) -> Option<DigestAlg> {
-    match hash {
-        HashAlgorithm::Sha256 => Some(DigestAlg::Sha256),
-        HashAlgorithm::Sha384 => Some(DigestAlg::Sha384),
-        HashAlgorithm::Sha512 => Some(DigestAlg::Sha512),
-        _ => None,
     }
 }
 

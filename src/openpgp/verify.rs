@@ -16,6 +16,7 @@ use pgp::packet::{Packet, PacketParser, Signature, SignatureType};
 use pgp::types::{KeyDetails, PublicParams};
 
 use super::cleartext;
+use super::hashes::hash_name;
 use super::keys::{components, problem_at, public_part, PublicPart};
 use super::message::{
     armor_block, check_payload_size, decompressed, malformed, parse_message, read_bounded,
@@ -32,22 +33,6 @@ use crate::time::Time;
 
 /// Most signatures judged per message.
 const MAX_SIGNATURES: usize = 32;
-
-/// `sha256`, `sha512`, ... as the report and `micalg` (with a `pgp-` prefix) name them.
-pub(crate) fn hash_name(alg: HashAlgorithm) -> String {
-    match alg {
-        HashAlgorithm::Md5 => "md5".into(),
-        HashAlgorithm::Sha1 => "sha1".into(),
-        HashAlgorithm::Ripemd160 => "ripemd160".into(),
-        HashAlgorithm::Sha256 => "sha256".into(),
-        HashAlgorithm::Sha384 => "sha384".into(),
-        HashAlgorithm::Sha512 => "sha512".into(),
-        HashAlgorithm::Sha224 => "sha224".into(),
-        HashAlgorithm::Sha3_256 => "sha3-256".into(),
-        HashAlgorithm::Sha3_512 => "sha3-512".into(),
-        other => format!("{other:?}").to_ascii_lowercase(),
-    }
-}
 
 /// The signer's key in the keyring, by issuer fingerprint or key id: entry and packet.
 fn find_signer<'a>(ring: &'a Keyring, sig: &Signature) -> Option<(&'a PgpEntry, PublicPart<'a>)> {
@@ -152,27 +137,8 @@ fn judge_inner(
     };
     let with_signer = |state, detail: &str| verdict(state, detail).with_signer(signer.clone());
 
-    if !matches!(sig.typ(), Some(SignatureType::Binary | SignatureType::Text)) {
-        return with_signer(
-            SignatureState::Invalid,
-            "The PGP signature is not a signature over a message.",
-        );
-    }
-    match sig.hash_alg() {
-        Some(HashAlgorithm::Md5 | HashAlgorithm::Sha1 | HashAlgorithm::Ripemd160) | None => {
-            return with_signer(
-                SignatureState::Invalid,
-                "The PGP signature uses a weak hash algorithm (MD5, SHA-1 or RIPEMD-160) and \
-                 was refused.",
-            );
-        }
-        Some(_) => {}
-    }
-    if let Some(what) = weak_key(part.public_params()) {
-        return with_signer(
-            SignatureState::Invalid,
-            &format!("The PGP signature key is too weak ({what}) and was refused."),
-        );
+    if let Some(detail) = refused_before_check(sig, part) {
+        return with_signer(SignatureState::Invalid, &detail);
     }
     if !check(part) {
         return with_signer(SignatureState::Invalid, "The PGP signature is invalid.");
@@ -186,42 +152,74 @@ fn judge_inner(
             ),
         );
     }
+    let (state, detail) = key_standing(entry, part, sig, now);
+    with_signer(state, detail)
+}
+
+/// Why a signature is refused before its cryptographic check: not a data signature, a weak
+/// hash, a weak key.
+fn refused_before_check(sig: &Signature, part: PublicPart<'_>) -> Option<String> {
+    if !matches!(sig.typ(), Some(SignatureType::Binary | SignatureType::Text)) {
+        return Some("The PGP signature is not a signature over a message.".to_string());
+    }
+    match sig.hash_alg() {
+        Some(HashAlgorithm::Md5 | HashAlgorithm::Sha1 | HashAlgorithm::Ripemd160) | None => {
+            return Some(
+                "The PGP signature uses a weak hash algorithm (MD5, SHA-1 or RIPEMD-160) and \
+                 was refused."
+                    .to_string(),
+            );
+        }
+        Some(_) => {}
+    }
+    weak_key(part.public_params())
+        .map(|what| format!("The PGP signature key is too weak ({what}) and was refused."))
+}
+
+/// The verdict on a cryptographically correct signature: whether its (sub)key may sign, was
+/// usable when the signature claims to be made and is at `now`, and is trusted.
+fn key_standing(
+    entry: &PgpEntry,
+    part: PublicPart<'_>,
+    sig: &Signature,
+    now: Time,
+) -> (SignatureState, &'static str) {
     let fpr = part.fingerprint();
     let primary = entry.primary_summary();
     let Some(component) = components(entry).find(|c| c.fingerprint == fpr.as_bytes()) else {
-        return with_signer(
+        return (
             SignatureState::Invalid,
             "The PGP signature was made by a subkey that is not validly bound to its key.",
         );
     };
     if !component.sign {
-        return with_signer(
+        return (
             SignatureState::Invalid,
             "The PGP signature was made by a key that may not sign.",
         );
     }
     let created = sig.created().map(|t| i64::from(t.as_secs()));
     if created.is_some_and(|c| c < component.created) {
-        return with_signer(
+        return (
             SignatureState::Invalid,
             "The PGP signature claims to be older than its key.",
         );
     }
     match problem_at(primary, component, now) {
         Some(KeyProblem::Revoked) => {
-            return with_signer(
+            return (
                 SignatureState::Revoked,
                 "The PGP signature key has been revoked.",
             )
         }
         Some(KeyProblem::Expired) => {
-            return with_signer(
+            return (
                 SignatureState::Expired,
                 "The PGP signature key has expired.",
             )
         }
         Some(KeyProblem::NotYetValid) => {
-            return with_signer(
+            return (
                 SignatureState::NotYetValid,
                 "The PGP signature key is not valid yet.",
             )
@@ -233,19 +231,19 @@ fn judge_inner(
         _ => false,
     };
     if sig_expired {
-        return with_signer(SignatureState::Expired, "The PGP signature has expired.");
+        return (SignatureState::Expired, "The PGP signature has expired.");
     }
     // Anyone can make a key whose user id names any address: only a key the admin verified
     // (imported or confirmed with `trusted: true`) vouches for who signed.
     if !entry.trusted() {
-        return with_signer(
+        return (
             SignatureState::Untrusted,
             "The PGP signature is correct, but the key that made it has not been verified: \
              it is only known to belong to the address it names once an admin marks it as \
              trusted.",
         );
     }
-    with_signer(SignatureState::Valid, "The PGP signature is valid.")
+    (SignatureState::Valid, "The PGP signature is valid.")
 }
 
 /// A hashed subpacket marked critical that a data signature's reader must understand and

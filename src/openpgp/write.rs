@@ -28,10 +28,10 @@ use pgp::types::{
 use zeroize::Zeroizing;
 
 use super::data_signature;
+use super::hashes::hash_name;
 use super::keys::{choose, Chosen, PublicPart, SecretPart, Use};
 use super::seipd;
 use super::signer::Signer;
-use super::verify::hash_name;
 use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;

@@ -29,6 +29,8 @@ use der::{Any, AnyRef, Sequence};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attributes;
 
+use crate::error::{Error, ErrorCode};
+
 /// id-ct-authEnvelopedData (RFC 5083).
 pub(crate) const ID_CT_AUTH_ENVELOPED_DATA: ObjectIdentifier = rfc5911::ID_CT_AUTH_ENVELOPED_DATA;
 /// id-aes128-GCM / id-aes192-GCM / id-aes256-GCM (RFC 5084).
@@ -268,6 +270,14 @@ pub(crate) enum EncryptionKeyPreference {
 pub(crate) struct SmimeCapability {
     pub capability_id: ObjectIdentifier,
     pub parameters: Option<Any>,
+}
+
+/// The error for a CMS structure (these or the `cms` crate's) that does not decode.
+pub(crate) fn malformed() -> Error {
+    Error::new(
+        ErrorCode::MalformedMessage,
+        "The S/MIME data could not be read.",
+    )
 }
 
 /// ContentInfo (RFC 5652 §3) as read: the content borrowed from the input, so that a large

@@ -20,10 +20,11 @@ use der::{Any, AnyRef, Decode, Encode, Tag, TagNumber, Tagged};
 use spki::AlgorithmIdentifierOwned;
 
 use super::algorithms::{
-    self as algs, AuthEnvelopedDataIn, ContentInfoIn, EccCmsSharedInfo, EnvelopedDataIn,
-    GcmParameters, Hash, Kari, KariRid, Rek,
+    self as algs, malformed, AuthEnvelopedDataIn, ContentInfoIn, EnvelopedDataIn, GcmParameters,
+    Hash, Kari, KariRid, Rek,
 };
-use super::{ber, malformed, rsa_kt};
+use super::ecdh_kdf::{derive_kek, derive_kek_for};
+use super::{ber, rsa_kt};
 use crate::crypto::{cbc_decrypt, provider};
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
@@ -269,62 +270,16 @@ pub(crate) async fn decrypt(
 ) -> Result<Decrypted> {
     let env = parse(payload)?;
     let Some(cipher) = Cipher::from_oid(&env.content.content_enc_alg.oid) else {
-        return Ok(failed_with(
-            None,
-            match algs::unsupported_cipher_name(&env.content.content_enc_alg.oid) {
-                Some(name) => {
-                    format!("The message is encrypted with {name}, which mailseal does not read.")
-                }
-                None => format!(
-                    "The message is encrypted with an algorithm mailseal does not support ({}).",
-                    env.content.content_enc_alg.oid
-                ),
-            },
-        ));
+        return Ok(unsupported_cipher(&env.content.content_enc_alg.oid));
     };
     if cipher.is_aead() != env.mac.is_some() {
         // GCM in EnvelopedData has no tag; CBC in AuthEnvelopedData has no authentication.
         return Ok(failed_with(Some(cipher), FAILED.to_string()));
     }
-    let Some(ciphertext) = env.content.encrypted_content.as_ref() else {
-        return Err(Error::new(
-            ErrorCode::MalformedMessage,
-            "The encrypted message carries no content.",
-        ));
-    };
-    let ciphertext = ciphertext.as_bytes();
-    if ciphertext.len() > ctx.max_output.saturating_add(64) {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            "The encrypted message is larger than the allowed size.",
-        ));
-    }
+    let ciphertext = ciphertext_of(&env, ctx)?;
 
     let keys = wrapped_keys(&env.recipients);
-    let secrets: Vec<(&SmimeEntry, &SmimeSecret)> = ring
-        .smime_entries()
-        .filter_map(|e| e.secret().map(|s| (e, s)))
-        .collect();
-    let mut tries: Vec<(Wrapped<'_>, &SmimeEntry, &SmimeSecret, bool)> = Vec::new();
-    for w in &keys {
-        for (e, s) in &secrets {
-            if named_by(e, w) && fits(s, w) {
-                tries.push((*w, e, s, true));
-            }
-        }
-    }
-    if tries.is_empty() {
-        'blind: for w in &keys {
-            for (e, s) in &secrets {
-                if fits(s, w) {
-                    if tries.len() >= MAX_BLIND_TRIES {
-                        break 'blind;
-                    }
-                    tries.push((*w, e, s, false));
-                }
-            }
-        }
-    }
+    let tries = tries_for(ring, &keys);
     let no_key = || {
         let mut report = EncryptionReport::new(Method::Smime, EncryptionState::NoKey, NO_KEY);
         report.algorithm = Some(cipher.name().to_string());
@@ -336,13 +291,19 @@ pub(crate) async fn decrypt(
         }
     };
     // Only keys tried blindly: none of them turning out to fit means "not for us".
-    let any_named = tries.iter().any(|t| t.3);
+    let any_named = tries.iter().any(|t| t.named);
     if tries.is_empty() {
         return Ok(no_key());
     }
 
-    for (w, entry, secret, named) in tries {
-        let Some(cek) = unwrap_key(w, secret, cipher.key_len()).await else {
+    for Try {
+        wrapped,
+        entry,
+        secret,
+        named,
+    } in tries
+    {
+        let Some(cek) = unwrap_key(wrapped, secret, cipher.key_len()).await else {
             continue;
         };
         let Some(plain) = decrypt_content(
@@ -367,16 +328,8 @@ pub(crate) async fn decrypt(
                 "The decrypted message is larger than the allowed size.",
             ));
         }
-        let mut report = EncryptionReport::new(
-            Method::Smime,
-            EncryptionState::Decrypted,
-            "The message was encrypted for you and has been decrypted.",
-        );
-        report.algorithm = Some(cipher.name().to_string());
-        report.authenticated = Some(cipher.is_aead());
-        report.key_id = Some(entry.id());
         return Ok(Decrypted {
-            report,
+            report: decrypted(cipher, entry),
             content: Some(plain),
             signature: None,
         });
@@ -385,6 +338,100 @@ pub(crate) async fn decrypt(
         return Ok(no_key());
     }
     Ok(failed_with(Some(cipher), FAILED.to_string()))
+}
+
+/// The report of a message decrypted with `entry`'s key; authenticated when the cipher is AEAD.
+fn decrypted(cipher: Cipher, entry: &SmimeEntry) -> EncryptionReport {
+    let mut report = EncryptionReport::new(
+        Method::Smime,
+        EncryptionState::Decrypted,
+        "The message was encrypted for you and has been decrypted.",
+    );
+    report.algorithm = Some(cipher.name().to_string());
+    report.authenticated = Some(cipher.is_aead());
+    report.key_id = Some(entry.id());
+    report
+}
+
+/// The report for a content cipher mailseal does not read, naming it where it can.
+fn unsupported_cipher(oid: &const_oid::ObjectIdentifier) -> Decrypted {
+    failed_with(
+        None,
+        match algs::unsupported_cipher_name(oid) {
+            Some(name) => {
+                format!("The message is encrypted with {name}, which mailseal does not read.")
+            }
+            None => format!(
+                "The message is encrypted with an algorithm mailseal does not support ({oid})."
+            ),
+        },
+    )
+}
+
+/// The encrypted content, refused when it is absent or larger than any output allowed.
+fn ciphertext_of<'e>(env: &'e Envelope, ctx: &ReadContext) -> Result<&'e [u8]> {
+    let Some(ciphertext) = env.content.encrypted_content.as_ref() else {
+        return Err(Error::new(
+            ErrorCode::MalformedMessage,
+            "The encrypted message carries no content.",
+        ));
+    };
+    let ciphertext = ciphertext.as_bytes();
+    if ciphertext.len() > ctx.max_output.saturating_add(64) {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "The encrypted message is larger than the allowed size.",
+        ));
+    }
+    Ok(ciphertext)
+}
+
+/// One (recipient entry, keyring key) pair to try; `named`: the entry names the key.
+struct Try<'a> {
+    wrapped: Wrapped<'a>,
+    entry: &'a SmimeEntry,
+    secret: &'a SmimeSecret,
+    named: bool,
+}
+
+/// The keys to try: those the recipient entries name, or when none is named, every key of a
+/// fitting type against every entry (at most [`MAX_BLIND_TRIES`]).
+fn tries_for<'a>(ring: &'a Keyring, keys: &[Wrapped<'a>]) -> Vec<Try<'a>> {
+    let secrets: Vec<(&SmimeEntry, &SmimeSecret)> = ring
+        .smime_entries()
+        .filter_map(|e| e.secret().map(|s| (e, s)))
+        .collect();
+    let mut tries: Vec<Try<'a>> = Vec::new();
+    for w in keys {
+        for (e, s) in &secrets {
+            if named_by(e, w) && fits(s, w) {
+                tries.push(Try {
+                    wrapped: *w,
+                    entry: e,
+                    secret: s,
+                    named: true,
+                });
+            }
+        }
+    }
+    if tries.is_empty() {
+        'blind: for w in keys {
+            for (e, s) in &secrets {
+                if fits(s, w) {
+                    if tries.len() >= MAX_BLIND_TRIES {
+                        break 'blind;
+                    }
+                    tries.push(Try {
+                        wrapped: *w,
+                        entry: e,
+                        secret: s,
+                        named: false,
+                    });
+                }
+            }
+        }
+    }
+    tries
 }
 
 fn failed_with(cipher: Option<Cipher>, detail: String) -> Decrypted {
@@ -519,49 +566,6 @@ fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<SecretBy
     .ok()?;
     let cek = SecretBytes::new(cek);
     (cek.len() == key_len).then_some(cek)
-}
-
-/// The key-encryption key for ECDH recipients (RFC 5753 §7.2, ANSI X9.63 KDF). The KDF loop
-/// is written here: the `ansi-x963-kdf` crate (0.0.1) is built on digest 0.11 pre-releases,
-/// everything else here on digest 0.10, and it would add a second SHA-2 to the download.
-pub(crate) fn derive_kek(
-    hash: Hash,
-    z: &[u8],
-    wrap_oid: const_oid::ObjectIdentifier,
-    ukm: Option<&OctetString>,
-    kek_len: usize,
-) -> Option<SecretBytes> {
-    derive_kek_for(hash, z, algs::alg(wrap_oid), ukm, kek_len)
-}
-
-/// [`derive_kek`] with the wrap algorithm identifier as given.
-fn derive_kek_for(
-    hash: Hash,
-    z: &[u8],
-    key_info: AlgorithmIdentifierOwned,
-    ukm: Option<&OctetString>,
-    kek_len: usize,
-) -> Option<SecretBytes> {
-    let bits = u32::try_from(kek_len * 8).ok()?;
-    let info = EccCmsSharedInfo {
-        key_info,
-        entity_u_info: ukm.cloned(),
-        supp_pub_info: OctetString::new(bits.to_be_bytes().to_vec()).ok()?,
-    }
-    .to_der()
-    .ok()?;
-    let mut out = SecretBytes::new(Vec::with_capacity(kek_len + 64));
-    let mut counter = 1u32;
-    while out.len() < kek_len {
-        let mut input = SecretBytes::new(Vec::with_capacity(z.len() + 4 + info.len()));
-        input.extend_from_slice(z);
-        input.extend_from_slice(&counter.to_be_bytes());
-        input.extend_from_slice(&info);
-        out.extend_from_slice(&hash.digest(&input)?);
-        counter += 1;
-    }
-    out.truncate(kek_len);
-    Some(out)
 }
 
 /// Triple-DES key unwrap (RFC 3217 §3.2): 3DES-CBC under the fixed IV, reversed, 3DES-CBC

@@ -8,7 +8,6 @@
 //! KeyAgreeRecipientInfo with an ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme and
 //! AES key wrap of the content key's size (RFC 5753 §3.1.1, RFC 3394).
 
-use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::enveloped_data::{
     EncryptedContentInfo, EnvelopedData, KeyAgreeRecipientIdentifier, KeyAgreeRecipientInfo,
@@ -18,11 +17,13 @@ use cms::enveloped_data::{
 use const_oid::db::{rfc5911, rfc5912};
 use der::asn1::{BitString, OctetString, SetOfVec};
 use der::{Any, Encode};
+use p256::elliptic_curve;
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
 
 use super::algorithms::{self as algs, AuthEnvelopedData, GcmParameters, Hash};
-use super::decrypt::derive_kek;
+use super::certificate::issuer_serial;
+use super::ecdh_kdf::derive_kek;
 use crate::crypto::provider;
 use crate::engine::WriteContext;
 use crate::error::{Error, Result};
@@ -31,13 +32,6 @@ use crate::secret::SecretBytes;
 
 fn encode_err(_: impl core::fmt::Debug) -> Error {
     Error::internal("The encrypted message could not be encoded.")
-}
-
-fn issuer_serial(cert: &Certificate) -> IssuerAndSerialNumber {
-    IssuerAndSerialNumber {
-        issuer: cert.tbs_certificate.issuer.clone(),
-        serial_number: cert.tbs_certificate.serial_number.clone(),
-    }
 }
 
 fn random(ctx: &mut WriteContext<'_>, len: usize) -> SecretBytes {
@@ -103,13 +97,8 @@ pub(crate) async fn envelope(
                 },
                 unprotected_attrs: None,
             };
-            let content = Any::encode_from(&ed).map_err(encode_err)?;
-            drop(ed);
-            let ci = ContentInfo {
-                content_type: rfc5911::ID_ENVELOPED_DATA,
-                content,
-            };
-            Ok((ci.to_der().map_err(encode_err)?, "enveloped-data"))
+            let der = content_info(rfc5911::ID_ENVELOPED_DATA, ed)?;
+            Ok((der, "enveloped-data"))
         }
         SmimeCipher::Aes256Gcm => {
             let nonce = random(ctx, 12);
@@ -138,15 +127,25 @@ pub(crate) async fn envelope(
                 mac: OctetString::new(tag).map_err(encode_err)?,
                 unauth_attrs: None,
             };
-            let content = Any::encode_from(&ad).map_err(encode_err)?;
-            drop(ad);
-            let ci = ContentInfo {
-                content_type: algs::ID_CT_AUTH_ENVELOPED_DATA,
-                content,
-            };
-            Ok((ci.to_der().map_err(encode_err)?, "authEnveloped-data"))
+            let der = content_info(algs::ID_CT_AUTH_ENVELOPED_DATA, ad)?;
+            Ok((der, "authEnveloped-data"))
         }
     }
+}
+
+/// The DER ContentInfo around `content`; the structure is dropped once encoded, so a large
+/// message is not held in it and in its encoding at once.
+fn content_info<'a>(
+    content_type: const_oid::ObjectIdentifier,
+    content: impl der::Sequence<'a>,
+) -> Result<Vec<u8>> {
+    let encoded = Any::encode_from(&content).map_err(encode_err)?;
+    drop(content);
+    let ci = ContentInfo {
+        content_type,
+        content: encoded,
+    };
+    ci.to_der().map_err(encode_err)
 }
 
 async fn recipient_info(
@@ -154,119 +153,154 @@ async fn recipient_info(
     cek: &[u8],
     ctx: &mut WriteContext<'_>,
 ) -> Result<RecipientInfo> {
-    let spki = &cert.tbs_certificate.subject_public_key_info;
-    let key_bits = spki.subject_public_key.raw_bytes();
-    if spki.algorithm.oid == rfc5912::RSA_ENCRYPTION {
-        use rsa::pkcs1::DecodeRsaPublicKey;
-        let key = rsa::RsaPublicKey::from_pkcs1_der(key_bits)
-            .map_err(|_| Error::unsupported_format("A recipient's RSA key could not be read."))?;
-        let (oaep, alg) = match ctx.algorithms.smime_key_transport {
-            SmimeKeyTransport::RsaPkcs1v15 => (false, algs::alg_null(rfc5912::RSA_ENCRYPTION)),
-            SmimeKeyTransport::RsaOaepSha256 => {
-                let params = pkcs1::RsaOaepParams::new::<sha2::Sha256>();
-                let params = Any::encode_from(&params).map_err(encode_err)?;
-                let alg = AlgorithmIdentifierOwned {
-                    oid: rfc5912::ID_RSAES_OAEP,
-                    parameters: Some(params),
-                };
-                (true, alg)
-            }
-        };
-        let enc = provider::rsa_encrypt(&key, oaep, cek, &mut *ctx.rng)
-            .await
-            .ok_or_else(|| Error::internal("RSA key transport failed."))?;
-        return Ok(RecipientInfo::Ktri(KeyTransRecipientInfo {
-            version: CmsVersion::V0,
-            rid: RecipientIdentifier::IssuerAndSerialNumber(issuer_serial(cert)),
-            key_enc_alg: alg,
-            enc_key: OctetString::new(enc).map_err(encode_err)?,
-        }));
+    let oid = cert.tbs_certificate.subject_public_key_info.algorithm.oid;
+    if oid == rfc5912::RSA_ENCRYPTION {
+        return key_transport(cert, cek, ctx).await;
     }
-    if spki.algorithm.oid == rfc5912::ID_EC_PUBLIC_KEY {
-        let curve = spki
-            .algorithm
-            .parameters
-            .as_ref()
-            .and_then(|p| p.decode_as::<const_oid::ObjectIdentifier>().ok());
-        let unsupported = || Error::unsupported_format("A recipient's EC key could not be read.");
-        let (ephemeral_point, z) = match curve {
-            Some(c) if c == rfc5912::SECP_256_R_1 => {
-                let pk = p256::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
-                // On the platform where it has ECDH (two scalar multiplications), else here.
-                if let Some(on_platform) = provider::ecdh_p256_ephemeral_on_platform(key_bits).await
-                {
-                    on_platform
-                } else {
-                    let mut rng = &mut *ctx.rng;
-                    let eph = p256::ecdh::EphemeralSecret::random(&mut rng);
-                    let z = eph.diffie_hellman(&pk);
-                    let point = p256::EncodedPoint::from(eph.public_key());
-                    (
-                        point.as_bytes().to_vec(),
-                        SecretBytes::new(z.raw_secret_bytes().to_vec()),
-                    )
-                }
-            }
-            Some(c) if c == rfc5912::SECP_384_R_1 => {
-                let pk = p384::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
-                let mut rng = &mut *ctx.rng;
-                let eph = p384::ecdh::EphemeralSecret::random(&mut rng);
-                let z = eph.diffie_hellman(&pk);
-                let point = p384::EncodedPoint::from(eph.public_key());
-                (
-                    point.as_bytes().to_vec(),
-                    SecretBytes::new(z.raw_secret_bytes().to_vec()),
-                )
-            }
-            Some(c) if c == rfc5912::SECP_521_R_1 => {
-                let pk = p521::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
-                let mut rng = &mut *ctx.rng;
-                let eph = p521::ecdh::EphemeralSecret::random(&mut rng);
-                let z = eph.diffie_hellman(&pk);
-                let point = p521::EncodedPoint::from(eph.public_key());
-                (
-                    point.as_bytes().to_vec(),
-                    SecretBytes::new(z.raw_secret_bytes().to_vec()),
-                )
-            }
-            _ => return Err(unsupported()),
-        };
-        let wrap_oid = if cek.len() == 16 {
-            algs::ID_AES_128_WRAP
-        } else {
-            algs::ID_AES_256_WRAP
-        };
-        let kek = derive_kek(Hash::Sha256, &z, wrap_oid, None, cek.len())
-            .ok_or_else(|| encode_err(()))?;
-        let wrapped = if cek.len() == 16 {
-            aes_kw::KekAes128::try_from(&kek[..])
-                .map_err(encode_err)?
-                .wrap_vec(cek)
-        } else {
-            aes_kw::KekAes256::try_from(&kek[..])
-                .map_err(encode_err)?
-                .wrap_vec(cek)
-        }
-        .map_err(encode_err)?;
-        return Ok(RecipientInfo::Kari(KeyAgreeRecipientInfo {
-            version: CmsVersion::V3,
-            originator: OriginatorIdentifierOrKey::OriginatorKey(OriginatorPublicKey {
-                algorithm: algs::alg(rfc5912::ID_EC_PUBLIC_KEY),
-                public_key: BitString::from_bytes(&ephemeral_point).map_err(encode_err)?,
-            }),
-            ukm: None,
-            key_enc_alg: AlgorithmIdentifierOwned {
-                oid: algs::ECDH_STD_SHA256KDF,
-                parameters: Some(Any::encode_from(&algs::alg(wrap_oid)).map_err(encode_err)?),
-            },
-            recipient_enc_keys: vec![RecipientEncryptedKey {
-                rid: KeyAgreeRecipientIdentifier::IssuerAndSerialNumber(issuer_serial(cert)),
-                enc_key: OctetString::new(wrapped).map_err(encode_err)?,
-            }],
-        }));
+    if oid == rfc5912::ID_EC_PUBLIC_KEY {
+        return key_agreement(cert, cek, ctx).await;
     }
     Err(Error::new(
         crate::error::ErrorCode::UnsupportedAlgorithm,
         "A recipient's certificate has a key type mailseal cannot encrypt to.",
     ))
+}
+
+/// KeyTransRecipientInfo: the content key encrypted to an RSA recipient (PKCS#1 v1.5 or OAEP,
+/// as the policy says).
+async fn key_transport(
+    cert: &Certificate,
+    cek: &[u8],
+    ctx: &mut WriteContext<'_>,
+) -> Result<RecipientInfo> {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    let key_bits = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .subject_public_key
+        .raw_bytes();
+    let key = rsa::RsaPublicKey::from_pkcs1_der(key_bits)
+        .map_err(|_| Error::unsupported_format("A recipient's RSA key could not be read."))?;
+    let (oaep, alg) = match ctx.algorithms.smime_key_transport {
+        SmimeKeyTransport::RsaPkcs1v15 => (false, algs::alg_null(rfc5912::RSA_ENCRYPTION)),
+        SmimeKeyTransport::RsaOaepSha256 => {
+            let params = pkcs1::RsaOaepParams::new::<sha2::Sha256>();
+            let params = Any::encode_from(&params).map_err(encode_err)?;
+            let alg = AlgorithmIdentifierOwned {
+                oid: rfc5912::ID_RSAES_OAEP,
+                parameters: Some(params),
+            };
+            (true, alg)
+        }
+    };
+    let enc = provider::rsa_encrypt(&key, oaep, cek, &mut *ctx.rng)
+        .await
+        .ok_or_else(|| Error::internal("RSA key transport failed."))?;
+    Ok(RecipientInfo::Ktri(KeyTransRecipientInfo {
+        version: CmsVersion::V0,
+        rid: RecipientIdentifier::IssuerAndSerialNumber(issuer_serial(cert)),
+        key_enc_alg: alg,
+        enc_key: OctetString::new(enc).map_err(encode_err)?,
+    }))
+}
+
+/// KeyAgreeRecipientInfo: the content key wrapped (AES key wrap of its size) under a key
+/// agreed between a fresh ephemeral key and an EC recipient (RFC 5753 §3.1.1).
+async fn key_agreement(
+    cert: &Certificate,
+    cek: &[u8],
+    ctx: &mut WriteContext<'_>,
+) -> Result<RecipientInfo> {
+    let (ephemeral_point, z) = ephemeral_agreement(cert, ctx).await?;
+    let wrap_oid = if cek.len() == 16 {
+        algs::ID_AES_128_WRAP
+    } else {
+        algs::ID_AES_256_WRAP
+    };
+    let kek =
+        derive_kek(Hash::Sha256, &z, wrap_oid, None, cek.len()).ok_or_else(|| encode_err(()))?;
+    let wrapped = if cek.len() == 16 {
+        aes_kw::KekAes128::try_from(&kek[..])
+            .map_err(encode_err)?
+            .wrap_vec(cek)
+    } else {
+        aes_kw::KekAes256::try_from(&kek[..])
+            .map_err(encode_err)?
+            .wrap_vec(cek)
+    }
+    .map_err(encode_err)?;
+    Ok(RecipientInfo::Kari(KeyAgreeRecipientInfo {
+        version: CmsVersion::V3,
+        originator: OriginatorIdentifierOrKey::OriginatorKey(OriginatorPublicKey {
+            algorithm: algs::alg(rfc5912::ID_EC_PUBLIC_KEY),
+            public_key: BitString::from_bytes(&ephemeral_point).map_err(encode_err)?,
+        }),
+        ukm: None,
+        key_enc_alg: AlgorithmIdentifierOwned {
+            oid: algs::ECDH_STD_SHA256KDF,
+            parameters: Some(Any::encode_from(&algs::alg(wrap_oid)).map_err(encode_err)?),
+        },
+        recipient_enc_keys: vec![RecipientEncryptedKey {
+            rid: KeyAgreeRecipientIdentifier::IssuerAndSerialNumber(issuer_serial(cert)),
+            enc_key: OctetString::new(wrapped).map_err(encode_err)?,
+        }],
+    }))
+}
+
+/// A fresh ephemeral key on the recipient's curve (P-256, P-384, P-521): its public point and
+/// the shared secret with the recipient's key.
+async fn ephemeral_agreement(
+    cert: &Certificate,
+    ctx: &mut WriteContext<'_>,
+) -> Result<(Vec<u8>, SecretBytes)> {
+    let spki = &cert.tbs_certificate.subject_public_key_info;
+    let key_bits = spki.subject_public_key.raw_bytes();
+    let curve = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.decode_as::<const_oid::ObjectIdentifier>().ok());
+    let unsupported = || Error::unsupported_format("A recipient's EC key could not be read.");
+    let agreed = match curve {
+        Some(c) if c == rfc5912::SECP_256_R_1 => {
+            let pk = p256::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
+            // On the platform where it has ECDH (two scalar multiplications), else here.
+            if let Some(on_platform) = provider::ecdh_p256_ephemeral_on_platform(key_bits).await {
+                on_platform
+            } else {
+                ephemeral_ecdh(&pk, &mut *ctx.rng)
+            }
+        }
+        Some(c) if c == rfc5912::SECP_384_R_1 => {
+            let pk = p384::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
+            ephemeral_ecdh(&pk, &mut *ctx.rng)
+        }
+        Some(c) if c == rfc5912::SECP_521_R_1 => {
+            let pk = p521::PublicKey::from_sec1_bytes(key_bits).map_err(|_| unsupported())?;
+            ephemeral_ecdh(&pk, &mut *ctx.rng)
+        }
+        _ => return Err(unsupported()),
+    };
+    Ok(agreed)
+}
+
+/// ECDH between a fresh ephemeral key and `recipient`, in wasm: the ephemeral public point
+/// (SEC1) and the shared secret.
+fn ephemeral_ecdh<C>(
+    recipient: &elliptic_curve::PublicKey<C>,
+    mut rng: &mut dyn crate::rng::Rng,
+) -> (Vec<u8>, SecretBytes)
+where
+    C: elliptic_curve::CurveArithmetic + elliptic_curve::point::PointCompression,
+    elliptic_curve::FieldBytesSize<C>: elliptic_curve::sec1::ModulusSize,
+    elliptic_curve::AffinePoint<C>:
+        elliptic_curve::sec1::FromEncodedPoint<C> + elliptic_curve::sec1::ToEncodedPoint<C>,
+{
+    let eph = elliptic_curve::ecdh::EphemeralSecret::<C>::random(&mut rng);
+    let z = eph.diffie_hellman(recipient);
+    let point = elliptic_curve::sec1::EncodedPoint::<C>::from(eph.public_key());
+    (
+        point.as_bytes().to_vec(),
+        SecretBytes::new(z.raw_secret_bytes().to_vec()),
+    )
 }

@@ -5,10 +5,12 @@
 //! | `sign` | SignedData, detached `multipart/signed` or opaque `pkcs7-mime` |
 //! | `verify` | SignerInfos: digests, signatures, certificate checks, verdicts |
 //! | `chain` | certification path to a keyring trust anchor (RFC 5280 §6) |
+//! | `certificate` | one certificate by itself: validity, issuer's signature, issuer and serial, URLs |
 //! | `constraints` | critical extensions and name constraints on that path (RFC 5280 §4.2) |
 //! | `signature` | RSA PKCS#1 v1.5 / PSS and ECDSA signature checks |
 //! | `encrypt` | EnvelopedData (AES-CBC) and AuthEnvelopedData (AES-GCM) |
 //! | `decrypt` | both, for RSA v1.5 / OAEP and ECDH recipients |
+//! | `ecdh_kdf` | the X9.63 key derivation of ECDH recipients, for writing and reading |
 //! | `rsa_kt` | RSA key transport: PKCS#1 v1.5 through `crate::crypto::rsa_pkcs1` (Marvin, see SECURITY.md), OAEP |
 //! | `ber` | BER to DER for streamed CMS |
 //! | `algorithms` | OIDs, digests, the CMS structures the `cms` crate lacks |
@@ -17,9 +19,11 @@
 
 mod algorithms;
 mod ber;
+pub(crate) mod certificate;
 pub(crate) mod chain;
 mod constraints;
 mod decrypt;
+mod ecdh_kdf;
 mod encrypt;
 pub(crate) mod ocsp;
 pub(crate) mod revocation;
@@ -36,13 +40,6 @@ use crate::mime::into_crlf;
 use crate::report::Method;
 use crate::secret::SecretBytes;
 use crate::time::Time;
-
-pub(crate) fn malformed() -> Error {
-    Error::new(
-        ErrorCode::MalformedMessage,
-        "The S/MIME data could not be read.",
-    )
-}
 
 /// The S/MIME engine. Stateless: keys come from the [`Keyring`] passed to each call.
 #[derive(Debug, Clone, Copy, Default)]

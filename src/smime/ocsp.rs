@@ -20,7 +20,6 @@ use der::asn1::{AnyRef, Null, OctetString};
 use der::{Decode, Encode, Reader, SliceReader};
 use sha1::Digest as _;
 use spki::AlgorithmIdentifierOwned;
-use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{AuthorityInfoAccessSyntax, ExtendedKeyUsage};
 use x509_cert::Certificate;
 use x509_ocsp::{
@@ -28,6 +27,7 @@ use x509_ocsp::{
     ResponderId, TbsRequest, Version,
 };
 
+use super::certificate::{http_urls, signed_by, valid_at};
 use super::revocation::{reason_name, Revocation};
 use super::signature;
 use crate::error::{Error, ErrorCode, Result};
@@ -148,18 +148,12 @@ fn access_urls(cert: &Certificate, method: const_oid::ObjectIdentifier) -> Vec<S
     else {
         return Vec::new();
     };
-    access
-        .iter()
-        .filter(|a| a.access_method == method)
-        .filter_map(|a| match &a.access_location {
-            GeneralName::UniformResourceIdentifier(uri) => Some(uri.to_string()),
-            _ => None,
-        })
-        .filter(|uri| {
-            let lower = uri.to_ascii_lowercase();
-            lower.starts_with("http://") || lower.starts_with("https://")
-        })
-        .collect()
+    http_urls(
+        access
+            .iter()
+            .filter(|a| a.access_method == method)
+            .map(|a| &a.access_location),
+    )
 }
 
 /// The DER OCSPRequest for `cert` issued by `issuer`.
@@ -364,8 +358,8 @@ fn signer_for<'a>(
         is_responder(c)
             && c.tbs_certificate.issuer == issuer.tbs_certificate.subject
             && ocsp_signing(c)
-            && super::chain::valid_at(c, now)
-            && super::chain::signed_by(c, issuer)
+            && valid_at(c, now)
+            && signed_by(c, issuer)
     })
 }
 

@@ -20,7 +20,7 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::certificate::Version;
 use x509_cert::crl::RevokedCert;
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
-use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+use x509_cert::ext::pkix::name::DistributionPointName;
 use x509_cert::ext::pkix::{
     AuthorityKeyIdentifier, CrlDistributionPoints, CrlReason, KeyUsage, SubjectKeyIdentifier,
 };
@@ -28,6 +28,7 @@ use x509_cert::ext::Extensions;
 use x509_cert::name::Name;
 use x509_cert::Certificate;
 
+use super::certificate::http_urls;
 use super::signature;
 use crate::error::{Error, ErrorCode, Result};
 use crate::time::Time;
@@ -265,22 +266,15 @@ pub(crate) fn distribution_points(cert: &Certificate) -> Vec<String> {
     else {
         return Vec::new();
     };
-    points
-        .iter()
-        .filter_map(|p: &DistributionPoint| match &p.distribution_point {
-            Some(DistributionPointName::FullName(names)) => Some(names),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|n| match n {
-            GeneralName::UniformResourceIdentifier(uri) => Some(uri.to_string()),
-            _ => None,
-        })
-        .filter(|uri| {
-            let lower = uri.to_ascii_lowercase();
-            lower.starts_with("http://") || lower.starts_with("https://")
-        })
-        .collect()
+    http_urls(
+        points
+            .iter()
+            .filter_map(|p: &DistributionPoint| match &p.distribution_point {
+                Some(DistributionPointName::FullName(names)) => Some(names),
+                _ => None,
+            })
+            .flatten(),
+    )
 }
 
 /// A CA certificate may sign CRLs unless its key usage says otherwise.

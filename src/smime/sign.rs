@@ -13,7 +13,7 @@
 //! (RFC 8551 §3.1.1) and anything but 7-bit text is refused, so no relay has a reason to
 //! re-encode it (the caller encodes 8-bit bodies as quoted-printable or base64).
 
-use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::cert::CertificateChoices;
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
     CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
@@ -22,9 +22,11 @@ use const_oid::db::{rfc5911, rfc5912};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, Decode, Encode, Tag};
 use sha2::{Digest, Sha256};
+use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::{Attribute, AttributeValue};
 
 use super::algorithms::{self as algs, EncryptionKeyPreference, SmimeCapability};
+use super::certificate::issuer_serial;
 use crate::crypto::provider::{self, DigestAlg};
 use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
@@ -109,88 +111,13 @@ pub(crate) async fn signed_data(
         )
     })?;
     let cert = entry.certificate();
-    // The content may be the whole message: through the provider (native digest where offered).
-    let digest = provider::digest(DigestAlg::Sha256, content).await;
-    let signing_time = signing_time(ctx.now)
-        .ok_or_else(|| Error::bad_input("The signing time is out of range."))?;
-    let mut attrs = vec![
-        attribute(algs::CONTENT_TYPE, rfc5911::ID_DATA)?,
-        attribute(algs::SIGNING_TIME, signing_time)?,
-        attribute(
-            algs::MESSAGE_DIGEST,
-            OctetString::new(digest).map_err(encode_err)?,
-        )?,
-        attribute(algs::SMIME_CAPABILITIES, capabilities())?,
-    ];
-    if let Some(enc) = encryption {
-        let c = enc.certificate();
-        attrs.push(attribute(
-            algs::ENCRYPTION_KEY_PREFERENCE,
-            EncryptionKeyPreference::IssuerAndSerialNumber(IssuerAndSerialNumber {
-                issuer: c.tbs_certificate.issuer.clone(),
-                serial_number: c.tbs_certificate.serial_number.clone(),
-            }),
-        )?);
-    }
-    let signed_attrs = SetOfVec::try_from(attrs).map_err(encode_err)?;
+    let signed_attrs = signed_attributes(content, encryption, ctx.now).await?;
     let to_sign = signed_attrs.to_der().map_err(encode_err)?;
-    let hashed = Sha256::digest(&to_sign);
-
-    let (signature, signature_algorithm) = match secret {
-        SmimeSecret::Rsa(key) => {
-            // On the platform where it signs (checked before use), else in wasm.
-            let sig = provider::rsa_sign(key, DigestAlg::Sha256, &to_sign, &hashed, &mut *ctx.rng)
-                .await
-                .ok_or_else(|| Error::internal("The RSA signature failed."))?;
-            // rsaEncryption, as OpenSSL and Outlook write it (RFC 3370 §3.2).
-            (sig, algs::alg_null(rfc5912::RSA_ENCRYPTION))
-        }
-        SmimeSecret::P256(key) => {
-            use p256::ecdsa::signature::hazmat::PrehashSigner;
-            let point = cert
-                .tbs_certificate
-                .subject_public_key_info
-                .subject_public_key
-                .raw_bytes();
-            let sig = match provider::ecdsa_p256_sign_on_platform(key, point, &to_sign).await {
-                Some(der) => der,
-                None => {
-                    let sk = p256::ecdsa::SigningKey::from(key);
-                    let sig: p256::ecdsa::Signature =
-                        sk.sign_prehash(&hashed).map_err(encode_err)?;
-                    sig.to_der().as_bytes().to_vec()
-                }
-            };
-            (sig, algs::alg(rfc5912::ECDSA_WITH_SHA_256))
-        }
-        SmimeSecret::P384(key) => {
-            use p384::ecdsa::signature::hazmat::PrehashSigner;
-            let sk = p384::ecdsa::SigningKey::from(key);
-            let sig: p384::ecdsa::Signature = sk.sign_prehash(&hashed).map_err(encode_err)?;
-            (
-                sig.to_der().as_bytes().to_vec(),
-                algs::alg(rfc5912::ECDSA_WITH_SHA_256),
-            )
-        }
-        SmimeSecret::P521(key) => {
-            use p521::ecdsa::signature::hazmat::PrehashSigner;
-            let sk = p521::ecdsa::SigningKey::from_bytes(&key.to_bytes()).map_err(encode_err)?;
-            let sig: p521::ecdsa::Signature = sk
-                .sign_prehash(&super::signature::p521_prehash(&hashed))
-                .map_err(encode_err)?;
-            (
-                sig.to_der().as_bytes().to_vec(),
-                algs::alg(rfc5912::ECDSA_WITH_SHA_256),
-            )
-        }
-    };
+    let (signature, signature_algorithm) = sign_attributes(secret, cert, &to_sign, ctx).await?;
 
     let signer_info = SignerInfo {
         version: CmsVersion::V1,
-        sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
-            issuer: cert.tbs_certificate.issuer.clone(),
-            serial_number: cert.tbs_certificate.serial_number.clone(),
-        }),
+        sid: SignerIdentifier::IssuerAndSerialNumber(issuer_serial(cert)),
         digest_alg: algs::alg(rfc5912::ID_SHA_256),
         signed_attrs: Some(signed_attrs),
         signature_algorithm,
@@ -226,6 +153,94 @@ pub(crate) async fn signed_data(
         content: Any::encode_from(&sd).map_err(encode_err)?,
     };
     ci.to_der().map_err(encode_err)
+}
+
+/// The signed attributes: content type, signing time, the content's SHA-256 digest, what
+/// mailseal can read, and the separate encryption certificate if there is one.
+async fn signed_attributes(
+    content: &[u8],
+    encryption: Option<&SmimeEntry>,
+    now: crate::time::Time,
+) -> Result<SetOfVec<Attribute>> {
+    // The content may be the whole message: through the provider (native digest where offered).
+    let digest = provider::digest(DigestAlg::Sha256, content).await;
+    let signing_time =
+        signing_time(now).ok_or_else(|| Error::bad_input("The signing time is out of range."))?;
+    let mut attrs = vec![
+        attribute(algs::CONTENT_TYPE, rfc5911::ID_DATA)?,
+        attribute(algs::SIGNING_TIME, signing_time)?,
+        attribute(
+            algs::MESSAGE_DIGEST,
+            OctetString::new(digest).map_err(encode_err)?,
+        )?,
+        attribute(algs::SMIME_CAPABILITIES, capabilities())?,
+    ];
+    if let Some(enc) = encryption {
+        attrs.push(attribute(
+            algs::ENCRYPTION_KEY_PREFERENCE,
+            EncryptionKeyPreference::IssuerAndSerialNumber(issuer_serial(enc.certificate())),
+        )?);
+    }
+    SetOfVec::try_from(attrs).map_err(encode_err)
+}
+
+/// The signature over the DER of the signed attributes (`to_sign`), with its algorithm
+/// identifier: RSA PKCS#1 v1.5 or ECDSA, SHA-256.
+async fn sign_attributes(
+    secret: &SmimeSecret,
+    cert: &x509_cert::Certificate,
+    to_sign: &[u8],
+    ctx: &mut WriteContext<'_>,
+) -> Result<(Vec<u8>, AlgorithmIdentifierOwned)> {
+    let hashed = Sha256::digest(to_sign);
+    Ok(match secret {
+        SmimeSecret::Rsa(key) => {
+            // On the platform where it signs (checked before use), else in wasm.
+            let sig = provider::rsa_sign(key, DigestAlg::Sha256, to_sign, &hashed, &mut *ctx.rng)
+                .await
+                .ok_or_else(|| Error::internal("The RSA signature failed."))?;
+            // rsaEncryption, as OpenSSL and Outlook write it (RFC 3370 §3.2).
+            (sig, algs::alg_null(rfc5912::RSA_ENCRYPTION))
+        }
+        SmimeSecret::P256(key) => {
+            use p256::ecdsa::signature::hazmat::PrehashSigner;
+            let point = cert
+                .tbs_certificate
+                .subject_public_key_info
+                .subject_public_key
+                .raw_bytes();
+            let sig = match provider::ecdsa_p256_sign_on_platform(key, point, to_sign).await {
+                Some(der) => der,
+                None => {
+                    let sk = p256::ecdsa::SigningKey::from(key);
+                    let sig: p256::ecdsa::Signature =
+                        sk.sign_prehash(&hashed).map_err(encode_err)?;
+                    sig.to_der().as_bytes().to_vec()
+                }
+            };
+            (sig, algs::alg(rfc5912::ECDSA_WITH_SHA_256))
+        }
+        SmimeSecret::P384(key) => {
+            use p384::ecdsa::signature::hazmat::PrehashSigner;
+            let sk = p384::ecdsa::SigningKey::from(key);
+            let sig: p384::ecdsa::Signature = sk.sign_prehash(&hashed).map_err(encode_err)?;
+            (
+                sig.to_der().as_bytes().to_vec(),
+                algs::alg(rfc5912::ECDSA_WITH_SHA_256),
+            )
+        }
+        SmimeSecret::P521(key) => {
+            use p521::ecdsa::signature::hazmat::PrehashSigner;
+            let sk = p521::ecdsa::SigningKey::from_bytes(&key.to_bytes()).map_err(encode_err)?;
+            let sig: p521::ecdsa::Signature = sk
+                .sign_prehash(&super::signature::p521_prehash(&hashed))
+                .map_err(encode_err)?;
+            (
+                sig.to_der().as_bytes().to_vec(),
+                algs::alg(rfc5912::ECDSA_WITH_SHA_256),
+            )
+        }
+    })
 }
 
 /// A SET OF certificates, each once (the chain may repeat the encryption certificate's CA).

@@ -33,10 +33,10 @@ use der::asn1::OctetString;
 use der::{AnyRef, Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use x509_cert::Certificate;
 
-use super::algorithms::{self as algs, Hash};
+use super::algorithms::{self as algs, malformed, Hash};
+use super::ber;
 use super::chain::{self, ChainVerdict};
 use super::signature::{self, SigFail};
-use super::{ber, malformed};
 use crate::engine::{ReadContext, Verified};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Keyring, SmimeEntry};
@@ -321,18 +321,22 @@ fn single_attr(si: &SignerInfo, oid: const_oid::ObjectIdentifier) -> Option<Opti
 }
 
 fn sig_fail_report(fail: SigFail) -> SignatureReport {
+    invalid(&sig_fail_detail(fail))
+}
+
+fn sig_fail_detail(fail: SigFail) -> String {
     match fail {
-        SigFail::Bad => invalid("The signature is not valid: the message was changed after it was signed, or the signature is damaged."),
-        SigFail::WeakHash(h) => invalid(&format!(
+        SigFail::Bad => "The signature is not valid: the message was changed after it was signed, or the signature is damaged.".to_string(),
+        SigFail::WeakHash(h) => format!(
             "The signature uses {}, which is no longer considered secure.",
             h.name().to_uppercase()
-        )),
-        SigFail::WeakKey(bits) => invalid(&format!(
+        ),
+        SigFail::WeakKey(bits) => format!(
             "The signature was made with a {bits}-bit RSA key, which is too weak (2048 bits or more are required)."
-        )),
-        SigFail::Unsupported(oid) => invalid(&format!(
+        ),
+        SigFail::Unsupported(oid) => format!(
             "The signature uses an algorithm mailseal does not support ({oid})."
-        )),
+        ),
     }
 }
 
@@ -354,20 +358,14 @@ fn verify_signer(
     input: &SignerInput<'_>,
     now: Time,
 ) -> SignatureReport {
-    let (contents, certs) = (input.contents, input.certs);
     // 1. Algorithms.
-    let Some(hash) = Hash::from_oid(&si.digest_alg.oid) else {
-        return sig_fail_report(SigFail::Unsupported(si.digest_alg.oid));
+    let hash = match accepted_hash(si) {
+        Ok(hash) => hash,
+        Err(fail) => return sig_fail_report(fail),
     };
-    if hash.is_weak() {
-        return sig_fail_report(SigFail::WeakHash(hash));
-    }
-    if let Err(fail) = signature::hash_of(&si.signature_algorithm, Some(hash)) {
-        return sig_fail_report(fail);
-    }
 
     // 2. The signer's certificate.
-    let Some(cert) = find_cert(&si.sid, certs, ring) else {
+    let Some(cert) = find_cert(&si.sid, input.certs, ring) else {
         return SignatureReport::new(
             Method::Smime,
             SignatureState::UnknownSigner,
@@ -382,9 +380,44 @@ fn verify_signer(
         emails: entry.emails(),
         key_id: entry.id(),
     };
-    let with_signer = |r: SignatureReport| r.with_signer(signer.clone());
 
     // 3. Content digest and signature.
+    let signed_at = match check_signature(sd, si, raw_attrs, input, hash, &cert) {
+        Ok(signed_at) => signed_at,
+        Err(detail) => return invalid(&detail).with_signer(signer),
+    };
+
+    // 4. Certificate: validity, usage, path.
+    let mut report = certificate_verdict(ring, &entry, &cert, input.certs, now);
+    report.digest = Some(hash.name().to_string());
+    report.signed_at = signed_at;
+    report.with_signer(signer)
+}
+
+/// The SignerInfo's digest algorithm, when it and the signature algorithm are accepted.
+fn accepted_hash(si: &SignerInfo) -> core::result::Result<Hash, SigFail> {
+    let Some(hash) = Hash::from_oid(&si.digest_alg.oid) else {
+        return Err(SigFail::Unsupported(si.digest_alg.oid));
+    };
+    if hash.is_weak() {
+        return Err(SigFail::WeakHash(hash));
+    }
+    signature::hash_of(&si.signature_algorithm, Some(hash))?;
+    Ok(hash)
+}
+
+/// Checks the signer's signature with `cert`'s key: over the signed attributes (after their
+/// content type and message digest are checked against the content), or over the content when
+/// there are none. The claimed signing time when the signature holds; else why the signature
+/// is `invalid`.
+fn check_signature(
+    sd: &SignedData,
+    si: &SignerInfo,
+    raw_attrs: Option<&[u8]>,
+    input: &SignerInput<'_>,
+    hash: Hash,
+    cert: &Certificate,
+) -> core::result::Result<Option<String>, String> {
     let spki = &cert.tbs_certificate.subject_public_key_info;
     let mut signed_at = None;
     let checked = match &si.signed_attrs {
@@ -394,18 +427,16 @@ fn verify_signer(
                 single_attr(si, algs::MESSAGE_DIGEST),
                 single_attr(si, algs::SIGNING_TIME),
             ) else {
-                return with_signer(invalid("The signature's attributes are malformed."));
+                return Err("The signature's attributes are malformed.".to_string());
             };
             let ct_ok = ct
                 .and_then(|v| v.decode_as::<const_oid::ObjectIdentifier>().ok())
                 .is_some_and(|oid| oid == sd.encap_content_info.econtent_type);
             let Some(md) = md.and_then(|v| v.decode_as::<OctetString>().ok()) else {
-                return with_signer(invalid("The signature's message digest is missing."));
+                return Err("The signature's message digest is missing.".to_string());
             };
             if !ct_ok {
-                return with_signer(invalid(
-                    "The signature's content type does not match the content.",
-                ));
+                return Err("The signature's content type does not match the content.".to_string());
             }
             signed_at = st
                 .and_then(|v| v.to_der().ok())
@@ -413,17 +444,16 @@ fn verify_signer(
                 .map(|t| Time::from_x509(&t).to_rfc3339());
             let digest_ok = input.digests.matches(hash, md.as_bytes());
             if !digest_ok {
-                return with_signer(invalid(
-                    "The signature is not valid: the message was changed after it was signed.",
-                ));
+                return Err(
+                    "The signature is not valid: the message was changed after it was signed."
+                        .to_string(),
+                );
             }
             let signed = match raw_attrs {
                 Some(raw) => raw.to_vec(),
                 None => match attrs.to_der() {
                     Ok(der) => der,
-                    Err(_) => {
-                        return with_signer(invalid("The signature's attributes are malformed."))
-                    }
+                    Err(_) => return Err("The signature's attributes are malformed.".to_string()),
                 },
             };
             signature::verify(
@@ -437,7 +467,7 @@ fn verify_signer(
         // No signed attributes: the signature covers the content itself (RFC 5652 §5.4).
         None => {
             let mut result = Err(SigFail::Bad);
-            for c in contents {
+            for c in input.contents {
                 result = signature::verify(
                     spki,
                     &si.signature_algorithm,
@@ -452,41 +482,47 @@ fn verify_signer(
             result
         }
     };
-    if let Err(fail) = checked {
-        return with_signer(sig_fail_report(fail));
+    match checked {
+        Ok(()) => Ok(signed_at),
+        Err(fail) => Err(sig_fail_detail(fail)),
     }
-    let finish = |mut r: SignatureReport| {
-        r.digest = Some(hash.name().to_string());
-        r.signed_at = signed_at.clone();
-        with_signer(r)
-    };
+}
 
-    // 4. Certificate: validity, usage, path.
+/// The verdict on a correct signature by `cert` (`entry`): its validity at `now` and whether
+/// it may sign e-mail, then its certification path (trusted, and revoked or not as far as the
+/// keyring knows).
+fn certificate_verdict(
+    ring: &Keyring,
+    entry: &SmimeEntry,
+    cert: &Certificate,
+    certs: &[Certificate],
+    now: Time,
+) -> SignatureReport {
     match entry.status(now) {
         crate::keys::KeyStatus::Valid => {}
         crate::keys::KeyStatus::NotYetValid => {
-            return finish(SignatureReport::new(
+            return SignatureReport::new(
                 Method::Smime,
                 SignatureState::NotYetValid,
                 "The certificate of the signer is not valid yet.",
-            ))
+            )
         }
         _ => {
-            return finish(SignatureReport::new(
+            return SignatureReport::new(
                 Method::Smime,
                 SignatureState::Expired,
                 "The certificate of the signer has expired.",
-            ))
+            )
         }
     }
     if !entry.can_sign() {
-        return finish(SignatureReport::new(
+        return SignatureReport::new(
             Method::Smime,
             SignatureState::Untrusted,
             "The certificate of the signer may not be used to sign e-mail.",
-        ));
+        );
     }
-    match chain::validate(&cert, certs, ring, now) {
+    match chain::validate(cert, certs, ring, now) {
         (ChainVerdict::Trusted, path) => {
             let coverage = ring.revocation_coverage(&path, now);
             let mut report = SignatureReport::new(
@@ -496,22 +532,22 @@ fn verify_signer(
             );
             report.revocation = Some(coverage.check);
             report.revocation_requests = coverage.requests;
-            finish(report)
+            report
         }
-        (ChainVerdict::Expired, _) => finish(SignatureReport::new(
+        (ChainVerdict::Expired, _) => SignatureReport::new(
             Method::Smime,
             SignatureState::Expired,
             "A certificate in the signer's certification path has expired.",
-        )),
-        (ChainVerdict::Constrained, _) => finish(SignatureReport::new(
+        ),
+        (ChainVerdict::Constrained, _) => SignatureReport::new(
             Method::Smime,
             SignatureState::Untrusted,
             "The certificate of the signer, or one above it, breaks the rules of its \
              certification path (a name outside its CA's constraints, or a critical extension \
              mailseal does not process): it is not trusted.",
-        )),
+        ),
         (ChainVerdict::Revoked, _) => {
-            let detail = match ring.revocation_of(&cert) {
+            let detail = match ring.revocation_of(cert) {
                 Some(r) => format!(
                     "The certificate of the signer was revoked by its certification authority \
                      on {}{}.",
@@ -522,11 +558,7 @@ fn verify_signer(
                          authority."
                     .to_string(),
             };
-            finish(SignatureReport::new(
-                Method::Smime,
-                SignatureState::Revoked,
-                detail,
-            ))
+            SignatureReport::new(Method::Smime, SignatureState::Revoked, detail)
         }
         (ChainVerdict::Untrusted, _) => {
             let mut report = SignatureReport::new(
@@ -536,10 +568,10 @@ fn verify_signer(
             );
             // A CA certificate missing on the way up can be fetched from where the one below
             // it says (AIA caIssuers); the path is judged again once the host gave it.
-            if let Some(stuck) = chain::missing_issuer(&cert, certs, ring) {
+            if let Some(stuck) = chain::missing_issuer(cert, certs, ring) {
                 report.revocation_requests = ring.issuer_requests(stuck);
             }
-            finish(report)
+            report
         }
     }
 }
