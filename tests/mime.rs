@@ -247,7 +247,7 @@ fn bare_tool_output_is_detected() {
 
 #[test]
 fn efail_wrapper_is_plain_with_a_nested_ciphertext_never_shown_as_text() {
-    let raw = mime("fail_efail-wrapped-ciphertext.eml");
+    let raw = mime("efail-wrapped-ciphertext.eml");
     let tree = MimeTree::parse(raw, &Limits::default()).unwrap();
     let found = detect(&tree);
     assert_eq!(found.layer, Layer::Plain);
@@ -314,10 +314,10 @@ fn attacker_boundary_tricks_make_signed_messages_malformed() {
 fn sender_binding_inputs() {
     let tree = |n| MimeTree::parse(mime(n), &Limits::default()).unwrap();
     assert_eq!(
-        sender(&tree("fail_display-name-spoof.eml")),
+        sender(&tree("display-name-spoof.eml")),
         Sender::One("mallory@evil.example".into())
     );
-    assert_eq!(sender(&tree("fail_two-from.eml")), Sender::Several);
+    assert_eq!(sender(&tree("two-from.eml")), Sender::Several);
     assert_eq!(
         sender(&tree("thunderbird-smime-signed.eml")).address(),
         Some("alice@example.com")
@@ -326,7 +326,7 @@ fn sender_binding_inputs() {
 
 #[test]
 fn hidden_alternative_is_not_quoted() {
-    let tree = MimeTree::parse(mime("fail_hidden-alternative.eml"), &Limits::default()).unwrap();
+    let tree = MimeTree::parse(mime("hidden-alternative.eml"), &Limits::default()).unwrap();
     let r = readable(&tree);
     assert_eq!(r.quote_for_reply, "Displayed plain alternative.");
     assert!(!r.html.as_deref().unwrap().contains("mallory"));

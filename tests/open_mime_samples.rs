@@ -140,7 +140,7 @@ fn partial_and_nested_samples_are_never_valid() {
     assert_eq!(o.signature.scope, Some(Scope::Partial));
     let o = open_sample("nested-signed-in-list-footer.eml");
     assert_ne!(o.signature.state, SignatureState::Valid);
-    let o = open_sample("fail_efail-wrapped-ciphertext.eml");
+    let o = open_sample("efail-wrapped-ciphertext.eml");
     assert_eq!(o.encryption.state, EncryptionState::None);
     assert!(o.attachments.iter().any(|a| a.filename == "smime.p7m"));
 }

@@ -284,7 +284,7 @@ fn inline_html_and_encrypted_attachments() {
 fn fail_messages_without_mdc_are_refused() {
     let ring = ring_with_secrets(&["bob"]);
     let out = PGP
-        .decrypt(&ring, f("fail-nomdc-bob.gpg"), &ctx())
+        .decrypt(&ring, f("nomdc-bob.gpg"), &ctx())
         .ready()
         .unwrap();
     assert_eq!(out.report.state, EncryptionState::Failed);
@@ -296,7 +296,7 @@ fn fail_messages_without_mdc_are_refused() {
 #[test]
 fn fail_tampered_ciphertext_gives_no_plaintext() {
     let ring = ring_with_secrets(&["bob"]);
-    for file in ["fail-tampered-body.gpg", "fail-tampered-mdc.gpg"] {
+    for file in ["tampered-body.gpg", "tampered-mdc.gpg"] {
         let out = PGP.decrypt(&ring, f(file), &ctx()).ready().unwrap();
         assert_eq!(out.report.state, EncryptionState::Failed, "{file}");
         assert!(out.content.is_none(), "{file}");
@@ -726,7 +726,7 @@ fn fail_altered_rsa_session_key_is_a_failure_not_an_error() {
     // then fails like any wrong key, with the same detail as an altered body.
     let ring = ring_with_secrets(&["alice"]);
     let out = PGP
-        .decrypt(&ring, f("fail-tampered-rsa-pkesk.gpg"), &ctx())
+        .decrypt(&ring, f("tampered-rsa-pkesk.gpg"), &ctx())
         .ready()
         .unwrap();
     assert_eq!(out.report.state, EncryptionState::Failed);
@@ -734,7 +734,7 @@ fn fail_altered_rsa_session_key_is_a_failure_not_an_error() {
     let body = PGP
         .decrypt(
             &ring_with_secrets(&["bob"]),
-            f("fail-tampered-body.gpg"),
+            f("tampered-body.gpg"),
             &ctx(),
         )
         .ready()

@@ -235,7 +235,7 @@ Content-Type: text/html
 ">
 --efail--
 EOF
-} | crlf >"$OUT/fail_efail-wrapped-ciphertext.eml"
+} | crlf >"$OUT/efail-wrapped-ciphertext.eml"
 
 log "Mailing-list shape: a PGP/MIME signed message wrapped in multipart/mixed with a footer"
 { printf '%s' "$HDR_PGP" | crlf

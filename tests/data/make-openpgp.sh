@@ -139,7 +139,7 @@ gm -e -a -r "$ALICE" -o "$OUT/inline-html.asc" "$OUT/page.html"
 gm -e -r "$BOB" -o "$OUT/attach.bin.pgp" "$OUT/attach.bin"
 gm -s -e -a -u "$ALICE" -r "$ALICE" -o "$OUT/attach.bin.asc" "$OUT/attach.bin"
 # no integrity protection: RFC 2440 mode writes a Symmetrically Encrypted Data packet (no MDC)
-gm --rfc2440 --cipher-algo AES256 -e -r "$BOB" -o "$OUT/fail-nomdc-bob.gpg" "$E"
+gm --rfc2440 --cipher-algo AES256 -e -r "$BOB" -o "$OUT/nomdc-bob.gpg" "$E"
 # a compression bomb: 8 MiB of zeros, compressed, encrypted to bob
 head -c 8388608 /dev/zero | gm -z 9 --compress-algo ZLIB -e -r "$BOB" -o "$OUT/bomb-bob.gpg"
 # after the revocation (2026-03-01) eve's key carries a revocation signature
@@ -159,12 +159,12 @@ tamper() { # in out offset-from-end
   local byte; byte="$(od -An -tu1 -j "$off" -N1 "$1" | tr -d ' ')"
   printf "$(printf '\\%03o' $((byte ^ 1)))" | dd of="$2" bs=1 seek="$off" conv=notrunc status=none
 }
-tamper "$OUT/enc-bob.gpg" "$OUT/fail-tampered-body.gpg" 200
-tamper "$OUT/enc-bob.gpg" "$OUT/fail-tampered-mdc.gpg" 1
+tamper "$OUT/enc-bob.gpg" "$OUT/tampered-body.gpg" 200
+tamper "$OUT/enc-bob.gpg" "$OUT/tampered-mdc.gpg" 1
 # one bit of the RSA-3072 session key ciphertext (PKESK MPI: bytes 15..398 of the packet)
 gm -e -r "$ALICE" -o "$W/enc-alice.gpg" "$E"
 size="$(stat -c %s "$W/enc-alice.gpg")"
-tamper "$W/enc-alice.gpg" "$OUT/fail-tampered-rsa-pkesk.gpg" $((size - 200))
+tamper "$W/enc-alice.gpg" "$OUT/tampered-rsa-pkesk.gpg" $((size - 200))
 
 ###############################################################################
 # 4. Checks: what the tools say about what was just made
@@ -175,8 +175,8 @@ packets() { GNUPGHOME="$GH" gpg --batch --list-packets "$1" 2>/dev/null || true;
 for f in enc-alice.asc enc-bob.gpg enc-three.asc enc-hidden.asc signenc-alice.asc attach.bin.pgp; do
   packets "$OUT/$f" | grep -q 'mdc_method: 2' || die "$f: no MDC"
 done
-packets "$OUT/fail-nomdc-bob.gpg" | grep -q 'mdc_method' && die "fail-nomdc-bob.gpg has an MDC"
-packets "$OUT/fail-nomdc-bob.gpg" | grep -q ':encrypted data packet:' || die "no SED packet"
+packets "$OUT/nomdc-bob.gpg" | grep -q 'mdc_method' && die "nomdc-bob.gpg has an MDC"
+packets "$OUT/nomdc-bob.gpg" | grep -q ':encrypted data packet:' || die "no SED packet"
 # wildcard key ids in the hidden-recipient message
 [ "$(packets "$OUT/enc-hidden.asc" | grep -c 'keyid 0000000000000000')" = 2 ] \
   || die "enc-hidden.asc: expected two wildcard PKESKs"
@@ -192,11 +192,11 @@ g --verify "$OUT/sig-alice.asc" "$E" || die "sig-alice.asc does not verify"
 g --verify "$OUT/sig-bob.sig" "$E" || die "sig-bob.sig does not verify"
 g -d "$OUT/enc-three.asc" | cmp -s - "$E" || die "enc-three.asc does not decrypt"
 g -d "$OUT/attach.bin.pgp" | cmp -s - "$OUT/attach.bin" || die "attach.bin.pgp"
-g -d "$OUT/fail-tampered-body.gpg" >/dev/null && die "tampered body decrypts in gpg"
-g -d "$OUT/fail-tampered-mdc.gpg" >/dev/null && die "tampered MDC decrypts in gpg"
-g -d "$OUT/fail-tampered-rsa-pkesk.gpg" >/dev/null && die "tampered PKESK decrypts in gpg"
-packets "$OUT/fail-tampered-rsa-pkesk.gpg" | grep -q 'pubkey enc packet: version 3, algo 1' \
-  || die "fail-tampered-rsa-pkesk.gpg: no RSA PKESK"
+g -d "$OUT/tampered-body.gpg" >/dev/null && die "tampered body decrypts in gpg"
+g -d "$OUT/tampered-mdc.gpg" >/dev/null && die "tampered MDC decrypts in gpg"
+g -d "$OUT/tampered-rsa-pkesk.gpg" >/dev/null && die "tampered PKESK decrypts in gpg"
+packets "$OUT/tampered-rsa-pkesk.gpg" | grep -q 'pubkey enc packet: version 3, algo 1' \
+  || die "tampered-rsa-pkesk.gpg: no RSA PKESK"
 g --with-colons --list-keys "$EVE" | grep -q '^pub:r:' || die "eve is not revoked"
 g --with-colons --list-keys "$DAVE" | grep -q '^pub:e:' || die "dave is not expired"
 [ "$(g --with-colons --list-keys "$OLD" | awk -F: '$1=="pub"{print $3}')" = 1024 ] \
