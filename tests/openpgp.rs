@@ -732,11 +732,7 @@ fn fail_altered_rsa_session_key_is_a_failure_not_an_error() {
     assert_eq!(out.report.state, EncryptionState::Failed);
     assert!(out.content.is_none());
     let body = PGP
-        .decrypt(
-            &ring_with_secrets(&["bob"]),
-            f("tampered-body.gpg"),
-            &ctx(),
-        )
+        .decrypt(&ring_with_secrets(&["bob"]), f("tampered-body.gpg"), &ctx())
         .ready()
         .unwrap();
     assert_eq!(out.report.detail, body.report.detail);

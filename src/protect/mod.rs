@@ -77,13 +77,8 @@ fn protect_event(now: Time, result: &Result<Protected>) -> AuditEvent {
     let mut event = AuditEvent::key_management(now, "protect", &[]);
     match result {
         Ok(p) => {
-            let methods: Vec<&str> = p
-                .deliveries
-                .iter()
-                .map(|d| d.method.as_str())
-                .filter(|m| *m != "none")
-                .collect();
-            event.method = methods.first().map(|m| (*m).to_string());
+            let method = p.deliveries.iter().find_map(|d| d.method);
+            event.method = method.map(|m| m.as_str().to_string());
             event.addresses = p.deliveries.iter().flat_map(|d| d.to.clone()).collect();
             event.message_id = p.message_id.clone();
         }
@@ -154,7 +149,7 @@ async fn protect_message(
             deliveries.push(Delivery {
                 to: p.recipients.clone(),
                 mime: problem_report(&headers, &addresses.from, &p.recipients, why, &mut *rng),
-                method: "none".to_string(),
+                method: None,
                 signed: false,
                 encrypted: false,
                 problem_report: true,
@@ -227,7 +222,7 @@ mod tests {
         to: &[&str],
         bcc: &[&str],
         opts: &ProtectOptions,
-    ) -> Result<(Vec<PlannedDelivery>, Vec<String>)> {
+    ) -> Result<(Vec<PlannedDelivery>, Vec<crate::warning::Warning>)> {
         plan(&Keyring::new(), &[&SMIME, &PGP], &addresses(to, bcc), opts)
             .map(|p| (p.deliveries, p.warnings))
     }
@@ -281,7 +276,9 @@ mod tests {
         let plain = plan.iter().find(|g| !g.encrypt).unwrap();
         assert_eq!(plain.recipients, ["zed@example.com"]);
         assert!(plain.sign, "still signed as asked");
-        assert!(warnings.iter().any(|w| w.contains("zed@example.com")));
+        assert!(warnings
+            .iter()
+            .any(|w| w.message.contains("zed@example.com")));
 
         opts.policy.fallback = Fallback::ProblemReport;
         let (plan, _) = run(&["alice@example.com", "zed@example.com"], &[], &opts).unwrap();
@@ -376,7 +373,11 @@ mod tests {
         assert_eq!(p.deliveries.len(), 1);
         let d = &p.deliveries[0];
         assert_eq!(
-            (d.method.as_str(), d.signed, d.encrypted),
+            (
+                d.method.map_or("none", Method::as_str),
+                d.signed,
+                d.encrypted
+            ),
             ("none", false, false)
         );
         let text = String::from_utf8(d.mime.clone()).unwrap();
