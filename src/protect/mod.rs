@@ -28,7 +28,7 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::AuditEvent;
 use crate::keys::Keyring;
-use crate::mime::{build_draft, split_message, Limits};
+use crate::mime::{build_draft, random_message_id, split_message, Limits};
 use crate::rng::Rng;
 use crate::time::Time;
 use addresses::{draft_addresses, raw_addresses};
@@ -119,6 +119,15 @@ async fn protect_message(
             !(ours || n.eq_ignore_ascii_case("bcc") || n.eq_ignore_ascii_case("mime-version"))
         })
         .collect();
+    // RFC 5322 §3.6.4: every message should have one, relays (Cloudflare's send_email) refuse
+    // mail without one, and the help desk threads by it; a raw message may come without.
+    if !headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("message-id"))
+    {
+        let id = format!("<{}>", random_message_id(&addresses.from, rng));
+        headers.push(("Message-ID".to_string(), id));
+    }
     if opts.policy.autocrypt {
         if let Some(value) = autocrypt_header(ring, engines, &addresses.from, opts.now) {
             headers.push(("Autocrypt".to_string(), value));
@@ -448,5 +457,13 @@ mod tests {
             "{text}"
         );
         assert!(text.is_ascii(), "canonical 7-bit form: {text}");
+        // The raw message had no Message-ID: the copies get one (relays refuse mail without),
+        // the same in every copy, and the result names it.
+        let id = p.message_id.clone().expect("a Message-ID");
+        for d in &p.deliveries {
+            let text = String::from_utf8_lossy(&d.mime);
+            assert_eq!(text.matches("Message-ID:").count(), 1, "{text}");
+            assert!(text.contains(&format!("Message-ID: <{id}>")), "{text}");
+        }
     }
 }
