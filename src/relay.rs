@@ -13,7 +13,10 @@
 
 use serde::Serialize;
 
-use crate::report::{EncryptionReport, SignatureReport};
+use crate::mime::{header_line, into_crlf, new_boundary, Entity};
+use crate::protect::Delivery;
+use crate::report::{EncryptionReport, Method, SignatureReport};
+use crate::rng::Rng;
 
 /// Header fields of a report: (name, value).
 pub type ReportHeaders = Vec<(String, String)>;
@@ -81,6 +84,39 @@ pub fn report_headers(
         out.push(("X-Mailseal-From-Differs".into(), "yes".into()));
     }
     out
+}
+
+/// The copies of one `protect` in one `multipart/mixed` body (RFC 2046 §5.1.3), a
+/// `message/rfc822` part each (§5.2.1) with what the copy is in part header fields:
+/// `X-Mailseal-To`, `-Method`, `-Signed`, `-Encrypted`, `-Problem-Report`. Returns the
+/// Content-Type (with its boundary) and the body: the Worker's answer to
+/// `Accept: multipart/mixed`, where each copy stays binary instead of base64 in JSON.
+pub fn deliveries_multipart(deliveries: Vec<Delivery>, rng: &mut dyn Rng) -> (String, Vec<u8>) {
+    let boundary = new_boundary(rng);
+    let yes_no = |b: bool| if b { "true" } else { "false" };
+    let parts = deliveries
+        .into_iter()
+        .map(|d| {
+            // Copies from `protect` are CRLF already (kept as they are); anything else is made so.
+            let mime = into_crlf(d.mime);
+            Entity::new("message/rfc822")
+                .header(
+                    "X-Mailseal-To",
+                    header_line("X-Mailseal-To", &d.to.join(", ")),
+                )
+                .header("X-Mailseal-Method", d.method.map_or("none", Method::as_str))
+                .header("X-Mailseal-Signed", yes_no(d.signed))
+                .header("X-Mailseal-Encrypted", yes_no(d.encrypted))
+                .header("X-Mailseal-Problem-Report", yes_no(d.problem_report))
+                .crlf_7bit(mime)
+                .into_bytes()
+        })
+        .collect();
+    let content_type = format!("multipart/mixed; boundary=\"{boundary}\"");
+    let body = Entity::new(content_type.clone())
+        .multipart(&boundary, parts)
+        .into_body();
+    (content_type, body)
 }
 
 /// `state; key=value; …`, leaving out the keys without a value.
@@ -155,6 +191,50 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn deliveries_in_one_multipart_body_each_as_it_was() {
+        use crate::mime::{Limits, MimeTree};
+        use rand::SeedableRng;
+        let copy = |to: &[&str], method, body: &str| Delivery {
+            to: to.iter().map(|s| s.to_string()).collect(),
+            mime: format!("From: desk@example.com\r\nSubject: s\r\n\r\n{body}\r\n").into_bytes(),
+            method,
+            signed: method.is_some(),
+            encrypted: false,
+            problem_report: false,
+        };
+        let deliveries = vec![
+            copy(
+                &["a@example.com", "Zoë <z@example.com>"],
+                Some(Method::Pgp),
+                "one",
+            ),
+            copy(&["b@example.com"], None, "two\nbare line end"),
+        ];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let (content_type, body) = deliveries_multipart(deliveries, &mut rng);
+        let whole = [
+            format!("Content-Type: {content_type}\r\n\r\n").into_bytes(),
+            body,
+        ]
+        .concat();
+        let tree = MimeTree::parse(&whole, &Limits::default()).unwrap();
+        let parts: Vec<_> = tree
+            .parts()
+            .iter()
+            .filter(|p| p.id != tree.root().id)
+            .collect();
+        assert_eq!(parts.len(), 2);
+        let value = |i: usize, name: &str| tree.header_values(parts[i].id, name).first().cloned();
+        assert_eq!(value(0, "x-mailseal-method").as_deref(), Some("pgp"));
+        assert_eq!(value(0, "x-mailseal-signed").as_deref(), Some("true"));
+        assert_eq!(value(1, "x-mailseal-method").as_deref(), Some("none"));
+        let to = value(0, "x-mailseal-to").unwrap();
+        assert!(to.is_ascii() && !to.contains('\n'), "{to}");
+        let text = String::from_utf8_lossy(&whole);
+        assert!(text.contains("\r\n\r\none\r\n") && text.contains("two\r\nbare line end"));
     }
 
     #[test]

@@ -188,7 +188,6 @@ impl Entity {
 
     /// Sets a 7-bit body that already has CRLF line ends (mailseal wrote it so), without
     /// scanning and copying it again.
-    #[cfg(feature = "openpgp")]
     pub(crate) fn crlf_7bit(mut self, text: Vec<u8>) -> Self {
         debug_assert!(!has_bare_line_ends(&text));
         self.body = text;
@@ -231,6 +230,12 @@ impl Entity {
         body.extend_from_slice(b"--\r\n");
         self.body = body;
         self
+    }
+
+    /// The body alone, for a protocol that carries the header fields on its own (the
+    /// Content-Type of an HTTP answer).
+    pub(crate) fn into_body(self) -> Vec<u8> {
+        self.body
     }
 
     /// The entity's bytes, keeping the entity (a copy of the body).

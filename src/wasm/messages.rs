@@ -108,15 +108,6 @@ pub fn sender_address(
     crate::open::sender_address(&raw).map_err(to_js)
 }
 
-/// `headerLine(name, text)`: unstructured text as a header value may hold it (printable ASCII
-/// as it is, else RFC 2047 encoded-words of at most 75 characters), on one line: for
-/// `Headers` and other APIs that take a value without line breaks (`Opened.reportHeaders`
-/// on a forwarded message).
-#[wasm_bindgen(js_name = headerLine)]
-pub fn header_line(name: &str, text: &str) -> String {
-    crate::mime::header_line(name, text)
-}
-
 /// `open(ring, raw, { now?, uncheckedRevocation? })` → a Promise of the security report and
 /// the readable message. `uncheckedRevocation` ("pass" | "warn" | "block") overrides the
 /// keyring's stored policy for a signature whose revocation could not be checked.

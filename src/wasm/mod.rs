@@ -15,6 +15,7 @@ mod error;
 mod keyring;
 mod messages;
 mod platform;
+mod relay;
 mod team;
 
 pub(crate) use platform::install_text_decoder;

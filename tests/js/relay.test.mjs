@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { Keyring, headerLine, open, protect } from "mailseal";
+import { Keyring, deliveriesMultipart, headerLine, open, protect } from "mailseal";
 import { DATA, rejectsCode } from "./helpers.mjs";
 
 const now = new Date("2026-12-01T00:00:00Z");
@@ -68,6 +68,28 @@ describe("relay: the report as header fields", () => {
         return Buffer.from(m[2].replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), "latin1");
       });
     assert.match(Buffer.concat(decoded.map((p) => (typeof p === "string" ? Buffer.from(p) : p))).toString("utf8"), /été signé par son expéditeur/);
+  });
+
+  test("deliveriesMultipart: one message/rfc822 part per copy, the copy byte for byte", async () => {
+    const alice = ringWith("alice.sec.asc", "bob.pub.asc");
+    const draft = { from: "alice@example.org", to: ["bob@example.org", "nokey@example.net"], subject: "s", text: "hi\n" };
+    const out = await protect(alice, draft, { sign: true, encrypt: true, now, policy: { fallback: "send_plain" } });
+    assert.equal(out.deliveries.length, 2);
+    const { contentType, body } = deliveriesMultipart(out.deliveries);
+    const boundary = /^multipart\/mixed; boundary="([^"]+)"$/.exec(contentType)?.[1];
+    assert.ok(boundary, contentType);
+    const text = Buffer.from(body).toString("latin1");
+    const parts = text.split(`--${boundary}`).slice(1, -1);
+    assert.equal(parts.length, 2);
+    for (const [i, d] of out.deliveries.entries()) {
+      const part = parts[i];
+      assert.match(part, /^\r\nContent-Type: message\/rfc822\r\n/);
+      assert.match(part, new RegExp(`\r\nX-Mailseal-Method: ${d.method}\r\n`));
+      assert.match(part, new RegExp(`\r\nX-Mailseal-Encrypted: ${d.encrypted}\r\n`));
+      const inner = part.slice(part.indexOf("\r\n\r\n") + 4, -2);
+      assert.equal(inner, Buffer.from(d.mime).toString("latin1"), "the copy as protect made it");
+    }
+    assert.throws(() => deliveriesMultipart([{ to: "x" }]), (e) => e.code === "bad_input");
   });
 
   test("a copy with Reply-To and the report: the package writes and encodes them", async () => {

@@ -2,7 +2,7 @@
 // configured policy, answered as deliveries (JSON or multipart/mixed) or relayed through the
 // SEND_EMAIL binding.
 import { EmailMessage } from "cloudflare:email";
-import { headerLine, protect, senderAddress } from "mailseal";
+import { deliveriesMultipart, protect, senderAddress } from "mailseal";
 import { base64 } from "./base64.mjs";
 import { byteStream, HttpError, json, readBody } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
@@ -10,7 +10,7 @@ import { keyring } from "./keyring.mjs";
 /** @typedef {import("mailseal").Keyring} Keyring */
 /** @typedef {import("./config.mjs").Env} Env */
 /** @typedef {import("./config.mjs").Config} Config */
-/** @typedef {{ to: string[], method: string, signed: boolean, encrypted: boolean, problemReport: boolean, mime: Uint8Array }} Delivery */
+/** @typedef {import("mailseal").Delivery} Delivery */
 
 // ---- key lookups: recipients without a key -------------------------------------------------
 
@@ -124,7 +124,9 @@ export async function handleProtect(request, env, cfg) {
   );
 
   if ((request.headers.get("accept") ?? "").includes("multipart/mixed")) {
-    return multipartDeliveries(deliveries);
+    // One message/rfc822 part per copy, built by the package (RFC 2046 §5.1, §5.2.1).
+    const { contentType, body } = deliveriesMultipart(deliveries);
+    return new Response(body, { status: 200, headers: { "content-type": contentType } });
   }
   return json(200, {
     messageId: out.messageId,
@@ -183,30 +185,4 @@ function relayAllowed(allowed, address) {
  */
 function senderOf(body) {
   return senderAddress(body) ?? "";
-}
-
-/**
- * multipart/mixed, one message/rfc822 part per delivery (RFC 2046 §5.1, §5.2.1).
- * @param {Delivery[]} deliveries
- */
-function multipartDeliveries(deliveries) {
-  const boundary = `mailseal-${crypto.randomUUID()}`;
-  const enc = new TextEncoder();
-  const parts = [];
-  for (const d of deliveries) {
-    const head =
-      `--${boundary}\r\n` +
-      `Content-Type: message/rfc822\r\n` +
-      `X-Mailseal-To: ${headerLine("X-Mailseal-To", d.to.join(", "))}\r\n` +
-      `X-Mailseal-Method: ${d.method}\r\n` +
-      `X-Mailseal-Signed: ${d.signed}\r\n` +
-      `X-Mailseal-Encrypted: ${d.encrypted}\r\n` +
-      `X-Mailseal-Problem-Report: ${d.problemReport}\r\n\r\n`;
-    parts.push(enc.encode(head), d.mime, enc.encode("\r\n"));
-  }
-  parts.push(enc.encode(`--${boundary}--\r\n`));
-  return new Response(new Blob(parts), {
-    status: 200,
-    headers: { "content-type": `multipart/mixed; boundary="${boundary}"` },
-  });
 }
