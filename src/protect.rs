@@ -165,7 +165,7 @@ pub fn plan(
     opts: &ProtectOptions,
 ) -> Result<(Vec<PlannedDelivery>, Vec<String>)> {
     let now = opts.now;
-    let from = addresses.from.trim().to_ascii_lowercase();
+    let from = crate::Address::key_of(&addresses.from);
     let open_recipients = Addresses {
         bcc: Vec::new(),
         ..addresses.clone()
@@ -693,7 +693,7 @@ fn draft_addresses(draft: &Draft) -> Result<Addresses> {
         let mut out = Vec::new();
         for item in items {
             for (_, address) in parse_mailboxes(item, field)? {
-                out.push(address.to_ascii_lowercase());
+                out.push(address);
             }
         }
         Ok(out)
@@ -768,7 +768,9 @@ fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
     let (tree, _) = MimeTree::parse_head(raw, limits)?;
     let view = HeaderView::of(&tree);
     let lower = |v: &[crate::mime::Mailbox]| -> Vec<String> {
-        v.iter().map(|m| m.address.to_ascii_lowercase()).collect()
+        v.iter()
+            .map(|m| crate::Address::key_of(&m.address))
+            .collect()
     };
     let [from] = view.from.as_slice() else {
         return Err(Error::bad_input(
@@ -781,11 +783,11 @@ fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
             continue;
         }
         for (_, address) in parse_mailboxes(value.trim(), "Bcc")? {
-            bcc.push(address.to_ascii_lowercase());
+            bcc.push(address);
         }
     }
     Ok(Addresses {
-        from: from.address.to_ascii_lowercase(),
+        from: crate::Address::key_of(&from.address),
         to: lower(&view.to),
         cc: lower(&view.cc),
         bcc,

@@ -320,7 +320,10 @@ pub fn read_protected(inner: &MimeTree<'_>, outer: &HeaderView) -> Option<Protec
         })
         .collect();
     let addrs = |list: &[Mailbox]| -> Vec<String> {
-        let mut v: Vec<String> = list.iter().map(|m| m.address.to_lowercase()).collect();
+        let mut v: Vec<String> = list
+            .iter()
+            .map(|m| crate::Address::key_of(&m.address))
+            .collect();
         v.sort();
         v.dedup();
         v

@@ -3,7 +3,9 @@
 //! | module | what | RFCs |
 //! |---|---|---|
 //! | `parse` | [`MimeTree`]: a bounded MIME tree with exact byte ranges (over `mail-parser`) | 2045, 2046, 1847 |
-//! | `detect` | [`detect`]: the top-level S/MIME / OpenPGP layer, nested ones; [`sender`] | 8551, 3156, 4880 |
+//! | `detect` | [`detect`]: the top-level S/MIME / OpenPGP layer, nested ones | 8551, 3156, 4880 |
+//! | `layer` | what `detect` finds: [`Layer`], [`Nested`], [`Detected`] | 8551, 3156, 4880 |
+//! | `sender` | [`sender`]: the single `From` addr-spec (rule: [`crate::Address`]) | 5322 |
 //! | `canonical` | [`canonicalize`]: the 7-bit CRLF form signatures are made over | 5751 §3.1, 3156 §5 |
 //! | `draft` | [`build_draft`]: a composer [`Draft`] as content entity + header fields | 5322, 2047, 2231 |
 //! | `headers` | [`protect_headers`] / [`read_protected`]: header protection | 9788 |
@@ -47,9 +49,11 @@ mod draft;
 mod flowed;
 mod headers;
 mod html;
+mod layer;
 mod lookalike;
 mod parse;
 mod payload;
+mod sender;
 
 #[cfg(feature = "openpgp")]
 pub(crate) use build::base64_lines;
@@ -62,10 +66,8 @@ pub(crate) use build::{into_crlf, prepend};
 pub use canonical::canonicalize;
 pub(crate) use content::readable_showing;
 pub use content::{readable, Attachment, Readable};
-pub(crate) use detect::{addr_spec, encrypted_file_name};
-pub use detect::{
-    detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
-};
+pub use detect::detect;
+pub(crate) use detect::encrypted_file_name;
 pub use draft::{build_draft, BuiltDraft, Draft, DraftAttachment};
 pub(crate) use draft::{parse_mailboxes, random_message_id};
 pub use headers::{
@@ -73,6 +75,8 @@ pub use headers::{
     ProtectedHeaders, OBSCURED_SUBJECT,
 };
 pub(crate) use html::html_lines;
+pub use layer::{Detached, Detected, Layer, Nested, NestedKind, PgpForm, SmimeKind};
 pub use lookalike::{address_flags, AddressFlag, AddressFlagKind};
 pub use parse::{ContentType, HeaderField, Limits, MimeTree, Part, PartId, TransferEncoding};
 pub use payload::Payload;
+pub use sender::{sender, Sender};
