@@ -3,6 +3,7 @@
 // either as a decrypted copy built here (INBOUND_RELAY) or as the original, forwarded.
 import { EmailMessage } from "cloudflare:email";
 import { protect } from "mailseal";
+import { addressKey } from "./address.mjs";
 import { config } from "./config.mjs";
 import { byteStream } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
@@ -27,8 +28,8 @@ export async function emailHandler(message, env) {
     message.setReject("Temporary configuration problem.");
     return;
   }
-  const to = String(message.to ?? "").toLowerCase();
-  if (!cfg.addresses.includes(to)) {
+  const to = addressKey(message.to);
+  if (!to || !cfg.addresses.includes(to)) {
     message.setReject("Unknown address.");
     return;
   }
@@ -134,7 +135,8 @@ async function decryptedCopy(ring, opened, headers, serviceAddress, destination,
   // The address the library parsed from From, never a pattern over the header (a quoted
   // display name can hold "<someone@else>").
   const sender = h.fromAddress ?? "";
-  if (/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(sender)) extra.set("Reply-To", sender);
+  // Printable ASCII only: the header block is written as it is (no encoded words here).
+  if (addressKey(sender) && /^[\x21-\x7e]+$/.test(sender)) extra.set("Reply-To", sender);
   if (h.from) extra.set("X-Mailseal-Original-From", headerValue(h.from));
   const lines = [];
   for (const [k, v] of extra) lines.push(`${headerName(k)}: ${v}\r\n`);

@@ -3,6 +3,7 @@
 // SEND_EMAIL binding.
 import { EmailMessage } from "cloudflare:email";
 import { protect, senderAddress } from "mailseal";
+import { addressKey, parsedAddress } from "./address.mjs";
 import { base64 } from "./base64.mjs";
 import { byteStream, HttpError, json, readBody } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
@@ -93,7 +94,7 @@ export async function handleProtect(request, env, cfg) {
   if (relay) {
     if (!env.SEND_EMAIL) throw new HttpError(501, "no_relay", "No send_email binding is configured.");
     from = senderOf(body);
-    if (!cfg.addresses.includes(from.toLowerCase())) {
+    if (!cfg.addresses.includes(addressKey(from))) {
       throw new HttpError(403, "relay_refused", "Only mail from a service address (SERVICE_ADDRESSES) is relayed.");
     }
   }
@@ -178,7 +179,7 @@ function withMessageId(mime, from) {
   const end = text.search(/\r?\n\r?\n/);
   const head = end < 0 ? text : text.slice(0, end);
   if (/(^|\n)message-id:/i.test(head)) return mime;
-  const domain = from.split("@").pop() || "localhost";
+  const domain = parsedAddress(from)?.domain || "localhost";
   const line = new TextEncoder().encode(`Message-ID: <${crypto.randomUUID()}@${domain}>\r\n`);
   const out = new Uint8Array(line.length + mime.length);
   out.set(line, 0);
@@ -192,9 +193,10 @@ function withMessageId(mime, from) {
  * @param {string} address
  */
 function relayAllowed(allowed, address) {
-  const a = String(address).toLowerCase();
-  const domain = a.slice(a.lastIndexOf("@"));
-  return allowed.some((entry) => entry === "*" || entry === a || (entry.startsWith("@") && entry === domain));
+  const parsed = parsedAddress(address);
+  if (!parsed) return allowed.includes("*");
+  const domain = `@${parsed.domain}`;
+  return allowed.some((entry) => entry === "*" || entry === parsed.key || (entry.startsWith("@") && entry === domain));
 }
 
 /** The envelope sender for the relay: the From address of the notification, read by the
