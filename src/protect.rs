@@ -768,9 +768,7 @@ fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
     let (tree, _) = MimeTree::parse_head(raw, limits)?;
     let view = HeaderView::of(&tree);
     let lower = |v: &[crate::mime::Mailbox]| -> Vec<String> {
-        v.iter()
-            .map(|m| crate::Address::key_of(&m.address))
-            .collect()
+        v.iter().map(crate::mime::Mailbox::key).collect()
     };
     let [from] = view.from.as_slice() else {
         return Err(Error::bad_input(
@@ -787,7 +785,7 @@ fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
         }
     }
     Ok(Addresses {
-        from: crate::Address::key_of(&from.address),
+        from: from.key(),
         to: lower(&view.to),
         cc: lower(&view.cc),
         bcc,
