@@ -264,7 +264,8 @@ impl SmimeEntry {
         }
     }
 
-    /// Sorted, unique e-mail addresses in key form ([`crate::Address::key_of`]): SAN rfc822Name and subject emailAddress.
+    /// Sorted, unique e-mail addresses in key form ([`crate::Address::key_of`]): SAN
+    /// rfc822Name and subject emailAddress.
     pub(crate) fn emails(&self) -> Vec<String> {
         let mut emails = Vec::new();
         if let Ok(Some((_, san))) = self.cert.tbs_certificate.get::<SubjectAltName>() {
