@@ -26,11 +26,11 @@ pub struct Addresses {
 }
 
 impl Addresses {
-    /// Every recipient once, lower-cased, in order of appearance.
+    /// Every recipient once, in key form ([`crate::Address::key_of`]), in order of appearance.
     pub fn recipients(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for a in self.to.iter().chain(&self.cc).chain(&self.bcc) {
-            let a = a.trim().to_ascii_lowercase();
+            let a = crate::Address::key_of(a);
             if !a.is_empty() && !out.contains(&a) {
                 out.push(a);
             }
@@ -124,7 +124,7 @@ pub fn capabilities(
     now: Time,
 ) -> Capabilities {
     let recipients = addresses.recipients();
-    let from = addresses.from.trim().to_ascii_lowercase();
+    let from = crate::Address::key_of(&addresses.from);
     let mut details = Vec::new();
     if recipients.is_empty() {
         details.push("There was no recipient found.".to_string());
@@ -306,7 +306,7 @@ pub fn check(
     };
     let mut out = Vec::new();
     for address in addresses {
-        let address = address.trim().to_ascii_lowercase();
+        let address = crate::Address::key_of(address);
         if address.is_empty() {
             continue;
         }

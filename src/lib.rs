@@ -7,6 +7,7 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`address`] | [`Address`]: the one rule that parses, normalises and compares e-mail addresses |
 //! | [`keys`] | the keyring: import and detect formats, [`KeyInfo`], lookups, seal/unseal |
 //! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
 //! | [`report`] | the security report both standards fill in, sender binding |
@@ -54,6 +55,7 @@
 #[cfg(not(any(feature = "smime", feature = "openpgp")))]
 compile_error!("mailseal needs at least one of the features \"smime\" and \"openpgp\"");
 
+pub mod address;
 mod bytes;
 pub mod capabilities;
 pub(crate) mod crypto;
@@ -81,6 +83,7 @@ pub mod warning;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use address::{Address, ParsedAddress};
 pub use capabilities::{capabilities, Addresses, Capabilities, MethodCapabilities};
 pub use engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 pub use error::{Error, ErrorCode, Result};

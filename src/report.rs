@@ -268,7 +268,7 @@ impl SignatureReport {
         if self.state != SignatureState::Valid {
             return self;
         }
-        let from = from.map(|f| f.trim().to_ascii_lowercase());
+        let from = from.map(crate::Address::key_of);
         // Of several valid signatures, the one by From counts (the others are listed).
         let bound = from.filter(|f| !f.is_empty()).and_then(|from| {
             self.signer

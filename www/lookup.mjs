@@ -5,12 +5,24 @@
 // with where it was found; nothing is imported until the agent picks a key, and then only as a
 // found, unverified key (ring.importFound), never a trust anchor. The keyring is sealed again and
 // the preview runs again, so Encrypt follows.
+import { isMailsealError, parseAddress } from "mailseal";
 import { CourierError, SOURCE_NAMES, courier, describeTried, lookUpKey } from "./courier.mjs";
 import { persist, policy, state } from "./session.mjs";
 import { $, describeError, el, icon } from "./ui.mjs";
 
-/** Something that looks like a whole address (while typing, "carol@exa" is not asked about). */
-const PLAUSIBLE = /^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;".]{2,}$/;
+/**
+ * Whether the package would look keys up for `address` (one address with a host-name domain:
+ * while typing, "carol@exa" is not asked about).
+ * @param {string} address
+ */
+function lookupable(address) {
+  try {
+    return parseAddress(address).lookup;
+  } catch (e) {
+    if (isMailsealError(e)) return false;
+    throw e;
+  }
+}
 
 /** address -> { state: "busy" | "found" | "error", source?, url?, answer?, candidates?, error? } */
 const lookups = new Map();
@@ -27,7 +39,7 @@ function missing({ from, to, cc }) {
   if (!methods.includes("pgp")) return [];
   const head = `From: ${from}\r\nTo: ${to.join(", ")}\r\n${cc.length ? `Cc: ${cc.join(", ")}\r\n` : ""}\r\n`;
   try {
-    return state.ring.recipientsWithoutKey(head, { policy }).filter((a) => PLAUSIBLE.test(a));
+    return state.ring.recipientsWithoutKey(head, { policy }).filter(lookupable);
   } catch {
     return []; // an address the package cannot read: the preview says so
   }

@@ -5,7 +5,7 @@
 // rotating the keys, each a new bundle made from the last one. Bundles are stored in IndexedDB per
 // team address (store.mjs) and downloadable; the member key and the last change seen (the
 // checkpoint against rollback) live in the keyring, which is sealed after every step.
-import { Keyring } from "mailseal";
+import { Keyring, normalizeAddress } from "mailseal";
 import { renderAdmin } from "./admin.mjs";
 import { persist, state } from "./session.mjs";
 import { loadTeams, saveTeam } from "./store.mjs";
@@ -226,7 +226,12 @@ $("team-create-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   say("");
   $("team-created").replaceChildren();
-  const address = $("team-address").value.trim().toLowerCase();
+  let address;
+  try {
+    address = normalizeAddress($("team-address").value);
+  } catch (e) {
+    return say("", describeError(e));
+  }
   if (teams.has(address)) return say("", `A team for ${address} is stored here already.`);
   const desk = new Keyring();
   try {

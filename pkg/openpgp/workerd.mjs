@@ -9,7 +9,7 @@ glue.initSync({ module: wasmModule });
 
 // Through recover.mjs: a WebAssembly trap (a bug) fails its own call and restarts the module.
 export const {
-  Keyring, cryptoProvider, deliveriesMultipart, headerLine, install_platform_crypto, isMailsealError, memoryBytes, open, protect, senderAddress, standards, usePlatformCrypto, version, __forceTrapForTests,
+  Keyring, cryptoProvider, deliveriesMultipart, headerLine, install_platform_crypto, isMailsealError, memoryBytes, normalizeAddress, open, parseAddress, protect, senderAddress, standards, usePlatformCrypto, version, __forceTrapForTests,
 } = recoverable(glue);
 
 /** Already initialised on import; resolves at once. */

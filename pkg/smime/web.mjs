@@ -7,6 +7,6 @@ import { recoverable } from "../recover.mjs";
 
 // Through recover.mjs: a WebAssembly trap (a bug) fails its own call and restarts the module.
 export const {
-  Keyring, cryptoProvider, deliveriesMultipart, headerLine, install_platform_crypto, isMailsealError, memoryBytes, open, protect, senderAddress, standards, usePlatformCrypto, version, __forceTrapForTests,
+  Keyring, cryptoProvider, deliveriesMultipart, headerLine, install_platform_crypto, isMailsealError, memoryBytes, normalizeAddress, open, parseAddress, protect, senderAddress, standards, usePlatformCrypto, version, __forceTrapForTests,
 } = recoverable(glue);
 export { default, initSync } from "../dist/smime/web/mailseal.js";

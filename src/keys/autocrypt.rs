@@ -66,7 +66,7 @@ fn parse(value: &str) -> Option<AutocryptOffer> {
         }
         let (name, v) = attribute.split_once('=')?;
         match name.trim().to_ascii_lowercase().as_str() {
-            "addr" => address = crate::mime::addr_spec(v.trim()),
+            "addr" => address = crate::Address::parse(v).ok().map(|a| a.key()),
             "prefer-encrypt" => prefer_encrypt = v.trim() == "mutual",
             "keydata" => {
                 let b64: String = v.chars().filter(|c| !c.is_ascii_whitespace()).collect();

@@ -75,12 +75,14 @@ pub const DEFAULT_VALID_DAYS: u32 = 3 * 365;
 
 /// The address as the user ID and SAN name it: one addr-spec.
 pub(crate) fn checked_address(address: &str) -> Result<String> {
-    crate::mime::addr_spec(address).ok_or_else(|| {
-        Error::new(
-            ErrorCode::BadInput,
-            "A new key needs one e-mail address (name@domain).",
-        )
-    })
+    crate::Address::parse(address)
+        .map(|a| a.key())
+        .map_err(|_| {
+            Error::new(
+                ErrorCode::BadInput,
+                "A new key needs one e-mail address (name@domain).",
+            )
+        })
 }
 
 pub(super) fn key_failed() -> Error {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::Address;
 
 /// Where a key was found.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -108,7 +109,7 @@ const QUERY_VALUE: &AsciiSet = &UNRESERVED
 
 /// The WKD hash of a local part: SHA-1 of it in lower case, z-base-32 (32 characters).
 pub(crate) fn wkd_hash(local: &str) -> String {
-    z32::encode(&Sha1::digest(local.to_lowercase().as_bytes()))
+    z32::encode(&Sha1::digest(Address::wkd_local(local).as_bytes()))
 }
 
 /// The address split into local part and domain, lower-cased; `bad_input` if it is not one.
@@ -119,20 +120,12 @@ fn split(address: &str) -> Result<(String, String)> {
             "A key lookup needs one e-mail address (local@domain).",
         )
     };
-    let a = crate::mime::addr_spec(address).ok_or_else(bad)?;
-    let (local, domain) = a.rsplit_once('@').ok_or_else(bad)?;
-    // A domain goes into a host name: letters, digits, dots and hyphens only.
-    let host_ok = domain
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-        && !domain.starts_with(['.', '-'])
-        && domain.contains('.')
-        // A host name, not an address literal (WKD asks the recipient's domain by name).
-        && !domain.chars().all(|c| c.is_ascii_digit() || c == '.');
-    if !host_ok {
+    let a = Address::parse(address).map_err(|_| bad())?.normalized();
+    // The domain goes into a host name (WKD asks the recipient's domain by name).
+    if !a.has_host_name_domain() {
         return Err(bad());
     }
-    Ok((local.to_string(), domain.to_string()))
+    Ok((a.local().to_string(), a.domain().to_string()))
 }
 
 /// The URLs to try for `address`, best first: WKD advanced, WKD direct, then `keyservers`.

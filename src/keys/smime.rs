@@ -264,13 +264,14 @@ impl SmimeEntry {
         }
     }
 
-    /// Lowercase, sorted, unique e-mail addresses: SAN rfc822Name and subject emailAddress.
+    /// Sorted, unique e-mail addresses in key form ([`crate::Address::key_of`]): SAN
+    /// rfc822Name and subject emailAddress.
     pub(crate) fn emails(&self) -> Vec<String> {
         let mut emails = Vec::new();
         if let Ok(Some((_, san))) = self.cert.tbs_certificate.get::<SubjectAltName>() {
             for name in san.0 {
                 if let GeneralName::Rfc822Name(m) = name {
-                    emails.push(m.as_str().trim().to_ascii_lowercase());
+                    emails.push(crate::Address::key_of(m.as_str()));
                 }
             }
         }
@@ -278,7 +279,7 @@ impl SmimeEntry {
             for atv in rdn.0.iter() {
                 if atv.oid == EMAIL_ADDRESS {
                     if let Some(value) = attribute_string(&atv.value) {
-                        emails.push(value.trim().to_ascii_lowercase());
+                        emails.push(crate::Address::key_of(&value));
                     }
                 }
             }

@@ -24,7 +24,6 @@ use mail_parser::{HeaderValue, MessageParser};
 
 use super::build::{header_value, new_boundary, Entity};
 use super::canonical::canonicalize;
-use super::detect::addr_spec;
 use super::headers::HeaderFields;
 use super::parse::Limits;
 use crate::error::{Error, Result};
@@ -412,7 +411,11 @@ pub(crate) fn parse_mailboxes(input: &str, field: &str) -> Result<Vec<(Option<St
     addrs
         .into_iter()
         .map(|a| {
-            let email = a.address.as_deref().and_then(addr_spec).ok_or_else(|| {
+            let email = a
+                .address
+                .as_deref()
+                .and_then(|a| crate::Address::parse(a).ok());
+            let email = email.map(|a| a.key()).ok_or_else(|| {
                 Error::bad_input(format!(
                     "The {field} address {input:?} is not an e-mail address."
                 ))
@@ -445,7 +448,7 @@ fn clean_id(id: &str) -> Result<String> {
 pub(crate) fn random_message_id(from: &str, rng: &mut dyn Rng) -> String {
     let mut bytes = [0u8; 16];
     rng.fill_bytes(&mut bytes);
-    let domain = from.rsplit_once('@').map_or("mailseal.invalid", |(_, d)| d);
+    let domain = crate::Address::domain_of(from).unwrap_or("mailseal.invalid");
     format!("{}@{}", hex::encode(bytes), domain)
 }
 

@@ -154,6 +154,13 @@ pub struct Mailbox {
     pub address: String,
 }
 
+impl Mailbox {
+    /// The address in key form ([`crate::Address::key_of`]): to compare and look up.
+    pub fn key(&self) -> String {
+        crate::Address::key_of(&self.address)
+    }
+}
+
 impl core::fmt::Display for Mailbox {
     /// `Name <address>`; a name with RFC 5322 specials (§3.2.3) is written as a quoted
     /// string, so a display name such as `alice@example.com` or `Alice <alice@example.com>`
@@ -320,7 +327,7 @@ pub fn read_protected(inner: &MimeTree<'_>, outer: &HeaderView) -> Option<Protec
         })
         .collect();
     let addrs = |list: &[Mailbox]| -> Vec<String> {
-        let mut v: Vec<String> = list.iter().map(|m| m.address.to_lowercase()).collect();
+        let mut v: Vec<String> = list.iter().map(Mailbox::key).collect();
         v.sort();
         v.dedup();
         v

@@ -13,6 +13,7 @@ use serde::Serialize;
 use unicode_security::MixedScript;
 
 use super::headers::{HeaderView, Mailbox};
+use crate::Address;
 
 /// What is misleading about one mailbox.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -91,33 +92,18 @@ pub fn address_flags(view: &HeaderView) -> Vec<AddressFlag> {
 
 fn kinds(mailbox: &Mailbox) -> Vec<AddressFlagKind> {
     let mut kinds = Vec::new();
-    let (local, domain) = mailbox
-        .address
-        .rsplit_once('@')
-        .unwrap_or((&mailbox.address, ""));
-    if !local.is_single_script() || domain.split('.').any(|label| !label.is_single_script()) {
+    if Address::mixes_scripts(&mailbox.address) {
         kinds.push(AddressFlagKind::MixedScriptAddress);
     }
     if let Some(name) = &mailbox.name {
         if name.split_whitespace().any(|word| !word.is_single_script()) {
             kinds.push(AddressFlagKind::MixedScriptName);
         }
-        let own = mailbox.address.to_lowercase();
-        if addresses_in(name).any(|a| a.to_lowercase() != own) {
+        if Address::find_in(name).any(|a| !Address::same(a, &mailbox.address)) {
             kinds.push(AddressFlagKind::NameHoldsAddress);
         }
     }
     kinds
-}
-
-/// What looks like an address in free text: `local@domain.tld` between delimiters.
-fn addresses_in(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| c.is_whitespace() || "<>()[]\"',;:".contains(c))
-        .filter(|word| {
-            word.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !domain.ends_with('.')
-            })
-        })
 }
 
 #[cfg(test)]

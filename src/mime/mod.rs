@@ -6,7 +6,9 @@
 //! | `part` | [`Part`], [`Limits`]: one part's type, encoding, ranges; body decoding | 2045, 2046 |
 //! | `flatten` | `mail-parser`'s parts as ours, each range checked against its delimiter lines | 2046 §5.1.1 |
 //! | `bare` | content without a header section, and tool output (armor, DER / PEM CMS) read as one part | 9580, 8551 |
-//! | `detect` | [`detect`]: the top-level S/MIME / OpenPGP layer, nested ones; [`sender`] | 8551, 3156, 4880 |
+//! | `detect` | [`detect`]: the top-level S/MIME / OpenPGP layer, nested ones | 8551, 3156, 4880 |
+//! | `layer` | what `detect` finds: [`Layer`], [`Nested`], [`Detected`] | 8551, 3156, 4880 |
+//! | `sender` | [`sender`]: the single `From` addr-spec (rule: [`crate::Address`]) | 5322 |
 //! | `canonical` | [`canonicalize`]: the 7-bit CRLF form signatures are made over | 5751 §3.1, 3156 §5 |
 //! | `draft` | [`build_draft`]: a composer [`Draft`] as content entity + header fields | 5322, 2047, 2231 |
 //! | `headers` | [`protect_headers`] / [`read_protected`]: header protection | 9788 |
@@ -52,10 +54,12 @@ mod flatten;
 mod flowed;
 mod headers;
 mod html;
+mod layer;
 mod lookalike;
 mod parse;
 mod part;
 mod payload;
+mod sender;
 
 #[cfg(feature = "openpgp")]
 pub(crate) use build::base64_lines;
@@ -68,10 +72,8 @@ pub(crate) use build::{into_crlf, prepend};
 pub use canonical::canonicalize;
 pub(crate) use content::readable_showing;
 pub use content::{readable, Attachment, Readable};
-pub(crate) use detect::{addr_spec, encrypted_file_name};
-pub use detect::{
-    detect, sender, Detached, Detected, Layer, Nested, NestedKind, PgpForm, Sender, SmimeKind,
-};
+pub use detect::detect;
+pub(crate) use detect::encrypted_file_name;
 pub use draft::{build_draft, header_line, BuiltDraft, Draft, DraftAttachment};
 pub(crate) use draft::{parse_mailboxes, random_message_id};
 pub use headers::{
@@ -79,7 +81,9 @@ pub use headers::{
     ProtectedHeaders, OBSCURED_SUBJECT,
 };
 pub(crate) use html::html_lines;
+pub use layer::{Detached, Detected, Layer, Nested, NestedKind, PgpForm, SmimeKind};
 pub use lookalike::{address_flags, AddressFlag, AddressFlagKind};
 pub use parse::MimeTree;
 pub use part::{ContentType, HeaderField, Limits, Part, PartId, TransferEncoding};
 pub use payload::Payload;
+pub use sender::{sender, Sender};

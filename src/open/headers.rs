@@ -10,7 +10,7 @@ pub(super) fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeader
         subject: view.subject.clone(),
         from: view.from.first().map(ToString::to_string),
         from_address: match view.from.as_slice() {
-            [one] => mime::addr_spec(&one.address),
+            [one] => crate::Address::parse(&one.address).ok().map(|a| a.key()),
             _ => None,
         },
         to: list(&view.to),

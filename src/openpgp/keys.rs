@@ -271,7 +271,7 @@ pub(crate) fn choose<'a>(
     usage: Use,
     now: Time,
 ) -> Result<Chosen<'a>, Unusable> {
-    let wanted = address.trim().to_ascii_lowercase();
+    let wanted = crate::Address::key_of(address);
     let mut problems = Vec::new();
     let mut usable: Vec<Chosen<'a>> = Vec::new();
     for entry in ring.pgp_entries() {

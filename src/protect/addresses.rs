@@ -15,7 +15,7 @@ pub(super) fn draft_addresses(draft: &Draft) -> Result<Addresses> {
         let mut out = Vec::new();
         for item in items {
             for (_, address) in parse_mailboxes(item, field)? {
-                out.push(address.to_ascii_lowercase());
+                out.push(address);
             }
         }
         Ok(out)
@@ -66,7 +66,7 @@ pub(super) fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
     let (tree, _) = MimeTree::parse_head(raw, limits)?;
     let view = HeaderView::of(&tree);
     let lower = |v: &[crate::mime::Mailbox]| -> Vec<String> {
-        v.iter().map(|m| m.address.to_ascii_lowercase()).collect()
+        v.iter().map(crate::mime::Mailbox::key).collect()
     };
     let [from] = view.from.as_slice() else {
         return Err(Error::bad_input(
@@ -79,11 +79,11 @@ pub(super) fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
             continue;
         }
         for (_, address) in parse_mailboxes(value.trim(), "Bcc")? {
-            bcc.push(address.to_ascii_lowercase());
+            bcc.push(address);
         }
     }
     Ok(Addresses {
-        from: from.address.to_ascii_lowercase(),
+        from: from.key(),
         to: lower(&view.to),
         cc: lower(&view.cc),
         bcc,

@@ -94,7 +94,7 @@ pub fn plan(
     addresses: &Addresses,
     opts: &ProtectOptions,
 ) -> Result<Plan> {
-    let from = addresses.from.trim().to_ascii_lowercase();
+    let from = crate::Address::key_of(&addresses.from);
     let (open_recipients, bcc) = open_and_bcc(addresses)?;
     let planner = Planner {
         ring,

@@ -171,19 +171,7 @@ fn same_form(a: &GeneralName, b: &GeneralName) -> bool {
 /// rfc822Name constraints (§4.2.1.10): `user@host` one mailbox, `host` every address at that
 /// host, `.example.com` every address in a subdomain. Hosts compare case-insensitively.
 fn email_matches(constraint: &str, email: &str) -> bool {
-    let Some((_, host)) = email.rsplit_once('@') else {
-        return false;
-    };
-    if constraint.contains('@') {
-        return match (constraint.rsplit_once('@'), email.rsplit_once('@')) {
-            (Some((cl, ch)), Some((el, eh))) => cl == el && ch.eq_ignore_ascii_case(eh),
-            _ => false,
-        };
-    }
-    if constraint.starts_with('.') {
-        return ends_with_ignore_case(host, constraint);
-    }
-    host.eq_ignore_ascii_case(constraint)
+    crate::Address::in_rfc822_constraint(constraint, email)
 }
 
 /// dNSName constraints: the host itself and every subdomain (`example.com` takes

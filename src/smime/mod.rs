@@ -59,7 +59,7 @@ fn select<'a>(
     now: Time,
     usage: Use,
 ) -> core::result::Result<&'a SmimeEntry, Unusable> {
-    let wanted = address.trim().to_ascii_lowercase();
+    let wanted = crate::Address::key_of(address);
     let mut found: Vec<&SmimeEntry> = ring
         .smime_entries()
         .filter(|e| !e.is_ca_only() && e.emails().contains(&wanted))

@@ -123,8 +123,9 @@ impl Keyring {
         rng: &mut dyn Rng,
         now: Time,
     ) -> Result<Vec<u8>> {
-        let address = crate::mime::addr_spec(address)
-            .ok_or_else(|| Error::bad_input("A team needs one e-mail address (name@domain)."))?;
+        let address = crate::Address::parse(address)
+            .map(|a| a.key())
+            .map_err(|_| Error::bad_input("A team needs one e-mail address (name@domain)."))?;
         let me = self.member_public()?;
         let seed = self.member.as_ref().ok_or_else(member::no_member_key)?;
         let out = bundle::Bundle::create(&address, seed, me, identity, rng, now)?;

@@ -10,6 +10,7 @@
 //! declarations only: the values are still converted by `convert::to_js_value`). Only argument
 //! shapes that are read by hand stay hand-written here.
 
+mod address;
 mod convert;
 mod error;
 mod keyring;

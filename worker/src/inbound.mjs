@@ -3,6 +3,7 @@
 // either as a decrypted copy built here (INBOUND_RELAY) or as the original, forwarded.
 import { EmailMessage } from "cloudflare:email";
 import { protect } from "mailseal";
+import { addressKey } from "./address.mjs";
 import { config } from "./config.mjs";
 import { byteStream } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
@@ -27,8 +28,8 @@ export async function emailHandler(message, env) {
     message.setReject("Temporary configuration problem.");
     return;
   }
-  const to = String(message.to ?? "").toLowerCase();
-  if (!cfg.addresses.includes(to)) {
+  const to = addressKey(message.to);
+  if (!to || !cfg.addresses.includes(to)) {
     message.setReject("Unknown address.");
     return;
   }

@@ -3,6 +3,7 @@
 // SEND_EMAIL binding.
 import { EmailMessage } from "cloudflare:email";
 import { deliveriesMultipart, protect, senderAddress } from "mailseal";
+import { addressKey, parsedAddress } from "./address.mjs";
 import { base64 } from "./base64.mjs";
 import { byteStream, HttpError, json, readBody } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
@@ -92,7 +93,7 @@ export async function handleProtect(request, env, cfg) {
   if (relay) {
     if (!env.SEND_EMAIL) throw new HttpError(501, "no_relay", "No send_email binding is configured.");
     from = senderOf(body);
-    if (!cfg.addresses.includes(from.toLowerCase())) {
+    if (!cfg.addresses.includes(addressKey(from))) {
       throw new HttpError(403, "relay_refused", "Only mail from a service address (SERVICE_ADDRESSES) is relayed.");
     }
   }
@@ -174,9 +175,10 @@ async function relayDeliveries(sendEmail, from, deliveries, cfg) {
  * @param {string} address
  */
 function relayAllowed(allowed, address) {
-  const a = String(address).toLowerCase();
-  const domain = a.slice(a.lastIndexOf("@"));
-  return allowed.some((entry) => entry === "*" || entry === a || (entry.startsWith("@") && entry === domain));
+  const parsed = parsedAddress(address);
+  if (!parsed) return allowed.includes("*");
+  const domain = `@${parsed.domain}`;
+  return allowed.some((entry) => entry === "*" || entry === parsed.key || (entry.startsWith("@") && entry === domain));
 }
 
 /** The envelope sender for the relay: the From address of the notification, read by the

@@ -2,6 +2,7 @@
 // an error becomes an answer. The small routes live here; protect, the courier and the team's
 // member key have modules of their own.
 import { cryptoProvider } from "mailseal";
+import { addressKey } from "./address.mjs";
 import { base64 } from "./base64.mjs";
 import { config } from "./config.mjs";
 import { handleLookup, handleRevocation } from "./courier.mjs";
@@ -90,10 +91,11 @@ async function handleHealth(env, cfg, detailed) {
  * @param {string} address
  */
 function handleKeys(ring, address) {
-  const wanted = address.trim().toLowerCase();
+  // Key e-mails are in the library's key form already.
+  const wanted = addressKey(address);
   const keys = ring
     .list()
-    .filter((k) => k.emails.some((e) => e.toLowerCase() === wanted) && k.status === "valid")
+    .filter((k) => wanted !== "" && k.emails.includes(wanted) && k.status === "valid")
     .map((k) => ({
       id: k.id,
       kind: k.kind,

@@ -69,12 +69,14 @@ impl Keyring {
         certificates: &[Vec<u8>],
         now: Time,
     ) -> Result<Vec<KeyInfo>> {
-        let wanted = crate::mime::addr_spec(address).ok_or_else(|| {
-            Error::new(
-                ErrorCode::BadInput,
-                "Learning certificates needs one e-mail address.",
-            )
-        })?;
+        let wanted = crate::Address::parse(address)
+            .map(|a| a.key())
+            .map_err(|_| {
+                Error::new(
+                    ErrorCode::BadInput,
+                    "Learning certificates needs one e-mail address.",
+                )
+            })?;
         #[cfg(not(feature = "smime"))]
         {
             let _ = (wanted, certificates, now);
@@ -333,12 +335,14 @@ impl Keyring {
 
     /// The OpenPGP keys of a lookup answer that name `address` (public keys only, untrusted).
     fn found_keys(&self, address: &str, data: &[u8], now: Time) -> Result<(String, Vec<Entry>)> {
-        let wanted = crate::mime::addr_spec(address).ok_or_else(|| {
-            Error::new(
-                ErrorCode::BadInput,
-                "A key lookup needs one e-mail address.",
-            )
-        })?;
+        let wanted = crate::Address::parse(address)
+            .map(|a| a.key())
+            .map_err(|_| {
+                Error::new(
+                    ErrorCode::BadInput,
+                    "A key lookup needs one e-mail address.",
+                )
+            })?;
         let entries = import::parse_any(data, &ImportOptions::default(), self)?;
         let mut found = Vec::new();
         for entry in entries {

@@ -53,7 +53,7 @@ impl Keyring {
     /// Keys bound to `address` (addr-spec, case-insensitive): valid ones first, then verified
     /// (`trusted`) ones, then newest first.
     pub fn by_address(&self, address: &str, now: Time) -> Vec<KeyInfo> {
-        let wanted = address.trim().to_ascii_lowercase();
+        let wanted = crate::Address::key_of(address);
         let mut found: Vec<KeyInfo> = self
             .list(now)
             .into_iter()

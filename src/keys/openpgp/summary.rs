@@ -289,22 +289,9 @@ fn user_id_string(id: &pgp::packet::UserId) -> String {
     }
 }
 
-/// The addr-spec of a user id: "Name <addr>" or a bare address; lowercase (ASCII).
+/// The addr-spec of a user id ("Name <addr>" or a bare address) in key form.
 fn addr_spec(uid: &str) -> Option<String> {
-    let candidate = match (uid.rfind('<'), uid.rfind('>')) {
-        (Some(open), Some(close)) if open < close => uid.get(open + 1..close)?,
-        _ => uid,
-    }
-    .trim();
-    let (local, domain) = candidate.split_once('@')?;
-    let valid = !local.is_empty()
-        && !domain.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !candidate
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c));
-    valid.then(|| candidate.to_ascii_lowercase())
+    crate::Address::from_user_id(uid).map(|a| a.key())
 }
 
 /// `rsa3072`, `ed25519`, `cv25519`, `p256`, ...; `unknown` for what mailseal cannot use.

@@ -1,7 +1,7 @@
 // Compile-only check that the published .d.ts offers the JS contract to TypeScript users.
 // `make test-types` runs tsc on this file; nothing here is executed.
-import init, { Keyring, initSync, isMailsealError, open, protect, version } from "mailseal";
-import type { Capabilities, Draft, ErrorCode, Opened, Outcome, PlannedCopy, Policy, Preview, Protected, Readiness } from "mailseal";
+import init, { Keyring, initSync, isMailsealError, normalizeAddress, open, parseAddress, protect, version } from "mailseal";
+import type { Capabilities, Draft, ErrorCode, Opened, Outcome, ParsedAddress, PlannedCopy, Policy, Preview, Protected, Readiness } from "mailseal";
 
 export async function contract(bytes: Uint8Array, password: string): Promise<void> {
   await init();
@@ -58,6 +58,15 @@ export async function contract(bytes: Uint8Array, password: string): Promise<voi
   const toggle: boolean = preview.encrypt.possible && preview.sign.possible;
   void [outcome, shortfall, blockedCode, copies, toggle];
   await protect(ring, bytes, { sign: true, encrypt: false, group: "Security", confirmDowngrade: true });
+}
+
+// Addresses: one rule in the library, a key to compare by and the parts.
+export function sameDomain(a: string, b: string): boolean {
+  const key: string = normalizeAddress(a);
+  const parsed: ParsedAddress = parseAddress(b);
+  const lookup: boolean = parsed.lookup;
+  void [key, lookup, parsed.address, parsed.local, parsed.key];
+  return parseAddress(a).domain === parsed.domain;
 }
 
 // Errors: the guard narrows `unknown` to MailsealError, whose `code` is the ErrorCode union.
