@@ -152,6 +152,8 @@ impl Engine for SmimeEngine {
         address: &str,
         now: Time,
     ) -> core::result::Result<String, Unusable> {
+        // The trait's key queries carry no policy: they judge by the safe floor, and `sign` /
+        // `encrypt` apply a stricter policy's rules from their context.
         select(ring, address, now, Use::Sign, &SignatureRules::default()).map(|e| e.id())
     }
 
