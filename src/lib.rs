@@ -25,6 +25,7 @@
 //! | [`team`] | team identities: one address, many members, keys sealed per member (docs/team.md) |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
 //! | [`rng`] | the explicit randomness source ([`Rng`]) |
+//! | [`warning`] | remarks for the agent beside a result, each with a stable code |
 //! | [`secret`] | [`secret::SecretBytes`]: plaintext and key bytes, wiped on drop |
 //! | `wasm` | the thin wasm-bindgen boundary (wasm32 only) |
 //! | `bin/mailseal/` | the native command line over this API (admin scripts, interop tests) |
@@ -75,6 +76,7 @@ pub mod smime;
 pub mod standards;
 pub mod team;
 pub mod time;
+pub mod warning;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -15,6 +15,7 @@ use crate::policy::Fallback;
 use crate::protect::{below_group_defaults, plan, Plan, PlannedDelivery, ProtectOptions};
 use crate::report::Method;
 use crate::standards;
+use crate::warning::Warning;
 
 /// One toggle of the composer: can it be on, and why (or why not), in sentences naming the
 /// addresses.
@@ -51,7 +52,8 @@ pub struct PlannedCopy {
     pub to: Vec<String>,
     /// `smime`, `pgp`, or `none` for a plain copy or a problem report.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Method | \"none\""))]
-    pub method: String,
+    #[serde(serialize_with = "crate::report::method_or_none")]
+    pub method: Option<Method>,
     /// Signed.
     pub signed: bool,
     /// Encrypted.
@@ -66,7 +68,7 @@ impl From<&PlannedDelivery> for PlannedCopy {
     fn from(p: &PlannedDelivery) -> Self {
         PlannedCopy {
             to: p.recipients.clone(),
-            method: p.method.map_or("none", Method::as_str).to_string(),
+            method: p.method,
             signed: p.sign && p.method.is_some(),
             encrypted: p.encrypt && p.method.is_some(),
             problem_report: p.problem.is_some(),
@@ -112,7 +114,7 @@ pub struct Preview {
     /// The copies it would send (empty when blocked).
     pub deliveries: Vec<PlannedCopy>,
     /// What `protect` would warn about (plain copies, problem reports, unreadable sent copy).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// How it falls short of the group's defaults: the sentences the agent confirms.
     pub shortfall: Vec<String>,
     /// Why it cannot go out.

@@ -17,6 +17,15 @@ pub enum Method {
     Pgp,
 }
 
+/// A copy's method as JavaScript sees it: `"smime"`, `"pgp"`, or `"none"` for a plain copy
+/// or a problem report (`#[serde(serialize_with)]` for `Option<Method>` fields).
+pub fn method_or_none<S: serde::Serializer>(
+    method: &Option<Method>,
+    s: S,
+) -> core::result::Result<S::Ok, S::Error> {
+    s.serialize_str(method.map_or("none", Method::as_str))
+}
+
 impl Method {
     /// `"smime"` / `"pgp"`.
     pub fn as_str(self) -> &'static str {

@@ -7,6 +7,7 @@ mod common;
 
 use common::{ring_of as ring, rng, NOW};
 use mailseal::mime::{Draft, DraftAttachment};
+use mailseal::warning::WarningCode;
 use mailseal::{
     open, protect, EncryptionState, Fallback, Message, Method, MethodChoice, OpenOptions, Opened,
     ProtectOptions, Scope, SignatureState,
@@ -181,7 +182,7 @@ fn round_trips(party: &Party) {
                     assert_eq!(out.deliveries.len(), 1, "{case}");
                     let d = &out.deliveries[0];
                     assert_eq!((d.signed, d.encrypted), (sign, encrypt), "{case}");
-                    assert_eq!(d.method, party.method.as_str(), "{case}");
+                    assert_eq!(d.method, Some(party.method), "{case}");
                     let raw = String::from_utf8_lossy(&d.mime);
                     if encrypt {
                         assert!(
@@ -328,7 +329,11 @@ fn three_recipients_one_without_a_key_under_each_fallback() {
                     );
                     let opened = open_as(&sender_public, &other.mime);
                     assert_eq!(opened.signature.state, SignatureState::Valid, "{case}");
-                    assert!(p.warnings.iter().any(|w| w.contains("nokey@example.net")));
+                    assert!(p
+                        .warnings
+                        .iter()
+                        .any(|w| w.code == WarningCode::SentUnencrypted
+                            && w.message.contains("nokey@example.net")));
                 }
                 Fallback::ProblemReport => {
                     assert!(other.problem_report && !other.signed, "{case}");

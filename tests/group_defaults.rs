@@ -9,7 +9,7 @@ use common::{fixture, ring_of as ring, rng, NOW};
 use mailseal::mime::Draft;
 use mailseal::{
     preview, protect, Addresses, ErrorCode, Fallback, GroupDefaults, ImportOptions, Keyring,
-    Message, Outcome, ProtectOptions,
+    Message, Method, Outcome, ProtectOptions,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -206,18 +206,18 @@ fn plain_copies_of_the_send_plain_fallback_need_confirmation_problem_reports_do_
     };
     let sent = send(&mut ring, &to, &confirmed).expect("confirmed");
     // What the preview announced is what was sent.
-    let shape = |to: &[String], method: &str, signed, encrypted, report| {
-        (to.to_vec(), method.to_string(), signed, encrypted, report)
+    let shape = |to: &[String], method: Option<Method>, signed, encrypted, report| {
+        (to.to_vec(), method, signed, encrypted, report)
     };
     let announced: Vec<_> = p
         .deliveries
         .iter()
-        .map(|d| shape(&d.to, &d.method, d.signed, d.encrypted, d.problem_report))
+        .map(|d| shape(&d.to, d.method, d.signed, d.encrypted, d.problem_report))
         .collect();
     let delivered: Vec<_> = sent
         .deliveries
         .iter()
-        .map(|d| shape(&d.to, &d.method, d.signed, d.encrypted, d.problem_report))
+        .map(|d| shape(&d.to, d.method, d.signed, d.encrypted, d.problem_report))
         .collect();
     assert_eq!(announced, delivered);
     assert_eq!(p.warnings, sent.warnings);

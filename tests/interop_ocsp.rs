@@ -14,6 +14,7 @@ use std::process::Command;
 
 use common::tools::{have, run, TestCa};
 use mailseal::policy::UncheckedRevocation;
+use mailseal::warning::WarningCode;
 use mailseal::{
     open, ErrorCode, ImportOptions, Keyring, OpenOptions, Opened, RevocationCheck, RevocationKind,
     RevocationRequest, SignatureState, SmimeEngine, Time,
@@ -225,7 +226,8 @@ fn openssls_responder_decides_whether_a_signer_is_revoked() {
     let warned = open_with(&mut ring, &alice, Some(UncheckedRevocation::Warn));
     assert_eq!(warned.signature.state, SignatureState::Valid);
     assert!(
-        warned.warnings.iter().any(|w| w.contains("revocation")),
+        warned.warnings.iter().any(|w| w.code == WarningCode::RevocationUnchecked
+            && w.message.contains("revocation")),
         "{:?}",
         warned.warnings
     );

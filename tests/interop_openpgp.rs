@@ -1071,7 +1071,7 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
     assert!(
         o.warnings
             .iter()
-            .any(|w| w.contains("\"invoice.txt\" was not encrypted")),
+            .any(|w| w.message.contains("\"invoice.txt\" was not encrypted")),
         "{:?}",
         o.warnings
     );
@@ -1093,7 +1093,7 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
     assert!(o
         .warnings
         .iter()
-        .any(|w| w.contains("could not be decrypted")));
+        .any(|w| w.message.contains("could not be decrypted")));
     assert_ne!(o.signature.state, SignatureState::Valid);
 }
 
@@ -1213,7 +1213,9 @@ fn inline_pgp_in_html_legacy_charsets_and_unreadable_blocks() {
         assert!(shown.contains("-----BEGIN PGP"), "{body}: {shown}");
         assert!(o.attachments.is_empty(), "{:?}", o.attachments);
         assert!(
-            o.warnings.iter().any(|w| w.contains("could not be read")),
+            o.warnings
+                .iter()
+                .any(|w| w.message.contains("could not be read")),
             "{:?}",
             o.warnings
         );

@@ -24,6 +24,7 @@ mod common;
 use common::{fixture, ring_of as ring, rng, Ready, NOW};
 use mailseal::engine::all as engines;
 use mailseal::mime::Draft;
+use mailseal::warning::WarningCode;
 use mailseal::{
     open, protect, EncryptionState, ImportOptions, Message, Method, MethodChoice, OpenOptions,
     Opened, ProtectOptions, Scope, SignatureState,
@@ -376,7 +377,7 @@ fn fail_text_around_an_inline_cleartext_signature_is_partial() {
             "{shape}: unsigned text shown"
         );
         assert!(
-            o.warnings.iter().any(|w| w.contains("not signed")),
+            o.warnings.iter().any(|w| w.message.contains("not signed")),
             "{shape}: {:?}",
             o.warnings
         );
@@ -458,7 +459,9 @@ fn fail_signed_message_as_an_attachment_is_not_valid() {
             let o = open_as_bob(std, &raw);
             assert_not_valid(&o, &case);
             assert!(
-                !o.warnings.iter().any(|w| w.contains("encrypted part")),
+                !o.warnings
+                    .iter()
+                    .any(|w| w.message.contains("encrypted part")),
                 "{case}: a signed attachment is not an encrypted one: {:?}",
                 o.warnings
             );
@@ -797,7 +800,8 @@ fn fail_efail_direct_exfiltration_is_not_decrypted() {
             assert!(
                 o.warnings
                     .iter()
-                    .any(|w| w.contains("encrypted part") && w.contains("not decrypted")),
+                    .any(|w| w.code == WarningCode::NestedEncryptedPart
+                        && w.message.contains("not decrypted")),
                 "{case}: {:?}",
                 o.warnings
             );
@@ -1156,7 +1160,7 @@ fn fail_inline_ciphertext_first_in_mixed_is_shown_alone() {
     // What is quoted is what the agent sees.
     assert_eq!(o.quote_for_reply, o.text.clone().unwrap_or_default());
     assert!(
-        o.warnings.iter().any(|w| w.contains("not shown")),
+        o.warnings.iter().any(|w| w.message.contains("not shown")),
         "{:?}",
         o.warnings
     );
@@ -1362,7 +1366,10 @@ fn lookalike_and_name_holding_addresses_are_flagged() {
                 .unwrap_or_else(|| panic!("{case}: not flagged"));
             assert_eq!(flag.kind, kind, "{case}");
             assert!(
-                o.warnings.iter().any(|w| w.starts_with("The From")),
+                o.warnings
+                    .iter()
+                    .any(|w| w.code == WarningCode::MisleadingAddress
+                        && w.message.starts_with("The From")),
                 "{case}: {:?}",
                 o.warnings
             );

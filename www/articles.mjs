@@ -260,7 +260,7 @@ async function renderOpened(raw, title, { onReply } = {}) {
     art.dataset.verdict = banner.level;
     art.append(el("div", { class: `verdict ${banner.level}`, role: "note", "aria-label": "Security verdict" }, el("strong", {}, icon(banner.level === "bad" ? "stop" : "half"), ` ${banner.title}`), el("p", { text: banner.detail })));
   }
-  if (r.warnings.length) art.append(el("ul", { class: "warnings" }, ...r.warnings.map((w) => el("li", { text: w }))));
+  if (r.warnings.length) art.append(el("ul", { class: "warnings" }, ...r.warnings.map((w) => el("li", { text: w.message }))));
   // Content under a verdict is muted and labelled, so it is not read as the sender's word.
   const content = el("div", { class: banner ? `content ${banner.level === "bad" ? "quarantined" : "unsigned-part"}` : "content" });
   if (banner) content.append(el("p", { class: "content-label", text: banner.level === "bad" ? "Content of a message that failed its check:" : "Not covered by a signature:" }));

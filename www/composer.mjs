@@ -210,7 +210,7 @@ $("compose").addEventListener("submit", async (ev) => {
   applyGroupDefaults();
   const dec = new TextDecoder();
   box.replaceChildren(el("h3", { text: `Sent: ${out.deliveries.length} deliver${out.deliveries.length === 1 ? "y" : "ies"}` }));
-  if (out.warnings.length) box.append(el("ul", { class: "warnings" }, ...out.warnings.map((w) => el("li", { text: w }))));
+  if (out.warnings.length) box.append(el("ul", { class: "warnings" }, ...out.warnings.map((w) => el("li", { text: w.message }))));
   const table = el("table", { class: "deliveries" }, el("thead", {}, el("tr", {}, ...["to", "method", "signed", "encrypted", "problem report"].map((t) => el("th", { text: t })))));
   const tbody = el("tbody");
   table.append(tbody);

@@ -10,6 +10,7 @@ use crate::keys::autocrypt::AutocryptOffer;
 use crate::mime::{self, read_protected, readable, HeaderView, MimeTree, PartId};
 use crate::policy::UncheckedRevocation;
 use crate::report::{EncryptionState, SignatureReport, SignatureState};
+use crate::warning::{Warning, WarningCode};
 
 /// The result of `open` from what peeling found (`p`), the outer header fields (`outer_view`),
 /// the single From address (`sender`), the Autocrypt offer, and the policy for a signature
@@ -72,7 +73,7 @@ pub(super) fn assemble(
         headers
             .address_flags
             .iter()
-            .map(mime::AddressFlag::sentence),
+            .map(|f| Warning::new(WarningCode::MisleadingAddress, f.sentence())),
     );
     opened.headers = headers;
     // Only a valid signature (bound to the sender) or a bare bundle teaches certificates.

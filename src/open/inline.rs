@@ -6,6 +6,7 @@ use crate::engine::{Engine, ReadContext};
 use crate::keys::Keyring;
 use crate::mime::{self, MimeTree};
 use crate::report::{EncryptionState, SignatureReport, SignatureState};
+use crate::warning::{Warning, WarningCode};
 
 /// The files of a `multipart/mixed` beside its inline OpenPGP text (`layer_part`), as
 /// Enigmail and Mailvelope send them: each file encrypted (and signed) on its own as
@@ -37,15 +38,18 @@ pub(super) async fn files_beside_inline(
         .iter()
         .any(|p| p.children.is_empty() && beside(p.id) && !files.iter().any(|f| f.part == p.id));
     if hidden_text {
-        out.warnings.push(
-            "Text outside the encrypted block was not encrypted and is not shown.".to_string(),
-        );
+        out.warnings.push(Warning::new(
+            WarningCode::UnencryptedTextHidden,
+            "Text outside the encrypted block was not encrypted and is not shown.",
+        ));
     }
     for file in files.into_iter().filter(|f| beside(f.part)) {
         let name = file.filename;
         let Some(plain_name) = mime::encrypted_file_name(&name, &file.data) else {
-            out.warnings
-                .push(format!("The attachment \"{name}\" was not encrypted."));
+            out.warnings.push(Warning::new(
+                WarningCode::UnencryptedAttachment,
+                format!("The attachment \"{name}\" was not encrypted."),
+            ));
             out.signatures.push(None);
             out.attachments.push(OpenedAttachment {
                 filename: name,
@@ -66,8 +70,12 @@ pub(super) async fn files_beside_inline(
                 });
             }
             _ => {
-                out.warnings.push(format!(
-                    "The attachment \"{name}\" could not be decrypted; it is listed as received."
+                out.warnings.push(Warning::new(
+                    WarningCode::AttachmentNotDecrypted,
+                    format!(
+                        "The attachment \"{name}\" could not be decrypted; it is listed as \
+                         received."
+                    ),
                 ));
                 out.signatures.push(None);
                 out.attachments.push(OpenedAttachment {
@@ -88,7 +96,7 @@ pub(super) struct BesideInline {
     pub(super) attachments: Vec<OpenedAttachment>,
     /// Each attachment's own signature (`None`: not signed, not encrypted or not decrypted).
     signatures: Vec<Option<SignatureReport>>,
-    pub(super) warnings: Vec<String>,
+    pub(super) warnings: Vec<Warning>,
 }
 
 impl BesideInline {

@@ -15,6 +15,7 @@ use crate::mime::{
 };
 use crate::report::{EncryptionReport, EncryptionState, Scope, SignatureReport, SignatureState};
 use crate::secret::SecretBytes;
+use crate::warning::{Warning, WarningCode};
 
 /// Most cryptographic layers removed from one message (encryption + signature + one spare
 /// for the signature of encrypt-then-sign inside sign-then-encrypt).
@@ -38,7 +39,7 @@ pub(super) struct Peeled<'a> {
     pub(super) signature: SignatureReport,
     pub(super) scope: Scope,
     pub(super) signed_inside_encryption: bool,
-    pub(super) warnings: Vec<String>,
+    pub(super) warnings: Vec<Warning>,
     /// The entity currently being looked at; `None` once content is withheld.
     pub(super) content: Option<&'a [u8]>,
     /// The parsed `content`; the outer message is already parsed. Peeling leaves it as the
@@ -95,8 +96,7 @@ pub(super) async fn peel<'a>(
         p.parsed = Some(tree);
         if p.peeled >= MAX_LAYERS {
             if layer != Layer::Plain {
-                p.warnings
-                    .push("Further protected layers were not opened.".to_string());
+                p.warnings.push(layers_not_opened());
             }
             break;
         }
@@ -107,8 +107,7 @@ pub(super) async fn peel<'a>(
         let method = layer.method();
         let engine = method.and_then(|m| engines.iter().copied().find(|e| e.method() == m));
         if p.one_too_many(&layer) {
-            p.warnings
-                .push("Further protected layers were not opened.".to_string());
+            p.warnings.push(layers_not_opened());
             break;
         }
         let Some(engine) = engine else {
@@ -195,8 +194,10 @@ impl<'a> Peeled<'a> {
                 } else {
                     "this kind of S/MIME data"
                 };
-                self.warnings
-                    .push(format!("mailseal does not read {what}."));
+                self.warnings.push(Warning::new(
+                    WarningCode::UnsupportedSmimeData,
+                    format!("mailseal does not read {what}."),
+                ));
                 Ok(Step::Stop)
             }
             Layer::PgpMessage {
@@ -237,8 +238,10 @@ impl<'a> Peeled<'a> {
         if v.report.state == SignatureState::None {
             // A SignedData without signers is a certificate bundle (`certs-only`,
             // RFC 8551 §3.8): an attachment of an unsigned message, not a layer.
-            self.warnings
-                .push("The message carries certificates only; it is not signed.".to_string());
+            self.warnings.push(Warning::new(
+                WarningCode::CertificatesOnly,
+                "The message carries certificates only; it is not signed.",
+            ));
             self.certs_only = true;
             return Ok(Step::Stop);
         }
@@ -294,9 +297,10 @@ impl<'a> Peeled<'a> {
             d => d?,
         };
         if let PgpForm::Inline { partial: true, .. } = form {
-            self.warnings.push(
-                "Text outside the encrypted block was not encrypted and is not shown.".to_string(),
-            );
+            self.warnings.push(Warning::new(
+                WarningCode::UnencryptedTextHidden,
+                "Text outside the encrypted block was not encrypted and is not shown.",
+            ));
         }
         if let Some(s) = d.signature {
             self.signature = s;
@@ -383,8 +387,10 @@ impl<'a> Peeled<'a> {
         self.signed_inside_encryption = self.encryption.state == EncryptionState::Decrypted;
         if partial {
             self.scope = Scope::Partial;
-            self.warnings
-                .push("Text outside the signed block is not shown: it is not signed.".to_string());
+            self.warnings.push(Warning::new(
+                WarningCode::UnsignedTextHidden,
+                "Text outside the signed block is not shown: it is not signed.",
+            ));
         }
         self.content = v
             .content
@@ -392,4 +398,11 @@ impl<'a> Peeled<'a> {
         self.parsed = None;
         Ok(Step::Next)
     }
+}
+
+fn layers_not_opened() -> Warning {
+    Warning::new(
+        WarningCode::LayersNotOpened,
+        "Further protected layers were not opened.",
+    )
 }

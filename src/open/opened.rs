@@ -7,6 +7,7 @@ use crate::mime;
 use crate::policy::UncheckedRevocation;
 use crate::report::{EncryptionReport, SignatureReport};
 use crate::time::Time;
+use crate::warning::Warning;
 
 /// What `open` needs besides the message.
 #[derive(Debug, Clone, Copy)]
@@ -130,7 +131,7 @@ pub struct Opened {
     pub quote_for_reply: String,
     /// Remarks for the agent (nested encrypted parts, unencrypted text around an inline
     /// message, ...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// What to fetch to judge the S/MIME signer's certificate: its (and its CAs') OCSP
     /// answers or CRLs when `signature.revocation` is `unchecked`, or a CA certificate missing
     /// from its path (AIA caIssuers) when it is `untrusted` for that reason. Hand each answer

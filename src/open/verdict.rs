@@ -9,6 +9,7 @@ use crate::report::{
     SignatureState,
 };
 use crate::standards;
+use crate::warning::{Warning, WarningCode};
 
 /// The verdict on a layer no given engine reads: the standard is left out of this build
 /// (`mailseal/smime`, `mailseal/openpgp`) or not passed to `open`. An envelope is `failed`
@@ -51,7 +52,7 @@ pub(super) fn has_nested_signature(nested: &[mime::Nested]) -> bool {
         .any(|n| matches!(n.kind, NestedKind::SmimeSigned | NestedKind::PgpSigned))
 }
 
-pub(super) fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<String>) {
+pub(super) fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<Warning>) {
     let encrypted = nested.iter().any(|n| {
         matches!(
             n.kind,
@@ -59,11 +60,11 @@ pub(super) fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<String>) {
         )
     });
     if encrypted {
-        warnings.push(
+        warnings.push(Warning::new(
+            WarningCode::NestedEncryptedPart,
             "This message contains an encrypted part inside an unencrypted message; it was not \
-             decrypted and is listed as an attachment."
-                .to_string(),
-        );
+             decrypted and is listed as an attachment.",
+        ));
     }
 }
 
@@ -71,7 +72,7 @@ pub(super) fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<String>) {
 /// checked (soft-fail by default, like the browsers).
 pub(super) fn unchecked_revocation(
     signature: &mut SignatureReport,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
     policy: UncheckedRevocation,
 ) {
     if signature.revocation != Some(RevocationCheck::Unchecked)
@@ -96,7 +97,7 @@ pub(super) fn unchecked_revocation(
                     .as_deref()
                     .unwrap_or("The signature is valid.")
             ));
-            warnings.push(sentence);
+            warnings.push(Warning::new(WarningCode::RevocationUnchecked, sentence));
         }
         UncheckedRevocation::Block => {
             signature.state = SignatureState::Untrusted;
@@ -112,7 +113,7 @@ pub(super) fn unchecked_revocation(
 /// never as signed (RFC 9580 §7: a cleartext signature that cannot be checked is no signature).
 pub(super) fn unreadable_block(
     signature: &mut SignatureReport,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
     what: &str,
 ) {
     *signature = SignatureReport {
@@ -124,7 +125,10 @@ pub(super) fn unreadable_block(
         )),
         ..SignatureReport::none()
     };
-    warnings.push(format!("The {what} in this message could not be read."));
+    warnings.push(Warning::new(
+        WarningCode::UnreadableBlock,
+        format!("The {what} in this message could not be read."),
+    ));
 }
 
 /// The signature's final verdict on scope and sender: partial when files beside an inline text

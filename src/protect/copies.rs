@@ -13,6 +13,7 @@ use crate::mime::{prepend, protect_headers, random_message_id, Entity};
 use crate::report::Method;
 use crate::rng::Rng;
 use crate::time::Time;
+use crate::warning::Warning;
 
 /// One copy of the message to send.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -27,7 +28,8 @@ pub struct Delivery {
     pub mime: Vec<u8>,
     /// `smime`, `pgp`, or `none` for a plain copy.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Method | \"none\""))]
-    pub method: String,
+    #[serde(serialize_with = "crate::report::method_or_none")]
+    pub method: Option<Method>,
     /// Signed.
     pub signed: bool,
     /// Encrypted.
@@ -44,7 +46,7 @@ pub struct Protected {
     /// The copies to send.
     pub deliveries: Vec<Delivery>,
     /// Things the agent should know (plain copies, no sent-copy key, ...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The Message-ID of the message (without angle brackets), for the ticket's article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
@@ -93,7 +95,7 @@ pub(super) async fn protected_copy(
     Ok(Delivery {
         to: p.recipients.clone(),
         mime: assemble(&outer, body),
-        method: p.method.map_or("none", Method::as_str).to_string(),
+        method: p.method,
         signed: p.sign && engine.is_some(),
         encrypted: p.encrypt && engine.is_some(),
         problem_report: false,

@@ -28,7 +28,7 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::AuditEvent;
 use crate::keys::Keyring;
-use crate::mime::{build_draft, split_message, Limits};
+use crate::mime::{build_draft, random_message_id, split_message, Limits};
 use crate::rng::Rng;
 use crate::time::Time;
 use addresses::{draft_addresses, raw_addresses};
@@ -77,13 +77,8 @@ fn protect_event(now: Time, result: &Result<Protected>) -> AuditEvent {
     let mut event = AuditEvent::key_management(now, "protect", &[]);
     match result {
         Ok(p) => {
-            let methods: Vec<&str> = p
-                .deliveries
-                .iter()
-                .map(|d| d.method.as_str())
-                .filter(|m| *m != "none")
-                .collect();
-            event.method = methods.first().map(|m| (*m).to_string());
+            let method = p.deliveries.iter().find_map(|d| d.method);
+            event.method = method.map(|m| m.as_str().to_string());
             event.addresses = p.deliveries.iter().flat_map(|d| d.to.clone()).collect();
             event.message_id = p.message_id.clone();
         }
@@ -124,6 +119,15 @@ async fn protect_message(
             !(ours || n.eq_ignore_ascii_case("bcc") || n.eq_ignore_ascii_case("mime-version"))
         })
         .collect();
+    // RFC 5322 §3.6.4: every message should have one, relays (Cloudflare's send_email) refuse
+    // mail without one, and the help desk threads by it; a raw message may come without.
+    if !headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("message-id"))
+    {
+        let id = format!("<{}>", random_message_id(&addresses.from, rng));
+        headers.push(("Message-ID".to_string(), id));
+    }
     if opts.policy.autocrypt {
         if let Some(value) = autocrypt_header(ring, engines, &addresses.from, opts.now) {
             headers.push(("Autocrypt".to_string(), value));
@@ -154,7 +158,7 @@ async fn protect_message(
             deliveries.push(Delivery {
                 to: p.recipients.clone(),
                 mime: problem_report(&headers, &addresses.from, &p.recipients, why, &mut *rng),
-                method: "none".to_string(),
+                method: None,
                 signed: false,
                 encrypted: false,
                 problem_report: true,
@@ -227,7 +231,7 @@ mod tests {
         to: &[&str],
         bcc: &[&str],
         opts: &ProtectOptions,
-    ) -> Result<(Vec<PlannedDelivery>, Vec<String>)> {
+    ) -> Result<(Vec<PlannedDelivery>, Vec<crate::warning::Warning>)> {
         plan(&Keyring::new(), &[&SMIME, &PGP], &addresses(to, bcc), opts)
             .map(|p| (p.deliveries, p.warnings))
     }
@@ -281,7 +285,9 @@ mod tests {
         let plain = plan.iter().find(|g| !g.encrypt).unwrap();
         assert_eq!(plain.recipients, ["zed@example.com"]);
         assert!(plain.sign, "still signed as asked");
-        assert!(warnings.iter().any(|w| w.contains("zed@example.com")));
+        assert!(warnings
+            .iter()
+            .any(|w| w.message.contains("zed@example.com")));
 
         opts.policy.fallback = Fallback::ProblemReport;
         let (plan, _) = run(&["alice@example.com", "zed@example.com"], &[], &opts).unwrap();
@@ -376,7 +382,11 @@ mod tests {
         assert_eq!(p.deliveries.len(), 1);
         let d = &p.deliveries[0];
         assert_eq!(
-            (d.method.as_str(), d.signed, d.encrypted),
+            (
+                d.method.map_or("none", Method::as_str),
+                d.signed,
+                d.encrypted
+            ),
             ("none", false, false)
         );
         let text = String::from_utf8(d.mime.clone()).unwrap();
@@ -447,5 +457,13 @@ mod tests {
             "{text}"
         );
         assert!(text.is_ascii(), "canonical 7-bit form: {text}");
+        // The raw message had no Message-ID: the copies get one (relays refuse mail without),
+        // the same in every copy, and the result names it.
+        let id = p.message_id.clone().expect("a Message-ID");
+        for d in &p.deliveries {
+            let text = String::from_utf8_lossy(&d.mime);
+            assert_eq!(text.matches("Message-ID:").count(), 1, "{text}");
+            assert!(text.contains(&format!("Message-ID: <{id}>")), "{text}");
+        }
     }
 }

@@ -12,6 +12,7 @@ use crate::policy::Fallback;
 use crate::report::Method;
 use crate::standards;
 use crate::time::Time;
+use crate::warning::{Warning, WarningCode};
 
 /// A delivery before its message is built: who, how. [`plan`] shows it without building
 /// anything (a composer can preview who gets which copy).
@@ -76,7 +77,7 @@ pub struct Plan {
     /// Who gets which copy.
     pub deliveries: Vec<PlannedDelivery>,
     /// Things the agent should know (plain copies, problem reports, no sent-copy key, ...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A recipient without a usable key: the address, whether it is a Bcc recipient, and why
@@ -299,7 +300,7 @@ impl Planner<'_> {
         &self,
         without_key: Vec<WithoutKey>,
         groups: &mut Vec<PlannedDelivery>,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
     ) -> Result<()> {
         if without_key.is_empty() {
             return Ok(());
@@ -327,22 +328,29 @@ impl Planner<'_> {
                 let open: Vec<String> = open.into_iter().map(|(a, _, _)| a).collect();
                 let hidden: Vec<String> = hidden.into_iter().map(|(a, _, _)| a).collect();
                 if !open.is_empty() {
-                    warnings.push(format!(
-                        "Sent without encryption to {} (no usable key).",
-                        open.join(", ")
+                    warnings.push(Warning::new(
+                        WarningCode::SentUnencrypted,
+                        format!(
+                            "Sent without encryption to {} (no usable key).",
+                            open.join(", ")
+                        ),
                     ));
                 }
                 for a in &hidden {
-                    warnings.push(format!(
-                        "Sent without encryption to a Bcc recipient, {a} (no usable key)."
+                    warnings.push(Warning::new(
+                        WarningCode::SentUnencryptedBcc,
+                        format!("Sent without encryption to a Bcc recipient, {a} (no usable key)."),
                     ));
                 }
                 groups.extend(plain_copies(open, hidden, method, self.opts.sign));
             }
             Fallback::ProblemReport => {
                 for (a, is_bcc, why) in without_key {
-                    warnings.push(format!(
-                        "{a} gets a problem report instead of the message (no usable key)."
+                    warnings.push(Warning::new(
+                        WarningCode::ProblemReportSent,
+                        format!(
+                            "{a} gets a problem report instead of the message (no usable key)."
+                        ),
                     ));
                     groups.push(PlannedDelivery::problem_report(a, is_bcc, why));
                 }
@@ -356,7 +364,7 @@ impl Planner<'_> {
     fn sign_and_encrypt_to_self(
         &self,
         groups: &mut [PlannedDelivery],
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
     ) -> Result<()> {
         let (ring, from, now) = (self.ring, &self.from, self.now);
         for g in groups.iter_mut().filter(|g| g.encrypt) {
@@ -370,8 +378,10 @@ impl Planner<'_> {
                 match engine.map(|e| e.encryption_key(ring, from, now)) {
                     Some(Ok(_)) => g.to_self = true,
                     Some(Err(u)) => {
-                        let w =
-                            format!("The sent copy cannot be read by the sender: {}", u.detail());
+                        let w = Warning::new(
+                            WarningCode::SentCopyUnreadable,
+                            format!("The sent copy cannot be read by the sender: {}", u.detail()),
+                        );
                         if !warnings.contains(&w) {
                             warnings.push(w);
                         }

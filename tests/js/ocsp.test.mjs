@@ -142,7 +142,8 @@ describe("OCSP and CRL checks of S/MIME signers (openssl responder on loopback)"
     assert.equal(warn.opened.signature.state, "valid");
     assert.equal(warn.opened.signature.revocation, "unchecked");
     assert.equal(warn.opened.warnings.length, 1);
-    assert.match(warn.opened.warnings[0], /revo/i);
+    assert.equal(warn.opened.warnings[0].code, "revocation_unchecked");
+    assert.match(warn.opened.warnings[0].message, /revo/i);
 
     const block = await openChecked(ring, raw, { uncheckedRevocation: "block" });
     assert.equal(block.opened.signature.state, "untrusted");

@@ -155,7 +155,7 @@ async function relayDeliveries(sendEmail, from, deliveries, cfg) {
   for (const d of deliveries) {
     for (const to of d.to) {
       try {
-        await sendEmail.send(new EmailMessage(from, to, byteStream(withMessageId(d.mime, from))));
+        await sendEmail.send(new EmailMessage(from, to, byteStream(d.mime)));
       } catch (e) {
         // The binding's refusals name addresses and rules, never content.
         throw new HttpError(502, "relay_failed", `Sending to ${to} failed: ${e?.message ?? "error"}`, relayed);
@@ -164,25 +164,6 @@ async function relayDeliveries(sendEmail, from, deliveries, cfg) {
     }
   }
   return relayed;
-}
-
-/**
- * Email sending refuses a message without Message-ID, and the package's problem reports have
- * none: add one (RFC 5322 §3.6.4) at the top of the header block when it is missing.
- * @param {Uint8Array} mime
- * @param {string} from
- */
-function withMessageId(mime, from) {
-  const text = new TextDecoder("latin1").decode(mime.subarray(0, Math.min(mime.length, 64 * 1024)));
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end < 0 ? text : text.slice(0, end);
-  if (/(^|\n)message-id:/i.test(head)) return mime;
-  const domain = from.split("@").pop() || "localhost";
-  const line = new TextEncoder().encode(`Message-ID: <${crypto.randomUUID()}@${domain}>\r\n`);
-  const out = new Uint8Array(line.length + mime.length);
-  out.set(line, 0);
-  out.set(mime, line.length);
-  return out;
 }
 
 /**

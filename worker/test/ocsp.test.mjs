@@ -146,7 +146,8 @@ describe("OCSP and CRL checks when the worker opens mail", () => {
     const warned = await warn.openAs("dark");
     assert.equal(warned.signature.state, "valid");
     assert.equal(warned.warnings.length, 1);
-    assert.match(warned.warnings[0], /revo/i);
+    assert.equal(warned.warnings[0].code, "revocation_unchecked");
+    assert.match(warned.warnings[0].message, /revo/i);
 
     const block = await worker({ REVOCATION_FETCH: "on", UNCHECKED_REVOCATION: "block" });
     assert.equal((await block.openAs("dark")).signature.state, "untrusted");

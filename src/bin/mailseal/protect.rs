@@ -79,7 +79,7 @@ pub(crate) fn protect_command(
     #[serde(rename_all = "camelCase")]
     struct Summary<'a> {
         deliveries: Vec<DeliveryFile<'a>>,
-        warnings: &'a [String],
+        warnings: &'a [mailseal::warning::Warning],
         #[serde(skip_serializing_if = "Option::is_none")]
         message_id: Option<&'a str>,
     }
@@ -100,7 +100,7 @@ pub(crate) fn protect_command(
         deliveries.push(DeliveryFile {
             file: path.display().to_string(),
             to: &d.to,
-            method: &d.method,
+            method: d.method.map_or("none", mailseal::Method::as_str),
             signed: d.signed,
             encrypted: d.encrypted,
             problem_report: d.problem_report,
