@@ -20,7 +20,7 @@
 use crate::crypto::provider::Pending;
 use crate::error::Result;
 use crate::keys::Keyring;
-use crate::policy::Algorithms;
+use crate::policy::{Algorithms, SignatureRules};
 use crate::report::{EncryptionReport, Method, SignatureReport};
 use crate::rng::Rng;
 use crate::secret::SecretBytes;
@@ -32,17 +32,20 @@ pub struct WriteContext<'a> {
     pub now: Time,
     /// Content keys, IVs, boundaries, ECDH ephemerals.
     pub rng: &'a mut dyn Rng,
-    /// Ciphers and forms the policy asks for.
+    /// Ciphers and forms the policy asks for, and the rules signing keys must meet.
     pub algorithms: &'a Algorithms,
 }
 
-/// What reading needs: the time to judge validity at, and safety limits.
-#[derive(Debug, Clone, Copy)]
+/// What reading needs: the time to judge validity at, safety limits, and the policy's rules
+/// for signatures.
+#[derive(Debug, Clone)]
 pub struct ReadContext {
     /// Certificates and keys are judged at this time (the caller's clock or the message date).
     pub now: Time,
     /// Largest plaintext an engine may produce (decompression bombs, huge attachments).
     pub max_output: usize,
+    /// Digests and key sizes a signature must meet (the policy's; default: the safe floor).
+    pub signatures: SignatureRules,
 }
 
 impl ReadContext {
@@ -54,6 +57,7 @@ impl ReadContext {
         ReadContext {
             now,
             max_output: Self::DEFAULT_MAX_OUTPUT,
+            signatures: SignatureRules::default(),
         }
     }
 }

@@ -11,7 +11,7 @@
 //! | [`keys`] | the keyring: import and detect formats, [`KeyInfo`], lookups, seal/unseal |
 //! | [`engine`] | the one trait S/MIME and OpenPGP implement: sign, verify, encrypt, decrypt |
 //! | [`report`] | the security report both standards fill in, sender binding |
-//! | [`policy`] | method priority, fallback, algorithm choices |
+//! | [`policy`] | method priority, fallback, algorithm choices, signature rules |
 //! | `smime` | the S/MIME engine (`SmimeEngine`): CMS sign, verify, encrypt, decrypt (feature `smime`) |
 //! | [`open`](mod@open) | incoming: detect → decrypt → verify → security report + readable message |
 //! | [`protect`](mod@protect) | outgoing: policy → method per recipient → deliveries |
@@ -100,7 +100,10 @@ pub use open::{
 };
 #[cfg(feature = "openpgp")]
 pub use openpgp::PgpEngine;
-pub use policy::{Algorithms, Fallback, GroupDefaults, Policy, UncheckedRevocation};
+pub use policy::{
+    Algorithms, Fallback, GroupDefaults, MinRsaBits, Policy, SignatureHash, SignatureRules,
+    UncheckedRevocation, WeakHashes,
+};
 pub use preview::{preview, Blocked, Outcome, PlannedCopy, Preview, Toggle};
 pub use protect::{
     below_group_defaults, plan, protect, recipients_without_key, Delivery, Message, MethodChoice,

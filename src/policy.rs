@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, ErrorCode, Result};
 use crate::report::Method;
 
 /// S/MIME content encryption.
@@ -48,7 +49,7 @@ pub enum SmimeSignedForm {
     Opaque,
 }
 
-/// Algorithm choices the engines honour when writing.
+/// Algorithm choices the engines honour when writing, and the rules signatures must meet.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -59,6 +60,189 @@ pub struct Algorithms {
     pub smime_key_transport: SmimeKeyTransport,
     /// S/MIME signed form.
     pub smime_signed_form: SmimeSignedForm,
+    /// Which signatures are accepted, flattened into the policy object.
+    #[serde(flatten)]
+    pub signatures: SignatureRules,
+}
+
+/// A digest a signature may be refused for, named as reports name it.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureHash {
+    /// MD5.
+    Md5,
+    /// SHA-1.
+    Sha1,
+    /// RIPEMD-160 (OpenPGP only).
+    Ripemd160,
+    /// SHA-224.
+    Sha224,
+    /// SHA-256.
+    Sha256,
+}
+
+impl SignatureHash {
+    /// The report's name, e.g. `sha1`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureHash::Md5 => "md5",
+            SignatureHash::Sha1 => "sha1",
+            SignatureHash::Ripemd160 => "ripemd160",
+            SignatureHash::Sha224 => "sha224",
+            SignatureHash::Sha256 => "sha256",
+        }
+    }
+
+    /// The name a sentence uses, e.g. `SHA-1`.
+    pub fn label(self) -> &'static str {
+        match self {
+            SignatureHash::Md5 => "MD5",
+            SignatureHash::Sha1 => "SHA-1",
+            SignatureHash::Ripemd160 => "RIPEMD-160",
+            SignatureHash::Sha224 => "SHA-224",
+            SignatureHash::Sha256 => "SHA-256",
+        }
+    }
+}
+
+/// Which signatures the engines accept when reading, and which keys they sign with (in the
+/// spirit of sequoia's `StandardPolicy`). The policy may only be stricter than the safe floor
+/// (RSA 2048, no MD5, SHA-1 or RIPEMD-160, RFC 8551 §2.1 and DESIGN.md): a value below it is
+/// refused when the policy is read, so no policy can re-admit what is broken.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SignatureRules {
+    /// Smallest RSA modulus (and OpenPGP DSA prime), in bits, of a key whose signatures are
+    /// accepted and that is used to sign: 2048 (default) or more.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number"))]
+    pub min_rsa_bits: MinRsaBits,
+    /// Digests whose signatures are refused: at least md5, sha1 and ripemd160 (default:
+    /// exactly those).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SignatureHash[]"))]
+    pub weak_hashes: WeakHashes,
+}
+
+impl Default for SignatureRules {
+    fn default() -> Self {
+        SignatureRules {
+            min_rsa_bits: MinRsaBits(MinRsaBits::FLOOR),
+            weak_hashes: WeakHashes(WeakHashes::FLOOR.to_vec()),
+        }
+    }
+}
+
+impl SignatureRules {
+    /// Whether a key of `bits` (RSA modulus, DSA prime) is too small.
+    pub fn key_too_small(&self, bits: usize) -> bool {
+        bits < self.min_rsa_bits.bits()
+    }
+
+    /// Whether signatures over the digest the reports call `name` (`sha1`, ...) are refused.
+    pub fn refuses_hash(&self, name: &str) -> bool {
+        self.weak_hashes.0.iter().any(|h| h.as_str() == name)
+    }
+
+    /// The refused digests for a sentence: `MD5, SHA-1 or RIPEMD-160`.
+    pub fn weak_hash_labels(&self) -> String {
+        let labels: Vec<&str> = self.weak_hashes.0.iter().map(|h| h.label()).collect();
+        match labels.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => labels.concat(),
+        }
+    }
+}
+
+/// The smallest RSA key accepted: never below [`MinRsaBits::FLOOR`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct MinRsaBits(u32);
+
+impl MinRsaBits {
+    /// The safe floor: RSA under 2048 bits is refused whatever the policy says.
+    pub const FLOOR: u32 = 2048;
+
+    /// At least [`Self::FLOOR`], else `bad_input`.
+    pub fn new(bits: u32) -> Result<Self> {
+        if bits < Self::FLOOR {
+            return Err(Error::new(
+                ErrorCode::BadInput,
+                format!(
+                    "The policy's minRsaBits is {bits}, below {}: weaker RSA keys are never accepted.",
+                    Self::FLOOR
+                ),
+            ));
+        }
+        Ok(MinRsaBits(bits))
+    }
+
+    /// The bits, for comparing with a key's.
+    pub fn bits(self) -> usize {
+        usize::try_from(self.0).unwrap_or(usize::MAX)
+    }
+}
+
+impl TryFrom<u32> for MinRsaBits {
+    type Error = Error;
+    fn try_from(bits: u32) -> Result<Self> {
+        MinRsaBits::new(bits)
+    }
+}
+
+impl From<MinRsaBits> for u32 {
+    fn from(m: MinRsaBits) -> u32 {
+        m.0
+    }
+}
+
+/// The digests whose signatures are refused: never fewer than [`WeakHashes::FLOOR`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<SignatureHash>", into = "Vec<SignatureHash>")]
+pub struct WeakHashes(Vec<SignatureHash>);
+
+impl WeakHashes {
+    /// Refused whatever the policy says (collisions are practical).
+    pub const FLOOR: [SignatureHash; 3] = [
+        SignatureHash::Md5,
+        SignatureHash::Sha1,
+        SignatureHash::Ripemd160,
+    ];
+
+    /// Sorted and without duplicates; `bad_input` when a floor digest is missing.
+    pub fn new(mut hashes: Vec<SignatureHash>) -> Result<Self> {
+        if let Some(missing) = Self::FLOOR.iter().find(|h| !hashes.contains(h)) {
+            return Err(Error::new(
+                ErrorCode::BadInput,
+                format!(
+                    "The policy's weakHashes leaves out {}: md5, sha1 and ripemd160 signatures \
+                     are never accepted.",
+                    missing.as_str()
+                ),
+            ));
+        }
+        hashes.sort();
+        hashes.dedup();
+        Ok(WeakHashes(hashes))
+    }
+
+    /// The refused digests, in a fixed order.
+    pub fn hashes(&self) -> &[SignatureHash] {
+        &self.0
+    }
+}
+
+impl TryFrom<Vec<SignatureHash>> for WeakHashes {
+    type Error = Error;
+    fn try_from(hashes: Vec<SignatureHash>) -> Result<Self> {
+        WeakHashes::new(hashes)
+    }
+}
+
+impl From<WeakHashes> for Vec<SignatureHash> {
+    fn from(w: WeakHashes) -> Vec<SignatureHash> {
+        w.0
+    }
 }
 
 /// What to do for a recipient without a usable key when encryption is asked for
@@ -166,5 +350,79 @@ impl Policy {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_rules_are_the_safe_floor_and_read_back() {
+        let rules = SignatureRules::default();
+        assert!(rules.key_too_small(2047));
+        assert!(!rules.key_too_small(2048));
+        for h in ["md5", "sha1", "ripemd160"] {
+            assert!(rules.refuses_hash(h), "{h}");
+        }
+        assert!(!rules.refuses_hash("sha256"));
+        assert_eq!(rules.weak_hash_labels(), "MD5, SHA-1 or RIPEMD-160");
+        let json = serde_json::to_value(Policy::default()).unwrap();
+        assert_eq!(json["minRsaBits"], 2048);
+        assert_eq!(
+            json["weakHashes"],
+            serde_json::json!(["md5", "sha1", "ripemd160"])
+        );
+        let back: Policy = serde_json::from_value(json).unwrap();
+        assert_eq!(back, Policy::default());
+        // Absent fields take the defaults.
+        let empty: Policy = serde_json::from_str("{}").unwrap();
+        assert_eq!(empty.algorithms.signatures, SignatureRules::default());
+    }
+
+    #[test]
+    fn a_stricter_policy_is_read() {
+        let p: Policy = serde_json::from_str(
+            r#"{"minRsaBits": 3072, "weakHashes": ["sha224", "sha1", "md5", "ripemd160", "sha1"]}"#,
+        )
+        .unwrap();
+        let rules = &p.algorithms.signatures;
+        assert!(rules.key_too_small(2048));
+        assert!(!rules.key_too_small(3072));
+        assert!(rules.refuses_hash("sha224"));
+        assert_eq!(
+            rules.weak_hash_labels(),
+            "MD5, SHA-1, RIPEMD-160 or SHA-224"
+        );
+    }
+
+    #[test]
+    fn fail_a_policy_weaker_than_the_floor_is_refused_with_a_code() {
+        let err = MinRsaBits::new(1024).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::BadInput);
+        assert_eq!(
+            err.message(),
+            "The policy's minRsaBits is 1024, below 2048: weaker RSA keys are never accepted."
+        );
+        let err = WeakHashes::new(vec![SignatureHash::Md5, SignatureHash::Ripemd160]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::BadInput);
+        assert!(
+            err.message().contains("leaves out sha1"),
+            "{}",
+            err.message()
+        );
+
+        for json in [
+            r#"{"minRsaBits": 1024}"#,
+            r#"{"minRsaBits": -1}"#,
+            r#"{"weakHashes": []}"#,
+            r#"{"weakHashes": ["md5", "ripemd160"]}"#,
+            r#"{"weakHashes": ["md5", "sha1", "ripemd160", "sha3"]}"#,
+        ] {
+            let err = serde_json::from_str::<Policy>(json).unwrap_err();
+            assert!(!err.to_string().is_empty(), "{json}");
+        }
+        let err = serde_json::from_str::<Policy>(r#"{"minRsaBits": 1024}"#).unwrap_err();
+        assert!(err.to_string().contains("below 2048"), "{err}");
     }
 }

@@ -529,3 +529,31 @@ fn autocrypt_headers_carry_the_senders_key_to_the_recipient() {
     assert_eq!(text.matches("Autocrypt:").count(), 1, "{text}");
     assert!(!text.contains("keydata=AAAA"));
 }
+
+/// `open` judges signatures by the rules of the keyring's stored policy (sealed with it).
+#[test]
+fn the_stored_policy_rules_judge_signatures_when_opening() {
+    let mut ring = ring(&["trusted:smime/root-ca.crt", "smime/int-ca.crt"]);
+    let mail = common::fixture("smime/signed-alice.eml");
+    let engines = mailseal::engine::all();
+    let opened = open(&mut ring, &engines, mail, &OpenOptions::at(NOW)).expect("open");
+    // The signature holds; the fixture's From is not Alice.
+    assert_eq!(opened.signature.state, SignatureState::SenderMismatch);
+
+    let mut policy = mailseal::Policy::default();
+    policy.algorithms.signatures.min_rsa_bits = mailseal::MinRsaBits::new(3072).unwrap();
+    ring.set_admin_passphrase("admin pass", &mut rng(), NOW)
+        .expect("admin");
+    ring.set_policy(policy, NOW).expect("policy");
+    let sealed = ring.seal("agent pass", &mut rng()).expect("seal");
+    let mut ring = mailseal::Keyring::unseal(&sealed, "agent pass").expect("unseal");
+    let opened = open(&mut ring, &engines, mail, &OpenOptions::at(NOW)).expect("open");
+    assert_eq!(opened.signature.state, SignatureState::Invalid);
+    assert_eq!(
+        opened.signature.detail.as_deref(),
+        Some(
+            "The signature was made with a 2048-bit RSA key, which is too weak \
+             (3072 bits or more are required)."
+        )
+    );
+}

@@ -308,8 +308,8 @@ fn fail_tampered_ciphertext_gives_no_plaintext() {
 fn fail_decompression_bombs_hit_the_output_limit() {
     let ring = ring_with_secrets(&["bob"]);
     let small = ReadContext {
-        now: NOW,
         max_output: 1024 * 1024,
+        ..ReadContext::at(NOW)
     };
     let err = PGP
         .decrypt(&ring, f("bomb-bob.gpg"), &small)
@@ -317,8 +317,8 @@ fn fail_decompression_bombs_hit_the_output_limit() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::TooLarge);
     let roomy = ReadContext {
-        now: NOW,
         max_output: 9 * 1024 * 1024,
+        ..ReadContext::at(NOW)
     };
     let out = PGP
         .decrypt(&ring, f("bomb-bob.gpg"), &roomy)
@@ -884,4 +884,84 @@ fn fail_no_flipped_bit_ever_yields_other_plaintext() {
         }
     }
     assert!(refused > data.len() / 7 - 5, "only {refused} refused");
+}
+
+// ---- the policy's signature rules ---------------------------------------------------------
+
+#[test]
+fn a_stricter_policy_refuses_a_3072_bit_signer_and_weaker_hashes() {
+    let ring = ring_with_secrets(&[]);
+    let entity = f("entity.eml");
+    let verdict = |sig: &str, ctx: &ReadContext| {
+        let r = PGP
+            .verify_detached(&ring, entity, f(sig), ctx)
+            .ready()
+            .unwrap()
+            .report;
+        (r.state, r.detail.unwrap_or_default())
+    };
+    // The default keeps today's verdicts and sentences.
+    assert_eq!(verdict("sig-alice.asc", &ctx()).0, SignatureState::Valid);
+    assert_eq!(
+        verdict("sig-alice-sha1.asc", &ctx()),
+        (
+            SignatureState::Invalid,
+            "The PGP signature uses a weak hash algorithm (MD5, SHA-1 or RIPEMD-160) and was \
+             refused."
+                .to_string()
+        )
+    );
+    assert_eq!(
+        verdict("sig-old1024.asc", &ctx()),
+        (
+            SignatureState::Invalid,
+            "The PGP signature key is too weak (RSA 1024 bits) and was refused.".to_string()
+        )
+    );
+
+    // Alice's key is RSA-3072: refused when the policy asks for 4096.
+    let strict = ReadContext {
+        signatures: mailseal::SignatureRules {
+            min_rsa_bits: mailseal::MinRsaBits::new(4096).unwrap(),
+            ..Default::default()
+        },
+        ..ctx()
+    };
+    assert_eq!(
+        verdict("sig-alice.asc", &strict),
+        (
+            SignatureState::Invalid,
+            "The PGP signature key is too weak (RSA 3072 bits) and was refused.".to_string()
+        )
+    );
+    let opaque = PGP
+        .verify_opaque(&ring, f("clearsign-alice.asc"), &strict)
+        .ready()
+        .unwrap()
+        .report;
+    assert_eq!(opaque.state, SignatureState::Invalid);
+
+    // SHA-256 refused too: the sentence names what the policy refuses.
+    let no_sha256 = ReadContext {
+        signatures: mailseal::SignatureRules {
+            weak_hashes: mailseal::WeakHashes::new(vec![
+                mailseal::SignatureHash::Sha256,
+                mailseal::SignatureHash::Ripemd160,
+                mailseal::SignatureHash::Sha1,
+                mailseal::SignatureHash::Md5,
+            ])
+            .unwrap(),
+            ..Default::default()
+        },
+        ..ctx()
+    };
+    assert_eq!(
+        verdict("sig-alice.asc", &no_sha256),
+        (
+            SignatureState::Invalid,
+            "The PGP signature uses a weak hash algorithm (MD5, SHA-1, RIPEMD-160 or SHA-256) \
+             and was refused."
+                .to_string()
+        )
+    );
 }

@@ -1009,3 +1009,117 @@ fn ring_certs_plus(who: &str) -> Keyring {
     }
     ring
 }
+
+// ---- the policy's signature rules ---------------------------------------------------------
+
+/// Rules stricter than the floor: RSA keys of at least `bits`.
+fn rules_min_rsa(bits: u32) -> mailseal::SignatureRules {
+    mailseal::SignatureRules {
+        min_rsa_bits: mailseal::MinRsaBits::new(bits).expect("at or above the floor"),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_stricter_policy_refuses_a_2048_bit_signer_with_its_number() {
+    let ring = ring(&[]);
+    let (signed, sig) = detached(f("signed-alice.eml"));
+    // The default keeps today's verdicts and sentences.
+    let default = E
+        .verify_detached(&ring, &signed, &sig, &ctx())
+        .ready()
+        .unwrap();
+    assert_eq!(default.report.state, SignatureState::Valid);
+    let sha1 = verify_eml(&ring, f("signed-alice-sha1.eml"));
+    assert_eq!(
+        sha1.detail.as_deref(),
+        Some("The signature uses SHA1, which is no longer considered secure.")
+    );
+    let weak = verify_eml(&ring, f("signed-weak1024.eml"));
+    assert_eq!(
+        weak.detail.as_deref(),
+        Some(
+            "The signature was made with a 1024-bit RSA key, which is too weak \
+             (2048 bits or more are required)."
+        )
+    );
+
+    let strict = ReadContext {
+        signatures: rules_min_rsa(3072),
+        ..ctx()
+    };
+    for v in [
+        E.verify_detached(&ring, &signed, &sig, &strict),
+        E.verify_opaque(&ring, f("signed-alice-opaque.p7m"), &strict),
+    ] {
+        let r = v.ready().unwrap().report;
+        assert_eq!(r.state, SignatureState::Invalid);
+        assert_eq!(
+            r.detail.as_deref(),
+            Some(
+                "The signature was made with a 2048-bit RSA key, which is too weak \
+                 (3072 bits or more are required)."
+            )
+        );
+    }
+}
+
+#[test]
+fn a_stricter_policy_refuses_sha256_signatures_and_signing_with_small_keys() {
+    let ring = ring(&["alice"]);
+    let strict = ReadContext {
+        signatures: mailseal::SignatureRules {
+            weak_hashes: mailseal::WeakHashes::new(vec![
+                mailseal::SignatureHash::Md5,
+                mailseal::SignatureHash::Sha1,
+                mailseal::SignatureHash::Ripemd160,
+                mailseal::SignatureHash::Sha256,
+            ])
+            .unwrap(),
+            ..Default::default()
+        },
+        ..ctx()
+    };
+    let (signed, sig) = detached(f("signed-alice.eml"));
+    let r = E
+        .verify_detached(&ring, &signed, &sig, &strict)
+        .ready()
+        .unwrap()
+        .report;
+    assert_eq!(r.state, SignatureState::Invalid);
+    assert_eq!(
+        r.detail.as_deref(),
+        Some("The signature uses SHA256, which is no longer considered secure.")
+    );
+
+    // Writing follows the same rules: a 2048-bit signer is not offered under 3072.
+    let mut r = rng();
+    let algs = Algorithms {
+        signatures: rules_min_rsa(3072),
+        ..Default::default()
+    };
+    let err = E
+        .sign(
+            &ring,
+            "alice@example.com",
+            entity().to_vec(),
+            &mut write_ctx(&mut r, &algs),
+        )
+        .ready()
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
+    assert!(
+        err.message().contains("may not be used"),
+        "{}",
+        err.message()
+    );
+    let ok = E
+        .sign(
+            &ring,
+            "alice@example.com",
+            entity().to_vec(),
+            &mut write_ctx(&mut r, &Algorithms::default()),
+        )
+        .ready();
+    assert!(ok.is_ok());
+}

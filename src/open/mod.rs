@@ -106,7 +106,14 @@ async fn open_message(
         sender.as_deref(),
         outer_view.date.as_deref(),
     );
-    let ctx = ReadContext::at(opts.now);
+    // Signatures are judged by the rules of the keyring's policy (default: the safe floor).
+    let ctx = ReadContext {
+        signatures: ring
+            .policy()
+            .map(|p| p.algorithms.signatures.clone())
+            .unwrap_or_default(),
+        ..ReadContext::at(opts.now)
+    };
     // What each peeled layer revealed, kept until the call ends (wiped then): trees of the
     // content borrow it.
     let revealed: Revealed = Default::default();

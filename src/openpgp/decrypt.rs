@@ -404,7 +404,7 @@ fn read_inner(
     }
     let content = read_bounded(&mut message, ctx.max_output)?;
     let signature = if message.is_signed() {
-        Some(judge_message(ring, &message, ctx.now))
+        Some(judge_message(ring, &message, ctx))
     } else {
         None
     };

@@ -3,7 +3,8 @@
 //! Data signatures (§5.2.1.1/2, types 0x00 and 0x01) over the exact bytes given (detached:
 //! RFC 3156 §5, after CRLF canonicalisation), inside messages (one-pass, §5.4), and in the
 //! Cleartext Signature Framework (§7). The signer is found by issuer fingerprint or key id;
-//! MD5, SHA-1 and RIPEMD-160 data signatures and RSA/DSA keys under 2048 bits are refused
+//! data signatures over a digest the policy's signature rules refuse (at least MD5, SHA-1 and
+//! RIPEMD-160) and RSA/DSA keys under their minimum (at least 2048 bits) are refused
 //! (`invalid`); a key revoked or expired at the time of reading gives `revoked` / `expired`; a
 //! correct signature by a key the admin has not verified (not `trusted`) gives `untrusted`.
 
@@ -11,7 +12,6 @@ use std::io::Read;
 
 use pgp::armor::{BlockType, Dearmor, DearmorOptions};
 use pgp::composed::Message;
-use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{Packet, PacketParser, Signature, SignatureType};
 use pgp::types::{KeyDetails, PublicParams};
 
@@ -27,6 +27,7 @@ use crate::engine::{KeyProblem, ReadContext, Verified};
 use crate::error::Result;
 use crate::keys::{Keyring, PgpEntry};
 use crate::mime::to_crlf;
+use crate::policy::SignatureRules;
 use crate::report::{Method, SignatureReport, SignatureState, Signer};
 use crate::secret::SecretBytes;
 use crate::time::Time;
@@ -80,30 +81,31 @@ fn issuer_label(sig: &Signature) -> Option<String> {
         .map(|id| hex::encode_upper(id.as_ref()))
 }
 
-/// Bits of an RSA modulus or DSA prime; `None` for elliptic curves.
-fn weak_key(params: &PublicParams) -> Option<String> {
+/// An RSA modulus or DSA prime under the rules' minimum, named with its bits; `None` for
+/// elliptic curves.
+fn weak_key(params: &PublicParams, rules: &SignatureRules) -> Option<String> {
     use rsa::traits::PublicKeyParts;
     match params {
-        PublicParams::RSA(p) if p.key.n().bits() < 2048 => {
+        PublicParams::RSA(p) if rules.key_too_small(p.key.n().bits()) => {
             Some(format!("RSA {} bits", p.key.n().bits()))
         }
-        PublicParams::DSA(p) if p.key.components().p().bits() < 2048 => {
+        PublicParams::DSA(p) if rules.key_too_small(p.key.components().p().bits()) => {
             Some(format!("DSA {} bits", p.key.components().p().bits()))
         }
         _ => None,
     }
 }
 
-/// The verdict on one data signature. `check` does the cryptographic verification with the
-/// signer's key packet.
+/// The verdict on one data signature, at `ctx.now` and under `ctx.signatures`. `check` does
+/// the cryptographic verification with the signer's key packet.
 fn judge(
     ring: &Keyring,
     sig: &Signature,
-    now: Time,
+    ctx: &ReadContext,
     check: impl FnOnce(PublicPart<'_>) -> bool,
 ) -> SignatureReport {
     let verdict = |state, detail: &str| SignatureReport::new(Method::Pgp, state, detail);
-    let mut report = judge_inner(ring, sig, now, check, verdict);
+    let mut report = judge_inner(ring, sig, ctx, check, verdict);
     report.digest = sig.hash_alg().map(hash_name);
     report.signed_at = sig
         .created()
@@ -114,7 +116,7 @@ fn judge(
 fn judge_inner(
     ring: &Keyring,
     sig: &Signature,
-    now: Time,
+    ctx: &ReadContext,
     check: impl FnOnce(PublicPart<'_>) -> bool,
     verdict: impl Fn(SignatureState, &str) -> SignatureReport,
 ) -> SignatureReport {
@@ -137,7 +139,7 @@ fn judge_inner(
     };
     let with_signer = |state, detail: &str| verdict(state, detail).with_signer(signer.clone());
 
-    if let Some(detail) = refused_before_check(sig, part) {
+    if let Some(detail) = refused_before_check(sig, part, &ctx.signatures) {
         return with_signer(SignatureState::Invalid, &detail);
     }
     if !check(part) {
@@ -152,27 +154,30 @@ fn judge_inner(
             ),
         );
     }
-    let (state, detail) = key_standing(entry, part, sig, now);
+    let (state, detail) = key_standing(entry, part, sig, ctx.now);
     with_signer(state, detail)
 }
 
 /// Why a signature is refused before its cryptographic check: not a data signature, a weak
 /// hash, a weak key.
-fn refused_before_check(sig: &Signature, part: PublicPart<'_>) -> Option<String> {
+fn refused_before_check(
+    sig: &Signature,
+    part: PublicPart<'_>,
+    rules: &SignatureRules,
+) -> Option<String> {
     if !matches!(sig.typ(), Some(SignatureType::Binary | SignatureType::Text)) {
         return Some("The PGP signature is not a signature over a message.".to_string());
     }
-    match sig.hash_alg() {
-        Some(HashAlgorithm::Md5 | HashAlgorithm::Sha1 | HashAlgorithm::Ripemd160) | None => {
-            return Some(
-                "The PGP signature uses a weak hash algorithm (MD5, SHA-1 or RIPEMD-160) and \
-                 was refused."
-                    .to_string(),
-            );
-        }
-        Some(_) => {}
+    if sig
+        .hash_alg()
+        .is_none_or(|h| rules.refuses_hash(&hash_name(h)))
+    {
+        return Some(format!(
+            "The PGP signature uses a weak hash algorithm ({}) and was refused.",
+            rules.weak_hash_labels()
+        ));
     }
-    weak_key(part.public_params())
+    weak_key(part.public_params(), rules)
         .map(|what| format!("The PGP signature key is too weak ({what}) and was refused."))
 }
 
@@ -338,13 +343,17 @@ pub(super) async fn read_flat_signed(
     let reports = sigs
         .iter()
         .zip(holds)
-        .map(|(sig, holds)| judge(ring, sig, ctx.now, |_| holds))
+        .map(|(sig, holds)| judge(ring, sig, ctx, |_| holds))
         .collect();
     Some(Ok((content, Some(SignatureReport::worst(reports)))))
 }
 
 /// Judges every signature of a signed message that has been read to the end.
-pub(super) fn judge_message(ring: &Keyring, message: &Message<'_>, now: Time) -> SignatureReport {
+pub(super) fn judge_message(
+    ring: &Keyring,
+    message: &Message<'_>,
+    ctx: &ReadContext,
+) -> SignatureReport {
     let Message::Signed { reader, .. } = message else {
         return SignatureReport::none();
     };
@@ -366,7 +375,7 @@ pub(super) fn judge_message(ring: &Keyring, message: &Message<'_>, now: Time) ->
             ));
             continue;
         };
-        reports.push(judge(ring, sig, now, |part| {
+        reports.push(judge(ring, sig, ctx, |part| {
             message.verify_nested_explicit(i, &part).is_ok()
         }));
     }
@@ -434,7 +443,7 @@ pub(crate) async fn verify_detached(
             }
             None => false,
         };
-        reports.push(judge(ring, sig, ctx.now, |_| holds));
+        reports.push(judge(ring, sig, ctx, |_| holds));
     }
     Ok(Verified {
         report: SignatureReport::worst(reports),
@@ -474,7 +483,7 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
             .iter()
             .take(MAX_SIGNATURES)
             .map(|sig| {
-                judge(ring, sig, ctx.now, |part| {
+                judge(ring, sig, ctx, |part| {
                     sig.verify(&part, text.as_slice()).is_ok()
                 })
             })
@@ -523,7 +532,7 @@ pub(super) fn read_unencrypted(
         Err(Inner::Failed) => return Err(malformed("The OpenPGP message is damaged.")),
     };
     let report = if message.is_signed() {
-        judge_message(ring, &message, ctx.now)
+        judge_message(ring, &message, ctx)
     } else {
         SignatureReport::none()
     };

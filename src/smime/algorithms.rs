@@ -132,9 +132,10 @@ impl Hash {
         })
     }
 
-    /// Whether signatures over this digest are refused (RFC 8551 §2.1: no MD5, no SHA-1).
-    pub(crate) fn is_weak(self) -> bool {
-        matches!(self, Hash::Md5 | Hash::Sha1)
+    /// Whether `rules` refuse signatures over this digest (always MD5 and SHA-1, RFC 8551
+    /// §2.1).
+    pub(crate) fn refused_by(self, rules: &crate::policy::SignatureRules) -> bool {
+        rules.refuses_hash(self.name())
     }
 
     /// The report's name, e.g. `sha256`.

@@ -8,6 +8,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::Certificate;
 
 use super::signature;
+use crate::policy::SignatureRules;
 use crate::time::Time;
 
 /// Whether `cert` is within its validity at `now`.
@@ -16,7 +17,8 @@ pub(crate) fn valid_at(cert: &Certificate, now: Time) -> bool {
     Time::from_x509(&v.not_before) <= now && now <= Time::from_x509(&v.not_after)
 }
 
-/// Whether `issuer`'s key signed `cert`.
+/// Whether `issuer`'s key signed `cert`. Certification paths are judged by the safe floor of
+/// the signature rules, not by a stricter policy (which governs message signatures).
 pub(crate) fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
     let Ok(tbs) = cert.tbs_certificate.to_der() else {
         return false;
@@ -30,6 +32,7 @@ pub(crate) fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
         None,
         &tbs,
         sig,
+        &SignatureRules::default(),
     )
     .is_ok()
 }

@@ -37,6 +37,7 @@ use crate::engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verifi
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyStatus, Keyring, SmimeEntry};
 use crate::mime::into_crlf;
+use crate::policy::SignatureRules;
 use crate::report::Method;
 use crate::secret::SecretBytes;
 use crate::time::Time;
@@ -52,12 +53,13 @@ enum Use {
 }
 
 /// The certificate to use for `address`: a usable one (newest first), or the problem of the
-/// newest certificate for that address.
+/// newest certificate for that address. `rules` say which RSA keys are too small.
 fn select<'a>(
     ring: &'a Keyring,
     address: &str,
     now: Time,
     usage: Use,
+    rules: &SignatureRules,
 ) -> core::result::Result<&'a SmimeEntry, Unusable> {
     let wanted = crate::Address::key_of(address);
     let mut found: Vec<&SmimeEntry> = ring
@@ -79,7 +81,7 @@ fn select<'a>(
             Use::Sign => e.can_sign(),
             Use::Encrypt => e.can_encrypt(),
         };
-        if !allowed || too_weak(e) {
+        if !allowed || too_weak(e, rules) {
             return Some(KeyProblem::WrongUsage);
         }
         if usage == Use::Sign && !e.has_secret() {
@@ -100,13 +102,13 @@ fn select<'a>(
     })
 }
 
-/// RSA under 2048 bits: mailseal refuses such signatures when reading, so it neither signs
-/// nor encrypts with them.
-fn too_weak(e: &SmimeEntry) -> bool {
+/// RSA under the rules' minimum: mailseal refuses such signatures when reading, so it neither
+/// signs nor encrypts with them.
+fn too_weak(e: &SmimeEntry, rules: &SignatureRules) -> bool {
     e.algorithm()
         .strip_prefix("rsa")
         .and_then(|bits| bits.parse::<usize>().ok())
-        .is_some_and(|bits| bits < signature::MIN_RSA_BITS)
+        .is_some_and(|bits| rules.key_too_small(bits))
 }
 
 /// The signer's encryption certificate when it is not the signing one (separate signing and
@@ -116,8 +118,9 @@ fn other_encryption_cert<'a>(
     address: &str,
     signing: &SmimeEntry,
     now: Time,
+    rules: &SignatureRules,
 ) -> Option<&'a SmimeEntry> {
-    select(ring, address, now, Use::Encrypt)
+    select(ring, address, now, Use::Encrypt, rules)
         .ok()
         .filter(|e| e.id() != signing.id())
 }
@@ -130,9 +133,10 @@ async fn signed_as(
     entity: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
-    let entry = select(ring, signer, ctx.now, Use::Sign)
+    let rules = &ctx.algorithms.signatures;
+    let entry = select(ring, signer, ctx.now, Use::Sign, rules)
         .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
-    let encryption = other_encryption_cert(ring, signer, entry, ctx.now);
+    let encryption = other_encryption_cert(ring, signer, entry, ctx.now, rules);
     let form = ctx.algorithms.smime_signed_form;
     sign::sign_entity(ring, entry, encryption, entity, form, ctx).await
 }
@@ -148,7 +152,9 @@ impl Engine for SmimeEngine {
         address: &str,
         now: Time,
     ) -> core::result::Result<String, Unusable> {
-        select(ring, address, now, Use::Sign).map(|e| e.id())
+        // The trait's key queries carry no policy: they judge by the safe floor, and `sign` /
+        // `encrypt` apply a stricter policy's rules from their context.
+        select(ring, address, now, Use::Sign, &SignatureRules::default()).map(|e| e.id())
     }
 
     fn encryption_key(
@@ -157,7 +163,7 @@ impl Engine for SmimeEngine {
         address: &str,
         now: Time,
     ) -> core::result::Result<String, Unusable> {
-        select(ring, address, now, Use::Encrypt).map(|e| e.id())
+        select(ring, address, now, Use::Encrypt, &SignatureRules::default()).map(|e| e.id())
     }
 
     fn sign<'a>(
@@ -185,7 +191,7 @@ impl Engine for SmimeEngine {
             let mut certs: Vec<&SmimeEntry> = Vec::new();
             let mut missing = Vec::new();
             for r in recipients {
-                match select(ring, r, ctx.now, Use::Encrypt) {
+                match select(ring, r, ctx.now, Use::Encrypt, &ctx.algorithms.signatures) {
                     Ok(e) if !certs.iter().any(|c| c.id() == e.id()) => certs.push(e),
                     Ok(_) => {}
                     Err(u) => missing.push(u),

@@ -31,6 +31,7 @@ use super::certificate::{http_urls, signed_by, valid_at};
 use super::revocation::{reason_name, Revocation};
 use super::signature;
 use crate::error::{Error, ErrorCode, Result};
+use crate::policy::SignatureRules;
 use crate::time::Time;
 
 /// How far in the future a responder's clock may be.
@@ -265,7 +266,16 @@ pub(crate) fn read_and_check(
             ));
         };
         let spki = &signer.tbs_certificate.subject_public_key_info;
-        if signature::verify(spki, &basic.signature_algorithm, None, &tbs, sig).is_err() {
+        if signature::verify(
+            spki,
+            &basic.signature_algorithm,
+            None,
+            &tbs,
+            sig,
+            &SignatureRules::default(),
+        )
+        .is_err()
+        {
             return Err(refused(
                 "The OCSP response's signature does not verify: it was changed or made by \
                  someone else.",

@@ -31,6 +31,7 @@ use x509_cert::Certificate;
 use super::certificate::http_urls;
 use super::signature;
 use crate::error::{Error, ErrorCode, Result};
+use crate::policy::SignatureRules;
 use crate::time::Time;
 
 /// `CertificateList` (RFC 5280 §5.1) as x509-cert 0.2 declares it, but with the version
@@ -212,7 +213,16 @@ pub(crate) fn read_and_check<'a>(
             continue;
         }
         let spki = &ca.tbs_certificate.subject_public_key_info;
-        if signature::verify(spki, &crl.signature_algorithm, None, &tbs, sig).is_ok() {
+        if signature::verify(
+            spki,
+            &crl.signature_algorithm,
+            None,
+            &tbs,
+            sig,
+            &SignatureRules::default(),
+        )
+        .is_ok()
+        {
             return Ok(held);
         }
     }

@@ -1,7 +1,7 @@
 //! Public-key signature checks for SignerInfos (RFC 5652 §5.6) and certificates (RFC 5280
 //! §6.1.3): RSA PKCS#1 v1.5 and RSASSA-PSS (RFC 8017, RFC 4055/4056), ECDSA P-256/P-384/P-521
-//! (RFC 5758, RFC 5753). SHA-1/MD5 and RSA keys under 2048 bits are refused (RFC 8551 §2.1,
-//! DESIGN.md).
+//! (RFC 5758, RFC 5753). Digests and RSA key sizes the policy's [`SignatureRules`] refuse
+//! (at least SHA-1/MD5 and RSA under 2048 bits: RFC 8551 §2.1, DESIGN.md) are refused.
 
 use const_oid::db::rfc5912;
 use const_oid::ObjectIdentifier;
@@ -10,22 +10,20 @@ use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 use super::algorithms::Hash;
 use crate::crypto::provider;
+use crate::policy::SignatureRules;
 
 /// ecdsa-with-SHA1 (RFC 3279 §2.2.3), refused.
 const ECDSA_WITH_SHA_1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.1");
-
-/// Smallest RSA modulus accepted for signatures.
-pub(crate) const MIN_RSA_BITS: usize = 2048;
 
 /// Why a signature was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SigFail {
     /// The signature does not verify.
     Bad,
-    /// MD5 or SHA-1.
+    /// A digest the rules refuse (MD5, SHA-1, ...).
     WeakHash(Hash),
-    /// RSA under 2048 bits.
-    WeakKey(usize),
+    /// An RSA key of these bits, under the rules' minimum (the second number).
+    WeakKey(usize, usize),
     /// An algorithm mailseal does not implement.
     Unsupported(ObjectIdentifier),
 }
@@ -56,11 +54,15 @@ enum Scheme {
 
 /// The scheme a signature algorithm names. `digest` is the SignerInfo's digestAlgorithm, for
 /// algorithm identifiers that name only the key type (rsaEncryption, id-ecPublicKey).
-fn scheme(alg: &AlgorithmIdentifierOwned, digest: Option<Hash>) -> Result<Scheme, SigFail> {
+fn scheme(
+    alg: &AlgorithmIdentifierOwned,
+    digest: Option<Hash>,
+    rules: &SignatureRules,
+) -> Result<Scheme, SigFail> {
     let unsupported = || SigFail::Unsupported(alg.oid);
     let o = alg.oid;
     let with = |h: Hash| -> Result<Hash, SigFail> {
-        if h.is_weak() {
+        if h.refused_by(rules) {
             Err(SigFail::WeakHash(h))
         } else {
             Ok(h)
@@ -75,14 +77,14 @@ fn scheme(alg: &AlgorithmIdentifierOwned, digest: Option<Hash>) -> Result<Scheme
         _ if o == rfc5912::SHA_1_WITH_RSA_ENCRYPTION || o == ECDSA_WITH_SHA_1 => {
             return Err(SigFail::WeakHash(Hash::Sha1))
         }
-        _ if o == rfc5912::SHA_224_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(Hash::Sha224),
-        _ if o == rfc5912::SHA_256_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(Hash::Sha256),
-        _ if o == rfc5912::SHA_384_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(Hash::Sha384),
-        _ if o == rfc5912::SHA_512_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(Hash::Sha512),
-        _ if o == rfc5912::ECDSA_WITH_SHA_224 => Scheme::Ecdsa(Hash::Sha224),
-        _ if o == rfc5912::ECDSA_WITH_SHA_256 => Scheme::Ecdsa(Hash::Sha256),
-        _ if o == rfc5912::ECDSA_WITH_SHA_384 => Scheme::Ecdsa(Hash::Sha384),
-        _ if o == rfc5912::ECDSA_WITH_SHA_512 => Scheme::Ecdsa(Hash::Sha512),
+        _ if o == rfc5912::SHA_224_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(with(Hash::Sha224)?),
+        _ if o == rfc5912::SHA_256_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(with(Hash::Sha256)?),
+        _ if o == rfc5912::SHA_384_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(with(Hash::Sha384)?),
+        _ if o == rfc5912::SHA_512_WITH_RSA_ENCRYPTION => Scheme::Pkcs1(with(Hash::Sha512)?),
+        _ if o == rfc5912::ECDSA_WITH_SHA_224 => Scheme::Ecdsa(with(Hash::Sha224)?),
+        _ if o == rfc5912::ECDSA_WITH_SHA_256 => Scheme::Ecdsa(with(Hash::Sha256)?),
+        _ if o == rfc5912::ECDSA_WITH_SHA_384 => Scheme::Ecdsa(with(Hash::Sha384)?),
+        _ if o == rfc5912::ECDSA_WITH_SHA_512 => Scheme::Ecdsa(with(Hash::Sha512)?),
         _ if o == rfc5912::ID_RSASSA_PSS => {
             let params = alg.parameters.as_ref().ok_or_else(unsupported)?;
             let p: PssParams = params.decode_as().map_err(|_| unsupported())?;
@@ -112,21 +114,23 @@ fn scheme(alg: &AlgorithmIdentifierOwned, digest: Option<Hash>) -> Result<Scheme
 pub(crate) fn hash_of(
     alg: &AlgorithmIdentifierOwned,
     digest: Option<Hash>,
+    rules: &SignatureRules,
 ) -> Result<Hash, SigFail> {
-    match scheme(alg, digest)? {
+    match scheme(alg, digest, rules)? {
         Scheme::Pkcs1(h) | Scheme::Pss(h, _) | Scheme::Ecdsa(h) => Ok(h),
     }
 }
 
-/// Checks `signature` over `data` with the key of `spki`.
+/// Checks `signature` over `data` with the key of `spki`, under `rules`.
 pub(crate) fn verify(
     spki: &SubjectPublicKeyInfoOwned,
     alg: &AlgorithmIdentifierOwned,
     digest: Option<Hash>,
     data: &[u8],
     signature: &[u8],
+    rules: &SignatureRules,
 ) -> Result<(), SigFail> {
-    let scheme = scheme(alg, digest)?;
+    let scheme = scheme(alg, digest, rules)?;
     let key_oid = spki.algorithm.oid;
     let key_bits = spki.subject_public_key.raw_bytes();
     match scheme {
@@ -137,8 +141,8 @@ pub(crate) fn verify(
             use rsa::pkcs1::DecodeRsaPublicKey;
             let key = rsa::RsaPublicKey::from_pkcs1_der(key_bits).map_err(|_| SigFail::Bad)?;
             let bits = key.n().bits();
-            if bits < MIN_RSA_BITS {
-                return Err(SigFail::WeakKey(bits));
+            if rules.key_too_small(bits) {
+                return Err(SigFail::WeakKey(bits, rules.min_rsa_bits.bits()));
             }
             let hashed = h.digest(data).ok_or(SigFail::WeakHash(h))?;
             let ok = match scheme {

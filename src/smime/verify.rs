@@ -2,7 +2,8 @@
 //! (`multipart/signed`, RFC 1847) and opaque (`application/pkcs7-mime; smime-type=signed-data`).
 //!
 //! For each SignerInfo, in this order (the first failure is the verdict):
-//! 1. digest and signature algorithms: SHA-1/MD5 and RSA under 2048 bits are `invalid`;
+//! 1. digest and signature algorithms: what the policy's signature rules refuse (at least
+//!    SHA-1/MD5 and RSA under 2048 bits) is `invalid`;
 //! 2. the signer's certificate, by issuer+serial or subject key identifier, from the message
 //!    or the keyring, else `unknown_signer`;
 //! 3. the content-type and message-digest signed attributes (RFC 5652 §11.1-2) against the
@@ -41,6 +42,7 @@ use crate::engine::{ReadContext, Verified};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Keyring, SmimeEntry};
 use crate::mime::to_crlf;
+use crate::policy::SignatureRules;
 use crate::report::{Method, SignatureReport, SignatureState, Signer};
 use crate::time::Time;
 
@@ -157,9 +159,9 @@ pub(crate) async fn verify_detached(
     if bare_lf {
         contents.push(Cow::Owned(to_crlf(signed)));
     }
-    let digests = content_digests(&parsed, &contents).await;
+    let digests = content_digests(&parsed, &contents, &ctx.signatures).await;
     Ok(Verified {
-        report: verify_signed_data(ring, &parsed, &contents, &digests, ctx.now),
+        report: verify_signed_data(ring, &parsed, &contents, &digests, ctx),
         content: None,
         certificates: parsed.certificates_der(),
     })
@@ -189,8 +191,8 @@ pub(crate) async fn verify_opaque(
         invalid("The signed content is missing.")
     } else {
         let contents = &[Cow::Borrowed(&content[..])];
-        let digests = content_digests(&parsed, contents).await;
-        verify_signed_data(ring, &parsed, contents, &digests, ctx.now)
+        let digests = content_digests(&parsed, contents, &ctx.signatures).await;
+        verify_signed_data(ring, &parsed, contents, &digests, ctx)
     };
     Ok(Verified {
         report,
@@ -215,12 +217,16 @@ impl ContentDigests {
     }
 }
 
-async fn content_digests(parsed: &Parsed, contents: &[Cow<'_, [u8]>]) -> ContentDigests {
+async fn content_digests(
+    parsed: &Parsed,
+    contents: &[Cow<'_, [u8]>],
+    rules: &SignatureRules,
+) -> ContentDigests {
     let mut hashes: Vec<Hash> = Vec::new();
     // More signers than MAX_SIGNERS is refused without looking at any of them.
     if parsed.signers.len() <= MAX_SIGNERS {
         for (si, _) in &parsed.signers {
-            if let Some(h) = Hash::from_oid(&si.digest_alg.oid).filter(|h| !h.is_weak()) {
+            if let Some(h) = Hash::from_oid(&si.digest_alg.oid).filter(|h| !h.refused_by(rules)) {
                 if !hashes.contains(&h) {
                     hashes.push(h);
                 }
@@ -244,7 +250,7 @@ fn verify_signed_data(
     parsed: &Parsed,
     contents: &[Cow<'_, [u8]>],
     digests: &ContentDigests,
-    now: Time,
+    ctx: &ReadContext,
 ) -> SignatureReport {
     let sd = &parsed.sd;
     let certs: Vec<Certificate> = sd
@@ -270,8 +276,9 @@ fn verify_signed_data(
                 contents,
                 digests,
                 certs: &certs,
+                rules: &ctx.signatures,
             };
-            verify_signer(ring, sd, si, raw.as_deref(), &input, now)
+            verify_signer(ring, sd, si, raw.as_deref(), &input, ctx.now)
         })
         .collect();
     // The worst verdict, with every signer listed: a valid message needs every signature
@@ -331,8 +338,8 @@ fn sig_fail_detail(fail: SigFail) -> String {
             "The signature uses {}, which is no longer considered secure.",
             h.name().to_uppercase()
         ),
-        SigFail::WeakKey(bits) => format!(
-            "The signature was made with a {bits}-bit RSA key, which is too weak (2048 bits or more are required)."
+        SigFail::WeakKey(bits, min) => format!(
+            "The signature was made with a {bits}-bit RSA key, which is too weak ({min} bits or more are required)."
         ),
         SigFail::Unsupported(oid) => format!(
             "The signature uses an algorithm mailseal does not support ({oid})."
@@ -348,6 +355,8 @@ struct SignerInput<'a> {
     digests: &'a ContentDigests,
     /// The certificates the message carries.
     certs: &'a [Certificate],
+    /// The digests and key sizes the policy accepts.
+    rules: &'a SignatureRules,
 }
 
 fn verify_signer(
@@ -359,7 +368,7 @@ fn verify_signer(
     now: Time,
 ) -> SignatureReport {
     // 1. Algorithms.
-    let hash = match accepted_hash(si) {
+    let hash = match accepted_hash(si, input.rules) {
         Ok(hash) => hash,
         Err(fail) => return sig_fail_report(fail),
     };
@@ -395,14 +404,14 @@ fn verify_signer(
 }
 
 /// The SignerInfo's digest algorithm, when it and the signature algorithm are accepted.
-fn accepted_hash(si: &SignerInfo) -> core::result::Result<Hash, SigFail> {
+fn accepted_hash(si: &SignerInfo, rules: &SignatureRules) -> core::result::Result<Hash, SigFail> {
     let Some(hash) = Hash::from_oid(&si.digest_alg.oid) else {
         return Err(SigFail::Unsupported(si.digest_alg.oid));
     };
-    if hash.is_weak() {
+    if hash.refused_by(rules) {
         return Err(SigFail::WeakHash(hash));
     }
-    signature::hash_of(&si.signature_algorithm, Some(hash))?;
+    signature::hash_of(&si.signature_algorithm, Some(hash), rules)?;
     Ok(hash)
 }
 
@@ -462,6 +471,7 @@ fn check_signature(
                 Some(hash),
                 &signed,
                 si.signature.as_bytes(),
+                input.rules,
             )
         }
         // No signed attributes: the signature covers the content itself (RFC 5652 §5.4).
@@ -474,6 +484,7 @@ fn check_signature(
                     Some(hash),
                     c,
                     si.signature.as_bytes(),
+                    input.rules,
                 );
                 if result.is_ok() || !matches!(result, Err(SigFail::Bad)) {
                     break;

@@ -127,6 +127,9 @@ describe("errors and capabilities", () => {
     await rejectsCode(() => protect(ring, 42, { sign: false, encrypt: false }), "bad_input");
     await rejectsCode(() => open(ring, 42), "bad_input");
     await rejectsCode(() => protect(ring, draft, { sign: true, encrypt: false, policy: { fallback: "maybe" } }), "bad_input");
+    // A policy may only be stricter than the safe floor for signatures.
+    await rejectsCode(() => protect(ring, draft, { sign: true, encrypt: false, policy: { minRsaBits: 1024 } }), "bad_input");
+    await rejectsCode(() => protect(ring, draft, { sign: true, encrypt: false, policy: { weakHashes: ["md5"] } }), "bad_input");
   });
 
   test("capabilities name the addresses", () => {

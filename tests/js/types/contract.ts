@@ -31,6 +31,8 @@ export async function contract(bytes: Uint8Array, password: string): Promise<voi
   void back;
 
   const policy: Policy = { methodPriority: ["smime", "pgp"], fallback: "problem_report", smimeCipher: "aes256-gcm" };
+  const strict: Policy = { minRsaBits: 3072, weakHashes: ["md5", "sha1", "ripemd160", "sha224"] };
+  void strict;
   const draft: Draft = { from: "desk@example.com", to: ["a@example.com"], subject: "s", text: "t",
     attachments: [{ filename: "f.txt", contentType: "text/plain", data: new Uint8Array(1) }] };
   // protect and open are async: Promises of the results.
