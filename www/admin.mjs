@@ -348,7 +348,8 @@ $("policy-form").addEventListener("submit", async (ev) => {
   }
   try {
     const uncheckedRevocation = /** @type {import("mailseal").UncheckedRevocation} */ ($("p-unchecked").value);
-    await setPolicy({ methodPriority: $("p-priority").value.split(","), fallback: $("p-fallback").value, uncheckedRevocation, groups });
+    // What the page does not edit (algorithms, signature rules, Autocrypt) is kept as stored.
+    await setPolicy({ ...policy, methodPriority: $("p-priority").value.split(","), fallback: $("p-fallback").value, uncheckedRevocation, groups });
   } catch (e) {
     $("policy-msg").textContent = `Not saved: ${describeError(e)}`;
     return;
