@@ -149,17 +149,6 @@ pub struct Verified {
     pub certificates: Vec<Vec<u8>>,
 }
 
-/// Every engine this build has (Cargo features `smime`, `openpgp`), in no particular order
-/// (the policy orders them).
-pub fn all() -> Vec<&'static dyn Engine> {
-    vec![
-        #[cfg(feature = "smime")]
-        &crate::smime::SmimeEngine,
-        #[cfg(feature = "openpgp")]
-        &crate::openpgp::PgpEngine,
-    ]
-}
-
 /// One standard's sign / verify / encrypt / decrypt over MIME entities with keyring keys.
 ///
 /// The operations return futures ([`Pending`]) because their bulk work goes through the crypto

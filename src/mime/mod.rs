@@ -50,6 +50,8 @@ mod html;
 mod lookalike;
 mod parse;
 mod payload;
+#[cfg(target_arch = "wasm32")]
+mod text_decoder;
 
 #[cfg(feature = "openpgp")]
 pub(crate) use build::base64_lines;
@@ -76,3 +78,5 @@ pub(crate) use html::html_lines;
 pub use lookalike::{address_flags, AddressFlag, AddressFlagKind};
 pub use parse::{ContentType, HeaderField, Limits, MimeTree, Part, PartId, TransferEncoding};
 pub use payload::Payload;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use text_decoder::install_text_decoder;

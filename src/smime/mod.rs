@@ -17,20 +17,16 @@
 
 mod algorithms;
 mod ber;
-pub(crate) mod chain;
-mod constraints;
 mod decrypt;
 mod encrypt;
-pub(crate) mod ocsp;
-pub(crate) mod revocation;
 mod rsa_kt;
 mod sign;
-mod signature;
 mod verify;
 
 use crate::crypto::provider::Pending;
 use crate::engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
 use crate::error::{Error, ErrorCode, Result};
+use crate::keys::x509::signature;
 use crate::keys::{KeyStatus, Keyring, SmimeEntry};
 use crate::mime::into_crlf;
 use crate::report::Method;

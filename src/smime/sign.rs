@@ -176,7 +176,7 @@ pub(crate) async fn signed_data(
             use p521::ecdsa::signature::hazmat::PrehashSigner;
             let sk = p521::ecdsa::SigningKey::from_bytes(&key.to_bytes()).map_err(encode_err)?;
             let sig: p521::ecdsa::Signature = sk
-                .sign_prehash(&super::signature::p521_prehash(&hashed))
+                .sign_prehash(&crate::keys::x509::signature::p521_prehash(&hashed))
                 .map_err(encode_err)?;
             (
                 sig.to_der().as_bytes().to_vec(),

@@ -34,11 +34,11 @@ use der::{AnyRef, Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use x509_cert::Certificate;
 
 use super::algorithms::{self as algs, Hash};
-use super::chain::{self, ChainVerdict};
-use super::signature::{self, SigFail};
 use super::{ber, malformed};
 use crate::engine::{ReadContext, Verified};
 use crate::error::{Error, ErrorCode, Result};
+use crate::keys::x509::chain::{self, ChainVerdict};
+use crate::keys::x509::signature::{self, SigFail};
 use crate::keys::{Keyring, SmimeEntry};
 use crate::mime::to_crlf;
 use crate::report::{Method, SignatureReport, SignatureState, Signer};

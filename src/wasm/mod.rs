@@ -17,8 +17,6 @@ mod messages;
 mod platform;
 mod team;
 
-pub(crate) use platform::install_text_decoder;
-
 use wasm_bindgen::prelude::*;
 
 /// The mailseal version.

@@ -364,8 +364,8 @@ fn signer_for<'a>(
         is_responder(c)
             && c.tbs_certificate.issuer == issuer.tbs_certificate.subject
             && ocsp_signing(c)
-            && super::chain::valid_at(c, now)
-            && super::chain::signed_by(c, issuer)
+            && super::cert::valid_at(c, now)
+            && super::cert::signed_by(c, issuer)
     })
 }
 

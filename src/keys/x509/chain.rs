@@ -15,14 +15,13 @@
 //! `ocsp`). mailseal fetches nothing: whether the path's revocation was checked at all is
 //! judged afterwards over the path found (`revocation::coverage`).
 
-use der::Encode;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 use x509_cert::Certificate;
 
+use super::cert::{signed_by, valid_at};
 use super::constraints::{critical_extensions_known, names_within};
 use super::ocsp::{self, HeldStatus, Status};
 use super::revocation::{self, HeldCrl};
-use super::signature;
 use crate::keys::Keyring;
 use crate::time::Time;
 
@@ -46,12 +45,6 @@ pub(crate) enum ChainVerdict {
     Revoked,
     /// No path to a trust anchor.
     Untrusted,
-}
-
-/// Whether `cert` is within its validity at `now`.
-pub(crate) fn valid_at(cert: &Certificate, now: Time) -> bool {
-    let v = &cert.tbs_certificate.validity;
-    Time::from_x509(&v.not_before) <= now && now <= Time::from_x509(&v.not_after)
 }
 
 /// May `issuer` issue certificates with `below` intermediates under it?
@@ -81,24 +74,6 @@ fn may_issue(issuer: &Certificate, below: usize, anchor: bool) -> bool {
         Ok(None) => true,
         Err(_) => false,
     }
-}
-
-/// Whether `issuer`'s key signed `cert`.
-pub(crate) fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
-    let Ok(tbs) = cert.tbs_certificate.to_der() else {
-        return false;
-    };
-    let Some(sig) = cert.signature.as_bytes() else {
-        return false;
-    };
-    signature::verify(
-        &issuer.tbs_certificate.subject_public_key_info,
-        &cert.signature_algorithm,
-        None,
-        &tbs,
-        sig,
-    )
-    .is_ok()
 }
 
 /// Validates the path from `leaf` (whose own validity the caller judges) at `now`: the
