@@ -150,7 +150,7 @@ test: setup
 # worse). Its own unit tests first. `node scripts/check-shape.mjs --strict` ignores the baseline.
 lint-shape:
 	node --test --test-reporter=spec scripts/check-shape.test.mjs
-	node scripts/check-shape.mjs
+	node scripts/check-shape.mjs --strict
 
 lint-fmt:
 	cargo fmt --all --check

@@ -190,7 +190,7 @@ fn main() {
         };
         ring.import(&fixture(file), &opts, NOW).expect("import");
     }
-    let engines = mailseal::engine::all();
+    let engines = mailseal::standards::all();
     let size = mib << 20;
     // Open in a process of its own (its memory starts fresh, as in benches/memory.mjs): the
     // message is the one the protect run left.

@@ -144,7 +144,7 @@ pub fn capabilities(
             (false, None, None)
         } else {
             match engine.signing_key(ring, &from, now) {
-                Ok(id) => (true, Some(id), None),
+                Ok(key) => (true, Some(key.id().to_string()), None),
                 Err(why) => (false, None, Some(why.detail())),
             }
         };
@@ -152,7 +152,9 @@ pub fn capabilities(
         let mut key_notes = Vec::new();
         for address in &recipients {
             match engine.encryption_key(ring, address, now) {
-                Ok(id) => key_notes.extend(key_note(ring, &conflicts, method, address, &id, now)),
+                Ok(key) => {
+                    key_notes.extend(key_note(ring, &conflicts, method, address, key.id(), now))
+                }
                 Err(why) => unusable.push(why),
             }
         }

@@ -18,7 +18,7 @@
 //! of that standard at all (`malformed_message`) or exceeds limits (`too_large`).
 
 use crate::crypto::provider::Pending;
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;
 use crate::policy::{Algorithms, SignatureRules};
 use crate::report::{EncryptionReport, Method, SignatureReport};
@@ -123,6 +123,66 @@ impl Unusable {
     }
 }
 
+/// The key an engine chose for one address: which keyring entry (its id) and, for OpenPGP,
+/// which of its components (subkey fingerprint; empty for S/MIME), with the address it was
+/// chosen for. Made by [`Engine::signing_key`] / [`Engine::encryption_key`] and given back to
+/// [`Engine::sign_as`] / [`Engine::encrypt_to`], so the key is selected once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChosenKey {
+    id: String,
+    component: Vec<u8>,
+    address: String,
+}
+
+impl ChosenKey {
+    pub(crate) fn new(id: String, component: Vec<u8>, address: &str) -> Self {
+        ChosenKey {
+            id,
+            component,
+            address: address.to_string(),
+        }
+    }
+
+    /// The keyring id of the key (certificate SHA-256, OpenPGP fingerprint).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The address the key was chosen for, as the caller gave it.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// The component of the key to use (OpenPGP subkey fingerprint), empty for S/MIME.
+    // Only the OpenPGP engine reads it: unused in an S/MIME-only build.
+    #[cfg_attr(not(feature = "openpgp"), allow(dead_code))]
+    pub(crate) fn component(&self) -> &[u8] {
+        &self.component
+    }
+}
+
+/// A key chosen to sign with (it has its private key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerHandle(pub(crate) ChosenKey);
+
+/// A key chosen to encrypt to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientHandle(pub(crate) ChosenKey);
+
+impl core::ops::Deref for SignerHandle {
+    type Target = ChosenKey;
+    fn deref(&self) -> &ChosenKey {
+        &self.0
+    }
+}
+
+impl core::ops::Deref for RecipientHandle {
+    type Target = ChosenKey;
+    fn deref(&self) -> &ChosenKey {
+        &self.0
+    }
+}
+
 /// The outcome of decrypting.
 #[derive(Debug)]
 pub struct Decrypted {
@@ -153,17 +213,6 @@ pub struct Verified {
     pub certificates: Vec<Vec<u8>>,
 }
 
-/// Every engine this build has (Cargo features `smime`, `openpgp`), in no particular order
-/// (the policy orders them).
-pub fn all() -> Vec<&'static dyn Engine> {
-    vec![
-        #[cfg(feature = "smime")]
-        &crate::smime::SmimeEngine,
-        #[cfg(feature = "openpgp")]
-        &crate::openpgp::PgpEngine,
-    ]
-}
-
 /// One standard's sign / verify / encrypt / decrypt over MIME entities with keyring keys.
 ///
 /// The operations return futures ([`Pending`]) because their bulk work goes through the crypto
@@ -173,36 +222,62 @@ pub trait Engine {
     /// Which standard this is.
     fn method(&self) -> Method;
 
-    /// The key `address` would sign with (its id), or why it cannot sign.
+    /// The key `address` would sign with, or why it cannot sign.
     fn signing_key(
         &self,
         ring: &Keyring,
         address: &str,
         now: Time,
-    ) -> core::result::Result<String, Unusable>;
+    ) -> core::result::Result<SignerHandle, Unusable>;
 
-    /// The key a message to `address` would be encrypted to (its id), or why there is none.
+    /// The key a message to `address` would be encrypted to, or why there is none.
     fn encryption_key(
         &self,
         ring: &Keyring,
         address: &str,
         now: Time,
-    ) -> core::result::Result<String, Unusable>;
+    ) -> core::result::Result<RecipientHandle, Unusable>;
 
-    /// Signs a canonical entity as `signer` and returns the signed entity (default form: the
-    /// standard's detached `multipart/signed`).
+    /// Signs a canonical entity with the chosen key and returns the signed entity (default
+    /// form: the standard's detached `multipart/signed`).
+    fn sign_as<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        signer: &'a SignerHandle,
+        entity: Vec<u8>,
+        ctx: &'a mut WriteContext<'_>,
+    ) -> Pending<'a, Result<Vec<u8>>>;
+
+    /// Encrypts a canonical entity to the chosen keys (each once). With `signer`, signs first
+    /// (S/MIME: signed entity inside the envelope; OpenPGP: one-pass signature inside the
+    /// encrypted message). An empty list is `bad_input`.
+    fn encrypt_to<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        recipients: &'a [RecipientHandle],
+        signer: Option<&'a SignerHandle>,
+        entity: Vec<u8>,
+        ctx: &'a mut WriteContext<'_>,
+    ) -> Pending<'a, Result<Vec<u8>>>;
+
+    /// Signs a canonical entity as `signer` ([`Engine::signing_key`], then
+    /// [`Engine::sign_as`]); no usable key is `sender_key_missing`.
     fn sign<'a>(
         &'a self,
         ring: &'a Keyring,
         signer: &'a str,
         entity: Vec<u8>,
         ctx: &'a mut WriteContext<'_>,
-    ) -> Pending<'a, Result<Vec<u8>>>;
+    ) -> Pending<'a, Result<Vec<u8>>> {
+        Box::pin(async move {
+            let handle = sender_key(self, ring, signer, ctx.now)?;
+            self.sign_as(ring, &handle, entity, ctx).await
+        })
+    }
 
     /// Encrypts a canonical entity to every address in `recipients` (the caller adds the sender
-    /// for encrypt-to-self). With `signer`, signs first (S/MIME: signed entity inside the
-    /// envelope; OpenPGP: one-pass signature inside the encrypted message). Any recipient
-    /// without a usable key is `recipient_key_missing` naming the addresses.
+    /// for encrypt-to-self), signed by `signer` when given ([`Engine::encrypt_to`]). Any
+    /// recipient without a usable key is `recipient_key_missing` naming the addresses.
     fn encrypt<'a>(
         &'a self,
         ring: &'a Keyring,
@@ -210,7 +285,21 @@ pub trait Engine {
         signer: Option<&'a str>,
         entity: Vec<u8>,
         ctx: &'a mut WriteContext<'_>,
-    ) -> Pending<'a, Result<Vec<u8>>>;
+    ) -> Pending<'a, Result<Vec<u8>>> {
+        Box::pin(async move {
+            if recipients.is_empty() {
+                // Each engine words the empty list itself.
+                return self.encrypt_to(ring, &[], None, entity, ctx).await;
+            }
+            let keys = recipient_keys(self, ring, recipients, ctx.now)?;
+            let signer = match signer {
+                Some(s) => Some(sender_key(self, ring, s, ctx.now)?),
+                None => None,
+            };
+            self.encrypt_to(ring, &keys, signer.as_ref(), entity, ctx)
+                .await
+        })
+    }
 
     /// Decrypts an encrypted payload (S/MIME: DER ContentInfo; OpenPGP: armored or binary
     /// message) with whichever keyring secret key it is for.
@@ -239,6 +328,138 @@ pub trait Engine {
     ) -> Pending<'a, Result<Verified>>;
 }
 
+/// The key `address` signs with, or `sender_key_missing` saying why there is none.
+fn sender_key<E: Engine + ?Sized>(
+    engine: &E,
+    ring: &Keyring,
+    address: &str,
+    now: Time,
+) -> Result<SignerHandle> {
+    engine
+        .signing_key(ring, address, now)
+        .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))
+}
+
+/// Each recipient's key (a key shared by several addresses once), or `recipient_key_missing`
+/// naming every address without one.
+fn recipient_keys<E: Engine + ?Sized>(
+    engine: &E,
+    ring: &Keyring,
+    recipients: &[String],
+    now: Time,
+) -> Result<Vec<RecipientHandle>> {
+    let mut keys: Vec<RecipientHandle> = Vec::new();
+    let mut problems = Vec::new();
+    for r in recipients {
+        match engine.encryption_key(ring, r, now) {
+            Ok(k) if !keys.iter().any(|h| h.id() == k.id()) => keys.push(k),
+            Ok(_) => {}
+            Err(u) => problems.push(u.detail()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::new(
+            ErrorCode::RecipientKeyMissing,
+            problems.join(" "),
+        ));
+    }
+    Ok(keys)
+}
+
+/// `impl Engine for $engine`, each operation handed to the engine's function of that name, so
+/// the engines do not repeat the trait's signatures. The key lookups are
+/// `fn(&Keyring, &str, Time) -> Result<ChosenKey, Unusable>`; the operations are async
+/// functions taking the trait method's arguments after `self`.
+macro_rules! impl_engine {
+    ($engine:ty, $method:expr, signing_key: $sk:path, encryption_key: $ek:path,
+     sign: $sign:path, encrypt: $encrypt:path, decrypt: $decrypt:path,
+     verify_detached: $vd:path, verify_opaque: $vo:path $(,)?) => {
+        impl $crate::engine::Engine for $engine {
+            fn method(&self) -> $crate::report::Method {
+                $method
+            }
+
+            fn signing_key(
+                &self,
+                ring: &$crate::keys::Keyring,
+                address: &str,
+                now: $crate::time::Time,
+            ) -> core::result::Result<$crate::engine::SignerHandle, $crate::engine::Unusable> {
+                $sk(ring, address, now).map($crate::engine::SignerHandle)
+            }
+
+            fn encryption_key(
+                &self,
+                ring: &$crate::keys::Keyring,
+                address: &str,
+                now: $crate::time::Time,
+            ) -> core::result::Result<$crate::engine::RecipientHandle, $crate::engine::Unusable>
+            {
+                $ek(ring, address, now).map($crate::engine::RecipientHandle)
+            }
+
+            fn sign_as<'a>(
+                &'a self,
+                ring: &'a $crate::keys::Keyring,
+                signer: &'a $crate::engine::SignerHandle,
+                entity: Vec<u8>,
+                ctx: &'a mut $crate::engine::WriteContext<'_>,
+            ) -> $crate::crypto::provider::Pending<'a, $crate::error::Result<Vec<u8>>> {
+                Box::pin($sign(ring, signer, entity, ctx))
+            }
+
+            fn encrypt_to<'a>(
+                &'a self,
+                ring: &'a $crate::keys::Keyring,
+                recipients: &'a [$crate::engine::RecipientHandle],
+                signer: Option<&'a $crate::engine::SignerHandle>,
+                entity: Vec<u8>,
+                ctx: &'a mut $crate::engine::WriteContext<'_>,
+            ) -> $crate::crypto::provider::Pending<'a, $crate::error::Result<Vec<u8>>> {
+                Box::pin($encrypt(ring, recipients, signer, entity, ctx))
+            }
+
+            fn decrypt<'a>(
+                &'a self,
+                ring: &'a $crate::keys::Keyring,
+                payload: &'a [u8],
+                ctx: &'a $crate::engine::ReadContext,
+            ) -> $crate::crypto::provider::Pending<
+                'a,
+                $crate::error::Result<$crate::engine::Decrypted>,
+            > {
+                Box::pin($decrypt(ring, payload, ctx))
+            }
+
+            fn verify_detached<'a>(
+                &'a self,
+                ring: &'a $crate::keys::Keyring,
+                signed: &'a [u8],
+                signature: &'a [u8],
+                ctx: &'a $crate::engine::ReadContext,
+            ) -> $crate::crypto::provider::Pending<
+                'a,
+                $crate::error::Result<$crate::engine::Verified>,
+            > {
+                Box::pin($vd(ring, signed, signature, ctx))
+            }
+
+            fn verify_opaque<'a>(
+                &'a self,
+                ring: &'a $crate::keys::Keyring,
+                payload: &'a [u8],
+                ctx: &'a $crate::engine::ReadContext,
+            ) -> $crate::crypto::provider::Pending<
+                'a,
+                $crate::error::Result<$crate::engine::Verified>,
+            > {
+                Box::pin($vo(ring, payload, ctx))
+            }
+        }
+    };
+}
+pub(crate) use impl_engine;
+
 /// A test engine that knows fixed address lists, for testing planning without keys.
 #[cfg(test)]
 pub(crate) mod fake {
@@ -253,9 +474,14 @@ pub(crate) mod fake {
     }
 
     impl Fake {
-        fn lookup(&self, list: &[&str], address: &str) -> core::result::Result<String, Unusable> {
+        fn lookup(
+            &self,
+            list: &[&str],
+            address: &str,
+        ) -> core::result::Result<ChosenKey, Unusable> {
             if list.contains(&address) {
-                Ok(format!("{}-{address}", self.method.as_str()))
+                let id = format!("{}-{address}", self.method.as_str());
+                Ok(ChosenKey::new(id, Vec::new(), address))
             } else {
                 Err(Unusable {
                     address: address.to_string(),
@@ -279,31 +505,31 @@ pub(crate) mod fake {
             _: &Keyring,
             a: &str,
             _: Time,
-        ) -> core::result::Result<String, Unusable> {
-            self.lookup(self.signers, a)
+        ) -> core::result::Result<SignerHandle, Unusable> {
+            self.lookup(self.signers, a).map(SignerHandle)
         }
         fn encryption_key(
             &self,
             _: &Keyring,
             a: &str,
             _: Time,
-        ) -> core::result::Result<String, Unusable> {
-            self.lookup(self.recipients, a)
+        ) -> core::result::Result<RecipientHandle, Unusable> {
+            self.lookup(self.recipients, a).map(RecipientHandle)
         }
-        fn sign<'a>(
+        fn sign_as<'a>(
             &'a self,
             _: &'a Keyring,
-            _: &'a str,
+            _: &'a SignerHandle,
             _: Vec<u8>,
             _: &'a mut WriteContext<'_>,
         ) -> Pending<'a, Result<Vec<u8>>> {
             unused()
         }
-        fn encrypt<'a>(
+        fn encrypt_to<'a>(
             &'a self,
             _: &'a Keyring,
-            _: &'a [String],
-            _: Option<&'a str>,
+            _: &'a [RecipientHandle],
+            _: Option<&'a SignerHandle>,
             _: Vec<u8>,
             _: &'a mut WriteContext<'_>,
         ) -> Pending<'a, Result<Vec<u8>>> {

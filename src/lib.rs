@@ -21,7 +21,8 @@
 //! | `crypto` | shared primitives: Marvin-hardened RSA PKCS#1 v1.5 decryption (both standards) |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
 //! | `openpgp` | the OpenPGP engine (`PgpEngine`): PGP/MIME and inline PGP on the `pgp` crate (feature `openpgp`) |
-//! | [`standards`] | which standards this build includes, and what it says about the other one |
+//! | [`standards`] | the engine registry (`standards::all`), which standards this build includes, and what it says about the other one |
+//! | `features` | which standards this build includes (Cargo features), a leaf the keyring uses |
 //! | [`error`] | one [`Error`] type with stable [`ErrorCode`]s for both standards |
 //! | [`team`] | team identities: one address, many members, keys sealed per member (docs/team.md) |
 //! | [`time`] | the explicit clock ([`Time`]): library code never reads the system clock |
@@ -61,6 +62,7 @@ pub mod capabilities;
 pub(crate) mod crypto;
 pub mod engine;
 pub mod error;
+mod features;
 pub mod keys;
 pub mod mime;
 pub mod open;

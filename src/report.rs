@@ -220,7 +220,7 @@ pub struct SignatureReport {
     pub revocation: Option<RevocationCheck>,
     /// What to fetch to check revocation (surfaced as `Opened::revocation_requests`).
     #[serde(skip)]
-    pub(crate) revocation_requests: Vec<crate::keys::RevocationRequest>,
+    pub(crate) revocation_requests: Vec<RevocationRequest>,
 }
 
 impl SignatureReport {
@@ -297,7 +297,7 @@ impl SignatureReport {
             Vec::new()
         };
         let checks: Vec<RevocationCheck> = reports.iter().filter_map(|r| r.revocation).collect();
-        let mut requests: Vec<crate::keys::RevocationRequest> = Vec::new();
+        let mut requests: Vec<RevocationRequest> = Vec::new();
         for r in &reports {
             for q in &r.revocation_requests {
                 if !requests.iter().any(|have| have.url == q.url) {
@@ -318,6 +318,70 @@ impl SignatureReport {
         });
         worst
     }
+}
+
+/// Why the host should fetch ([`Keyring::revocation_requests`](crate::keys::Keyring::revocation_requests)).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationRequestReason {
+    /// Nothing current is held (no CRL of this issuer, no OCSP answer for the certificate).
+    Missing,
+    /// The CRL held is past its nextUpdate.
+    Stale,
+}
+
+/// What a [`RevocationRequest`] fetches.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationKind {
+    /// A certificate revocation list (all of a CA's revocations).
+    Crl,
+    /// An OCSP answer about one certificate.
+    Ocsp,
+    /// A missing CA certificate from the AIA caIssuers location of the certificate below it
+    /// (DER, PEM or a certs-only bundle): kept, never as a trust anchor, when it is a CA that
+    /// signed that certificate.
+    Issuer,
+}
+
+/// Something for the host to fetch (mailseal does no I/O) and give back to
+/// [`Keyring::import_revocation`](crate::keys::Keyring::import_revocation) with the answer.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevocationRequest {
+    /// A CRL or an OCSP answer.
+    pub kind: RevocationKind,
+    /// The http(s) URL to GET: a CRL distribution point, or for OCSP the responder URL with
+    /// the request appended (RFC 6960 appendix A).
+    pub url: String,
+    /// The CA concerned (RFC 4514).
+    pub issuer: String,
+    /// Missing or stale.
+    pub reason: RevocationRequestReason,
+    /// OCSP: the certificate asked about (its subject, RFC 4514).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// OCSP: the responder, for hosts that POST `body` (`Content-Type:
+    /// application/ocsp-request`) instead of GETting `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responder: Option<String>,
+    /// OCSP: the DER request.
+    #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array", optional))]
+    pub body: Option<Vec<u8>>,
+    /// Issuer requests: the certificate whose issuer is missing (DER); the answer must hold a
+    /// CA certificate that signed it.
+    #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array", optional))]
+    pub certificate: Option<Vec<u8>>,
+    /// The issuer's certificate (DER) when the keyring does not hold it (a message brought
+    /// it): given back with the answer, it lets mailseal check the answer's signature.
+    #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array", optional))]
+    pub issuer_certificate: Option<Vec<u8>>,
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ fn open_as(files: &[&str], mime: &[u8]) -> Opened {
     let mut ring = ring(files);
     open(
         &mut ring,
-        &mailseal::engine::all(),
+        &mailseal::standards::all(),
         mime,
         &OpenOptions::at(NOW),
     )
@@ -173,7 +173,7 @@ fn round_trips(party: &Party) {
                     };
                     let out = protect(
                         &mut sender_ring,
-                        &mailseal::engine::all(),
+                        &mailseal::standards::all(),
                         Message::Draft(&draft(party.sender, &to, body)),
                         &opts,
                         &mut rng,
@@ -280,7 +280,7 @@ fn three_recipients_one_without_a_key_under_each_fallback() {
             opts.policy.fallback = fallback;
             let result = protect(
                 &mut ring,
-                &mailseal::engine::all(),
+                &mailseal::standards::all(),
                 Message::Draft(&draft(party.sender, &to, Body::Text)),
                 &opts,
                 &mut rng,
@@ -360,7 +360,7 @@ fn opening_as_a_stranger_gives_no_key_and_no_content() {
     opts.encrypt_to_self = false;
     let out = protect(
         &mut ring,
-        &mailseal::engine::all(),
+        &mailseal::standards::all(),
         Message::Draft(&draft(
             "alice@example.org",
             &["bob@example.org"],
@@ -385,7 +385,7 @@ fn readiness_check_for_the_desks_addresses() {
     ]);
     let r = mailseal::capabilities::check(
         &ring,
-        &mailseal::engine::all(),
+        &mailseal::standards::all(),
         &mailseal::Policy::default(),
         &[
             "Alice@example.org".to_string(),
@@ -436,7 +436,7 @@ fn a_message_without_content_type_is_protected_as_plain_text() {
         };
         let out = protect(
             &mut ring(&files),
-            &mailseal::engine::all(),
+            &mailseal::standards::all(),
             Message::Raw(raw.as_bytes()),
             &opts,
             &mut rng,
@@ -485,7 +485,7 @@ fn autocrypt_headers_carry_the_senders_key_to_the_recipient() {
         let d = draft("alice@example.org", &["bob@example.org"], Body::Text);
         let out = protect(
             &mut desk,
-            &mailseal::engine::all(),
+            &mailseal::standards::all(),
             Message::Draft(&d),
             &opts,
             &mut rng(),
@@ -519,7 +519,7 @@ fn autocrypt_headers_carry_the_senders_key_to_the_recipient() {
     opts.policy.autocrypt = true;
     let out = protect(
         &mut desk,
-        &mailseal::engine::all(),
+        &mailseal::standards::all(),
         Message::Raw(raw),
         &opts,
         &mut rng(),
@@ -535,7 +535,7 @@ fn autocrypt_headers_carry_the_senders_key_to_the_recipient() {
 fn the_stored_policy_rules_judge_signatures_when_opening() {
     let mut ring = ring(&["trusted:smime/root-ca.crt", "smime/int-ca.crt"]);
     let mail = common::fixture("smime/signed-alice.eml");
-    let engines = mailseal::engine::all();
+    let engines = mailseal::standards::all();
     let opened = open(&mut ring, &engines, mail, &OpenOptions::at(NOW)).expect("open");
     // The signature holds; the fixture's From is not Alice.
     assert_eq!(opened.signature.state, SignatureState::SenderMismatch);

@@ -76,7 +76,7 @@ fn send(
     };
     protect(
         ring,
-        &mailseal::engine::all(),
+        &mailseal::standards::all(),
         Message::Draft(&draft),
         opts,
         &mut rng(),
@@ -98,7 +98,7 @@ fn block_fallback_blocks_an_expired_recipient_key_however_the_toggles_are_set() 
         let case = format!("sign {sign} encrypt {encrypt} confirm {confirm}");
         let mut opts = options(sign, encrypt, Fallback::Block);
         opts.confirm_downgrade = confirm;
-        let p = preview(&ring, &mailseal::engine::all(), &addresses(&to), &opts);
+        let p = preview(&ring, &mailseal::standards::all(), &addresses(&to), &opts);
         assert_eq!(p.outcome, Outcome::Blocked, "{case}");
         let blocked = p.blocked.as_ref().expect("why it is blocked");
         assert_eq!(blocked.code, ErrorCode::RecipientKeyMissing, "{case}");
@@ -136,7 +136,7 @@ fn turning_encryption_or_signing_off_needs_the_agents_confirmation() {
         let opts = options(sign, encrypt, Fallback::Block);
         let p = preview(
             &ring,
-            &mailseal::engine::all(),
+            &mailseal::standards::all(),
             &addresses(&[WITH_KEY]),
             &opts,
         );
@@ -166,7 +166,7 @@ fn turning_encryption_or_signing_off_needs_the_agents_confirmation() {
         opts.group = group.map(str::to_string);
         let p = preview(
             &ring,
-            &mailseal::engine::all(),
+            &mailseal::standards::all(),
             &addresses(&[WITH_KEY]),
             &opts,
         );
@@ -182,7 +182,7 @@ fn plain_copies_of_the_send_plain_fallback_need_confirmation_problem_reports_do_
     let to = [WITH_KEY, EXPIRED];
 
     let opts = options(true, true, Fallback::SendPlain);
-    let p = preview(&ring, &mailseal::engine::all(), &addresses(&to), &opts);
+    let p = preview(&ring, &mailseal::standards::all(), &addresses(&to), &opts);
     assert_eq!(p.outcome, Outcome::Confirm);
     assert!(
         p.encrypt.possible,
@@ -223,7 +223,7 @@ fn plain_copies_of_the_send_plain_fallback_need_confirmation_problem_reports_do_
     assert_eq!(p.warnings, sent.warnings);
 
     let opts = options(true, true, Fallback::ProblemReport);
-    let p = preview(&ring, &mailseal::engine::all(), &addresses(&to), &opts);
+    let p = preview(&ring, &mailseal::standards::all(), &addresses(&to), &opts);
     assert_eq!(p.outcome, Outcome::Ready, "{:?}", p.shortfall);
     assert!(p
         .deliveries
@@ -243,7 +243,12 @@ fn encryption_becomes_possible_when_the_recipients_key_arrives() {
     let mut ring = desk();
     let erin = "erin@example.com";
     let opts = options(true, true, Fallback::Block);
-    let p = preview(&ring, &mailseal::engine::all(), &addresses(&[erin]), &opts);
+    let p = preview(
+        &ring,
+        &mailseal::standards::all(),
+        &addresses(&[erin]),
+        &opts,
+    );
     assert!(!p.encrypt.possible);
     assert_eq!(p.outcome, Outcome::Blocked);
 
@@ -253,7 +258,12 @@ fn encryption_becomes_possible_when_the_recipients_key_arrives() {
         NOW,
     )
     .expect("erin's certificate");
-    let p = preview(&ring, &mailseal::engine::all(), &addresses(&[erin]), &opts);
+    let p = preview(
+        &ring,
+        &mailseal::standards::all(),
+        &addresses(&[erin]),
+        &opts,
+    );
     assert!(p.encrypt.possible, "{}", p.encrypt.reason);
     assert_eq!(p.outcome, Outcome::Ready, "{:?}", p.blocked);
     assert!(p.deliveries[0].encrypted && p.deliveries[0].signed);
@@ -266,7 +276,7 @@ fn an_unknown_group_or_a_sender_without_key_blocks_with_the_reason() {
     opts.group = Some("Nonexistent".to_string());
     let p = preview(
         &ring,
-        &mailseal::engine::all(),
+        &mailseal::standards::all(),
         &addresses(&[WITH_KEY]),
         &opts,
     );
@@ -281,7 +291,7 @@ fn an_unknown_group_or_a_sender_without_key_blocks_with_the_reason() {
         from: "nobody@example.com".to_string(),
         ..addresses(&[WITH_KEY])
     };
-    let p = preview(&ring, &mailseal::engine::all(), &stranger, &opts);
+    let p = preview(&ring, &mailseal::standards::all(), &stranger, &opts);
     assert_eq!(p.outcome, Outcome::Blocked);
     assert_eq!(
         p.blocked.as_ref().map(|b| b.code),

@@ -10,8 +10,8 @@ mod common;
 
 use common::{fixture, ring_of as ring, rng, NOW};
 use mailseal::capabilities::check;
-use mailseal::engine::all as engines;
 use mailseal::mime::Draft;
+use mailseal::standards::all as engines;
 use mailseal::{
     capabilities, open, protect, Addresses, EncryptionState, ErrorCode, Keyring, Message, Method,
     MethodCapabilities, MethodChoice, OpenOptions, Opened, Policy, ProtectOptions, SignatureState,

@@ -832,7 +832,7 @@ fn rsa_pss_with_openssls_longest_salt_is_valid() {
         mail.extend(std::fs::read(&out).unwrap());
         let opened = open(
             &mut ring,
-            &mailseal::engine::all(),
+            &mailseal::standards::all(),
             &mail,
             &OpenOptions::at(NOW),
         )
@@ -1026,7 +1026,7 @@ fn a_certs_only_message_opens_as_an_unsigned_message_with_the_bundle() {
         let mut ring = ring(&[]);
         let opened = open(
             &mut ring,
-            &mailseal::engine::all(),
+            &mailseal::standards::all(),
             &message(entity.as_bytes()),
             &OpenOptions::at(NOW),
         )
@@ -1362,7 +1362,7 @@ fn the_senders_certificate_is_learned_from_valid_mail_only() {
     let open_entity = |ring: &mut Keyring, entity: &[u8]| {
         open(
             ring,
-            &mailseal::engine::all(),
+            &mailseal::standards::all(),
             &message(entity),
             &OpenOptions::at(NOW),
         )

@@ -857,9 +857,14 @@ fn autocrypt_offers_are_learned_newest_first_and_never_replace_a_verified_key() 
     ring.import(fixture("openpgp/bob.sec.asc"), &opts(None, true), NOW)
         .expect("bob");
     let open = |ring: &mut Keyring, raw: &[u8]| {
-        mailseal::open(ring, &mailseal::engine::all(), raw, &OpenOptions::at(NOW))
-            .expect("open")
-            .autocrypt
+        mailseal::open(
+            ring,
+            &mailseal::standards::all(),
+            raw,
+            &OpenOptions::at(NOW),
+        )
+        .expect("open")
+        .autocrypt
     };
     let at = |s: &str| format!("{s} +0000");
 

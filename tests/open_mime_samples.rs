@@ -38,7 +38,7 @@ fn open_raw(name: &str, raw: &[u8]) -> Opened {
     let mut ring = ring();
     open(
         &mut ring,
-        &mailseal::engine::all(),
+        &mailseal::standards::all(),
         raw,
         &OpenOptions::at(NOW),
     )

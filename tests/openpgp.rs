@@ -671,18 +671,22 @@ fn key_choice_skips_expired_revoked_and_missing_keys() {
     let ring = ring_with_secrets(&["alice"]);
     let problem = |addr: &str, sign: bool| {
         let r = if sign {
-            PGP.signing_key(&ring, addr, NOW)
+            PGP.signing_key(&ring, addr, NOW).map(|_| ())
         } else {
-            PGP.encryption_key(&ring, addr, NOW)
+            PGP.encryption_key(&ring, addr, NOW).map(|_| ())
         };
         r.unwrap_err().problem
     };
     assert_eq!(
-        PGP.encryption_key(&ring, "bob@example.org", NOW).unwrap(),
+        PGP.encryption_key(&ring, "bob@example.org", NOW)
+            .unwrap()
+            .id(),
         fpr("bob")
     );
     assert_eq!(
-        PGP.signing_key(&ring, "alice@example.org", NOW).unwrap(),
+        PGP.signing_key(&ring, "alice@example.org", NOW)
+            .unwrap()
+            .id(),
         fpr("alice")
     );
     assert_eq!(problem("dave@example.org", false), KeyProblem::Expired);
@@ -824,7 +828,9 @@ fn encryption_picks_the_valid_subkey_and_explains_expired_ones() {
     use pgp::composed::{Esk, Message};
     let ring = ring(&["alice.sec", "frank.pub", "gina.pub"]);
     assert_eq!(
-        PGP.encryption_key(&ring, "frank@example.org", NOW).unwrap(),
+        PGP.encryption_key(&ring, "frank@example.org", NOW)
+            .unwrap()
+            .id(),
         fpr("frank")
     );
     let gina = PGP

@@ -22,8 +22,8 @@
 mod common;
 
 use common::{fixture, ring_of as ring, rng, Ready, NOW};
-use mailseal::engine::all as engines;
 use mailseal::mime::Draft;
+use mailseal::standards::all as engines;
 use mailseal::warning::WarningCode;
 use mailseal::{
     open, protect, EncryptionState, ImportOptions, Message, Method, MethodChoice, OpenOptions,

@@ -13,7 +13,7 @@ use super::{Entry, ImportOptions, Keyring};
 use crate::bytes::contains;
 use crate::error::{Error, ErrorCode, Result};
 #[cfg(not(all(feature = "smime", feature = "openpgp")))]
-use crate::{report::Method, standards};
+use crate::{features, report::Method};
 
 /// Largest file `import` accepts.
 pub(crate) const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
@@ -71,7 +71,7 @@ fn openpgp_keys(data: &[u8], passphrase: Option<&str>, trusted: bool) -> Result<
 
 #[cfg(not(feature = "openpgp"))]
 fn openpgp_keys(_: &[u8], _: Option<&str>, _: bool) -> Result<Vec<Entry>> {
-    Err(standards::not_enabled_error(
+    Err(features::not_enabled_error(
         Method::Pgp,
         "This is an OpenPGP key.",
     ))
@@ -100,7 +100,7 @@ fn smime_keys(data: &[u8], _: Option<&str>, _: bool, _: &Keyring) -> Result<Vec<
     ];
     let pem = contains(data, b"-----BEGIN ") && PEM_LABELS.iter().any(|l| contains(data, l));
     if pem || data.first() == Some(&0x30) {
-        return Err(standards::not_enabled_error(
+        return Err(features::not_enabled_error(
             Method::Smime,
             "This looks like an S/MIME certificate or key (X.509, PKCS#7, PKCS#8 or PKCS#12).",
         ));

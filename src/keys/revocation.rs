@@ -5,19 +5,22 @@
 //! The host asks [`Keyring::revocation_requests`] (the keyring's certificates) or reads
 //! `Opened::revocation_requests` (the signer of a message it just opened), fetches each URL
 //! and hands the answer back with [`Keyring::import_revocation`]. Answers are checked against
-//! the issuing CA before they count (smime/revocation.rs for CRLs, smime/ocsp.rs for OCSP).
+//! the issuing CA before they count (x509/revocation.rs for CRLs, x509/ocsp.rs for OCSP).
 //! CRLs are sealed with the keyring; OCSP answers live for hours, so they are held in memory
 //! only, for the life of the keyring object.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{AuditEvent, Keyring};
 use crate::error::{Error, Result};
 use crate::report::Method;
+#[cfg(feature = "smime")]
+use crate::report::RevocationRequestReason;
+use crate::report::{RevocationKind, RevocationRequest};
 use crate::time::Time;
 
 #[cfg(feature = "smime")]
-use crate::smime::{ocsp, revocation};
+use super::x509::{ocsp, revocation};
 #[cfg(feature = "smime")]
 use x509_cert::Certificate;
 
@@ -108,70 +111,6 @@ fn ocsp_info(held: &ocsp::HeldStatus) -> OcspInfo {
     }
 }
 
-/// Why the host should fetch ([`Keyring::revocation_requests`]).
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RevocationRequestReason {
-    /// Nothing current is held (no CRL of this issuer, no OCSP answer for the certificate).
-    Missing,
-    /// The CRL held is past its nextUpdate.
-    Stale,
-}
-
-/// What a [`RevocationRequest`] fetches.
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RevocationKind {
-    /// A certificate revocation list (all of a CA's revocations).
-    Crl,
-    /// An OCSP answer about one certificate.
-    Ocsp,
-    /// A missing CA certificate from the AIA caIssuers location of the certificate below it
-    /// (DER, PEM or a certs-only bundle): kept, never as a trust anchor, when it is a CA that
-    /// signed that certificate.
-    Issuer,
-}
-
-/// Something for the host to fetch (mailseal does no I/O) and give back to
-/// [`Keyring::import_revocation`] with the answer.
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RevocationRequest {
-    /// A CRL or an OCSP answer.
-    pub kind: RevocationKind,
-    /// The http(s) URL to GET: a CRL distribution point, or for OCSP the responder URL with
-    /// the request appended (RFC 6960 appendix A).
-    pub url: String,
-    /// The CA concerned (RFC 4514).
-    pub issuer: String,
-    /// Missing or stale.
-    pub reason: RevocationRequestReason,
-    /// OCSP: the certificate asked about (its subject, RFC 4514).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// OCSP: the responder, for hosts that POST `body` (`Content-Type:
-    /// application/ocsp-request`) instead of GETting `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub responder: Option<String>,
-    /// OCSP: the DER request.
-    #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array", optional))]
-    pub body: Option<Vec<u8>>,
-    /// Issuer requests: the certificate whose issuer is missing (DER); the answer must hold a
-    /// CA certificate that signed it.
-    #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array", optional))]
-    pub certificate: Option<Vec<u8>>,
-    /// The issuer's certificate (DER) when the keyring does not hold it (a message brought
-    /// it): given back with the answer, it lets mailseal check the answer's signature.
-    #[serde(default, with = "serde_bytes", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array", optional))]
-    pub issuer_certificate: Option<Vec<u8>>,
-}
-
 /// What [`Keyring::import_revocation`] kept.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -202,7 +141,7 @@ pub(crate) struct Coverage {
 
 #[cfg(not(feature = "smime"))]
 fn not_smime(what: &str) -> Error {
-    crate::standards::not_enabled_error(Method::Smime, what)
+    crate::features::not_enabled_error(Method::Smime, what)
 }
 
 impl Keyring {
@@ -374,7 +313,7 @@ impl Keyring {
             let cert = ca.certificate();
             if ca.is_ca()
                 && cert.tbs_certificate.subject == child.tbs_certificate.issuer
-                && crate::smime::certificate::signed_by(&child, cert)
+                && super::x509::cert::signed_by(&child, cert)
             {
                 kept.push(self.merge(super::Entry::Smime(ca)));
             }
@@ -465,7 +404,7 @@ impl Keyring {
                 let issuer = self.smime_entries().map(|i| i.certificate()).find(|i| {
                     i.tbs_certificate.subject == cert.tbs_certificate.issuer
                         && i != &cert
-                        && crate::smime::certificate::signed_by(cert, i)
+                        && super::x509::cert::signed_by(cert, i)
                 });
                 for request in self.link_requests(cert, issuer, false, now) {
                     if !out.iter().any(|r| r.url == request.url) {

@@ -43,6 +43,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
+use super::stored::StoredEntry;
 use super::{AuditEvent, Entry, KeyKind, Keyring, StoredKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::rng::Rng;
@@ -76,24 +77,6 @@ const P_COST: u32 = 1;
 const MAX_M_COST_KIB: u32 = 256 * 1024;
 const MAX_T_COST: u32 = 16;
 const MAX_P_COST: u32 = 8;
-
-/// One key as sealed. Also what a one-standard build keeps of the other standard's keys.
-#[derive(Clone, Serialize, Deserialize, Zeroize)]
-#[zeroize(drop)]
-pub(super) struct StoredEntry {
-    /// `smime` or `pgp` ([`KeyKind::as_str`]).
-    pub(super) kind: String,
-    /// Base64: certificate DER, or the binary OpenPGP public key.
-    public: String,
-    /// Base64: PKCS#8 DER, or the unprotected binary OpenPGP secret key.
-    secret: Option<String>,
-    trusted: bool,
-    /// What checking the key at import found ([`StoredKey::checked`]); absent in keyrings
-    /// sealed before it was kept, which are checked again on unseal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[zeroize(skip)]
-    checked: Option<serde_json::Value>,
-}
 
 /// An S/MIME key waiting for its certificate, as sealed.
 #[derive(Serialize, Deserialize, Zeroize)]
@@ -139,7 +122,7 @@ struct StoredKeyring {
     member: Option<StoredMember>,
     /// The last change of each team this member saw.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    team_checkpoints: std::collections::BTreeMap<String, crate::team::Checkpoint>,
+    team_checkpoints: std::collections::BTreeMap<String, super::member::Checkpoint>,
 }
 
 /// What protects a vault: a password (stretched) or a random key (expanded).
@@ -402,7 +385,7 @@ fn restore(plain: StoredKeyring) -> Result<Keyring> {
             B64.decode(&m.seed)
                 .map_err(|_| corrupt("The member key in the keyring is damaged."))?,
         );
-        ring.member = Some(crate::team::MemberSeed::from_bytes(&seed)?);
+        ring.member = Some(super::member::MemberSeed::from_bytes(&seed)?);
         ring.member_name = m.name.clone();
     }
     ring.team_checkpoints = plain.team_checkpoints.clone();
@@ -454,7 +437,7 @@ fn corrupt(message: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::standards;
+    use crate::features;
 
     /// A seeded RNG: salts and nonces only.
     fn rng() -> impl Rng {
@@ -465,7 +448,7 @@ mod tests {
     fn the_other_kind() -> Option<KeyKind> {
         [KeyKind::Smime, KeyKind::Pgp]
             .into_iter()
-            .find(|k| !standards::enabled(k.method()))
+            .find(|k| !features::enabled(k.method()))
     }
 
     /// A vault whose header asks for the review's maximum (1 GiB, 16 passes: 29 s and 1.35 GiB

@@ -60,6 +60,8 @@ mod parse;
 mod part;
 mod payload;
 mod sender;
+#[cfg(target_arch = "wasm32")]
+mod text_decoder;
 
 #[cfg(feature = "openpgp")]
 pub(crate) use build::base64_lines;
@@ -87,3 +89,5 @@ pub use parse::MimeTree;
 pub use part::{ContentType, HeaderField, Limits, Part, PartId, TransferEncoding};
 pub use payload::Payload;
 pub use sender::{sender, Sender};
+#[cfg(target_arch = "wasm32")]
+pub(crate) use text_decoder::install_text_decoder;

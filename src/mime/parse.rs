@@ -73,7 +73,7 @@ impl<'a> MimeTree<'a> {
     /// `too_large` beyond the limits.
     pub fn parse(raw: &'a [u8], limits: &Limits) -> Result<Self> {
         #[cfg(target_arch = "wasm32")]
-        crate::wasm::install_text_decoder();
+        super::text_decoder::install_text_decoder();
         if raw.len() > limits.max_input {
             return Err(Error::new(
                 ErrorCode::TooLarge,

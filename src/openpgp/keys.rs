@@ -13,7 +13,8 @@ use pgp::types::{
 };
 
 use crate::crypto::provider;
-use crate::engine::{KeyProblem, Unusable};
+use crate::engine::{ChosenKey, KeyProblem, Unusable};
+use crate::error::Error;
 use crate::keys::openpgp::KeySummary;
 use crate::keys::{Keyring, PgpEntry};
 use crate::report::Method;
@@ -156,6 +157,11 @@ pub(crate) struct Chosen<'a> {
 }
 
 impl<'a> Chosen<'a> {
+    /// This choice as a handle the engine is given back (`chosen_by`).
+    pub(crate) fn key(&self, address: &str) -> ChosenKey {
+        ChosenKey::new(self.entry.id(), self.summary.fingerprint.clone(), address)
+    }
+
     /// The public packet of this component.
     pub(crate) fn public(&self) -> Option<PublicPart<'a>> {
         public_part(self.entry.public_key()?, &self.summary.fingerprint)
@@ -215,6 +221,18 @@ pub(crate) fn problem_at(
 /// The primary key and the validly bound subkeys of `entry`, primary first.
 pub(crate) fn components(entry: &PgpEntry) -> impl Iterator<Item = &KeySummary> {
     core::iter::once(entry.primary_summary()).chain(entry.subkey_summaries().iter())
+}
+
+/// The component a handle names (chosen by [`choose`] from this keyring).
+pub(crate) fn chosen_by<'a>(ring: &'a Keyring, key: &ChosenKey) -> Result<Chosen<'a>, Error> {
+    let entry = ring
+        .pgp_entries()
+        .find(|e| e.id() == key.id())
+        .ok_or_else(|| Error::internal("chosen key"))?;
+    let summary = components(entry)
+        .find(|c| c.fingerprint == key.component())
+        .ok_or_else(|| Error::internal("chosen key component"))?;
+    Ok(Chosen { entry, summary })
 }
 
 /// The newest usable component of `entry` for `usage` at `now`, or the reason there is none.

@@ -31,8 +31,7 @@ mod signer;
 mod verify;
 mod write;
 
-use crate::crypto::provider::{ready, Pending};
-use crate::engine::{Decrypted, Engine, ReadContext, Unusable, Verified, WriteContext};
+use crate::engine::{ChosenKey, ReadContext, Unusable, Verified};
 use crate::error::Result;
 use crate::keys::Keyring;
 use crate::report::Method;
@@ -42,77 +41,37 @@ use crate::time::Time;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PgpEngine;
 
-impl Engine for PgpEngine {
-    fn method(&self) -> Method {
-        Method::Pgp
-    }
+// Signing and verifying are rPGP's, synchronous; the SEIPD v1 body of encryption and
+// decryption goes through the crypto provider (`seipd`).
+crate::engine::impl_engine!(
+    PgpEngine,
+    Method::Pgp,
+    signing_key: signing_key,
+    encryption_key: encryption_key,
+    sign: write::sign,
+    encrypt: write::encrypt,
+    decrypt: decrypt::decrypt,
+    verify_detached: verify::verify_detached,
+    verify_opaque: verify_opaque,
+);
 
-    fn signing_key(
-        &self,
-        ring: &Keyring,
-        address: &str,
-        now: Time,
-    ) -> core::result::Result<String, Unusable> {
-        keys::choose(ring, address, keys::Use::Sign, now).map(|c| c.entry.id())
-    }
+fn signing_key(
+    ring: &Keyring,
+    address: &str,
+    now: Time,
+) -> core::result::Result<ChosenKey, Unusable> {
+    keys::choose(ring, address, keys::Use::Sign, now).map(|c| c.key(address))
+}
 
-    fn encryption_key(
-        &self,
-        ring: &Keyring,
-        address: &str,
-        now: Time,
-    ) -> core::result::Result<String, Unusable> {
-        keys::choose(ring, address, keys::Use::Encrypt, now).map(|c| c.entry.id())
-    }
+fn encryption_key(
+    ring: &Keyring,
+    address: &str,
+    now: Time,
+) -> core::result::Result<ChosenKey, Unusable> {
+    keys::choose(ring, address, keys::Use::Encrypt, now).map(|c| c.key(address))
+}
 
-    // Signing and verifying are rPGP's, synchronous (ready futures); the SEIPD v1 body of
-    // encryption and decryption goes through the crypto provider (`seipd`).
-    fn sign<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        signer: &'a str,
-        entity: Vec<u8>,
-        ctx: &'a mut WriteContext<'_>,
-    ) -> Pending<'a, Result<Vec<u8>>> {
-        Box::pin(write::sign(ring, signer, entity, ctx))
-    }
-
-    fn encrypt<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        recipients: &'a [String],
-        signer: Option<&'a str>,
-        entity: Vec<u8>,
-        ctx: &'a mut WriteContext<'_>,
-    ) -> Pending<'a, Result<Vec<u8>>> {
-        Box::pin(write::encrypt(ring, recipients, signer, entity, ctx))
-    }
-
-    fn decrypt<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        payload: &'a [u8],
-        ctx: &'a ReadContext,
-    ) -> Pending<'a, Result<Decrypted>> {
-        Box::pin(decrypt::decrypt(ring, payload, ctx))
-    }
-
-    fn verify_detached<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        signed: &'a [u8],
-        signature: &'a [u8],
-        ctx: &'a ReadContext,
-    ) -> Pending<'a, Result<Verified>> {
-        Box::pin(verify::verify_detached(ring, signed, signature, ctx))
-    }
-
-    fn verify_opaque<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        payload: &'a [u8],
-        ctx: &'a ReadContext,
-    ) -> Pending<'a, Result<Verified>> {
-        ready(verify::verify_opaque(ring, payload, ctx))
-    }
+/// [`verify::verify_opaque`] (synchronous) as the future the trait returns.
+async fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -> Result<Verified> {
+    verify::verify_opaque(ring, payload, ctx)
 }

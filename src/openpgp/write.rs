@@ -29,10 +29,11 @@ use zeroize::Zeroizing;
 
 use super::data_signature;
 use super::hashes::hash_name;
-use super::keys::{choose, Chosen, PublicPart, SecretPart, Use};
+use super::keys::{chosen_by, PublicPart, SecretPart};
 use super::seipd;
 use super::signer::Signer;
 use crate::engine::WriteContext;
+use crate::engine::{RecipientHandle, SignerHandle};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;
 use crate::mime::{into_crlf, new_boundary, prepend, to_crlf, Entity, HEADROOM};
@@ -62,18 +63,16 @@ fn hash_for(params: &PublicParams) -> HashAlgorithm {
     }
 }
 
-/// The signing key for `signer`, with its hash.
+/// The signing key `signer` names, with its hash.
 fn signing<'a>(
     ring: &'a Keyring,
-    signer: &str,
-    ctx: &WriteContext<'_>,
+    signer: &SignerHandle,
 ) -> Result<(SecretPart<'a>, HashAlgorithm)> {
-    let chosen = choose(ring, signer, Use::Sign, ctx.now)
-        .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
+    let chosen = chosen_by(ring, signer)?;
     let (Some(secret), Some(public)) = (chosen.secret(), chosen.public()) else {
         return Err(Error::new(
             ErrorCode::SenderKeyMissing,
-            format!("The PGP key for {signer} cannot sign."),
+            format!("The PGP key for {} cannot sign.", signer.address()),
         ));
     };
     Ok((secret, hash_for(public.public_params())))
@@ -126,11 +125,11 @@ fn folded(parts: &[&str]) -> String {
 /// RFC 3156 §5: `multipart/signed` around the canonical entity.
 pub(crate) async fn sign(
     ring: &Keyring,
-    signer: &str,
+    signer: &SignerHandle,
     entity: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
-    let (secret, hash) = signing(ring, signer, ctx)?;
+    let (secret, hash) = signing(ring, signer)?;
     let canonical = into_crlf(entity);
     let signer = Signer::new(secret);
     let key: &dyn SigningKey = &signer;
@@ -169,37 +168,18 @@ pub(crate) async fn sign(
         .into_bytes())
 }
 
-/// The encryption keys of every recipient, or `recipient_key_missing` naming who lacks one.
+/// The public packets the recipients' handles name.
 fn recipients_keys<'a>(
     ring: &'a Keyring,
-    recipients: &[String],
-    ctx: &WriteContext<'_>,
+    recipients: &[RecipientHandle],
 ) -> Result<Vec<PublicPart<'a>>> {
-    let mut keys: Vec<Chosen<'a>> = Vec::new();
-    let mut problems = Vec::new();
-    for r in recipients {
-        match choose(ring, r, Use::Encrypt, ctx.now) {
-            Ok(c) => {
-                if !keys
-                    .iter()
-                    .any(|k| k.summary.fingerprint == c.summary.fingerprint)
-                {
-                    keys.push(c);
-                }
-            }
-            Err(u) => problems.push(u.detail()),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::new(
-            ErrorCode::RecipientKeyMissing,
-            problems.join(" "),
-        ));
-    }
-    if keys.is_empty() {
+    if recipients.is_empty() {
         return Err(Error::bad_input("There are no recipients to encrypt to."));
     }
-    keys.iter().map(|c| c.public().ok_or_else(failed)).collect()
+    recipients
+        .iter()
+        .map(|r| chosen_by(ring, r)?.public().ok_or_else(failed))
+        .collect()
 }
 
 /// A signing key with its hash and subpackets, for the one-pass signature inside encryption.
@@ -358,14 +338,14 @@ fn armor_message(binary: &[u8]) -> Vec<u8> {
 /// RFC 3156 §4 / §6.2: `multipart/encrypted`, signed inside when `signer` is given.
 pub(crate) async fn encrypt(
     ring: &Keyring,
-    recipients: &[String],
-    signer: Option<&str>,
+    recipients: &[RecipientHandle],
+    signer: Option<&SignerHandle>,
     entity: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
-    let keys = recipients_keys(ring, recipients, ctx)?;
+    let keys = recipients_keys(ring, recipients)?;
     let signing = match signer {
-        Some(s) => Some(signing(ring, s, ctx)?),
+        Some(s) => Some(signing(ring, s)?),
         None => None,
     };
     let canonical = into_crlf(entity);

@@ -112,8 +112,8 @@ pub(super) fn autocrypt_header(
 ) -> Option<String> {
     use base64::Engine as _;
     let pgp = engines.iter().find(|e| e.method() == Method::Pgp)?;
-    let id = pgp.signing_key(ring, from, now).ok()?;
-    let key = ring.pgp_public_bytes(&id)?;
+    let signer = pgp.signing_key(ring, from, now).ok()?;
+    let key = ring.pgp_public_bytes(signer.id())?;
     let b64 = base64::engine::general_purpose::STANDARD.encode(key);
     let lines: Vec<&str> = b64
         .as_bytes()

@@ -22,11 +22,11 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
 
 use super::algorithms::{self as algs, AuthEnvelopedData, GcmParameters, Hash};
-use super::certificate::issuer_serial;
 use super::ecdh_kdf::derive_kek;
 use crate::crypto::provider;
 use crate::engine::WriteContext;
 use crate::error::{Error, Result};
+use crate::keys::x509::cert::issuer_serial;
 use crate::policy::{SmimeCipher, SmimeKeyTransport};
 use crate::secret::SecretBytes;
 

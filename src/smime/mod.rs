@@ -4,10 +4,6 @@
 //! |---|---|
 //! | `sign` | SignedData, detached `multipart/signed` or opaque `pkcs7-mime` |
 //! | `verify` | SignerInfos: digests, signatures, certificate checks, verdicts |
-//! | `chain` | certification path to a keyring trust anchor (RFC 5280 §6) |
-//! | `certificate` | one certificate by itself: validity, issuer's signature, issuer and serial, URLs |
-//! | `constraints` | critical extensions and name constraints on that path (RFC 5280 §4.2) |
-//! | `signature` | RSA PKCS#1 v1.5 / PSS and ECDSA signature checks |
 //! | `encrypt` | EnvelopedData (AES-CBC) and AuthEnvelopedData (AES-GCM) |
 //! | `decrypt` | both, for RSA v1.5 / OAEP and ECDH recipients |
 //! | `ecdh_kdf` | the X9.63 key derivation of ECDH recipients, for writing and reading |
@@ -15,25 +11,23 @@
 //! | `ber` | BER to DER for streamed CMS |
 //! | `algorithms` | OIDs, digests, the CMS structures the `cms` crate lacks |
 //!
-//! The `cms` crate provides the types; building and consuming them is done here.
+//! The `cms` crate provides the types; building and consuming them is done here. Certificate
+//! paths, revocation, name constraints and signature checks are the keyring's
+//! (`crate::keys::x509`), which this engine shares.
 
 mod algorithms;
 mod ber;
-pub(crate) mod certificate;
-pub(crate) mod chain;
-mod constraints;
 mod decrypt;
 mod ecdh_kdf;
 mod encrypt;
-pub(crate) mod ocsp;
-pub(crate) mod revocation;
 mod rsa_kt;
 mod sign;
-mod signature;
 mod verify;
 
-use crate::crypto::provider::Pending;
-use crate::engine::{Decrypted, Engine, KeyProblem, ReadContext, Unusable, Verified, WriteContext};
+use crate::engine::{
+    ChosenKey, Decrypted, KeyProblem, ReadContext, RecipientHandle, SignerHandle, Unusable,
+    WriteContext,
+};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyStatus, Keyring, SmimeEntry};
 use crate::mime::into_crlf;
@@ -125,137 +119,129 @@ fn other_encryption_cert<'a>(
         .filter(|e| e.id() != signing.id())
 }
 
+/// The certificate a handle names (chosen by [`select`] from this keyring).
+fn chosen<'a>(ring: &'a Keyring, key: &ChosenKey) -> Result<&'a SmimeEntry> {
+    ring.smime_entries()
+        .find(|e| e.id() == key.id())
+        .ok_or_else(|| Error::internal("chosen certificate"))
+}
+
 /// `entity` signed by `signer`'s certificate in the policy's form, naming a separate
 /// encryption certificate when the signer has one (signing alone, and inside an envelope).
 async fn signed_as(
     ring: &Keyring,
-    signer: &str,
+    signer: &SignerHandle,
     entity: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
     let rules = &ctx.algorithms.signatures;
-    let entry = select(ring, signer, ctx.now, Use::Sign, rules)
+    let entry = under_rules(ring, signer, Use::Sign, ctx.now, rules)
         .map_err(|u| Error::new(ErrorCode::SenderKeyMissing, u.detail()))?;
-    let encryption = other_encryption_cert(ring, signer, entry, ctx.now, rules);
+    let encryption = other_encryption_cert(ring, signer.address(), entry, ctx.now, rules);
     let form = ctx.algorithms.smime_signed_form;
     sign::sign_entity(ring, entry, encryption, entity, form, ctx).await
 }
 
-impl Engine for SmimeEngine {
-    fn method(&self) -> Method {
-        Method::Smime
-    }
+crate::engine::impl_engine!(
+    SmimeEngine,
+    Method::Smime,
+    signing_key: signing_key,
+    encryption_key: encryption_key,
+    sign: signed_as,
+    encrypt: encrypt_to,
+    decrypt: decrypt_with_inner_signature,
+    verify_detached: verify::verify_detached,
+    verify_opaque: verify::verify_opaque,
+);
 
-    fn signing_key(
-        &self,
-        ring: &Keyring,
-        address: &str,
-        now: Time,
-    ) -> core::result::Result<String, Unusable> {
-        // The trait's key queries carry no policy: they judge by the safe floor, and `sign` /
-        // `encrypt` apply a stricter policy's rules from their context.
-        select(ring, address, now, Use::Sign, &SignatureRules::default()).map(|e| e.id())
-    }
+/// The trait's key queries carry no policy: they judge by the safe floor of the signature
+/// rules, and `sign` / `encrypt` apply a stricter policy's rules from their context
+/// ([`under_rules`]).
+fn signing_key(
+    ring: &Keyring,
+    address: &str,
+    now: Time,
+) -> core::result::Result<ChosenKey, Unusable> {
+    select(ring, address, now, Use::Sign, &SignatureRules::default())
+        .map(|e| ChosenKey::new(e.id(), Vec::new(), address))
+}
 
-    fn encryption_key(
-        &self,
-        ring: &Keyring,
-        address: &str,
-        now: Time,
-    ) -> core::result::Result<String, Unusable> {
-        select(ring, address, now, Use::Encrypt, &SignatureRules::default()).map(|e| e.id())
-    }
+fn encryption_key(
+    ring: &Keyring,
+    address: &str,
+    now: Time,
+) -> core::result::Result<ChosenKey, Unusable> {
+    select(ring, address, now, Use::Encrypt, &SignatureRules::default())
+        .map(|e| ChosenKey::new(e.id(), Vec::new(), address))
+}
 
-    fn sign<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        signer: &'a str,
-        entity: Vec<u8>,
-        ctx: &'a mut WriteContext<'_>,
-    ) -> Pending<'a, Result<Vec<u8>>> {
-        Box::pin(signed_as(ring, signer, entity, ctx))
+/// The certificate a handle names when it meets `rules`, else the one [`select`] finds for the
+/// handle's address under them (a stricter policy than the safe floor the handle was chosen by).
+fn under_rules<'a>(
+    ring: &'a Keyring,
+    key: &ChosenKey,
+    usage: Use,
+    now: Time,
+    rules: &SignatureRules,
+) -> core::result::Result<&'a SmimeEntry, Unusable> {
+    match chosen(ring, key) {
+        Ok(e) if !too_weak(e, rules) => Ok(e),
+        _ => select(ring, key.address(), now, usage, rules),
     }
+}
 
-    fn encrypt<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        recipients: &'a [String],
-        signer: Option<&'a str>,
-        entity: Vec<u8>,
-        ctx: &'a mut WriteContext<'_>,
-    ) -> Pending<'a, Result<Vec<u8>>> {
-        Box::pin(async move {
-            if recipients.is_empty() {
-                return Err(Error::bad_input("There is no recipient to encrypt to."));
-            }
-            let mut certs: Vec<&SmimeEntry> = Vec::new();
-            let mut missing = Vec::new();
-            for r in recipients {
-                match select(ring, r, ctx.now, Use::Encrypt, &ctx.algorithms.signatures) {
-                    Ok(e) if !certs.iter().any(|c| c.id() == e.id()) => certs.push(e),
-                    Ok(_) => {}
-                    Err(u) => missing.push(u),
-                }
-            }
-            if !missing.is_empty() {
-                let details: Vec<String> = missing.iter().map(Unusable::detail).collect();
-                return Err(Error::new(
-                    ErrorCode::RecipientKeyMissing,
-                    details.join(" "),
-                ));
-            }
-            let inner = match signer {
-                Some(s) => signed_as(ring, s, entity, ctx).await?,
-                None => into_crlf(entity),
-            };
-            let certs: Vec<&x509_cert::Certificate> =
-                certs.iter().map(|e| e.certificate()).collect();
-            let (der, smime_type) = encrypt::envelope(&certs, inner, ctx).await?;
-            Ok(sign::p7m_entity(smime_type, &der))
-        })
+/// An EnvelopedData / AuthEnvelopedData, signed first by `signer` when given.
+async fn encrypt_to(
+    ring: &Keyring,
+    recipients: &[RecipientHandle],
+    signer: Option<&SignerHandle>,
+    entity: Vec<u8>,
+    ctx: &mut WriteContext<'_>,
+) -> Result<Vec<u8>> {
+    if recipients.is_empty() {
+        return Err(Error::bad_input("There is no recipient to encrypt to."));
     }
+    let mut certs: Vec<&x509_cert::Certificate> = Vec::new();
+    let mut missing = Vec::new();
+    for r in recipients {
+        match under_rules(ring, r, Use::Encrypt, ctx.now, &ctx.algorithms.signatures) {
+            Ok(e) => certs.push(e.certificate()),
+            Err(u) => missing.push(u),
+        }
+    }
+    if !missing.is_empty() {
+        let details: Vec<String> = missing.iter().map(Unusable::detail).collect();
+        return Err(Error::new(
+            ErrorCode::RecipientKeyMissing,
+            details.join(" "),
+        ));
+    }
+    let inner = match signer {
+        Some(s) => signed_as(ring, s, entity, ctx).await?,
+        None => into_crlf(entity),
+    };
+    let (der, smime_type) = encrypt::envelope(&certs, inner, ctx).await?;
+    Ok(sign::p7m_entity(smime_type, &der))
+}
 
-    /// Decrypts EnvelopedData / AuthEnvelopedData. When the decrypted content is itself a
-    /// DER SignedData without MIME headers (some Outlook versions), it is verified here and
-    /// its content returned, with the verdict in `signature`.
-    fn decrypt<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        payload: &'a [u8],
-        ctx: &'a ReadContext,
-    ) -> Pending<'a, Result<Decrypted>> {
-        Box::pin(async move {
-            let mut out = decrypt::decrypt(ring, payload, ctx).await?;
-            let raw_signed = match out.content.as_deref().filter(|c| c.first() == Some(&0x30)) {
-                Some(c) => verify::verify_opaque(ring, c, ctx).await.ok(),
-                None => None,
-            };
-            if let Some(v) = raw_signed {
-                if let Some(inner) = v.content {
-                    out.content = Some(SecretBytes::new(inner));
-                    out.signature = Some(v.report);
-                }
-            }
-            Ok(out)
-        })
+/// Decrypts EnvelopedData / AuthEnvelopedData. When the decrypted content is itself a DER
+/// SignedData without MIME headers (some Outlook versions), it is verified here and its
+/// content returned, with the verdict in `signature`.
+async fn decrypt_with_inner_signature(
+    ring: &Keyring,
+    payload: &[u8],
+    ctx: &ReadContext,
+) -> Result<Decrypted> {
+    let mut out = decrypt::decrypt(ring, payload, ctx).await?;
+    let raw_signed = match out.content.as_deref().filter(|c| c.first() == Some(&0x30)) {
+        Some(c) => verify::verify_opaque(ring, c, ctx).await.ok(),
+        None => None,
+    };
+    if let Some(v) = raw_signed {
+        if let Some(inner) = v.content {
+            out.content = Some(SecretBytes::new(inner));
+            out.signature = Some(v.report);
+        }
     }
-
-    fn verify_detached<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        signed: &'a [u8],
-        signature: &'a [u8],
-        ctx: &'a ReadContext,
-    ) -> Pending<'a, Result<Verified>> {
-        Box::pin(verify::verify_detached(ring, signed, signature, ctx))
-    }
-
-    fn verify_opaque<'a>(
-        &'a self,
-        ring: &'a Keyring,
-        payload: &'a [u8],
-        ctx: &'a ReadContext,
-    ) -> Pending<'a, Result<Verified>> {
-        Box::pin(verify::verify_opaque(ring, payload, ctx))
-    }
+    Ok(out)
 }

@@ -26,11 +26,11 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::{Attribute, AttributeValue};
 
 use super::algorithms::{self as algs, EncryptionKeyPreference, SmimeCapability};
-use super::certificate::issuer_serial;
 use crate::crypto::provider::{self, DigestAlg};
 use crate::engine::WriteContext;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::smime::SmimeSecret;
+use crate::keys::x509::cert::issuer_serial;
 use crate::keys::{Keyring, SmimeEntry};
 use crate::mime::{into_crlf, new_boundary, Entity};
 use crate::policy::SmimeSignedForm;
@@ -233,7 +233,7 @@ async fn sign_attributes(
             use p521::ecdsa::signature::hazmat::PrehashSigner;
             let sk = p521::ecdsa::SigningKey::from_bytes(&key.to_bytes()).map_err(encode_err)?;
             let sig: p521::ecdsa::Signature = sk
-                .sign_prehash(&super::signature::p521_prehash(&hashed))
+                .sign_prehash(&crate::keys::x509::signature::p521_prehash(&hashed))
                 .map_err(encode_err)?;
             (
                 sig.to_der().as_bytes().to_vec(),

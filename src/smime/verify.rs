@@ -36,10 +36,10 @@ use x509_cert::Certificate;
 
 use super::algorithms::{self as algs, malformed, Hash};
 use super::ber;
-use super::chain::{self, ChainVerdict};
-use super::signature::{self, SigFail};
 use crate::engine::{ReadContext, Verified};
 use crate::error::{Error, ErrorCode, Result};
+use crate::keys::x509::chain::{self, ChainVerdict};
+use crate::keys::x509::signature::{self, SigFail};
 use crate::keys::{Keyring, SmimeEntry};
 use crate::mime::to_crlf;
 use crate::policy::SignatureRules;

@@ -18,9 +18,9 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use super::member::{refused, MemberPublic, MemberSeed, Wrap};
-use super::{Checkpoint, OpenedTeam, TeamChangeInfo};
+use super::types::{OpenedTeam, TeamChangeInfo, TeamChangeKind};
 use crate::error::{Error, ErrorCode, Result};
+use crate::keys::member::{refused, Checkpoint, MemberPublic, MemberSeed, Wrap};
 use crate::keys::Keyring;
 use crate::rng::Rng;
 use crate::time::Time;
@@ -34,33 +34,6 @@ const MAX_CHANGES: usize = 100_000;
 const MAX_BUNDLE: usize = 32 * 1024 * 1024;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
-
-/// What a change did.
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TeamChangeKind {
-    /// The team was made (its first member is its maker).
-    Create,
-    /// A member was added.
-    AddMember,
-    /// A member was removed.
-    RemoveMember,
-    /// The team's keys were rotated.
-    Rotate,
-}
-
-impl TeamChangeKind {
-    /// The audit-log action of this change.
-    pub(crate) fn action(self) -> &'static str {
-        match self {
-            TeamChangeKind::Create => "team_create",
-            TeamChangeKind::AddMember => "team_add_member",
-            TeamChangeKind::RemoveMember => "team_remove_member",
-            TeamChangeKind::Rotate => "team_rotate",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -14,87 +14,16 @@
 //! - Every change draws a new team key: a removed member's old wrap opens nothing current.
 
 mod bundle;
-mod member;
+mod types;
 
-use serde::{Deserialize, Serialize};
-
-pub use bundle::TeamChangeKind;
-pub use member::MemberPublic;
-pub(crate) use member::MemberSeed;
+pub use crate::keys::member::MemberPublic;
+pub use types::{OpenedTeam, TeamChangeInfo, TeamChangeKind, TeamRotated, TeamRotation};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::keys::{AuditEvent, GeneratedPgpKey, Keyring, PendingKeyInfo, PgpKeyAlgorithm};
-use crate::keys::{GenerateOpenPgp, GenerateSmime, SmimeKeyAlgorithm};
+use crate::keys::member;
+use crate::keys::{AuditEvent, GenerateOpenPgp, GenerateSmime, Keyring};
 use crate::rng::Rng;
 use crate::time::Time;
-
-/// One change of a team, as the chain records it (who and when, never key material).
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TeamChangeInfo {
-    /// 0 for the creation, then one more per change.
-    pub seq: u64,
-    /// What changed.
-    pub kind: TeamChangeKind,
-    /// The member who made (and signed) the change.
-    pub by: String,
-    /// When, RFC 3339 (the changing member's clock).
-    pub at: String,
-    /// The member added or removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member: Option<String>,
-}
-
-/// A team bundle opened by one of its members.
-pub struct OpenedTeam {
-    /// The team's address.
-    pub address: String,
-    /// The members now.
-    pub members: Vec<MemberPublic>,
-    /// The chain of changes, oldest first.
-    pub changes: Vec<TeamChangeInfo>,
-    /// The team's keyring: the shared keys, to open and protect mail as the team address.
-    pub identity: Keyring,
-}
-
-impl core::fmt::Debug for OpenedTeam {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("OpenedTeam")
-            .field("address", &self.address)
-            .field("members", &self.members.len())
-            .field("changes", &self.changes.len())
-            .finish_non_exhaustive()
-    }
-}
-
-/// New keys for a rotation; each `None` leaves that standard's keys as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct TeamRotation {
-    /// A new OpenPGP key (the old ones are kept to decrypt old mail and marked superseded).
-    pub openpgp: Option<PgpKeyAlgorithm>,
-    /// A new S/MIME key pair and request (the old certificates are kept).
-    pub smime: Option<SmimeKeyAlgorithm>,
-}
-
-/// What a rotation made: the new bundle and the new keys' public halves.
-#[derive(Debug, Clone)]
-pub struct TeamRotated {
-    /// The bundle with the rotation signed into it.
-    pub bundle: Vec<u8>,
-    /// The new OpenPGP key, to publish (and its revocation certificate, to keep).
-    pub openpgp: Option<GeneratedPgpKey>,
-    /// The new S/MIME key's request, for the CA.
-    pub smime: Option<PendingKeyInfo>,
-}
-
-/// Where this member last saw a team: the sequence number and hash of its last change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Checkpoint {
-    pub(crate) seq: u64,
-    pub(crate) hash: String,
-}
 
 impl Keyring {
     /// This keyring's member key (made on first use, sealed with the keyring): what a team

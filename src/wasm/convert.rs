@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use super::error::{bad_input, to_js};
 use crate::error::Error;
+use crate::policy::Policy;
 use crate::secret::SecretBytes;
 use crate::time::Time;
 
@@ -110,4 +111,10 @@ pub(crate) fn to_js_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, J
             "A result could not be converted for JavaScript.",
         ))
     })
+}
+
+/// A [`Policy`] from its plain-object form.
+pub(crate) fn policy(v: JsValue) -> Result<Policy, JsValue> {
+    serde_wasm_bindgen::from_value(v)
+        .map_err(|e| bad_input(&format!("The policy is not valid: {e}")))
 }

@@ -576,7 +576,7 @@ impl JsKeyring {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Policy")] policy: JsValue,
     ) -> Result<(), JsValue> {
-        let policy = super::messages::parse_policy(policy)?;
+        let policy = super::convert::policy(policy)?;
         let now = convert::now(&None)?;
         self.inner_mut().set_policy(policy, now).map_err(to_js)
     }

@@ -10,7 +10,6 @@ use super::convert;
 use super::error::{bad_input, to_js};
 use super::keyring::JsKeyring;
 use crate::capabilities::{capabilities, check, Addresses};
-use crate::engine;
 use crate::keys::Keyring;
 use crate::mime::{Draft, DraftAttachment};
 use crate::open::{open_async, OpenOptions};
@@ -19,6 +18,7 @@ use crate::preview::preview;
 use crate::protect::{protect_async, Message, MethodChoice, ProtectOptions};
 use crate::rng::os_rng;
 use crate::secret::SecretBytes;
+use crate::standards;
 use crate::time::Time;
 
 // The results (Opened, Protected, Capabilities, Readiness, ...) and Policy get their TypeScript
@@ -79,7 +79,7 @@ pub fn protect(
         Err(e) => return Promise::reject(&e),
     };
     future_to_promise(async move {
-        let engines = engine::all();
+        let engines = standards::all();
         let message = match &message {
             Input::Draft(d) => Message::Draft(d),
             Input::Raw(raw) => Message::Raw(raw),
@@ -142,7 +142,7 @@ pub fn open(
         Err(e) => return Promise::reject(&e),
     };
     future_to_promise(async move {
-        let engines = engine::all();
+        let engines = standards::all();
         let (result, event) = open_async(&snapshot, &engines, &raw, &options).await;
         finished.borrow_mut().push(event);
         convert::to_js_value(&result.map_err(to_js)?)
@@ -163,7 +163,7 @@ impl JsKeyring {
         let opts = convert::options(opts)?;
         let now = convert::now(&opts)?;
         let policy = policy(&opts, self.inner())?;
-        let engines = engine::all();
+        let engines = standards::all();
         let caps = capabilities(self.inner(), &engines, &policy, &addresses, now);
         convert::to_js_value(&caps)
     }
@@ -179,7 +179,7 @@ impl JsKeyring {
     ) -> Result<JsValue, JsValue> {
         let addresses = addresses_from(&addresses)?;
         let options = protect_options(&required_object(opts, "The options")?, self.inner())?;
-        let engines = engine::all();
+        let engines = standards::all();
         convert::to_js_value(&preview(self.inner(), &engines, &addresses, &options))
     }
 
@@ -199,7 +199,7 @@ impl JsKeyring {
         let policy = policy(&opts, self.inner())?;
         let missing = crate::protect::recipients_without_key(
             self.inner(),
-            &engine::all(),
+            &standards::all(),
             &raw,
             &policy,
             now,
@@ -222,7 +222,7 @@ impl JsKeyring {
         let opts = convert::options(opts)?;
         let now = convert::now(&opts)?;
         let policy = policy(&opts, self.inner())?;
-        let readiness = check(self.inner(), &engine::all(), &policy, &addresses, now);
+        let readiness = check(self.inner(), &standards::all(), &policy, &addresses, now);
         convert::to_js_value(&readiness)
     }
 }
@@ -266,12 +266,7 @@ fn policy(opts: &Option<Object>, ring: &Keyring) -> Result<Policy, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(ring.policy().cloned().unwrap_or_default());
     }
-    parse_policy(v)
-}
-
-pub(super) fn parse_policy(v: JsValue) -> Result<Policy, JsValue> {
-    serde_wasm_bindgen::from_value(v)
-        .map_err(|e| bad_input(&format!("The policy is not valid: {e}")))
+    convert::policy(v)
 }
 
 /// A draft is a plain object that is not bytes.

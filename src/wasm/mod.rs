@@ -19,8 +19,6 @@ mod platform;
 mod relay;
 mod team;
 
-pub(crate) use platform::install_text_decoder;
-
 use wasm_bindgen::prelude::*;
 
 /// The mailseal version.

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use clap::Parser;
 use mailseal::capabilities::{capabilities, check, Addresses};
-use mailseal::{engine, os_rng};
+use mailseal::{os_rng, standards};
 use rand_core::RngCore as _;
 use zeroize::Zeroizing;
 
@@ -96,13 +96,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let ring = load_ring(sources, now)?;
             let policy = read_policy(policy.as_deref())?;
             let addresses = Addresses { from, to, cc, bcc };
-            let caps = capabilities(&ring, &engine::all(), &policy, &addresses, now);
+            let caps = capabilities(&ring, &standards::all(), &policy, &addresses, now);
             print_json(&caps)?;
         }
         Command::Check { address, policy } => {
             let ring = load_ring(sources, now)?;
             let policy = read_policy(policy.as_deref())?;
-            print_json(&check(&ring, &engine::all(), &policy, &address, now))?;
+            print_json(&check(&ring, &standards::all(), &policy, &address, now))?;
         }
         Command::Log => {
             let ring = load_ring(sources, now)?;

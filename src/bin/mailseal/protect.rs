@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use mailseal::mime::{Draft, DraftAttachment};
-use mailseal::{engine, os_rng, protect, Message, MethodChoice, ProtectOptions, Time};
+use mailseal::{os_rng, protect, standards, Message, MethodChoice, ProtectOptions, Time};
 use serde::Serialize;
 
 use crate::args::{KeySources, MethodArg, ProtectArgs};
@@ -60,7 +60,7 @@ pub(crate) fn protect_command(
             Message::Draft(&draft)
         }
     };
-    let protected = protect(&mut ring, &engine::all(), message, &opts, &mut os_rng())?;
+    let protected = protect(&mut ring, &standards::all(), message, &opts, &mut os_rng())?;
     for warning in &protected.warnings {
         let _ = writeln!(io::stderr(), "mailseal: warning: {warning}");
     }

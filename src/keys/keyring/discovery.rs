@@ -80,7 +80,7 @@ impl Keyring {
         #[cfg(not(feature = "smime"))]
         {
             let _ = (wanted, certificates, now);
-            Err(crate::standards::not_enabled_error(
+            Err(crate::features::not_enabled_error(
                 Method::Smime,
                 "Certificates are S/MIME keys:",
             ))
@@ -109,9 +109,13 @@ impl Keyring {
             let mut ids = Vec::new();
             for leaf in leaves {
                 let names = leaf.emails().contains(&wanted);
-                let chained =
-                    crate::smime::chain::validate(leaf.certificate(), &intermediates, self, now).0
-                        == crate::smime::chain::ChainVerdict::Trusted;
+                let chained = crate::keys::x509::chain::validate(
+                    leaf.certificate(),
+                    &intermediates,
+                    self,
+                    now,
+                )
+                .0 == crate::keys::x509::chain::ChainVerdict::Trusted;
                 if !names || !chained || leaf.status(now) != KeyStatus::Valid {
                     continue;
                 }

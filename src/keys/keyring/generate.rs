@@ -30,7 +30,7 @@ impl Keyring {
         #[cfg(not(feature = "openpgp"))]
         {
             let _ = (address, rng);
-            Err(crate::standards::not_enabled_error(
+            Err(crate::features::not_enabled_error(
                 crate::report::Method::Pgp,
                 "OpenPGP keys are made by a build with OpenPGP:",
             ))
@@ -92,7 +92,7 @@ impl Keyring {
         #[cfg(not(feature = "smime"))]
         {
             let _ = (address, rng);
-            Err(crate::standards::not_enabled_error(
+            Err(crate::features::not_enabled_error(
                 crate::report::Method::Smime,
                 "S/MIME keys are made by a build with S/MIME:",
             ))

@@ -134,8 +134,8 @@ impl Keyring {
             Entry::Smime(e) if e.trusted() => Trust::Anchor,
             #[cfg(feature = "smime")]
             Entry::Smime(e) => {
-                match crate::smime::chain::validate(e.certificate(), &[], self, now).0 {
-                    crate::smime::chain::ChainVerdict::Trusted => Trust::Chained,
+                match crate::keys::x509::chain::validate(e.certificate(), &[], self, now).0 {
+                    crate::keys::x509::chain::ChainVerdict::Trusted => Trust::Chained,
                     _ => Trust::Unverified,
                 }
             }

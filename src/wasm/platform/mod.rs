@@ -16,20 +16,20 @@
 //!
 //! One file per seam: `node` (node:crypto), `webcrypto` (`crypto.subtle`), `key_cache` (the
 //! platform keys kept between messages), `js_values` (plain objects and bytes crossing to
-//! JavaScript) and `text_decoder` (the runtime's charsets for the MIME parser).
+//! JavaScript); the runtime's charsets for the MIME parser are `mime::text_decoder` (the parser
+//! installs them itself too).
 
 mod js_values;
 mod key_cache;
 mod node;
-mod text_decoder;
 mod webcrypto;
 
 pub(crate) use key_cache::forget_keys;
-pub(crate) use text_decoder::install_text_decoder;
 
 use wasm_bindgen::prelude::*;
 
 use crate::crypto::provider;
+use crate::mime::install_text_decoder;
 use node::{NodeCrypto, NODE};
 use webcrypto::{WebCrypto, SUBTLE};
 

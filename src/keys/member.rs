@@ -214,3 +214,10 @@ pub(crate) fn checked_name(name: &str) -> Result<String> {
     }
     Ok(name.to_string())
 }
+
+/// Where this member last saw a team: the sequence number and hash of its last change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Checkpoint {
+    pub(crate) seq: u64,
+    pub(crate) hash: String,
+}

@@ -1,5 +1,5 @@
 //! What one certificate says by itself, for the path search (`chain`), OCSP (`ocsp`), CRLs
-//! (`revocation`) and the writers (`sign`, `encrypt`): its validity at a time, whether an
+//! (`revocation`) and the S/MIME writers (`sign`, `encrypt`): its validity at a time, whether an
 //! issuer's key signed it, its issuer-and-serial-number, and the http(s) URLs among names.
 
 use cms::cert::IssuerAndSerialNumber;

@@ -8,7 +8,7 @@ use const_oid::ObjectIdentifier;
 use rsa::traits::PublicKeyParts;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
-use super::algorithms::Hash;
+use super::hash::Hash;
 use crate::crypto::provider;
 use crate::policy::SignatureRules;
 

@@ -27,7 +27,7 @@ use x509_ocsp::{
     ResponderId, TbsRequest, Version,
 };
 
-use super::certificate::{http_urls, signed_by, valid_at};
+use super::cert::{http_urls, signed_by, valid_at};
 use super::revocation::{reason_name, Revocation};
 use super::signature;
 use crate::error::{Error, ErrorCode, Result};

@@ -18,7 +18,7 @@
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 use x509_cert::Certificate;
 
-use super::certificate::{signed_by, valid_at};
+use super::cert::{signed_by, valid_at};
 use super::constraints::{critical_extensions_known, names_within};
 use super::ocsp::{self, HeldStatus, Status};
 use super::revocation::{self, HeldCrl};

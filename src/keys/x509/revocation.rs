@@ -28,7 +28,7 @@ use x509_cert::ext::Extensions;
 use x509_cert::name::Name;
 use x509_cert::Certificate;
 
-use super::certificate::http_urls;
+use super::cert::http_urls;
 use super::signature;
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::SignatureRules;
