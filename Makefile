@@ -146,8 +146,9 @@ test: setup
 	@bash scripts/test.sh
 
 # The codebase's shape (issue 17): files, functions, module cycles, address handling outside the
-# Address type, against the known debt in scripts/shape-baseline.json (a ratchet: nothing new or
-# worse). Its own unit tests first. `node scripts/check-shape.mjs --strict` ignores the baseline.
+# Address type, blocks repeated between the engines, README's layout. --strict: every violation
+# fails (the debt of issue 17 is paid; scripts/shape-baseline.json, the ratchet that tracked it,
+# is empty). Its own unit tests first.
 lint-shape:
 	node --test --test-reporter=spec scripts/check-shape.test.mjs
 	node scripts/check-shape.mjs --strict
