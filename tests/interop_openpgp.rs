@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::tools::{have, run_bytes, tempdir, Gpg};
-use common::{body_of, fixture, pgp_fpr as fpr, pgp_ring as ring, rng, Ready, NOW};
+use common::{body_of, fixture, pgp_fpr as fpr, pgp_ring as ring, rng, write_ctx, Ready, NOW};
 use mailseal::{
     Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, PgpEngine, ReadContext,
-    SignatureState, Time, WriteContext,
+    SignatureState, Time,
 };
 use rand_chacha::rand_core::RngCore;
 
@@ -79,11 +79,7 @@ fn mailseal_sign_at(signer: &str, content: &[u8], now: Time) -> (Vec<u8>, Vec<u8
     let ring = ring(&["alice.sec", "bob.sec"]);
     let alg = Algorithms::default();
     let mut r = rng();
-    let mut ctx = WriteContext {
-        now: NOW,
-        rng: &mut r,
-        algorithms: &alg,
-    };
+    let mut ctx = write_ctx(&mut r, &alg);
     ctx.now = now;
     let out = PGP
         .sign(&ring, signer, content.to_vec(), &mut ctx)
@@ -101,11 +97,7 @@ fn mailseal_encrypt_at(to: &[&str], signer: Option<&str>, content: &[u8], now: T
     let ring = ring(&["alice.sec", "bob.sec", "carol.pub"]);
     let alg = Algorithms::default();
     let mut r = rng();
-    let mut ctx = WriteContext {
-        now: NOW,
-        rng: &mut r,
-        algorithms: &alg,
-    };
+    let mut ctx = write_ctx(&mut r, &alg);
     ctx.now = now;
     let to: Vec<String> = to.iter().map(|s| s.to_string()).collect();
     let out = PGP
@@ -894,11 +886,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
 
         // mailseal → gpg: a detached signature, and sign + encrypt where it can encrypt
         let mut r = rng();
-        let mut wctx = WriteContext {
-            now: NOW,
-            rng: &mut r,
-            algorithms: &algs,
-        };
+        let mut wctx = write_ctx(&mut r, &algs);
         let signed = PGP
             .sign(&ring, &addr, content.to_vec(), &mut wctx)
             .ready()

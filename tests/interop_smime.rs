@@ -10,8 +10,8 @@ mod smime_mime;
 use std::path::PathBuf;
 
 use common::tools::{cms_decrypt, cms_verify, data_path, have, openssl, path_str, tempdir, TestCa};
-use common::{fixture, rng, smime_ring as ring, Ready, NOW};
-use mailseal::engine::{ReadContext, WriteContext};
+use common::{fixture, rng, smime_ring as ring, write_ctx, Ready, NOW};
+use mailseal::engine::ReadContext;
 use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
 use mailseal::{
     open, EncryptionState, Engine, ImportOptions, Keyring, OpenOptions, SignatureState, SmimeEngine,
@@ -50,11 +50,7 @@ fn openssl_verifies_what_mailseal_signs() {
             ..Default::default()
         };
         for who in PEOPLE {
-            let mut ctx = WriteContext {
-                now: NOW,
-                rng: &mut r,
-                algorithms: &algs,
-            };
+            let mut ctx = write_ctx(&mut r, &algs);
             let out = E
                 .sign(
                     &ring,
@@ -90,11 +86,7 @@ fn openssl_reads_separate_signing_and_encryption_certificates() {
     let ring = ring(&["ivy-sign", "ivy-enc"]);
     let mut r = rng();
     let algs = Algorithms::default();
-    let mut ctx = WriteContext {
-        now: NOW,
-        rng: &mut r,
-        algorithms: &algs,
-    };
+    let mut ctx = write_ctx(&mut r, &algs);
     let out = E
         .sign(&ring, "ivy@example.com", f("entity.txt").to_vec(), &mut ctx)
         .ready()
@@ -145,11 +137,7 @@ fn openssl_decrypts_what_mailseal_encrypts() {
         };
         for group in groups {
             let to: Vec<String> = group.iter().map(|p| format!("{p}@example.com")).collect();
-            let mut ctx = WriteContext {
-                now: NOW,
-                rng: &mut r,
-                algorithms: &algs,
-            };
+            let mut ctx = write_ctx(&mut r, &algs);
             let out = E
                 .encrypt(&ring, &to, None, f("entity.txt").to_vec(), &mut ctx)
                 .ready()
@@ -188,11 +176,7 @@ fn openssl_opens_mailseal_sign_then_encrypt() {
             smime_signed_form: form,
             ..Default::default()
         };
-        let mut ctx = WriteContext {
-            now: NOW,
-            rng: &mut r,
-            algorithms: &algs,
-        };
+        let mut ctx = write_ctx(&mut r, &algs);
         let to = vec![
             "dave@example.com".to_string(),
             "alice@example.com".to_string(),
@@ -865,11 +849,7 @@ fn p521_certificates_work_both_ways() {
     // mailseal → openssl
     let algs = Algorithms::default();
     let mut r = rng();
-    let mut wctx = WriteContext {
-        now: NOW,
-        rng: &mut r,
-        algorithms: &algs,
-    };
+    let mut wctx = write_ctx(&mut r, &algs);
     let signed = E
         .sign(
             &ring,
