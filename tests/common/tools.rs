@@ -442,40 +442,15 @@ impl TestCa {
 
     /// Revokes the certificate `NAME.crt` in the CA's database, with a CRL reason.
     pub fn revoke(&self, name: &str, reason: &str) {
-        let (cnf, crt) = (self.path("ca.cnf"), self.path(&format!("{name}.crt")));
-        let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
-        let args = [
-            "ca",
-            "-batch",
-            "-config",
-            &cnf,
-            "-cert",
-            &cert,
-            "-keyfile",
-            &cakey,
-            "-revoke",
-            &crt,
-            "-crl_reason",
-            reason,
-        ];
-        let (ok, log) = run(Command::new("openssl").args(args), b"");
-        assert!(ok, "openssl ca -revoke: {log}");
+        let crt = self.path(&format!("{name}.crt"));
+        self.ca_command(&["-revoke", &crt, "-crl_reason", reason], "-revoke");
     }
 
     /// The CA's CRL (PEM) from its database, with explicit lastUpdate and nextUpdate
     /// (`YYYYMMDDHHMMSSZ`): `openssl ca -gencrl` would otherwise date it by the machine's clock.
     pub fn crl(&self, last_update: &str, next_update: &str) -> Vec<u8> {
-        let (cnf, out) = (self.path("ca.cnf"), self.path("ca.crl"));
-        let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
+        let out = self.path("ca.crl");
         let args = [
-            "ca",
-            "-batch",
-            "-config",
-            &cnf,
-            "-cert",
-            &cert,
-            "-keyfile",
-            &cakey,
             "-gencrl",
             "-crl_lastupdate",
             last_update,
@@ -484,9 +459,21 @@ impl TestCa {
             "-out",
             &out,
         ];
-        let (ok, log) = run(Command::new("openssl").args(args), b"");
-        assert!(ok, "openssl ca -gencrl: {log}");
+        self.ca_command(&args, "-gencrl");
         std::fs::read(&out).expect("ca.crl")
+    }
+
+    /// `openssl ca -batch` with this CA's config, certificate and key, then `args`; asserts
+    /// that it succeeds (`what` names it in the message).
+    fn ca_command(&self, args: &[&str], what: &str) {
+        let cnf = self.path("ca.cnf");
+        let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
+        let mut all = vec![
+            "ca", "-batch", "-config", &cnf, "-cert", &cert, "-keyfile", &cakey,
+        ];
+        all.extend_from_slice(args);
+        let (ok, log) = run(Command::new("openssl").args(all), b"");
+        assert!(ok, "openssl ca {what}: {log}");
     }
 
     /// [`TestCa::issue_dated`] valid from [`VALID_FROM`] to [`VALID_UNTIL`].
