@@ -6,28 +6,20 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::Command;
 
 use common::expected;
-use common::tools::{have, run, tempdir, Gpg, TempDir};
+use common::tools::{
+    cms_decrypt, cms_verify, data_path, have, openssl, output, path_str, run, tempdir, Gpg, TempDir,
+};
 use serde_json::Value;
 
 /// NOW of the fixtures (tests/common/mod.rs), as the CLI takes it.
 const NOW: &str = "2026-12-01T00:00:00Z";
 
 fn data(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(path)
-        .to_str()
-        .expect("utf-8 path")
-        .to_string()
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
+    path_str(&data_path(path)).to_string()
 }
 
 /// One run of the binary.
@@ -56,22 +48,13 @@ impl Out {
 
 /// Runs `mailseal --now NOW ARGS` with extra environment variables and `stdin`.
 fn mailseal(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Out {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailseal"))
-        .args(["--now", NOW])
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn mailseal");
-    let mut input = child.stdin.take().expect("stdin");
-    let stdin = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let out = child.wait_with_output().expect("wait");
-    let _ = writer.join();
+    let out = output(
+        Command::new(env!("CARGO_BIN_EXE_mailseal"))
+            .args(["--now", NOW])
+            .args(args)
+            .envs(env.iter().copied()),
+        stdin,
+    );
     Out {
         code: out.status.code().expect("exit code, not a signal"),
         stdout: out.stdout,
@@ -120,10 +103,6 @@ fn state(report: &Value, layer: &str) -> String {
         .as_str()
         .unwrap_or_default()
         .to_string()
-}
-
-fn openssl(args: &[&str]) -> (bool, String) {
-    run(Command::new("openssl").args(args), b"")
 }
 
 fn write(dir: &TempDir, name: &str, bytes: &[u8]) -> PathBuf {
@@ -277,32 +256,20 @@ fn openssl_decrypts_and_verifies_what_the_cli_protects() {
     .ok();
     let mime = write(&dir, "out.eml", &out.stdout);
     let inner = dir.path().join("inner.eml");
-    let (ok, log) = openssl(&[
-        "cms",
-        "-decrypt",
-        "-in",
-        path_str(&mime),
-        "-recip",
-        &data("smime/bob.crt"),
-        "-inkey",
-        &data("smime/bob.key"),
-        "-out",
-        path_str(&inner),
-    ]);
+    let (ok, log) = cms_decrypt(
+        &mime,
+        &data_path("smime/bob.crt"),
+        &data_path("smime/bob.key"),
+        &inner,
+    );
     assert!(ok, "{log}");
     let content = dir.path().join("content.txt");
-    let (ok, log) = openssl(&[
-        "cms",
-        "-verify",
-        "-in",
-        path_str(&inner),
-        "-CAfile",
-        &data("smime/root-ca.crt"),
-        "-purpose",
-        "smimesign",
-        "-out",
-        path_str(&content),
-    ]);
+    let (ok, log) = cms_verify(
+        &inner,
+        &data_path("smime/root-ca.crt"),
+        &["-purpose", "smimesign"],
+        &content,
+    );
     assert!(ok, "{log}");
     let content = String::from_utf8_lossy(&std::fs::read(&content).expect("content")).into_owned();
     assert!(content.contains("Subject: Ticket #17"), "{content}");

@@ -6,15 +6,14 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::tools::{have, tempdir, Gpg};
-use common::{fixture, rng, Ready, NOW};
+use common::tools::{have, run_bytes, tempdir, Gpg};
+use common::{body_of, fixture, pgp_fpr as fpr, pgp_ring as ring, rng, write_ctx, Ready, NOW};
 use mailseal::{
     Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, PgpEngine, ReadContext,
-    SignatureState, Time, WriteContext,
+    SignatureState, Time,
 };
 use rand_chacha::rand_core::RngCore;
 
@@ -26,53 +25,10 @@ fn f(name: &str) -> &'static [u8] {
     fixture(&format!("openpgp/{name}"))
 }
 
-fn fpr(who: &str) -> String {
-    String::from_utf8_lossy(f(&format!("{who}.fpr")))
-        .trim()
-        .to_string()
-}
-
-/// Runs a command with `input` on stdin: (success, stdout, stderr).
-fn run(cmd: &mut Command, input: &[u8]) -> (bool, Vec<u8>, String) {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait");
-    let _ = writer.join();
-    (
-        out.status.success(),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 /// gpg in a private home with the fixture keys (secrets of alice, bob, carol).
 fn gpg() -> Gpg {
     let files = ["alice.sec", "bob.sec", "carol.sec", "dave.pub", "eve.pub"];
     Gpg::with_keys(&files.map(|file| f(&format!("{file}.asc"))))
-}
-
-fn ring(files: &[&str]) -> Keyring {
-    // Every key as verified by the admin (`trusted`): only such keys make signatures `valid`
-    // (tests/impostor.rs shows what keys that are merely present do).
-    let verified = ImportOptions {
-        trusted: true,
-        ..ImportOptions::default()
-    };
-    let mut ring = Keyring::new();
-    for file in files {
-        ring.import(f(&format!("{file}.asc")), &verified, NOW)
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
-    ring
 }
 
 /// A fresh canonical entity with a random binary attachment.
@@ -115,11 +71,6 @@ fn split_parts(entity: &[u8]) -> Vec<Vec<u8>> {
     parts
 }
 
-fn body_of(part: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8(part.to_vec()).unwrap();
-    text.split_once("\r\n\r\n").unwrap().1.as_bytes().to_vec()
-}
-
 fn mailseal_sign(signer: &str, content: &[u8]) -> (Vec<u8>, Vec<u8>) {
     mailseal_sign_at(signer, content, NOW)
 }
@@ -128,11 +79,7 @@ fn mailseal_sign_at(signer: &str, content: &[u8], now: Time) -> (Vec<u8>, Vec<u8
     let ring = ring(&["alice.sec", "bob.sec"]);
     let alg = Algorithms::default();
     let mut r = rng();
-    let mut ctx = WriteContext {
-        now: NOW,
-        rng: &mut r,
-        algorithms: &alg,
-    };
+    let mut ctx = write_ctx(&mut r, &alg);
     ctx.now = now;
     let out = PGP
         .sign(&ring, signer, content.to_vec(), &mut ctx)
@@ -150,11 +97,7 @@ fn mailseal_encrypt_at(to: &[&str], signer: Option<&str>, content: &[u8], now: T
     let ring = ring(&["alice.sec", "bob.sec", "carol.pub"]);
     let alg = Algorithms::default();
     let mut r = rng();
-    let mut ctx = WriteContext {
-        now: NOW,
-        rng: &mut r,
-        algorithms: &alg,
-    };
+    let mut ctx = write_ctx(&mut r, &alg);
     ctx.now = now;
     let to: Vec<String> = to.iter().map(|s| s.to_string()).collect();
     let out = PGP
@@ -178,7 +121,7 @@ fn gpg_verifies_what_mailseal_signs() {
         assert_eq!(signed, content);
         let data = gpg.file("signed.eml", &signed);
         let sigf = gpg.file("signature.asc", &sig);
-        let (ok, _, err) = run(gpg.cmd().arg("--verify").arg(&sigf).arg(&data), b"");
+        let (ok, _, err) = run_bytes(gpg.cmd().arg("--verify").arg(&sigf).arg(&data), b"");
         assert!(ok, "{who}: {err}");
         assert!(
             err.contains(&format!("[GNUPG:] VALIDSIG {}", fpr(who))),
@@ -209,7 +152,7 @@ fn gpg_decrypts_what_mailseal_encrypts_to_one_two_three_recipients() {
         let content = entity(10 + i as u64);
         let armored = mailseal_encrypt(to, *signer, &content);
         let file = gpg.file("encrypted.asc", &armored);
-        let (ok, out, err) = run(gpg.cmd().arg("--decrypt").arg(&file), b"");
+        let (ok, out, err) = run_bytes(gpg.cmd().arg("--decrypt").arg(&file), b"");
         assert!(ok, "{to:?}: {err}");
         assert_eq!(out, content, "{to:?}");
         assert!(err.contains("[GNUPG:] DECRYPTION_OKAY"), "{err}");
@@ -225,7 +168,7 @@ fn gpg_decrypts_what_mailseal_encrypts_to_one_two_three_recipients() {
             None => assert!(!err.contains("SIG"), "{err}"),
         }
         // SEIPD v1 with MDC, AES-256, one PKESK per recipient, no compression
-        let (_, listing, _) = run(gpg.cmd().arg("--list-packets").arg(&file), b"");
+        let (_, listing, _) = run_bytes(gpg.cmd().arg("--list-packets").arg(&file), b"");
         let listing = String::from_utf8_lossy(&listing);
         assert!(listing.contains("mdc_method: 2"), "{listing}");
         assert!(!listing.contains(":compressed packet:"), "{listing}");
@@ -256,7 +199,7 @@ fn mailseal_opens_what_gpg_writes_live() {
         if armor {
             cmd.arg("-a");
         }
-        let (ok, ct, err) = run(cmd.args(["-o", "-"]).arg(&plain), b"");
+        let (ok, ct, err) = run_bytes(cmd.args(["-o", "-"]).arg(&plain), b"");
         assert!(ok, "{err}");
         for who in ["alice", "bob"] {
             let ring = ring(&[&format!("{who}.sec"), "carol.pub"]);
@@ -276,7 +219,7 @@ fn mailseal_opens_what_gpg_writes_live() {
         for who in to {
             cmd.args(["-r", &fpr(who)]);
         }
-        let (ok, ct, err) = run(cmd.args(["-o", "-"]).arg(&plain), b"");
+        let (ok, ct, err) = run_bytes(cmd.args(["-o", "-"]).arg(&plain), b"");
         assert!(ok, "{err}");
         for who in to {
             let d = PGP.decrypt(&self_ring(who), &ct, &ctx).ready().unwrap();
@@ -286,7 +229,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     }
 
     // hidden recipients (--throw-keyids: wildcard key ids), RSA and Cv25519
-    let (ok, ct, err) = run(
+    let (ok, ct, err) = run_bytes(
         gpg.cmd()
             .args([
                 "-e",
@@ -319,7 +262,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     );
 
     // a text-mode (0x01) detached signature, verified over the LF form of the entity too
-    let (ok, sig, err) = run(
+    let (ok, sig, err) = run_bytes(
         gpg.cmd()
             .args([
                 "--detach-sign",
@@ -347,7 +290,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     let mut bin = vec![0u8; 5000];
     rng().fill_bytes(&mut bin);
     let bin_file = gpg.file("report.pdf", &bin);
-    let (ok, ct, err) = run(
+    let (ok, ct, err) = run_bytes(
         gpg.cmd()
             .args(["-e", "-r", &fpr("alice"), "-o", "-"])
             .arg(&bin_file),
@@ -356,7 +299,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     assert!(ok, "{err}");
     let d = PGP.decrypt(&self_ring("alice"), &ct, &ctx).ready().unwrap();
     assert_eq!(d.content.as_deref().map(|c| &c[..]), Some(&bin[..]));
-    let (ok, signed, err) = run(
+    let (ok, signed, err) = run_bytes(
         gpg.cmd()
             .args(["-s", "-a", "-u", &fpr("alice"), "-o", "-"])
             .arg(&plain),
@@ -373,7 +316,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     // detached signature over the canonical entity (PGP/MIME), by RSA and Ed25519 keys
     let ring = ring(&["alice.pub", "bob.pub"]);
     for who in ["alice", "bob"] {
-        let (ok, sig, err) = run(
+        let (ok, sig, err) = run_bytes(
             gpg.cmd()
                 .args([
                     "--detach-sign",
@@ -403,7 +346,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     }
 
     // cleartext signature
-    let (ok, clear, err) = run(
+    let (ok, clear, err) = run_bytes(
         gpg.cmd()
             .args(["--clearsign", "-u", &fpr("bob"), "-o", "-"])
             .arg(&plain),
@@ -414,7 +357,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     assert_eq!(v.report.state, SignatureState::Valid);
 
     // RFC 2440 mode without MDC: refused
-    let (ok, ct, err) = run(
+    let (ok, ct, err) = run_bytes(
         gpg.cmd()
             .args([
                 "--rfc2440",
@@ -434,7 +377,7 @@ fn mailseal_opens_what_gpg_writes_live() {
     assert!(d.content.is_none());
 
     // password-encrypted (gpg --symmetric): not for a key, said in words
-    let (ok, ct, err) = run(
+    let (ok, ct, err) = run_bytes(
         gpg.cmd()
             .args(["--symmetric", "--passphrase", "pw", "-o", "-"])
             .arg(&plain),
@@ -467,7 +410,7 @@ fn a_critical_notation_not_understood_makes_the_signature_invalid() {
             let mut cmd = gpg.cmd();
             cmd.args(mode)
                 .args(["-u", &fpr("alice"), "--sig-notation", notation]);
-            let (ok, out, err) = run(cmd.args(["-o", "-"]).arg(&plain), b"");
+            let (ok, out, err) = run_bytes(cmd.args(["-o", "-"]).arg(&plain), b"");
             assert!(ok, "{err}");
             out
         };
@@ -501,7 +444,7 @@ fn a_critical_notation_not_understood_makes_the_signature_invalid() {
         }
         // gpg agrees.
         let sig_file = gpg.file("note.txt.asc", &detached);
-        let (ok, _, err) = run(gpg.cmd().arg("--verify").arg(&sig_file).arg(&plain), b"");
+        let (ok, _, err) = run_bytes(gpg.cmd().arg("--verify").arg(&sig_file).arg(&plain), b"");
         assert_eq!(ok, expected == SignatureState::Valid, "{err}");
     }
 }
@@ -525,7 +468,7 @@ fn uncompressed_signed_and_encrypted_messages_get_the_same_verdicts() {
     let ctx = ReadContext::at(NOW);
     let ring = ring(&["bob.sec", "alice.pub"]);
     let gpg_out = |args: &[&str]| {
-        let (ok, out, err) = run(gpg.cmd().args(args).args(["-o", "-"]).arg(&plain), b"");
+        let (ok, out, err) = run_bytes(gpg.cmd().args(args).args(["-o", "-"]).arg(&plain), b"");
         assert!(ok, "{err}");
         out
     };
@@ -638,7 +581,7 @@ fn mailseal_opens_gpg_messages_of_every_cipher_compression_and_digest() {
         for (j, compress) in compressions.iter().enumerate() {
             // Every cipher with every compression, the digests spread over the combinations.
             let digest = digests[(i * compressions.len() + j) % digests.len()];
-            let (ok, ct, err) = run(
+            let (ok, ct, err) = run_bytes(
                 gpg.cmd()
                     .args(["--compress-algo", compress, "--cipher-algo", cipher])
                     .args(["--digest-algo", digest, "-s", "-e", "-u", &fpr("alice")])
@@ -733,7 +676,7 @@ fn sqop_interop_both_ways() {
         EARLIER,
     );
     let out_file = d.join("verifications");
-    let (ok, out, err) = run(
+    let (ok, out, err) = run_bytes(
         Command::new("sqop")
             .arg("decrypt")
             .arg("--verify-with")
@@ -751,7 +694,7 @@ fn sqop_interop_both_ways() {
     let (signed, sig) = mailseal_sign_at("bob@example.org", &content, EARLIER);
     let sig_file = d.join("sig.asc");
     std::fs::write(&sig_file, &sig).unwrap();
-    let (ok, _, err) = run(
+    let (ok, _, err) = run_bytes(
         Command::new("sqop")
             .arg("verify")
             .arg(&sig_file)
@@ -761,7 +704,7 @@ fn sqop_interop_both_ways() {
     assert!(ok, "{err}");
 
     // sqop -> mailseal
-    let (ok, ct, err) = run(
+    let (ok, ct, err) = run_bytes(
         Command::new("sqop")
             .arg("encrypt")
             .arg("--sign-with")
@@ -776,7 +719,7 @@ fn sqop_interop_both_ways() {
     assert_eq!(dec.content.as_deref().map(|c| &c[..]), Some(&content[..]));
     assert_eq!(dec.signature.unwrap().state, SignatureState::Valid);
 
-    let (ok, sig, err) = run(Command::new("sqop").arg("sign").arg(&alice_sec), &content);
+    let (ok, sig, err) = run_bytes(Command::new("sqop").arg("sign").arg(&alice_sec), &content);
     assert!(ok, "{err}");
     let v = PGP
         .verify_detached(&ring, &content, &sig, &ctx)
@@ -821,7 +764,7 @@ fn protected_mail_decrypts_in_gpg_and_opens_in_mailseal() {
     let start = text.find("-----BEGIN PGP MESSAGE-----").unwrap();
     let end = text.find("-----END PGP MESSAGE-----").unwrap() + 25;
     let file = gpg.file("encrypted.asc", text[start..end].as_bytes());
-    let (ok, inner, err) = run(gpg.cmd().arg("--decrypt").arg(&file), b"");
+    let (ok, inner, err) = run_bytes(gpg.cmd().arg("--decrypt").arg(&file), b"");
     assert!(ok, "{err}");
     assert!(
         err.contains(&format!("[GNUPG:] VALIDSIG {}", fpr("alice"))),
@@ -867,7 +810,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
     ] {
         let addr = format!("{}@example.org", sign.to_lowercase());
         let uid = format!("Key <{addr}>");
-        let (ok, _, err) = run(
+        let (ok, _, err) = run_bytes(
             gpg.cmd()
                 .args(["--quick-gen-key", &uid, sign, "sign", "never"]),
             b"",
@@ -879,13 +822,14 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             .expect("KEY_CREATED")
             .trim()
             .to_string();
-        let (ok, _, err) = run(
+        let (ok, _, err) = run_bytes(
             gpg.cmd()
                 .args(["--quick-add-key", &fpr, encr, "encr", "never"]),
             b"",
         );
         assert!(ok, "{encr}: {err}");
-        let (ok, secret, err) = run(gpg.cmd().args(["--export-secret-keys", "-a", &fpr]), b"");
+        let (ok, secret, err) =
+            run_bytes(gpg.cmd().args(["--export-secret-keys", "-a", &fpr]), b"");
         assert!(ok, "{err}");
         let mut ring = Keyring::new();
         let verified = ImportOptions {
@@ -905,7 +849,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
         assert_eq!(keys[0].can_encrypt, full, "{sign}");
 
         // gpg → mailseal: sign + encrypt, and a detached signature
-        let (ok, ct, err) = run(
+        let (ok, ct, err) = run_bytes(
             gpg.cmd()
                 .args(["-s", "-e", "-u", &fpr, "-r", &fpr, "-o", "-"])
                 .arg(&plain),
@@ -922,7 +866,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             assert_eq!(d.report.state, EncryptionState::Failed);
             assert!(d.report.detail.unwrap_or_default().contains("ElGamal"));
         }
-        let (ok, sig, err) = run(
+        let (ok, sig, err) = run_bytes(
             gpg.cmd()
                 .args(["--detach-sign", "-a", "-u", &fpr, "-o", "-"])
                 .arg(&plain),
@@ -942,11 +886,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
 
         // mailseal → gpg: a detached signature, and sign + encrypt where it can encrypt
         let mut r = rng();
-        let mut wctx = WriteContext {
-            now: NOW,
-            rng: &mut r,
-            algorithms: &algs,
-        };
+        let mut wctx = write_ctx(&mut r, &algs);
         let signed = PGP
             .sign(&ring, &addr, content.to_vec(), &mut wctx)
             .ready()
@@ -954,13 +894,13 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
         let parts = split_parts(&signed);
         let data = gpg.file("signed.part", &parts[0]);
         let sig = gpg.file("signed.asc", &body_of(&parts[1]));
-        let (ok, _, err) = run(gpg.cmd().arg("--verify").arg(&sig).arg(&data), b"");
+        let (ok, _, err) = run_bytes(gpg.cmd().arg("--verify").arg(&sig).arg(&data), b"");
         assert!(ok && err.contains("[GNUPG:] GOODSIG"), "{sign}: {err}");
         let to = [addr.clone()];
         let written = PGP.encrypt(&ring, &to, Some(&addr), content.to_vec(), &mut wctx);
         if full {
             let ct = body_of(&split_parts(&written.ready().unwrap())[1]);
-            let (ok, pt, err) = run(gpg.cmd().args(["--decrypt", "-o", "-"]), &ct);
+            let (ok, pt, err) = run_bytes(gpg.cmd().args(["--decrypt", "-o", "-"]), &ct);
             assert!(ok && pt == content, "{sign}: {err}");
             assert!(err.contains("[GNUPG:] GOODSIG"), "{sign}: {err}");
         } else {
@@ -997,7 +937,7 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
         if armor {
             cmd.arg("-a");
         }
-        let (ok, out, err) = run(&mut cmd, data);
+        let (ok, out, err) = run_bytes(&mut cmd, data);
         assert!(ok, "{err}");
         out
     };
@@ -1077,7 +1017,7 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
     );
 
     // a file Bob cannot decrypt (encrypted to carol only): kept as received, flagged
-    let (ok, carol_only, err) = run(
+    let (ok, carol_only, err) = run_bytes(
         gpg.cmd().args(["-e", "-r", &fpr("carol"), "-o", "-"]),
         b"not for bob",
     );
@@ -1108,7 +1048,7 @@ fn inline_pgp_in_html_legacy_charsets_and_unreadable_blocks() {
     }
     let gpg = gpg();
     let gpg_out = |args: &[&str], data: &[u8]| {
-        let (ok, out, err) = run(gpg.cmd().args(args).args(["-o", "-"]), data);
+        let (ok, out, err) = run_bytes(gpg.cmd().args(args).args(["-o", "-"]), data);
         assert!(ok, "{err}");
         String::from_utf8(out).unwrap()
     };
@@ -1239,7 +1179,7 @@ fn wkd_urls_are_the_ones_gnupg_asks_for() {
         "o'brien@example.net",
     ] {
         let printed = |what: &str| {
-            let (ok, out, err) = run(Command::new(WKS).args([what, address]), b"");
+            let (ok, out, err) = run_bytes(Command::new(WKS).args([what, address]), b"");
             assert!(ok, "{address}: {err}");
             String::from_utf8(out).unwrap().trim().to_string()
         };
@@ -1273,7 +1213,7 @@ fn protected_headers_leave_date_and_threading_to_the_outer_header() {
         Message-ID: <inner@example.org>\r\n\r\n--in\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
         Please refund.\r\n--in--\r\n";
     let plain = gpg.file("inner.eml", inner);
-    let (ok, ct, err) = run(
+    let (ok, ct, err) = run_bytes(
         gpg.cmd()
             .args([
                 "-s",

@@ -7,12 +7,11 @@ mod common;
 #[path = "support/smime_mime.rs"]
 mod smime_mime;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-use common::tools::{have, run, tempdir, TestCa};
-use common::{fixture, rng, Ready, NOW};
-use mailseal::engine::{ReadContext, WriteContext};
+use common::tools::{cms_decrypt, cms_verify, data_path, have, openssl, path_str, tempdir, TestCa};
+use common::{fixture, rng, smime_ring as ring, write_ctx, Ready, NOW};
+use mailseal::engine::ReadContext;
 use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
 use mailseal::{
     open, EncryptionState, Engine, ImportOptions, Keyring, OpenOptions, SignatureState, SmimeEngine,
@@ -27,26 +26,7 @@ fn f(name: &str) -> &'static [u8] {
 }
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/smime")
-        .join(name)
-}
-
-fn ring(people: &[&str]) -> Keyring {
-    let mut ring = Keyring::new();
-    let trusted = ImportOptions {
-        trusted: true,
-        ..Default::default()
-    };
-    ring.import(f("root-ca.crt"), &trusted, NOW).unwrap();
-    ring.import(f("int-ca.crt"), &ImportOptions::default(), NOW)
-        .unwrap();
-    for p in people {
-        let mut pem = f(&format!("{p}.crt")).to_vec();
-        pem.extend_from_slice(f(&format!("{p}.key")));
-        ring.import(&pem, &ImportOptions::default(), NOW).unwrap();
-    }
-    ring
+    data_path(&format!("smime/{name}"))
 }
 
 /// A whole message around an engine's entity, as `protect` will send it.
@@ -54,14 +34,6 @@ fn message(entity: &[u8]) -> Vec<u8> {
     let mut m = b"From: alice@example.com\r\nTo: bob@example.com\r\nSubject: interop\r\nMIME-Version: 1.0\r\n".to_vec();
     m.extend_from_slice(entity);
     m
-}
-
-fn openssl(args: &[&str]) -> (bool, String) {
-    run(Command::new("openssl").args(args), b"")
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
 }
 
 #[test]
@@ -78,11 +50,7 @@ fn openssl_verifies_what_mailseal_signs() {
             ..Default::default()
         };
         for who in PEOPLE {
-            let mut ctx = WriteContext {
-                now: NOW,
-                rng: &mut r,
-                algorithms: &algs,
-            };
+            let mut ctx = write_ctx(&mut r, &algs);
             let out = E
                 .sign(
                     &ring,
@@ -95,18 +63,12 @@ fn openssl_verifies_what_mailseal_signs() {
             let msg = dir.path().join(format!("{who}-{form:?}.eml"));
             std::fs::write(&msg, message(&out)).unwrap();
             let content = dir.path().join("content");
-            let (ok, log) = openssl(&[
-                "cms",
-                "-verify",
-                "-in",
-                path_str(&msg),
-                "-CAfile",
-                path_str(&data("root-ca.crt")),
-                "-purpose",
-                "smimesign",
-                "-out",
-                path_str(&content),
-            ]);
+            let (ok, log) = cms_verify(
+                &msg,
+                &data("root-ca.crt"),
+                &["-purpose", "smimesign"],
+                &content,
+            );
             assert!(ok, "{who} {form:?}: {log}");
             assert_eq!(std::fs::read(&content).unwrap(), f("entity.txt"));
         }
@@ -124,11 +86,7 @@ fn openssl_reads_separate_signing_and_encryption_certificates() {
     let ring = ring(&["ivy-sign", "ivy-enc"]);
     let mut r = rng();
     let algs = Algorithms::default();
-    let mut ctx = WriteContext {
-        now: NOW,
-        rng: &mut r,
-        algorithms: &algs,
-    };
+    let mut ctx = write_ctx(&mut r, &algs);
     let out = E
         .sign(&ring, "ivy@example.com", f("entity.txt").to_vec(), &mut ctx)
         .ready()
@@ -136,20 +94,12 @@ fn openssl_reads_separate_signing_and_encryption_certificates() {
     let msg = dir.path().join("ivy.eml");
     std::fs::write(&msg, message(&out)).unwrap();
     let certs = dir.path().join("certs.pem");
-    let (ok, log) = openssl(&[
-        "cms",
-        "-verify",
-        "-in",
-        path_str(&msg),
-        "-CAfile",
-        path_str(&data("root-ca.crt")),
-        "-purpose",
-        "smimesign",
-        "-certsout",
-        path_str(&certs),
-        "-out",
-        path_str(&dir.path().join("content")),
-    ]);
+    let (ok, log) = cms_verify(
+        &msg,
+        &data("root-ca.crt"),
+        &["-purpose", "smimesign", "-certsout", path_str(&certs)],
+        &dir.path().join("content"),
+    );
     assert!(ok, "{log}");
     let pem = std::fs::read_to_string(&certs).unwrap();
     let enc = std::fs::read_to_string(data("ivy-enc.crt")).unwrap();
@@ -187,11 +137,7 @@ fn openssl_decrypts_what_mailseal_encrypts() {
         };
         for group in groups {
             let to: Vec<String> = group.iter().map(|p| format!("{p}@example.com")).collect();
-            let mut ctx = WriteContext {
-                now: NOW,
-                rng: &mut r,
-                algorithms: &algs,
-            };
+            let mut ctx = write_ctx(&mut r, &algs);
             let out = E
                 .encrypt(&ring, &to, None, f("entity.txt").to_vec(), &mut ctx)
                 .ready()
@@ -200,18 +146,12 @@ fn openssl_decrypts_what_mailseal_encrypts() {
             std::fs::write(&msg, message(&out)).unwrap();
             for who in group {
                 let content = dir.path().join("content");
-                let (ok, log) = openssl(&[
-                    "cms",
-                    "-decrypt",
-                    "-in",
-                    path_str(&msg),
-                    "-recip",
-                    path_str(&data(&format!("{who}.crt"))),
-                    "-inkey",
-                    path_str(&data(&format!("{who}.key"))),
-                    "-out",
-                    path_str(&content),
-                ]);
+                let (ok, log) = cms_decrypt(
+                    &msg,
+                    &data(&format!("{who}.crt")),
+                    &data(&format!("{who}.key")),
+                    &content,
+                );
                 assert!(ok, "{cipher:?} {kt:?} for {who}: {log}");
                 assert_eq!(std::fs::read(&content).unwrap(), f("entity.txt"));
             }
@@ -236,11 +176,7 @@ fn openssl_opens_mailseal_sign_then_encrypt() {
             smime_signed_form: form,
             ..Default::default()
         };
-        let mut ctx = WriteContext {
-            now: NOW,
-            rng: &mut r,
-            algorithms: &algs,
-        };
+        let mut ctx = write_ctx(&mut r, &algs);
         let to = vec![
             "dave@example.com".to_string(),
             "alice@example.com".to_string(),
@@ -258,30 +194,10 @@ fn openssl_opens_mailseal_sign_then_encrypt() {
         let msg = dir.path().join("enc.eml");
         std::fs::write(&msg, message(&out)).unwrap();
         let inner = dir.path().join("inner.eml");
-        let (ok, log) = openssl(&[
-            "cms",
-            "-decrypt",
-            "-in",
-            path_str(&msg),
-            "-recip",
-            path_str(&data("dave.crt")),
-            "-inkey",
-            path_str(&data("dave.key")),
-            "-out",
-            path_str(&inner),
-        ]);
+        let (ok, log) = cms_decrypt(&msg, &data("dave.crt"), &data("dave.key"), &inner);
         assert!(ok, "{log}");
         let content = dir.path().join("content");
-        let (ok, log) = openssl(&[
-            "cms",
-            "-verify",
-            "-in",
-            path_str(&inner),
-            "-CAfile",
-            path_str(&data("root-ca.crt")),
-            "-out",
-            path_str(&content),
-        ]);
+        let (ok, log) = cms_verify(&inner, &data("root-ca.crt"), &[], &content);
         assert!(ok, "{cipher:?} {form:?}: {log}");
         assert_eq!(std::fs::read(&content).unwrap(), f("entity.txt"));
     }
@@ -933,11 +849,7 @@ fn p521_certificates_work_both_ways() {
     // mailseal → openssl
     let algs = Algorithms::default();
     let mut r = rng();
-    let mut wctx = WriteContext {
-        now: NOW,
-        rng: &mut r,
-        algorithms: &algs,
-    };
+    let mut wctx = write_ctx(&mut r, &algs);
     let signed = E
         .sign(
             &ring,
@@ -948,18 +860,12 @@ fn p521_certificates_work_both_ways() {
         .ready()
         .unwrap();
     std::fs::write(&out, message(&signed)).unwrap();
-    let (ok, log) = openssl(&[
-        "cms",
-        "-verify",
-        "-in",
-        path_str(&out),
-        "-CAfile",
-        path_str(&p("ca.crt")),
-        "-purpose",
-        "smimesign",
-        "-out",
-        path_str(&p("content")),
-    ]);
+    let (ok, log) = cms_verify(
+        &out,
+        &p("ca.crt"),
+        &["-purpose", "smimesign"],
+        &p("content"),
+    );
     assert!(ok, "{log}");
     assert_eq!(std::fs::read(p("content")).unwrap(), f("entity.txt"));
     let to = ["pat@example.com".to_string()];
@@ -968,18 +874,7 @@ fn p521_certificates_work_both_ways() {
         .ready()
         .unwrap();
     std::fs::write(&out, message(&enc)).unwrap();
-    let (ok, log) = openssl(&[
-        "cms",
-        "-decrypt",
-        "-in",
-        path_str(&out),
-        "-recip",
-        path_str(&p("pat.crt")),
-        "-inkey",
-        path_str(&p("pat.key")),
-        "-out",
-        path_str(&p("content")),
-    ]);
+    let (ok, log) = cms_decrypt(&out, &p("pat.crt"), &p("pat.key"), &p("content"));
     assert!(ok, "{log}");
     assert_eq!(std::fs::read(p("content")).unwrap(), f("entity.txt"));
 }

@@ -4,31 +4,14 @@
 
 mod common;
 
-use common::{fixture, NOW};
-use mailseal::{
-    open, EncryptionState, ImportOptions, Keyring, OpenOptions, Opened, PgpEngine, SignatureState,
-};
+use common::{fixture, pgp_ring as ring, NOW};
+use mailseal::{open, EncryptionState, Keyring, OpenOptions, Opened, PgpEngine, SignatureState};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn f(name: &str) -> &'static [u8] {
     fixture(&format!("openpgp/{name}"))
-}
-
-fn ring(files: &[&str]) -> Keyring {
-    // Every key as verified by the admin (`trusted`): only such keys make signatures `valid`
-    // (tests/impostor.rs shows what keys that are merely present do).
-    let verified = ImportOptions {
-        trusted: true,
-        ..ImportOptions::default()
-    };
-    let mut ring = Keyring::new();
-    for file in files {
-        ring.import(f(&format!("{file}.asc")), &verified, NOW)
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
-    ring
 }
 
 fn text(data: &[u8]) -> &str {

@@ -4,10 +4,10 @@
 
 mod common;
 
-use common::{fixture, rng, Ready, NOW};
+use common::{body_of, fixture, pgp_fpr as fpr, pgp_ring as ring, rng, write_ctx, Ready, NOW};
 use mailseal::{
     Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, KeyProblem, Keyring, PgpEngine,
-    ReadContext, SignatureState, WriteContext,
+    ReadContext, SignatureState,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -15,29 +15,6 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn f(name: &str) -> &'static [u8] {
     fixture(&format!("openpgp/{name}"))
-}
-
-fn fpr(who: &str) -> String {
-    String::from_utf8(f(&format!("{who}.fpr")).to_vec())
-        .unwrap()
-        .trim()
-        .to_string()
-}
-
-/// A keyring with the given key files (e.g. "alice.sec", "eve.pub").
-fn ring(files: &[&str]) -> Keyring {
-    // Every key as verified by the admin (`trusted`): only such keys make signatures `valid`
-    // (tests/impostor.rs shows what keys that are merely present do).
-    let verified = ImportOptions {
-        trusted: true,
-        ..ImportOptions::default()
-    };
-    let mut ring = Keyring::new();
-    for file in files {
-        ring.import(f(&format!("{file}.asc")), &verified, NOW)
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-    }
-    ring
 }
 
 /// Everyone's public key, and the secrets of `secrets`.
@@ -551,19 +528,6 @@ fn parts(entity: &[u8]) -> (String, Vec<Vec<u8>>) {
         .collect();
     parts.pop(); // the closing "--"
     (head.to_string(), parts)
-}
-
-fn body_of(part: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8(part.to_vec()).unwrap();
-    text.split_once("\r\n\r\n").unwrap().1.as_bytes().to_vec()
-}
-
-fn write_ctx<'a>(rng: &'a mut rand_chacha::ChaCha20Rng, alg: &'a Algorithms) -> WriteContext<'a> {
-    WriteContext {
-        now: NOW,
-        rng,
-        algorithms: alg,
-    }
 }
 
 #[test]

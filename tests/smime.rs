@@ -7,8 +7,8 @@ mod common;
 #[path = "support/smime_mime.rs"]
 mod smime_mime;
 
-use common::{fixture, rng, Ready, NOW};
-use mailseal::engine::{KeyProblem, ReadContext, WriteContext};
+use common::{fixture, rng, smime_ring as ring, write_ctx, Ready, NOW};
+use mailseal::engine::{KeyProblem, ReadContext};
 use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
 use mailseal::{
     EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, SignatureReport, SignatureState,
@@ -27,26 +27,6 @@ fn f(name: &str) -> &'static [u8] {
 
 fn entity() -> &'static [u8] {
     f("entity.txt")
-}
-
-/// A keyring with the test root as trust anchor, the intermediate, and the named people's
-/// certificates with their private keys.
-fn ring(people: &[&str]) -> Keyring {
-    let mut ring = Keyring::new();
-    let trusted = ImportOptions {
-        trusted: true,
-        ..Default::default()
-    };
-    ring.import(f("root-ca.crt"), &trusted, NOW).expect("root");
-    ring.import(f("int-ca.crt"), &ImportOptions::default(), NOW)
-        .expect("intermediate");
-    for p in people {
-        let mut pem = f(&format!("{p}.crt")).to_vec();
-        pem.extend_from_slice(f(&format!("{p}.key")));
-        ring.import(&pem, &ImportOptions::default(), NOW)
-            .unwrap_or_else(|e| panic!("{p}: {e}"));
-    }
-    ring
 }
 
 /// Only certificates (no private keys), plus the trust anchor.
@@ -561,14 +541,6 @@ fn sign_then_encrypt_from_openssl_opens() {
 }
 
 // ---- write: mailseal's output read back --------------------------------------------------
-
-fn write_ctx<'a>(rng: &'a mut rand_chacha::ChaCha20Rng, algs: &'a Algorithms) -> WriteContext<'a> {
-    WriteContext {
-        now: NOW,
-        rng,
-        algorithms: algs,
-    }
-}
 
 #[test]
 fn signs_in_both_forms_with_rsa_and_ec_keys() {

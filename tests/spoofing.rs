@@ -21,7 +21,7 @@
 
 mod common;
 
-use common::{fixture, ring_of as ring, rng, Ready, NOW};
+use common::{fixture, ring_of as ring, rng, write_ctx, Ready, NOW};
 use mailseal::mime::Draft;
 use mailseal::standards::all as engines;
 use mailseal::warning::WarningCode;
@@ -616,7 +616,6 @@ fn fail_two_from_fields_or_several_mailboxes_are_never_valid() {
 /// protected one).
 #[test]
 fn fail_protected_from_differing_from_outer_from_is_not_valid() {
-    use mailseal::engine::WriteContext;
     use mailseal::mime::{build_draft, protect_headers};
     for std in BOTH {
         let hp = Make {
@@ -645,11 +644,7 @@ fn fail_protected_from_differing_from_outer_from_is_not_valid() {
             .unwrap();
         let algorithms = mailseal::Algorithms::default();
         let mut r = rng();
-        let mut ctx = WriteContext {
-            now: NOW,
-            rng: &mut r,
-            algorithms: &algorithms,
-        };
+        let mut ctx = write_ctx(&mut r, &algorithms);
         let signed = engine
             .sign(&ring, std.alice, inner.entity.clone(), &mut ctx)
             .ready()

@@ -47,6 +47,70 @@ pub fn ring_of(files: &[&str]) -> mailseal::Keyring {
     ring
 }
 
+/// A keyring with these OpenPGP fixtures (tests/data/openpgp, e.g. "alice.sec", "eve.pub"),
+/// every key as verified by the admin (`trusted`): only such keys make signatures `valid`
+/// (tests/impostor.rs shows what keys that are merely present do).
+pub fn pgp_ring(files: &[&str]) -> mailseal::Keyring {
+    let verified = mailseal::ImportOptions {
+        trusted: true,
+        ..mailseal::ImportOptions::default()
+    };
+    let mut ring = mailseal::Keyring::new();
+    for file in files {
+        ring.import(fixture(&format!("openpgp/{file}.asc")), &verified, NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    ring
+}
+
+/// The fingerprint of an OpenPGP fixture key, from tests/data/openpgp/WHO.fpr.
+pub fn pgp_fpr(who: &str) -> String {
+    String::from_utf8_lossy(fixture(&format!("openpgp/{who}.fpr")))
+        .trim()
+        .to_string()
+}
+
+/// A keyring with the S/MIME test root (tests/data/smime) as trust anchor, the intermediate,
+/// and the named people's certificates with their private keys.
+pub fn smime_ring(people: &[&str]) -> mailseal::Keyring {
+    let smime = |name: &str| fixture(&format!("smime/{name}"));
+    let plain = mailseal::ImportOptions::default();
+    let trusted = mailseal::ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    let mut ring = mailseal::Keyring::new();
+    ring.import(smime("root-ca.crt"), &trusted, NOW)
+        .expect("root");
+    ring.import(smime("int-ca.crt"), &plain, NOW)
+        .expect("intermediate");
+    for p in people {
+        let mut pem = smime(&format!("{p}.crt")).to_vec();
+        pem.extend_from_slice(smime(&format!("{p}.key")));
+        ring.import(&pem, &plain, NOW)
+            .unwrap_or_else(|e| panic!("{p}: {e}"));
+    }
+    ring
+}
+
+/// A write context at NOW.
+pub fn write_ctx<'a>(
+    rng: &'a mut rand_chacha::ChaCha20Rng,
+    algorithms: &'a mailseal::Algorithms,
+) -> mailseal::WriteContext<'a> {
+    mailseal::WriteContext {
+        now: NOW,
+        rng,
+        algorithms,
+    }
+}
+
+/// The body of a CRLF entity (after the first empty line).
+pub fn body_of(part: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(part.to_vec()).unwrap();
+    text.split_once("\r\n\r\n").unwrap().1.as_bytes().to_vec()
+}
+
 /// A deterministic RNG for tests.
 pub fn rng() -> rand_chacha::ChaCha20Rng {
     rand_chacha::ChaCha20Rng::seed_from_u64(7)

@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Whether `tool` runs. Under CI (`CI` set) a missing tool fails the test: `make test`
@@ -50,6 +50,83 @@ pub fn run(cmd: &mut Command, input: &[u8]) -> (bool, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
+}
+
+/// Runs `cmd` with `input` written on stdin from a thread (so a large input cannot block on a
+/// full stdout pipe); returns the whole output.
+pub fn output(cmd: &mut Command, input: &[u8]) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait");
+    let _ = writer.join();
+    out
+}
+
+/// Runs `cmd` with `input` on stdin: (success, stdout, stderr).
+pub fn run_bytes(cmd: &mut Command, input: &[u8]) -> (bool, Vec<u8>, String) {
+    let out = output(cmd, input);
+    (
+        out.status.success(),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `openssl ARGS` with empty stdin: (success, stdout+stderr).
+pub fn openssl(args: &[&str]) -> (bool, String) {
+    run(Command::new("openssl").args(args), b"")
+}
+
+/// The path of a committed fixture: tests/data/`rel`.
+pub fn data_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
+}
+
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// `openssl cms -decrypt` of `msg` as the holder of `crt` and `key`, the content to `out`.
+pub fn cms_decrypt(msg: &Path, crt: &Path, key: &Path, out: &Path) -> (bool, String) {
+    openssl(&[
+        "cms",
+        "-decrypt",
+        "-in",
+        path_str(msg),
+        "-recip",
+        path_str(crt),
+        "-inkey",
+        path_str(key),
+        "-out",
+        path_str(out),
+    ])
+}
+
+/// `openssl cms -verify` of `msg` against the trust anchors in `ca_file`, with `options`
+/// (e.g. `-purpose smimesign`), the content to `out`.
+pub fn cms_verify(msg: &Path, ca_file: &Path, options: &[&str], out: &Path) -> (bool, String) {
+    let mut args = vec![
+        "cms",
+        "-verify",
+        "-in",
+        path_str(msg),
+        "-CAfile",
+        path_str(ca_file),
+    ];
+    args.extend_from_slice(options);
+    args.extend(["-out", path_str(out)]);
+    openssl(&args)
 }
 
 /// A temporary directory removed on drop .
@@ -365,40 +442,15 @@ impl TestCa {
 
     /// Revokes the certificate `NAME.crt` in the CA's database, with a CRL reason.
     pub fn revoke(&self, name: &str, reason: &str) {
-        let (cnf, crt) = (self.path("ca.cnf"), self.path(&format!("{name}.crt")));
-        let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
-        let args = [
-            "ca",
-            "-batch",
-            "-config",
-            &cnf,
-            "-cert",
-            &cert,
-            "-keyfile",
-            &cakey,
-            "-revoke",
-            &crt,
-            "-crl_reason",
-            reason,
-        ];
-        let (ok, log) = run(Command::new("openssl").args(args), b"");
-        assert!(ok, "openssl ca -revoke: {log}");
+        let crt = self.path(&format!("{name}.crt"));
+        self.ca_command(&["-revoke", &crt, "-crl_reason", reason], "-revoke");
     }
 
     /// The CA's CRL (PEM) from its database, with explicit lastUpdate and nextUpdate
     /// (`YYYYMMDDHHMMSSZ`): `openssl ca -gencrl` would otherwise date it by the machine's clock.
     pub fn crl(&self, last_update: &str, next_update: &str) -> Vec<u8> {
-        let (cnf, out) = (self.path("ca.cnf"), self.path("ca.crl"));
-        let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
+        let out = self.path("ca.crl");
         let args = [
-            "ca",
-            "-batch",
-            "-config",
-            &cnf,
-            "-cert",
-            &cert,
-            "-keyfile",
-            &cakey,
             "-gencrl",
             "-crl_lastupdate",
             last_update,
@@ -407,9 +459,21 @@ impl TestCa {
             "-out",
             &out,
         ];
-        let (ok, log) = run(Command::new("openssl").args(args), b"");
-        assert!(ok, "openssl ca -gencrl: {log}");
+        self.ca_command(&args, "-gencrl");
         std::fs::read(&out).expect("ca.crl")
+    }
+
+    /// `openssl ca -batch` with this CA's config, certificate and key, then `args`; asserts
+    /// that it succeeds (`what` names it in the message).
+    fn ca_command(&self, args: &[&str], what: &str) {
+        let cnf = self.path("ca.cnf");
+        let (cert, cakey) = (self.path("ca.crt"), self.path("ca.key"));
+        let mut all = vec![
+            "ca", "-batch", "-config", &cnf, "-cert", &cert, "-keyfile", &cakey,
+        ];
+        all.extend_from_slice(args);
+        let (ok, log) = run(Command::new("openssl").args(all), b"");
+        assert!(ok, "openssl ca {what}: {log}");
     }
 
     /// [`TestCa::issue_dated`] valid from [`VALID_FROM`] to [`VALID_UNTIL`].

@@ -10,27 +10,18 @@ export LC_ALL=C TZ=UTC
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="$HERE/impostor"
 W="$(mktemp -d "${TMPDIR:-/tmp}/mailseal-impostor.XXXXXX")"
-GH="$W/gnupg"
-mkdir -m 700 "$GH"
-cleanup() {
-  GNUPGHOME="$GH" gpgconf --kill gpg-agent >/dev/null 2>&1 || true
-  rm -rf "$W"
-}
-trap cleanup EXIT
+# shellcheck source=lib-gpg.sh
+. "$HERE/lib-gpg.sh"
+gpg_private_home
 
 mkdir -p "$OUT"
 find "$OUT" -mindepth 1 ! -name NOTES.md -exec rm -rf {} +
 
-g() { GNUPGHOME="$GH" gpg --batch --no-tty --quiet --pinentry-mode loopback --passphrase '' \
-  --trust-model always "$@" 2>/dev/null; }
-fpr_of() { g --with-colons --list-keys "$1" | awk -F: '$1=="fpr"{print $10; exit}'; }
-
 # Created 2026-06-01, five months after Alice's real key (2026-01-01): "newest wins" would
 # pick it.
 T=20260601T000000!
-g --faked-system-time $T --quick-gen-key "Alice <alice@example.org>" ed25519 sign 10y
+gpg_key_pair $T "Alice <alice@example.org>" ed25519 cv25519 10y
 FPR="$(fpr_of alice@example.org)"
-g --faked-system-time $T --quick-add-key "$FPR" cv25519 encr 10y
 g --armor --export "$FPR" >"$OUT/impostor-alice.pub.asc"
 g --armor --export-secret-keys "$FPR" >"$OUT/impostor-alice.sec.asc"
 echo "$FPR" >"$OUT/impostor-alice.fpr"

@@ -54,136 +54,37 @@ find "$OUT" -mindepth 1 ! -name NOTES.md -exec rm -rf {} +
 #    `openssl x509 -req -days` cannot do on OpenSSL 3.0).
 ###############################################################################
 log "1. S/MIME CA"
-CA="$W/ca"
-mkdir -p "$CA/new"
-: >"$CA/index.txt"
-echo 1000 >"$CA/serial"
-export SAN="email:unused@example.com"      # referenced by the end-entity sections
-cat >"$CA/ca.cnf" <<'EOF'
-[ ca ]
-default_ca = CA_default
-
-[ CA_default ]
-dir             = .
-database        = $ENV::CA/index.txt
-new_certs_dir   = $ENV::CA/new
-serial          = $ENV::CA/serial
-default_md      = sha256
-policy          = policy_any
-unique_subject  = no
-copy_extensions = none
-email_in_dn     = yes
-
-[ policy_any ]
-commonName   = supplied
-
-[ req ]
-distinguished_name = req_dn
-prompt             = no
-
-[ req_dn ]
-CN = placeholder
-
-# root CA (self-signed)
-[ v3_root ]
-basicConstraints       = critical, CA:TRUE
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-
-# intermediate CA
-[ v3_int ]
-basicConstraints       = critical, CA:TRUE, pathlen:0
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-
+# shellcheck source=lib-pki.sh
+. "$HERE/lib-pki.sh"
+pki_init "$W/ca" 1000                    # SAN is set per end entity (issue below)
 # S/MIME end entity, RSA: sign + encrypt (key transport)
-[ v3_smime_rsa ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, nonRepudiation, keyEncipherment
-extendedKeyUsage       = emailProtection
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-
+pki_profile v3_smime_rsa "digitalSignature, nonRepudiation, keyEncipherment" emailProtection
 # S/MIME end entity, EC: sign + encrypt (key agreement)
-[ v3_smime_ec ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, nonRepudiation, keyAgreement
-extendedKeyUsage       = emailProtection
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-
+pki_profile v3_smime_ec "digitalSignature, nonRepudiation, keyAgreement" emailProtection
 # signing only: keyUsage digitalSignature alone
-[ v3_signonly ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = emailProtection
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-
+pki_profile v3_signonly "digitalSignature" emailProtection
 # TLS server certificate: EKU serverAuth only => not usable for S/MIME
-[ v3_server ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-
+pki_profile v3_server "digitalSignature, keyEncipherment" serverAuth
 # no keyUsage extension at all (RSA => sign + encrypt)
-[ v3_noku ]
-basicConstraints       = critical, CA:FALSE
-extendedKeyUsage       = emailProtection
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-EOF
-export CA
+pki_profile v3_noku "" emailProtection
 
-genkey() { # out alg   (PKCS#8 PEM, unencrypted)
-  case "$2" in
-    rsa2048|rsa3072|rsa4096)
-      openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${2#rsa}" -out "$1" 2>/dev/null ;;
-    p256) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-            -pkeyopt ec_param_enc:named_curve -out "$1" ;;
-    p384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 \
-            -pkeyopt ec_param_enc:named_curve -out "$1" ;;
-    *) die "genkey: $2" ;;
-  esac
-}
-
-# issue NAME ALG SUBJECT SAN EXTSECTION STARTDATE ENDDATE  -> $W/NAME.key, $W/NAME.crt
+# issue NAME ALG SUBJECT SAN PROFILE STARTDATE ENDDATE  -> $W/NAME.key, $W/NAME.crt
 # (issued by the intermediate CA)
 issue() {
-  local name="$1" alg="$2" subj="$3" san="$4" ext="$5" start="$6" end="$7"
-  genkey "$W/$name.key" "$alg"
-  openssl req -new -config "$CA/ca.cnf" -key "$W/$name.key" -subj "$subj" -out "$W/$name.csr"
-  SAN="$san" openssl ca -batch -config "$CA/ca.cnf" -notext -preserveDN \
-    -cert "$W/intermediate-ca.crt" -keyfile "$W/intermediate-ca.key" \
-    -startdate "$start" -enddate "$end" -extensions "$ext" \
-    -in "$W/$name.csr" -out "$W/$name.crt" 2>/dev/null
+  pki_genkey "$W/$1.key" "$2"
+  SAN="$4" pki_cert "$W/$1.key" "$3" "$5" "$6" "$7" "$W/$1.crt" \
+    "$W/intermediate-ca.crt" "$W/intermediate-ca.key"
 }
 
 # Root CA: RSA-3072, 2020-01-01 .. 2045-01-01
-genkey "$W/root-ca.key" rsa3072
-openssl req -new -config "$CA/ca.cnf" -key "$W/root-ca.key" \
-  -subj "/O=Example Mail/CN=Example Root CA" -out "$W/root-ca.csr"
-openssl ca -batch -config "$CA/ca.cnf" -notext -preserveDN -selfsign \
-  -keyfile "$W/root-ca.key" -startdate 20200101000000Z -enddate 20450101000000Z \
-  -extensions v3_root -in "$W/root-ca.csr" -out "$W/root-ca.crt" 2>/dev/null
+pki_genkey "$W/root-ca.key" rsa3072
+pki_cert "$W/root-ca.key" "/O=Example Mail/CN=Example Root CA" v3_root \
+  20200101000000Z 20450101000000Z "$W/root-ca.crt"
 
 # Intermediate CA: RSA-2048, 2020-01-01 .. 2040-01-01, signed by the root
-genkey "$W/intermediate-ca.key" rsa2048
-openssl req -new -config "$CA/ca.cnf" -key "$W/intermediate-ca.key" \
-  -subj "/O=Example Mail/CN=Example Intermediate CA" -out "$W/intermediate-ca.csr"
-openssl ca -batch -config "$CA/ca.cnf" -notext -preserveDN \
-  -cert "$W/root-ca.crt" -keyfile "$W/root-ca.key" \
-  -startdate 20200101000000Z -enddate 20400101000000Z \
-  -extensions v3_int -in "$W/intermediate-ca.csr" -out "$W/intermediate-ca.crt" 2>/dev/null
+pki_genkey "$W/intermediate-ca.key" rsa2048
+pki_cert "$W/intermediate-ca.key" "/O=Example Mail/CN=Example Intermediate CA" v3_int \
+  20200101000000Z 20400101000000Z "$W/intermediate-ca.crt" "$W/root-ca.crt" "$W/root-ca.key"
 
 ###############################################################################
 # 2. S/MIME end-entity certificates (issued by the intermediate)
@@ -283,6 +184,8 @@ log "5. key + certificate PEM files"
 # 6. OpenPGP keys (gpg 2.2, temporary GNUPGHOME, fixed creation times)
 ###############################################################################
 log "6. OpenPGP"
+# shellcheck source=lib-gpg.sh
+. "$HERE/lib-gpg.sh"          # for gpg_revoke; the g below (passphrases per key) is this script's
 new_gpg_home GH
 g() { GNUPGHOME="$GH" gpg --batch --no-tty --quiet --pinentry-mode loopback "$@" 2>/dev/null; }
 fpr_of() { g --with-colons --list-keys "$1" | awk -F: '$1=="fpr"{print $10; exit}'; }
@@ -317,11 +220,7 @@ g --faked-system-time $T --passphrase '' \
   --quick-gen-key "PGP Revoked <pgp-revoked@example.org>" ed25519 sign never
 REV_FPR="$(fpr_of pgp-revoked@example.org)"
 g --faked-system-time $T --passphrase '' --quick-add-key "$REV_FPR" cv25519 encr never
-# (--gen-revoke refuses --batch; the answers come from --command-fd instead)
-printf 'y\n0\n\ny\n' | GNUPGHOME="$GH" gpg --no-tty --quiet --pinentry-mode loopback \
-  --passphrase '' --command-fd 0 --faked-system-time 20260601T000000! --armor \
-  --output "$W/revoked.rev" --gen-revoke "$REV_FPR" 2>/dev/null
-[ -s "$W/revoked.rev" ] || die "revocation certificate not created"
+gpg_revoke 'y\n0\n\ny\n' 20260601T000000! "$REV_FPR" "$W/revoked.rev"
 g --import "$W/revoked.rev"
 
 # Exports

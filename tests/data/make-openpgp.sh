@@ -14,22 +14,15 @@ export LC_ALL=C TZ=UTC
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="$HERE/openpgp"
 W="$(mktemp -d "${TMPDIR:-/tmp}/mailseal-openpgp.XXXXXX")"
-GH="$W/gnupg"
-mkdir -m 700 "$GH"
-cleanup() {
-  GNUPGHOME="$GH" gpgconf --kill gpg-agent >/dev/null 2>&1 || true
-  rm -rf "$W"
-}
-trap cleanup EXIT
+# shellcheck source=lib-gpg.sh
+. "$HERE/lib-gpg.sh"
+gpg_private_home
 die() { echo "make-openpgp.sh: $*" >&2; exit 1; }
 log() { echo "== $*" >&2; }
 
 mkdir -p "$OUT"
 find "$OUT" -mindepth 1 ! -name NOTES.md -exec rm -rf {} +
 
-g() { GNUPGHOME="$GH" gpg --batch --no-tty --quiet --pinentry-mode loopback --passphrase '' \
-  --trust-model always "$@" 2>/dev/null; }
-fpr_of() { g --with-colons --list-keys "$1" | awk -F: '$1=="fpr"{print $10; exit}'; }
 # All messages are made at 2026-06-01 unless said otherwise (keys valid 2026-01-01..2036).
 MSG_T=20260601T000000!
 gm() { g --faked-system-time "$MSG_T" "$@"; }
@@ -40,37 +33,30 @@ gm() { g --faked-system-time "$MSG_T" "$@"; }
 log "1. keys"
 T=20260101T000000!
 # alice: RSA-3072 primary (sign) + RSA-3072 subkey (encrypt)
-g --faked-system-time $T --quick-gen-key "Alice <alice@example.org>" rsa3072 sign 10y
+gpg_key_pair $T "Alice <alice@example.org>" rsa3072 rsa3072 10y
 ALICE="$(fpr_of alice@example.org)"
-g --faked-system-time $T --quick-add-key "$ALICE" rsa3072 encr 10y
 # bob, carol: Ed25519 primary (sign) + Cv25519 subkey (encrypt)
 for who in bob carol stranger; do
   name="$(tr '[:lower:]' '[:upper:]' <<<"${who:0:1}")${who:1}"
-  g --faked-system-time $T --quick-gen-key "$name <$who@example.org>" ed25519 sign 10y
-  fpr="$(fpr_of "$who@example.org")"
-  g --faked-system-time $T --quick-add-key "$fpr" cv25519 encr 10y
+  gpg_key_pair $T "$name <$who@example.org>" ed25519 cv25519 10y
 done
 BOB="$(fpr_of bob@example.org)"
 CAROL="$(fpr_of carol@example.org)"
 STRANGER="$(fpr_of stranger@example.org)"
 # dave: expired. Created 2025-01-01, key and subkey expire one year later (2026-01-01).
-g --faked-system-time 20250101T000000! --quick-gen-key "Dave <dave@example.org>" ed25519 sign 1y
+gpg_key_pair 20250101T000000! "Dave <dave@example.org>" ed25519 cv25519 1y
 DAVE="$(fpr_of dave@example.org)"
-g --faked-system-time 20250101T000000! --quick-add-key "$DAVE" cv25519 encr 1y
 # eve: revoked on 2026-03-01 (after she signed on 2026-02-01, see section 3)
-g --faked-system-time $T --quick-gen-key "Eve <eve@example.org>" ed25519 sign 10y
+gpg_key_pair $T "Eve <eve@example.org>" ed25519 cv25519 10y
 EVE="$(fpr_of eve@example.org)"
-g --faked-system-time $T --quick-add-key "$EVE" cv25519 encr 10y
 # old: RSA-1024 (sign + encrypt subkey), refused by mailseal
-g --faked-system-time $T --quick-gen-key "Old <old@example.org>" rsa1024 sign 10y
+gpg_key_pair $T "Old <old@example.org>" rsa1024 rsa1024 10y
 OLD="$(fpr_of old@example.org)"
-g --faked-system-time $T --quick-add-key "$OLD" rsa1024 encr 10y
 
 # frank: a valid Cv25519 subkey (2026-01-01, 10y) and a newer one that expired (2026-02-01,
 # expires 2026-06-01): the newest *usable* subkey is the older one.
-g --faked-system-time $T --quick-gen-key "Frank <frank@example.org>" ed25519 sign 10y
+gpg_key_pair $T "Frank <frank@example.org>" ed25519 cv25519 10y
 FRANK="$(fpr_of frank@example.org)"
-g --faked-system-time $T --quick-add-key "$FRANK" cv25519 encr 10y
 g --faked-system-time 20260201T000000! --quick-add-key "$FRANK" cv25519 encr seconds=10368000
 # gina: a valid primary key whose only encryption subkey expired on 2026-06-01
 g --faked-system-time $T --quick-gen-key "Gina <gina@example.org>" ed25519 sign 10y
@@ -143,10 +129,7 @@ gm --rfc2440 --cipher-algo AES256 -e -r "$BOB" -o "$OUT/nomdc-bob.gpg" "$E"
 # a compression bomb: 8 MiB of zeros, compressed, encrypted to bob
 head -c 8388608 /dev/zero | gm -z 9 --compress-algo ZLIB -e -r "$BOB" -o "$OUT/bomb-bob.gpg"
 # after the revocation (2026-03-01) eve's key carries a revocation signature
-printf 'y\n1\nkey retired\n\ny\n' | GNUPGHOME="$GH" gpg --no-tty --quiet --pinentry-mode loopback \
-  --passphrase '' --command-fd 0 --faked-system-time 20260301T000000! --armor \
-  --output "$W/eve.rev" --gen-revoke "$EVE" 2>/dev/null
-[ -s "$W/eve.rev" ] || die "revocation certificate not created"
+gpg_revoke 'y\n1\nkey retired\n\ny\n' 20260301T000000! "$EVE" "$W/eve.rev"
 g --import "$W/eve.rev"
 g --armor --export "$EVE" >"$OUT/eve.pub.asc"
 g --armor --export-secret-keys "$EVE" >"$OUT/eve.sec.asc"

@@ -24,112 +24,34 @@ find "$OUT" -mindepth 1 ! -name NOTES.md -exec rm -rf {} +
 # 1. Certificate authorities. `openssl ca` takes explicit -startdate/-enddate.
 ###############################################################################
 log "1. CAs"
-CA="$W/ca"
-mkdir -p "$CA/new"
-: >"$CA/index.txt"
-echo 2000 >"$CA/serial"
-export CA SAN="email:unused@example.com"
-cat >"$CA/ca.cnf" <<'EOF'
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-database        = $ENV::CA/index.txt
-new_certs_dir   = $ENV::CA/new
-serial          = $ENV::CA/serial
-default_md      = sha256
-policy          = policy_any
-unique_subject  = no
-copy_extensions = none
-email_in_dn     = yes
-[ policy_any ]
-commonName   = supplied
-[ req ]
-distinguished_name = req_dn
-prompt             = no
-[ req_dn ]
-CN = placeholder
-[ v3_root ]
-basicConstraints       = critical, CA:TRUE
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-[ v3_int ]
-basicConstraints       = critical, CA:TRUE, pathlen:0
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-[ v3_rsa ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, nonRepudiation, keyEncipherment
-extendedKeyUsage       = emailProtection
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_ec ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, nonRepudiation, keyAgreement
-extendedKeyUsage       = emailProtection
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_sign ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, nonRepudiation
-extendedKeyUsage       = emailProtection
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_enc ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, keyEncipherment
-extendedKeyUsage       = emailProtection
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_server ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectAltName         = $ENV::SAN
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-EOF
+# shellcheck source=lib-pki.sh
+. "$HERE/lib-pki.sh"
+pki_init "$W/ca" 2000
+pki_profile v3_rsa "digitalSignature, nonRepudiation, keyEncipherment" emailProtection
+pki_profile v3_ec "digitalSignature, nonRepudiation, keyAgreement" emailProtection
+pki_profile v3_sign "digitalSignature, nonRepudiation" emailProtection
+pki_profile v3_enc "keyEncipherment" emailProtection
+pki_profile v3_server "digitalSignature, keyEncipherment" serverAuth
 
-genkey() { # out alg  (PKCS#8 PEM, unencrypted)
-  case "$2" in
-    rsa*) openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${2#rsa}" -out "$1" 2>/dev/null ;;
-    p256) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" ;;
-    p384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$1" ;;
-    *) die "genkey $2" ;;
-  esac
-}
-
-# ca_cert NAME SUBJECT EXT [ISSUER]   (self-signed without ISSUER)
+# ca_cert NAME SUBJECT PROFILE [ISSUER]   (self-signed without ISSUER)
 ca_cert() {
-  genkey "$W/$1.key" rsa2048
-  openssl req -new -config "$CA/ca.cnf" -key "$W/$1.key" -subj "$2" -out "$W/$1.csr"
+  pki_genkey "$W/$1.key" rsa2048
   if [ -z "${4:-}" ]; then
-    openssl ca -batch -config "$CA/ca.cnf" -notext -preserveDN -selfsign -keyfile "$W/$1.key" \
-      -startdate 20200101000000Z -enddate 20450101000000Z -extensions "$3" \
-      -in "$W/$1.csr" -out "$W/$1.crt" 2>/dev/null
+    pki_cert "$W/$1.key" "$2" "$3" 20200101000000Z 20450101000000Z "$W/$1.crt"
   else
-    openssl ca -batch -config "$CA/ca.cnf" -notext -preserveDN -cert "$W/$4.crt" \
-      -keyfile "$W/$4.key" -startdate 20200101000000Z -enddate 20400101000000Z \
-      -extensions "$3" -in "$W/$1.csr" -out "$W/$1.crt" 2>/dev/null
+    pki_cert "$W/$1.key" "$2" "$3" 20200101000000Z 20400101000000Z "$W/$1.crt" \
+      "$W/$4.crt" "$W/$4.key"
   fi
 }
 ca_cert root-ca "/O=Mailseal Test/CN=Mailseal Test Root" v3_root
 ca_cert int-ca "/O=Mailseal Test/CN=Mailseal Test Intermediate" v3_int root-ca
 ca_cert rogue-ca "/O=Rogue/CN=Rogue Root" v3_root
 
-# issue NAME ALG EMAIL EXT ISSUER START END  -> $OUT/NAME.crt, $OUT/NAME.key
+# issue NAME ALG EMAIL PROFILE ISSUER START END  -> $OUT/NAME.crt, $OUT/NAME.key
 issue() {
-  genkey "$W/$1.key" "$2"
-  openssl req -new -config "$CA/ca.cnf" -key "$W/$1.key" -subj "/O=Mailseal Test/CN=$1" \
-    -out "$W/$1.csr"
-  SAN="email:$3" openssl ca -batch -config "$CA/ca.cnf" -notext -preserveDN \
-    -cert "$W/$5.crt" -keyfile "$W/$5.key" -startdate "$6" -enddate "$7" -extensions "$4" \
-    -in "$W/$1.csr" -out "$W/$1.crt" 2>/dev/null
+  pki_genkey "$W/$1.key" "$2"
+  SAN="email:$3" pki_cert "$W/$1.key" "/O=Mailseal Test/CN=$1" "$4" "$6" "$7" "$W/$1.crt" \
+    "$W/$5.crt" "$W/$5.key"
   cp "$W/$1.crt" "$OUT/$1.crt"
   cp "$W/$1.key" "$OUT/$1.key"
 }

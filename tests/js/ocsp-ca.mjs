@@ -5,10 +5,10 @@
 // responder (`openssl ocsp -index ... -port PORT`) run on loopback.
 // Used by tests/js/ocsp.test.mjs, worker/test/ocsp.test.mjs and tests/browser/ocsp.test.mjs.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openCa } from "./crl-ca.mjs";
 
 /** A TCP port nobody listens on right now (bound and released). */
 export function freePort() {
@@ -30,32 +30,24 @@ export function freePort() {
  *   `cert(name)` / `key(name)` (PEM), `crlDer`, `signed(name, ...)`, `cleanup()`.
  */
 export function makeOcspPki({ ocspUrl, crlUrl, people, caName = "OCSP Test CA" }) {
-  const dir = mkdtempSync(join(tmpdir(), "mailseal-ocsp-"));
-  const openssl = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   const leaf = (p) =>
     `[leaf_${p.name}]\nbasicConstraints = CA:FALSE\nkeyUsage = digitalSignature, keyEncipherment\n` +
     `extendedKeyUsage = emailProtection\nsubjectAltName = email:${p.email}\n` +
     (p.ocsp ? `authorityInfoAccess = OCSP;URI:${p.ocspUrl ?? ocspUrl}\n` : "") +
     (p.crl ? `crlDistributionPoints = URI:${crlUrl}\n` : "");
-  writeFileSync(join(dir, "index.txt"), "");
-  writeFileSync(join(dir, "serial"), "2000\n");
-  writeFileSync(
-    join(dir, "ca.cnf"),
-    "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n" +
-      "default_md = sha256\npolicy = p\nunique_subject = no\ndefault_days = 30\ndefault_crl_days = 7\n" +
-      "[p]\ncommonName = supplied\n[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = x\n" +
-      "[v3_ca]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\n" +
-      "subjectKeyIdentifier = hash\n" +
+  const { dir, openssl, ca, selfSign } = openCa(
+    "mailseal-ocsp-",
+    2000,
+    "subjectKeyIdentifier = hash\n" +
       "[responder]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = OCSPSigning\n" +
       people.map(leaf).join(""),
   );
-  const ca = ["-config", "ca.cnf", "-batch", "-cert", "ca.crt", "-keyfile", "ca.key"];
   const issue = (name, cn, ext) => {
     openssl("req", "-new", "-config", "ca.cnf", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-subj", `/CN=${cn}`, "-out", `${name}.csr`);
     openssl("ca", ...ca, "-extensions", ext, "-in", `${name}.csr`, "-out", `${name}.crt`);
   };
   try {
-    openssl("req", "-x509", "-config", "ca.cnf", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-subj", `/CN=${caName}`, "-days", "30", "-extensions", "v3_ca", "-out", "ca.crt");
+    selfSign(caName);
     issue("responder", "OCSP Test Responder", "responder");
     for (const p of people) issue(p.name, p.name, `leaf_${p.name}`);
     for (const p of people) if (p.revoked) openssl("ca", ...ca, "-revoke", `${p.name}.crt`, "-crl_reason", "keyCompromise");

@@ -4,6 +4,21 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { TOKEN, repoFile, sealedServiceKeyring, startWorker } from "./harness.mjs";
 
+/** Asserts /v1/health is ready, then protects a mail (Message-ID <ID@example.com>) with
+ * encrypt=false; the deliveries. */
+async function healthyThenProtectSignedOnly(w, id) {
+  const health = await w.fetch("/v1/health");
+  assert.equal(health.status, 200);
+  assert.equal((await health.json()).ready, true);
+  const res = await w.fetch("/v1/protect?encrypt=false", {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}` },
+    body: `From: support@example.com\r\nTo: anyone@example.net\r\nSubject: s\r\nMessage-ID: <${id}@example.com>\r\n\r\nSigned only.\r\n`,
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).deliveries;
+}
+
 describe("sealed keyring as the KEYRING_SEALED secret (no KV entry)", () => {
   let w;
   before(async () => {
@@ -14,16 +29,7 @@ describe("sealed keyring as the KEYRING_SEALED secret (no KV entry)", () => {
   after(() => w?.dispose());
 
   test("health and protect work from the secret", async () => {
-    const health = await w.fetch("/v1/health");
-    assert.equal(health.status, 200);
-    assert.equal((await health.json()).ready, true);
-    const res = await w.fetch("/v1/protect?encrypt=false", {
-      method: "POST",
-      headers: { authorization: `Bearer ${TOKEN}` },
-      body: "From: support@example.com\r\nTo: anyone@example.net\r\nSubject: s\r\nMessage-ID: <c1@example.com>\r\n\r\nSigned only.\r\n",
-    });
-    assert.equal(res.status, 200);
-    const [d] = (await res.json()).deliveries;
+    const [d] = await healthyThenProtectSignedOnly(w, "c1");
     assert.ok(d.signed && !d.encrypted);
   });
 
@@ -55,16 +61,7 @@ describe("a keyring sealed under a random key (KEYRING_KEY, no Argon2)", () => {
   after(() => w?.dispose());
 
   test("the worker opens it and works", async () => {
-    const health = await w.fetch("/v1/health");
-    assert.equal(health.status, 200);
-    assert.equal((await health.json()).ready, true);
-    const res = await w.fetch("/v1/protect?encrypt=false", {
-      method: "POST",
-      headers: { authorization: `Bearer ${TOKEN}` },
-      body: "From: support@example.com\r\nTo: anyone@example.net\r\nSubject: s\r\nMessage-ID: <k1@example.com>\r\n\r\nSigned only.\r\n",
-    });
-    assert.equal(res.status, 200);
-    assert.ok((await res.json()).deliveries[0].signed);
+    assert.ok((await healthyThenProtectSignedOnly(w, "k1"))[0].signed);
   });
 });
 

@@ -175,6 +175,15 @@ export async function startWorker({ vars = {}, secrets = {}, sealed, outbound } 
   };
 }
 
+/** The JSON log events named `name` that worker `w` (from startWorker) wrote to stdout. */
+export const eventsOf = (w, name) =>
+  w.stdio
+    .join("")
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.event === name);
+
 /** Headers of a raw message (unfolded), lowercased names, first occurrence. Test helper only. */
 export function headersOf(raw) {
   const text = Buffer.from(raw).toString("latin1");

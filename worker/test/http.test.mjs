@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DATA, REPO_DATA, TOKEN, dataFile, have, headersOf, repoFile, startWorker } from "./harness.mjs";
+import { DATA, REPO_DATA, TOKEN, dataFile, eventsOf, have, headersOf, repoFile, startWorker } from "./harness.mjs";
 
 const MAX = 64 * 1024;
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -29,13 +29,7 @@ after(() => w?.dispose());
 
 const post = (path, body, headers = auth) => w.fetch(path, { method: "POST", body, headers });
 const byTo = (deliveries) => Object.fromEntries(deliveries.map((d) => [d.to.join(","), d]));
-const events = (name) =>
-  w.stdio
-    .join("")
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l))
-    .filter((e) => e.event === name);
+const events = (name) => eventsOf(w, name);
 
 describe("POST /v1/protect: one notification, recipients with an S/MIME cert, a PGP key, none", () => {
   test("fallback block → 422 recipient_key_missing, nothing written", async () => {

@@ -4,7 +4,7 @@
 // falls to the policy's fallback and is not asked again at once; off by default.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { TOKEN, repoFile, startWorker } from "./harness.mjs";
+import { TOKEN, eventsOf, repoFile, startWorker } from "./harness.mjs";
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 const ADVANCED = "https://openpgpkey.example.org/.well-known/openpgpkey/example.org/hu/";
@@ -33,13 +33,7 @@ describe("key lookups by the worker", () => {
     workers.push(w);
     const protect = (to) =>
       w.fetch("/v1/protect?fallback=block&method=pgp", { method: "POST", body: mail(to), headers: auth });
-    const events = (name) =>
-      w.stdio
-        .join("")
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l))
-        .filter((e) => e.event === name);
+    const events = (name) => eventsOf(w, name);
     return { protect, fetched, events };
   }
 

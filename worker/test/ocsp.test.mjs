@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { freePort, makeOcspPki, startResponder } from "../../tests/js/ocsp-ca.mjs";
-import { SERVICE, TOKEN, have, sealedServiceKeyring, startWorker } from "./harness.mjs";
+import { SERVICE, TOKEN, eventsOf, have, sealedServiceKeyring, startWorker } from "./harness.mjs";
 
 const OPENSSL = spawnSync("openssl", ["version"], { stdio: "ignore" }).status === 0;
 const OCSP_URL = "http://ocsp.example.net/";
@@ -67,13 +67,7 @@ describe("OCSP and CRL checks when the worker opens mail", () => {
       },
     });
     workers.push(w);
-    const events = (name) =>
-      w.stdio
-        .join("")
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l))
-        .filter((e) => e.event === name);
+    const events = (name) => eventsOf(w, name);
     /** POST /v1/open of a message `who` signed; the JSON report. */
     const openAs = async (who) => {
       const res = await w.fetch("/v1/open", { method: "POST", body: signed(who), headers: auth });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { makeRevokingCa } from "../../tests/js/crl-ca.mjs";
-import { TOKEN, have, sealedServiceKeyring, startWorker } from "./harness.mjs";
+import { TOKEN, eventsOf, have, sealedServiceKeyring, startWorker } from "./harness.mjs";
 
 const CRL_URL = "http://crl.example.net/customer-ca.crl";
 const CUSTOMER = "carol@example.net";
@@ -44,13 +44,7 @@ describe("CRLs fetched by the worker", () => {
     workers.push(w);
     const protect = () =>
       w.fetch("/v1/protect?fallback=block&method=smime", { method: "POST", body: notification, headers: auth });
-    const events = (name) =>
-      w.stdio
-        .join("")
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l))
-        .filter((e) => e.event === name);
+    const events = (name) => eventsOf(w, name);
     return { protect, fetched, events };
   }
 

@@ -11,51 +11,17 @@ W="$(mktemp -d)"
 trap 'gpgconf --homedir "$W/gnupg" --kill all 2>/dev/null || true; rm -rf "$W"' EXIT
 
 # --- S/MIME: test CA + support certificate, 2026-01-01 .. 2036-01-01 ---------------------
-CA="$W/ca"; mkdir -p "$CA/new"; : >"$CA/index.txt"; echo 3000 >"$CA/serial"
-export CA
-cat >"$CA/ca.cnf" <<'EOF'
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-database        = $ENV::CA/index.txt
-new_certs_dir   = $ENV::CA/new
-serial          = $ENV::CA/serial
-default_md      = sha256
-policy          = policy_any
-unique_subject  = no
-copy_extensions = none
-[ policy_any ]
-commonName   = supplied
-[ req ]
-distinguished_name = req_dn
-prompt             = no
-[ req_dn ]
-CN = placeholder
-[ v3_root ]
-basicConstraints       = critical, CA:TRUE
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-[ v3_ec ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, nonRepudiation, keyAgreement
-extendedKeyUsage       = emailProtection
-subjectAltName         = email:support@example.com
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-EOF
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$W/worker-ca.key"
-openssl req -new -config "$CA/ca.cnf" -key "$W/worker-ca.key" \
-  -subj "/O=Mailseal Worker Test/CN=Mailseal Worker Test Root" -out "$W/worker-ca.csr"
-openssl ca -batch -config "$CA/ca.cnf" -notext -preserveDN -selfsign -keyfile "$W/worker-ca.key" \
-  -startdate 20260101000000Z -enddate 20400101000000Z -extensions v3_root \
-  -in "$W/worker-ca.csr" -out "$OUT/worker-ca.crt" 2>/dev/null
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$OUT/support.key"
-openssl req -new -config "$CA/ca.cnf" -key "$OUT/support.key" \
-  -subj "/O=Mailseal Worker Test/CN=Support" -out "$W/support.csr"
-openssl ca -batch -config "$CA/ca.cnf" -notext -preserveDN -cert "$OUT/worker-ca.crt" \
-  -keyfile "$W/worker-ca.key" -startdate 20260101000000Z -enddate 20360101000000Z \
-  -extensions v3_ec -in "$W/support.csr" -out "$OUT/support.crt" 2>/dev/null
+# shellcheck source=../../../tests/data/lib-pki.sh
+. "$OUT/../../../tests/data/lib-pki.sh"
+pki_init "$W/ca" 3000
+pki_profile v3_ec "digitalSignature, nonRepudiation, keyAgreement" emailProtection \
+  email:support@example.com
+pki_genkey "$W/worker-ca.key" p256
+pki_cert "$W/worker-ca.key" "/O=Mailseal Worker Test/CN=Mailseal Worker Test Root" v3_root \
+  20260101000000Z 20400101000000Z "$OUT/worker-ca.crt"
+pki_genkey "$OUT/support.key" p256
+pki_cert "$OUT/support.key" "/O=Mailseal Worker Test/CN=Support" v3_ec \
+  20260101000000Z 20360101000000Z "$OUT/support.crt" "$OUT/worker-ca.crt" "$W/worker-ca.key"
 openssl verify -CAfile "$OUT/worker-ca.crt" -purpose smimesign "$OUT/support.crt"
 
 # --- OpenPGP: support key, made at 2026-01-01, valid 10 years -----------------------------
