@@ -366,6 +366,26 @@ fn recipient_keys<E: Engine + ?Sized>(
     Ok(keys)
 }
 
+/// What an engine encrypts: the entity, to the chosen recipients, signed inside by `signer`
+/// when given (the input of [`Engine::encrypt_to`], handed to the engines as one value).
+pub(crate) struct Encryption<'a> {
+    /// The chosen recipients (already resolved, see [`recipient_keys`]).
+    pub recipients: &'a [RecipientHandle],
+    /// Sign inside the encryption with this key.
+    pub signer: Option<&'a SignerHandle>,
+    /// The MIME entity to protect (taken by value: large messages are not copied).
+    pub entity: Vec<u8>,
+}
+
+/// A detached signature and the part it signs (the input of [`Engine::verify_detached`]).
+#[derive(Clone, Copy)]
+pub(crate) struct DetachedSignature<'a> {
+    /// The signed part, as received (canonical CRLF form from `open`).
+    pub signed: &'a [u8],
+    /// The signature part's decoded body.
+    pub signature: &'a [u8],
+}
+
 /// `impl Engine for $engine`, each operation handed to the engine's function of that name, so
 /// the engines do not repeat the trait's signatures. The key lookups are
 /// `fn(&Keyring, &str, Time) -> Result<ChosenKey, Unusable>`; the operations are async
@@ -416,7 +436,12 @@ macro_rules! impl_engine {
                 entity: Vec<u8>,
                 ctx: &'a mut $crate::engine::WriteContext<'_>,
             ) -> $crate::crypto::provider::Pending<'a, $crate::error::Result<Vec<u8>>> {
-                Box::pin($encrypt(ring, recipients, signer, entity, ctx))
+                let job = $crate::engine::Encryption {
+                    recipients,
+                    signer,
+                    entity,
+                };
+                Box::pin($encrypt(ring, job, ctx))
             }
 
             fn decrypt<'a>(
@@ -441,7 +466,8 @@ macro_rules! impl_engine {
                 'a,
                 $crate::error::Result<$crate::engine::Verified>,
             > {
-                Box::pin($vd(ring, signed, signature, ctx))
+                let detached = $crate::engine::DetachedSignature { signed, signature };
+                Box::pin($vd(ring, detached, ctx))
             }
 
             fn verify_opaque<'a>(

@@ -23,7 +23,7 @@ use super::message::{
     readable, too_large, Inner, PAYLOAD_SLACK,
 };
 use crate::bytes::find;
-use crate::engine::{KeyProblem, ReadContext, Verified};
+use crate::engine::{DetachedSignature, KeyProblem, ReadContext, Verified};
 use crate::error::Result;
 use crate::keys::{Keyring, PgpEntry};
 use crate::mime::to_crlf;
@@ -382,43 +382,10 @@ pub(super) fn judge_message(
     SignatureReport::worst(reports)
 }
 
-/// Signature packets from an armored (`-----BEGIN PGP SIGNATURE-----`) or binary signature.
-fn parse_signatures(data: &[u8]) -> Result<Vec<Signature>> {
-    let bad = || malformed("The PGP signature could not be read.");
-    let binary: Vec<u8> = match find(data, b"-----BEGIN PGP SIGNATURE-----") {
-        Some(pos) => {
-            let block = data.get(pos..).unwrap_or_default();
-            let mut dearmor =
-                Dearmor::with_options(block, DearmorOptions::new().set_limit(PAYLOAD_SLACK));
-            dearmor.read_header().map_err(|_| bad())?;
-            if dearmor.typ != Some(BlockType::Signature) {
-                return Err(bad());
-            }
-            let mut out = Vec::new();
-            dearmor.read_to_end(&mut out).map_err(|_| bad())?;
-            out
-        }
-        None => data.to_vec(),
-    };
-    let mut sigs = Vec::new();
-    for packet in PacketParser::new(&binary[..]).take(MAX_SIGNATURES + 1) {
-        match packet {
-            Ok(Packet::Signature(sig)) => sigs.push(sig),
-            Ok(Packet::Marker(_) | Packet::Padding(_)) => {}
-            _ => return Err(bad()),
-        }
-    }
-    if sigs.is_empty() || sigs.len() > MAX_SIGNATURES {
-        return Err(bad());
-    }
-    Ok(sigs)
-}
-
 /// RFC 3156 §5: a detached signature over the signed part, in canonical CRLF form.
 pub(crate) async fn verify_detached(
     ring: &Keyring,
-    signed: &[u8],
-    signature: &[u8],
+    DetachedSignature { signed, signature }: DetachedSignature<'_>,
     ctx: &ReadContext,
 ) -> Result<Verified> {
     check_payload_size(signed, ctx)?;
@@ -450,6 +417,38 @@ pub(crate) async fn verify_detached(
         content: None,
         certificates: Vec::new(),
     })
+}
+
+/// Signature packets from an armored (`-----BEGIN PGP SIGNATURE-----`) or binary signature.
+fn parse_signatures(data: &[u8]) -> Result<Vec<Signature>> {
+    let bad = || malformed("The PGP signature could not be read.");
+    let binary: Vec<u8> = match find(data, b"-----BEGIN PGP SIGNATURE-----") {
+        Some(pos) => {
+            let block = data.get(pos..).unwrap_or_default();
+            let mut dearmor =
+                Dearmor::with_options(block, DearmorOptions::new().set_limit(PAYLOAD_SLACK));
+            dearmor.read_header().map_err(|_| bad())?;
+            if dearmor.typ != Some(BlockType::Signature) {
+                return Err(bad());
+            }
+            let mut out = Vec::new();
+            dearmor.read_to_end(&mut out).map_err(|_| bad())?;
+            out
+        }
+        None => data.to_vec(),
+    };
+    let mut sigs = Vec::new();
+    for packet in PacketParser::new(&binary[..]).take(MAX_SIGNATURES + 1) {
+        match packet {
+            Ok(Packet::Signature(sig)) => sigs.push(sig),
+            Ok(Packet::Marker(_) | Packet::Padding(_)) => {}
+            _ => return Err(bad()),
+        }
+    }
+    if sigs.is_empty() || sigs.len() > MAX_SIGNATURES {
+        return Err(bad());
+    }
+    Ok(sigs)
 }
 
 /// Whether `sig` by `part` holds over `data`: hashed on the provider for v4 binary signatures,

@@ -33,7 +33,7 @@ use super::keys::{chosen_by, PublicPart, SecretPart};
 use super::seipd;
 use super::signer::Signer;
 use crate::engine::WriteContext;
-use crate::engine::{RecipientHandle, SignerHandle};
+use crate::engine::{Encryption, RecipientHandle, SignerHandle};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;
 use crate::mime::{into_crlf, new_boundary, prepend, to_crlf, Entity, HEADROOM};
@@ -338,17 +338,15 @@ fn armor_message(binary: &[u8]) -> Vec<u8> {
 /// RFC 3156 §4 / §6.2: `multipart/encrypted`, signed inside when `signer` is given.
 pub(crate) async fn encrypt(
     ring: &Keyring,
-    recipients: &[RecipientHandle],
-    signer: Option<&SignerHandle>,
-    entity: Vec<u8>,
+    job: Encryption<'_>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
-    let keys = recipients_keys(ring, recipients)?;
-    let signing = match signer {
+    let keys = recipients_keys(ring, job.recipients)?;
+    let signing = match job.signer {
         Some(s) => Some(signing(ring, s)?),
         None => None,
     };
-    let canonical = into_crlf(entity);
+    let canonical = into_crlf(job.entity);
     let signer = signing.map(|(secret, hash)| (Signer::new(secret), hash));
     let sign_config = match &signer {
         Some((key, hash)) => Some((key, *hash, subpackets(key, ctx)?)),

@@ -25,8 +25,7 @@ mod sign;
 mod verify;
 
 use crate::engine::{
-    ChosenKey, Decrypted, KeyProblem, ReadContext, RecipientHandle, SignerHandle, Unusable,
-    WriteContext,
+    ChosenKey, Decrypted, Encryption, KeyProblem, ReadContext, SignerHandle, Unusable, WriteContext,
 };
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyStatus, Keyring, SmimeEntry};
@@ -193,17 +192,15 @@ fn under_rules<'a>(
 /// An EnvelopedData / AuthEnvelopedData, signed first by `signer` when given.
 async fn encrypt_to(
     ring: &Keyring,
-    recipients: &[RecipientHandle],
-    signer: Option<&SignerHandle>,
-    entity: Vec<u8>,
+    job: Encryption<'_>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
-    if recipients.is_empty() {
+    if job.recipients.is_empty() {
         return Err(Error::bad_input("There is no recipient to encrypt to."));
     }
     let mut certs: Vec<&x509_cert::Certificate> = Vec::new();
     let mut missing = Vec::new();
-    for r in recipients {
+    for r in job.recipients {
         match under_rules(ring, r, Use::Encrypt, ctx.now, &ctx.algorithms.signatures) {
             Ok(e) => certs.push(e.certificate()),
             Err(u) => missing.push(u),
@@ -216,9 +213,9 @@ async fn encrypt_to(
             details.join(" "),
         ));
     }
-    let inner = match signer {
-        Some(s) => signed_as(ring, s, entity, ctx).await?,
-        None => into_crlf(entity),
+    let inner = match job.signer {
+        Some(s) => signed_as(ring, s, job.entity, ctx).await?,
+        None => into_crlf(job.entity),
     };
     let (der, smime_type) = encrypt::envelope(&certs, inner, ctx).await?;
     Ok(sign::p7m_entity(smime_type, &der))

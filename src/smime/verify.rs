@@ -36,7 +36,7 @@ use x509_cert::Certificate;
 
 use super::algorithms::{self as algs, malformed, Hash};
 use super::ber;
-use crate::engine::{ReadContext, Verified};
+use crate::engine::{DetachedSignature, ReadContext, Verified};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::x509::chain::{self, ChainVerdict};
 use crate::keys::x509::signature::{self, SigFail};
@@ -128,8 +128,7 @@ fn raw_signer_infos(signed_data: &[u8]) -> Option<Vec<(SignerInfo, Option<Vec<u8
 
 pub(crate) async fn verify_detached(
     ring: &Keyring,
-    signed: &[u8],
-    signature: &[u8],
+    DetachedSignature { signed, signature }: DetachedSignature<'_>,
     ctx: &ReadContext,
 ) -> Result<Verified> {
     // The signed part is there whatever the signature is: a damaged signature is a verdict,
