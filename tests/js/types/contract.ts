@@ -1,7 +1,7 @@
 // Compile-only check that the published .d.ts offers the JS contract to TypeScript users.
 // `make test-types` runs tsc on this file; nothing here is executed.
-import init, { Keyring, initSync, isMailsealError, normalizeAddress, open, parseAddress, protect, version } from "mailseal";
-import type { Capabilities, Draft, ErrorCode, Opened, Outcome, ParsedAddress, PlannedCopy, Policy, Preview, Protected, Readiness } from "mailseal";
+import init, { Keyring, deliveriesMultipart, headerLine, initSync, isMailsealError, normalizeAddress, open, parseAddress, protect, version } from "mailseal";
+import type { Capabilities, Draft, ErrorCode, Opened, Outcome, ParsedAddress, PlannedCopy, Policy, Preview, Protected, Readiness, Warning, WarningCode } from "mailseal";
 
 export async function contract(bytes: Uint8Array, password: string): Promise<void> {
   await init();
@@ -60,6 +60,21 @@ export async function contract(bytes: Uint8Array, password: string): Promise<voi
   const toggle: boolean = preview.encrypt.possible && preview.sign.possible;
   void [outcome, shortfall, blockedCode, copies, toggle];
   await protect(ring, bytes, { sign: true, encrypt: false, group: "Security", confirmDowngrade: true });
+
+  // Warnings carry a code to match and a message to show.
+  const warnings: Warning[] = opened.warnings.concat(out.warnings, preview.warnings);
+  const codes: WarningCode[] = warnings.map((w) => w.code);
+  const said: string[] = warnings.map((w) => w.message);
+  const unchecked: boolean = codes.includes("revocation_unchecked");
+  void [said, unchecked];
+
+  // A relay: the report as header fields, a copy with them, the copies as one multipart body.
+  const fields: [string, string][] = opened.reportHeaders;
+  const forwarded = new Headers(fields.map(([name, value]): [string, string] => [name, headerLine(name, value)]));
+  const copy: Draft = { from: "desk@example.com", to: "inbox@example.com", replyTo: "a@example.com", extraHeaders: fields };
+  await protect(ring, copy, { sign: false, encrypt: false });
+  const answer: { contentType: string; body: Uint8Array } = deliveriesMultipart(out.deliveries);
+  void [forwarded, answer];
 }
 
 // Addresses: one rule in the library, a key to compare by and the parts.
