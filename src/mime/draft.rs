@@ -528,6 +528,18 @@ mod tests {
         }
     }
 
+    fn rng(seed: u64) -> rand::rngs::StdRng {
+        rand::rngs::StdRng::seed_from_u64(seed)
+    }
+
+    fn field_of(built: &BuiltDraft, name: &str) -> Option<String> {
+        built
+            .headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
     #[test]
     fn reply_to_and_extension_fields_are_encoded_and_checked() {
         let mut d = draft();
@@ -536,19 +548,8 @@ mod tests {
             "X-Mailseal-Signature-Detail".into(),
             "Signé par quelqu'un d'autre.\r\nBcc: injected@example.com".into(),
         )];
-        let built = build_draft(
-            &d,
-            Time::from_unix(1_700_000_000),
-            &mut rand::rngs::StdRng::seed_from_u64(7),
-        )
-        .unwrap();
-        let field = |n: &str| {
-            built
-                .headers
-                .iter()
-                .find(|(k, _)| k == n)
-                .map(|(_, v)| v.clone())
-        };
+        let built = build_draft(&d, Time::from_unix(1_700_000_000), &mut rng(7)).unwrap();
+        let field = |n: &str| field_of(&built, n);
         let reply_to = field("Reply-To").unwrap();
         assert!(
             reply_to.contains("<zoe@example.com>") && reply_to.is_ascii(),
@@ -571,19 +572,8 @@ mod tests {
         let mut d = draft();
         let report = format!("decrypted; method=smime; key={}", "EEC0FA71".repeat(8));
         d.extra_headers = vec![("X-Mailseal-Encryption".into(), report.clone())];
-        let built = build_draft(
-            &d,
-            Time::from_unix(1_700_000_000),
-            &mut rand::rngs::StdRng::seed_from_u64(7),
-        )
-        .unwrap();
-        let field = |n: &str| {
-            built
-                .headers
-                .iter()
-                .find(|(k, _)| k == n)
-                .map(|(_, v)| v.clone())
-        };
+        let built = build_draft(&d, Time::from_unix(1_700_000_000), &mut rng(7)).unwrap();
+        let field = |n: &str| field_of(&built, n);
         assert_eq!(
             field("X-Mailseal-Encryption").unwrap(),
             report,
@@ -593,12 +583,7 @@ mod tests {
         for bad in ["Subject", "X-", "X-Bad Name", "X-a:b", "Bcc"] {
             let mut d = draft();
             d.extra_headers = vec![(bad.into(), "v".into())];
-            let err = build_draft(
-                &d,
-                Time::from_unix(0),
-                &mut rand::rngs::StdRng::seed_from_u64(7),
-            )
-            .unwrap_err();
+            let err = build_draft(&d, Time::from_unix(0), &mut rng(7)).unwrap_err();
             assert_eq!(err.code(), crate::error::ErrorCode::BadInput, "{bad}");
         }
     }

@@ -46,17 +46,11 @@ pub(super) async fn files_beside_inline(
     for file in files.into_iter().filter(|f| beside(f.part)) {
         let name = file.filename;
         let Some(plain_name) = mime::encrypted_file_name(&name, &file.data) else {
-            out.warnings.push(Warning::new(
+            let why = Warning::new(
                 WarningCode::UnencryptedAttachment,
                 format!("The attachment \"{name}\" was not encrypted."),
-            ));
-            out.signatures.push(None);
-            out.attachments.push(OpenedAttachment {
-                filename: name,
-                content_type: file.content_type,
-                data: file.data,
-                signed: false,
-            });
+            );
+            out.as_received(why, name, file.content_type, file.data);
             continue;
         };
         match engine.decrypt(ring, &file.data, ctx).await {
@@ -70,20 +64,14 @@ pub(super) async fn files_beside_inline(
                 });
             }
             _ => {
-                out.warnings.push(Warning::new(
+                let why = Warning::new(
                     WarningCode::AttachmentNotDecrypted,
                     format!(
                         "The attachment \"{name}\" could not be decrypted; it is listed as \
                          received."
                     ),
-                ));
-                out.signatures.push(None);
-                out.attachments.push(OpenedAttachment {
-                    filename: name,
-                    content_type: file.content_type,
-                    data: file.data,
-                    signed: false,
-                });
+                );
+                out.as_received(why, name, file.content_type, file.data);
             }
         }
     }
@@ -100,6 +88,18 @@ pub(super) struct BesideInline {
 }
 
 impl BesideInline {
+    /// A file listed as it arrived (not signed), with the warning that says why.
+    fn as_received(&mut self, why: Warning, filename: String, content_type: String, data: Vec<u8>) {
+        self.warnings.push(why);
+        self.signatures.push(None);
+        self.attachments.push(OpenedAttachment {
+            filename,
+            content_type,
+            data,
+            signed: false,
+        });
+    }
+
     /// Marks the files that carry a valid signature by `signer`, the key that signed the text:
     /// only those does the text's verdict speak for.
     pub(super) fn mark_signed_by(&mut self, signer: Option<&crate::report::Signer>) {

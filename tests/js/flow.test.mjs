@@ -2,21 +2,14 @@
 // keys made by gpg (tests/data/openpgp). A delivery's MIME must also open in gpg: that is
 // tests/interop_openpgp.rs; here the JS contract is checked.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Keyring, open, protect } from "mailseal";
-import { DATA, rejectsCode, throwsCode } from "./helpers.mjs";
+import { rejectsCode, throwsCode, trustedPgpRing } from "./helpers.mjs";
 
 const now = new Date("2026-12-01T00:00:00Z");
-const key = (name) => readFileSync(join(DATA, "openpgp", name));
 
 // Every key as verified by the admin (trusted): only such OpenPGP keys make a signature valid.
-function ringWith(...files) {
-  const ring = new Keyring();
-  for (const f of files) ring.import(key(f), { now, trusted: true });
-  return ring;
-}
+const ringWith = (...files) => trustedPgpRing(now, ...files);
 
 const draft = {
   from: "Alice <alice@example.org>",

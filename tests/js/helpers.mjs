@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Keyring } from "mailseal";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DATA = join(ROOT, "tests", "data");
@@ -153,4 +154,14 @@ export function have(tool, t) {
   if (underCi()) throw new Error(`${tool} is required under CI (CI=${process.env.CI})`);
   t.skip(`${tool} not installed`);
   return false;
+}
+
+/**
+ * A keyring with the OpenPGP fixtures `files` (tests/data/openpgp), each imported as verified
+ * by the admin (trusted): only such keys make a signature valid.
+ */
+export function trustedPgpRing(now, ...files) {
+  const ring = new Keyring();
+  for (const f of files) ring.import(readFileSync(join(DATA, "openpgp", f)), { now, trusted: true });
+  return ring;
 }

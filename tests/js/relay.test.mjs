@@ -3,20 +3,14 @@
 // (`headerLine`), and a copy built with Reply-To and the report (`draft.replyTo`,
 // `draft.extraHeaders`).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Keyring, deliveriesMultipart, headerLine, open, protect } from "mailseal";
-import { DATA, rejectsCode } from "./helpers.mjs";
+import { rejectsCode, trustedPgpRing } from "./helpers.mjs";
 
 const now = new Date("2026-12-01T00:00:00Z");
-const key = (name) => readFileSync(join(DATA, "openpgp", name));
 
-function ringWith(...files) {
-  const ring = new Keyring();
-  for (const f of files) ring.import(key(f), { now, trusted: true });
-  return ring;
-}
+// Every key as verified by the admin (trusted): only such OpenPGP keys make a signature valid.
+const ringWith = (...files) => trustedPgpRing(now, ...files);
 
 /** The header section of a message as name (lower-case) → unfolded value. */
 function headerSection(mime) {
