@@ -25,6 +25,9 @@
 //! here, so callers name them `provider::rsa_sign` etc. as before).
 
 mod asymmetric;
+// For the platform providers (crate::wasm::platform); tested natively.
+#[cfg(all(feature = "openpgp", any(test, target_arch = "wasm32")))]
+pub(crate) mod cfb_keystream;
 mod rust_crypto;
 
 use std::future::Future;

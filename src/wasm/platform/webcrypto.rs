@@ -8,6 +8,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::js_values::{object, take};
 use super::key_cache::{keep_key, kept_key, key_id, KeyId};
+#[cfg(feature = "openpgp")]
+use crate::crypto::provider::cfb_keystream;
 use crate::crypto::provider::{ready, CryptoProvider, DigestAlg, Pending};
 use crate::secret::SecretBytes;
 
@@ -266,11 +268,9 @@ impl CryptoProvider for WebCrypto {
         Box::pin(web_aes("AES-GCM", key, params, plaintext, true))
     }
 
-    /// CFB encryption as one AES-CBC call: CBC with a zero IV over IV ‖ P1 … Pn-1 yields
-    /// E(IV), E(C1), … E(Cn-1), since each CBC input block is the previous output XOR Pi, which
-    /// is Ci. XORed with the plaintext that keystream is the CFB ciphertext (the trailing
-    /// padding block of WebCrypto's output is not used). CFB decryption has no such form
-    /// (it needs AES on each Ci independently): it stays in wasm, on parallel blocks.
+    /// CFB encryption as one AES-CBC call (`provider::cfb_keystream`): WebCrypto has no CFB.
+    /// Decryption would need ECB, which WebCrypto lacks too: it stays in wasm, on parallel
+    /// blocks.
     #[cfg(feature = "openpgp")]
     fn aes_cfb_encrypt<'a>(
         &'a self,
@@ -278,25 +278,14 @@ impl CryptoProvider for WebCrypto {
         iv: &'a [u8],
         data: &'a [u8],
     ) -> Pending<'a, Option<Vec<u8>>> {
-        if iv.len() != 16 {
+        let Some(feed) = cfb_keystream::feed(iv, data) else {
             return ready(None);
-        }
-        let mut feed = Vec::with_capacity(data.len() + 16);
-        feed.extend_from_slice(iv);
-        feed.extend_from_slice(
-            data.get(..data.len().saturating_sub(1) / 16 * 16)
-                .unwrap_or_default(),
-        );
+        };
         let params = aes_params("AES-CBC", &[0u8; 16], None);
         Box::pin(async move {
             let stream = web_aes("AES-CBC", key, params, &feed, true).await?;
-            drop(SecretBytes::new(feed));
-            let mut out = data.to_vec();
-            if stream.len() < out.len() {
-                return None;
-            }
-            out.iter_mut().zip(&stream).for_each(|(o, k)| *o ^= k);
-            Some(out)
+            drop(feed);
+            cfb_keystream::apply_keystream(data, stream)
         })
     }
 
