@@ -72,7 +72,8 @@ fn an_inner_value_cannot_read_past_its_parent() {
     // SEQUENCE of length 5 holding INTEGER 7 and the first 2 bytes of the OCTET STRING's TLV,
     // followed (outside the SEQUENCE) by the rest of it: the reader must stop at the SEQUENCE.
     let der = [0x30, 0x05, 0x02, 0x01, 0x07, 0x04, 0x03, b'a', b'b', b'c'];
-    assert!(Pair::from_der(&der).is_err());
+    let err = Pair::from_der(&der).unwrap_err();
+    assert_past_the_sequence(err);
 }
 
 #[test]
@@ -84,7 +85,21 @@ fn the_pem_reader_narrows_the_same_way() {
     let mut trailing = pair();
     trailing[1] += 2;
     trailing.extend_from_slice(&[0x05, 0x00]);
-    assert!(Pair::from_pem(pem(&trailing)).is_err());
+    let err = Pair::from_pem(pem(&trailing)).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::TrailingData { .. }),
+        "{err:?}"
+    );
     let past = [0x30, 0x05, 0x02, 0x01, 0x07, 0x04, 0x03, b'a', b'b', b'c'];
-    assert!(Pair::from_pem(pem(&past)).is_err());
+    assert_past_the_sequence(Pair::from_pem(pem(&past)).unwrap_err());
+}
+
+/// The OCTET STRING of `an_inner_value_cannot_read_past_its_parent` ran into the end of its
+/// SEQUENCE (byte 7), not into the bytes after it: the reader was narrowed, not merely checked
+/// afterwards.
+fn assert_past_the_sequence(err: der::Error) {
+    assert!(
+        matches!(err.kind(), ErrorKind::Incomplete { actual_len, .. } if actual_len == der::Length::new(7)),
+        "{err:?}"
+    );
 }
