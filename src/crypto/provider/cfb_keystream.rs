@@ -26,12 +26,14 @@ pub(crate) fn feed(iv: &[u8], data: &[u8]) -> Option<SecretBytes> {
     Some(SecretBytes::new(feed))
 }
 
-/// `data` XOR the keystream the platform made from [`feed`] (any padding block after it is
-/// dropped), in the keystream's buffer; `None` when the platform's output is too short. Eight
-/// bytes at a time: mailseal is built at opt-level "z", which does not vectorise a byte loop.
-pub(crate) fn apply_keystream(data: &[u8], mut stream: Vec<u8>) -> Option<Vec<u8>> {
+/// Turns `stream`, the keystream the platform made from [`feed`], into `data` XOR that keystream,
+/// in place (any padding block after it is dropped); `false` when the platform's output is too
+/// short. In place, so that a decryption's keystream and plaintext stay in the caller's wiped
+/// buffer. Eight bytes at a time: mailseal is built at opt-level "z", which does not vectorise
+/// a byte loop.
+pub(crate) fn apply_keystream(data: &[u8], stream: &mut Vec<u8>) -> bool {
     if stream.len() < data.len() {
-        return None;
+        return false;
     }
     stream.truncate(data.len());
     let (words, tail) = stream.as_chunks_mut::<8>();
@@ -42,7 +44,7 @@ pub(crate) fn apply_keystream(data: &[u8], mut stream: Vec<u8>) -> Option<Vec<u8
     for (k, x) in tail.iter_mut().zip(data_tail) {
         *k ^= x;
     }
-    Some(stream)
+    true
 }
 
 #[cfg(all(test, feature = "smime"))]
@@ -63,11 +65,12 @@ mod tests {
         for len in LENGTHS {
             let data = plain(len);
             let feed = feed(&IV, &data).unwrap();
-            let stream = RustCrypto.aes_cbc_encrypt(&KEY, &[0; 16], &feed).unwrap();
+            let mut stream = RustCrypto.aes_cbc_encrypt(&KEY, &[0; 16], &feed).unwrap();
             let cfb = RustCrypto
                 .aes_cfb(&KEY, &IV, data.clone(), Cfb::Encrypt)
                 .unwrap();
-            assert_eq!(apply_keystream(&data, stream).unwrap(), cfb, "length {len}");
+            assert!(apply_keystream(&data, &mut stream));
+            assert_eq!(stream, cfb, "length {len}");
         }
     }
 
@@ -84,13 +87,14 @@ mod tests {
             for block in stream.chunks_exact_mut(16) {
                 aes.encrypt_block(block.into());
             }
-            assert_eq!(apply_keystream(&ct, stream).unwrap(), data, "length {len}");
+            assert!(apply_keystream(&ct, &mut stream));
+            assert_eq!(stream, data, "length {len}");
         }
     }
 
     #[test]
     fn refuses_a_wrong_iv_or_a_short_stream() {
         assert!(feed(&[0; 8], b"abc").is_none());
-        assert!(apply_keystream(b"abcdef", b"abc".to_vec()).is_none());
+        assert!(!apply_keystream(b"abcdef", &mut b"abc".to_vec()));
     }
 }

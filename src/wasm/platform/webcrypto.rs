@@ -283,9 +283,9 @@ impl CryptoProvider for WebCrypto {
         };
         let params = aes_params("AES-CBC", &[0u8; 16], None);
         Box::pin(async move {
-            let stream = web_aes("AES-CBC", key, params, &feed, true).await?;
+            let mut out = web_aes("AES-CBC", key, params, &feed, true).await?;
             drop(feed);
-            cfb_keystream::apply_keystream(data, stream)
+            cfb_keystream::apply_keystream(data, &mut out).then_some(out)
         })
     }
 
