@@ -19,12 +19,22 @@ impl SecretBytes {
         SecretBytes(bytes)
     }
 
-    /// The elements, then the spare capacity (stale bytes of earlier contents), in 16-byte
-    /// volatile chunks.
     fn wipe(&mut self) {
-        self.0.as_mut_slice().zeroize();
-        self.0.spare_capacity_mut().zeroize();
+        wipe_vec(&mut self.0);
     }
+}
+
+/// Zeroes a `Vec`'s elements, then its spare capacity (stale bytes of earlier contents), as
+/// byte slices: what `Zeroize for Vec<u8>` does element by element, several times faster.
+pub(crate) fn wipe_vec(bytes: &mut Vec<u8>) {
+    bytes.as_mut_slice().zeroize();
+    bytes.spare_capacity_mut().zeroize();
+}
+
+/// [`wipe_vec`] for a `String` (base64 of key material, say); it is left empty.
+pub(crate) fn wipe_string(text: &mut String) {
+    let mut bytes = core::mem::take(text).into_bytes();
+    wipe_vec(&mut bytes);
 }
 
 impl From<Vec<u8>> for SecretBytes {
@@ -70,5 +80,20 @@ mod tests {
         secret.wipe();
         assert_eq!(&secret[..], &[0u8; 8]);
         assert_eq!(format!("{secret:?}"), "SecretBytes(8 bytes)");
+    }
+
+    #[test]
+    fn wipe_vec_zeroes_the_elements() {
+        let mut bytes = vec![0xAA_u8; 40];
+        bytes.truncate(8);
+        wipe_vec(&mut bytes);
+        assert_eq!(bytes, [0u8; 8]);
+    }
+
+    #[test]
+    fn wipe_string_empties_it() {
+        let mut text = String::from("LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t");
+        wipe_string(&mut text);
+        assert!(text.is_empty());
     }
 }

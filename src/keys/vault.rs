@@ -201,7 +201,7 @@ pub(super) fn seal(ring: &Keyring, secret: VaultSecret<'_>, rng: &mut dyn Rng) -
         }),
         team_checkpoints: ring.team_checkpoints.clone(),
     };
-    let json = Zeroizing::new(
+    let json = SecretBytes::new(
         serde_json::to_vec(&plain)
             .map_err(|_| Error::internal("The keyring could not be encoded."))?,
     );
@@ -342,7 +342,7 @@ fn open_sealed(bytes: &[u8], secret: VaultSecret<'_>) -> Result<StoredKeyring> {
     }
     let cipher = XChaCha20Poly1305::new_from_slice(&keys[..32])
         .map_err(|_| Error::internal("vault key length"))?;
-    let json = Zeroizing::new(
+    let json = SecretBytes::new(
         cipher
             .decrypt(
                 XNonce::from_slice(nonce),
@@ -364,7 +364,7 @@ fn restore(plain: StoredKeyring) -> Result<Keyring> {
             .ok_or_else(|| corrupt("The sealed keyring holds an unknown key kind."))?;
         let public = SecretBytes::new(B64.decode(&e.public).map_err(|_| corrupt("bad entry"))?);
         let secret_bytes = match &e.secret {
-            Some(s) => Some(Zeroizing::new(
+            Some(s) => Some(SecretBytes::new(
                 B64.decode(s).map_err(|_| corrupt("bad entry"))?,
             )),
             None => None,
