@@ -141,7 +141,7 @@ fn public_modulus<const F: usize>(
     key: &rsa::RsaPublicKey,
     n_bytes: Vec<u8>,
 ) -> Option<std::rc::Rc<PublicModulus<F>>> {
-    let kept = with_kept(|kept| {
+    let kept = with_kept(Kept::Public, |kept| {
         kept.iter()
             .filter_map(|k| k.downcast_ref::<std::rc::Rc<PublicModulus<F>>>())
             .find(|m| m.n_bytes == n_bytes)
@@ -151,7 +151,7 @@ fn public_modulus<const F: usize>(
         return kept;
     }
     let m = std::rc::Rc::new(PublicModulus::new(key, n_bytes)?);
-    keep(Box::new(m.clone()));
+    keep(Kept::Public, Box::new(m.clone()));
     Some(m)
 }
 
@@ -283,7 +283,7 @@ impl<const H: usize> PrimeParams<H> {
         p: &Uint<H>,
         q: &Uint<H>,
     ) -> (DynResidueParams<H>, DynResidueParams<H>) {
-        let kept = with_kept(|kept| {
+        let kept = with_kept(Kept::Private, |kept| {
             kept.iter()
                 .filter_map(|k| k.downcast_ref::<PrimeParams<H>>())
                 .find(|k| k.id == id)
@@ -298,14 +298,15 @@ impl<const H: usize> PrimeParams<H> {
             q: DynResidueParams::new(q),
         };
         let params = (made.p, made.q);
-        keep(Box::new(made));
+        keep(Kept::Private, Box::new(made));
         params
     }
 
-    /// `DynResidueParams` has no `Zeroize`: both are overwritten with the parameters of 1
-    /// (public), and `black_box` keeps the stores, which the free after a drop would make dead.
+    /// `DynResidueParams` has no `Zeroize`: both are overwritten with public parameters, and
+    /// `black_box` keeps the stores, which the free after a drop would make dead.
+    /// (`Uint::MAX`, odd, makes them at the cost of one prime's, where 1 costs twice that.)
     fn wipe(&mut self) {
-        let blank = DynResidueParams::new(&Uint::ONE);
+        let blank = DynResidueParams::new(&Uint::MAX);
         self.p = blank;
         self.q = blank;
         core::hint::black_box(&self.p);
@@ -342,22 +343,44 @@ impl<const F: usize> Drop for Blinding<F> {
     }
 }
 
-/// At most this many blinding pairs and moduli are kept (the oldest goes first).
-const KEPT_MAX: usize = 16;
+/// What is kept between operations, in two lists so that the public moduli of many
+/// correspondents do not push a private key's state out: [`PublicModulus`]es, and the
+/// [`Blinding`]s and [`PrimeParams`] of private keys (the oldest of a list goes first).
+#[derive(Clone, Copy)]
+enum Kept {
+    Public,
+    Private,
+}
+
+impl Kept {
+    /// How many entries the list holds at most.
+    const fn max(self) -> usize {
+        match self {
+            Kept::Public => 16,
+            Kept::Private => 8,
+        }
+    }
+}
 
 std::thread_local! {
-    /// [`Blinding`]s and [`Modulus`]es of every size, found again by downcasting.
-    static KEPT: std::cell::RefCell<Vec<Box<dyn Any>>> =
+    /// Entries of every size, found again by downcasting.
+    static KEPT_PUBLIC: std::cell::RefCell<Vec<Box<dyn Any>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    static KEPT_PRIVATE: std::cell::RefCell<Vec<Box<dyn Any>>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-fn with_kept<T>(f: impl FnOnce(&mut Vec<Box<dyn Any>>) -> T) -> T {
-    KEPT.with(|kept| f(&mut kept.borrow_mut()))
+fn with_kept<T>(list: Kept, f: impl FnOnce(&mut Vec<Box<dyn Any>>) -> T) -> T {
+    let kept = match list {
+        Kept::Public => &KEPT_PUBLIC,
+        Kept::Private => &KEPT_PRIVATE,
+    };
+    kept.with(|kept| f(&mut kept.borrow_mut()))
 }
 
-fn keep(entry: Box<dyn Any>) {
-    with_kept(|kept| {
-        if kept.len() >= KEPT_MAX {
+fn keep(list: Kept, entry: Box<dyn Any>) {
+    with_kept(list, |kept| {
+        if kept.len() >= list.max() {
             kept.remove(0);
         }
         kept.push(entry);
@@ -367,7 +390,8 @@ fn keep(entry: Box<dyn Any>) {
 /// Drops every kept blinding pair and modulus (when the keys they were made for go).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn forget() {
-    with_kept(Vec::clear);
+    with_kept(Kept::Public, Vec::clear);
+    with_kept(Kept::Private, Vec::clear);
 }
 
 impl<const F: usize> Blinding<F> {
@@ -379,7 +403,7 @@ impl<const F: usize> Blinding<F> {
         e: &Uint<{ U64::LIMBS }>,
         rng: &mut dyn RngCore,
     ) -> Option<(DynResidueParams<F>, DynResidue<F>, DynResidue<F>)> {
-        let reused = with_kept(|kept| {
+        let reused = with_kept(Kept::Private, |kept| {
             let b = kept
                 .iter_mut()
                 .filter_map(|k| k.downcast_mut::<Blinding<F>>())
@@ -395,16 +419,19 @@ impl<const F: usize> Blinding<F> {
         let n_params = DynResidueParams::new(n);
         let (r, r_inv) = blinding_pair(n, n_params, rng)?;
         let r_e = pow_public(r, e);
-        with_kept(|kept| {
+        with_kept(Kept::Private, |kept| {
             kept.retain(|k| k.downcast_ref::<Blinding<F>>().is_none_or(|b| b.id != id))
         });
-        keep(Box::new(Blinding {
-            id,
-            n_params,
-            r_e,
-            r_inv,
-            uses: 1,
-        }));
+        keep(
+            Kept::Private,
+            Box::new(Blinding {
+                id,
+                n_params,
+                r_e,
+                r_inv,
+                uses: 1,
+            }),
+        );
         Some((n_params, r_e, r_inv))
     }
 }
@@ -591,8 +618,8 @@ mod tests {
             q: made.1,
         };
         params.wipe();
-        assert_eq!(params.p.modulus(), &Uint::ONE);
-        assert_eq!(params.q.modulus(), &Uint::ONE);
+        assert_eq!(params.p.modulus(), &Uint::MAX);
+        assert_eq!(params.q.modulus(), &Uint::MAX);
         forget();
     }
 
