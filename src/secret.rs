@@ -33,8 +33,14 @@ pub(crate) fn wipe_vec(bytes: &mut Vec<u8>) {
 
 /// [`wipe_vec`] for a `String` (base64 of key material, say); it is left empty.
 pub(crate) fn wipe_string(text: &mut String) {
-    let mut bytes = core::mem::take(text).into_bytes();
+    drop(wiped_bytes(core::mem::take(text)));
+}
+
+/// The allocation of `text`, wiped (what [`wipe_string`] frees; returned so a test can look).
+fn wiped_bytes(text: String) -> Vec<u8> {
+    let mut bytes = text.into_bytes();
     wipe_vec(&mut bytes);
+    bytes
 }
 
 impl From<Vec<u8>> for SecretBytes {
@@ -91,8 +97,10 @@ mod tests {
     }
 
     #[test]
-    fn wipe_string_empties_it() {
-        let mut text = String::from("LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t");
+    fn wipe_string_zeroes_what_it_frees_and_empties_the_string() {
+        let key = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t";
+        assert_eq!(wiped_bytes(key.to_string()), vec![0u8; key.len()]);
+        let mut text = String::from(key);
         wipe_string(&mut text);
         assert!(text.is_empty());
     }

@@ -608,7 +608,18 @@ mod tests {
     fn kept_prime_parameters_are_the_same_and_wiped() {
         let key = &keys()[0];
         let crt = CrtKey::<{ U1024::LIMBS }, { U2048::LIMBS }>::new(key).unwrap();
+        let is_kept = || {
+            with_kept(Kept::Private, |kept| {
+                kept.iter().any(|k| {
+                    k.downcast_ref::<PrimeParams<{ U1024::LIMBS }>>()
+                        .is_some_and(|k| k.id == crt.id)
+                })
+            })
+        };
+        forget();
+        assert!(!is_kept());
         let made = PrimeParams::kept_or_new(crt.id, &crt.p, &crt.q);
+        assert!(is_kept());
         let kept = PrimeParams::kept_or_new(crt.id, &crt.p, &crt.q);
         assert!(bool::from(made.0.ct_eq(&kept.0) & made.1.ct_eq(&kept.1)));
         assert_eq!(made.0.modulus(), &crt.p);
