@@ -272,17 +272,24 @@ fn signed_message_inside_a_list_footer_is_nested_and_partial() {
     assert!(content.text.as_deref().unwrap().contains("list footer"));
 }
 
-/// Inserts `--boundary` in the middle of a preamble line: mail-parser would start the first
-/// part there; the signed part must then be refused, not mis-located.
+/// Delimiter lines changed around a signed part: the message is refused as malformed, never
+/// a signed part mis-located. `--boundary` in the middle of a preamble line is no delimiter
+/// (RFC 2046 §5.1.1; upstream mail-parser started the first part there): the signed part is
+/// found exactly where it is.
 #[test]
 fn attacker_boundary_tricks_make_signed_messages_malformed() {
     let raw = String::from_utf8(mime("thunderbird-smime-signed.eml").to_vec()).unwrap();
     let b = "--------------ms010203040506070809000102";
+    let signed_bytes = |raw: &str| match layer_of(raw.as_bytes()) {
+        Layer::SmimeSigned(Detached { signed_range, .. }) => raw.as_bytes()[signed_range].to_vec(),
+        other => panic!("{other:?}"),
+    };
+    let mid_line = raw.replace(
+        "This is a cryptographically signed message in MIME format.",
+        &format!("Innocent text {b} Content-Type: text/plain"),
+    );
+    assert_eq!(signed_bytes(&mid_line), signed_bytes(&raw));
     let tricks = [
-        raw.replace(
-            "This is a cryptographically signed message in MIME format.",
-            &format!("Innocent text {b} Content-Type: text/plain"),
-        ),
         // Boundary followed by junk on the delimiter line.
         raw.replacen(
             &format!("{b}\r\nContent-Type: multipart/alternative"),
@@ -695,6 +702,60 @@ fn large_base64_bodies_decode_exactly_across_batches() {
             "round {round}"
         );
         assert_eq!(&*tree.part(2).unwrap().body, b"after", "round {round}");
+    }
+}
+
+/// RFC 2046 §5.1.1: `--boundary` is a delimiter only at the start of a line, followed by `--`
+/// or by spaces up to the line end. In the middle of a line (`foo--X`, an armor's `-----BEGIN`
+/// under the boundary `B`), or followed by more characters (`--Xtra`), it is part of the text,
+/// in plain, quoted-printable and base64 parts, LF or CRLF.
+#[test]
+fn boundaries_delimit_only_at_a_line_start() {
+    for eol in ["\r\n", "\n"] {
+        for (boundary, text) in [
+            (
+                "X",
+                "line one\nfoo--X\nline three\n-----X-----\n--Xtra\nlast",
+            ),
+            (
+                "B",
+                "-----BEGIN PGP MESSAGE-----\n\nhQEMA\n-----END PGP MESSAGE-----",
+            ),
+            (
+                "Boundary-42",
+                "Use the flag a--Boundary-42 to enable it.\nThanks",
+            ),
+        ] {
+            let text = text.replace('\n', eol);
+            let b64 = "Zm9vLS1YIGJhcg=="; // "foo--X bar"
+            let raw = format!(
+                "Content-Type: multipart/mixed; boundary=\"{boundary}\"{eol}{eol}\
+                 --{boundary}{eol}Content-Type: text/plain{eol}{eol}{text}{eol}\
+                 --{boundary} {eol}Content-Type: text/plain{eol}\
+                 Content-Transfer-Encoding: quoted-printable{eol}{eol}{text}{eol}\
+                 --{boundary}{eol}Content-Type: application/octet-stream{eol}\
+                 Content-Transfer-Encoding: base64{eol}{eol}{b64}{eol}\
+                 --{boundary}--{eol}"
+            );
+            let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+            let root = tree.part(0).unwrap();
+            assert_eq!(root.children.len(), 3, "{boundary} {eol:?}");
+            assert_eq!(
+                tree.part(1).unwrap().body,
+                text.as_bytes(),
+                "{boundary} {eol:?}"
+            );
+            assert_eq!(
+                tree.part(2).unwrap().body,
+                text.as_bytes(),
+                "{boundary} {eol:?}"
+            );
+            assert_eq!(
+                &*tree.part(3).unwrap().body,
+                b"foo--X bar",
+                "{boundary} {eol:?}"
+            );
+        }
     }
 }
 

@@ -499,31 +499,40 @@ epilogue\r\n";
     }
 
     #[test]
-    fn boundary_inside_a_line_is_not_exact() {
-        // mail-parser finds "--BB" anywhere; such a part must not be taken as signed content.
+    fn boundary_inside_a_line_is_no_delimiter() {
+        // RFC 2046 §5.1.1 (the vendored mail-parser): "--BB" in the middle of a preamble line
+        // starts no part; the signed part is the real one, exactly.
         let raw = SIGNED.replace(
             "This is an S/MIME",
             "Preamble --BB trick\r\nThis is an S/MIME",
         );
         let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(tree.root().children.len(), 2);
         let first = tree.part(tree.root().children[0]).unwrap();
-        assert!(!first.exact);
+        assert!(first.exact);
+        assert_eq!(
+            tree.part_bytes(first.id),
+            &b"Content-Type: text/plain\r\n\r\nhello \r\n"[..]
+        );
     }
 
     #[test]
     fn boundary_prefix_is_not_a_delimiter() {
+        // "--BBX" is a line of the preamble, not the first delimiter: one part is left (the
+        // signature), which the signed layer refuses.
         let raw = SIGNED.replacen(
             "--BB\r\nContent-Type: text/plain",
             "--BBX\r\nContent-Type: text/plain",
             1,
         );
         let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        let children = &tree.root().children;
+        assert_eq!(children.len(), 1, "{:?}", tree.parts());
         assert!(tree
-            .root()
-            .children
-            .iter()
-            .filter_map(|&c| tree.part(c))
-            .any(|p| !p.exact));
+            .part(children[0])
+            .unwrap()
+            .content_type
+            .is("application/pkcs7-signature"));
     }
 
     #[test]

@@ -342,7 +342,7 @@ impl<'x> MessageStream<'x> {
                     b' ' | b'\t' | b'\r' => (),
                     b'-' => {
                         if last_ch == b'-' {
-                            return if !boundary.is_empty() && self.try_skip(boundary) {
+                            return if self.try_skip_delimiter(boundary, before_last_ch == b'\n') {
                                 buf.shrink_to_fit();
                                 (
                                     if before_last_ch == b'\n' {

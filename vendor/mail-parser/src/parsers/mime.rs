@@ -9,17 +9,51 @@ use std::borrow::Cow;
 use super::MessageStream;
 
 impl<'x> MessageStream<'x> {
+    /// mailseal: skips `boundary` when it follows here as a delimiter (RFC 2046 §5.1.1): the
+    /// `--` before it began a line (`line_start`: the character before it was a LF, or the scan
+    /// began there), and after it come `--` (the close delimiter) or spaces and tabs up to the
+    /// end of the line or of the input. Upstream took `--boundary` anywhere: a body line
+    /// `foo--X`, or the armor's `-----BEGIN` under the boundary `B`, ended the part there
+    /// (vendor/mail-parser/MAILSEAL.md).
+    pub fn try_skip_delimiter(&mut self, boundary: &[u8], line_start: bool) -> bool {
+        if !line_start || boundary.is_empty() {
+            return false;
+        }
+        let Some(after) = self
+            .data
+            .get(self.offset()..)
+            .and_then(|rest| rest.strip_prefix(boundary))
+        else {
+            return false;
+        };
+        let delimiter = after.starts_with(b"--")
+            || after
+                .iter()
+                .find(|&&c| c != b' ' && c != b'\t')
+                .is_none_or(|&c| c == b'\r' || c == b'\n');
+        if delimiter {
+            self.skip_bytes(boundary.len());
+        }
+        delimiter
+    }
+
     pub fn seek_next_part(&mut self, boundary: &[u8]) -> bool {
         if !boundary.is_empty() {
-            let mut last_ch = 0;
+            // The scan begins at a line start (the body, after its headers).
+            let mut last_ch = b'\n';
+            let mut before_last_ch = 0;
 
             self.checkpoint();
 
             while let Some(&ch) = self.next() {
-                if ch == b'-' && last_ch == b'-' && self.try_skip(boundary) {
+                if ch == b'-'
+                    && last_ch == b'-'
+                    && self.try_skip_delimiter(boundary, before_last_ch == b'\n')
+                {
                     return true;
                 }
 
+                before_last_ch = last_ch;
                 last_ch = ch;
             }
 
@@ -31,6 +65,7 @@ impl<'x> MessageStream<'x> {
 
     pub fn seek_next_part_offset(&mut self, boundary: &[u8]) -> Option<usize> {
         let mut last_ch = b'\n';
+        let mut before_last_ch = 0;
         let mut offset_pos = self.offset();
         self.checkpoint();
 
@@ -41,10 +76,14 @@ impl<'x> MessageStream<'x> {
                 } else {
                     self.offset() - 1
                 };
-            } else if ch == b'-' && last_ch == b'-' && self.try_skip(boundary) {
+            } else if ch == b'-'
+                && last_ch == b'-'
+                && self.try_skip_delimiter(boundary, before_last_ch == b'\n')
+            {
                 return offset_pos.into();
             }
 
+            before_last_ch = last_ch;
             last_ch = ch;
         }
 
@@ -82,9 +121,8 @@ impl<'x> MessageStream<'x> {
                     self.offset() - 1
                 };
             } else if ch == b'-'
-                && !boundary.is_empty()
                 && last_ch == b'-'
-                && self.try_skip(boundary)
+                && self.try_skip_delimiter(boundary, before_last_ch == b'\n')
             {
                 if before_last_ch != b'\n' {
                     end_pos = self.offset() - boundary.len() - 2;
@@ -120,7 +158,10 @@ impl<'x> MessageStream<'x> {
                     } else {
                         self.offset() - 1
                     };
-                } else if ch == b'-' && last_ch == b'-' && self.try_skip(boundary) {
+                } else if ch == b'-'
+                    && last_ch == b'-'
+                    && self.try_skip_delimiter(boundary, before_last_ch == b'\n')
+                {
                     if before_last_ch != b'\n' {
                         end_pos = self.offset() - boundary.len() - 2;
                     }
