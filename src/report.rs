@@ -47,7 +47,8 @@ pub enum EncryptionState {
     Decrypted,
     /// Encrypted, but to none of the keyring's private keys.
     NoKey,
-    /// Encrypted to us, but decryption or its integrity check failed; no plaintext is shown.
+    /// Encrypted to us, but decryption or its integrity check failed, or the envelope is too
+    /// malformed to read (a PGP/MIME message without its payload part); no plaintext is shown.
     Failed,
 }
 

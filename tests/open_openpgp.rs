@@ -110,6 +110,45 @@ fn pgp_mime_encrypted_only_and_refused_forms() {
     assert!(o.text.is_none());
 }
 
+/// RFC 2046 §5.1.1 under PGP/MIME: with the boundary `B` or `E`, gpg's armor lines
+/// (`-----BEGIN PGP MESSAGE-----`) hold `--B` / `--E` in the middle of a line and are no
+/// delimiters. And an envelope without its payload part is a failed decryption, never a
+/// signature verdict, with nothing in it marked as signed.
+#[test]
+fn pgp_mime_envelopes_under_short_boundaries_and_without_a_payload() {
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let raw =
+        String::from_utf8(pgp_mime_encrypted("alice@example.org", f("enc-three.asc"))).unwrap();
+    for boundary in ["B", "E", "N"] {
+        let raw = raw
+            .replace("boundary=\"enc\"", &format!("boundary=\"{boundary}\""))
+            .replace("--enc", &format!("--{boundary}"));
+        let o = open_with(&mut ring, raw.as_bytes());
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{boundary}");
+        assert!(
+            o.text.unwrap().contains("Hello from the help desk."),
+            "{boundary}"
+        );
+    }
+
+    let one_part = format!(
+        "{}Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\";\r\n \
+         boundary=\"enc\"\r\n\r\n--enc\r\nContent-Type: application/pgp-encrypted\r\n\r\n\
+         Version: 1\r\n--enc--\r\n",
+        headers("alice@example.org")
+    );
+    let o = open_with(&mut ring, one_part.as_bytes());
+    assert_eq!(
+        o.encryption.state,
+        EncryptionState::Failed,
+        "{:?}",
+        o.encryption
+    );
+    assert!(o.encryption.detail.unwrap().contains("two parts"));
+    assert_eq!(o.signature.state, SignatureState::None);
+    assert!(o.attachments.iter().all(|a| !a.signed));
+}
+
 #[test]
 fn pgp_mime_signed_by_gpg_opens() {
     let mut ring = ring(&["alice.pub", "bob.pub", "eve.pub"]);

@@ -118,9 +118,20 @@ fn top_layer(tree: &MimeTree<'_>, root: &Part) -> (Layer, Vec<PartId>) {
     }
 }
 
+/// A signed layer (or one of unknown kind) that cannot be read safely: an invalid signature.
 fn malformed(method: Option<Method>, detail: &str) -> Layer {
     Layer::Malformed {
         method,
+        encrypted: false,
+        detail: detail.to_string(),
+    }
+}
+
+/// An encrypted layer that cannot be read safely: a failed decryption, not a signature.
+fn malformed_encrypted(method: Option<Method>, detail: &str) -> Layer {
+    Layer::Malformed {
+        method,
+        encrypted: true,
         detail: detail.to_string(),
     }
 }
@@ -163,13 +174,19 @@ fn smime_mime(part: &Part) -> Option<Layer> {
     if !(is_pkcs7_mime(&ct.mime) || (ct.is("application/octet-stream") && p7m_file)) {
         return None;
     }
-    if part.damaged || part.body.is_empty() {
-        return Some(malformed(
-            Some(Method::Smime),
-            "The S/MIME part is damaged or empty.",
-        ));
-    }
     let hint = ct.param("smime-type").map(|t| t.to_ascii_lowercase());
+    if part.damaged || part.body.is_empty() {
+        let detail = "The S/MIME part is damaged or empty.";
+        let enveloped = matches!(
+            hint.as_deref(),
+            Some("enveloped-data" | "authenveloped-data")
+        );
+        return Some(if enveloped {
+            malformed_encrypted(Some(Method::Smime), detail)
+        } else {
+            malformed(Some(Method::Smime), detail)
+        });
+    }
     let kind = cms_kind(&part.body).unwrap_or(match hint.as_deref() {
         Some("enveloped-data") => SmimeKind::Enveloped,
         Some("authenveloped-data") => SmimeKind::AuthEnveloped,
@@ -271,7 +288,7 @@ fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer {
         None => control_part,
     };
     if !pgp {
-        return malformed(
+        return malformed_encrypted(
             None,
             "The encrypted message uses an encryption type mailseal does not know.",
         );
@@ -288,7 +305,7 @@ fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer {
             payload: Payload::Body,
             part: p.id,
         },
-        _ => malformed(
+        _ => malformed_encrypted(
             Some(Method::Pgp),
             "The PGP/MIME encrypted message does not have the expected two parts.",
         ),

@@ -111,10 +111,13 @@ pub enum Layer {
         part: PartId,
     },
     /// Looks like a cryptographic layer but cannot be read safely (wrong structure,
-    /// ambiguous headers, misaligned boundaries). `open` reports it as failed / invalid.
+    /// ambiguous headers, misaligned boundaries). `open` reports it as a failed decryption
+    /// when it claims to be encrypted, else as an invalid signature.
     Malformed {
         /// The standard it claims to be, when known.
         method: Option<Method>,
+        /// It claims to be encrypted (`multipart/encrypted`, S/MIME enveloped data).
+        encrypted: bool,
         /// A sentence for the agent.
         detail: String,
     },
@@ -151,8 +154,13 @@ impl core::fmt::Debug for Layer {
                 .field("partial", partial)
                 .field("part", part)
                 .finish(),
-            Layer::Malformed { method, detail } => f
+            Layer::Malformed {
+                method,
+                encrypted,
+                detail,
+            } => f
                 .debug_struct("Malformed")
+                .field("encrypted", encrypted)
                 .field("method", method)
                 .field("detail", detail)
                 .finish(),
@@ -180,6 +188,7 @@ impl Layer {
                 matches!(kind, SmimeKind::Enveloped | SmimeKind::AuthEnveloped)
             }
             Layer::PgpMessage { .. } => true,
+            Layer::Malformed { encrypted, .. } => *encrypted,
             _ => false,
         }
     }

@@ -13,7 +13,9 @@ use crate::keys::Keyring;
 use crate::mime::{
     self, Detached, Detected, Layer, Limits, MimeTree, PartId, Payload, PgpForm, SmimeKind,
 };
-use crate::report::{EncryptionReport, EncryptionState, Scope, SignatureReport, SignatureState};
+use crate::report::{
+    EncryptionReport, EncryptionState, Method, Scope, SignatureReport, SignatureState,
+};
 use crate::secret::SecretBytes;
 use crate::warning::{Warning, WarningCode};
 
@@ -110,6 +112,16 @@ pub(super) async fn peel<'a>(
             p.warnings.push(layers_not_opened());
             break;
         }
+        if let Layer::Malformed {
+            method,
+            encrypted,
+            detail,
+        } = layer
+        {
+            // Read by no engine: reported as it is, whether or not its standard is enabled.
+            p.malformed(method, encrypted, detail);
+            break;
+        }
         let Some(engine) = engine else {
             not_enabled(&layer, &mut p.encryption, &mut p.signature);
             if layer.is_encryption() {
@@ -155,6 +167,26 @@ impl<'a> Peeled<'a> {
                 && self.signature.state != SignatureState::None)
     }
 
+    /// A layer that claims protection but cannot be read safely, never shown as protected:
+    /// claimed encryption as failed (nothing decrypted), anything else as an invalid signature.
+    fn malformed(&mut self, method: Option<Method>, encrypted: bool, detail: String) {
+        if encrypted {
+            self.encryption = EncryptionReport {
+                state: EncryptionState::Failed,
+                method,
+                detail: Some(detail),
+                ..EncryptionReport::none()
+            };
+        } else {
+            self.signature = SignatureReport {
+                state: SignatureState::Invalid,
+                method,
+                detail: Some(detail),
+                ..SignatureReport::none()
+            };
+        }
+    }
+
     /// Hands `layer` to `engine` and takes what it revealed as the content.
     async fn open_layer(
         &mut self,
@@ -165,14 +197,12 @@ impl<'a> Peeled<'a> {
     ) -> Result<Step> {
         match layer {
             Layer::Plain => Ok(Step::Stop),
-            Layer::Malformed { method, detail } => {
-                // Claimed protection that cannot be read safely is never shown as protected.
-                self.signature = SignatureReport {
-                    state: SignatureState::Invalid,
-                    method,
-                    detail: Some(detail),
-                    ..SignatureReport::none()
-                };
+            Layer::Malformed {
+                method,
+                encrypted,
+                detail,
+            } => {
+                self.malformed(method, encrypted, detail);
                 Ok(Step::Stop)
             }
             Layer::SmimeMime {
