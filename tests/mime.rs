@@ -759,6 +759,41 @@ fn boundaries_delimit_only_at_a_line_start() {
     }
 }
 
+/// RFC 2231 §3-4: a continued file name's encoded segments are read in the charset its first
+/// segment names, together (a character split across segments stays whole), with plain
+/// segments between them as they are.
+#[test]
+fn continued_file_names_keep_their_charset() {
+    for (params, want) in [
+        (
+            "filename*0*=iso-8859-1''Gr%FC%DFe%20; filename*1*=aus%20K%F6ln.txt",
+            "Grüße aus Köln.txt",
+        ),
+        ("filename*0*=utf-8''%C3; filename*1*=%BCber.txt", "über.txt"),
+        (
+            "filename*1=\" b.txt\"; filename*0*=UTF-8'de'a%C3%A9",
+            "aé b.txt",
+        ),
+        (
+            "filename*0=\"plain \"; filename*1=\"name.txt\"",
+            "plain name.txt",
+        ),
+        ("filename*=iso-8859-1''K%F6ln.txt", "Köln.txt"),
+    ] {
+        let raw = format!(
+            "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+             Content-Type: application/octet-stream\r\n\
+             Content-Disposition: attachment;\r\n {params}\r\n\r\nAAAA\r\n--b--\r\n"
+        );
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(
+            tree.part(1).unwrap().filename.as_deref(),
+            Some(want),
+            "{params}"
+        );
+    }
+}
+
 /// Parts in plain text with dashes everywhere (signature separators, `---` rules, a line that
 /// starts like a boundary but is not one) end exactly at their boundary, CRLF or LF: the
 /// vendored parser jumps to the next line end or dash (vendor/mail-parser/MAILSEAL.md).

@@ -22,7 +22,17 @@ enum ContentState {
     Comment,
 }
 
-type Continuation<'x> = (Cow<'x, str>, u32, Cow<'x, str>);
+/// mailseal: one segment of an RFC 2231 continued parameter (`name*N=` / `name*N*=`), kept
+/// as it came until all are read: encoded segments are decoded together, in the charset the
+/// first one names (RFC 2231 §4.1), so that a later segment is not read as UTF-8 and a
+/// character split across segments stays whole.
+struct Continuation<'x> {
+    name: Cow<'x, str>,
+    position: u32,
+    encoded: bool,
+    charset: Option<Cow<'x, str>>,
+    value: Cow<'x, str>,
+}
 
 struct ContentTypeParser<'x> {
     state: ContentState,
@@ -44,6 +54,8 @@ struct ContentTypeParser<'x> {
 
     is_continuation: bool,
     is_encoded_attribute: bool,
+    /// mailseal: the parameter name had a segment number (`name*0`, `name*1*`).
+    has_position: bool,
     is_escaped: bool,
     remove_crlf: bool,
     is_lower_case: bool,
@@ -181,6 +193,27 @@ impl<'x> ContentTypeParser<'x> {
                 self.values.concat().into()
             };
 
+            if self.has_position {
+                self.continuations
+                    .get_or_insert_with(Vec::new)
+                    .push(Continuation {
+                        name: attr_name,
+                        position: self.attr_position,
+                        encoded: self.is_encoded_attribute,
+                        charset: self.attr_charset.take(),
+                        value,
+                    });
+                self.attr_position = 0;
+                self.has_position = false;
+                self.is_encoded_attribute = false;
+                self.is_continuation = false;
+                if has_values {
+                    self.values.clear();
+                }
+                self.reset_parser();
+                return;
+            }
+
             if self.is_encoded_attribute {
                 if let (true, decoded_bytes) = decode_hex(value.as_bytes()) {
                     value = if let Some(decoder) = self
@@ -198,21 +231,10 @@ impl<'x> ContentTypeParser<'x> {
                 self.is_encoded_attribute = false;
             }
 
-            if self.attr_position > 0 {
-                let continuation = (attr_name, self.attr_position, value);
-                if let Some(continuations) = self.continuations.as_mut() {
-                    continuations.push(continuation);
-                } else {
-                    self.continuations = Some(vec![continuation]);
-                }
-
-                self.attr_position = 0;
-            } else {
-                self.attributes.push(Attribute {
-                    name: attr_name,
-                    value,
-                });
-            }
+            self.attributes.push(Attribute {
+                name: attr_name,
+                value,
+            });
             self.is_continuation = false;
             self.attr_charset = None;
         }
@@ -230,6 +252,7 @@ impl<'x> ContentTypeParser<'x> {
                 String::from_utf8_lossy(&stream.data[self.token_start - 1..self.token_end])
                     .parse()
                     .unwrap_or(0);
+            self.has_position = true;
 
             self.reset_parser();
             true
@@ -239,13 +262,34 @@ impl<'x> ContentTypeParser<'x> {
     }
 
     fn merge_continuations(&mut self) {
-        let continuations = self.continuations.as_mut().unwrap();
-        continuations.sort();
-        for (key, _, value) in continuations.drain(..) {
-            if let Some(old) = self.attributes.iter_mut().find(|a| a.name == key) {
+        let mut continuations = self.continuations.take().unwrap_or_default();
+        continuations.sort_by(|a, b| (&a.name, a.position).cmp(&(&b.name, b.position)));
+        let mut segments = continuations.into_iter().peekable();
+        while let Some(first) = segments.next() {
+            // The charset of segment 0, when it is encoded, for every encoded segment.
+            let charset = (first.position == 0 && first.encoded)
+                .then(|| first.charset.clone())
+                .flatten();
+            let name = first.name.clone();
+            let mut bytes = Vec::new();
+            let mut add = |c: &Continuation<'_>| match decode_hex(c.value.as_bytes()) {
+                (true, decoded) if c.encoded => bytes.extend_from_slice(&decoded),
+                _ => bytes.extend_from_slice(c.value.as_bytes()),
+            };
+            add(&first);
+            while let Some(next) = segments.next_if(|c| c.name == name) {
+                add(&next);
+            }
+            let value: Cow<'x, str> = match charset.and_then(|c| charset_decoder(c.as_bytes())) {
+                Some(decoder) => decoder(&bytes).into(),
+                None => String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+                    .into(),
+            };
+            if let Some(old) = self.attributes.iter_mut().find(|a| a.name == name) {
                 old.value = format!("{}{value}", old.value).into();
             } else {
-                self.attributes.push(Attribute { name: key, value });
+                self.attributes.push(Attribute { name, value });
             }
         }
     }
@@ -270,6 +314,7 @@ impl<'x> MessageStream<'x> {
 
             is_continuation: false,
             is_encoded_attribute: false,
+            has_position: false,
             is_lower_case: true,
             is_token_start: true,
             is_escaped: false,
