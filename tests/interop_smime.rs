@@ -763,6 +763,75 @@ fn rsa_pss_with_openssls_longest_salt_is_valid() {
     }
 }
 
+/// RFC 4055 §1.2: a certificate for an id-RSASSA-PSS key (`openssl genpkey -algorithm
+/// RSA-PSS`) is for signatures only. It is listed as such, never offered for encryption (the
+/// composer falls to the policy for its owner instead of failing in protect), and its owner's
+/// PSS signatures still verify.
+#[test]
+fn rsa_pss_certificates_sign_and_are_never_encrypted_to() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("rsa2048");
+    let key = ca.new_key("frank", "rsa-pss2048");
+    ca.issue(
+        "frank",
+        &key,
+        "/CN=Frank",
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=emailProtection\nsubjectAltName=email:frank@example.com",
+    );
+    let mut ring = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let cert = std::fs::read(ca.path("frank.crt")).unwrap();
+    let keys = ring.import(&cert, &ImportOptions::default(), NOW).unwrap();
+    assert_eq!(keys[0].algorithm, "rsa-pss2048", "{keys:?}");
+    assert!(keys[0].can_sign && !keys[0].can_encrypt, "{keys:?}");
+
+    // openssl signs with the PSS key; mailseal verifies it.
+    let dir = tempdir();
+    let out = dir.path().join("signed.eml");
+    let (ok, log) = openssl(&[
+        "cms",
+        "-sign",
+        "-in",
+        path_str(&data("entity.txt")),
+        "-signer",
+        &ca.path("frank.crt"),
+        "-inkey",
+        &key,
+        "-md",
+        "sha256",
+        "-keyopt",
+        "rsa_padding_mode:pss",
+        "-out",
+        path_str(&out),
+    ]);
+    assert!(ok, "{log}");
+    let signed = std::fs::read(&out).unwrap();
+    let raw = message(&signed);
+    let raw = String::from_utf8(raw)
+        .unwrap()
+        .replace("From: alice@example.com", "From: frank@example.com");
+    let o = open(
+        &mut ring,
+        &[&SmimeEngine],
+        raw.as_bytes(),
+        &OpenOptions::at(NOW),
+    )
+    .unwrap();
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+}
+
 #[test]
 fn p521_certificates_work_both_ways() {
     if !have("openssl") {

@@ -89,7 +89,8 @@ pub struct KeyInfo {
     pub expires: Option<String>,
     /// Validity at the evaluation time.
     pub status: KeyStatus,
-    /// Key algorithm, e.g. `rsa2048`, `p256`, `ed25519`.
+    /// Key algorithm, e.g. `rsa2048`, `rsa-pss2048` (RSASSA-PSS only: signatures), `p256`,
+    /// `ed25519`.
     pub algorithm: String,
     /// X.509 subject (RFC 4514) or the primary OpenPGP User ID.
     #[serde(skip_serializing_if = "Option::is_none")]

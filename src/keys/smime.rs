@@ -325,6 +325,20 @@ impl SmimeEntry {
         }
     }
 
+    /// An RSA key (rsaEncryption) or an EC key on P-256, P-384 or P-521, what
+    /// `smime::encrypt` makes recipient infos for. Not an id-RSASSA-PSS key, which is for
+    /// signatures only (RFC 4055 §1.2), nor a curve mailseal has no key agreement on.
+    fn key_receives_mail(&self) -> bool {
+        let oid = self
+            .cert
+            .tbs_certificate
+            .subject_public_key_info
+            .algorithm
+            .oid;
+        oid == rfc5912::RSA_ENCRYPTION
+            || matches!(self.algorithm().as_str(), "p256" | "p384" | "p521")
+    }
+
     fn is_ec(&self) -> bool {
         self.cert
             .tbs_certificate
@@ -345,9 +359,10 @@ impl SmimeEntry {
         }
     }
 
-    /// May receive encrypted mail: keyEncipherment (RSA) / keyAgreement (EC), EKU allows e-mail.
+    /// May receive encrypted mail: keyEncipherment (RSA) / keyAgreement (EC), EKU allows e-mail,
+    /// and a key type mailseal encrypts to.
     pub(crate) fn can_encrypt(&self) -> bool {
-        if self.is_ca_only() || !self.eku_allows_email() {
+        if self.is_ca_only() || !self.eku_allows_email() || !self.key_receives_mail() {
             return false;
         }
         match self.key_usage() {
@@ -379,12 +394,18 @@ impl SmimeEntry {
     pub(crate) fn algorithm(&self) -> String {
         let spki = &self.cert.tbs_certificate.subject_public_key_info;
         let oid = spki.algorithm.oid;
-        if oid == rfc5912::RSA_ENCRYPTION {
+        if oid == rfc5912::RSA_ENCRYPTION || oid == rfc5912::ID_RSASSA_PSS {
             use rsa::pkcs1::DecodeRsaPublicKey;
             use rsa::traits::PublicKeyParts;
+            // An id-RSASSA-PSS key (signatures only) holds the same RSAPublicKey.
+            let name = if oid == rfc5912::RSA_ENCRYPTION {
+                "rsa"
+            } else {
+                "rsa-pss"
+            };
             match rsa::RsaPublicKey::from_pkcs1_der(spki.subject_public_key.raw_bytes()) {
-                Ok(k) => format!("rsa{}", k.n().bits()),
-                Err(_) => "rsa".to_string(),
+                Ok(k) => format!("{name}{}", k.n().bits()),
+                Err(_) => name.to_string(),
             }
         } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
             let curve = spki

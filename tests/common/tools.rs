@@ -294,12 +294,16 @@ impl TestCa {
         std::fs::read(self.path("ca.crt")).expect("ca.crt")
     }
 
-    /// A new PKCS#8 key `NAME.key` of `algorithm`; returns its path.
+    /// A new PKCS#8 key `NAME.key` of `algorithm` (`rsa2048`, `rsa-pss2048`, `p256`, ...);
+    /// returns its path.
     pub fn new_key(&self, name: &str, algorithm: &str) -> String {
         let out = self.path(&format!("{name}.key"));
         let curve;
         let mut args = vec!["genpkey", "-out", &out];
-        if let Some(bits) = algorithm.strip_prefix("rsa") {
+        if let Some(bits) = algorithm.strip_prefix("rsa-pss") {
+            curve = format!("rsa_keygen_bits:{bits}");
+            args.extend(["-algorithm", "RSA-PSS", "-pkeyopt", &curve]);
+        } else if let Some(bits) = algorithm.strip_prefix("rsa") {
             curve = format!("rsa_keygen_bits:{bits}");
             args.extend(["-algorithm", "RSA", "-pkeyopt", &curve]);
         } else {
