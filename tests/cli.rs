@@ -350,6 +350,18 @@ fn the_cli_opens_what_openssl_signs_and_encrypts() {
         .as_str()
         .unwrap_or_default()
         .contains("Signed by openssl."));
+    // The certificates the message carried, as PEM that openssl reads.
+    let certs = report["certificates"].as_array().expect("certificates");
+    assert!(!certs.is_empty(), "{report}");
+    for (i, cert) in certs.iter().enumerate() {
+        let pem = write(
+            &dir,
+            &format!("cert{i}.pem"),
+            cert.as_str().unwrap().as_bytes(),
+        );
+        let (ok, log) = openssl(&["x509", "-noout", "-in", path_str(&pem)]);
+        assert!(ok, "{log}");
+    }
 
     // the same message from standard input, without bob's key: no_key, exit 4 when required
     let raw = std::fs::read(&message).expect("message");

@@ -47,6 +47,15 @@ pub(crate) fn open_command(
             }
         }
     }
+    // The certificates a signed message carried: PEM, as `openssl` and the key files take them.
+    if let Some(slot) = report.get_mut("certificates") {
+        *slot = opened
+            .certificates
+            .iter()
+            .map(|der| pem(&der.0))
+            .collect::<Vec<_>>()
+            .into();
+    }
     print_json(&report)?;
     if args.require_decrypted && opened.encryption.state != EncryptionState::Decrypted {
         return Ok(ExitCode::from(EXIT_NOT_DECRYPTED));
@@ -55,4 +64,9 @@ pub(crate) fn open_command(
         return Ok(ExitCode::from(EXIT_NOT_VALID));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A DER certificate as PEM (RFC 7468).
+fn pem(der: &[u8]) -> String {
+    der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, der).unwrap_or_default()
 }
