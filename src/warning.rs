@@ -37,6 +37,9 @@ pub enum WarningCode {
     MisleadingAddress,
     /// A valid signature whose certificate's revocation could not be checked (policy `warn`).
     RevocationUnchecked,
+    /// The signature says it was made more than a day after the time the message is judged
+    /// at: a wrong clock at the sender, or a date set on purpose.
+    SignedInTheFuture,
     // ---- protect / preview ----
     /// Recipients without a usable key get the message unencrypted (fallback `send_plain`).
     SentUnencrypted,

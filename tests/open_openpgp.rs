@@ -149,6 +149,30 @@ fn pgp_mime_envelopes_under_short_boundaries_and_without_a_payload() {
     assert!(o.attachments.iter().all(|a| !a.signed));
 }
 
+/// A signature made, by its own account, more than a day after the time the message is judged
+/// at is remarked on (`signed_in_the_future`); an hour ahead is a clock set wrong, no remark.
+#[test]
+fn signatures_from_the_future_are_remarked_on() {
+    use mailseal::warning::WarningCode;
+    use mailseal::Time;
+    let mut ring = ring(&["alice.pub", "bob.pub", "eve.pub"]);
+    let raw = pgp_mime_signed("alice@example.org", f("entity.eml"), f("sig-alice.asc"));
+    let open_at = |ring: &mut Keyring, now: Time| {
+        open(ring, &[&PgpEngine], &raw, &OpenOptions::at(now)).unwrap()
+    };
+    let o = open_at(&mut ring, NOW);
+    let signed_at = Time::from_rfc3339(o.signature.signed_at.as_deref().unwrap()).unwrap();
+    let future = |o: &Opened| {
+        o.warnings
+            .iter()
+            .any(|w| w.code == WarningCode::SignedInTheFuture)
+    };
+    assert!(!future(&o));
+    assert!(!future(&open_at(&mut ring, signed_at.plus_secs(-3600))));
+    let o = open_at(&mut ring, signed_at.plus_secs(-2 * 24 * 3600));
+    assert!(future(&o), "{:?}", o.warnings);
+}
+
 #[test]
 fn pgp_mime_signed_by_gpg_opens() {
     let mut ring = ring(&["alice.pub", "bob.pub", "eve.pub"]);

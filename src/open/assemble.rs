@@ -5,22 +5,24 @@
 use super::headers::{opened_headers, shown_fields, with_outer_fallback};
 use super::layers::Peeled;
 use super::opened::{Opened, OpenedAttachment, OpenedHeaders, SerializedBytes};
-use super::verdict::{scoped_and_bound, unchecked_revocation};
+use super::verdict::{scoped_and_bound, signed_in_the_future, unchecked_revocation};
 use crate::keys::autocrypt::AutocryptOffer;
 use crate::mime::{self, read_protected, readable, HeaderView, MimeTree, PartId};
 use crate::policy::UncheckedRevocation;
 use crate::report::{EncryptionState, SignatureReport, SignatureState};
+use crate::time::Time;
 use crate::warning::{Warning, WarningCode};
 
 /// The result of `open` from what peeling found (`p`), the outer header fields (`outer_view`),
-/// the single From address (`sender`), the Autocrypt offer, and the policy for a signature
-/// whose revocation could not be checked.
+/// the single From address (`sender`), the Autocrypt offer, the policy for a signature
+/// whose revocation could not be checked, and the time the message is judged at.
 pub(super) fn assemble(
     p: Peeled<'_>,
     outer_view: &HeaderView,
     sender: Option<&str>,
     autocrypt: Option<AutocryptOffer>,
     unchecked: UncheckedRevocation,
+    now: Time,
 ) -> Opened {
     let Peeled {
         encryption,
@@ -40,6 +42,7 @@ pub(super) fn assemble(
     } = p;
     let mut signature = scoped_and_bound(signature, scope, uncovered_files, sender);
     unchecked_revocation(&mut signature, &mut warnings, unchecked);
+    signed_in_the_future(&signature, now, &mut warnings);
     let revocation_requests = std::mem::take(&mut signature.revocation_requests);
 
     let mut headers = opened_headers(outer_view, false);

@@ -128,6 +128,7 @@ async fn open_message(
         sender.as_deref(),
         autocrypt,
         unchecked,
+        opts.now,
     ))
 }
 

@@ -9,6 +9,7 @@ use crate::report::{
     SignatureState,
 };
 use crate::standards;
+use crate::time::Time;
 use crate::warning::{Warning, WarningCode};
 
 /// The verdict on a layer no given engine reads: the standard is left out of this build
@@ -106,6 +107,32 @@ pub(super) fn unchecked_revocation(
                  not be checked ({why}), and the policy requires it."
             ));
         }
+    }
+}
+
+/// How far a signature's own time may run ahead of the clock it is judged at before it is
+/// remarked on: clocks and time zones set wrong by hours are common, more than a day is not.
+const FUTURE_TOLERANCE_SECS: i64 = 24 * 3600;
+
+/// A signature (of any verdict) made, by its own account, more than a day after `now`: the
+/// verdict stands (gpg and openssl accept it too), the agent is told.
+pub(super) fn signed_in_the_future(
+    signature: &SignatureReport,
+    now: Time,
+    warnings: &mut Vec<Warning>,
+) {
+    let Some(at) = signature.signed_at.as_deref().and_then(Time::from_rfc3339) else {
+        return;
+    };
+    if at > now.plus_secs(FUTURE_TOLERANCE_SECS) {
+        warnings.push(Warning::new(
+            WarningCode::SignedInTheFuture,
+            format!(
+                "The signature says it was made on {}, later than now: the sender's clock may \
+                 be wrong, or the date was set on purpose.",
+                at.to_rfc3339()
+            ),
+        ));
     }
 }
 
