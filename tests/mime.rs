@@ -794,6 +794,30 @@ fn continued_file_names_keep_their_charset() {
     }
 }
 
+/// RFC 5322 §3.2.2: folding white space between `boundary=` and its value, as some clients
+/// fold a long Content-Type, leaves the boundary as it is.
+#[test]
+fn a_fold_after_the_equals_sign_keeps_the_boundary() {
+    for fold in ["\r\n ", "\r\n\t", " "] {
+        for value in ["\"XYZ\"", "XYZ"] {
+            let raw = format!(
+                "Content-Type: multipart/mixed; boundary={fold}{value}\r\n\r\n--XYZ\r\n\
+                 Content-Type: text/plain\r\n\r\nfirst\r\n--XYZ\r\n\
+                 Content-Type: text/plain\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\n\
+                 second\r\n--XYZ--\r\n"
+            );
+            let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+            assert_eq!(
+                tree.root().content_type.param("boundary"),
+                Some("XYZ"),
+                "{fold:?} {value}"
+            );
+            assert_eq!(&*tree.part(1).unwrap().body, b"first", "{fold:?} {value}");
+            assert_eq!(tree.part(2).unwrap().filename.as_deref(), Some("a.txt"));
+        }
+    }
+}
+
 /// Parts in plain text with dashes everywhere (signature separators, `---` rules, a line that
 /// starts like a boundary but is not one) end exactly at their boundary, CRLF or LF: the
 /// vendored parser jumps to the next line end or dash (vendor/mail-parser/MAILSEAL.md).

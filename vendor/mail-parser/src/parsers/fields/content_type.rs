@@ -356,6 +356,17 @@ impl<'x> MessageStream<'x> {
                         | ContentState::SubType => {
                             parser.add_attribute(self);
                         }
+                        // mailseal: a fold between `=` and the value (`boundary=` CRLF
+                        // ` "XYZ"`) is white space (RFC 5322 §3.2.2): the value follows. It
+                        // used to end the attribute, and the value was read as a name.
+                        ContentState::AttributeValue
+                            if next_is_space
+                                && parser.token_start == 0
+                                && parser.values.is_empty() =>
+                        {
+                            self.next();
+                            continue;
+                        }
                         ContentState::AttributeValue => {
                             parser.add_value(self);
                         }
