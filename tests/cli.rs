@@ -375,6 +375,32 @@ fn the_cli_opens_what_openssl_signs_and_encrypts() {
     assert_eq!(state(&out.json(), "encryption"), "no_key");
 }
 
+/// The sender's Autocrypt key is printed as base64, as it came in the header (it was a JSON
+/// array of byte numbers).
+#[test]
+fn open_prints_the_autocrypt_key_as_base64() {
+    let armored = std::fs::read_to_string(data("openpgp/alice.pub.asc")).unwrap();
+    // The armor's body is the base64 of the binary key (its checksum line left out).
+    let keydata: String = armored
+        .lines()
+        .skip_while(|l| !l.is_empty())
+        .skip(1)
+        .take_while(|l| !l.starts_with('=') && !l.starts_with("-----"))
+        .collect();
+    let message = format!(
+        "From: alice@example.org\r\nTo: bob@example.org\r\nSubject: hi\r\n\
+         Date: Tue, 01 Dec 2026 00:00:00 +0000\r\n\
+         Autocrypt: addr=alice@example.org; keydata={keydata}\r\n\r\nhello\r\n"
+    );
+    let out = mailseal(&["open", "-"], &[], message.as_bytes()).ok();
+    let report = out.json();
+    assert_eq!(
+        report["autocrypt"]["keydata"].as_str(),
+        Some(keydata.as_str()),
+        "{report}"
+    );
+}
+
 // ---- OpenPGP with gpg ---------------------------------------------------------------------
 
 fn gpg_with(files: &[&str]) -> Gpg {

@@ -56,6 +56,13 @@ pub(crate) fn open_command(
             .collect::<Vec<_>>()
             .into();
     }
+    // The sender's Autocrypt key: base64, as in the header it came in.
+    if let (Some(slot), Some(offer)) = (
+        report.pointer_mut("/autocrypt/keydata"),
+        opened.autocrypt.as_ref(),
+    ) {
+        *slot = B64.encode(&offer.keydata).into();
+    }
     print_json(&report)?;
     if args.require_decrypted && opened.encryption.state != EncryptionState::Decrypted {
         return Ok(ExitCode::from(EXIT_NOT_DECRYPTED));
