@@ -358,7 +358,13 @@ pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u
             has_type |= lower == "content-type";
             entity.extend_from_slice(bytes);
         } else if lower != "mime-version" {
-            headers.push((field.name.clone(), raw_header_value(bytes)));
+            let value = raw_header_value(bytes);
+            let value = if value.is_ascii() {
+                value
+            } else {
+                encoded_field(&field.name, bytes).unwrap_or(value)
+            };
+            headers.push((field.name.clone(), value));
         }
     }
     // A message without Content-Type is text/plain in US-ASCII (RFC 2045 §5.2): the entity
@@ -375,6 +381,34 @@ pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u
     entity.extend_from_slice(raw.get(body_range).unwrap_or_default());
     let entity = super::canonical::canonicalize(&entity, limits)?;
     Ok((headers, entity))
+}
+
+/// A field with raw UTF-8 in it (RFC 6532, as drafts and ticket systems often store them) in
+/// 7-bit form for the outgoing copies (RFC 5322 §2.2, RFC 2047): the display names of an
+/// address field as encoded words, any other field's text as encoded words. `None` when the
+/// field cannot be read (it is then taken as it is).
+fn encoded_field(name: &str, field: &[u8]) -> Option<String> {
+    use mail_builder::headers::address::Address as MbAddress;
+    use mail_builder::headers::text::Text;
+    let mut head = field.to_vec();
+    head.extend_from_slice(b"\r\n\r\n");
+    let parsed = mail_parser::MessageParser::new().parse_headers(&head)?;
+    let header = parsed.headers().first()?;
+    Some(match &header.value {
+        HeaderValue::Address(address) => {
+            let mailboxes: Vec<_> = match address {
+                Address::List(l) => l.iter().collect(),
+                Address::Group(g) => g.iter().flat_map(|g| g.addresses.iter()).collect(),
+            };
+            let list = mailboxes
+                .iter()
+                .filter_map(|a| Some(MbAddress::new_address(a.name(), a.address()?)))
+                .collect();
+            super::build::header_value(name, &MbAddress::new_list(list))
+        }
+        HeaderValue::Text(text) => super::build::header_value(name, &Text::new(text.as_ref())),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -440,6 +440,41 @@ mod tests {
         assert_eq!(p.deliveries[1].to, ["hidden@example.com"]);
     }
 
+    /// Raw UTF-8 in a raw message's header fields (RFC 6532) goes out as encoded words
+    /// (RFC 2047): the copies are 7-bit, and a reader shows the same text.
+    #[test]
+    fn raw_utf8_header_fields_go_out_encoded() {
+        use rand::SeedableRng;
+        let raw =
+            "From: J\u{fc}rgen M\u{fc}ller <desk@example.com>\nTo: Zo\u{eb} <zed@example.com>\n\
+                   Subject: Gr\u{fc}\u{df}e aus K\u{f6}ln\nContent-Type: text/plain\n\nhi\n";
+        let mut ring = Keyring::new();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(4);
+        let opts = ProtectOptions::new(false, false, now());
+        let p = protect(
+            &mut ring,
+            &[&SMIME],
+            Message::Raw(raw.as_bytes()),
+            &opts,
+            &mut rng,
+        )
+        .unwrap();
+        let mime = &p.deliveries[0].mime;
+        assert!(mime.is_ascii(), "{}", String::from_utf8_lossy(mime));
+        let tree = crate::mime::MimeTree::parse(mime, &crate::mime::Limits::default()).unwrap();
+        let view = crate::mime::HeaderView::of(&tree);
+        assert_eq!(
+            view.subject.as_deref(),
+            Some("Gr\u{fc}\u{df}e aus K\u{f6}ln")
+        );
+        assert_eq!(
+            view.from[0].name.as_deref(),
+            Some("J\u{fc}rgen M\u{fc}ller")
+        );
+        assert_eq!(view.from[0].address, "desk@example.com");
+        assert_eq!(view.to[0].name.as_deref(), Some("Zo\u{eb}"));
+    }
+
     #[test]
     fn a_raw_message_keeps_its_headers_and_loses_bcc() {
         use rand::SeedableRng;
