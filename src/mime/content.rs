@@ -188,7 +188,13 @@ impl Collector<'_, '_> {
                 self.attach(part, "encrypted.asc");
             }
             "text/plain" => {
-                let text = lf(part.text.as_deref().unwrap_or_default());
+                let mut text = lf(part.text.as_deref().unwrap_or_default());
+                if self.protected && has_legacy_display(part) {
+                    text = without_legacy_display(&text);
+                    if text.trim().is_empty() {
+                        return;
+                    }
+                }
                 let flowed = part
                     .content_type
                     .param("format")
@@ -205,8 +211,11 @@ impl Collector<'_, '_> {
                 self.show(part);
             }
             "text/html" => {
-                self.htmls
-                    .push(lf(part.text.as_deref().unwrap_or_default()));
+                let mut html = lf(part.text.as_deref().unwrap_or_default());
+                if self.protected && has_legacy_display(part) {
+                    html = without_legacy_display_html(&html);
+                }
+                self.htmls.push(html);
                 self.show(part);
             }
             "message/rfc822" | "message/global" => self.attach(part, "message.eml"),
@@ -302,10 +311,10 @@ impl Collector<'_, '_> {
     }
 }
 
-/// RFC 9788 §4.5.3 Legacy Display parts and Memory Hole's `text/rfc822-headers`.
+/// Memory Hole's `text/rfc822-headers` and the older forms below: parts that only repeat
+/// the protected headers.
 fn is_legacy_display(part: &Part) -> bool {
-    part.content_type.param("hp-legacy-display").is_some()
-        || part.content_type.is("text/rfc822-headers")
+    part.content_type.is("text/rfc822-headers")
         // Enigmail and Thunderbird before RFC 9788 (draft-autocrypt-lamps-protected-headers):
         // a text/plain part marked `protected-headers="v1"` that repeats the Subject. Only
         // when it holds nothing but header lines, so no text of the message is ever hidden.
@@ -318,6 +327,50 @@ fn is_legacy_display(part: &Part) -> bool {
                 .lines()
                 .filter(|l| !l.trim().is_empty())
                 .all(is_header_line))
+}
+
+/// RFC 9788 §4.5.3: a body part marked `hp-legacy-display="1"` begins with a Legacy Display
+/// Element, the protected header fields repeated for clients without header protection.
+fn has_legacy_display(part: &Part) -> bool {
+    part.content_type
+        .param("hp-legacy-display")
+        .is_some_and(|v| v.trim() == "1")
+}
+
+/// `text` without its leading Legacy Display Element: the header lines up to the first blank
+/// line, and that line. Unchanged when those lines are not all header lines, so that no text
+/// of the message is ever hidden.
+fn without_legacy_display(text: &str) -> String {
+    let Some((element, rest)) = text.split_once("\n\n") else {
+        return if text.lines().all(is_header_line) {
+            String::new()
+        } else {
+            text.to_string()
+        };
+    };
+    let lines: Vec<&str> = element.lines().collect();
+    if !lines.is_empty() && lines.iter().all(|l| is_header_line(l)) {
+        rest.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// `html` without its Legacy Display Element (RFC 9788 §4.5.3.2: the first
+/// `<div class="header-protection-legacy-display">`, which holds no other element).
+fn without_legacy_display_html(html: &str) -> String {
+    const CLASS: &str = "class=\"header-protection-legacy-display\"";
+    let Some(at) = html.find(CLASS) else {
+        return html.to_string();
+    };
+    let (Some(start), Some(end)) = (html[..at].rfind("<div"), html[at..].find("</div>")) else {
+        return html.to_string();
+    };
+    let end = at + end + "</div>".len();
+    if html[start..end].matches("<div").count() != 1 {
+        return html.to_string();
+    }
+    format!("{}{}", &html[..start], &html[end..])
 }
 
 /// `Name: value`, the name made of the characters RFC 5322 §2.2 allows.
@@ -339,6 +392,34 @@ mod tests {
     fn read(raw: &str) -> Readable {
         let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
         readable(&tree)
+    }
+
+    /// RFC 9788: a payload marked `hp="cipher"` has protected headers; its Legacy Display
+    /// Elements (a part of their own, or prepended to the body part, in text and in HTML) are
+    /// not shown, and text that is not one is never hidden.
+    #[test]
+    fn rfc9788_legacy_display_elements_are_not_shown() {
+        let raw = "Content-Type: multipart/mixed; boundary=\"HP\"; hp=\"cipher\"\r\n\
+                   Subject: Real subject\r\n\r\n--HP\r\n\
+                   Content-Type: text/plain; charset=UTF-8; hp-legacy-display=\"1\"\r\n\r\n\
+                   Subject: Real subject\r\n\r\n--HP\r\n\
+                   Content-Type: text/plain; charset=UTF-8; hp-legacy-display=\"1\"\r\n\r\n\
+                   Subject: Real subject\r\nTo: bob@example.com\r\n\r\nThe real body.\r\n--HP\r\n\
+                   Content-Type: text/plain; hp-legacy-display=\"1\"\r\n\r\n\
+                   Note: not a header block\r\nbecause this line is text.\r\n\r\nKept.\r\n--HP\r\n\
+                   Content-Type: text/html; hp-legacy-display=\"1\"\r\n\r\n\
+                   <div class=\"header-protection-legacy-display\"><pre>Subject: Real subject</pre>\
+                   </div><p>Real HTML.</p>\r\n--HP--\r\n";
+        let r = read(raw);
+        let text = r.text.unwrap();
+        assert_eq!(
+            text,
+            "The real body.\n\nNote: not a header block\nbecause this line is text.\n\nKept."
+        );
+        assert_eq!(r.html.as_deref(), Some("<p>Real HTML.</p>"));
+        // Without the marker on the payload nothing is taken for a Legacy Display Element.
+        let r = read(&raw.replace("; hp=\"cipher\"", ""));
+        assert!(r.text.unwrap().starts_with("Subject: Real subject"));
     }
 
     #[test]

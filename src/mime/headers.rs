@@ -3,15 +3,16 @@
 //!
 //! Writing ([`protect_headers`]): the message's header fields are put into the header block
 //! of the cryptographic payload's root part, whose `Content-Type` gets the parameter
-//! `protected-headers="v1"` (RFC 9788 §2.1). For encrypted messages the outer Subject is
-//! replaced by `[...]` (§3.2, `hcp_baseline`), and with `hp_outer` each outer field is
-//! recorded in the payload as `HP-Outer: Name: value` (§2.2) so readers can tell what the
-//! outside showed. No Legacy Display part is written.
+//! `hp="cipher"` or `hp="clear"` (RFC 9788 §2.1) and its drafts' `protected-headers="v1"`.
+//! For encrypted messages the outer Subject is replaced by `[...]` (§3.2, `hcp_baseline`), and
+//! with `hp_outer` each outer field is recorded in the payload as `HP-Outer: Name: value`
+//! (§2.2) so readers can tell what the outside showed. No Legacy Display part is written.
 //!
-//! Reading ([`read_protected`]): when the payload root carries `protected-headers="v1"`, its
-//! header fields replace the outer ones for display; the older Enigmail / Memory Hole form
-//! with the fields in a `text/rfc822-headers` part is read too. [`ProtectedHeaders`] says
-//! whether the protected From / To / Cc differ from the outer ones.
+//! Reading ([`read_protected`]): when the payload root carries either marker, its header fields
+//! replace the outer ones for display; the older Enigmail / Memory Hole form with the fields in
+//! a `text/rfc822-headers` part is read too, and RFC 9788's Legacy Display Elements are not
+//! shown (mime/content.rs). [`ProtectedHeaders`] says whether the protected From / To / Cc
+//! differ from the outer ones.
 //!
 //! Also [`split_message`]: a whole message into its message header fields and its content
 //! entity, for `protect` given a raw message instead of a draft.
@@ -100,6 +101,13 @@ pub fn protect_headers(
             }
         }
     }
+    // RFC 9788 §2.1's `hp` marker, and its drafts' `protected-headers="v1"`, which clients
+    // before the RFC (Thunderbird, Enigmail) read.
+    let marker: &[u8] = if encrypted {
+        b"protected-headers=\"v1\"; hp=\"cipher\""
+    } else {
+        b"protected-headers=\"v1\"; hp=\"clear\""
+    };
     let mut has_type = false;
     for field in &fields {
         let raw = entity.get(field.range.clone()).unwrap_or_default();
@@ -108,13 +116,17 @@ pub fn protect_headers(
             let trimmed = raw.strip_suffix(b"\n").unwrap_or(raw);
             let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
             out.extend_from_slice(trimmed);
-            out.extend_from_slice(b";\r\n protected-headers=\"v1\"\r\n");
+            out.extend_from_slice(b";\r\n ");
+            out.extend_from_slice(marker);
+            out.extend_from_slice(b"\r\n");
         } else {
             out.extend_from_slice(raw);
         }
     }
     if !has_type {
-        out.extend_from_slice(b"Content-Type: text/plain; protected-headers=\"v1\"\r\n");
+        out.extend_from_slice(b"Content-Type: text/plain; ");
+        out.extend_from_slice(marker);
+        out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b"\r\n");
     // The new header section replaces the old one in the entity's own buffer.
@@ -286,11 +298,15 @@ pub struct ProtectedHeaders {
     pub hp_outer: Vec<(String, String)>,
 }
 
-/// Whether a part is marked as carrying protected headers.
+/// Whether a part is marked as carrying protected headers: RFC 9788's `hp="cipher"` /
+/// `hp="clear"`, or `protected-headers="v1"` of its drafts (Thunderbird, Enigmail).
 pub(crate) fn is_protected_root(part: &Part) -> bool {
-    part.content_type
-        .param("protected-headers")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("v1"))
+    let param = |name: &str, values: &[&str]| {
+        part.content_type
+            .param(name)
+            .is_some_and(|v| values.iter().any(|w| v.trim().eq_ignore_ascii_case(w)))
+    };
+    param("protected-headers", &["v1"]) || param("hp", &["cipher", "clear"])
 }
 
 /// The protected headers of a decrypted / verified `inner` entity, compared with the
@@ -459,7 +475,7 @@ mod tests {
             s.starts_with("From: Alice <alice@example.com>\r\nTo: bob@example.com\r\n"),
             "{s}"
         );
-        assert!(s.contains("Content-Type: text/plain; charset=utf-8;\r\n protected-headers=\"v1\"\r\n\r\nhello\r\n"), "{s}");
+        assert!(s.contains("Content-Type: text/plain; charset=utf-8;\r\n protected-headers=\"v1\"; hp=\"cipher\"\r\n\r\nhello\r\n"), "{s}");
         assert!(s.contains("HP-Outer: Subject: [...]\r\n"));
         assert!(!s.contains("MIME-Version"));
         assert_eq!(p.outer[2], ("Subject".to_string(), "[...]".to_string()));
