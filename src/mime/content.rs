@@ -230,14 +230,17 @@ impl Collector<'_, '_> {
             .iter()
             .filter_map(|&c| self.tree.part(c))
             .collect();
-        let plain = kids
-            .iter()
-            .rev()
-            .find(|p| p.content_type.is("text/plain") && !p.is_attachment());
+        // An alternative that is signed on its own (a nested multipart/signed) counts as what
+        // it signs: it was dropped as neither plain nor rich.
+        let plain = kids.iter().rev().find(|p| {
+            let c = self.signed_content(p);
+            c.content_type.is("text/plain") && !c.is_attachment()
+        });
         let rich = kids.iter().rev().find(|p| {
-            p.content_type.is("text/html")
-                || p.content_type.is("multipart/related")
-                || p.content_type.is("multipart/mixed")
+            let c = self.signed_content(p);
+            c.content_type.is("text/html")
+                || c.content_type.is("multipart/related")
+                || c.content_type.is("multipart/mixed")
         });
         match (plain, rich) {
             (Some(p), Some(r)) => {
@@ -256,6 +259,21 @@ impl Collector<'_, '_> {
                 }
             }
         }
+    }
+
+    /// The content a nested `multipart/signed` part signs (its first part, through nested
+    /// ones); any other part itself.
+    fn signed_content<'p>(&'p self, mut part: &'p Part<'p>) -> &'p Part<'p> {
+        for _ in 0..MAX_WALK {
+            if !part.content_type.is("multipart/signed") {
+                break;
+            }
+            match part.children.first().and_then(|&c| self.tree.part(c)) {
+                Some(first) => part = first,
+                None => break,
+            }
+        }
+        part
     }
 
     /// RFC 2387: the root (the `start` part, else the first) is shown, the rest are
@@ -454,6 +472,33 @@ mod tests {
         // A part with more than headers in it is text of the message: shown.
         let r = read(&mail("Subject: Secret\r\n\r\nPlease pay now.\r\n"));
         assert!(r.text.unwrap().contains("Please pay now."));
+    }
+
+    /// An alternative signed on its own (Apple Mail, some gateways) is shown as what it signs
+    /// (shown as unsigned by `open`'s partial scope; here only that it is not lost).
+    #[test]
+    fn signed_alternatives_are_not_dropped() {
+        let signed = |inner: &str| {
+            format!(
+                "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; \
+                 boundary=s\r\n\r\n--s\r\n{inner}\r\n--s\r\n\
+                 Content-Type: application/pkcs7-signature\r\n\r\nAAAA\r\n--s--\r\n"
+            )
+        };
+        let alt = |a: &str, b: &str| {
+            format!(
+                "Content-Type: multipart/alternative; boundary=a\r\n\r\n--a\r\n{a}\r\n\
+                 --a\r\n{b}\r\n--a--\r\n"
+            )
+        };
+        let html = signed("Content-Type: text/html\r\n\r\n<p>signed html</p>");
+        let r = read(&alt("Content-Type: text/plain\r\n\r\nplain", &html));
+        assert_eq!(r.text.as_deref(), Some("plain"));
+        assert_eq!(r.html.as_deref(), Some("<p>signed html</p>"));
+        let text = signed("Content-Type: text/plain\r\n\r\nsigned text");
+        let r = read(&alt(&text, "Content-Type: text/html\r\n\r\n<p>html</p>"));
+        assert_eq!(r.text.as_deref(), Some("signed text"));
+        assert_eq!(r.html.as_deref(), Some("<p>html</p>"));
     }
 
     #[test]
