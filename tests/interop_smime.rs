@@ -29,6 +29,17 @@ fn data(name: &str) -> PathBuf {
     data_path(&format!("smime/{name}"))
 }
 
+/// A keyring that trusts the throwaway CA `ca`.
+fn trusting(ca: &TestCa) -> Keyring {
+    let mut ring = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    ring
+}
+
 /// A whole message around an engine's entity, as `protect` will send it.
 fn message(entity: &[u8]) -> Vec<u8> {
     let mut m = b"From: alice@example.com\r\nTo: bob@example.com\r\nSubject: interop\r\nMIME-Version: 1.0\r\n".to_vec();
@@ -722,12 +733,7 @@ fn rsa_pss_with_openssls_longest_salt_is_valid() {
     let (ok, text) = openssl(&["x509", "-in", &crt, "-noout", "-text"]);
     assert!(ok && text.contains("Salt Length: 0x015E"), "{text}");
 
-    let mut ring = Keyring::new();
-    let trusted = ImportOptions {
-        trusted: true,
-        ..Default::default()
-    };
-    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let mut ring = trusting(&ca);
     ring.import(
         &std::fs::read(&crt).unwrap(),
         &ImportOptions::default(),
@@ -781,12 +787,7 @@ fn rsa_pss_certificates_sign_and_are_never_encrypted_to() {
         "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
          extendedKeyUsage=emailProtection\nsubjectAltName=email:frank@example.com",
     );
-    let mut ring = Keyring::new();
-    let trusted = ImportOptions {
-        trusted: true,
-        ..Default::default()
-    };
-    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let mut ring = trusting(&ca);
     let cert = std::fs::read(ca.path("frank.crt")).unwrap();
     let keys = ring.import(&cert, &ImportOptions::default(), NOW).unwrap();
     assert_eq!(keys[0].algorithm, "rsa-pss2048", "{keys:?}");
@@ -848,12 +849,7 @@ fn p521_certificates_work_both_ways() {
          extendedKeyUsage=emailProtection\nsubjectAltName=email:pat@example.com",
     );
 
-    let mut ring = Keyring::new();
-    let trusted = ImportOptions {
-        trusted: true,
-        ..Default::default()
-    };
-    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let mut ring = trusting(&ca);
     let mut pat = std::fs::read(p("pat.crt")).unwrap();
     pat.extend(std::fs::read(p("pat.key")).unwrap());
     let keys = ring.import(&pat, &ImportOptions::default(), NOW).unwrap();
@@ -1147,12 +1143,7 @@ fn a_certificate_on_an_imported_crl_is_revoked_everywhere() {
             ),
         );
     }
-    let mut ring = Keyring::new();
-    let trusted = ImportOptions {
-        trusted: true,
-        ..Default::default()
-    };
-    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let mut ring = trusting(&ca);
     for name in ["alice", "bob"] {
         ring.import(
             &std::fs::read(p(&format!("{name}.crt"))).unwrap(),
@@ -1261,8 +1252,7 @@ fn a_certificate_on_an_imported_crl_is_revoked_everywhere() {
     ]);
     assert!(ok, "{log}");
     let crl_der = std::fs::read(&crl_der).unwrap();
-    let mut fresh = Keyring::new();
-    fresh.import(&ca.cert(), &trusted, NOW).unwrap();
+    let mut fresh = trusting(&ca);
     assert_eq!(fresh.import_crl(&crl_der, NOW).unwrap().revoked, 1);
     let mut changed = crl_der.clone();
     let last = changed.len() - 5;
