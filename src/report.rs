@@ -292,11 +292,14 @@ impl SignatureReport {
     /// SignerInfos, several OpenPGP signatures): the worst one wins, so one bad or foreign
     /// signature is never hidden behind a good one. Empty input means "not signed".
     pub fn worst(reports: Vec<SignatureReport>) -> SignatureReport {
-        let signers: Vec<Signer> = if reports.len() > 1 {
-            reports.iter().filter_map(|r| r.signer.clone()).collect()
-        } else {
-            Vec::new()
-        };
+        let mut signers: Vec<Signer> = Vec::new();
+        if reports.len() > 1 {
+            for signer in reports.iter().filter_map(|r| r.signer.as_ref()) {
+                if !signers.contains(signer) {
+                    signers.push(signer.clone());
+                }
+            }
+        }
         let checks: Vec<RevocationCheck> = reports.iter().filter_map(|r| r.revocation).collect();
         let mut requests: Vec<RevocationRequest> = Vec::new();
         for r in &reports {

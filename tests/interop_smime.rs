@@ -13,6 +13,7 @@ use common::tools::{cms_decrypt, cms_verify, data_path, have, openssl, path_str,
 use common::{fixture, rng, smime_ring as ring, write_ctx, Ready, NOW};
 use mailseal::engine::ReadContext;
 use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
+use mailseal::warning::WarningCode;
 use mailseal::{
     open, EncryptionState, Engine, ImportOptions, Keyring, OpenOptions, SignatureState, SmimeEngine,
 };
@@ -588,6 +589,224 @@ fn plain_text_files_signed_or_encrypted_by_openssl_open_as_text() {
         } else {
             assert_eq!(opened.encryption.state, EncryptionState::Decrypted);
         }
+    }
+}
+
+/// A triple wrap (RFC 2634 §1.1) made by `openssl smime`: signed, encrypted, signed again.
+/// Both signatures count: with the inner one intact the message is valid and shows the inner
+/// text; with the inner one broken (the content changed after the author signed, and the
+/// outer signature made over that) it is invalid, though the outer signature is good.
+#[test]
+fn triple_wrapped_messages_are_judged_by_both_signatures() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let alice = (data("alice.crt"), data("alice.key"));
+    let bob = data("bob.crt");
+    let entity = dir.path().join("entity.txt");
+    std::fs::write(
+        &entity,
+        "Content-Type: text/plain\r\n\r\nthe inner text\r\n",
+    )
+    .unwrap();
+    let inner = dir.path().join("inner.eml");
+    let (ok, log) = openssl(&[
+        "smime",
+        "-sign",
+        "-in",
+        path_str(&entity),
+        "-out",
+        path_str(&inner),
+        "-signer",
+        path_str(&alice.0),
+        "-inkey",
+        path_str(&alice.1),
+    ]);
+    assert!(ok, "{log}");
+    let signed = std::fs::read_to_string(&inner).unwrap();
+    let changed = dir.path().join("changed.eml");
+    std::fs::write(&changed, signed.replace("the inner text", "the other text")).unwrap();
+
+    for (inner, expected, text) in [
+        (&inner, SignatureState::Valid, "the inner text"),
+        (&changed, SignatureState::Invalid, "the other text"),
+    ] {
+        let enveloped = dir.path().join("enveloped.eml");
+        let (ok, log) = openssl(&[
+            "smime",
+            "-encrypt",
+            "-aes256",
+            "-in",
+            path_str(inner),
+            "-out",
+            path_str(&enveloped),
+            path_str(&bob),
+        ]);
+        assert!(ok, "{log}");
+        let wrapped = dir.path().join("wrapped.eml");
+        let (ok, log) = openssl(&[
+            "smime",
+            "-sign",
+            "-in",
+            path_str(&enveloped),
+            "-out",
+            path_str(&wrapped),
+            "-signer",
+            path_str(&alice.0),
+            "-inkey",
+            path_str(&alice.1),
+            "-from",
+            "alice@example.com",
+            "-to",
+            "bob@example.com",
+            "-subject",
+            "triple",
+        ]);
+        assert!(ok, "{log}");
+        let mut reader = ring(&["alice", "bob"]);
+        let opened = open(
+            &mut reader,
+            &[&E],
+            &std::fs::read(&wrapped).unwrap(),
+            &OpenOptions::at(NOW),
+        )
+        .unwrap();
+        assert_eq!(opened.encryption.state, EncryptionState::Decrypted);
+        assert_eq!(
+            opened.signature.state, expected,
+            "{text}: {:?}",
+            opened.signature.detail
+        );
+        assert_eq!(opened.text.as_deref().map(str::trim_end), Some(text));
+        // Every layer is opened. (The signatures are made now and judged at the fixtures'
+        // clock, hence `signed_in_the_future`.)
+        assert!(
+            opened
+                .warnings
+                .iter()
+                .all(|w| w.code != WarningCode::LayersNotOpened),
+            "{:?}",
+            opened.warnings
+        );
+        // Both signatures are alice's: she is listed once.
+        assert_eq!(opened.signature.signers.len(), 1, "{text}");
+    }
+}
+
+/// RFC 8551 §3.1: a whole message wrapped in `message/rfc822` and signed (and encrypted) by
+/// `openssl smime`, to protect its header fields. The wrapped message is what is shown, its
+/// fields are the protected ones; a wrapped From that is not the outer one is a mismatch.
+#[test]
+fn a_message_wrapped_to_protect_its_header_fields_shows_the_wrapped_message() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let alice = (data("alice.crt"), data("alice.key"));
+    let bob = data("bob.crt");
+    for (inner_from, encrypt, expected) in [
+        ("alice@example.com", false, SignatureState::Valid),
+        ("alice@example.com", true, SignatureState::Valid),
+        ("mallory@example.com", false, SignatureState::SenderMismatch),
+    ] {
+        let wrapper = dir.path().join("wrapper.txt");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "Content-Type: message/rfc822\r\n\r\nFrom: {inner_from}\r\nTo: bob@example.com\r\n\
+                 Subject: the real subject\r\nMIME-Version: 1.0\r\n\
+                 Content-Type: text/plain; charset=utf-8\r\n\r\nthe wrapped text\r\n"
+            ),
+        )
+        .unwrap();
+        let signed = dir.path().join("signed.eml");
+        let headers = [
+            "-from",
+            "alice@example.com",
+            "-to",
+            "bob@example.com",
+            "-subject",
+            "...",
+        ];
+        let mut args = vec!["smime", "-sign", "-in", path_str(&wrapper), "-out"];
+        args.extend([path_str(&signed), "-signer", path_str(&alice.0)]);
+        args.extend(["-inkey", path_str(&alice.1)]);
+        if !encrypt {
+            args.extend_from_slice(&headers);
+        }
+        let (ok, log) = openssl(&args);
+        assert!(ok, "{log}");
+        let mut sent = signed.clone();
+        if encrypt {
+            sent = dir.path().join("enveloped.eml");
+            let mut args = vec!["smime", "-encrypt", "-aes256", "-in", path_str(&signed)];
+            args.extend(["-out", path_str(&sent)]);
+            args.extend_from_slice(&headers);
+            args.push(path_str(&bob));
+            let (ok, log) = openssl(&args);
+            assert!(ok, "{log}");
+        }
+        let mut reader = ring(&["alice", "bob"]);
+        let opened = open(
+            &mut reader,
+            &[&E],
+            &std::fs::read(&sent).unwrap(),
+            &OpenOptions::at(NOW),
+        )
+        .unwrap();
+        let case = format!("{inner_from} encrypted: {encrypt}");
+        assert_eq!(opened.signature.state, expected, "{case}");
+        assert_eq!(
+            opened.text.as_deref().map(str::trim_end),
+            Some("the wrapped text"),
+            "{case}"
+        );
+        assert!(opened.attachments.is_empty(), "{case}");
+        assert!(opened.headers.protected, "{case}");
+        assert_eq!(opened.headers.subject.as_deref(), Some("the real subject"));
+        assert_eq!(
+            opened.headers.from_differs,
+            inner_from != "alice@example.com"
+        );
+    }
+
+    // A message forwarded as a file, or marked forwarded, stays an attachment.
+    for head in [
+        "Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename=fwd.eml\r\n",
+        "Content-Type: message/rfc822; forwarded=yes\r\n",
+    ] {
+        let wrapper = dir.path().join("forwarded.txt");
+        std::fs::write(
+            &wrapper,
+            format!("{head}\r\nFrom: carol@example.com\r\nSubject: fwd\r\n\r\nhers\r\n"),
+        )
+        .unwrap();
+        let signed = dir.path().join("signed.eml");
+        let (ok, log) = openssl(&[
+            "smime",
+            "-sign",
+            "-in",
+            path_str(&wrapper),
+            "-out",
+            path_str(&signed),
+            "-signer",
+            path_str(&alice.0),
+            "-inkey",
+            path_str(&alice.1),
+            "-from",
+            "alice@example.com",
+            "-subject",
+            "a forward",
+        ]);
+        assert!(ok, "{log}");
+        let mut reader = ring(&["alice"]);
+        let raw = std::fs::read(&signed).unwrap();
+        let opened = open(&mut reader, &[&E], &raw, &OpenOptions::at(NOW)).unwrap();
+        assert_eq!(opened.signature.state, SignatureState::Valid, "{head}");
+        assert_eq!(opened.attachments.len(), 1, "{head}");
+        assert!(!opened.headers.protected, "{head}");
+        assert_eq!(opened.headers.subject.as_deref(), Some("a forward"));
     }
 }
 

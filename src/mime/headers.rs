@@ -312,10 +312,21 @@ pub(crate) fn is_protected_root(part: &Part) -> bool {
 /// The protected headers of a decrypted / verified `inner` entity, compared with the
 /// message's `outer` view; `None` when the inner entity does not protect headers.
 pub fn read_protected(inner: &MimeTree<'_>, outer: &HeaderView) -> Option<ProtectedHeaders> {
-    let root = inner.root();
-    if !is_protected_root(root) {
+    if !is_protected_root(inner.root()) {
         return None;
     }
+    Some(read_header_section(inner, outer))
+}
+
+/// The header fields of a whole message that a layer wrapped (RFC 8551 §3.1: a signed and / or
+/// encrypted `message/rfc822`), compared with the `outer` view: they are all protected.
+pub fn read_wrapped(inner: &MimeTree<'_>, outer: &HeaderView) -> ProtectedHeaders {
+    read_header_section(inner, outer)
+}
+
+/// The header section of `inner`'s root as protected header fields.
+fn read_header_section(inner: &MimeTree<'_>, outer: &HeaderView) -> ProtectedHeaders {
+    let root = inner.root();
     let mut view = HeaderView::of(inner);
     let mut legacy = false;
     if view.subject.is_none() && view.from.is_empty() {
@@ -351,13 +362,13 @@ pub fn read_protected(inner: &MimeTree<'_>, outer: &HeaderView) -> Option<Protec
     let from_differs = addrs(&view.from) != addrs(&outer.from);
     let recipients_differ = addrs(&[view.to.clone(), view.cc.clone()].concat())
         != addrs(&[outer.to.clone(), outer.cc.clone()].concat());
-    Some(ProtectedHeaders {
+    ProtectedHeaders {
         view,
         from_differs,
         recipients_differ,
         legacy,
         hp_outer,
-    })
+    }
 }
 
 /// Splits a whole message into its message header fields (everything but `Content-*` and

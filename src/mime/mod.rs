@@ -79,8 +79,8 @@ pub(crate) use detect::encrypted_file_name;
 pub use draft::{build_draft, header_line, BuiltDraft, Draft, DraftAttachment};
 pub(crate) use draft::{parse_mailboxes, random_message_id};
 pub use headers::{
-    protect_headers, read_protected, split_message, HeaderFields, HeaderView, Mailbox, Protected,
-    ProtectedHeaders, OBSCURED_SUBJECT,
+    protect_headers, read_protected, read_wrapped, split_message, HeaderFields, HeaderView,
+    Mailbox, Protected, ProtectedHeaders, OBSCURED_SUBJECT,
 };
 pub(crate) use html::html_lines;
 pub use layer::{Detached, Detected, Layer, Nested, NestedKind, PgpForm, SmimeKind};

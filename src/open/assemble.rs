@@ -7,7 +7,7 @@ use super::layers::Peeled;
 use super::opened::{Opened, OpenedAttachment, OpenedHeaders, SerializedBytes};
 use super::verdict::{scoped_and_bound, signed_in_the_future, unchecked_revocation};
 use crate::keys::autocrypt::AutocryptOffer;
-use crate::mime::{self, read_protected, readable, HeaderView, MimeTree, PartId};
+use crate::mime::{self, read_protected, read_wrapped, readable, HeaderView, MimeTree, PartId};
 use crate::policy::UncheckedRevocation;
 use crate::report::{EncryptionState, SignatureReport, SignatureState};
 use crate::time::Time;
@@ -33,6 +33,7 @@ pub(super) fn assemble(
         content,
         parsed,
         peeled,
+        wrapped,
         beside_inline,
         uncovered_files,
         carried,
@@ -65,7 +66,7 @@ pub(super) fn assemble(
     if let Some(tree) = parsed.filter(|_| content.is_some()) {
         if peeled > 0 {
             (headers, protected_fields) =
-                protected_headers(&tree, outer_view, headers, &mut opened.signature);
+                protected_headers(&tree, outer_view, headers, wrapped, &mut opened.signature);
         }
         show(&mut opened, &tree, unreadable_part, beside_inline);
     }
@@ -103,16 +104,22 @@ pub(super) fn assemble(
 }
 
 /// The header fields shown when `tree` (inside a removed layer) holds a protected header
-/// section: its fields, with the outer ones it leaves out; `outer` as it is otherwise. Also
+/// section (marked as such, or a `wrapped` message's): its fields, with the outer ones it
+/// leaves out; `outer` as it is otherwise. Also
 /// the fields the signature covers: what the protected section holds, nothing else. A signed
 /// From that is not the one the message arrived with is a sender mismatch.
 fn protected_headers(
     tree: &MimeTree<'_>,
     outer_view: &HeaderView,
     outer: OpenedHeaders,
+    wrapped: bool,
     signature: &mut SignatureReport,
 ) -> (OpenedHeaders, Vec<String>) {
-    let Some(p) = read_protected(tree, outer_view) else {
+    let protected = match wrapped {
+        true => Some(read_wrapped(tree, outer_view)),
+        false => read_protected(tree, outer_view),
+    };
+    let Some(p) = protected else {
         return (outer, Vec::new());
     };
     let mut headers = opened_headers(&p.view, true);

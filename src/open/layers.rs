@@ -25,8 +25,9 @@ pub(super) const MAX_LAYERS: usize = 3;
 
 /// Where what each peeled layer revealed is kept, for the rest of the call, so that parsed trees
 /// can borrow it: every entity is parsed once (a 1 MiB attachment is decoded once, not thrice).
-/// Decrypted content is taken over as it is (not copied) and wiped when the call ends.
-pub(super) type Revealed = [OnceCell<SecretBytes>; MAX_LAYERS];
+/// Decrypted content is taken over as it is (not copied) and wiped when the call ends. One
+/// slot more than layers: a wrapped message (RFC 8551 §3.1) may need decoding.
+pub(super) type Revealed = [OnceCell<SecretBytes>; MAX_LAYERS + 1];
 
 /// Whether to look at what a layer revealed, or stop peeling.
 #[derive(PartialEq, Eq)]
@@ -49,6 +50,9 @@ pub(super) struct Peeled<'a> {
     pub(super) parsed: Option<MimeTree<'a>>,
     /// Layers removed.
     pub(super) peeled: usize,
+    /// A layer held a whole message (RFC 8551 §3.1), which is now the content: its header
+    /// fields are the protected ones.
+    pub(super) wrapped: bool,
     /// Files sent beside an inline OpenPGP text (Enigmail, Mailvelope), opened on their own,
     /// and whether any of them is not covered by the text's signature.
     pub(super) beside_inline: Vec<OpenedAttachment>,
@@ -82,6 +86,7 @@ pub(super) async fn peel<'a>(
         content: Some(raw),
         parsed: Some(outer),
         peeled: 0,
+        wrapped: false,
         beside_inline: Vec::new(),
         uncovered_files: false,
         carried: Vec::new(),
@@ -103,6 +108,12 @@ pub(super) async fn peel<'a>(
             break;
         }
         if layer == Layer::Plain {
+            if let Some(message) = p.wrapped_message() {
+                p.content = Some(message);
+                p.parsed = None;
+                p.wrapped = true;
+                continue;
+            }
             p.plain(&nested);
             break;
         }
@@ -146,6 +157,32 @@ impl<'a> Peeled<'a> {
             .map(|slot| slot.get_or_init(|| bytes).as_slice())
     }
 
+    /// RFC 8551 §3.1: a signed and / or encrypted layer that holds nothing but a whole message
+    /// (`message/rfc822`, not a file, not marked `forwarded="yes"`) protects that message's
+    /// header fields; the message is what was sent. Unwrapped once.
+    fn wrapped_message(&mut self) -> Option<&'a [u8]> {
+        if self.peeled == 0 || self.wrapped {
+            return None;
+        }
+        let root = self.parsed.as_ref()?.root();
+        let forwarded = root
+            .content_type
+            .param("forwarded")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("yes"));
+        let a_file = root.filename.is_some()
+            || root
+                .disposition
+                .as_ref()
+                .is_some_and(|d| d.mime.eq_ignore_ascii_case("attachment"));
+        if !root.content_type.is("message/rfc822") || forwarded || a_file {
+            return None;
+        }
+        match root.body.clone() {
+            std::borrow::Cow::Borrowed(message) => Some(message),
+            std::borrow::Cow::Owned(message) => self.reveal(SecretBytes::new(message)),
+        }
+    }
+
     /// No layer (any more): what is nested inside is listed, never opened.
     fn plain(&mut self, nested: &[mime::Nested]) {
         note_nested(nested, &mut self.warnings);
@@ -158,13 +195,33 @@ impl<'a> Peeled<'a> {
         }
     }
 
-    /// One encryption layer and one signature layer at most.
+    /// One encryption layer and one signature layer at most, and the inner signature of a
+    /// triple wrap (RFC 2634 §1.1: signed, encrypted, signed again; the inner one is the
+    /// author's signature of the content).
     fn one_too_many(&self, layer: &Layer) -> bool {
         let is_encryption = layer.is_encryption();
+        let triple_wrap =
+            self.encryption.state == EncryptionState::Decrypted && !self.signed_inside_encryption;
         (is_encryption && self.encryption.state != EncryptionState::None)
             || (!is_encryption
                 && !matches!(layer, Layer::Malformed { .. })
-                && self.signature.state != SignatureState::None)
+                && self.signature.state != SignatureState::None
+                && !triple_wrap)
+    }
+
+    /// Takes the verdict of a signature layer. Below another signature (a triple wrap, or a
+    /// signature inside an envelope that was itself signed) both count: the worst of the two
+    /// wins, and of two valid ones the inner signer, the author of the content, is the one
+    /// shown (both are listed). A layer that turned out to carry no signature changes nothing.
+    fn signed(&mut self, report: SignatureReport) {
+        self.signature = match self.signature.state {
+            SignatureState::None => report,
+            _ if report.state == SignatureState::None => return,
+            _ => {
+                let outer = core::mem::replace(&mut self.signature, SignatureReport::none());
+                SignatureReport::worst(vec![outer, report])
+            }
+        };
     }
 
     /// A layer that claims protection but cannot be read safely, never shown as protected:
@@ -275,7 +332,7 @@ impl<'a> Peeled<'a> {
             self.certs_only = true;
             return Ok(Step::Stop);
         }
-        self.signature = v.report;
+        self.signed(v.report);
         self.signed_inside_encryption = self.encryption.state == EncryptionState::Decrypted;
         self.content = v.content.map(SecretBytes::new).and_then(|c| self.reveal(c));
         self.parsed = None;
@@ -296,7 +353,7 @@ impl<'a> Peeled<'a> {
         self.encryption = d.report;
         // Old Outlook: a bare SignedData inside the envelope, verified by the engine.
         if let Some(s) = d.signature {
-            self.signature = s;
+            self.signed(s);
             self.signed_inside_encryption = true;
         }
         self.content = d.content.and_then(|c| self.reveal(c));
@@ -333,7 +390,7 @@ impl<'a> Peeled<'a> {
             ));
         }
         if let Some(s) = d.signature {
-            self.signature = s;
+            self.signed(s);
             self.signed_inside_encryption = true;
         }
         // A signed-only OpenPGP message comes back without an encryption state.
@@ -373,7 +430,7 @@ impl<'a> Peeled<'a> {
         let v = engine
             .verify_detached(ring, &detached.signed_crlf(), &detached.signature, ctx)
             .await?;
-        self.signature = v.report;
+        self.signed(v.report);
         self.carried = v.certificates;
         self.signed_inside_encryption = self.encryption.state == EncryptionState::Decrypted;
         // What is shown from here on is the signed part alone: its sub-tree of the
@@ -413,7 +470,7 @@ impl<'a> Peeled<'a> {
             }
             v => v?,
         };
-        self.signature = v.report;
+        self.signed(v.report);
         self.signed_inside_encryption = self.encryption.state == EncryptionState::Decrypted;
         if partial {
             self.scope = Scope::Partial;

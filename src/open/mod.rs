@@ -3,8 +3,10 @@
 //! Rules that keep the verdicts honest (DESIGN.md, issue "protect / open"):
 //!
 //! - Only the top-level cryptographic layer is opened, with at most one signature wrapper
-//!   around or inside one encryption layer (sign-then-encrypt and encrypt-then-sign).
-//!   Encrypted or signed parts nested inside ordinary multiparts are listed as attachments and
+//!   around or inside one encryption layer (sign-then-encrypt and encrypt-then-sign), or
+//!   both (RFC 2634's triple wrap: both signatures are judged, the worst verdict wins).
+//!   A layer that holds only a whole message (`message/rfc822`, RFC 8551 §3.1) protects that
+//!   message's header fields: the message is shown. Encrypted or signed parts nested inside ordinary multiparts are listed as attachments and
 //!   never decrypted (EFAIL direct exfiltration, "Re: What's up Johnny?" reply oracle).
 //! - A signature is `valid` only when it covers everything displayed (`scope: "whole"`) and is
 //!   bound to the single From address; anything less is reported as such and never valid.
