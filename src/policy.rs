@@ -22,6 +22,8 @@ pub enum SmimeCipher {
     Aes128Cbc,
     /// AuthEnvelopedData, AES-256-GCM (RFC 5083/5084): authenticated, newer clients only.
     Aes256Gcm,
+    /// AuthEnvelopedData, AES-128-GCM (RFC 8551 §2.7: MUST for receiving and sending agents).
+    Aes128Gcm,
 }
 
 /// How the S/MIME content key is wrapped for RSA recipients (EC recipients always use ECDH).

@@ -141,6 +141,7 @@ fn openssl_decrypts_what_mailseal_encrypts() {
         (SmimeCipher::Aes256Cbc, SmimeKeyTransport::RsaOaepSha256),
         (SmimeCipher::Aes256Gcm, SmimeKeyTransport::RsaPkcs1v15),
         (SmimeCipher::Aes256Gcm, SmimeKeyTransport::RsaOaepSha256),
+        (SmimeCipher::Aes128Gcm, SmimeKeyTransport::RsaPkcs1v15),
     ] {
         let algs = Algorithms {
             smime_cipher: cipher,

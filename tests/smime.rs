@@ -686,6 +686,12 @@ fn encrypts_to_every_recipient_in_every_mode() {
             "aes256-gcm",
             true,
         ),
+        (
+            SmimeCipher::Aes128Gcm,
+            SmimeKeyTransport::RsaPkcs1v15,
+            "aes128-gcm",
+            true,
+        ),
     ] {
         let algs = Algorithms {
             smime_cipher: cipher,

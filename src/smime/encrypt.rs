@@ -50,7 +50,7 @@ pub(crate) async fn envelope(
 ) -> Result<(Vec<u8>, &'static str)> {
     let cipher = ctx.algorithms.smime_cipher;
     let key_len = match cipher {
-        SmimeCipher::Aes128Cbc => 16,
+        SmimeCipher::Aes128Cbc | SmimeCipher::Aes128Gcm => 16,
         SmimeCipher::Aes256Cbc | SmimeCipher::Aes256Gcm => 32,
     };
     let cek = random(ctx, key_len);
@@ -100,7 +100,7 @@ pub(crate) async fn envelope(
             let der = content_info(rfc5911::ID_ENVELOPED_DATA, ed)?;
             Ok((der, "enveloped-data"))
         }
-        SmimeCipher::Aes256Gcm => {
+        SmimeCipher::Aes128Gcm | SmimeCipher::Aes256Gcm => {
             let nonce = random(ctx, 12);
             let mut sealed = provider::aes_gcm_encrypt(&cek, &nonce, b"", &content, 16)
                 .await
@@ -118,7 +118,11 @@ pub(crate) async fn envelope(
                 auth_encrypted_content: EncryptedContentInfo {
                     content_type: rfc5911::ID_DATA,
                     content_enc_alg: AlgorithmIdentifierOwned {
-                        oid: algs::ID_AES_256_GCM,
+                        oid: if key_len == 16 {
+                            algs::ID_AES_128_GCM
+                        } else {
+                            algs::ID_AES_256_GCM
+                        },
                         parameters: Some(Any::encode_from(&params).map_err(encode_err)?),
                     },
                     encrypted_content: Some(OctetString::new(sealed).map_err(encode_err)?),
