@@ -7,7 +7,7 @@ mod common;
 #[path = "support/smime_mime.rs"]
 mod smime_mime;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::tools::{cms_decrypt, cms_verify, data_path, have, openssl, path_str, tempdir, TestCa};
 use common::{fixture, rng, smime_ring as ring, write_ctx, Ready, NOW};
@@ -15,7 +15,8 @@ use mailseal::engine::ReadContext;
 use mailseal::policy::{Algorithms, SmimeCipher, SmimeKeyTransport, SmimeSignedForm};
 use mailseal::warning::WarningCode;
 use mailseal::{
-    open, EncryptionState, Engine, ImportOptions, Keyring, OpenOptions, SignatureState, SmimeEngine,
+    open, EncryptionState, Engine, ImportOptions, Keyring, OpenOptions, Opened, SignatureState,
+    SmimeEngine,
 };
 use smime_mime::{content_type, detached, p7m};
 
@@ -593,6 +594,51 @@ fn plain_text_files_signed_or_encrypted_by_openssl_open_as_text() {
     }
 }
 
+/// `openssl smime -sign` of `input` by alice (detached, her fixture key), with `extra`
+/// arguments (header fields).
+fn smime_sign_by_alice(input: &Path, out: &Path, extra: &[&str]) {
+    let (cert, key) = (data("alice.crt"), data("alice.key"));
+    let mut args = vec![
+        "smime",
+        "-sign",
+        "-in",
+        path_str(input),
+        "-out",
+        path_str(out),
+    ];
+    args.extend(["-signer", path_str(&cert), "-inkey", path_str(&key)]);
+    args.extend_from_slice(extra);
+    let (ok, log) = openssl(&args);
+    assert!(ok, "{log}");
+}
+
+/// `openssl smime -encrypt -aes256` of `input` to bob's fixture certificate.
+fn smime_encrypt_to_bob(input: &Path, out: &Path, extra: &[&str]) {
+    let bob = data("bob.crt");
+    let mut args = vec!["smime", "-encrypt", "-aes256", "-in", path_str(input)];
+    args.extend(["-out", path_str(out)]);
+    args.extend_from_slice(extra);
+    args.push(path_str(&bob));
+    let (ok, log) = openssl(&args);
+    assert!(ok, "{log}");
+}
+
+/// `open` of the message in `file` with the fixture keys of `people`, at the fixtures' clock.
+fn open_file(people: &[&str], file: &Path) -> Opened {
+    let mut reader = ring(people);
+    let raw = std::fs::read(file).unwrap();
+    open(&mut reader, &[&E], &raw, &OpenOptions::at(NOW)).unwrap()
+}
+
+const ALICE_TO_BOB: [&str; 6] = [
+    "-from",
+    "alice@example.com",
+    "-to",
+    "bob@example.com",
+    "-subject",
+    "...",
+];
+
 /// A triple wrap (RFC 2634 §1.1) made by `openssl smime`: signed, encrypted, signed again.
 /// Both signatures count: with the inner one intact the message is valid and shows the inner
 /// text; with the inner one broken (the content changed after the author signed, and the
@@ -603,8 +649,6 @@ fn triple_wrapped_messages_are_judged_by_both_signatures() {
         return;
     }
     let dir = tempdir();
-    let alice = (data("alice.crt"), data("alice.key"));
-    let bob = data("bob.crt");
     let entity = dir.path().join("entity.txt");
     std::fs::write(
         &entity,
@@ -612,19 +656,7 @@ fn triple_wrapped_messages_are_judged_by_both_signatures() {
     )
     .unwrap();
     let inner = dir.path().join("inner.eml");
-    let (ok, log) = openssl(&[
-        "smime",
-        "-sign",
-        "-in",
-        path_str(&entity),
-        "-out",
-        path_str(&inner),
-        "-signer",
-        path_str(&alice.0),
-        "-inkey",
-        path_str(&alice.1),
-    ]);
-    assert!(ok, "{log}");
+    smime_sign_by_alice(&entity, &inner, &[]);
     let signed = std::fs::read_to_string(&inner).unwrap();
     let changed = dir.path().join("changed.eml");
     std::fs::write(&changed, signed.replace("the inner text", "the other text")).unwrap();
@@ -634,45 +666,10 @@ fn triple_wrapped_messages_are_judged_by_both_signatures() {
         (&changed, SignatureState::Invalid, "the other text"),
     ] {
         let enveloped = dir.path().join("enveloped.eml");
-        let (ok, log) = openssl(&[
-            "smime",
-            "-encrypt",
-            "-aes256",
-            "-in",
-            path_str(inner),
-            "-out",
-            path_str(&enveloped),
-            path_str(&bob),
-        ]);
-        assert!(ok, "{log}");
+        smime_encrypt_to_bob(inner, &enveloped, &[]);
         let wrapped = dir.path().join("wrapped.eml");
-        let (ok, log) = openssl(&[
-            "smime",
-            "-sign",
-            "-in",
-            path_str(&enveloped),
-            "-out",
-            path_str(&wrapped),
-            "-signer",
-            path_str(&alice.0),
-            "-inkey",
-            path_str(&alice.1),
-            "-from",
-            "alice@example.com",
-            "-to",
-            "bob@example.com",
-            "-subject",
-            "triple",
-        ]);
-        assert!(ok, "{log}");
-        let mut reader = ring(&["alice", "bob"]);
-        let opened = open(
-            &mut reader,
-            &[&E],
-            &std::fs::read(&wrapped).unwrap(),
-            &OpenOptions::at(NOW),
-        )
-        .unwrap();
+        smime_sign_by_alice(&enveloped, &wrapped, &ALICE_TO_BOB);
+        let opened = open_file(&["alice", "bob"], &wrapped);
         assert_eq!(opened.encryption.state, EncryptionState::Decrypted);
         assert_eq!(
             opened.signature.state, expected,
@@ -704,8 +701,6 @@ fn a_message_wrapped_to_protect_its_header_fields_shows_the_wrapped_message() {
         return;
     }
     let dir = tempdir();
-    let alice = (data("alice.crt"), data("alice.key"));
-    let bob = data("bob.crt");
     for (inner_from, encrypt, expected) in [
         ("alice@example.com", false, SignatureState::Valid),
         ("alice@example.com", true, SignatureState::Valid),
@@ -722,40 +717,16 @@ fn a_message_wrapped_to_protect_its_header_fields_shows_the_wrapped_message() {
         )
         .unwrap();
         let signed = dir.path().join("signed.eml");
-        let headers = [
-            "-from",
-            "alice@example.com",
-            "-to",
-            "bob@example.com",
-            "-subject",
-            "...",
-        ];
-        let mut args = vec!["smime", "-sign", "-in", path_str(&wrapper), "-out"];
-        args.extend([path_str(&signed), "-signer", path_str(&alice.0)]);
-        args.extend(["-inkey", path_str(&alice.1)]);
-        if !encrypt {
-            args.extend_from_slice(&headers);
-        }
-        let (ok, log) = openssl(&args);
-        assert!(ok, "{log}");
-        let mut sent = signed.clone();
-        if encrypt {
-            sent = dir.path().join("enveloped.eml");
-            let mut args = vec!["smime", "-encrypt", "-aes256", "-in", path_str(&signed)];
-            args.extend(["-out", path_str(&sent)]);
-            args.extend_from_slice(&headers);
-            args.push(path_str(&bob));
-            let (ok, log) = openssl(&args);
-            assert!(ok, "{log}");
-        }
-        let mut reader = ring(&["alice", "bob"]);
-        let opened = open(
-            &mut reader,
-            &[&E],
-            &std::fs::read(&sent).unwrap(),
-            &OpenOptions::at(NOW),
-        )
-        .unwrap();
+        let sent = if encrypt {
+            smime_sign_by_alice(&wrapper, &signed, &[]);
+            let enveloped = dir.path().join("enveloped.eml");
+            smime_encrypt_to_bob(&signed, &enveloped, &ALICE_TO_BOB);
+            enveloped
+        } else {
+            smime_sign_by_alice(&wrapper, &signed, &ALICE_TO_BOB);
+            signed
+        };
+        let opened = open_file(&["alice", "bob"], &sent);
         let case = format!("{inner_from} encrypted: {encrypt}");
         assert_eq!(opened.signature.state, expected, "{case}");
         assert_eq!(
@@ -784,30 +755,12 @@ fn a_message_wrapped_to_protect_its_header_fields_shows_the_wrapped_message() {
         )
         .unwrap();
         let signed = dir.path().join("signed.eml");
-        let (ok, log) = openssl(&[
-            "smime",
-            "-sign",
-            "-in",
-            path_str(&wrapper),
-            "-out",
-            path_str(&signed),
-            "-signer",
-            path_str(&alice.0),
-            "-inkey",
-            path_str(&alice.1),
-            "-from",
-            "alice@example.com",
-            "-subject",
-            "a forward",
-        ]);
-        assert!(ok, "{log}");
-        let mut reader = ring(&["alice"]);
-        let raw = std::fs::read(&signed).unwrap();
-        let opened = open(&mut reader, &[&E], &raw, &OpenOptions::at(NOW)).unwrap();
+        smime_sign_by_alice(&wrapper, &signed, &ALICE_TO_BOB);
+        let opened = open_file(&["alice"], &signed);
         assert_eq!(opened.signature.state, SignatureState::Valid, "{head}");
         assert_eq!(opened.attachments.len(), 1, "{head}");
         assert!(!opened.headers.protected, "{head}");
-        assert_eq!(opened.headers.subject.as_deref(), Some("a forward"));
+        assert_eq!(opened.headers.subject.as_deref(), Some("..."));
     }
 }
 
