@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Engine, Unusable};
-use crate::keys::{KeyConflict, KeyInfo, KeyKind, KeyStatus, Keyring};
+use crate::keys::{KeyConflict, KeyInfo, KeyKind, KeyStatus, Keyring, Trust};
 use crate::policy::Policy;
 use crate::report::Method;
 use crate::standards;
@@ -188,8 +188,8 @@ pub fn capabilities(
 }
 
 /// What the composer should know about the key `id` chosen to encrypt to `address`: that
-/// other keys claim the address too, or that no admin has verified it (OpenPGP; an S/MIME
-/// certificate's standing comes from its chain when a signature is read).
+/// other keys claim the address too, or that nothing vouches for it (an OpenPGP key no admin
+/// verified, an S/MIME certificate no trusted CA issued).
 fn key_note(
     ring: &Keyring,
     conflicts: &[KeyConflict],
@@ -198,8 +198,8 @@ fn key_note(
     id: &str,
     now: Time,
 ) -> Option<String> {
-    if method != Method::Pgp {
-        return None;
+    if method == Method::Smime {
+        return smime_key_note(ring, address, id, now);
     }
     if let Some(c) = conflicts.iter().find(|c| c.address == address) {
         return Some(c.detail());
@@ -211,6 +211,37 @@ fn key_note(
              encrypted to it, but nothing vouches that it is theirs."
         )
     })
+}
+
+/// [`key_note`] for the S/MIME certificate `id`: that no trusted CA issued it, or that other
+/// usable certificates for `address` that none issued were passed over (made by anyone: the
+/// admin should remove them).
+fn smime_key_note(ring: &Keyring, address: &str, id: &str, now: Time) -> Option<String> {
+    let vouched = |k: &KeyInfo| k.trust != Trust::Unverified;
+    let chosen = ring.get(id, now)?;
+    if !vouched(&chosen) {
+        return Some(format!(
+            "The certificate for {address} ({id}) is not issued by a trusted certification \
+             authority: mail is encrypted to it, but nothing vouches that it is theirs."
+        ));
+    }
+    let passed_over: Vec<String> = ring
+        .by_address(address, now)
+        .into_iter()
+        .filter(|k| k.kind == KeyKind::Smime && k.id != id)
+        .filter(|k| k.status == KeyStatus::Valid && k.can_encrypt && !vouched(k))
+        .map(|k| k.id)
+        .collect();
+    let (others, them) = match passed_over.len() {
+        0 => return None,
+        1 => ("Another certificate claims", "it"),
+        _ => ("Other certificates claim", "them"),
+    };
+    Some(format!(
+        "{others} {address} ({}) but no trusted certification authority issued {them}: mail \
+         is encrypted to {id} only. Remove {them} if not theirs.",
+        passed_over.join(", ")
+    ))
 }
 
 /// How long before expiry a key is reported as expiring.

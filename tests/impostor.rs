@@ -1,20 +1,23 @@
 //! Impostor OpenPGP keys (issue 13, high): anyone can make a key whose user id names
 //! alice@example.org, and give it any creation time. Such a key, merely imported, must never
 //! make mail `valid`, never receive the desk's mail to Alice when Alice's verified key is
-//! there, and must show as a conflict to the admin.
+//! there, and must show as a conflict to the admin. The same for S/MIME: anyone can make a
+//! certificate for bob@example.com; a CA-issued one wins over it, whatever the dates say.
 //!
-//! The impostor key and its clearsigned mail are gpg-made fixtures (tests/data/impostor,
-//! NOTES.md there); Alice's real key is tests/data/openpgp/alice.*. Runs natively and in wasm.
+//! The impostor keys and the clearsigned mail are gpg- and openssl-made fixtures
+//! (tests/data/impostor, NOTES.md there); Alice's real key is tests/data/openpgp/alice.*, Bob's
+//! certificate tests/data/smime/bob.*. Runs natively and in wasm.
 
 mod common;
 
-use common::{fixture, ring_of as ring, rng, NOW};
+use common::{fixture, ring_of as ring, rng, smime_ring, NOW};
 use mailseal::capabilities::check;
 use mailseal::mime::Draft;
 use mailseal::standards::all as engines;
 use mailseal::{
-    capabilities, open, protect, Addresses, EncryptionState, ErrorCode, Keyring, Message, Method,
-    MethodCapabilities, MethodChoice, OpenOptions, Opened, Policy, ProtectOptions, SignatureState,
+    capabilities, open, protect, Addresses, EncryptionState, ErrorCode, ImportOptions, Keyring,
+    Message, Method, MethodCapabilities, MethodChoice, OpenOptions, Opened, Policy, ProtectOptions,
+    SignatureState,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -52,21 +55,26 @@ fn desk(impostor_first: bool) -> Keyring {
 
 /// What the composer sees for OpenPGP when bob@example.org writes to Alice.
 fn pgp_capabilities_to_alice(ring: &Keyring) -> MethodCapabilities {
+    capabilities_of(ring, Method::Pgp, "bob@example.org", ALICE)
+}
+
+/// What the composer sees for `method` when `from` writes to `to`.
+fn capabilities_of(ring: &Keyring, method: Method, from: &str, to: &str) -> MethodCapabilities {
     let caps = capabilities(
         ring,
         &engines(),
         &Policy::default(),
         &Addresses {
-            from: "bob@example.org".into(),
-            to: vec![ALICE.into()],
+            from: from.into(),
+            to: vec![to.into()],
             ..Addresses::default()
         },
         NOW,
     );
     caps.methods
         .into_iter()
-        .find(|m| m.method == Method::Pgp)
-        .expect("an OpenPGP answer")
+        .find(|m| m.method == method)
+        .expect("an answer for the method")
 }
 
 fn open_with(ring: &mut Keyring, raw: &[u8]) -> Opened {
@@ -85,8 +93,18 @@ fn draft(from: &str, to: &str) -> Draft {
 }
 
 fn protect_pgp(ring: &mut Keyring, draft: &Draft, sign: bool, encrypt: bool) -> Vec<u8> {
+    protect_as(MethodChoice::Pgp, ring, draft, sign, encrypt)
+}
+
+fn protect_as(
+    method: MethodChoice,
+    ring: &mut Keyring,
+    draft: &Draft,
+    sign: bool,
+    encrypt: bool,
+) -> Vec<u8> {
     let mut opts = ProtectOptions::new(sign, encrypt, NOW);
-    opts.method = MethodChoice::Pgp;
+    opts.method = method;
     opts.encrypt_to_self = false;
     let out = protect(ring, &engines(), Message::Draft(draft), &opts, &mut rng())
         .unwrap_or_else(|e| panic!("protect: {e}"));
@@ -281,4 +299,70 @@ fn a_single_unverified_key_is_used_with_a_note() {
         pgp.key_notes
     );
     assert!(desk.conflicts(NOW).is_empty());
+}
+
+/// S/MIME: a self-made certificate for bob@example.com, newer than the one his CA issued,
+/// merely imported (in either order). Mail to Bob is encrypted to the CA-issued certificate
+/// only: Bob opens it, the impostor cannot. The composer is told about the other certificate.
+#[test]
+fn smime_mail_to_bob_goes_to_his_ca_issued_certificate() {
+    let bob = "bob@example.com";
+    let real = fixture("smime/bob.crt");
+    let fake = fixture("impostor/impostor-bob.crt");
+    let mut impostor = Keyring::new();
+    let mut pem = fake.to_vec();
+    pem.extend_from_slice(fixture("impostor/impostor-bob.key"));
+    impostor
+        .import(&pem, &ImportOptions::default(), NOW)
+        .unwrap();
+    for order in [[real, fake], [fake, real]] {
+        let mut desk = smime_ring(&["alice"]);
+        for cert in order {
+            desk.import(cert, &ImportOptions::default(), NOW).unwrap();
+        }
+        let smime = capabilities_of(&desk, Method::Smime, "alice@example.com", bob);
+        assert!(smime.can_encrypt);
+        assert!(
+            smime
+                .key_notes
+                .iter()
+                .any(|n| n.contains("no trusted certification authority issued it")),
+            "{:?}",
+            smime.key_notes
+        );
+        let mail = protect_as(
+            MethodChoice::Smime,
+            &mut desk,
+            &draft("alice@example.com", bob),
+            false,
+            true,
+        );
+        let opened = open_with(&mut smime_ring(&["bob"]), &mail);
+        assert_eq!(opened.encryption.state, EncryptionState::Decrypted);
+        let opened = open_with(&mut impostor, &mail);
+        assert_ne!(opened.encryption.state, EncryptionState::Decrypted);
+    }
+}
+
+/// An S/MIME certificate that no trusted CA issued, the only one for its address: mail is
+/// encrypted to it (as to an unverified OpenPGP key) and the composer says so.
+#[test]
+fn a_single_unvouched_certificate_is_used_with_a_note() {
+    let mut desk = smime_ring(&["alice"]);
+    desk.import(
+        fixture("impostor/impostor-bob.crt"),
+        &ImportOptions::default(),
+        NOW,
+    )
+    .unwrap();
+    let smime = capabilities_of(&desk, Method::Smime, "alice@example.com", "bob@example.com");
+    assert!(smime.can_encrypt);
+    assert!(
+        smime
+            .key_notes
+            .iter()
+            .any(|n| n.contains("not issued by a trusted certification authority")),
+        "{:?}",
+        smime.key_notes
+    );
 }

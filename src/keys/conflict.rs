@@ -6,7 +6,8 @@
 //! verified (`openpgp::keys::choose`), and the conflict is listed here for `KeyInfo`,
 //! `capabilities` and `check`. S/MIME certificates are not listed: several certificates for
 //! one address are normal there (renewal, separate signing and encryption certificates), and
-//! trust comes from the chain, not from the certificate.
+//! trust comes from the chain, not from the certificate (`smime::select` prefers certificates a
+//! trust anchor vouches for; `capabilities` notes the ones it passed over).
 
 use std::collections::BTreeMap;
 

@@ -45,8 +45,13 @@ enum Use {
     Encrypt,
 }
 
-/// The certificate to use for `address`: a usable one (newest first), or the problem of the
-/// newest certificate for that address. `rules` say which RSA keys are too small.
+/// The certificate to use for `address`: a usable one, or the problem of the newest
+/// certificate for that address. `rules` say which RSA keys are too small.
+///
+/// Of several usable ones, the newest that a trusted anchor vouches for, else the newest: a
+/// certificate's dates are its maker's say-so, and anyone can make one for any address, so a
+/// newer self-made certificate must not win over the one the address's CA issued (mail
+/// encrypted to it would be read by its maker, not by the address's owner).
 fn select<'a>(
     ring: &'a Keyring,
     address: &str,
@@ -82,7 +87,21 @@ fn select<'a>(
         }
         None
     };
-    if let Some(e) = found.iter().find(|e| problem(e).is_none()) {
+    let usable: Vec<&SmimeEntry> = found
+        .iter()
+        .copied()
+        .filter(|e| problem(e).is_none())
+        .collect();
+    let chosen = match usable.as_slice() {
+        [] => None,
+        [one] => Some(*one),
+        several => several
+            .iter()
+            .copied()
+            .find(|e| ring.smime_vouched(e, now))
+            .or(several.first().copied()),
+    };
+    if let Some(e) = chosen {
         return Ok(e);
     }
     Err(Unusable {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates tests/data/impostor/ (except NOTES.md) with GnuPG 2.2: an impostor's OpenPGP key
-# that claims alice@example.org (the user id of tests/data/openpgp/alice.*) with a newer
-# creation time than Alice's own key, and mail it signed as Alice.
+# Regenerates tests/data/impostor/ (except NOTES.md) with GnuPG 2.2 and openssl: an impostor's
+# OpenPGP key that claims alice@example.org (the user id of tests/data/openpgp/alice.*) with a
+# newer creation time than Alice's own key, mail it signed as Alice, and an impostor's S/MIME
+# certificate for bob@example.com.
 #
 #   bash tests/data/make-impostor.sh
 set -euo pipefail
@@ -36,3 +37,18 @@ echo "$FPR" >"$OUT/impostor-alice.fpr"
     g --faked-system-time 20260701T000000! --local-user "$FPR" --digest-algo SHA256 --clearsign |
     sed 's/$/\r/'
 } >"$OUT/clearsigned-as-alice.eml"
+
+# An impostor's S/MIME certificate for bob@example.com (tests/data/smime/bob.crt is issued by
+# the test intermediate on 2026-01-01): self-signed, made 2026-06-01, so "newest wins" would
+# pick it.
+smime_impostor() {
+  # shellcheck source=lib-pki.sh
+  . "$HERE/lib-pki.sh"
+  pki_init "$W/ca" 4000
+  pki_profile ee "digitalSignature, keyEncipherment" "emailProtection"
+  pki_genkey "$W/impostor-bob.key" rsa2048
+  SAN="email:bob@example.com" pki_cert "$W/impostor-bob.key" "/CN=Bob" ee \
+    20260601000000Z 20360101000000Z "$OUT/impostor-bob.crt"
+  cp "$W/impostor-bob.key" "$OUT/impostor-bob.key"
+}
+smime_impostor

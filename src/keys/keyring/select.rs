@@ -133,17 +133,23 @@ impl Keyring {
             #[cfg(feature = "smime")]
             Entry::Smime(e) if e.trusted() => Trust::Anchor,
             #[cfg(feature = "smime")]
-            Entry::Smime(e) => {
-                match crate::keys::x509::chain::validate(e.certificate(), &[], self, now).0 {
-                    crate::keys::x509::chain::ChainVerdict::Trusted => Trust::Chained,
-                    _ => Trust::Unverified,
-                }
-            }
+            Entry::Smime(e) if self.smime_vouched(e, now) => Trust::Chained,
+            #[cfg(feature = "smime")]
+            Entry::Smime(_) => Trust::Unverified,
             #[cfg(feature = "openpgp")]
             Entry::Pgp(e) if e.trusted() => Trust::Verified,
             #[cfg(feature = "openpgp")]
             Entry::Pgp(_) => Trust::Unverified,
         }
+    }
+
+    /// Whether a trusted anchor vouches for the S/MIME certificate `e` at `now`: it is one, or
+    /// its path to one validates.
+    #[cfg(feature = "smime")]
+    pub(crate) fn smime_vouched(&self, e: &SmimeEntry, now: Time) -> bool {
+        e.trusted()
+            || crate::keys::x509::chain::validate(e.certificate(), &[], self, now).0
+                == crate::keys::x509::chain::ChainVerdict::Trusted
     }
 
     /// Certificates (leaf excluded) that chain `leaf` towards a root, from the keyring.
