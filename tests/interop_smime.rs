@@ -1006,6 +1006,94 @@ fn rsa_pss_certificates_sign_and_are_never_encrypted_to() {
     );
 }
 
+/// RSA-8192 certificates (beyond the `rsa` crate's default limit of 4096 bits; openssl takes up
+/// to 16384): openssl's signature is valid, mailseal signs and encrypts, openssl verifies and
+/// decrypts. Before, the key was unreadable and its good signatures showed as tampered with.
+#[test]
+fn rsa_8192_certificates_work_both_ways() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("rsa2048");
+    let key = data("large-rsa8192.key");
+    let key = path_str(&key);
+    let cert = ca.issue(
+        "max",
+        key,
+        "/CN=Max",
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=emailProtection\nsubjectAltName=email:max@example.com",
+    );
+    let mut ring = trusting(&ca);
+    let mut pem = std::fs::read(&cert).unwrap();
+    pem.extend_from_slice(&std::fs::read(key).unwrap());
+    let keys = ring.import(&pem, &ImportOptions::default(), NOW).unwrap();
+    assert_eq!(keys[0].algorithm, "rsa8192", "{keys:?}");
+
+    let dir = tempdir();
+    let signed = dir.path().join("signed.eml");
+    let (ok, log) = openssl(&[
+        "cms",
+        "-sign",
+        "-md",
+        "sha256",
+        "-in",
+        path_str(&data("entity.txt")),
+        "-signer",
+        &cert,
+        "-inkey",
+        key,
+        "-out",
+        path_str(&signed),
+    ]);
+    assert!(ok, "{log}");
+    let raw = String::from_utf8(message(&std::fs::read(&signed).unwrap()))
+        .unwrap()
+        .replace("From: alice@example.com", "From: max@example.com");
+    let o = open(&mut ring, &[&E], raw.as_bytes(), &OpenOptions::at(NOW)).unwrap();
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+
+    let algs = Algorithms::default();
+    let mut r = rng();
+    let to = ["max@example.com".to_string()];
+    let entity = f("entity.txt").to_vec();
+    let out = E
+        .sign(
+            &ring,
+            "max@example.com",
+            entity.clone(),
+            &mut write_ctx(&mut r, &algs),
+        )
+        .ready()
+        .unwrap();
+    let msg = dir.path().join("ours.eml");
+    std::fs::write(&msg, message(&out)).unwrap();
+    let (ok, log) = cms_verify(
+        &msg,
+        Path::new(&ca.path("ca.crt")),
+        &[],
+        &dir.path().join("c"),
+    );
+    assert!(ok, "openssl verifies mailseal's RSA-8192 signature: {log}");
+    let out = E
+        .encrypt(&ring, &to, None, entity, &mut write_ctx(&mut r, &algs))
+        .ready()
+        .unwrap();
+    std::fs::write(&msg, message(&out)).unwrap();
+    let content = dir.path().join("content");
+    let (ok, log) = cms_decrypt(&msg, Path::new(&cert), Path::new(key), &content);
+    assert!(
+        ok,
+        "openssl decrypts what mailseal encrypted to RSA-8192: {log}"
+    );
+    assert_eq!(std::fs::read(&content).unwrap(), f("entity.txt"));
+}
+
 #[test]
 fn p521_certificates_work_both_ways() {
     if !have("openssl") {

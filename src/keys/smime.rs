@@ -395,7 +395,6 @@ impl SmimeEntry {
         let spki = &self.cert.tbs_certificate.subject_public_key_info;
         let oid = spki.algorithm.oid;
         if oid == rfc5912::RSA_ENCRYPTION || oid == rfc5912::ID_RSASSA_PSS {
-            use rsa::pkcs1::DecodeRsaPublicKey;
             use rsa::traits::PublicKeyParts;
             // An id-RSASSA-PSS key (signatures only) holds the same RSAPublicKey.
             let name = if oid == rfc5912::RSA_ENCRYPTION {
@@ -403,9 +402,9 @@ impl SmimeEntry {
             } else {
                 "rsa-pss"
             };
-            match rsa::RsaPublicKey::from_pkcs1_der(spki.subject_public_key.raw_bytes()) {
-                Ok(k) => format!("{name}{}", k.n().bits()),
-                Err(_) => name.to_string(),
+            match crate::crypto::rsa_public_key(spki.subject_public_key.raw_bytes()) {
+                Some(k) => format!("{name}{}", k.n().bits()),
+                None => name.to_string(),
             }
         } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
             let curve = spki

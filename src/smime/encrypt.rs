@@ -177,14 +177,13 @@ async fn key_transport(
     cek: &[u8],
     ctx: &mut WriteContext<'_>,
 ) -> Result<RecipientInfo> {
-    use rsa::pkcs1::DecodeRsaPublicKey;
     let key_bits = cert
         .tbs_certificate
         .subject_public_key_info
         .subject_public_key
         .raw_bytes();
-    let key = rsa::RsaPublicKey::from_pkcs1_der(key_bits)
-        .map_err(|_| Error::unsupported_format("A recipient's RSA key could not be read."))?;
+    let key = crate::crypto::rsa_public_key(key_bits)
+        .ok_or_else(|| Error::unsupported_format("A recipient's RSA key could not be read."))?;
     let (oaep, alg) = match ctx.algorithms.smime_key_transport {
         SmimeKeyTransport::RsaPkcs1v15 => (false, algs::alg_null(rfc5912::RSA_ENCRYPTION)),
         SmimeKeyTransport::RsaOaepSha256 => {

@@ -138,8 +138,7 @@ pub(crate) fn verify(
             if key_oid != rfc5912::RSA_ENCRYPTION && key_oid != rfc5912::ID_RSASSA_PSS {
                 return Err(SigFail::Bad);
             }
-            use rsa::pkcs1::DecodeRsaPublicKey;
-            let key = rsa::RsaPublicKey::from_pkcs1_der(key_bits).map_err(|_| SigFail::Bad)?;
+            let key = crate::crypto::rsa_public_key(key_bits).ok_or(SigFail::Bad)?;
             let bits = key.n().bits();
             if rules.key_too_small(bits) {
                 return Err(SigFail::WeakKey(bits, rules.min_rsa_bits.bits()));
