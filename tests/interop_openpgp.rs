@@ -787,8 +787,9 @@ fn protected_mail_decrypts_in_gpg_and_opens_in_mailseal() {
 /// Keys of every algorithm gpg 2.2 generates, made now. RSA and the NIST curves work both
 /// ways (gpg's sign+encrypt opens in mailseal, mailseal's in gpg). What rPGP cannot compute
 /// with is refused in words, never a panic, an `internal` error or a false verdict: an old
-/// DSA/ElGamal key is a signing-only key whose signatures verify both ways and whose mail
-/// says why it cannot be decrypted; Brainpool and secp256k1 keys are refused at import.
+/// DSA/ElGamal key, and an Ed25519 key with a Brainpool encryption subkey, are signing-only
+/// keys whose signatures verify both ways and whose mail says why it cannot be decrypted;
+/// Brainpool and secp256k1 primary keys are refused at import.
 #[test]
 fn gpg_keys_of_every_algorithm_work_both_ways() {
     if !have("gpg") {
@@ -805,10 +806,11 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
         ("nistp384", "nistp384"),
         ("nistp521", "nistp521"),
         ("dsa2048", "elg2048"),
+        ("ed25519", "brainpoolP256r1"),
         ("secp256k1", "secp256k1"),
         ("brainpoolP256r1", "brainpoolP256r1"),
     ] {
-        let addr = format!("{}@example.org", sign.to_lowercase());
+        let addr = format!("{}-{}@example.org", sign, encr).to_lowercase();
         let uid = format!("Key <{addr}>");
         let (ok, _, err) = run_bytes(
             gpg.cmd()
@@ -843,7 +845,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             continue;
         }
         let keys = import.unwrap_or_else(|e| panic!("{sign}: {e}"));
-        let full = sign != "dsa2048";
+        let full = !["elg2048", "brainpoolP256r1"].contains(&encr);
         assert_eq!(keys.len(), 1);
         assert!(keys[0].can_sign, "{sign}");
         assert_eq!(keys[0].can_encrypt, full, "{sign}");
@@ -864,7 +866,13 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             assert_eq!(d.signature.map(|s| s.state), Some(SignatureState::Valid));
         } else {
             assert_eq!(d.report.state, EncryptionState::Failed);
-            assert!(d.report.detail.unwrap_or_default().contains("ElGamal"));
+            let why = if encr == "elg2048" {
+                "ElGamal"
+            } else {
+                "Brainpool"
+            };
+            let detail = d.report.detail.unwrap_or_default();
+            assert!(detail.contains(why), "{encr}: {detail}");
         }
         let (ok, sig, err) = run_bytes(
             gpg.cmd()

@@ -28,6 +28,7 @@ use super::verify::{judge_message, read_flat_signed, read_unencrypted};
 use super::{rsa_unwrap, seipd};
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
+use crate::keys::openpgp::can_encrypt_with;
 use crate::keys::{Keyring, PgpEntry};
 use crate::report::{EncryptionReport, EncryptionState, Method, SignatureReport};
 use crate::secret::SecretBytes;
@@ -44,6 +45,8 @@ const PASSWORD_ONLY: &str =
                              a key; mailseal opens mail encrypted to keys only.";
 const ELGAMAL: &str = "The PGP message is encrypted to an ElGamal key (an old GnuPG DSA/ElGamal \
                        key), which mailseal cannot decrypt. Give correspondents a newer key.";
+const BRAINPOOL: &str = "The PGP message is encrypted to a Brainpool ECDH key, which mailseal \
+                         cannot decrypt. Give correspondents a key on Curve25519 or a NIST curve.";
 
 /// One way to try to get the session key: a PKESK and a secret (sub)key that may open it.
 struct Attempt<'a> {
@@ -72,14 +75,15 @@ fn recipient_label(pkesk: &PublicKeyEncryptedSessionKey) -> Option<String> {
 }
 
 /// The secret (sub)keys of the keyring that a PKESK may be for: by key id or fingerprint, or
-/// (wildcard) every unlocked secret packet of the PKESK's algorithm. Also says whether a PKESK
-/// names one of our ElGamal keys, which rPGP cannot decrypt with (old GnuPG DSA/ElGamal keys).
+/// (wildcard) every unlocked secret packet of the PKESK's algorithm. Also why, when a PKESK
+/// names one of our keys that rPGP cannot decrypt with (old GnuPG DSA/ElGamal keys, Brainpool
+/// ECDH subkeys).
 fn attempts_for<'a>(
     ring: &'a Keyring,
     esks: &[&PublicKeyEncryptedSessionKey],
-) -> (Vec<Attempt<'a>>, bool) {
+) -> (Vec<Attempt<'a>>, Option<&'static str>) {
     let mut out = Vec::new();
-    let mut elgamal = false;
+    let mut cannot: Option<&'static str> = None;
     // Named recipients first: a wildcard costs one try per secret key.
     let mut order: Vec<usize> = (0..esks.len()).collect();
     order.sort_by_key(|i| esks.get(*i).is_some_and(|e| is_wildcard(e)));
@@ -101,18 +105,30 @@ fn attempts_for<'a>(
                 }
             }
             for part in parts {
-                let (matches, part_alg) = match part {
-                    SecretPart::Primary(k) => (pkesk.match_identity(k.public_key()), k.algorithm()),
-                    SecretPart::Sub(k) => (pkesk.match_identity(k.public_key()), k.algorithm()),
+                let (matches, part_alg, params) = match part {
+                    SecretPart::Primary(k) => (
+                        pkesk.match_identity(k.public_key()),
+                        k.algorithm(),
+                        k.public_params(),
+                    ),
+                    SecretPart::Sub(k) => (
+                        pkesk.match_identity(k.public_key()),
+                        k.algorithm(),
+                        k.public_params(),
+                    ),
                 };
                 if !matches || part_alg != alg {
                     continue;
                 }
-                if matches!(
-                    alg,
-                    PublicKeyAlgorithm::Elgamal | PublicKeyAlgorithm::ElgamalEncrypt
-                ) {
-                    elgamal |= !wildcard;
+                if !can_encrypt_with(params) {
+                    if !wildcard {
+                        cannot = Some(match alg {
+                            PublicKeyAlgorithm::Elgamal | PublicKeyAlgorithm::ElgamalEncrypt => {
+                                ELGAMAL
+                            }
+                            _ => BRAINPOOL,
+                        });
+                    }
                     continue;
                 }
                 if wildcard {
@@ -135,7 +151,7 @@ fn attempts_for<'a>(
             }
         }
     }
-    (out, elgamal)
+    (out, cannot)
 }
 
 /// The session key from one PKESK with one secret packet; `None` when it cannot be opened.
@@ -198,12 +214,12 @@ pub(crate) async fn decrypt(
     let recipients: Vec<String> = pkesks.iter().filter_map(|p| recipient_label(p)).collect();
     let unprotected = matches!(edata, Edata::SymEncryptedData { .. });
     let aead = aead_label(&edata);
-    let (attempts, elgamal) = attempts_for(ring, &pkesks);
+    let (attempts, cannot) = attempts_for(ring, &pkesks);
     let v1_body = seipd_v1_body(&mut edata);
     drop(edata);
 
-    if attempts.is_empty() && elgamal {
-        return Ok(undecrypted(failure(EncryptionState::Failed, ELGAMAL)));
+    if let (true, Some(why)) = (attempts.is_empty(), cannot) {
+        return Ok(undecrypted(failure(EncryptionState::Failed, why)));
     }
     if attempts.is_empty() {
         let detail = if password_only { PASSWORD_ONLY } else { NO_KEY };

@@ -32,4 +32,4 @@ mod summary;
 pub(crate) use entry::PgpEntry;
 pub(crate) use import::parse_pgp;
 pub(crate) use read::revocation_certificates;
-pub(crate) use summary::KeySummary;
+pub(crate) use summary::{can_encrypt_with, KeySummary};

@@ -7,7 +7,6 @@ use core::cmp::Reverse;
 
 use pgp::composed::{SignedPublicKey, SignedPublicSubKey};
 use pgp::crypto::hash::HashAlgorithm;
-use pgp::crypto::public_key::PublicKeyAlgorithm;
 use pgp::packet::{KeyFlags, Signature, SignatureType, SubpacketData};
 use pgp::types::{
     EcdhPublicParams, EcdsaPublicParams, EddsaLegacyPublicParams, KeyDetails, KeyVersion,
@@ -121,17 +120,21 @@ const CERTIFICATIONS: &[SignatureType] = &[
     SignatureType::CertRevocation,
 ];
 
-/// Key algorithms mailseal can encrypt to and decrypt with. Not ElGamal (old GnuPG DSA/ElGamal
-/// keys): rPGP implements neither direction, so such a subkey must not be offered.
-fn can_encrypt_alg(alg: PublicKeyAlgorithm) -> bool {
-    matches!(
-        alg,
-        PublicKeyAlgorithm::RSA
-            | PublicKeyAlgorithm::RSAEncrypt
-            | PublicKeyAlgorithm::ECDH
-            | PublicKeyAlgorithm::X25519
-            | PublicKeyAlgorithm::X448
-    )
+/// Keys mailseal can encrypt to and decrypt with. Not ElGamal (old GnuPG DSA/ElGamal keys),
+/// nor ECDH on the Brainpool curves (`gpg --quick-add-key ... brainpoolP256r1 encr`): rPGP
+/// reads such keys but implements neither direction, so such a subkey must not be offered.
+pub(crate) fn can_encrypt_with(params: &PublicParams) -> bool {
+    match params {
+        PublicParams::RSA(_) | PublicParams::X25519(_) | PublicParams::X448(_) => true,
+        PublicParams::ECDH(p) => matches!(
+            p,
+            EcdhPublicParams::Curve25519Legacy { .. }
+                | EcdhPublicParams::P256 { .. }
+                | EcdhPublicParams::P384 { .. }
+                | EcdhPublicParams::P521 { .. }
+        ),
+        _ => false,
+    }
 }
 
 pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
@@ -193,7 +196,7 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
     let (sign, encrypt) = match &flags {
         Some(f) => (
             f.sign(),
-            (f.encrypt_comms() || f.encrypt_storage()) && can_encrypt_alg(primary.algorithm()),
+            (f.encrypt_comms() || f.encrypt_storage()) && can_encrypt_with(primary.public_params()),
         ),
         // A v4 key without key flags: the primary key signs.
         None => (true, false),
@@ -259,9 +262,9 @@ fn summarize_subkey(key: &SignedPublicKey, sub: &SignedPublicSubKey) -> Option<K
                 && binding
                     .embedded_signature()
                     .is_some_and(|b| b.verify_primary_key_binding(&sub.key, primary).is_ok()),
-            (f.encrypt_comms() || f.encrypt_storage()) && can_encrypt_alg(sub.key.algorithm()),
+            (f.encrypt_comms() || f.encrypt_storage()) && can_encrypt_with(sub.key.public_params()),
         ),
-        None => (false, can_encrypt_alg(sub.key.algorithm())),
+        None => (false, can_encrypt_with(sub.key.public_params())),
     };
     Some(KeySummary {
         fingerprint: sub.key.fingerprint().as_bytes().to_vec(),
