@@ -1006,6 +1006,50 @@ fn rsa_pss_certificates_sign_and_are_never_encrypted_to() {
     );
 }
 
+/// A certificate its trusted CA signed with SHA-1 (`openssl ca -md sha1`): no trusted path, and
+/// the signature's verdict says that the algorithm is why, not that no trusted CA issued it.
+#[test]
+fn a_certificate_signed_with_sha1_is_untrusted_and_says_why() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("rsa2048");
+    let key = ca.new_key("sam", "rsa2048");
+    let cert = ca.issue_signed_with(
+        "sam",
+        &key,
+        "/CN=Sam",
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=emailProtection\nsubjectAltName=email:sam@example.com",
+        &["-md", "sha1"],
+    );
+    let mut ring = trusting(&ca);
+    let dir = tempdir();
+    let signed = dir.path().join("signed.eml");
+    let (ok, log) = openssl(&[
+        "cms",
+        "-sign",
+        "-md",
+        "sha256",
+        "-in",
+        path_str(&data("entity.txt")),
+        "-signer",
+        &cert,
+        "-inkey",
+        &key,
+        "-out",
+        path_str(&signed),
+    ]);
+    assert!(ok, "{log}");
+    let raw = String::from_utf8(message(&std::fs::read(&signed).unwrap()))
+        .unwrap()
+        .replace("From: alice@example.com", "From: sam@example.com");
+    let o = open(&mut ring, &[&E], raw.as_bytes(), &OpenOptions::at(NOW)).unwrap();
+    assert_eq!(o.signature.state, SignatureState::Untrusted);
+    let detail = o.signature.detail.unwrap_or_default();
+    assert!(detail.contains("SHA-1"), "{detail}");
+}
+
 /// RSA-8192 certificates (beyond the `rsa` crate's default limit of 4096 bits; openssl takes up
 /// to 16384): openssl's signature is valid, mailseal signs and encrypts, openssl verifies and
 /// decrypts. Before, the key was unreadable and its good signatures showed as tampered with.

@@ -556,6 +556,12 @@ fn certificate_verdict(
              certification path (a name outside its CA's constraints, or a critical extension \
              mailseal does not process): it is not trusted.",
         ),
+        (ChainVerdict::Weak, _) => SignatureReport::new(
+            Method::Smime,
+            SignatureState::Untrusted,
+            "The certificate of the signer, or one above it, is signed with an algorithm \
+             mailseal refuses (SHA-1, MD5, or an RSA key under 2048 bits): it is not trusted.",
+        ),
         (ChainVerdict::Revoked, _) => {
             let detail = match ring.revocation_of(cert) {
                 Some(r) => format!(

@@ -20,12 +20,20 @@ pub(crate) fn valid_at(cert: &Certificate, now: Time) -> bool {
 /// Whether `issuer`'s key signed `cert`. Certification paths are judged by the safe floor of
 /// the signature rules, not by a stricter policy (which governs message signatures).
 pub(crate) fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
-    let Ok(tbs) = cert.tbs_certificate.to_der() else {
-        return false;
-    };
-    let Some(sig) = cert.signature.as_bytes() else {
-        return false;
-    };
+    check_signed_by(cert, issuer).is_ok()
+}
+
+/// [`signed_by`], with why not: a refused algorithm (`WeakHash`, `WeakKey`) is told apart from
+/// a signature that does not verify.
+pub(crate) fn check_signed_by(
+    cert: &Certificate,
+    issuer: &Certificate,
+) -> Result<(), signature::SigFail> {
+    let tbs = cert
+        .tbs_certificate
+        .to_der()
+        .map_err(|_| signature::SigFail::Bad)?;
+    let sig = cert.signature.as_bytes().ok_or(signature::SigFail::Bad)?;
     signature::verify(
         &issuer.tbs_certificate.subject_public_key_info,
         &cert.signature_algorithm,
@@ -34,7 +42,6 @@ pub(crate) fn signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
         sig,
         &SignatureRules::default(),
     )
-    .is_ok()
 }
 
 /// The certificate's issuer and serial number, as CMS names a certificate (RFC 5652 §10.2.4).

@@ -18,10 +18,11 @@
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 use x509_cert::Certificate;
 
-use super::cert::{signed_by, valid_at};
+use super::cert::{check_signed_by, signed_by, valid_at};
 use super::constraints::{critical_extensions_known, names_within};
 use super::ocsp::{self, HeldStatus, Status};
 use super::revocation::{self, HeldCrl};
+use super::signature::SigFail;
 use crate::keys::Keyring;
 use crate::time::Time;
 
@@ -43,6 +44,9 @@ pub(crate) enum ChainVerdict {
     Constrained,
     /// A path to a trust anchor exists, but a certificate on it is on its issuer's CRL.
     Revoked,
+    /// Towards a trust anchor, a certificate's signature uses an algorithm mailseal refuses
+    /// (SHA-1, MD5, RSA under 2048 bits): whether its issuer made it is not checked.
+    Weak,
     /// No path to a trust anchor.
     Untrusted,
 }
@@ -188,8 +192,15 @@ impl<'a> Search<'_, 'a> {
                 break;
             }
             *budget -= 1;
-            if !signed_by(cert, issuer) {
-                continue;
+            match check_signed_by(cert, issuer) {
+                Ok(()) => {}
+                Err(SigFail::WeakHash(_) | SigFail::WeakKey(..)) => {
+                    if best == ChainVerdict::Untrusted {
+                        best = ChainVerdict::Weak;
+                    }
+                    continue;
+                }
+                Err(_) => continue,
             }
             let verdict = if !critical_extensions_known(issuer) || !names_within(issuer, path) {
                 ChainVerdict::Constrained
@@ -222,10 +233,14 @@ impl<'a> Search<'_, 'a> {
                 (ChainVerdict::Trusted, false) | (ChainVerdict::Expired, _) => {
                     ChainVerdict::Expired
                 }
-                (ChainVerdict::Constrained, _) if best == ChainVerdict::Untrusted => {
-                    ChainVerdict::Constrained
+                (ChainVerdict::Constrained | ChainVerdict::Weak, _)
+                    if matches!(best, ChainVerdict::Untrusted | ChainVerdict::Weak) =>
+                {
+                    verdict
                 }
-                (ChainVerdict::Constrained | ChainVerdict::Untrusted, _) => best,
+                (ChainVerdict::Constrained | ChainVerdict::Weak | ChainVerdict::Untrusted, _) => {
+                    best
+                }
             };
         }
         best
