@@ -843,3 +843,24 @@ fn text_parts_full_of_dashes_end_at_their_boundary() {
         assert_eq!(&*tree.part(2).unwrap().body, b"second", "{eol:?}");
     }
 }
+
+/// Found by fuzzing `open` (fuzz/regressions/open): a `message/rfc822` part whose own header
+/// runs into base64 lines, inside a `multipart/signed` whose boundary reappears in it. Upstream
+/// mail-parser 0.11.9 asserts (in debug builds) that it then finds the enclosing multipart,
+/// which it does not; the vendored copy goes on as release builds always did, and the message
+/// parses (and opens: not valid, since it is no real signature).
+#[test]
+fn hostile_nested_messages_found_by_fuzzing_parse() {
+    let raw = include_bytes!("../fuzz/regressions/open/nested-rfc822-in-signed.eml");
+    let tree = MimeTree::parse(raw, &Limits::default()).expect("parses");
+    assert!(tree.root().content_type.is("multipart/signed"));
+    let mut ring = mailseal::Keyring::new();
+    let opened = mailseal::open(
+        &mut ring,
+        &mailseal::standards::all(),
+        raw,
+        &mailseal::OpenOptions::at(NOW),
+    )
+    .expect("opens");
+    assert_ne!(opened.signature.state, mailseal::SignatureState::Valid);
+}
