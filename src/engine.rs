@@ -87,6 +87,8 @@ pub enum KeyProblem {
     NotYetValid,
     /// Found, but not allowed for this use (key usage, EKU, key flags, no encryption subkey).
     WrongUsage,
+    /// Found, but its RSA key of this many bits is under the policy's minimum.
+    TooWeak(usize),
     /// Signing or decrypting needs the private key, which the keyring does not hold.
     NoSecret,
     /// Several different keys claim the address and none of them was verified by the admin:
@@ -112,6 +114,9 @@ impl Unusable {
             KeyProblem::WrongUsage => {
                 format!("The {what} for {a} was found, but may not be used for this.")
             }
+            KeyProblem::TooWeak(bits) => format!(
+                "The {what} for {a} was found, but its {bits}-bit RSA key is too weak to be used."
+            ),
             KeyProblem::NoSecret => {
                 format!("The {what} for {a} was found, but its private key is not in the keyring.")
             }

@@ -776,7 +776,12 @@ fn fail_missing_or_unusable_keys_are_named() {
     // RSA-1024: refused for writing as it is for reading.
     let weak = self::ring(&["weak"]);
     let u = E.signing_key(&weak, "weak@example.com", NOW).unwrap_err();
-    assert_eq!(u.problem, KeyProblem::WrongUsage);
+    assert_eq!(u.problem, KeyProblem::TooWeak(1024));
+    assert!(
+        u.detail().contains("1024-bit RSA key is too weak"),
+        "{}",
+        u.detail()
+    );
 
     let mut r = rng();
     let algs = Algorithms::default();
@@ -1087,7 +1092,7 @@ fn a_stricter_policy_refuses_sha256_signatures_and_signing_with_small_keys() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
     assert!(
-        err.message().contains("may not be used"),
+        err.message().contains("2048-bit RSA key is too weak"),
         "{}",
         err.message()
     );

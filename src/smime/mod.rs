@@ -79,8 +79,11 @@ fn select<'a>(
             Use::Sign => e.can_sign(),
             Use::Encrypt => e.can_encrypt(),
         };
-        if !allowed || too_weak(e, rules) {
+        if !allowed {
             return Some(KeyProblem::WrongUsage);
+        }
+        if let Some(bits) = too_weak(e, rules) {
+            return Some(KeyProblem::TooWeak(bits));
         }
         if usage == Use::Sign && !e.has_secret() {
             return Some(KeyProblem::NoSecret);
@@ -114,13 +117,13 @@ fn select<'a>(
     })
 }
 
-/// RSA under the rules' minimum: mailseal refuses such signatures when reading, so it neither
-/// signs nor encrypts with them.
-fn too_weak(e: &SmimeEntry, rules: &SignatureRules) -> bool {
+/// RSA under the rules' minimum (its bits): mailseal refuses such signatures when reading, so
+/// it neither signs nor encrypts with them.
+fn too_weak(e: &SmimeEntry, rules: &SignatureRules) -> Option<usize> {
     e.algorithm()
         .strip_prefix("rsa")
         .and_then(|bits| bits.parse::<usize>().ok())
-        .is_some_and(|bits| rules.key_too_small(bits))
+        .filter(|&bits| rules.key_too_small(bits))
 }
 
 /// The signer's encryption certificate when it is not the signing one (separate signing and
@@ -203,7 +206,7 @@ fn under_rules<'a>(
     rules: &SignatureRules,
 ) -> core::result::Result<&'a SmimeEntry, Unusable> {
     match chosen(ring, key) {
-        Ok(e) if !too_weak(e, rules) => Ok(e),
+        Ok(e) if too_weak(e, rules).is_none() => Ok(e),
         _ => select(ring, key.address(), now, usage, rules),
     }
 }
