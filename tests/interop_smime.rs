@@ -1050,6 +1050,71 @@ fn a_certificate_signed_with_sha1_is_untrusted_and_says_why() {
     assert!(detail.contains("SHA-1"), "{detail}");
 }
 
+/// A certificate on a curve mailseal does not compute on (brainpoolP256r1, as openssl makes
+/// it): the key list names the curve and says it cannot sign, and a signature by it is refused
+/// naming the curve, not the generic id-ecPublicKey.
+#[test]
+fn a_brainpool_certificate_is_named_and_refused_in_words() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("rsa2048");
+    let key = ca.path("bp.key");
+    let (ok, log) = openssl(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:brainpoolP256r1",
+        "-pkeyopt",
+        "ec_param_enc:named_curve",
+        "-out",
+        &key,
+    ]);
+    assert!(ok, "{log}");
+    let cert = ca.issue(
+        "bp",
+        &key,
+        "/CN=Bp",
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\n\
+         extendedKeyUsage=emailProtection\nsubjectAltName=email:bp@example.com",
+    );
+    let mut ring = trusting(&ca);
+    let keys = ring
+        .import(
+            &std::fs::read(&cert).unwrap(),
+            &ImportOptions::default(),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(keys[0].algorithm, "brainpoolP256r1", "{keys:?}");
+    assert!(!keys[0].can_sign && !keys[0].can_encrypt, "{keys:?}");
+    let dir = tempdir();
+    let signed = dir.path().join("signed.eml");
+    let (ok, log) = openssl(&[
+        "cms",
+        "-sign",
+        "-md",
+        "sha256",
+        "-in",
+        path_str(&data("entity.txt")),
+        "-signer",
+        &cert,
+        "-inkey",
+        &key,
+        "-out",
+        path_str(&signed),
+    ]);
+    assert!(ok, "{log}");
+    let raw = String::from_utf8(message(&std::fs::read(&signed).unwrap()))
+        .unwrap()
+        .replace("From: alice@example.com", "From: bp@example.com");
+    let o = open(&mut ring, &[&E], raw.as_bytes(), &OpenOptions::at(NOW)).unwrap();
+    assert_ne!(o.signature.state, SignatureState::Valid);
+    let detail = o.signature.detail.unwrap_or_default();
+    assert!(detail.contains("brainpoolP256r1 curve"), "{detail}");
+}
+
 /// RSA-8192 certificates (beyond the `rsa` crate's default limit of 4096 bits; openssl takes up
 /// to 16384): openssl's signature is valid, mailseal signs and encrypts, openssl verifies and
 /// decrypts. Before, the key was unreadable and its good signatures showed as tampered with.

@@ -348,9 +348,24 @@ impl SmimeEntry {
             == rfc5912::ID_EC_PUBLIC_KEY
     }
 
-    /// May sign mail: digitalSignature or nonRepudiation (or no keyUsage), EKU allows e-mail.
+    /// Whether mailseal signs and verifies with this key type (RSA, RSASSA-PSS, ECDSA on P-256,
+    /// P-384, P-521); not Brainpool or secp256k1 curves, nor Ed25519 (RFC 8419).
+    fn key_signs(&self) -> bool {
+        let oid = self
+            .cert
+            .tbs_certificate
+            .subject_public_key_info
+            .algorithm
+            .oid;
+        oid == rfc5912::RSA_ENCRYPTION
+            || oid == rfc5912::ID_RSASSA_PSS
+            || matches!(self.algorithm().as_str(), "p256" | "p384" | "p521")
+    }
+
+    /// May sign mail: digitalSignature or nonRepudiation (or no keyUsage), EKU allows e-mail,
+    /// and a key type mailseal signs with.
     pub(crate) fn can_sign(&self) -> bool {
-        if self.is_ca_only() || !self.eku_allows_email() {
+        if self.is_ca_only() || !self.eku_allows_email() || !self.key_signs() {
             return false;
         }
         match self.key_usage() {
@@ -416,7 +431,10 @@ impl SmimeEntry {
                 Some(c) if c == rfc5912::SECP_256_R_1 => "p256".to_string(),
                 Some(c) if c == rfc5912::SECP_384_R_1 => "p384".to_string(),
                 Some(c) if c == rfc5912::SECP_521_R_1 => "p521".to_string(),
-                Some(c) => format!("ec-{c}"),
+                Some(c) => match crate::keys::x509::signature::unsupported_curve_name(&c) {
+                    Some(name) => name.to_string(),
+                    None => format!("ec-{c}"),
+                },
                 None => "ec".to_string(),
             }
         } else if oid == const_oid::db::rfc8410::ID_ED_25519 {

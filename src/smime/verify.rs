@@ -39,7 +39,7 @@ use super::ber;
 use crate::engine::{DetachedSignature, ReadContext, Verified};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::x509::chain::{self, ChainVerdict};
-use crate::keys::x509::signature::{self, SigFail};
+use crate::keys::x509::signature::{self, unsupported_curve_name, SigFail};
 use crate::keys::{Keyring, SmimeEntry};
 use crate::mime::to_crlf;
 use crate::policy::SignatureRules;
@@ -340,9 +340,13 @@ fn sig_fail_detail(fail: SigFail) -> String {
         SigFail::WeakKey(bits, min) => format!(
             "The signature was made with a {bits}-bit RSA key, which is too weak ({min} bits or more are required)."
         ),
-        SigFail::Unsupported(oid) => format!(
-            "The signature uses an algorithm mailseal does not support ({oid})."
-        ),
+        SigFail::Unsupported(oid) => match unsupported_curve_name(&oid) {
+            Some(curve) => format!(
+                "The signature was made with a key on the {curve} curve, which mailseal does not \
+                 support (P-256, P-384 and P-521 are)."
+            ),
+            None => format!("The signature uses an algorithm mailseal does not support ({oid})."),
+        },
     }
 }
 

@@ -190,10 +190,29 @@ pub(crate) fn verify(
                     key.verify_prehash(&p521_prehash(&hashed), &sig)
                         .map_err(|_| SigFail::Bad)
                 }
-                _ => Err(SigFail::Unsupported(spki.algorithm.oid)),
+                Some(c) => Err(SigFail::Unsupported(c)),
+                None => Err(SigFail::Unsupported(spki.algorithm.oid)),
             }
         }
     }
+}
+
+/// The name of an elliptic curve that certificates use but mailseal does not compute on (its
+/// curves are P-256, P-384 and P-521), for what is said about such a key.
+pub(crate) fn unsupported_curve_name(curve: &ObjectIdentifier) -> Option<&'static str> {
+    const NAMED: [(&str, &str); 6] = [
+        ("1.3.36.3.3.2.8.1.1.7", "brainpoolP256r1"),
+        ("1.3.36.3.3.2.8.1.1.11", "brainpoolP384r1"),
+        ("1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1"),
+        ("1.3.132.0.10", "secp256k1"),
+        ("1.3.132.0.33", "secp224r1"),
+        ("1.2.840.10045.3.1.1", "prime192v1"),
+    ];
+    let dotted = curve.to_string();
+    NAMED
+        .iter()
+        .find(|(oid, _)| *oid == dotted)
+        .map(|(_, name)| *name)
 }
 
 /// A digest as P-521 ECDSA takes it. A digest shorter than the curve is used whole as an
