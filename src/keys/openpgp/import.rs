@@ -2,7 +2,10 @@
 //! mailseal supports, its secret material unlocked, as keyring entries.
 
 use pgp::composed::SignedPublicKey;
-use pgp::types::{KeyDetails, KeyVersion};
+use pgp::types::{
+    EcdhPublicParams, EcdsaPublicParams, EddsaLegacyPublicParams, KeyDetails, KeyVersion,
+    PublicParams,
+};
 
 use super::entry::PgpEntry;
 use super::read::{parse_armored, parse_binary, Found, Parsed, MAX_INPUT};
@@ -108,14 +111,22 @@ fn check_supported(key: &SignedPublicKey) -> Result<()> {
         ));
     }
     let alg = algorithm_name(key.public_params());
-    if alg == "secp256k1" {
-        // rPGP hands libgcrypt's signatures to k256 unnormalised, which refuses every one with
-        // a high S (about half of them): such keys would make good signatures look invalid.
+    // secp256k1: rPGP hands libgcrypt's signatures to k256 unnormalised, which refuses every
+    // one with a high S (about half of them): such keys would make good signatures look
+    // invalid. Other curves (Brainpool) rPGP reads but does not compute on.
+    let unsupported_curve = matches!(
+        key.public_params(),
+        PublicParams::ECDSA(
+            EcdsaPublicParams::Secp256k1 { .. } | EcdsaPublicParams::Unsupported { .. }
+        ) | PublicParams::ECDH(EcdhPublicParams::Unsupported { .. })
+            | PublicParams::EdDSALegacy(EddsaLegacyPublicParams::Unsupported { .. })
+    );
+    if unsupported_curve {
         return Err(Error::new(
             ErrorCode::UnsupportedAlgorithm,
             format!(
-                "The OpenPGP key {fpr} uses the secp256k1 curve, which mailseal does not \
-                 support (RSA, Ed25519/Cv25519 and the NIST curves are)."
+                "The OpenPGP key {fpr} uses the {alg} curve, which mailseal does not support \
+                 (RSA, Ed25519/Cv25519 and the NIST curves are)."
             ),
         ));
     }

@@ -297,7 +297,8 @@ fn addr_spec(uid: &str) -> Option<String> {
     crate::Address::from_user_id(uid).map(|a| a.key())
 }
 
-/// `rsa3072`, `ed25519`, `cv25519`, `p256`, ...; `unknown` for what mailseal cannot use.
+/// `rsa3072`, `ed25519`, `cv25519`, `p256`, ...; a curve mailseal cannot use by its name
+/// (`brainpoolP256r1`); `unknown` for other algorithms it cannot use.
 pub(super) fn algorithm_name(params: &PublicParams) -> String {
     let name = match params {
         PublicParams::RSA(p) => return format!("rsa{}", p.key.n().bits()),
@@ -308,7 +309,7 @@ pub(super) fn algorithm_name(params: &PublicParams) -> String {
             EcdsaPublicParams::P384 { .. } => "p384",
             EcdsaPublicParams::P521 { .. } => "p521",
             EcdsaPublicParams::Secp256k1 { .. } => "secp256k1",
-            EcdsaPublicParams::Unsupported { .. } => "unknown",
+            EcdsaPublicParams::Unsupported { curve, .. } => return curve.name().to_string(),
         },
         PublicParams::ECDH(p) => match p {
             EcdhPublicParams::Curve25519Legacy { .. } => "cv25519",
@@ -318,11 +319,11 @@ pub(super) fn algorithm_name(params: &PublicParams) -> String {
             EcdhPublicParams::Brainpool256 { .. } => "brainpoolP256r1",
             EcdhPublicParams::Brainpool384 { .. } => "brainpoolP384r1",
             EcdhPublicParams::Brainpool512 { .. } => "brainpoolP512r1",
-            EcdhPublicParams::Unsupported { .. } => "unknown",
+            EcdhPublicParams::Unsupported { curve, .. } => return curve.name().to_string(),
         },
         PublicParams::EdDSALegacy(p) => match p {
             EddsaLegacyPublicParams::Ed25519 { .. } => "ed25519",
-            EddsaLegacyPublicParams::Unsupported { .. } => "unknown",
+            EddsaLegacyPublicParams::Unsupported { curve, .. } => return curve.name().to_string(),
         },
         PublicParams::Ed25519(_) => "ed25519",
         PublicParams::X25519(_) => "x25519",
