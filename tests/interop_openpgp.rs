@@ -920,6 +920,60 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
     }
 }
 
+/// A recipient whose key accepts only AES-128 and 3DES (gpg `--default-preference-list`, as a
+/// cautious or old setup has it): mailseal encrypts with AES-128, never outside the key's
+/// preferences (RFC 9580 §5.2.3.14), and gpg decrypts. A key without such a limit gets AES-256.
+#[test]
+fn the_recipients_cipher_preferences_are_honoured() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let content = entity(31);
+    let algs = Algorithms::default();
+    let mut r = rng();
+    for (prefs, expected) in [("AES 3DES SHA256 ZLIB", "7"), ("AES256 AES SHA256", "9")] {
+        let addr = format!("prefs-{expected}@example.org");
+        let (ok, _, err) = run_bytes(
+            gpg.cmd().args([
+                "--default-preference-list",
+                prefs,
+                "--quick-gen-key",
+                &format!("Prefs <{addr}>"),
+                "default",
+                "default",
+                "never",
+            ]),
+            b"",
+        );
+        assert!(ok, "{err}");
+        let (ok, public, err) = run_bytes(gpg.cmd().args(["--export", "-a", &addr]), b"");
+        assert!(ok, "{err}");
+        let mut ring = Keyring::new();
+        ring.import(&public, &ImportOptions::default(), NOW)
+            .unwrap();
+        let to = [addr.clone()];
+        let written = PGP
+            .encrypt(
+                &ring,
+                &to,
+                None,
+                content.to_vec(),
+                &mut write_ctx(&mut r, &algs),
+            )
+            .ready()
+            .unwrap();
+        let ct = body_of(&split_parts(&written)[1]);
+        let (ok, pt, err) = run_bytes(gpg.cmd().args(["--decrypt", "-o", "-"]), &ct);
+        assert!(ok && pt == content, "{prefs}: {err}");
+        // [GNUPG:] DECRYPTION_INFO <mdc method> <sym algo> <aead algo>: 7 = AES-128, 9 = AES-256
+        assert!(
+            err.contains(&format!("[GNUPG:] DECRYPTION_INFO 2 {expected} ")),
+            "{prefs}: {err}"
+        );
+    }
+}
+
 /// Inline PGP with attachments as Enigmail and Mailvelope send it (issue 13): a
 /// `multipart/mixed` whose first part is the armored, signed and encrypted text and whose
 /// other parts are files, each signed and encrypted by gpg on its own (`name.pgp` binary,

@@ -270,11 +270,32 @@ async fn binary_signature(
     data_signature::binary_signature(key, hash, sub.hashed, sub.unhashed, data).await
 }
 
-/// PKESKs and a SEIPD v1 packet with AES-256 (RFC 9580 §5.13.1). rPGP makes the inner packets
-/// (literal data, one-pass signature) and the PKESKs; the encrypted body is sealed on the
-/// crypto provider ([`super::seipd`]), which is where the time of a large message goes.
+/// The AES of a SEIPD v1 packet that every recipient accepts: a sender must not use a cipher
+/// outside a recipient's preferences (RFC 9580 §5.2.3.14), where AES-128 is implicitly last.
+/// AES-256 unless a recipient's preferences leave it out.
+fn content_cipher(ring: &Keyring, recipients: &[RecipientHandle]) -> SymmetricKeyAlgorithm {
+    let preferences: Vec<Vec<SymmetricKeyAlgorithm>> = recipients
+        .iter()
+        .filter_map(|r| chosen_by(ring, r).ok())
+        .map(|c| c.entry.preferred_ciphers())
+        .collect();
+    [
+        SymmetricKeyAlgorithm::AES256,
+        SymmetricKeyAlgorithm::AES192,
+        SymmetricKeyAlgorithm::AES128,
+    ]
+    .into_iter()
+    .find(|alg| preferences.iter().all(|p| p.is_empty() || p.contains(alg)))
+    .unwrap_or(SymmetricKeyAlgorithm::AES128)
+}
+
+/// PKESKs and a SEIPD v1 packet with AES of `alg`'s size (RFC 9580 §5.13.1). rPGP makes the
+/// inner packets (literal data, one-pass signature) and the PKESKs; the encrypted body is
+/// sealed on the crypto provider ([`super::seipd`]), which is where the time of a large
+/// message goes.
 async fn seipd_v1_armored(
     keys: &[PublicPart<'_>],
+    alg: SymmetricKeyAlgorithm,
     sign: Option<SignConfig<'_>>,
     canonical: Vec<u8>,
     ctx: &mut WriteContext<'_>,
@@ -282,9 +303,9 @@ async fn seipd_v1_armored(
     let inner = inner_packets(canonical, sign, ctx).await?;
 
     let mut session_key = Zeroizing::new([0u8; 32]);
-    ctx.rng.fill_bytes(&mut *session_key);
+    let session_key = &mut session_key[..alg.key_size()];
+    ctx.rng.fill_bytes(session_key);
     let raw = RawSessionKey::from(&session_key[..]);
-    let alg = SymmetricKeyAlgorithm::AES256;
     let mut packets: Vec<Packet> = Vec::with_capacity(keys.len() + 1);
     for key in keys {
         let pkesk =
@@ -356,7 +377,8 @@ pub(crate) async fn encrypt(
     let armored = if all_v6 {
         seipd_v2_armored(&keys, sign_config, canonical, ctx)?
     } else {
-        seipd_v1_armored(&keys, sign_config, canonical, ctx).await?
+        let cipher = content_cipher(ring, job.recipients);
+        seipd_v1_armored(&keys, cipher, sign_config, canonical, ctx).await?
     };
 
     let boundary = new_boundary(ctx.rng);

@@ -149,6 +149,16 @@ impl PgpEntry {
         }
     }
 
+    /// The symmetric algorithms the key's holder accepts, best first; empty when the key names
+    /// none (then any, RFC 9580 §5.2.3.14).
+    pub(crate) fn preferred_ciphers(&self) -> Vec<pgp::crypto::sym::SymmetricKeyAlgorithm> {
+        self.summary
+            .ciphers
+            .iter()
+            .map(|&a| pgp::crypto::sym::SymmetricKeyAlgorithm::from(a))
+            .collect()
+    }
+
     /// The keyring holds (some of) the secret key.
     pub(crate) fn has_secret(&self) -> bool {
         self.secret.is_some()

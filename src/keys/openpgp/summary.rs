@@ -28,6 +28,10 @@ pub(super) struct Summary {
     pub(super) subject: Option<String>,
     /// Addresses of user ids with a valid, unrevoked self-certification.
     pub(super) emails: Vec<String>,
+    /// The symmetric algorithms the key's holder accepts, best first (RFC 9580 §5.2.3.14, from
+    /// the same self-signature as the key flags); empty when it names none.
+    #[serde(default)]
+    pub(super) ciphers: Vec<u8>,
 }
 
 /// One key (primary or subkey) as its verified self-signatures describe it.
@@ -184,6 +188,12 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
         binding.into_iter().chain(direct).collect()
     };
     let flags = sources.iter().find_map(|s| key_flags(s));
+    let ciphers = sources
+        .iter()
+        .map(|s| s.preferred_symmetric_algs())
+        .find(|p| !p.is_empty())
+        .map(|p| p.iter().map(|&a| u8::from(a)).collect())
+        .unwrap_or_default();
     let expires = sources.iter().find_map(|s| expiry(created, s)).flatten();
     let revoked = any_valid(
         primary,
@@ -235,6 +245,7 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
         algorithm: algorithm_name(primary.public_params()),
         subject,
         emails,
+        ciphers,
     }
 }
 
