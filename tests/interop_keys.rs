@@ -422,3 +422,54 @@ fn pkcs12_certificates_outside_the_keys_chain_import() {
         assert_eq!(with_secret, usize::from(name == "two.p12"), "{name}");
     }
 }
+
+/// `openssl pkcs12 -export -nocerts`: a PKCS#12 holding only the (shrouded) private key, with
+/// no localKeyId. It pairs with its certificate imported before it, as a PKCS#8 key file does;
+/// alone it is refused as a key without a certificate (p12-keystore dropped the key, and the
+/// import said the file held no certificate).
+#[test]
+fn a_pkcs12_holding_only_the_key_pairs_with_its_certificate() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    std::fs::write(file("alice.key"), fixture("smime/alice.key")).unwrap();
+    let (ok, log) = run(
+        Command::new("openssl")
+            .args([
+                "pkcs12",
+                "-export",
+                "-nocerts",
+                "-inkey",
+                &file("alice.key"),
+            ])
+            .args(["-out", &file("key.p12"), "-passout", "pass:s3cret"]),
+        b"",
+    );
+    assert!(ok, "{log}");
+    let p12 = std::fs::read(file("key.p12")).unwrap();
+    let opts = ImportOptions {
+        passphrase: Some(Zeroizing::new("s3cret".into())),
+        ..Default::default()
+    };
+
+    let mut alone = Keyring::new();
+    let err = alone.import(&p12, &opts, NOW).unwrap_err();
+    assert_eq!(err.code(), mailseal::ErrorCode::CertificateMissing, "{err}");
+
+    let mut ring = Keyring::new();
+    ring.import(fixture("smime/alice.crt"), &ImportOptions::default(), NOW)
+        .expect("certificate");
+    let keys = ring.import(&p12, &opts, NOW).expect("key-only PKCS#12");
+    assert_eq!(keys.len(), 1);
+    assert!(keys[0].has_secret);
+    assert_eq!(keys[0].emails, ["alice@example.com"]);
+
+    let wrong = ImportOptions {
+        passphrase: Some(Zeroizing::new("wrong".into())),
+        ..Default::default()
+    };
+    let err = Keyring::new().import(&p12, &wrong, NOW).unwrap_err();
+    assert_eq!(err.code(), mailseal::ErrorCode::BadPassphrase, "{err}");
+}

@@ -359,10 +359,14 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
         match entry {
             KeyStoreEntry::PrivateKeyChain(chain) => {
                 let mut certs = chain.chain().iter();
-                let leaf = certs.next().ok_or_else(|| {
-                    Error::unsupported_format("The PKCS#12 key has no certificate.")
-                })?;
                 let secret = SmimeSecret::from_pkcs8_der(chain.key())?;
+                let Some(leaf) = certs.next() else {
+                    // A key exported without its certificate (`-nocerts`): joined like a
+                    // PKCS#8 key file, with a certificate of this import or of the keyring.
+                    found.secrets.push(secret);
+                    any = true;
+                    continue;
+                };
                 found.pairs.push((decode_cert(leaf.as_der())?, secret));
                 for ca in certs {
                     found.certs.push(decode_cert(ca.as_der())?);
@@ -383,7 +387,7 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
     any |= (found.certs.len(), found.secrets.len()) != before;
     if !any {
         return Err(Error::unsupported_format(
-            "The PKCS#12 file holds no certificate.",
+            "The PKCS#12 file holds no certificate or key.",
         ));
     }
     Ok(())

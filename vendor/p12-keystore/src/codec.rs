@@ -268,14 +268,14 @@ fn parse_bags(bags: SafeContents, password: &str, check: KdfCheck<'_>) -> Result
                     check,
                 )?;
 
-                if let Some(local_key_id) = local_key_id {
-                    let key = PrivateKeyChain {
-                        key: decrypted,
-                        local_key_id,
-                        chain: vec![],
-                    };
-                    keys.push(ParsedKeyChain { friendly_name, key });
-                }
+                // mailseal patch: a key without a localKeyId is kept too (`openssl pkcs12
+                // -export -nocerts` writes none); it then pairs with no certificate here.
+                let key = PrivateKeyChain {
+                    key: decrypted,
+                    local_key_id: local_key_id.unwrap_or_default(),
+                    chain: vec![],
+                };
+                keys.push(ParsedKeyChain { friendly_name, key });
             }
             oid::PKCS_12_SECRET_BAG_OID => {
                 let secret_bag = SecretBag::from_bag_der(&bag.bag_value)?;

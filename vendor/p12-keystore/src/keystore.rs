@@ -188,8 +188,19 @@ impl KeyStore {
 
         let find_issuer = |issuer: &str| parsed_certs.iter().find(|c| c.cert.subject == issuer && !c.trusted);
 
+        let mut unpaired = 0;
         for key in parsed_keys {
-            if let Some(mut entry) = find_cert_by_key(&key.key.local_key_id) {
+            // mailseal patch: a key whose certificate is not in the file (`-nocerts`, or no
+            // localKeyId) is kept as a chain without certificates; the caller pairs it.
+            let cert = (!key.key.local_key_id.is_empty())
+                .then(|| find_cert_by_key(&key.key.local_key_id))
+                .flatten();
+            if cert.is_none() {
+                unpaired += 1;
+                keystore.add_entry(&format!("key without certificate {unpaired}"), KeyStoreEntry::PrivateKeyChain(key.key));
+                continue;
+            }
+            if let Some(mut entry) = cert {
                 let alias = key
                     .friendly_name
                     .as_deref()
