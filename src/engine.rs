@@ -81,6 +81,9 @@ pub enum KeyProblem {
     NotFound,
     /// Found, but expired at the time of use.
     Expired,
+    /// OpenPGP: the key is valid, but the subkey it would use for this has expired (its holder
+    /// can extend it and send the key again).
+    SubkeyExpired,
     /// Found, but revoked.
     Revoked,
     /// Found, but not valid yet.
@@ -107,6 +110,10 @@ impl Unusable {
         match self.problem {
             KeyProblem::NotFound => format!("The {what} for {a} was not found."),
             KeyProblem::Expired => format!("The {what} for {a} was found, but has expired."),
+            KeyProblem::SubkeyExpired => format!(
+                "The {what} for {a} was found and is valid, but the subkey it has for this has \
+                 expired: its holder can extend the subkey and send the key again."
+            ),
             KeyProblem::Revoked => format!("The {what} for {a} was found, but has been revoked."),
             KeyProblem::NotYetValid => {
                 format!("The {what} for {a} was found, but is not valid yet.")

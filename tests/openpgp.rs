@@ -800,10 +800,12 @@ fn encryption_picks_the_valid_subkey_and_explains_expired_ones() {
     let gina = PGP
         .encryption_key(&ring, "gina@example.org", NOW)
         .unwrap_err();
-    assert_eq!(gina.problem, KeyProblem::Expired);
+    // gina's key is valid until 2035; only its one encryption subkey expired (2026-06).
+    assert_eq!(gina.problem, KeyProblem::SubkeyExpired);
     assert_eq!(
         gina.detail(),
-        "The PGP key for gina@example.org was found, but has expired."
+        "The PGP key for gina@example.org was found and is valid, but the subkey it has for \
+         this has expired: its holder can extend the subkey and send the key again."
     );
     // frank's newer subkey expired: the PKESK goes to the older, valid one
     let alg = Algorithms::default();

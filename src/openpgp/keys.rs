@@ -209,8 +209,11 @@ pub(crate) fn problem_at(
         return Some(KeyProblem::Revoked);
     }
     let expired = |k: &KeySummary| k.expires.is_some_and(|e| n >= e);
-    if expired(primary) || expired(component) {
+    if expired(primary) {
         return Some(KeyProblem::Expired);
+    }
+    if expired(component) {
+        return Some(KeyProblem::SubkeyExpired);
     }
     if primary.created > n || component.created > n {
         return Some(KeyProblem::NotYetValid);
@@ -327,6 +330,7 @@ pub(crate) fn choose<'a>(
     let order = [
         KeyProblem::NoSecret,
         KeyProblem::Expired,
+        KeyProblem::SubkeyExpired,
         KeyProblem::Revoked,
         KeyProblem::NotYetValid,
         KeyProblem::WrongUsage,

@@ -223,6 +223,12 @@ fn key_standing(
                 "The PGP signature key has expired.",
             )
         }
+        Some(KeyProblem::SubkeyExpired) => {
+            return (
+                SignatureState::Expired,
+                "The PGP key's signing subkey that made the signature has expired.",
+            )
+        }
         Some(KeyProblem::NotYetValid) => {
             return (
                 SignatureState::NotYetValid,
