@@ -69,6 +69,9 @@ pub enum ErrorCode {
     TeamRolledBack,
     /// The member's key does not open this team bundle (not a member, or removed).
     NotAMember,
+    /// The platform gave no random numbers (Cloudflare Workers refuse them at a module's top
+    /// level): nothing that needs them (signing, encrypting, sealing, key generation) ran.
+    RandomUnavailable,
 }
 
 impl ErrorCode {
@@ -96,6 +99,7 @@ impl ErrorCode {
             ErrorCode::TeamRefused => "team_refused",
             ErrorCode::TeamRolledBack => "team_rolled_back",
             ErrorCode::NotAMember => "not_a_member",
+            ErrorCode::RandomUnavailable => "random_unavailable",
         }
     }
 
@@ -122,6 +126,7 @@ impl ErrorCode {
         ErrorCode::TeamRefused,
         ErrorCode::TeamRolledBack,
         ErrorCode::NotAMember,
+        ErrorCode::RandomUnavailable,
     ];
 }
 

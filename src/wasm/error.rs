@@ -41,3 +41,8 @@ pub fn is_mailseal_error(#[wasm_bindgen(unchecked_param_type = "unknown")] e: Js
         .and_then(|code| code.as_string())
         .is_some_and(|code| ErrorCode::ALL.iter().any(|c| c.as_str() == code))
 }
+
+/// The OS CSPRNG for an entry point, or the `random_unavailable` error (src/rng.rs).
+pub(crate) fn os_rng() -> Result<rand_core::OsRng, JsValue> {
+    crate::rng::os_rng_checked().map_err(to_js)
+}

@@ -7,9 +7,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::convert;
+use super::error::os_rng;
 use super::error::to_js;
 use crate::keys::{AuditEvent, ImportOptions, Keyring};
-use crate::rng::os_rng;
 use crate::secret::SecretBytes;
 
 // KeyInfo, KeyKind, KeyStatus and AuditEvent come from the Rust types (`derive(tsify::Tsify)`).
@@ -456,7 +456,7 @@ impl JsKeyring {
         let passphrase = convert::secret(&passphrase, "The passphrase")?;
         let now = convert::now(&None)?;
         self.inner_mut()
-            .export_secret(&id, &passphrase, &mut os_rng(), now)
+            .export_secret(&id, &passphrase, &mut os_rng()?, now)
             .map_err(to_js)
     }
 
@@ -473,7 +473,7 @@ impl JsKeyring {
         let request: crate::keys::GenerateOpenPgp = generate_options(opts)?;
         let made = self
             .inner_mut()
-            .generate_openpgp(&request, &mut os_rng(), now)
+            .generate_openpgp(&request, &mut os_rng()?, now)
             .map_err(to_js)?;
         convert::to_js_value(&made)
     }
@@ -490,7 +490,7 @@ impl JsKeyring {
         let request: crate::keys::GenerateSmime = generate_options(opts)?;
         let pending = self
             .inner_mut()
-            .generate_smime(&request, &mut os_rng(), now)
+            .generate_smime(&request, &mut os_rng()?, now)
             .map_err(to_js)?;
         convert::to_js_value(&pending)
     }
@@ -507,7 +507,9 @@ impl JsKeyring {
         #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
     ) -> Result<Vec<u8>, JsValue> {
         let password = convert::secret(&password, "The password")?;
-        self.settled().seal(&password, &mut os_rng()).map_err(to_js)
+        self.settled()
+            .seal(&password, &mut os_rng()?)
+            .map_err(to_js)
     }
 
     /// `role()` → `"admin"` or `"agent"`: admin when no admin passphrase is set or it was
@@ -533,7 +535,7 @@ impl JsKeyring {
         let passphrase = convert::secret(&passphrase, "The admin passphrase")?;
         let now = convert::now(&None)?;
         self.inner_mut()
-            .set_admin_passphrase(&passphrase, &mut os_rng(), now)
+            .set_admin_passphrase(&passphrase, &mut os_rng()?, now)
             .map_err(to_js)
     }
 
@@ -590,7 +592,7 @@ impl JsKeyring {
     ) -> Result<Vec<u8>, JsValue> {
         let key = key_bytes(&key)?;
         self.settled()
-            .seal_with_key(&key, &mut os_rng())
+            .seal_with_key(&key, &mut os_rng()?)
             .map_err(to_js)
     }
 

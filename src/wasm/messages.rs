@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::convert;
+use super::error::os_rng;
 use super::error::{bad_input, to_js};
 use super::keyring::JsKeyring;
 use crate::capabilities::{capabilities, check, Addresses};
@@ -16,7 +17,6 @@ use crate::open::{open_async, OpenOptions};
 use crate::policy::Policy;
 use crate::preview::preview;
 use crate::protect::{protect_async, Message, MethodChoice, ProtectOptions};
-use crate::rng::os_rng;
 use crate::secret::SecretBytes;
 use crate::standards;
 use crate::time::Time;
@@ -85,7 +85,7 @@ pub fn protect(
             Input::Raw(raw) => Message::Raw(raw),
         };
         let (result, event) =
-            protect_async(&snapshot, &engines, message, &options, &mut os_rng()).await;
+            protect_async(&snapshot, &engines, message, &options, &mut os_rng()?).await;
         finished.borrow_mut().push(event);
         convert::to_js_value(&result.map_err(to_js)?)
     })

@@ -7,9 +7,9 @@ use wasm_bindgen::JsCast;
 
 use super::convert;
 use super::error::bad_input;
+use super::error::os_rng;
 use crate::protect::Delivery;
 use crate::report::Method;
-use crate::rng::os_rng;
 
 /// `headerLine(name, text)`: unstructured text as a header value may hold it (printable ASCII
 /// as it is, else RFC 2047 encoded-words of at most 75 characters), on one line: for
@@ -40,7 +40,7 @@ pub fn deliveries_multipart(
         .iter()
         .map(delivery)
         .collect::<Result<Vec<_>, _>>()?;
-    let (content_type, body) = crate::relay::deliveries_multipart(list, &mut os_rng());
+    let (content_type, body) = crate::relay::deliveries_multipart(list, &mut os_rng()?);
     let out = Object::new();
     js_sys::Reflect::set(&out, &"contentType".into(), &content_type.into())?;
     js_sys::Reflect::set(

@@ -4,9 +4,9 @@ use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::convert;
+use super::error::os_rng;
 use super::error::to_js;
 use super::keyring::JsKeyring;
-use crate::rng::os_rng;
 use crate::team::{MemberPublic, TeamRotation};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -44,7 +44,7 @@ impl JsKeyring {
         let now = convert::now(&None)?;
         let public = self
             .inner_mut()
-            .member_key(&name, &mut os_rng(), now)
+            .member_key(&name, &mut os_rng()?, now)
             .map_err(to_js)?;
         convert::to_js_value(&public)
     }
@@ -61,7 +61,7 @@ impl JsKeyring {
         let now = convert::now(&None)?;
         let identity = team.settled().clone();
         self.inner_mut()
-            .team_create(&address, &identity, &mut os_rng(), now)
+            .team_create(&address, &identity, &mut os_rng()?, now)
             .map_err(to_js)
     }
 
@@ -94,7 +94,7 @@ impl JsKeyring {
         let member = member_of(member)?;
         let now = convert::now(&None)?;
         self.inner_mut()
-            .team_add_member(&bundle, &member, &mut os_rng(), now)
+            .team_add_member(&bundle, &member, &mut os_rng()?, now)
             .map_err(to_js)
     }
 
@@ -109,7 +109,7 @@ impl JsKeyring {
         let id = convert::string(&member_id, "The member id")?;
         let now = convert::now(&None)?;
         self.inner_mut()
-            .team_remove_member(&bundle, &id, &mut os_rng(), now)
+            .team_remove_member(&bundle, &id, &mut os_rng()?, now)
             .map_err(to_js)
     }
 
@@ -127,7 +127,7 @@ impl JsKeyring {
         let now = convert::now(&None)?;
         let rotated = self
             .inner_mut()
-            .team_rotate(&bundle, &rotation, &mut os_rng(), now)
+            .team_rotate(&bundle, &rotation, &mut os_rng()?, now)
             .map_err(to_js)?;
         let out = Object::new();
         set(

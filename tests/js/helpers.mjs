@@ -33,6 +33,7 @@ export const ERROR_CODES = new Set([
   "team_refused",
   "team_rolled_back",
   "not_a_member",
+  "random_unavailable",
 ]);
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -102,3 +102,36 @@ test("the web build (browsers, Workers) recovers the same way", async () => {
   const out = await web.protect(alice, draft, { sign: false, encrypt: true, method: "pgp", now });
   assert.equal((await web.open(ring, out.deliveries[0].mime, { now })).encryption.state, "decrypted");
 });
+
+test("no random numbers from the platform (a Worker's top level): random_unavailable, not a trap", async () => {
+  // Cloudflare Workers refuse crypto.getRandomValues at a module's top level. getrandom's
+  // failure made OsRng panic, which trapped the module ("internal", restarted); now every
+  // entry point that needs randomness asks first and fails with its own code.
+  const alice = new Keyring();
+  alice.import(read("openpgp/alice.sec.asc"), { now, trusted: true });
+  alice.import(read("openpgp/bob.pub.asc"), { now, trusted: true });
+  const draft = { from: "alice@example.org", to: ["bob@example.org"], subject: "top level", text: "hi\n" };
+  const notRestarted = (what) => (e) => {
+    assert.ok(isMailsealError(e), `${what}: ${e}`);
+    assert.equal(e.code, "random_unavailable", what);
+    assert.equal(e.restarted, undefined, `${what}: no trap`);
+    assert.match(e.message, /random numbers/, what);
+    return true;
+  };
+  const real = globalThis.crypto.getRandomValues;
+  globalThis.crypto.getRandomValues = () => {
+    throw new Error("Disallowed operation called within global scope.");
+  };
+  try {
+    await assert.rejects(protect(alice, draft, { sign: true, encrypt: true, method: "pgp", now }), notRestarted("protect"));
+    assert.throws(() => alice.sealWithKey(new Uint8Array(32).fill(1)), notRestarted("sealWithKey"));
+    assert.throws(() => alice.generateOpenPgp({ address: "n@example.org", name: "N" }), notRestarted("generateOpenPgp"));
+  } finally {
+    globalThis.crypto.getRandomValues = real;
+  }
+  const out = await protect(alice, draft, { sign: true, encrypt: true, method: "pgp", now });
+  const bob = desk();
+  const o = await open(bob, out.deliveries[0].mime, { now });
+  assert.equal(o.encryption.state, "decrypted");
+  assert.equal(o.signature.state, "valid");
+});
