@@ -800,6 +800,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
     let plain = gpg.file("entity.eml", &content);
     let ctx = ReadContext::at(NOW);
     let algs = Algorithms::default();
+    let (mut made, mut refused) = (Vec::new(), Vec::new());
     for (sign, encr) in [
         ("rsa2048", "rsa2048"),
         ("nistp256", "nistp256"),
@@ -824,6 +825,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             .expect("KEY_CREATED")
             .trim()
             .to_string();
+        made.push(fpr.clone());
         let (ok, _, err) = run_bytes(
             gpg.cmd()
                 .args(["--quick-add-key", &fpr, encr, "encr", "never"]),
@@ -844,6 +846,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             assert_eq!(e.code(), ErrorCode::UnsupportedAlgorithm, "{e}");
             // The curve is named (it once said "(ECDSA)", which mailseal does support).
             assert!(e.message().contains(&format!("the {sign} curve")), "{e}");
+            refused.push(fpr);
             continue;
         }
         let keys = import.unwrap_or_else(|e| panic!("{sign}: {e}"));
@@ -918,6 +921,24 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             assert_eq!(e.code(), ErrorCode::RecipientKeyMissing, "{sign}: {e}");
         }
     }
+
+    // All of them in one file (`gpg --export`, a team's keyring): the keys mailseal computes
+    // with import, and each one left out is in the log as `import_skipped` with its reason.
+    let (ok, all, err) = run_bytes(gpg.cmd().args(["--export", "-a"]).args(&made), b"");
+    assert!(ok, "{err}");
+    let mut ring = Keyring::new();
+    let keys = ring.import(&all, &ImportOptions::default(), NOW).unwrap();
+    assert_eq!(keys.len(), 6, "every key but the two refused");
+    let mut skipped: Vec<String> = ring
+        .recent_log()
+        .iter()
+        .filter(|e| e.action == "import_skipped")
+        .inspect(|e| assert_eq!(e.code.as_deref(), Some("unsupported_algorithm")))
+        .flat_map(|e| e.key_ids.clone())
+        .collect();
+    skipped.sort();
+    refused.sort();
+    assert_eq!(skipped, refused);
 }
 
 /// A recipient whose key accepts only AES-128 and 3DES (gpg `--default-preference-list`, as a

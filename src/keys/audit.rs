@@ -16,7 +16,8 @@ use crate::time::Time;
 pub struct AuditEvent {
     /// When, RFC 3339.
     pub time: String,
-    /// What: `import`, `remove`, `export_secret`, `protect`, `open`.
+    /// What: `import`, `import_skipped` (a key of an imported file left out: `code` says why),
+    /// `remove`, `export_secret`, `protect`, `open`, ...
     pub action: String,
     /// `smime`, `pgp`, or absent for key management.
     #[serde(skip_serializing_if = "Option::is_none", default)]

@@ -19,6 +19,17 @@ use crate::{features, report::Method};
 pub(crate) const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 
 pub(crate) fn parse_any(data: &[u8], opts: &ImportOptions, ring: &Keyring) -> Result<Vec<Entry>> {
+    parse_any_reporting(data, opts, ring, &mut Vec::new())
+}
+
+/// [`parse_any`], with the keys it left out of a file of several (an OpenPGP key on an
+/// algorithm mailseal does not compute with, beside keys it does): their ids and errors.
+pub(crate) fn parse_any_reporting(
+    data: &[u8],
+    opts: &ImportOptions,
+    ring: &Keyring,
+    skipped: &mut Vec<(String, Error)>,
+) -> Result<Vec<Entry>> {
     if data.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::bad_input("The file is empty."));
     }
@@ -30,7 +41,7 @@ pub(crate) fn parse_any(data: &[u8], opts: &ImportOptions, ring: &Keyring) -> Re
     }
     let passphrase = opts.passphrase.as_ref().map(|p| p.as_str());
     if looks_like_pgp(data) {
-        openpgp_keys(data, passphrase, opts.trusted)
+        openpgp_keys(data, passphrase, opts.trusted, skipped)
     } else {
         smime_keys(data, passphrase, opts.trusted, ring)
     }
@@ -59,8 +70,13 @@ pub(super) fn looks_like_pgp(data: &[u8]) -> bool {
 }
 
 #[cfg(feature = "openpgp")]
-fn openpgp_keys(data: &[u8], passphrase: Option<&str>, trusted: bool) -> Result<Vec<Entry>> {
-    let keys = super::openpgp::parse_pgp(data, passphrase, trusted)?;
+fn openpgp_keys(
+    data: &[u8],
+    passphrase: Option<&str>,
+    trusted: bool,
+    skipped: &mut Vec<(String, Error)>,
+) -> Result<Vec<Entry>> {
+    let keys = super::openpgp::parse_pgp_reporting(data, passphrase, trusted, skipped)?;
     if keys.is_empty() {
         return Err(Error::unsupported_format(
             "The file holds no certificate or key.",
@@ -70,7 +86,12 @@ fn openpgp_keys(data: &[u8], passphrase: Option<&str>, trusted: bool) -> Result<
 }
 
 #[cfg(not(feature = "openpgp"))]
-fn openpgp_keys(_: &[u8], _: Option<&str>, _: bool) -> Result<Vec<Entry>> {
+fn openpgp_keys(
+    _: &[u8],
+    _: Option<&str>,
+    _: bool,
+    _: &mut Vec<(String, Error)>,
+) -> Result<Vec<Entry>> {
     Err(features::not_enabled_error(
         Method::Pgp,
         "This is an OpenPGP key.",

@@ -98,7 +98,24 @@ fn try_import(
         passphrase: passphrase.cloned(),
         trusted,
     };
-    Ok(ring.import(&data, &opts, now).map(|_| ()))
+    let result = ring.import(&data, &opts, now).map(|_| ());
+    if result.is_ok() {
+        // Keys of the file the import left out: the `import_skipped` events it logged last.
+        let log = ring.recent_log();
+        let skipped = log
+            .iter()
+            .rev()
+            .take_while(|e| e.action == "import_skipped");
+        for event in skipped.collect::<Vec<_>>().into_iter().rev() {
+            eprintln!(
+                "mailseal: {}: key {} left out ({})",
+                path.display(),
+                event.key_ids.join(", "),
+                event.code.as_deref().unwrap_or("error")
+            );
+        }
+    }
+    Ok(result)
 }
 
 /// A secret from the environment: passphrases and passwords never appear in argv.

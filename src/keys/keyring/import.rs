@@ -21,7 +21,8 @@ impl Keyring {
         if opts.trusted {
             self.require_admin("Importing a key as trusted", now)?;
         }
-        let found = match import::parse_any(data, opts, self) {
+        let mut skipped = Vec::new();
+        let found = match import::parse_any_reporting(data, opts, self, &mut skipped) {
             Ok(found) => found,
             #[cfg(feature = "openpgp")]
             Err(e) if e.code() == ErrorCode::UnsupportedFormat && import::looks_like_pgp(data) => {
@@ -51,6 +52,14 @@ impl Keyring {
         let mut event = AuditEvent::key_management(now, "import", &ids);
         event.addresses = addresses_of(&imported);
         self.record(event);
+        // Keys of the file left out (an algorithm mailseal does not compute with): one
+        // `import_skipped` error event each, so the admin learns what did not come in.
+        for (id, e) in skipped {
+            let mut event = AuditEvent::key_management(now, "import_skipped", &[id]);
+            event.outcome = "error".to_string();
+            event.code = Some(e.code().as_str().to_string());
+            self.record(event);
+        }
         Ok(imported)
     }
 

@@ -21,6 +21,18 @@ pub(crate) fn parse_pgp(
     passphrase: Option<&str>,
     trusted: bool,
 ) -> Result<Vec<PgpEntry>> {
+    parse_pgp_reporting(data, passphrase, trusted, &mut Vec::new())
+}
+
+/// [`parse_pgp`], which leaves out the keys on algorithms mailseal does not compute with when
+/// others of the data import: their fingerprints (uppercase hex) and errors go to `skipped`,
+/// for the import's log.
+pub(crate) fn parse_pgp_reporting(
+    data: &[u8],
+    passphrase: Option<&str>,
+    trusted: bool,
+    skipped: &mut Vec<(String, Error)>,
+) -> Result<Vec<PgpEntry>> {
     if data.len() > MAX_INPUT {
         return Err(Error::new(
             ErrorCode::TooLarge,
@@ -60,21 +72,30 @@ pub(crate) fn parse_pgp(
     }
 
     let mut entries = Vec::with_capacity(found.keys.len());
-    let mut unsupported: Option<Error> = None;
+    let mut refused = Vec::new();
     for key in found.keys {
+        let fingerprint = match &key {
+            Parsed::Public(k) => k.primary_key.fingerprint(),
+            Parsed::Secret(k) => k.primary_key.fingerprint(),
+        };
         match entry_from_parsed(key, passphrase, trusted) {
             Ok(entry) => entries.push(entry),
-            // A keyring with one antique key among good ones still imports the good ones.
+            // A keyring with one antique key among good ones still imports the good ones,
+            // and the log says which were left out.
             Err(e) if e.code() == ErrorCode::UnsupportedAlgorithm => {
-                unsupported.get_or_insert(e);
+                refused.push((hex::encode_upper(fingerprint.as_bytes()), e));
             }
             Err(e) => return Err(e),
         }
     }
-    match (entries.is_empty(), unsupported) {
-        (true, Some(e)) => Err(e),
-        _ => Ok(entries),
+    if entries.is_empty() {
+        if let Some((_, e)) = refused.into_iter().next() {
+            return Err(e);
+        }
+    } else {
+        skipped.extend(refused);
     }
+    Ok(entries)
 }
 
 /// Checks the algorithm, unlocks the secret material and builds the entry.
