@@ -1119,3 +1119,62 @@ fn key_sources_in_any_order_and_position_all_count() {
     .json();
     assert_eq!(state(&out, "signature"), "valid", "{out}");
 }
+
+/// `export` takes a key as gpg does: the whole id, its last 8+ hex digits (or those of an
+/// OpenPGP subkey id), or an address; an ambiguous one is refused with the candidates.
+#[test]
+fn export_finds_a_key_by_short_id_or_address_and_never_guesses() {
+    let mut keys = smime_keys(&[], &["alice"]);
+    keys.extend(pgp_keys(&["alice.pub", "bob.pub"]));
+    let pgp_alice = std::fs::read_to_string(data_path("openpgp/alice.fpr")).unwrap();
+    let pgp_alice = pgp_alice.trim();
+    let whole = mailseal(&args(&keys, &["export", "--public", pgp_alice]), &[], b"").ok();
+    let short = &pgp_alice[pgp_alice.len() - 16..];
+    let lower = short.to_lowercase();
+    let spaced = format!("{} {}", &short[..8], &short[8..]);
+    for given in [
+        short,
+        lower.as_str(),
+        spaced.as_str(),
+        "alice@example.org",
+        "<Alice@Example.ORG>",
+    ] {
+        let out = mailseal(&args(&keys, &["export", "--public", given]), &[], b"").ok();
+        assert_eq!(out.stdout, whole.stdout, "{given}");
+    }
+    // alice@example.com is her S/MIME certificate
+    let cert = mailseal(
+        &args(&keys, &["export", "--public", "alice@example.com"]),
+        &[],
+        b"",
+    )
+    .ok();
+    assert!(String::from_utf8_lossy(&cert.stdout).starts_with("-----BEGIN CERTIFICATE-----"));
+
+    let none = mailseal(
+        &args(&keys, &["export", "--public", "carol@example.org"]),
+        &[],
+        b"",
+    );
+    assert_eq!(none.code, 1);
+    assert!(none.stderr.contains("key_not_found"), "{}", none.stderr);
+    // too short to name a key safely: taken as an address, and no key has it
+    let short4 = mailseal(
+        &args(&keys, &["export", "--public", &short[12..]]),
+        &[],
+        b"",
+    );
+    assert!(short4.stderr.contains("key_not_found"), "{}", short4.stderr);
+
+    // two keys for one address (alice's and an impostor's): refused, naming both
+    let mut two = keys.clone();
+    two.extend(["--key".to_string(), data("impostor/impostor-alice.pub.asc")]);
+    let out = mailseal(
+        &args(&two, &["export", "--public", "alice@example.org"]),
+        &[],
+        b"",
+    );
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("names 2 keys"), "{}", out.stderr);
+    assert!(out.stderr.contains(pgp_alice), "{}", out.stderr);
+}

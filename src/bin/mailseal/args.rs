@@ -200,10 +200,11 @@ pub(crate) enum MethodArg {
 #[derive(Args)]
 #[command(group(ArgGroup::new("which").required(true).args(["public", "secret"])))]
 pub(crate) struct ExportArgs {
-    /// The id (fingerprint) of the key whose public part to print.
+    /// The key whose public part to print: its id (fingerprint), the last 8 or more hex digits
+    /// of it or of an OpenPGP key id, or its e-mail address (when only one key has it).
     #[arg(long, value_name = "ID")]
     pub(crate) public: Option<String>,
-    /// The id (fingerprint) of the key whose secret to export (PKCS#12 or armored OpenPGP),
+    /// The key whose secret to export (PKCS#12 or armored OpenPGP), named as for --public,
     /// protected by the passphrase of --new-passphrase-env, else of --passphrase-env.
     #[arg(long, value_name = "ID", requires = "out")]
     pub(crate) secret: Option<String>,
