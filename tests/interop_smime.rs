@@ -1786,3 +1786,107 @@ fn the_senders_certificate_is_learned_from_valid_mail_only() {
 fn pem_to_der(pem: &[u8]) -> Vec<u8> {
     der::pem::decode_vec(pem).expect("PEM").1
 }
+
+/// An internationalized address (a non-ASCII local part) is carried in a certificate as a
+/// SmtpUTF8Mailbox otherName (RFC 9598, formerly RFC 8398), not as an rfc822Name. mailseal
+/// reads it: the key lists the address, a signature from it is valid, mail to it can be
+/// encrypted. An rfc822Name constraint of a CA binds such addresses too (RFC 9598 §6): inside
+/// the permitted subtree trusted, outside not, and a Unicode domain (which cannot be compared
+/// with the constraint's A-labels here) not either. openssl made every certificate.
+#[test]
+fn internationalized_addresses_in_certificates_are_read_and_constrained() {
+    if !have("openssl") {
+        return;
+    }
+    let leaf = |ca: &TestCa, name: &str, mailbox: &str| {
+        let key = ca.new_key(name, "p256");
+        ca.issue(
+            name,
+            &key,
+            &format!("/CN={name}"),
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\n\
+                 extendedKeyUsage=emailProtection\n\
+                 subjectAltName=@alt\n[alt]\notherName.1=1.3.6.1.5.5.7.8.9;FORMAT:UTF8,UTF8:{mailbox}"
+            ),
+        );
+        PathBuf::from(ca.path(&format!("{name}.crt")))
+    };
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    let sign = |ca: &TestCa, name: &str, from: &str| {
+        let dir = PathBuf::from(ca.path(""));
+        let entity = dir.join("entity.txt");
+        std::fs::write(&entity, "Content-Type: text/plain\r\n\r\nHallo\r\n").unwrap();
+        let out = dir.join(format!("{name}.eml"));
+        let (ok, log) = openssl(&[
+            "cms",
+            "-sign",
+            "-in",
+            path_str(&entity),
+            "-signer",
+            &ca.path(&format!("{name}.crt")),
+            "-inkey",
+            &ca.path(&format!("{name}.key")),
+            "-from",
+            from,
+            "-to",
+            "bob@example.com",
+            "-subject",
+            "hi",
+            "-out",
+            path_str(&out),
+        ]);
+        assert!(ok, "{log}");
+        let mut ring = Keyring::new();
+        ring.import(&ca.cert(), &trusted, NOW).unwrap();
+        let raw = std::fs::read(&out).unwrap();
+        open(&mut ring, &[&E], &raw, &OpenOptions::at(NOW)).unwrap()
+    };
+
+    let ca = TestCa::new("rsa2048");
+    let jose = leaf(&ca, "jose", "jösé@example.com");
+    let mut ring = Keyring::new();
+    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let keys = ring
+        .import(
+            &std::fs::read(&jose).unwrap(),
+            &ImportOptions::default(),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(keys[0].emails, ["jösé@example.com"]);
+    assert!(E.encryption_key(&ring, "jösé@example.com", NOW).is_ok());
+    let opened = sign(&ca, "jose", "jösé@example.com");
+    assert_eq!(
+        opened.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        opened.signature
+    );
+
+    let constrained = TestCa::with_ca_extensions(
+        "rsa2048",
+        "nameConstraints = critical, permitted;email:.example.org",
+    );
+    for (name, mailbox, trusts) in [
+        ("inside", "jösé@mail.example.org", true),
+        ("outside", "jösé@example.com", false),
+        ("unicode", "jösé@bücher.example.org", false),
+    ] {
+        leaf(&constrained, name, mailbox);
+        let opened = sign(&constrained, name, mailbox);
+        let state = opened.signature.state;
+        assert_eq!(
+            state == SignatureState::Valid,
+            trusts,
+            "{name}: {:?}",
+            opened.signature
+        );
+        if !trusts {
+            assert_eq!(state, SignatureState::Untrusted, "{name}");
+        }
+    }
+}

@@ -265,13 +265,16 @@ impl SmimeEntry {
     }
 
     /// Sorted, unique e-mail addresses in key form ([`crate::Address::key_of`]): SAN
-    /// rfc822Name and subject emailAddress.
+    /// rfc822Name and SmtpUTF8Mailbox, and subject emailAddress.
     pub(crate) fn emails(&self) -> Vec<String> {
         let mut emails = Vec::new();
         if let Ok(Some((_, san))) = self.cert.tbs_certificate.get::<SubjectAltName>() {
             for name in san.0 {
-                if let GeneralName::Rfc822Name(m) = name {
+                if let GeneralName::Rfc822Name(m) = &name {
                     emails.push(crate::Address::key_of(m.as_str()));
+                } else if let Some(m) = crate::keys::x509::constraints::smtp_utf8_mailbox(&name) {
+                    // an internationalized address (RFC 9598)
+                    emails.push(crate::Address::key_of(&m));
                 }
             }
         }

@@ -8,8 +8,8 @@
 //!   (revocation is not checked). policyMappings, policyConstraints and inhibitAnyPolicy are
 //!   not processed, so critical they are refused.
 //! - **name constraints** (§4.2.1.10, §6.1.4 (g)): a CA's permitted and excluded subtrees bind
-//!   every certificate below it: e-mail addresses (rfc822Name in subjectAltName and the
-//!   subject's emailAddress), DNS names and the subject's directory name. A constraint on a
+//!   every certificate below it: e-mail addresses (rfc822Name and SmtpUTF8Mailbox in
+//!   subjectAltName, the subject's emailAddress), DNS names and the subject's directory name. A constraint on a
 //!   name form mailseal does not check (IP address, URI, other names) refuses a certificate
 //!   below it that carries such a name. Self-issued intermediates are not checked (§6.1.3).
 
@@ -38,6 +38,22 @@ const RECOGNISED: [&str; 12] = [
 
 /// `emailAddress` in a distinguished name (PKCS #9).
 const EMAIL_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+
+/// id-on-SmtpUTF8Mailbox (RFC 9598, formerly RFC 8398): the subjectAltName otherName that
+/// carries an internationalized address (a non-ASCII local part) as a UTF8String.
+const SMTP_UTF8_MAILBOX: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.8.9");
+
+/// The address of a SmtpUTF8Mailbox name, if `name` is one and its value is a UTF8String.
+pub(crate) fn smtp_utf8_mailbox(name: &GeneralName) -> Option<String> {
+    match name {
+        GeneralName::OtherName(other) if other.type_id == SMTP_UTF8_MAILBOX => other
+            .value
+            .decode_as::<der::asn1::Utf8StringRef<'_>>()
+            .ok()
+            .map(|s| s.as_str().to_string()),
+        _ => None,
+    }
+}
 
 /// Whether every critical extension of `cert` is one mailseal processes or may ignore.
 pub(super) fn critical_extensions_known(cert: &Certificate) -> bool {
@@ -106,6 +122,18 @@ impl Names {
         let empty = GeneralSubtrees::new();
         let permitted = nc.permitted_subtrees.as_ref().unwrap_or(&empty);
         let excluded = nc.excluded_subtrees.as_ref().unwrap_or(&empty);
+        // RFC 9598 §6: rfc822Name constraints bind SmtpUTF8Mailbox addresses too. A non-ASCII
+        // domain is not compared with them (A-labels against U-labels): refused when any
+        // rfc822Name constraint exists, so an excluded domain cannot be passed in Unicode.
+        let mailboxes: Vec<String> = self.alt.iter().filter_map(smtp_utf8_mailbox).collect();
+        let speaks_of_email = permitted
+            .iter()
+            .chain(excluded)
+            .any(|s| matches!(s.base, GeneralName::Rfc822Name(_)));
+        let unicode_domain = |m: &String| m.rsplit('@').next().is_some_and(|d| !d.is_ascii());
+        if speaks_of_email && mailboxes.iter().any(unicode_domain) {
+            return false;
+        }
         let emails = self
             .alt
             .iter()
@@ -113,6 +141,7 @@ impl Names {
                 GeneralName::Rfc822Name(s) => Some(s.as_str()),
                 _ => None,
             })
+            .chain(mailboxes.iter().map(String::as_str))
             .chain(self.subject_emails.iter().map(String::as_str));
         for email in emails {
             if !form_ok(permitted, excluded, |base| match base {
@@ -124,7 +153,8 @@ impl Names {
         }
         for name in &self.alt {
             let ok = match name {
-                GeneralName::Rfc822Name(_) => true, // above
+                GeneralName::Rfc822Name(_) => true,                      // above
+                mailbox if smtp_utf8_mailbox(mailbox).is_some() => true, // above
                 GeneralName::DnsName(dns) => form_ok(permitted, excluded, |base| match base {
                     GeneralName::DnsName(c) => Some(dns_matches(c.as_str(), dns.as_str())),
                     _ => None,
