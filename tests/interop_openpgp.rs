@@ -390,6 +390,63 @@ fn mailseal_opens_what_gpg_writes_live() {
     assert!(d.report.detail.unwrap_or_default().contains("password"));
 }
 
+/// A cleartext-signed message whose `Hash:` armor header does not name the digest its
+/// signature uses is refused (RFC 9580 §7.1; gpg: "signature digest conflict in message"),
+/// whether the header was edited or forged; a header naming several digests, one of them the
+/// signature's, is fine.
+#[test]
+fn a_cleartext_hash_header_that_misnames_the_digest_is_refused() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let plain = gpg.file("note.txt", b"Please approve the refund.\n");
+    let ctx = ReadContext::at(NOW);
+    let ring = ring(&["bob.sec", "alice.pub"]);
+    let (ok, clear, err) = run_bytes(
+        gpg.cmd()
+            .args([
+                "--clearsign",
+                "--digest-algo",
+                "SHA512",
+                "-u",
+                &fpr("alice"),
+                "-o",
+                "-",
+            ])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let clear = String::from_utf8(clear).unwrap();
+    assert!(clear.contains("\nHash: SHA512\n"), "{clear}");
+    for (header, expected) in [
+        ("Hash: SHA512", SignatureState::Valid),
+        ("Hash: SHA256, SHA512", SignatureState::Valid),
+        ("Hash: SHA256", SignatureState::Invalid),
+        ("Hash: SHA1", SignatureState::Invalid),
+    ] {
+        let edited = clear.replace("Hash: SHA512", header);
+        let v = PGP
+            .verify_opaque(&ring, edited.as_bytes(), &ctx)
+            .ready()
+            .unwrap();
+        assert_eq!(v.report.state, expected, "{header}: {:?}", v.report.detail);
+        if expected == SignatureState::Invalid {
+            let detail = v.report.detail.unwrap_or_default();
+            assert!(detail.contains("Hash header"), "{detail}");
+        }
+        // gpg agrees: no good signature where the header misnames the digest.
+        let file = gpg.file("edited.asc", edited.as_bytes());
+        let (_, out, _) = run_bytes(
+            gpg.cmd().args(["--status-fd", "1", "--verify"]).arg(&file),
+            b"",
+        );
+        let good = String::from_utf8_lossy(&out).contains("GOODSIG");
+        assert_eq!(good, expected == SignatureState::Valid, "gpg, {header}");
+    }
+}
+
 /// A signature with a critical notation mailseal does not know is in error (RFC 9580
 /// §5.2.3.7), as gpg reports it BAD: signed and encrypted, cleartext-signed and detached. The
 /// same notation without the critical flag leaves the signature valid.

@@ -9,6 +9,7 @@
 
 use pgp::armor::DearmorOptions;
 use pgp::composed::CleartextSignedMessage;
+use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::Signature;
 
 /// A cleartext-signed block, read.
@@ -16,20 +17,50 @@ pub(super) struct Cleartext {
     /// The text as signed: §7.2's rules applied, lines ended by CRLF, no final line end.
     pub signed_text: Vec<u8>,
     pub signatures: Vec<Signature>,
+    /// The digests the `Hash:` armor headers name; `None` without such a header (optional for
+    /// v4 signatures, absent for v6). A signature by another digest is refused (§7.1).
+    pub hash_header: Option<Vec<HashAlgorithm>>,
 }
 
 /// Reads a block from `-----BEGIN PGP SIGNED MESSAGE-----` to the end of its signature armor
 /// (`message::armor_block`). `None` when it is not one rPGP accepts.
 pub(super) fn read(block: &[u8], options: DearmorOptions) -> Option<Cleartext> {
     let (head, text, signature) = split(block)?;
+    let hash_header = hash_header(head)?;
+    // rPGP takes one digest name per Hash header, not the comma-separated list §7.1 allows
+    // (two signers' digests): the Hash headers are read above and left out for rPGP, which
+    // still refuses any other header.
     let mut rest = Vec::with_capacity(head.len() + signature.len());
-    rest.extend_from_slice(head);
+    for line in head.split_inclusive(|b| *b == b'\n') {
+        if !line.starts_with(b"Hash:") {
+            rest.extend_from_slice(line);
+        }
+    }
     rest.extend_from_slice(signature);
     let (message, _) = CleartextSignedMessage::from_armor_buf(rest.as_slice(), options).ok()?;
     Some(Cleartext {
         signed_text: signed_text(text),
         signatures: message.signatures().to_vec(),
+        hash_header,
     })
+}
+
+/// The digests the `Hash:` headers among the armor headers `head` name, in order (each a
+/// comma-separated list); `Some(None)` without such a header, `None` when one names a digest
+/// that is not one (the block is then not read, as rPGP refuses it).
+fn hash_header(head: &[u8]) -> Option<Option<Vec<HashAlgorithm>>> {
+    let head = std::str::from_utf8(head).ok()?;
+    let mut named = None::<Vec<HashAlgorithm>>;
+    for line in head.lines().skip(1) {
+        let Some(value) = line.strip_prefix("Hash:") else {
+            continue;
+        };
+        let list = named.get_or_insert_with(Vec::new);
+        for name in value.split(',') {
+            list.push(name.trim().parse::<HashAlgorithm>().ok()?);
+        }
+    }
+    Some(named)
 }
 
 /// The block's three parts: the BEGIN line and armor headers up to and with the empty line

@@ -483,14 +483,30 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
         )
         .ok_or_else(|| malformed("The PGP signed text could not be read."))?;
         let text = cleartext.signed_text;
+        let header = cleartext.hash_header;
         let reports = cleartext
             .signatures
             .iter()
             .take(MAX_SIGNATURES)
-            .map(|sig| {
-                judge(ring, sig, ctx, |part| {
+            .map(|sig| match (&header, sig.hash_alg()) {
+                // §7.1: a Hash header that does not name the signature's digest makes the
+                // message misleading (gpg: "signature digest conflict"): refused.
+                (Some(named), Some(used)) if !named.contains(&used) => SignatureReport::new(
+                    Method::Pgp,
+                    SignatureState::Invalid,
+                    format!(
+                        "The PGP signature uses {used:?}, but the message's Hash header names \
+                         {}: the header was changed or the message is misleading.",
+                        named
+                            .iter()
+                            .map(|h| format!("{h:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+                _ => judge(ring, sig, ctx, |part| {
                     sig.verify(&part, text.as_slice()).is_ok()
-                })
+                }),
             })
             .collect::<Vec<_>>();
         let report = if reports.is_empty() {
