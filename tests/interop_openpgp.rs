@@ -1399,3 +1399,52 @@ fn protected_headers_leave_date_and_threading_to_the_outer_header() {
     assert_eq!(h.cc.len(), 1);
     assert_eq!(h.signed_fields, ["subject", "from", "to", "message-id"]);
 }
+
+/// PGP/MIME whose signed part was signed as it stands, with bare LF line ends (a binary
+/// `gpg --detach-sign` over an LF file, as some scripts send it, instead of RFC 3156's CRLF
+/// form): gpg verifies those bytes, and so does mailseal (the bytes as received are tried
+/// after the canonical form). The same signature over other bytes stays invalid.
+#[test]
+fn a_pgp_mime_part_signed_with_bare_line_feeds_verifies() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    // the part's bytes end before the line break of the next delimiter (RFC 2046 §5.1.1)
+    let part = "Content-Type: text/plain\n\nHello world\nsecond line";
+    let file = gpg.file("part.txt", part.as_bytes());
+    let (ok, sig, err) = run_bytes(
+        gpg.cmd()
+            .args(["--detach-sign", "-a", "-u", &fpr("alice"), "-o", "-"])
+            .arg(&file),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let sig = String::from_utf8(sig).unwrap().replace("\r\n", "\n");
+    let mail = |signed: &str| {
+        format!(
+            "From: alice@example.org\nTo: bob@example.org\nSubject: lf\nMIME-Version: 1.0\n\
+             Content-Type: multipart/signed; micalg=pgp-sha256; \
+             protocol=\"application/pgp-signature\"; boundary=\"b\"\n\n\
+             --b\n{signed}\n--b\nContent-Type: application/pgp-signature\n\n{sig}\n--b--\n"
+        )
+    };
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let engines: [&dyn Engine; 1] = [&PGP];
+    let opts = mailseal::OpenOptions::at(NOW);
+    let o = mailseal::open(&mut ring, &engines, mail(part).as_bytes(), &opts).unwrap();
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+    let changed = part.replace("second", "other");
+    let o = mailseal::open(&mut ring, &engines, mail(&changed).as_bytes(), &opts).unwrap();
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Invalid,
+        "{:?}",
+        o.signature
+    );
+}

@@ -1890,3 +1890,30 @@ fn internationalized_addresses_in_certificates_are_read_and_constrained() {
         }
     }
 }
+
+/// A part signed with bare LF line ends (`openssl smime -sign -binary` of an LF file: the signed
+/// bytes are exactly those in the message, as `openssl cms -verify -binary` checks them)
+/// verifies: the bytes as received are tried, then their CRLF form. It was "changed after it
+/// was signed", because only the CRLF form reached the engine.
+#[test]
+fn a_part_signed_with_bare_line_feeds_verifies() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let part = dir.path().join("part.txt");
+    std::fs::write(&part, "Content-Type: text/plain\n\nHello world\n").unwrap();
+    let out = dir.path().join("lf.eml");
+    let mut extra = vec!["-binary"];
+    extra.extend(ALICE_TO_BOB);
+    smime_sign_by_alice(&part, &out, &extra);
+    assert!(!std::fs::read(&out).unwrap().contains(&b'\r'), "an LF file");
+    let opened = open_file(&["bob"], &out);
+    assert_eq!(
+        opened.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        opened.signature
+    );
+    assert!(opened.text.as_deref().unwrap_or("").contains("Hello world"));
+}

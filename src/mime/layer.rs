@@ -34,9 +34,9 @@ pub enum PgpForm {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Detached {
     /// The signed part exactly as in the input (RFC 1847 §2.1): headers and body, without
-    /// the CRLF before the next delimiter. Verify over these bytes; when the input used bare
-    /// LF line ends, over [`Detached::signed_crlf`] (the canonical form the signer hashed,
-    /// RFC 5751 §3.1.1 / RFC 3156 §5).
+    /// the CRLF before the next delimiter. Verify over these bytes and, when the input used
+    /// bare LF line ends, over [`Detached::signed_crlf`] (the canonical form the signer
+    /// should have hashed, RFC 8551 §3.1.1 / RFC 3156 §5); the engines try both.
     pub signed: Vec<u8>,
     /// The signed part's position in the input.
     pub signed_range: Range<usize>,

@@ -427,8 +427,10 @@ impl<'a> Peeled<'a> {
         ctx: &ReadContext,
         detached: Detached,
     ) -> Result<Step> {
+        // The bytes as received: each engine tries them and their CRLF form (a part signed
+        // with bare LF line ends, `openssl cms -sign -binary`, verifies over the former).
         let v = engine
-            .verify_detached(ring, &detached.signed_crlf(), &detached.signature, ctx)
+            .verify_detached(ring, &detached.signed, &detached.signature, ctx)
             .await?;
         self.signed(v.report);
         self.carried = v.certificates;

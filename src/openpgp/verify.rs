@@ -396,7 +396,7 @@ pub(crate) async fn verify_detached(
 ) -> Result<Verified> {
     check_payload_size(signed, ctx)?;
     let sigs = parse_signatures(signature)?;
-    // `open` hands over the canonical form already: copied only when it is not.
+    // Copied into the canonical form only when the part has bare LF line ends.
     let canonical: std::borrow::Cow<'_, [u8]> = if crate::mime::has_bare_line_ends(signed) {
         to_crlf(signed).into()
     } else {
