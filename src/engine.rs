@@ -84,6 +84,8 @@ pub enum KeyProblem {
     /// OpenPGP: the key is valid, but the subkey it would use for this has expired (its holder
     /// can extend it and send the key again).
     SubkeyExpired,
+    /// OpenPGP: the key is valid, but the subkey it would use for this has been revoked.
+    SubkeyRevoked,
     /// Found, but revoked.
     Revoked,
     /// Found, but not valid yet.
@@ -115,6 +117,10 @@ impl Unusable {
                  expired: its holder can extend the subkey and send the key again."
             ),
             KeyProblem::Revoked => format!("The {what} for {a} was found, but has been revoked."),
+            KeyProblem::SubkeyRevoked => format!(
+                "The {what} for {a} was found and is valid, but the subkey it has for this has \
+                 been revoked: its holder must add a new one and send the key again."
+            ),
             KeyProblem::NotYetValid => {
                 format!("The {what} for {a} was found, but is not valid yet.")
             }

@@ -1448,3 +1448,68 @@ fn a_pgp_mime_part_signed_with_bare_line_feeds_verifies() {
         o.signature
     );
 }
+
+/// A key whose only signing subkey was revoked (gpg `--edit-key`, `revkey`) is still valid and
+/// can be encrypted to; signing with it says that the signing subkey was revoked, not that the
+/// key was (found by the interop sweep).
+#[test]
+fn a_revoked_signing_subkey_is_named_as_such() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::with_keys(&[]);
+    let uid = "Ian <ian@example.org>";
+    let made = |args: &[&str]| {
+        let (ok, _, err) = run_bytes(gpg.cmd().args(args), b"");
+        assert!(ok, "{args:?}: {err}");
+    };
+    made(&["--quick-gen-key", uid, "ed25519", "cert", "never"]);
+    let fprs = || {
+        let (_, out, _) = run_bytes(
+            gpg.cmd()
+                .args(["--with-colons", "--list-keys", "ian@example.org"]),
+            b"",
+        );
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.strip_prefix("fpr:::::::::"))
+            .map(|f| f.trim_end_matches(':').to_string())
+            .collect::<Vec<_>>()
+    };
+    let primary = fprs()[0].clone();
+    made(&["--quick-add-key", &primary, "ed25519", "sign", "never"]);
+    made(&["--quick-add-key", &primary, "cv25519", "encr", "never"]);
+    let signing = fprs()[1].clone();
+    let script = format!("key {signing}\nrevkey\ny\n1\n\ny\nsave\n");
+    let (ok, _, err) = run_bytes(
+        gpg.cmd()
+            .args(["--command-fd", "0", "--edit-key", &primary]),
+        script.as_bytes(),
+    );
+    assert!(ok, "{err}");
+    let (ok, secret, err) = run_bytes(
+        gpg.cmd().args(["--export-secret-keys", "-a", &primary]),
+        b"",
+    );
+    assert!(ok, "{err}");
+
+    let mut ring = Keyring::new();
+    let verified = ImportOptions {
+        trusted: true,
+        ..ImportOptions::default()
+    };
+    let keys = ring.import(&secret, &verified, NOW).unwrap();
+    assert_eq!(keys[0].status, mailseal::KeyStatus::Valid);
+    assert!(keys[0].can_encrypt && !keys[0].can_sign, "{:?}", keys[0]);
+    assert!(PGP.encryption_key(&ring, "ian@example.org", NOW).is_ok());
+    let refused = PGP.signing_key(&ring, "ian@example.org", NOW).unwrap_err();
+    assert_eq!(refused.problem, mailseal::engine::KeyProblem::SubkeyRevoked);
+    assert!(
+        refused
+            .detail()
+            .contains("subkey it has for this has been revoked"),
+        "{}",
+        refused.detail()
+    );
+}

@@ -205,8 +205,11 @@ pub(crate) fn problem_at(
     now: Time,
 ) -> Option<KeyProblem> {
     let n = now.unix();
-    if primary.revoked || component.revoked {
+    if primary.revoked {
         return Some(KeyProblem::Revoked);
+    }
+    if component.revoked {
+        return Some(KeyProblem::SubkeyRevoked);
     }
     let expired = |k: &KeySummary| k.expires.is_some_and(|e| n >= e);
     if expired(primary) {
@@ -332,6 +335,7 @@ pub(crate) fn choose<'a>(
         KeyProblem::Expired,
         KeyProblem::SubkeyExpired,
         KeyProblem::Revoked,
+        KeyProblem::SubkeyRevoked,
         KeyProblem::NotYetValid,
         KeyProblem::WrongUsage,
     ];

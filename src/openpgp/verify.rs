@@ -223,6 +223,12 @@ fn key_standing(
                 "The PGP signature key has expired.",
             )
         }
+        Some(KeyProblem::SubkeyRevoked) => {
+            return (
+                SignatureState::Revoked,
+                "The PGP key's signing subkey that made the signature has been revoked.",
+            )
+        }
         Some(KeyProblem::SubkeyExpired) => {
             return (
                 SignatureState::Expired,
