@@ -1917,3 +1917,45 @@ fn a_part_signed_with_bare_line_feeds_verifies() {
     );
     assert!(opened.text.as_deref().unwrap_or("").contains("Hello world"));
 }
+
+/// A certificate for an address that is a CA's (CA:TRUE, issued by another CA) is held but is
+/// not a person's to encrypt to: the composer says it "may not be used for this", not that no
+/// certificate was found (found by the interop sweep).
+#[test]
+fn a_ca_certificate_for_an_address_is_found_but_not_used() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("rsa2048");
+    let key = ca.new_key("sub", "rsa2048");
+    let crt = ca.issue(
+        "sub",
+        &key,
+        "/CN=Sub CA",
+        "basicConstraints=CA:TRUE\nkeyUsage=critical,digitalSignature,keyEncipherment,keyCertSign\n\
+         subjectAltName=email:ku3@example.com",
+    );
+    let mut ring = Keyring::new();
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    ring.import(
+        &std::fs::read(&crt).unwrap(),
+        &ImportOptions::default(),
+        NOW,
+    )
+    .unwrap();
+    let refused = E.encryption_key(&ring, "ku3@example.com", NOW).unwrap_err();
+    assert_eq!(refused.problem, mailseal::engine::KeyProblem::WrongUsage);
+    assert!(
+        refused.detail().contains("was found"),
+        "{}",
+        refused.detail()
+    );
+    let none = E
+        .encryption_key(&ring, "nobody@example.com", NOW)
+        .unwrap_err();
+    assert_eq!(none.problem, mailseal::engine::KeyProblem::NotFound);
+}

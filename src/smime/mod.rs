@@ -107,13 +107,21 @@ fn select<'a>(
     if let Some(e) = chosen {
         return Ok(e);
     }
+    // A certificate for the address that is a CA's (CA:TRUE, issued by another CA) is held
+    // but not a person's to use: "may not be used for this", not "not found".
+    let ca_only = || {
+        ring.smime_entries()
+            .any(|e| e.is_ca_only() && e.emails().contains(&wanted))
+    };
+    let problem = match found.first() {
+        Some(e) => problem(e).unwrap_or(KeyProblem::NotFound),
+        None if ca_only() => KeyProblem::WrongUsage,
+        None => KeyProblem::NotFound,
+    };
     Err(Unusable {
         address: wanted,
         method: Method::Smime,
-        problem: found
-            .first()
-            .and_then(|e| problem(e))
-            .unwrap_or(KeyProblem::NotFound),
+        problem,
     })
 }
 
