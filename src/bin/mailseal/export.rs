@@ -53,7 +53,7 @@ fn key_id(ring: &Keyring, given: &str, now: Time) -> Result<String, Failure> {
     }
     let is_hex = hex.len() >= 8 && hex.bytes().all(|b| b.is_ascii_hexdigit());
     let address = given.trim().trim_start_matches('<').trim_end_matches('>');
-    let address = address.to_lowercase();
+    let address = mailseal::Address::key_of(address);
     let matches: Vec<&str> = keys
         .iter()
         .filter(|k| {

@@ -130,7 +130,8 @@ impl Names {
             .iter()
             .chain(excluded)
             .any(|s| matches!(s.base, GeneralName::Rfc822Name(_)));
-        let unicode_domain = |m: &String| m.rsplit('@').next().is_some_and(|d| !d.is_ascii());
+        let unicode_domain =
+            |m: &String| crate::Address::domain_of(m).is_some_and(|d| !d.is_ascii());
         if speaks_of_email && mailboxes.iter().any(unicode_domain) {
             return false;
         }
