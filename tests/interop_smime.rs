@@ -1959,3 +1959,167 @@ fn a_ca_certificate_for_an_address_is_found_but_not_used() {
         .unwrap_err();
     assert_eq!(none.problem, mailseal::engine::KeyProblem::NotFound);
 }
+
+/// A certification authority with an Ed25519 key (RFC 8410; `openssl req -x509` makes one)
+/// issuing an RSA signer: its signature on the certificate is checked, so the signer is trusted
+/// as openssl trusts it (it was "not issued by a trusted certification authority"); a
+/// certificate whose Ed25519 signature is broken is not.
+#[test]
+fn a_certificate_issued_by_an_ed25519_ca_is_trusted() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("ed25519");
+    let key = ca.new_key("carol", "rsa2048");
+    let crt = PathBuf::from(ca.issue(
+        "carol",
+        &key,
+        "/CN=carol",
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=emailProtection\nsubjectAltName=email:carol@example.com",
+    ));
+    let trusted = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    let dir = tempdir();
+    let entity = dir.path().join("entity.txt");
+    std::fs::write(&entity, "Content-Type: text/plain\r\n\r\nhi\r\n").unwrap();
+    let signed = dir.path().join("signed.eml");
+    let (ok, log) = openssl(&[
+        "cms",
+        "-sign",
+        "-in",
+        path_str(&entity),
+        "-signer",
+        path_str(&crt),
+        "-inkey",
+        &key,
+        "-from",
+        "carol@example.com",
+        "-to",
+        "bob@example.com",
+        "-subject",
+        "s",
+        "-out",
+        path_str(&signed),
+    ]);
+    assert!(ok, "{log}");
+    let raw = std::fs::read(&signed).unwrap();
+    let mut ring = Keyring::new();
+    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let o = open(&mut ring, &[&E], &raw, &OpenOptions::at(NOW)).unwrap();
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+
+    // The same signer certificate with one bit of its Ed25519 signature flipped.
+    let pem = std::fs::read_to_string(&crt).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    use base64::Engine as _;
+    let mut der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let last = der.len() - 1;
+    der[last] ^= 0x01;
+    let mut ring = Keyring::new();
+    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let keys = ring.import(&der, &ImportOptions::default(), NOW).unwrap();
+    assert_eq!(keys[0].trust, mailseal::Trust::Unverified, "{:?}", keys[0]);
+}
+
+/// What mailseal does not implement is named, not given as a bare OID (found by the interop
+/// sweep): an Ed25519 or X25519 private key, a signature made with SHA3-256 (`openssl cms -sign
+/// -md sha3-256`), a message encrypted with AES-256-OFB (`openssl cms -encrypt -aes-256-ofb`).
+#[test]
+fn algorithms_mailseal_does_not_implement_are_named() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let p = |name: &str| dir.path().join(name);
+    for (alg, name) in [("ED25519", "Ed25519"), ("X25519", "X25519")] {
+        let (ok, log) = openssl(&["genpkey", "-algorithm", alg, "-out", path_str(&p("k.key"))]);
+        assert!(ok, "{log}");
+        let err = Keyring::new()
+            .import(
+                &std::fs::read(p("k.key")).unwrap(),
+                &ImportOptions::default(),
+                NOW,
+            )
+            .unwrap_err();
+        assert!(
+            err.message().contains(&format!("algorithm {name} is")),
+            "{err}"
+        );
+    }
+
+    std::fs::write(p("entity.txt"), "Content-Type: text/plain\r\n\r\nhi\r\n").unwrap();
+    let mut extra = vec!["-md", "sha3-256"];
+    extra.extend(ALICE_TO_BOB);
+    smime_sign_by_alice(&p("entity.txt"), &p("sha3.eml"), &extra);
+    let o = open_file(&["bob"], &p("sha3.eml"));
+    assert_eq!(o.signature.state, SignatureState::Invalid);
+    let detail = o.signature.detail.unwrap_or_default();
+    assert!(detail.contains("SHA3-256"), "{detail}");
+
+    let bob = data("bob.crt");
+    let (ok, log) = openssl(&[
+        "cms",
+        "-encrypt",
+        "-aes-256-ofb",
+        "-in",
+        path_str(&p("entity.txt")),
+        "-from",
+        "alice@example.com",
+        "-to",
+        "bob@example.com",
+        "-subject",
+        "s",
+        "-out",
+        path_str(&p("ofb.eml")),
+        path_str(&bob),
+    ]);
+    assert!(ok, "{log}");
+    let o = open_file(&["bob"], &p("ofb.eml"));
+    assert_eq!(o.encryption.state, EncryptionState::Failed);
+    let detail = o.encryption.detail.unwrap_or_default();
+    assert!(detail.contains("AES-256-OFB"), "{detail}");
+}
+
+/// A message encrypted only to a password (`openssl cms -encrypt -pwri_password`, RFC 3211)
+/// says so, not that a private key is missing (found by the interop sweep).
+#[test]
+fn a_password_encrypted_message_says_so() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let p = |name: &str| dir.path().join(name);
+    std::fs::write(p("entity.txt"), "Content-Type: text/plain\r\n\r\nhi\r\n").unwrap();
+    let (ok, log) = openssl(&[
+        "cms",
+        "-encrypt",
+        "-aes256",
+        "-pwri_password",
+        "s3cret",
+        "-in",
+        path_str(&p("entity.txt")),
+        "-from",
+        "alice@example.com",
+        "-to",
+        "bob@example.com",
+        "-subject",
+        "s",
+        "-out",
+        path_str(&p("pwri.eml")),
+    ]);
+    assert!(ok, "{log}");
+    let o = open_file(&["bob"], &p("pwri.eml"));
+    assert_eq!(o.encryption.state, EncryptionState::NoKey);
+    let detail = o.encryption.detail.unwrap_or_default();
+    assert!(detail.contains("encrypted with a password"), "{detail}");
+}

@@ -168,9 +168,11 @@ impl SmimeSecret {
 }
 
 fn unsupported_key_algorithm(alg: ObjectIdentifier) -> Error {
+    let named = crate::keys::x509::signature::unsupported_algorithm_name(&alg)
+        .map_or_else(|| alg.to_string(), str::to_string);
     Error::new(
         ErrorCode::UnsupportedAlgorithm,
-        format!("The key algorithm {alg} is not supported (RSA, P-256, P-384 and P-521 are)."),
+        format!("The key algorithm {named} is not supported (RSA, P-256, P-384 and P-521 are)."),
     )
 }
 

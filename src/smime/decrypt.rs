@@ -39,6 +39,8 @@ const MAX_BLIND_TRIES: usize = 64;
 /// The one sentence for every decryption failure.
 pub(crate) const FAILED: &str = "The message could not be decrypted.";
 const NO_KEY: &str = "The private key for decryption could not be found.";
+const PASSWORD_ONLY: &str = "The message is encrypted with a password (S/MIME password \
+     recipients), which mailseal does not open: no key can decrypt it.";
 
 /// The content cipher named by an EncryptedContentInfo.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -112,6 +114,9 @@ enum Recipient {
 /// What both envelope types share.
 struct Envelope {
     recipients: Vec<Recipient>,
+    /// Only password recipients (`openssl cms -encrypt -pwri_password`, RFC 3211): no key
+    /// opens it, and the report says so instead of "key not found".
+    password_only: bool,
     content: EncryptedContentInfo,
     /// AuthEnvelopedData: the tag and the DER of the authenticated attributes.
     mac: Option<(Vec<u8>, Vec<u8>)>,
@@ -141,6 +146,15 @@ fn recipients(infos: SetOfVec<Any>) -> Vec<Recipient> {
         .collect()
 }
 
+/// Whether every RecipientInfo is a PasswordRecipientInfo (`[3] IMPLICIT`, RFC 5652 §6.2.4).
+fn password_only(infos: &SetOfVec<Any>) -> bool {
+    let pwri = Tag::ContextSpecific {
+        constructed: true,
+        number: TagNumber::N3,
+    };
+    !infos.is_empty() && infos.iter().all(|ri| ri.tag() == pwri)
+}
+
 /// The envelope of a DER or BER ContentInfo. DER (what mailseal and most clients write) is
 /// read as it is; BER (`openssl cms -stream`, Outlook) is made DER first. Each step drops the
 /// previous one's copy of the encrypted content, which may be most of a large message.
@@ -156,6 +170,7 @@ fn parse_der(der: &[u8]) -> Result<Envelope> {
     if ci.content_type == rfc5911::ID_ENVELOPED_DATA {
         let ed: EnvelopedDataIn = ci.content.decode_as().map_err(|_| malformed())?;
         Ok(Envelope {
+            password_only: password_only(&ed.recip_infos),
             recipients: recipients(ed.recip_infos),
             content: ed.encrypted_content,
             mac: None,
@@ -167,6 +182,7 @@ fn parse_der(der: &[u8]) -> Result<Envelope> {
             None => Vec::new(),
         };
         Ok(Envelope {
+            password_only: password_only(&ad.recip_infos),
             recipients: recipients(ad.recip_infos),
             content: ad.auth_encrypted_content,
             mac: Some((ad.mac.as_bytes().to_vec(), aad)),
@@ -293,7 +309,11 @@ pub(crate) async fn decrypt(
     // Only keys tried blindly: none of them turning out to fit means "not for us".
     let any_named = tries.iter().any(|t| t.named);
     if tries.is_empty() {
-        return Ok(no_key());
+        let mut refused = no_key();
+        if env.password_only {
+            refused.report.detail = Some(PASSWORD_ONLY.to_string());
+        }
+        return Ok(refused);
     }
 
     for Try {
@@ -357,7 +377,9 @@ fn decrypted(cipher: Cipher, entry: &SmimeEntry) -> EncryptionReport {
 fn unsupported_cipher(oid: &const_oid::ObjectIdentifier) -> Decrypted {
     failed_with(
         None,
-        match algs::unsupported_cipher_name(oid) {
+        match algs::unsupported_cipher_name(oid)
+            .or_else(|| crate::keys::x509::signature::unsupported_algorithm_name(oid))
+        {
             Some(name) => {
                 format!("The message is encrypted with {name}, which mailseal does not read.")
             }

@@ -39,7 +39,9 @@ use super::ber;
 use crate::engine::{DetachedSignature, ReadContext, Verified};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::x509::chain::{self, ChainVerdict};
-use crate::keys::x509::signature::{self, unsupported_curve_name, SigFail};
+use crate::keys::x509::signature::{
+    self, unsupported_algorithm_name, unsupported_curve_name, SigFail,
+};
 use crate::keys::{Keyring, SmimeEntry};
 use crate::mime::to_crlf;
 use crate::policy::SignatureRules;
@@ -345,7 +347,14 @@ fn sig_fail_detail(fail: SigFail) -> String {
                 "The signature was made with a key on the {curve} curve, which mailseal does not \
                  support (P-256, P-384 and P-521 are)."
             ),
-            None => format!("The signature uses an algorithm mailseal does not support ({oid})."),
+            None => match unsupported_algorithm_name(&oid) {
+                Some(name) => format!(
+                    "The signature uses {name}, which mailseal does not support for signatures."
+                ),
+                None => {
+                    format!("The signature uses an algorithm mailseal does not support ({oid}).")
+                }
+            },
         },
     }
 }
@@ -564,7 +573,9 @@ fn certificate_verdict(
             Method::Smime,
             SignatureState::Untrusted,
             "The certificate of the signer, or one above it, is signed with an algorithm \
-             mailseal refuses (SHA-1, MD5, or an RSA key under 2048 bits): it is not trusted.",
+             mailseal refuses (SHA-1, MD5, or an RSA key under 2048 bits) or does not support \
+             (such as Ed25519): whether its certification authority issued it cannot be \
+             checked, so it is not trusted.",
         ),
         (ChainVerdict::Revoked, _) => {
             let detail = match ring.revocation_of(cert) {

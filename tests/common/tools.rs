@@ -303,6 +303,8 @@ impl TestCa {
         if let Some(bits) = algorithm.strip_prefix("rsa-pss") {
             curve = format!("rsa_keygen_bits:{bits}");
             args.extend(["-algorithm", "RSA-PSS", "-pkeyopt", &curve]);
+        } else if algorithm == "ed25519" {
+            args.extend(["-algorithm", "ED25519"]);
         } else if let Some(bits) = algorithm.strip_prefix("rsa") {
             curve = format!("rsa_keygen_bits:{bits}");
             args.extend(["-algorithm", "RSA", "-pkeyopt", &curve]);
