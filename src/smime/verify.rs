@@ -574,7 +574,7 @@ fn certificate_verdict(
             SignatureState::Untrusted,
             "The certificate of the signer, or one above it, is signed with an algorithm \
              mailseal refuses (SHA-1, MD5, or an RSA key under 2048 bits) or does not support \
-             (such as Ed25519): whether its certification authority issued it cannot be \
+             (such as Ed448): whether its certification authority issued it cannot be \
              checked, so it is not trusted.",
         ),
         (ChainVerdict::Revoked, _) => {

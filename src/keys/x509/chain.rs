@@ -45,7 +45,7 @@ pub(crate) enum ChainVerdict {
     /// A path to a trust anchor exists, but a certificate on it is on its issuer's CRL.
     Revoked,
     /// Towards a trust anchor, a certificate's signature uses an algorithm mailseal refuses
-    /// (SHA-1, MD5, RSA under 2048 bits) or does not implement (Ed25519, Ed448, ...): whether
+    /// (SHA-1, MD5, RSA under 2048 bits) or does not implement (Ed448, ...): whether
     /// its issuer made it is not checked.
     Weak,
     /// No path to a trust anchor.
