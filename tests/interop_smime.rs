@@ -1812,10 +1812,6 @@ fn internationalized_addresses_in_certificates_are_read_and_constrained() {
         );
         PathBuf::from(ca.path(&format!("{name}.crt")))
     };
-    let trusted = ImportOptions {
-        trusted: true,
-        ..Default::default()
-    };
     let sign = |ca: &TestCa, name: &str, from: &str| {
         let dir = PathBuf::from(ca.path(""));
         let entity = dir.join("entity.txt");
@@ -1840,16 +1836,14 @@ fn internationalized_addresses_in_certificates_are_read_and_constrained() {
             path_str(&out),
         ]);
         assert!(ok, "{log}");
-        let mut ring = Keyring::new();
-        ring.import(&ca.cert(), &trusted, NOW).unwrap();
+        let mut ring = trusting(ca);
         let raw = std::fs::read(&out).unwrap();
         open(&mut ring, &[&E], &raw, &OpenOptions::at(NOW)).unwrap()
     };
 
     let ca = TestCa::new("rsa2048");
     let jose = leaf(&ca, "jose", "jösé@example.com");
-    let mut ring = Keyring::new();
-    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let mut ring = trusting(&ca);
     let keys = ring
         .import(
             &std::fs::read(&jose).unwrap(),
@@ -1935,12 +1929,7 @@ fn a_ca_certificate_for_an_address_is_found_but_not_used() {
         "basicConstraints=CA:TRUE\nkeyUsage=critical,digitalSignature,keyEncipherment,keyCertSign\n\
          subjectAltName=email:ku3@example.com",
     );
-    let mut ring = Keyring::new();
-    let trusted = ImportOptions {
-        trusted: true,
-        ..Default::default()
-    };
-    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let mut ring = trusting(&ca);
     ring.import(
         &std::fs::read(&crt).unwrap(),
         &ImportOptions::default(),
@@ -1978,10 +1967,6 @@ fn a_certificate_issued_by_an_ed25519_ca_is_trusted() {
         "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
          extendedKeyUsage=emailProtection\nsubjectAltName=email:carol@example.com",
     ));
-    let trusted = ImportOptions {
-        trusted: true,
-        ..Default::default()
-    };
     let dir = tempdir();
     let entity = dir.path().join("entity.txt");
     std::fs::write(&entity, "Content-Type: text/plain\r\n\r\nhi\r\n").unwrap();
@@ -2006,8 +1991,7 @@ fn a_certificate_issued_by_an_ed25519_ca_is_trusted() {
     ]);
     assert!(ok, "{log}");
     let raw = std::fs::read(&signed).unwrap();
-    let mut ring = Keyring::new();
-    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let mut ring = trusting(&ca);
     let o = open(&mut ring, &[&E], &raw, &OpenOptions::at(NOW)).unwrap();
     assert_eq!(
         o.signature.state,
@@ -2025,8 +2009,7 @@ fn a_certificate_issued_by_an_ed25519_ca_is_trusted() {
         .unwrap();
     let last = der.len() - 1;
     der[last] ^= 0x01;
-    let mut ring = Keyring::new();
-    ring.import(&ca.cert(), &trusted, NOW).unwrap();
+    let mut ring = trusting(&ca);
     let keys = ring.import(&der, &ImportOptions::default(), NOW).unwrap();
     assert_eq!(keys[0].trust, mailseal::Trust::Unverified, "{:?}", keys[0]);
 }
