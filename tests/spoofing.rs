@@ -354,33 +354,45 @@ fn fail_encrypted_wrapper_around_a_partly_signed_message_is_partial() {
     }
 }
 
-/// OpenPGP inline (RFC 4880 §7): attacker text around a genuine cleartext-signed block in
-/// the same text part. Only the signed text is shown, and the verdict is not `valid`.
+/// OpenPGP inline (RFC 4880 §7): attacker text around a genuine signed block in the same text
+/// part: a cleartext-signed block, a signed message (`gpg -s -a`) and a signed and encrypted
+/// one (`gpg -s -e -a`). Only the block's text is shown, and the verdict is not `valid` (the
+/// signed message was `valid` and `whole`, found by the interop sweep).
 #[test]
-fn fail_text_around_an_inline_cleartext_signature_is_partial() {
-    let block = String::from_utf8(fixture("openpgp/clearsign-alice.asc").to_vec()).unwrap();
-    let block = block.replace("\r\n", "\n").replace('\n', "\r\n");
-    let text = |body: String| format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{body}");
-    for (shape, entity) in [
-        ("before", text(format!("{ATTACKER}\r\n\r\n{block}"))),
-        ("after", text(format!("{block}\r\n{ATTACKER}\r\n"))),
-        (
-            "next part",
-            multipart("mixed", &[text(block.clone()), html_part(ATTACKER)]),
-        ),
+fn fail_text_around_an_inline_signed_block_is_partial() {
+    for (file, from) in [
+        ("openpgp/clearsign-alice.asc", "alice@example.org"),
+        ("openpgp/signed-bob.asc", "bob@example.org"),
+        ("openpgp/signenc-alice.asc", "alice@example.org"),
     ] {
-        let o = open_as_bob(&PGP, &message("alice@example.org", &entity));
-        assert_not_valid(&o, shape);
-        assert_eq!(o.signature.scope, Some(Scope::Partial), "{shape}");
-        assert!(
-            !shown_text(&o).contains(ATTACKER),
-            "{shape}: unsigned text shown"
-        );
-        assert!(
-            o.warnings.iter().any(|w| w.message.contains("not signed")),
-            "{shape}: {:?}",
-            o.warnings
-        );
+        let block = String::from_utf8(fixture(file).to_vec()).unwrap();
+        let block = block.replace("\r\n", "\n").replace('\n', "\r\n");
+        let text = |body: String| format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{body}");
+        // the block alone is valid: the shapes below change only what is around it
+        let alone = open_as_bob(&PGP, &message(from, &text(block.clone())));
+        assert_eq!(alone.signature.state, SignatureState::Valid, "{file}");
+        for (shape, entity) in [
+            ("before", text(format!("{ATTACKER}\r\n\r\n{block}"))),
+            ("after", text(format!("{block}\r\n{ATTACKER}\r\n"))),
+            (
+                "next part",
+                multipart("mixed", &[text(block.clone()), html_part(ATTACKER)]),
+            ),
+        ] {
+            let case = format!("{file}, {shape}");
+            let o = open_as_bob(&PGP, &message(from, &entity));
+            assert_not_valid(&o, &case);
+            assert_eq!(o.signature.scope, Some(Scope::Partial), "{case}");
+            assert!(
+                !shown_text(&o).contains(ATTACKER),
+                "{case}: unsigned text shown"
+            );
+            assert!(
+                o.warnings.iter().any(|w| w.message.contains("not signed")),
+                "{case}: {:?}",
+                o.warnings
+            );
+        }
     }
 }
 

@@ -33,16 +33,10 @@ pub(super) async fn files_beside_inline(
     let beside = |id: mime::PartId| id != layer_top && !tree.is_inside(id, layer_top);
     // Text parts beside the block (what `readable` would display) stay hidden: an attacker's
     // HTML next to a decrypted text is the EFAIL direct exfiltration.
-    let hidden_text = tree
+    out.hidden_text = tree
         .parts()
         .iter()
         .any(|p| p.children.is_empty() && beside(p.id) && !files.iter().any(|f| f.part == p.id));
-    if hidden_text {
-        out.warnings.push(Warning::new(
-            WarningCode::UnencryptedTextHidden,
-            "Text outside the encrypted block was not encrypted and is not shown.",
-        ));
-    }
     for file in files.into_iter().filter(|f| beside(f.part)) {
         let name = file.filename;
         let Some(plain_name) = mime::encrypted_file_name(&name, &file.data) else {
@@ -81,6 +75,8 @@ pub(super) async fn files_beside_inline(
 /// What [`files_beside_inline`] found.
 #[derive(Default)]
 pub(super) struct BesideInline {
+    /// Text parts beside the block, not shown (the caller says why: not encrypted, not signed).
+    pub(super) hidden_text: bool,
     pub(super) attachments: Vec<OpenedAttachment>,
     /// Each attachment's own signature (`None`: not signed, not encrypted or not decrypted).
     signatures: Vec<Option<SignatureReport>>,

@@ -383,18 +383,17 @@ impl<'a> Peeled<'a> {
             }
             d => d?,
         };
-        if let PgpForm::Inline { partial: true, .. } = form {
-            self.warnings.push(Warning::new(
-                WarningCode::UnencryptedTextHidden,
-                "Text outside the encrypted block was not encrypted and is not shown.",
-            ));
-        }
+        let encrypted = d.report.state != EncryptionState::None;
+        // Text around the block in its part, or text parts beside it: not shown.
+        let mut text_hidden = matches!(form, PgpForm::Inline { partial: true, .. });
+        let signed_here = d.signature.is_some();
         if let Some(s) = d.signature {
             self.signed(s);
-            self.signed_inside_encryption = true;
+            self.signed_inside_encryption =
+                encrypted || self.encryption.state == EncryptionState::Decrypted;
         }
         // A signed-only OpenPGP message comes back without an encryption state.
-        if d.report.state != EncryptionState::None {
+        if encrypted {
             self.encryption = d.report;
         }
         if inline && d.content.is_some() {
@@ -402,9 +401,25 @@ impl<'a> Peeled<'a> {
                 let mut files = files_beside_inline(tree, part, engine, ring, ctx).await;
                 files.mark_signed_by(self.signature.signer.as_ref());
                 self.uncovered_files |= files.attachments.iter().any(|a| !a.signed);
+                text_hidden |= files.hidden_text;
                 self.warnings.extend(files.warnings);
                 self.beside_inline = files.attachments;
             }
+        }
+        if text_hidden && encrypted {
+            self.warnings.push(Warning::new(
+                WarningCode::UnencryptedTextHidden,
+                "Text outside the encrypted block was not encrypted and is not shown.",
+            ));
+        }
+        // Unsigned text around or beside an inline signed block: as for a cleartext-signed
+        // block, it is not shown and the message is only partly signed (never `valid`).
+        if text_hidden && signed_here {
+            self.scope = Scope::Partial;
+            self.warnings.push(Warning::new(
+                WarningCode::UnsignedTextHidden,
+                "Text outside the signed block is not shown: it is not signed.",
+            ));
         }
         self.content = d.content.and_then(|c| {
             self.reveal(match &form {
