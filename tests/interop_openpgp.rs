@@ -447,6 +447,44 @@ fn a_cleartext_hash_header_that_misnames_the_digest_is_refused() {
     }
 }
 
+/// Cleartext-signed text that quotes armor lines (an inline-signed forward of an inline-signed
+/// mail): gpg dash-escapes them (`- -----END PGP SIGNATURE-----`, RFC 9580 §7.2), and only an
+/// END line at the start of a line ends the block. The quoted lines are part of the signed
+/// text (it was "could not be read", found by the interop sweep).
+#[test]
+fn cleartext_that_quotes_armor_lines_verifies() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let text = "hi\n-----BEGIN PGP SIGNATURE-----\nquoted\n-----END PGP SIGNATURE-----\nbye\n";
+    let plain = gpg.file("quote.txt", text.as_bytes());
+    let ring = ring(&["bob.sec", "alice.pub"]);
+    let (ok, clear, err) = run_bytes(
+        gpg.cmd()
+            .args(["--clearsign", "-u", &fpr("alice"), "-o", "-"])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    assert!(String::from_utf8_lossy(&clear).contains("\n- -----END PGP SIGNATURE-----"));
+    let v = PGP
+        .verify_opaque(&ring, &clear, &ReadContext::at(NOW))
+        .ready()
+        .unwrap();
+    assert_eq!(
+        v.report.state,
+        SignatureState::Valid,
+        "{:?}",
+        v.report.detail
+    );
+    let shown = String::from_utf8(v.content.unwrap()).unwrap();
+    assert!(
+        shown.contains("\r\n-----END PGP SIGNATURE-----\r\nbye"),
+        "{shown}"
+    );
+}
+
 /// A signature with a critical notation mailseal does not know is in error (RFC 9580
 /// §5.2.3.7), as gpg reports it BAD: signed and encrypted, cleartext-signed and detached. The
 /// same notation without the critical flag leaves the signature valid.

@@ -108,8 +108,18 @@ pub(super) fn armor_block<'a>(payload: &'a [u8], begin: &str, end: &str) -> Opti
     let start = find(payload, format!("-----BEGIN PGP {begin}-----").as_bytes())?;
     let rest = payload.get(start..)?;
     let end_line = format!("-----END PGP {end}-----");
-    let Some(stop) = find(rest, end_line.as_bytes()) else {
-        return Some(rest);
+    // The END line at the start of a line: signed text may quote one, dash-escaped
+    // (`- -----END PGP SIGNATURE-----`, RFC 9580 §7.2), which does not end the block.
+    let mut from = 0;
+    let stop = loop {
+        let Some(at) = rest.get(from..).and_then(|r| find(r, end_line.as_bytes())) else {
+            return Some(rest);
+        };
+        let at = from + at;
+        if at == 0 || rest[at - 1] == b'\n' {
+            break at;
+        }
+        from = at + 1;
     };
     let mut stop = stop + end_line.len();
     // keep the line break after the END line
