@@ -616,6 +616,12 @@ fn fail_two_from_fields_or_several_mailboxes_are_never_valid() {
                 let o = open_as_bob(std, &with_fields(&raw, "from", &from));
                 assert_not_valid(&o, &case);
                 assert!(o.signature.state != SignatureState::None, "{case}");
+                // The outer From shown names mallory too, not alice alone next to "not
+                // signed by its sender" (with protected headers the signed From is shown).
+                if !hp {
+                    let shown = o.headers.from.clone().unwrap_or_default();
+                    assert!(shown.contains(MALLORY), "{case}: shown {shown:?}");
+                }
             }
         }
     }

@@ -8,7 +8,9 @@ pub(super) fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeader
     let list = |v: &[mime::Mailbox]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
     OpenedHeaders {
         subject: view.subject.clone(),
-        from: view.from.first().map(ToString::to_string),
+        // Every mailbox (several From fields or mailboxes never bind a signature; showing only
+        // the first would show the signer's next to "not signed by its sender").
+        from: (!view.from.is_empty()).then(|| list(&view.from).join(", ")),
         from_address: match view.from.as_slice() {
             [one] => crate::Address::parse(&one.address).ok().map(|a| a.key()),
             _ => None,

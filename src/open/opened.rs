@@ -37,7 +37,8 @@ impl OpenOptions {
 pub struct OpenedHeaders {
     /// Subject.
     pub subject: Option<String>,
-    /// From, as `Name <address>` or `address`.
+    /// From, as `Name <address>` or `address`; several mailboxes (or From fields) joined with
+    /// `, ` (then `from_address` is absent).
     pub from: Option<String>,
     /// The one address of From (its addr-spec, lower-cased), parsed by the MIME parser: what
     /// a reply goes to. Absent when From is missing, names several mailboxes or no plausible
