@@ -1551,3 +1551,150 @@ fn a_revoked_signing_subkey_is_named_as_such() {
         refused.detail()
     );
 }
+
+/// A key revoked by its designated revoker (gpg `addrevoker`, then `--desig-revoke` by the
+/// revoker; RFC 9580 §5.2.3.23): revoked once the revocation verifies with the revoker's key
+/// from the keyring, whatever the order they come in, and after sealing, as gpg shows it
+/// `[revoked]`. Without the revoker's key the revocation cannot be checked and the key stays
+/// valid (it was valid in every case, found by the interop sweep).
+#[test]
+fn a_revocation_by_the_designated_revoker_revokes_the_key() {
+    if !have("gpg") {
+        return;
+    }
+    let (revoker_home, hank_home) = (Gpg::with_keys(&[]), Gpg::with_keys(&[]));
+    let ok = |g: &Gpg, args: &[&str], input: &[u8]| {
+        let (ok, out, err) = run_bytes(g.cmd().args(["--command-fd", "0"]).args(args), input);
+        assert!(ok, "{args:?}: {err}");
+        out
+    };
+    let fpr_of = |g: &Gpg, who: &str| {
+        let out = ok(g, &["--with-colons", "--list-keys", who], b"");
+        let out = String::from_utf8(out).unwrap();
+        let line = out.lines().find(|l| l.starts_with("fpr:")).unwrap();
+        line.trim_end_matches(':')
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    ok(
+        &revoker_home,
+        &[
+            "--quick-gen-key",
+            "Revoker <revoker@example.org>",
+            "ed25519",
+            "sign,cert",
+            "never",
+        ],
+        b"",
+    );
+    let revoker_fpr = fpr_of(&revoker_home, "revoker@example.org");
+    let revoker = ok(&revoker_home, &["--export", "-a"], b"");
+    ok(
+        &hank_home,
+        &[
+            "--quick-gen-key",
+            "Hank <hank@example.org>",
+            "ed25519",
+            "sign,cert",
+            "never",
+        ],
+        b"",
+    );
+    let hank_fpr = fpr_of(&hank_home, "hank@example.org");
+    ok(
+        &hank_home,
+        &["--quick-add-key", &hank_fpr, "cv25519", "encr", "never"],
+        b"",
+    );
+    ok(&hank_home, &["--import"], &revoker);
+    let script = format!("addrevoker\n{revoker_fpr}\ny\nsave\n");
+    ok(&hank_home, &["--edit-key", &hank_fpr], script.as_bytes());
+    let hank = ok(&hank_home, &["--export", "-a", &hank_fpr], b"");
+    let note = hank_home.file("note.txt", b"signed before the revocation\n");
+    let (_, signed, _) = run_bytes(
+        hank_home
+            .cmd()
+            .args(["-s", "-a", "-u", &hank_fpr, "-o", "-"])
+            .arg(&note),
+        b"",
+    );
+    ok(&revoker_home, &["--import"], &hank);
+    // --desig-revoke refuses --batch: its questions are answered on the command fd.
+    let (done, revocation, err) = run_bytes(
+        Command::new("gpg")
+            .arg("--homedir")
+            .arg(revoker_home.home())
+            .args([
+                "--no-tty",
+                "--yes",
+                "--pinentry-mode",
+                "loopback",
+                "--passphrase",
+                "",
+            ])
+            .args([
+                "--faked-system-time",
+                "20261201T000000!",
+                "--command-fd",
+                "0",
+            ])
+            .args(["-a", "--desig-revoke", &hank_fpr]),
+        b"y\n0\n\ny\n",
+    );
+    assert!(done, "--desig-revoke: {err}");
+    assert!(String::from_utf8_lossy(&revocation).contains("BEGIN PGP PUBLIC KEY BLOCK"));
+
+    let verified = ImportOptions {
+        trusted: true,
+        ..ImportOptions::default()
+    };
+    let status = |ring: &Keyring| ring.get(&hank_fpr, NOW).unwrap().status;
+    let revoked = |ring: &Keyring| {
+        assert_eq!(status(ring), mailseal::KeyStatus::Revoked);
+        let refused = PGP
+            .encryption_key(ring, "hank@example.org", NOW)
+            .unwrap_err();
+        assert_eq!(refused.problem, mailseal::engine::KeyProblem::Revoked);
+        let v = PGP
+            .verify_opaque(ring, &signed, &ReadContext::at(NOW))
+            .ready()
+            .unwrap();
+        assert_eq!(
+            v.report.state,
+            SignatureState::Revoked,
+            "{:?}",
+            v.report.detail
+        );
+    };
+
+    // One file, as gpg exports the three.
+    let mut all = revoker.clone();
+    all.extend_from_slice(&hank);
+    all.extend_from_slice(&revocation);
+    let mut ring = Keyring::new();
+    ring.import(&all, &verified, NOW).unwrap();
+    revoked(&ring);
+
+    // The key and its revocation first (gpg writes the revocation as the key with it):
+    // kept, not counted, until the revoker's key comes.
+    let mut ring = Keyring::new();
+    ring.import(&hank, &verified, NOW).unwrap();
+    ring.import(&revocation, &verified, NOW).unwrap();
+    assert_eq!(status(&ring), mailseal::KeyStatus::Valid);
+    ring.import(&revoker, &ImportOptions::default(), NOW)
+        .unwrap();
+    revoked(&ring);
+    // and after sealing
+    let key = [9u8; 32];
+    let sealed = ring.seal_with_key(&key, &mut rng()).unwrap();
+    revoked(&Keyring::unseal_with_key(&sealed, &key).unwrap());
+
+    // Without the revoker's key nothing can check it: the key stays valid.
+    let mut ring = Keyring::new();
+    let mut two = hank.clone();
+    two.extend_from_slice(&revocation);
+    ring.import(&two, &verified, NOW).unwrap();
+    assert_eq!(status(&ring), mailseal::KeyStatus::Valid);
+}

@@ -250,7 +250,13 @@ fn stored(kind: KeyKind, key: StoredKey, trusted: bool) -> StoredEntry {
 }
 
 pub(super) fn unseal(bytes: &[u8], secret: VaultSecret<'_>) -> Result<Keyring> {
-    restore(open_sealed(bytes, secret)?)
+    #[allow(unused_mut)] // only the OpenPGP builds revoke
+    let mut ring = restore(open_sealed(bytes, secret)?)?;
+    // Summaries of an older version are made again on unseal, without the revocations by
+    // designated revokers that are judged across keys.
+    #[cfg(feature = "openpgp")]
+    ring.apply_designated_revocations();
+    Ok(ring)
 }
 
 /// The sealed content: the header checked, the key derived and verified, the AEAD opened.

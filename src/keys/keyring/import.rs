@@ -77,7 +77,7 @@ impl Keyring {
         let result = if revocations.is_empty() {
             Err(not_a_key)
         } else {
-            let mut revoked = Vec::new();
+            let (mut revoked, mut pending) = (Vec::new(), false);
             for sig in revocations {
                 let applied = self
                     .entries
@@ -87,9 +87,20 @@ impl Keyring {
                     .find_map(|k| k.with_revocation(sig.clone()));
                 if let Some(entry) = applied {
                     revoked.push(self.merge(Entry::Pgp(Box::new(entry))));
+                    continue;
                 }
+                let (done, waits) = self.designated_revocation(&sig);
+                revoked.extend(done);
+                pending |= waits;
             }
-            if revoked.is_empty() {
+            if revoked.is_empty() && pending {
+                Err(Error::new(
+                    ErrorCode::KeyNotFound,
+                    "The revocation certificate was made by a key's designated revoker, whose \
+                     own key is not in the keyring (or it does not verify with it): it is kept \
+                     with the key and counts once the revoker's key is imported.",
+                ))
+            } else if revoked.is_empty() {
                 Err(Error::new(
                     ErrorCode::KeyNotFound,
                     "The revocation certificate is for no key of the keyring (or its signature \
@@ -116,6 +127,34 @@ impl Keyring {
         }
     }
 
+    /// A revocation certificate by a designated revoker: kept with each key that names its
+    /// issuer as revoker, and counted when it verifies with the revoker's key from the keyring
+    /// (in `merge`). The ids it revoked, and whether it is kept waiting for that key.
+    #[cfg(feature = "openpgp")]
+    fn designated_revocation(&mut self, sig: &pgp::packet::Signature) -> (Vec<String>, bool) {
+        let designated: Vec<openpgp::PgpEntry> = self
+            .entries
+            .iter()
+            .filter_map(Entry::as_pgp)
+            .filter_map(|k| k.with_designated_revocation(sig.clone()))
+            .collect();
+        let (mut revoked, mut waits) = (Vec::new(), false);
+        for entry in designated {
+            let id = self.merge(Entry::Pgp(Box::new(entry)));
+            let now_revoked = self
+                .entries
+                .iter()
+                .filter_map(Entry::as_pgp)
+                .any(|k| k.id() == id && k.primary_summary().revoked);
+            if now_revoked {
+                revoked.push(id);
+            } else {
+                waits = true;
+            }
+        }
+        (revoked, waits)
+    }
+
     /// Adds `entry`, or merges it into the entry with the same id. Returns the id.
     pub(in crate::keys) fn merge(&mut self, entry: Entry) -> String {
         let id = entry.id();
@@ -131,6 +170,41 @@ impl Keyring {
             },
             None => self.entries.push(entry),
         }
+        // Any merge may bring a revoked key's revocation or its revoker's key.
+        #[cfg(feature = "openpgp")]
+        self.apply_designated_revocations();
         id
+    }
+
+    /// Revokes the OpenPGP keys whose designated revoker (RFC 9580 §5.2.3.23: a key they name
+    /// in a self-signature) revoked them, when that revoker's key is in the keyring and its
+    /// revocation verifies with it. Keys without a designated revoker cost nothing here.
+    #[cfg(feature = "openpgp")]
+    pub(in crate::keys) fn apply_designated_revocations(&mut self) {
+        let revokers: Vec<(usize, pgp::packet::PublicKey)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.as_pgp().map(|k| (i, k)))
+            .filter(|(_, k)| !k.designated_revokers().is_empty())
+            .flat_map(|(i, k)| {
+                k.designated_revokers()
+                    .iter()
+                    .filter_map(|fpr| {
+                        self.entries
+                            .iter()
+                            .filter_map(Entry::as_pgp)
+                            .find(|r| r.primary_summary().fingerprint == *fpr)
+                            .and_then(|r| r.public_key())
+                            .map(|r| (i, r.primary_key.clone()))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (i, revoker) in revokers {
+            if let Some(Entry::Pgp(key)) = self.entries.get_mut(i) {
+                key.revoke_if_designated_by(&revoker);
+            }
+        }
     }
 }

@@ -48,7 +48,7 @@ struct SealedSummary {
     key: String,
     summary: Summary,
 }
-const SUMMARY_VERSION: u32 = 2;
+const SUMMARY_VERSION: u32 = 3;
 
 impl PgpEntry {
     pub(super) fn new(
@@ -80,6 +80,67 @@ impl PgpEntry {
         public.details.revocation_signatures.push(revocation);
         let entry = PgpEntry::new(public, None, self.trusted);
         entry.summary.primary.revoked.then_some(entry)
+    }
+
+    /// Whether this key names the issuer of `sig` as a designated revoker (its verified
+    /// self-signatures' Revocation Key subpackets, RFC 9580 §5.2.3.23).
+    pub(crate) fn names_revoker_of(&self, sig: &pgp::packet::Signature) -> bool {
+        self.summary.revokers.iter().any(|fpr| {
+            sig.issuer_fingerprint()
+                .iter()
+                .any(|f| f.as_bytes() == fpr.as_slice())
+                || sig
+                    .issuer_key_id()
+                    .iter()
+                    .any(|id| fpr.ends_with(id.as_ref()))
+        })
+    }
+
+    /// The fingerprints of the keys that may revoke this one.
+    pub(crate) fn designated_revokers(&self) -> &[Vec<u8>] {
+        &self.summary.revokers
+    }
+
+    /// This key with a revocation by a designated revoker added (checked by
+    /// [`PgpEntry::revoke_if_designated_by`] against the revoker's key).
+    pub(crate) fn with_designated_revocation(
+        &self,
+        revocation: pgp::packet::Signature,
+    ) -> Option<PgpEntry> {
+        if !self.names_revoker_of(&revocation) {
+            return None;
+        }
+        let mut public = self.public_key()?.clone();
+        public.details.revocation_signatures.push(revocation);
+        Some(PgpEntry::new(public, None, self.trusted))
+    }
+
+    /// Marks this key revoked when a key revocation on it was made by `revoker` (a key it names
+    /// as designated revoker) and verifies with it. Returns whether it did.
+    pub(crate) fn revoke_if_designated_by(&mut self, revoker: &pgp::packet::PublicKey) -> bool {
+        if self.summary.primary.revoked
+            || !self
+                .summary
+                .revokers
+                .iter()
+                .any(|f| f.as_slice() == revoker.fingerprint().as_bytes())
+        {
+            return false;
+        }
+        let Some(key) = self.public_key() else {
+            return false;
+        };
+        let revoked = key
+            .details
+            .revocation_signatures
+            .iter()
+            .filter(|s| s.typ() == Some(pgp::packet::SignatureType::KeyRevocation))
+            .take(16)
+            .any(|s| s.verify_key_third_party(&key.primary_key, revoker).is_ok());
+        if revoked {
+            self.summary.primary.revoked = true;
+        }
+        revoked
     }
 
     /// Whether `sig` names this key as its issuer (fingerprint, or key id).

@@ -64,7 +64,10 @@ pub(crate) fn parse_pgp_reporting(
                 || sig
                     .issuer_key_id()
                     .iter()
-                    .any(|id| primary_fpr.as_bytes().ends_with(id.as_ref()));
+                    .any(|id| primary_fpr.as_bytes().ends_with(id.as_ref()))
+                // or by a key it names as designated revoker (checked with that key once
+                // it is in the keyring: `Keyring::apply_designated_revocations`)
+                || names_as_revoker(details, &sig);
             if named {
                 details.revocation_signatures.push(sig.clone());
             }
@@ -96,6 +99,29 @@ pub(crate) fn parse_pgp_reporting(
         skipped.extend(refused);
     }
     Ok(entries)
+}
+
+/// Whether a self-signature of the key (unverified here) names the issuer of `sig` as a
+/// designated revoker (RFC 9580 §5.2.3.23).
+fn names_as_revoker(
+    details: &pgp::composed::SignedKeyDetails,
+    sig: &pgp::packet::Signature,
+) -> bool {
+    let issuer_fprs = sig.issuer_fingerprint();
+    details
+        .direct_signatures
+        .iter()
+        .chain(details.users.iter().flat_map(|u| u.signatures.iter()))
+        .filter_map(|s| s.revocation_key())
+        .any(|r| {
+            issuer_fprs
+                .iter()
+                .any(|f| f.as_bytes() == r.fingerprint.as_slice())
+                || sig
+                    .issuer_key_id()
+                    .iter()
+                    .any(|id| r.fingerprint.ends_with(id.as_ref()))
+        })
 }
 
 /// Checks the algorithm, unlocks the secret material and builds the entry.

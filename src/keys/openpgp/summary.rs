@@ -32,6 +32,11 @@ pub(super) struct Summary {
     /// the same self-signature as the key flags); empty when it names none.
     #[serde(default)]
     pub(super) ciphers: Vec<u8>,
+    /// Fingerprints of the keys this key authorizes to revoke it (Revocation Key subpackets of
+    /// its verified self-signatures, RFC 9580 §5.2.3.23): their revocations count once they
+    /// verify with that key from the keyring (`Keyring::apply_designated_revocations`).
+    #[serde(default)]
+    pub(super) revokers: Vec<Vec<u8>>,
 }
 
 /// One key (primary or subkey) as its verified self-signatures describe it.
@@ -239,6 +244,15 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
         .or_else(|| key.details.users.first().map(|u| &u.id))
         .map(user_id_string);
 
+    let mut revokers: Vec<Vec<u8>> = direct
+        .into_iter()
+        .chain(bound_users.iter().map(|(_, sig)| *sig))
+        .filter_map(|sig| sig.revocation_key())
+        .map(|r| r.fingerprint.to_vec())
+        .collect();
+    revokers.sort();
+    revokers.dedup();
+
     Summary {
         primary: primary_summary,
         subkeys,
@@ -246,6 +260,7 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
         subject,
         emails,
         ciphers,
+        revokers,
     }
 }
 
