@@ -48,7 +48,7 @@ struct SealedSummary {
     key: String,
     summary: Summary,
 }
-const SUMMARY_VERSION: u32 = 3;
+const SUMMARY_VERSION: u32 = 2;
 
 impl PgpEntry {
     pub(super) fn new(

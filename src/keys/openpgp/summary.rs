@@ -34,7 +34,9 @@ pub(super) struct Summary {
     pub(super) ciphers: Vec<u8>,
     /// Fingerprints of the keys this key authorizes to revoke it (Revocation Key subpackets of
     /// its verified self-signatures, RFC 9580 §5.2.3.23): their revocations count once they
-    /// verify with that key from the keyring (`Keyring::apply_designated_revocations`).
+    /// verify with that key from the keyring (`Keyring::apply_designated_revocations`). Absent
+    /// from summaries sealed before it (not worth verifying every sealed key again on unseal,
+    /// a Worker's cold start): such a key learns its revokers when it is imported again.
     #[serde(default)]
     pub(super) revokers: Vec<Vec<u8>>,
 }
