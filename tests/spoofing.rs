@@ -396,6 +396,57 @@ fn fail_text_around_an_inline_signed_block_is_partial() {
     }
 }
 
+/// Enigmail's inline shape with files: a signed text (cleartext or `gpg -s -a`) first in a
+/// `multipart/mixed`, plain files beside it (`doc.pdf`, its detached `doc.pdf.sig`). The files
+/// are listed, not signed, and the message is only partly signed. With the cleartext text they
+/// were dropped without a word (found by the interop sweep).
+#[test]
+fn files_beside_an_inline_signed_text_are_listed_unsigned() {
+    let file = |name: &str, body: &str| {
+        format!(
+            "Content-Type: application/octet-stream; name=\"{name}\"\r\n\
+             Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{body}\r\n"
+        )
+    };
+    for (fixture_file, from) in [
+        ("openpgp/clearsign-alice.asc", "alice@example.org"),
+        ("openpgp/signed-bob.asc", "bob@example.org"),
+    ] {
+        let block = String::from_utf8(fixture(fixture_file).to_vec()).unwrap();
+        let block = block.replace("\r\n", "\n").replace('\n', "\r\n");
+        let text = format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{block}");
+        let entity = multipart(
+            "mixed",
+            &[
+                text,
+                file("doc.pdf", "%PDF-1.4"),
+                file("doc.pdf.sig", "sig"),
+            ],
+        );
+        let o = open_as_bob(&PGP, &message(from, &entity));
+        assert_not_valid(&o, fixture_file);
+        assert_eq!(o.signature.scope, Some(Scope::Partial), "{fixture_file}");
+        let names: Vec<(&str, bool)> = o
+            .attachments
+            .iter()
+            .map(|a| (a.filename.as_str(), a.signed))
+            .collect();
+        assert_eq!(
+            names,
+            [("doc.pdf", false), ("doc.pdf.sig", false)],
+            "{fixture_file}"
+        );
+        // nothing here was encrypted: no warning says a file was not
+        assert!(
+            !o.warnings
+                .iter()
+                .any(|w| w.message.contains("not encrypted")),
+            "{fixture_file}: {:?}",
+            o.warnings
+        );
+    }
+}
+
 /// The reverse: text the attacker hides in the preamble or epilogue of a genuine
 /// `multipart/signed` (RFC 2046 §5.1.1: not displayed) is not shown and does not disturb the
 /// verdict.

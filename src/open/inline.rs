@@ -11,10 +11,12 @@ use crate::warning::{Warning, WarningCode};
 /// The files of a `multipart/mixed` beside its inline OpenPGP text (`layer_part`), as
 /// Enigmail and Mailvelope send them: each file encrypted (and signed) on its own as
 /// `name.pgp` / `name.gpg` / armored `name.asc`, decrypted here with the same keys. Files that
-/// are not encrypted, or do not decrypt, are kept as received, with a warning.
+/// are not encrypted, or do not decrypt, are kept as received: with a warning when the text
+/// was encrypted (`block_encrypted`) and they were not, or when they do not decrypt.
 pub(super) async fn files_beside_inline(
     tree: &MimeTree<'_>,
     layer_part: mime::PartId,
+    block_encrypted: bool,
     engine: &dyn Engine,
     ring: &Keyring,
     ctx: &ReadContext,
@@ -40,10 +42,14 @@ pub(super) async fn files_beside_inline(
     for file in files.into_iter().filter(|f| beside(f.part)) {
         let name = file.filename;
         let Some(plain_name) = mime::encrypted_file_name(&name, &file.data) else {
-            let why = Warning::new(
-                WarningCode::UnencryptedAttachment,
-                format!("The attachment \"{name}\" was not encrypted."),
-            );
+            // Beside a signed-only text a plain file is simply not signed (the verdict says
+            // the message is only partly signed).
+            let why = block_encrypted.then(|| {
+                Warning::new(
+                    WarningCode::UnencryptedAttachment,
+                    format!("The attachment \"{name}\" was not encrypted."),
+                )
+            });
             out.as_received(why, name, file.content_type, file.data);
             continue;
         };
@@ -65,7 +71,7 @@ pub(super) async fn files_beside_inline(
                          received."
                     ),
                 );
-                out.as_received(why, name, file.content_type, file.data);
+                out.as_received(Some(why), name, file.content_type, file.data);
             }
         }
     }
@@ -85,8 +91,14 @@ pub(super) struct BesideInline {
 
 impl BesideInline {
     /// A file listed as it arrived (not signed), with the warning that says why.
-    fn as_received(&mut self, why: Warning, filename: String, content_type: String, data: Vec<u8>) {
-        self.warnings.push(why);
+    fn as_received(
+        &mut self,
+        why: Option<Warning>,
+        filename: String,
+        content_type: String,
+        data: Vec<u8>,
+    ) {
+        self.warnings.extend(why);
         self.signatures.push(None);
         self.attachments.push(OpenedAttachment {
             filename,

@@ -397,14 +397,9 @@ impl<'a> Peeled<'a> {
             self.encryption = d.report;
         }
         if inline && d.content.is_some() {
-            if let Some(tree) = self.parsed.as_ref() {
-                let mut files = files_beside_inline(tree, part, engine, ring, ctx).await;
-                files.mark_signed_by(self.signature.signer.as_ref());
-                self.uncovered_files |= files.attachments.iter().any(|a| !a.signed);
-                text_hidden |= files.hidden_text;
-                self.warnings.extend(files.warnings);
-                self.beside_inline = files.attachments;
-            }
+            text_hidden |= self
+                .list_files_beside(part, encrypted, engine, ring, ctx)
+                .await;
         }
         if text_hidden && encrypted {
             self.warnings.push(Warning::new(
@@ -432,6 +427,28 @@ impl<'a> Peeled<'a> {
         });
         self.parsed = None;
         Ok(Step::Next)
+    }
+
+    /// The files beside an inline OpenPGP block (`part`), each opened on its own and listed,
+    /// signed when its own signature is by the block's signer. Returns whether text parts
+    /// beside it are left hidden.
+    async fn list_files_beside(
+        &mut self,
+        part: PartId,
+        block_encrypted: bool,
+        engine: &dyn Engine,
+        ring: &Keyring,
+        ctx: &ReadContext,
+    ) -> bool {
+        let Some(tree) = self.parsed.as_ref() else {
+            return false;
+        };
+        let mut files = files_beside_inline(tree, part, block_encrypted, engine, ring, ctx).await;
+        files.mark_signed_by(self.signature.signer.as_ref());
+        self.uncovered_files |= files.attachments.iter().any(|a| !a.signed);
+        self.warnings.extend(files.warnings);
+        self.beside_inline = files.attachments;
+        files.hidden_text
     }
 
     /// A `multipart/signed` (S/MIME or PGP/MIME).
@@ -489,6 +506,9 @@ impl<'a> Peeled<'a> {
         };
         self.signed(v.report);
         self.signed_inside_encryption = self.encryption.state == EncryptionState::Decrypted;
+        // The files beside the signed text (Enigmail: `doc.pdf`, `doc.pdf.sig`, or encrypted
+        // `.pgp` files) are listed, not dropped; plain ones are not signed.
+        self.list_files_beside(part, false, engine, ring, ctx).await;
         if partial {
             self.scope = Scope::Partial;
             self.warnings.push(Warning::new(
