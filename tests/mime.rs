@@ -864,3 +864,42 @@ fn hostile_nested_messages_found_by_fuzzing_parse() {
     .expect("opens");
     assert_ne!(opened.signature.state, mailseal::SignatureState::Valid);
 }
+
+/// An Outlook meeting request: text, HTML and the invitation (`text/calendar;
+/// method=REQUEST`) as alternatives. The text and HTML are shown and the invitation is listed
+/// as `invite.ics`, not dropped (found by the interop sweep); in a `multipart/mixed` an unnamed
+/// calendar part is `invite.ics` too, not `attachment.bin`.
+#[test]
+fn a_meeting_request_keeps_its_invitation() {
+    let ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
+    let alternative = format!(
+        "Content-Type: multipart/alternative; boundary=\"a\"\r\n\r\n\
+         --a\r\nContent-Type: text/plain\r\n\r\nMeeting invite\r\n\
+         --a\r\nContent-Type: text/html\r\n\r\n<p>Meeting invite</p>\r\n\
+         --a\r\nContent-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n{ics}\r\n\
+         --a--\r\n"
+    );
+    let mixed = format!(
+        "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n\
+         --m\r\nContent-Type: text/plain\r\n\r\nsee the invitation\r\n\
+         --m\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n{ics}\r\n--m--\r\n"
+    );
+    for (shape, raw) in [("alternative", &alternative), ("mixed", &mixed)] {
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        let r = readable(&tree);
+        let files: Vec<(&str, &str)> = r
+            .attachments
+            .iter()
+            .map(|a| (a.filename.as_str(), a.content_type.as_str()))
+            .collect();
+        assert_eq!(files, [("invite.ics", "text/calendar")], "{shape}");
+        assert!(String::from_utf8_lossy(&r.attachments[0].data).contains("METHOD:REQUEST"));
+        assert!(r.text.as_deref().unwrap_or("").contains("invit"), "{shape}");
+    }
+    assert_eq!(
+        readable(&MimeTree::parse(alternative.as_bytes(), &Limits::default()).unwrap())
+            .html
+            .as_deref(),
+        Some("<p>Meeting invite</p>")
+    );
+}

@@ -219,6 +219,7 @@ impl Collector<'_, '_> {
                 self.show(part);
             }
             "message/rfc822" | "message/global" => self.attach(part, "message.eml"),
+            "text/calendar" => self.attach(part, "invite.ics"),
             _ => self.attach(part, "attachment.bin"),
         }
     }
@@ -242,6 +243,22 @@ impl Collector<'_, '_> {
                 || c.content_type.is("multipart/related")
                 || c.content_type.is("multipart/mixed")
         });
+        // A meeting request (Outlook: text, HTML and `text/calendar; method=REQUEST` as
+        // alternatives) is the message's point: the invitation is listed too, not dropped.
+        let invites: Vec<PartId> = kids
+            .iter()
+            .map(|p| self.signed_content(p))
+            .filter(|c| c.content_type.is("text/calendar"))
+            .map(|c| c.id)
+            .collect();
+        let tree = self.tree;
+        // (alone, it is the alternative walked below)
+        let shown_besides = plain.is_some() || rich.is_some();
+        for invite in invites.into_iter().filter_map(|id| tree.part(id)) {
+            if shown_besides {
+                self.attach(invite, "invite.ics");
+            }
+        }
         match (plain, rich) {
             (Some(p), Some(r)) => {
                 // Text from the plain alternative, HTML (and its resources) from the rich one.
