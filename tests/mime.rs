@@ -903,3 +903,47 @@ fn a_meeting_request_keeps_its_invitation() {
         Some("<p>Meeting invite</p>")
     );
 }
+
+/// Attachment names as a sender wrote them are not trusted: the last path component only
+/// (RFC 2183 §2.3), and no control or invisible formatting characters (a right-to-left
+/// override makes `invoice<U+202E>fdp.exe` show as "invoiceexe.pdf"; Unicode TR #36). They
+/// were reported raw (found by the interop sweep).
+#[test]
+fn attachment_names_lose_directories_and_bidi_controls() {
+    for (sent, shown) in [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\x\\y.exe", "y.exe"),
+        ("invoice\u{202E}fdp.exe", "invoicefdp.exe"),
+        ("a\u{2066}b\u{200F}c\u{FEFF}.txt", "abc.txt"),
+        ("../", "attachment.bin"),
+        ("Bericht über 2026.pdf", "Bericht über 2026.pdf"),
+    ] {
+        let raw = format!(
+            "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n\
+             --m\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
+             --m\r\nContent-Type: application/octet-stream\r\n\
+             Content-Disposition: attachment; filename*=utf-8''{}\r\n\r\nx\r\n--m--\r\n",
+            percent(sent)
+        );
+        let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+        let r = readable(&tree);
+        assert_eq!(r.attachments[0].filename, shown, "{sent:?}");
+        assert_eq!(
+            mailseal::mime::safe_filename(sent),
+            shown.replace("attachment.bin", "")
+        );
+    }
+}
+
+/// RFC 2231 percent-encoding of UTF-8.
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -324,8 +324,9 @@ impl Collector<'_, '_> {
     fn attach(&mut self, part: &Part, default_name: &str) {
         let filename = part
             .filename
-            .clone()
-            .filter(|f| !f.trim().is_empty())
+            .as_deref()
+            .map(safe_filename)
+            .filter(|f| !f.is_empty())
             .unwrap_or_else(|| default_name.to_string());
         let data = if part.is_multipart() {
             self.tree.part_bytes(part.id).to_vec()
@@ -417,6 +418,31 @@ fn is_header_line(line: &str) -> bool {
 
 fn lf(s: &str) -> String {
     s.replace("\r\n", "\n")
+}
+
+/// An attachment's file name as it may be shown and saved: the last path component only (RFC
+/// 2183 §2.3: a receiver must not follow a sender's directories: `../../etc/passwd`,
+/// `C:\x\y.exe`), without control characters and without the invisible formatting
+/// characters that reorder or hide text (bidi overrides and isolates, marks, zero-width:
+/// `invoice<U+202E>fdp.exe` shows as "invoiceexe.pdf"; Unicode TR #36), trimmed. Empty when
+/// nothing is left.
+pub fn safe_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    base.chars()
+        .filter(|&c| {
+            !c.is_control()
+                && !matches!(
+                    c,
+                    '\u{200B}'..='\u{200F}'
+                        | '\u{202A}'..='\u{202E}'
+                        | '\u{2060}'..='\u{2069}'
+                        | '\u{061C}'
+                        | '\u{FEFF}'
+                )
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 #[cfg(test)]

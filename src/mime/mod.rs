@@ -73,7 +73,7 @@ pub use build::{base64_body, new_boundary, to_crlf, Entity};
 pub(crate) use build::{into_crlf, prepend};
 pub use canonical::canonicalize;
 pub(crate) use content::readable_showing;
-pub use content::{readable, Attachment, Readable};
+pub use content::{readable, safe_filename, Attachment, Readable};
 pub use detect::detect;
 pub(crate) use detect::encrypted_file_name;
 pub use draft::{build_draft, header_line, BuiltDraft, Draft, DraftAttachment};

@@ -49,11 +49,11 @@ pub(crate) fn save_attachment(
     data: &[u8],
 ) -> Result<PathBuf, Failure> {
     fs::create_dir_all(dir).map_err(|e| io_failure("create", dir, &e))?;
-    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base
+    // The name as `open` reports it (no directories, no control or bidi characters), then
+    // what file systems refuse.
+    let cleaned: String = mailseal::mime::safe_filename(name)
         .chars()
         .map(|c| match c {
-            c if c.is_control() => '_',
             ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
             c => c,
         })
