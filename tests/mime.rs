@@ -947,3 +947,28 @@ fn percent(text: &str) -> String {
         })
         .collect()
 }
+
+/// A text file sent inline (`text/plain; name="server.log"`, `Content-Disposition: inline`):
+/// shown with the text, as mail clients do, and listed under its name (it was only merged
+/// into the text, its name lost; found by the interop sweep).
+#[test]
+fn an_inline_text_file_is_shown_and_listed() {
+    let raw = "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n\
+               --m\r\nContent-Type: text/plain\r\n\r\nthe log is below\r\n\
+               --m\r\nContent-Type: text/plain; name=\"server.log\"\r\n\
+               Content-Disposition: inline; filename=\"server.log\"\r\n\r\nERROR disk full\r\n\
+               --m--\r\n";
+    let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
+    let r = readable(&tree);
+    let text = r.text.as_deref().unwrap_or("");
+    assert!(
+        text.contains("the log is below") && text.contains("ERROR disk full"),
+        "{text}"
+    );
+    assert_eq!(r.attachments.len(), 1);
+    assert_eq!(r.attachments[0].filename, "server.log");
+    assert_eq!(
+        String::from_utf8_lossy(&r.attachments[0].data).trim(),
+        "ERROR disk full"
+    );
+}

@@ -209,6 +209,14 @@ impl Collector<'_, '_> {
                     text
                 });
                 self.show(part);
+                // A text file sent inline (`server.log`): shown, and listed under its name.
+                if part
+                    .filename
+                    .as_deref()
+                    .is_some_and(|f| !safe_filename(f).is_empty())
+                {
+                    self.attach(part, "attachment.txt");
+                }
             }
             "text/html" => {
                 let mut html = lf(part.text.as_deref().unwrap_or_default());
