@@ -102,6 +102,8 @@ describe("admin: make a key", { timeout: 120_000 }, () => {
 
     await make(page, { address, name: "Example Support" });
     const row = keyRow(page, "pgp", address);
+    // the key list renders after the result (it was read too early on a loaded machine)
+    await row.first().waitFor({ timeout: 15_000 });
     assert.equal(await row.count(), 1);
     assert.equal(await row.locator("td:nth-child(6)").textContent(), "yes", "with its private key");
     assert.equal(await row.locator("td:nth-child(3)").textContent(), "valid");
@@ -174,6 +176,7 @@ describe("admin: make a key", { timeout: 120_000 }, () => {
     assert.match(await paste(page, ca, true), /imported 1 key/);
     assert.match(await paste(page, issued), /the certificate joins the private key made here for desk@example\.com/);
     const row = keyRow(page, "smime", address);
+    await row.first().waitFor({ timeout: 15_000 });
     assert.equal(await row.count(), 1);
     assert.equal(await row.locator("td:nth-child(6)").textContent(), "yes", "with its private key");
     assert.equal(await row.locator("td:nth-child(3)").textContent(), "valid");

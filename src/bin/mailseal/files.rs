@@ -49,9 +49,13 @@ pub(crate) fn save_attachment(
     data: &[u8],
 ) -> Result<PathBuf, Failure> {
     fs::create_dir_all(dir).map_err(|e| io_failure("create", dir, &e))?;
-    // The name as `open` reports it (no directories, no control or bidi characters), then
-    // what file systems refuse.
-    let cleaned: String = mailseal::mime::safe_filename(name)
+    // Control characters shown as `_`, then the name as `open` reports it (no directories, no
+    // bidi characters), then what file systems refuse.
+    let visible: String = name
+        .chars()
+        .map(|c| if c.is_control() { '_' } else { c })
+        .collect();
+    let cleaned: String = mailseal::mime::safe_filename(&visible)
         .chars()
         .map(|c| match c {
             ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
