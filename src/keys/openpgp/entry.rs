@@ -10,7 +10,7 @@ use pgp::types::{KeyDetails, Password, SecretParams};
 use super::merge::{merge_public, merge_secret_material, resync_secret};
 use super::read::{parse_binary, Found, Parsed};
 use super::secret::is_stub;
-use super::summary::{summarize, KeySummary, Summary};
+use super::summary::{issued_by, summarize, KeySummary, Summary};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyInfo, KeyKind, KeyStatus, OnUse, StoredKey, Trust};
 use crate::rng::Rng;
@@ -85,15 +85,7 @@ impl PgpEntry {
     /// Whether this key names the issuer of `sig` as a designated revoker (its verified
     /// self-signatures' Revocation Key subpackets, RFC 9580 §5.2.3.23).
     pub(crate) fn names_revoker_of(&self, sig: &pgp::packet::Signature) -> bool {
-        self.summary.revokers.iter().any(|fpr| {
-            sig.issuer_fingerprint()
-                .iter()
-                .any(|f| f.as_bytes() == fpr.as_slice())
-                || sig
-                    .issuer_key_id()
-                    .iter()
-                    .any(|id| fpr.ends_with(id.as_ref()))
-        })
+        self.summary.revokers.iter().any(|fpr| issued_by(sig, fpr))
     }
 
     /// The fingerprints of the keys that may revoke this one.
@@ -145,14 +137,7 @@ impl PgpEntry {
 
     /// Whether `sig` names this key as its issuer (fingerprint, or key id).
     pub(crate) fn issued(&self, sig: &pgp::packet::Signature) -> bool {
-        let fpr = &self.summary.primary.fingerprint;
-        sig.issuer_fingerprint()
-            .iter()
-            .any(|f| f.as_bytes() == fpr.as_slice())
-            || sig
-                .issuer_key_id()
-                .iter()
-                .any(|id| fpr.ends_with(id.as_ref()))
+        issued_by(sig, &self.summary.primary.fingerprint)
     }
 
     /// The primary key's fingerprint, uppercase hex.

@@ -10,7 +10,7 @@ use pgp::types::{
 use super::entry::PgpEntry;
 use super::read::{parse_armored, parse_binary, Found, Parsed, MAX_INPUT};
 use super::secret::{is_stub, unprotect};
-use super::summary::algorithm_name;
+use super::summary::{algorithm_name, issued_by};
 use crate::bytes::find;
 use crate::error::{Error, ErrorCode, Result};
 
@@ -60,11 +60,7 @@ pub(crate) fn parse_pgp_reporting(
                 Parsed::Public(k) => (k.primary_key.fingerprint(), &mut k.details),
                 Parsed::Secret(k) => (k.primary_key.fingerprint(), &mut k.details),
             };
-            let named = sig.issuer_fingerprint().iter().any(|f| **f == primary_fpr)
-                || sig
-                    .issuer_key_id()
-                    .iter()
-                    .any(|id| primary_fpr.as_bytes().ends_with(id.as_ref()))
+            let named = issued_by(&sig, primary_fpr.as_bytes())
                 // or by a key it names as designated revoker (checked with that key once
                 // it is in the keyring: `Keyring::apply_designated_revocations`)
                 || names_as_revoker(details, &sig);
@@ -107,21 +103,12 @@ fn names_as_revoker(
     details: &pgp::composed::SignedKeyDetails,
     sig: &pgp::packet::Signature,
 ) -> bool {
-    let issuer_fprs = sig.issuer_fingerprint();
     details
         .direct_signatures
         .iter()
         .chain(details.users.iter().flat_map(|u| u.signatures.iter()))
         .filter_map(|s| s.revocation_key())
-        .any(|r| {
-            issuer_fprs
-                .iter()
-                .any(|f| f.as_bytes() == r.fingerprint.as_slice())
-                || sig
-                    .issuer_key_id()
-                    .iter()
-                    .any(|id| r.fingerprint.ends_with(id.as_ref()))
-        })
+        .any(|r| issued_by(sig, &r.fingerprint))
 }
 
 /// Checks the algorithm, unlocks the secret material and builds the entry.

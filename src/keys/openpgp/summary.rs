@@ -148,6 +148,16 @@ pub(crate) fn can_encrypt_with(params: &PublicParams) -> bool {
     }
 }
 
+/// Whether `sig` names the key with fingerprint `fpr` as its issuer (the fingerprint, or the
+/// key id it ends with).
+pub(super) fn issued_by(sig: &Signature, fpr: &[u8]) -> bool {
+    sig.issuer_fingerprint().iter().any(|f| f.as_bytes() == fpr)
+        || sig
+            .issuer_key_id()
+            .iter()
+            .any(|id| fpr.ends_with(id.as_ref()))
+}
+
 pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
     let primary = &key.primary_key;
     let created = i64::from(primary.created_at().as_secs());
