@@ -63,7 +63,9 @@ describe("admin: a team of three", { timeout: 240_000 }, () => {
     await page.click("#tab-admin");
     await page.fill("#member-name", name);
     await page.click("#member-show");
-    await page.waitForSelector("#member-result:not([hidden])");
+    // making the member key seals the keyring (Argon2id): slow on a loaded 2-core machine,
+    // where the default 30 s ran out once
+    await page.waitForSelector("#member-result:not([hidden])", { timeout: 60_000 });
     await idle(page);
     return page;
   }
