@@ -1,4 +1,5 @@
 // The service keyring: sealed in KEYRING_KV or KEYRING_SEALED, unsealed once per isolate.
+import { env as startupEnv } from "cloudflare:workers";
 import { Keyring } from "mailseal";
 import { base64 } from "./base64.mjs";
 import { config } from "./config.mjs";
@@ -10,7 +11,7 @@ import { checkRevocation } from "./revocation.mjs";
 // A keyring sealed with a password (Keyring.seal) costs Argon2id (64 MiB, about a second of
 // CPU) to open: far too much per request, and on a new isolate it alone can exceed a plan's CPU
 // limit. A keyring sealed under a random key (Keyring.sealWithKey, secret KEYRING_KEY) opens in
-// microseconds; worker/README.md says how to make one. Either way the unsealed Keyring is kept
+// milliseconds; worker/README.md says how to make one. Either way the unsealed Keyring is kept
 // in module scope, keyed by a digest of the sealed bytes and the secret, so a new keyring in KV
 // (or a rotated secret) is picked up on the next request.
 /** @type {{ digest: string, ring?: Keyring, failed?: string, unsealMs?: number } | null} */
@@ -68,6 +69,13 @@ export async function keyring(env) {
     await checkRevocation(cached.ring, config(env));
     return cached.ring;
   }
+  const fromStartup = takeStartupKeyring(sealed, secret);
+  if (fromStartup) {
+    cached?.ring?.free?.();
+    cached = { digest, ring: fromStartup };
+    await checkRevocation(fromStartup, config(env));
+    return fromStartup;
+  }
   const t0 = Date.now();
   let ring;
   try {
@@ -86,4 +94,53 @@ export async function keyring(env) {
   console.log(JSON.stringify({ event: "keyring_unsealed", ms: cached.unsealMs }));
   await checkRevocation(ring, config(env));
   return ring;
+}
+
+// ---- opened while the isolate starts ------------------------------------------------------
+
+// A keyring in the KEYRING_SEALED secret under KEYRING_KEY is opened at the module's top level,
+// which Cloudflare runs when it starts the isolate (often during the TLS handshake), before and
+// outside any request's CPU time: the first request finds it open instead of paying for the
+// unseal and for compiling its code (benches/RESULTS.md, workerd). Not a keyring in KV (no I/O
+// at the top level) and not one sealed with a password (Argon2id would exceed the startup limit).
+// The first request takes it only if its own sealed bytes and key are the same; anything that
+// fails here is left for that request to open again and report.
+/** @type {{ sealed: Uint8Array, key: Uint8Array, ring: Keyring } | null} */
+let atStartup = openAtStartup(startupEnv);
+
+/** @param {Env | undefined} env */
+function openAtStartup(env) {
+  if (!env?.KEYRING_SEALED || !env.KEYRING_KEY) return null;
+  try {
+    const sealed = base64.decode(String(env.KEYRING_SEALED).trim());
+    const { key } = keyringSecret(env);
+    if (!key) return null;
+    const ring = Keyring.unsealWithKey(sealed, key);
+    console.log(JSON.stringify({ event: "keyring_unsealed", at: "startup" }));
+    return { sealed, key, ring };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The keyring opened at startup if `sealed` and `secret` are what it was opened from (handed
+ * out once); otherwise null, and a keyring opened from other bytes is released.
+ * @param {Uint8Array} sealed
+ * @param {{ key?: Uint8Array }} secret
+ */
+function takeStartupKeyring(sealed, secret) {
+  const start = atStartup;
+  if (!start) return null;
+  atStartup = null;
+  if (secret.key && sameBytes(start.sealed, sealed) && sameBytes(start.key, secret.key)) return start.ring;
+  start.ring.free();
+  return null;
+}
+
+/** @param {Uint8Array} a @param {Uint8Array} b */
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

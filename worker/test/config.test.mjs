@@ -2,7 +2,8 @@
 // wrong unseal password is a 500 with no content, and inbound mail is refused, not crashed on.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { TOKEN, repoFile, sealedServiceKeyring, startWorker } from "./harness.mjs";
+import { Keyring } from "mailseal";
+import { TOKEN, eventsOf, repoFile, sealedServiceKeyring, startWorker } from "./harness.mjs";
 
 /** Asserts /v1/health is ready, then protects a mail (Message-ID <ID@example.com>) with
  * encrypt=false; the deliveries. */
@@ -62,6 +63,50 @@ describe("a keyring sealed under a random key (KEYRING_KEY, no Argon2)", () => {
 
   test("the worker opens it and works", async () => {
     assert.ok((await healthyThenProtectSignedOnly(w, "k1"))[0].signed);
+  });
+});
+
+describe("KEYRING_SEALED under KEYRING_KEY: opened while the isolate starts", () => {
+  const key = crypto.getRandomValues(new Uint8Array(32));
+  const secrets = { KEYRING_SEALED: Buffer.from(sealedServiceKeyring(key)).toString("base64"), KEYRING_KEY: Buffer.from(key).toString("base64"), KEYRING_PASSWORD: undefined };
+  let w;
+  before(async () => {
+    w = await startWorker({ sealed: null, secrets });
+  });
+  after(() => w?.dispose());
+
+  test("the first request finds it open: one unseal, at startup, and the keys work", async () => {
+    const [d] = await healthyThenProtectSignedOnly(w, "st1");
+    assert.ok(d.signed && !d.encrypted);
+    const [again] = await healthyThenProtectSignedOnly(w, "st2");
+    assert.ok(again.signed);
+    // A request that unseals logs its milliseconds; the top level logs where it ran.
+    assert.deepEqual(eventsOf(w, "keyring_unsealed"), [{ event: "keyring_unsealed", at: "startup" }]);
+  });
+});
+
+describe("KEYRING_SEALED under KEYRING_KEY, but a keyring in KV too", () => {
+  // KV comes first (sealedKeyring): the keyring opened at startup from the secret is not used.
+  const key = crypto.getRandomValues(new Uint8Array(32));
+  const empty = new Keyring();
+  const emptySealed = empty.sealWithKey(key);
+  empty.free();
+  let w;
+  before(async () => {
+    w = await startWorker({
+      sealed: sealedServiceKeyring(key),
+      secrets: { KEYRING_SEALED: Buffer.from(emptySealed).toString("base64"), KEYRING_KEY: Buffer.from(key).toString("base64"), KEYRING_PASSWORD: undefined },
+    });
+  });
+  after(() => w?.dispose());
+
+  test("the request opens the keyring from KV and signs with its keys", async () => {
+    const [d] = await healthyThenProtectSignedOnly(w, "st3");
+    assert.ok(d.signed, "signed with the service key from KV; the empty keyring from the secret has none");
+    const unsealed = eventsOf(w, "keyring_unsealed");
+    assert.equal(unsealed.length, 2);
+    assert.equal(unsealed[0].at, "startup", "the secret's keyring, at startup");
+    assert.equal(typeof unsealed[1].ms, "number", "the KV keyring, unsealed by the request");
   });
 });
 
