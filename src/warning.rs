@@ -31,6 +31,9 @@ pub enum WarningCode {
     UnencryptedAttachment,
     /// A file beside an inline-encrypted text that could not be decrypted.
     AttachmentNotDecrypted,
+    /// A file beside an inline text whose own detached signature file (`name.sig`,
+    /// `name.asc`) does not match its bytes: listed as received, not signed.
+    AttachmentSignatureInvalid,
     /// An inline armored block that could not be read; its text is shown as received.
     UnreadableBlock,
     /// A mailbox that misleads the eye (mixed alphabets, a display name holding an address).

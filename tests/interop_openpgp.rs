@@ -1217,6 +1217,101 @@ fn inline_pgp_with_encrypted_attachments_opens_every_file() {
     assert_ne!(o.signature.state, SignatureState::Valid);
 }
 
+/// Enigmail's inline signed shape with files: a cleartext-signed text and each file with a
+/// detached signature of its own beside it (`doc.pdf` + binary `doc.pdf.sig`, `notes.txt` +
+/// armored `notes.txt.asc`, as `gpg --detach-sign` makes them). Each file is checked with its
+/// signature file: signed by the text's signer, the message is signed as a whole and the
+/// signature files are not listed; a file changed in transit is not signed, says so, and the
+/// message is not valid.
+#[test]
+fn inline_signed_text_with_detached_file_signatures_verifies_each_file() {
+    use base64::Engine as _;
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let sign = |args: &[&str], data: &[u8]| {
+        let mut cmd = gpg.cmd();
+        cmd.args(args).args(["-u", &fpr("alice"), "-o", "-"]);
+        let (ok, out, err) = run_bytes(&mut cmd, data);
+        assert!(ok, "{err}");
+        out
+    };
+    let text = sign(&["--clearsign"], b"Hello Bob,\nthe report is attached.\n");
+    let mut pdf = vec![0u8; 40_000];
+    rng().fill_bytes(&mut pdf);
+    let notes = b"meeting notes\n".to_vec();
+    let pdf_sig = sign(&["--detach-sign"], &pdf);
+    let notes_asc = sign(&["--detach-sign", "-a"], &notes);
+    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    let file = |name: &str, ct: &str, body: &[u8]| {
+        format!(
+            "--mix\r\nContent-Type: {ct}; name=\"{name}\"\r\nContent-Disposition: attachment; \
+             filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+            b64(body)
+        )
+    };
+    let mail = |pdf: &[u8]| {
+        format!(
+            "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: report\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"mix\"\r\n\r\n\
+             --mix\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n{}{}{}{}--mix--\r\n",
+            String::from_utf8_lossy(&text).replace('\n', "\r\n"),
+            file("doc.pdf", "application/pdf", pdf),
+            file("doc.pdf.sig", "application/pgp-signature", &pdf_sig),
+            file("notes.txt", "text/plain", &notes),
+            file("notes.txt.asc", "application/pgp-signature", &notes_asc),
+        )
+        .into_bytes()
+    };
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let opts = mailseal::OpenOptions::at(NOW);
+    let engines: [&dyn Engine; 1] = [&PGP];
+    let listed = |o: &mailseal::Opened| -> Vec<(String, bool)> {
+        o.attachments
+            .iter()
+            .map(|a| (a.filename.clone(), a.signed))
+            .collect()
+    };
+
+    let o = mailseal::open(&mut ring, &engines, &mail(&pdf), &opts).unwrap();
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature
+    );
+    assert_eq!(
+        listed(&o),
+        [
+            ("doc.pdf".to_string(), true),
+            ("notes.txt".to_string(), true)
+        ]
+    );
+    assert_eq!(o.attachments[0].data, pdf);
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+
+    // doc.pdf changed in transit: its own signature fails, the text's still holds
+    let mut changed = pdf.clone();
+    changed[1234] ^= 1;
+    let o = mailseal::open(&mut ring, &engines, &mail(&changed), &opts).unwrap();
+    assert_ne!(o.signature.state, SignatureState::Valid);
+    assert_eq!(
+        listed(&o),
+        [
+            ("doc.pdf".to_string(), false),
+            ("notes.txt".to_string(), true)
+        ]
+    );
+    assert!(
+        o.warnings.iter().any(|w| w.code
+            == mailseal::warning::WarningCode::AttachmentSignatureInvalid
+            && w.message.contains("\"doc.pdf\"")),
+        "{:?}",
+        o.warnings
+    );
+}
+
 /// Inline PGP as mail clients paste gpg's output into HTML mail (Gmail's `<div>` per line,
 /// `<br>` with and without line ends, `<pre>`, Outlook's paragraphs with `&nbsp;`), text in a
 /// legacy charset named by the part or by the armor, and blocks that cannot be read: each

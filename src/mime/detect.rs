@@ -87,11 +87,11 @@ fn top_layer(tree: &MimeTree<'_>, root: &Part) -> (Layer, Vec<PartId>) {
     match ct.mime.as_str() {
         "multipart/signed" => (multipart_signed(tree, root), vec![root.id]),
         "multipart/encrypted" => (multipart_encrypted(tree, root), vec![root.id]),
-        "text/plain" | "text/html" => match inline_pgp(root, false) {
+        "text/plain" | "text/html" => match inline_pgp(root) {
             Some(layer) => (layer, vec![root.id]),
             None => (Layer::Plain, Vec::new()),
         },
-        "multipart/alternative" => match inline_in_alternative(tree, root, false) {
+        "multipart/alternative" => match inline_in_alternative(tree, root) {
             Some((layer, id)) => (layer, vec![id]),
             None => (Layer::Plain, Vec::new()),
         },
@@ -102,8 +102,8 @@ fn top_layer(tree: &MimeTree<'_>, root: &Part) -> (Layer, Vec<PartId>) {
                 return (Layer::Plain, Vec::new());
             };
             let found = match first.content_type.mime.as_str() {
-                "text/plain" | "text/html" => inline_pgp(first, true).map(|l| (l, first.id)),
-                "multipart/alternative" => inline_in_alternative(tree, first, true),
+                "text/plain" | "text/html" => inline_pgp(first).map(|l| (l, first.id)),
+                "multipart/alternative" => inline_in_alternative(tree, first),
                 _ => None,
             };
             match found {
@@ -313,24 +313,22 @@ fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer {
 }
 
 /// Inline PGP in the text/plain (preferred) or text/html alternative.
-fn inline_in_alternative(
-    tree: &MimeTree<'_>,
-    alt: &Part,
-    partial: bool,
-) -> Option<(Layer, PartId)> {
+fn inline_in_alternative(tree: &MimeTree<'_>, alt: &Part) -> Option<(Layer, PartId)> {
     let children: Vec<&Part> = alt.children.iter().filter_map(|&c| tree.part(c)).collect();
     let plain = children.iter().find(|p| p.content_type.is("text/plain"));
     let html = children.iter().find(|p| p.content_type.is("text/html"));
     for p in [plain, html].into_iter().flatten() {
-        if let Some(layer) = inline_pgp(p, partial) {
+        if let Some(layer) = inline_pgp(p) {
             return Some((layer, p.id));
         }
     }
     None
 }
 
-/// An armored block in a text part (RFC 4880 §6.2 armor, §7 cleartext signature).
-fn inline_pgp(part: &Part, beside_other_parts: bool) -> Option<Layer> {
+/// An armored block in a text part (RFC 4880 §6.2 armor, §7 cleartext signature), `partial`
+/// when the part holds text around it. What is beside the part (files, other text parts) is
+/// judged when it is opened (`open::inline`): a file can carry a signature of its own.
+fn inline_pgp(part: &Part) -> Option<Layer> {
     if part.is_attachment() {
         return None;
     }
@@ -350,8 +348,7 @@ fn inline_pgp(part: &Part, beside_other_parts: bool) -> Option<Layer> {
     Some(if signed {
         Layer::PgpCleartext {
             armored,
-            // the parts beside it are not signed
-            partial: outside || beside_other_parts,
+            partial: outside,
             // The lines of an HTML body come out of its decoded text, in UTF-8.
             charset: if html {
                 Some("utf-8".to_string())
@@ -478,6 +475,25 @@ pub(crate) fn encrypted_file_name(filename: &str, body: &[u8]) -> Option<String>
     })
 }
 
+/// The name of the file that `filename` is a detached OpenPGP signature of (`doc.pdf.sig`,
+/// `doc.pdf.asc`: Enigmail and gpg's `--detach-sign`), when `body` is one: an armored
+/// `PGP SIGNATURE` block, or a binary signature packet (tag 2, old or new packet format).
+pub(crate) fn detached_signature_target(filename: &str, body: &[u8]) -> Option<String> {
+    if !has_extension(filename, &[".sig", ".asc"]) {
+        return None;
+    }
+    // A cleartext-signed file (`notes.txt.asc`) holds a signature block too, over itself.
+    let armored = find_line(body, b"-----BEGIN PGP SIGNATURE-----").is_some()
+        && find_line(body, PGP_SIGNED_BEGIN).is_none();
+    let binary = matches!(body.first(), Some(&b) if b & 0xFC == 0x88 || b == 0xC2);
+    if !(armored || binary) {
+        return None;
+    }
+    let name = filename.trim();
+    let stem = name.get(..name.len() - 4)?;
+    (!stem.is_empty()).then(|| stem.to_string())
+}
+
 fn nested_kind(part: &Part) -> Option<NestedKind> {
     let ct = &part.content_type;
     match smime_mime(part) {
@@ -504,9 +520,7 @@ fn nested_kind(part: &Part) -> Option<NestedKind> {
             })
         }
         "multipart/encrypted" => Some(NestedKind::PgpEncrypted),
-        "text/plain" | "text/html" if inline_pgp(part, true).is_some() => {
-            Some(NestedKind::PgpInline)
-        }
+        "text/plain" | "text/html" if inline_pgp(part).is_some() => Some(NestedKind::PgpInline),
         _ => pgp_file(part).map(|_| NestedKind::PgpEncrypted),
     }
 }

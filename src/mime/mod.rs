@@ -75,7 +75,7 @@ pub use canonical::canonicalize;
 pub(crate) use content::readable_showing;
 pub use content::{readable, safe_filename, Attachment, Readable};
 pub use detect::detect;
-pub(crate) use detect::encrypted_file_name;
+pub(crate) use detect::{detached_signature_target, encrypted_file_name};
 pub use draft::{build_draft, header_line, BuiltDraft, Draft, DraftAttachment};
 pub(crate) use draft::{parse_mailboxes, random_message_id};
 pub use headers::{

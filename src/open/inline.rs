@@ -39,18 +39,36 @@ pub(super) async fn files_beside_inline(
         .parts()
         .iter()
         .any(|p| p.children.is_empty() && beside(p.id) && !files.iter().any(|f| f.part == p.id));
-    for file in files.into_iter().filter(|f| beside(f.part)) {
+    let files: Vec<_> = files.into_iter().filter(|f| beside(f.part)).collect();
+    let (mut own_signatures, consumed) = detached_file_signatures(&files, engine, ring, ctx).await;
+    for (i, file) in files.into_iter().enumerate() {
+        if consumed.contains(&i) {
+            continue;
+        }
         let name = file.filename;
         let Some(plain_name) = mime::encrypted_file_name(&name, &file.data) else {
-            // Beside a signed-only text a plain file is simply not signed (the verdict says
-            // the message is only partly signed).
+            // Beside a signed-only text a plain file is signed only by a detached signature
+            // of its own; otherwise the verdict says the message is only partly signed.
             let why = block_encrypted.then(|| {
                 Warning::new(
                     WarningCode::UnencryptedAttachment,
                     format!("The attachment \"{name}\" was not encrypted."),
                 )
             });
-            out.as_received(why, name, file.content_type, file.data);
+            let own = own_signatures.remove(&i);
+            if own
+                .as_ref()
+                .is_some_and(|s| s.state == SignatureState::Invalid)
+            {
+                out.warnings.push(Warning::new(
+                    WarningCode::AttachmentSignatureInvalid,
+                    format!(
+                        "The signature file beside \"{name}\" does not match it: the file was \
+                         changed after it was signed, or the signature belongs to another file."
+                    ),
+                ));
+            }
+            out.listed(why, own, name, file.content_type, file.data);
             continue;
         };
         match engine.decrypt(ring, &file.data, ctx).await {
@@ -78,6 +96,43 @@ pub(super) async fn files_beside_inline(
     out
 }
 
+/// The files beside an inline text that a detached OpenPGP signature file next to them signs
+/// (Enigmail sends `doc.pdf` with `doc.pdf.sig`; gpg `--detach-sign` makes `.sig` / `.asc`):
+/// each verified over the file's bytes, by its index, and the indices of the signature files
+/// used that way (they are signatures, not content, as a PGP/MIME signature part is). The
+/// file's name is not signed, only its bytes. A signature file without its file, or one that
+/// cannot be read, stays an ordinary file.
+async fn detached_file_signatures(
+    files: &[mime::Attachment],
+    engine: &dyn Engine,
+    ring: &Keyring,
+    ctx: &ReadContext,
+) -> (
+    std::collections::HashMap<usize, SignatureReport>,
+    std::collections::HashSet<usize>,
+) {
+    let mut signatures = std::collections::HashMap::new();
+    let mut consumed = std::collections::HashSet::new();
+    for (s, sig) in files.iter().enumerate() {
+        let Some(target) = mime::detached_signature_target(&sig.filename, &sig.data) else {
+            continue;
+        };
+        let Some(f) = files.iter().enumerate().position(|(i, f)| {
+            i != s && f.filename.trim() == target && !signatures.contains_key(&i)
+        }) else {
+            continue;
+        };
+        if let Ok(v) = engine
+            .verify_detached(ring, &files[f].data, &sig.data, ctx)
+            .await
+        {
+            signatures.insert(f, v.report);
+            consumed.insert(s);
+        }
+    }
+    (signatures, consumed)
+}
+
 /// What [`files_beside_inline`] found.
 #[derive(Default)]
 pub(super) struct BesideInline {
@@ -98,8 +153,20 @@ impl BesideInline {
         content_type: String,
         data: Vec<u8>,
     ) {
+        self.listed(why, None, filename, content_type, data);
+    }
+
+    /// A file listed as it arrived, with its own detached signature if it had one.
+    fn listed(
+        &mut self,
+        why: Option<Warning>,
+        own: Option<SignatureReport>,
+        filename: String,
+        content_type: String,
+        data: Vec<u8>,
+    ) {
         self.warnings.extend(why);
-        self.signatures.push(None);
+        self.signatures.push(own);
         self.attachments.push(OpenedAttachment {
             filename,
             content_type,

@@ -506,10 +506,11 @@ impl<'a> Peeled<'a> {
         };
         self.signed(v.report);
         self.signed_inside_encryption = self.encryption.state == EncryptionState::Decrypted;
-        // The files beside the signed text (Enigmail: `doc.pdf`, `doc.pdf.sig`, or encrypted
-        // `.pgp` files) are listed, not dropped; plain ones are not signed.
-        self.list_files_beside(part, false, engine, ring, ctx).await;
-        if partial {
+        // The files beside the signed text (Enigmail: `doc.pdf` with its detached signature
+        // `doc.pdf.sig`, or encrypted `.pgp` files) are listed, not dropped; signed only by a
+        // signature of their own. Text parts beside it are not signed.
+        let text_beside = self.list_files_beside(part, false, engine, ring, ctx).await;
+        if partial || text_beside {
             self.scope = Scope::Partial;
             self.warnings.push(Warning::new(
                 WarningCode::UnsignedTextHidden,
