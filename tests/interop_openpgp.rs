@@ -1793,3 +1793,86 @@ fn a_revocation_by_the_designated_revoker_revokes_the_key() {
     ring.import(&two, &verified, NOW).unwrap();
     assert_eq!(status(&ring), mailseal::KeyStatus::Valid);
 }
+
+/// "Johnny, you are fired" (ID attacks) through a key refresh: the holder of a verified key
+/// adds a User ID with someone else's address, and the desk imports his updated key the
+/// ordinary way (by hand, a refresh or a lookup do the same merge). What the admin verified is
+/// the key with the User IDs it had: the new one is not taken, so mail he signs as that
+/// address is not `valid`. The admin's trusted import of the same key takes it (found by the
+/// verdict sweep: it was `valid`).
+#[test]
+fn a_verified_key_gains_no_user_id_from_an_unverified_copy() {
+    if !have("gpg") {
+        return;
+    }
+    let carol = fpr("carol");
+    let gpg = Gpg::with_keys(&[fixture("openpgp/carol.sec.asc")]);
+    let gpg_out = |args: &[&str], input: &[u8]| {
+        let (ok, out, err) = run_bytes(gpg.cmd().args(args), input);
+        assert!(ok, "gpg {args:?}: {err}");
+        out
+    };
+    gpg_out(
+        &["--quick-add-uid", &carol, "Alice <alice@example.org>"],
+        b"",
+    );
+    let updated = gpg_out(&["--armor", "--export", &carol], b"");
+    let signed = gpg_out(
+        &["--clearsign", "-u", &carol, "-o", "-"],
+        b"Please wire the refund to the new account today.\n",
+    );
+    let mail = format!(
+        "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: refund\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n{}",
+        String::from_utf8_lossy(&signed).replace('\n', "\r\n")
+    );
+    let emails = |ring: &Keyring| {
+        ring.list(NOW)
+            .into_iter()
+            .find(|k| k.id == carol)
+            .map(|k| (k.emails, k.trusted))
+            .unwrap()
+    };
+    let opts = mailseal::OpenOptions::at(NOW);
+    let engines: [&dyn Engine; 1] = [&PGP];
+
+    // every key verified by the admin; then carol's updated key arrives unverified
+    let mut ring = ring(&["bob.sec", "alice.pub", "carol.pub"]);
+    ring.import(&updated, &ImportOptions::default(), NOW)
+        .unwrap();
+    assert_eq!(
+        emails(&ring),
+        (vec!["carol@example.org".to_string()], true),
+        "the verified key keeps the User IDs it was verified with"
+    );
+    let o = mailseal::open(&mut ring, &engines, mail.as_bytes(), &opts).unwrap();
+    assert_eq!(
+        o.signature.state,
+        SignatureState::SenderMismatch,
+        "{:?}",
+        o.signature
+    );
+
+    // the admin imports the updated key as verified: the new User ID is the admin's call
+    let verified = ImportOptions {
+        trusted: true,
+        ..ImportOptions::default()
+    };
+    ring.import(&updated, &verified, NOW).unwrap();
+    assert!(emails(&ring).0.contains(&"alice@example.org".to_string()));
+
+    // an unverified key takes new User IDs as before (it is not trusted for any of them)
+    let mut plain = Keyring::new();
+    plain
+        .import(
+            fixture("openpgp/carol.pub.asc"),
+            &ImportOptions::default(),
+            NOW,
+        )
+        .unwrap();
+    plain
+        .import(&updated, &ImportOptions::default(), NOW)
+        .unwrap();
+    assert_eq!(emails(&plain).0.len(), 2);
+    assert!(!emails(&plain).1);
+}

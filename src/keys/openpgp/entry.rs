@@ -7,7 +7,7 @@ use pgp::composed::{ArmorOptions, SignedPublicKey, SignedSecretKey};
 use pgp::ser::Serialize;
 use pgp::types::{KeyDetails, Password, SecretParams};
 
-use super::merge::{merge_public, merge_secret_material, resync_secret};
+use super::merge::{merge_public, merge_secret_material, resync_secret, NewIdentities};
 use super::read::{parse_binary, Found, Parsed};
 use super::secret::is_stub;
 use super::summary::{issued_by, summarize, KeySummary, Summary};
@@ -232,9 +232,18 @@ impl PgpEntry {
         let mine = core::mem::replace(&mut self.public, OnUse::parsed(other_public.clone()));
         // Sealed bytes that no longer give this key (never expected: the vault is
         // authenticated) are replaced by the re-import.
+        // What the admin verified is this key with the User IDs it had then: an unverified
+        // copy (a hand import, a refresh, a lookup) brings no new User ID to a verified key,
+        // or its holder could add any address and sign as it (RFC 9580 §5.2.1: validity is
+        // per User ID binding). A trusted import brings them.
+        let identities = if self.trusted && !trusted {
+            NewIdentities::Refused
+        } else {
+            NewIdentities::Added
+        };
         let public = match mine.into_key(|b| parse_sealed_public(b, &fpr)) {
             Some(mut public) => {
-                merge_public(&mut public, &other_public);
+                merge_public(&mut public, &other_public, identities);
                 public
             }
             None => other_public,

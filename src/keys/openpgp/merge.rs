@@ -23,7 +23,20 @@ fn merge_sigs(into: &mut Vec<Signature>, from: &[Signature]) {
     }
 }
 
-pub(super) fn merge_public(base: &mut SignedPublicKey, other: &SignedPublicKey) {
+/// Whether a merge takes the other copy's User IDs (and user attributes) that the key does
+/// not have yet; their new signatures on User IDs already there are always taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum NewIdentities {
+    Added,
+    /// The key was verified with the User IDs it has; an unverified copy adds none.
+    Refused,
+}
+
+pub(super) fn merge_public(
+    base: &mut SignedPublicKey,
+    other: &SignedPublicKey,
+    identities: NewIdentities,
+) {
     let (details, other_details) = (&mut base.details, &other.details);
     merge_sigs(
         &mut details.revocation_signatures,
@@ -33,10 +46,12 @@ pub(super) fn merge_public(base: &mut SignedPublicKey, other: &SignedPublicKey) 
         &mut details.direct_signatures,
         &other_details.direct_signatures,
     );
+    let add = identities == NewIdentities::Added;
     for user in &other_details.users {
         match details.users.iter_mut().find(|u| u.id.id() == user.id.id()) {
             Some(existing) => merge_sigs(&mut existing.signatures, &user.signatures),
-            None => details.users.push(user.clone()),
+            None if add => details.users.push(user.clone()),
+            None => {}
         }
     }
     for attr in &other_details.user_attributes {
@@ -46,7 +61,8 @@ pub(super) fn merge_public(base: &mut SignedPublicKey, other: &SignedPublicKey) 
             .find(|a| a.attr == attr.attr)
         {
             Some(existing) => merge_sigs(&mut existing.signatures, &attr.signatures),
-            None => details.user_attributes.push(attr.clone()),
+            None if add => details.user_attributes.push(attr.clone()),
+            None => {}
         }
     }
     for sub in &other.public_subkeys {
