@@ -70,10 +70,15 @@ impl Address {
         })
     }
 
-    /// The address of an OpenPGP user ID: the addr-spec in its last angle brackets
-    /// (`Name <addr>`), or the whole user ID when it is a bare address.
+    /// The address of an OpenPGP user ID: the addr-spec in its angle brackets
+    /// (`Name <addr>`), or the whole user ID when it is a bare address. A user ID with more
+    /// than one pair of angle brackets (`Mallory <m@evil.example> <alice@example.org>`) has no
+    /// address: which one it means is ambiguous (GnuPG takes the first, other tools the last),
+    /// and an ambiguous binding fails closed, as a From field with several mailboxes does.
     pub fn from_user_id(uid: &str) -> Option<Address> {
-        let candidate = match (uid.rfind('<'), uid.rfind('>')) {
+        let brackets = |c: char| uid.matches(c).count();
+        let candidate = match (uid.find('<'), uid.find('>')) {
+            _ if brackets('<') > 1 || brackets('>') > 1 => return None,
             (Some(open), Some(close)) if open < close => uid.get(open + 1..close)?,
             _ => uid,
         };
@@ -274,6 +279,9 @@ mod tests {
         let a = Address::from_user_id("Name (comment) <X@Y.z>").unwrap();
         assert_eq!(a.key(), "x@y.z");
         assert!(Address::from_user_id("No Address").is_none());
+        // two addresses: ambiguous, none (found by the verdict sweep: the last one was bound)
+        assert!(Address::from_user_id("Mallory <m@evil.example> <alice@example.org>").is_none());
+        assert!(Address::from_user_id("Mallory <alice@example.org> <m@evil.example>").is_none());
         assert!(Address::in_rfc822_constraint(
             "Joe@EXAMPLE.com",
             "Joe@example.COM"
