@@ -396,6 +396,35 @@ fn fail_text_around_an_inline_signed_block_is_partial() {
     }
 }
 
+/// Attacker text first and a genuine cleartext-signed block in a later part (`multipart/mixed`
+/// or `related`): the message is shown as unsigned with the "only a part is signed" sentence,
+/// as for a PGP/MIME or S/MIME part; no warning calls the block an encrypted part (it did,
+/// found by the verdict sweep).
+#[test]
+fn fail_attacker_text_before_an_inline_signed_part_is_partial() {
+    let block = String::from_utf8(fixture("openpgp/clearsign-alice.asc").to_vec()).unwrap();
+    let block = block.replace("\r\n", "\n").replace('\n', "\r\n");
+    let signed = format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{block}");
+    for kind in ["mixed", "related"] {
+        let entity = multipart(kind, &[text_part(ATTACKER), signed.clone()]);
+        let o = open_as_bob(&PGP, &message("Alice <alice@example.org>", &entity));
+        assert_not_valid(&o, kind);
+        assert_eq!(o.signature.scope, Some(Scope::Partial), "{kind}");
+        let detail = o.signature.detail.as_deref().unwrap_or_default();
+        assert!(
+            detail.contains("Only a part of this message is signed"),
+            "{kind}: {detail:?}"
+        );
+        assert!(
+            !o.warnings
+                .iter()
+                .any(|w| w.code == mailseal::warning::WarningCode::NestedEncryptedPart),
+            "{kind}: {:?}",
+            o.warnings
+        );
+    }
+}
+
 /// Enigmail's inline shape with files: a signed text (cleartext or `gpg -s -a`) first in a
 /// `multipart/mixed`, plain files beside it (`doc.pdf`, its detached `doc.pdf.sig`). The files
 /// are listed, not signed, and the message is only partly signed. With the cleartext text they

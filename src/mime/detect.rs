@@ -520,7 +520,11 @@ fn nested_kind(part: &Part) -> Option<NestedKind> {
             })
         }
         "multipart/encrypted" => Some(NestedKind::PgpEncrypted),
-        "text/plain" | "text/html" if inline_pgp(part).is_some() => Some(NestedKind::PgpInline),
+        "text/plain" | "text/html" => match inline_pgp(part) {
+            Some(Layer::PgpCleartext { .. }) => Some(NestedKind::PgpCleartext),
+            Some(_) => Some(NestedKind::PgpInline),
+            None => pgp_file(part).map(|_| NestedKind::PgpEncrypted),
+        },
         _ => pgp_file(part).map(|_| NestedKind::PgpEncrypted),
     }
 }

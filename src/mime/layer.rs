@@ -206,8 +206,10 @@ pub enum NestedKind {
     PgpEncrypted,
     /// `multipart/signed` with an OpenPGP signature.
     PgpSigned,
-    /// Armored OpenPGP in a text part.
+    /// An armored OpenPGP message (encrypted, or signed and not cleartext) in a text part.
     PgpInline,
+    /// A cleartext-signed OpenPGP block (`BEGIN PGP SIGNED MESSAGE`) in a text part.
+    PgpCleartext,
 }
 
 /// A cryptographic part below the top level: shown as present, never processed.

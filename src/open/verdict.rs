@@ -48,9 +48,12 @@ pub(super) fn not_enabled(
 }
 
 pub(super) fn has_nested_signature(nested: &[mime::Nested]) -> bool {
-    nested
-        .iter()
-        .any(|n| matches!(n.kind, NestedKind::SmimeSigned | NestedKind::PgpSigned))
+    nested.iter().any(|n| {
+        matches!(
+            n.kind,
+            NestedKind::SmimeSigned | NestedKind::PgpSigned | NestedKind::PgpCleartext
+        )
+    })
 }
 
 pub(super) fn note_nested(nested: &[mime::Nested], warnings: &mut Vec<Warning>) {
