@@ -179,6 +179,23 @@ impl Address {
         !local.is_single_script() || domain.split('.').any(|label| !label.is_single_script())
     }
 
+    /// `text` with the look-alikes of the characters that make an address (`@`, `.`, `<`,
+    /// `>`: fullwidth, small and other forms that render like them) mapped to ASCII and the
+    /// direction controls and invisible characters removed: what a display name reads as.
+    /// A name such as `alice＠example.com` (U+FF20) then shows that it holds an address.
+    pub fn fold_lookalikes(text: &str) -> String {
+        text.chars()
+            .filter(|&c| !is_invisible_format(c))
+            .map(|c| match c {
+                '\u{FF20}' | '\u{FE6B}' => '@',
+                '\u{FF0E}' | '\u{2024}' | '\u{FE52}' | '\u{3002}' | '\u{FF61}' => '.',
+                '\u{FF1C}' | '\u{FE64}' | '\u{2039}' | '\u{3008}' | '\u{2329}' | '\u{27E8}' => '<',
+                '\u{FF1E}' | '\u{FE65}' | '\u{203A}' | '\u{3009}' | '\u{232A}' | '\u{27E9}' => '>',
+                _ => c,
+            })
+            .collect()
+    }
+
     /// What looks like an address in free text (a display name): `local@domain.tld` between
     /// delimiters.
     pub fn find_in(text: &str) -> impl Iterator<Item = &str> {
@@ -229,6 +246,22 @@ impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
     }
+}
+
+/// Direction controls that reorder what follows them (embeddings, overrides, isolates:
+/// U+202A-U+202E, U+2066-U+2069): `\u{202E}moc.elpmaxe@ecila` renders as `alice@example.com`.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Direction controls and the invisible characters that split a word without showing
+/// (zero-width space and joiners, word joiner, BOM, soft hyphen, direction marks).
+fn is_invisible_format(c: char) -> bool {
+    is_direction_control(c)
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        )
 }
 
 #[cfg(test)]

@@ -178,14 +178,17 @@ impl core::fmt::Display for Mailbox {
     /// string, so a display name such as `alice@example.com` or `Alice <alice@example.com>`
     /// cannot pass for the address ("Johnny, you are fired", display-name spoofing).
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Look-alikes of the specials count as specials (`alice＠example.com`); direction
+        // controls are left out of the name shown (they could reorder it).
+        let special = |c: char| "()<>[]:;@\\,\"".contains(c) || c.is_control();
         match &self.name {
             Some(n)
-                if n.chars()
-                    .any(|c| "()<>[]:;@\\,\"".contains(c) || c.is_control()) =>
+                if crate::Address::fold_lookalikes(n).chars().any(special)
+                    || n.chars().any(crate::address::is_direction_control) =>
             {
                 let quoted: String = n
                     .chars()
-                    .filter(|c| !c.is_control())
+                    .filter(|&c| !c.is_control() && !crate::address::is_direction_control(c))
                     .flat_map(|c| match c {
                         '"' | '\\' => vec!['\\', c],
                         _ => vec![c],
@@ -540,6 +543,15 @@ mod tests {
         assert_eq!(
             m(Some("Alice \"the boss\" <alice@example.com>\r\n")).to_string(),
             "\"Alice \\\"the boss\\\" <alice@example.com>\" <mallory@evil.example>"
+        );
+        // look-alike specials are quoted too, direction controls are left out
+        assert_eq!(
+            m(Some("alice\u{FF20}example.com")).to_string(),
+            "\"alice\u{FF20}example.com\" <mallory@evil.example>"
+        );
+        assert_eq!(
+            m(Some("\u{202E}moc.elpmaxe@ecila\u{202C}")).to_string(),
+            "\"moc.elpmaxe@ecila\" <mallory@evil.example>"
         );
     }
 

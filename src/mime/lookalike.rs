@@ -24,8 +24,12 @@ pub enum AddressFlagKind {
     MixedScriptAddress,
     /// The display name mixes scripts.
     MixedScriptName,
-    /// The display name contains an address that is not the mailbox's own.
+    /// The display name contains an address that is not the mailbox's own (also written with
+    /// look-alike characters such as a fullwidth `@`).
     NameHoldsAddress,
+    /// The display name contains direction controls (RLO and the like) that make it show
+    /// in another order than it is written.
+    DirectionControlsInName,
 }
 
 /// A flagged mailbox of a shown header field.
@@ -63,6 +67,10 @@ impl AddressFlag {
                 "The {field} name of {mailbox} contains another address: the sender's address is \
                  the one in angle brackets."
             ),
+            AddressFlagKind::DirectionControlsInName => format!(
+                "The {field} name of {mailbox} contains invisible direction controls: it may show \
+                 in another order than it is written."
+            ),
         }
     }
 }
@@ -99,8 +107,18 @@ fn kinds(mailbox: &Mailbox) -> Vec<AddressFlagKind> {
         if name.split_whitespace().any(|word| !word.is_single_script()) {
             kinds.push(AddressFlagKind::MixedScriptName);
         }
-        if Address::find_in(name).any(|a| !Address::same(a, &mailbox.address)) {
+        // Read as it shows: `alice＠example.com` (fullwidth @) is an address too, and text
+        // reversed by a direction override is checked both ways.
+        let folded = Address::fold_lookalikes(name);
+        let reversed: String = folded.chars().rev().collect();
+        let overridden = name.chars().any(crate::address::is_direction_control);
+        let holds_other =
+            |text: &str| Address::find_in(text).any(|a| !Address::same(a, &mailbox.address));
+        if holds_other(&folded) || (overridden && holds_other(&reversed)) {
             kinds.push(AddressFlagKind::NameHoldsAddress);
+        }
+        if overridden {
+            kinds.push(AddressFlagKind::DirectionControlsInName);
         }
     }
     kinds
@@ -142,6 +160,28 @@ mod tests {
         assert_eq!(
             flags_of(Some("Alice <alice@example.org>"), "mallory@evil.example"),
             [NameHoldsAddress]
+        );
+        // written with look-alikes: fullwidth and small commercial at, fullwidth full stop
+        // (found by the verdict sweep: not flagged)
+        for name in [
+            "alice\u{FF20}example.com",
+            "alice\u{FE6B}example.com",
+            "alice@example\u{FF0E}com",
+            "alice@exam\u{200B}ple.com",
+        ] {
+            assert_eq!(
+                flags_of(Some(name), "mallory@evil.example"),
+                [NameHoldsAddress],
+                "{name}"
+            );
+        }
+        // reversed under a right-to-left override: shows as alice@example.com
+        assert_eq!(
+            flags_of(
+                Some("\u{202E}moc.elpmaxe@ecila\u{202C}"),
+                "mallory@evil.example"
+            ),
+            [NameHoldsAddress, DirectionControlsInName]
         );
     }
 
