@@ -271,6 +271,7 @@ impl SignatureReport {
         }
         let from = from.map(crate::Address::key_of);
         // Of several valid signatures, the one by From counts (the others are listed).
+        let named = from.as_deref().is_some_and(|f| !f.is_empty());
         let bound = from.filter(|f| !f.is_empty()).and_then(|from| {
             self.signer
                 .iter()
@@ -282,7 +283,28 @@ impl SignatureReport {
             Some(signer) => self.signer = Some(signer),
             None => {
                 self.state = SignatureState::SenderMismatch;
-                self.detail = Some("This message was not signed by its sender.".to_string());
+                // No From field (a bare signed file, `openssl cms -sign -nodetach`, `gpg
+                // --sign`) or several: nobody to bind, which is not the same as someone else.
+                let detail = if named {
+                    "This message was not signed by its sender.".to_string()
+                } else {
+                    let by = self
+                        .signer
+                        .iter()
+                        .flat_map(|s| s.emails.iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let by = if by.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" It was signed by {by}.")
+                    };
+                    format!(
+                        "This message names no single sender (From) to check the signature \
+                         against.{by}"
+                    )
+                };
+                self.detail = Some(detail);
             }
         }
         self
@@ -409,8 +431,19 @@ mod tests {
     fn binding_rejects_another_or_missing_sender() {
         let r = valid_by("alice@example.com").bind_sender(Some("mallory@example.com"));
         assert_eq!(r.state, SignatureState::SenderMismatch);
+        assert_eq!(
+            r.detail.as_deref(),
+            Some("This message was not signed by its sender.")
+        );
+        // No From (a bare signed file) is not someone else: the detail says so and names the
+        // signer (found by the interop sweep: it said "not signed by its sender").
         let r = valid_by("alice@example.com").bind_sender(None);
         assert_eq!(r.state, SignatureState::SenderMismatch);
+        let detail = r.detail.unwrap_or_default();
+        assert!(
+            detail.contains("names no single sender") && detail.contains("alice@example.com"),
+            "{detail}"
+        );
     }
 
     #[test]
