@@ -473,3 +473,60 @@ fn a_pkcs12_holding_only_the_key_pairs_with_its_certificate() {
     let err = Keyring::new().import(&p12, &wrong, NOW).unwrap_err();
     assert_eq!(err.code(), mailseal::ErrorCode::BadPassphrase, "{err}");
 }
+
+/// An EC key that spells out its curve (`openssl ec -param_enc explicit`), as SEC1 and as
+/// PKCS#8: refused (RFC 5480 allows only named curves) with one sentence that says why and how
+/// to convert it. It said "could not be read" for the one and "names no curve" for the other
+/// (found by the interop sweep).
+#[test]
+fn an_ec_key_with_explicit_curve_parameters_is_refused_saying_how_to_convert_it() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    std::fs::write(file("dave.key"), fixture("smime/dave.key")).unwrap();
+    let openssl = |args: &[&str]| {
+        let (ok, log) = run(Command::new("openssl").args(args), b"");
+        assert!(ok, "openssl {args:?}: {log}");
+    };
+    openssl(&[
+        "ec",
+        "-in",
+        &file("dave.key"),
+        "-param_enc",
+        "explicit",
+        "-out",
+        &file("sec1.pem"),
+    ]);
+    openssl(&[
+        "pkcs8",
+        "-topk8",
+        "-nocrypt",
+        "-in",
+        &file("sec1.pem"),
+        "-out",
+        &file("p8.pem"),
+    ]);
+    for name in ["sec1.pem", "p8.pem"] {
+        let key = std::fs::read(file(name)).unwrap();
+        assert!(
+            String::from_utf8_lossy(&key).contains(if name == "p8.pem" {
+                "BEGIN PRIVATE KEY"
+            } else {
+                "BEGIN EC PRIVATE KEY"
+            }),
+            "{name}"
+        );
+        let data = [fixture("smime/dave.crt"), &key[..]].concat();
+        let err = Keyring::new()
+            .import(&data, &ImportOptions::default(), NOW)
+            .unwrap_err();
+        assert_eq!(err.code(), mailseal::ErrorCode::UnsupportedFormat, "{name}");
+        assert!(
+            err.to_string().contains("explicit curve parameters")
+                && err.to_string().contains("-param_enc named_curve"),
+            "{name}: {err}"
+        );
+    }
+}

@@ -45,10 +45,18 @@ impl SmimeSecret {
                 .map_err(|_| Error::unsupported_format("The RSA private key could not be read."))?;
             Ok(SmimeSecret::Rsa(Box::new(key)))
         } else if alg == rfc5912::ID_EC_PUBLIC_KEY {
-            let curve = info
+            let explicit = info
                 .algorithm
-                .parameters_oid()
-                .map_err(|_| Error::unsupported_format("The EC private key names no curve."))?;
+                .parameters
+                .as_ref()
+                .is_some_and(|p| der::Tagged::tag(p) == der::Tag::Sequence);
+            let curve = info.algorithm.parameters_oid().map_err(|_| {
+                if explicit {
+                    explicit_curve_parameters()
+                } else {
+                    Error::unsupported_format("The EC private key names no curve.")
+                }
+            })?;
             Self::ec_from(
                 curve,
                 || p256::SecretKey::from_pkcs8_der(der),
@@ -94,8 +102,13 @@ impl SmimeSecret {
 
     /// Decodes a SEC1 ECPrivateKey (`BEGIN EC PRIVATE KEY`), which must name its curve.
     pub(crate) fn from_sec1_der(der: &[u8]) -> Result<Self> {
-        let parsed = sec1::EcPrivateKey::from_der(der)
-            .map_err(|_| Error::unsupported_format("The EC private key could not be read."))?;
+        let parsed = sec1::EcPrivateKey::from_der(der).map_err(|_| {
+            if sec1_has_explicit_parameters(der) {
+                explicit_curve_parameters()
+            } else {
+                Error::unsupported_format("The EC private key could not be read.")
+            }
+        })?;
         let curve = parsed
             .parameters
             .and_then(|p| p.named_curve())
@@ -165,6 +178,33 @@ impl SmimeSecret {
             .raw_bytes();
         self.public_key_bits().as_deref() == Some(cert_bits)
     }
+}
+
+/// An EC key that spells out its curve (`openssl ec -param_enc explicit`) instead of naming
+/// it: RFC 5915 §3 and RFC 5480 §2.1.1 allow only a named curve, and openssl converts it back.
+fn explicit_curve_parameters() -> Error {
+    Error::unsupported_format(
+        "The EC private key carries explicit curve parameters instead of a curve name (only \
+         named curves are allowed, RFC 5480); convert it with `openssl ec -param_enc \
+         named_curve`.",
+    )
+}
+
+/// Whether a SEC1 ECPrivateKey that did not decode has explicit parameters: its `[0]` field
+/// holds an ECParameters SEQUENCE rather than a curve OID.
+fn sec1_has_explicit_parameters(der: &[u8]) -> bool {
+    use der::Decode;
+    let Ok(fields) = Vec::<der::Any>::from_der(der) else {
+        return false;
+    };
+    fields.iter().any(|f| {
+        der::Tagged::tag(f)
+            == der::Tag::ContextSpecific {
+                constructed: true,
+                number: der::TagNumber::N0,
+            }
+            && f.value().first() == Some(&0x30)
+    })
 }
 
 fn unsupported_key_algorithm(alg: ObjectIdentifier) -> Error {
