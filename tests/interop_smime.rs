@@ -1004,6 +1004,45 @@ fn rsa_pss_certificates_sign_and_are_never_encrypted_to() {
         "{:?}",
         o.signature
     );
+
+    // PSS over SHA-384 with its mask over SHA-256 (RFC 4055 only recommends the same
+    // digest): not verified, and the verdict names that, not the PSS identifier as unknown
+    // (found by the interop sweep)
+    let (ok, log) = openssl(&[
+        "cms",
+        "-sign",
+        "-in",
+        path_str(&data("entity.txt")),
+        "-signer",
+        &ca.path("frank.crt"),
+        "-inkey",
+        &key,
+        "-md",
+        "sha384",
+        "-keyopt",
+        "rsa_padding_mode:pss",
+        "-keyopt",
+        "rsa_mgf1_md:sha256",
+        "-out",
+        path_str(&out),
+    ]);
+    assert!(ok, "{log}");
+    let raw = String::from_utf8(message(&std::fs::read(&out).unwrap()))
+        .unwrap()
+        .replace("From: alice@example.com", "From: frank@example.com");
+    let o = open(
+        &mut ring,
+        &[&SmimeEngine],
+        raw.as_bytes(),
+        &OpenOptions::at(NOW),
+    )
+    .unwrap();
+    assert_eq!(o.signature.state, SignatureState::Invalid);
+    let detail = o.signature.detail.unwrap_or_default();
+    assert!(
+        detail.contains("SHA384") && detail.contains("MGF1 over SHA256"),
+        "{detail}"
+    );
 }
 
 /// A certificate its trusted CA signed with SHA-1 (`openssl ca -md sha1`): no trusted path, and

@@ -342,6 +342,12 @@ fn sig_fail_detail(fail: SigFail) -> String {
         SigFail::WeakKey(bits, min) => format!(
             "The signature was made with a {bits}-bit RSA key, which is too weak ({min} bits or more are required)."
         ),
+        SigFail::PssMixedDigests(hash, mgf) => format!(
+            "The RSA-PSS signature hashes with {} but masks with MGF1 over {}; mailseal \
+             supports RSA-PSS only with the same digest for both (as RFC 4055 recommends).",
+            hash.name().to_uppercase(),
+            mgf.name().to_uppercase()
+        ),
         SigFail::Unsupported(oid) => match unsupported_curve_name(&oid) {
             Some(curve) => format!(
                 "The signature was made with a key on the {curve} curve, which mailseal does not \

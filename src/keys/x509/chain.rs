@@ -195,7 +195,12 @@ impl<'a> Search<'_, 'a> {
             *budget -= 1;
             match check_signed_by(cert, issuer) {
                 Ok(()) => {}
-                Err(SigFail::WeakHash(_) | SigFail::WeakKey(..) | SigFail::Unsupported(_)) => {
+                Err(
+                    SigFail::WeakHash(_)
+                    | SigFail::WeakKey(..)
+                    | SigFail::Unsupported(_)
+                    | SigFail::PssMixedDigests(..),
+                ) => {
                     if best == ChainVerdict::Untrusted {
                         best = ChainVerdict::Weak;
                     }

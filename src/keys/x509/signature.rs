@@ -29,6 +29,9 @@ pub(crate) enum SigFail {
     WeakKey(usize, usize),
     /// An algorithm mailseal does not implement.
     Unsupported(ObjectIdentifier),
+    /// RSASSA-PSS whose mask (MGF1) digest is not its message digest (the first): allowed by
+    /// RFC 4055 §3.1 (a SHOULD), not by the `rsa` crate, which takes one digest for both.
+    PssMixedDigests(Hash, Hash),
 }
 
 /// RSASSA-PSS-params (RFC 4055 §3.1). `pkcs1::RsaPssParams` holds the salt length in a `u8`,
@@ -105,8 +108,11 @@ fn scheme(
                 .and_then(|a| a.decode_as::<AlgorithmIdentifierOwned>().ok())
                 .and_then(|a| Hash::from_oid(&a.oid))
                 .ok_or_else(unsupported)?;
-            if mgf.oid != rfc5912::ID_MGF_1 || mgf_hash != hash || p.trailer.unwrap_or(1) != 1 {
+            if mgf.oid != rfc5912::ID_MGF_1 || p.trailer.unwrap_or(1) != 1 {
                 return Err(unsupported());
+            }
+            if mgf_hash != hash {
+                return Err(SigFail::PssMixedDigests(hash, mgf_hash));
             }
             let salt = p.salt_len.unwrap_or(PSS_DEFAULT_SALT);
             Scheme::Pss(hash, usize::try_from(salt).map_err(|_| unsupported())?)
