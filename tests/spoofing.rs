@@ -425,6 +425,33 @@ fn fail_attacker_text_before_an_inline_signed_part_is_partial() {
     }
 }
 
+/// A PGP/MIME `multipart/signed` whose signature part holds no detached signature (a whole
+/// signed message, or garbage): a bad signature of the message, not an error that leaves the
+/// desk without a report (it failed with `malformed_message`, found by the verdict sweep; the
+/// S/MIME form was already a verdict).
+#[test]
+fn fail_a_signature_part_without_a_signature_is_invalid_not_an_error() {
+    let whole = String::from_utf8(fixture("openpgp/signed-bob.asc").to_vec()).unwrap();
+    for (case, signature) in [
+        ("a signed message", whole.as_str()),
+        ("garbage", "not a signature"),
+    ] {
+        let entity = format!(
+            "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; \
+             micalg=pgp-sha256; boundary=\"sig\"\r\n\r\n--sig\r\n{}\r\n--sig\r\n\
+             Content-Type: application/pgp-signature\r\n\r\n{}\r\n--sig--\r\n",
+            text_part(ATTACKER),
+            signature.replace("\r\n", "\n").replace('\n', "\r\n")
+        );
+        let o = open_as_bob(&PGP, &message("Bob <bob@example.org>", &entity));
+        assert_eq!(o.signature.state, SignatureState::Invalid, "{case}");
+        assert!(
+            shown_text(&o).contains(ATTACKER),
+            "{case}: shown, unverified"
+        );
+    }
+}
+
 /// Enigmail's inline shape with files: a signed text (cleartext or `gpg -s -a`) first in a
 /// `multipart/mixed`, plain files beside it (`doc.pdf`, its detached `doc.pdf.sig`). The files
 /// are listed, not signed, and the message is only partly signed. With the cleartext text they

@@ -461,9 +461,25 @@ impl<'a> Peeled<'a> {
     ) -> Result<Step> {
         // The bytes as received: each engine tries them and their CRLF form (a part signed
         // with bare LF line ends, `openssl cms -sign -binary`, verifies over the former).
-        let v = engine
+        let v = match engine
             .verify_detached(ring, &detached.signed, &detached.signature, ctx)
-            .await?;
+            .await
+        {
+            // A signature part that holds no signature (a whole signed message in a PGP/MIME
+            // `application/pgp-signature`, garbage) is a bad signature of the message, not an
+            // unreadable message: the signed part is still shown, unverified.
+            Err(e) if e.code() == ErrorCode::MalformedMessage => crate::engine::Verified {
+                report: SignatureReport::new(
+                    engine.method(),
+                    SignatureState::Invalid,
+                    "The signature part of this message could not be read as a signature; the \
+                     message is shown unverified.",
+                ),
+                content: None,
+                certificates: Vec::new(),
+            },
+            v => v?,
+        };
         self.signed(v.report);
         self.carried = v.certificates;
         self.signed_inside_encryption = self.encryption.state == EncryptionState::Decrypted;
