@@ -390,6 +390,59 @@ fn mailseal_opens_what_gpg_writes_live() {
     assert!(d.report.detail.unwrap_or_default().contains("password"));
 }
 
+/// `gpg --clearsign --not-dash-escaped` (people sign patches with it): the text is not
+/// dash-escaped and the armor says so (`NotDashEscaped:`). It verifies, its lines that start
+/// with a dash are shown as they are, and a changed one fails. It was `invalid` and unreadable
+/// (found by the interop sweep; gpg reports a good signature).
+#[test]
+fn a_cleartext_signature_that_is_not_dash_escaped_verifies() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let patch = b"--- a/refund.txt\n+++ b/refund.txt\n-amount: 10\n+amount: 20\n";
+    let plain = gpg.file("fix.patch", patch);
+    let (ok, clear, err) = run_bytes(
+        gpg.cmd()
+            .args([
+                "--clearsign",
+                "--not-dash-escaped",
+                "-u",
+                &fpr("alice"),
+                "-o",
+                "-",
+            ])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let clear = String::from_utf8(clear).unwrap();
+    assert!(clear.contains("NotDashEscaped:"), "{clear}");
+    let ring = ring(&["bob.sec", "alice.pub"]);
+    let ctx = ReadContext::at(NOW);
+    let v = PGP
+        .verify_opaque(&ring, clear.as_bytes(), &ctx)
+        .ready()
+        .unwrap();
+    assert_eq!(
+        v.report.state,
+        SignatureState::Valid,
+        "{:?}",
+        v.report.detail
+    );
+    let shown = String::from_utf8(v.content.unwrap()).unwrap();
+    assert!(
+        shown.contains("-amount: 10") && shown.contains("--- a/refund.txt"),
+        "{shown}"
+    );
+    let changed = clear.replace("-amount: 10", "-amount: 90");
+    let v = PGP
+        .verify_opaque(&ring, changed.as_bytes(), &ctx)
+        .ready()
+        .unwrap();
+    assert_eq!(v.report.state, SignatureState::Invalid);
+}
+
 /// A cleartext-signed message whose `Hash:` armor header does not name the digest its
 /// signature uses is refused (RFC 9580 §7.1; gpg: "signature digest conflict in message"),
 /// whether the header was edited or forged; a header naming several digests, one of them the

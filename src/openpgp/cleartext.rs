@@ -20,6 +20,30 @@ pub(super) struct Cleartext {
     /// The digests the `Hash:` armor headers name; `None` without such a header (optional for
     /// v4 signatures, absent for v6). A signature by another digest is refused (§7.1).
     pub hash_header: Option<Vec<HashAlgorithm>>,
+    /// `NotDashEscaped:` (gpg `--not-dash-escaped`): the text is as written (no escapes, no
+    /// trailing whitespace dropped) and gpg hashed it as it was, with its final line break and
+    /// without text-mode canonicalization: `signed_text` is then checked with
+    /// `data_signature::verify_exact` over [`Cleartext::as_gpg_hashed`].
+    pub not_dash_escaped: bool,
+}
+
+impl Cleartext {
+    /// The forms gpg `--not-dash-escaped` may have hashed the text in: with LF line ends (as
+    /// signed on Unix) or CRLF (as signed on Windows, or as mail carries it), each with its
+    /// final line break.
+    pub fn as_gpg_hashed(&self) -> [Vec<u8>; 2] {
+        let mut crlf = self.signed_text.clone();
+        crlf.extend_from_slice(b"\r\n");
+        let mut lf = Vec::with_capacity(crlf.len());
+        let mut bytes = crlf.iter().peekable();
+        while let Some(&b) = bytes.next() {
+            if b == b'\r' && bytes.peek() == Some(&&b'\n') {
+                continue;
+            }
+            lf.push(b);
+        }
+        [lf, crlf]
+    }
 }
 
 /// Reads a block from `-----BEGIN PGP SIGNED MESSAGE-----` to the end of its signature armor
@@ -28,21 +52,33 @@ pub(super) fn read(block: &[u8], options: DearmorOptions) -> Option<Cleartext> {
     let (head, text, signature) = split(block)?;
     let hash_header = hash_header(head)?;
     // rPGP takes one digest name per Hash header, not the comma-separated list §7.1 allows
-    // (two signers' digests): the Hash headers are read above and left out for rPGP, which
-    // still refuses any other header.
+    // (two signers' digests), and no NotDashEscaped header: those are read here and left out
+    // for rPGP, which still refuses any other header.
     let mut rest = Vec::with_capacity(head.len() + signature.len());
     for line in head.split_inclusive(|b| *b == b'\n') {
-        if !line.starts_with(b"Hash:") {
+        if !line.starts_with(b"Hash:") && !line.starts_with(NOT_DASH_ESCAPED) {
             rest.extend_from_slice(line);
         }
     }
     rest.extend_from_slice(signature);
     let (message, _) = CleartextSignedMessage::from_armor_buf(rest.as_slice(), options).ok()?;
+    let not_dash_escaped = not_dash_escaped(head);
     Some(Cleartext {
-        signed_text: signed_text(text),
+        signed_text: signed_text(text, !not_dash_escaped),
         signatures: message.signatures().to_vec(),
         hash_header,
+        not_dash_escaped,
     })
+}
+
+/// The armor header of `gpg --clearsign --not-dash-escaped` (GnuPG's extension, for signing
+/// patches): the text is as signed, lines that start with a dash are not escaped, and it ends
+/// at the signature's BEGIN line rather than at the first line that starts with `-----`.
+const NOT_DASH_ESCAPED: &[u8] = b"NotDashEscaped:";
+
+fn not_dash_escaped(head: &[u8]) -> bool {
+    head.split(|b| *b == b'\n')
+        .any(|line| line.starts_with(NOT_DASH_ESCAPED))
 }
 
 /// The digests the `Hash:` headers among the armor headers `head` name, in order (each a
@@ -76,8 +112,13 @@ fn split(block: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     if block[text_start..].starts_with(b"-----") {
         return Some((head, &[], &block[text_start..]));
     }
+    let end_marker: &[u8] = if not_dash_escaped(head) {
+        b"-----BEGIN PGP SIGNATURE-----"
+    } else {
+        b"-----"
+    };
     let signature_start =
-        LineStarts::from(block, text_start).find(|&at| block[at..].starts_with(b"-----"))?;
+        LineStarts::from(block, text_start).find(|&at| block[at..].starts_with(end_marker))?;
     let before = &block[text_start..signature_start];
     let text = before
         .strip_suffix(b"\r\n")
@@ -87,14 +128,19 @@ fn split(block: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
 }
 
 /// §7.2 undone: each line's `- ` escape removed and its trailing spaces and tabs dropped, lines
-/// joined with CRLF (a lone LF ends a line too).
-fn signed_text(text: &[u8]) -> Vec<u8> {
+/// joined with CRLF (a lone LF ends a line too). A text that is not `escaped` keeps its lines
+/// as written.
+fn signed_text(text: &[u8], escaped: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + text.len() / 32);
     for (i, line) in text.split(|b| *b == b'\n').enumerate() {
         if i > 0 {
             out.extend_from_slice(b"\r\n");
         }
         let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !escaped {
+            out.extend_from_slice(line);
+            continue;
+        }
         let line = line.strip_prefix(b"- ").unwrap_or(line);
         let end = line
             .iter()
@@ -193,7 +239,7 @@ mod tests {
             let b = block(text);
             let (_, raw, _) = split(b.as_bytes()).unwrap();
             assert_eq!(
-                String::from_utf8(signed_text(raw)).unwrap(),
+                String::from_utf8(signed_text(raw, true)).unwrap(),
                 rpgp_text(&b),
                 "{text:?}"
             );

@@ -144,6 +144,33 @@ pub(super) async fn verify_binary(
     Some(key.verify(config.hash_alg, &digest, signature).is_ok())
 }
 
+/// A v4 signature checked over `data` exactly as given, whatever its type says: no text-mode
+/// line-end canonicalization. Only for gpg's `--not-dash-escaped` cleartext, whose text
+/// signature gpg hashes over the text as it was (`cleartext::Cleartext::as_gpg_hashed`). The
+/// digest in software: the text is what a person reads, not a bulk payload.
+pub(super) fn verify_exact(sig: &Signature, key: &PublicPart<'_>, data: &[u8]) -> bool {
+    let Some(config) = sig.config() else {
+        return false;
+    };
+    let applies = sig.version() == SignatureVersion::V4
+        && key.version() == KeyVersion::V4
+        && config.pub_alg == key.algorithm();
+    let (Some(signed_hash_value), Some(signature)) = (sig.signed_hash_value(), sig.signature())
+    else {
+        return false;
+    };
+    let Some(hashed) = applies.then(|| hashed_bytes(config, data)).flatten() else {
+        return false;
+    };
+    let Ok(mut hasher) = config.hash_alg.new_hasher() else {
+        return false;
+    };
+    hasher.update(&hashed);
+    let digest = hasher.finalize().to_vec();
+    digest.get(..2) == Some(&signed_hash_value[..])
+        && key.verify(config.hash_alg, &digest, signature).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

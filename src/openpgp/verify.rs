@@ -488,6 +488,10 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
             DearmorOptions::new().set_limit(ctx.max_output.saturating_add(PAYLOAD_SLACK)),
         )
         .ok_or_else(|| malformed("The PGP signed text could not be read."))?;
+        // gpg `--not-dash-escaped`: the forms its text signature may cover (see `cleartext`).
+        let gpg_forms = cleartext
+            .not_dash_escaped
+            .then(|| cleartext.as_gpg_hashed());
         let text = cleartext.signed_text;
         let header = cleartext.hash_header;
         let reports = cleartext
@@ -510,6 +514,12 @@ pub(crate) fn verify_opaque(ring: &Keyring, payload: &[u8], ctx: &ReadContext) -
                             .join(", ")
                     ),
                 ),
+                _ if gpg_forms.is_some() => judge(ring, sig, ctx, |part| {
+                    gpg_forms
+                        .iter()
+                        .flatten()
+                        .any(|form| super::data_signature::verify_exact(sig, &part, form))
+                }),
                 _ => judge(ring, sig, ctx, |part| {
                     sig.verify(&part, text.as_slice()).is_ok()
                 }),
