@@ -5,15 +5,11 @@
 
 use const_oid::db::{rfc5280, rfc5912};
 use const_oid::ObjectIdentifier;
-use der::asn1::{Ia5String, PrintableString, Utf8StringRef};
 use der::{Decode, Encode};
 use pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use sha2::{Digest, Sha256};
 use spki::EncodePublicKey;
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{
-    BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName, SubjectKeyIdentifier,
-};
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectKeyIdentifier};
 use x509_cert::Certificate;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -21,9 +17,6 @@ use crate::keys::{KeyInfo, KeyKind, KeyStatus, OnUse, StoredKey, Trust};
 use crate::rng::Rng;
 use crate::secret::SecretBytes;
 use crate::time::Time;
-
-/// PKCS#9 emailAddress attribute in a subject name.
-const EMAIL_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
 
 /// A private key matching an S/MIME certificate.
 #[derive(Clone)]
@@ -309,30 +302,7 @@ impl SmimeEntry {
     /// Sorted, unique e-mail addresses in key form ([`crate::Address::key_of`]): SAN
     /// rfc822Name and SmtpUTF8Mailbox, and subject emailAddress.
     pub(crate) fn emails(&self) -> Vec<String> {
-        let mut emails = Vec::new();
-        if let Ok(Some((_, san))) = self.cert.tbs_certificate.get::<SubjectAltName>() {
-            for name in san.0 {
-                if let GeneralName::Rfc822Name(m) = &name {
-                    emails.push(crate::Address::key_of(m.as_str()));
-                } else if let Some(m) = crate::keys::x509::constraints::smtp_utf8_mailbox(&name) {
-                    // an internationalized address (RFC 9598)
-                    emails.push(crate::Address::key_of(&m));
-                }
-            }
-        }
-        for rdn in self.cert.tbs_certificate.subject.0.iter() {
-            for atv in rdn.0.iter() {
-                if atv.oid == EMAIL_ADDRESS {
-                    if let Some(value) = attribute_string(&atv.value) {
-                        emails.push(crate::Address::key_of(&value));
-                    }
-                }
-            }
-        }
-        emails.retain(|m| !m.is_empty());
-        emails.sort();
-        emails.dedup();
-        emails
+        crate::keys::x509::constraints::certificate_emails(&self.cert)
     }
 
     pub(crate) fn is_ca(&self) -> bool {
@@ -614,18 +584,4 @@ impl SmimeEntry {
 fn sha1_digest(data: &[u8]) -> Vec<u8> {
     use sha1::Digest as _;
     sha1::Sha1::digest(data).to_vec()
-}
-
-/// The text of a DirectoryString / IA5String attribute value.
-fn attribute_string(value: &der::Any) -> Option<String> {
-    if let Ok(s) = value.decode_as::<Ia5String>() {
-        return Some(s.to_string());
-    }
-    if let Ok(s) = value.decode_as::<Utf8StringRef<'_>>() {
-        return Some(s.to_string());
-    }
-    if let Ok(s) = value.decode_as::<PrintableString>() {
-        return Some(s.to_string());
-    }
-    None
 }

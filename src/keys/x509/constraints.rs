@@ -86,11 +86,57 @@ pub(super) fn names_within(ca: &Certificate, below: &[&Certificate]) -> bool {
     })
 }
 
+/// A certificate's e-mail addresses in key form ([`crate::Address::key_of`]), sorted and
+/// unique: subjectAltName rfc822Name and SmtpUTF8Mailbox, and the subject's emailAddress in
+/// any string type. The one list both the sender binding and the name constraints use, so a
+/// constraint always sees the address a signature is bound to (found by a sweep: a UTF8String
+/// emailAddress, a trailing space or capitals got past the constraints and still bound).
+pub(crate) fn certificate_emails(cert: &Certificate) -> Vec<String> {
+    let tbs = &cert.tbs_certificate;
+    let mut emails = Vec::new();
+    if let Ok(Some((_, san))) = tbs.get::<SubjectAltName>() {
+        for name in &san.0 {
+            if let GeneralName::Rfc822Name(m) = name {
+                emails.push(crate::Address::key_of(m.as_str()));
+            } else if let Some(m) = smtp_utf8_mailbox(name) {
+                emails.push(crate::Address::key_of(&m));
+            }
+        }
+    }
+    for atv in tbs.subject.0.iter().flat_map(|rdn| rdn.0.iter()) {
+        if atv.oid == EMAIL_ADDRESS {
+            if let Some(value) = attribute_string(&atv.value) {
+                emails.push(crate::Address::key_of(&value));
+            }
+        }
+    }
+    emails.retain(|m| !m.is_empty());
+    emails.sort();
+    emails.dedup();
+    emails
+}
+
+/// A directory string attribute's text: IA5String, UTF8String or PrintableString.
+pub(crate) fn attribute_string(value: &der::Any) -> Option<String> {
+    use der::asn1::{Ia5String, PrintableString, Utf8StringRef};
+    if let Ok(s) = value.decode_as::<Ia5String>() {
+        return Some(s.to_string());
+    }
+    if let Ok(s) = value.decode_as::<Utf8StringRef<'_>>() {
+        return Some(s.to_string());
+    }
+    if let Ok(s) = value.decode_as::<PrintableString>() {
+        return Some(s.to_string());
+    }
+    None
+}
+
 /// The names of a certificate that constraints apply to.
 struct Names {
     subject: Name,
     alt: Vec<GeneralName>,
-    subject_emails: Vec<String>,
+    /// [`certificate_emails`].
+    emails: Vec<String>,
 }
 
 /// `None` when its subjectAltName does not decode.
@@ -101,19 +147,10 @@ fn names_of(cert: &Certificate) -> Option<Names> {
         Ok(None) => Vec::new(),
         Err(_) => return None,
     };
-    let subject_emails = tbs
-        .subject
-        .0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .filter(|atv| atv.oid == EMAIL_ADDRESS)
-        .filter_map(|atv| atv.value.decode_as::<der::asn1::Ia5String>().ok())
-        .map(|s| s.to_string())
-        .collect();
     Some(Names {
         subject: tbs.subject.clone(),
         alt,
-        subject_emails,
+        emails: certificate_emails(cert),
     })
 }
 
@@ -135,16 +172,7 @@ impl Names {
         if speaks_of_email && mailboxes.iter().any(unicode_domain) {
             return false;
         }
-        let emails = self
-            .alt
-            .iter()
-            .filter_map(|n| match n {
-                GeneralName::Rfc822Name(s) => Some(s.as_str()),
-                _ => None,
-            })
-            .chain(mailboxes.iter().map(String::as_str))
-            .chain(self.subject_emails.iter().map(String::as_str));
-        for email in emails {
+        for email in &self.emails {
             if !form_ok(permitted, excluded, |base| match base {
                 GeneralName::Rfc822Name(c) => Some(email_matches(c.as_str(), email)),
                 _ => None,
@@ -177,9 +205,36 @@ impl Names {
 
 fn directory_ok(permitted: &GeneralSubtrees, excluded: &GeneralSubtrees, dn: &Name) -> bool {
     form_ok(permitted, excluded, |base| match base {
-        GeneralName::DirectoryName(c) => Some(dn.0.starts_with(&c.0)),
+        GeneralName::DirectoryName(c) => Some(dn_within(dn, c)),
         _ => None,
     })
+}
+
+/// Whether `dn` starts with the RDNs of `base`, attribute values compared as RFC 5280 §7.1
+/// asks (caseIgnoreMatch after string preparation, closely enough: any string type, case and
+/// runs of spaces ignored); values of other types byte for byte. An excluded `O=Victim` then
+/// also excludes `O=victim` and `O=VICTIM` as a UTF8String (found by a sweep).
+fn dn_within(dn: &Name, base: &Name) -> bool {
+    let value = |v: &der::Any| match attribute_string(v) {
+        Some(text) => text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+            .into_bytes(),
+        None => der::Encode::to_der(v).unwrap_or_default(),
+    };
+    let rdn_key = |rdn: &x509_cert::name::RelativeDistinguishedName| {
+        let mut atvs: Vec<_> = rdn.0.iter().map(|a| (a.oid, value(&a.value))).collect();
+        atvs.sort();
+        atvs
+    };
+    dn.0.len() >= base.0.len()
+        && dn
+            .0
+            .iter()
+            .zip(base.0.iter())
+            .all(|(a, b)| rdn_key(a) == rdn_key(b))
 }
 
 /// One name against the subtrees of its form: `matches` says whether a subtree's base is of
@@ -200,9 +255,11 @@ fn same_form(a: &GeneralName, b: &GeneralName) -> bool {
 }
 
 /// rfc822Name constraints (§4.2.1.10): `user@host` one mailbox, `host` every address at that
-/// host, `.example.com` every address in a subdomain. Hosts compare case-insensitively.
+/// host, `.example.com` every address in a subdomain. Both in key form, as the sender binding
+/// compares addresses: a local part that differs only in ASCII case is the same mailbox there,
+/// so it is here (an excluded `CEO@example.com` excludes `ceo@example.com`).
 fn email_matches(constraint: &str, email: &str) -> bool {
-    crate::Address::in_rfc822_constraint(constraint, email)
+    crate::Address::in_rfc822_constraint(&crate::Address::key_of(constraint), email)
 }
 
 /// dNSName constraints: the host itself and every subdomain (`example.com` takes
@@ -238,6 +295,148 @@ mod tests {
         assert!(email_matches("alice@example.com", "alice@example.com"));
         assert!(!email_matches("alice@example.com", "bob@example.com"));
         assert!(!email_matches("example.com", "not-an-address"));
+    }
+
+    /// A fixture certificate (tests/data/smime), to change names in: signatures are not
+    /// what these tests are about.
+    fn fixture(name: &str) -> Certificate {
+        use der::DecodePem;
+        let pem = std::fs::read(format!(
+            "{}/tests/data/smime/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        Certificate::from_pem(pem).unwrap()
+    }
+
+    fn extension<T: der::Encode + const_oid::AssociatedOid>(
+        value: &T,
+    ) -> x509_cert::ext::Extension {
+        x509_cert::ext::Extension {
+            extn_id: T::OID,
+            critical: true,
+            extn_value: der::asn1::OctetString::new(value.to_der().unwrap()).unwrap(),
+        }
+    }
+
+    /// A CA with these name constraints.
+    fn constrained_ca(permitted: Vec<GeneralName>, excluded: Vec<GeneralName>) -> Certificate {
+        use x509_cert::ext::pkix::constraints::name::GeneralSubtree;
+        let subtrees = |names: Vec<GeneralName>| {
+            (!names.is_empty()).then(|| {
+                names
+                    .into_iter()
+                    .map(|base| GeneralSubtree {
+                        base,
+                        minimum: 0,
+                        maximum: None,
+                    })
+                    .collect()
+            })
+        };
+        let mut ca = fixture("root-ca.crt");
+        let nc = NameConstraints {
+            permitted_subtrees: subtrees(permitted),
+            excluded_subtrees: subtrees(excluded),
+        };
+        ca.tbs_certificate
+            .extensions
+            .get_or_insert_with(Vec::new)
+            .push(extension(&nc));
+        ca
+    }
+
+    /// A leaf whose subject is `CN=CEO` plus `extra` attributes and whose subjectAltName holds
+    /// `alt` (none when empty).
+    fn leaf(extra: &[(ObjectIdentifier, der::Tag, &str)], alt: Vec<GeneralName>) -> Certificate {
+        use std::str::FromStr;
+        use x509_cert::attr::AttributeTypeAndValue;
+        use x509_cert::name::RelativeDistinguishedName;
+        let mut cert = fixture("alice.crt");
+        let mut subject = Name::from_str("CN=CEO").unwrap();
+        for (oid, tag, value) in extra {
+            let atv = AttributeTypeAndValue {
+                oid: *oid,
+                value: der::Any::new(*tag, value.as_bytes()).unwrap(),
+            };
+            subject
+                .0
+                .push(RelativeDistinguishedName::try_from(vec![atv]).unwrap());
+        }
+        cert.tbs_certificate.subject = subject;
+        let exts = cert.tbs_certificate.extensions.get_or_insert_with(Vec::new);
+        exts.retain(|e| e.extn_id != <SubjectAltName as const_oid::AssociatedOid>::OID);
+        if !alt.is_empty() {
+            exts.push(extension(&SubjectAltName(alt)));
+        }
+        cert
+    }
+
+    fn email(text: &str) -> GeneralName {
+        GeneralName::Rfc822Name(der::asn1::Ia5String::new(text).unwrap())
+    }
+
+    /// Each address a signature can be bound to is held to the constraints in the form the
+    /// binding compares it in (found by a sweep, each of these was `valid` for an address
+    /// the CA may not vouch for).
+    #[test]
+    fn constraints_see_the_addresses_the_binding_uses() {
+        // a UTF8String emailAddress and no subjectAltName, under a CA for example.com only
+        let ca = constrained_ca(vec![email("example.com")], vec![]);
+        let utf8 = leaf(
+            &[(EMAIL_ADDRESS, der::Tag::Utf8String, "ceo@victim.com")],
+            vec![],
+        );
+        assert_eq!(certificate_emails(&utf8), ["ceo@victim.com"]);
+        assert!(!names_within(&ca, &[&utf8]));
+        let own = leaf(
+            &[(EMAIL_ADDRESS, der::Tag::Utf8String, "ceo@example.com")],
+            vec![],
+        );
+        assert!(names_within(&ca, &[&own]));
+        // an excluded domain written with a trailing space
+        let ca = constrained_ca(vec![], vec![email("victim.com")]);
+        let spaced = leaf(&[], vec![email("ceo@victim.com ")]);
+        assert_eq!(certificate_emails(&spaced), ["ceo@victim.com"]);
+        assert!(!names_within(&ca, &[&spaced]));
+        // an excluded mailbox written in capitals
+        let ca = constrained_ca(vec![], vec![email("CEO@example.com")]);
+        assert!(!names_within(
+            &ca,
+            &[&leaf(&[], vec![email("ceo@example.com")])]
+        ));
+        assert!(names_within(
+            &ca,
+            &[&leaf(&[], vec![email("cfo@example.com")])]
+        ));
+    }
+
+    /// directoryName constraints compare attribute values as RFC 5280 §7.1 asks: not byte for
+    /// byte (another case or string type got past an excluded name, found by a sweep).
+    #[test]
+    fn directory_name_constraints_ignore_case_and_string_type() {
+        use std::str::FromStr;
+        let excluded = GeneralName::DirectoryName(Name::from_str("O=Victim").unwrap());
+        let ca = constrained_ca(vec![], vec![excluded]);
+        const O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
+        for (tag, value) in [
+            (der::Tag::Utf8String, "Victim"),
+            (der::Tag::Utf8String, "victim"),
+            (der::Tag::PrintableString, "VICTIM"),
+            (der::Tag::Utf8String, " Victim "),
+        ] {
+            let mut cert = leaf(&[], vec![email("ceo@example.com")]);
+            cert.tbs_certificate.subject = Name::from_str("O=placeholder").unwrap();
+            let atv = x509_cert::attr::AttributeTypeAndValue {
+                oid: O,
+                value: der::Any::new(tag, value.as_bytes()).unwrap(),
+            };
+            cert.tbs_certificate.subject.0[0] =
+                x509_cert::name::RelativeDistinguishedName::try_from(vec![atv]).unwrap();
+            assert!(!names_within(&ca, &[&cert]), "{tag:?} {value:?}");
+        }
+        let other = leaf(&[], vec![email("ceo@example.com")]);
+        assert!(names_within(&ca, &[&other]), "CN=CEO is not under O=Victim");
     }
 
     #[test]
