@@ -1685,6 +1685,34 @@ fn a_certificate_on_an_imported_crl_is_revoked_everywhere() {
         fresh.import_crl(b"not a crl", NOW).unwrap_err().code(),
         mailseal::ErrorCode::UnsupportedFormat
     );
+    // Another CA of that name whose certificate the keyring does hold (fetched from a
+    // message's AIA pointer, say) and its newer CRL, which revokes its own certificates with
+    // the serial numbers of Alice's and Bob's: it neither replaces the CA's own CRL nor
+    // revokes the CA's certificates (it did both, found by a sweep; openssl: "CRL signature
+    // failure").
+    let other = TestCa::new("rsa2048");
+    for name in ["x1", "x2"] {
+        let key = other.new_key(name, "p256");
+        other.issue(
+            name,
+            &key,
+            &format!("/CN={name}"),
+            "basicConstraints=CA:FALSE",
+        );
+        other.revoke(name, "keyCompromise");
+    }
+    let other_crl = other.crl("20261201000000Z", "20261215000000Z");
+    ring.import(&other.cert(), &ImportOptions::default(), NOW)
+        .unwrap();
+    assert_eq!(ring.import_crl(&other_crl, NOW).unwrap().revoked, 2);
+    let report = verdict(&ring);
+    assert_eq!(report.state, SignatureState::Revoked, "{report:?}");
+    assert!(report.detail.unwrap_or_default().contains("key compromise"));
+    assert_eq!(
+        status(&ring, "alice@example.org"),
+        mailseal::KeyStatus::Valid
+    );
+    assert!(E.encryption_key(&ring, "alice@example.org", NOW).is_ok());
 
     // openssl agrees: Bob's signature fails its CRL check (the CRL read from the CA file).
     let with_crl = p("ca-and-crl.pem");

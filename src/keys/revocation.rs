@@ -259,11 +259,12 @@ impl Keyring {
     fn add_crl(&mut self, data: &[u8], extra: Option<&[u8]>, now: Time) -> Result<CrlInfo> {
         let (mut issuers, extra) = self.answer_issuers(extra)?;
         issuers.extend(extra.as_ref());
-        let held = revocation::read_and_check(data, issuers.into_iter())?;
+        let (held, signer) = revocation::read_and_check(data, issuers.into_iter())?;
+        // It replaces the CRL its own CA signed before, never one of another CA of that name.
         let at = self
             .crls
             .iter()
-            .position(|c| c.issuer == held.issuer && c.same_key_as(&held));
+            .position(|c| c.issuer == held.issuer && c.signed_by(signer));
         let at = match at {
             // An older copy (a replay, or a cache behind) never replaces a newer one.
             Some(i) if self.crls[i].this_update > held.this_update => i,
@@ -553,10 +554,25 @@ impl Keyring {
     }
 
     /// The revocation of an S/MIME certificate by a CRL or an OCSP answer the keyring holds.
+    /// A CRL counts only when the CA certificate that signed it also signed `cert`, when the
+    /// keyring holds a CA of that name (another CA can bear the same name); by name alone
+    /// otherwise (the CRL was checked against such a CA when it was imported).
     #[cfg(feature = "smime")]
     pub(crate) fn revocation_of(&self, cert: &Certificate) -> Option<&revocation::Revocation> {
-        revocation::revoked_by_name(&self.crls, cert)
-            .or_else(|| ocsp::revoked_by_name(&self.ocsp, cert))
+        let issuer_name = &cert.tbs_certificate.issuer;
+        let mut named = self
+            .smime_entries()
+            .map(|e| e.certificate())
+            .filter(|ca| ca.tbs_certificate.subject == *issuer_name)
+            .peekable();
+        let by_crl = if named.peek().is_none() {
+            revocation::revoked_by_name(&self.crls, cert)
+        } else {
+            named
+                .filter(|ca| crate::keys::x509::cert::signed_by(cert, ca))
+                .find_map(|ca| revocation::revoked(&self.crls, cert, ca))
+        };
+        by_crl.or_else(|| ocsp::revoked_by_name(&self.ocsp, cert))
     }
 
     /// The CRLs held, for path validation.

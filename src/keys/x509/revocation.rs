@@ -138,24 +138,40 @@ impl HeldCrl {
         })
     }
 
-    /// Whether this CRL speaks for certificates issued by `issuer`: the same name and, when
-    /// both say it, the same key identifier.
+    /// Whether this CRL speaks for certificates issued by `issuer`: the same name, the same
+    /// key identifier when both say it, and signed by `issuer`'s key. The name alone is not
+    /// enough: another CA can bear the same name (one fetched from a message's AIA pointer,
+    /// say), and its CRL must neither revoke this CA's certificates nor stand in for this
+    /// CA's own CRL (found by a sweep; openssl says "CRL signature failure").
     pub(crate) fn is_from(&self, issuer: &Certificate) -> bool {
         if issuer.tbs_certificate.subject != self.issuer {
             return false;
         }
-        match (&self.key_id, subject_key_id(issuer)) {
+        let same_id = match (&self.key_id, subject_key_id(issuer)) {
             (Some(crl), Some(ca)) => *crl == ca,
             _ => true,
-        }
+        };
+        same_id && self.signed_by(issuer)
     }
 
-    /// Whether `other` names the same issuer key (or either leaves it open).
-    pub(crate) fn same_key_as(&self, other: &HeldCrl) -> bool {
-        match (&self.key_id, &other.key_id) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        }
+    /// Whether `ca` may sign CRLs and this CRL's signature verifies with its key.
+    pub(crate) fn signed_by(&self, ca: &Certificate) -> bool {
+        let Ok(crl) = CertificateList::from_der(&self.der) else {
+            return false;
+        };
+        let (Ok(tbs), Some(sig)) = (crl.tbs_cert_list.to_der(), crl.signature.as_bytes()) else {
+            return false;
+        };
+        may_sign_crls(ca)
+            && signature::verify(
+                &ca.tbs_certificate.subject_public_key_info,
+                &crl.signature_algorithm,
+                None,
+                &tbs,
+                sig,
+                &SignatureRules::default(),
+            )
+            .is_ok()
     }
 
     /// Whether the CRL is past its nextUpdate at `now` (time to fetch a newer one).
@@ -178,7 +194,7 @@ impl HeldCrl {
 pub(crate) fn read_and_check<'a>(
     data: &[u8],
     candidates: impl Iterator<Item = &'a Certificate>,
-) -> Result<HeldCrl> {
+) -> Result<(HeldCrl, &'a Certificate)> {
     let der = if data.starts_with(b"-----BEGIN") {
         let (label, der) = der::pem::decode_vec(data).map_err(|_| {
             Error::new(
@@ -198,32 +214,20 @@ pub(crate) fn read_and_check<'a>(
     };
     let held = HeldCrl::from_der(&der)?;
     let crl = CertificateList::from_der(&der).map_err(|_| Error::internal("CRL re-read"))?;
-    let tbs = crl
-        .tbs_cert_list
-        .to_der()
-        .map_err(|_| Error::internal("CRL re-encode"))?;
-    let sig = crl
-        .signature
-        .as_bytes()
-        .ok_or_else(|| Error::new(ErrorCode::BadInput, "The CRL's signature is malformed."))?;
+    if crl.signature.as_bytes().is_none() {
+        return Err(Error::new(
+            ErrorCode::BadInput,
+            "The CRL's signature is malformed.",
+        ));
+    }
     let mut named = false;
-    for ca in candidates.filter(|c| held.is_from(c)) {
-        named = true;
-        if !may_sign_crls(ca) {
+    for ca in candidates {
+        if ca.tbs_certificate.subject != held.issuer {
             continue;
         }
-        let spki = &ca.tbs_certificate.subject_public_key_info;
-        if signature::verify(
-            spki,
-            &crl.signature_algorithm,
-            None,
-            &tbs,
-            sig,
-            &SignatureRules::default(),
-        )
-        .is_ok()
-        {
-            return Ok(held);
+        named = true;
+        if held.is_from(ca) {
+            return Ok((held, ca));
         }
     }
     Err(if named {
