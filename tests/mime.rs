@@ -972,3 +972,26 @@ fn an_inline_text_file_is_shown_and_listed() {
         "ERROR disk full"
     );
 }
+
+/// 10,000 attached messages nested in each other (a 480 KB message): opened or refused, never a
+/// stack overflow (in wasm it escaped as an uncaught RangeError that ended the Node process;
+/// found by the API sweep). mail-parser parses attached messages inside each other 32 deep at
+/// most (vendor/mail-parser/MAILSEAL.md); the rest is kept as one attachment.
+#[test]
+fn deeply_nested_attached_messages_do_not_overflow_the_stack() {
+    let mut body = String::from("Content-Type: text/plain\r\n\r\ninner\r\n");
+    for i in 0..10_000 {
+        body = format!("Content-Type: message/rfc822\r\n\r\nSubject: l{i}\r\n{body}");
+    }
+    let raw = format!("From: a@example.com\r\nTo: b@example.com\r\n{body}");
+    let mut ring = mailseal::Keyring::new();
+    match mailseal::open(
+        &mut ring,
+        &[],
+        raw.as_bytes(),
+        &mailseal::OpenOptions::at(NOW),
+    ) {
+        Ok(o) => assert_eq!(o.attachments.len(), 1),
+        Err(e) => assert_eq!(e.code(), ErrorCode::TooLarge, "{e}"),
+    }
+}

@@ -15,6 +15,9 @@ use crate::{
 use super::MessageStream;
 
 const MAX_NESTED_ENCODED: usize = 3;
+/// mailseal: how deeply unencoded `message/rfc822` parts are parsed inside each other (see
+/// `parse_`); deeper ones are opaque parts.
+const MAX_NESTED_INLINE_MESSAGES: usize = 32;
 
 #[derive(Debug, PartialEq, Default)]
 enum MimeType {
@@ -210,6 +213,17 @@ impl MessageParser {
                 }
                 _ => (Encoding::None, MessageStream::mime_part),
             };
+
+            // mailseal: attached messages nested more deeply than this are kept as opaque
+            // parts. The parse is a loop, but the parsed tree is dropped (and walked) by
+            // recursion: 10,000 levels (a 480 KB message) overflowed the stack in wasm.
+            if mime_type == MimeType::Message
+                && encoding == Encoding::None
+                && state_stack.iter().filter(|(_, m)| m.is_some()).count()
+                    >= MAX_NESTED_INLINE_MESSAGES
+            {
+                mime_type = MimeType::Other;
+            }
 
             if mime_type == MimeType::Message && encoding == Encoding::None {
                 let new_state = MessageParserState {
