@@ -33,6 +33,43 @@ function trapError() {
   return e;
 }
 
+function badArgument(cause) {
+  const e = new Error("An argument could not be read: a property getter threw, or it is a revoked Proxy.", { cause });
+  e.name = "MailsealError";
+  e.code = "bad_input";
+  return e;
+}
+
+/** Whether `value` is an object the module reads field by field (a plain object, an array,
+ * or a Proxy of one); byte arrays, dates, keyrings, maps and class instances pass as they are. */
+function isPlainData(value) {
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The arguments of a call, their plain objects and arrays read here into plain copies, once.
+ * A getter that throws, or a revoked Proxy, then fails the call with `bad_input` before the
+ * module runs. Read by the module (serde-wasm-bindgen's property reads do not catch), the
+ * exception unwound past the code that releases the keyring in use, and every later call on
+ * that keyring failed with "recursive use of an object detected" (found by the API sweep).
+ */
+function readArguments(args) {
+  const read = (value, depth) => {
+    if (value === null || typeof value !== "object" || depth > 64 || !isPlainData(value)) return value;
+    if (Array.isArray(value)) return value.map((v) => read(v, depth + 1));
+    const copy = {};
+    for (const key of Object.keys(value)) copy[key] = read(value[key], depth + 1);
+    return copy;
+  };
+  try {
+    return args.map((a) => read(a, 0));
+  } catch (e) {
+    throw badArgument(e);
+  }
+}
+
 /** The package's API over `glue` (one wasm-bindgen output, made recoverable). */
 export function recoverable(glue) {
   /** The trap that stopped the current instance; the next call starts a new one. */
@@ -138,7 +175,7 @@ export function recoverable(glue) {
     }
 
     static unseal(...args) {
-      return new Keyring(WRAP, sync(() => glue.Keyring.unseal(...args)));
+      return new Keyring(WRAP, sync(() => glue.Keyring.unseal(...readArguments(args))));
     }
 
     static unsealWithKey(...args) {
@@ -172,7 +209,7 @@ export function recoverable(glue) {
         try {
           // Another Keyring as an argument (teamCreate's team keyring) goes in as its glue
           // keyring; a glue keyring in the result (teamOpen's) comes out as a Keyring.
-          const glueArgs = args.map((a) => (states.has(a) ? current(a) : a));
+          const glueArgs = readArguments(args).map((a) => (states.has(a) ? current(a) : a));
           const out = sync(() => current(this)[name](...glueArgs));
           if (out && typeof out === "object" && out.keyring instanceof glue.Keyring) out.keyring = new Keyring(WRAP, out.keyring);
           return out;
@@ -193,7 +230,7 @@ export function recoverable(glue) {
   for (const [name, value] of Object.entries(glue)) {
     if (typeof value !== "function" || name === "Keyring" || name.startsWith("__mailseal_") || name === "default" || name === "initSync") continue;
     if (name === "open" || name === "protect") {
-      api[name] = (...args) => async(() => glue[name](...unwrap(args)));
+      api[name] = (...args) => async(() => glue[name](...unwrap(readArguments(args))));
     } else if (name === "usePlatformCrypto") {
       api[name] = (on) => {
         const result = sync(() => glue.usePlatformCrypto(on));
@@ -203,7 +240,7 @@ export function recoverable(glue) {
     } else if (name === "__forceTrapForTests") {
       api[name] = (later) => (later ? async(() => glue[name](true)) : sync(() => glue[name](false)));
     } else {
-      api[name] = (...args) => sync(() => glue[name](...args));
+      api[name] = (...args) => sync(() => glue[name](...readArguments(args)));
     }
   }
   return api;

@@ -92,3 +92,55 @@ describe("errors are Error instances with a string code and message", () => {
     assert.ok(["bad_input", "unsupported_format"].includes(err.code), err.code);
   });
 });
+
+// Option objects that cannot be read (a getter that throws, a Proxy, a revoked Proxy): the
+// call fails with bad_input and the keyring keeps working. Read inside the module, the
+// exception unwound past the code that releases the keyring, and every later call on it failed
+// with "recursive use of an object detected" (found by the API sweep).
+describe("unreadable option objects -> bad_input, the keyring still works", () => {
+  const throwing = () => ({
+    get address() {
+      throw new Error("form field not filled in");
+    },
+  });
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({ address: "x@example.com" }, {});
+    revoke();
+    return proxy;
+  };
+  const calls = [
+    ["generateOpenPgp", (r, o) => r.generateOpenPgp(o)],
+    ["generateSmime", (r, o) => r.generateSmime(o)],
+    ["setPolicy", (r, o) => r.setPolicy(o)],
+    ["importFound", (r, o) => r.importFound("a@example.com", o, new Uint8Array(1))],
+    ["learnAutocrypt", (r, o) => r.learnAutocrypt(o)],
+    ["importRevocation", (r, o) => r.importRevocation(o, new Uint8Array(1))],
+  ];
+  for (const [name, call] of calls) {
+    for (const [kind, make] of [["a getter that throws", throwing], ["a revoked Proxy", revoked]]) {
+      test(`${name}(${kind})`, async () => {
+        const ring = new Keyring();
+        ring.import(fixture("openpgp/bob.sec.asc"));
+        let err;
+        try {
+          await call(ring, make());
+        } catch (e) {
+          err = e;
+        }
+        assert.ok(err, `${name}: nothing thrown`);
+        assertMailsealError(err, name);
+        assert.equal(err.code, "bad_input", `${name}: ${err.message}`);
+        // the keyring still answers, and a change still goes through
+        assert.equal(ring.list().length, 1);
+        ring.setPolicy({ fallback: "block" });
+        ring.free();
+      });
+    }
+  }
+
+  test("a Proxy of a plain options object is read like the object", () => {
+    const ring = new Keyring();
+    ring.setPolicy(new Proxy({ fallback: "block" }, {}));
+    ring.free();
+  });
+});
