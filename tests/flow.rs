@@ -557,3 +557,64 @@ fn the_stored_policy_rules_judge_signatures_when_opening() {
         )
     );
 }
+
+/// An agent's reply that holds a customer's encrypted message pasted as text (an armored PGP
+/// block with text around it): signed, or signed and encrypted, with either standard, it opens
+/// with the verdict it was sent with and the whole text, block included. The block was opened
+/// as a layer of the message: the valid signature became `invalid`, or the text was lost to an
+/// attachment (found by the API sweep).
+#[test]
+fn a_pasted_pgp_block_in_a_protected_reply_is_text() {
+    let text = "Hi Bob,\n\nthe customer sent us this, which we cannot read:\n\n\
+                -----BEGIN PGP MESSAGE-----\n\nhQEMA0XyZ...\n-----END PGP MESSAGE-----\n\n\
+                Can you help?\nAlice";
+    for party in [&PGP, &SMIME] {
+        for encrypt in [false, true] {
+            let case = format!("{:?} encrypt={encrypt}", party.method);
+            let (to, recipient_files, secret_files) = party.recipients[0];
+            let mut files: Vec<&str> = party.shared.to_vec();
+            files.extend(party.sender_files);
+            files.extend(recipient_files);
+            let mut sender_ring = ring(&files);
+            let mut opts = ProtectOptions::new(true, encrypt, NOW);
+            opts.method = match party.method {
+                Method::Smime => MethodChoice::Smime,
+                Method::Pgp => MethodChoice::Pgp,
+            };
+            let mut d = draft(party.sender, &[to], Body::Text);
+            d.text = Some(text.to_string());
+            let out = protect(
+                &mut sender_ring,
+                &mailseal::standards::all(),
+                Message::Draft(&d),
+                &opts,
+                &mut rng(),
+            )
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
+            let mut files: Vec<&str> = party.shared.to_vec();
+            files.extend(secret_files);
+            files.extend(party.recipients[2].1);
+            let opened = open_as(&files, &out.deliveries[0].mime);
+            assert_eq!(
+                opened.signature.state,
+                SignatureState::Valid,
+                "{case}: {:?}",
+                opened.signature
+            );
+            let shown = opened
+                .text
+                .as_deref()
+                .unwrap_or_default()
+                .replace("\r\n", "\n");
+            assert!(
+                shown.contains("-----BEGIN PGP MESSAGE-----") && shown.contains("Can you help?"),
+                "{case}: {shown:?}"
+            );
+            assert!(
+                opened.attachments.is_empty(),
+                "{case}: {:?}",
+                opened.attachments
+            );
+        }
+    }
+}

@@ -181,6 +181,23 @@ impl Layer {
         }
     }
 
+    /// The text part of an armored OpenPGP block with other text around it, if this is one.
+    pub fn inline_with_text_around(&self) -> Option<PartId> {
+        match self {
+            Layer::PgpMessage {
+                form: PgpForm::Inline { partial: true, .. },
+                part,
+                ..
+            }
+            | Layer::PgpCleartext {
+                partial: true,
+                part,
+                ..
+            } => Some(*part),
+            _ => None,
+        }
+    }
+
     /// Whether this layer is (or may be) encryption.
     pub fn is_encryption(&self) -> bool {
         match self {

@@ -38,7 +38,7 @@ pub(super) fn assemble(
         uncovered_files,
         carried,
         certs_only,
-        unreadable_part,
+        armor_as_text,
         ..
     } = p;
     let mut signature = scoped_and_bound(signature, scope, uncovered_files, sender);
@@ -68,7 +68,7 @@ pub(super) fn assemble(
             (headers, protected_fields) =
                 protected_headers(&tree, outer_view, headers, wrapped, &mut opened.signature);
         }
-        show(&mut opened, &tree, unreadable_part, beside_inline);
+        show(&mut opened, &tree, armor_as_text, beside_inline);
     }
     if headers.protected && opened.signature.state != SignatureState::None {
         headers.signed_fields = protected_fields;
@@ -141,11 +141,11 @@ fn protected_headers(
 fn show(
     opened: &mut Opened,
     tree: &MimeTree<'_>,
-    unreadable_part: Option<PartId>,
+    armor_as_text: Option<PartId>,
     beside_inline: Vec<OpenedAttachment>,
 ) {
     let signed_content = opened.signature.state != SignatureState::None;
-    let r = match unreadable_part {
+    let r = match armor_as_text {
         Some(part) => mime::readable_showing(tree, part),
         None => readable(tree),
     };

@@ -60,8 +60,9 @@ pub(super) struct Peeled<'a> {
     /// Certificates the last S/MIME SignedData carried, and whether it was a bare bundle.
     pub(super) carried: Vec<Vec<u8>>,
     pub(super) certs_only: bool,
-    /// The text part whose armored block could not be read, shown as plain text.
-    pub(super) unreadable_part: Option<PartId>,
+    /// The text part whose armored block is shown as text: it could not be read, or it is
+    /// content inside an opened layer.
+    pub(super) armor_as_text: Option<PartId>,
     /// The slots of [`Revealed`] not used yet.
     free_slots: std::slice::Iter<'a, OnceCell<SecretBytes>>,
 }
@@ -91,7 +92,7 @@ pub(super) async fn peel<'a>(
         uncovered_files: false,
         carried: Vec::new(),
         certs_only: false,
-        unreadable_part: None,
+        armor_as_text: None,
         free_slots: revealed.iter(),
     };
     while let Some(current) = p.content {
@@ -100,6 +101,18 @@ pub(super) async fn peel<'a>(
             None => MimeTree::parse_content(current, &limits)?,
         };
         let Detected { layer, nested } = mime::detect(&tree);
+        // Inside an opened layer, an armored block with text around it is something the sender
+        // wrote (a customer's encrypted message pasted into a reply), not a layer of this
+        // message: shown as text under the verdict of the layer around it. It was opened as a
+        // layer, so a valid signature became invalid or the text was lost (found by the API
+        // sweep).
+        let layer = match layer.inline_with_text_around() {
+            Some(part) if p.peeled > 0 => {
+                p.armor_as_text = Some(part);
+                Layer::Plain
+            }
+            _ => layer,
+        };
         p.parsed = Some(tree);
         if p.peeled >= MAX_LAYERS {
             if layer != Layer::Plain {
@@ -377,8 +390,7 @@ impl<'a> Peeled<'a> {
             Err(e) if inline && e.code() == ErrorCode::MalformedMessage => {
                 // Text that only looks like an OpenPGP message (a pasted fragment, a
                 // placeholder): shown as the unprotected text it is.
-                unreadable_block(&mut self.signature, &mut self.warnings, "PGP message");
-                self.unreadable_part = Some(part);
+                self.unreadable(part, "PGP message");
                 return Ok(Step::Stop);
             }
             d => d?,
@@ -451,6 +463,21 @@ impl<'a> Peeled<'a> {
         files.hidden_text
     }
 
+    /// An inline armored block (`what`) that could not be read: its text is shown as received.
+    /// At the top it claims a protection it does not give, so the signature is `invalid`;
+    /// inside an opened layer, the verdict of that layer stands (the block is content).
+    fn unreadable(&mut self, part: PartId, what: &str) {
+        if self.peeled > 1 {
+            self.warnings.push(Warning::new(
+                WarningCode::UnreadableBlock,
+                format!("The {what} in this message could not be read."),
+            ));
+        } else {
+            unreadable_block(&mut self.signature, &mut self.warnings, what);
+        }
+        self.armor_as_text = Some(part);
+    }
+
     /// A `multipart/signed` (S/MIME or PGP/MIME).
     async fn detached(
         &mut self,
@@ -514,8 +541,7 @@ impl<'a> Peeled<'a> {
     ) -> Result<Step> {
         let v = match engine.verify_opaque(ring, armored, ctx).await {
             Err(e) if e.code() == ErrorCode::MalformedMessage => {
-                unreadable_block(&mut self.signature, &mut self.warnings, "PGP signed text");
-                self.unreadable_part = Some(part);
+                self.unreadable(part, "PGP signed text");
                 return Ok(Step::Stop);
             }
             v => v?,
