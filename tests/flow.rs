@@ -618,3 +618,30 @@ fn a_pasted_pgp_block_in_a_protected_reply_is_text() {
         }
     }
 }
+
+/// A draft whose files make a message larger than `open` reads (64 MiB) is refused with
+/// `too_large` before any work, as is a protected copy that grows past it: mailseal does not
+/// send what it would refuse to open (found by the API sweep: 35 MiB made a 65.5 MiB message,
+/// 190 MiB failed as `internal`, 700 MiB ran the module out of memory).
+#[test]
+fn a_draft_too_large_to_open_is_refused() {
+    let mut files: Vec<&str> = SMIME.shared.to_vec();
+    files.extend(SMIME.sender_files);
+    let mut sender_ring = ring(&files);
+    let mut d = draft(SMIME.sender, &["bob@example.com"], Body::Text);
+    d.attachments.push(DraftAttachment {
+        filename: "video.mp4".to_string(),
+        content_type: "video/mp4".to_string(),
+        data: vec![0u8; 49 * 1024 * 1024],
+    });
+    let err = protect(
+        &mut sender_ring,
+        &mailseal::standards::all(),
+        Message::Draft(&d),
+        &ProtectOptions::new(true, false, NOW),
+        &mut rng(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), mailseal::ErrorCode::TooLarge, "{err}");
+    assert!(err.to_string().contains("64 MiB"), "{err}");
+}

@@ -72,6 +72,36 @@ pub async fn protect_async(
     (result, event)
 }
 
+/// The bytes of a draft's text, HTML and files (their MIME entity is about 4/3 of it).
+fn draft_size(draft: &crate::mime::Draft) -> usize {
+    let text =
+        draft.text.as_ref().map_or(0, String::len) + draft.html.as_ref().map_or(0, String::len);
+    draft
+        .attachments
+        .iter()
+        .fold(text, |n, a| n.saturating_add(a.data.len()))
+}
+
+/// A message of `len` bytes is no larger than what `open` reads (`Limits::max_input`, 64 MiB):
+/// mailseal does not send what it would refuse to open (found by the API sweep: a 35 MiB file
+/// made a 65.5 MiB message, a 190 MiB one failed as `internal`, a 700 MiB one ran the module
+/// out of memory). Checked before the work for a draft, and for each protected copy.
+fn fits(len: usize, limits: &Limits) -> Result<()> {
+    if len <= limits.max_input {
+        return Ok(());
+    }
+    let mib = |n: usize| n.div_ceil(1024 * 1024);
+    Err(Error::new(
+        ErrorCode::TooLarge,
+        format!(
+            "The protected message would be about {} MiB, more than the {} MiB mailseal opens \
+             (and more than most mail servers take): send large files another way.",
+            mib(len),
+            mib(limits.max_input)
+        ),
+    ))
+}
+
 /// The audit event of one `protect`: addresses and method, or the error code; no content.
 fn protect_event(now: Time, result: &Result<Protected>) -> AuditEvent {
     let mut event = AuditEvent::key_management(now, "protect", &[]);
@@ -105,6 +135,7 @@ async fn protect_message(
             (headers, entity, addresses)
         }
         Message::Draft(draft) => {
+            fits(draft_size(draft).saturating_mul(4) / 3, &limits)?;
             let built = build_draft(draft, opts.now, rng)?;
             let addresses = draft_addresses(draft)?;
             (built.headers, built.entity, addresses)
@@ -180,7 +211,9 @@ async fn protect_message(
             opts,
             rng,
         );
-        deliveries.push(delivery.await?);
+        let delivery = delivery.await?;
+        fits(delivery.mime.len(), &limits)?;
+        deliveries.push(delivery);
     }
     let message_id = headers
         .iter()

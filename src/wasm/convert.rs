@@ -27,6 +27,20 @@ pub(crate) fn bytes(value: &JsValue, what: &str) -> Result<SecretBytes, JsValue>
     )))
 }
 
+/// The length in bytes of what [`bytes`] would copy, without copying it (0 for what it
+/// refuses; a string counts its UTF-16 length, a lower bound).
+pub(crate) fn byte_length(value: &JsValue) -> usize {
+    if let Some(arr) = value.dyn_ref::<Uint8Array>() {
+        return arr.length() as usize;
+    }
+    if let Some(buf) = value.dyn_ref::<ArrayBuffer>() {
+        return buf.byte_length() as usize;
+    }
+    value
+        .dyn_ref::<js_sys::JsString>()
+        .map_or(0, |s| s.length() as usize)
+}
+
 /// A required string argument.
 pub(crate) fn string(value: &JsValue, what: &str) -> Result<String, JsValue> {
     value

@@ -338,12 +338,28 @@ fn draft(value: &JsValue, now: Time) -> Result<Draft, JsValue> {
         if !Array::is_array(&list) {
             return Err(bad_input("\"attachments\" must be an array."));
         }
+        // Files larger than a message mailseal opens are refused before they are copied into
+        // the module's memory (700 MiB ran it out of memory; `protect` says the same later).
+        let max = crate::mime::Limits::default().max_input;
+        let mut total = 0usize;
         for item in Array::from(&list).iter() {
             let a = Some(
                 item.dyn_into::<Object>()
                     .map_err(|_| bad_input("Each attachment must be an object."))?,
             );
-            let data = convert::bytes(&convert::field(&a, "data"), "An attachment's data")?;
+            let data = convert::field(&a, "data");
+            total = total.saturating_add(convert::byte_length(&data));
+            if total > max {
+                return Err(super::error::to_js(crate::error::Error::new(
+                    crate::error::ErrorCode::TooLarge,
+                    format!(
+                        "The attachments are larger than the {} MiB a message mailseal opens \
+                         can hold: send large files another way.",
+                        max / (1024 * 1024)
+                    ),
+                )));
+            }
+            let data = convert::bytes(&data, "An attachment's data")?;
             attachments.push(DraftAttachment {
                 filename: convert::opt_string(&a, "filename")?.unwrap_or_default(),
                 content_type: convert::opt_string(&a, "contentType")?.unwrap_or_default(),

@@ -144,3 +144,30 @@ describe("unreadable option objects -> bad_input, the keyring still works", () =
     ring.free();
   });
 });
+
+// Files larger than a message mailseal opens (64 MiB) are refused before they are copied into
+// the module's memory: too_large, and the module keeps working (700 MiB ran it out of memory
+// and restarted it, failing every other call in flight; found by the API sweep).
+test("protect of a draft with files larger than 64 MiB -> too_large, nothing else fails", async () => {
+  const { protect } = await import("mailseal");
+  const ring = new Keyring();
+  const draft = (bytes) => ({
+    from: "a@example.com",
+    to: ["b@example.com"],
+    subject: "s",
+    text: "t",
+    attachments: [{ filename: "big.bin", contentType: "application/octet-stream", data: new Uint8Array(bytes) }],
+  });
+  let err;
+  try {
+    await protect(ring, draft(70 * 1024 * 1024), { sign: false, encrypt: false });
+  } catch (e) {
+    err = e;
+  }
+  assertMailsealError(err, "70 MiB draft");
+  assert.equal(err.code, "too_large");
+  assert.ok(!err.restarted, "refused, not a crash");
+  const ok = await protect(ring, draft(1024), { sign: false, encrypt: false });
+  assert.equal(ok.deliveries.length, 1);
+  ring.free();
+});
