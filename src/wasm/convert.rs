@@ -127,8 +127,26 @@ pub(crate) fn to_js_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, J
     })
 }
 
-/// A [`Policy`] from its plain-object form.
+/// A [`Policy`] from its plain-object form. A name the policy does not have is refused: serde
+/// passes over it, so a misspelled rule (`minRSABits`, `fallBack`) left the default in force
+/// without a word (found by the API sweep). Names with a `null` or `undefined` value are left
+/// alone (absent).
 pub(crate) fn policy(v: JsValue) -> Result<Policy, JsValue> {
-    serde_wasm_bindgen::from_value(v)
-        .map_err(|e| bad_input(&format!("The policy is not valid: {e}")))
+    let policy: Policy = serde_wasm_bindgen::from_value(v.clone())
+        .map_err(|e| bad_input(&format!("The policy is not valid: {e}")))?;
+    if let (Some(given), Ok(known)) = (v.dyn_ref::<js_sys::Object>(), to_js_value(&policy)) {
+        let known: Vec<String> = js_sys::Object::keys(known.unchecked_ref::<js_sys::Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect();
+        for key in js_sys::Object::keys(given).iter().filter_map(|k| k.as_string()) {
+            let value = js_sys::Reflect::get(given, &JsValue::from_str(&key)).unwrap_or_default();
+            if !value.is_null() && !value.is_undefined() && !known.contains(&key) {
+                return Err(bad_input(&format!(
+                    "The policy has no setting \"{key}\" (misspelled?)."
+                )));
+            }
+        }
+    }
+    Ok(policy)
 }

@@ -171,3 +171,17 @@ test("protect of a draft with files larger than 64 MiB -> too_large, nothing els
   assert.equal(ok.deliveries.length, 1);
   ring.free();
 });
+
+// A setting the policy does not have is refused (a typo left the default in force without a
+// word; found by the API sweep); the policy as the keyring gives it back is taken as it is.
+test("setPolicy with a misspelled setting -> bad_input naming it", () => {
+  const ring = new Keyring();
+  for (const typo of [{ minRSABits: 3072 }, { fallBack: "block" }, { weakhashes: "refuse" }]) {
+    const name = Object.keys(typo)[0];
+    const err = throwsCode(() => ring.setPolicy(typo), "bad_input", name);
+    assert.match(err.message, new RegExp(`"${name}"`));
+  }
+  ring.setPolicy({ ...ring.policy(), fallback: "block", groups: { vip: { sign: true, encrypt: true } } });
+  assert.equal(ring.policy().fallback, "block");
+  ring.free();
+});
