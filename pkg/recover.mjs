@@ -33,6 +33,13 @@ function trapError() {
   return e;
 }
 
+function notAKeyring() {
+  const e = new Error("The keyring was freed, or this is not a mailseal Keyring.");
+  e.name = "MailsealError";
+  e.code = "bad_input";
+  return e;
+}
+
 function badArgument(cause) {
   const e = new Error("An argument could not be read: a property getter threw, or it is a revoked Proxy.", { cause });
   e.name = "MailsealError";
@@ -138,7 +145,7 @@ export function recoverable(glue) {
 
   function state(ring) {
     const s = states.get(ring);
-    if (!s) throw new TypeError("not a mailseal Keyring (or already freed)");
+    if (!s) throw notAKeyring();
     return s;
   }
 
@@ -224,7 +231,7 @@ export function recoverable(glue) {
 
   /** The glue keyring in an argument list (the first argument of open / protect). Their
    * audit events join the log at the keyring's next changing call, which seals it again. */
-  const unwrap = (args) => (states.has(args[0]) ? [current(args[0]), ...args.slice(1)] : args);
+  const unwrap = (args) => [current(args[0]), ...args.slice(1)];
 
   const api = { Keyring };
   for (const [name, value] of Object.entries(glue)) {

@@ -12,8 +12,11 @@ use crate::Address;
 /// domain (lower-case), whether keys can be looked up for it. Throws `bad_input` when `text` is
 /// not one address.
 #[wasm_bindgen(js_name = parseAddress, unchecked_return_type = "ParsedAddress")]
-pub fn parse_address(text: &str) -> Result<JsValue, JsValue> {
-    let address = Address::parse(text).map_err(to_js)?;
+pub fn parse_address(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = convert::string(&text, "The address")?;
+    let address = Address::parse(&text).map_err(to_js)?;
     convert::to_js_value(&address.parsed())
 }
 
@@ -21,6 +24,9 @@ pub fn parse_address(text: &str) -> Result<JsValue, JsValue> {
 /// and looks up (ASCII lower-case: `Alice@Example.org` → `alice@example.org`; other letters
 /// as written). Throws `bad_input` when `text` is not one address.
 #[wasm_bindgen(js_name = normalizeAddress)]
-pub fn normalize_address(text: &str) -> Result<String, JsValue> {
-    Address::parse(text).map(|a| a.key()).map_err(to_js)
+pub fn normalize_address(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<String, JsValue> {
+    let text = convert::string(&text, "The address")?;
+    Address::parse(&text).map(|a| a.key()).map_err(to_js)
 }

@@ -139,7 +139,10 @@ pub(crate) fn policy(v: JsValue) -> Result<Policy, JsValue> {
             .iter()
             .filter_map(|k| k.as_string())
             .collect();
-        for key in js_sys::Object::keys(given).iter().filter_map(|k| k.as_string()) {
+        for key in js_sys::Object::keys(given)
+            .iter()
+            .filter_map(|k| k.as_string())
+        {
             let value = js_sys::Reflect::get(given, &JsValue::from_str(&key)).unwrap_or_default();
             if !value.is_null() && !value.is_undefined() && !known.contains(&key) {
                 return Err(bad_input(&format!(

@@ -16,8 +16,13 @@ use crate::report::Method;
 /// `Headers` and other APIs that take a value without line breaks (`Opened.reportHeaders`
 /// on a forwarded message).
 #[wasm_bindgen(js_name = headerLine)]
-pub fn header_line(name: &str, text: &str) -> String {
-    crate::mime::header_line(name, text)
+pub fn header_line(
+    #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<String, JsValue> {
+    let name = super::convert::string(&name, "The header name")?;
+    let text = super::convert::string(&text, "The header text")?;
+    Ok(crate::mime::header_line(&name, &text))
 }
 
 /// `deliveriesMultipart(deliveries)` → `{ contentType, body }`: `protect`'s copies in one

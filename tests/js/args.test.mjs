@@ -185,3 +185,34 @@ test("setPolicy with a misspelled setting -> bad_input naming it", () => {
   assert.equal(ring.policy().fallback, "block");
   ring.free();
 });
+
+// Wrong types to the free functions and calls with a freed keyring: MailsealErrors with
+// bad_input, not glue TypeErrors ("arg.charCodeAt is not a function"; found by the API sweep).
+test("free functions and freed keyrings -> bad_input", async () => {
+  const m = await import("mailseal");
+  for (const [what, call] of [
+    ["normalizeAddress(42)", () => m.normalizeAddress(42)],
+    ["parseAddress(undefined)", () => m.parseAddress(undefined)],
+    ["headerLine(null, 'x')", () => m.headerLine(null, "x")],
+    ["headerLine('Subject', {})", () => m.headerLine("Subject", {})],
+  ]) {
+    throwsCode(call, "bad_input", what);
+  }
+  assert.equal(m.headerLine("Subject", "hi"), "hi");
+  const ring = new Keyring();
+  ring.free();
+  throwsCode(() => ring.list(), "bad_input", "list() on a freed keyring");
+  for (const [what, call] of [
+    ["open(freed, ...)", () => m.open(ring, "From: a@example.com\r\n\r\nhi\r\n")],
+    ["protect({}, ...)", () => m.protect({}, { from: "a@example.com", to: ["b@example.com"] })],
+  ]) {
+    let err;
+    try {
+      await call();
+    } catch (e) {
+      err = e;
+    }
+    assertMailsealError(err, what);
+    assert.equal(err.code, "bad_input", what);
+  }
+});
