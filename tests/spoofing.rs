@@ -452,6 +452,47 @@ fn fail_a_signature_part_without_a_signature_is_invalid_not_an_error() {
     }
 }
 
+/// Line ends changed in transit to hide signed text: the signed part's blank line after its
+/// header made a lone CR (MIME parsers then read the first paragraph as a header line) and one
+/// CRLF made a bare LF, so that a verifier tries the CRLF form. Bytes that verify must be the
+/// bytes shown: never `valid` (it was `valid` and `whole` with the paragraph gone, in both
+/// standards; found by the CMS sweep; openssl and gpg say bad signature).
+#[test]
+fn fail_a_lone_cr_that_hides_signed_text_is_not_valid() {
+    for std in BOTH {
+        let case = format!("{:?}", std.method);
+        let two_paragraphs = format!("I do NOT authorize the transfer.\n\n{GENUINE}");
+        let raw = String::from_utf8(genuine(std, SIGNED, &two_paragraphs)).unwrap();
+        let genuine_open = open_as_bob(std, raw.as_bytes());
+        assert_eq!(
+            genuine_open.signature.state,
+            SignatureState::Valid,
+            "{case}"
+        );
+        let boundary = raw
+            .split("boundary=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap();
+        let part = raw.find(&format!("--{boundary}\r\n")).unwrap() + boundary.len() + 4;
+        let blank = part + raw[part..].find("\r\n\r\n").unwrap();
+        let next = blank + 4 + raw[blank + 4..].find("\r\n").unwrap();
+        let tampered = format!(
+            "{}\r\n\r{}\n{}",
+            &raw[..blank],
+            &raw[blank + 4..next],
+            &raw[next + 2..]
+        );
+        let o = open_as_bob(std, tampered.as_bytes());
+        assert_ne!(
+            o.signature.state,
+            SignatureState::Valid,
+            "{case}: {:?}",
+            o.signature
+        );
+    }
+}
+
 /// Enigmail's inline shape with files: a signed text (cleartext or `gpg -s -a`) first in a
 /// `multipart/mixed`, plain files beside it (`doc.pdf`, its detached `doc.pdf.sig`). The files
 /// are listed, not signed, and the message is only partly signed. With the cleartext text they

@@ -96,6 +96,28 @@ pub fn to_crlf(data: &[u8]) -> Vec<u8> {
     crlf_copy(data)
 }
 
+/// The signed bytes of a detached signature as a sender may have signed them before transport
+/// rewrote its line ends: each LF without a CR before it given one. A lone CR stays as it is,
+/// unlike [`to_crlf`]: a verifier that made it a line end would check other bytes than the
+/// ones shown, since MIME parsers do not end a line there (an attacker's lone CR turned a
+/// shown paragraph into a header line while the signature still held; found by a sweep).
+/// Borrowed when there is no such LF.
+pub fn lf_to_crlf(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let lone_lf = |i: usize| i == 0 || data[i - 1] != b'\r';
+    if !memchr::memchr_iter(b'\n', data).any(lone_lf) {
+        return data.into();
+    }
+    let mut out = Vec::with_capacity(data.len() + data.len() / 32);
+    let mut from = 0;
+    for i in memchr::memchr_iter(b'\n', data).filter(|&i| lone_lf(i)) {
+        out.extend_from_slice(&data[from..i]);
+        out.extend_from_slice(b"\r\n");
+        from = i + 1;
+    }
+    out.extend_from_slice(&data[from..]);
+    out.into()
+}
+
 /// [`to_crlf`] of a buffer the caller gives up: returned as it is when it is canonical already
 /// (what mailseal built always is), so that a large entity is not copied to be checked.
 pub(crate) fn into_crlf(data: Vec<u8>) -> Vec<u8> {
@@ -297,6 +319,12 @@ mod tests {
     #[test]
     fn crlf_normalises_every_line_end() {
         assert_eq!(to_crlf(b"a\nb\r\nc\rd\r"), b"a\r\nb\r\nc\r\nd\r\n");
+        assert_eq!(&*lf_to_crlf(b"a\nb\r\nc\rd\r"), b"a\r\nb\r\nc\rd\r");
+        assert_eq!(&*lf_to_crlf(b"\nx\n"), b"\r\nx\r\n");
+        assert!(matches!(
+            lf_to_crlf(b"a\r\nb\rc"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     /// Every string of up to 7 symbols over {a, CR, LF} against a byte-at-a-time reference (and

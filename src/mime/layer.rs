@@ -60,13 +60,10 @@ impl core::fmt::Debug for Detached {
 }
 
 impl Detached {
-    /// The signed bytes with every line end as CRLF (a copy only when needed).
+    /// The signed bytes with every bare LF as CRLF (a copy only when needed; a lone CR stays:
+    /// [`super::build::lf_to_crlf`]).
     pub fn signed_crlf(&self) -> std::borrow::Cow<'_, [u8]> {
-        if super::build::has_bare_line_ends(&self.signed) {
-            super::build::to_crlf(&self.signed).into()
-        } else {
-            self.signed.as_slice().into()
-        }
+        super::build::lf_to_crlf(&self.signed)
     }
 }
 

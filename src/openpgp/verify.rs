@@ -26,7 +26,6 @@ use crate::bytes::find;
 use crate::engine::{DetachedSignature, KeyProblem, ReadContext, Verified};
 use crate::error::Result;
 use crate::keys::{Keyring, PgpEntry};
-use crate::mime::to_crlf;
 use crate::policy::SignatureRules;
 use crate::report::{Method, SignatureReport, SignatureState, Signer};
 use crate::secret::SecretBytes;
@@ -402,12 +401,9 @@ pub(crate) async fn verify_detached(
 ) -> Result<Verified> {
     check_payload_size(signed, ctx)?;
     let sigs = parse_signatures(signature)?;
-    // Copied into the canonical form only when the part has bare LF line ends.
-    let canonical: std::borrow::Cow<'_, [u8]> = if crate::mime::has_bare_line_ends(signed) {
-        to_crlf(signed).into()
-    } else {
-        signed.into()
-    };
+    // Copied into the canonical form only when the part has bare LF line ends (a lone CR is
+    // never made a line end: `lf_to_crlf`).
+    let canonical = crate::mime::lf_to_crlf(signed);
     let mut reports = Vec::with_capacity(sigs.len());
     for sig in &sigs {
         // The cryptographic check first (the hash on the provider where it can, see

@@ -43,7 +43,6 @@ use crate::keys::x509::signature::{
     self, unsupported_algorithm_name, unsupported_curve_name, SigFail,
 };
 use crate::keys::{Keyring, SmimeEntry};
-use crate::mime::to_crlf;
 use crate::policy::SignatureRules;
 use crate::report::{Method, SignatureReport, SignatureState, Signer};
 use crate::time::Time;
@@ -154,11 +153,10 @@ pub(crate) async fn verify_detached(
         });
     }
     // As received, and with CRLF line ends when it has bare LFs (a relay or client that
-    // rewrote them). Found with memchr: a byte-pair scan was a sixth of verifying 1 MiB.
+    // rewrote them; never a lone CR made a line end: `lf_to_crlf`).
     let mut contents = vec![Cow::Borrowed(signed)];
-    let bare_lf = memchr::memchr_iter(b'\n', signed).any(|i| i == 0 || signed[i - 1] != b'\r');
-    if bare_lf {
-        contents.push(Cow::Owned(to_crlf(signed)));
+    if let Cow::Owned(canonical) = crate::mime::lf_to_crlf(signed) {
+        contents.push(Cow::Owned(canonical));
     }
     let digests = content_digests(&parsed, &contents, &ctx.signatures).await;
     Ok(Verified {
