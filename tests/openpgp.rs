@@ -937,3 +937,51 @@ fn a_stricter_policy_refuses_a_3072_bit_signer_and_weaker_hashes() {
         )
     );
 }
+
+/// A copy of a revoked key with 64 made-up signatures dated after its revocation (they do not
+/// verify) merged into the keyring, as a refresh, a lookup or an Autocrypt header would bring
+/// it: the key stays revoked. The made-up signatures pushed the real revocation out of the
+/// newest ones the summary checks, and the key read as valid again (found by the key sweep).
+#[test]
+fn made_up_signatures_in_a_merged_copy_do_not_hide_a_revocation() {
+    use pgp::composed::{Deserializable, SignedPublicKey};
+    use pgp::packet::{Signature, Subpacket, SubpacketData};
+    use pgp::ser::Serialize;
+    use pgp::types::Timestamp;
+    let armored = common::fixture("openpgp/eve.pub.asc");
+    let mut ring = mailseal::Keyring::new();
+    let verified = mailseal::ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    let info = ring.import(armored, &verified, common::NOW).unwrap();
+    assert_eq!(info[0].status, mailseal::KeyStatus::Revoked);
+
+    let (mut key, _) = SignedPublicKey::from_armor_single(armored).unwrap();
+    let real = key.details.revocation_signatures[0].clone();
+    let created = real.created().unwrap().as_secs();
+    for i in 1..=64u32 {
+        let mut config = real.config().unwrap().clone();
+        for p in config.hashed_subpackets.iter_mut() {
+            if matches!(p.data, SubpacketData::SignatureCreationTime(_)) {
+                *p = Subpacket::regular(SubpacketData::SignatureCreationTime(
+                    Timestamp::from_secs(created + i * 86_400),
+                ))
+                .unwrap();
+            }
+        }
+        let forged = Signature::from_config(
+            config,
+            real.signed_hash_value().unwrap(),
+            real.signature().unwrap().clone(),
+        )
+        .unwrap();
+        key.details.revocation_signatures.push(forged);
+    }
+    let copy = key.to_bytes().unwrap();
+    ring.import(&copy, &mailseal::ImportOptions::default(), common::NOW)
+        .unwrap();
+    let now = ring.list(common::NOW);
+    assert_eq!(now.len(), 1);
+    assert_eq!(now[0].status, mailseal::KeyStatus::Revoked, "{:?}", now[0]);
+}

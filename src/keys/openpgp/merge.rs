@@ -1,5 +1,6 @@
-//! Merging a re-import into the key the keyring holds: new signatures, user ids and subkeys
-//! are added, nothing is dropped; real secret material wins over GnuPG stubs.
+//! Merging a re-import into the key the keyring holds: new signatures (those by the key itself
+//! only when they verify), user ids and subkeys are added, nothing held is dropped; real secret
+//! material wins over GnuPG stubs.
 
 use std::collections::HashSet;
 
@@ -10,14 +11,20 @@ use pgp::types::KeyDetails;
 
 use super::secret::is_stub;
 
-/// Adds the signatures of `from` that `into` lacks (compared by their serialized body).
-fn merge_sigs(into: &mut Vec<Signature>, from: &[Signature]) {
+/// Adds the signatures of `from` that `into` lacks (compared by their serialized body) and
+/// that `holds`: a signature that says the key made it must verify. A copy of a held key
+/// with signatures that do not verify (later dates, made up) could otherwise push its real
+/// revocation or binding out of the newest ones the summary checks, and a revoked key read
+/// as valid again (found by the key sweep). Signatures by other keys (a designated revoker's,
+/// certifications) are kept as before: the summary checks them against their own keys.
+fn merge_sigs(into: &mut Vec<Signature>, from: &[Signature], holds: impl Fn(&Signature) -> bool) {
     let mut seen: HashSet<Vec<u8>> = into.iter().filter_map(|s| s.to_bytes().ok()).collect();
     for sig in from {
         let Ok(bytes) = sig.to_bytes() else {
             continue;
         };
-        if seen.insert(bytes) {
+        if !seen.contains(&bytes) && holds(sig) {
+            seen.insert(bytes);
             into.push(sig.clone());
         }
     }
@@ -37,19 +44,28 @@ pub(super) fn merge_public(
     other: &SignedPublicKey,
     identities: NewIdentities,
 ) {
+    let primary = base.primary_key.clone();
+    let by_primary = |s: &Signature| super::summary::may_be_issued_by(s, &primary);
     let (details, other_details) = (&mut base.details, &other.details);
+    let key_sig = |s: &Signature| !by_primary(s) || s.verify_key(&primary).is_ok();
     merge_sigs(
         &mut details.revocation_signatures,
         &other_details.revocation_signatures,
+        key_sig,
     );
     merge_sigs(
         &mut details.direct_signatures,
         &other_details.direct_signatures,
+        key_sig,
     );
     let add = identities == NewIdentities::Added;
     for user in &other_details.users {
         match details.users.iter_mut().find(|u| u.id.id() == user.id.id()) {
-            Some(existing) => merge_sigs(&mut existing.signatures, &user.signatures),
+            Some(existing) => merge_sigs(&mut existing.signatures, &user.signatures, |s| {
+                !by_primary(s)
+                    || s.verify_certification(&primary, pgp::types::Tag::UserId, &user.id)
+                        .is_ok()
+            }),
             None if add => details.users.push(user.clone()),
             None => {}
         }
@@ -60,7 +76,7 @@ pub(super) fn merge_public(
             .iter_mut()
             .find(|a| a.attr == attr.attr)
         {
-            Some(existing) => merge_sigs(&mut existing.signatures, &attr.signatures),
+            Some(existing) => merge_sigs(&mut existing.signatures, &attr.signatures, |_| true),
             None if add => details.user_attributes.push(attr.clone()),
             None => {}
         }
@@ -72,7 +88,9 @@ pub(super) fn merge_public(
             .iter_mut()
             .find(|s| s.key.fingerprint() == fpr)
         {
-            Some(existing) => merge_sigs(&mut existing.signatures, &sub.signatures),
+            Some(existing) => merge_sigs(&mut existing.signatures, &sub.signatures, |s| {
+                !by_primary(s) || s.verify_subkey_binding(&primary, &sub.key).is_ok()
+            }),
             None => base.public_subkeys.push(sub.clone()),
         }
     }
@@ -124,7 +142,8 @@ pub(super) fn resync_secret(secret: SignedSecretKey, public: &SignedPublicKey) -
                 .iter()
                 .find(|p| p.key.fingerprint() == fpr)
             {
-                merge_sigs(&mut sub.signatures, &p.signatures);
+                // the public key's signatures were checked when they were merged into it
+                merge_sigs(&mut sub.signatures, &p.signatures, |_| true);
             }
             sub
         })

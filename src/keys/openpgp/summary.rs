@@ -69,7 +69,7 @@ fn acceptable(sig: &Signature) -> bool {
 /// The signature names `key` as its issuer, or names no issuer at all (then only the
 /// cryptographic check can tell). Third-party certifications are dropped here, cheaply: a
 /// flooded key carries thousands of them.
-fn may_be_issued_by(sig: &Signature, key: &pgp::packet::PublicKey) -> bool {
+pub(super) fn may_be_issued_by(sig: &Signature, key: &pgp::packet::PublicKey) -> bool {
     let ids = sig.issuer_key_id();
     let fprs = sig.issuer_fingerprint();
     if ids.is_empty() && fprs.is_empty() {
