@@ -1759,6 +1759,41 @@ fn a_revocation_by_the_designated_revoker_revokes_the_key() {
     ok(&hank_home, &["--import"], &revoker);
     let script = format!("addrevoker\n{revoker_fpr}\ny\nsave\n");
     ok(&hank_home, &["--edit-key", &hank_fpr], script.as_bytes());
+    // A second designated revoker, named an hour later in a direct-key signature of its own
+    // (gpg `addrevoker` twice): the first one's revocation below still counts. Only the newest
+    // signature's revoker did (found by the key sweep).
+    let second_home = Gpg::with_keys(&[]);
+    ok(
+        &second_home,
+        &[
+            "--quick-gen-key",
+            "Second <second@example.org>",
+            "ed25519",
+            "sign,cert",
+            "never",
+        ],
+        b"",
+    );
+    let second_fpr = fpr_of(&second_home, "second@example.org");
+    ok(
+        &hank_home,
+        &["--import"],
+        &ok(&second_home, &["--export", "-a"], b""),
+    );
+    let script = format!("addrevoker\n{second_fpr}\ny\nsave\n");
+    let (added, _, err) = run_bytes(
+        hank_home
+            .cmd()
+            .args([
+                "--faked-system-time",
+                "20261201T010000!",
+                "--command-fd",
+                "0",
+            ])
+            .args(["--edit-key", &hank_fpr]),
+        script.as_bytes(),
+    );
+    assert!(added, "second addrevoker: {err}");
     let hank = ok(&hank_home, &["--export", "-a", &hank_fpr], b"");
     let note = hank_home.file("note.txt", b"signed before the revocation\n");
     let (_, signed, _) = run_bytes(

@@ -256,11 +256,28 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
         .or_else(|| key.details.users.first().map(|u| &u.id))
         .map(user_id_string);
 
-    let mut revokers: Vec<Vec<u8>> = direct
+    // Every designated revoker any valid direct-key or user id self-signature names: gpg's
+    // `addrevoker` makes one direct-key signature per revoker, and a signature may name
+    // several. Only the newest one's first was taken, so a revocation by another revoker
+    // was ignored (found by the key sweep).
+    let mut direct_sigs: Vec<&Signature> = key
+        .details
+        .direct_signatures
+        .iter()
+        .filter(|s| is_type(s, &[SignatureType::Key]) && acceptable(s))
+        .filter(|s| may_be_issued_by(s, primary))
+        .take(MAX_VERIFY_PER_COMPONENT)
+        .filter(|s| s.verify_key(primary).is_ok())
+        .collect();
+    direct_sigs.extend(bound_users.iter().map(|(_, sig)| *sig));
+    let mut revokers: Vec<Vec<u8>> = direct_sigs
         .into_iter()
-        .chain(bound_users.iter().map(|(_, sig)| *sig))
-        .filter_map(|sig| sig.revocation_key())
-        .map(|r| r.fingerprint.to_vec())
+        .filter_map(|sig| sig.config())
+        .flat_map(|c| c.hashed_subpackets())
+        .filter_map(|p| match &p.data {
+            SubpacketData::RevocationKey(r) => Some(r.fingerprint.to_vec()),
+            _ => None,
+        })
         .collect();
     revokers.sort();
     revokers.dedup();
