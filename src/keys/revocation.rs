@@ -560,6 +560,11 @@ impl Keyring {
     #[cfg(feature = "smime")]
     pub(crate) fn revocation_of(&self, cert: &Certificate) -> Option<&revocation::Revocation> {
         let issuer_name = &cert.tbs_certificate.issuer;
+        // No CRL of that issuer's name: nothing to check (and no signature to verify on every
+        // key choice: this runs for each recipient of each protect).
+        if !self.crls.iter().any(|c| c.issuer == *issuer_name) {
+            return ocsp::revoked_by_name(&self.ocsp, cert);
+        }
         let mut named = self
             .smime_entries()
             .map(|e| e.certificate())
