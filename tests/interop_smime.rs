@@ -885,6 +885,49 @@ fn a_self_signed_certificate_from_openssl_req_is_its_owners_when_trusted() {
 /// A P-521 certificate made by openssl at test time (under a throwaway CA: the committed
 /// fixtures have no P-521 key): openssl's signatures and envelopes open in mailseal, and
 /// mailseal's in openssl. The certificates are dated around NOW, the clock they are judged at.
+/// Signed content that is not a mail message (`openssl cms -sign -econtent_type`, here the
+/// signed-receipt type, whose text the requester chooses): not valid and not shown, though the
+/// signature itself verifies (RFC 8551 §2.4.1: mail is id-data; found by the CMS sweep).
+#[test]
+fn signed_content_of_another_type_than_data_is_not_shown_as_mail() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let out = dir.path().join("receipt.p7m");
+    let (ok, log) = openssl(&[
+        "cms",
+        "-sign",
+        "-nodetach",
+        "-binary",
+        "-econtent_type",
+        "1.2.840.113549.1.9.16.1.1",
+        "-in",
+        path_str(&data("entity.txt")),
+        "-signer",
+        path_str(&data("alice.crt")),
+        "-inkey",
+        path_str(&data("alice.key")),
+        "-outform",
+        "DER",
+        "-out",
+        path_str(&out),
+    ]);
+    assert!(ok, "{log}");
+    let ring = ring(&["alice"]);
+    let v = E
+        .verify_opaque(&ring, &std::fs::read(&out).unwrap(), &ReadContext::at(NOW))
+        .ready()
+        .unwrap();
+    assert_eq!(v.report.state, SignatureState::Invalid, "{:?}", v.report);
+    assert!(v.content.is_none());
+    assert!(v
+        .report
+        .detail
+        .unwrap_or_default()
+        .contains("not a mail message"));
+}
+
 /// RSASSA-PSS as OpenSSL writes it for RSA-3072: the longest salt the key allows (350 bytes
 /// with SHA-256), on the message's signature and on the certificate the CA signed.
 #[test]

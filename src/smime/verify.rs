@@ -186,6 +186,21 @@ pub(crate) async fn verify_opaque(
             "The signed message is larger than the allowed size.",
         ));
     }
+    let not_mail = sd.encap_content_info.econtent_type != rfc5911::ID_DATA;
+    if not_mail && !sd.signer_infos.0.is_empty() {
+        // RFC 8551 §2.4.1: mail is signed as id-data. Other signed content (a signed receipt,
+        // say, whose text the requester chose) is not the signer's message, whatever the
+        // signature: not shown as one (found by the CMS sweep).
+        return Ok(Verified {
+            report: invalid(&format!(
+                "The signed content is not a mail message (content type {}), so it is not \
+                 shown as one.",
+                sd.encap_content_info.econtent_type
+            )),
+            content: None,
+            certificates: parsed.certificates_der(),
+        });
+    }
     let report = if sd.encap_content_info.econtent.is_none() && !sd.signer_infos.0.is_empty() {
         invalid("The signed content is missing.")
     } else {
