@@ -256,29 +256,7 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
         .or_else(|| key.details.users.first().map(|u| &u.id))
         .map(user_id_string);
 
-    // Every designated revoker any valid direct-key or user id self-signature names: gpg's
-    // `addrevoker` makes one direct-key signature per revoker, and a signature may name
-    // several. Only the newest one's first was taken, so a revocation by another revoker
-    // was ignored (found by the key sweep).
-    let mut direct_sigs: Vec<&Signature> = key
-        .details
-        .direct_signatures
-        .iter()
-        .filter(|s| is_type(s, &[SignatureType::Key]) && acceptable(s))
-        .filter(|s| may_be_issued_by(s, primary))
-        .take(MAX_VERIFY_PER_COMPONENT)
-        .filter(|s| s.verify_key(primary).is_ok())
-        .collect();
-    direct_sigs.extend(bound_users.iter().map(|(_, sig)| *sig));
-    let mut revokers: Vec<Vec<u8>> = direct_sigs
-        .into_iter()
-        .filter_map(|sig| sig.config())
-        .flat_map(|c| c.hashed_subpackets())
-        .filter_map(|p| match &p.data {
-            SubpacketData::RevocationKey(r) => Some(r.fingerprint.to_vec()),
-            _ => None,
-        })
-        .collect();
+    let mut revokers = designated_revokers(key, primary, bound_users.iter().map(|(_, sig)| *sig));
     revokers.sort();
     revokers.dedup();
 
@@ -330,6 +308,32 @@ fn summarize_subkey(key: &SignedPublicKey, sub: &SignedPublicSubKey) -> Option<K
         sign,
         encrypt,
     })
+}
+
+/// Every designated revoker (RFC 9580 §5.2.3.23) that a valid direct-key signature or one of
+/// the valid user id self-signatures `bound` names: gpg's `addrevoker` makes one direct-key
+/// signature per revoker, and a signature may name several. Only the newest one's first was
+/// taken, so a revocation by another revoker was ignored (found by the key sweep).
+fn designated_revokers<'a>(
+    key: &'a SignedPublicKey,
+    primary: &pgp::packet::PublicKey,
+    bound: impl Iterator<Item = &'a Signature>,
+) -> Vec<Vec<u8>> {
+    key.details
+        .direct_signatures
+        .iter()
+        .filter(|s| is_type(s, &[SignatureType::Key]) && acceptable(s))
+        .filter(|s| may_be_issued_by(s, primary))
+        .take(MAX_VERIFY_PER_COMPONENT)
+        .filter(|s| s.verify_key(primary).is_ok())
+        .chain(bound)
+        .filter_map(|sig| sig.config())
+        .flat_map(|c| c.hashed_subpackets())
+        .filter_map(|p| match &p.data {
+            SubpacketData::RevocationKey(r) => Some(r.fingerprint.to_vec()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn key_id_bytes(id: &[u8]) -> [u8; 8] {
