@@ -117,8 +117,14 @@ async fn detached_file_signatures(
         let Some(target) = mime::detached_signature_target(&sig.filename, &sig.data) else {
             continue;
         };
-        let Some(f) = files.iter().enumerate().position(|(i, f)| {
-            i != s && f.filename.trim() == target && !signatures.contains_key(&i)
+        // A plain file only: an encrypted one (`doc.pdf.pgp`) carries its own signature inside,
+        // and its `.sig` stays listed rather than be dropped unused.
+        let Some(f) = (0..files.len()).find(|&i| {
+            let file = &files[i];
+            i != s
+                && file.filename.trim() == target
+                && !signatures.contains_key(&i)
+                && mime::encrypted_file_name(&file.filename, &file.data).is_none()
         }) else {
             continue;
         };
