@@ -985,3 +985,90 @@ fn made_up_signatures_in_a_merged_copy_do_not_hide_a_revocation() {
     assert_eq!(now.len(), 1);
     assert_eq!(now[0].status, mailseal::KeyStatus::Revoked, "{:?}", now[0]);
 }
+
+/// Bob puts a copy of Alice's public signing key into his own key as a subkey bound for
+/// signing. He cannot make the back-signature only Alice's key can, so that copy gives him no
+/// claim on her signatures. Imported before Alice's verified key, his key decided the verdict
+/// on her signature: `invalid` ("may not sign"), signer Bob (found by the key sweep). Now her
+/// signature stays valid and is hers, in either order of import.
+#[test]
+fn a_foreign_key_binding_the_signers_key_does_not_decide_the_verdict() {
+    use pgp::composed::{Deserializable, SignedPublicKey, SignedPublicSubKey, SignedSecretKey};
+    use pgp::packet::{
+        KeyFlags, PublicSubkey, SignatureConfig, SignatureType, Subpacket, SubpacketData,
+    };
+    use pgp::ser::Serialize;
+    use pgp::types::{KeyDetails, Password, Timestamp};
+
+    let (alice, _) = SignedPublicKey::from_armor_single(f("alice.pub.asc")).unwrap();
+    let (bob, _) = SignedSecretKey::from_armor_single(f("bob.sec.asc")).unwrap();
+    let copy = PublicSubkey::new_with_header(
+        pgp::packet::PacketHeader::new_fixed(
+            pgp::types::Tag::PublicSubkey,
+            alice.primary_key.write_len().try_into().unwrap(),
+        ),
+        alice.primary_key.version(),
+        alice.primary_key.algorithm(),
+        alice.primary_key.created_at(),
+        None,
+        alice.primary_key.public_params().clone(),
+    )
+    .unwrap();
+    let mut flags = KeyFlags::default();
+    flags.set_sign(true);
+    let mut config =
+        SignatureConfig::from_key(rng(), &bob.primary_key, SignatureType::SubkeyBinding).unwrap();
+    config.hashed_subpackets = vec![
+        Subpacket::regular(SubpacketData::SignatureCreationTime(Timestamp::from_secs(
+            1_790_000_000,
+        )))
+        .unwrap(),
+        Subpacket::regular(SubpacketData::KeyFlags(flags)).unwrap(),
+        Subpacket::regular(SubpacketData::IssuerFingerprint(
+            bob.primary_key.fingerprint(),
+        ))
+        .unwrap(),
+    ];
+    let binding = config
+        .sign_subkey_binding(
+            &bob.primary_key,
+            bob.primary_key.public_key(),
+            &Password::empty(),
+            &copy,
+        )
+        .unwrap();
+    let mut bobs = bob.to_public_key();
+    bobs.public_subkeys
+        .push(SignedPublicSubKey::new(copy, vec![binding]));
+    let bobs = bobs.to_bytes().unwrap();
+
+    let entity = f("entity.eml");
+    let verified = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    for bob_first in [true, false] {
+        let mut ring = Keyring::new();
+        let import_bobs = |ring: &mut Keyring| {
+            ring.import(&bobs, &ImportOptions::default(), NOW).unwrap();
+        };
+        if bob_first {
+            import_bobs(&mut ring);
+        }
+        ring.import(f("alice.pub.asc"), &verified, NOW).unwrap();
+        if !bob_first {
+            import_bobs(&mut ring);
+        }
+        let v = PGP
+            .verify_detached(&ring, entity, f("sig-alice.asc"), &ctx())
+            .ready()
+            .unwrap();
+        assert_eq!(
+            v.report.state,
+            SignatureState::Valid,
+            "bob first: {bob_first}: {:?}",
+            v.report.detail
+        );
+        assert_eq!(v.report.signer.unwrap().key_id, fpr("alice"));
+    }
+}

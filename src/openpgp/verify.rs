@@ -37,7 +37,7 @@ const MAX_SIGNATURES: usize = 32;
 /// The signer's key in the keyring, by issuer fingerprint or key id: entry and packet.
 fn find_signer<'a>(ring: &'a Keyring, sig: &Signature) -> Option<(&'a PgpEntry, PublicPart<'a>)> {
     for fpr in sig.issuer_fingerprint() {
-        if let Some(entry) = ring.pgp_by_fingerprint(fpr.as_bytes()) {
+        if let Some(entry) = ring.pgp_signer_by_fingerprint(fpr.as_bytes()) {
             if let Some(part) = entry
                 .public_key()
                 .and_then(|key| public_part(key, fpr.as_bytes()))
@@ -50,7 +50,7 @@ fn find_signer<'a>(ring: &'a Keyring, sig: &Signature) -> Option<(&'a PgpEntry, 
         let Ok(bytes) = <[u8; 8]>::try_from(id.as_ref()) else {
             continue;
         };
-        let Some(entry) = ring.pgp_by_key_id(&bytes) else {
+        let Some(entry) = ring.pgp_signer_by_key_id(&bytes) else {
             continue;
         };
         let Some(key) = entry.public_key() else {

@@ -114,16 +114,24 @@ impl Keyring {
             .find(|e| e.subject_key_id().as_deref() == Some(ski))
     }
 
-    /// The OpenPGP key whose primary key or a subkey has this 8-byte key id.
+    /// The OpenPGP key to judge a signature by whose issuer has this 8-byte key id: see
+    /// `best_signer`.
     #[cfg(feature = "openpgp")]
-    pub(crate) fn pgp_by_key_id(&self, key_id: &[u8; 8]) -> Option<&PgpEntry> {
-        self.pgp_entries().find(|e| e.has_key_id(key_id))
+    pub(crate) fn pgp_signer_by_key_id(&self, key_id: &[u8; 8]) -> Option<&PgpEntry> {
+        best_signer(self.pgp_entries().filter(|e| e.has_key_id(key_id)), |e| {
+            e.may_sign_with_key_id(key_id)
+        })
     }
 
-    /// The OpenPGP key whose primary key or a subkey has this fingerprint.
+    /// The OpenPGP key to judge a signature by whose issuer has this fingerprint: see
+    /// `best_signer`.
     #[cfg(feature = "openpgp")]
-    pub(crate) fn pgp_by_fingerprint(&self, fingerprint: &[u8]) -> Option<&PgpEntry> {
-        self.pgp_entries().find(|e| e.has_fingerprint(fingerprint))
+    pub(crate) fn pgp_signer_by_fingerprint(&self, fingerprint: &[u8]) -> Option<&PgpEntry> {
+        best_signer(
+            self.pgp_entries()
+                .filter(|e| e.has_fingerprint(fingerprint)),
+            |e| e.may_sign_with_fingerprint(fingerprint),
+        )
     }
 
     fn trust_of(&self, entry: &Entry, now: Time) -> Trust {
@@ -178,6 +186,26 @@ impl Keyring {
     }
 }
 
+/// Among the keys that hold a signature's issuer (primary key or bound subkey), the one whose
+/// verdict counts: one that may sign with it before one that may not (anyone can bind someone
+/// else's public key into their own key without a back-signature, and that copy must not decide
+/// the verdict on its holder's signatures), then a verified key before an unverified one, then
+/// the first in keyring order.
+#[cfg(feature = "openpgp")]
+fn best_signer<'a>(
+    holders: impl Iterator<Item = &'a PgpEntry>,
+    may_sign: impl Fn(&PgpEntry) -> bool,
+) -> Option<&'a PgpEntry> {
+    let mut best: Option<(&PgpEntry, (bool, bool))> = None;
+    for entry in holders {
+        let rank = (may_sign(entry), entry.trusted());
+        if best.is_none_or(|(_, best_rank)| rank > best_rank) {
+            best = Some((entry, rank));
+        }
+    }
+    best.map(|(entry, _)| entry)
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(all(feature = "smime", feature = "openpgp"))]
@@ -222,15 +250,15 @@ mod tests {
                 .try_into()
                 .expect("8 bytes");
             assert_eq!(
-                ring.pgp_by_key_id(&bytes).map(|e| e.id()),
+                ring.pgp_signer_by_key_id(&bytes).map(|e| e.id()),
                 Some(info.id.clone())
             );
         }
         let fpr = hex::decode(&info.id).expect("hex");
         assert_eq!(
-            ring.pgp_by_fingerprint(&fpr).map(|e| e.id()),
+            ring.pgp_signer_by_fingerprint(&fpr).map(|e| e.id()),
             Some(info.id.clone())
         );
-        assert!(ring.pgp_by_key_id(&[0u8; 8]).is_none());
+        assert!(ring.pgp_signer_by_key_id(&[0u8; 8]).is_none());
     }
 }

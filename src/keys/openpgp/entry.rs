@@ -311,18 +311,31 @@ impl PgpEntry {
             .map_err(|_| lock_failed())
     }
 
+    /// The primary key and the validly bound subkeys, as the summary describes them.
+    fn parts(&self) -> impl Iterator<Item = &KeySummary> {
+        core::iter::once(&self.summary.primary).chain(self.summary.subkeys.iter())
+    }
+
     /// The primary key or a validly bound subkey has this legacy key id.
     pub(crate) fn has_key_id(&self, key_id: &[u8; 8]) -> bool {
-        core::iter::once(&self.summary.primary)
-            .chain(self.summary.subkeys.iter())
-            .any(|k| k.key_id == *key_id)
+        self.parts().any(|k| k.key_id == *key_id)
     }
 
     /// The primary key or a validly bound subkey has this fingerprint.
     pub(crate) fn has_fingerprint(&self, fpr: &[u8]) -> bool {
-        core::iter::once(&self.summary.primary)
-            .chain(self.summary.subkeys.iter())
-            .any(|k| k.fingerprint == fpr)
+        self.parts().any(|k| k.fingerprint == fpr)
+    }
+
+    /// The part with this legacy key id may sign for this key: key flags allow it and, for a
+    /// subkey, it signed its binding back (a key can bind anyone's public key as its subkey,
+    /// but only the holder can sign back).
+    pub(crate) fn may_sign_with_key_id(&self, key_id: &[u8; 8]) -> bool {
+        self.parts().any(|k| k.key_id == *key_id && k.sign)
+    }
+
+    /// As `may_sign_with_key_id`, for the part with this fingerprint.
+    pub(crate) fn may_sign_with_fingerprint(&self, fpr: &[u8]) -> bool {
+        self.parts().any(|k| k.fingerprint == fpr && k.sign)
     }
 
     /// The primary key as its verified self-signatures describe it.
