@@ -1782,6 +1782,67 @@ fn a_certificate_on_an_imported_crl_is_revoked_everywhere() {
     assert!(log.contains("revoked"), "{log}");
 }
 
+/// A certificate below a CA that its root revoked (RFC 5280 §6.1.3 (a)(3)), made by `openssl
+/// ca` at test time: once the root's CRL that revokes the issuing CA is held, nothing is
+/// encrypted to Bob and the key list says he is revoked, as his signature's verdict already
+/// did. Before, only the leaf's own revocation counted when choosing keys, so mail was still
+/// encrypted to him (found by the certificate sweep). Alice, issued by the root itself, is
+/// untouched.
+#[test]
+fn a_certificate_below_a_revoked_ca_is_not_encrypted_to() {
+    if !have("openssl") {
+        return;
+    }
+    let root = TestCa::named("rsa2048", "/CN=Throwaway Root", "");
+    let issuing = TestCa::named("rsa2048", "/CN=Throwaway Issuing CA", "");
+    let intermediate = issuing.certified_by(&root, "issuing");
+    let leaf = |ca: &TestCa, name: &str| {
+        let key = ca.new_key(name, "rsa2048");
+        let crt = ca.issue(
+            name,
+            &key,
+            &format!("/CN={name}"),
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+                 extendedKeyUsage=emailProtection\nsubjectAltName=email:{name}@example.org"
+            ),
+        );
+        std::fs::read(crt).unwrap()
+    };
+    let (bob, alice) = (leaf(&issuing, "bob"), leaf(&root, "alice"));
+    let mut ring = trusting(&root);
+    for cert in [std::fs::read(&intermediate).unwrap(), bob, alice] {
+        ring.import(&cert, &ImportOptions::default(), NOW).unwrap();
+    }
+    let status = |ring: &Keyring, who: &str| {
+        ring.by_address(who, NOW)
+            .first()
+            .map(|k| k.status)
+            .expect(who)
+    };
+    assert!(E.encryption_key(&ring, "bob@example.org", NOW).is_ok());
+    assert_eq!(status(&ring, "bob@example.org"), mailseal::KeyStatus::Valid);
+
+    root.revoke("issuing", "cACompromise");
+    let info = ring
+        .import_crl(&root.crl("20261130000000Z", "20261215000000Z"), NOW)
+        .expect("the root's CRL");
+    assert_eq!(info.revoked, 1);
+    let refused = E
+        .encryption_key(&ring, "bob@example.org", NOW)
+        .expect_err("below a revoked CA");
+    assert!(refused.detail().contains("revoked"), "{}", refused.detail());
+    assert_eq!(
+        status(&ring, "bob@example.org"),
+        mailseal::KeyStatus::Revoked
+    );
+    assert!(E.encryption_key(&ring, "alice@example.org", NOW).is_ok());
+    assert_eq!(
+        status(&ring, "alice@example.org"),
+        mailseal::KeyStatus::Valid
+    );
+}
+
 /// Learning the sender's certificate from mail (issue 14): a validly signed message
 /// (openssl's signed-alice.eml) and a certificates-only bundle (`openssl crl2pkcs7`) each teach
 /// Alice's certificate, marked as learned from mail, and mail to her can then be encrypted; a

@@ -66,7 +66,7 @@ fn select<'a>(
         .collect();
     found.sort_by_key(|e| std::cmp::Reverse(e.not_before()));
     let problem = |e: &SmimeEntry| -> Option<KeyProblem> {
-        if ring.revocation_of(e.certificate()).is_some() {
+        if ring.smime_revoked(e, now) {
             return Some(KeyProblem::Revoked);
         }
         match e.status(now) {

@@ -250,6 +250,13 @@ impl TestCa {
     /// [`TestCa::new`] with more X.509v3 extension lines in the CA certificate (openssl config
     /// syntax, e.g. `nameConstraints = critical, permitted;email:.example.org`).
     pub fn with_ca_extensions(algorithm: &str, extra: &str) -> TestCa {
+        TestCa::named(algorithm, "/CN=Throwaway CA", extra)
+    }
+
+    /// [`TestCa::with_ca_extensions`] with another subject than `/CN=Throwaway CA` (for two
+    /// CAs in one test). Its request stays at `path("ca.csr")`, for another CA to certify it
+    /// as an intermediate ([`TestCa::certified_by`]).
+    pub fn named(algorithm: &str, subject: &str, extra: &str) -> TestCa {
         let ca = TestCa { dir: tempdir() };
         let d = ca.dir.path();
         std::fs::create_dir_all(d.join("new")).expect("ca dir");
@@ -268,7 +275,7 @@ impl TestCa {
         );
         std::fs::write(d.join("ca.cnf"), cnf).expect("ca.cnf");
         let key = ca.new_key("ca", algorithm);
-        let csr = ca.request("ca", &key, "/CN=Throwaway CA");
+        let csr = ca.request("ca", &key, subject);
         ca.openssl(&[
             "ca",
             "-selfsign",
@@ -282,6 +289,21 @@ impl TestCa {
             &ca.path("ca.crt"),
         ]);
         ca
+    }
+
+    /// This CA made an intermediate of `parent`: `parent` certifies its key and name (as
+    /// `NAME.crt` in the parent's directory), and this CA issues under that certificate from
+    /// now on. Returns the path of the certificate.
+    pub fn certified_by(&self, parent: &TestCa, name: &str) -> String {
+        let crt = parent.sign_request(
+            name,
+            &self.path("ca.csr"),
+            "basicConstraints = critical, CA:TRUE\n\
+             keyUsage = critical, keyCertSign, cRLSign\n\
+             subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid",
+        );
+        std::fs::copy(&crt, self.path("ca.crt")).expect("ca.crt");
+        crt
     }
 
     /// A path inside the CA's directory.

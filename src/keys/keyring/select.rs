@@ -21,7 +21,7 @@ impl Keyring {
                 info.origin = self.origins.get(&info.id).cloned();
                 #[cfg(feature = "smime")]
                 if let Some(s) = e.as_smime() {
-                    if self.revocation_of(s.certificate()).is_some() {
+                    if self.smime_revoked(s, now) {
                         info.status = KeyStatus::Revoked;
                     }
                 }
@@ -158,6 +158,23 @@ impl Keyring {
         e.trusted()
             || crate::keys::x509::chain::validate(e.certificate(), &[], self, now).0
                 == crate::keys::x509::chain::ChainVerdict::Trusted
+    }
+
+    /// The S/MIME certificate is revoked: by a CRL or OCSP answer the keyring holds, or its
+    /// only paths to a trust anchor run through a CA certificate its issuer revoked (RFC 5280
+    /// §6.1.3 (a)(3); the signature verdict judges such a path `revoked` too). The path is
+    /// validated only when a CA above the certificate is on a held CRL: this runs on every key
+    /// choice.
+    #[cfg(feature = "smime")]
+    pub(crate) fn smime_revoked(&self, e: &SmimeEntry, now: Time) -> bool {
+        use crate::keys::x509::chain::{validate, ChainVerdict};
+        if self.revocation_of(e.certificate()).is_some() {
+            return true;
+        }
+        self.chain_for(e)
+            .iter()
+            .any(|ca| self.revocation_of(ca).is_some())
+            && validate(e.certificate(), &[], self, now).0 == ChainVerdict::Revoked
     }
 
     /// Certificates (leaf excluded) that chain `leaf` towards a root, from the keyring.
