@@ -152,12 +152,19 @@ impl Address {
     /// letters, digits, dots and hyphens, at least two labels, not an address literal.
     pub fn has_host_name_domain(&self) -> bool {
         let domain = self.domain();
-        domain
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-            && !domain.starts_with(['.', '-'])
+        let labels_ok = domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+        // A trailing dot (`localhost.`) is the same name as without it; an empty label is no
+        // host name at all. Both are refused, and with them any spelling of a local name.
+        labels_ok
             && domain.contains('.')
             && !domain.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && !is_local_name(&domain.to_ascii_lowercase())
     }
 
     /// A local part as the WKD hash takes it (draft-koch-openpgp-webkey-service §3.1 maps it to
@@ -264,6 +271,16 @@ fn is_invisible_format(c: char) -> bool {
         )
 }
 
+/// Special-use names that resolve on the fetcher's own network, never to the recipient's
+/// domain (RFC 6761 §6.3 `localhost`, RFC 6762 `local`, RFC 8375 `home.arpa`, ICANN's
+/// `internal`): a key lookup to such a domain would make a Worker or the page fetch inside its
+/// own network.
+fn is_local_name(domain: &str) -> bool {
+    ["localhost", "local", "internal", "home.arpa", "localdomain"]
+        .iter()
+        .any(|name| domain == *name || domain.ends_with(&format!(".{name}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +308,42 @@ mod tests {
                 ErrorCode::BadInput,
                 "{bad:?}"
             );
+        }
+    }
+
+    /// Keys are looked up (WKD, keyservers) only for a public DNS name: no address literal,
+    /// no local name in any spelling (a trailing dot is the same name), no empty label. A
+    /// customer's address `a@localhost.` made a Worker fetch its own loopback (web sweep 15).
+    #[test]
+    fn lookups_only_for_public_host_names() {
+        let lookup = |a: &str| Address::parse(a).unwrap().has_host_name_domain();
+        for ok in [
+            "a@example.org",
+            "a@mail.Example.ORG",
+            "a@xn--bcher-kva.example",
+        ] {
+            assert!(lookup(ok), "{ok}");
+        }
+        for local in [
+            "a@localhost",
+            "a@localhost.",
+            "a@LOCALHOST.",
+            "a@foo.localhost",
+            "a@foo.localhost.",
+            "a@example.org.",
+            "a@printer.local",
+            "a@db.internal",
+            "a@nas.home.arpa",
+            "a@box.localdomain",
+            "a@127.0.0.1",
+            "a@10.1",
+            "a@example..org",
+            "a@-example.org",
+            "a@example-.org",
+            "a@exa_mple.org",
+            "a@intranet",
+        ] {
+            assert!(!lookup(local), "{local}");
         }
     }
 

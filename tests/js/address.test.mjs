@@ -2,7 +2,7 @@
 // page instead of regexes and lower-casing of their own.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { normalizeAddress, parseAddress } from "mailseal";
+import { Keyring, normalizeAddress, parseAddress } from "mailseal";
 import { throwsCode } from "./helpers.mjs";
 
 describe("addresses", () => {
@@ -22,6 +22,11 @@ describe("addresses", () => {
       lookup: true,
     });
     assert.equal(parseAddress("carol@exa").lookup, false);
+    // A local name in any spelling is nobody's public domain: no lookup (web sweep 15).
+    for (const local of ["a@localhost.", "a@foo.localhost", "a@printer.local", "a@db.internal", "a@example.org.", "a@10.0.0.1"]) {
+      assert.equal(parseAddress(local).lookup, false, local);
+      throwsCode(() => new Keyring().lookupRequests(local), "bad_input", local);
+    }
   });
 
   test("anything but one bare address is bad_input", () => {

@@ -58,7 +58,7 @@ const REVOCATION_TYPES = { crl: "application/pkix-crl", ocsp: "application/ocsp-
  * @returns {keyof typeof REVOCATION_TYPES}
  */
 function revocationKind(kind, bytes) {
-  if (kind in REVOCATION_TYPES) return /** @type {keyof typeof REVOCATION_TYPES} */ (kind);
+  if (kind !== null && Object.hasOwn(REVOCATION_TYPES, kind)) return /** @type {keyof typeof REVOCATION_TYPES} */ (kind);
   let i = 1;
   if (bytes[i] & 0x80) i += bytes[i] & 0x7f;
   return bytes[0] === 0x30 && bytes[i + 1] === 0x0a ? "ocsp" : "crl";
@@ -74,6 +74,10 @@ function revocationKind(kind, bytes) {
 export async function handleRevocation(url, cfg) {
   const target = fetchable(url.searchParams.get("url") ?? "", ["http:", "https:"]);
   const asked = url.searchParams.get("kind");
+  // Own names only: `kind=__proto__` or `toString` must not pick a content type.
+  if (asked !== null && !Object.hasOwn(REVOCATION_TYPES, asked)) {
+    throw new HttpError(400, "bad_input", `kind is one of ${Object.keys(REVOCATION_TYPES).join(", ")}.`);
+  }
   let answer;
   try {
     answer = await fetchCapped(target, { max: asked === "ocsp" ? MAX_OCSP : MAX_CRL, timeoutMs: cfg.lookup.timeoutMs });

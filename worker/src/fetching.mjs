@@ -2,8 +2,9 @@
 //
 // A page cannot fetch WKD, keyservers or CRLs of other origins (CORS, its own CSP): the worker
 // does it for the token holder (courier.mjs), and for its own revocation checks
-// (revocation.mjs). It fetches only what is safe to fetch from here: http(s), a host name (no
-// address literal, no "localhost"), a size cap and a timeout. What it returns is checked by the
+// (revocation.mjs), and for protect's key lookups (protect.mjs). It fetches only what is safe
+// to fetch from here: http(s), a public host name (no address literal, no local name in any
+// spelling), the scheme's default port, no redirects, a size cap and a timeout. What it returns is checked by the
 // package (a CRL's signature, a key's user IDs): the worker is a courier, not an authority.
 import { HttpError } from "./http.mjs";
 
@@ -24,14 +25,23 @@ export function fetchable(raw, schemes) {
     throw new HttpError(400, "bad_input", "The URL is not valid.");
   }
   if (!schemes.includes(url.protocol)) throw new HttpError(400, "bad_input", `Only ${schemes.join(" and ")} URLs are fetched.`);
-  const host = url.hostname.toLowerCase();
-  const literal = /^[\d.]+$/.test(host) || host.startsWith("[") || host.includes(":");
-  if (literal || host === "localhost" || host.endsWith(".localhost") || !host.includes(".")) {
+  // A trailing dot names the same host (`localhost.` is localhost); the URL parser has already
+  // folded full-width and percent-encoded spellings into ASCII.
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  const literal = /^[\d.]+$/.test(host) || /^0x/.test(host) || host.startsWith("[") || host.includes(":");
+  if (literal || !host.includes(".") || host.includes("..") || LOCAL_NAMES.some((n) => host === n || host.endsWith(`.${n}`))) {
     throw new HttpError(400, "bad_input", "Only public host names are fetched (no address literals or local names).");
   }
+  // Only the scheme's own port: a port picks the service behind a name (a database, a
+  // container API), which a key, CRL or OCSP URL never needs.
+  if (url.port !== "") throw new HttpError(400, "bad_input", "Only URLs on the scheme's default port are fetched.");
   if (url.username || url.password) throw new HttpError(400, "bad_input", "URLs with credentials are not fetched.");
   return url;
 }
+
+// Special-use names that resolve inside the fetcher's own network (RFC 6761 §6.3, RFC 6762,
+// RFC 8375, ICANN's .internal).
+const LOCAL_NAMES = ["localhost", "local", "internal", "home.arpa", "localdomain"];
 
 /**
  * GET `url`: the body up to `max` bytes, or null for a non-2xx answer (with `statusError`: an

@@ -5,6 +5,7 @@ import { EmailMessage } from "cloudflare:email";
 import { deliveriesMultipart, protect, senderAddress } from "mailseal";
 import { addressKey, parsedAddress } from "./address.mjs";
 import { base64 } from "./base64.mjs";
+import { MAX_KEY_ANSWER, fetchCapped, fetchable } from "./fetching.mjs";
 import { byteStream, HttpError, json, readBody } from "./http.mjs";
 import { keyring } from "./keyring.mjs";
 
@@ -38,11 +39,23 @@ async function lookUpMissingKeys(ring, body, policy, cfg) {
     .slice(0, cfg.lookup.maxRecipients);
   await Promise.all(
     missing.map(async (address) => {
-      for (const request of ring.lookupRequests(address, { keyservers: cfg.lookup.keyservers })) {
+      let requests = [];
+      try {
+        requests = ring.lookupRequests(address, { keyservers: cfg.lookup.keyservers });
+      } catch {
+        // Not a public host name (a local name, an address literal): nothing to ask.
+      }
+      for (const request of requests) {
         try {
-          const res = await fetch(request.url, { headers: { accept: request.accept }, signal: AbortSignal.timeout(cfg.lookup.timeoutMs) });
-          if (!res.ok) continue;
-          const found = ring.importFound(address, request.source, new Uint8Array(await res.arrayBuffer()));
+          // The recipient's domain is the customer's to choose: the same guard, redirect rule
+          // and size cap as the courier's /v1/lookup.
+          const answer = await fetchCapped(fetchable(request.url, ["https:"]), {
+            max: MAX_KEY_ANSWER,
+            timeoutMs: cfg.lookup.timeoutMs,
+            accept: request.accept,
+          });
+          if (!answer) continue;
+          const found = ring.importFound(address, request.source, answer);
           lookupMisses.delete(address);
           console.log(JSON.stringify({ event: "key_found", source: request.source, keys: found.map((k) => k.id) }));
           return;

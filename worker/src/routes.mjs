@@ -149,11 +149,25 @@ async function route(request, env) {
 }
 
 /**
- * The Worker's fetch(): `route`, with every error answered as JSON `{ error, message }`.
+ * The Worker's fetch(): the route's answer, marked never to be sniffed.
  * @param {Request} request
  * @param {Env} env
  */
 export async function fetchHandler(request, env) {
+  const answer = await answerOf(request, env);
+  // The Worker is routed under the desk's origin: no answer (a fetched CRL, a message) may be
+  // sniffed into something a browser runs.
+  answer.headers.set("x-content-type-options", "nosniff");
+  return answer;
+}
+
+/**
+ * `route`, with every error answered as JSON `{ error, message }`.
+ * @param {Request} request
+ * @param {Env} env
+ * @returns {Promise<Response>}
+ */
+async function answerOf(request, env) {
   try {
     return await route(request, env);
   } catch (e) {

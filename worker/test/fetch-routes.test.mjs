@@ -81,6 +81,7 @@ describe("GET /v1/lookup and /v1/revocation", () => {
     const res = await get(`/v1/revocation?url=${encodeURIComponent(CRL_URL)}`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("content-type"), "application/pkix-crl");
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
     assert.deepEqual(new Uint8Array(await res.arrayBuffer()), CRL);
   });
 
@@ -93,6 +94,17 @@ describe("GET /v1/lookup and /v1/revocation", () => {
       "http://10.0.0.1/ca.crl",
       "http://[::1]/ca.crl",
       "http://localhost:8080/ca.crl",
+      // The same local names with a trailing dot, full-width or percent-encoded (web sweep 15).
+      "http://localhost./ca.crl",
+      "http://foo.localhost.:2375/containers/json",
+      "http://LOCALHOST%2e/ca.crl",
+      "http://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54./ca.crl",
+      "http://printer.local/ca.crl",
+      "http://metadata.internal/ca.crl",
+      "http://0x7f000001/ca.crl",
+      // A public name, but another port than the scheme's: a service behind the name.
+      "http://crl.example.net:6379/",
+      "https://crl.example.net:8443/ca.crl",
       "http://intranet/ca.crl",
       "http://user:pw@crl.example.net/ca.crl",
       "not a url",
@@ -102,6 +114,11 @@ describe("GET /v1/lookup and /v1/revocation", () => {
       assert.equal((await res.json()).error, "bad_input", url);
     }
     assert.equal(fetched.length, before, "none of them was fetched");
+    // kind names an own kind only: not a name Object.prototype lends.
+    for (const kind of ["__proto__", "toString", "constructor"]) {
+      const res = await get(`/v1/revocation?url=${encodeURIComponent(CRL_URL)}&kind=${kind}`);
+      assert.equal(res.status, 400, kind);
+    }
     const moved = await get(`/v1/revocation?url=${encodeURIComponent("http://crl.example.net/moved.crl")}`);
     assert.equal(moved.status, 502, "a redirect is not followed");
     assert.ok(!fetched.includes("http://10.0.0.1/x"));

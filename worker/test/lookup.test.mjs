@@ -70,6 +70,29 @@ describe("key lookups by the worker", () => {
     assert.equal(w.fetched.length, 3, "a miss is not asked again at once");
   });
 
+  test("the customer's domain is fetched through the courier's guard: no redirect, no local name, 1 MiB", async () => {
+    // A key server the customer runs redirects to the Worker's own network (web sweep 15).
+    const moved = await worker({ KEY_LOOKUP: "on" }, (req) =>
+      req.url.startsWith("https://")
+        ? new Response("", { status: 302, headers: { location: "http://127.0.0.1:2375/containers/json" } })
+        : new Response("internal"),
+    );
+    assert.equal((await moved.protect("carol@example.org")).status, 422);
+    assert.equal(moved.fetched.length, 2, moved.fetched.join("\n"));
+    assert.ok(moved.fetched.every((u) => u.startsWith("https://")), moved.fetched.join("\n"));
+    // Local names are not asked at all, in any spelling.
+    const local = await worker({ KEY_LOOKUP: "on" }, () => new Response("", { status: 404 }));
+    for (const to of ["a@localhost.", "a@foo.localhost", "a@printer.local", "a@db.internal"]) {
+      assert.equal((await local.protect(to)).status, 422, to);
+    }
+    assert.deepEqual(local.fetched, []);
+    // An answer over 1 MiB is not read whole.
+    const carol = repoFile("openpgp/carol.pub.asc");
+    const huge = await worker({ KEY_LOOKUP: "on" }, () => new Response(new Uint8Array(2 * 1024 * 1024 + carol.length).fill(0x20)));
+    assert.equal((await huge.protect("carol@example.org")).status, 422);
+    assert.ok(huge.events("key_lookup_refused").some((e) => e.code === "too_large"), JSON.stringify(huge.events("key_lookup_refused")));
+  });
+
   test("off by default: nothing fetched", async () => {
     const w = await worker({}, () => new Response("", { status: 404 }));
     assert.equal((await w.protect("carol@example.org")).status, 422);
