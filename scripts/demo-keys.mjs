@@ -162,12 +162,14 @@ add(
 );
 add(
   "03-smime-signed-html.eml",
-  "S/MIME, signed only, HTML body with remote content",
+  "S/MIME, signed only, HTML body with remote content and a saved web page attached",
   await one(
     {
       from: "dave@example.com", to: "alice@example.com", subject: `${TICKET}: screenshot`,
       text: "Hello, see the HTML version.\r\n",
       html: '<p>Hello, <b>the VPN client</b> shows this:</p><p><img src="https://tracker.example.net/pixel.png" alt="remote image"></p><p style="color:#a00">Error 809</p>',
+      // A saved page with a script: the page offers it to save, never to run at its origin.
+      attachments: [{ filename: "vpn-portal.html", contentType: "text/html", data: "<!doctype html><title>VPN portal</title><script>document.title = 'script ran'</script><p>Error 809</p>\r\n" }],
     },
     { sign: true, encrypt: false, method: "smime" },
   ),

@@ -115,6 +115,29 @@ function showDetails(r, kind, checked) {
   $("detail-dialog").showModal();
 }
 
+/**
+ * How the body is set apart: its class and the label above it.
+ * @returns {[string, string]}
+ */
+function contentFrame(r, banner) {
+  if (banner?.level === "bad") return ["quarantined", "Content of a message that failed its check:"];
+  if (banner) return ["unsigned-part", "Not covered by a signature:"];
+  if (r.signature.state === "none") return ["unsigned", "Message content (not signed: anyone could have written it):"];
+  return ["sender", "Message content:"];
+}
+
+// Attachment types a browser shows without running anything in it. Anything else (HTML, SVG,
+// XML, scripts) is handed over as bytes to save: a blob: URL has the page's origin and no CSP,
+// so a text/html attachment opened in a new tab would run its script as the page.
+const INERT_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp", "application/pdf", "text/plain", "audio/mpeg", "audio/ogg", "video/mp4", "video/webm"]);
+
+/** @param {string | undefined} contentType */
+function inertType(contentType) {
+  const type = String(contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (type === "text/plain") return "text/plain; charset=utf-8";
+  return INERT_TYPES.has(type) ? type : "application/octet-stream";
+}
+
 /** A sandboxed frame for HTML bodies: no scripts, no same-origin, no remote content (CSP). */
 function htmlFrame(html) {
   const csp =
@@ -261,17 +284,19 @@ async function renderOpened(raw, title, { onReply } = {}) {
     art.append(el("div", { class: `verdict ${banner.level}`, role: "note", "aria-label": "Security verdict" }, el("strong", {}, icon(banner.level === "bad" ? "stop" : "half"), ` ${banner.title}`), el("p", { text: banner.detail })));
   }
   if (r.warnings.length) art.append(el("ul", { class: "warnings" }, ...r.warnings.map((w) => el("li", { text: w.message }))));
-  // Content under a verdict is muted and labelled, so it is not read as the sender's word.
-  const content = el("div", { class: banner ? `content ${banner.level === "bad" ? "quarantined" : "unsigned-part"}` : "content" });
-  if (banner) content.append(el("p", { class: "content-label", text: banner.level === "bad" ? "Content of a message that failed its check:" : "Not covered by a signature:" }));
-  if (r.html) content.append(el("p", { class: "hint", text: "HTML body: scripts and remote content (images, fonts, styles from the web) are blocked." }), htmlFrame(r.html));
+  // The body is always framed and labelled as the sender's: what it draws (a green "verified"
+  // seal in an HTML body) is not the page's verdict. Under a verdict it is muted as well.
+  const [contentClass, label] = contentFrame(r, banner);
+  const content = el("div", { class: `content ${contentClass}` }, el("p", { class: "content-label", text: label }));
+  if (r.html) content.append(el("p", { class: "hint", text: "HTML body: scripts and remote content (images, fonts, styles from the web) are blocked. Badges or seals drawn inside it are part of the message, not mailseal's verdict." }), htmlFrame(r.html));
   else if (r.text) content.append(el("div", { class: "body", text: r.text }));
-  if (content.childElementCount > (banner ? 1 : 0)) art.append(content);
+  if (content.childElementCount > 1) art.append(content);
   if (r.attachments.length) {
     const list = el("p", { class: "attachments" }, icon("clip"), " ");
     for (const a of r.attachments) {
-      const url = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (a.data)], { type: a.contentType }));
-      list.append(el("a", { href: url, download: a.filename || "attachment", text: `${a.filename || "attachment"} (${a.data.length} bytes)` }));
+      const type = inertType(a.contentType);
+      const url = URL.createObjectURL(new Blob([/** @type {BlobPart} */ (a.data)], { type }));
+      list.append(el("a", { href: url, type, download: a.filename || "attachment", text: `${a.filename || "attachment"} (${a.data.length} bytes)` }));
       // A file the message's signature does not speak for (inline PGP beside a signed block).
       if (r.signature.state !== "none" && !a.signed) list.append(el("span", { class: "unsigned", dataset: { field: "attachment" }, title: "This file is not covered by the signature: anyone could have added it.", text: "unsigned part" }));
       list.append(" ");

@@ -143,6 +143,19 @@ describe("demo page", { timeout: 120_000 }, () => {
     const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
     assert.equal(download.suggestedFilename(), "invoice.csv");
     assert.match(readFileSync(await download.path(), "utf8"), /VPN licence/);
+    // An attachment is a blob of the page's origin: only inert types keep theirs. An HTML page
+    // (with a script) is bytes to save: opened in a tab it would run as the page (web sweep 15).
+    // (The page's CSP lets no script read a blob: URL back, so the link's type, which the blob
+    // was made with, is what is checked.)
+    const typeOf = (link) => link.getAttribute("type");
+    assert.equal(await typeOf(link), "application/octet-stream", "text/csv is saved, not shown");
+    assert.equal(await typeOf(article(page, "02").locator(".attachments a")), "text/plain; charset=utf-8");
+    const saved = article(page, "03").locator(".attachments a");
+    assert.equal(await saved.getAttribute("download"), "vpn-portal.html");
+    assert.equal(await typeOf(saved), "application/octet-stream");
+    // Every body is framed as the sender's, apart from the verdict above it.
+    assert.equal(await article(page, "03").locator(".content.sender .content-label").textContent(), "Message content:");
+    assert.match(await article(page, "03").locator(".content .hint").textContent(), /not mailseal's verdict/);
     // HTML bodies: sandboxed frame, remote content blocked (CSP) and never requested.
     const frame = article(page, "03").locator("iframe");
     assert.equal(await frame.getAttribute("sandbox"), "");
