@@ -1072,3 +1072,95 @@ fn a_foreign_key_binding_the_signers_key_does_not_decide_the_verdict() {
         assert_eq!(v.report.signer.unwrap().key_id, fpr("alice"));
     }
 }
+
+/// RFC 9580 §5.2.3.11: a signature's creation time MUST be in its hashed area. One made without
+/// it (or with it only in the unhashed area, which anyone can change) is `invalid`, as gpg
+/// says ERRSIG: neither its own expiry nor "older than its key" could be judged, and a
+/// signature that expired after a second read `valid` (found by the OpenPGP sweep).
+#[test]
+fn a_signature_that_does_not_say_when_it_was_made_is_invalid() {
+    use pgp::composed::{Deserializable, SignedSecretKey};
+    use pgp::packet::{PacketTrait, SignatureConfig, SignatureType, Subpacket, SubpacketData};
+    use pgp::types::{Duration, KeyDetails, Password, Timestamp};
+
+    let (alice, _) = SignedSecretKey::from_armor_single(f("alice.sec.asc")).unwrap();
+    let entity = f("entity.eml");
+    let ring = ring_with_secrets(&[]);
+    let verdict = |created_hashed: bool, created_unhashed: bool| {
+        let mut config =
+            SignatureConfig::from_key(rng(), &alice.primary_key, SignatureType::Binary).unwrap();
+        let created = Subpacket::regular(SubpacketData::SignatureCreationTime(
+            Timestamp::from_secs(1_790_000_000),
+        ))
+        .unwrap();
+        config.hashed_subpackets = vec![
+            Subpacket::regular(SubpacketData::IssuerFingerprint(
+                alice.primary_key.fingerprint(),
+            ))
+            .unwrap(),
+            Subpacket::regular(SubpacketData::SignatureExpirationTime(Duration::from_secs(
+                1,
+            )))
+            .unwrap(),
+        ];
+        if created_hashed {
+            config.hashed_subpackets.push(created.clone());
+        }
+        if created_unhashed {
+            config.unhashed_subpackets.push(created);
+        }
+        let sig = config
+            .sign(&alice.primary_key, &Password::empty(), entity)
+            .unwrap();
+        let mut packet = Vec::new();
+        sig.to_writer_with_header(&mut packet).unwrap();
+        let report = PGP
+            .verify_detached(&ring, entity, &packet, &ctx())
+            .ready()
+            .unwrap()
+            .report;
+        (report.state, report.detail.unwrap_or_default())
+    };
+    // With its creation time the same signature has long expired (one second after it).
+    assert_eq!(verdict(true, false).0, SignatureState::Expired);
+    for unhashed in [false, true] {
+        assert_eq!(
+            verdict(false, unhashed),
+            (
+                SignatureState::Invalid,
+                "The PGP signature does not say when it was made.".to_string()
+            ),
+            "creation time in the unhashed area: {unhashed}"
+        );
+    }
+}
+
+/// rPGP's message parser as vendored (vendor/pgp/MAILSEAL.md): one message level keeps at most
+/// 64 signature packets (each with a hasher: a compressed packet of a million one-pass
+/// signatures held 400 MiB before mailseal could count them) and skips at most 64 packets
+/// (millions of marker packets took minutes of CPU). Found by the OpenPGP sweep.
+#[test]
+fn a_message_level_keeps_64_signature_packets_and_skips_64_packets_at_most() {
+    use pgp::composed::Message;
+    let one_pass = [0xc4, 13, 3, 0, 8, 1, 1, 2, 3, 4, 5, 6, 7, 8, 1];
+    let marker = [0xca, 3, b'P', b'G', b'P'];
+    let literal = [0xcb, 8, b'b', 0, 0, 0, 0, 0, b'h', b'i'];
+    let message = |packet: &[u8], n: usize| {
+        let mut m = packet.repeat(n);
+        m.extend_from_slice(&literal);
+        m
+    };
+    for packet in [&one_pass[..], &marker[..]] {
+        assert!(Message::from_bytes(&message(packet, 64)[..]).is_ok());
+        assert!(Message::from_bytes(&message(packet, 65)[..]).is_err());
+    }
+    // A padding packet (RFC 9580 §5.14) of up to 1 MiB is skipped; a larger one is refused.
+    let padding = |len: usize| {
+        let mut p = vec![0xd5, 0xff];
+        p.extend_from_slice(&u32::try_from(len).unwrap().to_be_bytes());
+        p.resize(6 + len, 0);
+        p
+    };
+    assert!(Message::from_bytes(&message(&padding(1 << 20), 1)[..]).is_ok());
+    assert!(Message::from_bytes(&message(&padding((1 << 20) + 1), 1)[..]).is_err());
+}

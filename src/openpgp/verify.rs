@@ -202,8 +202,15 @@ fn key_standing(
             "The PGP signature was made by a key that may not sign.",
         );
     }
-    let created = sig.created().map(|t| i64::from(t.as_secs()));
-    if created.is_some_and(|c| c < component.created) {
+    // RFC 9580 §5.2.3.11: the creation time MUST be in the hashed area. Without it neither
+    // the signature's own expiry nor "older than its key" can be judged (gpg: ERRSIG).
+    let Some(created) = sig.created().map(|t| i64::from(t.as_secs())) else {
+        return (
+            SignatureState::Invalid,
+            "The PGP signature does not say when it was made.",
+        );
+    };
+    if created < component.created {
         return (
             SignatureState::Invalid,
             "The PGP signature claims to be older than its key.",
@@ -242,8 +249,8 @@ fn key_standing(
         }
         _ => {}
     }
-    let sig_expired = match (created, sig.signature_expiration_time()) {
-        (Some(c), Some(d)) if d.as_secs() != 0 => now.unix() >= c + i64::from(d.as_secs()),
+    let sig_expired = match sig.signature_expiration_time() {
+        Some(d) if d.as_secs() != 0 => now.unix() >= created + i64::from(d.as_secs()),
         _ => false,
     };
     if sig_expired {

@@ -191,6 +191,37 @@ mod tests {
     use pgp::ser::Serialize;
     use pgp::types::{PublicParams, S2kParams, SecretParams, StringToKey};
 
+    /// `cat key.gpg rev.gpg`: a binary key followed by its own revocation certificate. rPGP's
+    /// key parser dropped the revocation, filed after the last User ID or subkey; now it is the
+    /// primary key's (vendor/pgp/MAILSEAL.md), as in gpg ("1 signature reordered"), armored in
+    /// one block or not (key import sweep).
+    #[test]
+    fn a_revocation_after_a_binary_key_revokes_it() {
+        use pgp::packet::PacketTrait;
+        let key = one(fixture!("revoked-pub-before.asc"), None)
+            .to_stored()
+            .unwrap()
+            .public;
+        assert!(!one(&key, None).primary_summary().revoked);
+        let mut data = key.clone();
+        for sig in crate::keys::openpgp::read::revocation_certificates(fixture!("revoked.rev")) {
+            sig.to_writer_with_header(&mut data).unwrap();
+        }
+        assert!(data.len() > key.len());
+        use base64::Engine as _;
+        let armored = format!(
+            "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n{}\n-----END PGP PUBLIC KEY BLOCK-----\n",
+            base64::engine::general_purpose::STANDARD.encode(&data)
+        )
+        .into_bytes();
+        for data in [data, armored] {
+            let entry = one(&data, None);
+            assert_eq!(entry.id(), REV_FPR);
+            assert!(entry.primary_summary().revoked);
+            assert_eq!(entry.info(NOW).status, KeyStatus::Revoked);
+        }
+    }
+
     #[test]
     fn detects_openpgp() {
         assert!(looks_like_pgp(fixture!("ed-pub.asc")));
