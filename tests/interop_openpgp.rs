@@ -1466,6 +1466,39 @@ fn inline_pgp_in_html_legacy_charsets_and_unreadable_blocks() {
     assert_eq!(o.signature.state, SignatureState::Valid);
     assert_eq!(o.text.as_deref(), Some("Grüße aus Köln\n"));
 
+    // The label is not signed: it cannot make signed bytes read as other text (the OpenPGP
+    // sweep). A UTF-7 label read `+ADEAMgAzADQ-` as "1234", UTF-16 turned the text into CJK,
+    // and a Latin-1 label made UTF-8 text mojibake, all under `valid`.
+    let text = "Preis: 100 € – bitte überweisen.\nKonto +ADEAMgAzADQ-\n";
+    let signed = gpg_out(&["-s", "-a", "-u", &alice], text.as_bytes());
+    let clearsigned = gpg_out(&["--clearsign", "-u", &alice], text.as_bytes());
+    for label in ["utf-7", "UTF-16LE", "utf-32", "koi8-r", "iso-8859-1"] {
+        let with_header = signed.replacen(
+            "-----BEGIN PGP MESSAGE-----\n",
+            &format!("-----BEGIN PGP MESSAGE-----\nCharset: {label}\n"),
+            1,
+        );
+        for (content_type, body, shown) in [
+            ("text/plain".to_string(), &with_header, text),
+            (format!("text/plain; charset={label}"), &signed, text),
+            (
+                format!("text/plain; charset={label}"),
+                &clearsigned,
+                text.trim_end(),
+            ),
+        ] {
+            let o = open(&content_type, body);
+            assert_eq!(o.signature.state, SignatureState::Valid, "{label}");
+            assert_eq!(o.text.as_deref(), Some(shown), "{label} {content_type}");
+        }
+    }
+    // 7-bit Japanese mail (ISO-2022-JP) needs its label, and keeps it.
+    let jis = b"\x1b$B$3$s$K$A$O\x1b(B\n";
+    let signed = gpg_out(&["-s", "-a", "-u", &alice], jis);
+    let o = open("text/plain; charset=iso-2022-jp", &signed);
+    assert_eq!(o.signature.state, SignatureState::Valid);
+    assert_eq!(o.text.as_deref(), Some("こんにちは\n"));
+
     // Blocks that cannot be read: the text is shown as received, never as signed.
     let lost = &clearsigned[..clearsigned.find("-----BEGIN PGP SIGNATURE").unwrap()];
     let cases = [

@@ -108,6 +108,29 @@ fn pgp_mime_encrypted_only_and_refused_forms() {
     let o = open_with(&mut ring_alice, &raw);
     assert_eq!(o.encryption.state, EncryptionState::NoKey);
     assert!(o.text.is_none());
+
+    // A payload that is no readable OpenPGP message (an unencrypted literal packet put before
+    // gpg's message, or no packets at all): a failed decryption in the report, as the same
+    // block inline gets a verdict, not an error without a report (the OpenPGP sweep).
+    use base64::Engine as _;
+    let mut packets = vec![0xcb, 8, b'b', 0, 0, 0, 0, 0, b'h', b'i'];
+    packets.extend_from_slice(f("enc-bob.gpg"));
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&packets);
+    for payload in [b64.as_str(), "AAAA"] {
+        let armored =
+            format!("-----BEGIN PGP MESSAGE-----\n\n{payload}\n-----END PGP MESSAGE-----\n");
+        let raw = pgp_mime_encrypted("alice@example.org", armored.as_bytes());
+        let o = open_with(&mut ring, &raw);
+        assert_eq!(o.encryption.state, EncryptionState::Failed, "{payload}");
+        assert!(o.encryption.detail.is_some());
+        assert!(o.text.is_none(), "{payload}: {:?}", o.text);
+        // What is listed is the envelope's own undecrypted part, never the literal's "hi".
+        assert!(
+            o.attachments.iter().all(|a| a.data != b"hi"),
+            "{:?}",
+            o.attachments
+        );
+    }
 }
 
 /// RFC 2046 §5.1.1 under PGP/MIME: with the boundary `B` or `E`, gpg's armor lines

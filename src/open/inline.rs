@@ -195,19 +195,51 @@ impl BesideInline {
     }
 }
 
-/// The charset of text decrypted from an inline block: what the armor or the part declares
-/// (clients encrypt the text as encoded there), else UTF-8 when it is UTF-8, else
-/// windows-1252 (the Latin-1 of older clients, as WHATWG decodes it).
+/// The charset to show text from an inline block by (decrypted or signed). The label comes
+/// from the armor's `Charset:` header or the part around the block, which no signature or
+/// encryption covers, so it may not turn signed bytes into other text: UTF-8 text with
+/// non-ASCII characters is shown as UTF-8 whatever the label says, ASCII text takes a label
+/// only of the ISO-2022 family (Japanese, Korean and Chinese clients' 7-bit mail, which needs
+/// it), and UTF-7, UTF-16 and UTF-32 labels are never taken (they decoded the signed bytes
+/// `+ADEAMgAzADQ-` as "1234", or a whole text as CJK, under a `valid` verdict: the OpenPGP
+/// sweep). Other text takes an 8-bit label (the Latin-1 of older clients), else windows-1252 (as
+/// WHATWG decodes it).
 pub(super) fn inline_text_charset<'a>(text: &[u8], declared: Option<&'a str>) -> &'a str {
-    let utf8 = std::str::from_utf8(text).is_ok();
+    let declared = declared
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !reinterprets_bytes(c));
+    if text.is_ascii() {
+        return match declared {
+            Some(c)
+                if c.get(..8)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("iso-2022")) =>
+            {
+                c
+            }
+            _ => "utf-8",
+        };
+    }
+    if std::str::from_utf8(text).is_ok() {
+        return "utf-8";
+    }
     let is_utf8_name = |c: &str| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("utf8");
-    match declared.map(str::trim) {
+    match declared {
         // Declared UTF-8 but not UTF-8: the sender's client mislabelled Latin-1 text.
-        Some(c) if is_utf8_name(c) && !utf8 => "windows-1252",
-        Some(c) if !c.is_empty() && !c.eq_ignore_ascii_case("us-ascii") => c,
-        _ if utf8 => "utf-8",
+        Some(c) if !is_utf8_name(c) && !c.eq_ignore_ascii_case("us-ascii") => c,
         _ => "windows-1252",
     }
+}
+
+/// Charsets that read ASCII or UTF-8 bytes as other characters: not taken from an unsigned
+/// label.
+fn reinterprets_bytes(charset: &str) -> bool {
+    let c = charset.to_ascii_lowercase();
+    c.starts_with("utf-7")
+        || c.starts_with("utf-16")
+        || c.starts_with("utf-32")
+        || c.starts_with("ucs-2")
+        || c.starts_with("ucs-4")
+        || c == "unicode-1-1-utf-7"
 }
 
 /// A `text/plain` entity around text that came out of an inline OpenPGP block.

@@ -393,6 +393,13 @@ impl<'a> Peeled<'a> {
                 self.unreadable(part, "PGP message");
                 return Ok(Step::Stop);
             }
+            Err(e) if e.code() == ErrorCode::MalformedMessage => {
+                // A PGP/MIME encrypted part that is not a readable message (RFC 3156 §4):
+                // a failed decryption in the report, as the same block inline gets one.
+                let detail = e.message().to_string();
+                self.malformed(Some(crate::report::Method::Pgp), true, detail);
+                return Ok(Step::Stop);
+            }
             d => d?,
         };
         let encrypted = d.report.state != EncryptionState::None;
@@ -559,9 +566,10 @@ impl<'a> Peeled<'a> {
                 "Text outside the signed block is not shown: it is not signed.",
             ));
         }
-        self.content = v
-            .content
-            .and_then(|t| self.reveal(SecretBytes::new(text_entity(&t, charset.as_deref()))));
+        self.content = v.content.and_then(|t| {
+            let shown_as = inline_text_charset(&t, charset.as_deref());
+            self.reveal(SecretBytes::new(text_entity(&t, Some(shown_as))))
+        });
         self.parsed = None;
         Ok(Step::Next)
     }
