@@ -1997,3 +1997,73 @@ fn a_verified_key_gains_no_user_id_from_an_unverified_copy() {
     assert_eq!(emails(&plain).0.len(), 2);
     assert!(!emails(&plain).1);
 }
+
+/// An Ed25519 key (supported) with a newer signing subkey on secp256k1 or brainpoolP256r1
+/// (which mailseal does not compute with), made by gpg, which signs with the newest signing
+/// subkey. Its good signatures read "The PGP signature is invalid." (secp256k1: about half of
+/// them, k256 refusing libgcrypt's high S), as if tampered with (key import sweep). Now each
+/// names the curve and says the signature cannot be checked, every time.
+#[test]
+fn signatures_by_a_subkey_on_an_unsupported_curve_say_so() {
+    if !have("gpg") {
+        return;
+    }
+    let entity = f("entity.eml");
+    for curve in ["secp256k1", "brainpoolP256r1"] {
+        let gpg = Gpg::empty();
+        let made = |args: &[&str]| {
+            let (ok, out, err) = run_bytes(
+                gpg.cmd()
+                    .args(["--faked-system-time", "20260601T000000!"])
+                    .args(args),
+                b"",
+            );
+            assert!(ok, "{args:?}: {err}");
+            out
+        };
+        made(&[
+            "--quick-gen-key",
+            "Kurt <kurt@example.org>",
+            "ed25519",
+            "cert",
+            "never",
+        ]);
+        let listing = String::from_utf8(made(&["--with-colons", "--list-keys"])).unwrap();
+        let primary = listing
+            .lines()
+            .find(|l| l.starts_with("fpr:"))
+            .and_then(|l| l.split(':').nth(9))
+            .unwrap()
+            .to_string();
+        made(&[
+            "--quick-add-key",
+            &primary,
+            &format!("{curve}/ecdsa"),
+            "sign",
+            "never",
+        ]);
+        let public = made(&["--export", "-a", &primary]);
+        let data = gpg.file("entity.eml", entity);
+        let mut ring = mailseal::Keyring::new();
+        let verified = ImportOptions {
+            trusted: true,
+            ..Default::default()
+        };
+        ring.import(&public, &verified, NOW).unwrap();
+        for _ in 0..4 {
+            let sig = made(&["--detach-sign", "-a", "-o", "-", data.to_str().unwrap()]);
+            let report = PGP
+                .verify_detached(&ring, entity, &sig, &ReadContext::at(NOW))
+                .ready()
+                .unwrap()
+                .report;
+            assert_eq!(report.state, SignatureState::Invalid, "{curve}");
+            let detail = report.detail.unwrap_or_default();
+            assert!(
+                detail.contains(&format!("on the {curve} curve"))
+                    && detail.contains("cannot be checked"),
+                "{curve}: {detail}"
+            );
+        }
+    }
+}

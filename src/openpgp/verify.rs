@@ -176,6 +176,15 @@ fn refused_before_check(
             rules.weak_hash_labels()
         ));
     }
+    // A signing subkey on such a curve imports with a supported primary key; its good
+    // signatures failed the check (secp256k1: about half) and read as tampered with.
+    if crate::keys::openpgp::on_unsupported_curve(part.public_params()) {
+        return Some(format!(
+            "The PGP signature was made with a key on the {} curve, which mailseal does not \
+             support (RSA, Ed25519 and the NIST curves are): it cannot be checked.",
+            crate::keys::openpgp::algorithm_name(part.public_params())
+        ));
+    }
     weak_key(part.public_params(), rules)
         .map(|what| format!("The PGP signature key is too weak ({what}) and was refused."))
 }

@@ -132,6 +132,20 @@ fn entry_from_parsed(key: Parsed, passphrase: Option<&str>, trusted: bool) -> Re
     }
 }
 
+/// The key is on a curve mailseal does not compute with. secp256k1: rPGP hands libgcrypt's
+/// signatures to k256 unnormalised, which refuses every one with a high S (about half of them):
+/// such keys would make good signatures look invalid. Other curves (Brainpool) rPGP reads but
+/// does not compute on.
+pub(crate) fn on_unsupported_curve(params: &PublicParams) -> bool {
+    matches!(
+        params,
+        PublicParams::ECDSA(
+            EcdsaPublicParams::Secp256k1 { .. } | EcdsaPublicParams::Unsupported { .. }
+        ) | PublicParams::ECDH(EcdhPublicParams::Unsupported { .. })
+            | PublicParams::EdDSALegacy(EddsaLegacyPublicParams::Unsupported { .. })
+    )
+}
+
 fn check_supported(key: &SignedPublicKey) -> Result<()> {
     let fpr = hex::encode_upper(key.fingerprint().as_bytes());
     if !matches!(key.version(), KeyVersion::V4 | KeyVersion::V6) {
@@ -145,17 +159,7 @@ fn check_supported(key: &SignedPublicKey) -> Result<()> {
         ));
     }
     let alg = algorithm_name(key.public_params());
-    // secp256k1: rPGP hands libgcrypt's signatures to k256 unnormalised, which refuses every
-    // one with a high S (about half of them): such keys would make good signatures look
-    // invalid. Other curves (Brainpool) rPGP reads but does not compute on.
-    let unsupported_curve = matches!(
-        key.public_params(),
-        PublicParams::ECDSA(
-            EcdsaPublicParams::Secp256k1 { .. } | EcdsaPublicParams::Unsupported { .. }
-        ) | PublicParams::ECDH(EcdhPublicParams::Unsupported { .. })
-            | PublicParams::EdDSALegacy(EddsaLegacyPublicParams::Unsupported { .. })
-    );
-    if unsupported_curve {
+    if on_unsupported_curve(key.public_params()) {
         return Err(Error::new(
             ErrorCode::UnsupportedAlgorithm,
             format!(

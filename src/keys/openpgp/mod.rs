@@ -30,6 +30,6 @@ mod secret;
 mod summary;
 
 pub(crate) use entry::PgpEntry;
-pub(crate) use import::{parse_pgp, parse_pgp_reporting};
+pub(crate) use import::{on_unsupported_curve, parse_pgp, parse_pgp_reporting};
 pub(crate) use read::revocation_certificates;
-pub(crate) use summary::{can_encrypt_with, KeySummary};
+pub(crate) use summary::{algorithm_name, can_encrypt_with, KeySummary};

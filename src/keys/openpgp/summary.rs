@@ -358,7 +358,7 @@ fn addr_spec(uid: &str) -> Option<String> {
 
 /// `rsa3072`, `ed25519`, `cv25519`, `p256`, ...; a curve mailseal cannot use by its name
 /// (`brainpoolP256r1`); `unknown` for other algorithms it cannot use.
-pub(super) fn algorithm_name(params: &PublicParams) -> String {
+pub(crate) fn algorithm_name(params: &PublicParams) -> String {
     let name = match params {
         PublicParams::RSA(p) => return format!("rsa{}", p.key.n().bits()),
         PublicParams::DSA(_) => "dsa",
