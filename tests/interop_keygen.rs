@@ -9,7 +9,7 @@ mod common;
 
 use std::process::Command;
 
-use common::tools::{have, run, tempdir, Gpg, TestCa};
+use common::tools::{have, run, run_bytes, tempdir, Gpg, TestCa};
 use common::{rng, NOW};
 use mailseal::{
     open, protect, EncryptionState, Engine, ErrorCode, GenerateOpenPgp, GenerateSmime,
@@ -481,8 +481,13 @@ fn a_gpg_revocation_certificate_revokes_the_key_it_names() {
         mailseal::KeyStatus::Valid
     );
 
+    // Binary (`gpg --dearmor`) as well as armored: it was refused as "a format mailseal does
+    // not understand" (key import sweep).
+    let (ok, binary, err) = run_bytes(gpg.cmd().arg("--dearmor"), certs[0].1.as_bytes());
+    assert!(ok, "{err}");
+    assert!(!binary.starts_with(b"-----"));
     let revoked = ring
-        .import(certs[0].1.as_bytes(), &ImportOptions::default(), NOW)
+        .import(&binary, &ImportOptions::default(), NOW)
         .expect("applied");
     assert_eq!(revoked[0].id, kept.id);
     assert_eq!(revoked[0].status, mailseal::KeyStatus::Revoked);

@@ -66,7 +66,10 @@ pub(super) fn looks_like_pgp(data: &[u8]) -> bool {
     } else {
         (first >> 2) & 0x0f
     };
-    tag == 5 || tag == 6
+    // Secret key, public key, or a signature: a binary revocation certificate (`gpg
+    // --gen-revoke` without --armor) is one signature packet. DER (X.509, PKCS#8, PKCS#12)
+    // starts with 0x30, which is no packet header.
+    tag == 5 || tag == 6 || tag == 2
 }
 
 #[cfg(feature = "openpgp")]
