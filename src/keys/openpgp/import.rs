@@ -237,10 +237,12 @@ mod tests {
             .unwrap()
             .public;
         assert!(looks_like_pgp(&public_binary));
-        // New-format packet headers: 0xC6 public key, 0xC5 secret key.
+        // New-format packet headers: 0xC6 public key, 0xC5 secret key, 0xC2 a signature (a
+        // binary revocation certificate); 0xCB a literal data packet is no key material.
         assert!(looks_like_pgp(&[0xC6, 0x33]));
         assert!(looks_like_pgp(&[0xC5, 0x33]));
-        assert!(!looks_like_pgp(&[0xC2, 0x33])); // a signature packet
+        assert!(looks_like_pgp(&[0xC2, 0x33]));
+        assert!(!looks_like_pgp(&[0xCB, 0x33]));
         assert!(!looks_like_pgp(b""));
         assert!(!looks_like_pgp(
             b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
