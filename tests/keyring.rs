@@ -975,3 +975,122 @@ fn a_refresh_brings_a_revocation_and_nothing_else() {
         .iter()
         .any(|e| e.action == "refresh" && e.outcome == "ok"));
 }
+
+/// Bob's key (armored) with a second, self-signed User ID for `victim@customer.org` (dated
+/// 2026-09-01): what anyone can make of their own key.
+fn bobs_key_claiming_the_victim() -> Vec<u8> {
+    use pgp::composed::{Deserializable, SignedSecretKey};
+    use pgp::packet::{SignatureConfig, SignatureType, Subpacket, SubpacketData, UserId};
+    use pgp::types::{KeyDetails, PacketHeaderVersion, Password, Tag, Timestamp};
+    let (bob, _) = SignedSecretKey::from_armor_single(fixture("openpgp/bob.sec.asc")).unwrap();
+    let uid = UserId::from_str(PacketHeaderVersion::New, "Victim <victim@customer.org>").unwrap();
+    let mut config =
+        SignatureConfig::from_key(rng(), &bob.primary_key, SignatureType::CertPositive).unwrap();
+    config.hashed_subpackets = vec![
+        Subpacket::regular(SubpacketData::SignatureCreationTime(Timestamp::from_secs(
+            1_788_220_800,
+        )))
+        .unwrap(),
+        Subpacket::regular(SubpacketData::IssuerFingerprint(
+            bob.primary_key.fingerprint(),
+        ))
+        .unwrap(),
+    ];
+    let sig = config
+        .sign_certification(
+            &bob.primary_key,
+            bob.primary_key.public_key(),
+            &Password::empty(),
+            Tag::UserId,
+            &uid,
+        )
+        .unwrap();
+    let mut public = bob.to_public_key();
+    public
+        .details
+        .users
+        .push(pgp::types::SignedUser::new(uid, vec![sig]));
+    public
+        .to_armored_bytes(pgp::composed::ArmorOptions::default())
+        .unwrap()
+}
+
+/// A key found for one address is a key for that address only (Autocrypt Level 1 keeps its
+/// state per address; gpg imports a WKD answer keeping only the User ID asked for). Bob's key
+/// that also names `victim@customer.org`, learned from his own Autocrypt header or found by a
+/// lookup for him, made mail to the victim go to Bob; a refresh could add the victim's
+/// address to his key too (found by the key sweep).
+#[test]
+fn a_key_found_for_one_address_is_not_a_key_for_the_others_it_names() {
+    use mailseal::{LookupSource, OpenOptions};
+    let key = bobs_key_claiming_the_victim();
+    let mut check = Keyring::new();
+    let all = check.import(&key, &opts(None, false), NOW).unwrap();
+    assert_eq!(all[0].emails, ["bob@example.org", "victim@customer.org"]);
+
+    // Autocrypt: Bob's own mail with his header.
+    let mut desk = Keyring::new();
+    let mail = autocrypt_mail(
+        "Bob <bob@example.org>",
+        "bob@example.org",
+        "Mon, 30 Nov 2026 10:00:00 +0000",
+        &key,
+    );
+    let offer = mailseal::open(
+        &mut desk,
+        &mailseal::standards::all(),
+        &mail,
+        &OpenOptions::at(NOW),
+    )
+    .unwrap()
+    .autocrypt
+    .expect("an offer");
+    let learned = desk.learn_autocrypt(&offer, NOW).unwrap();
+    assert_eq!(learned[0].emails, ["bob@example.org"]);
+    assert!(desk.by_address("victim@customer.org", NOW).is_empty());
+
+    // A lookup for Bob.
+    let mut desk = Keyring::new();
+    let found = desk
+        .import_found("bob@example.org", LookupSource::WkdDirect, &key, None, NOW)
+        .unwrap();
+    assert_eq!(found[0].emails, ["bob@example.org"]);
+    assert!(desk.by_address("victim@customer.org", NOW).is_empty());
+
+    // A refresh of Bob's key as found: revocations and subkeys come, the victim's address
+    // does not.
+    let refreshed = desk.refresh_key(&found[0].id, &key, NOW).unwrap();
+    assert_eq!(refreshed.emails, ["bob@example.org"]);
+    assert!(desk.by_address("victim@customer.org", NOW).is_empty());
+}
+
+/// The keyring's own address learns no key from incoming mail: a forged `From: desk@` with an
+/// Autocrypt header made every encrypted sent copy readable by whoever sent it. And a sent
+/// copy is encrypted only to a key that is the sender's own (private key here, or verified):
+/// an unverified key for the sender's address is a stranger's (found by the key sweep).
+#[test]
+fn the_keyrings_own_address_learns_nothing_and_sent_copies_go_to_its_own_keys_only() {
+    use mailseal::OpenOptions;
+    let bob_as_alice = fixture("impostor/impostor-alice.pub.asc");
+    // The desk (alice) holds her secret key: an offer for her address is not learned.
+    let mut desk = Keyring::new();
+    desk.import(fixture("openpgp/alice.sec.asc"), &opts(None, true), NOW)
+        .unwrap();
+    let forged = autocrypt_mail(
+        "Alice <alice@example.org>",
+        "alice@example.org",
+        "Mon, 30 Nov 2026 10:00:00 +0000",
+        bob_as_alice,
+    );
+    let offer = mailseal::open(
+        &mut desk,
+        &mailseal::standards::all(),
+        &forged,
+        &OpenOptions::at(NOW),
+    )
+    .unwrap()
+    .autocrypt
+    .expect("an offer");
+    assert!(desk.learn_autocrypt(&offer, NOW).unwrap().is_empty());
+    assert_eq!(desk.by_address("alice@example.org", NOW).len(), 1);
+}

@@ -375,12 +375,21 @@ impl Planner<'_> {
             }
             if self.opts.encrypt_to_self {
                 let engine = self.engines.iter().find(|e| e.method() == method);
-                match engine.map(|e| e.encryption_key(ring, from, now)) {
-                    Some(Ok(_)) => g.to_self = true,
-                    Some(Err(u)) => {
+                let own = engine.map(|e| match e.encryption_key(ring, from, now) {
+                    Ok(key) if ring.is_strangers_key(key.id(), now) => Err(
+                        "the only key for the sender's address is not the sender's own (its \
+                         private key is not here and it is not verified)"
+                            .to_string(),
+                    ),
+                    Ok(_) => Ok(()),
+                    Err(u) => Err(u.detail()),
+                });
+                match own {
+                    Some(Ok(())) => g.to_self = true,
+                    Some(Err(why)) => {
                         let w = Warning::new(
                             WarningCode::SentCopyUnreadable,
-                            format!("The sent copy cannot be read by the sender: {}", u.detail()),
+                            format!("The sent copy cannot be read by the sender: {why}"),
                         );
                         if !warnings.contains(&w) {
                             warnings.push(w);

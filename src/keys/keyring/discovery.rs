@@ -189,6 +189,18 @@ impl Keyring {
                     "A refresh answer must hold public keys only; this one holds a private key.",
                 ));
             }
+            // A refresh brings revocations, subkeys and new self-signatures, never a new
+            // address: the answer's server could add anyone's.
+            #[cfg(feature = "openpgp")]
+            #[allow(irrefutable_let_patterns)]
+            // an OpenPGP-only build has no other kind
+            if let Entry::Pgp(key) = &entry {
+                let held = self.get(&id, now).map(|k| k.emails).unwrap_or_default();
+                let copy = key
+                    .found_for(|a| held.iter().any(|h| h == a))
+                    .ok_or_else(|| Error::internal("a public refresh copy"))?;
+                return Ok(Entry::Pgp(Box::new(copy)));
+            }
             Ok(entry)
         });
         match result {
@@ -230,6 +242,18 @@ impl Keyring {
             .and_then(Time::from_rfc3339)
             .filter(|t| *t <= now)
             .unwrap_or(now);
+        // The keyring's own addresses learn nothing from incoming mail: anyone can put them
+        // in a From, and the sender's own key is never a peer's (Autocrypt Level 1 keeps it
+        // in the account's own state). A forged From: desk@ made every sent copy readable by
+        // whoever sent it (found by the key sweep).
+        let own = crate::Address::key_of(&offer.address);
+        if self
+            .entries
+            .iter()
+            .any(|e| e.has_secret() && e.info(now).emails.contains(&own))
+        {
+            return Ok(Vec::new());
+        }
         let learned = |o: &lookup::KeyOrigin| {
             o.source == lookup::LookupSource::Autocrypt && o.address == offer.address
         };
@@ -360,9 +384,21 @@ impl Keyring {
                     "A lookup answer must hold public keys only; this one holds a private key.",
                 ));
             }
-            if info.emails.contains(&wanted) {
-                found.push(entry);
+            if !info.emails.contains(&wanted) {
+                continue;
             }
+            // Found for this address, the key is a key for this address only.
+            #[cfg(feature = "openpgp")]
+            #[allow(irrefutable_let_patterns)]
+            // an OpenPGP-only build has no other kind
+            if let Entry::Pgp(key) = &entry {
+                found.extend(
+                    key.found_for(|a| a == wanted)
+                        .map(|k| Entry::Pgp(Box::new(k))),
+                );
+                continue;
+            }
+            found.push(entry);
         }
         if found.is_empty() {
             return Err(Error::new(

@@ -151,6 +151,16 @@ impl Keyring {
         }
     }
 
+    /// Whether the keyring's key `id` may be a stranger's: its private key is not here and it
+    /// is not verified (an OpenPGP key the admin vouched for, an S/MIME certificate with a
+    /// valid path to an anchor). Sent copies are not encrypted to such a key: one merely
+    /// learned for the sender's own address (a forged From with an Autocrypt header) is
+    /// whoever sent it.
+    pub(crate) fn is_strangers_key(&self, id: &str, now: Time) -> bool {
+        self.entry(id)
+            .is_some_and(|e| !e.has_secret() && self.trust_of(e, now) == Trust::Unverified)
+    }
+
     /// Whether a trusted anchor vouches for the S/MIME certificate `e` at `now`: it is one, or
     /// its path to one validates.
     #[cfg(feature = "smime")]

@@ -73,6 +73,24 @@ impl PgpEntry {
             .then_some(sealed.summary)
     }
 
+    /// This key as a copy found for an address brings it: the User IDs whose address `keep`
+    /// accepts, and nothing a stranger could add (see `merge::trim_found_copy`). `None` for a
+    /// secret key (found keys are public).
+    pub(crate) fn found_for(&self, keep: impl Fn(&str) -> bool) -> Option<PgpEntry> {
+        if self.secret.is_some() {
+            return None;
+        }
+        let mut public = self.public_key()?.clone();
+        let bound: Vec<Vec<u8>> = self
+            .summary
+            .subkeys
+            .iter()
+            .map(|s| s.fingerprint.clone())
+            .collect();
+        super::merge::trim_found_copy(&mut public, keep, &bound, |s| self.names_revoker_of(s));
+        Some(PgpEntry::new(public, None, self.trusted))
+    }
+
     /// This key with `revocation` added, re-summarised: it is revoked only when the signature
     /// verifies with its primary key.
     pub(crate) fn with_revocation(&self, revocation: pgp::packet::Signature) -> Option<PgpEntry> {

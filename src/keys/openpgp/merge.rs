@@ -96,6 +96,55 @@ pub(super) fn merge_public(
     }
 }
 
+/// Most signatures of one kind a found copy keeps for each component (the summary verifies at
+/// most 64 per component anyway).
+const MAX_FOUND_SIGNATURES: usize = 64;
+
+/// A copy of a key found for an address (a lookup, an Autocrypt header, a refresh), cut down to
+/// what it may bring: the User IDs whose address `keep` accepts (no user attributes), only the
+/// signatures the key itself claims to have made on them (others' certifications say nothing
+/// here), key revocations by the key or a revoker it names, and only the subkeys in `bound`
+/// (the summary found their binding valid). Anyone can put anyone's address into their own key:
+/// found for one address, a key is a key for that address only, as Autocrypt keeps its state
+/// per address and gpg imports a WKD answer keeping only the User ID it asked for. And a flood
+/// of certifications and unbound subkeys in an answer (megabytes, seconds of merging) stays
+/// out of the keyring (found by the key sweep of 2026-12-06).
+pub(super) fn trim_found_copy(
+    key: &mut SignedPublicKey,
+    keep: impl Fn(&str) -> bool,
+    bound: &[Vec<u8>],
+    named_revoker: impl Fn(&Signature) -> bool,
+) {
+    let primary = key.primary_key.clone();
+    let by_primary = |s: &Signature| super::summary::may_be_issued_by(s, &primary);
+    let details = &mut key.details;
+    details.users.retain(|u| {
+        u.id.as_str()
+            .and_then(crate::Address::from_user_id)
+            .is_some_and(|a| keep(&a.key()))
+    });
+    details.user_attributes.clear();
+    let cap = |sigs: &mut Vec<Signature>, ok: &dyn Fn(&Signature) -> bool| {
+        sigs.retain(|s| ok(s));
+        sigs.truncate(MAX_FOUND_SIGNATURES);
+    };
+    for user in &mut details.users {
+        cap(&mut user.signatures, &by_primary);
+    }
+    cap(&mut details.direct_signatures, &by_primary);
+    cap(&mut details.revocation_signatures, &|s| {
+        by_primary(s) || named_revoker(s)
+    });
+    key.public_subkeys.retain(|s| {
+        bound
+            .iter()
+            .any(|f| f.as_slice() == s.key.fingerprint().as_bytes())
+    });
+    for sub in &mut key.public_subkeys {
+        cap(&mut sub.signatures, &by_primary);
+    }
+}
+
 /// Both sides hold secret material for the same primary key: keep real material over stubs
 /// and take secret subkeys only one side has.
 pub(super) fn merge_secret_material(mut a: SignedSecretKey, b: SignedSecretKey) -> SignedSecretKey {
