@@ -79,6 +79,32 @@ describe("Autocrypt", () => {
     assert.deepEqual(desk.learnAutocrypt(opened.autocrypt, { now }), [], "the same message again: nothing newer to learn");
     throwsCode(() => desk.learnAutocrypt({ address: "alice@example.org" }), "bad_input");
   });
+
+  test("a key learned for the sender's own address does not get the sent copy (a forged From with a header)", async () => {
+    // The desk sends as alice@example.org without an OpenPGP key of its own; mail forged
+    // "From: alice@" brought a key for that address (here Alice's public key: anyone's).
+    const desk = new Keyring();
+    desk.import(read("openpgp/bob.pub.asc"), { now, trusted: true });
+    const armored = read("openpgp/alice.pub.asc").toString("latin1");
+    const body = armored.split(/\r?\n\r?\n/)[1].split(/\r?\n/).filter((l) => l && !l.startsWith("=") && !l.startsWith("-----")).join("");
+    const keydata = Buffer.from(body, "base64").toString("base64").replace(/.{76}/g, "$&\r\n ");
+    const raw =
+      "From: Desk <alice@example.org>\r\nTo: alice@example.org\r\nDate: Mon, 30 Nov 2026 10:00:00 +0000\r\nSubject: hi\r\n" +
+      `Autocrypt: addr=alice@example.org; keydata=\r\n ${keydata}\r\n\r\nhello\r\n`;
+    const opened = await open(desk, raw, { now });
+    assert.equal(desk.learnAutocrypt(opened.autocrypt, { now }).length, 1);
+    const draft = { from: "alice@example.org", to: ["bob@example.org"], subject: "terms", text: "secret terms" };
+    const out = await protect(desk, draft, { sign: false, encrypt: true, method: "pgp", encryptToSelf: true, now });
+    assert.equal(out.deliveries[0].encrypted, true);
+    const warning = out.warnings.find((w) => w.code === "sent_copy_unreadable");
+    assert.ok(warning, JSON.stringify(out.warnings));
+    assert.match(warning.message, /not the sender's own/);
+    // The copy is Bob's alone: Alice's key cannot open it.
+    const alice = new Keyring();
+    alice.import(read("openpgp/alice.sec.asc"), { now });
+    const theirs = await open(alice, out.deliveries[0].mime, { now });
+    assert.equal(theirs.encryption.state, "no_key");
+  });
 });
 
 describe("refresh", () => {
