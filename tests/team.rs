@@ -310,3 +310,57 @@ fn member_keys_and_team_inputs_are_checked() {
         );
     }
 }
+
+/// Anyone can create a team of the same address and add a member's public member key to it
+/// (here Mallory, with a verified key for the CEO in its keyring). A member who opens a bundle
+/// for the first time, and every new Worker isolate, has no checkpoint to tell: with the pin
+/// the team gave it (`OpenedTeam::pin`, the hash of its creation) the other team is refused;
+/// the real one opens (found by the key sweep).
+#[test]
+fn a_team_made_by_someone_else_under_the_same_address_is_refused_by_its_pin() {
+    let (mut alice, _) = member("Alice (agent)");
+    let (_, bob_public) = member("Bob (agent)");
+    let (mut mallory, _) = member("Mallory");
+    let identity = Keyring::new();
+    let real = alice.team_create(DESK, &identity, &mut rng(), NOW).unwrap();
+    let real = alice
+        .team_add_member(&real, &bob_public, &mut rng(), NOW)
+        .unwrap();
+    let pin = alice.team_open(&real, NOW).unwrap().pin;
+    assert_eq!(pin.len(), 64);
+
+    let mut forged_identity = Keyring::new();
+    let verified = ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    forged_identity
+        .import(common::fixture("openpgp/eve.pub.asc"), &verified, NOW)
+        .unwrap();
+    let forged = mallory
+        .team_create(DESK, &forged_identity, &mut rng(), NOW)
+        .unwrap();
+    let forged = mallory
+        .team_add_member(&forged, &bob_public, &mut rng(), NOW)
+        .unwrap();
+
+    let (mut bob, _) = member("Bob (agent)");
+    let refused = bob.team_open_pinned(&forged, Some(&pin), NOW).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::TeamRefused);
+    let opened = bob.team_open_pinned(&real, Some(&pin), NOW).unwrap();
+    assert_eq!(opened.pin, pin);
+    // Once a bundle of the team was opened here, the checkpoint refuses the other one anyway.
+    assert_eq!(
+        bob.team_open(&forged, NOW).unwrap_err().code(),
+        ErrorCode::TeamRefused
+    );
+
+    // No team of another spelling of the address (`support@example.org.`) is made here.
+    assert_eq!(
+        mallory
+            .team_create(&format!("{DESK}."), &Keyring::new(), &mut rng(), NOW)
+            .unwrap_err()
+            .code(),
+        ErrorCode::BadInput
+    );
+}

@@ -187,6 +187,14 @@ impl Bundle {
     /// the first), linked to the one before, its member list what its kind says; the last one
     /// sealed exactly what the bundle holds, with one wrap per member.
     pub(crate) fn verify(&self) -> Result<()> {
+        // One spelling per team (`support@example.org.` is no other team): checkpoints and
+        // pins are kept by the address.
+        let key_form = crate::Address::parse(&self.address).map(|a| a.key());
+        if key_form.as_deref() != Ok(self.address.as_str()) || self.address.ends_with('.') {
+            return Err(refused(
+                "The team bundle's address is not one plain address.",
+            ));
+        }
         if self.changes.is_empty() || self.changes.len() > MAX_CHANGES {
             return Err(refused(
                 "The team bundle's chain of changes is empty or too long.",
@@ -250,6 +258,16 @@ impl Bundle {
         Ok(())
     }
 
+    /// The team's pin: the hash of the change that created it. Anyone can create a team of
+    /// the same address and add a member's public member key to it; the pin tells the team
+    /// that member was added to from such a one.
+    pub(crate) fn pin(&self) -> Result<String> {
+        self.changes
+            .first()
+            .ok_or_else(|| refused("The team bundle has no changes."))?
+            .hash()
+    }
+
     /// Refuses a bundle older than `seen` (a rollback) or with another history (a fork).
     pub(crate) fn not_older_than(&self, seen: &Checkpoint) -> Result<()> {
         let Some(at) = usize::try_from(seen.seq)
@@ -301,6 +319,7 @@ impl Bundle {
         };
         Ok(OpenedTeam {
             address: self.address.clone(),
+            pin: self.pin()?,
             members: last.body.members.clone(),
             changes: self
                 .changes
@@ -405,6 +424,31 @@ mod tests {
 
     fn rng(seed: u64) -> rand::rngs::StdRng {
         rand::SeedableRng::seed_from_u64(seed)
+    }
+
+    /// A team under another spelling of an address (`support@example.org.`, capitals) kept
+    /// its own checkpoint: a member who had one for the team was asked to trust the other
+    /// spelling from scratch (found by the key sweep). Such a bundle is refused.
+    #[test]
+    fn a_team_address_in_another_spelling_is_refused() {
+        let alice = MemberSeed::new(&mut rng(1));
+        let now = Time::from_unix(1_796_083_200);
+        for address in ["support@example.org.", "Support@example.org"] {
+            let bundle = Bundle::create(
+                address,
+                &alice,
+                alice.public("Alice"),
+                &Keyring::new(),
+                &mut rng(3),
+                now,
+            )
+            .unwrap();
+            assert_eq!(
+                bundle.verify().unwrap_err().code(),
+                ErrorCode::TeamRefused,
+                "{address}"
+            );
+        }
     }
 
     #[test]

@@ -53,8 +53,10 @@ impl Keyring {
         now: Time,
     ) -> Result<Vec<u8>> {
         let address = crate::Address::parse(address)
+            .ok()
+            .filter(|a| !a.domain().ends_with('.'))
             .map(|a| a.key())
-            .map_err(|_| Error::bad_input("A team needs one e-mail address (name@domain)."))?;
+            .ok_or_else(|| Error::bad_input("A team needs one e-mail address (name@domain)."))?;
         let me = self.member_public()?;
         let seed = self.member.as_ref().ok_or_else(member::no_member_key)?;
         let out = bundle::Bundle::create(&address, seed, me, identity, rng, now)?;
@@ -67,9 +69,27 @@ impl Keyring {
     /// Errors: `team_refused` (changed bytes, a missing change, a change by a non-member),
     /// `team_rolled_back` (older than the last one opened), `not_a_member`, `corrupt_vault`.
     pub fn team_open(&mut self, data: &[u8], now: Time) -> Result<OpenedTeam> {
-        let result = self
-            .open_checked(data)
-            .map(|(b, opened)| (b.checkpoint(), opened));
+        self.team_open_pinned(data, None, now)
+    }
+
+    /// [`Keyring::team_open`] of the team whose pin ([`OpenedTeam::pin`]: the hash of its
+    /// creation) is `pin`: a bundle of another team of the same address, which anyone can make
+    /// and add a member's public key to, is `team_refused` even where no checkpoint of the team
+    /// is kept yet (a new member, every new Worker isolate).
+    pub fn team_open_pinned(
+        &mut self,
+        data: &[u8],
+        pin: Option<&str>,
+        now: Time,
+    ) -> Result<OpenedTeam> {
+        let result = self.open_checked(data).and_then(|(b, opened)| match pin {
+            Some(pin) if !pin.trim().eq_ignore_ascii_case(&opened.pin) => Err(Error::new(
+                ErrorCode::TeamRefused,
+                "This team bundle is not of the team the pin names: it was created by \
+                     someone else under the same address.",
+            )),
+            _ => Ok((b.checkpoint(), opened)),
+        });
         match result {
             Ok((checkpoint, opened)) => {
                 self.team_checkpoints

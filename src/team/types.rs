@@ -55,6 +55,12 @@ pub struct TeamChangeInfo {
 pub struct OpenedTeam {
     /// The team's address.
     pub address: String,
+    /// The hash of the change that created the team. Anyone can make a team of the same
+    /// address and put a member's public member key in it: a member (or a Worker, whose
+    /// isolates keep no checkpoint) that opens the bundle for the first time passes the pin it
+    /// was given by the team ([`Keyring::team_open_pinned`](crate::Keyring::team_open_pinned)),
+    /// and a bundle of another team is refused.
+    pub pin: String,
     /// The members now.
     pub members: Vec<MemberPublic>,
     /// The chain of changes, oldest first.

@@ -13,10 +13,16 @@ use crate::team::{MemberPublic, TeamRotation};
 const TS_TEAM: &str = r#"
 export interface OpenedTeam {
   address: string;
+  /** The hash of the team's creation: give it to a new member or a Worker (TEAM_PIN) to pass to teamOpen. */
+  pin: string;
   members: MemberPublic[];
   changes: TeamChangeInfo[];
   /** The team's keyring: open and protect mail as the team address with it. */
   keyring: Keyring;
+}
+export interface TeamOpenOptions {
+  /** The team's pin (OpenedTeam.pin, from a member): a bundle of another team of the same address is team_refused. */
+  pin?: string;
 }
 export interface TeamRotationOptions { openpgp?: PgpKeyAlgorithm; smime?: SmimeKeyAlgorithm; }
 export interface TeamRotated { bundle: Uint8Array; openpgp?: GeneratedPgpKey; smime?: PendingKeyInfo; }
@@ -65,18 +71,28 @@ impl JsKeyring {
             .map_err(to_js)
     }
 
-    /// `teamOpen(bundle)` → `OpenedTeam`: the chain checked, rollback refused, the team's
-    /// keyring unsealed (`team_refused`, `team_rolled_back`, `not_a_member`).
+    /// `teamOpen(bundle, { pin? })` → `OpenedTeam`: the chain checked, rollback refused, the
+    /// team's keyring unsealed (`team_refused`, `team_rolled_back`, `not_a_member`); with
+    /// `pin`, only the team created as the pin says.
     #[wasm_bindgen(js_name = teamOpen, unchecked_return_type = "OpenedTeam")]
     pub fn team_open(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bundle: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TeamOpenOptions")] opts: Option<
+            js_sys::Object,
+        >,
     ) -> Result<JsValue, JsValue> {
         let bundle = convert::bytes(&bundle, "The team bundle")?;
+        let opts = convert::options(opts)?;
+        let pin = convert::opt_string(&opts, "pin")?;
         let now = convert::now(&None)?;
-        let opened = self.inner_mut().team_open(&bundle, now).map_err(to_js)?;
+        let opened = self
+            .inner_mut()
+            .team_open_pinned(&bundle, pin.as_deref(), now)
+            .map_err(to_js)?;
         let out = Object::new();
         set(&out, "address", &JsValue::from_str(&opened.address))?;
+        set(&out, "pin", &JsValue::from_str(&opened.pin))?;
         set(&out, "members", &convert::to_js_value(&opened.members)?)?;
         set(&out, "changes", &convert::to_js_value(&opened.changes)?)?;
         set(&out, "keyring", &JsKeyring::wrap(opened.identity).into())?;

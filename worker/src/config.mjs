@@ -32,6 +32,7 @@ import { HttpError } from "./http.mjs";
  * @property {string} [KEYRING_PASSWORD]
  * @property {string} [TEAM_BUNDLE]
  * @property {string} [TEAM_BUNDLE_KV_KEY]
+ * @property {string} [TEAM_PIN]
  * @property {string} [MEMBER_NAME]
  * @property {SendEmail} [SEND_EMAIL]
  * @property {SendEmail} [INBOUND_RELAY]

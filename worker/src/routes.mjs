@@ -81,7 +81,7 @@ async function handleHealth(env, cfg, detailed) {
     .filter((k) => k.hasSecret && k.canEncrypt && /^rsa/i.test(k.algorithm))
     .map((k) => ({ id: k.id, kind: k.kind, emails: k.emails, algorithm: k.algorithm }));
   // Which crypto takes the bulk of large messages here: "webcrypto" in workerd.
-  const teamInfo = teamHealth(t);
+  const teamInfo = teamHealth(t, env);
   return json(ready ? 200 : 503, { ready, ...readiness, rsaDecryptionKeys, crypto: cryptoProvider(), ...(teamInfo ? { team: teamInfo } : {}) });
 }
 

@@ -7,6 +7,13 @@
 // refused against what this isolate's keyring saw, the team key unwrapped); a bundle the Worker
 // is not a member of (never added, or removed) is logged as `team_not_a_member` and nothing is
 // decrypted with it. A refusal is remembered per bundle, as a failed unseal is.
+//
+// TEAM_PIN (a secret: the team's `pin`, which every member's teamOpen shows) names the team the
+// Worker was added to. A new isolate keeps no checkpoint of the team, so without the pin it
+// takes any well-formed bundle of the address in which it is a member, including one that
+// someone who can write the bundle (KV, the deploy) made themselves, with keys and trust of
+// their choosing. With it, such a bundle is refused (`team_refused`). Unpinned teams are
+// opened, logged as `team_unpinned` and shown as `pinned: false` in /v1/health.
 import { Keyring } from "mailseal";
 import { base64 } from "./base64.mjs";
 import { HttpError, json } from "./http.mjs";
@@ -49,7 +56,9 @@ export async function team(env, ring) {
   if (teamCached?.digest === digest) return teamCached.team ?? null;
   teamCached?.team?.keyring?.free?.();
   try {
-    const opened = ring.teamOpen(bundle);
+    const pin = String(env.TEAM_PIN ?? "").trim();
+    const opened = ring.teamOpen(bundle, pin ? { pin } : undefined);
+    if (!pin) console.log(JSON.stringify({ event: "team_unpinned", address: opened.address }));
     // The team's keyring holds the team's keys only: give it the Worker's public keys and their
     // trust (anchors, verified OpenPGP keys), so a signature on team mail is judged as on any other.
     for (const k of ring.list()) {
@@ -61,7 +70,7 @@ export async function team(env, ring) {
     }
     teamCached = { digest, team: opened };
     const last = opened.changes.at(-1);
-    console.log(JSON.stringify({ event: "team_opened", address: opened.address, members: opened.members.length, change: last?.seq, kind: last?.kind }));
+    console.log(JSON.stringify({ event: "team_opened", address: opened.address, members: opened.members.length, change: last?.seq, kind: last?.kind, pinned: Boolean(pin) }));
     return opened;
   } catch (e) {
     const code = e?.code ?? "internal";
@@ -76,9 +85,11 @@ export async function team(env, ring) {
  * The team for /v1/health's details: `t` (what `team` returned) as the member sees it, the
  * refusal's code when it was refused, or undefined when no team was ever opened here.
  * @param {Team | null} t
+ * @param {Env} env
  */
-export function teamHealth(t) {
-  return teamCached && (t ? { address: t.address, member: true, members: t.members.map((m) => m.name), change: t.changes.at(-1)?.seq } : { member: false, error: teamCached.code });
+export function teamHealth(t, env) {
+  const pinned = Boolean(String(env?.TEAM_PIN ?? "").trim());
+  return teamCached && (t ? { address: t.address, member: true, members: t.members.map((m) => m.name), change: t.changes.at(-1)?.seq, pinned } : { member: false, error: teamCached.code, pinned });
 }
 
 /**

@@ -86,7 +86,8 @@ describe("the Worker as a team member (bundle in KEYRING_KV, keyring under KEYRI
     assert.equal(opened.text, "It is on fire.\n");
 
     const health = await (await w.fetch("/v1/health", { headers: auth })).json();
-    assert.deepEqual(health.team, { address: DESK, member: true, members: ["Alice", "Bob", "Edge worker"], change: health.team.change });
+    assert.deepEqual(health.team, { address: DESK, member: true, members: ["Alice", "Bob", "Edge worker"], change: health.team.change, pinned: false });
+    assert.ok(w.stdio.join("").includes('"event":"team_unpinned"'), "an unpinned team is logged");
     const desks = health.addresses.find((a) => a.address === DESK);
     assert.ok(desks.methods.some((m) => m.canDecrypt), "support@ decrypts through the team");
   });
@@ -106,7 +107,7 @@ describe("the Worker as a team member (bundle in KEYRING_KV, keyring under KEYRI
     assert.equal(opened.encryption.state, "no_key");
     assert.equal(opened.text ?? "", "");
     const health = await (await w.fetch("/v1/health", { headers: auth })).json();
-    assert.deepEqual(health.team, { member: false, error: "not_a_member" });
+    assert.deepEqual(health.team, { member: false, error: "not_a_member", pinned: false });
     assert.ok(!(w.stdio.join("") + w.logs.join("\n")).includes("Still on fire"), "no content in the logs");
   });
 });
@@ -121,18 +122,32 @@ describe("TEAM_BUNDLE (base64) and a keyring sealed as a secret", () => {
     alice.memberKey("Alice");
     let bundle = alice.teamCreate(DESK, desk);
     bundle = alice.teamAddMember(bundle, member);
-    const w = await startWorker({
-      sealed: null,
-      secrets: { KEYRING_SEALED: Buffer.from(edge.sealWithKey(key)).toString("base64"), KEYRING_KEY: Buffer.from(key).toString("base64"), KEYRING_PASSWORD: undefined, TEAM_BUNDLE: Buffer.from(bundle).toString("base64") },
-      vars: { SERVICE_ADDRESSES: DESK },
-    });
+    const pin = alice.teamOpen(bundle).pin;
+    // Someone who can write TEAM_BUNDLE makes a team of the same address with the Worker in it
+    // and keys of their own: with TEAM_PIN the Worker refuses it (key sweep).
+    const mallory = new Keyring();
+    mallory.memberKey("Mallory");
+    const forged = mallory.teamAddMember(mallory.teamCreate(DESK, deskAndCustomer().desk), member);
+    const secrets = (b) => ({ KEYRING_SEALED: Buffer.from(edge.sealWithKey(key)).toString("base64"), KEYRING_KEY: Buffer.from(key).toString("base64"), KEYRING_PASSWORD: undefined, TEAM_BUNDLE: Buffer.from(b).toString("base64"), TEAM_PIN: pin });
+    const w = await startWorker({ sealed: null, secrets: secrets(bundle), vars: { SERVICE_ADDRESSES: DESK } });
+    const mail = await mailToDesk(customer, "Help three", "Hello.\n");
     try {
       assert.equal((await (await w.fetch("/v1/member", { headers: auth })).json()).id, member.id);
-      const mail = await mailToDesk(customer, "Help three", "Hello.\n");
       const opened = await (await w.fetch("/v1/open", { method: "POST", headers: auth, body: mail })).json();
       assert.equal(opened.encryption.state, "decrypted");
+      const health = await (await w.fetch("/v1/health", { headers: auth })).json();
+      assert.equal(health.team.pinned, true);
     } finally {
       await w.dispose();
+    }
+    const fooled = await startWorker({ sealed: null, secrets: secrets(forged), vars: { SERVICE_ADDRESSES: DESK } });
+    try {
+      const opened = await (await fooled.fetch("/v1/open", { method: "POST", headers: auth, body: mail })).json();
+      assert.equal(opened.encryption.state, "no_key");
+      const health = await (await fooled.fetch("/v1/health", { headers: auth })).json();
+      assert.deepEqual(health.team, { member: false, error: "team_refused", pinned: true });
+    } finally {
+      await fooled.dispose();
     }
     const bare = await startWorker({
       sealed: null,
