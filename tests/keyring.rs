@@ -1094,3 +1094,60 @@ fn the_keyrings_own_address_learns_nothing_and_sent_copies_go_to_its_own_keys_on
     assert!(desk.learn_autocrypt(&offer, NOW).unwrap().is_empty());
     assert_eq!(desk.by_address("alice@example.org", NOW).len(), 1);
 }
+
+/// Autocrypt Level 1: `keydata` is one transferable public key (§2.1.1), and a delivery
+/// report's headers are no offer (§2.3: a bounce quotes other people's mail). An offer of two
+/// keys was learned as two keys for the address, and a bounce's header was taken (found by the
+/// key sweep).
+#[test]
+fn autocrypt_offers_of_several_keys_and_bounces_are_not_learned() {
+    use base64::Engine as _;
+    use mailseal::OpenOptions;
+    let binary = |armored: &[u8]| {
+        base64::engine::general_purpose::STANDARD
+            .decode(keydata_of(armored).replace("\r\n ", ""))
+            .unwrap()
+    };
+    let mut two = binary(fixture("openpgp/alice.pub.asc"));
+    two.extend(binary(fixture("impostor/impostor-alice.pub.asc")));
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&two);
+    let header = format!("addr=alice@example.org; keydata={b64}");
+    let mut ring = Keyring::new();
+    let raw = format!(
+        "From: alice@example.org\r\nTo: bob@example.org\r\nDate: Mon, 30 Nov 2026 10:00:00 \
+         +0000\r\nSubject: two keys\r\nAutocrypt: {header}\r\n\r\nhello\r\n"
+    );
+    let open = |ring: &mut Keyring, raw: &[u8]| {
+        mailseal::open(
+            ring,
+            &mailseal::standards::all(),
+            raw,
+            &OpenOptions::at(NOW),
+        )
+        .unwrap()
+        .autocrypt
+    };
+    let offer = open(&mut ring, raw.as_bytes()).expect("an offer, as the header says");
+    assert!(ring.learn_autocrypt(&offer, NOW).unwrap().is_empty());
+    assert!(ring.list(NOW).is_empty());
+
+    let bounce = String::from_utf8(autocrypt_mail(
+        "alice@example.org",
+        "alice@example.org",
+        "Mon, 30 Nov 2026 10:00:00 +0000",
+        fixture("openpgp/alice.pub.asc"),
+    ))
+    .unwrap()
+    .replacen(
+        "Subject: hello\r\n",
+        "Subject: hello\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; \
+         report-type=delivery-status; boundary=\"b\"\r\n",
+        1,
+    )
+    .replacen(
+        "\r\n\r\nhello\r\n",
+        "\r\n\r\n--b\r\n\r\nhello\r\n--b--\r\n",
+        1,
+    );
+    assert_eq!(open(&mut ring, bounce.as_bytes()), None);
+}

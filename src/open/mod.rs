@@ -103,11 +103,17 @@ async fn open_message(
     let outer = MimeTree::parse(raw, &limits)?;
     let outer_view = HeaderView::of(&outer);
     let sender = mime::sender(&outer).address().map(str::to_string);
-    let autocrypt = crate::keys::autocrypt::offer(
-        &outer.header_values(0, "autocrypt"),
-        sender.as_deref(),
-        outer_view.date.as_deref(),
-    );
+    // A delivery report (a bounce) quotes other people's mail: its headers are no offer
+    // (Autocrypt Level 1 §2.3).
+    let autocrypt = (!outer.root().content_type.is("multipart/report"))
+        .then(|| {
+            crate::keys::autocrypt::offer(
+                &outer.header_values(0, "autocrypt"),
+                sender.as_deref(),
+                outer_view.date.as_deref(),
+            )
+        })
+        .flatten();
     // Signatures are judged by the rules of the keyring's policy (default: the safe floor).
     let ctx = ReadContext {
         signatures: ring

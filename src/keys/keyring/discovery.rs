@@ -254,6 +254,12 @@ impl Keyring {
         {
             return Ok(Vec::new());
         }
+        // Autocrypt Level 1 §2.1.1: keydata is one transferable public key. An offer of
+        // several is not one to learn (each would be a key for the address).
+        let keys = import::parse_any(&offer.keydata, &ImportOptions::default(), self)?;
+        if keys.len() != 1 {
+            return Ok(Vec::new());
+        }
         let learned = |o: &lookup::KeyOrigin| {
             o.source == lookup::LookupSource::Autocrypt && o.address == offer.address
         };
