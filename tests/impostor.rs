@@ -284,6 +284,21 @@ fn two_unverified_keys_for_one_address_are_not_guessed_between() {
     .unwrap_err();
     assert_eq!(e.code(), ErrorCode::RecipientKeyMissing, "{e}");
     assert!(desk.conflicts(NOW)[0].verified.is_empty());
+    // With the method chosen per recipient, the error names the conflict to settle, not
+    // S/MIME's "no certificate" (key sweep).
+    opts.method = MethodChoice::Auto;
+    let e = protect(
+        &mut desk,
+        &engines(),
+        Message::Draft(&draft),
+        &opts,
+        &mut rng(),
+    )
+    .unwrap_err();
+    assert!(
+        e.message().contains("none of them has been verified"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -253,6 +253,10 @@ impl Planner<'_> {
                 Err(u) => why.push(u),
             }
         }
+        // The reason that says most first: "a key was found but ..." (a conflict to settle, a
+        // revocation) rather than another method's "not found" (key sweep: an unresolved PGP
+        // conflict read as a missing certificate).
+        why.sort_by_key(|u| u.problem == crate::engine::KeyProblem::NotFound);
         Err(why)
     }
 
