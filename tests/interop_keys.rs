@@ -530,3 +530,39 @@ fn an_ec_key_with_explicit_curve_parameters_is_refused_saying_how_to_convert_it(
         );
     }
 }
+
+/// An RSA key restricted to PSS (`openssl genpkey -algorithm RSA-PSS`) is refused by its name,
+/// not by a bare OID next to "RSA is supported" (key import sweep).
+#[test]
+fn an_rsa_pss_private_key_is_refused_by_its_name() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let key = dir.path().join("pss.key");
+    let (ok, log) = run(
+        Command::new("openssl").args([
+            "genpkey",
+            "-algorithm",
+            "RSA-PSS",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+            key.to_str().unwrap(),
+        ]),
+        b"",
+    );
+    assert!(ok, "{log}");
+    let err = Keyring::new()
+        .import(
+            &std::fs::read(&key).unwrap(),
+            &ImportOptions::default(),
+            NOW,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), mailseal::ErrorCode::UnsupportedAlgorithm);
+    assert!(
+        err.to_string().contains("RSA-PSS") && !err.to_string().contains("1.2.840"),
+        "{err}"
+    );
+}

@@ -201,8 +201,14 @@ fn sec1_has_explicit_parameters(der: &[u8]) -> bool {
 }
 
 fn unsupported_key_algorithm(alg: ObjectIdentifier) -> Error {
-    let named = crate::keys::x509::signature::unsupported_algorithm_name(&alg)
-        .map_or_else(|| alg.to_string(), str::to_string);
+    // An RSA key restricted to PSS (`openssl genpkey -algorithm RSA-PSS`): its certificate
+    // verifies, its private key is not used here; named, not left as a bare OID.
+    let named = if alg == rfc5912::ID_RSASSA_PSS {
+        "RSA-PSS (id-RSASSA-PSS, an RSA key restricted to PSS signatures)".to_string()
+    } else {
+        crate::keys::x509::signature::unsupported_algorithm_name(&alg)
+            .map_or_else(|| alg.to_string(), str::to_string)
+    };
     Error::new(
         ErrorCode::UnsupportedAlgorithm,
         format!("The key algorithm {named} is not supported (RSA, P-256, P-384 and P-521 are)."),
