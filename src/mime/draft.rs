@@ -198,6 +198,18 @@ pub fn build_draft(draft: &Draft, now: Time, rng: &mut dyn Rng) -> Result<BuiltD
                 "The attachment type {ct:?} is not a MIME type."
             )));
         }
+        // A multipart body needs the boundary its own parts were written with: given as a
+        // type, the file went out as base64 without one and was lost (found by the protect
+        // sweep).
+        if ct
+            .get(..10)
+            .is_some_and(|t| t.eq_ignore_ascii_case("multipart/"))
+        {
+            return Err(Error::bad_input(format!(
+                "An attachment cannot be of type {ct:?}: attach the file as \
+                 application/octet-stream, or a whole message as message/rfc822."
+            )));
+        }
     }
     let entity = canonical_content(draft, rng)?;
     Ok(BuiltDraft {
@@ -694,6 +706,19 @@ mod tests {
             ..d.clone()
         };
         assert!(build_draft(&d4, Time::from_unix(5), &mut rng).is_err());
+        // A multipart type has no boundary to go with it: refused, not sent as a lost file.
+        for ct in ["multipart/mixed", "Multipart/Alternative; x=1"] {
+            let d6 = Draft {
+                attachments: vec![DraftAttachment {
+                    filename: "parts.bin".into(),
+                    content_type: ct.into(),
+                    data: vec![1],
+                }],
+                ..d.clone()
+            };
+            let e = build_draft(&d6, Time::from_unix(5), &mut rng).unwrap_err();
+            assert_eq!(e.code(), crate::error::ErrorCode::BadInput, "{ct}");
+        }
         let d5 = Draft {
             attachments: vec![DraftAttachment {
                 filename: "a\r\nBcc: x.txt".into(),

@@ -73,19 +73,30 @@ pub(super) fn raw_addresses(raw: &[u8], limits: &Limits) -> Result<Addresses> {
             "The message needs exactly one From address.",
         ));
     };
-    let mut bcc = Vec::new();
-    for value in tree.header_values(0, "bcc") {
-        if value.trim().is_empty() {
-            continue;
+    // A resent message (RFC 5322 §3.6.6) goes to its Resent- recipients too; Resent-Bcc is
+    // as blind as Bcc (its addresses were left out, and the field went out in every copy).
+    let listed = |name: &str| -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for value in tree.header_values(0, name) {
+            if value.trim().is_empty() {
+                continue;
+            }
+            for (_, address) in parse_mailboxes(value.trim(), name)? {
+                out.push(address);
+            }
         }
-        for (_, address) in parse_mailboxes(value.trim(), "Bcc")? {
-            bcc.push(address);
-        }
-    }
+        Ok(out)
+    };
+    let mut to = lower(&view.to);
+    to.extend(listed("resent-to")?);
+    let mut cc = lower(&view.cc);
+    cc.extend(listed("resent-cc")?);
+    let mut bcc = listed("bcc")?;
+    bcc.extend(listed("resent-bcc")?);
     Ok(Addresses {
         from: from.key(),
-        to: lower(&view.to),
-        cc: lower(&view.cc),
+        to,
+        cc,
         bcc,
     })
 }

@@ -141,13 +141,14 @@ async fn protect_message(
             (built.headers, built.entity, addresses)
         }
     };
-    // Bcc never travels in a copy; MIME-Version is written once below. The sender's own
-    // Autocrypt header is the policy's to write.
+    // Bcc and Resent-Bcc never travel in a copy; MIME-Version is written once below. The
+    // sender's own Autocrypt header is the policy's to write.
     let mut headers: Vec<(String, String)> = headers
         .into_iter()
         .filter(|(n, _)| {
             let ours = opts.policy.autocrypt && n.eq_ignore_ascii_case("autocrypt");
-            !(ours || n.eq_ignore_ascii_case("bcc") || n.eq_ignore_ascii_case("mime-version"))
+            let blind = n.eq_ignore_ascii_case("bcc") || n.eq_ignore_ascii_case("resent-bcc");
+            !(ours || blind || n.eq_ignore_ascii_case("mime-version"))
         })
         .collect();
     // RFC 5322 §3.6.4: every message should have one, relays (Cloudflare's send_email) refuse
@@ -506,6 +507,33 @@ mod tests {
         );
         assert_eq!(view.from[0].address, "desk@example.com");
         assert_eq!(view.to[0].name.as_deref(), Some("Zo\u{eb}"));
+    }
+
+    /// RFC 5322 §3.6.6: a resent message's Resent-Bcc is as blind as Bcc. It went out in the
+    /// clear header of every copy, and its addresses got none (found by the protect sweep).
+    #[test]
+    fn a_raw_message_loses_resent_bcc_and_its_resent_recipients_get_copies() {
+        use rand::SeedableRng;
+        let raw = b"From: desk@example.com\nTo: zed@example.com\n\
+                    Resent-From: desk@example.com\nResent-To: amy@example.com\n\
+                    Resent-Bcc: hidden@example.com\nSubject: Again\n\nHello\n";
+        let mut ring = Keyring::new();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let opts = ProtectOptions::new(false, false, now());
+        let p = protect(&mut ring, &[&SMIME], Message::Raw(raw), &opts, &mut rng).unwrap();
+        let mut to: Vec<String> = p.deliveries.iter().flat_map(|d| d.to.clone()).collect();
+        to.sort();
+        assert_eq!(
+            to,
+            ["amy@example.com", "hidden@example.com", "zed@example.com"]
+        );
+        for d in &p.deliveries {
+            let text = String::from_utf8_lossy(&d.mime);
+            assert!(
+                !text.contains("hidden@") && !text.to_ascii_lowercase().contains("resent-bcc"),
+                "{text}"
+            );
+        }
     }
 
     #[test]
