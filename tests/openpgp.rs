@@ -686,6 +686,32 @@ fn key_choice_skips_expired_revoked_and_missing_keys() {
         .ready()
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::SenderKeyMissing);
+
+    // RSA under the floor (old: 1024 bits) is neither encrypted to nor signed with, as S/MIME
+    // refuses it; it was encrypted to (the protect sweep).
+    assert_eq!(problem("old@example.org", false), KeyProblem::TooWeak(1024));
+    let old = ring_with_secrets(&["old"]);
+    assert_eq!(
+        PGP.signing_key(&old, "old@example.org", NOW)
+            .unwrap_err()
+            .problem,
+        KeyProblem::TooWeak(1024)
+    );
+    // A policy's higher minimum: Alice's 3072-bit key does not sign (its signature would read
+    // `invalid` under the same policy).
+    let mut strict = Algorithms::default();
+    strict.signatures.min_rsa_bits = mailseal::MinRsaBits::new(4096).unwrap();
+    let err = PGP
+        .sign(
+            &ring,
+            "alice@example.org",
+            b"Content-Type: text/plain\r\n\r\nhi\r\n".to_vec(),
+            &mut write_ctx(&mut r, &strict),
+        )
+        .ready()
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SenderKeyMissing, "{err}");
+    assert!(err.message().contains("3072 bits"), "{err}");
 }
 
 #[test]

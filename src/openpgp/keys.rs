@@ -17,6 +17,7 @@ use crate::engine::{ChosenKey, KeyProblem, Unusable};
 use crate::error::Error;
 use crate::keys::openpgp::KeySummary;
 use crate::keys::{Keyring, PgpEntry};
+use crate::policy::SignatureRules;
 use crate::report::Method;
 use crate::time::Time;
 
@@ -266,7 +267,14 @@ fn usable_in(entry: &PgpEntry, usage: Use, now: Time) -> Result<Chosen<'_>, KeyP
             continue;
         }
         let chosen = Chosen { entry, summary: c };
-        if chosen.public().is_none() {
+        let Some(public) = chosen.public() else {
+            continue;
+        };
+        // Under the signature rules' floor (RSA 2048): mailseal refuses such signatures when
+        // reading, so it neither signs nor encrypts with them, as for S/MIME (an RSA-1024
+        // subkey was encrypted to: the protect sweep).
+        if let Some(bits) = too_small(public.public_params(), &SignatureRules::default()) {
+            problem.get_or_insert(KeyProblem::TooWeak(bits));
             continue;
         }
         if usage == Use::Sign && chosen.secret().is_none() {
@@ -289,6 +297,18 @@ fn usable_in(entry: &PgpEntry, usage: Use, now: Time) -> Result<Chosen<'_>, KeyP
 /// the admin can settle (`KeyProblem::Conflict`), not a guess. Without any usable key, the most
 /// telling reason (a key that only lacks its secret, then expired, revoked, not yet valid,
 /// wrong use).
+/// The size of an RSA modulus or DSA prime under the rules' minimum; `None` for elliptic
+/// curves and for keys big enough.
+pub(crate) fn too_small(params: &PublicParams, rules: &SignatureRules) -> Option<usize> {
+    use rsa::traits::PublicKeyParts;
+    let bits = match params {
+        PublicParams::RSA(p) => p.key.n().bits(),
+        PublicParams::DSA(p) => p.key.components().p().bits(),
+        _ => return None,
+    };
+    rules.key_too_small(bits).then_some(bits)
+}
+
 pub(crate) fn choose<'a>(
     ring: &'a Keyring,
     address: &str,
@@ -342,6 +362,12 @@ pub(crate) fn choose<'a>(
     let problem = order
         .into_iter()
         .find(|p| problems.contains(p))
+        .or_else(|| {
+            problems
+                .iter()
+                .copied()
+                .find(|p| matches!(p, KeyProblem::TooWeak(_)))
+        })
         .unwrap_or(KeyProblem::NotFound);
     Err(Unusable {
         address: wanted,

@@ -83,16 +83,13 @@ fn issuer_label(sig: &Signature) -> Option<String> {
 /// An RSA modulus or DSA prime under the rules' minimum, named with its bits; `None` for
 /// elliptic curves.
 fn weak_key(params: &PublicParams, rules: &SignatureRules) -> Option<String> {
-    use rsa::traits::PublicKeyParts;
-    match params {
-        PublicParams::RSA(p) if rules.key_too_small(p.key.n().bits()) => {
-            Some(format!("RSA {} bits", p.key.n().bits()))
-        }
-        PublicParams::DSA(p) if rules.key_too_small(p.key.components().p().bits()) => {
-            Some(format!("DSA {} bits", p.key.components().p().bits()))
-        }
-        _ => None,
-    }
+    let bits = super::keys::too_small(params, rules)?;
+    let kind = if matches!(params, PublicParams::DSA(_)) {
+        "DSA"
+    } else {
+        "RSA"
+    };
+    Some(format!("{kind} {bits} bits"))
 }
 
 /// The verdict on one data signature, at `ctx.now` and under `ctx.signatures`. `check` does

@@ -63,10 +63,12 @@ fn hash_for(params: &PublicParams) -> HashAlgorithm {
     }
 }
 
-/// The signing key `signer` names, with its hash.
+/// The signing key `signer` names, with its hash. A key under the policy's minimum size does
+/// not sign: its signature would read `invalid` under the same policy (the protect sweep).
 fn signing<'a>(
     ring: &'a Keyring,
     signer: &SignerHandle,
+    ctx: &WriteContext<'_>,
 ) -> Result<(SecretPart<'a>, HashAlgorithm)> {
     let chosen = chosen_by(ring, signer)?;
     let (Some(secret), Some(public)) = (chosen.secret(), chosen.public()) else {
@@ -75,6 +77,16 @@ fn signing<'a>(
             format!("The PGP key for {} cannot sign.", signer.address()),
         ));
     };
+    if let Some(bits) = super::keys::too_small(public.public_params(), &ctx.algorithms.signatures) {
+        return Err(Error::new(
+            ErrorCode::SenderKeyMissing,
+            format!(
+                "The PGP key for {} ({bits} bits) is smaller than the policy allows for \
+                 signing.",
+                signer.address()
+            ),
+        ));
+    }
     Ok((secret, hash_for(public.public_params())))
 }
 
@@ -129,7 +141,7 @@ pub(crate) async fn sign(
     entity: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
-    let (secret, hash) = signing(ring, signer)?;
+    let (secret, hash) = signing(ring, signer, ctx)?;
     let canonical = into_crlf(entity);
     let signer = Signer::new(secret);
     let key: &dyn SigningKey = &signer;
@@ -364,7 +376,7 @@ pub(crate) async fn encrypt(
 ) -> Result<Vec<u8>> {
     let keys = recipients_keys(ring, job.recipients)?;
     let signing = match job.signer {
-        Some(s) => Some(signing(ring, s)?),
+        Some(s) => Some(signing(ring, s, ctx)?),
         None => None,
     };
     let canonical = into_crlf(job.entity);
