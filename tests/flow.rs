@@ -645,3 +645,75 @@ fn a_draft_too_large_to_open_is_refused() {
     assert_eq!(err.code(), mailseal::ErrorCode::TooLarge, "{err}");
     assert!(err.to_string().contains("64 MiB"), "{err}");
 }
+
+/// The Autocrypt header offers the minimal key (Level 1 §2.1.1): the sender's User ID only,
+/// and the subkeys usable now. The whole key put every other User ID of the sender (here a
+/// private address) in the clear header of every copy (found by the protect sweep).
+#[test]
+fn the_autocrypt_header_offers_only_the_senders_user_id() {
+    use pgp::composed::{Deserializable, SignedSecretKey};
+    use pgp::packet::{SignatureConfig, SignatureType, Subpacket, SubpacketData, UserId};
+    use pgp::types::{KeyDetails, PacketHeaderVersion, Password, Tag, Timestamp};
+    let (mut alice, _) =
+        SignedSecretKey::from_armor_single(common::fixture("openpgp/alice.sec.asc")).unwrap();
+    let uid = UserId::from_str(PacketHeaderVersion::New, "Alice <alice@home.example>").unwrap();
+    let mut config =
+        SignatureConfig::from_key(rng(), &alice.primary_key, SignatureType::CertPositive).unwrap();
+    config.hashed_subpackets = vec![
+        Subpacket::regular(SubpacketData::SignatureCreationTime(Timestamp::from_secs(
+            1_788_220_800,
+        )))
+        .unwrap(),
+        Subpacket::regular(SubpacketData::IssuerFingerprint(
+            alice.primary_key.fingerprint(),
+        ))
+        .unwrap(),
+    ];
+    let sig = config
+        .sign_certification(
+            &alice.primary_key,
+            alice.primary_key.public_key(),
+            &Password::empty(),
+            Tag::UserId,
+            &uid,
+        )
+        .unwrap();
+    alice
+        .details
+        .users
+        .push(pgp::types::SignedUser::new(uid, vec![sig]));
+    let armored = alice
+        .to_armored_bytes(pgp::composed::ArmorOptions::default())
+        .unwrap();
+    let mut desk = mailseal::Keyring::new();
+    let verified = mailseal::ImportOptions {
+        trusted: true,
+        ..Default::default()
+    };
+    let held = desk.import(&armored, &verified, NOW).unwrap();
+    assert_eq!(held[0].emails.len(), 2);
+    desk.import(common::fixture("openpgp/bob.pub.asc"), &verified, NOW)
+        .unwrap();
+    let mut opts = ProtectOptions::new(true, true, NOW);
+    opts.method = MethodChoice::Pgp;
+    opts.policy.autocrypt = true;
+    let d = draft("alice@example.org", &["bob@example.org"], Body::Text);
+    let out = protect(
+        &mut desk,
+        &mailseal::standards::all(),
+        Message::Draft(&d),
+        &opts,
+        &mut rng(),
+    )
+    .expect("protect");
+    let offer = open_as(&["trusted:openpgp/bob.sec.asc"], &out.deliveries[0].mime)
+        .autocrypt
+        .expect("an offer");
+    let mut fresh = mailseal::Keyring::new();
+    let offered = fresh
+        .import(&offer.keydata, &mailseal::ImportOptions::default(), NOW)
+        .unwrap();
+    assert_eq!(offered[0].id, held[0].id);
+    assert_eq!(offered[0].emails, ["alice@example.org"]);
+    assert!(offered[0].can_encrypt, "{:?}", offered[0]);
+}

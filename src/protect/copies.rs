@@ -103,7 +103,7 @@ pub(super) async fn protected_copy(
 }
 
 /// The `Autocrypt` header value for mail from `from`: its OpenPGP signing key (the key its
-/// recipients should encrypt to), folded; `None` when it has none.
+/// recipients should encrypt to) as a minimal key for `from`, folded; `None` when it has none.
 pub(super) fn autocrypt_header(
     ring: &Keyring,
     engines: &[&dyn Engine],
@@ -113,7 +113,7 @@ pub(super) fn autocrypt_header(
     use base64::Engine as _;
     let pgp = engines.iter().find(|e| e.method() == Method::Pgp)?;
     let signer = pgp.signing_key(ring, from, now).ok()?;
-    let key = ring.pgp_public_bytes(signer.id())?;
+    let key = ring.pgp_autocrypt_bytes(signer.id(), from, now)?;
     let b64 = base64::engine::general_purpose::STANDARD.encode(key);
     let lines: Vec<&str> = b64
         .as_bytes()

@@ -71,16 +71,24 @@ impl Keyring {
         found
     }
 
-    /// The binary public key of the OpenPGP key `id` (for an Autocrypt header).
-    pub(crate) fn pgp_public_bytes(&self, id: &str) -> Option<Vec<u8>> {
+    /// The OpenPGP key `id` as an Autocrypt header offers it for `address` (binary): only that
+    /// address's User ID and the subkeys usable at `now`.
+    pub(crate) fn pgp_autocrypt_bytes(
+        &self,
+        id: &str,
+        address: &str,
+        now: Time,
+    ) -> Option<Vec<u8>> {
         #[cfg(feature = "openpgp")]
         {
             use pgp::ser::Serialize as _;
-            self.entry(id)?.as_pgp()?.public_key()?.to_bytes().ok()
+            let wanted = crate::Address::key_of(address);
+            let key = self.entry(id)?.as_pgp()?.minimal_for(&wanted, now)?;
+            key.to_bytes().ok()
         }
         #[cfg(not(feature = "openpgp"))]
         {
-            let _ = id;
+            let _ = (id, address, now);
             None
         }
     }

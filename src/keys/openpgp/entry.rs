@@ -91,6 +91,23 @@ impl PgpEntry {
         Some(PgpEntry::new(public, None, self.trusted))
     }
 
+    /// The key as an Autocrypt header offers it (Level 1 §2.1.1: the minimal key): the User ID
+    /// of `address` only, its own signatures, and the subkeys bound and usable at `now`. The
+    /// whole key showed every User ID (an agent's private address) and expired subkeys in the
+    /// clear header of every copy (found by the protect sweep).
+    pub(crate) fn minimal_for(&self, address: &str, now: Time) -> Option<SignedPublicKey> {
+        let mut public = self.public_key()?.clone();
+        let usable: Vec<Vec<u8>> = self
+            .summary
+            .subkeys
+            .iter()
+            .filter(|s| !s.revoked && s.expires.is_none_or(|e| e > now.unix()))
+            .map(|s| s.fingerprint.clone())
+            .collect();
+        super::merge::trim_found_copy(&mut public, |a| a == address, &usable, |_| false);
+        Some(public)
+    }
+
     /// This key with `revocation` added, re-summarised: it is revoked only when the signature
     /// verifies with its primary key.
     pub(crate) fn with_revocation(&self, revocation: pgp::packet::Signature) -> Option<PgpEntry> {
