@@ -374,8 +374,39 @@ fn read_header_section(inner: &MimeTree<'_>, outer: &HeaderView) -> ProtectedHea
     }
 }
 
+/// `value` folded (CRLF before a space or tab already in it) so that no line of the field
+/// `name: value` is over RFC 5322's 998 characters. An unfolded field went out as one line of
+/// any length: a relay folding it (Postfix at 998) broke the signature over protected headers
+/// (found by the protect sweep). Shorter fields are left as they are.
+fn fold_over_998(name: &str, value: String) -> String {
+    const MAX: usize = 998;
+    if name.len() + 2 + value.len() <= MAX {
+        return value;
+    }
+    let mut out = String::with_capacity(value.len() + 64);
+    let mut line_len = name.len() + 2;
+    let mut rest = value.as_str();
+    while line_len + rest.len() > MAX {
+        // The last space or tab that keeps this line within the limit (not at the start).
+        let room = MAX.saturating_sub(line_len).min(rest.len());
+        let cut = rest
+            .get(..room)
+            .and_then(|head| head.rfind([' ', '\t']))
+            .filter(|&i| i > 0)
+            .or_else(|| rest.get(1..)?.find([' ', '\t']).map(|i| i + 1));
+        let Some(cut) = cut else { break };
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n");
+        rest = &rest[cut..];
+        line_len = 0;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Splits a whole message into its message header fields (everything but `Content-*` and
-/// `MIME-Version`, values unfolded) and its content entity in canonical form.
+/// `MIME-Version`, values unfolded, and folded again only where a line would pass 998
+/// characters) and its content entity in canonical form.
 pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u8>)> {
     let (fields, body_range) = MimeTree::parse_root_head(raw, limits)?;
     let mut headers = Vec::new();
@@ -390,7 +421,7 @@ pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u
         } else if lower != "mime-version" {
             let value = raw_header_value(bytes);
             let value = if value.is_ascii() {
-                value
+                fold_over_998(&field.name, value)
             } else {
                 encoded_field(&field.name, bytes).unwrap_or(value)
             };
@@ -581,6 +612,28 @@ mod tests {
     }
 
     /// A plain RFC 5322 message without MIME fields (what many notification systems send).
+    #[test]
+    fn long_fields_of_a_raw_message_are_folded_within_998() {
+        let references: Vec<String> = (0..60)
+            .map(|i| format!("<ref{i:04}@example.org>"))
+            .collect();
+        let raw = format!(
+            "From: a@example.com\r\nReferences: {}\r\nSubject: hi\r\n\r\nhello\r\n",
+            references.join("\r\n ")
+        );
+        let (headers, _) = split_message(raw.as_bytes(), &Limits::default()).unwrap();
+        let (_, value) = headers.iter().find(|(n, _)| n == "References").unwrap();
+        let field = format!("References: {value}");
+        assert!(field.split("\r\n").all(|l| l.len() <= 998), "{field}");
+        assert!(field.split("\r\n").skip(1).all(|l| l.starts_with(' ')));
+        assert_eq!(value.replace("\r\n", ""), references.join(" "));
+        // A short field stays one line.
+        assert_eq!(
+            headers.iter().find(|(n, _)| n == "Subject").unwrap().1,
+            "hi"
+        );
+    }
+
     #[test]
     fn split_message_types_an_untyped_body() {
         let raw = b"From: a@example.com\r\nSubject: hi\r\nMIME-Version: 1.0\r\n\r\nhello\r\n";
