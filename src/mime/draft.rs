@@ -443,14 +443,21 @@ pub(crate) fn parse_mailboxes(input: &str, field: &str) -> Result<Vec<(Option<St
         .collect()
 }
 
-/// A Message-ID without angle brackets, checked to be one token.
+/// Longest Message-ID taken (RFC 5322 sets none; a header line must stay under 998).
+const MAX_MESSAGE_ID: usize = 250;
+
+/// A Message-ID without angle brackets, checked to be one token of RFC 5322 §3.6.4's form:
+/// one `@`, no specials a msg-id cannot hold (quotes, parentheses, commas, backslashes,
+/// semicolons: they made threading headers other clients misread), at most 250 characters.
 fn clean_id(id: &str) -> Result<String> {
     let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    let special = |c: char| "\"(),;\\<>".contains(c);
     if id.is_empty()
-        || !id.contains('@')
+        || id.len() > MAX_MESSAGE_ID
+        || id.matches('@').count() != 1
         || id
             .chars()
-            .any(|c| c.is_whitespace() || c == '<' || c == '>' || !c.is_ascii() || c.is_control())
+            .any(|c| c.is_whitespace() || special(c) || !c.is_ascii() || c.is_control())
     {
         return Err(Error::bad_input(format!("{id:?} is not a Message-ID.")));
     }
@@ -706,6 +713,18 @@ mod tests {
             ..d.clone()
         };
         assert!(build_draft(&d4, Time::from_unix(5), &mut rng).is_err());
+        // Message-IDs of RFC 5322's form only (the protect sweep: specials and any length).
+        for id in ["a\"b@x", "a(b)@x", "a,b@x", "a\\b@x", "a@b@x"] {
+            let mut bad = d.clone();
+            bad.message_id = Some(id.into());
+            assert!(
+                build_draft(&bad, Time::from_unix(5), &mut rng).is_err(),
+                "{id}"
+            );
+        }
+        let mut long = d.clone();
+        long.message_id = Some(format!("{}@example.org", "a".repeat(300)));
+        assert!(build_draft(&long, Time::from_unix(5), &mut rng).is_err());
         // A multipart type has no boundary to go with it: refused, not sent as a lost file.
         for ct in ["multipart/mixed", "Multipart/Alternative; x=1"] {
             let d6 = Draft {

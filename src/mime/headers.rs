@@ -419,6 +419,13 @@ pub fn split_message(raw: &[u8], limits: &Limits) -> Result<(HeaderFields, Vec<u
             has_type |= lower == "content-type";
             entity.extend_from_slice(bytes);
         } else if lower != "mime-version" {
+            // RFC 5322 §2.2: a field body holds no NUL; it went out as it came (protect sweep).
+            if bytes.contains(&0) {
+                return Err(crate::error::Error::bad_input(format!(
+                    "The header field {} holds a NUL byte.",
+                    field.name
+                )));
+            }
             let value = raw_header_value(bytes);
             let value = if value.is_ascii() {
                 fold_over_998(&field.name, value)
@@ -612,6 +619,14 @@ mod tests {
     }
 
     /// A plain RFC 5322 message without MIME fields (what many notification systems send).
+    #[test]
+    fn a_nul_in_a_raw_header_field_is_refused() {
+        let raw = b"From: a@example.com\r\nSubject: h\0i\r\n\r\nhello\r\n";
+        let e = split_message(raw, &Limits::default()).unwrap_err();
+        assert_eq!(e.code(), crate::error::ErrorCode::BadInput);
+        assert!(e.message().contains("Subject"), "{e}");
+    }
+
     #[test]
     fn long_fields_of_a_raw_message_are_folded_within_998() {
         let references: Vec<String> = (0..60)
