@@ -651,37 +651,7 @@ fn a_draft_too_large_to_open_is_refused() {
 /// private address) in the clear header of every copy (found by the protect sweep).
 #[test]
 fn the_autocrypt_header_offers_only_the_senders_user_id() {
-    use pgp::composed::{Deserializable, SignedSecretKey};
-    use pgp::packet::{SignatureConfig, SignatureType, Subpacket, SubpacketData, UserId};
-    use pgp::types::{KeyDetails, PacketHeaderVersion, Password, Tag, Timestamp};
-    let (mut alice, _) =
-        SignedSecretKey::from_armor_single(common::fixture("openpgp/alice.sec.asc")).unwrap();
-    let uid = UserId::from_str(PacketHeaderVersion::New, "Alice <alice@home.example>").unwrap();
-    let mut config =
-        SignatureConfig::from_key(rng(), &alice.primary_key, SignatureType::CertPositive).unwrap();
-    config.hashed_subpackets = vec![
-        Subpacket::regular(SubpacketData::SignatureCreationTime(Timestamp::from_secs(
-            1_788_220_800,
-        )))
-        .unwrap(),
-        Subpacket::regular(SubpacketData::IssuerFingerprint(
-            alice.primary_key.fingerprint(),
-        ))
-        .unwrap(),
-    ];
-    let sig = config
-        .sign_certification(
-            &alice.primary_key,
-            alice.primary_key.public_key(),
-            &Password::empty(),
-            Tag::UserId,
-            &uid,
-        )
-        .unwrap();
-    alice
-        .details
-        .users
-        .push(pgp::types::SignedUser::new(uid, vec![sig]));
+    let alice = common::pgp_key_with_user_id("openpgp/alice.sec.asc", "Alice <alice@home.example>");
     let armored = alice
         .to_armored_bytes(pgp::composed::ArmorOptions::default())
         .unwrap();

@@ -979,37 +979,9 @@ fn a_refresh_brings_a_revocation_and_nothing_else() {
 /// Bob's key (armored) with a second, self-signed User ID for `victim@customer.org` (dated
 /// 2026-09-01): what anyone can make of their own key.
 fn bobs_key_claiming_the_victim() -> Vec<u8> {
-    use pgp::composed::{Deserializable, SignedSecretKey};
-    use pgp::packet::{SignatureConfig, SignatureType, Subpacket, SubpacketData, UserId};
-    use pgp::types::{KeyDetails, PacketHeaderVersion, Password, Tag, Timestamp};
-    let (bob, _) = SignedSecretKey::from_armor_single(fixture("openpgp/bob.sec.asc")).unwrap();
-    let uid = UserId::from_str(PacketHeaderVersion::New, "Victim <victim@customer.org>").unwrap();
-    let mut config =
-        SignatureConfig::from_key(rng(), &bob.primary_key, SignatureType::CertPositive).unwrap();
-    config.hashed_subpackets = vec![
-        Subpacket::regular(SubpacketData::SignatureCreationTime(Timestamp::from_secs(
-            1_788_220_800,
-        )))
-        .unwrap(),
-        Subpacket::regular(SubpacketData::IssuerFingerprint(
-            bob.primary_key.fingerprint(),
-        ))
-        .unwrap(),
-    ];
-    let sig = config
-        .sign_certification(
-            &bob.primary_key,
-            bob.primary_key.public_key(),
-            &Password::empty(),
-            Tag::UserId,
-            &uid,
-        )
-        .unwrap();
-    let mut public = bob.to_public_key();
-    public
-        .details
-        .users
-        .push(pgp::types::SignedUser::new(uid, vec![sig]));
+    let public =
+        common::pgp_key_with_user_id("openpgp/bob.sec.asc", "Victim <victim@customer.org>")
+            .to_public_key();
     public
         .to_armored_bytes(pgp::composed::ArmorOptions::default())
         .unwrap()

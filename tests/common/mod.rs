@@ -133,3 +133,38 @@ pub trait Ready: std::future::Future + Sized {
 }
 
 impl<F: std::future::Future> Ready for F {}
+
+/// The secret key of an OpenPGP fixture (tests/data, armored) with one more User ID,
+/// self-signed on 2026-09-01: what anyone can make of their own key (a second address).
+pub fn pgp_key_with_user_id(fixture_path: &str, user_id: &str) -> pgp::composed::SignedSecretKey {
+    use pgp::composed::{Deserializable, SignedSecretKey};
+    use pgp::packet::{SignatureConfig, SignatureType, Subpacket, SubpacketData, UserId};
+    use pgp::types::{KeyDetails, PacketHeaderVersion, Password, Tag, Timestamp};
+    let (mut key, _) = SignedSecretKey::from_armor_single(fixture(fixture_path)).unwrap();
+    let uid = UserId::from_str(PacketHeaderVersion::New, user_id).unwrap();
+    let mut config =
+        SignatureConfig::from_key(rng(), &key.primary_key, SignatureType::CertPositive).unwrap();
+    config.hashed_subpackets = vec![
+        Subpacket::regular(SubpacketData::SignatureCreationTime(Timestamp::from_secs(
+            1_788_220_800,
+        )))
+        .unwrap(),
+        Subpacket::regular(SubpacketData::IssuerFingerprint(
+            key.primary_key.fingerprint(),
+        ))
+        .unwrap(),
+    ];
+    let sig = config
+        .sign_certification(
+            &key.primary_key,
+            key.primary_key.public_key(),
+            &Password::empty(),
+            Tag::UserId,
+            &uid,
+        )
+        .unwrap();
+    key.details
+        .users
+        .push(pgp::types::SignedUser::new(uid, vec![sig]));
+    key
+}
