@@ -19,7 +19,7 @@ fn mime(name: &str) -> &'static [u8] {
     fixture(&format!("mime/{name}"))
 }
 
-fn layer_of(raw: &[u8]) -> Layer {
+fn layer_of(raw: &[u8]) -> Layer<'_> {
     detect(&MimeTree::parse(raw, &Limits::default()).expect("parses")).layer
 }
 
@@ -47,7 +47,7 @@ fn openssl_verifies(content: &[u8], signature: &[u8]) -> (bool, String) {
     )
 }
 
-fn smime_detached(raw: &[u8]) -> Detached {
+fn smime_detached(raw: &[u8]) -> Detached<'_> {
     match layer_of(raw) {
         Layer::SmimeSigned(d) => d,
         other => panic!("{other:?}"),
@@ -66,15 +66,16 @@ fn openssl_verifies_extracted_smime_signed_parts() {
         "applemail-smime-signed.eml",
     ] {
         let d = smime_detached(mime(name));
-        let (ok, out) = openssl_verifies(&d.signed, &d.signature);
+        let (ok, out) = openssl_verifies(d.signed, &d.signature);
         assert!(ok, "{name}: {out}");
         // One changed byte in the signed part breaks it: the range is not too wide or short.
-        let mut tampered = d.signed.clone();
+        let mut tampered = d.signed.to_vec();
         let last = tampered.len() - 3;
         tampered[last] ^= 0x20;
         assert!(!openssl_verifies(&tampered, &d.signature).0, "{name}");
         // The LF copy of the message verifies over the CRLF form.
-        let twin = smime_detached(&lf(mime(name)));
+        let lf_copy = lf(mime(name));
+        let twin = smime_detached(&lf_copy);
         let (ok, out) = openssl_verifies(&twin.signed_crlf(), &twin.signature);
         assert!(ok, "{name} (LF): {out}");
     }
@@ -107,13 +108,13 @@ fn gpg_verifies_extracted_pgp_signed_parts() {
     let signed = dir.path().join("signed.bin");
     let sig = dir.path().join("sig.asc");
     std::fs::write(&sig, &d.signature).unwrap();
-    std::fs::write(&signed, &d.signed).unwrap();
+    std::fs::write(&signed, d.signed).unwrap();
     let (ok, out) = gpg(
         &["--verify", sig.to_str().unwrap(), signed.to_str().unwrap()],
         b"",
     );
     assert!(ok && out.contains("Good signature"), "{out}");
-    let mut tampered = d.signed.clone();
+    let mut tampered = d.signed.to_vec();
     tampered.extend_from_slice(b"\r\n");
     std::fs::write(&signed, &tampered).unwrap();
     let (ok, _) = gpg(

@@ -23,7 +23,7 @@ fn mime(name: &str) -> &'static [u8] {
 }
 
 /// The layer of `raw`, its payload as bytes (detection leaves a part's body in the tree).
-fn layer_of(raw: &[u8]) -> Layer {
+fn layer_of(raw: &[u8]) -> Layer<'_> {
     let tree = MimeTree::parse(raw, &Limits::default()).expect("parses");
     let bytes = |payload: Payload, part| Payload::Bytes(payload.bytes(Some(&tree), part).to_vec());
     match detect(&tree).layer {
@@ -53,7 +53,7 @@ fn lf(raw: &[u8]) -> Vec<u8> {
     raw.iter().copied().filter(|&b| b != b'\r').collect()
 }
 
-fn smime_detached(name: &str) -> Detached {
+fn smime_detached(name: &str) -> Detached<'static> {
     match layer_of(mime(name)) {
         Layer::SmimeSigned(d) => d,
         other => panic!("{name}: {other:?}"),
@@ -101,7 +101,7 @@ fn smime_multipart_signed_shapes_give_exact_bytes_and_der() {
         assert_eq!(d.signed, between_delimiters(mime(name), boundary), "{name}");
         assert_eq!(d.micalg.as_deref(), Some("sha-256"));
         assert_cms_signed_data(&d.signature);
-        assert_eq!(&d.signed[..], &*d.signed_crlf());
+        assert_eq!(d.signed, &*d.signed_crlf());
     }
     for name in ["openssl-smime-signed.eml", "openssl-cms-signed-crlf.eml"] {
         let d = smime_detached(name);
@@ -123,8 +123,8 @@ fn lf_twin_gives_the_same_canonical_signed_bytes() {
             Layer::SmimeSigned(d) => d,
             other => panic!("{name} (LF): {other:?}"),
         };
-        assert_eq!(d.signed, lf(&crlf.signed));
-        assert_eq!(&*d.signed_crlf(), &crlf.signed[..], "{name}");
+        assert_eq!(d.signed, lf(crlf.signed));
+        assert_eq!(&*d.signed_crlf(), crlf.signed, "{name}");
         assert_eq!(d.signature, crlf.signature);
     }
 }
@@ -343,7 +343,7 @@ fn hidden_alternative_is_not_quoted() {
 fn signed_entity_content_of_real_samples() {
     // What open shows after verifying: the signed part parsed on its own.
     let d = smime_detached("applemail-smime-signed.eml");
-    let inner = MimeTree::parse(&d.signed, &Limits::default()).unwrap();
+    let inner = MimeTree::parse(d.signed, &Limits::default()).unwrap();
     assert_eq!(detect(&inner).layer, Layer::Plain);
     let r = readable(&inner);
     assert_eq!(r.text.as_deref(), Some("Invoice attached.\n"));
@@ -351,7 +351,7 @@ fn signed_entity_content_of_real_samples() {
     assert!(r.attachments[0].data.starts_with(b"%PDF-1.4"));
     assert_eq!(r.scope(&(0..d.signed.len())), Scope::Whole);
     let tb = smime_detached("thunderbird-smime-signed.eml");
-    let r = readable(&MimeTree::parse(&tb.signed, &Limits::default()).unwrap());
+    let r = readable(&MimeTree::parse(tb.signed, &Limits::default()).unwrap());
     assert!(r.quote_for_reply.contains("Café at 10?"));
     assert!(r.html.unwrap().contains("<p>Alice</p>"));
 }
@@ -531,7 +531,7 @@ fn random_and_mutated_inputs_never_panic() {
             let found = detect(&tree);
             let _ = found.layer.method();
             if let Layer::SmimeSigned(d) | Layer::PgpSigned(d) = &found.layer {
-                assert_eq!(&input[d.signed_range.clone()], &d.signed[..]);
+                assert_eq!(&input[d.signed_range.clone()], d.signed);
             }
             let _ = sender(&tree);
             let content = readable(&tree);

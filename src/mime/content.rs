@@ -91,16 +91,32 @@ impl Readable {
 
 /// Reads what an agent sees in `tree`.
 pub fn readable(tree: &MimeTree<'_>) -> Readable {
-    collect(tree, None)
+    collect(tree, None, false)
 }
 
-/// [`readable`], with the text part `part` shown even though it holds what looks like an
-/// armored OpenPGP message: `open` found that block unreadable, so it is just text.
-pub(crate) fn readable_showing(tree: &MimeTree<'_>, part: PartId) -> Readable {
-    collect(tree, Some(part))
+/// [`readable`] of a tree that is not needed afterwards: the attachments' decoded bodies are
+/// moved out of it, not copied (a large attachment is not held twice at the end of `open`:
+/// issue 12's peak memory). `show_armor_in`: a text part shown even though it holds what looks
+/// like an armored OpenPGP message (`open` found that block unreadable, so it is just text).
+pub(crate) fn readable_taking(tree: &mut MimeTree<'_>, show_armor_in: Option<PartId>) -> Readable {
+    let mut r = collect(tree, show_armor_in, true);
+    for i in 0..r.attachments.len() {
+        let part = r.attachments[i].part;
+        if tree.part(part).is_some_and(|p| p.is_multipart()) {
+            continue;
+        }
+        // A part listed twice (never expected) gets a copy of its first listing.
+        r.attachments[i].data = match r.attachments[..i].iter().find(|a| a.part == part) {
+            Some(first) => first.data.clone(),
+            None => tree.take_body(part),
+        };
+    }
+    r
 }
 
-fn collect(tree: &MimeTree<'_>, show_armor_in: Option<PartId>) -> Readable {
+/// `defer_bodies`: a non-multipart attachment's `data` is left empty, for the caller to move
+/// its body in ([`readable_taking`]).
+fn collect(tree: &MimeTree<'_>, show_armor_in: Option<PartId>, defer_bodies: bool) -> Readable {
     let mut r = Collector {
         tree,
         out: Readable::default(),
@@ -108,6 +124,7 @@ fn collect(tree: &MimeTree<'_>, show_armor_in: Option<PartId>) -> Readable {
         htmls: Vec::new(),
         protected: is_protected_root(tree.root()),
         show_armor_in,
+        defer_bodies,
     };
     r.walk(0, 0);
     let Collector {
@@ -137,6 +154,7 @@ struct Collector<'t, 'a> {
     htmls: Vec<String>,
     protected: bool,
     show_armor_in: Option<PartId>,
+    defer_bodies: bool,
 }
 
 impl Collector<'_, '_> {
@@ -338,6 +356,8 @@ impl Collector<'_, '_> {
             .unwrap_or_else(|| default_name.to_string());
         let data = if part.is_multipart() {
             self.tree.part_bytes(part.id).to_vec()
+        } else if self.defer_bodies {
+            Vec::new()
         } else {
             part.body.to_vec()
         };

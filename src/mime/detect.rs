@@ -36,7 +36,7 @@ const PGP_SIGNED_BEGIN: &[u8] = b"-----BEGIN PGP SIGNED MESSAGE-----";
 const PGP_SIGNATURE_END: &[u8] = b"-----END PGP SIGNATURE-----";
 
 /// Classifies the top-level cryptographic layer of `tree` and lists nested ones.
-pub fn detect(tree: &MimeTree<'_>) -> Detected {
+pub fn detect<'a>(tree: &MimeTree<'a>) -> Detected<'a> {
     let root = tree.root();
     let (layer, used) = top_layer(tree, root);
     let mut nested = Vec::new();
@@ -68,7 +68,7 @@ fn inside(tree: &MimeTree<'_>, part: &Part, used: &[PartId]) -> bool {
 }
 
 /// The layer at `root`, and the parts it consumes (not to be reported as nested).
-fn top_layer(tree: &MimeTree<'_>, root: &Part) -> (Layer, Vec<PartId>) {
+fn top_layer<'a>(tree: &MimeTree<'a>, root: &Part) -> (Layer<'a>, Vec<PartId>) {
     let ct = &root.content_type;
     if root.ambiguous {
         if let Some(method) = crypto_method_hint(tree, root) {
@@ -119,7 +119,7 @@ fn top_layer(tree: &MimeTree<'_>, root: &Part) -> (Layer, Vec<PartId>) {
 }
 
 /// A signed layer (or one of unknown kind) that cannot be read safely: an invalid signature.
-fn malformed(method: Option<Method>, detail: &str) -> Layer {
+fn malformed(method: Option<Method>, detail: &str) -> Layer<'static> {
     Layer::Malformed {
         method,
         encrypted: false,
@@ -128,7 +128,7 @@ fn malformed(method: Option<Method>, detail: &str) -> Layer {
 }
 
 /// An encrypted layer that cannot be read safely: a failed decryption, not a signature.
-fn malformed_encrypted(method: Option<Method>, detail: &str) -> Layer {
+fn malformed_encrypted(method: Option<Method>, detail: &str) -> Layer<'static> {
     Layer::Malformed {
         method,
         encrypted: true,
@@ -165,7 +165,7 @@ fn has_extension(name: &str, exts: &[&str]) -> bool {
 }
 
 /// `application/pkcs7-mime`, or an `octet-stream` `.p7m` file (Outlook).
-fn smime_mime(part: &Part) -> Option<Layer> {
+fn smime_mime(part: &Part) -> Option<Layer<'static>> {
     let ct = &part.content_type;
     let p7m_file = part
         .filename
@@ -201,7 +201,7 @@ fn smime_mime(part: &Part) -> Option<Layer> {
     })
 }
 
-fn multipart_signed(tree: &MimeTree<'_>, root: &Part) -> Layer {
+fn multipart_signed<'a>(tree: &MimeTree<'a>, root: &Part) -> Layer<'a> {
     let protocol = root
         .content_type
         .param("protocol")
@@ -257,7 +257,7 @@ fn multipart_signed(tree: &MimeTree<'_>, root: &Part) -> Layer {
         );
     }
     let d = Detached {
-        signed: tree.part_bytes(signed.id).to_vec(),
+        signed: tree.part_bytes(signed.id),
         signed_range: signed.range.clone(),
         signed_part: signed.id,
         signature: sig.body.to_vec(),
@@ -272,7 +272,7 @@ fn multipart_signed(tree: &MimeTree<'_>, root: &Part) -> Layer {
     }
 }
 
-fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer {
+fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer<'static> {
     let protocol = root
         .content_type
         .param("protocol")
@@ -313,7 +313,7 @@ fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer {
 }
 
 /// Inline PGP in the text/plain (preferred) or text/html alternative.
-fn inline_in_alternative(tree: &MimeTree<'_>, alt: &Part) -> Option<(Layer, PartId)> {
+fn inline_in_alternative(tree: &MimeTree<'_>, alt: &Part) -> Option<(Layer<'static>, PartId)> {
     let children: Vec<&Part> = alt.children.iter().filter_map(|&c| tree.part(c)).collect();
     let plain = children.iter().find(|p| p.content_type.is("text/plain"));
     let html = children.iter().find(|p| p.content_type.is("text/html"));
@@ -328,7 +328,7 @@ fn inline_in_alternative(tree: &MimeTree<'_>, alt: &Part) -> Option<(Layer, Part
 /// An armored block in a text part (RFC 4880 §6.2 armor, §7 cleartext signature), `partial`
 /// when the part holds text around it. What is beside the part (files, other text parts) is
 /// judged when it is opened (`open::inline`): a file can carry a signature of its own.
-fn inline_pgp(part: &Part) -> Option<Layer> {
+fn inline_pgp(part: &Part) -> Option<Layer<'static>> {
     if part.is_attachment() {
         return None;
     }
@@ -438,7 +438,7 @@ fn find_line(text: &[u8], marker: &[u8]) -> Option<usize> {
 }
 
 /// A single-part message that is an OpenPGP file (`.pgp`, `.gpg`, or an armored `.asc`).
-fn pgp_file(part: &Part) -> Option<Layer> {
+fn pgp_file(part: &Part) -> Option<Layer<'static>> {
     let filename = part.filename.as_deref()?;
     let ct = part.content_type.mime.as_str();
     if !matches!(
@@ -550,7 +550,7 @@ mod tests {
     use super::*;
     use crate::mime::parse::Limits;
 
-    fn detect_str(raw: &str) -> Detected {
+    fn detect_str(raw: &str) -> Detected<'_> {
         let tree = MimeTree::parse(raw.as_bytes(), &Limits::default()).unwrap();
         detect(&tree)
     }

@@ -30,14 +30,15 @@ pub enum PgpForm {
     },
 }
 
-/// A detached signature: the exact signed bytes and the signature.
+/// A detached signature: the exact signed bytes (borrowed from the parsed input: the signed
+/// part is most of a large message) and the signature.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Detached {
+pub struct Detached<'a> {
     /// The signed part exactly as in the input (RFC 1847 §2.1): headers and body, without
     /// the CRLF before the next delimiter. Verify over these bytes and, when the input used
     /// bare LF line ends, over [`Detached::signed_crlf`] (the canonical form the signer
     /// should have hashed, RFC 8551 §3.1.1 / RFC 3156 §5); the engines try both.
-    pub signed: Vec<u8>,
+    pub signed: &'a [u8],
     /// The signed part's position in the input.
     pub signed_range: Range<usize>,
     /// The part id of the signed entity.
@@ -49,7 +50,7 @@ pub struct Detached {
     pub micalg: Option<String>,
 }
 
-impl core::fmt::Debug for Detached {
+impl core::fmt::Debug for Detached<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Detached")
             .field("signed_range", &self.signed_range)
@@ -59,17 +60,17 @@ impl core::fmt::Debug for Detached {
     }
 }
 
-impl Detached {
+impl Detached<'_> {
     /// The signed bytes with every bare LF as CRLF (a copy only when needed; a lone CR stays:
     /// [`super::build::lf_to_crlf`]).
     pub fn signed_crlf(&self) -> std::borrow::Cow<'_, [u8]> {
-        super::build::lf_to_crlf(&self.signed)
+        super::build::lf_to_crlf(self.signed)
     }
 }
 
 /// The cryptographic layer at the top of an entity.
 #[derive(Clone, PartialEq, Eq)]
-pub enum Layer {
+pub enum Layer<'a> {
     /// No cryptographic layer.
     Plain,
     /// S/MIME `application/pkcs7-mime`: hand `payload` (DER ContentInfo) to
@@ -83,7 +84,7 @@ pub enum Layer {
         part: PartId,
     },
     /// S/MIME `multipart/signed`: `Engine::verify_detached`.
-    SmimeSigned(Detached),
+    SmimeSigned(Detached<'a>),
     /// OpenPGP encrypted (or signed-and-encrypted, or opaque signed) message:
     /// `Engine::decrypt`, or `Engine::verify_opaque` when it turns out to be only signed.
     PgpMessage {
@@ -95,7 +96,7 @@ pub enum Layer {
         part: PartId,
     },
     /// PGP/MIME `multipart/signed`: `Engine::verify_detached`.
-    PgpSigned(Detached),
+    PgpSigned(Detached<'a>),
     /// Inline cleartext-signed text (`BEGIN PGP SIGNED MESSAGE`): `Engine::verify_opaque`.
     PgpCleartext {
         /// The armored block, from its BEGIN line to its END line, in the part's charset.
@@ -120,7 +121,7 @@ pub enum Layer {
     },
 }
 
-impl core::fmt::Debug for Layer {
+impl core::fmt::Debug for Layer<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Layer::Plain => f.write_str("Plain"),
@@ -165,7 +166,7 @@ impl core::fmt::Debug for Layer {
     }
 }
 
-impl Layer {
+impl Layer<'_> {
     /// The standard of this layer, if it is one.
     pub fn method(&self) -> Option<Method> {
         match self {
@@ -239,9 +240,9 @@ pub struct Nested {
 
 /// The result of [`detect`](crate::mime::detect()).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Detected {
+pub struct Detected<'a> {
     /// The top-level cryptographic layer (or [`Layer::Plain`]).
-    pub layer: Layer,
+    pub layer: Layer<'a>,
     /// Cryptographic parts found elsewhere in the tree (not processed).
     pub nested: Vec<Nested>,
 }

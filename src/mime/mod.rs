@@ -71,7 +71,7 @@ pub(crate) use build::HEADROOM;
 pub use build::{base64_body, lf_to_crlf, new_boundary, to_crlf, Entity};
 pub(crate) use build::{into_crlf, prepend};
 pub use canonical::canonicalize;
-pub(crate) use content::readable_showing;
+pub(crate) use content::readable_taking;
 pub use content::{readable, safe_filename, Attachment, Readable};
 pub use detect::detect;
 pub(crate) use detect::{detached_signature_target, encrypted_file_name};

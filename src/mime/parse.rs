@@ -35,7 +35,7 @@ use crate::error::{Error, ErrorCode, Result};
 /// A parsed message (or entity) with exact ranges; borrows the input.
 pub struct MimeTree<'a> {
     raw: &'a [u8],
-    /// mail-parser's parse, shared with sub-trees ([`MimeTree::subtree`]).
+    /// mail-parser's parse, handed on to a sub-tree ([`MimeTree::into_subtree`]).
     message: Rc<Message<'a>>,
     /// mail-parser's index of each of our parts.
     sources: Vec<usize>,
@@ -168,6 +168,15 @@ impl<'a> MimeTree<'a> {
         self.parts.get(id)
     }
 
+    /// Moves the decoded body of part `id` out (a copy only where it is borrowed from the
+    /// input); the part's body is empty afterwards.
+    pub(crate) fn take_body(&mut self, id: PartId) -> Vec<u8> {
+        self.parts
+            .get_mut(id)
+            .map(|p| std::mem::take(&mut p.body).into_owned())
+            .unwrap_or_default()
+    }
+
     /// Whether part `id` lies inside part `ancestor` (at any depth; not `ancestor` itself).
     pub fn is_inside(&self, id: PartId, ancestor: PartId) -> bool {
         let mut p = self.part(id).and_then(|p| p.parent);
@@ -205,32 +214,33 @@ impl<'a> MimeTree<'a> {
     /// Part `id` and its descendants as a tree of their own, as [`MimeTree::parse`] would
     /// make of [`MimeTree::part_bytes`]: ranges rebased, ids renumbered, the root spanning the
     /// input. Opening a `multipart/signed` message shows its signed part: this spares parsing
-    /// (and transfer-decoding every attachment of) that part a second time.
-    pub fn subtree(&self, id: PartId) -> Option<MimeTree<'a>> {
+    /// (and transfer-decoding every attachment of) that part a second time. The parts are
+    /// moved, not cloned: a decoded attachment is not held twice (issue 12's peak memory).
+    pub fn into_subtree(mut self, id: PartId) -> Option<MimeTree<'a>> {
         let top = self.parts.get(id)?;
-        let base = top.range.start;
+        let (base, top_end, top_depth) = (top.range.start, top.range.end, top.depth);
         let raw = self.raw.get(top.range.clone())?;
         // Parts are in document order (preorder): the descendants follow `id` directly.
         let end = self
             .parts
             .iter()
             .skip(id + 1)
-            .position(|p| p.depth <= top.depth)
+            .position(|p| p.depth <= top_depth)
             .map_or(self.parts.len(), |n| id + 1 + n);
         // `None` (the caller parses the bytes instead) should a range of a damaged input lie
         // outside the part's own.
         let shift = |r: &Range<usize>| -> Option<Range<usize>> {
-            (r.start >= base && r.end <= top.range.end).then(|| r.start - base..r.end - base)
+            (r.start >= base && r.end <= top_end).then(|| r.start - base..r.end - base)
         };
+        let sources = self.sources.get(id..end)?.to_vec();
         let mut parts = Vec::with_capacity(end - id);
-        for p in self.parts.get(id..end)? {
-            let mut q = p.clone();
+        for mut q in self.parts.drain(id..end) {
+            q.parent = q.parent.filter(|_| q.id != id).map(|parent| parent - id);
             q.id -= id;
-            q.parent = p.parent.filter(|_| p.id != id).map(|parent| parent - id);
-            q.children = p.children.iter().map(|c| c - id).collect();
-            q.depth -= top.depth;
-            q.range = shift(&p.range)?;
-            q.body_range = shift(&p.body_range)?;
+            q.children = q.children.iter().map(|c| c - id).collect();
+            q.depth -= top_depth;
+            q.range = shift(&q.range)?;
+            q.body_range = shift(&q.body_range)?;
             for h in &mut q.headers {
                 h.range = shift(&h.range)?;
             }
@@ -241,8 +251,8 @@ impl<'a> MimeTree<'a> {
         }
         Some(MimeTree {
             raw,
-            message: Rc::clone(&self.message),
-            sources: self.sources.get(id..end)?.to_vec(),
+            message: self.message,
+            sources,
             parts,
         })
     }
@@ -383,7 +393,9 @@ mod tests {
             };
             for id in 0..tree.parts().len() {
                 let bytes = tree.part_bytes(id);
-                let (Some(sub), Ok(alone)) = (tree.subtree(id), MimeTree::parse(bytes, &limits))
+                let whole = MimeTree::parse(&raw, &limits).unwrap();
+                let (Some(sub), Ok(alone)) =
+                    (whole.into_subtree(id), MimeTree::parse(bytes, &limits))
                 else {
                     continue;
                 };

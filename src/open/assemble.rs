@@ -7,7 +7,7 @@ use super::layers::Peeled;
 use super::opened::{Opened, OpenedAttachment, OpenedHeaders, SerializedBytes};
 use super::verdict::{scoped_and_bound, signed_in_the_future, unchecked_revocation};
 use crate::keys::autocrypt::AutocryptOffer;
-use crate::mime::{self, read_protected, read_wrapped, readable, HeaderView, MimeTree, PartId};
+use crate::mime::{self, read_protected, read_wrapped, HeaderView, MimeTree, PartId};
 use crate::policy::UncheckedRevocation;
 use crate::report::{EncryptionState, SignatureReport, SignatureState};
 use crate::time::Time;
@@ -63,12 +63,12 @@ pub(super) fn assemble(
         report_headers: Vec::new(),
     };
     // Peeling leaves `parsed` as the parse of the final `content`.
-    if let Some(tree) = parsed.filter(|_| content.is_some()) {
+    if let Some(mut tree) = parsed.filter(|_| content.is_some()) {
         if peeled > 0 {
             (headers, protected_fields) =
                 protected_headers(&tree, outer_view, headers, wrapped, &mut opened.signature);
         }
-        show(&mut opened, &tree, armor_as_text, beside_inline);
+        show(&mut opened, &mut tree, armor_as_text, beside_inline);
     }
     if headers.protected && opened.signature.state != SignatureState::None {
         headers.signed_fields = protected_fields;
@@ -140,15 +140,12 @@ fn protected_headers(
 /// beside an inline text.
 fn show(
     opened: &mut Opened,
-    tree: &MimeTree<'_>,
+    tree: &mut MimeTree<'_>,
     armor_as_text: Option<PartId>,
     beside_inline: Vec<OpenedAttachment>,
 ) {
     let signed_content = opened.signature.state != SignatureState::None;
-    let r = match armor_as_text {
-        Some(part) => mime::readable_showing(tree, part),
-        None => readable(tree),
-    };
+    let r = mime::readable_taking(tree, armor_as_text);
     opened.text = r.text;
     opened.html = r.html;
     opened.quote_for_reply = r.quote_for_reply;

@@ -211,7 +211,7 @@ impl<'a> Peeled<'a> {
     /// One encryption layer and one signature layer at most, and the inner signature of a
     /// triple wrap (RFC 2634 §1.1: signed, encrypted, signed again; the inner one is the
     /// author's signature of the content).
-    fn one_too_many(&self, layer: &Layer) -> bool {
+    fn one_too_many(&self, layer: &Layer<'_>) -> bool {
         let is_encryption = layer.is_encryption();
         let triple_wrap =
             self.encryption.state == EncryptionState::Decrypted && !self.signed_inside_encryption;
@@ -260,7 +260,7 @@ impl<'a> Peeled<'a> {
     /// Hands `layer` to `engine` and takes what it revealed as the content.
     async fn open_layer(
         &mut self,
-        layer: Layer,
+        layer: Layer<'a>,
         engine: &dyn Engine,
         ring: &Keyring,
         ctx: &ReadContext,
@@ -491,12 +491,12 @@ impl<'a> Peeled<'a> {
         engine: &dyn Engine,
         ring: &Keyring,
         ctx: &ReadContext,
-        detached: Detached,
+        detached: Detached<'a>,
     ) -> Result<Step> {
         // The bytes as received: each engine tries them and their CRLF form (a part signed
         // with bare LF line ends, `openssl cms -sign -binary`, verifies over the former).
         let v = match engine
-            .verify_detached(ring, &detached.signed, &detached.signature, ctx)
+            .verify_detached(ring, detached.signed, &detached.signature, ctx)
             .await
         {
             // A signature part that holds no signature (a whole signed message in a PGP/MIME
@@ -521,7 +521,7 @@ impl<'a> Peeled<'a> {
         // parse already made (no second decoding of its attachments).
         self.parsed = self
             .parsed
-            .as_ref()
+            .take()
             // The parse `detect` took the part from: the same range is the same
             // bytes (comparing 1 MiB of them was 0.5 ms of every open).
             .filter(|tree| {
@@ -529,8 +529,9 @@ impl<'a> Peeled<'a> {
                     p.range == detached.signed_range && p.range.len() == detached.signed.len()
                 })
             })
-            .and_then(|tree| tree.subtree(detached.signed_part));
-        self.content = self.reveal(SecretBytes::new(detached.signed));
+            .and_then(|tree| tree.into_subtree(detached.signed_part));
+        // The signed part is a slice of what is being looked at: no copy, no slot.
+        self.content = Some(detached.signed);
         Ok(Step::Next)
     }
 

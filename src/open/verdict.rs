@@ -16,7 +16,7 @@ use crate::warning::{Warning, WarningCode};
 /// (`mailseal/smime`, `mailseal/openpgp`) or not passed to `open`. An envelope is `failed`
 /// (encrypted, not opened), a signature `invalid`: never shown as protected, never as valid.
 pub(super) fn not_enabled(
-    layer: &Layer,
+    layer: &Layer<'_>,
     encryption: &mut EncryptionReport,
     signature: &mut SignatureReport,
 ) {

@@ -79,14 +79,20 @@ pub(super) async fn binary_signature(
     Some(sign(key, config, alg, data).await)
 }
 
-/// What a v4 signature with `config` hashes over `data`: the data, then the signature's hashed
-/// fields and trailer exactly as rPGP serializes them. `None` if rPGP cannot serialize them.
-fn hashed_bytes(config: &SignatureConfig, data: &[u8]) -> Option<SecretBytes> {
+/// What a v4 signature with `config` hashes after the data: its hashed fields and trailer
+/// exactly as rPGP serializes them. `None` if rPGP cannot serialize them.
+fn hashed_suffix(config: &SignatureConfig) -> Option<Vec<u8>> {
     let fields = HashedFields::default();
     let mut collector: Box<dyn DynDigest + Send> = Box::new(fields.clone());
     let len = config.hash_signature_data(&mut collector).ok()?;
     let mut suffix = fields.take();
     suffix.extend_from_slice(&config.trailer(len).ok()?);
+    Some(suffix)
+}
+
+/// What a v4 signature with `config` hashes over `data`: the data, then [`hashed_suffix`].
+fn hashed_bytes(config: &SignatureConfig, data: &[u8]) -> Option<SecretBytes> {
+    let suffix = hashed_suffix(config)?;
     let mut hashed = SecretBytes::new(Vec::with_capacity(data.len() + suffix.len()));
     hashed.extend_from_slice(data);
     hashed.extend_from_slice(&suffix);
@@ -121,23 +127,65 @@ pub(super) async fn verify_binary(
     key: &PublicPart<'_>,
     data: &[u8],
 ) -> Option<bool> {
+    let (config, alg) = provider_path(sig, key)?;
+    let hashed = hashed_bytes(config, data)?;
+    verdict(sig, key, alg, &hashed).await
+}
+
+/// [`verify_binary`] over content the caller owns: the signature's hashed fields and trailer
+/// are appended to `data` for the hash and taken off again, so that a large content is not
+/// copied (issue 12's peak memory). `data` is as it was afterwards, whatever the verdict.
+pub(super) async fn verify_binary_in_place(
+    sig: &Signature,
+    key: &PublicPart<'_>,
+    data: &mut Vec<u8>,
+) -> Option<bool> {
+    let (config, alg) = provider_path(sig, key)?;
+    let suffix = hashed_suffix(config)?;
+    let len = data.len();
+    data.extend_from_slice(&suffix);
+    let verdict = verdict(sig, key, alg, data).await;
+    data.truncate(len);
+    verdict
+}
+
+/// Whether [`verify_binary`] decides `sig` by `key` (else it answers `None`: rPGP decides).
+pub(super) fn takes_binary(sig: &Signature, key: &PublicPart<'_>) -> bool {
+    provider_path(sig, key).is_some_and(|(config, _)| hashed_suffix(config).is_some())
+        && sig.signed_hash_value().is_some()
+        && sig.signature().is_some()
+}
+
+/// The signature's config and digest when the provider path applies: a v4 binary signature by
+/// a v4 key of the signature's algorithm, over a digest the provider has.
+fn provider_path<'s>(
+    sig: &'s Signature,
+    key: &PublicPart<'_>,
+) -> Option<(&'s SignatureConfig, DigestAlg)> {
     let config = sig.config()?;
     let alg = digest_alg(config.hash_alg)?;
     let applies = sig.version() == SignatureVersion::V4
         && key.version() == KeyVersion::V4
         && sig.typ() == Some(SignatureType::Binary)
         && config.pub_alg == key.algorithm();
-    if !applies {
-        return None;
-    }
+    applies.then_some((config, alg))
+}
+
+/// The verdict on `sig` by `key` over the `hashed` bytes (data and suffix).
+async fn verdict(
+    sig: &Signature,
+    key: &PublicPart<'_>,
+    alg: DigestAlg,
+    hashed: &[u8],
+) -> Option<bool> {
+    let config = sig.config()?;
     let (signed_hash_value, signature) = (sig.signed_hash_value()?, sig.signature()?);
-    let hashed = hashed_bytes(config, data)?;
-    let digest = provider::digest(alg, &hashed).await;
+    let digest = provider::digest(alg, hashed).await;
     if digest.get(..2) != Some(&signed_hash_value[..]) {
         return Some(false);
     }
     if let Some((rsa, block)) = rsa_signature_block(key.public_params(), signature) {
-        if provider::rsa_message_signature_confirmed(rsa, alg, &hashed, &block).await {
+        if provider::rsa_message_signature_confirmed(rsa, alg, hashed, &block).await {
             return Some(true);
         }
     }

@@ -22,9 +22,10 @@ use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskBytes, Pkesk
 
 use super::keys::{components, SecretPart};
 use super::message::{
-    check_payload_size, decompressed, parse_message, read_bounded, readable, too_large, Inner,
+    armor_block, check_payload_size, decompressed, parse_message, read_bounded, readable,
+    too_large, Inner,
 };
-use super::verify::{judge_message, read_flat_signed, read_unencrypted};
+use super::verify::{judge_message, read_flat_signed, read_unencrypted, Flat};
 use super::{rsa_unwrap, seipd};
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
@@ -215,7 +216,10 @@ pub(crate) async fn decrypt(
     let unprotected = matches!(edata, Edata::SymEncryptedData { .. });
     let aead = aead_label(&edata);
     let (attempts, cannot) = attempts_for(ring, &pkesks);
-    let v1_body = seipd_v1_body(&mut edata);
+    // The binary message is at most the payload, or three quarters of its armor.
+    let binary_bound = armor_block(payload, "MESSAGE", "MESSAGE")
+        .map_or(payload.len(), |armored| armored.len() / 4 * 3 + 3);
+    let mut v1_body = seipd_v1_body(&mut edata, binary_bound);
     drop(edata);
 
     if let (true, Some(why)) = (attempts.is_empty(), cannot) {
@@ -245,7 +249,7 @@ pub(crate) async fn decrypt(
             continue;
         };
         let algorithm = aead.clone().or_else(|| key.sym_algorithm().map(sym_name));
-        let Some(read) = open_with(ring, payload, v1_body.as_deref(), key, ctx).await else {
+        let Some(read) = open_with(ring, payload, &mut v1_body, key, ctx).await else {
             continue;
         };
         match read {
@@ -343,45 +347,45 @@ fn undecrypted(report: EncryptionReport) -> Decrypted {
 }
 
 /// The content and signature verdict behind one session key, or `None` when it does not open
-/// the message (wrong key, altered data: integrity is checked before anything is read).
+/// the message (wrong key, altered data: integrity is checked before anything is read). Once
+/// `v1_body` passed the integrity check it is dropped (no other key opens it): it is not held
+/// next to the plaintext and the content read from it (issue 12's peak memory).
 async fn open_with(
     ring: &Keyring,
     payload: &[u8],
-    v1_body: Option<&[u8]>,
+    v1_body: &mut Option<Vec<u8>>,
     key: PlainSessionKey,
     ctx: &ReadContext,
 ) -> Option<core::result::Result<(SecretBytes, Option<SignatureReport>), Inner>> {
-    Some(match (v1_body, aes_key(&key)) {
-        // SEIPD v1 with AES: the body on the crypto provider, the packets inside in rPGP.
-        (Some(body), Some(session_key)) => {
-            let plain = seipd::open(session_key, body).await?;
-            match read_flat_signed(ring, &plain, ctx).await {
-                Some(read) => read,
-                None => {
-                    let inner = Message::from_bytes(&plain[..]).ok()?;
-                    read_inner(ring, inner, ctx)
-                }
+    // SEIPD v1 with AES: the body on the crypto provider, the packets inside in rPGP.
+    if let (Some(body), Some(session_key)) = (v1_body.as_deref(), aes_key(&key)) {
+        let plain = seipd::open(session_key, body).await?;
+        *v1_body = None;
+        return Some(match read_flat_signed(ring, plain, ctx).await {
+            Flat::Read(read) => read,
+            Flat::Other(plain) => {
+                let inner = Message::from_bytes(&plain[..]).ok()?;
+                read_inner(ring, inner, ctx)
             }
-        }
-        _ => {
-            // Parsed afresh for each attempt: decryption consumes the message.
-            let message = parse_message(payload).ok()?;
-            // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED
-            // stays off.
-            let ring_of_one = TheRing {
-                session_keys: vec![key],
-                decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
-                ..TheRing::default()
-            };
-            let (inner, _) = message.decrypt_the_ring(ring_of_one, true).ok()?;
-            read_inner(ring, inner, ctx)
-        }
-    })
+        });
+    }
+    // Parsed afresh for each attempt: decryption consumes the message.
+    let message = parse_message(payload).ok()?;
+    // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED stays off.
+    let ring_of_one = TheRing {
+        session_keys: vec![key],
+        decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
+        ..TheRing::default()
+    };
+    let (inner, _) = message.decrypt_the_ring(ring_of_one, true).ok()?;
+    Some(read_inner(ring, inner, ctx))
 }
 
 /// The encrypted body of a SEIPD v1 packet (after its version octet), read raw for
-/// [`seipd::open`]; `None` for any other container (SEIPD v2, GnuPG OCB, SED).
-fn seipd_v1_body(edata: &mut Edata<'_>) -> Option<Vec<u8>> {
+/// [`seipd::open`]; `None` for any other container (SEIPD v2, GnuPG OCB, SED). `bound`: the
+/// size of the message it is in, which the body cannot exceed: reserved at once, as reading
+/// by doubling left holes of up to twice the body in wasm's memory, which never shrinks.
+fn seipd_v1_body(edata: &mut Edata<'_>, bound: usize) -> Option<Vec<u8>> {
     let Edata::SymEncryptedProtectedData { reader } = edata else {
         return None;
     };
@@ -391,8 +395,9 @@ fn seipd_v1_body(edata: &mut Edata<'_>) -> Option<Vec<u8>> {
     ) {
         return None;
     }
-    let mut body = Vec::new();
+    let mut body = Vec::with_capacity(bound);
     reader.get_mut().read_to_end(&mut body).ok()?;
+    body.shrink_to_fit();
     Some(body)
 }
 

@@ -12,7 +12,8 @@ use std::io::Read;
 
 use pgp::armor::{BlockType, Dearmor, DearmorOptions};
 use pgp::composed::Message;
-use pgp::packet::{Packet, PacketParser, Signature, SignatureType};
+use pgp::packet::{LiteralDataHeader, Packet, PacketParser, Signature, SignatureType};
+use pgp::types::Tag;
 use pgp::types::{KeyDetails, PublicParams};
 
 use super::cleartext;
@@ -319,24 +320,86 @@ fn subpacket_name(data: &pgp::packet::SubpacketData) -> String {
     }
 }
 
+/// What [`read_flat_signed`] made of decrypted packets.
+pub(super) enum Flat {
+    /// The content and the signatures' verdict (or why not).
+    Read(core::result::Result<(SecretBytes, Option<SignatureReport>), Inner>),
+    /// Not the flat shape: the packets, handed back for rPGP's reader.
+    Other(SecretBytes),
+}
+
 /// The decrypted packets in the shape mailseal, gpg and most clients write without
 /// compression: one-pass signatures, the literal data, the signatures (RFC 9580 §10.3). Read
 /// here from the decrypted bytes so that the signatures' hash runs on the crypto provider;
 /// rPGP's message reader hashes as it reads, in software (8 ms of a 19 ms open of a signed and
-/// encrypted 1 MiB message in Node). `None` for any other shape, or a signature the provider
-/// path does not take (text mode, v6): rPGP then reads the whole message as before.
+/// encrypted 1 MiB message in Node). [`Flat::Other`] for any other shape, or a signature the
+/// provider path does not take (text mode, v6): rPGP then reads the whole message as before.
+/// The packets are dropped as soon as the literal data is out of them, and the signatures are
+/// hashed over the content in place (issue 12's peak memory: each was a copy of the message).
 pub(super) async fn read_flat_signed(
     ring: &Keyring,
-    plain: &[u8],
+    plain: SecretBytes,
     ctx: &ReadContext,
-) -> Option<core::result::Result<(SecretBytes, Option<SignatureReport>), Inner>> {
+) -> Flat {
+    let Some((literal, sigs)) = flat_packets(&plain) else {
+        return Flat::Other(plain);
+    };
+    let signers: Vec<_> = sigs.iter().map(|sig| find_signer(ring, sig)).collect();
+    let provider_decides = sigs.iter().zip(&signers).all(|(sig, signer)| {
+        signer
+            .as_ref()
+            .is_none_or(|(_, part)| super::data_signature::takes_binary(sig, part))
+    });
+    if !provider_decides {
+        return Flat::Other(plain);
+    }
+    drop(plain);
+    let mut content = SecretBytes::new(literal);
+    if content.len() > ctx.max_output {
+        return Flat::Read(Err(Inner::TooLarge));
+    }
+    let mut holds = Vec::with_capacity(sigs.len());
+    for (sig, signer) in sigs.iter().zip(&signers) {
+        holds.push(match signer {
+            Some((_, part)) => {
+                super::data_signature::verify_binary_in_place(sig, part, &mut content)
+                    .await
+                    // Checked above that the provider path takes it; never expected.
+                    .unwrap_or(false)
+            }
+            None => false,
+        });
+    }
+    let reports = sigs
+        .iter()
+        .zip(holds)
+        .map(|(sig, holds)| judge(ring, sig, ctx, |_| holds))
+        .collect();
+    Flat::Read(Ok((content, Some(SignatureReport::worst(reports)))))
+}
+
+/// The literal data and signatures of packets in the flat signed shape (one-pass signatures,
+/// literal data, as many signatures), or `None`. Each packet is framed and parsed by rPGP; the
+/// literal data is read into a buffer of the size of `plain` (a few hundred bytes too large):
+/// rPGP reads it by doubling, and in wasm's memory, which never shrinks, the doubling of a
+/// large content left a hole of up to its size (issue 12's peak memory).
+fn flat_packets(plain: &[u8]) -> Option<(Vec<u8>, Vec<Signature>)> {
     let mut one_pass = 0usize;
     let mut literal = None;
     let mut sigs = Vec::new();
-    for packet in PacketParser::new(plain) {
-        match packet.ok()? {
+    let mut parser = PacketParser::new(plain);
+    while let Some(body) = parser.next_ref() {
+        let mut body = body.ok()?;
+        let header = body.packet_header();
+        if header.tag() == Tag::LiteralData && literal.is_none() && one_pass > 0 {
+            LiteralDataHeader::try_from_reader(&mut body).ok()?;
+            let mut data = Vec::with_capacity(plain.len());
+            body.read_to_end(&mut data).ok()?;
+            literal = Some(data);
+            continue;
+        }
+        match Packet::from_reader(header, &mut body).ok()? {
             Packet::OnePassSignature(_) if literal.is_none() => one_pass += 1,
-            Packet::LiteralData(l) if literal.is_none() && one_pass > 0 => literal = Some(l),
             Packet::Signature(sig) if literal.is_some() => sigs.push(sig),
             Packet::Marker(_) | Packet::Padding(_) => {}
             _ => return None,
@@ -348,28 +411,7 @@ pub(super) async fn read_flat_signed(
     if sigs.is_empty() || sigs.len() != one_pass {
         return None;
     }
-    let data = literal?.into_bytes();
-    if data.len() > ctx.max_output {
-        return Some(Err(Inner::TooLarge));
-    }
-    // Taken over when the parser's buffer is ours alone, so that it is wiped with the content.
-    let content = SecretBytes::new(match data.try_into_mut() {
-        Ok(unique) => Vec::from(unique),
-        Err(shared) => shared.to_vec(),
-    });
-    let mut holds = Vec::with_capacity(sigs.len());
-    for sig in &sigs {
-        holds.push(match find_signer(ring, sig) {
-            Some((_, part)) => super::data_signature::verify_binary(sig, &part, &content).await?,
-            None => false,
-        });
-    }
-    let reports = sigs
-        .iter()
-        .zip(holds)
-        .map(|(sig, holds)| judge(ring, sig, ctx, |_| holds))
-        .collect();
-    Some(Ok((content, Some(SignatureReport::worst(reports)))))
+    Some((literal?, sigs))
 }
 
 /// Judges every signature of a signed message that has been read to the end.

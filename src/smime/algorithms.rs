@@ -22,8 +22,8 @@ use cms::enveloped_data::{
 };
 use const_oid::db::rfc5911;
 use const_oid::ObjectIdentifier;
-use der::asn1::OctetString;
 use der::asn1::SetOfVec;
+use der::asn1::{OctetString, OctetStringRef};
 use der::Choice;
 use der::{Any, AnyRef, Sequence};
 use spki::AlgorithmIdentifierOwned;
@@ -210,9 +210,20 @@ pub(crate) struct ContentInfoIn<'a> {
     pub content: AnyRef<'a>,
 }
 
+/// EncryptedContentInfo (RFC 5652 §6.1) as read: the encrypted content borrowed from the
+/// input. It is most of a large message, and an owned copy of it stood next to the input and
+/// the plaintext (issue 12's peak memory).
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub(crate) struct EncryptedContentInfoIn<'a> {
+    pub content_type: ObjectIdentifier,
+    pub content_enc_alg: AlgorithmIdentifierOwned,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+    pub encrypted_content: Option<OctetStringRef<'a>>,
+}
+
 /// EnvelopedData (RFC 5652 §6.1) as read: RecipientInfos decoded one by one.
 #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
-pub(crate) struct EnvelopedDataIn {
+pub(crate) struct EnvelopedDataIn<'a> {
     pub version: CmsVersion,
     #[asn1(
         context_specific = "0",
@@ -222,7 +233,7 @@ pub(crate) struct EnvelopedDataIn {
     )]
     pub originator_info: Option<OriginatorInfo>,
     pub recip_infos: SetOfVec<Any>,
-    pub encrypted_content: EncryptedContentInfo,
+    pub encrypted_content: EncryptedContentInfoIn<'a>,
     #[asn1(
         context_specific = "1",
         tag_mode = "IMPLICIT",
@@ -234,7 +245,7 @@ pub(crate) struct EnvelopedDataIn {
 
 /// AuthEnvelopedData (RFC 5083 §2.1) as read.
 #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
-pub(crate) struct AuthEnvelopedDataIn {
+pub(crate) struct AuthEnvelopedDataIn<'a> {
     pub version: CmsVersion,
     #[asn1(
         context_specific = "0",
@@ -244,7 +255,7 @@ pub(crate) struct AuthEnvelopedDataIn {
     )]
     pub originator_info: Option<OriginatorInfo>,
     pub recip_infos: SetOfVec<Any>,
-    pub auth_encrypted_content: EncryptedContentInfo,
+    pub auth_encrypted_content: EncryptedContentInfoIn<'a>,
     #[asn1(
         context_specific = "1",
         tag_mode = "IMPLICIT",

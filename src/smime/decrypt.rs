@@ -11,17 +11,15 @@
 //! of the same key). Every failure after a key was found reads the same:
 //! "The message could not be decrypted." (no padding or key oracle, see `rsa_kt`).
 
-use cms::enveloped_data::{
-    EncryptedContentInfo, KeyTransRecipientInfo, OriginatorIdentifierOrKey, RecipientIdentifier,
-};
+use cms::enveloped_data::{KeyTransRecipientInfo, OriginatorIdentifierOrKey, RecipientIdentifier};
 use const_oid::db::{rfc5911, rfc5912};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, AnyRef, Decode, Encode, Tag, TagNumber, Tagged};
 use spki::AlgorithmIdentifierOwned;
 
 use super::algorithms::{
-    self as algs, malformed, AuthEnvelopedDataIn, ContentInfoIn, EnvelopedDataIn, GcmParameters,
-    Hash, Kari, KariRid, Rek,
+    self as algs, malformed, AuthEnvelopedDataIn, ContentInfoIn, EncryptedContentInfoIn,
+    EnvelopedDataIn, GcmParameters, Hash, Kari, KariRid, Rek,
 };
 use super::ecdh_kdf::{derive_kek, derive_kek_for};
 use super::{ber, rsa_kt};
@@ -112,12 +110,12 @@ enum Recipient {
 }
 
 /// What both envelope types share.
-struct Envelope {
+struct Envelope<'a> {
     recipients: Vec<Recipient>,
     /// Only password recipients (`openssl cms -encrypt -pwri_password`, RFC 3211): no key
     /// opens it, and the report says so instead of "key not found".
     password_only: bool,
-    content: EncryptedContentInfo,
+    content: EncryptedContentInfoIn<'a>,
     /// AuthEnvelopedData: the tag and the DER of the authenticated attributes.
     mac: Option<(Vec<u8>, Vec<u8>)>,
 }
@@ -156,16 +154,17 @@ fn password_only(infos: &SetOfVec<Any>) -> bool {
 }
 
 /// The envelope of a DER or BER ContentInfo. DER (what mailseal and most clients write) is
-/// read as it is; BER (`openssl cms -stream`, Outlook) is made DER first. Each step drops the
-/// previous one's copy of the encrypted content, which may be most of a large message.
-fn parse(payload: &[u8]) -> Result<Envelope> {
+/// read as it is, its encrypted content borrowed; BER (`openssl cms -stream`, Outlook) is made
+/// DER first, into `der`, which the envelope then borrows.
+fn parse<'a>(payload: &'a [u8], der: &'a mut Vec<u8>) -> Result<Envelope<'a>> {
     if let Ok(envelope) = parse_der(payload) {
         return Ok(envelope);
     }
-    parse_der(&ber::to_der(payload)?)
+    *der = ber::to_der(payload)?;
+    parse_der(der)
 }
 
-fn parse_der(der: &[u8]) -> Result<Envelope> {
+fn parse_der(der: &[u8]) -> Result<Envelope<'_>> {
     let ci = ContentInfoIn::from_der(der).map_err(|_| malformed())?;
     if ci.content_type == rfc5911::ID_ENVELOPED_DATA {
         let ed: EnvelopedDataIn = ci.content.decode_as().map_err(|_| malformed())?;
@@ -284,7 +283,8 @@ pub(crate) async fn decrypt(
     payload: &[u8],
     ctx: &ReadContext,
 ) -> Result<Decrypted> {
-    let env = parse(payload)?;
+    let mut der = Vec::new();
+    let env = parse(payload, &mut der)?;
     let Some(cipher) = Cipher::from_oid(&env.content.content_enc_alg.oid) else {
         return Ok(unsupported_cipher(&env.content.content_enc_alg.oid));
     };
@@ -391,8 +391,8 @@ fn unsupported_cipher(oid: &const_oid::ObjectIdentifier) -> Decrypted {
 }
 
 /// The encrypted content, refused when it is absent or larger than any output allowed.
-fn ciphertext_of<'e>(env: &'e Envelope, ctx: &ReadContext) -> Result<&'e [u8]> {
-    let Some(ciphertext) = env.content.encrypted_content.as_ref() else {
+fn ciphertext_of<'e>(env: &Envelope<'e>, ctx: &ReadContext) -> Result<&'e [u8]> {
+    let Some(ciphertext) = env.content.encrypted_content else {
         return Err(Error::new(
             ErrorCode::MalformedMessage,
             "The encrypted message carries no content.",
