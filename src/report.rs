@@ -222,6 +222,11 @@ pub struct SignatureReport {
     /// What to fetch to check revocation (surfaced as `Opened::revocation_requests`).
     #[serde(skip)]
     pub(crate) revocation_requests: Vec<RevocationRequest>,
+    /// Where signed layers nest (a signed envelope around signed content): the signers of
+    /// the innermost layer, the content's authors. Only they are bound to From; an outer
+    /// signer vouches for the envelope, not for what someone else signed inside it.
+    #[serde(skip)]
+    pub(crate) authors: Option<Vec<Signer>>,
 }
 
 impl SignatureReport {
@@ -238,6 +243,7 @@ impl SignatureReport {
             detail: None,
             revocation: None,
             revocation_requests: Vec::new(),
+            authors: None,
         }
     }
 
@@ -272,13 +278,14 @@ impl SignatureReport {
         let from = from.map(crate::Address::key_of);
         // Of several valid signatures, the one by From counts (the others are listed).
         let named = from.as_deref().is_some_and(|f| !f.is_empty());
-        let bound = from.filter(|f| !f.is_empty()).and_then(|from| {
-            self.signer
-                .iter()
-                .chain(self.signers.iter())
-                .find(|s| s.emails.contains(&from))
-                .cloned()
-        });
+        let candidates: Vec<&Signer> = match &self.authors {
+            Some(authors) => authors.iter().collect(),
+            None => self.signer.iter().chain(self.signers.iter()).collect(),
+        };
+        let bound = from
+            .filter(|f| !f.is_empty())
+            .and_then(|from| candidates.into_iter().find(|s| s.emails.contains(&from)))
+            .cloned();
         match bound {
             Some(signer) => self.signer = Some(signer),
             None => {
@@ -314,6 +321,26 @@ impl SignatureReport {
     /// SignerInfos, several OpenPGP signatures): the worst one wins, so one bad or foreign
     /// signature is never hidden behind a good one. Empty input means "not signed".
     pub fn worst(reports: Vec<SignatureReport>) -> SignatureReport {
+        SignatureReport::worst_of(reports)
+    }
+
+    /// The verdicts of nested signed layers, outermost first: [`SignatureReport::worst`], with
+    /// only the innermost layer's signers bound to From ([`SignatureReport::bind_sender`]).
+    pub(crate) fn nested(outer: SignatureReport, inner: SignatureReport) -> SignatureReport {
+        let authors = inner.authors.clone().unwrap_or_else(|| {
+            inner
+                .signer
+                .iter()
+                .chain(inner.signers.iter())
+                .cloned()
+                .collect()
+        });
+        let mut combined = SignatureReport::worst_of(vec![outer, inner]);
+        combined.authors = Some(authors);
+        combined
+    }
+
+    fn worst_of(reports: Vec<SignatureReport>) -> SignatureReport {
         let mut signers: Vec<Signer> = Vec::new();
         if reports.len() > 1 {
             for signer in reports.iter().filter_map(|r| r.signer.as_ref()) {

@@ -1843,6 +1843,199 @@ fn a_certificate_below_a_revoked_ca_is_not_encrypted_to() {
     );
 }
 
+/// A CA's extendedKeyUsage limits what it issues for (OpenSSL's `smimesign` purpose, NSS and
+/// CryptoAPI): a sub-CA constrained to TLS (`serverAuth`) under a trusted root issues no S/MIME
+/// signer. Before, its certificate for ceo@ signed `valid` mail and was preferred for
+/// encryption as CA-vouched (interop sweep of 2026-12-07). openssl refuses the same path; a
+/// sub-CA whose EKU names emailProtection (or any usage) still issues.
+#[test]
+fn a_sub_ca_constrained_to_tls_issues_no_smime_signer() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let entity = dir.path().join("entity.txt");
+    std::fs::write(
+        &entity,
+        b"Content-Type: text/plain\r\n\r\nPay the invoice.\r\n",
+    )
+    .unwrap();
+    let root = TestCa::named("rsa2048", "/CN=Throwaway Root", "");
+    // (EKU of the sub-CA, mailseal's verdict is valid, openssl's is). anyExtendedKeyUsage
+    // restricts nothing (RFC 5280 §4.2.1.12); OpenSSL alone wants emailProtection named.
+    for (eku, valid, openssl_valid) in [
+        ("extendedKeyUsage = serverAuth", false, false),
+        ("extendedKeyUsage = serverAuth, clientAuth", false, false),
+        ("extendedKeyUsage = serverAuth, emailProtection", true, true),
+        ("extendedKeyUsage = anyExtendedKeyUsage", true, false),
+        ("", true, true),
+    ] {
+        let sub = TestCa::named("rsa2048", "/CN=Throwaway Sub CA", "");
+        let intermediate = sub.certified_by_with(&root, "sub", eku);
+        let key = sub.new_key("ceo", "rsa2048");
+        let crt = sub.issue(
+            "ceo",
+            &key,
+            "/CN=ceo",
+            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+             extendedKeyUsage=emailProtection\nsubjectAltName=email:ceo@example.org",
+        );
+        let out = dir.path().join("signed.eml");
+        let args = [
+            "cms",
+            "-sign",
+            "-in",
+            path_str(&entity),
+            "-out",
+            path_str(&out),
+            "-signer",
+            &crt,
+            "-inkey",
+            &key,
+            "-certfile",
+            &intermediate,
+        ];
+        let (ok, log) = openssl(&args);
+        assert!(ok, "{eku}: {log}");
+        let (signed, sig) = detached(&std::fs::read(&out).unwrap());
+        // openssl's verdict on the same path, as the reference.
+        let roots = dir.path().join("root.crt");
+        std::fs::write(&roots, root.cert()).unwrap();
+        let (openssl_ok, log) = openssl(&[
+            "cms",
+            "-verify",
+            "-purpose",
+            "smimesign",
+            "-attime",
+            "1796083200",
+            "-in",
+            path_str(&out),
+            "-CAfile",
+            path_str(&roots),
+            "-out",
+            "/dev/null",
+        ]);
+        assert_eq!(openssl_ok, openssl_valid, "openssl on {eku:?}: {log}");
+
+        let mut ring = trusting(&root);
+        ring.import(
+            &std::fs::read(&intermediate).unwrap(),
+            &ImportOptions::default(),
+            NOW,
+        )
+        .unwrap();
+        let ctx = ReadContext::at(NOW);
+        let report = E
+            .verify_detached(&ring, &signed, &sig, &ctx)
+            .ready()
+            .unwrap()
+            .report;
+        assert_eq!(
+            report.state == SignatureState::Valid,
+            valid,
+            "{eku:?}: {:?} {:?}",
+            report.state,
+            report.detail
+        );
+        if !valid {
+            assert_eq!(report.state, SignatureState::Untrusted, "{eku:?}");
+        }
+    }
+}
+
+/// Triple wrap (RFC 2634 §1.1: signed, encrypted, signed again), made by openssl: the content's
+/// author is the inner signer, and only the inner signer is bound to From. Carol's signed text
+/// in an envelope to Bob that Alice signed, sent as From: Alice, is `sender_mismatch`; before,
+/// Alice's signature over the envelope made it `valid`, signed by Alice (interop sweep of
+/// 2026-12-07). Alice inside and out is `valid`.
+#[test]
+fn in_a_triple_wrap_only_the_inner_signer_is_bound_to_from() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let file = |name: &str, data: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, data).unwrap();
+        path.display().to_string()
+    };
+    let cert = |p: &str| data_path(&format!("smime/{p}.crt")).display().to_string();
+    let key = |p: &str| data_path(&format!("smime/{p}.key")).display().to_string();
+    let inner = file(
+        "inner.txt",
+        b"Content-Type: text/plain\r\n\r\nPay 1000 EUR to account X.\r\n",
+    );
+    let chain = cert("int-ca");
+    for (author, verdict) in [
+        ("carol", SignatureState::SenderMismatch),
+        ("alice", SignatureState::Valid),
+    ] {
+        let l1 = dir.path().join("l1.eml").display().to_string();
+        let l2 = dir.path().join("l2.eml").display().to_string();
+        let triple = dir.path().join("triple.eml").display().to_string();
+        let (author_crt, author_key) = (cert(author), key(author));
+        let (alice_crt, alice_key, bob_crt) = (cert("alice"), key("alice"), cert("bob"));
+        let steps: [Vec<&str>; 3] = [
+            vec![
+                "cms",
+                "-sign",
+                "-in",
+                &inner,
+                "-out",
+                &l1,
+                "-signer",
+                &author_crt,
+                "-inkey",
+                &author_key,
+                "-certfile",
+                &chain,
+            ],
+            vec![
+                "cms", "-encrypt", "-aes256", "-in", &l1, "-out", &l2, &bob_crt,
+            ],
+            vec![
+                "cms",
+                "-sign",
+                "-in",
+                &l2,
+                "-out",
+                &triple,
+                "-from",
+                "alice@example.com",
+                "-to",
+                "bob@example.com",
+                "-subject",
+                "invoice",
+                "-signer",
+                &alice_crt,
+                "-inkey",
+                &alice_key,
+                "-certfile",
+                &chain,
+            ],
+        ];
+        for args in &steps {
+            let (ok, log) = openssl(args);
+            assert!(ok, "{args:?}: {log}");
+        }
+        let mut reader = ring(&["bob"]);
+        let raw = std::fs::read(&triple).unwrap();
+        let opened = open(&mut reader, &[&E], &raw, &OpenOptions::at(NOW)).unwrap();
+        assert_eq!(
+            opened.encryption.state,
+            EncryptionState::Decrypted,
+            "{author}"
+        );
+        assert_eq!(
+            opened.signature.state, verdict,
+            "{author}: {:?}",
+            opened.signature.detail
+        );
+        let signer = opened.signature.signer.as_ref().expect("a signer is named");
+        assert_eq!(signer.emails, [format!("{author}@example.com")], "{author}");
+    }
+}
+
 /// Learning the sender's certificate from mail (issue 14): a validly signed message
 /// (openssl's signed-alice.eml) and a certificates-only bundle (`openssl crl2pkcs7`) each teach
 /// Alice's certificate, marked as learned from mail, and mail to her can then be encrypted; a

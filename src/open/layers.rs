@@ -225,14 +225,14 @@ impl<'a> Peeled<'a> {
     /// Takes the verdict of a signature layer. Below another signature (a triple wrap, or a
     /// signature inside an envelope that was itself signed) both count: the worst of the two
     /// wins, and of two valid ones the inner signer, the author of the content, is the one
-    /// shown (both are listed). A layer that turned out to carry no signature changes nothing.
+    /// shown (both are listed) and the only one bound to From. A layer that turned out to carry no signature changes nothing.
     fn signed(&mut self, report: SignatureReport) {
         self.signature = match self.signature.state {
             SignatureState::None => report,
             _ if report.state == SignatureState::None => return,
             _ => {
                 let outer = core::mem::replace(&mut self.signature, SignatureReport::none());
-                SignatureReport::worst(vec![outer, report])
+                SignatureReport::nested(outer, report)
             }
         };
     }

@@ -295,12 +295,20 @@ impl TestCa {
     /// `NAME.crt` in the parent's directory), and this CA issues under that certificate from
     /// now on. Returns the path of the certificate.
     pub fn certified_by(&self, parent: &TestCa, name: &str) -> String {
+        self.certified_by_with(parent, name, "")
+    }
+
+    /// [`TestCa::certified_by`] with more extension lines in the intermediate's certificate
+    /// (e.g. `extendedKeyUsage = serverAuth`).
+    pub fn certified_by_with(&self, parent: &TestCa, name: &str, extra: &str) -> String {
         let crt = parent.sign_request(
             name,
             &self.path("ca.csr"),
-            "basicConstraints = critical, CA:TRUE\n\
-             keyUsage = critical, keyCertSign, cRLSign\n\
-             subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid",
+            &format!(
+                "basicConstraints = critical, CA:TRUE\n\
+                 keyUsage = critical, keyCertSign, cRLSign\n\
+                 subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n{extra}"
+            ),
         );
         std::fs::copy(&crt, self.path("ca.crt")).expect("ca.crt");
         crt

@@ -3,8 +3,10 @@
 //! From the signer's certificate up to a trust anchor of the keyring (a certificate imported
 //! as trusted), with intermediates from the message and the keyring. Each link: the issuer's
 //! subject names the issuer, the issuer is a CA (basicConstraints, keyCertSign when keyUsage
-//! is present, pathLenConstraint), its signature verifies with an accepted algorithm, and the
-//! issuer is valid at the time of judgement. Depth is bounded; several candidate issuers
+//! is present, pathLenConstraint), its extendedKeyUsage, when present, allows e-mail
+//! protection (as OpenSSL, NSS and CryptoAPI read it: a sub-CA constrained to TLS issues no
+//! S/MIME identities), its signature verifies with an accepted algorithm, and the issuer is
+//! valid at the time of judgement. Depth is bounded; several candidate issuers
 //! (cross-certificates, re-keyed CAs) are each tried.
 //!
 //! Every certificate on the path has no critical extension mailseal does not process, and
@@ -15,7 +17,8 @@
 //! `ocsp`). mailseal fetches nothing: whether the path's revocation was checked at all is
 //! judged afterwards over the path found (`revocation::coverage`).
 
-use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
+use const_oid::db::rfc5280;
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
 use x509_cert::Certificate;
 
 use super::cert::{check_signed_by, signed_by, valid_at};
@@ -74,8 +77,24 @@ fn may_issue(issuer: &Certificate, below: usize, anchor: bool) -> bool {
         }
         Err(_) => return false,
     }
-    match tbs.get::<KeyUsage>() {
+    let cert_sign = match tbs.get::<KeyUsage>() {
         Ok(Some((_, ku))) => ku.key_cert_sign(),
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    cert_sign && issues_for_email(issuer)
+}
+
+/// A CA's extendedKeyUsage, when present, limits what it may issue for (RFC 5280 leaves this
+/// open; OpenSSL's `smimesign` purpose, NSS and CryptoAPI all apply it, and the Web PKI's
+/// "technically constrained" sub-CAs rely on it): e-mail protection, or any usage. Without
+/// this, a TLS-only sub-CA under an anchor the desk trusts minted valid S/MIME signers for any
+/// address (found by the interop sweep of 2026-12-07).
+fn issues_for_email(ca: &Certificate) -> bool {
+    match ca.tbs_certificate.get::<ExtendedKeyUsage>() {
+        Ok(Some((_, ExtendedKeyUsage(usages)))) => usages.iter().any(|u| {
+            *u == rfc5280::ID_KP_EMAIL_PROTECTION || *u == rfc5280::ANY_EXTENDED_KEY_USAGE
+        }),
         Ok(None) => true,
         Err(_) => false,
     }
