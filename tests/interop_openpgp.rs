@@ -443,6 +443,63 @@ fn a_cleartext_signature_that_is_not_dash_escaped_verifies() {
     assert_eq!(v.report.state, SignatureState::Invalid);
 }
 
+/// Spaces or tabs after a cleartext block's armor lines (RFC 9580 §6.2 allows them; mail systems
+/// pad lines): gpg reads the block, and so does mailseal, still judging the text. Before, the
+/// block was unreadable and the message `invalid` (interop sweep of 2026-12-07).
+#[test]
+fn cleartext_armor_lines_with_trailing_white_space_verify() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let (ok, clear, err) = run_bytes(
+        gpg.cmd()
+            .args(["--clearsign", "-u", &fpr("alice"), "-o", "-"]),
+        b"Refund 10 EUR.\n",
+    );
+    assert!(ok, "{err}");
+    let clear = String::from_utf8(clear).unwrap();
+    let ring = ring(&["bob.sec", "alice.pub"]);
+    let ctx = ReadContext::at(NOW);
+    for pad in [" ", "\t", " \t "] {
+        let padded = clear
+            .lines()
+            .map(|l| {
+                if l.starts_with("-----") {
+                    format!("{l}{pad}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\r\n");
+        // gpg agrees the padded block is good.
+        let (ok, _, err) = run_bytes(gpg.cmd().args(["--verify"]), padded.as_bytes());
+        assert!(ok, "gpg with {pad:?}: {err}");
+        let v = PGP
+            .verify_opaque(&ring, padded.as_bytes(), &ctx)
+            .ready()
+            .unwrap();
+        assert_eq!(
+            v.report.state,
+            SignatureState::Valid,
+            "{pad:?}: {:?}",
+            v.report.detail
+        );
+        assert_eq!(
+            v.content.as_deref(),
+            Some(&b"Refund 10 EUR."[..]),
+            "{pad:?}"
+        );
+        let changed = padded.replace("Refund 10", "Refund 90");
+        let v = PGP
+            .verify_opaque(&ring, changed.as_bytes(), &ctx)
+            .ready()
+            .unwrap();
+        assert_eq!(v.report.state, SignatureState::Invalid, "{pad:?}");
+    }
+}
+
 /// A cleartext-signed message whose `Hash:` armor header does not name the digest its
 /// signature uses is refused (RFC 9580 §7.1; gpg: "signature digest conflict in message"),
 /// whether the header was edited or forged; a header naming several digests, one of them the
@@ -1526,6 +1583,82 @@ fn inline_pgp_in_html_legacy_charsets_and_unreadable_blocks() {
 /// WKD as GnuPG computes it (issue 14): mailseal's advanced-method URL for an address is the one
 /// `gpg-wks-client --print-wkd-url` prints, character for character, and the direct method
 /// uses the same hash (`--print-wkd-hash`).
+/// Webmail with Mailvelope sends the armored block as a top-level multipart/alternative: the
+/// same block as text/plain and as HTML. The HTML alternative is another rendering, not
+/// unsigned text beside the block: `valid` and `whole`, as when the alternative sits in a
+/// multipart/mixed. Before, the top-level form read `invalid`, `partial` (interop sweep of
+/// 2026-12-07). An HTML alternative that says something else is still never shown.
+#[test]
+fn inline_pgp_in_a_top_level_alternative_is_the_whole_message() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let gpg_out = |args: &[&str], data: &[u8]| {
+        let (ok, out, err) = run_bytes(gpg.cmd().args(args).args(["-o", "-"]), data);
+        assert!(ok, "{err}");
+        String::from_utf8(out)
+            .unwrap()
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n")
+    };
+    let (alice, bob) = (fpr("alice"), fpr("bob"));
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let opts = mailseal::OpenOptions::at(NOW);
+    let engines: [&dyn Engine; 1] = [&PGP];
+    let text = "Hi Bob, the genuine message from Alice.\n";
+    let encrypted = gpg_out(
+        &["-s", "-e", "-a", "-u", &alice, "-r", &bob],
+        text.as_bytes(),
+    );
+    let clearsigned = gpg_out(&["--clearsign", "-u", &alice], text.as_bytes());
+    for (armor, encrypted) in [(&encrypted, true), (&clearsigned, false)] {
+        let html_of = |armor: &str| {
+            let lines: Vec<&str> = armor.lines().collect();
+            format!("<div dir=\"ltr\">{}<br></div>", lines.join("<br>\r\n"))
+        };
+        let forged_html = "<div>Pay 1000 EUR to account X.</div>".to_string();
+        for html in [html_of(armor), forged_html] {
+            let alternative = format!(
+                "--ALT\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n{armor}\r\n\
+                 --ALT\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n{html}\r\n--ALT--\r\n"
+            );
+            let top = format!(
+                "Content-Type: multipart/alternative; boundary=\"ALT\"\r\n\r\n{alternative}"
+            );
+            let mixed = format!(
+                "Content-Type: multipart/mixed; boundary=\"MIX\"\r\n\r\n--MIX\r\n\
+                 Content-Type: multipart/alternative; boundary=\"ALT\"\r\n\r\n{alternative}\r\n--MIX--\r\n"
+            );
+            for body in [top, mixed] {
+                let mail = format!(
+                    "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: t\r\n\
+                     MIME-Version: 1.0\r\n{body}"
+                );
+                let o = mailseal::open(&mut ring, &engines, mail.as_bytes(), &opts).unwrap();
+                let what = format!("{body:.80}");
+                if encrypted {
+                    assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{what}");
+                }
+                assert_eq!(
+                    o.signature.state,
+                    SignatureState::Valid,
+                    "{what}: {:?}",
+                    o.signature
+                );
+                assert_eq!(o.signature.scope, Some(mailseal::Scope::Whole), "{what}");
+                assert_eq!(
+                    o.text.as_deref().map(str::trim_end),
+                    Some(text.trim_end()),
+                    "{what}"
+                );
+                assert_eq!(o.html, None, "{what}");
+                assert!(o.warnings.is_empty(), "{what}: {:?}", o.warnings);
+            }
+        }
+    }
+}
+
 #[test]
 fn wkd_urls_are_the_ones_gnupg_asks_for() {
     const WKS: &str = "/usr/lib/gnupg/gpg-wks-client";

@@ -271,8 +271,10 @@ fn mailseal_opens_what_openssl_writes_now() {
         }
     }
 
-    // Encryption: 1, 2 and 3 recipients, CBC and GCM, v1.5 and OAEP, RSA and ECDH.
-    let cases: [(&[&str], &[&str]); 6] = [
+    // Encryption: 1, 2 and 3 recipients, CBC and GCM, v1.5 and OAEP, RSA and ECDH (its
+    // content key wrapped with AES or with 3DES, also around an AES key: RFC 3217's wrap of
+    // any key length, as OpenSSL writes it; interop sweep of 2026-12-07).
+    let cases: [(&[&str], &[&str]); 9] = [
         (&["alice"], &["-aes256"]),
         (&["bob", "dave"], &["-aes-256-gcm"]),
         (&["carol", "bob", "dave"], &["-aes128"]),
@@ -282,6 +284,9 @@ fn mailseal_opens_what_openssl_writes_now() {
             &["-aes-256-gcm", "-keyopt", "rsa_padding_mode:oaep"],
         ),
         (&["dave"], &["-aes256", "-keyopt", "ecdh_kdf_md:sha256"]),
+        (&["dave"], &["-des3", "-des3-wrap"]),
+        (&["dave"], &["-aes256", "-des3-wrap"]),
+        (&["dave", "bob"], &["-aes128", "-des3-wrap"]),
     ];
     for (recipients, opts) in cases {
         let mut args = vec!["cms", "-encrypt", "-binary", "-in", path_str(&entity)];

@@ -22,13 +22,19 @@ pub(super) async fn files_beside_inline(
     ctx: &ReadContext,
 ) -> BesideInline {
     let mut out = BesideInline::default();
-    let Some(layer_top) = tree
-        .root()
-        .children
-        .iter()
-        .copied()
-        .find(|&c| c == layer_part || tree.is_inside(layer_part, c))
-    else {
+    let root = tree.root();
+    // The other alternatives of a top-level multipart/alternative are other renderings of the
+    // block (webmail with Mailvelope sends it as text and as HTML), not content beside it, as
+    // they are when the alternative sits in a multipart/mixed: nothing is beside the block.
+    let layer_top = if root.content_type.is("multipart/alternative") {
+        Some(root.id)
+    } else {
+        root.children
+            .iter()
+            .copied()
+            .find(|&c| c == layer_part || tree.is_inside(layer_part, c))
+    };
+    let Some(layer_top) = layer_top else {
         return out;
     };
     let files = mime::readable(tree).attachments;

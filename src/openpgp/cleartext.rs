@@ -57,10 +57,12 @@ pub(super) fn read(block: &[u8], options: DearmorOptions) -> Option<Cleartext> {
     let mut rest = Vec::with_capacity(head.len() + signature.len());
     for line in head.split_inclusive(|b| *b == b'\n') {
         if !line.starts_with(b"Hash:") && !line.starts_with(NOT_DASH_ESCAPED) {
-            rest.extend_from_slice(line);
+            push_armor_line(&mut rest, line);
         }
     }
-    rest.extend_from_slice(signature);
+    for line in signature.split_inclusive(|b| *b == b'\n') {
+        push_armor_line(&mut rest, line);
+    }
     let (message, _) = CleartextSignedMessage::from_armor_buf(rest.as_slice(), options).ok()?;
     let not_dash_escaped = not_dash_escaped(head);
     Some(Cleartext {
@@ -69,6 +71,27 @@ pub(super) fn read(block: &[u8], options: DearmorOptions) -> Option<Cleartext> {
         hash_header,
         not_dash_escaped,
     })
+}
+
+/// Appends `line`; a `-----BEGIN` / `-----END` line without the spaces and tabs after it,
+/// which §6.2 allows (mail systems pad lines) and gpg reads, but rPGP does not.
+fn push_armor_line(out: &mut Vec<u8>, line: &[u8]) {
+    if !line.starts_with(b"-----") {
+        out.extend_from_slice(line);
+        return;
+    }
+    let body_len = line
+        .iter()
+        .rposition(|b| !b" \t\r\n".contains(b))
+        .map_or(0, |i| i + 1);
+    out.extend_from_slice(&line[..body_len]);
+    out.extend_from_slice(if line.ends_with(b"\r\n") {
+        b"\r\n"
+    } else if line.ends_with(b"\n") {
+        b"\n"
+    } else {
+        b""
+    });
 }
 
 /// The armor header of `gpg --clearsign --not-dash-escaped` (GnuPG's extension, for signing

@@ -593,12 +593,14 @@ fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<SecretBy
 /// Triple-DES key unwrap (RFC 3217 §3.2): 3DES-CBC under the fixed IV, reversed, 3DES-CBC
 /// again under the IV it carries, then the CMS key checksum (the first 8 bytes of SHA-1 of the
 /// key). No crate implements it; it is the `des` and `cbc` crates' CBC, composed as the RFC
-/// says.
+/// says. The RFC wraps a 3DES key; OpenSSL wraps an AES content key the same way (the key, its
+/// checksum and the IV in whole blocks), so any key of 16 to 32 bytes is read.
 fn unwrap_3des(kek: &[u8], wrapped: &[u8]) -> Option<SecretBytes> {
     use cbc::cipher::block_padding::NoPadding;
     use cbc::cipher::{BlockDecryptMut, KeyIvInit};
     const IV: [u8; 8] = [0x4a, 0xdd, 0xa2, 0x2c, 0x79, 0xe8, 0x21, 0x05];
-    if wrapped.len() != 40 {
+    // IV (8) + key (16..=32) + checksum (8), in 8-byte blocks.
+    if !(32..=48).contains(&wrapped.len()) || !wrapped.len().is_multiple_of(8) {
         return None;
     }
     let mut temp3 = SecretBytes::new(
@@ -615,7 +617,7 @@ fn unwrap_3des(kek: &[u8], wrapped: &[u8]) -> Option<SecretBytes> {
             .decrypt_padded_vec_mut::<NoPadding>(temp1)
             .ok()?,
     );
-    let (cek, icv) = cek_icv.split_at(24);
+    let (cek, icv) = cek_icv.split_at(cek_icv.len().checked_sub(8)?);
     let check = Hash::Sha1.digest(cek)?;
     bool::from(subtle::ConstantTimeEq::ct_eq(&check[..8], icv))
         .then(|| SecretBytes::new(cek.to_vec()))

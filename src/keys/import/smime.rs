@@ -483,7 +483,7 @@ fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
     if mac.iterations > MAX_MAC_ROUNDS {
         return Err(Error::new(
             ErrorCode::TooLarge,
-            "The PKCS#12 file asks for more than 10,000,000 key-derivation rounds.",
+            format!("The PKCS#12 file asks for more than {MAX_MAC_ROUNDS} key-derivation rounds."),
         ));
     }
     let (salt, rounds, tag) = (
