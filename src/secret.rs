@@ -22,6 +22,15 @@ impl SecretBytes {
     fn wipe(&mut self) {
         wipe_vec(&mut self.0);
     }
+
+    /// The bytes, no longer secret (encrypted in place, say), handed on without a copy; the
+    /// spare capacity, which may hold stale bytes of earlier contents, is wiped.
+    #[cfg(feature = "openpgp")]
+    pub(crate) fn into_public(mut self) -> Vec<u8> {
+        let mut bytes = core::mem::take(&mut self.0);
+        bytes.spare_capacity_mut().zeroize();
+        bytes
+    }
 }
 
 /// Zeroes a `Vec`'s elements, then its spare capacity (stale bytes of earlier contents), as

@@ -206,6 +206,26 @@ pub(crate) trait CryptoProvider: Send + Sync {
     ) -> Pending<'a, Option<Vec<u8>>> {
         ready(None)
     }
+    /// [`Self::aes_cfb_encrypt`] over `data` in place: `false` (and `data` as it was) when
+    /// declined. The default copies the answer in; a platform that can write its answer
+    /// straight into `data` spares the wasm memory of a second message-sized buffer.
+    #[cfg(feature = "openpgp")]
+    fn aes_cfb_encrypt_in_place<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        data: &'a mut [u8],
+    ) -> Pending<'a, bool> {
+        Box::pin(async move {
+            match self.aes_cfb_encrypt(key, iv, data).await {
+                Some(out) if out.len() == data.len() => {
+                    data.copy_from_slice(&out);
+                    true
+                }
+                _ => false,
+            }
+        })
+    }
     /// The inverse of [`Self::aes_cfb_encrypt`]. CFB has no integrity of its own: the caller
     /// checks the MDC before it releases anything.
     #[cfg(feature = "openpgp")]
@@ -407,17 +427,19 @@ pub(crate) async fn aes_gcm_decrypt(
     .await
 }
 
-/// AES-CFB encryption with full-block feedback (OpenPGP SEIPD v1); `None` for a key or IV of
-/// the wrong length.
+/// AES-CFB encryption with full-block feedback (OpenPGP SEIPD v1) of `data` in place (a copy
+/// of a large message was a third of protect's peak memory); `false` for a key or IV of the
+/// wrong length.
 #[cfg(feature = "openpgp")]
-pub(crate) async fn aes_cfb_encrypt(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Vec<u8>> {
-    platform_or(
-        data.len(),
-        |p| p.aes_cfb_encrypt(key, iv, data),
-        |out| out.len() == data.len(),
-        || RustCrypto.aes_cfb(key, iv, data.to_vec(), Cfb::Encrypt),
-    )
-    .await
+pub(crate) async fn aes_cfb_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut [u8]) -> bool {
+    if let Some(p) = platform(data.len()) {
+        if p.aes_cfb_encrypt_in_place(key, iv, data).await {
+            return true;
+        }
+    }
+    RustCrypto
+        .aes_cfb_in_place(key, iv, data, Cfb::Encrypt)
+        .is_some()
 }
 
 /// AES-CFB decryption with full-block feedback (OpenPGP SEIPD v1); `None` for a key or IV of

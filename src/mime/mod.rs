@@ -65,9 +65,6 @@ mod text_decoder;
 
 #[cfg(feature = "openpgp")]
 pub(crate) use build::base64_lines;
-#[cfg(feature = "openpgp")]
-#[cfg(feature = "openpgp")]
-pub(crate) use build::HEADROOM;
 pub use build::{base64_body, lf_to_crlf, new_boundary, to_crlf, Entity};
 pub(crate) use build::{into_crlf, prepend};
 pub use canonical::canonicalize;

@@ -61,13 +61,15 @@ impl DynDigest for HashedFields {
 
 /// A v4 binary signature by `key` over `data` with these subpackets; `None` when this path does
 /// not apply (a v6 key, another hash) and rPGP's own signing is to be used. `Some(None)`: the
-/// key did not sign.
+/// key did not sign. The signature's trailer is appended to `data` for the hash and taken off
+/// again (a copy of a large message was most of protect's peak memory); `data` is as it was
+/// afterwards.
 pub(super) async fn binary_signature(
     key: &Signer<'_>,
     hash: HashAlgorithm,
     hashed: Vec<Subpacket>,
     unhashed: Vec<Subpacket>,
-    data: &[u8],
+    data: &mut Vec<u8>,
 ) -> Option<Option<Signature>> {
     let alg = digest_alg(hash)?;
     if key.version() != KeyVersion::V4 {
@@ -103,16 +105,16 @@ async fn sign(
     key: &Signer<'_>,
     config: SignatureConfig,
     alg: DigestAlg,
-    data: &[u8],
+    data: &mut Vec<u8>,
 ) -> Option<Signature> {
-    let hashed = hashed_bytes(&config, data)?;
-    let digest = provider::digest(alg, &hashed).await;
+    let suffix = hashed_suffix(&config)?;
+    let len = data.len();
+    data.extend_from_slice(&suffix);
+    let digest = provider::digest(alg, data).await;
+    let signature = key.sign_data(config.hash_alg, data, &digest).await;
+    data.truncate(len);
     let signed_hash_value = [*digest.first()?, *digest.get(1)?];
-    let signature = key
-        .sign_data(config.hash_alg, &hashed, &digest)
-        .await
-        .ok()?;
-    Signature::from_config(config, signed_hash_value, signature).ok()
+    Signature::from_config(config, signed_hash_value, signature.ok()?).ok()
 }
 
 /// rPGP's [`Signature::verify`] for a v4 binary signature by a v4 key over `data`, with the hash

@@ -47,7 +47,11 @@ pub(super) async fn seal(key: &[u8], plaintext: SecretBytes, rng: &mut dyn Rng) 
     buf.extend_from_slice(&MDC_HEADER);
     let mdc = provider::digest(DigestAlg::Sha1, &buf).await;
     buf.extend_from_slice(&mdc);
-    provider::aes_cfb_encrypt(key, &ZERO_IV, &buf).await
+    // Encrypted in place: what leaves the buffer is ciphertext, no longer a secret to wipe.
+    if !provider::aes_cfb_encrypt_in_place(key, &ZERO_IV, &mut buf).await {
+        return None;
+    }
+    Some(buf.into_public())
 }
 
 /// The inner packets of an encrypted body, or `None` when it is too short, the key has no AES

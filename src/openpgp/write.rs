@@ -18,8 +18,8 @@ use pgp::crypto::aead::{AeadAlgorithm, ChunkSize};
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use pgp::packet::{
-    OnePassSignature, Packet, PacketHeader, PublicKeyEncryptedSessionKey, SignatureType, Subpacket,
-    SubpacketData,
+    DataMode, LiteralDataHeader, OnePassSignature, Packet, PacketHeader,
+    PublicKeyEncryptedSessionKey, SignatureType, Subpacket, SubpacketData,
 };
 use pgp::ser::Serialize;
 use pgp::types::{
@@ -36,7 +36,7 @@ use crate::engine::WriteContext;
 use crate::engine::{Encryption, RecipientHandle, SignerHandle};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;
-use crate::mime::{into_crlf, new_boundary, prepend, to_crlf, Entity, HEADROOM};
+use crate::mime::{into_crlf, new_boundary, prepend, to_crlf, Entity};
 use crate::secret::SecretBytes;
 
 /// Armor with the CRC24 line. RFC 9580 §6.1 advises against emitting it "unless
@@ -142,11 +142,11 @@ pub(crate) async fn sign(
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
     let (secret, hash) = signing(ring, signer, ctx)?;
-    let canonical = into_crlf(entity);
+    let mut canonical = into_crlf(entity);
     let signer = Signer::new(secret);
     let key: &dyn SigningKey = &signer;
     let sub = subpackets(key, ctx)?;
-    let signature = match binary_signature(&signer, hash, sub.clone(), &canonical).await {
+    let signature = match binary_signature(&signer, hash, sub.clone(), &mut canonical).await {
         Some(signature) => DetachedSignature::new(signature.ok_or_else(failed)?),
         None => DetachedSignature::sign_binary_data_with_subpackets(
             &mut *ctx.rng,
@@ -228,27 +228,19 @@ fn seipd_v2_armored(
 
 /// The packets inside the encryption: literal data, one-pass signed when `sign` is given
 /// (RFC 9580 §10.3: OPS, literal, signature). rPGP makes every packet; for a v4 signer the
-/// signature's hash runs on the crypto provider ([`binary_signature`]).
+/// signature's hash runs on the crypto provider ([`binary_signature`]). The content is hashed
+/// in place and the packet headers are put in front of it in its own buffer: a copy of a large
+/// message into the literal packet was a third of protect's peak memory (issue 12).
 async fn inner_packets(
-    canonical: Vec<u8>,
+    mut canonical: Vec<u8>,
     sign: Option<SignConfig<'_>>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<SecretBytes> {
-    let data = pgp::bytes::Bytes::from(canonical);
-    // Written into a buffer of the final size with room for the packets around it: grown by
-    // doubling, and copied into the one-pass-signed sequence, it was held up to three times.
-    let literal = |ctx: &mut WriteContext<'_>| {
-        let mut out = Vec::with_capacity(data.len() + HEADROOM);
-        MessageBuilder::from_bytes("", data.clone())
-            .to_writer(&mut *ctx.rng, &mut out)
-            .map_err(|_| failed())?;
-        Ok::<_, Error>(out)
-    };
     let Some((key, hash, sub)) = sign else {
-        return literal(ctx).map(SecretBytes::new);
+        return literal_packet(canonical).map(SecretBytes::new);
     };
-    let Some(signature) = binary_signature(key, hash, sub.clone(), &data).await else {
-        let mut builder = MessageBuilder::from_bytes("", data.clone());
+    let Some(signature) = binary_signature(key, hash, sub.clone(), &mut canonical).await else {
+        let mut builder = MessageBuilder::from_bytes("", canonical);
         builder.sign_with_subpackets(key, Password::empty(), hash, sub.config());
         return builder
             .to_vec(&mut *ctx.rng)
@@ -266,10 +258,24 @@ async fn inner_packets(
         .as_slice()
         .to_bytes()
         .map_err(|_| failed())?;
-    let mut inner = SecretBytes::new(prepend(&ops, literal(ctx)?));
+    let mut inner = SecretBytes::new(prepend(&ops, literal_packet(canonical)?));
     let signature = [Packet::from(signature)];
     inner.extend_from_slice(&signature.as_slice().to_bytes().map_err(|_| failed())?);
     Ok(inner)
+}
+
+/// `data` as one literal data packet of fixed length (RFC 9580 §5.9: binary, no file name, no
+/// date, as rPGP's builder writes it, but without partial body chunks): the packet header and
+/// the literal header made by rPGP, put in front of `data` in its buffer.
+fn literal_packet(data: Vec<u8>) -> Result<Vec<u8>> {
+    let literal = LiteralDataHeader::new(DataMode::Binary);
+    let len = u32::try_from(literal.write_len() + data.len()).map_err(|_| failed())?;
+    let mut head = Vec::with_capacity(16);
+    PacketHeader::new_fixed(Tag::LiteralData, len)
+        .to_writer(&mut head)
+        .map_err(|_| failed())?;
+    literal.to_writer(&mut head).map_err(|_| failed())?;
+    Ok(prepend(&head, data))
 }
 
 /// A v4 binary signature hashed on the provider ([`data_signature`]), `None` where rPGP signs.
@@ -277,7 +283,7 @@ async fn binary_signature(
     key: &Signer<'_>,
     hash: HashAlgorithm,
     sub: Subpackets,
-    data: &[u8],
+    data: &mut Vec<u8>,
 ) -> Option<Option<pgp::packet::Signature>> {
     data_signature::binary_signature(key, hash, sub.hashed, sub.unhashed, data).await
 }

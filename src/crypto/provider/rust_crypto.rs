@@ -151,6 +151,20 @@ impl RustCrypto {
         mut data: Vec<u8>,
         dir: Cfb,
     ) -> Option<Vec<u8>> {
+        self.aes_cfb_in_place(key, iv, &mut data, dir)?;
+        Some(data)
+    }
+
+    /// [`Self::aes_cfb`] over `data` in place; `None` (and `data` as it was) for a key or IV of
+    /// the wrong length.
+    #[cfg(feature = "openpgp")]
+    pub(crate) fn aes_cfb_in_place(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        data: &mut [u8],
+        dir: Cfb,
+    ) -> Option<()> {
         use aes::{Aes128, Aes192, Aes256};
         use cfb_mode::cipher::{AsyncStreamCipher, BlockCipher, BlockEncrypt, KeyInit, KeyIvInit};
         fn run<C: BlockCipher + BlockEncrypt + KeyInit>(
@@ -170,12 +184,11 @@ impl RustCrypto {
             Some(())
         }
         match key.len() {
-            16 => run::<Aes128>(key, iv, &mut data, dir),
-            24 => run::<Aes192>(key, iv, &mut data, dir),
-            32 => run::<Aes256>(key, iv, &mut data, dir),
+            16 => run::<Aes128>(key, iv, data, dir),
+            24 => run::<Aes192>(key, iv, data, dir),
+            32 => run::<Aes256>(key, iv, data, dir),
             _ => None,
-        }?;
-        Some(data)
+        }
     }
 
     // The OpenPGP-only build has no AES-CBC/GCM users (rPGP does its own ciphers).

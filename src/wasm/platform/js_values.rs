@@ -19,3 +19,11 @@ pub(super) fn take(js: &Uint8Array) -> Vec<u8> {
     js.fill(0, 0, js.length());
     out
 }
+
+/// [`take`], appended to `out` (no new buffer: `out` reserved room for it, or grows once).
+pub(super) fn take_into(js: &Uint8Array, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + js.length() as usize, 0);
+    js.copy_to(&mut out[start..]);
+    js.fill(0, 0, js.length());
+}
