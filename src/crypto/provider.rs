@@ -137,6 +137,27 @@ pub(crate) trait CryptoProvider: Send + Sync {
         iv: &'a [u8],
         plaintext: &'a [u8],
     ) -> Pending<'a, Option<Vec<u8>>>;
+    /// [`Self::aes_cbc_encrypt`] over `data` in place (it grows by the padding): `false` (and
+    /// `data` as it was) when declined. The default copies the answer in; a platform that can
+    /// write its answer straight into `data` spares a second message-sized buffer.
+    fn aes_cbc_encrypt_in_place<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        data: &'a mut Vec<u8>,
+    ) -> Pending<'a, bool> {
+        Box::pin(async move {
+            match self.aes_cbc_encrypt(key, iv, data).await {
+                // The ciphertext is longer than the plaintext: it covers every byte of it.
+                Some(out) if out.len() > data.len() => {
+                    data.clear();
+                    data.extend_from_slice(&out);
+                    true
+                }
+                _ => false,
+            }
+        })
+    }
     /// AES-CBC with PKCS#7 padding; `None` also for a wrong key or bad padding.
     fn aes_cbc_decrypt<'a>(
         &'a self,
@@ -371,15 +392,17 @@ pub(crate) async fn digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
         .unwrap_or_else(|| rust_digest(alg, data))
 }
 
-/// AES-CBC with PKCS#7 padding; `None` for a key or IV of the wrong length.
-pub(crate) async fn aes_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
-    platform_or(
-        plaintext.len(),
-        |p| p.aes_cbc_encrypt(key, iv, plaintext),
-        |_| true,
-        || RustCrypto.aes_cbc_encrypt(key, iv, plaintext),
-    )
-    .await
+/// AES-CBC with PKCS#7 padding over `data` in place, which grows by the padding (a copy of a
+/// large message was a third of S/MIME protect's peak memory); `false` (and `data` as it was)
+/// for a key or IV of the wrong length.
+#[cfg(feature = "smime")]
+pub(crate) async fn aes_cbc_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> bool {
+    if let Some(p) = platform(data.len()) {
+        if p.aes_cbc_encrypt_in_place(key, iv, data).await {
+            return true;
+        }
+    }
+    RustCrypto.aes_cbc_encrypt_in_place(key, iv, data).is_some()
 }
 
 /// AES-CBC decryption with PKCS#7 padding; `None` for a wrong key or IV length or bad padding.

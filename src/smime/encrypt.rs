@@ -8,15 +8,16 @@
 //! KeyAgreeRecipientInfo with an ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme and
 //! AES key wrap of the content key's size (RFC 5753 §3.1.1, RFC 3394).
 
-use cms::content_info::{CmsVersion, ContentInfo};
+use cms::content_info::CmsVersion;
 use cms::enveloped_data::{
     EncryptedContentInfo, EnvelopedData, KeyAgreeRecipientIdentifier, KeyAgreeRecipientInfo,
     KeyTransRecipientInfo, OriginatorIdentifierOrKey, OriginatorPublicKey, RecipientEncryptedKey,
     RecipientIdentifier, RecipientInfo, RecipientInfos,
 };
 use const_oid::db::{rfc5911, rfc5912};
-use der::asn1::{BitString, OctetString, SetOfVec};
-use der::{Any, Encode};
+use const_oid::ObjectIdentifier;
+use der::asn1::{BitString, ContextSpecificRef, OctetString, SetOfVec};
+use der::{Any, Encode, EncodeValue, FixedTag, Length, Tag, TagMode, TagNumber, Tagged, Writer};
 use p256::elliptic_curve;
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
@@ -27,6 +28,7 @@ use crate::crypto::provider;
 use crate::engine::WriteContext;
 use crate::error::{Error, Result};
 use crate::keys::x509::cert::issuer_serial;
+use crate::mime::prepend;
 use crate::policy::{SmimeCipher, SmimeKeyTransport};
 use crate::secret::SecretBytes;
 
@@ -71,11 +73,12 @@ pub(crate) async fn envelope(
             } else {
                 rfc5911::ID_AES_256_CBC
             };
-            let ct = provider::aes_cbc_encrypt(&cek, &iv, &content)
-                .await
-                .ok_or_else(|| encode_err("AES-CBC key or IV length"))?;
-            drop(content);
-            let ed = EnvelopedData {
+            // Encrypted in place: the plaintext buffer becomes the ciphertext.
+            let mut ct = content;
+            if !provider::aes_cbc_encrypt_in_place(&cek, &iv, &mut ct).await {
+                return Err(encode_err("AES-CBC key or IV length"));
+            }
+            let mut ed = EnvelopedData {
                 // RFC 5652 §6.1: 0 when every RecipientInfo is version 0, else 2.
                 version: if any_not_v0 {
                     CmsVersion::V2
@@ -97,7 +100,9 @@ pub(crate) async fn envelope(
                 },
                 unprotected_attrs: None,
             };
-            let der = content_info(rfc5911::ID_ENVELOPED_DATA, ed)?;
+            let der = content_info_around(rfc5911::ID_ENVELOPED_DATA, &mut ed, |ed| {
+                &mut ed.encrypted_content.encrypted_content
+            })?;
             Ok((der, "enveloped-data"))
         }
         SmimeCipher::Aes128Gcm | SmimeCipher::Aes256Gcm => {
@@ -111,7 +116,7 @@ pub(crate) async fn envelope(
                 nonce: OctetString::new(nonce.to_vec()).map_err(encode_err)?,
                 icv_len: 16,
             };
-            let ad = AuthEnvelopedData {
+            let mut ad = AuthEnvelopedData {
                 version: CmsVersion::V0,
                 originator_info: None,
                 recip_infos,
@@ -131,25 +136,96 @@ pub(crate) async fn envelope(
                 mac: OctetString::new(tag).map_err(encode_err)?,
                 unauth_attrs: None,
             };
-            let der = content_info(algs::ID_CT_AUTH_ENVELOPED_DATA, ad)?;
+            let der = content_info_around(algs::ID_CT_AUTH_ENVELOPED_DATA, &mut ad, |ad| {
+                &mut ad.auth_encrypted_content.encrypted_content
+            })?;
             Ok((der, "authEnveloped-data"))
         }
     }
 }
 
-/// The DER ContentInfo around `content`; the structure is dropped once encoded, so a large
-/// message is not held in it and in its encoding at once.
-fn content_info<'a>(
-    content_type: const_oid::ObjectIdentifier,
-    content: impl der::Sequence<'a>,
+/// The DER ContentInfo (RFC 5652 §3) of `content`, whose encrypted content (`body` of it) is
+/// most of a large message: `der` encodes everything but those bytes, which stay where they
+/// are, and the encoding around them is put in their own buffer. Encoding the content into an
+/// `Any` and that into a ContentInfo held the message twice more (issue 12's peak memory).
+fn content_info_around<T: EncodeValue + Tagged>(
+    content_type: ObjectIdentifier,
+    content: &mut T,
+    body: impl Fn(&mut T) -> &mut Option<OctetString>,
 ) -> Result<Vec<u8>> {
-    let encoded = Any::encode_from(&content).map_err(encode_err)?;
-    drop(content);
-    let ci = ContentInfo {
-        content_type,
-        content: encoded,
+    let mut writer = AllBut::default();
+    {
+        let bytes = body(content).as_ref().map(OctetString::as_bytes);
+        writer.body = bytes.map(|b| (b.as_ptr(), b.len()));
+        let ci = ContentInfoOf {
+            content_type,
+            content: &*content,
+        };
+        ci.encode(&mut writer).map_err(encode_err)?;
+    }
+    let Some(bytes) = body(content).take() else {
+        return Ok(writer.head);
     };
-    ci.to_der().map_err(encode_err)
+    if !writer.seen {
+        return Err(encode_err("the encrypted content was not written"));
+    }
+    let mut der = prepend(&writer.head, bytes.into_bytes());
+    der.extend_from_slice(&writer.tail);
+    Ok(der)
+}
+
+/// ContentInfo with its content encoded where it is (`[0] EXPLICIT`), not through an `Any`.
+struct ContentInfoOf<'c, T> {
+    content_type: ObjectIdentifier,
+    content: &'c T,
+}
+
+impl<T: EncodeValue + Tagged> ContentInfoOf<'_, T> {
+    fn explicit(&self) -> ContextSpecificRef<'_, T> {
+        ContextSpecificRef {
+            tag_number: TagNumber::N0,
+            tag_mode: TagMode::Explicit,
+            value: self.content,
+        }
+    }
+}
+
+impl<T: EncodeValue + Tagged> EncodeValue for ContentInfoOf<'_, T> {
+    fn value_len(&self) -> der::Result<Length> {
+        self.content_type.encoded_len()? + self.explicit().encoded_len()?
+    }
+
+    fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
+        self.content_type.encode(writer)?;
+        self.explicit().encode(writer)
+    }
+}
+
+impl<T> FixedTag for ContentInfoOf<'_, T> {
+    const TAG: Tag = Tag::Sequence;
+}
+
+/// A DER writer that keeps everything but one slice (`body`, known by its address and length,
+/// written once by the OCTET STRING that holds it): what comes before and after it.
+#[derive(Default)]
+struct AllBut {
+    body: Option<(*const u8, usize)>,
+    seen: bool,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+impl Writer for AllBut {
+    fn write(&mut self, slice: &[u8]) -> der::Result<()> {
+        if !self.seen && self.body == Some((slice.as_ptr(), slice.len())) {
+            self.seen = true;
+        } else if self.seen {
+            self.tail.extend_from_slice(slice);
+        } else {
+            self.head.extend_from_slice(slice);
+        }
+        Ok(())
+    }
 }
 
 async fn recipient_info(

@@ -56,26 +56,46 @@ impl RustCrypto {
         "rustcrypto"
     }
 
-    #[cfg(feature = "smime")]
+    /// AES-CBC with PKCS#7 padding into a new buffer (tests compare the platforms' answers
+    /// with it; `protect` encrypts in place).
+    #[cfg(all(test, feature = "smime"))]
     pub(crate) fn aes_cbc_encrypt(
         &self,
         key: &[u8],
         iv: &[u8],
         plaintext: &[u8],
     ) -> Option<Vec<u8>> {
+        let mut data = plaintext.to_vec();
+        self.aes_cbc_encrypt_in_place(key, iv, &mut data)?;
+        Some(data)
+    }
+
+    /// [`Self::aes_cbc_encrypt`] over `data` in place; `None` (and `data` as it was) for a key
+    /// or IV of the wrong length.
+    #[cfg(feature = "smime")]
+    pub(crate) fn aes_cbc_encrypt_in_place(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        data: &mut Vec<u8>,
+    ) -> Option<()> {
         use aes::{Aes128, Aes192, Aes256};
         use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
-        fn run<C>(key: &[u8], iv: &[u8], p: &[u8]) -> Option<Vec<u8>>
+        fn run<C>(key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> Option<()>
         where
             C: cbc::cipher::BlockCipher + cbc::cipher::BlockEncryptMut + cbc::cipher::KeyInit,
         {
             let enc = cbc::Encryptor::<C>::new_from_slices(key, iv).ok()?;
-            Some(enc.encrypt_padded_vec_mut::<Pkcs7>(p))
+            let len = data.len();
+            data.resize(len / 16 * 16 + 16, 0);
+            let padded = enc.encrypt_padded_mut::<Pkcs7>(data, len).ok()?.len();
+            data.truncate(padded);
+            Some(())
         }
         match key.len() {
-            16 => run::<Aes128>(key, iv, plaintext),
-            24 => run::<Aes192>(key, iv, plaintext),
-            32 => run::<Aes256>(key, iv, plaintext),
+            16 => run::<Aes128>(key, iv, data),
+            24 => run::<Aes192>(key, iv, data),
+            32 => run::<Aes256>(key, iv, data),
             _ => None,
         }
     }
@@ -192,7 +212,7 @@ impl RustCrypto {
     }
 
     // The OpenPGP-only build has no AES-CBC/GCM users (rPGP does its own ciphers).
-    #[cfg(not(feature = "smime"))]
+    #[cfg(all(test, not(feature = "smime")))]
     pub(crate) fn aes_cbc_encrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<Vec<u8>> {
         None
     }

@@ -261,6 +261,29 @@ impl CryptoProvider for NodeCrypto {
         ready(node_aes("cbc", key, iv, plaintext, true))
     }
 
+    fn aes_cbc_encrypt_in_place<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        data: &'a mut Vec<u8>,
+    ) -> Pending<'a, bool> {
+        // The ciphertext is copied from JavaScript straight over the plaintext (the buffer
+        // grows by the padding only): no second message-sized buffer in wasm memory.
+        let done = aes_name("cbc", key.len()).and_then(|name| {
+            with_node(|m| {
+                let cipher = m.create_cipheriv(&name, key, iv)?;
+                let head = cipher.update_bytes(data)?;
+                let tail = cipher.finish()?;
+                let split = head.length() as usize;
+                data.resize(split + tail.length() as usize, 0);
+                head.copy_to(&mut data[..split]);
+                tail.copy_to(&mut data[split..]);
+                Ok(())
+            })
+        });
+        ready(done.is_some())
+    }
+
     fn aes_cbc_decrypt<'a>(
         &'a self,
         key: &'a [u8],
