@@ -23,10 +23,10 @@ impl SecretBytes {
         wipe_vec(&mut self.0);
     }
 
-    /// The bytes, no longer secret (encrypted in place, say), handed on without a copy; the
-    /// spare capacity, which may hold stale bytes of earlier contents, is wiped.
-    #[cfg(feature = "openpgp")]
-    pub(crate) fn into_public(mut self) -> Vec<u8> {
+    /// The bytes handed on without a copy, to an owner that does not wipe them: ciphertext
+    /// made in place, or what was going to be copied into a plain buffer anyway (a draft's
+    /// attachment). The spare capacity, which may hold stale bytes, is wiped.
+    pub(crate) fn into_vec(mut self) -> Vec<u8> {
         let mut bytes = core::mem::take(&mut self.0);
         bytes.spare_capacity_mut().zeroize();
         bytes

@@ -829,6 +829,18 @@ fn mailseal_opens_gpg_messages_of_every_cipher_compression_and_digest() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// What gpg writes to stdout with `args` for `data`, as text (armored output).
+fn gpg_text(gpg: &Gpg, args: &[&str], data: &[u8]) -> String {
+    let (ok, out, err) = run_bytes(gpg.cmd().args(args).args(["-o", "-"]), data);
+    assert!(ok, "{err}");
+    String::from_utf8(out).unwrap()
+}
+
+/// `text` with CRLF line ends, as a MIME body carries it.
+fn to_crlf_text(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\n', "\r\n")
+}
+
 fn self_ring(who: &str) -> Keyring {
     ring(&[&format!("{who}.sec")])
 }
@@ -1432,11 +1444,7 @@ fn inline_pgp_in_html_legacy_charsets_and_unreadable_blocks() {
         return;
     }
     let gpg = gpg();
-    let gpg_out = |args: &[&str], data: &[u8]| {
-        let (ok, out, err) = run_bytes(gpg.cmd().args(args).args(["-o", "-"]), data);
-        assert!(ok, "{err}");
-        String::from_utf8(out).unwrap()
-    };
+    let gpg_out = |args: &[&str], data: &[u8]| gpg_text(&gpg, args, data);
     let (alice, bob) = (fpr("alice"), fpr("bob"));
     let mut ring = ring(&["bob.sec", "alice.pub"]);
     let opts = mailseal::OpenOptions::at(NOW);
@@ -1594,14 +1602,7 @@ fn inline_pgp_in_a_top_level_alternative_is_the_whole_message() {
         return;
     }
     let gpg = gpg();
-    let gpg_out = |args: &[&str], data: &[u8]| {
-        let (ok, out, err) = run_bytes(gpg.cmd().args(args).args(["-o", "-"]), data);
-        assert!(ok, "{err}");
-        String::from_utf8(out)
-            .unwrap()
-            .replace("\r\n", "\n")
-            .replace('\n', "\r\n")
-    };
+    let gpg_out = |args: &[&str], data: &[u8]| to_crlf_text(&gpg_text(&gpg, args, data));
     let (alice, bob) = (fpr("alice"), fpr("bob"));
     let mut ring = ring(&["bob.sec", "alice.pub"]);
     let opts = mailseal::OpenOptions::at(NOW);

@@ -147,15 +147,9 @@ pub(crate) trait CryptoProvider: Send + Sync {
         data: &'a mut Vec<u8>,
     ) -> Pending<'a, bool> {
         Box::pin(async move {
-            match self.aes_cbc_encrypt(key, iv, data).await {
-                // The ciphertext is longer than the plaintext: it covers every byte of it.
-                Some(out) if out.len() > data.len() => {
-                    data.clear();
-                    data.extend_from_slice(&out);
-                    true
-                }
-                _ => false,
-            }
+            // The ciphertext is longer than the plaintext: it covers every byte of it.
+            let answer = self.aes_cbc_encrypt(key, iv, data).await;
+            over_plaintext(answer.filter(|out| out.len() > data.len()), data)
         })
     }
     /// AES-CBC with PKCS#7 padding; `None` also for a wrong key or bad padding.
@@ -235,16 +229,11 @@ pub(crate) trait CryptoProvider: Send + Sync {
         &'a self,
         key: &'a [u8],
         iv: &'a [u8],
-        data: &'a mut [u8],
+        data: &'a mut Vec<u8>,
     ) -> Pending<'a, bool> {
         Box::pin(async move {
-            match self.aes_cfb_encrypt(key, iv, data).await {
-                Some(out) if out.len() == data.len() => {
-                    data.copy_from_slice(&out);
-                    true
-                }
-                _ => false,
-            }
+            let answer = self.aes_cfb_encrypt(key, iv, data).await;
+            over_plaintext(answer.filter(|out| out.len() == data.len()), data)
         })
     }
     /// The inverse of [`Self::aes_cfb_encrypt`]. CFB has no integrity of its own: the caller
@@ -384,6 +373,17 @@ async fn platform_or<'a, T>(
     fallback()
 }
 
+/// A platform's ciphertext copied over the plaintext `data` (the in-place encryptions'
+/// default); `false`, and `data` as it was, without one.
+fn over_plaintext(ciphertext: Option<Vec<u8>>, data: &mut Vec<u8>) -> bool {
+    let Some(ciphertext) = ciphertext else {
+        return false;
+    };
+    data.clear();
+    data.extend_from_slice(&ciphertext);
+    true
+}
+
 /// The digest of `data`. A provider answer of the wrong length is ignored.
 pub(crate) async fn digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
     let right_len = |d: &Vec<u8>| d.len() == alg.len();
@@ -454,7 +454,7 @@ pub(crate) async fn aes_gcm_decrypt(
 /// of a large message was a third of protect's peak memory); `false` for a key or IV of the
 /// wrong length.
 #[cfg(feature = "openpgp")]
-pub(crate) async fn aes_cfb_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut [u8]) -> bool {
+pub(crate) async fn aes_cfb_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> bool {
     if let Some(p) = platform(data.len()) {
         if p.aes_cfb_encrypt_in_place(key, iv, data).await {
             return true;

@@ -51,7 +51,7 @@ pub(super) async fn seal(key: &[u8], plaintext: SecretBytes, rng: &mut dyn Rng) 
     if !provider::aes_cfb_encrypt_in_place(key, &ZERO_IV, &mut buf).await {
         return None;
     }
-    Some(buf.into_public())
+    Some(buf.into_vec())
 }
 
 /// The inner packets of an encrypted body, or `None` when it is too short, the key has no AES

@@ -363,7 +363,7 @@ fn draft(value: &JsValue, now: Time) -> Result<Draft, JsValue> {
             attachments.push(DraftAttachment {
                 filename: convert::opt_string(&a, "filename")?.unwrap_or_default(),
                 content_type: convert::opt_string(&a, "contentType")?.unwrap_or_default(),
-                data: data.to_vec(),
+                data: data.into_vec(),
             });
         }
     }

@@ -213,6 +213,26 @@ fn node_aes(mode: &str, key: &[u8], iv: &[u8], data: &[u8], encrypt: bool) -> Op
     })
 }
 
+/// AES encryption in `mode` of `data` in place: the ciphertext is copied from JavaScript
+/// straight over the plaintext (the buffer resized to it: CBC adds the padding), with no second
+/// message-sized buffer in wasm memory. `false`, and `data` as it was, on any error.
+fn node_aes_in_place(mode: &str, key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> bool {
+    let Some(name) = aes_name(mode, key.len()) else {
+        return false;
+    };
+    with_node(|m| {
+        let cipher = m.create_cipheriv(&name, key, iv)?;
+        let head = cipher.update_bytes(data)?;
+        let tail = cipher.finish()?;
+        let split = head.length() as usize;
+        data.resize(split + tail.length() as usize, 0);
+        head.copy_to(&mut data[..split]);
+        tail.copy_to(&mut data[split..]);
+        Ok(())
+    })
+    .is_some()
+}
+
 /// The CFB keystream of `ct` under `iv` (`provider::cfb_keystream`): AES-ECB over the feed,
 /// which OpenSSL runs in parallel. Without padding, so the keystream is the feed's size and
 /// takes the feed's memory once it is freed: a 10 MiB message's peak stays where OpenSSL's own
@@ -267,21 +287,7 @@ impl CryptoProvider for NodeCrypto {
         iv: &'a [u8],
         data: &'a mut Vec<u8>,
     ) -> Pending<'a, bool> {
-        // The ciphertext is copied from JavaScript straight over the plaintext (the buffer
-        // grows by the padding only): no second message-sized buffer in wasm memory.
-        let done = aes_name("cbc", key.len()).and_then(|name| {
-            with_node(|m| {
-                let cipher = m.create_cipheriv(&name, key, iv)?;
-                let head = cipher.update_bytes(data)?;
-                let tail = cipher.finish()?;
-                let split = head.length() as usize;
-                data.resize(split + tail.length() as usize, 0);
-                head.copy_to(&mut data[..split]);
-                tail.copy_to(&mut data[split..]);
-                Ok(())
-            })
-        });
-        ready(done.is_some())
+        ready(node_aes_in_place("cbc", key, iv, data))
     }
 
     fn aes_cbc_decrypt<'a>(
@@ -333,25 +339,9 @@ impl CryptoProvider for NodeCrypto {
         &'a self,
         key: &'a [u8],
         iv: &'a [u8],
-        data: &'a mut [u8],
+        data: &'a mut Vec<u8>,
     ) -> Pending<'a, bool> {
-        // The ciphertext is copied from JavaScript straight over the plaintext: no second
-        // message-sized buffer in wasm memory.
-        let done = aes_name("cfb", key.len()).and_then(|name| {
-            with_node(|m| {
-                let cipher = m.create_cipheriv(&name, key, iv)?;
-                let head = cipher.update_bytes(data)?;
-                let tail = cipher.finish()?;
-                let split = head.length() as usize;
-                if split + tail.length() as usize != data.len() {
-                    return Err(JsValue::NULL);
-                }
-                head.copy_to(&mut data[..split]);
-                tail.copy_to(&mut data[split..]);
-                Ok(())
-            })
-        });
-        ready(done.is_some())
+        ready(node_aes_in_place("cfb", key, iv, data))
     }
 
     #[cfg(feature = "openpgp")]
