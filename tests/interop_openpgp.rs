@@ -500,6 +500,48 @@ fn cleartext_armor_lines_with_trailing_white_space_verify() {
     }
 }
 
+/// An Ed25519 signature over a hash shorter than 256 bits (`gpg --digest-algo SHA224`, which
+/// gpg verifies) is refused (RFC 9580 §5.2.3.3), and the verdict says so: it read "The PGP
+/// signature is invalid.", as a tampered one does (interop sweep of 2026-12-07).
+#[test]
+fn a_signature_over_a_hash_too_short_for_its_key_says_so() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let signed = b"Content-Type: text/plain\r\n\r\nhello\r\n";
+    let ring = ring(&["bob.sec", "carol.pub"]);
+    let ctx = ReadContext::at(NOW);
+    for (digest, refused) in [("SHA224", true), ("SHA256", false)] {
+        let sig = gpg_text(
+            &gpg,
+            &[
+                "--armor",
+                "--detach-sign",
+                "--digest-algo",
+                digest,
+                "-u",
+                &fpr("carol"),
+            ],
+            signed,
+        );
+        let v = PGP
+            .verify_detached(&ring, signed, sig.as_bytes(), &ctx)
+            .ready()
+            .unwrap();
+        let detail = v.report.detail.unwrap_or_default();
+        if refused {
+            assert_eq!(v.report.state, SignatureState::Invalid, "{digest}");
+            assert!(
+                detail.contains("too short") && detail.contains("sha224"),
+                "{detail}"
+            );
+        } else {
+            assert_eq!(v.report.state, SignatureState::Valid, "{digest}: {detail}");
+        }
+    }
+}
+
 /// A cleartext-signed message whose `Hash:` armor header does not name the digest its
 /// signature uses is refused (RFC 9580 §7.1; gpg: "signature digest conflict in message"),
 /// whether the header was edited or forged; a header naming several digests, one of them the

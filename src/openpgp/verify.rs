@@ -155,6 +155,29 @@ fn judge_inner(
     with_signer(state, detail)
 }
 
+/// RFC 9580 §5.2.3.2-3: an EdDSA signature needs a hash of at least 256 bits, an ECDSA one a
+/// hash as long as its curve (512 bits for P-521). rPGP refuses shorter ones, which gpg 2.2
+/// makes on request (`--digest-algo SHA224` with Ed25519): the verdict says why, instead of
+/// reading as tampered with.
+fn hash_too_short(sig: &Signature, part: PublicPart<'_>) -> Option<String> {
+    use pgp::types::EcdsaPublicParams as Ecdsa;
+    let min_bits = match part.public_params() {
+        PublicParams::Ed25519(_) | PublicParams::EdDSALegacy(_) => 256,
+        PublicParams::ECDSA(Ecdsa::P256 { .. }) => 256,
+        PublicParams::ECDSA(Ecdsa::P384 { .. }) => 384,
+        PublicParams::ECDSA(Ecdsa::P521 { .. }) => 512,
+        _ => return None,
+    };
+    let hash = sig.hash_alg()?;
+    (hash.digest_size()? * 8 < min_bits).then(|| {
+        format!(
+            "The PGP signature uses a hash too short for its {} key ({}; at least {min_bits}              bits are required, RFC 9580 §5.2.3) and was refused.",
+            crate::keys::openpgp::algorithm_name(part.public_params()),
+            hash_name(hash)
+        )
+    })
+}
+
 /// Why a signature is refused before its cryptographic check: not a data signature, a weak
 /// hash, a weak key.
 fn refused_before_check(
@@ -173,6 +196,9 @@ fn refused_before_check(
             "The PGP signature uses a weak hash algorithm ({}) and was refused.",
             rules.weak_hash_labels()
         ));
+    }
+    if let Some(detail) = hash_too_short(sig, part) {
+        return Some(detail);
     }
     // A signing subkey on such a curve imports with a supported primary key; its good
     // signatures failed the check (secp256k1: about half) and read as tampered with.
