@@ -1844,6 +1844,58 @@ fn a_pgp_mime_part_signed_with_bare_line_feeds_verifies() {
     );
 }
 
+/// PGP/MIME triple wrap (RFC 3156 §6.1's signed-then-encrypted inside, a detached signature
+/// around the `multipart/encrypted`), made by gpg: only the inner signer, the content's author,
+/// is bound to From. Carol's signed text in an envelope Alice signed, From: Alice, is
+/// `sender_mismatch`; with Alice inside too it is `valid` (interop sweep of 2026-12-07).
+#[test]
+fn in_a_pgp_triple_wrap_only_the_inner_signer_is_bound_to_from() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let mut ring = ring(&["bob.sec", "alice.pub", "carol.pub"]);
+    let engines: [&dyn Engine; 1] = [&PGP];
+    let opts = mailseal::OpenOptions::at(NOW);
+    let text = b"Content-Type: text/plain\r\n\r\nPay 1000 EUR to account X.\r\n";
+    for (author, verdict) in [
+        ("carol", SignatureState::SenderMismatch),
+        ("alice", SignatureState::Valid),
+    ] {
+        let inner = to_crlf_text(&gpg_text(
+            &gpg,
+            &["-s", "-e", "-a", "-u", &fpr(author), "-r", &fpr("bob")],
+            text,
+        ));
+        let encrypted = format!(
+            "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; \
+             boundary=\"e\"\r\n\r\n--e\r\nContent-Type: application/pgp-encrypted\r\n\r\n\
+             Version: 1\r\n\r\n--e\r\nContent-Type: application/octet-stream\r\n\r\n\
+             {inner}\r\n--e--"
+        );
+        let sig = to_crlf_text(&gpg_text(
+            &gpg,
+            &["--detach-sign", "-a", "-u", &fpr("alice")],
+            encrypted.as_bytes(),
+        ));
+        let mail = format!(
+            "From: alice@example.org\r\nTo: bob@example.org\r\nSubject: invoice\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/signed; micalg=pgp-sha256; \
+             protocol=\"application/pgp-signature\"; boundary=\"s\"\r\n\r\n--s\r\n\
+             {encrypted}\r\n--s\r\nContent-Type: application/pgp-signature\r\n\r\n{sig}\r\n--s--\r\n"
+        );
+        let o = mailseal::open(&mut ring, &engines, mail.as_bytes(), &opts).unwrap();
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{author}");
+        assert_eq!(
+            o.signature.state, verdict,
+            "{author}: {:?}",
+            o.signature.detail
+        );
+        let signer = o.signature.signer.as_ref().expect("a signer is named");
+        assert_eq!(signer.emails, [format!("{author}@example.org")], "{author}");
+    }
+}
+
 /// A key whose only signing subkey was revoked (gpg `--edit-key`, `revkey`) is still valid and
 /// can be encrypted to; signing with it says that the signing subkey was revoked, not that the
 /// key was (found by the interop sweep).
