@@ -542,6 +542,66 @@ fn a_signature_over_a_hash_too_short_for_its_key_says_so() {
     }
 }
 
+/// A compressed packet holds one message (RFC 9580 §10.3). gpg's signed packets (one-pass
+/// signature, literal data, signature) compressed with an unsigned literal packet, a second
+/// signature or garbage after them read `valid` before: rPGP drops what follows unread, where
+/// gpg says "BAD signature" or reports an error (interop sweep of 2026-12-07). The same packets
+/// compressed alone are still `valid`.
+#[test]
+fn packets_after_the_signed_message_inside_its_compression_are_not_valid() {
+    use std::io::Write;
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let (ok, signed, err) = run_bytes(
+        gpg.cmd()
+            .args(["-s", "-z", "0", "-u", &fpr("alice"), "-o", "-"]),
+        b"Genuine text signed by Alice.\n",
+    );
+    assert!(ok, "{err}");
+    // A new-format packet (RFC 9580 §4.2.1) with a one- or two-octet length.
+    let packet = |tag: u8, body: &[u8]| {
+        let mut out = vec![0xC0 | tag];
+        match body.len() {
+            n if n < 192 => out.push(n as u8),
+            n => {
+                let n = n - 192;
+                out.extend([(n >> 8) as u8 + 192, n as u8]);
+            }
+        }
+        out.extend_from_slice(body);
+        out
+    };
+    let unsigned_literal = packet(11, b"b\0\0\0\0\0Unsigned text added later.\n");
+    // A second signature packet: gpg's detached signature of the same text.
+    let (ok, signature, err) = run_bytes(
+        gpg.cmd()
+            .args(["--detach-sign", "-u", &fpr("alice"), "-o", "-"]),
+        b"Genuine text signed by Alice.\n",
+    );
+    assert!(ok, "{err}");
+    let ring = ring(&["bob.sec", "alice.pub"]);
+    let ctx = ReadContext::at(NOW);
+    for (tail, verdict) in [
+        (&b""[..], SignatureState::Valid),
+        (&unsigned_literal[..], SignatureState::Invalid),
+        (&b"\x00\x01garbage"[..], SignatureState::Invalid),
+        (&signature[..], SignatureState::Invalid),
+    ] {
+        let mut zlib = flate2::write::ZlibEncoder::new(vec![2u8], flate2::Compression::default());
+        zlib.write_all(&signed).unwrap();
+        zlib.write_all(tail).unwrap();
+        let message = packet(8, &zlib.finish().unwrap());
+        let v = PGP.verify_opaque(&ring, &message, &ctx).ready().unwrap();
+        assert_eq!(
+            v.report.state, verdict,
+            "tail {tail:?}: {:?}",
+            v.report.detail
+        );
+    }
+}
+
 /// A cleartext-signed message whose `Hash:` armor header does not name the digest its
 /// signature uses is refused (RFC 9580 §7.1; gpg: "signature digest conflict in message"),
 /// whether the header was edited or forged; a header naming several digests, one of them the

@@ -25,7 +25,7 @@ use super::message::{
     armor_block, check_payload_size, decompressed, parse_message, read_bounded, readable,
     too_large, Inner,
 };
-use super::verify::{judge_message, read_flat_signed, read_unencrypted, Flat};
+use super::verify::{judge_whole_message, read_flat_signed, read_unencrypted, Flat};
 use super::{rsa_unwrap, seipd};
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
@@ -424,11 +424,9 @@ fn read_inner(
         return Err(Inner::Failed);
     }
     let content = read_bounded(&mut message, ctx.max_output)?;
-    let signature = if message.is_signed() {
-        Some(judge_message(ring, &message, ctx))
-    } else {
-        None
-    };
+    let signature = message
+        .is_signed()
+        .then(|| judge_whole_message(ring, &mut message, ctx));
     Ok((content, signature))
 }
 

@@ -186,6 +186,23 @@ pub(super) fn decompressed(mut message: Message<'_>) -> Option<Message<'_>> {
     None
 }
 
+/// Whether anything follows a decompressed message that has been read to its end (its last
+/// signature) in the compressed data it came from. RFC 9580 §10.3 allows one message there;
+/// gpg reads more packets as a second message ("BAD signature") or an error, and rPGP drops
+/// them unread: a signed message with an unsigned literal packet or garbage appended inside
+/// the compression read `valid` (interop sweep of 2026-12-07). `true` also when it cannot be
+/// told (a reader in an error state).
+pub(super) fn data_after_decompressed(message: &mut Message<'_>) -> bool {
+    use std::io::BufRead;
+    match message.get_mut().try_get_mut() {
+        Some(pgp::composed::MessageReader::Compressed(rest)) => {
+            rest.fill_buf().map_or(true, |rest| !rest.is_empty())
+        }
+        Some(_) => false,
+        None => true,
+    }
+}
+
 /// The piece size of [`read_bounded`].
 const PIECE: usize = 1 << 20;
 

@@ -20,8 +20,8 @@ use super::cleartext;
 use super::hashes::hash_name;
 use super::keys::{components, problem_at, public_part, PublicPart};
 use super::message::{
-    armor_block, check_payload_size, decompressed, malformed, parse_message, read_bounded,
-    readable, too_large, Inner, PAYLOAD_SLACK,
+    armor_block, check_payload_size, data_after_decompressed, decompressed, malformed,
+    parse_message, read_bounded, readable, too_large, Inner, PAYLOAD_SLACK,
 };
 use crate::bytes::find;
 use crate::engine::{DetachedSignature, KeyProblem, ReadContext, Verified};
@@ -440,12 +440,26 @@ fn flat_packets(plain: &[u8]) -> Option<(Vec<u8>, Vec<Signature>)> {
     Some((literal?, sigs))
 }
 
-/// Judges every signature of a signed message that has been read to the end.
-pub(super) fn judge_message(
+/// [`judge_message`] of a signed message read to its end, or `invalid` when more follows it
+/// inside its compressed data ([`data_after_decompressed`]).
+pub(super) fn judge_whole_message(
     ring: &Keyring,
-    message: &Message<'_>,
+    message: &mut Message<'_>,
     ctx: &ReadContext,
 ) -> SignatureReport {
+    if data_after_decompressed(message) {
+        return SignatureReport::new(
+            Method::Pgp,
+            SignatureState::Invalid,
+            "The PGP message holds more after its signature (another message or damaged data \
+             inside its compressed data): it is not the message that was signed.",
+        );
+    }
+    judge_message(ring, message, ctx)
+}
+
+/// Judges every signature of a signed message that has been read to the end.
+fn judge_message(ring: &Keyring, message: &Message<'_>, ctx: &ReadContext) -> SignatureReport {
     let Message::Signed { reader, .. } = message else {
         return SignatureReport::none();
     };
@@ -646,7 +660,7 @@ pub(super) fn read_unencrypted(
         Err(Inner::Failed) => return Err(malformed("The OpenPGP message is damaged.")),
     };
     let report = if message.is_signed() {
-        judge_message(ring, &message, ctx)
+        judge_whole_message(ring, &mut message, ctx)
     } else {
         SignatureReport::none()
     };

@@ -154,6 +154,16 @@ impl<R: BufRead> PacketBodyReader<R> {
         }
     }
 
+    /// mailseal: [`Self::get_mut`] without the panic of an errored reader (`None`): a panic in
+    /// wasm ends the module instance for the whole page.
+    pub fn try_get_mut(&mut self) -> Option<&mut R> {
+        match &mut self.state {
+            State::Body { source, .. } => Some(source.get_mut()),
+            State::Done { source } => Some(source),
+            State::Error => None,
+        }
+    }
+
     pub fn packet_header(&self) -> PacketHeader {
         self.packet_header
     }
