@@ -566,3 +566,52 @@ fn an_rsa_pss_private_key_is_refused_by_its_name() {
         "{err}"
     );
 }
+
+/// A key openssl encrypted with a cipher the `pkcs5` crate does not have (`pkcs8 -topk8 -v2
+/// camellia256`, `-v2 aria256` where OpenSSL has it) is refused as `unsupported_algorithm` by
+/// the cipher's name, with how to re-encrypt it; it was an unnamed "could not be read"
+/// (interop sweep of 2026-12-07).
+#[test]
+fn a_key_encrypted_with_an_unsupported_cipher_is_refused_by_its_name() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let key = dir.path().join("alice.key");
+    std::fs::write(&key, fixture("smime/alice.key")).unwrap();
+    for (cipher, name) in [
+        ("camellia256", "Camellia-256-CBC"),
+        ("camellia128", "Camellia-128-CBC"),
+    ] {
+        let out = dir.path().join(format!("{cipher}.p8"));
+        let (ok, log) = run(
+            Command::new("openssl")
+                .args([
+                    "pkcs8",
+                    "-topk8",
+                    "-v2",
+                    cipher,
+                    "-passout",
+                    "pass:s3cret",
+                    "-in",
+                ])
+                .arg(&key)
+                .arg("-out")
+                .arg(&out),
+            b"",
+        );
+        assert!(ok, "{cipher}: {log}");
+        let opts = ImportOptions {
+            passphrase: Some(Zeroizing::new("s3cret".into())),
+            ..Default::default()
+        };
+        let mut ring = Keyring::new();
+        ring.import(fixture("smime/alice.crt"), &ImportOptions::default(), NOW)
+            .unwrap();
+        let e = ring
+            .import(&std::fs::read(&out).unwrap(), &opts, NOW)
+            .unwrap_err();
+        assert_eq!(e.code().as_str(), "unsupported_algorithm", "{cipher}: {e}");
+        assert!(e.message().contains(name), "{cipher}: {e}");
+    }
+}

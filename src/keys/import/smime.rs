@@ -214,8 +214,19 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
     if let Some(legacy) = decrypt_pkcs8_legacy(der, passphrase) {
         return legacy;
     }
-    let epki = pkcs8::EncryptedPrivateKeyInfo::try_from(der)
-        .map_err(|_| Error::unsupported_format("The encrypted private key could not be read."))?;
+    let epki =
+        pkcs8::EncryptedPrivateKeyInfo::try_from(der).map_err(
+            |_| match unsupported_pbes2_cipher(der) {
+                Some(cipher) => Error::new(
+                    ErrorCode::UnsupportedAlgorithm,
+                    format!(
+                    "The private key is encrypted with {cipher}, which mailseal does not read; \
+                     re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."
+                ),
+                ),
+                None => Error::unsupported_format("The encrypted private key could not be read."),
+            },
+        )?;
     let passphrase = passphrase.ok_or_else(Error::bad_passphrase)?;
     check_kdf_cost(&epki.encryption_algorithm)?;
     let doc = epki.decrypt(passphrase.as_bytes()).map_err(|e| match e {
@@ -229,6 +240,46 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
     SmimeSecret::from_pkcs8_der(doc.as_bytes())
 }
 
+/// The cipher of a PBES2-encrypted key that the `pkcs5` crate does not read (`openssl pkcs8
+/// -topk8 -v2 camellia256`, ARIA), by name or OID, so that the refusal says what it is (it said
+/// "could not be read"; interop sweep of 2026-12-07). `None` for anything else.
+fn unsupported_pbes2_cipher(der: &[u8]) -> Option<String> {
+    #[derive(der::Sequence)]
+    struct Pbes2Params {
+        kdf: spki::AlgorithmIdentifierOwned,
+        scheme: spki::AlgorithmIdentifierOwned,
+    }
+    let epki = EncryptedKeyInfo::from_der(der).ok()?;
+    if epki.algorithm.oid != pkcs5::pbes2::PBES2_OID {
+        return None;
+    }
+    let params: Pbes2Params = epki.algorithm.parameters.as_ref()?.decode_as().ok()?;
+    let oid = params.scheme.oid.to_string();
+    let named = [
+        ("1.2.392.200011.61.1.1.1.2", "Camellia-128-CBC"),
+        ("1.2.392.200011.61.1.1.1.3", "Camellia-192-CBC"),
+        ("1.2.392.200011.61.1.1.1.4", "Camellia-256-CBC"),
+        ("1.2.410.200046.1.1.2", "ARIA-128-CBC"),
+        ("1.2.410.200046.1.1.7", "ARIA-192-CBC"),
+        ("1.2.410.200046.1.1.12", "ARIA-256-CBC"),
+    ];
+    Some(
+        named
+            .iter()
+            .find(|(o, _)| *o == oid)
+            .map_or(format!("a cipher of OID {oid}"), |(_, name)| {
+                name.to_string()
+            }),
+    )
+}
+
+/// EncryptedPrivateKeyInfo (RFC 5958 §3) as any algorithm has it.
+#[derive(der::Sequence)]
+struct EncryptedKeyInfo {
+    algorithm: spki::AlgorithmIdentifierOwned,
+    data: der::asn1::OctetString,
+}
+
 /// PKCS#8 encrypted with the PKCS#12 password-based schemes (RFC 7292 App. B/C) that
 /// OpenSSL 1.0's `pkcs8 -topk8` wrote by default (`-v1 PBE-SHA1-3DES`): read here, since the
 /// `pkcs5` crate reads PBES2 only. The other PBES1 / PKCS#12 schemes (RC2, single DES, RC4)
@@ -239,11 +290,6 @@ fn decrypt_pkcs8_legacy(der: &[u8], passphrase: Option<&str>) -> Option<Result<S
     use der::asn1::OctetString;
     use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};
 
-    #[derive(der::Sequence)]
-    struct Epki {
-        algorithm: spki::AlgorithmIdentifierOwned,
-        data: OctetString,
-    }
     #[derive(der::Sequence)]
     struct PbeParameter {
         salt: OctetString,
@@ -258,7 +304,7 @@ fn decrypt_pkcs8_legacy(der: &[u8], passphrase: Option<&str>) -> Option<Result<S
         "1.2.840.113549.1.5.10",
         "1.2.840.113549.1.5.11",
     ];
-    let epki = Epki::from_der(der).ok()?;
+    let epki = EncryptedKeyInfo::from_der(der).ok()?;
     let oid = epki.algorithm.oid.to_string();
     if oid != "1.2.840.113549.1.12.1.3" {
         if oid.starts_with(PKCS12_PBE) || PBES1.contains(&oid.as_str()) {
