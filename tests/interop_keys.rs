@@ -569,8 +569,8 @@ fn an_rsa_pss_private_key_is_refused_by_its_name() {
 
 /// A key openssl encrypted with a cipher the `pkcs5` crate does not have (`pkcs8 -topk8 -v2
 /// camellia256`, `-v2 aria256` where OpenSSL has it) is refused as `unsupported_algorithm` by
-/// the cipher's name, with how to re-encrypt it; it was an unnamed "could not be read"
-/// (interop sweep of 2026-12-07).
+/// the cipher's name, with how to re-encrypt it, and so is a PKCS#12 file encrypted so; it was
+/// an unnamed "could not be read" (interop sweep of 2026-12-07).
 #[test]
 fn a_key_encrypted_with_an_unsupported_cipher_is_refused_by_its_name() {
     if !have("openssl") {
@@ -614,4 +614,35 @@ fn a_key_encrypted_with_an_unsupported_cipher_is_refused_by_its_name() {
         assert_eq!(e.code().as_str(), "unsupported_algorithm", "{cipher}: {e}");
         assert!(e.message().contains(name), "{cipher}: {e}");
     }
+    // The same for a PKCS#12 file whose key and certificates openssl encrypted so.
+    let cert = dir.path().join("alice.crt");
+    std::fs::write(&cert, fixture("smime/alice.crt")).unwrap();
+    let out = dir.path().join("camellia.p12");
+    let (ok, log) = run(
+        Command::new("openssl")
+            .args([
+                "pkcs12",
+                "-export",
+                "-keypbe",
+                "CAMELLIA-256-CBC",
+                "-certpbe",
+            ])
+            .args(["CAMELLIA-256-CBC", "-passout", "pass:s3cret", "-inkey"])
+            .arg(&key)
+            .arg("-in")
+            .arg(&cert)
+            .arg("-out")
+            .arg(&out),
+        b"",
+    );
+    assert!(ok, "pkcs12: {log}");
+    let opts = ImportOptions {
+        passphrase: Some(Zeroizing::new("s3cret".into())),
+        ..Default::default()
+    };
+    let e = Keyring::new()
+        .import(&std::fs::read(&out).unwrap(), &opts, NOW)
+        .unwrap_err();
+    assert_eq!(e.code().as_str(), "unsupported_algorithm", "pkcs12: {e}");
+    assert!(e.message().contains("Camellia-256-CBC"), "pkcs12: {e}");
 }

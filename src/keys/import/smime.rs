@@ -18,6 +18,9 @@ use crate::keys::smime::{SmimeEntry, SmimeSecret};
 use crate::keys::{Entry, Keyring};
 use crate::secret::SecretBytes;
 
+mod ciphers;
+use ciphers::{unsupported_pbes2_cipher, unsupported_pkcs12_cipher, EncryptedKeyInfo};
+
 /// What one file contained, before keys are joined to certificates.
 #[derive(Default)]
 struct Found {
@@ -240,46 +243,6 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SmimeSecret> {
     SmimeSecret::from_pkcs8_der(doc.as_bytes())
 }
 
-/// The cipher of a PBES2-encrypted key that the `pkcs5` crate does not read (`openssl pkcs8
-/// -topk8 -v2 camellia256`, ARIA), by name or OID, so that the refusal says what it is (it said
-/// "could not be read"; interop sweep of 2026-12-07). `None` for anything else.
-fn unsupported_pbes2_cipher(der: &[u8]) -> Option<String> {
-    #[derive(der::Sequence)]
-    struct Pbes2Params {
-        kdf: spki::AlgorithmIdentifierOwned,
-        scheme: spki::AlgorithmIdentifierOwned,
-    }
-    let epki = EncryptedKeyInfo::from_der(der).ok()?;
-    if epki.algorithm.oid != pkcs5::pbes2::PBES2_OID {
-        return None;
-    }
-    let params: Pbes2Params = epki.algorithm.parameters.as_ref()?.decode_as().ok()?;
-    let oid = params.scheme.oid.to_string();
-    let named = [
-        ("1.2.392.200011.61.1.1.1.2", "Camellia-128-CBC"),
-        ("1.2.392.200011.61.1.1.1.3", "Camellia-192-CBC"),
-        ("1.2.392.200011.61.1.1.1.4", "Camellia-256-CBC"),
-        ("1.2.410.200046.1.1.2", "ARIA-128-CBC"),
-        ("1.2.410.200046.1.1.7", "ARIA-192-CBC"),
-        ("1.2.410.200046.1.1.12", "ARIA-256-CBC"),
-    ];
-    Some(
-        named
-            .iter()
-            .find(|(o, _)| *o == oid)
-            .map_or(format!("a cipher of OID {oid}"), |(_, name)| {
-                name.to_string()
-            }),
-    )
-}
-
-/// EncryptedPrivateKeyInfo (RFC 5958 §3) as any algorithm has it.
-#[derive(der::Sequence)]
-struct EncryptedKeyInfo {
-    algorithm: spki::AlgorithmIdentifierOwned,
-    data: der::asn1::OctetString,
-}
-
 /// PKCS#8 encrypted with the PKCS#12 password-based schemes (RFC 7292 App. B/C) that
 /// OpenSSL 1.0's `pkcs8 -topk8` wrote by default (`-v1 PBE-SHA1-3DES`): read here, since the
 /// `pkcs5` crate reads PBES2 only. The other PBES1 / PKCS#12 schemes (RC2, single DES, RC4)
@@ -386,19 +349,38 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
     // the file's budget, checked before each one runs.
     let budget = crate::keys::kdf::Budget::new(crate::keys::kdf::MAX_PKCS12_CONTENT_ROUNDS);
     let check = |alg: &spki::AlgorithmIdentifierOwned| budget.spend(pbe_rounds(alg));
-    let store = KeyStore::from_pkcs12_checked(data, password, &check).map_err(|e| match e {
-        P12Error::KdfRefused => {
-            crate::keys::kdf::too_costly("PKCS#12 file's key derivation (together)")
+    let store = KeyStore::from_pkcs12_checked(data, password, &check).map_err(|e| {
+        // A cipher the pkcs5 crate lacks (Camellia) is named, whatever error it led to.
+        let unreadable_cipher = || match e {
+            P12Error::KdfRefused | P12Error::MacError(_) => None,
+            _ => unsupported_pkcs12_cipher(data),
+        };
+        if let Some(cipher) = unreadable_cipher() {
+            return Error::new(
+                ErrorCode::UnsupportedAlgorithm,
+                format!(
+                    "The PKCS#12 file is encrypted with {cipher}, which mailseal does not read; \
+                     export it again with openssl pkcs12 -export -keypbe AES-256-CBC -certpbe \
+                     AES-256-CBC."
+                ),
+            );
         }
-        P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
-            Error::bad_passphrase()
+        match e {
+            P12Error::KdfRefused => {
+                crate::keys::kdf::too_costly("PKCS#12 file's key derivation (together)")
+            }
+            P12Error::MacError(_) | P12Error::UnpadError | P12Error::Pkcs5Error(_) => {
+                Error::bad_passphrase()
+            }
+            P12Error::UnsupportedEncryptionScheme | P12Error::UnsupportedMacAlgorithm => {
+                Error::new(
+                    ErrorCode::UnsupportedAlgorithm,
+                    "The PKCS#12 file uses an unsupported encryption or MAC algorithm.",
+                )
+            }
+            _ if passphrase.is_none() => Error::bad_passphrase(),
+            _ => Error::unsupported_format("The PKCS#12 file could not be read."),
         }
-        P12Error::UnsupportedEncryptionScheme | P12Error::UnsupportedMacAlgorithm => Error::new(
-            ErrorCode::UnsupportedAlgorithm,
-            "The PKCS#12 file uses an unsupported encryption or MAC algorithm.",
-        ),
-        _ if passphrase.is_none() => Error::bad_passphrase(),
-        _ => Error::unsupported_format("The PKCS#12 file could not be read."),
     })?;
     let mut any = false;
     for (_, entry) in store.entries() {
