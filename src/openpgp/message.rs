@@ -191,7 +191,9 @@ pub(super) fn decompressed(mut message: Message<'_>) -> Option<Message<'_>> {
 /// gpg reads more packets as a second message ("BAD signature") or an error, and rPGP drops
 /// them unread: a signed message with an unsigned literal packet or garbage appended inside
 /// the compression read `valid` (interop sweep of 2026-12-07). `true` also when it cannot be
-/// told (a reader in an error state).
+/// told (a reader in an error state). Only for a message read to its end without an error:
+/// rPGP's readers panic when reached in their error state, and its own end-of-message check
+/// walks the same accessors at that point.
 pub(super) fn data_after_decompressed(message: &mut Message<'_>) -> bool {
     use std::io::BufRead;
     match message.get_mut().try_get_mut() {

@@ -171,7 +171,8 @@ fn hash_too_short(sig: &Signature, part: PublicPart<'_>) -> Option<String> {
     let hash = sig.hash_alg()?;
     (hash.digest_size()? * 8 < min_bits).then(|| {
         format!(
-            "The PGP signature uses a hash too short for its {} key ({}; at least {min_bits}              bits are required, RFC 9580 §5.2.3) and was refused.",
+            "The PGP signature uses a hash too short for its {} key ({}; at least {min_bits} \
+             bits are required, RFC 9580 §5.2.3) and was refused.",
             crate::keys::openpgp::algorithm_name(part.public_params()),
             hash_name(hash)
         )

@@ -155,16 +155,22 @@ fn content_info_around<T: EncodeValue + Tagged>(
 ) -> Result<Vec<u8>> {
     let mut writer = AllBut::default();
     {
+        // An empty body has no address of its own to tell it by: it is written as it is.
         let bytes = body(content).as_ref().map(OctetString::as_bytes);
-        writer.body = bytes.map(|b| (b.as_ptr(), b.len()));
+        writer.body = bytes
+            .filter(|b| !b.is_empty())
+            .map(|b| (b.as_ptr(), b.len()));
         let ci = ContentInfoOf {
             content_type,
             content: &*content,
         };
         ci.encode(&mut writer).map_err(encode_err)?;
     }
-    let Some(bytes) = body(content).take() else {
+    if writer.body.is_none() {
         return Ok(writer.head);
+    }
+    let Some(bytes) = body(content).take() else {
+        return Err(encode_err("the encrypted content went missing"));
     };
     if !writer.seen {
         return Err(encode_err("the encrypted content was not written"));
@@ -382,4 +388,66 @@ where
         point.as_bytes().to_vec(),
         SecretBytes::new(z.raw_secret_bytes().to_vec()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cms::content_info::ContentInfo;
+
+    /// The ContentInfo put around the ciphertext in place is byte for byte the one `der` makes
+    /// through an `Any` (the way it was written before), for EnvelopedData (ciphertext last) and
+    /// AuthEnvelopedData (the MAC after it), large and empty contents.
+    #[test]
+    fn content_info_around_is_the_plain_encoding() {
+        let eci = |ct: Vec<u8>| EncryptedContentInfo {
+            content_type: rfc5911::ID_DATA,
+            content_enc_alg: AlgorithmIdentifierOwned {
+                oid: rfc5911::ID_AES_256_CBC,
+                parameters: Some(
+                    Any::encode_from(&OctetString::new(vec![7u8; 16]).unwrap()).unwrap(),
+                ),
+            },
+            encrypted_content: Some(OctetString::new(ct).unwrap()),
+        };
+        fn plain<T: EncodeValue + Tagged>(oid: ObjectIdentifier, content: &T) -> Vec<u8> {
+            let ci = ContentInfo {
+                content_type: oid,
+                content: Any::encode_from(content).unwrap(),
+            };
+            ci.to_der().unwrap()
+        }
+        for len in [0usize, 1, 16, 300, 70_000] {
+            let ct: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let mut ed = EnvelopedData {
+                version: CmsVersion::V0,
+                originator_info: None,
+                recip_infos: RecipientInfos(SetOfVec::new()),
+                encrypted_content: eci(ct.clone()),
+                unprotected_attrs: None,
+            };
+            let expected = plain(rfc5911::ID_ENVELOPED_DATA, &ed);
+            let around = content_info_around(rfc5911::ID_ENVELOPED_DATA, &mut ed, |ed| {
+                &mut ed.encrypted_content.encrypted_content
+            })
+            .unwrap();
+            assert_eq!(around, expected, "EnvelopedData, {len} bytes");
+
+            let mut ad = AuthEnvelopedData {
+                version: CmsVersion::V0,
+                originator_info: None,
+                recip_infos: RecipientInfos(SetOfVec::new()),
+                auth_encrypted_content: eci(ct),
+                auth_attrs: None,
+                mac: OctetString::new(vec![9u8; 16]).unwrap(),
+                unauth_attrs: None,
+            };
+            let expected = plain(algs::ID_CT_AUTH_ENVELOPED_DATA, &ad);
+            let around = content_info_around(algs::ID_CT_AUTH_ENVELOPED_DATA, &mut ad, |ad| {
+                &mut ad.auth_encrypted_content.encrypted_content
+            })
+            .unwrap();
+            assert_eq!(around, expected, "AuthEnvelopedData, {len} bytes");
+        }
+    }
 }
