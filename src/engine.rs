@@ -94,6 +94,9 @@ pub enum KeyProblem {
     WrongUsage,
     /// Found, but its RSA key of this many bits is under the policy's minimum.
     TooWeak(usize),
+    /// S/MIME: the certificate carries a critical extension mailseal does not process, which
+    /// RFC 5280 §4.2 says must make it rejected.
+    UnknownCriticalExtension,
     /// Signing or decrypting needs the private key, which the keyring does not hold.
     NoSecret,
     /// Several different keys claim the address and none of them was verified by the admin:
@@ -127,6 +130,10 @@ impl Unusable {
             KeyProblem::WrongUsage => {
                 format!("The {what} for {a} was found, but may not be used for this.")
             }
+            KeyProblem::UnknownCriticalExtension => format!(
+                "The {what} for {a} was found, but carries a critical extension mailseal does \
+                 not process, so it may not be used (RFC 5280)."
+            ),
             KeyProblem::TooWeak(bits) => format!(
                 "The {what} for {a} was found, but its {bits}-bit RSA key is too weak to be used."
             ),

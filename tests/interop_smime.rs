@@ -1573,6 +1573,82 @@ fn name_constraints_and_unknown_critical_extensions_are_honoured() {
     }
 }
 
+/// RFC 5280 §4.2: a certificate with a critical extension mailseal does not process must be
+/// rejected, for encryption too. Issued by a CA the keyring trusts, it was still encrypted to,
+/// with only a note that no trusted CA issued it (sweep 19). Now neither encryption nor the key
+/// list offers it, and `recipient_key_missing` says why; a sibling without the extension from
+/// the same CA is used as before.
+#[test]
+fn a_certificate_with_an_unknown_critical_extension_is_not_encrypted_to() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("rsa2048");
+    for (name, extra) in [
+        ("plain", ""),
+        ("odd", "1.3.6.1.4.1.55555.1 = critical, ASN1:NULL\n"),
+    ] {
+        let key = ca.new_key(name, "rsa2048");
+        ca.issue(
+            name,
+            &key,
+            &format!("/CN={name}"),
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+                 extendedKeyUsage=emailProtection\nsubjectAltName=email:{name}@example.org\n{extra}"
+            ),
+        );
+    }
+    let mut ring = trusting(&ca);
+    for name in ["plain", "odd"] {
+        ring.import(
+            &std::fs::read(ca.path(&format!("{name}.crt"))).unwrap(),
+            &ImportOptions::default(),
+            NOW,
+        )
+        .unwrap();
+    }
+    assert!(E.encryption_key(&ring, "plain@example.org", NOW).is_ok());
+    let odd = E
+        .encryption_key(&ring, "odd@example.org", NOW)
+        .expect_err("a certificate with an unknown critical extension");
+    assert_eq!(
+        odd.problem,
+        mailseal::engine::KeyProblem::UnknownCriticalExtension
+    );
+    assert!(
+        odd.detail().contains("critical extension"),
+        "{}",
+        odd.detail()
+    );
+    let listed = ring.by_address("odd@example.org", NOW);
+    assert_eq!(listed.len(), 1);
+    assert!(
+        !listed[0].can_encrypt && !listed[0].can_sign,
+        "{:?}",
+        listed[0]
+    );
+
+    let mut opts = mailseal::ProtectOptions::new(false, true, NOW);
+    opts.method = mailseal::MethodChoice::Smime;
+    opts.encrypt_to_self = false;
+    let raw = b"From: plain@example.org\r\nTo: odd@example.org\r\nSubject: re\r\n\r\nreply\r\n";
+    let err = mailseal::protect(
+        &mut ring,
+        &[&E],
+        mailseal::Message::Raw(raw),
+        &opts,
+        &mut rng(),
+    )
+    .expect_err("nothing to encrypt to");
+    assert_eq!(
+        err.code(),
+        mailseal::ErrorCode::RecipientKeyMissing,
+        "{err}"
+    );
+    assert!(err.message().contains("critical extension"), "{err}");
+}
+
 /// Revocation by CRL (issue 14), with a CA, certificates and CRLs made by `openssl ca` at test
 /// time: before the CRL the certificate's distribution point is a request for the host to
 /// fetch; once the CA's CRL that revokes Bob is imported, his signature is `revoked`, nothing

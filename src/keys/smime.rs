@@ -385,8 +385,18 @@ impl SmimeEntry {
 
     /// May sign mail: digitalSignature or nonRepudiation (or no keyUsage), EKU allows e-mail,
     /// and a key type mailseal signs with.
+    /// Whether every critical extension is one mailseal processes or may ignore (RFC 5280
+    /// §4.2: a certificate with any other must be rejected, for signing and encryption alike).
+    pub(crate) fn critical_extensions_known(&self) -> bool {
+        crate::keys::x509::constraints::critical_extensions_known(&self.cert)
+    }
+
     pub(crate) fn can_sign(&self) -> bool {
-        if self.is_ca_only() || !self.eku_allows_email() || !self.key_signs() {
+        if self.is_ca_only()
+            || !self.critical_extensions_known()
+            || !self.eku_allows_email()
+            || !self.key_signs()
+        {
             return false;
         }
         match self.key_usage() {
@@ -398,7 +408,11 @@ impl SmimeEntry {
     /// May receive encrypted mail: keyEncipherment (RSA) / keyAgreement (EC), EKU allows e-mail,
     /// and a key type mailseal encrypts to.
     pub(crate) fn can_encrypt(&self) -> bool {
-        if self.is_ca_only() || !self.eku_allows_email() || !self.key_receives_mail() {
+        if self.is_ca_only()
+            || !self.critical_extensions_known()
+            || !self.eku_allows_email()
+            || !self.key_receives_mail()
+        {
             return false;
         }
         match self.key_usage() {

@@ -75,6 +75,9 @@ fn select<'a>(
             KeyStatus::NotYetValid => return Some(KeyProblem::NotYetValid),
             KeyStatus::Revoked => return Some(KeyProblem::Revoked),
         }
+        if !e.critical_extensions_known() {
+            return Some(KeyProblem::UnknownCriticalExtension);
+        }
         let allowed = match usage {
             Use::Sign => e.can_sign(),
             Use::Encrypt => e.can_encrypt(),

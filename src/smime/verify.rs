@@ -557,7 +557,8 @@ fn certificate_verdict(
             )
         }
     }
-    if !entry.can_sign() {
+    // A critical extension mailseal does not process: the path check below names it.
+    if !entry.can_sign() && entry.critical_extensions_known() {
         return SignatureReport::new(
             Method::Smime,
             SignatureState::Untrusted,

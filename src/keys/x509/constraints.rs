@@ -56,7 +56,7 @@ pub(crate) fn smtp_utf8_mailbox(name: &GeneralName) -> Option<String> {
 }
 
 /// Whether every critical extension of `cert` is one mailseal processes or may ignore.
-pub(super) fn critical_extensions_known(cert: &Certificate) -> bool {
+pub(crate) fn critical_extensions_known(cert: &Certificate) -> bool {
     cert.tbs_certificate
         .extensions
         .iter()
