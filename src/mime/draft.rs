@@ -22,7 +22,9 @@ use mail_builder::headers::text::Text as MbText;
 use mail_builder::mime::{BodyPart, MimePart};
 use mail_parser::{HeaderValue, MessageParser};
 
-use super::build::{header_value, new_boundary, Entity};
+use super::build::{
+    base64_lines_len, capacity_to_encode_again, header_value, new_boundary, Entity,
+};
 use super::canonical::canonicalize;
 use super::headers::HeaderFields;
 use super::parse::Limits;
@@ -126,6 +128,18 @@ impl core::fmt::Debug for BuiltDraft {
 /// Builds the content entity and header fields of `draft`. `now` is the Date when the draft
 /// has none; `rng` makes boundaries and the Message-ID.
 pub fn build_draft(draft: &Draft, now: Time, rng: &mut dyn Rng) -> Result<BuiltDraft> {
+    build_draft_to_encode_again(draft, now, rng, false)
+}
+
+/// [`build_draft`]; with `encode_again`, the entity's buffer has room for it to be encrypted
+/// and base64-encoded again in place (`protect` with encryption: a 10 MiB attachment's
+/// envelope and its base64 are not held at once; benches/MEMORY.md).
+pub(crate) fn build_draft_to_encode_again(
+    draft: &Draft,
+    now: Time,
+    rng: &mut dyn Rng,
+    encode_again: bool,
+) -> Result<BuiltDraft> {
     let from = parse_mailboxes(&draft.from, "From")?;
     let [sender] = from.as_slice() else {
         return Err(Error::bad_input(
@@ -211,7 +225,7 @@ pub fn build_draft(draft: &Draft, now: Time, rng: &mut dyn Rng) -> Result<BuiltD
             )));
         }
     }
-    let entity = canonical_content(draft, rng)?;
+    let entity = canonical_content(draft, rng, encode_again)?;
     Ok(BuiltDraft {
         entity,
         headers,
@@ -228,7 +242,7 @@ pub fn build_draft(draft: &Draft, now: Time, rng: &mut dyn Rng) -> Result<BuiltD
 /// CRLF lines and encoded header words, which is canonical already: it is joined in as
 /// written, because parsing the whole entity again would base64-decode every attachment only
 /// to keep its bytes (a visible share of protecting a large attachment).
-fn canonical_content(draft: &Draft, rng: &mut dyn Rng) -> Result<Vec<u8>> {
+fn canonical_content(draft: &Draft, rng: &mut dyn Rng, encode_again: bool) -> Result<Vec<u8>> {
     let limits = Limits::default();
     let canonical = |part: MimePart<'_>| {
         let mut raw = Vec::new();
@@ -241,14 +255,28 @@ fn canonical_content(draft: &Draft, rng: &mut dyn Rng) -> Result<Vec<u8>> {
             body.unwrap_or_else(|| MimePart::new("text/plain", BodyPart::Text("".into()))),
         );
     }
+    // The largest binary attachment's buffer becomes the entity's (`Entity::multipart`): it
+    // gets the room the whole entity needs later.
+    let room = encode_again
+        .then(|| {
+            draft
+                .attachments
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| is_binary_type(&attachment_type_and_name(a).0))
+                .max_by_key(|(_, a)| a.data.len())
+        })
+        .flatten()
+        .map(|(i, _)| (i, capacity_to_encode_again(entity_size_bound(draft))));
     let mut parts: Vec<Vec<u8>> = Vec::with_capacity(draft.attachments.len() + 1);
     if let Some(body) = body {
         parts.push(canonical(body)?);
     }
-    for a in &draft.attachments {
+    for (i, a) in draft.attachments.iter().enumerate() {
         let (ct, filename) = attachment_type_and_name(a);
+        let capacity = room.filter(|(largest, _)| *largest == i).map(|(_, c)| c);
         parts.push(if is_binary_type(&ct) {
-            binary_attachment(&ct, &filename, &a.data)
+            binary_attachment(&ct, &filename, &a.data, capacity)
         } else {
             let ct = MbContentType::new(ct).attribute("name", filename.clone());
             let part = MimePart::new(ct, BodyPart::Binary(Cow::Borrowed(&a.data)));
@@ -302,16 +330,37 @@ fn is_binary_type(ct: &str) -> bool {
 /// A binary attachment part: header fields as mail-builder writes them (RFC 2231 parameters
 /// for non-ASCII names), a base64 body in 76-column CRLF lines (the `base64` crate, several
 /// times faster than mail-builder's encoder on large attachments). Canonical as written.
-fn binary_attachment(ct: &str, filename: &str, data: &[u8]) -> Vec<u8> {
+fn binary_attachment(ct: &str, filename: &str, data: &[u8], capacity: Option<usize>) -> Vec<u8> {
     let content_type = MbContentType::new(ct).attribute("name", filename);
     let disposition = MbContentType::new("attachment").attribute("filename", filename);
-    Entity::new(header_value("Content-Type", &content_type))
-        .header(
-            "Content-Disposition",
-            header_value("Content-Disposition", &disposition),
-        )
-        .base64(data)
-        .into_bytes()
+    let entity = Entity::new(header_value("Content-Type", &content_type)).header(
+        "Content-Disposition",
+        header_value("Content-Disposition", &disposition),
+    );
+    match capacity {
+        Some(capacity) => entity.base64_with_capacity(data, capacity),
+        None => entity.base64(data),
+    }
+    .into_bytes()
+}
+
+/// At least the size of the draft's content entity: attachments in base64 (quoted-printable
+/// text at worst three times its size) with a few header lines each.
+fn entity_size_bound(draft: &Draft) -> usize {
+    const PART: usize = 1024;
+    let text =
+        draft.text.as_ref().map_or(0, String::len) + draft.html.as_ref().map_or(0, String::len);
+    draft
+        .attachments
+        .iter()
+        .fold(text.saturating_mul(3).saturating_add(2 * PART), |n, a| {
+            let encoded = if is_binary_type(&attachment_type_and_name(a).0) {
+                base64_lines_len(a.data.len(), 76)
+            } else {
+                a.data.len().saturating_mul(3)
+            };
+            n.saturating_add(encoded).saturating_add(PART)
+        })
 }
 
 /// `type/subtype` with RFC 2045 §5.1 token characters only.
@@ -505,9 +554,13 @@ mod tests {
                 data,
             });
         }
-        for html in [None, Some("<p>x</p>".to_string())] {
+        for (html, encode_again) in [(None, false), (Some("<p>x</p>".to_string()), true)] {
             d.html = html;
-            let content = canonical_content(&d, &mut rng).unwrap();
+            let content = canonical_content(&d, &mut rng, encode_again).unwrap();
+            if encode_again {
+                // Room to be encrypted and encoded again in its own buffer.
+                assert!(content.capacity() >= capacity_to_encode_again(content.len()));
+            }
             let again = canonicalize(&content, &Limits::default()).unwrap();
             assert_eq!(
                 String::from_utf8_lossy(&again),

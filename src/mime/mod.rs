@@ -63,15 +63,16 @@ mod sender;
 #[cfg(target_arch = "wasm32")]
 mod text_decoder;
 
-#[cfg(feature = "openpgp")]
-pub(crate) use build::base64_lines;
 pub use build::{base64_body, lf_to_crlf, new_boundary, to_crlf, Entity};
+#[cfg(feature = "openpgp")]
+pub(crate) use build::base64_lines_in_place;
 pub(crate) use build::{into_crlf, prepend};
 pub use canonical::canonicalize;
 pub(crate) use content::readable_taking;
 pub use content::{readable, safe_filename, Attachment, Readable};
 pub use detect::detect;
 pub(crate) use detect::{detached_signature_target, encrypted_file_name};
+pub(crate) use draft::build_draft_to_encode_again;
 pub use draft::{build_draft, header_line, BuiltDraft, Draft, DraftAttachment};
 pub(crate) use draft::{parse_mailboxes, random_message_id};
 pub use headers::{

@@ -347,7 +347,7 @@ async fn seipd_v1_armored(
     header.to_writer(&mut head).map_err(|_| failed())?;
     head.push(1); // SEIPD version 1
     let binary = prepend(&head, sealed);
-    Ok(armor_message(&binary))
+    Ok(armor_message(binary))
 }
 
 /// `binary` as a `PGP MESSAGE` armor block (RFC 9580 §6.2) as rPGP's writer makes it with
@@ -355,15 +355,14 @@ async fn seipd_v1_armored(
 /// CRLF line ends, ready to be a MIME body. Written here because rPGP's writer feeds the base64
 /// encoder, the line writer and the CRC through small `Write` calls, a fifth of writing a
 /// 1 MiB message; the CRC is rPGP's crate.
-fn armor_message(binary: &[u8]) -> Vec<u8> {
+fn armor_message(binary: Vec<u8>) -> Vec<u8> {
     use base64::Engine;
-    let mut out = Vec::with_capacity(binary.len() / 3 * 4 + binary.len() / 24 + 80);
-    out.extend_from_slice(b"-----BEGIN PGP MESSAGE-----\r\n\r\n");
-    crate::mime::base64_lines(binary, 64, &mut out);
     // Slice-by-16 tables: three times the byte-at-a-time speed over a whole message.
     const CRC24: crc::Crc<u32, crc::Table<16>> =
         crc::Crc::<u32, crc::Table<16>>::new(&crc::CRC_24_OPENPGP);
-    let crc = CRC24.checksum(binary).to_be_bytes();
+    let crc = CRC24.checksum(&binary).to_be_bytes();
+    // In the binary's buffer when it has the room (a large message is not held twice).
+    let mut out = crate::mime::base64_lines_in_place(binary, 64);
     out.push(b'=');
     out.extend_from_slice(
         base64::engine::general_purpose::STANDARD
@@ -371,7 +370,7 @@ fn armor_message(binary: &[u8]) -> Vec<u8> {
             .as_bytes(),
     );
     out.extend_from_slice(b"\r\n-----END PGP MESSAGE-----\r\n");
-    out
+    crate::mime::prepend(b"-----BEGIN PGP MESSAGE-----\r\n\r\n", out)
 }
 
 /// RFC 3156 §4 / §6.2: `multipart/encrypted`, signed inside when `signer` is given.
@@ -440,7 +439,7 @@ mod tests {
                 ARMOR.include_checksum,
             )
             .unwrap();
-            let ours = armor_message(&packets.as_slice().to_bytes().unwrap());
+            let ours = armor_message(packets.as_slice().to_bytes().unwrap());
             assert_eq!(ours, to_crlf(&theirs), "{len} bytes");
         }
     }

@@ -28,7 +28,7 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::AuditEvent;
 use crate::keys::Keyring;
-use crate::mime::{build_draft, random_message_id, split_message, Limits};
+use crate::mime::{build_draft_to_encode_again, random_message_id, split_message, Limits};
 use crate::rng::Rng;
 use crate::time::Time;
 use addresses::{draft_addresses, raw_addresses};
@@ -136,7 +136,7 @@ async fn protect_message(
         }
         Message::Draft(draft) => {
             fits(draft_size(draft).saturating_mul(4) / 3, &limits)?;
-            let built = build_draft(draft, opts.now, rng)?;
+            let built = build_draft_to_encode_again(draft, opts.now, rng, opts.encrypt)?;
             let addresses = draft_addresses(draft)?;
             (built.headers, built.entity, addresses)
         }

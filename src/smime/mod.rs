@@ -251,7 +251,7 @@ async fn encrypt_to(
         None => into_crlf(job.entity),
     };
     let (der, smime_type) = encrypt::envelope(&certs, inner, ctx).await?;
-    Ok(sign::p7m_entity(smime_type, &der))
+    Ok(sign::p7m_entity(smime_type, der))
 }
 
 /// Decrypts EnvelopedData / AuthEnvelopedData. When the decrypted content is itself a DER

@@ -282,17 +282,17 @@ pub(crate) async fn sign_entity(
         }
         SmimeSignedForm::Opaque => {
             let der = signed_data(ring, entry, encryption, &content, true, ctx).await?;
-            Ok(p7m_entity("signed-data", &der))
+            Ok(p7m_entity("signed-data", der))
         }
     }
 }
 
 /// `application/pkcs7-mime` with the file name Outlook and Thunderbird expect.
-pub(crate) fn p7m_entity(smime_type: &str, der: &[u8]) -> Vec<u8> {
+pub(crate) fn p7m_entity(smime_type: &str, der: Vec<u8>) -> Vec<u8> {
     Entity::new(format!(
         "application/pkcs7-mime; smime-type={smime_type}; name=\"smime.p7m\""
     ))
     .header("Content-Disposition", "attachment; filename=\"smime.p7m\"")
-    .base64(der)
+    .base64_owned(der)
     .into_bytes()
 }
