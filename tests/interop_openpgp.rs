@@ -1690,9 +1690,6 @@ fn inline_pgp_in_html_legacy_charsets_and_unreadable_blocks() {
     }
 }
 
-/// WKD as GnuPG computes it (issue 14): mailseal's advanced-method URL for an address is the one
-/// `gpg-wks-client --print-wkd-url` prints, character for character, and the direct method
-/// uses the same hash (`--print-wkd-hash`).
 /// Webmail with Mailvelope sends the armored block as a top-level multipart/alternative: the
 /// same block as text/plain and as HTML. The HTML alternative is another rendering, not
 /// unsigned text beside the block: `valid` and `whole`, as when the alternative sits in a
@@ -1762,6 +1759,115 @@ fn inline_pgp_in_a_top_level_alternative_is_the_whole_message() {
     }
 }
 
+/// PGP/MIME as Microsoft Exchange delivers it (sweep 20): `multipart/mixed` of an empty text
+/// part, the control part named "PGPMIME Versions Identification" and `encrypted.asc`, each in
+/// base64. Thunderbird repairs this shape and so does mailseal: decrypted, `valid`, the text
+/// shown. Before, the ciphertext was only an attachment. With words in the text part (text
+/// beside the ciphertext) or a file more, it stays an ordinary multipart whose ciphertext is
+/// never decrypted.
+#[test]
+fn pgp_mime_as_exchange_rewrites_it_opens() {
+    use base64::Engine as _;
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let (alice, bob) = (fpr("alice"), fpr("bob"));
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let engines: [&dyn Engine; 1] = [&PGP];
+    let inner = "Content-Type: text/plain; charset=utf-8\r\n\r\nSecret via Exchange\r\n";
+    let armor = to_crlf_text(&gpg_text(
+        &gpg,
+        &["-s", "-e", "-a", "-u", &alice, "-r", &bob],
+        inner.as_bytes(),
+    ));
+    let b64 = |data: &[u8]| {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+        let lines: Vec<&str> = encoded
+            .as_bytes()
+            .chunks(76)
+            .map(|l| std::str::from_utf8(l).unwrap())
+            .collect();
+        lines.join("\r\n")
+    };
+    let attachment = |ct: &str, name: &str, data: &[u8]| {
+        format!(
+            "--_003_MSEX\r\nContent-Type: {ct}; name=\"{name}\"\r\n\
+             Content-Disposition: attachment; filename=\"{name}\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{}\r\n\r\n",
+            b64(data)
+        )
+    };
+    let control = attachment(
+        "application/pgp-encrypted",
+        "PGPMIME Versions Identification",
+        b"Version: 1\r\n\r\n",
+    );
+    let payload = attachment(
+        "application/octet-stream",
+        "encrypted.asc",
+        armor.as_bytes(),
+    );
+    let text = |words: &str| {
+        format!(
+            "--_003_MSEX\r\nContent-Type: text/plain; charset=\"us-ascii\"\r\n\
+             Content-Transfer-Encoding: quoted-printable\r\n\r\n{words}\r\n\r\n"
+        )
+    };
+    let mail = |parts: &[&str]| {
+        format!(
+            "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: t\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/mixed;\r\n\tboundary=\"_003_MSEX\"\r\n\r\n\
+             {}--_003_MSEX--\r\n",
+            parts.concat()
+        )
+    };
+    let opts = mailseal::OpenOptions::at(NOW);
+    for parts in [
+        vec![text("").as_str(), &control, &payload],
+        vec![&control, &payload],
+    ] {
+        let o = mailseal::open(&mut ring, &engines, mail(&parts).as_bytes(), &opts).unwrap();
+        assert_eq!(
+            o.encryption.state,
+            EncryptionState::Decrypted,
+            "{:?}",
+            o.encryption
+        );
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Valid,
+            "{:?}",
+            o.signature
+        );
+        assert_eq!(o.signature.scope, Some(mailseal::Scope::Whole));
+        assert_eq!(
+            o.text.as_deref().map(str::trim_end),
+            Some("Secret via Exchange")
+        );
+        assert!(o.attachments.is_empty(), "{:?}", o.attachments.len());
+    }
+    let file = attachment("application/pdf", "invoice.pdf", b"%PDF-1.4 unencrypted");
+    for parts in [
+        vec![text("Pay the invoice today.").as_str(), &control, &payload],
+        vec![text("").as_str(), &control, &payload, &file],
+    ] {
+        let o = mailseal::open(&mut ring, &engines, mail(&parts).as_bytes(), &opts).unwrap();
+        assert_eq!(o.encryption.state, EncryptionState::None);
+        assert_eq!(o.signature.state, SignatureState::None);
+        assert!(
+            o.warnings
+                .iter()
+                .any(|w| w.code == mailseal::warning::WarningCode::NestedEncryptedPart),
+            "{:?}",
+            o.warnings
+        );
+    }
+}
+
+/// WKD as GnuPG computes it (issue 14): mailseal's advanced-method URL for an address is the one
+/// `gpg-wks-client --print-wkd-url` prints, character for character, and the direct method
+/// uses the same hash (`--print-wkd-hash`).
 #[test]
 fn wkd_urls_are_the_ones_gnupg_asks_for() {
     const WKS: &str = "/usr/lib/gnupg/gpg-wks-client";

@@ -381,7 +381,9 @@ mod tests {
     #[test]
     fn base64_in_place_is_the_same_encoding() {
         for line_len in [64, 76] {
-            for len in [0usize, 1, 47, 48, 57, 29_183, 29_184, 29_185, 24_576, 100_000] {
+            for len in [
+                0usize, 1, 47, 48, 57, 29_183, 29_184, 29_185, 24_576, 100_000,
+            ] {
                 let data: Vec<u8> = (0..len).map(|i| (i * 7919 % 251) as u8).collect();
                 let mut want = Vec::new();
                 base64_lines(&data, line_len, &mut want);

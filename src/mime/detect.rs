@@ -96,6 +96,9 @@ fn top_layer<'a>(tree: &MimeTree<'a>, root: &Part) -> (Layer<'a>, Vec<PartId>) {
             None => (Layer::Plain, Vec::new()),
         },
         "multipart/mixed" => {
+            if let Some(layer) = exchange_pgp_mime(tree, root) {
+                return (layer, vec![root.id]);
+            }
             // Enigmail/Thunderbird inline PGP with attachments: the first part is the
             // armored text, the others are (individually encrypted) files.
             let Some(first) = root.children.first().and_then(|&c| tree.part(c)) else {
@@ -310,6 +313,43 @@ fn multipart_encrypted(tree: &MimeTree<'_>, root: &Part) -> Layer<'static> {
             "The PGP/MIME encrypted message does not have the expected two parts.",
         ),
     }
+}
+
+/// PGP/MIME as Microsoft Exchange delivers it: `multipart/mixed` of an empty text part, the
+/// `application/pgp-encrypted` control part and the `application/octet-stream` payload
+/// (`encrypted.asc`), all three as attachments. Thunderbird (Enigmail's "fixExchangeMessage")
+/// repairs exactly this shape, and so does mailseal: nothing but whitespace is beside the
+/// ciphertext, so nothing unencrypted is shown with what it decrypts to. Any other part (text
+/// with words, a second file) and it stays an ordinary multipart with a nested ciphertext.
+fn exchange_pgp_mime(tree: &MimeTree<'_>, root: &Part) -> Option<Layer<'static>> {
+    let mut parts: Vec<&Part> = root.children.iter().filter_map(|&c| tree.part(c)).collect();
+    if parts.len() != root.children.len() {
+        return None;
+    }
+    let blank_text = |p: &Part| {
+        p.content_type.is("text/plain")
+            && p.children.is_empty()
+            && p.body.iter().all(u8::is_ascii_whitespace)
+    };
+    if parts.len() == 3 && blank_text(parts[0]) {
+        parts.remove(0);
+    }
+    let [control, payload] = parts.as_slice() else {
+        return None;
+    };
+    let version_1 = String::from_utf8_lossy(&control.body)
+        .lines()
+        .any(|l| l.trim().eq_ignore_ascii_case("version: 1"));
+    let is_pgp_mime = control.content_type.is("application/pgp-encrypted")
+        && version_1
+        && payload.content_type.is("application/octet-stream")
+        && payload.children.is_empty()
+        && matches!(find_armor(&payload.body), Some((_, false)));
+    is_pgp_mime.then_some(Layer::PgpMessage {
+        form: PgpForm::Mime,
+        payload: Payload::Body,
+        part: payload.id,
+    })
 }
 
 /// Inline PGP in the text/plain (preferred) or text/html alternative.

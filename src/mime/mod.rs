@@ -63,9 +63,9 @@ mod sender;
 #[cfg(target_arch = "wasm32")]
 mod text_decoder;
 
-pub use build::{base64_body, lf_to_crlf, new_boundary, to_crlf, Entity};
 #[cfg(feature = "openpgp")]
 pub(crate) use build::base64_lines_in_place;
+pub use build::{base64_body, lf_to_crlf, new_boundary, to_crlf, Entity};
 pub(crate) use build::{into_crlf, prepend};
 pub use canonical::canonicalize;
 pub(crate) use content::readable_taking;
