@@ -646,3 +646,172 @@ fn a_key_encrypted_with_an_unsupported_cipher_is_refused_by_its_name() {
     assert_eq!(e.code().as_str(), "unsupported_algorithm", "pkcs12: {e}");
     assert!(e.message().contains("Camellia-256-CBC"), "pkcs12: {e}");
 }
+
+/// `der` (one DER element) as a streaming BER writer (EJBCA, BouncyCastle, NSS) writes it:
+/// every constructed value with an indefinite length, and an OCTET STRING that holds DER of its
+/// own (a PKCS#12 authenticated safe or safe) as a constructed OCTET STRING of 1000-byte chunks,
+/// its content re-encoded so too when `nested`.
+fn as_streamed_ber(der: &[u8], nested: bool) -> Vec<u8> {
+    fn header(der: &[u8]) -> (u8, usize, usize) {
+        let (tag, first) = (der[0], der[1] as usize);
+        if first < 0x80 {
+            return (tag, first, 2);
+        }
+        let n = first & 0x7f;
+        let len = der[2..2 + n]
+            .iter()
+            .fold(0usize, |l, &b| l << 8 | b as usize);
+        (tag, len, 2 + n)
+    }
+    fn length(len: usize) -> Vec<u8> {
+        if len < 0x80 {
+            return vec![len as u8];
+        }
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|&b| b == 0)
+            .collect();
+        [vec![0x80 | bytes.len() as u8], bytes].concat()
+    }
+    fn elements(mut der: &[u8], nested: bool, out: &mut Vec<u8>) {
+        while !der.is_empty() {
+            let (tag, len, at) = header(der);
+            let value = &der[at..at + len];
+            let holds_der = value.len() > 2 && value[0] == 0x30 && {
+                let (_, l, a) = header(value);
+                a + l == value.len()
+            };
+            if tag & 0x20 != 0 {
+                out.extend_from_slice(&[tag, 0x80]);
+                elements(value, nested, out);
+                out.extend_from_slice(&[0, 0]);
+            } else if tag == 0x04 && holds_der {
+                let inner = if nested {
+                    as_streamed_ber(value, true)
+                } else {
+                    value.to_vec()
+                };
+                out.extend_from_slice(&[0x24, 0x80]);
+                for chunk in inner.chunks(1000) {
+                    out.push(0x04);
+                    out.extend_from_slice(&length(chunk.len()));
+                    out.extend_from_slice(chunk);
+                }
+                out.extend_from_slice(&[0, 0]);
+            } else {
+                out.extend_from_slice(&der[..at + len]);
+            }
+            der = &der[at + len..];
+        }
+    }
+    let mut out = Vec::new();
+    elements(der, nested, &mut out);
+    out
+}
+
+/// PKCS#12 files and PKCS#7 bundles in BER (sweep 20), as EJBCA, BouncyCastle and NSS export
+/// them: indefinite lengths, the authenticated safe and each unencrypted safe in BER of their
+/// own inside chunked OCTET STRINGs. openssl reads them; mailseal refused them as "not a
+/// PKCS#12 file". Now they import as their DER form does (the key with its certificate, the
+/// chain), the MAC is checked over the content as received (a wrong password is
+/// `bad_passphrase`), and a changed byte inside the content fails the MAC.
+#[test]
+fn pkcs12_and_pkcs7_in_ber_import() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let file = |name: &str, data: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, data).unwrap();
+        path
+    };
+    let key = file("alice.key", fixture("smime/alice.key"));
+    let cert = file("alice.crt", fixture("smime/alice.crt"));
+    let chain = file("int-ca.crt", fixture("smime/int-ca.crt"));
+    let p12 = dir.path().join("alice.p12");
+    let p7b = dir.path().join("chain.p7b");
+    for args in [
+        vec![
+            "pkcs12",
+            "-export",
+            "-passout",
+            "pass:s3cret",
+            "-name",
+            "Alice",
+        ],
+        vec!["crl2pkcs7", "-nocrl", "-outform", "DER"],
+    ] {
+        let pkcs12 = args[0] == "pkcs12";
+        let mut cmd = Command::new("openssl");
+        cmd.args(&args);
+        if pkcs12 {
+            cmd.arg("-inkey")
+                .arg(&key)
+                .arg("-in")
+                .arg(&cert)
+                .arg("-certfile")
+                .arg(&chain);
+            cmd.arg("-out").arg(&p12);
+        } else {
+            cmd.arg("-certfile").arg(&cert).arg("-certfile").arg(&chain);
+            cmd.arg("-out").arg(&p7b);
+        }
+        let (ok, log) = run(&mut cmd, b"");
+        assert!(ok, "{}: {log}", args[0]);
+    }
+    let opts = |pass: &str| ImportOptions {
+        passphrase: Some(Zeroizing::new(pass.into())),
+        ..Default::default()
+    };
+    let p12_ber = as_streamed_ber(&std::fs::read(&p12).unwrap(), false);
+    let p7b_ber = as_streamed_ber(&std::fs::read(&p7b).unwrap(), false);
+    // openssl reads the BER copies.
+    let ber_p12 = file("alice-ber.p12", &p12_ber);
+    let (ok, log) = run(
+        Command::new("openssl")
+            .args(["pkcs12", "-nodes", "-passin", "pass:s3cret", "-in"])
+            .arg(&ber_p12),
+        b"",
+    );
+    assert!(ok && log.contains("PRIVATE KEY"), "{log}");
+
+    for (what, der, ber) in [
+        ("PKCS#12", std::fs::read(&p12).unwrap(), p12_ber.clone()),
+        ("PKCS#7", std::fs::read(&p7b).unwrap(), p7b_ber),
+    ] {
+        assert_ne!(der, ber);
+        let listed = |data: &[u8]| {
+            let mut ring = Keyring::new();
+            let mut infos = ring
+                .import(data, &opts("s3cret"), NOW)
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+            infos.sort_by(|a, b| a.id.cmp(&b.id));
+            infos
+                .iter()
+                .map(|k| (k.id.clone(), k.has_secret))
+                .collect::<Vec<_>>()
+        };
+        let from_ber = listed(&ber);
+        assert_eq!(from_ber, listed(&der), "{what}");
+        assert_eq!(from_ber.len(), 2, "{what}: {from_ber:?}");
+        assert_eq!(
+            from_ber.iter().any(|(_, secret)| *secret),
+            what == "PKCS#12"
+        );
+    }
+    let wrong = Keyring::new()
+        .import(&p12_ber, &opts("wrong"), NOW)
+        .unwrap_err();
+    assert_eq!(wrong.code(), mailseal::ErrorCode::BadPassphrase, "{wrong}");
+    // A byte of the certificate bag (in the unencrypted safe... or the encrypted one) changed:
+    // the MAC over the content as received no longer holds.
+    let mut changed = p12_ber;
+    let at = changed.len() / 2;
+    changed[at] ^= 0x01;
+    let e = Keyring::new()
+        .import(&changed, &opts("s3cret"), NOW)
+        .unwrap_err();
+    assert_eq!(e.code(), mailseal::ErrorCode::BadPassphrase, "{e}");
+}

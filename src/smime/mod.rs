@@ -16,7 +16,7 @@
 //! (`crate::keys::x509`), which this engine shares.
 
 mod algorithms;
-mod ber;
+pub(crate) mod ber;
 mod decrypt;
 mod ecdh_kdf;
 mod encrypt;

@@ -18,6 +18,7 @@ use crate::keys::smime::{SmimeEntry, SmimeSecret};
 use crate::keys::{Entry, Keyring};
 use crate::secret::SecretBytes;
 
+mod ber;
 mod ciphers;
 use ciphers::{unsupported_pbes2_cipher, unsupported_pkcs12_cipher, EncryptedKeyInfo};
 
@@ -41,7 +42,7 @@ pub(super) fn parse(
     if contains(data, b"-----BEGIN ") {
         parse_pem_blocks(data, passphrase, &mut found)?;
     } else {
-        parse_der(data, passphrase, &mut found)?;
+        parse_binary(data, passphrase, &mut found)?;
     }
     join(found, trusted, ring)
 }
@@ -178,9 +179,30 @@ fn parse_der(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Result
     ))
 }
 
+/// Binary input in DER, or in BER as EJBCA, BouncyCastle and NSS export PKCS#12 files and
+/// PKCS#7 bundles (indefinite lengths, chunked OCTET STRINGs), read as its DER form.
+fn parse_binary(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Result<()> {
+    match parse_der(data, passphrase, found) {
+        Err(e) if e.code() == ErrorCode::UnsupportedFormat => {
+            match ber::as_der(data, passphrase.unwrap_or(""))? {
+                Some(der) => parse_der(&der, passphrase, found),
+                None => Err(e),
+            }
+        }
+        done => done,
+    }
+}
+
 fn parse_pkcs7(der: &[u8], found: &mut Found) -> Result<()> {
-    let ci = ContentInfo::from_der(der)
-        .map_err(|_| Error::unsupported_format("The PKCS#7 bundle could not be read."))?;
+    // BouncyCastle writes its bundles in BER (see `parse_binary`).
+    let unreadable = || Error::unsupported_format("The PKCS#7 bundle could not be read.");
+    let ci = match ContentInfo::from_der(der) {
+        Ok(ci) => ci,
+        Err(_) => {
+            let der = crate::smime::ber::to_der(der).map_err(|_| unreadable())?;
+            ContentInfo::from_der(&der).map_err(|_| unreadable())?
+        }
+    };
     parse_content_info(ci, found)
 }
 
@@ -478,6 +500,30 @@ fn pbe_rounds(alg: &spki::AlgorithmIdentifierOwned) -> u64 {
 }
 
 fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
+    let Ok(mut pfx) = pkcs12::pfx::Pfx::from_der(data) else {
+        return Ok(None); // p12-keystore says what is wrong
+    };
+    let Some(mac) = pfx.mac_data.as_ref() else {
+        return Ok(None);
+    };
+    let sha2 = [
+        const_oid::db::rfc5912::ID_SHA_224,
+        const_oid::db::rfc5912::ID_SHA_384,
+        const_oid::db::rfc5912::ID_SHA_512,
+    ];
+    if !sha2.contains(&mac.mac.algorithm.oid) {
+        return Ok(None);
+    }
+    verify_mac(mac, password, pfx.auth_safe.content.value())?;
+    pfx.mac_data = None;
+    pfx.to_der()
+        .map(Some)
+        .map_err(|_| Error::unsupported_format("The PKCS#12 file could not be read."))
+}
+
+/// Checks a PKCS#12 MAC (RFC 7292 appendix B key derivation, HMAC with SHA-1 or SHA-2) over
+/// `content`, the authSafe's content octets as received: a wrong password is `bad_passphrase`.
+fn verify_mac(mac: &pkcs12::mac_data::MacData, password: &str, content: &[u8]) -> Result<()> {
     use hmac::{Mac, SimpleHmac};
     use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};
     use sha2::digest::{core_api::BlockSizeUser, Digest, FixedOutputReset};
@@ -500,12 +546,6 @@ fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
         mac.verify_slice(tag).map_err(|_| Error::bad_passphrase())
     }
 
-    let Ok(mut pfx) = pkcs12::pfx::Pfx::from_der(data) else {
-        return Ok(None); // p12-keystore says what is wrong
-    };
-    let Some(mac) = pfx.mac_data.as_ref() else {
-        return Ok(None);
-    };
     // The file chooses the MAC's key-derivation rounds; without a bound a crafted file
     // (2^31 rounds) would hang the page (openssl writes 2048, other tools up to ~10^6).
     if mac.iterations > MAX_MAC_ROUNDS {
@@ -519,23 +559,18 @@ fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
         mac.iterations,
         mac.mac.digest.as_bytes(),
     );
-    let content = pfx.auth_safe.content.value();
+    use const_oid::db::rfc5912::{ID_SHA_1, ID_SHA_224, ID_SHA_256, ID_SHA_384, ID_SHA_512};
     match mac.mac.algorithm.oid {
-        o if o == const_oid::db::rfc5912::ID_SHA_224 => {
-            verify::<sha2::Sha224>(password, salt, rounds, content, tag)?
-        }
-        o if o == const_oid::db::rfc5912::ID_SHA_384 => {
-            verify::<sha2::Sha384>(password, salt, rounds, content, tag)?
-        }
-        o if o == const_oid::db::rfc5912::ID_SHA_512 => {
-            verify::<sha2::Sha512>(password, salt, rounds, content, tag)?
-        }
-        _ => return Ok(None),
+        o if o == ID_SHA_1 => verify::<sha1::Sha1>(password, salt, rounds, content, tag),
+        o if o == ID_SHA_224 => verify::<sha2::Sha224>(password, salt, rounds, content, tag),
+        o if o == ID_SHA_256 => verify::<sha2::Sha256>(password, salt, rounds, content, tag),
+        o if o == ID_SHA_384 => verify::<sha2::Sha384>(password, salt, rounds, content, tag),
+        o if o == ID_SHA_512 => verify::<sha2::Sha512>(password, salt, rounds, content, tag),
+        _ => Err(Error::new(
+            ErrorCode::UnsupportedAlgorithm,
+            "The PKCS#12 file uses an unsupported encryption or MAC algorithm.",
+        )),
     }
-    pfx.mac_data = None;
-    pfx.to_der()
-        .map(Some)
-        .map_err(|_| Error::unsupported_format("The PKCS#12 file could not be read."))
 }
 
 /// Certificates and unencrypted private keys (keyBag) from the unencrypted safes of a PFX.
