@@ -815,3 +815,38 @@ fn pkcs12_and_pkcs7_in_ber_import() {
         .unwrap_err();
     assert_eq!(e.code(), mailseal::ErrorCode::BadPassphrase, "{e}");
 }
+
+/// An armored key whose blank line after the armor headers was lost on the way (pasted from a
+/// web page, a ticket, a mail body) imports, as gpg imports it (sweep 20: it was "armor header
+/// is damaged"), with or without header lines, in LF or CRLF text, public or secret; the key is
+/// the same as from the intact armor.
+#[test]
+fn an_armored_key_without_the_blank_line_after_its_headers_imports() {
+    for (file, secret) in [
+        ("openpgp/alice.pub.asc", false),
+        ("openpgp/alice.sec.asc", true),
+    ] {
+        let intact = String::from_utf8(fixture(file).to_vec()).unwrap();
+        let opts = ImportOptions {
+            passphrase: passphrase(file),
+            ..Default::default()
+        };
+        let id_of = |armor: &str| {
+            let infos = Keyring::new()
+                .import(armor.as_bytes(), &opts, NOW)
+                .unwrap_or_else(|e| panic!("{file}: {e}\n{armor:.120}"));
+            assert_eq!(infos.len(), 1);
+            assert_eq!(infos[0].has_secret, secret);
+            infos[0].id.clone()
+        };
+        let want = id_of(&intact);
+        let (begin, rest) = intact.split_once("\n\n").unwrap();
+        for variant in [
+            format!("{begin}\n{rest}"),
+            format!("{begin}\nComment: pasted from the wiki\n{rest}"),
+            format!("{begin}\n{rest}").replace('\n', "\r\n"),
+        ] {
+            assert_eq!(id_of(&variant), want, "{file}: {variant:.80}");
+        }
+    }
+}

@@ -149,6 +149,10 @@ pub(super) fn parse_armored(data: &[u8], found: &mut Found) -> Result<()> {
             });
             continue;
         }
+        // A key pasted where the blank line after the armor headers was lost (web pages,
+        // ticket systems): gpg reads it, and so does mailseal, with the line put back.
+        let repaired = blank_line_restored(block);
+        let block = repaired.as_deref().map_or(block, |r| r.as_slice());
         let mut dearmor = Dearmor::with_options(block, DearmorOptions::new().set_limit(MAX_INPUT));
         dearmor
             .read_header()
@@ -168,6 +172,30 @@ pub(super) fn parse_armored(data: &[u8], found: &mut Found) -> Result<()> {
         parse_binary(&binary, found)?;
     }
     Ok(())
+}
+
+/// `block` with the blank line that ends its armor headers (RFC 9580 §6.2) put back where it
+/// is missing: the first line after the BEGIN line and any `Key: value` header lines is not
+/// empty. `None` when the block has it. A copy of a secret key's armor, so wiped.
+fn blank_line_restored(block: &[u8]) -> Option<SecretBytes> {
+    let mut at = memchr::memchr(b'\n', block)? + 1;
+    loop {
+        let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |n| at + n + 1);
+        let line = block[at..end].trim_ascii();
+        if line.is_empty() {
+            return None;
+        }
+        // A header line has a colon; base64 has none.
+        if !line.contains(&b':') {
+            break;
+        }
+        at = end;
+    }
+    let mut repaired = SecretBytes::new(Vec::with_capacity(block.len() + 2));
+    repaired.extend_from_slice(&block[..at]);
+    repaired.extend_from_slice(b"\r\n");
+    repaired.extend_from_slice(&block[at..]);
+    Some(repaired)
 }
 
 /// Parses a binary packet stream into transferable keys.
