@@ -1865,6 +1865,62 @@ fn pgp_mime_as_exchange_rewrites_it_opens() {
     }
 }
 
+/// Old Mutt and the PGP plugins of old clients send the armored block as the whole body, typed
+/// `application/pgp; format=text; x-action=sign|encryptsign` without a file name; Mutt and gpg
+/// read it as text. mailseal showed no verdict and the body as "attachment.bin" (sweep 20);
+/// now it reads as the same block in text/plain does.
+#[test]
+fn traditional_application_pgp_bodies_open() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let (alice, bob) = (fpr("alice"), fpr("bob"));
+    let mut ring = ring(&["bob.sec", "alice.pub"]);
+    let engines: [&dyn Engine; 1] = [&PGP];
+    let text = "Written by a traditional client.\n";
+    for (action, args) in [
+        ("sign", vec!["--clearsign", "-u", alice.as_str()]),
+        (
+            "encryptsign",
+            vec!["-s", "-e", "-a", "-u", &alice, "-r", &bob],
+        ),
+    ] {
+        let armor = to_crlf_text(&gpg_text(&gpg, &args, text.as_bytes()));
+        let mail = format!(
+            "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: t\r\n\
+             MIME-Version: 1.0\r\nContent-Type: application/pgp; format=text; x-action={action}\r\n\
+             Content-Transfer-Encoding: 7bit\r\n\r\n{armor}"
+        );
+        let o = mailseal::open(
+            &mut ring,
+            &engines,
+            mail.as_bytes(),
+            &mailseal::OpenOptions::at(NOW),
+        )
+        .unwrap();
+        let encrypted = action == "encryptsign";
+        assert_eq!(
+            o.encryption.state == EncryptionState::Decrypted,
+            encrypted,
+            "{action}"
+        );
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Valid,
+            "{action}: {:?}",
+            o.signature
+        );
+        assert_eq!(o.signature.scope, Some(mailseal::Scope::Whole), "{action}");
+        assert_eq!(
+            o.text.as_deref().map(str::trim_end),
+            Some(text.trim_end()),
+            "{action}"
+        );
+        assert!(o.attachments.is_empty(), "{action}");
+    }
+}
+
 /// WKD as GnuPG computes it (issue 14): mailseal's advanced-method URL for an address is the one
 /// `gpg-wks-client --print-wkd-url` prints, character for character, and the direct method
 /// uses the same hash (`--print-wkd-hash`).

@@ -114,6 +114,10 @@ fn top_layer<'a>(tree: &MimeTree<'a>, root: &Part) -> (Layer<'a>, Vec<PartId>) {
                 None => (Layer::Plain, Vec::new()),
             }
         }
+        "application/pgp" if root.filename.is_none() => match armored_text(root) {
+            Some(layer) => (layer, vec![root.id]),
+            None => (Layer::Plain, Vec::new()),
+        },
         _ => match pgp_file(root) {
             Some(layer) => (layer, vec![root.id]),
             None => (Layer::Plain, Vec::new()),
@@ -372,6 +376,13 @@ fn inline_pgp(part: &Part) -> Option<Layer<'static>> {
     if part.is_attachment() {
         return None;
     }
+    armored_text(part)
+}
+
+/// [`inline_pgp`] of a part whether or not it looks like a file: a whole message body of
+/// `application/pgp` (`format=text; x-action=sign|encrypt|encryptsign`, old Mutt and PGP
+/// plugins) is armored text, as Mutt and gpg read it.
+fn armored_text(part: &Part) -> Option<Layer<'static>> {
     let html = part.content_type.is("text/html");
     let text: Vec<u8> = if html {
         super::html_lines(part.text.as_deref().unwrap_or_default().as_bytes())
