@@ -995,3 +995,42 @@ fn deeply_nested_attached_messages_do_not_overflow_the_stack() {
         Err(e) => assert_eq!(e.code(), ErrorCode::TooLarge, "{e}"),
     }
 }
+
+/// Raw 8-bit header text that is not UTF-8 (old clients, some gateways) reads as windows-1252,
+/// as an undeclared 8-bit body already does and as Thunderbird reads it: `Jörg` in From and
+/// `Grüße` in Subject were replacement characters (sweep 20). UTF-8 header text (RFC 6532)
+/// stays UTF-8, and an address is never guessed into other characters: its raw byte stays
+/// a replacement character (no address to bind a signature to).
+#[test]
+fn raw_latin1_header_text_reads_as_windows_1252() {
+    let open = |raw: &[u8]| {
+        let mut ring = mailseal::Keyring::new();
+        mailseal::open(
+            &mut ring,
+            &mailseal::standards::all(),
+            raw,
+            &mailseal::OpenOptions::at(NOW),
+        )
+        .unwrap()
+        .headers
+    };
+    let latin1 = open(
+        b"From: J\xf6rg M\xfcller <joerg@example.com>\r\nTo: \"Agent \x80\" <desk@example.org>\r\n\
+          Subject: Gr\xfc\xdfe aus K\xf6ln\r\n\r\nbody\r\n",
+    );
+    assert_eq!(
+        latin1.from.as_deref(),
+        Some("Jörg Müller <joerg@example.com>")
+    );
+    assert_eq!(latin1.from_address.as_deref(), Some("joerg@example.com"));
+    assert_eq!(latin1.subject.as_deref(), Some("Grüße aus Köln"));
+    assert_eq!(latin1.to, vec!["Agent € <desk@example.org>".to_string()]);
+    let utf8 = open("From: Jörg <joerg@example.com>\r\nSubject: Grüße\r\n\r\nbody\r\n".as_bytes());
+    assert_eq!(utf8.from.as_deref(), Some("Jörg <joerg@example.com>"));
+    assert_eq!(utf8.subject.as_deref(), Some("Grüße"));
+    let raw_address = open(b"From: j\xf6rg@example.com\r\nSubject: x\r\n\r\nbody\r\n");
+    assert_ne!(
+        raw_address.from_address.as_deref(),
+        Some("jörg@example.com")
+    );
+}

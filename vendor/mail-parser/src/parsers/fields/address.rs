@@ -40,7 +40,16 @@ pub struct AddressParser<'x> {
 impl<'x> AddressParser<'x> {
     pub fn add_token(&mut self, stream: &MessageStream<'x>) {
         if self.token_start > 0 {
-            let token = String::from_utf8_lossy(&stream.data[self.token_start - 1..self.token_end]);
+            let bytes = &stream.data[self.token_start - 1..self.token_end];
+            // Display names and comments as header text (windows-1252 when not UTF-8); an
+            // address is never guessed into other characters (MAILSEAL patch).
+            let in_address = matches!(self.state, AddressState::Address)
+                || (matches!(self.state, AddressState::Name) && self.is_token_email);
+            let token = if in_address {
+                String::from_utf8_lossy(bytes)
+            } else {
+                super::header_text(bytes)
+            };
             let mut add_space = false;
             let list = match self.state {
                 AddressState::Address => &mut self.mail_tokens,

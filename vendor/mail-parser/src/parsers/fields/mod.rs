@@ -70,3 +70,13 @@ impl<T: Serialize> TestBuilder<T> {
         .unwrap();
     }
 }
+
+/// Raw header text (MAILSEAL patch): UTF-8 (RFC 6532) when the bytes are valid UTF-8, otherwise
+/// 8-bit text without a declared charset, read as windows-1252 as browsers and Thunderbird read
+/// it (upstream made every such byte a replacement character: `J\u{FFFD}rg` for `J\xF6rg`).
+pub(crate) fn header_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(_) => crate::decoders::charsets::single_byte::decoder_cp1252(bytes).into(),
+    }
+}
