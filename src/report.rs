@@ -292,20 +292,23 @@ impl SignatureReport {
                 self.state = SignatureState::SenderMismatch;
                 // No From field (a bare signed file, `openssl cms -sign -nodetach`, `gpg
                 // --sign`) or several: nobody to bind, which is not the same as someone else.
-                let detail = if named {
-                    "This message was not signed by its sender.".to_string()
+                let by = self
+                    .signer
+                    .iter()
+                    .flat_map(|s| s.emails.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let by = if by.is_empty() {
+                    String::new()
                 } else {
-                    let by = self
-                        .signer
-                        .iter()
-                        .flat_map(|s| s.emails.iter().map(String::as_str))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let by = if by.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" It was signed by {by}.")
-                    };
+                    format!(" It was signed by {by}.")
+                };
+                // Who signed is said either way: a delegate's signature (Sender: the
+                // assistant, From: the boss, as Outlook sends "on behalf of") names the
+                // delegate, never the From address.
+                let detail = if named {
+                    format!("This message was not signed by its sender.{by}")
+                } else {
                     format!(
                         "This message names no single sender (From) to check the signature \
                          against.{by}"
@@ -458,9 +461,10 @@ mod tests {
     fn binding_rejects_another_or_missing_sender() {
         let r = valid_by("alice@example.com").bind_sender(Some("mallory@example.com"));
         assert_eq!(r.state, SignatureState::SenderMismatch);
+        // Who did sign is named (a delegate signing "on behalf of" the From address).
         assert_eq!(
             r.detail.as_deref(),
-            Some("This message was not signed by its sender.")
+            Some("This message was not signed by its sender. It was signed by alice@example.com.")
         );
         // No From (a bare signed file) is not someone else: the detail says so and names the
         // signer (found by the interop sweep: it said "not signed by its sender").

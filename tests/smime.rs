@@ -320,7 +320,10 @@ fn verifies_openssl_signatures_of_every_key_type_and_shape() {
         assert_eq!(other.state, SignatureState::SenderMismatch, "{file}");
         assert_eq!(
             other.detail.as_deref(),
-            Some("This message was not signed by its sender.")
+            Some(
+                format!("This message was not signed by its sender. It was signed by {email}.")
+                    .as_str()
+            )
         );
     }
     let v = E
