@@ -506,6 +506,8 @@ fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
     let Some(mac) = pfx.mac_data.as_ref() else {
         return Ok(None);
     };
+    // Whoever computes it (here or p12-keystore), the rounds are bounded first.
+    check_mac_rounds(mac)?;
     let sha2 = [
         const_oid::db::rfc5912::ID_SHA_224,
         const_oid::db::rfc5912::ID_SHA_384,
@@ -519,6 +521,18 @@ fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
     pfx.to_der()
         .map(Some)
         .map_err(|_| Error::unsupported_format("The PKCS#12 file could not be read."))
+}
+
+/// The file chooses the MAC's key-derivation rounds; without a bound a crafted file (2^31
+/// rounds) would hang the page (openssl writes 2048, other tools up to ~10^6).
+fn check_mac_rounds(mac: &pkcs12::mac_data::MacData) -> Result<()> {
+    if mac.iterations > MAX_MAC_ROUNDS {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!("The PKCS#12 file asks for more than {MAX_MAC_ROUNDS} key-derivation rounds."),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks a PKCS#12 MAC (RFC 7292 appendix B key derivation, HMAC with SHA-1 or SHA-2) over
@@ -546,14 +560,7 @@ fn verify_mac(mac: &pkcs12::mac_data::MacData, password: &str, content: &[u8]) -
         mac.verify_slice(tag).map_err(|_| Error::bad_passphrase())
     }
 
-    // The file chooses the MAC's key-derivation rounds; without a bound a crafted file
-    // (2^31 rounds) would hang the page (openssl writes 2048, other tools up to ~10^6).
-    if mac.iterations > MAX_MAC_ROUNDS {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!("The PKCS#12 file asks for more than {MAX_MAC_ROUNDS} key-derivation rounds."),
-        ));
-    }
+    check_mac_rounds(mac)?;
     let (salt, rounds, tag) = (
         mac.mac_salt.as_bytes(),
         mac.iterations,
