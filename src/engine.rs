@@ -223,6 +223,34 @@ pub struct Decrypted {
     pub signature: Option<SignatureReport>,
 }
 
+/// Where decrypted content is after [`Engine::decrypt_in_place`].
+pub enum Plaintext {
+    /// In the payload's own buffer, this range of it (where the ciphertext was).
+    InPlace(core::ops::Range<usize>),
+    /// In a buffer of its own.
+    Owned(SecretBytes),
+}
+
+/// [`Decrypted`], with the content possibly left in the payload's buffer.
+pub struct DecryptedInPlace {
+    /// As [`Decrypted::report`].
+    pub report: EncryptionReport,
+    /// As [`Decrypted::content`].
+    pub content: Option<Plaintext>,
+    /// As [`Decrypted::signature`].
+    pub signature: Option<SignatureReport>,
+}
+
+impl From<Decrypted> for DecryptedInPlace {
+    fn from(d: Decrypted) -> Self {
+        DecryptedInPlace {
+            report: d.report,
+            content: d.content.map(Plaintext::Owned),
+            signature: d.signature,
+        }
+    }
+}
+
 /// The outcome of verifying.
 #[derive(Debug)]
 pub struct Verified {
@@ -335,6 +363,19 @@ pub trait Engine {
         ctx: &'a ReadContext,
     ) -> Pending<'a, Result<Decrypted>>;
 
+    /// [`Engine::decrypt`] in the payload's own buffer where the engine can: a large message
+    /// is then not held twice (issue 12, peak memory). The plaintext is where the ciphertext
+    /// was ([`Plaintext::InPlace`]) or in a buffer of its own; `payload` no longer holds the
+    /// message afterwards, whatever the outcome. The default decrypts into a new buffer.
+    fn decrypt_in_place<'a>(
+        &'a self,
+        ring: &'a Keyring,
+        payload: &'a mut [u8],
+        ctx: &'a ReadContext,
+    ) -> Pending<'a, Result<DecryptedInPlace>> {
+        Box::pin(async move { Ok(self.decrypt(ring, payload, ctx).await?.into()) })
+    }
+
     /// Verifies a detached signature over the exact bytes of the signed part.
     fn verify_detached<'a>(
         &'a self,
@@ -418,7 +459,8 @@ pub(crate) struct DetachedSignature<'a> {
 macro_rules! impl_engine {
     ($engine:ty, $method:expr, signing_key: $sk:path, encryption_key: $ek:path,
      sign: $sign:path, encrypt: $encrypt:path, decrypt: $decrypt:path,
-     verify_detached: $vd:path, verify_opaque: $vo:path $(,)?) => {
+     verify_detached: $vd:path, verify_opaque: $vo:path
+     $(, decrypt_in_place: $dip:path)? $(,)?) => {
         impl $crate::engine::Engine for $engine {
             fn method(&self) -> $crate::report::Method {
                 $method
@@ -506,6 +548,20 @@ macro_rules! impl_engine {
             > {
                 Box::pin($vo(ring, payload, ctx))
             }
+
+            $(
+            fn decrypt_in_place<'a>(
+                &'a self,
+                ring: &'a $crate::keys::Keyring,
+                payload: &'a mut [u8],
+                ctx: &'a $crate::engine::ReadContext,
+            ) -> $crate::crypto::provider::Pending<
+                'a,
+                $crate::error::Result<$crate::engine::DecryptedInPlace>,
+            > {
+                Box::pin($dip(ring, payload, ctx))
+            }
+            )?
         }
     };
 }

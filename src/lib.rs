@@ -57,6 +57,8 @@
 compile_error!("mailseal needs at least one of the features \"smime\" and \"openpgp\"");
 
 pub mod address;
+#[cfg(feature = "smime")]
+mod ber;
 mod bytes;
 pub mod capabilities;
 pub(crate) mod crypto;
@@ -98,7 +100,8 @@ pub use keys::{
     SmimeKeyAlgorithm, Trust,
 };
 pub use open::{
-    open, sender_address, OpenOptions, Opened, OpenedAttachment, OpenedHeaders, SerializedBytes,
+    open, open_async, open_owned, open_owned_async, sender_address, OpenOptions, Opened,
+    OpenedAttachment, OpenedHeaders, SerializedBytes,
 };
 #[cfg(feature = "openpgp")]
 pub use openpgp::PgpEngine;

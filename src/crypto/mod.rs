@@ -37,6 +37,20 @@ pub(crate) fn rsa_public_key(der: &[u8]) -> Option<rsa::RsaPublicKey> {
     rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_PUBLIC_BITS).ok()
 }
 
+/// CBC decryption with PKCS#7 padding of `data` in place: the plaintext's length (it starts
+/// `data`); `None` for a wrong key or IV length or bad padding.
+#[cfg(feature = "smime")]
+pub(crate) fn cbc_decrypt_in_place<C>(key: &[u8], iv: &[u8], data: &mut [u8]) -> Option<usize>
+where
+    C: BlockCipher + BlockDecryptMut + KeyInit,
+{
+    cbc::Decryptor::<C>::new_from_slices(key, iv)
+        .ok()?
+        .decrypt_padded_mut::<Pkcs7>(data)
+        .ok()
+        .map(|plain| plain.len())
+}
+
 /// CBC decryption with PKCS#7 padding; `None` for a wrong key or IV length or bad padding.
 #[cfg(feature = "smime")]
 pub(crate) fn cbc_decrypt<C>(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<SecretBytes>

@@ -159,6 +159,45 @@ pub(crate) trait CryptoProvider: Send + Sync {
         iv: &'a [u8],
         ct: &'a [u8],
     ) -> Pending<'a, Option<SecretBytes>>;
+    /// [`Self::aes_cbc_decrypt`] over `data` in place: the plaintext's length (it starts
+    /// `data`); `None`, and `data` as it was, when declined or the padding is bad. The default
+    /// copies the answer in; a platform that writes its answer straight into `data` spares a
+    /// second message-sized buffer in wasm memory.
+    #[cfg(feature = "smime")]
+    fn aes_cbc_decrypt_in_place<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        data: &'a mut [u8],
+    ) -> Pending<'a, Option<usize>> {
+        Box::pin(async move {
+            let plain = self.aes_cbc_decrypt(key, iv, data).await?;
+            let len = plain.len();
+            data.get_mut(..len)?.copy_from_slice(&plain);
+            Some(len)
+        })
+    }
+    /// [`Self::aes_gcm_decrypt`] over `data` in place: `false`, and `data` as it was, when
+    /// declined or the tag does not verify. The default copies the answer in.
+    #[cfg(feature = "smime")]
+    fn aes_gcm_decrypt_in_place<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        data: &'a mut [u8],
+        tag: &'a [u8],
+    ) -> Pending<'a, bool> {
+        Box::pin(async move {
+            match self.aes_gcm_decrypt(key, nonce, aad, data, tag).await {
+                Some(plain) if plain.len() == data.len() => {
+                    data.copy_from_slice(&plain);
+                    true
+                }
+                _ => false,
+            }
+        })
+    }
     /// AES-GCM with a 96-bit nonce: ciphertext followed by a `tag_len`-byte tag.
     fn aes_gcm_encrypt<'a>(
         &'a self,
@@ -405,15 +444,39 @@ pub(crate) async fn aes_cbc_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut V
     RustCrypto.aes_cbc_encrypt_in_place(key, iv, data).is_some()
 }
 
-/// AES-CBC decryption with PKCS#7 padding; `None` for a wrong key or IV length or bad padding.
-pub(crate) async fn aes_cbc_decrypt(key: &[u8], iv: &[u8], ct: &[u8]) -> Option<SecretBytes> {
-    platform_or(
-        ct.len(),
-        |p| p.aes_cbc_decrypt(key, iv, ct),
-        |_| true,
-        || RustCrypto.aes_cbc_decrypt(key, iv, ct),
-    )
-    .await
+/// AES-CBC decryption with PKCS#7 padding of `data` in place (opening a large message in its
+/// own buffer, see `open`): the plaintext's length, at the start of `data`. `None` for a wrong
+/// key or IV length or bad padding, and `data` is then not the plaintext.
+#[cfg(feature = "smime")]
+pub(crate) async fn aes_cbc_decrypt_in_place(
+    key: &[u8],
+    iv: &[u8],
+    data: &mut [u8],
+) -> Option<usize> {
+    if let Some(p) = platform(data.len()) {
+        if let Some(len) = p.aes_cbc_decrypt_in_place(key, iv, data).await {
+            return Some(len);
+        }
+    }
+    RustCrypto.aes_cbc_decrypt_in_place(key, iv, data)
+}
+
+/// AES-GCM decryption of `data` in place; `false` when the tag does not verify (or bad
+/// parameters), and `data` is then not the plaintext.
+#[cfg(feature = "smime")]
+pub(crate) async fn aes_gcm_decrypt_in_place(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    data: &mut [u8],
+    tag: &[u8],
+) -> bool {
+    if let Some(p) = platform(data.len()) {
+        if p.aes_gcm_decrypt_in_place(key, nonce, aad, data, tag).await {
+            return true;
+        }
+    }
+    RustCrypto.aes_gcm_decrypt_in_place(key, nonce, aad, data, tag)
 }
 
 /// AES-GCM encryption: ciphertext ‖ tag.
@@ -429,23 +492,6 @@ pub(crate) async fn aes_gcm_encrypt(
         |p| p.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len),
         |out| out.len() == plaintext.len() + tag_len,
         || RustCrypto.aes_gcm_encrypt(key, nonce, aad, plaintext, tag_len),
-    )
-    .await
-}
-
-/// AES-GCM decryption; `None` when the tag does not verify (or bad parameters).
-pub(crate) async fn aes_gcm_decrypt(
-    key: &[u8],
-    nonce: &[u8],
-    aad: &[u8],
-    ct: &[u8],
-    tag: &[u8],
-) -> Option<SecretBytes> {
-    platform_or(
-        ct.len(),
-        |p| p.aes_gcm_decrypt(key, nonce, aad, ct, tag),
-        |_| true,
-        || RustCrypto.aes_gcm_decrypt(key, nonce, aad, ct, tag),
     )
     .await
 }
@@ -511,7 +557,12 @@ mod tests {
             .flatten()
             .unwrap();
         let (ct, tag) = sealed.split_at(5);
-        let open = |tag: &[u8]| now_or_never(aes_gcm_decrypt(&key, &nonce, b"", ct, tag)).flatten();
+        let open = |tag: &[u8]| {
+            let mut data = ct.to_vec();
+            now_or_never(aes_gcm_decrypt_in_place(&key, &nonce, b"", &mut data, tag))
+                .unwrap()
+                .then_some(data)
+        };
         assert_eq!(&open(tag).unwrap()[..], b"hello");
         let mut bad = tag.to_vec();
         bad[0] ^= 1;

@@ -259,6 +259,7 @@ impl Entity {
 
     /// [`Entity::base64`] of a buffer the caller gives up, encoded in that buffer when it has
     /// the room ([`base64_lines_in_place`]).
+    #[cfg(feature = "smime")]
     pub(crate) fn base64_owned(self, data: Vec<u8>) -> Self {
         let mut e = self.header("Content-Transfer-Encoding", "base64");
         e.body = base64_lines_in_place(data, 76);

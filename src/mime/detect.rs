@@ -171,16 +171,23 @@ fn has_extension(name: &str, exts: &[&str]) -> bool {
     exts.iter().any(|e| lower.ends_with(e))
 }
 
-/// `application/pkcs7-mime`, or an `octet-stream` `.p7m` file (Outlook).
-fn smime_mime(part: &Part) -> Option<Layer<'static>> {
+/// Whether `part` is typed as S/MIME data: `application/pkcs7-mime`, or an `octet-stream`
+/// `.p7m` file (Outlook).
+pub(crate) fn is_smime_mime(part: &Part) -> bool {
     let ct = &part.content_type;
     let p7m_file = part
         .filename
         .as_deref()
         .is_some_and(|f| has_extension(f, &[".p7m"]));
-    if !(is_pkcs7_mime(&ct.mime) || (ct.is("application/octet-stream") && p7m_file)) {
+    is_pkcs7_mime(&ct.mime) || (ct.is("application/octet-stream") && p7m_file)
+}
+
+/// The layer of an S/MIME data part ([`is_smime_mime`]).
+fn smime_mime(part: &Part) -> Option<Layer<'static>> {
+    if !is_smime_mime(part) {
         return None;
     }
+    let ct = &part.content_type;
     let hint = ct.param("smime-type").map(|t| t.to_ascii_lowercase());
     if part.damaged || part.body.is_empty() {
         let detail = "The S/MIME part is damaged or empty.";

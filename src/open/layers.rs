@@ -77,92 +77,135 @@ pub(super) async fn peel<'a>(
     revealed: &'a Revealed,
     ctx: &ReadContext,
 ) -> Result<Peeled<'a>> {
-    let limits = Limits::default();
-    let mut p = Peeled {
-        encryption: EncryptionReport::none(),
-        signature: SignatureReport::none(),
-        scope: Scope::Whole,
-        signed_inside_encryption: false,
-        warnings: Vec::new(),
-        content: Some(raw),
-        parsed: Some(outer),
-        peeled: 0,
-        wrapped: false,
-        beside_inline: Vec::new(),
-        uncovered_files: false,
-        carried: Vec::new(),
-        certs_only: false,
-        armor_as_text: None,
-        free_slots: revealed.iter(),
-    };
-    while let Some(current) = p.content {
-        let tree = match p.parsed.take() {
-            Some(tree) => tree,
-            None => MimeTree::parse_content(current, &limits)?,
-        };
-        let Detected { layer, nested } = mime::detect(&tree);
-        // Inside an opened layer, an armored block with text around it is something the sender
-        // wrote (a customer's encrypted message pasted into a reply), not a layer of this
-        // message: shown as text under the verdict of the layer around it. It was opened as a
-        // layer, so a valid signature became invalid or the text was lost (found by the API
-        // sweep).
-        let layer = match layer.inline_with_text_around() {
-            Some(part) if p.peeled > 0 => {
-                p.armor_as_text = Some(part);
-                Layer::Plain
-            }
-            _ => layer,
-        };
-        p.parsed = Some(tree);
-        if p.peeled >= MAX_LAYERS {
-            if layer != Layer::Plain {
-                p.warnings.push(layers_not_opened());
-            }
-            break;
-        }
-        if layer == Layer::Plain {
-            if let Some(message) = p.wrapped_message() {
-                p.content = Some(message);
-                p.parsed = None;
-                p.wrapped = true;
-                continue;
-            }
-            p.plain(&nested);
-            break;
-        }
-        let method = layer.method();
-        let engine = method.and_then(|m| engines.iter().copied().find(|e| e.method() == m));
-        if p.one_too_many(&layer) {
-            p.warnings.push(layers_not_opened());
-            break;
-        }
-        if let Layer::Malformed {
-            method,
-            encrypted,
-            detail,
-        } = layer
-        {
-            // Read by no engine: reported as it is, whether or not its standard is enabled.
-            p.malformed(method, encrypted, detail);
-            break;
-        }
-        let Some(engine) = engine else {
-            not_enabled(&layer, &mut p.encryption, &mut p.signature);
-            if layer.is_encryption() {
-                // As when decryption fails: nothing of an unopened envelope is shown.
-                p.content = None;
-            }
-            break;
-        };
-        p.peeled += 1;
-        if p.open_layer(layer, engine, ring, ctx).await? == Step::Stop {
-            break;
-        }
-    }
-    Ok(p)
+    Peeled::new(Some(raw), Some(outer), revealed)
+        .peel(ring, engines, ctx)
+        .await
+}
+
+/// What an envelope opened before peeling revealed: a slice of the message's own buffer, or
+/// bytes of their own.
+pub(super) enum Opening<'a> {
+    InPlace(&'a [u8]),
+    Owned(SecretBytes),
+}
+
+/// [`peel`] of a message whose top-level envelope was already opened (in the message's own
+/// buffer, `super::in_place`): its verdicts and what it revealed, then the layers inside.
+pub(super) async fn peel_opened<'a>(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    envelope: (EncryptionReport, Option<SignatureReport>),
+    content: Option<Opening<'a>>,
+    revealed: &'a Revealed,
+    ctx: &ReadContext,
+) -> Result<Peeled<'a>> {
+    let mut p = Peeled::new(None, None, revealed);
+    p.peeled = 1;
+    p.envelope_opened(envelope.0, envelope.1, content);
+    p.peel(ring, engines, ctx).await
 }
 
 impl<'a> Peeled<'a> {
+    fn new(
+        content: Option<&'a [u8]>,
+        parsed: Option<MimeTree<'a>>,
+        revealed: &'a Revealed,
+    ) -> Self {
+        Peeled {
+            encryption: EncryptionReport::none(),
+            signature: SignatureReport::none(),
+            scope: Scope::Whole,
+            signed_inside_encryption: false,
+            warnings: Vec::new(),
+            content,
+            parsed,
+            peeled: 0,
+            wrapped: false,
+            beside_inline: Vec::new(),
+            uncovered_files: false,
+            carried: Vec::new(),
+            certs_only: false,
+            armor_as_text: None,
+            free_slots: revealed.iter(),
+        }
+    }
+
+    /// The layers from the content on, as far as the rules allow.
+    async fn peel(
+        mut self,
+        ring: &Keyring,
+        engines: &[&dyn Engine],
+        ctx: &ReadContext,
+    ) -> Result<Self> {
+        let p = &mut self;
+        let limits = Limits::default();
+        while let Some(current) = p.content {
+            let tree = match p.parsed.take() {
+                Some(tree) => tree,
+                None => MimeTree::parse_content(current, &limits)?,
+            };
+            let Detected { layer, nested } = mime::detect(&tree);
+            // Inside an opened layer, an armored block with text around it is something the sender
+            // wrote (a customer's encrypted message pasted into a reply), not a layer of this
+            // message: shown as text under the verdict of the layer around it. It was opened as a
+            // layer, so a valid signature became invalid or the text was lost (found by the API
+            // sweep).
+            let layer = match layer.inline_with_text_around() {
+                Some(part) if p.peeled > 0 => {
+                    p.armor_as_text = Some(part);
+                    Layer::Plain
+                }
+                _ => layer,
+            };
+            p.parsed = Some(tree);
+            if p.peeled >= MAX_LAYERS {
+                if layer != Layer::Plain {
+                    p.warnings.push(layers_not_opened());
+                }
+                break;
+            }
+            if layer == Layer::Plain {
+                if let Some(message) = p.wrapped_message() {
+                    p.content = Some(message);
+                    p.parsed = None;
+                    p.wrapped = true;
+                    continue;
+                }
+                p.plain(&nested);
+                break;
+            }
+            let method = layer.method();
+            let engine = method.and_then(|m| engines.iter().copied().find(|e| e.method() == m));
+            if p.one_too_many(&layer) {
+                p.warnings.push(layers_not_opened());
+                break;
+            }
+            if let Layer::Malformed {
+                method,
+                encrypted,
+                detail,
+            } = layer
+            {
+                // Read by no engine: reported as it is, whether or not its standard is enabled.
+                p.malformed(method, encrypted, detail);
+                break;
+            }
+            let Some(engine) = engine else {
+                not_enabled(&layer, &mut p.encryption, &mut p.signature);
+                if layer.is_encryption() {
+                    // As when decryption fails: nothing of an unopened envelope is shown.
+                    p.content = None;
+                }
+                break;
+            };
+            p.peeled += 1;
+            if p.open_layer(layer, engine, ring, ctx).await? == Step::Stop {
+                break;
+            }
+        }
+        Ok(self)
+    }
+
     /// Keeps `bytes` for the rest of the call and gives them to look at.
     fn reveal(&mut self, bytes: SecretBytes) -> Option<&'a [u8]> {
         self.free_slots
@@ -363,15 +406,28 @@ impl<'a> Peeled<'a> {
     ) -> Result<Step> {
         let payload = payload.bytes(self.parsed.as_ref(), part);
         let d = engine.decrypt(ring, payload, ctx).await?;
-        self.encryption = d.report;
-        // Old Outlook: a bare SignedData inside the envelope, verified by the engine.
-        if let Some(s) = d.signature {
+        self.envelope_opened(d.report, d.signature, d.content.map(Opening::Owned));
+        Ok(Step::Next)
+    }
+
+    /// Takes what an S/MIME envelope revealed: its verdict, the content to look at next, and
+    /// a bare SignedData's verdict inside it (old Outlook, verified by the engine).
+    fn envelope_opened(
+        &mut self,
+        report: EncryptionReport,
+        signature: Option<SignatureReport>,
+        content: Option<Opening<'a>>,
+    ) {
+        self.encryption = report;
+        if let Some(s) = signature {
             self.signed(s);
             self.signed_inside_encryption = true;
         }
-        self.content = d.content.and_then(|c| self.reveal(c));
+        self.content = content.and_then(|c| match c {
+            Opening::InPlace(bytes) => Some(bytes),
+            Opening::Owned(bytes) => self.reveal(bytes),
+        });
         self.parsed = None;
-        Ok(Step::Next)
     }
 
     /// An OpenPGP message: PGP/MIME, inline, or tool output.

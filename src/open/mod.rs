@@ -27,6 +27,7 @@
 mod assemble;
 mod audit;
 mod headers;
+mod in_place;
 mod inline;
 mod layers;
 mod opened;
@@ -36,13 +37,15 @@ pub use opened::{OpenOptions, Opened, OpenedAttachment, OpenedHeaders, Serialize
 
 use assemble::assemble;
 use audit::audit;
-use layers::{peel, Revealed};
+use layers::{peel, peel_opened, Opening, Peeled, Revealed};
 
 use crate::crypto::provider::{self, now_or_never};
-use crate::engine::{Engine, ReadContext};
+use crate::engine::{Engine, Plaintext, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{AuditEvent, Keyring};
 use crate::mime::{self, HeaderView, Limits, MimeTree};
+use crate::report::Method;
+use crate::secret::SecretBytes;
 
 /// Opens `raw` (a whole RFC 5322 message) with the keys of `ring` and the given engines,
 /// and records an audit event (no content) in the keyring's log. `Err` only for input that is
@@ -57,13 +60,48 @@ pub fn open(
     raw: &[u8],
     opts: &OpenOptions,
 ) -> Result<Opened> {
-    let (result, event) = now_or_never(open_async(ring, engines, raw, opts)).unwrap_or_else(|| {
-        let result = Err(provider::needs_async());
-        let event = audit(opts.now, raw, &result);
-        (result, event)
-    });
+    // A copy the call owns: a large S/MIME envelope is opened in it ([`open_owned`]).
+    let owned = SecretBytes::new(raw.to_vec());
+    let (result, event) = now_or_never(open_owned_async(ring, engines, owned, opts))
+        .unwrap_or_else(|| {
+            let result = Err(provider::needs_async());
+            let event = audit(opts.now, raw, &result);
+            (result, event)
+        });
     ring.record(event);
     result
+}
+
+/// [`open`] of a message handed over: a large top-level S/MIME envelope is decoded and
+/// decrypted in `raw`'s own buffer instead of copies of it (peak memory, benches/MEMORY.md).
+/// `raw` is wiped when the call ends.
+pub fn open_owned(
+    ring: &mut Keyring,
+    engines: &[&dyn Engine],
+    raw: Vec<u8>,
+    opts: &OpenOptions,
+) -> Result<Opened> {
+    let raw = SecretBytes::new(raw);
+    let (result, event) =
+        now_or_never(open_owned_async(ring, engines, raw, opts)).unwrap_or_else(|| {
+            let result = Err(provider::needs_async());
+            (result, audit(opts.now, &[], &Err(provider::needs_async())))
+        });
+    ring.record(event);
+    result
+}
+
+/// [`open_async`] of a message handed over ([`open_owned`]).
+pub async fn open_owned_async(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    mut raw: SecretBytes,
+    opts: &OpenOptions,
+) -> (Result<Opened>, AuditEvent) {
+    let result = open_owned_message(ring, engines, &mut raw, opts).await;
+    // The header section is as it came: the envelope was opened in the body only.
+    let event = audit(opts.now, &raw, &result);
+    (result, event)
 }
 
 /// The single From address of `raw` (lower-cased addr-spec), read from its header section
@@ -101,43 +139,107 @@ async fn open_message(
     }
     let limits = Limits::default();
     let outer = MimeTree::parse(raw, &limits)?;
-    let outer_view = HeaderView::of(&outer);
-    let sender = mime::sender(&outer).address().map(str::to_string);
-    // A delivery report (a bounce) quotes other people's mail: its headers are no offer
-    // (Autocrypt Level 1 §2.3).
-    let autocrypt = (!outer.root().content_type.is("multipart/report"))
-        .then(|| {
-            crate::keys::autocrypt::offer(
-                &outer.header_values(0, "autocrypt"),
-                sender.as_deref(),
-                outer_view.date.as_deref(),
-            )
-        })
-        .flatten();
-    // Signatures are judged by the rules of the keyring's policy (default: the safe floor).
-    let ctx = ReadContext {
+    let facts = OuterFacts::of(&outer);
+    let ctx = read_context(ring, opts);
+    // What each peeled layer revealed, kept until the call ends (wiped then): trees of the
+    // content borrow it.
+    let revealed: Revealed = Default::default();
+    let peeled = peel(ring, engines, raw, outer, &revealed, &ctx).await?;
+    Ok(finish(ring, peeled, facts, opts))
+}
+
+/// [`open_message`] of a message `open` may write to: a top-level S/MIME envelope is decoded
+/// and decrypted in the message's own buffer (`in_place`), which holds the content after.
+async fn open_owned_message(
+    ring: &Keyring,
+    engines: &[&dyn Engine],
+    raw: &mut [u8],
+    opts: &OpenOptions,
+) -> Result<Opened> {
+    let limits = Limits::default();
+    let smime = engines
+        .iter()
+        .copied()
+        .find(|e| e.method() == Method::Smime);
+    let (Some(engine), Some(body)) = (smime, in_place::smime_envelope_body(raw, &limits)) else {
+        return open_message(ring, engines, raw, opts).await;
+    };
+    let facts = OuterFacts::of(&MimeTree::parse_head(raw, &limits)?.0);
+    let len = in_place::decode_in_place(&mut raw[body.clone()])
+        .ok_or_else(|| Error::new(ErrorCode::MalformedMessage, "The S/MIME part is damaged."))?;
+    let payload = body.start..body.start + len;
+    let ctx = read_context(ring, opts);
+    let d = engine
+        .decrypt_in_place(ring, &mut raw[payload.clone()], &ctx)
+        .await?;
+    let raw: &[u8] = raw;
+    let content = d.content.map(|c| match c {
+        Plaintext::InPlace(r) => {
+            Opening::InPlace(&raw[payload.start + r.start..payload.start + r.end])
+        }
+        Plaintext::Owned(bytes) => Opening::Owned(bytes),
+    });
+    let revealed: Revealed = Default::default();
+    let envelope = (d.report, d.signature);
+    let peeled = peel_opened(ring, engines, envelope, content, &revealed, &ctx).await?;
+    Ok(finish(ring, peeled, facts, opts))
+}
+
+/// What the message's own header section says.
+struct OuterFacts {
+    view: HeaderView,
+    sender: Option<String>,
+    autocrypt: Option<crate::keys::autocrypt::AutocryptOffer>,
+}
+
+impl OuterFacts {
+    fn of(outer: &MimeTree<'_>) -> Self {
+        let view = HeaderView::of(outer);
+        let sender = mime::sender(outer).address().map(str::to_string);
+        // A delivery report (a bounce) quotes other people's mail: its headers are no offer
+        // (Autocrypt Level 1 §2.3).
+        let autocrypt = (!outer.root().content_type.is("multipart/report"))
+            .then(|| {
+                crate::keys::autocrypt::offer(
+                    &outer.header_values(0, "autocrypt"),
+                    sender.as_deref(),
+                    view.date.as_deref(),
+                )
+            })
+            .flatten();
+        OuterFacts {
+            view,
+            sender,
+            autocrypt,
+        }
+    }
+}
+
+/// Signatures are judged by the rules of the keyring's policy (default: the safe floor).
+fn read_context(ring: &Keyring, opts: &OpenOptions) -> ReadContext {
+    ReadContext {
         signatures: ring
             .policy()
             .map(|p| p.algorithms.signatures.clone())
             .unwrap_or_default(),
         ..ReadContext::at(opts.now)
-    };
-    // What each peeled layer revealed, kept until the call ends (wiped then): trees of the
-    // content borrow it.
-    let revealed: Revealed = Default::default();
-    let peeled = peel(ring, engines, raw, outer, &revealed, &ctx).await?;
+    }
+}
+
+/// The report and what the agent sees, from what peeling found.
+fn finish(ring: &Keyring, peeled: Peeled<'_>, outer: OuterFacts, opts: &OpenOptions) -> Opened {
     let unchecked = opts
         .unchecked_revocation
         .or_else(|| ring.policy().map(|p| p.unchecked_revocation))
         .unwrap_or_default();
-    Ok(assemble(
+    assemble(
         peeled,
-        &outer_view,
-        sender.as_deref(),
-        autocrypt,
+        &outer.view,
+        outer.sender.as_deref(),
+        outer.autocrypt,
         unchecked,
         opts.now,
-    ))
+    )
 }
 
 #[cfg(test)]

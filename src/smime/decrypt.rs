@@ -11,20 +11,20 @@
 //! of the same key). Every failure after a key was found reads the same:
 //! "The message could not be decrypted." (no padding or key oracle, see `rsa_kt`).
 
-use cms::enveloped_data::{KeyTransRecipientInfo, OriginatorIdentifierOrKey, RecipientIdentifier};
-use const_oid::db::{rfc5911, rfc5912};
+use cms::enveloped_data::{KeyTransRecipientInfo, RecipientIdentifier};
+use const_oid::db::rfc5911;
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, AnyRef, Decode, Encode, Tag, TagNumber, Tagged};
 use spki::AlgorithmIdentifierOwned;
 
 use super::algorithms::{
     self as algs, malformed, AuthEnvelopedDataIn, ContentInfoIn, EncryptedContentInfoIn,
-    EnvelopedDataIn, GcmParameters, Hash, Kari, KariRid, Rek,
+    EnvelopedDataIn, GcmParameters, Kari, KariRid,
 };
-use super::ecdh_kdf::{derive_kek, derive_kek_for};
-use super::{ber, rsa_kt};
-use crate::crypto::{cbc_decrypt, provider};
-use crate::engine::{Decrypted, ReadContext};
+use super::key_unwrap::{unwrap_key, Wrapped};
+use crate::ber;
+use crate::crypto::{cbc_decrypt_in_place, provider};
+use crate::engine::{Decrypted, DecryptedInPlace, Plaintext, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::smime::SmimeSecret;
 use crate::keys::{Keyring, SmimeEntry};
@@ -153,17 +153,8 @@ fn password_only(infos: &SetOfVec<Any>) -> bool {
     !infos.is_empty() && infos.iter().all(|ri| ri.tag() == pwri)
 }
 
-/// The envelope of a DER or BER ContentInfo. DER (what mailseal and most clients write) is
-/// read as it is, its encrypted content borrowed; BER (`openssl cms -stream`, Outlook) is made
-/// DER first, into `der`, which the envelope then borrows.
-fn parse<'a>(payload: &'a [u8], der: &'a mut Vec<u8>) -> Result<Envelope<'a>> {
-    if let Ok(envelope) = parse_der(payload) {
-        return Ok(envelope);
-    }
-    *der = ber::to_der(payload)?;
-    parse_der(der)
-}
-
+/// The envelope of a DER ContentInfo (BER is made DER first, see `decrypt_from`), its
+/// encrypted content borrowed.
 fn parse_der(der: &[u8]) -> Result<Envelope<'_>> {
     let ci = ContentInfoIn::from_der(der).map_err(|_| malformed())?;
     if ci.content_type == rfc5911::ID_ENVELOPED_DATA {
@@ -192,13 +183,6 @@ fn parse_der(der: &[u8]) -> Result<Envelope<'_>> {
             "The S/MIME part is not an encrypted message.",
         ))
     }
-}
-
-/// One way to the content key: a recipient entry and a keyring key for it.
-#[derive(Clone, Copy)]
-enum Wrapped<'a> {
-    Ktri(&'a KeyTransRecipientInfo),
-    Kari(&'a Kari, &'a Rek),
 }
 
 fn matches_rid(entry: &SmimeEntry, rid: &RecipientIdentifier) -> bool {
@@ -283,24 +267,83 @@ pub(crate) async fn decrypt(
     payload: &[u8],
     ctx: &ReadContext,
 ) -> Result<Decrypted> {
-    let mut der = Vec::new();
-    let env = parse(payload, &mut der)?;
+    let out = decrypt_from(ring, Buffer::Shared(payload), ctx).await?;
+    Ok(Decrypted {
+        report: out.report,
+        content: out.content.map(|c| match c {
+            Plaintext::Owned(plain) => plain,
+            Plaintext::InPlace(range) => SecretBytes::new(payload[range].to_vec()),
+        }),
+        signature: out.signature,
+    })
+}
+
+/// [`decrypt`] in `payload`'s own buffer: the last key to try decrypts the content where it is
+/// (a 10 MiB attachment's ciphertext and plaintext were held at once). Keys before it decrypt
+/// a copy, so that a wrong one leaves the ciphertext for the next.
+pub(crate) async fn decrypt_in_place(
+    ring: &Keyring,
+    payload: &mut [u8],
+    ctx: &ReadContext,
+) -> Result<DecryptedInPlace> {
+    decrypt_from(ring, Buffer::Mut(payload), ctx).await
+}
+
+/// Where the envelope's DER is: the payload, read-only or to decrypt in, or its DER form made
+/// from BER in a buffer of its own.
+enum Buffer<'p> {
+    Shared(&'p [u8]),
+    Mut(&'p mut [u8]),
+    Der(Vec<u8>),
+}
+
+impl Buffer<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Buffer::Shared(b) => b,
+            Buffer::Mut(b) => b,
+            Buffer::Der(b) => b,
+        }
+    }
+}
+
+async fn decrypt_from(
+    ring: &Keyring,
+    payload: Buffer<'_>,
+    ctx: &ReadContext,
+) -> Result<DecryptedInPlace> {
+    // BER (`openssl cms -stream`, Outlook) is read as its DER form.
+    let mut buffer = match parse_der(payload.bytes()) {
+        Ok(_) => payload,
+        Err(_) => Buffer::Der(ber::to_der(payload.bytes())?),
+    };
+    let env = parse_der(buffer.bytes())?;
     let Some(cipher) = Cipher::from_oid(&env.content.content_enc_alg.oid) else {
-        return Ok(unsupported_cipher(&env.content.content_enc_alg.oid));
+        return Ok(unsupported_cipher(&env.content.content_enc_alg.oid).into());
     };
     if cipher.is_aead() != env.mac.is_some() {
         // GCM in EnvelopedData has no tag; CBC in AuthEnvelopedData has no authentication.
-        return Ok(failed_with(Some(cipher), FAILED.to_string()));
+        return Ok(failed_with(Some(cipher), FAILED.to_string()).into());
     }
     let ciphertext = ciphertext_of(&env, ctx)?;
+    let at = ciphertext.as_ptr() as usize - buffer.bytes().as_ptr() as usize;
+    let range = at..at + ciphertext.len();
+    // What the loop needs, taken out of the envelope: the buffer is written to below.
+    let Envelope {
+        recipients,
+        password_only,
+        content,
+        mac,
+    } = env;
+    let alg = content.content_enc_alg;
 
-    let keys = wrapped_keys(&env.recipients);
+    let keys = wrapped_keys(&recipients);
     let tries = tries_for(ring, &keys);
     let no_key = || {
         let mut report = EncryptionReport::new(Method::Smime, EncryptionState::NoKey, NO_KEY);
         report.algorithm = Some(cipher.name().to_string());
         report.key_id = Some(recipient_ids(&keys)).filter(|s| !s.is_empty());
-        Decrypted {
+        DecryptedInPlace {
             report,
             content: None,
             signature: None,
@@ -310,54 +353,64 @@ pub(crate) async fn decrypt(
     let any_named = tries.iter().any(|t| t.named);
     if tries.is_empty() {
         let mut refused = no_key();
-        if env.password_only {
+        if password_only {
             refused.report.detail = Some(PASSWORD_ONLY.to_string());
         }
         return Ok(refused);
     }
 
-    for Try {
-        wrapped,
-        entry,
-        secret,
-        named,
-    } in tries
-    {
-        let Some(cek) = unwrap_key(wrapped, secret, cipher.key_len()).await else {
+    let last = tries.len() - 1;
+    for (i, t) in tries.into_iter().enumerate() {
+        let Some(cek) = unwrap_key(t.wrapped, t.secret, cipher.key_len()).await else {
             continue;
         };
-        let Some(plain) = decrypt_content(
-            cipher,
-            &env.content.content_enc_alg,
-            &cek,
-            ciphertext,
-            env.mac.as_ref(),
-        )
-        .await
-        else {
+        let in_place = i == last && !matches!(buffer, Buffer::Shared(_));
+        let mut copy = SecretBytes::new(Vec::new());
+        let data: &mut [u8] = match &mut buffer {
+            Buffer::Mut(b) if in_place => &mut b[range.clone()],
+            Buffer::Der(b) if in_place => &mut b[range.clone()],
+            _ => {
+                copy.extend_from_slice(&buffer.bytes()[range.clone()]);
+                &mut copy
+            }
+        };
+        let Some(len) = decrypt_content(cipher, &alg, &cek, data, mac.as_ref()).await else {
             continue;
         };
+        let plain = &data[..len];
         // A key tried blindly must also give something that looks like a MIME entity: CBC
         // padding alone is right by chance once in 256 tries.
-        if !named && !cipher.is_aead() && !looks_like_entity(&plain) {
+        if !t.named && !cipher.is_aead() && !looks_like_entity(plain) {
             continue;
         }
-        if plain.len() > ctx.max_output {
+        if len > ctx.max_output {
             return Err(Error::new(
                 ErrorCode::TooLarge,
                 "The decrypted message is larger than the allowed size.",
             ));
         }
-        return Ok(Decrypted {
-            report: decrypted(cipher, entry),
-            content: Some(plain),
+        let content = match buffer {
+            Buffer::Mut(_) if in_place => Plaintext::InPlace(range.start..range.start + len),
+            Buffer::Der(mut der) if in_place => {
+                der.copy_within(range.start..range.start + len, 0);
+                der.truncate(len);
+                Plaintext::Owned(SecretBytes::new(der))
+            }
+            _ => {
+                copy.truncate(len);
+                Plaintext::Owned(copy)
+            }
+        };
+        return Ok(DecryptedInPlace {
+            report: decrypted(cipher, t.entry),
+            content: Some(content),
             signature: None,
         });
     }
     if !any_named {
         return Ok(no_key());
     }
-    Ok(failed_with(Some(cipher), FAILED.to_string()))
+    Ok(failed_with(Some(cipher), FAILED.to_string()).into())
 }
 
 /// The report of a message decrypted with `entry`'s key; authenticated when the cipher is AEAD.
@@ -474,162 +527,15 @@ fn looks_like_entity(plain: &[u8]) -> bool {
     colon > 0 && plain[..colon].iter().all(|&b| (33..=126).contains(&b))
 }
 
-async fn unwrap_key(w: Wrapped<'_>, secret: &SmimeSecret, key_len: usize) -> Option<SecretBytes> {
-    match (w, secret) {
-        (Wrapped::Ktri(k), SmimeSecret::Rsa(rsa)) => unwrap_ktri(k, rsa, key_len).await,
-        (Wrapped::Kari(k, rek), SmimeSecret::P256(sk)) => {
-            let point = originator_point(k)?;
-            let pk = p256::PublicKey::from_sec1_bytes(point).ok()?;
-            let shared = p256::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
-            unwrap_kari(k, rek, shared.raw_secret_bytes().as_slice(), key_len)
-        }
-        (Wrapped::Kari(k, rek), SmimeSecret::P384(sk)) => {
-            let point = originator_point(k)?;
-            let pk = p384::PublicKey::from_sec1_bytes(point).ok()?;
-            let shared = p384::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
-            unwrap_kari(k, rek, shared.raw_secret_bytes().as_slice(), key_len)
-        }
-        (Wrapped::Kari(k, rek), SmimeSecret::P521(sk)) => {
-            let point = originator_point(k)?;
-            let pk = p521::PublicKey::from_sec1_bytes(point).ok()?;
-            let shared = p521::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
-            unwrap_kari(k, rek, shared.raw_secret_bytes().as_slice(), key_len)
-        }
-        _ => None,
-    }
-}
-
-async fn unwrap_ktri(
-    k: &KeyTransRecipientInfo,
-    rsa: &rsa::RsaPrivateKey,
-    key_len: usize,
-) -> Option<SecretBytes> {
-    let wrapped = k.enc_key.as_bytes();
-    let oid = k.key_enc_alg.oid;
-    if oid == rfc5912::RSA_ENCRYPTION {
-        Some(rsa_kt::unwrap_pkcs1v15(rsa, wrapped, key_len))
-    } else if oid == rfc5912::ID_RSAES_OAEP {
-        let (hash, mgf) = oaep_hashes(&k.key_enc_alg)?;
-        let cek = rsa_kt::unwrap_oaep(rsa, wrapped, hash, mgf).await?;
-        (cek.len() == key_len).then_some(cek)
-    } else {
-        None
-    }
-}
-
-/// RSAES-OAEP-params (RFC 8017 A.2.1): hash and MGF1 hash, SHA-1 by default; no label.
-fn oaep_hashes(alg: &AlgorithmIdentifierOwned) -> Option<(Hash, Hash)> {
-    let Some(params) = &alg.parameters else {
-        return Some((Hash::Sha1, Hash::Sha1));
-    };
-    let der = params.to_der().ok()?;
-    let p = pkcs1::RsaOaepParams::from_der(&der).ok()?;
-    if p.p_source.parameters.is_some_and(|l| {
-        l.decode_as::<der::asn1::OctetStringRef<'_>>()
-            .map(|o| !o.as_bytes().is_empty())
-            .unwrap_or(true)
-    }) {
-        return None;
-    }
-    let hash = Hash::from_oid(&p.hash.oid)?;
-    if p.mask_gen.oid != rfc5912::ID_MGF_1 {
-        return None;
-    }
-    let mgf = Hash::from_oid(&p.mask_gen.parameters?.oid)?;
-    if hash == Hash::Md5 || mgf == Hash::Md5 {
-        return None;
-    }
-    Some((hash, mgf))
-}
-
-fn originator_point(k: &Kari) -> Option<&[u8]> {
-    match &k.originator {
-        OriginatorIdentifierOrKey::OriginatorKey(key) => key.public_key.as_bytes(),
-        _ => None,
-    }
-}
-
-/// RFC 5753 §3.1.2: KEK = X9.63-KDF(Z, ECC-CMS-SharedInfo), then AES key unwrap.
-fn unwrap_kari(k: &Kari, rek: &Rek, z: &[u8], key_len: usize) -> Option<SecretBytes> {
-    let kdf_hash = match k.key_enc_alg.oid {
-        o if o == algs::ECDH_STD_SHA1KDF || o == algs::ECDH_COFACTOR_SHA1KDF => Hash::Sha1,
-        o if o == algs::ECDH_STD_SHA224KDF => Hash::Sha224,
-        o if o == algs::ECDH_STD_SHA256KDF || o == algs::ECDH_COFACTOR_SHA256KDF => Hash::Sha256,
-        o if o == algs::ECDH_STD_SHA384KDF || o == algs::ECDH_COFACTOR_SHA384KDF => Hash::Sha384,
-        o if o == algs::ECDH_STD_SHA512KDF || o == algs::ECDH_COFACTOR_SHA512KDF => Hash::Sha512,
-        _ => return None,
-    };
-    let wrap: AlgorithmIdentifierOwned = k.key_enc_alg.parameters.as_ref()?.decode_as().ok()?;
-    let wrapped = rek.enc_key.as_bytes();
-    if wrap.oid == algs::ID_ALG_CMS_3DES_WRAP {
-        // The KDF's keyInfo is the wrap algorithm as the sender wrote it (with its NULL).
-        let kek = derive_kek_for(kdf_hash, z, wrap, k.ukm.as_ref(), 24)?;
-        let cek = unwrap_3des(&kek, wrapped)?;
-        return (cek.len() == key_len).then_some(cek);
-    }
-    let kek_len = match wrap.oid {
-        o if o == algs::ID_AES_128_WRAP => 16,
-        o if o == algs::ID_AES_192_WRAP => 24,
-        o if o == algs::ID_AES_256_WRAP => 32,
-        _ => return None,
-    };
-    let kek = derive_kek(kdf_hash, z, wrap.oid, k.ukm.as_ref(), kek_len)?;
-    let cek = match kek_len {
-        16 => aes_kw::KekAes128::try_from(&kek[..])
-            .ok()?
-            .unwrap_vec(wrapped),
-        24 => aes_kw::KekAes192::try_from(&kek[..])
-            .ok()?
-            .unwrap_vec(wrapped),
-        _ => aes_kw::KekAes256::try_from(&kek[..])
-            .ok()?
-            .unwrap_vec(wrapped),
-    }
-    .ok()?;
-    let cek = SecretBytes::new(cek);
-    (cek.len() == key_len).then_some(cek)
-}
-
-/// Triple-DES key unwrap (RFC 3217 §3.2): 3DES-CBC under the fixed IV, reversed, 3DES-CBC
-/// again under the IV it carries, then the CMS key checksum (the first 8 bytes of SHA-1 of the
-/// key). No crate implements it; it is the `des` and `cbc` crates' CBC, composed as the RFC
-/// says. The RFC wraps a 3DES key; OpenSSL wraps an AES content key the same way (the key, its
-/// checksum and the IV in whole blocks), so any key of 16 to 32 bytes is read.
-fn unwrap_3des(kek: &[u8], wrapped: &[u8]) -> Option<SecretBytes> {
-    use cbc::cipher::block_padding::NoPadding;
-    use cbc::cipher::{BlockDecryptMut, KeyIvInit};
-    const IV: [u8; 8] = [0x4a, 0xdd, 0xa2, 0x2c, 0x79, 0xe8, 0x21, 0x05];
-    // IV (8) + key (16..=32) + checksum (8), in 8-byte blocks.
-    if !(32..=48).contains(&wrapped.len()) || !wrapped.len().is_multiple_of(8) {
-        return None;
-    }
-    let mut temp3 = SecretBytes::new(
-        cbc::Decryptor::<des::TdesEde3>::new_from_slices(kek, &IV)
-            .ok()?
-            .decrypt_padded_vec_mut::<NoPadding>(wrapped)
-            .ok()?,
-    );
-    temp3.reverse();
-    let (iv, temp1) = temp3.split_at(8);
-    let cek_icv = SecretBytes::new(
-        cbc::Decryptor::<des::TdesEde3>::new_from_slices(kek, iv)
-            .ok()?
-            .decrypt_padded_vec_mut::<NoPadding>(temp1)
-            .ok()?,
-    );
-    let (cek, icv) = cek_icv.split_at(cek_icv.len().checked_sub(8)?);
-    let check = Hash::Sha1.digest(cek)?;
-    bool::from(subtle::ConstantTimeEq::ct_eq(&check[..8], icv))
-        .then(|| SecretBytes::new(cek.to_vec()))
-}
-
+/// Decrypts the content in `data` in place: the plaintext's length (it starts `data`), or
+/// `None` (a wrong key, bad padding or tag, bad parameters: `data` is then not the plaintext).
 async fn decrypt_content(
     cipher: Cipher,
     alg: &AlgorithmIdentifierOwned,
     cek: &[u8],
-    ct: &[u8],
+    data: &mut [u8],
     mac: Option<&(Vec<u8>, Vec<u8>)>,
-) -> Option<SecretBytes> {
+) -> Option<usize> {
     let params = alg.parameters.as_ref()?;
     if let Some((tag, aad)) = mac {
         let p: GcmParameters = params.decode_as().ok()?;
@@ -646,18 +552,20 @@ async fn decrypt_content(
         ) {
             return None;
         }
-        return provider::aes_gcm_decrypt(cek, nonce, aad, ct, tag).await;
+        return provider::aes_gcm_decrypt_in_place(cek, nonce, aad, data, tag)
+            .await
+            .then_some(data.len());
     }
     let iv: OctetString = params.decode_as().ok()?;
     let iv = iv.as_bytes();
     match cipher {
         Cipher::Aes128Cbc | Cipher::Aes192Cbc | Cipher::Aes256Cbc => {
-            provider::aes_cbc_decrypt(cek, iv, ct).await
+            provider::aes_cbc_decrypt_in_place(cek, iv, data).await
         }
-        Cipher::TdesCbc => cbc_decrypt::<des::TdesEde3>(cek, iv, ct),
-        Cipher::Camellia128Cbc => cbc_decrypt::<camellia::Camellia128>(cek, iv, ct),
-        Cipher::Camellia192Cbc => cbc_decrypt::<camellia::Camellia192>(cek, iv, ct),
-        Cipher::Camellia256Cbc => cbc_decrypt::<camellia::Camellia256>(cek, iv, ct),
+        Cipher::TdesCbc => cbc_decrypt_in_place::<des::TdesEde3>(cek, iv, data),
+        Cipher::Camellia128Cbc => cbc_decrypt_in_place::<camellia::Camellia128>(cek, iv, data),
+        Cipher::Camellia192Cbc => cbc_decrypt_in_place::<camellia::Camellia192>(cek, iv, data),
+        Cipher::Camellia256Cbc => cbc_decrypt_in_place::<camellia::Camellia256>(cek, iv, data),
         _ => None,
     }
 }

@@ -16,16 +16,17 @@
 //! (`crate::keys::x509`), which this engine shares.
 
 mod algorithms;
-pub(crate) mod ber;
 mod decrypt;
 mod ecdh_kdf;
 mod encrypt;
+mod key_unwrap;
 mod rsa_kt;
 mod sign;
 mod verify;
 
 use crate::engine::{
-    ChosenKey, Decrypted, Encryption, KeyProblem, ReadContext, SignerHandle, Unusable, WriteContext,
+    ChosenKey, Decrypted, DecryptedInPlace, Encryption, KeyProblem, Plaintext, ReadContext,
+    SignerHandle, Unusable, WriteContext,
 };
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{KeyStatus, Keyring, SmimeEntry};
@@ -184,6 +185,7 @@ crate::engine::impl_engine!(
     decrypt: decrypt_with_inner_signature,
     verify_detached: verify::verify_detached,
     verify_opaque: verify::verify_opaque,
+    decrypt_in_place: decrypt_in_place_with_inner_signature,
 );
 
 /// The trait's key queries carry no policy: they judge by the safe floor of the signature
@@ -263,15 +265,41 @@ async fn decrypt_with_inner_signature(
     ctx: &ReadContext,
 ) -> Result<Decrypted> {
     let mut out = decrypt::decrypt(ring, payload, ctx).await?;
-    let raw_signed = match out.content.as_deref().filter(|c| c.first() == Some(&0x30)) {
-        Some(c) => verify::verify_opaque(ring, c, ctx).await.ok(),
-        None => None,
-    };
-    if let Some(v) = raw_signed {
-        if let Some(inner) = v.content {
-            out.content = Some(SecretBytes::new(inner));
-            out.signature = Some(v.report);
-        }
+    if let Some((inner, report)) =
+        inner_signature(ring, out.content.as_deref().map(Vec::as_slice), ctx).await
+    {
+        out.content = Some(inner);
+        out.signature = Some(report);
     }
     Ok(out)
+}
+
+/// [`decrypt_with_inner_signature`] in the payload's own buffer (`Engine::decrypt_in_place`).
+async fn decrypt_in_place_with_inner_signature(
+    ring: &Keyring,
+    payload: &mut [u8],
+    ctx: &ReadContext,
+) -> Result<DecryptedInPlace> {
+    let mut out = decrypt::decrypt_in_place(ring, payload, ctx).await?;
+    let content = match &out.content {
+        Some(Plaintext::InPlace(range)) => payload.get(range.clone()),
+        Some(Plaintext::Owned(plain)) => Some(plain.as_slice()),
+        None => None,
+    };
+    if let Some((inner, report)) = inner_signature(ring, content, ctx).await {
+        out.content = Some(Plaintext::Owned(inner));
+        out.signature = Some(report);
+    }
+    Ok(out)
+}
+
+/// The content and verdict of a bare DER SignedData that decrypted content is (old Outlook).
+async fn inner_signature(
+    ring: &Keyring,
+    content: Option<&[u8]>,
+    ctx: &ReadContext,
+) -> Option<(SecretBytes, crate::report::SignatureReport)> {
+    let signed = content.filter(|c| c.first() == Some(&0x30))?;
+    let v = verify::verify_opaque(ring, signed, ctx).await.ok()?;
+    Some((SecretBytes::new(v.content?), v.report))
 }

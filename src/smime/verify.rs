@@ -35,7 +35,7 @@ use der::{AnyRef, Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use x509_cert::Certificate;
 
 use super::algorithms::{self as algs, malformed, Hash};
-use super::ber;
+use crate::ber;
 use crate::engine::{DetachedSignature, ReadContext, Verified};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::x509::chain::{self, ChainVerdict};

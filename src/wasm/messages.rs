@@ -13,7 +13,7 @@ use super::keyring::JsKeyring;
 use crate::capabilities::{capabilities, check, Addresses};
 use crate::keys::Keyring;
 use crate::mime::{Draft, DraftAttachment};
-use crate::open::{open_async, OpenOptions};
+use crate::open::{open_owned_async, OpenOptions};
 use crate::policy::Policy;
 use crate::preview::preview;
 use crate::protect::{protect_async, Message, MethodChoice, ProtectOptions};
@@ -143,7 +143,8 @@ pub fn open(
     };
     future_to_promise(async move {
         let engines = standards::all();
-        let (result, event) = open_async(&snapshot, &engines, &raw, &options).await;
+        // Handed over: a large S/MIME envelope is opened in this copy's own buffer.
+        let (result, event) = open_owned_async(&snapshot, &engines, raw, &options).await;
         finished.borrow_mut().push(event);
         convert::to_js_value(&result.map_err(to_js)?)
     })

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use mailseal::{open, standards, EncryptionState, OpenOptions, SignatureState, Time};
+use mailseal::{open_owned, standards, EncryptionState, OpenOptions, SignatureState, Time};
 
 use crate::args::{KeySources, OpenArgs};
 use crate::failure::Failure;
@@ -23,7 +23,7 @@ pub(crate) fn open_command(
 ) -> Result<ExitCode, Failure> {
     let raw = read_input(args.message.as_deref())?;
     let mut ring = load_ring(sources, now)?;
-    let opened = open(&mut ring, &standards::all(), &raw, &OpenOptions::at(now))?;
+    let opened = open_owned(&mut ring, &standards::all(), raw, &OpenOptions::at(now))?;
     let mut report = to_json(&opened)?;
     // serde_bytes data is a JSON array of numbers: show base64, or save the files.
     let slots = report

@@ -1,8 +1,6 @@
 //! The built-in provider, [`RustCrypto`]: pure-Rust AES (CBC, GCM, CFB), in wasm and natively.
 //! Its digests are `provider::rust_digest`, next to the `DigestAlg` they take.
 
-use crate::secret::SecretBytes;
-
 /// Which way [`RustCrypto::aes_cfb`] runs.
 #[cfg(feature = "openpgp")]
 #[derive(Clone, Copy)]
@@ -11,20 +9,9 @@ pub(crate) enum Cfb {
     Decrypt,
 }
 
-/// Which way [`gcm`] runs.
+/// AES-GCM sealing with cipher `C`, a 96-bit nonce and a `T`-byte tag: ciphertext ‖ tag.
 #[cfg(feature = "smime")]
-#[derive(Clone, Copy)]
-enum GcmDirection {
-    Seal,
-    Open,
-}
-#[cfg(feature = "smime")]
-use GcmDirection::{Open, Seal};
-
-/// AES-GCM with cipher `C`, a 96-bit nonce and a `T`-byte tag: seal `msg` (out: ciphertext ‖
-/// tag) or open it (in: ciphertext ‖ tag; `None` when the tag does not verify).
-#[cfg(feature = "smime")]
-fn gcm<C, T>(key: &[u8], nonce: &[u8], aad: &[u8], msg: &[u8], dir: GcmDirection) -> Option<Vec<u8>>
+fn gcm_seal<C, T>(key: &[u8], nonce: &[u8], aad: &[u8], msg: &[u8]) -> Option<Vec<u8>>
 where
     C: aes_gcm::aes::cipher::BlockCipher<BlockSize = aes_gcm::aead::consts::U16>
         + aes_gcm::aes::cipher::BlockEncrypt
@@ -38,11 +25,41 @@ where
     }
     let cipher = aes_gcm::AesGcm::<C, U12, T>::new_from_slice(key).ok()?;
     let nonce = aes_gcm::Nonce::<U12>::from_slice(nonce);
-    let payload = Payload { msg, aad };
-    match dir {
-        Seal => cipher.encrypt(nonce, payload).ok(),
-        Open => cipher.decrypt(nonce, payload).ok(),
+    cipher.encrypt(nonce, Payload { msg, aad }).ok()
+}
+
+/// AES-GCM decryption of `data` in place with its detached `tag`: `false` when the tag does not
+/// verify (`data` is then not the plaintext; aes-gcm applies the keystream either way).
+#[cfg(feature = "smime")]
+fn gcm_open_in_place<C, T>(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    data: &mut [u8],
+    tag: &[u8],
+) -> bool
+where
+    C: aes_gcm::aes::cipher::BlockCipher<BlockSize = aes_gcm::aead::consts::U16>
+        + aes_gcm::aes::cipher::BlockEncrypt
+        + aes_gcm::aead::KeyInit,
+    T: aes_gcm::TagSize,
+{
+    use aes_gcm::aead::consts::U12;
+    use aes_gcm::aead::{AeadInPlace, KeyInit};
+    if nonce.len() != 12 || tag.len() != T::USIZE {
+        return false;
     }
+    let Ok(cipher) = aes_gcm::AesGcm::<C, U12, T>::new_from_slice(key) else {
+        return false;
+    };
+    cipher
+        .decrypt_in_place_detached(
+            aes_gcm::Nonce::<U12>::from_slice(nonce),
+            aad,
+            data,
+            aes_gcm::Tag::<T>::from_slice(tag),
+        )
+        .is_ok()
 }
 
 /// The built-in provider: RustCrypto's `aes`, `cbc`, `aes-gcm`, `sha1` and `sha2` in wasm and
@@ -100,14 +117,56 @@ impl RustCrypto {
         }
     }
 
+    /// AES-CBC decryption with PKCS#7 padding of `data` in place: the plaintext's length (it
+    /// starts `data`); `None` for a key or IV of the wrong length or bad padding.
     #[cfg(feature = "smime")]
-    pub(crate) fn aes_cbc_decrypt(&self, key: &[u8], iv: &[u8], ct: &[u8]) -> Option<SecretBytes> {
+    pub(crate) fn aes_cbc_decrypt_in_place(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        data: &mut [u8],
+    ) -> Option<usize> {
         use aes::{Aes128, Aes192, Aes256};
+        use cbc::cipher::{block_padding::Pkcs7, BlockDecryptMut, KeyIvInit};
+        fn run<C>(key: &[u8], iv: &[u8], data: &mut [u8]) -> Option<usize>
+        where
+            C: cbc::cipher::BlockCipher + cbc::cipher::BlockDecryptMut + cbc::cipher::KeyInit,
+        {
+            cbc::Decryptor::<C>::new_from_slices(key, iv)
+                .ok()?
+                .decrypt_padded_mut::<Pkcs7>(data)
+                .ok()
+                .map(|plain| plain.len())
+        }
         match key.len() {
-            16 => crate::crypto::cbc_decrypt::<Aes128>(key, iv, ct),
-            24 => crate::crypto::cbc_decrypt::<Aes192>(key, iv, ct),
-            32 => crate::crypto::cbc_decrypt::<Aes256>(key, iv, ct),
+            16 => run::<Aes128>(key, iv, data),
+            24 => run::<Aes192>(key, iv, data),
+            32 => run::<Aes256>(key, iv, data),
             _ => None,
+        }
+    }
+
+    /// AES-GCM decryption of `data` in place; `false` when the tag does not verify (or bad
+    /// parameters), and `data` is then not the plaintext.
+    #[cfg(feature = "smime")]
+    pub(crate) fn aes_gcm_decrypt_in_place(
+        &self,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        data: &mut [u8],
+        tag: &[u8],
+    ) -> bool {
+        use aes::{Aes128, Aes192, Aes256};
+        use aes_gcm::aead::consts::{U12, U16};
+        match (key.len(), tag.len()) {
+            (16, 16) => gcm_open_in_place::<Aes128, U16>(key, nonce, aad, data, tag),
+            (24, 16) => gcm_open_in_place::<Aes192, U16>(key, nonce, aad, data, tag),
+            (32, 16) => gcm_open_in_place::<Aes256, U16>(key, nonce, aad, data, tag),
+            (16, 12) => gcm_open_in_place::<Aes128, U12>(key, nonce, aad, data, tag),
+            (24, 12) => gcm_open_in_place::<Aes192, U12>(key, nonce, aad, data, tag),
+            (32, 12) => gcm_open_in_place::<Aes256, U12>(key, nonce, aad, data, tag),
+            _ => false,
         }
     }
 
@@ -125,40 +184,11 @@ impl RustCrypto {
             return None;
         }
         match key.len() {
-            16 => gcm::<aes::Aes128, U16>(key, nonce, aad, plaintext, Seal),
-            24 => gcm::<aes::Aes192, U16>(key, nonce, aad, plaintext, Seal),
-            32 => gcm::<aes::Aes256, U16>(key, nonce, aad, plaintext, Seal),
+            16 => gcm_seal::<aes::Aes128, U16>(key, nonce, aad, plaintext),
+            24 => gcm_seal::<aes::Aes192, U16>(key, nonce, aad, plaintext),
+            32 => gcm_seal::<aes::Aes256, U16>(key, nonce, aad, plaintext),
             _ => None,
         }
-    }
-
-    #[cfg(feature = "smime")]
-    pub(crate) fn aes_gcm_decrypt(
-        &self,
-        key: &[u8],
-        nonce: &[u8],
-        aad: &[u8],
-        ct: &[u8],
-        tag: &[u8],
-    ) -> Option<SecretBytes> {
-        use aes::{Aes128, Aes192, Aes256};
-        use aes_gcm::aead::consts::{U12, U16};
-        if nonce.len() != 12 {
-            return None;
-        }
-        let mut msg = Vec::with_capacity(ct.len() + tag.len());
-        msg.extend_from_slice(ct);
-        msg.extend_from_slice(tag);
-        let plain = match (key.len(), tag.len()) {
-            (16, 16) => gcm::<Aes128, U16>(key, nonce, aad, &msg, Open),
-            (24, 16) => gcm::<Aes192, U16>(key, nonce, aad, &msg, Open),
-            (32, 16) => gcm::<Aes256, U16>(key, nonce, aad, &msg, Open),
-            (16, 12) => gcm::<Aes128, U12>(key, nonce, aad, &msg, Open),
-            (24, 12) => gcm::<Aes192, U12>(key, nonce, aad, &msg, Open),
-            (32, 12) => gcm::<Aes256, U12>(key, nonce, aad, &msg, Open),
-            _ => None,
-        };
-        plain.map(SecretBytes::new)
     }
 
     /// AES-CFB in place over `data`. Decryption runs on the cipher's parallel blocks (CFB
@@ -218,11 +248,6 @@ impl RustCrypto {
     }
 
     #[cfg(not(feature = "smime"))]
-    pub(crate) fn aes_cbc_decrypt(&self, _: &[u8], _: &[u8], _: &[u8]) -> Option<SecretBytes> {
-        None
-    }
-
-    #[cfg(not(feature = "smime"))]
     pub(crate) fn aes_gcm_encrypt(
         &self,
         _: &[u8],
@@ -231,18 +256,6 @@ impl RustCrypto {
         _: &[u8],
         _: usize,
     ) -> Option<Vec<u8>> {
-        None
-    }
-
-    #[cfg(not(feature = "smime"))]
-    pub(crate) fn aes_gcm_decrypt(
-        &self,
-        _: &[u8],
-        _: &[u8],
-        _: &[u8],
-        _: &[u8],
-        _: &[u8],
-    ) -> Option<SecretBytes> {
         None
     }
 }
@@ -261,10 +274,11 @@ mod tests {
         let p = hex::decode("6bc1bee22e409f96e93d7e117393172a").unwrap();
         let c = RustCrypto.aes_cbc_encrypt(&key, &iv, &p).unwrap();
         assert_eq!(hex::encode(&c[..16]), "f58c4c04d6e5f1ba779eabfb5f7bfbd6");
-        assert_eq!(
-            &RustCrypto.aes_cbc_decrypt(&key, &iv, &c).unwrap()[..],
-            &p[..]
-        );
+        let mut data = c.clone();
+        let len = RustCrypto
+            .aes_cbc_decrypt_in_place(&key, &iv, &mut data)
+            .unwrap();
+        assert_eq!(&data[..len], &p[..]);
         assert_eq!(
             hex::encode(now_or_never(digest(DigestAlg::Sha256, b"abc")).unwrap()),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -20,7 +20,9 @@ use crate::secret::SecretBytes;
 
 mod ber;
 mod ciphers;
+mod mac;
 use ciphers::{unsupported_pbes2_cipher, unsupported_pkcs12_cipher, EncryptedKeyInfo};
+use mac::{check_mac_rounds, verify_mac};
 
 /// What one file contained, before keys are joined to certificates.
 #[derive(Default)]
@@ -199,7 +201,7 @@ fn parse_pkcs7(der: &[u8], found: &mut Found) -> Result<()> {
     let ci = match ContentInfo::from_der(der) {
         Ok(ci) => ci,
         Err(_) => {
-            let der = crate::smime::ber::to_der(der).map_err(|_| unreadable())?;
+            let der = crate::ber::to_der(der).map_err(|_| unreadable())?;
             ContentInfo::from_der(&der).map_err(|_| unreadable())?
         }
     };
@@ -443,9 +445,6 @@ fn parse_pkcs12(data: &[u8], passphrase: Option<&str>, found: &mut Found) -> Res
     Ok(())
 }
 
-/// Most MAC key-derivation rounds a PKCS#12 file may ask for (keys/kdf.rs).
-const MAX_MAC_ROUNDS: i32 = crate::keys::kdf::MAX_PBKDF2_ROUNDS as i32;
-
 /// Bounds the MAC rounds of every PKCS#12 (p12-keystore does not). p12-keystore checks only
 /// HMAC-SHA-1 and HMAC-SHA-256 MACs; `openssl pkcs12 -macalg sha384` / `sha512` (and SHA-224)
 /// write others. Those are checked here with the RFC 7292 Appendix B
@@ -521,63 +520,6 @@ fn check_sha2_mac(data: &[u8], password: &str) -> Result<Option<Vec<u8>>> {
     pfx.to_der()
         .map(Some)
         .map_err(|_| Error::unsupported_format("The PKCS#12 file could not be read."))
-}
-
-/// The file chooses the MAC's key-derivation rounds; without a bound a crafted file (2^31
-/// rounds) would hang the page (openssl writes 2048, other tools up to ~10^6).
-fn check_mac_rounds(mac: &pkcs12::mac_data::MacData) -> Result<()> {
-    if mac.iterations > MAX_MAC_ROUNDS {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!("The PKCS#12 file asks for more than {MAX_MAC_ROUNDS} key-derivation rounds."),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks a PKCS#12 MAC (RFC 7292 appendix B key derivation, HMAC with SHA-1 or SHA-2) over
-/// `content`, the authSafe's content octets as received: a wrong password is `bad_passphrase`.
-fn verify_mac(mac: &pkcs12::mac_data::MacData, password: &str, content: &[u8]) -> Result<()> {
-    use hmac::{Mac, SimpleHmac};
-    use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};
-    use sha2::digest::{core_api::BlockSizeUser, Digest, FixedOutputReset};
-
-    fn verify<D>(password: &str, salt: &[u8], rounds: i32, data: &[u8], tag: &[u8]) -> Result<()>
-    where
-        D: Digest + FixedOutputReset + BlockSizeUser + Clone,
-    {
-        let key = derive_key_utf8::<D>(
-            password,
-            salt,
-            Pkcs12KeyType::Mac,
-            rounds,
-            <D as Digest>::output_size(),
-        )
-        .map(SecretBytes::new)
-        .map_err(|_| Error::bad_passphrase())?;
-        let mut mac = SimpleHmac::<D>::new_from_slice(&key).map_err(|_| Error::bad_passphrase())?;
-        mac.update(data);
-        mac.verify_slice(tag).map_err(|_| Error::bad_passphrase())
-    }
-
-    check_mac_rounds(mac)?;
-    let (salt, rounds, tag) = (
-        mac.mac_salt.as_bytes(),
-        mac.iterations,
-        mac.mac.digest.as_bytes(),
-    );
-    use const_oid::db::rfc5912::{ID_SHA_1, ID_SHA_224, ID_SHA_256, ID_SHA_384, ID_SHA_512};
-    match mac.mac.algorithm.oid {
-        o if o == ID_SHA_1 => verify::<sha1::Sha1>(password, salt, rounds, content, tag),
-        o if o == ID_SHA_224 => verify::<sha2::Sha224>(password, salt, rounds, content, tag),
-        o if o == ID_SHA_256 => verify::<sha2::Sha256>(password, salt, rounds, content, tag),
-        o if o == ID_SHA_384 => verify::<sha2::Sha384>(password, salt, rounds, content, tag),
-        o if o == ID_SHA_512 => verify::<sha2::Sha512>(password, salt, rounds, content, tag),
-        _ => Err(Error::new(
-            ErrorCode::UnsupportedAlgorithm,
-            "The PKCS#12 file uses an unsupported encryption or MAC algorithm.",
-        )),
-    }
 }
 
 /// Certificates and unencrypted private keys (keyBag) from the unencrypted safes of a PFX.

@@ -233,6 +233,45 @@ fn node_aes_in_place(mode: &str, key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> b
     .is_some()
 }
 
+/// AES decryption in `mode` ("cbc", "gcm" with `aead`: the additional data and the tag) of
+/// `data` in place: the plaintext is copied from JavaScript over the ciphertext only once the
+/// whole decryption (padding, tag) succeeded, and its JavaScript copies are overwritten either
+/// way. Its length, or `None` with `data` as it was.
+#[cfg(feature = "smime")]
+fn node_decrypt_in_place(
+    mode: &str,
+    key: &[u8],
+    iv: &[u8],
+    data: &mut [u8],
+    aead: Option<(&[u8], &[u8])>,
+) -> Option<usize> {
+    let name = aes_name(mode, key.len())?;
+    let wipe = |js: &Uint8Array| {
+        js.fill(0, 0, js.length());
+    };
+    with_node(|m| {
+        let cipher = m.create_decipheriv(&name, key, iv)?;
+        if let Some((aad, tag)) = aead {
+            cipher.set_aad(aad)?;
+            cipher.set_auth_tag(tag)?;
+        }
+        let head = cipher.update_bytes(data)?;
+        let tail = cipher.finish().inspect_err(|_| wipe(&head))?;
+        let (split, len) = (
+            head.length() as usize,
+            (head.length() + tail.length()) as usize,
+        );
+        let fits = len <= data.len();
+        if fits {
+            head.copy_to(&mut data[..split]);
+            tail.copy_to(&mut data[split..len]);
+        }
+        wipe(&head);
+        wipe(&tail);
+        fits.then_some(len).ok_or(JsValue::NULL)
+    })
+}
+
 /// The CFB keystream of `ct` under `iv` (`provider::cfb_keystream`): AES-ECB over the feed,
 /// which OpenSSL runs in parallel. Without padding, so the keystream is the feed's size and
 /// takes the feed's memory once it is freed: a 10 MiB message's peak stays where OpenSSL's own
@@ -297,6 +336,34 @@ impl CryptoProvider for NodeCrypto {
         ct: &'a [u8],
     ) -> Pending<'a, Option<SecretBytes>> {
         ready(node_aes("cbc", key, iv, ct, false).map(SecretBytes::new))
+    }
+
+    #[cfg(feature = "smime")]
+    fn aes_cbc_decrypt_in_place<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        data: &'a mut [u8],
+    ) -> Pending<'a, Option<usize>> {
+        ready(node_decrypt_in_place("cbc", key, iv, data, None))
+    }
+
+    #[cfg(feature = "smime")]
+    fn aes_gcm_decrypt_in_place<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        data: &'a mut [u8],
+        tag: &'a [u8],
+    ) -> Pending<'a, bool> {
+        // As `aes_gcm_decrypt`: 12-byte tags are left to RustCrypto.
+        let whole = data.len();
+        ready(
+            nonce.len() == 12
+                && tag.len() == 16
+                && node_decrypt_in_place("gcm", key, nonce, data, Some((aad, tag))) == Some(whole),
+        )
     }
 
     fn aes_gcm_encrypt<'a>(

@@ -32,6 +32,14 @@ extern "C" {
         key: &JsValue,
         data: &[u8],
     ) -> Result<Promise, JsValue>;
+    /// `decrypt` of bytes already in JavaScript (a ciphertext with its tag put after it).
+    #[wasm_bindgen(method, catch, js_name = decrypt)]
+    fn decrypt_array(
+        this: &SubtleCrypto,
+        algorithm: &Object,
+        key: &JsValue,
+        data: &Uint8Array,
+    ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn digest(this: &SubtleCrypto, algorithm: &str, data: &[u8]) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = importKey)]
@@ -119,6 +127,14 @@ fn aes_params(name: &str, iv: &[u8], gcm: Option<(&[u8], usize)>) -> Option<Obje
     Some(params)
 }
 
+/// What WebCrypto's AES works on: bytes in wasm memory (a view; WebCrypto copies them), or a
+/// JavaScript array made for the call.
+enum AesInput<'d> {
+    Wasm(&'d [u8]),
+    #[cfg_attr(not(feature = "smime"), allow(dead_code))]
+    Js(Uint8Array),
+}
+
 /// AES-CBC or AES-GCM through WebCrypto: import the raw key, then encrypt or decrypt `data`.
 async fn web_aes(
     name: &str,
@@ -127,6 +143,18 @@ async fn web_aes(
     data: &[u8],
     encrypt: bool,
 ) -> Option<Vec<u8>> {
+    let answer = web_aes_answer(name, key, params, AesInput::Wasm(data), encrypt).await?;
+    Some(take(&answer))
+}
+
+/// [`web_aes`]'s answer as WebCrypto gives it, not yet copied into wasm memory.
+async fn web_aes_answer(
+    name: &str,
+    key: &[u8],
+    params: Option<Object>,
+    data: AesInput<'_>,
+    encrypt: bool,
+) -> Option<Uint8Array> {
     if !matches!(key.len(), 16 | 24 | 32) {
         return None;
     }
@@ -140,15 +168,30 @@ async fn web_aes(
     })?;
     let key = JsFuture::from(imported.ok()?).await.ok()?;
     let call = SUBTLE.with(|s| {
-        s.as_ref().map(|s| {
-            if encrypt {
-                s.encrypt(&params, &key, data)
-            } else {
-                s.decrypt(&params, &key, data)
-            }
+        s.as_ref().map(|s| match (&data, encrypt) {
+            (AesInput::Wasm(data), true) => s.encrypt(&params, &key, data),
+            (AesInput::Wasm(data), false) => s.decrypt(&params, &key, data),
+            (AesInput::Js(data), _) => s.decrypt_array(&params, &key, data),
         })
     })?;
-    settle(call).await
+    let value = JsFuture::from(call.ok()?).await.ok()?;
+    value
+        .dyn_ref::<js_sys::ArrayBuffer>()
+        .map(|b| Uint8Array::new(b))
+}
+
+/// A decryption's answer copied over the ciphertext in `data` (its length), and overwritten in
+/// JavaScript: no second message-sized buffer in wasm memory. `None` when it does not fit.
+#[cfg(feature = "smime")]
+fn answer_into(answer: Option<Uint8Array>, data: &mut [u8]) -> Option<usize> {
+    let answer = answer?;
+    let len = answer.length() as usize;
+    let fits = len <= data.len();
+    if fits {
+        answer.copy_to(&mut data[..len]);
+    }
+    answer.fill(0, 0, answer.length());
+    fits.then_some(len)
 }
 
 /// WebCrypto's name for RSASSA-PKCS1-v1_5.
@@ -250,6 +293,47 @@ impl CryptoProvider for WebCrypto {
             web_aes("AES-CBC", key, params, ct, false)
                 .await
                 .map(SecretBytes::new)
+        })
+    }
+
+    #[cfg(feature = "smime")]
+    fn aes_cbc_decrypt_in_place<'a>(
+        &'a self,
+        key: &'a [u8],
+        iv: &'a [u8],
+        data: &'a mut [u8],
+    ) -> Pending<'a, Option<usize>> {
+        let params = aes_params("AES-CBC", iv, None);
+        Box::pin(async move {
+            let answer = web_aes_answer("AES-CBC", key, params, AesInput::Wasm(data), false).await;
+            answer_into(answer, data)
+        })
+    }
+
+    #[cfg(feature = "smime")]
+    fn aes_gcm_decrypt_in_place<'a>(
+        &'a self,
+        key: &'a [u8],
+        nonce: &'a [u8],
+        aad: &'a [u8],
+        data: &'a mut [u8],
+        tag: &'a [u8],
+    ) -> Pending<'a, bool> {
+        if nonce.len() != 12 || !matches!(tag.len(), 12 | 16) {
+            return ready(false);
+        }
+        let params = aes_params("AES-GCM", nonce, Some((aad, tag.len())));
+        Box::pin(async move {
+            // WebCrypto takes the tag after the ciphertext: put together in JavaScript, not in
+            // a second message-sized buffer in wasm memory.
+            let sealed = Uint8Array::new_with_length((data.len() + tag.len()) as u32);
+            sealed.subarray(0, data.len() as u32).copy_from(data);
+            sealed
+                .subarray(data.len() as u32, sealed.length())
+                .copy_from(tag);
+            let answer = web_aes_answer("AES-GCM", key, params, AesInput::Js(sealed), false).await;
+            let whole = data.len();
+            answer_into(answer, data) == Some(whole)
         })
     }
 

@@ -13,9 +13,9 @@ use const_oid::db::rfc5911;
 use der::asn1::OctetString;
 use der::{Any, Decode, Encode};
 
-use super::verify_mac;
+use super::mac::verify_mac;
+use crate::ber::to_der;
 use crate::error::{Error, Result};
-use crate::smime::ber::to_der;
 
 /// `data` as DER when it is BER that is not DER; `Ok(None)` when it is not BER or already DER
 /// (nothing to retry). A PKCS#12 file's MAC is checked here (a wrong password is
