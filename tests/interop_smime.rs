@@ -1717,6 +1717,105 @@ fn a_certificate_with_an_unknown_critical_extension_is_not_encrypted_to() {
     assert!(err.message().contains("critical extension"), "{err}");
 }
 
+/// Certificates over time (sweep 21), with a CA and certificates made by openssl at test time:
+/// - a signer named by subject key identifier whose key was certified again after its first
+///   certificate expired: the signature is `valid` whichever certificate the keyring got first
+///   (it read `expired` when the old one came first, as openssl verifies it with the new one);
+/// - a certificate its CA revoked for key compromise that has expired since reads `revoked`,
+///   as openssl and the key list say, not merely `expired`.
+#[test]
+fn renewed_and_revoked_certificates_are_judged_by_what_holds_now() {
+    if !have("openssl") {
+        return;
+    }
+    let ca = TestCa::new("rsa2048");
+    let p = |name: &str| PathBuf::from(ca.path(name));
+    let ext = |email: &str| {
+        format!(
+            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+             extendedKeyUsage=emailProtection\nsubjectKeyIdentifier=hash\n\
+             subjectAltName=email:{email}"
+        )
+    };
+    let alice = ca.new_key("alice", "rsa2048");
+    let (old, new) = (
+        ("20240101000000Z", "20260101000000Z"),
+        ("20251201000000Z", "20281201000000Z"),
+    );
+    for (name, (from, until)) in [("alice-old", old), ("alice-new", new)] {
+        ca.issue_dated(
+            name,
+            &alice,
+            "/CN=Alice",
+            &ext("alice@example.org"),
+            from,
+            until,
+        );
+    }
+    let bob = ca.new_key("bob", "rsa2048");
+    ca.issue_dated(
+        "bob",
+        &bob,
+        "/CN=Bob",
+        &ext("bob@example.org"),
+        "20240101000000Z",
+        "20261130000000Z",
+    );
+    let sign = |cert: &str, key: &str, out: &str| {
+        let (ok, log) = openssl(&[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-noattr",
+            "-keyid",
+            "-nocerts",
+            "-in",
+            path_str(&data("entity.txt")),
+            "-signer",
+            path_str(&p(cert)),
+            "-inkey",
+            key,
+            "-outform",
+            "DER",
+            "-out",
+            path_str(&p(out)),
+        ]);
+        assert!(ok, "{log}");
+        std::fs::read(p(out)).unwrap()
+    };
+    let by_alice = sign("alice-new.crt", &alice, "alice.p7m");
+    let import = |ring: &mut Keyring, name: &str| {
+        let cert = std::fs::read(p(&format!("{name}.crt"))).unwrap();
+        ring.import(&cert, &ImportOptions::default(), NOW).unwrap();
+    };
+    let verdict = |ring: &Keyring, der: &[u8]| {
+        E.verify_opaque(ring, der, &ReadContext::at(NOW))
+            .ready()
+            .unwrap()
+            .report
+    };
+    for order in [["alice-old", "alice-new"], ["alice-new", "alice-old"]] {
+        let mut ring = trusting(&ca);
+        for name in order {
+            import(&mut ring, name);
+        }
+        let report = verdict(&ring, &by_alice);
+        assert_eq!(report.state, SignatureState::Valid, "{order:?}: {report:?}");
+    }
+
+    let by_bob = sign("bob.crt", &bob, "bob.p7m");
+    ca.revoke("bob", "keyCompromise");
+    let crl = ca.crl("20261115000000Z", "20261215000000Z");
+    let mut ring = trusting(&ca);
+    import(&mut ring, "bob");
+    assert_eq!(verdict(&ring, &by_bob).state, SignatureState::Expired);
+    ring.import_crl(&crl, NOW).expect("the CA's CRL");
+    let report = verdict(&ring, &by_bob);
+    assert_eq!(report.state, SignatureState::Revoked, "{report:?}");
+    assert!(report.detail.unwrap_or_default().contains("key compromise"));
+}
+
 /// Revocation by CRL (issue 14), with a CA, certificates and CRLs made by `openssl ca` at test
 /// time: before the CRL the certificate's distribution point is a request for the host to
 /// fetch; once the CA's CRL that revokes Bob is imported, his signature is `revoked`, nothing

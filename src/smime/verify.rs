@@ -300,32 +300,49 @@ fn verify_signed_data(
     SignatureReport::worst(reports)
 }
 
-fn find_cert<'a>(
-    sid: &SignerIdentifier,
-    certs: &'a [Certificate],
-    ring: &'a Keyring,
-) -> Option<Certificate> {
-    let from_message = certs.iter().find(|c| match sid {
+/// Most certificates that match one signer identifier and are tried (a renewal that kept the
+/// key gives two or three).
+const MAX_SIGNER_CANDIDATES: usize = 4;
+
+/// The certificates the signer identifier names: the message's first, then the keyring's. A
+/// subject key identifier names every certificate of a key, renewed or not.
+fn find_certs(sid: &SignerIdentifier, certs: &[Certificate], ring: &Keyring) -> Vec<Certificate> {
+    let ski_of = |c: &Certificate| {
+        SmimeEntry::from_certificate(c.clone(), false)
+            .ok()
+            .and_then(|e| e.subject_key_id())
+    };
+    let named = |c: &Certificate| match sid {
         SignerIdentifier::IssuerAndSerialNumber(isn) => {
             c.tbs_certificate.issuer == isn.issuer
                 && c.tbs_certificate.serial_number == isn.serial_number
         }
         SignerIdentifier::SubjectKeyIdentifier(ski) => {
-            SmimeEntry::from_certificate((*c).clone(), false)
-                .ok()
-                .and_then(|e| e.subject_key_id())
-                .as_deref()
-                == Some(ski.0.as_bytes())
+            ski_of(c).as_deref() == Some(ski.0.as_bytes())
         }
-    });
-    if let Some(c) = from_message {
-        return Some(c.clone());
-    }
-    let entry = match sid {
-        SignerIdentifier::IssuerAndSerialNumber(isn) => ring.smime_by_issuer_serial(isn),
-        SignerIdentifier::SubjectKeyIdentifier(ski) => ring.smime_by_ski(ski.0.as_bytes()),
     };
-    entry.map(|e| e.certificate().clone())
+    let mut found: Vec<Certificate> = Vec::new();
+    let in_ring = ring.smime_entries().map(|e| e.certificate());
+    for c in certs.iter().chain(in_ring).filter(|c| named(c)) {
+        if !found.contains(c) && found.len() < MAX_SIGNER_CANDIDATES {
+            found.push(c.clone());
+        }
+    }
+    found
+}
+
+/// The verdict on a signature whose certificate, or one above it, its CA revoked.
+fn revoked(ring: &Keyring, cert: &Certificate) -> SignatureReport {
+    let detail = match ring.revocation_of(cert) {
+        Some(r) => format!(
+            "The certificate of the signer was revoked by its certification authority on {}{}.",
+            r.date.to_rfc3339(),
+            r.reason.map(|why| format!(" ({why})")).unwrap_or_default()
+        ),
+        None => "A certificate above the signer's was revoked by its certification authority."
+            .to_string(),
+    };
+    SignatureReport::new(Method::Smime, SignatureState::Revoked, detail)
 }
 
 /// The single value of a signed attribute, if present exactly once with one value.
@@ -404,14 +421,40 @@ fn verify_signer(
         Err(fail) => return sig_fail_report(fail),
     };
 
-    // 2. The signer's certificate.
-    let Some(cert) = find_cert(&si.sid, input.certs, ring) else {
+    // 2. The signer's certificate: of several the identifier names (the same key certified
+    // again after the old certificate expired), the one that makes the signature valid, else
+    // the first one's verdict.
+    let candidates = find_certs(&si.sid, input.certs, ring);
+    if candidates.is_empty() {
         return SignatureReport::new(
             Method::Smime,
             SignatureState::UnknownSigner,
             "The certificate for verification could not be found.",
         );
-    };
+    }
+    let mut first = None;
+    for cert in candidates {
+        let report = verify_signer_with(ring, sd, si, raw_attrs, input, now, hash, &cert);
+        if report.state == SignatureState::Valid {
+            return report;
+        }
+        first.get_or_insert(report);
+    }
+    first.unwrap_or_else(SignatureReport::none)
+}
+
+/// [`verify_signer`] with one certificate for the signer.
+#[allow(clippy::too_many_arguments)]
+fn verify_signer_with(
+    ring: &Keyring,
+    sd: &SignedData,
+    si: &SignerInfo,
+    raw_attrs: Option<&[u8]>,
+    input: &SignerInput<'_>,
+    now: Time,
+    hash: Hash,
+    cert: &Certificate,
+) -> SignatureReport {
     let entry = match SmimeEntry::from_certificate(cert.clone(), false) {
         Ok(e) => e,
         Err(_) => return invalid("The certificate of the signer could not be read."),
@@ -422,13 +465,13 @@ fn verify_signer(
     };
 
     // 3. Content digest and signature.
-    let signed_at = match check_signature(sd, si, raw_attrs, input, hash, &cert) {
+    let signed_at = match check_signature(sd, si, raw_attrs, input, hash, cert) {
         Ok(signed_at) => signed_at,
         Err(detail) => return invalid(&detail).with_signer(signer),
     };
 
     // 4. Certificate: validity, usage, path.
-    let mut report = certificate_verdict(ring, &entry, &cert, input.certs, now);
+    let mut report = certificate_verdict(ring, &entry, cert, input.certs, now);
     report.digest = Some(hash.name().to_string());
     report.signed_at = signed_at;
     report.with_signer(signer)
@@ -540,6 +583,11 @@ fn certificate_verdict(
     certs: &[Certificate],
     now: Time,
 ) -> SignatureReport {
+    // A revocation outlives the certificate: one revoked (for key compromise, say) that has
+    // expired since reads revoked, as openssl and the key list say, not merely expired.
+    if ring.revocation_of(cert).is_some() {
+        return revoked(ring, cert);
+    }
     match entry.status(now) {
         crate::keys::KeyStatus::Valid => {}
         crate::keys::KeyStatus::NotYetValid => {
@@ -597,20 +645,7 @@ fn certificate_verdict(
              (such as Ed448): whether its certification authority issued it cannot be \
              checked, so it is not trusted.",
         ),
-        (ChainVerdict::Revoked, _) => {
-            let detail = match ring.revocation_of(cert) {
-                Some(r) => format!(
-                    "The certificate of the signer was revoked by its certification authority \
-                     on {}{}.",
-                    r.date.to_rfc3339(),
-                    r.reason.map(|why| format!(" ({why})")).unwrap_or_default()
-                ),
-                None => "A certificate above the signer's was revoked by its certification \
-                         authority."
-                    .to_string(),
-            };
-            SignatureReport::new(Method::Smime, SignatureState::Revoked, detail)
-        }
+        (ChainVerdict::Revoked, _) => revoked(ring, cert),
         (ChainVerdict::Untrusted, _) => {
             let mut report = SignatureReport::new(
                 Method::Smime,
