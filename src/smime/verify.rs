@@ -628,7 +628,8 @@ fn certificate_verdict(
         (ChainVerdict::Expired, _) => SignatureReport::new(
             Method::Smime,
             SignatureState::Expired,
-            "A certificate in the signer's certification path has expired.",
+            "A certificate in the signer's certification path is outside its validity period \
+             (it has expired, or is not valid yet).",
         ),
         (ChainVerdict::Constrained, _) => SignatureReport::new(
             Method::Smime,
