@@ -35,31 +35,65 @@ pub(super) fn smime_envelope_body(raw: &[u8], limits: &Limits) -> Option<Range<u
 /// Decodes base64 `body` in place; the decoded length (the bytes start `body`). `None` only
 /// for a body [`smime_envelope_body`] did not accept.
 pub(super) fn decode_in_place(body: &mut [u8]) -> Option<usize> {
-    base64_simd::forgiving_decode_inplace(body)
+    // The lines moved together first (each lands at or before where it was), then decoded.
+    let (mut start, mut write) = (0, 0);
+    while let Some(line) = next_line(body, &mut start) {
+        let len = line.len();
+        body.copy_within(line, write);
+        write += len;
+    }
+    let unpadded = body[..write]
+        .iter()
+        .rposition(|&b| b != b'=')
+        .map_or(0, |i| i + 1);
+    base64_simd::STANDARD_NO_PAD
+        .decode_inplace(&mut body[..unpadded])
         .ok()
         .map(|decoded| decoded.len())
 }
 
-/// Base64 that WHATWG's forgiving decoder (which `decode_in_place` uses) reads without error:
-/// the alphabet and ASCII white space, and `=` only as the padding of the last quantum. Other
-/// bodies (a stray character, text after the padding) go the usual way, whose MIME decoder is
-/// more lenient; a failed decoder must not leave the message half decoded.
-fn is_plain_base64(body: &[u8]) -> bool {
-    let mut chars = 0usize;
-    let mut padding = 0usize;
-    for &b in body {
-        match b {
-            b'\t' | b'\n' | 0x0c | b'\r' | b' ' => {}
-            b'=' => padding += 1,
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if padding == 0 => chars += 1,
-            _ => return false,
+/// The next line of `body` from `start` that is not empty, without its line end and trailing
+/// white space; `start` moves past it.
+fn next_line(body: &[u8], start: &mut usize) -> Option<Range<usize>> {
+    while *start < body.len() {
+        let from = *start;
+        let end = memchr::memchr(b'\n', &body[from..]).map_or(body.len(), |i| from + i);
+        let mut stop = end;
+        while stop > from && matches!(body[stop - 1], b'\r' | b' ' | b'\t') {
+            stop -= 1;
+        }
+        *start = end + 1;
+        if stop > from {
+            return Some(from..stop);
         }
     }
-    match padding {
-        0 => chars % 4 != 1,
-        1 | 2 => (chars + padding).is_multiple_of(4),
-        _ => false,
+    None
+}
+
+/// Base64 that [`decode_in_place`] decodes without error, checked a line at a time by
+/// base64-simd's SIMD checker: lines of the alphabet in whole quanta, the last one possibly
+/// shorter and padded. Other bodies (a stray character, white space inside a line, text after
+/// the padding) go the usual way, whose MIME decoder is more lenient: a failed decoder must
+/// not leave the message half decoded.
+fn is_plain_base64(body: &[u8]) -> bool {
+    let (mut start, mut ended) = (0, false);
+    while let Some(line) = next_line(body, &mut start) {
+        let text = &body[line];
+        let unpadded = text
+            .strip_suffix(b"==")
+            .or_else(|| text.strip_suffix(b"="))
+            .unwrap_or(text);
+        let padded = unpadded.len() < text.len();
+        if ended
+            || (padded && !text.len().is_multiple_of(4))
+            || base64_simd::STANDARD_NO_PAD.check(unpadded).is_err()
+        {
+            return false;
+        }
+        // Only the last line may be padded or end in a partial quantum.
+        ended = padded || !unpadded.len().is_multiple_of(4);
     }
+    true
 }
 
 /// The first bytes the base64 `body` decodes to (enough for the CMS content type).
@@ -105,6 +139,8 @@ mod tests {
             b"QUJDR",
             b"QUJ===",
             b"QUJDRA=\r\n",
+            b"QUJDRA\r\nQUJD\r\n",
+            b"QU JD\r\n",
         ] {
             assert!(!is_plain_base64(odd), "{}", String::from_utf8_lossy(odd));
         }
