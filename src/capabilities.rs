@@ -308,7 +308,8 @@ pub struct Readiness {
     pub addresses: Vec<AddressReadiness>,
     /// S/MIME trust anchors (`trusted: true` CA certificates) and vouched-for OpenPGP keys.
     pub trust_anchors: Vec<KeyNotice>,
-    /// Keys expiring within 30 days ([`EXPIRY_WARNING_DAYS`]).
+    /// Keys expiring within 30 days ([`EXPIRY_WARNING_DAYS`]), or whose subkey that signs or
+    /// decrypts for one of the addresses does (OpenPGP).
     pub expiring: Vec<KeyNotice>,
     /// Keys already expired or revoked.
     pub unusable: Vec<KeyNotice>,
@@ -338,6 +339,10 @@ pub fn check(
         Method::Pgp => KeyKind::Pgp,
     };
     let mut out = Vec::new();
+    let soon_time = now.plus_secs(EXPIRY_WARNING_DAYS * 86_400);
+    // Keys that sign or decrypt for an address now but not once the warning window has passed:
+    // an OpenPGP subkey ending while its primary key lives on, which `expires` does not show.
+    let mut lapsing: Vec<String> = Vec::new();
     for address in addresses {
         let address = crate::Address::key_of(address);
         if address.is_empty() {
@@ -359,6 +364,22 @@ pub fn check(
                 continue;
             };
             let signing = engine.signing_key(ring, &address, now);
+            let encrypting = engine.encryption_key(ring, &address, now);
+            let lapses = [
+                (
+                    signing.as_ref().ok().map(|k| k.id().to_string()),
+                    engine.signing_key(ring, &address, soon_time).is_ok(),
+                ),
+                (
+                    encrypting.as_ref().ok().map(|k| k.id().to_string()),
+                    engine.encryption_key(ring, &address, soon_time).is_ok(),
+                ),
+            ];
+            for (id, still) in lapses {
+                if let (Some(id), false) = (id, still) {
+                    lapsing.push(id);
+                }
+            }
             let decrypt = keys.iter().any(|k| {
                 k.kind == kind_of(method)
                     && k.has_secret
@@ -366,14 +387,11 @@ pub fn check(
                     && k.status == KeyStatus::Valid
             });
             let decrypt_detail = (!decrypt).then(|| {
-                let why = engine
-                    .encryption_key(ring, &address, now)
-                    .err()
-                    .unwrap_or(Unusable {
-                        address: address.clone(),
-                        method,
-                        problem: crate::engine::KeyProblem::NoSecret,
-                    });
+                let why = encrypting.err().unwrap_or(Unusable {
+                    address: address.clone(),
+                    method,
+                    problem: crate::engine::KeyProblem::NoSecret,
+                });
                 why.detail()
             });
             methods.push(MethodReadiness {
@@ -394,7 +412,9 @@ pub fn check(
     let expiring = all
         .iter()
         .filter(|k| k.status == KeyStatus::Valid)
-        .filter(|k| k.expires.as_deref().is_some_and(|e| e <= soon.as_str()))
+        .filter(|k| {
+            k.expires.as_deref().is_some_and(|e| e <= soon.as_str()) || lapsing.contains(&k.id)
+        })
         .map(notice)
         .collect();
     let unusable = all

@@ -1921,6 +1921,70 @@ fn traditional_application_pgp_bodies_open() {
     }
 }
 
+/// The admin's readiness check lists a key whose encryption subkey ends within the warning
+/// window while its primary key lives on (sweep 21: only the primary key's expiry was looked
+/// at, so mail to the desk stopped being encryptable without notice). A key whose subkey
+/// lives long is not listed.
+#[test]
+fn the_readiness_check_warns_of_a_subkey_about_to_expire() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    // Made a month before the tests' clock, with gpg's own clock set there.
+    let at = ["--faked-system-time", "20261101T000000!"];
+    let mut ring = Keyring::new();
+    for (who, subkey_expiry) in [("dora", "2026-12-10"), ("erin", "2027-12-01")] {
+        let uid = format!("{who} <{who}@example.org>");
+        let (ok, _, err) = run_bytes(
+            gpg.cmd()
+                .args(at)
+                .args(["--quick-gen-key", &uid, "ed25519", "sign", "never"]),
+            b"",
+        );
+        assert!(ok, "{err}");
+        let fpr = err
+            .lines()
+            .find_map(|l| l.strip_prefix("[GNUPG:] KEY_CREATED P "))
+            .expect("KEY_CREATED")
+            .trim()
+            .to_string();
+        let args = ["--quick-add-key", &fpr, "cv25519", "encr", subkey_expiry];
+        let (ok, _, err) = run_bytes(gpg.cmd().args(at).args(args), b"");
+        assert!(ok, "{err}");
+        let (ok, secret, err) =
+            run_bytes(gpg.cmd().args(["--export-secret-keys", "-a", &fpr]), b"");
+        assert!(ok, "{err}");
+        let verified = ImportOptions {
+            trusted: true,
+            ..ImportOptions::default()
+        };
+        ring.import(&secret, &verified, NOW).unwrap();
+    }
+    let addresses = [
+        "dora@example.org".to_string(),
+        "erin@example.org".to_string(),
+    ];
+    let r = mailseal::capabilities::check(
+        &ring,
+        &[&PGP],
+        &mailseal::Policy::default(),
+        &addresses,
+        NOW,
+    );
+    let listed: Vec<&str> = r
+        .expiring
+        .iter()
+        .flat_map(|k| k.emails.iter().map(String::as_str))
+        .collect();
+    assert_eq!(listed, ["dora@example.org"], "{:?}", r.expiring);
+    let pgp = r.addresses[0]
+        .methods
+        .iter()
+        .find(|m| m.method == mailseal::Method::Pgp);
+    assert!(pgp.is_some_and(|m| m.can_decrypt), "{pgp:?}");
+}
+
 /// WKD as GnuPG computes it (issue 14): mailseal's advanced-method URL for an address is the one
 /// `gpg-wks-client --print-wkd-url` prints, character for character, and the direct method
 /// uses the same hash (`--print-wkd-hash`).
