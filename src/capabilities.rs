@@ -319,6 +319,60 @@ pub struct Readiness {
     pub details: Vec<String>,
 }
 
+/// What `engine` can do for one of the desk's own addresses; the ids of keys it uses now but
+/// not at the end of the warning window go to `lapsing`.
+fn method_readiness(
+    ring: &Keyring,
+    engine: &dyn Engine,
+    address: &str,
+    keys: &[KeyInfo],
+    now: Time,
+    lapsing: &mut Vec<String>,
+) -> MethodReadiness {
+    let method = engine.method();
+    let kind = match method {
+        Method::Smime => KeyKind::Smime,
+        Method::Pgp => KeyKind::Pgp,
+    };
+    let soon = now.plus_secs(EXPIRY_WARNING_DAYS * 86_400);
+    let signing = engine.signing_key(ring, address, now);
+    let encrypting = engine.encryption_key(ring, address, now);
+    let lapses = [
+        (
+            signing.as_ref().ok().map(|k| k.id().to_string()),
+            engine.signing_key(ring, address, soon).is_ok(),
+        ),
+        (
+            encrypting.as_ref().ok().map(|k| k.id().to_string()),
+            engine.encryption_key(ring, address, soon).is_ok(),
+        ),
+    ];
+    for (id, still) in lapses {
+        if let (Some(id), false) = (id, still) {
+            lapsing.push(id);
+        }
+    }
+    let decrypt = keys
+        .iter()
+        .any(|k| k.kind == kind && k.has_secret && k.can_encrypt && k.status == KeyStatus::Valid);
+    let decrypt_detail = (!decrypt).then(|| {
+        let why = encrypting.err().unwrap_or(Unusable {
+            address: address.to_string(),
+            method,
+            problem: crate::engine::KeyProblem::NoSecret,
+        });
+        why.detail()
+    });
+    MethodReadiness {
+        method,
+        available: true,
+        can_sign: signing.is_ok(),
+        sign_detail: signing.err().map(|u| u.detail()),
+        can_decrypt: decrypt,
+        decrypt_detail,
+    }
+}
+
 /// Runs the readiness check for the help desk's own `addresses` at `now`.
 pub fn check(
     ring: &Keyring,
@@ -334,12 +388,7 @@ pub fn check(
         expires: k.expires.clone(),
         status: k.status,
     };
-    let kind_of = |m: Method| match m {
-        Method::Smime => KeyKind::Smime,
-        Method::Pgp => KeyKind::Pgp,
-    };
     let mut out = Vec::new();
-    let soon_time = now.plus_secs(EXPIRY_WARNING_DAYS * 86_400);
     // Keys that sign or decrypt for an address now but not once the warning window has passed:
     // an OpenPGP subkey ending while its primary key lives on, which `expires` does not show.
     let mut lapsing: Vec<String> = Vec::new();
@@ -349,60 +398,28 @@ pub fn check(
             continue;
         }
         let keys = ring.by_address(&address, now);
-        let mut methods = Vec::new();
-        for method in policy.methods() {
-            let Some(engine) = engines.iter().find(|e| e.method() == method) else {
-                let why = unavailable_detail(method);
-                methods.push(MethodReadiness {
-                    method,
-                    available: false,
-                    can_sign: false,
-                    sign_detail: Some(why.clone()),
-                    can_decrypt: false,
-                    decrypt_detail: Some(why),
-                });
-                continue;
-            };
-            let signing = engine.signing_key(ring, &address, now);
-            let encrypting = engine.encryption_key(ring, &address, now);
-            let lapses = [
-                (
-                    signing.as_ref().ok().map(|k| k.id().to_string()),
-                    engine.signing_key(ring, &address, soon_time).is_ok(),
-                ),
-                (
-                    encrypting.as_ref().ok().map(|k| k.id().to_string()),
-                    engine.encryption_key(ring, &address, soon_time).is_ok(),
-                ),
-            ];
-            for (id, still) in lapses {
-                if let (Some(id), false) = (id, still) {
-                    lapsing.push(id);
-                }
-            }
-            let decrypt = keys.iter().any(|k| {
-                k.kind == kind_of(method)
-                    && k.has_secret
-                    && k.can_encrypt
-                    && k.status == KeyStatus::Valid
-            });
-            let decrypt_detail = (!decrypt).then(|| {
-                let why = encrypting.err().unwrap_or(Unusable {
-                    address: address.clone(),
-                    method,
-                    problem: crate::engine::KeyProblem::NoSecret,
-                });
-                why.detail()
-            });
-            methods.push(MethodReadiness {
-                method,
-                available: true,
-                can_sign: signing.is_ok(),
-                sign_detail: signing.err().map(|u| u.detail()),
-                can_decrypt: decrypt,
-                decrypt_detail,
-            });
-        }
+        let methods = policy
+            .methods()
+            .into_iter()
+            .map(
+                |method| match engines.iter().find(|e| e.method() == method) {
+                    Some(engine) => {
+                        method_readiness(ring, *engine, &address, &keys, now, &mut lapsing)
+                    }
+                    None => {
+                        let why = unavailable_detail(method);
+                        MethodReadiness {
+                            method,
+                            available: false,
+                            can_sign: false,
+                            sign_detail: Some(why.clone()),
+                            can_decrypt: false,
+                            decrypt_detail: Some(why),
+                        }
+                    }
+                },
+            )
+            .collect();
         out.push(AddressReadiness { address, methods });
     }
 
