@@ -137,19 +137,20 @@ pub(crate) trait CryptoProvider: Send + Sync {
         iv: &'a [u8],
         plaintext: &'a [u8],
     ) -> Pending<'a, Option<Vec<u8>>>;
-    /// [`Self::aes_cbc_encrypt`] over `data` in place (it grows by the padding): `false` (and
-    /// `data` as it was) when declined. The default copies the answer in; a platform that can
-    /// write its answer straight into `data` spares a second message-sized buffer.
+    /// [`Self::aes_cbc_encrypt`] over `data` in place (it grows by the padding): `None` (and
+    /// `data` as it was) when declined, `Some(false)` when it failed after writing into `data`
+    /// (no other provider may take it then). The default copies the answer in; a platform that
+    /// can write its answer straight into `data` spares a second message-sized buffer.
     fn aes_cbc_encrypt_in_place<'a>(
         &'a self,
         key: &'a [u8],
         iv: &'a [u8],
         data: &'a mut Vec<u8>,
-    ) -> Pending<'a, bool> {
+    ) -> Pending<'a, Option<bool>> {
         Box::pin(async move {
             // The ciphertext is longer than the plaintext: it covers every byte of it.
             let answer = self.aes_cbc_encrypt(key, iv, data).await;
-            over_plaintext(answer.filter(|out| out.len() > data.len()), data)
+            over_plaintext(answer.filter(|out| out.len() > data.len()), data).then_some(true)
         })
     }
     /// AES-CBC with PKCS#7 padding; `None` also for a wrong key or bad padding.
@@ -260,19 +261,20 @@ pub(crate) trait CryptoProvider: Send + Sync {
     ) -> Pending<'a, Option<Vec<u8>>> {
         ready(None)
     }
-    /// [`Self::aes_cfb_encrypt`] over `data` in place: `false` (and `data` as it was) when
-    /// declined. The default copies the answer in; a platform that can write its answer
-    /// straight into `data` spares the wasm memory of a second message-sized buffer.
+    /// [`Self::aes_cfb_encrypt`] over `data` in place, answering as
+    /// [`Self::aes_cbc_encrypt_in_place`] does. The default copies the answer in; a platform
+    /// that can write its answer straight into `data` spares the wasm memory of a second
+    /// message-sized buffer.
     #[cfg(feature = "openpgp")]
     fn aes_cfb_encrypt_in_place<'a>(
         &'a self,
         key: &'a [u8],
         iv: &'a [u8],
         data: &'a mut Vec<u8>,
-    ) -> Pending<'a, bool> {
+    ) -> Pending<'a, Option<bool>> {
         Box::pin(async move {
             let answer = self.aes_cfb_encrypt(key, iv, data).await;
-            over_plaintext(answer.filter(|out| out.len() == data.len()), data)
+            over_plaintext(answer.filter(|out| out.len() == data.len()), data).then_some(true)
         })
     }
     /// The inverse of [`Self::aes_cfb_encrypt`]. CFB has no integrity of its own: the caller
@@ -437,8 +439,8 @@ pub(crate) async fn digest(alg: DigestAlg, data: &[u8]) -> Vec<u8> {
 #[cfg(feature = "smime")]
 pub(crate) async fn aes_cbc_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> bool {
     if let Some(p) = platform(data.len()) {
-        if p.aes_cbc_encrypt_in_place(key, iv, data).await {
-            return true;
+        if let Some(done) = p.aes_cbc_encrypt_in_place(key, iv, data).await {
+            return done;
         }
     }
     RustCrypto.aes_cbc_encrypt_in_place(key, iv, data).is_some()
@@ -502,8 +504,8 @@ pub(crate) async fn aes_gcm_encrypt(
 #[cfg(feature = "openpgp")]
 pub(crate) async fn aes_cfb_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> bool {
     if let Some(p) = platform(data.len()) {
-        if p.aes_cfb_encrypt_in_place(key, iv, data).await {
-            return true;
+        if let Some(done) = p.aes_cfb_encrypt_in_place(key, iv, data).await {
+            return done;
         }
     }
     RustCrypto

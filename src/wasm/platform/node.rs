@@ -213,24 +213,40 @@ fn node_aes(mode: &str, key: &[u8], iv: &[u8], data: &[u8], encrypt: bool) -> Op
     })
 }
 
-/// AES encryption in `mode` of `data` in place: the ciphertext is copied from JavaScript
-/// straight over the plaintext (the buffer resized to it: CBC adds the padding), with no second
-/// message-sized buffer in wasm memory. `false`, and `data` as it was, on any error.
-fn node_aes_in_place(mode: &str, key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> bool {
-    let Some(name) = aes_name(mode, key.len()) else {
-        return false;
+/// How much node:crypto encrypts at a time in place: its answer for the whole message was a
+/// JavaScript buffer of the message's size, not yet collected when the result was copied out
+/// (a protect's JavaScript heap measured 3.2x a 10 MiB attachment; benches/MEMORY.md).
+const NODE_CHUNK: usize = 1 << 20;
+
+/// AES encryption in `mode` of `data` in place, a chunk at a time: each chunk's ciphertext is
+/// copied from JavaScript over plaintext already handed over (CBC's answer lags its input by
+/// less than a block, CFB's matches it), then the last block (CBC adds the padding). `None`,
+/// and `data` as it was, when node:crypto has no such cipher or fails before the first write;
+/// `Some(false)` when it fails after (never expected: `update` over bytes in memory).
+fn node_aes_in_place(mode: &str, key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> Option<bool> {
+    let name = aes_name(mode, key.len())?;
+    let cipher = with_node(|m| m.create_cipheriv(&name, key, iv))?;
+    let len = data.len();
+    let (mut read, mut written) = (0, 0);
+    while read < len {
+        let end = (read + NODE_CHUNK).min(len);
+        let Ok(out) = cipher.update_bytes(&data[read..end]) else {
+            return (written > 0).then_some(false);
+        };
+        let n = out.length() as usize;
+        if written + n > end {
+            return Some(false);
+        }
+        out.copy_to(&mut data[written..written + n]);
+        written += n;
+        read = end;
+    }
+    let Ok(tail) = cipher.finish() else {
+        return (written > 0).then_some(false);
     };
-    with_node(|m| {
-        let cipher = m.create_cipheriv(&name, key, iv)?;
-        let head = cipher.update_bytes(data)?;
-        let tail = cipher.finish()?;
-        let split = head.length() as usize;
-        data.resize(split + tail.length() as usize, 0);
-        head.copy_to(&mut data[..split]);
-        tail.copy_to(&mut data[split..]);
-        Ok(())
-    })
-    .is_some()
+    data.resize(written + tail.length() as usize, 0);
+    tail.copy_to(&mut data[written..]);
+    Some(true)
 }
 
 /// AES decryption in `mode` ("cbc", "gcm" with `aead`: the additional data and the tag) of
@@ -325,7 +341,7 @@ impl CryptoProvider for NodeCrypto {
         key: &'a [u8],
         iv: &'a [u8],
         data: &'a mut Vec<u8>,
-    ) -> Pending<'a, bool> {
+    ) -> Pending<'a, Option<bool>> {
         ready(node_aes_in_place("cbc", key, iv, data))
     }
 
@@ -407,7 +423,7 @@ impl CryptoProvider for NodeCrypto {
         key: &'a [u8],
         iv: &'a [u8],
         data: &'a mut Vec<u8>,
-    ) -> Pending<'a, bool> {
+    ) -> Pending<'a, Option<bool>> {
         ready(node_aes_in_place("cfb", key, iv, data))
     }
 
