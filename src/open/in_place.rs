@@ -115,6 +115,37 @@ mod tests {
     use super::*;
     use base64::Engine as _;
 
+    /// openssl's envelopes (CBC, GCM, `-stream` BER, 3DES, several recipients) take the
+    /// in-place way, and their body decodes in place to the bytes the MIME parser decodes.
+    #[test]
+    fn openssl_envelopes_decode_in_place_as_the_mime_parser_decodes_them() {
+        let fixtures: [&[u8]; 5] = [
+            include_bytes!("../../tests/data/smime/enc-alice-aes256.eml"),
+            include_bytes!("../../tests/data/smime/enc-alice-gcm-stream.eml"),
+            include_bytes!("../../tests/data/smime/enc-alice-3des.eml"),
+            include_bytes!("../../tests/data/smime/enc-carol-bob-dave-gcm.eml"),
+            include_bytes!("../../tests/data/smime/enc-alice-stream.eml"),
+        ];
+        let limits = Limits::default();
+        for (i, raw) in fixtures.into_iter().enumerate() {
+            let parsed = MimeTree::parse(raw, &limits).unwrap();
+            let want = parsed.root().body.to_vec();
+            let body = smime_envelope_body(raw, &limits).unwrap_or_else(|| panic!("fixture {i}"));
+            let mut copy = raw.to_vec();
+            let len = decode_in_place(&mut copy[body.clone()]).expect("decodes");
+            assert_eq!(
+                &copy[body.start..body.start + len],
+                &want[..],
+                "fixture {i}"
+            );
+            // The header section is left as it was.
+            assert_eq!(&copy[..body.start], &raw[..body.start]);
+        }
+        // A signed message is not an envelope: the usual way.
+        let signed = include_bytes!("../../tests/data/smime/entity.txt");
+        assert!(smime_envelope_body(signed, &limits).is_none());
+    }
+
     /// The in-place decoding gives what the base64 crate gives, for line lengths and padding
     /// as clients write them; what it would not read is left alone.
     #[test]

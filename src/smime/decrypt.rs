@@ -326,8 +326,12 @@ async fn decrypt_from(
         return Ok(failed_with(Some(cipher), FAILED.to_string()).into());
     }
     let ciphertext = ciphertext_of(&env, ctx)?;
-    let at = ciphertext.as_ptr() as usize - buffer.bytes().as_ptr() as usize;
-    let range = at..at + ciphertext.len();
+    // Where the borrowed ciphertext lies in the buffer; checked, not assumed.
+    let at = (ciphertext.as_ptr() as usize).checked_sub(buffer.bytes().as_ptr() as usize);
+    let range = match at.map(|at| at..at + ciphertext.len()) {
+        Some(range) if buffer.bytes().get(range.clone()) == Some(ciphertext) => range,
+        _ => return Err(malformed()),
+    };
     // What the loop needs, taken out of the envelope: the buffer is written to below.
     let Envelope {
         recipients,
