@@ -18,6 +18,7 @@
 //! | [`relay`] | the report as `X-Mailseal-*` header fields, for a relay that passes mail on |
 //! | [`capabilities`](mod@capabilities) | what the composer may offer: who can sign, who can be encrypted to |
 //! | `bytes` | substring search over whole messages (memchr) |
+//! | `base64_in_place` | base64 decoded in its own buffer (large envelopes and armor) |
 //! | `crypto` | shared primitives: Marvin-hardened RSA PKCS#1 v1.5 decryption (both standards) |
 //! | [`mime`] | building MIME entities and the canonical form signatures cover |
 //! | `openpgp` | the OpenPGP engine (`PgpEngine`): PGP/MIME and inline PGP on the `pgp` crate (feature `openpgp`) |
@@ -57,6 +58,7 @@
 compile_error!("mailseal needs at least one of the features \"smime\" and \"openpgp\"");
 
 pub mod address;
+mod base64_in_place;
 #[cfg(feature = "smime")]
 mod ber;
 mod bytes;

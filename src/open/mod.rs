@@ -165,7 +165,7 @@ async fn open_owned_message(
         return open_message(ring, engines, raw, opts).await;
     };
     let facts = OuterFacts::of(&MimeTree::parse_head(raw, &limits)?.0);
-    let len = in_place::decode_in_place(&mut raw[body.clone()])
+    let len = crate::base64_in_place::decode_in_place(&mut raw[body.clone()])
         .ok_or_else(|| Error::new(ErrorCode::MalformedMessage, "The S/MIME part is damaged."))?;
     let payload = body.start..body.start + len;
     let ctx = read_context(ring, opts);
