@@ -12,8 +12,8 @@ use std::process::Command;
 use common::tools::{have, run_bytes, tempdir, Gpg};
 use common::{body_of, fixture, pgp_fpr as fpr, pgp_ring as ring, rng, write_ctx, Ready, NOW};
 use mailseal::{
-    Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, PgpEngine, ReadContext,
-    SignatureState, Time,
+    Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, OpenOptions, Opened,
+    PgpEngine, ReadContext, SignatureState, Time,
 };
 use rand_chacha::rand_core::RngCore;
 
@@ -2578,6 +2578,198 @@ fn signatures_by_a_subkey_on_an_unsupported_curve_say_so() {
                     && detail.contains("cannot be checked"),
                 "{curve}: {detail}"
             );
+        }
+    }
+}
+
+/// Decrypting in the payload's own buffer (what `open` does with a PGP/MIME message it owns,
+/// issue 12's peak memory) gives what decrypting from copies gives: the report, the content
+/// byte for byte and the signature verdict, for what gpg writes armored: old and new ciphers,
+/// compressed or not, signed or not, from a file (fixed lengths) and from a pipe (partial
+/// lengths, joined in place), hidden recipients where a key that is not the one is tried
+/// first (RSA's implicit rejection gives it a session key that fails the MDC, and the body
+/// must be put back for the next key), a damaged message and one for nobody in the keyring.
+/// Uncompressed content is left where it was decrypted, so the test also shows the in-place
+/// way was taken.
+#[test]
+fn decrypting_in_place_and_from_copies_agree() {
+    use mailseal::engine::Plaintext;
+    if !have("gpg") {
+        return;
+    }
+    let files = ["alice.sec", "bob.sec", "old.pub"];
+    let gpg = Gpg::with_keys(&files.map(|file| f(&format!("{file}.asc"))));
+    let content = entity(41);
+    let plain = gpg.file("entity.eml", &content);
+    let ctx = ReadContext::at(NOW);
+    let (alice, bob, old) = (fpr("alice"), fpr("bob"), fpr("old"));
+    let to_bob = ["-r", bob.as_str()];
+    let signed = ["-s", "-u", alice.as_str()];
+    let hidden = ["--throw-keyids", "-r", old.as_str(), "-r", alice.as_str()];
+    let cases: [(&[&str], &str, &[&str]); 9] = [
+        (&to_bob, "none", &["AES256"]),
+        (&to_bob, "none", &["AES128"]),
+        (&[&to_bob[..], &signed].concat(), "none", &["AES256"]),
+        (&[&to_bob[..], &signed].concat(), "zlib", &["AES256"]),
+        (&to_bob, "none", &["CAST5"]),
+        (&[&to_bob[..], &signed].concat(), "none", &["3DES"]),
+        (&to_bob, "zip", &["TWOFISH"]),
+        (&hidden, "none", &["AES256"]),
+        (&["-r", alice.as_str()], "none", &["CAMELLIA256"]),
+    ];
+    let rings = [
+        ring(&["bob.sec", "alice.pub"]),
+        ring(&["alice.sec", "old.sec"]),
+        ring(&["carol.sec"]),
+    ];
+    let mut in_place_seen = 0;
+    for (args, compress, cipher) in cases {
+        for piped in [false, true] {
+            let mut cmd = gpg.cmd();
+            cmd.args([
+                "-a",
+                "-e",
+                "--compress-algo",
+                compress,
+                "--cipher-algo",
+                cipher[0],
+            ])
+            .args(args)
+            .args(["-o", "-"]);
+            let input: &[u8] = if piped {
+                &content
+            } else {
+                cmd.arg(&plain);
+                b""
+            };
+            let (ok, ct, err) = run_bytes(&mut cmd, input);
+            assert!(ok, "{args:?} {compress} {cipher:?}: {err}");
+            let mut damaged = ct.clone();
+            let at = damaged.len() / 2;
+            damaged[at] = if damaged[at] == b'A' { b'B' } else { b'A' };
+            for (message, ring) in [(&ct, &rings[0]), (&ct, &rings[1]), (&ct, &rings[2])]
+                .into_iter()
+                .chain([(&damaged, &rings[0]), (&damaged, &rings[1])])
+            {
+                let case = format!("{args:?} {compress} {cipher:?} piped {piped}");
+                let copied = PGP.decrypt(ring, message, &ctx).ready();
+                let mut buffer = message.clone();
+                let in_place = PGP.decrypt_in_place(ring, &mut buffer, &ctx).ready();
+                let (copied, in_place) = match (copied, in_place) {
+                    (Ok(c), Ok(i)) => (c, i),
+                    (Err(c), Err(i)) => {
+                        assert_eq!(c.code(), i.code(), "{case}");
+                        continue;
+                    }
+                    (c, i) => panic!("{case}: {:?} / {:?}", c.err(), i.err()),
+                };
+                let (report, signature) = (
+                    serde_json::to_value(&copied.report).unwrap(),
+                    serde_json::to_value(&copied.signature).unwrap(),
+                );
+                assert_eq!(
+                    report,
+                    serde_json::to_value(&in_place.report).unwrap(),
+                    "{case}"
+                );
+                assert_eq!(
+                    signature,
+                    serde_json::to_value(&in_place.signature).unwrap(),
+                    "{case}"
+                );
+                let content_in_place = in_place.content.map(|c| match c {
+                    Plaintext::InPlace(range) => {
+                        in_place_seen += 1;
+                        buffer[range].to_vec()
+                    }
+                    Plaintext::Owned(bytes) => bytes.to_vec(),
+                });
+                assert_eq!(
+                    copied.content.as_deref().map(|c| &c[..]),
+                    content_in_place.as_deref(),
+                    "{case}"
+                );
+                if copied.report.state == EncryptionState::Decrypted {
+                    assert_eq!(
+                        copied.content.as_deref().map(|c| &c[..]),
+                        Some(&content[..])
+                    );
+                }
+            }
+        }
+    }
+    // Each uncompressed message opened by its reader, in place: 7 cases, file and pipe.
+    assert_eq!(in_place_seen, 14);
+}
+
+/// `open` of a PGP/MIME message it owns (what the wasm module and the CLI hand over) decrypts
+/// it in the message's own buffer; a borrowed one is opened from copies. Both give the same
+/// report, text and attachments for gpg's armored messages (signed or not, compressed or not,
+/// from a pipe), a damaged one, one for nobody in the keyring and a part that is no OpenPGP
+/// message; and the owned buffer holds the opened content, not the armor, afterwards.
+#[test]
+fn opening_pgp_mime_in_place_and_from_a_borrowed_message_agree() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = gpg();
+    let content = entity(42);
+    let (alice, bob) = (fpr("alice"), fpr("bob"));
+    let wrap = |armored: &[u8]| {
+        let mut m =
+            b"From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: in place\r\n\
+            MIME-Version: 1.0\r\nContent-Type: multipart/encrypted; \
+            protocol=\"application/pgp-encrypted\"; boundary=\"b\"\r\n\r\n--b\r\n\
+            Content-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--b\r\n\
+            Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\n\r\n"
+                .to_vec();
+        m.extend_from_slice(armored);
+        m.extend_from_slice(b"\r\n--b--\r\n");
+        m
+    };
+    let mut messages = Vec::new();
+    for (signed, compress) in [(true, "none"), (false, "none"), (true, "zlib")] {
+        let mut cmd = gpg.cmd();
+        cmd.args(["-a", "-e", "-r", &bob, "--compress-algo", compress]);
+        if signed {
+            cmd.args(["-s", "-u", &alice]);
+        }
+        let (ok, ct, err) = run_bytes(cmd.args(["-o", "-"]), &content);
+        assert!(ok, "{err}");
+        let mut damaged = ct.clone();
+        let at = damaged.len() / 2;
+        damaged[at] = if damaged[at] == b'A' { b'B' } else { b'A' };
+        messages.push(wrap(&ct));
+        messages.push(wrap(&damaged));
+    }
+    // Base64 of bytes that are no OpenPGP packets.
+    messages.push(wrap(
+        b"-----BEGIN PGP MESSAGE-----\r\n\r\nVGhpcyBpcyBubyBPcGVuUEdQIG1lc3NhZ2Uu\r\n-----END PGP MESSAGE-----",
+    ));
+    let opts = OpenOptions::at(NOW);
+    let json = |o: &mailseal::Result<Opened>| match o {
+        Ok(o) => serde_json::to_value(o).unwrap(),
+        Err(e) => serde_json::Value::String(e.to_string()),
+    };
+    for (i, message) in messages.iter().enumerate() {
+        for reader in [&["bob.sec", "alice.pub"][..], &["carol.sec"]] {
+            let mut keys = ring(reader);
+            let (borrowed, _) = mailseal::open_async(&keys, &[&PGP], message, &opts).ready();
+            let owned = mailseal::open_owned(&mut keys, &[&PGP], message.clone(), &opts);
+            assert_eq!(json(&borrowed), json(&owned), "message {i} for {reader:?}");
+            let o = borrowed.unwrap();
+            let expected = match (i, reader.len()) {
+                (6, _) => EncryptionState::Failed,
+                (_, 1) => EncryptionState::NoKey,
+                (i, _) if i % 2 == 1 => EncryptionState::Failed,
+                _ => EncryptionState::Decrypted,
+            };
+            assert_eq!(o.encryption.state, expected, "message {i} for {reader:?}");
+            if expected == EncryptionState::Decrypted {
+                assert_eq!(o.attachments.len(), 1, "message {i}");
+            } else {
+                assert!(o.attachments.is_empty() && o.text.is_none(), "message {i}");
+            }
         }
     }
 }

@@ -277,15 +277,17 @@ pub(crate) trait CryptoProvider: Send + Sync {
             over_plaintext(answer.filter(|out| out.len() == data.len()), data).then_some(true)
         })
     }
-    /// The inverse of [`Self::aes_cfb_encrypt`]. CFB has no integrity of its own: the caller
-    /// checks the MDC before it releases anything.
+    /// The inverse of [`Self::aes_cfb_encrypt`], over `data` in place, answering as
+    /// [`Self::aes_cbc_encrypt_in_place`] does (`None`: declined, `data` as it was). CFB has no
+    /// integrity of its own: the caller checks the MDC before it releases anything. In place,
+    /// so that a large message is decrypted in its own buffer (issue 12, peak memory).
     #[cfg(feature = "openpgp")]
-    fn aes_cfb_decrypt<'a>(
+    fn aes_cfb_decrypt_in_place<'a>(
         &'a self,
         _key: &'a [u8],
         _iv: &'a [u8],
-        _ct: &'a [u8],
-    ) -> Pending<'a, Option<SecretBytes>> {
+        _data: &'a mut [u8],
+    ) -> Pending<'a, Option<bool>> {
         ready(None)
     }
     /// Whether RSA keys sign on the platform ([`Self::rsa_pkcs1v15_sign_digest_info`] or
@@ -513,21 +515,19 @@ pub(crate) async fn aes_cfb_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut V
         .is_some()
 }
 
-/// AES-CFB decryption with full-block feedback (OpenPGP SEIPD v1); `None` for a key or IV of
-/// the wrong length. Unauthenticated: the caller checks the MDC.
+/// AES-CFB decryption with full-block feedback (OpenPGP SEIPD v1) of `data` in place; `false`
+/// for a key or IV of the wrong length, or a platform that failed halfway (`data` is then
+/// neither). Unauthenticated: the caller checks the MDC.
 #[cfg(feature = "openpgp")]
-pub(crate) async fn aes_cfb_decrypt(key: &[u8], iv: &[u8], ct: &[u8]) -> Option<SecretBytes> {
-    platform_or(
-        ct.len(),
-        |p| p.aes_cfb_decrypt(key, iv, ct),
-        |out| out.len() == ct.len(),
-        || {
-            RustCrypto
-                .aes_cfb(key, iv, ct.to_vec(), Cfb::Decrypt)
-                .map(SecretBytes::new)
-        },
-    )
-    .await
+pub(crate) async fn aes_cfb_decrypt_in_place(key: &[u8], iv: &[u8], data: &mut [u8]) -> bool {
+    if let Some(p) = platform(data.len()) {
+        if let Some(done) = p.aes_cfb_decrypt_in_place(key, iv, data).await {
+            return done;
+        }
+    }
+    RustCrypto
+        .aes_cfb_in_place(key, iv, data, Cfb::Decrypt)
+        .is_some()
 }
 
 /// The digest of `data` in RustCrypto, for small inputs that are never worth a platform call

@@ -2,7 +2,7 @@
 //! fields they leave out, and which of them a signature covers.
 
 use super::opened::OpenedHeaders;
-use crate::mime::{self, HeaderView};
+use crate::mime::{self, HeaderView, MimeTree};
 
 pub(super) fn opened_headers(view: &HeaderView, protected: bool) -> OpenedHeaders {
     let list = |v: &[mime::Mailbox]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
@@ -67,4 +67,34 @@ pub(super) fn shown_fields(headers: &OpenedHeaders) -> Vec<String> {
         .filter(|(_, shown)| *shown)
         .map(|(name, _)| name.to_string())
         .collect()
+}
+
+/// What the message's own header section says.
+pub(super) struct OuterFacts {
+    pub(super) view: HeaderView,
+    pub(super) sender: Option<String>,
+    pub(super) autocrypt: Option<crate::keys::autocrypt::AutocryptOffer>,
+}
+
+impl OuterFacts {
+    pub(super) fn of(outer: &MimeTree<'_>) -> Self {
+        let view = HeaderView::of(outer);
+        let sender = mime::sender(outer).address().map(str::to_string);
+        // A delivery report (a bounce) quotes other people's mail: its headers are no offer
+        // (Autocrypt Level 1 §2.3).
+        let autocrypt = (!outer.root().content_type.is("multipart/report"))
+            .then(|| {
+                crate::keys::autocrypt::offer(
+                    &outer.header_values(0, "autocrypt"),
+                    sender.as_deref(),
+                    view.date.as_deref(),
+                )
+            })
+            .flatten();
+        OuterFacts {
+            view,
+            sender,
+            autocrypt,
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 use std::cell::OnceCell;
 
+use super::in_place::{Envelope, FirstLayer, Opening};
 use super::inline::{files_beside_inline, inline_text_charset, text_entity};
 use super::opened::OpenedAttachment;
 use super::verdict::{has_nested_signature, not_enabled, note_nested, unreadable_block};
@@ -82,26 +83,33 @@ pub(super) async fn peel<'a>(
         .await
 }
 
-/// What an envelope opened before peeling revealed: a slice of the message's own buffer, or
-/// bytes of their own.
-pub(super) enum Opening<'a> {
-    InPlace(&'a [u8]),
-    Owned(SecretBytes),
+/// What an OpenPGP message gave: its content, and whether it was encrypted and signed.
+struct PgpTaken<'a> {
+    content: Option<Opening<'a>>,
+    encrypted: bool,
+    signed_here: bool,
 }
 
-/// [`peel`] of a message whose top-level envelope was already opened (in the message's own
+/// [`peel`] of a message whose top-level layer was already opened (in the message's own
 /// buffer, `super::in_place`): its verdicts and what it revealed, then the layers inside.
 pub(super) async fn peel_opened<'a>(
     ring: &Keyring,
     engines: &[&dyn Engine],
-    envelope: (EncryptionReport, Option<SignatureReport>),
-    content: Option<Opening<'a>>,
+    first: FirstLayer<'a>,
     revealed: &'a Revealed,
     ctx: &ReadContext,
 ) -> Result<Peeled<'a>> {
     let mut p = Peeled::new(None, None, revealed);
     p.peeled = 1;
-    p.envelope_opened(envelope.0, envelope.1, content);
+    match first {
+        FirstLayer::Smime(e) => p.envelope_opened(e.report, e.signature, e.content),
+        FirstLayer::PgpMime(d, part) => {
+            let Some(taken) = p.pgp_verdicts(&PgpForm::Mime, part, d)? else {
+                return Ok(p);
+            };
+            p.pgp_revealed(&PgpForm::Mime, taken, false);
+        }
+    }
     p.peel(ring, engines, ctx).await
 }
 
@@ -440,27 +448,55 @@ impl<'a> Peeled<'a> {
         payload: &Payload,
         part: PartId,
     ) -> Result<Step> {
-        let inline = matches!(form, PgpForm::Inline { .. });
         let payload = payload.bytes(self.parsed.as_ref(), part);
-        let d = match engine.decrypt(ring, payload, ctx).await {
+        let d = engine.decrypt(ring, payload, ctx).await.map(|d| Envelope {
+            report: d.report,
+            signature: d.signature,
+            content: d.content.map(Opening::Owned),
+        });
+        let Some(taken) = self.pgp_verdicts(&form, part, d)? else {
+            return Ok(Step::Stop);
+        };
+        // Text around the block in its part, or text parts beside it: not shown.
+        let mut text_hidden = matches!(form, PgpForm::Inline { partial: true, .. });
+        if matches!(form, PgpForm::Inline { .. }) && taken.content.is_some() {
+            text_hidden |= self
+                .list_files_beside(part, taken.encrypted, engine, ring, ctx)
+                .await;
+        }
+        self.pgp_revealed(&form, taken, text_hidden);
+        Ok(Step::Next)
+    }
+
+    /// Takes the verdicts of an OpenPGP message as the engine answered on it; `None` when the
+    /// answer ends peeling (a block that is no readable message).
+    fn pgp_verdicts(
+        &mut self,
+        form: &PgpForm,
+        part: PartId,
+        d: Result<Envelope<'a>>,
+    ) -> Result<Option<PgpTaken<'a>>> {
+        let inline = matches!(form, PgpForm::Inline { .. });
+        let d = match d {
             Err(e) if inline && e.code() == ErrorCode::MalformedMessage => {
                 // Text that only looks like an OpenPGP message (a pasted fragment, a
                 // placeholder): shown as the unprotected text it is.
                 self.unreadable(part, "PGP message");
-                return Ok(Step::Stop);
+                return Ok(None);
             }
             Err(e) if e.code() == ErrorCode::MalformedMessage => {
                 // A PGP/MIME encrypted part that is not a readable message (RFC 3156 §4):
-                // a failed decryption in the report, as the same block inline gets one.
+                // a failed decryption in the report, as the same block inline gets one, and
+                // as for any failed decryption nothing of the envelope is shown (opened in
+                // place, its armor is no longer there to be shown).
                 let detail = e.message().to_string();
                 self.malformed(Some(crate::report::Method::Pgp), true, detail);
-                return Ok(Step::Stop);
+                self.content = None;
+                return Ok(None);
             }
             d => d?,
         };
         let encrypted = d.report.state != EncryptionState::None;
-        // Text around the block in its part, or text parts beside it: not shown.
-        let mut text_hidden = matches!(form, PgpForm::Inline { partial: true, .. });
         let signed_here = d.signature.is_some();
         if let Some(s) = d.signature {
             self.signed(s);
@@ -471,12 +507,17 @@ impl<'a> Peeled<'a> {
         if encrypted {
             self.encryption = d.report;
         }
-        if inline && d.content.is_some() {
-            text_hidden |= self
-                .list_files_beside(part, encrypted, engine, ring, ctx)
-                .await;
-        }
-        if text_hidden && encrypted {
+        Ok(Some(PgpTaken {
+            content: d.content,
+            encrypted,
+            signed_here,
+        }))
+    }
+
+    /// What an OpenPGP message revealed becomes the content; `text_hidden`: text around or
+    /// beside the block is not shown.
+    fn pgp_revealed(&mut self, form: &PgpForm, taken: PgpTaken<'a>, text_hidden: bool) {
+        if text_hidden && taken.encrypted {
             self.warnings.push(Warning::new(
                 WarningCode::UnencryptedTextHidden,
                 "Text outside the encrypted block was not encrypted and is not shown.",
@@ -484,24 +525,26 @@ impl<'a> Peeled<'a> {
         }
         // Unsigned text around or beside an inline signed block: as for a cleartext-signed
         // block, it is not shown and the message is only partly signed (never `valid`).
-        if text_hidden && signed_here {
+        if text_hidden && taken.signed_here {
             self.scope = Scope::Partial;
             self.warnings.push(Warning::new(
                 WarningCode::UnsignedTextHidden,
                 "Text outside the signed block is not shown: it is not signed.",
             ));
         }
-        self.content = d.content.and_then(|c| {
-            self.reveal(match &form {
-                PgpForm::Inline { charset, .. } => SecretBytes::new(text_entity(
-                    &c,
-                    Some(inline_text_charset(&c, charset.as_deref())),
-                )),
-                _ => c,
-            })
+        self.content = taken.content.and_then(|c| match (form, c) {
+            (PgpForm::Inline { charset, .. }, c) => {
+                let text = match &c {
+                    Opening::InPlace(bytes) => bytes,
+                    Opening::Owned(bytes) => bytes.as_slice(),
+                };
+                let charset = inline_text_charset(text, charset.as_deref());
+                self.reveal(SecretBytes::new(text_entity(text, Some(charset))))
+            }
+            (_, Opening::InPlace(bytes)) => Some(bytes),
+            (_, Opening::Owned(bytes)) => self.reveal(bytes),
         });
         self.parsed = None;
-        Ok(Step::Next)
     }
 
     /// The files beside an inline OpenPGP block (`part`), each opened on its own and listed,

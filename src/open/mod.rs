@@ -37,14 +37,15 @@ pub use opened::{OpenOptions, Opened, OpenedAttachment, OpenedHeaders, Serialize
 
 use assemble::assemble;
 use audit::audit;
-use layers::{peel, peel_opened, Opening, Peeled, Revealed};
+use headers::OuterFacts;
+use in_place::{Envelope, FirstLayer, Opening, TargetKind};
+use layers::{peel, peel_opened, Peeled, Revealed};
 
 use crate::crypto::provider::{self, now_or_never};
 use crate::engine::{Engine, Plaintext, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{AuditEvent, Keyring};
-use crate::mime::{self, HeaderView, Limits, MimeTree};
-use crate::report::Method;
+use crate::mime::{self, Limits, MimeTree};
 use crate::secret::SecretBytes;
 
 /// Opens `raw` (a whole RFC 5322 message) with the keys of `ring` and the given engines,
@@ -148,71 +149,53 @@ async fn open_message(
     Ok(finish(ring, peeled, facts, opts))
 }
 
-/// [`open_message`] of a message `open` may write to: a top-level S/MIME envelope is decoded
-/// and decrypted in the message's own buffer (`in_place`), which holds the content after.
+/// [`open_message`] of a message `open` may write to: a top-level S/MIME envelope or PGP/MIME
+/// encrypted message is decoded and decrypted in the message's own buffer (`in_place`), which
+/// holds the content after.
 async fn open_owned_message(
     ring: &Keyring,
     engines: &[&dyn Engine],
     raw: &mut [u8],
     opts: &OpenOptions,
 ) -> Result<Opened> {
-    let limits = Limits::default();
-    let smime = engines
-        .iter()
-        .copied()
-        .find(|e| e.method() == Method::Smime);
-    let (Some(engine), Some(body)) = (smime, in_place::smime_envelope_body(raw, &limits)) else {
+    let Some(target) = in_place::target(raw, engines, &Limits::default()) else {
         return open_message(ring, engines, raw, opts).await;
     };
-    let facts = OuterFacts::of(&MimeTree::parse_head(raw, &limits)?.0);
-    let len = crate::base64_in_place::decode_in_place(&mut raw[body.clone()])
-        .ok_or_else(|| Error::new(ErrorCode::MalformedMessage, "The S/MIME part is damaged."))?;
-    let payload = body.start..body.start + len;
+    let payload = match target.kind {
+        TargetKind::SmimeBase64 => {
+            let body = target.body.clone();
+            let len = crate::base64_in_place::decode_in_place(&mut raw[body.clone()]).ok_or_else(
+                || Error::new(ErrorCode::MalformedMessage, "The S/MIME part is damaged."),
+            )?;
+            body.start..body.start + len
+        }
+        TargetKind::PgpMime(_) => target.body.clone(),
+    };
     let ctx = read_context(ring, opts);
-    let d = engine
+    let d = target
+        .engine
         .decrypt_in_place(ring, &mut raw[payload.clone()], &ctx)
-        .await?;
+        .await;
     let raw: &[u8] = raw;
-    let content = d.content.map(|c| match c {
-        Plaintext::InPlace(r) => {
-            Opening::InPlace(&raw[payload.start + r.start..payload.start + r.end])
-        }
-        Plaintext::Owned(bytes) => Opening::Owned(bytes),
+    let envelope = d.map(|d| Envelope {
+        report: d.report,
+        signature: d.signature,
+        content: d.content.map(|c| match c {
+            Plaintext::InPlace(r) => {
+                Opening::InPlace(&raw[payload.start + r.start..payload.start + r.end])
+            }
+            Plaintext::Owned(bytes) => Opening::Owned(bytes),
+        }),
     });
+    let first = match target.kind {
+        TargetKind::SmimeBase64 => FirstLayer::Smime(envelope?),
+        // As `peel` takes the engine's answer: a part that is no readable message is a
+        // failed decryption. Its armor is no longer there to be listed as an attachment.
+        TargetKind::PgpMime(part) => FirstLayer::PgpMime(envelope, part),
+    };
     let revealed: Revealed = Default::default();
-    let envelope = (d.report, d.signature);
-    let peeled = peel_opened(ring, engines, envelope, content, &revealed, &ctx).await?;
-    Ok(finish(ring, peeled, facts, opts))
-}
-
-/// What the message's own header section says.
-struct OuterFacts {
-    view: HeaderView,
-    sender: Option<String>,
-    autocrypt: Option<crate::keys::autocrypt::AutocryptOffer>,
-}
-
-impl OuterFacts {
-    fn of(outer: &MimeTree<'_>) -> Self {
-        let view = HeaderView::of(outer);
-        let sender = mime::sender(outer).address().map(str::to_string);
-        // A delivery report (a bounce) quotes other people's mail: its headers are no offer
-        // (Autocrypt Level 1 §2.3).
-        let autocrypt = (!outer.root().content_type.is("multipart/report"))
-            .then(|| {
-                crate::keys::autocrypt::offer(
-                    &outer.header_values(0, "autocrypt"),
-                    sender.as_deref(),
-                    view.date.as_deref(),
-                )
-            })
-            .flatten();
-        OuterFacts {
-            view,
-            sender,
-            autocrypt,
-        }
-    }
+    let peeled = peel_opened(ring, engines, first, &revealed, &ctx).await?;
+    Ok(finish(ring, peeled, target.facts, opts))
 }
 
 /// Signatures are judged by the rules of the keyring's policy (default: the safe floor).

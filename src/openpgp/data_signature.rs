@@ -134,20 +134,23 @@ pub(super) async fn verify_binary(
     verdict(sig, key, alg, &hashed).await
 }
 
-/// [`verify_binary`] over content the caller owns: the signature's hashed fields and trailer
-/// are appended to `data` for the hash and taken off again, so that a large content is not
-/// copied (issue 12's peak memory). `data` is as it was afterwards, whatever the verdict.
+/// [`verify_binary`] over `buf[..len]` where it is: the signature's hashed fields and trailer
+/// are written after it for the hash (over bytes the caller no longer needs, as there must be
+/// room) and those bytes put back, so that a large content is not copied (issue 12's peak
+/// memory). `None` when the provider path does not take `sig` or there is no room.
 pub(super) async fn verify_binary_in_place(
     sig: &Signature,
     key: &PublicPart<'_>,
-    data: &mut Vec<u8>,
+    buf: &mut [u8],
+    len: usize,
 ) -> Option<bool> {
     let (config, alg) = provider_path(sig, key)?;
     let suffix = hashed_suffix(config)?;
-    let len = data.len();
-    data.extend_from_slice(&suffix);
-    let verdict = verdict(sig, key, alg, data).await;
-    data.truncate(len);
+    let room = buf.get_mut(len..len.checked_add(suffix.len())?)?;
+    let saved = room.to_vec();
+    room.copy_from_slice(&suffix);
+    let verdict = verdict(sig, key, alg, &buf[..len + suffix.len()]).await;
+    buf[len..len + suffix.len()].copy_from_slice(&saved);
     verdict
 }
 

@@ -17,6 +17,7 @@ use std::io::Read;
 
 use pgp::composed::{DecryptionOptions, Edata, Esk, Message, PlainSessionKey, TheRing};
 use pgp::crypto::public_key::PublicKeyAlgorithm;
+use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use pgp::packet::{PublicKeyEncryptedSessionKey, SymEncryptedProtectedDataConfig};
 use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskBytes, PkeskVersion};
 
@@ -25,7 +26,7 @@ use super::message::{
     armor_block, check_payload_size, decompressed, parse_message, read_bounded, readable,
     too_large, Inner,
 };
-use super::verify::{judge_whole_message, read_flat_signed, read_unencrypted, Flat};
+use super::verify::{judge_whole_message, read_flat, read_unencrypted};
 use super::{rsa_unwrap, seipd};
 use crate::engine::{Decrypted, ReadContext};
 use crate::error::{Error, ErrorCode, Result};
@@ -207,34 +208,80 @@ pub(crate) async fn decrypt(
             });
         }
     };
-    let pkesks = public_key_esks(&esk)?;
+    let container = Container {
+        unprotected: matches!(edata, Edata::SymEncryptedData { .. }),
+        aead: aead_label(&edata),
+    };
+    // The binary message is at most the payload, or three quarters of its armor.
+    let binary_bound = armor_block(payload, "MESSAGE", "MESSAGE")
+        .map_or(payload.len(), |armored| armored.len() / 4 * 3 + 3);
+    let v1_body = seipd_v1_body(&mut edata, binary_bound);
+    drop(edata);
+    let mut ciphertext = Copied { payload, v1_body };
+    let (report, opened) = decrypt_with(ring, &esk, container, &mut ciphertext, ctx).await?;
+    let (content, signature) = opened.unzip();
+    Ok(Decrypted {
+        report,
+        content,
+        signature: signature.flatten(),
+    })
+}
+
+/// What the encrypted data packet says before any key is tried.
+pub(super) struct Container {
+    /// A SED packet (§5.7): no integrity protection, refused.
+    pub(super) unprotected: bool,
+    /// The algorithm of an AEAD container (SEIPD v2, GnuPG OCB), for the report.
+    pub(super) aead: Option<String>,
+}
+
+/// Encrypted data that one session key after another is tried on.
+pub(super) trait Ciphertext {
+    /// Where the content is once decrypted.
+    type Content;
+    /// The content and signature verdict behind `key`, or `None` when it does not open the
+    /// data (wrong key, altered data: integrity is checked before anything is read). The data
+    /// stays as it was for the next key then.
+    async fn open(
+        &mut self,
+        ring: &Keyring,
+        key: PlainSessionKey,
+        ctx: &ReadContext,
+    ) -> Option<core::result::Result<(Self::Content, Option<SignatureReport>), Inner>>;
+}
+
+/// The content and signature verdict, if any.
+type Opened<C> = (C, Option<SignatureReport>);
+
+/// Tries the session keys that the keyring's secret keys give for `esk` on `ciphertext`: the
+/// report, and what the first that opens it revealed.
+pub(super) async fn decrypt_with<C: Ciphertext>(
+    ring: &Keyring,
+    esk: &[Esk],
+    container: Container,
+    ciphertext: &mut C,
+    ctx: &ReadContext,
+) -> Result<(EncryptionReport, Option<Opened<C::Content>>)> {
+    let pkesks = public_key_esks(esk)?;
     let password_only = pkesks.is_empty()
         && esk
             .iter()
             .any(|e| matches!(e, Esk::SymKeyEncryptedSessionKey(_)));
     let recipients: Vec<String> = pkesks.iter().filter_map(|p| recipient_label(p)).collect();
-    let unprotected = matches!(edata, Edata::SymEncryptedData { .. });
-    let aead = aead_label(&edata);
     let (attempts, cannot) = attempts_for(ring, &pkesks);
-    // The binary message is at most the payload, or three quarters of its armor.
-    let binary_bound = armor_block(payload, "MESSAGE", "MESSAGE")
-        .map_or(payload.len(), |armored| armored.len() / 4 * 3 + 3);
-    let mut v1_body = seipd_v1_body(&mut edata, binary_bound);
-    drop(edata);
-
     if let (true, Some(why)) = (attempts.is_empty(), cannot) {
-        return Ok(undecrypted(failure(EncryptionState::Failed, why)));
+        return Ok((failure(EncryptionState::Failed, why), None));
     }
     if attempts.is_empty() {
         let detail = if password_only { PASSWORD_ONLY } else { NO_KEY };
-        return Ok(undecrypted(no_key(detail, &recipients)));
+        return Ok((no_key(detail, &recipients), None));
     }
     let first = attempts.first().map(|a| a.entry);
-    if unprotected {
+    if container.unprotected {
         // Refused before any decryption: no MDC, no way to tell altered plaintext.
         let mut r = failure(EncryptionState::Failed, NO_MDC);
         r.key_id = first.map(PgpEntry::id);
-        return Ok(undecrypted(r));
+        return Ok((r, None));
     }
 
     // A failed attempt on a PKESK that names one of our keys means "encrypted to us, but
@@ -248,21 +295,14 @@ pub(crate) async fn decrypt(
         let Some(key) = session_key(pkesk, attempt.secret) else {
             continue;
         };
-        let algorithm = aead.clone().or_else(|| key.sym_algorithm().map(sym_name));
-        let Some(read) = open_with(ring, payload, &mut v1_body, key, ctx).await else {
-            continue;
-        };
-        match read {
-            Ok((content, signature)) => {
-                let report = decrypted(algorithm, attempt.entry);
-                return Ok(Decrypted {
-                    report,
-                    content: Some(content),
-                    signature,
-                });
-            }
-            Err(Inner::TooLarge) => return Err(too_large()),
-            Err(Inner::Failed) => continue,
+        let algorithm = container
+            .aead
+            .clone()
+            .or_else(|| key.sym_algorithm().map(sym_name));
+        match ciphertext.open(ring, key, ctx).await {
+            Some(Ok(opened)) => return Ok((decrypted(algorithm, attempt.entry), Some(opened))),
+            Some(Err(Inner::TooLarge)) => return Err(too_large()),
+            Some(Err(Inner::Failed)) | None => continue,
         }
     }
     let r = if named_failed {
@@ -272,7 +312,7 @@ pub(crate) async fn decrypt(
     } else {
         no_key(NO_KEY, &recipients)
     };
-    Ok(undecrypted(r))
+    Ok((r, None))
 }
 
 /// The PKESKs among the message's ESK packets, at most [`MAX_ESK`] of them.
@@ -338,54 +378,62 @@ fn no_key(detail: &str, recipients: &[String]) -> EncryptionReport {
     r
 }
 
-fn undecrypted(report: EncryptionReport) -> Decrypted {
-    Decrypted {
-        report,
-        content: None,
-        signature: None,
-    }
+/// The message as given (armored or binary), parsed by rPGP, and the body of its SEIPD v1
+/// packet read out.
+struct Copied<'p> {
+    payload: &'p [u8],
+    /// Wiped: it is decrypted in place.
+    v1_body: Option<SecretBytes>,
 }
 
-/// The content and signature verdict behind one session key, or `None` when it does not open
-/// the message (wrong key, altered data: integrity is checked before anything is read). Once
-/// `v1_body` passed the integrity check it is dropped (no other key opens it): it is not held
-/// next to the plaintext and the content read from it (issue 12's peak memory).
-async fn open_with(
-    ring: &Keyring,
-    payload: &[u8],
-    v1_body: &mut Option<Vec<u8>>,
-    key: PlainSessionKey,
-    ctx: &ReadContext,
-) -> Option<core::result::Result<(SecretBytes, Option<SignatureReport>), Inner>> {
-    // SEIPD v1 with AES: the body on the crypto provider, the packets inside in rPGP.
-    if let (Some(body), Some(session_key)) = (v1_body.as_deref(), aes_key(&key)) {
-        let plain = seipd::open(session_key, body).await?;
-        *v1_body = None;
-        return Some(match read_flat_signed(ring, plain, ctx).await {
-            Flat::Read(read) => read,
-            Flat::Other(plain) => {
-                let inner = Message::from_bytes(&plain[..]).ok()?;
-                read_inner(ring, inner, ctx)
-            }
-        });
+impl Ciphertext for Copied<'_> {
+    type Content = SecretBytes;
+
+    /// SEIPD v1 in its body read out, on the crypto provider (AES) and rPGP (older ciphers),
+    /// the packets inside in rPGP; anything else in rPGP. Once the body passed the integrity
+    /// check it is the plaintext (no other key opens it): no copy of it is held beside it
+    /// (issue 12's peak memory).
+    async fn open(
+        &mut self,
+        ring: &Keyring,
+        key: PlainSessionKey,
+        ctx: &ReadContext,
+    ) -> Option<core::result::Result<(SecretBytes, Option<SignatureReport>), Inner>> {
+        if let (Some(body), Some((alg, session_key))) = (self.v1_body.as_mut(), v1_key(&key)) {
+            let inner = seipd::open_in_place(alg, session_key, body).await?;
+            let mut plain = self.v1_body.take()?;
+            return Some(
+                match read_flat(ring, &mut plain[inner.clone()], ctx).await {
+                    Some(read) => read.map(|(content, signature)| {
+                        plain.truncate(inner.start + content.end);
+                        plain.drain(..inner.start + content.start);
+                        (plain, signature)
+                    }),
+                    None => match Message::from_bytes(&plain[inner]) {
+                        Ok(message) => read_inner(ring, message, ctx),
+                        Err(_) => Err(Inner::Failed),
+                    },
+                },
+            );
+        }
+        // Parsed afresh for each attempt: decryption consumes the message.
+        let message = parse_message(self.payload).ok()?;
+        // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED stays off.
+        let ring_of_one = TheRing {
+            session_keys: vec![key],
+            decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
+            ..TheRing::default()
+        };
+        let (inner, _) = message.decrypt_the_ring(ring_of_one, true).ok()?;
+        Some(read_inner(ring, inner, ctx))
     }
-    // Parsed afresh for each attempt: decryption consumes the message.
-    let message = parse_message(payload).ok()?;
-    // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED stays off.
-    let ring_of_one = TheRing {
-        session_keys: vec![key],
-        decrypt_options: DecryptionOptions::new().enable_gnupg_aead(),
-        ..TheRing::default()
-    };
-    let (inner, _) = message.decrypt_the_ring(ring_of_one, true).ok()?;
-    Some(read_inner(ring, inner, ctx))
 }
 
 /// The encrypted body of a SEIPD v1 packet (after its version octet), read raw for
 /// [`seipd::open`]; `None` for any other container (SEIPD v2, GnuPG OCB, SED). `bound`: the
 /// size of the message it is in, which the body cannot exceed: reserved at once, as reading
 /// by doubling left holes of up to twice the body in wasm's memory, which never shrinks.
-fn seipd_v1_body(edata: &mut Edata<'_>, bound: usize) -> Option<Vec<u8>> {
+fn seipd_v1_body(edata: &mut Edata<'_>, bound: usize) -> Option<SecretBytes> {
     let Edata::SymEncryptedProtectedData { reader } = edata else {
         return None;
     };
@@ -398,22 +446,20 @@ fn seipd_v1_body(edata: &mut Edata<'_>, bound: usize) -> Option<Vec<u8>> {
     let mut body = Vec::with_capacity(bound);
     reader.get_mut().read_to_end(&mut body).ok()?;
     body.shrink_to_fit();
-    Some(body)
+    Some(SecretBytes::new(body))
 }
 
-/// The session key when it is for AES (the ciphers the crypto provider has), with its size.
-fn aes_key(key: &PlainSessionKey) -> Option<&[u8]> {
-    use pgp::crypto::sym::SymmetricKeyAlgorithm::{AES128, AES192, AES256};
+/// The cipher and key of a v3/v4 session key (the SEIPD v1 kind).
+pub(super) fn v1_key(key: &PlainSessionKey) -> Option<(SymmetricKeyAlgorithm, &[u8])> {
     let PlainSessionKey::V3_4 { sym_alg, key } = key else {
         return None;
     };
     let bytes = key.as_ref();
-    (matches!(sym_alg, AES128 | AES192 | AES256) && bytes.len() == sym_alg.key_size())
-        .then_some(bytes)
+    (bytes.len() == sym_alg.key_size()).then_some((*sym_alg, bytes))
 }
 
 /// Reads a decrypted message (decompressing, bounded) and judges its signatures, if any.
-fn read_inner(
+pub(super) fn read_inner(
     ring: &Keyring,
     message: Message<'_>,
     ctx: &ReadContext,

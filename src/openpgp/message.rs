@@ -6,11 +6,13 @@
 //! - Content is read through a limit (`ReadContext::max_output`), compressed or not, so a
 //!   compression bomb stops at the limit (`too_large`).
 
+use core::ops::Range;
 use std::borrow::Cow;
 use std::io::Read;
 
 use pgp::composed::Message;
 
+use crate::base64_in_place::{decode_in_place, is_plain_base64};
 use crate::bytes::find;
 use crate::engine::ReadContext;
 use crate::error::{Error, ErrorCode, Result};
@@ -43,33 +45,65 @@ pub(super) fn parse_message(payload: &[u8]) -> Result<Message<'_>> {
 }
 
 /// The packets of a plain `PGP MESSAGE` armor block (RFC 9580 §6.2), its base64 decoded in
-/// blocks (base64-simd: SIMD128 in wasm): rPGP's armor reader looks at each character through a generic reader, which was
-/// a quarter of the time of reading a 1 MiB message. Armor headers are skipped and the CRC24
-/// line is ignored (§6.1: a reader must not reject on it). `None` for anything else (no END
-/// line, stray characters, a multi-part armor): rPGP's reader then decides.
+/// blocks (base64-simd: SIMD128 in wasm): rPGP's armor reader looks at each character through
+/// a generic reader, which was a quarter of the time of reading a 1 MiB message. `None` for
+/// anything [`armor_data`] does not find, or base64 that does not decode: rPGP's reader then
+/// decides.
 fn dearmor(armored: &[u8]) -> Option<Vec<u8>> {
+    let data = armor_data(armored)?;
+    // Decoded a block of lines at a time into the output: collecting all of the base64 first
+    // held the message once more (peak memory of opening a large message).
+    const BLOCK: usize = 64 * 1024;
+    let mut out = Vec::with_capacity(data.len() / 4 * 3);
+    let mut pending = Vec::with_capacity(BLOCK + 128);
+    for line in lines(&armored[data]) {
+        pending.extend_from_slice(line);
+        if pending.len() >= BLOCK {
+            // Whole quanta only; padding can only come in the last one.
+            let whole = pending.len() / 4 * 4;
+            base64_simd::STANDARD
+                .decode_append(&pending[..whole], &mut out)
+                .ok()?;
+            pending.drain(..whole);
+        }
+    }
+    base64_simd::STANDARD
+        .decode_append(&pending, &mut out)
+        .ok()?;
+    Some(out)
+}
+
+/// [`dearmor`] in the block's own buffer: the packets are decoded where their base64 was, and
+/// their range in `armored` comes back (issue 12's peak memory). `None`, and `armored` as it
+/// was, when the block's base64 is not plain (`base64_in_place`).
+pub(super) fn dearmor_in_place(armored: &mut [u8]) -> Option<Range<usize>> {
+    let data = armor_data(armored)?;
+    if !is_plain_base64(&armored[data.clone()]) {
+        return None;
+    }
+    let len = decode_in_place(&mut armored[data.clone()])?;
+    Some(data.start..data.start + len)
+}
+
+/// Where the base64 lines of a plain `PGP MESSAGE` armor block are: after the BEGIN line (the
+/// first of `armored`) and any armor headers, up to the CRC24 line (§6.1: ignored, a reader
+/// must not reject on it) or the END line. `None` without an END line, for another block type,
+/// or with lines after the checksum.
+fn armor_data(armored: &[u8]) -> Option<Range<usize>> {
     // Line by line over bytes (memchr for the line ends): going through `str::split` and
     // `trim_end_matches` was a tenth of opening a 1 MiB message in wasm.
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', armored).chain([armored.len()]);
     let mut lines = ends.map(|end| {
-        let mut line = &armored[start.min(end)..end];
+        let from = start.min(end);
         start = end + 1;
-        while let [rest @ .., b' ' | b'\t' | b'\r'] = line {
-            line = rest;
-        }
-        line
+        (from, trimmed(&armored[from..end]))
     });
-    if lines.next()? != b"-----BEGIN PGP MESSAGE-----" {
+    if lines.next()?.1 != b"-----BEGIN PGP MESSAGE-----" {
         return None;
     }
-    // Decoded a block of lines at a time into the output: collecting all of the base64 first
-    // held the message once more (peak memory of opening a large message).
-    const BLOCK: usize = 64 * 1024;
-    let mut out = Vec::with_capacity(armored.len() / 4 * 3);
-    let mut pending = Vec::with_capacity(BLOCK + 128);
-    let mut in_headers = true;
-    for line in lines {
+    let (mut in_headers, mut data, mut checksum) = (true, None, None);
+    for (at, line) in lines {
         if in_headers {
             if line.contains(&b':') {
                 continue; // "Version: …", "Comment: …"
@@ -80,25 +114,37 @@ fn dearmor(armored: &[u8]) -> Option<Vec<u8>> {
             }
         }
         if line == b"-----END PGP MESSAGE-----" {
-            base64_simd::STANDARD
-                .decode_append(&pending, &mut out)
-                .ok()?;
-            return Some(out);
+            let from = data.unwrap_or(at);
+            return Some(from..checksum.unwrap_or(at));
+        }
+        if checksum.is_some() && !line.is_empty() {
+            return None;
         }
         if line.first() == Some(&b'=') && line.len() == 5 {
-            continue; // the CRC24 checksum
+            checksum = Some(at);
+            continue;
         }
-        pending.extend_from_slice(line);
-        if pending.len() >= BLOCK {
-            // Whole quanta only; padding can only come in the last one, at the END line.
-            let whole = pending.len() / 4 * 4;
-            base64_simd::STANDARD
-                .decode_append(&pending[..whole], &mut out)
-                .ok()?;
-            pending.drain(..whole);
-        }
+        data.get_or_insert(at);
     }
     None
+}
+
+/// The lines of `text` without their line ends and trailing white space.
+fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text).chain([text.len()]);
+    ends.map(move |end| {
+        let line = &text[start.min(end)..end];
+        start = end + 1;
+        trimmed(line)
+    })
+}
+
+fn trimmed(mut line: &[u8]) -> &[u8] {
+    while let [rest @ .., b' ' | b'\t' | b'\r'] = line {
+        line = rest;
+    }
+    line
 }
 
 /// The armor block from its `-----BEGIN PGP <begin>-----` line to the end of its

@@ -9,6 +9,8 @@
 //! | `message` | armor blocks in bodies (HTML too), armored/binary parsing, bounded reading |
 //! | `data_signature` | data signatures of v4 keys, their hash on the crypto provider |
 //! | `decrypt` | decryption: key choice by PKESK (wildcard too), integrity required |
+//! | `in_place` | decryption in the message's own buffer (a large message is not held twice) |
+//! | `framing` | where packets lie in a buffer; partial-length bodies joined in place |
 //! | `verify` | signature verdicts: detached, one-pass, cleartext |
 //! | `cleartext` | cleartext-signed text split in one pass (rPGP's reader is quadratic) |
 //! | `rsa_unwrap` | RSA session keys: OpenPGP framing over `crate::crypto::rsa_pkcs1` (Marvin) |
@@ -22,7 +24,9 @@
 mod cleartext;
 mod data_signature;
 mod decrypt;
+mod framing;
 mod hashes;
+mod in_place;
 mod keys;
 mod message;
 mod rsa_unwrap;
@@ -53,6 +57,7 @@ crate::engine::impl_engine!(
     decrypt: decrypt::decrypt,
     verify_detached: verify::verify_detached,
     verify_opaque: verify_opaque,
+    decrypt_in_place: in_place::decrypt_in_place,
 );
 
 fn signing_key(

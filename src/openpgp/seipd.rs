@@ -1,4 +1,5 @@
-//! The body of a SEIPD v1 packet (RFC 9580 §5.13.1) with AES, on the crypto provider.
+//! The body of a SEIPD v1 packet (RFC 9580 §5.13.1): AES on the crypto provider, the older
+//! ciphers (reading only) in rPGP's CFB.
 //!
 //! rPGP reads and writes SEIPD v1 through `cfb-mode`'s buffered one-block-at-a-time types and
 //! its own SHA-1: for a 1 MiB message that was most of the time. Here the same bytes go
@@ -10,7 +11,12 @@
 //! again, the plaintext packets, and the MDC packet (0xD3 0x14, then SHA-1 over everything
 //! before the hash). The prefix's repeated octets (the "quick check") are not looked at when
 //! reading, as §5.13.1 advises against it; the MDC is checked before any plaintext is released.
+//! Bodies are decrypted where they are (a large message is not held twice, issue 12): a session
+//! key that fails the MDC leaves the body encrypted again, as it came, for the next key.
 
+use core::ops::Range;
+
+use pgp::crypto::sym::SymmetricKeyAlgorithm;
 use subtle::ConstantTimeEq;
 
 use crate::crypto::provider::{self, DigestAlg};
@@ -54,53 +60,102 @@ pub(super) async fn seal(key: &[u8], plaintext: SecretBytes, rng: &mut dyn Rng) 
     Some(buf.into_vec())
 }
 
-/// The inner packets of an encrypted body, or `None` when it is too short, the key has no AES
-/// size, or the MDC does not match (altered, or a wrong session key): nothing is released then.
-pub(super) async fn open(key: &[u8], body: &[u8]) -> Option<SecretBytes> {
-    if !is_aes_key(key) || body.len() < BLOCK + 2 + MDC_LEN {
+/// Decrypts an encrypted body in place; where its inner packets are in it. `None` when it is too
+/// short, the cipher is not one mailseal reads, or the MDC does not match (altered, or a wrong
+/// session key): nothing is released then, and `body` is encrypted again as it was, for the
+/// next session key to try. AES runs on the crypto provider, the older ciphers (CAST5, 3DES,
+/// Twofish, Camellia) in rPGP.
+pub(super) async fn open_in_place(
+    alg: SymmetricKeyAlgorithm,
+    key: &[u8],
+    body: &mut [u8],
+) -> Option<Range<usize>> {
+    let block = alg.block_size();
+    let prefix = block + 2;
+    if block == 0 || body.len() < prefix + MDC_LEN {
         return None;
     }
-    let mut plain = provider::aes_cfb_decrypt(key, &ZERO_IV, body).await?;
-    let hashed_len = plain.len().checked_sub(20)?;
-    let hashed = plain.get(..hashed_len)?;
+    let iv = vec![0u8; block];
+    let decrypted = if is_aes(alg) && is_aes_key(key) {
+        provider::aes_cfb_decrypt_in_place(key, &iv, body).await
+    } else {
+        alg.decrypt_with_iv_regular(key, &iv, body).is_ok()
+    };
+    // Not decrypted: a wrong key size, or a platform that failed halfway (never expected; the
+    // body is then neither, and every key fails the MDC after it).
+    if !decrypted {
+        return None;
+    }
+    let hashed_len = body.len() - 20;
+    let (hashed, mdc) = body.split_at(hashed_len);
     let header_ok = hashed.ends_with(&MDC_HEADER);
-    let mdc = provider::digest(DigestAlg::Sha1, hashed).await;
-    let mdc_ok: bool = plain.get(hashed_len..)?.ct_eq(&mdc).into();
-    if !(header_ok && mdc_ok) {
-        return None;
+    let expected = provider::digest(DigestAlg::Sha1, hashed).await;
+    let mdc_ok: bool = mdc.ct_eq(&expected).into();
+    if header_ok && mdc_ok {
+        return Some(prefix..hashed_len - MDC_HEADER.len());
     }
-    plain.truncate(hashed_len - MDC_HEADER.len());
-    plain.drain(..BLOCK + 2);
-    Some(plain)
+    // CFB encryption with the same key undoes the decryption exactly.
+    let _ = alg.encrypt_with_iv_regular(key, &iv, body);
+    None
+}
+
+fn is_aes(alg: SymmetricKeyAlgorithm) -> bool {
+    use SymmetricKeyAlgorithm::{AES128, AES192, AES256};
+    matches!(alg, AES128 | AES192 | AES256)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::crypto::provider::now_or_never;
+    use SymmetricKeyAlgorithm::AES256;
+
+    fn sealed(key: &[u8]) -> Vec<u8> {
+        let inner = SecretBytes::new(b"inner packets".to_vec());
+        now_or_never(seal(key, inner, &mut crate::rng::os_rng()))
+            .flatten()
+            .unwrap()
+    }
 
     #[test]
     fn seal_then_open_round_trips_and_any_flipped_bit_is_refused() {
         let key = [5u8; 32];
-        let sealed = now_or_never(seal(
-            &key,
-            SecretBytes::new(b"inner packets".to_vec()),
-            &mut crate::rng::os_rng(),
-        ))
-        .flatten()
-        .unwrap();
+        let sealed = sealed(&key);
         assert_eq!(sealed.len(), BLOCK + 2 + 13 + MDC_LEN);
-        let opened = now_or_never(open(&key, &sealed)).flatten().unwrap();
-        assert_eq!(&opened[..], b"inner packets");
+        let mut body = sealed.clone();
+        let inner = now_or_never(open_in_place(AES256, &key, &mut body))
+            .flatten()
+            .unwrap();
+        assert_eq!(&body[inner], b"inner packets");
         for i in [0, BLOCK + 3, sealed.len() - 1] {
             let mut bad = sealed.clone();
             bad[i] ^= 0x40;
             assert!(
-                now_or_never(open(&key, &bad)).flatten().is_none(),
+                now_or_never(open_in_place(AES256, &key, &mut bad))
+                    .flatten()
+                    .is_none(),
                 "byte {i}"
             );
         }
-        assert!(now_or_never(open(&[6u8; 32], &sealed)).flatten().is_none());
-        assert!(now_or_never(open(&key, &sealed[..20])).flatten().is_none());
+        let mut short = sealed[..20].to_vec();
+        assert!(now_or_never(open_in_place(AES256, &key, &mut short))
+            .flatten()
+            .is_none());
+    }
+
+    /// A key that fails the MDC leaves the body as it was: the next key opens it in place.
+    #[test]
+    fn a_wrong_key_leaves_the_body_for_the_next_one() {
+        let key = [5u8; 32];
+        let sealed = sealed(&key);
+        let mut body = sealed.clone();
+        assert!(now_or_never(open_in_place(AES256, &[6u8; 32], &mut body))
+            .flatten()
+            .is_none());
+        assert_eq!(body, sealed);
+        let inner = now_or_never(open_in_place(AES256, &key, &mut body))
+            .flatten()
+            .unwrap();
+        assert_eq!(&body[inner], b"inner packets");
     }
 }

@@ -8,6 +8,7 @@
 //! (`invalid`); a key revoked or expired at the time of reading gives `revoked` / `expired`; a
 //! correct signature by a key the admin has not verified (not `trusted`) gives `untrusted`.
 
+use core::ops::Range;
 use std::io::Read;
 
 use pgp::armor::{BlockType, Dearmor, DearmorOptions};
@@ -17,6 +18,7 @@ use pgp::types::Tag;
 use pgp::types::{KeyDetails, PublicParams};
 
 use super::cleartext;
+use super::framing::{self, Framed};
 use super::hashes::hash_name;
 use super::keys::{components, problem_at, public_part, PublicPart};
 use super::message::{
@@ -347,30 +349,27 @@ fn subpacket_name(data: &pgp::packet::SubpacketData) -> String {
     }
 }
 
-/// What [`read_flat_signed`] made of decrypted packets.
-pub(super) enum Flat {
-    /// The content and the signatures' verdict (or why not).
-    Read(core::result::Result<(SecretBytes, Option<SignatureReport>), Inner>),
-    /// Not the flat shape: the packets, handed back for rPGP's reader.
-    Other(SecretBytes),
-}
+/// What [`read_flat`] read: where the content is in the packets (moved together if it came in
+/// partial lengths) and the signatures' verdict (`None`: not signed), or why not.
+pub(super) type FlatRead = core::result::Result<(Range<usize>, Option<SignatureReport>), Inner>;
 
 /// The decrypted packets in the shape mailseal, gpg and most clients write without
-/// compression: one-pass signatures, the literal data, the signatures (RFC 9580 §10.3). Read
-/// here from the decrypted bytes so that the signatures' hash runs on the crypto provider;
-/// rPGP's message reader hashes as it reads, in software (8 ms of a 19 ms open of a signed and
-/// encrypted 1 MiB message in Node). [`Flat::Other`] for any other shape, or a signature the
-/// provider path does not take (text mode, v6): rPGP then reads the whole message as before.
-/// The packets are dropped as soon as the literal data is out of them, and the signatures are
-/// hashed over the content in place (issue 12's peak memory: each was a copy of the message).
-pub(super) async fn read_flat_signed(
+/// compression: the literal data alone, or one-pass signatures, the literal data, the
+/// signatures (RFC 9580 §10.3). Read here where they are, so that the signatures' hash runs on
+/// the crypto provider (rPGP's message reader hashes as it reads, in software: 8 ms of a 19 ms
+/// open of a signed and encrypted 1 MiB message in Node) and the content is not copied out
+/// (issue 12's peak memory: each copy was one of the message). For any other shape, or a
+/// signature the provider path does not take (text mode, v6): `None`, nothing written, and
+/// rPGP then reads the whole message as before. The signatures are hashed over the content
+/// where it is, their trailer written for the hash over the packets after it (already read)
+/// and put back.
+pub(super) async fn read_flat(
     ring: &Keyring,
-    plain: SecretBytes,
+    plain: &mut [u8],
     ctx: &ReadContext,
-) -> Flat {
-    let Some((literal, sigs)) = flat_packets(&plain) else {
-        return Flat::Other(plain);
-    };
+) -> Option<FlatRead> {
+    let layout = flat_layout(plain)?;
+    let sigs = &layout.signatures;
     let signers: Vec<_> = sigs.iter().map(|sig| find_signer(ring, sig)).collect();
     let provider_decides = sigs.iter().zip(&signers).all(|(sig, signer)| {
         signer
@@ -378,20 +377,28 @@ pub(super) async fn read_flat_signed(
             .is_none_or(|(_, part)| super::data_signature::takes_binary(sig, part))
     });
     if !provider_decides {
-        return Flat::Other(plain);
+        return None;
     }
-    drop(plain);
-    let mut content = SecretBytes::new(literal);
+    // Framed over these same bytes: joining cannot fail.
+    let Some(body) = framing::join(plain, &layout.literal) else {
+        return Some(Err(Inner::Failed));
+    };
+    let content = body.start + layout.header_len..body.end;
     if content.len() > ctx.max_output {
-        return Flat::Read(Err(Inner::TooLarge));
+        return Some(Err(Inner::TooLarge));
+    }
+    if sigs.is_empty() {
+        return Some(Ok((content, None)));
     }
     let mut holds = Vec::with_capacity(sigs.len());
     for (sig, signer) in sigs.iter().zip(&signers) {
         holds.push(match signer {
             Some((_, part)) => {
-                super::data_signature::verify_binary_in_place(sig, part, &mut content)
+                let with_room = &mut plain[content.start..];
+                super::data_signature::verify_binary_in_place(sig, part, with_room, content.len())
                     .await
-                    // Checked above that the provider path takes it; never expected.
+                    // Checked above that the provider path takes it; there is room for the
+                    // trailer, as its signature packet came after the content. Never expected.
                     .unwrap_or(false)
             }
             None => false,
@@ -402,43 +409,53 @@ pub(super) async fn read_flat_signed(
         .zip(holds)
         .map(|(sig, holds)| judge(ring, sig, ctx, |_| holds))
         .collect();
-    Flat::Read(Ok((content, Some(SignatureReport::worst(reports)))))
+    Some(Ok((content, Some(SignatureReport::worst(reports)))))
 }
 
-/// The literal data and signatures of packets in the flat signed shape (one-pass signatures,
-/// literal data, as many signatures), or `None`. Each packet is framed and parsed by rPGP; the
-/// literal data is read into a buffer of the size of `plain` (a few hundred bytes too large):
-/// rPGP reads it by doubling, and in wasm's memory, which never shrinks, the doubling of a
-/// large content left a hole of up to its size (issue 12's peak memory).
-fn flat_packets(plain: &[u8]) -> Option<(Vec<u8>, Vec<Signature>)> {
-    let mut one_pass = 0usize;
-    let mut literal = None;
-    let mut sigs = Vec::new();
-    let mut parser = PacketParser::new(plain);
-    while let Some(body) = parser.next_ref() {
-        let mut body = body.ok()?;
-        let header = body.packet_header();
-        if header.tag() == Tag::LiteralData && literal.is_none() && one_pass > 0 {
-            LiteralDataHeader::try_from_reader(&mut body).ok()?;
-            let mut data = Vec::with_capacity(plain.len());
-            body.read_to_end(&mut data).ok()?;
-            literal = Some(data);
+/// The packets of [`read_flat`]'s shape: the literal data packet, the length of its header, and
+/// the signatures after it.
+struct FlatLayout {
+    literal: Framed,
+    header_len: usize,
+    signatures: Vec<Signature>,
+}
+
+/// The packets in the flat shape (as many one-pass signatures before the literal data as
+/// signatures after it, none or up to [`MAX_SIGNATURES`]), or `None`. Each packet is framed by
+/// rPGP's header parser and parsed by rPGP; nothing is written.
+fn flat_layout(plain: &[u8]) -> Option<FlatLayout> {
+    let (mut at, mut one_pass, mut literal) = (0, 0usize, None);
+    let mut signatures = Vec::new();
+    while at < plain.len() {
+        let packet = framing::frame(plain, at)?;
+        at = packet.end;
+        if packet.header.tag() == Tag::LiteralData && literal.is_none() {
+            let mut first = packet.first_piece(plain)?;
+            let whole = first.len();
+            LiteralDataHeader::try_from_reader(&mut first).ok()?;
+            literal = Some((packet, whole - first.len()));
             continue;
         }
-        match Packet::from_reader(header, &mut body).ok()? {
+        let body = plain.get(packet.body()?)?;
+        match Packet::from_reader(packet.header, body).ok()? {
             Packet::OnePassSignature(_) if literal.is_none() => one_pass += 1,
-            Packet::Signature(sig) if literal.is_some() => sigs.push(sig),
+            Packet::Signature(sig) if literal.is_some() => signatures.push(sig),
             Packet::Marker(_) | Packet::Padding(_) => {}
             _ => return None,
         }
-        if one_pass > MAX_SIGNATURES || sigs.len() > MAX_SIGNATURES {
+        if one_pass > MAX_SIGNATURES || signatures.len() > MAX_SIGNATURES {
             return None;
         }
     }
-    if sigs.is_empty() || sigs.len() != one_pass {
+    if signatures.len() != one_pass {
         return None;
     }
-    Some((literal?, sigs))
+    let (literal, header_len) = literal?;
+    Some(FlatLayout {
+        literal,
+        header_len,
+        signatures,
+    })
 }
 
 /// [`judge_message`] of a signed message read to its end, or `invalid` when more follows it

@@ -191,22 +191,9 @@ impl RustCrypto {
         }
     }
 
-    /// AES-CFB in place over `data`. Decryption runs on the cipher's parallel blocks (CFB
+    /// AES-CFB (full-block feedback) over `data` in place; `None` (and `data` as it was) for a
+    /// key or IV of the wrong length. Decryption runs on the cipher's parallel blocks (CFB
     /// decryption does not chain), unlike the buffered one-block-at-a-time types rPGP uses.
-    #[cfg(feature = "openpgp")]
-    pub(crate) fn aes_cfb(
-        &self,
-        key: &[u8],
-        iv: &[u8],
-        mut data: Vec<u8>,
-        dir: Cfb,
-    ) -> Option<Vec<u8>> {
-        self.aes_cfb_in_place(key, iv, &mut data, dir)?;
-        Some(data)
-    }
-
-    /// [`Self::aes_cfb`] over `data` in place; `None` (and `data` as it was) for a key or IV of
-    /// the wrong length.
     #[cfg(feature = "openpgp")]
     pub(crate) fn aes_cfb_in_place(
         &self,
