@@ -14,7 +14,6 @@ use core::ops::Range;
 use std::borrow::Cow;
 
 use super::headers::OuterFacts;
-use crate::base64_in_place::is_plain_base64;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::mime::{
@@ -98,8 +97,7 @@ pub(super) fn target<'e>(
 }
 
 /// The body of `raw` when `raw` is a message whose whole body is an S/MIME envelope
-/// (EnvelopedData or AuthEnvelopedData) in base64 that `base64_in_place` decodes; `None` for
-/// anything else. `head`: `raw`'s header section, parsed; `start`: where its body starts.
+/// (EnvelopedData or AuthEnvelopedData) in base64; `None` for anything else. `head`: `raw`'s header section, parsed; `start`: where its body starts.
 fn smime_envelope_body(raw: &[u8], head: &MimeTree<'_>, start: usize) -> Option<Range<usize>> {
     let root = head.root();
     // A head-only parse (the body untouched), of one part that is S/MIME data.
@@ -107,7 +105,7 @@ fn smime_envelope_body(raw: &[u8], head: &MimeTree<'_>, start: usize) -> Option<
     if !single || root.ambiguous || root.damaged || !is_smime_mime(root) {
         return None;
     }
-    if root.transfer_encoding != TransferEncoding::Base64 || !is_plain_base64(&raw[start..]) {
+    if root.transfer_encoding != TransferEncoding::Base64 {
         return None;
     }
     let kind = cms_kind(&decode_prefix(&raw[start..]));

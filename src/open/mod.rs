@@ -164,9 +164,10 @@ async fn open_owned_message(
     let payload = match target.kind {
         TargetKind::SmimeBase64 => {
             let body = target.body.clone();
-            let len = crate::base64_in_place::decode_in_place(&mut raw[body.clone()]).ok_or_else(
-                || Error::new(ErrorCode::MalformedMessage, "The S/MIME part is damaged."),
-            )?;
+            // Base64 that is not plain is left as it was, for the MIME parser's decoder.
+            let Some(len) = crate::base64_in_place::decode_in_place(&mut raw[body.clone()]) else {
+                return open_message(ring, engines, raw, opts).await;
+            };
             body.start..body.start + len
         }
         TargetKind::PgpMime(_) => target.body.clone(),

@@ -12,7 +12,7 @@ use std::io::Read;
 
 use pgp::composed::Message;
 
-use crate::base64_in_place::{decode_in_place, is_plain_base64};
+use crate::base64_in_place::decode_in_place;
 use crate::bytes::find;
 use crate::engine::ReadContext;
 use crate::error::{Error, ErrorCode, Result};
@@ -78,9 +78,6 @@ fn dearmor(armored: &[u8]) -> Option<Vec<u8>> {
 /// was, when the block's base64 is not plain (`base64_in_place`).
 pub(super) fn dearmor_in_place(armored: &mut [u8]) -> Option<Range<usize>> {
     let data = armor_data(armored)?;
-    if !is_plain_base64(&armored[data.clone()]) {
-        return None;
-    }
     let len = decode_in_place(&mut armored[data.clone()])?;
     Some(data.start..data.start + len)
 }
