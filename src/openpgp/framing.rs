@@ -6,12 +6,14 @@
 
 use core::ops::Range;
 
-use pgp::packet::PacketHeader;
+use pgp::packet::{Packet, PacketHeader, PacketParser};
 use pgp::types::PacketLength;
 
 /// One packet of a buffer, as framed by [`frame`].
 pub(super) struct Framed {
     pub(super) header: PacketHeader,
+    /// Where the packet (its header) starts.
+    at: usize,
     /// Where the body (its first piece) starts.
     start: usize,
     /// The body's length, all pieces together.
@@ -26,6 +28,13 @@ impl Framed {
     /// The body when it is in one piece; `None` for partial lengths (see [`join`]).
     pub(super) fn body(&self) -> Option<Range<usize>> {
         (!self.in_pieces).then_some(self.start..self.start + self.len)
+    }
+
+    /// The packet parsed by rPGP (through its packet parser over bytes, the one reader its
+    /// parsers are built for in mailseal: another reader type built them all again, +110 KiB
+    /// of wasm).
+    pub(super) fn parse(&self, buf: &[u8]) -> Option<Packet> {
+        PacketParser::new(buf.get(self.at..self.end)?).next()?.ok()
     }
 
     /// The first piece of the body (all of it when it is in one piece).
@@ -51,6 +60,7 @@ pub(super) fn frame(buf: &[u8], at: usize) -> Option<Framed> {
                 return Some(Framed {
                     in_pieces: matches!(header.packet_length(), PacketLength::Partial(_)),
                     header,
+                    at,
                     start,
                     len: total,
                     end: range.end,

@@ -12,7 +12,6 @@
 use core::ops::Range;
 
 use pgp::composed::{Esk, Message, PlainSessionKey};
-use pgp::packet::Packet;
 use pgp::types::Tag;
 
 use super::decrypt::{decrypt, decrypt_with, read_inner, v1_key, Ciphertext, Container};
@@ -89,9 +88,8 @@ fn encrypted_layout(packets: &[u8]) -> Option<EncryptedLayout> {
             Tag::PublicKeyEncryptedSessionKey | Tag::SymKeyEncryptedSessionKey
                 if esk.len() < MAX_ESK_PACKETS =>
             {
-                let body = packets.get(packet.body()?)?;
-                let parsed = Packet::from_reader(packet.header, body).ok()?;
-                esk.push(Esk::try_from(parsed).ok()?);
+                packet.body()?; // in one piece: partial lengths are for data packets only
+                esk.push(Esk::try_from(packet.parse(packets)?).ok()?);
             }
             Tag::Marker | Tag::Padding => {}
             Tag::SymEncryptedProtectedData => {

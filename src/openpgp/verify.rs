@@ -436,8 +436,7 @@ fn flat_layout(plain: &[u8]) -> Option<FlatLayout> {
             literal = Some((packet, whole - first.len()));
             continue;
         }
-        let body = plain.get(packet.body()?)?;
-        match Packet::from_reader(packet.header, body).ok()? {
+        match packet.parse(plain)? {
             Packet::OnePassSignature(_) if literal.is_none() => one_pass += 1,
             Packet::Signature(sig) if literal.is_some() => signatures.push(sig),
             Packet::Marker(_) | Packet::Padding(_) => {}
