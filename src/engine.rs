@@ -90,6 +90,9 @@ pub enum KeyProblem {
     Revoked,
     /// Found, but not valid yet.
     NotYetValid,
+    /// S/MIME: the certificate is valid, but a CA certificate on its path to a trust anchor is
+    /// not (expired): what it signs reads `expired` to everyone who checks the path.
+    IssuerExpired,
     /// Found, but not allowed for this use (key usage, EKU, key flags, no encryption subkey).
     WrongUsage,
     /// Found, but its RSA key of this many bits is under the policy's minimum.
@@ -127,6 +130,10 @@ impl Unusable {
             KeyProblem::NotYetValid => {
                 format!("The {what} for {a} was found, but is not valid yet.")
             }
+            KeyProblem::IssuerExpired => format!(
+                "The {what} for {a} is valid, but a CA certificate it chains to has expired: \
+                 recipients could not verify its signatures. Renew it with the CA."
+            ),
             KeyProblem::WrongUsage => {
                 format!("The {what} for {a} was found, but may not be used for this.")
             }

@@ -2718,3 +2718,59 @@ fn a_password_encrypted_message_says_so() {
     let detail = o.encryption.detail.unwrap_or_default();
     assert!(detail.contains("encrypted with a password"), "{detail}");
 }
+
+/// A sender whose own certificate is valid but whose issuing CA has expired cannot sign: what
+/// it signed would read `expired` to every recipient (and to openssl). The engine finds no
+/// signing key, saying why (so `protect` fails with `sender_key_missing`, as for the sender's
+/// own expired certificate, and `capabilities` says it cannot sign); a recipient below that CA
+/// is still encrypted to (sweep 21). Before the CA expired, it signs.
+#[test]
+fn a_sender_below_an_expired_ca_does_not_sign() {
+    const EARLIER_THAN_EXPIRY: mailseal::Time = mailseal::Time::from_unix(1_780_272_000); // 2026-06-01
+    if !have("openssl") {
+        return;
+    }
+    let root = TestCa::named("p256", "/CN=Throwaway Root", "");
+    let issuing = TestCa::named("p256", "/CN=Short-lived Issuing CA", "");
+    let ca_profile = "basicConstraints = critical, CA:TRUE\n\
+                      keyUsage = critical, keyCertSign, cRLSign\n\
+                      subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid";
+    let intermediate = root.issue_dated(
+        "issuing",
+        &issuing.path("ca.key"),
+        "/CN=Short-lived Issuing CA",
+        ca_profile,
+        "20260101000000Z",
+        "20261101000000Z",
+    );
+    std::fs::copy(&intermediate, issuing.path("ca.crt")).unwrap();
+    let key = issuing.new_key("dana", "p256");
+    let crt = issuing.issue(
+        "dana",
+        &key,
+        "/CN=Dana",
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\n\
+         extendedKeyUsage=emailProtection\nsubjectAltName=email:dana@example.org",
+    );
+    let mut ring = trusting(&root);
+    let mut dana = std::fs::read(&crt).unwrap();
+    dana.extend_from_slice(&std::fs::read(&key).unwrap());
+    for file in [std::fs::read(&intermediate).unwrap(), dana] {
+        ring.import(&file, &ImportOptions::default(), EARLIER_THAN_EXPIRY)
+            .unwrap();
+    }
+    assert!(E
+        .signing_key(&ring, "dana@example.org", EARLIER_THAN_EXPIRY)
+        .is_ok());
+    let refused = E
+        .signing_key(&ring, "dana@example.org", NOW)
+        .expect_err("the issuing CA expired on 2026-11-01");
+    assert!(
+        refused
+            .detail()
+            .contains("CA certificate it chains to has expired"),
+        "{}",
+        refused.detail()
+    );
+    assert!(E.encryption_key(&ring, "dana@example.org", NOW).is_ok());
+}

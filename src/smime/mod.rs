@@ -52,6 +52,13 @@ enum Use {
 /// Of several usable ones, the newest that a trusted anchor vouches for, else the newest: a
 /// certificate's dates are its maker's say-so, and anyone can make one for any address, so a
 /// newer self-made certificate must not win over the one the address's CA issued (mail
+/// Whether the keyring's path from `e` to a trust anchor runs through a CA certificate that is
+/// expired (or not yet valid) at `now`.
+fn issuer_expired(ring: &Keyring, e: &SmimeEntry, now: Time) -> bool {
+    use crate::keys::x509::chain::{validate, ChainVerdict};
+    !e.trusted() && validate(e.certificate(), &[], ring, now).0 == ChainVerdict::Expired
+}
+
 /// encrypted to it would be read by its maker, not by the address's owner).
 fn select<'a>(
     ring: &'a Keyring,
@@ -91,6 +98,12 @@ fn select<'a>(
         }
         if usage == Use::Sign && !e.has_secret() {
             return Some(KeyProblem::NoSecret);
+        }
+        // A signature whose path has an expired CA reads `expired` to every recipient (and to
+        // openssl): not made at all. A certificate with no known path stays usable: the
+        // recipients may hold its CA.
+        if usage == Use::Sign && issuer_expired(ring, e, now) {
+            return Some(KeyProblem::IssuerExpired);
         }
         None
     };
