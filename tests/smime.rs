@@ -1109,3 +1109,39 @@ fn a_stricter_policy_refuses_sha256_signatures_and_signing_with_small_keys() {
         .ready();
     assert!(ok.is_ok());
 }
+
+/// A signature whose signing time lies before its certificate was valid (the date set back, or
+/// a wrong clock) keeps its verdict, as openssl gives it, but the agent is told: before, it read
+/// `valid` without a word, while OpenPGP refuses the same (sweep 21). A signing time within
+/// the certificate's validity says nothing of it.
+#[test]
+fn a_signing_time_before_the_certificate_is_told() {
+    let ring = ring(&["alice"]);
+    let algs = Algorithms::default();
+    let handle = E.signing_key(&ring, "alice@example.com", NOW).unwrap();
+    let signed_at = |now: mailseal::Time| {
+        let mut r = rng();
+        let mut writing = write_ctx(&mut r, &algs);
+        writing.now = now;
+        let out = E
+            .sign_as(&ring, &handle, entity().to_vec(), &mut writing)
+            .ready()
+            .unwrap();
+        let (signed, sig) = detached(&out);
+        E.verify_detached(&ring, &signed, &sig, &ctx())
+            .ready()
+            .unwrap()
+            .report
+    };
+    // Alice's certificate is valid from 2026-01-01.
+    let backdated = signed_at(mailseal::Time::from_unix(1_748_736_000)); // 2025-06-01
+    assert_eq!(backdated.state, SignatureState::Valid);
+    let detail = backdated.detail.unwrap_or_default();
+    assert!(
+        detail.contains("before the signer's certificate was valid (from 2026-01-01"),
+        "{detail}"
+    );
+    let in_time = signed_at(NOW);
+    assert_eq!(in_time.state, SignatureState::Valid);
+    assert!(!in_time.detail.unwrap_or_default().contains("before"));
+}

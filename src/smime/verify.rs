@@ -473,8 +473,32 @@ fn verify_signer_with(
     // 4. Certificate: validity, usage, path.
     let mut report = certificate_verdict(ring, &entry, cert, input.certs, now);
     report.digest = Some(hash.name().to_string());
+    if let Some(note) = signed_before_certificate(signed_at.as_deref(), &entry) {
+        let detail = report.detail.take().unwrap_or_default();
+        report.detail = Some(format!("{detail} {note}").trim_start().to_string());
+    }
     report.signed_at = signed_at;
     report.with_signer(signer)
+}
+
+/// A day: clocks are that far off, and some CAs date certificates back by hours.
+const CLOCK_TOLERANCE_SECS: i64 = 24 * 3600;
+
+/// A note when the signing time the signature claims lies before its certificate was valid:
+/// the date was set back, or the sender's clock is wrong. The verdict stands (openssl does not
+/// look at the signing time; the certificate is judged at the time of reading), the agent is
+/// told (sweep 21: it read `valid` without a word, while OpenPGP refuses the same).
+fn signed_before_certificate(signed_at: Option<&str>, entry: &SmimeEntry) -> Option<String> {
+    let at = Time::from_rfc3339(signed_at?)?;
+    let from = entry.not_before();
+    (at.plus_secs(CLOCK_TOLERANCE_SECS) < from).then(|| {
+        format!(
+            "It says it was made on {}, before the signer's certificate was valid (from {}): \
+             the date may have been set back, or the sender's clock is wrong.",
+            at.to_rfc3339(),
+            from.to_rfc3339()
+        )
+    })
 }
 
 /// The SignerInfo's digest algorithm, when it and the signature algorithm are accepted.
