@@ -41,15 +41,15 @@ pub(crate) fn decode_in_place(body: &mut [u8]) -> Option<usize> {
         .map(|decoded| decoded.len())
 }
 
-/// Joined base64 that decodes: the alphabet, then at most two `=` closing a whole quantum.
+/// Joined base64 that decodes: whole quanta of the alphabet, the last one possibly closed by
+/// one or two `=`. A last quantum without its padding is refused, as the usual decoders refuse
+/// it or drop its octets (sweep 22).
 fn is_base64(joined: &[u8]) -> bool {
     let unpadded = joined
         .strip_suffix(b"==")
         .or_else(|| joined.strip_suffix(b"="))
         .unwrap_or(joined);
-    let padded = unpadded.len() < joined.len();
-    (!padded || joined.len().is_multiple_of(4))
-        && base64_simd::STANDARD_NO_PAD.check(unpadded).is_ok()
+    joined.len().is_multiple_of(4) && base64_simd::STANDARD_NO_PAD.check(unpadded).is_ok()
 }
 
 /// Lines as writers write them: `len` characters each but the last (1 to `len`), each ended by
@@ -155,8 +155,9 @@ fn next_line(body: &[u8], start: &mut usize) -> Option<Range<usize>> {
 /// the padding) go the usual way, whose MIME decoder is more lenient: a failed decoder must
 /// not leave the message half decoded.
 fn is_plain_base64(body: &[u8]) -> bool {
-    let (mut start, mut ended) = (0, false);
+    let (mut start, mut ended, mut total) = (0, false, 0);
     while let Some(line) = next_line(body, &mut start) {
+        total += line.len();
         let text = &body[line];
         let unpadded = text
             .strip_suffix(b"==")
@@ -172,7 +173,8 @@ fn is_plain_base64(body: &[u8]) -> bool {
         // Only the last line may be padded or end in a partial quantum.
         ended = padded || !unpadded.len().is_multiple_of(4);
     }
-    true
+    // Whole quanta: a last one without its padding is refused (see `is_base64`).
+    total.is_multiple_of(4)
 }
 
 #[cfg(test)]
@@ -210,7 +212,12 @@ mod tests {
             assert!(!is_plain_base64(odd), "{}", String::from_utf8_lossy(odd));
         }
         assert!(is_plain_base64(b"QUJDRA==\r\n"));
-        assert!(is_plain_base64(b"QUJDRA\r\n"));
+        // Without its padding, the last quantum is not taken (the usual decoders refuse it).
+        assert!(!is_plain_base64(b"QUJDRA\r\n"));
+        assert_eq!(decode_in_place(&mut b"QUJDRA\r\n".to_vec()), None);
+        let mut unpadded = b"QUJDREVG\r\nQUJDRA\r\n".to_vec();
+        assert_eq!(decode_in_place(&mut unpadded), None);
+        assert_eq!(unpadded, b"QUJDREVG\r\nQUJDRA\r\n");
     }
 
     /// Lines of one length whose base64 does not decode (a stray character, padding in the

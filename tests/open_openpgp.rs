@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, pgp_ring as ring, NOW};
+use common::{fixture, pgp_ring as ring, Ready, NOW};
 use mailseal::{open, EncryptionState, Keyring, OpenOptions, Opened, PgpEngine, SignatureState};
 
 #[cfg(target_arch = "wasm32")]
@@ -241,4 +241,183 @@ fn inline_pgp_in_text_bodies_opens() {
         o.signature
     );
     assert!(o.text.unwrap().contains("Ticket #4711 is resolved."));
+}
+
+/// `open` of a message it owns decodes and decrypts a PGP/MIME part in the message's own
+/// buffer; a borrowed message (`open_async`) is opened from copies. Sweep 22 found shapes the
+/// two read differently (tests/data/in-place/NOTES.md); each must now give the same report, and
+/// the one the usual way gives:
+/// - an armored message appended after the encrypted packet, or quoted inside signed text, is
+///   not read as the message (the decoded packets were searched for armor again);
+/// - markup before the packets is not taken off them (they were unwrapped as HTML);
+/// - armor without its `=` padding, a first partial piece under 512 octets (RFC 9580
+///   §4.2.1.4), 65 marker packets or a padding packet over 1 MiB are refused, as rPGP refuses
+///   them;
+/// - v6 session key packets before a SEIPD v1 are discarded (RFC 9580 §10.3.2.1).
+#[test]
+fn sweep_22_shapes_open_the_same_in_place_and_from_a_borrowed_message() {
+    use mailseal::Engine;
+    use EncryptionState::{Decrypted, Failed, NoKey};
+    let bob: &[&str] = &["bob.sec", "alice.pub"];
+    let carol: &[&str] = &["carol.sec"];
+    let no_key = "There was no secret PGP key found.";
+    type Case<'a> = (
+        &'a str,
+        &'a [&'a str],
+        EncryptionState,
+        SignatureState,
+        Option<&'a str>,
+    );
+    let cases: [Case; 14] = [
+        (
+            "armor-appended-after-the-encrypted-packet.eml",
+            bob,
+            Decrypted,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "armor-appended-after-the-encrypted-packet.eml",
+            carol,
+            NoKey,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "signed-text-quoting-an-armored-message.eml",
+            bob,
+            EncryptionState::None,
+            SignatureState::Valid,
+            None,
+        ),
+        (
+            "markup-before-the-packets.eml",
+            bob,
+            Failed,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "markup-before-the-packets.eml",
+            carol,
+            Failed,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "armor-without-padding.eml",
+            bob,
+            Failed,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "v6-pkesk-before-seipd-v1.eml",
+            bob,
+            NoKey,
+            SignatureState::None,
+            Some(no_key),
+        ),
+        (
+            "v6-pkesk-to-a-stranger-and-v3-pkesk.eml",
+            carol,
+            NoKey,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "v6-skesk-before-seipd-v1.eml",
+            bob,
+            NoKey,
+            SignatureState::None,
+            Some(no_key),
+        ),
+        (
+            "seipd-first-partial-piece-of-32.eml",
+            bob,
+            Failed,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "seipd-first-partial-piece-of-1.eml",
+            bob,
+            Failed,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "65-markers-before-the-pkesk.eml",
+            bob,
+            Failed,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "padding over 1 MiB",
+            bob,
+            Failed,
+            SignatureState::None,
+            None,
+        ),
+        (
+            "padding of 1 MiB",
+            bob,
+            Decrypted,
+            SignatureState::None,
+            None,
+        ),
+    ];
+    let opts = OpenOptions::at(NOW);
+    let engines: [&dyn Engine; 1] = [&PgpEngine];
+    for (name, reader, encryption, signature, detail) in cases {
+        let message = match name {
+            "padding over 1 MiB" => with_padding((1 << 20) + 1),
+            "padding of 1 MiB" => with_padding(1 << 20),
+            _ => fixture(&format!("in-place/{name}")).to_vec(),
+        };
+        let mut keys = ring(reader);
+        let (borrowed, _) = mailseal::open_async(&keys, &engines, &message, &opts).ready();
+        let owned = mailseal::open_owned(&mut keys, &engines, message.clone(), &opts);
+        let json =
+            |o: &mailseal::Result<Opened>| serde_json::to_value(o.as_ref().unwrap()).unwrap();
+        assert_eq!(json(&borrowed), json(&owned), "{name} for {reader:?}");
+        let o = owned.unwrap();
+        assert_eq!(o.encryption.state, encryption, "{name} for {reader:?}");
+        assert_eq!(o.signature.state, signature, "{name} for {reader:?}");
+        if let Some(detail) = detail {
+            assert_eq!(o.encryption.detail.as_deref(), Some(detail), "{name}");
+        }
+        if encryption != Decrypted && signature != SignatureState::Valid {
+            assert!(
+                o.text.is_none() && o.attachments.is_empty(),
+                "{name}: nothing shown"
+            );
+        }
+    }
+    // What the appended armor held is not shown in its place.
+    let message = fixture("in-place/armor-appended-after-the-encrypted-packet.eml");
+    let o = open(&mut ring(bob), &engines, message, &opts).unwrap();
+    assert_eq!(
+        o.text.as_deref().map(str::trim),
+        Some("Outer message: the real content.")
+    );
+}
+
+/// gpg's message to Bob (tests/data/openpgp/enc-bob.gpg) with a padding packet of `len`
+/// octets before it, armored in PGP/MIME.
+fn with_padding(len: usize) -> Vec<u8> {
+    use base64::Engine as _;
+    let mut packets = vec![0xD5, 0xFF]; // new format, tag 21 (padding), a five-octet length
+    packets.extend_from_slice(&u32::try_from(len).unwrap().to_be_bytes());
+    packets.resize(packets.len() + len, 0);
+    packets.extend_from_slice(f("enc-bob.gpg"));
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&packets);
+    let mut armored = String::from("-----BEGIN PGP MESSAGE-----\r\n\r\n");
+    for line in b64.as_bytes().chunks(64) {
+        armored.push_str(std::str::from_utf8(line).unwrap());
+        armored.push_str("\r\n");
+    }
+    armored.push_str("-----END PGP MESSAGE-----\r\n");
+    pgp_mime_encrypted("Alice <alice@example.org>", armored.as_bytes())
 }

@@ -1145,3 +1145,19 @@ fn a_signing_time_before_the_certificate_is_told() {
     assert_eq!(in_time.state, SignatureState::Valid);
     assert!(!in_time.detail.unwrap_or_default().contains("before"));
 }
+
+/// An S/MIME envelope whose base64 lacks its `=` padding: the MIME parser's decoder drops the
+/// last quantum's octets, so the DER is damaged; `open` of a message it owns decoded it in
+/// place and decrypted it (sweep 22). Both ways now give the same error.
+#[test]
+fn base64_without_padding_opens_the_same_owned_and_borrowed() {
+    let message = fixture("in-place/smime-base64-without-padding.eml");
+    let opts = mailseal::OpenOptions::at(NOW);
+    let engines: [&dyn Engine; 1] = [&E];
+    let mut keys = ring(&["bob"]);
+    let (borrowed, _) = mailseal::open_async(&keys, &engines, message, &opts).ready();
+    let owned = mailseal::open_owned(&mut keys, &engines, message.to_vec(), &opts);
+    let code = |o: &mailseal::Result<mailseal::Opened>| o.as_ref().err().map(|e| e.code());
+    assert_eq!(code(&borrowed), Some(ErrorCode::MalformedMessage));
+    assert_eq!(code(&owned), code(&borrowed));
+}

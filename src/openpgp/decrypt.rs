@@ -23,8 +23,8 @@ use pgp::types::{DecryptionKey, EskType, KeyDetails, Password, PkeskBytes, Pkesk
 
 use super::keys::{components, SecretPart};
 use super::message::{
-    armor_block, check_payload_size, decompressed, parse_message, read_bounded, readable,
-    too_large, Inner,
+    armor_block, check_payload_size, decompressed, malformed, parse_message, read_bounded,
+    readable, too_large, Inner,
 };
 use super::verify::{judge_whole_message, read_flat, read_unencrypted};
 use super::{rsa_unwrap, seipd};
@@ -195,6 +195,48 @@ pub(crate) async fn decrypt(
     check_payload_size(payload, ctx)?;
     let payload = &*readable(payload, |p| parse_message(p).is_ok());
     let message = parse_message(payload)?;
+    decrypt_message(ring, Source::AsSent(payload), message, ctx).await
+}
+
+/// [`decrypt`] of binary packets, read as nothing else: no armor block is looked for in them
+/// and no HTML markup taken off (the in-place way, whose armor is already decoded: a block
+/// quoted inside the packets or appended after them is not the message; sweep 22).
+pub(super) async fn decrypt_packets(
+    ring: &Keyring,
+    packets: &[u8],
+    ctx: &ReadContext,
+) -> Result<Decrypted> {
+    check_payload_size(packets, ctx)?;
+    let message = Message::from_bytes(packets)
+        .map_err(|_| malformed("The data is not a readable OpenPGP message."))?;
+    decrypt_message(ring, Source::Packets(packets), message, ctx).await
+}
+
+/// Where a message parsed by rPGP came from, to be parsed again for each session key tried.
+#[derive(Clone, Copy)]
+enum Source<'p> {
+    /// As it came in a body: armored (anywhere in it) or binary.
+    AsSent(&'p [u8]),
+    /// Binary packets.
+    Packets(&'p [u8]),
+}
+
+impl<'p> Source<'p> {
+    fn parse(self) -> Option<Message<'p>> {
+        match self {
+            Source::AsSent(payload) => parse_message(payload).ok(),
+            Source::Packets(packets) => Message::from_bytes(packets).ok(),
+        }
+    }
+}
+
+/// The rest of [`decrypt`], once the message is parsed.
+async fn decrypt_message(
+    ring: &Keyring,
+    source: Source<'_>,
+    message: Message<'_>,
+    ctx: &ReadContext,
+) -> Result<Decrypted> {
     let (esk, mut edata) = match message {
         Message::Encrypted { esk, edata, .. } => (esk, edata),
         // An armored block in a body may be signed only: its content and signature verdict
@@ -213,11 +255,14 @@ pub(crate) async fn decrypt(
         aead: aead_label(&edata),
     };
     // The binary message is at most the payload, or three quarters of its armor.
-    let binary_bound = armor_block(payload, "MESSAGE", "MESSAGE")
-        .map_or(payload.len(), |armored| armored.len() / 4 * 3 + 3);
+    let binary_bound = match source {
+        Source::AsSent(payload) => armor_block(payload, "MESSAGE", "MESSAGE")
+            .map_or(payload.len(), |armored| armored.len() / 4 * 3 + 3),
+        Source::Packets(packets) => packets.len(),
+    };
     let v1_body = seipd_v1_body(&mut edata, binary_bound);
     drop(edata);
-    let mut ciphertext = Copied { payload, v1_body };
+    let mut ciphertext = Copied { source, v1_body };
     let (report, opened) = decrypt_with(ring, &esk, container, &mut ciphertext, ctx).await?;
     let (content, signature) = opened.unzip();
     Ok(Decrypted {
@@ -378,10 +423,9 @@ fn no_key(detail: &str, recipients: &[String]) -> EncryptionReport {
     r
 }
 
-/// The message as given (armored or binary), parsed by rPGP, and the body of its SEIPD v1
-/// packet read out.
+/// The message as given, parsed by rPGP, and the body of its SEIPD v1 packet read out.
 struct Copied<'p> {
-    payload: &'p [u8],
+    source: Source<'p>,
     /// Wiped: it is decrypted in place.
     v1_body: Option<SecretBytes>,
 }
@@ -417,7 +461,7 @@ impl Ciphertext for Copied<'_> {
             );
         }
         // Parsed afresh for each attempt: decryption consumes the message.
-        let message = parse_message(self.payload).ok()?;
+        let message = self.source.parse()?;
         // GnuPG 2.4's OCB packets (tag 20) are AEAD-authenticated like SEIPD v2; SED stays off.
         let ring_of_one = TheRing {
             session_keys: vec![key],

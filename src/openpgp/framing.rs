@@ -9,6 +9,15 @@ use core::ops::Range;
 use pgp::packet::{Packet, PacketHeader, PacketParser};
 use pgp::types::PacketLength;
 
+/// The shortest first piece of a body in partial lengths.
+const MIN_FIRST_PIECE: u32 = 512;
+
+/// Most marker and padding packets skipped at one level of a message, and most octets each may
+/// hold: the bounds mailseal's rPGP keeps (vendor/pgp/MAILSEAL.md), so that both ways read
+/// the same messages.
+pub(super) const MAX_SKIPPED_PACKETS: usize = 64;
+pub(super) const MAX_SKIPPED_LEN: usize = 1 << 20;
+
 /// One packet of a buffer, as framed by [`frame`].
 pub(super) struct Framed {
     pub(super) header: PacketHeader,
@@ -25,6 +34,11 @@ pub(super) struct Framed {
 }
 
 impl Framed {
+    /// The body's length, all pieces together.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
     /// The body when it is in one piece; `None` for partial lengths (see [`join`]).
     pub(super) fn body(&self) -> Option<Range<usize>> {
         (!self.in_pieces).then_some(self.start..self.start + self.len)
@@ -49,6 +63,11 @@ impl Framed {
 pub(super) fn frame(buf: &[u8], at: usize) -> Option<Framed> {
     let mut rest = buf.get(at..)?;
     let header = PacketHeader::try_from_reader(&mut rest).ok()?;
+    // RFC 9580 §4.2.1.4: "The first partial length MUST be at least 512 octets long", and rPGP
+    // refuses less: what it would not read is not read here either (sweep 22).
+    if matches!(header.packet_length(), PacketLength::Partial(n) if n < MIN_FIRST_PIECE) {
+        return None;
+    }
     let start = buf.len() - rest.len();
     let (mut pos, mut len, mut total) = (start, header.packet_length(), 0usize);
     loop {
@@ -149,5 +168,10 @@ mod tests {
         assert!(frame(&[0xCB, 0xE9, 1, 2], 0).is_none());
         assert!(frame(&[0xCB], 0).is_none());
         assert!(frame(&[0xCB, 0x00], 5).is_none());
+        // A first partial piece under 512 octets (RFC 9580 §4.2.1.4), as rPGP refuses it.
+        let mut short = vec![0xCB, 0xE8]; // 2^8 = 256
+        short.extend_from_slice(&[0; 256]);
+        short.extend_from_slice(&[1, 0]);
+        assert!(frame(&short, 0).is_none());
     }
 }

@@ -12,9 +12,11 @@
 use core::ops::Range;
 
 use pgp::composed::{Esk, Message, PlainSessionKey};
-use pgp::types::Tag;
+use pgp::types::{PkeskVersion, SkeskVersion, Tag};
 
-use super::decrypt::{decrypt, decrypt_with, read_inner, v1_key, Ciphertext, Container};
+use super::decrypt::{
+    decrypt, decrypt_packets, decrypt_with, read_inner, v1_key, Ciphertext, Container,
+};
 use super::framing::{self, Framed};
 use super::message::{check_payload_size, dearmor_in_place, Inner};
 use super::seipd;
@@ -41,12 +43,12 @@ pub(crate) async fn decrypt_in_place(
         return Ok(decrypt(ring, payload, ctx).await?.into());
     };
     let Some(layout) = encrypted_layout(&payload[binary.clone()]) else {
-        // Another container or shape: the usual way over the packets (now binary).
-        return Ok(decrypt(ring, &payload[binary], ctx).await?.into());
+        // Another container or shape: the usual way over the packets, now binary.
+        return Ok(decrypt_packets(ring, &payload[binary], ctx).await?.into());
     };
     // From here on the packets are changed: the usual way could no longer read them.
     let Some(body) = framing::join(&mut payload[binary.clone()], &layout.seipd) else {
-        return Ok(decrypt(ring, &payload[binary], ctx).await?.into());
+        return Ok(decrypt_packets(ring, &payload[binary], ctx).await?.into());
     };
     // After the version octet.
     let body = binary.start + body.start + 1..binary.start + body.end;
@@ -81,7 +83,7 @@ struct EncryptedLayout {
 /// The layout of `packets` when it is a message [`decrypt_in_place`] reads, parsed by rPGP;
 /// `None` for anything else, and nothing is written.
 fn encrypted_layout(packets: &[u8]) -> Option<EncryptedLayout> {
-    let (mut at, mut esk) = (0, Vec::new());
+    let (mut at, mut esk, mut skipped) = (0, Vec::new(), 0);
     loop {
         let packet = framing::frame(packets, at)?;
         match packet.header.tag() {
@@ -89,9 +91,20 @@ fn encrypted_layout(packets: &[u8]) -> Option<EncryptedLayout> {
                 if esk.len() < MAX_ESK_PACKETS =>
             {
                 packet.body()?; // in one piece: partial lengths are for data packets only
-                esk.push(Esk::try_from(packet.parse(packets)?).ok()?);
+                let one = Esk::try_from(packet.parse(packets)?).ok()?;
+                // RFC 9580 §10.3.2.1: an ESK of another version than the container's is
+                // discarded (v3 PKESK and v4 SKESK go with SEIPD v1), as rPGP discards it.
+                if goes_with_seipd_v1(&one) {
+                    esk.push(one);
+                }
             }
-            Tag::Marker | Tag::Padding => {}
+            Tag::Marker | Tag::Padding => {
+                skipped += 1;
+                if skipped > framing::MAX_SKIPPED_PACKETS || packet.len() > framing::MAX_SKIPPED_LEN
+                {
+                    return None;
+                }
+            }
             Tag::SymEncryptedProtectedData => {
                 let version = *packet.first_piece(packets)?.first()?;
                 let last = packet.end == packets.len();
@@ -101,6 +114,13 @@ fn encrypted_layout(packets: &[u8]) -> Option<EncryptedLayout> {
             _ => return None,
         }
         at = packet.end;
+    }
+}
+
+fn goes_with_seipd_v1(esk: &Esk) -> bool {
+    match esk {
+        Esk::PublicKeyEncryptedSessionKey(p) => p.version() == PkeskVersion::V3,
+        Esk::SymKeyEncryptedSessionKey(s) => s.version() == SkeskVersion::V4,
     }
 }
 

@@ -424,11 +424,19 @@ struct FlatLayout {
 /// signatures after it, none or up to [`MAX_SIGNATURES`]), or `None`. Each packet is framed by
 /// rPGP's header parser and parsed by rPGP; nothing is written.
 fn flat_layout(plain: &[u8]) -> Option<FlatLayout> {
-    let (mut at, mut one_pass, mut literal) = (0, 0usize, None);
+    let (mut at, mut one_pass, mut literal, mut skipped) = (0, 0usize, None, 0);
     let mut signatures = Vec::new();
     while at < plain.len() {
         let packet = framing::frame(plain, at)?;
         at = packet.end;
+        if matches!(packet.header.tag(), Tag::Marker | Tag::Padding) {
+            // Within rPGP's bounds, else rPGP decides.
+            skipped += 1;
+            if skipped > framing::MAX_SKIPPED_PACKETS || packet.len() > framing::MAX_SKIPPED_LEN {
+                return None;
+            }
+            continue;
+        }
         if packet.header.tag() == Tag::LiteralData && literal.is_none() {
             let mut first = packet.first_piece(plain)?;
             let whole = first.len();
@@ -439,7 +447,6 @@ fn flat_layout(plain: &[u8]) -> Option<FlatLayout> {
         match packet.parse(plain)? {
             Packet::OnePassSignature(_) if literal.is_none() => one_pass += 1,
             Packet::Signature(sig) if literal.is_some() => signatures.push(sig),
-            Packet::Marker(_) | Packet::Padding(_) => {}
             _ => return None,
         }
         if one_pass > MAX_SIGNATURES || signatures.len() > MAX_SIGNATURES {
