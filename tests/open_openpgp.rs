@@ -421,3 +421,53 @@ fn with_padding(len: usize) -> Vec<u8> {
     armored.push_str("-----END PGP MESSAGE-----\r\n");
     pgp_mime_encrypted("Alice <alice@example.org>", armored.as_bytes())
 }
+
+/// What OpenPGP.js 6 writes (tests/data/openpgpjs/NOTES.md; sweep 23): a text signature over
+/// text ending in a lone CR is `valid`, as gpg and OpenPGP.js read it (rPGP hashed an LF
+/// after it); a file encrypted and mailed as the only part of a message is shown as the file
+/// it holds, with its bytes, not read as a message (a PDF came out as text, a text file lost
+/// its first lines as header fields).
+#[test]
+fn openpgp_js_text_signatures_and_files_mailed_alone() {
+    let js = |name: &str| fixture(&format!("openpgpjs/{name}"));
+    let opts = OpenOptions::at(NOW);
+    let open_with_bob = |raw: &[u8]| {
+        open(
+            &mut ring(&["bob.sec", "alice.pub"]),
+            &[&PgpEngine],
+            raw,
+            &opts,
+        )
+        .unwrap()
+    };
+    let o = open_with_bob(js("text-signed-ending-in-cr.eml"));
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature.detail
+    );
+    let o = open_with_bob(js("text-signed-and-encrypted-ending-in-cr.eml"));
+    assert_eq!(o.encryption.state, EncryptionState::Decrypted);
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature.detail
+    );
+    for (message, file) in [
+        ("pdf-file-alone.eml", "mini.pdf"),
+        ("text-file-alone.eml", "notes.txt"),
+    ] {
+        let o = open_with_bob(js(message));
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{message}");
+        assert_eq!(o.signature.state, SignatureState::Valid, "{message}");
+        assert_eq!(o.attachments.len(), 1, "{message}: {:?}", o.text);
+        assert_eq!(o.attachments[0].filename, file);
+        assert_eq!(o.attachments[0].data, js(file), "{message}");
+        assert!(
+            o.text.as_deref().is_none_or(|t| t.trim().is_empty()),
+            "{message}"
+        );
+    }
+}

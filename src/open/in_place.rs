@@ -30,6 +30,15 @@ pub(super) enum Opening<'a> {
     Owned(SecretBytes),
 }
 
+impl Opening<'_> {
+    pub(super) fn bytes(&self) -> &[u8] {
+        match self {
+            Opening::InPlace(bytes) => bytes,
+            Opening::Owned(bytes) => bytes.as_slice(),
+        }
+    }
+}
+
 /// An envelope opened before peeling, its verdicts and what it revealed.
 pub(super) struct Envelope<'a> {
     pub(super) report: EncryptionReport,

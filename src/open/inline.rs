@@ -248,6 +248,39 @@ fn reinterprets_bytes(charset: &str) -> bool {
         || c == "unicode-1-1-utf-7"
 }
 
+/// A MIME entity holding `data` as the file an OpenPGP file mailed on its own held
+/// (`report.pdf` for `report.pdf.pgp`): shown as that attachment, not read as a message (its
+/// bytes were parsed as a MIME entity: a PDF came out as text, a text file lost its first lines
+/// as header fields; sweep 23). The name goes in RFC 2231 form, whatever characters it has.
+pub(super) fn file_entity(encrypted_name: &str, data: &[u8]) -> Vec<u8> {
+    let name = crate::mime::safe_filename(encrypted_name);
+    let lower = name.to_ascii_lowercase();
+    let stem = [".pgp", ".gpg", ".asc"]
+        .iter()
+        .find(|ext| lower.ends_with(*ext))
+        .map_or(name.as_str(), |ext| &name[..name.len() - ext.len()]);
+    let stem = if stem.trim().is_empty() {
+        "attachment"
+    } else {
+        stem
+    };
+    let encoded: String = stem
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let mut out = format!(
+        "Content-Type: application/octet-stream\r\n\
+         Content-Disposition: attachment; filename*=utf-8''{encoded}\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n"
+    )
+    .into_bytes();
+    out.extend_from_slice(&crate::mime::base64_body(data));
+    out
+}
+
 /// A `text/plain` entity around text that came out of an inline OpenPGP block.
 pub(super) fn text_entity(text: &[u8], charset: Option<&str>) -> Vec<u8> {
     let charset = charset

@@ -5,7 +5,7 @@
 use std::cell::OnceCell;
 
 use super::in_place::{Envelope, FirstLayer, Opening};
-use super::inline::{files_beside_inline, inline_text_charset, text_entity};
+use super::inline::{file_entity, files_beside_inline, inline_text_charset, text_entity};
 use super::opened::OpenedAttachment;
 use super::verdict::{has_nested_signature, not_enabled, note_nested, unreadable_block};
 use crate::engine::{Engine, ReadContext};
@@ -534,12 +534,12 @@ impl<'a> Peeled<'a> {
         }
         self.content = taken.content.and_then(|c| match (form, c) {
             (PgpForm::Inline { charset, .. }, c) => {
-                let text = match &c {
-                    Opening::InPlace(bytes) => bytes,
-                    Opening::Owned(bytes) => bytes.as_slice(),
-                };
+                let text = c.bytes();
                 let charset = inline_text_charset(text, charset.as_deref());
                 self.reveal(SecretBytes::new(text_entity(text, Some(charset))))
+            }
+            (PgpForm::Attachment { filename }, c) => {
+                self.reveal(SecretBytes::new(file_entity(filename, c.bytes())))
             }
             (_, Opening::InPlace(bytes)) => Some(bytes),
             (_, Opening::Owned(bytes)) => self.reveal(bytes),

@@ -187,11 +187,10 @@ impl NormalizingHasher {
         }
     }
 
-    pub(crate) fn done(mut self) -> Box<dyn DynDigest + Send> {
-        if self.text_mode && self.last_was_cr {
-            self.hasher.update(b"\n")
-        }
-
+    pub(crate) fn done(self) -> Box<dyn DynDigest + Send> {
+        // mailseal: a lone CR at the very end is hashed as it is, as a lone CR anywhere else
+        // is (below), and as gpg and OpenPGP.js hash it; an LF was added here, so OpenPGP.js's
+        // text signatures over text ending in CR read invalid.
         self.hasher
     }
 
