@@ -471,3 +471,31 @@ fn openpgp_js_text_signatures_and_files_mailed_alone() {
         );
     }
 }
+
+/// A marker or padding packet after the signature inside compressed data is no content that
+/// the signature leaves uncovered (RFC 9580 §10.3): `valid`, as gpg and OpenPGP.js read it
+/// (sweep 23). A literal packet there still makes it `invalid` (tests/interop_openpgp.rs).
+#[test]
+fn marker_or_padding_after_a_compressed_signed_message_is_not_more_content() {
+    let opts = OpenOptions::at(NOW);
+    for name in [
+        "signed-compressed-then-marker.eml",
+        "signed-compressed-then-padding.eml",
+        "encrypted-signed-compressed-then-marker.eml",
+    ] {
+        let raw = fixture(&format!("openpgpjs/{name}"));
+        let o = open(
+            &mut ring(&["bob.sec", "alice.pub"]),
+            &[&PgpEngine],
+            raw,
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Valid,
+            "{name}: {:?}",
+            o.signature.detail
+        );
+    }
+}

@@ -238,14 +238,42 @@ pub(super) fn decompressed(mut message: Message<'_>) -> Option<Message<'_>> {
 /// rPGP's readers panic when reached in their error state, and its own end-of-message check
 /// walks the same accessors at that point.
 pub(super) fn data_after_decompressed(message: &mut Message<'_>) -> bool {
-    use std::io::BufRead;
     match message.get_mut().try_get_mut() {
-        Some(pgp::composed::MessageReader::Compressed(rest)) => {
-            rest.fill_buf().map_or(true, |rest| !rest.is_empty())
-        }
+        Some(pgp::composed::MessageReader::Compressed(rest)) => !only_skipped_packets(rest),
         Some(_) => false,
         None => true,
     }
+}
+
+/// Whether what is left in `rest` is nothing, or only marker and padding packets within
+/// rPGP's bounds: RFC 9580 §10.3 lets a marker appear anywhere and padding end a message, and
+/// gpg and OpenPGP.js read a signature followed by them inside compressed data as good
+/// (sweep 23). Read through a limit, and framed over bytes, as the in-place way frames them.
+fn only_skipped_packets(rest: &mut impl Read) -> bool {
+    use super::framing::{frame, MAX_SKIPPED_LEN, MAX_SKIPPED_PACKETS};
+    use pgp::types::Tag;
+    let limit = MAX_SKIPPED_LEN + 64 * 1024;
+    let mut left = Vec::new();
+    let read = rest.take(limit as u64 + 1).read_to_end(&mut left);
+    if read.is_err() || left.len() > limit {
+        return false;
+    }
+    let mut at = 0;
+    for _ in 0..=MAX_SKIPPED_PACKETS {
+        if at == left.len() {
+            return true;
+        }
+        let Some(packet) = frame(&left, at) else {
+            return false;
+        };
+        let skipped = matches!(packet.header.tag(), Tag::Marker | Tag::Padding)
+            && packet.len() <= MAX_SKIPPED_LEN;
+        if !skipped {
+            return false;
+        }
+        at = packet.end;
+    }
+    false
 }
 
 /// The piece size of [`read_bounded`].
