@@ -31,6 +31,16 @@ fn gpg() -> Gpg {
     Gpg::with_keys(&files.map(|file| f(&format!("{file}.asc"))))
 }
 
+/// The fingerprint of the primary key gpg made, from its status lines (`--status-fd 2`).
+fn created_key(status: &str) -> String {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("[GNUPG:] KEY_CREATED P "))
+        .expect("KEY_CREATED")
+        .trim()
+        .to_string()
+}
+
 /// A fresh canonical entity with a random binary attachment.
 fn entity(seed: u64) -> Vec<u8> {
     use base64::Engine as _;
@@ -1138,12 +1148,7 @@ fn gpg_keys_of_every_algorithm_work_both_ways() {
             b"",
         );
         assert!(ok, "{sign}: {err}");
-        let fpr = err
-            .lines()
-            .find_map(|l| l.strip_prefix("[GNUPG:] KEY_CREATED P "))
-            .expect("KEY_CREATED")
-            .trim()
-            .to_string();
+        let fpr = created_key(&err);
         made.push(fpr.clone());
         let (ok, _, err) = run_bytes(
             gpg.cmd()
@@ -1943,12 +1948,7 @@ fn the_readiness_check_warns_of_a_subkey_about_to_expire() {
             b"",
         );
         assert!(ok, "{err}");
-        let fpr = err
-            .lines()
-            .find_map(|l| l.strip_prefix("[GNUPG:] KEY_CREATED P "))
-            .expect("KEY_CREATED")
-            .trim()
-            .to_string();
+        let fpr = created_key(&err);
         let args = ["--quick-add-key", &fpr, "cv25519", "encr", subkey_expiry];
         let (ok, _, err) = run_bytes(gpg.cmd().args(at).args(args), b"");
         assert!(ok, "{err}");

@@ -327,6 +327,17 @@ fn is_binary_type(ct: &str) -> bool {
         .any(|t| ct.starts_with(t))
 }
 
+/// An `application/octet-stream` attachment entity named `filename` holding `data`, written as
+/// a draft's attachments are (what `open` shows a decrypted OpenPGP file as).
+pub(crate) fn file_attachment(filename: &str, data: &[u8]) -> Vec<u8> {
+    binary_attachment(
+        "application/octet-stream",
+        &clean_filename(filename),
+        data,
+        None,
+    )
+}
+
 /// A binary attachment part: header fields as mail-builder writes them (RFC 2231 parameters
 /// for non-ASCII names), a base64 body in 76-column CRLF lines (the `base64` crate, several
 /// times faster than mail-builder's encoder on large attachments). Canonical as written.

@@ -73,8 +73,8 @@ pub(crate) use content::readable_taking;
 pub use content::{readable, safe_filename, Attachment, Readable};
 pub use detect::detect;
 pub(crate) use detect::{detached_signature_target, encrypted_file_name, is_smime_mime};
-pub(crate) use draft::build_draft_to_encode_again;
 pub use draft::{build_draft, header_line, BuiltDraft, Draft, DraftAttachment};
+pub(crate) use draft::{build_draft_to_encode_again, file_attachment};
 pub(crate) use draft::{parse_mailboxes, random_message_id};
 pub use headers::{
     protect_headers, read_protected, read_wrapped, split_message, HeaderFields, HeaderView,

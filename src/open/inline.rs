@@ -251,7 +251,7 @@ fn reinterprets_bytes(charset: &str) -> bool {
 /// A MIME entity holding `data` as the file an OpenPGP file mailed on its own held
 /// (`report.pdf` for `report.pdf.pgp`): shown as that attachment, not read as a message (its
 /// bytes were parsed as a MIME entity: a PDF came out as text, a text file lost its first lines
-/// as header fields; sweep 23). The name goes in RFC 2231 form, whatever characters it has.
+/// as header fields; sweep 23).
 pub(super) fn file_entity(encrypted_name: &str, data: &[u8]) -> Vec<u8> {
     let name = crate::mime::safe_filename(encrypted_name);
     let lower = name.to_ascii_lowercase();
@@ -264,21 +264,7 @@ pub(super) fn file_entity(encrypted_name: &str, data: &[u8]) -> Vec<u8> {
     } else {
         stem
     };
-    let encoded: String = stem
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    let mut out = format!(
-        "Content-Type: application/octet-stream\r\n\
-         Content-Disposition: attachment; filename*=utf-8''{encoded}\r\n\
-         Content-Transfer-Encoding: base64\r\n\r\n"
-    )
-    .into_bytes();
-    out.extend_from_slice(&crate::mime::base64_body(data));
-    out
+    crate::mime::file_attachment(stem, data)
 }
 
 /// A `text/plain` entity around text that came out of an inline OpenPGP block.

@@ -253,7 +253,8 @@ fn only_skipped_packets(rest: &mut impl Read) -> bool {
     use super::framing::{frame, MAX_SKIPPED_LEN, MAX_SKIPPED_PACKETS};
     use pgp::types::Tag;
     let limit = MAX_SKIPPED_LEN + 64 * 1024;
-    let mut left = Vec::new();
+    // Decrypted bytes: wiped when dropped.
+    let mut left = SecretBytes::new(Vec::new());
     let read = rest.take(limit as u64 + 1).read_to_end(&mut left);
     if read.is_err() || left.len() > limit {
         return false;
