@@ -2429,6 +2429,168 @@ fn a_revocation_by_the_designated_revoker_revokes_the_key() {
     assert_eq!(status(&ring), mailseal::KeyStatus::Valid);
 }
 
+/// A key revoked as superseded or retired (a soft revocation, RFC 9580 §5.2.3.31) still
+/// vouches for what it signed before: gpg's own revocation certificates (`--gen-revoke`, the
+/// reason asked for) over signatures gpg made before and after them. A hard revocation
+/// (compromised, no reason) voids every signature, and wins over a soft one; a signing
+/// subkey retired the same way keeps its earlier signatures too. Nothing is encrypted to a
+/// retired key either way, and the standing survives sealing. (Every revoked key's
+/// signatures read `revoked` before, however the owner had said it was retired.)
+#[test]
+fn a_key_retired_after_signing_keeps_its_earlier_signatures() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::with_keys(&[]);
+    let at = |day: u32| format!("202611{day:02}T000000!");
+    let run = |day: u32, args: &[&str], input: &[u8]| {
+        let (ok, out, err) = run_bytes(
+            gpg.cmd()
+                .args(["--faked-system-time", &at(day), "--command-fd", "0"])
+                .args(args),
+            input,
+        );
+        assert!(ok, "{args:?}: {err}");
+        (out, err)
+    };
+    let (_, status) = run(
+        1,
+        &[
+            "--quick-gen-key",
+            "Rita <rita@example.org>",
+            "ed25519",
+            "sign,cert",
+            "never",
+        ],
+        b"",
+    );
+    let rita = created_key(&status);
+    let (_, status) = run(
+        1,
+        &[
+            "--quick-gen-key",
+            "Sam <sam@example.org>",
+            "ed25519",
+            "cert",
+            "never",
+        ],
+        b"",
+    );
+    let sam = created_key(&status);
+    run(
+        1,
+        &["--quick-add-key", &sam, "ed25519", "sign", "never"],
+        b"",
+    );
+    let sign = |day: u32, who: &str| {
+        let text = format!("Signed on day {day} of November by {who}.\r\n");
+        let file = gpg.file(&format!("{who}-{day}.txt"), text.as_bytes());
+        let file = file.to_str().unwrap();
+        run(day, &["-s", "-a", "-u", who, "-o", "-", file], b"").0
+    };
+    let (rita_before, sam_before) = (sign(5, &rita), sign(5, &sam));
+    let (rita_after, sam_after) = (sign(15, &rita), sign(15, &sam));
+    let export = |who: &str| run(20, &["--export", "-a", who], b"").0;
+    let rita_secret = run(20, &["--export-secret-keys", "-a", &rita], b"").0;
+    // Rita's key revoked on the 10th, one home per reason (gpg's: 0 none, 1 compromised,
+    // 2 superseded, 3 no longer used); each export is the key with its revocation.
+    let revoked_as = |reason: &str| {
+        let home = Gpg::with_keys(&[&rita_secret]);
+        let script = format!("revkey\ny\n{reason}\n\ny\nsave\n");
+        for args in [
+            &["--command-fd", "0", "--edit-key", &rita][..],
+            &["--export", "-a", &rita][..],
+        ] {
+            let (ok, out, err) = run_bytes(
+                home.cmd().args(["--faked-system-time", &at(10)]).args(args),
+                script.as_bytes(),
+            );
+            assert!(ok, "{args:?}: {err}");
+            if args[0] == "--export" {
+                return out;
+            }
+        }
+        unreachable!()
+    };
+    let (superseded, retired) = (revoked_as("2"), revoked_as("3"));
+    let (compromised, no_reason) = (revoked_as("1"), revoked_as("0"));
+    // Sam's signing subkey retired ("no longer used") on the 10th.
+    let sam_sub = {
+        let (out, _) = run(20, &["--with-colons", "--list-keys", &sam], b"");
+        let out = String::from_utf8(out).unwrap();
+        let fprs: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix("fpr:::::::::"))
+            .collect();
+        fprs[1].trim_end_matches(':').to_string()
+    };
+    run(
+        10,
+        &["--edit-key", &sam],
+        format!("key {sam_sub}\nrevkey\ny\n3\n\ny\nsave\n").as_bytes(),
+    );
+    let sam_key = export(&sam);
+
+    let verified = ImportOptions {
+        trusted: true,
+        ..ImportOptions::default()
+    };
+    let ring_of = |parts: &[&[u8]]| {
+        let mut ring = Keyring::new();
+        for part in parts {
+            ring.import(part, &verified, NOW).unwrap();
+        }
+        ring
+    };
+    let ctx = ReadContext::at(NOW);
+    let verdict = |ring: &Keyring, signed: &[u8]| {
+        let v = PGP
+            .verify_opaque(ring, signed, &ctx)
+            .ready()
+            .unwrap()
+            .report;
+        (v.state, v.detail.unwrap_or_default())
+    };
+    for soft in [&superseded, &retired] {
+        let ring = ring_of(&[soft]);
+        let keys = ring.list(NOW);
+        assert_eq!(keys[0].status, mailseal::KeyStatus::Revoked, "{keys:?}");
+        assert!(PGP.encryption_key(&ring, "rita@example.org", NOW).is_err());
+        assert!(PGP.signing_key(&ring, "rita@example.org", NOW).is_err());
+        let sealed = ring.seal_with_key(&[7u8; 32], &mut rng()).unwrap();
+        for ring in [ring, Keyring::unseal_with_key(&sealed, &[7u8; 32]).unwrap()] {
+            let (state, detail) = verdict(&ring, &rita_before);
+            assert_eq!(state, SignatureState::Valid, "{detail}");
+            assert!(
+                detail.contains("before its owner retired the key"),
+                "{detail}"
+            );
+            assert_eq!(verdict(&ring, &rita_after).0, SignatureState::Revoked);
+        }
+    }
+    for hard in [
+        vec![&compromised],
+        vec![&no_reason],
+        vec![&superseded, &compromised],
+        vec![&compromised, &retired],
+    ] {
+        let parts: Vec<&[u8]> = hard.iter().map(|p| p.as_slice()).collect();
+        let ring = ring_of(&parts);
+        assert_eq!(verdict(&ring, &rita_before).0, SignatureState::Revoked);
+        assert_eq!(verdict(&ring, &rita_after).0, SignatureState::Revoked);
+    }
+    let ring = ring_of(&[&sam_key]);
+    assert_eq!(ring.list(NOW)[0].status, mailseal::KeyStatus::Valid);
+    assert!(!ring.list(NOW)[0].can_sign);
+    let (state, detail) = verdict(&ring, &sam_before);
+    assert_eq!(state, SignatureState::Valid, "{detail}");
+    assert!(
+        detail.contains("before its owner retired the key"),
+        "{detail}"
+    );
+    assert_eq!(verdict(&ring, &sam_after).0, SignatureState::Revoked);
+}
+
 /// "Johnny, you are fired" (ID attacks) through a key refresh: the holder of a verified key
 /// adds a User ID with someone else's address, and the desk imports his updated key the
 /// ordinary way (by hand, a refresh or a lookup do the same merge). What the admin verified is

@@ -7,7 +7,7 @@
 
 use pgp::composed::{SignedPublicKey, SignedSecretKey};
 use pgp::crypto::hash::HashAlgorithm;
-use pgp::packet::{PublicKey, PublicSubkey, SecretKey, SecretSubkey};
+use pgp::packet::{PublicKey, PublicSubkey, SecretKey, SecretSubkey, Signature};
 use pgp::types::{
     EncryptionKey, EskType, KeyDetails, Mpi, PkeskBytes, PublicParams, SignatureBytes, VerifyingKey,
 };
@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::keys::openpgp::KeySummary;
 use crate::keys::{Keyring, PgpEntry};
 use crate::policy::SignatureRules;
-use crate::report::Method;
+use crate::report::{Method, SignatureState};
 use crate::time::Time;
 
 /// What a key is wanted for.
@@ -205,11 +205,38 @@ pub(crate) fn problem_at(
     component: &KeySummary,
     now: Time,
 ) -> Option<KeyProblem> {
+    problem(primary, component, now, None)
+}
+
+/// Why a signature `component` made at `signed` (unix seconds, as it says) does not stand at
+/// `now`, if it does not. As [`problem_at`], except that a key or subkey revoked as superseded
+/// or retired (a soft revocation, RFC 9580 §5.2.3.31) after that time still vouches for it.
+pub(crate) fn problem_for_signature(
+    primary: &KeySummary,
+    component: &KeySummary,
+    signed: i64,
+    now: Time,
+) -> Option<KeyProblem> {
+    problem(primary, component, now, Some(signed))
+}
+
+/// Whether `key` was retired (soft revocation) only after `signed`.
+fn retired_after(key: &KeySummary, signed: i64) -> bool {
+    key.revoked && key.soft_revoked_since.is_some_and(|since| signed < since)
+}
+
+fn problem(
+    primary: &KeySummary,
+    component: &KeySummary,
+    now: Time,
+    signed: Option<i64>,
+) -> Option<KeyProblem> {
     let n = now.unix();
-    if primary.revoked {
+    let revoked = |k: &KeySummary| k.revoked && !signed.is_some_and(|at| retired_after(k, at));
+    if revoked(primary) {
         return Some(KeyProblem::Revoked);
     }
-    if component.revoked {
+    if revoked(component) {
         return Some(KeyProblem::SubkeyRevoked);
     }
     let expired = |k: &KeySummary| k.expires.is_some_and(|e| n >= e);
@@ -223,6 +250,107 @@ pub(crate) fn problem_at(
         return Some(KeyProblem::NotYetValid);
     }
     None
+}
+
+/// The verdict on a cryptographically correct signature: whether its (sub)key may sign, was
+/// usable when the signature claims to be made and is at `now`, and is trusted.
+pub(super) fn signature_standing(
+    entry: &PgpEntry,
+    part: PublicPart<'_>,
+    sig: &Signature,
+    now: Time,
+) -> (SignatureState, &'static str) {
+    let fpr = part.fingerprint();
+    let primary = entry.primary_summary();
+    let Some(component) = components(entry).find(|c| c.fingerprint == fpr.as_bytes()) else {
+        return (
+            SignatureState::Invalid,
+            "The PGP signature was made by a subkey that is not validly bound to its key.",
+        );
+    };
+    if !component.sign {
+        return (
+            SignatureState::Invalid,
+            "The PGP signature was made by a key that may not sign.",
+        );
+    }
+    // RFC 9580 §5.2.3.11: the creation time MUST be in the hashed area. Without it neither
+    // the signature's own expiry nor "older than its key" can be judged (gpg: ERRSIG).
+    let Some(created) = sig.created().map(|t| i64::from(t.as_secs())) else {
+        return (
+            SignatureState::Invalid,
+            "The PGP signature does not say when it was made.",
+        );
+    };
+    if created < component.created {
+        return (
+            SignatureState::Invalid,
+            "The PGP signature claims to be older than its key.",
+        );
+    }
+    match problem_for_signature(primary, component, created, now) {
+        Some(KeyProblem::Revoked) => {
+            return (
+                SignatureState::Revoked,
+                "The PGP signature key has been revoked.",
+            )
+        }
+        Some(KeyProblem::Expired) => {
+            return (
+                SignatureState::Expired,
+                "The PGP signature key has expired.",
+            )
+        }
+        Some(KeyProblem::SubkeyRevoked) => {
+            return (
+                SignatureState::Revoked,
+                "The PGP key's signing subkey that made the signature has been revoked.",
+            )
+        }
+        Some(KeyProblem::SubkeyExpired) => {
+            return (
+                SignatureState::Expired,
+                "The PGP key's signing subkey that made the signature has expired.",
+            )
+        }
+        Some(KeyProblem::NotYetValid) => {
+            return (
+                SignatureState::NotYetValid,
+                "The PGP signature key is not valid yet.",
+            )
+        }
+        _ => {}
+    }
+    let sig_expired = match sig.signature_expiration_time() {
+        Some(d) if d.as_secs() != 0 => now.unix() >= created + i64::from(d.as_secs()),
+        _ => false,
+    };
+    if sig_expired {
+        return (SignatureState::Expired, "The PGP signature has expired.");
+    }
+    // Anyone can make a key whose user id names any address: only a key the admin verified
+    // (imported or confirmed with `trusted: true`) vouches for who signed.
+    let retired = retired_after(primary, created) || retired_after(component, created);
+    match (entry.trusted(), retired) {
+        (false, false) => (
+            SignatureState::Untrusted,
+            "The PGP signature is correct, but the key that made it has not been verified: \
+             it is only known to belong to the address it names once an admin marks it as \
+             trusted.",
+        ),
+        (false, true) => (
+            SignatureState::Untrusted,
+            "The PGP signature is correct, but the key that made it has not been verified, \
+             and its owner has since retired it (superseded or no longer used).",
+        ),
+        (true, false) => (SignatureState::Valid, "The PGP signature is valid."),
+        (true, true) => (
+            SignatureState::Valid,
+            "The PGP signature is valid: it was made before its owner retired the key \
+             (superseded or no longer used, not compromised), so it still counts. New mail \
+             from this sender should be signed with their newer key.",
+        ),
+    }
 }
 
 /// The primary key and the validly bound subkeys of `entry`, primary first.

@@ -20,13 +20,13 @@ use pgp::types::{KeyDetails, PublicParams};
 use super::cleartext;
 use super::framing::{self, Framed};
 use super::hashes::hash_name;
-use super::keys::{components, problem_at, public_part, PublicPart};
+use super::keys::{public_part, signature_standing, PublicPart};
 use super::message::{
     armor_block, check_payload_size, data_after_decompressed, decompressed, malformed,
     parse_message, read_bounded, readable, too_large, Inner, PAYLOAD_SLACK,
 };
 use crate::bytes::find;
-use crate::engine::{DetachedSignature, KeyProblem, ReadContext, Verified};
+use crate::engine::{DetachedSignature, ReadContext, Verified};
 use crate::error::Result;
 use crate::keys::{Keyring, PgpEntry};
 use crate::policy::SignatureRules;
@@ -153,7 +153,7 @@ fn judge_inner(
             ),
         );
     }
-    let (state, detail) = key_standing(entry, part, sig, ctx.now);
+    let (state, detail) = signature_standing(entry, part, sig, ctx.now);
     with_signer(state, detail)
 }
 
@@ -214,95 +214,6 @@ fn refused_before_check(
     }
     weak_key(part.public_params(), rules)
         .map(|what| format!("The PGP signature key is too weak ({what}) and was refused."))
-}
-
-/// The verdict on a cryptographically correct signature: whether its (sub)key may sign, was
-/// usable when the signature claims to be made and is at `now`, and is trusted.
-fn key_standing(
-    entry: &PgpEntry,
-    part: PublicPart<'_>,
-    sig: &Signature,
-    now: Time,
-) -> (SignatureState, &'static str) {
-    let fpr = part.fingerprint();
-    let primary = entry.primary_summary();
-    let Some(component) = components(entry).find(|c| c.fingerprint == fpr.as_bytes()) else {
-        return (
-            SignatureState::Invalid,
-            "The PGP signature was made by a subkey that is not validly bound to its key.",
-        );
-    };
-    if !component.sign {
-        return (
-            SignatureState::Invalid,
-            "The PGP signature was made by a key that may not sign.",
-        );
-    }
-    // RFC 9580 §5.2.3.11: the creation time MUST be in the hashed area. Without it neither
-    // the signature's own expiry nor "older than its key" can be judged (gpg: ERRSIG).
-    let Some(created) = sig.created().map(|t| i64::from(t.as_secs())) else {
-        return (
-            SignatureState::Invalid,
-            "The PGP signature does not say when it was made.",
-        );
-    };
-    if created < component.created {
-        return (
-            SignatureState::Invalid,
-            "The PGP signature claims to be older than its key.",
-        );
-    }
-    match problem_at(primary, component, now) {
-        Some(KeyProblem::Revoked) => {
-            return (
-                SignatureState::Revoked,
-                "The PGP signature key has been revoked.",
-            )
-        }
-        Some(KeyProblem::Expired) => {
-            return (
-                SignatureState::Expired,
-                "The PGP signature key has expired.",
-            )
-        }
-        Some(KeyProblem::SubkeyRevoked) => {
-            return (
-                SignatureState::Revoked,
-                "The PGP key's signing subkey that made the signature has been revoked.",
-            )
-        }
-        Some(KeyProblem::SubkeyExpired) => {
-            return (
-                SignatureState::Expired,
-                "The PGP key's signing subkey that made the signature has expired.",
-            )
-        }
-        Some(KeyProblem::NotYetValid) => {
-            return (
-                SignatureState::NotYetValid,
-                "The PGP signature key is not valid yet.",
-            )
-        }
-        _ => {}
-    }
-    let sig_expired = match sig.signature_expiration_time() {
-        Some(d) if d.as_secs() != 0 => now.unix() >= created + i64::from(d.as_secs()),
-        _ => false,
-    };
-    if sig_expired {
-        return (SignatureState::Expired, "The PGP signature has expired.");
-    }
-    // Anyone can make a key whose user id names any address: only a key the admin verified
-    // (imported or confirmed with `trusted: true`) vouches for who signed.
-    if !entry.trusted() {
-        return (
-            SignatureState::Untrusted,
-            "The PGP signature is correct, but the key that made it has not been verified: \
-             it is only known to belong to the address it names once an admin marks it as \
-             trusted.",
-        );
-    }
-    (SignatureState::Valid, "The PGP signature is valid.")
 }
 
 /// A hashed subpacket marked critical that a data signature's reader must understand and

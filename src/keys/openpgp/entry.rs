@@ -143,9 +143,12 @@ impl PgpEntry {
     }
 
     /// Marks this key revoked when a key revocation on it was made by `revoker` (a key it names
-    /// as designated revoker) and verifies with it. Returns whether it did.
+    /// as designated revoker) and verifies with it; a hard one there makes a soft revocation
+    /// hard. Returns whether it changed the key's standing.
     pub(crate) fn revoke_if_designated_by(&mut self, revoker: &pgp::packet::PublicKey) -> bool {
-        if self.summary.primary.revoked
+        let primary = &self.summary.primary;
+        let hard_revoked = primary.revoked && primary.soft_revoked_since.is_none();
+        if hard_revoked
             || !self
                 .summary
                 .revokers
@@ -157,17 +160,26 @@ impl PgpEntry {
         let Some(key) = self.public_key() else {
             return false;
         };
-        let revoked = key
-            .details
-            .revocation_signatures
-            .iter()
-            .filter(|s| s.typ() == Some(pgp::packet::SignatureType::KeyRevocation))
-            .take(16)
-            .any(|s| s.verify_key_third_party(&key.primary_key, revoker).is_ok());
-        if revoked {
-            self.summary.primary.revoked = true;
+        let (revoked, soft_since) = super::summary::revocation_of(
+            revoker,
+            key.details
+                .revocation_signatures
+                .iter()
+                .filter(|s| s.typ() == Some(pgp::packet::SignatureType::KeyRevocation)),
+            |s| s.verify_key_third_party(&key.primary_key, revoker).is_ok(),
+        );
+        if !revoked {
+            return false;
         }
-        revoked
+        let primary = &mut self.summary.primary;
+        primary.soft_revoked_since = match (primary.revoked, primary.soft_revoked_since, soft_since)
+        {
+            (true, Some(a), Some(b)) => Some(a.min(b)),
+            (false, _, soft) => soft,
+            _ => None,
+        };
+        primary.revoked = true;
+        true
     }
 
     /// Whether `sig` names this key as its issuer (fingerprint, or key id).

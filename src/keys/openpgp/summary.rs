@@ -51,6 +51,13 @@ pub(crate) struct KeySummary {
     /// Unix seconds, if the key expires.
     pub(crate) expires: Option<i64>,
     pub(crate) revoked: bool,
+    /// Set when `revoked` and every revocation that verifies gives a soft reason (the key was
+    /// superseded or retired, RFC 9580 §5.2.3.31): the time of the earliest of them. A
+    /// signature the key made before it keeps its standing; nothing is encrypted to the key.
+    /// `None` for a hard revocation (compromised, no reason, an unknown one) and in summaries
+    /// sealed before it (read as hard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) soft_revoked_since: Option<i64>,
     /// Key flags allow signing (a signing subkey also signed back).
     pub(crate) sign: bool,
     /// Key flags allow encryption (communications or storage).
@@ -95,12 +102,41 @@ fn latest_valid<'a>(
         .find(|s| verify(s))
 }
 
-fn any_valid<'a>(
-    primary: &pgp::packet::PublicKey,
+/// How the revocations among `sigs` that verify revoke a key: `(revoked, soft_since)` as in
+/// [`KeySummary`]. Revocations are final, so one hard revocation makes the key hard revoked
+/// whatever else it carries; soft ones count from the earliest.
+pub(super) fn revocation_of<'a>(
+    issuer: &pgp::packet::PublicKey,
     sigs: impl Iterator<Item = &'a Signature>,
     verify: impl Fn(&Signature) -> bool,
-) -> bool {
-    latest_valid(primary, sigs, verify).is_some()
+) -> (bool, Option<i64>) {
+    let mut candidates: Vec<&Signature> = sigs
+        .filter(|s| acceptable(s) && may_be_issued_by(s, issuer))
+        .collect();
+    candidates.sort_by_key(|s| Reverse(created_secs(s)));
+    let mut soft_since: Option<i64> = None;
+    let valid = candidates
+        .into_iter()
+        .take(MAX_VERIFY_PER_COMPONENT)
+        .filter(|s| verify(s));
+    for sig in valid {
+        if !is_soft(sig) {
+            return (true, None);
+        }
+        let at = created_secs(sig);
+        soft_since = Some(soft_since.map_or(at, |t| t.min(at)));
+    }
+    (soft_since.is_some(), soft_since)
+}
+
+/// RFC 9580 §5.2.3.31: a key revoked as superseded or retired was not compromised, so what it
+/// signed before stays good. No reason, "compromised", or any other code is a hard revocation.
+fn is_soft(sig: &Signature) -> bool {
+    use pgp::packet::RevocationCode;
+    matches!(
+        sig.revocation_reason_code(),
+        Some(RevocationCode::KeySuperseded | RevocationCode::KeyRetired)
+    )
 }
 
 /// The key flags subpacket, if the signature has one (absent is not "no flags").
@@ -212,7 +248,7 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
         .map(|p| p.iter().map(|&a| u8::from(a)).collect())
         .unwrap_or_default();
     let expires = sources.iter().find_map(|s| expiry(created, s)).flatten();
-    let revoked = any_valid(
+    let (revoked, soft_revoked_since) = revocation_of(
         primary,
         key.details
             .revocation_signatures
@@ -234,6 +270,7 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
         created,
         expires,
         revoked,
+        soft_revoked_since,
         sign,
         encrypt,
     };
@@ -280,7 +317,7 @@ fn summarize_subkey(key: &SignedPublicKey, sub: &SignedPublicSubKey) -> Option<K
             .filter(|s| is_type(s, &[SignatureType::SubkeyBinding])),
         |s| s.verify_subkey_binding(primary, &sub.key).is_ok(),
     )?;
-    let revoked = any_valid(
+    let (revoked, soft_revoked_since) = revocation_of(
         primary,
         sub.signatures
             .iter()
@@ -305,6 +342,7 @@ fn summarize_subkey(key: &SignedPublicKey, sub: &SignedPublicSubKey) -> Option<K
         created,
         expires: expiry(created, binding).flatten(),
         revoked,
+        soft_revoked_since,
         sign,
         encrypt,
     })
