@@ -270,11 +270,13 @@ pub(crate) trait CryptoProvider: Send + Sync {
         &'a self,
         key: &'a [u8],
         iv: &'a [u8],
-        data: &'a mut Vec<u8>,
+        data: &'a mut [u8],
     ) -> Pending<'a, Option<bool>> {
         Box::pin(async move {
             let answer = self.aes_cfb_encrypt(key, iv, data).await;
-            over_plaintext(answer.filter(|out| out.len() == data.len()), data).then_some(true)
+            let answer = answer.filter(|out| out.len() == data.len())?;
+            data.copy_from_slice(&answer);
+            Some(true)
         })
     }
     /// The inverse of [`Self::aes_cfb_encrypt`], over `data` in place, answering as
@@ -504,7 +506,7 @@ pub(crate) async fn aes_gcm_encrypt(
 /// of a large message was a third of protect's peak memory); `false` for a key or IV of the
 /// wrong length.
 #[cfg(feature = "openpgp")]
-pub(crate) async fn aes_cfb_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> bool {
+pub(crate) async fn aes_cfb_encrypt_in_place(key: &[u8], iv: &[u8], data: &mut [u8]) -> bool {
     if let Some(p) = platform(data.len()) {
         if let Some(done) = p.aes_cfb_encrypt_in_place(key, iv, data).await {
             return done;

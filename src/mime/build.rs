@@ -55,26 +55,74 @@ pub fn base64_body(data: &[u8]) -> Vec<u8> {
 }
 
 /// `data` as base64 in lines of `line_len` characters (a multiple of 4), each ending in CRLF,
-/// appended to `out`. Encoded a block of lines at a time into a small buffer and copied out
-/// line by line: encoding the whole first took a second buffer of the whole size and the base64
-/// crate's UTF-8 check of its own output; encoding line by line into place cost more in calls
-/// and zero-filling than it saved.
+/// appended to `out`. Encoded a block of lines at a time into a small buffer, laid out in lines
+/// there and appended a block at a time: encoding the whole first took a second buffer of the
+/// whole size and the base64 crate's UTF-8 check of its own output; encoding line by line into
+/// place cost more in calls and zero-filling than it saved, and appending line by line (two
+/// appends a line, each checking the capacity) was a tenth of protecting 1 MiB in wasm.
 pub(crate) fn base64_lines(data: &[u8], line_len: usize, out: &mut Vec<u8>) {
-    const LINES_PER_BLOCK: usize = 512;
     let line_len = (line_len / 4).max(1) * 4;
     let per_line = line_len / 4 * 3;
-    let encoded = data.len().div_ceil(3) * 4 + data.len().div_ceil(per_line) * 2;
+    let encoded = base64_lines_len(data.len(), line_len);
     out.reserve_exact(encoded + if encoded > HEADROOM { HEADROOM } else { 0 });
     let mut block = vec![0u8; line_len * LINES_PER_BLOCK];
+    let mut lines = vec![0u8; (line_len + 2) * LINES_PER_BLOCK];
     for chunk in data.chunks(per_line * LINES_PER_BLOCK) {
         // SIMD128 in wasm (base64-simd): the attachments' and the armor's base64 were a fifth of
         // protecting 1 MiB with the base64 crate's 64-bit scalar encoder.
         let written = base64_simd::STANDARD.encode(chunk, base64_simd::Out::from_slice(&mut block));
-        for line in written.chunks(line_len) {
-            out.extend_from_slice(line);
-            out.extend_from_slice(b"\r\n");
+        let n = lay_out_lines(written, line_len, &mut lines);
+        out.extend_from_slice(&lines[..n]);
+    }
+}
+
+/// Lines of base64 encoded at once (per block of [`base64_lines`]).
+const LINES_PER_BLOCK: usize = 512;
+
+/// `encoded` cut into lines of `line_len` characters, each followed by CRLF, written to the
+/// start of `out` (which has room); returns the length written. The two line lengths written
+/// (76 for MIME, 64 for the armor) copy each line as an array of that length, which compiles
+/// to a few wide moves: at opt-level "z" a slice copy is a call per line (half a millisecond of
+/// protecting 1 MiB in wasm).
+fn lay_out_lines(encoded: &[u8], line_len: usize, out: &mut [u8]) -> usize {
+    match line_len {
+        76 => lay_out::<76>(encoded, out),
+        64 => lay_out::<64>(encoded, out),
+        _ => lay_out_slices(encoded, line_len, out),
+    }
+}
+
+fn lay_out<const LINE: usize>(encoded: &[u8], out: &mut [u8]) -> usize {
+    let whole = encoded.len() / LINE;
+    for i in 0..whole {
+        let (from, at) = (i * LINE, i * (LINE + 2));
+        let line: Option<&[u8; LINE]> = encoded
+            .get(from..from + LINE)
+            .and_then(|l| l.try_into().ok());
+        let place: Option<&mut [u8; LINE]> =
+            out.get_mut(at..at + LINE).and_then(|l| l.try_into().ok());
+        if let (Some(line), Some(place)) = (line, place) {
+            *place = *line;
+        }
+        if let Some(end) = out.get_mut(at + LINE..at + LINE + 2) {
+            end[0] = b'\r';
+            end[1] = b'\n';
         }
     }
+    let done = whole * (LINE + 2);
+    done + lay_out_slices(&encoded[whole * LINE..], LINE, &mut out[done..])
+}
+
+fn lay_out_slices(encoded: &[u8], line_len: usize, out: &mut [u8]) -> usize {
+    let (mut from, mut at) = (0, 0);
+    while from < encoded.len() {
+        let n = line_len.min(encoded.len() - from);
+        out[at..at + n].copy_from_slice(&encoded[from..from + n]);
+        out[at + n..at + n + 2].copy_from_slice(b"\r\n");
+        from += n;
+        at += n + 2;
+    }
+    at
 }
 
 /// The length of `len` bytes as base64 in CRLF-ended lines of `line_len` characters.
@@ -95,18 +143,18 @@ pub(crate) fn capacity_to_encode_again(len: usize) -> usize {
         .saturating_add(HEADROOM)
 }
 
-/// [`base64_lines`] of `data` written over `data` in its own buffer when the buffer has room
-/// for the encoding and [`HEADROOM`] more (see [`capacity_to_encode_again`]); otherwise into
-/// a new buffer. Protecting a large message kept its binary envelope and its base64 at once:
-/// 14 + 19 MiB for a 10 MiB attachment (benches/MEMORY.md).
-pub(crate) fn base64_lines_in_place(mut data: Vec<u8>, line_len: usize) -> Vec<u8> {
-    const LINES_PER_BLOCK: usize = 512;
+/// `head`, then [`base64_lines`] of `data`, written over `data` in its own buffer when the
+/// buffer has room for them and [`HEADROOM`] more (see [`capacity_to_encode_again`]);
+/// otherwise into a new buffer. Protecting a large message kept its binary envelope and its
+/// base64 at once: 14 + 19 MiB for a 10 MiB attachment (benches/MEMORY.md). `head` (an armor
+/// line) is written in front at no cost, where a [`prepend`] afterwards moves it all again.
+pub(crate) fn base64_lines_in_place(head: &[u8], mut data: Vec<u8>, line_len: usize) -> Vec<u8> {
     let line_len = (line_len / 4).max(1) * 4;
     let per_line = line_len / 4 * 3;
     let len = data.len();
-    let encoded = base64_lines_len(len, line_len);
+    let encoded = head.len().saturating_add(base64_lines_len(len, line_len));
     if data.capacity() < encoded.saturating_add(HEADROOM) {
-        let mut out = Vec::new();
+        let mut out = head.to_vec();
         base64_lines(&data, line_len, &mut out);
         return out;
     }
@@ -115,7 +163,16 @@ pub(crate) fn base64_lines_in_place(mut data: Vec<u8>, line_len: usize) -> Vec<u
     // input, so it only overwrites input already encoded (and its own, copied out first).
     let per_block = per_line * LINES_PER_BLOCK;
     let out_block = (line_len + 2) * LINES_PER_BLOCK;
-    data.resize(encoded, 0);
+    if len == 0 {
+        data.extend_from_slice(head);
+        return data;
+    }
+    // Grown by copying its own bytes, all overwritten below: `resize`'s zero fill went a byte
+    // at a time at opt-level "z".
+    while data.len() < encoded {
+        let more = (encoded - data.len()).min(data.len());
+        data.extend_from_within(..more);
+    }
     let mut input = vec![0u8; per_block];
     let mut block = vec![0u8; line_len * LINES_PER_BLOCK];
     for k in (0..len.div_ceil(per_block)).rev() {
@@ -123,22 +180,50 @@ pub(crate) fn base64_lines_in_place(mut data: Vec<u8>, line_len: usize) -> Vec<u
         let chunk = &mut input[..per_block.min(len - from)];
         chunk.copy_from_slice(&data[from..from + chunk.len()]);
         let written = base64_simd::STANDARD.encode(chunk, base64_simd::Out::from_slice(&mut block));
-        let mut at = k * out_block;
-        for line in written.chunks(line_len) {
-            data[at..at + line.len()].copy_from_slice(line);
-            data[at + line.len()..at + line.len() + 2].copy_from_slice(b"\r\n");
-            at += line.len() + 2;
-        }
+        lay_out_lines(written, line_len, &mut data[head.len() + k * out_block..]);
     }
+    data[..head.len()].copy_from_slice(head);
     data
 }
 
 /// Whether `data` has a CR or LF that is not part of a CRLF pair.
+///
+/// Canonical means: a CR at `i` exactly when an LF is at `i + 1`, and no LF first or CR last.
+/// Compared eight positions at a time (a mask of CRs against the mask of LFs one byte on),
+/// without a branch per line end: a base64 body has two line ends every 78 bytes, and finding
+/// them one by one took half a millisecond of protecting 1 MiB in wasm.
 pub fn has_bare_line_ends(data: &[u8]) -> bool {
-    memchr::memchr2_iter(b'\r', b'\n', data).any(|i| match data[i] {
-        b'\r' => data.get(i + 1) != Some(&b'\n'),
-        _ => i == 0 || data[i - 1] != b'\r',
-    })
+    if data.first() == Some(&b'\n') || data.last() == Some(&b'\r') {
+        return true;
+    }
+    // Positions 0..pairs are compared with the byte after them.
+    let pairs = data.len().saturating_sub(1);
+    let whole = pairs - pairs % 8;
+    let mut differ = 0u64;
+    let mut at = 0;
+    while at < whole {
+        differ |= bytes_equal_to(word(data, at), b'\r') ^ bytes_equal_to(word(data, at + 1), b'\n');
+        at += 8;
+    }
+    differ != 0 || (whole..pairs).any(|i| (data[i] == b'\r') != (data[i + 1] == b'\n'))
+}
+
+/// The eight bytes at `at` (the caller keeps `at + 8 <= data.len()`). Inlined, and read as an
+/// array rather than copied into one: at opt-level "z" each was a call (and `copy_from_slice`
+/// another), which made the scan slower than finding line ends one by one.
+#[inline(always)]
+fn word(data: &[u8], at: usize) -> u64 {
+    data.get(at..at + 8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// The high bit of each byte of `word` that equals `byte`, exactly (no carry crosses bytes).
+#[inline(always)]
+fn bytes_equal_to(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// Every line end (LF, CR or CRLF) as CRLF: the canonical form of RFC 5751 §3.1.1 and
@@ -262,7 +347,7 @@ impl Entity {
     #[cfg(feature = "smime")]
     pub(crate) fn base64_owned(self, data: Vec<u8>) -> Self {
         let mut e = self.header("Content-Transfer-Encoding", "base64");
-        e.body = base64_lines_in_place(data, 76);
+        e.body = base64_lines_in_place(b"", data, 76);
         e
     }
 
@@ -355,7 +440,7 @@ impl Entity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
+    use rand::{Rng, SeedableRng};
 
     /// The same lines as encoding the whole and cutting it every 76 characters, at lengths
     /// around a line, a padding step and a block of lines.
@@ -391,12 +476,25 @@ mod tests {
                 let mut roomy = Vec::with_capacity(capacity_to_encode_again(len));
                 roomy.extend_from_slice(&data);
                 let at = roomy.as_ptr();
-                let got = base64_lines_in_place(roomy, line_len);
+                let got = base64_lines_in_place(b"", roomy, line_len);
                 assert_eq!(got, want, "{len} bytes, {line_len} columns");
                 assert_eq!(got.as_ptr(), at, "{len} bytes: encoded in place");
                 assert!(got.capacity() - got.len() >= HEADROOM);
-                let tight = base64_lines_in_place(data.clone(), line_len);
+                let tight = base64_lines_in_place(b"", data.clone(), line_len);
                 assert_eq!(tight, want, "{len} bytes without room");
+                // With a line in front, in place and not.
+                let head = b"-----BEGIN PGP MESSAGE-----\r\n\r\n";
+                let with_head = [&head[..], &want].concat();
+                let mut roomy = Vec::with_capacity(capacity_to_encode_again(len));
+                roomy.extend_from_slice(&data);
+                let at = roomy.as_ptr();
+                let got = base64_lines_in_place(head, roomy, line_len);
+                assert_eq!(got, with_head, "{len} bytes after a head");
+                assert_eq!(got.as_ptr(), at, "{len} bytes after a head: in place");
+                assert_eq!(
+                    base64_lines_in_place(head, data.clone(), line_len),
+                    with_head
+                );
             }
         }
     }
@@ -445,6 +543,19 @@ mod tests {
                 i += 1;
             }
             out
+        }
+        // Longer inputs cross the eight-byte words of `has_bare_line_ends` at every offset.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for _ in 0..20_000 {
+            let len = rng.gen_range(0..48);
+            let input: Vec<u8> = (0..len)
+                .map(|_| [b'a', b'\r', b'\n', b'\r', b'\n', 0x8d, 0x0a ^ 0x80][rng.gen_range(0..7)])
+                .collect();
+            assert_eq!(
+                has_bare_line_ends(&input),
+                reference(&input) != input,
+                "{input:?}"
+            );
         }
         for len in 0..=7u32 {
             for mut n in 0..3usize.pow(len) {

@@ -34,30 +34,47 @@ pub(super) fn is_aes_key(key: &[u8]) -> bool {
     matches!(key.len(), 16 | 24 | 32)
 }
 
-/// The encrypted body (what follows the version octet) for `plaintext`, the inner packets.
-/// The prefix and the MDC are put around the plaintext in its own buffer when it has room
-/// (one large buffer less held at once); otherwise in a new one, and the old one is wiped.
-pub(super) async fn seal(key: &[u8], plaintext: SecretBytes, rng: &mut dyn Rng) -> Option<Vec<u8>> {
-    let extra = BLOCK + 2 + MDC_LEN;
-    let mut buf = if plaintext.capacity() - plaintext.len() >= extra {
-        plaintext
-    } else {
-        let mut buf = SecretBytes::new(Vec::with_capacity(plaintext.len() + extra));
-        buf.extend_from_slice(&plaintext);
-        buf
-    };
+/// `outer` (the packets before the encrypted body, in the clear: the session key packets,
+/// the SEIPD packet's header and version) followed by the encrypted body for `inner_head` and
+/// `plaintext`, the inner packets. All of it is put around the plaintext in its own buffer with
+/// one move when the buffer has room (one large buffer less held at once, and each header put
+/// in front on its own moved the whole message again); otherwise in a new one, and the old one
+/// is wiped.
+pub(super) async fn seal(
+    key: &[u8],
+    outer: &[u8],
+    inner_head: &[u8],
+    plaintext: SecretBytes,
+    rng: &mut dyn Rng,
+) -> Option<Vec<u8>> {
     let mut prefix = [0u8; BLOCK + 2];
     rng.fill_bytes(&mut prefix[..BLOCK]);
     prefix.copy_within(BLOCK - 2..BLOCK, BLOCK);
-    buf.splice(0..0, prefix);
+    let front: Vec<u8> = [outer, &prefix, inner_head].concat();
+    let extra = front.len() + MDC_LEN;
+    let mut buf = if plaintext.capacity() - plaintext.len() >= extra {
+        let mut buf = plaintext;
+        buf.splice(0..0, front.iter().copied());
+        buf
+    } else {
+        let mut buf = SecretBytes::new(Vec::with_capacity(plaintext.len() + extra));
+        buf.extend_from_slice(&front);
+        buf.extend_from_slice(&plaintext);
+        buf
+    };
     buf.extend_from_slice(&MDC_HEADER);
-    let mdc = provider::digest(DigestAlg::Sha1, &buf).await;
+    let mdc = provider::digest(DigestAlg::Sha1, &buf[outer.len()..]).await;
     buf.extend_from_slice(&mdc);
     // Encrypted in place: what leaves the buffer is ciphertext, no longer a secret to wipe.
-    if !provider::aes_cfb_encrypt_in_place(key, &ZERO_IV, &mut buf).await {
+    if !provider::aes_cfb_encrypt_in_place(key, &ZERO_IV, &mut buf[outer.len()..]).await {
         return None;
     }
     Some(buf.into_vec())
+}
+
+/// The length of the body [`seal`] makes for inner packets of `len` bytes.
+pub(super) const fn sealed_len(len: usize) -> usize {
+    BLOCK + 2 + len + MDC_LEN
 }
 
 /// Decrypts an encrypted body in place; where its inner packets are in it. `None` when it is too
@@ -111,10 +128,19 @@ mod tests {
     use SymmetricKeyAlgorithm::AES256;
 
     fn sealed(key: &[u8]) -> Vec<u8> {
-        let inner = SecretBytes::new(b"inner packets".to_vec());
-        now_or_never(seal(key, inner, &mut crate::rng::os_rng()))
-            .flatten()
-            .unwrap()
+        let inner = SecretBytes::new(b"packets".to_vec());
+        let sealed = now_or_never(seal(
+            key,
+            b"out",
+            b"inner ",
+            inner,
+            &mut crate::rng::os_rng(),
+        ))
+        .flatten()
+        .unwrap();
+        assert_eq!(&sealed[..3], b"out");
+        assert_eq!(sealed.len(), 3 + sealed_len(13));
+        sealed[3..].to_vec()
     }
 
     #[test]

@@ -36,7 +36,7 @@ use crate::engine::WriteContext;
 use crate::engine::{Encryption, RecipientHandle, SignerHandle};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::Keyring;
-use crate::mime::{into_crlf, new_boundary, prepend, to_crlf, Entity};
+use crate::mime::{into_crlf, new_boundary, to_crlf, Entity};
 use crate::secret::SecretBytes;
 
 /// Armor with the CRC24 line. RFC 9580 §6.1 advises against emitting it "unless
@@ -227,25 +227,25 @@ fn seipd_v2_armored(
 }
 
 /// The packets inside the encryption: literal data, one-pass signed when `sign` is given
-/// (RFC 9580 §10.3: OPS, literal, signature). rPGP makes every packet; for a v4 signer the
-/// signature's hash runs on the crypto provider ([`binary_signature`]). The content is hashed
-/// in place and the packet headers are put in front of it in its own buffer: a copy of a large
-/// message into the literal packet was a third of protect's peak memory (issue 12).
+/// (RFC 9580 §10.3: OPS, literal, signature), as the headers that go in front of the content
+/// and the content's buffer with whatever follows it. rPGP makes every packet; for a v4 signer
+/// the signature's hash runs on the crypto provider ([`binary_signature`]). The content is
+/// hashed in place and the headers are put in front of it by [`seipd::seal`], with the rest:
+/// a copy of a large message into the literal packet was a third of protect's peak memory
+/// (issue 12), and each header put in front on its own moved the whole message again.
 async fn inner_packets(
     mut canonical: Vec<u8>,
     sign: Option<SignConfig<'_>>,
     ctx: &mut WriteContext<'_>,
-) -> Result<SecretBytes> {
+) -> Result<(Vec<u8>, SecretBytes)> {
     let Some((key, hash, sub)) = sign else {
-        return literal_packet(canonical).map(SecretBytes::new);
+        return Ok((literal_head(canonical.len())?, SecretBytes::new(canonical)));
     };
     let Some(signature) = binary_signature(key, hash, sub.clone(), &mut canonical).await else {
         let mut builder = MessageBuilder::from_bytes("", canonical);
         builder.sign_with_subpackets(key, Password::empty(), hash, sub.config());
-        return builder
-            .to_vec(&mut *ctx.rng)
-            .map(SecretBytes::new)
-            .map_err(|_| failed());
+        let packets = builder.to_vec(&mut *ctx.rng).map_err(|_| failed())?;
+        return Ok((Vec::new(), SecretBytes::new(packets)));
     };
     let signature = signature.ok_or_else(failed)?;
     let ops = OnePassSignature::v3(
@@ -254,28 +254,29 @@ async fn inner_packets(
         key.algorithm(),
         key.legacy_key_id(),
     );
-    let ops = [Packet::from(ops)]
+    let mut head = [Packet::from(ops)]
         .as_slice()
         .to_bytes()
         .map_err(|_| failed())?;
-    let mut inner = SecretBytes::new(prepend(&ops, literal_packet(canonical)?));
+    head.extend_from_slice(&literal_head(canonical.len())?);
+    let mut inner = SecretBytes::new(canonical);
     let signature = [Packet::from(signature)];
     inner.extend_from_slice(&signature.as_slice().to_bytes().map_err(|_| failed())?);
-    Ok(inner)
+    Ok((head, inner))
 }
 
-/// `data` as one literal data packet of fixed length (RFC 9580 §5.9: binary, no file name, no
-/// date, as rPGP's builder writes it, but without partial body chunks): the packet header and
-/// the literal header made by rPGP, put in front of `data` in its buffer.
-fn literal_packet(data: Vec<u8>) -> Result<Vec<u8>> {
+/// The headers of one literal data packet of fixed length holding `len` bytes (RFC 9580 §5.9:
+/// binary, no file name, no date, as rPGP's builder writes it, but without partial body
+/// chunks): the packet header and the literal header, made by rPGP.
+fn literal_head(len: usize) -> Result<Vec<u8>> {
     let literal = LiteralDataHeader::new(DataMode::Binary);
-    let len = u32::try_from(literal.write_len() + data.len()).map_err(|_| failed())?;
+    let len = u32::try_from(literal.write_len() + len).map_err(|_| failed())?;
     let mut head = Vec::with_capacity(16);
     PacketHeader::new_fixed(Tag::LiteralData, len)
         .to_writer(&mut head)
         .map_err(|_| failed())?;
     literal.to_writer(&mut head).map_err(|_| failed())?;
-    Ok(prepend(&head, data))
+    Ok(head)
 }
 
 /// A v4 binary signature hashed on the provider ([`data_signature`]), `None` where rPGP signs.
@@ -318,7 +319,7 @@ async fn seipd_v1_armored(
     canonical: Vec<u8>,
     ctx: &mut WriteContext<'_>,
 ) -> Result<Vec<u8>> {
-    let inner = inner_packets(canonical, sign, ctx).await?;
+    let (inner_head, inner) = inner_packets(canonical, sign, ctx).await?;
 
     let mut session_key = Zeroizing::new([0u8; 32]);
     let session_key = &mut session_key[..alg.key_size()];
@@ -331,22 +332,21 @@ async fn seipd_v1_armored(
                 .map_err(|_| failed())?;
         packets.push(pkesk.into());
     }
-
-    let sealed = seipd::seal(&session_key[..], inner, &mut *ctx.rng)
-        .await
-        .ok_or_else(failed)?;
     // The SEIPD packet as rPGP writes it (its header, version 1, the sealed body), put around
     // the sealed body in place instead of through a `SymEncryptedProtectedData`, which would
     // hold two more copies of a large message at once.
-    let mut head = packets.as_slice().to_bytes().map_err(|_| failed())?;
+    let mut outer = packets.as_slice().to_bytes().map_err(|_| failed())?;
     drop(packets);
+    let body_len = seipd::sealed_len(inner_head.len() + inner.len());
     let header = PacketHeader::new_fixed(
         Tag::SymEncryptedProtectedData,
-        u32::try_from(1 + sealed.len()).map_err(|_| failed())?,
+        u32::try_from(1 + body_len).map_err(|_| failed())?,
     );
-    header.to_writer(&mut head).map_err(|_| failed())?;
-    head.push(1); // SEIPD version 1
-    let binary = prepend(&head, sealed);
+    header.to_writer(&mut outer).map_err(|_| failed())?;
+    outer.push(1); // SEIPD version 1
+    let binary = seipd::seal(&session_key[..], &outer, &inner_head, inner, &mut *ctx.rng)
+        .await
+        .ok_or_else(failed)?;
     Ok(armor_message(binary))
 }
 
@@ -362,7 +362,8 @@ fn armor_message(binary: Vec<u8>) -> Vec<u8> {
         crc::Crc::<u32, crc::Table<16>>::new(&crc::CRC_24_OPENPGP);
     let crc = CRC24.checksum(&binary).to_be_bytes();
     // In the binary's buffer when it has the room (a large message is not held twice).
-    let mut out = crate::mime::base64_lines_in_place(binary, 64);
+    let mut out =
+        crate::mime::base64_lines_in_place(b"-----BEGIN PGP MESSAGE-----\r\n\r\n", binary, 64);
     out.push(b'=');
     out.extend_from_slice(
         base64::engine::general_purpose::STANDARD
@@ -370,7 +371,7 @@ fn armor_message(binary: Vec<u8>) -> Vec<u8> {
             .as_bytes(),
     );
     out.extend_from_slice(b"\r\n-----END PGP MESSAGE-----\r\n");
-    crate::mime::prepend(b"-----BEGIN PGP MESSAGE-----\r\n\r\n", out)
+    out
 }
 
 /// RFC 3156 §4 / §6.2: `multipart/encrypted`, signed inside when `signer` is given.

@@ -224,6 +224,38 @@ const NODE_CHUNK: usize = 1 << 20;
 /// and `data` as it was, when node:crypto has no such cipher or fails before the first write;
 /// `Some(false)` when it fails after (never expected: `update` over bytes in memory).
 fn node_aes_in_place(mode: &str, key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> Option<bool> {
+    match node_aes_over(mode, key, iv, data)? {
+        Ok((written, tail)) => {
+            data.resize(written + tail.length() as usize, 0);
+            tail.copy_to(&mut data[written..]);
+            Some(true)
+        }
+        Err(wrote) => (wrote).then_some(false),
+    }
+}
+
+/// [`node_aes_in_place`] for a mode whose ciphertext is as long as its plaintext (CFB), over
+/// a slice: a part of a buffer (the body of a packet behind its headers).
+#[cfg(feature = "openpgp")]
+fn node_aes_in_place_exact(mode: &str, key: &[u8], iv: &[u8], data: &mut [u8]) -> Option<bool> {
+    match node_aes_over(mode, key, iv, data)? {
+        Ok((written, tail)) if written + tail.length() as usize == data.len() => {
+            tail.copy_to(&mut data[written..]);
+            Some(true)
+        }
+        Ok(_) => Some(false),
+        Err(wrote) => (wrote).then_some(false),
+    }
+}
+
+/// The chunks of [`node_aes_in_place`]: how much ciphertext was written over `data` and
+/// node:crypto's last block, or whether anything was written before it failed.
+fn node_aes_over(
+    mode: &str,
+    key: &[u8],
+    iv: &[u8],
+    data: &mut [u8],
+) -> Option<Result<(usize, Uint8Array), bool>> {
     let name = aes_name(mode, key.len())?;
     let cipher = with_node(|m| m.create_cipheriv(&name, key, iv))?;
     let len = data.len();
@@ -231,22 +263,20 @@ fn node_aes_in_place(mode: &str, key: &[u8], iv: &[u8], data: &mut Vec<u8>) -> O
     while read < len {
         let end = (read + NODE_CHUNK).min(len);
         let Ok(out) = cipher.update_bytes(&data[read..end]) else {
-            return (written > 0).then_some(false);
+            return Some(Err(written > 0));
         };
         let n = out.length() as usize;
         if written + n > end {
-            return Some(false);
+            return Some(Err(true));
         }
         out.copy_to(&mut data[written..written + n]);
         written += n;
         read = end;
     }
-    let Ok(tail) = cipher.finish() else {
-        return (written > 0).then_some(false);
-    };
-    data.resize(written + tail.length() as usize, 0);
-    tail.copy_to(&mut data[written..]);
-    Some(true)
+    match cipher.finish() {
+        Ok(tail) => Some(Ok((written, tail))),
+        Err(_) => Some(Err(written > 0)),
+    }
 }
 
 /// AES decryption in `mode` ("cbc", "gcm" with `aead`: the additional data and the tag) of
@@ -447,9 +477,9 @@ impl CryptoProvider for NodeCrypto {
         &'a self,
         key: &'a [u8],
         iv: &'a [u8],
-        data: &'a mut Vec<u8>,
+        data: &'a mut [u8],
     ) -> Pending<'a, Option<bool>> {
-        ready(node_aes_in_place("cfb", key, iv, data))
+        ready(node_aes_in_place_exact("cfb", key, iv, data))
     }
 
     #[cfg(feature = "openpgp")]
