@@ -4,8 +4,11 @@
 
 mod common;
 
-use common::{fixture, pgp_ring as ring, Ready, NOW};
-use mailseal::{open, EncryptionState, Keyring, OpenOptions, Opened, PgpEngine, SignatureState};
+use common::{fixture, pgp_ring as ring, rng, Ready, NOW};
+use mailseal::{
+    open, EncryptionState, ImportOptions, KeyInfo, Keyring, OpenOptions, Opened, PgpEngine,
+    SignatureState,
+};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -498,4 +501,187 @@ fn marker_or_padding_after_a_compressed_signed_message_is_not_more_content() {
             o.signature.detail
         );
     }
+}
+
+// --- OpenPGP.js's curve448 keys (tests/data/openpgpjs/make-curve448.mjs) ----------------------
+
+/// The passphrase of tests/data/openpgpjs/curve448-protected.sec.asc.
+const CURVE448_PASSPHRASE: &str = "curve448 fixture passphrase";
+
+/// A keyring with one OpenPGP.js fixture key (tests/data/openpgpjs), its secret imported and
+/// the key verified by the admin; and what the import said of the key.
+fn js_ring(file: &str, passphrase: Option<&str>) -> (Keyring, KeyInfo) {
+    let opts = ImportOptions {
+        trusted: true,
+        passphrase: passphrase.map(|p| zeroize::Zeroizing::new(p.to_string())),
+    };
+    let mut ring = Keyring::new();
+    let mut infos = ring
+        .import(fixture(&format!("openpgpjs/{file}")), &opts, NOW)
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_eq!(infos.len(), 1, "{file}");
+    assert!(infos[0].has_secret && infos[0].can_encrypt, "{file}");
+    (ring, infos.swap_remove(0))
+}
+
+fn dearmored(armored: &[u8]) -> Vec<u8> {
+    let mut bin = Vec::new();
+    std::io::Read::read_to_end(&mut pgp::armor::Dearmor::new(armored), &mut bin).unwrap();
+    bin
+}
+
+/// The secret of the (last) secret-subkey packet of an unprotected v4 key as it is stored:
+/// the `len` octets before the two-octet checksum. Read without rPGP's key parser.
+fn stored_subkey_secret(armored: &[u8], len: usize) -> Vec<u8> {
+    let bin = dearmored(armored);
+    let mut rest = &bin[..];
+    let mut found = None;
+    while let Some((&ctb, after)) = rest.split_first() {
+        assert_eq!(
+            ctb & 0xC0,
+            0xC0,
+            "OpenPGP.js writes new-format packet headers"
+        );
+        let (body_len, after) = match after[0] {
+            l @ 0..=191 => (usize::from(l), &after[1..]),
+            l @ 192..=223 => (
+                ((usize::from(l) - 192) << 8) + usize::from(after[1]) + 192,
+                &after[2..],
+            ),
+            255 => (
+                u32::from_be_bytes(after[1..5].try_into().unwrap()) as usize,
+                &after[5..],
+            ),
+            _ => panic!("a partial length in a key"),
+        };
+        let (body, next) = after.split_at(body_len);
+        if ctb & 0x3F == 7 {
+            found = Some(body[body.len() - 2 - len..body.len() - 2].to_vec());
+        }
+        rest = next;
+    }
+    found.expect("a secret subkey packet")
+}
+
+/// The X448 or X25519 secret of the first subkey of an armored secret key as rPGP holds it,
+/// unlocked with `passphrase`.
+fn rpgp_subkey_secret(armored: &[u8], passphrase: &str) -> Vec<u8> {
+    use pgp::composed::{Deserializable, SignedSecretKey};
+    use pgp::types::{Password, PlainSecretParams, SecretParams};
+    let (mut key, _) = SignedSecretKey::from_armor_single(armored).unwrap();
+    let sub = &mut key.secret_subkeys[0].key;
+    sub.remove_password(&Password::from(passphrase)).unwrap();
+    match sub.secret_params() {
+        SecretParams::Plain(PlainSecretParams::X448(k)) => k.as_bytes().to_vec(),
+        SecretParams::Plain(PlainSecretParams::X25519(k)) => k.as_bytes().to_vec(),
+        _ => panic!("not an unlocked X448 or X25519 subkey"),
+    }
+}
+
+/// OpenPGP.js 6's curve448 keys (`generateKey({ type: 'curve448' })`: v4, an Ed448 primary key
+/// and an X448 subkey) import, unprotected and protected: OpenPGP.js stores the X448 secret as
+/// the 56 octets it drew, not clamped, and rPGP checked the v4 checksum over the clamped
+/// octets, so the key was refused as damaged (sweep 23, medium). The PGP/MIME mail OpenPGP.js
+/// signed with it (Ed448) and encrypted to it opens with either import, `valid`; so does the
+/// mail it only signed.
+#[test]
+fn openpgp_js_curve448_keys_import_and_their_mail_opens() {
+    let js = |name: &str| fixture(&format!("openpgpjs/{name}"));
+    let stored = stored_subkey_secret(js("curve448.sec.asc"), 56);
+    assert!(
+        stored[0] & 3 != 0 || stored[55] & 0x80 == 0,
+        "the fixture's X448 secret is to be stored unclamped (make-curve448.mjs)"
+    );
+    for (file, passphrase) in [
+        ("curve448.sec.asc", None),
+        ("curve448-protected.sec.asc", Some(CURVE448_PASSPHRASE)),
+    ] {
+        let (mut ring, info) = js_ring(file, passphrase);
+        assert_eq!(info.algorithm, "ed448", "{file}");
+        let o = open_with(&mut ring, js("curve448-signed-and-encrypted.eml"));
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{file}");
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Valid,
+            "{file}: {:?}",
+            o.signature.detail
+        );
+        assert!(
+            o.text
+                .as_deref()
+                .is_some_and(|t| t.contains("The curve448 ticket is resolved.")),
+            "{file}: {:?}",
+            o.text
+        );
+        let o = open_with(&mut ring, js("curve448-signed.eml"));
+        assert_eq!(
+            o.signature.state,
+            SignatureState::Valid,
+            "{file}: {:?}",
+            o.signature.detail
+        );
+    }
+}
+
+/// The X448 secret of an OpenPGP.js curve448 key is kept as stored: rPGP writes the
+/// unprotected key back octet for octet (the same secret, the same two-octet checksum), a
+/// sealed keyring holds it and opens its mail after unsealing, and the secret key mailseal
+/// exports (passphrase-protected) holds the same 56 octets.
+#[test]
+fn openpgp_js_curve448_secret_keeps_its_stored_octets() {
+    use pgp::composed::{Deserializable, SignedSecretKey};
+    use pgp::ser::Serialize;
+    let js = |name: &str| fixture(&format!("openpgpjs/{name}"));
+    let (key, _) = SignedSecretKey::from_armor_single(js("curve448.sec.asc")).unwrap();
+    assert_eq!(key.to_bytes().unwrap(), dearmored(js("curve448.sec.asc")));
+    let stored = stored_subkey_secret(js("curve448.sec.asc"), 56);
+    for (file, passphrase) in [
+        ("curve448.sec.asc", None),
+        ("curve448-protected.sec.asc", Some(CURVE448_PASSPHRASE)),
+    ] {
+        let (mut ring, info) = js_ring(file, passphrase);
+        let exported = ring
+            .export_secret(&info.id, "export pass", &mut rng(), NOW)
+            .unwrap();
+        assert_eq!(
+            rpgp_subkey_secret(&exported, "export pass"),
+            stored,
+            "{file}"
+        );
+        let key = [7u8; 32];
+        let sealed = ring.seal_with_key(&key, &mut rng()).unwrap();
+        let mut back = Keyring::unseal_with_key(&sealed, &key).unwrap();
+        let o = open_with(&mut back, js("curve448-signed-and-encrypted.eml"));
+        assert_eq!(o.encryption.state, EncryptionState::Decrypted, "{file}");
+        assert_eq!(o.signature.state, SignatureState::Valid, "{file}");
+    }
+}
+
+/// X25519 (algorithm 25) keeps its secret as stored too (x25519-dalek clamps when it computes,
+/// not when it reads): a v4 key whose stored X25519 secret is not clamped imports, decrypts
+/// OpenPGP.js's mail and is exported with the same 32 octets.
+#[test]
+fn an_unclamped_x25519_secret_key_imports_and_keeps_its_octets() {
+    let js = |name: &str| fixture(&format!("openpgpjs/{name}"));
+    let stored = stored_subkey_secret(js("curve25519-unclamped.sec.asc"), 32);
+    assert!(
+        stored[0] & 7 != 0 && stored[31] & 0x80 != 0,
+        "the fixture's X25519 secret is to be stored unclamped (make-curve448.mjs)"
+    );
+    let (mut ring, info) = js_ring("curve25519-unclamped.sec.asc", None);
+    let o = open_with(
+        &mut ring,
+        js("curve25519-unclamped-signed-and-encrypted.eml"),
+    );
+    assert_eq!(o.encryption.state, EncryptionState::Decrypted);
+    assert_eq!(
+        o.signature.state,
+        SignatureState::Valid,
+        "{:?}",
+        o.signature.detail
+    );
+    let exported = ring
+        .export_secret(&info.id, "export pass", &mut rng(), NOW)
+        .unwrap();
+    assert_eq!(rpgp_subkey_secret(&exported, "export pass"), stored);
 }

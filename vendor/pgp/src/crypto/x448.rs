@@ -17,13 +17,21 @@ pub const KEY_LEN: usize = 56;
 /// Secret key for X448
 #[derive(Clone, derive_more::Debug, Zeroize, ZeroizeOnDrop)]
 pub struct SecretKey {
+    /// The scalar, clamped (RFC 7748 §5): what the key computes with.
     #[debug("..")]
     secret: x448::Secret,
+    /// mailseal: the 56 octets of the secret as they were stored (or generated), which need
+    /// not be clamped: OpenPGP.js stores X448 secrets as drawn. `x448::Secret::from` clamps
+    /// them, and rPGP wrote and checksummed the clamped octets, so the v4 checksum of such a
+    /// key read as wrong (the key refused as damaged) and an export changed its octets. These
+    /// are what the checksum covers and what is written back (`as_bytes`).
+    #[debug("..")]
+    stored: [u8; KEY_LEN],
 }
 
 impl PartialEq for SecretKey {
     fn eq(&self, other: &Self) -> bool {
-        self.secret.as_bytes().eq(other.secret.as_bytes())
+        self.as_bytes().eq(other.as_bytes())
     }
 }
 
@@ -41,18 +49,21 @@ impl SecretKey {
     /// Generate an X448 `SecretKey`.
     pub fn generate<R: Rng + CryptoRng>(mut rng: R) -> Self {
         let secret = x448::Secret::new(&mut rng);
+        let stored = *secret.as_bytes();
 
-        SecretKey { secret }
+        SecretKey { secret, stored }
     }
 
     pub fn try_from_bytes(secret: [u8; KEY_LEN]) -> Result<Self> {
+        let stored = secret;
         let secret = x448::Secret::from(secret);
 
-        Ok(Self { secret })
+        Ok(Self { secret, stored })
     }
 
+    /// mailseal: the secret's octets as stored, not clamped if they were not (see `stored`).
     pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
-        self.secret.as_bytes()
+        &self.stored
     }
 }
 
