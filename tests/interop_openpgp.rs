@@ -1,6 +1,6 @@
 //! Live OpenPGP interop (native only): what mailseal writes must decrypt and verify with
-//! `gpg` (and `sqop`, Sequoia's stateless CLI, when installed), and what they write must open
-//! in mailseal. Keys are the fixtures of tests/data/make-openpgp.sh; every gpg call runs in a
+//! `gpg` (and `sqop`, Sequoia's stateless CLI, when installed; and OpenPGP.js in node, from
+//! tests/js/node_modules), and what they write must open in mailseal. Keys are the fixtures of tests/data/make-openpgp.sh; every gpg call runs in a
 //! private temporary GNUPGHOME whose agent is stopped afterwards.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tools::{have, run_bytes, tempdir, Gpg};
+use common::tools::{have, openpgp_js, run_bytes, tempdir, Gpg};
 use common::{body_of, fixture, pgp_fpr as fpr, pgp_ring as ring, rng, write_ctx, Ready, NOW};
 use mailseal::{
     Algorithms, EncryptionState, Engine, ErrorCode, ImportOptions, Keyring, OpenOptions, Opened,
@@ -1055,6 +1055,114 @@ fn sqop_interop_both_ways() {
         .ready()
         .unwrap();
     assert_eq!(v.report.state, SignatureState::Valid);
+}
+
+// --- OpenPGP.js as a peer ---------------------------------------------------------------------
+
+/// Node.js program: decrypts an armored message with OpenPGP.js and checks its signature by
+/// the same key. Arguments: OpenPGP.js's module, an armored secret key, its passphrase (empty
+/// for none), the armored message. Prints the content (base64) and the signer's key ID as
+/// JSON; fails when the signature does not verify (`expectSigned`).
+const OPENPGP_JS_DECRYPT: &str = r#"
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+const [, modulePath, keyFile, passphrase, messageFile] = process.argv;
+const openpgp = await import(pathToFileURL(modulePath).href);
+let key = await openpgp.readPrivateKey({ armoredKey: fs.readFileSync(keyFile, 'utf8') });
+if (passphrase) key = await openpgp.decryptKey({ privateKey: key, passphrase });
+const { data, signatures } = await openpgp.decrypt({
+    message: await openpgp.readMessage({ armoredMessage: fs.readFileSync(messageFile, 'utf8') }),
+    decryptionKeys: key,
+    verificationKeys: key.toPublic(),
+    expectSigned: true,
+    format: 'binary',
+    date: new Date('2026-12-01T00:00:00Z'),
+});
+process.stdout.write(JSON.stringify({
+    content: Buffer.from(data).toString('base64'),
+    signer: signatures[0].keyID.toHex(),
+}));
+"#;
+
+/// OpenPGP.js's curve448 key (tests/data/openpgpjs) in mailseal: what mailseal signs with it
+/// (Ed448) and encrypts to it (X448) decrypts and verifies in OpenPGP.js, with the key as
+/// OpenPGP.js wrote it and with the secret key mailseal exports (passphrase-protected), from
+/// an import of the unprotected and of the protected key.
+#[test]
+fn openpgp_js_reads_what_mailseal_writes_with_its_curve448_key() {
+    use base64::Engine as _;
+    let Some(module) = openpgp_js() else {
+        return;
+    };
+    let js = |name: &str| fixture(&format!("openpgpjs/{name}"));
+    let dir = tempdir();
+    let d = dir.path();
+    let content = entity(448);
+    let alg = Algorithms::default();
+    let decrypt_in_js = |key: &[u8], passphrase: &str, message: &[u8]| {
+        let (key_file, msg_file) = (d.join("key.asc"), d.join("message.asc"));
+        std::fs::write(&key_file, key).unwrap();
+        std::fs::write(&msg_file, message).unwrap();
+        let (ok, out, err) = run_bytes(
+            Command::new("node")
+                .args(["--input-type=module", "-e", OPENPGP_JS_DECRYPT])
+                .arg(&module)
+                .arg(&key_file)
+                .arg(passphrase)
+                .arg(&msg_file),
+            b"",
+        );
+        assert!(ok, "OpenPGP.js: {err}");
+        let out: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let content = base64::engine::general_purpose::STANDARD
+            .decode(out["content"].as_str().unwrap())
+            .unwrap();
+        (content, out["signer"].as_str().unwrap().to_uppercase())
+    };
+    for (file, passphrase) in [
+        ("curve448.sec.asc", None),
+        (
+            "curve448-protected.sec.asc",
+            Some("curve448 fixture passphrase"),
+        ),
+    ] {
+        let mut ring = Keyring::new();
+        let opts = ImportOptions {
+            trusted: true,
+            passphrase: passphrase.map(|p| zeroize::Zeroizing::new(p.to_string())),
+        };
+        let id = ring
+            .import(js(file), &opts, NOW)
+            .unwrap_or_else(|e| panic!("{file}: {e}"))[0]
+            .id
+            .clone();
+        let mut r = rng();
+        let mut ctx = write_ctx(&mut r, &alg);
+        let to = ["olga@example.org".to_string()];
+        let out = PGP
+            .encrypt(
+                &ring,
+                &to,
+                Some("olga@example.org"),
+                content.clone(),
+                &mut ctx,
+            )
+            .ready()
+            .unwrap();
+        let message = body_of(&split_parts(&out)[1]);
+        let exported = ring
+            .export_secret(&id, "export pass", &mut rng(), NOW)
+            .unwrap();
+        for (key, pass) in [(js("curve448.sec.asc"), ""), (&exported[..], "export pass")] {
+            let (got, signer) = decrypt_in_js(key, pass, &message);
+            assert_eq!(got, content, "{file}");
+            // The signing key is the primary key: its key ID ends the fingerprint.
+            assert!(
+                id.ends_with(&signer),
+                "{file}: signed by {signer}, not {id}"
+            );
+        }
+    }
 }
 
 // --- whole messages: protect -> gpg and open ----------------------------------------------------

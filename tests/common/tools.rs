@@ -1,5 +1,5 @@
-//! Driving the real tools (openssl, gpg) from native tests: presence checks that fail under
-//! CI, a runner with stdin, and a private temporary directory.
+//! Driving the real tools (openssl, gpg, OpenPGP.js in node) from native tests: presence
+//! checks that fail under CI, a runner with stdin, and a private temporary directory.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
@@ -27,6 +27,27 @@ pub fn have(tool: &str) -> bool {
         eprintln!("note: {tool} not found, skipping");
     }
     ok
+}
+
+/// OpenPGP.js, the `openpgp` devDependency of tests/js (`make setup` installs it there): the
+/// path of its Node.js module when node runs and the module is installed. Under CI a missing
+/// one fails the test, as [`have`]; on a developer machine the caller skips with a note.
+pub fn openpgp_js() -> Option<PathBuf> {
+    if !have("node") {
+        return None;
+    }
+    let module = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/js/node_modules/openpgp/dist/node/openpgp.mjs");
+    if module.is_file() {
+        return Some(module);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "OpenPGP.js is required under CI ({} is missing: cd tests/js && npm ci)",
+        module.display()
+    );
+    eprintln!("note: OpenPGP.js not found in tests/js/node_modules, skipping");
+    None
 }
 
 /// Runs `cmd` with `input` on stdin; returns (success, stdout+stderr).
