@@ -13,7 +13,8 @@
 //! rewritten with RFC 2231 parameters / RFC 2047 encoded-words; `Content-Transfer-Encoding`
 //! is replaced when a body is re-encoded.
 
-use super::build::{base64_body, header_value, to_crlf};
+use super::build::{base64_body, header_value};
+use super::line_ends::to_crlf;
 use super::parse::{raw_header_value, transfer_decode, Limits, MimeTree, Part, TransferEncoding};
 use crate::error::{Error, ErrorCode, Result};
 

@@ -19,7 +19,6 @@
 
 use mail_parser::{Address, HeaderName, HeaderValue};
 
-use super::build::prepend;
 use super::parse::{parse_head, raw_header_value, Limits, MimeTree, Part};
 use crate::error::{Error, Result};
 use crate::time::Time;
@@ -129,13 +128,13 @@ pub fn protect_headers(
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b"\r\n");
-    // The new header section replaces the old one in the entity's own buffer.
-    let mut body = entity;
-    body.drain(..body_start.min(body.len()));
-    Ok(Protected {
-        entity: prepend(&out, body),
-        outer,
-    })
+    // The new header section replaces the old one in the entity's own buffer, moving the body
+    // once (taking the old one out first moved it down, then up again).
+    let mut entity = entity;
+    let old = body_start.min(entity.len());
+    entity.reserve_exact(out.len().saturating_sub(old));
+    entity.splice(..old, out.iter().copied());
+    Ok(Protected { entity, outer })
 }
 
 fn push_field(out: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {

@@ -64,7 +64,7 @@ impl Detached<'_> {
     /// The signed bytes with every bare LF as CRLF (a copy only when needed; a lone CR stays:
     /// [`super::build::lf_to_crlf`]).
     pub fn signed_crlf(&self) -> std::borrow::Cow<'_, [u8]> {
-        super::build::lf_to_crlf(self.signed)
+        super::line_ends::lf_to_crlf(self.signed)
     }
 }
 

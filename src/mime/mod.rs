@@ -56,18 +56,19 @@ mod flowed;
 mod headers;
 mod html;
 mod layer;
+mod line_ends;
 mod lookalike;
 mod parse;
 mod part;
 mod payload;
+mod room;
 mod sender;
 #[cfg(target_arch = "wasm32")]
 mod text_decoder;
 
 #[cfg(feature = "openpgp")]
 pub(crate) use build::base64_lines_in_place;
-pub use build::{base64_body, lf_to_crlf, new_boundary, to_crlf, Entity};
-pub(crate) use build::{into_crlf, prepend};
+pub use build::{base64_body, new_boundary, Entity};
 pub use canonical::canonicalize;
 pub(crate) use content::readable_taking;
 pub use content::{readable, safe_filename, Attachment, Readable};
@@ -82,10 +83,13 @@ pub use headers::{
 };
 pub(crate) use html::html_lines;
 pub use layer::{Detached, Detected, Layer, Nested, NestedKind, PgpForm, SmimeKind};
+pub(crate) use line_ends::into_crlf;
+pub use line_ends::{lf_to_crlf, to_crlf};
 pub use lookalike::{address_flags, AddressFlag, AddressFlagKind};
 pub use parse::MimeTree;
 pub use part::{ContentType, HeaderField, Limits, Part, PartId, TransferEncoding};
 pub use payload::Payload;
+pub(crate) use room::prepend;
 pub use sender::{sender, Sender};
 #[cfg(target_arch = "wasm32")]
 pub(crate) use text_decoder::install_text_decoder;
