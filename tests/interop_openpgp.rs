@@ -766,6 +766,72 @@ fn a_critical_notation_not_understood_makes_the_signature_invalid() {
     }
 }
 
+/// A signature's hashed subpackets are hashed as they are in the packet (RFC 9580 §5.2.4): a
+/// notation's flags altered in a detached signature make it invalid, as gpg reads it BAD.
+/// rPGP hashed the subpackets it had parsed, written again, and keeps of the first flags octet
+/// only whether it is 0x80 ("human-readable"): where the signer wrote 0x00 (Sequoia's and
+/// OpenPGP.js's salt notation, on every signature they make) any other value but 0x80 read
+/// `valid` (sweep 23, F5). gpg writes its notations human-readable, and an altered 0x80 read
+/// invalid already.
+#[test]
+fn a_notation_whose_flags_were_altered_does_not_verify() {
+    if !have("gpg") || !have_sqop() {
+        return;
+    }
+    let gpg = gpg();
+    let data = b"Please approve the refund.\n";
+    let plain = gpg.file("note.txt", data);
+    let (ok, by_gpg, err) = run_bytes(
+        gpg.cmd()
+            .args(["--detach-sign", "-u", &fpr("alice")])
+            .args(["--sig-notation", "approval@example.org=yes", "-o", "-"])
+            .arg(&plain),
+        b"",
+    );
+    assert!(ok, "{err}");
+    let dir = tempdir();
+    let alice_sec = key_file(dir.path(), "alice.sec.asc");
+    let (ok, by_sqop, err) = run_bytes(
+        Command::new("sqop")
+            .args(["sign", "--no-armor", "--as", "binary"])
+            .arg(&alice_sec),
+        data,
+    );
+    assert!(ok, "{err}");
+    let ring = ring(&["alice.pub"]);
+    let ctx = ReadContext::at(NOW);
+    for (by, sig, flags) in [("gpg", by_gpg, 0x80), ("sqop", by_sqop, 0x00)] {
+        let body = common::packet_body_at(&sig).unwrap();
+        let at = body + common::hashed_subpacket_at(&sig[body..], 20).unwrap();
+        assert_eq!(sig[at], flags, "{by}");
+        for (to, expected) in [
+            (flags, SignatureState::Valid),
+            (flags ^ 0x10, SignatureState::Invalid),
+            (flags ^ 0x01, SignatureState::Invalid),
+        ] {
+            let mut sig = sig.clone();
+            sig[at] = to;
+            let v = PGP
+                .verify_detached(&ring, data, &sig, &ctx)
+                .ready()
+                .unwrap();
+            assert_eq!(
+                v.report.state, expected,
+                "{by}, flags {to:#04x}: {:?}",
+                v.report.detail
+            );
+            // gpg agrees.
+            let sig_file = gpg.file("note.txt.sig", &sig);
+            let (ok, _, err) = run_bytes(gpg.cmd().arg("--verify").arg(&sig_file).arg(&plain), b"");
+            assert_eq!(
+                ok,
+                expected == SignatureState::Valid,
+                "{by}, {to:#04x}: {err}"
+            );
+        }
+    }
+}
+
 /// Signed and encrypted messages without compression (what mailseal and OpenPGP.js write; gpg
 /// with `--compress-algo none`) are verified with the hash on the crypto provider, outside
 /// rPGP's reader: two signers, a signer mailseal does not know, text mode (rPGP's path), and

@@ -1125,3 +1125,64 @@ fn autocrypt_offers_of_several_keys_and_bounces_are_not_learned() {
     );
     assert_eq!(open(&mut ring, bounce.as_bytes()), None);
 }
+
+/// `key` (binary) with the first octet of the hashed subpacket of type `typ` in the
+/// self-signature `sig` (a signature of `key`) set to `to`; that octet is `was`.
+fn with_hashed_octet(
+    key: &[u8],
+    sig: &pgp::packet::Signature,
+    typ: u8,
+    was: u8,
+    to: u8,
+) -> Vec<u8> {
+    use pgp::ser::Serialize;
+    let sig = sig.to_bytes().unwrap();
+    let at = key.windows(sig.len()).position(|w| w == sig).unwrap();
+    let octet = at + common::hashed_subpacket_at(&sig, typ).unwrap();
+    let mut key = key.to_vec();
+    assert_eq!(key[octet], was);
+    key[octet] = to;
+    key
+}
+
+/// A self-signature binds its User ID over its hashed subpackets as they are in the packet
+/// (RFC 9580 §5.2.4). rPGP hashed the subpackets it had parsed, written again, so an octet
+/// it does not keep could be altered and the User ID stayed bound: a boolean the signer wrote
+/// as 0 (read as "not 1", written 0 again; Primary User ID, Revocable) or the flags of a
+/// notation written 0x00 (Sequoia puts one in every self-signature; sweep 23, F5). Such a
+/// self-signature now binds nothing; unaltered, it binds its User ID.
+#[test]
+fn a_self_signature_altered_in_its_hashed_area_binds_nothing() {
+    use pgp::composed::{Deserializable, SignedPublicKey};
+    use pgp::packet::SubpacketData;
+    use pgp::ser::Serialize;
+    let import = |key: &[u8]| Keyring::new().import(key, &opts(None, false), NOW);
+    for (data, typ) in [
+        (SubpacketData::IsPrimary(false), 25),
+        (SubpacketData::Revocable(false), 7),
+    ] {
+        let key = common::pgp_key_with_user_id_and(
+            "openpgp/bob.sec.asc",
+            "Bob at home <bob@home.example>",
+            vec![data],
+        )
+        .to_public_key();
+        let bytes = key.to_bytes().unwrap();
+        let info = import(&bytes).unwrap();
+        assert_eq!(info[0].emails, ["bob@example.org", "bob@home.example"]);
+        let sig = &key.details.users[1].signatures[0];
+        let altered = with_hashed_octet(&bytes, sig, typ, 0, 2);
+        let info = import(&altered).unwrap();
+        assert_eq!(info[0].emails, ["bob@example.org"], "subpacket {typ}");
+    }
+
+    // Sequoia's key (sqop generate-key): its one User ID's binding altered in its notation.
+    let (key, _) = SignedPublicKey::from_armor_single(fixture("sequoia/sq-one.pub.asc")).unwrap();
+    let bytes = key.to_bytes().unwrap();
+    let later = mailseal::Time::from_unix(1_798_675_200);
+    let import = |key: &[u8]| Keyring::new().import(key, &opts(None, false), later);
+    assert_eq!(import(&bytes).unwrap()[0].emails, ["sq-one@example.org"]);
+    let sig = &key.details.users[0].signatures[0];
+    let altered = with_hashed_octet(&bytes, sig, 20, 0, 0x10);
+    assert!(import(&altered).unwrap()[0].emails.is_empty());
+}

@@ -685,3 +685,43 @@ fn an_unclamped_x25519_secret_key_imports_and_keeps_its_octets() {
         .unwrap();
     assert_eq!(rpgp_subkey_secret(&exported, "export pass"), stored);
 }
+
+/// OpenPGP.js and Sequoia put a salt notation with flags 0x00 in the hashed area of every
+/// signature. Sweep 23 set its first flags octet to 0x10 (tests/data/openpgpjs/NOTES.md,
+/// tests/data/sequoia/NOTES.md): gpg and OpenPGP.js say BAD signature, and mailseal read
+/// `valid`, because rPGP hashed the subpackets it had parsed, written again (the notation's
+/// flags as 0x00 or 0x80). The hashed area is now hashed as it was read (RFC 9580 §5.2.4):
+/// `invalid`, through rPGP's verification (cleartext, a text signature) and mailseal's own
+/// (PGP/MIME, a binary signature hashed on the crypto provider). The unaltered messages read
+/// `valid`.
+#[test]
+fn a_salt_notation_with_altered_flags_is_not_valid() {
+    use mailseal::{ImportOptions, Time};
+    // sq-one was made on 2026-12-07, after NOW: judged at 2026-12-31 (sweep 23's clock).
+    const LATER: Time = Time::from_unix(1_798_675_200);
+    let trusted = ImportOptions {
+        trusted: true,
+        ..ImportOptions::default()
+    };
+    let cases = [
+        ("openpgpjs/cleartext-signed", "openpgp/bob.pub.asc"),
+        ("openpgpjs/pgp-mime-signed", "openpgp/bob.pub.asc"),
+        ("sequoia/cleartext-signed", "sequoia/sq-one.pub.asc"),
+    ];
+    for (name, key) in cases {
+        for (altered, expected) in [
+            ("", SignatureState::Valid),
+            ("-notation-flag-altered", SignatureState::Invalid),
+        ] {
+            let mut ring = Keyring::new();
+            ring.import(fixture(key), &trusted, LATER).unwrap();
+            let raw = fixture(&format!("{name}{altered}.eml"));
+            let o = open(&mut ring, &[&PgpEngine], raw, &OpenOptions::at(LATER)).unwrap();
+            assert_eq!(
+                o.signature.state, expected,
+                "{name}{altered}: {:?}",
+                o.signature.detail
+            );
+        }
+    }
+}

@@ -137,6 +137,15 @@ impl<F: std::future::Future> Ready for F {}
 /// The secret key of an OpenPGP fixture (tests/data, armored) with one more User ID,
 /// self-signed on 2026-09-01: what anyone can make of their own key (a second address).
 pub fn pgp_key_with_user_id(fixture_path: &str, user_id: &str) -> pgp::composed::SignedSecretKey {
+    pgp_key_with_user_id_and(fixture_path, user_id, Vec::new())
+}
+
+/// [`pgp_key_with_user_id`] with `more` hashed subpackets on the User ID's self-signature.
+pub fn pgp_key_with_user_id_and(
+    fixture_path: &str,
+    user_id: &str,
+    more: Vec<pgp::packet::SubpacketData>,
+) -> pgp::composed::SignedSecretKey {
     use pgp::composed::{Deserializable, SignedSecretKey};
     use pgp::packet::{SignatureConfig, SignatureType, Subpacket, SubpacketData, UserId};
     use pgp::types::{KeyDetails, PacketHeaderVersion, Password, Tag, Timestamp};
@@ -154,6 +163,11 @@ pub fn pgp_key_with_user_id(fixture_path: &str, user_id: &str) -> pgp::composed:
         ))
         .unwrap(),
     ];
+    for data in more {
+        config
+            .hashed_subpackets
+            .push(Subpacket::regular(data).unwrap());
+    }
     let sig = config
         .sign_certification(
             &key.primary_key,
@@ -167,4 +181,65 @@ pub fn pgp_key_with_user_id(fixture_path: &str, user_id: &str) -> pgp::composed:
         .users
         .push(pgp::types::SignedUser::new(uid, vec![sig]));
     key
+}
+
+/// Where the body of the first hashed subpacket of type `typ` (critical bit aside) begins in
+/// `body`, the body of a v4 or v6 signature packet (from its version octet; RFC 9580 §5.2.3),
+/// or `None`.
+pub fn hashed_subpacket_at(body: &[u8], typ: u8) -> Option<usize> {
+    let count = match body.first()? {
+        4 => 2,
+        6 => 4,
+        _ => return None,
+    };
+    let mut at = 4;
+    let area = body
+        .get(at..at + count)?
+        .iter()
+        .fold(0usize, |n, b| n << 8 | usize::from(*b));
+    at += count;
+    let end = at + area;
+    while at < end {
+        let first = usize::from(*body.get(at)?);
+        let (len, octets) = match first {
+            0..=191 => (first, 1),
+            192..=254 => (
+                ((first - 192) << 8) + usize::from(*body.get(at + 1)?) + 192,
+                2,
+            ),
+            _ => (
+                body.get(at + 1..at + 5)?
+                    .iter()
+                    .fold(0usize, |n, b| n << 8 | usize::from(*b)),
+                5,
+            ),
+        };
+        at += octets;
+        if body.get(at)? & 0x7F == typ {
+            return Some(at + 1);
+        }
+        at += len;
+    }
+    None
+}
+
+/// Where the body of the first packet in `packets` (binary, old or new format header; RFC
+/// 9580 §4.2) begins, or `None` for a partial length.
+pub fn packet_body_at(packets: &[u8]) -> Option<usize> {
+    let tag = *packets.first()?;
+    if tag & 0x40 != 0 {
+        match packets.get(1)? {
+            0..=191 => Some(2),
+            192..=223 => Some(3),
+            255 => Some(6),
+            _ => None,
+        }
+    } else {
+        match tag & 3 {
+            0 => Some(2),
+            1 => Some(3),
+            2 => Some(5),
+            _ => None,
+        }
+    }
 }

@@ -1,6 +1,7 @@
 use std::io::Read;
 
 use byteorder::{BigEndian, ByteOrder};
+use bytes::Bytes;
 use digest::DynDigest;
 use log::debug;
 use rand::{CryptoRng, Rng};
@@ -61,6 +62,11 @@ pub struct SignatureConfig {
     pub hashed_subpackets: Vec<Subpacket>,
 
     pub version_specific: SignatureVersionSpecific,
+
+    /// mailseal: the hashed subpacket area of a parsed v4 or v6 signature, as it was read.
+    /// A signature hashes these octets (RFC 9580 §5.2.4), and a parsed signature is written
+    /// with them; `None` for a signature made here, whose area is `hashed_subpackets` encoded.
+    pub(crate) hashed_area: Option<Bytes>,
 }
 
 /// Version-specific data of a [`Signature`] packet
@@ -125,6 +131,7 @@ impl SignatureConfig {
                 created,
                 issuer_key_id,
             },
+            hashed_area: None,
         }
     }
 
@@ -148,6 +155,7 @@ impl SignatureConfig {
                 created,
                 issuer_key_id,
             },
+            hashed_area: None,
         }
     }
 
@@ -163,6 +171,7 @@ impl SignatureConfig {
             unhashed_subpackets: vec![],
             hashed_subpackets: vec![],
             version_specific: SignatureVersionSpecific::V4,
+            hashed_area: None,
         }
     }
 
@@ -213,6 +222,7 @@ impl SignatureConfig {
             unhashed_subpackets: Vec::new(),
             hashed_subpackets: Vec::new(),
             version_specific: SignatureVersionSpecific::V6 { salt },
+            hashed_area: None,
         }
     }
 
@@ -547,8 +557,18 @@ impl SignatureConfig {
                         }
                     }
 
-                    packet.to_writer(&mut hashed_subpackets)?;
+                    // mailseal: only a signature made here has its area encoded.
+                    if self.hashed_area.is_none() {
+                        packet.to_writer(&mut hashed_subpackets)?;
+                    }
                 }
+                // mailseal: a parsed signature hashes its hashed area as it was read. The parsed
+                // subpackets written again normalise what they do not keep (a notation's flags,
+                // a boolean's octet), so such octets could be altered and still verify.
+                let hashed_subpackets: &[u8] = match &self.hashed_area {
+                    Some(area) => area,
+                    None => &hashed_subpackets,
+                };
 
                 // append hashed area length, as u16 for v4, and u32 for v6
                 if self.version() == SignatureVersion::V4 {

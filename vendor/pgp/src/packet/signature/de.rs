@@ -1,9 +1,10 @@
 use std::{io::BufRead, str};
 
+use bytes::Bytes;
 use log::{debug, warn};
 use smallvec::SmallVec;
 
-use super::{KeyFlags, Signature, SignatureType, SignatureVersion};
+use super::{types::InnerSignature, KeyFlags, Signature, SignatureType, SignatureVersion};
 use crate::{
     crypto::{
         aead::AeadAlgorithm, hash::HashAlgorithm, public_key::PublicKeyAlgorithm,
@@ -136,8 +137,17 @@ fn v4_parser<B: BufRead>(
     // Two-octet scalar octet count for following hashed subpacket data.
     // Hashed subpacket data set (zero or more subpackets).
     let hsub_len: usize = i.read_be_u16()?.into();
-    let hsub_raw = i.read_take(hsub_len);
-    let hsub = subpackets(packet_header.version(), hsub_len, hsub_raw, is_embedded)?;
+    // mailseal: the hashed area is kept as it was read (`SignatureConfig::hashed_area`): the
+    // octets the signature hashes. Both areas are parsed from bytes, so that the subpacket
+    // parser is built for one reader type, not once more for each reader a signature is read
+    // from.
+    let hsub_raw = i.take_bytes(hsub_len)?.freeze();
+    let hsub = subpackets(
+        packet_header.version(),
+        hsub_len,
+        &hsub_raw[..],
+        is_embedded,
+    )?;
     debug!(
         "found {} hashed subpackets in {} bytes",
         hsub.len(),
@@ -147,8 +157,13 @@ fn v4_parser<B: BufRead>(
     // Two-octet scalar octet count for the following unhashed subpacket data.
     // Unhashed subpacket data set (zero or more subpackets).
     let usub_len: usize = i.read_be_u16()?.into();
-    let usub_raw = i.read_take(usub_len);
-    let usub = subpackets(packet_header.version(), usub_len, usub_raw, is_embedded)?;
+    let usub_raw = i.take_bytes(usub_len)?;
+    let usub = subpackets(
+        packet_header.version(),
+        usub_len,
+        &usub_raw[..],
+        is_embedded,
+    )?;
     debug!(
         "found {} unhashed subpackets in {} bytes",
         usub.len(),
@@ -161,7 +176,7 @@ fn v4_parser<B: BufRead>(
     let sig = actual_signature(&pub_alg, i)?;
     debug!("signature data {sig:?}");
 
-    Ok(Signature::v4(
+    let mut signature = Signature::v4(
         packet_header,
         typ,
         pub_alg,
@@ -170,7 +185,9 @@ fn v4_parser<B: BufRead>(
         sig,
         hsub,
         usub,
-    ))
+    );
+    keep_hashed_area(&mut signature, hsub_raw);
+    Ok(signature)
 }
 
 /// Parse a v6 signature packet
@@ -201,8 +218,17 @@ fn v6_parser<B: BufRead>(
     // Four-octet scalar octet count for following hashed subpacket data.
     // Hashed subpacket data set (zero or more subpackets).
     let hsub_len: usize = i.read_be_u32()?.try_into()?;
-    let hsub_raw = i.read_take(hsub_len);
-    let hsub = subpackets(packet_header.version(), hsub_len, hsub_raw, is_embedded)?;
+    // mailseal: the hashed area is kept as it was read (`SignatureConfig::hashed_area`): the
+    // octets the signature hashes. Both areas are parsed from bytes, so that the subpacket
+    // parser is built for one reader type, not once more for each reader a signature is read
+    // from.
+    let hsub_raw = i.take_bytes(hsub_len)?.freeze();
+    let hsub = subpackets(
+        packet_header.version(),
+        hsub_len,
+        &hsub_raw[..],
+        is_embedded,
+    )?;
     debug!(
         "found {} hashed subpackets in {} bytes",
         hsub.len(),
@@ -212,8 +238,13 @@ fn v6_parser<B: BufRead>(
     // Four-octet scalar octet count for the following unhashed subpacket data.
     // Unhashed subpacket data set (zero or more subpackets).
     let usub_len: usize = i.read_be_u32()?.try_into()?;
-    let usub_raw = i.read_take(usub_len);
-    let usub = subpackets(packet_header.version(), usub_len, usub_raw, is_embedded)?;
+    let usub_raw = i.take_bytes(usub_len)?;
+    let usub = subpackets(
+        packet_header.version(),
+        usub_len,
+        &usub_raw[..],
+        is_embedded,
+    )?;
     debug!(
         "found {} unhashed subpackets in {} bytes",
         usub.len(),
@@ -240,7 +271,7 @@ fn v6_parser<B: BufRead>(
     // The SignatureBytes comprising the signature.
     let sig = actual_signature(&pub_alg, i)?;
     debug!("signature data {sig:?}");
-    Ok(Signature::v6(
+    let mut signature = Signature::v6(
         packet_header,
         typ,
         pub_alg,
@@ -250,7 +281,16 @@ fn v6_parser<B: BufRead>(
         hsub,
         usub,
         salt.to_vec(),
-    ))
+    );
+    keep_hashed_area(&mut signature, hsub_raw);
+    Ok(signature)
+}
+
+/// mailseal: `area`, the hashed area as read, on the parsed signature's config.
+fn keep_hashed_area(signature: &mut Signature, area: Bytes) {
+    if let InnerSignature::Known { config, .. } = &mut signature.inner {
+        config.hashed_area = Some(area);
+    }
 }
 
 fn subpackets<B: BufRead>(

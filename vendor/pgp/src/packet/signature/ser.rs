@@ -391,15 +391,21 @@ impl SignatureConfig {
         writer.write_u8(self.hash_alg.into())?; // hash algorithm
 
         // hashed subpackets
-        let hashed_sub_len = self.hashed_subpackets.write_len();
+        let hashed_sub_len = self.hashed_sub_len();
         match self.version() {
             SignatureVersion::V4 => writer.write_u16::<BigEndian>(hashed_sub_len.try_into()?)?,
             SignatureVersion::V6 => writer.write_u32::<BigEndian>(hashed_sub_len.try_into()?)?,
             v => unimplemented_err!("signature version {:?}", v),
         }
 
-        for packet in &self.hashed_subpackets {
-            packet.to_writer(writer)?;
+        // mailseal: a parsed signature is written with its hashed area as it was read, the
+        // octets it hashes (`hash_signature_data`).
+        if let Some(area) = &self.hashed_area {
+            writer.write_all(area)?;
+        } else {
+            for packet in &self.hashed_subpackets {
+                packet.to_writer(writer)?;
+            }
         }
 
         // unhashed subpackets
@@ -418,11 +424,19 @@ impl SignatureConfig {
         Ok(())
     }
 
+    /// mailseal: the length of the hashed area as written (`to_writer_v4_v6`).
+    fn hashed_sub_len(&self) -> usize {
+        match &self.hashed_area {
+            Some(area) => area.len(),
+            None => self.hashed_subpackets.write_len(),
+        }
+    }
+
     pub(super) fn write_len_v4_v6(&self) -> usize {
         let mut sum = 1 + 1 + 1;
 
         // hashed subpackets
-        sum += self.hashed_subpackets.write_len();
+        sum += self.hashed_sub_len();
 
         match self.version() {
             SignatureVersion::V4 => {
