@@ -55,8 +55,19 @@ enum Use {
 /// Whether the keyring's path from `e` to a trust anchor runs through a CA certificate that is
 /// expired (or not yet valid) at `now`.
 fn issuer_expired(ring: &Keyring, e: &SmimeEntry, now: Time) -> bool {
+    use crate::keys::x509::cert::valid_at;
     use crate::keys::x509::chain::{validate, ChainVerdict};
-    !e.trusted() && validate(e.certificate(), &[], ring, now).0 == ChainVerdict::Expired
+    let leaf = e.certificate();
+    // A path is `Expired` only through an issuer outside its validity, and the issuers are
+    // the keyring's certificates: when all of them are in date, the path's signatures need
+    // not be checked (in wasm, an RSA verification per CA on every S/MIME signature: a 1 KiB
+    // protect in workerd took 5.8 ms of CPU instead of 2.9).
+    let out_of_date = || {
+        ring.smime_entries()
+            .map(SmimeEntry::certificate)
+            .any(|c| c != leaf && !valid_at(c, now))
+    };
+    !e.trusted() && out_of_date() && validate(leaf, &[], ring, now).0 == ChainVerdict::Expired
 }
 
 /// encrypted to it would be read by its maker, not by the address's owner).
