@@ -725,3 +725,29 @@ fn a_salt_notation_with_altered_flags_is_not_valid() {
         }
     }
 }
+
+/// An armor block with a checksum line and no data, in PGP/MIME and inline: read as an empty
+/// (failed) message both ways, in place and from a borrowed copy. The armor reader made a range
+/// that ended before it started and slicing with it panicked, which in wasm ends the module
+/// instance for the whole page.
+#[test]
+fn an_armor_block_with_only_a_checksum_does_not_panic() {
+    let opts = OpenOptions::at(NOW);
+    let engines: [&dyn mailseal::Engine; 1] = [&PgpEngine];
+    for armored in [
+        &b"-----BEGIN PGP MESSAGE-----\r\n\r\n=abcd\r\n-----END PGP MESSAGE-----\r\n"[..],
+        b"-----BEGIN PGP MESSAGE-----\r\n=abcd\r\n\r\n-----END PGP MESSAGE-----\r\n",
+    ] {
+        for message in [
+            pgp_mime_encrypted("alice@example.org", armored),
+            inline("alice@example.org", armored),
+        ] {
+            let mut keys = ring(&["bob.sec"]);
+            let (borrowed, _) = mailseal::open_async(&keys, &engines, &message, &opts).ready();
+            let owned = mailseal::open_owned(&mut keys, &engines, message.clone(), &opts);
+            let (borrowed, owned) = (borrowed.unwrap(), owned.unwrap());
+            assert_ne!(owned.encryption.state, EncryptionState::Decrypted);
+            assert_eq!(borrowed.encryption.state, owned.encryption.state);
+        }
+    }
+}

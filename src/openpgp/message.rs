@@ -111,8 +111,10 @@ fn armor_data(armored: &[u8]) -> Option<Range<usize>> {
             }
         }
         if line == b"-----END PGP MESSAGE-----" {
-            let from = data.unwrap_or(at);
-            return Some(from..checksum.unwrap_or(at));
+            // A checksum line before any data (or empty lines after it) leaves no data, never
+            // a range that ends before it starts.
+            let end = checksum.unwrap_or(at);
+            return Some(data.unwrap_or(end).min(end)..end);
         }
         if checksum.is_some() && !line.is_empty() {
             return None;
@@ -368,6 +370,26 @@ mod tests {
             "-----BEGIN PGP MESSAGE-----\n\nAAE\u{e9}\n-----END PGP MESSAGE-----\n",
         ] {
             assert_eq!(dearmor(bad.as_bytes()), None, "{bad}");
+        }
+    }
+
+    /// A checksum line and no data (or a checksum before any data line): nothing to decode,
+    /// never a range that ends before it starts (slicing with it panicked, which in wasm ends
+    /// the module instance).
+    #[test]
+    fn a_checksum_without_data_is_an_empty_block() {
+        for armored in [
+            "-----BEGIN PGP MESSAGE-----\n\n=abcd\n-----END PGP MESSAGE-----\n",
+            "-----BEGIN PGP MESSAGE-----\nVersion: x\n=abcd\n\n-----END PGP MESSAGE-----\n",
+            "-----BEGIN PGP MESSAGE-----\n=abcd\n-----END PGP MESSAGE-----\n",
+        ] {
+            assert_eq!(dearmor(armored.as_bytes()), Some(Vec::new()), "{armored}");
+            let mut buf = armored.as_bytes().to_vec();
+            assert_eq!(
+                dearmor_in_place(&mut buf).map(|r| r.len()),
+                Some(0),
+                "{armored}"
+            );
         }
     }
 }
