@@ -72,6 +72,7 @@ fn lay_out_lines(encoded: &[u8], line_len: usize, out: &mut [u8]) -> usize {
 }
 
 fn lay_out<const LINE: usize>(encoded: &[u8], out: &mut [u8]) -> usize {
+    debug_assert!(out.len() >= encoded.len() + encoded.len().div_ceil(LINE) * 2);
     let whole = encoded.len() / LINE;
     for i in 0..whole {
         let (from, at) = (i * LINE, i * (LINE + 2));

@@ -50,7 +50,8 @@ pub(super) async fn seal(
     let mut prefix = [0u8; BLOCK + 2];
     rng.fill_bytes(&mut prefix[..BLOCK]);
     prefix.copy_within(BLOCK - 2..BLOCK, BLOCK);
-    let front: Vec<u8> = [outer, &prefix, inner_head].concat();
+    // The inner headers and the prefix are plaintext: wiped once they are in place.
+    let front = zeroize::Zeroizing::new([outer, &prefix, inner_head].concat());
     let extra = front.len() + MDC_LEN;
     let mut buf = if plaintext.capacity() - plaintext.len() >= extra {
         let mut buf = plaintext;
@@ -125,7 +126,42 @@ fn is_aes(alg: SymmetricKeyAlgorithm) -> bool {
 mod tests {
     use super::*;
     use crate::crypto::provider::now_or_never;
-    use SymmetricKeyAlgorithm::AES256;
+    use SymmetricKeyAlgorithm::{AES128, AES256};
+
+    /// With room in the plaintext's buffer the headers go in front there (no new buffer), and
+    /// the result is the same as without room.
+    #[test]
+    fn seal_in_the_plaintexts_buffer_is_the_same_as_into_a_new_one() {
+        use rand::SeedableRng;
+        let key = [7u8; 16];
+        let seal_with = |room: usize| {
+            let mut inner = Vec::with_capacity(5000 + room);
+            inner.extend((0..5000u32).map(|i| i as u8));
+            let at = inner.as_ptr();
+            let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+            let sealed = now_or_never(seal(
+                &key,
+                &[9; 700],
+                b"head",
+                SecretBytes::new(inner),
+                &mut rng,
+            ))
+            .flatten()
+            .unwrap();
+            (sealed.as_ptr() == at, sealed)
+        };
+        let (in_place, roomy) = seal_with(700 + BLOCK + 2 + 4 + MDC_LEN);
+        let (copied, tight) = seal_with(0);
+        assert!(in_place && !copied);
+        assert_eq!(roomy, tight);
+        assert_eq!(&roomy[..700], &[9; 700][..]);
+        let mut body = roomy[700..].to_vec();
+        let inner = now_or_never(open_in_place(AES128, &key, &mut body))
+            .flatten()
+            .unwrap();
+        assert_eq!(&body[inner.clone()][..4], b"head");
+        assert_eq!(body[inner].len(), 4 + 5000);
+    }
 
     fn sealed(key: &[u8]) -> Vec<u8> {
         let inner = SecretBytes::new(b"packets".to_vec());
