@@ -53,8 +53,9 @@ seeds() {
         team) MAILSEAL_FUZZ_SEEDS="$dir" "$BIN/team" >/dev/null 2>&1; return ;;
     esac
     local p
+    # Fixtures of the same name in two folders (tests/data/openpgpjs and sequoia) are both kept.
     for p in "${patterns[@]}"; do
-        find tests/data -name "$p" -size -256k -exec cp -t "$dir" {} +
+        find tests/data -name "$p" -size -256k -exec cp --backup=numbered -t "$dir" {} +
     done
     # CMS payloads out of the S/MIME fixtures (the base64 body of each .eml), for the cms target
     if [ "$1" = cms ]; then
