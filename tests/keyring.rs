@@ -1184,5 +1184,9 @@ fn a_self_signature_altered_in_its_hashed_area_binds_nothing() {
     assert_eq!(import(&bytes).unwrap()[0].emails, ["sq-one@example.org"]);
     let sig = &key.details.users[0].signatures[0];
     let altered = with_hashed_octet(&bytes, sig, 20, 0, 0x10);
-    assert!(import(&altered).unwrap()[0].emails.is_empty());
+    let info = &import(&altered).unwrap()[0];
+    assert!(info.emails.is_empty());
+    // Nor is its name shown as the key's: a user id the key does not bind could be anyone's
+    // (the admin's key list labelled the key with it).
+    assert_eq!(info.subject, None);
 }

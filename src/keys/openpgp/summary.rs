@@ -24,7 +24,7 @@ pub(super) struct Summary {
     /// Only subkeys with a binding signature that verifies.
     pub(super) subkeys: Vec<KeySummary>,
     pub(super) algorithm: String,
-    /// The primary user id (or, if none is validly bound, the first one).
+    /// The primary user id; none when no user id is validly bound.
     pub(super) subject: Option<String>,
     /// Addresses of user ids with a valid, unrevoked self-certification.
     pub(super) emails: Vec<String>,
@@ -288,10 +288,9 @@ pub(super) fn summarize(key: &SignedPublicKey) -> Summary {
     emails.sort();
     emails.dedup();
 
-    let subject = primary_user
-        .map(|(u, _)| &u.id)
-        .or_else(|| key.details.users.first().map(|u| &u.id))
-        .map(user_id_string);
+    // Only a user id the key binds names it: anyone can append one to a key (as to a copy on a
+    // keyserver), and the admin's key list labelled an unbound key with it.
+    let subject = primary_user.map(|(u, _)| user_id_string(&u.id));
 
     let mut revokers = designated_revokers(key, primary, bound_users.iter().map(|(_, sig)| *sig));
     revokers.sort();
