@@ -124,9 +124,12 @@ describe("admin: make a key", { timeout: 120_000 }, () => {
     if (have("gpg", t)) {
       const home = mkdtempSync(join(tmpdir(), "mailseal-keygen-gpg-"));
       try {
-        const gpg = (...args) => execFileSync("gpg", ["--batch", "--quiet", "--homedir", home, ...args], { input: pub.text, stdio: ["pipe", "pipe", "pipe"] }).toString();
-        gpg("--import");
-        const listed = gpg("--with-colons", "--list-keys", address);
+        // stdin only for the import: a gpg that reads none may exit before the input is written
+        // (EPIPE, a flaky failure of this test).
+        const gpg = (args, input) => execFileSync("gpg", ["--batch", "--quiet", "--homedir", home, ...args],
+          { input, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] }).toString();
+        gpg(["--import"], pub.text);
+        const listed = gpg(["--with-colons", "--list-keys", address]);
         assert.match(listed, /^uid:.*Example Support <support@example\.com>/m);
         assert.match(listed, new RegExp(`^fpr:+${fingerprint.replaceAll(" ", "")}:`, "m"));
       } finally {
