@@ -86,20 +86,26 @@ pub(super) fn may_be_issued_by(sig: &Signature, key: &pgp::packet::PublicKey) ->
     ids.iter().any(|i| **i == id) || fprs.iter().any(|f| **f == fpr)
 }
 
+/// The signatures among `sigs` worth verifying as `issuer`'s, newest first, at most
+/// [`MAX_VERIFY_PER_COMPONENT`] of them.
+fn candidates<'a>(
+    issuer: &pgp::packet::PublicKey,
+    sigs: impl Iterator<Item = &'a Signature>,
+) -> impl Iterator<Item = &'a Signature> {
+    let mut candidates: Vec<&Signature> = sigs
+        .filter(|s| acceptable(s) && may_be_issued_by(s, issuer))
+        .collect();
+    candidates.sort_by_key(|s| Reverse(created_secs(s)));
+    candidates.into_iter().take(MAX_VERIFY_PER_COMPONENT)
+}
+
 /// The newest self-signature by `primary` among `sigs` for which `verify` succeeds.
 fn latest_valid<'a>(
     primary: &pgp::packet::PublicKey,
     sigs: impl Iterator<Item = &'a Signature>,
     verify: impl Fn(&Signature) -> bool,
 ) -> Option<&'a Signature> {
-    let mut candidates: Vec<&Signature> = sigs
-        .filter(|s| acceptable(s) && may_be_issued_by(s, primary))
-        .collect();
-    candidates.sort_by_key(|s| Reverse(created_secs(s)));
-    candidates
-        .into_iter()
-        .take(MAX_VERIFY_PER_COMPONENT)
-        .find(|s| verify(s))
+    candidates(primary, sigs).find(|s| verify(s))
 }
 
 /// How the revocations among `sigs` that verify revoke a key: `(revoked, soft_since)` as in
@@ -110,16 +116,8 @@ pub(super) fn revocation_of<'a>(
     sigs: impl Iterator<Item = &'a Signature>,
     verify: impl Fn(&Signature) -> bool,
 ) -> (bool, Option<i64>) {
-    let mut candidates: Vec<&Signature> = sigs
-        .filter(|s| acceptable(s) && may_be_issued_by(s, issuer))
-        .collect();
-    candidates.sort_by_key(|s| Reverse(created_secs(s)));
     let mut soft_since: Option<i64> = None;
-    let valid = candidates
-        .into_iter()
-        .take(MAX_VERIFY_PER_COMPONENT)
-        .filter(|s| verify(s));
-    for sig in valid {
+    for sig in candidates(issuer, sigs).filter(|s| verify(s)) {
         if !is_soft(sig) {
             return (true, None);
         }
