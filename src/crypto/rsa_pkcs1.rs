@@ -228,7 +228,11 @@ fn private_operation(key: &RsaPrivateKey, c: &[u8], kdk: &Kdk) -> SecretBytes {
 /// the padding is good, and the index of the first zero octet after the first two (the
 /// separator; 0 if there is none).
 fn check_padding(em: &[u8]) -> (Choice, u32) {
-    let mut good = em[0].ct_eq(&0) & em[1].ct_eq(&2);
+    // The length is public (k); shorter than the two leading octets is never good.
+    let [first, second, ..] = em else {
+        return (Choice::from(0), 0);
+    };
+    let mut good = first.ct_eq(&0) & second.ct_eq(&2);
     let mut found = Choice::from(0);
     let mut zero_at: u32 = 0;
     for (j, b) in em.iter().enumerate().skip(2) {
@@ -372,6 +376,11 @@ mod tests {
         assert_eq!(ct[0] == 0, *stripped.message == message);
         // a modulus too short for the requested length: substitute
         assert_eq!(decrypt_exact_len(&key, &ct, k, b"t").len(), k);
+        // an encoded message shorter than its two leading octets (the private operation's
+        // wiped result once was, a panic here): not good
+        for em in [&[][..], &[0], &[0, 2]] {
+            assert!(!bool::from(check_padding(em).0));
+        }
     }
 
     #[test]
