@@ -165,7 +165,7 @@ lint-deny:
 # The plain clippy commands, for people. `make test` gets the same lints from its test builds
 # (lint-clippy-build, lint-clippy-wasm-build below).
 lint-clippy:
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 
 lint-clippy-wasm:
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
@@ -182,11 +182,11 @@ no-warnings = ! grep -qE '^warning: .+ generated [0-9]+ warnings?' $(1) || \
 
 lint-clippy-build:
 	@mkdir -p $(TARGET_DIR)
-	$(WITH_CLIPPY) cargo test --all-targets --no-run 2>&1 | tee $(TARGET_DIR)/clippy-native.out
+	$(WITH_CLIPPY) cargo test --workspace --all-targets --no-run 2>&1 | tee $(TARGET_DIR)/clippy-native.out
 	@$(call no-warnings,$(TARGET_DIR)/clippy-native.out)
 
 test-native:
-	$(WITH_CLIPPY) cargo test --no-fail-fast
+	$(WITH_CLIPPY) cargo test --workspace --no-fail-fast
 
 # The live-tool interop and CLI tests again with the clock moved ahead (faketime), so a test
 # that judges tool-made keys or certificates at a fixed clock fails before its date comes.

@@ -2,7 +2,7 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | `rsa_exp` | RSA's modular exponentiations (private by CRT, blinded and checked; public) in constant time on `crypto-bigint` |
+//! | `rsa_exp` | RSA's modular exponentiations (private by CRT, blinded and checked; public) in constant time on `crypto-bigint`, mod each prime on 28-bit limbs in wasm32 (crates/montgomery28) |
 //! | `rsa_pkcs1` | RSA PKCS#1 v1.5 decryption hardened against Marvin: blinding, constant-time decoding, implicit rejection |
 //! | `provider` | the seam for bulk work: AES-CBC/GCM and digests on the platform's native crypto when installed, RustCrypto otherwise |
 //! | [`cbc_decrypt`] | CBC with PKCS#7 padding (S/MIME content, legacy encrypted PEM keys) |

@@ -3,11 +3,15 @@
 //!
 //! Why not the `rsa` crate's own: its `num-bigint-dig` runs on 64-bit digits (pgp turns that
 //! feature on for the whole build), whose 128-bit products wasm32 has no instruction for, and
-//! its exponentiation is not constant time (RUSTSEC-2023-0071). Here wasm32 gets 32-bit limbs
-//! with native 64-bit products and every step on secret values runs in constant time (an
-//! OpenPGP RSA-3072 message of 1 KiB opens in 25 ms instead of 38 in V8, benches/RESULTS.md);
-//! the `rsa` crate keeps keys, padding checks and every size or shape this module does not take
-//! (then `None`).
+//! its exponentiation is not constant time (RUSTSEC-2023-0071). Here every step on secret values
+//! runs in constant time, and the exponentiations mod each prime run on the `montgomery28`
+//! crate's 28-bit limbs where words are 32 bits (wasm32: an OpenPGP RSA-3072 message of 1 KiB
+//! opens in ~8 ms in Node's V8, ~16 on `crypto-bigint`'s 32-bit limbs, 38 with the `rsa` crate;
+//! benches/WHY.md); the `rsa` crate keeps keys, padding checks and every size or shape this
+//! module does not take (then `None`).
+//!
+//! Files: [`prime`] (the primes' parameters, kept, and the exponentiation mod each), [`kept`]
+//! (what is kept between operations), [`words`] (numbers to and from octets).
 //!
 //! - [`private`]: `c^d mod n` by CRT, blinded (`c·r^e`, unblinded with `r^-1`), and checked
 //!   against the public key before the result is used (a fault in a CRT half must not leak a
@@ -20,7 +24,6 @@
 
 use crypto_bigint::modular::montgomery_reduction;
 use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
-use std::any::Any;
 
 use crypto_bigint::Integer;
 use crypto_bigint::{Limb, NonZero, Uint, Word, U1024, U1536, U2048, U3072, U4096, U64};
@@ -31,6 +34,16 @@ use subtle::{ConstantTimeEq, ConstantTimeLess};
 use zeroize::Zeroize;
 
 use crate::secret::SecretBytes;
+
+mod kept;
+mod prime;
+mod words;
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+pub(crate) use kept::forget;
+use kept::{keep, with_kept, Kept};
+use prime::PrimeParams;
+use words::{be_bytes, concat, secret_uint, uint, widen};
 
 /// `c^d mod n` as k octets, blinded with `rng`. `None`: a key this module does not take (the
 /// caller uses the `rsa` crate). All zeros for `c >= n` (public) or a result that fails the
@@ -244,9 +257,10 @@ fn crt_with<const H: usize, const F: usize>(
     let blinded = (DynResidue::new(&c, n_params) * r_e).retrieve();
 
     // m_p = (c')^dp mod p, m_q = (c')^dq mod q, m = m_q + q·(qinv·(m_p − m_q) mod p).
-    let (p_params, q_params) = PrimeParams::<H>::kept_or_new(key.id, p, q);
-    let mut m_p = residue_of::<F, H>(&blinded, p_params).pow(dp);
-    let mut m_q = residue_of::<F, H>(&blinded, q_params).pow(dq);
+    let (p_prime, q_prime) = PrimeParams::<H>::kept_or_new(key.id, p, q)?;
+    let p_params = p_prime.params;
+    let mut m_p = p_prime.power::<F>(&blinded, dp)?;
+    let mut m_q = q_prime.power::<F>(&blinded, dq)?;
     let m_q_int = m_q.retrieve();
     let mut h = (m_p - DynResidue::new(&m_q_int, p_params)) * DynResidue::new(qinv, p_params);
     let (lo, hi) = h.retrieve().mul_wide(q);
@@ -266,60 +280,6 @@ fn crt_with<const H: usize, const F: usize>(
         em.as_mut_slice().zeroize();
     }
     Some(em)
-}
-
-/// The Montgomery parameters of a key's primes, kept between its private operations: making
-/// them divides R² by each prime bit by bit in constant time, a tenth of an RSA-3072 decryption
-/// in wasm. They hold the primes, so they are overwritten when dropped ([`forget`], or the
-/// oldest kept entry making room).
-struct PrimeParams<const H: usize> {
-    /// SHA-256 over `n` and `d`: which key they belong to.
-    id: [u8; 32],
-    p: DynResidueParams<H>,
-    q: DynResidueParams<H>,
-}
-
-impl<const H: usize> PrimeParams<H> {
-    fn kept_or_new(
-        id: [u8; 32],
-        p: &Uint<H>,
-        q: &Uint<H>,
-    ) -> (DynResidueParams<H>, DynResidueParams<H>) {
-        let kept = with_kept(Kept::Private, |kept| {
-            kept.iter()
-                .filter_map(|k| k.downcast_ref::<PrimeParams<H>>())
-                .find(|k| k.id == id)
-                .map(|k| (k.p, k.q))
-        });
-        if let Some(params) = kept {
-            return params;
-        }
-        let made = PrimeParams {
-            id,
-            p: DynResidueParams::new(p),
-            q: DynResidueParams::new(q),
-        };
-        let params = (made.p, made.q);
-        keep(Kept::Private, Box::new(made));
-        params
-    }
-
-    /// `DynResidueParams` has no `Zeroize`: both are overwritten with public parameters, and
-    /// `black_box` keeps the stores, which the free after a drop would make dead.
-    /// (`Uint::MAX`, odd, makes them at the cost of one prime's, where 1 costs twice that.)
-    fn wipe(&mut self) {
-        let blank = DynResidueParams::new(&Uint::MAX);
-        self.p = blank;
-        self.q = blank;
-        core::hint::black_box(&self.p);
-        core::hint::black_box(&self.q);
-    }
-}
-
-impl<const H: usize> Drop for PrimeParams<H> {
-    fn drop(&mut self) {
-        self.wipe();
-    }
 }
 
 /// How many private operations one blinding pair serves (squared after each) before a fresh
@@ -343,57 +303,6 @@ impl<const F: usize> Drop for Blinding<F> {
         self.r_e.zeroize();
         self.r_inv.zeroize();
     }
-}
-
-/// What is kept between operations, in two lists so that the public moduli of many
-/// correspondents do not push a private key's state out: [`PublicModulus`]es, and the
-/// [`Blinding`]s and [`PrimeParams`] of private keys (the oldest of a list goes first).
-#[derive(Clone, Copy)]
-enum Kept {
-    Public,
-    Private,
-}
-
-impl Kept {
-    /// How many entries the list holds at most.
-    const fn max(self) -> usize {
-        match self {
-            Kept::Public => 16,
-            Kept::Private => 8,
-        }
-    }
-}
-
-std::thread_local! {
-    /// Entries of every size, found again by downcasting.
-    static KEPT_PUBLIC: std::cell::RefCell<Vec<Box<dyn Any>>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-    static KEPT_PRIVATE: std::cell::RefCell<Vec<Box<dyn Any>>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-fn with_kept<T>(list: Kept, f: impl FnOnce(&mut Vec<Box<dyn Any>>) -> T) -> T {
-    let kept = match list {
-        Kept::Public => &KEPT_PUBLIC,
-        Kept::Private => &KEPT_PRIVATE,
-    };
-    kept.with(|kept| f(&mut kept.borrow_mut()))
-}
-
-fn keep(list: Kept, entry: Box<dyn Any>) {
-    with_kept(list, |kept| {
-        if kept.len() >= list.max() {
-            kept.remove(0);
-        }
-        kept.push(entry);
-    });
-}
-
-/// Drops every kept blinding pair and modulus (when the keys they were made for go).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-pub(crate) fn forget() {
-    with_kept(Kept::Public, Vec::clear);
-    with_kept(Kept::Private, Vec::clear);
 }
 
 impl<const F: usize> Blinding<F> {
@@ -452,77 +361,6 @@ fn blinding_pair<const F: usize>(
     bool::from(invertible).then_some((r, r_inv))
 }
 
-/// `x mod m` as a residue, for an `F` (= 2H)-limb `x < m·R` (R = 2^(H·Word::BITS); true of
-/// anything below `n = p·q` for either prime): one Montgomery reduction `x·R⁻¹`, then into
-/// Montgomery form twice, `·R` each time. Constant time. `Uint::rem` instead divides bit by bit,
-/// F·Word::BITS steps over F limbs: ~4% of an RSA-3072 decryption in Chromium.
-fn residue_of<const F: usize, const H: usize>(
-    x: &Uint<F>,
-    params: DynResidueParams<H>,
-) -> DynResidue<H> {
-    let m = params.modulus();
-    let low_word = Uint::<1>::from_words([m.as_words()[0]]);
-    let neg_inv =
-        Limb(Word::MIN.wrapping_sub(low_word.inv_mod2k(Word::BITS as usize).as_words()[0]));
-    let halves = (
-        narrow::<F, H>(x),
-        narrow::<F, H>(&x.shr_vartime(H * Word::BITS as usize)),
-    );
-    let x_over_r = montgomery_reduction(&halves, m, neg_inv);
-    // The Montgomery form of x·R⁻¹ is x mod m itself.
-    let x_mod_m = *DynResidue::new(&x_over_r, params).as_montgomery();
-    DynResidue::new(&x_mod_m, params)
-}
-
-/// Big-endian octets (leading zeros allowed) as a `Uint<L>`; `None` if they do not fit.
-fn uint<const L: usize>(be: &[u8]) -> Option<Uint<L>> {
-    let width = L * Word::BITS as usize / 8;
-    let start = be.iter().position(|&b| b != 0).unwrap_or(be.len());
-    let digits = &be[start..];
-    let pad = width.checked_sub(digits.len())?;
-    let mut buf = SecretBytes::new(vec![0; width]);
-    buf[pad..].copy_from_slice(digits);
-    Some(Uint::from_be_slice(&buf))
-}
-
-/// A secret `BigUint` as a `Uint<L>`, its intermediate octets wiped.
-fn secret_uint<const L: usize>(x: &BigUint) -> Option<Uint<L>> {
-    let bytes = SecretBytes::new(x.to_bytes_be());
-    uint(&bytes)
-}
-
-/// The low `len` octets of `x`, big-endian; `None` if `x` does not fit.
-fn be_bytes<const L: usize>(x: &Uint<L>, len: usize) -> Option<SecretBytes> {
-    let mut all = SecretBytes::new(Vec::with_capacity(L * Word::BITS as usize / 8));
-    for word in x.as_words().iter().rev() {
-        all.extend_from_slice(&word.to_be_bytes());
-    }
-    let start = all.len().checked_sub(len)?;
-    if all[..start].iter().any(|&b| b != 0) {
-        return None;
-    }
-    Some(SecretBytes::new(all[start..].to_vec()))
-}
-
-fn widen<const A: usize, const B: usize>(x: &Uint<A>) -> Uint<B> {
-    let mut words = [0 as Word; B];
-    words[..A.min(B)].copy_from_slice(&x.as_words()[..A.min(B)]);
-    Uint::from_words(words)
-}
-
-/// The low `B` limbs of `x` (the caller knows the rest are zero).
-fn narrow<const A: usize, const B: usize>(x: &Uint<A>) -> Uint<B> {
-    widen::<A, B>(x)
-}
-
-/// `hi ‖ lo` as one number of `F` (= 2H) limbs.
-fn concat<const H: usize, const F: usize>(lo: &Uint<H>, hi: &Uint<H>) -> Uint<F> {
-    let mut words = [0 as Word; F];
-    words[..H].copy_from_slice(lo.as_words());
-    words[H..2 * H].copy_from_slice(hi.as_words());
-    Uint::from_words(words)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,10 +371,10 @@ mod tests {
         RsaPrivateKey::from_pkcs8_pem(pem).unwrap()
     }
 
-    fn keys() -> Vec<RsaPrivateKey> {
+    pub(super) fn keys() -> Vec<RsaPrivateKey> {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         vec![
-            key(include_str!("../../tests/data/smime/alice.key")),
+            key(include_str!("../../../tests/data/smime/alice.key")),
             RsaPrivateKey::new(&mut rng, 1024).unwrap(),
             RsaPrivateKey::new(&mut rng, 3072).unwrap(),
         ]
@@ -604,37 +442,6 @@ mod tests {
         forget();
     }
 
-    /// A key's prime parameters are kept (the same as made afresh) and wiped when dropped.
-    #[test]
-    fn kept_prime_parameters_are_the_same_and_wiped() {
-        let key = &keys()[0];
-        let crt = CrtKey::<{ U1024::LIMBS }, { U2048::LIMBS }>::new(key).unwrap();
-        let is_kept = || {
-            with_kept(Kept::Private, |kept| {
-                kept.iter().any(|k| {
-                    k.downcast_ref::<PrimeParams<{ U1024::LIMBS }>>()
-                        .is_some_and(|k| k.id == crt.id)
-                })
-            })
-        };
-        forget();
-        assert!(!is_kept());
-        let made = PrimeParams::kept_or_new(crt.id, &crt.p, &crt.q);
-        assert!(is_kept());
-        let kept = PrimeParams::kept_or_new(crt.id, &crt.p, &crt.q);
-        assert!(bool::from(made.0.ct_eq(&kept.0) & made.1.ct_eq(&kept.1)));
-        assert_eq!(made.0.modulus(), &crt.p);
-        let mut params = PrimeParams {
-            id: crt.id,
-            p: made.0,
-            q: made.1,
-        };
-        params.wipe();
-        assert_eq!(params.p.modulus(), &Uint::MAX);
-        assert_eq!(params.q.modulus(), &Uint::MAX);
-        forget();
-    }
-
     #[test]
     fn refuses_what_it_does_not_take() {
         let key = &keys()[0];
@@ -645,35 +452,5 @@ mod tests {
         assert!(public(&key.to_public_key(), &n).is_none());
         // Longer than the modulus.
         assert!(public(&key.to_public_key(), &[1u8; 600]).is_none());
-    }
-
-    /// The Montgomery reduction of a number below `n` into a prime's residues gives what
-    /// division gives, at both ends of the range too (RSA-1024's primes fill half their limbs).
-    #[test]
-    fn residues_mod_a_prime_agree_with_division() {
-        fn check<const H: usize, const F: usize>(key: &RsaPrivateKey, rng: &mut impl RngCore) {
-            let n_bytes = key.n().to_bytes_be();
-            let n = uint::<F>(&n_bytes).unwrap();
-            let mut samples = vec![Uint::<F>::ZERO, Uint::ONE, n.wrapping_sub(&Uint::ONE)];
-            for _ in 0..20 {
-                let mut bytes = vec![0u8; n_bytes.len()];
-                rng.fill_bytes(&mut bytes);
-                samples.push(uint::<F>(&bytes).unwrap().rem(&NonZero::new(n).unwrap()));
-            }
-            for prime in key.primes() {
-                let m = secret_uint::<H>(prime).unwrap();
-                let params = DynResidueParams::new(&m);
-                for x in &samples {
-                    let wide = NonZero::new(widen::<H, F>(&m)).unwrap();
-                    let by_division = narrow::<F, H>(&x.rem(&wide));
-                    assert_eq!(residue_of::<F, H>(x, params).retrieve(), by_division);
-                }
-            }
-        }
-        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
-        let keys = keys();
-        check::<{ U1024::LIMBS }, { U2048::LIMBS }>(&keys[0], &mut rng);
-        check::<{ U1024::LIMBS }, { U2048::LIMBS }>(&keys[1], &mut rng);
-        check::<{ U1536::LIMBS }, { U3072::LIMBS }>(&keys[2], &mut rng);
     }
 }
