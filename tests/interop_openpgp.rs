@@ -2765,6 +2765,119 @@ fn a_key_retired_after_signing_keeps_its_earlier_signatures() {
     assert_eq!(verdict(&ring, &sam_after).0, SignatureState::Revoked);
 }
 
+/// A designated revoker's revocation that retires the key (RFC 9580 §5.2.3.23 and §5.2.3.31:
+/// gpg `--desig-revoke`, reason "no longer used") is as soft as the owner's own: what the key
+/// signed before it stays valid, what it signed after reads `revoked`, nothing is encrypted to
+/// it. A hard one by the same revoker voids both.
+#[test]
+fn a_designated_revokers_soft_revocation_keeps_earlier_signatures() {
+    if !have("gpg") {
+        return;
+    }
+    let gpg = Gpg::with_keys(&[]);
+    let at = |day: u32| format!("202611{day:02}T000000!");
+    let run = |day: u32, args: &[&str], input: &[u8]| {
+        let (ok, out, err) = run_bytes(
+            gpg.cmd()
+                .args(["--faked-system-time", &at(day), "--command-fd", "0"])
+                .args(args),
+            input,
+        );
+        assert!(ok, "{args:?}: {err}");
+        (out, err)
+    };
+    let new_key = |name: &str| {
+        let uid = format!("{name} <{}@example.org>", name.to_lowercase());
+        created_key(
+            &run(
+                1,
+                &["--quick-gen-key", &uid, "ed25519", "sign,cert", "never"],
+                b"",
+            )
+            .1,
+        )
+    };
+    let (revoker, ivy) = (new_key("Revoker"), new_key("Ivy"));
+    run(
+        1,
+        &["--edit-key", &ivy],
+        format!("addrevoker\n{revoker}\ny\nsave\n").as_bytes(),
+    );
+    let sign = |day: u32| {
+        let file = gpg.file(
+            &format!("ivy-{day}.txt"),
+            format!("Day {day}.\r\n").as_bytes(),
+        );
+        run(
+            day,
+            &["-s", "-a", "-u", &ivy, "-o", "-", file.to_str().unwrap()],
+            b"",
+        )
+        .0
+    };
+    let (before, after) = (sign(5), sign(15));
+    // --desig-revoke refuses --batch: its questions (revoke? reason, text, okay?) are answered
+    // on the command fd.
+    let revoked_as = |reason: &str| {
+        let (done, revocation, err) = run_bytes(
+            Command::new("gpg")
+                .arg("--homedir")
+                .arg(gpg.home())
+                .args([
+                    "--no-tty",
+                    "--yes",
+                    "--pinentry-mode",
+                    "loopback",
+                    "--passphrase",
+                    "",
+                ])
+                .args(["--faked-system-time", &at(10), "--command-fd", "0"])
+                .args(["-a", "--desig-revoke", &ivy]),
+            format!("y\n{reason}\n\ny\n").as_bytes(),
+        );
+        assert!(done, "--desig-revoke: {err}");
+        revocation
+    };
+    let (retired, compromised) = (revoked_as("3"), revoked_as("1"));
+    let export = |who: &str| run(20, &["--export", "-a", who], b"").0;
+    let (revoker_key, ivy_key) = (export(&revoker), export(&ivy));
+
+    let verified = ImportOptions {
+        trusted: true,
+        ..ImportOptions::default()
+    };
+    let ctx = ReadContext::at(NOW);
+    let verdict = |ring: &Keyring, signed: &[u8]| {
+        let v = PGP
+            .verify_opaque(ring, signed, &ctx)
+            .ready()
+            .unwrap()
+            .report;
+        (v.state, v.detail.unwrap_or_default())
+    };
+    let ring_with = |revocation: &[u8]| {
+        let mut ring = Keyring::new();
+        for part in [&revoker_key[..], &ivy_key, revocation] {
+            ring.import(part, &verified, NOW).unwrap();
+        }
+        ring
+    };
+    let ring = ring_with(&retired);
+    assert_eq!(
+        ring.get(&ivy, NOW).unwrap().status,
+        mailseal::KeyStatus::Revoked
+    );
+    assert!(PGP.encryption_key(&ring, "ivy@example.org", NOW).is_err());
+    let (state, detail) = verdict(&ring, &before);
+    assert_eq!(state, SignatureState::Valid, "{detail}");
+    assert!(detail.contains("retired the key"), "{detail}");
+    assert_eq!(verdict(&ring, &after).0, SignatureState::Revoked);
+
+    let ring = ring_with(&compromised);
+    assert_eq!(verdict(&ring, &before).0, SignatureState::Revoked);
+    assert_eq!(verdict(&ring, &after).0, SignatureState::Revoked);
+}
+
 /// "Johnny, you are fired" (ID attacks) through a key refresh: the holder of a verified key
 /// adds a User ID with someone else's address, and the desk imports his updated key the
 /// ordinary way (by hand, a refresh or a lookup do the same merge). What the admin verified is
