@@ -41,6 +41,59 @@ fn created_key(status: &str) -> String {
         .to_string()
 }
 
+/// gpg in `gpg`'s home at a faked time, day `day` of November 2026, answering on the command
+/// fd: its output and its status (stderr). The test fails if gpg does.
+fn gpg_in_november(gpg: &Gpg, day: u32, args: &[&str], input: &[u8]) -> (Vec<u8>, String) {
+    let (ok, out, err) = run_bytes(
+        gpg.cmd()
+            .args(["--faked-system-time", &november(day), "--command-fd", "0"])
+            .args(args),
+        input,
+    );
+    assert!(ok, "{args:?}: {err}");
+    (out, err)
+}
+
+/// A designated revoker's revocation of `key`, made in `home` (which holds the revoker's
+/// secret key) at `faked_time` for gpg's `reason` (0 none, 1 compromised, 2 superseded, 3 no
+/// longer used). `--desig-revoke` refuses `--batch`: its questions (revoke? reason, text,
+/// okay?) are answered on the command fd.
+fn desig_revoke(home: &Gpg, faked_time: &str, key: &str, reason: &str) -> Vec<u8> {
+    let (done, revocation, err) = run_bytes(
+        Command::new("gpg")
+            .arg("--homedir")
+            .arg(home.home())
+            .args([
+                "--no-tty",
+                "--yes",
+                "--pinentry-mode",
+                "loopback",
+                "--passphrase",
+                "",
+            ])
+            .args(["--faked-system-time", faked_time, "--command-fd", "0"])
+            .args(["-a", "--desig-revoke", key]),
+        format!("y\n{reason}\n\ny\n").as_bytes(),
+    );
+    assert!(done, "--desig-revoke: {err}");
+    revocation
+}
+
+/// gpg's `--faked-system-time` for the start of day `day` of November 2026.
+fn november(day: u32) -> String {
+    format!("202611{day:02}T000000!")
+}
+
+/// The state and detail of an opaque-signed OpenPGP message's signature, judged at NOW.
+fn opaque_verdict(ring: &Keyring, signed: &[u8]) -> (SignatureState, String) {
+    let report = PGP
+        .verify_opaque(ring, signed, &ReadContext::at(NOW))
+        .ready()
+        .unwrap()
+        .report;
+    (report.state, report.detail.unwrap_or_default())
+}
+
 /// A fresh canonical entity with a random binary attachment.
 fn entity(seed: u64) -> Vec<u8> {
     use base64::Engine as _;
@@ -2525,29 +2578,7 @@ fn a_revocation_by_the_designated_revoker_revokes_the_key() {
         b"",
     );
     ok(&revoker_home, &["--import"], &hank);
-    // --desig-revoke refuses --batch: its questions are answered on the command fd.
-    let (done, revocation, err) = run_bytes(
-        Command::new("gpg")
-            .arg("--homedir")
-            .arg(revoker_home.home())
-            .args([
-                "--no-tty",
-                "--yes",
-                "--pinentry-mode",
-                "loopback",
-                "--passphrase",
-                "",
-            ])
-            .args([
-                "--faked-system-time",
-                "20261201T000000!",
-                "--command-fd",
-                "0",
-            ])
-            .args(["-a", "--desig-revoke", &hank_fpr]),
-        b"y\n0\n\ny\n",
-    );
-    assert!(done, "--desig-revoke: {err}");
+    let revocation = desig_revoke(&revoker_home, "20261201T000000!", &hank_fpr, "0");
     assert!(String::from_utf8_lossy(&revocation).contains("BEGIN PGP PUBLIC KEY BLOCK"));
 
     let verified = ImportOptions {
@@ -2616,17 +2647,7 @@ fn a_key_retired_after_signing_keeps_its_earlier_signatures() {
         return;
     }
     let gpg = Gpg::with_keys(&[]);
-    let at = |day: u32| format!("202611{day:02}T000000!");
-    let run = |day: u32, args: &[&str], input: &[u8]| {
-        let (ok, out, err) = run_bytes(
-            gpg.cmd()
-                .args(["--faked-system-time", &at(day), "--command-fd", "0"])
-                .args(args),
-            input,
-        );
-        assert!(ok, "{args:?}: {err}");
-        (out, err)
-    };
+    let run = |day: u32, args: &[&str], input: &[u8]| gpg_in_november(&gpg, day, args, input);
     let (_, status) = run(
         1,
         &[
@@ -2676,7 +2697,9 @@ fn a_key_retired_after_signing_keeps_its_earlier_signatures() {
             &["--export", "-a", &rita][..],
         ] {
             let (ok, out, err) = run_bytes(
-                home.cmd().args(["--faked-system-time", &at(10)]).args(args),
+                home.cmd()
+                    .args(["--faked-system-time", &november(10)])
+                    .args(args),
                 script.as_bytes(),
             );
             assert!(ok, "{args:?}: {err}");
@@ -2716,15 +2739,6 @@ fn a_key_retired_after_signing_keeps_its_earlier_signatures() {
         }
         ring
     };
-    let ctx = ReadContext::at(NOW);
-    let verdict = |ring: &Keyring, signed: &[u8]| {
-        let v = PGP
-            .verify_opaque(ring, signed, &ctx)
-            .ready()
-            .unwrap()
-            .report;
-        (v.state, v.detail.unwrap_or_default())
-    };
     for soft in [&superseded, &retired] {
         let ring = ring_of(&[soft]);
         let keys = ring.list(NOW);
@@ -2733,13 +2747,16 @@ fn a_key_retired_after_signing_keeps_its_earlier_signatures() {
         assert!(PGP.signing_key(&ring, "rita@example.org", NOW).is_err());
         let sealed = ring.seal_with_key(&[7u8; 32], &mut rng()).unwrap();
         for ring in [ring, Keyring::unseal_with_key(&sealed, &[7u8; 32]).unwrap()] {
-            let (state, detail) = verdict(&ring, &rita_before);
+            let (state, detail) = opaque_verdict(&ring, &rita_before);
             assert_eq!(state, SignatureState::Valid, "{detail}");
             assert!(
                 detail.contains("before its owner retired the key"),
                 "{detail}"
             );
-            assert_eq!(verdict(&ring, &rita_after).0, SignatureState::Revoked);
+            assert_eq!(
+                opaque_verdict(&ring, &rita_after).0,
+                SignatureState::Revoked
+            );
         }
     }
     for hard in [
@@ -2750,19 +2767,25 @@ fn a_key_retired_after_signing_keeps_its_earlier_signatures() {
     ] {
         let parts: Vec<&[u8]> = hard.iter().map(|p| p.as_slice()).collect();
         let ring = ring_of(&parts);
-        assert_eq!(verdict(&ring, &rita_before).0, SignatureState::Revoked);
-        assert_eq!(verdict(&ring, &rita_after).0, SignatureState::Revoked);
+        assert_eq!(
+            opaque_verdict(&ring, &rita_before).0,
+            SignatureState::Revoked
+        );
+        assert_eq!(
+            opaque_verdict(&ring, &rita_after).0,
+            SignatureState::Revoked
+        );
     }
     let ring = ring_of(&[&sam_key]);
     assert_eq!(ring.list(NOW)[0].status, mailseal::KeyStatus::Valid);
     assert!(!ring.list(NOW)[0].can_sign);
-    let (state, detail) = verdict(&ring, &sam_before);
+    let (state, detail) = opaque_verdict(&ring, &sam_before);
     assert_eq!(state, SignatureState::Valid, "{detail}");
     assert!(
         detail.contains("before its owner retired the key"),
         "{detail}"
     );
-    assert_eq!(verdict(&ring, &sam_after).0, SignatureState::Revoked);
+    assert_eq!(opaque_verdict(&ring, &sam_after).0, SignatureState::Revoked);
 }
 
 /// A designated revoker's revocation that retires the key (RFC 9580 §5.2.3.23 and §5.2.3.31:
@@ -2775,17 +2798,7 @@ fn a_designated_revokers_soft_revocation_keeps_earlier_signatures() {
         return;
     }
     let gpg = Gpg::with_keys(&[]);
-    let at = |day: u32| format!("202611{day:02}T000000!");
-    let run = |day: u32, args: &[&str], input: &[u8]| {
-        let (ok, out, err) = run_bytes(
-            gpg.cmd()
-                .args(["--faked-system-time", &at(day), "--command-fd", "0"])
-                .args(args),
-            input,
-        );
-        assert!(ok, "{args:?}: {err}");
-        (out, err)
-    };
+    let run = |day: u32, args: &[&str], input: &[u8]| gpg_in_november(&gpg, day, args, input);
     let new_key = |name: &str| {
         let uid = format!("{name} <{}@example.org>", name.to_lowercase());
         created_key(
@@ -2816,28 +2829,7 @@ fn a_designated_revokers_soft_revocation_keeps_earlier_signatures() {
         .0
     };
     let (before, after) = (sign(5), sign(15));
-    // --desig-revoke refuses --batch: its questions (revoke? reason, text, okay?) are answered
-    // on the command fd.
-    let revoked_as = |reason: &str| {
-        let (done, revocation, err) = run_bytes(
-            Command::new("gpg")
-                .arg("--homedir")
-                .arg(gpg.home())
-                .args([
-                    "--no-tty",
-                    "--yes",
-                    "--pinentry-mode",
-                    "loopback",
-                    "--passphrase",
-                    "",
-                ])
-                .args(["--faked-system-time", &at(10), "--command-fd", "0"])
-                .args(["-a", "--desig-revoke", &ivy]),
-            format!("y\n{reason}\n\ny\n").as_bytes(),
-        );
-        assert!(done, "--desig-revoke: {err}");
-        revocation
-    };
+    let revoked_as = |reason: &str| desig_revoke(&gpg, &november(10), &ivy, reason);
     let (retired, compromised) = (revoked_as("3"), revoked_as("1"));
     let export = |who: &str| run(20, &["--export", "-a", who], b"").0;
     let (revoker_key, ivy_key) = (export(&revoker), export(&ivy));
@@ -2845,15 +2837,6 @@ fn a_designated_revokers_soft_revocation_keeps_earlier_signatures() {
     let verified = ImportOptions {
         trusted: true,
         ..ImportOptions::default()
-    };
-    let ctx = ReadContext::at(NOW);
-    let verdict = |ring: &Keyring, signed: &[u8]| {
-        let v = PGP
-            .verify_opaque(ring, signed, &ctx)
-            .ready()
-            .unwrap()
-            .report;
-        (v.state, v.detail.unwrap_or_default())
     };
     let ring_with = |revocation: &[u8]| {
         let mut ring = Keyring::new();
@@ -2868,14 +2851,14 @@ fn a_designated_revokers_soft_revocation_keeps_earlier_signatures() {
         mailseal::KeyStatus::Revoked
     );
     assert!(PGP.encryption_key(&ring, "ivy@example.org", NOW).is_err());
-    let (state, detail) = verdict(&ring, &before);
+    let (state, detail) = opaque_verdict(&ring, &before);
     assert_eq!(state, SignatureState::Valid, "{detail}");
     assert!(detail.contains("retired the key"), "{detail}");
-    assert_eq!(verdict(&ring, &after).0, SignatureState::Revoked);
+    assert_eq!(opaque_verdict(&ring, &after).0, SignatureState::Revoked);
 
     let ring = ring_with(&compromised);
-    assert_eq!(verdict(&ring, &before).0, SignatureState::Revoked);
-    assert_eq!(verdict(&ring, &after).0, SignatureState::Revoked);
+    assert_eq!(opaque_verdict(&ring, &before).0, SignatureState::Revoked);
+    assert_eq!(opaque_verdict(&ring, &after).0, SignatureState::Revoked);
 }
 
 /// "Johnny, you are fired" (ID attacks) through a key refresh: the holder of a verified key
