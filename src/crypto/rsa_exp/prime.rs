@@ -14,7 +14,7 @@ use super::words::narrow;
 
 /// The Montgomery parameters of a key's primes, kept between its private operations: making
 /// them divides R² by each prime bit by bit in constant time, a tenth of an RSA-3072 decryption
-/// in wasm. They hold the primes, so they are overwritten when dropped ([`forget`], or the
+/// in wasm. They hold the primes, so they are overwritten when dropped (`forget`, or the
 /// oldest kept entry making room).
 pub(super) struct PrimeParams<const H: usize> {
     /// SHA-256 over `n` and `d`: which key they belong to.
@@ -74,7 +74,7 @@ impl<const H: usize> Drop for PrimeParams<H> {
 #[derive(Clone)]
 pub(super) struct Prime<const H: usize> {
     pub(super) params: DynResidueParams<H>,
-    narrow: montgomery28::Modulus,
+    modulus28: montgomery28::Modulus,
 }
 
 impl<const H: usize> Prime<H> {
@@ -82,7 +82,7 @@ impl<const H: usize> Prime<H> {
     fn new(p: &Uint<H>) -> Option<Self> {
         let params = DynResidueParams::new(p);
         Some(Prime {
-            narrow: narrow_modulus(&params)?,
+            modulus28: modulus28(&params)?,
             params,
         })
     }
@@ -97,18 +97,18 @@ impl<const H: usize> Prime<H> {
         &self,
         x: &Uint<F>,
         d: &Uint<H>,
-        narrow: bool,
+        on_28_bit_limbs: bool,
     ) -> Option<DynResidue<H>> {
         let mut base = residue_of::<F, H>(x, self.params);
-        if !narrow {
+        if !on_28_bit_limbs {
             let y = base.pow(d);
             base.zeroize();
             return Some(y);
         }
-        let mut x_mod_p = to_limbs::<H>(&base.retrieve(), self.narrow.len());
+        let mut x_mod_p = to_limbs::<H>(&base.retrieve(), self.modulus28.len());
         base.zeroize();
         let mut d_bytes = d.to_words().map(Word::to_le_bytes);
-        let y = self.narrow.pow(&x_mod_p, d_bytes.as_flattened());
+        let y = self.modulus28.pow(&x_mod_p, d_bytes.as_flattened());
         x_mod_p.zeroize();
         d_bytes.as_flattened_mut().zeroize();
         let mut y = y?;
@@ -145,7 +145,7 @@ pub(super) fn residue_of<const F: usize, const H: usize>(
 /// `params`'s modulus for `montgomery28`, with `R² mod m` (R = 2^(28·n)): with R' =
 /// 2^(H·Word::BITS), `params`'s own, and R = 2^δ·R', two conversions into `params`'s Montgomery
 /// form make 2^(2δ)·R'² = R² mod m, in constant time and without a division.
-fn narrow_modulus<const H: usize>(params: &DynResidueParams<H>) -> Option<montgomery28::Modulus> {
+fn modulus28<const H: usize>(params: &DynResidueParams<H>) -> Option<montgomery28::Modulus> {
     let bits = H * Word::BITS as usize;
     let n = limbs_for(bits);
     let two_delta = Uint::<H>::ONE.shl_vartime(2 * (n * BITS - bits));
@@ -256,8 +256,8 @@ mod tests {
                     let mut c = vec![0u8; F * Word::BITS as usize / 8];
                     rng.fill_bytes(&mut c[F * Word::BITS as usize / 8 - key.size() + 1..]);
                     let x = Uint::<F>::from_be_slice(&c);
-                    let narrow = prime.power_on(&x, d, true).unwrap().retrieve();
-                    assert_eq!(narrow, prime.power_on(&x, d, false).unwrap().retrieve());
+                    let limbs28 = prime.power_on(&x, d, true).unwrap().retrieve();
+                    assert_eq!(limbs28, prime.power_on(&x, d, false).unwrap().retrieve());
                 }
             }
         }
