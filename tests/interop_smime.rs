@@ -2774,3 +2774,47 @@ fn a_sender_below_an_expired_ca_does_not_sign() {
     );
     assert!(E.encryption_key(&ring, "dana@example.org", NOW).is_ok());
 }
+
+/// A multi-prime RSA key (OpenSSL's `rsa_keygen_primes`, RFC 8017 §A.1.2) is refused at import
+/// with a sentence that says so, as PKCS#8 and as PKCS#1; mailseal takes two-prime keys only.
+#[test]
+fn a_multi_prime_rsa_key_is_refused_saying_why() {
+    if !have("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let pkcs8 = dir.path().join("three.pem");
+    let pkcs1 = dir.path().join("three-pkcs1.pem");
+    let (ok, err) = openssl(&[
+        "genpkey",
+        "-algorithm",
+        "RSA",
+        "-pkeyopt",
+        "rsa_keygen_bits:2048",
+        "-pkeyopt",
+        "rsa_keygen_primes:3",
+        "-out",
+        path_str(&pkcs8),
+    ]);
+    assert!(ok, "{err}");
+    let (ok, err) = openssl(&[
+        "rsa",
+        "-in",
+        path_str(&pkcs8),
+        "-traditional",
+        "-out",
+        path_str(&pkcs1),
+    ]);
+    assert!(ok, "{err}");
+    for key in [&pkcs8, &pkcs1] {
+        let pem = std::fs::read(key).unwrap();
+        let refused = Keyring::new()
+            .import(&pem, &ImportOptions::default(), NOW)
+            .unwrap_err();
+        assert_eq!(refused.code(), mailseal::ErrorCode::UnsupportedFormat);
+        assert!(
+            refused.to_string().contains("more than two primes"),
+            "{refused}"
+        );
+    }
+}

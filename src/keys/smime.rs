@@ -27,6 +27,20 @@ pub(crate) enum SmimeSecret {
     P521(p521::SecretKey),
 }
 
+/// Why a PKCS#1 RSAPrivateKey did not read: a multi-prime key (RFC 8017 §A.1.2, version 1;
+/// OpenSSL makes one with `rsa_keygen_primes`) is named as such, for the admin to make a
+/// two-prime key instead; anything else is unreadable.
+fn unreadable_rsa_key(pkcs1_der: &[u8]) -> Error {
+    let multi_prime = rsa::pkcs1::RsaPrivateKey::try_from(pkcs1_der)
+        .is_ok_and(|key| key.version() == rsa::pkcs1::Version::Multi);
+    Error::unsupported_format(if multi_prime {
+        "The RSA private key has more than two primes, which mailseal does not take: make a \
+         two-prime key (what every S/MIME and OpenPGP tool makes by default)."
+    } else {
+        "The RSA private key could not be read."
+    })
+}
+
 impl SmimeSecret {
     /// Decodes an unencrypted PKCS#8 PrivateKeyInfo.
     pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self> {
@@ -35,7 +49,7 @@ impl SmimeSecret {
         let alg = info.algorithm.oid;
         if alg == rfc5912::RSA_ENCRYPTION {
             let key = rsa::RsaPrivateKey::from_pkcs8_der(der)
-                .map_err(|_| Error::unsupported_format("The RSA private key could not be read."))?;
+                .map_err(|_| unreadable_rsa_key(info.private_key))?;
             Ok(SmimeSecret::Rsa(Box::new(key)))
         } else if alg == rfc5912::ID_EC_PUBLIC_KEY {
             let explicit = info
@@ -88,8 +102,7 @@ impl SmimeSecret {
     /// Decodes a PKCS#1 RSAPrivateKey (`BEGIN RSA PRIVATE KEY`).
     pub(crate) fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
         use rsa::pkcs1::DecodeRsaPrivateKey;
-        let key = rsa::RsaPrivateKey::from_pkcs1_der(der)
-            .map_err(|_| Error::unsupported_format("The RSA private key could not be read."))?;
+        let key = rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(|_| unreadable_rsa_key(der))?;
         Ok(SmimeSecret::Rsa(Box::new(key)))
     }
 
